@@ -1,0 +1,46 @@
+"""The API's shared parts: authentication, error shapes, list envelopes (CONTRACT.md, HTTP API).
+
+Authentication is `Authorization: Bearer <token>` or the browser session; without either the
+answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
+`{"count": N, "items": [...]}` paginated by `page` and `page_size` (up to 500).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer, SessionAuth
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+class BearerToken(HttpBearer):
+    """The token was checked by `core.middleware.BearerTokenMiddleware`, before the audit
+    context opened, so that changes made through the API name their actor."""
+
+    def authenticate(self, request, token):
+        return getattr(request, "token_user", None)
+
+
+class Session(SessionAuth):
+    """The browser session, for pages that call the API; CSRF still applies to writes."""
+
+
+AUTH = [BearerToken(), Session()]
+
+
+def error(detail: str, errors: list | None = None) -> dict:
+    return {"detail": detail, "errors": errors or []}
+
+
+def paginate(queryset, *, page: int, page_size: int | None, serialize) -> dict:
+    """The list envelope. `page` starts at 1; `page_size` is capped at 500."""
+    size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    page = max(page, 1)
+    count = queryset.count()
+    items = [serialize(obj) for obj in queryset[(page - 1) * size: page * size]]
+    return {"count": count, "page": page, "page_size": size, "items": items}
+
+
+def not_found() -> str:
+    return _("对象不存在或不在您的权限范围内。")

@@ -1,0 +1,52 @@
+"""/api/v1/: one NinjaAPI, one router per app, OpenAPI at /api/v1/openapi.json."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from jixiao.budgets.api import router as projects_router
+from jixiao.orgs.api import router as units_router
+
+from .core import AUTH, error, not_found
+
+api = NinjaAPI(
+    title="Jixiao API",
+    version="1",
+    description="绩效 预算绩效管理系统 API（CONTRACT.md）。认证：Authorization: Bearer <token>。",
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("/units", units_router, tags=["units"])
+api.add_router("/projects", projects_router, tags=["projects"])
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(request, error(_("未登录或令牌无效。")), status=401)
+
+
+@api.exception_handler(Http404)
+def missing(request, exc):
+    return api.create_response(request, error(not_found()), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, error(str(exc) or _("没有权限。")), status=403)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    errors = ([{"field": k, "message": "；".join(v)} for k, v in exc.message_dict.items()]
+              if hasattr(exc, "error_dict") else [{"message": m} for m in exc.messages])
+    return api.create_response(request, error(_("数据校验未通过。"), errors), status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_invalid(request, exc):
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
+              for e in exc.errors]
+    return api.create_response(request, error(_("请求格式不正确。"), errors), status=422)

@@ -1,0 +1,11 @@
+"""Menu entries of the budgets app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.navigation import MenuItem, register_menu
+from jixiao.orgs.models import Role
+
+register_menu(
+    MenuItem("master", _("项目"), "project-list", order=20,
+             roles=frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC}),
+)

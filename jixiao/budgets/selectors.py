@@ -1,0 +1,56 @@
+"""Reads on projects and budget years (DESIGN.md: selectors start from the user's scope)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from jixiao.orgs.models import Region, User
+
+from .models import FiscalYear, Project, ProjectKind
+
+
+def project_list(*, user: User, region: Region | None = None, year: int | None = None,
+                 unit: str | int | None = None, kind: str = "", office: str | int = "",
+                 q: str = "") -> QuerySet[Project]:
+    """Projects in the user's scope, with unit, parent and kinds loaded in a fixed number of
+    queries whatever the page size (the list page's query budget is tested)."""
+    rows = (
+        Project.objects.visible_to(user)
+        .select_related("unit", "parent", "region")
+        .prefetch_related(Prefetch("kinds", queryset=ProjectKind.objects.order_by("order")))
+        .with_totals()
+        .order_by("year", "code")
+    )
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    if year:
+        rows = rows.filter(year=year)
+    if unit:
+        rows = rows.filter(unit_id=unit) if str(unit).isdigit() else rows.filter(unit__code=unit)
+    if kind:
+        rows = rows.filter(Q(kinds__code=kind) | Q(kinds__label=kind))
+    if office and str(office).isdigit():
+        from jixiao.orgs.models import units_of_offices
+
+        rows = rows.filter(units_of_offices({int(office)}, unit_ref="unit", year_ref="year"))
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return rows
+
+
+def project_get(*, user: User, pk: int) -> Project:
+    return (
+        Project.objects.select_related("unit", "parent", "region", "updated_by")
+        .prefetch_related("kinds", "children")
+        .get_visible_or_404(user, pk=pk)
+    )
+
+
+def fiscal_year_get(*, region: Region, year: int) -> FiscalYear | None:
+    return FiscalYear.objects.filter(region=region, year=year).first()
+
+
+def year_is_open(*, region: Region, year: int) -> bool:
+    """A year with no FiscalYear row yet is open: nothing has closed it."""
+    fiscal_year = fiscal_year_get(region=region, year=year)
+    return fiscal_year is None or fiscal_year.is_open

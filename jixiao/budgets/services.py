@@ -1,0 +1,108 @@
+"""Writes on projects and budget years (DESIGN.md: services change state)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jixiao.core import audit
+from jixiao.orgs.models import Region, Role, Unit, User
+
+from .models import FUNDING_SOURCES, STAGES, FiscalYear, Project, ProjectKind
+from .selectors import year_is_open
+
+AMOUNT_FIELDS = [f"{stage}_{src}" for stage, _s in STAGES for src, _l in FUNDING_SOURCES]
+
+
+def can_edit_project(user: User, unit: Unit) -> bool:
+    """The budget office keeps projects; a unit's filer keeps its own unit's projects."""
+    if user.has_role(Role.BUDGET) and Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
+        return True
+    return user.has_role(Role.FILER) and unit.pk in user.get_scope().unit_ids
+
+
+def check_amounts(amounts: Mapping[str, Decimal | None], *, declared_total: Decimal | None = None,
+                  stage: str = "full") -> dict[str, str]:
+    """Amounts must be non-negative; a declared total must equal the sum of its sources."""
+    errors = {}
+    for name in AMOUNT_FIELDS:
+        value = amounts.get(name)
+        if value is not None and value < 0:
+            errors[name] = _("金额不能为负数。")
+    if declared_total is not None:
+        parts = sum((amounts.get(f"{stage}_{src}") or Decimal(0)) for src, _l in FUNDING_SOURCES)
+        if parts != declared_total:
+            errors[f"{stage}_total"] = _(
+                "合计 %(total)s 万元与各资金来源之和 %(parts)s 万元不相等。"
+            ) % {"total": declared_total, "parts": parts}
+    return errors
+
+
+@transaction.atomic
+def project_save(*, actor: User, project: Project | None, region: Region, year: int, code: str,
+                 name: str, unit: Unit, kinds: Iterable[ProjectKind],
+                 parent: Project | None = None, amounts: Mapping[str, Decimal | None],
+                 multi_year: bool = False, serves_public: bool = True,
+                 description: str = "") -> Project:
+    """Create or change a project. Checked inside the transaction: the actor's right over the
+    unit (scope re-checked here, DESIGN.md), an open year, the parent, the amounts."""
+    if not can_edit_project(actor, unit):
+        raise PermissionDenied(_("您不能维护该单位的项目。"))
+    if project is not None:
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if not can_edit_project(actor, project.unit):
+            raise PermissionDenied(_("您不能维护该单位的项目。"))
+    if not year_is_open(region=region, year=year):
+        raise ValidationError(_("%(y)s 年度已关闭，不能修改项目。") % {"y": year})
+    errors = check_amounts(amounts)
+    errors.update(_check_project(project, region=region, year=year, code=code, unit=unit,
+                                 parent=parent, kinds=list(kinds)))
+    if errors:
+        raise ValidationError(errors)
+    project = project or Project(region=region, year=year, code=code)
+    before_kinds = sorted(project.kinds.values_list("label", flat=True)) if project.pk else []
+    project.name, project.unit, project.parent = name, unit, parent
+    project.multi_year, project.serves_public, project.description = (
+        multi_year, serves_public, description)
+    for field in AMOUNT_FIELDS:
+        setattr(project, field, amounts.get(field) or Decimal(0))
+    project.updated_by = actor
+    project.save()
+    kinds = list(kinds)
+    project.kinds.set(kinds)
+    after_kinds = sorted(k.label for k in kinds)
+    if after_kinds != before_kinds:
+        audit.record(action="update", instance=project, before={"kinds": before_kinds},
+                     after={"kinds": after_kinds})
+    return project
+
+
+def _check_project(project, *, region, year, code, unit, parent, kinds) -> dict[str, str]:
+    errors = {}
+    duplicate = Project.objects.filter(region=region, year=year, code=code)
+    if project is not None:
+        duplicate = duplicate.exclude(pk=project.pk)
+    if duplicate.exists():
+        errors["code"] = _("%(y)s 年度已有项目编码“%(c)s”。") % {"y": year, "c": code}
+    if unit.region_id != region.id:
+        errors["unit"] = _("预算单位不在本区划。")
+    if not kinds:
+        errors["kinds"] = _("请至少选择一个项目类别。")
+    if parent is not None:
+        if parent.year != year or parent.region_id != region.id:
+            errors["parent"] = _("一级项目必须是同一区划、同一年度的项目。")
+        elif parent.parent_id is not None:
+            errors["parent"] = _("所选上级项目本身是二级项目。")
+        elif project is not None and parent.pk == project.pk:
+            errors["parent"] = _("项目不能以自身为上级项目。")
+    return errors
+
+
+@transaction.atomic
+def fiscal_year_ensure(*, region: Region, year: int) -> FiscalYear:
+    fiscal_year, _created = FiscalYear.objects.get_or_create(region=region, year=year)
+    return fiscal_year

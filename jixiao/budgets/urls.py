@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("projects/", views.project_list, name="project-list"),
+    path("projects/new/", views.project_edit, name="project-create"),
+    path("projects/import/", views.project_import, name="project-import"),
+    path("projects/template.xlsx", views.project_template, name="project-template"),
+    path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
+]

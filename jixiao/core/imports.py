@@ -1,0 +1,327 @@
+"""The import framework: one file, one transaction, every problem located (DESIGN.md).
+
+An importer declares its columns and two steps: `check(rows)` finds problems that need the
+database or other rows (unknown codes, duplicates) and `save(rows)` writes. The runner reads
+the file, finds the header row, parses every cell, runs `check`, and only when nothing at all
+is wrong runs `save` inside one transaction with an audit batch. A file with one bad cell writes
+nothing and returns every problem, each with its sheet, row, column and field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import audit
+from .tabular import InputRejected, Problem, Sheet, column_letter, normalise_header, read_tables
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message says why, in Chinese."""
+
+
+# --- cell parsers ----------------------------------------------------------------------------
+
+def _clean_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # codes typed as numbers in Excel: 101.0 → "101"
+    return unicodedata.normalize("NFKC", str(value)).replace("\u200b", "").strip()
+
+
+def text(value) -> str:
+    return _clean_text(value)
+
+
+def code(value) -> str:
+    """A code (unit, project, office): no spaces inside, at most 64 characters."""
+    result = _clean_text(value)
+    if re.search(r"\s", result):
+        raise CellError(_("编码中不能有空格：“%(v)s”") % {"v": result})
+    if len(result) > 64:
+        raise CellError(_("编码过长（最多 64 个字符）"))
+    return result
+
+
+MONEY_PLACES = 6
+
+
+def money(value) -> Decimal | None:
+    """An amount in 万元 with at most 6 decimals; never through a float's rounding errors.
+
+    Excel stores numbers as binary floats, so a float cell is read through its shortest
+    decimal form (207.4538 stays 207.4538) and rounded to 6 places to drop float noise from
+    formulas; typed text with more than 6 decimals is an error rather than silently cut.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("应为金额数字"))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError(_("应为金额数字"))
+        return Decimal(repr(value)).quantize(Decimal(1).scaleb(-MONEY_PLACES), ROUND_HALF_UP)
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        raw = _clean_text(value)
+        cleaned = re.sub(r"[,\s，]", "", raw)
+        cleaned = re.sub(r"万元$", "", cleaned)
+        if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", cleaned):
+            raise CellError(_("“%(v)s”不是有效的金额数字") % {"v": raw})
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise CellError(_("“%(v)s”不是有效的金额数字") % {"v": raw}) from None
+    if number.as_tuple().exponent < -MONEY_PLACES:
+        raise CellError(_("金额最多保留 6 位小数：“%(v)s”") % {"v": value})
+    if abs(number) >= Decimal("1e12"):
+        raise CellError(_("金额过大：“%(v)s”万元") % {"v": value})
+    return number
+
+
+def non_negative_money(value) -> Decimal | None:
+    number = money(value)
+    if number is not None and number < 0:
+        raise CellError(_("金额不能为负数：%(v)s") % {"v": number})
+    return number
+
+
+def year(value) -> int:
+    raw = _clean_text(value).removesuffix("年")
+    if not re.fullmatch(r"\d{4}", raw) or not 2000 <= int(raw) <= 2100:
+        raise CellError(_("“%(v)s”不是有效的年度（如 2022）") % {"v": _clean_text(value)})
+    return int(raw)
+
+
+def choice(options: dict[str, object]) -> Callable[[object], object]:
+    """A value from a closed list, matched on its normalised label."""
+
+    def parse(value):
+        raw = _clean_text(value)
+        if raw in options:
+            return options[raw]
+        allowed = "、".join(options)
+        raise CellError(_("“%(v)s”不在可选值中（%(a)s）") % {"v": raw, "a": allowed})
+
+    return parse
+
+
+# --- the framework ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    parse: Callable[[object], object] = text
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+
+    def matches(self, header: str) -> bool:
+        return header in {normalise_header(self.label), *map(normalise_header, self.aliases)}
+
+
+@dataclass
+class Row:
+    """A parsed data row and where it came from, for later messages."""
+
+    number: int
+    values: dict
+    sheet: str
+    columns: dict[str, str] = field(default_factory=dict)  # key → Excel letter
+
+    def problem(self, key: str, message: str, label: str = "") -> Problem:
+        return Problem(message, sheet=self.sheet, row=self.number,
+                       column=self.columns.get(key, ""), field=label)
+
+    @contextmanager
+    def located(self):
+        """Turn a service's refusal while saving this row into a located import problem."""
+        try:
+            yield
+        except ValidationError as exc:
+            pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+            raise InputRejected([self.problem(key, "；".join(messages))
+                                 for key, messages in pairs]) from None
+        except PermissionDenied as exc:
+            raise InputRejected([self.problem("", str(exc))]) from None
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    batch_id: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Importer:
+    """Subclass per kind: set `kind`, `title`, `columns`; implement `check` and `save`."""
+
+    kind = ""
+    title = ""
+    columns: Sequence[Column] = ()
+
+    def __init__(self, *, actor, region=None):
+        self.actor = actor
+        self.region = region
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def check(self, rows: list[Row]) -> list[Problem]:
+        return []
+
+    def json_values(self, item: dict) -> dict:
+        """Map one JSON object to column keys; override where the JSON nests values."""
+        return item
+
+    def save(self, rows: list[Row]) -> tuple[int, int]:
+        raise NotImplementedError
+
+
+def _find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
+    """Find the header row among the first rows (official templates put a title above it)."""
+    required = [c for c in columns if c.required]
+    for index, row in enumerate(sheet.rows[:10]):
+        headers = [normalise_header(v) for v in row]
+        found = {}
+        for col in columns:
+            for pos, header in enumerate(headers):
+                if header and col.matches(header):
+                    found.setdefault(col.key, pos)
+        if required and all(c.key in found for c in required):
+            return index, found
+    return None
+
+
+def parse_sheet(sheet: Sheet, columns: Sequence[Column]) -> tuple[list[Row], list[Problem]]:
+    located = _find_header(sheet, columns)
+    if located is None:
+        missing = "、".join(c.label for c in columns if c.required)
+        return [], [Problem(_("找不到表头，这不是本类导入的模板。必需的列：%(cols)s") % {"cols": missing},
+                            sheet=sheet.name)]
+    header_index, positions = located
+    rows, problems = [], []
+    letters = {k: column_letter(p) for k, p in positions.items()}
+    for offset, raw in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        row = Row(number=offset, values={}, sheet=sheet.name, columns=letters)
+        for col in columns:
+            pos = positions.get(col.key)
+            value = raw[pos] if pos is not None and pos < len(raw) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if col.required:
+                    problems.append(row.problem(col.key, _("必填项为空"), col.label))
+                row.values[col.key] = None
+                continue
+            try:
+                row.values[col.key] = col.parse(value)
+            except CellError as exc:
+                problems.append(row.problem(col.key, str(exc), col.label))
+        rows.append(row)
+    if not rows and not problems:
+        problems.append(Problem(_("表头下没有任何数据行。"), sheet=sheet.name))
+    return rows, problems
+
+
+def run_import(importer: Importer, data: bytes, filename: str) -> ImportResult:
+    """Import a whole file or nothing. Raises `InputRejected` with every problem found."""
+    from .models import ImportBatch
+
+    if filename.lower().endswith(".json"):
+        sheets = [sheet_from_json(data, importer)]
+    else:
+        sheets = read_tables(data, filename)
+    rows, problems = [], []
+    matched = False
+    for sheet in sheets:
+        sheet_rows, sheet_problems = parse_sheet(sheet, importer.columns)
+        if sheet_rows or not _is_header_problem(sheet_problems):
+            matched = True
+            rows += sheet_rows
+            problems += sheet_problems
+    if not matched:
+        raise InputRejected(problems or [Problem(_("文件中没有工作表。"))])
+    if not problems:
+        problems = importer.check(rows)
+    if problems:
+        raise InputRejected(problems)
+    region_code = getattr(importer.region, "code", "")
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=importer.kind, filename=filename[:255], rows=len(rows), actor=importer.actor,
+            sha256=hashlib.sha256(data).hexdigest(), region_code=region_code,
+        )
+        with audit.audit_context(actor=importer.actor, source="import", batch=batch.id):
+            created, updated = importer.save(rows)
+            audit.record(action="import", instance=batch, region_code=region_code,
+                         message=_("导入%(title)s：%(n)s 行，新增 %(c)s，更新 %(u)s") % {
+                             "title": importer.title, "n": len(rows), "c": created, "u": updated})
+        batch.created, batch.updated = created, updated
+        batch.save(update_fields=["created", "updated"])
+    return ImportResult(rows=len(rows), created=created, updated=updated, batch_id=str(batch.id))
+
+
+def _is_header_problem(problems: list[Problem]) -> bool:
+    return len(problems) == 1 and problems[0].row is None
+
+
+# --- registry for the CLI and API: `jixiao import KIND FILE` ----------------------------------
+
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register_importer(cls: type[Importer]) -> type[Importer]:
+    IMPORTERS[cls.kind] = cls
+    return cls
+
+
+def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
+    """A JSON list of objects (keys as the columns' keys) read as a sheet, so JSON imports get
+    exactly the same checks and messages as xlsx ones; row numbers count objects from 1."""
+    import json
+
+    from django.conf import settings
+
+    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
+        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
+            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
+    try:
+        items = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InputRejected([Problem(_("JSON 应为对象或对象的列表。"))])
+    keys = [c.key for c in importer.columns]
+    header = tuple(c.label for c in importer.columns)
+    rows = [header] + [tuple(_json_cell(importer.json_values(item).get(k)) for k in keys)
+                       for item in items]
+    return Sheet(name="JSON", rows=rows)
+
+
+def _json_cell(value):
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return repr(value)  # JSON numbers: read through their decimal text, never float math
+    return value

@@ -1,0 +1,32 @@
+"""`jixiao export KIND --region R --year Y --format xlsx|json -o FILE` (CONTRACT.md)."""
+
+from pathlib import Path
+
+from jixiao.core.commands import JixiaoCommand
+from jixiao.core.exports import EXPORTERS
+from jixiao.core.scope import RegionReader
+
+
+class Command(JixiaoCommand):
+    help = "导出数据（与导入模板相同的格式）"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("kind")
+        parser.add_argument("--region", required=True)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--format", choices=["xlsx", "json"], default="xlsx")
+        parser.add_argument("-o", "--output", required=True)
+
+    def handle(self, *args, **options):
+        from jixiao.orgs.models import Region
+
+        exporter = EXPORTERS.get(options["kind"])
+        if exporter is None:
+            self.fail(f"未知的导出类型“{options['kind']}”，可用：{', '.join(sorted(EXPORTERS))}")
+        region = Region.objects.filter(code=options["region"]).first()
+        if region is None:
+            self.fail(f"找不到区划“{options['region']}”。")
+        data = exporter(RegionReader(region.path), region, options["year"], options["format"])
+        Path(options["output"]).write_bytes(data)
+        self.say(options, f"已导出到 {options['output']}（{len(data)} 字节）。")

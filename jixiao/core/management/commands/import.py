@@ -1,0 +1,63 @@
+"""`jixiao import KIND FILE`: import xlsx, CSV (UTF-8 or GBK) or JSON; one transaction."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+
+from jixiao.core.commands import JixiaoCommand
+from jixiao.core.imports import IMPORTERS, run_import
+from jixiao.core.tabular import InputRejected
+
+
+class Command(JixiaoCommand):
+    help = "导入数据（units, projects …）：整个文件一次导入，有任何错误则不写入"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("kind", help="导入类型：" + ", ".join(sorted(IMPORTERS)))
+        parser.add_argument("file")
+        parser.add_argument("--region", help="区划代码（数据库只有一个区县时可省略）")
+        parser.add_argument("--user", help="以该账号的名义导入（默认：该区划预算股的第一个账号）")
+
+    def handle(self, *args, **options):
+        from jixiao.orgs.models import Region, Role
+
+        importer_class = IMPORTERS.get(options["kind"])
+        if importer_class is None:
+            self.fail(f"未知的导入类型“{options['kind']}”，可用：{', '.join(sorted(IMPORTERS))}")
+        path = Path(options["file"])
+        if not path.is_file():
+            self.fail(f"找不到文件：{path}")
+        region = self._region(Region, options["region"])
+        actor = self._actor(Role, region, options["user"])
+        try:
+            result = run_import(importer_class(actor=actor, region=region), path.read_bytes(),
+                                path.name)
+        except InputRejected as exc:
+            for problem in exc.problems[:200]:
+                self.stderr.write(str(problem))
+            self.fail(f"导入失败：发现 {len(exc.problems)} 个问题，未写入任何数据。")
+        self.stdout.write(f"导入成功：{result.rows} 行，新增 {result.created}，更新 {result.updated}。")
+
+    def _region(self, Region, code):
+        if code:
+            region = Region.objects.filter(code=code).first()
+            if region is None:
+                self.fail(f"找不到区划“{code}”。")
+            return region
+        districts = list(Region.objects.filter(level="district")[:2])
+        if len(districts) != 1:
+            self.fail("请用 --region 指定区划代码。")
+        return districts[0]
+
+    def _actor(self, Role, region, username):
+        users = get_user_model().objects.filter(is_active=True)
+        if username:
+            user = users.filter(username=username).first()
+            if user is None:
+                self.fail(f"用户“{username}”不存在或已停用。")
+            return user
+        user = next((u for u in users.filter(region=region) if u.has_role(Role.BUDGET)), None)
+        if user is None:
+            self.fail("该区划没有预算股账号，请用 --user 指定导入人。")
+        return user

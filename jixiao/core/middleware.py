@@ -1,0 +1,83 @@
+"""Request-wide concerns: idle session timeout and the audit context."""
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect, resolve_url
+
+from . import audit
+
+
+class SessionTimeoutMiddleware:
+    """End a session after JIXIAO_SESSION_IDLE_SECONDS without a request (DOMAIN.md §11)."""
+
+    KEY = "jixiao_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if last is not None and now - int(last) > settings.JIXIAO_SESSION_IDLE_SECONDS:
+                with audit.audit_context(actor=user, source="web", ip=client_ip(request)):
+                    audit.record(action="logout", instance=user, message="会话超时")
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    login = resolve_url(settings.LOGIN_URL)
+                    query = urlencode({"timeout": "1", "next": request.get_full_path()})
+                    return redirect(f"{login}?{query}")
+            else:
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+def client_ip(request) -> str | None:
+    # Behind the reverse proxy of README's deployment section, REMOTE_ADDR is the proxy;
+    # the proxy sets X-Real-IP, which we trust only when told to.
+    if getattr(settings, "JIXIAO_TRUST_X_REAL_IP", False):
+        return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    return request.META.get("REMOTE_ADDR")
+
+
+class AuditContextMiddleware:
+    """Every change made while serving one request shares one audit batch."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+        source = "api" if request.path.startswith("/api/") else "web"
+        with audit.audit_context(actor=actor, source=source, ip=client_ip(request)) as ctx:
+            request.audit_batch = ctx.batch
+            return self.get_response(request)
+
+
+class BearerTokenMiddleware:
+    """`Authorization: Bearer <token>` on /api/ signs the request in as the token's user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if request.path.startswith("/api/") and header[:7].lower() == "bearer ":
+            from django.utils import timezone
+
+            from .models import ApiToken
+
+            token = ApiToken.objects.authenticate(header[7:].strip())
+            if token is not None:
+                request.user = request.token_user = token.user
+                request._dont_enforce_csrf_checks = True  # no cookie, so no CSRF to forge
+                stale = token.last_used_at is None or (
+                    timezone.now() - token.last_used_at).total_seconds() > 300
+                if stale:
+                    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return self.get_response(request)

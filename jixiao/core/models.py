@@ -1,0 +1,164 @@
+"""Core models: the audit log, import batches, the rulebook and API tokens.
+
+Core knows no domain nouns (DESIGN.md): regions appear here only as codes, users only through
+`settings.AUTH_USER_MODEL`.
+"""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLog(models.Model):
+    """One recorded change or security event: who, when, what, before and after (DESIGN.md, Audit).
+
+    Entries written during one request, import or command share a `batch` so a reader sees a
+    change set, not scattered rows. Nobody edits or deletes this table through the application.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        LOCKED = "locked", _("账号锁定")
+        IMPORT = "import", _("导入")
+        EXPORT = "export", _("导出")
+        ACTION = "action", _("操作")
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    batch = models.UUIDField(_("批次"), db_index=True)
+    source = models.CharField(_("来源"), max_length=16, default="web")  # web, api, import, cli
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    region_code = models.CharField(_("区划"), max_length=12, blank=True, db_index=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ImportBatch(models.Model):
+    """A successful import: which file, who, how many rows. Its id groups the audit entries."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("导入类型"), max_length=32)
+    filename = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region_code = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename}"
+
+
+class Rulebook(models.Model):
+    """A version of a region's rules for a year (DESIGN.md, Pure rules).
+
+    `values` holds only what this region changes from the national defaults, section by section
+    ({"scoring": {"grade_bands": ...}}). A new save makes a new version; results keep the
+    version they were computed with, so a 2021 score stays reproducible after 2023's changes.
+    """
+
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.PositiveIntegerField(_("版本"))
+    base = models.CharField(_("基础规则"), max_length=32, default="national")
+    values = models.JSONField(_("本地规则"), default=dict, blank=True)
+    note = models.CharField(_("修改说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("规则库")
+        verbose_name_plural = _("规则库")
+        ordering = ["region_code", "year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "year", "version"], name="rulebook_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code}:{self.year} v{self.version}"
+
+
+def _hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenManager(models.Manager):
+    def issue(self, user, name: str = "") -> tuple["ApiToken", str]:
+        """Create a token and return it with its clear key, which is shown once and never stored."""
+        key = "jx_" + secrets.token_urlsafe(32)
+        token = self.create(user=user, name=name, digest=_hash_token(key), prefix=key[:10])
+        return token, key
+
+    def authenticate(self, key: str):
+        token = self.select_related("user").filter(digest=_hash_token(key), revoked=False).first()
+        if token is None or not token.user.is_active:
+            return None
+        return token
+
+
+class ApiToken(models.Model):
+    """An API token (CONTRACT.md: `Authorization: Bearer <token>`); only its hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    revoked = models.BooleanField(_("已吊销"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

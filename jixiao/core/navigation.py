@@ -1,0 +1,82 @@
+"""The left menu by lifecycle stage and the home page's to-do list (待办).
+
+Stage apps register their menu entries and to-do providers when they start; core only keeps
+the registry, so it knows nothing about the stages themselves (DESIGN.md: core uses none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+# The lifecycle of DOMAIN.md §1, in order; an app names the stage its entries belong to.
+STAGES = [
+    ("home", _("工作台")),
+    ("master", _("基础数据")),
+    ("targets", _("绩效目标")),
+    ("monitoring", _("运行监控")),
+    ("evaluations", _("绩效评价")),
+    ("results", _("结果运用")),
+    ("disclosure", _("信息公开")),
+    ("reports", _("统计分析")),
+    ("system", _("系统管理")),
+]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    stage: str
+    label: str
+    url_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: every signed-in user
+    order: int = 100
+
+    def allowed(self, user) -> bool:
+        return not self.roles or bool(self.roles & user.role_set)
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing the user should do, with its deadline if there is one."""
+
+    title: str
+    url: str
+    stage: str = "home"
+    deadline: object | None = None
+    detail: str = ""
+    urgent: bool = False
+
+
+_MENU: list[MenuItem] = []
+_TODO_PROVIDERS: list[Callable] = []
+
+
+def register_menu(*items: MenuItem) -> None:
+    for item in items:
+        if item not in _MENU:
+            _MENU.append(item)
+
+
+def register_todos(provider: Callable) -> None:
+    """`provider(user, region, year) -> list[Todo]`, called for the home page."""
+    if provider not in _TODO_PROVIDERS:
+        _TODO_PROVIDERS.append(provider)
+
+
+def menu_for(user) -> list[tuple[str, str, list[MenuItem]]]:
+    groups = []
+    for key, label in STAGES:
+        items = sorted((i for i in _MENU if i.stage == key and i.allowed(user)),
+                       key=lambda i: i.order)
+        if items:
+            groups.append((key, label, items))
+    return groups
+
+
+def todos_for(user, region, year) -> list[Todo]:
+    todos: list[Todo] = []
+    for provider in _TODO_PROVIDERS:
+        todos += provider(user, region, year)
+    return sorted(todos, key=lambda t: (not t.urgent, t.deadline is None, str(t.deadline or "")))

@@ -1,0 +1,166 @@
+"""The rulebook: every weight, threshold and band, per region and year (DESIGN.md, Pure rules).
+
+Each stage app registers its national defaults (DOMAIN.md) as a *section* when it starts, with
+the named alternatives of DOMAIN.md §10 as *bases* ("national", "national-2021"). A region keeps
+only what it changes, as versioned `Rulebook` rows; a province's rows apply to its cities and
+districts unless they set their own. Everything reads rules through `rules_for()` or `named()`,
+and nothing else holds a rule as a literal.
+
+Decimals are written as strings in rules ("0.30") so JSON keeps them exact.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+NATIONAL = "national"
+BASES: dict[str, str] = {
+    "national": "国家默认（经典指标体系）",
+    "national-2021": "国家默认（2021 年指标体系）",
+}
+
+_DEFAULTS: dict[str, dict] = {}
+_VARIANTS: dict[str, dict[str, dict]] = {name: {} for name in BASES}
+
+
+class RulebookError(ValueError):
+    """A rulebook name or value that cannot be used; the message is for the user."""
+
+
+def register_defaults(section: str, values: Mapping, *, variants: Mapping | None = None) -> None:
+    """Register a section's national defaults and its changes under other bases."""
+    _DEFAULTS[section] = copy.deepcopy(dict(values))
+    for base, changes in (variants or {}).items():
+        if base not in BASES:
+            raise RulebookError(f"unknown rulebook base {base}")
+        _VARIANTS[base][section] = copy.deepcopy(dict(changes))
+
+
+def _merge(into: dict, changes: Mapping) -> dict:
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = copy.deepcopy(value)
+    return into
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A resolved rulebook: read-only values plus where they came from."""
+
+    values: Mapping
+    base: str = NATIONAL
+    sources: tuple[str, ...] = field(default_factory=tuple)  # "360102:2021 v3", ...
+
+    def section(self, name: str) -> dict:
+        try:
+            return copy.deepcopy(self.values[name])
+        except KeyError:
+            raise RulebookError(_("规则库中没有“%(name)s”部分") % {"name": name}) from None
+
+    def get(self, dotted: str):
+        node = self.values
+        for part in dotted.split("."):
+            node = node[part]
+        return copy.deepcopy(node)
+
+    @property
+    def label(self) -> str:
+        return " + ".join((self.base, *self.sources))
+
+
+def named(name: str = NATIONAL) -> Rules:
+    """A national rulebook by name (`--rulebook national|national-2021`), no database needed."""
+    if name not in BASES:
+        raise RulebookError(
+            _("未知的规则库“%(name)s”，可用：%(names)s") % {"name": name, "names": ", ".join(BASES)}
+        )
+    values = copy.deepcopy(_DEFAULTS)
+    for section, changes in _VARIANTS[name].items():
+        _merge(values.setdefault(section, {}), changes)
+    return Rules(values=values, base=name)
+
+
+def rules_for(region_codes: Sequence[str], year: int) -> Rules:
+    """The rules in force for a region and year.
+
+    `region_codes` runs from the region itself up to its province (district, city, province);
+    the nearest region's latest version wins for each value it sets.
+    """
+    rows = {row.region_code: row for row in latest_versions(region_codes, year)}
+    chain = [rows[c] for c in reversed(list(region_codes)) if c in rows]  # province first
+    base = next((r.base for r in reversed(chain)), NATIONAL)
+    rules = named(base if base in BASES else NATIONAL)
+    values = dict(rules.values)
+    for row in chain:
+        _merge(values, row.values)
+    return Rules(values=values, base=rules.base,
+                 sources=tuple(f"{r.region_code}:{r.year} v{r.version}" for r in chain))
+
+
+def latest_versions(region_codes: Sequence[str], year: int):
+    from .models import Rulebook
+
+    latest = (
+        Rulebook.objects.filter(region_code__in=list(region_codes), year=year)
+        .values("region_code").annotate(v=Max("version"))
+    )
+    wanted = {(r["region_code"], r["v"]) for r in latest}
+    return [
+        r for r in Rulebook.objects.filter(region_code__in=[c for c, _v in wanted], year=year)
+        if (r.region_code, r.version) in wanted
+    ]
+
+
+def validate_changes(changes: Mapping, *, path: str = "") -> list[str]:
+    """Errors for keys that do not exist in the defaults or values of the wrong JSON type."""
+    errors: list[str] = []
+    defaults: Mapping = _DEFAULTS
+    for part in filter(None, path.split(".")):
+        defaults = defaults.get(part, {})
+    for key, value in changes.items():
+        where = f"{path}.{key}" if path else key
+        if key not in defaults:
+            errors.append(_("未知的规则项：%(key)s") % {"key": where})
+        elif isinstance(defaults[key], Mapping) and isinstance(value, Mapping):
+            errors += validate_changes(value, path=where)
+        elif type(defaults[key]) is not type(value):
+            errors.append(
+                _("规则项 %(key)s 的类型应为 %(type)s")
+                % {"key": where, "type": type(defaults[key]).__name__}
+            )
+    return errors
+
+
+@transaction.atomic
+def rulebook_save(*, region_code: str, year: int, values: Mapping, actor, note: str = "",
+                  base: str = NATIONAL):
+    """Save a region's changes as a new version; earlier versions stay for reproducibility."""
+    from . import audit
+    from .models import Rulebook
+
+    if base not in BASES:
+        raise RulebookError(_("未知的基础规则：%(name)s") % {"name": base})
+    errors = validate_changes(values)
+    if errors:
+        raise RulebookError("；".join(errors))
+    last = (
+        Rulebook.objects.select_for_update().filter(region_code=region_code, year=year)
+        .aggregate(v=Max("version"))["v"] or 0
+    )
+    row = Rulebook.objects.create(region_code=region_code, year=year, version=last + 1,
+                                  base=base, values=dict(values), note=note, created_by=actor)
+    audit.record(action="create", instance=row, after={"base": base, "values": dict(values)},
+                 region_code=region_code, actor=actor, message=note)
+    return row
+
+
+def defaults_snapshot() -> dict:
+    return copy.deepcopy(_DEFAULTS)

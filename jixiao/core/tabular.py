@@ -1,0 +1,219 @@
+"""Reading xlsx and CSV files safely, and writing xlsx (DESIGN.md, Import and export).
+
+A file from outside is hostile until read: its size is checked before anything is parsed, an
+xlsx is checked for what it would inflate to before openpyxl opens it (a "zip bomb" of a few
+kilobytes can unpack to gigabytes), CSV is read as UTF-8 or GBK/GB18030 (what Chinese office
+software writes), and every problem is a message in Chinese that says where and why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as a user would look for it."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None  # 1-based, as Excel shows it
+    column: str = ""  # Excel letter, e.g. "C"
+    field: str = ""  # the column's header, e.g. "单位编码"
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(_("工作表“%(s)s”") % {"s": self.sheet})
+        if self.row:
+            where.append(_("第 %(r)s 行") % {"r": self.row})
+        if self.column:
+            where.append(_("%(c)s 列") % {"c": self.column})
+        if self.field:
+            where.append(_("（%(f)s）") % {"f": self.field})
+        prefix = " ".join(where)
+        return f"{prefix}：{self.message}" if prefix else self.message
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column,
+                "field": self.field, "message": self.message, "text": str(self)}
+
+
+class InputRejected(Exception):
+    """The input cannot be used; nothing was written. Carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("；".join(str(p) for p in self.problems[:5]))
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple]
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letter (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _reject(message: str) -> InputRejected:
+    return InputRejected([Problem(message)])
+
+
+def read_tables(data: bytes, filename: str) -> list[Sheet]:
+    """Read an uploaded xlsx or CSV into sheets of raw rows, within the configured limits."""
+    if not data:
+        raise _reject(_("文件是空的。"))
+    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
+        raise _reject(_("文件过大（%(size)s MB），上限为 %(limit)s MB。") % {
+            "size": round(len(data) / 1048576, 1),
+            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})
+    lower = filename.lower()
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if lower.endswith((".xlsx", ".xlsm")):
+        raise _reject(_("文件“%(name)s”不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件。"
+                        "请在 Excel 中“另存为”xlsx 后再导入。") % {"name": filename})
+    if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise _reject(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入。"))
+    if lower.endswith((".csv", ".txt")):
+        return [Sheet(name=filename, rows=_read_csv(data))]
+    raise _reject(_("不支持的文件类型“%(name)s”，请上传 .xlsx 或 .csv 文件。") % {"name": filename})
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise _reject(_("文件已损坏，无法作为 Excel（.xlsx）文件读取。")) from None
+    limit = settings.JIXIAO_IMPORT_MAX_UNZIPPED_BYTES
+    if len(infos) > 10_000 or sum(i.file_size for i in infos) > limit:
+        raise _reject(_("文件解压后超过 %(limit)s MB，已拒绝（可能是恶意构造的文件）。")
+                      % {"limit": limit // 1048576})
+    if not any(i.filename == "xl/workbook.xml" for i in infos):
+        raise _reject(_("文件不是 Excel 工作簿（缺少 workbook），请上传 .xlsx 文件。"))
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    import openpyxl
+
+    _check_zip(data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise _reject(_("无法读取 Excel 文件：%(e)s") % {"e": exc.__class__.__name__}) from None
+    sheets = []
+    max_rows, max_cols = settings.JIXIAO_IMPORT_MAX_ROWS, settings.JIXIAO_IMPORT_MAX_COLUMNS
+    try:
+        for ws in book.worksheets:
+            rows = []
+            for row in ws.iter_rows(values_only=True, max_col=max_cols):
+                if len(rows) >= max_rows:
+                    raise _reject(_("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": ws.title, "n": max_rows})
+                rows.append(tuple(row))
+            sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
+    finally:
+        book.close()
+    return sheets
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _reject(_("无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV。"))
+
+
+def _read_csv(data: bytes) -> list[tuple]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise _reject(_("CSV 文件含有非法的空字符，可能不是文本文件。"))
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows = []
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if len(rows) >= settings.JIXIAO_IMPORT_MAX_ROWS:
+            raise _reject(_("文件超过 %(n)s 行上限。") % {"n": settings.JIXIAO_IMPORT_MAX_ROWS})
+        rows.append(tuple(row[: settings.JIXIAO_IMPORT_MAX_COLUMNS]))
+    return _trim(rows)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trim(rows: list[tuple]) -> list[tuple]:
+    """Drop trailing empty rows (Excel often keeps thousands of formatted blank rows)."""
+    end = len(rows)
+    while end and all(_blank(v) for v in rows[end - 1]):
+        end -= 1
+    return rows[:end]
+
+
+_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+
+
+def normalise_header(text) -> str:
+    """'单位编码（必填）*' → '单位编码'; full-width forms, spaces and line breaks removed."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = _NOTE.sub("", text)
+    return re.sub(r"[\s*＊:：]", "", text)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text from users never becomes a formula in an export (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_sheet(ws, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "",
+                widths: Sequence[int] | None = None, money_columns: Iterable[int] = ()) -> None:
+    """Write a titled table: bold header, frozen panes, money as numbers with 6 decimals."""
+    from openpyxl.styles import Alignment, Font
+
+    start = 1
+    if title:
+        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+        start = 2
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=start, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    money = set(money_columns)
+    for r, row in enumerate(rows, start=start + 1):
+        for c, value in enumerate(row):
+            cell = ws.cell(row=r, column=c + 1, value=safe_cell(value))
+            if c in money:
+                cell.number_format = "#,##0.00####"
+    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    for i, width in enumerate(widths or [16] * len(headers)):
+        ws.column_dimensions[column_letter(i)].width = width

@@ -1,0 +1,30 @@
+"""Display of money: 2 decimals with thousands separators in lists and summaries (DESIGN.md),
+all 6 stored decimals where a figure is read on its own (detail pages)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+register = template.Library()
+
+
+def _format(value, places: int, trim: bool) -> str:
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{number:,.{places}f}"
+    if trim and "." in text:
+        head, tail = text.split(".")
+        tail = tail.rstrip("0").ljust(2, "0")
+        text = f"{head}.{tail}"
+    return text
+
+
+@register.filter
+def money(value) -> str:
+    return _format(value, 2, trim=False)
+
+
+@register.filter
+def money6(value) -> str:
+    return _format(value, 6, trim=True)

@@ -1,0 +1,96 @@
+"""Base views shared by every app: lists with paging, xlsx downloads and the import page."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .imports import Importer, run_import
+from .tabular import InputRejected
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def paginate(request, queryset, per_page: int = 50):
+    """A page of the list and the query string without `page`, for the pager links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def xlsx_response(workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    quoted = urlencode({"": filename})[1:]
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quoted}"
+    return response
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("文件（.xlsx 或 .csv）"))
+
+
+def import_page(request, *, importer: Importer, template_url: str, back_url: str,
+                success_url: str):
+    """GET shows the upload form; POST imports the whole file or nothing, listing problems."""
+    problems = []
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = read_upload(upload)
+            result = run_import(importer, data, upload.name)
+        except InputRejected as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。") % {
+                "n": result.rows, "c": result.created, "u": result.updated})
+            return redirect(success_url)
+    return render(request, "core/import.html", {
+        "form": form, "problems": problems, "importer": importer,
+        "template_url": template_url, "back_url": back_url,
+    }, status=400 if problems else 200)
+
+
+def read_upload(upload) -> bytes:
+    """Read an uploaded file, refusing it before reading past the configured size."""
+    from django.conf import settings
+
+    from .tabular import Problem
+
+    limit = settings.JIXIAO_IMPORT_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise InputRejected([Problem(_("文件过大（%(size)s MB），上限为 %(limit)s MB。") % {
+            "size": round(upload.size / 1048576, 1), "limit": limit // 1048576})])
+    return upload.read(limit + 1)
+
+
+def role_required(*roles: str):
+    """Signed-in users holding one of `roles`; others get 403 (what they may do, not which rows
+    they see: rows outside scope are a 404 from `visible_to`)."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise PermissionDenied(_("您没有执行此操作的权限。"))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,1013 @@
+"""Target and actual values of performance indicators (DOMAIN.md §4.1, §4.2).
+
+A pure module: standard library only, no Django. Imports, lint (T02/T03/T04/T10), scoring and
+monitoring all read 指标值 cells through `parse_target_value` and 实际完成值 cells through
+`parse_actual_value`, so every table in every province is read the same way.
+
+Every result keeps the text as written (`original`), the parsed form, `notes` saying how it was
+read and `problems` saying, in Chinese and quoting the text, what could not be read. Numbers are
+`Decimal`, never float.
+
+Result shapes (`kind`):
+
+- ``missing``: empty or a placeholder ("/", "-", "—", "——", "N/A", "无"); lint T02.
+- ``unreadable``: an operator or a unit without a number ("≧ %", "万亩"), a range, contradicting
+  operators or columns; lint T03. Always has problems.
+- ``quantitative``: operator, number, unit (unit None when not written; lint T04).
+- ``deadline``: operator ``deadline`` and a date (None, with a problem, when no year is known).
+- ``qualitative``: operator ``qualitative`` and the text.
+
+A result is usable when `ok` is true (no problems and neither missing nor unreadable).
+"""
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+__all__ = [
+    "CATALOGUE_2021",
+    "CLASSIC_CATALOGUE",
+    "KNOWN_UNITS",
+    "MONEY_UNITS",
+    "OPERATOR_SYMBOLS",
+    "UNIT_ALIASES",
+    "ActualValue",
+    "Kind",
+    "Op",
+    "Placement",
+    "TargetValue",
+    "convert_number",
+    "is_cost",
+    "is_timeliness",
+    "normalise_category",
+    "normalise_operator",
+    "normalise_subcategory",
+    "normalise_unit",
+    "parse_actual_value",
+    "parse_target_value",
+    "place_indicator",
+    "same_unit",
+    "target_value_from_data",
+]
+
+
+class Kind(StrEnum):
+    """The shape of a value (DOMAIN.md §4.2, §4.4 T02/T03)."""
+
+    QUANTITATIVE = "quantitative"
+    QUALITATIVE = "qualitative"
+    DEADLINE = "deadline"
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+
+
+class Op(StrEnum):
+    """Operators, spelt as in common.schema.json `value.op` (compare equal to those strings)."""
+
+    GE = ">="
+    GT = ">"
+    EQ = "="
+    LE = "<="
+    LT = "<"
+    QUALITATIVE = "qualitative"
+    DEADLINE = "deadline"
+
+
+#: How each operator is shown to people and may be written in JSON besides the schema spelling.
+OPERATOR_SYMBOLS: dict[str, str] = {
+    Op.GE: "≥",
+    Op.GT: ">",
+    Op.EQ: "=",
+    Op.LE: "≤",
+    Op.LT: "<",
+    Op.QUALITATIVE: "定性",
+    Op.DEADLINE: "时限",
+}
+
+_SYMBOL_OPERATORS: dict[str, Op] = {
+    ">=": Op.GE, "=>": Op.GE, "≥": Op.GE, "≧": Op.GE, "⩾": Op.GE, "≮": Op.GE,
+    "<=": Op.LE, "=<": Op.LE, "≤": Op.LE, "≦": Op.LE, "⩽": Op.LE, "≯": Op.LE,
+    "==": Op.EQ, "=": Op.EQ, ">": Op.GT, "<": Op.LT,
+}  # fmt: skip
+
+_WORD_OPERATORS: dict[str, Op] = {
+    "大于或等于": Op.GE, "大于等于": Op.GE, "不低于": Op.GE, "不少于": Op.GE, "不小于": Op.GE,
+    "不短于": Op.GE, "至少": Op.GE, "达到": Op.GE,
+    "小于或等于": Op.LE, "小于等于": Op.LE, "低于或等于": Op.LE, "不高于": Op.LE, "不超过": Op.LE,
+    "不超出": Op.LE, "不多于": Op.LE, "不大于": Op.LE, "不长于": Op.LE, "控制在": Op.LE,
+    "至多": Op.LE, "最多": Op.LE,
+    "大于": Op.GT, "超过": Op.GT, "高于": Op.GT, "多于": Op.GT,
+    "小于": Op.LT, "低于": Op.LT, "少于": Op.LT,
+    "等于": Op.EQ,
+}  # fmt: skip
+
+_PREFIX_OPERATORS = sorted(
+    [(k, v, True) for k, v in _SYMBOL_OPERATORS.items()]
+    + [(k, v, False) for k, v in _WORD_OPERATORS.items()],
+    key=lambda item: -len(item[0]),
+)
+
+# 以上 after a number is ≥ and 以下 ≤ (§4.2); 以内/之内 ≤; 内 only after a time unit ("30天内").
+_SUFFIX_OPERATORS = (
+    ("及以上", Op.GE), ("以上", Op.GE), ("及以下", Op.LE), ("以下", Op.LE),
+    ("以内", Op.LE), ("之内", Op.LE), ("内", Op.LE),
+)  # fmt: skip
+
+_COLUMN_OPERATORS: dict[str, Op | None] = {
+    "定性": Op.QUALITATIVE, "qualitative": Op.QUALITATIVE, "deadline": Op.DEADLINE,
+    "时限": Op.DEADLINE, "正向": Op.GE, "反向": Op.LE, "定量": None,
+}  # fmt: skip
+
+# Words before a number that do not change its meaning ("约50人", "完成100%").
+_FILLERS = ("实际完成", "已完成", "完成", "实现", "大约", "约", "累计", "共计", "合计")
+
+#: Measure units seen in published tables (DOMAIN.md §4.2 and the 2021 summaries).
+KNOWN_UNITS: frozenset[str] = frozenset(
+    """% ‰ 个 人 人次 次 户 项 件 份 所 台 套 辆 元 千元 万元 百万元 亿元 元/人 元/平方米 万元/个
+    元/亩 元/月 元/年 元/人·年 元/人/年 元/人次 万元/公里 万元/人 次/年 人/年 个/年 天 日 周 月 年
+    小时 分钟 工作日 学时 课时 平方米 万平方米 平方公里 立方米 万立方米 公里 米 公顷 亩 万亩 吨 万吨
+    千克 公斤 家 场 期 批 篇 条 座 名 册 棵 株 起 分 个百分点 百分点 万人 万人次 间 张 本 处 宗 例
+    头 只 羽 盏 块 根 口 栋 幢 床 千瓦 兆瓦 千瓦时 万千瓦时 辆次 班次 批次 门 节 部 种 类 首 组 支
+    人/天 个点""".split()
+)
+
+#: Spellings that mean the same unit; the value is the normalised spelling.
+UNIT_ALIASES: dict[str, str] = {
+    "百分比": "%", "百分率": "%", "千米": "公里", "km": "公里", "m2": "平方米", "m²": "平方米",
+    "平米": "平方米", "个月": "月", "个工作日": "工作日", "个小时": "小时", "星期": "周",
+    "个星期": "周", "kg": "千克", "t": "吨", "元/m2": "元/平方米",
+}  # fmt: skip
+
+# Units that measure the same thing under two names: compared as equal, shown as written.
+_SAME_MEASURE = {"日": "天", "公斤": "千克"}
+
+#: Money units and their power of ten in 元 (DOMAIN.md §4.2: money converts, exactly).
+MONEY_UNITS: dict[str, int] = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
+
+_TIME_UNITS = ("天", "日", "周", "月", "年", "小时", "分钟", "工作日")
+
+# Actual values that report a deadline as met or missed without a date (see parse_actual_value).
+_ON_TIME = (
+    "按时完成", "如期完成", "按期完成", "提前完成", "按计划完成", "按要求完成", "及时完成",
+    "已按时完成", "已如期完成", "已按期完成", "已提前完成", "已完成", "全部完成", "已全部完成",
+    "完成", "按时", "如期", "是",
+)  # fmt: skip
+_NOT_ON_TIME = ("未完成", "尚未完成", "未按时完成", "未如期完成", "延期完成", "逾期完成", "否")
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    """A parsed 指标值 (DOMAIN.md §4.2), with the text as written and how it was read."""
+
+    original: str
+    kind: Kind
+    operator: Op | None = None
+    number: Decimal | None = None
+    unit: str | None = None
+    text: str | None = None
+    deadline: date | None = None
+    operator_implied: bool = False
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the value can be scored: readable and without problems."""
+        return not self.problems and self.kind not in (Kind.MISSING, Kind.UNREADABLE)
+
+    @property
+    def unit_recognised(self) -> bool:
+        """True when the unit is in `KNOWN_UNITS` (a unit kept as written is not)."""
+        return self.unit in KNOWN_UNITS
+
+    @property
+    def symbol(self) -> str | None:
+        """The operator as people write it (≥, ≤, 定性 ...)."""
+        return OPERATOR_SYMBOLS.get(self.operator) if self.operator else None
+
+    def display(self) -> str:
+        """The normalised form: '≥50个', '2021年12月31日前', the text, or the original."""
+        if self.kind == Kind.QUANTITATIVE and self.operator and self.number is not None:
+            return f"{OPERATOR_SYMBOLS[self.operator]}{self.number:f}{self.unit or ''}"
+        if self.kind == Kind.DEADLINE and self.deadline:
+            return _format_date(self.deadline) + "前"
+        if self.kind == Kind.QUALITATIVE and self.text is not None:
+            return self.text
+        return self.original
+
+    def explain(self) -> str:
+        """One line for people: the original, how it was read, and what is wrong."""
+        parts = [f"指标值“{self.original}”读作“{self.display()}”", *self.notes, *self.problems]
+        return "；".join(parts)
+
+    def to_data(self) -> dict | str:
+        """The value as common.schema.json `value` (a string when it could not be read)."""
+        if self.kind in (Kind.MISSING, Kind.UNREADABLE):
+            return self.original
+        return {
+            "op": str(self.operator),
+            "number": None if self.number is None else f"{self.number:f}",
+            "unit": self.unit,
+            "text": self.text,
+            "date": self.deadline.isoformat() if self.deadline else None,
+        }
+
+
+_Date = date  # ActualValue has a field named `date`
+
+
+@dataclass(frozen=True)
+class ActualValue:
+    """A parsed 实际完成值, read against its target (DOMAIN.md §4.2).
+
+    `number` is in the target's `unit` (money converted exactly); it is None when the units do
+    not match, so nothing can compare it silently. For deadline targets `date` is the completion
+    date and `on_time` whether it met the target's deadline (None when unknown).
+    """
+
+    original: str
+    kind: Kind
+    number: Decimal | None = None
+    unit: str | None = None
+    date: _Date | None = None
+    on_time: bool | None = None
+    text: str | None = None
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the actual can be compared with its target."""
+        return not self.problems and self.kind not in (Kind.MISSING, Kind.UNREADABLE)
+
+    def explain(self) -> str:
+        """One line for people: the original, how it was read, and what is wrong."""
+        if self.number is not None:
+            read = f"{self.number:f}{self.unit or ''}"
+        elif self.date is not None:
+            read = _format_date(self.date)
+        else:
+            read = self.text or self.original
+        return "；".join([f"实际值“{self.original}”读作“{read}”", *self.notes, *self.problems])
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an indicator's category and subcategory fall in a catalogue (DOMAIN.md §4.1)."""
+
+    category: str | None
+    subcategory: str | None
+    problems: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- catalogues (§4.1)
+
+_EFFECT = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
+_SATISFACTION = ("服务对象满意度指标",)
+
+#: The classic national catalogue (default): 成本指标 is a subcategory of 产出指标.
+CLASSIC_CATALOGUE: dict[str, tuple[str, ...]] = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+    "效益指标": _EFFECT,
+    "满意度指标": _SATISFACTION,
+}
+
+#: The 2021 central guidance catalogue: 成本指标 is first-level with three subcategories.
+CATALOGUE_2021: dict[str, tuple[str, ...]] = {
+    "产出指标": ("数量指标", "质量指标", "时效指标"),
+    "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
+    "效益指标": _EFFECT,
+    "满意度指标": _SATISFACTION,
+}
+
+_NAME_ALIASES = {
+    "生态成本": "生态环境成本",
+    "环境成本": "生态环境成本",
+    "可持续影响力": "可持续影响",
+    "可持续发展": "可持续影响",
+    "满意度": "服务对象满意度",
+    "社会公众满意度": "服务对象满意度",
+    "公众满意度": "服务对象满意度",
+    "群众满意度": "服务对象满意度",
+    "受益群众满意度": "服务对象满意度",
+    "受益对象满意度": "服务对象满意度",
+    "时效性": "时效",
+}
+_BRACKETS_RE = re.compile(r"[(\[【〔<《{][^)\]】〕>》}]*[)\]】〕>》}]?")
+_NUMBERING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\d+(?:\.\d+)*[、.]?|第[一二三四五六七八九十]+)"
+)
+_POINTS_RE = re.compile(r"[:：]?\d+(?:\.\d+)?分?$")
+
+
+def _name_core(name: object) -> str:
+    """A level name stripped as §4.1 says: points and notes in brackets, 值/指标, numbering."""
+    if name is None:
+        return ""
+    s = _WS_RE.sub("", unicodedata.normalize("NFKC", str(name)))
+    s = _BRACKETS_RE.sub("", s)
+    s = _NUMBERING_RE.sub("", s)
+    s = _POINTS_RE.sub("", s).rstrip(":：")
+    for ending in ("指标值", "指标", "类", "值"):
+        if s.endswith(ending) and len(s) > len(ending):
+            s = s[: -len(ending)]
+            break
+    return _NAME_ALIASES.get(s, s)
+
+
+def _match_name(core: str, names: tuple[str, ...] | list[str]) -> str | None:
+    """Exact core match, else the one name whose core starts or ends with `core`."""
+    if not core:
+        return None
+    cores = {_name_core(n): n for n in names}
+    if core in cores:
+        return cores[core]
+    if len(core) < 2:
+        return None
+    near = [n for c, n in cores.items() if c.startswith(core) or c.endswith(core)]
+    return near[0] if len(near) == 1 else None
+
+
+def normalise_category(name: object, catalogue: dict = CLASSIC_CATALOGUE) -> str | None:
+    """The catalogue's first-level name for a loosely written one, or None (DOMAIN.md §4.1).
+
+    '产出指标(50分)', '产出值', '产出' → '产出指标'. Under the classic catalogue '成本指标' is not a
+    first-level name: `place_indicator` places it as 产出指标 / 成本指标.
+    """
+    return _match_name(_name_core(name), list(catalogue))
+
+
+def normalise_subcategory(
+    name: object, catalogue: dict = CLASSIC_CATALOGUE, category: object = None
+) -> str | None:
+    """The catalogue's second-level name for a loosely written one, or None (DOMAIN.md §4.1).
+
+    '数量指标(必填)', '数量值', '质量' → '数量指标'/'质量指标'. With `category` the search stays in
+    that category when it can be placed. Under the classic catalogue the 2021 cost names
+    (经济成本指标 ...) read as 成本指标; under 2021, a bare 成本指标 cannot be placed (which one?).
+    """
+    core = _name_core(name)
+    placed = normalise_category(category, catalogue) if category is not None else None
+    pools = [catalogue[placed]] if placed else []
+    pools.append([sub for subs in catalogue.values() for sub in subs])
+    for pool in pools:
+        found = _match_name(core, list(pool))
+        if found:
+            return found
+    all_subs = [sub for subs in catalogue.values() for sub in subs]
+    if core.endswith("成本") and "成本指标" in all_subs:
+        return "成本指标"
+    return None
+
+
+def place_indicator(
+    category: object, subcategory: object, catalogue: dict = CLASSIC_CATALOGUE
+) -> Placement:
+    """Place a row's 一级/二级 names in the catalogue, saying what could not be placed (§4.1).
+
+    A subcategory found under another category wins, with a problem naming both; a first-level
+    成本指标 under the classic catalogue becomes 产出指标 / 成本指标.
+    """
+    cat = normalise_category(category, catalogue)
+    sub = normalise_subcategory(subcategory, catalogue, category) if subcategory else None
+    if sub is None and cat is None and _name_core(category) == "成本":
+        sub = normalise_subcategory("成本指标", catalogue)
+    problems = []
+    owner = next((c for c, subs in catalogue.items() if sub in subs), None)
+    if owner and cat and owner != cat:
+        problems.append(f"二级指标“{subcategory}”不属于一级指标“{category}”，按“{owner}”归类")
+    cat = owner or cat
+    if cat is None:
+        problems.append(f"一级指标“{category or ''}”无法归入指标体系")
+    if sub is None and subcategory:
+        problems.append(f"二级指标“{subcategory}”无法归入指标体系")
+    return Placement(cat, sub, tuple(problems))
+
+
+def is_cost(category: object = None, subcategory: object = None) -> bool:
+    """True for a cost (成本) category or subcategory: a bare number then means ≤ (§4.2)."""
+    return any("成本" in _name_core(name) for name in (category, subcategory))
+
+
+def is_timeliness(subcategory: object = None) -> bool:
+    """True for a timeliness (时效) subcategory: a bare 'N月' there is a deadline month."""
+    return "时效" in _name_core(subcategory)
+
+
+# --------------------------------------------------------------------------- text helpers
+
+_WS_RE = re.compile(r"\s+")
+_CHAR_MAP = str.maketrans(
+    {"−": "-", "‐": "-", "‑": "-", "〜": "~", "\u200b": "", "\ufeff": "", "\u00a0": ""}
+)
+_TRAILING_PUNCT = "。；;,、.!?:：'\""
+_PLACEHOLDER_RE = re.compile(r"[-/\\—–_·~*]*")
+_PLACEHOLDER_WORDS = {"n/a", "na", "#n/a", "无", "空", "暂无", "不适用", "none", "null", "nan"}
+_NUMBER_RE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_INCLUSIVE_RE = re.compile(r"\(含(?:本数)?\)")
+_TRAILING_NOTE_RE = re.compile(r"^(.*\S)[(【\[]([^()【】\[\]]*)[)】\]]$")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _as_text(value: object) -> str:
+    """Cell contents as text: None → '', numbers without float noise, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f") if value == value else "nan"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _clean(text: str) -> str:
+    """NFKC (full-width digits, ＞＝, ％, ，), one minus sign, no spaces, no trailing stops."""
+    s = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    return _WS_RE.sub("", s).rstrip(_TRAILING_PUNCT)
+
+
+def _is_placeholder(clean: str) -> bool:
+    """Empty, dashes and slashes, or a word such as 'N/A' or '无' (DOMAIN.md §4.2, T02)."""
+    return bool(_PLACEHOLDER_RE.fullmatch(clean)) or clean.casefold() in _PLACEHOLDER_WORDS
+
+
+def _cn_int(s: str) -> int | None:
+    """A simple Chinese numeral ('十五', '一百零五', '两', '二〇二一') as int, else None."""
+    if not s or any(c not in _CN_DIGITS and c not in _CN_MULTIPLIERS for c in s):
+        return None
+    if all(c in _CN_DIGITS for c in s):
+        return int("".join(str(_CN_DIGITS[c]) for c in s)) if len(s) in (1, 4) else None
+    total, current, last = 0, None, 10**6
+    for c in s:
+        if c in _CN_MULTIPLIERS:
+            mult = _CN_MULTIPLIERS[c]
+            if mult >= last:
+                return None
+            total += (1 if current is None else current) * mult
+            current, last = None, mult
+        elif _CN_DIGITS[c] == 0:
+            continue
+        elif current is not None:
+            return None
+        else:
+            current = _CN_DIGITS[c]
+    return total + (current or 0)
+
+
+def _format_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def normalise_unit(unit: object) -> str | None:
+    """The normalised spelling of a measure unit ('百分比' → '%'), None for blank/placeholder."""
+    if unit is None:
+        return None
+    s = _clean(_as_text(unit))
+    if _is_placeholder(s):
+        return None
+    return UNIT_ALIASES.get(s, UNIT_ALIASES.get(s.casefold(), s))
+
+
+def normalise_operator(value: object) -> Op | None:
+    """An operator from any spelling: schema ('>='), symbol ('≥', '≧', '＞＝'), words ('不低于'),
+    '定性', '正向'/'反向'. None for blank, '定量' or an unknown spelling."""
+    s = _clean(_as_text(value))
+    if not s or _is_placeholder(s):
+        return None
+    if s in Op._value2member_map_:
+        return Op(s)
+    if s in _COLUMN_OPERATORS:
+        return _COLUMN_OPERATORS[s]
+    return _SYMBOL_OPERATORS.get(s) or _WORD_OPERATORS.get(s)
+
+
+def _is_known_unit(s: str) -> bool:
+    return normalise_unit(s) in KNOWN_UNITS
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    """True when two units measure the same thing without conversion ('百分比' and '%')."""
+    a, b = normalise_unit(a), normalise_unit(b)
+    return _SAME_MEASURE.get(a, a) == _SAME_MEASURE.get(b, b)
+
+
+def _money_parts(unit: str) -> tuple[int, str] | None:
+    """(power of ten, per-what) for money units: '万元/人' → (4, '/人'); None otherwise."""
+    head, slash, per = unit.partition("/")
+    if head in MONEY_UNITS:
+        return MONEY_UNITS[head], slash + per
+    return None
+
+
+def convert_number(number: Decimal, from_unit: str | None, to_unit: str | None) -> Decimal | None:
+    """`number` in `from_unit` expressed in `to_unit`, exactly; None when they do not convert.
+
+    Only money converts (元, 万元, 亿元, also per-unit forms such as 元/人 ↔ 万元/人); every other
+    pair must be the same unit (DOMAIN.md §4.2).
+    """
+    if same_unit(from_unit, to_unit):
+        return number
+    src = _money_parts(normalise_unit(from_unit) or "")
+    dst = _money_parts(normalise_unit(to_unit) or "")
+    if not src or not dst or src[1] != dst[1]:
+        return None
+    sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        return None
+    return _tidy(Decimal((sign, digits, exponent + src[0] - dst[0])))
+
+
+def _tidy(number: Decimal) -> Decimal:
+    """The same value without trailing fractional zeros or an exponent (90.0000 → 90, 1.2E+4 →
+    12000), exactly: `Decimal.normalize` would round to the context's precision."""
+    sign, digits, exponent = number.as_tuple()
+    digits = list(digits)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exponent += 1
+    if exponent > 0:
+        digits, exponent = digits + [0] * exponent, 0
+    return Decimal((sign, tuple(digits), exponent))
+
+
+def _looks_like_unit(s: str) -> bool:
+    """Chinese words of up to 4 characters (per /) are kept as the unit as written (名学生)."""
+    if _is_known_unit(s):
+        return True
+    if re.search(r"[^\u4e00-\u9fff/·]|以上|以下|以内", s):
+        return False
+    return all(0 < len(part) <= 4 for part in s.split("/"))
+
+
+# --------------------------------------------------------------------------- deadlines (§4.2)
+
+
+@dataclass(frozen=True)
+class _When:
+    kind: str
+    end: int
+    year: int | None
+    value: date | None
+    problem: str | None
+    year_written: bool = True
+    in_range: bool = False
+
+
+_WHEN_PATTERNS = (
+    ("ymd", re.compile(r"(?P<y>\d{4})(?P<s>[.\-/])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)")),
+    ("ymd", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?")),
+    ("ym", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月份?")),
+    ("ym", re.compile(r"(?P<y>\d{4})[\-/](?P<m>\d{1,2})(?![\d\-/.])")),
+    ("ym.", re.compile(r"(?P<y>\d{4})\.(?P<m>\d{1,2})(?![\d.])")),
+    ("md", re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")),
+    ("m", re.compile(r"(?P<m>\d{1,2})月份?")),
+    ("half", re.compile(r"(?:(?P<y>\d{4})年)?(?P<h>上|下)半年")),
+    ("quarter", re.compile(r"(?:(?P<y>\d{4})年)?第?(?P<q>[1-4一二三四])季度")),
+    ("year", re.compile(r"(?P<y>\d{4})年度?(?:底|末|内)?")),
+    ("year", re.compile(r"(?:本|当|今)?年度?(?:底|末|内)|本年度|当年度?|本年")),
+)
+_STRICT_KINDS = ("ymd", "ym")
+_NEEDS_MARKER = ("m", "ym.")
+_RANGE_SEP_RE = re.compile(r"[-~—–至到]+")
+_MONTH_RANGE_RE = re.compile(r"(?<!\d)(\d{1,2})[-~—–至到]+(\d{1,2})月")
+_CN_MONTH_RE = re.compile(r"([零〇一二两三四五六七八九十]{1,3})(?=月|日|号)")
+_CN_YEAR_RE = re.compile(r"([零〇一二三四五六七八九]{4})(?=年)")
+_DEADLINE_PREFIXES = sorted(
+    "不晚于 不迟于 截止到 截至到 截止 截至 计划于 计划在 预计于 预计在 力争于 力争在 确保于 确保在 "
+    "要求于 于 在 到 预计 计划 力争 确保".split(),
+    key=len,
+    reverse=True,
+)
+_TAIL_RE = re.compile(r"(?:底|末)?(?:之前|以前|前|止|为止|以内|之内|内)?(?P<rest>.*)")
+_DONE_RE = re.compile(
+    "完成|完工|竣工|办结|结束|完毕|建成|验收|到位|支付|拨付|交付|实施|启动|开工|上线|投用|投入使用"
+    "|发放|兑付|运行|结算|落实|采购|招标|开展|举办|提交|报送|印发|出台|执行"
+)
+
+
+def _end_of_month(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _when_date(kind: str, g: dict, year: int | None) -> date:
+    """The last day the token allows (DOMAIN.md §4.2: a month means its last day)."""
+    if kind == "ymd" or kind == "md":
+        return date(year, int(g["m"]), int(g["d"]))
+    if kind in ("ym", "ym.", "m"):
+        return _end_of_month(year, int(g["m"]))
+    if kind == "half":
+        return date(year, 6, 30) if g["h"] == "上" else date(year, 12, 31)
+    if kind == "quarter":
+        q = "1234".find(g["q"]) + 1 or "一二三四".find(g["q"]) + 1
+        return _end_of_month(year, 3 * q)
+    return date(year, 12, 31)
+
+
+def _match_when(s: str, pos: int, default_year: int | None, strict: bool) -> _When | None:
+    """One date token at `pos` ('2021年12月', '12月', '年底', '2023.07', '2021-12-31')."""
+    for kind, pattern in _WHEN_PATTERNS:
+        if strict and kind not in _STRICT_KINDS:
+            continue
+        m = pattern.match(s, pos)
+        if not m:
+            continue
+        g = m.groupdict()
+        written = bool(g.get("y"))
+        year = int(g["y"]) if g.get("y") else default_year
+        if year is None:
+            return _When(kind, m.end(), None, None, "没有写年份，且未给出预算年度", False)
+        try:
+            return _When(kind, m.end(), year, _when_date(kind, g, year), None, written)
+        except ValueError:
+            return _When(kind, m.end(), year, None, f"日期“{m.group()}”不存在", written)
+    return None
+
+
+def _tail_ok(tail: str) -> bool:
+    """What may follow a date: 底/末, 前/以前/内, and a completion phrase ('前完成建设')."""
+    rest = _TAIL_RE.fullmatch(tail)["rest"]
+    return not rest or bool(re.fullmatch(r"[\u4e00-\u9fff]+", rest) and _DONE_RE.search(rest))
+
+
+def _parse_when(
+    clean: str, default_year: int | None, timeliness: bool, strict: bool = False
+) -> _When | None:
+    """A deadline date (§4.2): '12月底前完成', '年底', '2021年12月完成', ranges take their end.
+
+    A bare 'N月' or '2023.07' is a date only with a marker (底, 前, 完成 ...), in a range, or
+    under a 时效 subcategory; otherwise it is a number of months or a decimal.
+    """
+    s = _CN_YEAR_RE.sub(lambda m: str(_cn_int(m.group(1))), clean)
+    s = _CN_MONTH_RE.sub(lambda m: str(_cn_int(m.group(1)) or m.group(1)), s)
+    s = _MONTH_RANGE_RE.sub(r"\1月-\2月", s)
+    for prefix in _DEADLINE_PREFIXES:
+        if s.startswith(prefix):
+            s = s[len(prefix) :]
+            break
+    first = _match_when(s, 0, default_year, strict)
+    if first is None:
+        return None
+    found, in_range = first, False
+    sep = _RANGE_SEP_RE.match(s, first.end)
+    if sep:
+        second = _match_when(s, sep.end(), first.year or default_year, strict)
+        if second is not None:
+            found, in_range = second, True
+    tail = s[found.end :]
+    if not _tail_ok(tail):
+        return None
+    if not (tail or in_range or timeliness) and (
+        first.kind in _NEEDS_MARKER or found.kind in _NEEDS_MARKER
+    ):
+        return None
+    return replace(found, in_range=in_range, year_written=first.year_written)
+
+
+# --------------------------------------------------------------------------- quantities (§4.2)
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    status: str  # 'ok', 'unreadable' or 'prose'
+    op: Op | None = None
+    number: Decimal | None = None
+    unit: str | None = None
+    message: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _take_prefix_operator(s: str) -> tuple[Op | None, str, bool, str]:
+    for token, op, is_symbol in _PREFIX_OPERATORS:
+        if s.startswith(token):
+            return op, token, is_symbol, s[len(token) :]
+    return None, "", False, s
+
+
+def _strip_fillers(s: str) -> str:
+    for filler in _FILLERS:
+        if s.startswith(filler):
+            return s[len(filler) :]
+    return s
+
+
+def _take_suffix_operator(s: str) -> tuple[Op | None, str, str]:
+    if s.endswith("完成") and re.search(r"\d", s):
+        s = s[:-2]
+    for token, op in _SUFFIX_OPERATORS:
+        if s.endswith(token):
+            head = s[: -len(token)]
+            if token == "内" and not head.endswith(_TIME_UNITS):
+                continue
+            return op, token, head
+    return None, "", s
+
+
+def _take_number(s: str) -> tuple[Decimal | None, str]:
+    """The leading number (1,234.5 / -3 / 十五) and what follows it."""
+    m = _NUMBER_RE.match(s)
+    if m:
+        return Decimal(m.group().replace(",", "")), s[m.end() :]
+    if _is_known_unit(s):
+        return None, s
+    lead = re.match(r"[零〇一二两三四五六七八九十百千]+", s)
+    for i in range(1, len(lead.group()) + 1 if lead else 0):
+        rest = s[i:]
+        value = _cn_int(s[:i])
+        if value is not None and (rest == "" or _is_known_unit(rest)):
+            return Decimal(value), rest
+    return None, s
+
+
+def _direction(op: Op) -> str:
+    return {Op.GE: "up", Op.GT: "up", Op.LE: "down", Op.LT: "down"}.get(op, "eq")
+
+
+def _parse_quantity(clean: str, quoted: str) -> _Quantity:
+    """Operator, number and unit from '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人'."""
+    s = _INCLUSIVE_RE.sub("", clean)
+    notes = []
+    note = _TRAILING_NOTE_RE.match(s)
+    if note and re.search(r"\d", note.group(1)):
+        s = note.group(1)
+        notes.append(f"括号中的说明“{note.group(2)}”不参与计算")
+    op, op_token, is_symbol, s = _take_prefix_operator(_strip_fillers(s))
+    s = _strip_fillers(s)
+    suffix_op, suffix_token, s = _take_suffix_operator(s)
+    number, unit_text = _take_number(s)
+    if number is None:
+        return _no_number(quoted, s, op, is_symbol, suffix_op)
+    if re.fullmatch(r"[^\d]*[-~至到][-+]?\d.*", unit_text):
+        return _Quantity("unreadable", message=f"{quoted}是一个区间，无法确定单一目标值")
+    unit = normalise_unit(unit_text) if unit_text else None
+    if unit_text and not _looks_like_unit(unit_text):
+        if op or suffix_op:
+            msg = f"{quoted}中的“{unit_text}”无法识别为度量单位"
+            return _Quantity("unreadable", message=msg)
+        return _Quantity("prose")
+    if op and suffix_op and _direction(op) != _direction(suffix_op):
+        msg = f"{quoted}同时写了“{op_token}”和“{suffix_token}”，计算符号矛盾"
+        return _Quantity("unreadable", message=msg)
+    if unit and not _is_known_unit(unit):
+        notes.append(f"度量单位“{unit}”不在常用单位表中，按原文保留")
+    return _Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes))
+
+
+def _no_number(quoted: str, core: str, op: Op | None, is_symbol: bool, suffix_op) -> _Quantity:
+    """Classify text without a number: operator/unit only is unreadable (T03), else prose."""
+    has_op = op is not None or suffix_op is not None
+    unit_only = bool(core) and _is_known_unit(core)
+    if has_op and unit_only:
+        msg = f"{quoted}有计算符号和度量单位，但没有数值"
+    elif has_op and not core:
+        msg = f"{quoted}只有计算符号，没有数值"
+    elif unit_only:
+        msg = f"{quoted}只有度量单位，没有数值"
+    elif op is not None and is_symbol:
+        msg = f"{quoted}的计算符号后“{core}”不是数值"
+    else:
+        return _Quantity("prose")
+    return _Quantity("unreadable", message=msg)
+
+
+# --------------------------------------------------------------------------- targets (§4.2)
+
+
+def _implied_operator(number: Decimal, cost: bool) -> tuple[Op, str]:
+    """§4.2: a bare number means ≥, ≤ under a cost (sub)category, and a bare 0 means = 0."""
+    if number == 0:
+        return Op.EQ, "未写计算符号，数值为0，按“=0”读取"
+    if cost:
+        return Op.LE, "未写计算符号，成本指标下按“≤”读取"
+    return Op.GE, "未写计算符号，按“≥”读取"
+
+
+def parse_target_value(
+    text: object,
+    *,
+    category: object = None,
+    subcategory: object = None,
+    year: int | None = None,
+    unit: object = None,
+    operator: object = None,
+) -> TargetValue:
+    """Read a 指标值 cell as DOMAIN.md §4.2 says; never raises, never returns a silent zero.
+
+    `unit` and `operator` are the separate 度量单位 and 计算符号 columns when the table has them;
+    `year` is the document's budget year for deadlines without one ('12月底前完成');
+    `category`/`subcategory` decide the bare-number rule (成本 → ≤) and bare months (时效).
+    """
+    original = _as_text(text)
+    if isinstance(text, bool):
+        return _unreadable(original, f"指标值“{original}”不是数值或文字")
+    if isinstance(text, date):
+        d = text.date() if isinstance(text, datetime) else text
+        return TargetValue(original, Kind.DEADLINE, Op.DEADLINE, deadline=d)
+    clean = _clean(original)
+    col_problems, col_op = _column_operator(operator)
+    col_unit = normalise_unit(unit)
+    if _is_placeholder(clean):
+        msg = f"指标值“{original.strip()}”是占位符，未填写目标值" if clean else "指标值为空"
+        return TargetValue(original, Kind.MISSING, problems=(msg,))
+    if col_op == Op.QUALITATIVE:
+        return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip())
+    timely = is_timeliness(subcategory) or col_op == Op.DEADLINE
+    when = _parse_when(clean, year, timely)
+    if when is None:
+        op, _, is_symbol, rest = _take_prefix_operator(clean)
+        if op in (Op.LE, Op.LT) and is_symbol:
+            when = _parse_when(rest, year, True, strict=True)
+    if when is not None:
+        return _deadline(original, when, year, col_problems)
+    if col_op == Op.DEADLINE:
+        return _unreadable(original, f"计算符号为时限，但指标值“{original}”不是日期")
+    quantity = _parse_quantity(clean, f"指标值“{original.strip()}”")
+    if quantity.status == "unreadable":
+        return _unreadable(original, quantity.message)
+    if quantity.status == "prose":
+        if col_op is not None or col_unit is not None:
+            column = f"计算符号为“{operator}”" if col_op else f"度量单位为“{unit}”"
+            return _unreadable(original, f"{column}，但指标值“{original}”没有数值")
+        return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip(),
+                           problems=col_problems)  # fmt: skip
+    return _quantitative(original, quantity, col_op, col_unit, col_problems, category, subcategory)
+
+
+def _deadline(original: str, when: _When, year: int | None, problems: tuple) -> TargetValue:
+    """A deadline target, saying which year and which end of a range it took (§4.2)."""
+    notes = []
+    if when.in_range:
+        notes.append("时间区间取其终点")
+    if when.value and not when.year_written:
+        notes.append(f"未写年份，按预算年度{year}年")
+    if when.problem:
+        problems += (f"时效指标“{original}”{when.problem}",)
+    return TargetValue(original, Kind.DEADLINE, Op.DEADLINE, deadline=when.value,
+                       problems=problems, notes=tuple(notes))  # fmt: skip
+
+
+def _column_operator(operator: object) -> tuple[tuple[str, ...], Op | None]:
+    """The 计算符号 column: its operator, or a problem when it is written but unknown."""
+    op = normalise_operator(operator)
+    written = _clean(_as_text(operator))
+    if op is None and written and not _is_placeholder(written) and written != "定量":
+        return (f"计算符号“{operator}”无法识别",), None
+    return (), op
+
+
+def _quantitative(
+    original: str,
+    quantity: _Quantity,
+    col_op: Op | None,
+    col_unit: str | None,
+    problems: tuple[str, ...],
+    category: object,
+    subcategory: object,
+) -> TargetValue:
+    """Combine the parsed text with the operator and unit columns and the bare-number rule."""
+    op, unit, notes = quantity.op, quantity.unit, list(quantity.notes)
+    if col_op is not None:
+        if op is not None and op != col_op:
+            msg = (
+                f"计算符号列为“{OPERATOR_SYMBOLS[col_op]}”，"
+                f"而指标值“{original}”写作“{OPERATOR_SYMBOLS[op]}”"
+            )
+            return _unreadable(original, msg)
+        op = col_op
+    if col_unit is not None:
+        if unit is None:
+            unit = col_unit
+        elif not same_unit(unit, col_unit) and convert_number(Decimal(1), unit, col_unit) is None:
+            msg = f"度量单位列为“{col_unit}”，而指标值“{original}”的单位是“{unit}”"
+            return _unreadable(original, msg)
+    implied = op is None
+    if implied:
+        op, note = _implied_operator(quantity.number, is_cost(category, subcategory))
+        notes.append(note + "（DOMAIN.md §4.2）")
+    return TargetValue(
+        original, Kind.QUANTITATIVE, op, quantity.number, unit,
+        operator_implied=implied, problems=problems, notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _unreadable(original: str, message: str | None) -> TargetValue:
+    return TargetValue(original, Kind.UNREADABLE, problems=(message or f"无法读取“{original}”",))
+
+
+def target_value_from_data(
+    data: object,
+    *,
+    category: object = None,
+    subcategory: object = None,
+    year: int | None = None,
+) -> TargetValue:
+    """A value as common.schema.json carries it: a string, a number, null, or an object
+    ``{"op", "number", "unit", "text", "date"}`` whose op may be the schema spelling or a
+    symbol (≥, ≤, 定性 ...). Numbers become Decimal through their text, never through float."""
+    context = {"category": category, "subcategory": subcategory, "year": year}
+    if not isinstance(data, dict):
+        return parse_target_value(data, **context)
+    op = normalise_operator(data.get("op"))
+    text, unit, raw_date = data.get("text"), data.get("unit"), data.get("date")
+    if op == Op.QUALITATIVE:
+        return parse_target_value(text, operator=op, **context)
+    if op == Op.DEADLINE:
+        try:
+            return parse_target_value(date.fromisoformat(str(raw_date)), **context)
+        except ValueError:
+            return parse_target_value(text, operator=op, **context)
+    if op is None:
+        return _unreadable(str(data), f"计算符号“{data.get('op')}”无法识别")
+    number = _as_text(data.get("number"))
+    parsed = parse_target_value(number, operator=op, unit=unit, **context)
+    written = f"{OPERATOR_SYMBOLS[op]}{number}{normalise_unit(unit) or ''}"
+    return replace(parsed, original=text or written)
+
+
+# --------------------------------------------------------------------------- actuals (§4.2)
+
+
+def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
+    """Read a 实际完成值 against its target (DOMAIN.md §4.2); never raises.
+
+    Quantitative: no unit takes the target's; 百分比 is %; money converts exactly between 元,
+    万元 and 亿元; any other mismatch is a problem and `number` stays None. Deadline: a date
+    ('2021年11月完成' → 30 Nov, '2021-12-20'), or words: '按时完成', '已完成' ... mean met on the
+    target's date, '未完成' means not met with no date. Qualitative: the text as written.
+    """
+    original = _as_text(text)
+    clean = _clean(original)
+    if _is_placeholder(clean):
+        msg = f"实际值“{original.strip()}”是占位符，未填写" if clean else "实际值为空"
+        return ActualValue(original, Kind.MISSING, problems=(msg,))
+    if target.kind == Kind.QUALITATIVE:
+        return ActualValue(original, Kind.QUALITATIVE, text=original.strip())
+    if target.kind == Kind.DEADLINE:
+        return _actual_deadline(original, clean, target)
+    if target.kind == Kind.QUANTITATIVE:
+        return _actual_quantity(original, clean, target)
+    return _actual_alone(original, clean)
+
+
+def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualValue:
+    due = target.deadline
+    if clean in _ON_TIME:
+        note = "未写完成日期，按按时完成计" + (f"（{_format_date(due)}）" if due else "")
+        return ActualValue(original, Kind.DEADLINE, date=due, on_time=True, text=original.strip(),
+                           notes=(note,))  # fmt: skip
+    if clean in _NOT_ON_TIME:
+        return ActualValue(original, Kind.DEADLINE, on_time=False, text=original.strip(),
+                           notes=("未按时完成，未写完成日期",))  # fmt: skip
+    when = _parse_when(clean, due.year if due else None, True)
+    if when is None or when.value is None:
+        detail = when.problem if when else "无法读出完成日期"
+        return ActualValue(original, Kind.UNREADABLE, text=original.strip(),
+                           problems=(f"时效指标的实际值“{original}”{detail}",))  # fmt: skip
+    on_time = None if due is None else when.value <= due
+    return ActualValue(original, Kind.DEADLINE, date=when.value, on_time=on_time)
+
+
+def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualValue:
+    quantity = _parse_quantity(clean, f"实际值“{original.strip()}”")
+    if quantity.status != "ok":
+        msg = quantity.message or f"实际值“{original}”不是数值，无法与“{target.display()}”比较"
+        return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(msg,))
+    notes = list(quantity.notes)
+    if quantity.op is not None:
+        notes.append(f"实际值中的计算符号“{OPERATOR_SYMBOLS[quantity.op]}”不参与计算")
+    written, unit = quantity.unit, target.unit
+    if written is None:
+        if unit:
+            notes.append(f"实际值未写单位，按目标单位“{unit}”")
+        return ActualValue(original, Kind.QUANTITATIVE, quantity.number, unit, notes=tuple(notes))
+    if unit is None:
+        notes.append(f"目标值未写单位，按实际值单位“{written}”")
+        return ActualValue(original, Kind.QUANTITATIVE, quantity.number, written,
+                           notes=tuple(notes))  # fmt: skip
+    converted = convert_number(quantity.number, written, unit)
+    if converted is None:
+        msg = f"实际值“{original}”的单位“{written}”与目标“{target.display()}”的单位“{unit}”不一致"
+        return ActualValue(original, Kind.QUANTITATIVE, unit=written, problems=(msg,),
+                           notes=tuple(notes))  # fmt: skip
+    if not same_unit(written, unit):
+        notes.append(f"{quantity.number:f}{written} = {converted:f}{unit}（金额单位换算）")
+    return ActualValue(original, Kind.QUANTITATIVE, converted, unit, notes=tuple(notes))
+
+
+def _actual_alone(original: str, clean: str) -> ActualValue:
+    """An actual whose target could not be read: read on its own, compared with nothing."""
+    note = ("目标值无法读取，实际值未与目标比较",)
+    quantity = _parse_quantity(clean, f"实际值“{original.strip()}”")
+    if quantity.status == "ok":
+        return ActualValue(original, Kind.QUANTITATIVE, quantity.number, quantity.unit, notes=note)
+    when = _parse_when(clean, None, False)
+    if when is not None and when.value is not None:
+        return ActualValue(original, Kind.DEADLINE, date=when.value, notes=note)
+    return ActualValue(original, Kind.QUALITATIVE, text=original.strip(), notes=note)

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Office, Region, Role, Unit, UnitYear, User
+
+
+class UnitYearForm(forms.Form):
+    """A unit as it stands in one year (name, level, parent, business office)."""
+
+    code = forms.CharField(label=_("单位编码"), max_length=64)
+    name = forms.CharField(label=_("单位名称"), max_length=200)
+    level = forms.TypedChoiceField(label=_("级次"), coerce=int,
+                                   choices=[(1, _("一级")), (2, _("二级"))])
+    parent = forms.ModelChoiceField(label=_("上级单位"), queryset=Unit.objects.none(),
+                                    required=False)
+    office = forms.ModelChoiceField(label=_("归口股室"), queryset=Office.objects.none(),
+                                    required=False)
+    serves_public = forms.BooleanField(label=_("面向公众或服务对象"), required=False)
+
+    def __init__(self, *args, region: Region, year: int, editing: UnitYear | None = None, **kw):
+        super().__init__(*args, **kw)
+        parents = UnitYear.objects.filter(unit__region=region, year=year, level=1)
+        if editing is not None:
+            parents = parents.exclude(unit=editing.unit)
+            self.fields["code"].disabled = True
+        self.fields["parent"].queryset = Unit.objects.filter(
+            id__in=parents.values("unit_id")).order_by("code")
+        self.fields["office"].queryset = Office.objects.filter(
+            region=region, kind=Office.Kind.BUSINESS).order_by("code")
+
+
+class AccountForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices,
+                                      widget=forms.CheckboxSelectMultiple, required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
+                               help_text=_("新账号首次登录须修改密码；留空则不能登录，直到重设密码。"))
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "phone", "roles", "region", "unit", "office",
+                  "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["username"].disabled = True
+            del self.fields["password"]
+        self.fields["unit"].queryset = Unit.objects.select_related("region").order_by("code")
+
+
+class PasswordForm(forms.Form):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        if data.get("old_password") and not self.user.check_password(data["old_password"]):
+            self.add_error("old_password", _("原密码不正确。"))
+        if data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        if data.get("new_password") and data.get("new_password") == data.get("old_password"):
+            self.add_error("new_password", _("新密码不能与原密码相同。"))
+        return data

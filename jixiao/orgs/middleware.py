@@ -1,0 +1,59 @@
+"""The region and year a user is working in, chosen in the top bar and kept in the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from .models import Region
+
+SESSION_REGION = "work_region_id"
+SESSION_YEAR = "work_year"
+
+
+@dataclass
+class WorkContext:
+    region: Region | None
+    year: int
+    regions: list[Region]
+    years: list[int]
+
+
+def _years_for(region: Region | None) -> list[int]:
+    from jixiao.budgets.models import FiscalYear
+
+    current = timezone.localdate().year
+    if region is None:
+        return [current]
+    years = list(FiscalYear.objects.filter(region=region).values_list("year", flat=True))
+    return sorted(set(years) or {current}, reverse=True)
+
+
+def work_context_for(request) -> WorkContext:
+    user = request.user
+    if not user.is_authenticated:
+        return WorkContext(None, timezone.localdate().year, [], [])
+    regions = list(Region.objects.visible_to(user).order_by("path")[:500])
+    by_id = {r.id: r for r in regions}
+    region = by_id.get(request.session.get(SESSION_REGION)) or by_id.get(user.region_id)
+    if region is None and regions:
+        region = regions[0]
+    years = _years_for(region)
+    year = request.session.get(SESSION_YEAR)
+    if year not in years:
+        from jixiao.budgets.models import FiscalYear
+
+        open_years = FiscalYear.objects.filter(region=region, status="open").order_by("-year")
+        year = open_years.values_list("year", flat=True).first() or years[0]
+    return WorkContext(region, year, regions, years)
+
+
+class WorkContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.work = SimpleLazyObject(lambda: work_context_for(request))
+        return self.get_response(request)

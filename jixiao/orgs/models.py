@@ -1,0 +1,328 @@
+"""Who: regions, the finance bureau's offices, budget units per year, and users (DOMAIN.md §2–3).
+
+A unit's structure changes between years (机构改革, DOMAIN.md §11): its name, level, parent unit
+and business office (归口) live in `UnitYear`, one row per unit and year, so last year's figures
+keep last year's structure. `Unit` is the lasting identity (region + code); merges and splits are
+`UnitSuccession` rows between identities.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.audit import audited
+from jixiao.core.scope import EMPTY_SCOPE, Scope, ScopedQuerySet, scope_filter
+
+
+class Region(models.Model):
+    """A province, city or district (行政区划). `path` ("360000/360100/360102/") makes
+    "this region and everything under it" one indexed prefix lookup."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区县")
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级次"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name=_("上级区划"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=200, db_index=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区划")
+        verbose_name_plural = _("区划")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    @property
+    def lineage_codes(self) -> list[str]:
+        """This region's code and its ancestors', nearest first (for the rulebook)."""
+        return list(reversed(self.path.strip("/").split("/")))
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.code
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        # A unit's or office's people see the region they work in, and nothing below it.
+        q = scope_filter(scope, region_path="path")
+        if scope.unit_ids:
+            q |= Q(id__in=Unit.objects.filter(id__in=sorted(scope.unit_ids)).values("region_id"))
+        if scope.office_ids:
+            q |= Q(id__in=Office.objects.filter(id__in=sorted(scope.office_ids)).values("region_id"))
+        return q
+
+
+class Office(models.Model):
+    """A section of a district finance bureau (预算股, a 业务股室, 绩效办)."""
+
+    class Kind(models.TextChoices):
+        BUDGET = "budget", _("预算股")
+        BUSINESS = "business", _("业务股室")
+        PERFORMANCE = "performance", _("绩效办")
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
+                               related_name="offices")
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("股室")
+        verbose_name_plural = _("股室")
+        ordering = ["region__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="office_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        own_region = Q(region__in=Unit.objects.filter(id__in=scope.unit_ids).values("region"))
+        return scope_filter(scope, region_path="region__path") | Q(id__in=scope.office_ids) | (
+            own_region if scope.unit_ids else Q(pk__in=[])
+        )
+
+
+def units_of_offices(office_ids, *, unit_ref: str = "pk", year_ref: str | None = None):
+    """Rows whose unit was assigned (归口) to one of the offices — in the row's own year when the
+    row has one, in any year otherwise (DOMAIN.md §11: structure is kept per year)."""
+    years = UnitYear.objects.filter(unit=OuterRef(unit_ref), office_id__in=sorted(office_ids))
+    if year_ref:
+        years = years.filter(year=OuterRef(year_ref))
+    return Q(Exists(years))
+
+
+@audited
+class Unit(models.Model):
+    """A budget unit's lasting identity (预算单位). Its per-year facts are in `UnitYear`."""
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
+                               related_name="units")
+    code = models.CharField(_("单位编码"), max_length=64)
+    name = models.CharField(_("单位名称"), max_length=200, help_text=_("最近年度的名称"))
+    serves_public = models.BooleanField(_("面向公众或服务对象"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("预算单位")
+        verbose_name_plural = _("预算单位")
+        ordering = ["region__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="unit_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope_filter(scope, region_path="region__path", unit="id",
+                            office=lambda ids: units_of_offices(ids))
+
+
+@audited
+class UnitYear(models.Model):
+    """A unit as it stood in one budget year: name, level, parent unit, business office."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE,
+                             related_name="years")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("单位名称"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("级次"), choices=[(1, _("一级")), (2, _("二级"))])
+    parent = models.ForeignKey(Unit, verbose_name=_("上级单位"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="child_years")
+    office = models.ForeignKey(Office, verbose_name=_("归口股室"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="unit_years")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位年度信息")
+        verbose_name_plural = _("单位年度信息")
+        ordering = ["unit__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="unityear_unique"),
+            models.CheckConstraint(
+                condition=Q(level=1, parent__isnull=True) | Q(level=2, parent__isnull=False),
+                name="unityear_level_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.unit.region.code
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return scope_filter(scope, region_path="unit__region__path", unit="unit_id",
+                            office=lambda ids: Q(office_id__in=sorted(ids)))
+
+
+class UnitSuccession(models.Model):
+    """A merge or split (机构改革): from a unit to its successor as of a year."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("合并")
+        SPLIT = "split", _("分设")
+        RENAME = "rename", _("更名")
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successions")
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessions")
+    year = models.PositiveSmallIntegerField(_("生效年度"))
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("机构沿革")
+        verbose_name_plural = _("机构沿革")
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.year})"
+
+
+class Role(models.TextChoices):
+    """DOMAIN.md §3. A person may hold several."""
+
+    FILER = "filer", _("单位填报")
+    LEADER = "leader", _("单位审核")
+    BUSINESS = "business", _("业务股室")
+    BUDGET = "budget", _("预算股")
+    PERFORMANCE = "performance", _("绩效办")
+    AGENCY = "agency", _("第三方机构")
+    EXPERT = "expert", _("专家")
+    AUDITOR = "auditor", _("审计监督")
+    PUBLIC = "public", _("社会公众")
+    ADMIN = "admin", _("系统管理员")
+
+
+UNIT_ROLES = frozenset({Role.FILER, Role.LEADER})
+REGION_ROLES = frozenset({Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR})
+BUREAU_ROLES = REGION_ROLES | {Role.BUSINESS}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **extra):
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **extra):
+        extra.setdefault("roles", [Role.ADMIN])
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(username, password, **extra)
+
+
+@audited
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person's account: roles decide what they may do, scope decides which rows they see.
+
+    `region` is where they work; `unit` for unit staff, `office` for business-office staff.
+    """
+
+    username = models.CharField(_("账号"), max_length=150, unique=True)
+    full_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    roles = models.JSONField(_("角色"), default=list, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("区划"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="users")
+    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="users")
+    office = models.ForeignKey(Office, verbose_name=_("所属股室"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="users")
+    is_active = models.BooleanField(_("启用"), default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)
+
+    audit_exclude = ("password", "last_login", "failed_logins")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code if self.region_id else ""
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(self.roles or ())
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set & set(roles))
+
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles if r in Role.values]
+
+    def get_scope(self) -> Scope:
+        """The rows this user may read (DOMAIN.md §3). Cached per request object."""
+        if not hasattr(self, "_scope"):
+            self._scope = self._compute_scope()
+        return self._scope
+
+    def _compute_scope(self) -> Scope:
+        if not self.is_active or not self.region_id:
+            return EMPTY_SCOPE
+        paths: tuple[str, ...] = ()
+        offices: frozenset[int] = frozenset()
+        units: frozenset[int] = frozenset()
+        if self.role_set & REGION_ROLES:
+            paths = (self.region.path,)
+        if Role.BUSINESS in self.role_set and self.office_id:
+            offices = frozenset({self.office_id})
+        if self.role_set & UNIT_ROLES and self.unit_id:
+            children = UnitYear.objects.filter(parent_id=self.unit_id).values_list("unit_id",
+                                                                                   flat=True)
+            units = frozenset({self.unit_id, *children})
+        return Scope(region_paths=paths, office_ids=offices, unit_ids=units)
+
+    def is_locked(self, now=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))

@@ -1,0 +1,294 @@
+"""Pages for signing in, the home page, units, accounts and the audit log."""
+
+from __future__ import annotations
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jixiao.core import audit, navigation
+from jixiao.core.models import ApiToken, AuditLog
+from jixiao.core.tabular import write_sheet
+from jixiao.core.views import import_page, paginate, role_required, xlsx_response
+
+from . import selectors, services
+from .exports import HEADERS, WIDTHS, units_workbook
+from .forms import AccountForm, PasswordForm, UnitYearForm
+from .importers import UnitImporter
+from .middleware import SESSION_REGION, SESSION_YEAR
+from .models import Region, Role, Unit, UnitYear, User
+
+MASTER_EDITORS = (Role.BUDGET, Role.PERFORMANCE)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def login_view(request):
+    context = {"next": request.GET.get("next", ""), "username": "",
+               "timed_out": request.GET.get("timeout") == "1"}
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()[:150]
+        outcome = services.login_attempt(username=username,
+                                         password=request.POST.get("password", ""),
+                                         request=request)
+        if outcome.user is not None:
+            login(request, outcome.user)
+            if outcome.user.language:
+                request.session["_language"] = outcome.user.language
+            if outcome.password_expired:
+                messages.warning(request, _("您的密码已过期或为初始密码，请先修改密码。"))
+                return redirect("password-change")
+            return redirect(_safe_next(request, reverse("home")))
+        context.update(error=outcome.error, username=username, next=request.POST.get("next", ""))
+        return render(request, "registration/login.html", context, status=401)
+    return render(request, "registration/login.html", context)
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit.record(action="logout", instance=request.user, actor=request.user)
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def home(request):
+    work = request.work
+    todos = navigation.todos_for(request.user, work.region, work.year)
+    return render(request, "home.html", {"todos": todos, "facts": home_facts(request)})
+
+
+def home_facts(request) -> list[tuple[str, object, str]]:
+    from jixiao.budgets.selectors import project_list
+
+    work = request.work
+    if work.region is None:
+        return []
+    units = selectors.unit_year_list(user=request.user, region=work.region, year=work.year)
+    projects = project_list(user=request.user, region=work.region, year=work.year)
+    return [(_("预算单位"), units.count(), reverse("unit-list")),
+            (_("项目"), projects.count(), reverse("project-list"))]
+
+
+@login_required
+@require_POST
+def work_context(request):
+    """Switch the region and year in the top bar; only regions in scope can be chosen."""
+    region_id = request.POST.get("region")
+    if region_id:
+        region = Region.objects.get_visible_or_404(request.user, pk=region_id)
+        request.session[SESSION_REGION] = region.id
+    year = request.POST.get("year", "")
+    if year.isdigit():
+        request.session[SESSION_YEAR] = int(year)
+    return redirect(_safe_next(request, reverse("home")))
+
+
+# --- units -----------------------------------------------------------------------------------
+
+@login_required
+def unit_list(request):
+    work = request.work
+    if work.region is None:
+        raise Http404
+    rows = selectors.unit_year_list(user=request.user, region=work.region, year=work.year,
+                                    office=request.GET.get("office", ""),
+                                    level=request.GET.get("level", ""),
+                                    q=request.GET.get("q", "").strip())
+    if request.GET.get("export") == "xlsx":
+        return _units_xlsx(rows, work)
+    page, query = paginate(request, rows)
+    return render(request, "orgs/unit_list.html", {
+        "page": page, "query": query,
+        "offices": selectors.business_offices(region=work.region),
+        "can_edit": request.user.has_role(*MASTER_EDITORS),
+    })
+
+
+def _units_xlsx(rows, work):
+    return xlsx_response(units_workbook(rows), f"{work.region.code}-{work.year}-units.xlsx")
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = Unit.objects.get_visible_or_404(request.user, pk=pk)
+    history = selectors.unit_history(unit=unit)
+    return render(request, "orgs/unit_detail.html", {
+        "unit": unit, "history": history,
+        "current": next((h for h in history if h.year == request.work.year), None),
+        "can_edit": request.user.has_role(*MASTER_EDITORS),
+        "successions": unit.successions.select_related("successor").all(),
+        "predecessions": unit.predecessions.select_related("predecessor").all(),
+    })
+
+
+@role_required(*MASTER_EDITORS)
+def unit_edit(request, pk: int | None = None):
+    """Create a unit, or change it for the working year only (earlier years keep theirs)."""
+    work = request.work
+    editing = None
+    if pk is not None:
+        unit = Unit.objects.get_visible_or_404(request.user, pk=pk)
+        editing = UnitYear.objects.filter(unit=unit, year=work.year).first()
+        if unit.region_id != work.region.id:
+            raise Http404
+    initial = {}
+    if editing is not None:
+        initial = {"code": editing.unit.code, "name": editing.name, "level": editing.level,
+                   "parent": editing.parent, "office": editing.office,
+                   "serves_public": editing.unit.serves_public}
+    elif pk is not None:
+        initial = {"code": unit.code, "name": unit.name, "serves_public": unit.serves_public}
+    form = UnitYearForm(request.POST or None, initial=initial, region=work.region,
+                        year=work.year, editing=editing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.unit_year_save(
+                actor=request.user, region=work.region, code=data["code"], year=work.year,
+                name=data["name"], level=data["level"], parent=data["parent"],
+                office=data["office"], serves_public=data["serves_public"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存 %(year)s 年度的单位信息。") % {"year": work.year})
+            return redirect("unit-detail", pk=row.unit_id)
+    return render(request, "orgs/unit_edit.html", {"form": form, "editing": editing})
+
+
+@role_required(*MASTER_EDITORS)
+def unit_import(request):
+    work = request.work
+    return import_page(request, importer=UnitImporter(actor=request.user, region=work.region),
+                       template_url=reverse("unit-template"), back_url=reverse("unit-list"),
+                       success_url=reverse("unit-list"))
+
+
+@login_required
+def unit_template(request):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = _("预算单位")
+    example = [request.work.year, "101001", "示例局", "一级", "", "行政政法股", "是"]
+    write_sheet(ws, HEADERS, [example], title=_("预算单位导入模板"), widths=WIDTHS)
+    return xlsx_response(book, "units-template.xlsx")
+
+
+# --- accounts (system admin) ---------------------------------------------------------------
+
+@role_required(Role.ADMIN)
+def account_list(request):
+    users = User.objects.select_related("region", "unit", "office").order_by("username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
+    page, query = paginate(request, users)
+    return render(request, "orgs/account_list.html", {"page": page, "query": query})
+
+
+@role_required(Role.ADMIN)
+def account_edit(request, pk: int | None = None):
+    user = get_object_or_404(User, pk=pk) if pk else None
+    form = AccountForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.ACCOUNT_FIELDS}
+        try:
+            services.account_save(actor=request.user, user=user,
+                                  username=form.cleaned_data["username"],
+                                  password=form.cleaned_data.get("password", ""), **data)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("账号已保存。"))
+            return redirect("account-list")
+    return render(request, "orgs/account_edit.html", {"form": form, "account": user})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def account_unlock(request, pk: int):
+    services.account_unlock(actor=request.user, user=get_object_or_404(User, pk=pk))
+    messages.success(request, _("账号已解锁。"))
+    return redirect("account-list")
+
+
+# --- profile: password and API tokens ---------------------------------------------------------
+
+@login_required
+def profile(request):
+    new_key = request.session.pop("new_token", None)
+    return render(request, "orgs/profile.html", {
+        "tokens": ApiToken.objects.filter(user=request.user, revoked=False),
+        "new_key": new_key,
+    })
+
+
+@login_required
+@require_POST
+def token_create(request):
+    token, key = ApiToken.objects.issue(request.user, name=request.POST.get("name", "")[:100])
+    audit.record(action="create", instance=token, message=_("创建 API 令牌"))
+    request.session["new_token"] = key
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    audit.record(action="update", instance=token, message=_("吊销 API 令牌"))
+    return redirect("profile")
+
+
+@login_required
+def password_change(request):
+    form = PasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(user=request.user,
+                                     new_password=form.cleaned_data["new_password"])
+        except ValidationError as exc:
+            form.add_error("new_password", exc)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("home")
+    return render(request, "orgs/password_change.html", {"form": form})
+
+
+# --- audit log (auditor) -------------------------------------------------------------------
+
+@role_required(Role.AUDITOR)
+def audit_log(request):
+    rows = selectors.audit_log_list(
+        user=request.user, q=request.GET.get("q", "").strip(),
+        action=request.GET.get("action", ""), object_type=request.GET.get("type", ""),
+        actor=request.GET.get("actor", "").strip(), batch=request.GET.get("batch", "").strip())
+    try:
+        page, query = paginate(request, rows)
+    except ValidationError:  # a malformed batch id in the query string
+        raise Http404 from None
+    return render(request, "orgs/audit_log.html", {
+        "page": page, "query": query, "actions": AuditLog.Action.choices,
+    })
+

@@ -1,0 +1,191 @@
+"""Django settings for Jixiao.
+
+Everything comes from environment variables with safe defaults (DESIGN.md, style): with nothing
+set, Jixiao uses a SQLite file `jixiao.sqlite3` in the working directory, generates a secret key
+beside the database on first use, allows only localhost, and keeps DEBUG off.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{Path.cwd() / 'jixiao.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets readers go on while a deadline-night import writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def _data_dir() -> Path:
+    """Where files that belong with the database live (secret key, uploads)."""
+    name = DATABASES["default"].get("NAME") or ""
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3") and name not in ("", ":memory:"):
+        return Path(name).resolve().parent
+    return Path(os.environ.get("JIXIAO_DATA_DIR", Path.cwd()))
+
+
+def _secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = _data_dir() / ".jixiao-secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(50)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(key)
+            path.chmod(0o600)
+        except OSError:
+            pass  # read-only place: a per-process key still lets the CLI run
+        return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _env_bool("DEBUG")
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+if _env_bool("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "jixiao.core",
+    "jixiao.orgs",
+    "jixiao.budgets",
+    "jixiao.indicators",
+    "jixiao.api",
+    "jixiao.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jixiao.core.middleware.BearerTokenMiddleware",
+    "jixiao.core.middleware.SessionTimeoutMiddleware",
+    "jixiao.core.middleware.AuditContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jixiao.orgs.middleware.WorkContextMiddleware",
+]
+
+ROOT_URLCONF = "jixiao.urls"
+WSGI_APPLICATION = "jixiao.wsgi.application"
+AUTH_USER_MODEL = "orgs.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jixiao.core.context.menu",
+                "jixiao.orgs.context.work_context",
+            ],
+        },
+    }
+]
+
+# --- security (DOMAIN.md §11: 等保 2.0 level 3 expectations) -------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jixiao.core.passwords.CharacterClassValidator"},
+]
+JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5"))
+JIXIAO_LOGIN_LOCK_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MINUTES", "15"))
+JIXIAO_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JIXIAO_PASSWORD_MAX_AGE_DAYS", "90"))
+# Idle timeout: the session ends after this many seconds without a request.
+JIXIAO_SESSION_IDLE_SECONDS = int(os.environ.get("JIXIAO_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- uploads and imports: a hostile file must not exhaust memory -----------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+JIXIAO_IMPORT_MAX_BYTES = int(os.environ.get("JIXIAO_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+JIXIAO_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("JIXIAO_IMPORT_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024))
+)
+JIXIAO_IMPORT_MAX_ROWS = int(os.environ.get("JIXIAO_IMPORT_MAX_ROWS", "200000"))
+JIXIAO_IMPORT_MAX_COLUMNS = 200
+MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", _data_dir() / "media"))
+MEDIA_URL = "/media/"
+
+# --- language and time -----------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files: served by the app itself, never a CDN -----------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", _data_dir() / "staticfiles"))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_MAX_LIMIT = 500
+JIXIAO_TRUST_X_REAL_IP = _env_bool("JIXIAO_TRUST_X_REAL_IP")
