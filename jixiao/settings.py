@@ -173,7 +173,9 @@ USE_TZ = True
 
 # --- static files: served by the app itself, never a CDN -----------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("JIXIAO_STATIC_ROOT", _data_dir() / "staticfiles"))
+# Served from the app's own directories through WhiteNoise's finders; set JIXIAO_STATIC_ROOT
+# only to run `collectstatic` for a reverse proxy that serves /static/ itself.
+STATIC_ROOT = os.environ.get("JIXIAO_STATIC_ROOT") or None
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

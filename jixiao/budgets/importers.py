@@ -16,6 +16,7 @@ from jixiao.core.imports import (
     non_negative_money,
     register_importer,
     text,
+    text_max,
     year,
 )
 from jixiao.core.tabular import Problem
@@ -56,7 +57,7 @@ class ProjectImporter(Importer):
     columns = (
         Column("year", "年度", year, required=True, aliases=("预算年度",)),
         Column("code", "项目编码", code, required=True, aliases=("项目代码",)),
-        Column("name", "项目名称", text, required=True),
+        Column("name", "项目名称", text_max(300), required=True),
         Column("unit", "单位编码", code, required=True, aliases=("预算单位编码", "单位代码")),
         Column("kinds", "项目类别", kinds_list, required=True, aliases=("项目类型",)),
         Column("parent", "一级项目编码", code, aliases=("上级项目编码",)),
@@ -101,11 +102,26 @@ class ProjectImporter(Importer):
                                             _("项目类别")))
             v["kind_objs"] = [kinds[k] for k in v["kinds"] if k in kinds]
             problems += self._check_money(row)
-            if v["parent"] and (v["year"], v["parent"]) not in in_file and not Project.objects.filter(
-                    region=self.region, year=v["year"], code=v["parent"]).exists():
-                problems.append(row.problem("parent", _("找不到一级项目“%(c)s”") % {"c": v["parent"]},
-                                            _("一级项目编码")))
+            problems += self._check_parent(row, in_file)
         return problems
+
+    def _check_parent(self, row: Row, in_file: dict) -> list[Problem]:
+        # Found here, not in save: save looks the parent up and must not meet a missing one.
+        v, label = row.values, _("一级项目编码")
+        if not v["parent"]:
+            return []
+        if v["parent"] == v["code"]:
+            return [row.problem("parent", _("项目不能以自身为上级项目"), label)]
+        parent_row = in_file.get((v["year"], v["parent"]))
+        if parent_row is not None:
+            if parent_row.values["parent"]:
+                return [row.problem("parent", _("上级项目“%(c)s”本身是二级项目")
+                                    % {"c": v["parent"]}, label)]
+            return []
+        if not Project.objects.filter(region=self.region, year=v["year"],
+                                      code=v["parent"]).exists():
+            return [row.problem("parent", _("找不到一级项目“%(c)s”") % {"c": v["parent"]}, label)]
+        return []
 
     def _check_money(self, row: Row) -> list[Problem]:
         v = row.values

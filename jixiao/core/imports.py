@@ -40,7 +40,23 @@ def _clean_text(value) -> str:
 
 
 def text(value) -> str:
-    return _clean_text(value)
+    result = _clean_text(value)
+    if result[:1] == "'" and result[1:2] in ("=", "+", "-", "@"):
+        result = result[1:]  # the apostrophe our exports put before formula-like text
+    return result
+
+
+def text_max(max_length: int) -> Callable[[object], str]:
+    """Text that fits its database column (PostgreSQL refuses longer; SQLite would not)."""
+
+    def parse(value) -> str:
+        result = text(value)
+        if len(result) > max_length:
+            raise CellError(_("内容过长（%(n)s 个字符，最多 %(m)s 个）")
+                            % {"n": len(result), "m": max_length})
+        return result
+
+    return parse
 
 
 def code(value) -> str:
@@ -68,12 +84,14 @@ def money(value) -> Decimal | None:
     if isinstance(value, bool):
         raise CellError(_("应为金额数字"))
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+        number = Decimal(value)
+    elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CellError(_("应为金额数字"))
+        if abs(value) >= 1e12:  # before quantize, which fails on huge numbers
+            raise CellError(_("金额过大：“%(v)s”万元") % {"v": value})
         return Decimal(repr(value)).quantize(Decimal(1).scaleb(-MONEY_PLACES), ROUND_HALF_UP)
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         number = value
     else:
         raw = _clean_text(value)
@@ -304,7 +322,7 @@ def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
             "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
     try:
         items = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
     if isinstance(items, dict):
         items = [items]

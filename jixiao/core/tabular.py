@@ -87,11 +87,12 @@ def read_tables(data: bytes, filename: str) -> list[Sheet]:
     lower = filename.lower()
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
+    # An old .xls renamed .xlsx gets the message that tells the user what to do.
+    if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise _reject(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入。"))
     if lower.endswith((".xlsx", ".xlsm")):
         raise _reject(_("文件“%(name)s”不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件。"
                         "请在 Excel 中“另存为”xlsx 后再导入。") % {"name": filename})
-    if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _reject(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入。"))
     if lower.endswith((".csv", ".txt")):
         return [Sheet(name=filename, rows=_read_csv(data))]
     raise _reject(_("不支持的文件类型“%(name)s”，请上传 .xlsx 或 .csv 文件。") % {"name": filename})
@@ -123,6 +124,9 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     max_rows, max_cols = settings.JIXIAO_IMPORT_MAX_ROWS, settings.JIXIAO_IMPORT_MAX_COLUMNS
     try:
         for ws in book.worksheets:
+            # Read-only mode trusts the file's <dimension>, which some writers get wrong
+            # (e.g. "A1"): rows past it would be dropped without a word.
+            ws.reset_dimensions()
             rows = []
             for row in ws.iter_rows(values_only=True, max_col=max_cols):
                 if len(rows) >= max_rows:
@@ -150,10 +154,15 @@ def _read_csv(data: bytes) -> list[tuple]:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows = []
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        if len(rows) >= settings.JIXIAO_IMPORT_MAX_ROWS:
-            raise _reject(_("文件超过 %(n)s 行上限。") % {"n": settings.JIXIAO_IMPORT_MAX_ROWS})
-        rows.append(tuple(row[: settings.JIXIAO_IMPORT_MAX_COLUMNS]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if len(rows) >= settings.JIXIAO_IMPORT_MAX_ROWS:
+                raise _reject(_("文件超过 %(n)s 行上限。") % {"n": settings.JIXIAO_IMPORT_MAX_ROWS})
+            rows.append(tuple(row[: settings.JIXIAO_IMPORT_MAX_COLUMNS]))
+    except csv.Error:  # e.g. an unclosed quote swallowing the rest of the file
+        raise _reject(_("CSV 文件第 %(r)s 行格式错误（可能有未闭合的引号），无法读取。")
+                      % {"r": reader.line_num}) from None
     return _trim(rows)
 
 

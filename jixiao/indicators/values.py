@@ -380,6 +380,8 @@ def place_indicator(
     owner = next((c for c, subs in catalogue.items() if sub in subs), None)
     if owner and cat and owner != cat:
         problems.append(f"二级指标“{subcategory}”不属于一级指标“{category}”，按“{owner}”归类")
+    elif owner and not cat and _name_core(category) not in ("", "成本"):
+        problems.append(f"一级指标“{category}”无法识别，按二级指标归入“{owner}”")
     cat = owner or cat
     if cat is None:
         problems.append(f"一级指标“{category or ''}”无法归入指标体系")
@@ -538,13 +540,19 @@ def _tidy(number: Decimal) -> Decimal:
     return Decimal((sign, tuple(digits), exponent))
 
 
-def _looks_like_unit(s: str) -> bool:
-    """Chinese words of up to 4 characters (per /) are kept as the unit as written (名学生)."""
+def _looks_like_unit(s: str, operator_written: bool) -> bool:
+    """Known units, or Chinese words of up to 4 characters (per /) kept as written ('≥50名学生').
+
+    After a bare number such words must start with a known unit that is not a time unit, so
+    '50名学生' is a count but '12月中旬前' is prose, not 12 of a unit '月中旬前'.
+    """
     if _is_known_unit(s):
         return True
     if re.search(r"[^\u4e00-\u9fff/·]|以上|以下|以内", s):
         return False
-    return all(0 < len(part) <= 4 for part in s.split("/"))
+    if not all(0 < len(part) <= 4 for part in s.split("/")):
+        return False
+    return operator_written or (_is_known_unit(s[0]) and not s.startswith(_TIME_UNITS))
 
 
 # --------------------------------------------------------------------------- deadlines (§4.2)
@@ -562,6 +570,7 @@ class _When:
 
 
 _WHEN_PATTERNS = (
+    ("xun", re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<x>上|中|下)旬")),
     ("ymd", re.compile(r"(?P<y>\d{4})(?P<s>[.\-/])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)")),
     ("ymd", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?")),
     ("ym", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月份?")),
@@ -603,6 +612,9 @@ def _when_date(kind: str, g: dict, year: int | None) -> date:
         return date(year, int(g["m"]), int(g["d"]))
     if kind in ("ym", "ym.", "m"):
         return _end_of_month(year, int(g["m"]))
+    if kind == "xun":  # 上旬 ends on the 10th, 中旬 on the 20th, 下旬 with the month
+        end = _end_of_month(year, int(g["m"]))
+        return end.replace(day={"上": 10, "中": 20}.get(g["x"], end.day))
     if kind == "half":
         return date(year, 6, 30) if g["h"] == "上" else date(year, 12, 31)
     if kind == "quarter":
@@ -717,11 +729,11 @@ def _take_number(s: str) -> tuple[Decimal | None, str]:
         return Decimal(m.group().replace(",", "")), s[m.end() :]
     if _is_known_unit(s):
         return None, s
-    lead = re.match(r"[零〇一二两三四五六七八九十百千]+", s)
+    lead = re.match(r"[零〇一二两三四五六七八九十百千]{1,8}", s)
     for i in range(1, len(lead.group()) + 1 if lead else 0):
         rest = s[i:]
         value = _cn_int(s[:i])
-        if value is not None and (rest == "" or _is_known_unit(rest)):
+        if value is not None and (rest == "" or len(rest) <= 8 and _is_known_unit(rest)):
             return Decimal(value), rest
     return None, s
 
@@ -747,7 +759,7 @@ def _parse_quantity(clean: str, quoted: str) -> _Quantity:
     if re.fullmatch(r"[^\d]*[-~至到][-+]?\d.*", unit_text):
         return _Quantity("unreadable", message=f"{quoted}是一个区间，无法确定单一目标值")
     unit = normalise_unit(unit_text) if unit_text else None
-    if unit_text and not _looks_like_unit(unit_text):
+    if unit_text and not _looks_like_unit(unit_text, bool(op or suffix_op)):
         if op or suffix_op:
             msg = f"{quoted}中的“{unit_text}”无法识别为度量单位"
             return _Quantity("unreadable", message=msg)

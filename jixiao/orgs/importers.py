@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.imports import Column, Importer, Row, choice, code, register_importer, text, year
+from jixiao.core.imports import (
+    Column,
+    Importer,
+    Row,
+    choice,
+    code,
+    register_importer,
+    text,
+    text_max,
+    year,
+)
 from jixiao.core.tabular import Problem
 
 from .models import Office, Unit, UnitYear
@@ -22,7 +32,7 @@ class UnitImporter(Importer):
     columns = (
         Column("year", "年度", year, required=True, aliases=("预算年度",)),
         Column("code", "单位编码", code, required=True, aliases=("单位代码", "预算单位编码")),
-        Column("name", "单位名称", text, required=True, aliases=("预算单位名称", "单位")),
+        Column("name", "单位名称", text_max(200), required=True, aliases=("预算单位名称", "单位")),
         Column("level", "单位级次", choice(LEVELS), required=True, aliases=("级次", "单位级别")),
         Column("parent", "上级单位编码", code, aliases=("主管部门编码", "上级单位代码")),
         Column("office", "归口股室", text, aliases=("归口业务股室", "业务股室", "归口科室")),

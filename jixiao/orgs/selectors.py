@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Q, QuerySet
 
 from jixiao.core.models import AuditLog
@@ -49,7 +51,10 @@ def audit_log_list(*, user: User, q: str = "", action: str = "", object_type: st
     if actor:
         rows = rows.filter(actor_name=actor)
     if batch:
-        rows = rows.filter(batch=batch)
+        try:
+            rows = rows.filter(batch=uuid.UUID(batch))
+        except ValueError:
+            return AuditLog.objects.none()
     if q:
         rows = rows.filter(Q(object_repr__icontains=q) | Q(message__icontains=q))
     return rows.order_by("-created_at", "-id")

@@ -284,10 +284,7 @@ def audit_log(request):
         user=request.user, q=request.GET.get("q", "").strip(),
         action=request.GET.get("action", ""), object_type=request.GET.get("type", ""),
         actor=request.GET.get("actor", "").strip(), batch=request.GET.get("batch", "").strip())
-    try:
-        page, query = paginate(request, rows)
-    except ValidationError:  # a malformed batch id in the query string
-        raise Http404 from None
+    page, query = paginate(request, rows)
     return render(request, "orgs/audit_log.html", {
         "page": page, "query": query, "actions": AuditLog.Action.choices,
     })

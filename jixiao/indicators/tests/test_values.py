@@ -118,6 +118,7 @@ QUANTITATIVE_CASES = [
     ("约50人", {}, (">=", "50", "人", True)),
     ("100%完成", {}, (">=", "100", "%", True)),
     ("≥50 名学生", {}, (">=", "50", "名学生", False)),
+    ("50名学生", {}, (">=", "50", "名学生", True)),
     ("≥98%。", {}, (">=", "98", "%", False)),
 ]
 
@@ -153,6 +154,8 @@ DEADLINE_CASES = [
     ("第三季度", {"year": 2021}, date(2021, 9, 30)),
     ("2021年第四季度", {}, date(2021, 12, 31)),
     ("上半年完成", {"year": 2021}, date(2021, 6, 30)),
+    ("12月中旬前", {"year": 2021}, date(2021, 12, 20)),
+    ("2021年6月上旬", {}, date(2021, 6, 10)),
     ("不晚于2021年9月", {}, date(2021, 9, 30)),
     ("在11月底前完成", {"year": 2021}, date(2021, 11, 30)),
     ("≤2021年12月31日", {}, date(2021, 12, 31)),
@@ -181,6 +184,8 @@ QUALITATIVE_CASES = [
     "3次以上培训",
     "当年有效",
     "年度目标完成",
+    "12月中旬前后",
+    "3个目标全部完成",
 ]
 
 MISSING_CASES = ["", "   ", "/", "／", "-", "--", "—", "——", "…", "N/A", "n/a", "无", "暂无", None]
@@ -612,6 +617,13 @@ def test_2021_catalogue_has_cost_as_first_level(name, category, subcategory):
     assert normalise_subcategory(name, CATALOGUE_2021) == subcategory
 
 
+def test_catalogue_as_stored_in_the_rulebook_with_lists_works_the_same():
+    stored = {category: list(subs) for category, subs in CATALOGUE_2021.items()}
+    assert normalise_category("成本指标(20分)", stored) == "成本指标"
+    assert normalise_subcategory("社会成本", stored, "成本指标") == "社会成本指标"
+    assert place_indicator("成本", "生态成本", stored).subcategory == "生态环境成本指标"
+
+
 def test_subcategory_search_stays_inside_a_given_category():
     assert normalise_subcategory("满意度", CLASSIC_CATALOGUE, "满意度指标") == "服务对象满意度指标"
     assert normalise_subcategory("成本", CATALOGUE_2021, "产出指标") is None
@@ -627,6 +639,7 @@ def test_subcategory_search_stays_inside_a_given_category():
         ("成本指标", "社会成本", CATALOGUE_2021, ("成本指标", "社会成本指标"), None),
         ("效益指标", "数量指标", CLASSIC_CATALOGUE, ("产出指标", "数量指标"), "不属于"),
         ("决策指标", "项目立项", CLASSIC_CATALOGUE, (None, None), "“决策指标”"),
+        ("项目指标", "数量指标", CLASSIC_CATALOGUE, ("产出指标", "数量指标"), "“项目指标”无法识别"),
     ],
 )
 def test_place_indicator_reports_what_it_could_not_place(
@@ -672,7 +685,9 @@ def test_module_imports_only_the_allowed_standard_library():
 
 # ---------------------------------------------------------------------------- properties
 
-VALUE_ALPHABET = list("0123456789.,-~/%‰ ≥≤<>=＞＝（）()年月日号底前后完成以上下内万元个人次百分比十二〇一季度半")
+VALUE_ALPHABET = list(
+    "0123456789.,-~/%‰ ≥≤<>=＞＝（）()年月日号底前后完成以上下内万元个人次百分比十二〇一季度半"
+)
 TARGETS = [
     parse_target_value(text, year=2021)
     for text in ("≥50个", "≤90万元", "=100%", "12月底前完成", "效果明显", "/", "≧ %", "100")
@@ -751,7 +766,11 @@ def test_bare_number_reads_as_ge_le_under_cost_and_eq_for_zero(number, unit, cos
     assert result.operator_implied
 
 
-@given(number=NUMBERS, src=st.sampled_from(["元", "万元", "亿元"]), dst=st.sampled_from(["元", "万元", "亿元"]))
+@given(
+    number=NUMBERS,
+    src=st.sampled_from(["元", "万元", "亿元"]),
+    dst=st.sampled_from(["元", "万元", "亿元"]),
+)
 def test_money_conversion_round_trips_exactly(number, src, dst):
     there = convert_number(number, src, dst)
     assert convert_number(there, dst, src) == number

@@ -30,6 +30,10 @@ class Command(JixiaoCommand):
             self.fail(f"找不到文件：{path}")
         region = self._region(Region, options["region"])
         actor = self._actor(Role, region, options["user"])
+        if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
+            # The services check roles, not always the region: the CLI must not let a user
+            # write into a region outside their scope.
+            self.fail(f"用户“{actor.username}”无权向区划“{region.code}”导入数据。")
         try:
             result = run_import(importer_class(actor=actor, region=region), path.read_bytes(),
                                 path.name)

@@ -1,0 +1,39 @@
+"""Shared fixtures: the personas (jixiao.testing) and signed-in clients."""
+
+import pytest
+from django.test import Client
+from django.test.utils import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # PBKDF2's deliberate slowness protects real accounts; in tests it only costs minutes.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from jixiao.testing import build_world
+
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db):
+    from jixiao.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world):
+    """`client_for("filer")` → a test client signed in as that persona."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(world.users[username])
+        return client
+
+    return make

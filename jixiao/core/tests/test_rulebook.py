@@ -1,0 +1,61 @@
+"""The rulebook: national defaults, named bases, regional versions (DESIGN.md)."""
+
+import pytest
+
+from jixiao.core import rulebook
+from jixiao.core.models import Rulebook
+
+
+def test_national_rulebook_has_the_classic_catalogue():
+    catalogue = rulebook.named("national").section("catalogue")
+    assert catalogue["categories"]["产出指标"] == ["数量指标", "质量指标", "时效指标", "成本指标"]
+
+
+def test_national_2021_makes_cost_a_first_level_category():
+    categories = rulebook.named("national-2021").section("catalogue")["categories"]
+    assert categories["成本指标"] == ["经济成本指标", "社会成本指标", "生态环境成本指标"]
+    assert "成本指标" not in categories["产出指标"]
+
+
+def test_unknown_rulebook_name_is_a_clear_error():
+    with pytest.raises(rulebook.RulebookError, match="未知的规则库"):
+        rulebook.named("provincial-special")
+
+
+def test_region_version_overrides_and_old_versions_stay_reproducible(world):
+    codes = world.region.lineage_codes
+    first = rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
+                                   values={"catalogue": {"name": "local"}}, note="v1")
+    rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
+                           values={"catalogue": {"name": "local-2"}}, note="v2")
+    rules = rulebook.rules_for(codes, 2022)
+    assert rules.get("catalogue.name") == "local-2"
+    assert rules.sources == ("100101:2022 v2",)
+    assert Rulebook.objects.get(pk=first.pk).values == {"catalogue": {"name": "local"}}
+    assert rulebook.rules_for(codes, 2021).get("catalogue.name") == "classic"
+
+
+def test_province_rules_apply_to_districts_unless_the_district_sets_its_own(world):
+    rulebook.rulebook_save(region_code="100000", year=2022, actor=world.performance,
+                           values={"catalogue": {"name": "province"}})
+    assert rulebook.rules_for(world.region.lineage_codes, 2022).get("catalogue.name") == "province"
+    rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
+                           values={"catalogue": {"name": "district"}})
+    assert rulebook.rules_for(world.region.lineage_codes, 2022).get("catalogue.name") == "district"
+    assert rulebook.rules_for(world.region_b.lineage_codes, 2022).get("catalogue.name") == "province"
+
+
+def test_unknown_keys_and_wrong_types_are_refused(world):
+    with pytest.raises(rulebook.RulebookError, match="未知的规则项"):
+        rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
+                               values={"catalogue": {"colour": "red"}})
+    with pytest.raises(rulebook.RulebookError, match="类型"):
+        rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
+                               values={"catalogue": {"name": 3}})
+    assert not Rulebook.objects.exists()
+
+
+def test_rules_are_copies_that_callers_cannot_corrupt():
+    section = rulebook.named().section("catalogue")
+    section["categories"]["产出指标"].append("乱加的")
+    assert "乱加的" not in rulebook.named().section("catalogue")["categories"]["产出指标"]

@@ -1,0 +1,120 @@
+"""`jixiao demo` builds the district of CONTRACT.md with the 2021 summary's figures exactly."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from jixiao.budgets.models import FiscalYear, Project
+from jixiao.orgs.models import UnitYear, User
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", "--quiet", "--password", "Demo#Pass2022")
+
+
+def full_total(qs) -> Decimal:
+    return qs.with_totals().aggregate(s=Sum("full_sum"))["s"]
+
+
+def check_region(demo):
+    from jixiao.orgs.models import Region
+
+    district = Region.objects.get(code="360102")
+    assert district.name == "东湖区"
+    assert district.parent.code == "360100" and district.parent.parent.code == "360000"
+
+
+def check_units(demo):
+    for year in (2020, 2021):
+        first_level = UnitYear.objects.filter(unit__region__code="360102", year=year, level=1)
+        assert first_level.count() == 67
+        assert first_level.filter(name__contains="街道").count() >= 9
+        assert UnitYear.objects.filter(unit__region__code="360102", year=year, level=2).exists()
+
+
+def check_2020(demo):
+    projects = Project.objects.filter(region__code="360102", year=2020)
+    assert projects.count() == 183
+    assert full_total(projects) == Decimal("64286.41")
+
+
+def check_2021(demo):
+    special = Project.objects.filter(region__code="360102", year=2021, kinds__code="special_fund")
+    assert full_total(special) == Decimal("65498.42")
+    assert special.filter(full_carryover__gt=0).exists()
+
+
+def check_kinds(demo):
+    for year in (2020, 2021, 2022):
+        kinds = set(Project.objects.filter(year=year).values_list("kinds__code", flat=True))
+        assert len(kinds) == 9
+    for name, kind in [("城北消防站建设项目", "debt"), ("清扫队车辆采购项目", "procurement"),
+                       ("扬子洲赣江铁路沿线绿色廊道项目", "government_fund")]:
+        assert Project.objects.get(name=name, year=2020).kinds.filter(code=kind).exists()
+
+
+def check_logins(demo):
+    roles = {u.username: u.roles for u in User.objects.all()}
+    assert roles["budget"] == ["budget"] and roles["perf"] == ["performance"]
+    assert roles["office"] == ["business"] and roles["auditor"] == ["auditor"]
+    unit, other = User.objects.get(username="unit"), User.objects.get(username="other")
+    assert User.objects.get(username="leader").unit == unit.unit
+    assert other.unit != unit.unit
+    office = User.objects.get(username="office").office
+    units_2022 = UnitYear.objects.filter(year=2022, level=1)
+    share = units_2022.filter(office=office).count() / units_2022.count()
+    assert 0.25 < share < 0.42
+    assert UnitYear.objects.get(unit=unit.unit, year=2022).office == office
+    assert UnitYear.objects.get(unit=other.unit, year=2022).office != office
+
+
+def check_persona(demo):
+    unit = User.objects.get(username="unit").unit
+    for year in (2020, 2021, 2022):
+        assert Project.objects.filter(unit=unit, year=year).exists()
+    assert Project.objects.filter(unit=unit, parent__isnull=False).exists()
+
+
+def check_years(demo):
+    status = dict(FiscalYear.objects.filter(region__code="360102").values_list("year", "status"))
+    assert status == {2020: "closed", 2021: "closed", 2022: "open"}
+
+
+def check_reorganisation(demo):
+    live = UnitYear.objects.filter(unit__region__code="360102", year=2022, level=1)
+    assert live.count() == 66  # two merged into one
+    moved = UnitYear.objects.filter(unit__code="123")
+    assert moved.get(year=2021).office.code == "SHSY" and moved.get(year=2022).office.code == "JJJS"
+
+
+def check_rerun(demo):
+    call_command("demo", "--quiet", "--password", "Demo#Pass2022")
+    assert Project.objects.filter(year=2020).count() == 183
+
+
+def test_demo_refuses_a_weak_password(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="密码"):
+        call_command("demo", "--quiet", "--password", "123")
+
+
+# Building the district takes seconds, so one build serves each group of checks.
+
+def test_demo_builds_the_district_its_units_and_the_2021_summary_figures(demo):
+    check_region(demo)
+    check_units(demo)
+    check_2020(demo)
+    check_2021(demo)
+    check_kinds(demo)
+
+
+def test_demo_logins_personas_years_and_reorganisation(demo):
+    check_logins(demo)
+    check_persona(demo)
+    check_years(demo)
+    check_reorganisation(demo)
+    check_rerun(demo)

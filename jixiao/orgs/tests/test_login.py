@@ -1,0 +1,129 @@
+"""Login: lockout, password policy, session timeout, logins in the audit log (DOMAIN.md §11)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from jixiao.core.models import AuditLog
+from jixiao.orgs.models import User
+from jixiao.orgs.services import password_change
+from jixiao.testing import PASSWORD
+
+
+def login(client, username, password):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_right_password_signs_in_and_is_logged(world, client):
+    response = login(client, "filer", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert AuditLog.objects.filter(action="login", actor_name="filer").exists()
+
+
+def test_wrong_password_is_refused_with_a_generic_message_and_logged(world, client):
+    response = login(client, "filer", "wrong-Password-1")
+    assert response.status_code == 401
+    assert "账号或密码不正确" in response.content.decode()
+    assert AuditLog.objects.filter(action="login_failed", actor_name="filer").exists()
+
+
+def test_unknown_username_gets_the_same_message_as_a_wrong_password(world, client):
+    response = login(client, "nobody-here", "wrong-Password-1")
+    assert "账号或密码不正确" in response.content.decode()
+
+
+def test_account_locks_after_five_failures_and_refuses_even_the_right_password(world, client,
+                                                                            settings):
+    settings.JIXIAO_LOGIN_MAX_FAILURES = 5
+    for _ in range(4):
+        login(client, "filer", "wrong-Password-1")
+    assert not User.objects.get(username="filer").is_locked()
+    fifth = login(client, "filer", "wrong-Password-1")
+    assert "锁定" in fifth.content.decode()
+    assert User.objects.get(username="filer").is_locked()
+    right = login(client, "filer", PASSWORD)
+    assert right.status_code == 401 and "锁定" in right.content.decode()
+    assert AuditLog.objects.filter(action="locked", actor_name="filer").count() == 1
+
+
+def test_lock_expires_after_the_configured_minutes(world, client):
+    User.objects.filter(username="filer").update(
+        locked_until=timezone.now() - dt.timedelta(seconds=1))
+    assert login(client, "filer", PASSWORD).status_code == 302
+
+
+def test_successful_login_resets_the_failure_count(world, client):
+    for _ in range(3):
+        login(client, "filer", "wrong-Password-1")
+    login(client, "filer", PASSWORD)
+    assert User.objects.get(username="filer").failed_logins == 0
+
+
+def test_admin_can_unlock_a_locked_account(world, client_for):
+    User.objects.filter(username="filer").update(
+        locked_until=timezone.now() + dt.timedelta(minutes=10))
+    client_for("admin").post(f"/accounts/{world.filer.id}/unlock/")
+    assert not User.objects.get(username="filer").is_locked()
+
+
+def test_non_admin_cannot_unlock(world, client_for):
+    assert client_for("budget").post(f"/accounts/{world.filer.id}/unlock/").status_code == 403
+
+
+@pytest.mark.parametrize("weak", ["short1A!", "alllowercaseletters", "Password123", "1234567890ab"])
+def test_weak_passwords_are_refused(world, weak):
+    with pytest.raises(ValidationError):
+        password_change(user=world.filer, new_password=weak)
+
+
+def test_strong_password_is_accepted_and_restarts_the_expiry_clock(world):
+    password_change(user=world.filer, new_password="Quite-Strong-2022")
+    user = User.objects.get(username="filer")
+    assert user.check_password("Quite-Strong-2022")
+    assert timezone.now() - user.password_changed_at < dt.timedelta(minutes=1)
+
+
+def test_expired_password_sends_the_user_to_change_it(world, client):
+    User.objects.filter(username="filer").update(
+        password_changed_at=timezone.now() - dt.timedelta(days=400))
+    response = login(client, "filer", PASSWORD)
+    assert response["Location"] == "/profile/password/"
+
+
+def test_idle_session_times_out_and_returns_to_login(world, client, settings, monkeypatch):
+    settings.JIXIAO_SESSION_IDLE_SECONDS = 60
+    login(client, "filer", PASSWORD)
+    assert client.get("/").status_code == 200
+    import time as time_module
+
+    real = time_module.time
+    monkeypatch.setattr(time_module, "time", lambda: real() + 61)
+    response = client.get("/projects/")
+    assert response.status_code == 302 and "timeout=1" in response["Location"]
+    monkeypatch.setattr(time_module, "time", real)
+    assert client.get("/").status_code == 302  # signed out for good
+
+
+def test_activity_within_the_idle_limit_keeps_the_session(world, client, settings, monkeypatch):
+    settings.JIXIAO_SESSION_IDLE_SECONDS = 60
+    login(client, "filer", PASSWORD)
+    import time as time_module
+
+    real = time_module.time
+    for step in (50, 100, 150):
+        monkeypatch.setattr(time_module, "time", lambda s=step: real() + s)
+        assert client.get("/").status_code == 200
+
+
+def test_logout_is_logged(world, client):
+    login(client, "filer", PASSWORD)
+    client.post("/logout/")
+    assert AuditLog.objects.filter(action="logout", actor_name="filer").exists()
+
+
+def test_open_redirect_after_login_is_refused(world, client):
+    response = client.post("/login/", {"username": "filer", "password": PASSWORD,
+                                       "next": "https://evil.example/"})
+    assert response["Location"] == "/"

@@ -1,0 +1,111 @@
+"""Test personas, shared by every test (DESIGN.md, Tests).
+
+A small world of two districts under one city: district A has three business offices' worth of
+structure (a unit with a level-2 unit, and another unit under another office), district B is a
+region the people of A must never see. `build_world()` is idempotent, so transactional tests
+(browser tests, which flush the database) can rebuild it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+PASSWORD = "Persona#2022pw"
+
+# username → (roles, unit code, office code, region code)
+PERSONAS = {
+    "filer": (["filer"], "U1", None, "100101"),
+    "leader": (["leader"], "U1", None, "100101"),
+    "child_filer": (["filer"], "U1A", None, "100101"),
+    "business": (["business"], None, "BIZ1", "100101"),
+    "budget": (["budget"], None, "BUD", "100101"),
+    "performance": (["performance"], None, "PERF", "100101"),
+    "expert": (["expert"], None, None, "100101"),
+    "agency": (["agency"], None, None, "100101"),
+    "auditor": (["auditor"], None, None, "100101"),
+    "public": (["public"], None, None, None),
+    "admin": (["admin"], None, None, "100101"),
+    "other": (["filer"], "U2", None, "100101"),
+    "other_region": (["budget"], None, "BUD-B", "100102"),
+}
+
+
+@dataclass
+class World:
+    province: object
+    city: object
+    region: object
+    region_b: object
+    offices: dict
+    units: dict
+    projects: dict
+    users: dict
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def build_world() -> World:
+    from jixiao.budgets.models import FiscalYear, Project, ProjectKind
+    from jixiao.orgs.models import Office, Region, Unit, UnitYear, User
+
+    province, _ = Region.objects.get_or_create(code="100000", defaults={"name": "测试省",
+                                                                          "level": "province"})
+    city, _ = Region.objects.get_or_create(code="100100", defaults={
+        "name": "测试市", "level": "city", "parent": province})
+    region, _ = Region.objects.get_or_create(code="100101", defaults={
+        "name": "甲区", "level": "district", "parent": city})
+    region_b, _ = Region.objects.get_or_create(code="100102", defaults={
+        "name": "乙区", "level": "district", "parent": city})
+    offices = {}
+    for code, name, kind, reg in [("BUD", "预算股", "budget", region),
+                                  ("PERF", "绩效办", "performance", region),
+                                  ("BIZ1", "社会事业股", "business", region),
+                                  ("BIZ2", "经济建设股", "business", region),
+                                  ("BUD-B", "预算股", "budget", region_b),
+                                  ("BIZ-B", "业务股", "business", region_b)]:
+        offices[code], _ = Office.objects.get_or_create(region=reg, code=code,
+                                                        defaults={"name": name, "kind": kind})
+    units = {}
+    for code, name, reg in [("U1", "甲区教育局", region), ("U1A", "甲区教师进修学校", region),
+                            ("U2", "甲区城管局", region), ("UB", "乙区教育局", region_b)]:
+        units[code], _ = Unit.objects.get_or_create(region=reg, code=code, defaults={"name": name})
+    structure = [("U1", 1, None, "BIZ1"), ("U1A", 2, "U1", "BIZ1"), ("U2", 1, None, "BIZ2"),
+                 ("UB", 1, None, "BIZ-B")]
+    for year in (2021, 2022):
+        for code, level, parent, office in structure:
+            UnitYear.objects.get_or_create(unit=units[code], year=year, defaults={
+                "name": units[code].name, "level": level, "parent": units.get(parent),
+                "office": offices[office]})
+        for reg in (region, region_b):
+            FiscalYear.objects.get_or_create(region=reg, year=year)
+    special = ProjectKind.objects.get(code="special_fund")
+    projects = {}
+    for code, unit, reg in [("P1", "U1", region), ("P1A", "U1A", region), ("P2", "U2", region),
+                            ("PB", "UB", region_b)]:
+        projects[code], created = Project.objects.get_or_create(
+            region=reg, year=2022, code=code, defaults={
+                "name": f"项目{code}", "unit": units[unit],
+                "full_current": Decimal("100.123456"), "full_carryover": Decimal("20.5"),
+                "initial_current": Decimal("90")})
+        if created:
+            projects[code].kinds.add(special)
+    users = {}
+    now = timezone.now()
+    for username, (roles, unit, office, reg_code) in PERSONAS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=username, roles=roles,
+                        unit=units.get(unit), office=offices.get(office),
+                        region=Region.objects.filter(code=reg_code).first() if reg_code else None,
+                        password_changed_at=now)
+            user.set_password(PASSWORD)
+            user.save()
+        users[username] = user
+    return World(province, city, region, region_b, offices, units, projects, users)
