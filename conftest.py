@@ -8,6 +8,11 @@ from django.test.utils import override_settings
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     # PBKDF2's deliberate slowness protects real accounts; in tests it only costs minutes.
+    from django.conf import settings
+
+    if not settings.configured:  # pure-module runs with -p no:django
+        yield
+        return
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("profile/tokens/", views.token_create, name="token-create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("rulebook/", views.rulebook_page, name="rulebook"),
 ]

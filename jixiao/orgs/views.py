@@ -289,3 +289,51 @@ def audit_log(request):
         "page": page, "query": query, "actions": AuditLog.Action.choices,
     })
 
+
+
+# --- rulebook (performance office keeps it; DOMAIN.md §3) ----------------------------------
+
+@role_required(Role.PERFORMANCE, Role.BUDGET, Role.AUDITOR)
+def rulebook_page(request):
+    """The rules in force for the working region and year, their versions, and (for the
+    performance office) a form that saves the region's changes as a new version."""
+    import json
+
+    from jixiao.core import rulebook
+    from jixiao.core.models import Rulebook
+
+    work = request.work
+    if work.region is None:
+        raise Http404
+    codes = work.region.lineage_codes
+    error = ""
+    can_edit = request.user.has_role(Role.PERFORMANCE)
+    own = rulebook.latest_versions([work.region.code], work.year)
+    draft = json.dumps(own[0].values if own else {}, ensure_ascii=False, indent=2)
+    if request.method == "POST" and can_edit:
+        draft = request.POST.get("values", "")
+        try:
+            values = json.loads(draft or "{}")
+            if not isinstance(values, dict):
+                raise ValueError
+        except ValueError:
+            error = _("规则须为 JSON 对象，例如 {\"catalogue\": {\"name\": \"classic\"}}。")
+        else:
+            try:
+                rulebook.rulebook_save(region_code=work.region.code, year=work.year,
+                                       values=values, actor=request.user,
+                                       note=request.POST.get("note", "")[:300],
+                                       base=request.POST.get("base", rulebook.NATIONAL))
+            except rulebook.RulebookError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("已保存为新版本；以前的版本和据此算出的结果保持不变。"))
+                return redirect("rulebook")
+    rules = rulebook.rules_for(codes, work.year)
+    return render(request, "orgs/rulebook.html", {
+        "rules": rules, "sections": {k: json.dumps(v, ensure_ascii=False, indent=2)
+                                     for k, v in rules.values.items()},
+        "versions": Rulebook.objects.filter(region_code__in=codes, year=work.year)
+        .select_related("created_by"),
+        "bases": rulebook.BASES, "can_edit": can_edit, "draft": draft, "error": error,
+    }, status=400 if error else 200)

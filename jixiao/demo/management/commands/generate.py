@@ -1,0 +1,160 @@
+"""`jixiao generate --regions N`: synthetic province-scale data for benchmarks (CONTRACT.md).
+
+A synthetic province (code 990000 by default) with N districts under cities of ten, each with
+its offices, U units (about 15% level 2) kept per year, and P projects a year with amounts by
+source. Rows go in with bulk inserts, so 100 districts take well under a minute; they are not
+audited one by one (one audit entry records the run). Later stages extend this command with
+their documents (targets and indicators, monitoring, evaluations).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from jixiao.budgets.models import FiscalYear, Project, ProjectKind
+from jixiao.core import audit
+from jixiao.core.commands import JixiaoCommand
+from jixiao.core.progress import progress
+from jixiao.orgs.models import Office, Region, Role, Unit, UnitYear, User
+
+BATCH = 2000
+CENT = Decimal("0.01")
+
+
+class Command(JixiaoCommand):
+    help = "生成省级规模的合成数据（区划、股室、单位、项目），用于性能测试"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--regions", type=int, required=True, help="区县数")
+        parser.add_argument("--units", type=int, default=70, help="每个区县的单位数")
+        parser.add_argument("--projects", type=int, default=400, help="每个区县每年的项目数")
+        parser.add_argument("--indicators", type=int, default=15,
+                            help="每个项目的指标数（绩效目标模块实现后生成）")
+        parser.add_argument("--years", type=int, default=1, help="年度数（截至 --last-year）")
+        parser.add_argument("--last-year", type=int, default=2022)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--province", default="990000", help="合成省的区划代码（99 开头）")
+        parser.add_argument("--replace", action="store_true", help="先删除已有的同代码合成省")
+
+    def handle(self, *args, **o):
+        if not 1 <= o["regions"] <= 990 or o["units"] < 2 or o["projects"] < 0:
+            self.fail("参数超出范围：--regions 1–990，--units 至少 2，--projects 不能为负。")
+        code = o["province"]
+        if len(code) != 6 or not code.startswith("99") or not code.endswith("0000"):
+            self.fail("合成省代码须形如 990000（99 开头、0000 结尾），以免与真实区划冲突。")
+        if Region.objects.filter(code=code).exists():
+            if not o["replace"]:
+                self.fail(f"区划 {code} 已存在；加 --replace 删除后重新生成。")
+            delete_province(code)
+        started = time.perf_counter()
+        years = list(range(o["last_year"] - o["years"] + 1, o["last_year"] + 1))
+        generator = Generator(random.Random(o["seed"]), years, o["units"], o["projects"])
+        with transaction.atomic(), audit.audit_context(source="cli"):
+            province = generator.province(code)
+            districts = generator.districts(province, o["regions"])
+            for district in progress(districts, desc="生成区县", quiet=o["quiet"]):
+                generator.fill(district)
+            audit.record(action="create", instance=province,
+                         message=f"合成数据：{o['regions']} 个区县，种子 {o['seed']}")
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"已生成 {o['regions']} 个区县、{generator.unit_count} 个单位、"
+            f"{generator.project_count} 个项目（{len(years)} 个年度），用时 {elapsed:.1f} 秒。")
+        if o["indicators"]:
+            self.say(o, "提示：指标数据将在绩效目标模块实现后由本命令生成。")
+
+
+def delete_province(code: str) -> None:
+    """Remove a synthetic province with everything under it, children before parents."""
+    prefix = f"{code}/"
+    with transaction.atomic():
+        projects = Project.objects.filter(region__path__startswith=prefix)
+        Project.kinds.through.objects.filter(project__in=projects).delete()
+        projects.filter(parent__isnull=False).delete()
+        projects.delete()
+        User.objects.filter(region__path__startswith=prefix).delete()
+        UnitYear.objects.filter(unit__region__path__startswith=prefix).delete()
+        Unit.objects.filter(region__path__startswith=prefix).delete()
+        Office.objects.filter(region__path__startswith=prefix).delete()
+        FiscalYear.objects.filter(region__path__startswith=prefix).delete()
+        for level in ("district", "city", "province"):
+            Region.objects.filter(path__startswith=prefix, level=level).delete()
+
+
+class Generator:
+    def __init__(self, rng: random.Random, years: list[int], units: int, projects: int):
+        self.rng, self.years = rng, years
+        self.units_per_district, self.projects_per_district = units, projects
+        self.kinds = list(ProjectKind.objects.all())
+        self.special = next(k for k in self.kinds if k.code == "special_fund")
+        self.unit_count = self.project_count = 0
+
+    def province(self, code: str) -> Region:
+        province = Region.objects.create(code=code, name="合成省", level=Region.Level.PROVINCE)
+        user = User(username=f"gen-{code}-budget", full_name="合成省预算处", region=province,
+                    roles=[Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR],
+                    password_changed_at=timezone.now())
+        user.set_unusable_password()
+        user.save()
+        return province
+
+    def districts(self, province: Region, count: int) -> list[Region]:
+        base = province.code[:2]
+        districts = []
+        for c in range(math.ceil(count / 10)):
+            city = Region.objects.create(code=f"{base}{c + 1:02d}00", name=f"合成市{c + 1}",
+                                         level=Region.Level.CITY, parent=province)
+            for d in range(min(10, count - c * 10)):
+                districts.append(Region(code=f"{base}{c + 1:02d}{d + 1:02d}",
+                                        name=f"合成区{c * 10 + d + 1}",
+                                        level=Region.Level.DISTRICT, parent=city,
+                                        path=f"{city.path}{base}{c + 1:02d}{d + 1:02d}/"))
+        return Region.objects.bulk_create(districts, batch_size=BATCH)
+
+    def fill(self, district: Region) -> None:
+        FiscalYear.objects.bulk_create([FiscalYear(region=district, year=y) for y in self.years])
+        offices = Office.objects.bulk_create([
+            Office(region=district, code="YS", name="预算股", kind=Office.Kind.BUDGET),
+            Office(region=district, code="JX", name="绩效办", kind=Office.Kind.PERFORMANCE),
+            *[Office(region=district, code=f"YW{i}", name=f"业务{i}股", kind=Office.Kind.BUSINESS)
+              for i in range(1, 4)],
+        ])
+        business = offices[2:]
+        units = Unit.objects.bulk_create([
+            Unit(region=district, code=f"{i + 1:03d}", name=f"{district.name}单位{i + 1:03d}")
+            for i in range(self.units_per_district)])
+        self.unit_count += len(units)
+        level1_count = max(1, round(len(units) * 0.85))
+        structure = [(u, None if i < level1_count else self.rng.choice(units[:level1_count]),
+                      self.rng.choice(business)) for i, u in enumerate(units)]
+        UnitYear.objects.bulk_create([
+            UnitYear(unit=u, year=y, name=u.name, level=1 if parent is None else 2,
+                     parent=parent, office=office)
+            for y in self.years for u, parent, office in structure], batch_size=BATCH)
+        for year in self.years:
+            self._projects(district, units, year)
+
+    def _projects(self, district: Region, units: list[Unit], year: int) -> None:
+        rng = self.rng
+        rows = []
+        for i in range(self.projects_per_district):
+            full = Decimal(str(round(rng.lognormvariate(5.0, 1.0), 2)))
+            carry = (full * Decimal("0.2")).quantize(CENT) if rng.random() < 0.3 else Decimal(0)
+            rows.append(Project(
+                region=district, year=year, code=f"{year}-{i + 1:05d}", name=f"合成项目{i + 1}",
+                unit=rng.choice(units), initial_current=(full - carry) * Decimal("0.9"),
+                full_current=full - carry, full_carryover=carry))
+        projects = Project.objects.bulk_create(rows, batch_size=BATCH)
+        self.project_count += len(projects)
+        through = Project.kinds.through
+        links = [through(project_id=p.id,
+                         projectkind_id=(self.special if rng.random() < 0.6
+                                         else rng.choice(self.kinds)).id) for p in projects]
+        through.objects.bulk_create(links, batch_size=BATCH)

@@ -1,0 +1,36 @@
+"""`jixiao generate`: synthetic regions with the requested shape, refusing to clobber data."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from jixiao.budgets.models import Project
+from jixiao.orgs.models import Region, Unit, UnitYear
+
+
+def test_generate_builds_the_requested_shape(db):
+    call_command("generate", "--regions", "12", "--units", "5", "--projects", "7", "--years", "2",
+                 "--quiet")
+    districts = Region.objects.filter(path__startswith="990000/", level="district")
+    assert districts.count() == 12
+    assert Region.objects.filter(path__startswith="990000/", level="city").count() == 2
+    assert Unit.objects.filter(region__in=districts).count() == 60
+    assert UnitYear.objects.filter(unit__region__in=districts).count() == 120
+    assert Project.objects.filter(region__in=districts).count() == 12 * 7 * 2
+    assert not Project.objects.filter(region__in=districts, kinds__isnull=True).exists()
+    level2 = UnitYear.objects.filter(unit__region__in=districts, level=2)
+    assert level2.exists() and not level2.filter(parent__isnull=True).exists()
+
+
+def test_generate_refuses_to_overwrite_unless_asked_and_replaces_cleanly(db):
+    call_command("generate", "--regions", "2", "--units", "3", "--projects", "4", "--quiet")
+    with pytest.raises(CommandError, match="已存在"):
+        call_command("generate", "--regions", "2", "--quiet")
+    call_command("generate", "--regions", "1", "--units", "3", "--projects", "2", "--replace",
+                 "--quiet")
+    assert Project.objects.filter(region__path__startswith="990000/").count() == 2
+
+
+def test_generate_rejects_a_real_region_code(db):
+    with pytest.raises(CommandError, match="99"):
+        call_command("generate", "--regions", "1", "--province", "360000", "--quiet")
