@@ -27,7 +27,9 @@ def _years_for(region: Region | None) -> list[int]:
     current = timezone.localdate().year
     if region is None:
         return [current]
-    years = list(FiscalYear.objects.filter(region=region).values_list("year", flat=True))
+    # A province or city has no budget years of its own: it works in its districts' years.
+    years = list(FiscalYear.objects.filter(region__path__startswith=region.path)
+                 .values_list("year", flat=True).distinct())
     return sorted(set(years) or {current}, reverse=True)
 
 
@@ -45,7 +47,8 @@ def work_context_for(request) -> WorkContext:
     if year not in years:
         from jixiao.budgets.models import FiscalYear
 
-        open_years = FiscalYear.objects.filter(region=region, status="open").order_by("-year")
+        open_years = FiscalYear.objects.filter(region__path__startswith=region.path,
+                                               status="open").order_by("-year")
         year = open_years.values_list("year", flat=True).first() or years[0]
     return WorkContext(region, year, regions, years)
 

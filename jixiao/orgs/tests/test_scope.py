@@ -119,3 +119,13 @@ def test_other_unit_lists_and_exports_do_not_contain_foreign_projects(world, cli
 def test_switching_to_a_region_out_of_scope_is_404(world, client_for):
     response = client_for("other").post("/work-context/", {"region": world.region_b.id})
     assert response.status_code == 404
+
+
+def test_province_user_works_in_the_years_of_its_districts(world, client_for):
+    from jixiao.orgs.models import User
+
+    User.objects.filter(username="auditor").update(region=world.province)
+    client = client_for("auditor")
+    client.post("/work-context/", {"region": world.province.id, "year": "2022"})
+    page = client.get("/projects/").content.decode()
+    assert "项目P1" in page and "项目PB" in page
