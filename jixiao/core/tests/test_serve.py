@@ -1,0 +1,51 @@
+"""`jixiao serve` runs the production server with nothing set but DATABASE_URL (CONTRACT.md)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_serve_starts_gunicorn_with_only_database_url(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    process = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port),
+                                "--workers", "1"], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = get(f"{base}/api/v1/units")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, process.stderr.read().decode()
+                assert time.monotonic() < deadline, "server did not start within 60 s"
+                time.sleep(0.3)
+        assert status == 401 and set(json.loads(body)) == {"detail", "errors"}
+        assert get(f"{base}/login/")[0] == 200
+        assert (tmp_path / ".jixiao-secret-key").exists()  # generated beside the database
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
