@@ -103,6 +103,22 @@ def _check_project(project, *, region, year, code, unit, parent, kinds) -> dict[
 
 
 @transaction.atomic
-def fiscal_year_ensure(*, region: Region, year: int) -> FiscalYear:
-    fiscal_year, _created = FiscalYear.objects.get_or_create(region=region, year=year)
+def fiscal_year_create(*, actor: User, region: Region, year: int) -> FiscalYear:
+    """Start a budget year: the units carry over from the year before (name, level, parent,
+    business office), to be changed for the new year where the organisation changed."""
+    from jixiao.orgs.models import UnitYear
+
+    if not actor.has_role(Role.BUDGET):
+        raise PermissionDenied(_("只有预算股可以新建预算年度。"))
+    if region.level != Region.Level.DISTRICT:
+        raise ValidationError(_("预算年度由各区县自行建立。"))
+    if FiscalYear.objects.filter(region=region, year=year).exists():
+        raise ValidationError(_("%(y)s 年度已存在。") % {"y": year})
+    fiscal_year = FiscalYear.objects.create(region=region, year=year)
+    previous = UnitYear.objects.filter(unit__region=region, year=year - 1)
+    if not UnitYear.objects.filter(unit__region=region, year=year).exists():
+        for row in previous.order_by("level"):
+            UnitYear.objects.create(unit_id=row.unit_id, year=year, name=row.name,
+                                    level=row.level, parent_id=row.parent_id,
+                                    office_id=row.office_id)
     return fiscal_year

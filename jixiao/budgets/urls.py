@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("years/", views.fiscal_year_list, name="fiscal-year-list"),
     path("projects/", views.project_list, name="project-list"),
     path("projects/new/", views.project_edit, name="project-create"),
     path("projects/import/", views.project_import, name="project-import"),

@@ -125,3 +125,34 @@ def project_template(request):
                "否", "是", ""]
     write_sheet(ws, HEADERS, [example], title=_("项目导入模板（金额单位：万元）"), widths=WIDTHS)
     return xlsx_response(book, "projects-template.xlsx")
+
+
+@role_required(Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
+def fiscal_year_list(request):
+    """The region's budget years; the budget office starts the next one."""
+    from .models import FiscalYear
+
+    work = request.work
+    if work.region is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        year = request.POST.get("year", "")
+        try:
+            if not year.isdigit() or not 2000 <= int(year) <= 2100:
+                raise ValidationError(_("请输入有效的年度，如 2023。"))
+            services.fiscal_year_create(actor=request.user, region=work.region, year=int(year))
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        except PermissionDenied as exc:
+            error = str(exc)
+        else:
+            request.session["work_year"] = int(year)
+            messages.success(request, _("已新建 %(y)s 年度，单位结构已从上一年度带入。") % {"y": year})
+            return redirect("fiscal-year-list")
+    years = FiscalYear.objects.visible_to(request.user).filter(
+        region__path__startswith=work.region.path).select_related("region")
+    return render(request, "budgets/fiscal_year_list.html", {
+        "years": years, "error": error, "can_create": request.user.has_role(Role.BUDGET),
+        "next_year": max([y.year for y in years] or [work.year]) + 1,
+    }, status=400 if error else 200)

@@ -26,7 +26,7 @@ def _todos(user, region, year):
 
     from jixiao.core.navigation import Todo
 
-    from .models import User, UnitYear
+    from .models import UnitYear, User
 
     todos = []
     if user.has_role(Role.ADMIN):

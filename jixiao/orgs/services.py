@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.core import audit
 
-from .models import Office, Region, Role, Unit, UnitYear, User
+from .models import Office, Region, Role, Unit, UnitSuccession, UnitYear, User
 
 # --- login with lockout (DOMAIN.md §11) ------------------------------------------------------
 
@@ -182,3 +182,29 @@ def _check_unit_year(*, region, code, level, parent, office) -> None:
         errors["office"] = _("归口股室必须是本区划的业务股室。")
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def unit_succession_record(*, actor: User, predecessor: Unit, successor_code: str, year: int,
+                           kind: str, note: str = "") -> UnitSuccession:
+    """Record a merge, split or rename (机构改革) from `year` on. The predecessor's earlier
+    years keep their facts; its history page links to the successor and back."""
+    if not can_edit_master_data(actor):
+        raise PermissionDenied(_("您没有维护预算单位的权限。"))
+    successor = Unit.objects.filter(region=predecessor.region, code=successor_code).first()
+    errors = {}
+    if successor is None:
+        errors["successor"] = _("找不到单位编码“%(c)s”。") % {"c": successor_code}
+    elif successor.pk == predecessor.pk:
+        errors["successor"] = _("承继单位不能是本单位。")
+    if kind not in UnitSuccession.Kind.values:
+        errors["kind"] = _("请选择合并、分设或更名。")
+    if errors:
+        raise ValidationError(errors)
+    row, _created = UnitSuccession.objects.update_or_create(
+        predecessor=predecessor, successor=successor, year=year,
+        defaults={"kind": kind, "note": note[:300]})
+    audit.record(action="create", instance=predecessor,
+                 message=_("机构沿革：%(y)s 年%(k)s为 %(s)s") % {
+                     "y": year, "k": row.get_kind_display(), "s": successor})
+    return row

@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/template.xlsx", views.unit_template, name="unit-template"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("units/<int:pk>/succession/", views.unit_succession, name="unit-succession"),
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/new/", views.account_edit, name="account-create"),
     path("accounts/<int:pk>/", views.account_edit, name="account-edit"),

@@ -337,3 +337,21 @@ def rulebook_page(request):
         .select_related("created_by"),
         "bases": rulebook.BASES, "can_edit": can_edit, "draft": draft, "error": error,
     }, status=400 if error else 200)
+
+
+@role_required(*MASTER_EDITORS)
+@require_POST
+def unit_succession(request, pk: int):
+    unit = Unit.objects.get_visible_or_404(request.user, pk=pk)
+    year = request.POST.get("year", "")
+    try:
+        services.unit_succession_record(
+            actor=request.user, predecessor=unit,
+            successor_code=request.POST.get("successor", "").strip(),
+            year=int(year) if year.isdigit() else request.work.year,
+            kind=request.POST.get("kind", ""), note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已记录机构沿革。"))
+    return redirect("unit-detail", pk=unit.pk)

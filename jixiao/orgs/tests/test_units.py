@@ -75,3 +75,27 @@ def test_unit_list_filters_by_level_and_office(world, client_for):
     assert "甲区教师进修学校" in page and "甲区城管局" not in page
     page = client.get(f"/units/?office={world.offices['BIZ2'].id}").content.decode()
     assert "甲区城管局" in page and "甲区教育局" not in page
+
+
+def test_merge_is_recorded_and_shown_on_both_units(world, client_for):
+    client = client_for("budget")
+    response = client.post(f"/units/{world.units['U2'].id}/succession/",
+                           {"kind": "merge", "successor": "U1", "year": "2023"})
+    assert response.status_code == 302
+    old_page = client.get(f"/units/{world.units['U2'].id}/").content.decode()
+    assert "2023 年合并为" in old_page and "甲区教育局" in old_page
+    assert "甲区城管局" in client.get(f"/units/{world.units['U1'].id}/").content.decode()
+
+
+def test_succession_to_an_unknown_unit_is_refused(world, client_for):
+    from jixiao.orgs.models import UnitSuccession
+
+    client_for("budget").post(f"/units/{world.units['U2'].id}/succession/",
+                              {"kind": "merge", "successor": "NOPE", "year": "2023"})
+    assert not UnitSuccession.objects.exists()
+
+
+def test_other_unit_cannot_record_successions(world, client_for):
+    response = client_for("other").post(f"/units/{world.units['U1'].id}/succession/",
+                                        {"kind": "merge", "successor": "U2"})
+    assert response.status_code in (403, 404)
