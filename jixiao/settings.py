@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "jixiao.orgs",
     "jixiao.budgets",
     "jixiao.indicators",
+    "jixiao.targets",
     "jixiao.api",
     "jixiao.demo",
 ]

@@ -121,6 +121,10 @@ class Project(models.Model):
     serves_public = models.BooleanField(_("有服务对象"), default=True,
                                         help_text=_("不面向公众或服务对象的项目可不设满意度指标"))
     description = models.TextField(_("项目概况"), blank=True)
+    # 预算安排: set only through the budget gate (targets.services.project_arrange), which
+    # refuses a project without an approved target (DOMAIN.md §4.5).
+    arranged = models.BooleanField(_("已安排预算"), default=False, editable=False)
+    arranged_at = models.DateTimeField(_("预算安排时间"), null=True, blank=True, editable=False)
 
     initial_current = models.DecimalField(_("年初预算·当年财政拨款"), **MONEY, default=ZERO)
     initial_carryover = models.DecimalField(_("年初预算·上年结转资金"), **MONEY, default=ZERO)

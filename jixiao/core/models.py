@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -162,3 +163,69 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class TransitionLog(models.Model):
+    """One workflow step of a document: from, to, who, when, why (DESIGN.md, Workflow).
+    The review history users see is this table."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    transition = models.CharField(_("操作"), max_length=32)
+    source = models.CharField(_("原状态"), max_length=24)
+    target = models.CharField(_("新状态"), max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("附加信息"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source} → {self.target}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"attachments/{instance.created_at:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A supporting file (佐证材料) on any document: contract, acceptance report, photo,
+    survey sheet (DOMAIN.md §4.5). Stored under its hash; removed files stay, marked removed,
+    so the document's history keeps them."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", _("合同")
+        ACCEPTANCE = "acceptance", _("验收报告")
+        PHOTO = "photo", _("照片")
+        SURVEY = "survey", _("调查表")
+        REPORT = "report", _("报告")
+        OTHER = "other", _("其他")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(_("文件名"), max_length=255)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    size = models.PositiveBigIntegerField(_("大小"))
+    mime = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+    document_status = models.CharField(_("上传时文档状态"), max_length=24, blank=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,10 +15,20 @@ import pytest
 # that thread (SynchronousOnlyOperation) although nothing here is actually asynchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_CANDIDATES = [os.environ.get("JIXIAO_CHROMIUM", ""), "/usr/bin/chromium",
-                       "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_CANDIDATES = [
+    os.environ.get("JIXIAO_CHROMIUM", ""),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -67,8 +77,9 @@ def world(live_server):
 
 @pytest.fixture
 def page(browser, live_server, world):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
-                                  base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

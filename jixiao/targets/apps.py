@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetsConfig(AppConfig):
+    name = "jixiao.targets"
+    label = "targets"
+    verbose_name = _("绩效目标")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the lint section in the rulebook)
