@@ -40,7 +40,12 @@ def _clean_text(value) -> str:
 
 
 def text(value) -> str:
-    result = _clean_text(value)
+    """Free text as typed: no NFKC here, which would turn the full-width brackets and commas
+    of official names (“东湖区城市管理局（区城管执法局）”) into ASCII ones."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = "" if value is None else str(value).replace("\u200b", "").replace("\u00a0", " ")
+    result = result.strip()
     if result[:1] == "'" and result[1:2] in ("=", "+", "-", "@"):
         result = result[1:]  # the apostrophe our exports put before formula-like text
     return result
@@ -236,7 +241,8 @@ def parse_sheet(sheet: Sheet, columns: Sequence[Column]) -> tuple[list[Row], lis
     header_index, positions = located
     rows, problems = [], []
     letters = {k: column_letter(p) for k, p in positions.items()}
-    for offset, raw in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
+    for offset, raw in enumerate(sheet.rows[header_index + 1:],
+                               start=header_index + 1 + sheet.first_row):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
             continue
         row = Row(number=offset, values={}, sheet=sheet.name, columns=letters)
@@ -266,7 +272,7 @@ def run_import(importer: Importer, data: bytes, filename: str) -> ImportResult:
         sheets = [sheet_from_json(data, importer)]
     else:
         sheets = read_tables(data, filename)
-    rows, problems = [], []
+    rows, problems, header_only, unmatched = [], [], [], []
     matched = False
     for sheet in sheets:
         sheet_rows, sheet_problems = parse_sheet(sheet, importer.columns)
@@ -274,8 +280,12 @@ def run_import(importer: Importer, data: bytes, filename: str) -> ImportResult:
             matched = True
             rows += sheet_rows
             problems += sheet_problems
-    if not matched:
-        raise InputRejected(problems or [Problem(_("文件中没有工作表。"))])
+        elif _find_header(sheet, importer.columns) is not None:
+            header_only += sheet_problems
+        else:
+            unmatched += sheet_problems
+    if not matched:  # say why: a template with no rows, or not this template at all
+        raise InputRejected(header_only or unmatched or [Problem(_("文件中没有工作表。"))])
     if not problems:
         problems = importer.check(rows)
     if problems:
@@ -332,7 +342,7 @@ def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
     header = tuple(c.label for c in importer.columns)
     rows = [header] + [tuple(_json_cell(importer.json_values(item).get(k)) for k in keys)
                        for item in items]
-    return Sheet(name="JSON", rows=rows)
+    return Sheet(name="JSON", rows=rows, first_row=0)
 
 
 def _json_cell(value):

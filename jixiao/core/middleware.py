@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.utils.translation import gettext
 
 from . import audit
 
@@ -25,7 +26,7 @@ class SessionTimeoutMiddleware:
             last = request.session.get(self.KEY)
             if last is not None and now - int(last) > settings.JIXIAO_SESSION_IDLE_SECONDS:
                 with audit.audit_context(actor=user, source="web", ip=client_ip(request)):
-                    audit.record(action="logout", instance=user, message="会话超时")
+                    audit.record(action="logout", instance=user, message=gettext("会话超时"))
                 logout(request)
                 if not request.path.startswith("/api/"):
                     login = resolve_url(settings.LOGIN_URL)

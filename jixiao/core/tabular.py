@@ -60,6 +60,7 @@ class InputRejected(Exception):
 class Sheet:
     name: str
     rows: list[tuple]
+    first_row: int = 1  # the number users know rows[0] by (Excel: 1; JSON's made-up header: 0)
 
 
 def column_letter(index: int) -> str:

@@ -44,12 +44,14 @@ def work_context_for(request) -> WorkContext:
         region = regions[0]
     years = _years_for(region)
     year = request.session.get(SESSION_YEAR)
-    if year not in years:
+    if year not in years and region is not None:
         from jixiao.budgets.models import FiscalYear
 
         open_years = FiscalYear.objects.filter(region__path__startswith=region.path,
                                                status="open").order_by("-year")
         year = open_years.values_list("year", flat=True).first() or years[0]
+    elif year not in years:
+        year = years[0]
     return WorkContext(region, year, regions, years)
 
 

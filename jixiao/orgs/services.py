@@ -154,6 +154,8 @@ def unit_year_save(*, actor: User, region: Region, code: str, year: int, name: s
     """Create or change a unit as it stands in one year; other years keep their own facts."""
     if not can_edit_master_data(actor):
         raise PermissionDenied(_("您没有维护预算单位的权限。"))
+    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
+        raise PermissionDenied(_("该区划不在您的权限范围内。"))
     _check_unit_year(region=region, code=code, level=level, parent=parent, office=office)
     unit, _created = Unit.objects.get_or_create(region=region, code=code,
                                                 defaults={"name": name})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -46,12 +47,15 @@ def login_view(request):
                                          request=request)
         if outcome.user is not None:
             login(request, outcome.user)
-            if outcome.user.language:
-                request.session["_language"] = outcome.user.language
             if outcome.password_expired:
                 messages.warning(request, _("您的密码已过期或为初始密码，请先修改密码。"))
-                return redirect("password-change")
-            return redirect(_safe_next(request, reverse("home")))
+                response = redirect("password-change")
+            else:
+                response = redirect(_safe_next(request, reverse("home")))
+            if outcome.user.language:  # the account's own language follows it to any browser
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, outcome.user.language,
+                                    samesite="Lax")
+            return response
         context.update(error=outcome.error, username=username, next=request.POST.get("next", ""))
         return render(request, "registration/login.html", context, status=401)
     return render(request, "registration/login.html", context)

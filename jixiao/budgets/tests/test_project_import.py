@@ -340,9 +340,10 @@ def test_import_page_imports_a_good_file_and_redirects(client_for, world):
 
 
 def test_import_page_lists_problems_with_status_400_and_writes_nothing(client_for, world):
+    client = client_for("budget")
     before = counts()
     data = xlsx_bytes([HEADER, project_row(full=("12,3a4", "0", "0", None))])
-    response = client_for("budget").post(reverse("project-import"), upload(data))
+    response = client.post(reverse("project-import"), upload(data))
     assert response.status_code == 400
     page = response.content.decode()
     assert "<td>项目</td><td>2</td><td>K</td><td>全年预算-当年财政拨款</td>" in page
@@ -351,16 +352,17 @@ def test_import_page_lists_problems_with_status_400_and_writes_nothing(client_fo
 
 
 def test_import_page_refuses_a_renamed_file_with_status_400(client_for):
+    client = client_for("budget")
     before = counts()
-    response = client_for("budget").post(reverse("project-import"),
-                                         upload(b"just some text", "p.xlsx"))
+    response = client.post(reverse("project-import"),
+                           upload(b"just some text", "p.xlsx"))
     assert response.status_code == 400 and "改了扩展名" in response.content.decode()
     assert counts() == before
 
 
 def test_import_page_is_forbidden_to_a_unit_filer(client_for):
-    before = counts()
     client = client_for("filer")
+    before = counts()
     assert client.get(reverse("project-import")).status_code == 403
     assert client.post(reverse("project-import"), upload(xlsx_bytes(GOOD))).status_code == 403
     assert counts() == before

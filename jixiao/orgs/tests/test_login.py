@@ -127,3 +127,21 @@ def test_open_redirect_after_login_is_refused(world, client):
     response = client.post("/login/", {"username": "filer", "password": PASSWORD,
                                        "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_system_admin_pages_work_without_any_region_in_scope(world, client_for):
+    from jixiao.orgs.models import User
+
+    User.objects.filter(username="admin").update(region=None)
+    client = client_for("admin")
+    assert client.get("/accounts/").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_account_language_is_applied_at_login(world, client):
+    from jixiao.orgs.models import User
+
+    User.objects.filter(username="filer").update(language="en")
+    response = login(client, "filer", PASSWORD)
+    assert response.cookies["django_language"].value == "en"
+    assert "Dashboard" in client.get("/").content.decode()

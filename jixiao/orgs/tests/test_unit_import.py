@@ -300,8 +300,9 @@ def test_import_page_imports_a_good_file_and_redirects(client_for, world):
 
 def test_import_page_lists_problems_with_status_400_and_writes_nothing(client_for, world):
     data = xlsx_bytes([HEADER, (2022, "U9A", "甲区文化馆", "二级", None, None, None)])
+    client = client_for("budget")
     before = counts()
-    response = client_for("budget").post(reverse("unit-import"), upload(data))
+    response = client.post(reverse("unit-import"), upload(data))
     assert response.status_code == 400
     page = response.content.decode()
     assert "未导入任何数据" in page and "二级单位必须填写上级单位编码" in page
@@ -310,8 +311,9 @@ def test_import_page_lists_problems_with_status_400_and_writes_nothing(client_fo
 
 
 def test_import_page_refuses_an_empty_upload_and_writes_nothing(client_for):
+    client = client_for("budget")
     before = counts()
-    response = client_for("budget").post(reverse("unit-import"), upload(b""))
+    response = client.post(reverse("unit-import"), upload(b""))
     assert response.status_code != 302  # the form's own check: status 200, not 400 (reported)
     assert "空文件" in response.content.decode()
     assert counts() == before
@@ -319,8 +321,9 @@ def test_import_page_refuses_an_empty_upload_and_writes_nothing(client_for):
 
 def test_import_page_refuses_a_file_over_the_size_limit(client_for, settings):
     settings.JIXIAO_IMPORT_MAX_BYTES = 1024
+    client = client_for("budget")
     before = counts()
-    response = client_for("budget").post(reverse("unit-import"), upload(b"x" * 4096, "u.csv"))
+    response = client.post(reverse("unit-import"), upload(b"x" * 4096, "u.csv"))
     assert response.status_code == 400 and "文件过大" in response.content.decode()
     assert counts() == before
 
