@@ -7,6 +7,7 @@ beside the database on first use, allows only localhost, and keeps DEBUG off.
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not memory, so that concurrent transactions behave as in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("JIXIAO_TEST_SQLITE",
+                               str(Path(tempfile.gettempdir()) / "jixiao-test.sqlite3")),
+    }
 
 
 def _data_dir() -> Path:

@@ -1,10 +1,13 @@
 from django.urls import include, path
 
 from jixiao.api.urls import api
+from jixiao.core.views import attachment_download
 
 urlpatterns = [
+    path("files/<int:file_pk>/", attachment_download, name="attachment-download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("jixiao.orgs.urls")),
     path("", include("jixiao.budgets.urls")),
+    path("", include("jixiao.targets.urls")),
 ]

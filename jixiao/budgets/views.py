@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jixiao.core import navigation
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import import_page, paginate, role_required, xlsx_response
 from jixiao.orgs.models import Role, Unit, UnitYear
@@ -62,6 +63,7 @@ def project_detail(request, pk: int):
         "project": project, "unit_year": unit_year,
         "can_edit": services.can_edit_project(request.user, project.unit),
         "year_open": selectors.year_is_open(region=project.region, year=project.year),
+        "panels": navigation.panels_for("project", request, project),
     })
 
 

@@ -80,3 +80,19 @@ def todos_for(user, region, year) -> list[Todo]:
     for provider in _TODO_PROVIDERS:
         todos += provider(user, region, year)
     return sorted(todos, key=lambda t: (not t.urgent, t.deadline is None, str(t.deadline or "")))
+
+
+# Panels: later stages add a section to an earlier stage's page (the project page shows its
+# target and the budget gate) without the earlier app importing the later one.
+_PANELS: dict[str, list[Callable]] = {}
+
+
+def register_panel(page: str, render: Callable) -> None:
+    """`render(request, obj) -> str` (HTML) appended to `page` ("project", ...)."""
+    _PANELS.setdefault(page, [])
+    if render not in _PANELS[page]:
+        _PANELS[page].append(render)
+
+
+def panels_for(page: str, request, obj) -> list[str]:
+    return [render(request, obj) for render in _PANELS.get(page, [])]

@@ -94,3 +94,17 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def attachment_download(request, file_pk: int):
+    """A supporting file, for users who can see its document (404 otherwise)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import FileResponse
+
+    from .attachments import attachment_for_user
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attachment = attachment_for_user(pk=file_pk, user=request.user)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.name, content_type=attachment.mime)

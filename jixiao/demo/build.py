@@ -102,9 +102,9 @@ def build_units(demo: Demo) -> None:
 
 def _bureau_actor(demo: Demo) -> User:
     """The budget office's account, created first so that services have a real actor."""
-    user, _ = User.objects.get_or_create(
+    user, _ = User.objects.update_or_create(
         username="budget", defaults={"roles": [Role.BUDGET], "region": demo.region,
-                                     "office": demo.offices["YSG"]})
+                                     "office": demo.offices["YSG"], "unit": None})
     return user
 
 

@@ -1,0 +1,221 @@
+"""The thin shell between stored targets and the pure rules: parse indicator rows with the
+value parser, build the lint's `Declaration` and `LintContext` from the database, and run the
+lint with the region's rulebook (DESIGN.md: pure rules, thin shell)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from jixiao.core.rulebook import rules_for
+from jixiao.indicators.values import parse_target_value
+
+from .declaration import Amounts, Declaration, IndicatorLine, LintContext, signature
+from .lint import LintResult, lint
+from .models import Basis, Indicator, Status, Target
+
+MAX_INDICATORS = 100
+
+
+def rules_of(target: Target) -> tuple[dict, dict]:
+    rules = rules_for(target.region.lineage_codes, target.year)
+    return rules.section("lint"), rules.section("catalogue")
+
+
+def _decimal(value, label: str, position: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError(
+            _("第 %(n)s 行指标的%(f)s“%(v)s”不是数字。")
+            % {"n": position + 1, "f": label, "v": value}
+        ) from None
+    if not number.is_finite() or number < 0 or number >= 1000:
+        raise ValidationError(
+            _("第 %(n)s 行指标的%(f)s须在 0 到 1000 之间。") % {"n": position + 1, "f": label}
+        )
+    return number.quantize(Decimal("0.01"))
+
+
+def parse_rows(target: Target, rows: Sequence[Mapping]) -> list[dict]:
+    """Indicator rows from a form, an import or the API as Indicator fields, with the value
+    parsed (operator, number, deadline) and the original text kept beside it."""
+    if len(rows) > MAX_INDICATORS:
+        raise ValidationError(_("一个目标最多 %(n)s 个指标。") % {"n": MAX_INDICATORS})
+    parsed = []
+    for position, row in enumerate(rows):
+        text = {
+            k: str(row.get(k) or "").strip()
+            for k in (
+                "category",
+                "subcategory",
+                "name",
+                "value_text",
+                "unit",
+                "explanation",
+                "basis",
+                "source",
+            )
+        }
+        if not any(text[k] for k in ("category", "subcategory", "name", "value_text")):
+            continue  # an empty grid row
+        if text["basis"] and text["basis"] not in Basis.values:
+            text["basis"] = Basis.OTHER
+        value = parse_target_value(
+            text["value_text"],
+            category=text["category"],
+            subcategory=text["subcategory"],
+            year=target.year,
+            unit=text["unit"] or None,
+        )
+        parsed.append(
+            {
+                **{k: v[: _max_length(k)] for k, v in text.items()},
+                "operator": str(value.operator or "")[:12],
+                "number": value.number
+                if value.number is not None and abs(value.number) < 10**17
+                else None,
+                "deadline": value.deadline,
+                "weight": _decimal(row.get("weight"), _("分值"), position),
+                "unit": text["unit"][:20] or (value.unit or "")[:20],
+            }
+        )
+    return parsed
+
+
+def _max_length(field: str) -> int:
+    return Indicator._meta.get_field(field).max_length
+
+
+def line_of(indicator: Indicator, year: int) -> IndicatorLine:
+    value = parse_target_value(
+        indicator.value_text,
+        category=indicator.category,
+        subcategory=indicator.subcategory,
+        year=year,
+        unit=indicator.unit or None,
+    )
+    return IndicatorLine(
+        category=indicator.category,
+        subcategory=indicator.subcategory,
+        name=indicator.name,
+        value=value,
+        weight=indicator.weight,
+        unit=indicator.unit or None,
+        explanation=indicator.explanation or None,
+        basis=indicator.basis or None,
+        source=indicator.source or None,
+        parent_indicator=indicator.supports.name if indicator.supports_id else None,
+    )
+
+
+def declaration_of(target: Target, indicators: Sequence[Indicator] | None = None) -> Declaration:
+    rows = (
+        indicators
+        if indicators is not None
+        else list(target.indicators.select_related("supports").order_by("position"))
+    )
+    return Declaration(
+        goal=target.goal or None,
+        medium_term_goal=target.medium_term_goal or None,
+        amounts=Amounts(
+            total=target.amount_total,
+            current=target.amount_current,
+            carryover=target.amount_carryover,
+            other=target.amount_other,
+        ),
+        indicators=tuple(line_of(i, target.year) for i in rows),
+        serves_public=target.serves_public,
+        year=target.year,
+        project_name=target.project.name if target.project_id else None,
+        is_unit_target=target.project_id is None,
+    )
+
+
+def _with_indicators(queryset):
+    return queryset.select_related("project").prefetch_related(
+        Prefetch(
+            "indicators", queryset=Indicator.objects.select_related("supports").order_by("position")
+        )
+    )
+
+
+def context_of(target: Target) -> LintContext:
+    """History and siblings for T15 and T17. T13 needs last year's actual values, which come
+    with self-evaluations (a later stage), so it is skipped until then."""
+    if target.project_id is None:
+        return LintContext(siblings=[])
+    others = _with_indicators(
+        Target.objects.current()
+        .filter(unit_id=target.unit_id, year=target.year, project__isnull=False)
+        .exclude(project_id=target.project_id)
+    )
+    siblings = [
+        signature(declaration_of(t, list(t.indicators.all())), label=t.project.name) for t in others
+    ]
+    last = _with_indicators(
+        Target.objects.filter(
+            unit_id=target.unit_id,
+            year=target.year - 1,
+            project__name=target.project.name,
+            status=Status.APPROVED,
+        )
+    ).first()
+    parent = None
+    if target.project.parent_id:
+        parent_target = _with_indicators(
+            Target.objects.current().filter(project_id=target.project.parent_id)
+        ).first()
+        parent = (
+            declaration_of(parent_target, list(parent_target.indicators.all()))
+            if parent_target
+            else None
+        )
+    return LintContext(
+        siblings=siblings,
+        last_year=declaration_of(last, list(last.indicators.all())) if last else None,
+        parent=parent if target.project.parent_id else None,
+    )
+
+
+def lint_target(target: Target) -> LintResult:
+    rules, catalogue = rules_of(target)
+    return lint(
+        declaration_of(target), rules=rules, catalogue=catalogue, context=context_of(target)
+    )
+
+
+def preview(
+    target: Target, *, goal: str, amounts: Mapping, rows: Sequence[dict], serves_public: bool
+) -> tuple[list[dict], list[str]]:
+    """Lint a form as it stands, before saving (the declaration page's live findings)."""
+    unsaved = [Indicator(target=target, position=i, **row) for i, row in enumerate(rows)]
+    declaration = declaration_of(target, unsaved)
+    declaration = Declaration(
+        goal=goal.strip() or None,
+        medium_term_goal=declaration.medium_term_goal,
+        amounts=Amounts(**{k: amounts.get(k) for k in ("total", "current", "carryover", "other")}),
+        indicators=declaration.indicators,
+        serves_public=serves_public,
+        year=target.year,
+        project_name=declaration.project_name,
+        is_unit_target=declaration.is_unit_target,
+    )
+    rules, catalogue = rules_of(target)
+    result = lint(declaration, rules=rules, catalogue=catalogue, context=context_of(target))
+    return [finding_dict(f) for f in result.findings], list(result.skipped)
+
+
+def finding_dict(finding) -> dict:
+    return {
+        "code": finding.code,
+        "blocking": finding.blocking,
+        "indicator": finding.indicator,
+        "message": finding.message,
+    }

@@ -1,0 +1,125 @@
+"""Reads on targets: lists per role, the reviewer's queue, one target with its context."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
+
+from .models import Indicator, IndicatorTemplate, Status, Target
+
+
+def target_list(
+    *,
+    user: User,
+    region: Region | None = None,
+    year: int | None = None,
+    status: str = "",
+    unit: str = "",
+    subject: str = "",
+    findings: str = "",
+    q: str = "",
+) -> QuerySet[Target]:
+    rows = (
+        Target.objects.visible_to(user)
+        .current()
+        .select_related("unit", "project", "region")
+        .order_by("unit__code", "project__code")
+    )
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    if year:
+        rows = rows.filter(year=year)
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    if unit and str(unit).isdigit():
+        rows = rows.filter(unit_id=unit)
+    if subject == "project":
+        rows = rows.filter(project__isnull=False)
+    elif subject == "unit":
+        rows = rows.filter(project__isnull=True)
+    if findings == "blocking":
+        rows = rows.filter(blocking_count__gt=0)
+    elif findings == "any":
+        rows = rows.filter(Q(blocking_count__gt=0) | Q(warning_count__gt=0))
+    if q:
+        rows = rows.filter(
+            Q(project__name__icontains=q)
+            | Q(project__code__icontains=q)
+            | Q(unit__name__icontains=q)
+        )
+    return rows
+
+
+def review_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Target]:
+    """What waits for this user's action now (DOMAIN.md §4.5)."""
+    rows = target_list(user=user, region=region, year=year)
+    waiting = Q(pk__in=[])
+    if user.has_role(Role.BUSINESS) and user.office_id:
+        waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
+            {user.office_id}, unit_ref="unit", year_ref="year"
+        )
+    if user.has_role(Role.BUDGET):
+        waiting |= Q(status=Status.FIRST_PASSED)
+    if user.has_role(Role.LEADER) and user.unit_id:
+        children = UnitYear.objects.filter(parent_id=user.unit_id).values("unit_id")
+        waiting |= Q(status=Status.READY, unit_id=user.unit_id)
+        waiting |= Q(status=Status.PARENT_REVIEW, unit_id__in=children)
+    if user.has_role(Role.FILER) and user.unit_id:
+        waiting |= Q(status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id)
+    return rows.filter(waiting).order_by("submitted_at", "unit__code")
+
+
+def target_get(*, user: User, pk: int) -> Target:
+    return (
+        Target.objects.select_related(
+            "unit", "project", "project__parent", "region", "previous", "attested_by"
+        )
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+        .get_visible_or_404(user, pk=pk)
+    )
+
+
+def target_versions(*, target: Target) -> list[Target]:
+    """Every version of the same declaration, newest first."""
+    base = Target.objects.filter(unit_id=target.unit_id, year=target.year)
+    base = (
+        base.filter(project_id=target.project_id)
+        if target.project_id
+        else base.filter(project__isnull=True)
+    )
+    return list(base.order_by("-version"))
+
+
+def library_search(
+    *,
+    q: str = "",
+    sector: str = "",
+    subcategory: str = "",
+    region: Region | None = None,
+    limit: int = 50,
+) -> QuerySet[IndicatorTemplate]:
+    rows = IndicatorTemplate.objects.filter(active=True)
+    rows = (
+        rows.filter(Q(region__isnull=True) | Q(region=region))
+        if region
+        else rows.filter(region__isnull=True)
+    )
+    if sector:
+        rows = rows.filter(sector=sector)
+    if subcategory:
+        rows = rows.filter(subcategory=subcategory)
+    if q:
+        rows = rows.filter(
+            Q(name__icontains=q) | Q(explanation__icontains=q) | Q(subcategory__icontains=q)
+        )
+    return rows[:limit]
+
+
+def library_sectors() -> list[str]:
+    return list(
+        IndicatorTemplate.objects.filter(active=True)
+        .values_list("sector", flat=True)
+        .distinct()
+        .order_by("sector")
+    )

@@ -1,0 +1,404 @@
+"""Writes on targets: declare, save with lint, review, adjust, arrange the budget, remind,
+close years (DESIGN.md: services change state; all transitions go through core.workflow)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.budgets.models import FiscalYear, Project
+from jixiao.budgets.selectors import year_is_open
+from jixiao.core import audit
+from jixiao.core.workflow import TransitionError, perform
+from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
+
+from . import checks
+from .models import EDITABLE, Grade, Indicator, Reminder, Status, Target
+from .workflow import GRADED, TARGET_WORKFLOW
+
+INDICATOR_FIELDS = (
+    "category",
+    "subcategory",
+    "name",
+    "value_text",
+    "unit",
+    "weight",
+    "explanation",
+    "basis",
+    "source",
+)
+
+
+def _require_filer_of(actor: User, unit: Unit) -> None:
+    if not actor.has_role(Role.FILER) or unit.pk not in actor.get_scope().unit_ids:
+        raise PermissionDenied(_("只有本单位的填报人员可以填写绩效目标。"))
+
+
+def _require_open_year(region: Region, year: int) -> None:
+    if not year_is_open(region=region, year=year):
+        raise ValidationError(_("%(y)s 年度已关闭，不能修改。") % {"y": year})
+
+
+@transaction.atomic
+def target_create(*, actor: User, year: int, unit: Unit, project: Project | None = None) -> Target:
+    """Start a declaration for a project (or, without one, for the whole unit), prefilled with
+    the project's initial budget by source."""
+    _require_filer_of(actor, unit)
+    _require_open_year(unit.region, year)
+    current = (
+        Target.objects.current().filter(project=project)
+        if project
+        else (Target.objects.current().filter(unit=unit, year=year, project__isnull=True))
+    )
+    if current.exists():
+        raise ValidationError(
+            _("该%(s)s已有绩效目标，请在原目标上修改或调整。")
+            % {"s": _("项目") if project else _("单位")}
+        )
+    target = Target(
+        region=unit.region,
+        year=year,
+        unit=unit,
+        project=project,
+        created_by=actor,
+        serves_public=project.serves_public if project else True,
+    )
+    if project is not None:
+        if project.unit_id != unit.pk or project.year != year:
+            raise ValidationError(_("项目不属于该单位或该年度。"))
+        target.amount_current = project.initial_current
+        target.amount_carryover = project.initial_carryover
+        target.amount_other = project.initial_other
+        target.amount_total = project.initial_total
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_save(
+    *,
+    actor: User,
+    target: Target,
+    goal: str,
+    medium_term_goal: str = "",
+    amounts: Mapping[str, Decimal | None],
+    serves_public: bool,
+    indicators: Sequence[Mapping],
+) -> Target:
+    """Save a draft or returned declaration and its indicator grid, then lint it."""
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    _require_filer_of(actor, target.unit)
+    _require_open_year(target.region, target.year)
+    if target.status not in EDITABLE:
+        raise ValidationError(
+            _("目标处于“%(s)s”状态，不能修改。") % {"s": target.get_status_display()}
+        )
+    target.goal, target.medium_term_goal = goal.strip(), medium_term_goal.strip()
+    target.serves_public = serves_public
+    for key in ("total", "current", "carryover", "other"):
+        setattr(target, f"amount_{key}", amounts.get(key))
+    target.save()
+    _replace_indicators(target, indicators)
+    return refresh_findings(target)
+
+
+def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> None:
+    parsed = checks.parse_rows(target, rows)
+    before = [_indicator_snapshot(i) for i in target.indicators.all()]
+    target.indicators.all().delete()
+    Indicator.objects.bulk_create(
+        [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
+    )
+    after = [_indicator_snapshot(i) for i in target.indicators.all()]
+    if before != after:
+        audit.record(
+            action="update",
+            instance=target,
+            before={"indicators": before},
+            after={"indicators": after},
+            message=_("修改绩效指标"),
+        )
+
+
+def _indicator_snapshot(indicator: Indicator) -> dict:
+    return {
+        f: str(getattr(indicator, f)) if getattr(indicator, f) is not None else None
+        for f in INDICATOR_FIELDS
+    }
+
+
+def refresh_findings(target: Target) -> Target:
+    """Lint the target with its context and keep the findings for lists and queues."""
+    result = checks.lint_target(target)
+    target.findings = [checks.finding_dict(f) for f in result.findings]
+    target.blocking_count = sum(1 for f in result.findings if f.blocking)
+    target.warning_count = len(result.findings) - target.blocking_count
+    Target.objects.filter(pk=target.pk).update(
+        findings=target.findings,
+        blocking_count=target.blocking_count,
+        warning_count=target.warning_count,
+    )
+    return target
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def _lock_reason(target: Target) -> str | None:
+    if not year_is_open(region=target.region, year=target.year):
+        return _("%(y)s 年度已关闭，文档已锁定。") % {"y": target.year}
+    return None
+
+
+TARGET_WORKFLOW.lock = _lock_reason
+
+
+def clean_grades(grades: Mapping | None) -> dict:
+    """Review grades on the four dimensions and overall (DOMAIN.md §4.5), each 优/良/中/差."""
+    from .models import REVIEW_DIMENSIONS
+
+    grades = dict(grades or {})
+    keys = [k for k, _l in REVIEW_DIMENSIONS] + ["overall"]
+    cleaned = {k: grades.get(k) for k in keys if grades.get(k)}
+    wrong = [k for k, v in cleaned.items() if v not in Grade.values]
+    if wrong:
+        raise ValidationError(_("评级只能是 优、良、中、差。"))
+    return cleaned
+
+
+def target_transition(
+    *,
+    actor: User,
+    target: Target,
+    name: str,
+    comment: str = "",
+    grades: Mapping | None = None,
+    attest: bool = False,
+) -> Target:
+    """Perform one review step. Submitting needs the leader's attestation; reviewers' grades
+    are stored per stage; an approved adjustment supersedes the version it adjusts."""
+    stage = GRADED.get(name)
+    cleaned = clean_grades(grades) if stage else {}
+    if name in ("submit", "submit_to_parent") and not attest:
+        raise TransitionError(_("提交前须确认所填数据真实、准确。"))
+    if name == "approve" and stage and not cleaned.get("overall"):
+        cleaned_existing = (target.grades or {}).get("final", {})
+        if not cleaned_existing.get("overall"):
+            raise TransitionError(_("终审批复须给出总体评级。"))
+
+    def before_save(row: Target, transition) -> None:
+        now = timezone.now()
+        if stage and cleaned:
+            row.grades = {**(row.grades or {}), stage: cleaned}
+        if transition.target == Status.RETURNED:
+            row.return_reason = comment.strip()
+        if name in ("submit", "submit_to_parent"):
+            row.attested_by, row.attested_at, row.submitted_at = actor, now, now
+            row.return_reason = ""
+        if name == "approve":
+            row.approved_at = now
+
+    with transaction.atomic():
+        if name == "approve" and cleaned.get("overall") in ("中", "差"):
+            raise TransitionError(
+                _("总体评级为“%(g)s”的目标不能批复：“中”须退回修改，“差”不予安排。")
+                % {"g": cleaned["overall"]}
+            )
+        row = perform(
+            obj=target,
+            name=name,
+            actor=actor,
+            workflow=TARGET_WORKFLOW,
+            comment=comment,
+            data={"grades": cleaned} if cleaned else None,
+            before_save=before_save,
+        )
+        if name == "approve" and row.previous_id:
+            _supersede(row.previous, actor)
+    return row
+
+
+def _supersede(previous: Target, actor: User) -> None:
+    from jixiao.core.workflow import log_transition
+
+    source = previous.status
+    Target.objects.filter(pk=previous.pk).update(status=Status.SUPERSEDED)
+    log_transition(
+        obj=previous,
+        transition="supersede",
+        source=source,
+        target=Status.SUPERSEDED,
+        actor=actor,
+        comment=_("调整后的目标已批复"),
+    )
+
+
+@transaction.atomic
+def target_adjust(*, actor: User, target: Target) -> Target:
+    """Adjust an approved target (调整): a new version in draft, reviewed like the original;
+    the approved version stays in force until the new one is approved."""
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    _require_filer_of(actor, target.unit)
+    _require_open_year(target.region, target.year)
+    if target.status != Status.APPROVED:
+        raise ValidationError(_("只有已批复的目标可以调整。"))
+    if Target.objects.filter(previous=target).exists():
+        raise ValidationError(_("该目标已有调整中的新版本。"))
+    fields = {
+        f.name: getattr(target, f.name)
+        for f in Target._meta.concrete_fields
+        if f.name
+        in (
+            "region",
+            "year",
+            "unit",
+            "project",
+            "goal",
+            "medium_term_goal",
+            "amount_total",
+            "amount_current",
+            "amount_carryover",
+            "amount_other",
+            "serves_public",
+        )
+    }
+    new = Target.objects.create(
+        **fields, version=target.version + 1, previous=target, created_by=actor
+    )
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                target=new,
+                position=i.position,
+                operator=i.operator,
+                number=i.number,
+                deadline=i.deadline,
+                supports_id=i.supports_id,
+                **{f: getattr(i, f) for f in INDICATOR_FIELDS},
+            )
+            for i in target.indicators.all()
+        ]
+    )
+    return refresh_findings(new)
+
+
+# --- the budget gate (DOMAIN.md §4.5) --------------------------------------------------------
+
+
+def approved_target(project: Project) -> Target | None:
+    return (
+        Target.objects.filter(project=project, status=Status.APPROVED).order_by("-version").first()
+    )
+
+
+@transaction.atomic
+def project_arrange(*, actor: User, project: Project) -> Project:
+    """Arrange a project in the budget (预算安排): refused, with the reason, without an
+    approved performance target. No approved target, no money."""
+    if not actor.has_role(Role.BUDGET):
+        raise PermissionDenied(_("只有预算股可以安排预算。"))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(_("项目不在您的权限范围内。"))
+    _require_open_year(project.region, project.year)
+    if project.arranged:
+        raise ValidationError(_("该项目已安排预算。"))
+    if approved_target(project) is None:
+        current = Target.objects.current().filter(project=project).first()
+        state = current.get_status_display() if current else _("未申报")
+        raise ValidationError(
+            _("项目“%(p)s”没有已批复的绩效目标（当前：%(s)s），不能安排预算。")
+            % {"p": project.name, "s": state}
+        )
+    project.arranged, project.arranged_at = True, timezone.now()
+    project.save(update_fields=["arranged", "arranged_at"])
+    audit.record(
+        action="action",
+        instance=project,
+        before={"arranged": False},
+        after={"arranged": True},
+        message=_("预算安排"),
+    )
+    return project
+
+
+# --- reminders and year close ----------------------------------------------------------------
+
+
+def units_not_submitted(*, region: Region, year: int):
+    """Level-1 units with a project or unit target still in draft, ready or returned, or with
+    projects that have no target at all."""
+    late_targets = Target.objects.current().filter(
+        region=region, year=year, status__in=(Status.DRAFT, Status.READY, Status.RETURNED)
+    )
+    missing = Project.objects.filter(region=region, year=year).exclude(
+        targets__status__in=[s for s in Status.values if s not in (Status.DRAFT,)]
+    )
+    unit_ids = set(late_targets.values_list("unit_id", flat=True))
+    unit_ids |= set(missing.values_list("unit_id", flat=True))
+    first_level = dict(
+        UnitYear.objects.filter(unit_id__in=unit_ids, year=year).values_list("unit_id", "parent_id")
+    )
+    return Unit.objects.filter(pk__in={parent or uid for uid, parent in first_level.items()})
+
+
+@transaction.atomic
+def reminders_send(*, actor: User, region: Region, year: int, message: str, deadline=None) -> int:
+    """催报: one reminder to every unit that has not submitted all its targets."""
+    if not actor.has_role(Role.PERFORMANCE, Role.BUDGET):
+        raise PermissionDenied(_("只有绩效办或预算股可以催报。"))
+    units = list(units_not_submitted(region=region, year=year))
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                region=region,
+                year=year,
+                unit=u,
+                sent_by=actor,
+                message=message[:300],
+                deadline=deadline,
+            )
+            for u in units
+        ]
+    )
+    if deadline:
+        Target.objects.filter(region=region, year=year, status__in=EDITABLE).update(
+            deadline=deadline
+        )
+    audit.record(
+        action="action",
+        instance=region,
+        actor=actor,
+        message=_("催报 %(n)s 个单位：%(m)s") % {"n": len(units), "m": message[:200]},
+    )
+    return len(units)
+
+
+@transaction.atomic
+def fiscal_year_set_status(
+    *, actor: User, region: Region, year: int, close: bool, reason: str
+) -> FiscalYear:
+    """Close a year (its documents lock) or reopen it; both explicit and logged."""
+    if not actor.has_role(Role.BUDGET, Role.PERFORMANCE):
+        raise PermissionDenied(_("只有预算股或绩效办可以关闭或重新开放年度。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写理由。"))
+    fiscal_year, _created = FiscalYear.objects.select_for_update().get_or_create(
+        region=region, year=year
+    )
+    fiscal_year.status = FiscalYear.Status.CLOSED if close else FiscalYear.Status.OPEN
+    fiscal_year.closed_at = timezone.now() if close else None
+    fiscal_year.save()
+    audit.record(
+        action="action",
+        instance=fiscal_year,
+        actor=actor,
+        message=(_("关闭年度：%(r)s") if close else _("重新开放年度：%(r)s"))
+        % {"r": reason.strip()[:300]},
+    )
+    return fiscal_year

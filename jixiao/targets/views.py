@@ -1,0 +1,434 @@
+"""Pages for targets: list, review queue, declaration form with live lint, detail with review
+actions and history, supporting files, the budget gate, reminders and year close."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jixiao.budgets.models import Project
+from jixiao.budgets.selectors import year_is_open
+from jixiao.core import attachments, workflow
+from jixiao.core.views import paginate, role_required
+from jixiao.orgs.models import Role, Unit, UnitYear
+
+from . import checks, selectors, services
+from .models import EDITABLE, REVIEW_DIMENSIONS, Grade, Status, Target
+from .workflow import GRADED, TARGET_WORKFLOW
+
+BUREAU = (Role.BUSINESS, Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
+UNIT_STAFF = (Role.FILER, Role.LEADER)
+
+
+@login_required
+def target_list(request):
+    work = request.work
+    if work.region is None:
+        raise Http404
+    f = request.GET
+    rows = selectors.target_list(
+        user=request.user,
+        region=work.region,
+        year=work.year,
+        status=f.get("status", ""),
+        unit=f.get("unit", ""),
+        subject=f.get("subject", ""),
+        findings=f.get("findings", ""),
+        q=f.get("q", "").strip(),
+    )
+    if f.get("export") == "xlsx":
+        from .exports import targets_workbook_response
+
+        return targets_workbook_response(rows, work)
+    page, query = paginate(request, rows)
+    return render(
+        request,
+        "targets/target_list.html",
+        {
+            "page": page,
+            "query": query,
+            "statuses": Status.choices,
+            "queue": False,
+            "units": UnitYear.objects.visible_to(request.user)
+            .filter(year=work.year, unit__region=work.region)
+            .select_related("unit")
+            .order_by("unit__code"),
+            "can_declare": request.user.has_role(Role.FILER),
+            "can_remind": request.user.has_role(Role.PERFORMANCE, Role.BUDGET),
+        },
+    )
+
+
+@login_required
+def review_queue(request):
+    work = request.work
+    rows = selectors.review_queue(user=request.user, region=work.region, year=work.year)
+    page, query = paginate(request, rows)
+    return render(
+        request, "targets/target_list.html", {"page": page, "query": query, "queue": True}
+    )
+
+
+@role_required(Role.FILER)
+@require_POST
+def target_declare(request):
+    """Start a declaration for a project of the user's unit, or for the whole unit."""
+    work = request.work
+    project_id = request.POST.get("project", "")
+    try:
+        if project_id:
+            project = Project.objects.get_visible_or_404(request.user, pk=project_id)
+            target = services.target_create(
+                actor=request.user, year=project.year, unit=project.unit, project=project
+            )
+        else:
+            unit = Unit.objects.get_visible_or_404(
+                request.user, pk=request.POST.get("unit") or request.user.unit_id
+            )
+            target = services.target_create(actor=request.user, year=work.year, unit=unit)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+        return redirect(request.POST.get("back") or "target-list")
+    return redirect("target-edit", pk=target.pk)
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+def _grid_from_post(post) -> list[dict]:
+    """The indicator grid's rows, posted as parallel lists (one input per column per row)."""
+    columns = (
+        "category",
+        "subcategory",
+        "name",
+        "value_text",
+        "unit",
+        "weight",
+        "basis",
+        "explanation",
+        "source",
+    )
+    lists = {c: post.getlist(f"ind-{c}") for c in columns}
+    count = max((len(v) for v in lists.values()), default=0)
+    return [{c: (lists[c][i] if i < len(lists[c]) else "") for c in columns} for i in range(count)]
+
+
+def _amounts_from_post(post) -> tuple[dict, list[str]]:
+    amounts, errors = {}, []
+    for key, label in (
+        ("total", _("资金总额")),
+        ("current", _("当年财政拨款")),
+        ("carryover", _("上年结转资金")),
+        ("other", _("其他资金")),
+    ):
+        raw = post.get(f"amount_{key}", "").replace(",", "").strip()
+        try:
+            amounts[key] = Decimal(raw) if raw else None
+        except InvalidOperation:
+            errors.append(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": raw})
+            continue
+        if amounts[key] is not None and (amounts[key] < 0 or amounts[key].as_tuple().exponent < -6):
+            errors.append(_("%(f)s须为非负数，最多 6 位小数。") % {"f": label})
+    return amounts, errors
+
+
+@role_required(Role.FILER)
+def target_edit(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    if target.status not in EDITABLE:
+        messages.error(
+            request, _("目标处于“%(s)s”状态，不能修改。") % {"s": target.get_status_display()}
+        )
+        return redirect("target-detail", pk=pk)
+    errors = []
+    rows = [_row_of(i) for i in target.indicators.all()]
+    if request.method == "POST":
+        rows = _grid_from_post(request.POST)
+        amounts, errors = _amounts_from_post(request.POST)
+        if not errors:
+            try:
+                services.target_save(
+                    actor=request.user,
+                    target=target,
+                    goal=request.POST.get("goal", ""),
+                    medium_term_goal=request.POST.get("medium_term_goal", ""),
+                    amounts=amounts,
+                    serves_public=bool(request.POST.get("serves_public")),
+                    indicators=rows,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                errors.append(_message(exc))
+            else:
+                target.refresh_from_db()
+                messages.success(
+                    request,
+                    _("已保存。")
+                    if not target.blocking_count
+                    else _("已保存，但还有 %(n)s 个必须修改的问题。")
+                    % {"n": target.blocking_count},
+                )
+                if request.POST.get("then") == "complete":
+                    return _complete_after_save(request, target)
+                return redirect("target-edit", pk=pk)
+    rules, catalogue = checks.rules_of(target)
+    return render(
+        request,
+        "targets/target_edit.html",
+        {
+            "target": target,
+            "rows": rows + [{}] * 3 if not rows else rows,
+            "errors": errors,
+            "categories": catalogue["categories"],
+            "bases": [b for b, _l in _basis_choices()],
+            "sectors": selectors.library_sectors(),
+            "post": request.POST if errors else None,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _basis_choices():
+    from .models import Basis
+
+    return Basis.choices
+
+
+def _complete_after_save(request, target):
+    try:
+        services.target_transition(actor=request.user, target=target, name="complete")
+    except workflow.TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("target-edit", pk=target.pk)
+    messages.success(request, _("已填报完成，等待单位负责人审核提交。"))
+    return redirect("target-detail", pk=target.pk)
+
+
+def _row_of(indicator) -> dict:
+    return {
+        f: getattr(indicator, f) if getattr(indicator, f) is not None else ""
+        for f in services.INDICATOR_FIELDS
+    }
+
+
+@role_required(Role.FILER)
+@require_POST
+def target_lint_preview(request, pk: int):
+    """htmx: lint the form as it stands, without saving (findings shown as the user types)."""
+    target = selectors.target_get(user=request.user, pk=pk)
+    amounts, errors = _amounts_from_post(request.POST)
+    findings, skipped = [], []
+    try:
+        rows = checks.parse_rows(target, _grid_from_post(request.POST))
+    except ValidationError as exc:
+        errors += exc.messages
+        rows = []
+    if not errors:
+        findings, skipped = checks.preview(
+            target,
+            goal=request.POST.get("goal", ""),
+            amounts=amounts,
+            rows=rows,
+            serves_public=bool(request.POST.get("serves_public")),
+        )
+    return render(
+        request,
+        "targets/_findings.html",
+        {"findings": findings, "errors": errors, "skipped": skipped, "live": True},
+    )
+
+
+@login_required
+def library(request):
+    """htmx: search the indicator library for the declaration form."""
+    rows = selectors.library_search(
+        q=request.GET.get("q", "").strip(),
+        sector=request.GET.get("sector", ""),
+        region=request.work.region,
+    )
+    return render(request, "targets/_library.html", {"templates": rows})
+
+
+@login_required
+def target_detail(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    transitions = TARGET_WORKFLOW.available(target, request.user)
+    rules, catalogue = checks.rules_of(target)
+    return render(
+        request,
+        "targets/target_detail.html",
+        {
+            "target": target,
+            "transitions": transitions,
+            "graded": GRADED,
+            "dimensions": REVIEW_DIMENSIONS,
+            "grade_values": Grade.values,
+            "history": workflow.history(target),
+            "versions": selectors.target_versions(target=target),
+            "files": attachments.attachments_of(target, include_removed=True),
+            "can_edit": target.editable
+            and request.user.has_role(Role.FILER)
+            and target.unit_id in request.user.get_scope().unit_ids,
+            "can_adjust": target.status == Status.APPROVED
+            and request.user.has_role(Role.FILER)
+            and not Target.objects.filter(previous=target).exists(),
+            "can_arrange": target.project_id
+            and target.status == Status.APPROVED
+            and request.user.has_role(Role.BUDGET)
+            and not target.project.arranged,
+            "year_open": year_is_open(region=target.region, year=target.year),
+            "file_kinds": attachments.Attachment.Kind.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def target_transition(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    name = request.POST.get("transition", "")
+    grades = {k: request.POST.get(f"grade_{k}", "") for k, _l in REVIEW_DIMENSIONS}
+    grades["overall"] = request.POST.get("grade_overall", "")
+    try:
+        services.target_transition(
+            actor=request.user,
+            target=target,
+            name=name,
+            comment=request.POST.get("comment", ""),
+            grades=grades,
+            attest=bool(request.POST.get("attest")),
+        )
+    except (workflow.TransitionError, ValidationError) as exc:
+        messages.error(request, _message(exc) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        label = TARGET_WORKFLOW.get(name).label
+        messages.success(request, _("已%(t)s。") % {"t": label})
+    return redirect("target-detail", pk=pk)
+
+
+@role_required(Role.FILER)
+@require_POST
+def target_adjust(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    try:
+        new = services.target_adjust(actor=request.user, target=target)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+        return redirect("target-detail", pk=pk)
+    messages.success(request, _("已建立调整版本，审核通过后替代原目标。"))
+    return redirect("target-edit", pk=new.pk)
+
+
+@role_required(Role.BUDGET)
+@require_POST
+def project_arrange(request, pk: int):
+    """The budget gate: arrange a project in the budget only with an approved target."""
+    project = Project.objects.get_visible_or_404(request.user, pk=pk)
+    try:
+        services.project_arrange(actor=request.user, project=project)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已安排预算。"))
+    back = request.POST.get("back", "")
+    return redirect(back) if back.startswith("/") else redirect("project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    upload = request.FILES.get("file")
+    can_change = (
+        target.editable
+        and target.unit_id in request.user.get_scope().unit_ids
+        and request.user.has_role(*UNIT_STAFF)
+    )
+    try:
+        if upload is None:
+            raise ValidationError(_("请选择文件。"))
+        if upload.size > attachments.MAX_BYTES:
+            raise ValidationError(
+                _("文件超过 %(n)s MB 上限。") % {"n": attachments.MAX_BYTES // 1048576}
+            )
+        attachments.attachment_add(
+            obj=target,
+            name=upload.name,
+            data=upload.read(),
+            actor=request.user,
+            kind=request.POST.get("kind", "other"),
+            description=request.POST.get("description", ""),
+            can_change=can_change,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已上传佐证材料。"))
+    return redirect("target-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int, file_pk: int):
+    target = selectors.target_get(user=request.user, pk=pk)
+    attachment = attachments.attachment_for_user(pk=file_pk, user=request.user)
+    if attachment.object_id != target.pk:
+        raise Http404
+    can_change = target.editable and target.unit_id in request.user.get_scope().unit_ids
+    try:
+        attachments.attachment_remove(
+            attachment=attachment, actor=request.user, can_change=can_change
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("target-detail", pk=pk)
+
+
+@role_required(Role.PERFORMANCE, Role.BUDGET)
+@require_POST
+def reminders_send(request):
+    work = request.work
+    deadline = request.POST.get("deadline") or None
+    try:
+        count = services.reminders_send(
+            actor=request.user,
+            region=work.region,
+            year=work.year,
+            message=request.POST.get("message", "").strip() or _("请尽快完成绩效目标申报。"),
+            deadline=deadline,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("已向 %(n)s 个未完成申报的单位发送催报。") % {"n": count})
+    return redirect("target-list")
+
+
+@role_required(Role.BUDGET, Role.PERFORMANCE)
+@require_POST
+def year_status(request):
+    """Close or reopen the working year (explicit and logged)."""
+    work = request.work
+    close = request.POST.get("action") == "close"
+    try:
+        services.fiscal_year_set_status(
+            actor=request.user,
+            region=work.region,
+            year=work.year,
+            close=close,
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("年度已关闭。") if close else _("年度已重新开放。"))
+    return redirect("fiscal-year-list")
