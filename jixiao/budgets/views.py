@@ -12,10 +12,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jixiao.core import navigation
 from jixiao.core.tabular import write_sheet
-from jixiao.core.views import import_page, paginate, role_required, xlsx_response
+from jixiao.core.views import error_text, import_page, paginate, role_required, xlsx_response
 from jixiao.orgs.models import Role, Unit, UnitYear
 from jixiao.orgs.selectors import business_offices
 
@@ -156,5 +157,28 @@ def fiscal_year_list(request):
         region__path__startswith=work.region.path).select_related("region")
     return render(request, "budgets/fiscal_year_list.html", {
         "years": years, "error": error, "can_create": request.user.has_role(Role.BUDGET),
+        "can_close": request.user.has_role(Role.BUDGET, Role.PERFORMANCE)
+        and work.region.level == "district",
         "next_year": max([y.year for y in years] or [work.year]) + 1,
     }, status=400 if error else 200)
+
+
+@role_required(Role.BUDGET, Role.PERFORMANCE)
+@require_POST
+def year_status(request):
+    """Close or reopen the working year (explicit and logged)."""
+    work = request.work
+    close = request.POST.get("action") == "close"
+    try:
+        services.fiscal_year_set_status(
+            actor=request.user,
+            region=work.region,
+            year=work.year,
+            close=close,
+            reason=request.POST.get("reason", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("年度已关闭。") if close else _("年度已重新开放。"))
+    return redirect("fiscal-year-list")

@@ -108,3 +108,12 @@ def attachment_download(request, file_pk: int):
     attachment = attachment_for_user(pk=file_pk, user=request.user)
     return FileResponse(attachment.file.open("rb"), as_attachment=True,
                         filename=attachment.name, content_type=attachment.mime)
+
+
+def error_text(exc) -> str:
+    """A refusal from a service (ValidationError or PermissionDenied) as one line for messages."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)

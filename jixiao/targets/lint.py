@@ -413,26 +413,27 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     for i, line, _p in view.rows():
         message = _t10_message(i, line, rules, boilerplate)
         if message:
-            found.append(
-                view.finding("T10", i, message, "定性指标应可核验，套话和空泛表述无法评价。")
-            )
+            found.append(view.finding("T10", i, *message))
     return found
 
 
-def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set) -> str | None:
+def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
+    """(message, explanation) for the first T10 problem of a row, or None."""
     value, label = line.value, _label(i, line)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
         if normalise_text(text) in boilerplate:
             return (
                 f"{label}的指标值只写了“{text}”，是套话："
-                "请写明具体、可核验的目标（数量、标准或完成时间）。"
+                "请写明具体、可核验的目标（数量、标准或完成时间）。",
+                "整个指标值只是套话，无法核验（规则库 T10 boilerplate）。",
             )
         word = _contains(text, rules["vague_words"])
         if word:
             return (
                 f"{label}的指标值“{text}”含“{word}”，没有可核验的标准："
-                "请写明提升到什么程度（具体数值或可检查的结果）。"
+                "请写明提升到什么程度（具体数值或可检查的结果）。",
+                f"“{word}”没有说明提升到什么程度（规则库 T10 vague_words）。",
             )
     full = Decimal(rules["full_percent"])
     if (
@@ -443,7 +444,8 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set) 
     ):
         return (
             f"{label}的指标值为“{value.original.strip()}”，但指标名称不是比率：请写明数量和单位，"
-            "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"
+            "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。",
+            "“100%”只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。",
         )
     return None
 
@@ -511,10 +513,10 @@ def check_under_ambitious(view: _View, context: LintContext) -> list[Finding]:
         above = value.operator in _DOWN and value.number > actual
         if below or above:
             shown = f"{_num(Decimal(actual))}{value.unit or ''}"
-            how = "低于" if below else "宽于"
+            how, fix = ("低于", "提高目标") if below else ("宽于", "收紧上限")
             msg = (
                 f"{_label(i, line)}的目标值“{value.display()}”{how}上年实际完成值{shown}："
-                "目标不应低于已达到的水平，请提高目标或在指标解释中说明原因。"
+                f"目标不应比已达到的水平更宽松，请{fix}或在指标解释中说明原因。"
             )
             explanation = f"上年实际 {shown}，本年目标 {value.display()}。"
             found.append(view.finding("T13", i, msg, explanation))

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.budgets.models import FiscalYear, Project
+from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit
 from jixiao.core.workflow import TransitionError, perform
@@ -377,28 +377,3 @@ def reminders_send(*, actor: User, region: Region, year: int, message: str, dead
         message=_("催报 %(n)s 个单位：%(m)s") % {"n": len(units), "m": message[:200]},
     )
     return len(units)
-
-
-@transaction.atomic
-def fiscal_year_set_status(
-    *, actor: User, region: Region, year: int, close: bool, reason: str
-) -> FiscalYear:
-    """Close a year (its documents lock) or reopen it; both explicit and logged."""
-    if not actor.has_role(Role.BUDGET, Role.PERFORMANCE):
-        raise PermissionDenied(_("只有预算股或绩效办可以关闭或重新开放年度。"))
-    if not reason.strip():
-        raise ValidationError(_("请填写理由。"))
-    fiscal_year, _created = FiscalYear.objects.select_for_update().get_or_create(
-        region=region, year=year
-    )
-    fiscal_year.status = FiscalYear.Status.CLOSED if close else FiscalYear.Status.OPEN
-    fiscal_year.closed_at = timezone.now() if close else None
-    fiscal_year.save()
-    audit.record(
-        action="action",
-        instance=fiscal_year,
-        actor=actor,
-        message=(_("关闭年度：%(r)s") if close else _("重新开放年度：%(r)s"))
-        % {"r": reason.strip()[:300]},
-    )
-    return fiscal_year

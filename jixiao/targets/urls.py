@@ -17,5 +17,4 @@ urlpatterns = [
     path("targets/<int:pk>/files/<int:file_pk>/remove/", views.attachment_remove,
          name="target-file-remove"),
     path("projects/<int:pk>/arrange/", views.project_arrange, name="project-arrange"),
-    path("years/status/", views.year_status, name="year-status"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import attachments, workflow
-from jixiao.core.views import paginate, role_required
+from jixiao.core.views import error_text, paginate, role_required
 from jixiao.orgs.models import Role, Unit, UnitYear
 
 from . import checks, selectors, services
@@ -94,15 +94,9 @@ def target_declare(request):
             )
             target = services.target_create(actor=request.user, year=work.year, unit=unit)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
         return redirect(request.POST.get("back") or "target-list")
     return redirect("target-edit", pk=target.pk)
-
-
-def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)
 
 
 def _grid_from_post(post) -> list[dict]:
@@ -167,7 +161,7 @@ def target_edit(request, pk: int):
                     indicators=rows,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                errors.append(_message(exc))
+                errors.append(error_text(exc))
             else:
                 target.refresh_from_db()
                 messages.success(
@@ -308,7 +302,7 @@ def target_transition(request, pk: int):
             attest=bool(request.POST.get("attest")),
         )
     except (workflow.TransitionError, ValidationError) as exc:
-        messages.error(request, _message(exc) if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, error_text(exc))
     else:
         label = TARGET_WORKFLOW.get(name).label
         messages.success(request, _("已%(t)s。") % {"t": label})
@@ -322,7 +316,7 @@ def target_adjust(request, pk: int):
     try:
         new = services.target_adjust(actor=request.user, target=target)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
         return redirect("target-detail", pk=pk)
     messages.success(request, _("已建立调整版本，审核通过后替代原目标。"))
     return redirect("target-edit", pk=new.pk)
@@ -336,7 +330,7 @@ def project_arrange(request, pk: int):
     try:
         services.project_arrange(actor=request.user, project=project)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已安排预算。"))
     back = request.POST.get("back", "")
@@ -370,7 +364,7 @@ def attachment_upload(request, pk: int):
             can_change=can_change,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已上传佐证材料。"))
     return redirect("target-detail", pk=pk)
@@ -407,28 +401,7 @@ def reminders_send(request):
             deadline=deadline,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已向 %(n)s 个未完成申报的单位发送催报。") % {"n": count})
     return redirect("target-list")
-
-
-@role_required(Role.BUDGET, Role.PERFORMANCE)
-@require_POST
-def year_status(request):
-    """Close or reopen the working year (explicit and logged)."""
-    work = request.work
-    close = request.POST.get("action") == "close"
-    try:
-        services.fiscal_year_set_status(
-            actor=request.user,
-            region=work.region,
-            year=work.year,
-            close=close,
-            reason=request.POST.get("reason", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
-    else:
-        messages.success(request, _("年度已关闭。") if close else _("年度已重新开放。"))
-    return redirect("fiscal-year-list")

@@ -36,8 +36,8 @@ CENTRAL_2021 = rulebook.named("national-2021")
 YEAR = 2022
 
 
-def line(category, subcategory, name, value, weight=None, **extra) -> IndicatorLine:
-    parsed = target_value_from_data(value, category=category, subcategory=subcategory, year=YEAR)
+def line(category, subcategory, name, value, weight=None, year=YEAR, **extra) -> IndicatorLine:
+    parsed = target_value_from_data(value, category=category, subcategory=subcategory, year=year)
     weight = None if weight is None else Decimal(str(weight))
     return IndicatorLine(category, subcategory, name, parsed, weight, **extra)
 
@@ -62,7 +62,7 @@ GOAL = (
 AMOUNTS = Amounts(Decimal("1800"), Decimal("1500"), Decimal("300"), None)
 
 
-def rows(weights=False, replace=None, drop=(), add=()):
+def rows(weights=False, replace=None, drop=(), add=(), year=YEAR):
     """GOOD_ROWS as lines; `replace` maps a position to a new (category, sub, name, value)."""
     out = []
     for i, (cat, sub, name, value, weight) in enumerate(GOOD_ROWS):
@@ -70,7 +70,7 @@ def rows(weights=False, replace=None, drop=(), add=()):
             continue
         if replace and i in replace:
             cat, sub, name, value = replace[i]
-        out.append(line(cat, sub, name, value, weight if weights else None))
+        out.append(line(cat, sub, name, value, weight if weights else None, year=year))
     return tuple(out) + tuple(add)
 
 
@@ -211,7 +211,7 @@ TRIGGERS = [
      declare(NO_SATISFACTION_WEIGHTED, serves_public=False), None, None),
     ("T15", "same_as_another_project", declare(),
      ctx(siblings=[signature(declare(), "2022年东湖区背街小巷改造项目")]), None),
-    ("T15", "same_as_last_year", declare(), ctx(last_year=declare(year=2021)), None),
+    ("T15", "same_as_last_year", declare(), ctx(last_year=declare(rows(year=2021), year=2021)), None),
     ("T16", "sources_do_not_add_up",
      declare(amounts=Amounts(Decimal("1800"), Decimal("1500"), Decimal("200"), None)), None, None),
     ("T17", "child_indicator_unrelated_to_parent", declare(CHILD_WITH_LAMPS), ctx(parent=PARENT),

@@ -1,0 +1,182 @@
+"""`jixiao lint FILE.json [--rulebook NAME] --json` (CONTRACT.md): no database needed, one object
+in gives one result, a list gives a list in order, an item off the schema gets errors in its slot.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+JIXIAO = Path(sys.executable).parent / "jixiao"
+
+# 南昌市东湖区 2022年老旧小区改造项目, as a unit would file it (项目支出绩效目标申报表).
+DECLARATION = {
+    "region": "360102",
+    "year": 2022,
+    "unit": {"code": "102001", "name": "南昌市东湖区住房和城乡建设局"},
+    "project": {"code": "2022-ZX-017", "name": "2022年东湖区老旧小区改造项目",
+                "kinds": ["专项资金", "政府采购"]},
+    "amounts": {"total": "1800.00", "current": "1500.00", "carryover": 300, "other": None},
+    "goal": "完成12个老旧小区改造，惠及居民3000户；实施屋面防水、外墙修缮、雨污分流、道路硬化，"
+            "增设停车位和路灯，改善居民居住环境。",
+    "serves_public": True,
+    "indicators": [
+        {"category": "产出指标", "subcategory": "数量指标", "name": "改造老旧小区数量",
+         "target": "≥12个"},
+        {"category": "产出指标", "subcategory": "数量指标", "name": "惠及居民户数",
+         "target": "≥3000户"},
+        {"category": "产出指标", "subcategory": "质量指标", "name": "工程验收合格率",
+         "target": "100%"},
+        {"category": "产出指标", "subcategory": "时效指标", "name": "改造工程完工时间",
+         "target": "12月底前完成"},
+        {"category": "产出指标", "subcategory": "成本指标", "name": "户均改造成本",
+         "target": {"op": "<=", "number": "6000", "unit": "元/户"}},
+        {"category": "效益指标", "subcategory": "社会效益指标", "name": "居民居住环境改善情况",
+         "target": "小区雨污分流、道路、照明设施全部达到验收标准"},
+        {"category": "满意度指标", "subcategory": "服务对象满意度指标", "name": "小区居民满意度",
+         "target": "≥90%"},
+    ],
+}  # fmt: skip
+
+# The 2021 summary's problems: empty value, quantity and quality the same, no benefit.
+SLOPPY = {
+    "year": 2022,
+    "project": {"name": "2022年东湖区背街小巷整治项目"},
+    "amounts": {"total": 500, "current": 400, "carryover": 50},
+    "goal": "",
+    "indicators": [
+        {"category": "产出指标", "subcategory": "数量指标", "name": "整治背街小巷", "target": "/"},
+        {"category": "产出指标", "subcategory": "质量指标", "name": "整治背街小巷",
+         "target": "效果明显"},
+    ],
+}  # fmt: skip
+
+
+def run_lint(tmp_path: Path, data, *args: str, raw: str | None = None):
+    path = tmp_path / "targets.json"
+    path.write_text(raw if raw is not None else json.dumps(data, ensure_ascii=False), "utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG"}}  # fmt: skip
+    database = tmp_path / "nowhere" / "jixiao.sqlite3"
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    result = subprocess.run([str(JIXIAO), "lint", str(path), *args], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert not database.exists(), "lint must not touch the database"
+    return result
+
+
+def codes(result: dict) -> set[str]:
+    return {f["code"] for f in result["findings"]}
+
+
+def test_one_object_gives_one_result_without_a_database(tmp_path):
+    result = run_lint(tmp_path, DECLARATION, "--json")
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["findings"] == []
+    assert output["skipped"] == ["T13", "T15", "T17"]
+
+
+def test_a_list_gives_a_list_in_the_same_order(tmp_path):
+    result = run_lint(tmp_path, [SLOPPY, DECLARATION, SLOPPY], "--json")
+    assert result.returncode == 0, result.stderr
+    first, second, third = json.loads(result.stdout)
+    assert first == third and second["findings"] == []
+    assert {"T02", "T05", "T07", "T09", "T10", "T16"} <= codes(first)
+    t02 = next(f for f in first["findings"] if f["code"] == "T02")
+    assert (t02["indicator"], t02["blocking"]) == (0, True)
+    assert "整治背街小巷" in t02["message"]
+    assert set(t02) >= {"code", "blocking", "indicator", "message"}
+
+
+def test_an_item_off_the_schema_gets_errors_in_its_slot(tmp_path):
+    broken = {"project": {"name": "缺指标的项目"}, "amounts": {"total": "一千八百万"}}
+    result = run_lint(tmp_path, [DECLARATION, broken, SLOPPY, "not a declaration"], "--json")
+    assert result.returncode == 0, result.stderr
+    good, bad, sloppy, text = json.loads(result.stdout)
+    assert good["findings"] == [] and "T02" in codes(sloppy)
+    assert set(bad) == {"errors"} and set(text) == {"errors"}
+    messages = " ".join(e["message"] for e in bad["errors"])
+    assert "indicators" in messages and "一千八百万" in messages
+    assert all(e["code"] == "schema" for e in bad["errors"])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"indicators": [', "", "[1, 2,]", '{"indicators": NaN}'],
+    ids=["truncated", "empty", "trailing_comma", "nan"],
+)
+def test_invalid_json_fails_with_a_chinese_line(tmp_path, raw):
+    result = run_lint(tmp_path, None, "--json", raw=raw)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    reason = result.stderr.strip()
+    assert len(reason.splitlines()) == 1 and "不是有效的 JSON" in reason
+
+
+def test_missing_file_fails_with_a_chinese_line(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'none' / 'db.sqlite3'}"}
+    result = subprocess.run([str(JIXIAO), "lint", str(tmp_path / "nope.json"), "--json"],
+                            env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 1 and "不存在" in result.stderr and result.stdout == ""
+
+
+def test_rulebook_2021_moves_cost_to_first_level(tmp_path):
+    classic = json.loads(run_lint(tmp_path, DECLARATION, "--json").stdout)
+    central = json.loads(run_lint(tmp_path, DECLARATION, "--json", "--rulebook",
+                                  "national-2021").stdout)  # fmt: skip
+    assert "T06" not in codes(classic)
+    [t06] = [f for f in central["findings"] if f["code"] == "T06"]
+    assert "成本指标" in t06["message"] and not t06["blocking"]
+    moved = json.loads(json.dumps(DECLARATION))
+    moved["indicators"][4].update(category="成本指标", subcategory="经济成本指标")
+    for rulebook in ("national", "national-2021"):
+        output = json.loads(run_lint(tmp_path, moved, "--json", "--rulebook", rulebook).stdout)
+        assert output["findings"] == [], rulebook
+
+
+def test_unknown_rulebook_fails_with_a_chinese_line(tmp_path):
+    result = run_lint(tmp_path, DECLARATION, "--json", "--rulebook", "provincial")
+    assert result.returncode == 1 and "未知的规则库" in result.stderr and result.stdout == ""
+
+
+def test_without_json_prints_a_readable_report(tmp_path):
+    result = run_lint(tmp_path, [SLOPPY, {"indicators": 3}])
+    assert result.returncode == 0, result.stderr
+    assert "2022年东湖区背街小巷整治项目" in result.stdout
+    assert "T02 [须修改]" in result.stdout and "格式错误" in result.stdout
+    assert "未检查" in result.stdout
+
+
+# ---------------------------------------------------------------------------- REGION:YEAR
+
+
+@pytest.fixture
+def declaration_file(tmp_path):
+    path = tmp_path / "one.json"
+    data = json.loads(json.dumps(DECLARATION))
+    data["indicators"][0]["target"] = "≥12"  # T04, a warning by default
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_region_rulebook_is_read_from_the_database(world, declaration_file):
+    from jixiao.core.rulebook import rulebook_save
+
+    rulebook_save(region_code=world.region.code, year=2022, actor=world.users["performance"],
+                  values={"lint": {"T04": {"blocking": True}}}, note="单位缺失须修改")  # fmt: skip
+    out = StringIO()
+    call_command("lint", str(declaration_file), "--json", "--rulebook",
+                 f"{world.region.code}:2022", stdout=out)  # fmt: skip
+    [t04] = json.loads(out.getvalue())["findings"]
+    assert (t04["code"], t04["blocking"]) == ("T04", True)
+
+
+def test_unknown_region_fails(world, declaration_file):
+    with pytest.raises(CommandError, match="地区“999999”不存在"):
+        call_command("lint", str(declaration_file), "--json", "--rulebook", "999999:2022")
