@@ -186,34 +186,6 @@ class Indicator(models.Model):
         return f"{self.subcategory} {self.name} {self.value_text}"
 
 
-class IndicatorTemplate(models.Model):
-    """指标库: a reusable indicator by sector (DOMAIN.md §2), inserted into declarations."""
-
-    class Kind(models.TextChoices):
-        COMMON = "common", _("共性指标")
-        SPECIFIC = "specific", _("个性指标")
-
-    sector = models.CharField(_("行业领域"), max_length=20, db_index=True)
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.SPECIFIC)
-    category = models.CharField(_("一级指标"), max_length=40)
-    subcategory = models.CharField(_("二级指标"), max_length=40)
-    name = models.CharField(_("三级指标"), max_length=200)
-    value_hint = models.CharField(_("参考指标值"), max_length=100, blank=True)
-    unit = models.CharField(_("度量单位"), max_length=20, blank=True)
-    explanation = models.CharField(_("指标解释"), max_length=500, blank=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE,
-                               help_text=_("为空表示全国通用"))
-    active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
-        verbose_name = _("指标库指标")
-        verbose_name_plural = _("指标库")
-        ordering = ["sector", "category", "subcategory", "name"]
-
-    def __str__(self) -> str:
-        return f"{self.sector}·{self.name}"
-
-
 class Reminder(models.Model):
     """A reminder (催报) sent by the bureau to a unit that has not submitted."""
 
@@ -238,4 +210,7 @@ class Reminder(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return Target.scope_q.__func__(cls, scope)
+        return scope_filter(
+            scope, region_path="region__path", unit="unit_id",
+            office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
+        )

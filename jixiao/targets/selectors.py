@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
 
-from .models import Indicator, IndicatorTemplate, Status, Target
+from .models import Indicator, Status, Target
 
 
 def target_list(
