@@ -9,6 +9,8 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.budgets.api import router as projects_router
 from jixiao.orgs.api import router as units_router
+from jixiao.targets.api import gate_router
+from jixiao.targets.api import router as targets_router
 
 from .core import AUTH, error, not_found
 
@@ -21,6 +23,8 @@ api = NinjaAPI(
 )
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/projects", projects_router, tags=["projects"])
+api.add_router("/projects", gate_router, tags=["projects"])
+api.add_router("/targets", targets_router, tags=["targets"])
 
 
 @api.exception_handler(AuthenticationError)
