@@ -20,6 +20,7 @@ from jixiao.orgs.models import Office, Region, Role, Unit, UnitSuccession, UnitY
 from jixiao.orgs.services import unit_year_save
 
 from . import district as d
+from .targets import build_targets
 
 CENT = Decimal("0.01")
 
@@ -272,6 +273,7 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("预算单位", build_units),
     ("用户", build_people),
     ("项目", build_projects),
+    ("绩效目标", build_targets),
     ("关闭以前年度", close_past_years),
 ]
 

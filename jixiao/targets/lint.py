@@ -200,7 +200,13 @@ def _round(number: Decimal, places: str) -> Decimal:
 def _contains(text: str, words) -> str | None:
     """The first word of `words` found in `text` (both normalised), or None."""
     norm = normalise_text(text)
-    return next((w for w in words if w and normalise_text(w) in norm), None)
+    return next((w for w, n in _normalised(tuple(words)) if n and n in norm), None)
+
+
+@lru_cache(maxsize=256)
+def _normalised(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A rules word list with each word normalised once (lists are reused for every row)."""
+    return tuple((w, normalise_text(w)) for w in words)
 
 
 def _where(line: IndicatorLine) -> str:
@@ -242,10 +248,14 @@ def check_missing_value(view: _View) -> list[Finding]:
 
 def check_unreadable_value(view: _View) -> list[Finding]:
     """T03 unreadable_value: a value with an operator or unit but no number, or a date that
-    cannot be read (DOMAIN.md §4.2); the parser's problem is quoted."""
+    cannot be read (DOMAIN.md §4.2); the parser's problem is quoted. A deadline without a year
+    ("12月底前") in a declaration without a year is not the row's fault, so not a finding."""
     found = []
+    no_year = view.declaration.year is None
     for i, line, _p in view.rows():
         value = line.value
+        if value.kind == Kind.DEADLINE and no_year:
+            continue
         if value.kind != Kind.MISSING and value.problems:
             msg = (
                 f"{_label(i, line)}的指标值无法读取：{'；'.join(value.problems)}。"
@@ -538,20 +548,24 @@ def check_weights_invalid(view: _View) -> list[Finding]:
         if group in expected:
             sums[group] = sums.get(group, Decimal(0)) + (line.weight or 0)
             missing[group] = missing.get(group, 0) + (line.weight is None)
-    satisfaction = rules["satisfaction_category"]
-    if satisfaction not in sums and rules["no_satisfaction_to"] in expected:
-        expected[rules["no_satisfaction_to"]] += expected.pop(satisfaction, Decimal(0))
+    satisfaction, receiver = rules["satisfaction_category"], rules["no_satisfaction_to"]
+    moved = satisfaction not in sums and receiver in expected
+    if moved:
+        expected[receiver] += expected.pop(satisfaction, Decimal(0))
     tolerance = Decimal(rules["tolerance"])
     return [
-        _t14_finding(view, group, total, expected[group], missing[group])
+        _t14_finding(
+            view, group, total, expected[group], missing[group], moved and group == receiver
+        )
         for group, total in sums.items()
         if abs(total - expected[group]) > tolerance
     ]
 
 
-def _t14_finding(view: _View, group: str, total: Decimal, expected: Decimal, missing: int):
+def _t14_finding(view, group: str, total: Decimal, expected: Decimal, missing: int, moved: bool):
     note = f"（其中{missing}条指标未填分值）" if missing else ""
-    msg = f"{group}分值合计{_num(total)}分{note}，应为{_num(expected)}分：请调整各指标分值。"
+    why = f"（没有满意度指标，其分值计入{group}）" if moved else ""
+    msg = f"{group}分值合计{_num(total)}分{note}，应为{_num(expected)}分{why}：请调整各指标分值。"
     execution = view.rules["T14"]["execution"]
     explanation = (
         f"{group}各指标分值之和 {_num(total)} ≠ {_num(expected)}；"
@@ -638,9 +652,14 @@ def check_child_not_linked(view: _View, context: LintContext) -> list[Finding]:
 def _grams(name: str, generic, size: int) -> set[str]:
     """Runs of `size` characters of a name without its generic words (T17's "specific word")."""
     text = normalise_text(name)
-    for word in sorted(generic, key=len, reverse=True):
-        text = text.replace(normalise_text(word), "|")
+    for _word, norm in _longest_first(tuple(generic)):
+        text = text.replace(norm, "|")
     return {part[k : k + size] for part in text.split("|") for k in range(len(part) - size + 1)}
+
+
+@lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((w, n) for w, n in _normalised(words) if n), key=lambda p: -len(p[1])))
 
 
 def check_cost_quantity_mismatch(view: _View) -> list[Finding]:

@@ -118,3 +118,29 @@ def test_demo_logins_personas_years_and_reorganisation(demo):
     check_years(demo)
     check_reorganisation(demo)
     check_rerun(demo)
+
+
+def check_targets(demo):
+    from jixiao.targets.models import Status, Target
+
+    for year in (2020, 2021):
+        projects = Project.objects.filter(region__code="360102", year=year)
+        targets = Target.objects.filter(region__code="360102", year=year)
+        assert targets.filter(project__isnull=False, status=Status.APPROVED).count() == \
+            projects.count()
+        assert targets.filter(project__isnull=True).count() == 67
+        flagged = targets.filter(blocking_count__gt=0).count() / targets.count()
+        assert 0.05 < flagged < 0.4  # a realistic share with the 2021 summary's problems
+        assert not projects.filter(arranged=False).exists()
+    live = Target.objects.filter(region__code="360102", year=2022)
+    states = set(live.values_list("status", flat=True))
+    assert states >= {Status.DRAFT, Status.READY, Status.PARENT_REVIEW, Status.SUBMITTED,
+                      Status.FIRST_PASSED, Status.APPROVED, Status.RETURNED}
+    unit = User.objects.get(username="unit").unit
+    persona = live.filter(unit=unit)
+    assert persona.filter(status=Status.DRAFT, blocking_count__gt=0).exists()
+    assert persona.filter(status=Status.RETURNED).exclude(return_reason="").exists()
+
+
+def test_demo_targets_history_and_live_year(demo):
+    check_targets(demo)

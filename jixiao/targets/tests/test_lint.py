@@ -75,8 +75,9 @@ def rows(weights=False, replace=None, drop=(), add=(), year=YEAR):
 
 
 def declare(indicators=None, **fields) -> Declaration:
-    base = dict(goal=GOAL, amounts=AMOUNTS, indicators=rows() if indicators is None else indicators,
-                serves_public=True, year=YEAR, project_name="2022年东湖区老旧小区改造项目")  # fmt: skip
+    base = dict(goal=GOAL, amounts=AMOUNTS, serves_public=True, year=YEAR,
+                indicators=rows() if indicators is None else indicators,
+                project_name="2022年东湖区老旧小区改造项目")  # fmt: skip
     base.update(fields)
     return Declaration(**base)
 
@@ -173,6 +174,9 @@ TRIGGERS = [
      None, 1),
     ("T03", "operator_and_unit_without_number",
      declare(rows(replace={3: ("产出指标", "质量指标", "工程验收合格率", "≧ %")})), None, 3),
+    ("T03", "deadline_that_does_not_exist",
+     declare(rows(replace={4: ("产出指标", "时效指标", "改造工程完工时间", "2月30日前完成")})),
+     None, 4),
     ("T03", "unit_only", declare(rows(replace={2: ("产出指标", "数量指标", "新增绿地", "万亩")})),
      None, 2),
     ("T04", "number_without_unit",
@@ -211,7 +215,8 @@ TRIGGERS = [
      declare(NO_SATISFACTION_WEIGHTED, serves_public=False), None, None),
     ("T15", "same_as_another_project", declare(),
      ctx(siblings=[signature(declare(), "2022年东湖区背街小巷改造项目")]), None),
-    ("T15", "same_as_last_year", declare(), ctx(last_year=declare(rows(year=2021), year=2021)), None),
+    ("T15", "same_as_last_year", declare(),
+     ctx(last_year=declare(rows(year=2021), year=2021)), None),
     ("T16", "sources_do_not_add_up",
      declare(amounts=Amounts(Decimal("1800"), Decimal("1500"), Decimal("200"), None)), None, None),
     ("T17", "child_indicator_unrelated_to_parent", declare(CHILD_WITH_LAMPS), ctx(parent=PARENT),
@@ -222,9 +227,11 @@ TRIGGERS = [
 
 NEAR_MISSES = [
     ("T01", "one_indicator_is_enough", declare(rows()[:1]), None),
-    ("T02", "zero_is_a_value", declare(rows(add=[line("产出指标", "质量指标", "安全事故", "=0起")])),
-     None),
+    ("T02", "zero_is_a_value",
+     declare(rows(add=[line("产出指标", "质量指标", "安全事故", "=0起")])), None),
     ("T03", "readable_percentage", declare(), None),
+    ("T03", "deadline_in_a_declaration_without_a_year",
+     declare(rows(year=None), year=None), None),
     ("T04", "number_with_unit", declare(), None),
     ("T05", "same_value_under_two_subcategories_with_different_names",
      declare(rows(add=[line("产出指标", "质量指标", "材料抽检合格率", "≥90%")])), None),
@@ -253,7 +260,8 @@ NEAR_MISSES = [
               dataclasses.replace(rows(weights=True)[5], weight=Decimal("20")),
               *rows(weights=True, drop={8})[6:]), serves_public=False), None),
     ("T15", "last_year_with_one_value_changed", declare(),
-     ctx(last_year=declare(rows(replace={1: ("产出指标", "数量指标", "惠及居民户数", "≥2500户")})))),
+     ctx(last_year=declare(rows(replace={1: ("产出指标", "数量指标", "惠及居民户数",
+                                             "≥2500户")})))),
     ("T16", "sources_add_up", declare(), None),
     ("T16", "no_total_given", declare(amounts=Amounts(None, Decimal("1500"), None, None)), None),
     ("T17", "child_indicators_share_words_with_parent", declare(), ctx(parent=PARENT)),
@@ -354,6 +362,11 @@ def test_t10_and_t12_messages_quote_the_value():
 def test_t14_names_the_category_and_the_expected_total():
     [finding] = of(run(declare(WEIGHTS_OFF)), "T14")
     assert "产出指标分值合计45分" in finding.message and "应为50分" in finding.message
+
+
+def test_t14_says_satisfaction_points_went_to_outputs():
+    [finding] = of(run(declare(NO_SATISFACTION_WEIGHTED, serves_public=False)), "T14")
+    assert "应为60分" in finding.message and "没有满意度指标" in finding.message
 
 
 def test_t16_reads_float_money_exactly():
@@ -494,7 +507,8 @@ def test_value_objects_and_unit_targets_are_read():
 CATEGORIES = ["产出指标", "产出指标(50分)", "产出", "效益指标", "效益", "满意度指标", "成本指标",
               "其他", "", "一级指标"]  # fmt: skip
 SUBCATEGORIES = ["数量指标", "数量指标(必填)", "数量值", "质量", "时效指标", "成本指标",
-                 "经济成本指标", "社会效益指标", "服务对象满意度指标", "可持续影响", "", "杂项"]  # fmt: skip
+                 "经济成本指标", "社会效益指标", "服务对象满意度指标", "可持续影响", "",
+                 "杂项"]  # fmt: skip
 NAMES = ["改造老旧小区数量", "工程验收合格率", "预算执行率", "户均改造成本", "居民满意度",
          "小区雨污分流覆盖率", "", "资金拨付及时率", "新增停车位", "惠及居民户数"]  # fmt: skip
 VALUES = ["≥50个", "≥ 95 %", "≤90万元", "=0起", "不低于90%", "100%", "达成预期指标", "效果明显",
