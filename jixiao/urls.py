@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("jixiao.orgs.urls")),
     path("", include("jixiao.budgets.urls")),
     path("", include("jixiao.targets.urls")),
+    path("", include("jixiao.indicators.urls")),
 ]

@@ -8,4 +8,5 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("绩效指标")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the indicator catalogue in the rulebook)
+        # rules: the indicator catalogue in the rulebook; importers and navigation: registries.
+        from . import importers, navigation, rules  # noqa: F401

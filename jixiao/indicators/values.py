@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "CATALOGUE_2021",
@@ -811,6 +812,33 @@ def parse_target_value(
     operator: object = None,
 ) -> TargetValue:
     """Read a 指标值 cell as DOMAIN.md §4.2 says; never raises, never returns a silent zero.
+
+    Results are immutable, and real tables repeat the same few hundred values ("≥95%",
+    "12月底前完成") across thousands of rows, so text inputs are memoised.
+    """
+    key = (text, category, subcategory, year, unit, operator)
+    if all(v is None or type(v) in (str, int) for v in key):
+        return _parse_target_value_cached(*key)
+    return _parse_target_value(text, category=category, subcategory=subcategory, year=year,
+                               unit=unit, operator=operator)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_target_value_cached(text, category, subcategory, year, unit, operator) -> TargetValue:
+    return _parse_target_value(text, category=category, subcategory=subcategory, year=year,
+                               unit=unit, operator=operator)
+
+
+def _parse_target_value(
+    text: object,
+    *,
+    category: object = None,
+    subcategory: object = None,
+    year: int | None = None,
+    unit: object = None,
+    operator: object = None,
+) -> TargetValue:
+    """The parser proper (see `parse_target_value`).
 
     `unit` and `operator` are the separate 度量单位 and 计算符号 columns when the table has them;
     `year` is the document's budget year for deadlines without one ('12月底前完成');

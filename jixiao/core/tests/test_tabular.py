@@ -6,9 +6,11 @@ software would, and zip archives made with zipfile. No binary fixtures.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import struct
+import sys
 import zipfile
 
 import openpyxl
@@ -305,7 +307,7 @@ def test_written_sheet_keeps_user_text_as_text_not_formula():
     assert cell.data_type == "s"
 
 
-def test_read_tables_module_uses_read_only_openpyxl(monkeypatch):
+def test_without_calamine_read_tables_uses_read_only_openpyxl(monkeypatch):
     seen = {}
     real = openpyxl.load_workbook
 
@@ -313,6 +315,37 @@ def test_read_tables_module_uses_read_only_openpyxl(monkeypatch):
         seen.update(kwargs)
         return real(*args, **kwargs)
 
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # import fails: not installed
     monkeypatch.setattr(openpyxl, "load_workbook", spy)
-    tabular.read_tables(xlsx_bytes([["a"], [1]]), "a.xlsx")
+    sheets = tabular.read_tables(xlsx_bytes([["a"], [1]]), "a.xlsx")
     assert seen["read_only"] is True and seen["data_only"] is True
+    assert [row[:1] for row in sheets[0].rows] == [("a",), (1,)]
+
+
+def test_calamine_reads_what_openpyxl_reads(monkeypatch):
+    """The fast reader gives the same rows: from A1, None for blanks, whole numbers as int,
+    dates as datetime, formulas as their cached values, chart-free sheets in order."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "单位"
+    ws["C2"], ws["D2"], ws["E2"] = "甲区教育局", 2022, 207.4538
+    ws["F2"], ws["G2"], ws["H2"] = dt.datetime(2022, 1, 3), True, "'=1+1"
+    ws["C4"] = "=1+1"  # no cached value: openpyxl gives None
+    ws.merge_cells("C5:E5")
+    ws["C5"] = "合并"
+    book.create_sheet("空表")
+    book.create_sheet("隐藏").sheet_state = "hidden"
+    book["隐藏"]["A1"] = -3.5
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    fast = read_tables(data, "a.xlsx")
+    monkeypatch.setitem(sys.modules, "python_calamine", None)
+    slow = read_tables(data, "a.xlsx")
+    def shape(sheets):  # openpyxl pads rows to the column limit; calamine to the used width
+        return [(s.name, [tuple(row[:8]) + (None,) * (8 - len(row)) for row in s.rows])
+                for s in sheets]
+
+    assert shape(fast) == shape(slow)
+    assert fast[0].rows[1][2:8] == ("甲区教育局", 2022, 207.4538, dt.datetime(2022, 1, 3), True,
+                                    "'=1+1")

@@ -34,3 +34,18 @@ def test_generate_refuses_to_overwrite_unless_asked_and_replaces_cleanly(db):
 def test_generate_rejects_a_real_region_code(db):
     with pytest.raises(CommandError, match="99"):
         call_command("generate", "--regions", "1", "--province", "360000", "--quiet")
+
+
+def test_generate_adds_targets_with_their_indicator_grids(db):
+    from jixiao.targets.models import Indicator, Target
+
+    call_command("generate", "--regions", "2", "--units", "4", "--projects", "5",
+                 "--indicators", "12", "--quiet")
+    targets = Target.objects.filter(region__path__startswith="990000/")
+    assert targets.count() == 10
+    assert Indicator.objects.filter(target__in=targets).count() == 120
+    first = Indicator.objects.filter(target__in=targets, position=0).first()
+    assert first.operator == ">=" and first.number is not None
+    call_command("generate", "--regions", "1", "--units", "2", "--projects", "1", "--replace",
+                 "--quiet")
+    assert Target.objects.filter(region__path__startswith="990000/").count() == 1

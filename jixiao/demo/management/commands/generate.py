@@ -9,6 +9,7 @@ their documents (targets and indicators, monitoring, evaluations).
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import time
@@ -26,6 +27,18 @@ from jixiao.orgs.models import Office, Region, Role, Unit, UnitYear, User
 BATCH = 2000
 CENT = Decimal("0.01")
 
+# A classic-catalogue grid that generated targets cycle through (category, subcategory, name,
+# value with {n}, unit).
+GRID = [
+    ("产出指标", "数量指标", "完成数量", "≥{n}个", "个"),
+    ("产出指标", "质量指标", "验收合格率", "≥95%", "%"),
+    ("产出指标", "时效指标", "完成时间", "12月底前完成", ""),
+    ("产出指标", "成本指标", "单位成本", "≤{n}万元", "万元"),
+    ("效益指标", "社会效益指标", "受益人数", "≥{n}人", "人"),
+    ("效益指标", "可持续影响指标", "设施使用年限", "≥{n}年", "年"),
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "%"),
+]
+
 
 class Command(JixiaoCommand):
     help = "生成省级规模的合成数据（区划、股室、单位、项目），用于性能测试"
@@ -36,7 +49,7 @@ class Command(JixiaoCommand):
         parser.add_argument("--units", type=int, default=70, help="每个区县的单位数")
         parser.add_argument("--projects", type=int, default=400, help="每个区县每年的项目数")
         parser.add_argument("--indicators", type=int, default=15,
-                            help="每个项目的指标数（绩效目标模块实现后生成）")
+                            help="每个项目绩效目标的指标数（0 表示不生成绩效目标）")
         parser.add_argument("--years", type=int, default=1, help="年度数（截至 --last-year）")
         parser.add_argument("--last-year", type=int, default=2022)
         parser.add_argument("--seed", type=int, default=1)
@@ -55,7 +68,8 @@ class Command(JixiaoCommand):
             delete_province(code)
         started = time.perf_counter()
         years = list(range(o["last_year"] - o["years"] + 1, o["last_year"] + 1))
-        generator = Generator(random.Random(o["seed"]), years, o["units"], o["projects"])
+        generator = Generator(random.Random(o["seed"]), years, o["units"], o["projects"],
+                              o["indicators"])
         with transaction.atomic(), audit.audit_context(source="cli"):
             province = generator.province(code)
             districts = generator.districts(province, o["regions"])
@@ -66,15 +80,18 @@ class Command(JixiaoCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"已生成 {o['regions']} 个区县、{generator.unit_count} 个单位、"
-            f"{generator.project_count} 个项目（{len(years)} 个年度），用时 {elapsed:.1f} 秒。")
-        if o["indicators"]:
-            self.say(o, "提示：指标数据将在绩效目标模块实现后由本命令生成。")
+            f"{generator.project_count} 个项目、{generator.target_count} 个绩效目标、"
+            f"{generator.indicator_count} 个指标（{len(years)} 个年度），用时 {elapsed:.1f} 秒。")
 
 
 def delete_province(code: str) -> None:
     """Remove a synthetic province with everything under it, children before parents."""
     prefix = f"{code}/"
     with transaction.atomic():
+        from jixiao.targets.models import Indicator, Target
+
+        Indicator.objects.filter(target__region__path__startswith=prefix).delete()
+        Target.objects.filter(region__path__startswith=prefix).delete()
         projects = Project.objects.filter(region__path__startswith=prefix)
         Project.kinds.through.objects.filter(project__in=projects).delete()
         projects.filter(parent__isnull=False).delete()
@@ -88,10 +105,20 @@ def delete_province(code: str) -> None:
             Region.objects.filter(path__startswith=prefix, level=level).delete()
 
 
+@functools.lru_cache(maxsize=10_000)
+def _parsed(text: str, category: str, subcategory: str, year: int):
+    from jixiao.indicators.values import parse_target_value
+
+    return parse_target_value(text, category=category, subcategory=subcategory, year=year)
+
+
 class Generator:
-    def __init__(self, rng: random.Random, years: list[int], units: int, projects: int):
+    def __init__(self, rng: random.Random, years: list[int], units: int, projects: int,
+                 indicators: int = 0):
         self.rng, self.years = rng, years
         self.units_per_district, self.projects_per_district = units, projects
+        self.indicators_per_target = indicators
+        self.target_count = self.indicator_count = 0
         self.kinds = list(ProjectKind.objects.all())
         self.special = next(k for k in self.kinds if k.code == "special_fund")
         self.unit_count = self.project_count = 0
@@ -158,3 +185,33 @@ class Generator:
                          projectkind_id=(self.special if rng.random() < 0.6
                                          else rng.choice(self.kinds)).id) for p in projects]
         through.objects.bulk_create(links, batch_size=BATCH)
+        if self.indicators_per_target:
+            self._targets(district, projects, year)
+
+    def _targets(self, district: Region, projects: list[Project], year: int) -> None:
+        """A target per project in a realistic mix of states, with its indicator grid. Lint
+        findings are left for `refresh` (the benchmark measures linting them)."""
+        from jixiao.targets.models import Indicator, Status, Target
+
+        rng = self.rng
+        states = [Status.APPROVED] * 5 + [Status.SUBMITTED] * 2 + [Status.FIRST_PASSED,
+                                                                   Status.DRAFT, Status.READY]
+        targets = Target.objects.bulk_create([
+            Target(region=district, year=year, unit_id=p.unit_id, project=p,
+                   status=rng.choice(states), goal=f"完成{p.name}年度任务。",
+                   amount_current=p.initial_current, amount_total=p.initial_current)
+            for p in projects], batch_size=BATCH)
+        rows = []
+        for target in targets:
+            for position in range(self.indicators_per_target):
+                category, subcategory, name, value, unit = GRID[position % len(GRID)]
+                text = value.format(n=rng.randint(1, 400))
+                parsed = _parsed(text, category, subcategory, year)
+                rows.append(Indicator(
+                    target=target, position=position, category=category,
+                    subcategory=subcategory, name=f"{name}{position // len(GRID) or ''}",
+                    value_text=text, operator=str(parsed.operator or ""), number=parsed.number,
+                    deadline=parsed.deadline, unit=unit))
+        Indicator.objects.bulk_create(rows, batch_size=5000)
+        self.target_count += len(targets)
+        self.indicator_count += len(rows)

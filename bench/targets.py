@@ -1,0 +1,152 @@
+"""Benchmark of the targets stage (issue 3): lint throughput over a province, and the queries
+and time of the targets list and review queue pages.
+
+    .venv/bin/python bench/targets.py [--regions 100] [--indicators 15]
+
+Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Prints: generate
+time; pure lint throughput (targets per second) against only reading the same rows; the
+service path (lint with history and sibling context, per target: time and queries); the list
+and queue pages (time, queries) for a district budget office and a province user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup(regions: int, indicators: int) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.update({"DATABASE_URL": url, "ALLOWED_HOSTS": "testserver,localhost",
+                       "DJANGO_SETTINGS_MODULE": "jixiao.settings"})
+    run = [sys.executable, "-m", "jixiao"]
+    subprocess.run(run + ["demo", "--reset", "--quiet"], check=True, cwd=workdir,
+                   stdout=subprocess.DEVNULL)
+    started = time.perf_counter()
+    subprocess.run(run + ["generate", "--regions", str(regions), "--indicators",
+                          str(indicators), "--replace", "--quiet"], check=True, cwd=workdir,
+                   stdout=subprocess.DEVNULL)
+    print(f"generate --regions {regions} --indicators {indicators}: "
+          f"{time.perf_counter() - started:.1f} s")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def read_only(targets_qs) -> float:
+    from jixiao.targets.models import Indicator
+
+    started = time.perf_counter()
+    for chunk in chunks(targets_qs):
+        list(Indicator.objects.filter(target_id__in=[t.id for t in chunk]).values_list(
+            "target_id", "category", "subcategory", "name", "value_text", "unit", "weight"))
+    return time.perf_counter() - started
+
+
+def chunks(targets_qs, size: int = 2000):
+    ids = list(targets_qs.values_list("id", flat=True))
+    for start in range(0, len(ids), size):
+        yield list(targets_qs.model.objects.filter(id__in=ids[start:start + size])
+                   .select_related("project"))
+
+
+def pure_lint(targets_qs) -> tuple[float, int, int]:
+    """Load rows, build declarations and lint them (no context): the batch path."""
+    from collections import defaultdict
+
+    from jixiao.core.rulebook import named
+    from jixiao.targets import checks
+    from jixiao.targets.lint import lint
+    from jixiao.targets.models import Indicator
+
+    rules = named()
+    lint_rules, catalogue = rules.section("lint"), rules.section("catalogue")
+    count = findings = 0
+    started = time.perf_counter()
+    for chunk in chunks(targets_qs):
+        grid = defaultdict(list)
+        for row in Indicator.objects.filter(target_id__in=[t.id for t in chunk]).order_by(
+                "target_id", "position"):
+            grid[row.target_id].append(row)
+        for target in chunk:
+            result = lint(checks.declaration_of(target, grid[target.id]), rules=lint_rules,
+                          catalogue=catalogue)
+            findings += len(result.findings)
+            count += 1
+    return time.perf_counter() - started, count, findings
+
+
+def service_lint(targets_qs, sample: int) -> tuple[float, float]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.targets.services import refresh_findings
+
+    targets = list(targets_qs.select_related("project", "region")[:sample])
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        for target in targets:
+            refresh_findings(target)
+        elapsed = time.perf_counter() - started
+    return elapsed / len(targets), len(ctx) / len(targets)
+
+
+def page(username: str, region_code: str, url: str, repeat: int = 5) -> tuple[float, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.orgs.models import Region, User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.post("/work-context/", {"region": Region.objects.get(code=region_code).id,
+                                   "year": "2022"})
+    client.get(url)
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            times.append(time.perf_counter() - started)
+        queries = len(ctx)
+    return statistics.median(times), queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--indicators", type=int, default=15)
+    args = parser.parse_args()
+    setup(args.regions, args.indicators)
+    from jixiao.targets.models import Target
+
+    province = Target.objects.filter(region__path__startswith="990000/")
+    base = read_only(province)
+    elapsed, count, findings = pure_lint(province)
+    print(f"pure lint: {count} targets in {elapsed:.1f} s = {count / elapsed:,.0f} targets/s "
+          f"({findings} findings); reading the same rows alone {base:.1f} s; "
+          f"ratio {elapsed / base:.1f}x")
+    per_target, queries = service_lint(province, 300)
+    print(f"service lint with context: {per_target * 1000:.1f} ms and {queries:.0f} queries "
+          f"per target")
+    for label, user, region in [("district budget office", "budget", "360102"),
+                                (f"province ({args.regions} districts)", "gen-990000-budget",
+                                 "990000")]:
+        for name, url in [("targets list", "/targets/"), ("review queue", "/targets/queue/")]:
+            seconds, queries = page(user, region, url)
+            print(f"{name}, {label}: {seconds * 1000:.1f} ms, {queries} queries")
+
+
+if __name__ == "__main__":
+    main()
