@@ -65,23 +65,32 @@ class Workflow:
     def label(self, state: str) -> str:
         return str(self.states.get(state, state))
 
-    def problems(self, obj, user, transition: Transition) -> list[str]:
-        """Every reason the user cannot do this transition now (empty: allowed)."""
+    def problems(self, obj, user, transition: Transition, *,
+                 locked: str | None | bool = False) -> list[str]:
+        """Every reason the user cannot do this transition now (empty: allowed).
+        `locked` passes an already computed lock reason (None: not locked)."""
         reasons = []
         if obj.status not in transition.sources:
             reasons.append(_("当前状态为“%(s)s”，不能%(t)s。") % {
                 "s": self.label(obj.status), "t": transition.label})
         if not transition.allowed_for(user):
             reasons.append(_("您的角色不能执行“%(t)s”。") % {"t": transition.label})
-        if self.lock is not None and (reason := self.lock(obj)):
-            reasons.append(reason)
+        if locked is False:
+            locked = self.lock(obj) if self.lock is not None else None
+        if locked:
+            reasons.append(locked)
         if not reasons:
             reasons += [r for c in transition.conditions if (r := c(obj, user))]
         return reasons
 
     def available(self, obj, user) -> list[Transition]:
         """Transitions this user may do now: the only buttons the page offers."""
-        return [t for t in self.transitions if not self.problems(obj, user, t)]
+        candidates = [t for t in self.transitions
+                      if obj.status in t.sources and t.allowed_for(user)]
+        if not candidates:
+            return []
+        locked = self.lock(obj) if self.lock is not None else None
+        return [t for t in candidates if not self.problems(obj, user, t, locked=locked)]
 
 
 def perform(*, obj, name: str, actor, workflow: Workflow, comment: str = "",
