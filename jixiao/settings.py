@@ -36,7 +36,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use a file, not memory, so that concurrent transactions behave as in production.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("JIXIAO_TEST_SQLITE",
-                               str(Path(tempfile.gettempdir()) / "jixiao-test.sqlite3")),
+                               str(Path(tempfile.gettempdir())
+                                   / f"jixiao-test-{os.getpid()}.sqlite3")),
     }
 
 
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
     "jixiao.budgets",
     "jixiao.indicators",
     "jixiao.targets",
+    "jixiao.monitoring",
+    "jixiao.evaluations",
     "jixiao.api",
     "jixiao.demo",
 ]

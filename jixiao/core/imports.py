@@ -265,9 +265,22 @@ def parse_sheet(sheet: Sheet, columns: Sequence[Column]) -> tuple[list[Row], lis
 
 
 def run_import(importer: Importer, data: bytes, filename: str) -> ImportResult:
-    """Import a whole file or nothing. Raises `InputRejected` with every problem found."""
-    from .models import ImportBatch
+    """Import a whole file or nothing. Raises `InputRejected` with every problem found.
 
+    An importer with a `read(data, filename)` method reads the file itself (a form laid out
+    in blocks rather than columns) and returns its rows and problems; `check` and `save` and
+    the one transaction stay the same."""
+    reader = getattr(importer, "read", None)  # block layouts (targets) read the file themselves
+    rows, problems = reader(data, filename) if reader else _read_rows(importer, data, filename)
+    if not problems:
+        problems = importer.check(rows)
+    if problems:
+        raise InputRejected(problems)
+    return _save(importer, rows, data, filename)
+
+
+def _read_rows(importer: Importer, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+    """The column layout: find each sheet's header row and parse the rows under it."""
     if filename.lower().endswith(".json"):
         sheets = [sheet_from_json(data, importer)]
     else:
@@ -286,10 +299,12 @@ def run_import(importer: Importer, data: bytes, filename: str) -> ImportResult:
             unmatched += sheet_problems
     if not matched:  # say why: a template with no rows, or not this template at all
         raise InputRejected(header_only or unmatched or [Problem(_("文件中没有工作表。"))])
-    if not problems:
-        problems = importer.check(rows)
-    if problems:
-        raise InputRejected(problems)
+    return rows, problems
+
+
+def _save(importer: Importer, rows: list[Row], data: bytes, filename: str) -> ImportResult:
+    from .models import ImportBatch
+
     region_code = getattr(importer.region, "code", "")
     with transaction.atomic():
         batch = ImportBatch.objects.create(

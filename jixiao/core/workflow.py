@@ -136,6 +136,15 @@ def log_transition(*, obj, transition: str, source: str, target: str, actor, com
     return row
 
 
+def history_rows(obj, workflow: Workflow) -> list[dict]:
+    """The review history with labels users read (填报完成, 草稿 → 待单位审核)."""
+    names = {t.name: t.label for t in workflow.transitions}
+    return [{"at": h.created_at, "actor": h.actor, "action": names.get(h.transition, h.transition),
+             "source": workflow.label(h.source), "target": workflow.label(h.target),
+             "comment": h.comment, "grades": (h.data or {}).get("grades") or {}}
+            for h in history(obj)]
+
+
 def history(obj) -> Iterable:
     from .models import TransitionLog
 

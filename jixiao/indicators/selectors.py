@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from jixiao.orgs.models import Region
 
 from .models import IndicatorTemplate
+from .values import CATALOGUE_2021, CLASSIC_CATALOGUE
+
+#: The national library's sectors in the order finance bureaus list them; 通用 (common) last.
+SECTORS = ("教育", "卫生健康", "农业农村", "城市管理", "住房城乡建设", "民政", "文化旅游",
+           "人力资源社会保障", "应急管理", "市场监管", "生态环境", "科技", "交通运输", "政法", "通用")
+#: 一级 and 二级 names of both catalogues (DOMAIN.md §4.1), classic first.
+CATEGORIES = list(dict.fromkeys([*CLASSIC_CATALOGUE, *CATALOGUE_2021]))
+SUBCATEGORIES = list(dict.fromkeys(
+    sub for catalogue in (CLASSIC_CATALOGUE, CATALOGUE_2021) for subs in catalogue.values()
+    for sub in subs))
 
 
 def template_list(
@@ -21,7 +31,7 @@ def template_list(
     """National templates and the working region's own, never another region's (DOMAIN.md §3:
     outside scope does not exist). `inactive` lists the region's deactivated templates instead
     of the active ones (national templates are never deactivated)."""
-    own = Q(region=region) if region is not None else Q(pk__in=[])
+    own = _own(region)
     rows = IndicatorTemplate.objects.select_related("region")
     if inactive:
         rows = rows.filter(own, active=False)
@@ -36,25 +46,35 @@ def template_list(
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(explanation__icontains=q)
                            | Q(value_hint__icontains=q))
-    return rows.order_by("sector", "category", "subcategory", "name", "id")
+    return rows.annotate(
+        sector_rank=_rank("sector", SECTORS), category_rank=_rank("category", CATEGORIES),
+        subcategory_rank=_rank("subcategory", SUBCATEGORIES),
+    ).order_by("sector_rank", "sector", "category_rank", "subcategory_rank", "subcategory",
+               "name", "id")
+
+
+def _own(region: Region | None) -> Q:
+    """The region's own templates; nothing when there is no working region."""
+    return Q(region=region) if region is not None else Q(pk__in=[])
+
+
+def _rank(field: str, names) -> Case:
+    """Order by a fixed list (the catalogue's, DOMAIN.md §4.1), unknown names last."""
+    return Case(*(When(**{field: name}, then=Value(i)) for i, name in enumerate(names)),
+                default=Value(len(names)), output_field=IntegerField())
 
 
 def template_get(*, region: Region | None, pk: int) -> IndicatorTemplate | None:
     """One template the working region may see (national or its own), or None."""
-    own = Q(region=region) if region is not None else Q(pk__in=[])
     return (IndicatorTemplate.objects.select_related("region")
-            .filter(Q(region__isnull=True) | own, pk=pk).first())
-
-
-#: The national library's sectors in the order finance bureaus list them; 通用 (common) last.
-SECTORS = ("教育", "卫生健康", "农业农村", "城市管理", "住房城乡建设", "民政", "文化旅游",
-           "人力资源社会保障", "应急管理", "市场监管", "生态环境", "科技", "交通运输", "政法", "通用")
+            .filter(Q(region__isnull=True) | _own(region), pk=pk).first())
 
 
 def sectors(*, region: Region | None) -> list[str]:
     """The sectors of the national library and the region's own templates, in SECTORS order,
     the region's other sectors before 通用."""
-    names = set(template_list(region=region).order_by().values_list("sector", flat=True)
-                .distinct())
+    names = set(IndicatorTemplate.objects.filter(Q(region__isnull=True) | _own(region),
+                                                 active=True)
+                .order_by().values_list("sector", flat=True).distinct())
     rank = {name: i for i, name in enumerate(SECTORS)}
     return sorted(names, key=lambda n: (rank.get(n, len(SECTORS) - 1.5), n))

@@ -21,13 +21,7 @@ from . import selectors, services
 from .importers import HEADERS, WIDTHS, LibraryImporter
 from .models import IndicatorTemplate
 from .navigation import LIBRARY_EDITORS, LIBRARY_READERS
-from .values import CATALOGUE_2021, CLASSIC_CATALOGUE
-
-#: 一级 and 二级 names of both catalogues (DOMAIN.md §4.1), classic first.
-CATEGORIES = list(dict.fromkeys([*CLASSIC_CATALOGUE, *CATALOGUE_2021]))
-SUBCATEGORIES = list(dict.fromkeys(
-    sub for catalogue in (CLASSIC_CATALOGUE, CATALOGUE_2021) for subs in catalogue.values()
-    for sub in subs))
+from .selectors import CATEGORIES, SUBCATEGORIES
 
 
 class TemplateForm(forms.Form):

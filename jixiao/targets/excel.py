@@ -112,6 +112,12 @@ class Form:
     cells: dict = field(default_factory=dict)
     indicator_rows: list[int] = field(default_factory=list)
     sheet: str = ""
+    # What the importer matched the form to (a Project, a Unit, a Region, the Target replaced).
+    project: object = None
+    unit: object = None
+    target_region: object = None
+    existing: object = None
+    existing_snapshot: dict | None = None
 
     @property
     def title(self) -> str:
@@ -586,6 +592,8 @@ def _read_indicators(form: Form, rows: list[tuple], block: _Block, first: int) -
         labels = "、".join(INDICATOR_LABELS[k][0] for k in missing)
         return [Problem(_("指标表缺少列：%(c)s") % {"c": labels}, sheet=form.sheet,
                         row=block.header + first)]
+    for key, c in columns.items():
+        form.cells[f"column:{key}"] = (block.header + first, column_letter(c), key)
     category = subcategory = ""
     for r in range(block.header + 1, len(rows)):
         row = rows[r]

@@ -31,7 +31,9 @@ def _todos(user, region, year):
         subject = target.project.name if target.project_id else _("部门整体支出")
         todos.append(Todo(title=f"{labels.get(target.status, target.get_status_display())}：{subject}",
                           url=reverse("target-detail", args=[target.pk]), stage="targets",
-                          deadline=target.deadline, detail=target.unit.name,
+                          deadline=target.deadline,
+                          detail=target.return_reason if target.status == Status.RETURNED
+                          else target.unit.name,
                           urgent=target.status == Status.RETURNED))
     if user.unit_id:
         reminder = Reminder.objects.filter(unit_id=user.unit_id, year=year).first()

@@ -266,7 +266,7 @@ def target_detail(request, pk: int):
             "graded": GRADED,
             "dimensions": REVIEW_DIMENSIONS,
             "grade_values": Grade.values,
-            "history": workflow.history(target),
+            "history": workflow.history_rows(target, TARGET_WORKFLOW),
             "versions": selectors.target_versions(target=target),
             "files": attachments.attachments_of(target, include_removed=True),
             "can_edit": target.editable

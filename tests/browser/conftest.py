@@ -106,3 +106,33 @@ def login(page):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def _sign_in(page, username: str, password: str):
+    page.goto("/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    return page
+
+
+@pytest.fixture
+def session_as(browser, live_server, world):
+    """`session_as("leader")`: a page in a browser context of its own (own cookies, 1366×768,
+    zh-CN), signed in through the login form. Journeys with several people open one each."""
+    from jixiao.testing import PASSWORD
+
+    contexts = []
+
+    def open_session(username: str, password: str = PASSWORD):
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return _sign_in(context.new_page(), username, password)
+
+    yield open_session
+    for context in contexts:
+        context.close()

@@ -28,3 +28,15 @@ def money(value) -> str:
 @register.filter
 def money6(value) -> str:
     return _format(value, 6, trim=True)
+
+
+@register.filter
+def money_input(value) -> str:
+    """A stored amount for an input box: no separators, trailing zeros trimmed (437.60)."""
+    if value is None or value == "":
+        return ""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        head, tail = text.split(".")
+        text = f"{head}.{tail.rstrip('0').ljust(2, '0')}"
+    return text

@@ -1,0 +1,508 @@
+"""Alerts of in-year monitoring (DOMAIN.md §5): M01–M07.
+
+A pure module (DESIGN.md, Pure rules): standard library and this app's pure modules only. It
+takes a `MonitoringReport` (jixiao.monitoring.report), the rulebook's "monitoring" section
+(jixiao.monitoring.rules) and the day of checking, and returns every alert with its code, level,
+the 0-based position of the indicator it points at (or None), a Chinese message with the figures,
+and an explanation giving the formula and the numbers used. Every threshold, checkpoint and the
+time-progress method come from the rules; nothing here is a rule value.
+
+Rates are compared as exact fractions (`fractions.Fraction` of the Decimal amounts), unrounded
+(DOMAIN.md §5); they are rounded only to be shown.
+"""
+
+from calendar import monthrange  # the standard library's, not .calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+
+from jixiao.indicators.values import Kind, Op
+
+from .calendar import WorkingCalendar, add_working_days, calendar_from_rules
+from .report import IndicatorReport, MonitoringReport
+
+__all__ = [
+    "CODES",
+    "Alert",
+    "AlertResult",
+    "AlertRules",
+    "AlertWarning",
+    "alerts",
+    "disposal_deadline",
+    "execution_rate",
+    "time_progress",
+]
+
+CODES = ("M01", "M02", "M03", "M04", "M05", "M06", "M07")
+LEVELS = ("yellow", "red")
+_METHODS = ("days", "months")
+_MONTHS_BEFORE_DECEMBER = 11  # January–November, the base of M05's monthly average
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert (DOMAIN.md §5); `indicator` is the 0-based indicator row, or None."""
+
+    code: str
+    level: str  # "yellow" | "red"
+    message: str
+    indicator: int | None = None
+    explanation: str = ""
+
+    def to_data(self) -> dict:
+        return {"code": self.code, "level": self.level, "message": self.message,
+                "indicator": self.indicator, "explanation": self.explanation}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AlertWarning:
+    """Something that kept an alert from being judged (a missing budget, an unreadable value)."""
+
+    code: str
+    message: str
+    indicator: int | None = None
+
+    def to_data(self) -> dict:
+        return {"code": self.code, "message": self.message, "indicator": self.indicator}
+
+
+@dataclass(frozen=True)
+class AlertResult:
+    """Alerts ordered by code then indicator, the warnings, and the two rates (unrounded)."""
+
+    alerts: tuple[Alert, ...]
+    warnings: tuple[AlertWarning, ...] = ()
+    time_progress: Fraction | None = None
+    execution_rate: Fraction | None = None
+
+    @property
+    def level(self) -> str | None:
+        """The highest level among the alerts ("red", "yellow"), or None."""
+        levels = {a.level for a in self.alerts}
+        return next((lv for lv in reversed(LEVELS) if lv in levels), None)
+
+    def to_data(self) -> dict:
+        """The `jixiao alerts --json` shape of CONTRACT.md, plus warnings and the rates."""
+        return {
+            "alerts": [a.to_data() for a in self.alerts],
+            "warnings": [w.to_data() for w in self.warnings],
+            "time_progress": _rate_text(self.time_progress),
+            "execution_rate": _rate_text(self.execution_rate),
+        }
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def _fraction(section: Mapping, dotted: str) -> Fraction:
+    node = section
+    for part in dotted.split("."):
+        node = node[part]
+    try:
+        return Fraction(str(node))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"规则库 monitoring.{dotted} 的值“{node}”不是数字") from None
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    """The "monitoring" section read once: thresholds as exact fractions (rules.py documents
+    each value). Build it with `AlertRules.from_section` and reuse it over a round."""
+
+    section: Mapping
+    time_progress: str
+    m01: tuple[Fraction, Fraction]  # (yellow, red) lag bounds
+    checkpoints: tuple[tuple[int, Fraction], ...]  # (month, floor), by month
+    m03_gap: Fraction
+    m03_operators: frozenset[str]
+    m04: tuple[frozenset[str], frozenset[str]]  # (red, yellow) likelihoods
+    m05: tuple[Fraction, Fraction]  # (December share, multiple of the Jan–Nov average)
+    levels: Mapping[str, str]
+    disposal_days: int
+
+    @classmethod
+    def from_section(cls, section: Mapping) -> "AlertRules":
+        """Read a "monitoring" section; ValueError (Chinese) for a value that cannot be used."""
+        method = section["time_progress"]
+        if method not in _METHODS:
+            raise ValueError(f"规则库 monitoring.time_progress 应为 {' 或 '.join(_METHODS)}")
+        checkpoints = sorted(
+            (int(c["month"]), Fraction(str(c["floor"]))) for c in section["M02"]["checkpoints"]
+        )
+        return cls(
+            section=section, time_progress=method,
+            m01=(_fraction(section, "M01.yellow"), _fraction(section, "M01.red")),
+            checkpoints=tuple(checkpoints),
+            m03_gap=_fraction(section, "M03.gap"),
+            m03_operators=frozenset(section["M03"]["operators"]),
+            m04=(frozenset(section["M04"]["red"]), frozenset(section["M04"]["yellow"])),
+            m05=(_fraction(section, "M05.december_share"),
+                 _fraction(section, "M05.average_multiple")),
+            levels={code: section[code]["level"] for code in ("M02", "M03", "M05", "M06", "M07")},
+            disposal_days=int(section["disposal"]["working_days"]),
+        )  # fmt: skip
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return calendar_from_rules(self.section)
+
+
+def _as_rules(rules: "Mapping | AlertRules") -> AlertRules:
+    return rules if isinstance(rules, AlertRules) else AlertRules.from_section(rules)
+
+
+def disposal_deadline(raised_on: date, *, rules: "Mapping | AlertRules") -> date:
+    """The last day for the unit's disposal of an alert raised on `raised_on` (DOMAIN.md §5:
+    10 working days by default, counted on the rulebook's working-day calendar)."""
+    rules = _as_rules(rules)
+    return add_working_days(raised_on, rules.disposal_days, rules.calendar)
+
+
+# --------------------------------------------------------------------------- the two rates
+
+
+def time_progress(period_end: date, method: str) -> tuple[Fraction, str]:
+    """Time progress at the period end and how it was computed (DOMAIN.md §5).
+
+    "days": day of the year / days in that year (06-30 → 181/365, in 2020 182/366; 12-31 → 1);
+    "months": month / 12 (序时进度).
+    """
+    if method == "months":
+        share = Fraction(period_end.month, 12)
+        return share, f"时间进度（序时进度）{period_end.month}/12 = {_pct(share)}"
+    day = period_end.timetuple().tm_yday
+    days = date(period_end.year, 12, 31).timetuple().tm_yday
+    share = Fraction(day, days)
+    return share, f"时间进度 {day}/{days} = {_pct(share)}"
+
+
+def execution_rate(executed: Decimal, full_year: Decimal) -> Fraction:
+    """Executed / full-year (adjusted) budget, exactly (DOMAIN.md §5)."""
+    return Fraction(executed) / Fraction(full_year)
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+@dataclass
+class _Run:
+    report: MonitoringReport
+    rules: AlertRules
+    today: date
+    alerts: list
+    warnings: list
+    time: Fraction
+    time_text: str
+    rate: Fraction | None = None
+    rate_text: str = ""
+
+    def alert(self, code, level, message, explanation, indicator=None) -> None:
+        self.alerts.append(Alert(code, level, message, indicator, f"{code}：{explanation}"))
+
+    def warn(self, code: str, message: str, indicator: int | None = None) -> None:
+        self.warnings.append(AlertWarning(code, message, indicator))
+
+
+def alerts(report: MonitoringReport, *, rules: "Mapping | AlertRules", today: date) -> AlertResult:
+    """M01–M07 of a report (DOMAIN.md §5); never raises on any report.
+
+    `rules` is the rulebook's "monitoring" section (or an `AlertRules` read from it); `today`
+    is the day of checking, for M07's unsubmitted reports.
+    """
+    rules = _as_rules(rules)
+    time, time_text = time_progress(report.period_end, rules.time_progress)
+    run = _Run(report, rules, today, [], [], time, time_text)
+    _execution(run)
+    for check in (_m01, _m02, _m03, _m04, _m05, _m06, _m07):
+        check(run)
+    ordered = sorted(run.alerts, key=lambda a: (a.code, -1 if a.indicator is None else a.indicator))
+    return AlertResult(tuple(ordered), tuple(run.warnings), time, run.rate)
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    """Amounts that can be used: finite decimals (anything else counts as not given)."""
+    return value if isinstance(value, Decimal) and value.is_finite() else None
+
+
+def _payments(report: MonitoringReport) -> dict[int, Decimal]:
+    return {m: a for m, a in (report.payments or {}).items()
+            if isinstance(m, int) and 1 <= m <= 12 and _money(a) is not None}  # fmt: skip
+
+
+def _executed(run: _Run) -> tuple[Decimal | None, str]:
+    """The executed amount, typed or (DOMAIN.md §5) loaded from the monthly payments."""
+    executed = _money(run.report.amounts.executed)
+    if executed is not None:
+        return executed, f"执行数 {executed:f} 万元"
+    month = run.report.period_end.month
+    paid = [a for m, a in _payments(run.report).items() if m <= month]
+    if not paid:
+        return None, ""
+    total = sum(paid, Decimal(0))
+    return total, f"执行数 {total:f} 万元（支付数据 1–{month} 月合计）"
+
+
+def _execution(run: _Run) -> None:
+    """The execution rate, or a warning saying why M01–M03 are not judged."""
+    full_year = _money(run.report.amounts.full_year)
+    if full_year is None or full_year <= 0:
+        shown = "未填写" if full_year is None else f"为 {full_year:f} 万元"
+        run.warn("no_budget", f"全年预算（调整后）{shown}，无法计算执行率，未判断 M01–M03")
+        return
+    executed, text = _executed(run)
+    if executed is None:
+        run.warn("no_execution", "未填写执行数，也没有支付数据，无法计算执行率，未判断 M01–M03")
+        return
+    run.rate = execution_rate(executed, full_year)
+    run.rate_text = f"执行率 = {text} / 全年预算（调整后）{full_year:f} 万元 = {_pct(run.rate)}"
+
+
+def _m01(run: _Run) -> None:
+    """M01 execution_lag: time progress − execution rate ≥ the yellow or red bound."""
+    if run.rate is None:
+        return
+    lag = run.time - run.rate
+    yellow, red = run.rules.m01
+    level, bound = ("red", red) if lag >= red else ("yellow", yellow) if lag >= yellow else (
+        None, None)  # fmt: skip
+    if level is None:
+        return
+    when = _date_text(run.report.period_end)
+    message = (f"预算执行进度滞后：截至{when}执行率 {_pct(run.rate)}，落后时间进度 "
+               f"{_pct(run.time)} {_points(lag)} 个百分点")  # fmt: skip
+    explanation = (f"{run.time_text}，{run.rate_text}，差 {_points(lag)} 个百分点 ≥ "
+                   f"{_points(bound, exact=True)}")  # fmt: skip
+    run.alert("M01", level, message, explanation)
+
+
+def _m02(run: _Run) -> None:
+    """M02 checkpoint_floor: execution strictly below the latest checkpoint's floor."""
+    if run.rate is None:
+        return
+    end = run.report.period_end
+    passed = [(m, floor) for m, floor in run.rules.checkpoints
+              if 1 <= m <= 12 and _month_end(end.year, m) <= end]  # fmt: skip
+    if not passed:
+        return
+    month, floor = passed[-1]
+    if run.rate >= floor:
+        return
+    checkpoint = _date_text(_month_end(end.year, month))
+    message = (f"执行率 {_pct(run.rate)} 低于{month}月底应达到的 {_pct(floor, exact=True)}"
+               f"（截至{_date_text(end)}）")  # fmt: skip
+    explanation = (
+        f"监控截止日 {_date_text(end)} 当日或之前最近的进度节点为 {checkpoint}，执行率应不低于 "
+        f"{_pct(floor, exact=True)}；{run.rate_text} < {_pct(floor, exact=True)}"
+    )
+    run.alert("M02", run.rules.levels["M02"], message, explanation)
+
+
+def _m03(run: _Run) -> None:
+    """M03 dual_gap: execution rate − target progress > gap, per quantitative ≥/= indicator."""
+    if run.rate is None:
+        return
+    for index, line in enumerate(run.report.indicators):
+        if line.target.kind != Kind.QUANTITATIVE or line.target.operator not in (
+                run.rules.m03_operators):  # fmt: skip
+            continue
+        progress = _target_progress(run, index, line)
+        if progress is None:
+            continue
+        share, shown = progress
+        gap = run.rate - share
+        if gap <= run.rules.m03_gap:
+            continue
+        message = (f"资金执行率 {_pct(run.rate)} 超过指标“{line.name}”的完成进度 {_pct(share)} "
+                   f"{_points(gap)} 个百分点：资金支出快于产出")  # fmt: skip
+        explanation = (
+            f"{run.rate_text}；完成进度 = 已完成 {shown} = {_pct(share)}；"
+            f"差 {_points(gap)} 个百分点 > {_points(run.rules.m03_gap, exact=True)}"
+        )
+        run.alert("M03", run.rules.levels["M03"], message, explanation, index)
+
+
+def _target_progress(run: _Run, index: int, line: IndicatorReport):
+    """(progress so far ÷ target, the division shown), or None with a warning."""
+    target, progress = line.target, line.progress
+    label = f"第{index + 1}条指标“{line.name}”"
+    if target.number is None or not target.ok or target.number == 0:
+        run.warn("no_progress", f"{label}的指标值“{target.original}”无法作分母，未判断 M03",
+                 index)  # fmt: skip
+        return None
+    if progress is None or not progress.ok or progress.number is None:
+        reason = "未填写完成进度" if progress is None else "；".join(
+            progress.problems or (f"完成进度“{progress.original}”无法读取",))  # fmt: skip
+        run.warn("no_progress", f"{label}：{reason}，未判断 M03", index)
+        return None
+    share = Fraction(progress.number) / Fraction(target.number)
+    unit = target.unit or ""
+    return share, f"{progress.number:f}{unit} / 目标 {target.number:f}{unit}"
+
+
+def _m04(run: _Run) -> None:
+    """M04 target_at_risk: red for 完全不可能; yellow for 有可能 with a cause or a shortfall."""
+    red, yellow = run.rules.m04
+    for index, line in enumerate(run.report.indicators):
+        label = f"指标“{line.name}”（目标 {line.target.display()}）"
+        if line.likelihood in red:
+            message = f"{label}报告{line.likelihood}完成目标"
+            run.alert("M04", "red", message, f"完成目标可能性为“{line.likelihood}”", index)
+        elif line.likelihood in yellow:
+            reasons = _risk_reasons(line)
+            if reasons:
+                message = f"{label}报告{line.likelihood}完成目标：{'；'.join(reasons)}"
+                explanation = f"完成目标可能性为“{line.likelihood}”，且{'、'.join(reasons)}"
+                run.alert("M04", "yellow", message, explanation, index)
+
+
+def _risk_reasons(line: IndicatorReport) -> list[str]:
+    reasons = []
+    if line.causes:
+        reasons.append(f"偏差原因为{'、'.join(line.causes)}")
+    if _falls_short(line):
+        reasons.append(f"全年预计完成值“{line.expected.original}”未达到目标")
+    return reasons
+
+
+_SHORT = {
+    Op.GE: lambda e, t: e < t, Op.GT: lambda e, t: e <= t, Op.EQ: lambda e, t: e < t,
+    Op.LE: lambda e, t: e > t, Op.LT: lambda e, t: e >= t,
+}  # fmt: skip
+
+
+def _falls_short(line: IndicatorReport) -> bool:
+    """True when the expected full-year value misses the target (below a ≥/>/= target, above
+    a ≤/< one, a deadline not met); False when it cannot be compared."""
+    target, expected = line.target, line.expected
+    if expected is None or not expected.ok or not target.ok:
+        return False
+    if target.kind == Kind.DEADLINE:
+        return expected.on_time is False
+    if target.kind != Kind.QUANTITATIVE or expected.number is None or target.number is None:
+        return False
+    short = _SHORT.get(target.operator)
+    return bool(short and short(expected.number, target.number))
+
+
+def _m05(run: _Run) -> None:
+    """M05 year_end_rush: December above a share of the year, or above a multiple of the
+    January–November monthly average; not judged without payments."""
+    payments = _payments(run.report)
+    december = payments.get(12, Decimal(0))
+    if not payments or december <= 0:
+        return
+    share_bound, multiple = run.rules.m05
+    total = sum(payments.values(), Decimal(0))
+    before = total - december
+    average = Fraction(before) / _MONTHS_BEFORE_DECEMBER
+    share = Fraction(december) / Fraction(total) if total > 0 else None
+    by_share = share is not None and share > share_bound
+    by_average = Fraction(december) > multiple * average
+    if not (by_share or by_average):
+        return
+    found = []
+    if by_share:
+        found.append(f"12月支付 {december:f} 万元 / 全年 {total:f} 万元 = {_pct(share)} > "
+                     f"{_pct(share_bound, exact=True)}")  # fmt: skip
+    if by_average:
+        found.append(f"1–11月月均 {before:f} / {_MONTHS_BEFORE_DECEMBER} = {_amount(average)} "
+                     f"万元，12月 {december:f} 万元为其 {_times(Fraction(december), average)} "
+                     f"倍 > {_trim(_fixed(multiple, 2))} 倍")  # fmt: skip
+    share_text = f"，占全年 {_pct(share)}" if share is not None else ""
+    message = f"年末突击拨款：12月支付 {december:f} 万元{share_text}"
+    run.alert("M05", run.rules.levels["M05"], message, "；".join(found))
+
+
+def _m06(run: _Run) -> None:
+    """M06 overpayment: executed strictly above the contract or progress amount."""
+    contract = _money(run.report.amounts.contract)
+    executed, text = _executed(run)
+    if contract is None or executed is None or executed <= contract:
+        return
+    over = executed - contract
+    message = (f"超进度支付：执行数 {executed:f} 万元超过合同（进度）应付金额 {contract:f} 万元，"
+               f"超出 {over:f} 万元")  # fmt: skip
+    explanation = f"{text} > 合同（进度）应付金额 {contract:f} 万元，超出 {over:f} 万元"
+    run.alert("M06", run.rules.levels["M06"], message, explanation)
+
+
+def _m07(run: _Run) -> None:
+    """M07 late_report: submitted after the deadline, or unsubmitted past it as of today."""
+    deadline, submitted = run.report.deadline, run.report.submitted_at
+    if deadline is None:
+        return
+    due = _date_text(deadline)
+    if submitted is not None:
+        if submitted <= deadline:
+            return
+        days = (submitted - deadline).days
+        message = f"监控表逾期报送：截止 {due}，{_date_text(submitted)} 报送，逾期 {days} 天"
+    elif run.today > deadline:
+        days = (run.today - deadline).days
+        message = (f"监控表未按时报送：截止 {due}，至 {_date_text(run.today)} 仍未报送，"
+                   f"已逾期 {days} 天")  # fmt: skip
+    else:
+        return
+    filed = (
+        f"报送日 {_date_text(submitted)}" if submitted else f"检查日 {_date_text(run.today)} 未报送"
+    )
+    explanation = f"报送截止日 {due}，{filed}，晚于截止日"
+    run.alert("M07", run.rules.levels["M07"], message, explanation)
+
+
+# --------------------------------------------------------------------------- showing numbers
+
+
+def _round_half_up(value: Fraction, places: int) -> int:
+    """`value` × 10^places rounded half away from zero, as an integer (exact)."""
+    scaled = abs(value) * 10**places
+    whole = int(scaled + Fraction(1, 2))
+    return -whole if value < 0 else whole
+
+
+def _fixed(value: Fraction, places: int) -> str:
+    n = _round_half_up(value, places)
+    sign, digits = ("-" if n < 0 else ""), str(abs(n)).rjust(places + 1, "0")
+    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _pct(value: Fraction | None, exact: bool = False) -> str:
+    """A fraction as a percentage with 2 decimals (thresholds without trailing zeros)."""
+    if value is None:
+        return "—"
+    text = _fixed(value * 100, 2)
+    return f"{_trim(text) if exact else text}%"
+
+
+def _points(value: Fraction, exact: bool = False) -> str:
+    """A difference of rates in percentage points ("19.59"), thresholds as written ("10")."""
+    text = _fixed(value * 100, 2)
+    return _trim(text) if exact else text
+
+
+def _amount(value: Fraction) -> str:
+    return _fixed(value, 2)
+
+
+def _times(value: Fraction, base: Fraction) -> str:
+    return "—" if base <= 0 else _fixed(value / base, 2)
+
+
+def _rate_text(value: Fraction | None) -> str | None:
+    """A rate as CONTRACT.md carries it: a fraction with four decimals ("0.4959")."""
+    return None if value is None else _fixed(value, 4)
+
+
+def _date_text(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, monthrange(year, month)[1])
