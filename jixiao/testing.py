@@ -85,6 +85,10 @@ def build_world() -> World:
                 "office": offices[office]})
         for reg in (region, region_b):
             FiscalYear.objects.get_or_create(region=reg, year=year)
+    from jixiao.budgets.kinds import ensure_project_kinds
+
+    if not ProjectKind.objects.exists():  # a transactional test flushed the migration's rows
+        ensure_project_kinds(ProjectKind)
     special = ProjectKind.objects.get(code="special_fund")
     projects = {}
     for code, unit, reg in [("P1", "U1", region), ("P1A", "U1A", region), ("P2", "U2", region),

@@ -8,4 +8,4 @@ class TargetsConfig(AppConfig):
     verbose_name = _("绩效目标")
 
     def ready(self) -> None:
-        from . import navigation, rules  # noqa: F401  (menu, to-dos, rulebook section)
+        from . import exports, importers, navigation, rules  # noqa: F401  (registries, menu)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("targets/queue/", views.review_queue, name="target-queue"),
     path("targets/declare/", views.target_declare, name="target-declare"),
     path("targets/library/", views.library, name="target-library"),
+    path("targets/import/", views.target_import, name="target-import"),
     path("targets/remind/", views.reminders_send, name="target-remind"),
     path("targets/<int:pk>/", views.target_detail, name="target-detail"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),

@@ -405,3 +405,32 @@ def reminders_send(request):
     else:
         messages.success(request, _("已向 %(n)s 个未完成申报的单位发送催报。") % {"n": count})
     return redirect("target-list")
+
+
+@login_required
+def target_import(request):
+    """Import declarations from the official form (xlsx, one per worksheet) or JSON; with
+    `?template=project|unit`, the blank form. Importing is a filer's, for their own units
+    (DOMAIN.md §3; see targets.importers)."""
+    from django.urls import reverse
+
+    from jixiao.core.rulebook import rules_for
+    from jixiao.core.views import import_page, xlsx_response
+
+    from .excel import template_workbook
+    from .importers import importer_for_page
+
+    work = request.work
+    if work.region is None:
+        raise Http404
+    kind = request.GET.get("template")
+    if kind:
+        catalogue = rules_for(work.region.lineage_codes, work.year).section("catalogue")
+        book = template_workbook(year=work.year, unit=kind == "unit",
+                                 catalogue=catalogue.get("categories"))
+        name = _("部门整体支出绩效目标申报表") if kind == "unit" else _("项目支出绩效目标申报表")
+        return xlsx_response(book, f"{name}-{work.year}.xlsx")
+    importer = importer_for_page(actor=request.user, region=work.region, year=work.year)
+    return import_page(request, importer=importer,
+                       template_url=reverse("target-import") + "?template=project",
+                       back_url=reverse("target-list"), success_url=reverse("target-list"))

@@ -1,5 +1,6 @@
 """`jixiao demo [--reset]`: migrate, build the demo district, print the logins (CONTRACT.md)."""
 
+import io
 import time
 
 from django.contrib.auth.password_validation import validate_password
@@ -36,6 +37,8 @@ class Command(JixiaoCommand):
             from jixiao.budgets.models import ProjectKind
 
             ensure_project_kinds(ProjectKind)
+            # flush also empties what migrations seeded: the national indicator library.
+            call_command("load_library", "--quiet", stdout=io.StringIO())
         if demo_exists() and not options["reset"]:
             self.say(options, "演示数据已存在（用 --reset 清空重建）。")
         else:

@@ -1,0 +1,675 @@
+"""Scores and grades of a project self-evaluation (DOMAIN.md §6.2).
+
+A pure module (DESIGN.md, Pure rules): standard library, `jixiao.indicators.values` and
+`jixiao.evaluations.selfeval` only. `score(selfeval, rules=...)` takes the rulebook's "scoring"
+section (jixiao.evaluations.rules) and returns every figure with its explanation, the formula
+and the numbers used ("≥100人次, 实际87: 10 × 87/100 = 8.70"). Nothing here holds a weight,
+threshold or band: all of them come from the rules.
+
+What cannot be computed is an error on its indicator (score None) and the rest is still scored;
+what leaves the figure computable is a warning (CONTRACT.md). Each indicator score is rounded to
+two decimals half up (四舍五入); the total is the sum of the rounded parts. Computations are exact
+Decimal arithmetic, multiplying before dividing, so a score of x.xx5 rounds up.
+"""
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from jixiao.indicators.values import CLASSIC_CATALOGUE, Kind, Op, place_indicator
+
+from .selfeval import EvaluatedIndicator, Issue, Money, SelfEvaluation
+
+__all__ = [
+    "Band",
+    "ExecutionScore",
+    "IndicatorScore",
+    "ScoreResult",
+    "ScoringParams",
+    "ScoringRulesError",
+    "grade_for",
+    "round_half_up",
+    "score",
+    "scoring_params",
+]
+
+_PRECISION = 50  # digits for exact ratios of money in 万元 with 6 decimals
+_UP = (Op.GE, Op.GT)
+_DOWN = (Op.LE, Op.LT)
+
+
+class ScoringRulesError(ValueError):
+    """A "scoring" rulebook value that is not one of the choices DOMAIN.md §10 allows."""
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class Band:
+    """A qualitative band as shares of the weight (DOMAIN.md §6.2)."""
+
+    label: str
+    low: Decimal
+    high: Decimal
+    high_inclusive: bool
+    full_without_score: bool
+
+    def bounds(self, weight: Decimal) -> tuple[Decimal, Decimal]:
+        return self.low * weight, self.high * weight
+
+    def holds(self, value: Decimal, weight: Decimal) -> bool:
+        low, high = self.bounds(weight)
+        return low <= value and (value <= high if self.high_inclusive else value < high)
+
+    def describe(self, weight: Decimal) -> str:
+        """'6 ≤ 得分 < 8' for 部分达成 with weight 10."""
+        low, high = self.bounds(weight)
+        return f"{_num(low)} ≤ 得分 {'≤' if self.high_inclusive else '<'} {_num(high)}"
+
+
+@dataclass(frozen=True)
+class ScoringParams:
+    """The "scoring" rulebook section, read once into Decimals and checked (see rules.py)."""
+
+    execution_weight: Decimal
+    denominator: str
+    totals: Mapping[str, Decimal]
+    share: Mapping[str, str]
+    satisfaction: str
+    no_satisfaction_to: str
+    weight_tolerance: Decimal
+    less_rule: str
+    equal_penalises_overshoot: bool
+    over_achievement: Decimal
+    deadline_unit: str
+    deadline_size: int
+    deadline_deduct: Decimal
+    bands: tuple[Band, ...]
+    grades: tuple[tuple[str, Decimal], ...]
+    places: Decimal
+    rate_places: Decimal
+    self_score_tolerance: Decimal
+
+    def band(self, label: str) -> Band | None:
+        return next((b for b in self.bands if b.label == label), None)
+
+
+def _choice(value, allowed: tuple, key: str):
+    if value not in allowed:
+        shown = "、".join(str(a) for a in allowed)
+        raise ScoringRulesError(f"规则库 scoring.{key} 的取值“{value}”无效，可选：{shown}")
+    return value
+
+
+def scoring_params(rules: Mapping) -> ScoringParams:
+    """Read the rulebook's "scoring" section; raises ScoringRulesError on an unknown choice."""
+    quantitative, deadline = rules["quantitative"], rules["deadline"]
+    totals = {c: Decimal(v) for c, v in rules["totals"].items()}
+    receivers = (*totals, "proportional")
+    return ScoringParams(
+        execution_weight=Decimal(rules["execution"]["weight"]),
+        denominator=_choice(rules["execution"]["denominator"], ("full_year", "received"),
+                            "execution.denominator"),
+        totals=totals, share=dict(rules["share"]),
+        satisfaction=rules["satisfaction_category"],
+        no_satisfaction_to=_choice(rules["no_satisfaction_to"], receivers, "no_satisfaction_to"),
+        weight_tolerance=Decimal(rules["weight_tolerance"]),
+        less_rule=_choice(quantitative["less_rule"], ("linear", "ratio"),
+                          "quantitative.less_rule"),
+        equal_penalises_overshoot=bool(quantitative["equal_penalises_overshoot"]),
+        over_achievement=Decimal(rules["over_achievement"]),
+        deadline_unit=_choice(deadline["unit"], ("month", "day"), "deadline.unit"),
+        deadline_size=max(int(deadline["size"]), 1),
+        deadline_deduct=Decimal(deadline["deduct"]),
+        bands=tuple(Band(b["label"], Decimal(b["low"]), Decimal(b["high"]),
+                         bool(b["high_inclusive"]), bool(b["full_without_score"]))
+                    for b in rules["bands"]),
+        grades=tuple((g["grade"], Decimal(g["min"])) for g in rules["grades"]),
+        places=Decimal(rules["places"]), rate_places=Decimal(rules["rate_places"]),
+        self_score_tolerance=Decimal(rules["self_score_tolerance"]),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+@dataclass(frozen=True)
+class ExecutionScore:
+    """Budget execution (预算执行率): the rate as a fraction and its score (DOMAIN.md §6.2)."""
+
+    rate: Decimal | None
+    score: Decimal | None
+    explanation: str
+    self_score: Decimal | None = None
+    self_score_differs: bool = False
+
+    def to_data(self) -> dict:
+        return {"rate": _fmt(self.rate), "score": _fmt(self.score),
+                "explanation": self.explanation, "self_score": _fmt(self.self_score),
+                "self_score_differs": self.self_score_differs}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """One indicator's score by the rules (None when it cannot be computed), with the unit's own
+    score beside it and the reviewer's deduction kept apart (DOMAIN.md §6.1, §6.2)."""
+
+    name: str
+    score: Decimal | None
+    explanation: str
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    self_score: Decimal | None = None
+    self_score_differs: bool = False
+    weight: Decimal | None = None
+    deduction: Decimal | None = None
+    category: str | None = None
+
+    @property
+    def rule_score(self) -> Decimal | None:
+        """The rule's figure, shown beside a unit's own score that departs from it."""
+        return self.score
+
+    @property
+    def reviewed(self) -> Decimal | None:
+        """The score after the reviewer's deduction, floored at 0; the score itself is kept."""
+        if self.score is None or not self.deduction or self.deduction < 0:
+            return self.score
+        return max(self.score - self.deduction, Decimal("0.00"))
+
+    def to_data(self) -> dict:
+        return {
+            "name": self.name, "category": self.category, "weight": _fmt(self.weight),
+            "score": _fmt(self.score), "explanation": self.explanation,
+            "errors": [i.to_data() for i in self.errors],
+            "warnings": [i.to_data() for i in self.warnings],
+            "self_score": _fmt(self.self_score), "self_score_differs": self.self_score_differs,
+            "deduction": _fmt(self.deduction), "reviewed_score": _fmt(self.reviewed),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """A self-evaluation's scores (DOMAIN.md §6.2). `total` sums the parts that could be scored;
+    `complete` is False when a part could not, and then there is no `grade`. `errors` and
+    `warnings` hold every issue, those of indicators with their 0-based position."""
+
+    execution: ExecutionScore
+    indicators: tuple[IndicatorScore, ...]
+    total: Decimal
+    grade: str | None
+    complete: bool
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @property
+    def reviewed_total(self) -> Decimal:
+        """The total after reviewer deductions (the computed total stays as it is)."""
+        parts = [i.reviewed for i in self.indicators if i.reviewed is not None]
+        return sum(parts, self.execution.score or Decimal("0.00"))
+
+    def to_data(self) -> dict:
+        """The `jixiao score --json` shape of CONTRACT.md (plus `complete` and details)."""
+        return {
+            "execution": self.execution.to_data(),
+            "indicators": [i.to_data() for i in self.indicators],
+            "total": _fmt(self.total), "grade": self.grade, "complete": self.complete,
+            "reviewed_total": _fmt(self.reviewed_total),
+            "errors": [i.to_data() for i in self.errors],
+            "warnings": [i.to_data() for i in self.warnings],
+        }  # fmt: skip
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def round_half_up(value: Decimal, places: Decimal) -> Decimal:
+    """四舍五入 to `places` (Decimal("0.01")): 0.125 → 0.13, never banker's rounding."""
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _num(number: Decimal) -> str:
+    """A Decimal as people write it: no exponent, no trailing zeros (1.50 → 1.5)."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _percent(share: Decimal) -> str:
+    return f"{_num(share * 100)}%"
+
+
+def _label(index: int, name: str) -> str:
+    name = (name or "").strip()
+    return f"第{index + 1}条指标“{name}”" if name else f"第{index + 1}条指标（未填名称）"
+
+
+def grade_for(total: Decimal, grades) -> str | None:
+    """The first grade whose minimum `total` reaches (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 < 60).
+
+    `grades` is a ScoringParams.grades tuple or the rulebook's list of {"grade", "min"}."""
+    pairs = [(g["grade"], Decimal(g["min"])) if isinstance(g, Mapping) else g for g in grades]
+    return next((grade for grade, low in pairs if total >= low), None)
+
+
+@dataclass
+class _Outcome:
+    """What a rule computed for one indicator: the unrounded score (None when it could not)
+    and the formula with "{score}" where the rounded score goes."""
+
+    raw: Decimal | None = None
+    formula: str = ""
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def score(
+    selfeval: SelfEvaluation,
+    *,
+    rules: Mapping | ScoringParams,
+    catalogue: Mapping | None = None,
+) -> ScoreResult:
+    """Score a self-evaluation by DOMAIN.md §6.2; never raises on any self-evaluation.
+
+    `rules` is the rulebook's "scoring" section (or ScoringParams read from it); `catalogue` its
+    "catalogue" section, used to place rows that were not placed when read (classic default).
+    """
+    p = rules if isinstance(rules, ScoringParams) else scoring_params(rules)
+    catalogue = catalogue if catalogue is not None else CLASSIC_CATALOGUE
+    categories = dict(catalogue.get("categories", catalogue))
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        execution = _execution(selfeval.money, p)
+        lines = tuple(_indicator(i, line, p, categories) for i, line in
+                      enumerate(selfeval.indicators))  # fmt: skip
+        return _result(selfeval, execution, lines, p)
+
+
+def _result(selfeval, execution: ExecutionScore, lines, p: ScoringParams) -> ScoreResult:
+    parts = [line.score for line in lines if line.score is not None]
+    total = sum(parts, execution.score if execution.score is not None else Decimal("0.00"))
+    total = round_half_up(total, p.places)
+    complete = execution.score is not None and len(parts) == len(lines)
+    grade = grade_for(total, p.grades) if complete else None
+    errors = [issue for line in lines for issue in line.errors]
+    warnings = list(selfeval.problems) + list(selfeval.money.problems)
+    warnings += _execution_warnings(execution, selfeval.money, p)
+    warnings += [issue for line in lines for issue in line.warnings]
+    warnings += _weight_warnings(lines, p)
+    warnings += _total_warnings(selfeval, lines, execution, total, grade, complete)
+    return ScoreResult(execution, lines, total, grade, complete, tuple(errors), tuple(warnings))
+
+
+def _total_warnings(selfeval, lines, execution, total, grade, complete) -> list[Issue]:
+    found = []
+    if not complete:
+        missing = sum(line.score is None for line in lines) + (execution.score is None)
+        found.append(Issue("incomplete", f"有{missing}项未能计分，总分{total}不完整，未评定等级"))
+    if complete and selfeval.self_total is not None and selfeval.self_total != total:
+        found.append(Issue("self_total_differs",
+                           f"单位自评总分{_num(selfeval.self_total)}分，按规则应为{total}分"))
+    if complete and selfeval.self_grade and selfeval.self_grade != grade:
+        found.append(Issue("self_grade_differs",
+                           f"单位自评等级为“{selfeval.self_grade}”，按规则应为“{grade}”"))
+    return found
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def _money_figure(money: Money, key: str) -> tuple[Decimal | None, str]:
+    """A money figure, or the sum of the funding-source rows when the total row is empty."""
+    value = getattr(money, key)
+    if value is not None or key == "received":
+        return value, ""
+    rows = [getattr(row, key) for row in money.sources if getattr(row, key) is not None]
+    if not rows:
+        return None, ""
+    return sum(rows, Decimal(0)), "（按各资金来源合计）"
+
+
+def _execution(money: Money, p: ScoringParams) -> ExecutionScore:
+    """Execution score = weight × min(executed / denominator, 1), from the exact ratio."""
+    w = p.execution_weight
+    name = "全年预算数" if p.denominator == "full_year" else "资金到位数"
+    denominator, how = _money_figure(money, p.denominator)
+    executed, how_executed = _money_figure(money, "executed")
+    if denominator is None or denominator <= 0:
+        shown = "未填写" if denominator is None else f"为{_num(denominator)}万元"
+        return _execution_score(None, None, f"{name}{shown}，无法计算预算执行率", money, p)
+    if executed is None:
+        return _execution_score(None, None, "未填写全年执行数，无法计算预算执行率", money, p)
+    head = f"{name}{_num(denominator)}万元{how}, 执行数{_num(executed)}万元{how_executed}"
+    if executed < 0:
+        executed, head = Decimal(0), head + "（负数按0计）"
+    rate = executed / denominator
+    shown_rate = round_half_up(rate, p.rate_places)
+    if executed >= denominator:
+        points = round_half_up(w, p.places)
+        text = f"{head}: 执行率 {shown_rate} ≥ 1, 得满分 {points}"
+    else:
+        points = round_half_up(w * executed / denominator, p.places)
+        text = (f"{head}: 执行率 {_num(executed)}/{_num(denominator)} = {shown_rate}, "
+                f"{_num(w)} × {_num(executed)}/{_num(denominator)} = {points}")  # fmt: skip
+    return _execution_score(shown_rate, points, text, money, p)
+
+
+def _execution_score(rate, points, text: str, money: Money, p: ScoringParams) -> ExecutionScore:
+    own = money.self_score
+    differs = own is not None and points is not None and abs(own - points) > p.self_score_tolerance
+    return ExecutionScore(rate, points, text, own, differs)
+
+
+def _execution_warnings(execution: ExecutionScore, money: Money, p: ScoringParams) -> list:
+    found = []
+    if execution.score is None:
+        found.append(Issue("no_budget", execution.explanation + "，预算执行得分为空"))
+    if execution.self_score_differs:
+        found.append(Issue("self_score_differs", f"预算执行率：单位自评{_num(execution.self_score)}"
+                           f"分，按规则应为{execution.score}分"))  # fmt: skip
+    for key, label in (("full_year", "全年预算数"), ("executed", "全年执行数")):
+        rows = [getattr(r, key) for r in money.sources if getattr(r, key) is not None]
+        total = getattr(money, key)
+        if rows and total is not None and sum(rows, Decimal(0)) != total:
+            found.append(Issue("money_mismatch", f"各资金来源的{label}合计"
+                               f"{_num(sum(rows, Decimal(0)))}万元，与合计行{_num(total)}万元不一致"))
+    return found
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categories) -> IndicatorScore:
+    label = _label(index, line.name)
+    placement = line.placement or place_indicator(line.category, line.subcategory, categories)
+    errors = list(line.problems) + _readability(index, label, line)
+    warnings = list(line.notices)
+    if placement.problems:
+        warnings.append(Issue("placement", f"{label}：{'；'.join(placement.problems)}", index))
+    w = line.weight
+    if w is not None and w < 0:
+        errors.append(Issue("weight_invalid", f"{label}的分值{_num(w)}不能为负数", index))
+    if w is None and not line.problems:
+        warnings.append(Issue("no_weight", f"{label}未填分值，不计分，总分不完整", index))
+    outcome = _Outcome()
+    if w is not None and not errors:
+        outcome = _rule(index, label, line, w, p)
+    errors += outcome.errors
+    points = None if errors or outcome.raw is None else round_half_up(outcome.raw, p.places)
+    explanation = _explain(line, outcome, points, errors, w)
+    warnings += outcome.warnings + _after_warnings(index, label, line, w, points, p)
+    differs = _differs(line.self_score, points, p)
+    return IndicatorScore(line.name, points, explanation, tuple(errors), tuple(warnings),
+                          line.self_score, differs, w, line.deduction, placement.category)
+
+
+def _explain(line, outcome: _Outcome, points, errors, weight) -> str:
+    head = _head(line)
+    if points is not None:
+        return f"{head}: {outcome.formula.replace('{score}', str(points))}"
+    if weight is None:
+        return f"{head}: 未填分值，不计分"
+    return f"{head}: 无法计分（{'；'.join(e.message for e in errors)}）"
+
+
+def _head(line: EvaluatedIndicator) -> str:
+    target, actual = line.target, line.actual
+    if target.kind == Kind.QUANTITATIVE and actual.number is not None:
+        shown = _num(actual.number) + ("（负数按0计）" if actual.number < 0 else "")
+        return f"{target.display()}, 实际{shown}"
+    written = (line.actual_text or "").strip() or "未填"
+    return f"{target.display()}, 实际{written}"
+
+
+def _differs(own: Decimal | None, points: Decimal | None, p: ScoringParams) -> bool:
+    return own is not None and points is not None and abs(own - points) > p.self_score_tolerance
+
+
+def _after_warnings(index, label, line, w, points, p: ScoringParams) -> list[Issue]:
+    found = []
+    if _differs(line.self_score, points, p):
+        found.append(Issue("self_score_differs", f"{label}：单位自评{_num(line.self_score)}分，"
+                           f"按规则应为{points}分", index))  # fmt: skip
+    if points is not None and points < w and not _written(line.deviation):
+        found.append(Issue("deviation_missing",
+                           f"{label}未达到满分，应填写偏差原因分析及改进措施", index))
+    if line.deduction is not None and line.deduction < 0:
+        found.append(Issue("deduction_invalid", f"{label}的复核扣分不能为负数，未采用", index))
+    return found
+
+
+def _written(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+def _readability(index: int, label: str, line: EvaluatedIndicator) -> list[Issue]:
+    """Errors for values that leave nothing to compute (DOMAIN.md §4.2; CONTRACT.md)."""
+    target, actual = line.target, line.actual
+    if target.kind == Kind.MISSING:
+        return [Issue("missing_value", f"{label}没有目标值，无法计分", index)]
+    if not target.ok:
+        return [Issue("unreadable_value",
+                      f"{label}的目标值无法读取：{'；'.join(target.problems)}", index)]
+    if target.kind == Kind.QUALITATIVE:
+        return []
+    if actual.kind == Kind.MISSING:
+        return [Issue("missing_actual", f"{label}没有填写实际完成值，无法计分", index)]
+    if actual.problems:
+        code = "unit_mismatch" if actual.kind == Kind.QUANTITATIVE else "unreadable_actual"
+        return [Issue(code, f"{label}：{'；'.join(actual.problems)}", index)]
+    if target.kind == Kind.QUANTITATIVE and actual.number is None:
+        return [Issue("unreadable_actual", f"{label}的实际值不是数值，无法计分", index)]
+    return []
+
+
+def _rule(index: int, label: str, line: EvaluatedIndicator, w: Decimal, p: ScoringParams):
+    if line.target.kind == Kind.QUANTITATIVE:
+        return _quantitative(index, label, line, w, p)
+    if line.target.kind == Kind.DEADLINE:
+        return _deadline(index, label, line, w, p)
+    return _qualitative(index, label, line, w, p)
+
+
+# --------------------------------------------------------------------------- quantitative
+
+
+def _quantitative(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringParams):
+    """The operator table of DOMAIN.md §6.2; > as ≥, < as ≤, negative actuals as 0."""
+    t, a, op = line.target.number, max(line.actual.number, Decimal(0)), line.target.operator
+    if op in _UP:
+        outcome = _at_least(w, a, t)
+    elif op == Op.EQ and t <= 0:
+        outcome = _equal_zero(w, a)
+    elif op == Op.EQ:
+        overshoot = p.equal_penalises_overshoot and a > t
+        outcome = _at_most(w, a, t, p) if overshoot else _at_least(w, a, t)
+    elif t <= 0:
+        outcome = _equal_zero(w, a)
+    else:
+        outcome = _at_most(w, a, t, p)
+    over = op in (*_UP, Op.EQ) and t > 0 and a >= p.over_achievement * t
+    if over and not (_written(line.explanation) or _written(line.deviation)):
+        outcome.warnings.append(Issue(
+            "over_achievement_unexplained",
+            f"{label}实际{_num(a)}达到目标{_num(t)}的{_num(p.over_achievement)}倍以上，"
+            "须说明超额完成的原因（目标是否定得过低）", index))  # fmt: skip
+    if line.entered_score is not None:
+        outcome.warnings.append(Issue("entered_score_ignored",
+                                      f"{label}是定量指标，按公式计分，录入的得分未采用", index))
+    return outcome
+
+
+def _at_least(w: Decimal, a: Decimal, t: Decimal) -> _Outcome:
+    if a >= t:
+        return _Outcome(w, f"{_num(a)} ≥ {_num(t)}, 得满分 {{score}}")
+    return _Outcome(w * a / t, f"{_num(w)} × {_num(a)}/{_num(t)} = {{score}}")
+
+
+def _equal_zero(w: Decimal, a: Decimal) -> _Outcome:
+    if a <= 0:
+        return _Outcome(w, f"{_num(a)} = 0, 得满分 {{score}}")
+    return _Outcome(Decimal(0), f"{_num(a)} > 0, 目标为0, 得 {{score}}")
+
+
+def _at_most(w: Decimal, a: Decimal, t: Decimal, p: ScoringParams) -> _Outcome:
+    if a <= t:
+        return _Outcome(w, f"{_num(a)} ≤ {_num(t)}, 得满分 {{score}}")
+    if p.less_rule == "ratio":
+        return _Outcome(w * t / a, f"{_num(w)} × {_num(t)}/{_num(a)} = {{score}}")
+    if a >= 2 * t:
+        return _Outcome(Decimal(0), f"{_num(a)} ≥ 2 × {_num(t)}, 得 {{score}}")
+    formula = f"{_num(w)} × (1 − ({_num(a)} − {_num(t)})/{_num(t)}) = {{score}}"
+    return _Outcome(w * (2 * t - a) / t, formula)
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _add_months(day: date, months: int) -> date:
+    """`day` moved by `months`; the last day of a month stays the last day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = calendar.monthrange(year, month)[1]
+    at_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return date(year, month, last if at_end else min(day.day, last))
+
+
+def months_late(due: date, done: date) -> int:
+    """Months or parts of a month from `due` to `done` (0 when on time)."""
+    if done <= due:
+        return 0
+    months = max((done.year - due.year) * 12 + done.month - due.month - 1, 0)
+    while _add_months(due, months) < done:
+        months += 1
+    return months
+
+
+def _deadline(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringParams):
+    """Met → w; late → `deduct` of w per step (a month by default) or part of one, floor 0."""
+    actual, due = line.actual, line.target.deadline
+    if actual.on_time:
+        return _Outcome(w, "按时完成, 得满分 {score}")
+    if actual.date is None:
+        return _deadline_by_person(index, label, line, w)
+    if p.deadline_unit == "month":
+        late, unit = months_late(due, actual.date), "个月"
+    else:
+        late, unit = (actual.date - due).days, "天"
+    steps = -(-late // p.deadline_size)
+    share = p.deadline_deduct * steps
+    per = _step_words(p.deadline_unit, p.deadline_size)
+    head = f"逾期{late}{unit}（{per}扣分值的{_percent(p.deadline_deduct)}）"
+    if share >= 1:
+        return _Outcome(Decimal(0), f"{head}, 扣完为止, 得 {{score}}")
+    formula = f"{head}, {_num(w)} × (1 − {steps} × {_percent(p.deadline_deduct)}) = {{score}}"
+    return _Outcome(w * (1 - share), formula)
+
+
+def _step_words(unit: str, size: int) -> str:
+    """'每月或不足一月', '每2个月或不足2个月', '每天', '每10天或不足10天'."""
+    if size == 1:
+        return "每月或不足一月" if unit == "month" else "每天"
+    step = f"{size}个月" if unit == "month" else f"{size}天"
+    return f"每{step}或不足{step}"
+
+
+def _deadline_by_person(index, label, line: EvaluatedIndicator, w: Decimal) -> _Outcome:
+    """Late without a completion date: only a person's score within [0, w] can stand."""
+    entered = line.entered_score
+    if entered is None:
+        return _Outcome(errors=[Issue("deadline_date_missing",
+                                      f"{label}未按时完成且未写完成日期，无法计算逾期时间："
+                                      "请填写完成日期或录入得分", index)])  # fmt: skip
+    if not 0 <= entered <= w:
+        return _Outcome(errors=[Issue("score_out_of_range", f"{label}的得分应在0至{_num(w)}之间，"
+                                      f"录入的{_num(entered)}不在范围内", index)])  # fmt: skip
+    return _Outcome(entered, "未写完成日期, 按录入得分 {score}")
+
+
+# --------------------------------------------------------------------------- qualitative
+
+
+def _qualitative(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringParams):
+    """The band from `band`, or from the actual value when it is a band label verbatim; never
+    guessed from free text. Without a score only a `full_without_score` band is scored."""
+    outcome = _Outcome()
+    written = (line.actual_text or "").strip()
+    from_actual = written if p.band(written) else None
+    chosen = line.band or from_actual
+    if line.band and from_actual and from_actual != line.band:
+        outcome.warnings.append(Issue("band_conflict", f"{label}的实际值为“{from_actual}”，"
+                                      f"评价档次却选了“{line.band}”，按所选档次计分", index))
+    band = p.band(chosen) if chosen else None
+    if band is None:
+        labels = "、".join(f"“{b.label}”" for b in p.bands)
+        why = f"规则库中没有档次“{chosen}”" if chosen else "未选择评价档次"
+        outcome.errors.append(Issue("band_required", f"{label}是定性指标，{why}：请从{labels}中"
+                                    "选择，系统不根据实际值的文字推断档次", index))  # fmt: skip
+        return outcome
+    source = "" if line.band else "（按实际值）"
+    return _band_score(index, label, line.entered_score, band, w, source, outcome)
+
+
+def _band_score(index, label, entered, band: Band, w, source: str, outcome: _Outcome):
+    allowed = band.describe(w)
+    if entered is None and band.full_without_score:
+        outcome.raw = band.bounds(w)[1]
+        outcome.formula = f"档次“{band.label}”{source}, 未录入得分, 得该档上限 {{score}}"
+    elif entered is None:
+        outcome.errors.append(Issue("band_score_required", f"{label}评为“{band.label}”，"
+                                    f"须由评价人录入得分（{allowed}）", index))  # fmt: skip
+    elif not band.holds(entered, w):
+        outcome.errors.append(Issue("score_out_of_band", f"{label}评为“{band.label}”，得分应在"
+                                    f"{allowed}范围内，录入的{_num(entered)}分被拒绝", index))
+    else:
+        outcome.raw = entered
+        outcome.formula = f"档次“{band.label}”{source}（{allowed}）, 录入得分 {{score}}"
+    return outcome
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def _expected_totals(present: set[str], p: ScoringParams) -> dict[str, Decimal]:
+    """Category totals; without a satisfaction indicator its points move as the rules say."""
+    expected = dict(p.totals)
+    if p.satisfaction in present or p.satisfaction not in expected:
+        return expected
+    moved = expected.pop(p.satisfaction)
+    if p.no_satisfaction_to != "proportional":
+        expected[p.no_satisfaction_to] = expected.get(p.no_satisfaction_to, Decimal(0)) + moved
+        return expected
+    rest = sum(expected.values(), Decimal(0))
+    return {c: v + moved * v / rest for c, v in expected.items()} if rest else expected
+
+
+def _weight_warnings(lines: tuple[IndicatorScore, ...], p: ScoringParams) -> list[Issue]:
+    """Weights must add up to the category totals (DOMAIN.md §6.2); a warning, not an error."""
+    if all(line.weight is None for line in lines):
+        return []
+    sums: dict[str, Decimal] = {}
+    for line in lines:
+        group = p.share.get(line.category, line.category)
+        if group is not None:
+            sums[group] = sums.get(group, Decimal(0)) + (line.weight or 0)
+    expected = _expected_totals(set(sums), p)
+    found = []
+    for group, total in expected.items():
+        have = sums.get(group, Decimal(0))
+        if abs(have - total) > p.weight_tolerance:
+            found.append(Issue("weights_invalid", f"{group}分值合计{_num(have)}分，应为"
+                               f"{_num(round_half_up(total, p.places))}分：分值应按"
+                               "各类指标的总分分配", None))  # fmt: skip
+    stray = [g for g in sums if g not in expected]
+    found += [Issue("weights_invalid", f"“{g}”不在计分的指标类别中，其分值未计入类别合计")
+              for g in stray]  # fmt: skip
+    return found

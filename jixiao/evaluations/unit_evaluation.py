@@ -1,0 +1,256 @@
+"""Scores of a unit's overall evaluation (部门整体支出绩效评价, DOMAIN.md §6.3).
+
+A pure module (DESIGN.md, Pure rules): nothing from Django. The framework is the rulebook's
+"unit_evaluation" section (jixiao.evaluations.rules): groups 投入/过程/产出/效果 and rule rows.
+
+- A rate-vs-threshold row `{indicator, weight, full_if, step, deduct_per_step}` earns full points
+  while the rate meets `full_if` ("≤10%", "≥95%"), then loses `deduct_per_step` for every `step`
+  percentage points beyond, floored at 0. Its rate is an input itself (`formula` "rate"), or
+  computed from two named inputs: "ratio" 100 × a / b, "change" 100 × (a − b) / b.
+- A row without `full_if` is a judgement item: a person picks a band (and a score inside it),
+  as for qualitative indicators (§6.2); without a score only the top band is scored.
+
+Every score carries its explanation; what cannot be computed is an error on its item, whose
+score is then None, and the total is marked incomplete.
+"""
+
+import math
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from jixiao.indicators.values import Kind, Op, parse_target_value
+from jixiao.targets.declaration import read_decimal
+
+from .scoring import Band, grade_for, round_half_up
+from .selfeval import Issue
+
+__all__ = ["ItemScore", "Judgement", "UnitInputs", "UnitScore", "score_unit"]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A person's judgement of an item: the band label and, optionally, a score in it."""
+
+    band: str | None = None
+    score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class UnitInputs:
+    """What a unit reports: named figures (rates in %, "96.5%" or 96.5, or the amounts and
+    counts the ratios are made of) and judgements by item name."""
+
+    values: Mapping[str, object] = field(default_factory=dict)
+    judgements: Mapping[str, Judgement] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One framework item's score (None when it cannot be computed) and how it was reached."""
+
+    indicator: str
+    group: str
+    weight: Decimal
+    score: Decimal | None
+    explanation: str
+    errors: tuple[Issue, ...] = ()
+    rate: Decimal | None = None  # the rate in %, for threshold rows
+
+    def to_data(self) -> dict:
+        return {"indicator": self.indicator, "group": self.group, "weight": f"{self.weight:f}",
+                "score": None if self.score is None else f"{self.score:f}",
+                "rate": None if self.rate is None else f"{self.rate:f}",
+                "explanation": self.explanation,
+                "errors": [e.to_data() for e in self.errors]}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """The whole-unit evaluation: items in framework order, subtotals by group, the total (sum
+    of the rounded items) and the grade, given only when every item could be scored."""
+
+    items: tuple[ItemScore, ...]
+    groups: tuple[tuple[str, Decimal, Decimal], ...]  # (group, score, weight)
+    total: Decimal
+    grade: str | None
+    complete: bool
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+
+    def to_data(self) -> dict:
+        return {
+            "items": [i.to_data() for i in self.items],
+            "groups": [{"group": g, "score": f"{s:f}", "weight": f"{w:f}"}
+                       for g, s, w in self.groups],
+            "total": f"{self.total:f}", "grade": self.grade, "complete": self.complete,
+            "errors": [e.to_data() for e in self.errors],
+            "warnings": [w.to_data() for w in self.warnings],
+        }  # fmt: skip
+
+
+def score_unit(inputs: UnitInputs, *, rules: Mapping) -> UnitScore:
+    """Score a unit by the framework of the rulebook's "unit_evaluation" section (§6.3)."""
+    places = Decimal(rules["places"])
+    bands = tuple(
+        Band(b["label"], Decimal(b["low"]), Decimal(b["high"]), bool(b["high_inclusive"]),
+             bool(b["full_without_score"]))
+        for b in rules["bands"]
+    )  # fmt: skip
+    with localcontext() as ctx:
+        ctx.prec = 50
+        items = tuple(
+            _item(index, row, inputs, rules, bands, places)
+            for index, row in enumerate(rules["rows"])
+        )
+    total = sum((i.score for i in items if i.score is not None), Decimal("0.00"))
+    total = round_half_up(total, places)
+    complete = all(i.score is not None for i in items)
+    grade = grade_for(total, rules["grades"]) if complete else None
+    errors = tuple(e for i in items for e in i.errors)
+    return UnitScore(items, _groups(items, rules["groups"]), total, grade, complete, errors,
+                     tuple(_warnings(items, total, complete, inputs)))  # fmt: skip
+
+
+def _groups(items, order) -> tuple[tuple[str, Decimal, Decimal], ...]:
+    names = list(order) + [i.group for i in items if i.group not in order]
+    result = []
+    for name in dict.fromkeys(names):
+        mine = [i for i in items if i.group == name]
+        scored = sum((i.score for i in mine if i.score is not None), Decimal("0.00"))
+        result.append((name, scored, sum((i.weight for i in mine), Decimal(0))))
+    return tuple(result)
+
+
+def _warnings(items, total, complete, inputs: UnitInputs) -> list[Issue]:
+    found = []
+    weights = sum((i.weight for i in items), Decimal(0))
+    if weights != 100:
+        found.append(Issue("weights_invalid", f"评价框架各项分值合计{_num(weights)}分，应为100分"))
+    if not complete:
+        missing = sum(i.score is None for i in items)
+        found.append(Issue("incomplete", f"有{missing}项未能计分，总分{total}不完整，未评定等级"))
+    known = {i.indicator for i in items}
+    for name in inputs.judgements:
+        if name not in known:
+            found.append(Issue("unknown_item", f"评价框架中没有“{name}”，该项判断未采用"))
+    return found
+
+
+def _num(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _item(index, row: Mapping, inputs: UnitInputs, rules, bands, places) -> ItemScore:
+    weight = Decimal(row["weight"])
+    if row.get("full_if"):
+        raw, text, rate, errors = _threshold(index, row, weight, inputs, rules)
+    else:
+        raw, text, errors = _judged(index, row, weight, inputs, bands)
+        rate = None
+    points = None if errors or raw is None else round_half_up(raw, places)
+    if points is not None:
+        text = text.replace("{score}", str(points))
+    else:
+        text = f"无法计分（{'；'.join(e.message for e in errors)}）"
+    return ItemScore(row["indicator"], row.get("group", ""), weight, points, text,
+                     tuple(errors), rate)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def _figure(inputs: UnitInputs, name: str) -> Decimal | None:
+    """A named input as Decimal ("96.5%" → 96.5); None when absent; ValueError if unreadable."""
+    value = inputs.values.get(name)
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).strip().removesuffix("%")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError
+    return read_decimal(value)
+
+
+def _rate(index, row: Mapping, inputs: UnitInputs) -> tuple[Decimal | None, str, list[Issue]]:
+    """The row's rate in % and how it was computed."""
+    names, formula, label = list(row["inputs"]), row.get("formula", "rate"), row["indicator"]
+    figures = []
+    for name in names:
+        try:
+            figure = _figure(inputs, name)
+        except ValueError:
+            shown = inputs.values.get(name)
+            return None, "", [Issue("unreadable_input", f"“{label}”的输入“{name}”为“{shown}”，"
+                                    "不是数字", index)]  # fmt: skip
+        if figure is None:
+            return None, "", [Issue("missing_input", f"“{label}”缺少输入“{name}”", index)]
+        figures.append(figure)
+    if formula == "rate":
+        return figures[0], f"{label} {_num(figures[0])}%", []
+    a, b = figures
+    if b == 0:
+        return None, "", [Issue("zero_denominator", f"“{label}”的“{names[1]}”为0，无法计算", index)]
+    if formula == "ratio":
+        rate = 100 * a / b
+        return rate, f"{label} = {names[0]}{_num(a)}/{names[1]}{_num(b)} = {_pct(rate)}", []
+    rate = 100 * (a - b) / b
+    shown = f"({names[0]}{_num(a)} − {names[1]}{_num(b)})/{_num(b)}"
+    return rate, f"{label} = {shown} = {_pct(rate)}", []
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{_num(round_half_up(rate, Decimal('0.01')))}%"
+
+
+def _threshold(index, row: Mapping, weight: Decimal, inputs: UnitInputs, rules):
+    """Full points while the rate meets `full_if`, then `deduct_per_step` per `step` points."""
+    full = parse_target_value(row["full_if"])
+    if full.kind != Kind.QUANTITATIVE or full.number is None:
+        why = f"规则行“{row['indicator']}”的满分条件“{row['full_if']}”无法读取"
+        return None, "", None, [Issue("rule_invalid", why, index)]
+    rate, head, errors = _rate(index, row, inputs)
+    if errors:
+        return None, "", None, errors
+    t, op = full.number, full.operator
+    gap = t - rate if op in (Op.GE, Op.GT) else rate - t
+    if op == Op.EQ:
+        gap = abs(rate - t)
+    condition = f"满分条件{full.display()}"
+    if gap <= 0:
+        return weight, f"{head}, 符合{condition}, 得满分 {{score}}", rate, []
+    step, deduct = Decimal(row["step"]), Decimal(row["deduct_per_step"])
+    steps = gap / step
+    if rules["partial_step"] == "ceil":
+        steps = Decimal(math.ceil(steps))
+    raw = max(weight - steps * deduct, Decimal(0))
+    text = (f"{head}, {condition}, 相差{_num(round_half_up(gap, Decimal('0.01')))}个百分点, "
+            f"每{_num(step)}个百分点扣{_num(deduct)}分: {_num(weight)} − "
+            f"{_num(round_half_up(steps, Decimal('0.0001')))} × {_num(deduct)}"
+            f"{'（扣完为止）' if raw == 0 else ''} = {{score}}")  # fmt: skip
+    return raw, text, rate, []
+
+
+# --------------------------------------------------------------------------- judgements
+
+
+def _judged(index, row: Mapping, weight: Decimal, inputs: UnitInputs, bands):
+    label = row["indicator"]
+    judgement = inputs.judgements.get(label)
+    chosen = judgement.band if judgement else None
+    band = next((b for b in bands if b.label == chosen), None)
+    if band is None:
+        labels = "、".join(f"“{b.label}”" for b in bands)
+        why = f"没有档次“{chosen}”" if chosen else "未选择评价档次"
+        return None, "", [Issue("band_required", f"“{label}”{why}：请从{labels}中选择", index)]
+    allowed = band.describe(weight)
+    entered = judgement.score
+    if entered is None and band.full_without_score:
+        return band.bounds(weight)[1], f"档次“{band.label}”, 未录入得分, 得该档上限 {{score}}", []
+    if entered is None:
+        why = f"“{label}”评为“{band.label}”，须录入得分（{allowed}）"
+        return None, "", [Issue("band_score_required", why, index)]
+    if not band.holds(entered, weight):
+        why = f"“{label}”评为“{band.label}”，得分应在{allowed}范围内，录入的{_num(entered)}分被拒绝"
+        return None, "", [Issue("score_out_of_band", why, index)]
+    return entered, f"档次“{band.label}”（{allowed}）, 录入得分 {{score}}", []
