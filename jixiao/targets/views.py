@@ -263,7 +263,8 @@ def target_detail(request, pk: int):
         {
             "target": target,
             "transitions": transitions,
-            "graded": GRADED,
+            "needs_grades": any(t.name in GRADED for t in transitions),
+            "needs_attest": any(t.name in ("submit", "submit_to_parent") for t in transitions),
             "dimensions": REVIEW_DIMENSIONS,
             "grade_values": Grade.values,
             "history": workflow.history_rows(target, TARGET_WORKFLOW),

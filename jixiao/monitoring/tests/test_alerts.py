@@ -122,7 +122,9 @@ def test_m01_in_a_leap_year_uses_366_days():
     # 2020-06-30 is day 182 of 366: with 366 万元, 145.4 executed is exactly 10 points behind.
     assert level(make("2020-06-30", full_year="366", executed="145.4"), "M01") == "yellow"
     assert level(make("2020-06-30", full_year="366", executed="145.41"), "M01") is None
-    assert "182/366" in found(make("2020-06-30", full_year="366", executed="0"), "M01")[0].explanation
+    assert (
+        "182/366" in found(make("2020-06-30", full_year="366", executed="0"), "M01")[0].explanation
+    )
 
 
 def test_m01_at_year_end_time_progress_is_one():
