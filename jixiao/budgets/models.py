@@ -184,3 +184,51 @@ class Project(models.Model):
             scope, region_path="region__path", unit="unit_id",
             office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
         )
+
+
+class Payment(models.Model):
+    """Money paid for a project in one month (国库支付), imported from the treasury's export.
+    Execution in monitoring and self-evaluation can come from here rather than be typed."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
+                                related_name="payments")
+    month = models.PositiveSmallIntegerField(_("月份"))
+    amount = models.DecimalField(_("支付金额"), **MONEY)
+    batch = models.UUIDField(_("导入批次"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("支付数据")
+        verbose_name_plural = _("支付数据")
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="payment_project_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="payment_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.month}月 {self.amount}"
+
+
+@audited
+class ProgressAmount(models.Model):
+    """What a project owes by contract or by measured progress as of a date (合同或进度款),
+    against which payments beyond progress are found (超额支付进度款, DOMAIN.md §5 M06)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
+                                related_name="progress_amounts")
+    as_of = models.DateField(_("截至日期"))
+    amount = models.DecimalField(_("合同或进度应付金额"), **MONEY)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("合同或进度金额")
+        verbose_name_plural = _("合同或进度金额")
+        ordering = ["project", "-as_of"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.as_of} {self.amount}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.project.region.code

@@ -209,6 +209,9 @@ class Importer:
     def check(self, rows: list[Row]) -> list[Problem]:
         return []
 
+    def inspect(self, sheets: list[Sheet]) -> None:
+        """Look at the raw sheets before rows are parsed (e.g. a unit written in a header)."""
+
     def json_values(self, item: dict) -> dict:
         """Map one JSON object to column keys; override where the JSON nests values."""
         return item
@@ -285,6 +288,7 @@ def _read_rows(importer: Importer, data: bytes, filename: str) -> tuple[list[Row
         sheets = [sheet_from_json(data, importer)]
     else:
         sheets = read_tables(data, filename)
+    importer.inspect(sheets)
     rows, problems, header_only, unmatched = [], [], [], []
     matched = False
     for sheet in sheets:

@@ -42,7 +42,7 @@ def _is_level1(target, user) -> str | None:
     return _("二级单位的目标须先报主管部门审核。") if _parent_unit(target) else None
 
 
-def _own_unit(target, user) -> str | None:
+def own_unit(target, user) -> str | None:
     """Unit staff act on their own unit's targets (not on a level-2 unit's, except forwarding)."""
     return None if user.unit_id == target.unit_id else _("只能处理本单位的绩效目标。")
 
@@ -52,7 +52,7 @@ def _parent_of_unit(target, user) -> str | None:
         "只有主管部门（上级单位）可以审核二级单位的目标。")
 
 
-def _office_of_unit(target, user) -> str | None:
+def office_of_unit(target, user) -> str | None:
     office = UnitYear.objects.filter(unit_id=target.unit_id, year=target.year).values_list(
         "office_id", flat=True).first()
     return None if office and office == user.office_id else _("该单位不归口您所在的股室。")
@@ -80,30 +80,30 @@ TARGET_WORKFLOW = Workflow(
     states=dict(Status.choices),
     transitions=[
         Transition("complete", gettext_lazy("填报完成"), frozenset({Status.DRAFT, Status.RETURNED}),
-                   Status.READY, FILER, (_own_unit, _has_indicators, _no_blocking_findings),
+                   Status.READY, FILER, (own_unit, _has_indicators, _no_blocking_findings),
                    style="primary"),
         Transition("reopen", gettext_lazy("退回填报人"), frozenset({Status.READY}), Status.DRAFT,
-                   LEADER | FILER, (_own_unit,)),
+                   LEADER | FILER, (own_unit,)),
         Transition("submit", gettext_lazy("确认并提交"), frozenset({Status.READY}),
                    Status.SUBMITTED, LEADER,
-                   (_own_unit, _is_level1, _has_indicators, _no_blocking_findings),
+                   (own_unit, _is_level1, _has_indicators, _no_blocking_findings),
                    style="primary"),
         Transition("submit_to_parent", gettext_lazy("确认并报主管部门"), frozenset({Status.READY}),
                    Status.PARENT_REVIEW, LEADER,
-                   (_own_unit, _is_level2, _has_indicators, _no_blocking_findings),
+                   (own_unit, _is_level2, _has_indicators, _no_blocking_findings),
                    style="primary"),
         Transition("withdraw", gettext_lazy("撤回"),
                    frozenset({Status.SUBMITTED, Status.PARENT_REVIEW}), Status.DRAFT, LEADER,
-                   (_own_unit, _not_reviewed_yet)),
+                   (own_unit, _not_reviewed_yet)),
         Transition("forward", gettext_lazy("审核通过并报业务股室"), frozenset({Status.PARENT_REVIEW}),
                    Status.SUBMITTED, LEADER, (_parent_of_unit,), style="primary"),
         Transition("return_parent", gettext_lazy("退回"), frozenset({Status.PARENT_REVIEW}),
                    Status.RETURNED, LEADER, (_parent_of_unit,), needs_comment=True,
                    style="danger"),
         Transition("pass", gettext_lazy("初审通过"), frozenset({Status.SUBMITTED}),
-                   Status.FIRST_PASSED, BUSINESS, (_office_of_unit,), style="primary"),
+                   Status.FIRST_PASSED, BUSINESS, (office_of_unit,), style="primary"),
         Transition("return_first", gettext_lazy("退回"), frozenset({Status.SUBMITTED}),
-                   Status.RETURNED, BUSINESS, (_office_of_unit,), needs_comment=True,
+                   Status.RETURNED, BUSINESS, (office_of_unit,), needs_comment=True,
                    style="danger"),
         Transition("approve", gettext_lazy("终审批复"), frozenset({Status.FIRST_PASSED}),
                    Status.APPROVED, BUDGET, (_grades_allow_approval,), style="primary"),

@@ -134,3 +134,26 @@ def test_without_json_prints_a_readable_report(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2021年东湖区老旧小区改造项目" in result.stdout
     assert "M02 [红色]" in result.stdout and "格式错误" in result.stdout
+
+
+# ---------------------------------------------------------------------------- REGION:YEAR
+
+
+def test_region_rulebook_is_read_from_the_database(world, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jixiao.core.rulebook import rulebook_save
+
+    path = tmp_path / "on_track.json"
+    path.write_text(json.dumps(ON_TRACK, ensure_ascii=False), "utf-8")
+    rulebook_save(region_code=world.region.code, year=2021, actor=world.users["performance"],
+                  values={"monitoring": {"time_progress": "months", "M02": {"checkpoints": [
+                      {"month": 6, "floor": "0.60"}]}}}, note="按月序时进度")  # fmt: skip
+    out = StringIO()
+    call_command("alerts", str(path), "--json", "--today", "2021-08-01", "--rulebook",
+                 f"{world.region.code}:2021", stdout=out)  # fmt: skip
+    output = json.loads(out.getvalue())
+    assert output["time_progress"] == "0.5000"
+    assert codes(output) == [("M02", "red", None)]  # 52% is below the region's 60% in June

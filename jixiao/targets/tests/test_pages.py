@@ -1,7 +1,7 @@
 """Target pages: declare from a project, edit the grid, live lint, review buttons, scope."""
 
 from jixiao.targets.models import Status, Target
-from jixiao.targets.tests.conftest import GOOD_ROWS
+from jixiao.testing import GOOD_ROWS
 
 
 def grid_post(rows, **extra):

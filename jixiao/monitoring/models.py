@@ -1,0 +1,273 @@
+"""In-year monitoring (运行监控, "双监控", DOMAIN.md §5): rounds, reports, alerts, disposals.
+
+A round (监控批次) has a period end, a deadline and a scope of projects. Each project in scope
+gets a report that the unit fills in and that is reviewed like a target. Alerts (预警) come
+from the pure rules in `alerts.py`, computed when a report is saved and when payments are
+imported; each asks the unit for a disposal within a number of working days, after which the
+project's funds are suspended until one is given.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.budgets.models import MONEY
+from jixiao.core.audit import audited
+from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
+from jixiao.orgs.models import Region, Unit, units_of_offices
+
+from .workflow import Status as ReportStatus
+
+
+def _unit_scope(scope: Scope) -> Q:
+    return scope_filter(
+        scope, region_path="region__path", unit="unit_id",
+        office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
+    )
+
+
+@audited
+class Round(models.Model):
+    """监控批次: what is monitored, up to when, and by when units must report."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        CLOSED = "closed", _("已结束")
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
+                               related_name="monitoring_rounds")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    code = models.CharField(_("批次编号"), max_length=32)
+    name = models.CharField(_("批次名称"), max_length=100)
+    period_end = models.DateField(_("监控截止日期"), help_text=_("如 7 月 31 日：1–7 月的执行情况"))
+    deadline = models.DateField(_("填报截止日期"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices,
+                              default=Status.OPEN)
+    agency = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("第三方重点监控机构"),
+                               null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("监控批次")
+        verbose_name_plural = _("监控批次")
+        ordering = ["-year", "-period_end"]
+        constraints = [models.UniqueConstraint(fields=["region", "year", "code"],
+                                               name="round_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        """Everyone who may see a report of the round sees the round itself."""
+        return scope_filter(scope, region_path="region__path") | Q(
+            pk__in=Report.objects.filter(_unit_scope(scope)).values("round_id"))
+
+
+class RoundProject(models.Model):
+    """A project in a round's scope: by default every 专项资金 project, plus ones added."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="scope")
+    project = models.ForeignKey("budgets.Project", on_delete=models.PROTECT,
+                                related_name="monitoring_scope")
+    added_by_hand = models.BooleanField(_("手工加入"), default=False)
+    key_monitoring = models.BooleanField(_("第三方重点监控"), default=False)
+
+    class Meta:
+        verbose_name = _("监控项目")
+        verbose_name_plural = _("监控项目")
+        constraints = [models.UniqueConstraint(fields=["round", "project"],
+                                               name="roundproject_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.project}"
+
+
+class Likelihood(models.TextChoices):
+    CERTAIN = "确定能", "确定能"
+    POSSIBLE = "有可能", "有可能"
+    IMPOSSIBLE = "完全不可能", "完全不可能"
+
+
+class Cause(models.TextChoices):
+    FUNDING = "经费保障", "经费保障"
+    RULES = "制度保障", "制度保障"
+    STAFF = "人员保障", "人员保障"
+    HARDWARE = "硬件条件保障", "硬件条件保障"
+    OTHER = "其他", "其他"
+
+
+class ReportQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+class Report(models.Model):
+    """A project's monitoring report for one round (绩效监控表), reviewed like a target."""
+
+    round = models.ForeignKey(Round, verbose_name=_("监控批次"), on_delete=models.PROTECT,
+                              related_name="reports")
+    project = models.ForeignKey("budgets.Project", verbose_name=_("项目"),
+                                on_delete=models.PROTECT, related_name="monitoring_reports")
+    target = models.ForeignKey("targets.Target", verbose_name=_("绩效目标"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
+                             related_name="monitoring_reports")
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    status = models.CharField(_("状态"), max_length=16, default="draft", db_index=True,
+                              choices=ReportStatus.choices)
+
+    executed = models.DecimalField(_("截至监控期执行数"), **MONEY, null=True, blank=True)
+    expected_full_year = models.DecimalField(_("全年预计执行数"), **MONEY, null=True,
+                                             blank=True)
+    contract_amount = models.DecimalField(_("合同或进度应付金额"), **MONEY, null=True,
+                                          blank=True)
+    execution_from_payments = models.BooleanField(_("执行数取自支付数据"), default=False)
+    execution_note = models.TextField(_("执行情况说明"), blank=True)
+    agency_findings = models.TextField(_("第三方监控意见"), blank=True)
+
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_exclude = ("updated_at",)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("监控报告")
+        verbose_name_plural = _("监控报告")
+        ordering = ["round", "unit__code", "project__code"]
+        constraints = [models.UniqueConstraint(fields=["round", "project"],
+                                               name="report_round_project")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.project.name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        agency_rounds = Q(pk__in=[])  # third-party agencies: see Round.agency (later stage)
+        return _unit_scope(scope) | agency_rounds
+
+
+class ReportIndicator(models.Model):
+    """Progress of one indicator of the approved target, as of the round's period end."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField()
+    indicator = models.ForeignKey("targets.Indicator", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    category = models.CharField(_("一级指标"), max_length=40, blank=True)
+    subcategory = models.CharField(_("二级指标"), max_length=40, blank=True)
+    name = models.CharField(_("三级指标"), max_length=200, blank=True)
+    target_text = models.CharField(_("年度指标值"), max_length=200, blank=True)
+    unit = models.CharField(_("度量单位"), max_length=20, blank=True)
+    progress = models.CharField(_("截至监控期完成值"), max_length=200, blank=True)
+    expected = models.CharField(_("全年预计完成值"), max_length=200, blank=True)
+    likelihood = models.CharField(_("完成目标可能性"), max_length=8,
+                                  choices=Likelihood.choices, blank=True)
+    cause = models.CharField(_("偏差原因"), max_length=8, choices=Cause.choices, blank=True)
+    explanation = models.TextField(_("原因说明"), blank=True)
+    measures = models.TextField(_("纠偏措施"), blank=True)
+
+    class Meta:
+        verbose_name = _("监控指标")
+        verbose_name_plural = _("监控指标")
+        ordering = ["report", "position"]
+        constraints = [models.UniqueConstraint(fields=["report", "position"],
+                                               name="reportindicator_position")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.progress}"
+
+
+class AlertQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=(Alert.Status.OPEN, Alert.Status.SUSPENDED))
+
+
+@audited
+class Alert(models.Model):
+    """预警 (DOMAIN.md §5): a code, a level, the figures, and the unit's disposal."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处置")
+        DISPOSED = "disposed", _("已处置")
+        SUSPENDED = "suspended", _("逾期未处置，资金暂停")
+        CLEARED = "cleared", _("已解除")
+
+    class Disposal(models.TextChoices):
+        CONTINUE = "continue", _("继续实施")
+        ADJUST = "adjust", _("调整调剂")
+        CANCEL = "cancel", _("取消项目")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
+                             related_name="alerts")
+    project = models.ForeignKey("budgets.Project", verbose_name=_("项目"),
+                                on_delete=models.PROTECT, related_name="alerts")
+    round = models.ForeignKey(Round, verbose_name=_("监控批次"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="alerts")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="alerts")
+    code = models.CharField(_("预警代码"), max_length=4, db_index=True)
+    level = models.CharField(_("等级"), max_length=8,
+                             choices=[("yellow", _("黄色")), ("red", _("红色"))])
+    indicator = models.PositiveSmallIntegerField(_("指标序号"), null=True, blank=True)
+    message = models.TextField(_("预警内容"))
+    explanation = models.TextField(_("计算过程"), blank=True)
+    raised_at = models.DateTimeField(_("预警时间"), auto_now_add=True)
+    due_date = models.DateField(_("处置期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN, db_index=True)
+    disposal = models.CharField(_("处置方式"), max_length=10, choices=Disposal.choices,
+                                blank=True)
+    disposal_reason = models.TextField(_("处置理由"), blank=True)
+    disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    disposed_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("资金暂停时间"), null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-raised_at", "code"]
+        indexes = [models.Index(fields=["region", "year", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.project.name}"
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+    @property
+    def key(self) -> tuple:
+        """What makes two alerts the same one: recomputing must not duplicate it."""
+        return (self.project_id, self.round_id, self.code, self.indicator)
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return _unit_scope(scope)

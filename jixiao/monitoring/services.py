@@ -1,0 +1,317 @@
+"""Writes on monitoring: open rounds, fill and review reports, compute and dispose of alerts,
+and the scheduled tick (DESIGN.md: services change state; rules stay in alerts.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
+from jixiao.budgets.selectors import year_is_open
+from jixiao.core import audit
+from jixiao.core.rulebook import rules_for
+from jixiao.core.workflow import perform
+from jixiao.orgs.models import Region, Role, User
+from jixiao.targets.models import Status as TargetStatus
+from jixiao.targets.models import Target
+
+from . import alerts as rules_alerts
+from .models import Alert, Report, ReportIndicator, Round, RoundProject
+from .report import Amounts, MonitoringReport, indicator_report
+from .workflow import EDITABLE, REPORT_WORKFLOW
+
+INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation", "measures")
+
+
+def monitoring_rules(region: Region, year: int):
+    return rules_alerts.AlertRules.from_section(
+        rules_for(region.lineage_codes, year).section("monitoring"))
+
+
+# --- rounds --------------------------------------------------------------------------------
+
+def default_scope(region: Region, year: int):
+    """DOMAIN.md §5: every project of kind 专项资金 of the year (carry-over money included)."""
+    return Project.objects.filter(region=region, year=year, kinds__code=SPECIAL_FUND).distinct()
+
+
+@transaction.atomic
+def round_open(*, actor: User, region: Region, year: int, code: str, name: str,
+               period_end: dt.date, deadline: dt.date, extra_projects: Iterable[Project] = (),
+               agency: User | None = None, key_projects: Iterable[Project] = ()) -> Round:
+    """Open a round: its scope (专项资金 plus projects added by hand) and a draft report for
+    every project in it, prefilled from the approved target and the payment data."""
+    if not actor.has_role(Role.PERFORMANCE):
+        raise PermissionDenied(_("只有绩效办可以发起监控批次。"))
+    if not year_is_open(region=region, year=year):
+        raise ValidationError(_("%(y)s 年度已关闭。") % {"y": year})
+    if period_end.year != year or deadline < period_end:
+        raise ValidationError(_("监控截止日期须在本年度内，填报截止日期不能早于监控截止日期。"))
+    if Round.objects.filter(region=region, year=year, code=code).exists():
+        raise ValidationError(_("批次编号“%(c)s”已存在。") % {"c": code})
+    monitoring_round = Round.objects.create(region=region, year=year, code=code, name=name,
+                                            period_end=period_end, deadline=deadline,
+                                            agency=agency, created_by=actor)
+    extras = {p.pk: p for p in extra_projects if p.region_id == region.id and p.year == year}
+    keys = {p.pk for p in key_projects}
+    scope = {p.pk: p for p in default_scope(region, year)} | extras
+    RoundProject.objects.bulk_create([
+        RoundProject(round=monitoring_round, project=p, added_by_hand=pk in extras
+                     and pk not in {q.pk for q in default_scope(region, year)},
+                     key_monitoring=pk in keys)
+        for pk, p in scope.items()])
+    for project in Project.objects.filter(pk__in=scope).select_related("unit"):
+        _new_report(monitoring_round, project)
+    return monitoring_round
+
+
+def _new_report(monitoring_round: Round, project: Project) -> Report:
+    target = Target.objects.filter(project=project, status=TargetStatus.APPROVED).order_by(
+        "-version").first()
+    report = Report.objects.create(
+        round=monitoring_round, project=project, target=target, region=project.region,
+        unit=project.unit, year=project.year,
+        contract_amount=_contract_amount(project, monitoring_round.period_end))
+    _prefill_execution(report)
+    if target is not None:
+        ReportIndicator.objects.bulk_create([
+            ReportIndicator(report=report, position=i.position, indicator=i,
+                            category=i.category, subcategory=i.subcategory, name=i.name,
+                            target_text=i.value_text, unit=i.unit)
+            for i in target.indicators.order_by("position")])
+    return report
+
+
+def _contract_amount(project: Project, period_end: dt.date) -> Decimal | None:
+    row = ProgressAmount.objects.filter(project=project, as_of__lte=period_end).first()
+    return row.amount if row else None
+
+
+def payments_to(project: Project, period_end: dt.date) -> Decimal | None:
+    total = Payment.objects.filter(project=project, month__lte=period_end.month).aggregate(
+        s=Sum("amount"))["s"]
+    return total
+
+
+def _prefill_execution(report: Report) -> None:
+    """Execution from the treasury's payments when there are any (DOMAIN.md §5)."""
+    paid = payments_to(report.project, report.round.period_end)
+    if paid is not None:
+        Report.objects.filter(pk=report.pk).update(executed=paid, execution_from_payments=True)
+        report.executed, report.execution_from_payments = paid, True
+
+
+# --- reports -------------------------------------------------------------------------------
+
+def _require_filer_of(actor: User, report: Report) -> None:
+    if not actor.has_role(Role.FILER) or report.unit_id not in actor.get_scope().unit_ids:
+        raise PermissionDenied(_("只有本单位的填报人员可以填写监控报告。"))
+
+
+@transaction.atomic
+def report_save(*, actor: User, report: Report, executed: Decimal | None,
+                expected_full_year: Decimal | None, contract_amount: Decimal | None = None,
+                execution_note: str = "", indicators: Sequence[Mapping] = ()) -> Report:
+    """Save a draft or returned report and recompute its alerts."""
+    report = Report.objects.select_for_update().select_related("round", "project").get(
+        pk=report.pk)
+    _require_filer_of(actor, report)
+    if report.status not in EDITABLE:
+        raise ValidationError(_("报告处于“%(s)s”状态，不能修改。") % {
+            "s": REPORT_WORKFLOW.label(report.status)})
+    if report.round.status != Round.Status.OPEN:
+        raise ValidationError(_("监控批次已结束。"))
+    for value, label in ((executed, _("执行数")), (expected_full_year, _("全年预计执行数")),
+                         (contract_amount, _("合同或进度应付金额"))):
+        if value is not None and value < 0:
+            raise ValidationError(_("%(f)s不能为负数。") % {"f": label})
+    if not report.execution_from_payments:
+        report.executed = executed
+    report.expected_full_year, report.execution_note = expected_full_year, execution_note
+    if contract_amount is not None:
+        report.contract_amount = contract_amount
+    report.save()
+    rows = {r.position: r for r in report.indicators.all()}
+    for position, values in enumerate(indicators):
+        row = rows.get(int(values.get("position", position)))
+        if row is None:
+            continue
+        for field in INDICATOR_FIELDS:
+            if field in values:
+                setattr(row, field, (values[field] or "")[:_max(field)])
+        row.save()
+    refresh_alerts(report)
+    return report
+
+
+def _max(field: str) -> int:
+    return ReportIndicator._meta.get_field(field).max_length or 10_000
+
+
+def monitoring_report_of(report: Report, *, rows=None) -> MonitoringReport:
+    """The pure module's view of a stored report."""
+    project = report.project
+    rows = rows if rows is not None else list(report.indicators.all())
+    payments = dict(Payment.objects.filter(project=project).values_list("month", "amount"))
+    return MonitoringReport(
+        period_end=report.round.period_end, deadline=report.round.deadline,
+        submitted_at=timezone.localdate(report.submitted_at) if report.submitted_at else None,
+        amounts=Amounts(initial=project.initial_total, full_year=project.full_total,
+                        executed=report.executed, expected=report.expected_full_year,
+                        contract=report.contract_amount),
+        payments=payments or None,
+        indicators=tuple(indicator_report(
+            r.category, r.subcategory, r.name, r.target_text, progress=r.progress or None,
+            expected=r.expected or None, year=report.year, likelihood=r.likelihood or None,
+            causes=(r.cause,) if r.cause else (), explanation=r.explanation or None,
+            measures=r.measures or None) for r in rows),
+        project=project.name, project_code=project.code, year=report.year)
+
+
+def refresh_alerts(report: Report, *, today: dt.date | None = None) -> list[Alert]:
+    """Recompute a report's alerts: new ones are raised, ones that no longer apply and were
+    not yet disposed of are cleared, the rest stay as they are (with their disposal)."""
+    today = today or timezone.localdate()
+    rules = monitoring_rules(report.region, report.year)
+    result = rules_alerts.alerts(monitoring_report_of(report), rules=rules, today=today)
+    return sync_alerts(project=report.project, report=report, round=report.round,
+                       found=result.alerts, rules=rules, today=today)
+
+
+def sync_alerts(*, project: Project, report: Report | None, round: Round | None,
+                found: Sequence, rules, today: dt.date,
+                codes: Iterable[str] | None = None) -> list[Alert]:
+    """Make the stored alerts of (project, round) match `found`, limited to `codes`."""
+    existing = {a.key: a for a in Alert.objects.filter(project=project, round=round)
+                if codes is None or a.code in codes}
+    kept = []
+    for item in found:
+        key = (project.pk, round.pk if round else None, item.code, item.indicator)
+        alert = existing.pop(key, None)
+        if alert is None:
+            alert = Alert.objects.create(
+                region=project.region, year=project.year, unit=project.unit, project=project,
+                round=round, report=report, code=item.code, level=item.level,
+                indicator=item.indicator, message=item.message, explanation=item.explanation,
+                due_date=rules_alerts.disposal_deadline(today, rules=rules))
+        elif (alert.level, alert.message) != (item.level, item.message):
+            alert.level, alert.message, alert.explanation = item.level, item.message, \
+                item.explanation
+            alert.save(update_fields=["level", "message", "explanation"])
+        kept.append(alert)
+    for stale in existing.values():
+        if stale.status == Alert.Status.OPEN:
+            stale.status = Alert.Status.CLEARED
+            stale.save(update_fields=["status"])
+    return kept
+
+
+# --- workflow ------------------------------------------------------------------------------
+
+def report_transition(*, actor: User, report: Report, name: str, comment: str = "",
+                      attest: bool = False) -> Report:
+    from jixiao.core.workflow import TransitionError
+
+    if name == "submit" and not attest:
+        raise TransitionError(_("提交前须确认所填数据真实、准确。"))
+
+    def before_save(row: Report, transition) -> None:
+        if name == "submit":
+            row.submitted_at, row.attested_by, row.return_reason = timezone.now(), actor, ""
+        if transition.target == "returned":
+            row.return_reason = comment.strip()
+
+    row = perform(obj=report, name=name, actor=actor, workflow=REPORT_WORKFLOW,
+                  comment=comment, before_save=before_save)
+    if name == "submit":
+        refresh_alerts(row)  # M07 looks at the submission date
+    return row
+
+
+# --- disposal and the tick -------------------------------------------------------------------
+
+@transaction.atomic
+def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> Alert:
+    """The unit's answer to an alert (continue, adjust, cancel) lifts any suspension."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not actor.has_role(Role.FILER, Role.LEADER) or \
+            alert.unit_id not in actor.get_scope().unit_ids:
+        raise PermissionDenied(_("只有本单位可以处置预警。"))
+    if alert.status not in (Alert.Status.OPEN, Alert.Status.SUSPENDED):
+        raise ValidationError(_("该预警已处置或已解除。"))
+    if disposal not in Alert.Disposal.values:
+        raise ValidationError(_("请选择处置方式：继续实施、调整调剂或取消项目。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写处置理由。"))
+    before = alert.status
+    alert.status, alert.disposal, alert.disposal_reason = (Alert.Status.DISPOSED, disposal,
+                                                           reason.strip())
+    alert.disposed_by, alert.disposed_at = actor, timezone.now()
+    alert.save()
+    if before == Alert.Status.SUSPENDED:
+        audit.record(action="action", instance=alert, message=_("处置后恢复资金拨付"))
+    return alert
+
+
+@transaction.atomic
+def tick(*, today: dt.date) -> dict[str, int]:
+    """The scheduled job (`jixiao tick`): late reports raise M07 once the deadline has passed,
+    and alerts past their disposal deadline suspend the project's funds. Safe to repeat."""
+    late = 0
+    for report in Report.objects.filter(round__status=Round.Status.OPEN, submitted_at__isnull=True,
+                                        round__deadline__lt=today).select_related(
+            "round", "project__unit", "project__region", "region"):
+        rules = monitoring_rules(report.region, report.year)
+        result = rules_alerts.alerts(monitoring_report_of(report), rules=rules, today=today)
+        found = [a for a in result.alerts if a.code == "M07"]
+        before = Alert.objects.filter(project=report.project, round=report.round,
+                                      code="M07").count()
+        sync_alerts(project=report.project, report=report, round=report.round, found=found,
+                    rules=rules, today=today, codes={"M07"})
+        late += Alert.objects.filter(project=report.project, round=report.round,
+                                     code="M07").count() - before
+    overdue = Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
+    suspended = overdue.update(status=Alert.Status.SUSPENDED, suspended_at=timezone.now())
+    return {"late_report_alerts": late, "suspended": suspended}
+
+
+def suspended_projects(region: Region, year: int):
+    return Project.objects.filter(alerts__status=Alert.Status.SUSPENDED, region=region,
+                                  year=year).distinct()
+
+
+def payments_changed(projects: Iterable[Project], *, today: dt.date) -> None:
+    """After a payment import: recompute the alerts of the projects' reports in open rounds
+    (their execution may come from payments), and the year-end rush check (M05), which looks
+    at the whole year's payments and belongs to no round."""
+    for project in projects:
+        for report in Report.objects.filter(project=project, round__status=Round.Status.OPEN) \
+                .select_related("round", "project__region", "project__unit", "region"):
+            if report.execution_from_payments or report.executed is None:
+                paid = payments_to(project, report.round.period_end)
+                Report.objects.filter(pk=report.pk).update(executed=paid,
+                                                           execution_from_payments=True)
+                report.executed, report.execution_from_payments = paid, True
+            refresh_alerts(report, today=today)
+        _year_end_rush(project, today=today)
+
+
+def _year_end_rush(project: Project, *, today: dt.date) -> None:
+    rules = monitoring_rules(project.region, project.year)
+    payments = dict(Payment.objects.filter(project=project).values_list("month", "amount"))
+    if 12 not in payments:
+        return  # not judged before December's payments exist
+    report = MonitoringReport(period_end=dt.date(project.year, 12, 31), payments=payments,
+                              amounts=Amounts(full_year=project.full_total),
+                              project=project.name, year=project.year)
+    found = [a for a in rules_alerts.alerts(report, rules=rules, today=today).alerts
+             if a.code == "M05"]
+    sync_alerts(project=project, report=None, round=None, found=found, rules=rules, today=today,
+                codes={"M05"})
