@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("jixiao.orgs.urls")),
     path("", include("jixiao.budgets.urls")),
     path("", include("jixiao.targets.urls")),
+    path("", include("jixiao.monitoring.urls")),
     path("", include("jixiao.indicators.urls")),
 ]

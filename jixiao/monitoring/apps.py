@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("运行监控")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (the rulebook's "monitoring" section)
+        from . import importers, navigation, rules  # noqa: F401  (registries, rulebook)

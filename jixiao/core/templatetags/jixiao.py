@@ -40,3 +40,13 @@ def money_input(value) -> str:
         head, tail = text.split(".")
         text = f"{head}.{tail.rstrip('0').ljust(2, '0')}"
     return text
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate (fraction) as a percentage with 2 decimals, half up: 0.58082 → 58.08%."""
+    if value is None or value == "":
+        return "—"
+    number = (Decimal(value.numerator) / Decimal(value.denominator)
+              if hasattr(value, "denominator") and not isinstance(value, int) else Decimal(value))
+    return f"{(number * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"

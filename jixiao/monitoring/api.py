@@ -1,0 +1,185 @@
+"""API: /api/v1/monitoring-rounds, /api/v1/monitoring-reports (with submit, return, approve)
+and /api/v1/alerts (with dispose) — CONTRACT.md."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Router, Schema, Status
+
+from jixiao.api.core import error, paginate
+from jixiao.core import workflow
+from jixiao.orgs.models import Region
+
+from . import selectors, services
+from .models import Alert, Round
+from .workflow import API_ACTIONS, REPORT_WORKFLOW
+
+rounds_router = Router()
+reports_router = Router()
+alerts_router = Router()
+
+
+class ActionIn(Schema):
+    comment: str = ""
+    attest: bool = False
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list
+
+
+ACTION = {200: dict, 404: ErrorOut, 409: ErrorOut}
+
+
+class DisposeIn(Schema):
+    disposal: str
+    reason: str
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _region(code: str):
+    return Region.objects.filter(code=code).first() if code else None
+
+
+def round_data(r: Round) -> dict:
+    return {"id": r.id, "region": r.region.code, "year": r.year, "code": r.code, "name": r.name,
+            "period_end": r.period_end.isoformat(), "deadline": r.deadline.isoformat(),
+            "status": r.status}
+
+
+def report_data(r, *, detail: bool = False) -> dict:
+    data = {"id": r.id, "round": r.round.code, "round_id": r.round_id, "region": r.region.code,
+            "year": r.year, "unit": {"code": r.unit.code, "name": r.unit.name},
+            "project": {"code": r.project.code, "name": r.project.name},
+            "status": r.status, "submitted_at": r.submitted_at,
+            "budget": {"initial": _money(r.project.initial_total),
+                       "full_year": _money(r.project.full_total),
+                       "executed": _money(r.executed),
+                       "expected_full_year": _money(r.expected_full_year),
+                       "contract_amount": _money(r.contract_amount)}}
+    if detail:
+        data["indicators"] = [{"category": i.category, "subcategory": i.subcategory,
+                               "name": i.name, "target": i.target_text,
+                               "progress": i.progress or None, "expected": i.expected or None,
+                               "likelihood": i.likelihood or None, "cause": i.cause or None,
+                               "explanation": i.explanation or None,
+                               "measures": i.measures or None} for i in r.indicators.all()]
+        data["alerts"] = [alert_data(a) for a in r.alerts.exclude(status="cleared")]
+    return data
+
+
+def alert_data(a: Alert) -> dict:
+    return {"id": a.id, "code": a.code, "level": a.level, "message": a.message,
+            "explanation": a.explanation, "indicator": a.indicator, "project": a.project.code,
+            "round": a.round.code if a.round_id else None, "status": a.status,
+            "due_date": a.due_date.isoformat(), "disposal": a.disposal or None,
+            "disposal_reason": a.disposal_reason or None}
+
+
+@rounds_router.get("", summary="监控批次列表")
+def list_rounds(request, region: str = "", year: int | None = None, page: int = 1,
+                page_size: int | None = None):
+    rows = selectors.round_list(user=request.user, region=_region(region), year=year)
+    if region and _region(region) is None:
+        rows = rows.none()
+    return paginate(rows, page=page, page_size=page_size, serialize=round_data)
+
+
+@rounds_router.get("/{int:round_id}", summary="监控批次及其概况")
+def get_round(request, round_id: int):
+    r = Round.objects.select_related("region").get_visible_or_404(request.user, pk=round_id)
+    overview = selectors.round_overview(user=request.user, round=r)
+    return {**round_data(r), "reports": overview["reports"], "funds": str(overview["funds"]),
+            "executed": str(overview["executed"]),
+            "time_progress": f"{float(overview['time_progress']):.4f}",
+            "alerts": [{"code": a["code"], "level": a["level"], "count": a["n"]}
+                       for a in overview["alerts"]]}
+
+
+@reports_router.get("", summary="监控报告列表")
+def list_reports(request, region: str = "", year: int | None = None, unit: str = "",
+                 status: str = "", round: int | None = None, page: int = 1,
+                 page_size: int | None = None):
+    found = Round.objects.get_visible_or_404(request.user, pk=round) if round else None
+    rows = selectors.report_list(user=request.user, round=found, region=_region(region),
+                                 year=year, status=status)
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    return paginate(rows.select_related("region"), page=page, page_size=page_size,
+                    serialize=report_data)
+
+
+@reports_router.get("/{int:report_id}", summary="监控报告")
+def get_report(request, report_id: int):
+    return report_data(selectors.report_get(user=request.user, pk=report_id), detail=True)
+
+
+def _act(request, report_id: int, verb: str, body: ActionIn):
+    report = selectors.report_get(user=request.user, pk=report_id)
+    available = {t.name for t in REPORT_WORKFLOW.available(report, request.user)}
+    name = next((n for n in API_ACTIONS[verb] if n in available), None)
+    if name is None:
+        reasons = []
+        for n in API_ACTIONS[verb]:
+            reasons += REPORT_WORKFLOW.problems(report, request.user, REPORT_WORKFLOW.get(n))
+        return Status(409, error("现在不能执行此操作。",
+                                 [{"message": r} for r in dict.fromkeys(reasons)]))
+    try:
+        services.report_transition(actor=request.user, report=report, name=name,
+                                   comment=body.comment, attest=body.attest)
+    except workflow.TransitionError as exc:
+        return Status(409, error(str(exc)))
+    return Status(200, report_data(selectors.report_get(user=request.user, pk=report_id),
+                                   detail=True))
+
+
+@reports_router.post("/{int:report_id}/submit", response=ACTION, summary="单位负责人确认并提交")
+def submit(request, report_id: int, body: ActionIn):
+    return _act(request, report_id, "submit", body)
+
+
+@reports_router.post("/{int:report_id}/return", response=ACTION, summary="退回（须填写理由）")
+def return_report(request, report_id: int, body: ActionIn):
+    return _act(request, report_id, "return", body)
+
+
+@reports_router.post("/{int:report_id}/approve", response=ACTION, summary="业务股室初审或预算股终审通过")
+def approve(request, report_id: int, body: ActionIn):
+    return _act(request, report_id, "approve", body)
+
+
+@alerts_router.get("", summary="预警列表")
+def list_alerts(request, region: str = "", year: int | None = None, code: str = "",
+                level: str = "", status: str = "", unit: str = "", page: int = 1,
+                page_size: int | None = None):
+    rows = selectors.alert_list(user=request.user, region=_region(region), year=year, code=code,
+                                level=level, status=status)
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    return paginate(rows, page=page, page_size=page_size, serialize=alert_data)
+
+
+@alerts_router.get("/{int:alert_id}", summary="预警")
+def get_alert(request, alert_id: int):
+    alert = Alert.objects.select_related("project", "round").get_visible_or_404(request.user,
+                                                                              pk=alert_id)
+    return alert_data(alert)
+
+
+@alerts_router.post("/{int:alert_id}/dispose",
+                    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, summary="处置预警（继续实施、调整调剂、取消项目）")
+def dispose(request, alert_id: int, body: DisposeIn):
+    alert = Alert.objects.select_related("project", "round").get_visible_or_404(request.user,
+                                                                              pk=alert_id)
+    try:
+        alert = services.alert_dispose(actor=request.user, alert=alert, disposal=body.disposal,
+                                       reason=body.reason)
+    except PermissionDenied as exc:
+        return Status(403, error(str(exc)))
+    except ValidationError as exc:
+        return Status(422, error("；".join(exc.messages)))
+    return Status(200, alert_data(alert))

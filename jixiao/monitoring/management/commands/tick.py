@@ -1,0 +1,31 @@
+"""`jixiao tick [--today DATE]`: the scheduled job (CONTRACT.md) — late-report alerts (M07)
+once a round's deadline has passed, and funds suspended for alerts past their disposal
+deadline. Safe to run as often as wanted (e.g. every hour from cron)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from jixiao.core.audit import audit_context
+from jixiao.core.commands import JixiaoCommand
+from jixiao.monitoring.services import tick
+
+
+class Command(JixiaoCommand):
+    help = "定时任务：逾期未报的监控报告预警（M07），逾期未处置预警的项目暂停资金"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--today", help="按该日期判断（YYYY-MM-DD），默认今天")
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        if options["today"]:
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError:
+                self.fail(f"日期格式应为 YYYY-MM-DD：{options['today']}")
+        with audit_context(source="cli"):
+            result = tick(today=today)
+        self.stdout.write(f"{today}：新增逾期未报预警 {result['late_report_alerts']} 条，"
+                          f"暂停资金的预警 {result['suspended']} 条。")

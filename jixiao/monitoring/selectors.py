@@ -1,0 +1,151 @@
+"""Reads on monitoring: rounds, reports per role, alerts, and the round overview."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from jixiao.budgets.models import FUNDING_SOURCES
+from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
+
+from .alerts import time_progress
+from .models import Alert, Report, ReportIndicator, Round
+from .workflow import COUNTED, Status
+
+
+def round_list(*, user: User, region: Region | None, year: int | None) -> QuerySet[Round]:
+    rows = Round.objects.visible_to(user).select_related("region").annotate(
+        report_count=Count("reports", distinct=True))
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    if year:
+        rows = rows.filter(year=year)
+    return rows.order_by("-period_end")
+
+
+def report_list(*, user: User, round: Round | None = None, region: Region | None = None,
+                year: int | None = None, status: str = "", unit: str = "",
+                q: str = "") -> QuerySet[Report]:
+    rows = (Report.objects.visible_to(user)
+            .select_related("project", "unit", "round")
+            .annotate(open_alerts=Count("alerts", filter=Q(alerts__status__in=("open",
+                                                                                "suspended"))))
+            .order_by("round__period_end", "unit__code", "project__code"))
+    if round is not None:
+        rows = rows.filter(round=round)
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    if year:
+        rows = rows.filter(year=year)
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    if unit and str(unit).isdigit():
+        rows = rows.filter(unit_id=unit)
+    if q:
+        rows = rows.filter(Q(project__name__icontains=q) | Q(project__code__icontains=q))
+    return rows
+
+
+def report_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Report]:
+    rows = report_list(user=user, region=region, year=year)
+    waiting = Q(pk__in=[])
+    if user.has_role(Role.FILER) and user.unit_id:
+        waiting |= Q(status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id,
+                     round__status="open")
+    if user.has_role(Role.LEADER) and user.unit_id:
+        waiting |= Q(status=Status.READY, unit_id=user.unit_id)
+    if user.has_role(Role.BUSINESS) and user.office_id:
+        waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
+            {user.office_id}, unit_ref="unit", year_ref="year")
+    if user.has_role(Role.BUDGET):
+        waiting |= Q(status=Status.FIRST_PASSED)
+    return rows.filter(waiting)
+
+
+def report_get(*, user: User, pk: int) -> Report:
+    return (Report.objects.select_related("round", "project", "unit", "region", "target")
+            .prefetch_related(Prefetch("indicators",
+                                       queryset=ReportIndicator.objects.order_by("position")))
+            .get_visible_or_404(user, pk=pk))
+
+
+def alert_list(*, user: User, region: Region | None = None, year: int | None = None,
+               code: str = "", level: str = "", status: str = "", round: str = "",
+               unit: str = "") -> QuerySet[Alert]:
+    rows = Alert.objects.visible_to(user).select_related("project", "unit", "round")
+    if region is not None:
+        rows = rows.filter(region__path__startswith=region.path)
+    if year:
+        rows = rows.filter(year=year)
+    if code:
+        rows = rows.filter(code=code)
+    if level in ("yellow", "red"):
+        rows = rows.filter(level=level)
+    if status:
+        rows = rows.filter(status=status)
+    if round and str(round).isdigit():
+        rows = rows.filter(round_id=round)
+    if unit and str(unit).isdigit():
+        rows = rows.filter(unit_id=unit)
+    return rows.order_by("status", "-level", "due_date")
+
+
+def funds_monitored(*, region: Region, year: int) -> Decimal:
+    """DOMAIN.md §5/§9: the full-year budgets of the distinct projects in the year's rounds."""
+    from jixiao.budgets.models import Project
+
+    projects = Project.objects.filter(
+        pk__in=Report.objects.filter(region__path__startswith=region.path, year=year)
+        .values("project_id"))
+    total = Decimal(0)
+    for stage_source in [f"full_{src}" for src, _l in FUNDING_SOURCES]:
+        total += projects.aggregate(s=Sum(stage_source))["s"] or Decimal(0)
+    return total
+
+
+def round_overview(*, user: User, round: Round) -> dict:
+    """Submitted / late / missing by unit, funds monitored, execution against time progress by
+    unit, and alerts by code and level — in a fixed number of queries."""
+    reports = list(report_list(user=user, round=round).select_related("project"))
+    today = timezone.localdate()
+    rules_method = _time_method(round)
+    progress, _text = time_progress(round.period_end, rules_method)
+    names = dict(UnitYear.objects.filter(year=round.year, unit_id__in={r.unit_id for r in reports})
+                 .values_list("unit_id", "name"))
+    units: dict[int, dict] = defaultdict(lambda: {"submitted": 0, "late": 0, "missing": 0,
+                                                  "full": Decimal(0), "executed": Decimal(0),
+                                                  "projects": 0})
+    for report in reports:
+        row = units[report.unit_id]
+        row["projects"] += 1
+        row["full"] += report.project.full_total
+        row["executed"] += report.executed or Decimal(0)
+        submitted = report.status in COUNTED
+        if submitted and report.submitted_at and \
+                timezone.localdate(report.submitted_at) > round.deadline:
+            row["late"] += 1
+        elif submitted:
+            row["submitted"] += 1
+        else:
+            row["missing"] += 1 if today > round.deadline else 0
+    by_unit = []
+    for unit_id, row in sorted(units.items(), key=lambda item: names.get(item[0], "")):
+        rate = Fraction(row["executed"]) / Fraction(row["full"]) if row["full"] else None
+        by_unit.append({"unit_id": unit_id, "name": names.get(unit_id, ""), **row,
+                        "rate": rate, "lag": (progress - rate) if rate is not None else None})
+    alerts = Alert.objects.visible_to(user).filter(round=round).exclude(status="cleared")
+    counts = alerts.values("code", "level").annotate(n=Count("id")).order_by("code", "level")
+    return {"units": by_unit, "time_progress": progress,
+            "funds": sum((r["full"] for r in by_unit), Decimal(0)),
+            "executed": sum((r["executed"] for r in by_unit), Decimal(0)),
+            "reports": len(reports), "alerts": list(counts)}
+
+
+def _time_method(round: Round) -> str:
+    from jixiao.core.rulebook import rules_for
+
+    return rules_for(round.region.lineage_codes, round.year).get("monitoring.time_progress")

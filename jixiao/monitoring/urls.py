@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("monitoring/", views.round_list, name="round-list"),
+    path("monitoring/new/", views.round_create, name="round-create"),
+    path("monitoring/<int:pk>/", views.round_detail, name="round-detail"),
+    path("monitoring/reports/", views.report_list, name="report-list"),
+    path("monitoring/reports/queue/", views.report_queue, name="report-queue"),
+    path("monitoring/reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("monitoring/reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
+    path("monitoring/reports/<int:pk>/transition/", views.report_transition,
+         name="report-transition"),
+    path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
+    path("payments/import/", views.payment_import, name="payment-import"),
+    path("payments/template.xlsx", views.payment_template, name="payment-template"),
+]
