@@ -222,8 +222,8 @@ def _account(demo, username: str, roles, unit=None, office=None) -> User:
     return user
 
 
-def _reviewer(demo, unit: Unit) -> User:
-    office = UnitYear.objects.get(unit=unit, year=d.LIVE_YEAR).office
+def _reviewer(demo, unit: Unit, year: int = d.LIVE_YEAR) -> User:
+    office = UnitYear.objects.get(unit=unit, year=year).office
     if office.code == "SHSY":
         return demo.users["office"]
     return _account(demo, f"office-{office.code.lower()}", [Role.BUSINESS], office=office)

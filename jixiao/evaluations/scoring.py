@@ -388,7 +388,7 @@ def _execution_warnings(execution: ExecutionScore, money: Money, p: ScoringParam
 # --------------------------------------------------------------------------- indicators
 
 
-def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categories) -> IndicatorScore:
+def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categories):
     label = _label(index, line.name)
     placement = line.placement or place_indicator(line.category, line.subcategory, categories)
     errors = list(line.problems) + _readability(index, label, line)

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.indicators.values import (
     CLASSIC_CATALOGUE,
@@ -186,7 +187,8 @@ def selfeval_from_data(
         errors.add("", f"自评表应为 JSON 对象，实际为{_type_name(obj)}")
         return None, list(errors)
     catalogue = catalogue if catalogue is not None else CLASSIC_CATALOGUE
-    categories = dict(catalogue.get("categories", catalogue))
+    named = catalogue.get("categories", catalogue)
+    categories = tuple((c, tuple(subs)) for c, subs in named.items())
     year = _read_year(obj, errors)
     unit_name, project_name = _read_parties(obj, errors)
     money = _read_money(obj.get("budget"), errors)
@@ -296,7 +298,7 @@ def _read_self_total(obj: dict, errors: _Errors) -> tuple[Decimal | None, tuple[
     return total, (problem,) if problem else ()
 
 
-def _read_indicators(obj: dict, categories: dict, year, errors: _Errors) -> list:
+def _read_indicators(obj: dict, categories: tuple, year, errors: _Errors) -> list:
     if "indicators" not in obj:
         errors.add("indicators", "缺少绩效指标列表（indicators）")
         return []
@@ -315,7 +317,7 @@ _FIGURES = {"weight": "分值", "score": "评价得分", "self_score": "自评�
             "deduction": "复核扣分"}  # fmt: skip
 
 
-def _read_indicator(row, index: int, categories: dict, year, errors: _Errors):
+def _read_indicator(row, index: int, categories: tuple, year, errors: _Errors):
     where = f"第{index + 1}条指标"
     if not isinstance(row, dict):
         errors.add(where, f"应为对象，实际为{_type_name(row)}")
@@ -356,7 +358,7 @@ def _check_value(value: object, where: str, label: str, errors: _Errors) -> None
     errors.add(where, f"{label}应为文字、数字、对象或 null，实际为{_type_name(value)}")
 
 
-def _line(row: dict, index: int, categories: dict, year) -> EvaluatedIndicator:
+def _line(row: dict, index: int, categories: tuple, year) -> EvaluatedIndicator:
     category, subcategory, name = row["category"], row["subcategory"], row["name"]
     target = _target(row, year)
     actual_data = row.get("actual")
@@ -374,9 +376,15 @@ def _line(row: dict, index: int, categories: dict, year) -> EvaluatedIndicator:
         weight=figures["weight"], band=row.get("band"), entered_score=figures["score"],
         explanation=row.get("explanation"), deduction=figures["deduction"],
         self_score=figures["self_score"], deviation=row.get("deviation"),
-        placement=place_indicator(category, subcategory, categories),
+        placement=_place(category, subcategory, categories),
         problems=tuple(problems), notices=tuple(notices),
     )  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def _place(category: str, subcategory: str, categories: tuple) -> Placement:
+    """Placement is pure and tables repeat the same few dozen names: memoised."""
+    return place_indicator(category, subcategory, dict(categories))
 
 
 def _target(row: dict, year) -> TargetValue:

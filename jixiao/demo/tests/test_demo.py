@@ -144,3 +144,26 @@ def check_targets(demo):
 
 def test_demo_targets_history_and_live_year(demo):
     check_targets(demo)
+
+
+def check_monitoring(demo):
+    from jixiao.monitoring.models import Alert, Report, Round
+    from jixiao.monitoring.selectors import funds_monitored
+    from jixiao.orgs.models import Region
+
+    district = Region.objects.get(code="360102")
+    assert funds_monitored(region=district, year=2021) == Decimal("65498.42")
+    closed = Round.objects.get(region=district, year=2021)
+    assert closed.status == "closed"
+    assert not Report.objects.filter(round=closed).exclude(status="approved").exists()
+    codes = set(Alert.objects.filter(round=closed).values_list("code", flat=True))
+    assert {"M01", "M02", "M04", "M06", "M07"} <= codes
+    assert Alert.objects.filter(year=2020, code="M05").exists()
+    unit = User.objects.get(username="unit").unit
+    live = Round.objects.get(region=district, year=2022)
+    assert Report.objects.filter(round=live, unit=unit, status="draft").exists()
+    assert Alert.objects.filter(round=live, unit=unit, status="open").exists()
+
+
+def test_demo_monitoring_rounds_alerts_and_payments(demo):
+    check_monitoring(demo)
