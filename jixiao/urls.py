@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("jixiao.budgets.urls")),
     path("", include("jixiao.targets.urls")),
     path("", include("jixiao.monitoring.urls")),
+    path("", include("jixiao.evaluations.urls")),
     path("", include("jixiao.indicators.urls")),
 ]

@@ -8,4 +8,4 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("绩效评价")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (rulebook sections "scoring" and "unit_evaluation")
+        from . import navigation, rules  # noqa: F401  (menu, to-dos, rulebook sections)

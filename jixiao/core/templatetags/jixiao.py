@@ -35,7 +35,10 @@ def money_input(value) -> str:
     """A stored amount for an input box: no separators, trailing zeros trimmed (437.60)."""
     if value is None or value == "":
         return ""
-    text = f"{Decimal(value):f}"
+    try:
+        text = f"{Decimal(value):f}"
+    except ArithmeticError:  # a refused value typed by the user: show it back as it was
+        return str(value)
     if "." in text:
         head, tail = text.split(".")
         text = f"{head}.{tail.rstrip('0').ljust(2, '0')}"

@@ -1,0 +1,35 @@
+"""Menu entries and to-dos of the evaluation stage."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
+from jixiao.orgs.models import Role
+
+STAFF = frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC, Role.EXPERT, Role.AGENCY}
+
+register_menu(
+    MenuItem("evaluations", _("项目自评"), "selfeval-list", roles=STAFF, order=10),
+    MenuItem("evaluations", _("待我处理"), "selfeval-queue",
+             roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}), order=15),
+    MenuItem("evaluations", _("部门整体评价"), "unit-evaluation-list", roles=STAFF, order=20),
+)
+
+
+def _todos(user, region, year):
+    from django.urls import reverse
+
+    from .models import Status
+    from .selectors import selfeval_queue
+
+    if region is None:
+        return []
+    labels = {Status.DRAFT: _("填写项目自评"), Status.RETURNED: _("修改被退回的项目自评"),
+              Status.READY: _("审核并提交项目自评"), Status.SUBMITTED: _("审核项目自评"),
+              Status.FIRST_PASSED: _("确认项目自评")}
+    return [Todo(title=f"{labels.get(s.status, s.status)}：{s.project.name}",
+                 url=reverse("selfeval-detail", args=[s.pk]), stage="evaluations",
+                 detail=s.return_reason or s.unit.name, urgent=s.status == Status.RETURNED)
+            for s in selfeval_queue(user=user, region=region, year=year - 1)[:50]]
+
+
+register_todos(_todos)

@@ -1,0 +1,437 @@
+"""Import of monitoring reports (绩效监控表): `jixiao import monitoring FILE`.
+
+The file is the official form in xlsx (one report per worksheet, excel.py) or a JSON list of
+schemas/monitoring objects. Each report is found by its round — the `round` code (监控批次), else
+the open round of the year whose period end is `as_of` (监控截止日期) — and its project's code in
+the importer's region, and is filled through `services.report_save`, which checks the filer's
+scope and the report's state and recomputes the alerts. One transaction: a file with one
+unknown round or project, one report not editable, one bad likelihood or cause label or one bad
+amount writes nothing, and every problem says where it is.
+
+What the file leaves out keeps its stored value: an amount whose label (or JSON key) is
+missing, the execution note, an indicator column. The indicators are those of the approved
+target, matched by their 三级指标 name (in order, for names used twice); the file fills in what
+was reported and cannot add or remove indicators. The money of the budget (年初预算, 全年预算)
+and 执行率 are the project's and are not read. An execution taken from the treasury's payment
+data cannot be changed by a file (a different figure is an error).
+
+Who may import (DOMAIN.md §3, §5): filling a report is the unit filer's right, and
+`report_save` only accepts the filer of the report's unit. So:
+
+* a filer (`--user` on the CLI, or the page import) imports the reports of their own unit and
+  its level-2 units; a report of any other unit is reported as a project they cannot fill;
+* the budget or performance office (the CLI's default account, or `--user`) may import the
+  region's reports on the units' behalf (代录, as `jixiao import targets` does): each report is
+  saved as its unit's filer account — an active filer of the unit, else of its level-1 unit —
+  and a unit without one is an error. The audit records the importing account; the reports
+  stay drafts, so the unit's leader still attests and submits them.
+
+The page import (`importer_for_page`) is for filers only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jixiao.core.imports import CellError, Importer, Row, non_negative_money, register_importer
+from jixiao.core.tabular import InputRejected, Problem, read_tables
+from jixiao.orgs.models import Role, UnitYear, User
+
+from .excel import READ_AMOUNTS, REPORTED_KEYS, TEXT_LIMITS, MonitoringForm, read_form
+from .models import Report, ReportIndicator, Round
+from .report import CAUSES, LIKELIHOODS, _actual_text, report_from_data
+from .workflow import EDITABLE, REPORT_WORKFLOW
+
+BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
+JSON_SHEET = "JSON"
+AMOUNT_LABELS = {"executed": "执行数", "expected_full_year": "全年预计执行数",
+                 "contract_amount": "合同或进度应付金额", "initial": "年初预算",
+                 "full_year": "全年预算（调整后）"}
+_CAUSE_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+@register_importer
+class MonitoringReportImporter(Importer):
+    """Reports in the form's block layout (one per worksheet) or as schemas/monitoring JSON."""
+
+    kind = "monitoring"
+    title = gettext_lazy("绩效监控表")
+    columns = ()  # a block layout: `read` replaces the column reader
+
+    def __init__(self, *, actor, region=None, as_filer: bool = False):
+        super().__init__(actor=actor, region=region)
+        self.as_filer = as_filer
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+        if filename.lower().endswith(".json"):
+            forms, problems = forms_from_json(data)
+        else:
+            forms, problems = [], []
+            for sheet in read_tables(data, filename):
+                form, sheet_problems = read_form(sheet)
+                problems += sheet_problems
+                if form is not None:
+                    forms.append(form)
+        if not forms and not problems:
+            problems.append(Problem(_("文件中没有绩效监控表。请使用导出的监控表格式，每个工作表一张监控表。")))
+        rows = [Row(number=(form.cells.get("title") or form.cells.get("project_code")
+                            or (1,))[0] or 1, values={"form": form}, sheet=form.sheet)
+                for form in forms]
+        return rows, problems
+
+    # --- checking ----------------------------------------------------------------------------
+
+    def check(self, rows: list[Row]) -> list[Problem]:
+        if self.region is None:
+            return [Problem(_("请指定导入的区划。"))]
+        if not self.actor.has_role(Role.FILER) and not self._bureau():
+            return [Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入绩效监控表。"))]
+        forms = [row.values["form"] for row in rows]
+        problems = []
+        for form in forms:
+            problems += self._check_region(form)
+        problems += self._match_rounds(forms)
+        if problems:
+            return problems
+        problems = self._match_reports(forms)
+        if problems:
+            return problems
+        for form in forms:
+            problems += self._check_values(form)
+        return problems
+
+    def _bureau(self) -> bool:
+        return not self.as_filer and self.actor.has_role(*BUREAU_ROLES)
+
+    def _check_region(self, form: MonitoringForm) -> list[Problem]:
+        code = form.region_code
+        if code and code.isdigit() and code != self.region.code:
+            return [form.where("region", _("区划“%(f)s”与导入的区划“%(r)s”不一致")
+                               % {"f": code, "r": self.region.code}, _("区划"))]
+        return []
+
+    def _match_rounds(self, forms: list[MonitoringForm]) -> list[Problem]:
+        rounds = list(Round.objects.filter(region=self.region))
+        problems = []
+        for form in forms:
+            if form.round_code:
+                found = [r for r in rounds if r.code == form.round_code
+                         and (form.year is None or r.year == form.year)]
+                if not found:
+                    problems.append(form.where("round", _("%(r)s没有监控批次“%(c)s”") % {
+                        "r": self.region.name, "c": form.round_code}, _("监控批次")))
+                    continue
+                if len(found) > 1:
+                    problems.append(form.where("round", _("批次编号“%(c)s”在多个年度都有，"
+                                                          "请填写监控截止日期") % {
+                        "c": form.round_code}, _("监控批次")))
+                    continue
+                form.round = found[0]
+                if form.period_end and form.period_end != form.round.period_end:
+                    problems.append(form.where("as_of", _(
+                        "监控截止日期 %(d)s 与监控批次“%(c)s”的截止日期 %(e)s 不一致") % {
+                        "d": form.period_end, "c": form.round_code,
+                        "e": form.round.period_end}, _("监控截止日期")))
+                    continue
+            elif form.period_end:
+                found = [r for r in rounds if r.period_end == form.period_end
+                         and r.status == Round.Status.OPEN]
+                if len(found) != 1:
+                    message = (_("%(r)s没有监控截止日期为 %(d)s 的进行中的监控批次") if not found
+                               else _("有多个监控截止日期为 %(d)s 的监控批次，请填写批次编号"))
+                    problems.append(form.where("as_of", message % {
+                        "r": self.region.name, "d": form.period_end}, _("监控截止日期")))
+                    continue
+                form.round = found[0]
+            else:
+                problems.append(form.where("round", _("请填写监控批次（批次编号）或监控截止日期"),
+                                           _("监控批次")))
+                continue
+            if form.round.status != Round.Status.OPEN:
+                problems.append(form.where("round", _("监控批次“%(c)s”已结束，不能再导入")
+                                           % {"c": form.round.code}, _("监控批次")))
+        return problems
+
+    def _match_reports(self, forms: list[MonitoringForm]) -> list[Problem]:
+        """Each form's report in its round, within the actor's scope, editable, once per file;
+        and, for the bureau, the filer account that saves it."""
+        reports = {(r.round_id, r.project.code): r for r in (
+            Report.objects.filter(round__in={f.round.pk for f in forms},
+                                  project__code__in={f.project_code for f in forms})
+            .select_related("round", "project", "unit", "region")
+            .prefetch_related(Prefetch("indicators",
+                                       queryset=ReportIndicator.objects.order_by("position"))))}
+        known = set(self.region.projects.filter(
+            year__in={f.round.year for f in forms},
+            code__in={f.project_code for f in forms}).values_list("year", "code"))
+        scope = self.actor.get_scope()
+        problems, seen = [], {}
+        for form in forms:
+            report = reports.get((form.round.pk, form.project_code))
+            mine = report is not None and (
+                (self.actor.has_role(Role.FILER) and report.unit_id in scope.unit_ids)
+                or (self._bureau() and scope.covers_region_path(report.region.path)))
+            if not mine and (report is not None or (form.round.year, form.project_code)
+                             not in known or not self._bureau()):
+                problems.append(form.where("project_code", _(
+                    "%(y)s 年度%(r)s没有您可填报的项目编码“%(c)s”") % {
+                    "y": form.round.year, "r": self.region.name, "c": form.project_code},
+                    _("项目编码")))
+                continue
+            if report is None:
+                problems.append(form.where("project_code", _(
+                    "项目“%(c)s”不在监控批次“%(b)s”的监控范围内") % {
+                    "c": form.project_code, "b": form.round.code}, _("项目编码")))
+                continue
+            if report.status not in EDITABLE:
+                problems.append(form.where("project_code", _(
+                    "该项目的监控报告处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的报告）")
+                    % {"s": REPORT_WORKFLOW.label(report.status)}, _("项目编码")))
+                continue
+            if report.pk in seen:
+                problems.append(form.where("project_code", _(
+                    "与工作表“%(s)s”是同一项目同一批次的监控表，一个文件中只能有一张")
+                    % {"s": seen[report.pk]}, _("项目编码")))
+                continue
+            seen[report.pk] = form.sheet if not form.json else f"JSON 第 {form.cells[
+                'project_code'][0]} 个对象"
+            form.report = report
+        if not problems:
+            problems = self._assign_filers(forms)
+        return problems
+
+    def _assign_filers(self, forms: list[MonitoringForm]) -> list[Problem]:
+        """Who saves each report: the importing filer, or (代录) the unit's filer account."""
+        scope = self.actor.get_scope()
+        pending = []
+        for form in forms:
+            if self.actor.has_role(Role.FILER) and form.report.unit_id in scope.unit_ids:
+                form.filer = self.actor
+            else:
+                pending.append(form)
+        if not pending:
+            return []
+        parents = dict(UnitYear.objects.filter(
+            unit_id__in={f.report.unit_id for f in pending},
+            year__in={f.report.year for f in pending}).values_list("unit_id", "parent_id"))
+        candidates = defaultdict(list)
+        for user in User.objects.filter(is_active=True, unit_id__in={
+                *parents.values(), *(f.report.unit_id for f in pending)}).order_by("username"):
+            if user.has_role(Role.FILER):
+                candidates[user.unit_id].append(user)
+        problems = []
+        for form in pending:
+            unit = form.report.unit_id
+            found = candidates.get(unit) or candidates.get(parents.get(unit)) or []
+            if not found:
+                problems.append(form.where("project_code", _(
+                    "单位“%(u)s”没有可用的填报人员账号，无法代录其监控报告") % {
+                    "u": form.report.unit.name}, _("项目编码")))
+                continue
+            form.filer = found[0]
+        return problems
+
+    def _check_values(self, form: MonitoringForm) -> list[Problem]:
+        """Labels, lengths, the execution from payments, and the indicators' rows."""
+        problems = []
+        report = form.report
+        if ("executed" in form.present and report.execution_from_payments
+                and form.amounts.get("executed") is not None
+                and form.amounts["executed"] != report.executed):
+            problems.append(form.where("executed", _(
+                "执行数取自国库支付数据（%(v)s 万元），不能通过导入修改") % {
+                "v": _plain(report.executed)}, _("执行数")))
+        if "execution_note" in form.present and len(form.execution_note) > TEXT_LIMITS[
+                "execution_note"]:
+            problems.append(form.where("execution_note", _too_long(form.execution_note,
+                                                                   "execution_note")))
+        stored = list(report.indicators.all())
+        if form.indicators and not stored:
+            problems.append(form.at_indicator(0, "name", _(
+                "该项目的监控表没有绩效指标（尚无批复的绩效目标），不能导入指标完成情况")))
+            return problems
+        used: set[int] = set()
+        form.positions = []
+        for index, line in enumerate(form.indicators):
+            name = _key(line.get("name"))
+            match = next((r for r in stored if r.position not in used and _key(r.name) == name),
+                         None)
+            if match is None:
+                problems.append(form.at_indicator(index, "name", _(
+                    "监控表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
+                    % {"n": line.get("name") or ""}))
+                continue
+            used.add(match.position)
+            form.positions.append(match.position)
+            problems += _check_line(form, index, line)
+        return problems
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def save(self, rows: list[Row]) -> tuple[int, int]:
+        from .services import report_save
+
+        for row in rows:
+            form = row.values["form"]
+            report = form.report
+            given = form.present
+            indicators = [{"position": position, **{k: line[k] for k in REPORTED_KEYS
+                                                     if k in line}}
+                          for position, line in zip(form.positions, form.indicators,
+                                                    strict=True)]
+            with row.located():
+                report_save(
+                    actor=form.filer, report=report,
+                    executed=form.amounts.get("executed") if "executed" in given
+                    else report.executed,
+                    expected_full_year=form.amounts.get("expected_full_year")
+                    if "expected_full_year" in given else report.expected_full_year,
+                    contract_amount=form.amounts.get("contract_amount"),
+                    execution_note=form.execution_note if "execution_note" in given
+                    else report.execution_note,
+                    indicators=indicators)
+        return 0, len(rows)
+
+
+def _plain(value) -> str:
+    return "" if value is None else f"{value:f}"
+
+
+def _key(value) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
+
+
+def _too_long(value: str, key: str) -> str:
+    return _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(value), "m": TEXT_LIMITS[key]}
+
+
+def _check_line(form: MonitoringForm, index: int, line: dict) -> list[Problem]:
+    """A line's likelihood and cause as the verbatim labels of DOMAIN.md §5, its lengths."""
+    problems = []
+    if "likelihood" in line:
+        value = unicodedata.normalize("NFKC", line["likelihood"] or "").strip()
+        if value and value not in LIKELIHOODS:
+            problems.append(form.at_indicator(index, "likelihood", _(
+                "完成目标可能性“%(v)s”应为 %(a)s 之一") % {"v": value, "a": "、".join(LIKELIHOODS)}))
+        line["likelihood"] = value
+    if "cause" in line:
+        raw = line["cause"]
+        causes = raw if isinstance(raw, list) else [
+            c for c in _CAUSE_SPLIT.split(unicodedata.normalize("NFKC", raw or "").strip()) if c]
+        wrong = [c for c in causes if c not in CAUSES]
+        if wrong:
+            problems.append(form.at_indicator(index, "cause", _(
+                "偏差原因“%(v)s”应为 %(a)s 之一") % {"v": wrong[0], "a": "、".join(CAUSES)}))
+        elif len(set(causes)) > 1:
+            problems.append(form.at_indicator(index, "cause", _(
+                "每条指标只能选一个偏差原因（填了“%(v)s”）；其他原因请写在原因说明中")
+                % {"v": "、".join(causes)}))
+        line["cause"] = causes[0] if causes and not wrong else ""
+    for key in ("progress", "expected", "explanation", "measures"):
+        if key in line and len(line[key] or "") > TEXT_LIMITS[key]:
+            problems.append(form.at_indicator(index, key, _too_long(line[key], key)))
+    return problems
+
+
+# --- JSON: a list of schemas/monitoring objects ------------------------------------------------
+
+
+def forms_from_json(data: bytes) -> tuple[list[MonitoringForm], list[Problem]]:
+    """schemas/monitoring objects (one, or a list) as forms, checked by `report_from_data`;
+    problems located by the object's number (row) and the key (field)."""
+    from django.conf import settings
+
+    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
+        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
+            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
+    if not data.strip():
+        raise InputRejected([Problem(_("文件是空的。"))])
+    try:
+        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        raise InputRejected([Problem(_("JSON 应为监控表对象或对象的列表。"))])
+    forms, problems = [], []
+    for number, item in enumerate(items, start=1):
+        form, item_problems = _form_of_object(item, number)
+        problems += item_problems
+        if form is not None:
+            forms.append(form)
+    return forms, problems
+
+
+def _form_of_object(item, number: int) -> tuple[MonitoringForm | None, list[Problem]]:
+    def problem(field: str, message: str) -> Problem:
+        return Problem(message, sheet=JSON_SHEET, row=number, field=field)
+
+    _report, errors = report_from_data(item)
+    if errors:
+        return None, [problem("", e["message"]) for e in errors]
+    problems = []
+    project = item.get("project") or {}
+    form = MonitoringForm(sheet=JSON_SHEET, json=True, cells={
+        key: (number, "", field) for key, field in (
+            ("title", ""), ("project_code", "project.code"), ("round", "round"),
+            ("as_of", "as_of"), ("region", "region"), ("execution_note", "execution_note"),
+            *((k, f"budget.{k}") for k in READ_AMOUNTS))})
+    form.project_code = (project.get("code") or "").strip()
+    if not form.project_code:
+        problems.append(problem("project.code", _("须有项目编码（project.code）")))
+    form.project_name = project.get("name") or ""
+    form.round_code = (item.get("round") or "").strip()
+    form.period_end = dt.date.fromisoformat(item["as_of"].strip())
+    form.year = item.get("year") or form.period_end.year
+    form.region_code = (item.get("region") or "").strip()
+    budget = item["budget"]
+    for key in READ_AMOUNTS:
+        if key not in budget:
+            continue
+        form.present.add(key)
+        try:
+            form.amounts[key] = non_negative_money(budget[key])
+        except CellError as exc:
+            problems.append(problem(f"budget.{key}", f"{AMOUNT_LABELS[key]}：{exc}"))
+    if "execution_note" in item:
+        note = item["execution_note"]
+        if note is not None and not isinstance(note, str):
+            problems.append(problem("execution_note", _("应为文字或 null")))
+        form.present.add("execution_note")
+        form.execution_note = note.strip() if isinstance(note, str) else ""
+    for row in item.get("indicators") or []:
+        line = {"category": row["category"], "subcategory": row["subcategory"],
+                "name": row["name"]}
+        for key in ("progress", "expected"):
+            if key in row:
+                line[key] = "" if row[key] is None else _actual_text(row[key]).strip()
+        for key in ("likelihood", "explanation", "measures"):
+            if key in row:
+                line[key] = (row[key] or "").strip()
+        if "cause" in row:
+            cause = row["cause"]
+            line["cause"] = cause if isinstance(cause, list) else ([] if cause is None
+                                                                    else [cause])
+        form.indicators.append(line)
+        form.indicator_rows.append(number)
+    return (None if problems else form), problems
+
+
+def importer_for_page(*, actor, region) -> MonitoringReportImporter:
+    """A page's import of monitoring reports: a filer's own units only (see the docstring)."""
+    if not actor.has_role(Role.FILER):
+        raise PermissionDenied(_("只有单位填报人员可以导入绩效监控表。"))
+    return MonitoringReportImporter(actor=actor, region=region, as_filer=True)
