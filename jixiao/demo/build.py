@@ -20,6 +20,7 @@ from jixiao.orgs.models import Office, Region, Role, Unit, UnitSuccession, UnitY
 from jixiao.orgs.services import unit_year_save
 
 from . import district as d
+from .evaluations import build_evaluations
 from .monitoring import build_monitoring
 from .targets import build_targets
 
@@ -276,6 +277,7 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("项目", build_projects),
     ("绩效目标", build_targets),
     ("运行监控", build_monitoring),
+    ("绩效评价", build_evaluations),
     ("关闭以前年度", close_past_years),
 ]
 

@@ -396,12 +396,20 @@ def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categorie
     if placement.problems:
         warnings.append(Issue("placement", f"{label}：{'；'.join(placement.problems)}", index))
     w = line.weight
+    if w is not None and w == 0 and errors:
+        # A zero weight carries no points whatever the value says (e.g. a target left empty
+        # that the unit took out of the scoring): what cannot be read is only noted.
+        warnings += errors
+        errors = []
+        warnings.append(Issue("zero_weight", f"{label}分值为0，不计分", index))
     if w is not None and w < 0:
         errors.append(Issue("weight_invalid", f"{label}的分值{_num(w)}不能为负数", index))
     if w is None and not line.problems:
         warnings.append(Issue("no_weight", f"{label}未填分值，不计分，总分不完整", index))
     outcome = _Outcome()
-    if w is not None and not errors:
+    if w is not None and w == 0 and not errors:
+        outcome = _Outcome(raw=Decimal(0), formula="分值为0，不计分：{score}")
+    elif w is not None and not errors:
         outcome = _rule(index, label, line, w, p)
     errors += outcome.errors
     points = None if errors or outcome.raw is None else round_half_up(outcome.raw, p.places)

@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("运行监控")
 
     def ready(self) -> None:
-        from . import importers, navigation, rules  # noqa: F401  (registries, rulebook)
+        from . import exports, importers, navigation, report_import, rules  # noqa: F401  (registries, rulebook)

@@ -144,6 +144,7 @@ class MonitoringForm:
     report: object = None
     filer: object = None
     positions: list[int] = field(default_factory=list)
+    problems: list = field(default_factory=list)  # bad cells, reported with the checks'
 
     @property
     def title(self) -> str:
@@ -152,6 +153,8 @@ class MonitoringForm:
 
     def where(self, key: str, message: str, label: str = "") -> Problem:
         row, column, found = self.cells.get(key, (None, "", ""))
+        if self.json:  # a JSON object is located by its number and the key
+            return Problem(message, sheet=self.sheet, row=row, field=found)
         return Problem(message, sheet=self.sheet, row=row, column=column, field=label or found)
 
     def at_indicator(self, index: int, key: str, message: str) -> Problem:

@@ -71,6 +71,7 @@ class MonitoringReportImporter(Importer):
     def __init__(self, *, actor, region=None, as_filer: bool = False):
         super().__init__(actor=actor, region=region)
         self.as_filer = as_filer
+        self._read_problems: list[Problem] = []
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -81,15 +82,23 @@ class MonitoringReportImporter(Importer):
             forms, problems = [], []
             for sheet in read_tables(data, filename):
                 form, sheet_problems = read_form(sheet)
-                problems += sheet_problems
-                if form is not None:
+                if form is None:
+                    problems += sheet_problems
+                else:  # a form with bad cells: its problems join the checks' (all at once)
+                    form.problems += sheet_problems
                     forms.append(form)
+        for form in [f for f in forms if not f.project_code]:  # nothing to match it by
+            forms.remove(form)
+            problems += form.problems
         if not forms and not problems:
             problems.append(Problem(_("文件中没有绩效监控表。请使用导出的监控表格式，每个工作表一张监控表。")))
         rows = [Row(number=(form.cells.get("title") or form.cells.get("project_code")
                             or (1,))[0] or 1, values={"form": form}, sheet=form.sheet)
                 for form in forms]
-        return rows, problems
+        # Problems of whole sheets or objects are reported by `check`, with those of the
+        # readable forms, so that one run lists everything wrong with the file.
+        self._read_problems = problems
+        return rows, []
 
     # --- checking ----------------------------------------------------------------------------
 
@@ -99,16 +108,17 @@ class MonitoringReportImporter(Importer):
         if not self.actor.has_role(Role.FILER) and not self._bureau():
             return [Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入绩效监控表。"))]
         forms = [row.values["form"] for row in rows]
-        problems = []
+        # Every problem of the file at once: a form that fails one stage skips the next ones
+        # (no report to check values against), the others go on.
+        problems = [*self._read_problems, *(p for form in forms for p in form.problems)]
         for form in forms:
             problems += self._check_region(form)
         problems += self._match_rounds(forms)
-        if problems:
-            return problems
-        problems = self._match_reports(forms)
-        if problems:
-            return problems
-        for form in forms:
+        matched = [f for f in forms if f.round is not None]
+        problems += self._match_reports(matched)
+        found = [f for f in matched if f.report is not None]
+        problems += self._assign_filers(found)
+        for form in found:
             problems += self._check_values(form)
         return problems
 
@@ -138,13 +148,13 @@ class MonitoringReportImporter(Importer):
                                                           "请填写监控截止日期") % {
                         "c": form.round_code}, _("监控批次")))
                     continue
-                form.round = found[0]
-                if form.period_end and form.period_end != form.round.period_end:
+                if form.period_end and form.period_end != found[0].period_end:
                     problems.append(form.where("as_of", _(
                         "监控截止日期 %(d)s 与监控批次“%(c)s”的截止日期 %(e)s 不一致") % {
                         "d": form.period_end, "c": form.round_code,
-                        "e": form.round.period_end}, _("监控截止日期")))
+                        "e": found[0].period_end}, _("监控截止日期")))
                     continue
+                chosen = found[0]
             elif form.period_end:
                 found = [r for r in rounds if r.period_end == form.period_end
                          and r.status == Round.Status.OPEN]
@@ -154,14 +164,16 @@ class MonitoringReportImporter(Importer):
                     problems.append(form.where("as_of", message % {
                         "r": self.region.name, "d": form.period_end}, _("监控截止日期")))
                     continue
-                form.round = found[0]
+                chosen = found[0]
             else:
                 problems.append(form.where("round", _("请填写监控批次（批次编号）或监控截止日期"),
                                            _("监控批次")))
                 continue
-            if form.round.status != Round.Status.OPEN:
+            if chosen.status != Round.Status.OPEN:
                 problems.append(form.where("round", _("监控批次“%(c)s”已结束，不能再导入")
-                                           % {"c": form.round.code}, _("监控批次")))
+                                           % {"c": chosen.code}, _("监控批次")))
+                continue
+            form.round = chosen
         return problems
 
     def _match_reports(self, forms: list[MonitoringForm]) -> list[Problem]:
@@ -173,18 +185,21 @@ class MonitoringReportImporter(Importer):
             .select_related("round", "project", "unit", "region")
             .prefetch_related(Prefetch("indicators",
                                        queryset=ReportIndicator.objects.order_by("position"))))}
-        known = set(self.region.projects.filter(
+        known = {(year, code): unit for year, code, unit in self.region.projects.filter(
             year__in={f.round.year for f in forms},
-            code__in={f.project_code for f in forms}).values_list("year", "code"))
+            code__in={f.project_code for f in forms}).values_list("year", "code", "unit_id")}
         scope = self.actor.get_scope()
+        filer = self.actor.has_role(Role.FILER)
+
+        def may_fill(unit_id: int) -> bool:
+            return (filer and unit_id in scope.unit_ids) or (
+                self._bureau() and scope.covers_region_path(self.region.path))
+
         problems, seen = [], {}
         for form in forms:
             report = reports.get((form.round.pk, form.project_code))
-            mine = report is not None and (
-                (self.actor.has_role(Role.FILER) and report.unit_id in scope.unit_ids)
-                or (self._bureau() and scope.covers_region_path(report.region.path)))
-            if not mine and (report is not None or (form.round.year, form.project_code)
-                             not in known or not self._bureau()):
+            unit = report.unit_id if report else known.get((form.round.year, form.project_code))
+            if unit is None or not may_fill(unit):
                 problems.append(form.where("project_code", _(
                     "%(y)s 年度%(r)s没有您可填报的项目编码“%(c)s”") % {
                     "y": form.round.year, "r": self.region.name, "c": form.project_code},
@@ -202,14 +217,13 @@ class MonitoringReportImporter(Importer):
                 continue
             if report.pk in seen:
                 problems.append(form.where("project_code", _(
-                    "与工作表“%(s)s”是同一项目同一批次的监控表，一个文件中只能有一张")
+                    "与%(s)s是同一项目同一批次的监控表，一个文件中只能有一张")
                     % {"s": seen[report.pk]}, _("项目编码")))
                 continue
-            seen[report.pk] = form.sheet if not form.json else f"JSON 第 {form.cells[
-                'project_code'][0]} 个对象"
+            number = form.cells["project_code"][0]
+            seen[report.pk] = (_("第 %(n)s 个对象") % {"n": number} if form.json
+                               else _("工作表“%(s)s”") % {"s": form.sheet})
             form.report = report
-        if not problems:
-            problems = self._assign_filers(forms)
         return problems
 
     def _assign_filers(self, forms: list[MonitoringForm]) -> list[Problem]:
@@ -427,7 +441,8 @@ def _form_of_object(item, number: int) -> tuple[MonitoringForm | None, list[Prob
                                                                     else [cause])
         form.indicators.append(line)
         form.indicator_rows.append(number)
-    return (None if problems else form), problems
+    form.problems += problems
+    return form, []
 
 
 def importer_for_page(*, actor, region) -> MonitoringReportImporter:

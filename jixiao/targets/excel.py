@@ -79,6 +79,7 @@ REQUIRED_INDICATOR_COLUMNS = ("category", "subcategory", "name", "value_text")
 # A row below the table that starts with one of these ends it (notes, signatures).
 _NOTE_STARTS = ("注", "说明", "填表说明", "填报说明", "备注", "填报人", "单位负责人", "联系电话",
                 "填报日期", "审核人", "财务负责人")
+_NOTE_FIRST = {word[0] for word in _NOTE_STARTS}
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_RE = re.compile(r"绩效目标(申报)?表")
 _YES = {"是", "有", "Y", "YES", "TRUE", "1", "√"}
@@ -385,32 +386,40 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _label_key(value, table: dict[str, tuple[str, ...]]) -> str | None:
-    if not isinstance(value, str) or len(value) > 30:
-        return None
-    label = normalise_header(value)
-    if label.startswith("其中") and len(label) > 2:
-        label = label[2:]
-    for key, names in table.items():
-        if label in names:
-            return key
-    return None
+def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {name: key for key, names in reversed(table.items()) for name in names}
 
 
-_INDEX: dict[str, str] = {}
+_BLOCK_INDEX, _INDICATOR_INDEX = _index(LABELS), _index(INDICATOR_LABELS)
+_NO_LABEL: tuple[str | None, str | None] = (None, None)
+_LABEL_CACHE: dict[str, tuple[str | None, str | None]] = {}
 
 
-def _label_index() -> dict[str, str]:
-    if not _INDEX:
-        for table in (LABELS, INDICATOR_LABELS):
-            for key, names in table.items():
-                for name in names:
-                    _INDEX.setdefault(name, key)
-    return _INDEX
+def _labels_of(value) -> tuple[str | None, str | None]:
+    """(block label, indicator column) that a cell's text names, if any. Cached by the text:
+    every form repeats the same labels, and a province's file has ten thousand forms."""
+    if type(value) is not str or len(value) > 30:
+        return _NO_LABEL
+    found = _LABEL_CACHE.get(value)
+    if found is None:
+        label = normalise_header(value)
+        if label.startswith("其中") and len(label) > 2:
+            label = label[2:]
+        found = (_BLOCK_INDEX.get(label), _INDICATOR_INDEX.get(label))
+        if len(_LABEL_CACHE) > 100_000:
+            _LABEL_CACHE.clear()
+        _LABEL_CACHE[value] = found
+    return found
 
 
 def _cell_text(value) -> str:
-    """A cell as the user typed it; dates Excel made of typed dates back as Chinese dates."""
+    """A cell as the user typed it (`core.imports.text`: the apostrophe our exports put before
+    formula-like text removed); dates Excel made of typed dates back as Chinese dates."""
+    if type(value) is str and "\u200b" not in value and "\u00a0" not in value:
+        value = value.strip()  # the common case, kept fast
+        return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+    if value is None:
+        return ""
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             value = value.date()
@@ -447,12 +456,11 @@ def _scan(rows: list[tuple]) -> _Block:
             if block.title is None and isinstance(value, str) and _TITLE_RE.search(value):
                 block.title = (r, value)
                 continue
-            key = _label_key(value, LABELS)
-            if key:
-                block.labels.setdefault(key, (r, c))
-            key = _label_key(value, INDICATOR_LABELS)
-            if key:
-                found.setdefault(key, c)
+            label, column = _labels_of(value)
+            if label:
+                block.labels.setdefault(label, (r, c))
+            if column:
+                found.setdefault(column, c)
         if all(k in found for k in ("category", "name")):
             block.header, block.columns = r, found
     return block
@@ -463,12 +471,11 @@ def _value_of(rows: list[tuple], block: _Block, key: str) -> tuple[object, int, 
     cell below it (the money block puts the sources' labels in one row, amounts below)."""
     r, c = block.labels[key]
     row = rows[r]
-    labels = _label_index()
     for cc in range(c + 1, len(row)):
         value = row[cc]
         if _is_blank(value):
             continue
-        if isinstance(value, str) and normalise_header(value).removeprefix("其中") in labels:
+        if _labels_of(value) != _NO_LABEL:
             break
         return value, r, cc
     if key in ("total", "current", "carryover", "other") and r + 1 < len(rows):
@@ -576,10 +583,19 @@ def _read_money(form: Form, value, problems: list[Problem]) -> None:
 def _is_note(row: tuple, category_column: int) -> bool:
     """A note or signature line under the table: it starts at or left of the 一级指标 column
     (an indicator named "注册企业数" sits in 三级指标, so it is not taken for a note)."""
-    index, first = next(((i, v) for i, v in enumerate(row) if not _is_blank(v)), (0, None))
-    if not isinstance(first, str) or index > category_column:
-        return False
-    return normalise_header(first).startswith(_NOTE_STARTS)
+    for value in row[:category_column + 1]:
+        if _is_blank(value):
+            continue
+        return (isinstance(value, str) and value.lstrip()[:1] in _NOTE_FIRST
+                and normalise_header(value).startswith(_NOTE_STARTS))
+    return False
+
+
+def _has_values(row: tuple) -> bool:
+    return any(v is not None and (type(v) is not str or v.strip()) for v in row)
+
+
+_OTHER_KEYS = tuple(k for k, _l, _w in INDICATOR_COLUMNS[2:])
 
 
 def _read_indicators(form: Form, rows: list[tuple], block: _Block, first: int) -> list[Problem]:
@@ -594,20 +610,20 @@ def _read_indicators(form: Form, rows: list[tuple], block: _Block, first: int) -
                         row=block.header + first)]
     for key, c in columns.items():
         form.cells[f"column:{key}"] = (block.header + first, column_letter(c), key)
+    layout = [(key, label, columns.get(key)) for key, label, _w in INDICATOR_COLUMNS]
     category = subcategory = ""
     for r in range(block.header + 1, len(rows)):
         row = rows[r]
-        if all(_is_blank(v) for v in row):
+        if not _has_values(row):
             continue
         if _is_note(row, columns["category"]):
             break
-        if _label_key(row[0] if row else None, LABELS) in ("project_code", "project_name",
-                                                          "unit_code"):
+        if _labels_of(row[0] if row else None)[0] in ("project_code", "project_name",
+                                                       "unit_code"):
             problems.append(Problem(_("一个工作表只能填一张申报表，请把下一张放到新的工作表。"),
                                     sheet=form.sheet, row=r + first))
             break
-        line, line_problems = _read_line(form, row, columns, r + first)
-        problems += line_problems
+        line = _read_line(form, row, layout, r + first, problems)
         if line["category"]:
             if line["category"] != category:
                 subcategory = ""
@@ -618,33 +634,39 @@ def _read_indicators(form: Form, rows: list[tuple], block: _Block, first: int) -
             subcategory = line["subcategory"]
         else:
             line["subcategory"] = subcategory
-        if not any(line.get(k) not in (None, "") for k, _l, _w in INDICATOR_COLUMNS[2:]):
+        if not any(line[k] not in (None, "") for k in _OTHER_KEYS):
             continue  # an unused row of the template: only 一级/二级 filled in
         form.indicators.append(line)
         form.indicator_rows.append(r + first)
     return problems
 
 
-def _read_line(form: Form, row: tuple, columns: dict[str, int], number: int):
-    line, problems = {}, []
-    for key, label, _w in INDICATOR_COLUMNS:
-        c = columns.get(key)
-        raw = row[c] if c is not None and c < len(row) else None
+def _read_line(form: Form, row: tuple, layout, number: int, problems: list[Problem]) -> dict:
+    line = {}
+    width = len(row)
+    for key, label, c in layout:
+        raw = row[c] if c is not None and c < width else None
         if key == "weight":
             line[key], problem = _weight(raw)
         else:
-            line[key] = _cell_text(raw)
-            limit = TEXT_LIMITS.get(key)
-            problem = (_("内容过长（%(n)s 个字符，最多 %(m)s 个）")
-                       % {"n": len(line[key]), "m": limit}
-                       if key != "basis" and limit and len(line[key]) > limit else None)
+            line[key] = value = _cell_text(raw)
+            limit = TEXT_LIMITS[key] if key != "basis" else None
+            problem = None
+            if limit and len(value) > limit:
+                problem = (_("内容过长（%(n)s 个字符，最多 %(m)s 个）")
+                           % {"n": len(value), "m": limit})
         if problem:
             problems.append(Problem(problem, sheet=form.sheet, row=number,
                                     column=column_letter(c), field=label))
-    return line, problems
+    return line
+
+
+_CENT = Decimal("0.01")
 
 
 def _weight(raw) -> tuple[Decimal | None, str | None]:
+    if type(raw) is int and 0 <= raw < 1000:
+        return Decimal(raw).quantize(_CENT), None
     if _is_blank(raw):
         return None, None
     try:
@@ -654,4 +676,4 @@ def _weight(raw) -> tuple[Decimal | None, str | None]:
         return None, _("分值“%(v)s”不是数字") % {"v": _cell_text(raw)}
     if isinstance(raw, bool) or not number.is_finite() or not 0 <= number < 1000:
         return None, _("分值须在 0 到 1000 之间")
-    return number.quantize(Decimal("0.01")), None
+    return number.quantize(_CENT), None

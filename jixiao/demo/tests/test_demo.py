@@ -167,3 +167,28 @@ def check_monitoring(demo):
 
 def test_demo_monitoring_rounds_alerts_and_payments(demo):
     check_monitoring(demo)
+
+
+def check_evaluations(demo):
+    from django.db.models import Sum
+
+    from jixiao.evaluations.models import COUNTED, SelfEvaluation, UnitEvaluation
+
+    done = SelfEvaluation.objects.filter(region__code="360102", year=2020, status__in=COUNTED)
+    assert done.count() == 183
+    projects = Project.objects.filter(selfeval__in=done).with_totals()
+    assert projects.aggregate(s=Sum("full_sum"))["s"] == Decimal("64286.41")
+    grades = set(done.values_list("grade", flat=True))
+    assert {"优", "良"} <= grades and len(grades) >= 3
+    assert done.filter(indicators__problems__icontains="self_score").exists()
+    assert done.filter(spot_check_total__isnull=False).exists()
+    assert UnitEvaluation.objects.filter(region__code="360102", year=2020,
+                                         status__in=COUNTED).count() == 67
+    unit = User.objects.get(username="unit").unit
+    assert SelfEvaluation.objects.filter(year=2021, unit=unit, status="draft").exists()
+    live = set(SelfEvaluation.objects.filter(year=2021).values_list("status", flat=True))
+    assert live >= {"draft", "ready", "submitted", "first_passed", "confirmed", "returned"}
+
+
+def test_demo_self_evaluations_and_unit_evaluations(demo):
+    check_evaluations(demo)

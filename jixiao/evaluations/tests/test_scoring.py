@@ -614,3 +614,24 @@ def test_totals_equal_the_sum_of_the_parts(rows, executed):
 def test_grades_follow_the_bands(total):
     expected = "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
     assert grade_for(total, RULES["grades"]) == expected
+
+
+def test_zero_weight_indicator_carries_no_points_even_with_an_empty_target():
+    from jixiao.core.rulebook import named
+    from jixiao.evaluations.scoring import score
+    from jixiao.evaluations.selfeval import selfeval_from_data
+
+    data = {"budget": {"full_year": "100", "executed": "90"}, "indicators": [
+        {"category": "产出指标", "subcategory": "数量指标", "name": "a", "target": "≥10个",
+         "actual": "10", "weight": "50"},
+        {"category": "产出指标", "subcategory": "质量指标", "name": "b", "target": "",
+         "actual": "", "weight": "0"},
+        {"category": "效益指标", "subcategory": "社会效益指标", "name": "c", "target": "≥10个",
+         "actual": "10", "weight": "30"},
+        {"category": "满意度指标", "subcategory": "服务对象满意度指标", "name": "d",
+         "target": "≥90%", "actual": "95%", "weight": "10"}]}
+    parsed, errors = selfeval_from_data(data)
+    result = score(parsed, rules=named().section("scoring"))
+    assert not result.errors and str(result.total) == "99.00" and result.grade == "优"
+    assert str(result.indicators[1].score) == "0.00"
+    assert "zero_weight" in {w.code for w in result.indicators[1].warnings}
