@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.budgets.api import router as projects_router
+from jixiao.evaluations.api import router as selfevals_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
 from jixiao.targets.api import gate_router
@@ -29,6 +30,7 @@ api.add_router("/targets", targets_router, tags=["targets"])
 api.add_router("/monitoring-rounds", rounds_router, tags=["monitoring"])
 api.add_router("/monitoring-reports", reports_router, tags=["monitoring"])
 api.add_router("/alerts", alerts_router, tags=["monitoring"])
+api.add_router("/selfevals", selfevals_router, tags=["evaluations"])
 
 
 @api.exception_handler(AuthenticationError)

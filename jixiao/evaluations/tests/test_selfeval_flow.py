@@ -157,3 +157,28 @@ def test_unit_evaluation_scores_rule_rows(world, client_for):
     items = {i["indicator"]: i for i in evaluation.result["items"]}
     assert Decimal(items["在职人员控制率"]["score"]) < Decimal("3")  # 105% > 100%: deducted
     assert client_for("other").get(url).status_code == 404
+
+
+def test_api_selfevals_list_detail_actions_and_scope(world, client, filled):
+    from jixiao.core.models import ApiToken
+
+    def call(user, method, url, body=None):
+        _t, key = ApiToken.objects.issue(world.users[user])
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        if method == "get":
+            return client.get(url, **headers)
+        return client.post(url, body or {}, content_type="application/json", **headers)
+
+    listing = call("filer", "get", "/api/v1/selfevals?year=2022").json()
+    assert listing["count"] == 1 and listing["items"][0]["total"] == "99.99"
+    detail = call("filer", "get", f"/api/v1/selfevals/{filled.id}").json()
+    assert detail["score"]["indicators"][0]["score"] == "20.00"
+    assert detail["table"]["indicators"][0]["actual"] == "12个"
+    assert call("leader", "post", f"/api/v1/selfevals/{filled.id}/submit",
+                {"attest": True}).status_code == 409  # not completed by the filer yet
+    selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
+    ok = call("leader", "post", f"/api/v1/selfevals/{filled.id}/submit", {"attest": True})
+    assert ok.status_code == 200 and ok.json()["status"] == "submitted"
+    assert call("other", "get", f"/api/v1/selfevals/{filled.id}").status_code == 404
+    assert call("other", "get", "/api/v1/selfevals").json()["count"] == 0
+    assert call("other", "post", f"/api/v1/selfevals/{filled.id}/approve").status_code == 404

@@ -1,0 +1,107 @@
+"""API: /api/v1/selfevals (CONTRACT.md) with submit, return and approve, in the shape of
+schemas/selfeval plus the scores: the unit's, the rules', the reviewer's."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema, Status
+
+from jixiao.api.core import error, paginate
+from jixiao.core import workflow
+from jixiao.orgs.models import Region
+
+from . import selectors, services
+from .workflow import API_ACTIONS, SELFEVAL_WORKFLOW
+
+router = Router()
+
+
+class ActionIn(Schema):
+    comment: str = ""
+    attest: bool = False
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list
+
+
+ACTION = {200: dict, 404: ErrorOut, 409: ErrorOut}
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def serialize(selfeval, *, detail: bool = False) -> dict:
+    data = {"id": selfeval.id, "status": selfeval.status, "year": selfeval.year,
+            "region": selfeval.region.code,
+            "unit": {"code": selfeval.unit.code, "name": selfeval.unit.name},
+            "project": {"code": selfeval.project.code, "name": selfeval.project.name},
+            "total": _money(selfeval.total), "grade": selfeval.grade or None,
+            "self_total": _money(selfeval.self_total),
+            "reviewed_total": _money(selfeval.reviewed_total),
+            "reviewed_grade": selfeval.reviewed_grade or None,
+            "spot_check_total": _money(selfeval.spot_check_total),
+            "rulebook": selfeval.rulebook}
+    if detail:
+        data["table"] = services.selfeval_data(selfeval)
+        data["score"] = selfeval.result
+        data["reviews"] = [{"indicator": i.position, "name": i.name,
+                            "reviewed_score": _money(i.reviewed_score),
+                            "reason": i.review_reason}
+                           for i in selfeval.indicators.all() if i.reviewed_score is not None]
+    return data
+
+
+@router.get("", summary="项目自评列表")
+def list_selfevals(request, region: str = "", year: int | None = None, unit: str = "",
+                   status: str = "", grade: str = "", page: int = 1,
+                   page_size: int | None = None):
+    found = Region.objects.filter(code=region).first() if region else None
+    rows = selectors.selfeval_list(user=request.user, region=found, year=year, status=status,
+                                   grade=grade)
+    if region and found is None:
+        rows = rows.none()
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    return paginate(rows, page=page, page_size=page_size, serialize=serialize)
+
+
+@router.get("/{int:selfeval_id}", summary="项目自评（自评表与评分明细）")
+def get_selfeval(request, selfeval_id: int):
+    return serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id), detail=True)
+
+
+def _act(request, selfeval_id: int, verb: str, body: ActionIn):
+    selfeval = selectors.selfeval_get(user=request.user, pk=selfeval_id)
+    available = {t.name for t in SELFEVAL_WORKFLOW.available(selfeval, request.user)}
+    name = next((n for n in API_ACTIONS[verb] if n in available), None)
+    if name is None:
+        reasons = []
+        for n in API_ACTIONS[verb]:
+            reasons += SELFEVAL_WORKFLOW.problems(selfeval, request.user,
+                                                  SELFEVAL_WORKFLOW.get(n))
+        return Status(409, error("现在不能执行此操作。",
+                                 [{"message": r} for r in dict.fromkeys(reasons)]))
+    try:
+        services.selfeval_transition(actor=request.user, selfeval=selfeval, name=name,
+                                     comment=body.comment, attest=body.attest)
+    except workflow.TransitionError as exc:
+        return Status(409, error(str(exc)))
+    return Status(200, serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id),
+                                 detail=True))
+
+
+@router.post("/{int:selfeval_id}/submit", response=ACTION, summary="单位负责人确认并提交")
+def submit(request, selfeval_id: int, body: ActionIn):
+    return _act(request, selfeval_id, "submit", body)
+
+
+@router.post("/{int:selfeval_id}/return", response=ACTION, summary="退回（须填写理由）")
+def return_selfeval(request, selfeval_id: int, body: ActionIn):
+    return _act(request, selfeval_id, "return", body)
+
+
+@router.post("/{int:selfeval_id}/approve", response=ACTION, summary="业务股室审核或预算股确认")
+def approve(request, selfeval_id: int, body: ActionIn):
+    return _act(request, selfeval_id, "approve", body)
