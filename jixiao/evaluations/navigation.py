@@ -33,3 +33,23 @@ def _todos(user, region, year):
 
 
 register_todos(_todos)
+
+
+def _project_panel(request, project):
+    """The project page's self-evaluation section."""
+    from django.template.loader import render_to_string
+
+    from .models import SelfEvaluation
+
+    selfeval = SelfEvaluation.objects.filter(project=project).first()
+    can_start = (selfeval is None and request.user.has_role(Role.FILER)
+                 and project.unit_id in request.user.get_scope().unit_ids
+                 and project.targets.filter(status="approved").exists())
+    return render_to_string("evaluations/_project_panel.html",
+                            {"project": project, "selfeval": selfeval, "can_start": can_start},
+                            request=request)
+
+
+from jixiao.core.navigation import register_panel  # noqa: E402
+
+register_panel("project", _project_panel)
