@@ -206,6 +206,12 @@ def sync_alerts(*, project: Project, report: Report | None, round: Round | None,
                 round=round, report=report, code=item.code, level=item.level,
                 indicator=item.indicator, message=item.message, explanation=item.explanation,
                 due_date=rules_alerts.disposal_deadline(today, rules=rules))
+        elif alert.status == Alert.Status.CLEARED:
+            # It applies again: a fresh alert with a fresh disposal deadline.
+            alert.status, alert.level, alert.message = Alert.Status.OPEN, item.level, item.message
+            alert.explanation = item.explanation
+            alert.due_date = rules_alerts.disposal_deadline(today, rules=rules)
+            alert.save(update_fields=["status", "level", "message", "explanation", "due_date"])
         elif (alert.level, alert.message) != (item.level, item.message):
             alert.level, alert.message, alert.explanation = item.level, item.message, \
                 item.explanation

@@ -210,3 +210,16 @@ def test_round_closed_refuses_report_changes(world, monitoring_round):
     with pytest.raises(ValidationError):
         report_save(actor=world.filer, report=p1_report(monitoring_round),
                     executed=Decimal("1"), expected_full_year=None)
+
+
+def test_a_cleared_alert_that_applies_again_is_reopened(world, monitoring_round):
+    report = p1_report(monitoring_round)
+    risky = [{"position": 0, "likelihood": "完全不可能", "cause": "经费保障"}]
+    report_save(actor=world.filer, report=report, executed=Decimal("80"),
+                expected_full_year=None, indicators=risky)
+    report_save(actor=world.filer, report=report, executed=Decimal("80"),
+                expected_full_year=None, indicators=[{"position": 0, "likelihood": "确定能"}])
+    assert Alert.objects.get(report=report, code="M04").status == "cleared"
+    report_save(actor=world.filer, report=report, executed=Decimal("80"),
+                expected_full_year=None, indicators=risky)
+    assert Alert.objects.get(report=report, code="M04").status == "open"
