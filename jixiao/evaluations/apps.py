@@ -8,4 +8,5 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("绩效评价")
 
     def ready(self) -> None:
-        from . import navigation, rules  # noqa: F401  (menu, to-dos, rulebook sections)
+        # menu, to-dos, rulebook sections; `jixiao import/export selfevals`
+        from . import exports, importers, navigation, rules  # noqa: F401

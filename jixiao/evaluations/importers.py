@@ -1,0 +1,543 @@
+"""Import of project self-evaluations (项目支出绩效自评表): `jixiao import selfevals FILE`.
+
+The file is the official table in xlsx (one per worksheet, excel.py) or a JSON list of
+schemas/selfeval objects (each checked by `selfeval.selfeval_from_data`, the reader `jixiao
+score` uses). Each table is matched to its project by code (else by its exact name) in the
+importer's region and the table's year — the project's year, as the schema's `year` — and is
+filled through `services.selfeval_save`, which checks the filer's scope and the state and scores
+the table by the rules. A project with no self-evaluation yet gets one from its approved target
+(`selfeval_create`); one without an approved target, or whose self-evaluation is no longer a
+draft or returned, is an error. One transaction: one bad table, cell or figure writes nothing,
+and every problem says where it is, in Chinese.
+
+The unit's own scores (issue 5): the 得分 column of a table a unit filled is the UNIT's score,
+and so is `self_score` in the schema. They are stored as the unit's scores (self_score, the
+execution's self score, self_total) and never as the rule's: `rescore` computes the rule's
+figure beside each and flags every one that departs from it. A table Jixiao exported carries
+the rule's scores in 得分 and the unit's in 单位自评得分; that column, when present, is the one
+read. What the file leaves out (a label, a column, a JSON key) keeps its stored value; the
+indicators are those of the approved target, matched by their 三级指标 name, and a file cannot
+add or remove any.
+
+Who may import (DOMAIN.md §3, §6.1, "谁支出，谁自评"): filling a self-evaluation is the unit
+filer's right, and the services accept only the filer of the project's unit. So a filer (the
+page import, or `--user` on the CLI) imports the tables of their own unit and its level-2 units;
+the budget or performance office (the CLI's default account) may import the region's tables on
+the units' behalf (代录), each saved as its unit's filer account — an active filer of the
+project's unit, else of its level-1 unit; a unit without one is an error that asks for --user.
+The tables stay drafts, so each unit's leader still attests and submits them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jixiao.budgets.models import Project
+from jixiao.core.imports import CellError, Importer, Row, non_negative_money, register_importer
+from jixiao.core.rulebook import rules_for
+from jixiao.core.tabular import InputRejected, Problem, read_tables
+from jixiao.orgs.models import Region, Role, UnitYear, User
+from jixiao.targets.models import Status as TargetStatus
+from jixiao.targets.models import Target
+
+from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
+from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation
+from .selfeval import _value_text, selfeval_from_data
+from .workflow import SELFEVAL_WORKFLOW
+
+BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
+JSON_SHEET = "JSON"
+SOURCE_KEYS = ("current", "carryover", "other")
+SOURCE_LABELS = {"current": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金",
+                 "total": "年度资金总额"}
+ROW_KEYS = ("actual", "band", "entered_score", "explanation", "deviation", "weight",
+            "self_score")
+
+
+@register_importer
+class SelfEvalImporter(Importer):
+    """Self-evaluations in the table's block layout (one per worksheet) or schemas/selfeval."""
+
+    kind = "selfevals"
+    title = gettext_lazy("项目支出绩效自评表")
+    columns = ()  # a block layout: `read` replaces the column reader
+
+    def __init__(self, *, actor, region=None, year: int | None = None, as_filer: bool = False):
+        super().__init__(actor=actor, region=region)
+        self.year = year  # the year of tables whose title leaves it blank
+        self.as_filer = as_filer
+        self._read_problems: list[Problem] = []
+        self._bands: dict[tuple, tuple[str, ...]] = {}
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+        if filename.lower().endswith(".json"):
+            forms, problems = forms_from_json(data)
+        else:
+            forms, problems = [], []
+            for sheet in read_tables(data, filename):
+                form, sheet_problems = read_form(sheet)
+                if form is None:
+                    problems += sheet_problems
+                else:  # a table with bad cells: its problems join the checks' (all at once)
+                    form.problems += sheet_problems
+                    forms.append(form)
+        for form in forms:
+            if form.year is None:
+                form.year = self.year
+        if not forms and not problems:
+            problems.append(Problem(_("文件中没有项目支出绩效自评表。请使用导出的自评表格式，"
+                                      "每个工作表一张自评表。")))
+        rows = [Row(number=(form.cells.get("title") or form.cells.get("project_code")
+                            or form.cells.get("project_name") or (1,))[0] or 1,
+                    values={"form": form}, sheet=form.sheet) for form in forms]
+        # Problems of whole sheets or objects are reported by `check`, with those of the
+        # readable tables, so that one run lists everything wrong with the file.
+        self._read_problems = problems
+        return rows, []
+
+    # --- checking ----------------------------------------------------------------------------
+
+    def check(self, rows: list[Row]) -> list[Problem]:
+        if self.region is None:
+            return [Problem(_("请指定导入的区划。"))]
+        if not self.actor.has_role(Role.FILER) and not self._bureau():
+            return [Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入项目自评表。"))]
+        forms = [row.values["form"] for row in rows]
+        problems = [*self._read_problems, *(p for form in forms for p in form.problems)]
+        ready = []
+        for form in forms:
+            if form.year is None:
+                problems.append(form.where("title", _(
+                    "找不到项目年度：标题应写成“（2022年度）项目支出绩效自评表”"), _("标题")))
+            elif form.region_code and form.region_code.isdigit() and not self._in_region(
+                    form.region_code):
+                problems.append(form.where("region", _("区划“%(f)s”不在导入的区划“%(r)s”内")
+                                           % {"f": form.region_code, "r": self.region.name},
+                                           _("区划")))
+            else:
+                ready.append(form)
+        problems += self._match_projects(ready)
+        matched = [f for f in ready if f.project is not None]
+        problems += self._match_selfevals(matched)
+        found = [f for f in matched if f.positions is not None]
+        problems += self._assign_filers(found)
+        for form in found:
+            problems += self._check_values(form)
+        return problems
+
+    def _bureau(self) -> bool:
+        return not self.as_filer and self.actor.has_role(*BUREAU_ROLES)
+
+    def _in_region(self, code: str) -> bool:
+        if code == self.region.code:
+            return True
+        return Region.objects.filter(code=code, path__startswith=self.region.path).exists()
+
+    def _may_fill(self, unit_id: int, region_path: str) -> bool:
+        scope = self.actor.get_scope()
+        if self.actor.has_role(Role.FILER) and unit_id in scope.unit_ids:
+            return True
+        return self._bureau() and scope.covers_region_path(region_path)
+
+    def _match_projects(self, forms: list[SelfEvalForm]) -> list[Problem]:
+        """Each table's project in the region and year, by code (else by its exact name),
+        within the actor's scope; once per file."""
+        if not forms:
+            return []
+        base = Project.objects.filter(region__path__startswith=self.region.path,
+                                      year__in={f.year for f in forms}).select_related(
+            "region", "unit")
+        by_code, by_name = defaultdict(list), defaultdict(list)
+        for p in base.filter(code__in={f.project_code for f in forms if f.project_code}):
+            by_code[(p.year, p.code)].append(p)
+        names = {f.project_name for f in forms if not f.project_code and f.project_name}
+        if names:
+            for p in base.filter(name__in=names):
+                by_name[(p.year, p.name)].append(p)
+        problems, seen = [], {}
+        for form in forms:
+            key, shown = (("project_code", form.project_code) if form.project_code
+                          else ("project_name", form.project_name))
+            candidates = (by_code.get((form.year, form.project_code), []) if form.project_code
+                          else by_name.get((form.year, form.project_name), []))
+            if form.region_code:
+                candidates = [p for p in candidates if p.region.code == form.region_code
+                              or not form.region_code.isdigit()]
+            allowed = [p for p in candidates if self._may_fill(p.unit_id, p.region.path)]
+            label = _("项目编码") if key == "project_code" else _("项目名称")
+            if not allowed:
+                problems.append(form.where(key, _(
+                    "%(y)s 年度%(r)s没有您可填报的%(l)s“%(c)s”的项目")
+                    % {"y": form.year, "r": self.region.name, "l": label, "c": shown}, label))
+                continue
+            if len(allowed) > 1:
+                problems.append(form.where(key, _(
+                    "%(l)s“%(c)s”对应多个项目，请填写项目编码（及区划）") % {"l": label, "c": shown},
+                    label))
+                continue
+            project = allowed[0]
+            if project.pk in seen:
+                problems.append(form.where(key, _(
+                    "与%(s)s是同一项目的自评表，一个文件中只能有一张") % {"s": seen[project.pk]},
+                    label))
+                continue
+            seen[project.pk] = _where_text(form)
+            form.project = project
+        return problems
+
+    def _match_selfevals(self, forms: list[SelfEvalForm]) -> list[Problem]:
+        """The stored self-evaluation of each project (editable), or the approved target a new
+        one starts from; `positions` None marks a table that cannot be filled."""
+        projects = {f.project.pk for f in forms}
+        existing = {s.project_id: s for s in SelfEvaluation.objects.filter(
+            project_id__in=projects).select_related("region", "unit", "project")
+            .prefetch_related(Prefetch("indicators",
+                                       queryset=SelfEvalIndicator.objects.order_by("position")))}
+        targets = {}
+        for target in (Target.objects.filter(
+                project_id__in=projects - existing.keys(),
+                status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED))
+                .order_by("project_id", "-version").prefetch_related("indicators")):
+            targets.setdefault(target.project_id, target)
+        problems = []
+        for form in forms:
+            form.positions = None
+            key = "project_code" if form.project_code else "project_name"
+            selfeval = existing.get(form.project.pk)
+            if selfeval is not None:
+                reason = SELFEVAL_WORKFLOW.lock(selfeval)
+                if selfeval.status not in EDITABLE:
+                    reason = _("该项目的自评处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的自评）") % {
+                        "s": selfeval.get_status_display()}
+                if reason:
+                    problems.append(form.where(key, reason))
+                    continue
+                form.selfeval = selfeval
+                form.lines = [(i.position, i.name) for i in selfeval.indicators.all()]
+            else:
+                target = targets.get(form.project.pk)
+                if target is None:
+                    problems.append(form.where(key, _(
+                        "项目“%(c)s”没有已批复的绩效目标，无法自评") % {"c": form.project.code}))
+                    continue
+                reason = SELFEVAL_WORKFLOW.lock(SelfEvaluation(region=form.project.region,
+                                                               year=form.project.year))
+                if reason:
+                    problems.append(form.where(key, reason))
+                    continue
+                form.lines = [(i.position, i.name) for i in sorted(
+                    target.indicators.all(), key=lambda i: i.position)]
+            form.positions = []
+        return problems
+
+    def _assign_filers(self, forms: list[SelfEvalForm]) -> list[Problem]:
+        """Who saves each table: the importing filer, or (代录) the unit's filer account."""
+        scope = self.actor.get_scope()
+        pending = []
+        for form in forms:
+            if self.actor.has_role(Role.FILER) and form.project.unit_id in scope.unit_ids:
+                form.filer = self.actor
+            else:
+                pending.append(form)
+        if not pending:
+            return []
+        parents = dict(UnitYear.objects.filter(
+            unit_id__in={f.project.unit_id for f in pending},
+            year__in={f.project.year for f in pending}).values_list("unit_id", "parent_id"))
+        candidates = defaultdict(list)
+        for user in User.objects.filter(is_active=True, unit_id__in={
+                *(p for p in parents.values() if p), *(f.project.unit_id for f in pending)}
+                ).order_by("username"):
+            if user.has_role(Role.FILER):
+                candidates[user.unit_id].append(user)
+        problems = []
+        for form in pending:
+            unit = form.project.unit_id
+            found = candidates.get(unit) or candidates.get(parents.get(unit)) or []
+            if not found:
+                problems.append(form.where(
+                    "project_code" if form.project_code else "project_name", _(
+                        "单位“%(u)s”没有可用的填报人员账号，无法代录其自评；请用 --user 指定填报人员")
+                    % {"u": form.project.unit.name}))
+                continue
+            form.filer = found[0]
+        return problems
+
+    def _band_labels(self, project) -> tuple[str, ...]:
+        key = (project.region_id, project.year)
+        if key not in self._bands:
+            rules = rules_for(project.region.lineage_codes, project.year).section("scoring")
+            self._bands[key] = tuple(b["label"] for b in rules.get("bands", ()))
+        return self._bands[key]
+
+    def _check_values(self, form: SelfEvalForm) -> list[Problem]:
+        """The executed amounts by source, the indicator lines matched by name, bands and
+        lengths."""
+        problems = self._check_money(form)
+        used: set[int] = set()
+        bands = self._band_labels(form.project)
+        for index, line in enumerate(form.indicators):
+            name = _key(line.get("name"))
+            match = next((p for p, n in form.lines if p not in used and _key(n) == name), None)
+            if match is None:
+                problems.append(form.at_indicator(index, "name", _(
+                    "自评表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
+                    % {"n": line.get("name") or ""}))
+                continue
+            used.add(match)
+            form.positions.append(match)
+            band = line.get("band")
+            if band:
+                band = line["band"] = unicodedata.normalize("NFKC", band).strip()
+                if band not in bands:
+                    problems.append(form.at_indicator(index, "band", _(
+                        "完成档次“%(v)s”应为 %(a)s 之一") % {"v": band, "a": "、".join(bands)}))
+            for key, limit in TEXT_LIMITS.items():
+                if len(line.get(key) or "") > limit:
+                    problems.append(form.at_indicator(index, key, _(
+                        "内容过长（%(n)s 个字符，最多 %(m)s 个）")
+                        % {"n": len(line[key]), "m": limit}))
+        return problems
+
+    def _check_money(self, form: SelfEvalForm) -> list[Problem]:
+        """全年执行数 by source; a total alone is taken only for a project funded from one
+        source, and a total that disagrees with its sources is an error."""
+        given = {k: (form.money.get(k) or {}).get("executed") for k in SOURCE_KEYS
+                 if f"executed:{k}" in form.present}
+        total = (form.money.get("total") or {}).get("executed")
+        has_total = "executed:total" in form.present
+        form.executed = dict(given)
+        if any(v is not None for v in given.values()):
+            parts = sum((v for v in given.values() if v is not None), Decimal(0))
+            if has_total and total is not None and parts != total:
+                return [form.where("executed:total", _(
+                    "各资金来源的全年执行数合计 %(p)s 万元，与年度资金总额的全年执行数 %(t)s 万元不一致")
+                    % {"p": _plain(parts), "t": _plain(total)})]
+            return []
+        if not has_total:
+            return []
+        if total is None:
+            form.executed.update({k: None for k in SOURCE_KEYS})
+            return []
+        project = form.project
+        funded = [k for k in SOURCE_KEYS if getattr(project, f"full_{k}")
+                  or getattr(project, f"initial_{k}")]
+        if len(funded) > 1:
+            return [form.where("executed:total", _(
+                "项目有多个资金来源，请按资金来源（当年财政拨款、上年结转资金、其他资金）填写全年执行数"))]
+        source = funded[0] if funded else "current"
+        form.executed = {k: (total if k == source else None) for k in SOURCE_KEYS}
+        return []
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def save(self, rows: list[Row]) -> tuple[int, int]:
+        from .services import selfeval_create, selfeval_save
+
+        created = updated = 0
+        for row in rows:
+            form = row.values["form"]
+            with row.located():
+                selfeval = form.selfeval
+                if selfeval is None:
+                    selfeval = selfeval_create(actor=form.filer, project=form.project)
+                    created += 1
+                else:
+                    updated += 1
+                own = {}
+                if "self_execution_score" in form.present:
+                    own["self_execution_score"] = form.self_execution_score
+                if "self_total" in form.present:
+                    own["self_total"] = form.self_total
+                if own:
+                    for name, value in own.items():
+                        setattr(selfeval, name, value)
+                    selfeval.save(update_fields=[*own, "updated_at"])
+                # A blank 分值 keeps the target's weight; everything else given is taken.
+                lines = [{"position": position, **{k: line[k] for k in ROW_KEYS if k in line
+                                                   and (k != "weight" or line[k] is not None)}}
+                         for position, line in zip(form.positions, form.indicators,
+                                                   strict=True)]
+                selfeval_save(
+                    actor=form.filer, selfeval=selfeval, executed=form.executed,
+                    goal_achieved=(form.goal_achieved if "goal_achieved" in form.present
+                                   else selfeval.goal_achieved),
+                    report=form.report if "report" in form.present else selfeval.report,
+                    rows=lines)
+        return created, updated
+
+
+def _where_text(form: SelfEvalForm) -> str:
+    if form.json:
+        return _("第 %(n)s 个对象") % {"n": (form.cells.get("title") or (0,))[0]}
+    return _("工作表“%(s)s”") % {"s": form.sheet}
+
+
+def _plain(value) -> str:
+    return "" if value is None else f"{value:f}"
+
+
+def _key(value) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
+
+
+# --- JSON: a list of schemas/selfeval objects --------------------------------------------------
+
+
+def forms_from_json(data: bytes) -> tuple[list[SelfEvalForm], list[Problem]]:
+    """schemas/selfeval objects (one, or a list) as forms, checked by `selfeval_from_data`;
+    problems located by the object's number (row) and the key (field)."""
+    from django.conf import settings
+
+    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
+        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
+            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
+    if not data.strip():
+        raise InputRejected([Problem(_("文件是空的。"))])
+    try:
+        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        raise InputRejected([Problem(_("JSON 应为自评表对象或对象的列表。"))])
+    forms, problems = [], []
+    for number, item in enumerate(items, start=1):
+        form, item_problems = _form_of_object(item, number)
+        problems += item_problems
+        if form is not None:
+            forms.append(form)
+    return forms, problems
+
+
+def _source_key(label) -> str | None:
+    if not isinstance(label, str):
+        return None
+    if label.strip() in SOURCE_KEYS:
+        return label.strip()
+    key = label_key(label, MONEY_ROW_LABELS)
+    return key if key in SOURCE_KEYS else None
+
+
+def _form_of_object(item, number: int) -> tuple[SelfEvalForm | None, list[Problem]]:
+    def problem(field: str, message: str) -> Problem:
+        return Problem(message, sheet=JSON_SHEET, row=number, field=field)
+
+    _parsed, errors = selfeval_from_data(item)
+    if errors:
+        return None, [problem("", e["message"]) for e in errors]
+    problems = []
+    form = SelfEvalForm(sheet=JSON_SHEET, json=True, cells={
+        key: (number, "", field) for key, field in (
+            ("title", "year"), ("project_code", "project.code"),
+            ("project_name", "project.name"), ("region", "region"),
+            ("self_total", "self_total"), ("self_execution_score", "budget.self_score"),
+            ("executed:total", "budget.executed"))})
+    project = item.get("project") or {}
+    form.project_code = _text(project.get("code"))
+    form.project_name = _text(project.get("name"))
+    if not form.project_code and not form.project_name:
+        problems.append(problem("project.code", _("须有项目编码（project.code）")))
+    year = item.get("year")
+    if year is not None and not 2000 <= year <= 2100:
+        problems.append(problem("year", _("“%(v)s”不是有效的年度（如 2022）") % {"v": year}))
+    form.year = year
+    form.region_code = _text(item.get("region")).split(" ")[0] if item.get("region") else ""
+    _money_of(item.get("budget"), form, problem, problems)
+    goal = item.get("goal")
+    if isinstance(goal, dict) and "achieved" in goal:
+        form.present.add("goal_achieved")
+        form.goal_achieved = _text(goal.get("achieved"))
+    if "report" in item:
+        if item["report"] is not None and not isinstance(item["report"], str):
+            problems.append(problem("report", _("应为文字或 null")))
+        form.present.add("report")
+        form.report = _text(item.get("report"))
+    if "self_total" in item:
+        form.present.add("self_total")
+        form.self_total = _score(item["self_total"], "self_total", problem, problems)
+    for index, row in enumerate(item.get("indicators") or []):
+        line = {k: _text(row.get(k)) for k in ("category", "subcategory", "name")}
+        line["target"] = _value_text(row.get("target"))
+        if "actual" in row:
+            line["actual"] = _value_text(row["actual"]).strip()
+        for key in ("band", "explanation", "deviation"):
+            if key in row:
+                line[key] = _text(row[key])
+        for key, json_key in (("weight", "weight"), ("entered_score", "score"),
+                              ("self_score", "self_score")):
+            if json_key in row:
+                line[key] = _score(row[json_key], f"indicators[{index}].{json_key}", problem,
+                                   problems)
+        form.indicators.append(line)
+        form.indicator_rows.append(number)
+    return form, problems
+
+
+def _money_of(budget, form: SelfEvalForm, problem, problems: list[Problem]) -> None:
+    if not isinstance(budget, dict):
+        return
+    if "executed" in budget:
+        form.present.add("executed:total")
+        form.money["total"] = {"executed": _amount(budget["executed"], "budget.executed",
+                                                   problem, problems)}
+    if "self_score" in budget:
+        form.present.add("self_execution_score")
+        form.self_execution_score = _score(budget["self_score"], "budget.self_score", problem,
+                                           problems)
+    for index, row in enumerate(budget.get("sources") or []):
+        field = f"budget.sources[{index}]"
+        key = _source_key(row.get("source"))
+        if key is None:
+            problems.append(problem(f"{field}.source", _(
+                "资金来源“%(v)s”应为当年财政拨款、上年结转资金或其他资金") % {"v": row.get("source")}))
+            continue
+        if "executed" not in row:
+            continue
+        if f"executed:{key}" in form.present:
+            problems.append(problem(f"{field}.source", _("资金来源“%(v)s”重复")
+                                    % {"v": row.get("source")}))
+            continue
+        form.present.add(f"executed:{key}")
+        form.cells[f"executed:{key}"] = (form.cells["title"][0], "", f"{field}.executed")
+        form.money[key] = {"executed": _amount(row["executed"], f"{field}.executed", problem,
+                                               problems)}
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _amount(value, field: str, problem, problems: list[Problem]) -> Decimal | None:
+    try:
+        return non_negative_money(value)
+    except CellError as exc:
+        problems.append(problem(field, str(exc)))
+        return None
+
+
+def _score(value, field: str, problem, problems: list[Problem]) -> Decimal | None:
+    try:
+        return read_score(value)
+    except ValueError as exc:
+        problems.append(problem(field, str(exc)))
+        return None
+
+
+def importer_for_page(*, actor, region, year: int | None = None) -> SelfEvalImporter:
+    """A page's import of self-evaluations: a filer's own units only (see the docstring)."""
+    if not actor.has_role(Role.FILER):
+        raise PermissionDenied(_("只有单位填报人员可以导入项目自评表。"))
+    return SelfEvalImporter(actor=actor, region=region, year=year, as_filer=True)
