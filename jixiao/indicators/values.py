@@ -305,6 +305,7 @@ _NUMBERING_RE = re.compile(
 _POINTS_RE = re.compile(r"[:：]?\d+(?:\.\d+)?分?$")
 
 
+@lru_cache(maxsize=65_536)
 def _name_core(name: object) -> str:
     """A level name stripped as §4.1 says: points and notes in brackets, 值/指标, numbering."""
     if name is None:

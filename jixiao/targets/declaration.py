@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from jixiao.indicators.values import (
     Kind,
@@ -113,6 +114,7 @@ class LintContext:
     parent: Declaration | None = None
 
 
+@lru_cache(maxsize=65_536)
 def normalise_text(text: object) -> str:
     """Text compared as people read it: NFKC, no spaces or punctuation, case-folded."""
     if text is None:

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
 from jixiao.orgs.models import UnitYear
 
-from .excel import Form, forms_workbook
+from .excel import Form, forms_workbook, gc_paused
 from .models import Indicator, Target
 from .selectors import target_list
 
@@ -110,7 +110,8 @@ def targets_bytes(rows, fmt: str) -> bytes:
     pairs: Iterable[tuple[Target, Form]] = _forms(rows)
     if fmt == "json":
         return json_bytes([target_data(t, f) for t, f in pairs])
-    return workbook_bytes(forms_workbook(f for _t, f in pairs))
+    with gc_paused():
+        return workbook_bytes(forms_workbook(f for _t, f in pairs))
 
 
 @register_exporter("targets")
@@ -123,6 +124,7 @@ def targets_workbook_response(rows, work):
     """The targets list's "导出 Excel": the filtered rows, one form per worksheet."""
     from jixiao.core.views import xlsx_response
 
-    book = forms_workbook(f for _t, f in _forms(rows))
     code = work.region.code if work.region else ""
-    return xlsx_response(book, f"绩效目标申报表-{code}-{work.year}.xlsx")
+    with gc_paused():
+        return xlsx_response(forms_workbook(f for _t, f in _forms(rows)),
+                             f"绩效目标申报表-{code}-{work.year}.xlsx")

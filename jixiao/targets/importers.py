@@ -23,10 +23,8 @@ indicators are written with bulk inserts, and the audit gets one entry per targe
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -44,7 +42,7 @@ from jixiao.orgs.models import Role, Unit
 
 from .checks import finding_dict
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext
-from .excel import INDICATOR_COLUMNS, TEXT_LIMITS, Form, read_form
+from .excel import INDICATOR_COLUMNS, TEXT_LIMITS, Form, gc_paused, read_form
 from .lint import lint
 from .models import EDITABLE, Basis, Indicator, Target
 from .services import INDICATOR_FIELDS
@@ -53,19 +51,6 @@ AMOUNT_KEYS = ("total", "current", "carryover", "other")
 BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
 JSON_SHEET = "JSON"
 BASES = frozenset(Basis.values)
-
-
-@contextmanager
-def _gc_paused():
-    """Reading a province's file makes millions of small objects and no garbage cycles worth
-    chasing; the collector's passes over them would cost more than the import's own work."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @register_importer
@@ -87,7 +72,7 @@ class TargetImporter(Importer):
     # --- reading ---------------------------------------------------------------------------
 
     def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
-        with _gc_paused():
+        with gc_paused():
             return self._read(data, filename)
 
     def _read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
@@ -110,7 +95,7 @@ class TargetImporter(Importer):
     # --- checking: match, scope, state, catalogue, values, lint ------------------------------
 
     def check(self, rows: list[Row]) -> list[Problem]:
-        with _gc_paused():
+        with gc_paused():
             return self._check(rows)
 
     def _check(self, rows: list[Row]) -> list[Problem]:
@@ -120,8 +105,7 @@ class TargetImporter(Importer):
                                                     or not self.actor.has_role(*BUREAU_ROLES)):
             return [Problem(_("只有单位填报人员（或经命令行导入的预算股、绩效办）可以导入绩效目标。"))]
         forms = [row.values["form"] for row in rows]
-        problems = self._match(forms)
-        problems += self._check_years(forms)
+        problems = self._match(forms) or self._check_years(forms)
         if problems:
             return problems
         for row in rows:
@@ -329,7 +313,7 @@ class TargetImporter(Importer):
     # --- saving ------------------------------------------------------------------------------
 
     def save(self, rows: list[Row]) -> tuple[int, int]:
-        with _gc_paused():
+        with gc_paused():
             return self._save(rows)
 
     def _save(self, rows: list[Row]) -> tuple[int, int]:
