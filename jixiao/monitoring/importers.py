@@ -24,6 +24,7 @@ from jixiao.core.imports import money as parse_money
 from jixiao.core.tabular import Problem
 
 YUAN_PER_WAN = Decimal(10000)
+BATCH = 2000
 
 
 def month(value) -> int:
@@ -129,12 +130,14 @@ class PaymentImporter(Importer):
         for (project, m), total in totals.items():
             payment = existing.get((project.pk, m))
             if payment is None:
-                new.append(Payment(project=project, month=m, amount=total))
+                new.append((project, m, total))
             else:
                 payment.amount, payment.updated_at = total, now
                 changed.append(payment)
-        Payment.objects.bulk_create(new, batch_size=2000)
-        Payment.objects.bulk_update(changed, ["amount", "updated_at"], batch_size=2000)
+        for start in range(0, len(new), BATCH):  # model instances for one batch at a time
+            Payment.objects.bulk_create([Payment(project=p, month=m, amount=a)
+                                         for p, m, a in new[start:start + BATCH]])
+        Payment.objects.bulk_update(changed, ["amount", "updated_at"], batch_size=BATCH)
         from .services import payments_changed
 
         payments_changed(projects.values(), today=timezone.localdate())
