@@ -54,7 +54,7 @@ def project_save(*, actor: User, project: Project | None, region: Region, year: 
     if not can_edit_project(actor, unit):
         raise PermissionDenied(_("您不能维护该单位的项目。"))
     if project is not None:
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
         if not can_edit_project(actor, project.unit):
             raise PermissionDenied(_("您不能维护该单位的项目。"))
     if not year_is_open(region=region, year=year):
@@ -134,7 +134,7 @@ def fiscal_year_set_status(
         raise PermissionDenied(_("只有预算股或绩效办可以关闭或重新开放年度。"))
     if not reason.strip():
         raise ValidationError(_("请填写理由。"))
-    fiscal_year, _created = FiscalYear.objects.select_for_update().get_or_create(
+    fiscal_year, _created = FiscalYear.objects.select_for_update(of=("self",)).get_or_create(
         region=region, year=year
     )
     fiscal_year.status = FiscalYear.Status.CLOSED if close else FiscalYear.Status.OPEN

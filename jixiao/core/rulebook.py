@@ -151,10 +151,9 @@ def rulebook_save(*, region_code: str, year: int, values: Mapping, actor, note: 
     errors = validate_changes(values)
     if errors:
         raise RulebookError("；".join(errors))
-    last = (
-        Rulebook.objects.select_for_update().filter(region_code=region_code, year=year)
-        .aggregate(v=Max("version"))["v"] or 0
-    )
+    versions = list(Rulebook.objects.select_for_update(of=("self",))
+                    .filter(region_code=region_code, year=year).values_list("version", flat=True))
+    last = max(versions, default=0)
     row = Rulebook.objects.create(region_code=region_code, year=year, version=last + 1,
                                   base=base, values=dict(values), note=note, created_by=actor)
     audit.record(action="create", instance=row, after={"base": base, "values": dict(values)},

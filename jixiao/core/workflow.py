@@ -102,7 +102,8 @@ def perform(*, obj, name: str, actor, workflow: Workflow, comment: str = "",
     """
     model = type(obj)
     with transaction.atomic():
-        locked = model.objects.select_for_update().filter(pk=obj.pk).first()
+        locked = (model.objects.select_for_update(of=("self",)).filter(pk=obj.pk)
+                  .order_by().first())
         if locked is None or not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
             raise Http404
         transition = workflow.get(name)

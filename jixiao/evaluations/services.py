@@ -87,7 +87,7 @@ def selfeval_save(*, actor: User, selfeval: SelfEvaluation, executed: Mapping[st
                   goal_achieved: str = "", report: str = "",
                   rows: Sequence[Mapping] = ()) -> SelfEvaluation:
     """Save what the unit filled in and score it by the rules at once."""
-    selfeval = SelfEvaluation.objects.select_for_update().get(pk=selfeval.pk)
+    selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
     _require_filer_of(actor, selfeval.unit_id)
     _require_open(selfeval)
     if selfeval.status not in EDITABLE:
@@ -216,7 +216,7 @@ def review_adjust(*, actor: User, selfeval: SelfEvaluation, position: int,
                   score_value: Decimal | None, reason: str) -> SelfEvalIndicator:
     """The reviewer's score for one indicator, kept beside the unit's and the rule's; a reason
     is required (DOMAIN.md §6.1). `score_value` None removes the adjustment."""
-    selfeval = SelfEvaluation.objects.select_for_update().get(pk=selfeval.pk)
+    selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
     if not actor.has_role(Role.BUSINESS, Role.BUDGET) or not SelfEvaluation.objects.visible_to(
             actor).filter(pk=selfeval.pk).exists():
         raise PermissionDenied(_("只有审核股室可以调整得分。"))
@@ -251,7 +251,7 @@ def spot_check(*, actor: User, selfeval: SelfEvaluation, total: Decimal, note: s
         raise ValidationError(_("复核得分须在 0 到 100 之间。"))
     if not note.strip():
         raise ValidationError(_("请填写复核意见。"))
-    selfeval = SelfEvaluation.objects.select_for_update().get(pk=selfeval.pk)
+    selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
     selfeval.spot_check_total, selfeval.spot_check_note = total, note.strip()
     selfeval.spot_checked_by, selfeval.spot_checked_at = actor, timezone.now()
     selfeval.save()
@@ -285,7 +285,7 @@ def unit_evaluation_save(*, actor: User, unit: Unit, year: int, values: Mapping,
                          judgements: Mapping) -> UnitEvaluation:
     """Save a unit's figures and judgements and score them by the framework (DOMAIN.md §6.3)."""
     _require_filer_of(actor, unit.pk)
-    evaluation, _created = UnitEvaluation.objects.select_for_update().get_or_create(
+    evaluation, _created = UnitEvaluation.objects.select_for_update(of=("self",)).get_or_create(
         unit=unit, year=year, defaults={"region": unit.region})
     reason = UNIT_EVALUATION_WORKFLOW.lock(evaluation)
     if reason:

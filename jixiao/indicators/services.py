@@ -121,7 +121,7 @@ def template_save(*, actor, region: Region, data: dict,
     _check_editor(actor, region)
     values = _clean(data)
     if template is not None:
-        template = IndicatorTemplate.objects.select_for_update().get(pk=template.pk)
+        template = IndicatorTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
         if template.region_id != region.id:
             raise PermissionDenied(_("全国通用指标和其他区划的指标不能修改。"))
     clash = IndicatorTemplate.objects.filter(
@@ -152,7 +152,7 @@ def template_deactivate(*, actor, region: Region, template: IndicatorTemplate,
     """Stop (or resume) offering a regional template in declarations; nothing is deleted,
     since declarations already made keep the rows they copied from it."""
     _check_editor(actor, region)
-    template = IndicatorTemplate.objects.select_for_update().get(pk=template.pk)
+    template = IndicatorTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
     if template.region_id != region.id:
         raise PermissionDenied(_("全国通用指标和其他区划的指标不能停用。"))
     before = audit.snapshot(template)

@@ -121,7 +121,7 @@ def report_save(*, actor: User, report: Report, executed: Decimal | None,
                 expected_full_year: Decimal | None, contract_amount: Decimal | None = None,
                 execution_note: str = "", indicators: Sequence[Mapping] = ()) -> Report:
     """Save a draft or returned report and recompute its alerts."""
-    report = Report.objects.select_for_update().select_related("round", "project").get(
+    report = Report.objects.select_for_update(of=("self",)).select_related("round", "project").get(
         pk=report.pk)
     _require_filer_of(actor, report)
     if report.status not in EDITABLE:
@@ -251,7 +251,7 @@ def report_transition(*, actor: User, report: Report, name: str, comment: str = 
 @transaction.atomic
 def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> Alert:
     """The unit's answer to an alert (continue, adjust, cancel) lifts any suspension."""
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
     if not actor.has_role(Role.FILER, Role.LEADER) or \
             alert.unit_id not in actor.get_scope().unit_ids:
         raise PermissionDenied(_("只有本单位可以处置预警。"))

@@ -33,7 +33,7 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome
     """
     generic = _("账号或密码不正确。")
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
+        user = User.objects.select_for_update(of=("self",)).filter(username=username).first()
         if user is not None and user.is_locked():
             audit.record(action="login_failed", instance=user, actor=user,
                          message=_("账号已锁定时尝试登录"))

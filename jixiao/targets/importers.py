@@ -350,7 +350,7 @@ class TargetImporter(Importer):
         """Re-check, under lock, that the drafts to replace are still drafts: someone may have
         submitted one since the file was checked."""
         ids = [f.existing.pk for f in forms]
-        locked = {t.pk: t for t in Target.objects.select_for_update().filter(pk__in=ids)
+        locked = {t.pk: t for t in Target.objects.select_for_update(of=("self",)).filter(pk__in=ids)
                   .select_related("project", "unit")}
         moved = [f for f in forms if locked.get(f.existing.pk) is None
                  or locked[f.existing.pk].status not in EDITABLE]

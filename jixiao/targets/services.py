@@ -91,7 +91,7 @@ def target_save(
     indicators: Sequence[Mapping],
 ) -> Target:
     """Save a draft or returned declaration and its indicator grid, then lint it."""
-    target = Target.objects.select_for_update().get(pk=target.pk)
+    target = Target.objects.select_for_update(of=("self",)).get(pk=target.pk)
     _require_filer_of(actor, target.unit)
     _require_open_year(target.region, target.year)
     if target.status not in EDITABLE:
@@ -242,7 +242,7 @@ def _supersede(previous: Target, actor: User) -> None:
 def target_adjust(*, actor: User, target: Target) -> Target:
     """Adjust an approved target (调整): a new version in draft, reviewed like the original;
     the approved version stays in force until the new one is approved."""
-    target = Target.objects.select_for_update().get(pk=target.pk)
+    target = Target.objects.select_for_update(of=("self",)).get(pk=target.pk)
     _require_filer_of(actor, target.unit)
     _require_open_year(target.region, target.year)
     if target.status != Status.APPROVED:
@@ -302,7 +302,7 @@ def project_arrange(*, actor: User, project: Project) -> Project:
     approved performance target. No approved target, no money."""
     if not actor.has_role(Role.BUDGET):
         raise PermissionDenied(_("只有预算股可以安排预算。"))
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
     if not Project.objects.visible_to(actor).filter(pk=project.pk).exists():
         raise PermissionDenied(_("项目不在您的权限范围内。"))
     _require_open_year(project.region, project.year)
