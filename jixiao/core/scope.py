@@ -27,10 +27,12 @@ class Scope:
     region_paths: tuple[str, ...] = ()
     office_ids: frozenset[int] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # A third-party agency or expert sees only the work assigned to it (DOMAIN.md §3).
+    assignee_id: int | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.region_paths or self.office_ids or self.unit_ids)
+        return not (self.region_paths or self.office_ids or self.unit_ids or self.assignee_id)
 
     def covers_region_path(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.region_paths)

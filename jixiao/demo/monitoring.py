@@ -150,10 +150,12 @@ def _dispose_2021(report: Report, alerts, filer) -> None:
 
 def build_round_2022(demo) -> Round:
     """The live round: the `unit` persona has a report to fill and an alert to dispose."""
+    key = list(Project.objects.filter(region=demo.region, year=d.LIVE_YEAR,
+                                      kinds__code="special_fund").order_by("-full_current")[:3])
     monitoring_round = round_open(
         actor=demo.users["perf"], region=demo.region, year=d.LIVE_YEAR, code="2022-06",
         name="2022年1–6月绩效运行监控", period_end=dt.date(2022, 6, 30),
-        deadline=dt.date(2022, 7, 15))
+        deadline=dt.date(2022, 7, 15), agency=demo.users["agency"], key_projects=key)
     persona = list(monitoring_round.reports.filter(unit__code=d.PERSONA_UNIT)
                    .select_related("project", "round", "region", "unit"))
     if len(persona) >= 2:

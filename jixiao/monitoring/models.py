@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
@@ -72,8 +72,9 @@ class Round(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         """Everyone who may see a report of the round sees the round itself."""
-        return scope_filter(scope, region_path="region__path") | Q(
+        q = scope_filter(scope, region_path="region__path") | Q(
             pk__in=Report.objects.filter(_unit_scope(scope)).values("round_id"))
+        return q | Q(agency_id=scope.assignee_id) if scope.assignee_id else q
 
 
 class RoundProject(models.Model):
@@ -165,8 +166,13 @@ class Report(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        agency_rounds = Q(pk__in=[])  # third-party agencies: see Round.agency (later stage)
-        return _unit_scope(scope) | agency_rounds
+        if not scope.assignee_id:
+            return _unit_scope(scope)
+        # A third-party agency sees the reports of the projects chosen for key monitoring in
+        # the rounds assigned to it, and nothing else (DOMAIN.md §5).
+        key = RoundProject.objects.filter(round=OuterRef("round"), project=OuterRef("project"),
+                                          key_monitoring=True)
+        return _unit_scope(scope) | (Q(round__agency_id=scope.assignee_id) & Q(Exists(key)))
 
 
 class ReportIndicator(models.Model):

@@ -13,6 +13,7 @@ register_menu(
     MenuItem("monitoring", _("待我处理"), "report-queue",
              roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}), order=25),
     MenuItem("monitoring", _("预警"), "alert-list", roles=STAFF, order=30),
+    MenuItem("monitoring", _("重点监控"), "report-list", roles=frozenset({Role.AGENCY}), order=22),
     MenuItem("monitoring", _("导入支付数据"), "payment-import",
              roles=frozenset({Role.BUDGET, Role.PERFORMANCE}), order=40),
 )

@@ -246,6 +246,23 @@ def report_transition(*, actor: User, report: Report, name: str, comment: str = 
     return row
 
 
+@transaction.atomic
+def agency_findings_save(*, actor: User, report: Report, findings: str) -> Report:
+    """Third-party key monitoring: the assigned agency's findings join the report's review."""
+    report = Report.objects.select_for_update(of=("self",)).select_related("round").get(
+        pk=report.pk)
+    if not actor.has_role(Role.AGENCY) or report.round.agency_id != actor.pk or \
+            not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("只有受托的第三方机构可以填写重点监控意见。"))
+    if report.round.status != Round.Status.OPEN:
+        raise ValidationError(_("监控批次已结束。"))
+    if not findings.strip():
+        raise ValidationError(_("请填写监控意见。"))
+    report.agency_findings = findings.strip()[:5000]
+    report.save(update_fields=["agency_findings", "updated_at"])
+    return report
+
+
 # --- disposal and the tick -------------------------------------------------------------------
 
 @transaction.atomic

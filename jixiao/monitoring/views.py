@@ -56,12 +56,15 @@ def round_create(request):
                 region=work.region, year=work.year,
                 code__in=[c.strip() for c in post.get("extra", "").replace("，", ",").split(",")
                           if c.strip()])
+            keys = Project.objects.visible_to(request.user).filter(
+                region=work.region, year=work.year, code__in=_codes(post.get("key", "")))
+            agency = _agency(work.region, post.get("agency", ""))
             monitoring_round = services.round_open(
                 actor=request.user, region=work.region, year=work.year,
                 code=post.get("code", "").strip()[:32], name=post.get("name", "").strip()[:100],
                 period_end=_date(post.get("period_end", ""), _("监控截止日期")),
                 deadline=_date(post.get("deadline", ""), _("填报截止日期")),
-                extra_projects=extras)
+                extra_projects=extras, agency=agency, key_projects=keys)
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
         else:
@@ -70,9 +73,29 @@ def round_create(request):
             return redirect("round-detail", pk=monitoring_round.pk)
     scope = services.default_scope(work.region, work.year)
     return render(request, "monitoring/round_create.html", {
-        "errors": errors, "scope_count": scope.count(),
+        "errors": errors, "scope_count": scope.count(), "agencies": _agencies(work.region),
         "scope_funds": sum((p.full_total for p in scope), Decimal(0)),
     }, status=400 if errors else 200)
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+
+def _agencies(region):
+    from jixiao.orgs.models import User
+
+    return [u for u in User.objects.filter(region=region, is_active=True).order_by("username")
+            if u.has_role(Role.AGENCY)]
+
+
+def _agency(region, user_id: str):
+    if not user_id:
+        return None
+    found = next((u for u in _agencies(region) if str(u.pk) == user_id), None)
+    if found is None:
+        raise ValidationError(_("请选择本区划的第三方机构。"))
+    return found
 
 
 @login_required
@@ -154,6 +177,8 @@ def report_detail(request, pk: int):
         "can_edit": report.status in EDITABLE and request.user.has_role(Role.FILER)
         and report.unit_id in request.user.get_scope().unit_ids,
         "rates": _rates(report),
+        "can_write_findings": request.user.has_role(Role.AGENCY)
+        and report.round.agency_id == request.user.pk and report.round.status == "open",
     })
 
 
@@ -207,6 +232,20 @@ def report_edit(request, pk: int):
         "report": report, "errors": errors, "likelihoods": Likelihood.values,
         "causes": Cause.values, "rates": _rates(report),
     }, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def report_agency_findings(request, pk: int):
+    report = selectors.report_get(user=request.user, pk=pk)
+    try:
+        services.agency_findings_save(actor=request.user, report=report,
+                                      findings=request.POST.get("findings", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已提交重点监控意见。"))
+    return redirect("report-detail", pk=pk)
 
 
 @login_required

@@ -67,6 +67,8 @@ class Region(models.Model):
             q |= Q(id__in=Unit.objects.filter(id__in=sorted(scope.unit_ids)).values("region_id"))
         if scope.office_ids:
             q |= Q(id__in=Office.objects.filter(id__in=sorted(scope.office_ids)).values("region_id"))
+        if scope.assignee_id:  # an agency or expert works in its own region's assignments
+            q |= Q(users=scope.assignee_id)
         return q
 
 
@@ -322,7 +324,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             children = UnitYear.objects.filter(parent_id=self.unit_id).values_list("unit_id",
                                                                                    flat=True)
             units = frozenset({self.unit_id, *children})
-        return Scope(region_paths=paths, office_ids=offices, unit_ids=units)
+        assignee = self.pk if self.role_set & {Role.AGENCY, Role.EXPERT} else None
+        return Scope(region_paths=paths, office_ids=offices, unit_ids=units,
+                     assignee_id=assignee)
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))

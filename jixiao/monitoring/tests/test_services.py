@@ -223,3 +223,26 @@ def test_a_cleared_alert_that_applies_again_is_reopened(world, monitoring_round)
     report_save(actor=world.filer, report=report, executed=Decimal("80"),
                 expected_full_year=None, indicators=risky)
     assert Alert.objects.get(report=report, code="M04").status == "open"
+
+
+def test_agency_sees_only_its_key_projects_and_writes_findings(world, approved):
+    from jixiao.monitoring.services import agency_findings_save
+    from jixiao.orgs.models import User
+
+    agency = User.objects.get(username="agency")
+    stranger = User.objects.create(username="agency2", roles=["agency"], region=world.region)
+    monitoring_round = round_open(
+        actor=world.performance, region=world.region, year=2022, code="2022-K", name="重点",
+        period_end=dt.date(2022, 7, 31), deadline=dt.date(2022, 8, 15), agency=agency,
+        key_projects=[world.projects["P1"]])
+    visible = set(Report.objects.visible_to(agency).values_list("project__code", flat=True))
+    assert visible == {"P1"}
+    assert not Report.objects.visible_to(stranger).exists()
+    report = p1_report(monitoring_round)
+    agency_findings_save(actor=agency, report=report, findings="抽查合同与付款凭证，一致。")
+    assert Report.objects.get(pk=report.pk).agency_findings.startswith("抽查合同")
+    with pytest.raises(PermissionDenied):
+        agency_findings_save(actor=stranger, report=report, findings="x")
+    from jixiao.budgets.models import Project
+
+    assert not Project.objects.visible_to(agency).exists()  # budget data stays out of sight
