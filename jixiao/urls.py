@@ -1,10 +1,11 @@
 from django.urls import include, path
 
 from jixiao.api.urls import api
-from jixiao.core.views import attachment_download
+from jixiao.core.views import attachment_download, attachment_upload
 
 urlpatterns = [
     path("files/<int:file_pk>/", attachment_download, name="attachment-download"),
+    path("files/upload/<str:label>/<int:pk>/", attachment_upload, name="attachment-upload"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("jixiao.orgs.urls")),

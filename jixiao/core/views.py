@@ -117,3 +117,50 @@ def error_text(exc) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(exc.messages)
     return str(exc)
+
+
+def _document(request, label: str, pk: int):
+    """A document by "app_label.model" and id, if the user can see it (404 otherwise)."""
+    from django.apps import apps
+    from django.http import Http404
+
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not hasattr(model, "attachments_editable_by"):
+        raise Http404
+    return model.objects.get_visible_or_404(request.user, pk=pk)
+
+
+def attachment_upload(request, label: str, pk: int):
+    """Upload a supporting file to any document that allows it (佐证材料, DOMAIN.md §4.5)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from . import attachments
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["POST"])
+    document = _document(request, label, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("请选择文件。"))
+        if upload.size > attachments.MAX_BYTES:
+            raise ValidationError(_("文件超过 %(n)s MB 上限。") % {
+                "n": attachments.MAX_BYTES // 1048576})
+        attachments.attachment_add(obj=document, name=upload.name, data=upload.read(),
+                                   actor=request.user, kind=request.POST.get("kind", "other"),
+                                   description=request.POST.get("description", ""),
+                                   can_change=document.attachments_editable_by(request.user))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已上传佐证材料。"))
+    return redirect(request.POST.get("back") if str(request.POST.get("back", "")).startswith("/")
+                    else "home")

@@ -118,6 +118,11 @@ class SelfEvaluation(models.Model):
             return None
         return sum((p or Decimal(0) for p in parts), Decimal(0))
 
+    def attachments_editable_by(self, user) -> bool:
+        """Supporting files change with the document: while the unit still edits it."""
+        return (self.status in EDITABLE and user.has_role("filer", "leader")
+                and self.unit_id in user.get_scope().unit_ids)
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return _unit_scope(scope)

@@ -164,6 +164,11 @@ class Report(models.Model):
     def audit_region_code(self) -> str:
         return self.region.code
 
+    def attachments_editable_by(self, user) -> bool:
+        """Supporting files change with the document: while the unit still edits it."""
+        return (self.status in ("draft", "returned") and user.has_role("filer", "leader")
+                and self.unit_id in user.get_scope().unit_ids)
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         if not scope.assignee_id:

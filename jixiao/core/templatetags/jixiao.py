@@ -53,3 +53,16 @@ def percent(value) -> str:
     number = (Decimal(value.numerator) / Decimal(value.denominator)
               if hasattr(value, "denominator") and not isinstance(value, int) else Decimal(value))
     return f"{(number * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
+
+
+@register.inclusion_tag("core/_attachments.html", takes_context=True)
+def attachments_section(context, document):
+    """The supporting files of any document, with an upload form when the user may add."""
+    from jixiao.core.attachments import attachments_of
+    from jixiao.core.models import Attachment
+
+    request = context["request"]
+    return {"request": request, "document": document, "label": document._meta.label_lower,
+            "files": attachments_of(document, include_removed=True),
+            "can_attach": document.attachments_editable_by(request.user),
+            "file_kinds": Attachment.Kind.choices, "csrf_token": context.get("csrf_token")}

@@ -182,3 +182,24 @@ def test_api_selfevals_list_detail_actions_and_scope(world, client, filled):
     assert call("other", "get", f"/api/v1/selfevals/{filled.id}").status_code == 404
     assert call("other", "get", "/api/v1/selfevals").json()["count"] == 0
     assert call("other", "post", f"/api/v1/selfevals/{filled.id}/approve").status_code == 404
+
+
+def test_supporting_files_on_a_self_evaluation_follow_its_state_and_scope(world, client_for,
+                                                                          filled):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.core.models import Attachment
+
+    url = f"/files/upload/evaluations.selfevaluation/{filled.id}/"
+    back = f"/evaluations/{filled.id}/"
+    client = client_for("filer")
+    client.post(url, {"file": SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 x"),
+                      "kind": "acceptance", "back": back})
+    assert Attachment.objects.filter(object_id=filled.id).count() == 1
+    assert "验收报告.pdf" in client.get(back).content.decode()
+    assert client_for("other").post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}) \
+        .status_code == 404
+    selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
+    client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 y"), "back": back})
+    assert Attachment.objects.filter(object_id=filled.id).count() == 1  # locked once completed
+    assert client.post("/files/upload/orgs.user/1/", {}).status_code == 404
