@@ -1,0 +1,631 @@
+"""Benchmark of in-year monitoring (issue 4, Figures): alerts over a province-scale round, the
+payment import of one province-year of monthly rows, and the round overview and alerts pages.
+
+    .venv/bin/python bench/monitoring.py [--regions 100] [--sample 300] [--profile] [--keep]
+
+Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Steps and figures:
+
+1. `jixiao generate --regions N`: N districts × 400 projects of 2022 (about 60% 专项资金), a
+   target with 15 indicators each.
+2. Alerts, pure: a MonitoringReport for every 专项资金 project of the province (its amounts,
+   Jan–Jul payments or a typed execution, each indicator with a synthesised progress, expected
+   value and likelihood), run through `jixiao.monitoring.alerts.alerts` → projects per second.
+3. Alerts, database path: one round per district opened by that district's performance office
+   (`services.round_open`; time and queries per report), then `services.refresh_alerts` for a
+   sample of filled-in reports (time and queries per report).
+4. Payments district by district (what works today: a payment file is matched within the
+   importing region): each district's year (its projects × 12 months) as CSV through the import
+   framework; this also computes the alerts of every report in the open rounds.
+5. Pages for the province user (`gen-990000-budget`): round list, round overview, report list,
+   alerts list (time and queries); and a province-level payment file (`--region 990000`),
+   which the importer refuses.
+6. One province-year in one file: a district of 40,000 projects is added (the province's
+   count), its round opened, and 480,000 monthly rows written as xlsx and as CSV. Each is
+   imported with `jixiao import payments FILE --region ...` (the CLI, in a fresh process: time
+   and ru_maxrss; again in-process under tracemalloc for the Python peak) and read alone with
+   the fastest reader (python-calamine for xlsx, the csv module for CSV); the ratio of the two.
+   `--profile` adds a cProfile of the xlsx import. Then the overview of that 24,000-report round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2022
+PROVINCE = "990000"
+PROVINCE_USER = f"gen-{PROVINCE}-budget"
+BIG_CITY, BIG_DISTRICT = "999900", "999901"  # the one-file district (outside generate's codes)
+PERIOD_END, DEADLINE = date(YEAR, 7, 31), date(YEAR, 8, 15)
+CENT = Decimal("0.01")
+HEADER = ["项目编码", "年度", "月份", "支付金额（万元）"]
+
+
+def _env(workdir: Path) -> dict:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    return {**os.environ, "DATABASE_URL": url, "PWD": str(workdir),
+            "ALLOWED_HOSTS": "testserver,localhost", "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+            # One province-year in one file is beyond a district's default upload limits
+            # (20 MB, 200,000 rows): raised here, and reported.
+            "JIXIAO_IMPORT_MAX_BYTES": str(256 * 1048576),
+            "JIXIAO_IMPORT_MAX_UNZIPPED_BYTES": str(2048 * 1048576),
+            "JIXIAO_IMPORT_MAX_ROWS": "1000000"}
+
+
+def _run(args: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "jixiao", *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL, cwd=env["PWD"])
+    return time.perf_counter() - started
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+@contextmanager
+def counted():
+    """Count the queries run inside (lighter than CaptureQueriesContext for 100,000s)."""
+    from django.db import connection
+
+    box = {"n": 0}
+
+    def wrapper(execute, sql, params, many, context):
+        box["n"] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield box
+
+
+# --- synthesised report contents --------------------------------------------------------------
+
+
+def _share(rng: random.Random) -> Decimal:
+    return Decimal(str(round(rng.uniform(0.2, 1.1), 2)))
+
+
+def progress_of(number, unit: str, rng: random.Random) -> str:
+    """A progress so far for an indicator: a share of its target number, or words."""
+    if number is None:
+        return "按计划推进"
+    return f"{(Decimal(number) * _share(rng)).quantize(Decimal('0.1'))}{unit}"
+
+
+def likelihood(rng: random.Random) -> tuple[str, str]:
+    """(likelihood, cause): mostly 确定能, some 有可能 (half with a cause), a few 完全不可能."""
+    draw = rng.random()
+    if draw < 0.85:
+        return "确定能", ""
+    if draw < 0.97:
+        return "有可能", rng.choice(["经费保障", "人员保障", ""])
+    return "完全不可能", "其他"
+
+
+def monthly(total: Decimal, months: int, rng: random.Random, rush: bool = False) -> list:
+    """`total` spread over `months` months (2 decimals), December heavy when `rush`."""
+    weights = [rng.uniform(0.5, 1.5) for _ in range(months)]
+    if rush and months == 12:
+        weights[11] = sum(weights[:11]) * rng.uniform(0.5, 1.0)
+    scale = sum(weights)
+    return [(total * Decimal(w / scale)).quantize(CENT) for w in weights]
+
+
+# --- step 2: pure alerts ----------------------------------------------------------------------
+
+
+def special_projects(prefix: str):
+    from jixiao.budgets.models import SPECIAL_FUND, Project
+
+    return (Project.objects.filter(region__path__startswith=prefix, year=YEAR,
+                                   kinds__code=SPECIAL_FUND).distinct().order_by("id"))
+
+
+def pure_alerts(prefix: str) -> None:
+    from collections import defaultdict
+
+    from jixiao.monitoring.alerts import alerts
+    from jixiao.monitoring.report import Amounts, MonitoringReport, indicator_report
+    from jixiao.monitoring.services import monitoring_rules
+    from jixiao.orgs.models import Region
+    from jixiao.targets.models import Indicator, Target
+
+    rng = random.Random(11)
+    rules = monitoring_rules(Region.objects.filter(path__startswith=prefix,
+                                                   level="district").first(), YEAR)
+    ids = list(special_projects(prefix).values_list("id", flat=True))
+    read = build = judge = 0.0
+    count = indicators = found = 0
+    levels: dict[str, int] = defaultdict(int)
+    today = date(YEAR, 8, 10)
+    for start in range(0, len(ids), 2000):
+        started = time.perf_counter()
+        chunk = list(special_projects(prefix).filter(id__in=ids[start:start + 2000]))
+        targets = dict(Target.objects.filter(project__in=chunk).values_list("project_id", "id"))
+        grid = defaultdict(list)
+        for row in Indicator.objects.filter(target_id__in=targets.values()).order_by(
+                "target_id", "position").values_list("target_id", "category", "subcategory",
+                                                     "name", "value_text", "unit", "number"):
+            grid[row[0]].append(row[1:])
+        read += time.perf_counter() - started
+        started = time.perf_counter()
+        reports = []
+        for project in chunk:
+            full = project.full_total
+            executed = (full * Decimal(str(round(rng.uniform(0.15, 0.85), 2)))).quantize(CENT)
+            typed = rng.random() < 0.5
+            payments = None if typed else dict(enumerate(monthly(executed, 7, rng), start=1))
+            contract = (executed * _share(rng)).quantize(CENT) if rng.random() < 0.1 else None
+            lines = []
+            for category, sub, name, value, unit, number in grid[targets.get(project.id)]:
+                chance, cause = likelihood(rng)
+                lines.append(indicator_report(
+                    category, sub, name, value, progress=progress_of(number, unit, rng),
+                    expected=value.lstrip("≥≤<>=＝") if rng.random() < 0.8 else None,
+                    year=YEAR, likelihood=chance, causes=(cause,) if cause else ()))
+            reports.append(MonitoringReport(
+                period_end=PERIOD_END, deadline=DEADLINE,
+                amounts=Amounts(initial=project.initial_total, full_year=full,
+                                executed=executed if typed else None, contract=contract),
+                payments=payments, indicators=tuple(lines), project=project.name,
+                project_code=project.code, year=YEAR))
+            indicators += len(lines)
+        build += time.perf_counter() - started
+        started = time.perf_counter()
+        for report in reports:
+            result = alerts(report, rules=rules, today=today)
+            found += len(result.alerts)
+            for alert in result.alerts:
+                levels[alert.code] += 1
+        judge += time.perf_counter() - started
+        count += len(reports)
+    print(f"pure alerts: {count} 专项资金 projects ({indicators} indicators): alerts() "
+          f"{judge:.2f} s = {count / judge:,.0f} projects/s; building the reports (value "
+          f"parsing) {build:.2f} s; both {count / (judge + build):,.0f} projects/s; reading "
+          f"the rows {read:.1f} s; {found} alerts ("
+          + ", ".join(f"{c} {n}" for c, n in sorted(levels.items())) + ")")
+
+
+# --- step 3: rounds and refresh_alerts ----------------------------------------------------------
+
+
+def performance_user(district):
+    from django.utils import timezone
+
+    from jixiao.orgs.models import Office, Role, User
+
+    user, _created = User.objects.get_or_create(username=f"gen-{district.code}-jx", defaults={
+        "full_name": f"{district.name}绩效办", "region": district, "roles": [Role.PERFORMANCE],
+        "office": Office.objects.filter(region=district, kind="performance").first(),
+        "password_changed_at": timezone.now()})
+    return user
+
+
+def open_round(district):
+    from jixiao.monitoring.services import round_open
+
+    return round_open(actor=performance_user(district), region=district, year=YEAR,
+                      code=f"{YEAR}-07", name="1–7月绩效运行监控", period_end=PERIOD_END,
+                      deadline=DEADLINE)
+
+
+def open_rounds(prefix: str) -> None:
+    from jixiao.monitoring.models import Report
+    from jixiao.orgs.models import Region
+
+    districts = list(Region.objects.filter(path__startswith=prefix, level="district"))
+    times = []
+    with counted() as queries:
+        started = time.perf_counter()
+        for district in districts:
+            begun = time.perf_counter()
+            open_round(district)
+            times.append(time.perf_counter() - begun)
+        elapsed = time.perf_counter() - started
+    reports = Report.objects.filter(region__path__startswith=prefix).count()
+    print(f"round_open × {len(districts)} districts: {reports} reports in {elapsed:.1f} s "
+          f"({elapsed / reports * 1000:.2f} ms and {queries['n'] / reports:.1f} queries per "
+          f"report; median district {statistics.median(times):.2f} s)")
+
+
+def refresh_sample(prefix: str, sample: int) -> None:
+    """Fill a sample of reports as units would, then time refresh_alerts on each."""
+    from jixiao.monitoring.models import Report, ReportIndicator
+    from jixiao.monitoring.services import refresh_alerts
+
+    rng = random.Random(5)
+    ids = list(Report.objects.filter(region__path__startswith=prefix, target__isnull=False)
+               .values_list("id", flat=True))
+    chosen = rng.sample(ids, min(sample, len(ids)))
+    reports = list(Report.objects.filter(id__in=chosen).select_related(
+        "round", "project", "region", "unit"))
+    rows = list(ReportIndicator.objects.filter(report__in=reports).select_related("indicator"))
+    for report in reports:
+        report.executed = (report.project.full_total * Decimal(str(rng.uniform(0.15, 0.85)))
+                           ).quantize(CENT)
+        report.expected_full_year = report.project.full_total
+        report.save(update_fields=["executed", "expected_full_year"])
+    for row in rows:
+        row.progress = progress_of(row.indicator.number if row.indicator else None, row.unit, rng)
+        row.likelihood, row.cause = likelihood(rng)
+    ReportIndicator.objects.bulk_update(rows, ["progress", "likelihood", "cause"], batch_size=2000)
+    alerts = 0
+    with counted() as queries:
+        started = time.perf_counter()
+        for report in reports:
+            alerts += len(refresh_alerts(report, today=date(YEAR, 8, 10)))
+        elapsed = time.perf_counter() - started
+    print(f"refresh_alerts on {len(reports)} filled reports ({len(rows)} indicators): "
+          f"{elapsed / len(reports) * 1000:.1f} ms and {queries['n'] / len(reports):.1f} queries "
+          f"per report ({alerts} alerts)")
+
+
+# --- payment files ------------------------------------------------------------------------------
+
+
+def payment_rows(projects, rng: random.Random):
+    """12 monthly rows per project: 60–100% of the full-year budget, a fifth rushing in
+    December."""
+    for project in projects:
+        paid = project.full_total * Decimal(str(round(rng.uniform(0.6, 1.0), 2)))
+        for month, amount in enumerate(monthly(paid, 12, rng, rush=rng.random() < 0.2), 1):
+            yield [project.code, YEAR, month, amount]
+
+
+def csv_bytes(rows) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def write_xlsx(path: Path, rows) -> None:
+    import gc
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("支付数据")
+    sheet.append(HEADER)
+    gc.disable()
+    for row in rows:
+        sheet.append(row[:3] + [float(row[3])])  # amounts as Excel numbers, as exports have
+    gc.enable()
+    book.save(path)
+
+
+def district_imports(prefix: str) -> None:
+    from jixiao.budgets.models import Project
+    from jixiao.core.imports import run_import
+    from jixiao.monitoring.importers import PaymentImporter
+    from jixiao.monitoring.models import Alert
+    from jixiao.orgs.models import Region, User
+
+    rng = random.Random(17)
+    actor = User.objects.get(username=PROVINCE_USER)
+    districts = list(Region.objects.filter(path__startswith=prefix, level="district"))
+    rows = total = 0.0
+    times = []
+    with counted() as queries:
+        for district in districts:
+            projects = Project.objects.filter(region=district, year=YEAR).order_by("code")
+            data = csv_bytes(payment_rows(projects, rng))
+            started = time.perf_counter()
+            result = run_import(PaymentImporter(actor=actor, region=district), data,
+                                "payments.csv")
+            times.append(time.perf_counter() - started)
+            rows += result.rows
+    total = sum(times)
+    alerts = Alert.objects.filter(region__path__startswith=prefix).count()
+    print(f"payments district by district: {len(districts)} CSV files, {rows:,.0f} rows in "
+          f"{total:.1f} s ({rows / total:,.0f} rows/s; median district "
+          f"{statistics.median(times):.2f} s; {queries['n'] / rows:.2f} queries per row); "
+          f"{alerts} alerts in the province afterwards")
+
+
+# --- step 5: pages ------------------------------------------------------------------------------
+
+
+def page(username: str, region_code: str, url: str, repeat: int = 3) -> tuple[float, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.orgs.models import Region, User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.post("/work-context/", {"region": Region.objects.get(code=region_code).id,
+                                   "year": str(YEAR)})
+    assert client.get(url).status_code == 200
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            times.append(time.perf_counter() - started)
+        queries = len(ctx)
+    return statistics.median(times), queries
+
+
+def pages(prefix: str, district_code: str) -> None:
+    from jixiao.monitoring.models import Alert, Report, Round
+
+    one = Round.objects.get(region__code=district_code, year=YEAR)
+    reports = Report.objects.filter(region__path__startswith=prefix).count()
+    alerts = Alert.objects.filter(region__path__startswith=prefix).count()
+    rounds = Round.objects.filter(region__path__startswith=prefix).count()
+    for label, user, region, url in [
+        (f"round list ({rounds} rounds)", PROVINCE_USER, PROVINCE, "/monitoring/"),
+        (f"round overview ({one.reports.count()} reports)", PROVINCE_USER, PROVINCE,
+         f"/monitoring/{one.id}/"),
+        (f"round overview ({one.reports.count()} reports), district performance office",
+         f"gen-{district_code}-jx", district_code, f"/monitoring/{one.id}/"),
+        (f"report list ({reports} reports)", PROVINCE_USER, PROVINCE, "/monitoring/reports/"),
+        (f"alerts list ({alerts} alerts)", PROVINCE_USER, PROVINCE, "/alerts/"),
+        ("alerts list, M01 red", PROVINCE_USER, PROVINCE, "/alerts/?code=M01&level=red"),
+    ]:
+        seconds, queries = page(user, region, url)
+        print(f"page {label}: {seconds * 1000:.0f} ms, {queries} queries")
+
+
+def province_file(workdir: Path, env: dict) -> None:
+    """A province-level payment file: the importer matches codes within its own region."""
+    from jixiao.budgets.models import Project
+
+    path = workdir / "province-sample.csv"
+    projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+    path.write_bytes(csv_bytes(payment_rows(projects.order_by("id")[:100], random.Random(1))))
+    out = subprocess.run([sys.executable, "-m", "jixiao", "import", "payments", str(path),
+                          "--region", PROVINCE, "--user", PROVINCE_USER], env=env,
+                         capture_output=True, text=True, cwd=env["PWD"])
+    last = (out.stderr.strip().splitlines() or [""])
+    codes = projects.filter(code=projects.order_by("id").first().code).count()
+    print(f"province-level file (--region {PROVINCE}, 1,200 rows): exit {out.returncode}; "
+          f"{last[0]} … {last[-1]}; and the code {projects.order_by('id').first().code} "
+          f"names {codes} projects in the province")
+
+
+# --- step 6: one province-year in one file --------------------------------------------------------
+
+
+def big_district(projects: int) -> None:
+    from django.db import transaction
+
+    from jixiao.demo.management.commands.generate import Generator
+    from jixiao.monitoring.models import Report
+    from jixiao.orgs.models import Region
+
+    province = Region.objects.get(code=PROVINCE)
+    started = time.perf_counter()
+    with transaction.atomic():
+        city = Region.objects.create(code=BIG_CITY, name="合成大市", level="city",
+                                     parent=province)
+        district = Region.objects.create(code=BIG_DISTRICT, name="合成大区", level="district",
+                                         parent=city)
+        Generator(random.Random(7), [YEAR], 70, projects, 15).fill(district)
+    built = time.perf_counter() - started
+    with counted() as queries:
+        started = time.perf_counter()
+        open_round(district)
+        opened = time.perf_counter() - started
+    reports = Report.objects.filter(region=district).count()
+    print(f"one district of {projects} projects: generated in {built:.1f} s; its round "
+          f"({reports} reports) opened in {opened:.1f} s ({queries['n'] / reports:.1f} queries "
+          f"per report)")
+
+
+def big_files(workdir: Path) -> tuple[Path, Path, int]:
+    from jixiao.budgets.models import Project
+
+    projects = Project.objects.filter(region__code=BIG_DISTRICT, year=YEAR).order_by("code")
+    rows = list(payment_rows(projects, random.Random(23)))
+    csv_path, xlsx_path = workdir / "payments.csv", workdir / "payments.xlsx"
+    started = time.perf_counter()
+    csv_path.write_bytes(csv_bytes(rows))
+    write_xlsx(xlsx_path, rows)
+    print(f"files: {len(rows):,} rows ({projects.count()} projects × 12 months); CSV "
+          f"{csv_path.stat().st_size / 1048576:.1f} MB, xlsx {xlsx_path.stat().st_size / 1048576:.1f}"
+          f" MB, written in {time.perf_counter() - started:.1f} s")
+    return csv_path, xlsx_path, len(rows)
+
+
+def reset_big() -> None:
+    """Back to before the import: no payments, alerts or execution in the big district. Plain
+    SQL deletes: the ORM's would run the audit's delete signal for each of 500,000 rows."""
+    from django.db import connection
+
+    from jixiao.budgets.models import Payment, Project
+    from jixiao.monitoring.models import Alert, Report
+    from jixiao.orgs.models import Region
+
+    district = Region.objects.get(code=BIG_DISTRICT).id
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Alert._meta.db_table} WHERE region_id = %s", [district])
+        cursor.execute(f"DELETE FROM {Payment._meta.db_table} WHERE project_id IN (SELECT id "
+                       f"FROM {Project._meta.db_table} WHERE region_id = %s)", [district])
+    Report.objects.filter(region_id=district).update(executed=None, execution_from_payments=False)
+    connection.close()  # nothing held open while a child process writes
+
+
+def launch(cmd: list[str], env: dict) -> dict:
+    """Run `cmd` from a small launcher process and return its time, ru_maxrss and output.
+
+    Linux carries a parent's peak RSS into a forked child (exec keeps it in ru_maxrss), so a
+    command started straight from this process, which holds a province's data by now, would
+    report at least this process's size; the launcher is a fresh small interpreter."""
+    out = subprocess.run([sys.executable, __file__, "--launch", *cmd], env=env, check=True,
+                         capture_output=True, text=True, cwd=env["PWD"])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["returncode"]:
+        raise SystemExit(f"{' '.join(cmd[:4])} failed: {result['stderr'][-2000:]}")
+    return result
+
+
+def launcher(cmd: list[str]) -> None:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # the command's own rusage
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        print(json.dumps({"seconds": seconds, "maxrss_mb": usage.ru_maxrss / 1024,
+                          "returncode": proc.returncode,
+                          "stdout": out.read().decode(errors="replace"),
+                          "stderr": err.read().decode(errors="replace")[-4000:]}))
+
+
+def cli_import(path: Path, env: dict) -> dict:
+    """`jixiao import payments FILE --region ...` as a user runs it."""
+    result = launch([sys.executable, "-m", "jixiao", "import", "payments", str(path), "--region",
+                     BIG_DISTRICT, "--user", PROVINCE_USER], env)
+    return {**result, "message": result["stdout"].strip()}
+
+
+def _child(mode: str, env: dict, *args: str) -> dict:
+    """One measurement in a fresh interpreter: its own timing and traced peak, and ru_maxrss."""
+    result = launch([sys.executable, __file__, "--child", mode, *args], env)
+    if mode == "profile":
+        print(result["stdout"])
+        return {}
+    return {**json.loads(result["stdout"].strip().splitlines()[-1]),
+            "maxrss_mb": result["maxrss_mb"]}
+
+
+def read_xlsx(path: str) -> int:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(Path(path).read_bytes()))
+    return sum(len(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+               for name in book.sheet_names)
+
+
+def read_csv(path: str) -> int:
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    return len(list(csv.reader(io.StringIO(text, newline=""))))
+
+
+def import_in_process(path: str) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("import", "payments", path, "--region", BIG_DISTRICT, "--user", PROVINCE_USER,
+                 "--quiet", stdout=io.StringIO())
+    return 0
+
+
+def child(mode: str, args: list[str]) -> None:
+    if mode == "profile":
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(import_in_process, args[0])
+        stats = pstats.Stats(profile, stream=sys.stdout)
+        stats.sort_stats("tottime").print_stats(18)
+        stats.sort_stats("cumulative").print_stats(25)
+        return
+    fn = {"read-xlsx": read_xlsx, "read-csv": read_csv, "import": import_in_process}[mode]
+    trace = "--trace" in args
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    rows = fn(args[0])
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 1048576 if trace else None
+    print(json.dumps({"seconds": seconds, "rows": rows, "traced_peak_mb": peak}))
+
+
+def one_file(workdir: Path, env: dict, profile: bool) -> None:
+    csv_path, xlsx_path, rows = big_files(workdir)
+    from jixiao.monitoring.models import Alert, Report
+
+    for label, path, reader in [("xlsx", xlsx_path, "read-xlsx"), ("CSV", csv_path, "read-csv")]:
+        read = _child(reader, env, str(path))
+        read_peak = _child(reader, env, str(path), "--trace")
+        reset_big()
+        cli = cli_import(path, env)
+        alerts = Alert.objects.filter(region__code=BIG_DISTRICT).count()
+        reset_big()
+        traced = _child("import", env, str(path), "--trace")
+        print(f"{label}: read alone ({'python-calamine' if label == 'xlsx' else 'csv module'}, "
+              f"{read['rows']:,} rows) {read['seconds']:.2f} s, peak "
+              f"{read_peak['traced_peak_mb']:.0f} MB traced / {read['maxrss_mb']:.0f} MB maxrss; "
+              f"jixiao import payments {cli['seconds']:.1f} s ({rows / cli['seconds']:,.0f} "
+              f"rows/s), peak {traced['traced_peak_mb']:.0f} MB traced / {cli['maxrss_mb']:.0f} "
+              f"MB maxrss ({alerts} alerts); ratio import / read "
+              f"{cli['seconds'] / read['seconds']:.0f}x; “{cli['message']}”")
+    if profile:
+        reset_big()
+        _child("profile", env, str(xlsx_path))
+    big = Report.objects.filter(region__code=BIG_DISTRICT).first().round
+    seconds, queries = page(PROVINCE_USER, PROVINCE, f"/monitoring/{big.id}/")
+    print(f"page round overview of the one-file district ({big.reports.count()} reports, "
+          f"province user): {seconds * 1000:.0f} ms, {queries} queries")
+    seconds, queries = page(PROVINCE_USER, PROVINCE, "/alerts/")
+    print(f"page alerts list, province with the one-file district "
+          f"({Alert.objects.filter(region__path__startswith=f'{PROVINCE}/').count()} alerts): "
+          f"{seconds * 1000:.0f} ms, {queries} queries")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--sample", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="cProfile the one-file import")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-monitoring-"))
+    env = _env(workdir)
+    os.environ.update(env)
+    print(f"database: {env['DATABASE_URL'].split('@')[-1]}")
+    print(f"jixiao migrate: {_run(['migrate', '--noinput'], env):.1f} s")
+    seconds = _run(["generate", "--regions", str(args.regions), "--province", PROVINCE,
+                    "--replace", "--quiet"], env)
+    print(f"jixiao generate --regions {args.regions}: {seconds:.1f} s")
+    _setup_django()
+    from jixiao.orgs.models import Region
+
+    prefix = f"{PROVINCE}/"
+    first = Region.objects.filter(path__startswith=prefix, level="district").first().code
+    pure_alerts(prefix)
+    open_rounds(prefix)
+    refresh_sample(prefix, args.sample)
+    district_imports(prefix)
+    pages(prefix, first)
+    province_file(workdir, env)
+    big_district(400 * args.regions)
+    one_file(workdir, env, args.profile)
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) > 2 and sys.argv[1] == "--launch":
+        launcher(sys.argv[2:])
+    else:
+        main()
