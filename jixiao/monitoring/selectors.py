@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES
@@ -107,31 +108,38 @@ def funds_monitored(*, region: Region, year: int) -> Decimal:
     return total
 
 
+def _unit_totals(reports, round: Round) -> dict[int, dict]:
+    """Per unit, summed by the database: projects, funds, execution, and submissions on time,
+    late and missing (DOMAIN.md §5). `submitted_at` is compared with the day after the
+    deadline, in the bureau's time zone."""
+    after_deadline = timezone.make_aware(
+        datetime.datetime.combine(round.deadline + datetime.timedelta(days=1),
+                                  datetime.time.min))
+    counted = Q(status__in=COUNTED)
+    late = counted & Q(submitted_at__gte=after_deadline)
+    full = sum((Coalesce(F(f"project__full_{src}"), Value(Decimal(0)))
+                for src, _l in FUNDING_SOURCES), Value(Decimal(0)))
+    rows = (reports.order_by().values("unit_id").annotate(
+        projects=Count("id"), full=Sum(full, output_field=DecimalField()),
+        executed=Coalesce(Sum("executed"), Value(Decimal(0)), output_field=DecimalField()),
+        late=Count("id", filter=late), counted=Count("id", filter=counted)))
+    missing_counts = timezone.localdate() > round.deadline
+    return {r["unit_id"]: {"projects": r["projects"], "full": r["full"] or Decimal(0),
+                           "executed": r["executed"], "late": r["late"],
+                           "submitted": r["counted"] - r["late"],
+                           "missing": r["projects"] - r["counted"] if missing_counts else 0}
+            for r in rows}
+
+
 def round_overview(*, user: User, round: Round) -> dict:
     """Submitted / late / missing by unit, funds monitored, execution against time progress by
-    unit, and alerts by code and level — in a fixed number of queries."""
-    reports = list(report_list(user=user, round=round).select_related("project"))
-    today = timezone.localdate()
-    rules_method = _time_method(round)
-    progress, _text = time_progress(round.period_end, rules_method)
-    names = dict(UnitYear.objects.filter(year=round.year, unit_id__in={r.unit_id for r in reports})
+    unit, and alerts by code and level — summed in the database, in a fixed number of
+    queries whatever the size of the round."""
+    reports = Report.objects.visible_to(user).filter(round=round)
+    progress, _text = time_progress(round.period_end, _time_method(round))
+    units = _unit_totals(reports, round)
+    names = dict(UnitYear.objects.filter(year=round.year, unit_id__in=list(units))
                  .values_list("unit_id", "name"))
-    units: dict[int, dict] = defaultdict(lambda: {"submitted": 0, "late": 0, "missing": 0,
-                                                  "full": Decimal(0), "executed": Decimal(0),
-                                                  "projects": 0})
-    for report in reports:
-        row = units[report.unit_id]
-        row["projects"] += 1
-        row["full"] += report.project.full_total
-        row["executed"] += report.executed or Decimal(0)
-        submitted = report.status in COUNTED
-        if submitted and report.submitted_at and \
-                timezone.localdate(report.submitted_at) > round.deadline:
-            row["late"] += 1
-        elif submitted:
-            row["submitted"] += 1
-        else:
-            row["missing"] += 1 if today > round.deadline else 0
     by_unit = []
     for unit_id, row in sorted(units.items(), key=lambda item: names.get(item[0], "")):
         rate = Fraction(row["executed"]) / Fraction(row["full"]) if row["full"] else None
@@ -142,7 +150,7 @@ def round_overview(*, user: User, round: Round) -> dict:
     return {"units": by_unit, "time_progress": progress,
             "funds": sum((r["full"] for r in by_unit), Decimal(0)),
             "executed": sum((r["executed"] for r in by_unit), Decimal(0)),
-            "reports": len(reports), "alerts": list(counts)}
+            "reports": sum(r["projects"] for r in by_unit), "alerts": list(counts)}
 
 
 def _time_method(round: Round) -> str:

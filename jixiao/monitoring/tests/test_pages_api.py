@@ -115,3 +115,28 @@ def test_api_reports_actions_and_alert_disposal(world, client, monitoring_round)
     ok = call("filer", "post", f"/api/v1/alerts/{alert_id}/dispose",
               {"disposal": "continue", "reason": "下半年集中支付"})
     assert ok.json()["status"] == "disposed"
+
+
+def test_overview_counts_on_time_late_and_missing_by_unit(world, monitoring_round):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jixiao.monitoring.selectors import round_overview
+
+    def at(day):
+        return timezone.make_aware(dt.datetime(2022, 8, day, 23, 30))
+
+    Report.objects.filter(round=monitoring_round, project__code="P1").update(
+        status="submitted", submitted_at=at(15), executed=Decimal("60"))  # the deadline day
+    Report.objects.filter(round=monitoring_round, project__code="P1A").update(
+        status="approved", submitted_at=at(16), executed=Decimal("10"))  # a day late
+    overview = round_overview(user=world.performance, round=monitoring_round)
+    units = {u["name"]: u for u in overview["units"]}
+    u1, u1a, u2 = units["甲区教育局"], units["甲区教师进修学校"], units["甲区城管局"]
+    assert (u1["submitted"], u1["late"], u1["missing"]) == (1, 0, 0)
+    assert (u1a["submitted"], u1a["late"], u1a["missing"]) == (0, 1, 0)
+    assert (u2["submitted"], u2["late"], u2["missing"]) == (0, 0, 1)  # deadline long past
+    assert u1["full"] == Decimal("120.623456") and u1["executed"] == Decimal("60")
+    assert overview["reports"] == 3
+    assert overview["funds"] == Decimal("120.623456") * 3
