@@ -8,6 +8,7 @@ answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from ninja import Schema
 from ninja.security import HttpBearer, SessionAuth
 
 MAX_PAGE_SIZE = 500
@@ -44,3 +45,41 @@ def paginate(queryset, *, page: int, page_size: int | None, serialize) -> dict:
 
 def not_found() -> str:
     return _("对象不存在或不在您的权限范围内。")
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list
+
+
+class ActionIn(Schema):
+    """The body of a workflow action (CONTRACT.md: submit, return, approve)."""
+
+    comment: str = ""
+    attest: bool = False
+    grades: dict[str, str] = {}
+
+
+ACTION_RESPONSES = {200: dict, 404: ErrorOut, 409: ErrorOut}
+
+
+def workflow_action(*, document, user, workflow, names, perform, reload):
+    """Do whichever of `names` the caller may take now on `document` — the API's verbs map
+    onto the caller's own step — or answer 409 with every reason none can."""
+    from ninja import Status
+
+    from jixiao.core.workflow import TransitionError
+
+    available = {t.name for t in workflow.available(document, user)}
+    name = next((n for n in names if n in available), None)
+    if name is None:
+        reasons = []
+        for n in names:
+            reasons += workflow.problems(document, user, workflow.get(n))
+        return Status(409, error(_("现在不能执行此操作。"),
+                                 [{"message": r} for r in dict.fromkeys(reasons)]))
+    try:
+        perform(name)
+    except TransitionError as exc:
+        return Status(409, error(str(exc)))
+    return Status(200, reload())

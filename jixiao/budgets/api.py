@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from jixiao.api.core import paginate
+from jixiao.api.core import ErrorOut, paginate
 from jixiao.orgs.models import Region
 
 from .models import FUNDING_SOURCES, STAGES, Project
@@ -43,11 +43,6 @@ class ProjectList(Schema):
     page: int
     page_size: int
     items: list[ProjectOut]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list
 
 
 def _amounts(project: Project, stage: str) -> dict:

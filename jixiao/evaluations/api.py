@@ -3,29 +3,15 @@ schemas/selfeval plus the scores: the unit's, the rules', the reviewer's."""
 
 from __future__ import annotations
 
-from ninja import Router, Schema, Status
+from ninja import Router
 
-from jixiao.api.core import error, paginate
-from jixiao.core import workflow
+from jixiao.api.core import ACTION_RESPONSES, ActionIn, paginate, workflow_action
 from jixiao.orgs.models import Region
 
 from . import selectors, services
 from .workflow import API_ACTIONS, SELFEVAL_WORKFLOW
 
 router = Router()
-
-
-class ActionIn(Schema):
-    comment: str = ""
-    attest: bool = False
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list
-
-
-ACTION = {200: dict, 404: ErrorOut, 409: ErrorOut}
 
 
 def _money(value) -> str | None:
@@ -74,34 +60,26 @@ def get_selfeval(request, selfeval_id: int):
 
 def _act(request, selfeval_id: int, verb: str, body: ActionIn):
     selfeval = selectors.selfeval_get(user=request.user, pk=selfeval_id)
-    available = {t.name for t in SELFEVAL_WORKFLOW.available(selfeval, request.user)}
-    name = next((n for n in API_ACTIONS[verb] if n in available), None)
-    if name is None:
-        reasons = []
-        for n in API_ACTIONS[verb]:
-            reasons += SELFEVAL_WORKFLOW.problems(selfeval, request.user,
-                                                  SELFEVAL_WORKFLOW.get(n))
-        return Status(409, error("现在不能执行此操作。",
-                                 [{"message": r} for r in dict.fromkeys(reasons)]))
-    try:
-        services.selfeval_transition(actor=request.user, selfeval=selfeval, name=name,
-                                     comment=body.comment, attest=body.attest)
-    except workflow.TransitionError as exc:
-        return Status(409, error(str(exc)))
-    return Status(200, serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id),
+    return workflow_action(
+        document=selfeval, user=request.user, workflow=SELFEVAL_WORKFLOW,
+        names=API_ACTIONS[verb],
+        perform=lambda name: services.selfeval_transition(
+            actor=request.user, selfeval=selfeval, name=name, comment=body.comment,
+            attest=body.attest),
+        reload=lambda: serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id),
                                  detail=True))
 
 
-@router.post("/{int:selfeval_id}/submit", response=ACTION, summary="单位负责人确认并提交")
+@router.post("/{int:selfeval_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
 def submit(request, selfeval_id: int, body: ActionIn):
     return _act(request, selfeval_id, "submit", body)
 
 
-@router.post("/{int:selfeval_id}/return", response=ACTION, summary="退回（须填写理由）")
+@router.post("/{int:selfeval_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）")
 def return_selfeval(request, selfeval_id: int, body: ActionIn):
     return _act(request, selfeval_id, "return", body)
 
 
-@router.post("/{int:selfeval_id}/approve", response=ACTION, summary="业务股室审核或预算股确认")
+@router.post("/{int:selfeval_id}/approve", response=ACTION_RESPONSES, summary="业务股室审核或预算股确认")
 def approve(request, selfeval_id: int, body: ActionIn):
     return _act(request, selfeval_id, "approve", body)

@@ -6,8 +6,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 
-from jixiao.api.core import error, paginate
-from jixiao.core import workflow
+from jixiao.api.core import (
+    ACTION_RESPONSES,
+    ActionIn,
+    ErrorOut,
+    error,
+    paginate,
+    workflow_action,
+)
 from jixiao.orgs.models import Region
 
 from . import selectors, services
@@ -17,19 +23,6 @@ from .workflow import API_ACTIONS, REPORT_WORKFLOW
 rounds_router = Router()
 reports_router = Router()
 alerts_router = Router()
-
-
-class ActionIn(Schema):
-    comment: str = ""
-    attest: bool = False
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list
-
-
-ACTION = {200: dict, 404: ErrorOut, 409: ErrorOut}
 
 
 class DisposeIn(Schema):
@@ -120,34 +113,26 @@ def get_report(request, report_id: int):
 
 def _act(request, report_id: int, verb: str, body: ActionIn):
     report = selectors.report_get(user=request.user, pk=report_id)
-    available = {t.name for t in REPORT_WORKFLOW.available(report, request.user)}
-    name = next((n for n in API_ACTIONS[verb] if n in available), None)
-    if name is None:
-        reasons = []
-        for n in API_ACTIONS[verb]:
-            reasons += REPORT_WORKFLOW.problems(report, request.user, REPORT_WORKFLOW.get(n))
-        return Status(409, error("现在不能执行此操作。",
-                                 [{"message": r} for r in dict.fromkeys(reasons)]))
-    try:
-        services.report_transition(actor=request.user, report=report, name=name,
-                                   comment=body.comment, attest=body.attest)
-    except workflow.TransitionError as exc:
-        return Status(409, error(str(exc)))
-    return Status(200, report_data(selectors.report_get(user=request.user, pk=report_id),
+    return workflow_action(
+        document=report, user=request.user, workflow=REPORT_WORKFLOW, names=API_ACTIONS[verb],
+        perform=lambda name: services.report_transition(
+            actor=request.user, report=report, name=name, comment=body.comment,
+            attest=body.attest),
+        reload=lambda: report_data(selectors.report_get(user=request.user, pk=report_id),
                                    detail=True))
 
 
-@reports_router.post("/{int:report_id}/submit", response=ACTION, summary="单位负责人确认并提交")
+@reports_router.post("/{int:report_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
 def submit(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "submit", body)
 
 
-@reports_router.post("/{int:report_id}/return", response=ACTION, summary="退回（须填写理由）")
+@reports_router.post("/{int:report_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）")
 def return_report(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "return", body)
 
 
-@reports_router.post("/{int:report_id}/approve", response=ACTION, summary="业务股室初审或预算股终审通过")
+@reports_router.post("/{int:report_id}/approve", response=ACTION_RESPONSES, summary="业务股室初审或预算股终审通过")
 def approve(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "approve", body)
 

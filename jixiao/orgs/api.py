@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from jixiao.api.core import paginate
+from jixiao.api.core import ErrorOut, paginate
 
 from .models import Region, Unit, UnitYear
 
@@ -30,11 +30,6 @@ class UnitList(Schema):
     page: int
     page_size: int
     items: list[UnitOut]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list
 
 
 def _serialize(unit: Unit, year: int | None) -> dict:

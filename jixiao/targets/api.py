@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
-from jixiao.api.core import error, paginate
+from jixiao.api.core import (
+    ACTION_RESPONSES,
+    ActionIn,
+    ErrorOut,
+    error,
+    paginate,
+    workflow_action,
+)
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
 from jixiao.orgs.models import Region
@@ -20,17 +26,6 @@ from .workflow import API_ACTIONS, TARGET_WORKFLOW
 
 router = Router()
 gate_router = Router()
-
-
-class ActionIn(Schema):
-    comment: str = ""
-    attest: bool = False
-    grades: dict[str, str] = {}
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list
 
 
 def _money(value) -> str | None:
@@ -103,40 +98,28 @@ def get_target(request, target_id: int):
 
 
 def _act(request, target_id: int, verb: str, body: ActionIn):
-    """Do whichever step of `verb` the caller can take now (CONTRACT.md: submit, return,
-    approve); 409 with the reason when none can."""
     target = _get(request, target_id)
-    names = API_ACTIONS[verb]
-    available = {t.name for t in TARGET_WORKFLOW.available(target, request.user)}
-    name = next((n for n in names if n in available), None)
-    if name is None:
-        reasons = []
-        for n in names:
-            reasons += TARGET_WORKFLOW.problems(target, request.user, TARGET_WORKFLOW.get(n))
-        detail = _("现在不能执行此操作。")
-        return Status(409, error(detail, [{"message": r} for r in dict.fromkeys(reasons)]))
-    try:
-        services.target_transition(actor=request.user, target=target, name=name,
-                                   comment=body.comment, grades=body.grades,
-                                   attest=body.attest)
-    except workflow.TransitionError as exc:
-        return Status(409, error(str(exc)))
-    return Status(200, serialize(_get(request, target_id), detail=True))
+    return workflow_action(
+        document=target, user=request.user, workflow=TARGET_WORKFLOW, names=API_ACTIONS[verb],
+        perform=lambda name: services.target_transition(
+            actor=request.user, target=target, name=name, comment=body.comment,
+            grades=body.grades, attest=body.attest),
+        reload=lambda: serialize(_get(request, target_id), detail=True))
 
 
-@router.post("/{int:target_id}/submit", response={200: dict, 404: ErrorOut, 409: ErrorOut},
+@router.post("/{int:target_id}/submit", response=ACTION_RESPONSES,
              summary="单位负责人确认并提交")
 def submit(request, target_id: int, body: ActionIn):
     return _act(request, target_id, "submit", body)
 
 
-@router.post("/{int:target_id}/return", response={200: dict, 404: ErrorOut, 409: ErrorOut},
+@router.post("/{int:target_id}/return", response=ACTION_RESPONSES,
              summary="退回（须填写理由）")
 def return_target(request, target_id: int, body: ActionIn):
     return _act(request, target_id, "return", body)
 
 
-@router.post("/{int:target_id}/approve", response={200: dict, 404: ErrorOut, 409: ErrorOut},
+@router.post("/{int:target_id}/approve", response=ACTION_RESPONSES,
              summary="审核通过：主管部门报送、业务股室初审或预算股终审")
 def approve(request, target_id: int, body: ActionIn):
     return _act(request, target_id, "approve", body)
