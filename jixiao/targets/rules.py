@@ -217,3 +217,7 @@ LINT_DEFAULTS: dict = {
 }
 
 register_defaults("lint", LINT_DEFAULTS)
+
+# DOMAIN.md §4.5: 优 proceeds, 良 proceeds with refinement, 中 must be revised and resubmitted,
+# 差 cannot enter the budget — so only these overall grades allow final approval.
+register_defaults("review", {"approvable_grades": ["优", "良"]})

@@ -19,7 +19,7 @@ from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
 
 from . import checks
 from .models import EDITABLE, Grade, Indicator, Reminder, Status, Target
-from .workflow import GRADED, TARGET_WORKFLOW
+from .workflow import GRADED, TARGET_WORKFLOW, grade_refusal
 
 INDICATOR_FIELDS = (
     "category",
@@ -204,11 +204,10 @@ def target_transition(
             row.approved_at = now
 
     with transaction.atomic():
-        if name == "approve" and cleaned.get("overall") in ("中", "差"):
-            raise TransitionError(
-                _("总体评级为“%(g)s”的目标不能批复：“中”须退回修改，“差”不予安排。")
-                % {"g": cleaned["overall"]}
-            )
+        # The grade given with this very request is checked by the same rule as stored ones.
+        refusal = grade_refusal(target, cleaned.get("overall")) if name == "approve" else None
+        if refusal:
+            raise TransitionError(refusal)
         row = perform(
             obj=target,
             name=name,

@@ -58,11 +58,19 @@ def office_of_unit(target, user) -> str | None:
     return None if office and office == user.office_id else _("该单位不归口您所在的股室。")
 
 
-def _grades_allow_approval(target, user) -> str | None:
-    overall = (target.grades or {}).get("final", {}).get("overall")
-    if overall in ("中", "差"):
+def grade_refusal(target, overall: str | None) -> str | None:
+    """Why an overall grade does not allow final approval (the rulebook's "review" section)."""
+    from jixiao.core.rulebook import rules_for
+
+    allowed = rules_for(target.region.lineage_codes, target.year).get(
+        "review.approvable_grades")
+    if overall and overall not in allowed:
         return _("总体评级为“%(g)s”的目标不能批复：“中”须退回修改，“差”不予安排。") % {"g": overall}
     return None
+
+
+def _grades_allow_approval(target, user) -> str | None:
+    return grade_refusal(target, (target.grades or {}).get("final", {}).get("overall"))
 
 
 def _not_reviewed_yet(target, user) -> str | None:

@@ -193,3 +193,15 @@ def test_two_reviewers_at_once_leave_exactly_one_winner(world, declare):
     loser = next(o for o in outcomes if o != "won")
     assert "当前状态为" in loser
     assert TransitionLog.objects.filter(object_id=target.pk, source="submitted").count() == 1
+
+
+def test_the_grades_that_allow_approval_come_from_the_rulebook(world, declare):
+    from jixiao.core.rulebook import rulebook_save
+
+    rulebook_save(region_code="100101", year=2022, actor=world.performance,
+                  values={"review": {"approvable_grades": ["优"]}}, note="只批复“优”")
+    target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
+    target = move(target, world.business, "pass", grades=GOOD)
+    with pytest.raises(TransitionError, match="良"):
+        move(target, world.budget, "approve", grades={**GOOD, "overall": "良"})
+    assert move(target, world.budget, "approve", grades=GOOD).status == Status.APPROVED
