@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear, Project, ProjectKind
-from jixiao.budgets.services import project_save
+from jixiao.budgets.services import fiscal_year_set_status, project_save
 from jixiao.orgs.models import Office, Region, Role, Unit, UnitSuccession, UnitYear, User
 from jixiao.orgs.services import unit_year_save
 
@@ -265,8 +265,10 @@ def _save_year(demo, actor, year, planned: list[PlannedProject], *, carryover_sh
 
 def close_past_years(demo: Demo) -> None:
     """2020 and 2021 are done (CONTRACT.md: the work year 2021 is complete)."""
-    FiscalYear.objects.filter(region=demo.region, year__lt=d.LIVE_YEAR).update(
-        status=FiscalYear.Status.CLOSED, closed_at=timezone.now())
+    for year in d.YEARS:
+        if year < d.LIVE_YEAR:
+            fiscal_year_set_status(actor=demo.users["budget"], region=demo.region, year=year,
+                                   close=True, reason="年度工作结束")
 
 
 # Each stage appends its step before `close_past_years`.

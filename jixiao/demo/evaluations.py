@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jixiao.budgets.models import Project
 from jixiao.core.models import TransitionLog
+from jixiao.core.rulebook import named
 from jixiao.core.workflow import TransitionError
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.evaluations.services import (
@@ -34,7 +35,6 @@ from . import district as d
 from .targets import _reviewer, _unit_staff
 
 CENT = Decimal("0.01")
-SHARES = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
 
 
 def _scorable(line) -> bool:
@@ -49,9 +49,11 @@ def weights(lines) -> list[Decimal]:
     had no readable value (the 2021 summary's problem) carries no points: it is noted in the
     deviation column, as units did."""
     lines = [line if _scorable(line) else None for line in lines]
-    totals = dict(SHARES)
-    if not any(line and line.category == "满意度指标" for line in lines):
-        totals["产出指标"] += totals.pop("满意度指标")
+    rules = named().section("scoring")  # the demo district keeps the national rules
+    totals = {category: Decimal(points) for category, points in rules["totals"].items()}
+    satisfaction = rules["satisfaction_category"]
+    if not any(line and line.category == satisfaction for line in lines):
+        totals[rules["no_satisfaction_to"]] += totals.pop(satisfaction)
     result = []
     for category, total in totals.items():
         members = [i for i, line in enumerate(lines) if line and line.category == category]

@@ -23,6 +23,7 @@ from jixiao.monitoring.services import (
     refresh_alerts,
     report_save,
     report_transition,
+    round_close,
     round_open,
 )
 
@@ -77,7 +78,7 @@ def build_round_2021(demo) -> Round:
         name="2021年1–7月绩效运行监控", period_end=period_end, deadline=deadline)
     for report in monitoring_round.reports.select_related("project__unit", "round", "region"):
         _fill_2021(demo, rng, report, deadline)
-    Round.objects.filter(pk=monitoring_round.pk).update(status=Round.Status.CLOSED)
+    round_close(actor=demo.users["perf"], round=monitoring_round)
     # Driving history through today's services raised, then cleared, "late" alerts dated now;
     # they never happened in 2021.
     Alert.objects.filter(round=monitoring_round, status=Alert.Status.CLEARED).delete()

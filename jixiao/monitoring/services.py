@@ -263,6 +263,19 @@ def agency_findings_save(*, actor: User, report: Report, findings: str) -> Repor
     return report
 
 
+@transaction.atomic
+def round_close(*, actor: User, round: Round) -> Round:
+    """End a round: its reports can no longer change; late-report alerts stay as they are."""
+    if not actor.has_role(Role.PERFORMANCE):
+        raise PermissionDenied(_("只有绩效办可以结束监控批次。"))
+    round = Round.objects.select_for_update(of=("self",)).get(pk=round.pk)
+    if round.status == Round.Status.CLOSED:
+        raise ValidationError(_("监控批次已结束。"))
+    round.status = Round.Status.CLOSED
+    round.save(update_fields=["status"])
+    return round
+
+
 # --- disposal and the tick -------------------------------------------------------------------
 
 @transaction.atomic

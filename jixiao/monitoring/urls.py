@@ -6,6 +6,7 @@ urlpatterns = [
     path("monitoring/", views.round_list, name="round-list"),
     path("monitoring/new/", views.round_create, name="round-create"),
     path("monitoring/<int:pk>/", views.round_detail, name="round-detail"),
+    path("monitoring/<int:pk>/close/", views.round_close, name="round-close"),
     path("monitoring/reports/", views.report_list, name="report-list"),
     path("monitoring/reports/queue/", views.report_queue, name="report-queue"),
     path("monitoring/reports/<int:pk>/", views.report_detail, name="report-detail"),

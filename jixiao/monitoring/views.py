@@ -114,6 +114,8 @@ def round_detail(request, pk: int):
     return render(request, "monitoring/round_detail.html", {
         "round": monitoring_round, "overview": overview, "chart": chart,
         "reports_url": reverse("report-list") + f"?round={monitoring_round.pk}",
+        "can_close": request.user.has_role(Role.PERFORMANCE)
+        and monitoring_round.status == Round.Status.OPEN,
     })
 
 
@@ -232,6 +234,19 @@ def report_edit(request, pk: int):
         "report": report, "errors": errors, "likelihoods": Likelihood.values,
         "causes": Cause.values, "rates": _rates(report),
     }, status=400 if errors else 200)
+
+
+@role_required(Role.PERFORMANCE)
+@require_POST
+def round_close(request, pk: int):
+    monitoring_round = Round.objects.get_visible_or_404(request.user, pk=pk)
+    try:
+        services.round_close(actor=request.user, round=monitoring_round)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("监控批次已结束。"))
+    return redirect("round-detail", pk=pk)
 
 
 @login_required

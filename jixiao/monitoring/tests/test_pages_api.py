@@ -140,3 +140,15 @@ def test_overview_counts_on_time_late_and_missing_by_unit(world, monitoring_roun
     assert u1["full"] == Decimal("120.623456") and u1["executed"] == Decimal("60")
     assert overview["reports"] == 3
     assert overview["funds"] == Decimal("120.623456") * 3
+
+
+def test_performance_office_ends_a_round_and_reports_lock(world, client_for, monitoring_round):
+    assert client_for("budget").post(f"/monitoring/{monitoring_round.id}/close/").status_code \
+        == 403
+    client_for("performance").post(f"/monitoring/{monitoring_round.id}/close/")
+    monitoring_round.refresh_from_db()
+    assert monitoring_round.status == "closed"
+    report = report_of(monitoring_round)
+    response = client_for("filer").post(f"/monitoring/reports/{report.id}/edit/",
+                                        {"executed": "1", "position": []})
+    assert response.status_code == 400 and "已结束" in response.content.decode()
