@@ -193,6 +193,27 @@ def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
     return selfeval
 
 
+def score_preview(*, selfeval: SelfEvaluation, executed: Mapping[str, object],
+                  rows: Sequence[Mapping]) -> dict:
+    """The scores the form would get, computed on unsaved copies (nothing is written): the
+    same reading and scoring as `rescore`, so the preview never disagrees with the save."""
+    lines = list(selfeval.indicators.order_by("position"))
+    by_position = {line.position: line for line in lines}
+    for values in rows:
+        line = by_position.get(int(values.get("position", -1)))
+        if line is not None:
+            _apply_row(line, values)
+    for source, label in FUNDING_SOURCES:
+        if source in executed:
+            setattr(selfeval, f"executed_{source}",
+                    _decimal(executed[source], _("执行数·") + str(label)))
+    rules, catalogue, _label = scoring_rules(selfeval)
+    parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines), catalogue=catalogue)
+    if parsed is None:
+        return {"schema_errors": errors}
+    return score(parsed, rules=rules, catalogue=catalogue).to_data()
+
+
 def _refresh_reviewed(selfeval: SelfEvaluation, lines) -> None:
     """The reviewed total: the rule score with the reviewer's adjustments in their place."""
     if not any(line.reviewed_score is not None for line in lines):

@@ -121,31 +121,14 @@ def selfeval_edit(request, pk: int):
 def selfeval_preview(request, pk: int):
     """htmx: the scores by the rules of the form as it stands, without saving."""
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
-    lines = list(selfeval.indicators.all())
-    by_position = {line.position: line for line in lines}
-    error = ""
     try:
-        for values in _rows(request.POST):
-            line = by_position.get(int(values["position"]))
-            if line is not None:
-                services._apply_row(line, values)
-        for src, label in FUNDING_SOURCES:
-            raw = request.POST.get(f"executed_{src}", "")
-            setattr(selfeval, f"executed_{src}", services._decimal(raw, str(label)))
+        result = services.score_preview(selfeval=selfeval, executed=_executed(request.POST),
+                                        rows=_rows(request.POST))
+        error = "；".join(p["message"] for p in result.get("schema_errors", []))
+        result = None if error else result
     except (ValidationError, ValueError) as exc:
-        error = error_text(exc) if isinstance(exc, ValidationError) else str(exc)
-    from .scoring import score
-    from .selfeval import selfeval_from_data
-
-    result = None
-    if not error:
-        rules, catalogue, _label = services.scoring_rules(selfeval)
-        parsed, problems = selfeval_from_data(services.selfeval_data(selfeval, lines),
-                                              catalogue=catalogue)
-        result = score(parsed, rules=rules, catalogue=catalogue).to_data() if parsed else None
-        error = "；".join(p["message"] for p in problems) if problems else ""
-    return render(request, "evaluations/_score.html", {"result": result, "error": error,
-                                                       "names": [i.name for i in lines]})
+        result, error = None, error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+    return render(request, "evaluations/_score.html", {"result": result, "error": error})
 
 
 @login_required
