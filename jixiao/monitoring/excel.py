@@ -21,20 +21,17 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from jixiao.core.imports import CellError, non_negative_money
-from jixiao.core.tabular import Problem, Sheet, column_letter, normalise_header
-
 # The targets form's writing helpers (styles built once per workbook, formula-safe cells,
 # cheap merges) and its reading of a cell as the user typed it: the two forms look alike.
-from jixiao.targets.excel import (
-    _cell_text,
-    _is_blank,
-    _merge,
-    _merge_runs,
-    _put,
-    _Styles,
-    sheet_title,
-)
+from jixiao.core.formsheet import Styles as _Styles
+from jixiao.core.formsheet import cell_text as _cell_text
+from jixiao.core.formsheet import is_blank as _is_blank
+from jixiao.core.formsheet import merge as _merge
+from jixiao.core.formsheet import merge_runs as _merge_runs
+from jixiao.core.formsheet import put as _put
+from jixiao.core.imports import CellError, non_negative_money
+from jixiao.core.tabular import Problem, Sheet, column_letter, normalise_header
+from jixiao.targets.excel import sheet_title
 
 TITLE = "项目支出绩效运行监控表"
 _TITLE_RE = re.compile(r"运行监控表|绩效监控表")
