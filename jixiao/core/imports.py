@@ -339,9 +339,9 @@ def register_importer(cls: type[Importer]) -> type[Importer]:
     return cls
 
 
-def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
-    """A JSON list of objects (keys as the columns' keys) read as a sheet, so JSON imports get
-    exactly the same checks and messages as xlsx ones; row numbers count objects from 1."""
+def json_items(data: bytes, *, what: str) -> list:
+    """The objects of an uploaded JSON file (one object or a list), numbers read as Decimal,
+    within the size limit; `what` names the objects in the message ("申报表对象")."""
     import json
 
     from django.conf import settings
@@ -349,13 +349,24 @@ def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
         raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
             "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
+    if not data.strip():
+        raise InputRejected([Problem(_("文件是空的。"))])
     try:
-        items = json.loads(data.decode("utf-8-sig"))
+        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
     if isinstance(items, dict):
         items = [items]
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+    if not isinstance(items, list):
+        raise InputRejected([Problem(_("JSON 应为%(w)s或对象的列表。") % {"w": what})])
+    return items
+
+
+def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
+    """A JSON list of objects (keys as the columns' keys) read as a sheet, so JSON imports get
+    exactly the same checks and messages as xlsx ones; row numbers count objects from 1."""
+    items = json_items(data, what=_("对象"))
+    if not all(isinstance(i, dict) for i in items):
         raise InputRejected([Problem(_("JSON 应为对象或对象的列表。"))])
     keys = [c.key for c in importer.columns]
     header = tuple(c.label for c in importer.columns)

@@ -30,7 +30,6 @@ The tables stay drafts, so each unit's leader still attests and submits them.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -42,9 +41,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
-from jixiao.core.imports import CellError, Importer, Row, non_negative_money, register_importer
+from jixiao.core.imports import (
+    CellError,
+    Importer,
+    Row,
+    json_items,
+    non_negative_money,
+    register_importer,
+)
 from jixiao.core.rulebook import rules_for
-from jixiao.core.tabular import InputRejected, Problem, read_tables
+from jixiao.core.tabular import Problem, read_tables
 from jixiao.orgs.models import Region, Role, UnitYear, User
 from jixiao.targets.models import Status as TargetStatus
 from jixiao.targets.models import Target
@@ -398,21 +404,7 @@ def _key(value) -> str:
 def forms_from_json(data: bytes) -> tuple[list[SelfEvalForm], list[Problem]]:
     """schemas/selfeval objects (one, or a list) as forms, checked by `selfeval_from_data`;
     problems located by the object's number (row) and the key (field)."""
-    from django.conf import settings
-
-    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
-        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
-            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
-    if not data.strip():
-        raise InputRejected([Problem(_("文件是空的。"))])
-    try:
-        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        raise InputRejected([Problem(_("JSON 应为自评表对象或对象的列表。"))])
+    items = json_items(data, what=_("自评表对象"))
     forms, problems = [], []
     for number, item in enumerate(items, start=1):
         form, item_problems = _form_of_object(item, number)

@@ -32,19 +32,24 @@ The page import (`importer_for_page`) is for filers only.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from collections import defaultdict
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.imports import CellError, Importer, Row, non_negative_money, register_importer
-from jixiao.core.tabular import InputRejected, Problem, read_tables
+from jixiao.core.imports import (
+    CellError,
+    Importer,
+    Row,
+    json_items,
+    non_negative_money,
+    register_importer,
+)
+from jixiao.core.tabular import Problem, read_tables
 from jixiao.orgs.models import Role, UnitYear, User
 
 from .excel import READ_AMOUNTS, REPORTED_KEYS, TEXT_LIMITS, MonitoringForm, read_form
@@ -365,21 +370,7 @@ def _check_line(form: MonitoringForm, index: int, line: dict) -> list[Problem]:
 def forms_from_json(data: bytes) -> tuple[list[MonitoringForm], list[Problem]]:
     """schemas/monitoring objects (one, or a list) as forms, checked by `report_from_data`;
     problems located by the object's number (row) and the key (field)."""
-    from django.conf import settings
-
-    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
-        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
-            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
-    if not data.strip():
-        raise InputRejected([Problem(_("文件是空的。"))])
-    try:
-        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        raise InputRejected([Problem(_("JSON 应为监控表对象或对象的列表。"))])
+    items = json_items(data, what=_("监控表对象"))
     forms, problems = [], []
     for number, item in enumerate(items, start=1):
         form, item_problems = _form_of_object(item, number)

@@ -23,7 +23,6 @@ indicators are written with bulk inserts, and the audit gets one entry per targe
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -34,7 +33,14 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
-from jixiao.core.imports import CellError, Importer, Row, non_negative_money, register_importer
+from jixiao.core.imports import (
+    CellError,
+    Importer,
+    Row,
+    json_items,
+    non_negative_money,
+    register_importer,
+)
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import InputRejected, Problem, read_tables
 from jixiao.indicators.values import parse_target_value, place_indicator, target_value_from_data
@@ -445,21 +451,7 @@ def _audit(forms, before: dict[int, list[dict]], actor) -> None:
 def forms_from_json(data: bytes) -> tuple[list[Form], list[Problem]]:
     """schemas/target objects (one, or a list) as forms; problems located by the object's
     number (row) and the key (field)."""
-    from django.conf import settings
-
-    if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
-        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
-            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
-    if not data.strip():
-        raise InputRejected([Problem(_("文件是空的。"))])
-    try:
-        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        raise InputRejected([Problem(_("JSON 应为申报表对象或对象的列表。"))])
+    items = json_items(data, what=_("申报表对象"))
     forms, problems = [], []
     for number, item in enumerate(items, start=1):
         form, item_problems = _form_of_object(item, number)
