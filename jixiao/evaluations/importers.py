@@ -51,7 +51,8 @@ from jixiao.core.imports import (
 )
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem, read_tables
-from jixiao.orgs.models import Region, Role, UnitYear, User
+from jixiao.orgs.models import Region, Role
+from jixiao.orgs.selectors import filers_for_units
 from jixiao.targets.models import Status as TargetStatus
 from jixiao.targets.models import Target
 
@@ -258,26 +259,17 @@ class SelfEvalImporter(Importer):
                 pending.append(form)
         if not pending:
             return []
-        parents = dict(UnitYear.objects.filter(
-            unit_id__in={f.project.unit_id for f in pending},
-            year__in={f.project.year for f in pending}).values_list("unit_id", "parent_id"))
-        candidates = defaultdict(list)
-        for user in User.objects.filter(is_active=True, unit_id__in={
-                *(p for p in parents.values() if p), *(f.project.unit_id for f in pending)}
-                ).order_by("username"):
-            if user.has_role(Role.FILER):
-                candidates[user.unit_id].append(user)
+        filers = filers_for_units((f.project.unit_id, f.project.year) for f in pending)
         problems = []
         for form in pending:
             unit = form.project.unit_id
-            found = candidates.get(unit) or candidates.get(parents.get(unit)) or []
-            if not found:
+            if unit not in filers:
                 problems.append(form.where(
                     "project_code" if form.project_code else "project_name", _(
                         "单位“%(u)s”没有可用的填报人员账号，无法代录其自评；请用 --user 指定填报人员")
                     % {"u": form.project.unit.name}))
                 continue
-            form.filer = found[0]
+            form.filer = filers[unit]
         return problems
 
     def _band_labels(self, project) -> tuple[str, ...]:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -50,7 +49,8 @@ from jixiao.core.imports import (
     register_importer,
 )
 from jixiao.core.tabular import Problem, read_tables
-from jixiao.orgs.models import Role, UnitYear, User
+from jixiao.orgs.models import Role
+from jixiao.orgs.selectors import filers_for_units
 
 from .excel import READ_AMOUNTS, REPORTED_KEYS, TEXT_LIMITS, MonitoringForm, read_form
 from .models import Report, ReportIndicator, Round
@@ -242,24 +242,16 @@ class MonitoringReportImporter(Importer):
                 pending.append(form)
         if not pending:
             return []
-        parents = dict(UnitYear.objects.filter(
-            unit_id__in={f.report.unit_id for f in pending},
-            year__in={f.report.year for f in pending}).values_list("unit_id", "parent_id"))
-        candidates = defaultdict(list)
-        for user in User.objects.filter(is_active=True, unit_id__in={
-                *parents.values(), *(f.report.unit_id for f in pending)}).order_by("username"):
-            if user.has_role(Role.FILER):
-                candidates[user.unit_id].append(user)
+        filers = filers_for_units((f.report.unit_id, f.report.year) for f in pending)
         problems = []
         for form in pending:
             unit = form.report.unit_id
-            found = candidates.get(unit) or candidates.get(parents.get(unit)) or []
-            if not found:
+            if unit not in filers:
                 problems.append(form.where("project_code", _(
                     "单位“%(u)s”没有可用的填报人员账号，无法代录其监控报告") % {
                     "u": form.report.unit.name}, _("项目编码")))
                 continue
-            form.filer = found[0]
+            form.filer = filers[unit]
         return problems
 
     def _check_values(self, form: MonitoringForm) -> list[Problem]:

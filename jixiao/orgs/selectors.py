@@ -58,3 +58,26 @@ def audit_log_list(*, user: User, q: str = "", action: str = "", object_type: st
     if q:
         rows = rows.filter(Q(object_repr__icontains=q) | Q(message__icontains=q))
     return rows.order_by("-created_at", "-id")
+
+
+def filers_for_units(unit_years) -> dict[int, User]:
+    """For (unit id, year) pairs, the filer account that records documents on a unit's behalf
+    (代录): an active filer of the unit, else of its level-1 unit that year. Units with
+    neither are missing from the result."""
+    from collections import defaultdict
+
+    unit_years = list(unit_years)
+    parents = dict(UnitYear.objects.filter(
+        unit_id__in={u for u, _y in unit_years}, year__in={y for _u, y in unit_years})
+        .values_list("unit_id", "parent_id"))
+    candidates = defaultdict(list)
+    wanted = {*(p for p in parents.values() if p), *(u for u, _y in unit_years)}
+    for user in User.objects.filter(is_active=True, unit_id__in=wanted).order_by("username"):
+        if user.has_role(Role.FILER):
+            candidates[user.unit_id].append(user)
+    found = {}
+    for unit, _year in unit_years:
+        users = candidates.get(unit) or candidates.get(parents.get(unit)) or []
+        if users:
+            found[unit] = users[0]
+    return found
