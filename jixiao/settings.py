@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jixiao.targets",
     "jixiao.monitoring",
     "jixiao.evaluations",
+    "jixiao.reports",
     "jixiao.api",
     "jixiao.demo",
 ]

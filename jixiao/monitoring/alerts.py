@@ -399,8 +399,7 @@ def _m05(run: _Run) -> None:
     before = total - december
     average = Fraction(before) / _MONTHS_BEFORE_DECEMBER
     share = Fraction(december) / Fraction(total) if total > 0 else None
-    by_share = share is not None and share > share_bound
-    by_average = Fraction(december) > multiple * average
+    by_share, by_average = _rush_tests(december, total, run.rules)
     if not (by_share or by_average):
         return
     found = []
@@ -414,6 +413,23 @@ def _m05(run: _Run) -> None:
     share_text = f"，占全年 {_pct(share)}" if share is not None else ""
     message = f"年末突击拨款：12月支付 {december:f} 万元{share_text}"
     run.alert("M05", run.rules.levels["M05"], message, "；".join(found))
+
+
+def _rush_tests(december: Decimal, total: Decimal, rules: AlertRules) -> tuple[bool, bool]:
+    """M05's two tests: (December above its share of the year, above the multiple of the
+    January–November monthly average)."""
+    share_bound, multiple = rules.m05
+    if december <= 0:
+        return False, False
+    share = Fraction(december) / Fraction(total) if total > 0 else None
+    average = Fraction(total - december) / _MONTHS_BEFORE_DECEMBER
+    return (share is not None and share > share_bound), Fraction(december) > multiple * average
+
+
+def is_year_end_rush(december: Decimal, total: Decimal, *, rules: "Mapping | AlertRules") -> bool:
+    """M05 on a project's year totals alone (the work summary counts 突击拨款 this way):
+    December's payments against the year's payments."""
+    return any(_rush_tests(december, total, _as_rules(rules)))
 
 
 def _m06(run: _Run) -> None:

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "jixiao.reports"
+    label = "reports"
+    verbose_name = _("统计分析")
+
+    def ready(self) -> None:
+        # rules: the summary's parameters in the rulebook; navigation: menu and panels.
+        from . import navigation, rules  # noqa: F401

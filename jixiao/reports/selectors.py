@@ -1,0 +1,200 @@
+"""The records behind each figure of a work year (DOMAIN.md §9).
+
+A work year Y of a region holds the targets of Y's budget, the monitoring of Y's projects and the
+evaluations done in Y, which cover the projects (and whole units) of Y−1. Every figure of the
+statistics, the dashboards and the annual work summary is counted from one of the querysets
+below, and the drill-down lists and the summary's appendix list the same querysets: a figure and
+the records behind it cannot drift apart.
+
+Each queryset starts from the reader's scope (`visible_to`), so the `unit` persona's figures are
+its own unit's, and a business office's are those of the units assigned to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from jixiao.budgets.models import FUNDING_SOURCES, Project
+from jixiao.core.rulebook import Rules, rules_for
+from jixiao.evaluations.models import COUNTED as SELFEVAL_COUNTED
+from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
+from jixiao.monitoring.models import Alert, Report, Round
+from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
+from jixiao.orgs.models import Region, UnitYear
+from jixiao.targets.models import COUNTED as TARGET_COUNTED
+from jixiao.targets.models import Status as TargetStatus
+from jixiao.targets.models import Target
+
+from .models import PolicyDocument
+
+#: A target was approved when it is approved now, or was approved and then adjusted
+#: (only an approved target can be superseded by an adjustment).
+APPROVED = (TargetStatus.APPROVED, TargetStatus.SUPERSEDED)
+
+
+def full_year_budget(prefix: str = ""):
+    """The full-year budget (全年预算) of a project as one SQL expression: what DOMAIN.md §9
+    counts as a project's funds."""
+    return sum((Coalesce(f"{prefix}full_{src}", Value(0), output_field=DecimalField())
+                for src, _label in FUNDING_SOURCES), Value(0, output_field=DecimalField()))
+
+
+def funds_of(projects: QuerySet) -> object:
+    """The sum of the full-year budgets of `projects`, by the database."""
+    from decimal import Decimal
+
+    total = projects.order_by().aggregate(s=Sum(full_year_budget(), output_field=DecimalField()))
+    return total["s"] or Decimal(0)
+
+
+def region_for(user, code: str | None, *, default: Region | None = None) -> Region:
+    """The region a reader asks about; 404 when it is outside the reader's scope."""
+    if not code:
+        if default is None:
+            raise Http404
+        return default
+    return Region.objects.get_visible_or_404(user, code=str(code))
+
+
+@dataclass(frozen=True)
+class WorkYear:
+    """One region's work year as one reader sees it: the base querysets of every figure."""
+
+    user: object
+    region: Region
+    year: int
+
+    @property
+    def evaluated_year(self) -> int:
+        """Evaluations done in Y cover the projects of Y−1 (DOMAIN.md §9)."""
+        return self.year - 1
+
+    @property
+    def year_end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    @cached_property
+    def rules(self) -> Rules:
+        return rules_for(self.region.lineage_codes, self.year)
+
+    def _in_region(self, queryset: QuerySet, path: str = "region__path") -> QuerySet:
+        return queryset.filter(**{f"{path}__startswith": self.region.path})
+
+    # ── units ────────────────────────────────────────────────────────────────────────────
+    @cached_property
+    def first_level_units(self) -> QuerySet[UnitYear]:
+        """一级预算单位 of Y as the structure stood in Y (DOMAIN.md §11)."""
+        return self._in_region(UnitYear.objects.visible_to(self.user), "unit__region__path") \
+            .filter(year=self.year, level=1).select_related("unit", "office")
+
+    @cached_property
+    def unit_structure(self) -> QuerySet[UnitYear]:
+        """Every unit of Y and Y−1, to find the first-level unit a record belongs to."""
+        return self._in_region(UnitYear.objects.all(), "unit__region__path") \
+            .filter(year__in=(self.year, self.evaluated_year))
+
+    # ── targets ──────────────────────────────────────────────────────────────────────────
+    @cached_property
+    def targets(self) -> QuerySet[Target]:
+        """Y's declarations submitted or beyond; drafts and returned ones do not count."""
+        return self._in_region(Target.objects.visible_to(self.user)).filter(
+            year=self.year, status__in=TARGET_COUNTED)
+
+    @cached_property
+    def project_targets(self) -> QuerySet[Target]:
+        return self.targets.filter(project__isnull=False)
+
+    @cached_property
+    def unit_targets(self) -> QuerySet[Target]:
+        return self.targets.filter(project__isnull=True)
+
+    @cached_property
+    def current_targets(self) -> QuerySet[Target]:
+        """One version per declaration (the one in force): what the lint findings count."""
+        return self.targets.exclude(status=TargetStatus.SUPERSEDED)
+
+    def targets_with_finding(self, code: str) -> QuerySet[Target]:
+        """The current declarations whose stored lint findings include `code`; the Python
+        filter keeps it the same on SQLite and PostgreSQL (JSON lists are read row by row)."""
+        ids = [pk for pk, findings in self.current_targets.values_list("pk", "findings")
+               if any(f.get("code") == code for f in findings or [])]
+        return Target.objects.filter(pk__in=ids)
+
+    # ── monitoring ───────────────────────────────────────────────────────────────────────
+    @cached_property
+    def rounds(self) -> QuerySet[Round]:
+        return self._in_region(Round.objects.visible_to(self.user)).filter(year=self.year)
+
+    @cached_property
+    def reports(self) -> QuerySet[Report]:
+        """Every report of Y's rounds: a project in a round is monitored (双监控 also reads
+        its payments) whether or not its report came in."""
+        return self._in_region(Report.objects.visible_to(self.user)).filter(year=self.year)
+
+    @cached_property
+    def reports_counted(self) -> QuerySet[Report]:
+        return self.reports.filter(status__in=REPORT_COUNTED)
+
+    @cached_property
+    def monitored_projects(self) -> QuerySet[Project]:
+        return Project.objects.filter(pk__in=self.reports.values("project_id"))
+
+    @cached_property
+    def alerts(self) -> QuerySet[Alert]:
+        """Y's alerts still standing (a cleared alert no longer applies after a recompute)."""
+        return self._in_region(Alert.objects.visible_to(self.user)).filter(
+            year=self.year).exclude(status=Alert.Status.CLEARED)
+
+    def alerts_overdue(self, today: datetime.date) -> QuerySet[Alert]:
+        """Alerts past their disposal deadline without a disposal (or funds suspended)."""
+        return self.alerts.filter(Q(status=Alert.Status.SUSPENDED)
+                                  | Q(status=Alert.Status.OPEN, due_date__lt=today))
+
+    # ── evaluations (of Y−1, done in Y) ──────────────────────────────────────────────────
+    @cached_property
+    def selfevals(self) -> QuerySet[SelfEvaluation]:
+        return self._in_region(SelfEvaluation.objects.visible_to(self.user)).filter(
+            year=self.evaluated_year, status__in=SELFEVAL_COUNTED)
+
+    @cached_property
+    def selfevaluated_projects(self) -> QuerySet[Project]:
+        return Project.objects.filter(pk__in=self.selfevals.values("project_id"))
+
+    def selfevals_graded(self, grades) -> QuerySet[SelfEvaluation]:
+        """By the grade that stands: the reviewer's where there is one, else the rules'."""
+        grades = list(grades)
+        return self.selfevals.filter(Q(reviewed_grade__in=grades)
+                                     | Q(reviewed_grade="", grade__in=grades))
+
+    @cached_property
+    def special_kind_selfevals(self) -> QuerySet[SelfEvaluation]:
+        kinds = self.rules.get("summary.special_kinds")
+        return self.selfevals.filter(project__kinds__code__in=kinds).distinct()
+
+    @cached_property
+    def unit_evaluations(self) -> QuerySet[UnitEvaluation]:
+        return self._in_region(UnitEvaluation.objects.visible_to(self.user)).filter(
+            year=self.evaluated_year, status__in=SELFEVAL_COUNTED)
+
+    @cached_property
+    def evaluated_projects_payments(self) -> QuerySet:
+        """Per project of Y−1 self-evaluated: December's and the year's payments."""
+        from jixiao.budgets.models import Payment
+
+        return (Payment.objects.filter(project__in=self.selfevaluated_projects).order_by()
+                .values("project_id")
+                .annotate(total=Sum("amount"), december=Coalesce(
+                    Sum("amount", filter=Q(month=12)), Value(0), output_field=DecimalField())))
+
+    # ── policy documents ─────────────────────────────────────────────────────────────────
+    @cached_property
+    def policy_documents(self) -> QuerySet[PolicyDocument]:
+        """The documents in force at the end of Y (DOMAIN.md §9)."""
+        return self._in_region(PolicyDocument.objects.visible_to(self.user)) \
+            .in_force_at(self.year_end).order_by("issued_on", "number")

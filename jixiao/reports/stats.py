@@ -1,0 +1,329 @@
+"""The figures of a work year (DOMAIN.md §9), counted from the querysets of `selectors`.
+
+`year_stats` returns plain data (ints, Decimals, strings, lists, dicts) that the statistics API,
+`jixiao summary --format json`, the dashboards and the Word summary all share. `as_json` turns it
+into the contract's JSON (CONTRACT.md): money with two decimals and rates with four, as strings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.monitoring.alerts import CODES as ALERT_CODES
+from jixiao.monitoring.alerts import is_year_end_rush
+from jixiao.monitoring.models import Alert
+from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
+from jixiao.orgs.models import Region
+from jixiao.targets.lint import CODES as LINT_CODES
+
+from .selectors import APPROVED, WorkYear, full_year_budget, funds_of
+
+GRADES = ("优", "良", "中", "差")
+CENT = Decimal("0.01")
+RATE = Decimal("0.0001")
+
+#: What each lint code finds, in the words of the 2021 summary's problems (DOMAIN.md §4.4).
+LINT_LABELS = {
+    "T01": _("绩效目标未细化分解为绩效指标"),
+    "T02": _("指标值未填列"),
+    "T03": _("定量指标值无法读取"),
+    "T04": _("定量指标缺少度量单位"),
+    "T05": _("数量、质量、时效、成本指标完全一致"),
+    "T06": _("缺少数量、质量、时效或成本指标"),
+    "T07": _("缺少效益指标"),
+    "T08": _("缺少满意度指标"),
+    "T09": _("年度总体目标未填写"),
+    "T10": _("指标表述模糊、无法考核"),
+    "T11": _("以管理过程指标代替产出或效益"),
+    "T12": _("计算符号与指标含义矛盾"),
+    "T13": _("目标值低于上年实际"),
+    "T14": _("指标分值合计不符"),
+    "T15": _("照搬其他项目或上年目标"),
+    "T16": _("分来源金额与总额不符"),
+    "T17": _("二级项目指标未支撑一级项目"),
+    "T18": _("单位成本与数量、金额不匹配"),
+}
+
+
+def money(value) -> Decimal:
+    """A summary figure: 万元 with two decimals (CONTRACT.md)."""
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """A rate as a fraction with four decimals, or None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP)
+
+
+def _first_level_of(work: WorkYear) -> dict[int, int]:
+    """unit id → its first-level unit in Y (or in Y−1 for a unit that no longer exists in Y,
+    so a merged unit's evaluation of last year still covers someone)."""
+    rows = work.unit_structure.values_list("unit_id", "year", "level", "parent_id")
+    roots: dict[int, int] = {}
+    for unit_id, year, level, parent_id in sorted(rows, key=lambda r: r[1] != work.year):
+        roots.setdefault(unit_id, unit_id if level == 1 else parent_id)
+    return roots
+
+
+def _units(work: WorkYear) -> dict:
+    first_level = dict(work.first_level_units.values_list("unit_id", "unit__code"))
+    roots = _first_level_of(work)
+    active: set[int] = set()
+    for queryset in (work.targets, work.reports_counted, work.selfevals, work.unit_evaluations):
+        active.update(queryset.order_by().values_list("unit_id", flat=True).distinct())
+    covered = {roots.get(u) for u in active} & set(first_level)
+    return {"first_level": len(first_level), "covered": len(covered),
+            "coverage_rate": rate(len(covered), len(first_level)),
+            "not_covered": sorted(code for uid, code in first_level.items() if uid not in covered),
+            "_covered_ids": covered}
+
+
+def _targets(work: WorkYear) -> dict:
+    def distinct(queryset, field):
+        return queryset.order_by().values(field).distinct().count()
+
+    from jixiao.targets.models import Target
+
+    statuses = dict(work._in_region(Target.objects.visible_to(work.user))
+                    .filter(year=work.year).current().order_by()
+                    .values_list("status").annotate(n=Count("id")))
+    return {
+        "projects_declared": distinct(work.project_targets, "project_id"),
+        "projects_approved": distinct(work.project_targets.filter(status__in=APPROVED),
+                                      "project_id"),
+        "units_declared": distinct(work.unit_targets, "unit_id"),
+        "units_approved": distinct(work.unit_targets.filter(status__in=APPROVED), "unit_id"),
+        "funds_approved": money(_approved_funds(work)),
+        "by_status": statuses,
+    }
+
+
+def _approved_funds(work: WorkYear) -> Decimal:
+    from jixiao.budgets.models import Project
+
+    return funds_of(Project.objects.filter(
+        pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")))
+
+
+def _monitoring(work: WorkYear, today: datetime.date) -> dict:
+    reports = work.reports.order_by()
+    deadline_passed = Q(round__deadline__lt=today)
+    report_counts = reports.aggregate(
+        total=Count("id"), submitted=Count("id", filter=Q(status__in=REPORT_COUNTED)),
+        missing=Count("id", filter=~Q(status__in=REPORT_COUNTED) & deadline_passed))
+    late = sum(1 for submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
+               .values_list("submitted_at", "round__deadline")
+               if submitted and timezone.localdate(submitted) > deadline)
+    alerts = work.alerts.order_by()
+    by_code = dict.fromkeys(ALERT_CODES, 0)
+    by_code.update(dict(alerts.values_list("code").annotate(n=Count("id"))))
+    by_level = {"yellow": 0, "red": 0}
+    by_level.update(dict(alerts.values_list("level").annotate(n=Count("id"))))
+    by_status = dict.fromkeys([s for s in Alert.Status.values if s != Alert.Status.CLEARED], 0)
+    by_status.update(dict(alerts.values_list("status").annotate(n=Count("id"))))
+    disposals = dict.fromkeys(Alert.Disposal.values, 0)
+    disposals.update(dict(alerts.exclude(disposal="").values_list("disposal")
+                          .annotate(n=Count("id"))))
+    projects = work.monitored_projects
+    return {
+        "rounds": work.rounds.count(),
+        "projects": projects.count(),
+        "funds": money(funds_of(projects)),
+        "reports": {**report_counts, "late": late,
+                    "on_time_rate": rate(report_counts["submitted"] - late,
+                                         report_counts["submitted"] + report_counts["missing"])},
+        "alerts": by_code,
+        "alert_levels": by_level,
+        "alert_status": by_status,
+        "disposals": disposals,
+        "overdue_alerts": work.alerts_overdue(today).count(),
+        "execution": _execution(work),
+    }
+
+
+def _execution(work: WorkYear) -> dict:
+    """Execution of the latest round's reports against its time progress (DOMAIN.md §5)."""
+    from jixiao.monitoring.alerts import time_progress
+
+    latest = work.rounds.order_by().aggregate(end=Max("period_end"))["end"]
+    if latest is None:
+        return {"period_end": None, "time_progress": None, "funds": money(0),
+                "executed": money(0), "rate": None}
+    reports = work.reports.filter(round__period_end=latest).order_by()
+    sums = reports.aggregate(funds=Sum(full_year_budget("project__"),
+                                       output_field=DecimalField()), executed=Sum("executed"))
+    progress, _text = time_progress(latest, work.rules.get("monitoring.time_progress"))
+    funds, executed = sums["funds"] or Decimal(0), sums["executed"] or Decimal(0)
+    return {"period_end": latest.isoformat(),
+            "time_progress": Decimal(progress.numerator / progress.denominator).quantize(RATE),
+            "funds": money(funds), "executed": money(executed), "rate": rate(executed, funds)}
+
+
+def _selfeval(work: WorkYear) -> dict:
+    grades = dict.fromkeys(GRADES, 0)
+    standing = work.selfevals.order_by().values_list("reviewed_grade", "grade")
+    for reviewed, grade in standing:
+        final = reviewed or grade
+        if final in grades:
+            grades[final] += 1
+    projects = work.selfevaluated_projects
+    return {"year": work.evaluated_year, "projects": projects.count(),
+            "funds": money(funds_of(projects)), "grades": grades,
+            "special_kinds": _special_kinds(work)}
+
+
+def _unit_evaluations(work: WorkYear) -> tuple[int, dict]:
+    grades = dict.fromkeys(GRADES, 0)
+    for grade, n in work.unit_evaluations.order_by().values_list("grade").annotate(n=Count("id")):
+        if grade in grades:
+            grades[grade] = n
+    return work.unit_evaluations.count(), grades
+
+
+def _special_kinds(work: WorkYear) -> dict:
+    kinds = set(work.rules.get("summary.special_kinds"))
+    rows = (work.special_kind_selfevals.select_related("project", "unit")
+            .prefetch_related("project__kinds").order_by("project__code"))
+    projects = [{"code": s.project.code, "name": s.project.name,
+                 "kinds": [k.label for k in s.project.kinds.all() if k.code in kinds],
+                 "grade": s.reviewed_grade or s.grade} for s in rows]
+    return {"count": len(projects), "projects": projects}
+
+
+def _lint(work: WorkYear) -> tuple[dict, int]:
+    counts = Counter()
+    with_findings = 0
+    for findings in work.current_targets.order_by().values_list("findings", flat=True):
+        codes = [f.get("code") for f in findings or [] if isinstance(f, dict)]
+        counts.update(codes)
+        with_findings += bool(codes)
+    return {code: counts.get(code, 0) for code in LINT_CODES}, with_findings
+
+
+def _on_time_targets(work: WorkYear) -> dict:
+    rows = work.targets.filter(deadline__isnull=False).order_by().values_list(
+        "submitted_at", "deadline")
+    due = late = 0
+    for submitted, deadline in rows:
+        due += 1
+        late += bool(submitted and timezone.localdate(submitted) > deadline)
+    return {"due": due, "late": late, "on_time_rate": rate(due - late, due)}
+
+
+def _problems(work: WorkYear, *, lint_targets: int, monitoring: dict, selfeval: dict,
+              targets_late: int, today: datetime.date) -> dict:
+    lagging_codes = work.rules.get("summary.lagging_codes")
+    lagging = work.alerts.filter(code__in=lagging_codes)
+    monitoring_rules = work.rules.get("monitoring")
+    rush = [(r["project_id"], r["december"]) for r in work.evaluated_projects_payments
+            if is_year_end_rush(r["december"], r["total"] or Decimal(0), rules=monitoring_rules)]
+    low = work.rules.get("summary.low_grades")
+    return {
+        "lint_targets": lint_targets,
+        "execution_lag": {"projects": lagging.values("project_id").distinct().count(),
+                          "red": lagging.filter(level="red").values("project_id")
+                          .distinct().count()},
+        "year_end_rush": {"year": work.evaluated_year, "projects": len(rush),
+                          "december": money(sum((d for _p, d in rush), Decimal(0)))},
+        "low_grades": {"projects": sum(selfeval["grades"].get(g, 0) for g in low),
+                       "grades": {g: selfeval["grades"].get(g, 0) for g in low}},
+        "overdue": {"alerts": monitoring["overdue_alerts"],
+                    "reports_late": monitoring["reports"]["late"],
+                    "reports_missing": monitoring["reports"]["missing"],
+                    "targets_late": targets_late},
+    }
+
+
+def _children(work: WorkYear, covered_ids: set[int]) -> list[dict]:
+    """Roll-up: the figures of each region directly under a city or province."""
+    children = list(Region.objects.filter(parent=work.region).order_by("code"))
+    if not children:
+        return []
+    child_of = {}
+    for region_id, path in Region.objects.filter(path__startswith=work.region.path) \
+            .values_list("id", "path"):
+        for child in children:
+            if path.startswith(child.path):
+                child_of[region_id] = child.id
+    out = {c.id: {"code": c.code, "name": c.name, "first_level": 0, "covered": 0,
+                  "selfeval_funds": Decimal(0), "monitored_funds": Decimal(0)} for c in children}
+    for unit_id, region_id in work.first_level_units.values_list("unit_id", "unit__region_id"):
+        row = out.get(child_of.get(region_id))
+        if row:
+            row["first_level"] += 1
+            row["covered"] += unit_id in covered_ids
+    full = full_year_budget()
+    for queryset, key in ((work.selfevaluated_projects, "selfeval_funds"),
+                          (work.monitored_projects, "monitored_funds")):
+        for region_id, total in queryset.order_by().values_list("region_id").annotate(
+                s=Sum(full, output_field=DecimalField())):
+            row = out.get(child_of.get(region_id))
+            if row:
+                row[key] += total or Decimal(0)
+    for row in out.values():
+        row["coverage_rate"] = rate(row["covered"], row["first_level"])
+        row["selfeval_funds"] = money(row["selfeval_funds"])
+        row["monitored_funds"] = money(row["monitored_funds"])
+    return list(out.values())
+
+
+def year_stats(*, user, region: Region, year: int, today: datetime.date | None = None) -> dict:
+    """Every figure of `region`'s work year `year` as `user` may see it (DOMAIN.md §9)."""
+    today = today or timezone.localdate()
+    work = WorkYear(user=user, region=region, year=year)
+    units = _units(work)
+    covered_ids = units.pop("_covered_ids")
+    monitoring = _monitoring(work, today)
+    selfeval = _selfeval(work)
+    lint, lint_targets = _lint(work)
+    on_time_targets = _on_time_targets(work)
+    unit_evaluations, unit_evaluation_grades = _unit_evaluations(work)
+    return {
+        "region": region.code,
+        "region_name": region.name,
+        "year": year,
+        "units": units,
+        "targets": _targets(work),
+        "monitoring": monitoring,
+        "selfeval": selfeval,
+        "unit_evaluations": unit_evaluations,
+        "unit_evaluation_grades": unit_evaluation_grades,
+        # The bureau's own evaluations (key evaluations, DOMAIN.md §6.4, and those of projects of
+        # special kinds it picks) join here when that stage exists; until then they are empty.
+        # `selfeval.special_kinds` lists the special-kind projects the units evaluated.
+        "key_evaluations": {"count": 0, "projects": []},
+        "special_kind_evaluations": {"count": 0, "projects": []},
+        "lint": lint,
+        "on_time": {"targets": on_time_targets,
+                    "monitoring": {"due": monitoring["reports"]["submitted"]
+                                   + monitoring["reports"]["missing"],
+                                   "late": monitoring["reports"]["late"],
+                                   "on_time_rate": monitoring["reports"]["on_time_rate"]}},
+        "problems": _problems(work, lint_targets=lint_targets, monitoring=monitoring,
+                              selfeval=selfeval, targets_late=on_time_targets["late"],
+                              today=today),
+        "policy_documents": [
+            {"number": d.number, "title": d.title, "date": d.issued_on.isoformat(),
+             "issuer": d.issuer} for d in work.policy_documents],
+        "regions": _children(work, covered_ids),
+    }
+
+
+def as_json(value):
+    """The contract's JSON: Decimals as strings (money with two decimals, rates with four, as
+    `year_stats` already rounded them), everything else as it is."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return value
