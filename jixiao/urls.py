@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("jixiao.monitoring.urls")),
     path("", include("jixiao.evaluations.urls")),
     path("", include("jixiao.indicators.urls")),
+    path("", include("jixiao.reports.urls")),
 ]
