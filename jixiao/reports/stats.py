@@ -68,18 +68,31 @@ def _first_level_of(work: WorkYear) -> dict[int, int]:
     so a merged unit's evaluation of last year still covers someone)."""
     rows = work.unit_structure.values_list("unit_id", "year", "level", "parent_id")
     roots: dict[int, int] = {}
-    for unit_id, year, level, parent_id in sorted(rows, key=lambda r: r[1] != work.year):
+    for unit_id, _year, level, parent_id in sorted(rows, key=lambda r: r[1] != work.year):
         roots.setdefault(unit_id, unit_id if level == 1 else parent_id)
     return roots
 
 
+def first_level_activity(work: WorkYear) -> dict[int, dict[str, int]]:
+    """First-level unit id → what it (or a unit under it) did in Y that covers it (DOMAIN.md
+    §9): declarations of Y, reports in Y's rounds, evaluations done in Y — each submitted or
+    beyond. A first-level unit with nothing has no entry."""
+    roots = _first_level_of(work)
+    sources = (("targets", work.targets), ("reports", work.reports_counted),
+               ("evaluations", work.selfevals), ("evaluations", work.unit_evaluations))
+    activity: dict[int, dict[str, int]] = {}
+    for name, queryset in sources:
+        for unit_id, n in queryset.order_by().values_list("unit_id").annotate(n=Count("id")):
+            root = roots.get(unit_id)
+            if root is not None:
+                done = activity.setdefault(root, {})
+                done[name] = done.get(name, 0) + n
+    return activity
+
+
 def _units(work: WorkYear) -> dict:
     first_level = dict(work.first_level_units.values_list("unit_id", "unit__code"))
-    roots = _first_level_of(work)
-    active: set[int] = set()
-    for queryset in (work.targets, work.reports_counted, work.selfevals, work.unit_evaluations):
-        active.update(queryset.order_by().values_list("unit_id", flat=True).distinct())
-    covered = {roots.get(u) for u in active} & set(first_level)
+    covered = set(first_level_activity(work)) & set(first_level)
     return {"first_level": len(first_level), "covered": len(covered),
             "coverage_rate": rate(len(covered), len(first_level)),
             "not_covered": sorted(code for uid, code in first_level.items() if uid not in covered),

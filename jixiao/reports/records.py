@@ -1,0 +1,327 @@
+"""The lists behind the figures: every chart of the dashboards drills down to one of these
+topics, every list exports to xlsx, and the annual summary's appendix prints them.
+
+A topic takes a `WorkYear` and a key (a status, a grade, an alert code …) and yields `Record`s:
+the cells of one row, and the page of the object when there is one. The rows come from the same
+querysets of `selectors` that the figures of `stats` count, so a figure is always the length (or
+the sum) of its list.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.budgets.models import Project
+from jixiao.monitoring.alerts import is_year_end_rush
+from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
+from jixiao.orgs.models import UnitYear
+
+from .selectors import APPROVED, WorkYear, full_year_budget
+from .stats import GRADES, LINT_LABELS
+
+
+@dataclass(frozen=True)
+class Record:
+    cells: tuple
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    label: object  # lazy translation
+    headers: tuple
+    rows: Callable[[WorkYear, str], Iterable[Record]]
+    money_columns: tuple[int, ...] = ()
+    keys: Callable[[WorkYear], list[tuple[str, object]]] | None = field(default=None)
+
+    def key_label(self, work: WorkYear, key: str) -> str:
+        for value, label in (self.keys(work) if self.keys else []):
+            if value == key:
+                return str(label)
+        return key
+
+
+TOPICS: dict[str, Topic] = {}
+
+
+def topic(slug, label, headers, *, money_columns=(), keys=None):
+    def register(rows):
+        TOPICS[slug] = Topic(slug, label, tuple(headers), rows, tuple(money_columns), keys)
+        return rows
+    return register
+
+
+def _names(work: WorkYear, unit_ids: Iterable[int], year: int | None = None) -> dict[int, str]:
+    """The units' names as they stood in the year of the records."""
+    return dict(UnitYear.objects.filter(unit_id__in=set(unit_ids), year=year or work.year)
+                .values_list("unit_id", "name"))
+
+
+def _project_funds(projects) -> dict[int, Decimal]:
+    return dict(projects.order_by().values_list("pk").annotate(
+        s=Sum(full_year_budget(), output_field=DecimalField())))
+
+
+def _date(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+# ── units ─────────────────────────────────────────────────────────────────────────────────────
+def _unit_keys(work):
+    return [("covered", _("已覆盖")), ("not_covered", _("未覆盖"))]
+
+
+@topic("units", _("一级预算单位"), [_("单位编码"), _("单位名称"), _("归口股室"), _("目标申报"),
+                                  _("运行监控"), _("绩效自评"), _("是否覆盖")], keys=_unit_keys)
+def units(work: WorkYear, key: str) -> Iterator[Record]:
+    from .stats import first_level_activity
+
+    activity = first_level_activity(work)
+    for unit_year in work.first_level_units.order_by("unit__code"):
+        done = activity.get(unit_year.unit_id, {})
+        covered = any(done.values())
+        if (key == "covered" and not covered) or (key == "not_covered" and covered):
+            continue
+        yield Record((unit_year.unit.code, unit_year.name,
+                      unit_year.office.name if unit_year.office_id else "",
+                      done.get("targets", 0), done.get("reports", 0), done.get("evaluations", 0),
+                      _("是") if covered else _("否")),
+                     reverse("unit-detail", args=[unit_year.unit_id]))
+
+
+# ── targets ───────────────────────────────────────────────────────────────────────────────────
+def _target_keys(work):
+    from jixiao.targets.models import Status
+
+    return [("declared", _("已申报项目")), ("approved", _("已批复项目")),
+            ("unit", _("部门整体支出目标")), *Status.choices]
+
+
+def _target_rows(work: WorkYear, targets) -> Iterator[Record]:
+    targets = targets.select_related("project", "unit").order_by("unit__code", "project__code")
+    names = _names(work, targets.values_list("unit_id", flat=True))
+    for t in targets:
+        subject = t.project.name if t.project_id else _("部门整体支出")
+        yield Record((t.project.code if t.project_id else "", str(subject), t.unit.code,
+                      names.get(t.unit_id, ""), t.version, t.get_status_display(),
+                      t.blocking_count + t.warning_count, _date(t.submitted_at),
+                      _date(t.deadline)),
+                     reverse("target-detail", args=[t.pk]))
+
+
+TARGET_HEADERS = [_("项目编码"), _("项目名称"), _("单位编码"), _("单位名称"), _("版本"), _("状态"),
+                  _("质量问题数"), _("提交日期"), _("申报截止日期")]
+
+
+@topic("targets", _("绩效目标"), TARGET_HEADERS, keys=_target_keys)
+def targets(work: WorkYear, key: str) -> Iterator[Record]:
+    from jixiao.targets.models import Status, Target
+
+    if key == "declared":
+        rows = work.project_targets
+    elif key == "approved":
+        rows = work.project_targets.filter(status__in=APPROVED)
+    elif key == "unit":
+        rows = work.unit_targets
+    else:  # the pipeline: every declaration in force, whatever its status
+        rows = work._in_region(Target.objects.visible_to(work.user)).filter(
+            year=work.year).current()
+        if key in Status.values:
+            rows = rows.filter(status=key)
+    return _target_rows(work, rows)
+
+
+def _lint_keys(work):
+    return list(LINT_LABELS.items())
+
+
+@topic("lint", _("绩效目标质量问题"), TARGET_HEADERS, keys=_lint_keys)
+def lint(work: WorkYear, key: str) -> Iterator[Record]:
+    return _target_rows(work, work.targets_with_finding(key))
+
+
+# ── monitoring ────────────────────────────────────────────────────────────────────────────────
+@topic("monitored", _("运行监控项目"), [_("项目编码"), _("项目名称"), _("单位名称"), _("监控批次"),
+                                     _("全年预算（万元）"), _("执行数（万元）"), _("执行率"),
+                                     _("报告状态"), _("提交日期")], money_columns=(4, 5))
+def monitored(work: WorkYear, key: str) -> Iterator[Record]:
+    reports = (work.reports.select_related("project", "round")
+               .order_by("unit__code", "project__code", "round__period_end"))
+    if key == "missing":
+        reports = reports.exclude(status__in=REPORT_COUNTED).filter(
+            round__deadline__lt=timezone.localdate())
+    elif key == "late":
+        reports = [r for r in reports.filter(status__in=REPORT_COUNTED)
+                   if r.submitted_at and timezone.localdate(r.submitted_at) > r.round.deadline]
+    funds = _project_funds(Project.objects.filter(pk__in=[r.project_id for r in reports]))
+    names = _names(work, [r.unit_id for r in reports])
+    for r in reports:
+        full = funds.get(r.project_id, Decimal(0))
+        executed = r.executed
+        rate = f"{executed / full * 100:.2f}%" if executed is not None and full else ""
+        yield Record((r.project.code, r.project.name, names.get(r.unit_id, ""), r.round.name,
+                      full, executed, rate, r.get_status_display(), _date(r.submitted_at)),
+                     reverse("report-detail", args=[r.pk]))
+
+
+def _alert_keys(work):
+    from jixiao.monitoring.alerts import CODES
+    from jixiao.monitoring.models import Alert
+
+    return [*((c, c) for c in CODES), ("yellow", _("黄色")), ("red", _("红色")),
+            *Alert.Status.choices, ("overdue", _("逾期未处置"))]
+
+
+@topic("alerts", _("预警"), [_("预警代码"), _("等级"), _("项目编码"), _("项目名称"), _("单位名称"),
+                           _("预警内容"), _("处置期限"), _("状态"), _("处置方式")],
+       keys=_alert_keys)
+def alerts(work: WorkYear, key: str) -> Iterator[Record]:
+    from jixiao.monitoring.models import Alert
+
+    rows = work.alerts
+    if key == "overdue":
+        rows = work.alerts_overdue(timezone.localdate())
+    elif key in ("yellow", "red"):
+        rows = rows.filter(level=key)
+    elif key in Alert.Status.values:
+        rows = rows.filter(status=key)
+    elif key:
+        rows = rows.filter(code=key)
+    rows = rows.select_related("project").order_by("code", "unit__code", "project__code")
+    names = _names(work, rows.values_list("unit_id", flat=True))
+    for a in rows:
+        yield Record((a.code, a.get_level_display(), a.project.code, a.project.name,
+                      names.get(a.unit_id, ""), a.message, _date(a.due_date),
+                      a.get_status_display(), a.get_disposal_display()),
+                     reverse("alert-detail", args=[a.pk]))
+
+
+# ── evaluations ───────────────────────────────────────────────────────────────────────────────
+def _grade_keys(work):
+    return [(g, g) for g in GRADES]
+
+
+SELFEVAL_HEADERS = [_("项目编码"), _("项目名称"), _("单位名称"), _("全年预算（万元）"), _("自评得分"),
+                    _("按规则得分"), _("审核后得分"), _("评价等级"), _("状态")]
+
+
+def _selfeval_rows(work: WorkYear, rows) -> Iterator[Record]:
+    rows = rows.select_related("project").order_by("unit__code", "project__code")
+    funds = _project_funds(Project.objects.filter(pk__in=rows.values("project_id")))
+    names = _names(work, rows.values_list("unit_id", flat=True), work.evaluated_year)
+    for s in rows:
+        yield Record((s.project.code, s.project.name, names.get(s.unit_id, ""),
+                      funds.get(s.project_id, Decimal(0)), s.self_total, s.total,
+                      s.reviewed_total, s.reviewed_grade or s.grade, s.get_status_display()),
+                     reverse("selfeval-detail", args=[s.pk]))
+
+
+@topic("selfevals", _("绩效自评项目"), SELFEVAL_HEADERS, money_columns=(3,), keys=_grade_keys)
+def selfevals(work: WorkYear, key: str) -> Iterator[Record]:
+    rows = work.selfevals_graded([key]) if key in GRADES else work.selfevals
+    return _selfeval_rows(work, rows)
+
+
+@topic("special-kinds", _("特殊类别项目绩效自评"), SELFEVAL_HEADERS, money_columns=(3,))
+def special_kinds(work: WorkYear, key: str) -> Iterator[Record]:
+    return _selfeval_rows(work, work.special_kind_selfevals)
+
+
+@topic("year-end-rush", _("年末突击拨款项目"), [_("项目编码"), _("项目名称"), _("单位名称"),
+                                          _("全年支付（万元）"), _("12月支付（万元）"),
+                                          _("12月占比")], money_columns=(3, 4))
+def year_end_rush(work: WorkYear, key: str) -> Iterator[Record]:
+    rules = work.rules.get("monitoring")
+    rushed = {r["project_id"]: r for r in work.evaluated_projects_payments
+              if is_year_end_rush(r["december"], r["total"] or Decimal(0), rules=rules)}
+    projects = Project.objects.filter(pk__in=list(rushed)).order_by("unit__code", "code")
+    names = _names(work, projects.values_list("unit_id", flat=True), work.evaluated_year)
+    for p in projects:
+        row = rushed[p.pk]
+        share = f"{row['december'] / row['total'] * 100:.2f}%" if row["total"] else ""
+        yield Record((p.code, p.name, names.get(p.unit_id, ""), row["total"], row["december"],
+                      share), reverse("project-detail", args=[p.pk]))
+
+
+@topic("unit-evaluations", _("部门整体支出绩效评价"), [_("单位编码"), _("单位名称"), _("得分"),
+                                                 _("评价等级"), _("状态")], keys=_grade_keys)
+def unit_evaluations(work: WorkYear, key: str) -> Iterator[Record]:
+    rows = work.unit_evaluations.select_related("unit").order_by("unit__code")
+    if key in GRADES:
+        rows = rows.filter(grade=key)
+    names = _names(work, rows.values_list("unit_id", flat=True), work.evaluated_year)
+    for e in rows:
+        yield Record((e.unit.code, names.get(e.unit_id, ""), e.total, e.grade,
+                      e.get_status_display()),
+                     reverse("unit-evaluation", args=[e.unit_id, e.year]))
+
+
+# ── policy documents ──────────────────────────────────────────────────────────────────────────
+@topic("policies", _("制度文件"), [_("文号"), _("标题"), _("印发日期"), _("发文机关")])
+def policies(work: WorkYear, key: str) -> Iterator[Record]:
+    for d in work.policy_documents:
+        yield Record((d.number, d.title, _date(d.issued_on), d.issuer),
+                     reverse("policy-detail", args=[d.pk]))
+
+
+# ── units behind ──────────────────────────────────────────────────────────────────────────────
+@topic("behind", _("进度落后的单位"), [_("单位编码"), _("单位名称"), _("目标未提交"),
+                                     _("监控报告未报"), _("监控报告迟报"), _("逾期未处置预警"),
+                                     _("自评未提交")])
+def behind(work: WorkYear, key: str) -> Iterator[Record]:
+    """Units with something outstanding, most outstanding first (DOMAIN.md §8.3 timeliness)."""
+    for row in units_behind(work, timezone.localdate()):
+        yield Record((row["code"], row["name"], row["targets_pending"], row["reports_missing"],
+                      row["reports_late"], row["alerts_overdue"], row["selfevals_pending"]),
+                     reverse("unit-detail", args=[row["unit_id"]]))
+
+
+def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
+    """Per unit: declarations not yet submitted, reports missing or late, alerts overdue and
+    self-evaluations not yet submitted — counted by the database, one query per kind."""
+    from jixiao.evaluations.models import COUNTED as SELFEVAL_COUNTED
+    from jixiao.evaluations.models import SelfEvaluation
+    from jixiao.targets.models import EDITABLE, Status, Target
+
+    def per_unit(queryset) -> dict[int, int]:
+        return dict(queryset.order_by().values_list("unit_id").annotate(n=Count("id")))
+
+    region_targets = work._in_region(Target.objects.visible_to(work.user)).filter(
+        year=work.year).current()
+    pending_targets = per_unit(region_targets.filter(
+        status__in=[*EDITABLE, Status.READY]))
+    reports = work.reports
+    missing = per_unit(reports.exclude(status__in=REPORT_COUNTED).filter(
+        round__deadline__lt=today))
+    late: dict[int, int] = {}
+    for unit_id, submitted, deadline in reports.filter(status__in=REPORT_COUNTED).values_list(
+            "unit_id", "submitted_at", "round__deadline"):
+        if submitted and timezone.localdate(submitted) > deadline:
+            late[unit_id] = late.get(unit_id, 0) + 1
+    overdue = per_unit(work.alerts_overdue(today))
+    selfevals_pending = per_unit(work._in_region(SelfEvaluation.objects.visible_to(work.user))
+                                 .filter(year=work.evaluated_year)
+                                 .exclude(status__in=SELFEVAL_COUNTED))
+    unit_ids = set(pending_targets) | set(missing) | set(late) | set(overdue) | set(
+        selfevals_pending)
+    units = dict(UnitYear.objects.filter(unit_id__in=unit_ids, year=work.year)
+                 .values_list("unit_id", "unit__code"))
+    names = _names(work, unit_ids)
+    rows = [{"unit_id": u, "code": units.get(u, ""), "name": names.get(u, ""),
+             "targets_pending": pending_targets.get(u, 0), "reports_missing": missing.get(u, 0),
+             "reports_late": late.get(u, 0), "alerts_overdue": overdue.get(u, 0),
+             "selfevals_pending": selfevals_pending.get(u, 0)} for u in unit_ids]
+    for row in rows:
+        row["total"] = sum(v for k, v in row.items() if k not in ("unit_id", "code", "name"))
+    return sorted(rows, key=lambda r: (-r["total"], r["code"]))
