@@ -11,6 +11,7 @@ from jixiao.budgets.api import router as projects_router
 from jixiao.evaluations.api import router as selfevals_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
+from jixiao.reports.api import router as stats_router
 from jixiao.targets.api import gate_router
 from jixiao.targets.api import router as targets_router
 
@@ -31,6 +32,7 @@ api.add_router("/monitoring-rounds", rounds_router, tags=["monitoring"])
 api.add_router("/monitoring-reports", reports_router, tags=["monitoring"])
 api.add_router("/alerts", alerts_router, tags=["monitoring"])
 api.add_router("/selfevals", selfevals_router, tags=["evaluations"])
+api.add_router("/stats", stats_router, tags=["reports"])
 
 
 @api.exception_handler(AuthenticationError)
