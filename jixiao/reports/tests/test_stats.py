@@ -305,3 +305,20 @@ def test_as_json_writes_decimals_as_strings_and_is_serialisable(bureau):
     assert data["units"]["coverage_rate"] == "0.6667"
     assert data["problems"]["year_end_rush"]["december"] == "20.00"
     json.dumps(data, ensure_ascii=False)  # nothing left that JSON cannot hold
+
+
+def test_on_time_by_unit_counts_late_and_missing_against_what_was_due(year_2022):
+    from jixiao.reports import records
+    from jixiao.reports.selectors import WorkYear
+
+    work = WorkYear(RegionReader(year_2022.region.path), year_2022.region, 2022)
+    rows = {r["code"]: r for r in records.on_time_by_unit(work, TODAY)}
+    # U1: P1 v2 late (deadline 1 March, in 5 March), P1's report on time → 1 of 2 on time.
+    assert (rows["U1"]["targets_due"], rows["U1"]["targets_late"]) == (1, 1)
+    assert (rows["U1"]["reports_due"], rows["U1"]["reports_late"]) == (1, 0)
+    assert rows["U1"]["on_time_rate"] == Decimal("0.5000")
+    # U1A: P1A on time. U2: P2's report missing after the deadline.
+    assert rows["U1A"]["on_time_rate"] == Decimal("1.0000")
+    assert rows["U2"]["reports_missing"] == 1 and rows["U2"]["on_time_rate"] == Decimal("0")
+    assert "U3" not in rows and "UB" not in rows
+    assert [r["code"] for r in records.on_time_by_unit(work, TODAY)][0] == "U2"
