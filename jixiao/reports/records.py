@@ -108,10 +108,18 @@ def _target_keys(work):
             ("unit", _("部门整体支出目标")), *Status.choices]
 
 
-def _target_rows(work: WorkYear, targets) -> Iterator[Record]:
-    targets = targets.select_related("project", "unit").order_by("unit__code", "project__code")
+def _target_rows(work: WorkYear, targets, *, per_project: bool = False) -> Iterator[Record]:
+    """`per_project`: one row per project (its latest counted version), as the figures count
+    projects, not versions."""
+    targets = targets.select_related("project", "unit").order_by("unit__code", "project__code",
+                                                                  "-version")
     names = _names(work, targets.values_list("unit_id", flat=True))
+    seen: set[int] = set()
     for t in targets:
+        if per_project and t.project_id:
+            if t.project_id in seen:
+                continue
+            seen.add(t.project_id)
         subject = t.project.name if t.project_id else _("部门整体支出")
         yield Record((t.project.code if t.project_id else "", str(subject), t.unit.code,
                       names.get(t.unit_id, ""), t.version, t.get_status_display(),
@@ -129,10 +137,11 @@ def targets(work: WorkYear, key: str) -> Iterator[Record]:
     from jixiao.targets.models import Status, Target
 
     if key == "declared":
-        rows = work.project_targets
-    elif key == "approved":
-        rows = work.project_targets.filter(status__in=APPROVED)
-    elif key == "unit":
+        return _target_rows(work, work.project_targets, per_project=True)
+    if key == "approved":
+        return _target_rows(work, work.project_targets.filter(status__in=APPROVED),
+                            per_project=True)
+    if key == "unit":
         rows = work.unit_targets
     else:  # the pipeline: every declaration in force, whatever its status
         rows = work._in_region(Target.objects.visible_to(work.user)).filter(

@@ -322,3 +322,33 @@ def test_on_time_by_unit_counts_late_and_missing_against_what_was_due(year_2022)
     assert rows["U2"]["reports_missing"] == 1 and rows["U2"]["on_time_rate"] == Decimal("0")
     assert "U3" not in rows and "UB" not in rows
     assert [r["code"] for r in records.on_time_by_unit(work, TODAY)][0] == "U2"
+
+
+def test_each_figure_is_the_size_of_the_list_behind_it(year_2022, bureau):
+    from jixiao.reports.records import TOPICS
+    from jixiao.reports.selectors import WorkYear
+
+    work = WorkYear(RegionReader(year_2022.region.path), year_2022.region, 2022)
+
+    def rows(slug, key=""):
+        return list(TOPICS[slug].rows(work, key))
+
+    assert [r.cells[0] for r in rows("units", "not_covered")] == ["U3"]
+    assert len(rows("units", "covered")) == bureau["units"]["covered"] == 2
+    # One row per project, its latest counted version (P1 v2), as the figures count projects.
+    assert [(r.cells[0], r.cells[4]) for r in rows("targets", "declared")] == [("P1", 2),
+                                                                                ("P1A", 1)]
+    assert len(rows("targets", "approved")) == bureau["targets"]["projects_approved"] == 1
+    assert [r.cells[0] for r in rows("lint", "T02")] == ["P1A"]
+    monitored = rows("monitored")
+    assert len(monitored) == bureau["monitoring"]["projects"] == 2
+    assert sum(r.cells[4] for r in monitored) == Decimal("241.246912")
+    assert [r.cells[0] for r in rows("alerts", "overdue")] == ["M01"]
+    selfevals = rows("selfevals")
+    assert [r.cells[0] for r in selfevals] == ["Q1", "Q2"]
+    assert sum(r.cells[3] for r in selfevals) == Decimal("80.005")
+    assert [r.cells[0] for r in rows("selfevals", "优")] == ["Q1"]
+    assert [r.cells[0] for r in rows("year-end-rush")] == ["Q1"]
+    assert [r.cells[0] for r in rows("unit-evaluations")] == ["U1"]
+    assert [r.cells[0] for r in rows("policies")] == ["甲财绩〔2022〕1号"]
+    assert all(r.url.startswith("/") for r in selfevals + monitored)
