@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
-from jixiao.orgs.models import Region, Unit
+from jixiao.orgs.models import Office, Region, Unit
 
 
 class PolicyDocumentQuerySet(ScopedQuerySet):
@@ -35,6 +35,8 @@ class PolicyDocument(models.Model):
     issuer = models.CharField(_("发文机关"), max_length=100)
     repealed_on = models.DateField(_("废止日期"), null=True, blank=True,
                                    help_text=_("为空表示现行有效"))
+    repeal_note = models.CharField(_("废止说明"), max_length=300, blank=True,
+                                   help_text=_("废止依据，如 被东财绩〔2020〕3号替代"))
     note = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -67,9 +69,19 @@ class PolicyDocument(models.Model):
     def in_force(self) -> bool:
         return self.repealed_on is None
 
+    def attachments_editable_by(self, user) -> bool:
+        """The signed document's scan (PDF/OFD/Word) is kept by whoever keeps the registry."""
+        from .services import policy_editable_by
+
+        return policy_editable_by(user, self.region)
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        """The bureau's rules bind every unit of the region: a unit's staff read them too."""
+        """The bureau's rules bind every unit of the region: a unit's staff read them too, and
+        so does a business office, whose scope is its units, not the region."""
         own_region = Q(region__in=Unit.objects.filter(id__in=scope.unit_ids).values("region"))
-        return scope_filter(scope, region_path="region__path") | (
-            own_region if scope.unit_ids else Q(pk__in=[]))
+        office_region = Q(region__in=Office.objects.filter(id__in=scope.office_ids)
+                          .values("region"))
+        return (scope_filter(scope, region_path="region__path")
+                | (own_region if scope.unit_ids else Q(pk__in=[]))
+                | (office_region if scope.office_ids else Q(pk__in=[])))

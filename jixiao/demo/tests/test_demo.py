@@ -168,6 +168,35 @@ def check_evaluations(demo):
 
 
 
+def check_policies(demo):
+    from jixiao.demo.tests.test_policies import check_policies as check
+    from jixiao.orgs.models import Region
+
+    check(Region.objects.get(code="360102"))
+
+
+def check_work_year_2021(demo):
+    """DOMAIN.md §9: the generated figures of 东湖区's work year 2021 are the 2021 summary's."""
+    from jixiao.core.scope import RegionReader
+    from jixiao.orgs.models import Region
+    from jixiao.reports.stats import as_json, year_stats
+
+    district = Region.objects.get(code="360102")
+    figures = as_json(year_stats(user=RegionReader(district.path), region=district, year=2021))
+    assert figures["units"] == {"first_level": 67, "covered": 67, "coverage_rate": "1.0000",
+                                "not_covered": []}
+    assert figures["selfeval"]["year"] == 2020
+    assert figures["selfeval"]["projects"] == 183
+    assert figures["selfeval"]["funds"] == "64286.41"
+    assert figures["monitoring"]["funds"] == "65498.42"
+    assert figures["unit_evaluations"] == 67
+    assert figures["targets"]["units_declared"] == 67
+    assert figures["key_evaluations"] == {"count": 0, "projects": []}
+    assert [d["number"] for d in figures["policy_documents"]] == [
+        "东财字〔2020〕1号", "东财绩〔2020〕1号", "东财绩〔2020〕2号", "东财绩〔2020〕3号",
+        "东财字〔2021〕14号"]
+
+
 # Building the district takes tens of seconds, so one build serves every check.
 
 def test_demo_builds_every_stage_with_the_2021_summary_figures(demo):
@@ -183,4 +212,6 @@ def test_demo_builds_every_stage_with_the_2021_summary_figures(demo):
     check_targets(demo)
     check_monitoring(demo)
     check_evaluations(demo)
+    check_policies(demo)
+    check_work_year_2021(demo)
     check_rerun(demo)
