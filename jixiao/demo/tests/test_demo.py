@@ -175,6 +175,12 @@ def check_policies(demo):
     check(Region.objects.get(code="360102"))
 
 
+def check_summary(demo):
+    from jixiao.reports.tests.test_summary import check_summary as check
+
+    check(demo)
+
+
 def check_work_year_2021(demo):
     """DOMAIN.md §9: the generated figures of 东湖区's work year 2021 are the 2021 summary's."""
     from jixiao.core.scope import RegionReader
@@ -214,4 +220,5 @@ def test_demo_builds_every_stage_with_the_2021_summary_figures(demo):
     check_evaluations(demo)
     check_policies(demo)
     check_work_year_2021(demo)
+    check_summary(demo)
     check_rerun(demo)
