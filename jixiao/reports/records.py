@@ -225,7 +225,7 @@ SELFEVAL_HEADERS = [_("项目编码"), _("项目名称"), _("单位名称"), _("
                     _("按规则得分"), _("审核后得分"), _("评价等级"), _("状态")]
 
 
-def _selfeval_rows(work: WorkYear, rows) -> Iterator[Record]:
+def selfeval_rows(work: WorkYear, rows) -> Iterator[Record]:
     rows = rows.select_related("project").order_by("unit__code", "project__code")
     funds = _project_funds(Project.objects.filter(pk__in=rows.values("project_id")))
     names = _names(work, rows.values_list("unit_id", flat=True), work.evaluated_year)
@@ -239,12 +239,12 @@ def _selfeval_rows(work: WorkYear, rows) -> Iterator[Record]:
 @topic("selfevals", _("绩效自评项目"), SELFEVAL_HEADERS, money_columns=(3,), keys=_grade_keys)
 def selfevals(work: WorkYear, key: str) -> Iterator[Record]:
     rows = work.selfevals_graded([key]) if key in GRADES else work.selfevals
-    return _selfeval_rows(work, rows)
+    return selfeval_rows(work, rows)
 
 
 @topic("special-kinds", _("特殊类别项目绩效自评"), SELFEVAL_HEADERS, money_columns=(3,))
 def special_kinds(work: WorkYear, key: str) -> Iterator[Record]:
-    return _selfeval_rows(work, work.special_kind_selfevals)
+    return selfeval_rows(work, work.special_kind_selfevals)
 
 
 @topic("year-end-rush", _("年末突击拨款项目"), [_("项目编码"), _("项目名称"), _("单位名称"),
