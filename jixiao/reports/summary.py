@@ -90,12 +90,21 @@ def _appendix_cell(value, *, money: bool):
     return value
 
 
-def self_reference(region) -> str:
-    """How the bureau calls its own region in the text: 我区, 我县, 我市, 我省."""
+#: How the bureau names its own region in the text, by the region's last character or level:
+#: (我区, 全区) and so on. Whole words, so that each translates as a whole.
+_SELF = {"区": (gettext_lazy("我区"), gettext_lazy("全区")),
+         "县": (gettext_lazy("我县"), gettext_lazy("全县")),
+         "市": (gettext_lazy("我市"), gettext_lazy("全市")),
+         "省": (gettext_lazy("我省"), gettext_lazy("全省"))}
+_SELF_BY_LEVEL = {"province": "省", "city": "市", "district": "区"}
+
+
+def self_reference(region) -> tuple[str, str]:
+    """(我区, 全区), (我县, 全县), (我市, 全市) or (我省, 全省) for the region."""
     last = region.name[-1:] if region.name else ""
-    if last in "区县市省":
-        return _("我%(kind)s") % {"kind": last}
-    return {"province": _("我省"), "city": _("我市")}.get(region.level, _("我区"))
+    key = last if last in _SELF else _SELF_BY_LEVEL.get(region.level, "区")
+    we, whole = _SELF[key]
+    return str(we), str(whole)
 
 
 def _project_names(projects: list[dict], cap: int = NAMES_CAP, *, with_kinds: bool = False) -> str:
@@ -125,7 +134,7 @@ class Summary:
     def __init__(self, writer: OfficialDocument, stats: dict, region, *, today: datetime.date):
         self.w, self.s, self.region, self.today = writer, stats, region, today
         self.year, self.prior = stats["year"], stats["selfeval"]["year"]
-        self.we = self_reference(region)
+        self.we, self.whole = self_reference(region)
 
     def write(self) -> None:
         self.w.title(_("%(region)s财政局 %(year)s 年度预算绩效管理") % self._names(),
@@ -302,9 +311,9 @@ class Summary:
     def _coverage(self, number: Numbering) -> None:
         units = self.s["units"]
         self.w.heading(number(_("预算绩效管理覆盖情况")), 2)
-        text = _("%(year)s 年，在全%(kind)s预算单位落实开展预算绩效管理工作，%(we)s开展预算绩效管理工作"
+        text = _("%(year)s 年，在%(whole)s预算单位落实开展预算绩效管理工作，%(we)s开展预算绩效管理工作"
                  "预算单位数 %(covered)s 个，占一级预算单位数 %(first)s 个的 %(share)s。") % {
-            **self._names(), "kind": self.we[-1:], "covered": units["covered"],
+            **self._names(), "whole": self.whole, "covered": units["covered"],
             "first": units["first_level"], "share": percent(units["coverage_rate"])}
         missing = units["not_covered"]
         if missing:
