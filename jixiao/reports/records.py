@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import Project
-from jixiao.monitoring.alerts import is_year_end_rush
+from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
 from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
@@ -32,6 +32,46 @@ from .stats import GRADES, LINT_LABELS
 class Record:
     cells: tuple
     url: str = ""
+
+
+class LazyRows:
+    """The rows of a queryset, built a slice at a time: a page of 50 out of 40,000 records
+    builds 50, and an export walks the queryset in chunks. `build(objects)` turns a list of
+    model instances into Records (looking up names and funds for that list only). Django's
+    Paginator uses `count()` and slicing, so the lists page without loading everything."""
+
+    CHUNK = 2000
+
+    def __init__(self, queryset, build: Callable[[list], Iterable[Record]]):
+        self.queryset = queryset
+        self.build = build
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self.build(list(self.queryset[index])))
+        return self[index:index + 1][0]
+
+    def __iter__(self) -> Iterator[Record]:
+        chunk: list = []
+        for obj in self.queryset.iterator(chunk_size=self.CHUNK):
+            chunk.append(obj)
+            if len(chunk) == self.CHUNK:
+                yield from self.build(chunk)
+                chunk = []
+        if chunk:
+            yield from self.build(chunk)
+
+
+def _detail_url(name: str) -> Callable[[int], str]:
+    """The page of record `pk` by formatting, not by `reverse()` per row (40,000 rows)."""
+    template = reverse(name, args=[987654321]).replace("987654321", "{}")
+    return template.format
 
 
 @dataclass(frozen=True)
@@ -108,24 +148,30 @@ def _target_keys(work):
             ("unit", _("部门整体支出目标")), *Status.choices]
 
 
-def _target_rows(work: WorkYear, targets, *, per_project: bool = False) -> Iterator[Record]:
-    """`per_project`: one row per project (its latest counted version), as the figures count
-    projects, not versions."""
+def _latest_per_project(targets):
+    """One declaration per project, its latest version among `targets` (the figures count
+    projects, not versions); whole-unit targets are kept as they are."""
+    latest = targets.filter(project=OuterRef("project")).order_by("-version").values("pk")[:1]
+    return targets.filter(Q(project__isnull=True) | Q(pk=Subquery(latest)))
+
+
+def _target_rows(work: WorkYear, targets, *, per_project: bool = False) -> LazyRows:
+    if per_project:
+        targets = _latest_per_project(targets)
     targets = targets.select_related("project", "unit").order_by("unit__code", "project__code",
                                                                   "-version")
-    names = _names(work, targets.values_list("unit_id", flat=True))
-    seen: set[int] = set()
-    for t in targets:
-        if per_project and t.project_id:
-            if t.project_id in seen:
-                continue
-            seen.add(t.project_id)
-        subject = t.project.name if t.project_id else _("部门整体支出")
-        yield Record((t.project.code if t.project_id else "", str(subject), t.unit.code,
-                      names.get(t.unit_id, ""), t.version, t.get_status_display(),
-                      t.blocking_count + t.warning_count, _date(t.submitted_at),
-                      _date(t.deadline)),
-                     reverse("target-detail", args=[t.pk]))
+    url = _detail_url("target-detail")
+
+    def build(chunk):
+        names = _names(work, [t.unit_id for t in chunk])
+        for t in chunk:
+            subject = t.project.name if t.project_id else _("部门整体支出")
+            yield Record((t.project.code if t.project_id else "", str(subject), t.unit.code,
+                          names.get(t.unit_id, ""), t.version, t.get_status_display(),
+                          t.blocking_count + t.warning_count, _date(t.submitted_at),
+                          _date(t.deadline)), url(t.pk))
+
+    return LazyRows(targets, build)
 
 
 TARGET_HEADERS = [_("项目编码"), _("项目名称"), _("单位编码"), _("单位名称"), _("版本"), _("状态"),
@@ -133,7 +179,7 @@ TARGET_HEADERS = [_("项目编码"), _("项目名称"), _("单位编码"), _("�
 
 
 @topic("targets", _("绩效目标"), TARGET_HEADERS, keys=_target_keys)
-def targets(work: WorkYear, key: str) -> Iterator[Record]:
+def targets(work: WorkYear, key: str) -> Iterable[Record]:
     from jixiao.targets.models import Status, Target
 
     if key == "declared":
@@ -156,7 +202,7 @@ def _lint_keys(work):
 
 
 @topic("lint", _("绩效目标质量问题"), TARGET_HEADERS, keys=_lint_keys)
-def lint(work: WorkYear, key: str) -> Iterator[Record]:
+def lint(work: WorkYear, key: str) -> Iterable[Record]:
     return _target_rows(work, work.targets_with_finding(key))
 
 
@@ -164,24 +210,31 @@ def lint(work: WorkYear, key: str) -> Iterator[Record]:
 @topic("monitored", _("运行监控项目"), [_("项目编码"), _("项目名称"), _("单位名称"), _("监控批次"),
                                      _("全年预算（万元）"), _("执行数（万元）"), _("执行率"),
                                      _("报告状态"), _("提交日期")], money_columns=(4, 5))
-def monitored(work: WorkYear, key: str) -> Iterator[Record]:
+def monitored(work: WorkYear, key: str) -> LazyRows:
     reports = (work.reports.select_related("project", "round")
                .order_by("unit__code", "project__code", "round__period_end"))
+    today = timezone.localdate()
     if key == "missing":
-        reports = reports.exclude(status__in=REPORT_COUNTED).filter(
-            round__deadline__lt=timezone.localdate())
+        reports = reports.exclude(status__in=REPORT_COUNTED).filter(round__deadline__lt=today)
     elif key == "late":
-        reports = [r for r in reports.filter(status__in=REPORT_COUNTED)
-                   if r.submitted_at and timezone.localdate(r.submitted_at) > r.round.deadline]
-    funds = _project_funds(Project.objects.filter(pk__in=[r.project_id for r in reports]))
-    names = _names(work, [r.unit_id for r in reports])
-    for r in reports:
-        full = funds.get(r.project_id, Decimal(0))
-        executed = r.executed
-        rate = f"{executed / full * 100:.2f}%" if executed is not None and full else ""
-        yield Record((r.project.code, r.project.name, names.get(r.unit_id, ""), r.round.name,
-                      full, executed, rate, r.get_status_display(), _date(r.submitted_at)),
-                     reverse("report-detail", args=[r.pk]))
+        late = [pk for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
+                .values_list("pk", "submitted_at", "round__deadline")
+                if submitted and timezone.localdate(submitted) > deadline]
+        reports = reports.filter(pk__in=late)
+    url = _detail_url("report-detail")
+
+    def build(chunk):
+        funds = _project_funds(Project.objects.filter(pk__in=[r.project_id for r in chunk]))
+        names = _names(work, [r.unit_id for r in chunk])
+        for r in chunk:
+            full = funds.get(r.project_id, Decimal(0))
+            executed = r.executed
+            rate = f"{executed / full * 100:.2f}%" if executed is not None and full else ""
+            yield Record((r.project.code, r.project.name, names.get(r.unit_id, ""),
+                          r.round.name, full, executed, rate, r.get_status_display(),
+                          _date(r.submitted_at)), url(r.pk))
+
+    return LazyRows(reports, build)
 
 
 def _alert_keys(work):
@@ -195,7 +248,7 @@ def _alert_keys(work):
 @topic("alerts", _("预警"), [_("预警代码"), _("等级"), _("项目编码"), _("项目名称"), _("单位名称"),
                            _("预警内容"), _("处置期限"), _("状态"), _("处置方式")],
        keys=_alert_keys)
-def alerts(work: WorkYear, key: str) -> Iterator[Record]:
+def alerts(work: WorkYear, key: str) -> LazyRows:
     from jixiao.monitoring.models import Alert
 
     rows = work.alerts
@@ -208,12 +261,16 @@ def alerts(work: WorkYear, key: str) -> Iterator[Record]:
     elif key:
         rows = rows.filter(code=key)
     rows = rows.select_related("project").order_by("code", "unit__code", "project__code")
-    names = _names(work, rows.values_list("unit_id", flat=True))
-    for a in rows:
-        yield Record((a.code, a.get_level_display(), a.project.code, a.project.name,
-                      names.get(a.unit_id, ""), a.message, _date(a.due_date),
-                      a.get_status_display(), a.get_disposal_display()),
-                     reverse("alert-detail", args=[a.pk]))
+    url = _detail_url("alert-detail")
+
+    def build(chunk):
+        names = _names(work, [a.unit_id for a in chunk])
+        for a in chunk:
+            yield Record((a.code, a.get_level_display(), a.project.code, a.project.name,
+                          names.get(a.unit_id, ""), a.message, _date(a.due_date),
+                          a.get_status_display(), a.get_disposal_display()), url(a.pk))
+
+    return LazyRows(rows, build)
 
 
 # ── evaluations ───────────────────────────────────────────────────────────────────────────────
@@ -225,25 +282,30 @@ SELFEVAL_HEADERS = [_("项目编码"), _("项目名称"), _("单位名称"), _("
                     _("按规则得分"), _("审核后得分"), _("评价等级"), _("状态")]
 
 
-def selfeval_rows(work: WorkYear, rows) -> Iterator[Record]:
+def selfeval_rows(work: WorkYear, rows) -> LazyRows:
     rows = rows.select_related("project").order_by("unit__code", "project__code")
-    funds = _project_funds(Project.objects.filter(pk__in=rows.values("project_id")))
-    names = _names(work, rows.values_list("unit_id", flat=True), work.evaluated_year)
-    for s in rows:
-        yield Record((s.project.code, s.project.name, names.get(s.unit_id, ""),
-                      funds.get(s.project_id, Decimal(0)), s.self_total, s.total,
-                      s.reviewed_total, s.reviewed_grade or s.grade, s.get_status_display()),
-                     reverse("selfeval-detail", args=[s.pk]))
+    url = _detail_url("selfeval-detail")
+
+    def build(chunk):
+        funds = _project_funds(Project.objects.filter(pk__in=[s.project_id for s in chunk]))
+        names = _names(work, [s.unit_id for s in chunk], work.evaluated_year)
+        for s in chunk:
+            yield Record((s.project.code, s.project.name, names.get(s.unit_id, ""),
+                          funds.get(s.project_id, Decimal(0)), s.self_total, s.total,
+                          s.reviewed_total, s.reviewed_grade or s.grade,
+                          s.get_status_display()), url(s.pk))
+
+    return LazyRows(rows, build)
 
 
 @topic("selfevals", _("绩效自评项目"), SELFEVAL_HEADERS, money_columns=(3,), keys=_grade_keys)
-def selfevals(work: WorkYear, key: str) -> Iterator[Record]:
+def selfevals(work: WorkYear, key: str) -> Iterable[Record]:
     rows = work.selfevals_graded([key]) if key in GRADES else work.selfevals
     return selfeval_rows(work, rows)
 
 
 @topic("special-kinds", _("特殊类别项目绩效自评"), SELFEVAL_HEADERS, money_columns=(3,))
-def special_kinds(work: WorkYear, key: str) -> Iterator[Record]:
+def special_kinds(work: WorkYear, key: str) -> Iterable[Record]:
     return selfeval_rows(work, work.special_kind_selfevals)
 
 
@@ -251,7 +313,7 @@ def special_kinds(work: WorkYear, key: str) -> Iterator[Record]:
                                           _("全年支付（万元）"), _("12月支付（万元）"),
                                           _("12月占比")], money_columns=(3, 4))
 def year_end_rush(work: WorkYear, key: str) -> Iterator[Record]:
-    rules = work.rules.get("monitoring")
+    rules = AlertRules.from_section(work.rules.get("monitoring"))  # read once, not per row
     rushed = {r["project_id"]: r for r in work.evaluated_projects_payments
               if is_year_end_rush(r["december"], r["total"] or Decimal(0), rules=rules)}
     projects = Project.objects.filter(pk__in=list(rushed)).order_by("unit__code", "code")

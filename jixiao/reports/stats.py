@@ -11,12 +11,12 @@ import datetime
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, Sum
+from django.db.models import Case, Count, DecimalField, F, Max, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.monitoring.alerts import CODES as ALERT_CODES
-from jixiao.monitoring.alerts import is_year_end_rush
+from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
 from jixiao.monitoring.models import Alert
 from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import Region
@@ -182,11 +182,12 @@ def _execution(work: WorkYear) -> dict:
 
 def _selfeval(work: WorkYear) -> dict:
     grades = dict.fromkeys(GRADES, 0)
-    standing = work.selfevals.order_by().values_list("reviewed_grade", "grade")
-    for reviewed, grade in standing:
-        final = reviewed or grade
-        if final in grades:
-            grades[final] += 1
+    # The grade that stands: the reviewer's where there is one, else the rules'.
+    standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")), default=F("grade"))
+    for grade, n in (work.selfevals.order_by().annotate(standing=standing)
+                     .values_list("standing").annotate(n=Count("id"))):
+        if grade in grades:
+            grades[grade] += n
     projects = work.selfevaluated_projects
     return {"year": work.evaluated_year, "projects": projects.count(),
             "funds": money(funds_of(projects)), "grades": grades,
@@ -202,13 +203,19 @@ def _unit_evaluations(work: WorkYear) -> tuple[int, dict]:
 
 
 def _special_kinds(work: WorkYear) -> dict:
-    kinds = set(work.rules.get("summary.special_kinds"))
-    rows = (work.special_kind_selfevals.select_related("project", "unit")
-            .prefetch_related("project__kinds").order_by("project__code"))
-    projects = [{"code": s.project.code, "name": s.project.name,
-                 "kinds": [k.label for k in s.project.kinds.all() if k.code in kinds],
-                 "grade": s.reviewed_grade or s.grade} for s in rows]
-    return {"count": len(projects), "projects": projects}
+    """The special-kind projects evaluated: one row per project and kind from the database
+    (values, not model instances: a province has thousands)."""
+    kinds = work.rules.get("summary.special_kinds")
+    rows = (work.selfevals.filter(project__kinds__code__in=kinds).order_by("project__code")
+            .values_list("project__code", "project__name", "project__kinds__label",
+                         "project__kinds__code", "reviewed_grade", "grade"))
+    projects: dict[str, dict] = {}
+    for code, name, label, kind, reviewed, grade in rows:
+        project = projects.setdefault(code, {"code": code, "name": name, "kinds": [],
+                                             "grade": reviewed or grade})
+        if kind in kinds and label not in project["kinds"]:
+            project["kinds"].append(label)
+    return {"count": len(projects), "projects": list(projects.values())}
 
 
 def _lint(work: WorkYear) -> tuple[dict, int]:
@@ -235,7 +242,7 @@ def _problems(work: WorkYear, *, lint_targets: int, monitoring: dict, selfeval: 
               targets_late: int, today: datetime.date) -> dict:
     lagging_codes = work.rules.get("summary.lagging_codes")
     lagging = work.alerts.filter(code__in=lagging_codes)
-    monitoring_rules = work.rules.get("monitoring")
+    monitoring_rules = AlertRules.from_section(work.rules.get("monitoring"))  # read once
     rush = [(r["project_id"], r["december"]) for r in work.evaluated_projects_payments
             if is_year_end_rush(r["december"], r["total"] or Decimal(0), rules=monitoring_rules)]
     low = work.rules.get("summary.low_grades")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
-from .records import TOPICS
+from .records import TOPICS, LazyRows
 from .selectors import WorkYear
 from .stats import GRADES, LINT_LABELS, rate, year_stats
 
@@ -566,6 +566,8 @@ def _appendix_topics(stats: dict) -> list[tuple[str, str, str | None]]:
 
 def _capped(records: Iterable, cap: int) -> tuple[list, int]:
     """The first `cap` records and the full count (the rest is counted, not kept)."""
+    if isinstance(records, LazyRows):  # counted by the database, only `cap` rows built
+        return records[:cap], records.count()
     kept, total = [], 0
     for record in records:
         total += 1

@@ -42,7 +42,7 @@ from ..dashboards import (
     valid_keys,
 )
 from ..navigation import DASHBOARD_READERS, UNIT_DASHBOARD_READERS
-from ..records import units_behind
+from ..records import LazyRows, units_behind
 from ..selectors import WorkYear
 from ..stats import GRADES, LINT_LABELS, year_stats
 
@@ -317,12 +317,14 @@ def records(request, topic: str):
         return render(request, "reports/records.html", context, status=404)
     title = (_("%(topic)s：%(key)s") % {"topic": found.label, "key": keys[key]} if key
              else str(found.label))
-    rows = list(found.rows(work, key))
+    rows = found.rows(work, key)
+    if not isinstance(rows, LazyRows):  # small lists are built whole; big ones page lazily
+        rows = list(rows)
     if request.GET.get("format") == "xlsx":
         return _records_xlsx(found, rows, title=title, region=region, year=year)
     page, query = paginate(request, rows)
     money = set(found.money_columns)
-    context.update(title=title, count=len(rows), page=page, query=query,
+    context.update(title=title, count=page.paginator.count, page=page, query=query,
                    lines=[_line(r, money) for r in page.object_list],
                    back_url=reverse("dashboard" if request.user.has_role(*DASHBOARD_READERS)
                                     else "unit-dashboard"),
