@@ -17,10 +17,10 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import Project
-from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
 from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
@@ -66,6 +66,21 @@ class LazyRows:
                 chunk = []
         if chunk:
             yield from self.build(chunk)
+
+
+def _display(obj, field: str) -> str:
+    """`obj.get_<field>_display()` through a label table built once per model and field: the
+    Django method hashes the choices on every call, which costs seconds over 40,000 rows."""
+    key = (type(obj), field, get_language())  # labels are in the language of the request
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label
+                                 in type(obj)._meta.get_field(field).flatchoices}
+    value = getattr(obj, field)
+    return labels.get(value, value)
+
+
+_LABELS: dict = {}
 
 
 def _detail_url(name: str) -> Callable[[int], str]:
@@ -167,7 +182,7 @@ def _target_rows(work: WorkYear, targets, *, per_project: bool = False) -> LazyR
         for t in chunk:
             subject = t.project.name if t.project_id else _("部门整体支出")
             yield Record((t.project.code if t.project_id else "", str(subject), t.unit.code,
-                          names.get(t.unit_id, ""), t.version, t.get_status_display(),
+                          names.get(t.unit_id, ""), t.version, _display(t, "status"),
                           t.blocking_count + t.warning_count, _date(t.submitted_at),
                           _date(t.deadline)), url(t.pk))
 
@@ -231,7 +246,7 @@ def monitored(work: WorkYear, key: str) -> LazyRows:
             executed = r.executed
             rate = f"{executed / full * 100:.2f}%" if executed is not None and full else ""
             yield Record((r.project.code, r.project.name, names.get(r.unit_id, ""),
-                          r.round.name, full, executed, rate, r.get_status_display(),
+                          r.round.name, full, executed, rate, _display(r, "status"),
                           _date(r.submitted_at)), url(r.pk))
 
     return LazyRows(reports, build)
@@ -266,9 +281,9 @@ def alerts(work: WorkYear, key: str) -> LazyRows:
     def build(chunk):
         names = _names(work, [a.unit_id for a in chunk])
         for a in chunk:
-            yield Record((a.code, a.get_level_display(), a.project.code, a.project.name,
+            yield Record((a.code, _display(a, "level"), a.project.code, a.project.name,
                           names.get(a.unit_id, ""), a.message, _date(a.due_date),
-                          a.get_status_display(), a.get_disposal_display()), url(a.pk))
+                          _display(a, "status"), _display(a, "disposal")), url(a.pk))
 
     return LazyRows(rows, build)
 
@@ -293,7 +308,7 @@ def selfeval_rows(work: WorkYear, rows) -> LazyRows:
             yield Record((s.project.code, s.project.name, names.get(s.unit_id, ""),
                           funds.get(s.project_id, Decimal(0)), s.self_total, s.total,
                           s.reviewed_total, s.reviewed_grade or s.grade,
-                          s.get_status_display()), url(s.pk))
+                          _display(s, "status")), url(s.pk))
 
     return LazyRows(rows, build)
 
@@ -313,9 +328,7 @@ def special_kinds(work: WorkYear, key: str) -> Iterable[Record]:
                                           _("全年支付（万元）"), _("12月支付（万元）"),
                                           _("12月占比")], money_columns=(3, 4))
 def year_end_rush(work: WorkYear, key: str) -> Iterator[Record]:
-    rules = AlertRules.from_section(work.rules.get("monitoring"))  # read once, not per row
-    rushed = {r["project_id"]: r for r in work.evaluated_projects_payments
-              if is_year_end_rush(r["december"], r["total"] or Decimal(0), rules=rules)}
+    rushed = work.year_end_rush
     projects = Project.objects.filter(pk__in=list(rushed)).order_by("unit__code", "code")
     names = _names(work, projects.values_list("unit_id", flat=True), work.evaluated_year)
     for p in projects:
@@ -334,7 +347,7 @@ def unit_evaluations(work: WorkYear, key: str) -> Iterator[Record]:
     names = _names(work, rows.values_list("unit_id", flat=True), work.evaluated_year)
     for e in rows:
         yield Record((e.unit.code, names.get(e.unit_id, ""), e.total, e.grade,
-                      e.get_status_display()),
+                      _display(e, "status")),
                      reverse("unit-evaluation", args=[e.unit_id, e.year]))
 
 

@@ -119,12 +119,23 @@ class WorkYear:
         """One version per declaration (the one in force): what the lint findings count."""
         return self.targets.exclude(status=TargetStatus.SUPERSEDED)
 
+    @cached_property
+    def findings(self) -> tuple[dict[str, list[int]], dict[str, int]]:
+        """The stored lint findings of the current declarations, read in one pass (in Python,
+        the same on SQLite and PostgreSQL: JSON lists are read row by row): lint code → the
+        declarations that have it, and lint code → how many times it was found."""
+        targets: dict[str, list[int]] = {}
+        times: dict[str, int] = {}
+        for pk, findings in self.current_targets.order_by("pk").values_list("pk", "findings"):
+            codes = [f.get("code") for f in findings or [] if isinstance(f, dict)]
+            for code in codes:
+                times[code] = times.get(code, 0) + 1
+            for code in set(codes):
+                targets.setdefault(code, []).append(pk)
+        return targets, times
+
     def targets_with_finding(self, code: str) -> QuerySet[Target]:
-        """The current declarations whose stored lint findings include `code`; the Python
-        filter keeps it the same on SQLite and PostgreSQL (JSON lists are read row by row)."""
-        ids = [pk for pk, findings in self.current_targets.values_list("pk", "findings")
-               if any(f.get("code") == code for f in findings or [])]
-        return Target.objects.filter(pk__in=ids)
+        return Target.objects.filter(pk__in=self.findings[0].get(code, []))
 
     # ── monitoring ───────────────────────────────────────────────────────────────────────
     @cached_property
@@ -191,6 +202,16 @@ class WorkYear:
                 .values("project_id")
                 .annotate(total=Sum("amount"), december=Coalesce(
                     Sum("amount", filter=Q(month=12)), Value(0), output_field=DecimalField())))
+
+    @cached_property
+    def year_end_rush(self) -> dict[int, dict]:
+        """Project id → its payments (`total`, `december`) for the Y−1 projects evaluated whose
+        December payments trip M05 (突击拨款), judged by the rulebook's monitoring rules."""
+        from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
+
+        rules = AlertRules.from_section(self.rules.get("monitoring"))  # read once, not per row
+        return {r["project_id"]: r for r in self.evaluated_projects_payments
+                if is_year_end_rush(r["december"], r["total"] or 0, rules=rules)}
 
     # ── policy documents ─────────────────────────────────────────────────────────────────
     @cached_property

@@ -8,7 +8,6 @@ into the contract's JSON (CONTRACT.md): money with two decimals and rates with f
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Max, Q, Sum, When
@@ -16,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.monitoring.alerts import CODES as ALERT_CODES
-from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
 from jixiao.monitoring.models import Alert
 from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import Region
@@ -219,13 +217,11 @@ def _special_kinds(work: WorkYear) -> dict:
 
 
 def _lint(work: WorkYear) -> tuple[dict, int]:
-    counts = Counter()
-    with_findings = 0
-    for findings in work.current_targets.order_by().values_list("findings", flat=True):
-        codes = [f.get("code") for f in findings or [] if isinstance(f, dict)]
-        counts.update(codes)
-        with_findings += bool(codes)
-    return {code: counts.get(code, 0) for code in LINT_CODES}, with_findings
+    """Findings by code (each time found, as the 2021 summary counts 处) and the number of
+    declarations with any finding."""
+    targets, times = work.findings
+    with_findings = len({pk for pks in targets.values() for pk in pks})
+    return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
 
 
 def _on_time_targets(work: WorkYear) -> dict:
@@ -242,9 +238,7 @@ def _problems(work: WorkYear, *, lint_targets: int, monitoring: dict, selfeval: 
               targets_late: int, today: datetime.date) -> dict:
     lagging_codes = work.rules.get("summary.lagging_codes")
     lagging = work.alerts.filter(code__in=lagging_codes)
-    monitoring_rules = AlertRules.from_section(work.rules.get("monitoring"))  # read once
-    rush = [(r["project_id"], r["december"]) for r in work.evaluated_projects_payments
-            if is_year_end_rush(r["december"], r["total"] or Decimal(0), rules=monitoring_rules)]
+    rush = [(pk, r["december"]) for pk, r in work.year_end_rush.items()]
     low = work.rules.get("summary.low_grades")
     return {
         "lint_targets": lint_targets,
