@@ -204,13 +204,15 @@ def _special_kinds(work: WorkYear) -> dict:
     """The special-kind projects evaluated: one row per project and kind from the database
     (values, not model instances: a province has thousands)."""
     kinds = work.rules.get("summary.special_kinds")
-    rows = (work.selfevals.filter(project__kinds__code__in=kinds).order_by("project__code")
-            .values_list("project__code", "project__name", "project__kinds__label",
+    rows = (work.selfevals.filter(project__kinds__code__in=kinds)
+            .order_by("project__code", "project_id")
+            .values_list("project_id", "project__code", "project__name", "project__kinds__label",
                          "project__kinds__code", "reviewed_grade", "grade"))
-    projects: dict[str, dict] = {}
-    for code, name, label, kind, reviewed, grade in rows:
-        project = projects.setdefault(code, {"code": code, "name": name, "kinds": [],
-                                             "grade": reviewed or grade})
+    # By project id: a project code is unique within a district and year only.
+    projects: dict[int, dict] = {}
+    for pk, code, name, label, kind, reviewed, grade in rows:
+        project = projects.setdefault(pk, {"code": code, "name": name, "kinds": [],
+                                           "grade": reviewed or grade})
         if kind in kinds and label not in project["kinds"]:
             project["kinds"].append(label)
     return {"count": len(projects), "projects": list(projects.values())}

@@ -352,3 +352,14 @@ def test_each_figure_is_the_size_of_the_list_behind_it(year_2022, bureau):
     assert [r.cells[0] for r in rows("unit-evaluations")] == ["U1"]
     assert [r.cells[0] for r in rows("policies")] == ["甲财绩〔2022〕1号"]
     assert all(r.url.startswith("/") for r in selfevals + monitored)
+
+
+def test_special_kind_projects_of_two_districts_with_the_same_code_count_twice(year_2022):
+    # Project codes are unique within a district and year only: 乙区 may have its own "Q2".
+    qb2 = project_2021(year_2022, "Q2", "UB", Decimal("5"), kinds=["procurement"])
+    SelfEvaluation.objects.create(region=year_2022.region_b, year=2021, unit=qb2.unit,
+                                  project=qb2, status="confirmed", grade="良")
+    city = year_2022.city
+    figures = stats_for(RegionReader(city.path), city)
+    assert figures["selfeval"]["special_kinds"]["count"] == 2
+    assert [p["grade"] for p in figures["selfeval"]["special_kinds"]["projects"]] == ["差", "良"]
