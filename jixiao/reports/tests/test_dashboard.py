@@ -204,6 +204,18 @@ def test_dashboard_lists_units_behind(year_2022, client_for):
     assert "共 2 个" in section
     assert "甲区教育局" in section and "甲区城管局" in section
     assert "/dashboard/records/behind/" in section
+    assert "/dashboard/records/on-time/" in section
+
+
+def test_on_time_list_gives_each_units_rate_and_exports_it(year_2022, client_for):
+    client = client_for("performance")
+    page = client.get("/dashboard/records/on-time/").content.decode()
+    assert "按单位的按时报送率" in page
+    rows = sheet_rows(client.get("/dashboard/records/on-time/", {"format": "xlsx"}))
+    by_code = {r[0]: r for r in rows}
+    # U2's only report is missing after the deadline: 0 of 1 on time.
+    assert by_code["U2"][6] == 1 and by_code["U2"][7] == "0.00%"
+    assert "UB" not in by_code
 
 
 def test_unit_people_get_their_own_dashboard_not_the_bureaus(year_2022, client_for):
