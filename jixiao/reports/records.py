@@ -25,7 +25,7 @@ from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
 from .selectors import APPROVED, WorkYear, full_year_budget
-from .stats import GRADES, LINT_LABELS
+from .stats import GRADES, LINT_LABELS, on_time_by_unit
 
 
 @dataclass(frozen=True)
@@ -421,43 +421,3 @@ def on_time(work: WorkYear, key: str) -> Iterator[Record]:
                       row["reports_due"], row["reports_late"], row["reports_missing"],
                       f"{rate * 100:.2f}%" if rate is not None else ""),
                      reverse("unit-detail", args=[row["unit_id"]]))
-
-
-def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
-    """Per unit, DOMAIN.md §8.3 timeliness: declarations with a deadline and monitoring reports
-    whose deadline has passed, how many came late or not at all, and the on-time rate
-    ((due − late − missing) / due). Lowest rate first."""
-    from .stats import rate
-
-    rows: dict[int, dict] = {}
-
-    def row(unit_id):
-        return rows.setdefault(unit_id, {"unit_id": unit_id, "targets_due": 0,
-                                         "targets_late": 0, "reports_due": 0,
-                                         "reports_late": 0, "reports_missing": 0})
-
-    for unit_id, submitted, deadline in work.targets.filter(deadline__isnull=False) \
-            .values_list("unit_id", "submitted_at", "deadline"):
-        r = row(unit_id)
-        r["targets_due"] += 1
-        r["targets_late"] += bool(submitted and timezone.localdate(submitted) > deadline)
-    for unit_id, status, submitted, deadline in work.reports.values_list(
-            "unit_id", "status", "submitted_at", "round__deadline"):
-        counted = status in REPORT_COUNTED
-        if not counted and deadline >= today:
-            continue  # still open: not yet due
-        r = row(unit_id)
-        r["reports_due"] += 1
-        r["reports_missing"] += not counted
-        r["reports_late"] += bool(counted and submitted
-                                  and timezone.localdate(submitted) > deadline)
-    codes = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
-                 .values_list("unit_id", "unit__code"))
-    names = _names(work, rows)
-    for unit_id, r in rows.items():
-        due = r["targets_due"] + r["reports_due"]
-        bad = r["targets_late"] + r["reports_late"] + r["reports_missing"]
-        r.update(code=codes.get(unit_id, ""), name=names.get(unit_id, ""),
-                 on_time_rate=rate(due - bad, due))
-    return sorted(rows.values(), key=lambda r: (r["on_time_rate"] if r["on_time_rate"]
-                                                is not None else 2, r["code"]))

@@ -219,3 +219,9 @@ class WorkYear:
         """The documents in force at the end of Y (DOMAIN.md §9)."""
         return self._in_region(PolicyDocument.objects.visible_to(self.user)) \
             .in_force_at(self.year_end).order_by("issued_on", "number")
+
+    @cached_property
+    def policy_documents_issued(self) -> QuerySet[PolicyDocument]:
+        """The documents issued in Y, whether or not still in force at its end."""
+        return self._in_region(PolicyDocument.objects.visible_to(self.user)).filter(
+            issued_on__year=self.year)

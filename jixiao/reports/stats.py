@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.monitoring.alerts import CODES as ALERT_CODES
 from jixiao.monitoring.models import Alert
 from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
-from jixiao.orgs.models import Region
+from jixiao.orgs.models import Region, UnitYear
 from jixiao.targets.lint import CODES as LINT_CODES
 
 from .selectors import APPROVED, WorkYear, full_year_budget, funds_of
@@ -291,6 +291,45 @@ def _children(work: WorkYear, covered_ids: set[int]) -> list[dict]:
     return list(out.values())
 
 
+def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
+    """Per unit, DOMAIN.md §8.3 timeliness: declarations with a deadline and monitoring reports
+    whose deadline has passed, how many came late or not at all, and the on-time rate
+    ((due − late − missing) / due). Lowest rate first."""
+    rows: dict[int, dict] = {}
+
+    def row(unit_id):
+        return rows.setdefault(unit_id, {"unit_id": unit_id, "targets_due": 0,
+                                         "targets_late": 0, "reports_due": 0,
+                                         "reports_late": 0, "reports_missing": 0})
+
+    for unit_id, submitted, deadline in work.targets.filter(deadline__isnull=False) \
+            .values_list("unit_id", "submitted_at", "deadline"):
+        r = row(unit_id)
+        r["targets_due"] += 1
+        r["targets_late"] += bool(submitted and timezone.localdate(submitted) > deadline)
+    for unit_id, status, submitted, deadline in work.reports.values_list(
+            "unit_id", "status", "submitted_at", "round__deadline"):
+        counted = status in REPORT_COUNTED
+        if not counted and deadline >= today:
+            continue  # still open: not yet due
+        r = row(unit_id)
+        r["reports_due"] += 1
+        r["reports_missing"] += not counted
+        r["reports_late"] += bool(counted and submitted
+                                  and timezone.localdate(submitted) > deadline)
+    codes = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
+                 .values_list("unit_id", "unit__code"))
+    names = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
+                 .values_list("unit_id", "name"))
+    for unit_id, r in rows.items():
+        due = r["targets_due"] + r["reports_due"]
+        bad = r["targets_late"] + r["reports_late"] + r["reports_missing"]
+        r.update(code=codes.get(unit_id, ""), name=names.get(unit_id, ""),
+                 on_time_rate=rate(due - bad, due))
+    return sorted(rows.values(), key=lambda r: (r["on_time_rate"] if r["on_time_rate"]
+                                                is not None else 2, r["code"]))
+
+
 def year_stats(*, user, region: Region, year: int, today: datetime.date | None = None) -> dict:
     """Every figure of `region`'s work year `year` as `user` may see it (DOMAIN.md §9)."""
     today = today or timezone.localdate()
@@ -322,13 +361,22 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
                     "monitoring": {"due": monitoring["reports"]["submitted"]
                                    + monitoring["reports"]["missing"],
                                    "late": monitoring["reports"]["late"],
-                                   "on_time_rate": monitoring["reports"]["on_time_rate"]}},
+                                   "on_time_rate": monitoring["reports"]["on_time_rate"]},
+                    "by_unit": [{"unit": r["code"], "name": r["name"],
+                                 "targets_due": r["targets_due"],
+                                 "targets_late": r["targets_late"],
+                                 "reports_due": r["reports_due"],
+                                 "reports_late": r["reports_late"],
+                                 "reports_missing": r["reports_missing"],
+                                 "on_time_rate": r["on_time_rate"]}
+                                for r in on_time_by_unit(work, today)]},
         "problems": _problems(work, lint_targets=lint_targets, monitoring=monitoring,
                               selfeval=selfeval, targets_late=on_time_targets["late"],
                               today=today),
         "policy_documents": [
             {"number": d.number, "title": d.title, "date": d.issued_on.isoformat(),
              "issuer": d.issuer} for d in work.policy_documents],
+        "policy_documents_issued": work.policy_documents_issued.count(),
         "regions": _children(work, covered_ids),
     }
 

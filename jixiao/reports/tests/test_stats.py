@@ -233,6 +233,22 @@ def test_policy_documents_are_those_in_force_at_the_end_of_the_year(bureau):
                                            "date": "2022-03-01", "issuer": "财政局"}]
 
 
+def test_policy_documents_issued_in_the_year_count_even_if_repealed_later(year_2022):
+    PolicyDocument.objects.create(region=year_2022.region, number="甲财绩〔2022〕2号", title="短命文件",
+                                  issuer="财政局", issued_on=datetime.date(2022, 4, 1),
+                                  repealed_on=datetime.date(2022, 10, 1))
+    figures = stats_for(RegionReader(year_2022.region.path), year_2022.region)
+    assert figures["policy_documents_issued"] == 2  # 〔2022〕1号 and 2号
+    assert [d["number"] for d in figures["policy_documents"]] == ["甲财绩〔2022〕1号"]
+
+
+def test_on_time_by_unit_is_in_the_figures(bureau):
+    rows = {r["unit"]: r for r in bureau["on_time"]["by_unit"]}
+    assert rows["U2"]["reports_missing"] == 1 and rows["U2"]["on_time_rate"] == Decimal("0")
+    assert rows["U1"]["on_time_rate"] == Decimal("0.5000")
+    assert set(rows) == {"U1", "U1A", "U2"}
+
+
 def test_key_evaluations_are_empty_until_that_stage_exists(bureau):
     assert bureau["key_evaluations"] == {"count": 0, "projects": []}
 
