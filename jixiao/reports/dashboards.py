@@ -36,7 +36,7 @@ from jixiao.targets.models import Status as TargetStatus
 from jixiao.targets.models import Target
 
 from .records import TOPICS, Record, Topic, monitored, selfeval_rows
-from .selectors import APPROVED, WorkYear, full_year_budget
+from .selectors import APPROVED, WorkYear, full_year_budget, is_late
 from .stats import GRADES, rate
 
 SCORE = Decimal("0.01")
@@ -78,7 +78,7 @@ def _report_ids(work: WorkYear, state: str, today: datetime.date) -> list[int]:
     late = state == "late"
     return [pk for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
             .values_list("pk", "submitted_at", "round__deadline")
-            if bool(submitted and timezone.localdate(submitted) > deadline) == late]
+            if is_late(submitted, deadline) == late]
 
 
 @dataclass(frozen=True)

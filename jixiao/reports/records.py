@@ -24,7 +24,7 @@ from jixiao.budgets.models import Project
 from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
-from .selectors import APPROVED, WorkYear, full_year_budget
+from .selectors import APPROVED, WorkYear, full_year_budget, is_late
 from .stats import GRADES, LINT_LABELS, on_time_by_unit
 
 
@@ -234,7 +234,7 @@ def monitored(work: WorkYear, key: str) -> LazyRows:
     elif key == "late":
         late = [pk for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
                 .values_list("pk", "submitted_at", "round__deadline")
-                if submitted and timezone.localdate(submitted) > deadline]
+                if is_late(submitted, deadline)]
         reports = reports.filter(pk__in=late)
     url = _detail_url("report-detail")
 
@@ -391,7 +391,7 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     late: dict[int, int] = {}
     for unit_id, submitted, deadline in reports.filter(status__in=REPORT_COUNTED).values_list(
             "unit_id", "submitted_at", "round__deadline"):
-        if submitted and timezone.localdate(submitted) > deadline:
+        if is_late(submitted, deadline):
             late[unit_id] = late.get(unit_id, 0) + 1
     overdue = per_unit(work.alerts_overdue(today))
     selfevals_pending = per_unit(work._in_region(SelfEvaluation.objects.visible_to(work.user))

@@ -20,7 +20,7 @@ from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import Region, UnitYear
 from jixiao.targets.lint import CODES as LINT_CODES
 
-from .selectors import APPROVED, WorkYear, full_year_budget, funds_of
+from .selectors import APPROVED, WorkYear, full_year_budget, funds_of, is_late
 
 GRADES = ("优", "良", "中", "差")
 CENT = Decimal("0.01")
@@ -124,15 +124,13 @@ def _approved_funds(work: WorkYear) -> Decimal:
         pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")))
 
 
-def _monitoring(work: WorkYear, today: datetime.date) -> dict:
+def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> dict:
     reports = work.reports.order_by()
     deadline_passed = Q(round__deadline__lt=today)
     report_counts = reports.aggregate(
         total=Count("id"), submitted=Count("id", filter=Q(status__in=REPORT_COUNTED)),
         missing=Count("id", filter=~Q(status__in=REPORT_COUNTED) & deadline_passed))
-    late = sum(1 for submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
-               .values_list("submitted_at", "round__deadline")
-               if submitted and timezone.localdate(submitted) > deadline)
+    late = sum(r["reports_late"] for r in by_unit)
     alerts = work.alerts.order_by()
     by_code = dict.fromkeys(ALERT_CODES, 0)
     by_code.update(dict(alerts.values_list("code").annotate(n=Count("id"))))
@@ -226,13 +224,9 @@ def _lint(work: WorkYear) -> tuple[dict, int]:
     return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
 
 
-def _on_time_targets(work: WorkYear) -> dict:
-    rows = work.targets.filter(deadline__isnull=False).order_by().values_list(
-        "submitted_at", "deadline")
-    due = late = 0
-    for submitted, deadline in rows:
-        due += 1
-        late += bool(submitted and timezone.localdate(submitted) > deadline)
+def _on_time_targets(by_unit: list[dict]) -> dict:
+    due = sum(r["targets_due"] for r in by_unit)
+    late = sum(r["targets_late"] for r in by_unit)
     return {"due": due, "late": late, "on_time_rate": rate(due - late, due)}
 
 
@@ -306,7 +300,7 @@ def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
             .values_list("unit_id", "submitted_at", "deadline"):
         r = row(unit_id)
         r["targets_due"] += 1
-        r["targets_late"] += bool(submitted and timezone.localdate(submitted) > deadline)
+        r["targets_late"] += is_late(submitted, deadline)
     for unit_id, status, submitted, deadline in work.reports.values_list(
             "unit_id", "status", "submitted_at", "round__deadline"):
         counted = status in REPORT_COUNTED
@@ -315,8 +309,7 @@ def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
         r = row(unit_id)
         r["reports_due"] += 1
         r["reports_missing"] += not counted
-        r["reports_late"] += bool(counted and submitted
-                                  and timezone.localdate(submitted) > deadline)
+        r["reports_late"] += counted and is_late(submitted, deadline)
     codes = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
                  .values_list("unit_id", "unit__code"))
     names = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
@@ -336,10 +329,11 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
     work = WorkYear(user=user, region=region, year=year)
     units = _units(work)
     covered_ids = units.pop("_covered_ids")
-    monitoring = _monitoring(work, today)
+    by_unit = on_time_by_unit(work, today)
+    monitoring = _monitoring(work, today, by_unit)
     selfeval = _selfeval(work)
     lint, lint_targets = _lint(work)
-    on_time_targets = _on_time_targets(work)
+    on_time_targets = _on_time_targets(by_unit)
     unit_evaluations, unit_evaluation_grades = _unit_evaluations(work)
     return {
         "region": region.code,
@@ -369,7 +363,7 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
                                  "reports_late": r["reports_late"],
                                  "reports_missing": r["reports_missing"],
                                  "on_time_rate": r["on_time_rate"]}
-                                for r in on_time_by_unit(work, today)]},
+                                for r in by_unit]},
         "problems": _problems(work, lint_targets=lint_targets, monitoring=monitoring,
                               selfeval=selfeval, targets_late=on_time_targets["late"],
                               today=today),
