@@ -99,8 +99,15 @@ class WorkYear:
     def rules(self) -> Rules:
         return rules_for(self.region.lineage_codes, self.year)
 
+    @cached_property
+    def _region_ids(self) -> QuerySet[Region]:
+        return Region.objects.filter(path__startswith=self.region.path).values("id")
+
     def _in_region(self, queryset: QuerySet, path: str = "region__path") -> QuerySet:
-        return queryset.filter(**{f"{path}__startswith": self.region.path})
+        """Rows of the region and everything under it. By region id in a subquery, not by a
+        join on the region's path: SQLite would otherwise read the whole province's rows of
+        the year to find one district's (272 ms against 72 ms for a district's figures)."""
+        return queryset.filter(**{f"{path.removesuffix('__path')}__in": self._region_ids})
 
     # ── units ────────────────────────────────────────────────────────────────────────────
     @cached_property
