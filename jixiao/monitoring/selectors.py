@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES
+from jixiao.core.deadlines import day_after
 from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
 
 from .alerts import time_progress
@@ -95,28 +95,12 @@ def alert_list(*, user: User, region: Region | None = None, year: int | None = N
     return rows.order_by("status", "-level", "due_date")
 
 
-def funds_monitored(*, region: Region, year: int) -> Decimal:
-    """DOMAIN.md §5/§9: the full-year budgets of the distinct projects in the year's rounds."""
-    from jixiao.budgets.models import Project
-
-    projects = Project.objects.filter(
-        pk__in=Report.objects.filter(region__path__startswith=region.path, year=year)
-        .values("project_id"))
-    total = Decimal(0)
-    for stage_source in [f"full_{src}" for src, _l in FUNDING_SOURCES]:
-        total += projects.aggregate(s=Sum(stage_source))["s"] or Decimal(0)
-    return total
-
-
 def _unit_totals(reports, round: Round) -> dict[int, dict]:
     """Per unit, summed by the database: projects, funds, execution, and submissions on time,
     late and missing (DOMAIN.md §5). `submitted_at` is compared with the day after the
     deadline, in the bureau's time zone."""
-    after_deadline = timezone.make_aware(
-        datetime.datetime.combine(round.deadline + datetime.timedelta(days=1),
-                                  datetime.time.min))
     counted = Q(status__in=COUNTED)
-    late = counted & Q(submitted_at__gte=after_deadline)
+    late = counted & Q(submitted_at__gte=day_after(round.deadline))
     full = sum((Coalesce(F(f"project__full_{src}"), Value(Decimal(0)))
                 for src, _l in FUNDING_SOURCES), Value(Decimal(0)))
     rows = (reports.order_by().values("unit_id").annotate(

@@ -37,7 +37,7 @@ from jixiao.targets.models import Target
 
 from .records import TOPICS, Record, Topic, monitored, selfeval_rows
 from .selectors import APPROVED, WorkYear, full_year_budget, is_late
-from .stats import GRADES, rate
+from .stats import GRADES, on_time_by_unit, rate
 
 SCORE = Decimal("0.01")
 
@@ -226,16 +226,13 @@ def valid_keys(topic: Topic, work: WorkYear) -> dict[str, str]:
 
 
 # ── a unit's standing in its region ───────────────────────────────────────────────────────────
-def _on_time(reports, today: datetime.date) -> dict:
-    """The same on-time rate as `stats`: (in − late) / (in + missing past the deadline)."""
-    rows = reports.order_by().values_list("status", "submitted_at", "round__deadline")
-    submitted = late = missing = 0
-    for status, at, deadline in rows:
-        if status in REPORT_COUNTED:
-            submitted += 1
-            late += bool(at and timezone.localdate(at) > deadline)
-        elif deadline < today:
-            missing += 1
+def _on_time(work: WorkYear, today: datetime.date) -> dict:
+    """The monitoring reports' on-time rate, the same figure as `stats`: summed from its rows
+    by unit, (in − late) / (in + missing past the deadline)."""
+    rows = on_time_by_unit(work, today)
+    missing = sum(r["reports_missing"] for r in rows)
+    submitted = sum(r["reports_due"] for r in rows) - missing
+    late = sum(r["reports_late"] for r in rows)
     return {"submitted": submitted, "late": late, "missing": missing,
             "on_time_rate": rate(submitted - late, submitted + missing)}
 
@@ -248,10 +245,7 @@ def _approval(work: WorkYear) -> dict:
 
 
 def _selfeval_figures(work: WorkYear) -> dict:
-    grades = dict.fromkeys(GRADES, 0)
-    for reviewed, grade in work.selfevals.order_by().values_list("reviewed_grade", "grade"):
-        if (reviewed or grade) in grades:
-            grades[reviewed or grade] += 1
+    grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
     average = work.selfevals.order_by().aggregate(a=Avg(Coalesce(
         "reviewed_total", "total"), output_field=DecimalField()))["a"]
     return {"grades": grades, "count": sum(grades.values()), "average": _score(average)}
@@ -298,7 +292,7 @@ def dashboard_unit_standing(*, user, region: Region, year: int,
         "unit": unit,
         "targets": {"by_status": {k: v for k, v in statuses.items() if v},
                     "own": _approval(own), "region": _approval(whole)},
-        "reports": {"own": _on_time(own.reports, today), "region": _on_time(whole.reports, today)},
+        "reports": {"own": _on_time(own, today), "region": _on_time(whole, today)},
         "alerts": {"own": {"open": own.alerts.filter(status="open").count(),
                            "overdue": own.alerts_overdue(today).count(),
                            "total": own.alerts.count()},

@@ -399,10 +399,9 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
                                  .exclude(status__in=SELFEVAL_COUNTED))
     unit_ids = set(pending_targets) | set(missing) | set(late) | set(overdue) | set(
         selfevals_pending)
-    units = dict(UnitYear.objects.filter(unit_id__in=unit_ids, year=work.year)
-                 .values_list("unit_id", "unit__code"))
-    names = _names(work, unit_ids)
-    rows = [{"unit_id": u, "code": units.get(u, ""), "name": names.get(u, ""),
+    units = {unit_id: (code, name) for unit_id, code, name in UnitYear.objects.filter(
+        unit_id__in=unit_ids, year=work.year).values_list("unit_id", "unit__code", "name")}
+    rows = [{"unit_id": u, "code": units.get(u, ("", ""))[0], "name": units.get(u, ("", ""))[1],
              "targets_pending": pending_targets.get(u, 0), "reports_missing": missing.get(u, 0),
              "reports_late": late.get(u, 0), "alerts_overdue": overdue.get(u, 0),
              "selfevals_pending": selfevals_pending.get(u, 0)} for u in unit_ids]

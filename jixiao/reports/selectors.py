@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
+from jixiao.core.deadlines import is_late  # noqa: F401 - the lists and figures import it here
 from jixiao.core.rulebook import Rules, rules_for
 from jixiao.evaluations.models import COUNTED as SELFEVAL_COUNTED
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
@@ -52,21 +52,6 @@ def funds_of(projects: QuerySet) -> object:
 
     total = projects.order_by().aggregate(s=Sum(full_year_budget(), output_field=DecimalField()))
     return total["s"] or Decimal(0)
-
-
-@lru_cache(maxsize=4096)
-def _day_after(deadline: datetime.date) -> datetime.datetime:
-    """The start of the day after `deadline` in the bureau's time zone (settings.TIME_ZONE)."""
-    return timezone.make_aware(datetime.datetime.combine(
-        deadline + datetime.timedelta(days=1), datetime.time.min),
-        timezone.get_default_timezone())
-
-
-def is_late(submitted: datetime.datetime | None, deadline: datetime.date) -> bool:
-    """Submitted after the deadline day, in the bureau's time zone (DOMAIN.md §5). Compares
-    with the start of the next day, computed once per deadline: converting each of 40,000
-    submission times to a local date costs a second at province scale."""
-    return submitted is not None and submitted >= _day_after(deadline)
 
 
 def region_for(user, code: str | None, *, default: Region | None = None) -> Region:
@@ -205,6 +190,15 @@ class WorkYear:
         grades = list(grades)
         return self.selfevals.filter(Q(reviewed_grade__in=grades)
                                      | Q(reviewed_grade="", grade__in=grades))
+
+    @cached_property
+    def standing_grades(self) -> dict[str, int]:
+        """Grade → self-evaluations counted, by the grade that stands: the reviewer's where
+        there is one, else the rules' (grouped by the database)."""
+        standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")),
+                        default=F("grade"))
+        return dict(self.selfevals.order_by().annotate(standing=standing)
+                    .values_list("standing").annotate(n=Count("id")))
 
     @cached_property
     def special_kind_selfevals(self) -> QuerySet[SelfEvaluation]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Max, Q, Sum, When
+from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,13 +177,7 @@ def _execution(work: WorkYear) -> dict:
 
 
 def _selfeval(work: WorkYear) -> dict:
-    grades = dict.fromkeys(GRADES, 0)
-    # The grade that stands: the reviewer's where there is one, else the rules'.
-    standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")), default=F("grade"))
-    for grade, n in (work.selfevals.order_by().annotate(standing=standing)
-                     .values_list("standing").annotate(n=Count("id"))):
-        if grade in grades:
-            grades[grade] += n
+    grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
     projects = work.selfevaluated_projects
     return {"year": work.evaluated_year, "projects": projects.count(),
             "funds": money(funds_of(projects)), "grades": grades,
@@ -310,14 +304,13 @@ def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
         r["reports_due"] += 1
         r["reports_missing"] += not counted
         r["reports_late"] += counted and is_late(submitted, deadline)
-    codes = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
-                 .values_list("unit_id", "unit__code"))
-    names = dict(UnitYear.objects.filter(unit_id__in=list(rows), year=work.year)
-                 .values_list("unit_id", "name"))
+    units = {unit_id: (code, name) for unit_id, code, name in UnitYear.objects.filter(
+        unit_id__in=list(rows), year=work.year).values_list("unit_id", "unit__code", "name")}
     for unit_id, r in rows.items():
         due = r["targets_due"] + r["reports_due"]
         bad = r["targets_late"] + r["reports_late"] + r["reports_missing"]
-        r.update(code=codes.get(unit_id, ""), name=names.get(unit_id, ""),
+        code, name = units.get(unit_id, ("", ""))
+        r.update(code=code, name=name,
                  on_time_rate=rate(due - bad, due))
     return sorted(rows.values(), key=lambda r: (r["on_time_rate"] if r["on_time_rate"]
                                                 is not None else 2, r["code"]))

@@ -127,12 +127,14 @@ def check_targets(demo):
 
 
 def check_monitoring(demo):
+    from jixiao.core.scope import RegionReader
     from jixiao.monitoring.models import Alert, Report, Round
-    from jixiao.monitoring.selectors import funds_monitored
     from jixiao.orgs.models import Region
+    from jixiao.reports.selectors import WorkYear, funds_of
 
     district = Region.objects.get(code="360102")
-    assert funds_monitored(region=district, year=2021) == Decimal("65498.42")
+    work = WorkYear(RegionReader(district.path), district, 2021)
+    assert funds_of(work.monitored_projects) == Decimal("65498.42")
     closed = Round.objects.get(region=district, year=2021)
     assert closed.status == "closed"
     assert not Report.objects.filter(round=closed).exclude(status="approved").exists()
