@@ -216,6 +216,18 @@ class AlertQuerySet(ScopedQuerySet):
         return self.filter(status__in=(Alert.Status.OPEN, Alert.Status.SUSPENDED))
 
 
+#: What each monitoring alert finds (DOMAIN.md §5).
+ALERT_LABELS = {
+    "M01": _("执行进度落后于时间进度"),
+    "M02": _("执行率低于节点要求"),
+    "M03": _("资金支出快于目标进度"),
+    "M04": _("绩效目标可能无法实现"),
+    "M05": _("年末突击拨款"),
+    "M06": _("超额支付进度款"),
+    "M07": _("监控报告逾期报送"),
+}
+
+
 @audited
 class Alert(models.Model):
     """预警 (DOMAIN.md §5): a code, a level, the figures, and the unit's disposal."""

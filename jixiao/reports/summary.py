@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from jixiao.monitoring.models import ALERT_LABELS
+
 from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
 from .records import TOPICS, LazyRows
 from .selectors import WorkYear
@@ -32,16 +34,6 @@ ROW_CAP = 500
 #: A sentence names at most this many projects ("如 A、B、C 等").
 NAMES_CAP = 10
 
-#: What each monitoring alert finds (DOMAIN.md §5).
-ALERT_LABELS = {
-    "M01": gettext_lazy("执行进度落后于时间进度"),
-    "M02": gettext_lazy("执行率低于节点要求"),
-    "M03": gettext_lazy("资金支出快于目标进度"),
-    "M04": gettext_lazy("绩效目标可能无法实现"),
-    "M05": gettext_lazy("年末突击拨款"),
-    "M06": gettext_lazy("超额支付进度款"),
-    "M07": gettext_lazy("监控报告逾期报送"),
-}
 
 
 # ── small pure helpers ───────────────────────────────────────────────────────────────────────
