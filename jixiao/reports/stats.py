@@ -172,7 +172,8 @@ def _execution(work: WorkYear) -> dict:
     progress, _text = time_progress(latest, work.rules.get("monitoring.time_progress"))
     funds, executed = sums["funds"] or Decimal(0), sums["executed"] or Decimal(0)
     return {"period_end": latest.isoformat(),
-            "time_progress": Decimal(progress.numerator / progress.denominator).quantize(RATE),
+            "time_progress": (Decimal(progress.numerator) / Decimal(progress.denominator))
+            .quantize(RATE, rounding=ROUND_HALF_UP),
             "funds": money(funds), "executed": money(executed), "rate": rate(executed, funds)}
 
 
