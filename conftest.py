@@ -50,13 +50,23 @@ def declare(world):
     from jixiao.targets.services import target_create, target_save
     from jixiao.testing import AMOUNTS, GOOD_ROWS
 
-    def make(project_code="P1", *, rows=GOOD_ROWS, goal="完成12个老旧小区改造，改善居住环境。",
-             actor=None):
+    def make(
+        project_code="P1",
+        *,
+        rows=GOOD_ROWS,
+        goal="完成12个老旧小区改造，改善居住环境。",
+        actor=None,
+    ):
         project = world.projects[project_code]
         actor = actor or (world.child_filer if project.unit.code == "U1A" else world.filer)
-        target = target_create(actor=actor, year=project.year, unit=project.unit,
-                               project=project)
-        return target_save(actor=actor, target=target, goal=goal, amounts=AMOUNTS,
-                           serves_public=True, indicators=rows)
+        target = target_create(actor=actor, year=project.year, unit=project.unit, project=project)
+        return target_save(
+            actor=actor,
+            target=target,
+            goal=goal,
+            amounts=AMOUNTS,
+            serves_public=True,
+            indicators=rows,
+        )
 
     return make

@@ -52,14 +52,24 @@ CHUNK = 1000
 
 def _env(workdir: Path) -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return {**os.environ, "DATABASE_URL": url, "PWD": str(workdir),
-            "ALLOWED_HOSTS": "testserver,localhost", "DJANGO_SETTINGS_MODULE": "jixiao.settings"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+    }
 
 
 def _run(args: list[str], env: dict) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jixiao", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, cwd=env["PWD"])
+    subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=env["PWD"],
+    )
     return time.perf_counter() - started
 
 
@@ -128,11 +138,18 @@ def indicator(rng: random.Random, category: str, spec: tuple, weight: int, year:
     if kind == "ge":
         places = 1 if unit == "万吨" else 0
         target = rng.randint(low, high)
-        ratio = (rng.uniform(0.6, 0.99) if luck < 0.15 else rng.uniform(1.3, 1.8)
-                 if luck > 0.92 else rng.uniform(1.0, 1.25))
+        ratio = (
+            rng.uniform(0.6, 0.99)
+            if luck < 0.15
+            else rng.uniform(1.3, 1.8)
+            if luck > 0.92
+            else rng.uniform(1.0, 1.25)
+        )
         actual = _number(target * ratio, places)
-        row |= {"target": f"≥{target}{unit}",
-                "actual": actual if rng.random() < 0.1 else f"{actual}{unit}"}  # unit left off
+        row |= {
+            "target": f"≥{target}{unit}",
+            "actual": actual if rng.random() < 0.1 else f"{actual}{unit}",
+        }  # unit left off
         if luck > 0.92:
             row["explanation"] = "年初目标按上年完成数测算，实际需求增长较快。"
     elif kind == "le":
@@ -148,17 +165,25 @@ def indicator(rng: random.Random, category: str, spec: tuple, weight: int, year:
     elif kind == "deadline":
         month = rng.choice([6, 9, 10, 11, 12])
         row["target"] = f"{month}月底前完成" if rng.random() < 0.5 else f"{year}年{month}月底前"
-        row["actual"] = (f"{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"
-                         if luck < 0.15 and month == 12
-                         else f"{year}年{month + 1 if luck < 0.15 else month}月{rng.randint(1, 28)}日")
+        row["actual"] = (
+            f"{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"
+            if luck < 0.15 and month == 12
+            else f"{year}年{month + 1 if luck < 0.15 else month}月{rng.randint(1, 28)}日"
+        )
     else:  # qualitative
         row["target"] = unit
         if luck < 0.25:
-            row |= {"actual": "已出台管理办法，部分措施尚未落实", "band": PARTLY,
-                    "score": _number(weight * rng.uniform(0.6, 0.79), 1)}
+            row |= {
+                "actual": "已出台管理办法，部分措施尚未落实",
+                "band": PARTLY,
+                "score": _number(weight * rng.uniform(0.6, 0.79), 1),
+            }
         elif luck < 0.4:
-            row |= {"actual": "目标全面完成", "band": "达成年度指标",
-                    "score": _number(weight * rng.uniform(0.8, 1.0), 1)}
+            row |= {
+                "actual": "目标全面完成",
+                "band": "达成年度指标",
+                "score": _number(weight * rng.uniform(0.8, 1.0), 1),
+            }
         else:
             row["actual"] = "达成年度指标"
     if luck < 0.15 and rng.random() < 0.8:
@@ -170,15 +195,19 @@ def indicator(rng: random.Random, category: str, spec: tuple, weight: int, year:
 def table(rng: random.Random, number: int) -> dict:
     year = rng.choice([2019, 2020, 2021, 2022])
     with_satisfaction = rng.random() < 0.9
-    groups = [("产出指标", OUTPUTS, 50 if with_satisfaction else 60, rng.randint(4, 8)),
-              ("效益指标", BENEFITS, 30, rng.randint(1, 4))]
+    groups = [
+        ("产出指标", OUTPUTS, 50 if with_satisfaction else 60, rng.randint(4, 8)),
+        ("效益指标", BENEFITS, 30, rng.randint(1, 4)),
+    ]
     if with_satisfaction:
         groups.append(("满意度指标", SATISFACTION, 10, rng.randint(1, 2)))
     rows = []
     for category, pool, points, count in groups:
         specs = rng.sample(pool, count)
-        rows += [indicator(rng, category, spec, weight, year)
-                 for spec, weight in zip(specs, spread(points, count), strict=True)]
+        rows += [
+            indicator(rng, category, spec, weight, year)
+            for spec, weight in zip(specs, spread(points, count), strict=True)
+        ]
     full = Decimal(str(round(rng.lognormvariate(5.0, 1.2), 4))) + Decimal("1")
     carry = (full * Decimal("0.1")).quantize(Decimal("0.0001")) if rng.random() < 0.3 else 0
     executed = (full * Decimal(str(round(rng.uniform(0.7, 1.0), 4)))).quantize(Decimal("0.0001"))
@@ -219,14 +248,21 @@ def score_file(workdir: Path, env: dict, count: int) -> None:
     empty = workdir / "empty.json"
     empty.write_text("[]", "utf-8")
     indicators = sum(len(t["indicators"]) for t in tables)
-    print(f"score file: {count:,} tables, {indicators:,} indicators, "
-          f"{path.stat().st_size / 1048576:.1f} MB")
+    print(
+        f"score file: {count:,} tables, {indicators:,} indicators, "
+        f"{path.stat().st_size / 1048576:.1f} MB"
+    )
     cli_env = {**env, "DATABASE_URL": f"sqlite:///{workdir / 'nowhere' / 'none.sqlite3'}"}
 
     def cli(file: Path) -> float:
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "jixiao", "score", str(file), "--json"],
-                             env=cli_env, cwd=workdir, capture_output=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "jixiao", "score", str(file), "--json"],
+            env=cli_env,
+            cwd=workdir,
+            capture_output=True,
+            check=True,
+        )
         elapsed = time.perf_counter() - started
         results = json.loads(out.stdout)
         assert len(results) == (count if file == path else 0)
@@ -260,14 +296,20 @@ def score_file(workdir: Path, env: dict, count: int) -> None:
     dumping = time.perf_counter() - started
     assert scored == results, "in-process scores differ from the command's"
     print(f"  grades {dict(grades)}; refused by the schema: {refused}")
-    print(f"  jixiao score --json end to end: {end_to_end:.2f} s = {count / end_to_end:,.0f} "
-          f"tables/s (process start with an empty list {startup:.2f} s)")
-    print(f"  json.load(parse_float=Decimal) alone: {parsing * 1000:.0f} ms; end to end / parse "
-          f"{end_to_end / parsing:.0f}x")
-    print(f"  in-process read+score+to_data loop: {loop:.2f} s = {count / loop:,.0f} tables/s, "
-          f"{loop / count * 1e6:.0f} µs/table; loop / parse {loop / parsing:.0f}x; "
-          f"end to end / loop {end_to_end / loop:.2f}x (json.dumps of the results "
-          f"{dumping:.2f} s)")
+    print(
+        f"  jixiao score --json end to end: {end_to_end:.2f} s = {count / end_to_end:,.0f} "
+        f"tables/s (process start with an empty list {startup:.2f} s)"
+    )
+    print(
+        f"  json.load(parse_float=Decimal) alone: {parsing * 1000:.0f} ms; end to end / parse "
+        f"{end_to_end / parsing:.0f}x"
+    )
+    print(
+        f"  in-process read+score+to_data loop: {loop:.2f} s = {count / loop:,.0f} tables/s, "
+        f"{loop / count * 1e6:.0f} µs/table; loop / parse {loop / parsing:.0f}x; "
+        f"end to end / loop {end_to_end / loop:.2f}x (json.dumps of the results "
+        f"{dumping:.2f} s)"
+    )
 
 
 # --- 2. self-evaluations of a generated province-year -----------------------------------------
@@ -285,7 +327,7 @@ def actual_for(rng: random.Random, value_text: str) -> tuple[str, str]:
         day = rng.randint(1, 28)
         return (f"{YEAR + 1}年1月{day}日" if missed else f"{YEAR}年12月{day}日"), deviation
     target = Decimal(number.group()) if number else Decimal(1)
-    unit = value_text[number.end():] if number else ""
+    unit = value_text[number.end() :] if number else ""
     if value_text.startswith("≤"):
         ratio = rng.uniform(1.01, 1.3) if missed else rng.uniform(0.8, 1.0)
     elif unit == "%":
@@ -306,44 +348,71 @@ def create_selfevals(prefix: str) -> int:
     SelfEvalIndicator.objects.filter(selfeval__region__path__startswith=prefix).delete()
     SelfEvaluation.objects.filter(region__path__startswith=prefix).delete()
     rng = random.Random(7)
-    statuses = ["draft"] * 2 + ["ready", "submitted", "submitted", "first_passed"] + [
-        "confirmed"] * 4
-    ids = list(Project.objects.filter(region__path__startswith=prefix, year=YEAR)
-               .values_list("id", flat=True))
+    statuses = (
+        ["draft"] * 2 + ["ready", "submitted", "submitted", "first_passed"] + ["confirmed"] * 4
+    )
+    ids = list(
+        Project.objects.filter(region__path__startswith=prefix, year=YEAR).values_list(
+            "id", flat=True
+        )
+    )
     started = time.perf_counter()
     created = lines = 0
     for start in range(0, len(ids), CHUNK * 2):
-        chunk = ids[start:start + CHUNK * 2]
+        chunk = ids[start : start + CHUNK * 2]
         projects = Project.objects.filter(id__in=chunk)
         targets = {t.project_id: t for t in Target.objects.filter(project_id__in=chunk)}
         grid = defaultdict(list)
         for row in Indicator.objects.filter(target__project_id__in=chunk).order_by(
-                "target_id", "position"):
+            "target_id", "position"
+        ):
             grid[row.target_id].append(row)
         with transaction.atomic():
-            selfevals = SelfEvaluation.objects.bulk_create([SelfEvaluation(
-                region_id=p.region_id, year=p.year, unit_id=p.unit_id, project=p,
-                target=targets[p.id], status=rng.choice(statuses),
-                executed_current=(p.full_current * Decimal(str(round(rng.uniform(0.75, 1), 4))))
-                .quantize(Decimal("0.01")),
-                executed_carryover=p.full_carryover, goal_achieved="基本完成年度目标。")
-                for p in projects])
+            selfevals = SelfEvaluation.objects.bulk_create(
+                [
+                    SelfEvaluation(
+                        region_id=p.region_id,
+                        year=p.year,
+                        unit_id=p.unit_id,
+                        project=p,
+                        target=targets[p.id],
+                        status=rng.choice(statuses),
+                        executed_current=(
+                            p.full_current * Decimal(str(round(rng.uniform(0.75, 1), 4)))
+                        ).quantize(Decimal("0.01")),
+                        executed_carryover=p.full_carryover,
+                        goal_achieved="基本完成年度目标。",
+                    )
+                    for p in projects
+                ]
+            )
             rows = []
             for selfeval in selfevals:
                 grid_rows = grid[selfeval.target.id]
                 weights = _weights([r.category for r in grid_rows])
                 for row, weight in zip(grid_rows, weights, strict=True):
                     actual, deviation = actual_for(rng, row.value_text)
-                    rows.append(SelfEvalIndicator(
-                        selfeval=selfeval, position=row.position, category=row.category,
-                        subcategory=row.subcategory, name=row.name, target_text=row.value_text,
-                        weight=weight, actual=actual, deviation=deviation))
+                    rows.append(
+                        SelfEvalIndicator(
+                            selfeval=selfeval,
+                            position=row.position,
+                            category=row.category,
+                            subcategory=row.subcategory,
+                            name=row.name,
+                            target_text=row.value_text,
+                            weight=weight,
+                            actual=actual,
+                            deviation=deviation,
+                        )
+                    )
             SelfEvalIndicator.objects.bulk_create(rows, batch_size=5000)
         created += len(selfevals)
         lines += len(rows)
     elapsed = time.perf_counter() - started
-    print(f"self-evaluations for the bench (bulk_create): {created:,} with {lines:,} indicator "
-          f"rows in {elapsed:.1f} s")
+    print(
+        f"self-evaluations for the bench (bulk_create): {created:,} with {lines:,} indicator "
+        f"rows in {elapsed:.1f} s"
+    )
     return created
 
 
@@ -361,22 +430,29 @@ def _weights(categories: list[str]) -> list[int]:
 def id_chunks(prefix: str, limit: int = 0):
     from jixiao.evaluations.models import SelfEvaluation
 
-    ids = list(SelfEvaluation.objects.filter(region__path__startswith=prefix, year=YEAR)
-               .order_by("id").values_list("id", flat=True))
+    ids = list(
+        SelfEvaluation.objects.filter(region__path__startswith=prefix, year=YEAR)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     ids = ids[:limit] if limit else ids
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def load(chunk: list[int]):
     """A chunk of self-evaluations with what scoring reads, and their lines by self-evaluation."""
     from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation
 
-    selfevals = list(SelfEvaluation.objects.filter(id__in=chunk).select_related(
-        "project", "unit", "region", "target"))
+    selfevals = list(
+        SelfEvaluation.objects.filter(id__in=chunk).select_related(
+            "project", "unit", "region", "target"
+        )
+    )
     lines = defaultdict(list)
     for line in SelfEvalIndicator.objects.filter(selfeval_id__in=chunk).order_by(
-            "selfeval_id", "position"):
+        "selfeval_id", "position"
+    ):
         lines[line.selfeval_id].append(line)
     return selfevals, lines
 
@@ -403,7 +479,8 @@ def per_table(prefix: str, limit: int) -> tuple[float, int, int, dict]:
         started = time.perf_counter()
         for chunk in id_chunks(prefix, limit):
             for selfeval in SelfEvaluation.objects.filter(id__in=chunk).select_related(
-                    "project", "unit", "region", "target"):
+                "project", "unit", "region", "target"
+            ):
                 totals[selfeval.id] = rescore(selfeval).total
                 count += 1
         elapsed = time.perf_counter() - started
@@ -435,8 +512,9 @@ def batched(prefix: str, limit: int = 0, raw: bool = True) -> tuple[float, int, 
                     rules_cache[key] = (scoring_params(rules), catalogue, label[:120])
                 params, catalogue, label = rules_cache[key]
                 lines = lines_of[selfeval.id]
-                parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines),
-                                                    catalogue=catalogue)
+                parsed, errors = selfeval_from_data(
+                    selfeval_data(selfeval, lines), catalogue=catalogue
+                )
                 if parsed is None:
                     selfeval.result, selfeval.total = {"errors": errors}, None
                     selfeval.grade, selfeval.complete = "", False
@@ -444,8 +522,7 @@ def batched(prefix: str, limit: int = 0, raw: bool = True) -> tuple[float, int, 
                     result = score(parsed, rules=params, catalogue=catalogue)
                     for line, scored in zip(lines, result.indicators, strict=True):
                         line.score, line.score_explanation = scored.score, scored.explanation
-                        line.problems = [i.to_data() for i in (*scored.errors,
-                                                               *scored.warnings)]
+                        line.problems = [i.to_data() for i in (*scored.errors, *scored.warnings)]
                     changed_lines += lines
                     selfeval.result = result.to_data()
                     selfeval.total, selfeval.grade = result.total, result.grade or ""
@@ -455,27 +532,51 @@ def batched(prefix: str, limit: int = 0, raw: bool = True) -> tuple[float, int, 
                 if all(r is None for r in reviewed):
                     selfeval.reviewed_total, selfeval.reviewed_grade = None, ""
                 else:  # as services._refresh_reviewed
-                    execution = Decimal((selfeval.result.get("execution") or {}).get("score")
-                                        or 0)
-                    total = execution + sum((r if r is not None else line.score or Decimal(0))
-                                            for r, line in zip(reviewed, lines, strict=True))
+                    execution = Decimal((selfeval.result.get("execution") or {}).get("score") or 0)
+                    total = execution + sum(
+                        (r if r is not None else line.score or Decimal(0))
+                        for r, line in zip(reviewed, lines, strict=True)
+                    )
                     selfeval.reviewed_total = round_half_up(total, params.places)
-                    selfeval.reviewed_grade = grade_for(selfeval.reviewed_total,
-                                                        params.grades) or ""
+                    selfeval.reviewed_grade = (
+                        grade_for(selfeval.reviewed_total, params.grades) or ""
+                    )
                 totals[selfeval.id] = selfeval.total
             with transaction.atomic():
                 if raw:
-                    _write_raw(SelfEvalIndicator, changed_lines,
-                               ["score", "score_explanation", "problems"])
-                    _write_raw(SelfEvaluation, selfevals, ["result", "total", "grade", "complete",
-                                                           "rulebook", "reviewed_total",
-                                                           "reviewed_grade"])
+                    _write_raw(
+                        SelfEvalIndicator, changed_lines, ["score", "score_explanation", "problems"]
+                    )
+                    _write_raw(
+                        SelfEvaluation,
+                        selfevals,
+                        [
+                            "result",
+                            "total",
+                            "grade",
+                            "complete",
+                            "rulebook",
+                            "reviewed_total",
+                            "reviewed_grade",
+                        ],
+                    )
                 else:
                     SelfEvalIndicator.objects.bulk_update(
-                        changed_lines, ["score", "score_explanation", "problems"], batch_size=500)
+                        changed_lines, ["score", "score_explanation", "problems"], batch_size=500
+                    )
                     SelfEvaluation.objects.bulk_update(
-                        selfevals, ["result", "total", "grade", "complete", "rulebook",
-                                    "reviewed_total", "reviewed_grade"], batch_size=500)
+                        selfevals,
+                        [
+                            "result",
+                            "total",
+                            "grade",
+                            "complete",
+                            "rulebook",
+                            "reviewed_total",
+                            "reviewed_grade",
+                        ],
+                        batch_size=500,
+                    )
             count += len(selfevals)
         elapsed = time.perf_counter() - started
     return elapsed, queries["n"], count, totals
@@ -486,11 +587,15 @@ def _write_raw(model, objects, fields: list[str]) -> None:
     from django.db import connection
 
     columns = [model._meta.get_field(f) for f in fields]
-    sql = (f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET "
-           + ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
-           + " WHERE id = %s")
-    params = [[c.get_db_prep_save(getattr(o, c.attname), connection) for c in columns] + [o.pk]
-              for o in objects]
+    sql = (
+        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET "
+        + ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
+        + " WHERE id = %s"
+    )
+    params = [
+        [c.get_db_prep_save(getattr(o, c.attname), connection) for c in columns] + [o.pk]
+        for o in objects
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -503,10 +608,14 @@ def read_raw(prefix: str) -> float:
 
     started = time.perf_counter()
     for chunk in id_chunks(prefix):
-        for qs in (SelfEvaluation.objects.filter(id__in=chunk).select_related(
-                "project", "unit", "region", "target"),
-                   SelfEvalIndicator.objects.filter(selfeval_id__in=chunk).order_by(
-                       "selfeval_id", "position")):
+        for qs in (
+            SelfEvaluation.objects.filter(id__in=chunk).select_related(
+                "project", "unit", "region", "target"
+            ),
+            SelfEvalIndicator.objects.filter(selfeval_id__in=chunk).order_by(
+                "selfeval_id", "position"
+            ),
+        ):
             sql, params = qs.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
@@ -533,25 +642,35 @@ def rescoring(prefix: str, sample: int) -> None:
     base, base_queries, _count = read_only(prefix)
     sub_base = read_only(prefix, count)[0] if limit else base
     floor = read_raw(prefix)
-    print(f"  only reading them (chunks of {CHUNK}: selfevals with project/unit/region/target, "
-          f"then their lines, as models): {base:.1f} s, {base_queries} queries; the same SQL "
-          f"fetched without making models {floor:.1f} s")
+    print(
+        f"  only reading them (chunks of {CHUNK}: selfevals with project/unit/region/target, "
+        f"then their lines, as models): {base:.1f} s, {base_queries} queries; the same SQL "
+        f"fetched without making models {floor:.1f} s"
+    )
     shown = f"{count:,} tables (a sample)" if limit else f"all {count:,} tables"
     projected = elapsed / count * total
-    print(f"  services.rescore per table, {shown}: {elapsed:.1f} s = {elapsed / count * 1000:.1f} "
-          f"ms and {queries / count:.1f} queries per table"
-          + (f" → {projected:.0f} s for all" if limit else "")
-          + f"; {elapsed / sub_base:.0f}x reading them")
-    print(f"  batched (bench only: rulebook once per region-year, executemany UPDATE), same "
-          f"{b_count:,} tables: {b_elapsed:.1f} s = {b_count / b_elapsed:,.0f} tables/s, "
-          f"{b_queries} queries; {elapsed / b_elapsed:.1f}x faster than per table; "
-          f"{b_elapsed / sub_base:.1f}x reading them; same totals")
-    print(f"  batched with Django bulk_update instead, first {d_count:,} tables: "
-          f"{d_elapsed:.1f} s, {d_queries} queries ({d_elapsed / d_count * 1000:.1f} ms/table)")
+    print(
+        f"  services.rescore per table, {shown}: {elapsed:.1f} s = {elapsed / count * 1000:.1f} "
+        f"ms and {queries / count:.1f} queries per table"
+        + (f" → {projected:.0f} s for all" if limit else "")
+        + f"; {elapsed / sub_base:.0f}x reading them"
+    )
+    print(
+        f"  batched (bench only: rulebook once per region-year, executemany UPDATE), same "
+        f"{b_count:,} tables: {b_elapsed:.1f} s = {b_count / b_elapsed:,.0f} tables/s, "
+        f"{b_queries} queries; {elapsed / b_elapsed:.1f}x faster than per table; "
+        f"{b_elapsed / sub_base:.1f}x reading them; same totals"
+    )
+    print(
+        f"  batched with Django bulk_update instead, first {d_count:,} tables: "
+        f"{d_elapsed:.1f} s, {d_queries} queries ({d_elapsed / d_count * 1000:.1f} ms/table)"
+    )
     if limit:
-        print(f"  batched (executemany UPDATE), all {a_count:,} tables: {a_elapsed:.1f} s = "
-              f"{a_count / a_elapsed:,.0f} tables/s, {a_queries} queries; "
-              f"{a_elapsed / base:.1f}x reading them")
+        print(
+            f"  batched (executemany UPDATE), all {a_count:,} tables: {a_elapsed:.1f} s = "
+            f"{a_count / a_elapsed:,.0f} tables/s, {a_queries} queries; "
+            f"{a_elapsed / base:.1f}x reading them"
+        )
     grades = Counter(g or "不完整" for g in _grades(prefix))
     print(f"  grades: {dict(grades)}")
 
@@ -560,7 +679,8 @@ def _grades(prefix: str):
     from jixiao.evaluations.models import SelfEvaluation
 
     return SelfEvaluation.objects.filter(region__path__startswith=prefix).values_list(
-        "grade", flat=True)
+        "grade", flat=True
+    )
 
 
 # --- 4. pages ---------------------------------------------------------------------------------
@@ -575,8 +695,9 @@ def page(username: str, region_code: str, year: int, url: str, repeat: int = 5):
 
     client = Client()
     client.force_login(User.objects.get(username=username))
-    client.post("/work-context/", {"region": Region.objects.get(code=region_code).id,
-                                   "year": str(year)})
+    client.post(
+        "/work-context/", {"region": Region.objects.get(code=region_code).id, "year": str(year)}
+    )
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     times, queries = [], 0
@@ -596,25 +717,51 @@ def pages(prefix: str) -> None:
 
     # self-evaluations of YEAR are done in YEAR + 1: open that year for the generated districts
     districts = Region.objects.filter(path__startswith=prefix, level="district")
-    FiscalYear.objects.bulk_create([FiscalYear(region=d, year=YEAR + 1) for d in districts],
-                                   ignore_conflicts=True)
+    FiscalYear.objects.bulk_create(
+        [FiscalYear(region=d, year=YEAR + 1) for d in districts], ignore_conflicts=True
+    )
     demo = SelfEvaluation.objects.filter(region__code="360102", year=2021).order_by("id")
     demo_one = max(demo[:50], key=lambda s: s.indicators.count())
     generated = SelfEvaluation.objects.filter(region__path__startswith=prefix).first()
     cases = [
-        ("demo district 360102, budget office, 2021 projects", "budget", "360102", 2022, [
-            ("list", "/evaluations/"), ("queue", "/evaluations/queue/"),
-            (f"detail ({demo_one.indicators.count()} indicators)", f"/evaluations/{demo_one.id}/"),
-            ("list page 3", "/evaluations/?page=3")]),
-        ("demo district, unit persona", "unit", "360102", 2022, [
-            ("list", "/evaluations/"), ("queue", "/evaluations/queue/")]),
-        (f"province {PROVINCE} ({districts.count()} districts), {YEAR} projects", PROVINCE_USER,
-         PROVINCE, YEAR + 1, [
-             ("list", "/evaluations/"), ("queue", "/evaluations/queue/"),
-             ("list filtered 优", "/evaluations/?grade=%E4%BC%98"),
-             ("list flagged self_score", "/evaluations/?flagged=self_score"),
-             (f"detail ({generated.indicators.count()} indicators)",
-              f"/evaluations/{generated.id}/")]),
+        (
+            "demo district 360102, budget office, 2021 projects",
+            "budget",
+            "360102",
+            2022,
+            [
+                ("list", "/evaluations/"),
+                ("queue", "/evaluations/queue/"),
+                (
+                    f"detail ({demo_one.indicators.count()} indicators)",
+                    f"/evaluations/{demo_one.id}/",
+                ),
+                ("list page 3", "/evaluations/?page=3"),
+            ],
+        ),
+        (
+            "demo district, unit persona",
+            "unit",
+            "360102",
+            2022,
+            [("list", "/evaluations/"), ("queue", "/evaluations/queue/")],
+        ),
+        (
+            f"province {PROVINCE} ({districts.count()} districts), {YEAR} projects",
+            PROVINCE_USER,
+            PROVINCE,
+            YEAR + 1,
+            [
+                ("list", "/evaluations/"),
+                ("queue", "/evaluations/queue/"),
+                ("list filtered 优", "/evaluations/?grade=%E4%BC%98"),
+                ("list flagged self_score", "/evaluations/?flagged=self_score"),
+                (
+                    f"detail ({generated.indicators.count()} indicators)",
+                    f"/evaluations/{generated.id}/",
+                ),
+            ],
+        ),
     ]
     for label, user, region, year, urls in cases:
         for name, url in urls:
@@ -627,10 +774,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tables", type=int, default=10_000)
     parser.add_argument("--regions", type=int, default=100)
-    parser.add_argument("--sample", type=int, default=2000,
-                        help="tables for the per-table path (0 = all)")
-    parser.add_argument("--skip-setup", action="store_true",
-                        help="use DATABASE_URL as it is (demo and generate already run)")
+    parser.add_argument(
+        "--sample", type=int, default=2000, help="tables for the per-table path (0 = all)"
+    )
+    parser.add_argument(
+        "--skip-setup",
+        action="store_true",
+        help="use DATABASE_URL as it is (demo and generate already run)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-evaluations-"))
@@ -644,8 +795,18 @@ def main() -> None:
     score_file(workdir, env, args.tables)
     if not args.skip_setup:
         print(f"jixiao demo: {_run(['demo', '--reset', '--quiet'], env):.1f} s")
-        seconds = _run(["generate", "--regions", str(args.regions), "--province", PROVINCE,
-                        "--replace", "--quiet"], env)
+        seconds = _run(
+            [
+                "generate",
+                "--regions",
+                str(args.regions),
+                "--province",
+                PROVINCE,
+                "--replace",
+                "--quiet",
+            ],
+            env,
+        )
         print(f"jixiao generate --regions {args.regions}: {seconds:.1f} s")
     prefix = f"{PROVINCE}/"
     create_selfevals(prefix)

@@ -66,9 +66,12 @@ def baseline(region_path: str, year: int, repeat: int) -> float:
         "SELECT p.id, p.code, p.name, u.name, p.full_current + p.full_carryover + p.full_other "
         "FROM budgets_project p JOIN orgs_unit u ON u.id = p.unit_id "
         "JOIN orgs_region r ON r.id = p.region_id WHERE r.path LIKE %s AND p.year = %s "
-        "ORDER BY p.year, p.code LIMIT 50")
-    sql_count = ("SELECT COUNT(*) FROM budgets_project p JOIN orgs_region r ON r.id = p.region_id "
-                 "WHERE r.path LIKE %s AND p.year = %s")
+        "ORDER BY p.year, p.code LIMIT 50"
+    )
+    sql_count = (
+        "SELECT COUNT(*) FROM budgets_project p JOIN orgs_region r ON r.id = p.region_id "
+        "WHERE r.path LIKE %s AND p.year = %s"
+    )
     times = []
     for _ in range(repeat + 1):
         started = time.perf_counter()
@@ -88,8 +91,12 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "PWD": str(workdir),
-           "ALLOWED_HOSTS": "testserver,localhost"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        "ALLOWED_HOSTS": "testserver,localhost",
+    }
     print(f"database: {url.split('@')[-1]}")
     print(f"jixiao demo: {run(['demo', '--reset', '--quiet'], env):.1f} s")
     elapsed = run(["generate", "--regions", str(args.regions), "--replace", "--quiet"], env)
@@ -118,8 +125,10 @@ def main() -> None:
         shown = client.get("/projects/").content.decode()
         assert "共 0 条" not in shown, "the page listed no projects: wrong region or year"
         floor = baseline(region.path, 2022, args.repeat)
-        print(f"project list ({label}): {seconds * 1000:.1f} ms, {queries} queries, "
-              f"peak {peak:.1f} MB; bare SQL over the region {floor * 1000:.2f} ms; ratio {seconds / floor:.1f}x")
+        print(
+            f"project list ({label}): {seconds * 1000:.1f} ms, {queries} queries, "
+            f"peak {peak:.1f} MB; bare SQL over the region {floor * 1000:.2f} ms; ratio {seconds / floor:.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -59,19 +59,29 @@ HEADER = ["项目编码", "年度", "月份", "支付金额（万元）"]
 
 def _env(workdir: Path) -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return {**os.environ, "DATABASE_URL": url, "PWD": str(workdir),
-            "ALLOWED_HOSTS": "testserver,localhost", "DJANGO_SETTINGS_MODULE": "jixiao.settings",
-            # One province-year in one file is beyond a district's default upload limits
-            # (20 MB, 200,000 rows): raised here, and reported.
-            "JIXIAO_IMPORT_MAX_BYTES": str(256 * 1048576),
-            "JIXIAO_IMPORT_MAX_UNZIPPED_BYTES": str(2048 * 1048576),
-            "JIXIAO_IMPORT_MAX_ROWS": "1000000"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+        # One province-year in one file is beyond a district's default upload limits
+        # (20 MB, 200,000 rows): raised here, and reported.
+        "JIXIAO_IMPORT_MAX_BYTES": str(256 * 1048576),
+        "JIXIAO_IMPORT_MAX_UNZIPPED_BYTES": str(2048 * 1048576),
+        "JIXIAO_IMPORT_MAX_ROWS": "1000000",
+    }
 
 
 def _run(args: list[str], env: dict) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jixiao", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, cwd=env["PWD"])
+    subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=env["PWD"],
+    )
     return time.perf_counter() - started
 
 
@@ -136,8 +146,11 @@ def monthly(total: Decimal, months: int, rng: random.Random, rush: bool = False)
 def special_projects(prefix: str):
     from jixiao.budgets.models import SPECIAL_FUND, Project
 
-    return (Project.objects.filter(region__path__startswith=prefix, year=YEAR,
-                                   kinds__code=SPECIAL_FUND).distinct().order_by("id"))
+    return (
+        Project.objects.filter(region__path__startswith=prefix, year=YEAR, kinds__code=SPECIAL_FUND)
+        .distinct()
+        .order_by("id")
+    )
 
 
 def pure_alerts(prefix: str) -> None:
@@ -150,8 +163,9 @@ def pure_alerts(prefix: str) -> None:
     from jixiao.targets.models import Indicator, Target
 
     rng = random.Random(11)
-    rules = monitoring_rules(Region.objects.filter(path__startswith=prefix,
-                                                   level="district").first(), YEAR)
+    rules = monitoring_rules(
+        Region.objects.filter(path__startswith=prefix, level="district").first(), YEAR
+    )
     ids = list(special_projects(prefix).values_list("id", flat=True))
     read = build = judge = 0.0
     count = indicators = found = 0
@@ -159,12 +173,16 @@ def pure_alerts(prefix: str) -> None:
     today = date(YEAR, 8, 10)
     for start in range(0, len(ids), 2000):
         started = time.perf_counter()
-        chunk = list(special_projects(prefix).filter(id__in=ids[start:start + 2000]))
+        chunk = list(special_projects(prefix).filter(id__in=ids[start : start + 2000]))
         targets = dict(Target.objects.filter(project__in=chunk).values_list("project_id", "id"))
         grid = defaultdict(list)
-        for row in Indicator.objects.filter(target_id__in=targets.values()).order_by(
-                "target_id", "position").values_list("target_id", "category", "subcategory",
-                                                     "name", "value_text", "unit", "number"):
+        for row in (
+            Indicator.objects.filter(target_id__in=targets.values())
+            .order_by("target_id", "position")
+            .values_list(
+                "target_id", "category", "subcategory", "name", "value_text", "unit", "number"
+            )
+        ):
             grid[row[0]].append(row[1:])
         read += time.perf_counter() - started
         started = time.perf_counter()
@@ -178,16 +196,36 @@ def pure_alerts(prefix: str) -> None:
             lines = []
             for category, sub, name, value, unit, number in grid[targets.get(project.id)]:
                 chance, cause = likelihood(rng)
-                lines.append(indicator_report(
-                    category, sub, name, value, progress=progress_of(number, unit, rng),
-                    expected=value.lstrip("≥≤<>=＝") if rng.random() < 0.8 else None,
-                    year=YEAR, likelihood=chance, causes=(cause,) if cause else ()))
-            reports.append(MonitoringReport(
-                period_end=PERIOD_END, deadline=DEADLINE,
-                amounts=Amounts(initial=project.initial_total, full_year=full,
-                                executed=executed if typed else None, contract=contract),
-                payments=payments, indicators=tuple(lines), project=project.name,
-                project_code=project.code, year=YEAR))
+                lines.append(
+                    indicator_report(
+                        category,
+                        sub,
+                        name,
+                        value,
+                        progress=progress_of(number, unit, rng),
+                        expected=value.lstrip("≥≤<>=＝") if rng.random() < 0.8 else None,
+                        year=YEAR,
+                        likelihood=chance,
+                        causes=(cause,) if cause else (),
+                    )
+                )
+            reports.append(
+                MonitoringReport(
+                    period_end=PERIOD_END,
+                    deadline=DEADLINE,
+                    amounts=Amounts(
+                        initial=project.initial_total,
+                        full_year=full,
+                        executed=executed if typed else None,
+                        contract=contract,
+                    ),
+                    payments=payments,
+                    indicators=tuple(lines),
+                    project=project.name,
+                    project_code=project.code,
+                    year=YEAR,
+                )
+            )
             indicators += len(lines)
         build += time.perf_counter() - started
         started = time.perf_counter()
@@ -198,11 +236,14 @@ def pure_alerts(prefix: str) -> None:
                 levels[alert.code] += 1
         judge += time.perf_counter() - started
         count += len(reports)
-    print(f"pure alerts: {count} 专项资金 projects ({indicators} indicators): alerts() "
-          f"{judge:.2f} s = {count / judge:,.0f} projects/s; building the reports (value "
-          f"parsing) {build:.2f} s; both {count / (judge + build):,.0f} projects/s; reading "
-          f"the rows {read:.1f} s; {found} alerts ("
-          + ", ".join(f"{c} {n}" for c, n in sorted(levels.items())) + ")")
+    print(
+        f"pure alerts: {count} 专项资金 projects ({indicators} indicators): alerts() "
+        f"{judge:.2f} s = {count / judge:,.0f} projects/s; building the reports (value "
+        f"parsing) {build:.2f} s; both {count / (judge + build):,.0f} projects/s; reading "
+        f"the rows {read:.1f} s; {found} alerts ("
+        + ", ".join(f"{c} {n}" for c, n in sorted(levels.items()))
+        + ")"
+    )
 
 
 # --- step 3: rounds and refresh_alerts ----------------------------------------------------------
@@ -213,19 +254,31 @@ def performance_user(district):
 
     from jixiao.orgs.models import Office, Role, User
 
-    user, _created = User.objects.get_or_create(username=f"gen-{district.code}-jx", defaults={
-        "full_name": f"{district.name}绩效办", "region": district, "roles": [Role.PERFORMANCE],
-        "office": Office.objects.filter(region=district, kind="performance").first(),
-        "password_changed_at": timezone.now()})
+    user, _created = User.objects.get_or_create(
+        username=f"gen-{district.code}-jx",
+        defaults={
+            "full_name": f"{district.name}绩效办",
+            "region": district,
+            "roles": [Role.PERFORMANCE],
+            "office": Office.objects.filter(region=district, kind="performance").first(),
+            "password_changed_at": timezone.now(),
+        },
+    )
     return user
 
 
 def open_round(district):
     from jixiao.monitoring.services import round_open
 
-    return round_open(actor=performance_user(district), region=district, year=YEAR,
-                      code=f"{YEAR}-07", name="1–7月绩效运行监控", period_end=PERIOD_END,
-                      deadline=DEADLINE)
+    return round_open(
+        actor=performance_user(district),
+        region=district,
+        year=YEAR,
+        code=f"{YEAR}-07",
+        name="1–7月绩效运行监控",
+        period_end=PERIOD_END,
+        deadline=DEADLINE,
+    )
 
 
 def open_rounds(prefix: str) -> None:
@@ -242,9 +295,11 @@ def open_rounds(prefix: str) -> None:
             times.append(time.perf_counter() - begun)
         elapsed = time.perf_counter() - started
     reports = Report.objects.filter(region__path__startswith=prefix).count()
-    print(f"round_open × {len(districts)} districts: {reports} reports in {elapsed:.1f} s "
-          f"({elapsed / reports * 1000:.2f} ms and {queries['n'] / reports:.1f} queries per "
-          f"report; median district {statistics.median(times):.2f} s)")
+    print(
+        f"round_open × {len(districts)} districts: {reports} reports in {elapsed:.1f} s "
+        f"({elapsed / reports * 1000:.2f} ms and {queries['n'] / reports:.1f} queries per "
+        f"report; median district {statistics.median(times):.2f} s)"
+    )
 
 
 def refresh_sample(prefix: str, sample: int) -> None:
@@ -253,15 +308,20 @@ def refresh_sample(prefix: str, sample: int) -> None:
     from jixiao.monitoring.services import refresh_alerts
 
     rng = random.Random(5)
-    ids = list(Report.objects.filter(region__path__startswith=prefix, target__isnull=False)
-               .values_list("id", flat=True))
+    ids = list(
+        Report.objects.filter(region__path__startswith=prefix, target__isnull=False).values_list(
+            "id", flat=True
+        )
+    )
     chosen = rng.sample(ids, min(sample, len(ids)))
-    reports = list(Report.objects.filter(id__in=chosen).select_related(
-        "round", "project", "region", "unit"))
+    reports = list(
+        Report.objects.filter(id__in=chosen).select_related("round", "project", "region", "unit")
+    )
     rows = list(ReportIndicator.objects.filter(report__in=reports).select_related("indicator"))
     for report in reports:
-        report.executed = (report.project.full_total * Decimal(str(rng.uniform(0.15, 0.85)))
-                           ).quantize(CENT)
+        report.executed = (
+            report.project.full_total * Decimal(str(rng.uniform(0.15, 0.85)))
+        ).quantize(CENT)
         report.expected_full_year = report.project.full_total
         report.save(update_fields=["executed", "expected_full_year"])
     for row in rows:
@@ -274,9 +334,11 @@ def refresh_sample(prefix: str, sample: int) -> None:
         for report in reports:
             alerts += len(refresh_alerts(report, today=date(YEAR, 8, 10)))
         elapsed = time.perf_counter() - started
-    print(f"refresh_alerts on {len(reports)} filled reports ({len(rows)} indicators): "
-          f"{elapsed / len(reports) * 1000:.1f} ms and {queries['n'] / len(reports):.1f} queries "
-          f"per report ({alerts} alerts)")
+    print(
+        f"refresh_alerts on {len(reports)} filled reports ({len(rows)} indicators): "
+        f"{elapsed / len(reports) * 1000:.1f} ms and {queries['n'] / len(reports):.1f} queries "
+        f"per report ({alerts} alerts)"
+    )
 
 
 # --- payment files ------------------------------------------------------------------------------
@@ -331,16 +393,17 @@ def district_imports(prefix: str) -> None:
             projects = Project.objects.filter(region=district, year=YEAR).order_by("code")
             data = csv_bytes(payment_rows(projects, rng))
             started = time.perf_counter()
-            result = run_import(PaymentImporter(actor=actor, region=district), data,
-                                "payments.csv")
+            result = run_import(PaymentImporter(actor=actor, region=district), data, "payments.csv")
             times.append(time.perf_counter() - started)
             rows += result.rows
     total = sum(times)
     alerts = Alert.objects.filter(region__path__startswith=prefix).count()
-    print(f"payments district by district: {len(districts)} CSV files, {rows:,.0f} rows in "
-          f"{total:.1f} s ({rows / total:,.0f} rows/s; median district "
-          f"{statistics.median(times):.2f} s; {queries['n'] / rows:.2f} queries per row); "
-          f"{alerts} alerts in the province afterwards")
+    print(
+        f"payments district by district: {len(districts)} CSV files, {rows:,.0f} rows in "
+        f"{total:.1f} s ({rows / total:,.0f} rows/s; median district "
+        f"{statistics.median(times):.2f} s; {queries['n'] / rows:.2f} queries per row); "
+        f"{alerts} alerts in the province afterwards"
+    )
 
 
 # --- step 5: pages ------------------------------------------------------------------------------
@@ -355,8 +418,9 @@ def page(username: str, region_code: str, url: str, repeat: int = 3) -> tuple[fl
 
     client = Client()
     client.force_login(User.objects.get(username=username))
-    client.post("/work-context/", {"region": Region.objects.get(code=region_code).id,
-                                   "year": str(YEAR)})
+    client.post(
+        "/work-context/", {"region": Region.objects.get(code=region_code).id, "year": str(YEAR)}
+    )
     assert client.get(url).status_code == 200
     times, queries = [], 0
     for _ in range(repeat):
@@ -377,10 +441,18 @@ def pages(prefix: str, district_code: str) -> None:
     rounds = Round.objects.filter(region__path__startswith=prefix).count()
     for label, user, region, url in [
         (f"round list ({rounds} rounds)", PROVINCE_USER, PROVINCE, "/monitoring/"),
-        (f"round overview ({one.reports.count()} reports)", PROVINCE_USER, PROVINCE,
-         f"/monitoring/{one.id}/"),
-        (f"round overview ({one.reports.count()} reports), district performance office",
-         f"gen-{district_code}-jx", district_code, f"/monitoring/{one.id}/"),
+        (
+            f"round overview ({one.reports.count()} reports)",
+            PROVINCE_USER,
+            PROVINCE,
+            f"/monitoring/{one.id}/",
+        ),
+        (
+            f"round overview ({one.reports.count()} reports), district performance office",
+            f"gen-{district_code}-jx",
+            district_code,
+            f"/monitoring/{one.id}/",
+        ),
         (f"report list ({reports} reports)", PROVINCE_USER, PROVINCE, "/monitoring/reports/"),
         (f"alerts list ({alerts} alerts)", PROVINCE_USER, PROVINCE, "/alerts/"),
         ("alerts list, M01 red", PROVINCE_USER, PROVINCE, "/alerts/?code=M01&level=red"),
@@ -396,14 +468,31 @@ def province_file(workdir: Path, env: dict) -> None:
     path = workdir / "province-sample.csv"
     projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
     path.write_bytes(csv_bytes(payment_rows(projects.order_by("id")[:100], random.Random(1))))
-    out = subprocess.run([sys.executable, "-m", "jixiao", "import", "payments", str(path),
-                          "--region", PROVINCE, "--user", PROVINCE_USER], env=env,
-                         capture_output=True, text=True, cwd=env["PWD"])
-    last = (out.stderr.strip().splitlines() or [""])
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jixiao",
+            "import",
+            "payments",
+            str(path),
+            "--region",
+            PROVINCE,
+            "--user",
+            PROVINCE_USER,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=env["PWD"],
+    )
+    last = out.stderr.strip().splitlines() or [""]
     codes = projects.filter(code=projects.order_by("id").first().code).count()
-    print(f"province-level file (--region {PROVINCE}, 1,200 rows): exit {out.returncode}; "
-          f"{last[0]} … {last[-1]}; and the code {projects.order_by('id').first().code} "
-          f"names {codes} projects in the province")
+    print(
+        f"province-level file (--region {PROVINCE}, 1,200 rows): exit {out.returncode}; "
+        f"{last[0]} … {last[-1]}; and the code {projects.order_by('id').first().code} "
+        f"names {codes} projects in the province"
+    )
 
 
 # --- step 6: one province-year in one file --------------------------------------------------------
@@ -419,10 +508,10 @@ def big_district(projects: int) -> None:
     province = Region.objects.get(code=PROVINCE)
     started = time.perf_counter()
     with transaction.atomic():
-        city = Region.objects.create(code=BIG_CITY, name="合成大市", level="city",
-                                     parent=province)
-        district = Region.objects.create(code=BIG_DISTRICT, name="合成大区", level="district",
-                                         parent=city)
+        city = Region.objects.create(code=BIG_CITY, name="合成大市", level="city", parent=province)
+        district = Region.objects.create(
+            code=BIG_DISTRICT, name="合成大区", level="district", parent=city
+        )
         Generator(random.Random(7), [YEAR], 70, projects, 15).fill(district)
     built = time.perf_counter() - started
     with counted() as queries:
@@ -430,9 +519,11 @@ def big_district(projects: int) -> None:
         open_round(district)
         opened = time.perf_counter() - started
     reports = Report.objects.filter(region=district).count()
-    print(f"one district of {projects} projects: generated in {built:.1f} s; its round "
-          f"({reports} reports) opened in {opened:.1f} s ({queries['n'] / reports:.1f} queries "
-          f"per report)")
+    print(
+        f"one district of {projects} projects: generated in {built:.1f} s; its round "
+        f"({reports} reports) opened in {opened:.1f} s ({queries['n'] / reports:.1f} queries "
+        f"per report)"
+    )
 
 
 def big_files(workdir: Path) -> tuple[Path, Path, int]:
@@ -444,9 +535,11 @@ def big_files(workdir: Path) -> tuple[Path, Path, int]:
     started = time.perf_counter()
     csv_path.write_bytes(csv_bytes(rows))
     write_xlsx(xlsx_path, rows)
-    print(f"files: {len(rows):,} rows ({projects.count()} projects × 12 months); CSV "
-          f"{csv_path.stat().st_size / 1048576:.1f} MB, xlsx {xlsx_path.stat().st_size / 1048576:.1f}"
-          f" MB, written in {time.perf_counter() - started:.1f} s")
+    print(
+        f"files: {len(rows):,} rows ({projects.count()} projects × 12 months); CSV "
+        f"{csv_path.stat().st_size / 1048576:.1f} MB, xlsx {xlsx_path.stat().st_size / 1048576:.1f}"
+        f" MB, written in {time.perf_counter() - started:.1f} s"
+    )
     return csv_path, xlsx_path, len(rows)
 
 
@@ -462,8 +555,11 @@ def reset_big() -> None:
     district = Region.objects.get(code=BIG_DISTRICT).id
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Alert._meta.db_table} WHERE region_id = %s", [district])
-        cursor.execute(f"DELETE FROM {Payment._meta.db_table} WHERE project_id IN (SELECT id "
-                       f"FROM {Project._meta.db_table} WHERE region_id = %s)", [district])
+        cursor.execute(
+            f"DELETE FROM {Payment._meta.db_table} WHERE project_id IN (SELECT id "
+            f"FROM {Project._meta.db_table} WHERE region_id = %s)",
+            [district],
+        )
     Report.objects.filter(region_id=district).update(executed=None, execution_from_payments=False)
     connection.close()  # nothing held open while a child process writes
 
@@ -474,8 +570,14 @@ def launch(cmd: list[str], env: dict) -> dict:
     Linux carries a parent's peak RSS into a forked child (exec keeps it in ru_maxrss), so a
     command started straight from this process, which holds a province's data by now, would
     report at least this process's size; the launcher is a fresh small interpreter."""
-    out = subprocess.run([sys.executable, __file__, "--launch", *cmd], env=env, check=True,
-                         capture_output=True, text=True, cwd=env["PWD"])
+    out = subprocess.run(
+        [sys.executable, __file__, "--launch", *cmd],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=env["PWD"],
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["returncode"]:
         raise SystemExit(f"{' '.join(cmd[:4])} failed: {result['stderr'][-2000:]}")
@@ -491,16 +593,36 @@ def launcher(cmd: list[str]) -> None:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        print(json.dumps({"seconds": seconds, "maxrss_mb": usage.ru_maxrss / 1024,
-                          "returncode": proc.returncode,
-                          "stdout": out.read().decode(errors="replace"),
-                          "stderr": err.read().decode(errors="replace")[-4000:]}))
+        print(
+            json.dumps(
+                {
+                    "seconds": seconds,
+                    "maxrss_mb": usage.ru_maxrss / 1024,
+                    "returncode": proc.returncode,
+                    "stdout": out.read().decode(errors="replace"),
+                    "stderr": err.read().decode(errors="replace")[-4000:],
+                }
+            )
+        )
 
 
 def cli_import(path: Path, env: dict) -> dict:
     """`jixiao import payments FILE --region ...` as a user runs it."""
-    result = launch([sys.executable, "-m", "jixiao", "import", "payments", str(path), "--region",
-                     BIG_DISTRICT, "--user", PROVINCE_USER], env)
+    result = launch(
+        [
+            sys.executable,
+            "-m",
+            "jixiao",
+            "import",
+            "payments",
+            str(path),
+            "--region",
+            BIG_DISTRICT,
+            "--user",
+            PROVINCE_USER,
+        ],
+        env,
+    )
     return {**result, "message": result["stdout"].strip()}
 
 
@@ -510,16 +632,20 @@ def _child(mode: str, env: dict, *args: str) -> dict:
     if mode == "profile":
         print(result["stdout"])
         return {}
-    return {**json.loads(result["stdout"].strip().splitlines()[-1]),
-            "maxrss_mb": result["maxrss_mb"]}
+    return {
+        **json.loads(result["stdout"].strip().splitlines()[-1]),
+        "maxrss_mb": result["maxrss_mb"],
+    }
 
 
 def read_xlsx(path: str) -> int:
     import python_calamine
 
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(Path(path).read_bytes()))
-    return sum(len(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-               for name in book.sheet_names)
+    return sum(
+        len(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        for name in book.sheet_names
+    )
 
 
 def read_csv(path: str) -> int:
@@ -531,8 +657,17 @@ def import_in_process(path: str) -> int:
     _setup_django()
     from django.core.management import call_command
 
-    call_command("import", "payments", path, "--region", BIG_DISTRICT, "--user", PROVINCE_USER,
-                 "--quiet", stdout=io.StringIO())
+    call_command(
+        "import",
+        "payments",
+        path,
+        "--region",
+        BIG_DISTRICT,
+        "--user",
+        PROVINCE_USER,
+        "--quiet",
+        stdout=io.StringIO(),
+    )
     return 0
 
 
@@ -570,24 +705,30 @@ def one_file(workdir: Path, env: dict, profile: bool) -> None:
         alerts = Alert.objects.filter(region__code=BIG_DISTRICT).count()
         reset_big()
         traced = _child("import", env, str(path), "--trace")
-        print(f"{label}: read alone ({'python-calamine' if label == 'xlsx' else 'csv module'}, "
-              f"{read['rows']:,} rows) {read['seconds']:.2f} s, peak "
-              f"{read_peak['traced_peak_mb']:.0f} MB traced / {read['maxrss_mb']:.0f} MB maxrss; "
-              f"jixiao import payments {cli['seconds']:.1f} s ({rows / cli['seconds']:,.0f} "
-              f"rows/s), peak {traced['traced_peak_mb']:.0f} MB traced / {cli['maxrss_mb']:.0f} "
-              f"MB maxrss ({alerts} alerts); ratio import / read "
-              f"{cli['seconds'] / read['seconds']:.0f}x; “{cli['message']}”")
+        print(
+            f"{label}: read alone ({'python-calamine' if label == 'xlsx' else 'csv module'}, "
+            f"{read['rows']:,} rows) {read['seconds']:.2f} s, peak "
+            f"{read_peak['traced_peak_mb']:.0f} MB traced / {read['maxrss_mb']:.0f} MB maxrss; "
+            f"jixiao import payments {cli['seconds']:.1f} s ({rows / cli['seconds']:,.0f} "
+            f"rows/s), peak {traced['traced_peak_mb']:.0f} MB traced / {cli['maxrss_mb']:.0f} "
+            f"MB maxrss ({alerts} alerts); ratio import / read "
+            f"{cli['seconds'] / read['seconds']:.0f}x; “{cli['message']}”"
+        )
     if profile:
         reset_big()
         _child("profile", env, str(xlsx_path))
     big = Report.objects.filter(region__code=BIG_DISTRICT).first().round
     seconds, queries = page(PROVINCE_USER, PROVINCE, f"/monitoring/{big.id}/")
-    print(f"page round overview of the one-file district ({big.reports.count()} reports, "
-          f"province user): {seconds * 1000:.0f} ms, {queries} queries")
+    print(
+        f"page round overview of the one-file district ({big.reports.count()} reports, "
+        f"province user): {seconds * 1000:.0f} ms, {queries} queries"
+    )
     seconds, queries = page(PROVINCE_USER, PROVINCE, "/alerts/")
-    print(f"page alerts list, province with the one-file district "
-          f"({Alert.objects.filter(region__path__startswith=f'{PROVINCE}/').count()} alerts): "
-          f"{seconds * 1000:.0f} ms, {queries} queries")
+    print(
+        f"page alerts list, province with the one-file district "
+        f"({Alert.objects.filter(region__path__startswith=f'{PROVINCE}/').count()} alerts): "
+        f"{seconds * 1000:.0f} ms, {queries} queries"
+    )
 
 
 def main() -> None:
@@ -602,8 +743,18 @@ def main() -> None:
     os.environ.update(env)
     print(f"database: {env['DATABASE_URL'].split('@')[-1]}")
     print(f"jixiao migrate: {_run(['migrate', '--noinput'], env):.1f} s")
-    seconds = _run(["generate", "--regions", str(args.regions), "--province", PROVINCE,
-                    "--replace", "--quiet"], env)
+    seconds = _run(
+        [
+            "generate",
+            "--regions",
+            str(args.regions),
+            "--province",
+            PROVINCE,
+            "--replace",
+            "--quiet",
+        ],
+        env,
+    )
     print(f"jixiao generate --regions {args.regions}: {seconds:.1f} s")
     _setup_django()
     from jixiao.orgs.models import Region

@@ -66,12 +66,18 @@ SLOW = 60.0  # seconds: a step slower than this once is timed once, not --repeat
 
 
 def _env(url: str, workdir: Path) -> dict:
-    return {**os.environ, "DATABASE_URL": url, "PWD": str(workdir),
-            "ALLOWED_HOSTS": "testserver,localhost", "DJANGO_SETTINGS_MODULE": "jixiao.settings"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+    }
 
 
 def _revision() -> str:
     """The commit measured, and whether the working tree had changes."""
+
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
 
@@ -81,8 +87,13 @@ def _revision() -> str:
 
 def _run(args: list[str], env: dict) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jixiao", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, cwd=env["PWD"])
+    subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=env["PWD"],
+    )
     return time.perf_counter() - started
 
 
@@ -124,8 +135,13 @@ def measure(fn, repeat: int, *, trace: bool = True) -> dict:
         fn()
         peak = tracemalloc.get_traced_memory()[1] / 1048576
         tracemalloc.stop()
-    return {"seconds": statistics.median(times), "runs": len(times), "queries": queries,
-            "peak_mb": peak, "result": result}
+    return {
+        "seconds": statistics.median(times),
+        "runs": len(times),
+        "queries": queries,
+        "peak_mb": peak,
+        "result": result,
+    }
 
 
 def _shown(m: dict) -> str:
@@ -191,23 +207,48 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def _chunks(items: list, size: int = BATCH):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-TARGET_STATUSES = {"approved": 60, "first_passed": 10, "submitted": 12, "parent_review": 3,
-                   "draft": 8, "ready": 4, "returned": 3}
-REPORT_STATUSES = {"approved": 60, "first_passed": 8, "submitted": 14, "returned": 4,
-                   "ready": 4, "draft": 10}
-SELFEVAL_STATUSES = {"confirmed": 62, "first_passed": 10, "submitted": 14, "ready": 4,
-                     "draft": 6, "returned": 4}
+TARGET_STATUSES = {
+    "approved": 60,
+    "first_passed": 10,
+    "submitted": 12,
+    "parent_review": 3,
+    "draft": 8,
+    "ready": 4,
+    "returned": 3,
+}
+REPORT_STATUSES = {
+    "approved": 60,
+    "first_passed": 8,
+    "submitted": 14,
+    "returned": 4,
+    "ready": 4,
+    "draft": 10,
+}
+SELFEVAL_STATUSES = {
+    "confirmed": 62,
+    "first_passed": 10,
+    "submitted": 14,
+    "ready": 4,
+    "draft": 6,
+    "returned": 4,
+}
 UNIT_EVAL_STATUSES = {"confirmed": 75, "first_passed": 8, "submitted": 7, "draft": 10}
 ALERT_CODES = {"M01": 40, "M02": 22, "M03": 4, "M04": 10, "M05": 3, "M06": 6, "M07": 15}
 ALERT_STATUSES = {"disposed": 55, "open": 22, "suspended": 5, "cleared": 18}
 DISPOSALS = {"continue": 70, "adjust": 25, "cancel": 5}
 # (message, blocking) per lint code, in the shapes the lint stores (jixiao.targets.lint)
 FINDINGS = [
-    [("T04", False)], [("T08", True)], [("T05", True), ("T18", False)], [("T10", False)],
-    [("T02", True), ("T06", True)], [("T12", True)], [("T18", False)], [("T09", True)],
+    [("T04", False)],
+    [("T08", True)],
+    [("T05", True), ("T18", False)],
+    [("T10", False)],
+    [("T02", True), ("T06", True)],
+    [("T12", True)],
+    [("T18", False)],
+    [("T09", True)],
 ]
 
 
@@ -236,8 +277,9 @@ class Builder:
 
         started = time.perf_counter()
         province = Region.objects.get(code=PROVINCE)
-        districts = list(Region.objects.filter(path__startswith=self.prefix, level="district")
-                         .order_by("code"))
+        districts = list(
+            Region.objects.filter(path__startswith=self.prefix, level="district").order_by("code")
+        )
         for district in districts:
             with transaction.atomic():
                 self.district(district)
@@ -246,19 +288,21 @@ class Builder:
             self.target_dates_and_findings()
         elapsed = time.perf_counter() - started
         b = self.built
-        print(f"built with bulk_create in {elapsed:.1f} s (not through services): "
-              f"{b['unit_targets']:,} whole-unit targets of {YEAR}; deadlines and submission "
-              f"dates on {b['dated']:,} targets of {YEAR} ({b['late_targets']:,} late), lint "
-              f"findings on {b['findings']:,}; {b['rounds']} monitoring rounds of {YEAR} "
-              f"(1–7月, deadline {YEAR}-08-15) with {b['reports']:,} reports for every 专项资金 "
-              f"project ({b['reports_counted']:,} submitted or beyond, {b['reports_late']:,} of "
-              f"them late), {b['alerts']:,} alerts ({b['alerts_cleared']:,} cleared); "
-              f"{b['selfevals']:,} self-evaluations of {EVALUATED} ({b['selfevals_counted']:,} "
-              f"submitted or beyond, {b['reviewed']:,} with a reviewed grade; no indicator "
-              f"rows: the statistics do not read them), {b['payments']:,} payments of "
-              f"{EVALUATED} ({b['rush']:,} projects December-heavy); {b['unit_evals']:,} "
-              f"whole-unit evaluations of {EVALUATED}; {b['policies']:,} policy documents "
-              f"({b['policies_out']:,} repealed or issued after {YEAR})")
+        print(
+            f"built with bulk_create in {elapsed:.1f} s (not through services): "
+            f"{b['unit_targets']:,} whole-unit targets of {YEAR}; deadlines and submission "
+            f"dates on {b['dated']:,} targets of {YEAR} ({b['late_targets']:,} late), lint "
+            f"findings on {b['findings']:,}; {b['rounds']} monitoring rounds of {YEAR} "
+            f"(1–7月, deadline {YEAR}-08-15) with {b['reports']:,} reports for every 专项资金 "
+            f"project ({b['reports_counted']:,} submitted or beyond, {b['reports_late']:,} of "
+            f"them late), {b['alerts']:,} alerts ({b['alerts_cleared']:,} cleared); "
+            f"{b['selfevals']:,} self-evaluations of {EVALUATED} ({b['selfevals_counted']:,} "
+            f"submitted or beyond, {b['reviewed']:,} with a reviewed grade; no indicator "
+            f"rows: the statistics do not read them), {b['payments']:,} payments of "
+            f"{EVALUATED} ({b['rush']:,} projects December-heavy); {b['unit_evals']:,} "
+            f"whole-unit evaluations of {EVALUATED}; {b['policies']:,} policy documents "
+            f"({b['policies_out']:,} repealed or issued after {YEAR})"
+        )
 
     def district(self, district) -> None:
         from jixiao.budgets.models import SPECIAL_FUND, Project
@@ -268,41 +312,74 @@ class Builder:
         from jixiao.targets.models import Target
 
         rng = self.rng
-        structure = list(UnitYear.objects.filter(unit__region=district,
-                                                 year__in=(EVALUATED, YEAR))
-                         .values_list("unit_id", "year", "level"))
-        first_level = {y: [u for u, year, level in structure if year == y and level == 1]
-                       for y in (EVALUATED, YEAR)}
+        structure = list(
+            UnitYear.objects.filter(unit__region=district, year__in=(EVALUATED, YEAR)).values_list(
+                "unit_id", "year", "level"
+            )
+        )
+        first_level = {
+            y: [u for u, year, level in structure if year == y and level == 1]
+            for y in (EVALUATED, YEAR)
+        }
         # whole-unit targets (部门整体支出绩效目标) of Y for most first-level units
-        unit_targets = [Target(region=district, year=YEAR, unit_id=u, status=_pick(
-            rng, TARGET_STATUSES), goal="完成部门年度工作任务。") for u in first_level[YEAR]
-                        if rng.random() < 0.85]
+        unit_targets = [
+            Target(
+                region=district,
+                year=YEAR,
+                unit_id=u,
+                status=_pick(rng, TARGET_STATUSES),
+                goal="完成部门年度工作任务。",
+            )
+            for u in first_level[YEAR]
+            if rng.random() < 0.85
+        ]
         Target.objects.bulk_create(unit_targets, batch_size=BATCH)
         self.built["unit_targets"] += len(unit_targets)
         # one monitoring round of Y: every 专项资金 project, reported by early August
-        round_ = Round.objects.create(region=district, year=YEAR, code=f"{YEAR}-07",
-                                      name="1–7月绩效运行监控", period_end=date(YEAR, 7, 31),
-                                      deadline=date(YEAR, 8, 15), status=Round.Status.CLOSED)
+        round_ = Round.objects.create(
+            region=district,
+            year=YEAR,
+            code=f"{YEAR}-07",
+            name="1–7月绩效运行监控",
+            period_end=date(YEAR, 7, 31),
+            deadline=date(YEAR, 8, 15),
+            status=Round.Status.CLOSED,
+        )
         self.built["rounds"] += 1
-        targets = dict(Target.objects.filter(region=district, project__isnull=False)
-                       .values_list("project_id", "id"))
-        special = list(Project.objects.filter(region=district, year=YEAR,
-                                              kinds__code=SPECIAL_FUND).distinct())
-        RoundProject.objects.bulk_create([RoundProject(round=round_, project=p)
-                                          for p in special], batch_size=BATCH)
+        targets = dict(
+            Target.objects.filter(region=district, project__isnull=False).values_list(
+                "project_id", "id"
+            )
+        )
+        special = list(
+            Project.objects.filter(region=district, year=YEAR, kinds__code=SPECIAL_FUND).distinct()
+        )
+        RoundProject.objects.bulk_create(
+            [RoundProject(round=round_, project=p) for p in special], batch_size=BATCH
+        )
         reports = []
         for p in special:
             status = _pick(rng, REPORT_STATUSES)
             counted = status in ("submitted", "first_passed", "approved")
             late = counted and rng.random() < 0.15
-            day = (date(YEAR, 8, rng.randint(16, 31)) if late
-                   else date(YEAR, 8, rng.randint(1, 15)))
-            reports.append(Report(
-                round=round_, project=p, target_id=targets.get(p.id), region=district,
-                unit_id=p.unit_id, year=YEAR, status=status,
-                executed=(p.full_total * Decimal(str(round(rng.uniform(0.2, 0.8), 2))))
-                .quantize(CENT) if status != "draft" else None,
-                submitted_at=_at(day) if counted else None))
+            day = date(YEAR, 8, rng.randint(16, 31)) if late else date(YEAR, 8, rng.randint(1, 15))
+            reports.append(
+                Report(
+                    round=round_,
+                    project=p,
+                    target_id=targets.get(p.id),
+                    region=district,
+                    unit_id=p.unit_id,
+                    year=YEAR,
+                    status=status,
+                    executed=(
+                        p.full_total * Decimal(str(round(rng.uniform(0.2, 0.8), 2)))
+                    ).quantize(CENT)
+                    if status != "draft"
+                    else None,
+                    submitted_at=_at(day) if counted else None,
+                )
+            )
             self.built["reports_counted"] += counted
             self.built["reports_late"] += late
         reports = Report.objects.bulk_create(reports, batch_size=BATCH)
@@ -316,20 +393,31 @@ class Builder:
             total = _score(rng)
             reviewed = rng.random() < 0.08
             reviewed_total = (total - Decimal(rng.randint(3, 12))) if reviewed else None
-            selfevals.append(SelfEvaluation(
-                region=district, year=EVALUATED, unit_id=p.unit_id, project=p,
-                target_id=targets.get(p.id), status=status,
-                executed_current=(p.full_current * Decimal(str(round(rng.uniform(0.75, 1), 4))))
-                .quantize(CENT), executed_carryover=p.full_carryover,
-                goal_achieved="基本完成年度目标。",
-                self_total=min(total + Decimal(rng.randint(0, 5)), Decimal(100)), total=total,
-                grade=_grade(total), complete=True,
-                reviewed_total=reviewed_total,
-                reviewed_grade=_grade(reviewed_total) if reviewed else "",
-                submitted_at=_at(date(YEAR, rng.randint(3, 5), rng.randint(1, 28)))
-                if status not in ("draft", "ready") else None))
-            self.built["selfevals_counted"] += status in ("submitted", "first_passed",
-                                                          "confirmed")
+            selfevals.append(
+                SelfEvaluation(
+                    region=district,
+                    year=EVALUATED,
+                    unit_id=p.unit_id,
+                    project=p,
+                    target_id=targets.get(p.id),
+                    status=status,
+                    executed_current=(
+                        p.full_current * Decimal(str(round(rng.uniform(0.75, 1), 4)))
+                    ).quantize(CENT),
+                    executed_carryover=p.full_carryover,
+                    goal_achieved="基本完成年度目标。",
+                    self_total=min(total + Decimal(rng.randint(0, 5)), Decimal(100)),
+                    total=total,
+                    grade=_grade(total),
+                    complete=True,
+                    reviewed_total=reviewed_total,
+                    reviewed_grade=_grade(reviewed_total) if reviewed else "",
+                    submitted_at=_at(date(YEAR, rng.randint(3, 5), rng.randint(1, 28)))
+                    if status not in ("draft", "ready")
+                    else None,
+                )
+            )
+            self.built["selfevals_counted"] += status in ("submitted", "first_passed", "confirmed")
             self.built["reviewed"] += reviewed
         SelfEvaluation.objects.bulk_create(selfevals, batch_size=BATCH)
         self.built["selfevals"] += len(selfevals)
@@ -338,9 +426,16 @@ class Builder:
         for u in first_level[EVALUATED]:
             if rng.random() < 0.9:
                 total = _score(rng)
-                unit_evals.append(UnitEvaluation(region=district, year=EVALUATED, unit_id=u,
-                                                 status=_pick(rng, UNIT_EVAL_STATUSES),
-                                                 total=total, grade=_grade(total)))
+                unit_evals.append(
+                    UnitEvaluation(
+                        region=district,
+                        year=EVALUATED,
+                        unit_id=u,
+                        status=_pick(rng, UNIT_EVAL_STATUSES),
+                        total=total,
+                        grade=_grade(total),
+                    )
+                )
         UnitEvaluation.objects.bulk_create(unit_evals, batch_size=BATCH)
         self.built["unit_evals"] += len(unit_evals)
         self.policies(district)
@@ -356,14 +451,23 @@ class Builder:
             for code in {_pick(rng, ALERT_CODES) for _ in range(rng.choice((1, 1, 1, 2)))}:
                 status = _pick(rng, ALERT_STATUSES)
                 disposed = status in ("disposed", "cleared")
-                rows.append(Alert(
-                    region=district, year=YEAR, unit_id=report.unit_id,
-                    project_id=report.project_id, round=round_, report=report, code=code,
-                    level="red" if rng.random() < 0.45 else "yellow",
-                    message="执行进度低于时间进度。" if code in ("M01", "M02") else "预警。",
-                    due_date=date(YEAR, 8, 31), status=status,
-                    disposal=_pick(rng, DISPOSALS) if disposed else "",
-                    disposal_reason="已制定整改措施，加快执行。" if disposed else ""))
+                rows.append(
+                    Alert(
+                        region=district,
+                        year=YEAR,
+                        unit_id=report.unit_id,
+                        project_id=report.project_id,
+                        round=round_,
+                        report=report,
+                        code=code,
+                        level="red" if rng.random() < 0.45 else "yellow",
+                        message="执行进度低于时间进度。" if code in ("M01", "M02") else "预警。",
+                        due_date=date(YEAR, 8, 31),
+                        status=status,
+                        disposal=_pick(rng, DISPOSALS) if disposed else "",
+                        disposal_reason="已制定整改措施，加快执行。" if disposed else "",
+                    )
+                )
                 self.built["alerts_cleared"] += status == "cleared"
         Alert.objects.bulk_create(rows, batch_size=BATCH)
         self.built["alerts"] += len(rows)
@@ -375,14 +479,16 @@ class Builder:
         rng = self.rng
         rows = []
         for p in projects:
-            paid = (p.full_total * Decimal(str(round(rng.uniform(0.7, 1.0), 3))))
+            paid = p.full_total * Decimal(str(round(rng.uniform(0.7, 1.0), 3)))
             weights = [rng.uniform(0.5, 1.5) for _ in range(12)]
             if rng.random() < 0.1:
                 weights[11] = sum(weights[:11]) * rng.uniform(0.6, 1.2)
                 self.built["rush"] += 1
             scale = sum(weights)
-            rows += [Payment(project=p, month=m, amount=(paid * Decimal(w / scale))
-                             .quantize(CENT)) for m, w in enumerate(weights, start=1)]
+            rows += [
+                Payment(project=p, month=m, amount=(paid * Decimal(w / scale)).quantize(CENT))
+                for m, w in enumerate(weights, start=1)
+            ]
         Payment.objects.bulk_create(rows, batch_size=BATCH)
         self.built["payments"] += len(rows)
 
@@ -391,17 +497,36 @@ class Builder:
 
         short = "省财绩" if province else f"{region.name[:2]}财绩"
         issuer = f"{region.name}财政{'厅' if province else '局'}"
-        titles = ["预算绩效管理暂行办法", "项目支出绩效目标管理办法", "绩效运行监控管理办法",
-                  "项目支出绩效自评工作规程", "绩效评价结果应用办法", "第三方机构参与绩效管理办法"]
+        titles = [
+            "预算绩效管理暂行办法",
+            "项目支出绩效目标管理办法",
+            "绩效运行监控管理办法",
+            "项目支出绩效自评工作规程",
+            "绩效评价结果应用办法",
+            "第三方机构参与绩效管理办法",
+        ]
         rows = []
         # the second is repealed in 2021; the last is issued after Y (not in force at its end)
-        issued_on = [date(2019, 3, 11), date(2019, 6, 12), date(2020, 4, 13), date(2021, 2, 14),
-                     date(2022, 5, 15), date(YEAR + 1, 3, 1)]
+        issued_on = [
+            date(2019, 3, 11),
+            date(2019, 6, 12),
+            date(2020, 4, 13),
+            date(2021, 2, 14),
+            date(2022, 5, 15),
+            date(YEAR + 1, 3, 1),
+        ]
         for i, (title, issued) in enumerate(zip(titles, issued_on, strict=True), start=1):
             repealed = date(2021, 6, 30) if i == 2 else None
-            rows.append(PolicyDocument(region=region, number=f"{short}〔{issued.year}〕{i}号",
-                                       title=f"{region.name}{title}", issued_on=issued,
-                                       issuer=issuer, repealed_on=repealed))
+            rows.append(
+                PolicyDocument(
+                    region=region,
+                    number=f"{short}〔{issued.year}〕{i}号",
+                    title=f"{region.name}{title}",
+                    issued_on=issued,
+                    issuer=issuer,
+                    repealed_on=repealed,
+                )
+            )
             self.built["policies_out"] += repealed is not None or issued.year > YEAR
         PolicyDocument.objects.bulk_create(rows)
         self.built["policies"] += len(rows)
@@ -413,27 +538,45 @@ class Builder:
 
         rng = self.rng
         deadline = date(YEAR - 1, 11, 30)
-        rows = list(Target.objects.filter(region__path__startswith=self.prefix, year=YEAR)
-                    .values_list("id", "status"))
+        rows = list(
+            Target.objects.filter(region__path__startswith=self.prefix, year=YEAR).values_list(
+                "id", "status"
+            )
+        )
         groups: dict[tuple, list[int]] = {}
         for pk, status in rows:
             late = status in COUNTED and rng.random() < 0.12
-            day = (None if status not in COUNTED
-                   else deadline + timedelta(days=rng.randint(1, 20)) if late
-                   else deadline - timedelta(days=rng.randint(0, 25) // 5 * 5))
+            day = (
+                None
+                if status not in COUNTED
+                else deadline + timedelta(days=rng.randint(1, 20))
+                if late
+                else deadline - timedelta(days=rng.randint(0, 25) // 5 * 5)
+            )
             finding = rng.randrange(len(FINDINGS)) if rng.random() < 0.35 else None
             groups.setdefault((day, finding), []).append(pk)
             self.built["late_targets"] += late
             self.built["findings"] += finding is not None
         for (day, finding), ids in groups.items():
             found = FINDINGS[finding] if finding is not None else []
-            data = [{"code": code, "blocking": blocking, "indicator": None,
-                     "message": code, "explanation": ""} for code, blocking in found]
+            data = [
+                {
+                    "code": code,
+                    "blocking": blocking,
+                    "indicator": None,
+                    "message": code,
+                    "explanation": "",
+                }
+                for code, blocking in found
+            ]
             for chunk in _chunks(ids):
                 Target.objects.filter(id__in=chunk).update(
-                    deadline=deadline, submitted_at=_at(day) if day else None, findings=data,
+                    deadline=deadline,
+                    submitted_at=_at(day) if day else None,
+                    findings=data,
                     blocking_count=sum(b for _c, b in found),
-                    warning_count=sum(not b for _c, b in found))
+                    warning_count=sum(not b for _c, b in found),
+                )
         self.built["dated"] += len(rows)
 
 
@@ -457,10 +600,16 @@ def performance_user(district):
 
     from jixiao.orgs.models import Office, Role, User
 
-    user, _created = User.objects.get_or_create(username=f"gen-{district.code}-jx", defaults={
-        "full_name": f"{district.name}绩效办", "region": district, "roles": [Role.PERFORMANCE],
-        "office": Office.objects.filter(region=district, kind="performance").first(),
-        "password_changed_at": timezone.now()})
+    user, _created = User.objects.get_or_create(
+        username=f"gen-{district.code}-jx",
+        defaults={
+            "full_name": f"{district.name}绩效办",
+            "region": district,
+            "roles": [Role.PERFORMANCE],
+            "office": Office.objects.filter(region=district, kind="performance").first(),
+            "password_changed_at": timezone.now(),
+        },
+    )
     return user
 
 
@@ -476,37 +625,50 @@ def baseline_sql() -> str:
     from jixiao.orgs.models import Region, Unit, UnitYear
     from jixiao.targets.models import Target
 
-    t = {name: model._meta.db_table for name, model in [
-        ("region", Region), ("unit", Unit), ("unityear", UnitYear), ("target", Target),
-        ("report", Report), ("alert", Alert), ("selfeval", SelfEvaluation),
-        ("uniteval", UnitEvaluation), ("project", Project), ("kind", ProjectKind),
-        ("project_kinds", Project.kinds.through)]}
-    full = ("COALESCE(p.full_current, 0) + COALESCE(p.full_carryover, 0) "
-            "+ COALESCE(p.full_other, 0)")
+    t = {
+        name: model._meta.db_table
+        for name, model in [
+            ("region", Region),
+            ("unit", Unit),
+            ("unityear", UnitYear),
+            ("target", Target),
+            ("report", Report),
+            ("alert", Alert),
+            ("selfeval", SelfEvaluation),
+            ("uniteval", UnitEvaluation),
+            ("project", Project),
+            ("kind", ProjectKind),
+            ("project_kinds", Project.kinds.through),
+        ]
+    }
+    full = "COALESCE(p.full_current, 0) + COALESCE(p.full_carryover, 0) + COALESCE(p.full_other, 0)"
     in_region = "region_id IN (SELECT id FROM regs)"
-    alerts = ", ".join(f"SUM(CASE WHEN code = '{c}' THEN 1 ELSE 0 END) AS a_{c}"
-                       for c in ALERT_CODES)
+    alerts = ", ".join(
+        f"SUM(CASE WHEN code = '{c}' THEN 1 ELSE 0 END) AS a_{c}" for c in ALERT_CODES
+    )
     grades = ", ".join(
         f"SUM(CASE WHEN COALESCE(NULLIF(s.reviewed_grade, ''), s.grade) = '{g}' THEN 1 ELSE 0 "
-        f"END) AS g{i}" for i, g in enumerate(("优", "良", "中", "差")))
+        f"END) AS g{i}"
+        for i, g in enumerate(("优", "良", "中", "差"))
+    )
     return f"""
-WITH regs AS (SELECT id FROM {t['region']} WHERE path LIKE %(prefix)s),
+WITH regs AS (SELECT id FROM {t["region"]} WHERE path LIKE %(prefix)s),
 structure AS (
-  SELECT uy.unit_id, uy.year, uy.level, uy.parent_id FROM {t['unityear']} uy
+  SELECT uy.unit_id, uy.year, uy.level, uy.parent_id FROM {t["unityear"]} uy
   WHERE uy.year IN (%(y)s, %(y1)s)
-    AND uy.unit_id IN (SELECT id FROM {t['unit']} WHERE {in_region})),
+    AND uy.unit_id IN (SELECT id FROM {t["unit"]} WHERE {in_region})),
 roots AS (
   SELECT s.unit_id, CASE WHEN s.level = 1 THEN s.unit_id ELSE s.parent_id END AS root
   FROM structure s LEFT JOIN structure now ON now.unit_id = s.unit_id AND now.year = %(y)s
   WHERE s.year = %(y)s OR now.unit_id IS NULL),
 active AS (
-  SELECT unit_id FROM {t['target']}
+  SELECT unit_id FROM {t["target"]}
    WHERE {in_region} AND year = %(y)s AND status IN %(targets_counted)s
-  UNION SELECT unit_id FROM {t['report']}
+  UNION SELECT unit_id FROM {t["report"]}
    WHERE {in_region} AND year = %(y)s AND status IN %(reports_counted)s
-  UNION SELECT unit_id FROM {t['selfeval']}
+  UNION SELECT unit_id FROM {t["selfeval"]}
    WHERE {in_region} AND year = %(y1)s AND status IN %(evals_counted)s
-  UNION SELECT unit_id FROM {t['uniteval']}
+  UNION SELECT unit_id FROM {t["uniteval"]}
    WHERE {in_region} AND year = %(y1)s AND status IN %(evals_counted)s),
 covered AS (SELECT DISTINCT r.root FROM roots r JOIN active a ON a.unit_id = r.unit_id),
 u AS (
@@ -517,29 +679,29 @@ tg AS (
   SELECT COUNT(DISTINCT project_id) AS declared,
          COUNT(DISTINCT CASE WHEN status IN ('approved', 'superseded') THEN project_id END)
            AS approved
-  FROM {t['target']} WHERE {in_region} AND year = %(y)s AND status IN %(targets_counted)s
+  FROM {t["target"]} WHERE {in_region} AND year = %(y)s AND status IN %(targets_counted)s
     AND project_id IS NOT NULL),
 fa AS (
-  SELECT SUM({full}) AS funds FROM {t['project']} p WHERE p.id IN (
-    SELECT project_id FROM {t['target']} WHERE {in_region} AND year = %(y)s
+  SELECT SUM({full}) AS funds FROM {t["project"]} p WHERE p.id IN (
+    SELECT project_id FROM {t["target"]} WHERE {in_region} AND year = %(y)s
       AND status IN ('approved', 'superseded') AND project_id IS NOT NULL)),
 mon AS (
-  SELECT COUNT(*) AS projects, SUM({full}) AS funds FROM {t['project']} p
-  WHERE p.id IN (SELECT project_id FROM {t['report']} WHERE {in_region} AND year = %(y)s)),
+  SELECT COUNT(*) AS projects, SUM({full}) AS funds FROM {t["project"]} p
+  WHERE p.id IN (SELECT project_id FROM {t["report"]} WHERE {in_region} AND year = %(y)s)),
 se AS (
   SELECT COUNT(*) AS projects, SUM({full}) AS funds, {grades}
-  FROM {t['selfeval']} s JOIN {t['project']} p ON p.id = s.project_id
+  FROM {t["selfeval"]} s JOIN {t["project"]} p ON p.id = s.project_id
   WHERE s.{in_region} AND s.year = %(y1)s AND s.status IN %(evals_counted)s),
 sk AS (
-  SELECT COUNT(*) AS projects FROM {t['selfeval']} s
+  SELECT COUNT(*) AS projects FROM {t["selfeval"]} s
   WHERE s.{in_region} AND s.year = %(y1)s AND s.status IN %(evals_counted)s
-    AND EXISTS (SELECT 1 FROM {t['project_kinds']} pk JOIN {t['kind']} k ON k.id = pk.projectkind_id
+    AND EXISTS (SELECT 1 FROM {t["project_kinds"]} pk JOIN {t["kind"]} k ON k.id = pk.projectkind_id
                 WHERE pk.project_id = s.project_id AND k.code IN %(special_kinds)s)),
 ue AS (
-  SELECT COUNT(*) AS n FROM {t['uniteval']}
+  SELECT COUNT(*) AS n FROM {t["uniteval"]}
   WHERE {in_region} AND year = %(y1)s AND status IN %(evals_counted)s),
 al AS (
-  SELECT {alerts} FROM {t['alert']}
+  SELECT {alerts} FROM {t["alert"]}
   WHERE {in_region} AND year = %(y)s AND status <> 'cleared')
 SELECT u.first_level, u.covered, tg.declared, tg.approved, fa.funds, mon.projects, mon.funds,
        se.projects, se.funds, se.g0, se.g1, se.g2, se.g3, sk.projects, ue.n,
@@ -547,11 +709,24 @@ SELECT u.first_level, u.covered, tg.declared, tg.approved, fa.funds, mon.project
 FROM u, tg, fa, mon, se, sk, ue, al"""
 
 
-FIGURES = ["first_level", "covered", "projects_declared", "projects_approved", "funds_approved",
-           "monitored_projects", "monitored_funds", "selfeval_projects", "selfeval_funds",
-           "grade_优", "grade_良", "grade_中", "grade_差", "special_kind_projects",
-           "unit_evaluations",
-           *(f"alerts_{c}" for c in ALERT_CODES)]
+FIGURES = [
+    "first_level",
+    "covered",
+    "projects_declared",
+    "projects_approved",
+    "funds_approved",
+    "monitored_projects",
+    "monitored_funds",
+    "selfeval_projects",
+    "selfeval_funds",
+    "grade_优",
+    "grade_良",
+    "grade_中",
+    "grade_差",
+    "special_kind_projects",
+    "unit_evaluations",
+    *(f"alerts_{c}" for c in ALERT_CODES),
+]
 MONEY_FIGURES = {"funds_approved", "monitored_funds", "selfeval_funds"}
 
 
@@ -566,11 +741,15 @@ def baseline(region) -> dict:
     from jixiao.targets.models import COUNTED as TARGETS
 
     kinds = rules_for(region.lineage_codes, YEAR).get("summary.special_kinds")
-    params = {"prefix": region.path + "%", "y": YEAR, "y1": EVALUATED,
-              "targets_counted": tuple(str(s) for s in TARGETS),
-              "reports_counted": tuple(str(s) for s in REPORTS),
-              "evals_counted": tuple(str(s) for s in EVALS),
-              "special_kinds": tuple(kinds)}
+    params = {
+        "prefix": region.path + "%",
+        "y": YEAR,
+        "y1": EVALUATED,
+        "targets_counted": tuple(str(s) for s in TARGETS),
+        "reports_counted": tuple(str(s) for s in REPORTS),
+        "evals_counted": tuple(str(s) for s in EVALS),
+        "special_kinds": tuple(kinds),
+    }
     sql = baseline_sql()
     # `IN %(x)s` with a tuple is psycopg's; spell the lists out for both backends
     for key in ("targets_counted", "reports_counted", "evals_counted", "special_kinds"):
@@ -592,18 +771,21 @@ def baseline(region) -> dict:
 
 def stats_figures(d: dict) -> dict:
     """The same headline figures, read from year_stats' result."""
-    out = {"first_level": d["units"]["first_level"], "covered": d["units"]["covered"],
-           "projects_declared": d["targets"]["projects_declared"],
-           "projects_approved": d["targets"]["projects_approved"],
-           "funds_approved": d["targets"]["funds_approved"],
-           "monitored_projects": d["monitoring"]["projects"],
-           "monitored_funds": d["monitoring"]["funds"],
-           "selfeval_projects": d["selfeval"]["projects"],
-           "selfeval_funds": d["selfeval"]["funds"],
-           **{f"grade_{g}": n for g, n in d["selfeval"]["grades"].items()},
-           "special_kind_projects": d["selfeval"]["special_kinds"]["count"],
-           "unit_evaluations": d["unit_evaluations"],
-           **{f"alerts_{c}": d["monitoring"]["alerts"].get(c, 0) for c in ALERT_CODES}}
+    out = {
+        "first_level": d["units"]["first_level"],
+        "covered": d["units"]["covered"],
+        "projects_declared": d["targets"]["projects_declared"],
+        "projects_approved": d["targets"]["projects_approved"],
+        "funds_approved": d["targets"]["funds_approved"],
+        "monitored_projects": d["monitoring"]["projects"],
+        "monitored_funds": d["monitoring"]["funds"],
+        "selfeval_projects": d["selfeval"]["projects"],
+        "selfeval_funds": d["selfeval"]["funds"],
+        **{f"grade_{g}": n for g, n in d["selfeval"]["grades"].items()},
+        "special_kind_projects": d["selfeval"]["special_kinds"]["count"],
+        "unit_evaluations": d["unit_evaluations"],
+        **{f"alerts_{c}": d["monitoring"]["alerts"].get(c, 0) for c in ALERT_CODES},
+    }
     return {k: out[k] for k in FIGURES}
 
 
@@ -641,6 +823,7 @@ def sections(call) -> list[tuple[str, float, int]]:
                         entry = found.setdefault(name, [0.0, 0])
                         entry[0] += time.perf_counter() - started
                         entry[1] += box["n"]
+
         return timed
 
     for name, fn in originals.items():
@@ -672,22 +855,28 @@ def stats_vs_baseline(label: str, region, repeat: int) -> list[str]:
     b = measure(lambda: baseline(region), repeat, trace=False)
     ours, theirs = stats_figures(m["result"]), b["result"]
     print(f"year_stats, {label}: {_shown(m)}")
-    print(f"  one hand-written SQL query, same headline figures: {_ms(b['seconds'])}; ratio "
-          f"year_stats / SQL {m['seconds'] / b['seconds']:.1f}x")
+    print(
+        f"  one hand-written SQL query, same headline figures: {_ms(b['seconds'])}; ratio "
+        f"year_stats / SQL {m['seconds'] / b['seconds']:.1f}x"
+    )
     differ = [k for k in FIGURES if ours[k] != theirs[k]]
     shown = ", ".join(f"{k} {ours[k]}" for k in FIGURES if k not in differ)
     print(f"  figures that agree ({len(FIGURES) - len(differ)} of {len(FIGURES)}): {shown}")
     for k in differ:
         print(f"  !! DIFFERS {k}: year_stats {ours[k]}, SQL {theirs[k]}")
     d = m["result"]
-    print(f"  also in year_stats: special-kind projects listed "
-          f"{len(d['selfeval']['special_kinds']['projects']):,}, policy documents "
-          f"{len(d['policy_documents'])}, child regions {len(d['regions'])}, lint targets "
-          f"{d['problems']['lint_targets']:,}, year-end rush projects "
-          f"{d['problems']['year_end_rush']['projects']:,}, overdue alerts "
-          f"{d['monitoring']['overdue_alerts']:,}")
-    print("  where the time goes (one run): " + "; ".join(
-        f"{name} {_ms(s)}/{q}q" for name, s, q in sections(call)))
+    print(
+        f"  also in year_stats: special-kind projects listed "
+        f"{len(d['selfeval']['special_kinds']['projects']):,}, policy documents "
+        f"{len(d['policy_documents'])}, child regions {len(d['regions'])}, lint targets "
+        f"{d['problems']['lint_targets']:,}, year-end rush projects "
+        f"{d['problems']['year_end_rush']['projects']:,}, overdue alerts "
+        f"{d['monitoring']['overdue_alerts']:,}"
+    )
+    print(
+        "  where the time goes (one run): "
+        + "; ".join(f"{name} {_ms(s)}/{q}q" for name, s, q in sections(call))
+    )
     return [f"{k} ({label})" for k in differ]
 
 
@@ -722,8 +911,9 @@ def page(label: str, username: str, region, url: str, repeat: int) -> None:
     response = m["result"]
     kind = response.get("Content-Type", "").split(";")[0].split("/")[-1]
     kind = "xlsx" if "spreadsheet" in kind else kind.upper()
-    print(f"page {url}, {label} ({username}): {_shown(m)}; {_size(len(response.content))} "
-          f"of {kind}")
+    print(
+        f"page {url}, {label} ({username}): {_shown(m)}; {_size(len(response.content))} of {kind}"
+    )
 
 
 def _size(n: int) -> str:
@@ -775,44 +965,65 @@ def export(label: str, region, slug: str, repeat: int) -> None:
 
     def xlsx():
         book = openpyxl.Workbook()
-        write_sheet(book.active, [str(h) for h in topic.headers], rows(),
-                    title=str(topic.label), money_columns=topic.money_columns)
+        write_sheet(
+            book.active,
+            [str(h) for h in topic.headers],
+            rows(),
+            title=str(topic.label),
+            money_columns=topic.money_columns,
+        )
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
 
     r = measure(rows, repeat, trace=False)
     x = measure(xlsx, repeat)
-    print(f"records “{slug}” ({topic.label}) as xlsx, {label}: {len(r['result']):,} rows; "
-          f"rows alone {_shown(r)}; rows + write_sheet + save {_shown(x)}; "
-          f"{_size(len(x['result']))}")
+    print(
+        f"records “{slug}” ({topic.label}) as xlsx, {label}: {len(r['result']):,} rows; "
+        f"rows alone {_shown(r)}; rows + write_sheet + save {_shown(x)}; "
+        f"{_size(len(x['result']))}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", type=int, default=5)
-    parser.add_argument("--db", choices=["sqlite", "postgres"],
-                        default="postgres" if os.environ.get("DATABASE_URL", "").startswith(
-                            "postgres") else "sqlite")
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default="postgres"
+        if os.environ.get("DATABASE_URL", "").startswith("postgres")
+        else "sqlite",
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sqlite-file", type=Path,
-                        help="with --db sqlite: this file instead of a temporary one (kept)")
-    parser.add_argument("--skip-setup", action="store_true",
-                        help="measure the database as it stands (built by an earlier run)")
+    parser.add_argument(
+        "--sqlite-file",
+        type=Path,
+        help="with --db sqlite: this file instead of a temporary one (kept)",
+    )
+    parser.add_argument(
+        "--skip-setup",
+        action="store_true",
+        help="measure the database as it stands (built by an earlier run)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench's options
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-reports-"))
     if args.db == "postgres":
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith("postgres"):
-            raise SystemExit("--db postgres: set DATABASE_URL to a PostgreSQL database the "
-                             "bench may fill (it replaces the synthetic province 990000)")
+            raise SystemExit(
+                "--db postgres: set DATABASE_URL to a PostgreSQL database the "
+                "bench may fill (it replaces the synthetic province 990000)"
+            )
     else:  # never DATABASE_URL: the bench must not fill the demo's database
         url = f"sqlite:///{(args.sqlite_file or workdir / 'bench.sqlite3').resolve()}"
     env = _env(url, workdir)
     os.environ.update(env)
-    print(f"database: {url.split('@')[-1]}; work year {YEAR} (evaluations of {EVALUATED}); "
-          f"code {_revision()}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"database: {url.split('@')[-1]}; work year {YEAR} (evaluations of {EVALUATED}); "
+        f"code {_revision()}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
     if not args.skip_setup:
         print(f"jixiao migrate: {_run(['migrate', '--noinput'], env):.1f} s")
     sys.path.insert(0, str(ROOT))
@@ -826,21 +1037,42 @@ def main() -> None:
         replaced = Region.objects.filter(path__startswith=prefix, level="district").count()
         if replaced:
             clear_built(prefix)
-        seconds = _run(["generate", "--regions", str(args.regions), "--years", "2",
-                        "--last-year", str(YEAR), "--province", PROVINCE, "--replace",
-                        "--quiet"], env)
-        print(f"jixiao generate --regions {args.regions} --years 2: {seconds:.1f} s"
-              + (f" (deleting first the province of {replaced} districts of an earlier run)"
-                 if replaced else ""))
+        seconds = _run(
+            [
+                "generate",
+                "--regions",
+                str(args.regions),
+                "--years",
+                "2",
+                "--last-year",
+                str(YEAR),
+                "--province",
+                PROVINCE,
+                "--replace",
+                "--quiet",
+            ],
+            env,
+        )
+        print(
+            f"jixiao generate --regions {args.regions} --years 2: {seconds:.1f} s"
+            + (
+                f" (deleting first the province of {replaced} districts of an earlier run)"
+                if replaced
+                else ""
+            )
+        )
         Builder(prefix).run()
         analyze()
     province = Region.objects.get(code=PROVINCE)
     count = Region.objects.filter(path__startswith=prefix, level="district").count()
-    district = Region.objects.filter(path__startswith=prefix, level="district") \
-        .order_by("code").first()
+    district = (
+        Region.objects.filter(path__startswith=prefix, level="district").order_by("code").first()
+    )
     performance_user(district)
-    scopes = [(f"district {district.code}", district, f"gen-{district.code}-jx"),
-              (f"province {PROVINCE} ({count} districts)", province, PROVINCE_USER)]
+    scopes = [
+        (f"district {district.code}", district, f"gen-{district.code}-jx"),
+        (f"province {PROVINCE} ({count} districts)", province, PROVINCE_USER),
+    ]
     differ = []
     for label, region, _user in scopes:
         differ += stats_vs_baseline(label, region, args.repeat)
@@ -855,8 +1087,10 @@ def main() -> None:
         export(label, region, "selfevals", args.repeat)
         for url in (records, f"{records}?format=xlsx"):
             page(label, user, region, url, args.repeat)
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (1 min), "
-          f"{os.getloadavg()[1]:.1f} (5 min)")
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.1f} (1 min), "
+        f"{os.getloadavg()[1]:.1f} (5 min)"
+    )
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     if differ:

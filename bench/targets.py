@@ -26,17 +26,37 @@ ROOT = Path(__file__).resolve().parent.parent
 def setup(regions: int, indicators: int) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.update({"DATABASE_URL": url, "ALLOWED_HOSTS": "testserver,localhost",
-                       "DJANGO_SETTINGS_MODULE": "jixiao.settings"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "ALLOWED_HOSTS": "testserver,localhost",
+            "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+        }
+    )
     run = [sys.executable, "-m", "jixiao"]
-    subprocess.run(run + ["demo", "--reset", "--quiet"], check=True, cwd=workdir,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        run + ["demo", "--reset", "--quiet"], check=True, cwd=workdir, stdout=subprocess.DEVNULL
+    )
     started = time.perf_counter()
-    subprocess.run(run + ["generate", "--regions", str(regions), "--indicators",
-                          str(indicators), "--replace", "--quiet"], check=True, cwd=workdir,
-                   stdout=subprocess.DEVNULL)
-    print(f"generate --regions {regions} --indicators {indicators}: "
-          f"{time.perf_counter() - started:.1f} s")
+    subprocess.run(
+        run
+        + [
+            "generate",
+            "--regions",
+            str(regions),
+            "--indicators",
+            str(indicators),
+            "--replace",
+            "--quiet",
+        ],
+        check=True,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+    )
+    print(
+        f"generate --regions {regions} --indicators {indicators}: "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -48,16 +68,22 @@ def read_only(targets_qs) -> float:
 
     started = time.perf_counter()
     for chunk in chunks(targets_qs):
-        list(Indicator.objects.filter(target_id__in=[t.id for t in chunk]).values_list(
-            "target_id", "category", "subcategory", "name", "value_text", "unit", "weight"))
+        list(
+            Indicator.objects.filter(target_id__in=[t.id for t in chunk]).values_list(
+                "target_id", "category", "subcategory", "name", "value_text", "unit", "weight"
+            )
+        )
     return time.perf_counter() - started
 
 
 def chunks(targets_qs, size: int = 2000):
     ids = list(targets_qs.values_list("id", flat=True))
     for start in range(0, len(ids), size):
-        yield list(targets_qs.model.objects.filter(id__in=ids[start:start + size])
-                   .select_related("project"))
+        yield list(
+            targets_qs.model.objects.filter(id__in=ids[start : start + size]).select_related(
+                "project"
+            )
+        )
 
 
 def pure_lint(targets_qs) -> tuple[float, int, int]:
@@ -76,11 +102,15 @@ def pure_lint(targets_qs) -> tuple[float, int, int]:
     for chunk in chunks(targets_qs):
         grid = defaultdict(list)
         for row in Indicator.objects.filter(target_id__in=[t.id for t in chunk]).order_by(
-                "target_id", "position"):
+            "target_id", "position"
+        ):
             grid[row.target_id].append(row)
         for target in chunk:
-            result = lint(checks.declaration_of(target, grid[target.id]), rules=lint_rules,
-                          catalogue=catalogue)
+            result = lint(
+                checks.declaration_of(target, grid[target.id]),
+                rules=lint_rules,
+                catalogue=catalogue,
+            )
             findings += len(result.findings)
             count += 1
     return time.perf_counter() - started, count, findings
@@ -110,8 +140,9 @@ def page(username: str, region_code: str, url: str, repeat: int = 5) -> tuple[fl
 
     client = Client()
     client.force_login(User.objects.get(username=username))
-    client.post("/work-context/", {"region": Region.objects.get(code=region_code).id,
-                                   "year": "2022"})
+    client.post(
+        "/work-context/", {"region": Region.objects.get(code=region_code).id, "year": "2022"}
+    )
     client.get(url)
     times, queries = [], 0
     for _ in range(repeat):
@@ -134,15 +165,20 @@ def main() -> None:
     province = Target.objects.filter(region__path__startswith="990000/")
     base = read_only(province)
     elapsed, count, findings = pure_lint(province)
-    print(f"pure lint: {count} targets in {elapsed:.1f} s = {count / elapsed:,.0f} targets/s "
-          f"({findings} findings); reading the same rows alone {base:.1f} s; "
-          f"ratio {elapsed / base:.1f}x")
+    print(
+        f"pure lint: {count} targets in {elapsed:.1f} s = {count / elapsed:,.0f} targets/s "
+        f"({findings} findings); reading the same rows alone {base:.1f} s; "
+        f"ratio {elapsed / base:.1f}x"
+    )
     per_target, queries = service_lint(province, 300)
-    print(f"service lint with context: {per_target * 1000:.1f} ms and {queries:.0f} queries "
-          f"per target")
-    for label, user, region in [("district budget office", "budget", "360102"),
-                                (f"province ({args.regions} districts)", "gen-990000-budget",
-                                 "990000")]:
+    print(
+        f"service lint with context: {per_target * 1000:.1f} ms and {queries:.0f} queries "
+        f"per target"
+    )
+    for label, user, region in [
+        ("district budget office", "budget", "360102"),
+        (f"province ({args.regions} districts)", "gen-990000-budget", "990000"),
+    ]:
         for name, url in [("targets list", "/targets/"), ("review queue", "/targets/queue/")]:
             seconds, queries = page(user, region, url)
             print(f"{name}, {label}: {seconds * 1000:.1f} ms, {queries} queries")

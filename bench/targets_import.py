@@ -36,10 +36,26 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
 PROVINCE = "990000"
 # Each declaration takes these many rows of each subcategory (12 in all).
-SHAPE = [("数量指标", 3), ("质量指标", 2), ("时效指标", 1), ("成本指标", 2), ("社会效益指标", 1),
-         ("经济效益指标", 1), ("可持续影响指标", 1), ("服务对象满意度指标", 1)]
-WEIGHTS = {"数量指标": 8, "质量指标": 6, "时效指标": 6, "成本指标": 5, "社会效益指标": 10,
-           "经济效益指标": 10, "可持续影响指标": 10, "服务对象满意度指标": 10}
+SHAPE = [
+    ("数量指标", 3),
+    ("质量指标", 2),
+    ("时效指标", 1),
+    ("成本指标", 2),
+    ("社会效益指标", 1),
+    ("经济效益指标", 1),
+    ("可持续影响指标", 1),
+    ("服务对象满意度指标", 1),
+]
+WEIGHTS = {
+    "数量指标": 8,
+    "质量指标": 6,
+    "时效指标": 6,
+    "成本指标": 5,
+    "社会效益指标": 10,
+    "经济效益指标": 10,
+    "可持续影响指标": 10,
+    "服务对象满意度指标": 10,
+}
 BASES = ["计划标准", "行业标准", "历史标准", "其他标准"]
 SOURCES = ["项目验收资料", "统计台账", "财务核算资料", "满意度调查问卷", "业务管理系统"]
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -47,11 +63,15 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 def _env(workdir: Path) -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return {**os.environ, "DATABASE_URL": url, "PWD": str(workdir),
-            # A province's file is larger than a district's upload limit (20 MB by default).
-            "JIXIAO_IMPORT_MAX_BYTES": str(256 * 1048576),
-            "JIXIAO_IMPORT_MAX_UNZIPPED_BYTES": str(2048 * 1048576),
-            "DJANGO_SETTINGS_MODULE": "jixiao.settings"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        # A province's file is larger than a district's upload limit (20 MB by default).
+        "JIXIAO_IMPORT_MAX_BYTES": str(256 * 1048576),
+        "JIXIAO_IMPORT_MAX_UNZIPPED_BYTES": str(2048 * 1048576),
+        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+    }
 
 
 def _run(args: list[str], env: dict) -> float:
@@ -62,8 +82,13 @@ def _run_cpu(args: list[str], env: dict) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of a `jixiao` command in its own process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jixiao", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, cwd=env["PWD"])
+    subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=env["PWD"],
+    )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -71,8 +96,14 @@ def _run_cpu(args: list[str], env: dict) -> tuple[float, float]:
 
 def _child(mode: str, env: dict, *args: str) -> dict:
     """Run one measurement in a fresh interpreter; it prints one JSON line."""
-    out = subprocess.run([sys.executable, __file__, "--child", mode, *args], env=env,
-                         check=True, capture_output=True, text=True, cwd=env["PWD"])
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=env["PWD"],
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -112,8 +143,12 @@ def build(path: Path) -> dict:
         library.setdefault(t.sector, {}).setdefault(t.subcategory, []).append(t)
     common = library.pop("通用", {})
     sectors = sorted(library)
-    projects = (Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
-                .select_related("region", "unit").prefetch_related("kinds").order_by("id"))
+    projects = (
+        Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+        .select_related("region", "unit")
+        .prefetch_related("kinds")
+        .order_by("id")
+    )
 
     def forms():
         for project in projects:
@@ -122,29 +157,51 @@ def build(path: Path) -> dict:
             for sub, count in SHAPE:
                 choices = pool.get(sub) or common.get(sub) or library["教育"][sub]
                 for t in rng.sample(choices, min(count, len(choices))):
-                    rows.append({"category": t.category, "subcategory": t.subcategory,
-                                 "name": t.name, "value_text": _vary(t.value_hint, rng),
-                                 "unit": "", "weight": Decimal(WEIGHTS[sub]),
-                                 "basis": rng.choice(BASES), "explanation": t.explanation,
-                                 "source": rng.choice(SOURCES)})
+                    rows.append(
+                        {
+                            "category": t.category,
+                            "subcategory": t.subcategory,
+                            "name": t.name,
+                            "value_text": _vary(t.value_hint, rng),
+                            "unit": "",
+                            "weight": Decimal(WEIGHTS[sub]),
+                            "basis": rng.choice(BASES),
+                            "explanation": t.explanation,
+                            "source": rng.choice(SOURCES),
+                        }
+                    )
             total = project.initial_total
             yield Form(
-                year=YEAR, region_code=project.region.code, region_name=project.region.name,
-                project_code=project.code, project_name=project.name, unit_code=project.unit.code,
-                unit_name=project.unit.name, supervisor=project.unit.name, attribute="一级项目",
+                year=YEAR,
+                region_code=project.region.code,
+                region_name=project.region.name,
+                project_code=project.code,
+                project_name=project.name,
+                unit_code=project.unit.code,
+                unit_name=project.unit.name,
+                supervisor=project.unit.name,
+                attribute="一级项目",
                 kinds="、".join(k.label for k in project.kinds.all()),
-                amounts={"total": total, "current": project.initial_current,
-                         "carryover": project.initial_carryover, "other": None},
+                amounts={
+                    "total": total,
+                    "current": project.initial_current,
+                    "carryover": project.initial_carryover,
+                    "other": None,
+                },
                 goal=f"{project.name}：按计划完成年度建设和服务任务，资金支出 {total} 万元，"
-                     "服务对象满意度不低于 90%。",
-                indicators=rows[:12])
+                "服务对象满意度不低于 90%。",
+                indicators=rows[:12],
+            )
 
     started = time.perf_counter()
     with gc_paused():  # as the export does
         data = workbook_bytes(forms_workbook(forms()))
     path.write_bytes(data)
-    return {"seconds": time.perf_counter() - started, "declarations": projects.count(),
-            "mb": len(data) / 1048576}
+    return {
+        "seconds": time.perf_counter() - started,
+        "declarations": projects.count(),
+        "mb": len(data) / 1048576,
+    }
 
 
 # --- measurements (each in its own process) ----------------------------------------------------
@@ -158,8 +215,7 @@ def _measure(fn, trace: bool) -> dict:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = tracemalloc.get_traced_memory()[1] / 1048576 if trace else None
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "cpu": cpu, "traced_peak_mb": peak, "maxrss_mb": maxrss,
-            **result}
+    return {"seconds": seconds, "cpu": cpu, "traced_peak_mb": peak, "maxrss_mb": maxrss, **result}
 
 
 def read_calamine(path: str) -> dict:
@@ -176,8 +232,9 @@ def read_calamine(path: str) -> dict:
 def read_openpyxl(path: str) -> dict:
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes()), read_only=True,
-                                  data_only=True)
+    book = openpyxl.load_workbook(
+        io.BytesIO(Path(path).read_bytes()), read_only=True, data_only=True
+    )
     rows = sheets = 0
     for ws in book.worksheets:
         ws.reset_dimensions()
@@ -194,8 +251,11 @@ def import_in_process(path: str) -> dict:
 
     out = io.StringIO()
     call_command("import", "targets", path, "--region", PROVINCE, "--quiet", stdout=out)
-    return {"message": out.getvalue().strip(),
-            "targets": Target.objects.count(), "indicators": Indicator.objects.count()}
+    return {
+        "message": out.getvalue().strip(),
+        "targets": Target.objects.count(),
+        "indicators": Indicator.objects.count(),
+    }
 
 
 def child(mode: str, args: list[str]) -> None:
@@ -204,8 +264,7 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "build":
         print(json.dumps(build(Path(args[0]))))
         return
-    fn = {"calamine": read_calamine, "openpyxl": read_openpyxl,
-          "import": import_in_process}[mode]
+    fn = {"calamine": read_calamine, "openpyxl": read_openpyxl, "import": import_in_process}[mode]
     print(json.dumps(_measure(lambda: fn(args[0]), trace)))
 
 
@@ -223,49 +282,76 @@ def main() -> None:
     db = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
     print(f"folder: {workdir}")
     print(f"jixiao migrate: {_run(['migrate', '--noinput'], env):.1f} s")
-    seconds = _run(["generate", "--regions", str(args.regions), "--projects",
-                    str(args.projects), "--indicators", "0", "--province", PROVINCE, "--replace",
-                    "--quiet"], env)
+    seconds = _run(
+        [
+            "generate",
+            "--regions",
+            str(args.regions),
+            "--projects",
+            str(args.projects),
+            "--indicators",
+            "0",
+            "--province",
+            PROVINCE,
+            "--replace",
+            "--quiet",
+        ],
+        env,
+    )
     print(f"jixiao generate --regions {args.regions} --projects {args.projects}: {seconds:.1f} s")
     pristine = workdir / "pristine.sqlite3"
     shutil.copy(db, pristine)
     xlsx = workdir / "targets.xlsx"
     built = _child("build", env, str(xlsx))
-    print(f"file: {built['declarations']} declarations × 12 indicators, {built['mb']:.1f} MB, "
-          f"written in {built['seconds']:.1f} s")
+    print(
+        f"file: {built['declarations']} declarations × 12 indicators, {built['mb']:.1f} MB, "
+        f"written in {built['seconds']:.1f} s"
+    )
 
     def line(label: str, timed: dict, traced: dict) -> None:
-        print(f"{label}: {timed['seconds']:.2f} s (CPU {timed['cpu']:.2f} s), peak "
-              f"{traced['traced_peak_mb']:.0f} MB (tracemalloc), {timed['maxrss_mb']:.0f} MB "
-              "(ru_maxrss)")
+        print(
+            f"{label}: {timed['seconds']:.2f} s (CPU {timed['cpu']:.2f} s), peak "
+            f"{traced['traced_peak_mb']:.0f} MB (tracemalloc), {timed['maxrss_mb']:.0f} MB "
+            "(ru_maxrss)"
+        )
 
     def best(runs: list[dict]) -> dict:  # the quickest of a few: other load only slows runs
         return min(runs, key=lambda r: r["seconds"])
 
     calamine = best([_child("calamine", env, str(xlsx)) for _ in range(3)])
-    line(f"read with python-calamine ({calamine['sheets']} sheets, {calamine['rows']} rows)",
-         calamine, _child("calamine", env, str(xlsx), "--trace"))
+    line(
+        f"read with python-calamine ({calamine['sheets']} sheets, {calamine['rows']} rows)",
+        calamine,
+        _child("calamine", env, str(xlsx), "--trace"),
+    )
     opx = _child("openpyxl", env, str(xlsx))
     line("read with openpyxl read-only", opx, _child("openpyxl", env, str(xlsx), "--trace"))
 
     clis = []
     for _ in range(2):
         shutil.copy(pristine, db)
-        clis.append(_run_cpu(["import", "targets", str(xlsx), "--region", PROVINCE, "--quiet"],
-                             env))
+        clis.append(
+            _run_cpu(["import", "targets", str(xlsx), "--region", PROVINCE, "--quiet"], env)
+        )
     cli, cli_cpu = min(clis)
     shutil.copy(pristine, db)
     alone = _child("import", env, str(xlsx))
     shutil.copy(pristine, db)
     traced = _child("import", env, str(xlsx), "--trace")
-    print(f"jixiao import targets (CLI, end to end, with start-up): {cli:.2f} s "
-          f"(CPU {cli_cpu:.2f} s)")
-    line(f"import in-process ({alone['targets']} targets, {alone['indicators']} indicators)",
-         alone, traced)
-    print(f"ratio import / calamine read: {cli / calamine['seconds']:.1f}x end to end "
-          f"(CPU {cli_cpu / calamine['cpu']:.1f}x), {alone['seconds'] / calamine['seconds']:.1f}x "
-          f"in-process (CPU {alone['cpu'] / calamine['cpu']:.1f}x); openpyxl read / calamine "
-          f"read: {opx['seconds'] / calamine['seconds']:.1f}x")
+    print(
+        f"jixiao import targets (CLI, end to end, with start-up): {cli:.2f} s (CPU {cli_cpu:.2f} s)"
+    )
+    line(
+        f"import in-process ({alone['targets']} targets, {alone['indicators']} indicators)",
+        alone,
+        traced,
+    )
+    print(
+        f"ratio import / calamine read: {cli / calamine['seconds']:.1f}x end to end "
+        f"(CPU {cli_cpu / calamine['cpu']:.1f}x), {alone['seconds'] / calamine['seconds']:.1f}x "
+        f"in-process (CPU {alone['cpu'] / calamine['cpu']:.1f}x); openpyxl read / calamine "
+        f"read: {opx['seconds'] / calamine['seconds']:.1f}x"
+    )
     if not args.keep:
         shutil.rmtree(workdir)
 

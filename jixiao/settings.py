@@ -35,9 +35,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory, so that concurrent transactions behave as in production.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("JIXIAO_TEST_SQLITE",
-                               str(Path(tempfile.gettempdir())
-                                   / f"jixiao-test-{os.getpid()}.sqlite3")),
+        "NAME": os.environ.get(
+            "JIXIAO_TEST_SQLITE",
+            str(Path(tempfile.gettempdir()) / f"jixiao-test-{os.getpid()}.sqlite3"),
+        ),
     }
 
 
@@ -145,8 +146,10 @@ TEMPLATES = [
 # --- security (DOMAIN.md §11: 等保 2.0 level 3 expectations) -------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "jixiao.core.passwords.CharacterClassValidator"},

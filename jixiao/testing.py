@@ -55,34 +55,56 @@ def build_world() -> World:
     from jixiao.budgets.models import FiscalYear, Project, ProjectKind
     from jixiao.orgs.models import Office, Region, Unit, UnitYear, User
 
-    province, _ = Region.objects.get_or_create(code="100000", defaults={"name": "测试省",
-                                                                          "level": "province"})
-    city, _ = Region.objects.get_or_create(code="100100", defaults={
-        "name": "测试市", "level": "city", "parent": province})
-    region, _ = Region.objects.get_or_create(code="100101", defaults={
-        "name": "甲区", "level": "district", "parent": city})
-    region_b, _ = Region.objects.get_or_create(code="100102", defaults={
-        "name": "乙区", "level": "district", "parent": city})
+    province, _ = Region.objects.get_or_create(
+        code="100000", defaults={"name": "测试省", "level": "province"}
+    )
+    city, _ = Region.objects.get_or_create(
+        code="100100", defaults={"name": "测试市", "level": "city", "parent": province}
+    )
+    region, _ = Region.objects.get_or_create(
+        code="100101", defaults={"name": "甲区", "level": "district", "parent": city}
+    )
+    region_b, _ = Region.objects.get_or_create(
+        code="100102", defaults={"name": "乙区", "level": "district", "parent": city}
+    )
     offices = {}
-    for code, name, kind, reg in [("BUD", "预算股", "budget", region),
-                                  ("PERF", "绩效办", "performance", region),
-                                  ("BIZ1", "社会事业股", "business", region),
-                                  ("BIZ2", "经济建设股", "business", region),
-                                  ("BUD-B", "预算股", "budget", region_b),
-                                  ("BIZ-B", "业务股", "business", region_b)]:
-        offices[code], _ = Office.objects.get_or_create(region=reg, code=code,
-                                                        defaults={"name": name, "kind": kind})
+    for code, name, kind, reg in [
+        ("BUD", "预算股", "budget", region),
+        ("PERF", "绩效办", "performance", region),
+        ("BIZ1", "社会事业股", "business", region),
+        ("BIZ2", "经济建设股", "business", region),
+        ("BUD-B", "预算股", "budget", region_b),
+        ("BIZ-B", "业务股", "business", region_b),
+    ]:
+        offices[code], _ = Office.objects.get_or_create(
+            region=reg, code=code, defaults={"name": name, "kind": kind}
+        )
     units = {}
-    for code, name, reg in [("U1", "甲区教育局", region), ("U1A", "甲区教师进修学校", region),
-                            ("U2", "甲区城管局", region), ("UB", "乙区教育局", region_b)]:
+    for code, name, reg in [
+        ("U1", "甲区教育局", region),
+        ("U1A", "甲区教师进修学校", region),
+        ("U2", "甲区城管局", region),
+        ("UB", "乙区教育局", region_b),
+    ]:
         units[code], _ = Unit.objects.get_or_create(region=reg, code=code, defaults={"name": name})
-    structure = [("U1", 1, None, "BIZ1"), ("U1A", 2, "U1", "BIZ1"), ("U2", 1, None, "BIZ2"),
-                 ("UB", 1, None, "BIZ-B")]
+    structure = [
+        ("U1", 1, None, "BIZ1"),
+        ("U1A", 2, "U1", "BIZ1"),
+        ("U2", 1, None, "BIZ2"),
+        ("UB", 1, None, "BIZ-B"),
+    ]
     for year in (2021, 2022):
         for code, level, parent, office in structure:
-            UnitYear.objects.get_or_create(unit=units[code], year=year, defaults={
-                "name": units[code].name, "level": level, "parent": units.get(parent),
-                "office": offices[office]})
+            UnitYear.objects.get_or_create(
+                unit=units[code],
+                year=year,
+                defaults={
+                    "name": units[code].name,
+                    "level": level,
+                    "parent": units.get(parent),
+                    "office": offices[office],
+                },
+            )
         for reg in (region, region_b):
             FiscalYear.objects.get_or_create(region=reg, year=year)
     from jixiao.budgets.kinds import ensure_project_kinds
@@ -91,13 +113,24 @@ def build_world() -> World:
         ensure_project_kinds(ProjectKind)
     special = ProjectKind.objects.get(code="special_fund")
     projects = {}
-    for code, unit, reg in [("P1", "U1", region), ("P1A", "U1A", region), ("P2", "U2", region),
-                            ("PB", "UB", region_b)]:
+    for code, unit, reg in [
+        ("P1", "U1", region),
+        ("P1A", "U1A", region),
+        ("P2", "U2", region),
+        ("PB", "UB", region_b),
+    ]:
         projects[code], created = Project.objects.get_or_create(
-            region=reg, year=2022, code=code, defaults={
-                "name": f"项目{code}", "unit": units[unit],
-                "full_current": Decimal("100.123456"), "full_carryover": Decimal("20.5"),
-                "initial_current": Decimal("90")})
+            region=reg,
+            year=2022,
+            code=code,
+            defaults={
+                "name": f"项目{code}",
+                "unit": units[unit],
+                "full_current": Decimal("100.123456"),
+                "full_carryover": Decimal("20.5"),
+                "initial_current": Decimal("90"),
+            },
+        )
         if created:
             projects[code].kinds.add(special)
     users = {}
@@ -105,10 +138,15 @@ def build_world() -> World:
     for username, (roles, unit, office, reg_code) in PERSONAS.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, full_name=username, roles=roles,
-                        unit=units.get(unit), office=offices.get(office),
-                        region=Region.objects.filter(code=reg_code).first() if reg_code else None,
-                        password_changed_at=now)
+            user = User(
+                username=username,
+                full_name=username,
+                roles=roles,
+                unit=units.get(unit),
+                office=offices.get(office),
+                region=Region.objects.filter(code=reg_code).first() if reg_code else None,
+                password_changed_at=now,
+            )
             user.set_password(PASSWORD)
             user.save()
         users[username] = user
@@ -117,13 +155,46 @@ def build_world() -> World:
 
 # A declaration that passes the lint (targets tests and every later stage use it).
 GOOD_ROWS = [
-    {"category": "产出指标", "subcategory": "数量指标", "name": "改造老旧小区数量", "value_text": "≥12个"},
-    {"category": "产出指标", "subcategory": "质量指标", "name": "工程验收合格率", "value_text": "100%"},
-    {"category": "产出指标", "subcategory": "时效指标", "name": "完工时间", "value_text": "2022年12月底前"},
-    {"category": "产出指标", "subcategory": "成本指标", "name": "每个小区改造成本", "value_text": "≤10万元"},
-    {"category": "效益指标", "subcategory": "社会效益指标", "name": "受益居民户数", "value_text": "≥1200户"},
-    {"category": "满意度指标", "subcategory": "服务对象满意度指标", "name": "居民满意度",
-     "value_text": "≥90%"},
+    {
+        "category": "产出指标",
+        "subcategory": "数量指标",
+        "name": "改造老旧小区数量",
+        "value_text": "≥12个",
+    },
+    {
+        "category": "产出指标",
+        "subcategory": "质量指标",
+        "name": "工程验收合格率",
+        "value_text": "100%",
+    },
+    {
+        "category": "产出指标",
+        "subcategory": "时效指标",
+        "name": "完工时间",
+        "value_text": "2022年12月底前",
+    },
+    {
+        "category": "产出指标",
+        "subcategory": "成本指标",
+        "name": "每个小区改造成本",
+        "value_text": "≤10万元",
+    },
+    {
+        "category": "效益指标",
+        "subcategory": "社会效益指标",
+        "name": "受益居民户数",
+        "value_text": "≥1200户",
+    },
+    {
+        "category": "满意度指标",
+        "subcategory": "服务对象满意度指标",
+        "name": "居民满意度",
+        "value_text": "≥90%",
+    },
 ]
-AMOUNTS = {"total": Decimal("120.623456"), "current": Decimal("100.123456"),
-           "carryover": Decimal("20.5"), "other": None}
+AMOUNTS = {
+    "total": Decimal("120.623456"),
+    "current": Decimal("100.123456"),
+    "carryover": Decimal("20.5"),
+    "other": None,
+}

@@ -39,7 +39,7 @@ def paginate(queryset, *, page: int, page_size: int | None, serialize) -> dict:
     size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
     count = queryset.count()
-    items = [serialize(obj) for obj in queryset[(page - 1) * size: page * size]]
+    items = [serialize(obj) for obj in queryset[(page - 1) * size : page * size]]
     return {"count": count, "page": page, "page_size": size, "items": items}
 
 
@@ -76,8 +76,9 @@ def workflow_action(*, document, user, workflow, names, perform, reload):
         reasons = []
         for n in names:
             reasons += workflow.problems(document, user, workflow.get(n))
-        return Status(409, error(_("现在不能执行此操作。"),
-                                 [{"message": r} for r in dict.fromkeys(reasons)]))
+        return Status(
+            409, error(_("现在不能执行此操作。"), [{"message": r} for r in dict.fromkeys(reasons)])
+        )
     try:
         perform(name)
     except TransitionError as exc:

@@ -52,13 +52,18 @@ def forbidden(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
-    errors = ([{"field": k, "message": "；".join(v)} for k, v in exc.message_dict.items()]
-              if hasattr(exc, "error_dict") else [{"message": m} for m in exc.messages])
+    errors = (
+        [{"field": k, "message": "；".join(v)} for k, v in exc.message_dict.items()]
+        if hasattr(exc, "error_dict")
+        else [{"message": m} for m in exc.messages]
+    )
     return api.create_response(request, error(_("数据校验未通过。"), errors), status=422)
 
 
 @api.exception_handler(SchemaValidationError)
 def schema_invalid(request, exc):
-    errors = [{"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
-              for e in exc.errors]
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
     return api.create_response(request, error(_("请求格式不正确。"), errors), status=422)

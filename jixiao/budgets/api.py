@@ -53,19 +53,32 @@ def _amounts(project: Project, stage: str) -> dict:
 
 def serialize(project: Project) -> dict:
     return {
-        "id": project.id, "code": project.code, "name": project.name,
-        "unit": project.unit.code, "unit_name": project.unit.name,
-        "region": project.region.code, "year": project.year,
+        "id": project.id,
+        "code": project.code,
+        "name": project.name,
+        "unit": project.unit.code,
+        "unit_name": project.unit.name,
+        "region": project.region.code,
+        "year": project.year,
         "kinds": [k.label for k in project.kinds.all()],
         "parent": project.parent.code if project.parent else None,
-        "multi_year": project.multi_year, "serves_public": project.serves_public,
+        "multi_year": project.multi_year,
+        "serves_public": project.serves_public,
         **{stage: _amounts(project, stage) for stage, _s in STAGES},
     }
 
 
 @router.get("", response=ProjectList, summary="项目列表")
-def list_projects(request, region: str = "", year: int | None = None, unit: str = "",
-                  kind: str = "", q: str = "", page: int = 1, page_size: int | None = None):
+def list_projects(
+    request,
+    region: str = "",
+    year: int | None = None,
+    unit: str = "",
+    kind: str = "",
+    q: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
     found = Region.objects.filter(code=region).first() if region else None
     rows = project_list(user=request.user, region=found, year=year, unit=unit, kind=kind, q=q)
     if region and found is None:

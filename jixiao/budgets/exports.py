@@ -19,17 +19,32 @@ def project_row(p: Project) -> list:
     for stage, _s in STAGES:
         amounts += [getattr(p, f"{stage}_{src}") for src, _l in FUNDING_SOURCES]
         amounts.append(p.initial_total if stage == "initial" else p.full_total)
-    return [p.year, p.code, p.name, p.unit.code, "、".join(k.label for k in p.kinds.all()),
-            p.parent.code if p.parent else "", *amounts, "是" if p.multi_year else "否",
-            "是" if p.serves_public else "否", p.description]
+    return [
+        p.year,
+        p.code,
+        p.name,
+        p.unit.code,
+        "、".join(k.label for k in p.kinds.all()),
+        p.parent.code if p.parent else "",
+        *amounts,
+        "是" if p.multi_year else "否",
+        "是" if p.serves_public else "否",
+        p.description,
+    ]
 
 
 def projects_workbook(rows, *, title: str = ""):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("项目")
-    write_sheet(ws, HEADERS, (project_row(p) for p in rows), title=title, widths=WIDTHS,
-                money_columns=range(6, 14))
+    write_sheet(
+        ws,
+        HEADERS,
+        (project_row(p) for p in rows),
+        title=title,
+        widths=WIDTHS,
+        money_columns=range(6, 14),
+    )
     return book
 
 

@@ -13,14 +13,17 @@ class ProjectForm(forms.Form):
     code = forms.CharField(label=_("项目编码"), max_length=64)
     name = forms.CharField(label=_("项目名称"), max_length=300)
     unit = forms.ModelChoiceField(label=_("预算单位"), queryset=Unit.objects.none())
-    kinds = forms.ModelMultipleChoiceField(label=_("项目类别"), queryset=ProjectKind.objects.all(),
-                                           widget=forms.CheckboxSelectMultiple)
-    parent = forms.ModelChoiceField(label=_("一级项目"), queryset=Project.objects.none(),
-                                    required=False)
+    kinds = forms.ModelMultipleChoiceField(
+        label=_("项目类别"), queryset=ProjectKind.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    parent = forms.ModelChoiceField(
+        label=_("一级项目"), queryset=Project.objects.none(), required=False
+    )
     multi_year = forms.BooleanField(label=_("跨年度项目"), required=False)
     serves_public = forms.BooleanField(label=_("有服务对象"), required=False, initial=True)
-    description = forms.CharField(label=_("项目概况"), widget=forms.Textarea(attrs={"rows": 3}),
-                                  required=False)
+    description = forms.CharField(
+        label=_("项目概况"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, units, parents, editing: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,16 +34,24 @@ class ProjectForm(forms.Form):
         for stage, stage_label in STAGES:
             for src, src_label in FUNDING_SOURCES:
                 self.fields[f"{stage}_{src}"] = forms.DecimalField(
-                    label=f"{stage_label}·{src_label}", min_value=0, required=False,
-                    max_digits=MONEY["max_digits"], decimal_places=MONEY["decimal_places"],
-                    localize=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                    label=f"{stage_label}·{src_label}",
+                    min_value=0,
+                    required=False,
+                    max_digits=MONEY["max_digits"],
+                    decimal_places=MONEY["decimal_places"],
+                    localize=False,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
 
     def money_rows(self):
         """[(source label, initial field, full field)] for the template's money grid."""
-        return [(label, self[f"initial_{src}"], self[f"full_{src}"])
-                for src, label in FUNDING_SOURCES]
+        return [
+            (label, self[f"initial_{src}"], self[f"full_{src}"]) for src, label in FUNDING_SOURCES
+        ]
 
     def amounts(self) -> dict:
-        return {f"{stage}_{src}": self.cleaned_data.get(f"{stage}_{src}")
-                for stage, _s in STAGES for src, _l in FUNDING_SOURCES}
+        return {
+            f"{stage}_{src}": self.cleaned_data.get(f"{stage}_{src}")
+            for stage, _s in STAGES
+            for src, _l in FUNDING_SOURCES
+        }

@@ -45,8 +45,14 @@ def _money_columns() -> tuple[Column, ...]:
             label = f"{stage_label}-{src_label}"
             aliases = (f"{stage_label}{src_label}", f"{stage_label[:2]}{src_label}")
             columns.append(Column(f"{stage}_{src}", label, non_negative_money, aliases=aliases))
-        columns.append(Column(f"{stage}_total", f"{stage_label}-合计", non_negative_money,
-                              aliases=(f"{stage_label}合计", f"{stage_label}")))
+        columns.append(
+            Column(
+                f"{stage}_total",
+                f"{stage_label}-合计",
+                non_negative_money,
+                aliases=(f"{stage_label}合计", f"{stage_label}"),
+            )
+        )
     return tuple(columns)
 
 
@@ -87,19 +93,34 @@ class ProjectImporter(Importer):
             v = row.values
             key = (v["year"], v["code"])
             if key in seen:
-                problems.append(row.problem("code", _("项目编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
-                                            % {"c": v["code"], "y": v["year"], "r": seen[key]},
-                                            _("项目编码")))
+                problems.append(
+                    row.problem(
+                        "code",
+                        _("项目编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
+                        % {"c": v["code"], "y": v["year"], "r": seen[key]},
+                        _("项目编码"),
+                    )
+                )
             seen.setdefault(key, row.number)
             v["unit_obj"] = units.get(v["unit"])
             if v["unit_obj"] is None:
-                problems.append(row.problem("unit", _("找不到单位编码“%(c)s”，请先导入预算单位")
-                                            % {"c": v["unit"]}, _("单位编码")))
+                problems.append(
+                    row.problem(
+                        "unit",
+                        _("找不到单位编码“%(c)s”，请先导入预算单位") % {"c": v["unit"]},
+                        _("单位编码"),
+                    )
+                )
             unknown = [k for k in v["kinds"] if k not in kinds]
             if unknown:
-                problems.append(row.problem("kinds", _("未知的项目类别：%(k)s（可选：%(all)s）")
-                                            % {"k": "、".join(unknown), "all": "、".join(kinds)},
-                                            _("项目类别")))
+                problems.append(
+                    row.problem(
+                        "kinds",
+                        _("未知的项目类别：%(k)s（可选：%(all)s）")
+                        % {"k": "、".join(unknown), "all": "、".join(kinds)},
+                        _("项目类别"),
+                    )
+                )
             v["kind_objs"] = [kinds[k] for k in v["kinds"] if k in kinds]
             problems += self._check_money(row)
             problems += self._check_parent(row, in_file)
@@ -115,11 +136,15 @@ class ProjectImporter(Importer):
         parent_row = in_file.get((v["year"], v["parent"]))
         if parent_row is not None:
             if parent_row.values["parent"]:
-                return [row.problem("parent", _("上级项目“%(c)s”本身是二级项目")
-                                    % {"c": v["parent"]}, label)]
+                return [
+                    row.problem(
+                        "parent", _("上级项目“%(c)s”本身是二级项目") % {"c": v["parent"]}, label
+                    )
+                ]
             return []
-        if not Project.objects.filter(region=self.region, year=v["year"],
-                                      code=v["parent"]).exists():
+        if not Project.objects.filter(
+            region=self.region, year=v["year"], code=v["parent"]
+        ).exists():
             return [row.problem("parent", _("找不到一级项目“%(c)s”") % {"c": v["parent"]}, label)]
         return []
 
@@ -137,15 +162,26 @@ class ProjectImporter(Importer):
         ordered = sorted(rows, key=lambda r: bool(r.values["parent"]))  # level-1 first
         for row in ordered:
             v = row.values
-            project = Project.objects.filter(region=self.region, year=v["year"],
-                                             code=v["code"]).first()
-            parent = (Project.objects.get(region=self.region, year=v["year"], code=v["parent"])
-                      if v["parent"] else None)
+            project = Project.objects.filter(
+                region=self.region, year=v["year"], code=v["code"]
+            ).first()
+            parent = (
+                Project.objects.get(region=self.region, year=v["year"], code=v["parent"])
+                if v["parent"]
+                else None
+            )
             with row.located():
                 project_save(
-                    actor=self.actor, project=project, region=self.region, year=v["year"],
-                    code=v["code"], name=v["name"], unit=v["unit_obj"], kinds=v["kind_objs"],
-                    parent=parent, amounts={f: v.get(f) or Decimal(0) for f in AMOUNT_FIELDS},
+                    actor=self.actor,
+                    project=project,
+                    region=self.region,
+                    year=v["year"],
+                    code=v["code"],
+                    name=v["name"],
+                    unit=v["unit_obj"],
+                    kinds=v["kind_objs"],
+                    parent=parent,
+                    amounts={f: v.get(f) or Decimal(0) for f in AMOUNT_FIELDS},
                     multi_year=bool(v["multi_year"]),
                     serves_public=True if v["serves_public"] is None else v["serves_public"],
                     description=v["description"] or "",

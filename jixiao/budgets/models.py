@@ -39,11 +39,11 @@ class FiscalYear(models.Model):
         OPEN = "open", _("进行中")
         CLOSED = "closed", _("已关闭")
 
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="fiscal_years")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="fiscal_years"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices,
-                              default=Status.OPEN)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -52,9 +52,7 @@ class FiscalYear(models.Model):
         verbose_name = _("预算年度")
         verbose_name_plural = _("预算年度")
         ordering = ["region__code", "-year"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="fiscalyear_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="fiscalyear_unique")]
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.year}"
@@ -95,6 +93,7 @@ SPECIAL_FUND = "special_fund"
 class ProjectQuerySet(ScopedQuerySet):
     def with_totals(self):
         """Annotate `initial_sum` and `full_sum` (all sources) for lists and statistics."""
+
         def total(stage):
             parts = [Coalesce(F(f"{stage}_{src}"), Value(ZERO)) for src, _l in FUNDING_SOURCES]
             return parts[0] + parts[1] + parts[2]
@@ -107,19 +106,28 @@ class Project(models.Model):
     """A project line in a unit's budget for a year (项目). A level-2 project (二级项目) names its
     level-1 project (一级项目) as parent."""
 
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="projects")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="projects"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     code = models.CharField(_("项目编码"), max_length=64)
     name = models.CharField(_("项目名称"), max_length=300)
-    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
-                             related_name="projects")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="projects"
+    )
     kinds = models.ManyToManyField(ProjectKind, verbose_name=_("项目类别"), related_name="projects")
-    parent = models.ForeignKey("self", verbose_name=_("一级项目"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("一级项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     multi_year = models.BooleanField(_("跨年度项目"), default=False)
-    serves_public = models.BooleanField(_("有服务对象"), default=True,
-                                        help_text=_("不面向公众或服务对象的项目可不设满意度指标"))
+    serves_public = models.BooleanField(
+        _("有服务对象"), default=True, help_text=_("不面向公众或服务对象的项目可不设满意度指标")
+    )
     description = models.TextField(_("项目概况"), blank=True)
     # 预算安排: set only through the budget gate (targets.services.project_arrange), which
     # refuses a project without an approved target (DOMAIN.md §4.5).
@@ -135,8 +143,9 @@ class Project(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     audit_exclude = ("updated_at",)
 
@@ -149,9 +158,11 @@ class Project(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "year", "code"], name="project_unique_code"),
             *[
-                models.CheckConstraint(condition=Q(**{f"{stage}_{src}__gte": 0}),
-                                       name=f"project_{stage}_{src}_nonneg")
-                for stage, _s in STAGES for src, _l in FUNDING_SOURCES
+                models.CheckConstraint(
+                    condition=Q(**{f"{stage}_{src}__gte": 0}), name=f"project_{stage}_{src}_nonneg"
+                )
+                for stage, _s in STAGES
+                for src, _l in FUNDING_SOURCES
             ],
         ]
         indexes = [models.Index(fields=["unit", "year"])]
@@ -173,15 +184,22 @@ class Project(models.Model):
 
     def amounts(self) -> list[dict]:
         """Rows for the money block: one per funding source plus the total, as the 自评表."""
-        rows = [{"label": label, "initial": getattr(self, f"initial_{src}"),
-                 "full": getattr(self, f"full_{src}")} for src, label in FUNDING_SOURCES]
-        return [{"label": _("合计"), "initial": self.initial_total, "full": self.full_total},
-                *rows]
+        rows = [
+            {
+                "label": label,
+                "initial": getattr(self, f"initial_{src}"),
+                "full": getattr(self, f"full_{src}"),
+            }
+            for src, label in FUNDING_SOURCES
+        ]
+        return [{"label": _("合计"), "initial": self.initial_total, "full": self.full_total}, *rows]
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return scope_filter(
-            scope, region_path="region__path", unit="unit_id",
+            scope,
+            region_path="region__path",
+            unit="unit_id",
             office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
         )
 
@@ -190,8 +208,9 @@ class Payment(models.Model):
     """Money paid for a project in one month (国库支付), imported from the treasury's export.
     Execution in monitoring and self-evaluation can come from here rather than be typed."""
 
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
-                                related_name="payments")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="payments"
+    )
     month = models.PositiveSmallIntegerField(_("月份"))
     amount = models.DecimalField(_("支付金额"), **MONEY)
     batch = models.UUIDField(_("导入批次"), null=True, blank=True)
@@ -215,8 +234,9 @@ class ProgressAmount(models.Model):
     """What a project owes by contract or by measured progress as of a date (合同或进度款),
     against which payments beyond progress are found (超额支付进度款, DOMAIN.md §5 M06)."""
 
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
-                                related_name="progress_amounts")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress_amounts"
+    )
     as_of = models.DateField(_("截至日期"))
     amount = models.DecimalField(_("合同或进度应付金额"), **MONEY)
     note = models.CharField(_("依据"), max_length=200, blank=True)

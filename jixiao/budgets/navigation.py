@@ -6,8 +6,18 @@ from jixiao.core.navigation import MenuItem, register_menu
 from jixiao.orgs.models import Role
 
 register_menu(
-    MenuItem("master", _("项目"), "project-list", order=20,
-             roles=frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC}),
-    MenuItem("master", _("预算年度"), "fiscal-year-list", order=30,
-             roles=frozenset({Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR})),
+    MenuItem(
+        "master",
+        _("项目"),
+        "project-list",
+        order=20,
+        roles=frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC},
+    ),
+    MenuItem(
+        "master",
+        _("预算年度"),
+        "fiscal-year-list",
+        order=30,
+        roles=frozenset({Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR}),
+    ),
 )

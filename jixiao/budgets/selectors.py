@@ -9,9 +9,16 @@ from jixiao.orgs.models import Region, User
 from .models import FiscalYear, Project, ProjectKind
 
 
-def project_list(*, user: User, region: Region | None = None, year: int | None = None,
-                 unit: str | int | None = None, kind: str = "", office: str | int = "",
-                 q: str = "") -> QuerySet[Project]:
+def project_list(
+    *,
+    user: User,
+    region: Region | None = None,
+    year: int | None = None,
+    unit: str | int | None = None,
+    kind: str = "",
+    office: str | int = "",
+    q: str = "",
+) -> QuerySet[Project]:
     """Projects in the user's scope, with unit, parent and kinds loaded in a fixed number of
     queries whatever the page size (the list page's query budget is tested)."""
     rows = (

@@ -26,8 +26,12 @@ def can_edit_project(user: User, unit: Unit) -> bool:
     return user.has_role(Role.FILER) and unit.pk in user.get_scope().unit_ids
 
 
-def check_amounts(amounts: Mapping[str, Decimal | None], *, declared_total: Decimal | None = None,
-                  stage: str = "full") -> dict[str, str]:
+def check_amounts(
+    amounts: Mapping[str, Decimal | None],
+    *,
+    declared_total: Decimal | None = None,
+    stage: str = "full",
+) -> dict[str, str]:
     """Amounts must be non-negative; a declared total must equal the sum of its sources."""
     errors = {}
     for name in AMOUNT_FIELDS:
@@ -44,11 +48,22 @@ def check_amounts(amounts: Mapping[str, Decimal | None], *, declared_total: Deci
 
 
 @transaction.atomic
-def project_save(*, actor: User, project: Project | None, region: Region, year: int, code: str,
-                 name: str, unit: Unit, kinds: Iterable[ProjectKind],
-                 parent: Project | None = None, amounts: Mapping[str, Decimal | None],
-                 multi_year: bool = False, serves_public: bool = True,
-                 description: str = "") -> Project:
+def project_save(
+    *,
+    actor: User,
+    project: Project | None,
+    region: Region,
+    year: int,
+    code: str,
+    name: str,
+    unit: Unit,
+    kinds: Iterable[ProjectKind],
+    parent: Project | None = None,
+    amounts: Mapping[str, Decimal | None],
+    multi_year: bool = False,
+    serves_public: bool = True,
+    description: str = "",
+) -> Project:
     """Create or change a project. Checked inside the transaction: the actor's right over the
     unit (scope re-checked here, DESIGN.md), an open year, the parent, the amounts."""
     if not can_edit_project(actor, unit):
@@ -60,15 +75,27 @@ def project_save(*, actor: User, project: Project | None, region: Region, year: 
     if not year_is_open(region=region, year=year):
         raise ValidationError(_("%(y)s 年度已关闭，不能修改项目。") % {"y": year})
     errors = check_amounts(amounts)
-    errors.update(_check_project(project, region=region, year=year, code=code, unit=unit,
-                                 parent=parent, kinds=list(kinds)))
+    errors.update(
+        _check_project(
+            project,
+            region=region,
+            year=year,
+            code=code,
+            unit=unit,
+            parent=parent,
+            kinds=list(kinds),
+        )
+    )
     if errors:
         raise ValidationError(errors)
     project = project or Project(region=region, year=year, code=code)
     before_kinds = sorted(project.kinds.values_list("label", flat=True)) if project.pk else []
     project.name, project.unit, project.parent = name, unit, parent
     project.multi_year, project.serves_public, project.description = (
-        multi_year, serves_public, description)
+        multi_year,
+        serves_public,
+        description,
+    )
     for field in AMOUNT_FIELDS:
         setattr(project, field, amounts.get(field) or Decimal(0))
     project.updated_by = actor
@@ -77,8 +104,12 @@ def project_save(*, actor: User, project: Project | None, region: Region, year: 
     project.kinds.set(kinds)
     after_kinds = sorted(k.label for k in kinds)
     if after_kinds != before_kinds:
-        audit.record(action="update", instance=project, before={"kinds": before_kinds},
-                     after={"kinds": after_kinds})
+        audit.record(
+            action="update",
+            instance=project,
+            before={"kinds": before_kinds},
+            after={"kinds": after_kinds},
+        )
     return project
 
 
@@ -119,9 +150,14 @@ def fiscal_year_create(*, actor: User, region: Region, year: int) -> FiscalYear:
     previous = UnitYear.objects.filter(unit__region=region, year=year - 1)
     if not UnitYear.objects.filter(unit__region=region, year=year).exists():
         for row in previous.order_by("level"):
-            UnitYear.objects.create(unit_id=row.unit_id, year=year, name=row.name,
-                                    level=row.level, parent_id=row.parent_id,
-                                    office_id=row.office_id)
+            UnitYear.objects.create(
+                unit_id=row.unit_id,
+                year=year,
+                name=row.name,
+                level=row.level,
+                parent_id=row.parent_id,
+                office_id=row.office_id,
+            )
     return fiscal_year
 
 

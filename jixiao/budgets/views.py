@@ -33,21 +33,37 @@ def project_list(request):
     if work.region is None:
         raise Http404
     f = request.GET
-    rows = selectors.project_list(user=request.user, region=work.region, year=work.year,
-                                  unit=f.get("unit", ""), kind=f.get("kind", ""),
-                                  office=f.get("office", ""), q=f.get("q", "").strip())
+    rows = selectors.project_list(
+        user=request.user,
+        region=work.region,
+        year=work.year,
+        unit=f.get("unit", ""),
+        kind=f.get("kind", ""),
+        office=f.get("office", ""),
+        q=f.get("q", "").strip(),
+    )
     if f.get("export") == "xlsx":
         return _projects_xlsx(rows, work)
     page, query = paginate(request, rows)
-    units = (UnitYear.objects.visible_to(request.user)
-             .filter(year=work.year, unit__region=work.region).select_related("unit")
-             .order_by("unit__code"))
-    return render(request, "budgets/project_list.html", {
-        "page": page, "query": query, "units": units, "kinds": ProjectKind.objects.all(),
-        "offices": business_offices(region=work.region),
-        "can_create": request.user.has_role(Role.BUDGET, Role.FILER),
-        "can_import": request.user.has_role(Role.BUDGET),
-    })
+    units = (
+        UnitYear.objects.visible_to(request.user)
+        .filter(year=work.year, unit__region=work.region)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    return render(
+        request,
+        "budgets/project_list.html",
+        {
+            "page": page,
+            "query": query,
+            "units": units,
+            "kinds": ProjectKind.objects.all(),
+            "offices": business_offices(region=work.region),
+            "can_create": request.user.has_role(Role.BUDGET, Role.FILER),
+            "can_import": request.user.has_role(Role.BUDGET),
+        },
+    )
 
 
 def _projects_xlsx(rows, work):
@@ -58,14 +74,22 @@ def _projects_xlsx(rows, work):
 @login_required
 def project_detail(request, pk: int):
     project = selectors.project_get(user=request.user, pk=pk)
-    unit_year = UnitYear.objects.filter(unit=project.unit, year=project.year).select_related(
-        "office").first()
-    return render(request, "budgets/project_detail.html", {
-        "project": project, "unit_year": unit_year,
-        "can_edit": services.can_edit_project(request.user, project.unit),
-        "year_open": selectors.year_is_open(region=project.region, year=project.year),
-        "panels": navigation.panels_for("project", request, project),
-    })
+    unit_year = (
+        UnitYear.objects.filter(unit=project.unit, year=project.year)
+        .select_related("office")
+        .first()
+    )
+    return render(
+        request,
+        "budgets/project_detail.html",
+        {
+            "project": project,
+            "unit_year": unit_year,
+            "can_edit": services.can_edit_project(request.user, project.unit),
+            "year_open": selectors.year_is_open(region=project.region, year=project.year),
+            "panels": navigation.panels_for("project", request, project),
+        },
+    )
 
 
 @role_required(Role.BUDGET, Role.FILER)
@@ -74,21 +98,38 @@ def project_edit(request, pk: int | None = None):
     project = selectors.project_get(user=request.user, pk=pk) if pk else None
     region = project.region if project else work.region
     year = project.year if project else work.year
-    units = Unit.objects.visible_to(request.user).filter(
-        region=region, years__year=year).order_by("code")
-    parents = Project.objects.visible_to(request.user).filter(
-        region=region, year=year, parent__isnull=True).exclude(pk=pk or 0)
+    units = (
+        Unit.objects.visible_to(request.user)
+        .filter(region=region, years__year=year)
+        .order_by("code")
+    )
+    parents = (
+        Project.objects.visible_to(request.user)
+        .filter(region=region, year=year, parent__isnull=True)
+        .exclude(pk=pk or 0)
+    )
     initial = _initial(project)
-    form = ProjectForm(request.POST or None, initial=initial, units=units, parents=parents,
-                       editing=project)
+    form = ProjectForm(
+        request.POST or None, initial=initial, units=units, parents=parents, editing=project
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             saved = services.project_save(
-                actor=request.user, project=project, region=region, year=year, code=d["code"],
-                name=d["name"], unit=d["unit"], kinds=d["kinds"], parent=d["parent"],
-                amounts=form.amounts(), multi_year=d["multi_year"],
-                serves_public=d["serves_public"], description=d["description"])
+                actor=request.user,
+                project=project,
+                region=region,
+                year=year,
+                code=d["code"],
+                name=d["name"],
+                unit=d["unit"],
+                kinds=d["kinds"],
+                parent=d["parent"],
+                amounts=form.amounts(),
+                multi_year=d["multi_year"],
+                serves_public=d["serves_public"],
+                description=d["description"],
+            )
         except ValidationError as exc:
             for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -97,25 +138,38 @@ def project_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("项目已保存。"))
             return redirect("project-detail", pk=saved.pk)
-    return render(request, "budgets/project_edit.html", {"form": form, "project": project,
-                                                          "year": year})
+    return render(
+        request, "budgets/project_edit.html", {"form": form, "project": project, "year": year}
+    )
 
 
 def _initial(project: Project | None) -> dict:
     if project is None:
         return {"serves_public": True}
     data = {f: getattr(project, f) for f in services.AMOUNT_FIELDS}
-    data.update(code=project.code, name=project.name, unit=project.unit, parent=project.parent,
-                kinds=list(project.kinds.all()), multi_year=project.multi_year,
-                serves_public=project.serves_public, description=project.description)
+    data.update(
+        code=project.code,
+        name=project.name,
+        unit=project.unit,
+        parent=project.parent,
+        kinds=list(project.kinds.all()),
+        multi_year=project.multi_year,
+        serves_public=project.serves_public,
+        description=project.description,
+    )
     return data
 
 
 @role_required(Role.BUDGET)
 def project_import(request):
     importer = ProjectImporter(actor=request.user, region=request.work.region)
-    return import_page(request, importer=importer, template_url=reverse("project-template"),
-                       back_url=reverse("project-list"), success_url=reverse("project-list"))
+    return import_page(
+        request,
+        importer=importer,
+        template_url=reverse("project-template"),
+        back_url=reverse("project-list"),
+        success_url=reverse("project-list"),
+    )
 
 
 @login_required
@@ -123,9 +177,18 @@ def project_template(request):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("项目")
-    example = [request.work.year, "2022-101001-001", "示例项目", "101001", "专项资金", "",
-               *map(Decimal, ["100", "0", "0", "100", "100", "20.5", "0", "120.5"]),
-               "否", "是", ""]
+    example = [
+        request.work.year,
+        "2022-101001-001",
+        "示例项目",
+        "101001",
+        "专项资金",
+        "",
+        *map(Decimal, ["100", "0", "0", "100", "100", "20.5", "0", "120.5"]),
+        "否",
+        "是",
+        "",
+    ]
     write_sheet(ws, HEADERS, [example], title=_("项目导入模板（金额单位：万元）"), widths=WIDTHS)
     return xlsx_response(book, "projects-template.xlsx")
 
@@ -151,16 +214,28 @@ def fiscal_year_list(request):
             error = str(exc)
         else:
             request.session["work_year"] = int(year)
-            messages.success(request, _("已新建 %(y)s 年度，单位结构已从上一年度带入。") % {"y": year})
+            messages.success(
+                request, _("已新建 %(y)s 年度，单位结构已从上一年度带入。") % {"y": year}
+            )
             return redirect("fiscal-year-list")
-    years = FiscalYear.objects.visible_to(request.user).filter(
-        region__path__startswith=work.region.path).select_related("region")
-    return render(request, "budgets/fiscal_year_list.html", {
-        "years": years, "error": error, "can_create": request.user.has_role(Role.BUDGET),
-        "can_close": request.user.has_role(Role.BUDGET, Role.PERFORMANCE)
-        and work.region.level == "district",
-        "next_year": max([y.year for y in years] or [work.year]) + 1,
-    }, status=400 if error else 200)
+    years = (
+        FiscalYear.objects.visible_to(request.user)
+        .filter(region__path__startswith=work.region.path)
+        .select_related("region")
+    )
+    return render(
+        request,
+        "budgets/fiscal_year_list.html",
+        {
+            "years": years,
+            "error": error,
+            "can_create": request.user.has_role(Role.BUDGET),
+            "can_close": request.user.has_role(Role.BUDGET, Role.PERFORMANCE)
+            and work.region.level == "district",
+            "next_year": max([y.year for y in years] or [work.year]) + 1,
+        },
+        status=400 if error else 200,
+    )
 
 
 @role_required(Role.BUDGET, Role.PERFORMANCE)

@@ -56,8 +56,9 @@ def check_file(name: str, data: bytes) -> str:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = "、".join(sorted(TYPES))
     if extension not in TYPES:
-        raise ValidationError(_("不支持的文件类型“%(e)s”，可上传：%(a)s。") % {"e": extension,
-                                                                         "a": allowed})
+        raise ValidationError(
+            _("不支持的文件类型“%(e)s”，可上传：%(a)s。") % {"e": extension, "a": allowed}
+        )
     if not data:
         raise ValidationError(_("文件是空的。"))
     if len(data) > MAX_BYTES:
@@ -65,14 +66,23 @@ def check_file(name: str, data: bytes) -> str:
     mime, check = TYPES[extension]
     ok = _zip_has(data, ZIP_KINDS[extension]) if check is None else check(data)
     if not ok:
-        raise ValidationError(_("文件内容与扩展名“%(e)s”不符，可能已损坏或被改了扩展名。")
-                              % {"e": extension})
+        raise ValidationError(
+            _("文件内容与扩展名“%(e)s”不符，可能已损坏或被改了扩展名。") % {"e": extension}
+        )
     return mime
 
 
 @transaction.atomic
-def attachment_add(*, obj, name: str, data: bytes, actor, kind: str = Attachment.Kind.OTHER,
-                   description: str = "", can_change: bool) -> Attachment:
+def attachment_add(
+    *,
+    obj,
+    name: str,
+    data: bytes,
+    actor,
+    kind: str = Attachment.Kind.OTHER,
+    description: str = "",
+    can_change: bool,
+) -> Attachment:
     if not can_change:
         raise PermissionDenied(_("当前状态下不能修改佐证材料。"))
     mime = check_file(name, data)
@@ -80,13 +90,25 @@ def attachment_add(*, obj, name: str, data: bytes, actor, kind: str = Attachment
         kind = Attachment.Kind.OTHER
     digest = hashlib.sha256(data).hexdigest()
     attachment = Attachment(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, kind=kind,
-        name=name[-255:], description=description[:300], size=len(data), mime=mime,
-        sha256=digest, uploaded_by=actor, document_status=getattr(obj, "status", ""))
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        kind=kind,
+        name=name[-255:],
+        description=description[:300],
+        size=len(data),
+        mime=mime,
+        sha256=digest,
+        uploaded_by=actor,
+        document_status=getattr(obj, "status", ""),
+    )
     attachment.file.save(digest, ContentFile(data), save=False)
     attachment.save()
-    audit.record(action="create", instance=obj, actor=actor,
-                 message=_("上传佐证材料：%(n)s") % {"n": attachment.name})
+    audit.record(
+        action="create",
+        instance=obj,
+        actor=actor,
+        message=_("上传佐证材料：%(n)s") % {"n": attachment.name},
+    )
     return attachment
 
 
@@ -97,13 +119,18 @@ def attachment_remove(*, attachment: Attachment, actor, can_change: bool) -> Non
         raise PermissionDenied(_("当前状态下不能修改佐证材料。"))
     attachment.removed_at = timezone.now()
     attachment.save(update_fields=["removed_at"])
-    audit.record(action="update", instance=attachment, actor=actor,
-                 message=_("移除佐证材料：%(n)s") % {"n": attachment.name})
+    audit.record(
+        action="update",
+        instance=attachment,
+        actor=actor,
+        message=_("移除佐证材料：%(n)s") % {"n": attachment.name},
+    )
 
 
 def attachments_of(obj, *, include_removed: bool = False):
-    rows = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)),
-                                     object_id=obj.pk).select_related("uploaded_by")
+    rows = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("uploaded_by")
     return rows if include_removed else rows.filter(removed_at__isnull=True)
 
 

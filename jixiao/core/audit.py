@@ -43,8 +43,9 @@ def audited(model: type[models.Model]) -> type[models.Model]:
 
 
 @contextmanager
-def audit_context(*, actor=None, source: str = "cli", ip: str | None = None,
-                  batch: uuid.UUID | None = None) -> Iterator[AuditContext]:
+def audit_context(
+    *, actor=None, source: str = "cli", ip: str | None = None, batch: uuid.UUID | None = None
+) -> Iterator[AuditContext]:
     ctx = AuditContext(batch=batch or uuid.uuid4(), actor=actor, source=source, ip=ip)
     token = _context.set(ctx)
     try:
@@ -78,10 +79,19 @@ def snapshot(instance: models.Model) -> dict:
     return data
 
 
-def record(*, action: str, instance: models.Model | None = None, before: dict | None = None,
-           after: dict | None = None, message: str = "", object_type: str = "",
-           object_id: str = "", object_repr: str = "", region_code: str = "",
-           actor=None) -> None:
+def record(
+    *,
+    action: str,
+    instance: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    region_code: str = "",
+    actor=None,
+) -> None:
     """Write one audit entry in the current context."""
     from .models import AuditLog
 
@@ -93,12 +103,19 @@ def record(*, action: str, instance: models.Model | None = None, before: dict | 
         object_repr = object_repr or str(instance)[:300]
         region_code = region_code or getattr(instance, "audit_region_code", "") or ""
     AuditLog.objects.create(
-        batch=ctx.batch, source=ctx.source, ip=ctx.ip,
+        batch=ctx.batch,
+        source=ctx.source,
+        ip=ctx.ip,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "",
-        action=action, object_type=object_type, object_id=object_id,
-        object_repr=object_repr[:300], region_code=region_code,
-        before=before, after=after, message=message[:500],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        region_code=region_code,
+        before=before,
+        after=after,
+        message=message[:500],
     )
 
 
@@ -118,8 +135,12 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     after = snapshot(instance)
     if before == after:
         return
-    record(action="create" if created or before is None else "update",
-           instance=instance, before=before, after=after)
+    record(
+        action="create" if created or before is None else "update",
+        instance=instance,
+        before=before,
+        after=after,
+    )
 
 
 def _after_delete(sender, instance, **kwargs):

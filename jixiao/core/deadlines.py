@@ -20,7 +20,8 @@ def day_after(deadline: datetime.date) -> datetime.datetime:
     submission at or after it is late (usable in a query: `submitted_at__gte=day_after(d)`)."""
     return timezone.make_aware(
         datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time.min),
-        timezone.get_default_timezone())
+        timezone.get_default_timezone(),
+    )
 
 
 def is_late(submitted: datetime.datetime | None, deadline: datetime.date) -> bool:

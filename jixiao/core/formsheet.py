@@ -31,8 +31,12 @@ class Styles:
             "label": {"font": label, "alignment": center, "border": border, "fill": fill},
             "text": {"font": body, "alignment": left, "border": border},
             "center": {"font": body, "alignment": center, "border": border},
-            "money": {"font": body, "alignment": center, "border": border,
-                      "number_format": MONEY_FORMAT},
+            "money": {
+                "font": body,
+                "alignment": center,
+                "border": border,
+                "number_format": MONEY_FORMAT,
+            },
             "box": {"border": border},
             "plain_label": {"font": label, "alignment": left},
             "plain": {"font": body, "alignment": left},
@@ -71,8 +75,9 @@ def merge(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> N
     the file only needs the range's reference."""
     from openpyxl.worksheet.cell_range import CellRange
 
-    ws.merged_cells.add(CellRange(min_col=first_col, min_row=first_row, max_col=last_col,
-                                  max_row=last_row))
+    ws.merged_cells.add(
+        CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row)
+    )
 
 
 def merge_runs(ws, keys: Sequence[tuple], first: int, col: int) -> None:

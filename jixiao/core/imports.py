@@ -31,6 +31,7 @@ class CellError(ValueError):
 
 # --- cell parsers ----------------------------------------------------------------------------
 
+
 def _clean_text(value) -> str:
     if value is None:
         return ""
@@ -57,8 +58,9 @@ def text_max(max_length: int) -> Callable[[object], str]:
     def parse(value) -> str:
         result = text(value)
         if len(result) > max_length:
-            raise CellError(_("内容过长（%(n)s 个字符，最多 %(m)s 个）")
-                            % {"n": len(result), "m": max_length})
+            raise CellError(
+                _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(result), "m": max_length}
+            )
         return result
 
     return parse
@@ -144,6 +146,7 @@ def choice(options: dict[str, object]) -> Callable[[object], object]:
 
 # --- the framework ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -167,8 +170,13 @@ class Row:
     columns: dict[str, str] = field(default_factory=dict)  # key → Excel letter
 
     def problem(self, key: str, message: str, label: str = "") -> Problem:
-        return Problem(message, sheet=self.sheet, row=self.number,
-                       column=self.columns.get(key, ""), field=label)
+        return Problem(
+            message,
+            sheet=self.sheet,
+            row=self.number,
+            column=self.columns.get(key, ""),
+            field=label,
+        )
 
     @contextmanager
     def located(self):
@@ -177,8 +185,9 @@ class Row:
             yield
         except ValidationError as exc:
             pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-            raise InputRejected([self.problem(key, "；".join(messages))
-                                 for key, messages in pairs]) from None
+            raise InputRejected(
+                [self.problem(key, "；".join(messages)) for key, messages in pairs]
+            ) from None
         except PermissionDenied as exc:
             raise InputRejected([self.problem("", str(exc))]) from None
 
@@ -239,13 +248,18 @@ def parse_sheet(sheet: Sheet, columns: Sequence[Column]) -> tuple[list[Row], lis
     located = _find_header(sheet, columns)
     if located is None:
         missing = "、".join(c.label for c in columns if c.required)
-        return [], [Problem(_("找不到表头，这不是本类导入的模板。必需的列：%(cols)s") % {"cols": missing},
-                            sheet=sheet.name)]
+        return [], [
+            Problem(
+                _("找不到表头，这不是本类导入的模板。必需的列：%(cols)s") % {"cols": missing},
+                sheet=sheet.name,
+            )
+        ]
     header_index, positions = located
     rows, problems = [], []
     letters = {k: column_letter(p) for k, p in positions.items()}
-    for offset, raw in enumerate(sheet.rows[header_index + 1:],
-                               start=header_index + 1 + sheet.first_row):
+    for offset, raw in enumerate(
+        sheet.rows[header_index + 1 :], start=header_index + 1 + sheet.first_row
+    ):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
             continue
         row = Row(number=offset, values={}, sheet=sheet.name, columns=letters)
@@ -312,14 +326,22 @@ def _save(importer: Importer, rows: list[Row], data: bytes, filename: str) -> Im
     region_code = getattr(importer.region, "code", "")
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            kind=importer.kind, filename=filename[:255], rows=len(rows), actor=importer.actor,
-            sha256=hashlib.sha256(data).hexdigest(), region_code=region_code,
+            kind=importer.kind,
+            filename=filename[:255],
+            rows=len(rows),
+            actor=importer.actor,
+            sha256=hashlib.sha256(data).hexdigest(),
+            region_code=region_code,
         )
         with audit.audit_context(actor=importer.actor, source="import", batch=batch.id):
             created, updated = importer.save(rows)
-            audit.record(action="import", instance=batch, region_code=region_code,
-                         message=_("导入%(title)s：%(n)s 行，新增 %(c)s，更新 %(u)s") % {
-                             "title": importer.title, "n": len(rows), "c": created, "u": updated})
+            audit.record(
+                action="import",
+                instance=batch,
+                region_code=region_code,
+                message=_("导入%(title)s：%(n)s 行，新增 %(c)s，更新 %(u)s")
+                % {"title": importer.title, "n": len(rows), "c": created, "u": updated},
+            )
         batch.created, batch.updated = created, updated
         batch.save(update_fields=["created", "updated"])
     return ImportResult(rows=len(rows), created=created, updated=updated, batch_id=str(batch.id))
@@ -347,8 +369,14 @@ def json_items(data: bytes, *, what: str) -> list:
     from django.conf import settings
 
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
-        raise InputRejected([Problem(_("文件过大，上限为 %(limit)s MB。") % {
-            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})])
+        raise InputRejected(
+            [
+                Problem(
+                    _("文件过大，上限为 %(limit)s MB。")
+                    % {"limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576}
+                )
+            ]
+        )
     if not data.strip():
         raise InputRejected([Problem(_("文件是空的。"))])
     try:
@@ -370,8 +398,9 @@ def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
         raise InputRejected([Problem(_("JSON 应为对象或对象的列表。"))])
     keys = [c.key for c in importer.columns]
     header = tuple(c.label for c in importer.columns)
-    rows = [header] + [tuple(_json_cell(importer.json_values(item).get(k)) for k in keys)
-                       for item in items]
+    rows = [header] + [
+        tuple(_json_cell(importer.json_values(item).get(k)) for k in keys) for item in items
+    ]
     return Sheet(name="JSON", rows=rows, first_row=0)
 
 

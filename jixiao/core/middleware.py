@@ -77,8 +77,10 @@ class BearerTokenMiddleware:
             if token is not None:
                 request.user = request.token_user = token.user
                 request._dont_enforce_csrf_checks = True  # no cookie, so no CSRF to forge
-                stale = token.last_used_at is None or (
-                    timezone.now() - token.last_used_at).total_seconds() > 300
+                stale = (
+                    token.last_used_at is None
+                    or (timezone.now() - token.last_used_at).total_seconds() > 300
+                )
                 if stale:
                     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return self.get_response(request)

@@ -37,8 +37,12 @@ class AuditLog(models.Model):
     batch = models.UUIDField(_("批次"), db_index=True)
     source = models.CharField(_("来源"), max_length=16, default="web")  # web, api, import, cli
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     action = models.CharField(_("动作"), max_length=16, choices=Action.choices)
@@ -58,7 +62,9 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        )
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
@@ -174,8 +180,13 @@ class TransitionLog(models.Model):
     transition = models.CharField(_("操作"), max_length=32)
     source = models.CharField(_("原状态"), max_length=24)
     target = models.CharField(_("新状态"), max_length=24)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     comment = models.TextField(_("意见"), blank=True)
     data = models.JSONField(_("附加信息"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -215,8 +226,9 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("大小"))
     mime = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
     document_status = models.CharField(_("上传时文档状态"), max_length=24, blank=True)

@@ -68,8 +68,9 @@ def register_todos(provider: Callable) -> None:
 def menu_for(user) -> list[tuple[str, str, list[MenuItem]]]:
     groups = []
     for key, label in STAGES:
-        items = sorted((i for i in _MENU if i.stage == key and i.allowed(user)),
-                       key=lambda i: i.order)
+        items = sorted(
+            (i for i in _MENU if i.stage == key and i.allowed(user)), key=lambda i: i.order
+        )
         if items:
             groups.append((key, label, items))
     return groups

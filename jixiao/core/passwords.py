@@ -18,9 +18,12 @@ class CharacterClassValidator:
         found = sum(1 for pattern in CLASSES if re.search(pattern, password))
         if found < self.min_classes:
             raise ValidationError(
-                _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)s 类。") % {"n": self.min_classes},
+                _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)s 类。")
+                % {"n": self.min_classes},
                 code="password_too_simple",
             )
 
     def get_help_text(self):
-        return _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)s 类。") % {"n": self.min_classes}
+        return _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)s 类。") % {
+            "n": self.min_classes
+        }

@@ -101,8 +101,11 @@ def rules_for(region_codes: Sequence[str], year: int) -> Rules:
     values = dict(rules.values)
     for row in chain:
         _merge(values, row.values)
-    return Rules(values=values, base=rules.base,
-                 sources=tuple(f"{r.region_code}:{r.year} v{r.version}" for r in chain))
+    return Rules(
+        values=values,
+        base=rules.base,
+        sources=tuple(f"{r.region_code}:{r.year} v{r.version}" for r in chain),
+    )
 
 
 def latest_versions(region_codes: Sequence[str], year: int):
@@ -110,11 +113,13 @@ def latest_versions(region_codes: Sequence[str], year: int):
 
     latest = (
         Rulebook.objects.filter(region_code__in=list(region_codes), year=year)
-        .values("region_code").annotate(v=Max("version"))
+        .values("region_code")
+        .annotate(v=Max("version"))
     )
     wanted = {(r["region_code"], r["v"]) for r in latest}
     return [
-        r for r in Rulebook.objects.filter(region_code__in=[c for c, _v in wanted], year=year)
+        r
+        for r in Rulebook.objects.filter(region_code__in=[c for c, _v in wanted], year=year)
         if (r.region_code, r.version) in wanted
     ]
 
@@ -140,8 +145,9 @@ def validate_changes(changes: Mapping, *, path: str = "") -> list[str]:
 
 
 @transaction.atomic
-def rulebook_save(*, region_code: str, year: int, values: Mapping, actor, note: str = "",
-                  base: str = NATIONAL):
+def rulebook_save(
+    *, region_code: str, year: int, values: Mapping, actor, note: str = "", base: str = NATIONAL
+):
     """Save a region's changes as a new version; earlier versions stay for reproducibility."""
     from . import audit
     from .models import Rulebook
@@ -151,13 +157,29 @@ def rulebook_save(*, region_code: str, year: int, values: Mapping, actor, note: 
     errors = validate_changes(values)
     if errors:
         raise RulebookError("；".join(errors))
-    versions = list(Rulebook.objects.select_for_update(of=("self",))
-                    .filter(region_code=region_code, year=year).values_list("version", flat=True))
+    versions = list(
+        Rulebook.objects.select_for_update(of=("self",))
+        .filter(region_code=region_code, year=year)
+        .values_list("version", flat=True)
+    )
     last = max(versions, default=0)
-    row = Rulebook.objects.create(region_code=region_code, year=year, version=last + 1,
-                                  base=base, values=dict(values), note=note, created_by=actor)
-    audit.record(action="create", instance=row, after={"base": base, "values": dict(values)},
-                 region_code=region_code, actor=actor, message=note)
+    row = Rulebook.objects.create(
+        region_code=region_code,
+        year=year,
+        version=last + 1,
+        base=base,
+        values=dict(values),
+        note=note,
+        created_by=actor,
+    )
+    audit.record(
+        action="create",
+        instance=row,
+        after={"base": base, "values": dict(values)},
+        region_code=region_code,
+        actor=actor,
+        message=note,
+    )
     return row
 
 

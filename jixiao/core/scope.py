@@ -49,8 +49,13 @@ def scope_of(user) -> Scope:
     return getter() if getter else EMPTY_SCOPE
 
 
-def scope_filter(scope: Scope, *, region_path: str | None = None, unit: str | None = None,
-                 office: Callable[[frozenset[int]], Q] | None = None) -> Q:
+def scope_filter(
+    scope: Scope,
+    *,
+    region_path: str | None = None,
+    unit: str | None = None,
+    office: Callable[[frozenset[int]], Q] | None = None,
+) -> Q:
     """Build the Q object for a scope from a model's paths.
 
     `region_path` is the lookup to the row's region path ("region__path"), `unit` the lookup to

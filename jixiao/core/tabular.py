@@ -45,8 +45,14 @@ class Problem:
         return f"{prefix}：{self.message}" if prefix else self.message
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column,
-                "field": self.field, "message": self.message, "text": str(self)}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "text": str(self),
+        }
 
 
 class InputRejected(Exception):
@@ -83,9 +89,13 @@ def read_tables(data: bytes, filename: str) -> list[Sheet]:
     if not data:
         raise _reject(_("文件是空的。"))
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
-        raise _reject(_("文件过大（%(size)s MB），上限为 %(limit)s MB。") % {
-            "size": round(len(data) / 1048576, 1),
-            "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576})
+        raise _reject(
+            _("文件过大（%(size)s MB），上限为 %(limit)s MB。")
+            % {
+                "size": round(len(data) / 1048576, 1),
+                "limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576,
+            }
+        )
     lower = filename.lower()
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
@@ -93,8 +103,13 @@ def read_tables(data: bytes, filename: str) -> list[Sheet]:
     if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _reject(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入。"))
     if lower.endswith((".xlsx", ".xlsm")):
-        raise _reject(_("文件“%(name)s”不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件。"
-                        "请在 Excel 中“另存为”xlsx 后再导入。") % {"name": filename})
+        raise _reject(
+            _(
+                "文件“%(name)s”不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件。"
+                "请在 Excel 中“另存为”xlsx 后再导入。"
+            )
+            % {"name": filename}
+        )
     if lower.endswith((".csv", ".txt")):
         return [Sheet(name=filename, rows=_read_csv(data))]
     raise _reject(_("不支持的文件类型“%(name)s”，请上传 .xlsx 或 .csv 文件。") % {"name": filename})
@@ -113,8 +128,10 @@ def _check_zip(data: bytes) -> None:
         raise _reject(_("文件已损坏，无法作为 Excel（.xlsx）文件读取。")) from None
     limit = settings.JIXIAO_IMPORT_MAX_UNZIPPED_BYTES
     if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > limit:
-        raise _reject(_("文件解压后超过 %(limit)s MB，已拒绝（可能是恶意构造的文件）。")
-                      % {"limit": limit // 1048576})
+        raise _reject(
+            _("文件解压后超过 %(limit)s MB，已拒绝（可能是恶意构造的文件）。")
+            % {"limit": limit // 1048576}
+        )
     if not any(i.filename == "xl/workbook.xml" for i in infos):
         raise _reject(_("文件不是 Excel 工作簿（缺少 workbook），请上传 .xlsx 文件。"))
 
@@ -146,10 +163,13 @@ def _read_xlsx_calamine(calamine, data: bytes) -> list[Sheet]:
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets: openpyxl's `worksheets` leaves them out too
-            values = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False,
-                                                                   nrows=max_rows + 1)
+            values = book.get_sheet_by_name(meta.name).to_python(
+                skip_empty_area=False, nrows=max_rows + 1
+            )
             if len(values) > max_rows:
-                raise _reject(_("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": meta.name, "n": max_rows})
+                raise _reject(
+                    _("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": meta.name, "n": max_rows}
+                )
             rows = [_calamine_row(row[:max_cols]) for row in values]
             sheets.append(Sheet(name=meta.name, rows=_trim(rows)))
     finally:
@@ -189,7 +209,9 @@ def _read_xlsx_openpyxl(data: bytes) -> list[Sheet]:
             rows = []
             for row in ws.iter_rows(values_only=True, max_col=max_cols):
                 if len(rows) >= max_rows:
-                    raise _reject(_("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": ws.title, "n": max_rows})
+                    raise _reject(
+                        _("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": ws.title, "n": max_rows}
+                    )
                 rows.append(tuple(row))
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
     finally:
@@ -220,8 +242,10 @@ def _read_csv(data: bytes) -> list[tuple]:
                 raise _reject(_("文件超过 %(n)s 行上限。") % {"n": settings.JIXIAO_IMPORT_MAX_ROWS})
             rows.append(tuple(row[: settings.JIXIAO_IMPORT_MAX_COLUMNS]))
     except csv.Error:  # e.g. an unclosed quote swallowing the rest of the file
-        raise _reject(_("CSV 文件第 %(r)s 行格式错误（可能有未闭合的引号），无法读取。")
-                      % {"r": reader.line_num}) from None
+        raise _reject(
+            _("CSV 文件第 %(r)s 行格式错误（可能有未闭合的引号），无法读取。")
+            % {"r": reader.line_num}
+        ) from None
     return _trim(rows)
 
 
@@ -261,8 +285,15 @@ def safe_cell(value):
     return value
 
 
-def write_sheet(ws, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "",
-                widths: Sequence[int] | None = None, money_columns: Iterable[int] = ()) -> None:
+def write_sheet(
+    ws,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str = "",
+    widths: Sequence[int] | None = None,
+    money_columns: Iterable[int] = (),
+) -> None:
     """Write a titled table: bold header, frozen panes, money as numbers with 6 decimals."""
     from openpyxl.styles import Alignment, Font
 

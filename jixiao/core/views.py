@@ -40,8 +40,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("文件（.xlsx 或 .csv）"))
 
 
-def import_page(request, *, importer: Importer, template_url: str, back_url: str,
-                success_url: str):
+def import_page(request, *, importer: Importer, template_url: str, back_url: str, success_url: str):
     """GET shows the upload form; POST imports the whole file or nothing, listing problems."""
     problems = []
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -53,13 +52,24 @@ def import_page(request, *, importer: Importer, template_url: str, back_url: str
         except InputRejected as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。") % {
-                "n": result.rows, "c": result.created, "u": result.updated})
+            messages.success(
+                request,
+                _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。")
+                % {"n": result.rows, "c": result.created, "u": result.updated},
+            )
             return redirect(success_url)
-    return render(request, "core/import.html", {
-        "form": form, "problems": problems, "importer": importer,
-        "template_url": template_url, "back_url": back_url,
-    }, status=400 if problems else 200)
+    return render(
+        request,
+        "core/import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "importer": importer,
+            "template_url": template_url,
+            "back_url": back_url,
+        },
+        status=400 if problems else 200,
+    )
 
 
 def read_upload(upload) -> bytes:
@@ -70,8 +80,14 @@ def read_upload(upload) -> bytes:
 
     limit = settings.JIXIAO_IMPORT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise InputRejected([Problem(_("文件过大（%(size)s MB），上限为 %(limit)s MB。") % {
-            "size": round(upload.size / 1048576, 1), "limit": limit // 1048576})])
+        raise InputRejected(
+            [
+                Problem(
+                    _("文件过大（%(size)s MB），上限为 %(limit)s MB。")
+                    % {"size": round(upload.size / 1048576, 1), "limit": limit // 1048576}
+                )
+            ]
+        )
     return upload.read(limit + 1)
 
 
@@ -106,8 +122,12 @@ def attachment_download(request, file_pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = attachment_for_user(pk=file_pk, user=request.user)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.name, content_type=attachment.mime)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.mime,
+    )
 
 
 def error_text(exc) -> str:
@@ -152,15 +172,22 @@ def attachment_upload(request, label: str, pk: int):
         if upload is None:
             raise ValidationError(_("请选择文件。"))
         if upload.size > attachments.MAX_BYTES:
-            raise ValidationError(_("文件超过 %(n)s MB 上限。") % {
-                "n": attachments.MAX_BYTES // 1048576})
-        attachments.attachment_add(obj=document, name=upload.name, data=upload.read(),
-                                   actor=request.user, kind=request.POST.get("kind", "other"),
-                                   description=request.POST.get("description", ""),
-                                   can_change=document.attachments_editable_by(request.user))
+            raise ValidationError(
+                _("文件超过 %(n)s MB 上限。") % {"n": attachments.MAX_BYTES // 1048576}
+            )
+        attachments.attachment_add(
+            obj=document,
+            name=upload.name,
+            data=upload.read(),
+            actor=request.user,
+            kind=request.POST.get("kind", "other"),
+            description=request.POST.get("description", ""),
+            can_change=document.attachments_editable_by(request.user),
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已上传佐证材料。"))
-    return redirect(request.POST.get("back") if str(request.POST.get("back", "")).startswith("/")
-                    else "home")
+    return redirect(
+        request.POST.get("back") if str(request.POST.get("back", "")).startswith("/") else "home"
+    )

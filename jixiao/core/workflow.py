@@ -65,14 +65,17 @@ class Workflow:
     def label(self, state: str) -> str:
         return str(self.states.get(state, state))
 
-    def problems(self, obj, user, transition: Transition, *,
-                 locked: str | None | bool = False) -> list[str]:
+    def problems(
+        self, obj, user, transition: Transition, *, locked: str | None | bool = False
+    ) -> list[str]:
         """Every reason the user cannot do this transition now (empty: allowed).
         `locked` passes an already computed lock reason (None: not locked)."""
         reasons = []
         if obj.status not in transition.sources:
-            reasons.append(_("当前状态为“%(s)s”，不能%(t)s。") % {
-                "s": self.label(obj.status), "t": transition.label})
+            reasons.append(
+                _("当前状态为“%(s)s”，不能%(t)s。")
+                % {"s": self.label(obj.status), "t": transition.label}
+            )
         if not transition.allowed_for(user):
             reasons.append(_("您的角色不能执行“%(t)s”。") % {"t": transition.label})
         if locked is False:
@@ -85,16 +88,25 @@ class Workflow:
 
     def available(self, obj, user) -> list[Transition]:
         """Transitions this user may do now: the only buttons the page offers."""
-        candidates = [t for t in self.transitions
-                      if obj.status in t.sources and t.allowed_for(user)]
+        candidates = [
+            t for t in self.transitions if obj.status in t.sources and t.allowed_for(user)
+        ]
         if not candidates:
             return []
         locked = self.lock(obj) if self.lock is not None else None
         return [t for t in candidates if not self.problems(obj, user, t, locked=locked)]
 
 
-def perform(*, obj, name: str, actor, workflow: Workflow, comment: str = "",
-            data: dict | None = None, before_save: Callable | None = None):
+def perform(
+    *,
+    obj,
+    name: str,
+    actor,
+    workflow: Workflow,
+    comment: str = "",
+    data: dict | None = None,
+    before_save: Callable | None = None,
+):
     """Move `obj` through transition `name`. Returns the saved, locked row.
 
     Raises Http404 when the actor cannot see the document (scope re-checked inside the
@@ -102,8 +114,7 @@ def perform(*, obj, name: str, actor, workflow: Workflow, comment: str = "",
     """
     model = type(obj)
     with transaction.atomic():
-        locked = (model.objects.select_for_update(of=("self",)).filter(pk=obj.pk)
-                  .order_by().first())
+        locked = model.objects.select_for_update(of=("self",)).filter(pk=obj.pk).order_by().first()
         if locked is None or not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
             raise Http404
         transition = workflow.get(name)
@@ -117,38 +128,76 @@ def perform(*, obj, name: str, actor, workflow: Workflow, comment: str = "",
         if before_save is not None:
             before_save(locked, transition)
         locked.save()
-        log_transition(obj=locked, transition=transition.name, source=source,
-                       target=transition.target, actor=actor, comment=comment, data=data)
+        log_transition(
+            obj=locked,
+            transition=transition.name,
+            source=source,
+            target=transition.target,
+            actor=actor,
+            comment=comment,
+            data=data,
+        )
         for hook in workflow.on_transition:
             hook(locked, transition, actor)
     return locked
 
 
-def log_transition(*, obj, transition: str, source: str, target: str, actor, comment: str = "",
-                   data: dict | None = None):
+def log_transition(
+    *,
+    obj,
+    transition: str,
+    source: str,
+    target: str,
+    actor,
+    comment: str = "",
+    data: dict | None = None,
+):
     from .models import TransitionLog
 
     row = TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk,
-        transition=transition, source=source, target=target, actor=actor,
-        comment=comment.strip()[:2000], data=data or {})
-    audit.record(action="action", instance=obj, before={"status": source},
-                 after={"status": target}, message=f"{transition}: {comment.strip()[:400]}")
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        transition=transition,
+        source=source,
+        target=target,
+        actor=actor,
+        comment=comment.strip()[:2000],
+        data=data or {},
+    )
+    audit.record(
+        action="action",
+        instance=obj,
+        before={"status": source},
+        after={"status": target},
+        message=f"{transition}: {comment.strip()[:400]}",
+    )
     return row
 
 
 def history_rows(obj, workflow: Workflow) -> list[dict]:
     """The review history with labels users read (填报完成, 草稿 → 待单位审核)."""
     names = {t.name: t.label for t in workflow.transitions}
-    return [{"at": h.created_at, "actor": h.actor, "action": names.get(h.transition, h.transition),
-             "source": workflow.label(h.source), "target": workflow.label(h.target),
-             "comment": h.comment, "grades": (h.data or {}).get("grades") or {}}
-            for h in history(obj)]
+    return [
+        {
+            "at": h.created_at,
+            "actor": h.actor,
+            "action": names.get(h.transition, h.transition),
+            "source": workflow.label(h.source),
+            "target": workflow.label(h.target),
+            "comment": h.comment,
+            "grades": (h.data or {}).get("grades") or {},
+        }
+        for h in history(obj)
+    ]
 
 
 def history(obj) -> Iterable:
     from .models import TransitionLog
 
-    return (TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)),
-                                         object_id=obj.pk)
-            .select_related("actor").order_by("created_at", "id"))
+    return (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )

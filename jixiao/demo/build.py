@@ -58,15 +58,19 @@ PERSONAS = [
 
 def build_regions(demo: Demo) -> None:
     province, _ = Region.objects.get_or_create(
-        code=d.PROVINCE[0], defaults={"name": d.PROVINCE[1], "level": Region.Level.PROVINCE})
+        code=d.PROVINCE[0], defaults={"name": d.PROVINCE[1], "level": Region.Level.PROVINCE}
+    )
     city, _ = Region.objects.get_or_create(
-        code=d.CITY[0], defaults={"name": d.CITY[1], "level": Region.Level.CITY, "parent": province})
+        code=d.CITY[0], defaults={"name": d.CITY[1], "level": Region.Level.CITY, "parent": province}
+    )
     demo.region, _ = Region.objects.get_or_create(
         code=d.DISTRICT[0],
-        defaults={"name": d.DISTRICT[1], "level": Region.Level.DISTRICT, "parent": city})
+        defaults={"name": d.DISTRICT[1], "level": Region.Level.DISTRICT, "parent": city},
+    )
     for code, name, kind in d.OFFICES:
         demo.offices[code], _ = Office.objects.get_or_create(
-            region=demo.region, code=code, defaults={"name": name, "kind": kind})
+            region=demo.region, code=code, defaults={"name": name, "kind": kind}
+        )
     for year in d.YEARS:
         FiscalYear.objects.get_or_create(region=demo.region, year=year)
 
@@ -100,29 +104,52 @@ def build_units(demo: Demo) -> None:
     _unit_year(demo, actor, d.LIVE_YEAR, new_code, new_name, 1, None, new_office)
     for old in merged:
         UnitSuccession.objects.get_or_create(
-            predecessor=demo.units[old], successor=demo.units[new_code], year=d.LIVE_YEAR,
-            defaults={"kind": UnitSuccession.Kind.MERGE, "note": "2022 年机构改革"})
+            predecessor=demo.units[old],
+            successor=demo.units[new_code],
+            year=d.LIVE_YEAR,
+            defaults={"kind": UnitSuccession.Kind.MERGE, "note": "2022 年机构改革"},
+        )
 
 
 def _bureau_actor(demo: Demo) -> User:
     """The budget office's account, created first so that services have a real actor."""
     user, _ = User.objects.update_or_create(
-        username="budget", defaults={"roles": [Role.BUDGET], "region": demo.region,
-                                     "office": demo.offices["YSG"], "unit": None})
+        username="budget",
+        defaults={
+            "roles": [Role.BUDGET],
+            "region": demo.region,
+            "office": demo.offices["YSG"],
+            "unit": None,
+        },
+    )
     return user
 
 
 def _unit_year(demo, actor, year, code, name, level, parent_code, office_code) -> None:
-    row = unit_year_save(actor=actor, region=demo.region, code=code, year=year, name=name,
-                         level=level, parent=demo.units.get(parent_code),
-                         office=demo.offices[office_code])
+    row = unit_year_save(
+        actor=actor,
+        region=demo.region,
+        code=code,
+        year=year,
+        name=name,
+        level=level,
+        parent=demo.units.get(parent_code),
+        office=demo.offices[office_code],
+    )
     demo.units[code] = row.unit
 
 
 # --- projects ------------------------------------------------------------------------------
 
-RARE_KINDS = ["政府投资基金", "政府采购", "政府和社会资本合作", "政府债务", "政府性基金",
-              "国有资本经营", "社会保险基金"]
+RARE_KINDS = [
+    "政府投资基金",
+    "政府采购",
+    "政府和社会资本合作",
+    "政府债务",
+    "政府性基金",
+    "国有资本经营",
+    "社会保险基金",
+]
 
 
 @dataclass
@@ -211,16 +238,19 @@ def build_projects(demo: Demo) -> None:
     plan_2020 = plan_year(demo, 2020, d.SELFEVAL_PROJECTS_2020 - len(d.SPECIAL_PROJECTS_2020))
     special = [PlannedProject(u, n, k, amount) for u, n, k, amount in d.SPECIAL_PROJECTS_2020]
     rest = d.SELFEVAL_FUNDS_2020 - sum(p.full for p in special)
-    for p, amount in zip(plan_2020, _split(rest, _amount_weights(demo.rng, len(plan_2020))),
-                         strict=True):
+    for p, amount in zip(
+        plan_2020, _split(rest, _amount_weights(demo.rng, len(plan_2020))), strict=True
+    ):
         p.full = amount
     _save_year(demo, actor, 2020, plan_2020 + special, carryover_share=0.0)
 
     plan_2021 = plan_year(demo, 2021, 190)
     special_funds = [p for p in plan_2021 if "专项资金" in p.kinds]
-    for p, amount in zip(special_funds, _split(d.MONITORED_FUNDS_2021,
-                                               _amount_weights(demo.rng, len(special_funds))),
-                         strict=True):
+    for p, amount in zip(
+        special_funds,
+        _split(d.MONITORED_FUNDS_2021, _amount_weights(demo.rng, len(special_funds))),
+        strict=True,
+    ):
         p.full = amount
     _fill_random(demo, [p for p in plan_2021 if "专项资金" not in p.kinds])
     _save_year(demo, actor, 2021, plan_2021, carryover_share=0.35)
@@ -244,8 +274,14 @@ def _sources(rng: random.Random, full: Decimal, carryover_share: float) -> dict[
         other = (full * Decimal(str(round(rng.uniform(0.02, 0.15), 2)))).quantize(CENT)
     current = full - carry - other
     initial = (current * Decimal(str(round(rng.uniform(0.85, 1.0), 2)))).quantize(CENT)
-    return {"initial_current": initial, "initial_carryover": Decimal(0), "initial_other": other,
-            "full_current": current, "full_carryover": carry, "full_other": other}
+    return {
+        "initial_current": initial,
+        "initial_carryover": Decimal(0),
+        "initial_other": other,
+        "full_current": current,
+        "full_carryover": carry,
+        "full_other": other,
+    }
 
 
 def _save_year(demo, actor, year, planned: list[PlannedProject], *, carryover_share) -> None:
@@ -254,13 +290,20 @@ def _save_year(demo, actor, year, planned: list[PlannedProject], *, carryover_sh
     for p in sorted(planned, key=lambda p: p.parent_name is not None):
         counters[p.unit] = counters.get(p.unit, 0) + 1
         project = project_save(
-            actor=actor, project=None, region=demo.region, year=year,
-            code=f"{year}-{p.unit}-{counters[p.unit]:02d}", name=p.name,
-            unit=demo.units[p.unit], kinds=[demo.kinds[k] for k in p.kinds],
+            actor=actor,
+            project=None,
+            region=demo.region,
+            year=year,
+            code=f"{year}-{p.unit}-{counters[p.unit]:02d}",
+            name=p.name,
+            unit=demo.units[p.unit],
+            kinds=[demo.kinds[k] for k in p.kinds],
             parent=saved.get(p.parent_name) if p.parent_name else None,
             amounts=_sources(demo.rng, p.full, carryover_share),
-            multi_year="建设" in p.name, serves_public=True,
-            description=f"{year}年度{p.name}。")
+            multi_year="建设" in p.name,
+            serves_public=True,
+            description=f"{year}年度{p.name}。",
+        )
         saved[p.name] = project
 
 
@@ -268,8 +311,13 @@ def close_past_years(demo: Demo) -> None:
     """2020 and 2021 are done (CONTRACT.md: the work year 2021 is complete)."""
     for year in d.YEARS:
         if year < d.LIVE_YEAR:
-            fiscal_year_set_status(actor=demo.users["budget"], region=demo.region, year=year,
-                                   close=True, reason="年度工作结束")
+            fiscal_year_set_status(
+                actor=demo.users["budget"],
+                region=demo.region,
+                year=year,
+                close=True,
+                reason="年度工作结束",
+            )
 
 
 # Each stage appends its step before `close_past_years`.

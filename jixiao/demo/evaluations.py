@@ -38,8 +38,9 @@ CENT = Decimal("0.01")
 
 
 def _scorable(line) -> bool:
-    value = parse_target_value(line.target_text, category=line.category,
-                               subcategory=line.subcategory)
+    value = parse_target_value(
+        line.target_text, category=line.category, subcategory=line.subcategory
+    )
     return value.kind not in (Kind.MISSING, Kind.UNREADABLE)
 
 
@@ -70,12 +71,18 @@ def weights(lines) -> list[Decimal]:
 def actual_for(line, year: int, rng: random.Random) -> dict:
     """An actual value as a unit would write it: mostly met, sometimes short, now and then
     late, qualitative ones by band."""
-    value = parse_target_value(line.target_text, category=line.category,
-                               subcategory=line.subcategory, year=year)
+    value = parse_target_value(
+        line.target_text, category=line.category, subcategory=line.subcategory, year=year
+    )
     roll = rng.random()
     if value.kind == Kind.QUANTITATIVE and value.number is not None:
-        factor = Decimal(str(rng.choice([1, 1, 1.02, 1.05, 0.97, 0.9, 0.8]) if roll < 0.9
-                             else rng.choice([0.6, 1.4])))
+        factor = Decimal(
+            str(
+                rng.choice([1, 1, 1.02, 1.05, 0.97, 0.9, 0.8])
+                if roll < 0.9
+                else rng.choice([0.6, 1.4])
+            )
+        )
         ceiling = value.operator in ("<=", "<")
         if ceiling:
             factor = Decimal(2) - factor if factor < 1 else Decimal(1)
@@ -83,19 +90,30 @@ def actual_for(line, year: int, rng: random.Random) -> dict:
         if value.unit == "%" and number > 100:
             number = Decimal(100)
         missed = number > value.number if ceiling else number < value.number
-        return {"actual": f"{number.normalize():f}{value.unit or ''}",
-                "deviation": "受疫情影响部分工作延后，下年度加强调度。" if missed else "",
-                "explanation": "需求增加，超额完成。" if factor >= Decimal("1.3") else ""}
+        return {
+            "actual": f"{number.normalize():f}{value.unit or ''}",
+            "deviation": "受疫情影响部分工作延后，下年度加强调度。" if missed else "",
+            "explanation": "需求增加，超额完成。" if factor >= Decimal("1.3") else "",
+        }
     if value.kind == Kind.DEADLINE and value.deadline:
         late = roll > 0.85
-        day = value.deadline + dt.timedelta(days=25) if late else value.deadline - dt.timedelta(
-            days=15)
-        return {"actual": f"{day.year}年{day.month}月{day.day}日",
-                "deviation": "设备采购流程延长，完工时间推迟。" if late else ""}
+        day = (
+            value.deadline + dt.timedelta(days=25)
+            if late
+            else value.deadline - dt.timedelta(days=15)
+        )
+        return {
+            "actual": f"{day.year}年{day.month}月{day.day}日",
+            "deviation": "设备采购流程延长，完工时间推迟。" if late else "",
+        }
     if roll < 0.85:
         return {"actual": "达成年度指标", "band": "达成年度指标"}
-    return {"actual": "部分达成年度指标并具有一定效果", "band": "部分达成年度指标并具有一定效果",
-            "entered_score": None, "deviation": "部分工作尚在推进中。"}
+    return {
+        "actual": "部分达成年度指标并具有一定效果",
+        "band": "部分达成年度指标并具有一定效果",
+        "entered_score": None,
+        "deviation": "部分工作尚在推进中。",
+    }
 
 
 def _fill(demo, rng, project: Project, *, self_scores: bool) -> SelfEvaluation:
@@ -105,11 +123,20 @@ def _fill(demo, rng, project: Project, *, self_scores: bool) -> SelfEvaluation:
     rows = []
     for line, weight in zip(lines, weights(lines), strict=True):
         if not weight:
-            rows.append({"position": line.position, "weight": "0", "actual": "",
-                         "deviation": "年初目标值未填写，本指标不计分。"})
+            rows.append(
+                {
+                    "position": line.position,
+                    "weight": "0",
+                    "actual": "",
+                    "deviation": "年初目标值未填写，本指标不计分。",
+                }
+            )
             continue
-        row = {"position": line.position, "weight": str(weight),
-               **actual_for(line, project.year, rng)}
+        row = {
+            "position": line.position,
+            "weight": str(weight),
+            **actual_for(line, project.year, rng),
+        }
         if "band" in row and row["band"].startswith("部分"):
             row["entered_score"] = str((weight * Decimal("0.7")).quantize(CENT))
         if self_scores:
@@ -117,13 +144,19 @@ def _fill(demo, rng, project: Project, *, self_scores: bool) -> SelfEvaluation:
         rows.append(row)
     executed = {}
     if not selfeval.execution_from_payments:
-        executed = {"current": str((project.full_total * Decimal(str(rng.uniform(0.85, 1))))
-                                   .quantize(CENT))}
-    return selfeval_save(actor=filer, selfeval=selfeval, executed=executed,
-                         goal_achieved="项目按计划实施，年度目标基本完成。",
-                         report="本项目全年预算执行情况良好，主要绩效指标基本达成；"
-                                "存在的问题是部分指标设置偏低。下一步将科学设置目标值，"
-                                "加强过程监控。", rows=rows)
+        executed = {
+            "current": str((project.full_total * Decimal(str(rng.uniform(0.85, 1)))).quantize(CENT))
+        }
+    return selfeval_save(
+        actor=filer,
+        selfeval=selfeval,
+        executed=executed,
+        goal_achieved="项目按计划实施，年度目标基本完成。",
+        report="本项目全年预算执行情况良好，主要绩效指标基本达成；"
+        "存在的问题是部分指标设置偏低。下一步将科学设置目标值，"
+        "加强过程监控。",
+        rows=rows,
+    )
 
 
 def _review(demo, selfeval: SelfEvaluation, to: str) -> SelfEvaluation:
@@ -136,8 +169,12 @@ def _review(demo, selfeval: SelfEvaluation, to: str) -> SelfEvaluation:
         return selfeval
     reviewer = _reviewer(demo, selfeval.unit, selfeval.year)
     if to == "returned":
-        return selfeval_transition(actor=reviewer, selfeval=selfeval, name="return_first",
-                                   comment="实际完成值缺少佐证材料，请补充验收报告。")
+        return selfeval_transition(
+            actor=reviewer,
+            selfeval=selfeval,
+            name="return_first",
+            comment="实际完成值缺少佐证材料，请补充验收报告。",
+        )
     selfeval = selfeval_transition(actor=reviewer, selfeval=selfeval, name="pass")
     if to == "first_passed":
         return selfeval
@@ -147,8 +184,11 @@ def _review(demo, selfeval: SelfEvaluation, to: str) -> SelfEvaluation:
 def build_selfevals_2020(demo) -> None:
     rng = random.Random(2021_05)
     done = timezone.make_aware(dt.datetime(2021, 5, 20, 10))
-    projects = Project.objects.filter(region=demo.region, year=2020).select_related(
-        "unit", "region").order_by("code")
+    projects = (
+        Project.objects.filter(region=demo.region, year=2020)
+        .select_related("unit", "region")
+        .order_by("code")
+    )
     for index, project in enumerate(projects):
         selfeval = _fill(demo, rng, project, self_scores=rng.random() < 0.08)
         if selfeval.result.get("errors"):
@@ -160,15 +200,21 @@ def build_selfevals_2020(demo) -> None:
         if index % 9 == 0 and selfeval.indicators.exists():
             last = selfeval.indicators.order_by("-position").first()
             if last.weight:
-                review_adjust(actor=_reviewer(demo, selfeval.unit, 2020), selfeval=selfeval,
-                              position=last.position,
-                              score_value=(last.weight * Decimal("0.8")).quantize(CENT),
-                              reason="满意度调查样本量不足，酌情扣分。")
+                review_adjust(
+                    actor=_reviewer(demo, selfeval.unit, 2020),
+                    selfeval=selfeval,
+                    position=last.position,
+                    score_value=(last.weight * Decimal("0.8")).quantize(CENT),
+                    reason="满意度调查样本量不足，酌情扣分。",
+                )
         selfeval = _review_rest(demo, selfeval)
         if index % 15 == 0:
-            spot_check(actor=demo.users["perf"], selfeval=selfeval,
-                       total=(selfeval.total or Decimal(0)) - Decimal("1.5"),
-                       note="抽查复核：佐证材料基本齐全，个别指标完成值依据不足。")
+            spot_check(
+                actor=demo.users["perf"],
+                selfeval=selfeval,
+                total=(selfeval.total or Decimal(0)) - Decimal("1.5"),
+                note="抽查复核：佐证材料基本齐全，个别指标完成值依据不足。",
+            )
     SelfEvaluation.objects.filter(region=demo.region, year=2020).update(submitted_at=done)
     TransitionLog.objects.filter(content_type__model="selfevaluation").update(created_at=done)
 
@@ -196,41 +242,60 @@ def framework_values(rules, rng: random.Random) -> dict:
             values[inputs[0]] = str((Decimal(20) * (1 + (threshold + drift) / 100)).quantize(CENT))
         else:
             values[inputs[1]] = "100"
-            values[inputs[0]] = str(max(min(threshold + drift, Decimal(100)) if upward
-                                        else threshold + drift, Decimal(0)))
+            values[inputs[0]] = str(
+                max(
+                    min(threshold + drift, Decimal(100)) if upward else threshold + drift,
+                    Decimal(0),
+                )
+            )
     return values
 
 
 def build_unit_evaluations_2020(demo) -> None:
     rng = random.Random(2021_06)
     rules, _label = unit_evaluation_rules(demo.region, 2020)
-    for unit_year in UnitYear.objects.filter(unit__region=demo.region, year=2020, level=1) \
-            .select_related("unit"):
+    for unit_year in UnitYear.objects.filter(
+        unit__region=demo.region, year=2020, level=1
+    ).select_related("unit"):
         filer, leader = _unit_staff(demo, unit_year.unit)
         values = framework_values(rules, rng)
-        judgements = {row["indicator"]: {"band": rng.choice(["达到要求"] * 5 + ["部分达到要求"]),
-                                         "score": None}
-                      for row in rules["rows"] if "formula" not in row}
+        judgements = {
+            row["indicator"]: {
+                "band": rng.choice(["达到要求"] * 5 + ["部分达到要求"]),
+                "score": None,
+            }
+            for row in rules["rows"]
+            if "formula" not in row
+        }
         for name, judgement in judgements.items():
             if judgement["band"] == "部分达到要求":
                 weight = next(Decimal(r["weight"]) for r in rules["rows"] if r["indicator"] == name)
                 judgement["score"] = str((weight * Decimal("0.7")).quantize(CENT))
-        evaluation = unit_evaluation_save(actor=filer, unit=unit_year.unit, year=2020,
-                                          values=values, judgements=judgements)
-        for actor, name, kwargs in [(filer, "complete", {}), (leader, "submit", {"attest": True}),
-                                    (_reviewer(demo, unit_year.unit, 2020), "pass", {}),
-                                    (demo.users["budget"], "confirm", {})]:
-            evaluation = unit_evaluation_transition(actor=actor, evaluation=evaluation, name=name,
-                                                    **kwargs)
+        evaluation = unit_evaluation_save(
+            actor=filer, unit=unit_year.unit, year=2020, values=values, judgements=judgements
+        )
+        for actor, name, kwargs in [
+            (filer, "complete", {}),
+            (leader, "submit", {"attest": True}),
+            (_reviewer(demo, unit_year.unit, 2020), "pass", {}),
+            (demo.users["budget"], "confirm", {}),
+        ]:
+            evaluation = unit_evaluation_transition(
+                actor=actor, evaluation=evaluation, name=name, **kwargs
+            )
     UnitEvaluation.objects.filter(region=demo.region, year=2020).update(
-        submitted_at=timezone.make_aware(dt.datetime(2021, 6, 15, 10)))
+        submitted_at=timezone.make_aware(dt.datetime(2021, 6, 15, 10))
+    )
 
 
 def build_live_selfevals(demo) -> None:
     """2022: the self-evaluations of 2021 projects in every state; `unit` has one to fill."""
     rng = random.Random(2022_05)
-    projects = list(Project.objects.filter(region=demo.region, year=2021).select_related(
-        "unit", "region").order_by("code"))
+    projects = list(
+        Project.objects.filter(region=demo.region, year=2021)
+        .select_related("unit", "region")
+        .order_by("code")
+    )
     persona = [p for p in projects if p.unit.code == d.PERSONA_UNIT]
     if persona:
         _fill(demo, rng, persona[0], self_scores=False)  # a draft for `unit`
@@ -244,8 +309,7 @@ def build_live_selfevals(demo) -> None:
         try:
             selfeval = _review(demo, selfeval, "first_passed" if state == "confirmed" else state)
             if state == "confirmed":
-                selfeval_transition(actor=demo.users["budget"], selfeval=selfeval,
-                                    name="confirm")
+                selfeval_transition(actor=demo.users["budget"], selfeval=selfeval, name="confirm")
         except TransitionError:  # a table the rules cannot score yet stays with the unit
             continue
 

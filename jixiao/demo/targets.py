@@ -28,10 +28,21 @@ from jixiao.targets.services import target_create, target_save, target_transitio
 from . import district as d
 
 LIBRARY_SECTORS = {
-    "party": "通用", "admin": "通用", "justice": "政法", "education": "教育", "civil": "民政",
-    "social": "人力资源社会保障", "urban": "城市管理", "agriculture": "农业农村",
-    "economy": "科技", "culture": "文化旅游", "health": "卫生健康", "safety": "应急管理",
-    "market": "市场监管", "mass": "通用", "street": "城市管理",
+    "party": "通用",
+    "admin": "通用",
+    "justice": "政法",
+    "education": "教育",
+    "civil": "民政",
+    "social": "人力资源社会保障",
+    "urban": "城市管理",
+    "agriculture": "农业农村",
+    "economy": "科技",
+    "culture": "文化旅游",
+    "health": "卫生健康",
+    "safety": "应急管理",
+    "market": "市场监管",
+    "mass": "通用",
+    "street": "城市管理",
 }
 
 # Used when the library is empty (it is loaded by a migration): the classic minimum.
@@ -55,8 +66,11 @@ UNIT_TARGET_ROWS = [
 
 
 def _library(sector: str) -> list[tuple[str, str, str, str]]:
-    rows = list(IndicatorTemplate.objects.filter(sector=sector, region__isnull=True, active=True)
-                .values_list("category", "subcategory", "name", "value_hint"))
+    rows = list(
+        IndicatorTemplate.objects.filter(
+            sector=sector, region__isnull=True, active=True
+        ).values_list("category", "subcategory", "name", "value_hint")
+    )
     return rows or FALLBACK
 
 
@@ -82,16 +96,31 @@ def indicator_rows(rng: random.Random, project: Project) -> list[dict]:
 
 
 def unit_rows(rng: random.Random) -> list[dict]:
-    values = {"n": rng.randint(8, 30), "cost": rng.randint(3, 40), "people": rng.randint(5, 90) * 100}
-    return [{"category": c, "subcategory": s, "name": n, "value_text": v.format(**values)}
-            for c, s, n, v in UNIT_TARGET_ROWS]
+    values = {
+        "n": rng.randint(8, 30),
+        "cost": rng.randint(3, 40),
+        "people": rng.randint(5, 90) * 100,
+    }
+    return [
+        {"category": c, "subcategory": s, "name": n, "value_text": v.format(**values)}
+        for c, s, n, v in UNIT_TARGET_ROWS
+    ]
 
 
 def with_problems(rng: random.Random, rows: list[dict]) -> list[dict]:
     """The 2021 summary's problems (DOMAIN.md §1), one or two at a time."""
     rows = [dict(r) for r in rows]
-    problem = rng.choice(["empty", "identical", "vague", "no_satisfaction", "no_quality",
-                          "placeholder", "no_breakdown"])
+    problem = rng.choice(
+        [
+            "empty",
+            "identical",
+            "vague",
+            "no_satisfaction",
+            "no_quality",
+            "placeholder",
+            "no_breakdown",
+        ]
+    )
     outputs = [r for r in rows if r["category"] == "产出指标"]
     if problem == "empty" and rows:
         rng.choice(rows)["value_text"] = ""
@@ -101,7 +130,9 @@ def with_problems(rng: random.Random, rows: list[dict]) -> list[dict]:
         for r in outputs[1:]:
             r["name"], r["value_text"] = outputs[0]["name"], outputs[0]["value_text"]
     elif problem == "vague" and rows:
-        rng.choice(rows)["value_text"] = rng.choice(["效果明显", "进一步提升", "达成预期指标", "有所提高"])
+        rng.choice(rows)["value_text"] = rng.choice(
+            ["效果明显", "进一步提升", "达成预期指标", "有所提高"]
+        )
     elif problem == "no_satisfaction":
         rows = [r for r in rows if r["category"] != "满意度指标"]
     elif problem == "no_quality":
@@ -116,6 +147,7 @@ def goal_for(subject: str, year: int) -> str:
 
 
 # --- history: 2020 and 2021 -------------------------------------------------------------------
+
 
 def build_history(demo) -> None:
     rng = random.Random(2020)
@@ -139,19 +171,31 @@ def build_history(demo) -> None:
             grids.append((rows, goal_for(unit_year.name + "部门整体支出", year)))
         _save_history(demo, targets, grids, lint_rules, catalogue, approved_on)
         Project.objects.filter(region=demo.region, year=year).update(
-            arranged=True, arranged_at=approved_on)
+            arranged=True, arranged_at=approved_on
+        )
 
 
 def _history_target(demo, unit: Unit, year: int, project: Project | None, when) -> Target:
     amounts = {}
     if project is not None:
-        amounts = {"amount_current": project.initial_current,
-                   "amount_carryover": project.initial_carryover,
-                   "amount_other": project.initial_other, "amount_total": project.initial_total}
-    return Target(region=demo.region, year=year, unit=unit, project=project,
-                  status=Status.APPROVED, submitted_at=when - dt.timedelta(days=20),
-                  approved_at=when, attested_at=when - dt.timedelta(days=20),
-                  grades={"final": {"overall": "良"}}, **amounts)
+        amounts = {
+            "amount_current": project.initial_current,
+            "amount_carryover": project.initial_carryover,
+            "amount_other": project.initial_other,
+            "amount_total": project.initial_total,
+        }
+    return Target(
+        region=demo.region,
+        year=year,
+        unit=unit,
+        project=project,
+        status=Status.APPROVED,
+        submitted_at=when - dt.timedelta(days=20),
+        approved_at=when,
+        attested_at=when - dt.timedelta(days=20),
+        grades={"final": {"overall": "良"}},
+        **amounts,
+    )
 
 
 def _save_history(demo, targets, grids, lint_rules, catalogue, when) -> None:
@@ -163,42 +207,64 @@ def _save_history(demo, targets, grids, lint_rules, catalogue, when) -> None:
         parsed = checks.parse_rows(target, rows)
         indicators += [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
         declaration = checks.declaration_of(
-            target, [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)])
+            target, [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
+        )
         result = lint(declaration, rules=lint_rules, catalogue=catalogue)
         target.findings = [checks.finding_dict(f) for f in result.findings]
         target.blocking_count = sum(1 for f in result.findings if f.blocking)
         target.warning_count = len(result.findings) - target.blocking_count
     Indicator.objects.bulk_create(indicators, batch_size=2000)
-    Target.objects.bulk_update(targets, ["findings", "blocking_count", "warning_count"],
-                               batch_size=500)
+    Target.objects.bulk_update(
+        targets, ["findings", "blocking_count", "warning_count"], batch_size=500
+    )
     _history_logs(demo, targets, when)
 
 
 def _history_logs(demo, targets, when) -> None:
     content_type = ContentType.objects.get_for_model(Target)
-    reviewers = {"submit": demo.users["leader"], "pass": demo.users["office"],
-                 "approve": demo.users["budget"]}
-    steps = [("complete", "draft", "ready", 25), ("submit", "ready", "submitted", 20),
-             ("pass", "submitted", "first_passed", 10), ("approve", "first_passed", "approved", 0)]
+    reviewers = {
+        "submit": demo.users["leader"],
+        "pass": demo.users["office"],
+        "approve": demo.users["budget"],
+    }
+    steps = [
+        ("complete", "draft", "ready", 25),
+        ("submit", "ready", "submitted", 20),
+        ("pass", "submitted", "first_passed", 10),
+        ("approve", "first_passed", "approved", 0),
+    ]
     logs = []
     for target in targets:
         for name, source, goal, days in steps:
-            logs.append(TransitionLog(
-                content_type=content_type, object_id=target.pk, transition=name, source=source,
-                target=goal, actor=reviewers.get(name), created_at=when - dt.timedelta(days=days),
-                comment="历史数据导入" if name == "complete" else ""))
+            logs.append(
+                TransitionLog(
+                    content_type=content_type,
+                    object_id=target.pk,
+                    transition=name,
+                    source=source,
+                    target=goal,
+                    actor=reviewers.get(name),
+                    created_at=when - dt.timedelta(days=days),
+                    comment="历史数据导入" if name == "complete" else "",
+                )
+            )
     TransitionLog.objects.bulk_create(logs, batch_size=2000)
     # auto_now_add ignores the value given; put the historical dates back.
     for name, _s, _t, days in steps:
-        TransitionLog.objects.filter(content_type=content_type, transition=name,
-                                     object_id__in=[t.pk for t in targets]).update(
-            created_at=when - dt.timedelta(days=days))
+        TransitionLog.objects.filter(
+            content_type=content_type, transition=name, object_id__in=[t.pk for t in targets]
+        ).update(created_at=when - dt.timedelta(days=days))
 
 
 # --- the live year 2022 ----------------------------------------------------------------------
 
-GRADES = {"overall": "良", "completeness": "良", "relevance": "优", "appropriateness": "良",
-          "feasibility": "良"}
+GRADES = {
+    "overall": "良",
+    "completeness": "良",
+    "relevance": "优",
+    "appropriateness": "良",
+    "feasibility": "良",
+}
 
 
 def _unit_staff(demo, unit: Unit) -> tuple[User, User]:
@@ -213,9 +279,17 @@ def _unit_staff(demo, unit: Unit) -> tuple[User, User]:
 
 
 def _account(demo, username: str, roles, unit=None, office=None) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults={
-        "roles": list(roles), "region": demo.region, "unit": unit, "office": office,
-        "full_name": username, "password_changed_at": timezone.now()})
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "roles": list(roles),
+            "region": demo.region,
+            "unit": unit,
+            "office": office,
+            "full_name": username,
+            "password_changed_at": timezone.now(),
+        },
+    )
     if created:
         user.set_unusable_password()  # demo logins are the personas; these only act
         user.save(update_fields=["password"])
@@ -230,30 +304,48 @@ def _reviewer(demo, unit: Unit, year: int = d.LIVE_YEAR) -> User:
 
 
 # The share of 2022 projects that reached each state (the rest have no target yet).
-LIVE_STATES = [(Status.APPROVED, 0.30), (Status.FIRST_PASSED, 0.15), (Status.SUBMITTED, 0.15),
-               (Status.READY, 0.08), (Status.RETURNED, 0.08), (Status.DRAFT, 0.12),
-               (Status.PARENT_REVIEW, 0.0)]
+LIVE_STATES = [
+    (Status.APPROVED, 0.30),
+    (Status.FIRST_PASSED, 0.15),
+    (Status.SUBMITTED, 0.15),
+    (Status.READY, 0.08),
+    (Status.RETURNED, 0.08),
+    (Status.DRAFT, 0.12),
+    (Status.PARENT_REVIEW, 0.0),
+]
 
 
 def build_live_year(demo) -> None:
     rng = random.Random(2022)
-    projects = list(Project.objects.filter(region=demo.region, year=d.LIVE_YEAR)
-                    .select_related("unit", "parent").order_by("code"))
+    projects = list(
+        Project.objects.filter(region=demo.region, year=d.LIVE_YEAR)
+        .select_related("unit", "parent")
+        .order_by("code")
+    )
     persona = [p for p in projects if p.unit.code == d.PERSONA_UNIT]
     _persona_targets(demo, rng, persona)
     _level2_under_review(demo, rng, projects)
-    others = [p for p in projects if p.unit.code != d.PERSONA_UNIT
-              and not Target.objects.filter(project=p).exists()]
+    others = [
+        p
+        for p in projects
+        if p.unit.code != d.PERSONA_UNIT and not Target.objects.filter(project=p).exists()
+    ]
     cursor = 0
     for state, share in LIVE_STATES:
         count = round(len(others) * share)
-        for project in others[cursor:cursor + count]:
+        for project in others[cursor : cursor + count]:
             _drive(demo, rng, project, state)
         cursor += count
-    for unit_year in UnitYear.objects.filter(unit__region=demo.region, year=d.LIVE_YEAR,
-                                             level=1).select_related("unit")[:40]:
-        _drive(demo, rng, None, rng.choice([Status.APPROVED, Status.SUBMITTED, Status.DRAFT]),
-               unit=unit_year.unit)
+    for unit_year in UnitYear.objects.filter(
+        unit__region=demo.region, year=d.LIVE_YEAR, level=1
+    ).select_related("unit")[:40]:
+        _drive(
+            demo,
+            rng,
+            None,
+            rng.choice([Status.APPROVED, Status.SUBMITTED, Status.DRAFT]),
+            unit=unit_year.unit,
+        )
 
 
 def _persona_targets(demo, rng, projects: list[Project]) -> None:
@@ -266,8 +358,14 @@ def _persona_targets(demo, rng, projects: list[Project]) -> None:
 
 def _level2_under_review(demo, rng, projects) -> None:
     """A level-2 unit's target waits for its level-1 unit (主管部门)."""
-    child = next((p for p in projects if p.unit.code == "113001"
-                  and not Target.objects.filter(project=p).exists()), None)
+    child = next(
+        (
+            p
+            for p in projects
+            if p.unit.code == "113001" and not Target.objects.filter(project=p).exists()
+        ),
+        None,
+    )
     if child is not None:
         _drive(demo, rng, child, Status.PARENT_REVIEW)
 
@@ -281,12 +379,28 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
     rows = indicator_rows(rng, project) if project else unit_rows(rng)
     if problems:
         rows = with_problems(random.Random(3), rows) + [
-            {"category": "产出指标", "subcategory": "数量指标", "name": "培训人次", "value_text": "/"}]
+            {
+                "category": "产出指标",
+                "subcategory": "数量指标",
+                "name": "培训人次",
+                "value_text": "/",
+            }
+        ]
     subject = project.name if project else unit.name + "部门整体支出"
-    amounts = {"total": target.amount_total, "current": target.amount_current,
-               "carryover": target.amount_carryover, "other": target.amount_other}
-    target = target_save(actor=filer, target=target, goal=goal_for(subject, d.LIVE_YEAR),
-                         amounts=amounts, serves_public=True, indicators=rows)
+    amounts = {
+        "total": target.amount_total,
+        "current": target.amount_current,
+        "carryover": target.amount_carryover,
+        "other": target.amount_other,
+    }
+    target = target_save(
+        actor=filer,
+        target=target,
+        goal=goal_for(subject, d.LIVE_YEAR),
+        amounts=amounts,
+        serves_public=True,
+        indicators=rows,
+    )
     if state == Status.DRAFT or target.blocking_count:
         return target
     target = target_transition(actor=filer, target=target, name="complete")
@@ -294,8 +408,9 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
         return target
     if parent_unit is not None:
         _filer, parent_leader = _unit_staff(demo, parent_unit)
-        target = target_transition(actor=leader, target=target, name="submit_to_parent",
-                                   attest=True)
+        target = target_transition(
+            actor=leader, target=target, name="submit_to_parent", attest=True
+        )
         if state == Status.PARENT_REVIEW:
             return target
         target = target_transition(actor=parent_leader, target=target, name="forward")
@@ -303,19 +418,23 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
         target = target_transition(actor=leader, target=target, name="submit", attest=True)
     reviewer = _reviewer(demo, unit)
     if state == Status.RETURNED:
-        return target_transition(actor=reviewer, target=target, name="return_first",
-                                 comment="效益指标过于笼统，请量化受益人数并补充指标值确定依据。",
-                                 grades={"overall": "中"})
+        return target_transition(
+            actor=reviewer,
+            target=target,
+            name="return_first",
+            comment="效益指标过于笼统，请量化受益人数并补充指标值确定依据。",
+            grades={"overall": "中"},
+        )
     if state == Status.SUBMITTED:
         return target
     target = target_transition(actor=reviewer, target=target, name="pass", grades=GRADES)
     if state == Status.FIRST_PASSED:
         return target
-    return target_transition(actor=demo.users["budget"], target=target, name="approve",
-                             grades=GRADES)
+    return target_transition(
+        actor=demo.users["budget"], target=target, name="approve", grades=GRADES
+    )
 
 
 def build_targets(demo) -> None:
     build_history(demo)
     build_live_year(demo)
-

@@ -19,33 +19,52 @@ def _money(value) -> str | None:
 
 
 def serialize(selfeval, *, detail: bool = False) -> dict:
-    data = {"id": selfeval.id, "status": selfeval.status, "year": selfeval.year,
-            "region": selfeval.region.code,
-            "unit": {"code": selfeval.unit.code, "name": selfeval.unit.name},
-            "project": {"code": selfeval.project.code, "name": selfeval.project.name},
-            "total": _money(selfeval.total), "grade": selfeval.grade or None,
-            "self_total": _money(selfeval.self_total),
-            "reviewed_total": _money(selfeval.reviewed_total),
-            "reviewed_grade": selfeval.reviewed_grade or None,
-            "spot_check_total": _money(selfeval.spot_check_total),
-            "rulebook": selfeval.rulebook}
+    data = {
+        "id": selfeval.id,
+        "status": selfeval.status,
+        "year": selfeval.year,
+        "region": selfeval.region.code,
+        "unit": {"code": selfeval.unit.code, "name": selfeval.unit.name},
+        "project": {"code": selfeval.project.code, "name": selfeval.project.name},
+        "total": _money(selfeval.total),
+        "grade": selfeval.grade or None,
+        "self_total": _money(selfeval.self_total),
+        "reviewed_total": _money(selfeval.reviewed_total),
+        "reviewed_grade": selfeval.reviewed_grade or None,
+        "spot_check_total": _money(selfeval.spot_check_total),
+        "rulebook": selfeval.rulebook,
+    }
     if detail:
         data["table"] = services.selfeval_data(selfeval)
         data["score"] = selfeval.result
-        data["reviews"] = [{"indicator": i.position, "name": i.name,
-                            "reviewed_score": _money(i.reviewed_score),
-                            "reason": i.review_reason}
-                           for i in selfeval.indicators.all() if i.reviewed_score is not None]
+        data["reviews"] = [
+            {
+                "indicator": i.position,
+                "name": i.name,
+                "reviewed_score": _money(i.reviewed_score),
+                "reason": i.review_reason,
+            }
+            for i in selfeval.indicators.all()
+            if i.reviewed_score is not None
+        ]
     return data
 
 
 @router.get("", summary="项目自评列表")
-def list_selfevals(request, region: str = "", year: int | None = None, unit: str = "",
-                   status: str = "", grade: str = "", page: int = 1,
-                   page_size: int | None = None):
+def list_selfevals(
+    request,
+    region: str = "",
+    year: int | None = None,
+    unit: str = "",
+    status: str = "",
+    grade: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
     found = Region.objects.filter(code=region).first() if region else None
-    rows = selectors.selfeval_list(user=request.user, region=found, year=year, status=status,
-                                   grade=grade)
+    rows = selectors.selfeval_list(
+        user=request.user, region=found, year=year, status=status, grade=grade
+    )
     if region and found is None:
         rows = rows.none()
     if unit:
@@ -61,13 +80,21 @@ def get_selfeval(request, selfeval_id: int):
 def _act(request, selfeval_id: int, verb: str, body: ActionIn):
     selfeval = selectors.selfeval_get(user=request.user, pk=selfeval_id)
     return workflow_action(
-        document=selfeval, user=request.user, workflow=SELFEVAL_WORKFLOW,
+        document=selfeval,
+        user=request.user,
+        workflow=SELFEVAL_WORKFLOW,
         names=API_ACTIONS[verb],
         perform=lambda name: services.selfeval_transition(
-            actor=request.user, selfeval=selfeval, name=name, comment=body.comment,
-            attest=body.attest),
-        reload=lambda: serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id),
-                                 detail=True))
+            actor=request.user,
+            selfeval=selfeval,
+            name=name,
+            comment=body.comment,
+            attest=body.attest,
+        ),
+        reload=lambda: serialize(
+            selectors.selfeval_get(user=request.user, pk=selfeval_id), detail=True
+        ),
+    )
 
 
 @router.post("/{int:selfeval_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
@@ -80,6 +107,8 @@ def return_selfeval(request, selfeval_id: int, body: ActionIn):
     return _act(request, selfeval_id, "return", body)
 
 
-@router.post("/{int:selfeval_id}/approve", response=ACTION_RESPONSES, summary="业务股室审核或预算股确认")
+@router.post(
+    "/{int:selfeval_id}/approve", response=ACTION_RESPONSES, summary="业务股室审核或预算股确认"
+)
 def approve(request, selfeval_id: int, body: ActionIn):
     return _act(request, selfeval_id, "approve", body)

@@ -69,12 +69,22 @@ WIDTH = len(INDICATOR_COLUMNS)
 ALL_COLUMNS = INDICATOR_COLUMNS + SUPPLEMENT_COLUMNS
 COLUMN_INDEX = {key: i for i, (key, _l, _w) in enumerate(ALL_COLUMNS)}
 SOURCES = (("current", "当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
-MONEY_ROWS = (("total", "年度资金总额"), ("current", "其中：当年财政拨款"),
-              ("carryover", "上年结转资金"), ("other", "其他资金"))
+MONEY_ROWS = (
+    ("total", "年度资金总额"),
+    ("current", "其中：当年财政拨款"),
+    ("carryover", "上年结转资金"),
+    ("other", "其他资金"),
+)
 # The money block's columns (B is the rows' labels): C … I.
-MONEY_COLUMNS = (("initial", "年初预算数"), ("full_year", "全年预算数"), ("executed", "全年执行数"),
-                 ("weight", "分值"), ("rate", "执行率"), ("score", "得分"),
-                 ("self_score", "单位自评得分"))
+MONEY_COLUMNS = (
+    ("initial", "年初预算数"),
+    ("full_year", "全年预算数"),
+    ("executed", "全年执行数"),
+    ("weight", "分值"),
+    ("rate", "执行率"),
+    ("score", "得分"),
+    ("self_score", "单位自评得分"),
+)
 TEXT_LIMITS = {"actual": 200, "band": 20}
 NUMBER_KEYS = ("weight", "score", "self_score", "entered_score")
 
@@ -115,8 +125,15 @@ INDICATOR_LABELS: dict[str, tuple[str, ...]] = {
     "actual": ("实际完成值", "全年实际完成值", "实际值", "全年实际值", "实际完成数"),
     "weight": ("分值", "权重", "指标分值"),
     "score": ("得分", "自评得分", "实际得分"),
-    "deviation": ("偏差原因分析及改进措施", "偏差原因分析及整改措施", "偏差原因及改进措施",
-                  "偏差原因分析", "偏差原因", "原因分析及改进措施", "未完成原因分析及改进措施"),
+    "deviation": (
+        "偏差原因分析及改进措施",
+        "偏差原因分析及整改措施",
+        "偏差原因及改进措施",
+        "偏差原因分析",
+        "偏差原因",
+        "原因分析及改进措施",
+        "未完成原因分析及改进措施",
+    ),
     "self_score": ("单位自评得分", "单位得分"),
     "band": ("完成档次", "定性档次", "评价档次"),
     "entered_score": ("评定得分", "定性评定得分"),
@@ -124,8 +141,19 @@ INDICATOR_LABELS: dict[str, tuple[str, ...]] = {
 }
 TOTAL_LABELS = ("总分", "合计总分", "自评总分", "合计")
 GRADE_LABELS = ("等级", "评价等级", "自评等级")
-_NOTE_STARTS = ("注", "说明", "填表说明", "填报说明", "备注", "填报人", "单位负责人", "联系电话",
-                "填报日期", "审核人", "财务负责人")
+_NOTE_STARTS = (
+    "注",
+    "说明",
+    "填表说明",
+    "填报说明",
+    "备注",
+    "填报人",
+    "单位负责人",
+    "联系电话",
+    "填报日期",
+    "审核人",
+    "财务负责人",
+)
 
 
 @dataclass
@@ -193,12 +221,14 @@ class SelfEvalForm:
         row = self.indicator_rows[index] if index < len(self.indicator_rows) else None
         if self.json:
             json_key = {"entered_score": "score"}.get(key, key)
-            return Problem(message, sheet=self.sheet, row=row,
-                           field=f"indicators[{index}].{json_key}")
+            return Problem(
+                message, sheet=self.sheet, row=row, field=f"indicators[{index}].{json_key}"
+            )
         _row, column, label = self.cells.get(f"column:{key}", (None, "", ""))
         labels = {k: lab for k, lab, _w in ALL_COLUMNS}
-        return Problem(message, sheet=self.sheet, row=row, column=column,
-                       field=label or labels.get(key, key))
+        return Problem(
+            message, sheet=self.sheet, row=row, column=column, field=label or labels.get(key, key)
+        )
 
 
 # --------------------------------------------------------------------------- writing
@@ -212,15 +242,26 @@ def _styles() -> _Styles:
     border = st.specs["center"]["border"]
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     body = Font(name="宋体", size=10)
-    st.specs["score"] = {"font": body, "alignment": center, "border": border,
-                         "number_format": SCORE_FORMAT}
-    st.specs["rate"] = {"font": body, "alignment": center, "border": border,
-                        "number_format": "0.00%"}
-    st.specs["flag"] = {"font": Font(name="宋体", size=10, bold=True, color="C00000"),
-                        "alignment": center, "border": border, "number_format": FLAG_FORMAT,
-                        "fill": PatternFill("solid", fgColor="FCE4E4")}
-    st.specs["extra_label"] = {**st.specs["label"], "fill": PatternFill("solid",
-                                                                        fgColor="DDEBF7")}
+    st.specs["score"] = {
+        "font": body,
+        "alignment": center,
+        "border": border,
+        "number_format": SCORE_FORMAT,
+    }
+    st.specs["rate"] = {
+        "font": body,
+        "alignment": center,
+        "border": border,
+        "number_format": "0.00%",
+    }
+    st.specs["flag"] = {
+        "font": Font(name="宋体", size=10, bold=True, color="C00000"),
+        "alignment": center,
+        "border": border,
+        "number_format": FLAG_FORMAT,
+        "fill": PatternFill("solid", fgColor="FCE4E4"),
+    }
+    st.specs["extra_label"] = {**st.specs["label"], "fill": PatternFill("solid", fgColor="DDEBF7")}
     return st
 
 
@@ -255,7 +296,8 @@ def write_form(ws, form: SelfEvalForm, st: _Styles | None = None) -> None:
     _put(ws, st, row + 1, 2, form.goal_expected, "text", 5)
     _put(ws, st, row + 1, 6, form.goal_achieved, "text", WIDTH)
     ws.row_dimensions[row + 1].height = _text_height(
-        max(form.goal_expected or "", form.goal_achieved or "", key=len), 40)
+        max(form.goal_expected or "", form.goal_achieved or "", key=len), 40
+    )
     header = row + 2
     last = _write_indicators(ws, st, header, form)
     _setup_page(ws, header, last)
@@ -311,19 +353,27 @@ def _write_indicators(ws, st: _Styles, header: int, form: SelfEvalForm) -> int:
             elif key in NUMBER_KEYS:
                 _put(ws, st, r, col, value, "score")
             else:
-                _put(ws, st, r, col, None if value in ("", None) else value,
-                     "text" if key in _WRAPPED else "center")
-    for col, key in ((1, lambda r: (r.get("category"),)),
-                     (2, lambda r: (r.get("category"), r.get("subcategory")))):
+                _put(
+                    ws,
+                    st,
+                    r,
+                    col,
+                    None if value in ("", None) else value,
+                    "text" if key in _WRAPPED else "center",
+                )
+    for col, key in (
+        (1, lambda r: (r.get("category"),)),
+        (2, lambda r: (r.get("category"), r.get("subcategory"))),
+    ):
         _merge_runs(ws, [key(r) for r in rows], first, col)
     if not rows:
         for col in range(1, len(ALL_COLUMNS) + 1):
             st.apply(ws.cell(row=first, column=col), "box")
     r = first + max(len(rows), 1)
     for label, weight, value, own, differs, kind in (
-            ("总分", form.total_weight, form.total, form.self_total, form.total_differs,
-             "score"),
-            ("等级", None, form.grade or None, form.self_grade or None, False, "center")):
+        ("总分", form.total_weight, form.total, form.self_total, form.total_differs, "score"),
+        ("等级", None, form.grade or None, form.self_grade or None, False, "center"),
+    ):
         _put(ws, st, r, 1, label, "label", 5)
         _put(ws, st, r, 6, weight, "score")
         _put(ws, st, r, 7, value, kind)
@@ -334,14 +384,22 @@ def _write_indicators(ws, st: _Styles, header: int, form: SelfEvalForm) -> int:
             _put(ws, st, r, 9, own, "center")
         r += 1
     last = r - 1
-    notes = ("注：“得分”为按评分规则计算的得分；“单位自评得分”为单位自行填报的得分，"
-             "与规则不符的标红注明。导入时以“单位自评得分”列为单位自评得分。")
+    notes = (
+        "注：“得分”为按评分规则计算的得分；“单位自评得分”为单位自行填报的得分，"
+        "与规则不符的标红注明。导入时以“单位自评得分”列为单位自评得分。"
+    )
     _put(ws, st, r + 1, 1, notes, "note", WIDTH)
     ws.row_dimensions[r + 1].height = 28
     signature = "\u3000" * 4
-    _put(ws, st, r + 2, 1,
-         f"填报人：{signature}联系电话：{signature}单位负责人（签字）：{signature}填报日期：",
-         "plain", WIDTH)
+    _put(
+        ws,
+        st,
+        r + 2,
+        1,
+        f"填报人：{signature}联系电话：{signature}单位负责人（签字）：{signature}填报日期：",
+        "plain",
+        WIDTH,
+    )
     return max(last, r + 2)
 
 
@@ -387,8 +445,9 @@ def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {name: key for key, names in reversed(table.items()) for name in names}
 
 
-_TABLES = {id(t): _index(t) for t in (LABELS, MONEY_ROW_LABELS, MONEY_COLUMN_LABELS,
-                                      INDICATOR_LABELS)}
+_TABLES = {
+    id(t): _index(t) for t in (LABELS, MONEY_ROW_LABELS, MONEY_COLUMN_LABELS, INDICATOR_LABELS)
+}
 
 
 def label_key(value, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -507,19 +566,41 @@ def read_form(sheet: Sheet) -> tuple[SelfEvalForm | None, list[Problem]]:
     if not identity and block.header is None:
         if not any(not _is_blank(v) for row in rows for v in row) or "说明" in sheet.name:
             return None, []
-        return None, [Problem(_("找不到“项目名称”“项目编码”和指标表，这不是项目支出绩效自评表。"
-                                "请使用导出的自评表格式。"), sheet=sheet.name)]
+        return None, [
+            Problem(
+                _(
+                    "找不到“项目名称”“项目编码”和指标表，这不是项目支出绩效自评表。"
+                    "请使用导出的自评表格式。"
+                ),
+                sheet=sheet.name,
+            )
+        ]
     problems = []
     if block.title is None and block.other_form:
-        return None, [Problem(_("这是“%(t)s”，不是项目支出绩效自评表。请使用导出的自评表格式。")
-                              % {"t": block.other_form}, sheet=sheet.name)]
+        return None, [
+            Problem(
+                _("这是“%(t)s”，不是项目支出绩效自评表。请使用导出的自评表格式。")
+                % {"t": block.other_form},
+                sheet=sheet.name,
+            )
+        ]
     if block.header is None:
-        problems.append(Problem(_("找不到指标表（表头应有“一级指标”“三级指标”“实际完成值”）。"),
-                                sheet=sheet.name))
+        problems.append(
+            Problem(
+                _("找不到指标表（表头应有“一级指标”“三级指标”“实际完成值”）。"), sheet=sheet.name
+            )
+        )
     elif "actual" not in block.columns:
-        problems.append(Problem(_("指标表缺少“实际完成值”列，这不是项目支出绩效自评表"
-                                  "（绩效目标申报表请按“绩效目标”导入）。"),
-                                sheet=sheet.name, row=block.header + first))
+        problems.append(
+            Problem(
+                _(
+                    "指标表缺少“实际完成值”列，这不是项目支出绩效自评表"
+                    "（绩效目标申报表请按“绩效目标”导入）。"
+                ),
+                sheet=sheet.name,
+                row=block.header + first,
+            )
+        )
     if not identity:
         problems.append(Problem(_("找不到“项目编码”（或“项目名称”）。"), sheet=sheet.name))
     if problems:
@@ -570,8 +651,9 @@ def _cell(rows: list[tuple], r: int, c: int | None):
     return rows[r][c]
 
 
-def _read_money(form: SelfEvalForm, rows, block: _Block, first: int,
-                problems: list[Problem]) -> None:
+def _read_money(
+    form: SelfEvalForm, rows, block: _Block, first: int, problems: list[Problem]
+) -> None:
     """全年执行数 by row (年度资金总额 and the sources), and the unit's execution score: in
     单位自评得分 when the table has that column, else in 得分 (the table is the unit's)."""
     if not block.money_rows:
@@ -615,7 +697,7 @@ def _is_note(row: tuple, category_column: int) -> bool:
 
 
 def _first_text(row: tuple, upto: int) -> str:
-    for value in row[:upto + 1]:
+    for value in row[: upto + 1]:
         if not _is_blank(value):
             return normalise_header(value) if isinstance(value, str) else ""
     return ""
@@ -628,12 +710,18 @@ def _read_indicators(form: SelfEvalForm, rows, block: _Block, first: int) -> lis
     labels = {k: lab for k, lab, _w in ALL_COLUMNS}
     own = "self_score" if "self_score" in columns else "score"
     for key, c in columns.items():
-        form.cells[f"column:{key}"] = (block.header + first, column_letter(c),
-                                       _cell_text(rows[block.header][c]) or labels[key])
+        form.cells[f"column:{key}"] = (
+            block.header + first,
+            column_letter(c),
+            _cell_text(rows[block.header][c]) or labels[key],
+        )
     if own == "score" and "score" in columns:
         form.cells["column:self_score"] = form.cells["column:score"]
-    given = [k for k in ("actual", "weight", "deviation", "band", "entered_score",
-                         "explanation") if k in columns]
+    given = [
+        k
+        for k in ("actual", "weight", "deviation", "band", "entered_score", "explanation")
+        if k in columns
+    ]
     if own in columns:
         given.append("self_score")
     problems, category, subcategory = [], "", ""
@@ -651,11 +739,18 @@ def _read_indicators(form: SelfEvalForm, rows, block: _Block, first: int) -> lis
         if _is_note(row, start):
             break
         if label_key(row[0] if row else None, LABELS) in ("project_code", "project_name"):
-            problems.append(Problem(_("一个工作表只能填一张自评表，请把下一张放到新的工作表。"),
-                                    sheet=form.sheet, row=r + first))
+            problems.append(
+                Problem(
+                    _("一个工作表只能填一张自评表，请把下一张放到新的工作表。"),
+                    sheet=form.sheet,
+                    row=r + first,
+                )
+            )
             break
-        line = {k: _cell_text(_cell(rows, r, columns.get(k)))
-                for k in ("category", "subcategory", "name", "target")}
+        line = {
+            k: _cell_text(_cell(rows, r, columns.get(k)))
+            for k in ("category", "subcategory", "name", "target")
+        }
         if line["category"]:
             if line["category"] != category:
                 subcategory = ""
@@ -685,8 +780,9 @@ def _read_indicators(form: SelfEvalForm, rows, block: _Block, first: int) -> lis
     return problems
 
 
-def _read_total(form: SelfEvalForm, rows, r: int, first: int, c: int | None,
-                problems: list[Problem]) -> None:
+def _read_total(
+    form: SelfEvalForm, rows, r: int, first: int, c: int | None, problems: list[Problem]
+) -> None:
     if c is None:
         return
     form.cells["self_total"] = (r + first, column_letter(c), _("总分"))

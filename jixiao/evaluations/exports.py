@@ -31,9 +31,13 @@ CHUNK = 500  # self-evaluations per query
 def _names(selfevals: list[SelfEvaluation]) -> dict[tuple[int, int], tuple[str, str]]:
     """(unit, year) → (the unit's name that year, its 主管部门: the level-1 unit over it)."""
     found = {}
-    rows = (UnitYear.objects.filter(unit_id__in={s.unit_id for s in selfevals},
-                                    year__in={s.year for s in selfevals})
-            .select_related("parent").only("unit_id", "year", "name", "parent__name"))
+    rows = (
+        UnitYear.objects.filter(
+            unit_id__in={s.unit_id for s in selfevals}, year__in={s.year for s in selfevals}
+        )
+        .select_related("parent")
+        .only("unit_id", "year", "name", "parent__name")
+    )
     for uy in rows:
         found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
     return found
@@ -61,20 +65,28 @@ class _Params:
         return self._cache[key]
 
 
-def form_of(selfeval: SelfEvaluation, names: tuple[str, str] | None = None,
-            params=None) -> SelfEvalForm:
+def form_of(
+    selfeval: SelfEvaluation, names: tuple[str, str] | None = None, params=None
+) -> SelfEvalForm:
     """A stored self-evaluation as the table shows it: the rule's scores in 得分, the unit's
     beside them."""
     unit_name, supervisor = names or (selfeval.unit.name, selfeval.unit.name)
     project = selfeval.project
     result = selfeval.result or {}
     execution = result.get("execution") or {}
-    money = {"total": {"initial": project.initial_total, "full_year": project.full_total,
-                       "executed": selfeval.executed_total}}
+    money = {
+        "total": {
+            "initial": project.initial_total,
+            "full_year": project.full_total,
+            "executed": selfeval.executed_total,
+        }
+    }
     for src, _label in FUNDING_SOURCES:
-        money[src] = {"initial": getattr(project, f"initial_{src}"),
-                      "full_year": getattr(project, f"full_{src}"),
-                      "executed": getattr(selfeval, f"executed_{src}")}
+        money[src] = {
+            "initial": getattr(project, f"initial_{src}"),
+            "full_year": getattr(project, f"full_{src}"),
+            "executed": getattr(selfeval, f"executed_{src}"),
+        }
     lines = list(selfeval.indicators.all())
     weight = params.execution_weight if params else None
     weights = [i.weight for i in lines if i.weight is not None]
@@ -82,25 +94,47 @@ def form_of(selfeval: SelfEvaluation, names: tuple[str, str] | None = None,
     grades = params.grades if params else ()
     issues = _codes([*result.get("warnings", ()), *result.get("errors", ())])
     return SelfEvalForm(
-        year=selfeval.year, region_code=selfeval.region.code, region_name=selfeval.region.name,
-        project_code=project.code, project_name=project.name, supervisor=supervisor,
-        unit_name=unit_name, money=money, execution_weight=weight,
+        year=selfeval.year,
+        region_code=selfeval.region.code,
+        region_name=selfeval.region.name,
+        project_code=project.code,
+        project_name=project.name,
+        supervisor=supervisor,
+        unit_name=unit_name,
+        money=money,
+        execution_weight=weight,
         execution_rate=_decimal(execution.get("rate")),
         execution_score=_decimal(execution.get("score")),
         self_execution_score=selfeval.self_execution_score,
         execution_differs=bool(execution.get("self_score_differs")),
         goal_expected=selfeval.target.goal if selfeval.target_id else "",
-        goal_achieved=selfeval.goal_achieved, report=selfeval.report,
-        indicators=[{"category": i.category, "subcategory": i.subcategory, "name": i.name,
-                     "target": i.target_text, "actual": i.actual, "weight": i.weight,
-                     "score": i.score, "deviation": i.deviation, "self_score": i.self_score,
-                     "self_differs": "self_score_differs" in _codes(i.problems),
-                     "band": i.band, "entered_score": i.entered_score,
-                     "explanation": i.explanation} for i in lines],
-        total_weight=total_weight, total=selfeval.total, grade=selfeval.grade,
+        goal_achieved=selfeval.goal_achieved,
+        report=selfeval.report,
+        indicators=[
+            {
+                "category": i.category,
+                "subcategory": i.subcategory,
+                "name": i.name,
+                "target": i.target_text,
+                "actual": i.actual,
+                "weight": i.weight,
+                "score": i.score,
+                "deviation": i.deviation,
+                "self_score": i.self_score,
+                "self_differs": "self_score_differs" in _codes(i.problems),
+                "band": i.band,
+                "entered_score": i.entered_score,
+                "explanation": i.explanation,
+            }
+            for i in lines
+        ],
+        total_weight=total_weight,
+        total=selfeval.total,
+        grade=selfeval.grade,
         self_total=selfeval.self_total,
-        self_grade=(grade_for(selfeval.self_total, grades) or "") if (
-            selfeval.self_total is not None and grades) else "",
+        self_grade=(grade_for(selfeval.self_total, grades) or "")
+        if (selfeval.self_total is not None and grades)
+        else "",
         total_differs="self_total_differs" in issues,
     )
 
@@ -109,10 +143,15 @@ def _selfevals(rows) -> Iterator[SelfEvaluation]:
     """Self-evaluations with their details, a chunk at a time, in the list's order."""
     ids = list(rows.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        by_id = {s.pk: s for s in SelfEvaluation.objects.filter(pk__in=chunk).select_related(
-            "project", "unit", "region", "target").prefetch_related(
-            Prefetch("indicators", queryset=SelfEvalIndicator.objects.order_by("position")))}
+        chunk = ids[start : start + CHUNK]
+        by_id = {
+            s.pk: s
+            for s in SelfEvaluation.objects.filter(pk__in=chunk)
+            .select_related("project", "unit", "region", "target")
+            .prefetch_related(
+                Prefetch("indicators", queryset=SelfEvalIndicator.objects.order_by("position"))
+            )
+        }
         yield from (by_id[pk] for pk in chunk if pk in by_id)
 
 
@@ -132,8 +171,10 @@ def _with_names(batch: list[SelfEvaluation], params: _Params):
         return
     names = _names(batch)
     for selfeval in batch:
-        yield selfeval, form_of(selfeval, names.get((selfeval.unit_id, selfeval.year)),
-                                params(selfeval))
+        yield (
+            selfeval,
+            form_of(selfeval, names.get((selfeval.unit_id, selfeval.year)), params(selfeval)),
+        )
 
 
 def _money(value) -> str | None:
@@ -148,17 +189,26 @@ def selfeval_export_data(selfeval: SelfEvaluation, form: SelfEvalForm) -> dict:
     data["unit"]["name"] = form.unit_name
     for item, line in zip(data["indicators"], lines, strict=True):
         codes = _codes(line.problems)
-        item.update(rule_score=_money(line.score), score_explanation=line.score_explanation,
-                    self_score_differs="self_score_differs" in codes,
-                    reviewed_score=_money(line.reviewed_score),
-                    review_reason=line.review_reason or None, problems=line.problems)
+        item.update(
+            rule_score=_money(line.score),
+            score_explanation=line.score_explanation,
+            self_score_differs="self_score_differs" in codes,
+            reviewed_score=_money(line.reviewed_score),
+            review_reason=line.review_reason or None,
+            problems=line.problems,
+        )
     data.update(
-        status=selfeval.status, report=selfeval.report or None,
-        total=_money(selfeval.total), grade=selfeval.grade or None,
-        complete=selfeval.complete, rulebook=selfeval.rulebook or None,
+        status=selfeval.status,
+        report=selfeval.report or None,
+        total=_money(selfeval.total),
+        grade=selfeval.grade or None,
+        complete=selfeval.complete,
+        rulebook=selfeval.rulebook or None,
         self_total_differs=form.total_differs,
         reviewed_total=_money(selfeval.reviewed_total),
-        spot_check_total=_money(selfeval.spot_check_total), result=selfeval.result or None)
+        spot_check_total=_money(selfeval.spot_check_total),
+        result=selfeval.result or None,
+    )
     return data
 
 

@@ -64,10 +64,13 @@ from .workflow import SELFEVAL_WORKFLOW
 BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
 JSON_SHEET = "JSON"
 SOURCE_KEYS = ("current", "carryover", "other")
-SOURCE_LABELS = {"current": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金",
-                 "total": "年度资金总额"}
-ROW_KEYS = ("actual", "band", "entered_score", "explanation", "deviation", "weight",
-            "self_score")
+SOURCE_LABELS = {
+    "current": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+    "total": "年度资金总额",
+}
+ROW_KEYS = ("actual", "band", "entered_score", "explanation", "deviation", "weight", "self_score")
 
 
 @register_importer
@@ -103,11 +106,28 @@ class SelfEvalImporter(Importer):
             if form.year is None:
                 form.year = self.year
         if not forms and not problems:
-            problems.append(Problem(_("文件中没有项目支出绩效自评表。请使用导出的自评表格式，"
-                                      "每个工作表一张自评表。")))
-        rows = [Row(number=(form.cells.get("title") or form.cells.get("project_code")
-                            or form.cells.get("project_name") or (1,))[0] or 1,
-                    values={"form": form}, sheet=form.sheet) for form in forms]
+            problems.append(
+                Problem(
+                    _(
+                        "文件中没有项目支出绩效自评表。请使用导出的自评表格式，"
+                        "每个工作表一张自评表。"
+                    )
+                )
+            )
+        rows = [
+            Row(
+                number=(
+                    form.cells.get("title")
+                    or form.cells.get("project_code")
+                    or form.cells.get("project_name")
+                    or (1,)
+                )[0]
+                or 1,
+                values={"form": form},
+                sheet=form.sheet,
+            )
+            for form in forms
+        ]
         # Problems of whole sheets or objects are reported by `check`, with those of the
         # readable tables, so that one run lists everything wrong with the file.
         self._read_problems = problems
@@ -119,19 +139,34 @@ class SelfEvalImporter(Importer):
         if self.region is None:
             return [Problem(_("请指定导入的区划。"))]
         if not self.actor.has_role(Role.FILER) and not self._bureau():
-            return [Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入项目自评表。"))]
+            return [
+                Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入项目自评表。"))
+            ]
         forms = [row.values["form"] for row in rows]
         problems = [*self._read_problems, *(p for form in forms for p in form.problems)]
         ready = []
         for form in forms:
             if form.year is None:
-                problems.append(form.where("title", _(
-                    "找不到项目年度：标题应写成“（2022年度）项目支出绩效自评表”"), _("标题")))
-            elif form.region_code and form.region_code.isdigit() and not self._in_region(
-                    form.region_code):
-                problems.append(form.where("region", _("区划“%(f)s”不在导入的区划“%(r)s”内")
-                                           % {"f": form.region_code, "r": self.region.name},
-                                           _("区划")))
+                problems.append(
+                    form.where(
+                        "title",
+                        _("找不到项目年度：标题应写成“（2022年度）项目支出绩效自评表”"),
+                        _("标题"),
+                    )
+                )
+            elif (
+                form.region_code
+                and form.region_code.isdigit()
+                and not self._in_region(form.region_code)
+            ):
+                problems.append(
+                    form.where(
+                        "region",
+                        _("区划“%(f)s”不在导入的区划“%(r)s”内")
+                        % {"f": form.region_code, "r": self.region.name},
+                        _("区划"),
+                    )
+                )
             else:
                 ready.append(form)
         problems += self._match_projects(ready)
@@ -162,9 +197,9 @@ class SelfEvalImporter(Importer):
         within the actor's scope; once per file."""
         if not forms:
             return []
-        base = Project.objects.filter(region__path__startswith=self.region.path,
-                                      year__in={f.year for f in forms}).select_related(
-            "region", "unit")
+        base = Project.objects.filter(
+            region__path__startswith=self.region.path, year__in={f.year for f in forms}
+        ).select_related("region", "unit")
         by_code, by_name = defaultdict(list), defaultdict(list)
         for p in base.filter(code__in={f.project_code for f in forms if f.project_code}):
             by_code[(p.year, p.code)].append(p)
@@ -174,30 +209,54 @@ class SelfEvalImporter(Importer):
                 by_name[(p.year, p.name)].append(p)
         problems, seen = [], {}
         for form in forms:
-            key, shown = (("project_code", form.project_code) if form.project_code
-                          else ("project_name", form.project_name))
-            candidates = (by_code.get((form.year, form.project_code), []) if form.project_code
-                          else by_name.get((form.year, form.project_name), []))
+            key, shown = (
+                ("project_code", form.project_code)
+                if form.project_code
+                else ("project_name", form.project_name)
+            )
+            candidates = (
+                by_code.get((form.year, form.project_code), [])
+                if form.project_code
+                else by_name.get((form.year, form.project_name), [])
+            )
             if form.region_code:
-                candidates = [p for p in candidates if p.region.code == form.region_code
-                              or not form.region_code.isdigit()]
+                candidates = [
+                    p
+                    for p in candidates
+                    if p.region.code == form.region_code or not form.region_code.isdigit()
+                ]
             allowed = [p for p in candidates if self._may_fill(p.unit_id, p.region.path)]
             label = _("项目编码") if key == "project_code" else _("项目名称")
             if not allowed:
-                problems.append(form.where(key, _(
-                    "%(y)s 年度%(r)s没有您可填报的%(l)s“%(c)s”的项目")
-                    % {"y": form.year, "r": self.region.name, "l": label, "c": shown}, label))
+                problems.append(
+                    form.where(
+                        key,
+                        _("%(y)s 年度%(r)s没有您可填报的%(l)s“%(c)s”的项目")
+                        % {"y": form.year, "r": self.region.name, "l": label, "c": shown},
+                        label,
+                    )
+                )
                 continue
             if len(allowed) > 1:
-                problems.append(form.where(key, _(
-                    "%(l)s“%(c)s”对应多个项目，请填写项目编码（及区划）") % {"l": label, "c": shown},
-                    label))
+                problems.append(
+                    form.where(
+                        key,
+                        _("%(l)s“%(c)s”对应多个项目，请填写项目编码（及区划）")
+                        % {"l": label, "c": shown},
+                        label,
+                    )
+                )
                 continue
             project = allowed[0]
             if project.pk in seen:
-                problems.append(form.where(key, _(
-                    "与%(s)s是同一项目的自评表，一个文件中只能有一张") % {"s": seen[project.pk]},
-                    label))
+                problems.append(
+                    form.where(
+                        key,
+                        _("与%(s)s是同一项目的自评表，一个文件中只能有一张")
+                        % {"s": seen[project.pk]},
+                        label,
+                    )
+                )
                 continue
             seen[project.pk] = _where_text(form)
             form.project = project
@@ -207,15 +266,23 @@ class SelfEvalImporter(Importer):
         """The stored self-evaluation of each project (editable), or the approved target a new
         one starts from; `positions` None marks a table that cannot be filled."""
         projects = {f.project.pk for f in forms}
-        existing = {s.project_id: s for s in SelfEvaluation.objects.filter(
-            project_id__in=projects).select_related("region", "unit", "project")
-            .prefetch_related(Prefetch("indicators",
-                                       queryset=SelfEvalIndicator.objects.order_by("position")))}
+        existing = {
+            s.project_id: s
+            for s in SelfEvaluation.objects.filter(project_id__in=projects)
+            .select_related("region", "unit", "project")
+            .prefetch_related(
+                Prefetch("indicators", queryset=SelfEvalIndicator.objects.order_by("position"))
+            )
+        }
         targets = {}
-        for target in (Target.objects.filter(
+        for target in (
+            Target.objects.filter(
                 project_id__in=projects - existing.keys(),
-                status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED))
-                .order_by("project_id", "-version").prefetch_related("indicators")):
+                status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED),
+            )
+            .order_by("project_id", "-version")
+            .prefetch_related("indicators")
+        ):
             targets.setdefault(target.project_id, target)
         problems = []
         for form in forms:
@@ -225,8 +292,9 @@ class SelfEvalImporter(Importer):
             if selfeval is not None:
                 reason = SELFEVAL_WORKFLOW.lock(selfeval)
                 if selfeval.status not in EDITABLE:
-                    reason = _("该项目的自评处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的自评）") % {
-                        "s": selfeval.get_status_display()}
+                    reason = _(
+                        "该项目的自评处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的自评）"
+                    ) % {"s": selfeval.get_status_display()}
                 if reason:
                     problems.append(form.where(key, reason))
                     continue
@@ -235,16 +303,24 @@ class SelfEvalImporter(Importer):
             else:
                 target = targets.get(form.project.pk)
                 if target is None:
-                    problems.append(form.where(key, _(
-                        "项目“%(c)s”没有已批复的绩效目标，无法自评") % {"c": form.project.code}))
+                    problems.append(
+                        form.where(
+                            key,
+                            _("项目“%(c)s”没有已批复的绩效目标，无法自评")
+                            % {"c": form.project.code},
+                        )
+                    )
                     continue
-                reason = SELFEVAL_WORKFLOW.lock(SelfEvaluation(region=form.project.region,
-                                                               year=form.project.year))
+                reason = SELFEVAL_WORKFLOW.lock(
+                    SelfEvaluation(region=form.project.region, year=form.project.year)
+                )
                 if reason:
                     problems.append(form.where(key, reason))
                     continue
-                form.lines = [(i.position, i.name) for i in sorted(
-                    target.indicators.all(), key=lambda i: i.position)]
+                form.lines = [
+                    (i.position, i.name)
+                    for i in sorted(target.indicators.all(), key=lambda i: i.position)
+                ]
             form.positions = []
         return problems
 
@@ -264,10 +340,15 @@ class SelfEvalImporter(Importer):
         for form in pending:
             unit = form.project.unit_id
             if unit not in filers:
-                problems.append(form.where(
-                    "project_code" if form.project_code else "project_name", _(
-                        "单位“%(u)s”没有可用的填报人员账号，无法代录其自评；请用 --user 指定填报人员")
-                    % {"u": form.project.unit.name}))
+                problems.append(
+                    form.where(
+                        "project_code" if form.project_code else "project_name",
+                        _(
+                            "单位“%(u)s”没有可用的填报人员账号，无法代录其自评；请用 --user 指定填报人员"
+                        )
+                        % {"u": form.project.unit.name},
+                    )
+                )
                 continue
             form.filer = filers[unit]
         return problems
@@ -289,9 +370,14 @@ class SelfEvalImporter(Importer):
             name = _key(line.get("name"))
             match = next((p for p, n in form.lines if p not in used and _key(n) == name), None)
             if match is None:
-                problems.append(form.at_indicator(index, "name", _(
-                    "自评表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
-                    % {"n": line.get("name") or ""}))
+                problems.append(
+                    form.at_indicator(
+                        index,
+                        "name",
+                        _("自评表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
+                        % {"n": line.get("name") or ""},
+                    )
+                )
                 continue
             used.add(match)
             form.positions.append(match)
@@ -299,29 +385,49 @@ class SelfEvalImporter(Importer):
             if band:
                 band = line["band"] = unicodedata.normalize("NFKC", band).strip()
                 if band not in bands:
-                    problems.append(form.at_indicator(index, "band", _(
-                        "完成档次“%(v)s”应为 %(a)s 之一") % {"v": band, "a": "、".join(bands)}))
+                    problems.append(
+                        form.at_indicator(
+                            index,
+                            "band",
+                            _("完成档次“%(v)s”应为 %(a)s 之一")
+                            % {"v": band, "a": "、".join(bands)},
+                        )
+                    )
             for key, limit in TEXT_LIMITS.items():
                 if len(line.get(key) or "") > limit:
-                    problems.append(form.at_indicator(index, key, _(
-                        "内容过长（%(n)s 个字符，最多 %(m)s 个）")
-                        % {"n": len(line[key]), "m": limit}))
+                    problems.append(
+                        form.at_indicator(
+                            index,
+                            key,
+                            _("内容过长（%(n)s 个字符，最多 %(m)s 个）")
+                            % {"n": len(line[key]), "m": limit},
+                        )
+                    )
         return problems
 
     def _check_money(self, form: SelfEvalForm) -> list[Problem]:
         """全年执行数 by source; a total alone is taken only for a project funded from one
         source, and a total that disagrees with its sources is an error."""
-        given = {k: (form.money.get(k) or {}).get("executed") for k in SOURCE_KEYS
-                 if f"executed:{k}" in form.present}
+        given = {
+            k: (form.money.get(k) or {}).get("executed")
+            for k in SOURCE_KEYS
+            if f"executed:{k}" in form.present
+        }
         total = (form.money.get("total") or {}).get("executed")
         has_total = "executed:total" in form.present
         form.executed = dict(given)
         if any(v is not None for v in given.values()):
             parts = sum((v for v in given.values() if v is not None), Decimal(0))
             if has_total and total is not None and parts != total:
-                return [form.where("executed:total", _(
-                    "各资金来源的全年执行数合计 %(p)s 万元，与年度资金总额的全年执行数 %(t)s 万元不一致")
-                    % {"p": _plain(parts), "t": _plain(total)})]
+                return [
+                    form.where(
+                        "executed:total",
+                        _(
+                            "各资金来源的全年执行数合计 %(p)s 万元，与年度资金总额的全年执行数 %(t)s 万元不一致"
+                        )
+                        % {"p": _plain(parts), "t": _plain(total)},
+                    )
+                ]
             return []
         if not has_total:
             return []
@@ -329,11 +435,20 @@ class SelfEvalImporter(Importer):
             form.executed.update({k: None for k in SOURCE_KEYS})
             return []
         project = form.project
-        funded = [k for k in SOURCE_KEYS if getattr(project, f"full_{k}")
-                  or getattr(project, f"initial_{k}")]
+        funded = [
+            k
+            for k in SOURCE_KEYS
+            if getattr(project, f"full_{k}") or getattr(project, f"initial_{k}")
+        ]
         if len(funded) > 1:
-            return [form.where("executed:total", _(
-                "项目有多个资金来源，请按资金来源（当年财政拨款、上年结转资金、其他资金）填写全年执行数"))]
+            return [
+                form.where(
+                    "executed:total",
+                    _(
+                        "项目有多个资金来源，请按资金来源（当年财政拨款、上年结转资金、其他资金）填写全年执行数"
+                    ),
+                )
+            ]
         source = funded[0] if funded else "current"
         form.executed = {k: (total if k == source else None) for k in SOURCE_KEYS}
         return []
@@ -363,16 +478,29 @@ class SelfEvalImporter(Importer):
                         setattr(selfeval, name, value)
                     selfeval.save(update_fields=[*own, "updated_at"])
                 # A blank 分值 keeps the target's weight; everything else given is taken.
-                lines = [{"position": position, **{k: line[k] for k in ROW_KEYS if k in line
-                                                   and (k != "weight" or line[k] is not None)}}
-                         for position, line in zip(form.positions, form.indicators,
-                                                   strict=True)]
+                lines = [
+                    {
+                        "position": position,
+                        **{
+                            k: line[k]
+                            for k in ROW_KEYS
+                            if k in line and (k != "weight" or line[k] is not None)
+                        },
+                    }
+                    for position, line in zip(form.positions, form.indicators, strict=True)
+                ]
                 selfeval_save(
-                    actor=form.filer, selfeval=selfeval, executed=form.executed,
-                    goal_achieved=(form.goal_achieved if "goal_achieved" in form.present
-                                   else selfeval.goal_achieved),
+                    actor=form.filer,
+                    selfeval=selfeval,
+                    executed=form.executed,
+                    goal_achieved=(
+                        form.goal_achieved
+                        if "goal_achieved" in form.present
+                        else selfeval.goal_achieved
+                    ),
                     report=form.report if "report" in form.present else selfeval.report,
-                    rows=lines)
+                    rows=lines,
+                )
         return created, updated
 
 
@@ -423,12 +551,22 @@ def _form_of_object(item, number: int) -> tuple[SelfEvalForm | None, list[Proble
     if errors:
         return None, [problem("", e["message"]) for e in errors]
     problems = []
-    form = SelfEvalForm(sheet=JSON_SHEET, json=True, cells={
-        key: (number, "", field) for key, field in (
-            ("title", "year"), ("project_code", "project.code"),
-            ("project_name", "project.name"), ("region", "region"),
-            ("self_total", "self_total"), ("self_execution_score", "budget.self_score"),
-            ("executed:total", "budget.executed"))})
+    form = SelfEvalForm(
+        sheet=JSON_SHEET,
+        json=True,
+        cells={
+            key: (number, "", field)
+            for key, field in (
+                ("title", "year"),
+                ("project_code", "project.code"),
+                ("project_name", "project.name"),
+                ("region", "region"),
+                ("self_total", "self_total"),
+                ("self_execution_score", "budget.self_score"),
+                ("executed:total", "budget.executed"),
+            )
+        },
+    )
     project = item.get("project") or {}
     form.project_code = _text(project.get("code"))
     form.project_name = _text(project.get("name"))
@@ -460,11 +598,15 @@ def _form_of_object(item, number: int) -> tuple[SelfEvalForm | None, list[Proble
         for key in ("band", "explanation", "deviation"):
             if key in row:
                 line[key] = _text(row[key])
-        for key, json_key in (("weight", "weight"), ("entered_score", "score"),
-                              ("self_score", "self_score")):
+        for key, json_key in (
+            ("weight", "weight"),
+            ("entered_score", "score"),
+            ("self_score", "self_score"),
+        ):
             if json_key in row:
-                line[key] = _score(row[json_key], f"indicators[{index}].{json_key}", problem,
-                                   problems)
+                line[key] = _score(
+                    row[json_key], f"indicators[{index}].{json_key}", problem, problems
+                )
         form.indicators.append(line)
         form.indicator_rows.append(number)
     return form, problems
@@ -475,29 +617,38 @@ def _money_of(budget, form: SelfEvalForm, problem, problems: list[Problem]) -> N
         return
     if "executed" in budget:
         form.present.add("executed:total")
-        form.money["total"] = {"executed": _amount(budget["executed"], "budget.executed",
-                                                   problem, problems)}
+        form.money["total"] = {
+            "executed": _amount(budget["executed"], "budget.executed", problem, problems)
+        }
     if "self_score" in budget:
         form.present.add("self_execution_score")
-        form.self_execution_score = _score(budget["self_score"], "budget.self_score", problem,
-                                           problems)
+        form.self_execution_score = _score(
+            budget["self_score"], "budget.self_score", problem, problems
+        )
     for index, row in enumerate(budget.get("sources") or []):
         field = f"budget.sources[{index}]"
         key = _source_key(row.get("source"))
         if key is None:
-            problems.append(problem(f"{field}.source", _(
-                "资金来源“%(v)s”应为当年财政拨款、上年结转资金或其他资金") % {"v": row.get("source")}))
+            problems.append(
+                problem(
+                    f"{field}.source",
+                    _("资金来源“%(v)s”应为当年财政拨款、上年结转资金或其他资金")
+                    % {"v": row.get("source")},
+                )
+            )
             continue
         if "executed" not in row:
             continue
         if f"executed:{key}" in form.present:
-            problems.append(problem(f"{field}.source", _("资金来源“%(v)s”重复")
-                                    % {"v": row.get("source")}))
+            problems.append(
+                problem(f"{field}.source", _("资金来源“%(v)s”重复") % {"v": row.get("source")})
+            )
             continue
         form.present.add(f"executed:{key}")
         form.cells[f"executed:{key}"] = (form.cells["title"][0], "", f"{field}.executed")
-        form.money[key] = {"executed": _amount(row["executed"], f"{field}.executed", problem,
-                                               problems)}
+        form.money[key] = {
+            "executed": _amount(row["executed"], f"{field}.executed", problem, problems)
+        }
 
 
 def _text(value) -> str:

@@ -40,7 +40,9 @@ COUNTED = (Status.SUBMITTED, Status.FIRST_PASSED, Status.CONFIRMED)
 
 def _unit_scope(scope: Scope) -> Q:
     return scope_filter(
-        scope, region_path="region__path", unit="unit_id",
+        scope,
+        region_path="region__path",
+        unit="unit_id",
         office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
     )
 
@@ -51,27 +53,38 @@ class SelfEvaluation(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("项目年度"), db_index=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
-                             related_name="selfevals")
-    project = models.OneToOneField("budgets.Project", verbose_name=_("项目"),
-                                   on_delete=models.PROTECT, related_name="selfeval")
-    target = models.ForeignKey("targets.Target", verbose_name=_("绩效目标"), null=True,
-                               blank=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="selfevals"
+    )
+    project = models.OneToOneField(
+        "budgets.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="selfeval"
+    )
+    target = models.ForeignKey(
+        "targets.Target",
+        verbose_name=_("绩效目标"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
-    executed_current = models.DecimalField(_("执行数·当年财政拨款"), **MONEY, null=True,
-                                           blank=True)
-    executed_carryover = models.DecimalField(_("执行数·上年结转资金"), **MONEY, null=True,
-                                             blank=True)
+    executed_current = models.DecimalField(_("执行数·当年财政拨款"), **MONEY, null=True, blank=True)
+    executed_carryover = models.DecimalField(
+        _("执行数·上年结转资金"), **MONEY, null=True, blank=True
+    )
     executed_other = models.DecimalField(_("执行数·其他资金"), **MONEY, null=True, blank=True)
     execution_from_payments = models.BooleanField(_("执行数取自支付数据"), default=False)
     goal_achieved = models.TextField(_("年度总体目标完成情况"), blank=True)
-    report = models.TextField(_("自评报告"), blank=True,
-                              help_text=_("简要说明项目实施、目标完成、存在问题和改进措施"))
+    report = models.TextField(
+        _("自评报告"), blank=True, help_text=_("简要说明项目实施、目标完成、存在问题和改进措施")
+    )
 
-    self_execution_score = models.DecimalField(_("单位自评预算执行得分"), **SCORE, null=True,
-                                               blank=True)
+    self_execution_score = models.DecimalField(
+        _("单位自评预算执行得分"), **SCORE, null=True, blank=True
+    )
     self_total = models.DecimalField(_("单位自评总分"), **SCORE, null=True, blank=True)
 
     total = models.DecimalField(_("按规则得分"), **SCORE, null=True, blank=True)
@@ -84,13 +97,15 @@ class SelfEvaluation(models.Model):
     reviewed_grade = models.CharField(_("审核后等级"), max_length=2, blank=True)
     spot_check_total = models.DecimalField(_("抽查复核得分"), **SCORE, null=True, blank=True)
     spot_check_note = models.TextField(_("抽查复核意见"), blank=True)
-    spot_checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    spot_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     spot_checked_at = models.DateTimeField(_("抽查复核时间"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     return_reason = models.TextField(_("退回理由"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,8 +135,11 @@ class SelfEvaluation(models.Model):
 
     def attachments_editable_by(self, user) -> bool:
         """Supporting files change with the document: while the unit still edits it."""
-        return (self.status in EDITABLE and user.has_role("filer", "leader")
-                and self.unit_id in user.get_scope().unit_ids)
+        return (
+            self.status in EDITABLE
+            and user.has_role("filer", "leader")
+            and self.unit_id in user.get_scope().unit_ids
+        )
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -131,8 +149,9 @@ class SelfEvaluation(models.Model):
 class SelfEvalIndicator(models.Model):
     """One indicator line: the approved target, what was achieved, and the three scores."""
 
-    selfeval = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE,
-                                 related_name="indicators")
+    selfeval = models.ForeignKey(
+        SelfEvaluation, on_delete=models.CASCADE, related_name="indicators"
+    )
     position = models.PositiveSmallIntegerField()
     category = models.CharField(_("一级指标"), max_length=40, blank=True)
     subcategory = models.CharField(_("二级指标"), max_length=40, blank=True)
@@ -141,8 +160,9 @@ class SelfEvalIndicator(models.Model):
     weight = models.DecimalField(_("分值"), **SCORE, null=True, blank=True)
     actual = models.CharField(_("实际完成值"), max_length=200, blank=True)
     band = models.CharField(_("完成档次"), max_length=20, blank=True)
-    entered_score = models.DecimalField(_("评定得分"), **SCORE, null=True, blank=True,
-                                        help_text=_("定性指标在档次范围内评定的得分"))
+    entered_score = models.DecimalField(
+        _("评定得分"), **SCORE, null=True, blank=True, help_text=_("定性指标在档次范围内评定的得分")
+    )
     explanation = models.TextField(_("超额完成说明"), blank=True)
     deviation = models.TextField(_("偏差原因分析及改进措施"), blank=True)
     self_score = models.DecimalField(_("单位自评得分"), **SCORE, null=True, blank=True)
@@ -153,15 +173,19 @@ class SelfEvalIndicator(models.Model):
 
     reviewed_score = models.DecimalField(_("审核调整后得分"), **SCORE, null=True, blank=True)
     review_reason = models.TextField(_("调整理由"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("自评指标")
         verbose_name_plural = _("自评指标")
         ordering = ["selfeval", "position"]
-        constraints = [models.UniqueConstraint(fields=["selfeval", "position"],
-                                               name="selfevalindicator_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selfeval", "position"], name="selfevalindicator_position"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.actual}"
@@ -174,10 +198,12 @@ class UnitEvaluation(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("评价年度"), db_index=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
-                             related_name="unit_evaluations")
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="unit_evaluations"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     values = models.JSONField(_("填报数据"), default=dict, blank=True)
     judgements = models.JSONField(_("评判项目"), default=dict, blank=True)
     total = models.DecimalField(_("得分"), **SCORE, null=True, blank=True)
@@ -196,8 +222,9 @@ class UnitEvaluation(models.Model):
         verbose_name = _("部门整体支出绩效评价")
         verbose_name_plural = _("部门整体支出绩效评价")
         ordering = ["year", "unit__code"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"],
-                                               name="unitevaluation_unit_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="unitevaluation_unit_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit.name}"

@@ -9,8 +9,13 @@ STAFF = frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC, Role.EXPERT, Role.AGE
 
 register_menu(
     MenuItem("evaluations", _("项目自评"), "selfeval-list", roles=STAFF, order=10),
-    MenuItem("evaluations", _("待我处理"), "selfeval-queue",
-             roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}), order=15),
+    MenuItem(
+        "evaluations",
+        _("待我处理"),
+        "selfeval-queue",
+        roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
+        order=15,
+    ),
     MenuItem("evaluations", _("部门整体评价"), "unit-evaluation-list", roles=STAFF, order=20),
 )
 
@@ -23,13 +28,23 @@ def _todos(user, region, year):
 
     if region is None:
         return []
-    labels = {Status.DRAFT: _("填写项目自评"), Status.RETURNED: _("修改被退回的项目自评"),
-              Status.READY: _("审核并提交项目自评"), Status.SUBMITTED: _("审核项目自评"),
-              Status.FIRST_PASSED: _("确认项目自评")}
-    return [Todo(title=f"{labels.get(s.status, s.status)}：{s.project.name}",
-                 url=reverse("selfeval-detail", args=[s.pk]), stage="evaluations",
-                 detail=s.return_reason or s.unit.name, urgent=s.status == Status.RETURNED)
-            for s in selfeval_queue(user=user, region=region, year=year - 1)[:50]]
+    labels = {
+        Status.DRAFT: _("填写项目自评"),
+        Status.RETURNED: _("修改被退回的项目自评"),
+        Status.READY: _("审核并提交项目自评"),
+        Status.SUBMITTED: _("审核项目自评"),
+        Status.FIRST_PASSED: _("确认项目自评"),
+    }
+    return [
+        Todo(
+            title=f"{labels.get(s.status, s.status)}：{s.project.name}",
+            url=reverse("selfeval-detail", args=[s.pk]),
+            stage="evaluations",
+            detail=s.return_reason or s.unit.name,
+            urgent=s.status == Status.RETURNED,
+        )
+        for s in selfeval_queue(user=user, region=region, year=year - 1)[:50]
+    ]
 
 
 register_todos(_todos)
@@ -42,12 +57,17 @@ def _project_panel(request, project):
     from .models import SelfEvaluation
 
     selfeval = SelfEvaluation.objects.filter(project=project).first()
-    can_start = (selfeval is None and request.user.has_role(Role.FILER)
-                 and project.unit_id in request.user.get_scope().unit_ids
-                 and project.targets.filter(status="approved").exists())
-    return render_to_string("evaluations/_project_panel.html",
-                            {"project": project, "selfeval": selfeval, "can_start": can_start},
-                            request=request)
+    can_start = (
+        selfeval is None
+        and request.user.has_role(Role.FILER)
+        and project.unit_id in request.user.get_scope().unit_ids
+        and project.targets.filter(status="approved").exists()
+    )
+    return render_to_string(
+        "evaluations/_project_panel.html",
+        {"project": project, "selfeval": selfeval, "can_start": can_start},
+        request=request,
+    )
 
 
 from jixiao.core.navigation import register_panel  # noqa: E402

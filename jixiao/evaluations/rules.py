@@ -130,12 +130,27 @@ UNIT_EVALUATION_DEFAULTS: dict = {
     # it as a whole step.
     "partial_step": "proportional",
     "bands": [
-        {"label": "达到要求", "low": "0.8", "high": "1", "high_inclusive": True,
-         "full_without_score": True},
-        {"label": "部分达到要求", "low": "0.6", "high": "0.8", "high_inclusive": False,
-         "full_without_score": False},
-        {"label": "未达到要求", "low": "0", "high": "0.6", "high_inclusive": False,
-         "full_without_score": False},
+        {
+            "label": "达到要求",
+            "low": "0.8",
+            "high": "1",
+            "high_inclusive": True,
+            "full_without_score": True,
+        },
+        {
+            "label": "部分达到要求",
+            "low": "0.6",
+            "high": "0.8",
+            "high_inclusive": False,
+            "full_without_score": False,
+        },
+        {
+            "label": "未达到要求",
+            "low": "0",
+            "high": "0.6",
+            "high_inclusive": False,
+            "full_without_score": False,
+        },
     ],  # fmt: skip
     "rows": UNIT_FRAMEWORK,
     "grades": GRADES,

@@ -315,11 +315,18 @@ def _total_warnings(selfeval, lines, execution, total, grade, complete) -> list[
         missing = sum(line.score is None for line in lines) + (execution.score is None)
         found.append(Issue("incomplete", f"有{missing}项未能计分，总分{total}不完整，未评定等级"))
     if complete and selfeval.self_total is not None and selfeval.self_total != total:
-        found.append(Issue("self_total_differs",
-                           f"单位自评总分{_num(selfeval.self_total)}分，按规则应为{total}分"))
+        found.append(
+            Issue(
+                "self_total_differs",
+                f"单位自评总分{_num(selfeval.self_total)}分，按规则应为{total}分",
+            )
+        )
     if complete and selfeval.self_grade and selfeval.self_grade != grade:
-        found.append(Issue("self_grade_differs",
-                           f"单位自评等级为“{selfeval.self_grade}”，按规则应为“{grade}”"))
+        found.append(
+            Issue(
+                "self_grade_differs", f"单位自评等级为“{selfeval.self_grade}”，按规则应为“{grade}”"
+            )
+        )
     return found
 
 
@@ -380,8 +387,13 @@ def _execution_warnings(execution: ExecutionScore, money: Money, p: ScoringParam
         rows = [getattr(r, key) for r in money.sources if getattr(r, key) is not None]
         total = getattr(money, key)
         if rows and total is not None and sum(rows, Decimal(0)) != total:
-            found.append(Issue("money_mismatch", f"各资金来源的{label}合计"
-                               f"{_num(sum(rows, Decimal(0)))}万元，与合计行{_num(total)}万元不一致"))
+            found.append(
+                Issue(
+                    "money_mismatch",
+                    f"各资金来源的{label}合计"
+                    f"{_num(sum(rows, Decimal(0)))}万元，与合计行{_num(total)}万元不一致",
+                )
+            )
     return found
 
 
@@ -416,8 +428,18 @@ def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categorie
     explanation = _explain(line, outcome, points, errors, w)
     warnings += outcome.warnings + _after_warnings(index, label, line, w, points, p)
     differs = _differs(line.self_score, points, p)
-    return IndicatorScore(line.name, points, explanation, tuple(errors), tuple(warnings),
-                          line.self_score, differs, w, line.deduction, placement.category)
+    return IndicatorScore(
+        line.name,
+        points,
+        explanation,
+        tuple(errors),
+        tuple(warnings),
+        line.self_score,
+        differs,
+        w,
+        line.deduction,
+        placement.category,
+    )
 
 
 def _explain(line, outcome: _Outcome, points, errors, weight) -> str:
@@ -448,8 +470,9 @@ def _after_warnings(index, label, line, w, points, p: ScoringParams) -> list[Iss
         found.append(Issue("self_score_differs", f"{label}：单位自评{_num(line.self_score)}分，"
                            f"按规则应为{points}分", index))  # fmt: skip
     if points is not None and points < w and not _written(line.deviation):
-        found.append(Issue("deviation_missing",
-                           f"{label}未达到满分，应填写偏差原因分析及改进措施", index))
+        found.append(
+            Issue("deviation_missing", f"{label}未达到满分，应填写偏差原因分析及改进措施", index)
+        )
     if line.deduction is not None and line.deduction < 0:
         found.append(Issue("deduction_invalid", f"{label}的复核扣分不能为负数，未采用", index))
     return found
@@ -465,8 +488,11 @@ def _readability(index: int, label: str, line: EvaluatedIndicator) -> list[Issue
     if target.kind == Kind.MISSING:
         return [Issue("missing_value", f"{label}没有目标值，无法计分", index)]
     if not target.ok:
-        return [Issue("unreadable_value",
-                      f"{label}的目标值无法读取：{'；'.join(target.problems)}", index)]
+        return [
+            Issue(
+                "unreadable_value", f"{label}的目标值无法读取：{'；'.join(target.problems)}", index
+            )
+        ]
     if target.kind == Kind.QUALITATIVE:
         return []
     if actual.kind == Kind.MISSING:
@@ -511,8 +537,11 @@ def _quantitative(index, label, line: EvaluatedIndicator, w: Decimal, p: Scoring
             f"{label}实际{_num(a)}达到目标{_num(t)}的{_num(p.over_achievement)}倍以上，"
             "须说明超额完成的原因（目标是否定得过低）", index))  # fmt: skip
     if line.entered_score is not None:
-        outcome.warnings.append(Issue("entered_score_ignored",
-                                      f"{label}是定量指标，按公式计分，录入的得分未采用", index))
+        outcome.warnings.append(
+            Issue(
+                "entered_score_ignored", f"{label}是定量指标，按公式计分，录入的得分未采用", index
+            )
+        )
     return outcome
 
 
@@ -614,8 +643,13 @@ def _qualitative(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringP
     from_actual = written if p.band(written) else None
     chosen = line.band or from_actual
     if line.band and from_actual and from_actual != line.band:
-        outcome.warnings.append(Issue("band_conflict", f"{label}的实际值为“{from_actual}”，"
-                                      f"评价档次却选了“{line.band}”，按所选档次计分", index))
+        outcome.warnings.append(
+            Issue(
+                "band_conflict",
+                f"{label}的实际值为“{from_actual}”，评价档次却选了“{line.band}”，按所选档次计分",
+                index,
+            )
+        )
     band = p.band(chosen) if chosen else None
     if band is None:
         labels = "、".join(f"“{b.label}”" for b in p.bands)
@@ -636,8 +670,14 @@ def _band_score(index, label, entered, band: Band, w, source: str, outcome: _Out
         outcome.errors.append(Issue("band_score_required", f"{label}评为“{band.label}”，"
                                     f"须由评价人录入得分（{allowed}）", index))  # fmt: skip
     elif not band.holds(entered, w):
-        outcome.errors.append(Issue("score_out_of_band", f"{label}评为“{band.label}”，得分应在"
-                                    f"{allowed}范围内，录入的{_num(entered)}分被拒绝", index))
+        outcome.errors.append(
+            Issue(
+                "score_out_of_band",
+                f"{label}评为“{band.label}”，得分应在"
+                f"{allowed}范围内，录入的{_num(entered)}分被拒绝",
+                index,
+            )
+        )
     else:
         outcome.raw = entered
         outcome.formula = f"档次“{band.label}”{source}（{allowed}）, 录入得分 {{score}}"

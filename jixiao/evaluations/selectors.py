@@ -9,11 +9,22 @@ from jixiao.orgs.models import Region, Role, User, units_of_offices
 from .models import SelfEvalIndicator, SelfEvaluation, Status, UnitEvaluation
 
 
-def selfeval_list(*, user: User, region: Region | None = None, year: int | None = None,
-                  status: str = "", grade: str = "", unit: str = "", q: str = "",
-                  flagged: str = "") -> QuerySet[SelfEvaluation]:
-    rows = (SelfEvaluation.objects.visible_to(user).select_related("project", "unit", "region")
-            .order_by("unit__code", "project__code"))
+def selfeval_list(
+    *,
+    user: User,
+    region: Region | None = None,
+    year: int | None = None,
+    status: str = "",
+    grade: str = "",
+    unit: str = "",
+    q: str = "",
+    flagged: str = "",
+) -> QuerySet[SelfEvaluation]:
+    rows = (
+        SelfEvaluation.objects.visible_to(user)
+        .select_related("project", "unit", "region")
+        .order_by("unit__code", "project__code")
+    )
     if region is not None:
         rows = rows.filter(region__path__startswith=region.path)
     if year:
@@ -40,18 +51,26 @@ def selfeval_queue(*, user: User, region: Region | None, year: int | None):
         waiting |= Q(status=Status.READY, unit_id=user.unit_id)
     if user.has_role(Role.BUSINESS) and user.office_id:
         waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
-            {user.office_id}, unit_ref="unit", year_ref="year")
+            {user.office_id}, unit_ref="unit", year_ref="year"
+        )
     if user.has_role(Role.BUDGET):
         waiting |= Q(status=Status.FIRST_PASSED)
     return rows.filter(waiting)
 
 
 def selfeval_get(*, user: User, pk: int) -> SelfEvaluation:
-    return (SelfEvaluation.objects.select_related("project", "unit", "region", "target")
-            .prefetch_related(Prefetch("indicators",
-                                       queryset=SelfEvalIndicator.objects.order_by("position")
-                                       .select_related("reviewed_by")))
-            .get_visible_or_404(user, pk=pk))
+    return (
+        SelfEvaluation.objects.select_related("project", "unit", "region", "target")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=SelfEvalIndicator.objects.order_by("position").select_related(
+                    "reviewed_by"
+                ),
+            )
+        )
+        .get_visible_or_404(user, pk=pk)
+    )
 
 
 def unit_evaluation_list(*, user: User, region: Region | None, year: int | None):

@@ -250,7 +250,9 @@ def _read_money(data: object, errors: _Errors) -> Money:
         figures[key], problem = _figure(data.get(key), label, "money_unreadable")
         problems += [problem] if problem else []
     _check_figure(data.get("self_score"), "budget.self_score", "自评得分", errors)
-    self_score, problem = _figure(data.get("self_score"), "预算执行率自评得分", "self_score_unreadable")
+    self_score, problem = _figure(
+        data.get("self_score"), "预算执行率自评得分", "self_score_unreadable"
+    )
     problems += [problem] if problem else []
     rows = _read_sources(data.get("sources"), errors, problems)
     return Money(**figures, sources=rows, self_score=self_score, problems=tuple(problems))
@@ -348,7 +350,9 @@ def _check_value(value: object, where: str, label: str, errors: _Errors) -> None
         return
     if isinstance(value, dict):
         if value.get("op") not in _SCHEMA_OPS:
-            errors.add(where, f"{label}的计算符号 op“{value.get('op')}”应为 {'、'.join(_SCHEMA_OPS)}")
+            errors.add(
+                where, f"{label}的计算符号 op“{value.get('op')}”应为 {'、'.join(_SCHEMA_OPS)}"
+            )
         for key in ("unit", "text", "date"):
             _check_text(value.get(key), where, f"{label}的 {key} ", errors)
         number = value.get("number")

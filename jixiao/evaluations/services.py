@@ -26,8 +26,7 @@ from .selfeval import selfeval_from_data
 from .unit_evaluation import Judgement, UnitInputs, score_unit
 from .workflow import SELFEVAL_WORKFLOW, UNIT_EVALUATION_WORKFLOW
 
-ROW_FIELDS = ("actual", "band", "entered_score", "explanation", "deviation", "weight",
-              "self_score")
+ROW_FIELDS = ("actual", "band", "entered_score", "explanation", "deviation", "weight", "self_score")
 SOURCE_LABELS = dict(FUNDING_SOURCES)
 
 
@@ -44,6 +43,7 @@ def _require_open(document) -> None:
 
 # --- self-evaluations ----------------------------------------------------------------------
 
+
 @transaction.atomic
 def selfeval_create(*, actor: User, project: Project) -> SelfEvaluation:
     """Start the 自评表 of a project with an approved target ("谁支出，谁自评"): the target's
@@ -51,22 +51,37 @@ def selfeval_create(*, actor: User, project: Project) -> SelfEvaluation:
     _require_filer_of(actor, project.unit_id)
     if SelfEvaluation.objects.filter(project=project).exists():
         raise ValidationError(_("该项目已有自评。"))
-    target = Target.objects.filter(project=project, status__in=(
-        TargetStatus.APPROVED, TargetStatus.SUPERSEDED)).order_by("-version").first()
+    target = (
+        Target.objects.filter(
+            project=project, status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED)
+        )
+        .order_by("-version")
+        .first()
+    )
     if target is None:
         raise ValidationError(_("项目没有已批复的绩效目标，无法自评。"))
-    selfeval = SelfEvaluation(region=project.region, year=project.year, unit=project.unit,
-                              project=project, target=target)
+    selfeval = SelfEvaluation(
+        region=project.region, year=project.year, unit=project.unit, project=project, target=target
+    )
     _require_open(selfeval)
     paid = Payment.objects.filter(project=project).aggregate(s=Sum("amount"))["s"]
     if paid is not None:
         selfeval.executed_current, selfeval.execution_from_payments = paid, True
     selfeval.save()
-    SelfEvalIndicator.objects.bulk_create([
-        SelfEvalIndicator(selfeval=selfeval, position=i.position, category=i.category,
-                          subcategory=i.subcategory, name=i.name, target_text=i.value_text,
-                          weight=i.weight)
-        for i in target.indicators.order_by("position")])
+    SelfEvalIndicator.objects.bulk_create(
+        [
+            SelfEvalIndicator(
+                selfeval=selfeval,
+                position=i.position,
+                category=i.category,
+                subcategory=i.subcategory,
+                name=i.name,
+                target_text=i.value_text,
+                weight=i.weight,
+            )
+            for i in target.indicators.order_by("position")
+        ]
+    )
     return rescore(selfeval)
 
 
@@ -83,16 +98,23 @@ def _decimal(value, label: str) -> Decimal | None:
 
 
 @transaction.atomic
-def selfeval_save(*, actor: User, selfeval: SelfEvaluation, executed: Mapping[str, object],
-                  goal_achieved: str = "", report: str = "",
-                  rows: Sequence[Mapping] = ()) -> SelfEvaluation:
+def selfeval_save(
+    *,
+    actor: User,
+    selfeval: SelfEvaluation,
+    executed: Mapping[str, object],
+    goal_achieved: str = "",
+    report: str = "",
+    rows: Sequence[Mapping] = (),
+) -> SelfEvaluation:
     """Save what the unit filled in and score it by the rules at once."""
     selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
     _require_filer_of(actor, selfeval.unit_id)
     _require_open(selfeval)
     if selfeval.status not in EDITABLE:
-        raise ValidationError(_("自评处于“%(s)s”状态，不能修改。") % {
-            "s": selfeval.get_status_display()})
+        raise ValidationError(
+            _("自评处于“%(s)s”状态，不能修改。") % {"s": selfeval.get_status_display()}
+        )
     for source, label in FUNDING_SOURCES:
         if source in executed:
             value = _decimal(executed[source], _("执行数·") + str(label))
@@ -116,14 +138,16 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
         if field not in values:
             continue
         if field in ("entered_score", "weight", "self_score"):
-            number = _decimal(values[field], str(SelfEvalIndicator._meta.get_field(field)
-                                                 .verbose_name))
+            number = _decimal(
+                values[field], str(SelfEvalIndicator._meta.get_field(field).verbose_name)
+            )
             if number is not None and (number < 0 or number > 100):
-                raise ValidationError(_("第 %(n)s 行的分数须在 0 到 100 之间。") % {
-                    "n": line.position + 1})
+                raise ValidationError(
+                    _("第 %(n)s 行的分数须在 0 到 100 之间。") % {"n": line.position + 1}
+                )
             setattr(line, field, number)
         else:
-            setattr(line, field, str(values[field] or "").strip()[:_max(field)])
+            setattr(line, field, str(values[field] or "").strip()[: _max(field)])
 
 
 def _max(field: str) -> int:
@@ -139,26 +163,47 @@ def selfeval_data(selfeval: SelfEvaluation, lines=None) -> dict:
     so that the page, imports and the CLI score through exactly the same code."""
     project = selfeval.project
     lines = lines if lines is not None else list(selfeval.indicators.all())
-    sources = [{"source": str(label), "initial": _money(getattr(project, f"initial_{src}")),
-                "full_year": _money(getattr(project, f"full_{src}")),
-                "executed": _money(getattr(selfeval, f"executed_{src}"))}
-               for src, label in FUNDING_SOURCES]
+    sources = [
+        {
+            "source": str(label),
+            "initial": _money(getattr(project, f"initial_{src}")),
+            "full_year": _money(getattr(project, f"full_{src}")),
+            "executed": _money(getattr(selfeval, f"executed_{src}")),
+        }
+        for src, label in FUNDING_SOURCES
+    ]
     return {
-        "year": selfeval.year, "region": selfeval.region.code,
+        "year": selfeval.year,
+        "region": selfeval.region.code,
         "unit": {"code": selfeval.unit.code, "name": selfeval.unit.name},
         "project": {"code": project.code, "name": project.name},
-        "budget": {"initial": _money(project.initial_total),
-                   "full_year": _money(project.full_total),
-                   "executed": _money(selfeval.executed_total), "sources": sources,
-                   "self_score": _money(selfeval.self_execution_score)},
-        "goal": {"expected": selfeval.target.goal if selfeval.target_id else None,
-                 "achieved": selfeval.goal_achieved or None},
-        "indicators": [{
-            "category": i.category, "subcategory": i.subcategory, "name": i.name,
-            "target": i.target_text, "actual": i.actual or None, "weight": _money(i.weight),
-            "band": i.band or None, "score": _money(i.entered_score),
-            "explanation": i.explanation or None, "deviation": i.deviation or None,
-            "self_score": _money(i.self_score)} for i in lines],
+        "budget": {
+            "initial": _money(project.initial_total),
+            "full_year": _money(project.full_total),
+            "executed": _money(selfeval.executed_total),
+            "sources": sources,
+            "self_score": _money(selfeval.self_execution_score),
+        },
+        "goal": {
+            "expected": selfeval.target.goal if selfeval.target_id else None,
+            "achieved": selfeval.goal_achieved or None,
+        },
+        "indicators": [
+            {
+                "category": i.category,
+                "subcategory": i.subcategory,
+                "name": i.name,
+                "target": i.target_text,
+                "actual": i.actual or None,
+                "weight": _money(i.weight),
+                "band": i.band or None,
+                "score": _money(i.entered_score),
+                "explanation": i.explanation or None,
+                "deviation": i.deviation or None,
+                "self_score": _money(i.self_score),
+            }
+            for i in lines
+        ],
         "self_total": _money(selfeval.self_total),
     }
 
@@ -187,14 +232,19 @@ def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
         selfeval.complete = result.complete
     selfeval.rulebook = label[:120]
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
-        result=selfeval.result, total=selfeval.total, grade=selfeval.grade,
-        complete=selfeval.complete, rulebook=selfeval.rulebook)
+        result=selfeval.result,
+        total=selfeval.total,
+        grade=selfeval.grade,
+        complete=selfeval.complete,
+        rulebook=selfeval.rulebook,
+    )
     _refresh_reviewed(selfeval, lines)
     return selfeval
 
 
-def score_preview(*, selfeval: SelfEvaluation, executed: Mapping[str, object],
-                  rows: Sequence[Mapping]) -> dict:
+def score_preview(
+    *, selfeval: SelfEvaluation, executed: Mapping[str, object], rows: Sequence[Mapping]
+) -> dict:
     """The scores the form would get, computed on unsaved copies (nothing is written): the
     same reading and scoring as `rescore`, so the preview never disagrees with the save."""
     lines = list(selfeval.indicators.order_by("position"))
@@ -205,8 +255,11 @@ def score_preview(*, selfeval: SelfEvaluation, executed: Mapping[str, object],
             _apply_row(line, values)
     for source, label in FUNDING_SOURCES:
         if source in executed:
-            setattr(selfeval, f"executed_{source}",
-                    _decimal(executed[source], _("执行数·") + str(label)))
+            setattr(
+                selfeval,
+                f"executed_{source}",
+                _decimal(executed[source], _("执行数·") + str(label)),
+            )
     rules, catalogue, _label = scoring_rules(selfeval)
     parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines), catalogue=catalogue)
     if parsed is None:
@@ -217,29 +270,39 @@ def score_preview(*, selfeval: SelfEvaluation, executed: Mapping[str, object],
 def _refresh_reviewed(selfeval: SelfEvaluation, lines) -> None:
     """The reviewed total: the rule score with the reviewer's adjustments in their place."""
     if not any(line.reviewed_score is not None for line in lines):
-        SelfEvaluation.objects.filter(pk=selfeval.pk).update(reviewed_total=None,
-                                                             reviewed_grade="")
+        SelfEvaluation.objects.filter(pk=selfeval.pk).update(reviewed_total=None, reviewed_grade="")
         selfeval.reviewed_total, selfeval.reviewed_grade = None, ""
         return
     execution = Decimal((selfeval.result.get("execution") or {}).get("score") or 0)
-    total = execution + sum((line.reviewed_score if line.reviewed_score is not None
-                             else line.score or Decimal(0)) for line in lines)
+    total = execution + sum(
+        (line.reviewed_score if line.reviewed_score is not None else line.score or Decimal(0))
+        for line in lines
+    )
     rules, _catalogue, _label = scoring_rules(selfeval)
     params = scoring_params(rules)
     selfeval.reviewed_total = round_half_up(total, params.places)
     selfeval.reviewed_grade = grade_for(selfeval.reviewed_total, params.grades) or ""
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
-        reviewed_total=selfeval.reviewed_total, reviewed_grade=selfeval.reviewed_grade)
+        reviewed_total=selfeval.reviewed_total, reviewed_grade=selfeval.reviewed_grade
+    )
 
 
 @transaction.atomic
-def review_adjust(*, actor: User, selfeval: SelfEvaluation, position: int,
-                  score_value: Decimal | None, reason: str) -> SelfEvalIndicator:
+def review_adjust(
+    *,
+    actor: User,
+    selfeval: SelfEvaluation,
+    position: int,
+    score_value: Decimal | None,
+    reason: str,
+) -> SelfEvalIndicator:
     """The reviewer's score for one indicator, kept beside the unit's and the rule's; a reason
     is required (DOMAIN.md §6.1). `score_value` None removes the adjustment."""
     selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
-    if not actor.has_role(Role.BUSINESS, Role.BUDGET) or not SelfEvaluation.objects.visible_to(
-            actor).filter(pk=selfeval.pk).exists():
+    if (
+        not actor.has_role(Role.BUSINESS, Role.BUDGET)
+        or not SelfEvaluation.objects.visible_to(actor).filter(pk=selfeval.pk).exists()
+    ):
         raise PermissionDenied(_("只有审核股室可以调整得分。"))
     if selfeval.status not in ("submitted", "first_passed"):
         raise ValidationError(_("只能在审核中调整得分。"))
@@ -248,22 +311,28 @@ def review_adjust(*, actor: User, selfeval: SelfEvaluation, position: int,
         if not reason.strip():
             raise ValidationError(_("调整得分须说明理由。"))
         if score_value < 0 or (line.weight is not None and score_value > line.weight):
-            raise ValidationError(_("调整后的得分须在 0 到该指标分值 %(w)s 之间。") % {
-                "w": line.weight})
+            raise ValidationError(
+                _("调整后的得分须在 0 到该指标分值 %(w)s 之间。") % {"w": line.weight}
+            )
     before = {"reviewed_score": _money(line.reviewed_score)}
     line.reviewed_score, line.review_reason = score_value, reason.strip()
     line.reviewed_by = actor
     line.save()
-    audit.record(action="update", instance=selfeval, before=before,
-                 after={"reviewed_score": _money(score_value), "indicator": line.name},
-                 message=_("审核调整得分：%(r)s") % {"r": reason.strip()[:200]})
+    audit.record(
+        action="update",
+        instance=selfeval,
+        before=before,
+        after={"reviewed_score": _money(score_value), "indicator": line.name},
+        message=_("审核调整得分：%(r)s") % {"r": reason.strip()[:200]},
+    )
     _refresh_reviewed(selfeval, list(selfeval.indicators.order_by("position")))
     return line
 
 
 @transaction.atomic
-def spot_check(*, actor: User, selfeval: SelfEvaluation, total: Decimal, note: str
-               ) -> SelfEvaluation:
+def spot_check(
+    *, actor: User, selfeval: SelfEvaluation, total: Decimal, note: str
+) -> SelfEvaluation:
     """抽查复核: the performance office re-reviews a sampled self-evaluation and records its
     score beside the others."""
     if not actor.has_role(Role.PERFORMANCE):
@@ -279,8 +348,9 @@ def spot_check(*, actor: User, selfeval: SelfEvaluation, total: Decimal, note: s
     return selfeval
 
 
-def selfeval_transition(*, actor: User, selfeval: SelfEvaluation, name: str,
-                        comment: str = "", attest: bool = False) -> SelfEvaluation:
+def selfeval_transition(
+    *, actor: User, selfeval: SelfEvaluation, name: str, comment: str = "", attest: bool = False
+) -> SelfEvaluation:
     if name == "submit" and not attest:
         raise TransitionError(_("提交前须确认所填数据真实、准确。"))
 
@@ -290,11 +360,18 @@ def selfeval_transition(*, actor: User, selfeval: SelfEvaluation, name: str,
         if transition.target == "returned":
             row.return_reason = comment.strip()
 
-    return perform(obj=selfeval, name=name, actor=actor, workflow=SELFEVAL_WORKFLOW,
-                   comment=comment, before_save=before_save)
+    return perform(
+        obj=selfeval,
+        name=name,
+        actor=actor,
+        workflow=SELFEVAL_WORKFLOW,
+        comment=comment,
+        before_save=before_save,
+    )
 
 
 # --- whole-unit evaluations ----------------------------------------------------------------
+
 
 def unit_evaluation_rules(region, year) -> tuple[dict, str]:
     rules = rules_for(region.lineage_codes, year)
@@ -302,21 +379,27 @@ def unit_evaluation_rules(region, year) -> tuple[dict, str]:
 
 
 @transaction.atomic
-def unit_evaluation_save(*, actor: User, unit: Unit, year: int, values: Mapping,
-                         judgements: Mapping) -> UnitEvaluation:
+def unit_evaluation_save(
+    *, actor: User, unit: Unit, year: int, values: Mapping, judgements: Mapping
+) -> UnitEvaluation:
     """Save a unit's figures and judgements and score them by the framework (DOMAIN.md §6.3)."""
     _require_filer_of(actor, unit.pk)
     evaluation, _created = UnitEvaluation.objects.select_for_update(of=("self",)).get_or_create(
-        unit=unit, year=year, defaults={"region": unit.region})
+        unit=unit, year=year, defaults={"region": unit.region}
+    )
     reason = UNIT_EVALUATION_WORKFLOW.lock(evaluation)
     if reason:
         raise ValidationError(reason)
     if evaluation.status not in EDITABLE:
-        raise ValidationError(_("评价处于“%(s)s”状态，不能修改。") % {
-            "s": evaluation.get_status_display()})
+        raise ValidationError(
+            _("评价处于“%(s)s”状态，不能修改。") % {"s": evaluation.get_status_display()}
+        )
     evaluation.values = {k: str(v) for k, v in values.items() if v not in (None, "")}
-    evaluation.judgements = {k: {"band": j.get("band") or None, "score": j.get("score") or None}
-                             for k, j in judgements.items() if j.get("band") or j.get("score")}
+    evaluation.judgements = {
+        k: {"band": j.get("band") or None, "score": j.get("score") or None}
+        for k, j in judgements.items()
+        if j.get("band") or j.get("score")
+    }
     evaluation.save()
     return unit_evaluation_rescore(evaluation)
 
@@ -325,21 +408,27 @@ def unit_evaluation_rescore(evaluation: UnitEvaluation) -> UnitEvaluation:
     rules, label = unit_evaluation_rules(evaluation.region, evaluation.year)
     judgements = {}
     for name, j in (evaluation.judgements or {}).items():
-        judgements[name] = Judgement(band=j.get("band"),
-                                     score=Decimal(j["score"]) if j.get("score") else None)
-    result = score_unit(UnitInputs(values=dict(evaluation.values or {}), judgements=judgements),
-                        rules=rules)
+        judgements[name] = Judgement(
+            band=j.get("band"), score=Decimal(j["score"]) if j.get("score") else None
+        )
+    result = score_unit(
+        UnitInputs(values=dict(evaluation.values or {}), judgements=judgements), rules=rules
+    )
     evaluation.result = result.to_data()
     evaluation.total, evaluation.grade = result.total, result.grade or ""
     evaluation.rulebook = label[:120]
     UnitEvaluation.objects.filter(pk=evaluation.pk).update(
-        result=evaluation.result, total=evaluation.total, grade=evaluation.grade,
-        rulebook=evaluation.rulebook)
+        result=evaluation.result,
+        total=evaluation.total,
+        grade=evaluation.grade,
+        rulebook=evaluation.rulebook,
+    )
     return evaluation
 
 
-def unit_evaluation_transition(*, actor: User, evaluation: UnitEvaluation, name: str,
-                               comment: str = "", attest: bool = False) -> UnitEvaluation:
+def unit_evaluation_transition(
+    *, actor: User, evaluation: UnitEvaluation, name: str, comment: str = "", attest: bool = False
+) -> UnitEvaluation:
     if name == "submit" and not attest:
         raise TransitionError(_("提交前须确认所填数据真实、准确。"))
 
@@ -349,5 +438,11 @@ def unit_evaluation_transition(*, actor: User, evaluation: UnitEvaluation, name:
         if transition.target == "returned":
             row.return_reason = comment.strip()
 
-    return perform(obj=evaluation, name=name, actor=actor, workflow=UNIT_EVALUATION_WORKFLOW,
-                   comment=comment, before_save=before_save)
+    return perform(
+        obj=evaluation,
+        name=name,
+        actor=actor,
+        workflow=UNIT_EVALUATION_WORKFLOW,
+        comment=comment,
+        before_save=before_save,
+    )

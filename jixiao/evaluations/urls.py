@@ -9,14 +9,16 @@ urlpatterns = [
     path("evaluations/<int:pk>/", views.selfeval_detail, name="selfeval-detail"),
     path("evaluations/<int:pk>/edit/", views.selfeval_edit, name="selfeval-edit"),
     path("evaluations/<int:pk>/preview/", views.selfeval_preview, name="selfeval-preview"),
-    path("evaluations/<int:pk>/transition/", views.selfeval_transition,
-         name="selfeval-transition"),
+    path("evaluations/<int:pk>/transition/", views.selfeval_transition, name="selfeval-transition"),
     path("evaluations/<int:pk>/adjust/", views.selfeval_adjust, name="selfeval-adjust"),
-    path("evaluations/<int:pk>/spot-check/", views.selfeval_spot_check,
-         name="selfeval-spot-check"),
+    path("evaluations/<int:pk>/spot-check/", views.selfeval_spot_check, name="selfeval-spot-check"),
     path("unit-evaluations/", views.unit_evaluation_list, name="unit-evaluation-list"),
-    path("unit-evaluations/<int:unit_pk>/<int:year>/", views.unit_evaluation,
-         name="unit-evaluation"),
-    path("unit-evaluations/<int:pk>/transition/", views.unit_evaluation_transition,
-         name="unit-evaluation-transition"),
+    path(
+        "unit-evaluations/<int:unit_pk>/<int:year>/", views.unit_evaluation, name="unit-evaluation"
+    ),
+    path(
+        "unit-evaluations/<int:pk>/transition/",
+        views.unit_evaluation_transition,
+        name="unit-evaluation-transition",
+    ),
 ]

@@ -33,28 +33,54 @@ def _evaluated_year(request) -> int:
 def selfeval_list(request):
     work = request.work
     f = request.GET
-    rows = selectors.selfeval_list(user=request.user, region=work.region,
-                                   year=_evaluated_year(request), status=f.get("status", ""),
-                                   grade=f.get("grade", ""), unit=f.get("unit", ""),
-                                   q=f.get("q", "").strip(), flagged=f.get("flagged", ""))
+    rows = selectors.selfeval_list(
+        user=request.user,
+        region=work.region,
+        year=_evaluated_year(request),
+        status=f.get("status", ""),
+        grade=f.get("grade", ""),
+        unit=f.get("unit", ""),
+        q=f.get("q", "").strip(),
+        flagged=f.get("flagged", ""),
+    )
     page, query = paginate(request, rows)
     candidates = []
     if request.user.has_role(Role.FILER):
-        candidates = Project.objects.visible_to(request.user).filter(
-            year=_evaluated_year(request), unit_id__in=request.user.get_scope().unit_ids,
-            selfeval__isnull=True, targets__status="approved").distinct()
-    return render(request, "evaluations/selfeval_list.html", {
-        "page": page, "query": query, "statuses": Status.choices, "queue": False,
-        "evaluated_year": _evaluated_year(request), "candidates": candidates})
+        candidates = (
+            Project.objects.visible_to(request.user)
+            .filter(
+                year=_evaluated_year(request),
+                unit_id__in=request.user.get_scope().unit_ids,
+                selfeval__isnull=True,
+                targets__status="approved",
+            )
+            .distinct()
+        )
+    return render(
+        request,
+        "evaluations/selfeval_list.html",
+        {
+            "page": page,
+            "query": query,
+            "statuses": Status.choices,
+            "queue": False,
+            "evaluated_year": _evaluated_year(request),
+            "candidates": candidates,
+        },
+    )
 
 
 @login_required
 def selfeval_queue(request):
-    rows = selectors.selfeval_queue(user=request.user, region=request.work.region,
-                                    year=_evaluated_year(request))
+    rows = selectors.selfeval_queue(
+        user=request.user, region=request.work.region, year=_evaluated_year(request)
+    )
     page, query = paginate(request, rows)
-    return render(request, "evaluations/selfeval_list.html", {
-        "page": page, "query": query, "queue": True, "evaluated_year": _evaluated_year(request)})
+    return render(
+        request,
+        "evaluations/selfeval_list.html",
+        {"page": page, "query": query, "queue": True, "evaluated_year": _evaluated_year(request)},
+    )
 
 
 @role_required(Role.FILER)
@@ -70,13 +96,21 @@ def selfeval_start(request):
 
 
 def _rows(post) -> list[dict]:
-    return [{"position": p, **{f: post.get(f"{f}-{p}", "") for f in services.ROW_FIELDS
-                               if f"{f}-{p}" in post}} for p in post.getlist("position")]
+    return [
+        {
+            "position": p,
+            **{f: post.get(f"{f}-{p}", "") for f in services.ROW_FIELDS if f"{f}-{p}" in post},
+        }
+        for p in post.getlist("position")
+    ]
 
 
 def _executed(post) -> dict:
-    return {src: post.get(f"executed_{src}", "") for src, _l in FUNDING_SOURCES
-            if f"executed_{src}" in post}
+    return {
+        src: post.get(f"executed_{src}", "")
+        for src, _l in FUNDING_SOURCES
+        if f"executed_{src}" in post
+    }
 
 
 @role_required(Role.FILER)
@@ -87,33 +121,51 @@ def selfeval_edit(request, pk: int):
     errors = []
     if request.method == "POST":
         try:
-            services.selfeval_save(actor=request.user, selfeval=selfeval,
-                                   executed=_executed(request.POST),
-                                   goal_achieved=request.POST.get("goal_achieved", ""),
-                                   report=request.POST.get("report", ""),
-                                   rows=_rows(request.POST))
+            services.selfeval_save(
+                actor=request.user,
+                selfeval=selfeval,
+                executed=_executed(request.POST),
+                goal_achieved=request.POST.get("goal_achieved", ""),
+                report=request.POST.get("report", ""),
+                rows=_rows(request.POST),
+            )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
         else:
             messages.success(request, _("已保存并按规则评分。"))
             if request.POST.get("then") == "complete":
                 try:
-                    services.selfeval_transition(actor=request.user, selfeval=selfeval,
-                                                 name="complete")
+                    services.selfeval_transition(
+                        actor=request.user, selfeval=selfeval, name="complete"
+                    )
                 except workflow.TransitionError as exc:
                     messages.error(request, str(exc))
                     return redirect("selfeval-edit", pk=pk)
                 return redirect("selfeval-detail", pk=pk)
             return redirect("selfeval-edit", pk=pk)
-    return render(request, "evaluations/selfeval_edit.html", {
-        "selfeval": selfeval, "errors": errors, "bands": BANDS,
-        "sources": [(src, label, getattr(selfeval.project, f"initial_{src}"),
-                     getattr(selfeval.project, f"full_{src}"),
-                     # what the user typed survives a refused save
-                     request.POST.get(f"executed_{src}") if errors
-                     else getattr(selfeval, f"executed_{src}"))
-                    for src, label in FUNDING_SOURCES],
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "evaluations/selfeval_edit.html",
+        {
+            "selfeval": selfeval,
+            "errors": errors,
+            "bands": BANDS,
+            "sources": [
+                (
+                    src,
+                    label,
+                    getattr(selfeval.project, f"initial_{src}"),
+                    getattr(selfeval.project, f"full_{src}"),
+                    # what the user typed survives a refused save
+                    request.POST.get(f"executed_{src}")
+                    if errors
+                    else getattr(selfeval, f"executed_{src}"),
+                )
+                for src, label in FUNDING_SOURCES
+            ],
+        },
+        status=400 if errors else 200,
+    )
 
 
 @role_required(Role.FILER)
@@ -122,8 +174,9 @@ def selfeval_preview(request, pk: int):
     """htmx: the scores by the rules of the form as it stands, without saving."""
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
     try:
-        result = services.score_preview(selfeval=selfeval, executed=_executed(request.POST),
-                                        rows=_rows(request.POST))
+        result = services.score_preview(
+            selfeval=selfeval, executed=_executed(request.POST), rows=_rows(request.POST)
+        )
         error = "；".join(p["message"] for p in result.get("schema_errors", []))
         result = None if error else result
     except (ValidationError, ValueError) as exc:
@@ -135,19 +188,31 @@ def selfeval_preview(request, pk: int):
 def selfeval_detail(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
     transitions = SELFEVAL_WORKFLOW.available(selfeval, request.user)
-    return render(request, "evaluations/selfeval_detail.html", {
-        "selfeval": selfeval, "transitions": transitions,
-        "needs_attest": any(t.name == "submit" for t in transitions),
-        "history": workflow.history_rows(selfeval, SELFEVAL_WORKFLOW),
-        "can_edit": selfeval.status in ("draft", "returned") and request.user.has_role(Role.FILER)
-        and selfeval.unit_id in request.user.get_scope().unit_ids,
-        "can_adjust": selfeval.status in ("submitted", "first_passed")
-        and request.user.has_role(Role.BUSINESS, Role.BUDGET),
-        "can_spot_check": request.user.has_role(Role.PERFORMANCE),
-        "sources": [(label, getattr(selfeval.project, f"initial_{src}"),
-                     getattr(selfeval.project, f"full_{src}"),
-                     getattr(selfeval, f"executed_{src}")) for src, label in FUNDING_SOURCES],
-    })
+    return render(
+        request,
+        "evaluations/selfeval_detail.html",
+        {
+            "selfeval": selfeval,
+            "transitions": transitions,
+            "needs_attest": any(t.name == "submit" for t in transitions),
+            "history": workflow.history_rows(selfeval, SELFEVAL_WORKFLOW),
+            "can_edit": selfeval.status in ("draft", "returned")
+            and request.user.has_role(Role.FILER)
+            and selfeval.unit_id in request.user.get_scope().unit_ids,
+            "can_adjust": selfeval.status in ("submitted", "first_passed")
+            and request.user.has_role(Role.BUSINESS, Role.BUDGET),
+            "can_spot_check": request.user.has_role(Role.PERFORMANCE),
+            "sources": [
+                (
+                    label,
+                    getattr(selfeval.project, f"initial_{src}"),
+                    getattr(selfeval.project, f"full_{src}"),
+                    getattr(selfeval, f"executed_{src}"),
+                )
+                for src, label in FUNDING_SOURCES
+            ],
+        },
+    )
 
 
 @login_required
@@ -156,9 +221,13 @@ def selfeval_transition(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
     name = request.POST.get("transition", "")
     try:
-        services.selfeval_transition(actor=request.user, selfeval=selfeval, name=name,
-                                     comment=request.POST.get("comment", ""),
-                                     attest=bool(request.POST.get("attest")))
+        services.selfeval_transition(
+            actor=request.user,
+            selfeval=selfeval,
+            name=name,
+            comment=request.POST.get("comment", ""),
+            attest=bool(request.POST.get("attest")),
+        )
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -181,10 +250,13 @@ def _score_input(raw: str) -> Decimal | None:
 def selfeval_adjust(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
     try:
-        services.review_adjust(actor=request.user, selfeval=selfeval,
-                               position=int(request.POST.get("position", "-1")),
-                               score_value=_score_input(request.POST.get("score")),
-                               reason=request.POST.get("reason", ""))
+        services.review_adjust(
+            actor=request.user,
+            selfeval=selfeval,
+            position=int(request.POST.get("position", "-1")),
+            score_value=_score_input(request.POST.get("score")),
+            reason=request.POST.get("reason", ""),
+        )
     except (ValidationError, PermissionDenied, ValueError) as exc:
         messages.error(request, error_text(exc) if not isinstance(exc, ValueError) else str(exc))
     except selfeval.indicators.model.DoesNotExist:
@@ -202,8 +274,9 @@ def selfeval_spot_check(request, pk: int):
         total = _score_input(request.POST.get("total"))
         if total is None:
             raise ValidationError(_("请填写复核得分。"))
-        services.spot_check(actor=request.user, selfeval=selfeval, total=total,
-                            note=request.POST.get("note", ""))
+        services.spot_check(
+            actor=request.user, selfeval=selfeval, total=total, note=request.POST.get("note", "")
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
@@ -213,14 +286,23 @@ def selfeval_spot_check(request, pk: int):
 
 # --- whole-unit evaluations ----------------------------------------------------------------
 
+
 @login_required
 def unit_evaluation_list(request):
-    rows = selectors.unit_evaluation_list(user=request.user, region=request.work.region,
-                                          year=_evaluated_year(request))
+    rows = selectors.unit_evaluation_list(
+        user=request.user, region=request.work.region, year=_evaluated_year(request)
+    )
     page, query = paginate(request, rows)
-    return render(request, "evaluations/unit_evaluation_list.html", {
-        "page": page, "query": query, "evaluated_year": _evaluated_year(request),
-        "can_fill": request.user.has_role(Role.FILER) and request.user.unit_id})
+    return render(
+        request,
+        "evaluations/unit_evaluation_list.html",
+        {
+            "page": page,
+            "query": query,
+            "evaluated_year": _evaluated_year(request),
+            "can_fill": request.user.has_role(Role.FILER) and request.user.unit_id,
+        },
+    )
 
 
 @login_required
@@ -228,44 +310,73 @@ def unit_evaluation(request, unit_pk: int, year: int):
     unit = Unit.objects.get_visible_or_404(request.user, pk=unit_pk)
     evaluation = UnitEvaluation.objects.filter(unit=unit, year=year).first()
     rules, _label = services.unit_evaluation_rules(unit.region, year)
-    can_edit = (request.user.has_role(Role.FILER) and unit.pk in request.user.get_scope().unit_ids
-                and (evaluation is None or evaluation.status in ("draft", "returned")))
+    can_edit = (
+        request.user.has_role(Role.FILER)
+        and unit.pk in request.user.get_scope().unit_ids
+        and (evaluation is None or evaluation.status in ("draft", "returned"))
+    )
     errors = []
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("您不能填写该单位的整体评价。"))
-        values = {name: request.POST.get(f"value-{name}", "").strip()
-                  for row in rules["rows"] for name in row.get("inputs", [])}
-        judgements = {row["indicator"]: {"band": request.POST.get(f"band-{row['indicator']}"),
-                                         "score": request.POST.get(f"score-{row['indicator']}")}
-                      for row in rules["rows"] if "formula" not in row}
+        values = {
+            name: request.POST.get(f"value-{name}", "").strip()
+            for row in rules["rows"]
+            for name in row.get("inputs", [])
+        }
+        judgements = {
+            row["indicator"]: {
+                "band": request.POST.get(f"band-{row['indicator']}"),
+                "score": request.POST.get(f"score-{row['indicator']}"),
+            }
+            for row in rules["rows"]
+            if "formula" not in row
+        }
         try:
-            evaluation = services.unit_evaluation_save(actor=request.user, unit=unit, year=year,
-                                                       values=values, judgements=judgements)
+            evaluation = services.unit_evaluation_save(
+                actor=request.user, unit=unit, year=year, values=values, judgements=judgements
+            )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
         else:
             messages.success(request, _("已保存并评分。"))
             return redirect("unit-evaluation", unit_pk=unit.pk, year=year)
-    transitions = UNIT_EVALUATION_WORKFLOW.available(evaluation, request.user) \
-        if evaluation else []
-    return render(request, "evaluations/unit_evaluation.html", {
-        "unit": unit, "year": year, "evaluation": evaluation, "rows": _framework_rows(rules, evaluation),
-        "can_edit": can_edit, "errors": errors, "transitions": transitions,
-        "band_labels": [b["label"] for b in rules["bands"]],
-    }, status=400 if errors else 200)
+    transitions = UNIT_EVALUATION_WORKFLOW.available(evaluation, request.user) if evaluation else []
+    return render(
+        request,
+        "evaluations/unit_evaluation.html",
+        {
+            "unit": unit,
+            "year": year,
+            "evaluation": evaluation,
+            "rows": _framework_rows(rules, evaluation),
+            "can_edit": can_edit,
+            "errors": errors,
+            "transitions": transitions,
+            "band_labels": [b["label"] for b in rules["bands"]],
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _framework_rows(rules, evaluation) -> list[dict]:
     """The framework's rows with what the unit entered and what it scored, for the form."""
     values = (evaluation.values or {}) if evaluation else {}
     judgements = (evaluation.judgements or {}) if evaluation else {}
-    items = {i["indicator"]: i for i in ((evaluation.result or {}).get("items", [])
-                                         if evaluation else [])}
-    return [{"row": row, "inputs": [(name, values.get(name, "")) for name in row.get("inputs", [])],
-             "band": (judgements.get(row["indicator"]) or {}).get("band") or "",
-             "score": (judgements.get(row["indicator"]) or {}).get("score") or "",
-             "item": items.get(row["indicator"])} for row in rules["rows"]]
+    items = {
+        i["indicator"]: i
+        for i in ((evaluation.result or {}).get("items", []) if evaluation else [])
+    }
+    return [
+        {
+            "row": row,
+            "inputs": [(name, values.get(name, "")) for name in row.get("inputs", [])],
+            "band": (judgements.get(row["indicator"]) or {}).get("band") or "",
+            "score": (judgements.get(row["indicator"]) or {}).get("score") or "",
+            "item": items.get(row["indicator"]),
+        }
+        for row in rules["rows"]
+    ]
 
 
 @login_required
@@ -274,9 +385,13 @@ def unit_evaluation_transition(request, pk: int):
     evaluation = UnitEvaluation.objects.get_visible_or_404(request.user, pk=pk)
     name = request.POST.get("transition", "")
     try:
-        services.unit_evaluation_transition(actor=request.user, evaluation=evaluation, name=name,
-                                            comment=request.POST.get("comment", ""),
-                                            attest=bool(request.POST.get("attest")))
+        services.unit_evaluation_transition(
+            actor=request.user,
+            evaluation=evaluation,
+            name=name,
+            comment=request.POST.get("comment", ""),
+            attest=bool(request.POST.get("attest")),
+        )
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     return redirect("unit-evaluation", unit_pk=evaluation.unit_id, year=evaluation.year)

@@ -33,9 +33,11 @@ def _scored(document, user) -> str | None:
 def _deviations_explained(document, user) -> str | None:
     if not hasattr(document, "indicators"):
         return None
-    missing = [i.name for i in document.indicators.all()
-               if i.score is not None and i.weight and i.score < i.weight
-               and not i.deviation.strip()]
+    missing = [
+        i.name
+        for i in document.indicators.all()
+        if i.score is not None and i.weight and i.score < i.weight and not i.deviation.strip()
+    ]
     if missing:
         return _("未完成目标的指标须填写偏差原因和改进措施：%(n)s") % {"n": "、".join(missing[:5])}
     return None
@@ -45,21 +47,70 @@ def _review_workflow(checks) -> Workflow:
     return Workflow(
         states=dict(Status.choices),
         transitions=[
-            Transition("complete", gettext_lazy("填报完成"), frozenset(EDITABLE), Status.READY,
-                       FILER, (own_unit, *checks), style="primary"),
-            Transition("reopen", gettext_lazy("退回填报人"), frozenset({Status.READY}),
-                       Status.DRAFT, LEADER | FILER, (own_unit,)),
-            Transition("submit", gettext_lazy("确认并提交"), frozenset({Status.READY}),
-                       Status.SUBMITTED, LEADER, (own_unit, *checks), style="primary"),
-            Transition("pass", gettext_lazy("审核通过"), frozenset({Status.SUBMITTED}),
-                       Status.FIRST_PASSED, BUSINESS, (office_of_unit,), style="primary"),
-            Transition("return_first", gettext_lazy("退回"), frozenset({Status.SUBMITTED}),
-                       Status.RETURNED, BUSINESS, (office_of_unit,), needs_comment=True,
-                       style="danger"),
-            Transition("confirm", gettext_lazy("确认"), frozenset({Status.FIRST_PASSED}),
-                       Status.CONFIRMED, BUDGET, (), style="primary"),
-            Transition("return_final", gettext_lazy("退回"), frozenset({Status.FIRST_PASSED}),
-                       Status.RETURNED, BUDGET, (), needs_comment=True, style="danger"),
+            Transition(
+                "complete",
+                gettext_lazy("填报完成"),
+                frozenset(EDITABLE),
+                Status.READY,
+                FILER,
+                (own_unit, *checks),
+                style="primary",
+            ),
+            Transition(
+                "reopen",
+                gettext_lazy("退回填报人"),
+                frozenset({Status.READY}),
+                Status.DRAFT,
+                LEADER | FILER,
+                (own_unit,),
+            ),
+            Transition(
+                "submit",
+                gettext_lazy("确认并提交"),
+                frozenset({Status.READY}),
+                Status.SUBMITTED,
+                LEADER,
+                (own_unit, *checks),
+                style="primary",
+            ),
+            Transition(
+                "pass",
+                gettext_lazy("审核通过"),
+                frozenset({Status.SUBMITTED}),
+                Status.FIRST_PASSED,
+                BUSINESS,
+                (office_of_unit,),
+                style="primary",
+            ),
+            Transition(
+                "return_first",
+                gettext_lazy("退回"),
+                frozenset({Status.SUBMITTED}),
+                Status.RETURNED,
+                BUSINESS,
+                (office_of_unit,),
+                needs_comment=True,
+                style="danger",
+            ),
+            Transition(
+                "confirm",
+                gettext_lazy("确认"),
+                frozenset({Status.FIRST_PASSED}),
+                Status.CONFIRMED,
+                BUDGET,
+                (),
+                style="primary",
+            ),
+            Transition(
+                "return_final",
+                gettext_lazy("退回"),
+                frozenset({Status.FIRST_PASSED}),
+                Status.RETURNED,
+                BUDGET,
+                (),
+                needs_comment=True,
+                style="danger",
+            ),
         ],
         lock=_work_year_lock,
     )
@@ -68,5 +119,8 @@ def _review_workflow(checks) -> Workflow:
 SELFEVAL_WORKFLOW = _review_workflow((_scored, _deviations_explained))
 UNIT_EVALUATION_WORKFLOW = _review_workflow((_scored,))
 
-API_ACTIONS = {"submit": ("submit",), "approve": ("pass", "confirm"),
-               "return": ("return_first", "return_final")}
+API_ACTIONS = {
+    "submit": ("submit",),
+    "approve": ("pass", "confirm"),
+    "return": ("return_first", "return_final"),
+}

@@ -26,7 +26,16 @@ KINDS = {
 }  # fmt: skip
 
 #: The column headers in the order of the download template and the export.
-HEADERS = ("行业领域", "类型", "一级指标", "二级指标", "三级指标", "参考指标值", "度量单位", "指标解释")
+HEADERS = (
+    "行业领域",
+    "类型",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "参考指标值",
+    "度量单位",
+    "指标解释",
+)
 WIDTHS = (14, 10, 12, 16, 36, 16, 12, 60)
 
 
@@ -35,18 +44,29 @@ class LibraryImporter(Importer):
     kind = "library"
     title = gettext_lazy("指标库指标")
     columns = (
-        Column("sector", "行业领域", text_max(20), required=True,
-               aliases=("行业", "所属行业", "行业类别", "领域")),
+        Column(
+            "sector",
+            "行业领域",
+            text_max(20),
+            required=True,
+            aliases=("行业", "所属行业", "行业类别", "领域"),
+        ),
         Column("kind", "类型", choice(KINDS), aliases=("指标类型", "共性/个性")),
         Column("category", "一级指标", text_max(40), required=True),
         Column("subcategory", "二级指标", text_max(40), required=True),
-        Column("name", "三级指标", text_max(200), required=True,
-               aliases=("指标名称", "三级指标名称")),
-        Column("value_hint", "参考指标值", text_max(100),
-               aliases=("指标值", "参考值", "目标值", "指标值（参考）")),
+        Column(
+            "name", "三级指标", text_max(200), required=True, aliases=("指标名称", "三级指标名称")
+        ),
+        Column(
+            "value_hint",
+            "参考指标值",
+            text_max(100),
+            aliases=("指标值", "参考值", "目标值", "指标值（参考）"),
+        ),
         Column("unit", "度量单位", text_max(20), aliases=("计量单位", "单位")),
-        Column("explanation", "指标解释", text_max(500),
-               aliases=("指标说明", "指标内涵", "解释说明")),
+        Column(
+            "explanation", "指标解释", text_max(500), aliases=("指标说明", "指标内涵", "解释说明")
+        ),
     )
 
     def json_values(self, item: dict) -> dict:
@@ -68,19 +88,28 @@ class LibraryImporter(Importer):
                 problems.append(row.problem("subcategory", placed.problem, _("二级指标")))
                 continue
             v["category"], v["subcategory"] = placed.category, placed.subcategory
-            hint = value_hint_problem(v["value_hint"] or "", category=placed.category,
-                                      subcategory=placed.subcategory)
+            hint = value_hint_problem(
+                v["value_hint"] or "", category=placed.category, subcategory=placed.subcategory
+            )
             if hint:
                 problems.append(row.problem("value_hint", hint, _("参考指标值")))
             key = (v["sector"], v["subcategory"], v["name"])
             if key in seen:
-                problems.append(row.problem(
-                    "name", _("“%(n)s”在同一行业、二级指标下重复（与第 %(r)s 行）")
-                    % {"n": v["name"], "r": seen[key]}, _("三级指标")))
+                problems.append(
+                    row.problem(
+                        "name",
+                        _("“%(n)s”在同一行业、二级指标下重复（与第 %(r)s 行）")
+                        % {"n": v["name"], "r": seen[key]},
+                        _("三级指标"),
+                    )
+                )
             seen.setdefault(key, row.number)
             if not v["kind"]:
-                v["kind"] = (IndicatorTemplate.Kind.COMMON if v["sector"] == "通用"
-                             else IndicatorTemplate.Kind.SPECIFIC)
+                v["kind"] = (
+                    IndicatorTemplate.Kind.COMMON
+                    if v["sector"] == "通用"
+                    else IndicatorTemplate.Kind.SPECIFIC
+                )
         return problems
 
     def save(self, rows: list[Row]) -> tuple[int, int]:

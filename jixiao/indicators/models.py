@@ -21,8 +21,9 @@ class IndicatorTemplate(models.Model):
     value_hint = models.CharField(_("参考指标值"), max_length=100, blank=True)
     unit = models.CharField(_("度量单位"), max_length=20, blank=True)
     explanation = models.CharField(_("指标解释"), max_length=500, blank=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE,
-                               help_text=_("为空表示全国通用"))
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, help_text=_("为空表示全国通用")
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

@@ -10,13 +10,33 @@ from .models import IndicatorTemplate
 from .values import CATALOGUE_2021, CLASSIC_CATALOGUE
 
 #: The national library's sectors in the order finance bureaus list them; 通用 (common) last.
-SECTORS = ("教育", "卫生健康", "农业农村", "城市管理", "住房城乡建设", "民政", "文化旅游",
-           "人力资源社会保障", "应急管理", "市场监管", "生态环境", "科技", "交通运输", "政法", "通用")
+SECTORS = (
+    "教育",
+    "卫生健康",
+    "农业农村",
+    "城市管理",
+    "住房城乡建设",
+    "民政",
+    "文化旅游",
+    "人力资源社会保障",
+    "应急管理",
+    "市场监管",
+    "生态环境",
+    "科技",
+    "交通运输",
+    "政法",
+    "通用",
+)
 #: 一级 and 二级 names of both catalogues (DOMAIN.md §4.1), classic first.
 CATEGORIES = list(dict.fromkeys([*CLASSIC_CATALOGUE, *CATALOGUE_2021]))
-SUBCATEGORIES = list(dict.fromkeys(
-    sub for catalogue in (CLASSIC_CATALOGUE, CATALOGUE_2021) for subs in catalogue.values()
-    for sub in subs))
+SUBCATEGORIES = list(
+    dict.fromkeys(
+        sub
+        for catalogue in (CLASSIC_CATALOGUE, CATALOGUE_2021)
+        for subs in catalogue.values()
+        for sub in subs
+    )
+)
 
 
 def template_list(
@@ -44,13 +64,16 @@ def template_list(
     if kind:
         rows = rows.filter(kind=kind)
     if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(explanation__icontains=q)
-                           | Q(value_hint__icontains=q))
+        rows = rows.filter(
+            Q(name__icontains=q) | Q(explanation__icontains=q) | Q(value_hint__icontains=q)
+        )
     return rows.annotate(
-        sector_rank=_rank("sector", SECTORS), category_rank=_rank("category", CATEGORIES),
+        sector_rank=_rank("sector", SECTORS),
+        category_rank=_rank("category", CATEGORIES),
         subcategory_rank=_rank("subcategory", SUBCATEGORIES),
-    ).order_by("sector_rank", "sector", "category_rank", "subcategory_rank", "subcategory",
-               "name", "id")
+    ).order_by(
+        "sector_rank", "sector", "category_rank", "subcategory_rank", "subcategory", "name", "id"
+    )
 
 
 def _own(region: Region | None) -> Q:
@@ -60,21 +83,30 @@ def _own(region: Region | None) -> Q:
 
 def _rank(field: str, names) -> Case:
     """Order by a fixed list (the catalogue's, DOMAIN.md §4.1), unknown names last."""
-    return Case(*(When(**{field: name}, then=Value(i)) for i, name in enumerate(names)),
-                default=Value(len(names)), output_field=IntegerField())
+    return Case(
+        *(When(**{field: name}, then=Value(i)) for i, name in enumerate(names)),
+        default=Value(len(names)),
+        output_field=IntegerField(),
+    )
 
 
 def template_get(*, region: Region | None, pk: int) -> IndicatorTemplate | None:
     """One template the working region may see (national or its own), or None."""
-    return (IndicatorTemplate.objects.select_related("region")
-            .filter(Q(region__isnull=True) | _own(region), pk=pk).first())
+    return (
+        IndicatorTemplate.objects.select_related("region")
+        .filter(Q(region__isnull=True) | _own(region), pk=pk)
+        .first()
+    )
 
 
 def sectors(*, region: Region | None) -> list[str]:
     """The sectors of the national library and the region's own templates, in SECTORS order,
     the region's other sectors before 通用."""
-    names = set(IndicatorTemplate.objects.filter(Q(region__isnull=True) | _own(region),
-                                                 active=True)
-                .order_by().values_list("sector", flat=True).distinct())
+    names = set(
+        IndicatorTemplate.objects.filter(Q(region__isnull=True) | _own(region), active=True)
+        .order_by()
+        .values_list("sector", flat=True)
+        .distinct()
+    )
     rank = {name: i for i, name in enumerate(SECTORS)}
     return sorted(names, key=lambda n: (rank.get(n, len(SECTORS) - 1.5), n))

@@ -28,8 +28,7 @@ from .values import (
 )
 
 #: The fields a template is written with, besides its region.
-FIELDS = ("sector", "kind", "category", "subcategory", "name", "value_hint", "unit",
-          "explanation")
+FIELDS = ("sector", "kind", "category", "subcategory", "name", "value_hint", "unit", "explanation")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,10 @@ def place_template(category: object, subcategory: object) -> Placed:
         problem = _("二级指标“%(s)s”不在传统指标体系或2021年指标体系中") % {"s": subcategory}
     elif normalise_category(category) not in (None, classic.category):
         problem = _("二级指标“%(s)s”不属于一级指标“%(c)s”（应为“%(o)s”）") % {
-            "s": subcategory, "c": category, "o": classic.category}
+            "s": subcategory,
+            "c": category,
+            "o": classic.category,
+        }
     else:
         problem = _("一级指标“%(c)s”不在传统指标体系或2021年指标体系中") % {"c": category}
     return Placed(None, None, problem)
@@ -72,8 +74,9 @@ def value_hint_problem(value_hint: str, *, category: str, subcategory: str) -> s
     """Why a 参考指标值 cannot be read (DOMAIN.md §4.2), or '' when it can (or is empty)."""
     if not value_hint:
         return ""
-    value = parse_target_value(value_hint, category=category, subcategory=subcategory,
-                               year=timezone.localdate().year)
+    value = parse_target_value(
+        value_hint, category=category, subcategory=subcategory, year=timezone.localdate().year
+    )
     if value.ok:
         return ""
     return "；".join(value.problems) or _("参考指标值“%(v)s”无法识别") % {"v": value_hint}
@@ -90,8 +93,11 @@ def _clean(data: dict) -> dict:
     """The template's fields, placed and checked; raises ValidationError keyed by field."""
     values = {key: (data.get(key) or "").strip() for key in FIELDS}
     if values["kind"] not in IndicatorTemplate.Kind.values:
-        values["kind"] = (IndicatorTemplate.Kind.COMMON if values["sector"] == "通用"
-                          else IndicatorTemplate.Kind.SPECIFIC)
+        values["kind"] = (
+            IndicatorTemplate.Kind.COMMON
+            if values["sector"] == "通用"
+            else IndicatorTemplate.Kind.SPECIFIC
+        )
     errors: dict[str, list[str]] = {}
     for key in ("sector", "name"):
         if not values[key]:
@@ -101,8 +107,9 @@ def _clean(data: dict) -> dict:
         errors["subcategory"] = [placed.problem]
     else:
         values["category"], values["subcategory"] = placed.category, placed.subcategory
-        problem = value_hint_problem(values["value_hint"], category=placed.category,
-                                     subcategory=placed.subcategory)
+        problem = value_hint_problem(
+            values["value_hint"], category=placed.category, subcategory=placed.subcategory
+        )
         if problem:
             errors["value_hint"] = [problem]
     if errors:
@@ -111,8 +118,9 @@ def _clean(data: dict) -> dict:
 
 
 @transaction.atomic
-def template_save(*, actor, region: Region, data: dict,
-                  template: IndicatorTemplate | None = None) -> IndicatorTemplate:
+def template_save(
+    *, actor, region: Region, data: dict, template: IndicatorTemplate | None = None
+) -> IndicatorTemplate:
     """Create or change one of the region's own templates (performance office only, §3).
 
     National templates are read-only; a (sector, subcategory, name) the region already has is
@@ -125,13 +133,21 @@ def template_save(*, actor, region: Region, data: dict,
         if template.region_id != region.id:
             raise PermissionDenied(_("全国通用指标和其他区划的指标不能修改。"))
     clash = IndicatorTemplate.objects.filter(
-        region=region, sector=values["sector"], subcategory=values["subcategory"],
-        name=values["name"])
+        region=region,
+        sector=values["sector"],
+        subcategory=values["subcategory"],
+        name=values["name"],
+    )
     if template is not None:
         clash = clash.exclude(pk=template.pk)
     if clash.exists():
-        raise ValidationError({"name": [_("本区划指标库中已有同一行业、二级指标下的“%(n)s”。")
-                                         % {"n": values["name"]}]})
+        raise ValidationError(
+            {
+                "name": [
+                    _("本区划指标库中已有同一行业、二级指标下的“%(n)s”。") % {"n": values["name"]}
+                ]
+            }
+        )
     before = audit.snapshot(template) if template is not None else None
     if template is None:
         template = IndicatorTemplate(region=region)
@@ -141,14 +157,20 @@ def template_save(*, actor, region: Region, data: dict,
         template.active = bool(data["active"])
     template.full_clean()
     template.save()
-    audit.record(action="update" if before else "create", instance=template, before=before,
-                 after=audit.snapshot(template), region_code=region.code)
+    audit.record(
+        action="update" if before else "create",
+        instance=template,
+        before=before,
+        after=audit.snapshot(template),
+        region_code=region.code,
+    )
     return template
 
 
 @transaction.atomic
-def template_deactivate(*, actor, region: Region, template: IndicatorTemplate,
-                        active: bool = False) -> IndicatorTemplate:
+def template_deactivate(
+    *, actor, region: Region, template: IndicatorTemplate, active: bool = False
+) -> IndicatorTemplate:
     """Stop (or resume) offering a regional template in declarations; nothing is deleted,
     since declarations already made keep the rows they copied from it."""
     _check_editor(actor, region)
@@ -158,9 +180,14 @@ def template_deactivate(*, actor, region: Region, template: IndicatorTemplate,
     before = audit.snapshot(template)
     template.active = active
     template.save(update_fields=["active"])
-    audit.record(action="update", instance=template, before=before,
-                 after=audit.snapshot(template), region_code=region.code,
-                 message=_("启用指标库指标") if active else _("停用指标库指标"))
+    audit.record(
+        action="update",
+        instance=template,
+        before=before,
+        after=audit.snapshot(template),
+        region_code=region.code,
+        message=_("启用指标库指标") if active else _("停用指标库指标"),
+    )
     return template
 
 
@@ -172,8 +199,12 @@ def library_load(*, region: Region | None, items: list[dict]) -> tuple[int, int]
     for item in items:
         values = {key: item.get(key) or "" for key in FIELDS}
         _row, was_created = IndicatorTemplate.objects.update_or_create(
-            region=region, sector=values.pop("sector"), subcategory=values.pop("subcategory"),
-            name=values.pop("name"), defaults={**values, "active": True})
+            region=region,
+            sector=values.pop("sector"),
+            subcategory=values.pop("subcategory"),
+            name=values.pop("name"),
+            defaults={**values, "active": True},
+        )
         created += was_created
         updated += not was_created
     return created, updated

@@ -820,14 +820,16 @@ def parse_target_value(
     key = (text, category, subcategory, year, unit, operator)
     if all(v is None or type(v) in (str, int) for v in key):
         return _parse_target_value_cached(*key)
-    return _parse_target_value(text, category=category, subcategory=subcategory, year=year,
-                               unit=unit, operator=operator)
+    return _parse_target_value(
+        text, category=category, subcategory=subcategory, year=year, unit=unit, operator=operator
+    )
 
 
 @lru_cache(maxsize=65_536)
 def _parse_target_value_cached(text, category, subcategory, year, unit, operator) -> TargetValue:
-    return _parse_target_value(text, category=category, subcategory=subcategory, year=year,
-                               unit=unit, operator=operator)
+    return _parse_target_value(
+        text, category=category, subcategory=subcategory, year=year, unit=unit, operator=operator
+    )
 
 
 def _parse_target_value(

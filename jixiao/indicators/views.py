@@ -27,21 +27,37 @@ from .selectors import CATEGORIES, SUBCATEGORIES
 class TemplateForm(forms.Form):
     """One regional template, as a row of the library table."""
 
-    sector = forms.CharField(label=gettext_lazy("行业领域"), max_length=20,
-                             widget=forms.TextInput(attrs={"list": "sector-list"}))
-    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=IndicatorTemplate.Kind.choices,
-                             initial=IndicatorTemplate.Kind.SPECIFIC)
-    category = forms.ChoiceField(label=gettext_lazy("一级指标"),
-                                 choices=[(c, c) for c in CATEGORIES])
-    subcategory = forms.ChoiceField(label=gettext_lazy("二级指标"),
-                                    choices=[(s, s) for s in SUBCATEGORIES])
+    sector = forms.CharField(
+        label=gettext_lazy("行业领域"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"list": "sector-list"}),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"),
+        choices=IndicatorTemplate.Kind.choices,
+        initial=IndicatorTemplate.Kind.SPECIFIC,
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("一级指标"), choices=[(c, c) for c in CATEGORIES]
+    )
+    subcategory = forms.ChoiceField(
+        label=gettext_lazy("二级指标"), choices=[(s, s) for s in SUBCATEGORIES]
+    )
     name = forms.CharField(label=gettext_lazy("三级指标"), max_length=200)
-    value_hint = forms.CharField(label=gettext_lazy("参考指标值"), max_length=100, required=False,
-                                 help_text=gettext_lazy("如“≥95%”“≤500元/人”“12月底前完成”"))
+    value_hint = forms.CharField(
+        label=gettext_lazy("参考指标值"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("如“≥95%”“≤500元/人”“12月底前完成”"),
+    )
     unit = forms.CharField(label=gettext_lazy("度量单位"), max_length=20, required=False)
-    explanation = forms.CharField(label=gettext_lazy("指标解释"), max_length=500, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}),
-                                  help_text=gettext_lazy("计算方法或核验依据"))
+    explanation = forms.CharField(
+        label=gettext_lazy("指标解释"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("计算方法或核验依据"),
+    )
     active = forms.BooleanField(label=gettext_lazy("启用"), required=False, initial=True)
 
 
@@ -59,30 +75,50 @@ def library(request):
     can_edit = region is not None and request.user.has_role(*LIBRARY_EDITORS)
     f = request.GET
     rows = selectors.template_list(
-        region=region, sector=f.get("sector", ""), subcategory=f.get("subcategory", ""),
-        kind=f.get("kind", ""), q=f.get("q", "").strip(),
-        inactive=can_edit and f.get("inactive") == "1")
+        region=region,
+        sector=f.get("sector", ""),
+        subcategory=f.get("subcategory", ""),
+        kind=f.get("kind", ""),
+        q=f.get("q", "").strip(),
+        inactive=can_edit and f.get("inactive") == "1",
+    )
     if f.get("export") == "xlsx":
         return _library_xlsx(rows, region)
     page, query = paginate(request, rows)
-    return render(request, "indicators/library.html", {
-        "page": page, "query": query, "can_edit": can_edit,
-        "sectors": selectors.sectors(region=region), "subcategories": SUBCATEGORIES,
-        "kinds": IndicatorTemplate.Kind.choices,
-    })
+    return render(
+        request,
+        "indicators/library.html",
+        {
+            "page": page,
+            "query": query,
+            "can_edit": can_edit,
+            "sectors": selectors.sectors(region=region),
+            "subcategories": SUBCATEGORIES,
+            "kinds": IndicatorTemplate.Kind.choices,
+        },
+    )
 
 
 def _row(t: IndicatorTemplate) -> list:
-    return [t.sector, t.get_kind_display(), t.category, t.subcategory, t.name, t.value_hint,
-            t.unit, t.explanation]
+    return [
+        t.sector,
+        t.get_kind_display(),
+        t.category,
+        t.subcategory,
+        t.name,
+        t.value_hint,
+        t.unit,
+        t.explanation,
+    ]
 
 
 def _library_xlsx(rows, region):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("指标库")
-    write_sheet(ws, HEADERS, (_row(t) for t in rows.iterator()), title=_("绩效指标库"),
-                widths=WIDTHS)
+    write_sheet(
+        ws, HEADERS, (_row(t) for t in rows.iterator()), title=_("绩效指标库"), widths=WIDTHS
+    )
     return xlsx_response(book, f"{region.code if region else 'national'}-library.xlsx")
 
 
@@ -97,22 +133,30 @@ def library_edit(request, pk: int | None = None):
             raise Http404
         if template.region_id is None:
             raise PermissionDenied(_("全国通用指标只读，不能修改；可新增本区划的指标。"))
-    initial = ({key: getattr(template, key) for key in (*services.FIELDS, "active")}
-               if template else {})
+    initial = (
+        {key: getattr(template, key) for key in (*services.FIELDS, "active")} if template else {}
+    )
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.template_save(actor=request.user, region=region, data=form.cleaned_data,
-                                   template=template)
+            services.template_save(
+                actor=request.user, region=region, data=form.cleaned_data, template=template
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("指标已保存。"))
             return redirect("library")
-    return render(request, "indicators/template_edit.html", {
-        "form": form, "template": template, "sectors": selectors.sectors(region=region),
-    })
+    return render(
+        request,
+        "indicators/template_edit.html",
+        {
+            "form": form,
+            "template": template,
+            "sectors": selectors.sectors(region=region),
+        },
+    )
 
 
 @role_required(*LIBRARY_EDITORS)
@@ -124,8 +168,9 @@ def library_deactivate(request, pk: int):
     if template is None:
         raise Http404
     active = request.POST.get("action") == "activate"
-    services.template_deactivate(actor=request.user, region=region, template=template,
-                                 active=active)  # a national template: PermissionDenied, 403
+    services.template_deactivate(
+        actor=request.user, region=region, template=template, active=active
+    )  # a national template: PermissionDenied, 403
     messages.success(request, _("指标已启用。") if active else _("指标已停用。"))
     return redirect(reverse("library") + ("?inactive=1" if active else ""))
 
@@ -133,9 +178,13 @@ def library_deactivate(request, pk: int):
 @role_required(*LIBRARY_EDITORS)
 def library_import(request):
     region = _region_or_404(request)
-    return import_page(request, importer=LibraryImporter(actor=request.user, region=region),
-                       template_url=reverse("library-template"), back_url=reverse("library"),
-                       success_url=reverse("library"))
+    return import_page(
+        request,
+        importer=LibraryImporter(actor=request.user, region=region),
+        template_url=reverse("library-template"),
+        back_url=reverse("library"),
+        success_url=reverse("library"),
+    )
 
 
 @role_required(*LIBRARY_READERS)
@@ -145,10 +194,26 @@ def library_template(request):
     ws = book.active
     ws.title = _("指标库")
     examples = [
-        ["教育", "个性", "产出指标", "数量指标", "资助家庭经济困难学生人数", "≥1200人", "人",
-         "按学生资助管理信息系统中当年实际享受资助的学生人数统计"],
-        ["通用", "共性", "满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "%",
-         "通过问卷调查，满意和基本满意份数/有效问卷份数×100%"],
+        [
+            "教育",
+            "个性",
+            "产出指标",
+            "数量指标",
+            "资助家庭经济困难学生人数",
+            "≥1200人",
+            "人",
+            "按学生资助管理信息系统中当年实际享受资助的学生人数统计",
+        ],
+        [
+            "通用",
+            "共性",
+            "满意度指标",
+            "服务对象满意度指标",
+            "服务对象满意度",
+            "≥90%",
+            "%",
+            "通过问卷调查，满意和基本满意份数/有效问卷份数×100%",
+        ],
     ]
     write_sheet(ws, HEADERS, examples, title=_("指标库导入模板"), widths=WIDTHS)
     return xlsx_response(book, "library-template.xlsx")

@@ -39,43 +39,78 @@ def _region(code: str):
 
 
 def round_data(r: Round) -> dict:
-    return {"id": r.id, "region": r.region.code, "year": r.year, "code": r.code, "name": r.name,
-            "period_end": r.period_end.isoformat(), "deadline": r.deadline.isoformat(),
-            "status": r.status}
+    return {
+        "id": r.id,
+        "region": r.region.code,
+        "year": r.year,
+        "code": r.code,
+        "name": r.name,
+        "period_end": r.period_end.isoformat(),
+        "deadline": r.deadline.isoformat(),
+        "status": r.status,
+    }
 
 
 def report_data(r, *, detail: bool = False) -> dict:
-    data = {"id": r.id, "round": r.round.code, "round_id": r.round_id, "region": r.region.code,
-            "year": r.year, "unit": {"code": r.unit.code, "name": r.unit.name},
-            "project": {"code": r.project.code, "name": r.project.name},
-            "status": r.status, "submitted_at": r.submitted_at,
-            "budget": {"initial": _money(r.project.initial_total),
-                       "full_year": _money(r.project.full_total),
-                       "executed": _money(r.executed),
-                       "expected_full_year": _money(r.expected_full_year),
-                       "contract_amount": _money(r.contract_amount)}}
+    data = {
+        "id": r.id,
+        "round": r.round.code,
+        "round_id": r.round_id,
+        "region": r.region.code,
+        "year": r.year,
+        "unit": {"code": r.unit.code, "name": r.unit.name},
+        "project": {"code": r.project.code, "name": r.project.name},
+        "status": r.status,
+        "submitted_at": r.submitted_at,
+        "budget": {
+            "initial": _money(r.project.initial_total),
+            "full_year": _money(r.project.full_total),
+            "executed": _money(r.executed),
+            "expected_full_year": _money(r.expected_full_year),
+            "contract_amount": _money(r.contract_amount),
+        },
+    }
     if detail:
-        data["indicators"] = [{"category": i.category, "subcategory": i.subcategory,
-                               "name": i.name, "target": i.target_text,
-                               "progress": i.progress or None, "expected": i.expected or None,
-                               "likelihood": i.likelihood or None, "cause": i.cause or None,
-                               "explanation": i.explanation or None,
-                               "measures": i.measures or None} for i in r.indicators.all()]
+        data["indicators"] = [
+            {
+                "category": i.category,
+                "subcategory": i.subcategory,
+                "name": i.name,
+                "target": i.target_text,
+                "progress": i.progress or None,
+                "expected": i.expected or None,
+                "likelihood": i.likelihood or None,
+                "cause": i.cause or None,
+                "explanation": i.explanation or None,
+                "measures": i.measures or None,
+            }
+            for i in r.indicators.all()
+        ]
         data["alerts"] = [alert_data(a) for a in r.alerts.exclude(status="cleared")]
     return data
 
 
 def alert_data(a: Alert) -> dict:
-    return {"id": a.id, "code": a.code, "level": a.level, "message": a.message,
-            "explanation": a.explanation, "indicator": a.indicator, "project": a.project.code,
-            "round": a.round.code if a.round_id else None, "status": a.status,
-            "due_date": a.due_date.isoformat(), "disposal": a.disposal or None,
-            "disposal_reason": a.disposal_reason or None}
+    return {
+        "id": a.id,
+        "code": a.code,
+        "level": a.level,
+        "message": a.message,
+        "explanation": a.explanation,
+        "indicator": a.indicator,
+        "project": a.project.code,
+        "round": a.round.code if a.round_id else None,
+        "status": a.status,
+        "due_date": a.due_date.isoformat(),
+        "disposal": a.disposal or None,
+        "disposal_reason": a.disposal_reason or None,
+    }
 
 
 @rounds_router.get("", summary="监控批次列表")
-def list_rounds(request, region: str = "", year: int | None = None, page: int = 1,
-                page_size: int | None = None):
+def list_rounds(
+    request, region: str = "", year: int | None = None, page: int = 1, page_size: int | None = None
+):
     rows = selectors.round_list(user=request.user, region=_region(region), year=year)
     if region and _region(region) is None:
         rows = rows.none()
@@ -86,24 +121,38 @@ def list_rounds(request, region: str = "", year: int | None = None, page: int = 
 def get_round(request, round_id: int):
     r = Round.objects.select_related("region").get_visible_or_404(request.user, pk=round_id)
     overview = selectors.round_overview(user=request.user, round=r)
-    return {**round_data(r), "reports": overview["reports"], "funds": str(overview["funds"]),
-            "executed": str(overview["executed"]),
-            "time_progress": f"{float(overview['time_progress']):.4f}",
-            "alerts": [{"code": a["code"], "level": a["level"], "count": a["n"]}
-                       for a in overview["alerts"]]}
+    return {
+        **round_data(r),
+        "reports": overview["reports"],
+        "funds": str(overview["funds"]),
+        "executed": str(overview["executed"]),
+        "time_progress": f"{float(overview['time_progress']):.4f}",
+        "alerts": [
+            {"code": a["code"], "level": a["level"], "count": a["n"]} for a in overview["alerts"]
+        ],
+    }
 
 
 @reports_router.get("", summary="监控报告列表")
-def list_reports(request, region: str = "", year: int | None = None, unit: str = "",
-                 status: str = "", round: int | None = None, page: int = 1,
-                 page_size: int | None = None):
+def list_reports(
+    request,
+    region: str = "",
+    year: int | None = None,
+    unit: str = "",
+    status: str = "",
+    round: int | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+):
     found = Round.objects.get_visible_or_404(request.user, pk=round) if round else None
-    rows = selectors.report_list(user=request.user, round=found, region=_region(region),
-                                 year=year, status=status)
+    rows = selectors.report_list(
+        user=request.user, round=found, region=_region(region), year=year, status=status
+    )
     if unit:
         rows = rows.filter(unit__code=unit)
-    return paginate(rows.select_related("region"), page=page, page_size=page_size,
-                    serialize=report_data)
+    return paginate(
+        rows.select_related("region"), page=page, page_size=page_size, serialize=report_data
+    )
 
 
 @reports_router.get("/{int:report_id}", summary="监控报告")
@@ -114,35 +163,55 @@ def get_report(request, report_id: int):
 def _act(request, report_id: int, verb: str, body: ActionIn):
     report = selectors.report_get(user=request.user, pk=report_id)
     return workflow_action(
-        document=report, user=request.user, workflow=REPORT_WORKFLOW, names=API_ACTIONS[verb],
+        document=report,
+        user=request.user,
+        workflow=REPORT_WORKFLOW,
+        names=API_ACTIONS[verb],
         perform=lambda name: services.report_transition(
-            actor=request.user, report=report, name=name, comment=body.comment,
-            attest=body.attest),
-        reload=lambda: report_data(selectors.report_get(user=request.user, pk=report_id),
-                                   detail=True))
+            actor=request.user, report=report, name=name, comment=body.comment, attest=body.attest
+        ),
+        reload=lambda: report_data(
+            selectors.report_get(user=request.user, pk=report_id), detail=True
+        ),
+    )
 
 
-@reports_router.post("/{int:report_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
+@reports_router.post(
+    "/{int:report_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交"
+)
 def submit(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "submit", body)
 
 
-@reports_router.post("/{int:report_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）")
+@reports_router.post(
+    "/{int:report_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）"
+)
 def return_report(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "return", body)
 
 
-@reports_router.post("/{int:report_id}/approve", response=ACTION_RESPONSES, summary="业务股室初审或预算股终审通过")
+@reports_router.post(
+    "/{int:report_id}/approve", response=ACTION_RESPONSES, summary="业务股室初审或预算股终审通过"
+)
 def approve(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "approve", body)
 
 
 @alerts_router.get("", summary="预警列表")
-def list_alerts(request, region: str = "", year: int | None = None, code: str = "",
-                level: str = "", status: str = "", unit: str = "", page: int = 1,
-                page_size: int | None = None):
-    rows = selectors.alert_list(user=request.user, region=_region(region), year=year, code=code,
-                                level=level, status=status)
+def list_alerts(
+    request,
+    region: str = "",
+    year: int | None = None,
+    code: str = "",
+    level: str = "",
+    status: str = "",
+    unit: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
+    rows = selectors.alert_list(
+        user=request.user, region=_region(region), year=year, code=code, level=level, status=status
+    )
     if unit:
         rows = rows.filter(unit__code=unit)
     return paginate(rows, page=page, page_size=page_size, serialize=alert_data)
@@ -150,19 +219,25 @@ def list_alerts(request, region: str = "", year: int | None = None, code: str = 
 
 @alerts_router.get("/{int:alert_id}", summary="预警")
 def get_alert(request, alert_id: int):
-    alert = Alert.objects.select_related("project", "round").get_visible_or_404(request.user,
-                                                                              pk=alert_id)
+    alert = Alert.objects.select_related("project", "round").get_visible_or_404(
+        request.user, pk=alert_id
+    )
     return alert_data(alert)
 
 
-@alerts_router.post("/{int:alert_id}/dispose",
-                    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, summary="处置预警（继续实施、调整调剂、取消项目）")
+@alerts_router.post(
+    "/{int:alert_id}/dispose",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="处置预警（继续实施、调整调剂、取消项目）",
+)
 def dispose(request, alert_id: int, body: DisposeIn):
-    alert = Alert.objects.select_related("project", "round").get_visible_or_404(request.user,
-                                                                              pk=alert_id)
+    alert = Alert.objects.select_related("project", "round").get_visible_or_404(
+        request.user, pk=alert_id
+    )
     try:
-        alert = services.alert_dispose(actor=request.user, alert=alert, disposal=body.disposal,
-                                       reason=body.reason)
+        alert = services.alert_dispose(
+            actor=request.user, alert=alert, disposal=body.disposal, reason=body.reason
+        )
     except PermissionDenied as exc:
         return Status(403, error(str(exc)))
     except ValidationError as exc:

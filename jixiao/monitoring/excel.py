@@ -37,9 +37,14 @@ TITLE = "项目支出绩效运行监控表"
 _TITLE_RE = re.compile(r"运行监控表|绩效监控表")
 
 # The money block: (key, label) in the form's order; `executed`'s label carries the period.
-AMOUNTS = (("initial", "年初预算"), ("full_year", "全年预算（调整后）"), ("executed", "执行数"),
-           ("rate", "执行率"), ("expected_full_year", "全年预计执行数"),
-           ("contract_amount", "合同或进度应付金额"))
+AMOUNTS = (
+    ("initial", "年初预算"),
+    ("full_year", "全年预算（调整后）"),
+    ("executed", "执行数"),
+    ("rate", "执行率"),
+    ("expected_full_year", "全年预计执行数"),
+    ("contract_amount", "合同或进度应付金额"),
+)
 READ_AMOUNTS = ("initial", "full_year", "executed", "expected_full_year", "contract_amount")
 
 # (key, label, width). `progress`'s label carries the period ("1–7月完成值").
@@ -74,8 +79,14 @@ LABELS: dict[str, tuple[str, ...]] = {
     "full_year": ("全年预算", "全年预算数", "调整后预算", "全年预算调整后", "调整后全年预算"),
     "rate": ("执行率", "预算执行率", "执行进度"),
     "expected_full_year": ("全年预计执行数", "预计全年执行数", "全年预计执行", "全年预计执行金额"),
-    "contract_amount": ("合同或进度应付金额", "合同应付金额", "进度应付金额", "合同或进度款应付金额",
-                        "应付金额", "合同或进度应付数"),
+    "contract_amount": (
+        "合同或进度应付金额",
+        "合同应付金额",
+        "进度应付金额",
+        "合同或进度款应付金额",
+        "应付金额",
+        "合同或进度应付数",
+    ),
     "execution_note": ("执行情况说明", "执行说明", "预算执行情况说明", "执行偏差说明"),
 }
 INDICATOR_LABELS: dict[str, tuple[str, ...]] = {
@@ -90,16 +101,36 @@ INDICATOR_LABELS: dict[str, tuple[str, ...]] = {
     "measures": ("纠偏措施", "完善措施", "改进措施", "整改措施"),
 }
 # "1–7月执行数", "截至监控期执行数", "执行数"; "1–7月完成值", "截至6月底完成值", "实际完成值".
-_EXECUTED_RE = re.compile(r"(?:1?[-–—~至到]?\d{0,2}月(?:末|底)?|截至.{0,8}|累计|实际)?(?:预算)?"
-                          r"执行(?:数|金额)")
-_PROGRESS_RE = re.compile(r"(?:1?[-–—~至到]?\d{0,2}月(?:末|底)?|截至.{0,8}|累计|实际)?"
-                          r"完成(?:值|情况|进度)")
-_NOTE_STARTS = ("注", "说明", "填表说明", "填报说明", "备注", "填报人", "单位负责人", "联系电话",
-                "填报日期", "审核人", "财务负责人")
+_EXECUTED_RE = re.compile(
+    r"(?:1?[-–—~至到]?\d{0,2}月(?:末|底)?|截至.{0,8}|累计|实际)?(?:预算)?"
+    r"执行(?:数|金额)"
+)
+_PROGRESS_RE = re.compile(
+    r"(?:1?[-–—~至到]?\d{0,2}月(?:末|底)?|截至.{0,8}|累计|实际)?"
+    r"完成(?:值|情况|进度)"
+)
+_NOTE_STARTS = (
+    "注",
+    "说明",
+    "填表说明",
+    "填报说明",
+    "备注",
+    "填报人",
+    "单位负责人",
+    "联系电话",
+    "填报日期",
+    "审核人",
+    "财务负责人",
+)
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-TEXT_LIMITS = {"progress": 200, "expected": 200, "explanation": 10_000, "measures": 10_000,
-               "execution_note": 10_000}
+TEXT_LIMITS = {
+    "progress": 200,
+    "expected": 200,
+    "explanation": 10_000,
+    "measures": 10_000,
+    "execution_note": 10_000,
+}
 
 
 def period_label(period_end: dt.date | None) -> str:
@@ -161,8 +192,9 @@ class MonitoringForm:
             return Problem(message, sheet=self.sheet, row=row, field=f"indicators[{index}].{key}")
         _row, column, label = self.cells.get(f"column:{key}", (None, "", ""))
         labels = {k: lab for k, lab, _w in INDICATOR_COLUMNS}
-        return Problem(message, sheet=self.sheet, row=row, column=column,
-                       field=label or labels[key])
+        return Problem(
+            message, sheet=self.sheet, row=row, column=column, field=label or labels[key]
+        )
 
 
 # --------------------------------------------------------------------------- writing
@@ -190,8 +222,15 @@ def write_form(ws, form: MonitoringForm, st: _Styles | None = None) -> None:
     _put(ws, st, 2, 7, "万元", "plain", WIDTH)
     _pair_row(ws, st, 3, [("项目名称", form.project_name), ("项目编码", form.project_code)])
     _pair_row(ws, st, 4, [("主管部门", form.supervisor), ("实施单位", form.unit_name)])
-    _pair_row(ws, st, 5, [("监控批次", form.round_code),
-                          ("监控截止日期", form.period_end.isoformat() if form.period_end else "")])
+    _pair_row(
+        ws,
+        st,
+        5,
+        [
+            ("监控批次", form.round_code),
+            ("监控截止日期", form.period_end.isoformat() if form.period_end else ""),
+        ],
+    )
     _put(ws, st, 6, 1, "资金情况（万元）", "label")
     st.apply(ws.cell(row=7, column=1), "box")
     _merge(ws, 6, 1, 7, 1)
@@ -226,17 +265,31 @@ _WRAPPED = {"name", "target", "progress", "expected", "explanation", "measures"}
 
 def _write_indicators(ws, st: _Styles, header: int, rows: Sequence[dict], period: str) -> None:
     for col, (key, label, _w) in enumerate(INDICATOR_COLUMNS, start=1):
-        _put(ws, st, header, col, f"{period}{label}" if key == "progress" and period else label,
-             "label")
+        _put(
+            ws,
+            st,
+            header,
+            col,
+            f"{period}{label}" if key == "progress" and period else label,
+            "label",
+        )
     ws.row_dimensions[header].height = 30
     first = header + 1
     for offset, indicator in enumerate(rows):
         for col, key in enumerate(INDICATOR_KEYS, start=1):
             value = indicator.get(key)
-            _put(ws, st, first + offset, col, None if value in ("", None) else value,
-                 "text" if key in _WRAPPED else "center")
-    for col, key in ((1, lambda r: (r.get("category"),)),
-                     (2, lambda r: (r.get("category"), r.get("subcategory")))):
+            _put(
+                ws,
+                st,
+                first + offset,
+                col,
+                None if value in ("", None) else value,
+                "text" if key in _WRAPPED else "center",
+            )
+    for col, key in (
+        (1, lambda r: (r.get("category"),)),
+        (2, lambda r: (r.get("category"), r.get("subcategory"))),
+    ):
         _merge_runs(ws, [key(r) for r in rows], first, col)
     last = first + max(len(rows), 1) - 1
     if not rows:
@@ -244,9 +297,15 @@ def _write_indicators(ws, st: _Styles, header: int, rows: Sequence[dict], period
             st.apply(ws.cell(row=first, column=col), "box")
     _choices(ws, first, last)
     signature = "\u3000" * 6
-    _put(ws, st, last + 2, 1,
-         f"填报人：{signature}联系电话：{signature}单位负责人（签字）：{signature}填报日期：",
-         "plain", WIDTH)
+    _put(
+        ws,
+        st,
+        last + 2,
+        1,
+        f"填报人：{signature}联系电话：{signature}单位负责人（签字）：{signature}填报日期：",
+        "plain",
+        WIDTH,
+    )
 
 
 def _choices(ws, first: int, last: int) -> None:
@@ -257,8 +316,9 @@ def _choices(ws, first: int, last: int) -> None:
 
     for key, options in (("likelihood", LIKELIHOODS), ("cause", CAUSES)):
         letter = column_letter(INDICATOR_KEYS.index(key))
-        validation = DataValidation(type="list", formula1=f'"{",".join(options)}"',
-                                    allow_blank=True)
+        validation = DataValidation(
+            type="list", formula1=f'"{",".join(options)}"', allow_blank=True
+        )
         validation.add(f"{letter}{first}:{letter}{last + 20}")
         ws.add_data_validation(validation)
 
@@ -389,14 +449,22 @@ def read_form(sheet: Sheet) -> tuple[MonitoringForm | None, list[Problem]]:
     if "project_code" not in block.labels and block.header is None:
         if not any(not _is_blank(v) for row in rows for v in row) or "说明" in sheet.name:
             return None, []
-        return None, [Problem(_("找不到“项目编码”和指标表，这不是项目支出绩效运行监控表。"
-                                "请使用导出的监控表格式。"), sheet=sheet.name)]
+        return None, [
+            Problem(
+                _(
+                    "找不到“项目编码”和指标表，这不是项目支出绩效运行监控表。"
+                    "请使用导出的监控表格式。"
+                ),
+                sheet=sheet.name,
+            )
+        ]
     problems = []
     if "project_code" not in block.labels:
         problems.append(Problem(_("找不到“项目编码”。"), sheet=sheet.name))
     if block.header is None:
-        problems.append(Problem(_("找不到指标表（表头应有“一级指标”“二级指标”“三级指标”）。"),
-                                sheet=sheet.name))
+        problems.append(
+            Problem(_("找不到指标表（表头应有“一级指标”“二级指标”“三级指标”）。"), sheet=sheet.name)
+        )
     if problems:
         return None, problems
     form = MonitoringForm(sheet=sheet.name)
@@ -443,8 +511,9 @@ def _read_period(form: MonitoringForm, value, block: _Block, problems: list[Prob
     try:
         form.period_end = read_date(raw)
     except (ValueError, TypeError):
-        problems.append(form.where("as_of", _("“%(v)s”不是日期（应写作 2022-07-31）")
-                                   % {"v": _cell_text(raw)}))
+        problems.append(
+            form.where("as_of", _("“%(v)s”不是日期（应写作 2022-07-31）") % {"v": _cell_text(raw)})
+        )
     if form.period_end:
         form.year = form.period_end.year
     elif block.title:
@@ -466,8 +535,11 @@ def _read_indicators(form: MonitoringForm, rows, block: _Block, first: int) -> l
     labels = {k: lab for k, lab, _w in INDICATOR_COLUMNS}
     for key, c in columns.items():
         label = rows[block.header][c]
-        form.cells[f"column:{key}"] = (block.header + first, column_letter(c),
-                                       _cell_text(label) or labels[key])
+        form.cells[f"column:{key}"] = (
+            block.header + first,
+            column_letter(c),
+            _cell_text(label) or labels[key],
+        )
     problems, category, subcategory = [], "", ""
     for r in range(block.header + 1, len(rows)):
         row = rows[r]
@@ -476,8 +548,13 @@ def _read_indicators(form: MonitoringForm, rows, block: _Block, first: int) -> l
         if _is_note(row, columns["category"]):
             break
         if label_key(row[0] if row else None, LABELS) in ("project_code", "project_name"):
-            problems.append(Problem(_("一个工作表只能填一张监控表，请把下一张放到新的工作表。"),
-                                    sheet=form.sheet, row=r + first))
+            problems.append(
+                Problem(
+                    _("一个工作表只能填一张监控表，请把下一张放到新的工作表。"),
+                    sheet=form.sheet,
+                    row=r + first,
+                )
+            )
             break
         line = {}
         for key in INDICATOR_KEYS:

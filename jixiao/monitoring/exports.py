@@ -32,9 +32,13 @@ def _money(value) -> str | None:
 def _names(reports: list[Report]) -> dict[tuple[int, int], tuple[str, str]]:
     """(unit, year) → (the unit's name that year, its 主管部门: the level-1 unit over it)."""
     found = {}
-    rows = (UnitYear.objects.filter(unit_id__in={r.unit_id for r in reports},
-                                    year__in={r.year for r in reports})
-            .select_related("parent").only("unit_id", "year", "name", "parent__name"))
+    rows = (
+        UnitYear.objects.filter(
+            unit_id__in={r.unit_id for r in reports}, year__in={r.year for r in reports}
+        )
+        .select_related("parent")
+        .only("unit_id", "year", "name", "parent__name")
+    )
     for uy in rows:
         found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
     return found
@@ -45,19 +49,38 @@ def form_of(report: Report, names: tuple[str, str] | None = None) -> MonitoringF
     unit_name, supervisor = names or (report.unit.name, report.unit.name)
     project = report.project
     return MonitoringForm(
-        year=report.year, period_end=report.round.period_end, round_code=report.round.code,
-        region_code=report.region.code, region_name=report.region.name,
-        project_code=project.code, project_name=project.name, supervisor=supervisor,
+        year=report.year,
+        period_end=report.round.period_end,
+        round_code=report.round.code,
+        region_code=report.region.code,
+        region_name=report.region.name,
+        project_code=project.code,
+        project_name=project.name,
+        supervisor=supervisor,
         unit_name=unit_name,
-        amounts={"initial": project.initial_total, "full_year": project.full_total,
-                 "executed": report.executed, "expected_full_year": report.expected_full_year,
-                 "contract_amount": report.contract_amount},
+        amounts={
+            "initial": project.initial_total,
+            "full_year": project.full_total,
+            "executed": report.executed,
+            "expected_full_year": report.expected_full_year,
+            "contract_amount": report.contract_amount,
+        },
         execution_note=report.execution_note,
-        indicators=[{"category": i.category, "subcategory": i.subcategory, "name": i.name,
-                     "target": i.target_text, "progress": i.progress, "expected": i.expected,
-                     "likelihood": i.likelihood, "cause": i.cause,
-                     "explanation": i.explanation, "measures": i.measures}
-                    for i in report.indicators.all()],
+        indicators=[
+            {
+                "category": i.category,
+                "subcategory": i.subcategory,
+                "name": i.name,
+                "target": i.target_text,
+                "progress": i.progress,
+                "expected": i.expected,
+                "likelihood": i.likelihood,
+                "cause": i.cause,
+                "explanation": i.explanation,
+                "measures": i.measures,
+            }
+            for i in report.indicators.all()
+        ],
     )
 
 
@@ -66,21 +89,31 @@ def _reports(rows) -> Iterator[tuple[Report, MonitoringForm, dict]]:
     project's monthly payments."""
     ids = list(rows.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        by_id = {r.pk: r for r in Report.objects.filter(pk__in=chunk).select_related(
-            "round", "project", "project__parent", "unit", "region").prefetch_related(
-            Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position")),
-            "project__kinds")}
+        chunk = ids[start : start + CHUNK]
+        by_id = {
+            r.pk: r
+            for r in Report.objects.filter(pk__in=chunk)
+            .select_related("round", "project", "project__parent", "unit", "region")
+            .prefetch_related(
+                Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position")),
+                "project__kinds",
+            )
+        }
         reports = [by_id[pk] for pk in chunk if pk in by_id]
         names = _names(reports)
         payments = defaultdict(dict)
-        for project_id, month, amount in Payment.objects.filter(
-                project_id__in={r.project_id for r in reports}).order_by(
-                "project_id", "month").values_list("project_id", "month", "amount"):
+        for project_id, month, amount in (
+            Payment.objects.filter(project_id__in={r.project_id for r in reports})
+            .order_by("project_id", "month")
+            .values_list("project_id", "month", "amount")
+        ):
             payments[project_id][month] = amount
         for report in reports:
-            yield (report, form_of(report, names.get((report.unit_id, report.year))),
-                   payments.get(report.project_id, {}))
+            yield (
+                report,
+                form_of(report, names.get((report.unit_id, report.year))),
+                payments.get(report.project_id, {}),
+            )
 
 
 def report_data(report: Report, form: MonitoringForm, payments: dict) -> dict:
@@ -88,25 +121,41 @@ def report_data(report: Report, form: MonitoringForm, payments: dict) -> dict:
     project = report.project
     submitted = timezone.localdate(report.submitted_at) if report.submitted_at else None
     data = {
-        "region": report.region.code, "year": report.year, "round": report.round.code,
+        "region": report.region.code,
+        "year": report.year,
+        "round": report.round.code,
         "as_of": report.round.period_end.isoformat(),
         "deadline": report.round.deadline.isoformat(),
         "submitted": submitted.isoformat() if submitted else None,
         "status": report.status,
         "unit": {"code": report.unit.code, "name": form.unit_name},
-        "project": {"code": project.code, "name": project.name,
-                    "kinds": [k.label for k in project.kinds.all()],
-                    "parent_code": project.parent.code if project.parent_id else None},
-        "budget": {k: _money(form.amounts.get(k)) for k in (
-            "initial", "full_year", "executed", "expected_full_year", "contract_amount")},
+        "project": {
+            "code": project.code,
+            "name": project.name,
+            "kinds": [k.label for k in project.kinds.all()],
+            "parent_code": project.parent.code if project.parent_id else None,
+        },
+        "budget": {
+            k: _money(form.amounts.get(k))
+            for k in ("initial", "full_year", "executed", "expected_full_year", "contract_amount")
+        },
         "execution_from_payments": report.execution_from_payments,
         "execution_note": report.execution_note or None,
-        "indicators": [{"category": i["category"], "subcategory": i["subcategory"],
-                        "name": i["name"], "target": i["target"],
-                        "progress": i["progress"] or None, "expected": i["expected"] or None,
-                        "likelihood": i["likelihood"] or None, "cause": i["cause"] or None,
-                        "explanation": i["explanation"] or None,
-                        "measures": i["measures"] or None} for i in form.indicators],
+        "indicators": [
+            {
+                "category": i["category"],
+                "subcategory": i["subcategory"],
+                "name": i["name"],
+                "target": i["target"],
+                "progress": i["progress"] or None,
+                "expected": i["expected"] or None,
+                "likelihood": i["likelihood"] or None,
+                "cause": i["cause"] or None,
+                "explanation": i["explanation"] or None,
+                "measures": i["measures"] or None,
+            }
+            for i in form.indicators
+        ],
     }
     if payments:
         data["payments"] = [{"month": m, "amount": _money(a)} for m, a in payments.items()]
@@ -128,9 +177,27 @@ def export_monitoring(reader, region, year, fmt: str) -> bytes:
 
 # --- alerts: a flat list ---------------------------------------------------------------------
 
-ALERT_HEADERS = ("预警代码", "等级", "区划", "年度", "监控批次", "单位编码", "预算单位", "项目编码",
-                 "项目名称", "指标序号", "预警内容", "计算过程", "预警时间", "处置期限", "状态",
-                 "处置方式", "处置理由", "处置时间", "资金暂停时间")
+ALERT_HEADERS = (
+    "预警代码",
+    "等级",
+    "区划",
+    "年度",
+    "监控批次",
+    "单位编码",
+    "预算单位",
+    "项目编码",
+    "项目名称",
+    "指标序号",
+    "预警内容",
+    "计算过程",
+    "预警时间",
+    "处置期限",
+    "状态",
+    "处置方式",
+    "处置理由",
+    "处置时间",
+    "资金暂停时间",
+)
 ALERT_WIDTHS = (8, 6, 9, 6, 12, 10, 24, 16, 28, 8, 40, 40, 17, 11, 14, 10, 30, 17, 17)
 
 
@@ -139,15 +206,25 @@ def _when(value) -> str | None:
 
 
 def alert_row(alert: Alert) -> dict:
-    return {"code": alert.code, "level": alert.level, "region": alert.region.code,
-            "year": alert.year, "round": alert.round.code if alert.round_id else None,
-            "unit": {"code": alert.unit.code, "name": alert.unit.name},
-            "project": {"code": alert.project.code, "name": alert.project.name},
-            "indicator": alert.indicator, "message": alert.message,
-            "explanation": alert.explanation, "raised_at": _when(alert.raised_at),
-            "due_date": alert.due_date.isoformat(), "status": alert.status,
-            "disposal": alert.disposal or None, "disposal_reason": alert.disposal_reason or None,
-            "disposed_at": _when(alert.disposed_at), "suspended_at": _when(alert.suspended_at)}
+    return {
+        "code": alert.code,
+        "level": alert.level,
+        "region": alert.region.code,
+        "year": alert.year,
+        "round": alert.round.code if alert.round_id else None,
+        "unit": {"code": alert.unit.code, "name": alert.unit.name},
+        "project": {"code": alert.project.code, "name": alert.project.name},
+        "indicator": alert.indicator,
+        "message": alert.message,
+        "explanation": alert.explanation,
+        "raised_at": _when(alert.raised_at),
+        "due_date": alert.due_date.isoformat(),
+        "status": alert.status,
+        "disposal": alert.disposal or None,
+        "disposal_reason": alert.disposal_reason or None,
+        "disposed_at": _when(alert.disposed_at),
+        "suspended_at": _when(alert.suspended_at),
+    }
 
 
 def alerts_bytes(rows, fmt: str) -> bytes:
@@ -164,12 +241,29 @@ def alerts_bytes(rows, fmt: str) -> bytes:
     lines = []
     for a in rows.iterator(chunk_size=2000):
         d = alert_row(a)
-        lines.append([a.code, a.get_level_display(), d["region"], a.year, d["round"],
-                      a.unit.code, a.unit.name, a.project.code, a.project.name,
-                      None if a.indicator is None else a.indicator + 1, a.message,
-                      a.explanation, d["raised_at"], d["due_date"], a.get_status_display(),
-                      a.get_disposal_display() if a.disposal else None,
-                      a.disposal_reason or None, d["disposed_at"], d["suspended_at"]])
+        lines.append(
+            [
+                a.code,
+                a.get_level_display(),
+                d["region"],
+                a.year,
+                d["round"],
+                a.unit.code,
+                a.unit.name,
+                a.project.code,
+                a.project.name,
+                None if a.indicator is None else a.indicator + 1,
+                a.message,
+                a.explanation,
+                d["raised_at"],
+                d["due_date"],
+                a.get_status_display(),
+                a.get_disposal_display() if a.disposal else None,
+                a.disposal_reason or None,
+                d["disposed_at"],
+                d["suspended_at"],
+            ]
+        )
     write_sheet(ws, ALERT_HEADERS, lines, title="绩效运行监控预警清单", widths=ALERT_WIDTHS)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -68,8 +68,12 @@ class PaymentImporter(Importer):
         Column("year", "年度", year, aliases=("预算年度",)),
         Column("month", "月份", month, aliases=("支付月份",)),
         Column("date", "支付日期", pay_date, aliases=("日期", "支付时间")),
-        Column("amount", "支付金额（万元）", amount, aliases=(
-            "支付金额", "金额", "实际支付金额", "支付金额（元）", "金额（元）")),
+        Column(
+            "amount",
+            "支付金额（万元）",
+            amount,
+            aliases=("支付金额", "金额", "实际支付金额", "支付金额（元）", "金额（元）"),
+        ),
     )
 
     yuan = False
@@ -88,22 +92,33 @@ class PaymentImporter(Importer):
             v["year"] = v["year"] or (when.year if when else None)
             v["month"] = v["month"] or (when.month if when else None)
             if v["year"] is None or v["month"] is None:
-                problems.append(row.problem("month", _("须填写“年度”和“月份”，或“支付日期”"),
-                                            _("月份")))
+                problems.append(
+                    row.problem("month", _("须填写“年度”和“月份”，或“支付日期”"), _("月份"))
+                )
                 continue
             if v["amount"] is None:
                 problems.append(row.problem("amount", _("必填项为空"), _("支付金额")))
                 continue
             project = projects.get((v["year"], v["code"]))
             if project is None:
-                problems.append(row.problem("code", _("%(y)s 年度没有项目编码“%(c)s”") % {
-                    "y": v["year"], "c": v["code"]}, _("项目编码")))
+                problems.append(
+                    row.problem(
+                        "code",
+                        _("%(y)s 年度没有项目编码“%(c)s”") % {"y": v["year"], "c": v["code"]},
+                        _("项目编码"),
+                    )
+                )
                 continue
             v["project"] = project
             key = (project.pk, v["month"], when)
             if key in seen and when is None:
-                problems.append(row.problem("month", _("同一项目同一月份重复（与第 %(r)s 行）")
-                                            % {"r": seen[key]}, _("月份")))
+                problems.append(
+                    row.problem(
+                        "month",
+                        _("同一项目同一月份重复（与第 %(r)s 行）") % {"r": seen[key]},
+                        _("月份"),
+                    )
+                )
             seen.setdefault(key, row.number)
         return problems
 
@@ -122,9 +137,13 @@ class PaymentImporter(Importer):
         for row in rows:
             totals[(row.values["project"], row.values["month"])] += row.values["amount"] / scale
         projects = {p.pk: p for p, _m in totals}
-        existing = {(p.project_id, p.month): p for p in Payment.objects.filter(
-            project__region=self.region, project__year__in={p.year for p in projects.values()})
-            if p.project_id in projects}
+        existing = {
+            (p.project_id, p.month): p
+            for p in Payment.objects.filter(
+                project__region=self.region, project__year__in={p.year for p in projects.values()}
+            )
+            if p.project_id in projects
+        }
         now = timezone.now()
         new, changed = [], []
         for (project, m), total in totals.items():
@@ -135,8 +154,9 @@ class PaymentImporter(Importer):
                 payment.amount, payment.updated_at = total, now
                 changed.append(payment)
         for start in range(0, len(new), BATCH):  # model instances for one batch at a time
-            Payment.objects.bulk_create([Payment(project=p, month=m, amount=a)
-                                         for p, m, a in new[start:start + BATCH]])
+            Payment.objects.bulk_create(
+                [Payment(project=p, month=m, amount=a) for p, m, a in new[start : start + BATCH]]
+            )
         Payment.objects.bulk_update(changed, ["amount", "updated_at"], batch_size=BATCH)
         from .services import payments_changed
 

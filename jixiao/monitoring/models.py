@@ -24,7 +24,9 @@ from .workflow import Status as ReportStatus
 
 def _unit_scope(scope: Scope) -> Q:
     return scope_filter(
-        scope, region_path="region__path", unit="unit_id",
+        scope,
+        region_path="region__path",
+        unit="unit_id",
         office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
     )
 
@@ -37,20 +39,26 @@ class Round(models.Model):
         OPEN = "open", _("进行中")
         CLOSED = "closed", _("已结束")
 
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="monitoring_rounds")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="monitoring_rounds"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     code = models.CharField(_("批次编号"), max_length=32)
     name = models.CharField(_("批次名称"), max_length=100)
     period_end = models.DateField(_("监控截止日期"), help_text=_("如 7 月 31 日：1–7 月的执行情况"))
     deadline = models.DateField(_("填报截止日期"))
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices,
-                              default=Status.OPEN)
-    agency = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("第三方重点监控机构"),
-                               null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    agency = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("第三方重点监控机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -59,8 +67,9 @@ class Round(models.Model):
         verbose_name = _("监控批次")
         verbose_name_plural = _("监控批次")
         ordering = ["-year", "-period_end"]
-        constraints = [models.UniqueConstraint(fields=["region", "year", "code"],
-                                               name="round_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "code"], name="round_unique_code")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
@@ -73,7 +82,8 @@ class Round(models.Model):
     def scope_q(cls, scope: Scope) -> Q:
         """Everyone who may see a report of the round sees the round itself."""
         q = scope_filter(scope, region_path="region__path") | Q(
-            pk__in=Report.objects.filter(_unit_scope(scope)).values("round_id"))
+            pk__in=Report.objects.filter(_unit_scope(scope)).values("round_id")
+        )
         return q | Q(agency_id=scope.assignee_id) if scope.assignee_id else q
 
 
@@ -81,16 +91,18 @@ class RoundProject(models.Model):
     """A project in a round's scope: by default every 专项资金 project, plus ones added."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="scope")
-    project = models.ForeignKey("budgets.Project", on_delete=models.PROTECT,
-                                related_name="monitoring_scope")
+    project = models.ForeignKey(
+        "budgets.Project", on_delete=models.PROTECT, related_name="monitoring_scope"
+    )
     added_by_hand = models.BooleanField(_("手工加入"), default=False)
     key_monitoring = models.BooleanField(_("第三方重点监控"), default=False)
 
     class Meta:
         verbose_name = _("监控项目")
         verbose_name_plural = _("监控项目")
-        constraints = [models.UniqueConstraint(fields=["round", "project"],
-                                               name="roundproject_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="roundproject_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} {self.project}"
@@ -118,31 +130,46 @@ class ReportQuerySet(ScopedQuerySet):
 class Report(models.Model):
     """A project's monitoring report for one round (绩效监控表), reviewed like a target."""
 
-    round = models.ForeignKey(Round, verbose_name=_("监控批次"), on_delete=models.PROTECT,
-                              related_name="reports")
-    project = models.ForeignKey("budgets.Project", verbose_name=_("项目"),
-                                on_delete=models.PROTECT, related_name="monitoring_reports")
-    target = models.ForeignKey("targets.Target", verbose_name=_("绩效目标"), null=True,
-                               blank=True, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(
+        Round, verbose_name=_("监控批次"), on_delete=models.PROTECT, related_name="reports"
+    )
+    project = models.ForeignKey(
+        "budgets.Project",
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_reports",
+    )
+    target = models.ForeignKey(
+        "targets.Target",
+        verbose_name=_("绩效目标"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
-                             related_name="monitoring_reports")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("预算单位"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_reports",
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    status = models.CharField(_("状态"), max_length=16, default="draft", db_index=True,
-                              choices=ReportStatus.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, default="draft", db_index=True, choices=ReportStatus.choices
+    )
 
     executed = models.DecimalField(_("截至监控期执行数"), **MONEY, null=True, blank=True)
-    expected_full_year = models.DecimalField(_("全年预计执行数"), **MONEY, null=True,
-                                             blank=True)
-    contract_amount = models.DecimalField(_("合同或进度应付金额"), **MONEY, null=True,
-                                          blank=True)
+    expected_full_year = models.DecimalField(_("全年预计执行数"), **MONEY, null=True, blank=True)
+    contract_amount = models.DecimalField(_("合同或进度应付金额"), **MONEY, null=True, blank=True)
     execution_from_payments = models.BooleanField(_("执行数取自支付数据"), default=False)
     execution_note = models.TextField(_("执行情况说明"), blank=True)
     agency_findings = models.TextField(_("第三方监控意见"), blank=True)
 
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     return_reason = models.TextField(_("退回理由"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,8 +181,9 @@ class Report(models.Model):
         verbose_name = _("监控报告")
         verbose_name_plural = _("监控报告")
         ordering = ["round", "unit__code", "project__code"]
-        constraints = [models.UniqueConstraint(fields=["round", "project"],
-                                               name="report_round_project")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="report_round_project")
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} {self.project.name}"
@@ -166,8 +194,11 @@ class Report(models.Model):
 
     def attachments_editable_by(self, user) -> bool:
         """Supporting files change with the document: while the unit still edits it."""
-        return (self.status in ("draft", "returned") and user.has_role("filer", "leader")
-                and self.unit_id in user.get_scope().unit_ids)
+        return (
+            self.status in ("draft", "returned")
+            and user.has_role("filer", "leader")
+            and self.unit_id in user.get_scope().unit_ids
+        )
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -175,8 +206,9 @@ class Report(models.Model):
             return _unit_scope(scope)
         # A third-party agency sees the reports of the projects chosen for key monitoring in
         # the rounds assigned to it, and nothing else (DOMAIN.md §5).
-        key = RoundProject.objects.filter(round=OuterRef("round"), project=OuterRef("project"),
-                                          key_monitoring=True)
+        key = RoundProject.objects.filter(
+            round=OuterRef("round"), project=OuterRef("project"), key_monitoring=True
+        )
         return _unit_scope(scope) | (Q(round__agency_id=scope.assignee_id) & Q(Exists(key)))
 
 
@@ -185,8 +217,9 @@ class ReportIndicator(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveSmallIntegerField()
-    indicator = models.ForeignKey("targets.Indicator", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    indicator = models.ForeignKey(
+        "targets.Indicator", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     category = models.CharField(_("一级指标"), max_length=40, blank=True)
     subcategory = models.CharField(_("二级指标"), max_length=40, blank=True)
     name = models.CharField(_("三级指标"), max_length=200, blank=True)
@@ -194,8 +227,9 @@ class ReportIndicator(models.Model):
     unit = models.CharField(_("度量单位"), max_length=20, blank=True)
     progress = models.CharField(_("截至监控期完成值"), max_length=200, blank=True)
     expected = models.CharField(_("全年预计完成值"), max_length=200, blank=True)
-    likelihood = models.CharField(_("完成目标可能性"), max_length=8,
-                                  choices=Likelihood.choices, blank=True)
+    likelihood = models.CharField(
+        _("完成目标可能性"), max_length=8, choices=Likelihood.choices, blank=True
+    )
     cause = models.CharField(_("偏差原因"), max_length=8, choices=Cause.choices, blank=True)
     explanation = models.TextField(_("原因说明"), blank=True)
     measures = models.TextField(_("纠偏措施"), blank=True)
@@ -204,8 +238,9 @@ class ReportIndicator(models.Model):
         verbose_name = _("监控指标")
         verbose_name_plural = _("监控指标")
         ordering = ["report", "position"]
-        constraints = [models.UniqueConstraint(fields=["report", "position"],
-                                               name="reportindicator_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="reportindicator_position")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.progress}"
@@ -245,29 +280,40 @@ class Alert(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
-                             related_name="alerts")
-    project = models.ForeignKey("budgets.Project", verbose_name=_("项目"),
-                                on_delete=models.PROTECT, related_name="alerts")
-    round = models.ForeignKey(Round, verbose_name=_("监控批次"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="alerts")
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="alerts")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    project = models.ForeignKey(
+        "budgets.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("监控批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
     code = models.CharField(_("预警代码"), max_length=4, db_index=True)
-    level = models.CharField(_("等级"), max_length=8,
-                             choices=[("yellow", _("黄色")), ("red", _("红色"))])
+    level = models.CharField(
+        _("等级"), max_length=8, choices=[("yellow", _("黄色")), ("red", _("红色"))]
+    )
     indicator = models.PositiveSmallIntegerField(_("指标序号"), null=True, blank=True)
     message = models.TextField(_("预警内容"))
     explanation = models.TextField(_("计算过程"), blank=True)
     raised_at = models.DateTimeField(_("预警时间"), auto_now_add=True)
     due_date = models.DateField(_("处置期限"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN, db_index=True)
-    disposal = models.CharField(_("处置方式"), max_length=10, choices=Disposal.choices,
-                                blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    disposal = models.CharField(_("处置方式"), max_length=10, choices=Disposal.choices, blank=True)
     disposal_reason = models.TextField(_("处置理由"), blank=True)
-    disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     disposed_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("资金暂停时间"), null=True, blank=True)
 

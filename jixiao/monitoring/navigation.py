@@ -10,12 +10,22 @@ STAFF = frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC, Role.EXPERT, Role.AGE
 register_menu(
     MenuItem("monitoring", _("监控批次"), "round-list", roles=STAFF, order=10),
     MenuItem("monitoring", _("监控报告"), "report-list", roles=STAFF, order=20),
-    MenuItem("monitoring", _("待我处理"), "report-queue",
-             roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}), order=25),
+    MenuItem(
+        "monitoring",
+        _("待我处理"),
+        "report-queue",
+        roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
+        order=25,
+    ),
     MenuItem("monitoring", _("预警"), "alert-list", roles=STAFF, order=30),
     MenuItem("monitoring", _("重点监控"), "report-list", roles=frozenset({Role.AGENCY}), order=22),
-    MenuItem("monitoring", _("导入支付数据"), "payment-import",
-             roles=frozenset({Role.BUDGET, Role.PERFORMANCE}), order=40),
+    MenuItem(
+        "monitoring",
+        _("导入支付数据"),
+        "payment-import",
+        roles=frozenset({Role.BUDGET, Role.PERFORMANCE}),
+        order=40,
+    ),
 )
 
 
@@ -28,21 +38,41 @@ def _todos(user, region, year):
 
     if region is None:
         return []
-    labels = {Status.DRAFT: _("填报监控报告"), Status.RETURNED: _("修改被退回的监控报告"),
-              Status.READY: _("审核并提交监控报告"), Status.SUBMITTED: _("初审监控报告"),
-              Status.FIRST_PASSED: _("终审监控报告")}
-    todos = [Todo(title=f"{labels.get(r.status, r.status)}：{r.project.name}",
-                  url=reverse("report-detail", args=[r.pk]), stage="monitoring",
-                  deadline=r.round.deadline, detail=r.return_reason or r.round.name,
-                  urgent=r.status == Status.RETURNED)
-             for r in report_queue(user=user, region=region, year=year)[:50]]
+    labels = {
+        Status.DRAFT: _("填报监控报告"),
+        Status.RETURNED: _("修改被退回的监控报告"),
+        Status.READY: _("审核并提交监控报告"),
+        Status.SUBMITTED: _("初审监控报告"),
+        Status.FIRST_PASSED: _("终审监控报告"),
+    }
+    todos = [
+        Todo(
+            title=f"{labels.get(r.status, r.status)}：{r.project.name}",
+            url=reverse("report-detail", args=[r.pk]),
+            stage="monitoring",
+            deadline=r.round.deadline,
+            detail=r.return_reason or r.round.name,
+            urgent=r.status == Status.RETURNED,
+        )
+        for r in report_queue(user=user, region=region, year=year)[:50]
+    ]
     if user.has_role(Role.FILER, Role.LEADER) and user.unit_id:
-        for alert in Alert.objects.visible_to(user).open().filter(
-                unit_id__in=user.get_scope().unit_ids).select_related("project")[:30]:
-            todos.append(Todo(title=f"{_('处置预警')} {alert.code}：{alert.project.name}",
-                              url=reverse("alert-detail", args=[alert.pk]), stage="monitoring",
-                              deadline=alert.due_date, urgent=True,
-                              detail=alert.get_status_display()))
+        for alert in (
+            Alert.objects.visible_to(user)
+            .open()
+            .filter(unit_id__in=user.get_scope().unit_ids)
+            .select_related("project")[:30]
+        ):
+            todos.append(
+                Todo(
+                    title=f"{_('处置预警')} {alert.code}：{alert.project.name}",
+                    url=reverse("alert-detail", args=[alert.pk]),
+                    stage="monitoring",
+                    deadline=alert.due_date,
+                    urgent=True,
+                    detail=alert.get_status_display(),
+                )
+            )
     return todos
 
 

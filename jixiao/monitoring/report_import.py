@@ -59,9 +59,13 @@ from .workflow import EDITABLE, REPORT_WORKFLOW
 
 BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
 JSON_SHEET = "JSON"
-AMOUNT_LABELS = {"executed": "执行数", "expected_full_year": "全年预计执行数",
-                 "contract_amount": "合同或进度应付金额", "initial": "年初预算",
-                 "full_year": "全年预算（调整后）"}
+AMOUNT_LABELS = {
+    "executed": "执行数",
+    "expected_full_year": "全年预计执行数",
+    "contract_amount": "合同或进度应付金额",
+    "initial": "年初预算",
+    "full_year": "全年预算（调整后）",
+}
 _CAUSE_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
@@ -96,10 +100,17 @@ class MonitoringReportImporter(Importer):
             forms.remove(form)
             problems += form.problems
         if not forms and not problems:
-            problems.append(Problem(_("文件中没有绩效监控表。请使用导出的监控表格式，每个工作表一张监控表。")))
-        rows = [Row(number=(form.cells.get("title") or form.cells.get("project_code")
-                            or (1,))[0] or 1, values={"form": form}, sheet=form.sheet)
-                for form in forms]
+            problems.append(
+                Problem(_("文件中没有绩效监控表。请使用导出的监控表格式，每个工作表一张监控表。"))
+            )
+        rows = [
+            Row(
+                number=(form.cells.get("title") or form.cells.get("project_code") or (1,))[0] or 1,
+                values={"form": form},
+                sheet=form.sheet,
+            )
+            for form in forms
+        ]
         # Problems of whole sheets or objects are reported by `check`, with those of the
         # readable forms, so that one run lists everything wrong with the file.
         self._read_problems = problems
@@ -111,7 +122,9 @@ class MonitoringReportImporter(Importer):
         if self.region is None:
             return [Problem(_("请指定导入的区划。"))]
         if not self.actor.has_role(Role.FILER) and not self._bureau():
-            return [Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入绩效监控表。"))]
+            return [
+                Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入绩效监控表。"))
+            ]
         forms = [row.values["form"] for row in rows]
         # Every problem of the file at once: a form that fails one stage skips the next ones
         # (no report to check values against), the others go on.
@@ -133,8 +146,13 @@ class MonitoringReportImporter(Importer):
     def _check_region(self, form: MonitoringForm) -> list[Problem]:
         code = form.region_code
         if code and code.isdigit() and code != self.region.code:
-            return [form.where("region", _("区划“%(f)s”与导入的区划“%(r)s”不一致")
-                               % {"f": code, "r": self.region.code}, _("区划"))]
+            return [
+                form.where(
+                    "region",
+                    _("区划“%(f)s”与导入的区划“%(r)s”不一致") % {"f": code, "r": self.region.code},
+                    _("区划"),
+                )
+            ]
         return []
 
     def _match_rounds(self, forms: list[MonitoringForm]) -> list[Problem]:
@@ -142,41 +160,82 @@ class MonitoringReportImporter(Importer):
         problems = []
         for form in forms:
             if form.round_code:
-                found = [r for r in rounds if r.code == form.round_code
-                         and (form.year is None or r.year == form.year)]
+                found = [
+                    r
+                    for r in rounds
+                    if r.code == form.round_code and (form.year is None or r.year == form.year)
+                ]
                 if not found:
-                    problems.append(form.where("round", _("%(r)s没有监控批次“%(c)s”") % {
-                        "r": self.region.name, "c": form.round_code}, _("监控批次")))
+                    problems.append(
+                        form.where(
+                            "round",
+                            _("%(r)s没有监控批次“%(c)s”")
+                            % {"r": self.region.name, "c": form.round_code},
+                            _("监控批次"),
+                        )
+                    )
                     continue
                 if len(found) > 1:
-                    problems.append(form.where("round", _("批次编号“%(c)s”在多个年度都有，"
-                                                          "请填写监控截止日期") % {
-                        "c": form.round_code}, _("监控批次")))
+                    problems.append(
+                        form.where(
+                            "round",
+                            _("批次编号“%(c)s”在多个年度都有，请填写监控截止日期")
+                            % {"c": form.round_code},
+                            _("监控批次"),
+                        )
+                    )
                     continue
                 if form.period_end and form.period_end != found[0].period_end:
-                    problems.append(form.where("as_of", _(
-                        "监控截止日期 %(d)s 与监控批次“%(c)s”的截止日期 %(e)s 不一致") % {
-                        "d": form.period_end, "c": form.round_code,
-                        "e": found[0].period_end}, _("监控截止日期")))
+                    problems.append(
+                        form.where(
+                            "as_of",
+                            _("监控截止日期 %(d)s 与监控批次“%(c)s”的截止日期 %(e)s 不一致")
+                            % {
+                                "d": form.period_end,
+                                "c": form.round_code,
+                                "e": found[0].period_end,
+                            },
+                            _("监控截止日期"),
+                        )
+                    )
                     continue
                 chosen = found[0]
             elif form.period_end:
-                found = [r for r in rounds if r.period_end == form.period_end
-                         and r.status == Round.Status.OPEN]
+                found = [
+                    r
+                    for r in rounds
+                    if r.period_end == form.period_end and r.status == Round.Status.OPEN
+                ]
                 if len(found) != 1:
-                    message = (_("%(r)s没有监控截止日期为 %(d)s 的进行中的监控批次") if not found
-                               else _("有多个监控截止日期为 %(d)s 的监控批次，请填写批次编号"))
-                    problems.append(form.where("as_of", message % {
-                        "r": self.region.name, "d": form.period_end}, _("监控截止日期")))
+                    message = (
+                        _("%(r)s没有监控截止日期为 %(d)s 的进行中的监控批次")
+                        if not found
+                        else _("有多个监控截止日期为 %(d)s 的监控批次，请填写批次编号")
+                    )
+                    problems.append(
+                        form.where(
+                            "as_of",
+                            message % {"r": self.region.name, "d": form.period_end},
+                            _("监控截止日期"),
+                        )
+                    )
                     continue
                 chosen = found[0]
             else:
-                problems.append(form.where("round", _("请填写监控批次（批次编号）或监控截止日期"),
-                                           _("监控批次")))
+                problems.append(
+                    form.where(
+                        "round", _("请填写监控批次（批次编号）或监控截止日期"), _("监控批次")
+                    )
+                )
                 continue
             if chosen.status != Round.Status.OPEN:
-                problems.append(form.where("round", _("监控批次“%(c)s”已结束，不能再导入")
-                                           % {"c": chosen.code}, _("监控批次")))
+                problems.append(
+                    form.where(
+                        "round",
+                        _("监控批次“%(c)s”已结束，不能再导入") % {"c": chosen.code},
+                        _("监控批次"),
+                    )
+                )
                 continue
             form.round = chosen
         return problems
@@ -184,50 +243,85 @@ class MonitoringReportImporter(Importer):
     def _match_reports(self, forms: list[MonitoringForm]) -> list[Problem]:
         """Each form's report in its round, within the actor's scope, editable, once per file;
         and, for the bureau, the filer account that saves it."""
-        reports = {(r.round_id, r.project.code): r for r in (
-            Report.objects.filter(round__in={f.round.pk for f in forms},
-                                  project__code__in={f.project_code for f in forms})
-            .select_related("round", "project", "unit", "region")
-            .prefetch_related(Prefetch("indicators",
-                                       queryset=ReportIndicator.objects.order_by("position"))))}
-        known = {(year, code): unit for year, code, unit in self.region.projects.filter(
-            year__in={f.round.year for f in forms},
-            code__in={f.project_code for f in forms}).values_list("year", "code", "unit_id")}
+        reports = {
+            (r.round_id, r.project.code): r
+            for r in (
+                Report.objects.filter(
+                    round__in={f.round.pk for f in forms},
+                    project__code__in={f.project_code for f in forms},
+                )
+                .select_related("round", "project", "unit", "region")
+                .prefetch_related(
+                    Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
+                )
+            )
+        }
+        known = {
+            (year, code): unit
+            for year, code, unit in self.region.projects.filter(
+                year__in={f.round.year for f in forms}, code__in={f.project_code for f in forms}
+            ).values_list("year", "code", "unit_id")
+        }
         scope = self.actor.get_scope()
         filer = self.actor.has_role(Role.FILER)
 
         def may_fill(unit_id: int) -> bool:
             return (filer and unit_id in scope.unit_ids) or (
-                self._bureau() and scope.covers_region_path(self.region.path))
+                self._bureau() and scope.covers_region_path(self.region.path)
+            )
 
         problems, seen = [], {}
         for form in forms:
             report = reports.get((form.round.pk, form.project_code))
             unit = report.unit_id if report else known.get((form.round.year, form.project_code))
             if unit is None or not may_fill(unit):
-                problems.append(form.where("project_code", _(
-                    "%(y)s 年度%(r)s没有您可填报的项目编码“%(c)s”") % {
-                    "y": form.round.year, "r": self.region.name, "c": form.project_code},
-                    _("项目编码")))
+                problems.append(
+                    form.where(
+                        "project_code",
+                        _("%(y)s 年度%(r)s没有您可填报的项目编码“%(c)s”")
+                        % {"y": form.round.year, "r": self.region.name, "c": form.project_code},
+                        _("项目编码"),
+                    )
+                )
                 continue
             if report is None:
-                problems.append(form.where("project_code", _(
-                    "项目“%(c)s”不在监控批次“%(b)s”的监控范围内") % {
-                    "c": form.project_code, "b": form.round.code}, _("项目编码")))
+                problems.append(
+                    form.where(
+                        "project_code",
+                        _("项目“%(c)s”不在监控批次“%(b)s”的监控范围内")
+                        % {"c": form.project_code, "b": form.round.code},
+                        _("项目编码"),
+                    )
+                )
                 continue
             if report.status not in EDITABLE:
-                problems.append(form.where("project_code", _(
-                    "该项目的监控报告处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的报告）")
-                    % {"s": REPORT_WORKFLOW.label(report.status)}, _("项目编码")))
+                problems.append(
+                    form.where(
+                        "project_code",
+                        _(
+                            "该项目的监控报告处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的报告）"
+                        )
+                        % {"s": REPORT_WORKFLOW.label(report.status)},
+                        _("项目编码"),
+                    )
+                )
                 continue
             if report.pk in seen:
-                problems.append(form.where("project_code", _(
-                    "与%(s)s是同一项目同一批次的监控表，一个文件中只能有一张")
-                    % {"s": seen[report.pk]}, _("项目编码")))
+                problems.append(
+                    form.where(
+                        "project_code",
+                        _("与%(s)s是同一项目同一批次的监控表，一个文件中只能有一张")
+                        % {"s": seen[report.pk]},
+                        _("项目编码"),
+                    )
+                )
                 continue
             number = form.cells["project_code"][0]
-            seen[report.pk] = (_("第 %(n)s 个对象") % {"n": number} if form.json
-                               else _("工作表“%(s)s”") % {"s": form.sheet})
+            seen[report.pk] = (
+                _("第 %(n)s 个对象") % {"n": number}
+                if form.json
+                else _("工作表“%(s)s”") % {"s": form.sheet}
+            )
             form.report = report
         return problems
 
@@ -247,9 +341,14 @@ class MonitoringReportImporter(Importer):
         for form in pending:
             unit = form.report.unit_id
             if unit not in filers:
-                problems.append(form.where("project_code", _(
-                    "单位“%(u)s”没有可用的填报人员账号，无法代录其监控报告") % {
-                    "u": form.report.unit.name}, _("项目编码")))
+                problems.append(
+                    form.where(
+                        "project_code",
+                        _("单位“%(u)s”没有可用的填报人员账号，无法代录其监控报告")
+                        % {"u": form.report.unit.name},
+                        _("项目编码"),
+                    )
+                )
                 continue
             form.filer = filers[unit]
         return problems
@@ -258,31 +357,53 @@ class MonitoringReportImporter(Importer):
         """Labels, lengths, the execution from payments, and the indicators' rows."""
         problems = []
         report = form.report
-        if ("executed" in form.present and report.execution_from_payments
-                and form.amounts.get("executed") is not None
-                and form.amounts["executed"] != report.executed):
-            problems.append(form.where("executed", _(
-                "执行数取自国库支付数据（%(v)s 万元），不能通过导入修改") % {
-                "v": _plain(report.executed)}, _("执行数")))
-        if "execution_note" in form.present and len(form.execution_note) > TEXT_LIMITS[
-                "execution_note"]:
-            problems.append(form.where("execution_note", _too_long(form.execution_note,
-                                                                   "execution_note")))
+        if (
+            "executed" in form.present
+            and report.execution_from_payments
+            and form.amounts.get("executed") is not None
+            and form.amounts["executed"] != report.executed
+        ):
+            problems.append(
+                form.where(
+                    "executed",
+                    _("执行数取自国库支付数据（%(v)s 万元），不能通过导入修改")
+                    % {"v": _plain(report.executed)},
+                    _("执行数"),
+                )
+            )
+        if (
+            "execution_note" in form.present
+            and len(form.execution_note) > TEXT_LIMITS["execution_note"]
+        ):
+            problems.append(
+                form.where("execution_note", _too_long(form.execution_note, "execution_note"))
+            )
         stored = list(report.indicators.all())
         if form.indicators and not stored:
-            problems.append(form.at_indicator(0, "name", _(
-                "该项目的监控表没有绩效指标（尚无批复的绩效目标），不能导入指标完成情况")))
+            problems.append(
+                form.at_indicator(
+                    0,
+                    "name",
+                    _("该项目的监控表没有绩效指标（尚无批复的绩效目标），不能导入指标完成情况"),
+                )
+            )
             return problems
         used: set[int] = set()
         form.positions = []
         for index, line in enumerate(form.indicators):
             name = _key(line.get("name"))
-            match = next((r for r in stored if r.position not in used and _key(r.name) == name),
-                         None)
+            match = next(
+                (r for r in stored if r.position not in used and _key(r.name) == name), None
+            )
             if match is None:
-                problems.append(form.at_indicator(index, "name", _(
-                    "监控表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
-                    % {"n": line.get("name") or ""}))
+                problems.append(
+                    form.at_indicator(
+                        index,
+                        "name",
+                        _("监控表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
+                        % {"n": line.get("name") or ""},
+                    )
+                )
                 continue
             used.add(match.position)
             form.positions.append(match.position)
@@ -298,21 +419,26 @@ class MonitoringReportImporter(Importer):
             form = row.values["form"]
             report = form.report
             given = form.present
-            indicators = [{"position": position, **{k: line[k] for k in REPORTED_KEYS
-                                                     if k in line}}
-                          for position, line in zip(form.positions, form.indicators,
-                                                    strict=True)]
+            indicators = [
+                {"position": position, **{k: line[k] for k in REPORTED_KEYS if k in line}}
+                for position, line in zip(form.positions, form.indicators, strict=True)
+            ]
             with row.located():
                 report_save(
-                    actor=form.filer, report=report,
-                    executed=form.amounts.get("executed") if "executed" in given
+                    actor=form.filer,
+                    report=report,
+                    executed=form.amounts.get("executed")
+                    if "executed" in given
                     else report.executed,
                     expected_full_year=form.amounts.get("expected_full_year")
-                    if "expected_full_year" in given else report.expected_full_year,
+                    if "expected_full_year" in given
+                    else report.expected_full_year,
                     contract_amount=form.amounts.get("contract_amount"),
-                    execution_note=form.execution_note if "execution_note" in given
+                    execution_note=form.execution_note
+                    if "execution_note" in given
                     else report.execution_note,
-                    indicators=indicators)
+                    indicators=indicators,
+                )
         return 0, len(rows)
 
 
@@ -334,21 +460,42 @@ def _check_line(form: MonitoringForm, index: int, line: dict) -> list[Problem]:
     if "likelihood" in line:
         value = unicodedata.normalize("NFKC", line["likelihood"] or "").strip()
         if value and value not in LIKELIHOODS:
-            problems.append(form.at_indicator(index, "likelihood", _(
-                "完成目标可能性“%(v)s”应为 %(a)s 之一") % {"v": value, "a": "、".join(LIKELIHOODS)}))
+            problems.append(
+                form.at_indicator(
+                    index,
+                    "likelihood",
+                    _("完成目标可能性“%(v)s”应为 %(a)s 之一")
+                    % {"v": value, "a": "、".join(LIKELIHOODS)},
+                )
+            )
         line["likelihood"] = value
     if "cause" in line:
         raw = line["cause"]
-        causes = raw if isinstance(raw, list) else [
-            c for c in _CAUSE_SPLIT.split(unicodedata.normalize("NFKC", raw or "").strip()) if c]
+        causes = (
+            raw
+            if isinstance(raw, list)
+            else [
+                c for c in _CAUSE_SPLIT.split(unicodedata.normalize("NFKC", raw or "").strip()) if c
+            ]
+        )
         wrong = [c for c in causes if c not in CAUSES]
         if wrong:
-            problems.append(form.at_indicator(index, "cause", _(
-                "偏差原因“%(v)s”应为 %(a)s 之一") % {"v": wrong[0], "a": "、".join(CAUSES)}))
+            problems.append(
+                form.at_indicator(
+                    index,
+                    "cause",
+                    _("偏差原因“%(v)s”应为 %(a)s 之一") % {"v": wrong[0], "a": "、".join(CAUSES)},
+                )
+            )
         elif len(set(causes)) > 1:
-            problems.append(form.at_indicator(index, "cause", _(
-                "每条指标只能选一个偏差原因（填了“%(v)s”）；其他原因请写在原因说明中")
-                % {"v": "、".join(causes)}))
+            problems.append(
+                form.at_indicator(
+                    index,
+                    "cause",
+                    _("每条指标只能选一个偏差原因（填了“%(v)s”）；其他原因请写在原因说明中")
+                    % {"v": "、".join(causes)},
+                )
+            )
         line["cause"] = causes[0] if causes and not wrong else ""
     for key in ("progress", "expected", "explanation", "measures"):
         if key in line and len(line[key] or "") > TEXT_LIMITS[key]:
@@ -381,11 +528,22 @@ def _form_of_object(item, number: int) -> tuple[MonitoringForm | None, list[Prob
         return None, [problem("", e["message"]) for e in errors]
     problems = []
     project = item.get("project") or {}
-    form = MonitoringForm(sheet=JSON_SHEET, json=True, cells={
-        key: (number, "", field) for key, field in (
-            ("title", ""), ("project_code", "project.code"), ("round", "round"),
-            ("as_of", "as_of"), ("region", "region"), ("execution_note", "execution_note"),
-            *((k, f"budget.{k}") for k in READ_AMOUNTS))})
+    form = MonitoringForm(
+        sheet=JSON_SHEET,
+        json=True,
+        cells={
+            key: (number, "", field)
+            for key, field in (
+                ("title", ""),
+                ("project_code", "project.code"),
+                ("round", "round"),
+                ("as_of", "as_of"),
+                ("region", "region"),
+                ("execution_note", "execution_note"),
+                *((k, f"budget.{k}") for k in READ_AMOUNTS),
+            )
+        },
+    )
     form.project_code = (project.get("code") or "").strip()
     if not form.project_code:
         problems.append(problem("project.code", _("须有项目编码（project.code）")))
@@ -410,8 +568,7 @@ def _form_of_object(item, number: int) -> tuple[MonitoringForm | None, list[Prob
         form.present.add("execution_note")
         form.execution_note = note.strip() if isinstance(note, str) else ""
     for row in item.get("indicators") or []:
-        line = {"category": row["category"], "subcategory": row["subcategory"],
-                "name": row["name"]}
+        line = {"category": row["category"], "subcategory": row["subcategory"], "name": row["name"]}
         for key in ("progress", "expected"):
             if key in row:
                 line[key] = "" if row[key] is None else _actual_text(row[key]).strip()
@@ -420,8 +577,7 @@ def _form_of_object(item, number: int) -> tuple[MonitoringForm | None, list[Prob
                 line[key] = (row[key] or "").strip()
         if "cause" in row:
             cause = row["cause"]
-            line["cause"] = cause if isinstance(cause, list) else ([] if cause is None
-                                                                    else [cause])
+            line["cause"] = cause if isinstance(cause, list) else ([] if cause is None else [cause])
         form.indicators.append(line)
         form.indicator_rows.append(number)
     form.problems += problems

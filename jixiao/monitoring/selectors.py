@@ -19,8 +19,11 @@ from .workflow import COUNTED, Status
 
 
 def round_list(*, user: User, region: Region | None, year: int | None) -> QuerySet[Round]:
-    rows = Round.objects.visible_to(user).select_related("region").annotate(
-        report_count=Count("reports", distinct=True))
+    rows = (
+        Round.objects.visible_to(user)
+        .select_related("region")
+        .annotate(report_count=Count("reports", distinct=True))
+    )
     if region is not None:
         rows = rows.filter(region__path__startswith=region.path)
     if year:
@@ -28,14 +31,22 @@ def round_list(*, user: User, region: Region | None, year: int | None) -> QueryS
     return rows.order_by("-period_end")
 
 
-def report_list(*, user: User, round: Round | None = None, region: Region | None = None,
-                year: int | None = None, status: str = "", unit: str = "",
-                q: str = "") -> QuerySet[Report]:
-    rows = (Report.objects.visible_to(user)
-            .select_related("project", "unit", "round")
-            .annotate(open_alerts=Count("alerts", filter=Q(alerts__status__in=("open",
-                                                                                "suspended"))))
-            .order_by("round__period_end", "unit__code", "project__code"))
+def report_list(
+    *,
+    user: User,
+    round: Round | None = None,
+    region: Region | None = None,
+    year: int | None = None,
+    status: str = "",
+    unit: str = "",
+    q: str = "",
+) -> QuerySet[Report]:
+    rows = (
+        Report.objects.visible_to(user)
+        .select_related("project", "unit", "round")
+        .annotate(open_alerts=Count("alerts", filter=Q(alerts__status__in=("open", "suspended"))))
+        .order_by("round__period_end", "unit__code", "project__code")
+    )
     if round is not None:
         rows = rows.filter(round=round)
     if region is not None:
@@ -55,28 +66,41 @@ def report_queue(*, user: User, region: Region | None, year: int | None) -> Quer
     rows = report_list(user=user, region=region, year=year)
     waiting = Q(pk__in=[])
     if user.has_role(Role.FILER) and user.unit_id:
-        waiting |= Q(status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id,
-                     round__status="open")
+        waiting |= Q(
+            status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id, round__status="open"
+        )
     if user.has_role(Role.LEADER) and user.unit_id:
         waiting |= Q(status=Status.READY, unit_id=user.unit_id)
     if user.has_role(Role.BUSINESS) and user.office_id:
         waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
-            {user.office_id}, unit_ref="unit", year_ref="year")
+            {user.office_id}, unit_ref="unit", year_ref="year"
+        )
     if user.has_role(Role.BUDGET):
         waiting |= Q(status=Status.FIRST_PASSED)
     return rows.filter(waiting)
 
 
 def report_get(*, user: User, pk: int) -> Report:
-    return (Report.objects.select_related("round", "project", "unit", "region", "target")
-            .prefetch_related(Prefetch("indicators",
-                                       queryset=ReportIndicator.objects.order_by("position")))
-            .get_visible_or_404(user, pk=pk))
+    return (
+        Report.objects.select_related("round", "project", "unit", "region", "target")
+        .prefetch_related(
+            Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
+        )
+        .get_visible_or_404(user, pk=pk)
+    )
 
 
-def alert_list(*, user: User, region: Region | None = None, year: int | None = None,
-               code: str = "", level: str = "", status: str = "", round: str = "",
-               unit: str = "") -> QuerySet[Alert]:
+def alert_list(
+    *,
+    user: User,
+    region: Region | None = None,
+    year: int | None = None,
+    code: str = "",
+    level: str = "",
+    status: str = "",
+    round: str = "",
+    unit: str = "",
+) -> QuerySet[Alert]:
     rows = Alert.objects.visible_to(user).select_related("project", "unit", "round")
     if region is not None:
         rows = rows.filter(region__path__startswith=region.path)
@@ -101,18 +125,33 @@ def _unit_totals(reports, round: Round) -> dict[int, dict]:
     deadline, in the bureau's time zone."""
     counted = Q(status__in=COUNTED)
     late = counted & Q(submitted_at__gte=day_after(round.deadline))
-    full = sum((Coalesce(F(f"project__full_{src}"), Value(Decimal(0)))
-                for src, _l in FUNDING_SOURCES), Value(Decimal(0)))
-    rows = (reports.order_by().values("unit_id").annotate(
-        projects=Count("id"), full=Sum(full, output_field=DecimalField()),
-        executed=Coalesce(Sum("executed"), Value(Decimal(0)), output_field=DecimalField()),
-        late=Count("id", filter=late), counted=Count("id", filter=counted)))
+    full = sum(
+        (Coalesce(F(f"project__full_{src}"), Value(Decimal(0))) for src, _l in FUNDING_SOURCES),
+        Value(Decimal(0)),
+    )
+    rows = (
+        reports.order_by()
+        .values("unit_id")
+        .annotate(
+            projects=Count("id"),
+            full=Sum(full, output_field=DecimalField()),
+            executed=Coalesce(Sum("executed"), Value(Decimal(0)), output_field=DecimalField()),
+            late=Count("id", filter=late),
+            counted=Count("id", filter=counted),
+        )
+    )
     missing_counts = timezone.localdate() > round.deadline
-    return {r["unit_id"]: {"projects": r["projects"], "full": r["full"] or Decimal(0),
-                           "executed": r["executed"], "late": r["late"],
-                           "submitted": r["counted"] - r["late"],
-                           "missing": r["projects"] - r["counted"] if missing_counts else 0}
-            for r in rows}
+    return {
+        r["unit_id"]: {
+            "projects": r["projects"],
+            "full": r["full"] or Decimal(0),
+            "executed": r["executed"],
+            "late": r["late"],
+            "submitted": r["counted"] - r["late"],
+            "missing": r["projects"] - r["counted"] if missing_counts else 0,
+        }
+        for r in rows
+    }
 
 
 def round_overview(*, user: User, round: Round) -> dict:
@@ -122,19 +161,33 @@ def round_overview(*, user: User, round: Round) -> dict:
     reports = Report.objects.visible_to(user).filter(round=round)
     progress, _text = time_progress(round.period_end, _time_method(round))
     units = _unit_totals(reports, round)
-    names = dict(UnitYear.objects.filter(year=round.year, unit_id__in=list(units))
-                 .values_list("unit_id", "name"))
+    names = dict(
+        UnitYear.objects.filter(year=round.year, unit_id__in=list(units)).values_list(
+            "unit_id", "name"
+        )
+    )
     by_unit = []
     for unit_id, row in sorted(units.items(), key=lambda item: names.get(item[0], "")):
         rate = Fraction(row["executed"]) / Fraction(row["full"]) if row["full"] else None
-        by_unit.append({"unit_id": unit_id, "name": names.get(unit_id, ""), **row,
-                        "rate": rate, "lag": (progress - rate) if rate is not None else None})
+        by_unit.append(
+            {
+                "unit_id": unit_id,
+                "name": names.get(unit_id, ""),
+                **row,
+                "rate": rate,
+                "lag": (progress - rate) if rate is not None else None,
+            }
+        )
     alerts = Alert.objects.visible_to(user).filter(round=round).exclude(status="cleared")
     counts = alerts.values("code", "level").annotate(n=Count("id")).order_by("code", "level")
-    return {"units": by_unit, "time_progress": progress,
-            "funds": sum((r["full"] for r in by_unit), Decimal(0)),
-            "executed": sum((r["executed"] for r in by_unit), Decimal(0)),
-            "reports": sum(r["projects"] for r in by_unit), "alerts": list(counts)}
+    return {
+        "units": by_unit,
+        "time_progress": progress,
+        "funds": sum((r["full"] for r in by_unit), Decimal(0)),
+        "executed": sum((r["executed"] for r in by_unit), Decimal(0)),
+        "reports": sum(r["projects"] for r in by_unit),
+        "alerts": list(counts),
+    }
 
 
 def _time_method(round: Round) -> str:

@@ -33,10 +33,12 @@ INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation"
 
 def monitoring_rules(region: Region, year: int):
     return rules_alerts.AlertRules.from_section(
-        rules_for(region.lineage_codes, year).section("monitoring"))
+        rules_for(region.lineage_codes, year).section("monitoring")
+    )
 
 
 # --- rounds --------------------------------------------------------------------------------
+
 
 def default_scope(region: Region, year: int):
     """DOMAIN.md §5: every project of kind 专项资金 of the year (carry-over money included)."""
@@ -44,9 +46,19 @@ def default_scope(region: Region, year: int):
 
 
 @transaction.atomic
-def round_open(*, actor: User, region: Region, year: int, code: str, name: str,
-               period_end: dt.date, deadline: dt.date, extra_projects: Iterable[Project] = (),
-               agency: User | None = None, key_projects: Iterable[Project] = ()) -> Round:
+def round_open(
+    *,
+    actor: User,
+    region: Region,
+    year: int,
+    code: str,
+    name: str,
+    period_end: dt.date,
+    deadline: dt.date,
+    extra_projects: Iterable[Project] = (),
+    agency: User | None = None,
+    key_projects: Iterable[Project] = (),
+) -> Round:
     """Open a round: its scope (专项资金 plus projects added by hand) and a draft report for
     every project in it, prefilled from the approved target and the payment data."""
     if not actor.has_role(Role.PERFORMANCE):
@@ -57,36 +69,68 @@ def round_open(*, actor: User, region: Region, year: int, code: str, name: str,
         raise ValidationError(_("监控截止日期须在本年度内，填报截止日期不能早于监控截止日期。"))
     if Round.objects.filter(region=region, year=year, code=code).exists():
         raise ValidationError(_("批次编号“%(c)s”已存在。") % {"c": code})
-    monitoring_round = Round.objects.create(region=region, year=year, code=code, name=name,
-                                            period_end=period_end, deadline=deadline,
-                                            agency=agency, created_by=actor)
+    monitoring_round = Round.objects.create(
+        region=region,
+        year=year,
+        code=code,
+        name=name,
+        period_end=period_end,
+        deadline=deadline,
+        agency=agency,
+        created_by=actor,
+    )
     extras = {p.pk: p for p in extra_projects if p.region_id == region.id and p.year == year}
     keys = {p.pk for p in key_projects}
     scope = {p.pk: p for p in default_scope(region, year)} | extras
-    RoundProject.objects.bulk_create([
-        RoundProject(round=monitoring_round, project=p, added_by_hand=pk in extras
-                     and pk not in {q.pk for q in default_scope(region, year)},
-                     key_monitoring=pk in keys)
-        for pk, p in scope.items()])
+    RoundProject.objects.bulk_create(
+        [
+            RoundProject(
+                round=monitoring_round,
+                project=p,
+                added_by_hand=pk in extras
+                and pk not in {q.pk for q in default_scope(region, year)},
+                key_monitoring=pk in keys,
+            )
+            for pk, p in scope.items()
+        ]
+    )
     for project in Project.objects.filter(pk__in=scope).select_related("unit"):
         _new_report(monitoring_round, project)
     return monitoring_round
 
 
 def _new_report(monitoring_round: Round, project: Project) -> Report:
-    target = Target.objects.filter(project=project, status=TargetStatus.APPROVED).order_by(
-        "-version").first()
+    target = (
+        Target.objects.filter(project=project, status=TargetStatus.APPROVED)
+        .order_by("-version")
+        .first()
+    )
     report = Report.objects.create(
-        round=monitoring_round, project=project, target=target, region=project.region,
-        unit=project.unit, year=project.year,
-        contract_amount=_contract_amount(project, monitoring_round.period_end))
+        round=monitoring_round,
+        project=project,
+        target=target,
+        region=project.region,
+        unit=project.unit,
+        year=project.year,
+        contract_amount=_contract_amount(project, monitoring_round.period_end),
+    )
     _prefill_execution(report)
     if target is not None:
-        ReportIndicator.objects.bulk_create([
-            ReportIndicator(report=report, position=i.position, indicator=i,
-                            category=i.category, subcategory=i.subcategory, name=i.name,
-                            target_text=i.value_text, unit=i.unit)
-            for i in target.indicators.order_by("position")])
+        ReportIndicator.objects.bulk_create(
+            [
+                ReportIndicator(
+                    report=report,
+                    position=i.position,
+                    indicator=i,
+                    category=i.category,
+                    subcategory=i.subcategory,
+                    name=i.name,
+                    target_text=i.value_text,
+                    unit=i.unit,
+                )
+                for i in target.indicators.order_by("position")
+            ]
+        )
     return report
 
 
@@ -97,7 +141,8 @@ def _contract_amount(project: Project, period_end: dt.date) -> Decimal | None:
 
 def payments_to(project: Project, period_end: dt.date) -> Decimal | None:
     total = Payment.objects.filter(project=project, month__lte=period_end.month).aggregate(
-        s=Sum("amount"))["s"]
+        s=Sum("amount")
+    )["s"]
     return total
 
 
@@ -111,26 +156,41 @@ def _prefill_execution(report: Report) -> None:
 
 # --- reports -------------------------------------------------------------------------------
 
+
 def _require_filer_of(actor: User, report: Report) -> None:
     if not actor.has_role(Role.FILER) or report.unit_id not in actor.get_scope().unit_ids:
         raise PermissionDenied(_("只有本单位的填报人员可以填写监控报告。"))
 
 
 @transaction.atomic
-def report_save(*, actor: User, report: Report, executed: Decimal | None,
-                expected_full_year: Decimal | None, contract_amount: Decimal | None = None,
-                execution_note: str = "", indicators: Sequence[Mapping] = ()) -> Report:
+def report_save(
+    *,
+    actor: User,
+    report: Report,
+    executed: Decimal | None,
+    expected_full_year: Decimal | None,
+    contract_amount: Decimal | None = None,
+    execution_note: str = "",
+    indicators: Sequence[Mapping] = (),
+) -> Report:
     """Save a draft or returned report and recompute its alerts."""
-    report = Report.objects.select_for_update(of=("self",)).select_related("round", "project").get(
-        pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("round", "project")
+        .get(pk=report.pk)
+    )
     _require_filer_of(actor, report)
     if report.status not in EDITABLE:
-        raise ValidationError(_("报告处于“%(s)s”状态，不能修改。") % {
-            "s": REPORT_WORKFLOW.label(report.status)})
+        raise ValidationError(
+            _("报告处于“%(s)s”状态，不能修改。") % {"s": REPORT_WORKFLOW.label(report.status)}
+        )
     if report.round.status != Round.Status.OPEN:
         raise ValidationError(_("监控批次已结束。"))
-    for value, label in ((executed, _("执行数")), (expected_full_year, _("全年预计执行数")),
-                         (contract_amount, _("合同或进度应付金额"))):
+    for value, label in (
+        (executed, _("执行数")),
+        (expected_full_year, _("全年预计执行数")),
+        (contract_amount, _("合同或进度应付金额")),
+    ):
         if value is not None and value < 0:
             raise ValidationError(_("%(f)s不能为负数。") % {"f": label})
     if not report.execution_from_payments:
@@ -146,7 +206,7 @@ def report_save(*, actor: User, report: Report, executed: Decimal | None,
             continue
         for field in INDICATOR_FIELDS:
             if field in values:
-                setattr(row, field, (values[field] or "")[:_max(field)])
+                setattr(row, field, (values[field] or "")[: _max(field)])
         row.save()
     refresh_alerts(report)
     return report
@@ -164,18 +224,37 @@ def monitoring_report_of(report: Report, *, rows=None, payments=None) -> Monitor
     if payments is None:
         payments = dict(Payment.objects.filter(project=project).values_list("month", "amount"))
     return MonitoringReport(
-        period_end=report.round.period_end, deadline=report.round.deadline,
+        period_end=report.round.period_end,
+        deadline=report.round.deadline,
         submitted_at=timezone.localdate(report.submitted_at) if report.submitted_at else None,
-        amounts=Amounts(initial=project.initial_total, full_year=project.full_total,
-                        executed=report.executed, expected=report.expected_full_year,
-                        contract=report.contract_amount),
+        amounts=Amounts(
+            initial=project.initial_total,
+            full_year=project.full_total,
+            executed=report.executed,
+            expected=report.expected_full_year,
+            contract=report.contract_amount,
+        ),
         payments=payments or None,
-        indicators=tuple(indicator_report(
-            r.category, r.subcategory, r.name, r.target_text, progress=r.progress or None,
-            expected=r.expected or None, year=report.year, likelihood=r.likelihood or None,
-            causes=(r.cause,) if r.cause else (), explanation=r.explanation or None,
-            measures=r.measures or None) for r in rows),
-        project=project.name, project_code=project.code, year=report.year)
+        indicators=tuple(
+            indicator_report(
+                r.category,
+                r.subcategory,
+                r.name,
+                r.target_text,
+                progress=r.progress or None,
+                expected=r.expected or None,
+                year=report.year,
+                likelihood=r.likelihood or None,
+                causes=(r.cause,) if r.cause else (),
+                explanation=r.explanation or None,
+                measures=r.measures or None,
+            )
+            for r in rows
+        ),
+        project=project.name,
+        project_code=project.code,
+        year=report.year,
+    )
 
 
 def refresh_alerts(report: Report, *, today: dt.date | None = None) -> list[Alert]:
@@ -184,13 +263,27 @@ def refresh_alerts(report: Report, *, today: dt.date | None = None) -> list[Aler
     today = today or timezone.localdate()
     rules = monitoring_rules(report.region, report.year)
     result = rules_alerts.alerts(monitoring_report_of(report), rules=rules, today=today)
-    return sync_alerts(project=report.project, report=report, round=report.round,
-                       found=result.alerts, rules=rules, today=today)
+    return sync_alerts(
+        project=report.project,
+        report=report,
+        round=report.round,
+        found=result.alerts,
+        rules=rules,
+        today=today,
+    )
 
 
-def sync_alerts(*, project: Project, report: Report | None, round: Round | None,
-                found: Sequence, rules, today: dt.date, codes: Iterable[str] | None = None,
-                existing: Iterable[Alert] | None = None) -> list[Alert]:
+def sync_alerts(
+    *,
+    project: Project,
+    report: Report | None,
+    round: Round | None,
+    found: Sequence,
+    rules,
+    today: dt.date,
+    codes: Iterable[str] | None = None,
+    existing: Iterable[Alert] | None = None,
+) -> list[Alert]:
     """Make the stored alerts of (project, round) match `found`, limited to `codes`;
     `existing` are that pair's stored alerts when the caller has loaded them already."""
     if existing is None:
@@ -202,10 +295,19 @@ def sync_alerts(*, project: Project, report: Report | None, round: Round | None,
         alert = existing.pop(key, None)
         if alert is None:
             alert = Alert.objects.create(
-                region=project.region, year=project.year, unit=project.unit, project=project,
-                round=round, report=report, code=item.code, level=item.level,
-                indicator=item.indicator, message=item.message, explanation=item.explanation,
-                due_date=rules_alerts.disposal_deadline(today, rules=rules))
+                region=project.region,
+                year=project.year,
+                unit=project.unit,
+                project=project,
+                round=round,
+                report=report,
+                code=item.code,
+                level=item.level,
+                indicator=item.indicator,
+                message=item.message,
+                explanation=item.explanation,
+                due_date=rules_alerts.disposal_deadline(today, rules=rules),
+            )
         elif alert.status == Alert.Status.CLEARED:
             # It applies again: a fresh alert with a fresh disposal deadline.
             alert.status, alert.level, alert.message = Alert.Status.OPEN, item.level, item.message
@@ -213,8 +315,11 @@ def sync_alerts(*, project: Project, report: Report | None, round: Round | None,
             alert.due_date = rules_alerts.disposal_deadline(today, rules=rules)
             alert.save(update_fields=["status", "level", "message", "explanation", "due_date"])
         elif (alert.level, alert.message) != (item.level, item.message):
-            alert.level, alert.message, alert.explanation = item.level, item.message, \
-                item.explanation
+            alert.level, alert.message, alert.explanation = (
+                item.level,
+                item.message,
+                item.explanation,
+            )
             alert.save(update_fields=["level", "message", "explanation"])
         kept.append(alert)
     for stale in existing.values():
@@ -226,8 +331,10 @@ def sync_alerts(*, project: Project, report: Report | None, round: Round | None,
 
 # --- workflow ------------------------------------------------------------------------------
 
-def report_transition(*, actor: User, report: Report, name: str, comment: str = "",
-                      attest: bool = False) -> Report:
+
+def report_transition(
+    *, actor: User, report: Report, name: str, comment: str = "", attest: bool = False
+) -> Report:
     from jixiao.core.workflow import TransitionError
 
     if name == "submit" and not attest:
@@ -239,8 +346,14 @@ def report_transition(*, actor: User, report: Report, name: str, comment: str = 
         if transition.target == "returned":
             row.return_reason = comment.strip()
 
-    row = perform(obj=report, name=name, actor=actor, workflow=REPORT_WORKFLOW,
-                  comment=comment, before_save=before_save)
+    row = perform(
+        obj=report,
+        name=name,
+        actor=actor,
+        workflow=REPORT_WORKFLOW,
+        comment=comment,
+        before_save=before_save,
+    )
     if name == "submit":
         refresh_alerts(row)  # M07 looks at the submission date
     return row
@@ -249,10 +362,14 @@ def report_transition(*, actor: User, report: Report, name: str, comment: str = 
 @transaction.atomic
 def agency_findings_save(*, actor: User, report: Report, findings: str) -> Report:
     """Third-party key monitoring: the assigned agency's findings join the report's review."""
-    report = Report.objects.select_for_update(of=("self",)).select_related("round").get(
-        pk=report.pk)
-    if not actor.has_role(Role.AGENCY) or report.round.agency_id != actor.pk or \
-            not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+    report = (
+        Report.objects.select_for_update(of=("self",)).select_related("round").get(pk=report.pk)
+    )
+    if (
+        not actor.has_role(Role.AGENCY)
+        or report.round.agency_id != actor.pk
+        or not Report.objects.visible_to(actor).filter(pk=report.pk).exists()
+    ):
         raise PermissionDenied(_("只有受托的第三方机构可以填写重点监控意见。"))
     if report.round.status != Round.Status.OPEN:
         raise ValidationError(_("监控批次已结束。"))
@@ -278,12 +395,15 @@ def round_close(*, actor: User, round: Round) -> Round:
 
 # --- disposal and the tick -------------------------------------------------------------------
 
+
 @transaction.atomic
 def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> Alert:
     """The unit's answer to an alert (continue, adjust, cancel) lifts any suspension."""
     alert = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
-    if not actor.has_role(Role.FILER, Role.LEADER) or \
-            alert.unit_id not in actor.get_scope().unit_ids:
+    if (
+        not actor.has_role(Role.FILER, Role.LEADER)
+        or alert.unit_id not in actor.get_scope().unit_ids
+    ):
         raise PermissionDenied(_("只有本单位可以处置预警。"))
     if alert.status not in (Alert.Status.OPEN, Alert.Status.SUSPENDED):
         raise ValidationError(_("该预警已处置或已解除。"))
@@ -292,8 +412,11 @@ def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> A
     if not reason.strip():
         raise ValidationError(_("请填写处置理由。"))
     before = alert.status
-    alert.status, alert.disposal, alert.disposal_reason = (Alert.Status.DISPOSED, disposal,
-                                                           reason.strip())
+    alert.status, alert.disposal, alert.disposal_reason = (
+        Alert.Status.DISPOSED,
+        disposal,
+        reason.strip(),
+    )
     alert.disposed_by, alert.disposed_at = actor, timezone.now()
     alert.save()
     if before == Alert.Status.SUSPENDED:
@@ -306,26 +429,37 @@ def tick(*, today: dt.date) -> dict[str, int]:
     """The scheduled job (`jixiao tick`): late reports raise M07 once the deadline has passed,
     and alerts past their disposal deadline suspend the project's funds. Safe to repeat."""
     late = 0
-    for report in Report.objects.filter(round__status=Round.Status.OPEN, submitted_at__isnull=True,
-                                        round__deadline__lt=today).select_related(
-            "round", "project__unit", "project__region", "region"):
+    for report in Report.objects.filter(
+        round__status=Round.Status.OPEN, submitted_at__isnull=True, round__deadline__lt=today
+    ).select_related("round", "project__unit", "project__region", "region"):
         rules = monitoring_rules(report.region, report.year)
         result = rules_alerts.alerts(monitoring_report_of(report), rules=rules, today=today)
         found = [a for a in result.alerts if a.code == "M07"]
-        before = Alert.objects.filter(project=report.project, round=report.round,
-                                      code="M07").count()
-        sync_alerts(project=report.project, report=report, round=report.round, found=found,
-                    rules=rules, today=today, codes={"M07"})
-        late += Alert.objects.filter(project=report.project, round=report.round,
-                                     code="M07").count() - before
+        before = Alert.objects.filter(
+            project=report.project, round=report.round, code="M07"
+        ).count()
+        sync_alerts(
+            project=report.project,
+            report=report,
+            round=report.round,
+            found=found,
+            rules=rules,
+            today=today,
+            codes={"M07"},
+        )
+        late += (
+            Alert.objects.filter(project=report.project, round=report.round, code="M07").count()
+            - before
+        )
     overdue = Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
     suspended = overdue.update(status=Alert.Status.SUSPENDED, suspended_at=timezone.now())
     return {"late_report_alerts": late, "suspended": suspended}
 
 
 def suspended_projects(region: Region, year: int):
-    return Project.objects.filter(alerts__status=Alert.Status.SUSPENDED, region=region,
-                                  year=year).distinct()
+    return Project.objects.filter(
+        alerts__status=Alert.Status.SUSPENDED, region=region, year=year
+    ).distinct()
 
 
 PAYMENT_CHUNK = 2000
@@ -349,13 +483,14 @@ def payments_changed(projects: Iterable[Project], *, today: dt.date) -> None:
         return rules[(region.pk, year)]
 
     for start in range(0, len(ids), PAYMENT_CHUNK):
-        _payments_changed(ids[start:start + PAYMENT_CHUNK], today=today, rules_of=rules_of)
+        _payments_changed(ids[start : start + PAYMENT_CHUNK], today=today, rules_of=rules_of)
 
 
 def _payments_changed(ids: list[int], *, today: dt.date, rules_of) -> None:
     paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for project_id, month, amount in Payment.objects.filter(project_id__in=ids).values_list(
-            "project_id", "month", "amount"):
+        "project_id", "month", "amount"
+    ):
         paid[project_id][month] = amount
     stored: dict[tuple, list[Alert]] = defaultdict(list)
     for alert in Alert.objects.filter(project_id__in=ids):
@@ -363,40 +498,71 @@ def _payments_changed(ids: list[int], *, today: dt.date, rules_of) -> None:
     reports = list(
         Report.objects.filter(project_id__in=ids, round__status=Round.Status.OPEN)
         .select_related("round", "project__region", "project__unit", "region")
-        .prefetch_related(Prefetch("indicators",
-                                   queryset=ReportIndicator.objects.order_by("position"))))
+        .prefetch_related(
+            Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
+        )
+    )
     executed = []
     for report in reports:
         if report.execution_from_payments or report.executed is None:
-            months = [a for m, a in paid[report.project_id].items()
-                      if m <= report.round.period_end.month]
+            months = [
+                a for m, a in paid[report.project_id].items() if m <= report.round.period_end.month
+            ]
             report.executed = sum(months, Decimal(0)) if months else None  # as payments_to
             report.execution_from_payments = True
             executed.append(report)
-    Report.objects.bulk_update(executed, ["executed", "execution_from_payments"],
-                               batch_size=500)
+    Report.objects.bulk_update(executed, ["executed", "execution_from_payments"], batch_size=500)
     for report in reports:
         rules = rules_of(report.region, report.year)
         result = rules_alerts.alerts(
-            monitoring_report_of(report, rows=list(report.indicators.all()),
-                                 payments=paid[report.project_id]), rules=rules, today=today)
-        sync_alerts(project=report.project, report=report, round=report.round,
-                    found=result.alerts, rules=rules, today=today,
-                    existing=stored[(report.project_id, report.round_id)])
+            monitoring_report_of(
+                report, rows=list(report.indicators.all()), payments=paid[report.project_id]
+            ),
+            rules=rules,
+            today=today,
+        )
+        sync_alerts(
+            project=report.project,
+            report=report,
+            round=report.round,
+            found=result.alerts,
+            rules=rules,
+            today=today,
+            existing=stored[(report.project_id, report.round_id)],
+        )
     for project in Project.objects.filter(pk__in=ids).select_related("region", "unit"):
-        _year_end_rush(project, today=today, payments=paid[project.pk], rules_of=rules_of,
-                       existing=stored[(project.pk, None)])
+        _year_end_rush(
+            project,
+            today=today,
+            payments=paid[project.pk],
+            rules_of=rules_of,
+            existing=stored[(project.pk, None)],
+        )
 
 
-def _year_end_rush(project: Project, *, today: dt.date, payments: dict, rules_of,
-                   existing: list[Alert]) -> None:
+def _year_end_rush(
+    project: Project, *, today: dt.date, payments: dict, rules_of, existing: list[Alert]
+) -> None:
     if 12 not in payments:
         return  # not judged before December's payments exist
     rules = rules_of(project.region, project.year)
-    report = MonitoringReport(period_end=dt.date(project.year, 12, 31), payments=payments,
-                              amounts=Amounts(full_year=project.full_total),
-                              project=project.name, year=project.year)
-    found = [a for a in rules_alerts.alerts(report, rules=rules, today=today).alerts
-             if a.code == "M05"]
-    sync_alerts(project=project, report=None, round=None, found=found, rules=rules, today=today,
-                codes={"M05"}, existing=existing)
+    report = MonitoringReport(
+        period_end=dt.date(project.year, 12, 31),
+        payments=payments,
+        amounts=Amounts(full_year=project.full_total),
+        project=project.name,
+        year=project.year,
+    )
+    found = [
+        a for a in rules_alerts.alerts(report, rules=rules, today=today).alerts if a.code == "M05"
+    ]
+    sync_alerts(
+        project=project,
+        report=None,
+        round=None,
+        found=found,
+        rules=rules,
+        today=today,
+        codes={"M05"},
+        existing=existing,
+    )

@@ -11,10 +11,14 @@ urlpatterns = [
     path("monitoring/reports/queue/", views.report_queue, name="report-queue"),
     path("monitoring/reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("monitoring/reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
-    path("monitoring/reports/<int:pk>/transition/", views.report_transition,
-         name="report-transition"),
-    path("monitoring/reports/<int:pk>/findings/", views.report_agency_findings,
-         name="report-agency-findings"),
+    path(
+        "monitoring/reports/<int:pk>/transition/", views.report_transition, name="report-transition"
+    ),
+    path(
+        "monitoring/reports/<int:pk>/findings/",
+        views.report_agency_findings,
+        name="report-agency-findings",
+    ),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
     path("payments/import/", views.payment_import, name="payment-import"),

@@ -33,9 +33,14 @@ BUREAU = (Role.PERFORMANCE, Role.BUDGET, Role.BUSINESS, Role.AUDITOR)
 def round_list(request):
     work = request.work
     rounds = selectors.round_list(user=request.user, region=work.region, year=work.year)
-    return render(request, "monitoring/round_list.html", {
-        "rounds": rounds, "can_open": request.user.has_role(Role.PERFORMANCE),
-    })
+    return render(
+        request,
+        "monitoring/round_list.html",
+        {
+            "rounds": rounds,
+            "can_open": request.user.has_role(Role.PERFORMANCE),
+        },
+    )
 
 
 def _date(value: str, label: str) -> dt.date:
@@ -53,29 +58,51 @@ def round_create(request):
         post = request.POST
         try:
             extras = Project.objects.visible_to(request.user).filter(
-                region=work.region, year=work.year,
-                code__in=[c.strip() for c in post.get("extra", "").replace("，", ",").split(",")
-                          if c.strip()])
+                region=work.region,
+                year=work.year,
+                code__in=[
+                    c.strip()
+                    for c in post.get("extra", "").replace("，", ",").split(",")
+                    if c.strip()
+                ],
+            )
             keys = Project.objects.visible_to(request.user).filter(
-                region=work.region, year=work.year, code__in=_codes(post.get("key", "")))
+                region=work.region, year=work.year, code__in=_codes(post.get("key", ""))
+            )
             agency = _agency(work.region, post.get("agency", ""))
             monitoring_round = services.round_open(
-                actor=request.user, region=work.region, year=work.year,
-                code=post.get("code", "").strip()[:32], name=post.get("name", "").strip()[:100],
+                actor=request.user,
+                region=work.region,
+                year=work.year,
+                code=post.get("code", "").strip()[:32],
+                name=post.get("name", "").strip()[:100],
                 period_end=_date(post.get("period_end", ""), _("监控截止日期")),
                 deadline=_date(post.get("deadline", ""), _("填报截止日期")),
-                extra_projects=extras, agency=agency, key_projects=keys)
+                extra_projects=extras,
+                agency=agency,
+                key_projects=keys,
+            )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
         else:
-            messages.success(request, _("已发起监控批次，已为 %(n)s 个项目生成监控报告。") % {
-                "n": monitoring_round.reports.count()})
+            messages.success(
+                request,
+                _("已发起监控批次，已为 %(n)s 个项目生成监控报告。")
+                % {"n": monitoring_round.reports.count()},
+            )
             return redirect("round-detail", pk=monitoring_round.pk)
     scope = services.default_scope(work.region, work.year)
-    return render(request, "monitoring/round_create.html", {
-        "errors": errors, "scope_count": scope.count(), "agencies": _agencies(work.region),
-        "scope_funds": sum((p.full_total for p in scope), Decimal(0)),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "monitoring/round_create.html",
+        {
+            "errors": errors,
+            "scope_count": scope.count(),
+            "agencies": _agencies(work.region),
+            "scope_funds": sum((p.full_total for p in scope), Decimal(0)),
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _codes(text: str) -> list[str]:
@@ -85,8 +112,11 @@ def _codes(text: str) -> list[str]:
 def _agencies(region):
     from jixiao.orgs.models import User
 
-    return [u for u in User.objects.filter(region=region, is_active=True).order_by("username")
-            if u.has_role(Role.AGENCY)]
+    return [
+        u
+        for u in User.objects.filter(region=region, is_active=True).order_by("username")
+        if u.has_role(Role.AGENCY)
+    ]
 
 
 def _agency(region, user_id: str):
@@ -100,36 +130,73 @@ def _agency(region, user_id: str):
 
 @login_required
 def round_detail(request, pk: int):
-    monitoring_round = Round.objects.select_related("region").get_visible_or_404(request.user,
-                                                                               pk=pk)
+    monitoring_round = Round.objects.select_related("region").get_visible_or_404(
+        request.user, pk=pk
+    )
     overview = selectors.round_overview(user=request.user, round=monitoring_round)
     if request.GET.get("export") == "xlsx":
         return _overview_xlsx(monitoring_round, overview)
     chart = {
         "units": [u["name"].replace("南昌市东湖区", "") for u in overview["units"]],
-        "rates": [round(float(u["rate"]) * 100, 2) if u["rate"] is not None else None
-                  for u in overview["units"]],
+        "rates": [
+            round(float(u["rate"]) * 100, 2) if u["rate"] is not None else None
+            for u in overview["units"]
+        ],
         "time_progress": round(float(overview["time_progress"]) * 100, 2),
     }
-    return render(request, "monitoring/round_detail.html", {
-        "round": monitoring_round, "overview": overview, "chart": chart,
-        "reports_url": reverse("report-list") + f"?round={monitoring_round.pk}",
-        "can_close": request.user.has_role(Role.PERFORMANCE)
-        and monitoring_round.status == Round.Status.OPEN,
-    })
+    return render(
+        request,
+        "monitoring/round_detail.html",
+        {
+            "round": monitoring_round,
+            "overview": overview,
+            "chart": chart,
+            "reports_url": reverse("report-list") + f"?round={monitoring_round.pk}",
+            "can_close": request.user.has_role(Role.PERFORMANCE)
+            and monitoring_round.status == Round.Status.OPEN,
+        },
+    )
 
 
 def _overview_xlsx(monitoring_round, overview):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("监控情况")
-    headers = [_("预算单位"), _("监控项目数"), _("按时提交"), _("逾期提交"), _("未提交"),
-               _("全年预算（万元）"), _("执行数（万元）"), _("执行率"), _("时间进度"), _("差距（百分点）")]
-    rows = [[u["name"], u["projects"], u["submitted"], u["late"], u["missing"], u["full"],
-             u["executed"], _pct(u["rate"]), _pct(overview["time_progress"]),
-             _points(u["lag"])] for u in overview["units"]]
-    write_sheet(ws, headers, rows, title=str(monitoring_round), money_columns=(5, 6),
-                widths=[34, 10, 10, 10, 10, 16, 16, 10, 10, 12])
+    headers = [
+        _("预算单位"),
+        _("监控项目数"),
+        _("按时提交"),
+        _("逾期提交"),
+        _("未提交"),
+        _("全年预算（万元）"),
+        _("执行数（万元）"),
+        _("执行率"),
+        _("时间进度"),
+        _("差距（百分点）"),
+    ]
+    rows = [
+        [
+            u["name"],
+            u["projects"],
+            u["submitted"],
+            u["late"],
+            u["missing"],
+            u["full"],
+            u["executed"],
+            _pct(u["rate"]),
+            _pct(overview["time_progress"]),
+            _points(u["lag"]),
+        ]
+        for u in overview["units"]
+    ]
+    write_sheet(
+        ws,
+        headers,
+        rows,
+        title=str(monitoring_round),
+        money_columns=(5, 6),
+        widths=[34, 10, 10, 10, 10, 16, 16, 10, 10, 12],
+    )
     return xlsx_response(book, f"{monitoring_round.code}-overview.xlsx")
 
 
@@ -148,40 +215,63 @@ def report_list(request):
     monitoring_round = None
     if f.get("round", "").isdigit():
         monitoring_round = Round.objects.get_visible_or_404(request.user, pk=f["round"])
-    rows = selectors.report_list(user=request.user, round=monitoring_round, region=work.region,
-                                 year=work.year, status=f.get("status", ""),
-                                 unit=f.get("unit", ""), q=f.get("q", "").strip())
+    rows = selectors.report_list(
+        user=request.user,
+        round=monitoring_round,
+        region=work.region,
+        year=work.year,
+        status=f.get("status", ""),
+        unit=f.get("unit", ""),
+        q=f.get("q", "").strip(),
+    )
     page, query = paginate(request, rows)
-    return render(request, "monitoring/report_list.html", {
-        "page": page, "query": query, "statuses": Status.choices, "queue": False,
-        "round": monitoring_round})
+    return render(
+        request,
+        "monitoring/report_list.html",
+        {
+            "page": page,
+            "query": query,
+            "statuses": Status.choices,
+            "queue": False,
+            "round": monitoring_round,
+        },
+    )
 
 
 @login_required
 def report_queue(request):
     work = request.work
-    page, query = paginate(request, selectors.report_queue(user=request.user, region=work.region,
-                                                          year=work.year))
-    return render(request, "monitoring/report_list.html", {"page": page, "query": query,
-                                                           "queue": True})
+    page, query = paginate(
+        request, selectors.report_queue(user=request.user, region=work.region, year=work.year)
+    )
+    return render(
+        request, "monitoring/report_list.html", {"page": page, "query": query, "queue": True}
+    )
 
 
 @login_required
 def report_detail(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
     transitions = REPORT_WORKFLOW.available(report, request.user)
-    return render(request, "monitoring/report_detail.html", {
-        "report": report, "transitions": transitions,
-        "needs_attest": any(t.name == "submit" for t in transitions),
-        "alerts": report.alerts.exclude(status=Alert.Status.CLEARED).order_by("code"),
-        "history": workflow.history_rows(report, REPORT_WORKFLOW),
-        "status_label": REPORT_WORKFLOW.label(report.status),
-        "can_edit": report.status in EDITABLE and request.user.has_role(Role.FILER)
-        and report.unit_id in request.user.get_scope().unit_ids,
-        "rates": _rates(report),
-        "can_write_findings": request.user.has_role(Role.AGENCY)
-        and report.round.agency_id == request.user.pk and report.round.status == "open",
-    })
+    return render(
+        request,
+        "monitoring/report_detail.html",
+        {
+            "report": report,
+            "transitions": transitions,
+            "needs_attest": any(t.name == "submit" for t in transitions),
+            "alerts": report.alerts.exclude(status=Alert.Status.CLEARED).order_by("code"),
+            "history": workflow.history_rows(report, REPORT_WORKFLOW),
+            "status_label": REPORT_WORKFLOW.label(report.status),
+            "can_edit": report.status in EDITABLE
+            and request.user.has_role(Role.FILER)
+            and report.unit_id in request.user.get_scope().unit_ids,
+            "rates": _rates(report),
+            "can_write_findings": request.user.has_role(Role.AGENCY)
+            and report.round.agency_id == request.user.pk
+            and report.round.status == "open",
+        },
+    )
 
 
 def _rates(report) -> dict:
@@ -191,8 +281,11 @@ def _rates(report) -> dict:
     progress, _text = time_progress(report.round.period_end, method)
     full = report.project.full_total
     rate = execution_rate(report.executed, full) if report.executed is not None and full else None
-    return {"time": _pct(progress), "execution": _pct(rate),
-            "gap": _points(progress - rate) if rate is not None else ""}
+    return {
+        "time": _pct(progress),
+        "execution": _pct(rate),
+        "gap": _points(progress - rate) if rate is not None else "",
+    }
 
 
 def _money(raw: str, label: str):
@@ -216,24 +309,37 @@ def report_edit(request, pk: int):
     errors = []
     if request.method == "POST":
         post = request.POST
-        rows = [{"position": p, **{f: post.get(f"{f}-{p}", "") for f in services.INDICATOR_FIELDS}}
-                for p in post.getlist("position")]
+        rows = [
+            {"position": p, **{f: post.get(f"{f}-{p}", "") for f in services.INDICATOR_FIELDS}}
+            for p in post.getlist("position")
+        ]
         try:
             services.report_save(
-                actor=request.user, report=report,
+                actor=request.user,
+                report=report,
                 executed=_money(post.get("executed"), _("执行数")),
                 expected_full_year=_money(post.get("expected_full_year"), _("全年预计执行数")),
                 contract_amount=_money(post.get("contract_amount"), _("合同或进度应付金额")),
-                execution_note=post.get("execution_note", "")[:2000], indicators=rows)
+                execution_note=post.get("execution_note", "")[:2000],
+                indicators=rows,
+            )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
         else:
             messages.success(request, _("已保存，预警已重新计算。"))
             return redirect("report-detail", pk=pk)
-    return render(request, "monitoring/report_edit.html", {
-        "report": report, "errors": errors, "likelihoods": Likelihood.values,
-        "causes": Cause.values, "rates": _rates(report),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "monitoring/report_edit.html",
+        {
+            "report": report,
+            "errors": errors,
+            "likelihoods": Likelihood.values,
+            "causes": Cause.values,
+            "rates": _rates(report),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @role_required(Role.PERFORMANCE)
@@ -254,8 +360,9 @@ def round_close(request, pk: int):
 def report_agency_findings(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
     try:
-        services.agency_findings_save(actor=request.user, report=report,
-                                      findings=request.POST.get("findings", ""))
+        services.agency_findings_save(
+            actor=request.user, report=report, findings=request.POST.get("findings", "")
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
@@ -269,9 +376,13 @@ def report_transition(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
     name = request.POST.get("transition", "")
     try:
-        services.report_transition(actor=request.user, report=report, name=name,
-                                   comment=request.POST.get("comment", ""),
-                                   attest=bool(request.POST.get("attest")))
+        services.report_transition(
+            actor=request.user,
+            report=report,
+            name=name,
+            comment=request.POST.get("comment", ""),
+            attest=bool(request.POST.get("attest")),
+        )
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -283,45 +394,72 @@ def report_transition(request, pk: int):
 def alert_list(request):
     work = request.work
     f = request.GET
-    rows = selectors.alert_list(user=request.user, region=work.region, year=work.year,
-                                code=f.get("code", ""), level=f.get("level", ""),
-                                status=f.get("status", ""), round=f.get("round", ""),
-                                unit=f.get("unit", ""))
+    rows = selectors.alert_list(
+        user=request.user,
+        region=work.region,
+        year=work.year,
+        code=f.get("code", ""),
+        level=f.get("level", ""),
+        status=f.get("status", ""),
+        round=f.get("round", ""),
+        unit=f.get("unit", ""),
+    )
     page, query = paginate(request, rows)
-    return render(request, "monitoring/alert_list.html", {
-        "page": page, "query": query, "statuses": Alert.Status.choices,
-        "codes": [f"M0{i}" for i in range(1, 8)],
-        "can_import": request.user.has_role(Role.BUDGET, Role.PERFORMANCE)})
+    return render(
+        request,
+        "monitoring/alert_list.html",
+        {
+            "page": page,
+            "query": query,
+            "statuses": Alert.Status.choices,
+            "codes": [f"M0{i}" for i in range(1, 8)],
+            "can_import": request.user.has_role(Role.BUDGET, Role.PERFORMANCE),
+        },
+    )
 
 
 @login_required
 def alert_detail(request, pk: int):
-    alert = Alert.objects.select_related("project", "unit", "round", "report") \
-        .get_visible_or_404(request.user, pk=pk)
-    can_dispose = (alert.status in (Alert.Status.OPEN, Alert.Status.SUSPENDED)
-                   and request.user.has_role(Role.FILER, Role.LEADER)
-                   and alert.unit_id in request.user.get_scope().unit_ids)
+    alert = Alert.objects.select_related("project", "unit", "round", "report").get_visible_or_404(
+        request.user, pk=pk
+    )
+    can_dispose = (
+        alert.status in (Alert.Status.OPEN, Alert.Status.SUSPENDED)
+        and request.user.has_role(Role.FILER, Role.LEADER)
+        and alert.unit_id in request.user.get_scope().unit_ids
+    )
     if request.method == "POST":
         if not can_dispose:
             raise PermissionDenied(_("您不能处置该预警。"))
         try:
-            services.alert_dispose(actor=request.user, alert=alert,
-                                   disposal=request.POST.get("disposal", ""),
-                                   reason=request.POST.get("reason", ""))
+            services.alert_dispose(
+                actor=request.user,
+                alert=alert,
+                disposal=request.POST.get("disposal", ""),
+                reason=request.POST.get("reason", ""),
+            )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
         else:
             messages.success(request, _("已处置预警。"))
             return redirect("alert-detail", pk=pk)
-    return render(request, "monitoring/alert_detail.html", {
-        "alert": alert, "can_dispose": can_dispose, "disposals": Alert.Disposal.choices})
+    return render(
+        request,
+        "monitoring/alert_detail.html",
+        {"alert": alert, "can_dispose": can_dispose, "disposals": Alert.Disposal.choices},
+    )
 
 
 @role_required(Role.BUDGET, Role.PERFORMANCE)
 def payment_import(request):
     importer = PaymentImporter(actor=request.user, region=request.work.region)
-    return import_page(request, importer=importer, template_url=reverse("payment-template"),
-                       back_url=reverse("alert-list"), success_url=reverse("alert-list"))
+    return import_page(
+        request,
+        importer=importer,
+        template_url=reverse("payment-template"),
+        back_url=reverse("alert-list"),
+        success_url=reverse("alert-list"),
+    )
 
 
 @login_required
@@ -330,9 +468,11 @@ def payment_template(request):
     ws = book.active
     ws.title = _("支付数据")
     example = [f"{request.work.year}-113-01", request.work.year, 3, Decimal("12.5")]
-    write_sheet(ws, ["项目编码", "年度", "月份", "支付金额（万元）"], [example],
-                title=_("国库支付数据导入模板（也可用“支付日期”代替年度和月份；金额列标“（元）”则按元计）"),
-                widths=[20, 8, 8, 18])
+    write_sheet(
+        ws,
+        ["项目编码", "年度", "月份", "支付金额（万元）"],
+        [example],
+        title=_("国库支付数据导入模板（也可用“支付日期”代替年度和月份；金额列标“（元）”则按元计）"),
+        widths=[20, 8, 8, 18],
+    )
     return xlsx_response(book, "payments-template.xlsx")
-
-

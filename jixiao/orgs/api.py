@@ -34,13 +34,18 @@ class UnitList(Schema):
 
 def _serialize(unit: Unit, year: int | None) -> dict:
     years = unit.years_loaded
-    row = next((y for y in years if y.year == year), None) if year else (years[0] if years else None)
+    row = (
+        next((y for y in years if y.year == year), None) if year else (years[0] if years else None)
+    )
     return {
-        "id": unit.id, "code": unit.code, "name": row.name if row else unit.name,
+        "id": unit.id,
+        "code": unit.code,
+        "name": row.name if row else unit.name,
         "level": row.level if row else None,
         "parent": row.parent.code if row and row.parent else None,
         "office": row.office.name if row and row.office else None,
-        "region": unit.region.code, "year": row.year if row else None,
+        "region": unit.region.code,
+        "year": row.year if row else None,
     }
 
 
@@ -48,15 +53,26 @@ def _units(request, year: int | None):
     years = UnitYear.objects.select_related("parent", "office").order_by("-year")
     if year:
         years = years.filter(year=year)
-    return (Unit.objects.visible_to(request.user).select_related("region")
-            .prefetch_related(Prefetch("years", queryset=years, to_attr="years_loaded"))
-            .order_by("region__code", "code"))
+    return (
+        Unit.objects.visible_to(request.user)
+        .select_related("region")
+        .prefetch_related(Prefetch("years", queryset=years, to_attr="years_loaded"))
+        .order_by("region__code", "code")
+    )
 
 
 @router.get("", response=UnitList, summary="预算单位列表")
-def list_units(request, region: str = "", year: int | None = None, unit: str = "",
-               office: str = "", level: int | None = None, q: str = "", page: int = 1,
-               page_size: int | None = None):
+def list_units(
+    request,
+    region: str = "",
+    year: int | None = None,
+    unit: str = "",
+    office: str = "",
+    level: int | None = None,
+    q: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
     rows = _units(request, year)
     if region:
         found = Region.objects.filter(code=region).first()

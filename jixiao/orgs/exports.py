@@ -17,9 +17,18 @@ def units_workbook(rows):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("预算单位")
-    data = ([r.year, r.unit.code, r.name, "一级" if r.level == 1 else "二级",
-             r.parent.code if r.parent else "", r.office.code if r.office else "",
-             "是" if r.unit.serves_public else "否"] for r in rows)
+    data = (
+        [
+            r.year,
+            r.unit.code,
+            r.name,
+            "一级" if r.level == 1 else "二级",
+            r.parent.code if r.parent else "",
+            r.office.code if r.office else "",
+            "是" if r.unit.serves_public else "否",
+        ]
+        for r in rows
+    )
     write_sheet(ws, HEADERS, data, widths=WIDTHS)
     return book
 
@@ -28,8 +37,19 @@ def units_workbook(rows):
 def export_units(reader, region, year, fmt: str) -> bytes:
     rows = unit_year_list(user=reader, region=region, year=year)
     if fmt == "json":
-        return json_bytes([{"id": r.unit_id, "code": r.unit.code, "name": r.name,
-                            "level": r.level, "parent": r.parent.code if r.parent else None,
-                            "office": r.office.code if r.office else None,
-                            "region": region.code, "year": r.year} for r in rows])
+        return json_bytes(
+            [
+                {
+                    "id": r.unit_id,
+                    "code": r.unit.code,
+                    "name": r.name,
+                    "level": r.level,
+                    "parent": r.parent.code if r.parent else None,
+                    "office": r.office.code if r.office else None,
+                    "region": region.code,
+                    "year": r.year,
+                }
+                for r in rows
+            ]
+        )
     return workbook_bytes(units_workbook(rows))

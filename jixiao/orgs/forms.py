@@ -9,12 +9,15 @@ class UnitYearForm(forms.Form):
 
     code = forms.CharField(label=_("单位编码"), max_length=64)
     name = forms.CharField(label=_("单位名称"), max_length=200)
-    level = forms.TypedChoiceField(label=_("级次"), coerce=int,
-                                   choices=[(1, _("一级")), (2, _("二级"))])
-    parent = forms.ModelChoiceField(label=_("上级单位"), queryset=Unit.objects.none(),
-                                    required=False)
-    office = forms.ModelChoiceField(label=_("归口股室"), queryset=Office.objects.none(),
-                                    required=False)
+    level = forms.TypedChoiceField(
+        label=_("级次"), coerce=int, choices=[(1, _("一级")), (2, _("二级"))]
+    )
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"), queryset=Unit.objects.none(), required=False
+    )
+    office = forms.ModelChoiceField(
+        label=_("归口股室"), queryset=Office.objects.none(), required=False
+    )
     serves_public = forms.BooleanField(label=_("面向公众或服务对象"), required=False)
 
     def __init__(self, *args, region: Region, year: int, editing: UnitYear | None = None, **kw):
@@ -24,21 +27,36 @@ class UnitYearForm(forms.Form):
             parents = parents.exclude(unit=editing.unit)
             self.fields["code"].disabled = True
         self.fields["parent"].queryset = Unit.objects.filter(
-            id__in=parents.values("unit_id")).order_by("code")
+            id__in=parents.values("unit_id")
+        ).order_by("code")
         self.fields["office"].queryset = Office.objects.filter(
-            region=region, kind=Office.Kind.BUSINESS).order_by("code")
+            region=region, kind=Office.Kind.BUSINESS
+        ).order_by("code")
 
 
 class AccountForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices,
-                                      widget=forms.CheckboxSelectMultiple, required=False)
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
-                               help_text=_("新账号首次登录须修改密码；留空则不能登录，直到重设密码。"))
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=_("新账号首次登录须修改密码；留空则不能登录，直到重设密码。"),
+    )
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "phone", "roles", "region", "unit", "office",
-                  "is_active"]
+        fields = [
+            "username",
+            "full_name",
+            "phone",
+            "roles",
+            "region",
+            "unit",
+            "office",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

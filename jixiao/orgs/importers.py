@@ -42,27 +42,40 @@ class UnitImporter(Importer):
     def check(self, rows: list[Row]) -> list[Problem]:
         problems: list[Problem] = []
         seen: dict[tuple[int, str], int] = {}
-        offices = {o.code: o for o in Office.objects.filter(region=self.region,
-                                                            kind=Office.Kind.BUSINESS)}
+        offices = {
+            o.code: o for o in Office.objects.filter(region=self.region, kind=Office.Kind.BUSINESS)
+        }
         offices.update({o.name: o for o in offices.values()})
         in_file = {(r.values["year"], r.values["code"]): r for r in rows}
         known = set(Unit.objects.filter(region=self.region).values_list("code", flat=True))
         existing_level = {
-            (y, c): lv for c, y, lv in UnitYear.objects.filter(unit__region=self.region)
-            .values_list("unit__code", "year", "level")
+            (y, c): lv
+            for c, y, lv in UnitYear.objects.filter(unit__region=self.region).values_list(
+                "unit__code", "year", "level"
+            )
         }
         for row in rows:
             v = row.values
             key = (v["year"], v["code"])
             if key in seen:
-                problems.append(row.problem("code", _("单位编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
-                                            % {"c": v["code"], "y": v["year"], "r": seen[key]},
-                                            _("单位编码")))
+                problems.append(
+                    row.problem(
+                        "code",
+                        _("单位编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
+                        % {"c": v["code"], "y": v["year"], "r": seen[key]},
+                        _("单位编码"),
+                    )
+                )
             seen.setdefault(key, row.number)
             problems += self._check_parent(row, in_file, known, existing_level)
             if v["office"] and v["office"] not in offices:
-                problems.append(row.problem("office", _("找不到业务股室“%(o)s”（填股室编码或名称）")
-                                            % {"o": v["office"]}, _("归口股室")))
+                problems.append(
+                    row.problem(
+                        "office",
+                        _("找不到业务股室“%(o)s”（填股室编码或名称）") % {"o": v["office"]},
+                        _("归口股室"),
+                    )
+                )
             else:
                 v["office_obj"] = offices.get(v["office"]) if v["office"] else None
         return problems
@@ -76,15 +89,23 @@ class UnitImporter(Importer):
             return [row.problem("parent", _("一级单位不应填写上级单位编码"), label)]
         if v["level"] == 2:
             parent_key = (v["year"], v["parent"])
-            parent_level = (in_file[parent_key].values["level"] if parent_key in in_file
-                            else existing_level.get(parent_key))
+            parent_level = (
+                in_file[parent_key].values["level"]
+                if parent_key in in_file
+                else existing_level.get(parent_key)
+            )
             if v["parent"] == v["code"]:
                 return [row.problem("parent", _("上级单位不能是本单位"), label)]
             if parent_level is None and v["parent"] not in known:
-                return [row.problem("parent", _("找不到上级单位“%(c)s”") % {"c": v["parent"]}, label)]
+                return [
+                    row.problem("parent", _("找不到上级单位“%(c)s”") % {"c": v["parent"]}, label)
+                ]
             if parent_level == 2:
-                return [row.problem("parent", _("上级单位“%(c)s”本身是二级单位") % {"c": v["parent"]},
-                                    label)]
+                return [
+                    row.problem(
+                        "parent", _("上级单位“%(c)s”本身是二级单位") % {"c": v["parent"]}, label
+                    )
+                ]
         return []
 
     def save(self, rows: list[Row]) -> tuple[int, int]:
@@ -96,12 +117,19 @@ class UnitImporter(Importer):
         created = updated = 0
         for row in sorted(rows, key=lambda r: r.values["level"]):  # parents first
             v = row.values
-            parent = (Unit.objects.get(region=self.region, code=v["parent"])
-                      if v["parent"] else None)
+            parent = Unit.objects.get(region=self.region, code=v["parent"]) if v["parent"] else None
             with row.located():
-                unit_year_save(actor=self.actor, region=self.region, code=v["code"], year=v["year"],
-                               name=v["name"], level=v["level"], parent=parent,
-                               office=v.get("office_obj"), serves_public=v["serves_public"])
+                unit_year_save(
+                    actor=self.actor,
+                    region=self.region,
+                    code=v["code"],
+                    year=v["year"],
+                    name=v["name"],
+                    level=v["level"],
+                    parent=parent,
+                    office=v.get("office_obj"),
+                    serves_public=v["serves_public"],
+                )
             if (v["code"], v["year"]) in existing:
                 updated += 1
             else:

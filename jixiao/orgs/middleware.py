@@ -28,8 +28,11 @@ def _years_for(region: Region | None) -> list[int]:
     if region is None:
         return [current]
     # A province or city has no budget years of its own: it works in its districts' years.
-    years = list(FiscalYear.objects.filter(region__path__startswith=region.path)
-                 .values_list("year", flat=True).distinct())
+    years = list(
+        FiscalYear.objects.filter(region__path__startswith=region.path)
+        .values_list("year", flat=True)
+        .distinct()
+    )
     return sorted(set(years) or {current}, reverse=True)
 
 
@@ -47,8 +50,9 @@ def work_context_for(request) -> WorkContext:
     if year not in years and region is not None:
         from jixiao.budgets.models import FiscalYear
 
-        open_years = FiscalYear.objects.filter(region__path__startswith=region.path,
-                                               status="open").order_by("-year")
+        open_years = FiscalYear.objects.filter(
+            region__path__startswith=region.path, status="open"
+        ).order_by("-year")
         year = open_years.values_list("year", flat=True).first() or years[0]
     elif year not in years:
         year = years[0]

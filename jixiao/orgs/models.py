@@ -32,8 +32,14 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级次"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name=_("上级区划"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     path = models.CharField(max_length=200, db_index=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -66,7 +72,9 @@ class Region(models.Model):
         if scope.unit_ids:
             q |= Q(id__in=Unit.objects.filter(id__in=sorted(scope.unit_ids)).values("region_id"))
         if scope.office_ids:
-            q |= Q(id__in=Office.objects.filter(id__in=sorted(scope.office_ids)).values("region_id"))
+            q |= Q(
+                id__in=Office.objects.filter(id__in=sorted(scope.office_ids)).values("region_id")
+            )
         if scope.assignee_id:  # an agency or expert works in its own region's assignments
             q |= Q(users=scope.assignee_id)
         return q
@@ -80,8 +88,9 @@ class Office(models.Model):
         BUSINESS = "business", _("业务股室")
         PERFORMANCE = "performance", _("绩效办")
 
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="offices")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="offices"
+    )
     code = models.CharField(_("编码"), max_length=32)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
@@ -106,8 +115,10 @@ class Office(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         own_region = Q(region__in=Unit.objects.filter(id__in=scope.unit_ids).values("region"))
-        return scope_filter(scope, region_path="region__path") | Q(id__in=scope.office_ids) | (
-            own_region if scope.unit_ids else Q(pk__in=[])
+        return (
+            scope_filter(scope, region_path="region__path")
+            | Q(id__in=scope.office_ids)
+            | (own_region if scope.unit_ids else Q(pk__in=[]))
         )
 
 
@@ -124,8 +135,9 @@ def units_of_offices(office_ids, *, unit_ref: str = "pk", year_ref: str | None =
 class Unit(models.Model):
     """A budget unit's lasting identity (预算单位). Its per-year facts are in `UnitYear`."""
 
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="units"
+    )
     code = models.CharField(_("单位编码"), max_length=64)
     name = models.CharField(_("单位名称"), max_length=200, help_text=_("最近年度的名称"))
     serves_public = models.BooleanField(_("面向公众或服务对象"), default=True)
@@ -147,23 +159,37 @@ class Unit(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return scope_filter(scope, region_path="region__path", unit="id",
-                            office=lambda ids: units_of_offices(ids))
+        return scope_filter(
+            scope, region_path="region__path", unit="id", office=lambda ids: units_of_offices(ids)
+        )
 
 
 @audited
 class UnitYear(models.Model):
     """A unit as it stood in one budget year: name, level, parent unit, business office."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE,
-                             related_name="years")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="years"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("单位名称"), max_length=200)
     level = models.PositiveSmallIntegerField(_("级次"), choices=[(1, _("一级")), (2, _("二级"))])
-    parent = models.ForeignKey(Unit, verbose_name=_("上级单位"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="child_years")
-    office = models.ForeignKey(Office, verbose_name=_("归口股室"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="unit_years")
+    parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_years",
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("归口股室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unit_years",
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -188,8 +214,12 @@ class UnitYear(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return scope_filter(scope, region_path="unit__region__path", unit="unit_id",
-                            office=lambda ids: Q(office_id__in=sorted(ids)))
+        return scope_filter(
+            scope,
+            region_path="unit__region__path",
+            unit="unit_id",
+            office=lambda ids: Q(office_id__in=sorted(ids)),
+        )
 
 
 class UnitSuccession(models.Model):
@@ -261,12 +291,30 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("姓名"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     roles = models.JSONField(_("角色"), default=list, blank=True)
-    region = models.ForeignKey(Region, verbose_name=_("区划"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="users")
-    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="users")
-    office = models.ForeignKey(Office, verbose_name=_("所属股室"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="users")
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("所属股室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -321,12 +369,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         if Role.BUSINESS in self.role_set and self.office_id:
             offices = frozenset({self.office_id})
         if self.role_set & UNIT_ROLES and self.unit_id:
-            children = UnitYear.objects.filter(parent_id=self.unit_id).values_list("unit_id",
-                                                                                   flat=True)
+            children = UnitYear.objects.filter(parent_id=self.unit_id).values_list(
+                "unit_id", flat=True
+            )
             units = frozenset({self.unit_id, *children})
         assignee = self.pk if self.role_set & {Role.AGENCY, Role.EXPERT} else None
-        return Scope(region_paths=paths, office_ids=offices, unit_ids=units,
-                     assignee_id=assignee)
+        return Scope(region_paths=paths, office_ids=offices, unit_ids=units, assignee_id=assignee)
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))

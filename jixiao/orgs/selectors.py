@@ -11,8 +11,9 @@ from jixiao.core.models import AuditLog
 from .models import Office, Region, Role, Unit, UnitYear, User
 
 
-def unit_year_list(*, user: User, region: Region, year: int, office: str = "", level: str = "",
-                   q: str = "") -> QuerySet[UnitYear]:
+def unit_year_list(
+    *, user: User, region: Region, year: int, office: str = "", level: str = "", q: str = ""
+) -> QuerySet[UnitYear]:
     """Units as they stood in `year` in the region, within the user's scope."""
     rows = (
         UnitYear.objects.visible_to(user)
@@ -37,8 +38,15 @@ def business_offices(*, region: Region | None) -> QuerySet[Office]:
     return Office.objects.filter(region=region, kind=Office.Kind.BUSINESS).order_by("code")
 
 
-def audit_log_list(*, user: User, q: str = "", action: str = "", object_type: str = "",
-                   actor: str = "", batch: str = "") -> QuerySet[AuditLog]:
+def audit_log_list(
+    *,
+    user: User,
+    q: str = "",
+    action: str = "",
+    object_type: str = "",
+    actor: str = "",
+    batch: str = "",
+) -> QuerySet[AuditLog]:
     """The audit log for auditors: entries of the regions they oversee (DOMAIN.md §3)."""
     if not user.has_role(Role.AUDITOR):
         return AuditLog.objects.none()
@@ -67,9 +75,11 @@ def filers_for_units(unit_years) -> dict[int, User]:
     from collections import defaultdict
 
     unit_years = list(unit_years)
-    parents = dict(UnitYear.objects.filter(
-        unit_id__in={u for u, _y in unit_years}, year__in={y for _u, y in unit_years})
-        .values_list("unit_id", "parent_id"))
+    parents = dict(
+        UnitYear.objects.filter(
+            unit_id__in={u for u, _y in unit_years}, year__in={y for _u, y in unit_years}
+        ).values_list("unit_id", "parent_id")
+    )
     candidates = defaultdict(list)
     wanted = {*(p for p in parents.values() if p), *(u for u, _y in unit_years)}
     for user in User.objects.filter(is_active=True, unit_id__in=wanted).order_by("username"):

@@ -18,6 +18,7 @@ from .models import Office, Region, Role, Unit, UnitSuccession, UnitYear, User
 
 # --- login with lockout (DOMAIN.md §11) ------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class LoginOutcome:
     user: User | None
@@ -35,11 +36,14 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome
     with transaction.atomic():
         user = User.objects.select_for_update(of=("self",)).filter(username=username).first()
         if user is not None and user.is_locked():
-            audit.record(action="login_failed", instance=user, actor=user,
-                         message=_("账号已锁定时尝试登录"))
+            audit.record(
+                action="login_failed", instance=user, actor=user, message=_("账号已锁定时尝试登录")
+            )
             until = timezone.localtime(user.locked_until).strftime("%H:%M")
-            return LoginOutcome(None, _("账号因多次登录失败已锁定，请于 %(t)s 后再试，或联系管理员解锁。")
-                                % {"t": until})
+            return LoginOutcome(
+                None,
+                _("账号因多次登录失败已锁定，请于 %(t)s 后再试，或联系管理员解锁。") % {"t": until},
+            )
         authenticated = authenticate(request, username=username, password=password)
         if authenticated is None:
             return LoginOutcome(None, _register_failure(user, username) or generic)
@@ -48,14 +52,20 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome
         user.save(update_fields=["failed_logins", "locked_until"])
         audit.record(action="login", instance=user, actor=user)
     max_age = dt.timedelta(days=settings.JIXIAO_PASSWORD_MAX_AGE_DAYS)
-    expired = user.password_changed_at is None or timezone.now() - user.password_changed_at > max_age
+    expired = (
+        user.password_changed_at is None or timezone.now() - user.password_changed_at > max_age
+    )
     return LoginOutcome(authenticated, password_expired=expired)
 
 
 def _register_failure(user: User | None, username: str) -> str:
     if user is None:
-        audit.record(action="login_failed", object_type="orgs.user", object_repr=username[:150],
-                     message=_("账号不存在"))
+        audit.record(
+            action="login_failed",
+            object_type="orgs.user",
+            object_repr=username[:150],
+            message=_("账号不存在"),
+        )
         return ""
     user.failed_logins += 1
     message = ""
@@ -63,8 +73,12 @@ def _register_failure(user: User | None, username: str) -> str:
         minutes = settings.JIXIAO_LOGIN_LOCK_MINUTES
         user.locked_until = timezone.now() + dt.timedelta(minutes=minutes)
         user.failed_logins = 0
-        audit.record(action="locked", instance=user, actor=user,
-                     message=_("连续登录失败，锁定 %(m)s 分钟") % {"m": minutes})
+        audit.record(
+            action="locked",
+            instance=user,
+            actor=user,
+            message=_("连续登录失败，锁定 %(m)s 分钟") % {"m": minutes},
+        )
         message = _("连续登录失败次数过多，账号已锁定 %(m)s 分钟。") % {"m": minutes}
     else:
         audit.record(action="login_failed", instance=user, actor=user, message=_("密码错误"))
@@ -108,11 +122,16 @@ def validate_account(*, roles, region, unit, office) -> None:
 
 
 @transaction.atomic
-def account_save(*, actor: User, user: User | None, username: str = "", password: str = "",
-                 **fields) -> User:
+def account_save(
+    *, actor: User, user: User | None, username: str = "", password: str = "", **fields
+) -> User:
     _require_admin(actor)
-    validate_account(roles=fields.get("roles", []), region=fields.get("region"),
-                     unit=fields.get("unit"), office=fields.get("office"))
+    validate_account(
+        roles=fields.get("roles", []),
+        region=fields.get("region"),
+        unit=fields.get("unit"),
+        office=fields.get("office"),
+    )
     if user is None:
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": _("账号已存在。")})
@@ -143,22 +162,31 @@ def account_unlock(*, actor: User, user: User) -> None:
 
 # --- units, kept per year ------------------------------------------------------------------
 
+
 def can_edit_master_data(user: User) -> bool:
     return user.has_role(Role.BUDGET, Role.PERFORMANCE)
 
 
 @transaction.atomic
-def unit_year_save(*, actor: User, region: Region, code: str, year: int, name: str, level: int,
-                   parent: Unit | None, office: Office | None,
-                   serves_public: bool | None = None) -> UnitYear:
+def unit_year_save(
+    *,
+    actor: User,
+    region: Region,
+    code: str,
+    year: int,
+    name: str,
+    level: int,
+    parent: Unit | None,
+    office: Office | None,
+    serves_public: bool | None = None,
+) -> UnitYear:
     """Create or change a unit as it stands in one year; other years keep their own facts."""
     if not can_edit_master_data(actor):
         raise PermissionDenied(_("您没有维护预算单位的权限。"))
     if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
         raise PermissionDenied(_("该区划不在您的权限范围内。"))
     _check_unit_year(region=region, code=code, level=level, parent=parent, office=office)
-    unit, _created = Unit.objects.get_or_create(region=region, code=code,
-                                                defaults={"name": name})
+    unit, _created = Unit.objects.get_or_create(region=region, code=code, defaults={"name": name})
     latest = UnitYear.objects.filter(unit=unit, year__gt=year).exists()
     if not latest and (unit.name != name or serves_public is not None):
         unit.name = name
@@ -166,7 +194,8 @@ def unit_year_save(*, actor: User, region: Region, code: str, year: int, name: s
             unit.serves_public = serves_public
         unit.save()
     row, _new = UnitYear.objects.update_or_create(
-        unit=unit, year=year,
+        unit=unit,
+        year=year,
         defaults={"name": name, "level": level, "parent": parent, "office": office},
     )
     return row
@@ -180,15 +209,18 @@ def _check_unit_year(*, region, code, level, parent, office) -> None:
         errors["parent"] = _("一级单位不能有上级单位。")
     if parent is not None and (parent.region_id != region.id or parent.code == code):
         errors["parent"] = _("上级单位必须是本区划内的另一个单位。")
-    if office is not None and (office.region_id != region.id or office.kind != Office.Kind.BUSINESS):
+    if office is not None and (
+        office.region_id != region.id or office.kind != Office.Kind.BUSINESS
+    ):
         errors["office"] = _("归口股室必须是本区划的业务股室。")
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def unit_succession_record(*, actor: User, predecessor: Unit, successor_code: str, year: int,
-                           kind: str, note: str = "") -> UnitSuccession:
+def unit_succession_record(
+    *, actor: User, predecessor: Unit, successor_code: str, year: int, kind: str, note: str = ""
+) -> UnitSuccession:
     """Record a merge, split or rename (机构改革) from `year` on. The predecessor's earlier
     years keep their facts; its history page links to the successor and back."""
     if not can_edit_master_data(actor):
@@ -204,9 +236,15 @@ def unit_succession_record(*, actor: User, predecessor: Unit, successor_code: st
     if errors:
         raise ValidationError(errors)
     row, _created = UnitSuccession.objects.update_or_create(
-        predecessor=predecessor, successor=successor, year=year,
-        defaults={"kind": kind, "note": note[:300]})
-    audit.record(action="create", instance=predecessor,
-                 message=_("机构沿革：%(y)s 年%(k)s为 %(s)s") % {
-                     "y": year, "k": row.get_kind_display(), "s": successor})
+        predecessor=predecessor,
+        successor=successor,
+        year=year,
+        defaults={"kind": kind, "note": note[:300]},
+    )
+    audit.record(
+        action="create",
+        instance=predecessor,
+        message=_("机构沿革：%(y)s 年%(k)s为 %(s)s")
+        % {"y": year, "k": row.get_kind_display(), "s": successor},
+    )
     return row

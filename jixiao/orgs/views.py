@@ -38,13 +38,16 @@ def _safe_next(request, default: str) -> str:
 
 
 def login_view(request):
-    context = {"next": request.GET.get("next", ""), "username": "",
-               "timed_out": request.GET.get("timeout") == "1"}
+    context = {
+        "next": request.GET.get("next", ""),
+        "username": "",
+        "timed_out": request.GET.get("timeout") == "1",
+    }
     if request.method == "POST":
         username = request.POST.get("username", "").strip()[:150]
-        outcome = services.login_attempt(username=username,
-                                         password=request.POST.get("password", ""),
-                                         request=request)
+        outcome = services.login_attempt(
+            username=username, password=request.POST.get("password", ""), request=request
+        )
         if outcome.user is not None:
             login(request, outcome.user)
             if outcome.password_expired:
@@ -53,8 +56,9 @@ def login_view(request):
             else:
                 response = redirect(_safe_next(request, reverse("home")))
             if outcome.user.language:  # the account's own language follows it to any browser
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, outcome.user.language,
-                                    samesite="Lax")
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME, outcome.user.language, samesite="Lax"
+                )
             return response
         context.update(error=outcome.error, username=username, next=request.POST.get("next", ""))
         return render(request, "registration/login.html", context, status=401)
@@ -84,8 +88,10 @@ def home_facts(request) -> list[tuple[str, object, str]]:
         return []
     units = selectors.unit_year_list(user=request.user, region=work.region, year=work.year)
     projects = project_list(user=request.user, region=work.region, year=work.year)
-    return [(_("预算单位"), units.count(), reverse("unit-list")),
-            (_("项目"), projects.count(), reverse("project-list"))]
+    return [
+        (_("预算单位"), units.count(), reverse("unit-list")),
+        (_("项目"), projects.count(), reverse("project-list")),
+    ]
 
 
 @login_required
@@ -104,23 +110,33 @@ def work_context(request):
 
 # --- units -----------------------------------------------------------------------------------
 
+
 @login_required
 def unit_list(request):
     work = request.work
     if work.region is None:
         raise Http404
-    rows = selectors.unit_year_list(user=request.user, region=work.region, year=work.year,
-                                    office=request.GET.get("office", ""),
-                                    level=request.GET.get("level", ""),
-                                    q=request.GET.get("q", "").strip())
+    rows = selectors.unit_year_list(
+        user=request.user,
+        region=work.region,
+        year=work.year,
+        office=request.GET.get("office", ""),
+        level=request.GET.get("level", ""),
+        q=request.GET.get("q", "").strip(),
+    )
     if request.GET.get("export") == "xlsx":
         return _units_xlsx(rows, work)
     page, query = paginate(request, rows)
-    return render(request, "orgs/unit_list.html", {
-        "page": page, "query": query,
-        "offices": selectors.business_offices(region=work.region),
-        "can_edit": request.user.has_role(*MASTER_EDITORS),
-    })
+    return render(
+        request,
+        "orgs/unit_list.html",
+        {
+            "page": page,
+            "query": query,
+            "offices": selectors.business_offices(region=work.region),
+            "can_edit": request.user.has_role(*MASTER_EDITORS),
+        },
+    )
 
 
 def _units_xlsx(rows, work):
@@ -131,13 +147,18 @@ def _units_xlsx(rows, work):
 def unit_detail(request, pk: int):
     unit = Unit.objects.get_visible_or_404(request.user, pk=pk)
     history = selectors.unit_history(unit=unit)
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit, "history": history,
-        "current": next((h for h in history if h.year == request.work.year), None),
-        "can_edit": request.user.has_role(*MASTER_EDITORS),
-        "successions": unit.successions.select_related("successor").all(),
-        "predecessions": unit.predecessions.select_related("predecessor").all(),
-    })
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "history": history,
+            "current": next((h for h in history if h.year == request.work.year), None),
+            "can_edit": request.user.has_role(*MASTER_EDITORS),
+            "successions": unit.successions.select_related("successor").all(),
+            "predecessions": unit.predecessions.select_related("predecessor").all(),
+        },
+    )
 
 
 @role_required(*MASTER_EDITORS)
@@ -152,20 +173,33 @@ def unit_edit(request, pk: int | None = None):
             raise Http404
     initial = {}
     if editing is not None:
-        initial = {"code": editing.unit.code, "name": editing.name, "level": editing.level,
-                   "parent": editing.parent, "office": editing.office,
-                   "serves_public": editing.unit.serves_public}
+        initial = {
+            "code": editing.unit.code,
+            "name": editing.name,
+            "level": editing.level,
+            "parent": editing.parent,
+            "office": editing.office,
+            "serves_public": editing.unit.serves_public,
+        }
     elif pk is not None:
         initial = {"code": unit.code, "name": unit.name, "serves_public": unit.serves_public}
-    form = UnitYearForm(request.POST or None, initial=initial, region=work.region,
-                        year=work.year, editing=editing)
+    form = UnitYearForm(
+        request.POST or None, initial=initial, region=work.region, year=work.year, editing=editing
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             row = services.unit_year_save(
-                actor=request.user, region=work.region, code=data["code"], year=work.year,
-                name=data["name"], level=data["level"], parent=data["parent"],
-                office=data["office"], serves_public=data["serves_public"])
+                actor=request.user,
+                region=work.region,
+                code=data["code"],
+                year=work.year,
+                name=data["name"],
+                level=data["level"],
+                parent=data["parent"],
+                office=data["office"],
+                serves_public=data["serves_public"],
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -178,9 +212,13 @@ def unit_edit(request, pk: int | None = None):
 @role_required(*MASTER_EDITORS)
 def unit_import(request):
     work = request.work
-    return import_page(request, importer=UnitImporter(actor=request.user, region=work.region),
-                       template_url=reverse("unit-template"), back_url=reverse("unit-list"),
-                       success_url=reverse("unit-list"))
+    return import_page(
+        request,
+        importer=UnitImporter(actor=request.user, region=work.region),
+        template_url=reverse("unit-template"),
+        back_url=reverse("unit-list"),
+        success_url=reverse("unit-list"),
+    )
 
 
 @login_required
@@ -194,6 +232,7 @@ def unit_template(request):
 
 
 # --- accounts (system admin) ---------------------------------------------------------------
+
 
 @role_required(Role.ADMIN)
 def account_list(request):
@@ -212,9 +251,13 @@ def account_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.ACCOUNT_FIELDS}
         try:
-            services.account_save(actor=request.user, user=user,
-                                  username=form.cleaned_data["username"],
-                                  password=form.cleaned_data.get("password", ""), **data)
+            services.account_save(
+                actor=request.user,
+                user=user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data.get("password", ""),
+                **data,
+            )
         except ValidationError as exc:
             for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -234,13 +277,18 @@ def account_unlock(request, pk: int):
 
 # --- profile: password and API tokens ---------------------------------------------------------
 
+
 @login_required
 def profile(request):
     new_key = request.session.pop("new_token", None)
-    return render(request, "orgs/profile.html", {
-        "tokens": ApiToken.objects.filter(user=request.user, revoked=False),
-        "new_key": new_key,
-    })
+    return render(
+        request,
+        "orgs/profile.html",
+        {
+            "tokens": ApiToken.objects.filter(user=request.user, revoked=False),
+            "new_key": new_key,
+        },
+    )
 
 
 @login_required
@@ -267,8 +315,9 @@ def password_change(request):
     form = PasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_change(user=request.user,
-                                     new_password=form.cleaned_data["new_password"])
+            services.password_change(
+                user=request.user, new_password=form.cleaned_data["new_password"]
+            )
         except ValidationError as exc:
             form.add_error("new_password", exc)
         else:
@@ -282,20 +331,31 @@ def password_change(request):
 
 # --- audit log (auditor) -------------------------------------------------------------------
 
+
 @role_required(Role.AUDITOR)
 def audit_log(request):
     rows = selectors.audit_log_list(
-        user=request.user, q=request.GET.get("q", "").strip(),
-        action=request.GET.get("action", ""), object_type=request.GET.get("type", ""),
-        actor=request.GET.get("actor", "").strip(), batch=request.GET.get("batch", "").strip())
+        user=request.user,
+        q=request.GET.get("q", "").strip(),
+        action=request.GET.get("action", ""),
+        object_type=request.GET.get("type", ""),
+        actor=request.GET.get("actor", "").strip(),
+        batch=request.GET.get("batch", "").strip(),
+    )
     page, query = paginate(request, rows)
-    return render(request, "orgs/audit_log.html", {
-        "page": page, "query": query, "actions": AuditLog.Action.choices,
-    })
-
+    return render(
+        request,
+        "orgs/audit_log.html",
+        {
+            "page": page,
+            "query": query,
+            "actions": AuditLog.Action.choices,
+        },
+    )
 
 
 # --- rulebook (performance office keeps it; DOMAIN.md §3) ----------------------------------
+
 
 @role_required(Role.PERFORMANCE, Role.BUDGET, Role.AUDITOR)
 def rulebook_page(request):
@@ -321,26 +381,41 @@ def rulebook_page(request):
             if not isinstance(values, dict):
                 raise ValueError
         except ValueError:
-            error = _("规则须为 JSON 对象，例如 {\"catalogue\": {\"name\": \"classic\"}}。")
+            error = _('规则须为 JSON 对象，例如 {"catalogue": {"name": "classic"}}。')
         else:
             try:
-                rulebook.rulebook_save(region_code=work.region.code, year=work.year,
-                                       values=values, actor=request.user,
-                                       note=request.POST.get("note", "")[:300],
-                                       base=request.POST.get("base", rulebook.NATIONAL))
+                rulebook.rulebook_save(
+                    region_code=work.region.code,
+                    year=work.year,
+                    values=values,
+                    actor=request.user,
+                    note=request.POST.get("note", "")[:300],
+                    base=request.POST.get("base", rulebook.NATIONAL),
+                )
             except rulebook.RulebookError as exc:
                 error = str(exc)
             else:
                 messages.success(request, _("已保存为新版本；以前的版本和据此算出的结果保持不变。"))
                 return redirect("rulebook")
     rules = rulebook.rules_for(codes, work.year)
-    return render(request, "orgs/rulebook.html", {
-        "rules": rules, "sections": {k: json.dumps(v, ensure_ascii=False, indent=2)
-                                     for k, v in rules.values.items()},
-        "versions": Rulebook.objects.filter(region_code__in=codes, year=work.year)
-        .select_related("created_by"),
-        "bases": rulebook.BASES, "can_edit": can_edit, "draft": draft, "error": error,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "orgs/rulebook.html",
+        {
+            "rules": rules,
+            "sections": {
+                k: json.dumps(v, ensure_ascii=False, indent=2) for k, v in rules.values.items()
+            },
+            "versions": Rulebook.objects.filter(
+                region_code__in=codes, year=work.year
+            ).select_related("created_by"),
+            "bases": rulebook.BASES,
+            "can_edit": can_edit,
+            "draft": draft,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 @role_required(*MASTER_EDITORS)
@@ -350,10 +425,13 @@ def unit_succession(request, pk: int):
     year = request.POST.get("year", "")
     try:
         services.unit_succession_record(
-            actor=request.user, predecessor=unit,
+            actor=request.user,
+            predecessor=unit,
             successor_code=request.POST.get("successor", "").strip(),
             year=int(year) if year.isdigit() else request.work.year,
-            kind=request.POST.get("kind", ""), note=request.POST.get("note", ""))
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

@@ -19,8 +19,11 @@ router = Router()
 FIRST_YEAR = 2000
 
 
-@router.get("", summary="年度绩效管理统计数据（工作总结的全部数字）",
-            response={200: dict, 400: ErrorOut, 404: ErrorOut})
+@router.get(
+    "",
+    summary="年度绩效管理统计数据（工作总结的全部数字）",
+    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+)
 def stats(request, region: str = "", year: int | None = None):
     """`region` defaults to the caller's own region, `year` to the current year. A region
     outside the caller's scope answers 404; a unit's people get their unit's figures only."""
@@ -28,10 +31,16 @@ def stats(request, region: str = "", year: int | None = None):
     try:
         found = region_for(user, region, default=user.region if user.region_id else None)
     except Http404:
-        return Status(404, error(_("区划“%(r)s”不存在或不在您的权限范围内。") % {"r": region or "—"}))
+        return Status(
+            404, error(_("区划“%(r)s”不存在或不在您的权限范围内。") % {"r": region or "—"})
+        )
     year = year or timezone.localdate().year
     if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
-        return Status(400, error(_("年度 %(y)s 超出范围（%(a)s–%(b)s）。")
-                          % {"y": year, "a": FIRST_YEAR,
-                                                  "b": timezone.localdate().year + 1}))
+        return Status(
+            400,
+            error(
+                _("年度 %(y)s 超出范围（%(a)s–%(b)s）。")
+                % {"y": year, "a": FIRST_YEAR, "b": timezone.localdate().year + 1}
+            ),
+        )
     return Status(200, as_json(year_stats(user=user, region=found, year=year)))

@@ -23,8 +23,11 @@ logger = logging.getLogger(__name__)
 
 #: A character every font fit for the summary must have (绩, as in 绩效).
 _PROBE = 0x7EE9
-_CJK_NAMES = re.compile(r"CJK|Hei|Song|Kai|Fang|Ming|WenQuanYi|Fallback|Source Han|"
-                        r"PingFang|YaHei|Sim|Noto Sans SC|Noto Serif SC", re.IGNORECASE)
+_CJK_NAMES = re.compile(
+    r"CJK|Hei|Song|Kai|Fang|Ming|WenQuanYi|Fallback|Source Han|"
+    r"PingFang|YaHei|Sim|Noto Sans SC|Noto Serif SC",
+    re.IGNORECASE,
+)
 _BLUE, _RED, _ORANGE, _GREY = "#2f5597", "#c00000", "#ed7d31", "#7f7f7f"
 
 
@@ -49,8 +52,13 @@ def _fontconfig_choice() -> str | None:
     if not shutil.which("fc-match"):
         return None
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", "sans-serif:lang=zh-cn"],
-                               capture_output=True, text=True, timeout=10, check=False)
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", "sans-serif:lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     path = found.stdout.strip()
@@ -85,9 +93,17 @@ def _text(label: Label | str, font) -> str:
     return label
 
 
-def bar_chart(labels: Sequence[Label | str], values: Sequence, *, colors=None,
-              horizontal: bool = False, percent: bool = False, value_axis: Label | str = "",
-              limit: float | None = None, size: tuple[float, float] = (6.4, 3.2)) -> bytes:
+def bar_chart(
+    labels: Sequence[Label | str],
+    values: Sequence,
+    *,
+    colors=None,
+    horizontal: bool = False,
+    percent: bool = False,
+    value_axis: Label | str = "",
+    limit: float | None = None,
+    size: tuple[float, float] = (6.4, 3.2),
+) -> bytes:
     """One bar chart as PNG bytes, each bar labelled with its value ("49.54%" with `percent`,
     where the values are percentages already); `limit` fixes the value axis (e.g. 100%)."""
     from matplotlib.figure import Figure

@@ -53,32 +53,45 @@ def dashboard_selfeval_pipeline(work: WorkYear) -> dict[str, int]:
 
 def _all_selfevals(work: WorkYear):
     return work._in_region(SelfEvaluation.objects.visible_to(work.user)).filter(
-        year=work.evaluated_year)
+        year=work.evaluated_year
+    )
 
 
 #: The monitoring reports of Y as the pipeline shows them: in on time, in late, missing (past
 #: the deadline, not submitted), not yet due.
-REPORT_STATES = (("on_time", _("按时报送")), ("late", _("逾期报送")), ("missing", _("逾期未报")),
-                 ("pending", _("未到期未报")))
+REPORT_STATES = (
+    ("on_time", _("按时报送")),
+    ("late", _("逾期报送")),
+    ("missing", _("逾期未报")),
+    ("pending", _("未到期未报")),
+)
 
 
 def report_states(reports: dict) -> dict[str, int]:
     """`year_stats(...)["monitoring"]["reports"]` split into the four REPORT_STATES."""
-    return {"on_time": reports["submitted"] - reports["late"], "late": reports["late"],
-            "missing": reports["missing"],
-            "pending": reports["total"] - reports["submitted"] - reports["missing"]}
+    return {
+        "on_time": reports["submitted"] - reports["late"],
+        "late": reports["late"],
+        "missing": reports["missing"],
+        "pending": reports["total"] - reports["submitted"] - reports["missing"],
+    }
 
 
 def _report_ids(work: WorkYear, state: str, today: datetime.date) -> list[int]:
     reports = work.reports.order_by()
     if state in ("missing", "pending"):
         due = Q(round__deadline__lt=today) if state == "missing" else Q(round__deadline__gte=today)
-        return list(reports.exclude(status__in=REPORT_COUNTED).filter(due)
-                    .values_list("pk", flat=True))
+        return list(
+            reports.exclude(status__in=REPORT_COUNTED).filter(due).values_list("pk", flat=True)
+        )
     late = state == "late"
-    return [pk for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
-            .values_list("pk", "submitted_at", "round__deadline")
-            if is_late(submitted, deadline) == late]
+    return [
+        pk
+        for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED).values_list(
+            "pk", "submitted_at", "round__deadline"
+        )
+        if is_late(submitted, deadline) == late
+    ]
 
 
 @dataclass(frozen=True)
@@ -114,13 +127,19 @@ def dashboard_execution(work: WorkYear, period_end: datetime.date | None) -> dic
     if period_end is None:
         return {"by": by, "parts": []}
     reports = work.reports.filter(round__period_end=period_end).order_by()
-    sums = {"funds": Sum(full_year_budget("project__"), output_field=DecimalField()),
-            "executed": Sum("executed")}
+    sums = {
+        "funds": Sum(full_year_budget("project__"), output_field=DecimalField()),
+        "executed": Sum("executed"),
+    }
     parts: dict[str, dict] = {}
     if children:
         for child in children:
-            parts[child.code] = {"key": child.code, "name": child.name,
-                                 "funds": Decimal(0), "executed": Decimal(0)}
+            parts[child.code] = {
+                "key": child.code,
+                "name": child.name,
+                "funds": Decimal(0),
+                "executed": Decimal(0),
+            }
         for path, funds, executed in reports.values_list("region__path").annotate(**sums):
             child = next((c for c in children if path.startswith(c.path)), None)
             if child:
@@ -128,11 +147,18 @@ def dashboard_execution(work: WorkYear, period_end: datetime.date | None) -> dic
                 parts[child.code]["executed"] += executed or 0
     else:
         rows = list(reports.values_list("unit_id", "unit__code").annotate(**sums))
-        names = dict(UnitYear.objects.filter(unit_id__in=[r[0] for r in rows], year=work.year)
-                     .values_list("unit_id", "name"))
+        names = dict(
+            UnitYear.objects.filter(unit_id__in=[r[0] for r in rows], year=work.year).values_list(
+                "unit_id", "name"
+            )
+        )
         for unit_id, code, funds, executed in rows:
-            parts[code] = {"key": code, "name": names.get(unit_id, code),
-                           "funds": funds or Decimal(0), "executed": executed or Decimal(0)}
+            parts[code] = {
+                "key": code,
+                "name": names.get(unit_id, code),
+                "funds": funds or Decimal(0),
+                "executed": executed or Decimal(0),
+            }
     out = [dict(p, rate=rate(p["executed"], p["funds"])) for p in parts.values() if p["funds"]]
     out.sort(key=lambda p: (p["rate"] is None, p["rate"] or 0, p["key"]))
     return {"by": by, "parts": out}
@@ -141,8 +167,9 @@ def dashboard_execution(work: WorkYear, period_end: datetime.date | None) -> dic
 def dashboard_alerts(work: WorkYear) -> dict[str, dict[str, int]]:
     """code → {"red": n, "yellow": n} for Y's standing alerts (one query)."""
     out: dict[str, dict[str, int]] = {}
-    for code, level, n in work.alerts.order_by().values_list("code", "level").annotate(
-            n=Count("id")):
+    for code, level, n in (
+        work.alerts.order_by().values_list("code", "level").annotate(n=Count("id"))
+    ):
         out.setdefault(code, {"red": 0, "yellow": 0})[level] = n
     return out
 
@@ -176,9 +203,14 @@ def _report_rows(work: WorkYear, key: str) -> Iterator[Record]:
     return monitored(_narrowed(work, only), "")
 
 
-_register("reports", _("运行监控报告"), TOPICS["monitored"].headers, _report_rows,
-          money_columns=TOPICS["monitored"].money_columns,
-          keys=lambda work: list(REPORT_STATES))
+_register(
+    "reports",
+    _("运行监控报告"),
+    TOPICS["monitored"].headers,
+    _report_rows,
+    money_columns=TOPICS["monitored"].money_columns,
+    keys=lambda work: list(REPORT_STATES),
+)
 
 
 def _execution_keys(work: WorkYear) -> list[tuple[str, str]]:
@@ -194,8 +226,14 @@ def _execution_rows(work: WorkYear, key: str) -> Iterator[Record]:
     return monitored(_narrowed(work, only), "")
 
 
-_register("execution", _("最近一次运行监控执行情况"), TOPICS["monitored"].headers, _execution_rows,
-          money_columns=TOPICS["monitored"].money_columns, keys=_execution_keys)
+_register(
+    "execution",
+    _("最近一次运行监控执行情况"),
+    TOPICS["monitored"].headers,
+    _execution_rows,
+    money_columns=TOPICS["monitored"].money_columns,
+    keys=_execution_keys,
+)
 
 
 def _selfeval_status_rows(work: WorkYear, key: str) -> Iterator[Record]:
@@ -203,9 +241,14 @@ def _selfeval_status_rows(work: WorkYear, key: str) -> Iterator[Record]:
     return selfeval_rows(work, rows.filter(status=key) if key else rows)
 
 
-_register("selfeval-status", _("绩效自评进度"), TOPICS["selfevals"].headers, _selfeval_status_rows,
-          money_columns=TOPICS["selfevals"].money_columns,
-          keys=lambda work: list(SelfEvalStatus.choices))
+_register(
+    "selfeval-status",
+    _("绩效自评进度"),
+    TOPICS["selfevals"].headers,
+    _selfeval_status_rows,
+    money_columns=TOPICS["selfevals"].money_columns,
+    keys=lambda work: list(SelfEvalStatus.choices),
+)
 
 #: Keys the topics of `records` understand without listing them (`monitored` filters on these).
 EXTRA_KEYS = {"monitored": [("missing", _("逾期未报")), ("late", _("逾期报送"))]}
@@ -233,21 +276,27 @@ def _on_time(work: WorkYear, today: datetime.date) -> dict:
     missing = sum(r["reports_missing"] for r in rows)
     submitted = sum(r["reports_due"] for r in rows) - missing
     late = sum(r["reports_late"] for r in rows)
-    return {"submitted": submitted, "late": late, "missing": missing,
-            "on_time_rate": rate(submitted - late, submitted + missing)}
+    return {
+        "submitted": submitted,
+        "late": late,
+        "missing": missing,
+        "on_time_rate": rate(submitted - late, submitted + missing),
+    }
 
 
 def _approval(work: WorkYear) -> dict:
     counted = work.project_targets.order_by().aggregate(
         declared=Count("project_id", distinct=True),
-        approved=Count("project_id", distinct=True, filter=Q(status__in=APPROVED)))
+        approved=Count("project_id", distinct=True, filter=Q(status__in=APPROVED)),
+    )
     return {**counted, "rate": rate(counted["approved"], counted["declared"])}
 
 
 def _selfeval_figures(work: WorkYear) -> dict:
     grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
-    average = work.selfevals.order_by().aggregate(a=Avg(Coalesce(
-        "reviewed_total", "total"), output_field=DecimalField()))["a"]
+    average = work.selfevals.order_by().aggregate(
+        a=Avg(Coalesce("reviewed_total", "total"), output_field=DecimalField())
+    )["a"]
     return {"grades": grades, "count": sum(grades.values()), "average": _score(average)}
 
 
@@ -266,40 +315,61 @@ def _rank(whole: WorkYear, unit) -> dict:
     evaluation score (部门整体支出绩效评价): counts only, by the database. `unit` None (a
     level-2 unit): the region's count and average only, and `ranked` False."""
     evaluated = whole.unit_evaluations.filter(
-        total__isnull=False, unit__years__year=whole.evaluated_year,
-        unit__years__level=1).order_by()
+        total__isnull=False, unit__years__year=whole.evaluated_year, unit__years__level=1
+    ).order_by()
     mine = evaluated.filter(unit=unit).values_list("total", flat=True).first() if unit else None
-    out = {"ranked": unit is not None, "units": evaluated.count(), "score": mine, "rank": None,
-           "average": _score(evaluated.aggregate(a=Avg("total"))["a"])}
+    out = {
+        "ranked": unit is not None,
+        "units": evaluated.count(),
+        "score": mine,
+        "rank": None,
+        "average": _score(evaluated.aggregate(a=Avg("total"))["a"]),
+    }
     if mine is not None:
         out["rank"] = evaluated.filter(total__gt=mine).count() + 1
     return out
 
 
-def dashboard_unit_standing(*, user, region: Region, year: int,
-                            today: datetime.date | None = None) -> dict:
+def dashboard_unit_standing(
+    *, user, region: Region, year: int, today: datetime.date | None = None
+) -> dict:
     """A unit's own figures of work year `year` beside the region's aggregates."""
     today = today or timezone.localdate()
     own = WorkYear(user=user, region=region, year=year)
     whole = WorkYear(user=RegionReader(region.path), region=region, year=year)
     statuses = dict.fromkeys(TargetStatus.values, 0)
-    statuses.update(own._in_region(Target.objects.visible_to(user)).filter(year=year).current()
-                    .order_by().values_list("status").annotate(n=Count("id")))
+    statuses.update(
+        own._in_region(Target.objects.visible_to(user))
+        .filter(year=year)
+        .current()
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     unit = user.unit if user.unit_id else None
     ranked = unit is not None and is_first_level(unit, whole.evaluated_year)
     return {
-        "year": year, "evaluated_year": own.evaluated_year,
+        "year": year,
+        "evaluated_year": own.evaluated_year,
         "unit": unit,
-        "targets": {"by_status": {k: v for k, v in statuses.items() if v},
-                    "own": _approval(own), "region": _approval(whole)},
+        "targets": {
+            "by_status": {k: v for k, v in statuses.items() if v},
+            "own": _approval(own),
+            "region": _approval(whole),
+        },
         "reports": {"own": _on_time(own, today), "region": _on_time(whole, today)},
-        "alerts": {"own": {"open": own.alerts.filter(status="open").count(),
-                           "overdue": own.alerts_overdue(today).count(),
-                           "total": own.alerts.count()},
-                   "region": {"open": whole.alerts.filter(status="open").count(),
-                              "overdue": whole.alerts_overdue(today).count(),
-                              "total": whole.alerts.count()}},
+        "alerts": {
+            "own": {
+                "open": own.alerts.filter(status="open").count(),
+                "overdue": own.alerts_overdue(today).count(),
+                "total": own.alerts.count(),
+            },
+            "region": {
+                "open": whole.alerts.filter(status="open").count(),
+                "overdue": whole.alerts_overdue(today).count(),
+                "total": whole.alerts.count(),
+            },
+        },
         "selfevals": {"own": _selfeval_figures(own), "region": _selfeval_figures(whole)},
         "rank": _rank(whole, unit if ranked else None),
     }
-

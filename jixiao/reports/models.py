@@ -19,27 +19,34 @@ class PolicyDocumentQuerySet(ScopedQuerySet):
     def in_force_at(self, day: datetime.date):
         """Issued on or before `day` and not repealed by then."""
         return self.filter(issued_on__lte=day).filter(
-            Q(repealed_on__isnull=True) | Q(repealed_on__gt=day))
+            Q(repealed_on__isnull=True) | Q(repealed_on__gt=day)
+        )
 
 
 @audited
 class PolicyDocument(models.Model):
     """制度文件: one document the bureau issued, with its 文号 and whether it is still in force."""
 
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="policy_documents")
-    number = models.CharField(_("文号"), max_length=60,
-                              help_text=_("如 东财绩〔2020〕1号"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="policy_documents"
+    )
+    number = models.CharField(_("文号"), max_length=60, help_text=_("如 东财绩〔2020〕1号"))
     title = models.CharField(_("标题"), max_length=300)
     issued_on = models.DateField(_("印发日期"))
     issuer = models.CharField(_("发文机关"), max_length=100)
-    repealed_on = models.DateField(_("废止日期"), null=True, blank=True,
-                                   help_text=_("为空表示现行有效"))
-    repeal_note = models.CharField(_("废止说明"), max_length=300, blank=True,
-                                   help_text=_("废止依据，如 被东财绩〔2020〕3号替代"))
+    repealed_on = models.DateField(
+        _("废止日期"), null=True, blank=True, help_text=_("为空表示现行有效")
+    )
+    repeal_note = models.CharField(
+        _("废止说明"),
+        max_length=300,
+        blank=True,
+        help_text=_("废止依据，如 被东财绩〔2020〕3号替代"),
+    )
     note = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,9 +60,10 @@ class PolicyDocument(models.Model):
         ordering = ["-issued_on", "number"]
         constraints = [
             models.UniqueConstraint(fields=["region", "number"], name="policydocument_number"),
-            models.CheckConstraint(condition=Q(repealed_on__isnull=True)
-                                   | Q(repealed_on__gte=models.F("issued_on")),
-                                   name="policydocument_repealed_after_issued"),
+            models.CheckConstraint(
+                condition=Q(repealed_on__isnull=True) | Q(repealed_on__gte=models.F("issued_on")),
+                name="policydocument_repealed_after_issued",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,8 +88,11 @@ class PolicyDocument(models.Model):
         """The bureau's rules bind every unit of the region: a unit's staff read them too, and
         so does a business office, whose scope is its units, not the region."""
         own_region = Q(region__in=Unit.objects.filter(id__in=scope.unit_ids).values("region"))
-        office_region = Q(region__in=Office.objects.filter(id__in=scope.office_ids)
-                          .values("region"))
-        return (scope_filter(scope, region_path="region__path")
-                | (own_region if scope.unit_ids else Q(pk__in=[]))
-                | (office_region if scope.office_ids else Q(pk__in=[])))
+        office_region = Q(
+            region__in=Office.objects.filter(id__in=scope.office_ids).values("region")
+        )
+        return (
+            scope_filter(scope, region_path="region__path")
+            | (own_region if scope.unit_ids else Q(pk__in=[]))
+            | (office_region if scope.office_ids else Q(pk__in=[]))
+        )

@@ -15,7 +15,6 @@ POLICY_EDITORS = frozenset({Role.PERFORMANCE})
 
 register_menu(
     MenuItem("reports", _("绩效管理看板"), "dashboard", roles=DASHBOARD_READERS, order=10),
-    MenuItem("reports", _("本单位看板"), "unit-dashboard", roles=UNIT_DASHBOARD_READERS,
-             order=11),
+    MenuItem("reports", _("本单位看板"), "unit-dashboard", roles=UNIT_DASHBOARD_READERS, order=11),
     MenuItem("reports", _("制度文件"), "policy-list", roles=POLICY_READERS, order=30),
 )

@@ -43,16 +43,18 @@ _FIGURE = re.compile(r"^-?\d+\.\d+$|^-?\d+(\.\d+)?%$")
 def set_fonts(element, east_asia: str, latin: str = LATIN) -> None:
     """Explicit fonts on the rPr of a run, a style or the document defaults; theme fonts are
     removed, since Word prefers them to the explicit names."""
-    rpr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") \
+    rpr = (
+        element.get_or_add_rPr()
+        if hasattr(element, "get_or_add_rPr")
         else element.find(qn("w:rPr"))
+    )
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         rfonts.attrib.pop(qn(f"w:{attr}"), None)
-    for attr, name in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia),
-                       ("cs", latin)):
+    for attr, name in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
         rfonts.set(qn(f"w:{attr}"), name)
 
 
@@ -96,11 +98,13 @@ class OfficialDocument:
         lang = defaults.find(qn("w:rPr")).find(qn("w:lang"))
         if lang is not None:
             lang.set(qn("w:eastAsia"), "zh-CN")
-        for name, font, size, bold in (("Normal", FANGSONG, BODY_SIZE, False),
-                                       ("Heading 1", HEITI, BODY_SIZE, False),
-                                       ("Heading 2", KAITI, BODY_SIZE, True),
-                                       ("Title", SONGTI, TITLE_SIZE, True),
-                                       ("Caption", HEITI, CAPTION_SIZE, False)):
+        for name, font, size, bold in (
+            ("Normal", FANGSONG, BODY_SIZE, False),
+            ("Heading 1", HEITI, BODY_SIZE, False),
+            ("Heading 2", KAITI, BODY_SIZE, True),
+            ("Title", SONGTI, TITLE_SIZE, True),
+            ("Caption", HEITI, CAPTION_SIZE, False),
+        ):
             style = styles[name]
             set_fonts(style.element, font)
             style.font.size, style.font.bold, style.font.italic = size, bold, False
@@ -128,7 +132,7 @@ class OfficialDocument:
         section.footer_distance = Cm(2.5)
 
     def _page_number(self, paragraph) -> None:
-        """"— 1 —" centred (GB/T 9704 页码); later sections link to this footer."""
+        """ "— 1 —" centred (GB/T 9704 页码); later sections link to this footer."""
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.first_line_indent = Pt(0)
         self.run(paragraph, "— ", SONGTI, CAPTION_SIZE)
@@ -147,8 +151,15 @@ class OfficialDocument:
 
     # ── paragraphs ───────────────────────────────────────────────────────────────────────────
     @staticmethod
-    def run(paragraph, text: str, east_asia: str = FANGSONG, size=None, *, bold=None,
-            highlight: bool = False):
+    def run(
+        paragraph,
+        text: str,
+        east_asia: str = FANGSONG,
+        size=None,
+        *,
+        bold=None,
+        highlight: bool = False,
+    ):
         run = paragraph.add_run(text)
         set_fonts(run._element, east_asia)
         if size is not None:
@@ -174,9 +185,17 @@ class OfficialDocument:
         paragraph.paragraph_format.keep_with_next = True
         self.run(paragraph, text, HEITI if level == 1 else KAITI, BODY_SIZE, bold=level == 2)
 
-    def para(self, text: str, *, first_indent: bool = True, align=None,
-             highlight: bool = False, font: str = FANGSONG, right_chars: int = 0,
-             keep_with_next: bool = False):
+    def para(
+        self,
+        text: str,
+        *,
+        first_indent: bool = True,
+        align=None,
+        highlight: bool = False,
+        font: str = FANGSONG,
+        right_chars: int = 0,
+        keep_with_next: bool = False,
+    ):
         paragraph = self.doc.add_paragraph()
         fmt = paragraph.paragraph_format
         if first_indent:
@@ -212,8 +231,9 @@ class OfficialDocument:
         self.tables += 1
         self.caption(_("表%(n)s %(caption)s") % {"n": self.tables, "caption": text})
 
-    def table(self, headers: Sequence, rows: Iterable[Sequence], *, size=TABLE_SIZE,
-              font: str = FANGSONG) -> None:
+    def table(
+        self, headers: Sequence, rows: Iterable[Sequence], *, size=TABLE_SIZE, font: str = FANGSONG
+    ) -> None:
         """A bordered table, its header row shaded and repeated on every page, columns as wide
         as their content needs (measured on the first rows), figures right-aligned."""
         headers = [str(h) for h in headers]
@@ -225,8 +245,7 @@ class OfficialDocument:
         widths = self._widths(headers, rows)
         for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
             column.w = width
-        self._row(table.rows[0], [(h, False) for h in headers], widths, font, size,
-                  header=True)
+        self._row(table.rows[0], [(h, False) for h in headers], widths, font, size, header=True)
         if rows:
             # One row built by python-docx, then copied: thousands of rows stay fast.
             prototype = table.add_row()
@@ -246,8 +265,16 @@ class OfficialDocument:
         total = sum(need)
         return [Emu(int(self.text_width * n / total)) for n in need]
 
-    def _row(self, row, cells: Sequence[tuple[str, bool]], widths, font: str, size, *,
-             header: bool = False) -> None:
+    def _row(
+        self,
+        row,
+        cells: Sequence[tuple[str, bool]],
+        widths,
+        font: str,
+        size,
+        *,
+        header: bool = False,
+    ) -> None:
         if header:
             trpr = row._tr.get_or_add_trPr()
             repeat = OxmlElement("w:tblHeader")

@@ -55,7 +55,7 @@ class LazyRows:
     def __getitem__(self, index):
         if isinstance(index, slice):
             return list(self.build(list(self.queryset[index])))
-        return self[index:index + 1][0]
+        return self[index : index + 1][0]
 
     def __iter__(self) -> Iterator[Record]:
         chunk: list = []
@@ -74,8 +74,9 @@ def _display(obj, field: str) -> str:
     key = (type(obj), field, get_language())  # labels are in the language of the request
     labels = _LABELS.get(key)
     if labels is None:
-        labels = _LABELS[key] = {value: str(label) for value, label
-                                 in type(obj)._meta.get_field(field).flatchoices}
+        labels = _LABELS[key] = {
+            value: str(label) for value, label in type(obj)._meta.get_field(field).flatchoices
+        }
     value = getattr(obj, field)
     return labels.get(value, value)
 
@@ -99,7 +100,7 @@ class Topic:
     keys: Callable[[WorkYear], list[tuple[str, object]]] | None = field(default=None)
 
     def key_label(self, work: WorkYear, key: str) -> str:
-        for value, label in (self.keys(work) if self.keys else []):
+        for value, label in self.keys(work) if self.keys else []:
             if value == key:
                 return str(label)
         return key
@@ -112,18 +113,25 @@ def topic(slug, label, headers, *, money_columns=(), keys=None):
     def register(rows):
         TOPICS[slug] = Topic(slug, label, tuple(headers), rows, tuple(money_columns), keys)
         return rows
+
     return register
 
 
 def _names(work: WorkYear, unit_ids: Iterable[int], year: int | None = None) -> dict[int, str]:
     """The units' names as they stood in the year of the records."""
-    return dict(UnitYear.objects.filter(unit_id__in=set(unit_ids), year=year or work.year)
-                .values_list("unit_id", "name"))
+    return dict(
+        UnitYear.objects.filter(unit_id__in=set(unit_ids), year=year or work.year).values_list(
+            "unit_id", "name"
+        )
+    )
 
 
 def _project_funds(projects) -> dict[int, Decimal]:
-    return dict(projects.order_by().values_list("pk").annotate(
-        s=Sum(full_year_budget(), output_field=DecimalField())))
+    return dict(
+        projects.order_by()
+        .values_list("pk")
+        .annotate(s=Sum(full_year_budget(), output_field=DecimalField()))
+    )
 
 
 def _date(value) -> str:
@@ -137,8 +145,20 @@ def _unit_keys(work):
     return [("covered", _("已覆盖")), ("not_covered", _("未覆盖"))]
 
 
-@topic("units", _("一级预算单位"), [_("单位编码"), _("单位名称"), _("归口股室"), _("目标申报"),
-                                  _("运行监控"), _("绩效自评"), _("是否覆盖")], keys=_unit_keys)
+@topic(
+    "units",
+    _("一级预算单位"),
+    [
+        _("单位编码"),
+        _("单位名称"),
+        _("归口股室"),
+        _("目标申报"),
+        _("运行监控"),
+        _("绩效自评"),
+        _("是否覆盖"),
+    ],
+    keys=_unit_keys,
+)
 def units(work: WorkYear, key: str) -> Iterator[Record]:
     from .stats import first_level_activity
 
@@ -148,19 +168,30 @@ def units(work: WorkYear, key: str) -> Iterator[Record]:
         covered = any(done.values())
         if (key == "covered" and not covered) or (key == "not_covered" and covered):
             continue
-        yield Record((unit_year.unit.code, unit_year.name,
-                      unit_year.office.name if unit_year.office_id else "",
-                      done.get("targets", 0), done.get("reports", 0), done.get("evaluations", 0),
-                      _("是") if covered else _("否")),
-                     reverse("unit-detail", args=[unit_year.unit_id]))
+        yield Record(
+            (
+                unit_year.unit.code,
+                unit_year.name,
+                unit_year.office.name if unit_year.office_id else "",
+                done.get("targets", 0),
+                done.get("reports", 0),
+                done.get("evaluations", 0),
+                _("是") if covered else _("否"),
+            ),
+            reverse("unit-detail", args=[unit_year.unit_id]),
+        )
 
 
 # ── targets ───────────────────────────────────────────────────────────────────────────────────
 def _target_keys(work):
     from jixiao.targets.models import Status
 
-    return [("declared", _("已申报项目")), ("approved", _("已批复项目")),
-            ("unit", _("部门整体支出目标")), *Status.choices]
+    return [
+        ("declared", _("已申报项目")),
+        ("approved", _("已批复项目")),
+        ("unit", _("部门整体支出目标")),
+        *Status.choices,
+    ]
 
 
 def _latest_per_project(targets):
@@ -173,24 +204,44 @@ def _latest_per_project(targets):
 def _target_rows(work: WorkYear, targets, *, per_project: bool = False) -> LazyRows:
     if per_project:
         targets = _latest_per_project(targets)
-    targets = targets.select_related("project", "unit").order_by("unit__code", "project__code",
-                                                                  "-version")
+    targets = targets.select_related("project", "unit").order_by(
+        "unit__code", "project__code", "-version"
+    )
     url = _detail_url("target-detail")
 
     def build(chunk):
         names = _names(work, [t.unit_id for t in chunk])
         for t in chunk:
             subject = t.project.name if t.project_id else _("部门整体支出")
-            yield Record((t.project.code if t.project_id else "", str(subject), t.unit.code,
-                          names.get(t.unit_id, ""), t.version, _display(t, "status"),
-                          t.blocking_count + t.warning_count, _date(t.submitted_at),
-                          _date(t.deadline)), url(t.pk))
+            yield Record(
+                (
+                    t.project.code if t.project_id else "",
+                    str(subject),
+                    t.unit.code,
+                    names.get(t.unit_id, ""),
+                    t.version,
+                    _display(t, "status"),
+                    t.blocking_count + t.warning_count,
+                    _date(t.submitted_at),
+                    _date(t.deadline),
+                ),
+                url(t.pk),
+            )
 
     return LazyRows(targets, build)
 
 
-TARGET_HEADERS = [_("项目编码"), _("项目名称"), _("单位编码"), _("单位名称"), _("版本"), _("状态"),
-                  _("质量问题数"), _("提交日期"), _("申报截止日期")]
+TARGET_HEADERS = [
+    _("项目编码"),
+    _("项目名称"),
+    _("单位编码"),
+    _("单位名称"),
+    _("版本"),
+    _("状态"),
+    _("质量问题数"),
+    _("提交日期"),
+    _("申报截止日期"),
+]
 
 
 @topic("targets", _("绩效目标"), TARGET_HEADERS, keys=_target_keys)
@@ -200,13 +251,15 @@ def targets(work: WorkYear, key: str) -> Iterable[Record]:
     if key == "declared":
         return _target_rows(work, work.project_targets, per_project=True)
     if key == "approved":
-        return _target_rows(work, work.project_targets.filter(status__in=APPROVED),
-                            per_project=True)
+        return _target_rows(
+            work, work.project_targets.filter(status__in=APPROVED), per_project=True
+        )
     if key == "unit":
         rows = work.unit_targets
     else:  # the pipeline: every declaration in force, whatever its status
-        rows = work._in_region(Target.objects.visible_to(work.user)).filter(
-            year=work.year).current()
+        rows = (
+            work._in_region(Target.objects.visible_to(work.user)).filter(year=work.year).current()
+        )
         if key in Status.values:
             rows = rows.filter(status=key)
     return _target_rows(work, rows)
@@ -222,19 +275,37 @@ def lint(work: WorkYear, key: str) -> Iterable[Record]:
 
 
 # ── monitoring ────────────────────────────────────────────────────────────────────────────────
-@topic("monitored", _("运行监控项目"), [_("项目编码"), _("项目名称"), _("单位名称"), _("监控批次"),
-                                     _("全年预算（万元）"), _("执行数（万元）"), _("执行率"),
-                                     _("报告状态"), _("提交日期")], money_columns=(4, 5))
+@topic(
+    "monitored",
+    _("运行监控项目"),
+    [
+        _("项目编码"),
+        _("项目名称"),
+        _("单位名称"),
+        _("监控批次"),
+        _("全年预算（万元）"),
+        _("执行数（万元）"),
+        _("执行率"),
+        _("报告状态"),
+        _("提交日期"),
+    ],
+    money_columns=(4, 5),
+)
 def monitored(work: WorkYear, key: str) -> LazyRows:
-    reports = (work.reports.select_related("project", "round")
-               .order_by("unit__code", "project__code", "round__period_end"))
+    reports = work.reports.select_related("project", "round").order_by(
+        "unit__code", "project__code", "round__period_end"
+    )
     today = timezone.localdate()
     if key == "missing":
         reports = reports.exclude(status__in=REPORT_COUNTED).filter(round__deadline__lt=today)
     elif key == "late":
-        late = [pk for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED)
-                .values_list("pk", "submitted_at", "round__deadline")
-                if is_late(submitted, deadline)]
+        late = [
+            pk
+            for pk, submitted, deadline in reports.filter(status__in=REPORT_COUNTED).values_list(
+                "pk", "submitted_at", "round__deadline"
+            )
+            if is_late(submitted, deadline)
+        ]
         reports = reports.filter(pk__in=late)
     url = _detail_url("report-detail")
 
@@ -245,9 +316,20 @@ def monitored(work: WorkYear, key: str) -> LazyRows:
             full = funds.get(r.project_id, Decimal(0))
             executed = r.executed
             rate = f"{executed / full * 100:.2f}%" if executed is not None and full else ""
-            yield Record((r.project.code, r.project.name, names.get(r.unit_id, ""),
-                          r.round.name, full, executed, rate, _display(r, "status"),
-                          _date(r.submitted_at)), url(r.pk))
+            yield Record(
+                (
+                    r.project.code,
+                    r.project.name,
+                    names.get(r.unit_id, ""),
+                    r.round.name,
+                    full,
+                    executed,
+                    rate,
+                    _display(r, "status"),
+                    _date(r.submitted_at),
+                ),
+                url(r.pk),
+            )
 
     return LazyRows(reports, build)
 
@@ -256,13 +338,31 @@ def _alert_keys(work):
     from jixiao.monitoring.alerts import CODES
     from jixiao.monitoring.models import Alert
 
-    return [*((c, c) for c in CODES), ("yellow", _("黄色")), ("red", _("红色")),
-            *Alert.Status.choices, ("overdue", _("逾期未处置"))]
+    return [
+        *((c, c) for c in CODES),
+        ("yellow", _("黄色")),
+        ("red", _("红色")),
+        *Alert.Status.choices,
+        ("overdue", _("逾期未处置")),
+    ]
 
 
-@topic("alerts", _("预警"), [_("预警代码"), _("等级"), _("项目编码"), _("项目名称"), _("单位名称"),
-                           _("预警内容"), _("处置期限"), _("状态"), _("处置方式")],
-       keys=_alert_keys)
+@topic(
+    "alerts",
+    _("预警"),
+    [
+        _("预警代码"),
+        _("等级"),
+        _("项目编码"),
+        _("项目名称"),
+        _("单位名称"),
+        _("预警内容"),
+        _("处置期限"),
+        _("状态"),
+        _("处置方式"),
+    ],
+    keys=_alert_keys,
+)
 def alerts(work: WorkYear, key: str) -> LazyRows:
     from jixiao.monitoring.models import Alert
 
@@ -281,9 +381,20 @@ def alerts(work: WorkYear, key: str) -> LazyRows:
     def build(chunk):
         names = _names(work, [a.unit_id for a in chunk])
         for a in chunk:
-            yield Record((a.code, _display(a, "level"), a.project.code, a.project.name,
-                          names.get(a.unit_id, ""), a.message, _date(a.due_date),
-                          _display(a, "status"), _display(a, "disposal")), url(a.pk))
+            yield Record(
+                (
+                    a.code,
+                    _display(a, "level"),
+                    a.project.code,
+                    a.project.name,
+                    names.get(a.unit_id, ""),
+                    a.message,
+                    _date(a.due_date),
+                    _display(a, "status"),
+                    _display(a, "disposal"),
+                ),
+                url(a.pk),
+            )
 
     return LazyRows(rows, build)
 
@@ -293,8 +404,17 @@ def _grade_keys(work):
     return [(g, g) for g in GRADES]
 
 
-SELFEVAL_HEADERS = [_("项目编码"), _("项目名称"), _("单位名称"), _("全年预算（万元）"), _("自评得分"),
-                    _("按规则得分"), _("审核后得分"), _("评价等级"), _("状态")]
+SELFEVAL_HEADERS = [
+    _("项目编码"),
+    _("项目名称"),
+    _("单位名称"),
+    _("全年预算（万元）"),
+    _("自评得分"),
+    _("按规则得分"),
+    _("审核后得分"),
+    _("评价等级"),
+    _("状态"),
+]
 
 
 def selfeval_rows(work: WorkYear, rows) -> LazyRows:
@@ -305,10 +425,20 @@ def selfeval_rows(work: WorkYear, rows) -> LazyRows:
         funds = _project_funds(Project.objects.filter(pk__in=[s.project_id for s in chunk]))
         names = _names(work, [s.unit_id for s in chunk], work.evaluated_year)
         for s in chunk:
-            yield Record((s.project.code, s.project.name, names.get(s.unit_id, ""),
-                          funds.get(s.project_id, Decimal(0)), s.self_total, s.total,
-                          s.reviewed_total, s.reviewed_grade or s.grade,
-                          _display(s, "status")), url(s.pk))
+            yield Record(
+                (
+                    s.project.code,
+                    s.project.name,
+                    names.get(s.unit_id, ""),
+                    funds.get(s.project_id, Decimal(0)),
+                    s.self_total,
+                    s.total,
+                    s.reviewed_total,
+                    s.reviewed_grade or s.grade,
+                    _display(s, "status"),
+                ),
+                url(s.pk),
+            )
 
     return LazyRows(rows, build)
 
@@ -324,9 +454,19 @@ def special_kinds(work: WorkYear, key: str) -> Iterable[Record]:
     return selfeval_rows(work, work.special_kind_selfevals)
 
 
-@topic("year-end-rush", _("年末突击拨款项目"), [_("项目编码"), _("项目名称"), _("单位名称"),
-                                          _("全年支付（万元）"), _("12月支付（万元）"),
-                                          _("12月占比")], money_columns=(3, 4))
+@topic(
+    "year-end-rush",
+    _("年末突击拨款项目"),
+    [
+        _("项目编码"),
+        _("项目名称"),
+        _("单位名称"),
+        _("全年支付（万元）"),
+        _("12月支付（万元）"),
+        _("12月占比"),
+    ],
+    money_columns=(3, 4),
+)
 def year_end_rush(work: WorkYear, key: str) -> Iterator[Record]:
     rushed = work.year_end_rush
     projects = Project.objects.filter(pk__in=list(rushed)).order_by("unit__code", "code")
@@ -334,41 +474,68 @@ def year_end_rush(work: WorkYear, key: str) -> Iterator[Record]:
     for p in projects:
         row = rushed[p.pk]
         share = f"{row['december'] / row['total'] * 100:.2f}%" if row["total"] else ""
-        yield Record((p.code, p.name, names.get(p.unit_id, ""), row["total"], row["december"],
-                      share), reverse("project-detail", args=[p.pk]))
+        yield Record(
+            (p.code, p.name, names.get(p.unit_id, ""), row["total"], row["december"], share),
+            reverse("project-detail", args=[p.pk]),
+        )
 
 
-@topic("unit-evaluations", _("部门整体支出绩效评价"), [_("单位编码"), _("单位名称"), _("得分"),
-                                                 _("评价等级"), _("状态")], keys=_grade_keys)
+@topic(
+    "unit-evaluations",
+    _("部门整体支出绩效评价"),
+    [_("单位编码"), _("单位名称"), _("得分"), _("评价等级"), _("状态")],
+    keys=_grade_keys,
+)
 def unit_evaluations(work: WorkYear, key: str) -> Iterator[Record]:
     rows = work.unit_evaluations.select_related("unit").order_by("unit__code")
     if key in GRADES:
         rows = rows.filter(grade=key)
     names = _names(work, rows.values_list("unit_id", flat=True), work.evaluated_year)
     for e in rows:
-        yield Record((e.unit.code, names.get(e.unit_id, ""), e.total, e.grade,
-                      _display(e, "status")),
-                     reverse("unit-evaluation", args=[e.unit_id, e.year]))
+        yield Record(
+            (e.unit.code, names.get(e.unit_id, ""), e.total, e.grade, _display(e, "status")),
+            reverse("unit-evaluation", args=[e.unit_id, e.year]),
+        )
 
 
 # ── policy documents ──────────────────────────────────────────────────────────────────────────
 @topic("policies", _("制度文件"), [_("文号"), _("标题"), _("印发日期"), _("发文机关")])
 def policies(work: WorkYear, key: str) -> Iterator[Record]:
     for d in work.policy_documents:
-        yield Record((d.number, d.title, _date(d.issued_on), d.issuer),
-                     reverse("policy-detail", args=[d.pk]))
+        yield Record(
+            (d.number, d.title, _date(d.issued_on), d.issuer), reverse("policy-detail", args=[d.pk])
+        )
 
 
 # ── units behind ──────────────────────────────────────────────────────────────────────────────
-@topic("behind", _("进度落后的单位"), [_("单位编码"), _("单位名称"), _("目标未提交"),
-                                     _("监控报告未报"), _("监控报告迟报"), _("逾期未处置预警"),
-                                     _("自评未提交")])
+@topic(
+    "behind",
+    _("进度落后的单位"),
+    [
+        _("单位编码"),
+        _("单位名称"),
+        _("目标未提交"),
+        _("监控报告未报"),
+        _("监控报告迟报"),
+        _("逾期未处置预警"),
+        _("自评未提交"),
+    ],
+)
 def behind(work: WorkYear, key: str) -> Iterator[Record]:
     """Units with something outstanding, most outstanding first (DOMAIN.md §8.3 timeliness)."""
     for row in units_behind(work, timezone.localdate()):
-        yield Record((row["code"], row["name"], row["targets_pending"], row["reports_missing"],
-                      row["reports_late"], row["alerts_overdue"], row["selfevals_pending"]),
-                     reverse("unit-detail", args=[row["unit_id"]]))
+        yield Record(
+            (
+                row["code"],
+                row["name"],
+                row["targets_pending"],
+                row["reports_missing"],
+                row["reports_late"],
+                row["alerts_overdue"],
+                row["selfevals_pending"],
+            ),
+            reverse("unit-detail", args=[row["unit_id"]]),
+        )
 
 
 def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
@@ -381,42 +548,78 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     def per_unit(queryset) -> dict[int, int]:
         return dict(queryset.order_by().values_list("unit_id").annotate(n=Count("id")))
 
-    region_targets = work._in_region(Target.objects.visible_to(work.user)).filter(
-        year=work.year).current()
-    pending_targets = per_unit(region_targets.filter(
-        status__in=[*EDITABLE, Status.READY]))
+    region_targets = (
+        work._in_region(Target.objects.visible_to(work.user)).filter(year=work.year).current()
+    )
+    pending_targets = per_unit(region_targets.filter(status__in=[*EDITABLE, Status.READY]))
     reports = work.reports
-    missing = per_unit(reports.exclude(status__in=REPORT_COUNTED).filter(
-        round__deadline__lt=today))
+    missing = per_unit(reports.exclude(status__in=REPORT_COUNTED).filter(round__deadline__lt=today))
     late: dict[int, int] = {}
     for unit_id, submitted, deadline in reports.filter(status__in=REPORT_COUNTED).values_list(
-            "unit_id", "submitted_at", "round__deadline"):
+        "unit_id", "submitted_at", "round__deadline"
+    ):
         if is_late(submitted, deadline):
             late[unit_id] = late.get(unit_id, 0) + 1
     overdue = per_unit(work.alerts_overdue(today))
-    selfevals_pending = per_unit(work._in_region(SelfEvaluation.objects.visible_to(work.user))
-                                 .filter(year=work.evaluated_year)
-                                 .exclude(status__in=SELFEVAL_COUNTED))
-    unit_ids = set(pending_targets) | set(missing) | set(late) | set(overdue) | set(
-        selfevals_pending)
-    units = {unit_id: (code, name) for unit_id, code, name in UnitYear.objects.filter(
-        unit_id__in=unit_ids, year=work.year).values_list("unit_id", "unit__code", "name")}
-    rows = [{"unit_id": u, "code": units.get(u, ("", ""))[0], "name": units.get(u, ("", ""))[1],
-             "targets_pending": pending_targets.get(u, 0), "reports_missing": missing.get(u, 0),
-             "reports_late": late.get(u, 0), "alerts_overdue": overdue.get(u, 0),
-             "selfevals_pending": selfevals_pending.get(u, 0)} for u in unit_ids]
+    selfevals_pending = per_unit(
+        work._in_region(SelfEvaluation.objects.visible_to(work.user))
+        .filter(year=work.evaluated_year)
+        .exclude(status__in=SELFEVAL_COUNTED)
+    )
+    unit_ids = (
+        set(pending_targets) | set(missing) | set(late) | set(overdue) | set(selfevals_pending)
+    )
+    units = {
+        unit_id: (code, name)
+        for unit_id, code, name in UnitYear.objects.filter(
+            unit_id__in=unit_ids, year=work.year
+        ).values_list("unit_id", "unit__code", "name")
+    }
+    rows = [
+        {
+            "unit_id": u,
+            "code": units.get(u, ("", ""))[0],
+            "name": units.get(u, ("", ""))[1],
+            "targets_pending": pending_targets.get(u, 0),
+            "reports_missing": missing.get(u, 0),
+            "reports_late": late.get(u, 0),
+            "alerts_overdue": overdue.get(u, 0),
+            "selfevals_pending": selfevals_pending.get(u, 0),
+        }
+        for u in unit_ids
+    ]
     for row in rows:
         row["total"] = sum(v for k, v in row.items() if k not in ("unit_id", "code", "name"))
     return sorted(rows, key=lambda r: (-r["total"], r["code"]))
 
 
-@topic("on-time", _("按单位的按时报送率"), [_("单位编码"), _("单位名称"), _("目标应报"),
-                                         _("目标迟报"), _("监控报告应报"), _("监控报告迟报"),
-                                         _("监控报告未报"), _("按时报送率")])
+@topic(
+    "on-time",
+    _("按单位的按时报送率"),
+    [
+        _("单位编码"),
+        _("单位名称"),
+        _("目标应报"),
+        _("目标迟报"),
+        _("监控报告应报"),
+        _("监控报告迟报"),
+        _("监控报告未报"),
+        _("按时报送率"),
+    ],
+)
 def on_time(work: WorkYear, key: str) -> Iterator[Record]:
     for row in on_time_by_unit(work, timezone.localdate()):
         rate = row["on_time_rate"]
-        yield Record((row["code"], row["name"], row["targets_due"], row["targets_late"],
-                      row["reports_due"], row["reports_late"], row["reports_missing"],
-                      f"{rate * 100:.2f}%" if rate is not None else ""),
-                     reverse("unit-detail", args=[row["unit_id"]]))
+        yield Record(
+            (
+                row["code"],
+                row["name"],
+                row["targets_due"],
+                row["targets_late"],
+                row["reports_due"],
+                row["reports_late"],
+                row["reports_missing"],
+                f"{rate * 100:.2f}%" if rate is not None else "",
+            ),
+            reverse("unit-detail", args=[row["unit_id"]]),
+        )

@@ -12,8 +12,15 @@ counts under its headings. Jixiao's defaults, changeable per region and year.
 from jixiao.core.rulebook import register_defaults
 
 SUMMARY_DEFAULTS = {
-    "special_kinds": ["investment_fund", "procurement", "ppp", "debt", "government_fund",
-                      "state_capital", "social_insurance"],
+    "special_kinds": [
+        "investment_fund",
+        "procurement",
+        "ppp",
+        "debt",
+        "government_fund",
+        "state_capital",
+        "social_insurance",
+    ],
     "low_grades": ["中", "差"],
     "lagging_codes": ["M01", "M02"],
 }

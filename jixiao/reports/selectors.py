@@ -42,8 +42,13 @@ APPROVED = (TargetStatus.APPROVED, TargetStatus.SUPERSEDED)
 def full_year_budget(prefix: str = ""):
     """The full-year budget (全年预算) of a project as one SQL expression: what DOMAIN.md §9
     counts as a project's funds."""
-    return sum((Coalesce(f"{prefix}full_{src}", Value(0), output_field=DecimalField())
-                for src, _label in FUNDING_SOURCES), Value(0, output_field=DecimalField()))
+    return sum(
+        (
+            Coalesce(f"{prefix}full_{src}", Value(0), output_field=DecimalField())
+            for src, _label in FUNDING_SOURCES
+        ),
+        Value(0, output_field=DecimalField()),
+    )
 
 
 def funds_of(projects: QuerySet) -> object:
@@ -98,21 +103,26 @@ class WorkYear:
     @cached_property
     def first_level_units(self) -> QuerySet[UnitYear]:
         """一级预算单位 of Y as the structure stood in Y (DOMAIN.md §11)."""
-        return self._in_region(UnitYear.objects.visible_to(self.user), "unit__region__path") \
-            .filter(year=self.year, level=1).select_related("unit", "office")
+        return (
+            self._in_region(UnitYear.objects.visible_to(self.user), "unit__region__path")
+            .filter(year=self.year, level=1)
+            .select_related("unit", "office")
+        )
 
     @cached_property
     def unit_structure(self) -> QuerySet[UnitYear]:
         """Every unit of Y and Y−1, to find the first-level unit a record belongs to."""
-        return self._in_region(UnitYear.objects.all(), "unit__region__path") \
-            .filter(year__in=(self.year, self.evaluated_year))
+        return self._in_region(UnitYear.objects.all(), "unit__region__path").filter(
+            year__in=(self.year, self.evaluated_year)
+        )
 
     # ── targets ──────────────────────────────────────────────────────────────────────────
     @cached_property
     def targets(self) -> QuerySet[Target]:
         """Y's declarations submitted or beyond; drafts and returned ones do not count."""
         return self._in_region(Target.objects.visible_to(self.user)).filter(
-            year=self.year, status__in=TARGET_COUNTED)
+            year=self.year, status__in=TARGET_COUNTED
+        )
 
     @cached_property
     def project_targets(self) -> QuerySet[Target]:
@@ -167,19 +177,24 @@ class WorkYear:
     @cached_property
     def alerts(self) -> QuerySet[Alert]:
         """Y's alerts still standing (a cleared alert no longer applies after a recompute)."""
-        return self._in_region(Alert.objects.visible_to(self.user)).filter(
-            year=self.year).exclude(status=Alert.Status.CLEARED)
+        return (
+            self._in_region(Alert.objects.visible_to(self.user))
+            .filter(year=self.year)
+            .exclude(status=Alert.Status.CLEARED)
+        )
 
     def alerts_overdue(self, today: datetime.date) -> QuerySet[Alert]:
         """Alerts past their disposal deadline without a disposal (or funds suspended)."""
-        return self.alerts.filter(Q(status=Alert.Status.SUSPENDED)
-                                  | Q(status=Alert.Status.OPEN, due_date__lt=today))
+        return self.alerts.filter(
+            Q(status=Alert.Status.SUSPENDED) | Q(status=Alert.Status.OPEN, due_date__lt=today)
+        )
 
     # ── evaluations (of Y−1, done in Y) ──────────────────────────────────────────────────
     @cached_property
     def selfevals(self) -> QuerySet[SelfEvaluation]:
         return self._in_region(SelfEvaluation.objects.visible_to(self.user)).filter(
-            year=self.evaluated_year, status__in=SELFEVAL_COUNTED)
+            year=self.evaluated_year, status__in=SELFEVAL_COUNTED
+        )
 
     @cached_property
     def selfevaluated_projects(self) -> QuerySet[Project]:
@@ -188,17 +203,21 @@ class WorkYear:
     def selfevals_graded(self, grades) -> QuerySet[SelfEvaluation]:
         """By the grade that stands: the reviewer's where there is one, else the rules'."""
         grades = list(grades)
-        return self.selfevals.filter(Q(reviewed_grade__in=grades)
-                                     | Q(reviewed_grade="", grade__in=grades))
+        return self.selfevals.filter(
+            Q(reviewed_grade__in=grades) | Q(reviewed_grade="", grade__in=grades)
+        )
 
     @cached_property
     def standing_grades(self) -> dict[str, int]:
         """Grade → self-evaluations counted, by the grade that stands: the reviewer's where
         there is one, else the rules' (grouped by the database)."""
-        standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")),
-                        default=F("grade"))
-        return dict(self.selfevals.order_by().annotate(standing=standing)
-                    .values_list("standing").annotate(n=Count("id")))
+        standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")), default=F("grade"))
+        return dict(
+            self.selfevals.order_by()
+            .annotate(standing=standing)
+            .values_list("standing")
+            .annotate(n=Count("id"))
+        )
 
     @cached_property
     def special_kind_selfevals(self) -> QuerySet[SelfEvaluation]:
@@ -208,17 +227,25 @@ class WorkYear:
     @cached_property
     def unit_evaluations(self) -> QuerySet[UnitEvaluation]:
         return self._in_region(UnitEvaluation.objects.visible_to(self.user)).filter(
-            year=self.evaluated_year, status__in=SELFEVAL_COUNTED)
+            year=self.evaluated_year, status__in=SELFEVAL_COUNTED
+        )
 
     @cached_property
     def evaluated_projects_payments(self) -> QuerySet:
         """Per project of Y−1 self-evaluated: December's and the year's payments."""
         from jixiao.budgets.models import Payment
 
-        return (Payment.objects.filter(project__in=self.selfevaluated_projects).order_by()
-                .values("project_id")
-                .annotate(total=Sum("amount"), december=Coalesce(
-                    Sum("amount", filter=Q(month=12)), Value(0), output_field=DecimalField())))
+        return (
+            Payment.objects.filter(project__in=self.selfevaluated_projects)
+            .order_by()
+            .values("project_id")
+            .annotate(
+                total=Sum("amount"),
+                december=Coalesce(
+                    Sum("amount", filter=Q(month=12)), Value(0), output_field=DecimalField()
+                ),
+            )
+        )
 
     @cached_property
     def year_end_rush(self) -> dict[int, dict]:
@@ -227,18 +254,25 @@ class WorkYear:
         from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
 
         rules = AlertRules.from_section(self.rules.get("monitoring"))  # read once, not per row
-        return {r["project_id"]: r for r in self.evaluated_projects_payments
-                if is_year_end_rush(r["december"], r["total"] or 0, rules=rules)}
+        return {
+            r["project_id"]: r
+            for r in self.evaluated_projects_payments
+            if is_year_end_rush(r["december"], r["total"] or 0, rules=rules)
+        }
 
     # ── policy documents ─────────────────────────────────────────────────────────────────
     @cached_property
     def policy_documents(self) -> QuerySet[PolicyDocument]:
         """The documents in force at the end of Y (DOMAIN.md §9)."""
-        return self._in_region(PolicyDocument.objects.visible_to(self.user)) \
-            .in_force_at(self.year_end).order_by("issued_on", "number")
+        return (
+            self._in_region(PolicyDocument.objects.visible_to(self.user))
+            .in_force_at(self.year_end)
+            .order_by("issued_on", "number")
+        )
 
     @cached_property
     def policy_documents_issued(self) -> QuerySet[PolicyDocument]:
         """The documents issued in Y, whether or not still in force at its end."""
         return self._in_region(PolicyDocument.objects.visible_to(self.user)).filter(
-            issued_on__year=self.year)
+            issued_on__year=self.year
+        )

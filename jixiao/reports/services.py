@@ -38,7 +38,7 @@ def normalize_number(text: str) -> str:
     text = _YEAR.sub(r"〔\1〕", text)
     match = _SERIAL.search(text)
     if match:
-        text = f"{text[:match.start()]}〔{match[1]}〕{int(match[2])}号"
+        text = f"{text[: match.start()]}〔{match[1]}〕{int(match[2])}号"
     return text
 
 
@@ -52,8 +52,11 @@ def _clean_title(text: str) -> str:
 
 def policy_editable_by(user, region: Region) -> bool:
     """Each bureau's performance office keeps its own registry; a superior office reads it."""
-    return (getattr(user, "is_authenticated", False) and user.has_role(*POLICY_EDITORS)
-            and user.region_id == region.id)
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.has_role(*POLICY_EDITORS)
+        and user.region_id == region.id
+    )
 
 
 def _as_date(value):
@@ -82,19 +85,23 @@ def _duplicate(region: Region, number: str, document: PolicyDocument | None):
     return next((d for d in others if normalize_number(d.number) == number), None)
 
 
-def _check_policy(region, document, *, number, typed_number, title, issued_on, issuer,
-                  today) -> dict[str, str]:
+def _check_policy(
+    region, document, *, number, typed_number, title, issued_on, issuer, today
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not number:
         errors["number"] = _("文号不能为空，请按发文填写，如 东财绩〔2020〕1号。")
     elif len(number) > PolicyDocument._meta.get_field("number").max_length:
         errors["number"] = _("文号过长（最多 60 个字）。")
     elif (twin := _duplicate(region, number, document)) is not None:
-        errors["number"] = _("文号“%(n)s”已登记：《%(t)s》（%(d)s 印发），同一区划的文号不能重复。") % {
-            "n": number, "t": twin.title, "d": _fmt(twin.issued_on)}
+        errors["number"] = _(
+            "文号“%(n)s”已登记：《%(t)s》（%(d)s 印发），同一区划的文号不能重复。"
+        ) % {"n": number, "t": twin.title, "d": _fmt(twin.issued_on)}
         if typed_number != number:
             errors["number"] += _("（您输入的“%(typed)s”按规范写法即“%(n)s”。）") % {
-                "typed": typed_number, "n": number}
+                "typed": typed_number,
+                "n": number,
+            }
     if not title:
         errors["title"] = _("标题不能为空，请填写文件全称（不含书名号）。")
     elif len(title) > PolicyDocument._meta.get_field("title").max_length:
@@ -107,26 +114,37 @@ def _check_policy(region, document, *, number, typed_number, title, issued_on, i
         errors["issued_on"] = _("请填写印发日期。")
     elif not isinstance(issued_on, dt.date):
         errors["issued_on"] = _("印发日期“%(d)s”不是有效日期，请按 2020-04-20 填写。") % {
-            "d": issued_on}
+            "d": issued_on
+        }
     elif issued_on > today:
         errors["issued_on"] = _("印发日期 %(d)s 晚于今天（%(t)s），不能登记尚未印发的文件。") % {
-            "d": _fmt(issued_on), "t": _fmt(today)}
+            "d": _fmt(issued_on),
+            "t": _fmt(today),
+        }
     else:
         match = _SERIAL.search(number or "")
         if match and int(match[1]) != issued_on.year and "number" not in errors:
             errors["issued_on"] = _(
                 "印发日期 %(d)s 与文号中的年份 %(y)s 不一致：文号的年份是印发的年份，"
-                "请核对文号或日期。") % {"d": _fmt(issued_on), "y": match[1]}
+                "请核对文号或日期。"
+            ) % {"d": _fmt(issued_on), "y": match[1]}
         elif document is not None and document.repealed_on and issued_on > document.repealed_on:
             errors["issued_on"] = _("印发日期 %(d)s 不能晚于该文件的废止日期 %(r)s。") % {
-                "d": _fmt(issued_on), "r": _fmt(document.repealed_on)}
+                "d": _fmt(issued_on),
+                "r": _fmt(document.repealed_on),
+            }
     return errors
 
 
 @transaction.atomic
-def policy_document_save(*, actor: User, region: Region, data: Mapping,
-                         document: PolicyDocument | None = None,
-                         today: dt.date | None = None) -> PolicyDocument:
+def policy_document_save(
+    *,
+    actor: User,
+    region: Region,
+    data: Mapping,
+    document: PolicyDocument | None = None,
+    today: dt.date | None = None,
+) -> PolicyDocument:
     """Register a document or correct its entry. `data`: number, title, issued_on (a date),
     issuer, note. The 文号 is stored in its official spelling and is unique in the region."""
     if document is not None:
@@ -138,13 +156,20 @@ def policy_document_save(*, actor: User, region: Region, data: Mapping,
     # One registry write at a time per region, so two clerks cannot register one 文号 twice.
     Region.objects.select_for_update().filter(pk=region.pk).first()
     typed = str(data.get("number") or "").strip()
-    fields = {"number": normalize_number(typed), "title": _clean_title(data.get("title")),
-              "issued_on": _as_date(data.get("issued_on")),
-              "issuer": str(data.get("issuer") or "").strip(),
-              "note": str(data.get("note") or "").strip()}
-    errors = _check_policy(region, document, typed_number=typed,
-                           today=today or timezone.localdate(),
-                           **{k: v for k, v in fields.items() if k != "note"})
+    fields = {
+        "number": normalize_number(typed),
+        "title": _clean_title(data.get("title")),
+        "issued_on": _as_date(data.get("issued_on")),
+        "issuer": str(data.get("issuer") or "").strip(),
+        "note": str(data.get("note") or "").strip(),
+    }
+    errors = _check_policy(
+        region,
+        document,
+        typed_number=typed,
+        today=today or timezone.localdate(),
+        **{k: v for k, v in fields.items() if k != "note"},
+    )
     if errors:
         raise ValidationError(errors)
     document = document or PolicyDocument(region=region, created_by=actor)
@@ -155,8 +180,14 @@ def policy_document_save(*, actor: User, region: Region, data: Mapping,
 
 
 @transaction.atomic
-def policy_document_repeal(*, actor: User, document: PolicyDocument, repealed_on: dt.date | None,
-                           note: str = "", today: dt.date | None = None) -> PolicyDocument:
+def policy_document_repeal(
+    *,
+    actor: User,
+    document: PolicyDocument,
+    repealed_on: dt.date | None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> PolicyDocument:
     """Record that a document no longer applies from `repealed_on` (废止); `note` says by what
     (e.g. the document that replaces it). The entry stays in the registry."""
     document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
@@ -164,18 +195,25 @@ def policy_document_repeal(*, actor: User, document: PolicyDocument, repealed_on
         raise PermissionDenied(_("只有本区划的绩效办可以废止制度文件。"))
     today = today or timezone.localdate()
     if document.repealed_on is not None:
-        raise ValidationError({"repealed_on": _("该文件已于 %(d)s 废止。") % {
-            "d": _fmt(document.repealed_on)}})
+        raise ValidationError(
+            {"repealed_on": _("该文件已于 %(d)s 废止。") % {"d": _fmt(document.repealed_on)}}
+        )
     if repealed_on is None:
         raise ValidationError({"repealed_on": _("请填写废止日期。")})
     if repealed_on < document.issued_on:
-        raise ValidationError({"repealed_on": _(
-            "废止日期 %(r)s 早于印发日期 %(d)s：文件不能在印发之前废止。") % {
-            "r": _fmt(repealed_on), "d": _fmt(document.issued_on)}})
+        raise ValidationError(
+            {
+                "repealed_on": _("废止日期 %(r)s 早于印发日期 %(d)s：文件不能在印发之前废止。")
+                % {"r": _fmt(repealed_on), "d": _fmt(document.issued_on)}
+            }
+        )
     if repealed_on > today:
-        raise ValidationError({"repealed_on": _(
-            "废止日期 %(r)s 晚于今天（%(t)s）：请在废止生效后登记。") % {
-            "r": _fmt(repealed_on), "t": _fmt(today)}})
+        raise ValidationError(
+            {
+                "repealed_on": _("废止日期 %(r)s 晚于今天（%(t)s）：请在废止生效后登记。")
+                % {"r": _fmt(repealed_on), "t": _fmt(today)}
+            }
+        )
     note = (note or "").strip()
     if len(note) > PolicyDocument._meta.get_field("repeal_note").max_length:
         raise ValidationError({"repeal_note": _("废止说明过长（最多 300 个字）。")})
@@ -185,8 +223,9 @@ def policy_document_repeal(*, actor: User, document: PolicyDocument, repealed_on
 
 
 @transaction.atomic
-def policy_document_reinstate(*, actor: User, document: PolicyDocument,
-                              reason: str) -> PolicyDocument:
+def policy_document_reinstate(
+    *, actor: User, document: PolicyDocument, reason: str
+) -> PolicyDocument:
     """Undo a repeal recorded by mistake (撤销废止); the reason goes to the audit log."""
     document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
     if not policy_editable_by(actor, document.region):
@@ -199,7 +238,10 @@ def policy_document_reinstate(*, actor: User, document: PolicyDocument,
     was = document.repealed_on
     document.repealed_on, document.repeal_note = None, ""
     document.save()
-    audit.record(action="action", instance=document, actor=actor,
-                 message=_("撤销废止（原废止日期 %(r)s）：%(n)s") % {"r": _fmt(was),
-                                                             "n": reason[:400]})
+    audit.record(
+        action="action",
+        instance=document,
+        actor=actor,
+        message=_("撤销废止（原废止日期 %(r)s）：%(n)s") % {"r": _fmt(was), "n": reason[:400]},
+    )
     return document

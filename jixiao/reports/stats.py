@@ -76,8 +76,12 @@ def first_level_activity(work: WorkYear) -> dict[int, dict[str, int]]:
     §9): declarations of Y, reports in Y's rounds, evaluations done in Y — each submitted or
     beyond. A first-level unit with nothing has no entry."""
     roots = _first_level_of(work)
-    sources = (("targets", work.targets), ("reports", work.reports_counted),
-               ("evaluations", work.selfevals), ("evaluations", work.unit_evaluations))
+    sources = (
+        ("targets", work.targets),
+        ("reports", work.reports_counted),
+        ("evaluations", work.selfevals),
+        ("evaluations", work.unit_evaluations),
+    )
     activity: dict[int, dict[str, int]] = {}
     for name, queryset in sources:
         for unit_id, n in queryset.order_by().values_list("unit_id").annotate(n=Count("id")):
@@ -91,10 +95,13 @@ def first_level_activity(work: WorkYear) -> dict[int, dict[str, int]]:
 def _units(work: WorkYear) -> dict:
     first_level = dict(work.first_level_units.values_list("unit_id", "unit__code"))
     covered = set(first_level_activity(work)) & set(first_level)
-    return {"first_level": len(first_level), "covered": len(covered),
-            "coverage_rate": rate(len(covered), len(first_level)),
-            "not_covered": sorted(code for uid, code in first_level.items() if uid not in covered),
-            "_covered_ids": covered}
+    return {
+        "first_level": len(first_level),
+        "covered": len(covered),
+        "coverage_rate": rate(len(covered), len(first_level)),
+        "not_covered": sorted(code for uid, code in first_level.items() if uid not in covered),
+        "_covered_ids": covered,
+    }
 
 
 def _targets(work: WorkYear) -> dict:
@@ -103,13 +110,19 @@ def _targets(work: WorkYear) -> dict:
 
     from jixiao.targets.models import Target
 
-    statuses = dict(work._in_region(Target.objects.visible_to(work.user))
-                    .filter(year=work.year).current().order_by()
-                    .values_list("status").annotate(n=Count("id")))
+    statuses = dict(
+        work._in_region(Target.objects.visible_to(work.user))
+        .filter(year=work.year)
+        .current()
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     return {
         "projects_declared": distinct(work.project_targets, "project_id"),
-        "projects_approved": distinct(work.project_targets.filter(status__in=APPROVED),
-                                      "project_id"),
+        "projects_approved": distinct(
+            work.project_targets.filter(status__in=APPROVED), "project_id"
+        ),
         "units_declared": distinct(work.unit_targets, "unit_id"),
         "units_approved": distinct(work.unit_targets.filter(status__in=APPROVED), "unit_id"),
         "funds_approved": money(_approved_funds(work)),
@@ -120,16 +133,21 @@ def _targets(work: WorkYear) -> dict:
 def _approved_funds(work: WorkYear) -> Decimal:
     from jixiao.budgets.models import Project
 
-    return funds_of(Project.objects.filter(
-        pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")))
+    return funds_of(
+        Project.objects.filter(
+            pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")
+        )
+    )
 
 
 def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> dict:
     reports = work.reports.order_by()
     deadline_passed = Q(round__deadline__lt=today)
     report_counts = reports.aggregate(
-        total=Count("id"), submitted=Count("id", filter=Q(status__in=REPORT_COUNTED)),
-        missing=Count("id", filter=~Q(status__in=REPORT_COUNTED) & deadline_passed))
+        total=Count("id"),
+        submitted=Count("id", filter=Q(status__in=REPORT_COUNTED)),
+        missing=Count("id", filter=~Q(status__in=REPORT_COUNTED) & deadline_passed),
+    )
     late = sum(r["reports_late"] for r in by_unit)
     alerts = work.alerts.order_by()
     by_code = dict.fromkeys(ALERT_CODES, 0)
@@ -139,16 +157,22 @@ def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> di
     by_status = dict.fromkeys([s for s in Alert.Status.values if s != Alert.Status.CLEARED], 0)
     by_status.update(dict(alerts.values_list("status").annotate(n=Count("id"))))
     disposals = dict.fromkeys(Alert.Disposal.values, 0)
-    disposals.update(dict(alerts.exclude(disposal="").values_list("disposal")
-                          .annotate(n=Count("id"))))
+    disposals.update(
+        dict(alerts.exclude(disposal="").values_list("disposal").annotate(n=Count("id")))
+    )
     projects = work.monitored_projects
     return {
         "rounds": work.rounds.count(),
         "projects": projects.count(),
         "funds": money(funds_of(projects)),
-        "reports": {**report_counts, "late": late,
-                    "on_time_rate": rate(report_counts["submitted"] - late,
-                                         report_counts["submitted"] + report_counts["missing"])},
+        "reports": {
+            **report_counts,
+            "late": late,
+            "on_time_rate": rate(
+                report_counts["submitted"] - late,
+                report_counts["submitted"] + report_counts["missing"],
+            ),
+        },
         "alerts": by_code,
         "alert_levels": by_level,
         "alert_status": by_status,
@@ -164,25 +188,41 @@ def _execution(work: WorkYear) -> dict:
 
     latest = work.rounds.order_by().aggregate(end=Max("period_end"))["end"]
     if latest is None:
-        return {"period_end": None, "time_progress": None, "funds": money(0),
-                "executed": money(0), "rate": None}
+        return {
+            "period_end": None,
+            "time_progress": None,
+            "funds": money(0),
+            "executed": money(0),
+            "rate": None,
+        }
     reports = work.reports.filter(round__period_end=latest).order_by()
-    sums = reports.aggregate(funds=Sum(full_year_budget("project__"),
-                                       output_field=DecimalField()), executed=Sum("executed"))
+    sums = reports.aggregate(
+        funds=Sum(full_year_budget("project__"), output_field=DecimalField()),
+        executed=Sum("executed"),
+    )
     progress, _text = time_progress(latest, work.rules.get("monitoring.time_progress"))
     funds, executed = sums["funds"] or Decimal(0), sums["executed"] or Decimal(0)
-    return {"period_end": latest.isoformat(),
-            "time_progress": (Decimal(progress.numerator) / Decimal(progress.denominator))
-            .quantize(RATE, rounding=ROUND_HALF_UP),
-            "funds": money(funds), "executed": money(executed), "rate": rate(executed, funds)}
+    return {
+        "period_end": latest.isoformat(),
+        "time_progress": (Decimal(progress.numerator) / Decimal(progress.denominator)).quantize(
+            RATE, rounding=ROUND_HALF_UP
+        ),
+        "funds": money(funds),
+        "executed": money(executed),
+        "rate": rate(executed, funds),
+    }
 
 
 def _selfeval(work: WorkYear) -> dict:
     grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
     projects = work.selfevaluated_projects
-    return {"year": work.evaluated_year, "projects": projects.count(),
-            "funds": money(funds_of(projects)), "grades": grades,
-            "special_kinds": _special_kinds(work)}
+    return {
+        "year": work.evaluated_year,
+        "projects": projects.count(),
+        "funds": money(funds_of(projects)),
+        "grades": grades,
+        "special_kinds": _special_kinds(work),
+    }
 
 
 def _unit_evaluations(work: WorkYear) -> tuple[int, dict]:
@@ -197,15 +237,25 @@ def _special_kinds(work: WorkYear) -> dict:
     """The special-kind projects evaluated: one row per project and kind from the database
     (values, not model instances: a province has thousands)."""
     kinds = work.rules.get("summary.special_kinds")
-    rows = (work.selfevals.filter(project__kinds__code__in=kinds)
-            .order_by("project__code", "project_id")
-            .values_list("project_id", "project__code", "project__name", "project__kinds__label",
-                         "project__kinds__code", "reviewed_grade", "grade"))
+    rows = (
+        work.selfevals.filter(project__kinds__code__in=kinds)
+        .order_by("project__code", "project_id")
+        .values_list(
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__kinds__label",
+            "project__kinds__code",
+            "reviewed_grade",
+            "grade",
+        )
+    )
     # By project id: a project code is unique within a district and year only.
     projects: dict[int, dict] = {}
     for pk, code, name, label, kind, reviewed, grade in rows:
-        project = projects.setdefault(pk, {"code": code, "name": name, "kinds": [],
-                                           "grade": reviewed or grade})
+        project = projects.setdefault(
+            pk, {"code": code, "name": name, "kinds": [], "grade": reviewed or grade}
+        )
         if kind in kinds and label not in project["kinds"]:
             project["kinds"].append(label)
     return {"count": len(projects), "projects": list(projects.values())}
@@ -225,25 +275,40 @@ def _on_time_targets(by_unit: list[dict]) -> dict:
     return {"due": due, "late": late, "on_time_rate": rate(due - late, due)}
 
 
-def _problems(work: WorkYear, *, lint_targets: int, monitoring: dict, selfeval: dict,
-              targets_late: int, today: datetime.date) -> dict:
+def _problems(
+    work: WorkYear,
+    *,
+    lint_targets: int,
+    monitoring: dict,
+    selfeval: dict,
+    targets_late: int,
+    today: datetime.date,
+) -> dict:
     lagging_codes = work.rules.get("summary.lagging_codes")
     lagging = work.alerts.filter(code__in=lagging_codes)
     rush = [(pk, r["december"]) for pk, r in work.year_end_rush.items()]
     low = work.rules.get("summary.low_grades")
     return {
         "lint_targets": lint_targets,
-        "execution_lag": {"projects": lagging.values("project_id").distinct().count(),
-                          "red": lagging.filter(level="red").values("project_id")
-                          .distinct().count()},
-        "year_end_rush": {"year": work.evaluated_year, "projects": len(rush),
-                          "december": money(sum((d for _p, d in rush), Decimal(0)))},
-        "low_grades": {"projects": sum(selfeval["grades"].get(g, 0) for g in low),
-                       "grades": {g: selfeval["grades"].get(g, 0) for g in low}},
-        "overdue": {"alerts": monitoring["overdue_alerts"],
-                    "reports_late": monitoring["reports"]["late"],
-                    "reports_missing": monitoring["reports"]["missing"],
-                    "targets_late": targets_late},
+        "execution_lag": {
+            "projects": lagging.values("project_id").distinct().count(),
+            "red": lagging.filter(level="red").values("project_id").distinct().count(),
+        },
+        "year_end_rush": {
+            "year": work.evaluated_year,
+            "projects": len(rush),
+            "december": money(sum((d for _p, d in rush), Decimal(0))),
+        },
+        "low_grades": {
+            "projects": sum(selfeval["grades"].get(g, 0) for g in low),
+            "grades": {g: selfeval["grades"].get(g, 0) for g in low},
+        },
+        "overdue": {
+            "alerts": monitoring["overdue_alerts"],
+            "reports_late": monitoring["reports"]["late"],
+            "reports_missing": monitoring["reports"]["missing"],
+            "targets_late": targets_late,
+        },
     }
 
 
@@ -253,23 +318,38 @@ def _children(work: WorkYear, covered_ids: set[int]) -> list[dict]:
     if not children:
         return []
     child_of = {}
-    for region_id, path in Region.objects.filter(path__startswith=work.region.path) \
-            .values_list("id", "path"):
+    for region_id, path in Region.objects.filter(path__startswith=work.region.path).values_list(
+        "id", "path"
+    ):
         for child in children:
             if path.startswith(child.path):
                 child_of[region_id] = child.id
-    out = {c.id: {"code": c.code, "name": c.name, "first_level": 0, "covered": 0,
-                  "selfeval_funds": Decimal(0), "monitored_funds": Decimal(0)} for c in children}
+    out = {
+        c.id: {
+            "code": c.code,
+            "name": c.name,
+            "first_level": 0,
+            "covered": 0,
+            "selfeval_funds": Decimal(0),
+            "monitored_funds": Decimal(0),
+        }
+        for c in children
+    }
     for unit_id, region_id in work.first_level_units.values_list("unit_id", "unit__region_id"):
         row = out.get(child_of.get(region_id))
         if row:
             row["first_level"] += 1
             row["covered"] += unit_id in covered_ids
     full = full_year_budget()
-    for queryset, key in ((work.selfevaluated_projects, "selfeval_funds"),
-                          (work.monitored_projects, "monitored_funds")):
-        for region_id, total in queryset.order_by().values_list("region_id").annotate(
-                s=Sum(full, output_field=DecimalField())):
+    for queryset, key in (
+        (work.selfevaluated_projects, "selfeval_funds"),
+        (work.monitored_projects, "monitored_funds"),
+    ):
+        for region_id, total in (
+            queryset.order_by()
+            .values_list("region_id")
+            .annotate(s=Sum(full, output_field=DecimalField()))
+        ):
             row = out.get(child_of.get(region_id))
             if row:
                 row[key] += total or Decimal(0)
@@ -287,17 +367,27 @@ def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
     rows: dict[int, dict] = {}
 
     def row(unit_id):
-        return rows.setdefault(unit_id, {"unit_id": unit_id, "targets_due": 0,
-                                         "targets_late": 0, "reports_due": 0,
-                                         "reports_late": 0, "reports_missing": 0})
+        return rows.setdefault(
+            unit_id,
+            {
+                "unit_id": unit_id,
+                "targets_due": 0,
+                "targets_late": 0,
+                "reports_due": 0,
+                "reports_late": 0,
+                "reports_missing": 0,
+            },
+        )
 
-    for unit_id, submitted, deadline in work.targets.filter(deadline__isnull=False) \
-            .values_list("unit_id", "submitted_at", "deadline"):
+    for unit_id, submitted, deadline in work.targets.filter(deadline__isnull=False).values_list(
+        "unit_id", "submitted_at", "deadline"
+    ):
         r = row(unit_id)
         r["targets_due"] += 1
         r["targets_late"] += is_late(submitted, deadline)
     for unit_id, status, submitted, deadline in work.reports.values_list(
-            "unit_id", "status", "submitted_at", "round__deadline"):
+        "unit_id", "status", "submitted_at", "round__deadline"
+    ):
         counted = status in REPORT_COUNTED
         if not counted and deadline >= today:
             continue  # still open: not yet due
@@ -305,16 +395,21 @@ def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
         r["reports_due"] += 1
         r["reports_missing"] += not counted
         r["reports_late"] += counted and is_late(submitted, deadline)
-    units = {unit_id: (code, name) for unit_id, code, name in UnitYear.objects.filter(
-        unit_id__in=list(rows), year=work.year).values_list("unit_id", "unit__code", "name")}
+    units = {
+        unit_id: (code, name)
+        for unit_id, code, name in UnitYear.objects.filter(
+            unit_id__in=list(rows), year=work.year
+        ).values_list("unit_id", "unit__code", "name")
+    }
     for unit_id, r in rows.items():
         due = r["targets_due"] + r["reports_due"]
         bad = r["targets_late"] + r["reports_late"] + r["reports_missing"]
         code, name = units.get(unit_id, ("", ""))
-        r.update(code=code, name=name,
-                 on_time_rate=rate(due - bad, due))
-    return sorted(rows.values(), key=lambda r: (r["on_time_rate"] if r["on_time_rate"]
-                                                is not None else 2, r["code"]))
+        r.update(code=code, name=name, on_time_rate=rate(due - bad, due))
+    return sorted(
+        rows.values(),
+        key=lambda r: (r["on_time_rate"] if r["on_time_rate"] is not None else 2, r["code"]),
+    )
 
 
 def year_stats(*, user, region: Region, year: int, today: datetime.date | None = None) -> dict:
@@ -345,25 +440,44 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
         "key_evaluations": {"count": 0, "projects": []},
         "special_kind_evaluations": {"count": 0, "projects": []},
         "lint": lint,
-        "on_time": {"targets": on_time_targets,
-                    "monitoring": {"due": monitoring["reports"]["submitted"]
-                                   + monitoring["reports"]["missing"],
-                                   "late": monitoring["reports"]["late"],
-                                   "on_time_rate": monitoring["reports"]["on_time_rate"]},
-                    "by_unit": [{"unit": r["code"], "name": r["name"],
-                                 "targets_due": r["targets_due"],
-                                 "targets_late": r["targets_late"],
-                                 "reports_due": r["reports_due"],
-                                 "reports_late": r["reports_late"],
-                                 "reports_missing": r["reports_missing"],
-                                 "on_time_rate": r["on_time_rate"]}
-                                for r in by_unit]},
-        "problems": _problems(work, lint_targets=lint_targets, monitoring=monitoring,
-                              selfeval=selfeval, targets_late=on_time_targets["late"],
-                              today=today),
+        "on_time": {
+            "targets": on_time_targets,
+            "monitoring": {
+                "due": monitoring["reports"]["submitted"] + monitoring["reports"]["missing"],
+                "late": monitoring["reports"]["late"],
+                "on_time_rate": monitoring["reports"]["on_time_rate"],
+            },
+            "by_unit": [
+                {
+                    "unit": r["code"],
+                    "name": r["name"],
+                    "targets_due": r["targets_due"],
+                    "targets_late": r["targets_late"],
+                    "reports_due": r["reports_due"],
+                    "reports_late": r["reports_late"],
+                    "reports_missing": r["reports_missing"],
+                    "on_time_rate": r["on_time_rate"],
+                }
+                for r in by_unit
+            ],
+        },
+        "problems": _problems(
+            work,
+            lint_targets=lint_targets,
+            monitoring=monitoring,
+            selfeval=selfeval,
+            targets_late=on_time_targets["late"],
+            today=today,
+        ),
         "policy_documents": [
-            {"number": d.number, "title": d.title, "date": d.issued_on.isoformat(),
-             "issuer": d.issuer} for d in work.policy_documents],
+            {
+                "number": d.number,
+                "title": d.title,
+                "date": d.issued_on.isoformat(),
+                "issuer": d.issuer,
+            }
+            for d in work.policy_documents
+        ],
         "policy_documents_issued": work.policy_documents_issued.count(),
         "regions": _children(work, covered_ids),
     }

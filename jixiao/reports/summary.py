@@ -35,7 +35,6 @@ ROW_CAP = 500
 NAMES_CAP = 10
 
 
-
 # ── small pure helpers ───────────────────────────────────────────────────────────────────────
 _DIGITS = "零一二三四五六七八九"
 
@@ -84,10 +83,12 @@ def _appendix_cell(value, *, money: bool):
 
 #: How the bureau names its own region in the text, by the region's last character or level:
 #: (我区, 全区) and so on. Whole words, so that each translates as a whole.
-_SELF = {"区": (gettext_lazy("我区"), gettext_lazy("全区")),
-         "县": (gettext_lazy("我县"), gettext_lazy("全县")),
-         "市": (gettext_lazy("我市"), gettext_lazy("全市")),
-         "省": (gettext_lazy("我省"), gettext_lazy("全省"))}
+_SELF = {
+    "区": (gettext_lazy("我区"), gettext_lazy("全区")),
+    "县": (gettext_lazy("我县"), gettext_lazy("全县")),
+    "市": (gettext_lazy("我市"), gettext_lazy("全市")),
+    "省": (gettext_lazy("我省"), gettext_lazy("全省")),
+}
 _SELF_BY_LEVEL = {"province": "省", "city": "市", "district": "区"}
 
 
@@ -102,8 +103,12 @@ def self_reference(region) -> tuple[str, str]:
 def _project_names(projects: list[dict], cap: int = NAMES_CAP, *, with_kinds: bool = False) -> str:
     def one(p):
         kinds = "、".join(p.get("kinds") or [])
-        return _("%(name)s（%(kinds)s项目）") % {"name": p["name"], "kinds": kinds} \
-            if with_kinds and kinds else p["name"]
+        return (
+            _("%(name)s（%(kinds)s项目）") % {"name": p["name"], "kinds": kinds}
+            if with_kinds and kinds
+            else p["name"]
+        )
+
     shown = "、".join(one(p) for p in projects[:cap])
     return shown + (_("等") if len(projects) > cap else "")
 
@@ -129,10 +134,14 @@ class Summary:
         self.we, self.whole = self_reference(region)
 
     def write(self) -> None:
-        self.w.title(_("%(region)s财政局 %(year)s 年度预算绩效管理") % self._names(),
-                     _("工作总结"))
-        self.w.para(_("按照上级财政部门对预算绩效管理工作的要求，%(year)s 年%(we)s全面推进预算绩效管理"
-                      "工作。现将相关情况总结如下：") % self._names())
+        self.w.title(_("%(region)s财政局 %(year)s 年度预算绩效管理") % self._names(), _("工作总结"))
+        self.w.para(
+            _(
+                "按照上级财政部门对预算绩效管理工作的要求，%(year)s 年%(we)s全面推进预算绩效管理"
+                "工作。现将相关情况总结如下："
+            )
+            % self._names()
+        )
         self.work_done()
         self.results()
         self.problems()
@@ -144,8 +153,7 @@ class Summary:
         self.w.table(headers, rows)
 
     def _names(self) -> dict:
-        return {"region": self.region.name, "year": self.year, "prior": self.prior,
-                "we": self.we}
+        return {"region": self.region.name, "year": self.year, "prior": self.prior, "we": self.we}
 
     # 一、what was done
     def work_done(self) -> None:
@@ -158,64 +166,110 @@ class Summary:
         self._monitoring(number)
         self._evaluations(number)
         self._special_kinds(number)
-        self._table(_("%(year)s 年度预算绩效管理主要指标") % names,
-                     [_("指标"), _("数值")], self._main_figures())
+        self._table(
+            _("%(year)s 年度预算绩效管理主要指标") % names,
+            [_("指标"), _("数值")],
+            self._main_figures(),
+        )
 
     def _coverage_sentence(self) -> str:
         units = self.s["units"]
-        text = _("%(year)s 年，%(region)s开展预算绩效管理工作预算单位数 %(covered)s 个，占一级预算"
-                 "单位数 %(first)s 个的 %(share)s") % {
-            **self._names(), "covered": units["covered"], "first": units["first_level"],
-            "share": percent(units["coverage_rate"])}
+        text = _(
+            "%(year)s 年，%(region)s开展预算绩效管理工作预算单位数 %(covered)s 个，占一级预算"
+            "单位数 %(first)s 个的 %(share)s"
+        ) % {
+            **self._names(),
+            "covered": units["covered"],
+            "first": units["first_level"],
+            "share": percent(units["coverage_rate"]),
+        }
         if units["first_level"] and units["covered"] == units["first_level"]:
             text += _("，实现全覆盖考评要求")
         return text + _("。")
 
     def _figures_sentence(self) -> str:
         s = self.s
-        parts = [_("%(year)s 年，开展预算部门绩效自评资金为 %(funds)s 万元，涉及 %(prior)s 年度项目 "
-                   "%(projects)s 个") % {**self._names(), "funds": chinese_figure(
-                       s["selfeval"]["funds"]), "projects": s["selfeval"]["projects"]},
-                 _("开展预算部门绩效运行监控的资金为 %(funds)s 万元，涉及项目 %(projects)s 个") % {
-                     "funds": chinese_figure(s["monitoring"]["funds"]),
-                     "projects": s["monitoring"]["projects"]}]
+        parts = [
+            _(
+                "%(year)s 年，开展预算部门绩效自评资金为 %(funds)s 万元，涉及 %(prior)s 年度项目 "
+                "%(projects)s 个"
+            )
+            % {
+                **self._names(),
+                "funds": chinese_figure(s["selfeval"]["funds"]),
+                "projects": s["selfeval"]["projects"],
+            },
+            _("开展预算部门绩效运行监控的资金为 %(funds)s 万元，涉及项目 %(projects)s 个")
+            % {
+                "funds": chinese_figure(s["monitoring"]["funds"]),
+                "projects": s["monitoring"]["projects"],
+            },
+        ]
         evaluated, first = s["unit_evaluations"], s["units"]["first_level"]
         if evaluated and evaluated == first:
             parts.append(_("%(n)s 个预算单位全部开展预算部门整体支出绩效评价") % {"n": evaluated})
         else:
             parts.append(_("%(n)s 个预算单位开展预算部门整体支出绩效评价") % {"n": evaluated})
-        parts.append(_("%(units)s 个预算单位申报部门整体支出绩效目标，%(projects)s 个项目申报预算"
-                       "绩效目标") % {"units": s["targets"]["units_declared"],
-                                   "projects": s["targets"]["projects_declared"]})
+        parts.append(
+            _("%(units)s 个预算单位申报部门整体支出绩效目标，%(projects)s 个项目申报预算绩效目标")
+            % {
+                "units": s["targets"]["units_declared"],
+                "projects": s["targets"]["projects_declared"],
+            }
+        )
         return "；".join(parts) + _("。")
 
     def _policies(self, number: Numbering) -> None:
         self.w.heading(number(_("聚焦建章立制，加强预算绩效制度建设。")), 2)
         documents = self.s["policy_documents"]
         if not documents:
-            self.w.para(_("【制度文件登记簿中没有 %(year)s 年末现行有效的制度文件。请在“制度文件”中"
-                          "登记后重新生成，或在此处填写。】") % self._names(), highlight=True)
+            self.w.para(
+                _(
+                    "【制度文件登记簿中没有 %(year)s 年末现行有效的制度文件。请在“制度文件”中"
+                    "登记后重新生成，或在此处填写。】"
+                )
+                % self._names(),
+                highlight=True,
+            )
             return
-        listed = "、".join(_("《%(title)s》（%(number)s，%(date)s印发）") % {
-            "title": d["title"], "number": d["number"],
-            "date": chinese_date(datetime.date.fromisoformat(d["date"]))} for d in documents)
-        self.w.para(_("为全面推进预算绩效管理，落实预算绩效管理相关制度，%(we)s出台了%(list)s等制度办法，"
-                      "截至 %(year)s 年末现行有效的预算绩效管理制度文件共 %(n)s 件，为绩效管理工作的开展"
-                      "提供了制度保障。") % {**self._names(), "list": listed,
-                                       "n": len(documents)})
+        listed = "、".join(
+            _("《%(title)s》（%(number)s，%(date)s印发）")
+            % {
+                "title": d["title"],
+                "number": d["number"],
+                "date": chinese_date(datetime.date.fromisoformat(d["date"])),
+            }
+            for d in documents
+        )
+        self.w.para(
+            _(
+                "为全面推进预算绩效管理，落实预算绩效管理相关制度，%(we)s出台了%(list)s等制度办法，"
+                "截至 %(year)s 年末现行有效的预算绩效管理制度文件共 %(n)s 件，为绩效管理工作的开展"
+                "提供了制度保障。"
+            )
+            % {**self._names(), "list": listed, "n": len(documents)}
+        )
 
     def _targets(self, number: Numbering) -> None:
         targets = self.s["targets"]
         if not (targets["projects_declared"] or targets["units_declared"]):
             return
         self.w.heading(number(_("聚焦目标导向，加强预算绩效目标管理。")), 2)
-        self.w.para(_("按照“谁申请资金、谁编制目标”的原则，将申报绩效目标作为申请预算的前置条件。"
-                      "%(year)s 年，%(projects)s 个项目申报预算绩效目标，其中 %(approved)s 个项目的绩效"
-                      "目标已批复，涉及资金 %(funds)s 万元；%(units)s 个预算单位编制部门整体支出绩效"
-                      "目标。") % {**self._names(), "projects": targets["projects_declared"],
-                                 "approved": targets["projects_approved"],
-                                 "funds": chinese_figure(targets["funds_approved"]),
-                                 "units": targets["units_declared"]})
+        self.w.para(
+            _(
+                "按照“谁申请资金、谁编制目标”的原则，将申报绩效目标作为申请预算的前置条件。"
+                "%(year)s 年，%(projects)s 个项目申报预算绩效目标，其中 %(approved)s 个项目的绩效"
+                "目标已批复，涉及资金 %(funds)s 万元；%(units)s 个预算单位编制部门整体支出绩效"
+                "目标。"
+            )
+            % {
+                **self._names(),
+                "projects": targets["projects_declared"],
+                "approved": targets["projects_approved"],
+                "funds": chinese_figure(targets["funds_approved"]),
+                "units": targets["units_declared"],
+            }
+        )
 
     def _monitoring(self, number: Numbering) -> None:
         monitoring = self.s["monitoring"]
@@ -223,15 +277,24 @@ class Summary:
             return
         levels = monitoring["alert_levels"]
         self.w.heading(number(_("聚焦事中纠偏，加强预算绩效运行监控。")), 2)
-        self.w.para(_("%(year)s 年组织开展绩效运行监控 %(rounds)s 批次，对 %(projects)s 个项目、"
-                      "%(funds)s 万元资金的预算执行进度和绩效目标实现程度开展“双监控”，收到监控报告 "
-                      "%(reports)s 份，发出预警 %(alerts)s 条，其中红色预警 %(red)s 条、黄色预警 "
-                      "%(yellow)s 条。") % {
-            **self._names(), "rounds": monitoring["rounds"], "projects": monitoring["projects"],
-            "funds": chinese_figure(monitoring["funds"]),
-            "reports": monitoring["reports"]["submitted"],
-            "alerts": levels.get("red", 0) + levels.get("yellow", 0),
-            "red": levels.get("red", 0), "yellow": levels.get("yellow", 0)})
+        self.w.para(
+            _(
+                "%(year)s 年组织开展绩效运行监控 %(rounds)s 批次，对 %(projects)s 个项目、"
+                "%(funds)s 万元资金的预算执行进度和绩效目标实现程度开展“双监控”，收到监控报告 "
+                "%(reports)s 份，发出预警 %(alerts)s 条，其中红色预警 %(red)s 条、黄色预警 "
+                "%(yellow)s 条。"
+            )
+            % {
+                **self._names(),
+                "rounds": monitoring["rounds"],
+                "projects": monitoring["projects"],
+                "funds": chinese_figure(monitoring["funds"]),
+                "reports": monitoring["reports"]["submitted"],
+                "alerts": levels.get("red", 0) + levels.get("yellow", 0),
+                "red": levels.get("red", 0),
+                "yellow": levels.get("yellow", 0),
+            }
+        )
 
     def _evaluations(self, number: Numbering) -> None:
         s = self.s
@@ -239,14 +302,20 @@ class Summary:
         if not (selfeval["projects"] or s["unit_evaluations"] or key["count"]):
             return
         self.w.heading(number(_("聚焦事后跟踪，加强预算绩效评价管理。")), 2)
-        text = _("组织预算单位对 %(prior)s 年的 %(projects)s 个预算项目开展绩效自评，涉及预算金额 "
-                 "%(funds)s 万元；%(units)s 个预算单位开展部门整体支出绩效评价。") % {
-            **self._names(), "projects": selfeval["projects"],
-            "funds": chinese_figure(selfeval["funds"]), "units": s["unit_evaluations"]}
+        text = _(
+            "组织预算单位对 %(prior)s 年的 %(projects)s 个预算项目开展绩效自评，涉及预算金额 "
+            "%(funds)s 万元；%(units)s 个预算单位开展部门整体支出绩效评价。"
+        ) % {
+            **self._names(),
+            "projects": selfeval["projects"],
+            "funds": chinese_figure(selfeval["funds"]),
+            "units": s["unit_evaluations"],
+        }
         if key["count"]:
-            text += _("同时委托第三方机构进行重点评价，选取了 %(n)s 个覆盖面广、影响力大、社会关注度高"
-                      "的项目进行事后评价：%(names)s。") % {"n": key["count"],
-                                                 "names": _project_names(key["projects"])}
+            text += _(
+                "同时委托第三方机构进行重点评价，选取了 %(n)s 个覆盖面广、影响力大、社会关注度高"
+                "的项目进行事后评价：%(names)s。"
+            ) % {"n": key["count"], "names": _project_names(key["projects"])}
         self.w.para(text)
 
     def _special_kinds(self, number: Numbering) -> None:
@@ -257,17 +326,34 @@ class Summary:
         self.w.heading(number(_("聚焦管理创新，推进特殊类别项目绩效管理。")), 2)
         parts = []
         if chosen["count"]:
-            parts.append(_("%(year)s 年选取了 %(n)s 个具有特色代表性的项目开展绩效评价，如"
-                           "%(names)s") % {
-                **self._names(), "n": chosen["count"],
-                "names": _project_names(chosen["projects"], with_kinds=True)})
+            parts.append(
+                _("%(year)s 年选取了 %(n)s 个具有特色代表性的项目开展绩效评价，如%(names)s")
+                % {
+                    **self._names(),
+                    "n": chosen["count"],
+                    "names": _project_names(chosen["projects"], with_kinds=True),
+                }
+            )
         if evaluated["count"]:
-            parts.append(_("%(prior)s 年度政府债务、政府采购、政府性基金等特殊类别项目中有 %(n)s 个"
-                           "开展了绩效自评，如%(names)s") % {
-                **self._names(), "n": evaluated["count"],
-                "names": _project_names(evaluated["projects"], with_kinds=True)})
-        self.w.para(_("逐步将政府投资基金、政府采购、政府和社会资本合作（PPP）、政府债务、政府性基金、"
-                      "国有资本经营、社会保险基金等项目纳入绩效管理。") + "；".join(parts) + _("。"))
+            parts.append(
+                _(
+                    "%(prior)s 年度政府债务、政府采购、政府性基金等特殊类别项目中有 %(n)s 个"
+                    "开展了绩效自评，如%(names)s"
+                )
+                % {
+                    **self._names(),
+                    "n": evaluated["count"],
+                    "names": _project_names(evaluated["projects"], with_kinds=True),
+                }
+            )
+        self.w.para(
+            _(
+                "逐步将政府投资基金、政府采购、政府和社会资本合作（PPP）、政府债务、政府性基金、"
+                "国有资本经营、社会保险基金等项目纳入绩效管理。"
+            )
+            + "；".join(parts)
+            + _("。")
+        )
 
     def _main_figures(self) -> list[tuple[str, str]]:
         s = self.s
@@ -303,15 +389,25 @@ class Summary:
     def _coverage(self, number: Numbering) -> None:
         units = self.s["units"]
         self.w.heading(number(_("预算绩效管理覆盖情况")), 2)
-        text = _("%(year)s 年，在%(whole)s预算单位落实开展预算绩效管理工作，%(we)s开展预算绩效管理工作"
-                 "预算单位数 %(covered)s 个，占一级预算单位数 %(first)s 个的 %(share)s。") % {
-            **self._names(), "whole": self.whole, "covered": units["covered"],
-            "first": units["first_level"], "share": percent(units["coverage_rate"])}
+        text = _(
+            "%(year)s 年，在%(whole)s预算单位落实开展预算绩效管理工作，%(we)s开展预算绩效管理工作"
+            "预算单位数 %(covered)s 个，占一级预算单位数 %(first)s 个的 %(share)s。"
+        ) % {
+            **self._names(),
+            "whole": self.whole,
+            "covered": units["covered"],
+            "first": units["first_level"],
+            "share": percent(units["coverage_rate"]),
+        }
         missing = units["not_covered"]
         if missing:
-            text += _("尚有 %(n)s 个一级预算单位未开展预算绩效管理工作（单位编码：%(codes)s）。") % {
-                "n": len(missing), "codes": "、".join(missing[:NAMES_CAP * 2])
-                + (_("等") if len(missing) > NAMES_CAP * 2 else "")}
+            text += _(
+                "尚有 %(n)s 个一级预算单位未开展预算绩效管理工作（单位编码：%(codes)s）。"
+            ) % {
+                "n": len(missing),
+                "codes": "、".join(missing[: NAMES_CAP * 2])
+                + (_("等") if len(missing) > NAMES_CAP * 2 else ""),
+            }
         self.w.para(text)
 
     def _grades(self, number: Numbering) -> None:
@@ -321,22 +417,39 @@ class Summary:
         self.w.heading(number(_("绩效评价结果")), 2)
         names = self._names()
         if selfeval["projects"]:
-            shares = [(g, selfeval["grades"][g], percent(rate(selfeval["grades"][g],
-                                                              selfeval["projects"])))
-                      for g in GRADES]
-            listed = "；".join(_("%(grade)s %(n)s 个，占 %(share)s") % {
-                "grade": g, "n": n, "share": share} for g, n, share in shares)
-            self.w.para(_("%(prior)s 年度 %(projects)s 个项目的绩效自评结果为：%(list)s。") % {
-                **names, "projects": selfeval["projects"], "list": listed})
-            self._table(_("%(prior)s 年度项目绩效自评等级分布") % names,
-                         [_("评价等级"), _("项目数（个）"), _("占比")], shares)
+            shares = [
+                (
+                    g,
+                    selfeval["grades"][g],
+                    percent(rate(selfeval["grades"][g], selfeval["projects"])),
+                )
+                for g in GRADES
+            ]
+            listed = "；".join(
+                _("%(grade)s %(n)s 个，占 %(share)s") % {"grade": g, "n": n, "share": share}
+                for g, n, share in shares
+            )
+            self.w.para(
+                _("%(prior)s 年度 %(projects)s 个项目的绩效自评结果为：%(list)s。")
+                % {**names, "projects": selfeval["projects"], "list": listed}
+            )
+            self._table(
+                _("%(prior)s 年度项目绩效自评等级分布") % names,
+                [_("评价等级"), _("项目数（个）"), _("占比")],
+                shares,
+            )
         evaluated = self.s["unit_evaluations"]
         if evaluated:
             grades = self.s["unit_evaluation_grades"]
-            listed = "、".join(_("%(grade)s %(n)s 个") % {"grade": g, "n": grades[g]}
-                              for g in GRADES if grades.get(g))
-            self.w.para(_("%(n)s 个预算单位开展部门整体支出绩效评价，评价结果为：%(list)s。") % {
-                "n": evaluated, "list": listed or _("尚未评定等级")})
+            listed = "、".join(
+                _("%(grade)s %(n)s 个") % {"grade": g, "n": grades[g]}
+                for g in GRADES
+                if grades.get(g)
+            )
+            self.w.para(
+                _("%(n)s 个预算单位开展部门整体支出绩效评价，评价结果为：%(list)s。")
+                % {"n": evaluated, "list": listed or _("尚未评定等级")}
+            )
 
     def _alerts(self, number: Numbering) -> None:
         monitoring = self.s["monitoring"]
@@ -347,22 +460,35 @@ class Summary:
         if not by_code:
             self.w.para(_("%(year)s 年运行监控未发现需要预警的项目。") % self._names())
             return
-        listed = "、".join(_("%(label)s（%(code)s）%(n)s 条") % {
-            "label": ALERT_LABELS.get(c, c), "code": c, "n": n} for c, n in by_code.items())
+        listed = "、".join(
+            _("%(label)s（%(code)s）%(n)s 条")
+            % {"label": ALERT_LABELS.get(c, c), "code": c, "n": n}
+            for c, n in by_code.items()
+        )
         status, disposals = monitoring["alert_status"], monitoring["disposals"]
         text = _("%(year)s 年运行监控共发出预警 %(total)s 条：%(list)s。") % {
-            **self._names(), "total": sum(by_code.values()), "list": listed}
-        text += _("已处置 %(disposed)s 条，其中继续实施 %(continue)s 条、调整调剂 %(adjust)s 条、"
-                  "取消项目 %(cancel)s 条；待处置 %(open)s 条；逾期未处置、资金暂停 %(suspended)s "
-                  "条。") % {"disposed": status.get("disposed", 0),
-                           "continue": disposals.get("continue", 0),
-                           "adjust": disposals.get("adjust", 0),
-                           "cancel": disposals.get("cancel", 0), "open": status.get("open", 0),
-                           "suspended": status.get("suspended", 0)}
+            **self._names(),
+            "total": sum(by_code.values()),
+            "list": listed,
+        }
+        text += _(
+            "已处置 %(disposed)s 条，其中继续实施 %(continue)s 条、调整调剂 %(adjust)s 条、"
+            "取消项目 %(cancel)s 条；待处置 %(open)s 条；逾期未处置、资金暂停 %(suspended)s "
+            "条。"
+        ) % {
+            "disposed": status.get("disposed", 0),
+            "continue": disposals.get("continue", 0),
+            "adjust": disposals.get("adjust", 0),
+            "cancel": disposals.get("cancel", 0),
+            "open": status.get("open", 0),
+            "suspended": status.get("suspended", 0),
+        }
         self.w.para(text)
-        self._table(_("%(year)s 年度运行监控预警情况") % self._names(),
-                     [_("预警代码"), _("预警内容"), _("预警数（条）")],
-                     [(c, ALERT_LABELS.get(c, c), n) for c, n in by_code.items()])
+        self._table(
+            _("%(year)s 年度运行监控预警情况") % self._names(),
+            [_("预警代码"), _("预警内容"), _("预警数（条）")],
+            [(c, ALERT_LABELS.get(c, c), n) for c, n in by_code.items()],
+        )
 
     def _execution(self, number: Numbering) -> None:
         execution = self.s["monitoring"]["execution"]
@@ -376,13 +502,20 @@ class Summary:
             compare = _("高于时间进度 %(p)s 个百分点") % {"p": points(gap)}
         else:
             compare = _("与时间进度持平")
-        self.w.para(_("截至 %(end)s，运行监控项目全年预算 %(funds)s 万元，已执行 %(executed)s 万元，"
-                      "预算执行率 %(rate)s，时间进度 %(progress)s，执行率%(compare)s。") % {
-            "end": chinese_date(datetime.date.fromisoformat(execution["period_end"])),
-            "funds": chinese_figure(execution["funds"]),
-            "executed": chinese_figure(execution["executed"]),
-            "rate": percent(execution["rate"]), "progress": percent(execution["time_progress"]),
-            "compare": compare})
+        self.w.para(
+            _(
+                "截至 %(end)s，运行监控项目全年预算 %(funds)s 万元，已执行 %(executed)s 万元，"
+                "预算执行率 %(rate)s，时间进度 %(progress)s，执行率%(compare)s。"
+            )
+            % {
+                "end": chinese_date(datetime.date.fromisoformat(execution["period_end"])),
+                "funds": chinese_figure(execution["funds"]),
+                "executed": chinese_figure(execution["executed"]),
+                "rate": percent(execution["rate"]),
+                "progress": percent(execution["time_progress"]),
+                "compare": compare,
+            }
+        )
 
     def _on_time(self, number: Numbering) -> None:
         on_time = self.s["on_time"]
@@ -392,24 +525,43 @@ class Summary:
         self.w.heading(number(_("按时报送情况")), 2)
         parts = []
         if targets["due"]:
-            parts.append(_("设定申报期限的绩效目标 %(due)s 份，逾期申报 %(late)s 份，按时申报率 "
-                           "%(rate)s") % {"due": targets["due"], "late": targets["late"],
-                                          "rate": percent(targets["on_time_rate"])})
+            parts.append(
+                _("设定申报期限的绩效目标 %(due)s 份，逾期申报 %(late)s 份，按时申报率 %(rate)s")
+                % {
+                    "due": targets["due"],
+                    "late": targets["late"],
+                    "rate": percent(targets["on_time_rate"]),
+                }
+            )
         if reports["due"]:
-            parts.append(_("应报监控报告 %(due)s 份，逾期报送 %(late)s 份，按时报送率 %(rate)s") % {
-                "due": reports["due"], "late": reports["late"],
-                "rate": percent(reports["on_time_rate"])})
+            parts.append(
+                _("应报监控报告 %(due)s 份，逾期报送 %(late)s 份，按时报送率 %(rate)s")
+                % {
+                    "due": reports["due"],
+                    "late": reports["late"],
+                    "rate": percent(reports["on_time_rate"]),
+                }
+            )
         self.w.para(_("%(year)s 年，") % self._names() + "；".join(parts) + _("。"))
 
     # 三、problems
     def problems(self) -> None:
         self.w.heading(_("三、存在的问题"))
         number = Numbering()
-        written = [self._target_quality(number), self._execution_problems(number),
-                   self._low_grades(number), self._overdue(number)]
+        written = [
+            self._target_quality(number),
+            self._execution_problems(number),
+            self._low_grades(number),
+            self._overdue(number),
+        ]
         if not any(written):
-            self.w.para(_("经系统统计，%(year)s 年度未发现绩效目标质量、预算执行、评价结果和按时报送"
-                          "方面的问题。") % self._names())
+            self.w.para(
+                _(
+                    "经系统统计，%(year)s 年度未发现绩效目标质量、预算执行、评价结果和按时报送"
+                    "方面的问题。"
+                )
+                % self._names()
+            )
 
     def _target_quality(self, number: Numbering) -> bool:
         lint = {c: n for c, n in self.s["lint"].items() if n}
@@ -418,14 +570,21 @@ class Summary:
             return False
         self.w.heading(number(_("绩效目标设置问题")), 2)
         ranked = sorted(lint.items(), key=lambda item: (-item[1], item[0]))
-        listed = "；".join(_("%(label)s %(n)s 处") % {"label": LINT_LABELS.get(c, c), "n": n}
-                          for c, n in ranked)
-        self.w.para(_("%(year)s 年度申报的绩效目标中，%(targets)s 份存在质量问题，共发现问题 %(total)s "
-                      "处，主要是：%(list)s。") % {**self._names(), "targets": flagged,
-                                            "total": sum(lint.values()), "list": listed})
-        self._table(_("%(year)s 年度绩效目标质量问题") % self._names(),
-                     [_("问题代码"), _("问题"), _("发现数（处）")],
-                     [(c, LINT_LABELS.get(c, c), n) for c, n in ranked])
+        listed = "；".join(
+            _("%(label)s %(n)s 处") % {"label": LINT_LABELS.get(c, c), "n": n} for c, n in ranked
+        )
+        self.w.para(
+            _(
+                "%(year)s 年度申报的绩效目标中，%(targets)s 份存在质量问题，共发现问题 %(total)s "
+                "处，主要是：%(list)s。"
+            )
+            % {**self._names(), "targets": flagged, "total": sum(lint.values()), "list": listed}
+        )
+        self._table(
+            _("%(year)s 年度绩效目标质量问题") % self._names(),
+            [_("问题代码"), _("问题"), _("发现数（处）")],
+            [(c, LINT_LABELS.get(c, c), n) for c, n in ranked],
+        )
         return True
 
     def _execution_problems(self, number: Numbering) -> bool:
@@ -433,16 +592,24 @@ class Summary:
         lag, rush = problems["execution_lag"], problems["year_end_rush"]
         parts = []
         if lag["projects"]:
-            text = _("%(year)s 年运行监控中，%(n)s 个项目预算执行进度落后于时间进度或低于节点要求") % {
-                **self._names(), "n": lag["projects"]}
+            text = _(
+                "%(year)s 年运行监控中，%(n)s 个项目预算执行进度落后于时间进度或低于节点要求"
+            ) % {**self._names(), "n": lag["projects"]}
             if lag["red"]:
                 text += _("，其中 %(n)s 个项目为红色预警") % {"n": lag["red"]}
             parts.append(text)
         if rush["projects"]:
-            parts.append(_("%(prior)s 年度有 %(n)s 个项目存在年末突击拨款现象，12 月集中支付 "
-                           "%(december)s 万元，不利于保障财政资金安全") % {
-                **self._names(), "n": rush["projects"],
-                "december": chinese_figure(rush["december"])})
+            parts.append(
+                _(
+                    "%(prior)s 年度有 %(n)s 个项目存在年末突击拨款现象，12 月集中支付 "
+                    "%(december)s 万元，不利于保障财政资金安全"
+                )
+                % {
+                    **self._names(),
+                    "n": rush["projects"],
+                    "december": chinese_figure(rush["december"]),
+                }
+            )
         if not parts:
             return False
         self.w.heading(number(_("预算执行问题")), 2)
@@ -454,20 +621,31 @@ class Summary:
         if not low["projects"]:
             return False
         self.w.heading(number(_("资金使用成效问题")), 2)
-        listed = "、".join(_("%(grade)s %(n)s 个") % {"grade": g, "n": n}
-                          for g, n in low["grades"].items() if n)
-        self.w.para(_("%(prior)s 年度绩效自评结果为%(grades)s的项目 %(n)s 个（%(list)s），部分项目"
-                      "资金使用效益发挥不明显，未达到财政资金使用目的。") % {
-            **self._names(), "grades": "、".join(low["grades"]), "n": low["projects"],
-            "list": listed})
+        listed = "、".join(
+            _("%(grade)s %(n)s 个") % {"grade": g, "n": n} for g, n in low["grades"].items() if n
+        )
+        self.w.para(
+            _(
+                "%(prior)s 年度绩效自评结果为%(grades)s的项目 %(n)s 个（%(list)s），部分项目"
+                "资金使用效益发挥不明显，未达到财政资金使用目的。"
+            )
+            % {
+                **self._names(),
+                "grades": "、".join(low["grades"]),
+                "n": low["projects"],
+                "list": listed,
+            }
+        )
         return True
 
     def _overdue(self, number: Numbering) -> bool:
         overdue = self.s["problems"]["overdue"]
-        items = [(overdue["targets_late"], _("逾期申报的绩效目标 %(n)s 份")),
-                 (overdue["reports_late"], _("逾期报送的监控报告 %(n)s 份")),
-                 (overdue["reports_missing"], _("逾期未报送的监控报告 %(n)s 份")),
-                 (overdue["alerts"], _("逾期未处置的预警 %(n)s 条"))]
+        items = [
+            (overdue["targets_late"], _("逾期申报的绩效目标 %(n)s 份")),
+            (overdue["reports_late"], _("逾期报送的监控报告 %(n)s 份")),
+            (overdue["reports_missing"], _("逾期未报送的监控报告 %(n)s 份")),
+            (overdue["alerts"], _("逾期未处置的预警 %(n)s 条")),
+        ]
         parts = [text % {"n": n} for n, text in items if n]
         if not parts:
             return False
@@ -478,17 +656,30 @@ class Summary:
     # 四、next steps: the bureau's own words, never generated
     def next_steps(self) -> None:
         self.w.heading(_("四、下一步工作思路"))
-        self.w.para(_("【此处由财政局填写下一步工作思路（如加强预算绩效管理、明确绩效指标设置思路、加强"
-                      "跟踪问效、严控资金管理等），系统不自动生成。填写后请删除本段提示。】"),
-                    highlight=True)
+        self.w.para(
+            _(
+                "【此处由财政局填写下一步工作思路（如加强预算绩效管理、明确绩效指标设置思路、加强"
+                "跟踪问效、严控资金管理等），系统不自动生成。填写后请删除本段提示。】"
+            ),
+            highlight=True,
+        )
 
     def signature(self) -> None:
         self.w.blank(keep_with_next=True)
         self.w.blank(keep_with_next=True)
-        self.w.para(_("%(region)s财政局") % self._names(), first_indent=False,
-                    align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4, keep_with_next=True)
-        self.w.para(chinese_date(self.today), first_indent=False,
-                    align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
+        self.w.para(
+            _("%(region)s财政局") % self._names(),
+            first_indent=False,
+            align=WD_ALIGN_PARAGRAPH.RIGHT,
+            right_chars=4,
+            keep_with_next=True,
+        )
+        self.w.para(
+            chinese_date(self.today),
+            first_indent=False,
+            align=WD_ALIGN_PARAGRAPH.RIGHT,
+            right_chars=4,
+        )
 
 
 # ── charts ───────────────────────────────────────────────────────────────────────────────────
@@ -503,30 +694,57 @@ def _charts(writer: OfficialDocument, stats: dict) -> None:
     pictures = []
     grades = stats["selfeval"]["grades"]
     if stats["selfeval"]["projects"]:
-        pictures.append((charts.bar_chart(
-            [Label(g, pinyin[g]) for g in GRADES], [grades[g] for g in GRADES],
-            value_axis=Label(_("项目数（个）"), "Projects")),
-            _("%(prior)s 年度项目绩效自评等级分布") % names))
+        pictures.append(
+            (
+                charts.bar_chart(
+                    [Label(g, pinyin[g]) for g in GRADES],
+                    [grades[g] for g in GRADES],
+                    value_axis=Label(_("项目数（个）"), "Projects"),
+                ),
+                _("%(prior)s 年度项目绩效自评等级分布") % names,
+            )
+        )
     alerts = stats["monitoring"]["alerts"]
     if any(alerts.values()):
-        pictures.append((charts.bar_chart(list(alerts), list(alerts.values()),
-                                          colors=[charts.PALETTE["orange"]] * len(alerts),
-                                          value_axis=Label(_("预警数（条）"), "Alerts")),
-                         _("%(year)s 年度运行监控预警（按预警代码）") % names))
+        pictures.append(
+            (
+                charts.bar_chart(
+                    list(alerts),
+                    list(alerts.values()),
+                    colors=[charts.PALETTE["orange"]] * len(alerts),
+                    value_axis=Label(_("预警数（条）"), "Alerts"),
+                ),
+                _("%(year)s 年度运行监控预警（按预警代码）") % names,
+            )
+        )
     lint = {c: n for c, n in stats["lint"].items() if n}
     if lint:
-        pictures.append((charts.bar_chart(list(lint), list(lint.values()),
-                                          colors=[charts.PALETTE["red"]] * len(lint),
-                                          value_axis=Label(_("发现数（处）"), "Findings")),
-                         _("%(year)s 年度绩效目标质量问题（按问题代码）") % names))
+        pictures.append(
+            (
+                charts.bar_chart(
+                    list(lint),
+                    list(lint.values()),
+                    colors=[charts.PALETTE["red"]] * len(lint),
+                    value_axis=Label(_("发现数（处）"), "Findings"),
+                ),
+                _("%(year)s 年度绩效目标质量问题（按问题代码）") % names,
+            )
+        )
     execution = stats["monitoring"]["execution"]
     if execution["rate"] is not None:
-        pictures.append((charts.bar_chart(
-            [Label(_("预算执行率"), "Execution"), Label(_("时间进度"), "Time progress")],
-            [Decimal(execution["rate"]) * 100, Decimal(execution["time_progress"]) * 100],
-            colors=[charts.PALETTE["blue"], charts.PALETTE["grey"]], percent=True, limit=100),
-            _("截至 %(end)s 预算执行率与时间进度") % {
-                "end": chinese_date(datetime.date.fromisoformat(execution["period_end"]))}))
+        pictures.append(
+            (
+                charts.bar_chart(
+                    [Label(_("预算执行率"), "Execution"), Label(_("时间进度"), "Time progress")],
+                    [Decimal(execution["rate"]) * 100, Decimal(execution["time_progress"]) * 100],
+                    colors=[charts.PALETTE["blue"], charts.PALETTE["grey"]],
+                    percent=True,
+                    limit=100,
+                ),
+                _("截至 %(end)s 预算执行率与时间进度")
+                % {"end": chinese_date(datetime.date.fromisoformat(execution["period_end"]))},
+            )
+        )
     if not pictures:
         return
     writer.page_break()
@@ -538,9 +756,16 @@ def _charts(writer: OfficialDocument, stats: dict) -> None:
 # ── appendix ─────────────────────────────────────────────────────────────────────────────────
 def _appendix_topics(stats: dict) -> list[tuple[str, str, str | None]]:
     """(topic slug, key, heading) in the order of the text; lint codes only where found."""
-    lint = [("lint", code, _("绩效目标质量问题：%(code)s %(label)s") % {
-        "code": code, "label": LINT_LABELS.get(code, code)})
-        for code, n in stats["lint"].items() if n]
+    lint = [
+        (
+            "lint",
+            code,
+            _("绩效目标质量问题：%(code)s %(label)s")
+            % {"code": code, "label": LINT_LABELS.get(code, code)},
+        )
+        for code, n in stats["lint"].items()
+        if n
+    ]
     return [
         ("units", "", None),
         ("targets", "declared", _("申报绩效目标的项目")),
@@ -568,12 +793,15 @@ def _capped(records: Iterable, cap: int) -> tuple[list, int]:
     return kept, total
 
 
-def _appendix(writer: OfficialDocument, stats: dict, work: WorkYear, *, cap: int,
-              progress: Callable) -> None:
+def _appendix(
+    writer: OfficialDocument, stats: dict, work: WorkYear, *, cap: int, progress: Callable
+) -> None:
     writer.landscape_section()
     writer.para(_("附件：数据明细"), first_indent=False, font=HEITI)
-    writer.title(_("%(region)s %(year)s 年度预算绩效管理工作总结数据明细") % {
-        "region": stats["region_name"], "year": stats["year"]})
+    writer.title(
+        _("%(region)s %(year)s 年度预算绩效管理工作总结数据明细")
+        % {"region": stats["region_name"], "year": stats["year"]}
+    )
     writer.para(_("本附件列出正文各项数字所依据的记录，与系统中各统计图表的明细清单一致。"))
     number = 0
     for slug, key, heading in progress(_appendix_topics(stats)):
@@ -583,21 +811,32 @@ def _appendix(writer: OfficialDocument, stats: dict, work: WorkYear, *, cap: int
         records, total = _capped(topic.rows(work, key), cap)
         number += 1
         label = heading or str(topic.label)
-        writer.heading(_("%(n)s、%(label)s（共 %(total)s 条）") % {
-            "n": chinese_numeral(number), "label": label, "total": total})
+        writer.heading(
+            _("%(n)s、%(label)s（共 %(total)s 条）")
+            % {"n": chinese_numeral(number), "label": label, "total": total}
+        )
         if not total:
             writer.para(_("无。"))
             continue
         if total > cap:
             writer.para(_("仅列前 %(n)s 条，完整清单见系统导出。") % {"n": cap})
-        rows = ([_appendix_cell(v, money=i in topic.money_columns) for i, v in enumerate(r.cells)]
-                for r in records)
+        rows = (
+            [_appendix_cell(v, money=i in topic.money_columns) for i, v in enumerate(r.cells)]
+            for r in records
+        )
         writer.table(topic.headers, rows, size=SMALL_SIZE, font=SONGTI)
 
 
 # ── entry point ──────────────────────────────────────────────────────────────────────────────
-def summary_docx(*, user, region, year: int, today: datetime.date | None = None,
-                 cap: int = ROW_CAP, progress: Callable | None = None) -> bytes:
+def summary_docx(
+    *,
+    user,
+    region,
+    year: int,
+    today: datetime.date | None = None,
+    cap: int = ROW_CAP,
+    progress: Callable | None = None,
+) -> bytes:
     """The annual work summary of `region`'s work year `year` as `user` sees it, as .docx
     bytes. `today` dates the document and judges what is overdue; `progress` wraps the
     appendix's topics (the CLI's progress bar)."""

@@ -34,62 +34,101 @@ def _money(value) -> str | None:
 
 def _indicator(i: Indicator) -> dict:
     return {
-        "category": i.category, "subcategory": i.subcategory, "name": i.name,
-        "target": i.value_text, "unit": i.unit or None,
-        "parsed": {"op": i.operator or None, "number": _money(i.number),
-                   "date": i.deadline.isoformat() if i.deadline else None},
-        "weight": _money(i.weight), "explanation": i.explanation or None,
-        "basis": i.basis or None, "source": i.source or None,
+        "category": i.category,
+        "subcategory": i.subcategory,
+        "name": i.name,
+        "target": i.value_text,
+        "unit": i.unit or None,
+        "parsed": {
+            "op": i.operator or None,
+            "number": _money(i.number),
+            "date": i.deadline.isoformat() if i.deadline else None,
+        },
+        "weight": _money(i.weight),
+        "explanation": i.explanation or None,
+        "basis": i.basis or None,
+        "source": i.source or None,
     }
 
 
 def serialize(target: Target, *, detail: bool = False) -> dict:
     project = target.project
     data = {
-        "id": target.id, "region": target.region.code, "year": target.year,
+        "id": target.id,
+        "region": target.region.code,
+        "year": target.year,
         "unit": {"code": target.unit.code, "name": target.unit.name},
-        "project": {"code": project.code, "name": project.name,
-                    "parent_code": project.parent.code if project.parent_id else None}
-        if project else None,
-        "version": target.version, "status": target.status,
+        "project": {
+            "code": project.code,
+            "name": project.name,
+            "parent_code": project.parent.code if project.parent_id else None,
+        }
+        if project
+        else None,
+        "version": target.version,
+        "status": target.status,
         "status_label": str(target.get_status_display()),
-        "amounts": {k: _money(getattr(target, f"amount_{k}"))
-                    for k in ("total", "current", "carryover", "other")},
-        "goal": target.goal or None, "medium_term_goal": target.medium_term_goal or None,
+        "amounts": {
+            k: _money(getattr(target, f"amount_{k}"))
+            for k in ("total", "current", "carryover", "other")
+        },
+        "goal": target.goal or None,
+        "medium_term_goal": target.medium_term_goal or None,
         "serves_public": target.serves_public,
-        "blocking": target.blocking_count, "warnings": target.warning_count,
-        "submitted_at": target.submitted_at, "approved_at": target.approved_at,
+        "blocking": target.blocking_count,
+        "warnings": target.warning_count,
+        "submitted_at": target.submitted_at,
+        "approved_at": target.approved_at,
     }
     if detail:
         data["indicators"] = [_indicator(i) for i in target.indicators.all()]
         data["findings"] = target.findings
         data["grades"] = target.grades
         data["return_reason"] = target.return_reason or None
-        data["history"] = [{"transition": h.transition, "from": h.source, "to": h.target,
-                            "actor": h.actor.username if h.actor else None,
-                            "comment": h.comment, "at": h.created_at.isoformat()}
-                           for h in workflow.history(target)]
+        data["history"] = [
+            {
+                "transition": h.transition,
+                "from": h.source,
+                "to": h.target,
+                "actor": h.actor.username if h.actor else None,
+                "comment": h.comment,
+                "at": h.created_at.isoformat(),
+            }
+            for h in workflow.history(target)
+        ]
     return data
 
 
 @router.get("", summary="绩效目标列表")
-def list_targets(request, region: str = "", year: int | None = None, unit: str = "",
-                 status: str = "", page: int = 1, page_size: int | None = None):
+def list_targets(
+    request,
+    region: str = "",
+    year: int | None = None,
+    unit: str = "",
+    status: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
     found = Region.objects.filter(code=region).first() if region else None
     rows = selectors.target_list(user=request.user, region=found, year=year, status=status)
     if region and found is None:
         rows = rows.none()
     if unit:
-        rows = rows.filter(unit__code=unit) if not unit.isdigit() else rows.filter(
-            unit_id=int(unit)) | rows.filter(unit__code=unit)
+        rows = (
+            rows.filter(unit__code=unit)
+            if not unit.isdigit()
+            else rows.filter(unit_id=int(unit)) | rows.filter(unit__code=unit)
+        )
     rows = rows.select_related("project__parent")
     return paginate(rows, page=page, page_size=page_size, serialize=serialize)
 
 
 def _get(request, target_id: int) -> Target:
-    return (Target.objects.select_related("unit", "project__parent", "region")
-            .prefetch_related(Prefetch("indicators", Indicator.objects.order_by("position")))
-            .get_visible_or_404(request.user, pk=target_id))
+    return (
+        Target.objects.select_related("unit", "project__parent", "region")
+        .prefetch_related(Prefetch("indicators", Indicator.objects.order_by("position")))
+        .get_visible_or_404(request.user, pk=target_id)
+    )
 
 
 @router.get("/{int:target_id}", response={200: dict, 404: ErrorOut}, summary="绩效目标")
@@ -100,34 +139,46 @@ def get_target(request, target_id: int):
 def _act(request, target_id: int, verb: str, body: ActionIn):
     target = _get(request, target_id)
     return workflow_action(
-        document=target, user=request.user, workflow=TARGET_WORKFLOW, names=API_ACTIONS[verb],
+        document=target,
+        user=request.user,
+        workflow=TARGET_WORKFLOW,
+        names=API_ACTIONS[verb],
         perform=lambda name: services.target_transition(
-            actor=request.user, target=target, name=name, comment=body.comment,
-            grades=body.grades, attest=body.attest),
-        reload=lambda: serialize(_get(request, target_id), detail=True))
+            actor=request.user,
+            target=target,
+            name=name,
+            comment=body.comment,
+            grades=body.grades,
+            attest=body.attest,
+        ),
+        reload=lambda: serialize(_get(request, target_id), detail=True),
+    )
 
 
-@router.post("/{int:target_id}/submit", response=ACTION_RESPONSES,
-             summary="单位负责人确认并提交")
+@router.post("/{int:target_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
 def submit(request, target_id: int, body: ActionIn):
     return _act(request, target_id, "submit", body)
 
 
-@router.post("/{int:target_id}/return", response=ACTION_RESPONSES,
-             summary="退回（须填写理由）")
+@router.post("/{int:target_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）")
 def return_target(request, target_id: int, body: ActionIn):
     return _act(request, target_id, "return", body)
 
 
-@router.post("/{int:target_id}/approve", response=ACTION_RESPONSES,
-             summary="审核通过：主管部门报送、业务股室初审或预算股终审")
+@router.post(
+    "/{int:target_id}/approve",
+    response=ACTION_RESPONSES,
+    summary="审核通过：主管部门报送、业务股室初审或预算股终审",
+)
 def approve(request, target_id: int, body: ActionIn):
     return _act(request, target_id, "approve", body)
 
 
-@gate_router.post("/{int:project_id}/arrange", response={200: dict, 404: ErrorOut,
-                                                         403: ErrorOut, 409: ErrorOut},
-                  summary="预算安排（没有已批复的绩效目标则拒绝）")
+@gate_router.post(
+    "/{int:project_id}/arrange",
+    response={200: dict, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    summary="预算安排（没有已批复的绩效目标则拒绝）",
+)
 def arrange(request, project_id: int):
     project = Project.objects.get_visible_or_404(request.user, pk=project_id)
     try:
@@ -136,5 +187,12 @@ def arrange(request, project_id: int):
         return Status(403, error(str(exc)))
     except ValidationError as exc:
         return Status(409, error("；".join(exc.messages)))
-    return Status(200, {"id": project.id, "code": project.code, "arranged": project.arranged,
-                        "arranged_at": project.arranged_at})
+    return Status(
+        200,
+        {
+            "id": project.id,
+            "code": project.code,
+            "arranged": project.arranged,
+            "arranged_at": project.arranged_at,
+        },
+    )

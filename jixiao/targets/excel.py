@@ -45,8 +45,12 @@ INDICATOR_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("source", "数据来源", 14),
 )
 WIDTH = len(INDICATOR_COLUMNS)
-AMOUNTS = (("total", "资金总额"), ("current", "当年财政拨款"), ("carryover", "上年结转资金"),
-           ("other", "其他资金"))
+AMOUNTS = (
+    ("total", "资金总额"),
+    ("current", "当年财政拨款"),
+    ("carryover", "上年结转资金"),
+    ("other", "其他资金"),
+)
 
 # Labels as the reader knows them (after normalise_header), with the names real forms use.
 LABELS: dict[str, tuple[str, ...]] = {
@@ -83,16 +87,35 @@ INDICATOR_LABELS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_INDICATOR_COLUMNS = ("category", "subcategory", "name", "value_text")
 # A row below the table that starts with one of these ends it (notes, signatures).
-_NOTE_STARTS = ("注", "说明", "填表说明", "填报说明", "备注", "填报人", "单位负责人", "联系电话",
-                "填报日期", "审核人", "财务负责人")
+_NOTE_STARTS = (
+    "注",
+    "说明",
+    "填表说明",
+    "填报说明",
+    "备注",
+    "填报人",
+    "单位负责人",
+    "联系电话",
+    "填报日期",
+    "审核人",
+    "财务负责人",
+)
 _NOTE_FIRST = {word[0] for word in _NOTE_STARTS}
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_RE = re.compile(r"绩效目标(申报)?表")
 _YES = {"是", "有", "Y", "YES", "TRUE", "1", "√"}
 _NO = {"否", "无", "N", "NO", "FALSE", "0", "×"}
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\：]")
-TEXT_LIMITS = {"category": 40, "subcategory": 40, "name": 200, "value_text": 200, "unit": 20,
-               "basis": 8, "explanation": 500, "source": 200}
+TEXT_LIMITS = {
+    "category": 40,
+    "subcategory": 40,
+    "name": 200,
+    "value_text": 200,
+    "unit": 20,
+    "basis": 8,
+    "explanation": 500,
+    "source": 200,
+}
 
 
 @dataclass
@@ -133,8 +156,9 @@ class Form:
 
     def where(self, key: str, message: str, label: str = "") -> Problem:
         row, column, found_label = self.cells.get(key, (None, "", ""))
-        return Problem(message, sheet=self.sheet, row=row, column=column,
-                       field=label or found_label)
+        return Problem(
+            message, sheet=self.sheet, row=row, column=column, field=label or found_label
+        )
 
 
 @contextmanager
@@ -185,17 +209,22 @@ def write_form(ws, form: Form, st: _Styles | None = None, *, blank_rows: int = 0
     _put(ws, st, 2, 7, "金额单位", "plain_label")
     _put(ws, st, 2, 8, "万元", "plain", WIDTH)
     if form.is_unit:
-        pairs = [[("单位名称", form.unit_name), ("单位编码", form.unit_code)],
-                 [("主管部门", form.supervisor), ("实施单位", form.unit_name)]]
+        pairs = [
+            [("单位名称", form.unit_name), ("单位编码", form.unit_code)],
+            [("主管部门", form.supervisor), ("实施单位", form.unit_name)],
+        ]
     else:
-        pairs = [[("项目名称", form.project_name), ("项目编码", form.project_code)],
-                 [("主管部门", form.supervisor), ("实施单位", form.unit_name)],
-                 [("项目属性", form.attribute), ("项目类别", form.kinds)]]
+        pairs = [
+            [("项目名称", form.project_name), ("项目编码", form.project_code)],
+            [("主管部门", form.supervisor), ("实施单位", form.unit_name)],
+            [("项目属性", form.attribute), ("项目类别", form.kinds)],
+        ]
     for row, pair in enumerate(pairs, start=3):
         _pair_row(ws, st, row, pair)
     row = _write_money(ws, st, 3 + len(pairs), form.amounts)
-    for offset, (label, value) in enumerate([("年度总体目标", form.goal),
-                                             ("中期目标", form.medium_term_goal)]):
+    for offset, (label, value) in enumerate(
+        [("年度总体目标", form.goal), ("中期目标", form.medium_term_goal)]
+    ):
         _pair_row(ws, st, row + offset, [(label, value)])
         ws.row_dimensions[row + offset].height = _text_height(value, 110)
     row += 2
@@ -234,19 +263,33 @@ def _write_indicators(ws, st: _Styles, header: int, rows: Sequence[dict], blank:
     for offset, indicator in enumerate(rows):
         for col, (key, _label, _w) in enumerate(INDICATOR_COLUMNS, start=1):
             value = indicator.get(key)
-            _put(ws, st, first + offset, col, None if value == "" else value,
-                 "text" if key in _WRAPPED else "center")
-    for col, key in ((1, lambda r: (r.get("category"),)),
-                     (2, lambda r: (r.get("category"), r.get("subcategory")))):
+            _put(
+                ws,
+                st,
+                first + offset,
+                col,
+                None if value == "" else value,
+                "text" if key in _WRAPPED else "center",
+            )
+    for col, key in (
+        (1, lambda r: (r.get("category"),)),
+        (2, lambda r: (r.get("category"), r.get("subcategory"))),
+    ):
         _merge_runs(ws, [key(r) for r in rows], first, col)
     last = first + len(rows) - 1
     for r in range(last + 1, last + 1 + blank):
         for col in range(1, WIDTH + 1):
             st.apply(ws.cell(row=r, column=col), "box")
     signature = "\u3000" * 6
-    _put(ws, st, last + blank + 2, 1,
-         f"填报人：{signature}联系电话：{signature}单位负责人（签字）：{signature}填报日期：",
-         "plain", WIDTH)
+    _put(
+        ws,
+        st,
+        last + blank + 2,
+        1,
+        f"填报人：{signature}联系电话：{signature}单位负责人（签字）：{signature}填报日期：",
+        "plain",
+        WIDTH,
+    )
 
 
 def _setup_page(ws, header: int) -> None:
@@ -299,8 +342,9 @@ def template_workbook(*, year: int | None, unit: bool = False, catalogue: dict |
     st = _Styles()
     write_form(ws, form, st, blank_rows=6)
     header = _find_header_row(ws)
-    basis = DataValidation(type="list", formula1='"计划标准,行业标准,历史标准,其他标准"',
-                           allow_blank=True)
+    basis = DataValidation(
+        type="list", formula1='"计划标准,行业标准,历史标准,其他标准"', allow_blank=True
+    )
     basis.add(f"G{header + 1}:G{header + len(rows) + 6}")
     ws.add_data_validation(basis)
     notes = [
@@ -360,9 +404,6 @@ def _labels_of(value) -> tuple[str | None, str | None]:
             _LABEL_CACHE.clear()
         _LABEL_CACHE[value] = found
     return found
-
-
-
 
 
 @dataclass
@@ -425,16 +466,28 @@ def read_form(sheet: Sheet, default_year: int | None = None) -> tuple[Form | Non
     if not identity and block.header is None:
         if not any(not _is_blank(v) for row in rows for v in row) or "说明" in sheet.name:
             return None, []
-        return None, [Problem(_("找不到“项目编码”（或部门整体目标的“单位编码”）和指标表，"
-                                "这不是绩效目标申报表。请使用下载的申报表模板。"), sheet=sheet.name)]
+        return None, [
+            Problem(
+                _(
+                    "找不到“项目编码”（或部门整体目标的“单位编码”）和指标表，"
+                    "这不是绩效目标申报表。请使用下载的申报表模板。"
+                ),
+                sheet=sheet.name,
+            )
+        ]
     form = Form(sheet=sheet.name)
     problems: list[Problem] = []
     if block.header is None:
-        problems.append(Problem(_("找不到指标表（表头应有“一级指标”“二级指标”“三级指标”“指标值”）。"),
-                                sheet=sheet.name))
+        problems.append(
+            Problem(
+                _("找不到指标表（表头应有“一级指标”“二级指标”“三级指标”“指标值”）。"),
+                sheet=sheet.name,
+            )
+        )
     if not identity:
-        problems.append(Problem(_("找不到“项目编码”（部门整体目标请填“单位编码”）。"),
-                                sheet=sheet.name))
+        problems.append(
+            Problem(_("找不到“项目编码”（部门整体目标请填“单位编码”）。"), sheet=sheet.name)
+        )
     if problems:
         return None, problems
 
@@ -456,8 +509,9 @@ def read_form(sheet: Sheet, default_year: int | None = None) -> tuple[Form | Non
     form.medium_term_goal = _cell_text(value("medium_term_goal", "中期目标"))
     serves = _cell_text(value("serves_public", "有服务对象")).upper()
     if serves and serves not in _YES | _NO:
-        problems.append(form.where("serves_public", _("应填“是”或“否”，实际为“%(v)s”")
-                                   % {"v": serves}))
+        problems.append(
+            form.where("serves_public", _("应填“是”或“否”，实际为“%(v)s”") % {"v": serves})
+        )
     form.serves_public = serves not in _NO
     problems += _read_indicators(form, rows, block, first)
     return form, problems
@@ -469,8 +523,9 @@ def _read_identity(form: Form, value, problems: list[Problem]) -> None:
     if not code:
         problems.append(form.where(key, _("必填项为空"), label))
     elif re.search(r"\s", code) or len(code) > 64:
-        problems.append(form.where(key, _("编码中不能有空格，且不超过 64 个字符：“%(v)s”")
-                                   % {"v": code}))
+        problems.append(
+            form.where(key, _("编码中不能有空格，且不超过 64 个字符：“%(v)s”") % {"v": code})
+        )
     if form.is_unit:
         form.unit_code = code
     else:
@@ -478,7 +533,8 @@ def _read_identity(form: Form, value, problems: list[Problem]) -> None:
         form.unit_code = _cell_text(value("unit_code", "单位编码"))
     form.project_name = _cell_text(value("project_name", "项目名称"))
     form.unit_name = _cell_text(value("unit_name", "单位名称")) or _cell_text(
-        value("implementer", "实施单位"))
+        value("implementer", "实施单位")
+    )
     region = _cell_text(value("region", "区划"))
     form.region_code = region.split()[0] if region else ""
 
@@ -496,9 +552,15 @@ def _read_year(form: Form, title: str, value, default: int | None, problems) -> 
     elif default:
         form.year = default
     else:
-        problems.append(Problem(_("找不到年度：标题应写成“（2022年度）项目支出绩效目标申报表”。"),
-                                sheet=form.sheet, row=form.cells.get("title", (None,))[0],
-                                column="A" if "title" in form.cells else "", field=_("标题")))
+        problems.append(
+            Problem(
+                _("找不到年度：标题应写成“（2022年度）项目支出绩效目标申报表”。"),
+                sheet=form.sheet,
+                row=form.cells.get("title", (None,))[0],
+                column="A" if "title" in form.cells else "",
+                field=_("标题"),
+            )
+        )
 
 
 def _read_money(form: Form, value, problems: list[Problem]) -> None:
@@ -514,11 +576,14 @@ def _read_money(form: Form, value, problems: list[Problem]) -> None:
 def _is_note(row: tuple, category_column: int) -> bool:
     """A note or signature line under the table: it starts at or left of the 一级指标 column
     (an indicator named "注册企业数" sits in 三级指标, so it is not taken for a note)."""
-    for value in row[:category_column + 1]:
+    for value in row[: category_column + 1]:
         if _is_blank(value):
             continue
-        return (isinstance(value, str) and value.lstrip()[:1] in _NOTE_FIRST
-                and normalise_header(value).startswith(_NOTE_STARTS))
+        return (
+            isinstance(value, str)
+            and value.lstrip()[:1] in _NOTE_FIRST
+            and normalise_header(value).startswith(_NOTE_STARTS)
+        )
     return False
 
 
@@ -537,8 +602,11 @@ def _read_indicators(form: Form, rows: list[tuple], block: _Block, first: int) -
     missing = [k for k in REQUIRED_INDICATOR_COLUMNS if k not in columns]
     if missing:
         labels = "、".join(INDICATOR_LABELS[k][0] for k in missing)
-        return [Problem(_("指标表缺少列：%(c)s") % {"c": labels}, sheet=form.sheet,
-                        row=block.header + first)]
+        return [
+            Problem(
+                _("指标表缺少列：%(c)s") % {"c": labels}, sheet=form.sheet, row=block.header + first
+            )
+        ]
     for key, c in columns.items():
         form.cells[f"column:{key}"] = (block.header + first, _letter(c), key)
     layout = [(key, label, columns.get(key)) for key, label, _w in INDICATOR_COLUMNS]
@@ -549,10 +617,14 @@ def _read_indicators(form: Form, rows: list[tuple], block: _Block, first: int) -
             continue
         if _is_note(row, columns["category"]):
             break
-        if _labels_of(row[0] if row else None)[0] in ("project_code", "project_name",
-                                                       "unit_code"):
-            problems.append(Problem(_("一个工作表只能填一张申报表，请把下一张放到新的工作表。"),
-                                    sheet=form.sheet, row=r + first))
+        if _labels_of(row[0] if row else None)[0] in ("project_code", "project_name", "unit_code"):
+            problems.append(
+                Problem(
+                    _("一个工作表只能填一张申报表，请把下一张放到新的工作表。"),
+                    sheet=form.sheet,
+                    row=r + first,
+                )
+            )
             break
         line = _read_line(form, row, layout, r + first, problems)
         if line["category"]:
@@ -584,11 +656,14 @@ def _read_line(form: Form, row: tuple, layout, number: int, problems: list[Probl
             limit = TEXT_LIMITS[key] if key != "basis" else None
             problem = None
             if limit and len(value) > limit:
-                problem = (_("内容过长（%(n)s 个字符，最多 %(m)s 个）")
-                           % {"n": len(value), "m": limit})
+                problem = _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {
+                    "n": len(value),
+                    "m": limit,
+                }
         if problem:
-            problems.append(Problem(problem, sheet=form.sheet, row=number,
-                                    column=column_letter(c), field=label))
+            problems.append(
+                Problem(problem, sheet=form.sheet, row=number, column=column_letter(c), field=label)
+            )
     return line
 
 
@@ -601,8 +676,11 @@ def _weight(raw) -> tuple[Decimal | None, str | None]:
     if _is_blank(raw):
         return None, None
     try:
-        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(
-            _cell_text(raw).removesuffix("分").strip())
+        number = (
+            Decimal(repr(raw))
+            if isinstance(raw, float)
+            else Decimal(_cell_text(raw).removesuffix("分").strip())
+        )
     except ArithmeticError:
         return None, _("分值“%(v)s”不是数字") % {"v": _cell_text(raw)}
     if isinstance(raw, bool) or not number.is_finite() or not 0 <= number < 1000:

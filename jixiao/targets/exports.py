@@ -23,17 +23,19 @@ CHUNK = 500  # targets per query: the indicators of a province fit in memory, no
 
 def _with_details(rows):
     return rows.select_related("region", "unit", "project", "project__parent").prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
-        "project__kinds")
+        Prefetch("indicators", queryset=Indicator.objects.order_by("position")), "project__kinds"
+    )
 
 
 def _supervisors(targets: list[Target]) -> dict[tuple[int, int], tuple[str, str]]:
     """(unit, year) → (the unit's name that year, its 主管部门: the level-1 unit over it)."""
     keys = {(t.unit_id, t.year) for t in targets}
     found = {}
-    rows = (UnitYear.objects.filter(unit_id__in={u for u, _y in keys},
-                                    year__in={y for _u, y in keys})
-            .select_related("parent").only("unit_id", "year", "name", "parent__name"))
+    rows = (
+        UnitYear.objects.filter(unit_id__in={u for u, _y in keys}, year__in={y for _u, y in keys})
+        .select_related("parent")
+        .only("unit_id", "year", "name", "parent__name")
+    )
     for uy in rows:
         found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
     return found
@@ -41,7 +43,7 @@ def _supervisors(targets: list[Target]) -> dict[tuple[int, int], tuple[str, str]
 
 def _attribute(target: Target) -> str:
     project = target.project
-    level = (f"二级项目（一级项目：{project.parent.code}）" if project.parent_id else "一级项目")
+    level = f"二级项目（一级项目：{project.parent.code}）" if project.parent_id else "一级项目"
     return f"{level}，跨年度" if project.multi_year else level
 
 
@@ -50,20 +52,40 @@ def form_of(target: Target, names: tuple[str, str] | None = None) -> Form:
     unit_name, supervisor = names or (target.unit.name, target.unit.name)
     project = target.project
     return Form(
-        year=target.year, is_unit=project is None,
-        region_code=target.region.code, region_name=target.region.name,
-        project_code=project.code if project else "", project_name=project.name if project else "",
-        unit_code=target.unit.code, unit_name=unit_name, supervisor=supervisor,
+        year=target.year,
+        is_unit=project is None,
+        region_code=target.region.code,
+        region_name=target.region.name,
+        project_code=project.code if project else "",
+        project_name=project.name if project else "",
+        unit_code=target.unit.code,
+        unit_name=unit_name,
+        supervisor=supervisor,
         attribute=_attribute(target) if project else "",
         kinds="、".join(k.label for k in project.kinds.all()) if project else "",
-        amounts={"total": target.amount_total, "current": target.amount_current,
-                 "carryover": target.amount_carryover, "other": target.amount_other},
-        goal=target.goal, medium_term_goal=target.medium_term_goal,
+        amounts={
+            "total": target.amount_total,
+            "current": target.amount_current,
+            "carryover": target.amount_carryover,
+            "other": target.amount_other,
+        },
+        goal=target.goal,
+        medium_term_goal=target.medium_term_goal,
         serves_public=target.serves_public,
-        indicators=[{"category": i.category, "subcategory": i.subcategory, "name": i.name,
-                     "value_text": i.value_text, "unit": i.unit, "weight": i.weight,
-                     "basis": i.basis, "explanation": i.explanation, "source": i.source}
-                    for i in target.indicators.all()],
+        indicators=[
+            {
+                "category": i.category,
+                "subcategory": i.subcategory,
+                "name": i.name,
+                "value_text": i.value_text,
+                "unit": i.unit,
+                "weight": i.weight,
+                "basis": i.basis,
+                "explanation": i.explanation,
+                "source": i.source,
+            }
+            for i in target.indicators.all()
+        ],
     )
 
 
@@ -71,7 +93,7 @@ def _forms(rows) -> Iterator[tuple[Target, Form]]:
     """Targets with their details, a chunk of queries at a time, in the list's order."""
     ids = list(rows.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         by_id = {t.pk: t for t in _with_details(Target.objects.filter(pk__in=chunk))}
         targets = [by_id[pk] for pk in chunk if pk in by_id]
         names = _supervisors(targets)
@@ -86,23 +108,38 @@ def _money(value) -> str | None:
 def target_data(target: Target, form: Form) -> dict:
     """One schemas/target object; decimals as strings (CONTRACT.md)."""
     data = {
-        "region": form.region_code, "year": form.year,
+        "region": form.region_code,
+        "year": form.year,
         "unit": {"code": form.unit_code, "name": form.unit_name},
         "amounts": {k: _money(v) for k, v in form.amounts.items()},
-        "goal": form.goal, "medium_term_goal": form.medium_term_goal or None,
+        "goal": form.goal,
+        "medium_term_goal": form.medium_term_goal or None,
         "serves_public": form.serves_public,
-        "status": target.status, "version": target.version,
-        "indicators": [{"category": i["category"], "subcategory": i["subcategory"],
-                        "name": i["name"], "target": i["value_text"], "unit": i["unit"] or None,
-                        "weight": _money(i["weight"]), "basis": i["basis"] or None,
-                        "explanation": i["explanation"] or None, "source": i["source"] or None}
-                       for i in form.indicators],
+        "status": target.status,
+        "version": target.version,
+        "indicators": [
+            {
+                "category": i["category"],
+                "subcategory": i["subcategory"],
+                "name": i["name"],
+                "target": i["value_text"],
+                "unit": i["unit"] or None,
+                "weight": _money(i["weight"]),
+                "basis": i["basis"] or None,
+                "explanation": i["explanation"] or None,
+                "source": i["source"] or None,
+            }
+            for i in form.indicators
+        ],
     }
     if target.project_id:
         project = target.project
-        data["project"] = {"code": project.code, "name": project.name,
-                           "kinds": [k.label for k in project.kinds.all()],
-                           "parent_code": project.parent.code if project.parent_id else None}
+        data["project"] = {
+            "code": project.code,
+            "name": project.name,
+            "kinds": [k.label for k in project.kinds.all()],
+            "parent_code": project.parent.code if project.parent_id else None,
+        }
     return data
 
 
@@ -126,5 +163,6 @@ def targets_workbook_response(rows, work):
 
     code = work.region.code if work.region else ""
     with gc_paused():
-        return xlsx_response(forms_workbook(f for _t, f in _forms(rows)),
-                             f"绩效目标申报表-{code}-{work.year}.xlsx")
+        return xlsx_response(
+            forms_workbook(f for _t, f in _forms(rows)), f"绩效目标申报表-{code}-{work.year}.xlsx"
+        )

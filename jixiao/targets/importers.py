@@ -92,10 +92,19 @@ class TargetImporter(Importer):
                 if form is not None:
                     forms.append(form)
         if not forms and not problems:
-            problems.append(Problem(_("文件中没有绩效目标申报表。请使用下载的申报表模板，"
-                                      "每个工作表填一张申报表。")))
-        rows = [Row(number=form.cells.get("title", (1,))[0] or 1, values={"form": form},
-                    sheet=form.sheet) for form in forms]
+            problems.append(
+                Problem(
+                    _("文件中没有绩效目标申报表。请使用下载的申报表模板，每个工作表填一张申报表。")
+                )
+            )
+        rows = [
+            Row(
+                number=form.cells.get("title", (1,))[0] or 1,
+                values={"form": form},
+                sheet=form.sheet,
+            )
+            for form in forms
+        ]
         return rows, problems
 
     # --- checking: match, scope, state, catalogue, values, lint ------------------------------
@@ -107,9 +116,12 @@ class TargetImporter(Importer):
     def _check(self, rows: list[Row]) -> list[Problem]:
         if self.region is None:
             return [Problem(_("请指定导入的区划。"))]
-        if not self.actor.has_role(Role.FILER) and (self.as_filer
-                                                    or not self.actor.has_role(*BUREAU_ROLES)):
-            return [Problem(_("只有单位填报人员（或经命令行导入的预算股、绩效办）可以导入绩效目标。"))]
+        if not self.actor.has_role(Role.FILER) and (
+            self.as_filer or not self.actor.has_role(*BUREAU_ROLES)
+        ):
+            return [
+                Problem(_("只有单位填报人员（或经命令行导入的预算股、绩效办）可以导入绩效目标。"))
+            ]
         forms = [row.values["form"] for row in rows]
         problems = self._match(forms) or self._check_years(forms)
         if problems:
@@ -133,58 +145,81 @@ class TargetImporter(Importer):
         base = self.region.path
         years = {f.year for f in forms}
         projects = defaultdict(list)
-        for p in (Project.objects.visible_to(self.actor)
-                  .filter(region__path__startswith=base, year__in=years,
-                          code__in={f.project_code for f in forms if not f.is_unit})
-                  .select_related("region", "unit")):
+        for p in (
+            Project.objects.visible_to(self.actor)
+            .filter(
+                region__path__startswith=base,
+                year__in=years,
+                code__in={f.project_code for f in forms if not f.is_unit},
+            )
+            .select_related("region", "unit")
+        ):
             projects[(p.year, p.code)].append(p)
         units = defaultdict(list)
-        for u in (Unit.objects.visible_to(self.actor)
-                  .filter(region__path__startswith=base,
-                          code__in={f.unit_code for f in forms if f.is_unit})
-                  .select_related("region")):
+        for u in (
+            Unit.objects.visible_to(self.actor)
+            .filter(
+                region__path__startswith=base, code__in={f.unit_code for f in forms if f.is_unit}
+            )
+            .select_related("region")
+        ):
             units[u.code].append(u)
         problems, seen = [], {}
         for form in forms:
-            problem = (self._match_unit(form, units) if form.is_unit
-                       else self._match_project(form, projects))
+            problem = (
+                self._match_unit(form, units)
+                if form.is_unit
+                else self._match_project(form, projects)
+            )
             if problem:
                 problems.append(problem)
                 continue
             key = (form.project.pk if form.project else None, form.unit.pk, form.year)
             if key in seen:
-                problems.append(form.where(
-                    "unit_code" if form.is_unit else "project_code",
-                    _("与工作表“%(s)s”是同一%(w)s的申报表，一个文件中只能有一张")
-                    % {"s": seen[key], "w": _("单位") if form.is_unit else _("项目")}))
+                problems.append(
+                    form.where(
+                        "unit_code" if form.is_unit else "project_code",
+                        _("与工作表“%(s)s”是同一%(w)s的申报表，一个文件中只能有一张")
+                        % {"s": seen[key], "w": _("单位") if form.is_unit else _("项目")},
+                    )
+                )
             seen.setdefault(key, form.sheet)
         return problems or self._match_targets(forms)
 
     def _pick(self, form: Form, candidates: list, label: str, code: str):
         if form.region_code:
             candidates = [c for c in candidates if c.region.code == form.region_code]
-        allowed = [c for c in candidates
-                   if self._may_declare(c.pk if form.is_unit else c.unit_id, c.region.path)]
+        allowed = [
+            c
+            for c in candidates
+            if self._may_declare(c.pk if form.is_unit else c.unit_id, c.region.path)
+        ]
         key = "unit_code" if form.is_unit else "project_code"
         if not allowed:
-            return None, form.where(key, _("在 %(y)s 年度%(r)s找不到您可填报的%(l)s“%(c)s”")
-                                    % {"y": form.year, "r": self.region.name, "l": label,
-                                       "c": code})
+            return None, form.where(
+                key,
+                _("在 %(y)s 年度%(r)s找不到您可填报的%(l)s“%(c)s”")
+                % {"y": form.year, "r": self.region.name, "l": label, "c": code},
+            )
         if len(allowed) > 1:
-            return None, form.where(key, _("%(l)s“%(c)s”在多个区县都有，请在“区划”中填写区划代码")
-                                    % {"l": label, "c": code})
+            return None, form.where(
+                key,
+                _("%(l)s“%(c)s”在多个区县都有，请在“区划”中填写区划代码") % {"l": label, "c": code},
+            )
         return allowed[0], None
 
     def _match_project(self, form: Form, projects) -> Problem | None:
-        form.project, problem = self._pick(form, projects.get((form.year, form.project_code), []),
-                                           _("项目编码"), form.project_code)
+        form.project, problem = self._pick(
+            form, projects.get((form.year, form.project_code), []), _("项目编码"), form.project_code
+        )
         if form.project is not None:
             form.unit, form.target_region = form.project.unit, form.project.region
         return problem
 
     def _match_unit(self, form: Form, units) -> Problem | None:
-        unit, problem = self._pick(form, units.get(form.unit_code, []), _("单位编码"),
-                                   form.unit_code)
+        unit, problem = self._pick(
+            form, units.get(form.unit_code, []), _("单位编码"), form.unit_code
+        )
         form.project, form.unit = None, unit
         if unit is not None:
             form.target_region = unit.region
@@ -205,27 +240,40 @@ class TargetImporter(Importer):
                 by_unit[(t.unit_id, t.year)].append(t)
         problems = []
         for form in forms:
-            targets = by_unit[(form.unit.pk, form.year)] if form.is_unit else by_project[
-                form.project.pk]
+            targets = (
+                by_unit[(form.unit.pk, form.year)] if form.is_unit else by_project[form.project.pk]
+            )
             editable = [t for t in targets if t.status in EDITABLE]
             form.existing = max(editable, key=lambda t: t.version) if editable else None
             if targets and not editable:
                 shown = max(targets, key=lambda t: t.version)
-                problems.append(form.where(
-                    "unit_code" if form.is_unit else "project_code",
-                    _("该%(w)s的绩效目标处于“%(s)s”状态，不能通过导入修改"
-                      "（只能导入新目标，或替换草稿、已退回的目标）")
-                    % {"w": _("单位") if form.is_unit else _("项目"),
-                       "s": shown.get_status_display()}))
+                problems.append(
+                    form.where(
+                        "unit_code" if form.is_unit else "project_code",
+                        _(
+                            "该%(w)s的绩效目标处于“%(s)s”状态，不能通过导入修改"
+                            "（只能导入新目标，或替换草稿、已退回的目标）"
+                        )
+                        % {
+                            "w": _("单位") if form.is_unit else _("项目"),
+                            "s": shown.get_status_display(),
+                        },
+                    )
+                )
         return problems
 
     def _check_years(self, forms: list[Form]) -> list[Problem]:
         keys = {(f.target_region.pk, f.year) for f in forms}
-        closed = set(FiscalYear.objects.filter(status=FiscalYear.Status.CLOSED).filter(
-            region_id__in={r for r, _y in keys}, year__in={y for _r, y in keys})
-            .values_list("region_id", "year"))
-        return [form.where("title", _("%(y)s 年度已关闭，不能导入绩效目标。") % {"y": form.year})
-                for form in forms if (form.target_region.pk, form.year) in closed]
+        closed = set(
+            FiscalYear.objects.filter(status=FiscalYear.Status.CLOSED)
+            .filter(region_id__in={r for r, _y in keys}, year__in={y for _r, y in keys})
+            .values_list("region_id", "year")
+        )
+        return [
+            form.where("title", _("%(y)s 年度已关闭，不能导入绩效目标。") % {"y": form.year})
+            for form in forms
+            if (form.target_region.pk, form.year) in closed
+        ]
 
     def _rules_of(self, form: Form) -> tuple[dict, dict]:
         key = (form.target_region.pk, form.year)
@@ -252,31 +300,45 @@ class TargetImporter(Importer):
         amounts = dict(form.amounts)
         if form.project is not None and all(amounts.get(k) is None for k in AMOUNT_KEYS):
             p = form.project  # as target_create: a form without money takes the initial budget
-            amounts = {"total": p.initial_total, "current": p.initial_current,
-                       "carryover": p.initial_carryover, "other": p.initial_other}
+            amounts = {
+                "total": p.initial_total,
+                "current": p.initial_current,
+                "carryover": p.initial_carryover,
+                "other": p.initial_other,
+            }
         declaration = Declaration(
-            goal=form.goal.strip() or None, medium_term_goal=form.medium_term_goal.strip() or None,
+            goal=form.goal.strip() or None,
+            medium_term_goal=form.medium_term_goal.strip() or None,
             amounts=Amounts(**{k: amounts.get(k) for k in AMOUNT_KEYS}),
-            indicators=tuple(lines), serves_public=form.serves_public, year=form.year,
+            indicators=tuple(lines),
+            serves_public=form.serves_public,
+            year=form.year,
             project_name=form.project.name if form.project else None,
-            is_unit_target=form.project is None)
+            is_unit_target=form.project is None,
+        )
         result = lint(declaration, rules=rules, catalogue=catalogue, context=LintContext())
-        values.update(amounts=amounts, indicators=fields,
-                      findings=[finding_dict(f) for f in result.findings],
-                      blocking=sum(1 for f in result.findings if f.blocking))
+        values.update(
+            amounts=amounts,
+            indicators=fields,
+            findings=[finding_dict(f) for f in result.findings],
+            blocking=sum(1 for f in result.findings if f.blocking),
+        )
         return []
 
     def _place(self, row: dict, categories: dict):
         key = (row["category"], row["subcategory"])
         if key not in self._places:
             placement = place_indicator(row["category"], row["subcategory"], categories)
-            unplaced = placement.category is None or (placement.subcategory is None
-                                                      and bool(row["subcategory"]))
+            unplaced = placement.category is None or (
+                placement.subcategory is None and bool(row["subcategory"])
+            )
             problem = None
             if unplaced:
                 names = "；".join(f"{c}：{'、'.join(subs)}" for c, subs in categories.items())
-                problem = _("%(p)s（指标体系：%(n)s）") % {"p": "；".join(placement.problems),
-                                                         "n": names}
+                problem = _("%(p)s（指标体系：%(n)s）") % {
+                    "p": "；".join(placement.problems),
+                    "n": names,
+                }
             self._places[key] = (placement, problem)
         return self._places[key]
 
@@ -284,8 +346,9 @@ class TargetImporter(Importer):
         key = (text, category, subcategory, year, unit)
         value = self._values.get(key)
         if value is None:
-            value = parse_target_value(text, category=category, subcategory=subcategory,
-                                       year=year, unit=unit or None)
+            value = parse_target_value(
+                text, category=category, subcategory=subcategory, year=year, unit=unit or None
+            )
             self._values[key] = value
         return value
 
@@ -302,18 +365,33 @@ class TargetImporter(Importer):
         if basis and basis not in BASES:
             basis = basis + "标准" if basis + "标准" in BASES else Basis.OTHER
         stored = {
-            "category": category, "subcategory": subcategory, "name": row["name"],
-            "value_text": row["value_text"], "unit": unit, "weight": row["weight"],
-            "explanation": row["explanation"], "basis": basis, "source": row["source"],
+            "category": category,
+            "subcategory": subcategory,
+            "name": row["name"],
+            "value_text": row["value_text"],
+            "unit": unit,
+            "weight": row["weight"],
+            "explanation": row["explanation"],
+            "basis": basis,
+            "source": row["source"],
             "operator": str(value.operator or "")[:12],
-            "number": value.number if value.number is not None and abs(value.number) < 10**17
+            "number": value.number
+            if value.number is not None and abs(value.number) < 10**17
             else None,
             "deadline": value.deadline,
         }
         line = IndicatorLine(
-            category=category, subcategory=subcategory, name=row["name"], value=value,
-            weight=row["weight"], unit=unit or None, explanation=row["explanation"] or None,
-            basis=basis or None, source=row["source"] or None, placement=placement)
+            category=category,
+            subcategory=subcategory,
+            name=row["name"],
+            value=value,
+            weight=row["weight"],
+            unit=unit or None,
+            explanation=row["explanation"] or None,
+            basis=basis or None,
+            source=row["source"] or None,
+            placement=placement,
+        )
         return stored, line
 
     # --- saving ------------------------------------------------------------------------------
@@ -328,9 +406,17 @@ class TargetImporter(Importer):
         now = timezone.now()
         new_targets, updated = [], []
         for form, values in forms:
-            target = replaced.get(form.existing.pk) if form.existing else Target(
-                region=form.target_region, year=form.year, unit=form.unit, project=form.project,
-                created_by=self.actor)
+            target = (
+                replaced.get(form.existing.pk)
+                if form.existing
+                else Target(
+                    region=form.target_region,
+                    year=form.year,
+                    unit=form.unit,
+                    project=form.project,
+                    created_by=self.actor,
+                )
+            )
             target.goal, target.medium_term_goal = form.goal.strip(), form.medium_term_goal.strip()
             for key in AMOUNT_KEYS:
                 setattr(target, f"amount_{key}", values["amounts"].get(key))
@@ -344,9 +430,20 @@ class TargetImporter(Importer):
         before = _indicator_snapshots([t.pk for t in updated])
         if updated:
             Indicator.objects.filter(target__in=updated).delete()
-            Target.objects.bulk_update(updated, ["goal", "medium_term_goal", *[
-                f"amount_{k}" for k in AMOUNT_KEYS], "serves_public", "findings",
-                "blocking_count", "warning_count", "updated_at"], batch_size=500)
+            Target.objects.bulk_update(
+                updated,
+                [
+                    "goal",
+                    "medium_term_goal",
+                    *[f"amount_{k}" for k in AMOUNT_KEYS],
+                    "serves_public",
+                    "findings",
+                    "blocking_count",
+                    "warning_count",
+                    "updated_at",
+                ],
+                batch_size=500,
+            )
         Target.objects.bulk_create(new_targets, batch_size=500)
         _insert_indicators((values["target"].pk, values["indicators"]) for _f, values in forms)
         _audit(forms, before, self.actor)
@@ -356,13 +453,27 @@ class TargetImporter(Importer):
         """Re-check, under lock, that the drafts to replace are still drafts: someone may have
         submitted one since the file was checked."""
         ids = [f.existing.pk for f in forms]
-        locked = {t.pk: t for t in Target.objects.select_for_update(of=("self",)).filter(pk__in=ids)
-                  .select_related("project", "unit")}
-        moved = [f for f in forms if locked.get(f.existing.pk) is None
-                 or locked[f.existing.pk].status not in EDITABLE]
+        locked = {
+            t.pk: t
+            for t in Target.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("project", "unit")
+        }
+        moved = [
+            f
+            for f in forms
+            if locked.get(f.existing.pk) is None or locked[f.existing.pk].status not in EDITABLE
+        ]
         if moved:
-            raise InputRejected([f.where("unit_code" if f.is_unit else "project_code",
-                                         _("该目标刚被提交或修改，请重新导入。")) for f in moved])
+            raise InputRejected(
+                [
+                    f.where(
+                        "unit_code" if f.is_unit else "project_code",
+                        _("该目标刚被提交或修改，请重新导入。"),
+                    )
+                    for f in moved
+                ]
+            )
         for form in forms:
             form.existing_snapshot = audit.snapshot(locked[form.existing.pk])
         return locked
@@ -380,8 +491,11 @@ def _insert_indicators(grids) -> None:
     for f in fields:
         kind = f.get_internal_type()
         if kind == "DecimalField":
-            adapt[f.attname] = (lambda v, f=f: None if v is None else
-                                ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
+            adapt[f.attname] = lambda v, f=f: (
+                None
+                if v is None
+                else ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+            )
         elif kind == "DateField":
             adapt[f.attname] = ops.adapt_datefield_value
     defaults = {f.attname: f.get_default() for f in fields}
@@ -396,7 +510,7 @@ def _insert_indicators(grids) -> None:
             params.append([adapt[n](values[n]) if n in adapt else values[n] for n in names])
     with connection.cursor() as cursor:
         for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start:start + 5000])
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 def _row_problem(form: Form, index: int, key: str, message: str) -> Problem:
@@ -414,8 +528,11 @@ def _snapshot_of(fields: dict) -> dict:
 def _indicator_snapshots(target_ids: list[int]) -> dict[int, list[dict]]:
     snapshots = defaultdict(list)
     if target_ids:
-        for row in (Indicator.objects.filter(target_id__in=target_ids)
-                    .order_by("target_id", "position").values("target_id", *INDICATOR_FIELDS)):
+        for row in (
+            Indicator.objects.filter(target_id__in=target_ids)
+            .order_by("target_id", "position")
+            .values("target_id", *INDICATOR_FIELDS)
+        ):
             snapshots[row["target_id"]].append(_snapshot_of(row))
     return snapshots
 
@@ -429,19 +546,31 @@ def _audit(forms, before: dict[int, list[dict]], actor) -> None:
     entries = []
     for form, values in forms:
         target = values["target"]
-        after = {**audit.snapshot(target),
-                 "indicators": [_snapshot_of(f) for f in values["indicators"]]}
+        after = {
+            **audit.snapshot(target),
+            "indicators": [_snapshot_of(f) for f in values["indicators"]],
+        }
         old = None
         if form.existing is not None:
             old = {**form.existing_snapshot, "indicators": before.get(target.pk, [])}
         subject = form.project.name if form.project else f"{form.unit.name} 部门整体支出"
-        entries.append(AuditLog(
-            batch=ctx.batch, source=ctx.source, ip=ctx.ip, actor=actor if actor.pk else None,
-            actor_name=actor.username, action="update" if old else "create",
-            object_type=Target._meta.label_lower, object_id=str(target.pk),
-            object_repr=f"{form.year} {subject} v{target.version}"[:300],
-            region_code=form.target_region.code, before=old, after=after,
-            message=_("导入绩效目标（工作表“%(s)s”）") % {"s": form.sheet}))
+        entries.append(
+            AuditLog(
+                batch=ctx.batch,
+                source=ctx.source,
+                ip=ctx.ip,
+                actor=actor if actor.pk else None,
+                actor_name=actor.username,
+                action="update" if old else "create",
+                object_type=Target._meta.label_lower,
+                object_id=str(target.pk),
+                object_repr=f"{form.year} {subject} v{target.version}"[:300],
+                region_code=form.target_region.code,
+                before=old,
+                after=after,
+                message=_("导入绩效目标（工作表“%(s)s”）") % {"s": form.sheet},
+            )
+        )
     AuditLog.objects.bulk_create(entries, batch_size=500)
 
 
@@ -477,7 +606,9 @@ def _text_of(value, field: str, where: _Where, limit: int | None = None) -> str:
         return ""
     text = str(value).strip()
     if limit and len(text) > limit:
-        where.add(field, _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(text), "m": limit})
+        where.add(
+            field, _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(text), "m": limit}
+        )
     return text
 
 
@@ -541,14 +672,16 @@ def _indicators_of(rows, form: Form, where: _Where) -> None:
         if not isinstance(row, dict):
             where.add(field, _("应为对象"))
             continue
-        line = {key: _text_of(row.get(key), f"{field}.{key}", where, TEXT_LIMITS.get(key))
-                for key in ("category", "subcategory", "name", "unit", "explanation", "source")}
+        line = {
+            key: _text_of(row.get(key), f"{field}.{key}", where, TEXT_LIMITS.get(key))
+            for key in ("category", "subcategory", "name", "unit", "explanation", "source")
+        }
         line["basis"] = _text_of(row.get("basis"), f"{field}.basis", where)
         target = row.get("target", row.get("value_text"))
         if isinstance(target, dict):
-            target = target_value_from_data(target, category=line["category"],
-                                            subcategory=line["subcategory"],
-                                            year=form.year).original
+            target = target_value_from_data(
+                target, category=line["category"], subcategory=line["subcategory"], year=form.year
+            ).original
         line["value_text"] = _text_of(target, f"{field}.target", where, TEXT_LIMITS["value_text"])
         line["weight"] = _weight_of(row.get("weight"), f"{field}.weight", where)
         if any(line[k] for k in ("category", "subcategory", "name", "value_text")):

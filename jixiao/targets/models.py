@@ -33,8 +33,14 @@ class Status(models.TextChoices):
 
 
 # DOMAIN.md §9: only documents submitted or beyond count in statistics.
-COUNTED = (Status.PARENT_REVIEW, Status.SUBMITTED, Status.FIRST_PASSED, Status.APPROVED,
-           Status.SUPERSEDED, Status.REJECTED)
+COUNTED = (
+    Status.PARENT_REVIEW,
+    Status.SUBMITTED,
+    Status.FIRST_PASSED,
+    Status.APPROVED,
+    Status.SUPERSEDED,
+    Status.REJECTED,
+)
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
@@ -47,8 +53,12 @@ class Grade(models.TextChoices):
     POOR = "差", "差"
 
 
-REVIEW_DIMENSIONS = [("completeness", _("完整性")), ("relevance", _("相关性")),
-                     ("appropriateness", _("适当性")), ("feasibility", _("可行性"))]
+REVIEW_DIMENSIONS = [
+    ("completeness", _("完整性")),
+    ("relevance", _("相关性")),
+    ("appropriateness", _("适当性")),
+    ("feasibility", _("可行性")),
+]
 
 
 class TargetQuerySet(ScopedQuerySet):
@@ -59,19 +69,34 @@ class TargetQuerySet(ScopedQuerySet):
 
 @audited
 class Target(models.Model):
-    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT,
-                               related_name="targets")
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="targets"
+    )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT,
-                             related_name="targets")
-    project = models.ForeignKey("budgets.Project", verbose_name=_("项目"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="targets",
-                                help_text=_("为空表示部门整体支出绩效目标"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="targets"
+    )
+    project = models.ForeignKey(
+        "budgets.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text=_("为空表示部门整体支出绩效目标"),
+    )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    previous = models.OneToOneField("self", verbose_name=_("调整前版本"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="adjustment")
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("调整前版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustment",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
     goal = models.TextField(_("年度总体目标"), blank=True)
     medium_term_goal = models.TextField(_("中期目标"), blank=True)
@@ -89,14 +114,16 @@ class Target(models.Model):
 
     grades = models.JSONField(_("审核评级"), default=dict, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
-    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     attested_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("批复时间"), null=True, blank=True)
     deadline = models.DateField(_("申报截止日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,11 +136,16 @@ class Target(models.Model):
         verbose_name_plural = _("绩效目标")
         ordering = ["year", "unit__code", "project__code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "version"], condition=Q(project__isnull=False),
-                                    name="target_project_version"),
-            models.UniqueConstraint(fields=["unit", "year", "version"],
-                                    condition=Q(project__isnull=True),
-                                    name="target_unit_year_version"),
+            models.UniqueConstraint(
+                fields=["project", "version"],
+                condition=Q(project__isnull=False),
+                name="target_project_version",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "version"],
+                condition=Q(project__isnull=True),
+                name="target_unit_year_version",
+            ),
         ]
         indexes = [models.Index(fields=["region", "year", "status"])]
 
@@ -134,13 +166,20 @@ class Target(models.Model):
         return self.status in EDITABLE
 
     def sources_sum(self) -> Decimal:
-        return sum((v or Decimal(0) for v in (self.amount_current, self.amount_carryover,
-                                              self.amount_other)), Decimal(0))
+        return sum(
+            (
+                v or Decimal(0)
+                for v in (self.amount_current, self.amount_carryover, self.amount_other)
+            ),
+            Decimal(0),
+        )
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return scope_filter(
-            scope, region_path="region__path", unit="unit_id",
+            scope,
+            region_path="region__path",
+            unit="unit_id",
             office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
         )
 
@@ -160,27 +199,36 @@ class Indicator(models.Model):
     category = models.CharField(_("一级指标"), max_length=40, blank=True)
     subcategory = models.CharField(_("二级指标"), max_length=40, blank=True)
     name = models.CharField(_("三级指标"), max_length=200, blank=True)
-    value_text = models.CharField(_("指标值"), max_length=200, blank=True,
-                                  help_text=_("如 ≥50个、≤90万元、12月底前完成、达成预期指标"))
+    value_text = models.CharField(
+        _("指标值"),
+        max_length=200,
+        blank=True,
+        help_text=_("如 ≥50个、≤90万元、12月底前完成、达成预期指标"),
+    )
     operator = models.CharField(_("计算符号"), max_length=12, blank=True)
-    number = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True,
-                                 blank=True)
+    number = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True, blank=True)
     unit = models.CharField(_("度量单位"), max_length=20, blank=True)
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, null=True, blank=True)
     explanation = models.CharField(_("指标解释"), max_length=500, blank=True)
-    basis = models.CharField(_("指标值确定依据"), max_length=8, choices=Basis.choices,
-                             blank=True)
+    basis = models.CharField(_("指标值确定依据"), max_length=8, choices=Basis.choices, blank=True)
     source = models.CharField(_("数据来源"), max_length=200, blank=True)
-    supports = models.ForeignKey("self", verbose_name=_("支撑的一级项目指标"), null=True,
-                                 blank=True, on_delete=models.SET_NULL, related_name="+")
+    supports = models.ForeignKey(
+        "self",
+        verbose_name=_("支撑的一级项目指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("绩效指标")
         verbose_name_plural = _("绩效指标")
         ordering = ["target", "position"]
-        constraints = [models.UniqueConstraint(fields=["target", "position"],
-                                               name="indicator_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "position"], name="indicator_position")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subcategory} {self.name} {self.value_text}"
@@ -194,8 +242,9 @@ class Reminder(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="target_reminders")
     message = models.CharField(_("内容"), max_length=300)
     deadline = models.DateField(_("截止日期"), null=True, blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -211,6 +260,8 @@ class Reminder(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return scope_filter(
-            scope, region_path="region__path", unit="unit_id",
+            scope,
+            region_path="region__path",
+            unit="unit_id",
             office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
         )

@@ -9,8 +9,13 @@ STAFF = frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC, Role.EXPERT, Role.AGE
 
 register_menu(
     MenuItem("targets", _("绩效目标"), "target-list", roles=STAFF, order=10),
-    MenuItem("targets", _("待我处理"), "target-queue",
-             roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}), order=20),
+    MenuItem(
+        "targets",
+        _("待我处理"),
+        "target-queue",
+        roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
+        order=20,
+    ),
 )
 
 
@@ -24,23 +29,41 @@ def _todos(user, region, year):
     if region is None:
         return []
     todos = []
-    labels = {Status.DRAFT: _("填报绩效目标"), Status.RETURNED: _("修改被退回的绩效目标"),
-              Status.READY: _("审核并提交绩效目标"), Status.PARENT_REVIEW: _("审核二级单位的绩效目标"),
-              Status.SUBMITTED: _("初审绩效目标"), Status.FIRST_PASSED: _("终审批复绩效目标")}
+    labels = {
+        Status.DRAFT: _("填报绩效目标"),
+        Status.RETURNED: _("修改被退回的绩效目标"),
+        Status.READY: _("审核并提交绩效目标"),
+        Status.PARENT_REVIEW: _("审核二级单位的绩效目标"),
+        Status.SUBMITTED: _("初审绩效目标"),
+        Status.FIRST_PASSED: _("终审批复绩效目标"),
+    }
     for target in review_queue(user=user, region=region, year=year)[:50]:
         subject = target.project.name if target.project_id else _("部门整体支出")
-        todos.append(Todo(title=f"{labels.get(target.status, target.get_status_display())}：{subject}",
-                          url=reverse("target-detail", args=[target.pk]), stage="targets",
-                          deadline=target.deadline,
-                          detail=target.return_reason if target.status == Status.RETURNED
-                          else target.unit.name,
-                          urgent=target.status == Status.RETURNED))
+        todos.append(
+            Todo(
+                title=f"{labels.get(target.status, target.get_status_display())}：{subject}",
+                url=reverse("target-detail", args=[target.pk]),
+                stage="targets",
+                deadline=target.deadline,
+                detail=target.return_reason
+                if target.status == Status.RETURNED
+                else target.unit.name,
+                urgent=target.status == Status.RETURNED,
+            )
+        )
     if user.unit_id:
         reminder = Reminder.objects.filter(unit_id=user.unit_id, year=year).first()
         if reminder:
-            todos.append(Todo(title=_("催报：") + reminder.message, url=reverse("target-list"),
-                              stage="targets", deadline=reminder.deadline, urgent=True,
-                              detail=_("财政局 %(d)s 发出") % {"d": reminder.sent_at.date()}))
+            todos.append(
+                Todo(
+                    title=_("催报：") + reminder.message,
+                    url=reverse("target-list"),
+                    stage="targets",
+                    deadline=reminder.deadline,
+                    urgent=True,
+                    detail=_("财政局 %(d)s 发出") % {"d": reminder.sent_at.date()},
+                )
+            )
     return todos
 
 
@@ -56,12 +79,19 @@ def _project_panel(request, project):
 
     user = request.user
     current = Target.objects.current().filter(project=project).order_by("-version").first()
-    return render_to_string("targets/_project_panel.html", {
-        "project": project, "target": current, "approved": approved_target(project),
-        "can_declare": current is None and user.has_role(Role.FILER)
-        and project.unit_id in user.get_scope().unit_ids,
-        "can_arrange": user.has_role(Role.BUDGET) and not project.arranged,
-    }, request=request)
+    return render_to_string(
+        "targets/_project_panel.html",
+        {
+            "project": project,
+            "target": current,
+            "approved": approved_target(project),
+            "can_declare": current is None
+            and user.has_role(Role.FILER)
+            and project.unit_id in user.get_scope().unit_ids,
+            "can_arrange": user.has_role(Role.BUDGET) and not project.arranged,
+        },
+        request=request,
+    )
 
 
 from jixiao.core.navigation import register_panel  # noqa: E402

@@ -15,7 +15,10 @@ urlpatterns = [
     path("targets/<int:pk>/transition/", views.target_transition, name="target-transition"),
     path("targets/<int:pk>/adjust/", views.target_adjust, name="target-adjust"),
     path("targets/<int:pk>/files/", views.attachment_upload, name="target-file-upload"),
-    path("targets/<int:pk>/files/<int:file_pk>/remove/", views.attachment_remove,
-         name="target-file-remove"),
+    path(
+        "targets/<int:pk>/files/<int:file_pk>/remove/",
+        views.attachment_remove,
+        name="target-file-remove",
+    ),
     path("projects/<int:pk>/arrange/", views.project_arrange, name="project-arrange"),
 ]

@@ -427,11 +427,16 @@ def target_import(request):
     kind = request.GET.get("template")
     if kind:
         catalogue = rules_for(work.region.lineage_codes, work.year).section("catalogue")
-        book = template_workbook(year=work.year, unit=kind == "unit",
-                                 catalogue=catalogue.get("categories"))
+        book = template_workbook(
+            year=work.year, unit=kind == "unit", catalogue=catalogue.get("categories")
+        )
         name = _("部门整体支出绩效目标申报表") if kind == "unit" else _("项目支出绩效目标申报表")
         return xlsx_response(book, f"{name}-{work.year}.xlsx")
     importer = importer_for_page(actor=request.user, region=work.region, year=work.year)
-    return import_page(request, importer=importer,
-                       template_url=reverse("target-import") + "?template=project",
-                       back_url=reverse("target-list"), success_url=reverse("target-list"))
+    return import_page(
+        request,
+        importer=importer,
+        template_url=reverse("target-import") + "?template=project",
+        back_url=reverse("target-list"),
+        success_url=reverse("target-list"),
+    )

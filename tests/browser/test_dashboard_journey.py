@@ -26,26 +26,66 @@ def year_2022(world):
 
     p1, p2 = world.projects["P1"], world.projects["P2"]
     for project, status, findings in ((p1, "approved", ["T02"]), (p2, "submitted", [])):
-        Target.objects.create(region=world.region, year=2022, unit=project.unit,
-                              project=project, status=status,
-                              findings=[{"code": c, "blocking": True, "indicator": None,
-                                         "message": c} for c in findings])
-    rnd = Round.objects.create(region=world.region, year=2022, code="2022-07", name="1–7月监控",
-                               period_end=datetime.date(2022, 7, 31),
-                               deadline=datetime.date(2022, 8, 10))
-    Report.objects.create(round=rnd, project=p1, region=world.region, unit=p1.unit, year=2022,
-                          status="approved", executed=Decimal("60"),
-                          submitted_at=timezone.make_aware(datetime.datetime(2022, 8, 5, 10)))
-    Report.objects.create(round=rnd, project=p2, region=world.region, unit=p2.unit, year=2022,
-                          status="draft")
+        Target.objects.create(
+            region=world.region,
+            year=2022,
+            unit=project.unit,
+            project=project,
+            status=status,
+            findings=[
+                {"code": c, "blocking": True, "indicator": None, "message": c} for c in findings
+            ],
+        )
+    rnd = Round.objects.create(
+        region=world.region,
+        year=2022,
+        code="2022-07",
+        name="1–7月监控",
+        period_end=datetime.date(2022, 7, 31),
+        deadline=datetime.date(2022, 8, 10),
+    )
+    Report.objects.create(
+        round=rnd,
+        project=p1,
+        region=world.region,
+        unit=p1.unit,
+        year=2022,
+        status="approved",
+        executed=Decimal("60"),
+        submitted_at=timezone.make_aware(datetime.datetime(2022, 8, 5, 10)),
+    )
+    Report.objects.create(
+        round=rnd, project=p2, region=world.region, unit=p2.unit, year=2022, status="draft"
+    )
     for code, level in (("M01", "red"), ("M07", "yellow")):
-        Alert.objects.create(region=world.region, year=2022, unit=p1.unit, project=p1,
-                             round=rnd, code=code, level=level, message=f"{code} 项目P1",
-                             due_date=datetime.date(2022, 8, 20))
-    q1 = Project.objects.create(region=world.region, year=2021, code="Q1", name="项目Q1",
-                                unit=world.units["U1"], full_current=Decimal("50"))
-    SelfEvaluation.objects.create(region=world.region, year=2021, unit=q1.unit, project=q1,
-                                  status="confirmed", total=Decimal("55.00"), grade="差")
+        Alert.objects.create(
+            region=world.region,
+            year=2022,
+            unit=p1.unit,
+            project=p1,
+            round=rnd,
+            code=code,
+            level=level,
+            message=f"{code} 项目P1",
+            due_date=datetime.date(2022, 8, 20),
+        )
+    q1 = Project.objects.create(
+        region=world.region,
+        year=2021,
+        code="Q1",
+        name="项目Q1",
+        unit=world.units["U1"],
+        full_current=Decimal("50"),
+    )
+    SelfEvaluation.objects.create(
+        region=world.region,
+        year=2021,
+        unit=q1.unit,
+        project=q1,
+        status="confirmed",
+        total=Decimal("55.00"),
+        grade="差",
+    )
     return world
 
 
@@ -70,13 +110,15 @@ def _click_bar(page, chart: str, series: int, category: str):
              const bar = chart.getModel().getSeriesByIndex(series).getData().getItemLayout(index);
              return [bar.x + bar.width / 2, bar.y + bar.height / 2];
            }""",
-        [f"chart-{chart}", series, category])
+        [f"chart-{chart}", series, category],
+    )
     box = element.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
-def test_a_bar_opens_its_list_which_exports_and_the_summary_downloads(session_as, year_2022,
-                                                                      artifacts):
+def test_a_bar_opens_its_list_which_exports_and_the_summary_downloads(
+    session_as, year_2022, artifacts
+):
     import openpyxl
 
     page = session_as("performance")
@@ -110,8 +152,10 @@ def test_a_bar_opens_its_list_which_exports_and_the_summary_downloads(session_as
     try:
         import jixiao.reports.summary  # noqa: F401
     except ImportError:
-        pytest.skip("jixiao.reports.summary (summary_docx) is not written yet: the button "
-                    "links to it, the download cannot be checked")
+        pytest.skip(
+            "jixiao.reports.summary (summary_docx) is not written yet: the button "
+            "links to it, the download cannot be checked"
+        )
     with page.expect_download() as download_info:
         page.get_by_role("link", name="生成年度工作总结（Word）").click()
     download = download_info.value
@@ -135,8 +179,7 @@ def test_grade_and_lint_bars_drill_down_too(session_as, year_2022):
     expect(page.locator("h1")).to_contain_text("绩效目标质量问题：指标值未填列")
 
 
-def test_each_chart_has_its_figures_as_links_and_headline_figures_link_too(session_as,
-                                                                          year_2022):
+def test_each_chart_has_its_figures_as_links_and_headline_figures_link_too(session_as, year_2022):
     page = session_as("performance")
     _wait_for_charts(page)
     # The keyboard's and the screen reader's way: the chart's data table holds real links.

@@ -38,16 +38,27 @@ def test_token_lists_units_in_the_contract_envelope(world, client, bearer):
     body = client.get("/api/v1/units?year=2022", **bearer("budget")).json()
     assert body["count"] == 3
     by_code = {u["code"]: u for u in body["items"]}
-    assert by_code["U1A"] == {"id": world.units["U1A"].id, "code": "U1A", "name": "甲区教师进修学校",
-                              "level": 2, "parent": "U1", "office": "社会事业股",
-                              "region": "100101", "year": 2022}
+    assert by_code["U1A"] == {
+        "id": world.units["U1A"].id,
+        "code": "U1A",
+        "name": "甲区教师进修学校",
+        "level": 2,
+        "parent": "U1",
+        "office": "社会事业股",
+        "region": "100101",
+        "year": 2022,
+    }
 
 
 def test_project_amounts_are_decimal_strings_that_add_up(world, client, bearer):
     project = world.projects["P1"]
     body = client.get(f"/api/v1/projects/{project.id}", **bearer("filer")).json()
-    assert body["full"] == {"current": "100.123456", "carryover": "20.500000",
-                            "other": "0.000000", "total": "120.623456"}
+    assert body["full"] == {
+        "current": "100.123456",
+        "carryover": "20.500000",
+        "other": "0.000000",
+        "total": "120.623456",
+    }
     parts = sum(Decimal(body["full"][k]) for k in ("current", "carryover", "other"))
     assert parts == Decimal(body["full"]["total"])
     assert body["kinds"] == ["专项资金"] and body["unit"] == "U1" and body["year"] == 2022

@@ -11,15 +11,25 @@ from jixiao.budgets.models import FiscalYear, Project, ProjectKind
 from jixiao.budgets.services import project_save
 from jixiao.core.models import AuditLog
 
-AMOUNTS = {"initial_current": "207.4538", "initial_carryover": "0", "initial_other": "0.000001",
-           "full_current": "207.4538", "full_carryover": "12345678.123456",
-           "full_other": "0.000001"}
+AMOUNTS = {
+    "initial_current": "207.4538",
+    "initial_carryover": "0",
+    "initial_other": "0.000001",
+    "full_current": "207.4538",
+    "full_carryover": "12345678.123456",
+    "full_other": "0.000001",
+}
 
 
 def form_data(world, **changes):
-    data = {"code": "NEW-1", "name": "新项目", "unit": world.units["U1"].id,
-            "kinds": [ProjectKind.objects.get(code="special_fund").id],
-            "serves_public": "on", **AMOUNTS}
+    data = {
+        "code": "NEW-1",
+        "name": "新项目",
+        "unit": world.units["U1"].id,
+        "kinds": [ProjectKind.objects.get(code="special_fund").id],
+        "serves_public": "on",
+        **AMOUNTS,
+    }
     data.update(changes)
     return data
 
@@ -58,8 +68,9 @@ def test_decimals_survive_an_xlsx_export(world, client_for):
 
 def test_form_rejects_negative_amounts_and_too_many_decimals(world, client_for):
     client = client_for("filer")
-    response = client.post("/projects/new/", form_data(world, full_current="-1",
-                                                       full_other="1.1234567"))
+    response = client.post(
+        "/projects/new/", form_data(world, full_current="-1", full_other="1.1234567")
+    )
     assert response.status_code == 200
     assert not Project.objects.filter(code="NEW-1").exists()
     text = response.content.decode()
@@ -73,26 +84,52 @@ def test_duplicate_code_in_the_same_year_is_refused_with_the_reason(world, clien
 
 def test_filer_cannot_create_a_project_for_another_unit(world):
     with pytest.raises(PermissionDenied):
-        project_save(actor=world.other, project=None, region=world.region, year=2022, code="X",
-                     name="x", unit=world.units["U1"], kinds=ProjectKind.objects.all()[:1],
-                     amounts={})
+        project_save(
+            actor=world.other,
+            project=None,
+            region=world.region,
+            year=2022,
+            code="X",
+            name="x",
+            unit=world.units["U1"],
+            kinds=ProjectKind.objects.all()[:1],
+            amounts={},
+        )
 
 
 def test_closed_year_refuses_project_changes(world):
     FiscalYear.objects.filter(region=world.region, year=2022).update(status="closed")
     with pytest.raises(ValidationError):
-        project_save(actor=world.budget, project=world.projects["P1"], region=world.region,
-                     year=2022, code="P1", name="改名", unit=world.units["U1"],
-                     kinds=ProjectKind.objects.all()[:1], amounts={})
+        project_save(
+            actor=world.budget,
+            project=world.projects["P1"],
+            region=world.region,
+            year=2022,
+            code="P1",
+            name="改名",
+            unit=world.units["U1"],
+            kinds=ProjectKind.objects.all()[:1],
+            amounts={},
+        )
 
 
 def test_level2_project_needs_a_level1_parent_of_the_same_year(world):
-    parent = Project.objects.create(region=world.region, year=2021, code="OLD", name="旧",
-                                    unit=world.units["U1"])
+    parent = Project.objects.create(
+        region=world.region, year=2021, code="OLD", name="旧", unit=world.units["U1"]
+    )
     with pytest.raises(ValidationError) as info:
-        project_save(actor=world.budget, project=None, region=world.region, year=2022,
-                     code="CHILD", name="子", unit=world.units["U1"], parent=parent,
-                     kinds=ProjectKind.objects.all()[:1], amounts={})
+        project_save(
+            actor=world.budget,
+            project=None,
+            region=world.region,
+            year=2022,
+            code="CHILD",
+            name="子",
+            unit=world.units["U1"],
+            parent=parent,
+            kinds=ProjectKind.objects.all()[:1],
+            amounts={},
+        )
     assert "parent" in info.value.message_dict
 
 
@@ -122,8 +159,13 @@ def test_project_list_query_count_does_not_grow_with_the_page(world, client_for)
     client = client_for("budget")
     few = _list_queries(client)
     for i in range(60):
-        p = Project.objects.create(region=world.region, year=2022, code=f"BULK-{i:03d}",
-                                   name=f"批量{i}", unit=world.units["U1"])
+        p = Project.objects.create(
+            region=world.region,
+            year=2022,
+            code=f"BULK-{i:03d}",
+            name=f"批量{i}",
+            unit=world.units["U1"],
+        )
         p.kinds.add(kind)
     many = _list_queries(client)
     assert many == few

@@ -50,8 +50,11 @@ def percent(value) -> str:
     """A rate (fraction) as a percentage with 2 decimals, half up: 0.58082 → 58.08%."""
     if value is None or value == "":
         return "—"
-    number = (Decimal(value.numerator) / Decimal(value.denominator)
-              if hasattr(value, "denominator") and not isinstance(value, int) else Decimal(value))
+    number = (
+        Decimal(value.numerator) / Decimal(value.denominator)
+        if hasattr(value, "denominator") and not isinstance(value, int)
+        else Decimal(value)
+    )
     return f"{(number * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
 
 
@@ -62,7 +65,12 @@ def attachments_section(context, document):
     from jixiao.core.models import Attachment
 
     request = context["request"]
-    return {"request": request, "document": document, "label": document._meta.label_lower,
-            "files": attachments_of(document, include_removed=True),
-            "can_attach": document.attachments_editable_by(request.user),
-            "file_kinds": Attachment.Kind.choices, "csrf_token": context.get("csrf_token")}
+    return {
+        "request": request,
+        "document": document,
+        "label": document._meta.label_lower,
+        "files": attachments_of(document, include_removed=True),
+        "can_attach": document.attachments_editable_by(request.user),
+        "file_kinds": Attachment.Kind.choices,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -30,8 +30,10 @@ def write_xlsx(path, rows, title: str = "Sheet1"):
 
 
 def counts():
-    return {model.__name__: model.objects.count()
-            for model in (Unit, UnitYear, Project, ImportBatch, AuditLog)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Unit, UnitYear, Project, ImportBatch, AuditLog)
+    }
 
 
 def run(*args) -> tuple[str, str]:
@@ -56,9 +58,11 @@ def amounts(project: Project) -> dict:
 
 # --- import --------------------------------------------------------------------------------------
 
+
 def test_import_command_imports_units_as_the_regions_budget_office(world, tmp_path):
-    path = write_xlsx(tmp_path / "units.xlsx", [UNIT_HEADER, (2022, "U9", "甲区统计局", "一级", None,
-                                                             "BIZ1")])
+    path = write_xlsx(
+        tmp_path / "units.xlsx", [UNIT_HEADER, (2022, "U9", "甲区统计局", "一级", None, "BIZ1")]
+    )
     out, _err = run("import", "units", str(path), "--region", "100101")
     assert "导入成功：1 行，新增 1，更新 0" in out
     batch = ImportBatch.objects.get(kind="units", filename="units.xlsx")
@@ -67,8 +71,15 @@ def test_import_command_imports_units_as_the_regions_budget_office(world, tmp_pa
 
 
 def test_import_command_lists_located_problems_and_writes_nothing(world, tmp_path):
-    path = write_xlsx(tmp_path / "units.xlsx", [UNIT_HEADER, (2022, "U9", "甲", "二级", None, None),
-                                                (2022, "U9", "乙", "一级", None, None)], "单位")
+    path = write_xlsx(
+        tmp_path / "units.xlsx",
+        [
+            UNIT_HEADER,
+            (2022, "U9", "甲", "二级", None, None),
+            (2022, "U9", "乙", "一级", None, None),
+        ],
+        "单位",
+    )
     error, stderr = failing("import", "units", str(path), "--region", "100101")
     assert "导入失败：发现 2 个问题，未写入任何数据" in error
     assert "工作表“单位” 第 2 行 E 列 （上级单位编码）：二级单位必须填写上级单位编码" in stderr
@@ -77,8 +88,9 @@ def test_import_command_lists_located_problems_and_writes_nothing(world, tmp_pat
 
 def test_import_command_reads_a_gbk_csv(world, tmp_path):
     path = tmp_path / "单位.csv"
-    path.write_bytes("年度,单位编码,单位名称,单位级次\n2022,U9,甲区统计局（普查中心）,一级\n"
-                     .encode("gbk"))
+    path.write_bytes(
+        "年度,单位编码,单位名称,单位级次\n2022,U9,甲区统计局（普查中心）,一级\n".encode("gbk")
+    )
     run("import", "units", str(path), "--region", "100101")
     assert UnitYear.objects.get(unit__code="U9", year=2022).name == "甲区统计局（普查中心）"
 
@@ -100,9 +112,10 @@ def test_import_command_needs_a_region_when_there_are_several_districts(world, t
 
 
 def test_import_command_refuses_a_user_of_another_region(world, tmp_path):
-    path = write_xlsx(tmp_path / "u.xlsx", [UNIT_HEADER, (2022, "U1", "被改名", "一级", None, None)])
-    error, _ = failing("import", "units", str(path), "--region", "100101",
-                       "--user", "other_region")
+    path = write_xlsx(
+        tmp_path / "u.xlsx", [UNIT_HEADER, (2022, "U1", "被改名", "一级", None, None)]
+    )
+    error, _ = failing("import", "units", str(path), "--region", "100101", "--user", "other_region")
     assert "无权向区划“100101”导入" in error
     assert UnitYear.objects.get(unit=world.units["U1"], year=2022).name == "甲区教育局"
 
@@ -128,18 +141,36 @@ def test_import_command_refuses_a_zip_bomb(world, tmp_path, settings):
 
 # --- export --------------------------------------------------------------------------------------
 
-ODD_AMOUNTS = {"initial_current": Decimal("207.4538"), "initial_carryover": Decimal("0.000001"),
-               "initial_other": Decimal("123456789.123456"), "full_current": Decimal("0.3"),
-               "full_carryover": Decimal("64286.41"), "full_other": Decimal("99999.999999")}
+ODD_AMOUNTS = {
+    "initial_current": Decimal("207.4538"),
+    "initial_carryover": Decimal("0.000001"),
+    "initial_other": Decimal("123456789.123456"),
+    "full_current": Decimal("0.3"),
+    "full_carryover": Decimal("64286.41"),
+    "full_other": Decimal("99999.999999"),
+}
 
 
 def test_xlsx_export_then_import_keeps_every_decimal_unchanged(world, tmp_path):
     Project.objects.filter(pk=world.projects["P1"].pk).update(**ODD_AMOUNTS)
-    expected = {code: amounts(Project.objects.get(pk=p.pk))
-                for code, p in world.projects.items() if code != "PB"}
+    expected = {
+        code: amounts(Project.objects.get(pk=p.pk))
+        for code, p in world.projects.items()
+        if code != "PB"
+    }
     path = tmp_path / "projects.xlsx"
-    run("export", "projects", "--region", "100101", "--year", "2022", "--format", "xlsx",
-        "-o", str(path))
+    run(
+        "export",
+        "projects",
+        "--region",
+        "100101",
+        "--year",
+        "2022",
+        "--format",
+        "xlsx",
+        "-o",
+        str(path),
+    )
     Project.objects.filter(region=world.region).update(**{f: 0 for f in AMOUNT_FIELDS})
     out, _err = run("import", "projects", str(path), "--region", "100101")
     assert "更新 3" in out
@@ -178,8 +209,18 @@ def test_json_export_then_import_keeps_projects_unchanged(world, tmp_path):
     Project.objects.filter(pk=world.projects["P1"].pk).update(**ODD_AMOUNTS)
     before = {p.code: (p.name, amounts(p)) for p in Project.objects.filter(region=world.region)}
     path = tmp_path / "projects.json"
-    run("export", "projects", "--region", "100101", "--year", "2022", "--format", "json",
-        "-o", str(path))
+    run(
+        "export",
+        "projects",
+        "--region",
+        "100101",
+        "--year",
+        "2022",
+        "--format",
+        "json",
+        "-o",
+        str(path),
+    )
     items = json.loads(path.read_text(encoding="utf-8"))
     assert {i["code"] for i in items} == {"P1", "P1A", "P2"}
     assert items[0]["initial"]["current"] == "207.453800"  # strings, never floats
@@ -200,15 +241,27 @@ def test_units_export_then_import_updates_without_duplicates(world, tmp_path):
 
 def test_export_only_holds_the_regions_own_rows(world, tmp_path):
     path = tmp_path / "b.json"
-    run("export", "projects", "--region", "100102", "--year", "2022", "--format", "json",
-        "-o", str(path))
+    run(
+        "export",
+        "projects",
+        "--region",
+        "100102",
+        "--year",
+        "2022",
+        "--format",
+        "json",
+        "-o",
+        str(path),
+    )
     assert [i["code"] for i in json.loads(path.read_text(encoding="utf-8"))] == ["PB"]
 
 
 def test_export_refuses_an_unknown_kind_or_region(world, tmp_path):
     with pytest.raises(CommandError, match="未知的导出类型"):
-        call_command("export", "nonsense", "--region", "100101", "--year", "2022",
-                     "-o", str(tmp_path / "x"))
+        call_command(
+            "export", "nonsense", "--region", "100101", "--year", "2022", "-o", str(tmp_path / "x")
+        )
     with pytest.raises(CommandError, match="找不到区划"):
-        call_command("export", "projects", "--region", "999999", "--year", "2022",
-                     "-o", str(tmp_path / "x"))
+        call_command(
+            "export", "projects", "--region", "999999", "--year", "2022", "-o", str(tmp_path / "x")
+        )

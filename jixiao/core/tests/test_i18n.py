@@ -80,11 +80,15 @@ def test_catalogue_covers_python_and_templates(entries):
 
 
 def test_every_msgid_has_a_translation(entries):
-    untranslated = [e["msgid"] for e in entries
-                    if not e.get("msgstr") or not all(v.strip() for v in e["msgstr"].values())]
+    untranslated = [
+        e["msgid"]
+        for e in entries
+        if not e.get("msgstr") or not all(v.strip() for v in e["msgstr"].values())
+    ]
     assert not untranslated, (
         "untranslated strings in jixiao/locale/en/LC_MESSAGES/django.po "
-        f"(translate them, then run scripts/update-translations.sh): {untranslated}")
+        f"(translate them, then run scripts/update-translations.sh): {untranslated}"
+    )
 
 
 def test_no_fuzzy_entries(entries):
@@ -150,9 +154,17 @@ def test_filer_switches_to_english(world, client_for):
     h1 = _h1(html)
     assert h1.startswith("Projects")
     assert "项目" not in h1
-    for text in ("Budget unit", "Project code", "Project kind", "Initial budget",
-                 "Full-year budget", "Amounts in 10k CNY", "Filter", "Export to Excel",
-                 "Sign out"):
+    for text in (
+        "Budget unit",
+        "Project code",
+        "Project kind",
+        "Initial budget",
+        "Full-year budget",
+        "Amounts in 10k CNY",
+        "Filter",
+        "Export to Excel",
+        "Sign out",
+    ):
         assert text in html, text
     assert "筛选" not in html and "年初预算" not in html
 

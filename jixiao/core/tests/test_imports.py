@@ -46,28 +46,35 @@ def xlsx_bytes(rows, title: str = "Sheet1") -> bytes:
 
 # --- money -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("207.4538", Decimal("207.4538")),
-    ("1,234.5", Decimal("1234.5")),
-    ("1，234.5 万元", Decimal("1234.5")),
-    (" 12.000001 ", Decimal("12.000001")),
-    ("１２３．４５", Decimal("123.45")),  # full-width digits and point
-    ("\u00a012.5\u00a0", Decimal("12.5")),  # non-breaking spaces around
-    ("1\u00a0234.5", Decimal("1234.5")),  # non-breaking space as a thousands separator
-    (".5", Decimal("0.5")),
-    (7, Decimal("7")),
-    (Decimal("3.141593"), Decimal("3.141593")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("207.4538", Decimal("207.4538")),
+        ("1,234.5", Decimal("1234.5")),
+        ("1，234.5 万元", Decimal("1234.5")),
+        (" 12.000001 ", Decimal("12.000001")),
+        ("１２３．４５", Decimal("123.45")),  # full-width digits and point
+        ("\u00a012.5\u00a0", Decimal("12.5")),  # non-breaking spaces around
+        ("1\u00a0234.5", Decimal("1234.5")),  # non-breaking space as a thousands separator
+        (".5", Decimal("0.5")),
+        (7, Decimal("7")),
+        (Decimal("3.141593"), Decimal("3.141593")),
+    ],
+)
 def test_money_reads_text_and_numbers_exactly(raw, expected):
     assert money(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (207.4538, "207.453800"),
-    (0.1 + 0.2, "0.300000"),  # 0.30000000000000004 in binary
-    (64286.41, "64286.410000"),
-    (100.123456, "100.123456"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (207.4538, "207.453800"),
+        (0.1 + 0.2, "0.300000"),  # 0.30000000000000004 in binary
+        (64286.41, "64286.410000"),
+        (100.123456, "100.123456"),
+    ],
+)
 def test_money_reads_excel_floats_through_their_decimal_form(raw, expected):
     assert str(money(raw)) == expected
 
@@ -89,8 +96,9 @@ def test_money_typed_as_text_with_more_than_six_decimals_is_refused_not_cut():
     assert "最多保留 6 位小数" in str(exc.value)
 
 
-@pytest.mark.parametrize("raw", [1e25, 10**13, 1e13, "10000000000000", float("nan"),
-                                 float("inf"), True])
+@pytest.mark.parametrize(
+    "raw", [1e25, 10**13, 1e13, "10000000000000", float("nan"), float("inf"), True]
+)
 def test_money_out_of_range_or_not_a_number_is_a_cell_error(raw):
     with pytest.raises(CellError):
         money(raw)
@@ -105,10 +113,18 @@ def test_negative_amount_is_refused_by_non_negative_money():
 
 # --- other parsers ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    (2022, 2022), (2022.0, 2022), ("2022", 2022), ("2022年", 2022), ("２０２２", 2022),
-    ("\u00a02022 ", 2022),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (2022, 2022),
+        (2022.0, 2022),
+        ("2022", 2022),
+        ("2022年", 2022),
+        ("２０２２", 2022),
+        ("\u00a02022 ", 2022),
+    ],
+)
 def test_year_accepts_the_ways_people_type_it(raw, expected):
     assert year(raw) == expected
 
@@ -120,14 +136,17 @@ def test_year_refuses_what_is_not_a_budget_year(raw):
     assert "不是有效的年度" in str(exc.value)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (101.0, "101"),  # typed as a number in Excel
-    (101, "101"),
-    (360102001001001.0, "360102001001001"),
-    ("Ｕ１０１", "U101"),  # full-width
-    ("\u00a0U101\u00a0", "U101"),
-    ("U101\u200b", "U101"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (101.0, "101"),  # typed as a number in Excel
+        (101, "101"),
+        (360102001001001.0, "360102001001001"),
+        ("Ｕ１０１", "U101"),  # full-width
+        ("\u00a0U101\u00a0", "U101"),
+        ("U101\u200b", "U101"),
+    ],
+)
 def test_code_is_cleaned_of_excel_number_and_typing_artefacts(raw, expected):
     assert code(raw) == expected
 
@@ -179,8 +198,17 @@ COLUMNS = (
 
 
 def test_header_is_found_below_a_title_and_rows_are_numbered_as_excel_shows():
-    sheet = Sheet("股室", [("股室导入表",), (), ("编码（必填）", "股室名称*", "金额(万元)"),
-                          ("A1", "甲", "1.5"), (None, None, None), ("A2", "乙", None)])
+    sheet = Sheet(
+        "股室",
+        [
+            ("股室导入表",),
+            (),
+            ("编码（必填）", "股室名称*", "金额(万元)"),
+            ("A1", "甲", "1.5"),
+            (None, None, None),
+            ("A2", "乙", None),
+        ],
+    )
     rows, problems = parse_sheet(sheet, COLUMNS)
     assert problems == []
     assert [(r.number, r.values["code"]) for r in rows] == [(4, "A1"), (6, "A2")]
@@ -191,8 +219,7 @@ def test_header_is_found_below_a_title_and_rows_are_numbered_as_excel_shows():
 def test_header_columns_may_come_in_any_order():
     sheet = Sheet("S", [("金额", "名称", "编码"), ("2", "甲", "A1")])
     rows, problems = parse_sheet(sheet, COLUMNS)
-    assert not problems and rows[0].values == {"code": "A1", "name": "甲",
-                                                "amount": Decimal("2")}
+    assert not problems and rows[0].values == {"code": "A1", "name": "甲", "amount": Decimal("2")}
     assert rows[0].columns["code"] == "C"
 
 
@@ -225,6 +252,7 @@ def test_sheet_with_only_a_header_says_there_are_no_data_rows():
 
 # --- run_import: one transaction, batch, audit ----------------------------------------------------
 
+
 class OfficeImporter(Importer):
     """A stand-in importer writing business offices; name "拒绝" is refused by the 'service'."""
 
@@ -233,8 +261,9 @@ class OfficeImporter(Importer):
     columns = COLUMNS
 
     def check(self, rows):
-        return [r.problem("code", "编码已被占用", "编码") for r in rows
-                if r.values["code"] == "BUD"]
+        return [
+            r.problem("code", "编码已被占用", "编码") for r in rows if r.values["code"] == "BUD"
+        ]
 
     def save(self, rows):
         for row in rows:
@@ -243,8 +272,12 @@ class OfficeImporter(Importer):
                     raise ValidationError({"name": ["名称不可用。"]})
                 if row.values["name"] == "无权":
                     raise PermissionDenied("您没有权限。")
-                Office.objects.create(region=self.region, code=row.values["code"],
-                                      name=row.values["name"], kind="business")
+                Office.objects.create(
+                    region=self.region,
+                    code=row.values["code"],
+                    name=row.values["name"],
+                    kind="business",
+                )
         return len(rows), 0
 
 
@@ -263,7 +296,11 @@ def test_run_import_writes_rows_batch_and_audit_in_one_batch(importer, world):
     assert (result.rows, result.created, result.updated) == (2, 2, 0)
     batch = ImportBatch.objects.get(pk=result.batch_id)
     assert (batch.kind, batch.rows, batch.created, batch.region_code) == (
-        "offices-test", 2, 2, world.region.code)
+        "offices-test",
+        2,
+        2,
+        world.region.code,
+    )
     assert batch.actor == world.users["budget"] and len(batch.sha256) == 64
     entry = AuditLog.objects.get(action="import", object_id=str(batch.pk))
     assert entry.batch == batch.pk and entry.source == "import"
@@ -320,8 +357,9 @@ def test_instruction_sheets_without_the_header_are_skipped(importer):
 def test_file_with_no_matching_sheet_is_refused_as_wrong_template(importer):
     before = counts()
     with pytest.raises(InputRejected) as exc:
-        run_import(importer, xlsx_bytes([("项目编码", "项目名称"), ("P1", "甲")], "项目"),
-                   "projects.xlsx")
+        run_import(
+            importer, xlsx_bytes([("项目编码", "项目名称"), ("P1", "甲")], "项目"), "projects.xlsx"
+        )
     assert "找不到表头" in str(exc.value) and "项目" in str(exc.value)
     assert counts() == before
 
@@ -332,8 +370,11 @@ def test_audit_records_made_by_save_share_the_import_batch(importer, world):
             audit.record(action="action", message="保存中")
             return super().save(rows)
 
-    result = run_import(AuditingImporter(actor=world.users["budget"], region=world.region),
-                        xlsx_bytes([("编码", "名称"), ("N1", "新股一")]), "o.xlsx")
+    result = run_import(
+        AuditingImporter(actor=world.users["budget"], region=world.region),
+        xlsx_bytes([("编码", "名称"), ("N1", "新股一")]),
+        "o.xlsx",
+    )
     entries = AuditLog.objects.filter(batch=result.batch_id)
     assert {e.action for e in entries} >= {"action", "import"}
     assert {e.actor_name for e in entries} == {"budget"}
@@ -347,6 +388,7 @@ def test_row_located_turns_a_plain_validation_error_into_a_row_problem():
 
 
 # --- JSON read as a sheet -------------------------------------------------------------------------
+
 
 def test_json_objects_become_rows_counted_from_one(importer):
     data = json.dumps([{"code": "N1", "name": "甲"}, {"code": "N2", "amount": 1.5}]).encode()
@@ -362,13 +404,16 @@ def test_json_number_is_read_through_its_decimal_text(importer):
     assert rows[0].values["amount"] == Decimal("207.4538")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"{not json", "JSON 格式错误"),
-    (b"\xff\xfe", "JSON 格式错误"),
-    (b"[" * 100_000 + b"]" * 100_000, "JSON 格式错误"),  # nesting that would blow the stack
-    (b'"a string"', "JSON 应为对象或对象的列表"),
-    (b"[1, 2]", "JSON 应为对象或对象的列表"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"{not json", "JSON 格式错误"),
+        (b"\xff\xfe", "JSON 格式错误"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON 格式错误"),  # nesting that would blow the stack
+        (b'"a string"', "JSON 应为对象或对象的列表"),
+        (b"[1, 2]", "JSON 应为对象或对象的列表"),
+    ],
+)
 def test_bad_json_is_refused_with_a_message(importer, data, message):
     before = counts()
     with pytest.raises(InputRejected) as exc:

@@ -24,10 +24,20 @@ def test_unknown_rulebook_name_is_a_clear_error():
 
 def test_region_version_overrides_and_old_versions_stay_reproducible(world):
     codes = world.region.lineage_codes
-    first = rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
-                                   values={"catalogue": {"name": "local"}}, note="v1")
-    rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
-                           values={"catalogue": {"name": "local-2"}}, note="v2")
+    first = rulebook.rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"catalogue": {"name": "local"}},
+        note="v1",
+    )
+    rulebook.rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"catalogue": {"name": "local-2"}},
+        note="v2",
+    )
     rules = rulebook.rules_for(codes, 2022)
     assert rules.get("catalogue.name") == "local-2"
     assert rules.sources == ("100101:2022 v2",)
@@ -36,22 +46,40 @@ def test_region_version_overrides_and_old_versions_stay_reproducible(world):
 
 
 def test_province_rules_apply_to_districts_unless_the_district_sets_its_own(world):
-    rulebook.rulebook_save(region_code="100000", year=2022, actor=world.performance,
-                           values={"catalogue": {"name": "province"}})
+    rulebook.rulebook_save(
+        region_code="100000",
+        year=2022,
+        actor=world.performance,
+        values={"catalogue": {"name": "province"}},
+    )
     assert rulebook.rules_for(world.region.lineage_codes, 2022).get("catalogue.name") == "province"
-    rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
-                           values={"catalogue": {"name": "district"}})
+    rulebook.rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"catalogue": {"name": "district"}},
+    )
     assert rulebook.rules_for(world.region.lineage_codes, 2022).get("catalogue.name") == "district"
-    assert rulebook.rules_for(world.region_b.lineage_codes, 2022).get("catalogue.name") == "province"
+    assert (
+        rulebook.rules_for(world.region_b.lineage_codes, 2022).get("catalogue.name") == "province"
+    )
 
 
 def test_unknown_keys_and_wrong_types_are_refused(world):
     with pytest.raises(rulebook.RulebookError, match="未知的规则项"):
-        rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
-                               values={"catalogue": {"colour": "red"}})
+        rulebook.rulebook_save(
+            region_code="100101",
+            year=2022,
+            actor=world.performance,
+            values={"catalogue": {"colour": "red"}},
+        )
     with pytest.raises(rulebook.RulebookError, match="类型"):
-        rulebook.rulebook_save(region_code="100101", year=2022, actor=world.performance,
-                               values={"catalogue": {"name": 3}})
+        rulebook.rulebook_save(
+            region_code="100101",
+            year=2022,
+            actor=world.performance,
+            values={"catalogue": {"name": 3}},
+        )
     assert not Rulebook.objects.exists()
 
 

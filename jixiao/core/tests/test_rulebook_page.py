@@ -6,8 +6,10 @@ from jixiao.core.models import Rulebook
 def test_performance_office_saves_a_new_version(world, client_for):
     client = client_for("performance")
     client.post("/work-context/", {"year": "2022"})
-    response = client.post("/rulebook/", {"values": '{"catalogue": {"name": "local"}}',
-                                          "base": "national", "note": "试行"})
+    response = client.post(
+        "/rulebook/",
+        {"values": '{"catalogue": {"name": "local"}}', "base": "national", "note": "试行"},
+    )
     assert response.status_code == 302
     row = Rulebook.objects.get()
     assert row.region_code == "100101" and row.year == 2022 and row.version == 1

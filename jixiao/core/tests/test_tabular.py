@@ -54,6 +54,7 @@ def forbid_openpyxl(monkeypatch):
 
 # --- what the file is --------------------------------------------------------------------------
 
+
 def test_empty_file_is_refused_as_empty():
     with pytest.raises(InputRejected) as exc:
         read_tables(b"", "units.xlsx")
@@ -123,6 +124,7 @@ def test_unknown_file_type_is_refused():
 
 # --- zip bombs ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def zip_bomb() -> bytes:
     """A workbook whose sheet1.xml inflates to 300 MB, deflated to about 300 KB."""
@@ -170,6 +172,7 @@ def test_zip_declaring_a_huge_entry_is_refused(monkeypatch):
 
 # --- limits on rows ----------------------------------------------------------------------------
 
+
 def test_xlsx_with_too_many_rows_is_refused(settings):
     settings.JIXIAO_IMPORT_MAX_ROWS = 5
     data = xlsx_bytes([["年度", "单位编码"], *[[2022, f"U{i}"] for i in range(10)]], "单位")
@@ -195,8 +198,11 @@ def test_columns_beyond_the_limit_are_not_read(settings):
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 def test_xlsx_is_read_into_sheets_with_trailing_blank_rows_dropped():
-    data = xlsx_bytes([["年度", "单位名称"], [2022, "甲区教育局"], [None, None], [None, ""]], "单位")
+    data = xlsx_bytes(
+        [["年度", "单位名称"], [2022, "甲区教育局"], [None, None], [None, ""]], "单位"
+    )
     sheets = read_tables(data, "units.xlsx")
     assert [s.name for s in sheets] == ["单位"]
     assert [row[:2] for row in sheets[0].rows] == [("年度", "单位名称"), (2022, "甲区教育局")]
@@ -261,21 +267,31 @@ def test_csv_in_neither_utf8_nor_gbk_is_refused():
 
 # --- small helpers -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("单位编码（必填）*", "单位编码"),
-    ("单位\n名称", "单位名称"),
-    ("年初预算(万元)", "年初预算"),
-    ("预算年度：", "预算年度"),
-    ("ＡＢＣ", "ABC"),
-    (None, ""),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("单位编码（必填）*", "单位编码"),
+        ("单位\n名称", "单位名称"),
+        ("年初预算(万元)", "年初预算"),
+        ("预算年度：", "预算年度"),
+        ("ＡＢＣ", "ABC"),
+        (None, ""),
+    ],
+)
 def test_normalise_header_strips_notes_spaces_and_full_width_forms(raw, expected):
     assert normalise_header(raw) == expected
 
 
 def test_column_letters_follow_excel():
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
-        "A", "Z", "AA", "AB", "ZZ", "AAA"]
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
 
 
 def test_problem_text_names_sheet_row_column_and_field():
@@ -285,6 +301,7 @@ def test_problem_text_names_sheet_row_column_and_field():
 
 
 # --- writing -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("value", ["=1+1", "+86 123", "-5", "@SUM(A1)", "\tx", "\rx"])
 def test_safe_cell_puts_an_apostrophe_before_formula_like_text(value):
@@ -298,8 +315,13 @@ def test_safe_cell_leaves_other_values_alone(value):
 
 def test_written_sheet_keeps_user_text_as_text_not_formula():
     book = openpyxl.Workbook()
-    write_sheet(book.active, ["单位名称", "金额"], [['=HYPERLINK("http://x","点我")', 1]],
-                title="导出", money_columns=[1])
+    write_sheet(
+        book.active,
+        ["单位名称", "金额"],
+        [['=HYPERLINK("http://x","点我")', 1]],
+        title="导出",
+        money_columns=[1],
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     cell = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active["A3"]
@@ -342,10 +364,18 @@ def test_calamine_reads_what_openpyxl_reads(monkeypatch):
     fast = read_tables(data, "a.xlsx")
     monkeypatch.setitem(sys.modules, "python_calamine", None)
     slow = read_tables(data, "a.xlsx")
+
     def shape(sheets):  # openpyxl pads rows to the column limit; calamine to the used width
-        return [(s.name, [tuple(row[:8]) + (None,) * (8 - len(row)) for row in s.rows])
-                for s in sheets]
+        return [
+            (s.name, [tuple(row[:8]) + (None,) * (8 - len(row)) for row in s.rows]) for s in sheets
+        ]
 
     assert shape(fast) == shape(slow)
-    assert fast[0].rows[1][2:8] == ("甲区教育局", 2022, 207.4538, dt.datetime(2022, 1, 3), True,
-                                    "'=1+1")
+    assert fast[0].rows[1][2:8] == (
+        "甲区教育局",
+        2022,
+        207.4538,
+        dt.datetime(2022, 1, 3),
+        True,
+        "'=1+1",
+    )

@@ -51,8 +51,11 @@ def check_kinds(demo):
     for year in (2020, 2021, 2022):
         kinds = set(Project.objects.filter(year=year).values_list("kinds__code", flat=True))
         assert len(kinds) == 9
-    for name, kind in [("城北消防站建设项目", "debt"), ("清扫队车辆采购项目", "procurement"),
-                       ("扬子洲赣江铁路沿线绿色廊道项目", "government_fund")]:
+    for name, kind in [
+        ("城北消防站建设项目", "debt"),
+        ("清扫队车辆采购项目", "procurement"),
+        ("扬子洲赣江铁路沿线绿色廊道项目", "government_fund"),
+    ]:
         assert Project.objects.get(name=name, year=2020).kinds.filter(code=kind).exists()
 
 
@@ -102,28 +105,35 @@ def test_demo_refuses_a_weak_password(db):
         call_command("demo", "--quiet", "--password", "123")
 
 
-
 def check_targets(demo):
     from jixiao.targets.models import Status, Target
 
     for year in (2020, 2021):
         projects = Project.objects.filter(region__code="360102", year=year)
         targets = Target.objects.filter(region__code="360102", year=year)
-        assert targets.filter(project__isnull=False, status=Status.APPROVED).count() == \
-            projects.count()
+        assert (
+            targets.filter(project__isnull=False, status=Status.APPROVED).count()
+            == projects.count()
+        )
         assert targets.filter(project__isnull=True).count() == 67
         flagged = targets.filter(blocking_count__gt=0).count() / targets.count()
         assert 0.05 < flagged < 0.4  # a realistic share with the 2021 summary's problems
         assert not projects.filter(arranged=False).exists()
     live = Target.objects.filter(region__code="360102", year=2022)
     states = set(live.values_list("status", flat=True))
-    assert states >= {Status.DRAFT, Status.READY, Status.PARENT_REVIEW, Status.SUBMITTED,
-                      Status.FIRST_PASSED, Status.APPROVED, Status.RETURNED}
+    assert states >= {
+        Status.DRAFT,
+        Status.READY,
+        Status.PARENT_REVIEW,
+        Status.SUBMITTED,
+        Status.FIRST_PASSED,
+        Status.APPROVED,
+        Status.RETURNED,
+    }
     unit = User.objects.get(username="unit").unit
     persona = live.filter(unit=unit)
     assert persona.filter(status=Status.DRAFT, blocking_count__gt=0).exists()
     assert persona.filter(status=Status.RETURNED).exclude(return_reason="").exists()
-
 
 
 def check_monitoring(demo):
@@ -147,7 +157,6 @@ def check_monitoring(demo):
     assert Alert.objects.filter(round=live, unit=unit, status="open").exists()
 
 
-
 def check_evaluations(demo):
     from django.db.models import Sum
 
@@ -161,13 +170,14 @@ def check_evaluations(demo):
     assert {"优", "良"} <= grades and len(grades) >= 3
     assert done.filter(indicators__problems__icontains="self_score").exists()
     assert done.filter(spot_check_total__isnull=False).exists()
-    assert UnitEvaluation.objects.filter(region__code="360102", year=2020,
-                                         status__in=COUNTED).count() == 67
+    assert (
+        UnitEvaluation.objects.filter(region__code="360102", year=2020, status__in=COUNTED).count()
+        == 67
+    )
     unit = User.objects.get(username="unit").unit
     assert SelfEvaluation.objects.filter(year=2021, unit=unit, status="draft").exists()
     live = set(SelfEvaluation.objects.filter(year=2021).values_list("status", flat=True))
     assert live >= {"draft", "ready", "submitted", "first_passed", "confirmed", "returned"}
-
 
 
 def check_policies(demo):
@@ -191,8 +201,12 @@ def check_work_year_2021(demo):
 
     district = Region.objects.get(code="360102")
     figures = as_json(year_stats(user=RegionReader(district.path), region=district, year=2021))
-    assert figures["units"] == {"first_level": 67, "covered": 67, "coverage_rate": "1.0000",
-                                "not_covered": []}
+    assert figures["units"] == {
+        "first_level": 67,
+        "covered": 67,
+        "coverage_rate": "1.0000",
+        "not_covered": [],
+    }
     assert figures["selfeval"]["year"] == 2020
     assert figures["selfeval"]["projects"] == 183
     assert figures["selfeval"]["funds"] == "64286.41"
@@ -201,11 +215,16 @@ def check_work_year_2021(demo):
     assert figures["targets"]["units_declared"] == 67
     assert figures["key_evaluations"] == {"count": 0, "projects": []}
     assert [d["number"] for d in figures["policy_documents"]] == [
-        "东财字〔2020〕1号", "东财绩〔2020〕1号", "东财绩〔2020〕2号", "东财绩〔2020〕3号",
-        "东财字〔2021〕14号"]
+        "东财字〔2020〕1号",
+        "东财绩〔2020〕1号",
+        "东财绩〔2020〕2号",
+        "东财绩〔2020〕3号",
+        "东财字〔2021〕14号",
+    ]
 
 
 # Building the district takes tens of seconds, so one build serves every check.
+
 
 def test_demo_builds_every_stage_with_the_2021_summary_figures(demo):
     check_region(demo)

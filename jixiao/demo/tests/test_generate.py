@@ -9,8 +9,9 @@ from jixiao.orgs.models import Region, Unit, UnitYear
 
 
 def test_generate_builds_the_requested_shape(db):
-    call_command("generate", "--regions", "12", "--units", "5", "--projects", "7", "--years", "2",
-                 "--quiet")
+    call_command(
+        "generate", "--regions", "12", "--units", "5", "--projects", "7", "--years", "2", "--quiet"
+    )
     districts = Region.objects.filter(path__startswith="990000/", level="district")
     assert districts.count() == 12
     assert Region.objects.filter(path__startswith="990000/", level="city").count() == 2
@@ -26,8 +27,9 @@ def test_generate_refuses_to_overwrite_unless_asked_and_replaces_cleanly(db):
     call_command("generate", "--regions", "2", "--units", "3", "--projects", "4", "--quiet")
     with pytest.raises(CommandError, match="已存在"):
         call_command("generate", "--regions", "2", "--quiet")
-    call_command("generate", "--regions", "1", "--units", "3", "--projects", "2", "--replace",
-                 "--quiet")
+    call_command(
+        "generate", "--regions", "1", "--units", "3", "--projects", "2", "--replace", "--quiet"
+    )
     assert Project.objects.filter(region__path__startswith="990000/").count() == 2
 
 
@@ -39,13 +41,24 @@ def test_generate_rejects_a_real_region_code(db):
 def test_generate_adds_targets_with_their_indicator_grids(db):
     from jixiao.targets.models import Indicator, Target
 
-    call_command("generate", "--regions", "2", "--units", "4", "--projects", "5",
-                 "--indicators", "12", "--quiet")
+    call_command(
+        "generate",
+        "--regions",
+        "2",
+        "--units",
+        "4",
+        "--projects",
+        "5",
+        "--indicators",
+        "12",
+        "--quiet",
+    )
     targets = Target.objects.filter(region__path__startswith="990000/")
     assert targets.count() == 10
     assert Indicator.objects.filter(target__in=targets).count() == 120
     first = Indicator.objects.filter(target__in=targets, position=0).first()
     assert first.operator == ">=" and first.number is not None
-    call_command("generate", "--regions", "1", "--units", "2", "--projects", "1", "--replace",
-                 "--quiet")
+    call_command(
+        "generate", "--regions", "1", "--units", "2", "--projects", "1", "--replace", "--quiet"
+    )
     assert Target.objects.filter(region__path__startswith="990000/").count() == 1

@@ -10,8 +10,10 @@ from jixiao.orgs.models import Region, User
 from jixiao.reports.models import PolicyDocument
 
 SUMMARY_2021 = [
-    ("东财字〔2020〕1号",
-     "东湖区财政局贯彻落实〈中共东湖区委 东湖区人民政府关于全面实施预算绩效管理的实施意见〉的通知"),
+    (
+        "东财字〔2020〕1号",
+        "东湖区财政局贯彻落实〈中共东湖区委 东湖区人民政府关于全面实施预算绩效管理的实施意见〉的通知",
+    ),
     ("东财绩〔2020〕1号", "东湖区区级预算部门绩效管理暂行办法"),
     ("东财绩〔2020〕2号", "东湖区财政局预算绩效管理内部工作规程"),
     ("东财绩〔2020〕3号", "东湖区财政项目支出绩效评价管理暂行办法"),
@@ -20,8 +22,12 @@ SUMMARY_2021 = [
 
 
 def in_force(region, day):
-    return list(PolicyDocument.objects.filter(region=region).in_force_at(day)
-                .order_by("issued_on").values_list("number", "title"))
+    return list(
+        PolicyDocument.objects.filter(region=region)
+        .in_force_at(day)
+        .order_by("issued_on")
+        .values_list("number", "title")
+    )
 
 
 def make_demo() -> Demo:
@@ -34,9 +40,12 @@ def check_policies(region):
     """Shared with test_demo.py's full build."""
     assert in_force(region, dt.date(2021, 12, 31)) == SUMMARY_2021
     assert {d.issuer for d in PolicyDocument.objects.filter(region=region)} == {"东湖区财政局"}
-    assert [d.issued_on.year for d in PolicyDocument.objects.filter(
-        region=region, number__in=[n for n, _t in SUMMARY_2021]).order_by("issued_on")] == \
-        [2020, 2020, 2020, 2020, 2021]
+    assert [
+        d.issued_on.year
+        for d in PolicyDocument.objects.filter(
+            region=region, number__in=[n for n, _t in SUMMARY_2021]
+        ).order_by("issued_on")
+    ] == [2020, 2020, 2020, 2020, 2021]
     repealed = PolicyDocument.objects.get(region=region, repealed_on__isnull=False)
     assert repealed.issued_on.year < 2020 and repealed.repealed_on <= dt.date(2021, 12, 31)
     assert repealed.number not in dict(SUMMARY_2021)

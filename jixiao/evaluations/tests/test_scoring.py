@@ -41,8 +41,9 @@ def rules_with(**changes) -> dict:
     return rules
 
 
-def row(target, actual, weight=10, category="产出指标", subcategory="数量指标", name="指标",
-        **extra) -> dict:
+def row(
+    target, actual, weight=10, category="产出指标", subcategory="数量指标", name="指标", **extra
+) -> dict:
     return {"category": category, "subcategory": subcategory, "name": name, "target": target,
             "actual": actual, "weight": weight, **extra}  # fmt: skip
 
@@ -380,8 +381,14 @@ def test_2021_catalogue_cost_shares_the_output_points():
 
 
 def test_grade_bands_come_from_the_rulebook():
-    strict = rules_with(grades=[{"grade": "优", "min": "95"}, {"grade": "良", "min": "85"},
-                                {"grade": "中", "min": "70"}, {"grade": "差", "min": "0"}])
+    strict = rules_with(
+        grades=[
+            {"grade": "优", "min": "95"},
+            {"grade": "良", "min": "85"},
+            {"grade": "中", "min": "70"},
+            {"grade": "差", "min": "0"},
+        ]
+    )
     rows = [row("≥100个", "80", 50), *SATISFIED[1:]]
     assert evaluate(rows).grade == "优"  # 10 + 40 + 30 + 10 = 90
     assert evaluate(rows, rules=strict).grade == "良"
@@ -389,8 +396,12 @@ def test_grade_bands_come_from_the_rulebook():
 
 def test_an_unknown_alternative_is_refused():
     with pytest.raises(ScoringRulesError, match="less_rule"):
-        evaluate([], rules=rules_with(quantitative={"less_rule": "square",
-                                                    "equal_penalises_overshoot": False}))
+        evaluate(
+            [],
+            rules=rules_with(
+                quantitative={"less_rule": "square", "equal_penalises_overshoot": False}
+            ),
+        )
 
 
 # ---------------------------------------------------------------------------- rounding and grades
@@ -434,9 +445,11 @@ def test_grade_band_edges(total, grade):
 )  # fmt: skip
 def test_grades_of_whole_self_evaluations_at_the_edges(outputs, benefits, satisfaction, total,
                                                         grade):  # fmt: skip
-    rows = [row("≥100个", outputs, 50, deviation="x"),
-            row("≥90个", benefits, 30, "效益指标", "社会效益指标", deviation="x"),
-            row("≥90%", satisfaction, 10, "满意度指标", "服务对象满意度指标", deviation="x")]
+    rows = [
+        row("≥100个", outputs, 50, deviation="x"),
+        row("≥90个", benefits, 30, "效益指标", "社会效益指标", deviation="x"),
+        row("≥90%", satisfaction, 10, "满意度指标", "服务对象满意度指标", deviation="x"),
+    ]
     result = evaluate(rows)
     assert (result.total, result.grade, result.complete) == (D(total), grade, True)
 
@@ -477,7 +490,9 @@ def test_self_score_tolerance_comes_from_the_rulebook():
     result = one("≥100个", "98", self_score="9.9", deviation="x")
     assert result.self_score_differs
     lenient = rules_with(self_score_tolerance="0.1")
-    assert not one("≥100个", "98", self_score="9.9", deviation="x", rules=lenient).self_score_differs
+    assert not one(
+        "≥100个", "98", self_score="9.9", deviation="x", rules=lenient
+    ).self_score_differs
 
 
 def test_result_shape_follows_the_contract():
@@ -527,8 +542,18 @@ def test_values_in_parsed_form_and_numbers_are_read_exactly():
 
 
 def test_pure_modules_import_nothing_from_django():
-    allowed = {"calendar", "collections.abc", "dataclasses", "datetime", "decimal", "functools",
-               "math", "unicodedata", "jixiao.indicators.values", "jixiao.targets.declaration"}
+    allowed = {
+        "calendar",
+        "collections.abc",
+        "dataclasses",
+        "datetime",
+        "decimal",
+        "functools",
+        "math",
+        "unicodedata",
+        "jixiao.indicators.values",
+        "jixiao.targets.declaration",
+    }
     for module in (scoring, selfeval, __import__("jixiao.evaluations.unit_evaluation",
                                                  fromlist=["x"])):  # fmt: skip
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
@@ -621,15 +646,43 @@ def test_zero_weight_indicator_carries_no_points_even_with_an_empty_target():
     from jixiao.evaluations.scoring import score
     from jixiao.evaluations.selfeval import selfeval_from_data
 
-    data = {"budget": {"full_year": "100", "executed": "90"}, "indicators": [
-        {"category": "产出指标", "subcategory": "数量指标", "name": "a", "target": "≥10个",
-         "actual": "10", "weight": "50"},
-        {"category": "产出指标", "subcategory": "质量指标", "name": "b", "target": "",
-         "actual": "", "weight": "0"},
-        {"category": "效益指标", "subcategory": "社会效益指标", "name": "c", "target": "≥10个",
-         "actual": "10", "weight": "30"},
-        {"category": "满意度指标", "subcategory": "服务对象满意度指标", "name": "d",
-         "target": "≥90%", "actual": "95%", "weight": "10"}]}
+    data = {
+        "budget": {"full_year": "100", "executed": "90"},
+        "indicators": [
+            {
+                "category": "产出指标",
+                "subcategory": "数量指标",
+                "name": "a",
+                "target": "≥10个",
+                "actual": "10",
+                "weight": "50",
+            },
+            {
+                "category": "产出指标",
+                "subcategory": "质量指标",
+                "name": "b",
+                "target": "",
+                "actual": "",
+                "weight": "0",
+            },
+            {
+                "category": "效益指标",
+                "subcategory": "社会效益指标",
+                "name": "c",
+                "target": "≥10个",
+                "actual": "10",
+                "weight": "30",
+            },
+            {
+                "category": "满意度指标",
+                "subcategory": "服务对象满意度指标",
+                "name": "d",
+                "target": "≥90%",
+                "actual": "95%",
+                "weight": "10",
+            },
+        ],
+    }
     parsed, errors = selfeval_from_data(data)
     result = score(parsed, rules=named().section("scoring"))
     assert not result.errors and str(result.total) == "99.00" and result.grade == "优"

@@ -32,12 +32,22 @@ from jixiao.targets.services import target_transition
 GOOD = {"overall": "优"}
 WEIGHTS = ["20", "10", "10", "10", "30", "10"]
 ACTUALS = ["9个", "100%", "2022年11月完成", "9.5万元", "1600户", "92%"]
-NAMES = ["改造老旧小区数量", "工程验收合格率", "完工时间", "每个小区改造成本", "受益居民户数", "居民满意度"]
+NAMES = [
+    "改造老旧小区数量",
+    "工程验收合格率",
+    "完工时间",
+    "每个小区改造成本",
+    "受益居民户数",
+    "居民满意度",
+]
 
 
 def approve(world, target):
-    target = target_transition(actor=world.filer if target.unit.code == "U1" else
-                               world.child_filer, target=target, name="complete")
+    target = target_transition(
+        actor=world.filer if target.unit.code == "U1" else world.child_filer,
+        target=target,
+        name="complete",
+    )
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     return target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
@@ -55,8 +65,10 @@ def approved(world, declare):
 
 def rows(actuals=ACTUALS, extra=None):
     extra = extra or {}
-    return [{"position": i, "actual": a, "weight": w, **extra.get(i, {})}
-            for i, (a, w) in enumerate(zip(actuals, WEIGHTS, strict=True))]
+    return [
+        {"position": i, "actual": a, "weight": w, **extra.get(i, {})}
+        for i, (a, w) in enumerate(zip(actuals, WEIGHTS, strict=True))
+    ]
 
 
 @pytest.fixture
@@ -65,13 +77,22 @@ def filled(world, approved):
     rules; a formula-like deviation and an over-achievement explained."""
     selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
-        self_execution_score=Decimal("10"), self_total=Decimal("100"))
+        self_execution_score=Decimal("10"), self_total=Decimal("100")
+    )
     return selfeval_save(
-        actor=world.filer, selfeval=selfeval, executed={"current": "100", "carryover": "20.5"},
-        goal_achieved="完成9个小区改造，3个顺延。", report="项目总体按计划实施。",
-        rows=rows(extra={0: {"self_score": "20", "deviation": "=拆迁滞后，3个小区顺延"},
-                         1: {"self_score": "10"},
-                         4: {"self_score": "25", "explanation": "新增安置小区纳入改造"}}))
+        actor=world.filer,
+        selfeval=selfeval,
+        executed={"current": "100", "carryover": "20.5"},
+        goal_achieved="完成9个小区改造，3个顺延。",
+        report="项目总体按计划实施。",
+        rows=rows(
+            extra={
+                0: {"self_score": "20", "deviation": "=拆迁滞后，3个小区顺延"},
+                1: {"self_score": "10"},
+                4: {"self_score": "25", "explanation": "新增安置小区纳入改造"},
+            }
+        ),
+    )
 
 
 def values() -> dict:
@@ -79,22 +100,54 @@ def values() -> dict:
     found = {}
     for s in SelfEvaluation.objects.order_by("project__code"):
         found[s.project.code] = (
-            s.status, s.executed_current, s.executed_carryover, s.executed_other,
-            s.goal_achieved, s.report, s.self_execution_score, s.self_total,
-            [(i.position, i.actual, i.band, i.entered_score, i.explanation, i.deviation,
-              i.weight, i.self_score) for i in s.indicators.order_by("position")])
+            s.status,
+            s.executed_current,
+            s.executed_carryover,
+            s.executed_other,
+            s.goal_achieved,
+            s.report,
+            s.self_execution_score,
+            s.self_total,
+            [
+                (
+                    i.position,
+                    i.actual,
+                    i.band,
+                    i.entered_score,
+                    i.explanation,
+                    i.deviation,
+                    i.weight,
+                    i.self_score,
+                )
+                for i in s.indicators.order_by("position")
+            ],
+        )
     return found
 
 
 def scramble(world, selfeval) -> None:
     """Change everything a file brings back."""
-    SelfEvaluation.objects.filter(pk=selfeval.pk).update(self_execution_score=None,
-                                                         self_total=Decimal("1"))
-    selfeval_save(actor=world.filer, selfeval=selfeval, executed={"current": "1",
-                                                                   "carryover": ""},
-                  goal_achieved="改过", report="项目总体按计划实施。",
-                  rows=[{"position": i, "actual": "", "deviation": "x", "explanation": "",
-                         "self_score": "1", "weight": "5"} for i in range(6)])
+    SelfEvaluation.objects.filter(pk=selfeval.pk).update(
+        self_execution_score=None, self_total=Decimal("1")
+    )
+    selfeval_save(
+        actor=world.filer,
+        selfeval=selfeval,
+        executed={"current": "1", "carryover": ""},
+        goal_achieved="改过",
+        report="项目总体按计划实施。",
+        rows=[
+            {
+                "position": i,
+                "actual": "",
+                "deviation": "x",
+                "explanation": "",
+                "self_score": "1",
+                "weight": "5",
+            }
+            for i in range(6)
+        ],
+    )
 
 
 def export(world, fmt: str, region=None) -> bytes:
@@ -135,8 +188,16 @@ def find(ws, text: str):
     raise AssertionError(text)
 
 
-def unit_table(code="P1", *, scores=("20", 10, 10, 10, 30, 10), execution="10", total="100",
-               actuals=ACTUALS, name_of_first=NAMES[0], title="（2022年度）项目支出绩效自评表"):
+def unit_table(
+    code="P1",
+    *,
+    scores=("20", 10, 10, 10, 30, 10),
+    execution="10",
+    total="100",
+    actuals=ACTUALS,
+    name_of_first=NAMES[0],
+    title="（2022年度）项目支出绩效自评表",
+):
     """A table as a unit fills it in its own Excel: the official layout with its own spacing
     and labels ("产出指标（50分）"), no 单位自评得分 column: 得分 holds the unit's scores."""
     book = openpyxl.Workbook()
@@ -147,25 +208,55 @@ def unit_table(code="P1", *, scores=("20", 10, 10, 10, 30, 10), execution="10", 
         [],
         ["项目名称", f"项目{code}", None, "项目编码", code],
         ["主管部门", "甲区教育局", None, "实施单位：", "甲区教育局"],
-        ["项目资金\n（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [
+            "项目资金\n（万元）",
+            None,
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
         [None, "年度资金总额", 90, 120.623456, 120.5, 10, "99.90%", execution],
         [None, "其中：当年财政拨款", 90, 100.123456, 100],
         [None, "上年结转资金", 0, 20.5, 20.5],
         [None, "其他资金", None, None, None],
         ["年度总体目标", "预期目标", None, None, "实际完成情况"],
         [None, "完成12个老旧小区改造", None, None, "完成9个"],
-        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-         "偏差原因分析及改进措施"],
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
     ]
     subs = ["数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标", "服务对象满意度指标"]
     cats = ["产出指标（50分）", None, None, None, "效益指标", "满意度指标"]
     names = [name_of_first, *NAMES[1:]]
     for i in range(6):
-        lines.append([cats[i], subs[i], names[i], None, actuals[i], int(WEIGHTS[i]),
-                      scores[i], "拆迁滞后" if i == 0 else None])
-    lines += [["总分", None, None, None, None, 100, total], ["等级", None, None, None, None, None,
-                                                          "优"],
-              [], ["填报人：张三", None, None, "联系电话：123"]]
+        lines.append(
+            [
+                cats[i],
+                subs[i],
+                names[i],
+                None,
+                actuals[i],
+                int(WEIGHTS[i]),
+                scores[i],
+                "拆迁滞后" if i == 0 else None,
+            ]
+        )
+    lines += [
+        ["总分", None, None, None, None, 100, total],
+        ["等级", None, None, None, None, None, "优"],
+        [],
+        ["填报人：张三", None, None, "联系电话：123"],
+    ]
     for line in lines:
         ws.append(line)
     return book
@@ -199,10 +290,30 @@ def test_import_creates_the_self_evaluation_from_the_approved_target(world, fill
 def test_xlsx_is_the_official_layout_printable_a4_portrait(world, filled):
     ws = workbook(export(world, "xlsx"))["P1"]
     assert ws["A1"].value == "（2022年度）项目支出绩效自评表"
-    for label in ("项目名称", "主管部门", "实施单位", "年初预算数", "全年预算数", "全年执行数",
-                  "执行率", "年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金",
-                  "年度总体目标", "预期目标", "实际完成情况", "一级指标", "二级指标", "三级指标",
-                  "年度指标值", "实际完成值", "偏差原因分析及改进措施", "总分", "等级"):
+    for label in (
+        "项目名称",
+        "主管部门",
+        "实施单位",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "年度资金总额",
+        "其中：当年财政拨款",
+        "上年结转资金",
+        "其他资金",
+        "年度总体目标",
+        "预期目标",
+        "实际完成情况",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "偏差原因分析及改进措施",
+        "总分",
+        "等级",
+    ):
         find(ws, label)
     assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
     header = find(ws, "一级指标").row
@@ -241,7 +352,10 @@ def test_json_export_is_schema_objects_with_the_computed_figures(world, filled):
     assert item["year"] == 2022 and item["project"]["code"] == "P1"
     first = item["indicators"][0]
     assert (first["self_score"], first["rule_score"], first["self_score_differs"]) == (
-        "20.00", "15.00", True)
+        "20.00",
+        "15.00",
+        True,
+    )
     assert "score" in first and first["score"] is None  # the evaluator's entered score
     assert item["total"] == "94.99" and item["self_total"] == "100.00"
     assert item["self_total_differs"] is True and item["status"] == "draft"
@@ -250,24 +364,28 @@ def test_json_export_is_schema_objects_with_the_computed_figures(world, filled):
 # --- the unit's own scores -----------------------------------------------------------------------
 
 
-def test_units_table_scores_are_its_own_and_flagged_where_they_break_the_rules(world,
-                                                                               approved):
+def test_units_table_scores_are_its_own_and_flagged_where_they_break_the_rules(world, approved):
     result = do_import(world, saved(unit_table()), "自评表.xlsx")
     assert (result.rows, result.created) == (1, 1)
     selfeval = SelfEvaluation.objects.get(project=world.projects["P1"])
     assert selfeval.self_execution_score == Decimal("10") and selfeval.self_total == Decimal("100")
     assert selfeval.executed_current == Decimal("100") and selfeval.executed_carryover == Decimal(
-        "20.5")
+        "20.5"
+    )
     assert selfeval.goal_achieved == "完成9个"
     first = selfeval.indicators.get(position=0)
     assert first.self_score == Decimal("20") and first.score == Decimal("15.00")
     flag = next(p for p in first.problems if p["code"] == "self_score_differs")
     assert "单位自评20分" in flag["message"] and "按规则应为15.00分" in flag["message"]
     assert first.deviation == "拆迁滞后" and first.weight == Decimal("20")
-    assert not any(p["code"] == "self_score_differs"
-                   for p in selfeval.indicators.get(position=1).problems)
-    flags = [w["message"] for w in selfeval.result["warnings"]
-             if w["code"] in ("self_score_differs", "self_total_differs")]
+    assert not any(
+        p["code"] == "self_score_differs" for p in selfeval.indicators.get(position=1).problems
+    )
+    flags = [
+        w["message"]
+        for w in selfeval.result["warnings"]
+        if w["code"] in ("self_score_differs", "self_total_differs")
+    ]
     assert "预算执行率：单位自评10分，按规则应为9.99分" in flags
     assert "单位自评总分100分，按规则应为94.99分" in flags
     # the export shows the rule's figure in 得分 and the unit's 20, flagged, beside it
@@ -412,23 +530,55 @@ def test_cli_export_and_import(world, filled, tmp_path):
     expected = values()
     for fmt in ("xlsx", "json"):
         path = tmp_path / f"selfevals.{fmt}"
-        call_command("export", "selfevals", "--region", "100101", "--year", "2022",
-                     "--format", fmt, "-o", str(path), "--quiet")
+        call_command(
+            "export",
+            "selfevals",
+            "--region",
+            "100101",
+            "--year",
+            "2022",
+            "--format",
+            fmt,
+            "-o",
+            str(path),
+            "--quiet",
+        )
         scramble(world, filled)
         out = io.StringIO()
-        call_command("import", "selfevals", str(path), "--region", "100101", stdout=out,
-                     stderr=io.StringIO())
+        call_command(
+            "import", "selfevals", str(path), "--region", "100101", stdout=out, stderr=io.StringIO()
+        )
         assert "导入成功：1 行" in out.getvalue()
         assert values() == expected
 
 
 def test_cli_import_with_user_is_limited_to_that_filers_units(world, filled, tmp_path):
     path = tmp_path / "selfevals.json"
-    call_command("export", "selfevals", "--region", "100101", "--year", "2022",
-                 "--format", "json", "-o", str(path), "--quiet")
+    call_command(
+        "export",
+        "selfevals",
+        "--region",
+        "100101",
+        "--year",
+        "2022",
+        "--format",
+        "json",
+        "-o",
+        str(path),
+        "--quiet",
+    )
     err = io.StringIO()
     with pytest.raises(CommandError) as info:
-        call_command("import", "selfevals", str(path), "--region", "100101", "--user",
-                     "other", stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import",
+            "selfevals",
+            str(path),
+            "--region",
+            "100101",
+            "--user",
+            "other",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert "未写入任何数据" in str(info.value)
     assert "没有您可填报的项目编码“P1”" in err.getvalue()

@@ -33,16 +33,22 @@ def approved(world, declare):
 
 def rows(actuals=ACTUALS, extra=None):
     extra = extra or {}
-    return [{"position": i, "actual": a, "weight": w, **extra.get(i, {})}
-            for i, (a, w) in enumerate(zip(actuals, WEIGHTS, strict=True))]
+    return [
+        {"position": i, "actual": a, "weight": w, **extra.get(i, {})}
+        for i, (a, w) in enumerate(zip(actuals, WEIGHTS, strict=True))
+    ]
 
 
 @pytest.fixture
 def filled(world, approved):
     selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
-    return selfeval_save(actor=world.filer, selfeval=selfeval,
-                         executed={"current": "100", "carryover": "20.5"},
-                         goal_achieved="完成12个小区改造。", rows=rows())
+    return selfeval_save(
+        actor=world.filer,
+        selfeval=selfeval,
+        executed={"current": "100", "carryover": "20.5"},
+        goal_achieved="完成12个小区改造。",
+        rows=rows(),
+    )
 
 
 def test_selfeval_starts_from_the_approved_target_and_payments(world, approved):
@@ -68,16 +74,20 @@ def test_scores_follow_the_rules_with_explanations(world, filled):
 
 
 def test_missed_target_is_scored_in_proportion(world, filled):
-    selfeval = selfeval_save(actor=world.filer, selfeval=filled, executed={},
-                             rows=rows(actuals=["9个", *ACTUALS[1:]]))
+    selfeval = selfeval_save(
+        actor=world.filer, selfeval=filled, executed={}, rows=rows(actuals=["9个", *ACTUALS[1:]])
+    )
     line = selfeval.indicators.get(position=0)
     assert line.score == Decimal("15.00")  # 20 × 9 / 12
 
 
 def test_unit_self_score_that_breaks_the_rules_is_flagged(world, filled):
-    selfeval = selfeval_save(actor=world.filer, selfeval=filled, executed={},
-                             rows=rows(actuals=["9个", *ACTUALS[1:]],
-                                       extra={0: {"self_score": "20"}}))
+    selfeval = selfeval_save(
+        actor=world.filer,
+        selfeval=filled,
+        executed={},
+        rows=rows(actuals=["9个", *ACTUALS[1:]], extra={0: {"self_score": "20"}}),
+    )
     line = selfeval.indicators.get(position=0)
     assert line.self_score == Decimal("20") and line.score == Decimal("15.00")
     assert any("self_score" in p["code"] for p in line.problems)
@@ -85,34 +95,52 @@ def test_unit_self_score_that_breaks_the_rules_is_flagged(world, filled):
 
 def test_reviewer_adjustment_is_kept_apart_and_needs_a_reason(world, filled):
     selfeval = selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
-    selfeval = selfeval_transition(actor=world.leader, selfeval=selfeval, name="submit",
-                                   attest=True)
+    selfeval = selfeval_transition(
+        actor=world.leader, selfeval=selfeval, name="submit", attest=True
+    )
     with pytest.raises(ValidationError, match="理由"):
-        review_adjust(actor=world.business, selfeval=selfeval, position=5,
-                      score_value=Decimal("8"), reason="")
-    review_adjust(actor=world.business, selfeval=selfeval, position=5,
-                  score_value=Decimal("8"), reason="满意度调查样本不足")
+        review_adjust(
+            actor=world.business, selfeval=selfeval, position=5, score_value=Decimal("8"), reason=""
+        )
+    review_adjust(
+        actor=world.business,
+        selfeval=selfeval,
+        position=5,
+        score_value=Decimal("8"),
+        reason="满意度调查样本不足",
+    )
     selfeval = SelfEvaluation.objects.get(pk=selfeval.pk)
     line = selfeval.indicators.get(position=5)
     assert line.score == Decimal("10.00") and line.reviewed_score == Decimal("8")
     assert selfeval.total == Decimal("99.99") and selfeval.reviewed_total == Decimal("97.99")
     with pytest.raises(ValidationError):
-        review_adjust(actor=world.business, selfeval=selfeval, position=5,
-                      score_value=Decimal("11"), reason="超过分值")
+        review_adjust(
+            actor=world.business,
+            selfeval=selfeval,
+            position=5,
+            score_value=Decimal("11"),
+            reason="超过分值",
+        )
 
 
 def test_filer_cannot_adjust_and_other_office_cannot_see(world, filled):
     selfeval = selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
-    selfeval = selfeval_transition(actor=world.leader, selfeval=selfeval, name="submit",
-                                   attest=True)
+    selfeval = selfeval_transition(
+        actor=world.leader, selfeval=selfeval, name="submit", attest=True
+    )
     with pytest.raises(PermissionDenied):
-        review_adjust(actor=world.filer, selfeval=selfeval, position=0, score_value=Decimal("1"),
-                      reason="x")
+        review_adjust(
+            actor=world.filer, selfeval=selfeval, position=0, score_value=Decimal("1"), reason="x"
+        )
 
 
 def test_spot_check_is_recorded_beside_the_other_scores(world, filled):
-    spot_check(actor=world.performance, selfeval=filled, total=Decimal("95.5"),
-               note="抽查发现满意度调查问卷不足")
+    spot_check(
+        actor=world.performance,
+        selfeval=filled,
+        total=Decimal("95.5"),
+        note="抽查发现满意度调查问卷不足",
+    )
     selfeval = SelfEvaluation.objects.get(pk=filled.pk)
     assert selfeval.spot_check_total == Decimal("95.5") and selfeval.total == Decimal("99.99")
     with pytest.raises(PermissionDenied):
@@ -120,8 +148,9 @@ def test_spot_check_is_recorded_beside_the_other_scores(world, filled):
 
 
 def test_missing_deviation_for_a_missed_target_blocks_submission(world, filled):
-    selfeval_save(actor=world.filer, selfeval=filled, executed={},
-                  rows=rows(actuals=["9个", *ACTUALS[1:]]))
+    selfeval_save(
+        actor=world.filer, selfeval=filled, executed={}, rows=rows(actuals=["9个", *ACTUALS[1:]])
+    )
     with pytest.raises(TransitionError, match="偏差原因"):
         selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
 
@@ -130,16 +159,26 @@ def test_pages_and_scope(world, client_for, filled):
     client = client_for("filer")
     assert "99.99" in client.get(f"/evaluations/{filled.id}/").content.decode()
     assert client.get(f"/evaluations/{filled.id}/edit/").status_code == 200
-    preview = client.post(f"/evaluations/{filled.id}/preview/", {
-        "position": ["0"], "actual-0": "6个", "weight-0": "20", "executed_current": "100",
-        "executed_carryover": "20.5"}).content.decode()
+    preview = client.post(
+        f"/evaluations/{filled.id}/preview/",
+        {
+            "position": ["0"],
+            "actual-0": "6个",
+            "weight-0": "20",
+            "executed_current": "100",
+            "executed_carryover": "20.5",
+        },
+    ).content.decode()
     assert "10.00" in preview  # 20 × 6/12, before saving
     assert SelfEvaluation.objects.get(pk=filled.pk).indicators.get(position=0).actual == "12个"
     other = client_for("other")
     for url in (f"/evaluations/{filled.id}/", f"/evaluations/{filled.id}/edit/"):
         assert other.get(url).status_code == 404
-    for url in (f"/evaluations/{filled.id}/preview/", f"/evaluations/{filled.id}/transition/",
-                f"/evaluations/{filled.id}/adjust/"):
+    for url in (
+        f"/evaluations/{filled.id}/preview/",
+        f"/evaluations/{filled.id}/transition/",
+        f"/evaluations/{filled.id}/adjust/",
+    ):
         assert other.post(url, {"position": "0"}).status_code in (403, 404)
     assert "项目P1" not in other.get("/evaluations/").content.decode()
 
@@ -148,8 +187,9 @@ def test_unit_evaluation_scores_rule_rows(world, client_for):
     client = client_for("filer")
     url = f"/unit-evaluations/{world.units['U1'].id}/2022/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"value-在职人数": "105", "value-编制人数": "100",
-                                 "band-目标设置": "达到要求"})
+    response = client.post(
+        url, {"value-在职人数": "105", "value-编制人数": "100", "band-目标设置": "达到要求"}
+    )
     assert response.status_code == 302
     from jixiao.evaluations.models import UnitEvaluation
 
@@ -174,8 +214,12 @@ def test_api_selfevals_list_detail_actions_and_scope(world, client, filled):
     detail = call("filer", "get", f"/api/v1/selfevals/{filled.id}").json()
     assert detail["score"]["indicators"][0]["score"] == "20.00"
     assert detail["table"]["indicators"][0]["actual"] == "12个"
-    assert call("leader", "post", f"/api/v1/selfevals/{filled.id}/submit",
-                {"attest": True}).status_code == 409  # not completed by the filer yet
+    assert (
+        call(
+            "leader", "post", f"/api/v1/selfevals/{filled.id}/submit", {"attest": True}
+        ).status_code
+        == 409
+    )  # not completed by the filer yet
     selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
     ok = call("leader", "post", f"/api/v1/selfevals/{filled.id}/submit", {"attest": True})
     assert ok.status_code == 200 and ok.json()["status"] == "submitted"
@@ -184,8 +228,9 @@ def test_api_selfevals_list_detail_actions_and_scope(world, client, filled):
     assert call("other", "post", f"/api/v1/selfevals/{filled.id}/approve").status_code == 404
 
 
-def test_supporting_files_on_a_self_evaluation_follow_its_state_and_scope(world, client_for,
-                                                                          filled):
+def test_supporting_files_on_a_self_evaluation_follow_its_state_and_scope(
+    world, client_for, filled
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from jixiao.core.models import Attachment
@@ -193,12 +238,22 @@ def test_supporting_files_on_a_self_evaluation_follow_its_state_and_scope(world,
     url = f"/files/upload/evaluations.selfevaluation/{filled.id}/"
     back = f"/evaluations/{filled.id}/"
     client = client_for("filer")
-    client.post(url, {"file": SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 x"),
-                      "kind": "acceptance", "back": back})
+    client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 x"),
+            "kind": "acceptance",
+            "back": back,
+        },
+    )
     assert Attachment.objects.filter(object_id=filled.id).count() == 1
     assert "验收报告.pdf" in client.get(back).content.decode()
-    assert client_for("other").post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}) \
-        .status_code == 404
+    assert (
+        client_for("other")
+        .post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")})
+        .status_code
+        == 404
+    )
     selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
     client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 y"), "back": back})
     assert Attachment.objects.filter(object_id=filled.id).count() == 1  # locked once completed

@@ -28,8 +28,23 @@ from jixiao.targets.lint import lint
 from jixiao.targets.selectors import library_search
 
 LIBRARY = Path(__file__).resolve().parents[1] / "data" / "library.json"
-SECTORS = ("教育", "卫生健康", "农业农村", "城市管理", "住房城乡建设", "民政", "文化旅游",
-           "人力资源社会保障", "应急管理", "市场监管", "生态环境", "科技", "交通运输", "政法", "通用")
+SECTORS = (
+    "教育",
+    "卫生健康",
+    "农业农村",
+    "城市管理",
+    "住房城乡建设",
+    "民政",
+    "文化旅游",
+    "人力资源社会保障",
+    "应急管理",
+    "市场监管",
+    "生态环境",
+    "科技",
+    "交通运输",
+    "政法",
+    "通用",
+)
 OUTPUTS = ("数量指标", "质量指标", "时效指标", "成本指标")
 BENEFITS = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
 
@@ -52,15 +67,27 @@ def xlsx_bytes(rows, title: str = "指标库") -> bytes:
 GOOD = [
     ("甲区指标库",),  # a title above the header, as official tables have
     HEADERS,
-    ("城市管理", "个性", "产出指标", "数量指标", "背街小巷改造条数", "≥30条", "条", "以竣工验收资料为准"),
+    (
+        "城市管理",
+        "个性",
+        "产出指标",
+        "数量指标",
+        "背街小巷改造条数",
+        "≥30条",
+        "条",
+        "以竣工验收资料为准",
+    ),
     ("城市管理", "", "产出指标(50分)", "时效值", "背街小巷改造完工时间", "11月底前完成", "", ""),
     ("通用", "共性", "成本指标", "经济成本指标", "单条背街小巷改造成本", "≤80万元", "万元", ""),
 ]
 
 
 def counts():
-    return (IndicatorTemplate.objects.count(), ImportBatch.objects.count(),
-            AuditLog.objects.count())
+    return (
+        IndicatorTemplate.objects.count(),
+        ImportBatch.objects.count(),
+        AuditLog.objects.count(),
+    )
 
 
 def import_library(world, data: bytes, filename: str = "library.xlsx", region=None):
@@ -78,12 +105,18 @@ def rejected(world, data: bytes, filename: str = "library.xlsx") -> str:
 
 
 def region_template(region, name="背街小巷保洁面积", **fields):
-    defaults = {"sector": "城市管理", "category": "产出指标", "subcategory": "数量指标",
-                "value_hint": "≥5万平方米", "unit": "万平方米"}
+    defaults = {
+        "sector": "城市管理",
+        "category": "产出指标",
+        "subcategory": "数量指标",
+        "value_hint": "≥5万平方米",
+        "unit": "万平方米",
+    }
     return IndicatorTemplate.objects.create(region=region, name=name, **{**defaults, **fields})
 
 
 # --- content: the national library the migration loads ---------------------------------------
+
 
 def test_migration_loaded_the_national_library_for_every_sector_and_classic_subcategory(db):
     rows = national()
@@ -112,14 +145,20 @@ def test_every_value_hint_parses_and_passes_the_lint_of_vague_and_process_measur
     lint_rules, catalogue = rules.section("lint"), rules.section("catalogue")
     failures = []
     for t in national():
-        value = parse_target_value(t.value_hint, category=t.category, subcategory=t.subcategory,
-                                   year=2022, unit=t.unit or None)
+        value = parse_target_value(
+            t.value_hint,
+            category=t.category,
+            subcategory=t.subcategory,
+            year=2022,
+            unit=t.unit or None,
+        )
         if not value.ok:
             failures.append((t.name, t.value_hint, value.problems))
             continue
         line = IndicatorLine(t.category, t.subcategory, t.name, value, unit=t.unit or None)
-        result = lint(Declaration(goal="年度目标", indicators=(line,)), rules=lint_rules,
-                      catalogue=catalogue)
+        result = lint(
+            Declaration(goal="年度目标", indicators=(line,)), rules=lint_rules, catalogue=catalogue
+        )
         found = [f.code for f in result.findings if f.code in ("T10", "T11", "T12")]
         if found or result.notes:
             failures.append((t.name, t.value_hint, found, result.notes))
@@ -147,8 +186,10 @@ def test_migration_is_idempotent_and_load_library_reloads_without_duplicates(db)
 
 # --- the library page ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("persona", ["filer", "leader", "business", "budget", "performance",
-                                     "auditor"])
+
+@pytest.mark.parametrize(
+    "persona", ["filer", "leader", "business", "budget", "performance", "auditor"]
+)
 def test_every_staff_role_reads_the_library(client_for, persona):
     response = client_for(persona).get(reverse("library"), {"q": "资助家庭经济困难学生人数"})
     assert response.status_code == 200
@@ -181,8 +222,7 @@ def test_library_page_is_paginated_with_the_shared_pager(client_for):
 
 
 def test_library_export_is_the_import_layout_and_keeps_the_filters(client_for):
-    response = client_for("auditor").get(reverse("library"), {"sector": "科技",
-                                                              "export": "xlsx"})
+    response = client_for("auditor").get(reverse("library"), {"sector": "科技", "export": "xlsx"})
     assert response.status_code == 200
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
@@ -198,10 +238,19 @@ def test_library_page_shows_editing_only_to_the_performance_office(client_for):
 
 # --- regional templates: performance office only, own region only ----------------------------
 
+
 def form_data(**changes):
-    data = {"sector": "城市管理", "kind": "specific", "category": "产出指标",
-            "subcategory": "数量指标", "name": "背街小巷改造条数", "value_hint": "≥30条",
-            "unit": "条", "explanation": "以竣工验收资料为准", "active": "on"}
+    data = {
+        "sector": "城市管理",
+        "kind": "specific",
+        "category": "产出指标",
+        "subcategory": "数量指标",
+        "name": "背街小巷改造条数",
+        "value_hint": "≥30条",
+        "unit": "条",
+        "explanation": "以竣工验收资料为准",
+        "active": "on",
+    }
     return {**data, **changes}
 
 
@@ -210,9 +259,15 @@ def test_performance_office_adds_a_region_template(world, client_for):
     assert response.status_code == 302
     t = IndicatorTemplate.objects.get(name="背街小巷改造条数")
     assert (t.region, t.sector, t.subcategory, t.value_hint, t.active) == (
-        world.region, "城市管理", "数量指标", "≥30条", True)
-    assert AuditLog.objects.filter(object_type="indicators.indicatortemplate",
-                                   object_id=str(t.pk), action="create").exists()
+        world.region,
+        "城市管理",
+        "数量指标",
+        "≥30条",
+        True,
+    )
+    assert AuditLog.objects.filter(
+        object_type="indicators.indicatortemplate", object_id=str(t.pk), action="create"
+    ).exists()
     assert t in library_search(q="背街小巷", region=world.region)
 
 
@@ -231,24 +286,27 @@ def test_filer_cannot_add_edit_or_deactivate_templates(world, client_for):
 
 def test_unplaceable_subcategory_is_refused_on_the_form(client_for):
     response = client_for("performance").post(
-        reverse("library-create"), form_data(category="效益指标", subcategory="数量指标"))
+        reverse("library-create"), form_data(category="效益指标", subcategory="数量指标")
+    )
     assert response.status_code == 200
     assert "不属于一级指标" in response.content.decode()
     assert not IndicatorTemplate.objects.filter(name="背街小巷改造条数").exists()
 
 
 def test_unreadable_value_hint_is_refused_on_the_form(client_for):
-    response = client_for("performance").post(reverse("library-create"),
-                                              form_data(value_hint="≥ %"))
+    response = client_for("performance").post(
+        reverse("library-create"), form_data(value_hint="≥ %")
+    )
     assert response.status_code == 200 and response.context["form"].errors["value_hint"]
 
 
 def test_performance_office_edits_and_deactivates_its_own_template(world, client_for):
     client = client_for("performance")
     own = region_template(world.region)
-    response = client.post(reverse("library-edit", args=[own.pk]),
-                           form_data(name="背街小巷保洁面积", value_hint="≥8万平方米",
-                                     unit="万平方米"))
+    response = client.post(
+        reverse("library-edit", args=[own.pk]),
+        form_data(name="背街小巷保洁面积", value_hint="≥8万平方米", unit="万平方米"),
+    )
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.value_hint == "≥8万平方米"
@@ -282,8 +340,13 @@ def test_other_regions_templates_are_invisible(world, client_for):
     assert page.paginator.count == 0
     assert client.get(reverse("library-edit", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("library-deactivate", args=[theirs.pk])).status_code == 404
-    assert client_for("filer").get(reverse("target-library"),
-                                   {"q": "乙区特色指标"}).context["templates"].count() == 0
+    assert (
+        client_for("filer")
+        .get(reverse("target-library"), {"q": "乙区特色指标"})
+        .context["templates"]
+        .count()
+        == 0
+    )
 
 
 def test_library_search_returns_national_and_own_region_rows_only(world):
@@ -304,6 +367,7 @@ def test_menu_lists_the_library_for_staff(client_for):
 
 # --- import ----------------------------------------------------------------------------------
 
+
 def test_good_file_imports_region_templates_placed_in_the_catalogue(world):
     before = national().count()
     result = import_library(world, xlsx_bytes(GOOD))
@@ -322,16 +386,28 @@ def test_good_file_imports_region_templates_placed_in_the_catalogue(world):
 
 
 def test_json_file_with_chinese_keys_imports(world):
-    items = [{"行业领域": "民政", "类型": "个性指标", "一级指标": "满意度指标",
-              "二级指标": "服务对象满意度指标", "三级指标": "助餐服务老年人满意度",
-              "参考指标值": "≥90%", "度量单位": "%", "指标解释": "问卷调查"}]
+    items = [
+        {
+            "行业领域": "民政",
+            "类型": "个性指标",
+            "一级指标": "满意度指标",
+            "二级指标": "服务对象满意度指标",
+            "三级指标": "助餐服务老年人满意度",
+            "参考指标值": "≥90%",
+            "度量单位": "%",
+            "指标解释": "问卷调查",
+        }
+    ]
     result = import_library(world, json.dumps(items, ensure_ascii=False).encode(), "lib.json")
     assert result.created == 1
     assert IndicatorTemplate.objects.get(region=world.region, name="助餐服务老年人满意度")
 
 
 def test_unknown_subcategory_is_a_located_error_and_nothing_is_written(world):
-    rows = [*GOOD, ("城市管理", "个性", "产出指标", "过程指标", "背街小巷巡查次数", "≥12次", "次", "")]
+    rows = [
+        *GOOD,
+        ("城市管理", "个性", "产出指标", "过程指标", "背街小巷巡查次数", "≥12次", "次", ""),
+    ]
     text = rejected(world, xlsx_bytes(rows))
     assert "工作表“指标库” 第 6 行 D 列 （二级指标）" in text
     assert "二级指标“过程指标”不在传统指标体系或2021年指标体系中" in text
@@ -339,15 +415,21 @@ def test_unknown_subcategory_is_a_located_error_and_nothing_is_written(world):
 
 
 def test_bad_values_duplicates_and_missing_columns_are_all_reported(world):
-    rows = [*GOOD,
-            ("城市管理", "个性", "效益指标", "数量指标", "错放的指标", "≥1个", "个", ""),
-            ("城市管理", "个性", "产出指标", "数量指标", "背街小巷改造条数", "≥ %", "", "")]
+    rows = [
+        *GOOD,
+        ("城市管理", "个性", "效益指标", "数量指标", "错放的指标", "≥1个", "个", ""),
+        ("城市管理", "个性", "产出指标", "数量指标", "背街小巷改造条数", "≥ %", "", ""),
+    ]
     text = rejected(world, xlsx_bytes(rows))
     assert "第 6 行 D 列" in text and "不属于一级指标“效益指标”" in text
     assert "第 7 行 F 列" in text  # unreadable 参考指标值
     assert "第 7 行 E 列" in text and "重复（与第 3 行）" in text
-    text = rejected(world, xlsx_bytes([HEADERS, ("城市管理", "其他", "产出指标", "数量指标",
-                                                 "类型不对", "≥1个", "个", "")]))
+    text = rejected(
+        world,
+        xlsx_bytes(
+            [HEADERS, ("城市管理", "其他", "产出指标", "数量指标", "类型不对", "≥1个", "个", "")]
+        ),
+    )
     assert "第 2 行 B 列" in text and "不在可选值中" in text
     text = rejected(world, xlsx_bytes([("行业领域", "三级指标"), ("教育", "某指标")]))
     assert "找不到表头" in text
@@ -360,8 +442,10 @@ def test_import_page_imports_for_the_working_region(world, client_for):
     response = client.post(reverse("library-import"), {"file": upload})
     assert response.status_code == 302
     assert IndicatorTemplate.objects.filter(region=world.region).count() == 3
-    bad = SimpleUploadedFile("bad.xlsx", xlsx_bytes([HEADERS, ("教育", "", "产出指标", "未知",
-                                                                "某指标", "≥1个", "个", "")]))
+    bad = SimpleUploadedFile(
+        "bad.xlsx",
+        xlsx_bytes([HEADERS, ("教育", "", "产出指标", "未知", "某指标", "≥1个", "个", "")]),
+    )
     response = client.post(reverse("library-import"), {"file": bad})
     assert response.status_code == 400 and "未知" in response.content.decode()
 
@@ -383,8 +467,7 @@ def test_cli_import_library_kind_is_registered_and_loads_for_a_region(world, tmp
     assert IndicatorTemplate.objects.filter(region=world.region).count() == 3
 
 
-def test_load_library_command_loads_a_file_for_a_region_as_the_performance_office(world,
-                                                                                    tmp_path):
+def test_load_library_command_loads_a_file_for_a_region_as_the_performance_office(world, tmp_path):
     path = tmp_path / "lib.xlsx"
     path.write_bytes(xlsx_bytes(GOOD))
     call_command("load_library", str(path), "--region", "100101", stdout=io.StringIO())
@@ -394,7 +477,13 @@ def test_load_library_command_loads_a_file_for_a_region_as_the_performance_offic
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx_bytes([HEADERS, ("教育", "", "产出指标", "未知", "某指标", "", "", "")]))
     with pytest.raises(CommandError, match="未写入任何数据"):
-        call_command("load_library", str(bad), "--region", "100101", stdout=io.StringIO(),
-                     stderr=io.StringIO())
+        call_command(
+            "load_library",
+            str(bad),
+            "--region",
+            "100101",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     with pytest.raises(CommandError, match="没有绩效办账号"):
         call_command("load_library", str(path), "--region", "100102", stdout=io.StringIO())

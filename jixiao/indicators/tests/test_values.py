@@ -672,7 +672,16 @@ def test_is_timeliness():
 
 
 def test_module_imports_only_the_allowed_standard_library():
-    allowed = {"re", "decimal", "dataclasses", "datetime", "calendar", "unicodedata", "enum", "functools"}
+    allowed = {
+        "re",
+        "decimal",
+        "dataclasses",
+        "datetime",
+        "calendar",
+        "unicodedata",
+        "enum",
+        "functools",
+    }
     tree = ast.parse(Path(values.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):

@@ -19,9 +19,15 @@ def monitoring_round(world, declare):
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
-    return round_open(actor=world.performance, region=world.region, year=2022, code="2022-07",
-                      name="1–7月监控", period_end=dt.date(2022, 7, 31),
-                      deadline=dt.date(2022, 8, 15))
+    return round_open(
+        actor=world.performance,
+        region=world.region,
+        year=2022,
+        code="2022-07",
+        name="1–7月监控",
+        period_end=dt.date(2022, 7, 31),
+        deadline=dt.date(2022, 8, 15),
+    )
 
 
 def report_of(monitoring_round, code="P1"):
@@ -32,8 +38,12 @@ def test_filer_fills_the_report_form_and_sees_the_lag_alert(world, client_for, m
     report = report_of(monitoring_round)
     client = client_for("filer")
     assert client.get(f"/monitoring/reports/{report.id}/edit/").status_code == 200
-    data = {"executed": "30", "expected_full_year": "120", "contract_amount": "",
-            "position": [str(i) for i in range(6)]}
+    data = {
+        "executed": "30",
+        "expected_full_year": "120",
+        "contract_amount": "",
+        "position": [str(i) for i in range(6)],
+    }
     data.update({f"progress-{i}": "按计划推进" for i in range(6)})
     response = client.post(f"/monitoring/reports/{report.id}/edit/", data)
     assert response.status_code == 302
@@ -44,14 +54,19 @@ def test_filer_fills_the_report_form_and_sees_the_lag_alert(world, client_for, m
 
 def test_bad_amount_on_the_report_form_is_refused(world, client_for, monitoring_round):
     report = report_of(monitoring_round)
-    response = client_for("filer").post(f"/monitoring/reports/{report.id}/edit/",
-                                        {"executed": "3O", "position": []})
+    response = client_for("filer").post(
+        f"/monitoring/reports/{report.id}/edit/", {"executed": "3O", "position": []}
+    )
     assert response.status_code == 400 and "不是数字" in response.content.decode()
 
 
 def test_overview_shows_units_chart_data_and_exports(world, client_for, monitoring_round):
-    report_save(actor=world.filer, report=report_of(monitoring_round), executed=Decimal("30"),
-                expected_full_year=None)
+    report_save(
+        actor=world.filer,
+        report=report_of(monitoring_round),
+        executed=Decimal("30"),
+        expected_full_year=None,
+    )
     client = client_for("performance")
     page = client.get(f"/monitoring/{monitoring_round.id}/").content.decode()
     assert "round-chart" in page and "甲区教育局" in page and "M01" in page
@@ -60,8 +75,12 @@ def test_overview_shows_units_chart_data_and_exports(world, client_for, monitori
 
 
 def test_disposal_through_the_page(world, client_for, monitoring_round):
-    report_save(actor=world.filer, report=report_of(monitoring_round), executed=Decimal("30"),
-                expected_full_year=None)
+    report_save(
+        actor=world.filer,
+        report=report_of(monitoring_round),
+        executed=Decimal("30"),
+        expected_full_year=None,
+    )
     alert = Alert.objects.filter(code="M01").get()
     client = client_for("filer")
     client.post(f"/alerts/{alert.id}/", {"disposal": "adjust", "reason": "调剂资金"})
@@ -69,16 +88,18 @@ def test_disposal_through_the_page(world, client_for, monitoring_round):
     assert alert.status == "disposed" and alert.disposal == "adjust"
 
 
-def test_other_unit_gets_404_on_monitoring_pages_and_endpoints(world, client_for,
-                                                               monitoring_round):
+def test_other_unit_gets_404_on_monitoring_pages_and_endpoints(world, client_for, monitoring_round):
     report = report_of(monitoring_round)
-    report_save(actor=world.filer, report=report, executed=Decimal("30"),
-                expected_full_year=None)
+    report_save(actor=world.filer, report=report, executed=Decimal("30"), expected_full_year=None)
     alert = Alert.objects.filter(report=report).first()
     client = client_for("other")
-    for url in (f"/monitoring/reports/{report.id}/", f"/monitoring/reports/{report.id}/edit/",
-                f"/alerts/{alert.id}/", f"/api/v1/monitoring-reports/{report.id}",
-                f"/api/v1/alerts/{alert.id}"):
+    for url in (
+        f"/monitoring/reports/{report.id}/",
+        f"/monitoring/reports/{report.id}/edit/",
+        f"/alerts/{alert.id}/",
+        f"/api/v1/monitoring-reports/{report.id}",
+        f"/api/v1/alerts/{alert.id}",
+    ):
         assert client.get(url).status_code == 404, url
     for url in (f"/monitoring/reports/{report.id}/transition/", f"/alerts/{alert.id}/"):
         assert client.post(url, {"transition": "complete"}).status_code == 404, url
@@ -90,9 +111,13 @@ def test_other_unit_gets_404_on_monitoring_pages_and_endpoints(world, client_for
 
 def test_api_reports_actions_and_alert_disposal(world, client, monitoring_round):
     report = report_of(monitoring_round)
-    report_save(actor=world.filer, report=report, executed=Decimal("30"),
-                expected_full_year=Decimal("100"),
-                indicators=[{"position": i, "progress": "完成一半"} for i in range(6)])
+    report_save(
+        actor=world.filer,
+        report=report,
+        executed=Decimal("30"),
+        expected_full_year=Decimal("100"),
+        indicators=[{"position": i, "progress": "完成一半"} for i in range(6)],
+    )
 
     def call(user, method, url, body=None):
         _t, key = ApiToken.objects.issue(world.users[user])
@@ -106,14 +131,23 @@ def test_api_reports_actions_and_alert_disposal(world, client, monitoring_round)
     detail = call("filer", "get", f"/api/v1/monitoring-reports/{report.id}").json()
     assert detail["budget"]["executed"] == "30.000000"
     assert {a["code"] for a in detail["alerts"]} >= {"M01"}
-    assert call("leader", "post", f"/api/v1/monitoring-reports/{report.id}/submit",
-                {"attest": True}).status_code == 409  # the filer has not completed it
+    assert (
+        call(
+            "leader", "post", f"/api/v1/monitoring-reports/{report.id}/submit", {"attest": True}
+        ).status_code
+        == 409
+    )  # the filer has not completed it
     alert_id = next(a["id"] for a in detail["alerts"] if a["code"] == "M01")
-    bad = call("filer", "post", f"/api/v1/alerts/{alert_id}/dispose",
-               {"disposal": "later", "reason": "x"})
+    bad = call(
+        "filer", "post", f"/api/v1/alerts/{alert_id}/dispose", {"disposal": "later", "reason": "x"}
+    )
     assert bad.status_code == 422
-    ok = call("filer", "post", f"/api/v1/alerts/{alert_id}/dispose",
-              {"disposal": "continue", "reason": "下半年集中支付"})
+    ok = call(
+        "filer",
+        "post",
+        f"/api/v1/alerts/{alert_id}/dispose",
+        {"disposal": "continue", "reason": "下半年集中支付"},
+    )
     assert ok.json()["status"] == "disposed"
 
 
@@ -128,9 +162,11 @@ def test_overview_counts_on_time_late_and_missing_by_unit(world, monitoring_roun
         return timezone.make_aware(dt.datetime(2022, 8, day, 23, 30))
 
     Report.objects.filter(round=monitoring_round, project__code="P1").update(
-        status="submitted", submitted_at=at(15), executed=Decimal("60"))  # the deadline day
+        status="submitted", submitted_at=at(15), executed=Decimal("60")
+    )  # the deadline day
     Report.objects.filter(round=monitoring_round, project__code="P1A").update(
-        status="approved", submitted_at=at(16), executed=Decimal("10"))  # a day late
+        status="approved", submitted_at=at(16), executed=Decimal("10")
+    )  # a day late
     overview = round_overview(user=world.performance, round=monitoring_round)
     units = {u["name"]: u for u in overview["units"]}
     u1, u1a, u2 = units["甲区教育局"], units["甲区教师进修学校"], units["甲区城管局"]
@@ -143,12 +179,12 @@ def test_overview_counts_on_time_late_and_missing_by_unit(world, monitoring_roun
 
 
 def test_performance_office_ends_a_round_and_reports_lock(world, client_for, monitoring_round):
-    assert client_for("budget").post(f"/monitoring/{monitoring_round.id}/close/").status_code \
-        == 403
+    assert client_for("budget").post(f"/monitoring/{monitoring_round.id}/close/").status_code == 403
     client_for("performance").post(f"/monitoring/{monitoring_round.id}/close/")
     monitoring_round.refresh_from_db()
     assert monitoring_round.status == "closed"
     report = report_of(monitoring_round)
-    response = client_for("filer").post(f"/monitoring/reports/{report.id}/edit/",
-                                        {"executed": "1", "position": []})
+    response = client_for("filer").post(
+        f"/monitoring/reports/{report.id}/edit/", {"executed": "1", "position": []}
+    )
     assert response.status_code == 400 and "已结束" in response.content.decode()

@@ -37,9 +37,15 @@ def monitoring_round(world, declare):
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
-    return round_open(actor=world.performance, region=world.region, year=2022, code="2022-07",
-                      name="1–7月监控", period_end=dt.date(2022, 7, 31),
-                      deadline=dt.date(2022, 8, 15))
+    return round_open(
+        actor=world.performance,
+        region=world.region,
+        year=2022,
+        code="2022-07",
+        name="1–7月监控",
+        period_end=dt.date(2022, 7, 31),
+        deadline=dt.date(2022, 8, 15),
+    )
 
 
 def report_of(monitoring_round, code: str) -> Report:
@@ -51,18 +57,41 @@ def filled(world, monitoring_round):
     """P1 with figures and every indicator reported (a formula-like note among them), P2 with
     figures only (its project has no approved target, hence no indicators)."""
     p1 = report_of(monitoring_round, "P1")
-    rows = [{"position": i, "progress": f"{i + 2}个", "expected": "按计划完成",
-             "likelihood": "确定能", "cause": "", "explanation": "", "measures": ""}
-            for i in range(6)]
-    rows[0] |= {"likelihood": "完全不可能", "cause": "经费保障", "explanation": "拆迁未完成",
-                "measures": "=调整实施计划"}
+    rows = [
+        {
+            "position": i,
+            "progress": f"{i + 2}个",
+            "expected": "按计划完成",
+            "likelihood": "确定能",
+            "cause": "",
+            "explanation": "",
+            "measures": "",
+        }
+        for i in range(6)
+    ]
+    rows[0] |= {
+        "likelihood": "完全不可能",
+        "cause": "经费保障",
+        "explanation": "拆迁未完成",
+        "measures": "=调整实施计划",
+    }
     rows[4] |= {"likelihood": "有可能", "cause": "人员保障", "explanation": "人手不足\n第二行"}
-    report_save(actor=world.filer, report=p1, executed=Decimal("70.123456"),
-                expected_full_year=Decimal("120.5"), contract_amount=Decimal("80"),
-                execution_note="上半年拨付缓慢", indicators=rows)
-    report_save(actor=world.other, report=report_of(monitoring_round, "P2"),
-                executed=Decimal("12"), expected_full_year=Decimal("100"),
-                execution_note="")
+    report_save(
+        actor=world.filer,
+        report=p1,
+        executed=Decimal("70.123456"),
+        expected_full_year=Decimal("120.5"),
+        contract_amount=Decimal("80"),
+        execution_note="上半年拨付缓慢",
+        indicators=rows,
+    )
+    report_save(
+        actor=world.other,
+        report=report_of(monitoring_round, "P2"),
+        executed=Decimal("12"),
+        expected_full_year=Decimal("100"),
+        execution_note="",
+    )
     return monitoring_round
 
 
@@ -71,23 +100,56 @@ def values(monitoring_round) -> dict:
     found = {}
     for report in Report.objects.filter(round=monitoring_round).order_by("project__code"):
         found[report.project.code] = (
-            report.executed, report.expected_full_year, report.contract_amount,
-            report.execution_note, report.status,
-            [(i.position, i.progress, i.expected, i.likelihood, i.cause, i.explanation,
-              i.measures) for i in report.indicators.order_by("position")])
+            report.executed,
+            report.expected_full_year,
+            report.contract_amount,
+            report.execution_note,
+            report.status,
+            [
+                (
+                    i.position,
+                    i.progress,
+                    i.expected,
+                    i.likelihood,
+                    i.cause,
+                    i.explanation,
+                    i.measures,
+                )
+                for i in report.indicators.order_by("position")
+            ],
+        )
     return found
 
 
 def scramble(world, monitoring_round) -> None:
     """Change everything the file will bring back."""
-    report_save(actor=world.filer, report=report_of(monitoring_round, "P1"),
-                executed=Decimal("1"), expected_full_year=Decimal("2"),
-                contract_amount=Decimal("3"), execution_note="改过",
-                indicators=[{"position": i, "progress": "", "expected": "", "likelihood": "",
-                             "cause": "其他", "explanation": "x", "measures": "y"}
-                            for i in range(6)])
-    report_save(actor=world.other, report=report_of(monitoring_round, "P2"),
-                executed=None, expected_full_year=None, execution_note="改过")
+    report_save(
+        actor=world.filer,
+        report=report_of(monitoring_round, "P1"),
+        executed=Decimal("1"),
+        expected_full_year=Decimal("2"),
+        contract_amount=Decimal("3"),
+        execution_note="改过",
+        indicators=[
+            {
+                "position": i,
+                "progress": "",
+                "expected": "",
+                "likelihood": "",
+                "cause": "其他",
+                "explanation": "x",
+                "measures": "y",
+            }
+            for i in range(6)
+        ],
+    )
+    report_save(
+        actor=world.other,
+        report=report_of(monitoring_round, "P2"),
+        executed=None,
+        expected_full_year=None,
+        execution_note="改过",
+    )
 
 
 def export(world, fmt: str) -> bytes:
@@ -95,8 +157,7 @@ def export(world, fmt: str) -> bytes:
 
 
 def do_import(world, data: bytes, name: str, actor=None, **kwargs):
-    importer = MonitoringReportImporter(actor=actor or world.budget, region=world.region,
-                                        **kwargs)
+    importer = MonitoringReportImporter(actor=actor or world.budget, region=world.region, **kwargs)
     return run_import(importer, data, name)
 
 
@@ -133,6 +194,7 @@ def find(ws, text: str):
 
 # --- round trips -------------------------------------------------------------------------------
 
+
 def test_xlsx_round_trip_many_reports_in_one_file(world, filled):
     expected = values(filled)
     data = export(world, "xlsx")
@@ -145,8 +207,7 @@ def test_xlsx_round_trip_many_reports_in_one_file(world, filled):
     assert find(ws, "'=调整实施计划")  # formula-safe: user text never becomes a formula
     scramble(world, filled)
     assert values(filled) != expected
-    lagging = Alert.objects.filter(report__project__code="P1", code="M02").exclude(
-        status="cleared")
+    lagging = Alert.objects.filter(report__project__code="P1", code="M02").exclude(status="cleared")
     assert lagging.exists()  # 1 of 120.62 万元 executed by the end of July
     result = do_import(world, data, "monitoring.xlsx")
     assert (result.rows, result.updated) == (3, 3)
@@ -174,10 +235,15 @@ def test_json_without_round_code_matches_the_open_round_by_as_of(world, filled):
     items = json.loads(export(world, "json"))[:1]
     del items[0]["round"]
     items[0]["budget"] = {"executed": 33.5}  # only the executed amount: the rest stays
-    items[0]["indicators"] = [{"category": "产出指标", "subcategory": "数量指标",
-                               "name": "改造老旧小区数量", "progress": {"op": ">=", "number": 7,
-                                                                "unit": "个"},
-                               "cause": ["制度保障"]}]
+    items[0]["indicators"] = [
+        {
+            "category": "产出指标",
+            "subcategory": "数量指标",
+            "name": "改造老旧小区数量",
+            "progress": {"op": ">=", "number": 7, "unit": "个"},
+            "cause": ["制度保障"],
+        }
+    ]
     before = report_of(filled, "P1")
     do_import(world, json.dumps(items, ensure_ascii=False).encode(), "one.json")
     after = report_of(filled, "P1")
@@ -199,10 +265,32 @@ def test_a_hand_made_form_with_other_wording_is_read_by_its_labels(world, monito
         [None, "监控截止日期", "2022年7月31日"],
         [None, "年初预算数", "全年预算", "截至监控期执行数", "预计全年执行数", "合同应付金额"],
         [None, 90, 120.623456, "65.5", 118, None],
-        [None, "一级指标", "二级指标", "三级指标", "指标值", "截至7月底完成值", "预计完成值",
-         "完成可能性", "偏差原因", "偏差原因说明", "改进措施"],
-        [None, "产出指标", "数量指标", "改造老旧小区数量", "≥12个", "6个", "12个", "有可能",
-         "其他", "雨季停工", "加快进度"],
+        [
+            None,
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "截至7月底完成值",
+            "预计完成值",
+            "完成可能性",
+            "偏差原因",
+            "偏差原因说明",
+            "改进措施",
+        ],
+        [
+            None,
+            "产出指标",
+            "数量指标",
+            "改造老旧小区数量",
+            "≥12个",
+            "6个",
+            "12个",
+            "有可能",
+            "其他",
+            "雨季停工",
+            "加快进度",
+        ],
         [None, None, "质量指标", "工程验收合格率", "100%", "100%", "100%", "确定能"],
         [None, "填报人：张三"],
     ]:
@@ -211,8 +299,11 @@ def test_a_hand_made_form_with_other_wording_is_read_by_its_labels(world, monito
     report = report_of(monitoring_round, "P1")
     assert (report.executed, report.expected_full_year) == (Decimal("65.5"), Decimal("118"))
     rows = {i.name: i for i in report.indicators.all()}
-    assert (rows["改造老旧小区数量"].likelihood, rows["改造老旧小区数量"].cause,
-            rows["改造老旧小区数量"].measures) == ("有可能", "其他", "加快进度")
+    assert (
+        rows["改造老旧小区数量"].likelihood,
+        rows["改造老旧小区数量"].cause,
+        rows["改造老旧小区数量"].measures,
+    ) == ("有可能", "其他", "加快进度")
     assert rows["工程验收合格率"].progress == "100%"
     assert rows["居民满意度"].progress == ""  # not in the file: left as it was
 
@@ -221,14 +312,18 @@ def test_the_reader_finds_blocks_by_label(world, filled):
     sheets = read_tables(export(world, "xlsx"), "m.xlsx")
     form, problems = read_form(sheets[0])
     assert problems == []
-    assert (form.project_code, form.round_code, form.period_end) == ("P1", "2022-07",
-                                                                    dt.date(2022, 7, 31))
+    assert (form.project_code, form.round_code, form.period_end) == (
+        "P1",
+        "2022-07",
+        dt.date(2022, 7, 31),
+    )
     assert form.amounts["executed"] == Decimal("70.123456")
     assert form.amounts["full_year"] == Decimal("120.623456")
     assert len(form.indicators) == 6 and form.indicators[5]["category"] == "满意度指标"
 
 
 # --- bad files: located, in Chinese, nothing written --------------------------------------------
+
 
 def test_bad_xlsx_lists_every_problem_where_it_is(world, filled):
     book = workbook(export(world, "xlsx"))
@@ -260,26 +355,42 @@ def test_bad_xlsx_lists_every_problem_where_it_is(world, filled):
     assert "没有监控批次“2099-01”" in text[("P1A", batch.row, "B")]
 
 
-@pytest.mark.parametrize("change, needle, field", [
-    (lambda o: o.update(round="NOPE"), "没有监控批次", "round"),
-    (lambda o: o.update(round=None, as_of="2022-06-30"), "进行中的监控批次", "as_of"),
-    (lambda o: o.update(as_of="2022-06-30"), "不一致", "as_of"),
-    (lambda o: o["project"].update(code="NOPE"), "没有您可填报的项目编码“NOPE”", "project.code"),
-    (lambda o: o["budget"].update(expected_full_year="-1"), "负数", "budget.expected_full_year"),
-    (lambda o: o["budget"].update(executed="12.1234567"), "6 位小数", "budget.executed"),
-    (lambda o: o["budget"].update(executed="abc"), "不是数字", ""),
-    (lambda o: o["indicators"][1].update(likelihood="能"), "完成目标可能性“能”", ""),
-    (lambda o: o["indicators"][1].update(cause="资金"), "偏差原因“资金”", ""),
-    (lambda o: o["indicators"][1].update(cause=["其他", "经费保障"]), "只能选一个",
-     "indicators[1].cause"),
-    (lambda o: o["indicators"][1].update(progress="很" * 201), "内容过长",
-     "indicators[1].progress"),
-])
+@pytest.mark.parametrize(
+    "change, needle, field",
+    [
+        (lambda o: o.update(round="NOPE"), "没有监控批次", "round"),
+        (lambda o: o.update(round=None, as_of="2022-06-30"), "进行中的监控批次", "as_of"),
+        (lambda o: o.update(as_of="2022-06-30"), "不一致", "as_of"),
+        (
+            lambda o: o["project"].update(code="NOPE"),
+            "没有您可填报的项目编码“NOPE”",
+            "project.code",
+        ),
+        (
+            lambda o: o["budget"].update(expected_full_year="-1"),
+            "负数",
+            "budget.expected_full_year",
+        ),
+        (lambda o: o["budget"].update(executed="12.1234567"), "6 位小数", "budget.executed"),
+        (lambda o: o["budget"].update(executed="abc"), "不是数字", ""),
+        (lambda o: o["indicators"][1].update(likelihood="能"), "完成目标可能性“能”", ""),
+        (lambda o: o["indicators"][1].update(cause="资金"), "偏差原因“资金”", ""),
+        (
+            lambda o: o["indicators"][1].update(cause=["其他", "经费保障"]),
+            "只能选一个",
+            "indicators[1].cause",
+        ),
+        (
+            lambda o: o["indicators"][1].update(progress="很" * 201),
+            "内容过长",
+            "indicators[1].progress",
+        ),
+    ],
+)
 def test_bad_json_objects_are_located(world, filled, change, needle, field):
     items = json.loads(export(world, "json"))
     change(items[0])
-    problems = rejected(world, filled, json.dumps(items, ensure_ascii=False).encode(),
-                        "bad.json")
+    problems = rejected(world, filled, json.dumps(items, ensure_ascii=False).encode(), "bad.json")
     hit = [p for p in problems if needle in p.message]
     assert hit, problems
     assert (hit[0].sheet, hit[0].row, hit[0].field) == ("JSON", 1, field)
@@ -313,7 +424,8 @@ def test_a_submitted_report_is_refused(world, filled):
 def test_execution_from_payments_cannot_be_overwritten(world, filled):
     Payment.objects.create(project=world.projects["P2"], month=3, amount=Decimal("9"))
     Report.objects.filter(round=filled, project__code="P2").update(
-        executed=Decimal("9"), execution_from_payments=True)
+        executed=Decimal("9"), execution_from_payments=True
+    )
     items = [i for i in json.loads(export(world, "json")) if i["project"]["code"] == "P2"]
     do_import(world, json.dumps(items).encode(), "same.json")  # the same figure: fine
     items[0]["budget"]["executed"] = "10"
@@ -331,6 +443,7 @@ def test_a_closed_round_is_refused(world, filled):
 
 # --- who may import ------------------------------------------------------------------------------
 
+
 def test_a_filer_of_u2_cannot_import_u1s_report(world, filled):
     items = json.loads(export(world, "json"))
     p1 = [i for i in items if i["project"]["code"] == "P1"]
@@ -345,8 +458,7 @@ def test_a_filer_imports_own_units_and_is_refused_the_rest(world, filled):
     mine = [i for i in items if i["project"]["code"] in ("P1", "P1A")]
     importer = importer_for_page(actor=world.filer, region=world.region)
     assert run_import(importer, json.dumps(mine).encode(), "mine.json").updated == 2
-    problems = rejected(world, filled, json.dumps(items).encode(), "all.json",
-                        actor=world.filer)
+    problems = rejected(world, filled, json.dumps(items).encode(), "all.json", actor=world.filer)
     assert [p.row for p in problems] == [3]  # P2 belongs to U2
 
 
@@ -362,45 +474,93 @@ def test_the_bureau_imports_as_each_units_filer(world, filled):
 
 # --- the command line ------------------------------------------------------------------------------
 
+
 def test_cli_export_and_import(world, filled, tmp_path):
     expected = values(filled)
     for fmt in ("xlsx", "json"):
         path = tmp_path / f"monitoring.{fmt}"
-        call_command("export", "monitoring", "--region", "100101", "--year", "2022",
-                     "--format", fmt, "-o", str(path), "--quiet")
+        call_command(
+            "export",
+            "monitoring",
+            "--region",
+            "100101",
+            "--year",
+            "2022",
+            "--format",
+            fmt,
+            "-o",
+            str(path),
+            "--quiet",
+        )
         scramble(world, filled)
         out = io.StringIO()
-        call_command("import", "monitoring", str(path), "--region", "100101", stdout=out,
-                     stderr=io.StringIO())
+        call_command(
+            "import",
+            "monitoring",
+            str(path),
+            "--region",
+            "100101",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
         assert "导入成功：3 行" in out.getvalue()
         assert values(filled) == expected
 
 
 def test_cli_import_with_user_is_limited_to_that_filers_units(world, filled, tmp_path):
     path = tmp_path / "monitoring.json"
-    call_command("export", "monitoring", "--region", "100101", "--year", "2022",
-                 "--format", "json", "-o", str(path), "--quiet")
+    call_command(
+        "export",
+        "monitoring",
+        "--region",
+        "100101",
+        "--year",
+        "2022",
+        "--format",
+        "json",
+        "-o",
+        str(path),
+        "--quiet",
+    )
     err = io.StringIO()
     with pytest.raises(CommandError) as info:
-        call_command("import", "monitoring", str(path), "--region", "100101", "--user",
-                     "other", stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import",
+            "monitoring",
+            str(path),
+            "--region",
+            "100101",
+            "--user",
+            "other",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert "未写入任何数据" in str(info.value)
     assert "没有您可填报的项目编码“P1”" in err.getvalue()
 
 
 def test_alerts_export_flat_xlsx_and_json(world, filled, tmp_path):
-    items = json.loads(export_alerts(RegionReader(world.region.path), world.region, 2022,
-                                     "json"))
+    items = json.loads(export_alerts(RegionReader(world.region.path), world.region, 2022, "json"))
     codes = {(i["project"]["code"], i["code"]) for i in items}
     assert ("P1", "M04") in codes and ("P2", "M01") in codes
     m04 = next(i for i in items if i["code"] == "M04" and i["indicator"] == 0)
     assert m04["level"] == "red" and m04["round"] == "2022-07" and m04["status"] == "open"
     path = tmp_path / "alerts.xlsx"
-    call_command("export", "alerts", "--region", "100101", "--year", "2022", "--format",
-                 "xlsx", "-o", str(path), "--quiet")
+    call_command(
+        "export",
+        "alerts",
+        "--region",
+        "100101",
+        "--year",
+        "2022",
+        "--format",
+        "xlsx",
+        "-o",
+        str(path),
+        "--quiet",
+    )
     ws = openpyxl.load_workbook(path).active
     assert [c.value for c in ws[2]][:3] == ["预警代码", "等级", "区划"]
     assert ws.max_row == 2 + len(items)
-    other_region = export_alerts(RegionReader(world.region_b.path), world.region_b, 2022,
-                                 "json")
+    other_region = export_alerts(RegionReader(world.region_b.path), world.region_b, 2022, "json")
     assert json.loads(other_region) == []

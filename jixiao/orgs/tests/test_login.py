@@ -34,8 +34,9 @@ def test_unknown_username_gets_the_same_message_as_a_wrong_password(world, clien
     assert "账号或密码不正确" in response.content.decode()
 
 
-def test_account_locks_after_five_failures_and_refuses_even_the_right_password(world, client,
-                                                                            settings):
+def test_account_locks_after_five_failures_and_refuses_even_the_right_password(
+    world, client, settings
+):
     settings.JIXIAO_LOGIN_MAX_FAILURES = 5
     for _ in range(4):
         login(client, "filer", "wrong-Password-1")
@@ -50,7 +51,8 @@ def test_account_locks_after_five_failures_and_refuses_even_the_right_password(w
 
 def test_lock_expires_after_the_configured_minutes(world, client):
     User.objects.filter(username="filer").update(
-        locked_until=timezone.now() - dt.timedelta(seconds=1))
+        locked_until=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert login(client, "filer", PASSWORD).status_code == 302
 
 
@@ -63,7 +65,8 @@ def test_successful_login_resets_the_failure_count(world, client):
 
 def test_admin_can_unlock_a_locked_account(world, client_for):
     User.objects.filter(username="filer").update(
-        locked_until=timezone.now() + dt.timedelta(minutes=10))
+        locked_until=timezone.now() + dt.timedelta(minutes=10)
+    )
     client_for("admin").post(f"/accounts/{world.filer.id}/unlock/")
     assert not User.objects.get(username="filer").is_locked()
 
@@ -87,7 +90,8 @@ def test_strong_password_is_accepted_and_restarts_the_expiry_clock(world):
 
 def test_expired_password_sends_the_user_to_change_it(world, client):
     User.objects.filter(username="filer").update(
-        password_changed_at=timezone.now() - dt.timedelta(days=400))
+        password_changed_at=timezone.now() - dt.timedelta(days=400)
+    )
     response = login(client, "filer", PASSWORD)
     assert response["Location"] == "/profile/password/"
 
@@ -124,8 +128,9 @@ def test_logout_is_logged(world, client):
 
 
 def test_open_redirect_after_login_is_refused(world, client):
-    response = client.post("/login/", {"username": "filer", "password": PASSWORD,
-                                       "next": "https://evil.example/"})
+    response = client.post(
+        "/login/", {"username": "filer", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

@@ -46,8 +46,9 @@ def test_anonymous_sees_nothing(world):
 def test_office_scope_follows_the_year_of_each_row(world):
     """A unit moved to another office in 2022 stays with its 2021 office for 2021 rows."""
     UnitYear.objects.filter(unit=world.units["U2"], year=2022).update(office=world.offices["BIZ1"])
-    old = Project.objects.create(region=world.region, year=2021, code="P2-2021",
-                                 name="旧项目", unit=world.units["U2"])
+    old = Project.objects.create(
+        region=world.region, year=2021, code="P2-2021", name="旧项目", unit=world.units["U2"]
+    )
     visible = codes(Project.objects.visible_to(world.business))
     assert "P2" in visible  # 2022: now assigned to BIZ1
     assert old.code not in visible  # 2021: was with BIZ2
@@ -71,8 +72,11 @@ OBJECT_URLS = [
 
 
 def _ids(world):
-    return {"U1": world.units["U1"].id, "P1": world.projects["P1"].id,
-            "P1A": world.projects["P1A"].id}
+    return {
+        "U1": world.units["U1"].id,
+        "P1": world.projects["P1"].id,
+        "P1A": world.projects["P1A"].id,
+    }
 
 
 @pytest.mark.parametrize("template", OBJECT_URLS)

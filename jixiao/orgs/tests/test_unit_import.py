@@ -33,8 +33,9 @@ def xlsx_bytes(rows, title: str = "预算单位") -> bytes:
 
 
 def csv_bytes(rows, encoding: str) -> bytes:
-    return "\r\n".join(",".join("" if v is None else str(v) for v in row)
-                       for row in rows).encode(encoding)
+    return "\r\n".join(",".join("" if v is None else str(v) for v in row) for row in rows).encode(
+        encoding
+    )
 
 
 GOOD = [
@@ -46,8 +47,10 @@ GOOD = [
 
 
 def counts():
-    return {model.__name__: model.objects.count()
-            for model in (Unit, UnitYear, Project, ImportBatch, AuditLog)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Unit, UnitYear, Project, ImportBatch, AuditLog)
+    }
 
 
 def import_units(world, data: bytes, filename: str = "units.xlsx", user: str = "budget"):
@@ -65,6 +68,7 @@ def rejected(world, data: bytes, filename: str = "units.xlsx", user: str = "budg
 
 # --- good files ----------------------------------------------------------------------------------
 
+
 def test_good_units_file_creates_units_for_the_year(world):
     before = counts()
     result = import_units(world, xlsx_bytes(GOOD))
@@ -72,7 +76,11 @@ def test_good_units_file_creates_units_for_the_year(world):
     assert counts()["Unit"] == before["Unit"] + 3
     child = UnitYear.objects.get(unit__region=world.region, unit__code="U9A", year=2022)
     assert (child.name, child.level, child.parent.code, child.office.code) == (
-        "甲区文化馆", 2, "U9", "BIZ1")
+        "甲区文化馆",
+        2,
+        "U9",
+        "BIZ1",
+    )
     audited = UnitYear.objects.get(unit__code="U8", year=2022)
     assert audited.office.code == "BIZ2" and audited.unit.serves_public is False
 
@@ -80,13 +88,16 @@ def test_good_units_file_creates_units_for_the_year(world):
 def test_second_import_of_the_same_file_updates_rather_than_duplicates(world):
     import_units(world, xlsx_bytes(GOOD))
     after_first = counts()
-    changed = [row if row[1] != "U8" else (2022, "U8", "甲区审计局（新）", "一级", None, "BIZ1", "否")
-               for row in GOOD]
+    changed = [
+        row if row[1] != "U8" else (2022, "U8", "甲区审计局（新）", "一级", None, "BIZ1", "否")
+        for row in GOOD
+    ]
     result = import_units(world, xlsx_bytes(changed))
     assert (result.created, result.updated) == (0, 3)
     now = counts()
     assert {k: now[k] for k in ("Unit", "UnitYear", "Project")} == {
-        k: after_first[k] for k in ("Unit", "UnitYear", "Project")}
+        k: after_first[k] for k in ("Unit", "UnitYear", "Project")
+    }
     assert now["ImportBatch"] == after_first["ImportBatch"] + 1
     row = UnitYear.objects.get(unit__code="U8", year=2022)
     assert (row.name, row.office.code) == ("甲区审计局（新）", "BIZ1")
@@ -113,8 +124,11 @@ def test_existing_unit_gets_a_new_year_without_changing_earlier_years(world):
 
 def test_gbk_csv_imports_chinese_names_intact(world):
     import_units(world, csv_bytes(GOOD, "gbk"), "单位.csv")
-    names = dict(UnitYear.objects.filter(unit__code__in=["U9", "U9A", "U8"], year=2022)
-                 .values_list("unit__code", "name"))
+    names = dict(
+        UnitYear.objects.filter(unit__code__in=["U9", "U9A", "U8"], year=2022).values_list(
+            "unit__code", "name"
+        )
+    )
     assert names == {"U9": "甲区文化广电旅游局", "U9A": "甲区文化馆", "U8": "甲区审计局"}
     assert Unit.objects.get(region=world.region, code="U9").name == "甲区文化广电旅游局"
 
@@ -126,34 +140,60 @@ def test_utf8_csv_with_bom_imports_and_the_first_header_is_recognised(world):
 
 
 def test_codes_typed_as_numbers_in_excel_are_read_as_text(world):
-    data = xlsx_bytes([HEADER, (2022.0, 101.0, "甲区一零一局", 1.0, None, None, None),
-                       (2022, 10101, "甲区一零一所", 2, 101.0, None, None)])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            (2022.0, 101.0, "甲区一零一局", 1.0, None, None, None),
+            (2022, 10101, "甲区一零一所", 2, 101.0, None, None),
+        ]
+    )
     import_units(world, data)
     child = UnitYear.objects.get(unit__region=world.region, unit__code="10101", year=2022)
     assert child.parent.code == "101"
 
 
 def test_full_width_digits_and_non_breaking_spaces_are_cleaned(world):
-    data = xlsx_bytes([HEADER, ("２０２２", "\u00a0Ｕ７\u00a0", "甲区\u00a0统计局 ", "一级",
-                                None, "\u00a0BIZ2", "是")])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            ("２０２２", "\u00a0Ｕ７\u00a0", "甲区\u00a0统计局 ", "一级", None, "\u00a0BIZ2", "是"),
+        ]
+    )
     import_units(world, data)
     row = UnitYear.objects.get(unit__region=world.region, unit__code="U7", year=2022)
     assert (row.name, row.office.code) == ("甲区 统计局", "BIZ2")
 
 
 def test_header_with_notes_and_aliases_under_a_title_row_is_found(world):
-    data = xlsx_bytes([("甲区预算单位表",), ("预算年度", "单位代码（必填）", "预算单位名称*", "级次",
-                                       "主管部门编码", "归口业务股室"),
-                       (2022, "U6", "甲区档案馆", "一级单位", None, None)])
+    data = xlsx_bytes(
+        [
+            ("甲区预算单位表",),
+            (
+                "预算年度",
+                "单位代码（必填）",
+                "预算单位名称*",
+                "级次",
+                "主管部门编码",
+                "归口业务股室",
+            ),
+            (2022, "U6", "甲区档案馆", "一级单位", None, None),
+        ]
+    )
     result = import_units(world, data)
     assert result.created == 1
 
 
 # --- bad files: a located message, nothing written ------------------------------------------------
 
+
 def test_projects_file_given_to_the_units_import_is_refused_as_wrong_template(world):
-    data = xlsx_bytes([("年度", "项目编码", "项目名称", "单位编码", "项目类别"),
-                       (2022, "P9", "项目九", "U1", "专项资金")], "项目")
+    data = xlsx_bytes(
+        [
+            ("年度", "项目编码", "项目名称", "单位编码", "项目类别"),
+            (2022, "P9", "项目九", "U1", "专项资金"),
+        ],
+        "项目",
+    )
     message = rejected(world, data)
     assert "工作表“项目”" in message and "找不到表头" in message and "单位级次" in message
 
@@ -189,28 +229,40 @@ def test_old_xls_file_is_refused(world):
 
 
 def test_unknown_parent_unit_code_is_located(world):
-    message = rejected(world, xlsx_bytes([HEADER, (2022, "U9A", "甲区文化馆", "二级", "NOPE", None,
-                                                   None)]))
+    message = rejected(
+        world, xlsx_bytes([HEADER, (2022, "U9A", "甲区文化馆", "二级", "NOPE", None, None)])
+    )
     assert "第 2 行 E 列 （上级单位编码）：找不到上级单位“NOPE”" in message
 
 
 def test_duplicate_code_in_the_file_names_both_rows(world):
-    data = xlsx_bytes([HEADER, (2022, "U9", "甲", "一级", None, None, None),
-                       (2022, "U8", "乙", "一级", None, None, None),
-                       (2022, "U9", "丙", "一级", None, None, None)])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            (2022, "U9", "甲", "一级", None, None, None),
+            (2022, "U8", "乙", "一级", None, None, None),
+            (2022, "U9", "丙", "一级", None, None, None),
+        ]
+    )
     message = rejected(world, data)
     assert "第 4 行 B 列 （单位编码）" in message and "“U9”在 2022 年度重复（与第 2 行）" in message
 
 
 def test_same_code_in_two_years_is_not_a_duplicate(world):
-    data = xlsx_bytes([HEADER, (2022, "U9", "甲", "一级", None, None, None),
-                       (2023, "U9", "甲", "一级", None, None, None)])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            (2022, "U9", "甲", "一级", None, None, None),
+            (2023, "U9", "甲", "一级", None, None, None),
+        ]
+    )
     assert import_units(world, data).created == 2
 
 
 def test_level_two_unit_without_a_parent_is_refused(world):
-    message = rejected(world, xlsx_bytes([HEADER, (2022, "U9A", "甲区文化馆", "二级", None, None,
-                                                   None)]))
+    message = rejected(
+        world, xlsx_bytes([HEADER, (2022, "U9A", "甲区文化馆", "二级", None, None, None)])
+    )
     assert "第 2 行 E 列 （上级单位编码）：二级单位必须填写上级单位编码" in message
 
 
@@ -230,13 +282,20 @@ def test_unit_cannot_be_its_own_parent(world):
 
 
 def test_unknown_business_office_is_located(world):
-    message = rejected(world, xlsx_bytes([HEADER, (2022, "U9", "甲", "一级", None, "不存在股", None)]))
+    message = rejected(
+        world, xlsx_bytes([HEADER, (2022, "U9", "甲", "一级", None, "不存在股", None)])
+    )
     assert "F 列 （归口股室）：找不到业务股室“不存在股”" in message
 
 
 def test_office_of_another_region_or_kind_is_unknown(world):
-    data = xlsx_bytes([HEADER, (2022, "U9", "甲", "一级", None, "BIZ-B", None),
-                       (2022, "U8", "乙", "一级", None, "BUD", None)])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            (2022, "U9", "甲", "一级", None, "BIZ-B", None),
+            (2022, "U8", "乙", "一级", None, "BUD", None),
+        ]
+    )
     message = rejected(world, data)
     assert "“BIZ-B”" in message and "“BUD”" in message
 
@@ -258,14 +317,17 @@ def test_code_with_a_space_inside_is_refused(world):
 
 
 def test_name_longer_than_the_database_column_is_refused(world):
-    message = rejected(world, xlsx_bytes([HEADER, (2022, "U9", "局" * 201, "一级", None, None, None)]))
+    message = rejected(
+        world, xlsx_bytes([HEADER, (2022, "U9", "局" * 201, "一级", None, None, None)])
+    )
     assert "C 列 （单位名称）：内容过长" in message
 
 
 def test_file_over_the_size_limit_is_refused(world, settings):
     settings.JIXIAO_IMPORT_MAX_BYTES = 2048
-    data = xlsx_bytes(GOOD + [(2022, f"X{i}", f"单位{i}", "一级", None, None, None)
-                              for i in range(300)])
+    data = xlsx_bytes(
+        GOOD + [(2022, f"X{i}", f"单位{i}", "一级", None, None, None) for i in range(300)]
+    )
     assert "文件过大" in rejected(world, data)
 
 
@@ -281,6 +343,7 @@ def test_filer_may_not_import_units_and_the_refusal_is_located(world):
 
 # --- the import page and template ------------------------------------------------------------------
 
+
 def upload(data: bytes, name: str = "units.xlsx"):
     return {"file": SimpleUploadedFile(name, data)}
 
@@ -294,8 +357,7 @@ def test_import_page_shows_the_form_to_the_budget_office(client_for):
 def test_import_page_imports_a_good_file_and_redirects(client_for, world):
     response = client_for("budget").post(reverse("unit-import"), upload(xlsx_bytes(GOOD)))
     assert response.status_code == 302 and response["Location"] == reverse("unit-list")
-    assert UnitYear.objects.filter(unit__region=world.region, unit__code="U9A",
-                                   year=2022).exists()
+    assert UnitYear.objects.filter(unit__region=world.region, unit__code="U9A", year=2022).exists()
 
 
 def test_import_page_lists_problems_with_status_400_and_writes_nothing(client_for, world):

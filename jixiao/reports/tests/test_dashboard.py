@@ -37,32 +37,51 @@ def at(day: str) -> datetime.datetime:
 
 def _target(project, *, status, findings=()):
     return Target.objects.create(
-        region=project.region, year=2022, unit=project.unit, project=project, status=status,
-        findings=[{"code": c, "blocking": True, "indicator": None, "message": c}
-                  for c in findings])
+        region=project.region,
+        year=2022,
+        unit=project.unit,
+        project=project,
+        status=status,
+        findings=[{"code": c, "blocking": True, "indicator": None, "message": c} for c in findings],
+    )
 
 
 def _project_2021(unit, code, amount):
-    return Project.objects.create(region=unit.region, year=2021, code=code, name=f"项目{code}",
-                                  unit=unit, full_current=amount)
+    return Project.objects.create(
+        region=unit.region, year=2021, code=code, name=f"项目{code}", unit=unit, full_current=amount
+    )
 
 
 def _round(region, code="2022-07"):
-    return Round.objects.create(region=region, year=2022, code=code, name=f"{code}监控",
-                                period_end=datetime.date(2022, 7, 31),
-                                deadline=datetime.date(2022, 8, 10))
+    return Round.objects.create(
+        region=region,
+        year=2022,
+        code=code,
+        name=f"{code}监控",
+        period_end=datetime.date(2022, 7, 31),
+        deadline=datetime.date(2022, 8, 10),
+    )
 
 
 def _report(rnd, project, **fields):
-    return Report.objects.create(round=rnd, project=project, region=project.region,
-                                 unit=project.unit, year=2022, **fields)
+    return Report.objects.create(
+        round=rnd, project=project, region=project.region, unit=project.unit, year=2022, **fields
+    )
 
 
 def _alert(rnd, project, code="M01", level="red", **fields):
-    return Alert.objects.create(region=project.region, year=2022, unit=project.unit,
-                                project=project, round=rnd, code=code, level=level,
-                                message=f"{code} {project.name}",
-                                due_date=datetime.date(2022, 8, 20), **fields)
+    return Alert.objects.create(
+        region=project.region,
+        year=2022,
+        unit=project.unit,
+        project=project,
+        round=rnd,
+        code=code,
+        level=level,
+        message=f"{code} {project.name}",
+        due_date=datetime.date(2022, 8, 20),
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -75,8 +94,9 @@ def year_2022(world):
     _target(pb, status="approved", findings=["T02"])  # 乙区
 
     rnd = _round(world.region)
-    _report(rnd, p1, status="approved", executed=Decimal("60"),
-            submitted_at=at("2022-08-05"))  # in on time
+    _report(
+        rnd, p1, status="approved", executed=Decimal("60"), submitted_at=at("2022-08-05")
+    )  # in on time
     _report(rnd, p2, status="draft")  # never came in: missing after 10 August
     _alert(rnd, p1)  # M01 red, open past 20 August: overdue
     rnd_b = _round(world.region_b)
@@ -86,28 +106,72 @@ def year_2022(world):
     q1 = _project_2021(world.units["U1"], "Q1", Decimal("50.005"))
     q2 = _project_2021(world.units["U2"], "Q2", Decimal("30"))
     qb = _project_2021(world.units["UB"], "QB", Decimal("99"))
-    SelfEvaluation.objects.create(region=world.region, year=2021, unit=q1.unit, project=q1,
-                                  status="confirmed", total=Decimal("88.00"), grade="良")
-    SelfEvaluation.objects.create(region=world.region, year=2021, unit=q2.unit, project=q2,
-                                  status="submitted", total=Decimal("55.00"), grade="差")
-    SelfEvaluation.objects.create(region=world.region_b, year=2021, unit=qb.unit, project=qb,
-                                  status="confirmed", total=Decimal("95.00"), grade="优")
-    UnitEvaluation.objects.create(region=world.region, year=2021, unit=world.units["U1"],
-                                  status="confirmed", grade="良", total=Decimal("85.00"))
-    UnitEvaluation.objects.create(region=world.region, year=2021, unit=world.units["U2"],
-                                  status="confirmed", grade="优", total=Decimal("90.00"))
-    PolicyDocument.objects.create(region=world.region, number="甲财绩〔2022〕1号",
-                                  title="甲区预算绩效管理办法", issuer="甲区财政局",
-                                  issued_on=datetime.date(2022, 3, 1))
-    PolicyDocument.objects.create(region=world.region_b, number="乙财绩〔2022〕1号",
-                                  title="乙区办法", issuer="乙区财政局",
-                                  issued_on=datetime.date(2022, 3, 1))
+    SelfEvaluation.objects.create(
+        region=world.region,
+        year=2021,
+        unit=q1.unit,
+        project=q1,
+        status="confirmed",
+        total=Decimal("88.00"),
+        grade="良",
+    )
+    SelfEvaluation.objects.create(
+        region=world.region,
+        year=2021,
+        unit=q2.unit,
+        project=q2,
+        status="submitted",
+        total=Decimal("55.00"),
+        grade="差",
+    )
+    SelfEvaluation.objects.create(
+        region=world.region_b,
+        year=2021,
+        unit=qb.unit,
+        project=qb,
+        status="confirmed",
+        total=Decimal("95.00"),
+        grade="优",
+    )
+    UnitEvaluation.objects.create(
+        region=world.region,
+        year=2021,
+        unit=world.units["U1"],
+        status="confirmed",
+        grade="良",
+        total=Decimal("85.00"),
+    )
+    UnitEvaluation.objects.create(
+        region=world.region,
+        year=2021,
+        unit=world.units["U2"],
+        status="confirmed",
+        grade="优",
+        total=Decimal("90.00"),
+    )
+    PolicyDocument.objects.create(
+        region=world.region,
+        number="甲财绩〔2022〕1号",
+        title="甲区预算绩效管理办法",
+        issuer="甲区财政局",
+        issued_on=datetime.date(2022, 3, 1),
+    )
+    PolicyDocument.objects.create(
+        region=world.region_b,
+        number="乙财绩〔2022〕1号",
+        title="乙区办法",
+        issuer="乙区财政局",
+        issued_on=datetime.date(2022, 3, 1),
+    )
     return world
 
 
 def charts_of(response) -> dict:
-    match = re.search(r'<script id="dashboard-charts" type="application/json">(.*?)</script>',
-                      response.content.decode(), re.S)
+    match = re.search(
+        r'<script id="dashboard-charts" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
     return json.loads(match.group(1))
 
 
@@ -182,8 +246,9 @@ def test_dashboard_execution_per_unit_against_time_progress(year_2022, client_fo
 def test_a_citys_dashboard_shows_execution_per_district(year_2022, client):
     from jixiao.orgs.models import User
 
-    city_budget = User.objects.create(username="city_budget", full_name="市预算处",
-                                      roles=["budget"], region=year_2022.city)
+    city_budget = User.objects.create(
+        username="city_budget", full_name="市预算处", roles=["budget"], region=year_2022.city
+    )
     client.force_login(city_budget)
     response = client.get("/dashboard/")
     chart = charts_of(response)["execution"]
@@ -199,7 +264,7 @@ def test_a_citys_dashboard_shows_execution_per_district(year_2022, client):
 
 def test_dashboard_lists_units_behind(year_2022, client_for):
     page = client_for("performance").get("/dashboard/").content.decode()
-    section = page[page.index("进度落后的单位"):]
+    section = page[page.index("进度落后的单位") :]
     # U1: an overdue alert; U2: a missing report. Both are behind, 2 in all.
     assert "共 2 个" in section
     assert "甲区教育局" in section and "甲区城管局" in section
@@ -229,14 +294,15 @@ def test_unit_people_get_their_own_dashboard_not_the_bureaus(year_2022, client_f
     assert client_for("expert").get("/dashboard/").status_code == 403
 
 
-def test_unit_dashboard_compares_the_unit_with_the_region_by_aggregates_only(year_2022,
-                                                                           client_for):
+def test_unit_dashboard_compares_the_unit_with_the_region_by_aggregates_only(year_2022, client_for):
     page = client_for("filer").get("/dashboard/unit/").content.decode()
-    standing = page[page.index("本单位在全区的情况"):]
-    rows = {re.sub(r"<[^>]+>", "", m[0]).strip(): [re.sub(r"<[^>]+>", "", c).strip()
-                                                   for c in m[1:]]
-            for m in re.findall(r"<tr><th>([^<]*)</th>\s*<td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>",
-                                standing, re.S)}
+    standing = page[page.index("本单位在全区的情况") :]
+    rows = {
+        re.sub(r"<[^>]+>", "", m[0]).strip(): [re.sub(r"<[^>]+>", "", c).strip() for c in m[1:]]
+        for m in re.findall(
+            r"<tr><th>([^<]*)</th>\s*<td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>", standing, re.S
+        )
+    }
     # Reports: U1 1 of 1 on time; the region (P1 on time, P2 missing): 1 / 2.
     assert rows["运行监控报告按时报送率"] == ["100.00%", "50.00%"]
     # Targets: U1 approved 1 of 1; the region 1 of 2.
@@ -253,10 +319,18 @@ def test_unit_dashboard_compares_the_unit_with_the_region_by_aggregates_only(yea
 
 
 def test_a_level_2_unit_is_not_ranked_and_sees_nothing_of_its_parents_evaluation(
-        year_2022, client_for):
-    UnitYear.objects.get_or_create(unit=year_2022.units["U1A"], year=2021, defaults={
-        "name": "甲区教师进修学校", "level": 2, "parent": year_2022.units["U1"],
-        "office": year_2022.offices["BIZ1"]})
+    year_2022, client_for
+):
+    UnitYear.objects.get_or_create(
+        unit=year_2022.units["U1A"],
+        year=2021,
+        defaults={
+            "name": "甲区教师进修学校",
+            "level": 2,
+            "parent": year_2022.units["U1"],
+            "office": year_2022.offices["BIZ1"],
+        },
+    )
     page = client_for("child_filer").get("/dashboard/unit/").content.decode()
     assert "不是一级预算单位，不参与排名" in page
     assert "85.00" not in page  # U1's own score
@@ -274,14 +348,17 @@ def test_unit_dashboard_lists_its_to_dos(year_2022, client_for):
 
 
 def test_the_summary_button_downloads_the_word_summary(year_2022, client_for):
-    pytest.importorskip("jixiao.reports.summary",
-                        reason="jixiao.reports.summary (summary_docx) is not written yet")
+    pytest.importorskip(
+        "jixiao.reports.summary", reason="jixiao.reports.summary (summary_docx) is not written yet"
+    )
     response = client_for("performance").get("/dashboard/summary.docx")
     assert response.status_code == 200
-    assert response["Content-Type"] == ("application/vnd.openxmlformats-officedocument."
-                                        "wordprocessingml.document")
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     assert unquote(response["Content-Disposition"]) == (
-        "attachment; filename*=UTF-8''甲区2022年度预算绩效管理工作总结.docx")
+        "attachment; filename*=UTF-8''甲区2022年度预算绩效管理工作总结.docx"
+    )
     assert response.content[:2] == b"PK"  # a zip, as every .docx
 
 
@@ -311,10 +388,12 @@ def _first_cells(topic: str, rows: list[tuple]) -> list:
     return [r[2] if topic == "alerts" else r[0] for r in rows]
 
 
-@pytest.mark.parametrize(("topic", "key", "codes", "title"), LISTS,
-                         ids=[f"{t}-{k or 'all'}" for t, k, _c, _t in LISTS])
+@pytest.mark.parametrize(
+    ("topic", "key", "codes", "title"), LISTS, ids=[f"{t}-{k or 'all'}" for t, k, _c, _t in LISTS]
+)
 def test_each_list_holds_exactly_the_hand_built_rows_and_exports_them(
-        year_2022, client_for, topic, key, codes, title):
+    year_2022, client_for, topic, key, codes, title
+):
     client = client_for("performance")
     query = {"key": key} if key else {}
     page = client.get(f"/dashboard/records/{topic}/", query)
@@ -332,13 +411,14 @@ def test_each_list_holds_exactly_the_hand_built_rows_and_exports_them(
 
 
 def test_money_is_exported_as_numbers(year_2022, client_for):
-    export = client_for("performance").get("/dashboard/records/selfevals/",
-                                           {"format": "xlsx"})
+    export = client_for("performance").get("/dashboard/records/selfevals/", {"format": "xlsx"})
     rows = sheet_rows(export)
     funds = {r[0]: r[3] for r in rows}
     assert all(isinstance(v, int | float) for v in funds.values())  # numbers, not text
-    assert {k: Decimal(str(v)) for k, v in funds.items()} == {"Q1": Decimal("50.005"),
-                                                              "Q2": Decimal(30)}
+    assert {k: Decimal(str(v)) for k, v in funds.items()} == {
+        "Q1": Decimal("50.005"),
+        "Q2": Decimal(30),
+    }
 
 
 def test_an_unknown_topic_is_404_and_an_unknown_key_says_so(year_2022, client_for):
@@ -352,16 +432,27 @@ def test_an_unknown_topic_is_404_and_an_unknown_key_says_so(year_2022, client_fo
 
 def test_the_list_pages_link_to_each_record(year_2022, client_for):
     alert = Alert.objects.get(project__code="P1")
-    text = client_for("performance").get("/dashboard/records/alerts/",
-                                         {"key": "M01"}).content.decode()
+    text = (
+        client_for("performance").get("/dashboard/records/alerts/", {"key": "M01"}).content.decode()
+    )
     assert f'href="/alerts/{alert.pk}/"' in text
 
 
 # ── scope ─────────────────────────────────────────────────────────────────────────────────────
 ALL_LISTS = [(t, k) for t, k, _c, _t in LISTS] + [
-    ("alerts", "overdue"), ("alerts", "red"), ("targets", "approved"), ("lint", "T02"),
-    ("selfevals", "良"), ("unit-evaluations", ""), ("year-end-rush", ""), ("special-kinds", ""),
-    ("reports", ""), ("execution", ""), ("selfeval-status", ""), ("units", "")]
+    ("alerts", "overdue"),
+    ("alerts", "red"),
+    ("targets", "approved"),
+    ("lint", "T02"),
+    ("selfevals", "良"),
+    ("unit-evaluations", ""),
+    ("year-end-rush", ""),
+    ("special-kinds", ""),
+    ("reports", ""),
+    ("execution", ""),
+    ("selfeval-status", ""),
+    ("units", ""),
+]
 
 
 def test_another_units_people_never_see_the_units_rows(year_2022, client_for):
@@ -377,8 +468,9 @@ def test_another_units_people_never_see_the_units_rows(year_2022, client_for):
         text = response.content.decode()
         assert "项目P1" not in text and "项目Q1" not in text, (topic, key)
         assert "甲区教育局" not in text, (topic, key)
-        export = client.get(f"/dashboard/records/{topic}/",
-                            {**({"key": key} if key else {}), "format": "xlsx"})
+        export = client.get(
+            f"/dashboard/records/{topic}/", {**({"key": key} if key else {}), "format": "xlsx"}
+        )
         cells = {c for row in sheet_rows(export) for c in row}
         assert not cells & {"P1", "Q1", "U1", "项目P1", "项目Q1", "甲区教育局"}, (topic, key)
         seen_own = seen_own or "项目P2" in text
@@ -390,12 +482,20 @@ def test_a_user_of_another_region_sees_nothing_of_region_a(year_2022, client_for
     charts = charts_of(client.get("/dashboard/"))
     assert series(charts["alerts"], "红色")["M01"]["value"] == 1  # PB's, 乙区's own
     assert [p["url"] for p in charts["execution"]["series"][0]["data"]] == [
-        "/dashboard/records/execution/?key=UB"]
+        "/dashboard/records/execution/?key=UB"
+    ]
     for topic, key in ALL_LISTS:
         response = client.get(f"/dashboard/records/{topic}/", {"key": key} if key else {})
         text = response.content.decode()
-        for marker in ("项目P1", "项目P2", "项目Q1", "项目Q2", "甲区教育局", "甲区城管局",
-                       "甲财绩"):
+        for marker in (
+            "项目P1",
+            "项目P2",
+            "项目Q1",
+            "项目Q2",
+            "甲区教育局",
+            "甲区城管局",
+            "甲财绩",
+        ):
             assert marker not in text, (topic, key, marker)
 
 
@@ -414,20 +514,33 @@ def _add_units(world, rnd: Round, numbers: range) -> None:
     for i in numbers:
         unit = Unit.objects.create(region=region, code=f"X{i:02d}", name=f"甲区测试局{i:02d}")
         for year in (2021, 2022):
-            UnitYear.objects.create(unit=unit, year=year, name=unit.name, level=1,
-                                    office=world.offices["BIZ2"])
-        project = Project.objects.create(region=region, year=2022, code=f"PX{i:02d}",
-                                         name=f"测试项目{i:02d}", unit=unit,
-                                         full_current=Decimal(10))
+            UnitYear.objects.create(
+                unit=unit, year=year, name=unit.name, level=1, office=world.offices["BIZ2"]
+            )
+        project = Project.objects.create(
+            region=region,
+            year=2022,
+            code=f"PX{i:02d}",
+            name=f"测试项目{i:02d}",
+            unit=unit,
+            full_current=Decimal(10),
+        )
         _target(project, status="submitted", findings=["T05"])
-        _report(rnd, project, status="approved", executed=Decimal(i),
-                submitted_at=at("2022-08-12"))
+        _report(rnd, project, status="approved", executed=Decimal(i), submitted_at=at("2022-08-12"))
         _alert(rnd, project, code="M02", level="yellow")
         old = _project_2021(unit, f"QX{i:02d}", Decimal(5))
-        SelfEvaluation.objects.create(region=region, year=2021, unit=unit, project=old,
-                                      status="submitted", total=Decimal(80), grade="良")
-        UnitEvaluation.objects.create(region=region, year=2021, unit=unit, status="confirmed",
-                                      grade="良", total=Decimal(80))
+        SelfEvaluation.objects.create(
+            region=region,
+            year=2021,
+            unit=unit,
+            project=old,
+            status="submitted",
+            total=Decimal(80),
+            grade="良",
+        )
+        UnitEvaluation.objects.create(
+            region=region, year=2021, unit=unit, status="confirmed", grade="良", total=Decimal(80)
+        )
 
 
 def _queries(client, url: str) -> int:
@@ -436,11 +549,13 @@ def _queries(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize(("url", "persona"), [("/dashboard/", "performance"),
-                                              ("/dashboard/", "business"),
-                                              ("/dashboard/unit/", "filer")])
-def test_dashboard_queries_do_not_grow_with_the_number_of_units(year_2022, client_for, url,
-                                                                persona):
+@pytest.mark.parametrize(
+    ("url", "persona"),
+    [("/dashboard/", "performance"), ("/dashboard/", "business"), ("/dashboard/unit/", "filer")],
+)
+def test_dashboard_queries_do_not_grow_with_the_number_of_units(
+    year_2022, client_for, url, persona
+):
     rnd = Round.objects.get(region=year_2022.region)
     client = client_for(persona)
     _add_units(year_2022, rnd, range(0, 3))

@@ -31,21 +31,37 @@ def at(day: str) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.fromisoformat(day + " 10:00"))
 
 
-def target(world, project_code, *, status, findings=(), version=1, deadline=None,
-           submitted=None, unit_code=None):
+def target(
+    world,
+    project_code,
+    *,
+    status,
+    findings=(),
+    version=1,
+    deadline=None,
+    submitted=None,
+    unit_code=None,
+):
     project = world.projects.get(project_code)
     unit = world.units[unit_code] if unit_code else project.unit
     return Target.objects.create(
-        region=unit.region, year=2022, unit=unit, project=project, version=version,
-        status=status, findings=[{"code": c, "blocking": True, "indicator": None,
-                                  "message": c} for c in findings],
-        deadline=deadline, submitted_at=at(submitted) if submitted else None)
+        region=unit.region,
+        year=2022,
+        unit=unit,
+        project=project,
+        version=version,
+        status=status,
+        findings=[{"code": c, "blocking": True, "indicator": None, "message": c} for c in findings],
+        deadline=deadline,
+        submitted_at=at(submitted) if submitted else None,
+    )
 
 
 def project_2021(world, code, unit_code, amount, kinds=()):
     unit = world.units[unit_code]
-    project = Project.objects.create(region=unit.region, year=2021, code=code,
-                                     name=f"项目{code}", unit=unit, full_current=amount)
+    project = Project.objects.create(
+        region=unit.region, year=2021, code=code, name=f"项目{code}", unit=unit, full_current=amount
+    )
     for kind in kinds:
         project.kinds.add(ProjectKind.objects.get(code=kind))
     return project
@@ -56,41 +72,88 @@ def year_2022(world):
     region, region_b = world.region, world.region_b
     # U3: a first-level unit of 2022 that did nothing at all.
     u3 = Unit.objects.create(region=region, code="U3", name="甲区新设局")
-    UnitYear.objects.create(unit=u3, year=2022, name=u3.name, level=1,
-                            office=world.offices["BIZ2"])
+    UnitYear.objects.create(unit=u3, year=2022, name=u3.name, level=1, office=world.offices["BIZ2"])
 
     # Targets of 2022.
     target(world, "P1", status="superseded", findings=["T02"])
-    target(world, "P1", status="approved", version=2, findings=["T07", "T08"],
-           deadline=datetime.date(2022, 3, 1), submitted="2022-03-05")  # late
-    target(world, "P1A", status="submitted", findings=["T02"],
-           deadline=datetime.date(2022, 3, 1), submitted="2022-02-20")  # on time
+    target(
+        world,
+        "P1",
+        status="approved",
+        version=2,
+        findings=["T07", "T08"],
+        deadline=datetime.date(2022, 3, 1),
+        submitted="2022-03-05",
+    )  # late
+    target(
+        world,
+        "P1A",
+        status="submitted",
+        findings=["T02"],
+        deadline=datetime.date(2022, 3, 1),
+        submitted="2022-02-20",
+    )  # on time
     target(world, "P2", status="returned", findings=["T01"])  # withdrawn: never counts
-    Target.objects.create(region=region, year=2022, unit=world.units["U1"], project=None,
-                          status="approved")  # U1's whole-unit target
+    Target.objects.create(
+        region=region, year=2022, unit=world.units["U1"], project=None, status="approved"
+    )  # U1's whole-unit target
     target(world, "PB", status="approved", findings=["T02"])  # 乙区
 
     # The 2022 monitoring round: P1 reported on time, P2 never reported.
-    rnd = Round.objects.create(region=region, year=2022, code="2022-07", name="2022年1-7月",
-                               period_end=datetime.date(2022, 7, 31),
-                               deadline=datetime.date(2022, 8, 10))
+    rnd = Round.objects.create(
+        region=region,
+        year=2022,
+        code="2022-07",
+        name="2022年1-7月",
+        period_end=datetime.date(2022, 7, 31),
+        deadline=datetime.date(2022, 8, 10),
+    )
     p1, p2 = world.projects["P1"], world.projects["P2"]
-    Report.objects.create(round=rnd, project=p1, region=region, unit=p1.unit, year=2022,
-                          status="approved", executed=Decimal("60"),
-                          submitted_at=at("2022-08-05"))
-    Report.objects.create(round=rnd, project=p2, region=region, unit=p2.unit, year=2022,
-                          status="draft")
-    rnd_b = Round.objects.create(region=region_b, year=2022, code="2022-07", name="乙区",
-                                 period_end=datetime.date(2022, 7, 31),
-                                 deadline=datetime.date(2022, 8, 10))
+    Report.objects.create(
+        round=rnd,
+        project=p1,
+        region=region,
+        unit=p1.unit,
+        year=2022,
+        status="approved",
+        executed=Decimal("60"),
+        submitted_at=at("2022-08-05"),
+    )
+    Report.objects.create(
+        round=rnd, project=p2, region=region, unit=p2.unit, year=2022, status="draft"
+    )
+    rnd_b = Round.objects.create(
+        region=region_b,
+        year=2022,
+        code="2022-07",
+        name="乙区",
+        period_end=datetime.date(2022, 7, 31),
+        deadline=datetime.date(2022, 8, 10),
+    )
     pb = world.projects["PB"]
-    Report.objects.create(round=rnd_b, project=pb, region=region_b, unit=pb.unit, year=2022,
-                          status="approved", submitted_at=at("2022-08-01"))
+    Report.objects.create(
+        round=rnd_b,
+        project=pb,
+        region=region_b,
+        unit=pb.unit,
+        year=2022,
+        status="approved",
+        submitted_at=at("2022-08-01"),
+    )
 
     def alert(project, code, level, **extra):
-        return Alert.objects.create(region=project.region, year=2022, unit=project.unit,
-                                    project=project, round=rnd, code=code, level=level,
-                                    message=code, due_date=datetime.date(2022, 8, 20), **extra)
+        return Alert.objects.create(
+            region=project.region,
+            year=2022,
+            unit=project.unit,
+            project=project,
+            round=rnd,
+            code=code,
+            level=level,
+            message=code,
+            due_date=datetime.date(2022, 8, 20),
+            **extra,
+        )
 
     alert(p1, "M01", "red")  # open past its deadline on TODAY: overdue
     alert(p2, "M02", "yellow", status="disposed", disposal="continue")
@@ -102,34 +165,68 @@ def year_2022(world):
     q2 = project_2021(world, "Q2", "U2", Decimal("30"), kinds=["procurement"])
     q3 = project_2021(world, "Q3", "U1A", Decimal("7"))
     qb = project_2021(world, "QB", "UB", Decimal("99"))
-    SelfEvaluation.objects.create(region=region, year=2021, unit=q1.unit, project=q1,
-                                  status="confirmed", total=Decimal("88.00"), grade="良",
-                                  reviewed_total=Decimal("91.00"), reviewed_grade="优")
-    SelfEvaluation.objects.create(region=region, year=2021, unit=q2.unit, project=q2,
-                                  status="submitted", total=Decimal("55.00"), grade="差")
-    SelfEvaluation.objects.create(region=region, year=2021, unit=q3.unit, project=q3,
-                                  status="draft", total=Decimal("70.00"), grade="中")
-    SelfEvaluation.objects.create(region=region_b, year=2021, unit=qb.unit, project=qb,
-                                  status="confirmed", grade="优")
-    UnitEvaluation.objects.create(region=region, year=2021, unit=world.units["U1"],
-                                  status="confirmed", grade="良", total=Decimal("85.00"))
-    UnitEvaluation.objects.create(region=region, year=2021, unit=world.units["U2"],
-                                  status="draft")
+    SelfEvaluation.objects.create(
+        region=region,
+        year=2021,
+        unit=q1.unit,
+        project=q1,
+        status="confirmed",
+        total=Decimal("88.00"),
+        grade="良",
+        reviewed_total=Decimal("91.00"),
+        reviewed_grade="优",
+    )
+    SelfEvaluation.objects.create(
+        region=region,
+        year=2021,
+        unit=q2.unit,
+        project=q2,
+        status="submitted",
+        total=Decimal("55.00"),
+        grade="差",
+    )
+    SelfEvaluation.objects.create(
+        region=region,
+        year=2021,
+        unit=q3.unit,
+        project=q3,
+        status="draft",
+        total=Decimal("70.00"),
+        grade="中",
+    )
+    SelfEvaluation.objects.create(
+        region=region_b, year=2021, unit=qb.unit, project=qb, status="confirmed", grade="优"
+    )
+    UnitEvaluation.objects.create(
+        region=region,
+        year=2021,
+        unit=world.units["U1"],
+        status="confirmed",
+        grade="良",
+        total=Decimal("85.00"),
+    )
+    UnitEvaluation.objects.create(region=region, year=2021, unit=world.units["U2"], status="draft")
     # Q1 paid 1 万元 a month in January–November and 20 in December: 20 / 31 > 30%.
-    Payment.objects.bulk_create([Payment(project=q1, month=m, amount=Decimal(1))
-                                 for m in range(1, 12)]
-                                + [Payment(project=q1, month=12, amount=Decimal(20))])
+    Payment.objects.bulk_create(
+        [Payment(project=q1, month=m, amount=Decimal(1)) for m in range(1, 12)]
+        + [Payment(project=q1, month=12, amount=Decimal(20))]
+    )
     # Q2 paid evenly: no rush.
-    Payment.objects.bulk_create([Payment(project=q2, month=m, amount=Decimal("2.5"))
-                                 for m in range(1, 13)])
+    Payment.objects.bulk_create(
+        [Payment(project=q2, month=m, amount=Decimal("2.5")) for m in range(1, 13)]
+    )
 
     # Policy documents: one in force at the end of 2022; one repealed in 2022; one issued in
     # 2023; one of 乙区.
     def policy(reg, number, issued, repealed=None):
         return PolicyDocument.objects.create(
-            region=reg, number=number, title=f"文件{number}", issuer="财政局",
+            region=reg,
+            number=number,
+            title=f"文件{number}",
+            issuer="财政局",
             issued_on=datetime.date.fromisoformat(issued),
-            repealed_on=datetime.date.fromisoformat(repealed) if repealed else None)
+            repealed_on=datetime.date.fromisoformat(repealed) if repealed else None,
+        )
 
     policy(region, "甲财绩〔2022〕1号", "2022-03-01")
     policy(region, "甲财绩〔2020〕9号", "2020-05-01", repealed="2022-06-01")
@@ -150,8 +247,12 @@ def bureau(year_2022):
 def test_coverage_counts_first_level_units_by_what_they_or_their_subunits_submitted(bureau):
     # U1 declared (and U1A under it), U2 self-evaluated Q2; U3 did nothing; P2's returned
     # target and missing report do not cover U2 on their own.
-    assert bureau["units"] == {"first_level": 3, "covered": 2,
-                               "coverage_rate": Decimal("0.6667"), "not_covered": ["U3"]}
+    assert bureau["units"] == {
+        "first_level": 3,
+        "covered": 2,
+        "coverage_rate": Decimal("0.6667"),
+        "not_covered": ["U3"],
+    }
 
 
 def test_targets_count_submitted_or_beyond_and_never_a_returned_one(bureau):
@@ -175,14 +276,26 @@ def test_monitoring_counts_every_project_in_the_rounds_with_its_full_year_budget
     assert figures["rounds"] == 1
     assert figures["projects"] == 2
     assert figures["funds"] == Decimal("241.25")  # 2 × 120.623456 = 241.246912
-    assert figures["reports"] == {"total": 2, "submitted": 1, "missing": 1, "late": 0,
-                                  "on_time_rate": Decimal("0.5000")}
+    assert figures["reports"] == {
+        "total": 2,
+        "submitted": 1,
+        "missing": 1,
+        "late": 0,
+        "on_time_rate": Decimal("0.5000"),
+    }
 
 
 def test_alerts_by_code_level_and_disposal_leave_out_cleared_ones(bureau):
     figures = bureau["monitoring"]
-    assert figures["alerts"] == {"M01": 1, "M02": 1, "M03": 0, "M04": 0, "M05": 0, "M06": 0,
-                                 "M07": 0}
+    assert figures["alerts"] == {
+        "M01": 1,
+        "M02": 1,
+        "M03": 0,
+        "M04": 0,
+        "M05": 0,
+        "M06": 0,
+        "M07": 0,
+    }
     assert figures["alert_levels"] == {"yellow": 1, "red": 1}
     assert figures["disposals"]["continue"] == 1
     assert figures["overdue_alerts"] == 1
@@ -213,30 +326,42 @@ def test_whole_unit_evaluations_of_last_year_submitted_or_beyond(bureau):
 
 def test_problems_count_rush_low_grades_and_overdue_items(bureau):
     problems = bureau["problems"]
-    assert problems["year_end_rush"] == {"year": 2021, "projects": 1,
-                                         "december": Decimal("20.00")}
+    assert problems["year_end_rush"] == {"year": 2021, "projects": 1, "december": Decimal("20.00")}
     assert problems["low_grades"] == {"projects": 1, "grades": {"中": 0, "差": 1}}
     assert problems["execution_lag"] == {"projects": 2, "red": 1}  # P1 M01 red, P2 M02
-    assert problems["overdue"] == {"alerts": 1, "reports_late": 0, "reports_missing": 1,
-                                   "targets_late": 1}
+    assert problems["overdue"] == {
+        "alerts": 1,
+        "reports_late": 0,
+        "reports_missing": 1,
+        "targets_late": 1,
+    }
 
 
 def test_on_time_rates_by_stage(bureau):
-    assert bureau["on_time"]["targets"] == {"due": 2, "late": 1,
-                                            "on_time_rate": Decimal("0.5000")}
+    assert bureau["on_time"]["targets"] == {"due": 2, "late": 1, "on_time_rate": Decimal("0.5000")}
     assert bureau["on_time"]["monitoring"]["on_time_rate"] == Decimal("0.5000")
 
 
 def test_policy_documents_are_those_in_force_at_the_end_of_the_year(bureau):
-    assert bureau["policy_documents"] == [{"number": "甲财绩〔2022〕1号",
-                                           "title": "文件甲财绩〔2022〕1号",
-                                           "date": "2022-03-01", "issuer": "财政局"}]
+    assert bureau["policy_documents"] == [
+        {
+            "number": "甲财绩〔2022〕1号",
+            "title": "文件甲财绩〔2022〕1号",
+            "date": "2022-03-01",
+            "issuer": "财政局",
+        }
+    ]
 
 
 def test_policy_documents_issued_in_the_year_count_even_if_repealed_later(year_2022):
-    PolicyDocument.objects.create(region=year_2022.region, number="甲财绩〔2022〕2号", title="短命文件",
-                                  issuer="财政局", issued_on=datetime.date(2022, 4, 1),
-                                  repealed_on=datetime.date(2022, 10, 1))
+    PolicyDocument.objects.create(
+        region=year_2022.region,
+        number="甲财绩〔2022〕2号",
+        title="短命文件",
+        issuer="财政局",
+        issued_on=datetime.date(2022, 4, 1),
+        repealed_on=datetime.date(2022, 10, 1),
+    )
     figures = stats_for(RegionReader(year_2022.region.path), year_2022.region)
     assert figures["policy_documents_issued"] == 2  # 〔2022〕1号 and 2号
     assert [d["number"] for d in figures["policy_documents"]] == ["甲财绩〔2022〕1号"]
@@ -271,8 +396,7 @@ def test_a_units_people_see_only_their_units_figures(year_2022):
     filer = year_2022.users["filer"]  # U1, with U1A under it
     figures = stats_for(filer, year_2022.region)
     assert figures["units"]["first_level"] == 1 and figures["units"]["covered"] == 1
-    assert figures["selfeval"]["projects"] == 1 and figures["selfeval"]["funds"] == Decimal(
-        "50.01")
+    assert figures["selfeval"]["projects"] == 1 and figures["selfeval"]["funds"] == Decimal("50.01")
     assert figures["monitoring"]["projects"] == 1
     assert figures["monitoring"]["alerts"]["M02"] == 0
     other = stats_for(year_2022.users["other"], year_2022.region)  # U2
@@ -281,8 +405,7 @@ def test_a_units_people_see_only_their_units_figures(year_2022):
 
 
 def test_stats_api_returns_the_contract_json(year_2022, client_for):
-    response = client_for("performance").get("/api/v1/stats", {"region": "100101",
-                                                               "year": 2022})
+    response = client_for("performance").get("/api/v1/stats", {"region": "100101", "year": 2022})
     assert response.status_code == 200
     data = response.json()
     assert data["region"] == "100101" and data["year"] == 2022
@@ -294,12 +417,13 @@ def test_stats_api_returns_the_contract_json(year_2022, client_for):
 
 def test_stats_api_answers_404_for_a_region_outside_the_callers_scope(year_2022, client_for):
     assert client_for("filer").get("/api/v1/stats?region=100102&year=2022").status_code == 404
-    assert client_for("performance").get(
-        "/api/v1/stats?region=100100&year=2022").status_code == 404  # the city above
-    assert client_for("other_region").get(
-        "/api/v1/stats?region=100101&year=2022").status_code == 404
-    assert client_for("performance").get(
-        "/api/v1/stats?region=999999&year=2022").status_code == 404
+    assert (
+        client_for("performance").get("/api/v1/stats?region=100100&year=2022").status_code == 404
+    )  # the city above
+    assert (
+        client_for("other_region").get("/api/v1/stats?region=100101&year=2022").status_code == 404
+    )
+    assert client_for("performance").get("/api/v1/stats?region=999999&year=2022").status_code == 404
 
 
 def test_stats_api_gives_a_unit_its_own_figures_and_needs_a_login(year_2022, client_for):
@@ -352,8 +476,10 @@ def test_each_figure_is_the_size_of_the_list_behind_it(year_2022, bureau):
     assert [r.cells[0] for r in rows("units", "not_covered")] == ["U3"]
     assert len(rows("units", "covered")) == bureau["units"]["covered"] == 2
     # One row per project, its latest counted version (P1 v2), as the figures count projects.
-    assert [(r.cells[0], r.cells[4]) for r in rows("targets", "declared")] == [("P1", 2),
-                                                                                ("P1A", 1)]
+    assert [(r.cells[0], r.cells[4]) for r in rows("targets", "declared")] == [
+        ("P1", 2),
+        ("P1A", 1),
+    ]
     assert len(rows("targets", "approved")) == bureau["targets"]["projects_approved"] == 1
     assert [r.cells[0] for r in rows("lint", "T02")] == ["P1A"]
     monitored = rows("monitored")
@@ -373,8 +499,14 @@ def test_each_figure_is_the_size_of_the_list_behind_it(year_2022, bureau):
 def test_special_kind_projects_of_two_districts_with_the_same_code_count_twice(year_2022):
     # Project codes are unique within a district and year only: 乙区 may have its own "Q2".
     qb2 = project_2021(year_2022, "Q2", "UB", Decimal("5"), kinds=["procurement"])
-    SelfEvaluation.objects.create(region=year_2022.region_b, year=2021, unit=qb2.unit,
-                                  project=qb2, status="confirmed", grade="良")
+    SelfEvaluation.objects.create(
+        region=year_2022.region_b,
+        year=2021,
+        unit=qb2.unit,
+        project=qb2,
+        status="confirmed",
+        grade="良",
+    )
     city = year_2022.city
     figures = stats_for(RegionReader(city.path), city)
     assert figures["selfeval"]["special_kinds"]["count"] == 2

@@ -49,16 +49,31 @@ from ..stats import GRADES, LINT_LABELS, year_stats
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RECORD_READERS = DASHBOARD_READERS | UNIT_DASHBOARD_READERS
 #: Topics about the evaluations done in Y, which cover the projects and units of Y−1.
-EVALUATED_TOPICS = {"selfevals", "selfeval-status", "special-kinds", "year-end-rush",
-                    "unit-evaluations"}
+EVALUATED_TOPICS = {
+    "selfevals",
+    "selfeval-status",
+    "special-kinds",
+    "year-end-rush",
+    "unit-evaluations",
+}
 BEHIND_SHOWN = 10
 
 # Colours that survive a grey-scale print: dark and light alternate.
 STATUS_COLOURS = {
-    "draft": "#9ca3af", "ready": "#6366f1", "parent_review": "#a16207", "submitted": "#f59e0b",
-    "first_passed": "#0ea5e9", "approved": "#047857", "confirmed": "#047857",
-    "returned": "#b91c1c", "rejected": "#7f1d1d", "superseded": "#d1d5db",
-    "on_time": "#047857", "late": "#f59e0b", "missing": "#b91c1c", "pending": "#9ca3af",
+    "draft": "#9ca3af",
+    "ready": "#6366f1",
+    "parent_review": "#a16207",
+    "submitted": "#f59e0b",
+    "first_passed": "#0ea5e9",
+    "approved": "#047857",
+    "confirmed": "#047857",
+    "returned": "#b91c1c",
+    "rejected": "#7f1d1d",
+    "superseded": "#d1d5db",
+    "on_time": "#047857",
+    "late": "#f59e0b",
+    "missing": "#b91c1c",
+    "pending": "#9ca3af",
 }
 LEVEL_COLOURS = {"red": "#b91c1c", "yellow": "#f59e0b"}
 GRADE_COLOURS = ("#1d4ed8", "#93c5fd")
@@ -99,14 +114,25 @@ def dashboard(request):
         "lint": _lint_chart(stats),
     }
     behind = units_behind(work, today)
-    return render(request, "reports/dashboard.html", {
-        "region": region, "year": year, "evaluated_year": year - 1, "stats": stats,
-        "facts": _facts(stats), "charts": charts, "tables": _tables(charts), "execution": stats["monitoring"]["execution"],
-        "parts_by": execution["by"],
-        "alert_links": _alert_links(stats),
-        "behind": behind[:BEHIND_SHOWN], "behind_total": len(behind),
-        "stats_url": "/api/v1/stats?" + urlencode({"region": region.code, "year": year}),
-    })
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "region": region,
+            "year": year,
+            "evaluated_year": year - 1,
+            "stats": stats,
+            "facts": _facts(stats),
+            "charts": charts,
+            "tables": _tables(charts),
+            "execution": stats["monitoring"]["execution"],
+            "parts_by": execution["by"],
+            "alert_links": _alert_links(stats),
+            "behind": behind[:BEHIND_SHOWN],
+            "behind_total": len(behind),
+            "stats_url": "/api/v1/stats?" + urlencode({"region": region.code, "year": year}),
+        },
+    )
 
 
 def _tables(charts: dict) -> dict:
@@ -116,8 +142,12 @@ def _tables(charts: dict) -> dict:
     for name, chart in charts.items():
         rows = []
         for i, category in enumerate(chart["categories"]):
-            cells = [s["data"][i] if isinstance(s["data"][i], dict)
-                     else {"value": s["data"][i], "url": ""} for s in chart["series"]]
+            cells = [
+                s["data"][i]
+                if isinstance(s["data"][i], dict)
+                else {"value": s["data"][i], "url": ""}
+                for s in chart["series"]
+            ]
             rows.append((category, cells))
         tables[name] = rows
     return tables
@@ -128,29 +158,48 @@ def _facts(stats: dict) -> list[dict]:
     selfeval, monitoring = stats["selfeval"], stats["monitoring"]
     evaluated = selfeval["year"]
     return [
-        {"label": _("覆盖一级预算单位"), "value": f"{units['covered']} / {units['first_level']}",
-         "note": _("覆盖率 %(r)s") % {"r": _pct(units["coverage_rate"])},
-         "url": _records_url("units", "covered")},
-        {"label": _("申报绩效目标的项目"), "value": targets["projects_declared"],
-         "note": _("部门整体目标 %(n)s 个单位") % {"n": targets["units_declared"]},
-         "url": _records_url("targets", "declared")},
-        {"label": _("已批复绩效目标的项目"), "value": targets["projects_approved"],
-         "note": _("%(m)s 万元") % {"m": _money(targets["funds_approved"])},
-         "url": _records_url("targets", "approved")},
-        {"label": _("运行监控资金（万元）"), "value": _money(monitoring["funds"]),
-         "note": _("%(n)s 个项目") % {"n": monitoring["projects"]},
-         "url": _records_url("monitored")},
-        {"label": _("%(y)s 年度项目自评资金（万元）") % {"y": evaluated},
-         "value": _money(selfeval["funds"]),
-         "note": _("%(n)s 个项目") % {"n": selfeval["projects"]},
-         "url": _records_url("selfevals")},
-        {"label": _("%(y)s 年度部门整体支出评价") % {"y": evaluated},
-         "value": stats["unit_evaluations"],
-         "note": _("一级预算单位 %(n)s 个") % {"n": units["first_level"]},
-         "url": _records_url("unit-evaluations")},
-        {"label": _("现行制度文件"), "value": len(stats["policy_documents"]),
-         "note": _("截至 %(y)s 年末") % {"y": stats["year"]},
-         "url": _records_url("policies")},
+        {
+            "label": _("覆盖一级预算单位"),
+            "value": f"{units['covered']} / {units['first_level']}",
+            "note": _("覆盖率 %(r)s") % {"r": _pct(units["coverage_rate"])},
+            "url": _records_url("units", "covered"),
+        },
+        {
+            "label": _("申报绩效目标的项目"),
+            "value": targets["projects_declared"],
+            "note": _("部门整体目标 %(n)s 个单位") % {"n": targets["units_declared"]},
+            "url": _records_url("targets", "declared"),
+        },
+        {
+            "label": _("已批复绩效目标的项目"),
+            "value": targets["projects_approved"],
+            "note": _("%(m)s 万元") % {"m": _money(targets["funds_approved"])},
+            "url": _records_url("targets", "approved"),
+        },
+        {
+            "label": _("运行监控资金（万元）"),
+            "value": _money(monitoring["funds"]),
+            "note": _("%(n)s 个项目") % {"n": monitoring["projects"]},
+            "url": _records_url("monitored"),
+        },
+        {
+            "label": _("%(y)s 年度项目自评资金（万元）") % {"y": evaluated},
+            "value": _money(selfeval["funds"]),
+            "note": _("%(n)s 个项目") % {"n": selfeval["projects"]},
+            "url": _records_url("selfevals"),
+        },
+        {
+            "label": _("%(y)s 年度部门整体支出评价") % {"y": evaluated},
+            "value": stats["unit_evaluations"],
+            "note": _("一级预算单位 %(n)s 个") % {"n": units["first_level"]},
+            "url": _records_url("unit-evaluations"),
+        },
+        {
+            "label": _("现行制度文件"),
+            "value": len(stats["policy_documents"]),
+            "note": _("截至 %(y)s 年末") % {"y": stats["year"]},
+            "url": _records_url("policies"),
+        },
     ]
 
 
@@ -175,27 +224,49 @@ def _status_chart(title: str, topic: str, states, counts: dict) -> dict:
     """A horizontal bar per status (pipeline), each bar linking to its list."""
     shown = [(key, label) for key, label in states if counts.get(key)]
     return {
-        "kind": "hbar", "title": title,
+        "kind": "hbar",
+        "title": title,
         "categories": [str(label) for _key, label in shown],
-        "series": [{"name": title, "data": [
-            {**_point(counts[key], topic, key), "itemStyle": {"color": STATUS_COLOURS.get(key)}}
-            for key, _label in shown]}],
+        "series": [
+            {
+                "name": title,
+                "data": [
+                    {
+                        **_point(counts[key], topic, key),
+                        "itemStyle": {"color": STATUS_COLOURS.get(key)},
+                    }
+                    for key, _label in shown
+                ],
+            }
+        ],
     }
 
 
 def _targets_chart(stats: dict) -> dict:
-    return _status_chart(_("绩效目标申报（%(y)s 年度，按状态）") % {"y": stats["year"]}, "targets",
-                         TargetStatus.choices, stats["targets"]["by_status"])
+    return _status_chart(
+        _("绩效目标申报（%(y)s 年度，按状态）") % {"y": stats["year"]},
+        "targets",
+        TargetStatus.choices,
+        stats["targets"]["by_status"],
+    )
 
 
 def _reports_chart(stats: dict) -> dict:
-    return _status_chart(_("运行监控报告（%(y)s 年度）") % {"y": stats["year"]}, "reports",
-                         REPORT_STATES, report_states(stats["monitoring"]["reports"]))
+    return _status_chart(
+        _("运行监控报告（%(y)s 年度）") % {"y": stats["year"]},
+        "reports",
+        REPORT_STATES,
+        report_states(stats["monitoring"]["reports"]),
+    )
 
 
 def _selfeval_status_chart(work: WorkYear) -> dict:
-    return _status_chart(_("%(y)s 年度项目自评（按状态）") % {"y": work.evaluated_year},
-                         "selfeval-status", SelfEvalStatus.choices, dashboard_selfeval_pipeline(work))
+    return _status_chart(
+        _("%(y)s 年度项目自评（按状态）") % {"y": work.evaluated_year},
+        "selfeval-status",
+        SelfEvalStatus.choices,
+        dashboard_selfeval_pipeline(work),
+    )
 
 
 def _execution_chart(stats: dict, execution: dict, region) -> dict:
@@ -204,16 +275,24 @@ def _execution_chart(stats: dict, execution: dict, region) -> dict:
     parts = execution["parts"]
     progress = _percent_value(overall["time_progress"])
     return {
-        "kind": "bar", "percent": True,
+        "kind": "bar",
+        "percent": True,
         "title": _("各下级区划执行率") if execution["by"] == "region" else _("各预算单位执行率"),
         "categories": [shorten(p["name"], prefixes) for p in parts],
         "full_names": [p["name"] for p in parts],
         "series": [
-            {"name": _("执行率"), "color": "#1d4ed8",
-             "data": [_point(_percent_value(p["rate"]), "execution", p["key"]) for p in parts]},
-            {"name": _("时间进度 %(p)s") % {"p": _pct(overall["time_progress"])},
-             "type": "line", "color": "#b91c1c", "dashed": True,
-             "data": [progress for _p in parts]},
+            {
+                "name": _("执行率"),
+                "color": "#1d4ed8",
+                "data": [_point(_percent_value(p["rate"]), "execution", p["key"]) for p in parts],
+            },
+            {
+                "name": _("时间进度 %(p)s") % {"p": _pct(overall["time_progress"])},
+                "type": "line",
+                "color": "#b91c1c",
+                "dashed": True,
+                "data": [progress for _p in parts],
+            },
         ],
     }
 
@@ -224,11 +303,20 @@ def _alerts_chart(work: WorkYear) -> dict:
     counts = dashboard_alerts(work)
     levels = (("red", _("红色预警")), ("yellow", _("黄色预警")))
     return {
-        "kind": "bar", "stack": True, "title": _("预警（按代码和等级）"),
+        "kind": "bar",
+        "stack": True,
+        "title": _("预警（按代码和等级）"),
         "categories": list(CODES),
-        "series": [{"name": label, "color": LEVEL_COLOURS[level], "data": [
-            _point(counts.get(code, {}).get(level, 0), "alerts", code) for code in CODES]}
-            for level, label in levels],
+        "series": [
+            {
+                "name": label,
+                "color": LEVEL_COLOURS[level],
+                "data": [
+                    _point(counts.get(code, {}).get(level, 0), "alerts", code) for code in CODES
+                ],
+            }
+            for level, label in levels
+        ],
     }
 
 
@@ -236,40 +324,71 @@ def _alert_links(stats: dict) -> list[dict]:
     monitoring = stats["monitoring"]
     status = monitoring["alert_status"]
     return [
-        {"label": _("红色"), "n": monitoring["alert_levels"]["red"],
-         "url": _records_url("alerts", "red")},
-        {"label": _("黄色"), "n": monitoring["alert_levels"]["yellow"],
-         "url": _records_url("alerts", "yellow")},
-        {"label": _("待处置"), "n": status.get(Alert.Status.OPEN, 0),
-         "url": _records_url("alerts", Alert.Status.OPEN)},
-        {"label": _("已处置"), "n": status.get(Alert.Status.DISPOSED, 0),
-         "url": _records_url("alerts", Alert.Status.DISPOSED)},
-        {"label": _("逾期未处置"), "n": monitoring["overdue_alerts"],
-         "url": _records_url("alerts", "overdue")},
+        {
+            "label": _("红色"),
+            "n": monitoring["alert_levels"]["red"],
+            "url": _records_url("alerts", "red"),
+        },
+        {
+            "label": _("黄色"),
+            "n": monitoring["alert_levels"]["yellow"],
+            "url": _records_url("alerts", "yellow"),
+        },
+        {
+            "label": _("待处置"),
+            "n": status.get(Alert.Status.OPEN, 0),
+            "url": _records_url("alerts", Alert.Status.OPEN),
+        },
+        {
+            "label": _("已处置"),
+            "n": status.get(Alert.Status.DISPOSED, 0),
+            "url": _records_url("alerts", Alert.Status.DISPOSED),
+        },
+        {
+            "label": _("逾期未处置"),
+            "n": monitoring["overdue_alerts"],
+            "url": _records_url("alerts", "overdue"),
+        },
     ]
 
 
 def _grades_chart(stats: dict) -> dict:
     evaluated = stats["selfeval"]["year"]
-    sources = ((_("项目自评"), stats["selfeval"]["grades"], "selfevals"),
-               (_("部门整体支出评价"), stats["unit_evaluation_grades"], "unit-evaluations"))
+    sources = (
+        (_("项目自评"), stats["selfeval"]["grades"], "selfevals"),
+        (_("部门整体支出评价"), stats["unit_evaluation_grades"], "unit-evaluations"),
+    )
     return {
-        "kind": "bar", "title": _("%(y)s 年度评价等级分布") % {"y": evaluated},
+        "kind": "bar",
+        "title": _("%(y)s 年度评价等级分布") % {"y": evaluated},
         "categories": list(GRADES),
-        "series": [{"name": name, "color": colour,
-                    "data": [_point(grades.get(g, 0), topic, g) for g in GRADES]}
-                   for (name, grades, topic), colour in zip(sources, GRADE_COLOURS, strict=True)],
+        "series": [
+            {
+                "name": name,
+                "color": colour,
+                "data": [_point(grades.get(g, 0), topic, g) for g in GRADES],
+            }
+            for (name, grades, topic), colour in zip(sources, GRADE_COLOURS, strict=True)
+        ],
     }
 
 
 def _lint_chart(stats: dict) -> dict:
-    found = sorted(((code, n) for code, n in stats["lint"].items() if n),
-                   key=lambda item: (-item[1], item[0]))
+    found = sorted(
+        ((code, n) for code, n in stats["lint"].items() if n), key=lambda item: (-item[1], item[0])
+    )
     return {
-        "kind": "hbar", "title": _("绩效目标质量问题（按问题代码）"), "wide_labels": True,
+        "kind": "hbar",
+        "title": _("绩效目标质量问题（按问题代码）"),
+        "wide_labels": True,
         "categories": [f"{code} {LINT_LABELS.get(code, '')}" for code, _n in found],
-        "series": [{"name": _("目标数"), "color": "#b45309",
-                    "data": [_point(n, "lint", code) for code, n in found]}],
+        "series": [
+            {
+                "name": _("目标数"),
+                "color": "#b45309",
+                "data": [_point(n, "lint", code) for code, n in found],
+            }
+        ],
     }
 
 
@@ -280,24 +399,40 @@ def unit_dashboard(request):
     standing = dashboard_unit_standing(user=request.user, region=region, year=year)
     by_status = standing["targets"]["by_status"]
     labels = dict(TargetStatus.choices)
-    statuses = [{"label": labels.get(k, k), "n": n, "url": _records_url("targets", k)}
-                for k, n in by_status.items()]
+    statuses = [
+        {"label": labels.get(k, k), "n": n, "url": _records_url("targets", k)}
+        for k, n in by_status.items()
+    ]
     own_grades = standing["selfevals"]["own"]["grades"]
-    grades = [{"grade": g, "n": own_grades[g], "url": _records_url("selfevals", g)}
-              for g in GRADES]
-    chart = _status_chart(_("本单位绩效目标申报（%(y)s 年度，按状态）") % {"y": year}, "targets",
-                          TargetStatus.choices, by_status)
-    return render(request, "reports/dashboard_unit.html", {
-        "region": region, "year": year, "evaluated_year": year - 1,
-        "todos": todos_for(request.user, region, year), "standing": standing,
-        "statuses": statuses, "grades": grades, "charts": {"unit_targets": chart},
-        "tables": _tables({"unit_targets": chart}),
-        "links": {"alerts_open": _records_url("alerts", Alert.Status.OPEN),
-                  "alerts_overdue": _records_url("alerts", "overdue"),
-                  "reports_late": _records_url("reports", "late"),
-                  "reports_missing": _records_url("reports", "missing"),
-                  "selfevals": _records_url("selfevals")},
-    })
+    grades = [{"grade": g, "n": own_grades[g], "url": _records_url("selfevals", g)} for g in GRADES]
+    chart = _status_chart(
+        _("本单位绩效目标申报（%(y)s 年度，按状态）") % {"y": year},
+        "targets",
+        TargetStatus.choices,
+        by_status,
+    )
+    return render(
+        request,
+        "reports/dashboard_unit.html",
+        {
+            "region": region,
+            "year": year,
+            "evaluated_year": year - 1,
+            "todos": todos_for(request.user, region, year),
+            "standing": standing,
+            "statuses": statuses,
+            "grades": grades,
+            "charts": {"unit_targets": chart},
+            "tables": _tables({"unit_targets": chart}),
+            "links": {
+                "alerts_open": _records_url("alerts", Alert.Status.OPEN),
+                "alerts_overdue": _records_url("alerts", "overdue"),
+                "reports_late": _records_url("reports", "late"),
+                "reports_missing": _records_url("reports", "missing"),
+                "selfevals": _records_url("selfevals"),
+            },
+        },
+    )
 
 
 # ── the list behind a figure ──────────────────────────────────────────────────────────────────
@@ -310,13 +445,21 @@ def records(request, topic: str):
     work = WorkYear(user=request.user, region=region, year=year)
     key = request.GET.get("key", "").strip()
     keys = valid_keys(found, work)
-    context = {"topic": found, "key": key, "region": region, "year": year,
-               "evaluated_year": year - 1 if topic in EVALUATED_TOPICS else None}
+    context = {
+        "topic": found,
+        "key": key,
+        "region": region,
+        "year": year,
+        "evaluated_year": year - 1 if topic in EVALUATED_TOPICS else None,
+    }
     if key and key not in keys:
         context["unknown_key"] = True
         return render(request, "reports/records.html", context, status=404)
-    title = (_("%(topic)s：%(key)s") % {"topic": found.label, "key": keys[key]} if key
-             else str(found.label))
+    title = (
+        _("%(topic)s：%(key)s") % {"topic": found.label, "key": keys[key]}
+        if key
+        else str(found.label)
+    )
     rows = found.rows(work, key)
     if not isinstance(rows, LazyRows):  # small lists are built whole; big ones page lazily
         rows = list(rows)
@@ -324,22 +467,33 @@ def records(request, topic: str):
         return _records_xlsx(found, rows, title=title, region=region, year=year)
     page, query = paginate(request, rows)
     money = set(found.money_columns)
-    context.update(title=title, count=page.paginator.count, page=page, query=query,
-                   lines=[_line(r, money) for r in page.object_list],
-                   back_url=reverse("dashboard" if request.user.has_role(*DASHBOARD_READERS)
-                                    else "unit-dashboard"),
-                   export_url="?" + urlencode({"key": key, "format": "xlsx"} if key
-                                              else {"format": "xlsx"}))
+    context.update(
+        title=title,
+        count=page.paginator.count,
+        page=page,
+        query=query,
+        lines=[_line(r, money) for r in page.object_list],
+        back_url=reverse(
+            "dashboard" if request.user.has_role(*DASHBOARD_READERS) else "unit-dashboard"
+        ),
+        export_url="?" + urlencode({"key": key, "format": "xlsx"} if key else {"format": "xlsx"}),
+    )
     return render(request, "reports/records.html", context)
 
 
 def _line(record, money: set[int]) -> list[dict]:
     """The cells of a row; the first non-empty one links to the record's page."""
     linked = next((i for i, c in enumerate(record.cells) if c not in ("", None)), 0)
-    return [{"value": c, "money": i in money, "url": record.url if i == linked else "",
-             # codes and dates (2022-113-02, 2026-12-11) read badly broken over two lines
-             "nowrap": isinstance(c, str) and c.isascii() and len(c) <= 16}
-            for i, c in enumerate(record.cells)]
+    return [
+        {
+            "value": c,
+            "money": i in money,
+            "url": record.url if i == linked else "",
+            # codes and dates (2022-113-02, 2026-12-11) read badly broken over two lines
+            "nowrap": isinstance(c, str) and c.isascii() and len(c) <= 16,
+        }
+        for i, c in enumerate(record.cells)
+    ]
 
 
 def _cell(value):
@@ -350,12 +504,19 @@ def _records_xlsx(topic, rows, *, title: str, region, year: int):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = str(topic.label)[:31]
-    heading = _("%(region)s %(year)s 年度 %(title)s") % {"region": region.name, "year": year,
-                                                        "title": title}
-    write_sheet(sheet, [str(h) for h in topic.headers],
-                [[_cell(c) for c in r.cells] for r in rows],
-                title=heading, money_columns=topic.money_columns,
-                widths=[22 if i == 1 else 14 for i in range(len(topic.headers))])
+    heading = _("%(region)s %(year)s 年度 %(title)s") % {
+        "region": region.name,
+        "year": year,
+        "title": title,
+    }
+    write_sheet(
+        sheet,
+        [str(h) for h in topic.headers],
+        [[_cell(c) for c in r.cells] for r in rows],
+        title=heading,
+        money_columns=topic.money_columns,
+        widths=[22 if i == 1 else 14 for i in range(len(topic.headers))],
+    )
     # A file name keeps to what every file system takes: the title's colon becomes a dash.
     filename = re.sub(r'[：:/\\?*"<>|]', "-", f"{region.name}{year}{title}.xlsx")
     return xlsx_response(book, filename)
@@ -369,8 +530,10 @@ def summary_download(request):
 
     region, year = _work(request)
     data = summary_docx(user=request.user, region=region, year=year)
-    filename = _("%(region)s%(year)s年度预算绩效管理工作总结.docx") % {"region": region.name,
-                                                                  "year": year}
+    filename = _("%(region)s%(year)s年度预算绩效管理工作总结.docx") % {
+        "region": region.name,
+        "year": year,
+    }
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

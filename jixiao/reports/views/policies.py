@@ -54,16 +54,26 @@ def _filtered(request, rows):
         rows = rows.in_force_at(dt.date(request.work.year, 12, 31))
     q = f.get("q", "").strip()
     if q:
-        rows = rows.filter(Q(number__icontains=q) | Q(title__icontains=q)
-                           | Q(number__icontains=services.normalize_number(q)))
+        rows = rows.filter(
+            Q(number__icontains=q)
+            | Q(title__icontains=q)
+            | Q(number__icontains=services.normalize_number(q))
+        )
     return rows
 
 
 def _with_file_counts(rows):
-    files = (Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(PolicyDocument),
-        object_id=OuterRef("pk"), removed_at__isnull=True)
-        .order_by().values("object_id").annotate(n=Count("id")).values("n"))
+    files = (
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(PolicyDocument),
+            object_id=OuterRef("pk"),
+            removed_at__isnull=True,
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return rows.annotate(files=Coalesce(Subquery(files, output_field=IntegerField()), Value(0)))
 
 
@@ -75,26 +85,61 @@ def policy_list(request):
     if "xlsx" in (request.GET.get("format"), request.GET.get("export")):
         return _policies_xlsx(rows, region)
     page, query = paginate(request, _with_file_counts(rows))
-    return render(request, "reports/policy_list.html", {
-        "page": page, "query": query, "years": years, "region": region,
-        "statuses": [(IN_FORCE, _("现行有效")), (REPEALED, _("已废止")),
-                     (YEAR_END, _("%(y)s年末有效（工作总结口径）") % {"y": request.work.year})],
-        "can_create": services.policy_editable_by(request.user, region),
-    })
+    return render(
+        request,
+        "reports/policy_list.html",
+        {
+            "page": page,
+            "query": query,
+            "years": years,
+            "region": region,
+            "statuses": [
+                (IN_FORCE, _("现行有效")),
+                (REPEALED, _("已废止")),
+                (YEAR_END, _("%(y)s年末有效（工作总结口径）") % {"y": request.work.year}),
+            ],
+            "can_create": services.policy_editable_by(request.user, region),
+        },
+    )
 
 
 def _policies_xlsx(rows, region):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("制度文件")
-    headers = [_("序号"), _("文号"), _("标题"), _("发文机关"), _("印发日期"), _("状态"),
-               _("废止日期"), _("废止说明"), _("备注")]
+    headers = [
+        _("序号"),
+        _("文号"),
+        _("标题"),
+        _("发文机关"),
+        _("印发日期"),
+        _("状态"),
+        _("废止日期"),
+        _("废止说明"),
+        _("备注"),
+    ]
     today = timezone.localdate()
-    data = [[i, d.number, d.title, d.issuer, d.issued_on, _status_label(d, today),
-             d.repealed_on, d.repeal_note, d.note]
-            for i, d in enumerate(rows.order_by("issued_on", "number"), start=1)]
-    write_sheet(ws, headers, data, title=_("%(r)s制度文件登记表") % {"r": region.name},
-                widths=[6, 24, 60, 18, 12, 10, 12, 30, 30])
+    data = [
+        [
+            i,
+            d.number,
+            d.title,
+            d.issuer,
+            d.issued_on,
+            _status_label(d, today),
+            d.repealed_on,
+            d.repeal_note,
+            d.note,
+        ]
+        for i, d in enumerate(rows.order_by("issued_on", "number"), start=1)
+    ]
+    write_sheet(
+        ws,
+        headers,
+        data,
+        title=_("%(r)s制度文件登记表") % {"r": region.name},
+        widths=[6, 24, 60, 18, 12, 10, 12, 30, 30],
+    )
     return xlsx_response(book, f"{region.code}-policies.xlsx")
 
 
@@ -107,12 +152,17 @@ def _status_label(document, today) -> str:
 @role_required(*POLICY_READERS)
 def policy_detail(request, pk: int):
     document = PolicyDocument.objects.select_related("region", "created_by").get_visible_or_404(
-        request.user, pk=pk)
-    return render(request, "reports/policy_detail.html", {
-        "document": document,
-        "can_edit": services.policy_editable_by(request.user, document.region),
-        "history": _history(document) if request.user.has_role(*HISTORY_READERS) else None,
-    })
+        request.user, pk=pk
+    )
+    return render(
+        request,
+        "reports/policy_detail.html",
+        {
+            "document": document,
+            "can_edit": services.policy_editable_by(request.user, document.region),
+            "history": _history(document) if request.user.has_role(*HISTORY_READERS) else None,
+        },
+    )
 
 
 def _history(document) -> list[dict]:
@@ -120,16 +170,28 @@ def _history(document) -> list[dict]:
     labels = {f.attname: f.verbose_name for f in PolicyDocument._meta.concrete_fields}
     shown = {"number", "title", "issued_on", "issuer", "repealed_on", "repeal_note", "note"}
     rows = []
-    for entry in (AuditLog.objects.filter(object_type=PolicyDocument._meta.label_lower,
-                                          object_id=str(document.pk))
-                  .select_related("actor").order_by("created_at", "id")):
+    for entry in (
+        AuditLog.objects.filter(
+            object_type=PolicyDocument._meta.label_lower, object_id=str(document.pk)
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    ):
         before, after = entry.before or {}, entry.after or {}
-        changes = [{"field": labels[k], "old": before.get(k), "new": after.get(k)}
-                   for k in sorted(shown, key=list(labels).index)
-                   if entry.action == "update" and before.get(k) != after.get(k)]
-        rows.append({"at": entry.created_at, "actor": entry.actor or entry.actor_name,
-                     "action": entry.get_action_display(), "changes": changes,
-                     "message": entry.message})
+        changes = [
+            {"field": labels[k], "old": before.get(k), "new": after.get(k)}
+            for k in sorted(shown, key=list(labels).index)
+            if entry.action == "update" and before.get(k) != after.get(k)
+        ]
+        rows.append(
+            {
+                "at": entry.created_at,
+                "actor": entry.actor or entry.actor_name,
+                "action": entry.get_action_display(),
+                "changes": changes,
+                "message": entry.message,
+            }
+        )
     return rows
 
 
@@ -138,7 +200,8 @@ def _editable(request, pk: int) -> PolicyDocument:
     if not request.user.has_role(*POLICY_READERS, *POLICY_EDITORS):
         raise PermissionDenied(_("您没有执行此操作的权限。"))
     document = PolicyDocument.objects.select_related("region").get_visible_or_404(
-        request.user, pk=pk)
+        request.user, pk=pk
+    )
     if not services.policy_editable_by(request.user, document.region):
         raise PermissionDenied(_("只有本区划的绩效办可以修改制度文件。"))
     return document
@@ -163,24 +226,37 @@ def policy_edit(request, pk: int | None = None):
     form = PolicyForm(request.POST or None, initial=_initial(document, region))
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.policy_document_save(actor=request.user, region=region,
-                                                  data=form.cleaned_data, document=document)
+            saved = services.policy_document_save(
+                actor=request.user, region=region, data=form.cleaned_data, document=document
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("已保存制度文件 %(n)s。") % {"n": saved.number})
             return redirect("policy-detail", pk=saved.pk)
-    return render(request, "reports/policy_edit.html", {
-        "form": form, "document": document, "region": region,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/policy_edit.html",
+        {
+            "form": form,
+            "document": document,
+            "region": region,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _initial(document, region) -> dict:
     if document is None:
         # The registry is the bureau's own documents: its name is the usual issuer.
         return {"issuer": _("%(r)s财政局") % {"r": region.name}}
-    return {"number": document.number, "title": document.title,
-            "issued_on": document.issued_on, "issuer": document.issuer, "note": document.note}
+    return {
+        "number": document.number,
+        "title": document.title,
+        "issued_on": document.issued_on,
+        "issuer": document.issuer,
+        "note": document.note,
+    }
 
 
 @login_required
@@ -193,18 +269,30 @@ def policy_repeal(request, pk: int):
         d = form.cleaned_data
         try:
             if repealed:
-                services.policy_document_reinstate(actor=request.user, document=document,
-                                                   reason=d["reason"])
+                services.policy_document_reinstate(
+                    actor=request.user, document=document, reason=d["reason"]
+                )
             else:
-                services.policy_document_repeal(actor=request.user, document=document,
-                                                repealed_on=d["repealed_on"],
-                                                note=d["repeal_note"])
+                services.policy_document_repeal(
+                    actor=request.user,
+                    document=document,
+                    repealed_on=d["repealed_on"],
+                    note=d["repeal_note"],
+                )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("已撤销废止，文件恢复为现行有效。") if repealed
-                             else _("已登记废止。"))
+            messages.success(
+                request, _("已撤销废止，文件恢复为现行有效。") if repealed else _("已登记废止。")
+            )
             return redirect("policy-detail", pk=document.pk)
-    return render(request, "reports/policy_repeal.html", {
-        "form": form, "document": document, "repealed": repealed,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/policy_repeal.html",
+        {
+            "form": form,
+            "document": document,
+            "repealed": repealed,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -5,8 +5,13 @@ import pytest
 from jixiao.core.models import ApiToken
 from jixiao.targets.models import Status
 
-GOOD = {"overall": "优", "completeness": "优", "relevance": "优", "appropriateness": "良",
-        "feasibility": "良"}
+GOOD = {
+    "overall": "优",
+    "completeness": "优",
+    "relevance": "优",
+    "appropriateness": "良",
+    "feasibility": "良",
+}
 
 
 @pytest.fixture
@@ -41,8 +46,12 @@ def test_submit_return_approve_through_the_api(world, api, declare):
     assert ok.status_code == 200 and ok.json()["status"] == Status.SUBMITTED
     no_reason = api("business", "post", f"/api/v1/targets/{target.id}/return", {})
     assert no_reason.status_code == 409
-    returned = api("business", "post", f"/api/v1/targets/{target.id}/return",
-                   {"comment": "请补充满意度指标的依据"})
+    returned = api(
+        "business",
+        "post",
+        f"/api/v1/targets/{target.id}/return",
+        {"comment": "请补充满意度指标的依据"},
+    )
     assert returned.json()["status"] == Status.RETURNED
     assert returned.json()["return_reason"] == "请补充满意度指标的依据"
 
@@ -65,8 +74,10 @@ def test_approve_means_the_callers_own_review_step(world, api, declare):
 def test_gate_refuses_through_the_api_with_the_reason(world, api):
     response = api("budget", "post", f"/api/v1/projects/{world.projects['P2'].id}/arrange")
     assert response.status_code == 409 and "没有已批复的绩效目标" in response.json()["detail"]
-    assert api("filer", "post", f"/api/v1/projects/{world.projects['P1'].id}/arrange") \
-        .status_code == 403
+    assert (
+        api("filer", "post", f"/api/v1/projects/{world.projects['P1'].id}/arrange").status_code
+        == 403
+    )
 
 
 def test_other_unit_gets_404_on_target_endpoints(world, api, declare):
@@ -76,5 +87,7 @@ def test_other_unit_gets_404_on_target_endpoints(world, api, declare):
     for verb in ("submit", "return", "approve"):
         assert api("other", "post", f"/api/v1/targets/{target.id}/{verb}", {}).status_code == 404
     assert api("other", "get", "/api/v1/targets").json()["count"] == 0
-    assert api("other", "post", f"/api/v1/projects/{world.projects['P1'].id}/arrange") \
-        .status_code == 404
+    assert (
+        api("other", "post", f"/api/v1/projects/{world.projects['P1'].id}/arrange").status_code
+        == 404
+    )

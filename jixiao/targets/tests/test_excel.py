@@ -28,16 +28,33 @@ from jixiao.testing import AMOUNTS, GOOD_ROWS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RICH_ROWS = [
-    {**GOOD_ROWS[0], "weight": "20", "basis": "计划标准", "explanation": "按竣工验收的小区数统计",
-     "source": "竣工验收报告"},
+    {
+        **GOOD_ROWS[0],
+        "weight": "20",
+        "basis": "计划标准",
+        "explanation": "按竣工验收的小区数统计",
+        "source": "竣工验收报告",
+    },
     {**GOOD_ROWS[1], "weight": "10.5", "basis": "行业标准"},
     {**GOOD_ROWS[2], "weight": "10"},
     {**GOOD_ROWS[3], "weight": "10", "explanation": "=SUM(A1:A9) 不是公式"},
     {**GOOD_ROWS[4], "weight": "30", "source": "-住户台账"},
     {**GOOD_ROWS[5], "weight": "10", "basis": "历史标准"},
 ]
-FIELDS = ("category", "subcategory", "name", "value_text", "unit", "weight", "explanation",
-          "basis", "source", "operator", "number", "deadline")
+FIELDS = (
+    "category",
+    "subcategory",
+    "name",
+    "value_text",
+    "unit",
+    "weight",
+    "explanation",
+    "basis",
+    "source",
+    "operator",
+    "number",
+    "deadline",
+)
 
 
 def counts() -> dict:
@@ -50,21 +67,36 @@ def declarations() -> dict:
     for t in Target.objects.current().select_related("project", "unit"):
         key = t.project.code if t.project_id else f"unit:{t.unit.code}"
         found[key] = {
-            "year": t.year, "unit": t.unit.code, "status": t.status, "goal": t.goal,
-            "medium_term_goal": t.medium_term_goal, "serves_public": t.serves_public,
+            "year": t.year,
+            "unit": t.unit.code,
+            "status": t.status,
+            "goal": t.goal,
+            "medium_term_goal": t.medium_term_goal,
+            "serves_public": t.serves_public,
             "amounts": [t.amount_total, t.amount_current, t.amount_carryover, t.amount_other],
-            "indicators": [tuple(getattr(i, f) for f in FIELDS)
-                           for i in t.indicators.order_by("position")],
+            "indicators": [
+                tuple(getattr(i, f) for f in FIELDS) for i in t.indicators.order_by("position")
+            ],
         }
     return found
 
 
 def form(code="P1", rows=GOOD_ROWS, **extra) -> Form:
-    values = {"year": 2022, "region_code": "100101", "project_code": code,
-              "project_name": f"项目{code}", "goal": "完成改造。",
-              "amounts": {"total": Decimal("120.5"), "current": Decimal("100"),
-                          "carryover": Decimal("20.5"), "other": None},
-              "indicators": [dict(r) for r in rows], **extra}
+    values = {
+        "year": 2022,
+        "region_code": "100101",
+        "project_code": code,
+        "project_name": f"项目{code}",
+        "goal": "完成改造。",
+        "amounts": {
+            "total": Decimal("120.5"),
+            "current": Decimal("100"),
+            "carryover": Decimal("20.5"),
+            "other": None,
+        },
+        "indicators": [dict(r) for r in rows],
+        **extra,
+    }
     return Form(**values)
 
 
@@ -110,8 +142,14 @@ def cell_right_of(ws, label: str):
 
 def declare_unit_target(world, *, goal="完成年度重点工作。"):
     target = target_create(actor=world.filer, year=2022, unit=world.units["U1"])
-    return target_save(actor=world.filer, target=target, goal=goal, amounts=AMOUNTS,
-                       serves_public=False, indicators=GOOD_ROWS)
+    return target_save(
+        actor=world.filer,
+        target=target,
+        goal=goal,
+        amounts=AMOUNTS,
+        serves_public=False,
+        indicators=GOOD_ROWS,
+    )
 
 
 # --- the template ---------------------------------------------------------------------------------
@@ -125,10 +163,29 @@ def test_blank_template_opens_in_openpyxl_with_the_official_labels(world, client
     ws = book.active
     values = {c.value for row in ws.iter_rows() for c in row if c.value}
     assert ws["A1"].value == "（2022年度）项目支出绩效目标申报表"
-    for label in ("项目名称", "项目编码", "主管部门", "实施单位", "项目属性", "项目类别",
-                  "资金情况（万元）", "资金总额", "当年财政拨款", "上年结转资金", "其他资金",
-                  "年度总体目标", "中期目标", "一级指标", "二级指标", "三级指标", "指标值",
-                  "度量单位", "分值", "指标值确定依据", "指标解释"):
+    for label in (
+        "项目名称",
+        "项目编码",
+        "主管部门",
+        "实施单位",
+        "项目属性",
+        "项目类别",
+        "资金情况（万元）",
+        "资金总额",
+        "当年财政拨款",
+        "上年结转资金",
+        "其他资金",
+        "年度总体目标",
+        "中期目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "度量单位",
+        "分值",
+        "指标值确定依据",
+        "指标解释",
+    ):
         assert label in values, label
     assert {"数量指标", "质量指标", "时效指标", "成本指标", "服务对象满意度指标"} <= values
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -156,7 +213,8 @@ def test_filled_in_template_imports_by_its_labels(world, client_for):
     target = Target.objects.get(project=world.projects["P1"])
     assert (result.created, target.goal) == (1, "完成12个小区改造。")
     assert [i.name for i in target.indicators.order_by("position")] == [
-        r["name"] for r in GOOD_ROWS[:4]]  # the unused prefilled rows are left out
+        r["name"] for r in GOOD_ROWS[:4]
+    ]  # the unused prefilled rows are left out
     assert target.amount_current == world.projects["P1"].initial_current  # blank: the budget
 
 
@@ -188,17 +246,26 @@ def test_export_then_import_gives_the_same_declarations(world, three_declaration
     assert declarations() == three_declarations
 
 
-def test_json_export_is_a_list_of_schema_objects_with_money_as_strings(world,
-                                                                       three_declarations):
-    items = json.loads(export_targets(RegionReader(world.region.path), world.region, 2022,
-                                      "json"))
+def test_json_export_is_a_list_of_schema_objects_with_money_as_strings(world, three_declarations):
+    items = json.loads(export_targets(RegionReader(world.region.path), world.region, 2022, "json"))
     p1 = next(i for i in items if i.get("project", {}).get("code") == "P1")
-    assert p1["amounts"] == {"total": "120.623456", "current": "100.123456",
-                             "carryover": "20.500000", "other": None}
+    assert p1["amounts"] == {
+        "total": "120.623456",
+        "current": "100.123456",
+        "carryover": "20.500000",
+        "other": None,
+    }
     assert p1["indicators"][0] == {
-        "category": "产出指标", "subcategory": "数量指标", "name": "改造老旧小区数量",
-        "target": "≥12个", "unit": "个", "weight": "20.00", "basis": "计划标准",
-        "explanation": "按竣工验收的小区数统计", "source": "竣工验收报告"}
+        "category": "产出指标",
+        "subcategory": "数量指标",
+        "name": "改造老旧小区数量",
+        "target": "≥12个",
+        "unit": "个",
+        "weight": "20.00",
+        "basis": "计划标准",
+        "explanation": "按竣工验收的小区数统计",
+        "source": "竣工验收报告",
+    }
     unit = next(i for i in items if "project" not in i)
     assert unit["unit"]["code"] == "U1" and unit["serves_public"] is False
 
@@ -302,9 +369,15 @@ def test_real_world_layout_is_read_by_labels(world):
     target = Target.objects.get(project=world.projects["P1"])
     assert result.created == 1 and target.goal == "改造12个小区" and not target.serves_public
     assert (target.amount_total, target.amount_current, target.amount_carryover) == (
-        Decimal("100"), Decimal("80"), Decimal("20"))
-    rows = list(target.indicators.order_by("position").values_list(
-        "category", "subcategory", "name", "value_text", "unit", "weight"))
+        Decimal("100"),
+        Decimal("80"),
+        Decimal("20"),
+    )
+    rows = list(
+        target.indicators.order_by("position").values_list(
+            "category", "subcategory", "name", "value_text", "unit", "weight"
+        )
+    )
     assert rows == [
         ("产出指标", "数量指标", "改造小区数", "12", "个", Decimal("20.00")),
         ("产出指标", "质量指标", "验收合格率", "100%", "%", Decimal("10.00")),
@@ -393,12 +466,15 @@ def test_same_project_in_two_sheets_is_refused(world):
     assert problems[0].sheet == "P1A"
 
 
-@pytest.mark.parametrize("data, name, message", [
-    (b"", "targets.xlsx", "文件是空的"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "targets.xlsx", "旧版 Excel（.xls）"),
-    (b"[]", "targets.json", "没有绩效目标申报表"),
-    (b"{not json", "targets.json", "JSON 格式错误"),
-])
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "targets.xlsx", "文件是空的"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "targets.xlsx", "旧版 Excel（.xls）"),
+        (b"[]", "targets.json", "没有绩效目标申报表"),
+        (b"{not json", "targets.json", "JSON 格式错误"),
+    ],
+)
 def test_empty_renamed_and_broken_files_are_refused(world, data, name, message):
     assert message in text_of(rejected(world, data, name))
 
@@ -409,9 +485,14 @@ def test_workbook_without_any_form_is_refused(world):
 
 
 def test_json_problems_name_the_object_and_the_key(world):
-    items = [{"year": 2022, "project": {"code": "P1", "name": "项目P1"},
-              "amounts": {"total": "abc"}, "indicators": [{"category": "产出指标",
-                                                          "weight": "重要"}]}]
+    items = [
+        {
+            "year": 2022,
+            "project": {"code": "P1", "name": "项目P1"},
+            "amounts": {"total": "abc"},
+            "indicators": [{"category": "产出指标", "weight": "重要"}],
+        }
+    ]
     problems = rejected(world, json.dumps(items).encode(), "targets.json")
     where = {(p.sheet, p.row, p.field) for p in problems}
     assert ("JSON", 1, "amounts.total") in where and ("JSON", 1, "indicators[0].weight") in where
@@ -452,8 +533,9 @@ def test_other_units_filer_cannot_touch_u1_through_the_page(world, client_for, d
 
 def test_bureau_imports_region_wide_only_through_the_cli(world, client_for):
     assert client_for("budget").get("/targets/import/").status_code == 403
-    assert "只有单位填报人员" in text_of(rejected(world, book_bytes(form("P1")), user="budget",
-                                                  as_filer=True))
+    assert "只有单位填报人员" in text_of(
+        rejected(world, book_bytes(form("P1")), user="budget", as_filer=True)
+    )
     assert imported(world, book_bytes(form("P1"), form("P2")), user="budget").created == 2
 
 
@@ -467,8 +549,19 @@ def test_roles_without_drafting_rights_cannot_import(world):
 def test_cli_export_and_import_of_targets(world, three_declarations, tmp_path):
     for fmt in ("xlsx", "json"):
         path = tmp_path / f"targets.{fmt}"
-        call_command("export", "targets", "--region", "100101", "--year", "2022", "--format",
-                     fmt, "-o", str(path), "--quiet")
+        call_command(
+            "export",
+            "targets",
+            "--region",
+            "100101",
+            "--year",
+            "2022",
+            "--format",
+            fmt,
+            "-o",
+            str(path),
+            "--quiet",
+        )
         Target.objects.all().delete()
         out = io.StringIO()
         call_command("import", "targets", str(path), "--region", "100101", stdout=out)
@@ -482,8 +575,17 @@ def test_cli_import_with_a_filer_keeps_the_filers_scope(world, tmp_path):
     path.write_bytes(book_bytes(form("P1")))
     before, err = counts(), io.StringIO()
     with pytest.raises(CommandError) as exc:
-        call_command("import", "targets", str(path), "--region", "100101", "--user", "other",
-                     stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import",
+            "targets",
+            str(path),
+            "--region",
+            "100101",
+            "--user",
+            "other",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert "未写入任何数据" in str(exc.value)
     assert "工作表“P1” 第 3 行 G 列 （项目编码）" in err.getvalue()
     assert counts() == before

@@ -5,10 +5,26 @@ from jixiao.testing import GOOD_ROWS
 
 
 def grid_post(rows, **extra):
-    data = {"goal": "完成改造。", "amount_total": "120.623456", "amount_current": "100.123456",
-            "amount_carryover": "20.5", "amount_other": "", "serves_public": "on", **extra}
-    for key in ("category", "subcategory", "name", "value_text", "unit", "weight", "basis",
-                "explanation", "source"):
+    data = {
+        "goal": "完成改造。",
+        "amount_total": "120.623456",
+        "amount_current": "100.123456",
+        "amount_carryover": "20.5",
+        "amount_other": "",
+        "serves_public": "on",
+        **extra,
+    }
+    for key in (
+        "category",
+        "subcategory",
+        "name",
+        "value_text",
+        "unit",
+        "weight",
+        "basis",
+        "explanation",
+        "source",
+    ):
         data[f"ind-{key}"] = [r.get(key, "") for r in rows]
     return data
 
@@ -26,7 +42,9 @@ def test_filer_declares_from_the_project_page_and_fills_the_grid(world, client_f
     target.refresh_from_db()
     assert target.status == Status.READY, response.content.decode()[:500]
     assert [i.name for i in target.indicators.order_by("position")][:2] == [
-        "改造老旧小区数量", "工程验收合格率"]
+        "改造老旧小区数量",
+        "工程验收合格率",
+    ]
 
 
 def test_live_lint_shows_findings_without_saving(world, client_for, declare):
@@ -40,8 +58,9 @@ def test_live_lint_shows_findings_without_saving(world, client_for, declare):
 
 def test_bad_amount_is_refused_with_a_message_and_nothing_saved(world, client_for, declare):
     target = declare()
-    response = client_for("filer").post(f"/targets/{target.id}/edit/",
-                                        grid_post([], amount_current="12,3x"))
+    response = client_for("filer").post(
+        f"/targets/{target.id}/edit/", grid_post([], amount_current="12,3x")
+    )
     assert response.status_code == 400 and "不是数字" in response.content.decode()
     assert Target.objects.get(pk=target.pk).indicators.count() == len(GOOD_ROWS)
 
@@ -51,8 +70,9 @@ def test_review_buttons_follow_role_and_state(world, client_for, declare):
     assert "填报完成" in client_for("filer").get(f"/targets/{target.id}/").content.decode()
     assert "初审通过" not in client_for("business").get(f"/targets/{target.id}/").content.decode()
     client_for("filer").post(f"/targets/{target.id}/transition/", {"transition": "complete"})
-    client_for("leader").post(f"/targets/{target.id}/transition/",
-                              {"transition": "submit", "attest": "1"})
+    client_for("leader").post(
+        f"/targets/{target.id}/transition/", {"transition": "submit", "attest": "1"}
+    )
     page = client_for("business").get(f"/targets/{target.id}/").content.decode()
     assert "初审通过" in page and "退回" in page
     assert "初审" in client_for("business").get("/targets/queue/").content.decode()
@@ -63,8 +83,12 @@ def test_other_unit_gets_404_on_every_target_page(world, client_for, declare):
     client = client_for("other")
     for url in (f"/targets/{target.id}/", f"/targets/{target.id}/edit/"):
         assert client.get(url).status_code == 404
-    for url in (f"/targets/{target.id}/lint/", f"/targets/{target.id}/transition/",
-                f"/targets/{target.id}/adjust/", f"/targets/{target.id}/files/"):
+    for url in (
+        f"/targets/{target.id}/lint/",
+        f"/targets/{target.id}/transition/",
+        f"/targets/{target.id}/adjust/",
+        f"/targets/{target.id}/files/",
+    ):
         assert client.post(url, {"transition": "complete"}).status_code == 404
     assert "项目P1" not in client.get("/targets/").content.decode()
 

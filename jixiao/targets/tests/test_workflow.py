@@ -13,8 +13,13 @@ from jixiao.orgs.models import User
 from jixiao.targets.models import Status, Target
 from jixiao.targets.services import project_arrange, target_adjust, target_transition
 
-GOOD = {"overall": "优", "completeness": "优", "relevance": "良", "appropriateness": "优",
-        "feasibility": "良"}
+GOOD = {
+    "overall": "优",
+    "completeness": "优",
+    "relevance": "良",
+    "appropriateness": "优",
+    "feasibility": "良",
+}
 
 
 def move(target, actor, name, **kw):
@@ -32,10 +37,17 @@ def test_full_path_to_approval_writes_history_and_opens_the_budget(world, declar
     target = approve_fully(world, declare())
     assert target.status == Status.APPROVED and target.approved_at is not None
     assert target.attested_by == world.leader
-    steps = list(TransitionLog.objects.filter(object_id=target.pk).values_list(
-        "transition", "source", "target"))
-    assert steps == [("complete", "draft", "ready"), ("submit", "ready", "submitted"),
-                     ("pass", "submitted", "first_passed"), ("approve", "first_passed", "approved")]
+    steps = list(
+        TransitionLog.objects.filter(object_id=target.pk).values_list(
+            "transition", "source", "target"
+        )
+    )
+    assert steps == [
+        ("complete", "draft", "ready"),
+        ("submit", "ready", "submitted"),
+        ("pass", "submitted", "first_passed"),
+        ("approve", "first_passed", "approved"),
+    ]
     assert target.grades["first"]["overall"] == "优" and target.grades["final"]["relevance"] == "良"
     project = project_arrange(actor=world.budget, project=world.projects["P1"])
     assert project.arranged
@@ -58,17 +70,27 @@ def test_submission_needs_the_leaders_attestation(world, declare):
 
 
 def test_blocking_findings_stop_completion_and_submission(world, declare):
-    target = declare(rows=[{"category": "产出指标", "subcategory": "数量指标", "name": "数量",
-                            "value_text": "/"}])
+    target = declare(
+        rows=[
+            {"category": "产出指标", "subcategory": "数量指标", "name": "数量", "value_text": "/"}
+        ]
+    )
     assert target.blocking_count > 0
     with pytest.raises(TransitionError, match="必须修改"):
         move(target, world.filer, "complete")
 
 
-@pytest.mark.parametrize("actor, name", [
-    ("filer", "submit"), ("business", "complete"), ("budget", "pass"), ("leader", "approve"),
-    ("performance", "approve"), ("auditor", "complete"),
-])
+@pytest.mark.parametrize(
+    "actor, name",
+    [
+        ("filer", "submit"),
+        ("business", "complete"),
+        ("budget", "pass"),
+        ("leader", "approve"),
+        ("performance", "approve"),
+        ("auditor", "complete"),
+    ],
+)
 def test_wrong_role_is_refused(world, declare, actor, name):
     target = declare()
     with pytest.raises((TransitionError, Http404)):
@@ -92,8 +114,9 @@ def test_user_out_of_scope_gets_404(world, declare):
 
 def test_business_office_of_another_unit_cannot_pass(world, declare):
     target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
-    stranger = User.objects.create(username="biz2", roles=["business"], region=world.region,
-                                   office=world.offices["BIZ2"])
+    stranger = User.objects.create(
+        username="biz2", roles=["business"], region=world.region, office=world.offices["BIZ2"]
+    )
     with pytest.raises(Http404):
         move(target, stranger, "pass", grades=GOOD)
 
@@ -114,7 +137,9 @@ def test_grade_fair_or_poor_cannot_be_approved(world, declare):
     target = move(target, world.business, "pass", grades=GOOD)
     with pytest.raises(TransitionError, match="中"):
         move(target, world.budget, "approve", grades={**GOOD, "overall": "中"})
-    target = move(target, world.budget, "reject", comment="项目必要性不足", grades={"overall": "差"})
+    target = move(
+        target, world.budget, "reject", comment="项目必要性不足", grades={"overall": "差"}
+    )
     assert target.status == Status.REJECTED
 
 
@@ -129,8 +154,9 @@ def test_leader_withdraws_before_review_but_not_after(world, declare):
 
 
 def test_level2_target_goes_first_to_its_level1_unit(world, declare):
-    child_leader = User.objects.create(username="child_leader", roles=["leader"],
-                                       region=world.region, unit=world.units["U1A"])
+    child_leader = User.objects.create(
+        username="child_leader", roles=["leader"], region=world.region, unit=world.units["U1A"]
+    )
     target = move(declare("P1A"), world.child_filer, "complete")
     with pytest.raises(TransitionError, match="主管部门"):
         move(target, child_leader, "submit", attest=True)
@@ -165,8 +191,9 @@ def test_adjustment_makes_a_new_version_and_supersedes_the_old_on_approval(world
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_at_once_leave_exactly_one_winner(world, declare):
     target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
-    second = User.objects.create(username="biz1b", roles=["business"], region=world.region,
-                                 office=world.offices["BIZ1"])
+    second = User.objects.create(
+        username="biz1b", roles=["business"], region=world.region, office=world.offices["BIZ1"]
+    )
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -182,9 +209,10 @@ def test_two_reviewers_at_once_leave_exactly_one_winner(world, declare):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=act, args=(world.business, "pass"), kwargs={"grades": GOOD}),
-               threading.Thread(target=act, args=(second, "return_first"),
-                                kwargs={"comment": "退回"})]
+    threads = [
+        threading.Thread(target=act, args=(world.business, "pass"), kwargs={"grades": GOOD}),
+        threading.Thread(target=act, args=(second, "return_first"), kwargs={"comment": "退回"}),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -198,8 +226,13 @@ def test_two_reviewers_at_once_leave_exactly_one_winner(world, declare):
 def test_the_grades_that_allow_approval_come_from_the_rulebook(world, declare):
     from jixiao.core.rulebook import rulebook_save
 
-    rulebook_save(region_code="100101", year=2022, actor=world.performance,
-                  values={"review": {"approvable_grades": ["优"]}}, note="只批复“优”")
+    rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"review": {"approvable_grades": ["优"]}},
+        note="只批复“优”",
+    )
     target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
     target = move(target, world.business, "pass", grades=GOOD)
     with pytest.raises(TransitionError, match="良"):

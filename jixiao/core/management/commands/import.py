@@ -35,13 +35,16 @@ class Command(JixiaoCommand):
             # write into a region outside their scope.
             self.fail(f"用户“{actor.username}”无权向区划“{region.code}”导入数据。")
         try:
-            result = run_import(importer_class(actor=actor, region=region), path.read_bytes(),
-                                path.name)
+            result = run_import(
+                importer_class(actor=actor, region=region), path.read_bytes(), path.name
+            )
         except InputRejected as exc:
             for problem in exc.problems[:200]:
                 self.stderr.write(str(problem))
             self.fail(f"导入失败：发现 {len(exc.problems)} 个问题，未写入任何数据。")
-        self.stdout.write(f"导入成功：{result.rows} 行，新增 {result.created}，更新 {result.updated}。")
+        self.stdout.write(
+            f"导入成功：{result.rows} 行，新增 {result.created}，更新 {result.updated}。"
+        )
 
     def _region(self, Region, code):
         if code:

@@ -18,7 +18,9 @@ class Command(JixiaoCommand):
         super().add_arguments(parser)
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认仅本机）")
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3))
+        )
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
     def handle(self, *args, **options):
@@ -28,10 +30,15 @@ class Command(JixiaoCommand):
 
         self.say(options, f"Jixiao 运行于 http://{options['host']}:{options['port']}/")
         sys.argv = [
-            "gunicorn", "jixiao.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]),
-            "--access-logfile", "-",
-            "--timeout", "120",
+            "gunicorn",
+            "jixiao.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
         run()

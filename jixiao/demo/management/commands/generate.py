@@ -48,8 +48,12 @@ class Command(JixiaoCommand):
         parser.add_argument("--regions", type=int, required=True, help="区县数")
         parser.add_argument("--units", type=int, default=70, help="每个区县的单位数")
         parser.add_argument("--projects", type=int, default=400, help="每个区县每年的项目数")
-        parser.add_argument("--indicators", type=int, default=15,
-                            help="每个项目绩效目标的指标数（0 表示不生成绩效目标）")
+        parser.add_argument(
+            "--indicators",
+            type=int,
+            default=15,
+            help="每个项目绩效目标的指标数（0 表示不生成绩效目标）",
+        )
         parser.add_argument("--years", type=int, default=1, help="年度数（截至 --last-year）")
         parser.add_argument("--last-year", type=int, default=2022)
         parser.add_argument("--seed", type=int, default=1)
@@ -68,20 +72,25 @@ class Command(JixiaoCommand):
             delete_province(code)
         started = time.perf_counter()
         years = list(range(o["last_year"] - o["years"] + 1, o["last_year"] + 1))
-        generator = Generator(random.Random(o["seed"]), years, o["units"], o["projects"],
-                              o["indicators"])
+        generator = Generator(
+            random.Random(o["seed"]), years, o["units"], o["projects"], o["indicators"]
+        )
         with transaction.atomic(), audit.audit_context(source="cli"):
             province = generator.province(code)
             districts = generator.districts(province, o["regions"])
             for district in progress(districts, desc="生成区县", quiet=o["quiet"]):
                 generator.fill(district)
-            audit.record(action="create", instance=province,
-                         message=f"合成数据：{o['regions']} 个区县，种子 {o['seed']}")
+            audit.record(
+                action="create",
+                instance=province,
+                message=f"合成数据：{o['regions']} 个区县，种子 {o['seed']}",
+            )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"已生成 {o['regions']} 个区县、{generator.unit_count} 个单位、"
             f"{generator.project_count} 个项目、{generator.target_count} 个绩效目标、"
-            f"{generator.indicator_count} 个指标（{len(years)} 个年度），用时 {elapsed:.1f} 秒。")
+            f"{generator.indicator_count} 个指标（{len(years)} 个年度），用时 {elapsed:.1f} 秒。"
+        )
 
 
 def delete_province(code: str) -> None:
@@ -113,8 +122,9 @@ def _parsed(text: str, category: str, subcategory: str, year: int):
 
 
 class Generator:
-    def __init__(self, rng: random.Random, years: list[int], units: int, projects: int,
-                 indicators: int = 0):
+    def __init__(
+        self, rng: random.Random, years: list[int], units: int, projects: int, indicators: int = 0
+    ):
         self.rng, self.years = rng, years
         self.units_per_district, self.projects_per_district = units, projects
         self.indicators_per_target = indicators
@@ -125,9 +135,13 @@ class Generator:
 
     def province(self, code: str) -> Region:
         province = Region.objects.create(code=code, name="合成省", level=Region.Level.PROVINCE)
-        user = User(username=f"gen-{code}-budget", full_name="合成省预算处", region=province,
-                    roles=[Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR],
-                    password_changed_at=timezone.now())
+        user = User(
+            username=f"gen-{code}-budget",
+            full_name="合成省预算处",
+            region=province,
+            roles=[Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR],
+            password_changed_at=timezone.now(),
+        )
         user.set_unusable_password()
         user.save()
         return province
@@ -136,35 +150,70 @@ class Generator:
         base = province.code[:2]
         districts = []
         for c in range(math.ceil(count / 10)):
-            city = Region.objects.create(code=f"{base}{c + 1:02d}00", name=f"合成市{c + 1}",
-                                         level=Region.Level.CITY, parent=province)
+            city = Region.objects.create(
+                code=f"{base}{c + 1:02d}00",
+                name=f"合成市{c + 1}",
+                level=Region.Level.CITY,
+                parent=province,
+            )
             for d in range(min(10, count - c * 10)):
-                districts.append(Region(code=f"{base}{c + 1:02d}{d + 1:02d}",
-                                        name=f"合成区{c * 10 + d + 1}",
-                                        level=Region.Level.DISTRICT, parent=city,
-                                        path=f"{city.path}{base}{c + 1:02d}{d + 1:02d}/"))
+                districts.append(
+                    Region(
+                        code=f"{base}{c + 1:02d}{d + 1:02d}",
+                        name=f"合成区{c * 10 + d + 1}",
+                        level=Region.Level.DISTRICT,
+                        parent=city,
+                        path=f"{city.path}{base}{c + 1:02d}{d + 1:02d}/",
+                    )
+                )
         return Region.objects.bulk_create(districts, batch_size=BATCH)
 
     def fill(self, district: Region) -> None:
         FiscalYear.objects.bulk_create([FiscalYear(region=district, year=y) for y in self.years])
-        offices = Office.objects.bulk_create([
-            Office(region=district, code="YS", name="预算股", kind=Office.Kind.BUDGET),
-            Office(region=district, code="JX", name="绩效办", kind=Office.Kind.PERFORMANCE),
-            *[Office(region=district, code=f"YW{i}", name=f"业务{i}股", kind=Office.Kind.BUSINESS)
-              for i in range(1, 4)],
-        ])
+        offices = Office.objects.bulk_create(
+            [
+                Office(region=district, code="YS", name="预算股", kind=Office.Kind.BUDGET),
+                Office(region=district, code="JX", name="绩效办", kind=Office.Kind.PERFORMANCE),
+                *[
+                    Office(
+                        region=district, code=f"YW{i}", name=f"业务{i}股", kind=Office.Kind.BUSINESS
+                    )
+                    for i in range(1, 4)
+                ],
+            ]
+        )
         business = offices[2:]
-        units = Unit.objects.bulk_create([
-            Unit(region=district, code=f"{i + 1:03d}", name=f"{district.name}单位{i + 1:03d}")
-            for i in range(self.units_per_district)])
+        units = Unit.objects.bulk_create(
+            [
+                Unit(region=district, code=f"{i + 1:03d}", name=f"{district.name}单位{i + 1:03d}")
+                for i in range(self.units_per_district)
+            ]
+        )
         self.unit_count += len(units)
         level1_count = max(1, round(len(units) * 0.85))
-        structure = [(u, None if i < level1_count else self.rng.choice(units[:level1_count]),
-                      self.rng.choice(business)) for i, u in enumerate(units)]
-        UnitYear.objects.bulk_create([
-            UnitYear(unit=u, year=y, name=u.name, level=1 if parent is None else 2,
-                     parent=parent, office=office)
-            for y in self.years for u, parent, office in structure], batch_size=BATCH)
+        structure = [
+            (
+                u,
+                None if i < level1_count else self.rng.choice(units[:level1_count]),
+                self.rng.choice(business),
+            )
+            for i, u in enumerate(units)
+        ]
+        UnitYear.objects.bulk_create(
+            [
+                UnitYear(
+                    unit=u,
+                    year=y,
+                    name=u.name,
+                    level=1 if parent is None else 2,
+                    parent=parent,
+                    office=office,
+                )
+                for y in self.years
+                for u, parent, office in structure
+            ],
+            batch_size=BATCH,
+        )
         for year in self.years:
             self._projects(district, units, year)
 
@@ -174,16 +223,28 @@ class Generator:
         for i in range(self.projects_per_district):
             full = Decimal(str(round(rng.lognormvariate(5.0, 1.0), 2)))
             carry = (full * Decimal("0.2")).quantize(CENT) if rng.random() < 0.3 else Decimal(0)
-            rows.append(Project(
-                region=district, year=year, code=f"{year}-{i + 1:05d}", name=f"合成项目{i + 1}",
-                unit=rng.choice(units), initial_current=(full - carry) * Decimal("0.9"),
-                full_current=full - carry, full_carryover=carry))
+            rows.append(
+                Project(
+                    region=district,
+                    year=year,
+                    code=f"{year}-{i + 1:05d}",
+                    name=f"合成项目{i + 1}",
+                    unit=rng.choice(units),
+                    initial_current=(full - carry) * Decimal("0.9"),
+                    full_current=full - carry,
+                    full_carryover=carry,
+                )
+            )
         projects = Project.objects.bulk_create(rows, batch_size=BATCH)
         self.project_count += len(projects)
         through = Project.kinds.through
-        links = [through(project_id=p.id,
-                         projectkind_id=(self.special if rng.random() < 0.6
-                                         else rng.choice(self.kinds)).id) for p in projects]
+        links = [
+            through(
+                project_id=p.id,
+                projectkind_id=(self.special if rng.random() < 0.6 else rng.choice(self.kinds)).id,
+            )
+            for p in projects
+        ]
         through.objects.bulk_create(links, batch_size=BATCH)
         if self.indicators_per_target:
             self._targets(district, projects, year)
@@ -194,24 +255,47 @@ class Generator:
         from jixiao.targets.models import Indicator, Status, Target
 
         rng = self.rng
-        states = [Status.APPROVED] * 5 + [Status.SUBMITTED] * 2 + [Status.FIRST_PASSED,
-                                                                   Status.DRAFT, Status.READY]
-        targets = Target.objects.bulk_create([
-            Target(region=district, year=year, unit_id=p.unit_id, project=p,
-                   status=rng.choice(states), goal=f"完成{p.name}年度任务。",
-                   amount_current=p.initial_current, amount_total=p.initial_current)
-            for p in projects], batch_size=BATCH)
+        states = (
+            [Status.APPROVED] * 5
+            + [Status.SUBMITTED] * 2
+            + [Status.FIRST_PASSED, Status.DRAFT, Status.READY]
+        )
+        targets = Target.objects.bulk_create(
+            [
+                Target(
+                    region=district,
+                    year=year,
+                    unit_id=p.unit_id,
+                    project=p,
+                    status=rng.choice(states),
+                    goal=f"完成{p.name}年度任务。",
+                    amount_current=p.initial_current,
+                    amount_total=p.initial_current,
+                )
+                for p in projects
+            ],
+            batch_size=BATCH,
+        )
         rows = []
         for target in targets:
             for position in range(self.indicators_per_target):
                 category, subcategory, name, value, unit = GRID[position % len(GRID)]
                 text = value.format(n=rng.randint(1, 400))
                 parsed = _parsed(text, category, subcategory, year)
-                rows.append(Indicator(
-                    target=target, position=position, category=category,
-                    subcategory=subcategory, name=f"{name}{position // len(GRID) or ''}",
-                    value_text=text, operator=str(parsed.operator or ""), number=parsed.number,
-                    deadline=parsed.deadline, unit=unit))
+                rows.append(
+                    Indicator(
+                        target=target,
+                        position=position,
+                        category=category,
+                        subcategory=subcategory,
+                        name=f"{name}{position // len(GRID) or ''}",
+                        value_text=text,
+                        operator=str(parsed.operator or ""),
+                        number=parsed.number,
+                        deadline=parsed.deadline,
+                        unit=unit,
+                    )
+                )
         Indicator.objects.bulk_create(rows, batch_size=5000)
         self.target_count += len(targets)
         self.indicator_count += len(rows)

@@ -24,8 +24,12 @@ class Command(JixiaoCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE),
-                            help="JSON、xlsx 或 CSV 文件（默认：全国指标库 library.json）")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default=str(DEFAULT_FILE),
+            help="JSON、xlsx 或 CSV 文件（默认：全国指标库 library.json）",
+        )
         parser.add_argument("--region", help="区划代码；省略时导入为全国通用指标")
         parser.add_argument("--user", help="以该账号的名义导入（默认：该区划绩效办的第一个账号）")
 
@@ -41,19 +45,25 @@ class Command(JixiaoCommand):
             if region is None:
                 self.fail(f"找不到区划“{options['region']}”。")
         actor = self._actor(Role, region, options["user"])
-        if region is not None and actor is not None and not (
-                Region.objects.visible_to(actor).filter(pk=region.pk).exists()):
+        if (
+            region is not None
+            and actor is not None
+            and not (Region.objects.visible_to(actor).filter(pk=region.pk).exists())
+        ):
             self.fail(f"用户“{actor.username}”无权向区划“{region.code}”导入指标库。")
         try:
-            result = run_import(LibraryImporter(actor=actor, region=region), path.read_bytes(),
-                                path.name)
+            result = run_import(
+                LibraryImporter(actor=actor, region=region), path.read_bytes(), path.name
+            )
         except InputRejected as exc:
             for problem in exc.problems[:200]:
                 self.stderr.write(str(problem))
             self.fail(f"导入失败：发现 {len(exc.problems)} 个问题，未写入任何数据。")
         where = region.name if region is not None else "全国"
-        self.stdout.write(f"指标库导入成功（{where}）：{result.rows} 行，"
-                          f"新增 {result.created}，更新 {result.updated}。")
+        self.stdout.write(
+            f"指标库导入成功（{where}）：{result.rows} 行，"
+            f"新增 {result.created}，更新 {result.updated}。"
+        )
 
     def _actor(self, Role, region, username):
         users = get_user_model().objects.filter(is_active=True)
@@ -64,8 +74,7 @@ class Command(JixiaoCommand):
             return user
         if region is None:
             return None  # the national library is system data, as the data migration loads it
-        user = next((u for u in users.filter(region=region) if u.has_role(Role.PERFORMANCE)),
-                    None)
+        user = next((u for u in users.filter(region=region) if u.has_role(Role.PERFORMANCE)), None)
         if user is None:
             self.fail("该区划没有绩效办账号，请用 --user 指定导入人。")
         return user

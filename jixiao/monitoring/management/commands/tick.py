@@ -27,5 +27,7 @@ class Command(JixiaoCommand):
                 self.fail(f"日期格式应为 YYYY-MM-DD：{options['today']}")
         with audit_context(source="cli"):
             result = tick(today=today)
-        self.stdout.write(f"{today}：新增逾期未报预警 {result['late_report_alerts']} 条，"
-                          f"暂停资金的预警 {result['suspended']} 条。")
+        self.stdout.write(
+            f"{today}：新增逾期未报预警 {result['late_report_alerts']} 条，"
+            f"暂停资金的预警 {result['suspended']} 条。"
+        )

@@ -63,8 +63,10 @@ class Command(JixiaoCommand):
         year = int(text)
         known = FiscalYear.objects.filter(year=year, region__path__startswith=region.path)
         if not known.exists():
-            self.fail(f"区划“{region.code}”（{region.name}）没有 {year} 年度的预算年度，"
-                      "无法生成工作总结。")
+            self.fail(
+                f"区划“{region.code}”（{region.name}）没有 {year} 年度的预算年度，"
+                "无法生成工作总结。"
+            )
         return year
 
     def _today(self, options) -> dt.date:
