@@ -106,13 +106,13 @@ def test_demo_refuses_a_weak_password(db):
 
 
 def check_targets(demo):
-    from jixiao.targets.models import Status, Target
+    from jixiao.targets.models import TargetStatus, Target
 
     for year in (2020, 2021):
         projects = Project.objects.filter(region__code="360102", year=year)
         targets = Target.objects.filter(region__code="360102", year=year)
         assert (
-            targets.filter(project__isnull=False, status=Status.APPROVED).count()
+            targets.filter(project__isnull=False, status=TargetStatus.APPROVED).count()
             == projects.count()
         )
         assert targets.filter(project__isnull=True).count() == 67
@@ -122,18 +122,18 @@ def check_targets(demo):
     live = Target.objects.filter(region__code="360102", year=2022)
     states = set(live.values_list("status", flat=True))
     assert states >= {
-        Status.DRAFT,
-        Status.READY,
-        Status.PARENT_REVIEW,
-        Status.SUBMITTED,
-        Status.FIRST_PASSED,
-        Status.APPROVED,
-        Status.RETURNED,
+        TargetStatus.DRAFT,
+        TargetStatus.READY,
+        TargetStatus.PARENT_REVIEW,
+        TargetStatus.SUBMITTED,
+        TargetStatus.FIRST_PASSED,
+        TargetStatus.APPROVED,
+        TargetStatus.RETURNED,
     }
     unit = User.objects.get(username="unit").unit
     persona = live.filter(unit=unit)
-    assert persona.filter(status=Status.DRAFT, blocking_count__gt=0).exists()
-    assert persona.filter(status=Status.RETURNED).exclude(return_reason="").exists()
+    assert persona.filter(status=TargetStatus.DRAFT, blocking_count__gt=0).exists()
+    assert persona.filter(status=TargetStatus.RETURNED).exclude(return_reason="").exists()
 
 
 def check_monitoring(demo):
@@ -226,6 +226,7 @@ def check_work_year_2021(demo):
 # Building the district takes tens of seconds, so one build serves every check.
 
 
+@pytest.mark.slow
 def test_demo_builds_every_stage_with_the_2021_summary_figures(demo):
     check_region(demo)
     check_units(demo)
