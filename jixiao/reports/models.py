@@ -14,6 +14,17 @@ from jixiao.core.audit import audited
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Office, Region, Unit
 
+from .navigation import POLICY_EDITORS
+
+
+def policy_editable_by(user, region: Region) -> bool:
+    """Each bureau's performance office keeps its own registry; a superior office reads it."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.has_role(*POLICY_EDITORS)
+        and user.region_id == region.id
+    )
+
 
 class PolicyDocumentQuerySet(ScopedQuerySet):
     def in_force_at(self, day: datetime.date):
@@ -79,8 +90,6 @@ class PolicyDocument(models.Model):
 
     def attachments_editable_by(self, user) -> bool:
         """The signed document's scan (PDF/OFD/Word) is kept by whoever keeps the registry."""
-        from .services import policy_editable_by
-
         return policy_editable_by(user, self.region)
 
     @classmethod

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from jixiao.core import audit
 from jixiao.orgs.models import Region, User
 
-from .models import PolicyDocument
-from .navigation import POLICY_EDITORS
+from .models import PolicyDocument, policy_editable_by
 
 # ── policy documents (制度文件) ────────────────────────────────────────────────────────────────
 
@@ -48,15 +47,6 @@ def _clean_title(text: str) -> str:
     if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
         text = text[1:-1].strip()
     return text
-
-
-def policy_editable_by(user, region: Region) -> bool:
-    """Each bureau's performance office keeps its own registry; a superior office reads it."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.has_role(*POLICY_EDITORS)
-        and user.region_id == region.id
-    )
 
 
 def _as_date(value):
