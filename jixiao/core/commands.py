@@ -1,5 +1,9 @@
 """Helpers for management commands: one-line Chinese errors and the --quiet flag."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -15,3 +19,27 @@ class JixiaoCommand(BaseCommand):
     def say(self, options, message: str) -> None:
         if not options.get("quiet"):
             self.stderr.write(message)
+
+
+@dataclass(frozen=True)
+class RegionLookup:
+    """How the commands find a region and who acts in it. Regions and roles are orgs' nouns
+    (DESIGN.md: core uses none), so orgs registers this when it starts."""
+
+    by_code: Callable[[str], Any]  # code → the region, or None
+    sole_district: Callable[[], Any]  # the only district in the database, or None
+    default_importer: Callable[[Any], Any]  # region → its budget office's first account, or None
+    may_write: Callable[[Any, Any], bool]  # (actor, region) → the region is in the actor's scope
+
+
+_REGION_LOOKUP: list[RegionLookup] = []
+
+
+def register_region_lookup(lookup: RegionLookup) -> None:
+    _REGION_LOOKUP[:] = [lookup]
+
+
+def region_lookup() -> RegionLookup:
+    if not _REGION_LOOKUP:
+        raise CommandError("没有已注册的区划查询（orgs 应用未安装）。", returncode=1)
+    return _REGION_LOOKUP[0]

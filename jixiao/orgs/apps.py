@@ -8,4 +8,4 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织机构")
 
     def ready(self) -> None:
-        from . import exports, importers, navigation  # noqa: F401  (registries)
+        from . import cli, exports, importers, navigation  # noqa: F401  (registries)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from jixiao.core.commands import JixiaoCommand
+from jixiao.core.commands import JixiaoCommand, region_lookup
 from jixiao.core.exports import EXPORTERS
 from jixiao.core.scope import RegionReader
 
@@ -19,12 +19,10 @@ class Command(JixiaoCommand):
         parser.add_argument("-o", "--output", required=True)
 
     def handle(self, *args, **options):
-        from jixiao.orgs.models import Region
-
         exporter = EXPORTERS.get(options["kind"])
         if exporter is None:
             self.fail(f"未知的导出类型“{options['kind']}”，可用：{', '.join(sorted(EXPORTERS))}")
-        region = Region.objects.filter(code=options["region"]).first()
+        region = region_lookup().by_code(options["region"])
         if region is None:
             self.fail(f"找不到区划“{options['region']}”。")
         data = exporter(RegionReader(region.path), region, options["year"], options["format"])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
-from jixiao.core.commands import JixiaoCommand
+from jixiao.core.commands import JixiaoCommand, region_lookup
 from jixiao.core.imports import IMPORTERS, run_import
 from jixiao.core.tabular import InputRejected
 
@@ -20,19 +20,15 @@ class Command(JixiaoCommand):
         parser.add_argument("--user", help="以该账号的名义导入（默认：该区划预算股的第一个账号）")
 
     def handle(self, *args, **options):
-        from jixiao.orgs.models import Region, Role
-
         importer_class = IMPORTERS.get(options["kind"])
         if importer_class is None:
             self.fail(f"未知的导入类型“{options['kind']}”，可用：{', '.join(sorted(IMPORTERS))}")
         path = Path(options["file"])
         if not path.is_file():
             self.fail(f"找不到文件：{path}")
-        region = self._region(Region, options["region"])
-        actor = self._actor(Role, region, options["user"])
-        if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
-            # The services check roles, not always the region: the CLI must not let a user
-            # write into a region outside their scope.
+        region = self._region(options["region"])
+        actor = self._actor(region, options["user"])
+        if not region_lookup().may_write(actor, region):
             self.fail(f"用户“{actor.username}”无权向区划“{region.code}”导入数据。")
         try:
             result = run_import(
@@ -46,25 +42,24 @@ class Command(JixiaoCommand):
             f"导入成功：{result.rows} 行，新增 {result.created}，更新 {result.updated}。"
         )
 
-    def _region(self, Region, code):
+    def _region(self, code):
         if code:
-            region = Region.objects.filter(code=code).first()
+            region = region_lookup().by_code(code)
             if region is None:
                 self.fail(f"找不到区划“{code}”。")
             return region
-        districts = list(Region.objects.filter(level="district")[:2])
-        if len(districts) != 1:
+        region = region_lookup().sole_district()
+        if region is None:
             self.fail("请用 --region 指定区划代码。")
-        return districts[0]
+        return region
 
-    def _actor(self, Role, region, username):
-        users = get_user_model().objects.filter(is_active=True)
+    def _actor(self, region, username):
         if username:
-            user = users.filter(username=username).first()
+            user = get_user_model().objects.filter(is_active=True, username=username).first()
             if user is None:
                 self.fail(f"用户“{username}”不存在或已停用。")
             return user
-        user = next((u for u in users.filter(region=region) if u.has_role(Role.BUDGET)), None)
+        user = region_lookup().default_importer(region)
         if user is None:
             self.fail("该区划没有预算股账号，请用 --user 指定导入人。")
         return user
