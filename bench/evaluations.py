@@ -495,7 +495,7 @@ def batched(prefix: str, limit: int = 0, raw: bool = True) -> tuple[float, int, 
 
     from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation
     from jixiao.evaluations.scoring import grade_for, round_half_up, score, scoring_params
-    from jixiao.evaluations.selfeval import selfeval_from_data
+    from jixiao.evaluations.selfeval_data import selfeval_from_data
     from jixiao.evaluations.services import scoring_rules, selfeval_data
 
     rules_cache: dict = {}

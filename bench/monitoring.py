@@ -157,7 +157,7 @@ def pure_alerts(prefix: str) -> None:
     from collections import defaultdict
 
     from jixiao.monitoring.alerts import alerts
-    from jixiao.monitoring.report import Amounts, MonitoringReport, indicator_report
+    from jixiao.monitoring.report_data import Amounts, MonitoringReport, indicator_report
     from jixiao.monitoring.services import monitoring_rules
     from jixiao.orgs.models import Region
     from jixiao.targets.models import Indicator, Target

@@ -58,7 +58,7 @@ from jixiao.targets.models import Target
 
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
 from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation
-from .selfeval import _value_text, selfeval_from_data
+from .selfeval_data import _value_text, selfeval_from_data
 from .workflow import SELFEVAL_WORKFLOW
 
 BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)

@@ -1,7 +1,7 @@
 """Scores and grades of a project self-evaluation (DOMAIN.md §6.2).
 
 A pure module (DESIGN.md, Pure rules): standard library, `jixiao.indicators.values` and
-`jixiao.evaluations.selfeval` only. `score(selfeval, rules=...)` takes the rulebook's "scoring"
+`jixiao.evaluations.selfeval_data` only. `score(selfeval, rules=...)` takes the rulebook's "scoring"
 section (jixiao.evaluations.rules) and returns every figure with its explanation, the formula
 and the numbers used ("≥100人次, 实际87: 10 × 87/100 = 8.70"). Nothing here holds a weight,
 threshold or band: all of them come from the rules.
@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from jixiao.indicators.values import CLASSIC_CATALOGUE, Kind, Op, place_indicator
 
-from .selfeval import EvaluatedIndicator, Issue, Money, SelfEvaluation
+from .selfeval_data import EvaluatedIndicator, Issue, Money, SelfEvalSheet
 
 __all__ = [
     "Band",
@@ -273,7 +273,7 @@ class _Outcome:
 
 
 def score(
-    selfeval: SelfEvaluation,
+    selfeval: SelfEvalSheet,
     *,
     rules: Mapping | ScoringParams,
     catalogue: Mapping | None = None,

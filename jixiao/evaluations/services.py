@@ -22,7 +22,7 @@ from jixiao.targets.models import Target
 
 from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation, UnitEvaluation
 from .scoring import grade_for, round_half_up, score, scoring_params
-from .selfeval import selfeval_from_data
+from .selfeval_data import selfeval_from_data
 from .unit_evaluation import Judgement, UnitInputs, score_unit
 from .workflow import SELFEVAL_WORKFLOW, UNIT_EVALUATION_WORKFLOW
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from jixiao.indicators.values import Kind, Op, parse_target_value
-from jixiao.targets.declaration import read_decimal
+from jixiao.core.schema_read import read_decimal
 
 from .scoring import Band, grade_for, round_half_up
-from .selfeval import Issue
+from .selfeval_data import Issue
 
 __all__ = ["ItemScore", "Judgement", "UnitInputs", "UnitScore", "score_unit"]
 

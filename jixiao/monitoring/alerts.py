@@ -1,7 +1,7 @@
 """Alerts of in-year monitoring (DOMAIN.md §5): M01–M07.
 
 A pure module (DESIGN.md, Pure rules): standard library and this app's pure modules only. It
-takes a `MonitoringReport` (jixiao.monitoring.report), the rulebook's "monitoring" section
+takes a `MonitoringReport` (jixiao.monitoring.report_data), the rulebook's "monitoring" section
 (jixiao.monitoring.rules) and the day of checking, and returns every alert with its code, level,
 the 0-based position of the indicator it points at (or None), a Chinese message with the figures,
 and an explanation giving the formula and the numbers used. Every threshold, checkpoint and the
@@ -22,7 +22,7 @@ from functools import cached_property
 from jixiao.indicators.values import Kind, Op
 
 from .calendar import WorkingCalendar, add_working_days, calendar_from_rules
-from .report import IndicatorReport, MonitoringReport
+from .report_data import IndicatorReport, MonitoringReport
 
 __all__ = [
     "CODES",

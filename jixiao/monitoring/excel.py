@@ -312,7 +312,7 @@ def _choices(ws, first: int, last: int) -> None:
     """Drop-down lists with the verbatim labels of DOMAIN.md §5."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .report import CAUSES, LIKELIHOODS
+    from .report_data import CAUSES, LIKELIHOODS
 
     for key, options in (("likelihood", LIKELIHOODS), ("cause", CAUSES)):
         letter = column_letter(INDICATOR_KEYS.index(key))

@@ -25,7 +25,7 @@ from jixiao.targets.models import Target
 
 from . import alerts as rules_alerts
 from .models import Alert, Report, ReportIndicator, Round, RoundProject
-from .report import Amounts, MonitoringReport, indicator_report
+from .report_data import Amounts, MonitoringReport, indicator_report
 from .workflow import EDITABLE, REPORT_WORKFLOW
 
 INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation", "measures")

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 import jixiao.evaluations.rules  # noqa: F401  (registers "scoring" and "unit_evaluation")
 import jixiao.indicators.rules  # noqa: F401  (registers "catalogue")
 from jixiao.core import rulebook
-from jixiao.evaluations import scoring, selfeval
+from jixiao.evaluations import scoring, selfeval_data
 from jixiao.evaluations.scoring import ScoringRulesError, grade_for, months_late, score
-from jixiao.evaluations.selfeval import selfeval_from_data
+from jixiao.evaluations.selfeval_data import selfeval_from_data
 
 from .samples import REAL_EXECUTION, REAL_SCORES, REAL_TABLE, REAL_TOTAL
 
@@ -552,9 +552,9 @@ def test_pure_modules_import_nothing_from_django():
         "math",
         "unicodedata",
         "jixiao.indicators.values",
-        "jixiao.targets.declaration",
+        "jixiao.core.schema_read",
     }
-    for module in (scoring, selfeval, __import__("jixiao.evaluations.unit_evaluation",
+    for module in (scoring, selfeval_data, __import__("jixiao.evaluations.unit_evaluation",
                                                  fromlist=["x"])):  # fmt: skip
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
         imported = set()
@@ -644,7 +644,7 @@ def test_grades_follow_the_bands(total):
 def test_zero_weight_indicator_carries_no_points_even_with_an_empty_target():
     from jixiao.core.rulebook import named
     from jixiao.evaluations.scoring import score
-    from jixiao.evaluations.selfeval import selfeval_from_data
+    from jixiao.evaluations.selfeval_data import selfeval_from_data
 
     data = {
         "budget": {"full_year": "100", "executed": "90"},

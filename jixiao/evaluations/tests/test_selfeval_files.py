@@ -22,7 +22,7 @@ from jixiao.core.tabular import InputRejected
 from jixiao.evaluations.exports import export_selfevals
 from jixiao.evaluations.importers import SelfEvalImporter, importer_for_page
 from jixiao.evaluations.models import SelfEvaluation, Status
-from jixiao.evaluations.selfeval import selfeval_from_data
+from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.evaluations.services import selfeval_create, selfeval_save
 from jixiao.targets.exports import export_targets
 from jixiao.targets.models import Status as TargetStatus

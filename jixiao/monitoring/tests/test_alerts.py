@@ -21,9 +21,9 @@ import jixiao.monitoring.rules  # noqa: F401  (registers the "monitoring" sectio
 from jixiao.core import rulebook
 from jixiao.monitoring import alerts as alerts_module
 from jixiao.monitoring import calendar as calendar_module
-from jixiao.monitoring import report as report_module
+from jixiao.monitoring import report_data as report_module
 from jixiao.monitoring.alerts import CODES, AlertRules, alerts, time_progress
-from jixiao.monitoring.report import (
+from jixiao.monitoring.report_data import (
     Amounts,
     MonitoringReport,
     indicator_report,

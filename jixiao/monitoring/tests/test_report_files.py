@@ -23,7 +23,7 @@ from jixiao.core.tabular import InputRejected, read_tables
 from jixiao.monitoring.excel import read_form
 from jixiao.monitoring.exports import export_alerts, export_monitoring
 from jixiao.monitoring.models import Alert, Report
-from jixiao.monitoring.report import report_from_data
+from jixiao.monitoring.report_data import report_from_data
 from jixiao.monitoring.report_import import MonitoringReportImporter, importer_for_page
 from jixiao.monitoring.services import report_save, report_transition, round_open
 from jixiao.targets.services import target_transition

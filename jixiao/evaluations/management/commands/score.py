@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from jixiao.core import rulebook
 from jixiao.evaluations.scoring import ScoringRulesError, score, scoring_params
-from jixiao.evaluations.selfeval import selfeval_from_data
+from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.targets.management.commands.lint import Command as LintCommand
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from jixiao.core import rulebook
 from jixiao.core.commands import JixiaoCommand
 from jixiao.monitoring.alerts import AlertRules, alerts
-from jixiao.monitoring.report import report_from_data
+from jixiao.monitoring.report_data import report_from_data
 from jixiao.targets.management.commands.lint import Command as LintCommand
 
 _LEVELS = {"red": "红色", "yellow": "黄色"}

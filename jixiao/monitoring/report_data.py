@@ -1,18 +1,29 @@
 """A monitoring report as the alerts see it (DOMAIN.md §5), read from schemas/monitoring.
 
-A pure module: standard library, `jixiao.indicators.values` and the decimal reader of the target
-declaration (the stage before). The services will build these dataclasses from the database;
+A pure module: standard library, `jixiao.indicators.values` and the common-schema helpers of
+`jixiao.core.schema_read`. The services will build these dataclasses from the database;
 `jixiao alerts` builds them from JSON with `report_from_data`, which checks the schema by hand and
 reports, in Chinese, every place an object does not fit. Money is `Decimal` in 万元, read from
 strings or numbers through `str()`, never float arithmetic.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jixiao.core.schema_read import (
+    SchemaErrors,
+    check_indicator,
+    check_value,
+    indicator_where,
+    read_date,
+    read_decimal,
+    read_indicators,
+    read_int,
+    read_parties,
+    type_name,
+)
 from jixiao.indicators.values import (
     ActualValue,
     TargetValue,
@@ -20,7 +31,6 @@ from jixiao.indicators.values import (
     parse_actual_value,
     target_value_from_data,
 )
-from jixiao.targets.declaration import read_decimal
 
 __all__ = [
     "CAUSES",
@@ -134,63 +144,32 @@ def _actual_text(value: object) -> str:
 # --------------------------------------------------------------------------- reading JSON
 
 
-class _Errors(list):
-    def add(self, where: str, message: str) -> None:
-        self.append({"code": "schema", "message": f"{where}：{message}" if where else message})
-
-
 def report_from_data(obj: object) -> tuple[MonitoringReport | None, list]:
     """One schemas/monitoring object as a MonitoringReport, or None and the schema errors."""
-    errors = _Errors()
+    errors = SchemaErrors()
     if not isinstance(obj, dict):
-        errors.add("", f"监控表应为 JSON 对象，实际为{_type_name(obj)}")
+        errors.add("", f"监控表应为 JSON 对象，实际为{type_name(obj)}")
         return None, errors
-    period_end = _read_date(obj, "as_of", "监控截止日期", errors, required=True)
-    deadline = _read_date(obj, "deadline", "报送截止日期", errors)
-    submitted = _read_date(obj, "submitted", "报送日期", errors)
-    year = _read_int(obj, "year", "预算年度", errors)
+    period_end = read_date(obj, "as_of", "监控截止日期", errors, required=True)
+    deadline = read_date(obj, "deadline", "报送截止日期", errors)
+    submitted = read_date(obj, "submitted", "报送日期", errors)
+    year = read_int(obj, "year", "预算年度", errors)
     amounts = _read_budget(obj, errors)
     payments = _read_payments(obj.get("payments"), errors)
-    parties = _read_parties(obj, errors)
+    parties = read_parties(obj, errors, texts=(("round", "监控批次"),))
     year_for_values = year or (period_end.year if period_end else None)
-    indicators = _read_indicators(obj.get("indicators"), year_for_values, errors)
+    rows = read_indicators(obj, errors, required=False)
+    read = (_read_indicator(row, index, year_for_values, errors) for index, row in enumerate(rows))
+    indicators = [line for line in read if line is not None]
     if errors:
         return None, list(errors)
     report = MonitoringReport(
         period_end=period_end, amounts=amounts, deadline=deadline, submitted_at=submitted,
-        payments=payments, indicators=tuple(indicators), year=year, **parties,
+        payments=payments, indicators=tuple(indicators), year=year,
+        project=parties.project_name, project_code=parties.project_code, kinds=parties.kinds,
+        unit=parties.unit_name, region=parties.region,
     )  # fmt: skip
     return report, []
-
-
-def _type_name(value: object) -> str:
-    names = {dict: "对象", list: "列表", str: "文字", bool: "布尔值", type(None): "null"}
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return "数字"
-    return names.get(type(value), type(value).__name__)
-
-
-def _read_date(obj: dict, key: str, label: str, errors: _Errors, required=False) -> date | None:
-    if obj.get(key) is None:
-        if required:
-            errors.add(key, f"缺少{label}（{key}）")
-        return None
-    value = obj[key]
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors.add(key, f"{label}“{value}”不是日期（应写作 YYYY-MM-DD）")
-        return None
-
-
-def _read_int(obj: dict, key: str, label: str, errors: _Errors) -> int | None:
-    value = obj.get(key)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        errors.add(key, f"{label}应为整数，实际为“{value}”")
-        return None
-    return value
 
 
 _BUDGET = {"initial": "年初预算", "full_year": "全年预算（调整后）", "executed": "执行数",
@@ -199,13 +178,13 @@ _AMOUNT_FIELDS = {"initial": "initial", "full_year": "full_year", "executed": "e
                   "expected_full_year": "expected", "contract_amount": "contract"}  # fmt: skip
 
 
-def _read_budget(obj: dict, errors: _Errors) -> Amounts:
+def _read_budget(obj: dict, errors: SchemaErrors) -> Amounts:
     if "budget" not in obj:
         errors.add("budget", "缺少预算金额（budget）")
         return Amounts()
     data = obj["budget"]
     if not isinstance(data, dict):
-        errors.add("budget", f"预算金额应为对象，实际为{_type_name(data)}")
+        errors.add("budget", f"预算金额应为对象，实际为{type_name(data)}")
         return Amounts()
     read = {}
     for key, label in _BUDGET.items():
@@ -216,18 +195,18 @@ def _read_budget(obj: dict, errors: _Errors) -> Amounts:
     return Amounts(**read)
 
 
-def _read_payments(rows: object, errors: _Errors) -> dict[int, Decimal] | None:
+def _read_payments(rows: object, errors: SchemaErrors) -> dict[int, Decimal] | None:
     """Monthly payments; several rows of one month add up. None when there are none."""
     if rows is None:
         return None
     if not isinstance(rows, list):
-        errors.add("payments", f"支付数据应为列表，实际为{_type_name(rows)}")
+        errors.add("payments", f"支付数据应为列表，实际为{type_name(rows)}")
         return None
     by_month: dict[int, Decimal] = {}
     for index, row in enumerate(rows):
         where = f"payments 第{index + 1}行"
         if not isinstance(row, dict):
-            errors.add(where, f"应为对象，实际为{_type_name(row)}")
+            errors.add(where, f"应为对象，实际为{type_name(row)}")
             continue
         month = row.get("month")
         if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
@@ -246,70 +225,24 @@ def _read_payments(rows: object, errors: _Errors) -> dict[int, Decimal] | None:
     return dict(sorted(by_month.items())) or None
 
 
-def _read_parties(obj: dict, errors: _Errors) -> dict:
-    """`region`, `round`, `unit` and `project` (common.schema.json) as report fields."""
-    for key, label in (("region", "区划"), ("round", "监控批次")):
-        if obj.get(key) is not None and not isinstance(obj[key], str):
-            errors.add(key, f"{label}应为文字")
-    unit, project = obj.get("unit"), obj.get("project")
-    if unit is not None and not (
-        isinstance(unit, dict) and any(isinstance(unit.get(k), str) for k in ("code", "name"))
-    ):
-        errors.add("unit", "预算单位应为含 code 或 name 的对象")
-        unit = None
-    if project is not None and not (isinstance(project, dict) and isinstance(
-            project.get("name"), str)):  # fmt: skip
-        errors.add("project", "项目应为含 name（项目名称）的对象")
-        project = None
-    project = project or {}
-    kinds = project.get("kinds") or []
-    if not (isinstance(kinds, list) and all(isinstance(k, str) for k in kinds)):
-        errors.add("project.kinds", "项目类别应为文字列表")
-        kinds = []
-    code = project.get("code")
-    if code is not None and not isinstance(code, str):
-        errors.add("project.code", "项目编码应为文字")
-    return {
-        "project": project.get("name"), "project_code": code, "kinds": tuple(kinds),
-        "unit": unit.get("name") if isinstance(unit, dict) else None,
-        "region": obj.get("region"),
-    }  # fmt: skip
-
-
-def _read_indicators(rows: object, year: int | None, errors: _Errors) -> list[IndicatorReport]:
-    if rows is None:
-        return []
-    if not isinstance(rows, list):
-        errors.add("indicators", f"绩效指标应为列表，实际为{_type_name(rows)}")
-        return []
-    read = [_read_indicator(row, index, year, errors) for index, row in enumerate(rows)]
-    return [line for line in read if line is not None]
-
-
-_REQUIRED_TEXT = {"category": "一级指标", "subcategory": "二级指标", "name": "三级指标"}
 _OPTIONAL_TEXT = {"explanation": "偏差原因说明", "measures": "纠偏措施"}
 _VALUES = {"target": "指标值", "progress": "完成进度", "expected": "全年预计完成值"}
 
 
-def _read_indicator(row: object, index: int, year: int | None, errors: _Errors):
-    where = f"第{index + 1}条指标"
-    if not isinstance(row, dict):
-        errors.add(where, f"应为对象，实际为{_type_name(row)}")
-        return None
+def _read_indicator(row: object, index: int, year: int | None, errors: SchemaErrors):
     before = len(errors)
-    for key, label in _REQUIRED_TEXT.items():
-        if not isinstance(row.get(key), str):
-            found = "缺少" if key not in row else f"应为文字，实际为{_type_name(row[key])}："
-            errors.add(where, f"{found}{label}（{key}）")
-    for key, label in _OPTIONAL_TEXT.items():
-        if row.get(key) is not None and not isinstance(row[key], str):
-            errors.add(where, f"{label}（{key}）应为文字或 null")
+    if not check_indicator(row, index, errors, _OPTIONAL_TEXT):
+        return None
+    where, path = indicator_where(index)
     for key, label in _VALUES.items():
-        _check_value(row.get(key), f"{where}的{label}", errors)
+        check_value(row.get(key), where, errors, label, field=f"{path}.{key}")
     likelihood = row.get("likelihood")
     if likelihood is not None and likelihood not in LIKELIHOODS:
-        errors.add(where, f"完成目标可能性“{likelihood}”应为 {'、'.join(LIKELIHOODS)} 或 null")
-    causes = _read_causes(row.get("cause"), where, errors)
+        shown = "、".join(LIKELIHOODS)
+        errors.add(
+            where, f"完成目标可能性“{likelihood}”应为 {shown} 或 null", field=f"{path}.likelihood"
+        )
+    causes = _read_causes(row.get("cause"), where, errors, f"{path}.cause")
     if len(errors) > before:
         return None
     return indicator_report(
@@ -320,35 +253,10 @@ def _read_indicator(row: object, index: int, year: int | None, errors: _Errors):
     )  # fmt: skip
 
 
-def _read_causes(value: object, where: str, errors: _Errors) -> tuple[str, ...]:
+def _read_causes(value: object, where: str, errors: SchemaErrors, path: str) -> tuple[str, ...]:
     causes = value if isinstance(value, list) else [] if value is None else [value]
     wrong = [c for c in causes if c not in CAUSES]
     if wrong:
-        errors.add(where, f"偏差原因“{wrong[0]}”应为 {'、'.join(CAUSES)} 之一")
+        errors.add(where, f"偏差原因“{wrong[0]}”应为 {'、'.join(CAUSES)} 之一", field=path)
         return ()
     return tuple(dict.fromkeys(causes))
-
-
-_SCHEMA_OPS = (">=", ">", "=", "<=", "<", "qualitative", "deadline")
-
-
-def _check_value(value: object, where: str, errors: _Errors) -> None:
-    """common.schema.json `value`: string, number, null, or an object with a known `op`."""
-    if value is None or isinstance(value, str):
-        return
-    if isinstance(value, bool):
-        errors.add(where, "不能是布尔值")
-    elif isinstance(value, int | float | Decimal):
-        if isinstance(value, float) and not math.isfinite(value):
-            errors.add(where, f"“{value}”不是有效数字")
-    elif isinstance(value, dict):
-        if value.get("op") not in _SCHEMA_OPS:
-            errors.add(where, f"计算符号 op“{value.get('op')}”应为 {'、'.join(_SCHEMA_OPS)}")
-        for key in ("unit", "text", "date"):
-            if value.get(key) is not None and not isinstance(value[key], str):
-                errors.add(where, f"{key} 应为文字或 null")
-        number = value.get("number")
-        if isinstance(number, bool) or not isinstance(number, str | int | float | Decimal | None):
-            errors.add(where, "number 应为数字、文字或 null")
-    else:
-        errors.add(where, f"应为文字、数字、对象或 null，实际为{_type_name(value)}")

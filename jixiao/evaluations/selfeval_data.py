@@ -1,8 +1,8 @@
 """A project self-evaluation as the scoring sees it (DOMAIN.md §6.1, §6.2), read from
 schemas/selfeval.
 
-A pure module: standard library, `jixiao.indicators.values` and the targets stage's JSON helpers,
-nothing from Django. The service builds these dataclasses from the database; `jixiao score`
+A pure module: standard library, `jixiao.indicators.values` and the common-schema helpers of
+`jixiao.core.schema_read`, nothing from Django. The service builds these dataclasses from the database; `jixiao score`
 builds them with `selfeval_from_data`, which checks the schema by hand and reports, in Chinese,
 every place an object does not fit (then the whole item is refused). A figure that fits the
 schema but cannot be read ("十分" as a weight) is not a schema error: it stays on its indicator
@@ -10,12 +10,24 @@ as a problem, so the scoring reports it there and still scores the rest (CONTRAC
 weights are `Decimal`, read through `str()`, never float arithmetic.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from jixiao.core.schema_read import (
+    SchemaErrors,
+    check_indicator,
+    check_text,
+    check_value,
+    indicator_where,
+    is_number,
+    read_decimal,
+    read_indicators,
+    read_int,
+    read_parties,
+    type_name,
+)
 from jixiao.indicators.values import (
     CLASSIC_CATALOGUE,
     ActualValue,
@@ -26,7 +38,6 @@ from jixiao.indicators.values import (
     place_indicator,
     target_value_from_data,
 )
-from jixiao.targets.declaration import read_decimal
 
 __all__ = [
     "BAND_LABELS",
@@ -35,14 +46,13 @@ __all__ = [
     "Issue",
     "Money",
     "MoneyRow",
-    "SelfEvaluation",
+    "SelfEvalSheet",
     "selfeval_from_data",
 ]
 
 #: The qualitative bands as schemas/selfeval spells them (DOMAIN.md §6.2), verbatim.
 BAND_LABELS = ("达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差")
 GRADE_LABELS = ("优", "良", "中", "差")
-_SCHEMA_OPS = (">=", ">", "=", "<=", "<", "qualitative", "deadline")
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,7 @@ class EvaluatedIndicator:
 
 
 @dataclass(frozen=True)
-class SelfEvaluation:
+class SelfEvalSheet:
     """A project's 项目支出绩效自评表 (DOMAIN.md §6.1, §6.2)."""
 
     indicators: tuple[EvaluatedIndicator, ...]
@@ -136,33 +146,10 @@ class SelfEvaluation:
 # --------------------------------------------------------------------------- reading JSON
 
 
-class _Errors(list):
-    def add(self, where: str, message: str) -> None:
-        self.append({"code": "schema", "message": f"{where}：{message}" if where else message})
-
-
-def _type_name(value: object) -> str:
-    names = {dict: "对象", list: "列表", str: "文字", bool: "布尔值", type(None): "null"}
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return "数字"
-    return names.get(type(value), type(value).__name__)
-
-
-def _is_number(value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return False
-    return not isinstance(value, float) or math.isfinite(value)
-
-
-def _check_figure(value: object, where: str, label: str, errors: _Errors) -> None:
+def _check_figure(value: object, where: str, label: str, errors: SchemaErrors, field=None) -> None:
     """Schema type of money, weights and scores: string, number or null."""
-    if value is not None and not isinstance(value, str) and not _is_number(value):
-        errors.add(where, f"{label}应为数字、文字或 null，实际为{_type_name(value)}")
-
-
-def _check_text(value: object, where: str, label: str, errors: _Errors) -> None:
-    if value is not None and not isinstance(value, str):
-        errors.add(where, f"{label}应为文字或 null，实际为{_type_name(value)}")
+    if value is not None and not isinstance(value, str) and not is_number(value):
+        errors.add(where, f"{label}应为数字、文字或 null，实际为{type_name(value)}", field=field)
 
 
 def _figure(value: object, label: str, code: str, index: int | None = None):
@@ -175,74 +162,46 @@ def _figure(value: object, label: str, code: str, index: int | None = None):
 
 def selfeval_from_data(
     obj: object, *, catalogue: Mapping | None = None
-) -> tuple[SelfEvaluation | None, list[dict]]:
-    """One schemas/selfeval object as a SelfEvaluation, or None and the schema errors (Chinese).
+) -> tuple[SelfEvalSheet | None, list[dict]]:
+    """One schemas/selfeval object as a SelfEvalSheet, or None and the schema errors (Chinese).
 
     `catalogue` is the rulebook's "catalogue" section (or its categories; classic by default):
     each row is placed in it leniently (`place_indicator`). Target values are read with the
     year (for "12月底前完成"), actual values against their target (`parse_actual_value`).
     """
-    errors = _Errors()
+    errors = SchemaErrors()
     if not isinstance(obj, dict):
-        errors.add("", f"自评表应为 JSON 对象，实际为{_type_name(obj)}")
+        errors.add("", f"自评表应为 JSON 对象，实际为{type_name(obj)}")
         return None, list(errors)
     catalogue = catalogue if catalogue is not None else CLASSIC_CATALOGUE
     named = catalogue.get("categories", catalogue)
     categories = tuple((c, tuple(subs)) for c, subs in named.items())
-    year = _read_year(obj, errors)
-    unit_name, project_name = _read_parties(obj, errors)
+    year = read_int(obj, "year", "预算年度", errors)
+    parties = read_parties(obj, errors)
     money = _read_money(obj.get("budget"), errors)
     expected, achieved = _read_goal(obj.get("goal"), errors)
     rows = _read_indicators(obj, categories, year, errors)
     self_total, totals_problems = _read_self_total(obj, errors)
     if errors:
         return None, list(errors)
-    selfeval = SelfEvaluation(
-        indicators=tuple(rows), money=money, year=year, region=obj.get("region"),
-        unit_name=unit_name, project_name=project_name, goal_expected=expected,
+    selfeval = SelfEvalSheet(
+        indicators=tuple(rows), money=money, year=year, region=parties.region,
+        unit_name=parties.unit_name, project_name=parties.project_name, goal_expected=expected,
         goal_achieved=achieved, self_total=self_total, self_grade=obj.get("self_grade"),
         problems=totals_problems,
     )  # fmt: skip
     return selfeval, []
 
 
-def _read_year(obj: dict, errors: _Errors) -> int | None:
-    year = obj.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        errors.add("year", f"预算年度应为整数，实际为“{year}”")
-        return None
-    return year
-
-
-def _read_parties(obj: dict, errors: _Errors) -> tuple[str | None, str | None]:
-    """Check `region`, `unit` and `project` (common.schema.json); their names."""
-    if obj.get("region") is not None and not isinstance(obj["region"], str):
-        errors.add("region", "区划应为文字")
-    unit, project = obj.get("unit"), obj.get("project")
-    if unit is not None and not (
-        isinstance(unit, dict) and any(isinstance(unit.get(k), str) for k in ("code", "name"))
-    ):
-        errors.add("unit", "预算单位应为含 code 或 name 的对象")
-        unit = None
-    if project is not None and not (
-        isinstance(project, dict) and isinstance(project.get("name"), str)
-    ):
-        errors.add("project", "项目应为含 name（项目名称）的对象")
-        project = None
-    unit_name = unit.get("name") if isinstance(unit, dict) else None
-    return (unit_name if isinstance(unit_name, str) else None,
-            project.get("name") if project else None)  # fmt: skip
-
-
 _MONEY_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数",
                  "received": "资金到位数"}  # fmt: skip
 
 
-def _read_money(data: object, errors: _Errors) -> Money:
+def _read_money(data: object, errors: SchemaErrors) -> Money:
     if data is None:
         return Money()
     if not isinstance(data, dict):
-        errors.add("budget", f"预算执行情况应为对象，实际为{_type_name(data)}")
+        errors.add("budget", f"预算执行情况应为对象，实际为{type_name(data)}")
         return Money()
     problems, figures = [], {}
     for key, label in _MONEY_LABELS.items():
@@ -258,11 +217,11 @@ def _read_money(data: object, errors: _Errors) -> Money:
     return Money(**figures, sources=rows, self_score=self_score, problems=tuple(problems))
 
 
-def _read_sources(data: object, errors: _Errors, problems: list) -> tuple[MoneyRow, ...]:
+def _read_sources(data: object, errors: SchemaErrors, problems: list) -> tuple[MoneyRow, ...]:
     if data is None:
         return ()
     if not isinstance(data, list):
-        errors.add("budget.sources", f"资金来源应为列表，实际为{_type_name(data)}")
+        errors.add("budget.sources", f"资金来源应为列表，实际为{type_name(data)}")
         return ()
     rows = []
     for number, row in enumerate(data, start=1):
@@ -280,18 +239,18 @@ def _read_sources(data: object, errors: _Errors, problems: list) -> tuple[MoneyR
     return tuple(rows)
 
 
-def _read_goal(data: object, errors: _Errors) -> tuple[str | None, str | None]:
+def _read_goal(data: object, errors: SchemaErrors) -> tuple[str | None, str | None]:
     if data is None:
         return None, None
     if not isinstance(data, dict):
-        errors.add("goal", f"年度总体目标应为对象，实际为{_type_name(data)}")
+        errors.add("goal", f"年度总体目标应为对象，实际为{type_name(data)}")
         return None, None
-    _check_text(data.get("expected"), "goal.expected", "预期目标", errors)
-    _check_text(data.get("achieved"), "goal.achieved", "实际完成情况", errors)
+    check_text(data.get("expected"), "goal.expected", "预期目标", errors)
+    check_text(data.get("achieved"), "goal.achieved", "实际完成情况", errors)
     return data.get("expected"), data.get("achieved")
 
 
-def _read_self_total(obj: dict, errors: _Errors) -> tuple[Decimal | None, tuple[Issue, ...]]:
+def _read_self_total(obj: dict, errors: SchemaErrors) -> tuple[Decimal | None, tuple[Issue, ...]]:
     _check_figure(obj.get("self_total"), "self_total", "自评总分", errors)
     grade = obj.get("self_grade")
     if grade is not None and grade not in GRADE_LABELS:
@@ -300,66 +259,36 @@ def _read_self_total(obj: dict, errors: _Errors) -> tuple[Decimal | None, tuple[
     return total, (problem,) if problem else ()
 
 
-def _read_indicators(obj: dict, categories: tuple, year, errors: _Errors) -> list:
-    if "indicators" not in obj:
-        errors.add("indicators", "缺少绩效指标列表（indicators）")
-        return []
-    rows = obj["indicators"]
-    if not isinstance(rows, list):
-        errors.add("indicators", f"绩效指标应为列表，实际为{_type_name(rows)}")
-        return []
+def _read_indicators(obj: dict, categories: tuple, year, errors: SchemaErrors) -> list:
+    rows = read_indicators(obj, errors)
     read = (_read_indicator(row, index, categories, year, errors) for index, row in enumerate(rows))
     return [line for line in read if line is not None]
 
 
-_REQUIRED_TEXT = {"category": "一级指标", "subcategory": "二级指标", "name": "三级指标"}
 _OPTIONAL_TEXT = {"deviation": "偏差原因分析及改进措施", "explanation": "超额完成说明",
                   "unit": "度量单位"}  # fmt: skip
 _FIGURES = {"weight": "分值", "score": "评价得分", "self_score": "自评得分",
             "deduction": "复核扣分"}  # fmt: skip
 
 
-def _read_indicator(row, index: int, categories: tuple, year, errors: _Errors):
-    where = f"第{index + 1}条指标"
-    if not isinstance(row, dict):
-        errors.add(where, f"应为对象，实际为{_type_name(row)}")
-        return None
+def _read_indicator(row, index: int, categories: tuple, year, errors: SchemaErrors):
     before = len(errors)
-    for key, label in _REQUIRED_TEXT.items():
-        if not isinstance(row.get(key), str):
-            shown = f"缺少{label}（{key}）" if key not in row else (
-                f"{label}（{key}）应为文字，实际为{_type_name(row[key])}")  # fmt: skip
-            errors.add(where, shown)
-    for key, label in _OPTIONAL_TEXT.items():
-        _check_text(row.get(key), where, label, errors)
+    if not check_indicator(row, index, errors, _OPTIONAL_TEXT):
+        return None
+    where, path = indicator_where(index)
     for key, label in _FIGURES.items():
-        _check_figure(row.get(key), where, label, errors)
-    _check_value(row.get("target"), where, "指标值", errors)
-    _check_value(row.get("actual"), where, "实际完成值", errors)
+        _check_figure(row.get(key), where, label, errors, f"{path}.{key}")
+    check_value(row.get("target"), where, errors, "指标值", field=f"{path}.target")
+    check_value(row.get("actual"), where, errors, "实际完成值", field=f"{path}.actual")
     band = row.get("band")
     if band is not None and band not in BAND_LABELS:
-        errors.add(where, f"评价档次（band）应为{'、'.join(BAND_LABELS)}或 null，实际为“{band}”")
+        shown = "、".join(BAND_LABELS)
+        errors.add(
+            where, f"评价档次（band）应为{shown}或 null，实际为“{band}”", field=f"{path}.band"
+        )
     if len(errors) > before:
         return None
     return _line(row, index, categories, year)
-
-
-def _check_value(value: object, where: str, label: str, errors: _Errors) -> None:
-    """common.schema.json `value`: string, number, null, or an object with a known `op`."""
-    if value is None or isinstance(value, str) or _is_number(value):
-        return
-    if isinstance(value, dict):
-        if value.get("op") not in _SCHEMA_OPS:
-            errors.add(
-                where, f"{label}的计算符号 op“{value.get('op')}”应为 {'、'.join(_SCHEMA_OPS)}"
-            )
-        for key in ("unit", "text", "date"):
-            _check_text(value.get(key), where, f"{label}的 {key} ", errors)
-        number = value.get("number")
-        if number is not None and not isinstance(number, str) and not _is_number(number):
-            errors.add(where, f"{label}的 number 应为数字、文字或 null")
-        return
-    errors.add(where, f"{label}应为文字、数字、对象或 null，实际为{_type_name(value)}")
 
 
 def _line(row: dict, index: int, categories: tuple, year) -> EvaluatedIndicator:
@@ -415,7 +344,7 @@ def _value_text(data: object) -> str:
         if number is None:
             return data.get("text") or ""
         return f"{_number_text(number)}{data.get('unit') or ''}"
-    return _number_text(data) if _is_number(data) else str(data)
+    return _number_text(data) if is_number(data) else str(data)
 
 
 def _number_text(value: object) -> str:
