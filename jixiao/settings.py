@@ -115,7 +115,7 @@ MIDDLEWARE = [
     "jixiao.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "jixiao.orgs.middleware.WorkContextMiddleware",
+    "jixiao.shell.work.WorkContextMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.urls"
@@ -137,7 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jixiao.core.context.menu",
-                "jixiao.orgs.context.work_context",
+                "jixiao.shell.work.work_context",
             ],
         },
     }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("files/upload/<str:label>/<int:pk>/", attachment_upload, name="attachment-upload"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("jixiao.shell.urls")),
     path("", include("jixiao.orgs.urls")),
     path("", include("jixiao.budgets.urls")),
     path("", include("jixiao.targets.urls")),

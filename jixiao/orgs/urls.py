@@ -5,8 +5,6 @@ from . import views
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("", views.home, name="home"),
-    path("work-context/", views.work_context, name="work-context"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/new/", views.unit_edit, name="unit-create"),
     path("units/import/", views.unit_import, name="unit-import"),

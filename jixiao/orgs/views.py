@@ -1,4 +1,4 @@
-"""Pages for signing in, the home page, units, accounts and the audit log."""
+"""Pages for signing in, units, accounts and the audit log."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jixiao.core import audit, navigation
+from jixiao.core import audit
 from jixiao.core.models import ApiToken, AuditLog
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import import_page, paginate, role_required, xlsx_response
@@ -24,13 +24,12 @@ from . import selectors, services
 from .exports import HEADERS, WIDTHS, units_workbook
 from .forms import AccountForm, PasswordForm, UnitYearForm
 from .importers import UnitImporter
-from .middleware import SESSION_REGION, SESSION_YEAR
-from .models import Region, Role, Unit, UnitYear, User
+from .models import Role, Unit, UnitYear, User
 
 MASTER_EDITORS = (Role.BUDGET, Role.PERFORMANCE)
 
 
-def _safe_next(request, default: str) -> str:
+def safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -54,7 +53,7 @@ def login_view(request):
                 messages.warning(request, _("您的密码已过期或为初始密码，请先修改密码。"))
                 response = redirect("password-change")
             else:
-                response = redirect(_safe_next(request, reverse("home")))
+                response = redirect(safe_next(request, reverse("home")))
             if outcome.user.language:  # the account's own language follows it to any browser
                 response.set_cookie(
                     settings.LANGUAGE_COOKIE_NAME, outcome.user.language, samesite="Lax"
@@ -71,41 +70,6 @@ def logout_view(request):
         audit.record(action="logout", instance=request.user, actor=request.user)
     logout(request)
     return redirect("login")
-
-
-@login_required
-def home(request):
-    work = request.work
-    todos = navigation.todos_for(request.user, work.region, work.year)
-    return render(request, "home.html", {"todos": todos, "facts": home_facts(request)})
-
-
-def home_facts(request) -> list[tuple[str, object, str]]:
-    from jixiao.budgets.selectors import project_list
-
-    work = request.work
-    if work.region is None:
-        return []
-    units = selectors.unit_year_list(user=request.user, region=work.region, year=work.year)
-    projects = project_list(user=request.user, region=work.region, year=work.year)
-    return [
-        (_("预算单位"), units.count(), reverse("unit-list")),
-        (_("项目"), projects.count(), reverse("project-list")),
-    ]
-
-
-@login_required
-@require_POST
-def work_context(request):
-    """Switch the region and year in the top bar; only regions in scope can be chosen."""
-    region_id = request.POST.get("region")
-    if region_id:
-        region = Region.objects.get_visible_or_404(request.user, pk=region_id)
-        request.session[SESSION_REGION] = region.id
-    year = request.POST.get("year", "")
-    if year.isdigit():
-        request.session[SESSION_YEAR] = int(year)
-    return redirect(_safe_next(request, reverse("home")))
 
 
 # --- units -----------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .models import Region
+from jixiao.budgets.models import FiscalYear
+from jixiao.orgs.models import Region
 
 SESSION_REGION = "work_region_id"
 SESSION_YEAR = "work_year"
@@ -22,8 +23,6 @@ class WorkContext:
 
 
 def _years_for(region: Region | None) -> list[int]:
-    from jixiao.budgets.models import FiscalYear
-
     current = timezone.localdate().year
     if region is None:
         return [current]
@@ -48,8 +47,6 @@ def work_context_for(request) -> WorkContext:
     years = _years_for(region)
     year = request.session.get(SESSION_YEAR)
     if year not in years and region is not None:
-        from jixiao.budgets.models import FiscalYear
-
         open_years = FiscalYear.objects.filter(
             region__path__startswith=region.path, status="open"
         ).order_by("-year")
@@ -66,3 +63,12 @@ class WorkContextMiddleware:
     def __call__(self, request):
         request.work = SimpleLazyObject(lambda: work_context_for(request))
         return self.get_response(request)
+
+
+def work_context(request):
+    """Context processor: the work context for the top bar of every signed-in page."""
+    work = getattr(request, "work", None)
+    user = getattr(request, "user", None)
+    if work is None or user is None or not user.is_authenticated:
+        return {}
+    return {"work": work}
