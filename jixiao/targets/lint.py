@@ -5,8 +5,12 @@ takes a `Declaration` (jixiao.targets.declaration), the rulebook's "lint" and "c
 sections and an optional `LintContext`, and returns every finding with a stable code, its
 severity from the rulebook, the 0-based position of the indicator it points at (or None), a
 Chinese message that quotes the text concerned and says what to fix, and an explanation that
-cites the rule. T13, T15 and T17 need history or sibling projects; without that context they are
+gives the rule. T13, T15 and T17 need history or sibling projects; without that context they are
 listed in `skipped`. Every threshold and word list comes from the rules (jixiao.targets.rules).
+
+Messages and explanations are `jixiao.core.rule_messages.Message`s: the Chinese text, with a
+code and parameters so that the web pages render them in the user's language. Their templates
+are the table `MESSAGES` at the end of this module.
 """
 
 from collections.abc import Callable, Mapping
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from jixiao.core.rule_messages import Join, Message, define, gettext_noop
 from jixiao.indicators.values import (
     MONEY_UNITS,
     Kind,
@@ -38,7 +43,7 @@ from .declaration import (
 __all__ = ["CODES", "CONTEXT_CODES", "Finding", "LintResult", "Note", "lint"]
 
 CODES = tuple(f"T{n:02d}" for n in range(1, 19))
-#: Checks that need more than the declaration itself (DOMAIN.md §4.4, issue 3).
+#: Checks that need more than the declaration itself (DOMAIN.md §4.4).
 CONTEXT_CODES = ("T13", "T15", "T17")
 
 _UP, _DOWN = (Op.GE, Op.GT), (Op.LE, Op.LT)
@@ -123,7 +128,8 @@ class _View:
     ) -> Finding:
         if blocking is None:
             blocking = bool(self.rules[code]["blocking"])
-        return Finding(code, blocking, index, message, f"DOMAIN.md §4.4 {code}：{explanation}")
+        explanation = Message("lint.explanation", code=code, text=explanation)
+        return Finding(code, blocking, index, message, explanation)
 
 
 def lint(
@@ -169,7 +175,7 @@ def _place(category: str, subcategory: str, key: tuple) -> Placement:
 
 def _notes(view: _View) -> tuple[Note, ...]:
     return tuple(
-        Note(i, f"{_label(i, line)}：{'；'.join(p.problems)}")
+        Note(i, Message("lint.note", label=_label(i, line), problems=Join(p.problems, "clauses")))
         for i, line, p in view.rows()
         if p.problems
     )
@@ -180,7 +186,9 @@ def _notes(view: _View) -> tuple[Note, ...]:
 
 def _label(index: int, line: IndicatorLine) -> str:
     name = (line.name or "").strip()
-    return f"第{index + 1}条指标“{name}”" if name else f"第{index + 1}条指标（未填名称）"
+    if name:
+        return Message("lint.label", n=index + 1, name=name)
+    return Message("lint.label_unnamed", n=index + 1)
 
 
 def _num(number: Decimal) -> str:
@@ -210,12 +218,13 @@ def _normalised(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def _where(line: IndicatorLine) -> str:
-    return "/".join(part for part in (line.category, line.subcategory) if part) or "未填分类"
+    written = "/".join(part for part in (line.category, line.subcategory) if part)
+    return written or Message("lint.no_category")
 
 
 def _unplaced_hint(view: _View) -> str:
     rows = [str(i + 1) for i, _line, p in view.rows() if p.category is None]
-    return f"（另有第{'、'.join(rows)}条指标无法归入指标体系，未计入）" if rows else ""
+    return Message("lint.unplaced_hint", rows=Join(rows)) if rows else ""
 
 
 def _is_blank(text: str | None) -> bool:
@@ -230,8 +239,7 @@ def check_no_indicators(view: _View) -> list[Finding]:
     """T01 no_indicators: the goal is not broken down into indicators (no indicator rows)."""
     if view.lines:
         return []
-    msg = "年度总体目标未分解为绩效指标：请至少填写产出、效益和满意度指标。"
-    return [view.finding("T01", None, msg, "目标未细化分解为绩效指标，申报表中没有指标行。")]
+    return [view.finding("T01", None, Message("lint.T01"), Message("lint.T01.why"))]
 
 
 def check_missing_value(view: _View) -> list[Finding]:
@@ -240,9 +248,12 @@ def check_missing_value(view: _View) -> list[Finding]:
     for i, line, _p in view.rows():
         if line.value.kind == Kind.MISSING:
             written = line.value.original.strip()
-            shown = f"只填了占位符“{written}”" if written else "没有填写指标值"
-            msg = f"{_label(i, line)}{shown}：请填写目标值，如“≥50个”“≥95%”或“12月底前完成”。"
-            found.append(view.finding("T02", i, msg, "指标值为空或只有占位符（/、-、—）。"))
+            if written:
+                shown = Message("lint.T02.placeholder", written=written)
+            else:
+                shown = Message("lint.T02.empty")
+            msg = Message("lint.T02", label=_label(i, line), shown=shown)
+            found.append(view.finding("T02", i, msg, Message("lint.T02.why")))
     return found
 
 
@@ -257,10 +268,8 @@ def check_unreadable_value(view: _View) -> list[Finding]:
         if value.kind == Kind.DEADLINE and no_year:
             continue
         if value.kind != Kind.MISSING and value.problems:
-            msg = (
-                f"{_label(i, line)}的指标值无法读取：{'；'.join(value.problems)}。"
-                "请写成“计算符号+数值+单位”，如“≥95%”“≤90万元”。"
-            )
+            problems = Join(value.problems, "clauses")
+            msg = Message("lint.T03", label=_label(i, line), problems=problems)
             found.append(view.finding("T03", i, msg, value.explain()))
     return found
 
@@ -271,11 +280,8 @@ def check_missing_unit(view: _View) -> list[Finding]:
     for i, line, _p in view.rows():
         value = line.value
         if value.kind == Kind.QUANTITATIVE and not value.problems and not value.unit:
-            msg = (
-                f"{_label(i, line)}的指标值“{value.original.strip()}”没有度量单位："
-                "请补上单位（如个、%、万元）。"
-            )
-            found.append(view.finding("T04", i, msg, "定量指标应写明度量单位。"))
+            msg = Message("lint.T04", label=_label(i, line), value=value.original.strip())
+            found.append(view.finding("T04", i, msg, Message("lint.T04.why")))
     return found
 
 
@@ -310,7 +316,7 @@ def check_identical_across_subcategories(view: _View) -> list[Finding]:
                     "T05",
                     i,
                     _t05_message(view, i, other, key[0]),
-                    "同一指标不应在不同二级指标下重复填写。",
+                    Message("lint.T05.why"),
                 )
             )
     return found
@@ -324,14 +330,10 @@ def _t05_message(view: _View, i: int, j: int, by: str) -> str:
     line, first = view.lines[i], view.lines[j]
     here, there = _where(line), _where(first)
     if by == "name":
-        return (
-            f"{_label(i, line)}与第{j + 1}条指标同名，却分别填在“{there}”和“{here}”下："
-            "数量、质量、时效、成本指标应各自衡量不同内容，请改写其中一条。"
-        )
-    return (
-        f"第{i + 1}条指标未填名称，指标值“{line.value.original.strip()}”与第{j + 1}条指标"
-        f"（“{there}”下）完全相同：请填写指标名称，并按“{here}”的含义设置目标值。"
-    )
+        label = _label(i, line)
+        return Message("lint.T05.same_name", label=label, other=j + 1, there=there, here=here)
+    value = line.value.original.strip()
+    return Message("lint.T05.same_value", n=i + 1, value=value, other=j + 1, there=there, here=here)
 
 
 def check_missing_output_subcategory(view: _View) -> list[Finding]:
@@ -348,9 +350,9 @@ def check_missing_output_subcategory(view: _View) -> list[Finding]:
         if not known or required in names:
             continue
         blocking = required in rules["blocking_required"]
-        msg = f"缺少{required}：请至少填写一条{required}。{_t06_hint(view, required, is_category)}"
-        explanation = "产出指标应包括数量、质量、时效和成本指标（成本指标按所选指标体系归类）。"
-        found.append(view.finding("T06", None, msg, explanation, blocking=blocking))
+        hint = _t06_hint(view, required, is_category)
+        msg = Message("lint.T06", required=required, hint=hint)
+        found.append(view.finding("T06", None, msg, Message("lint.T06.why"), blocking=blocking))
     return found
 
 
@@ -366,28 +368,29 @@ def _t06_hint(view: _View, required: str, is_category: bool) -> str:
     ]
     if not near:
         return _unplaced_hint(view)
-    first = view.lines[int(near[0]) - 1]
-    where = f"第{'、'.join(near)}条指标填在“{_where(first)}”下，未能归入“{required}”"
+    where = _where(view.lines[int(near[0]) - 1])
     if is_category:
-        subs = "、".join(view.categories[required])
-        return f"{where}：本指标体系中“{required}”是一级指标，下设{subs}。"
-    return f"{where}。"
+        subs = Join(view.categories[required])
+        code = "lint.T06.near_category"
+        return Message(code, rows=Join(near), where=where, required=required, subs=subs)
+    return Message("lint.T06.near", rows=Join(near), where=where, required=required)
 
 
-def _missing_category(view: _View, code: str, explanation: str, advice: str) -> list[Finding]:
+def _missing_category(view: _View, code: str) -> list[Finding]:
+    """T07/T08: no indicator of the rules' category (messages lint.T07 and lint.T08)."""
     category = view.rules[code]["category"]
     if not view.lines or any(p.category == category for p in view.placements):
         return []
-    subs = "、".join(view.categories.get(category, ()))
-    msg = f"缺少{category}：{advice.format(subs=subs or category)}{_unplaced_hint(view)}"
-    return [view.finding(code, None, msg, explanation)]
+    subs = Join(view.categories.get(category, ())) or category
+    advice = Message(f"lint.{code}.advice", subs=subs)
+    msg = Message("lint.missing_category", category=category, advice=advice,
+                  hint=_unplaced_hint(view))  # fmt: skip
+    return [view.finding(code, None, msg, Message(f"lint.{code}.why"))]
 
 
 def check_missing_benefit(view: _View) -> list[Finding]:
     """T07 missing_benefit: no 效益 indicator."""
-    return _missing_category(
-        view, "T07", "绩效目标应有效益指标。", "请至少填写一条效益指标（{subs}）。"
-    )
+    return _missing_category(view, "T07")
 
 
 def check_missing_satisfaction(view: _View) -> list[Finding]:
@@ -395,20 +398,14 @@ def check_missing_satisfaction(view: _View) -> list[Finding]:
     client group (serves_public false)."""
     if view.declaration.serves_public is False:
         return []
-    return _missing_category(
-        view,
-        "T08",
-        "面向社会公众或服务对象的项目应有满意度指标。",
-        "请填写{subs}；如项目不面向社会公众或服务对象，请注明（serves_public 为 false）。",
-    )
+    return _missing_category(view, "T08")
 
 
 def check_goal_empty(view: _View) -> list[Finding]:
     """T09 goal_empty: no annual goal text (年度总体目标)."""
     if not _is_blank(view.declaration.goal):
         return []
-    msg = "未填写年度总体目标：请写明本年度要完成什么、达到什么效果。"
-    return [view.finding("T09", None, msg, "年度总体目标为空或只有占位符。")]
+    return [view.finding("T09", None, Message("lint.T09"), Message("lint.T09.why"))]
 
 
 # --------------------------------------------------------------------------- T10–T12
@@ -434,16 +431,14 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
         text = (value.text or value.original).strip()
         if normalise_text(text) in boilerplate:
             return (
-                f"{label}的指标值只写了“{text}”，是套话："
-                "请写明具体、可核验的目标（数量、标准或完成时间）。",
-                "整个指标值只是套话，无法核验（规则库 T10 boilerplate）。",
+                Message("lint.T10.boilerplate", label=label, text=text),
+                Message("lint.T10.boilerplate.why"),
             )
         word = _contains(text, rules["vague_words"])
         if word:
             return (
-                f"{label}的指标值“{text}”含“{word}”，没有可核验的标准："
-                "请写明提升到什么程度（具体数值或可检查的结果）。",
-                f"“{word}”没有说明提升到什么程度（规则库 T10 vague_words）。",
+                Message("lint.T10.vague", label=label, text=text, word=word),
+                Message("lint.T10.vague.why", word=word),
             )
     full = Decimal(rules["full_percent"])
     if (
@@ -453,9 +448,8 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
         and not _contains(line.name, rules["rate_words"])
     ):
         return (
-            f"{label}的指标值为“{value.original.strip()}”，但指标名称不是比率：请写明数量和单位，"
-            "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。",
-            "“100%”只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。",
+            Message("lint.T10.full_percent", label=label, value=value.original.strip()),
+            Message("lint.T10.full_percent.why"),
         )
     return None
 
@@ -467,11 +461,8 @@ def check_process_as_output(view: _View) -> list[Finding]:
     for i, line, p in view.rows():
         word = _contains(line.name, rules["process_words"])
         if word and p.category in rules["categories"]:
-            msg = (
-                f"{_label(i, line)}是预算执行和管理过程的指标（“{word}”），不宜作为{p.category}："
-                "请改为项目本身的产出或效果；预算执行在自评时另行计分。"
-            )
-            found.append(view.finding("T11", i, msg, "管理过程指标不能代替项目的产出和效益。"))
+            msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
+            found.append(view.finding("T11", i, msg, Message("lint.T11.why")))
     return found
 
 
@@ -485,17 +476,15 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
             continue
         rate = _contains(line.name, rules["rate_words"])
         if value.operator in _DOWN and rate:
-            what, fix = f"是越高越好的比率（“{rate}”）", "“≥”"
+            what, fix = Message("lint.T12.rate", rate=rate), "“≥”"
         elif value.operator in _UP and _is_cost_line(line, p, rules):
-            what, fix = "是成本指标，应设上限", "“≤”"
+            what, fix = Message("lint.T12.cost"), "“≤”"
         else:
             continue
-        implied = "（未写计算符号，按“≥”读取）" if value.operator_implied else ""
-        msg = (
-            f"{_label(i, line)}{what}，指标值却是“{value.display()}”{implied}："
-            f"计算符号与指标含义矛盾，请改为{fix}。"
-        )
-        found.append(view.finding("T12", i, msg, "计算符号应与指标方向一致。"))
+        implied = Message("lint.T12.implied") if value.operator_implied else ""
+        msg = Message("lint.T12", label=_label(i, line), what=what, value=value.display(),
+                      implied=implied, fix=fix)  # fmt: skip
+        found.append(view.finding("T12", i, msg, Message("lint.T12.why")))
     return found
 
 
@@ -523,12 +512,9 @@ def check_under_ambitious(view: _View, context: LintContext) -> list[Finding]:
         above = value.operator in _DOWN and value.number > actual
         if below or above:
             shown = f"{_num(Decimal(actual))}{value.unit or ''}"
-            how, fix = ("低于", "提高目标") if below else ("宽于", "收紧上限")
-            msg = (
-                f"{_label(i, line)}的目标值“{value.display()}”{how}上年实际完成值{shown}："
-                f"目标不应比已达到的水平更宽松，请{fix}或在指标解释中说明原因。"
-            )
-            explanation = f"上年实际 {shown}，本年目标 {value.display()}。"
+            code = "lint.T13.below" if below else "lint.T13.above"
+            msg = Message(code, label=_label(i, line), value=value.display(), actual=shown)
+            explanation = Message("lint.T13.why", actual=shown, value=value.display())
             found.append(view.finding("T13", i, msg, explanation))
     return found
 
@@ -563,14 +549,13 @@ def check_weights_invalid(view: _View) -> list[Finding]:
 
 
 def _t14_finding(view, group: str, total: Decimal, expected: Decimal, missing: int, moved: bool):
-    note = f"（其中{missing}条指标未填分值）" if missing else ""
-    why = f"（没有满意度指标，其分值计入{group}）" if moved else ""
-    msg = f"{group}分值合计{_num(total)}分{note}，应为{_num(expected)}分{why}：请调整各指标分值。"
+    note = Message("lint.T14.unweighted", n=missing) if missing else ""
+    why = Message("lint.T14.moved", group=group) if moved else ""
+    msg = Message("lint.T14", group=group, total=_num(total), note=note,
+                  expected=_num(expected), why=why)  # fmt: skip
     execution = view.rules["T14"]["execution"]
-    explanation = (
-        f"{group}各指标分值之和 {_num(total)} ≠ {_num(expected)}；"
-        f"预算执行率另占{execution}分，不是指标（DOMAIN.md §6.2）。"
-    )
+    explanation = Message("lint.T14.why", group=group, total=_num(total),
+                          expected=_num(expected), execution=execution)  # fmt: skip
     return view.finding("T14", None, msg, explanation)
 
 
@@ -581,18 +566,17 @@ def check_copied_target(view: _View, context: LintContext) -> list[Finding]:
     if not own.items:
         return []
     found = []
-    twins = [s.label or "另一项目" for s in context.siblings or () if s.items == own.items]
+    twins = [s.label or Message("lint.T15.another") for s in context.siblings or ()
+             if s.items == own.items]  # fmt: skip
     if twins:
-        names = "、".join(f"“{name}”" for name in twins[:3]) + ("等" if len(twins) > 3 else "")
-        msg = f"绩效指标与{names}的完全相同（指标名称和指标值均一致）：请按本项目的内容设置指标。"
-        found.append(view.finding("T15", None, msg, "指标照抄其他项目。"))
+        names = Join(Message("lint.quoted", text=name) for name in twins[:3])
+        names = Message("lint.T15.and_more", names=names) if len(twins) > 3 else names
+        msg = Message("lint.T15.sibling", names=names)
+        found.append(view.finding("T15", None, msg, Message("lint.T15.sibling.why")))
     last = context.last_year
     if last is not None and signature(last).items == own.items:
-        msg = (
-            "绩效指标与上年度申报的完全相同，指标值没有任何变化："
-            "请根据本年度任务和上年完成情况调整目标值。"
-        )
-        found.append(view.finding("T15", None, msg, "指标照抄上年。"))
+        msg = Message("lint.T15.last_year")
+        found.append(view.finding("T15", None, msg, Message("lint.T15.last_year.why")))
     return found
 
 
@@ -609,10 +593,8 @@ def check_amount_mismatch(view: _View) -> list[Finding]:
     if abs(total - amounts.total) <= Decimal(view.rules["T16"]["tolerance"]):
         return []
     current, carryover, other = (_num(p) for p in parts)
-    msg = (
-        f"资金来源合计{_num(total)}万元（当年财政拨款{current} + 上年结转资金{carryover} + "
-        f"其他资金{other}），与资金总额{_num(amounts.total)}万元不一致：请核对各项金额。"
-    )
+    msg = Message("lint.T16", total=_num(total), current=current, carryover=carryover,
+                  other=other, amount=_num(amounts.total))  # fmt: skip
     explanation = f"{current} + {carryover} + {other} = {_num(total)} ≠ {_num(amounts.total)}"
     return [view.finding("T16", None, msg, explanation)]
 
@@ -628,7 +610,10 @@ def check_child_not_linked(view: _View, context: LintContext) -> list[Finding]:
     size, generic = int(rules["min_shared_chars"]), rules["generic_words"]
     parent_names = {normalise_text(line.name) for line in parent.indicators}
     parent_grams = set().union(*(_grams(line.name, generic, size) for line in parent.indicators))
-    title = f"上级项目“{parent.project_name}”" if parent.project_name else "一级项目"
+    if parent.project_name:
+        title = Message("lint.T17.parent", name=parent.project_name)
+    else:
+        title = Message("lint.T17.level_one")
     found = []
     for i, line, p in view.rows():
         if p.category not in rules["categories"]:
@@ -636,16 +621,13 @@ def check_child_not_linked(view: _View, context: LintContext) -> list[Finding]:
         if line.parent_indicator:
             if normalise_text(line.parent_indicator) in parent_names:
                 continue
-            why = f"所关联的“{line.parent_indicator}”不是{title}的指标"
+            why = Message("lint.T17.not_parents", linked=line.parent_indicator, title=title)
         elif _grams(line.name, generic, size) & parent_grams:
             continue
         else:
-            why = f"与{title}的任何指标都对应不上"
-        msg = (
-            f"{_label(i, line)}{why}：二级项目的指标应支撑一级项目的指标，"
-            "请调整指标或注明所支撑的上级指标。"
-        )
-        found.append(view.finding("T17", i, msg, "二级项目指标应与一级项目指标关联。"))
+            why = Message("lint.T17.unmatched", title=title)
+        msg = Message("lint.T17", label=_label(i, line), why=why)
+        found.append(view.finding("T17", i, msg, Message("lint.T17.why")))
     return found
 
 
@@ -732,11 +714,9 @@ def _t18_finding(view: _View, i: int, j: int, product: Decimal, amount: Decimal,
     pct = _num(_round(gap * 100, "0.1"))
     limit = _num(Decimal(view.rules["T18"]["tolerance"]) * 100)
     shown = _num(_round(product, "0.0001"))
-    msg = (
-        f"{_label(i, cost)}“{cost.value.display()}”× 第{j + 1}条指标“{qty.name}”"
-        f"“{qty.value.display()}”= {shown}{unit}，与项目资金{_num(amount)}{unit}相差{pct}%，"
-        f"超过{limit}%：请核对单位成本、数量或项目资金。"
-    )
+    msg = Message("lint.T18", label=_label(i, cost), cost=cost.value.display(), j=j + 1,
+                  name=qty.name, quantity=qty.value.display(), product=shown, unit=unit,
+                  amount=_num(amount), pct=pct, limit=limit)  # fmt: skip
     explanation = (
         f"{_num(cost.value.number)} × {_num(qty.value.number)} = {shown}{unit}；"
         f"|{shown} − {_num(amount)}| / {_num(amount)} = {pct}% > {limit}%"
@@ -767,3 +747,115 @@ _CONTEXT_CHECKS = (
     ("T15", check_copied_target, ("siblings", "last_year")),
     ("T17", check_child_not_linked, ("parent",)),
 )
+
+
+# --------------------------------------------------------------------------- the messages
+
+#: Chinese templates of every message and explanation, by code (`jixiao.core.rule_messages`);
+#: the English ones are in the catalogue (jixiao/locale).
+MESSAGES = define({
+    "lint.explanation": gettext_noop("%(code)s：%(text)s"),
+    "lint.note": gettext_noop("%(label)s：%(problems)s"),
+    "lint.label": gettext_noop("第%(n)s条指标“%(name)s”"),
+    "lint.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
+    "lint.no_category": gettext_noop("未填分类"),
+    "lint.quoted": gettext_noop("“%(text)s”"),
+    "lint.unplaced_hint": gettext_noop("（另有第%(rows)s条指标无法归入指标体系，未计入）"),
+    "lint.T01": gettext_noop("年度总体目标未分解为绩效指标：请至少填写产出、效益和满意度指标。"),
+    "lint.T01.why": gettext_noop("目标未细化分解为绩效指标，申报表中没有指标行。"),
+    "lint.T02": gettext_noop(
+        "%(label)s%(shown)s：请填写目标值，如“≥50个”“≥95%%”或“12月底前完成”。"),
+    "lint.T02.placeholder": gettext_noop("只填了占位符“%(written)s”"),
+    "lint.T02.empty": gettext_noop("没有填写指标值"),
+    "lint.T02.why": gettext_noop("指标值为空或只有占位符（/、-、—）。"),
+    "lint.T03": gettext_noop(
+        "%(label)s的指标值无法读取：%(problems)s。请写成“计算符号+数值+单位”，如“≥95%%”“≤90万元”。"),
+    "lint.T04": gettext_noop("%(label)s的指标值“%(value)s”没有度量单位：请补上单位（如个、%%、万元）。"),
+    "lint.T04.why": gettext_noop("定量指标应写明度量单位。"),
+    "lint.T05.same_name": gettext_noop(
+        "%(label)s与第%(other)s条指标同名，却分别填在“%(there)s”和“%(here)s”下："
+        "数量、质量、时效、成本指标应各自衡量不同内容，请改写其中一条。"),
+    "lint.T05.same_value": gettext_noop(
+        "第%(n)s条指标未填名称，指标值“%(value)s”与第%(other)s条指标（“%(there)s”下）完全相同："
+        "请填写指标名称，并按“%(here)s”的含义设置目标值。"),
+    "lint.T05.why": gettext_noop("同一指标不应在不同二级指标下重复填写。"),
+    "lint.T06": gettext_noop("缺少%(required)s：请至少填写一条%(required)s。%(hint)s"),
+    "lint.T06.near": gettext_noop(
+        "第%(rows)s条指标填在“%(where)s”下，未能归入“%(required)s”。"),
+    "lint.T06.near_category": gettext_noop(
+        "第%(rows)s条指标填在“%(where)s”下，未能归入“%(required)s”："
+        "本指标体系中“%(required)s”是一级指标，下设%(subs)s。"),
+    "lint.T06.why": gettext_noop(
+        "产出指标应包括数量、质量、时效和成本指标（成本指标按所选指标体系归类）。"),
+    "lint.missing_category": gettext_noop("缺少%(category)s：%(advice)s%(hint)s"),
+    "lint.T07.advice": gettext_noop("请至少填写一条效益指标（%(subs)s）。"),
+    "lint.T07.why": gettext_noop("绩效目标应有效益指标。"),
+    "lint.T08.advice": gettext_noop(
+        "请填写%(subs)s；如项目不面向社会公众或服务对象，请注明（serves_public 为 false）。"),
+    "lint.T08.why": gettext_noop("面向社会公众或服务对象的项目应有满意度指标。"),
+    "lint.T09": gettext_noop("未填写年度总体目标：请写明本年度要完成什么、达到什么效果。"),
+    "lint.T09.why": gettext_noop("年度总体目标为空或只有占位符。"),
+    "lint.T10.boilerplate": gettext_noop(
+        "%(label)s的指标值只写了“%(text)s”，是套话："
+        "请写明具体、可核验的目标（数量、标准或完成时间）。"),
+    "lint.T10.boilerplate.why": gettext_noop(
+        "整个指标值只是套话，无法核验（规则库 T10 boilerplate）。"),
+    "lint.T10.vague": gettext_noop(
+        "%(label)s的指标值“%(text)s”含“%(word)s”，没有可核验的标准："
+        "请写明提升到什么程度（具体数值或可检查的结果）。"),
+    "lint.T10.vague.why": gettext_noop(
+        "“%(word)s”没有说明提升到什么程度（规则库 T10 vague_words）。"),
+    "lint.T10.full_percent": gettext_noop(
+        "%(label)s的指标值为“%(value)s”，但指标名称不是比率：请写明数量和单位，"
+        "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),
+    "lint.T10.full_percent.why": gettext_noop(
+        "“100%%”只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。"),
+    "lint.T11": gettext_noop(
+        "%(label)s是预算执行和管理过程的指标（“%(word)s”），不宜作为%(category)s："
+        "请改为项目本身的产出或效果；预算执行在自评时另行计分。"),
+    "lint.T11.why": gettext_noop("管理过程指标不能代替项目的产出和效益。"),
+    "lint.T12": gettext_noop(
+        "%(label)s%(what)s，指标值却是“%(value)s”%(implied)s："
+        "计算符号与指标含义矛盾，请改为%(fix)s。"),
+    "lint.T12.rate": gettext_noop("是越高越好的比率（“%(rate)s”）"),
+    "lint.T12.cost": gettext_noop("是成本指标，应设上限"),
+    "lint.T12.implied": gettext_noop("（未写计算符号，按“≥”读取）"),
+    "lint.T12.why": gettext_noop("计算符号应与指标方向一致。"),
+    "lint.T13.below": gettext_noop(
+        "%(label)s的目标值“%(value)s”低于上年实际完成值%(actual)s："
+        "目标不应比已达到的水平更宽松，请提高目标或在指标解释中说明原因。"),
+    "lint.T13.above": gettext_noop(
+        "%(label)s的目标值“%(value)s”宽于上年实际完成值%(actual)s："
+        "目标不应比已达到的水平更宽松，请收紧上限或在指标解释中说明原因。"),
+    "lint.T13.why": gettext_noop("上年实际 %(actual)s，本年目标 %(value)s。"),
+    "lint.T14": gettext_noop(
+        "%(group)s分值合计%(total)s分%(note)s，应为%(expected)s分%(why)s：请调整各指标分值。"),
+    "lint.T14.unweighted": gettext_noop("（其中%(n)s条指标未填分值）"),
+    "lint.T14.moved": gettext_noop("（没有满意度指标，其分值计入%(group)s）"),
+    "lint.T14.why": gettext_noop(
+        "%(group)s各指标分值之和 %(total)s ≠ %(expected)s；"
+        "预算执行率另占%(execution)s分，不是指标（《项目支出绩效评价管理办法》自评表）。"),
+    "lint.T15.another": gettext_noop("另一项目"),
+    "lint.T15.and_more": gettext_noop("%(names)s等"),
+    "lint.T15.sibling": gettext_noop(
+        "绩效指标与%(names)s的完全相同（指标名称和指标值均一致）：请按本项目的内容设置指标。"),
+    "lint.T15.sibling.why": gettext_noop("指标照抄其他项目。"),
+    "lint.T15.last_year": gettext_noop(
+        "绩效指标与上年度申报的完全相同，指标值没有任何变化："
+        "请根据本年度任务和上年完成情况调整目标值。"),
+    "lint.T15.last_year.why": gettext_noop("指标照抄上年。"),
+    "lint.T16": gettext_noop(
+        "资金来源合计%(total)s万元（当年财政拨款%(current)s + 上年结转资金%(carryover)s + "
+        "其他资金%(other)s），与资金总额%(amount)s万元不一致：请核对各项金额。"),
+    "lint.T17": gettext_noop(
+        "%(label)s%(why)s：二级项目的指标应支撑一级项目的指标，"
+        "请调整指标或注明所支撑的上级指标。"),
+    "lint.T17.parent": gettext_noop("上级项目“%(name)s”"),
+    "lint.T17.level_one": gettext_noop("一级项目"),
+    "lint.T17.not_parents": gettext_noop("所关联的“%(linked)s”不是%(title)s的指标"),
+    "lint.T17.unmatched": gettext_noop("与%(title)s的任何指标都对应不上"),
+    "lint.T17.why": gettext_noop("二级项目指标应与一级项目指标关联。"),
+    "lint.T18": gettext_noop(
+        "%(label)s“%(cost)s”× 第%(j)s条指标“%(name)s”“%(quantity)s”= %(product)s%(unit)s，"
+        "与项目资金%(amount)s%(unit)s相差%(pct)s%%，超过%(limit)s%%：请核对单位成本、数量或项目资金。"),
+})  # fmt: skip
