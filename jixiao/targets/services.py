@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit
+from jixiao.core.gates import gate_refusals
 from jixiao.core.workflow import TransitionError, perform
 from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
 
@@ -314,6 +315,9 @@ def project_arrange(*, actor: User, project: Project) -> Project:
             _("项目“%(p)s”没有已批复的绩效目标（当前：%(s)s），不能安排预算。")
             % {"p": project.name, "s": state}
         )
+    refusals = gate_refusals(project, project.year)  # later stages' say (core.gates)
+    if refusals:
+        raise ValidationError(refusals)
     project.arranged, project.arranged_at = True, timezone.now()
     project.save(update_fields=["arranged", "arranged_at"])
     audit.record(
