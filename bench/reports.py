@@ -737,7 +737,7 @@ def baseline(region) -> dict:
 
     from jixiao.core.rulebook import rules_for
     from jixiao.evaluations.models import COUNTED as EVALS
-    from jixiao.monitoring.workflow import COUNTED as REPORTS
+    from jixiao.monitoring.models import COUNTED as REPORTS
     from jixiao.targets.models import COUNTED as TARGETS
 
     kinds = rules_for(region.lineage_codes, YEAR).get("summary.special_kinds")

@@ -1,4 +1,5 @@
-"""Core models: the audit log, import batches, the rulebook and API tokens.
+"""Core models: the audit log, import batches, the rulebook, API tokens and the reviewable
+document's fields.
 
 Core knows no domain nouns (DESIGN.md): regions appear here only as codes, users only through
 `settings.AUTH_USER_MODEL`.
@@ -169,6 +170,31 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class ReviewableDocument(models.Model):
+    """A document that moves through a review workflow (core.workflow): the fields the engine
+    stamps. Each concrete document declares its own `status` choices over these columns."""
+
+    status = models.CharField(_("状态"), max_length=16, default="draft", db_index=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def review_workflow(cls):
+        """The document's `core.workflow.Workflow` (declared in its app's workflow module)."""
+        raise NotImplementedError
+
+    def edit_refusal(self, user) -> str | None:
+        """Why `user` may not change this document now (None: they may)."""
+        return self.review_workflow().edit_refusal(self, user)
 
 
 class TransitionLog(models.Model):

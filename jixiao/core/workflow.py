@@ -1,12 +1,18 @@
 """The one workflow engine (DESIGN.md, Workflow: one engine).
 
-A reviewable document has a `status` field that only this module changes. Each document type
-declares a `Workflow`: its states and transitions (name, allowed source states, target state,
-the roles that may do it, whether a comment is required, and conditions). `perform()` is the
-one service that moves a document: inside a transaction it locks the row, re-checks scope,
-state, role, the year lock and the conditions, saves, and writes a `TransitionLog` row — the
-review history users see. Two reviewers acting at once: the second finds the state changed and
-gets a clear error; exactly one wins.
+A reviewable document (`core.models.ReviewableDocument`) has a `status` field that only this
+module changes. Each document type declares a `Workflow`: its states and transitions (name,
+allowed source states, target state, the roles that may do it, whether a comment is required,
+whether the actor attests the data, and conditions), the year lock and who may edit it.
+`perform()` is the one service that moves a document: inside a transaction it locks the row,
+re-checks scope, state, role, the lock and the conditions, stamps the submission or the return
+reason, saves, and writes a `TransitionLog` row — the review history users see. Two reviewers
+acting at once: the second finds the state changed and gets a clear error; exactly one wins.
+
+A condition (or the lock) may carry a `q(user)` attribute: the same rule as a filter on the
+documents, which `Workflow.waiting_q` combines into "what waits for this user". A condition
+without one is a content check (missing indicators, lint findings): the document still waits
+for the user, who has to fix it.
 """
 
 from __future__ import annotations
@@ -15,9 +21,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit
 
@@ -27,6 +37,17 @@ Condition = Callable[[object, object], str | None]
 
 class TransitionError(Exception):
     """The transition cannot happen now; the message tells the user why."""
+
+
+def with_q(q: Callable[[object], Q]) -> Callable[[Condition], Condition]:
+    """Give a condition (or a lock) its filter form: `q(user)` selects the documents for which
+    the condition holds, so that queues agree with the buttons."""
+
+    def attach(condition: Condition) -> Condition:
+        condition.q = q
+        return condition
+
+    return attach
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,12 @@ class Transition:
     conditions: tuple[Condition, ...] = ()
     needs_comment: bool = False
     style: str = ""  # "primary" or "danger" for the button
+    # The actor confirms the data are true and accurate; the engine stamps who and when.
+    attest: bool = False
+    # A return to the unit: the comment becomes the document's return reason.
+    is_return: bool = False
+    # Undoing one's own step (reopen, withdraw): a button, but nothing waits for it.
+    undo: bool = False
     # Extra data the transition records (e.g. review grades): validated by the caller's form.
 
     def allowed_for(self, user) -> bool:
@@ -47,14 +74,18 @@ class Transition:
 
 @dataclass
 class Workflow:
-    """States with their labels, and the transitions between them."""
+    """States with their labels, the transitions between them, the lock and the edit rule."""
 
     states: dict[str, str]
     transitions: list[Transition]
     # Returns a reason when the document may not change at all (a closed year, a superseded
-    # version); applied to every transition.
+    # version); applied to every transition and to editing.
     lock: Callable[[object], str | None] | None = None
     on_transition: list[Callable] = field(default_factory=list)
+    # Editing the content: in these states, by those `editor` lets (None: no one is refused).
+    editable: frozenset[str] = frozenset()
+    editor: Condition | None = None
+    edit_state_refusal: str = gettext_lazy("当前状态为“%(s)s”，不能修改。")
 
     def get(self, name: str) -> Transition:
         for t in self.transitions:
@@ -64,6 +95,9 @@ class Workflow:
 
     def label(self, state: str) -> str:
         return str(self.states.get(state, state))
+
+    def lock_reason(self, obj) -> str | None:
+        return self.lock(obj) if self.lock is not None else None
 
     def problems(
         self, obj, user, transition: Transition, *, locked: str | None | bool = False
@@ -79,7 +113,7 @@ class Workflow:
         if not transition.allowed_for(user):
             reasons.append(_("您的角色不能执行“%(t)s”。") % {"t": transition.label})
         if locked is False:
-            locked = self.lock(obj) if self.lock is not None else None
+            locked = self.lock_reason(obj)
         if locked:
             reasons.append(locked)
         if not reasons:
@@ -93,8 +127,52 @@ class Workflow:
         ]
         if not candidates:
             return []
-        locked = self.lock(obj) if self.lock is not None else None
+        locked = self.lock_reason(obj)
         return [t for t in candidates if not self.problems(obj, user, t, locked=locked)]
+
+    def waiting_q(self, user) -> Q:
+        """The documents waiting for this user: some transition (not an undo) leaves their
+        state, the user's roles allow it, every condition with a filter form holds and the lock
+        does not apply. Derived from the table, so the queue agrees with the buttons."""
+        waiting = Q(pk__in=[])
+        for t in self.transitions:
+            if t.undo or not t.allowed_for(user):
+                continue
+            step = Q(status__in=sorted(t.sources))
+            for condition in t.conditions:
+                if hasattr(condition, "q"):
+                    step &= condition.q(user)
+            waiting |= step
+        if hasattr(self.lock, "q"):
+            waiting &= self.lock.q(user)
+        return waiting
+
+    def edit_problem(self, obj, user) -> Exception | None:
+        """Why this user may not change the document's content now, as the error to raise:
+        PermissionDenied when they are not its editor, ValidationError when it is locked or in
+        a state that does not edit. None: they may."""
+        refusal = self.editor(obj, user) if self.editor is not None else None
+        if refusal:
+            return PermissionDenied(refusal)
+        refusal = self.lock_reason(obj)
+        if refusal:
+            return ValidationError(refusal)
+        if obj.status not in self.editable:
+            return ValidationError(str(self.edit_state_refusal) % {"s": self.label(obj.status)})
+        return None
+
+    def edit_refusal(self, obj, user) -> str | None:
+        """The one "may this user edit it" check: None, or the reason why not."""
+        problem = self.edit_problem(obj, user)
+        if problem is None:
+            return None
+        return problem.messages[0] if isinstance(problem, ValidationError) else str(problem)
+
+    def require_editable(self, obj, user) -> None:
+        """Services call this before changing a document's content."""
+        problem = self.edit_problem(obj, user)
+        if problem is not None:
+            raise problem
 
 
 def perform(
@@ -106,8 +184,13 @@ def perform(
     comment: str = "",
     data: dict | None = None,
     before_save: Callable | None = None,
+    attest: bool = False,
 ):
     """Move `obj` through transition `name`. Returns the saved, locked row.
+
+    A transition declared with `attest` needs `attest=True` (the actor confirms the data) and
+    stamps `submitted_at` and `attested_by` and clears the return reason; a return stores the
+    comment as the return reason. `before_save` adds the document's own extras.
 
     Raises Http404 when the actor cannot see the document (scope re-checked inside the
     transaction) and TransitionError for every other refusal.
@@ -118,6 +201,8 @@ def perform(
         if locked is None or not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
             raise Http404
         transition = workflow.get(name)
+        if transition.attest and not attest:
+            raise TransitionError(_("提交前须确认所填数据真实、准确。"))
         if transition.needs_comment and not comment.strip():
             raise TransitionError(_("“%(t)s”必须填写理由。") % {"t": transition.label})
         reasons = workflow.problems(locked, actor, transition)
@@ -125,6 +210,7 @@ def perform(
             raise TransitionError(" ".join(reasons))
         source = locked.status
         locked.status = transition.target
+        _stamp(locked, transition, actor, comment)
         if before_save is not None:
             before_save(locked, transition)
         locked.save()
@@ -140,6 +226,13 @@ def perform(
         for hook in workflow.on_transition:
             hook(locked, transition, actor)
     return locked
+
+
+def _stamp(row, transition: Transition, actor, comment: str) -> None:
+    if transition.attest:
+        row.submitted_at, row.attested_by, row.return_reason = timezone.now(), actor, ""
+    if transition.is_return:
+        row.return_reason = comment.strip()
 
 
 def log_transition(

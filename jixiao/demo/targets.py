@@ -22,7 +22,7 @@ from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Role, Unit, UnitYear, User
 from jixiao.targets import checks
 from jixiao.targets.lint import lint
-from jixiao.targets.models import Indicator, Status, Target
+from jixiao.targets.models import Indicator, Target, TargetStatus
 from jixiao.targets.services import target_create, target_save, target_transition
 
 from . import district as d
@@ -189,7 +189,7 @@ def _history_target(demo, unit: Unit, year: int, project: Project | None, when) 
         year=year,
         unit=unit,
         project=project,
-        status=Status.APPROVED,
+        status=TargetStatus.APPROVED,
         submitted_at=when - dt.timedelta(days=20),
         approved_at=when,
         attested_at=when - dt.timedelta(days=20),
@@ -305,13 +305,13 @@ def _reviewer(demo, unit: Unit, year: int = d.LIVE_YEAR) -> User:
 
 # The share of 2022 projects that reached each state (the rest have no target yet).
 LIVE_STATES = [
-    (Status.APPROVED, 0.30),
-    (Status.FIRST_PASSED, 0.15),
-    (Status.SUBMITTED, 0.15),
-    (Status.READY, 0.08),
-    (Status.RETURNED, 0.08),
-    (Status.DRAFT, 0.12),
-    (Status.PARENT_REVIEW, 0.0),
+    (TargetStatus.APPROVED, 0.30),
+    (TargetStatus.FIRST_PASSED, 0.15),
+    (TargetStatus.SUBMITTED, 0.15),
+    (TargetStatus.READY, 0.08),
+    (TargetStatus.RETURNED, 0.08),
+    (TargetStatus.DRAFT, 0.12),
+    (TargetStatus.PARENT_REVIEW, 0.0),
 ]
 
 
@@ -343,7 +343,7 @@ def build_live_year(demo) -> None:
             demo,
             rng,
             None,
-            rng.choice([Status.APPROVED, Status.SUBMITTED, Status.DRAFT]),
+            rng.choice([TargetStatus.APPROVED, TargetStatus.SUBMITTED, TargetStatus.DRAFT]),
             unit=unit_year.unit,
         )
 
@@ -351,9 +351,14 @@ def build_live_year(demo) -> None:
 def _persona_targets(demo, rng, projects: list[Project]) -> None:
     """`unit` has a draft with findings, a returned target to fix, and approved ones."""
     level1 = [p for p in projects if p.parent_id is None]
-    states = [Status.DRAFT, Status.RETURNED, Status.APPROVED, Status.SUBMITTED]
+    states = [
+        TargetStatus.DRAFT,
+        TargetStatus.RETURNED,
+        TargetStatus.APPROVED,
+        TargetStatus.SUBMITTED,
+    ]
     for project, state in zip(level1, states, strict=False):
-        _drive(demo, rng, project, state, problems=state == Status.DRAFT)
+        _drive(demo, rng, project, state, problems=state == TargetStatus.DRAFT)
 
 
 def _level2_under_review(demo, rng, projects) -> None:
@@ -367,7 +372,7 @@ def _level2_under_review(demo, rng, projects) -> None:
         None,
     )
     if child is not None:
-        _drive(demo, rng, child, Status.PARENT_REVIEW)
+        _drive(demo, rng, child, TargetStatus.PARENT_REVIEW)
 
 
 def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
@@ -401,23 +406,23 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
         serves_public=True,
         indicators=rows,
     )
-    if state == Status.DRAFT or target.blocking_count:
+    if state == TargetStatus.DRAFT or target.blocking_count:
         return target
     target = target_transition(actor=filer, target=target, name="complete")
-    if state == Status.READY:
+    if state == TargetStatus.READY:
         return target
     if parent_unit is not None:
         _filer, parent_leader = _unit_staff(demo, parent_unit)
         target = target_transition(
             actor=leader, target=target, name="submit_to_parent", attest=True
         )
-        if state == Status.PARENT_REVIEW:
+        if state == TargetStatus.PARENT_REVIEW:
             return target
         target = target_transition(actor=parent_leader, target=target, name="forward")
     else:
         target = target_transition(actor=leader, target=target, name="submit", attest=True)
     reviewer = _reviewer(demo, unit)
-    if state == Status.RETURNED:
+    if state == TargetStatus.RETURNED:
         return target_transition(
             actor=reviewer,
             target=target,
@@ -425,10 +430,10 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
             comment="效益指标过于笼统，请量化受益人数并补充指标值确定依据。",
             grades={"overall": "中"},
         )
-    if state == Status.SUBMITTED:
+    if state == TargetStatus.SUBMITTED:
         return target
     target = target_transition(actor=reviewer, target=target, name="pass", grades=GRADES)
-    if state == Status.FIRST_PASSED:
+    if state == TargetStatus.FIRST_PASSED:
         return target
     return target_transition(
         actor=demo.users["budget"], target=target, name="approve", grades=GRADES

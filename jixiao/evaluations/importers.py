@@ -53,8 +53,7 @@ from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem, read_tables
 from jixiao.orgs.models import Region, Role
 from jixiao.orgs.selectors import filers_for_units
-from jixiao.targets.models import Status as TargetStatus
-from jixiao.targets.models import Target
+from jixiao.targets.models import Target, TargetStatus
 
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
 from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation

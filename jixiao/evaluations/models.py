@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
+from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Region, Unit, units_of_offices
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
 
 
-class Status(models.TextChoices):
+class EvaluationStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     READY = "ready", _("待单位审核")
     SUBMITTED = "submitted", _("业务股室审核中")
@@ -33,9 +34,9 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-EDITABLE = (Status.DRAFT, Status.RETURNED)
+EDITABLE = (EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
 # DOMAIN.md §9: only documents submitted or beyond count.
-COUNTED = (Status.SUBMITTED, Status.FIRST_PASSED, Status.CONFIRMED)
+COUNTED = (EvaluationStatus.SUBMITTED, EvaluationStatus.FIRST_PASSED, EvaluationStatus.CONFIRMED)
 
 
 def _unit_scope(scope: Scope) -> Q:
@@ -48,7 +49,7 @@ def _unit_scope(scope: Scope) -> Q:
 
 
 @audited
-class SelfEvaluation(models.Model):
+class SelfEvaluation(ReviewableDocument):
     """项目支出绩效自评表 of one project of `year`, done in the following year."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -68,7 +69,11 @@ class SelfEvaluation(models.Model):
         related_name="+",
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("状态"),
+        max_length=16,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.DRAFT,
+        db_index=True,
     )
 
     executed_current = models.DecimalField(_("执行数·当年财政拨款"), **MONEY, null=True, blank=True)
@@ -102,13 +107,6 @@ class SelfEvaluation(models.Model):
     )
     spot_checked_at = models.DateTimeField(_("抽查复核时间"), null=True, blank=True)
 
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    return_reason = models.TextField(_("退回理由"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     audit_exclude = ("updated_at", "result")
 
     objects = ScopedQuerySet.as_manager()
@@ -133,13 +131,15 @@ class SelfEvaluation(models.Model):
             return None
         return sum((p or Decimal(0) for p in parts), Decimal(0))
 
+    @classmethod
+    def review_workflow(cls):
+        from .workflow import SELFEVAL_WORKFLOW
+
+        return SELFEVAL_WORKFLOW
+
     def attachments_editable_by(self, user) -> bool:
-        """Supporting files change with the document: while the unit still edits it."""
-        return (
-            self.status in EDITABLE
-            and user.has_role("filer", "leader")
-            and self.unit_id in user.get_scope().unit_ids
-        )
+        """Supporting files change with the document: while its filer may edit it."""
+        return self.edit_refusal(user) is None
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -192,7 +192,7 @@ class SelfEvalIndicator(models.Model):
 
 
 @audited
-class UnitEvaluation(models.Model):
+class UnitEvaluation(ReviewableDocument):
     """部门整体支出绩效评价 of a unit for `year` (DOMAIN.md §6.3): the unit's figures and
     judgements, scored by the framework's rule rows."""
 
@@ -202,7 +202,11 @@ class UnitEvaluation(models.Model):
         Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="unit_evaluations"
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("状态"),
+        max_length=16,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.DRAFT,
+        db_index=True,
     )
     values = models.JSONField(_("填报数据"), default=dict, blank=True)
     judgements = models.JSONField(_("评判项目"), default=dict, blank=True)
@@ -210,9 +214,6 @@ class UnitEvaluation(models.Model):
     grade = models.CharField(_("评价等级"), max_length=2, blank=True)
     result = models.JSONField(_("评分明细"), default=dict, blank=True)
     rulebook = models.CharField(_("评分所用规则"), max_length=120, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    return_reason = models.TextField(_("退回理由"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     audit_exclude = ("updated_at", "result")
 
@@ -228,6 +229,12 @@ class UnitEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit.name}"
+
+    @classmethod
+    def review_workflow(cls):
+        from .workflow import UNIT_EVALUATION_WORKFLOW
+
+        return UNIT_EVALUATION_WORKFLOW
 
     @property
     def audit_region_code(self) -> str:

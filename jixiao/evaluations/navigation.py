@@ -23,17 +23,17 @@ register_menu(
 def _todos(user, region, year):
     from django.urls import reverse
 
-    from .models import Status
+    from .models import EvaluationStatus
     from .selectors import selfeval_queue
 
     if region is None:
         return []
     labels = {
-        Status.DRAFT: _("填写项目自评"),
-        Status.RETURNED: _("修改被退回的项目自评"),
-        Status.READY: _("审核并提交项目自评"),
-        Status.SUBMITTED: _("审核项目自评"),
-        Status.FIRST_PASSED: _("确认项目自评"),
+        EvaluationStatus.DRAFT: _("填写项目自评"),
+        EvaluationStatus.RETURNED: _("修改被退回的项目自评"),
+        EvaluationStatus.READY: _("审核并提交项目自评"),
+        EvaluationStatus.SUBMITTED: _("审核项目自评"),
+        EvaluationStatus.FIRST_PASSED: _("确认项目自评"),
     }
     return [
         Todo(
@@ -41,7 +41,7 @@ def _todos(user, region, year):
             url=reverse("selfeval-detail", args=[s.pk]),
             stage="evaluations",
             detail=s.return_reason or s.unit.name,
-            urgent=s.status == Status.RETURNED,
+            urgent=s.status == EvaluationStatus.RETURNED,
         )
         for s in selfeval_queue(user=user, region=region, year=year - 1)[:50]
     ]

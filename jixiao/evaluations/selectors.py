@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from jixiao.orgs.models import Region, Role, User, units_of_offices
 
-from .models import SelfEvalIndicator, SelfEvaluation, Status, UnitEvaluation
+from .models import EvaluationStatus, SelfEvalIndicator, SelfEvaluation, UnitEvaluation
 
 
 def selfeval_list(
@@ -29,7 +29,7 @@ def selfeval_list(
         rows = rows.filter(region__path__startswith=region.path)
     if year:
         rows = rows.filter(year=year)
-    if status in Status.values:
+    if status in EvaluationStatus.values:
         rows = rows.filter(status=status)
     if grade:
         rows = rows.filter(grade=grade)
@@ -46,15 +46,17 @@ def selfeval_queue(*, user: User, region: Region | None, year: int | None):
     rows = selfeval_list(user=user, region=region, year=year)
     waiting = Q(pk__in=[])
     if user.has_role(Role.FILER) and user.unit_id:
-        waiting |= Q(status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id)
+        waiting |= Q(
+            status__in=(EvaluationStatus.DRAFT, EvaluationStatus.RETURNED), unit_id=user.unit_id
+        )
     if user.has_role(Role.LEADER) and user.unit_id:
-        waiting |= Q(status=Status.READY, unit_id=user.unit_id)
+        waiting |= Q(status=EvaluationStatus.READY, unit_id=user.unit_id)
     if user.has_role(Role.BUSINESS) and user.office_id:
-        waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
+        waiting |= Q(status=EvaluationStatus.SUBMITTED) & units_of_offices(
             {user.office_id}, unit_ref="unit", year_ref="year"
         )
     if user.has_role(Role.BUDGET):
-        waiting |= Q(status=Status.FIRST_PASSED)
+        waiting |= Q(status=EvaluationStatus.FIRST_PASSED)
     return rows.filter(waiting)
 
 

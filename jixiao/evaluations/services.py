@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
 from jixiao.core import audit
 from jixiao.core.rulebook import rules_for
-from jixiao.core.workflow import TransitionError, perform
+from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role, Unit, User
-from jixiao.targets.models import Status as TargetStatus
-from jixiao.targets.models import Target
+from jixiao.targets.models import Target, TargetStatus
 
-from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation, UnitEvaluation
+from .models import SelfEvalIndicator, SelfEvaluation, UnitEvaluation
 from .scoring import grade_for, round_half_up, score, scoring_params
 from .selfeval_data import selfeval_from_data
 from .unit_evaluation import Judgement, UnitInputs, score_unit
@@ -30,17 +29,6 @@ ROW_FIELDS = ("actual", "band", "entered_score", "explanation", "deviation", "we
 SOURCE_LABELS = dict(FUNDING_SOURCES)
 
 
-def _require_filer_of(actor: User, unit_id: int) -> None:
-    if not actor.has_role(Role.FILER) or unit_id not in actor.get_scope().unit_ids:
-        raise PermissionDenied(_("只有本单位的填报人员可以填写自评。"))
-
-
-def _require_open(document) -> None:
-    reason = SELFEVAL_WORKFLOW.lock(document)
-    if reason:
-        raise ValidationError(reason)
-
-
 # --- self-evaluations ----------------------------------------------------------------------
 
 
@@ -48,7 +36,8 @@ def _require_open(document) -> None:
 def selfeval_create(*, actor: User, project: Project) -> SelfEvaluation:
     """Start the 自评表 of a project with an approved target ("谁支出，谁自评"): the target's
     indicators and weights, and the year's execution from the treasury's payments."""
-    _require_filer_of(actor, project.unit_id)
+    draft = SelfEvaluation(region=project.region, year=project.year, unit=project.unit)
+    SELFEVAL_WORKFLOW.require_editable(draft, actor)
     if SelfEvaluation.objects.filter(project=project).exists():
         raise ValidationError(_("该项目已有自评。"))
     target = (
@@ -63,7 +52,6 @@ def selfeval_create(*, actor: User, project: Project) -> SelfEvaluation:
     selfeval = SelfEvaluation(
         region=project.region, year=project.year, unit=project.unit, project=project, target=target
     )
-    _require_open(selfeval)
     paid = Payment.objects.filter(project=project).aggregate(s=Sum("amount"))["s"]
     if paid is not None:
         selfeval.executed_current, selfeval.execution_from_payments = paid, True
@@ -109,12 +97,7 @@ def selfeval_save(
 ) -> SelfEvaluation:
     """Save what the unit filled in and score it by the rules at once."""
     selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
-    _require_filer_of(actor, selfeval.unit_id)
-    _require_open(selfeval)
-    if selfeval.status not in EDITABLE:
-        raise ValidationError(
-            _("自评处于“%(s)s”状态，不能修改。") % {"s": selfeval.get_status_display()}
-        )
+    SELFEVAL_WORKFLOW.require_editable(selfeval, actor)
     for source, label in FUNDING_SOURCES:
         if source in executed:
             value = _decimal(executed[source], _("执行数·") + str(label))
@@ -351,22 +334,13 @@ def spot_check(
 def selfeval_transition(
     *, actor: User, selfeval: SelfEvaluation, name: str, comment: str = "", attest: bool = False
 ) -> SelfEvaluation:
-    if name == "submit" and not attest:
-        raise TransitionError(_("提交前须确认所填数据真实、准确。"))
-
-    def before_save(row, transition) -> None:
-        if name == "submit":
-            row.submitted_at, row.attested_by, row.return_reason = timezone.now(), actor, ""
-        if transition.target == "returned":
-            row.return_reason = comment.strip()
-
     return perform(
         obj=selfeval,
         name=name,
         actor=actor,
         workflow=SELFEVAL_WORKFLOW,
         comment=comment,
-        before_save=before_save,
+        attest=attest,
     )
 
 
@@ -383,17 +357,13 @@ def unit_evaluation_save(
     *, actor: User, unit: Unit, year: int, values: Mapping, judgements: Mapping
 ) -> UnitEvaluation:
     """Save a unit's figures and judgements and score them by the framework (DOMAIN.md §6.3)."""
-    _require_filer_of(actor, unit.pk)
+    UNIT_EVALUATION_WORKFLOW.require_editable(
+        UnitEvaluation(region=unit.region, year=year, unit=unit), actor
+    )
     evaluation, _created = UnitEvaluation.objects.select_for_update(of=("self",)).get_or_create(
         unit=unit, year=year, defaults={"region": unit.region}
     )
-    reason = UNIT_EVALUATION_WORKFLOW.lock(evaluation)
-    if reason:
-        raise ValidationError(reason)
-    if evaluation.status not in EDITABLE:
-        raise ValidationError(
-            _("评价处于“%(s)s”状态，不能修改。") % {"s": evaluation.get_status_display()}
-        )
+    UNIT_EVALUATION_WORKFLOW.require_editable(evaluation, actor)
     evaluation.values = {k: str(v) for k, v in values.items() if v not in (None, "")}
     evaluation.judgements = {
         k: {"band": j.get("band") or None, "score": j.get("score") or None}
@@ -429,20 +399,11 @@ def unit_evaluation_rescore(evaluation: UnitEvaluation) -> UnitEvaluation:
 def unit_evaluation_transition(
     *, actor: User, evaluation: UnitEvaluation, name: str, comment: str = "", attest: bool = False
 ) -> UnitEvaluation:
-    if name == "submit" and not attest:
-        raise TransitionError(_("提交前须确认所填数据真实、准确。"))
-
-    def before_save(row, transition) -> None:
-        if name == "submit":
-            row.submitted_at, row.return_reason = timezone.now(), ""
-        if transition.target == "returned":
-            row.return_reason = comment.strip()
-
     return perform(
         obj=evaluation,
         name=name,
         actor=actor,
         workflow=UNIT_EVALUATION_WORKFLOW,
         comment=comment,
-        before_save=before_save,
+        attest=attest,
     )

@@ -19,7 +19,7 @@ from jixiao.core.views import error_text, paginate, role_required
 from jixiao.orgs.models import Role, Unit
 
 from . import selectors, services
-from .models import Status, UnitEvaluation
+from .models import EvaluationStatus, UnitEvaluation
 from .workflow import SELFEVAL_WORKFLOW, UNIT_EVALUATION_WORKFLOW
 
 BANDS = ["达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差"]
@@ -62,7 +62,7 @@ def selfeval_list(request):
         {
             "page": page,
             "query": query,
-            "statuses": Status.choices,
+            "statuses": EvaluationStatus.choices,
             "queue": False,
             "evaluated_year": _evaluated_year(request),
             "candidates": candidates,

@@ -8,19 +8,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.workflow import Transition, Workflow
-from jixiao.targets.workflow import BUDGET, BUSINESS, FILER, LEADER, office_of_unit, own_unit
+from jixiao.orgs.review import unit_review_workflow
 
-from .models import EDITABLE, Status
-
-
-def _work_year_lock(document) -> str | None:
-    from jixiao.budgets.selectors import year_is_open
-
-    work_year = document.year + 1
-    if not year_is_open(region=document.region, year=work_year):
-        return _("%(y)s 年度已关闭，评价已锁定。") % {"y": work_year}
-    return None
+from .models import EvaluationStatus
 
 
 def _scored(document, user) -> str | None:
@@ -31,8 +21,6 @@ def _scored(document, user) -> str | None:
 
 
 def _deviations_explained(document, user) -> str | None:
-    if not hasattr(document, "indicators"):
-        return None
     missing = [
         i.name
         for i in document.indicators.all()
@@ -43,81 +31,24 @@ def _deviations_explained(document, user) -> str | None:
     return None
 
 
-def _review_workflow(checks) -> Workflow:
-    return Workflow(
-        states=dict(Status.choices),
-        transitions=[
-            Transition(
-                "complete",
-                gettext_lazy("填报完成"),
-                frozenset(EDITABLE),
-                Status.READY,
-                FILER,
-                (own_unit, *checks),
-                style="primary",
-            ),
-            Transition(
-                "reopen",
-                gettext_lazy("退回填报人"),
-                frozenset({Status.READY}),
-                Status.DRAFT,
-                LEADER | FILER,
-                (own_unit,),
-            ),
-            Transition(
-                "submit",
-                gettext_lazy("确认并提交"),
-                frozenset({Status.READY}),
-                Status.SUBMITTED,
-                LEADER,
-                (own_unit, *checks),
-                style="primary",
-            ),
-            Transition(
-                "pass",
-                gettext_lazy("审核通过"),
-                frozenset({Status.SUBMITTED}),
-                Status.FIRST_PASSED,
-                BUSINESS,
-                (office_of_unit,),
-                style="primary",
-            ),
-            Transition(
-                "return_first",
-                gettext_lazy("退回"),
-                frozenset({Status.SUBMITTED}),
-                Status.RETURNED,
-                BUSINESS,
-                (office_of_unit,),
-                needs_comment=True,
-                style="danger",
-            ),
-            Transition(
-                "confirm",
-                gettext_lazy("确认"),
-                frozenset({Status.FIRST_PASSED}),
-                Status.CONFIRMED,
-                BUDGET,
-                (),
-                style="primary",
-            ),
-            Transition(
-                "return_final",
-                gettext_lazy("退回"),
-                frozenset({Status.FIRST_PASSED}),
-                Status.RETURNED,
-                BUDGET,
-                (),
-                needs_comment=True,
-                style="danger",
-            ),
-        ],
-        lock=_work_year_lock,
+def _review_workflow(checks, state_refusal):
+    return unit_review_workflow(
+        status=EvaluationStatus,
+        final=("confirm", gettext_lazy("确认"), EvaluationStatus.CONFIRMED),
+        pass_label=gettext_lazy("审核通过"),
+        checks=checks,
+        lock_offset=1,
+        edit_refusal=gettext_lazy("只有本单位的填报人员可以填写自评。"),
+        state_refusal=state_refusal,
     )
 
 
-SELFEVAL_WORKFLOW = _review_workflow((_scored, _deviations_explained))
-UNIT_EVALUATION_WORKFLOW = _review_workflow((_scored,))
+SELFEVAL_WORKFLOW = _review_workflow(
+    (_scored, _deviations_explained), gettext_lazy("自评处于“%(s)s”状态，不能修改。")
+)
+UNIT_EVALUATION_WORKFLOW = _review_workflow(
+    (_scored,), gettext_lazy("评价处于“%(s)s”状态，不能修改。")
+)
 
 API_ACTIONS = {
     "submit": ("submit",),

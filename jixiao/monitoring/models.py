@@ -16,10 +16,23 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
+from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Region, Unit, units_of_offices
 
-from .workflow import Status as ReportStatus
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    READY = "ready", _("待单位审核")
+    SUBMITTED = "submitted", _("业务股室初审中")
+    FIRST_PASSED = "first_passed", _("预算股终审中")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
+
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# DOMAIN.md §9: only reports submitted or beyond count.
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.FIRST_PASSED, ReportStatus.APPROVED)
 
 
 def _unit_scope(scope: Scope) -> Q:
@@ -127,7 +140,7 @@ class ReportQuerySet(ScopedQuerySet):
 
 
 @audited
-class Report(models.Model):
+class Report(ReviewableDocument):
     """A project's monitoring report for one round (绩效监控表), reviewed like a target."""
 
     round = models.ForeignKey(
@@ -166,13 +179,6 @@ class Report(models.Model):
     execution_note = models.TextField(_("执行情况说明"), blank=True)
     agency_findings = models.TextField(_("第三方监控意见"), blank=True)
 
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    return_reason = models.TextField(_("退回理由"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     audit_exclude = ("updated_at",)
 
     objects = ReportQuerySet.as_manager()
@@ -192,13 +198,15 @@ class Report(models.Model):
     def audit_region_code(self) -> str:
         return self.region.code
 
+    @classmethod
+    def review_workflow(cls):
+        from .workflow import REPORT_WORKFLOW
+
+        return REPORT_WORKFLOW
+
     def attachments_editable_by(self, user) -> bool:
-        """Supporting files change with the document: while the unit still edits it."""
-        return (
-            self.status in ("draft", "returned")
-            and user.has_role("filer", "leader")
-            and self.unit_id in user.get_scope().unit_ids
-        )
+        """Supporting files change with the document: while its filer may edit it."""
+        return self.edit_refusal(user) is None
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

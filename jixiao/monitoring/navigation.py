@@ -32,18 +32,17 @@ register_menu(
 def _todos(user, region, year):
     from django.urls import reverse
 
-    from .models import Alert
+    from .models import Alert, ReportStatus
     from .selectors import report_queue
-    from .workflow import Status
 
     if region is None:
         return []
     labels = {
-        Status.DRAFT: _("填报监控报告"),
-        Status.RETURNED: _("修改被退回的监控报告"),
-        Status.READY: _("审核并提交监控报告"),
-        Status.SUBMITTED: _("初审监控报告"),
-        Status.FIRST_PASSED: _("终审监控报告"),
+        ReportStatus.DRAFT: _("填报监控报告"),
+        ReportStatus.RETURNED: _("修改被退回的监控报告"),
+        ReportStatus.READY: _("审核并提交监控报告"),
+        ReportStatus.SUBMITTED: _("初审监控报告"),
+        ReportStatus.FIRST_PASSED: _("终审监控报告"),
     }
     todos = [
         Todo(
@@ -52,7 +51,7 @@ def _todos(user, region, year):
             stage="monitoring",
             deadline=r.round.deadline,
             detail=r.return_reason or r.round.name,
-            urgent=r.status == Status.RETURNED,
+            urgent=r.status == ReportStatus.RETURNED,
         )
         for r in report_queue(user=user, region=region, year=year)[:50]
     ]

@@ -53,9 +53,9 @@ from jixiao.orgs.models import Role
 from jixiao.orgs.selectors import filers_for_units
 
 from .excel import READ_AMOUNTS, REPORTED_KEYS, TEXT_LIMITS, MonitoringForm, read_form
-from .models import Report, ReportIndicator, Round
+from .models import EDITABLE, Report, ReportIndicator, Round
 from .report_data import CAUSES, LIKELIHOODS, _actual_text, report_from_data
-from .workflow import EDITABLE, REPORT_WORKFLOW
+from .workflow import REPORT_WORKFLOW
 
 BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
 JSON_SHEET = "JSON"

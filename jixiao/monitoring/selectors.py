@@ -14,8 +14,7 @@ from jixiao.core.deadlines import day_after
 from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
 
 from .alerts import time_progress
-from .models import Alert, Report, ReportIndicator, Round
-from .workflow import COUNTED, Status
+from .models import COUNTED, Alert, Report, ReportIndicator, ReportStatus, Round
 
 
 def round_list(*, user: User, region: Region | None, year: int | None) -> QuerySet[Round]:
@@ -53,7 +52,7 @@ def report_list(
         rows = rows.filter(region__path__startswith=region.path)
     if year:
         rows = rows.filter(year=year)
-    if status in Status.values:
+    if status in ReportStatus.values:
         rows = rows.filter(status=status)
     if unit and str(unit).isdigit():
         rows = rows.filter(unit_id=unit)
@@ -67,16 +66,18 @@ def report_queue(*, user: User, region: Region | None, year: int | None) -> Quer
     waiting = Q(pk__in=[])
     if user.has_role(Role.FILER) and user.unit_id:
         waiting |= Q(
-            status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id, round__status="open"
+            status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+            unit_id=user.unit_id,
+            round__status="open",
         )
     if user.has_role(Role.LEADER) and user.unit_id:
-        waiting |= Q(status=Status.READY, unit_id=user.unit_id)
+        waiting |= Q(status=ReportStatus.READY, unit_id=user.unit_id)
     if user.has_role(Role.BUSINESS) and user.office_id:
-        waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
+        waiting |= Q(status=ReportStatus.SUBMITTED) & units_of_offices(
             {user.office_id}, unit_ref="unit", year_ref="year"
         )
     if user.has_role(Role.BUDGET):
-        waiting |= Q(status=Status.FIRST_PASSED)
+        waiting |= Q(status=ReportStatus.FIRST_PASSED)
     return rows.filter(waiting)
 
 

@@ -20,13 +20,12 @@ from jixiao.core import audit
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Region, Role, User
-from jixiao.targets.models import Status as TargetStatus
-from jixiao.targets.models import Target
+from jixiao.targets.models import Target, TargetStatus
 
 from . import alerts as rules_alerts
 from .models import Alert, Report, ReportIndicator, Round, RoundProject
 from .report_data import Amounts, MonitoringReport, indicator_report
-from .workflow import EDITABLE, REPORT_WORKFLOW
+from .workflow import REPORT_WORKFLOW
 
 INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation", "measures")
 
@@ -157,11 +156,6 @@ def _prefill_execution(report: Report) -> None:
 # --- reports -------------------------------------------------------------------------------
 
 
-def _require_filer_of(actor: User, report: Report) -> None:
-    if not actor.has_role(Role.FILER) or report.unit_id not in actor.get_scope().unit_ids:
-        raise PermissionDenied(_("只有本单位的填报人员可以填写监控报告。"))
-
-
 @transaction.atomic
 def report_save(
     *,
@@ -179,11 +173,7 @@ def report_save(
         .select_related("round", "project")
         .get(pk=report.pk)
     )
-    _require_filer_of(actor, report)
-    if report.status not in EDITABLE:
-        raise ValidationError(
-            _("报告处于“%(s)s”状态，不能修改。") % {"s": REPORT_WORKFLOW.label(report.status)}
-        )
+    REPORT_WORKFLOW.require_editable(report, actor)
     if report.round.status != Round.Status.OPEN:
         raise ValidationError(_("监控批次已结束。"))
     for value, label in (
@@ -335,24 +325,8 @@ def sync_alerts(
 def report_transition(
     *, actor: User, report: Report, name: str, comment: str = "", attest: bool = False
 ) -> Report:
-    from jixiao.core.workflow import TransitionError
-
-    if name == "submit" and not attest:
-        raise TransitionError(_("提交前须确认所填数据真实、准确。"))
-
-    def before_save(row: Report, transition) -> None:
-        if name == "submit":
-            row.submitted_at, row.attested_by, row.return_reason = timezone.now(), actor, ""
-        if transition.target == "returned":
-            row.return_reason = comment.strip()
-
     row = perform(
-        obj=report,
-        name=name,
-        actor=actor,
-        workflow=REPORT_WORKFLOW,
-        comment=comment,
-        before_save=before_save,
+        obj=report, name=name, actor=actor, workflow=REPORT_WORKFLOW, comment=comment, attest=attest
     )
     if name == "submit":
         refresh_alerts(row)  # M07 looks at the submission date

@@ -23,8 +23,8 @@ from jixiao.orgs.models import Role
 
 from . import selectors, services
 from .importers import PaymentImporter
-from .models import Alert, Cause, Likelihood, Round
-from .workflow import EDITABLE, REPORT_WORKFLOW, Status
+from .models import EDITABLE, Alert, Cause, Likelihood, ReportStatus, Round
+from .workflow import REPORT_WORKFLOW
 
 BUREAU = (Role.PERFORMANCE, Role.BUDGET, Role.BUSINESS, Role.AUDITOR)
 
@@ -231,7 +231,7 @@ def report_list(request):
         {
             "page": page,
             "query": query,
-            "statuses": Status.choices,
+            "statuses": ReportStatus.choices,
             "queue": False,
             "round": monitoring_round,
         },

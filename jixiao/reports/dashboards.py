@@ -28,12 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.scope import RegionReader
-from jixiao.evaluations.models import SelfEvaluation
-from jixiao.evaluations.models import Status as SelfEvalStatus
-from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
+from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
+from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import Region, UnitYear
-from jixiao.targets.models import Status as TargetStatus
-from jixiao.targets.models import Target
+from jixiao.targets.models import Target, TargetStatus
 
 from .records import TOPICS, Record, Topic, monitored, selfeval_rows
 from .selectors import APPROVED, WorkYear, full_year_budget, is_late
@@ -46,7 +44,7 @@ SCORE = Decimal("0.01")
 def dashboard_selfeval_pipeline(work: WorkYear) -> dict[str, int]:
     """Every self-evaluation of Y−1 in the reader's scope by status, drafts included: the
     pipeline (the figures of `stats` count only those submitted or beyond)."""
-    counts = dict.fromkeys(SelfEvalStatus.values, 0)
+    counts = dict.fromkeys(EvaluationStatus.values, 0)
     counts.update(_all_selfevals(work).order_by().values_list("status").annotate(n=Count("id")))
     return counts
 
@@ -247,7 +245,7 @@ _register(
     TOPICS["selfevals"].headers,
     _selfeval_status_rows,
     money_columns=TOPICS["selfevals"].money_columns,
-    keys=lambda work: list(SelfEvalStatus.choices),
+    keys=lambda work: list(EvaluationStatus.choices),
 )
 
 #: Keys the topics of `records` understand without listing them (`monitored` filters on these).

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import Project
-from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
+from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
 from .selectors import APPROVED, WorkYear, full_year_budget, is_late
@@ -184,13 +184,13 @@ def units(work: WorkYear, key: str) -> Iterator[Record]:
 
 # ── targets ───────────────────────────────────────────────────────────────────────────────────
 def _target_keys(work):
-    from jixiao.targets.models import Status
+    from jixiao.targets.models import TargetStatus
 
     return [
         ("declared", _("已申报项目")),
         ("approved", _("已批复项目")),
         ("unit", _("部门整体支出目标")),
-        *Status.choices,
+        *TargetStatus.choices,
     ]
 
 
@@ -246,7 +246,7 @@ TARGET_HEADERS = [
 
 @topic("targets", _("绩效目标"), TARGET_HEADERS, keys=_target_keys)
 def targets(work: WorkYear, key: str) -> Iterable[Record]:
-    from jixiao.targets.models import Status, Target
+    from jixiao.targets.models import Target, TargetStatus
 
     if key == "declared":
         return _target_rows(work, work.project_targets, per_project=True)
@@ -260,7 +260,7 @@ def targets(work: WorkYear, key: str) -> Iterable[Record]:
         rows = (
             work._in_region(Target.objects.visible_to(work.user)).filter(year=work.year).current()
         )
-        if key in Status.values:
+        if key in TargetStatus.values:
             rows = rows.filter(status=key)
     return _target_rows(work, rows)
 
@@ -543,7 +543,7 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     self-evaluations not yet submitted — counted by the database, one query per kind."""
     from jixiao.evaluations.models import COUNTED as SELFEVAL_COUNTED
     from jixiao.evaluations.models import SelfEvaluation
-    from jixiao.targets.models import EDITABLE, Status, Target
+    from jixiao.targets.models import EDITABLE, Target, TargetStatus
 
     def per_unit(queryset) -> dict[int, int]:
         return dict(queryset.order_by().values_list("unit_id").annotate(n=Count("id")))
@@ -551,7 +551,7 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     region_targets = (
         work._in_region(Target.objects.visible_to(work.user)).filter(year=work.year).current()
     )
-    pending_targets = per_unit(region_targets.filter(status__in=[*EDITABLE, Status.READY]))
+    pending_targets = per_unit(region_targets.filter(status__in=[*EDITABLE, TargetStatus.READY]))
     reports = work.reports
     missing = per_unit(reports.exclude(status__in=REPORT_COUNTED).filter(round__deadline__lt=today))
     late: dict[int, int] = {}

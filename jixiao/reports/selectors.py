@@ -25,12 +25,11 @@ from jixiao.core.deadlines import is_late  # noqa: F401 - the lists and figures 
 from jixiao.core.rulebook import Rules, rules_for
 from jixiao.evaluations.models import COUNTED as SELFEVAL_COUNTED
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
+from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.monitoring.models import Alert, Report, Round
-from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import Region, UnitYear
 from jixiao.targets.models import COUNTED as TARGET_COUNTED
-from jixiao.targets.models import Status as TargetStatus
-from jixiao.targets.models import Target
+from jixiao.targets.models import Target, TargetStatus
 
 from .models import PolicyDocument
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.monitoring.alerts import CODES as ALERT_CODES
+from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.monitoring.models import Alert
-from jixiao.monitoring.workflow import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import Region, UnitYear
 from jixiao.targets.lint import CODES as LINT_CODES
 

@@ -16,7 +16,7 @@ from jixiao.indicators.values import parse_target_value
 
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext, signature
 from .lint import LintResult, lint
-from .models import Basis, Indicator, Status, Target
+from .models import Basis, Indicator, Target, TargetStatus
 
 MAX_INDICATORS = 100
 
@@ -164,7 +164,7 @@ def context_of(target: Target) -> LintContext:
             unit_id=target.unit_id,
             year=target.year - 1,
             project__name=target.project.name,
-            status=Status.APPROVED,
+            status=TargetStatus.APPROVED,
         )
     ).first()
     parent = None

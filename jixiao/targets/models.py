@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
+from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Region, Unit, units_of_offices
 
 
-class Status(models.TextChoices):
+class TargetStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     READY = "ready", _("待单位审核")
     PARENT_REVIEW = "parent_review", _("主管部门审核中")
@@ -34,14 +35,14 @@ class Status(models.TextChoices):
 
 # DOMAIN.md §9: only documents submitted or beyond count in statistics.
 COUNTED = (
-    Status.PARENT_REVIEW,
-    Status.SUBMITTED,
-    Status.FIRST_PASSED,
-    Status.APPROVED,
-    Status.SUPERSEDED,
-    Status.REJECTED,
+    TargetStatus.PARENT_REVIEW,
+    TargetStatus.SUBMITTED,
+    TargetStatus.FIRST_PASSED,
+    TargetStatus.APPROVED,
+    TargetStatus.SUPERSEDED,
+    TargetStatus.REJECTED,
 )
-EDITABLE = (Status.DRAFT, Status.RETURNED)
+EDITABLE = (TargetStatus.DRAFT, TargetStatus.RETURNED)
 
 
 class Grade(models.TextChoices):
@@ -64,11 +65,11 @@ REVIEW_DIMENSIONS = [
 class TargetQuerySet(ScopedQuerySet):
     def current(self):
         """The version in force or in progress: everything but superseded versions."""
-        return self.exclude(status=Status.SUPERSEDED)
+        return self.exclude(status=TargetStatus.SUPERSEDED)
 
 
 @audited
-class Target(models.Model):
+class Target(ReviewableDocument):
     region = models.ForeignKey(
         Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="targets"
     )
@@ -95,7 +96,11 @@ class Target(models.Model):
         related_name="adjustment",
     )
     status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("状态"),
+        max_length=16,
+        choices=TargetStatus.choices,
+        default=TargetStatus.DRAFT,
+        db_index=True,
     )
 
     goal = models.TextField(_("年度总体目标"), blank=True)
@@ -113,19 +118,13 @@ class Target(models.Model):
     warning_count = models.PositiveSmallIntegerField(default=0)
 
     grades = models.JSONField(_("审核评级"), default=dict, blank=True)
-    return_reason = models.TextField(_("退回理由"), blank=True)
-    attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     attested_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("批复时间"), null=True, blank=True)
     deadline = models.DateField(_("申报截止日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     audit_exclude = ("updated_at", "findings")
 
@@ -164,6 +163,16 @@ class Target(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in EDITABLE
+
+    @classmethod
+    def review_workflow(cls):
+        from .workflow import TARGET_WORKFLOW
+
+        return TARGET_WORKFLOW
+
+    def attachments_editable_by(self, user) -> bool:
+        """Supporting files change with the document: while its filer may edit it."""
+        return self.edit_refusal(user) is None
 
     def sources_sum(self) -> Decimal:
         return sum(

@@ -23,19 +23,19 @@ def _todos(user, region, year):
     """What waits for this user in the targets stage, with deadlines and reminders."""
     from django.urls import reverse
 
-    from .models import Reminder, Status
+    from .models import Reminder, TargetStatus
     from .selectors import review_queue
 
     if region is None:
         return []
     todos = []
     labels = {
-        Status.DRAFT: _("填报绩效目标"),
-        Status.RETURNED: _("修改被退回的绩效目标"),
-        Status.READY: _("审核并提交绩效目标"),
-        Status.PARENT_REVIEW: _("审核二级单位的绩效目标"),
-        Status.SUBMITTED: _("初审绩效目标"),
-        Status.FIRST_PASSED: _("终审批复绩效目标"),
+        TargetStatus.DRAFT: _("填报绩效目标"),
+        TargetStatus.RETURNED: _("修改被退回的绩效目标"),
+        TargetStatus.READY: _("审核并提交绩效目标"),
+        TargetStatus.PARENT_REVIEW: _("审核二级单位的绩效目标"),
+        TargetStatus.SUBMITTED: _("初审绩效目标"),
+        TargetStatus.FIRST_PASSED: _("终审批复绩效目标"),
     }
     for target in review_queue(user=user, region=region, year=year)[:50]:
         subject = target.project.name if target.project_id else _("部门整体支出")
@@ -46,9 +46,9 @@ def _todos(user, region, year):
                 stage="targets",
                 deadline=target.deadline,
                 detail=target.return_reason
-                if target.status == Status.RETURNED
+                if target.status == TargetStatus.RETURNED
                 else target.unit.name,
-                urgent=target.status == Status.RETURNED,
+                urgent=target.status == TargetStatus.RETURNED,
             )
         )
     if user.unit_id:

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
 
-from .models import Indicator, Status, Target
+from .models import Indicator, Target, TargetStatus
 
 
 def target_list(
@@ -31,7 +31,7 @@ def target_list(
         rows = rows.filter(region__path__startswith=region.path)
     if year:
         rows = rows.filter(year=year)
-    if status in Status.values:
+    if status in TargetStatus.values:
         rows = rows.filter(status=status)
     if unit and str(unit).isdigit():
         rows = rows.filter(unit_id=unit)
@@ -57,17 +57,17 @@ def review_queue(*, user: User, region: Region | None, year: int | None) -> Quer
     rows = target_list(user=user, region=region, year=year)
     waiting = Q(pk__in=[])
     if user.has_role(Role.BUSINESS) and user.office_id:
-        waiting |= Q(status=Status.SUBMITTED) & units_of_offices(
+        waiting |= Q(status=TargetStatus.SUBMITTED) & units_of_offices(
             {user.office_id}, unit_ref="unit", year_ref="year"
         )
     if user.has_role(Role.BUDGET):
-        waiting |= Q(status=Status.FIRST_PASSED)
+        waiting |= Q(status=TargetStatus.FIRST_PASSED)
     if user.has_role(Role.LEADER) and user.unit_id:
         children = UnitYear.objects.filter(parent_id=user.unit_id).values("unit_id")
-        waiting |= Q(status=Status.READY, unit_id=user.unit_id)
-        waiting |= Q(status=Status.PARENT_REVIEW, unit_id__in=children)
+        waiting |= Q(status=TargetStatus.READY, unit_id=user.unit_id)
+        waiting |= Q(status=TargetStatus.PARENT_REVIEW, unit_id__in=children)
     if user.has_role(Role.FILER) and user.unit_id:
-        waiting |= Q(status__in=(Status.DRAFT, Status.RETURNED), unit_id=user.unit_id)
+        waiting |= Q(status__in=(TargetStatus.DRAFT, TargetStatus.RETURNED), unit_id=user.unit_id)
     return rows.filter(waiting).order_by("submitted_at", "unit__code")
 
 

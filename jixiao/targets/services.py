@@ -19,7 +19,7 @@ from jixiao.core.workflow import TransitionError, perform
 from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
 
 from . import checks
-from .models import EDITABLE, Grade, Indicator, Reminder, Status, Target
+from .models import EDITABLE, Grade, Indicator, Reminder, Target, TargetStatus
 from .workflow import GRADED, TARGET_WORKFLOW, grade_refusal
 
 INDICATOR_FIELDS = (
@@ -35,9 +35,9 @@ INDICATOR_FIELDS = (
 )
 
 
-def _require_filer_of(actor: User, unit: Unit) -> None:
-    if not actor.has_role(Role.FILER) or unit.pk not in actor.get_scope().unit_ids:
-        raise PermissionDenied(_("只有本单位的填报人员可以填写绩效目标。"))
+def _require_may_declare(actor: User, unit: Unit, region: Region, year: int) -> None:
+    """A new declaration (or version) is a draft of the unit: the edit rule applies to it."""
+    TARGET_WORKFLOW.require_editable(Target(region=region, year=year, unit=unit), actor)
 
 
 def _require_open_year(region: Region, year: int) -> None:
@@ -49,8 +49,7 @@ def _require_open_year(region: Region, year: int) -> None:
 def target_create(*, actor: User, year: int, unit: Unit, project: Project | None = None) -> Target:
     """Start a declaration for a project (or, without one, for the whole unit), prefilled with
     the project's initial budget by source."""
-    _require_filer_of(actor, unit)
-    _require_open_year(unit.region, year)
+    _require_may_declare(actor, unit, unit.region, year)
     current = (
         Target.objects.current().filter(project=project)
         if project
@@ -93,12 +92,7 @@ def target_save(
 ) -> Target:
     """Save a draft or returned declaration and its indicator grid, then lint it."""
     target = Target.objects.select_for_update(of=("self",)).get(pk=target.pk)
-    _require_filer_of(actor, target.unit)
-    _require_open_year(target.region, target.year)
-    if target.status not in EDITABLE:
-        raise ValidationError(
-            _("目标处于“%(s)s”状态，不能修改。") % {"s": target.get_status_display()}
-        )
+    TARGET_WORKFLOW.require_editable(target, actor)
     target.goal, target.medium_term_goal = goal.strip(), medium_term_goal.strip()
     target.serves_public = serves_public
     for key in ("total", "current", "carryover", "other"):
@@ -150,15 +144,6 @@ def refresh_findings(target: Target) -> Target:
 # --- review --------------------------------------------------------------------------------
 
 
-def _lock_reason(target: Target) -> str | None:
-    if not year_is_open(region=target.region, year=target.year):
-        return _("%(y)s 年度已关闭，文档已锁定。") % {"y": target.year}
-    return None
-
-
-TARGET_WORKFLOW.lock = _lock_reason
-
-
 def clean_grades(grades: Mapping | None) -> dict:
     """Review grades on the four dimensions and overall (DOMAIN.md §4.5), each 优/良/中/差."""
     from .models import REVIEW_DIMENSIONS
@@ -181,28 +166,22 @@ def target_transition(
     grades: Mapping | None = None,
     attest: bool = False,
 ) -> Target:
-    """Perform one review step. Submitting needs the leader's attestation; reviewers' grades
-    are stored per stage; an approved adjustment supersedes the version it adjusts."""
+    """Perform one review step (the engine checks and stamps the attestation). Reviewers'
+    grades are stored per stage; an approved adjustment supersedes the version it adjusts."""
     stage = GRADED.get(name)
     cleaned = clean_grades(grades) if stage else {}
-    if name in ("submit", "submit_to_parent") and not attest:
-        raise TransitionError(_("提交前须确认所填数据真实、准确。"))
     if name == "approve" and stage and not cleaned.get("overall"):
         cleaned_existing = (target.grades or {}).get("final", {})
         if not cleaned_existing.get("overall"):
             raise TransitionError(_("终审批复须给出总体评级。"))
 
     def before_save(row: Target, transition) -> None:
-        now = timezone.now()
         if stage and cleaned:
             row.grades = {**(row.grades or {}), stage: cleaned}
-        if transition.target == Status.RETURNED:
-            row.return_reason = comment.strip()
-        if name in ("submit", "submit_to_parent"):
-            row.attested_by, row.attested_at, row.submitted_at = actor, now, now
-            row.return_reason = ""
+        if transition.attest:
+            row.attested_at = row.submitted_at
         if name == "approve":
-            row.approved_at = now
+            row.approved_at = timezone.now()
 
     with transaction.atomic():
         # The grade given with this very request is checked by the same rule as stored ones.
@@ -217,6 +196,7 @@ def target_transition(
             comment=comment,
             data={"grades": cleaned} if cleaned else None,
             before_save=before_save,
+            attest=attest,
         )
         if name == "approve" and row.previous_id:
             _supersede(row.previous, actor)
@@ -227,12 +207,12 @@ def _supersede(previous: Target, actor: User) -> None:
     from jixiao.core.workflow import log_transition
 
     source = previous.status
-    Target.objects.filter(pk=previous.pk).update(status=Status.SUPERSEDED)
+    Target.objects.filter(pk=previous.pk).update(status=TargetStatus.SUPERSEDED)
     log_transition(
         obj=previous,
         transition="supersede",
         source=source,
-        target=Status.SUPERSEDED,
+        target=TargetStatus.SUPERSEDED,
         actor=actor,
         comment=_("调整后的目标已批复"),
     )
@@ -243,9 +223,8 @@ def target_adjust(*, actor: User, target: Target) -> Target:
     """Adjust an approved target (调整): a new version in draft, reviewed like the original;
     the approved version stays in force until the new one is approved."""
     target = Target.objects.select_for_update(of=("self",)).get(pk=target.pk)
-    _require_filer_of(actor, target.unit)
-    _require_open_year(target.region, target.year)
-    if target.status != Status.APPROVED:
+    _require_may_declare(actor, target.unit, target.region, target.year)
+    if target.status != TargetStatus.APPROVED:
         raise ValidationError(_("只有已批复的目标可以调整。"))
     if Target.objects.filter(previous=target).exists():
         raise ValidationError(_("该目标已有调整中的新版本。"))
@@ -292,7 +271,9 @@ def target_adjust(*, actor: User, target: Target) -> Target:
 
 def approved_target(project: Project) -> Target | None:
     return (
-        Target.objects.filter(project=project, status=Status.APPROVED).order_by("-version").first()
+        Target.objects.filter(project=project, status=TargetStatus.APPROVED)
+        .order_by("-version")
+        .first()
     )
 
 
@@ -337,10 +318,12 @@ def units_not_submitted(*, region: Region, year: int):
     """Level-1 units with a project or unit target still in draft, ready or returned, or with
     projects that have no target at all."""
     late_targets = Target.objects.current().filter(
-        region=region, year=year, status__in=(Status.DRAFT, Status.READY, Status.RETURNED)
+        region=region,
+        year=year,
+        status__in=(TargetStatus.DRAFT, TargetStatus.READY, TargetStatus.RETURNED),
     )
     missing = Project.objects.filter(region=region, year=year).exclude(
-        targets__status__in=[s for s in Status.values if s not in (Status.DRAFT,)]
+        targets__status__in=[s for s in TargetStatus.values if s not in (TargetStatus.DRAFT,)]
     )
     unit_ids = set(late_targets.values_list("unit_id", flat=True))
     unit_ids |= set(missing.values_list("unit_id", flat=True))

@@ -20,7 +20,7 @@ from jixiao.core.views import error_text, paginate, role_required
 from jixiao.orgs.models import Role, Unit, UnitYear
 
 from . import checks, selectors, services
-from .models import EDITABLE, REVIEW_DIMENSIONS, Grade, Status, Target
+from .models import EDITABLE, REVIEW_DIMENSIONS, Grade, Target, TargetStatus
 from .workflow import GRADED, TARGET_WORKFLOW
 
 BUREAU = (Role.BUSINESS, Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
@@ -54,7 +54,7 @@ def target_list(request):
         {
             "page": page,
             "query": query,
-            "statuses": Status.choices,
+            "statuses": TargetStatus.choices,
             "queue": False,
             "units": UnitYear.objects.visible_to(request.user)
             .filter(year=work.year, unit__region=work.region)
@@ -273,11 +273,11 @@ def target_detail(request, pk: int):
             "can_edit": target.editable
             and request.user.has_role(Role.FILER)
             and target.unit_id in request.user.get_scope().unit_ids,
-            "can_adjust": target.status == Status.APPROVED
+            "can_adjust": target.status == TargetStatus.APPROVED
             and request.user.has_role(Role.FILER)
             and not Target.objects.filter(previous=target).exists(),
             "can_arrange": target.project_id
-            and target.status == Status.APPROVED
+            and target.status == TargetStatus.APPROVED
             and request.user.has_role(Role.BUDGET)
             and not target.project.arranged,
             "year_open": year_is_open(region=target.region, year=target.year),

@@ -1,4 +1,5 @@
-"""The review workflow of targets (DOMAIN.md §4.5) as a transition table for core.workflow.
+"""The review workflow of targets (DOMAIN.md §4.5): the common unit review path
+(`orgs.review`) with parent review for level-2 units, rejection and review grades.
 
 draft/returned ─complete─► ready ─submit─► submitted ─pass─► first_passed ─approve─► approved
                              │  (level-2 unit)  ▲                  │
@@ -9,13 +10,25 @@ the leader may withdraw a submission before anyone reviewed it.
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.workflow import Transition, Workflow
-from jixiao.orgs.models import Role, UnitYear
+from jixiao.core.workflow import Transition, with_q
+from jixiao.orgs.models import UnitYear
+from jixiao.orgs.review import (
+    BUDGET,
+    LEADER,
+    NOTHING,
+    READY,
+    SUBMITTED,
+    own_unit,
+    review_return,
+    unit_review_workflow,
+    withdraw,
+)
 
-from .models import Status
+from .models import TargetStatus
 
 
 def _no_blocking_findings(target, user) -> str | None:
@@ -43,26 +56,22 @@ def _is_level1(target, user) -> str | None:
     return _("二级单位的目标须先报主管部门审核。") if _parent_unit(target) else None
 
 
-def own_unit(target, user) -> str | None:
-    """Unit staff act on their own unit's targets (not on a level-2 unit's, except forwarding)."""
-    return None if user.unit_id == target.unit_id else _("只能处理本单位的绩效目标。")
+def _children_q(user) -> Q:
+    if not user.unit_id:
+        return NOTHING
+    level2 = UnitYear.objects.filter(
+        unit_id=OuterRef("unit_id"), year=OuterRef("year"), level=2, parent_id=user.unit_id
+    )
+    return Q(Exists(level2))
 
 
+@with_q(_children_q)
 def _parent_of_unit(target, user) -> str | None:
     return (
         None
         if user.unit_id and user.unit_id == _parent_unit(target)
         else _("只有主管部门（上级单位）可以审核二级单位的目标。")
     )
-
-
-def office_of_unit(target, user) -> str | None:
-    office = (
-        UnitYear.objects.filter(unit_id=target.unit_id, year=target.year)
-        .values_list("office_id", flat=True)
-        .first()
-    )
-    return None if office and office == user.office_id else _("该单位不归口您所在的股室。")
 
 
 def grade_refusal(target, overall: str | None) -> str | None:
@@ -79,134 +88,54 @@ def _grades_allow_approval(target, user) -> str | None:
     return grade_refusal(target, (target.grades or {}).get("final", {}).get("overall"))
 
 
-def _not_reviewed_yet(target, user) -> str | None:
-    return (
-        None
-        if target.status in (Status.SUBMITTED, Status.PARENT_REVIEW)
-        else _("已进入审核，不能撤回。")
-    )
+REVIEWABLE = frozenset(
+    {TargetStatus.PARENT_REVIEW, TargetStatus.SUBMITTED, TargetStatus.FIRST_PASSED}
+)
+_CONTENT = (_has_indicators, _no_blocking_findings)
 
-
-FILER = frozenset({Role.FILER})
-LEADER = frozenset({Role.LEADER})
-BUSINESS = frozenset({Role.BUSINESS})
-BUDGET = frozenset({Role.BUDGET})
-REVIEWABLE = frozenset({Status.PARENT_REVIEW, Status.SUBMITTED, Status.FIRST_PASSED})
-
-TARGET_WORKFLOW = Workflow(
-    states=dict(Status.choices),
-    transitions=[
-        Transition(
-            "complete",
-            gettext_lazy("填报完成"),
-            frozenset({Status.DRAFT, Status.RETURNED}),
-            Status.READY,
-            FILER,
-            (own_unit, _has_indicators, _no_blocking_findings),
-            style="primary",
-        ),
-        Transition(
-            "reopen",
-            gettext_lazy("退回填报人"),
-            frozenset({Status.READY}),
-            Status.DRAFT,
-            LEADER | FILER,
-            (own_unit,),
-        ),
-        Transition(
-            "submit",
-            gettext_lazy("确认并提交"),
-            frozenset({Status.READY}),
-            Status.SUBMITTED,
-            LEADER,
-            (own_unit, _is_level1, _has_indicators, _no_blocking_findings),
-            style="primary",
-        ),
+TARGET_WORKFLOW = unit_review_workflow(
+    status=TargetStatus,
+    final=("approve", gettext_lazy("终审批复"), TargetStatus.APPROVED),
+    checks=_CONTENT,
+    submit_checks=(_is_level1,),
+    final_checks=(_grades_allow_approval,),
+    after_submit=(
         Transition(
             "submit_to_parent",
             gettext_lazy("确认并报主管部门"),
-            frozenset({Status.READY}),
-            Status.PARENT_REVIEW,
+            frozenset({READY}),
+            TargetStatus.PARENT_REVIEW,
             LEADER,
-            (own_unit, _is_level2, _has_indicators, _no_blocking_findings),
+            (own_unit, _is_level2, *_CONTENT),
             style="primary",
+            attest=True,
         ),
-        Transition(
-            "withdraw",
-            gettext_lazy("撤回"),
-            frozenset({Status.SUBMITTED, Status.PARENT_REVIEW}),
-            Status.DRAFT,
-            LEADER,
-            (own_unit, _not_reviewed_yet),
-        ),
+        withdraw(SUBMITTED, TargetStatus.PARENT_REVIEW),
         Transition(
             "forward",
             gettext_lazy("审核通过并报业务股室"),
-            frozenset({Status.PARENT_REVIEW}),
-            Status.SUBMITTED,
+            frozenset({TargetStatus.PARENT_REVIEW}),
+            SUBMITTED,
             LEADER,
             (_parent_of_unit,),
             style="primary",
         ),
-        Transition(
-            "return_parent",
-            gettext_lazy("退回"),
-            frozenset({Status.PARENT_REVIEW}),
-            Status.RETURNED,
-            LEADER,
-            (_parent_of_unit,),
-            needs_comment=True,
-            style="danger",
-        ),
-        Transition(
-            "pass",
-            gettext_lazy("初审通过"),
-            frozenset({Status.SUBMITTED}),
-            Status.FIRST_PASSED,
-            BUSINESS,
-            (office_of_unit,),
-            style="primary",
-        ),
-        Transition(
-            "return_first",
-            gettext_lazy("退回"),
-            frozenset({Status.SUBMITTED}),
-            Status.RETURNED,
-            BUSINESS,
-            (office_of_unit,),
-            needs_comment=True,
-            style="danger",
-        ),
-        Transition(
-            "approve",
-            gettext_lazy("终审批复"),
-            frozenset({Status.FIRST_PASSED}),
-            Status.APPROVED,
-            BUDGET,
-            (_grades_allow_approval,),
-            style="primary",
-        ),
-        Transition(
-            "return_final",
-            gettext_lazy("退回"),
-            frozenset({Status.FIRST_PASSED}),
-            Status.RETURNED,
-            BUDGET,
-            (),
-            needs_comment=True,
-            style="danger",
-        ),
+        review_return("return_parent", TargetStatus.PARENT_REVIEW, LEADER, (_parent_of_unit,)),
+    ),
+    extra=(
         Transition(
             "reject",
             gettext_lazy("不予安排"),
-            frozenset({Status.FIRST_PASSED}),
-            Status.REJECTED,
+            frozenset({TargetStatus.FIRST_PASSED}),
+            TargetStatus.REJECTED,
             BUDGET,
             (),
             needs_comment=True,
             style="danger",
         ),
-    ],
+    ),
+    edit_refusal=gettext_lazy("只有本单位的填报人员可以填写绩效目标。"),
+    state_refusal=gettext_lazy("目标处于“%(s)s”状态，不能修改。"),
 )
 
 # Transitions that record review grades (DOMAIN.md §4.5), and at which stage.

@@ -52,8 +52,7 @@ def test_report_filled_alert_disposed_submitted_and_returned(
 ):
     import openpyxl
 
-    from jixiao.monitoring.models import Alert, Report, Round
-    from jixiao.monitoring.workflow import Status
+    from jixiao.monitoring.models import Alert, Report, ReportStatus, Round
 
     # --- the performance office opens the round through its page -------------------------------
     performance = session_as("performance")
@@ -167,7 +166,7 @@ def test_report_filled_alert_disposed_submitted_and_returned(
 
     # --- what the database says ----------------------------------------------------------------
     report = Report.objects.get(pk=report.pk)
-    assert report.status == Status.RETURNED
+    assert report.status == ReportStatus.RETURNED
     assert report.return_reason == RETURN
     assert report.attested_by == world.leader
     assert str(report.executed) == "30.000000" and report.expected_full_year == 120

@@ -47,7 +47,7 @@ def indicator_row(page, name: str):
 
 
 def test_fill_see_score_change_submit_adjust_confirm(session_as, world, selfeval, artifacts):
-    from jixiao.evaluations.models import SelfEvaluation, Status
+    from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
 
     url = f"/evaluations/{selfeval.id}/"
 
@@ -129,7 +129,7 @@ def test_fill_see_score_change_submit_adjust_confirm(session_as, world, selfeval
 
     # --- what the database says ----------------------------------------------------------------
     selfeval = SelfEvaluation.objects.get(pk=selfeval.pk)
-    assert selfeval.status == Status.CONFIRMED and selfeval.attested_by == world.leader
+    assert selfeval.status == EvaluationStatus.CONFIRMED and selfeval.attested_by == world.leader
     assert str(selfeval.total) == "99.99" and selfeval.grade == "优"
     assert str(selfeval.reviewed_total) == "97.99"
     lines = list(selfeval.indicators.order_by("position"))

@@ -71,7 +71,7 @@ def test_declare_from_library_fix_finding_review_approve_and_arrange(
     session_as, world, library, artifacts
 ):
     from jixiao.budgets.models import Project
-    from jixiao.targets.models import Status, Target
+    from jixiao.targets.models import Target, TargetStatus
 
     p1, p2 = world.projects["P1"], world.projects["P2"]
 
@@ -179,7 +179,7 @@ def test_declare_from_library_fix_finding_review_approve_and_arrange(
 
     # --- what the database says ----------------------------------------------------------------
     target.refresh_from_db()
-    assert target.status == Status.APPROVED
+    assert target.status == TargetStatus.APPROVED
     assert target.attested_by == world.leader
     assert target.grades["first"]["overall"] == "优"
     assert target.grades["final"] == {**GRADES, "overall": "优"}
@@ -232,7 +232,7 @@ def submitted_target(world):
 def test_returned_target_shows_reason_and_is_fixed_and_completed_again(
     session_as, world, submitted_target
 ):
-    from jixiao.targets.models import Status
+    from jixiao.targets.models import TargetStatus
 
     target = submitted_target
     reason = "成本指标“生活垃圾清运处理单价”与本项目（公厕建设）无关，请改为公厕建设造价。"
@@ -266,6 +266,6 @@ def test_returned_target_shows_reason_and_is_fixed_and_completed_again(
     expect(filer.get_by_text("退回理由")).to_have_count(0)
 
     target.refresh_from_db()
-    assert target.status == Status.READY
+    assert target.status == TargetStatus.READY
     assert target.indicators.filter(name="单座公厕建设造价", value_text="≤40万元").exists()
     assert not target.indicators.filter(name="生活垃圾清运处理单价").exists()

@@ -106,7 +106,7 @@ def test_demo_refuses_a_weak_password(db):
 
 
 def check_targets(demo):
-    from jixiao.targets.models import TargetStatus, Target
+    from jixiao.targets.models import Target, TargetStatus
 
     for year in (2020, 2021):
         projects = Project.objects.filter(region__code="360102", year=year)

@@ -21,12 +21,11 @@ from jixiao.core.scope import RegionReader
 from jixiao.core.tabular import InputRejected
 from jixiao.evaluations.exports import export_selfevals
 from jixiao.evaluations.importers import SelfEvalImporter, importer_for_page
-from jixiao.evaluations.models import SelfEvaluation, Status
+from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
 from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.evaluations.services import selfeval_create, selfeval_save
 from jixiao.targets.exports import export_targets
-from jixiao.targets.models import Status as TargetStatus
-from jixiao.targets.models import Target
+from jixiao.targets.models import Target, TargetStatus
 from jixiao.targets.services import target_transition
 
 GOOD = {"overall": "优"}
@@ -431,7 +430,7 @@ def test_project_without_approved_target_is_refused(world, declare):
 
 def test_table_no_longer_editable_is_refused(world, filled):
     data = export(world, "xlsx")
-    SelfEvaluation.objects.filter(pk=filled.pk).update(status=Status.CONFIRMED)
+    SelfEvaluation.objects.filter(pk=filled.pk).update(status=EvaluationStatus.CONFIRMED)
     problems = rejected(world, data, "t.xlsx")
     assert "已确认" in problems[0].message and problems[0].sheet == "P1"
 

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from jixiao.core.navigation import todos_for
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import paginate, role_required, xlsx_response
-from jixiao.evaluations.models import Status as SelfEvalStatus
+from jixiao.evaluations.models import EvaluationStatus
 from jixiao.monitoring.models import Alert
-from jixiao.targets.models import Status as TargetStatus
+from jixiao.targets.models import TargetStatus
 
 from ..dashboards import (
     REPORT_STATES,
@@ -264,7 +264,7 @@ def _selfeval_status_chart(work: WorkYear) -> dict:
     return _status_chart(
         _("%(y)s 年度项目自评（按状态）") % {"y": work.evaluated_year},
         "selfeval-status",
-        SelfEvalStatus.choices,
+        EvaluationStatus.choices,
         dashboard_selfeval_pipeline(work),
     )
 

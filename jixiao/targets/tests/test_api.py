@@ -3,7 +3,7 @@
 import pytest
 
 from jixiao.core.models import ApiToken
-from jixiao.targets.models import Status
+from jixiao.targets.models import TargetStatus
 
 GOOD = {
     "overall": "优",
@@ -43,7 +43,7 @@ def test_submit_return_approve_through_the_api(world, api, declare):
     refused = api("leader", "post", f"/api/v1/targets/{target.id}/submit", {})
     assert refused.status_code == 409 and "真实" in refused.json()["detail"]
     ok = api("leader", "post", f"/api/v1/targets/{target.id}/submit", {"attest": True})
-    assert ok.status_code == 200 and ok.json()["status"] == Status.SUBMITTED
+    assert ok.status_code == 200 and ok.json()["status"] == TargetStatus.SUBMITTED
     no_reason = api("business", "post", f"/api/v1/targets/{target.id}/return", {})
     assert no_reason.status_code == 409
     returned = api(
@@ -52,7 +52,7 @@ def test_submit_return_approve_through_the_api(world, api, declare):
         f"/api/v1/targets/{target.id}/return",
         {"comment": "请补充满意度指标的依据"},
     )
-    assert returned.json()["status"] == Status.RETURNED
+    assert returned.json()["status"] == TargetStatus.RETURNED
     assert returned.json()["return_reason"] == "请补充满意度指标的依据"
 
 
@@ -62,9 +62,9 @@ def test_approve_means_the_callers_own_review_step(world, api, declare):
     target = target_transition(actor=world.filer, target=declare(), name="complete")
     target_transition(actor=world.leader, target=target, name="submit", attest=True)
     first = api("business", "post", f"/api/v1/targets/{target.id}/approve", {"grades": GOOD})
-    assert first.json()["status"] == Status.FIRST_PASSED
+    assert first.json()["status"] == TargetStatus.FIRST_PASSED
     final = api("budget", "post", f"/api/v1/targets/{target.id}/approve", {"grades": GOOD})
-    assert final.json()["status"] == Status.APPROVED
+    assert final.json()["status"] == TargetStatus.APPROVED
     again = api("budget", "post", f"/api/v1/targets/{target.id}/approve", {"grades": GOOD})
     assert again.status_code == 409 and again.json()["errors"]
     gate = api("budget", "post", f"/api/v1/projects/{world.projects['P1'].id}/arrange")

@@ -19,10 +19,10 @@ from jixiao.core.models import AuditLog, ImportBatch
 from jixiao.core.scope import RegionReader
 from jixiao.core.tabular import InputRejected
 from jixiao.targets import checks
-from jixiao.targets.excel import Form, forms_workbook
+from jixiao.targets.excel import DeclarationForm, forms_workbook
 from jixiao.targets.exports import export_targets
 from jixiao.targets.importers import TargetImporter
-from jixiao.targets.models import Indicator, Status, Target
+from jixiao.targets.models import Indicator, Target, TargetStatus
 from jixiao.targets.services import refresh_findings, target_create, target_save
 from jixiao.testing import AMOUNTS, GOOD_ROWS
 
@@ -81,7 +81,7 @@ def declarations() -> dict:
     return found
 
 
-def form(code="P1", rows=GOOD_ROWS, **extra) -> Form:
+def form(code="P1", rows=GOOD_ROWS, **extra) -> DeclarationForm:
     values = {
         "year": 2022,
         "region_code": "100101",
@@ -97,10 +97,10 @@ def form(code="P1", rows=GOOD_ROWS, **extra) -> Form:
         "indicators": [dict(r) for r in rows],
         **extra,
     }
-    return Form(**values)
+    return DeclarationForm(**values)
 
 
-def book_bytes(*forms: Form) -> bytes:
+def book_bytes(*forms: DeclarationForm) -> bytes:
     return workbook_bytes(forms_workbook(forms))
 
 
@@ -297,13 +297,16 @@ def test_list_page_export_downloads_the_filtered_rows(world, client_for, three_d
 def test_many_declarations_in_one_file_create_and_replace_drafts(world, declare):
     declare("P1")
     returned = declare("P2", actor=world.other)
-    Target.objects.filter(pk=returned.pk).update(status=Status.RETURNED)
+    Target.objects.filter(pk=returned.pk).update(status=TargetStatus.RETURNED)
     rows = [{**GOOD_ROWS[0], "value_text": "≥20个"}, *GOOD_ROWS[1:]]
     data = book_bytes(form("P1", rows), form("P1A"), form("P2", rows))
     result = imported(world, data, user="budget")
     assert (result.rows, result.created, result.updated) == (3, 1, 2)
     found = declarations()
-    assert found["P1"]["status"] == Status.DRAFT and found["P2"]["status"] == Status.RETURNED
+    assert (
+        found["P1"]["status"] == TargetStatus.DRAFT
+        and found["P2"]["status"] == TargetStatus.RETURNED
+    )
     assert found["P2"]["indicators"][0][3] == "≥20个"
     assert Target.objects.filter(pk=returned.pk).exists()  # replaced in place, not re-created
     entries = AuditLog.objects.filter(batch=result.batch_id, object_type="targets.target")
@@ -399,7 +402,7 @@ def test_unknown_project_code_is_located_and_nothing_is_written(world):
 
 def test_submitted_target_is_never_touched(world, declare):
     target = declare("P1")
-    Target.objects.filter(pk=target.pk).update(status=Status.SUBMITTED)
+    Target.objects.filter(pk=target.pk).update(status=TargetStatus.SUBMITTED)
     before = declarations()
     problems = rejected(world, book_bytes(form("P1", goal="改一改")), user="budget")
     assert "业务股室初审中" in text_of(problems) and "不能通过导入修改" in text_of(problems)

@@ -1,6 +1,6 @@
 """Target pages: declare from a project, edit the grid, live lint, review buttons, scope."""
 
-from jixiao.targets.models import Status, Target
+from jixiao.targets.models import Target, TargetStatus
 from jixiao.testing import GOOD_ROWS
 
 
@@ -40,7 +40,7 @@ def test_filer_declares_from_the_project_page_and_fills_the_grid(world, client_f
     assert client.get(f"/targets/{target.id}/edit/").status_code == 200
     response = client.post(f"/targets/{target.id}/edit/", grid_post(GOOD_ROWS, then="complete"))
     target.refresh_from_db()
-    assert target.status == Status.READY, response.content.decode()[:500]
+    assert target.status == TargetStatus.READY, response.content.decode()[:500]
     assert [i.name for i in target.indicators.order_by("position")][:2] == [
         "改造老旧小区数量",
         "工程验收合格率",

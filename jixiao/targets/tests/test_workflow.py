@@ -10,7 +10,7 @@ from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core.models import TransitionLog
 from jixiao.core.workflow import TransitionError
 from jixiao.orgs.models import User
-from jixiao.targets.models import Status, Target
+from jixiao.targets.models import Target, TargetStatus
 from jixiao.targets.services import project_arrange, target_adjust, target_transition
 
 GOOD = {
@@ -35,7 +35,7 @@ def approve_fully(world, target):
 
 def test_full_path_to_approval_writes_history_and_opens_the_budget(world, declare):
     target = approve_fully(world, declare())
-    assert target.status == Status.APPROVED and target.approved_at is not None
+    assert target.status == TargetStatus.APPROVED and target.approved_at is not None
     assert target.attested_by == world.leader
     steps = list(
         TransitionLog.objects.filter(object_id=target.pk).values_list(
@@ -60,7 +60,7 @@ def test_budget_gate_refuses_a_project_without_an_approved_target_and_says_why(w
     with pytest.raises(ValidationError, match="待单位审核"):
         project_arrange(actor=world.budget, project=world.projects["P1"])
     assert not Project.objects.get(pk=world.projects["P1"].pk).arranged
-    assert target.status == Status.READY
+    assert target.status == TargetStatus.READY
 
 
 def test_submission_needs_the_leaders_attestation(world, declare):
@@ -95,7 +95,7 @@ def test_wrong_role_is_refused(world, declare, actor, name):
     target = declare()
     with pytest.raises((TransitionError, Http404)):
         move(target, world.users[actor], name, attest=True, grades=GOOD)
-    assert Target.objects.get(pk=target.pk).status == Status.DRAFT
+    assert Target.objects.get(pk=target.pk).status == TargetStatus.DRAFT
 
 
 def test_wrong_state_is_refused_with_the_current_state_named(world, declare):
@@ -126,10 +126,10 @@ def test_return_needs_a_reason_and_the_returned_target_can_be_resubmitted(world,
     with pytest.raises(TransitionError, match="理由"):
         move(target, world.business, "return_first", comment="  ")
     target = move(target, world.business, "return_first", comment="数量指标偏低，请提高。")
-    assert target.status == Status.RETURNED and "偏低" in target.return_reason
+    assert target.status == TargetStatus.RETURNED and "偏低" in target.return_reason
     target = move(target, world.filer, "complete")
     target = move(target, world.leader, "submit", attest=True)
-    assert target.status == Status.SUBMITTED and target.return_reason == ""
+    assert target.status == TargetStatus.SUBMITTED and target.return_reason == ""
 
 
 def test_grade_fair_or_poor_cannot_be_approved(world, declare):
@@ -140,13 +140,13 @@ def test_grade_fair_or_poor_cannot_be_approved(world, declare):
     target = move(
         target, world.budget, "reject", comment="项目必要性不足", grades={"overall": "差"}
     )
-    assert target.status == Status.REJECTED
+    assert target.status == TargetStatus.REJECTED
 
 
 def test_leader_withdraws_before_review_but_not_after(world, declare):
     target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
     target = move(target, world.leader, "withdraw")
-    assert target.status == Status.DRAFT
+    assert target.status == TargetStatus.DRAFT
     target = move(move(target, world.filer, "complete"), world.leader, "submit", attest=True)
     target = move(target, world.business, "pass", grades=GOOD)
     with pytest.raises(TransitionError):
@@ -161,11 +161,11 @@ def test_level2_target_goes_first_to_its_level1_unit(world, declare):
     with pytest.raises(TransitionError, match="主管部门"):
         move(target, child_leader, "submit", attest=True)
     target = move(target, child_leader, "submit_to_parent", attest=True)
-    assert target.status == Status.PARENT_REVIEW
+    assert target.status == TargetStatus.PARENT_REVIEW
     with pytest.raises(TransitionError, match="主管部门"):
         move(target, child_leader, "forward")
     target = move(target, world.leader, "forward")
-    assert target.status == Status.SUBMITTED
+    assert target.status == TargetStatus.SUBMITTED
 
 
 def test_closed_year_locks_transitions(world, declare):
@@ -178,14 +178,14 @@ def test_closed_year_locks_transitions(world, declare):
 def test_adjustment_makes_a_new_version_and_supersedes_the_old_on_approval(world, declare):
     first = approve_fully(world, declare())
     second = target_adjust(actor=world.filer, target=first)
-    assert second.version == 2 and second.status == Status.DRAFT
+    assert second.version == 2 and second.status == TargetStatus.DRAFT
     assert second.indicators.count() == first.indicators.count()
-    assert Target.objects.get(pk=first.pk).status == Status.APPROVED  # still in force
+    assert Target.objects.get(pk=first.pk).status == TargetStatus.APPROVED  # still in force
     with pytest.raises(ValidationError):
         target_adjust(actor=world.filer, target=first)
     approve_fully(world, second)
-    assert Target.objects.get(pk=first.pk).status == Status.SUPERSEDED
-    assert Target.objects.get(pk=second.pk).status == Status.APPROVED
+    assert Target.objects.get(pk=first.pk).status == TargetStatus.SUPERSEDED
+    assert Target.objects.get(pk=second.pk).status == TargetStatus.APPROVED
 
 
 @pytest.mark.django_db(transaction=True)
@@ -237,4 +237,4 @@ def test_the_grades_that_allow_approval_come_from_the_rulebook(world, declare):
     target = move(target, world.business, "pass", grades=GOOD)
     with pytest.raises(TransitionError, match="良"):
         move(target, world.budget, "approve", grades={**GOOD, "overall": "良"})
-    assert move(target, world.budget, "approve", grades=GOOD).status == Status.APPROVED
+    assert move(target, world.budget, "approve", grades=GOOD).status == TargetStatus.APPROVED

@@ -252,13 +252,13 @@ class Generator:
     def _targets(self, district: Region, projects: list[Project], year: int) -> None:
         """A target per project in a realistic mix of states, with its indicator grid. Lint
         findings are left for `refresh` (the benchmark measures linting them)."""
-        from jixiao.targets.models import Indicator, Status, Target
+        from jixiao.targets.models import Indicator, Target, TargetStatus
 
         rng = self.rng
         states = (
-            [Status.APPROVED] * 5
-            + [Status.SUBMITTED] * 2
-            + [Status.FIRST_PASSED, Status.DRAFT, Status.READY]
+            [TargetStatus.APPROVED] * 5
+            + [TargetStatus.SUBMITTED] * 2
+            + [TargetStatus.FIRST_PASSED, TargetStatus.DRAFT, TargetStatus.READY]
         )
         targets = Target.objects.bulk_create(
             [

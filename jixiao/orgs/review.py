@@ -1,0 +1,211 @@
+"""Who reviews a unit's documents (DOMAIN.md §4.5): the role sets, the unit and office
+conditions, the year lock and the common review path every stage document follows.
+
+draft/returned ─complete─► ready ─submit─► submitted ─pass─► first_passed ─<final>─► <done>
+returns (with a reason) from the two review states go back to `returned`, which edits like a
+draft; the filer or leader may reopen a ready document, the leader may withdraw a submission.
+A stage declares its document with `unit_review_workflow()` and its own checks.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jixiao.core.workflow import Condition, Transition, Workflow, with_q
+
+from .models import Role, UnitYear, units_of_offices
+
+FILER = frozenset({Role.FILER})
+LEADER = frozenset({Role.LEADER})
+BUSINESS = frozenset({Role.BUSINESS})
+BUDGET = frozenset({Role.BUDGET})
+
+# The states every unit document shares (stored values; each stage labels its own).
+DRAFT, READY, SUBMITTED, FIRST_PASSED, RETURNED = (
+    "draft",
+    "ready",
+    "submitted",
+    "first_passed",
+    "returned",
+)
+EDITABLE = frozenset({DRAFT, RETURNED})
+
+NOTHING = Q(pk__in=[])
+
+
+@with_q(lambda user: Q(unit_id=user.unit_id) if user.unit_id else NOTHING)
+def own_unit(document, user) -> str | None:
+    """Unit staff act on their own unit's documents (not on a level-2 unit's)."""
+    return None if user.unit_id == document.unit_id else _("只能处理本单位的绩效目标。")
+
+
+def _office_q(user) -> Q:
+    if not user.office_id:
+        return NOTHING
+    return units_of_offices({user.office_id}, unit_ref="unit", year_ref="year")
+
+
+@with_q(_office_q)
+def office_of_unit(document, user) -> str | None:
+    """A business office reviews the units assigned (归口) to it in the document's year."""
+    office = (
+        UnitYear.objects.filter(unit_id=document.unit_id, year=document.year)
+        .values_list("office_id", flat=True)
+        .first()
+    )
+    return None if office and office == user.office_id else _("该单位不归口您所在的股室。")
+
+
+def unit_filer(refusal: str) -> Condition:
+    """The edit rule's "who": a filer of the document's unit (or of its parent unit, which
+    files on its behalf). `refusal` names the document."""
+
+    def may_edit(document, user) -> str | None:
+        if user.has_role(Role.FILER) and document.unit_id in user.get_scope().unit_ids:
+            return None
+        return str(refusal)
+
+    return may_edit
+
+
+def year_lock(offset: int = 0):
+    """Documents of year Y are locked when the region closes year Y + offset (evaluations of
+    year Y are done in Y + 1). A year with no budget year yet is open."""
+
+    def closed_years(document_region="region", document_year="year"):
+        from jixiao.budgets.models import FiscalYear
+
+        return FiscalYear.objects.filter(
+            region=OuterRef(document_region), year=OuterRef(document_year) + offset
+        ).exclude(status=FiscalYear.Status.OPEN)
+
+    @with_q(lambda user: ~Q(Exists(closed_years())))
+    def lock(document) -> str | None:
+        from jixiao.budgets.selectors import year_is_open
+
+        year = document.year + offset
+        if year_is_open(region=document.region, year=year):
+            return None
+        if offset:
+            return _("%(y)s 年度已关闭，评价已锁定。") % {"y": year}
+        return _("%(y)s 年度已关闭，文档已锁定。") % {"y": year}
+
+    return lock
+
+
+def unit_review_workflow(
+    *,
+    status,
+    final: tuple[str, str, str],
+    checks: tuple[Condition, ...] = (),
+    lock_offset: int = 0,
+    pass_label: str = gettext_lazy("初审通过"),
+    submit_checks: tuple[Condition, ...] = (),
+    final_checks: tuple[Condition, ...] = (),
+    after_submit: tuple[Transition, ...] = (),
+    extra: tuple[Transition, ...] = (),
+    edit_refusal: str = "",
+    state_refusal: str = "",
+) -> Workflow:
+    """The common review path of a unit document.
+
+    `status` is its TextChoices; `final` = (name, label, done state) is the budget office's
+    closing step. `checks` are the content conditions completing and submitting need
+    (`submit_checks` only submitting, `final_checks` only the final step). `after_submit` and
+    `extra` add the stage's own transitions after submitting and at the end (targets: parent
+    review, reject). `edit_refusal`/`state_refusal` word the edit rule for this document."""
+    final_name, final_label, done = final
+    table = [
+        Transition(
+            "complete",
+            gettext_lazy("填报完成"),
+            EDITABLE,
+            READY,
+            FILER,
+            (own_unit, *checks),
+            style="primary",
+        ),
+        Transition(
+            "reopen",
+            gettext_lazy("退回填报人"),
+            frozenset({READY}),
+            DRAFT,
+            LEADER | FILER,
+            (own_unit,),
+            undo=True,
+        ),
+        Transition(
+            "submit",
+            gettext_lazy("确认并提交"),
+            frozenset({READY}),
+            SUBMITTED,
+            LEADER,
+            (own_unit, *submit_checks, *checks),
+            style="primary",
+            attest=True,
+        ),
+        *after_submit,
+        Transition(
+            "pass",
+            pass_label,
+            frozenset({SUBMITTED}),
+            FIRST_PASSED,
+            BUSINESS,
+            (office_of_unit,),
+            style="primary",
+        ),
+        review_return("return_first", SUBMITTED, BUSINESS, (office_of_unit,)),
+        Transition(
+            final_name,
+            final_label,
+            frozenset({FIRST_PASSED}),
+            done,
+            BUDGET,
+            tuple(final_checks),
+            style="primary",
+        ),
+        review_return("return_final", FIRST_PASSED, BUDGET),
+        *extra,
+    ]
+    optional = {}
+    if edit_refusal:
+        optional["editor"] = unit_filer(edit_refusal)
+    if state_refusal:
+        optional["edit_state_refusal"] = state_refusal
+    return Workflow(
+        states=dict(status.choices),
+        transitions=table,
+        lock=year_lock(lock_offset),
+        editable=EDITABLE,
+        **optional,
+    )
+
+
+def review_return(name: str, source: str, roles, conditions=()) -> Transition:
+    """A reviewer's return to the unit: a reason is required and becomes the return reason."""
+    return Transition(
+        name,
+        gettext_lazy("退回"),
+        frozenset({source}),
+        RETURNED,
+        roles,
+        tuple(conditions),
+        needs_comment=True,
+        style="danger",
+        is_return=True,
+    )
+
+
+def withdraw(*sources: str) -> Transition:
+    """The leader takes a submission back before anyone reviewed it."""
+    return Transition(
+        "withdraw",
+        gettext_lazy("撤回"),
+        frozenset(sources),
+        DRAFT,
+        LEADER,
+        (own_unit,),
+        undo=True,
+    )
