@@ -11,7 +11,9 @@ A pure module (DESIGN.md, Pure rules): nothing from Django. The framework is the
   as for qualitative indicators (§6.2); without a score only the top band is scored.
 
 Every score carries its explanation; what cannot be computed is an error on its item, whose
-score is then None, and the total is marked incomplete.
+score is then None, and the total is marked incomplete. Explanations, errors and warnings are
+`jixiao.core.rule_messages.Message`s (templates: `MESSAGES` at the end), rendered in the user's
+language by the pages; `to_data(i18n=True)` stores their codes and parameters.
 """
 
 import math
@@ -20,10 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from jixiao.indicators.values import Kind, Op, parse_target_value
+from jixiao.core.rule_messages import Join, Message, define, gettext_noop
 from jixiao.core.schema_read import read_decimal
+from jixiao.indicators.values import Kind, Op, parse_target_value
 
-from .scoring import Band, grade_for, round_half_up
+from .scoring import Band, grade_for, issues_data, round_half_up, with_i18n
 from .selfeval_data import Issue
 
 __all__ = ["ItemScore", "Judgement", "UnitInputs", "UnitScore", "score_unit"]
@@ -58,12 +61,13 @@ class ItemScore:
     errors: tuple[Issue, ...] = ()
     rate: Decimal | None = None  # the rate in %, for threshold rows
 
-    def to_data(self) -> dict:
-        return {"indicator": self.indicator, "group": self.group, "weight": f"{self.weight:f}",
+    def to_data(self, i18n: bool = False) -> dict:
+        data = {"indicator": self.indicator, "group": self.group, "weight": f"{self.weight:f}",
                 "score": None if self.score is None else f"{self.score:f}",
                 "rate": None if self.rate is None else f"{self.rate:f}",
                 "explanation": self.explanation,
-                "errors": [e.to_data() for e in self.errors]}  # fmt: skip
+                "errors": issues_data(self.errors, i18n)}  # fmt: skip
+        return with_i18n(data, explanation=self.explanation) if i18n else data
 
 
 @dataclass(frozen=True)
@@ -79,14 +83,15 @@ class UnitScore:
     errors: tuple[Issue, ...] = ()
     warnings: tuple[Issue, ...] = ()
 
-    def to_data(self) -> dict:
+    def to_data(self, i18n: bool = False) -> dict:
+        """As JSON; with `i18n`, each text also as code and parameters (`<key>_i18n`)."""
         return {
-            "items": [i.to_data() for i in self.items],
+            "items": [i.to_data(i18n) for i in self.items],
             "groups": [{"group": g, "score": f"{s:f}", "weight": f"{w:f}"}
                        for g, s, w in self.groups],
             "total": f"{self.total:f}", "grade": self.grade, "complete": self.complete,
-            "errors": [e.to_data() for e in self.errors],
-            "warnings": [w.to_data() for w in self.warnings],
+            "errors": issues_data(self.errors, i18n),
+            "warnings": issues_data(self.warnings, i18n),
         }  # fmt: skip
 
 
@@ -127,14 +132,16 @@ def _warnings(items, total, complete, inputs: UnitInputs) -> list[Issue]:
     found = []
     weights = sum((i.weight for i in items), Decimal(0))
     if weights != 100:
-        found.append(Issue("weights_invalid", f"评价框架各项分值合计{_num(weights)}分，应为100分"))
+        message = Message("unit.weights_invalid", total=_num(weights))
+        found.append(Issue("weights_invalid", message))
     if not complete:
         missing = sum(i.score is None for i in items)
-        found.append(Issue("incomplete", f"有{missing}项未能计分，总分{total}不完整，未评定等级"))
+        message = Message("score.incomplete", n=missing, total=str(total))
+        found.append(Issue("incomplete", message))
     known = {i.indicator for i in items}
     for name in inputs.judgements:
         if name not in known:
-            found.append(Issue("unknown_item", f"评价框架中没有“{name}”，该项判断未采用"))
+            found.append(Issue("unknown_item", Message("unit.unknown_item", name=name)))
     return found
 
 
@@ -152,9 +159,10 @@ def _item(index, row: Mapping, inputs: UnitInputs, rules, bands, places) -> Item
         rate = None
     points = None if errors or raw is None else round_half_up(raw, places)
     if points is not None:
-        text = text.replace("{score}", str(points))
+        code, params = text
+        text = Message(code, score=str(points), **params)
     else:
-        text = f"无法计分（{'；'.join(e.message for e in errors)}）"
+        text = Message("unit.errors", errors=Join((e.message for e in errors), "clauses"))
     return ItemScore(row["indicator"], row.get("group", ""), weight, points, text,
                      tuple(errors), rate)  # fmt: skip
 
@@ -181,16 +189,18 @@ def _rate(index, row: Mapping, inputs: UnitInputs) -> tuple[Decimal | None, str,
             figure = _figure(inputs, name)
         except ValueError:
             shown = inputs.values.get(name)
-            return None, "", [Issue("unreadable_input", f"“{label}”的输入“{name}”为“{shown}”，"
-                                    "不是数字", index)]  # fmt: skip
+            message = Message("unit.unreadable_input", label=label, name=name, shown=str(shown))
+            return None, "", [Issue("unreadable_input", message, index)]
         if figure is None:
-            return None, "", [Issue("missing_input", f"“{label}”缺少输入“{name}”", index)]
+            message = Message("unit.missing_input", label=label, name=name)
+            return None, "", [Issue("missing_input", message, index)]
         figures.append(figure)
     if formula == "rate":
         return figures[0], f"{label} {_num(figures[0])}%", []
     a, b = figures
     if b == 0:
-        return None, "", [Issue("zero_denominator", f"“{label}”的“{names[1]}”为0，无法计算", index)]
+        message = Message("unit.zero_denominator", label=label, name=names[1])
+        return None, "", [Issue("zero_denominator", message, index)]
     if formula == "ratio":
         rate = 100 * a / b
         return rate, f"{label} = {names[0]}{_num(a)}/{names[1]}{_num(b)} = {_pct(rate)}", []
@@ -207,7 +217,7 @@ def _threshold(index, row: Mapping, weight: Decimal, inputs: UnitInputs, rules):
     """Full points while the rate meets `full_if`, then `deduct_per_step` per `step` points."""
     full = parse_target_value(row["full_if"])
     if full.kind != Kind.QUANTITATIVE or full.number is None:
-        why = f"规则行“{row['indicator']}”的满分条件“{row['full_if']}”无法读取"
+        why = Message("unit.rule_invalid", label=row["indicator"], full_if=row["full_if"])
         return None, "", None, [Issue("rule_invalid", why, index)]
     rate, head, errors = _rate(index, row, inputs)
     if errors:
@@ -216,19 +226,20 @@ def _threshold(index, row: Mapping, weight: Decimal, inputs: UnitInputs, rules):
     gap = t - rate if op in (Op.GE, Op.GT) else rate - t
     if op == Op.EQ:
         gap = abs(rate - t)
-    condition = f"满分条件{full.display()}"
+    condition = full.display()
     if gap <= 0:
-        return weight, f"{head}, 符合{condition}, 得满分 {{score}}", rate, []
+        return weight, ("unit.f.met", {"head": head, "condition": condition}), rate, []
     step, deduct = Decimal(row["step"]), Decimal(row["deduct_per_step"])
     steps = gap / step
     if rules["partial_step"] == "ceil":
         steps = Decimal(math.ceil(steps))
     raw = max(weight - steps * deduct, Decimal(0))
-    text = (f"{head}, {condition}, 相差{_num(round_half_up(gap, Decimal('0.01')))}个百分点, "
-            f"每{_num(step)}个百分点扣{_num(deduct)}分: {_num(weight)} − "
-            f"{_num(round_half_up(steps, Decimal('0.0001')))} × {_num(deduct)}"
-            f"{'（扣完为止）' if raw == 0 else ''} = {{score}}")  # fmt: skip
-    return raw, text, rate, []
+    params = {"head": head, "condition": condition,
+              "gap": _num(round_half_up(gap, Decimal("0.01"))), "step": _num(step),
+              "deduct": _num(deduct), "w": _num(weight),
+              "steps": _num(round_half_up(steps, Decimal("0.0001"))),
+              "floor": Message("unit.floor") if raw == 0 else ""}  # fmt: skip
+    return raw, ("unit.f.deduct", params), rate, []
 
 
 # --------------------------------------------------------------------------- judgements
@@ -240,17 +251,46 @@ def _judged(index, row: Mapping, weight: Decimal, inputs: UnitInputs, bands):
     chosen = judgement.band if judgement else None
     band = next((b for b in bands if b.label == chosen), None)
     if band is None:
-        labels = "、".join(f"“{b.label}”" for b in bands)
-        why = f"没有档次“{chosen}”" if chosen else "未选择评价档次"
-        return None, "", [Issue("band_required", f"“{label}”{why}：请从{labels}中选择", index)]
+        labels = Join(f"“{b.label}”" for b in bands)
+        why = Message("unit.no_such_band", band=chosen) if chosen else Message("score.no_band")
+        message = Message("unit.band_required", label=label, why=why, labels=labels)
+        return None, "", [Issue("band_required", message, index)]
     allowed = band.describe(weight)
     entered = judgement.score
     if entered is None and band.full_without_score:
-        return band.bounds(weight)[1], f"档次“{band.label}”, 未录入得分, 得该档上限 {{score}}", []
+        return band.bounds(weight)[1], ("unit.f.band_top", {"band": band.label}), []
     if entered is None:
-        why = f"“{label}”评为“{band.label}”，须录入得分（{allowed}）"
+        why = Message("unit.band_score_required", label=label, band=band.label, allowed=allowed)
         return None, "", [Issue("band_score_required", why, index)]
     if not band.holds(entered, weight):
-        why = f"“{label}”评为“{band.label}”，得分应在{allowed}范围内，录入的{_num(entered)}分被拒绝"
+        why = Message("unit.out_of_band", label=label, band=band.label, allowed=allowed,
+                      entered=_num(entered))  # fmt: skip
         return None, "", [Issue("score_out_of_band", why, index)]
-    return entered, f"档次“{band.label}”（{allowed}）, 录入得分 {{score}}", []
+    params = {"band": band.label, "allowed": allowed}
+    return entered, ("unit.f.band_entered", params), []
+
+
+# --------------------------------------------------------------------------- the messages
+
+#: Chinese templates by code (`jixiao.core.rule_messages`); "score.*" ones are scoring's.
+MESSAGES = define({
+    "unit.weights_invalid": gettext_noop("评价框架各项分值合计%(total)s分，应为100分"),
+    "unit.unknown_item": gettext_noop("评价框架中没有“%(name)s”，该项判断未采用"),
+    "unit.errors": gettext_noop("无法计分（%(errors)s）"),
+    "unit.unreadable_input": gettext_noop("“%(label)s”的输入“%(name)s”为“%(shown)s”，不是数字"),
+    "unit.missing_input": gettext_noop("“%(label)s”缺少输入“%(name)s”"),
+    "unit.zero_denominator": gettext_noop("“%(label)s”的“%(name)s”为0，无法计算"),
+    "unit.rule_invalid": gettext_noop("规则行“%(label)s”的满分条件“%(full_if)s”无法读取"),
+    "unit.f.met": gettext_noop("%(head)s, 符合满分条件%(condition)s, 得满分 %(score)s"),
+    "unit.f.deduct": gettext_noop(
+        "%(head)s, 满分条件%(condition)s, 相差%(gap)s个百分点, 每%(step)s个百分点扣%(deduct)s分: "
+        "%(w)s − %(steps)s × %(deduct)s%(floor)s = %(score)s"),
+    "unit.floor": gettext_noop("（扣完为止）"),
+    "unit.no_such_band": gettext_noop("没有档次“%(band)s”"),
+    "unit.band_required": gettext_noop("“%(label)s”%(why)s：请从%(labels)s中选择"),
+    "unit.f.band_top": gettext_noop("档次“%(band)s”, 未录入得分, 得该档上限 %(score)s"),
+    "unit.band_score_required": gettext_noop("“%(label)s”评为“%(band)s”，须录入得分（%(allowed)s）"),
+    "unit.out_of_band": gettext_noop(
+        "“%(label)s”评为“%(band)s”，得分应在%(allowed)s范围内，录入的%(entered)s分被拒绝"),
+    "unit.f.band_entered": gettext_noop("档次“%(band)s”（%(allowed)s）, 录入得分 %(score)s"),
+})  # fmt: skip

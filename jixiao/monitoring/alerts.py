@@ -9,6 +9,11 @@ time-progress method come from the rules; nothing here is a rule value.
 
 Rates are compared as exact fractions (`fractions.Fraction` of the Decimal amounts), unrounded
 (DOMAIN.md §5); they are rounded only to be shown.
+
+Messages and explanations are `jixiao.core.rule_messages.Message`s: the Chinese text, with a code
+and parameters (templates: `MESSAGES` at the end) so that the web pages render them in the user's
+language. The dataclass of one alert is `AlertFinding`; `monitoring.models.Alert` is the stored
+alert that users see and dispose of.
 """
 
 from calendar import monthrange  # the standard library's, not .calendar
@@ -19,6 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
+from jixiao.core.rule_messages import Join, Message, define, gettext_noop
 from jixiao.indicators.values import Kind, Op
 
 from .calendar import WorkingCalendar, add_working_days, calendar_from_rules
@@ -26,7 +32,7 @@ from .report_data import IndicatorReport, MonitoringReport
 
 __all__ = [
     "CODES",
-    "Alert",
+    "AlertFinding",
     "AlertResult",
     "AlertRules",
     "AlertWarning",
@@ -43,8 +49,9 @@ _MONTHS_BEFORE_DECEMBER = 11  # January–November, the base of M05's monthly av
 
 
 @dataclass(frozen=True)
-class Alert:
-    """One alert (DOMAIN.md §5); `indicator` is the 0-based indicator row, or None."""
+class AlertFinding:
+    """One alert as the rules find it (DOMAIN.md §5); `indicator` is the 0-based indicator row,
+    or None. The stored alert is `monitoring.models.Alert`."""
 
     code: str
     level: str  # "yellow" | "red"
@@ -55,6 +62,12 @@ class Alert:
     def to_data(self) -> dict:
         return {"code": self.code, "level": self.level, "message": self.message,
                 "indicator": self.indicator, "explanation": self.explanation}  # fmt: skip
+
+    def texts_data(self) -> dict:
+        """The message and the explanation as codes and parameters, to store beside the texts
+        (`jixiao.core.rule_messages`); a text that is no Message is left out."""
+        texts = {"message": self.message, "explanation": self.explanation}
+        return {k: t.to_data() for k, t in texts.items() if isinstance(t, Message)}
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ class AlertWarning:
 class AlertResult:
     """Alerts ordered by code then indicator, the warnings, and the two rates (unrounded)."""
 
-    alerts: tuple[Alert, ...]
+    alerts: tuple[AlertFinding, ...]
     warnings: tuple[AlertWarning, ...] = ()
     time_progress: Fraction | None = None
     execution_rate: Fraction | None = None
@@ -172,11 +185,11 @@ def time_progress(period_end: date, method: str) -> tuple[Fraction, str]:
     """
     if method == "months":
         share = Fraction(period_end.month, 12)
-        return share, f"时间进度（序时进度）{period_end.month}/12 = {_pct(share)}"
+        return share, Message("alert.time.months", month=period_end.month, pct=_pct(share))
     day = period_end.timetuple().tm_yday
     days = date(period_end.year, 12, 31).timetuple().tm_yday
     share = Fraction(day, days)
-    return share, f"时间进度 {day}/{days} = {_pct(share)}"
+    return share, Message("alert.time.days", day=day, days=days, pct=_pct(share))
 
 
 def execution_rate(executed: Decimal, full_year: Decimal) -> Fraction:
@@ -200,7 +213,8 @@ class _Run:
     rate_text: str = ""
 
     def alert(self, code, level, message, explanation, indicator=None) -> None:
-        self.alerts.append(Alert(code, level, message, indicator, f"{code}：{explanation}"))
+        explanation = Message("alert.explanation", code=code, text=explanation)
+        self.alerts.append(AlertFinding(code, level, message, indicator, explanation))
 
     def warn(self, code: str, message: str, indicator: int | None = None) -> None:
         self.warnings.append(AlertWarning(code, message, indicator))
@@ -236,28 +250,31 @@ def _executed(run: _Run) -> tuple[Decimal | None, str]:
     """The executed amount, typed or (DOMAIN.md §5) loaded from the monthly payments."""
     executed = _money(run.report.amounts.executed)
     if executed is not None:
-        return executed, f"执行数 {executed:f} 万元"
+        return executed, Message("alert.executed", amount=f"{executed:f}")
     month = run.report.period_end.month
     paid = [a for m, a in _payments(run.report).items() if m <= month]
     if not paid:
         return None, ""
     total = sum(paid, Decimal(0))
-    return total, f"执行数 {total:f} 万元（支付数据 1–{month} 月合计）"
+    return total, Message("alert.executed_paid", amount=f"{total:f}", month=month)
 
 
 def _execution(run: _Run) -> None:
     """The execution rate, or a warning saying why M01–M03 are not judged."""
     full_year = _money(run.report.amounts.full_year)
-    if full_year is None or full_year <= 0:
-        shown = "未填写" if full_year is None else f"为 {full_year:f} 万元"
-        run.warn("no_budget", f"全年预算（调整后）{shown}，无法计算执行率，未判断 M01–M03")
+    if full_year is None:
+        run.warn("no_budget", Message("alert.no_budget"))
+        return
+    if full_year <= 0:
+        run.warn("no_budget", Message("alert.zero_budget", amount=f"{full_year:f}"))
         return
     executed, text = _executed(run)
     if executed is None:
-        run.warn("no_execution", "未填写执行数，也没有支付数据，无法计算执行率，未判断 M01–M03")
+        run.warn("no_execution", Message("alert.no_execution"))
         return
     run.rate = execution_rate(executed, full_year)
-    run.rate_text = f"执行率 = {text} / 全年预算（调整后）{full_year:f} 万元 = {_pct(run.rate)}"
+    run.rate_text = Message("alert.rate", executed=text, budget=f"{full_year:f}",
+                            rate=_pct(run.rate))  # fmt: skip
 
 
 def _m01(run: _Run) -> None:
@@ -271,10 +288,10 @@ def _m01(run: _Run) -> None:
     if level is None:
         return
     when = _date_text(run.report.period_end)
-    message = (f"预算执行进度滞后：截至{when}执行率 {_pct(run.rate)}，落后时间进度 "
-               f"{_pct(run.time)} {_points(lag)} 个百分点")  # fmt: skip
-    explanation = (f"{run.time_text}，{run.rate_text}，差 {_points(lag)} 个百分点 ≥ "
-                   f"{_points(bound, exact=True)}")  # fmt: skip
+    message = Message("alert.M01", when=when, rate=_pct(run.rate), time=_pct(run.time),
+                      lag=_points(lag))  # fmt: skip
+    explanation = Message("alert.M01.why", time=run.time_text, rate=run.rate_text,
+                          lag=_points(lag), bound=_points(bound, exact=True))  # fmt: skip
     run.alert("M01", level, message, explanation)
 
 
@@ -291,12 +308,10 @@ def _m02(run: _Run) -> None:
     if run.rate >= floor:
         return
     checkpoint = _date_text(_month_end(end.year, month))
-    message = (f"执行率 {_pct(run.rate)} 低于{month}月底应达到的 {_pct(floor, exact=True)}"
-               f"（截至{_date_text(end)}）")  # fmt: skip
-    explanation = (
-        f"监控截止日 {_date_text(end)} 当日或之前最近的进度节点为 {checkpoint}，执行率应不低于 "
-        f"{_pct(floor, exact=True)}；{run.rate_text} < {_pct(floor, exact=True)}"
-    )
+    message = Message("alert.M02", rate=_pct(run.rate), month=month,
+                      floor=_pct(floor, exact=True), end=_date_text(end))  # fmt: skip
+    explanation = Message("alert.M02.why", end=_date_text(end), checkpoint=checkpoint,
+                          floor=_pct(floor, exact=True), rate=run.rate_text)  # fmt: skip
     run.alert("M02", run.rules.levels["M02"], message, explanation)
 
 
@@ -315,55 +330,63 @@ def _m03(run: _Run) -> None:
         gap = run.rate - share
         if gap <= run.rules.m03_gap:
             continue
-        message = (f"资金执行率 {_pct(run.rate)} 超过指标“{line.name}”的完成进度 {_pct(share)} "
-                   f"{_points(gap)} 个百分点：资金支出快于产出")  # fmt: skip
-        explanation = (
-            f"{run.rate_text}；完成进度 = 已完成 {shown} = {_pct(share)}；"
-            f"差 {_points(gap)} 个百分点 > {_points(run.rules.m03_gap, exact=True)}"
-        )
+        message = Message("alert.M03", rate=_pct(run.rate), name=line.name,
+                          progress=_pct(share), gap=_points(gap))  # fmt: skip
+        explanation = Message("alert.M03.why", rate=run.rate_text, shown=shown,
+                              progress=_pct(share), gap=_points(gap),
+                              bound=_points(run.rules.m03_gap, exact=True))  # fmt: skip
         run.alert("M03", run.rules.levels["M03"], message, explanation, index)
 
 
 def _target_progress(run: _Run, index: int, line: IndicatorReport):
     """(progress so far ÷ target, the division shown), or None with a warning."""
     target, progress = line.target, line.progress
-    label = f"第{index + 1}条指标“{line.name}”"
+    label = Message("alert.label", n=index + 1, name=line.name)
     if target.number is None or not target.ok or target.number == 0:
-        run.warn("no_progress", f"{label}的指标值“{target.original}”无法作分母，未判断 M03",
-                 index)  # fmt: skip
+        message = Message("alert.no_denominator", label=label, value=target.original)
+        run.warn("no_progress", message, index)
         return None
     if progress is None or not progress.ok or progress.number is None:
-        reason = "未填写完成进度" if progress is None else "；".join(
-            progress.problems or (f"完成进度“{progress.original}”无法读取",))  # fmt: skip
-        run.warn("no_progress", f"{label}：{reason}，未判断 M03", index)
+        if progress is None:
+            reason = Message("alert.no_progress")
+        elif progress.problems:
+            reason = Join(progress.problems, "clauses")
+        else:
+            reason = Message("alert.unreadable_progress", value=progress.original)
+        run.warn("no_progress", Message("alert.progress_not_judged", label=label, reason=reason),
+                 index)  # fmt: skip
         return None
     share = Fraction(progress.number) / Fraction(target.number)
     unit = target.unit or ""
-    return share, f"{progress.number:f}{unit} / 目标 {target.number:f}{unit}"
+    return share, Message("alert.M03.division", done=f"{progress.number:f}", unit=unit,
+                          target=f"{target.number:f}")  # fmt: skip
 
 
 def _m04(run: _Run) -> None:
     """M04 target_at_risk: red for 完全不可能; yellow for 有可能 with a cause or a shortfall."""
     red, yellow = run.rules.m04
     for index, line in enumerate(run.report.indicators):
-        label = f"指标“{line.name}”（目标 {line.target.display()}）"
-        if line.likelihood in red:
-            message = f"{label}报告{line.likelihood}完成目标"
-            run.alert("M04", "red", message, f"完成目标可能性为“{line.likelihood}”", index)
-        elif line.likelihood in yellow:
+        label = Message("alert.M04.label", name=line.name, target=line.target.display())
+        likely = line.likelihood
+        if likely in red:
+            message = Message("alert.M04", label=label, likelihood=likely)
+            run.alert("M04", "red", message, Message("alert.M04.why", likelihood=likely), index)
+        elif likely in yellow:
             reasons = _risk_reasons(line)
             if reasons:
-                message = f"{label}报告{line.likelihood}完成目标：{'；'.join(reasons)}"
-                explanation = f"完成目标可能性为“{line.likelihood}”，且{'、'.join(reasons)}"
+                message = Message("alert.M04.reasons", label=label, likelihood=likely,
+                                  reasons=Join(reasons, "clauses"))  # fmt: skip
+                explanation = Message("alert.M04.reasons.why", likelihood=likely,
+                                      reasons=Join(reasons))  # fmt: skip
                 run.alert("M04", "yellow", message, explanation, index)
 
 
 def _risk_reasons(line: IndicatorReport) -> list[str]:
     reasons = []
     if line.causes:
-        reasons.append(f"偏差原因为{'、'.join(line.causes)}")
+        reasons.append(Message("alert.M04.causes", causes=Join(line.causes)))
     if _falls_short(line):
-        reasons.append(f"全年预计完成值“{line.expected.original}”未达到目标")
+        reasons.append(Message("alert.M04.short", expected=line.expected.original))
     return reasons
 
 
@@ -404,15 +427,17 @@ def _m05(run: _Run) -> None:
         return
     found = []
     if by_share:
-        found.append(f"12月支付 {december:f} 万元 / 全年 {total:f} 万元 = {_pct(share)} > "
-                     f"{_pct(share_bound, exact=True)}")  # fmt: skip
+        found.append(Message("alert.M05.share", december=f"{december:f}", total=f"{total:f}",
+                             share=_pct(share), bound=_pct(share_bound, exact=True)))  # fmt: skip
     if by_average:
-        found.append(f"1–11月月均 {before:f} / {_MONTHS_BEFORE_DECEMBER} = {_amount(average)} "
-                     f"万元，12月 {december:f} 万元为其 {_times(Fraction(december), average)} "
-                     f"倍 > {_trim(_fixed(multiple, 2))} 倍")  # fmt: skip
-    share_text = f"，占全年 {_pct(share)}" if share is not None else ""
-    message = f"年末突击拨款：12月支付 {december:f} 万元{share_text}"
-    run.alert("M05", run.rules.levels["M05"], message, "；".join(found))
+        found.append(Message("alert.M05.average", before=f"{before:f}",
+                             months=_MONTHS_BEFORE_DECEMBER, average=_amount(average),
+                             december=f"{december:f}",
+                             times=_times(Fraction(december), average),
+                             multiple=_trim(_fixed(multiple, 2))))  # fmt: skip
+    share_text = Message("alert.M05.of_year", share=_pct(share)) if share is not None else ""
+    message = Message("alert.M05", december=f"{december:f}", share=share_text)
+    run.alert("M05", run.rules.levels["M05"], message, Join(found, "clauses"))
 
 
 def _rush_tests(december: Decimal, total: Decimal, rules: AlertRules) -> tuple[bool, bool]:
@@ -439,9 +464,10 @@ def _m06(run: _Run) -> None:
     if contract is None or executed is None or executed <= contract:
         return
     over = executed - contract
-    message = (f"超进度支付：执行数 {executed:f} 万元超过合同（进度）应付金额 {contract:f} 万元，"
-               f"超出 {over:f} 万元")  # fmt: skip
-    explanation = f"{text} > 合同（进度）应付金额 {contract:f} 万元，超出 {over:f} 万元"
+    message = Message("alert.M06", executed=f"{executed:f}", contract=f"{contract:f}",
+                      over=f"{over:f}")  # fmt: skip
+    explanation = Message("alert.M06.why", executed=text, contract=f"{contract:f}",
+                          over=f"{over:f}")  # fmt: skip
     run.alert("M06", run.rules.levels["M06"], message, explanation)
 
 
@@ -455,17 +481,17 @@ def _m07(run: _Run) -> None:
         if submitted <= deadline:
             return
         days = (submitted - deadline).days
-        message = f"监控表逾期报送：截止 {due}，{_date_text(submitted)} 报送，逾期 {days} 天"
+        message = Message("alert.M07.late", due=due, day=_date_text(submitted), days=days)
     elif run.today > deadline:
         days = (run.today - deadline).days
-        message = (f"监控表未按时报送：截止 {due}，至 {_date_text(run.today)} 仍未报送，"
-                   f"已逾期 {days} 天")  # fmt: skip
+        message = Message("alert.M07.missing", due=due, day=_date_text(run.today), days=days)
     else:
         return
-    filed = (
-        f"报送日 {_date_text(submitted)}" if submitted else f"检查日 {_date_text(run.today)} 未报送"
-    )
-    explanation = f"报送截止日 {due}，{filed}，晚于截止日"
+    if submitted:
+        filed = Message("alert.M07.filed", day=_date_text(submitted))
+    else:
+        filed = Message("alert.M07.not_filed", day=_date_text(run.today))
+    explanation = Message("alert.M07.why", due=due, filed=filed)
     run.alert("M07", run.rules.levels["M07"], message, explanation)
 
 
@@ -517,8 +543,71 @@ def _rate_text(value: Fraction | None) -> str | None:
 
 
 def _date_text(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return Message("alert.date", y=day.year, m=day.month, d=day.day)
 
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, monthrange(year, month)[1])
+
+
+# --------------------------------------------------------------------------- the messages
+
+#: Chinese templates of every message, explanation and warning, by code
+#: (`jixiao.core.rule_messages`); the English ones are in the catalogue (jixiao/locale).
+MESSAGES = define({
+    "alert.explanation": gettext_noop("%(code)s：%(text)s"),
+    "alert.date": gettext_noop("%(y)s年%(m)s月%(d)s日"),
+    "alert.label": gettext_noop("第%(n)s条指标“%(name)s”"),
+    "alert.time.months": gettext_noop("时间进度（序时进度）%(month)s/12 = %(pct)s"),
+    "alert.time.days": gettext_noop("时间进度 %(day)s/%(days)s = %(pct)s"),
+    "alert.executed": gettext_noop("执行数 %(amount)s 万元"),
+    "alert.executed_paid": gettext_noop("执行数 %(amount)s 万元（支付数据 1–%(month)s 月合计）"),
+    "alert.no_budget": gettext_noop("全年预算（调整后）未填写，无法计算执行率，未判断 M01–M03"),
+    "alert.zero_budget": gettext_noop(
+        "全年预算（调整后）为 %(amount)s 万元，无法计算执行率，未判断 M01–M03"),
+    "alert.no_execution": gettext_noop(
+        "未填写执行数，也没有支付数据，无法计算执行率，未判断 M01–M03"),
+    "alert.rate": gettext_noop("执行率 = %(executed)s / 全年预算（调整后）%(budget)s 万元 = %(rate)s"),
+    "alert.M01": gettext_noop(
+        "预算执行进度滞后：截至%(when)s执行率 %(rate)s，落后时间进度 %(time)s %(lag)s 个百分点"),
+    "alert.M01.why": gettext_noop("%(time)s，%(rate)s，差 %(lag)s 个百分点 ≥ %(bound)s"),
+    "alert.M02": gettext_noop("执行率 %(rate)s 低于%(month)s月底应达到的 %(floor)s（截至%(end)s）"),
+    "alert.M02.why": gettext_noop(
+        "监控截止日 %(end)s 当日或之前最近的进度节点为 %(checkpoint)s，执行率应不低于 %(floor)s；"
+        "%(rate)s < %(floor)s"),
+    "alert.M03": gettext_noop(
+        "资金执行率 %(rate)s 超过指标“%(name)s”的完成进度 %(progress)s %(gap)s 个百分点："
+        "资金支出快于产出"),
+    "alert.M03.why": gettext_noop(
+        "%(rate)s；完成进度 = 已完成 %(shown)s = %(progress)s；差 %(gap)s 个百分点 > %(bound)s"),
+    "alert.M03.division": gettext_noop("%(done)s%(unit)s / 目标 %(target)s%(unit)s"),
+    "alert.no_denominator": gettext_noop("%(label)s的指标值“%(value)s”无法作分母，未判断 M03"),
+    "alert.no_progress": gettext_noop("未填写完成进度"),
+    "alert.unreadable_progress": gettext_noop("完成进度“%(value)s”无法读取"),
+    "alert.progress_not_judged": gettext_noop("%(label)s：%(reason)s，未判断 M03"),
+    "alert.M04.label": gettext_noop("指标“%(name)s”（目标 %(target)s）"),
+    "alert.M04": gettext_noop("%(label)s报告%(likelihood)s完成目标"),
+    "alert.M04.why": gettext_noop("完成目标可能性为“%(likelihood)s”"),
+    "alert.M04.reasons": gettext_noop("%(label)s报告%(likelihood)s完成目标：%(reasons)s"),
+    "alert.M04.reasons.why": gettext_noop("完成目标可能性为“%(likelihood)s”，且%(reasons)s"),
+    "alert.M04.causes": gettext_noop("偏差原因为%(causes)s"),
+    "alert.M04.short": gettext_noop("全年预计完成值“%(expected)s”未达到目标"),
+    "alert.M05": gettext_noop("年末突击拨款：12月支付 %(december)s 万元%(share)s"),
+    "alert.M05.of_year": gettext_noop("，占全年 %(share)s"),
+    "alert.M05.share": gettext_noop(
+        "12月支付 %(december)s 万元 / 全年 %(total)s 万元 = %(share)s > %(bound)s"),
+    "alert.M05.average": gettext_noop(
+        "1–11月月均 %(before)s / %(months)s = %(average)s 万元，"
+        "12月 %(december)s 万元为其 %(times)s 倍 > %(multiple)s 倍"),
+    "alert.M06": gettext_noop(
+        "超进度支付：执行数 %(executed)s 万元超过合同（进度）应付金额 %(contract)s 万元，"
+        "超出 %(over)s 万元"),
+    "alert.M06.why": gettext_noop(
+        "%(executed)s > 合同（进度）应付金额 %(contract)s 万元，超出 %(over)s 万元"),
+    "alert.M07.late": gettext_noop("监控表逾期报送：截止 %(due)s，%(day)s 报送，逾期 %(days)s 天"),
+    "alert.M07.missing": gettext_noop(
+        "监控表未按时报送：截止 %(due)s，至 %(day)s 仍未报送，已逾期 %(days)s 天"),
+    "alert.M07.filed": gettext_noop("报送日 %(day)s"),
+    "alert.M07.not_filed": gettext_noop("检查日 %(day)s 未报送"),
+    "alert.M07.why": gettext_noop("报送截止日 %(due)s，%(filed)s，晚于截止日"),
+})  # fmt: skip
