@@ -1,7 +1,7 @@
 """A project self-evaluation as the scoring sees it (DOMAIN.md §6.1, §6.2), read from
 schemas/selfeval.
 
-A pure module: standard library, `jixiao.indicators.values` and the common-schema helpers of
+A pure module: standard library, `jixiao.indicators` (catalogue, values) and the common-schema helpers of
 `jixiao.core.schema_read`, nothing from Django. The service builds these dataclasses from the database; `jixiao score`
 builds them with `selfeval_from_data`, which checks the schema by hand and reports, in Chinese,
 every place an object does not fit (then the whole item is refused). A figure that fits the
@@ -28,14 +28,12 @@ from jixiao.core.schema_read import (
     read_parties,
     type_name,
 )
+from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, Placement, place_indicator
 from jixiao.indicators.values import (
-    CLASSIC_CATALOGUE,
     ActualValue,
-    Placement,
     TargetValue,
     parse_actual_value,
     parse_target_value,
-    place_indicator,
     target_value_from_data,
 )
 

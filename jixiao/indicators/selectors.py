@@ -6,8 +6,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from jixiao.orgs.models import Region
 
+from .catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
 from .models import IndicatorTemplate
-from .values import CATALOGUE_2021, CLASSIC_CATALOGUE
 
 #: The national library's sectors in the order finance bureaus list them; 通用 (common) last.
 SECTORS = (

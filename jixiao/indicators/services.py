@@ -18,14 +18,9 @@ from django.utils.translation import gettext as _
 from jixiao.core import audit
 from jixiao.orgs.models import Region, Role
 
+from .catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE, normalise_category, place_indicator
 from .models import IndicatorTemplate
-from .values import (
-    CATALOGUE_2021,
-    CLASSIC_CATALOGUE,
-    normalise_category,
-    parse_target_value,
-    place_indicator,
-)
+from .values import parse_target_value
 
 #: The fields a template is written with, besides its region.
 FIELDS = ("sector", "kind", "category", "subcategory", "name", "value_hint", "unit", "explanation")

@@ -18,9 +18,11 @@ Result shapes (`kind`):
 - ``qualitative``: operator ``qualitative`` and the text.
 
 A result is usable when `ok` is true (no problems and neither missing nor unreadable).
+
+Where an indicator sits in the catalogue is `catalogue`'s and how a deadline is read is
+`deadlines`'; the placement names are re-exported here for one release (use `catalogue`).
 """
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -28,6 +30,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+
+from .catalogue import (
+    CATALOGUE_2021,
+    CLASSIC_CATALOGUE,
+    Placement,
+    is_cost,
+    is_timeliness,
+    normalise_category,
+    normalise_subcategory,
+    place_indicator,
+)
+from .deadlines import When, chinese_int, parse_when
 
 __all__ = [
     "CATALOGUE_2021",
@@ -256,152 +270,6 @@ class ActualValue:
         return "；".join([f"实际值“{self.original}”读作“{read}”", *self.notes, *self.problems])
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where an indicator's category and subcategory fall in a catalogue (DOMAIN.md §4.1)."""
-
-    category: str | None
-    subcategory: str | None
-    problems: tuple[str, ...] = ()
-
-
-# --------------------------------------------------------------------------- catalogues (§4.1)
-
-_EFFECT = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
-_SATISFACTION = ("服务对象满意度指标",)
-
-#: The classic national catalogue (default): 成本指标 is a subcategory of 产出指标.
-CLASSIC_CATALOGUE: dict[str, tuple[str, ...]] = {
-    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
-    "效益指标": _EFFECT,
-    "满意度指标": _SATISFACTION,
-}
-
-#: The 2021 central guidance catalogue: 成本指标 is first-level with three subcategories.
-CATALOGUE_2021: dict[str, tuple[str, ...]] = {
-    "产出指标": ("数量指标", "质量指标", "时效指标"),
-    "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
-    "效益指标": _EFFECT,
-    "满意度指标": _SATISFACTION,
-}
-
-_NAME_ALIASES = {
-    "生态成本": "生态环境成本",
-    "环境成本": "生态环境成本",
-    "可持续影响力": "可持续影响",
-    "可持续发展": "可持续影响",
-    "满意度": "服务对象满意度",
-    "社会公众满意度": "服务对象满意度",
-    "公众满意度": "服务对象满意度",
-    "群众满意度": "服务对象满意度",
-    "受益群众满意度": "服务对象满意度",
-    "受益对象满意度": "服务对象满意度",
-    "时效性": "时效",
-}
-_BRACKETS_RE = re.compile(r"[(\[【〔<《{][^)\]】〕>》}]*[)\]】〕>》}]?")
-_NUMBERING_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|\d+(?:\.\d+)*[、.]?|第[一二三四五六七八九十]+)"
-)
-_POINTS_RE = re.compile(r"[:：]?\d+(?:\.\d+)?分?$")
-
-
-@lru_cache(maxsize=65_536)
-def _name_core(name: object) -> str:
-    """A level name stripped as §4.1 says: points and notes in brackets, 值/指标, numbering."""
-    if name is None:
-        return ""
-    s = _WS_RE.sub("", unicodedata.normalize("NFKC", str(name)))
-    s = _BRACKETS_RE.sub("", s)
-    s = _NUMBERING_RE.sub("", s)
-    s = _POINTS_RE.sub("", s).rstrip(":：")
-    for ending in ("指标值", "指标", "类", "值"):
-        if s.endswith(ending) and len(s) > len(ending):
-            s = s[: -len(ending)]
-            break
-    return _NAME_ALIASES.get(s, s)
-
-
-def _match_name(core: str, names: tuple[str, ...] | list[str]) -> str | None:
-    """Exact core match, else the one name whose core starts or ends with `core`."""
-    if not core:
-        return None
-    cores = {_name_core(n): n for n in names}
-    if core in cores:
-        return cores[core]
-    if len(core) < 2:
-        return None
-    near = [n for c, n in cores.items() if c.startswith(core) or c.endswith(core)]
-    return near[0] if len(near) == 1 else None
-
-
-def normalise_category(name: object, catalogue: dict = CLASSIC_CATALOGUE) -> str | None:
-    """The catalogue's first-level name for a loosely written one, or None (DOMAIN.md §4.1).
-
-    '产出指标(50分)', '产出值', '产出' → '产出指标'. Under the classic catalogue '成本指标' is not a
-    first-level name: `place_indicator` places it as 产出指标 / 成本指标.
-    """
-    return _match_name(_name_core(name), list(catalogue))
-
-
-def normalise_subcategory(
-    name: object, catalogue: dict = CLASSIC_CATALOGUE, category: object = None
-) -> str | None:
-    """The catalogue's second-level name for a loosely written one, or None (DOMAIN.md §4.1).
-
-    '数量指标(必填)', '数量值', '质量' → '数量指标'/'质量指标'. With `category` the search stays in
-    that category when it can be placed. Under the classic catalogue the 2021 cost names
-    (经济成本指标 ...) read as 成本指标; under 2021, a bare 成本指标 cannot be placed (which one?).
-    """
-    core = _name_core(name)
-    placed = normalise_category(category, catalogue) if category is not None else None
-    pools = [catalogue[placed]] if placed else []
-    pools.append([sub for subs in catalogue.values() for sub in subs])
-    for pool in pools:
-        found = _match_name(core, list(pool))
-        if found:
-            return found
-    all_subs = [sub for subs in catalogue.values() for sub in subs]
-    if core.endswith("成本") and "成本指标" in all_subs:
-        return "成本指标"
-    return None
-
-
-def place_indicator(
-    category: object, subcategory: object, catalogue: dict = CLASSIC_CATALOGUE
-) -> Placement:
-    """Place a row's 一级/二级 names in the catalogue, saying what could not be placed (§4.1).
-
-    A subcategory found under another category wins, with a problem naming both; a first-level
-    成本指标 under the classic catalogue becomes 产出指标 / 成本指标.
-    """
-    cat = normalise_category(category, catalogue)
-    sub = normalise_subcategory(subcategory, catalogue, category) if subcategory else None
-    if sub is None and cat is None and _name_core(category) == "成本":
-        sub = normalise_subcategory("成本指标", catalogue)
-    problems = []
-    owner = next((c for c, subs in catalogue.items() if sub in subs), None)
-    if owner and cat and owner != cat:
-        problems.append(f"二级指标“{subcategory}”不属于一级指标“{category}”，按“{owner}”归类")
-    elif owner and not cat and _name_core(category) not in ("", "成本"):
-        problems.append(f"一级指标“{category}”无法识别，按二级指标归入“{owner}”")
-    cat = owner or cat
-    if cat is None:
-        problems.append(f"一级指标“{category or ''}”无法归入指标体系")
-    if sub is None and subcategory:
-        problems.append(f"二级指标“{subcategory}”无法归入指标体系")
-    return Placement(cat, sub, tuple(problems))
-
-
-def is_cost(category: object = None, subcategory: object = None) -> bool:
-    """True for a cost (成本) category or subcategory: a bare number then means ≤ (§4.2)."""
-    return any("成本" in _name_core(name) for name in (category, subcategory))
-
-
-def is_timeliness(subcategory: object = None) -> bool:
-    """True for a timeliness (时效) subcategory: a bare 'N月' there is a deadline month."""
-    return "时效" in _name_core(subcategory)
-
-
 # --------------------------------------------------------------------------- text helpers
 
 _WS_RE = re.compile(r"\s+")
@@ -414,9 +282,6 @@ _PLACEHOLDER_WORDS = {"n/a", "na", "#n/a", "无", "空", "暂无", "不适用", 
 _NUMBER_RE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _INCLUSIVE_RE = re.compile(r"\(含(?:本数)?\)")
 _TRAILING_NOTE_RE = re.compile(r"^(.*\S)[(【\[]([^()【】\[\]]*)[)】\]]$")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
-_CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 
 
 def _as_text(value: object) -> str:
@@ -441,29 +306,6 @@ def _clean(text: str) -> str:
 def _is_placeholder(clean: str) -> bool:
     """Empty, dashes and slashes, or a word such as 'N/A' or '无' (DOMAIN.md §4.2, T02)."""
     return bool(_PLACEHOLDER_RE.fullmatch(clean)) or clean.casefold() in _PLACEHOLDER_WORDS
-
-
-def _cn_int(s: str) -> int | None:
-    """A simple Chinese numeral ('十五', '一百零五', '两', '二〇二一') as int, else None."""
-    if not s or any(c not in _CN_DIGITS and c not in _CN_MULTIPLIERS for c in s):
-        return None
-    if all(c in _CN_DIGITS for c in s):
-        return int("".join(str(_CN_DIGITS[c]) for c in s)) if len(s) in (1, 4) else None
-    total, current, last = 0, None, 10**6
-    for c in s:
-        if c in _CN_MULTIPLIERS:
-            mult = _CN_MULTIPLIERS[c]
-            if mult >= last:
-                return None
-            total += (1 if current is None else current) * mult
-            current, last = None, mult
-        elif _CN_DIGITS[c] == 0:
-            continue
-        elif current is not None:
-            return None
-        else:
-            current = _CN_DIGITS[c]
-    return total + (current or 0)
 
 
 def _format_date(d: date) -> str:
@@ -557,134 +399,6 @@ def _looks_like_unit(s: str, operator_written: bool) -> bool:
     return operator_written or (_is_known_unit(s[0]) and not s.startswith(_TIME_UNITS))
 
 
-# --------------------------------------------------------------------------- deadlines (§4.2)
-
-
-@dataclass(frozen=True)
-class _When:
-    kind: str
-    end: int
-    year: int | None
-    value: date | None
-    problem: str | None
-    year_written: bool = True
-    in_range: bool = False
-
-
-_WHEN_PATTERNS = (
-    ("xun", re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<x>上|中|下)旬")),
-    ("ymd", re.compile(r"(?P<y>\d{4})(?P<s>[.\-/])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)")),
-    ("ymd", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?")),
-    ("ym", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月份?")),
-    ("ym", re.compile(r"(?P<y>\d{4})[\-/](?P<m>\d{1,2})(?![\d\-/.])")),
-    ("ym.", re.compile(r"(?P<y>\d{4})\.(?P<m>\d{1,2})(?![\d.])")),
-    ("md", re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")),
-    ("m", re.compile(r"(?P<m>\d{1,2})月份?")),
-    ("half", re.compile(r"(?:(?P<y>\d{4})年)?(?P<h>上|下)半年")),
-    ("quarter", re.compile(r"(?:(?P<y>\d{4})年)?第?(?P<q>[1-4一二三四])季度")),
-    ("year", re.compile(r"(?P<y>\d{4})年度?(?:底|末|内)?")),
-    ("year", re.compile(r"(?:本|当|今)?年度?(?:底|末|内)|本年度|当年度?|本年")),
-)
-_STRICT_KINDS = ("ymd", "ym")
-_NEEDS_MARKER = ("m", "ym.")
-_RANGE_SEP_RE = re.compile(r"[-~—–至到]+")
-_MONTH_RANGE_RE = re.compile(r"(?<!\d)(\d{1,2})[-~—–至到]+(\d{1,2})月")
-_CN_MONTH_RE = re.compile(r"([零〇一二两三四五六七八九十]{1,3})(?=月|日|号)")
-_CN_YEAR_RE = re.compile(r"([零〇一二三四五六七八九]{4})(?=年)")
-_DEADLINE_PREFIXES = sorted(
-    "不晚于 不迟于 截止到 截至到 截止 截至 计划于 计划在 预计于 预计在 力争于 力争在 确保于 确保在 "
-    "要求于 于 在 到 预计 计划 力争 确保".split(),
-    key=len,
-    reverse=True,
-)
-_TAIL_RE = re.compile(r"(?:底|末)?(?:之前|以前|前|止|为止|以内|之内|内)?(?P<rest>.*)")
-_DONE_RE = re.compile(
-    "完成|完工|竣工|办结|结束|完毕|建成|验收|到位|支付|拨付|交付|实施|启动|开工|上线|投用|投入使用"
-    "|发放|兑付|运行|结算|落实|采购|招标|开展|举办|提交|报送|印发|出台|执行"
-)
-
-
-def _end_of_month(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _when_date(kind: str, g: dict, year: int | None) -> date:
-    """The last day the token allows (DOMAIN.md §4.2: a month means its last day)."""
-    if kind == "ymd" or kind == "md":
-        return date(year, int(g["m"]), int(g["d"]))
-    if kind in ("ym", "ym.", "m"):
-        return _end_of_month(year, int(g["m"]))
-    if kind == "xun":  # 上旬 ends on the 10th, 中旬 on the 20th, 下旬 with the month
-        end = _end_of_month(year, int(g["m"]))
-        return end.replace(day={"上": 10, "中": 20}.get(g["x"], end.day))
-    if kind == "half":
-        return date(year, 6, 30) if g["h"] == "上" else date(year, 12, 31)
-    if kind == "quarter":
-        q = "1234".find(g["q"]) + 1 or "一二三四".find(g["q"]) + 1
-        return _end_of_month(year, 3 * q)
-    return date(year, 12, 31)
-
-
-def _match_when(s: str, pos: int, default_year: int | None, strict: bool) -> _When | None:
-    """One date token at `pos` ('2021年12月', '12月', '年底', '2023.07', '2021-12-31')."""
-    for kind, pattern in _WHEN_PATTERNS:
-        if strict and kind not in _STRICT_KINDS:
-            continue
-        m = pattern.match(s, pos)
-        if not m:
-            continue
-        g = m.groupdict()
-        written = bool(g.get("y"))
-        year = int(g["y"]) if g.get("y") else default_year
-        if year is None:
-            return _When(kind, m.end(), None, None, "没有写年份，且未给出预算年度", False)
-        try:
-            return _When(kind, m.end(), year, _when_date(kind, g, year), None, written)
-        except ValueError:
-            return _When(kind, m.end(), year, None, f"日期“{m.group()}”不存在", written)
-    return None
-
-
-def _tail_ok(tail: str) -> bool:
-    """What may follow a date: 底/末, 前/以前/内, and a completion phrase ('前完成建设')."""
-    rest = _TAIL_RE.fullmatch(tail)["rest"]
-    return not rest or bool(re.fullmatch(r"[\u4e00-\u9fff]+", rest) and _DONE_RE.search(rest))
-
-
-def _parse_when(
-    clean: str, default_year: int | None, timeliness: bool, strict: bool = False
-) -> _When | None:
-    """A deadline date (§4.2): '12月底前完成', '年底', '2021年12月完成', ranges take their end.
-
-    A bare 'N月' or '2023.07' is a date only with a marker (底, 前, 完成 ...), in a range, or
-    under a 时效 subcategory; otherwise it is a number of months or a decimal.
-    """
-    s = _CN_YEAR_RE.sub(lambda m: str(_cn_int(m.group(1))), clean)
-    s = _CN_MONTH_RE.sub(lambda m: str(_cn_int(m.group(1)) or m.group(1)), s)
-    s = _MONTH_RANGE_RE.sub(r"\1月-\2月", s)
-    for prefix in _DEADLINE_PREFIXES:
-        if s.startswith(prefix):
-            s = s[len(prefix) :]
-            break
-    first = _match_when(s, 0, default_year, strict)
-    if first is None:
-        return None
-    found, in_range = first, False
-    sep = _RANGE_SEP_RE.match(s, first.end)
-    if sep:
-        second = _match_when(s, sep.end(), first.year or default_year, strict)
-        if second is not None:
-            found, in_range = second, True
-    tail = s[found.end :]
-    if not _tail_ok(tail):
-        return None
-    if not (tail or in_range or timeliness) and (
-        first.kind in _NEEDS_MARKER or found.kind in _NEEDS_MARKER
-    ):
-        return None
-    return replace(found, in_range=in_range, year_written=first.year_written)
-
-
 # --------------------------------------------------------------------------- quantities (§4.2)
 
 
@@ -734,7 +448,7 @@ def _take_number(s: str) -> tuple[Decimal | None, str]:
     lead = re.match(r"[零〇一二两三四五六七八九十百千]{1,8}", s)
     for i in range(1, len(lead.group()) + 1 if lead else 0):
         rest = s[i:]
-        value = _cn_int(s[:i])
+        value = chinese_int(s[:i])
         if value is not None and (rest == "" or len(rest) <= 8 and _is_known_unit(rest)):
             return Decimal(value), rest
     return None, s
@@ -862,11 +576,11 @@ def _parse_target_value(
     if col_op == Op.QUALITATIVE:
         return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip())
     timely = is_timeliness(subcategory) or col_op == Op.DEADLINE
-    when = _parse_when(clean, year, timely)
+    when = parse_when(clean, year, timely)
     if when is None:
         op, _, is_symbol, rest = _take_prefix_operator(clean)
         if op in (Op.LE, Op.LT) and is_symbol:
-            when = _parse_when(rest, year, True, strict=True)
+            when = parse_when(rest, year, True, strict=True)
     if when is not None:
         return _deadline(original, when, year, col_problems)
     if col_op == Op.DEADLINE:
@@ -883,7 +597,7 @@ def _parse_target_value(
     return _quantitative(original, quantity, col_op, col_unit, col_problems, category, subcategory)
 
 
-def _deadline(original: str, when: _When, year: int | None, problems: tuple) -> TargetValue:
+def _deadline(original: str, when: When, year: int | None, problems: tuple) -> TargetValue:
     """A deadline target, saying which year and which end of a range it took (§4.2)."""
     notes = []
     if when.in_range:
@@ -1008,7 +722,7 @@ def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualVa
     if clean in _NOT_ON_TIME:
         return ActualValue(original, Kind.DEADLINE, on_time=False, text=original.strip(),
                            notes=("未按时完成，未写完成日期",))  # fmt: skip
-    when = _parse_when(clean, due.year if due else None, True)
+    when = parse_when(clean, due.year if due else None, True)
     if when is None or when.value is None:
         detail = when.problem if when else "无法读出完成日期"
         return ActualValue(original, Kind.UNREADABLE, text=original.strip(),
@@ -1050,7 +764,7 @@ def _actual_alone(original: str, clean: str) -> ActualValue:
     quantity = _parse_quantity(clean, f"实际值“{original.strip()}”")
     if quantity.status == "ok":
         return ActualValue(original, Kind.QUANTITATIVE, quantity.number, quantity.unit, notes=note)
-    when = _parse_when(clean, None, False)
+    when = parse_when(clean, None, False)
     if when is not None and when.value is not None:
         return ActualValue(original, Kind.DEADLINE, date=when.value, notes=note)
     return ActualValue(original, Kind.QUALITATIVE, text=original.strip(), notes=note)

@@ -1,6 +1,6 @@
 """A target declaration as the lint sees it (DOMAIN.md §4.3), read from schemas/target.
 
-A pure module: standard library, `jixiao.indicators.values` and `jixiao.core.schema_read`. The service builds these
+A pure module: standard library, `jixiao.indicators` (catalogue, values) and `jixiao.core.schema_read`. The service builds these
 dataclasses from the database; `jixiao lint` builds them from JSON with `declaration_from_data`,
 which checks the schema by hand and reports, in Chinese, every place an object does not fit.
 Money and weights are `Decimal`, read from strings or numbers through `str()`, never float
@@ -26,14 +26,8 @@ from jixiao.core.schema_read import (
     read_parties,
     type_name,
 )
-from jixiao.indicators.values import (
-    Kind,
-    Placement,
-    TargetValue,
-    parse_target_value,
-    place_indicator,
-    target_value_from_data,
-)
+from jixiao.indicators.catalogue import Placement, place_indicator
+from jixiao.indicators.values import Kind, TargetValue, parse_target_value, target_value_from_data
 
 __all__ = [
     "Amounts",

@@ -331,7 +331,7 @@ def template_workbook(*, year: int | None, unit: bool = False, catalogue: dict |
     import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from jixiao.indicators.values import CLASSIC_CATALOGUE
+    from jixiao.indicators.catalogue import CLASSIC_CATALOGUE
 
     categories = catalogue or CLASSIC_CATALOGUE
     rows = [{"category": c, "subcategory": s} for c, subs in categories.items() for s in subs]

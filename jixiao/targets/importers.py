@@ -43,7 +43,8 @@ from jixiao.core.imports import (
 )
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import InputRejected, Problem, read_tables
-from jixiao.indicators.values import parse_target_value, place_indicator, target_value_from_data
+from jixiao.indicators.catalogue import place_indicator
+from jixiao.indicators.values import parse_target_value, target_value_from_data
 from jixiao.orgs.models import Role, Unit
 
 from .checks import finding_dict

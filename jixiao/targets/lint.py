@@ -1,6 +1,6 @@
 """Quality lint of performance target declarations (DOMAIN.md §4.4): T01–T18.
 
-A pure module (DESIGN.md, Pure rules): standard library and `jixiao.indicators.values` only. It
+A pure module (DESIGN.md, Pure rules): standard library and other pure modules only. It
 takes a `Declaration` (jixiao.targets.declaration), the rulebook's "lint" and "catalogue"
 sections and an optional `LintContext`, and returns every finding with a stable code, its
 severity from the rulebook, the 0-based position of the indicator it points at (or None), a
@@ -19,15 +19,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message, define, gettext_noop
+from jixiao.indicators.catalogue import Placement, is_cost, place_indicator
 from jixiao.indicators.values import (
     MONEY_UNITS,
     Kind,
     Op,
-    Placement,
     convert_number,
-    is_cost,
     parse_target_value,
-    place_indicator,
     same_unit,
 )
 

@@ -9,7 +9,7 @@ import pytest
 from jixiao.core import schema_read
 from jixiao.core.schema_read import SchemaErrors, check_value, read_decimal, read_parties
 from jixiao.evaluations.selfeval_data import selfeval_from_data
-from jixiao.indicators.values import CLASSIC_CATALOGUE
+from jixiao.indicators.catalogue import CLASSIC_CATALOGUE
 from jixiao.monitoring.report_data import report_from_data
 from jixiao.targets.declaration import declaration_from_data
 
