@@ -5,7 +5,6 @@ each threshold, with amounts chosen so that the boundary is an exact fraction, b
 alerts compare unrounded values.
 """
 
-import ast
 import copy
 from dataclasses import replace
 from datetime import date
@@ -20,7 +19,6 @@ from hypothesis import strategies as st
 import jixiao.monitoring.rules  # noqa: F401  (registers the "monitoring" section)
 from jixiao.core import rulebook
 from jixiao.monitoring import alerts as alerts_module
-from jixiao.monitoring import calendar as calendar_module
 from jixiao.monitoring import report_data as report_module
 from jixiao.monitoring.alerts import CODES, AlertRules, alerts, time_progress
 from jixiao.monitoring.report_data import (
@@ -506,18 +504,6 @@ def test_the_json_report_alerts_end_to_end():
 
 
 # ---------------------------------------------------------------------------- properties
-
-
-def test_pure_modules_import_no_django():
-    for module in (alerts_module, calendar_module, report_module):
-        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-        imported = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                imported.add(node.module)
-        assert not {name for name in imported if name.startswith("django")}, module.__name__
 
 
 def test_no_threshold_is_a_literal_in_the_alerts():
