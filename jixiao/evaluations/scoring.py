@@ -10,6 +10,10 @@ What cannot be computed is an error on its indicator (score None) and the rest i
 what leaves the figure computable is a warning (CONTRACT.md). Each indicator score is rounded to
 two decimals half up (四舍五入); the total is the sum of the rounded parts. Computations are exact
 Decimal arithmetic, multiplying before dividing, so a score of x.xx5 rounds up.
+
+Explanations, errors and warnings are `jixiao.core.rule_messages.Message`s: the Chinese text, with
+a code and parameters (templates: `MESSAGES` at the end) so that the web pages render them in the
+user's language; `to_data(i18n=True)` stores the codes and parameters beside the texts.
 """
 
 import calendar
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from jixiao.core.rule_messages import Join, Message, define, gettext_noop
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
 from jixiao.indicators.values import Kind, Op
 
@@ -31,9 +36,11 @@ __all__ = [
     "ScoringParams",
     "ScoringRulesError",
     "grade_for",
+    "issues_data",
     "round_half_up",
     "score",
     "scoring_params",
+    "with_i18n",
 ]
 
 _PRECISION = 50  # digits for exact ratios of money in 万元 with 6 decimals
@@ -68,7 +75,8 @@ class Band:
     def describe(self, weight: Decimal) -> str:
         """'6 ≤ 得分 < 8' for 部分达成 with weight 10."""
         low, high = self.bounds(weight)
-        return f"{_num(low)} ≤ 得分 {'≤' if self.high_inclusive else '<'} {_num(high)}"
+        op = "≤" if self.high_inclusive else "<"
+        return Message("score.band.range", low=_num(low), op=op, high=_num(high))
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,21 @@ def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
+def with_i18n(data: dict, **texts) -> dict:
+    """`data` plus `<key>_i18n`: the code and parameters of each text that is a Message."""
+    for key, text in texts.items():
+        if isinstance(text, Message):
+            data[f"{key}_i18n"] = text.to_data()
+    return data
+
+
+def issues_data(issues, i18n: bool = False) -> list[dict]:
+    """Issues as JSON (with `message_i18n` when `i18n`, to store and render in any language)."""
+    if not i18n:
+        return [i.to_data() for i in issues]
+    return [with_i18n(i.to_data(), message=i.message) for i in issues]
+
+
 @dataclass(frozen=True)
 class ExecutionScore:
     """Budget execution (预算执行率): the rate as a fraction and its score (DOMAIN.md §6.2)."""
@@ -151,10 +174,11 @@ class ExecutionScore:
     self_score: Decimal | None = None
     self_score_differs: bool = False
 
-    def to_data(self) -> dict:
-        return {"rate": _fmt(self.rate), "score": _fmt(self.score),
+    def to_data(self, i18n: bool = False) -> dict:
+        data = {"rate": _fmt(self.rate), "score": _fmt(self.score),
                 "explanation": self.explanation, "self_score": _fmt(self.self_score),
                 "self_score_differs": self.self_score_differs}  # fmt: skip
+        return with_i18n(data, explanation=self.explanation) if i18n else data
 
 
 @dataclass(frozen=True)
@@ -185,15 +209,16 @@ class IndicatorScore:
             return self.score
         return max(self.score - self.deduction, Decimal("0.00"))
 
-    def to_data(self) -> dict:
-        return {
+    def to_data(self, i18n: bool = False) -> dict:
+        data = {
             "name": self.name, "category": self.category, "weight": _fmt(self.weight),
             "score": _fmt(self.score), "explanation": self.explanation,
-            "errors": [i.to_data() for i in self.errors],
-            "warnings": [i.to_data() for i in self.warnings],
+            "errors": issues_data(self.errors, i18n),
+            "warnings": issues_data(self.warnings, i18n),
             "self_score": _fmt(self.self_score), "self_score_differs": self.self_score_differs,
             "deduction": _fmt(self.deduction), "reviewed_score": _fmt(self.reviewed),
         }  # fmt: skip
+        return with_i18n(data, explanation=self.explanation) if i18n else data
 
 
 @dataclass(frozen=True)
@@ -216,15 +241,16 @@ class ScoreResult:
         parts = [i.reviewed for i in self.indicators if i.reviewed is not None]
         return sum(parts, self.execution.score or Decimal("0.00"))
 
-    def to_data(self) -> dict:
-        """The `jixiao score --json` shape of CONTRACT.md (plus `complete` and details)."""
+    def to_data(self, i18n: bool = False) -> dict:
+        """The `jixiao score --json` shape of CONTRACT.md (plus `complete` and details); with
+        `i18n`, each text also as code and parameters (`<key>_i18n`), as the pages store it."""
         return {
-            "execution": self.execution.to_data(),
-            "indicators": [i.to_data() for i in self.indicators],
+            "execution": self.execution.to_data(i18n),
+            "indicators": [i.to_data(i18n) for i in self.indicators],
             "total": _fmt(self.total), "grade": self.grade, "complete": self.complete,
             "reviewed_total": _fmt(self.reviewed_total),
-            "errors": [i.to_data() for i in self.errors],
-            "warnings": [i.to_data() for i in self.warnings],
+            "errors": issues_data(self.errors, i18n),
+            "warnings": issues_data(self.warnings, i18n),
         }  # fmt: skip
 
 
@@ -248,7 +274,9 @@ def _percent(share: Decimal) -> str:
 
 def _label(index: int, name: str) -> str:
     name = (name or "").strip()
-    return f"第{index + 1}条指标“{name}”" if name else f"第{index + 1}条指标（未填名称）"
+    if name:
+        return Message("score.label", n=index + 1, name=name)
+    return Message("score.label_unnamed", n=index + 1)
 
 
 def grade_for(total: Decimal, grades) -> str | None:
@@ -262,10 +290,10 @@ def grade_for(total: Decimal, grades) -> str | None:
 @dataclass
 class _Outcome:
     """What a rule computed for one indicator: the unrounded score (None when it could not)
-    and the formula with "{score}" where the rounded score goes."""
+    and the formula: a message code and its parameters but the rounded score."""
 
     raw: Decimal | None = None
-    formula: str = ""
+    formula: tuple[str, dict] = ("", {})
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
 
@@ -314,20 +342,15 @@ def _total_warnings(selfeval, lines, execution, total, grade, complete) -> list[
     found = []
     if not complete:
         missing = sum(line.score is None for line in lines) + (execution.score is None)
-        found.append(Issue("incomplete", f"有{missing}项未能计分，总分{total}不完整，未评定等级"))
+        message = Message("score.incomplete", n=missing, total=str(total))
+        found.append(Issue("incomplete", message))
     if complete and selfeval.self_total is not None and selfeval.self_total != total:
-        found.append(
-            Issue(
-                "self_total_differs",
-                f"单位自评总分{_num(selfeval.self_total)}分，按规则应为{total}分",
-            )
-        )
+        own = _num(selfeval.self_total)
+        message = Message("score.self_total_differs", own=own, total=str(total))
+        found.append(Issue("self_total_differs", message))
     if complete and selfeval.self_grade and selfeval.self_grade != grade:
-        found.append(
-            Issue(
-                "self_grade_differs", f"单位自评等级为“{selfeval.self_grade}”，按规则应为“{grade}”"
-            )
-        )
+        message = Message("score.self_grade_differs", own=selfeval.self_grade, grade=grade)
+        found.append(Issue("self_grade_differs", message))
     return found
 
 
@@ -342,32 +365,36 @@ def _money_figure(money: Money, key: str) -> tuple[Decimal | None, str]:
     rows = [getattr(row, key) for row in money.sources if getattr(row, key) is not None]
     if not rows:
         return None, ""
-    return sum(rows, Decimal(0)), "（按各资金来源合计）"
+    return sum(rows, Decimal(0)), Message("score.exec.from_sources")
 
 
 def _execution(money: Money, p: ScoringParams) -> ExecutionScore:
     """Execution score = weight × min(executed / denominator, 1), from the exact ratio."""
     w = p.execution_weight
-    name = "全年预算数" if p.denominator == "full_year" else "资金到位数"
+    name = Message("score.full_year" if p.denominator == "full_year" else "score.received")
     denominator, how = _money_figure(money, p.denominator)
     executed, how_executed = _money_figure(money, "executed")
-    if denominator is None or denominator <= 0:
-        shown = "未填写" if denominator is None else f"为{_num(denominator)}万元"
-        return _execution_score(None, None, f"{name}{shown}，无法计算预算执行率", money, p)
+    if denominator is None:
+        text = Message("score.exec.no_denominator", name=name)
+        return _execution_score(None, None, text, money, p)
+    if denominator <= 0:
+        text = Message("score.exec.zero_denominator", name=name, amount=_num(denominator))
+        return _execution_score(None, None, text, money, p)
     if executed is None:
-        return _execution_score(None, None, "未填写全年执行数，无法计算预算执行率", money, p)
-    head = f"{name}{_num(denominator)}万元{how}, 执行数{_num(executed)}万元{how_executed}"
+        return _execution_score(None, None, Message("score.exec.no_executed"), money, p)
+    head = Message("score.exec.head", name=name, d=_num(denominator), how=how,
+                   e=_num(executed), how_e=how_executed)  # fmt: skip
     if executed < 0:
-        executed, head = Decimal(0), head + "（负数按0计）"
+        executed, head = Decimal(0), Message("score.negative_as_zero", n=head)
     rate = executed / denominator
     shown_rate = round_half_up(rate, p.rate_places)
     if executed >= denominator:
         points = round_half_up(w, p.places)
-        text = f"{head}: 执行率 {shown_rate} ≥ 1, 得满分 {points}"
+        text = Message("score.exec.full", head=head, rate=str(shown_rate), points=str(points))
     else:
         points = round_half_up(w * executed / denominator, p.places)
-        text = (f"{head}: 执行率 {_num(executed)}/{_num(denominator)} = {shown_rate}, "
-                f"{_num(w)} × {_num(executed)}/{_num(denominator)} = {points}")  # fmt: skip
+        text = Message("score.exec.part", head=head, e=_num(executed), d=_num(denominator),
+                       rate=str(shown_rate), w=_num(w), points=str(points))  # fmt: skip
     return _execution_score(shown_rate, points, text, money, p)
 
 
@@ -380,21 +407,18 @@ def _execution_score(rate, points, text: str, money: Money, p: ScoringParams) ->
 def _execution_warnings(execution: ExecutionScore, money: Money, p: ScoringParams) -> list:
     found = []
     if execution.score is None:
-        found.append(Issue("no_budget", execution.explanation + "，预算执行得分为空"))
+        found.append(Issue("no_budget", Message("score.no_budget", why=execution.explanation)))
     if execution.self_score_differs:
-        found.append(Issue("self_score_differs", f"预算执行率：单位自评{_num(execution.self_score)}"
-                           f"分，按规则应为{execution.score}分"))  # fmt: skip
-    for key, label in (("full_year", "全年预算数"), ("executed", "全年执行数")):
+        message = Message("score.exec.self_score_differs", own=_num(execution.self_score),
+                          points=str(execution.score))  # fmt: skip
+        found.append(Issue("self_score_differs", message))
+    for key, label in (("full_year", "score.full_year"), ("executed", "score.executed")):
         rows = [getattr(r, key) for r in money.sources if getattr(r, key) is not None]
         total = getattr(money, key)
         if rows and total is not None and sum(rows, Decimal(0)) != total:
-            found.append(
-                Issue(
-                    "money_mismatch",
-                    f"各资金来源的{label}合计"
-                    f"{_num(sum(rows, Decimal(0)))}万元，与合计行{_num(total)}万元不一致",
-                )
-            )
+            message = Message("score.money_mismatch", label=Message(label),
+                              sum=_num(sum(rows, Decimal(0))), total=_num(total))  # fmt: skip
+            found.append(Issue("money_mismatch", message))
     return found
 
 
@@ -407,21 +431,24 @@ def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categorie
     errors = list(line.problems) + _readability(index, label, line)
     warnings = list(line.notices)
     if placement.problems:
-        warnings.append(Issue("placement", f"{label}：{'；'.join(placement.problems)}", index))
+        problems = Join(placement.problems, "clauses")
+        warnings.append(Issue("placement", Message("score.problems", label=label,
+                                                   problems=problems), index))  # fmt: skip
     w = line.weight
     if w is not None and w == 0 and errors:
         # A zero weight carries no points whatever the value says (e.g. a target left empty
         # that the unit took out of the scoring): what cannot be read is only noted.
         warnings += errors
         errors = []
-        warnings.append(Issue("zero_weight", f"{label}分值为0，不计分", index))
+        warnings.append(Issue("zero_weight", Message("score.zero_weight", label=label), index))
     if w is not None and w < 0:
-        errors.append(Issue("weight_invalid", f"{label}的分值{_num(w)}不能为负数", index))
+        message = Message("score.weight_invalid", label=label, w=_num(w))
+        errors.append(Issue("weight_invalid", message, index))
     if w is None and not line.problems:
-        warnings.append(Issue("no_weight", f"{label}未填分值，不计分，总分不完整", index))
+        warnings.append(Issue("no_weight", Message("score.no_weight", label=label), index))
     outcome = _Outcome()
     if w is not None and w == 0 and not errors:
-        outcome = _Outcome(raw=Decimal(0), formula="分值为0，不计分：{score}")
+        outcome = _Outcome(raw=Decimal(0), formula=("score.f.zero_weight", {}))
     elif w is not None and not errors:
         outcome = _rule(index, label, line, w, p)
     errors += outcome.errors
@@ -446,19 +473,24 @@ def _indicator(index: int, line: EvaluatedIndicator, p: ScoringParams, categorie
 def _explain(line, outcome: _Outcome, points, errors, weight) -> str:
     head = _head(line)
     if points is not None:
-        return f"{head}: {outcome.formula.replace('{score}', str(points))}"
+        code, params = outcome.formula
+        formula = Message(code, score=str(points), **params)
+        return Message("score.explanation", head=head, formula=formula)
     if weight is None:
-        return f"{head}: 未填分值，不计分"
-    return f"{head}: 无法计分（{'；'.join(e.message for e in errors)}）"
+        return Message("score.explanation.no_weight", head=head)
+    errors = Join((e.message for e in errors), "clauses")
+    return Message("score.explanation.errors", head=head, errors=errors)
 
 
 def _head(line: EvaluatedIndicator) -> str:
     target, actual = line.target, line.actual
     if target.kind == Kind.QUANTITATIVE and actual.number is not None:
-        shown = _num(actual.number) + ("（负数按0计）" if actual.number < 0 else "")
-        return f"{target.display()}, 实际{shown}"
-    written = (line.actual_text or "").strip() or "未填"
-    return f"{target.display()}, 实际{written}"
+        shown = _num(actual.number)
+        if actual.number < 0:
+            shown = Message("score.negative_as_zero", n=shown)
+        return Message("score.head", target=target.display(), actual=shown)
+    written = (line.actual_text or "").strip() or Message("score.not_filled")
+    return Message("score.head", target=target.display(), actual=written)
 
 
 def _differs(own: Decimal | None, points: Decimal | None, p: ScoringParams) -> bool:
@@ -468,14 +500,15 @@ def _differs(own: Decimal | None, points: Decimal | None, p: ScoringParams) -> b
 def _after_warnings(index, label, line, w, points, p: ScoringParams) -> list[Issue]:
     found = []
     if _differs(line.self_score, points, p):
-        found.append(Issue("self_score_differs", f"{label}：单位自评{_num(line.self_score)}分，"
-                           f"按规则应为{points}分", index))  # fmt: skip
+        message = Message("score.self_score_differs", label=label, own=_num(line.self_score),
+                          points=str(points))  # fmt: skip
+        found.append(Issue("self_score_differs", message, index))
     if points is not None and points < w and not _written(line.deviation):
-        found.append(
-            Issue("deviation_missing", f"{label}未达到满分，应填写偏差原因分析及改进措施", index)
-        )
+        message = Message("score.deviation_missing", label=label)
+        found.append(Issue("deviation_missing", message, index))
     if line.deduction is not None and line.deduction < 0:
-        found.append(Issue("deduction_invalid", f"{label}的复核扣分不能为负数，未采用", index))
+        message = Message("score.deduction_invalid", label=label)
+        found.append(Issue("deduction_invalid", message, index))
     return found
 
 
@@ -487,22 +520,22 @@ def _readability(index: int, label: str, line: EvaluatedIndicator) -> list[Issue
     """Errors for values that leave nothing to compute (DOMAIN.md §4.2; CONTRACT.md)."""
     target, actual = line.target, line.actual
     if target.kind == Kind.MISSING:
-        return [Issue("missing_value", f"{label}没有目标值，无法计分", index)]
+        return [Issue("missing_value", Message("score.missing_value", label=label), index)]
     if not target.ok:
-        return [
-            Issue(
-                "unreadable_value", f"{label}的目标值无法读取：{'；'.join(target.problems)}", index
-            )
-        ]
+        problems = Join(target.problems, "clauses")
+        message = Message("score.unreadable_value", label=label, problems=problems)
+        return [Issue("unreadable_value", message, index)]
     if target.kind == Kind.QUALITATIVE:
         return []
     if actual.kind == Kind.MISSING:
-        return [Issue("missing_actual", f"{label}没有填写实际完成值，无法计分", index)]
+        return [Issue("missing_actual", Message("score.missing_actual", label=label), index)]
     if actual.problems:
         code = "unit_mismatch" if actual.kind == Kind.QUANTITATIVE else "unreadable_actual"
-        return [Issue(code, f"{label}：{'；'.join(actual.problems)}", index)]
+        problems = Join(actual.problems, "clauses")
+        return [Issue(code, Message("score.problems", label=label, problems=problems), index)]
     if target.kind == Kind.QUANTITATIVE and actual.number is None:
-        return [Issue("unreadable_actual", f"{label}的实际值不是数值，无法计分", index)]
+        message = Message("score.actual_not_number", label=label)
+        return [Issue("unreadable_actual", message, index)]
     return []
 
 
@@ -533,40 +566,37 @@ def _quantitative(index, label, line: EvaluatedIndicator, w: Decimal, p: Scoring
         outcome = _at_most(w, a, t, p)
     over = op in (*_UP, Op.EQ) and t > 0 and a >= p.over_achievement * t
     if over and not (_written(line.explanation) or _written(line.deviation)):
-        outcome.warnings.append(Issue(
-            "over_achievement_unexplained",
-            f"{label}实际{_num(a)}达到目标{_num(t)}的{_num(p.over_achievement)}倍以上，"
-            "须说明超额完成的原因（目标是否定得过低）", index))  # fmt: skip
+        message = Message("score.over_achievement", label=label, a=_num(a), t=_num(t),
+                          k=_num(p.over_achievement))  # fmt: skip
+        outcome.warnings.append(Issue("over_achievement_unexplained", message, index))
     if line.entered_score is not None:
-        outcome.warnings.append(
-            Issue(
-                "entered_score_ignored", f"{label}是定量指标，按公式计分，录入的得分未采用", index
-            )
-        )
+        message = Message("score.entered_score_ignored", label=label)
+        outcome.warnings.append(Issue("entered_score_ignored", message, index))
     return outcome
 
 
 def _at_least(w: Decimal, a: Decimal, t: Decimal) -> _Outcome:
+    shown = {"w": _num(w), "a": _num(a), "t": _num(t)}
     if a >= t:
-        return _Outcome(w, f"{_num(a)} ≥ {_num(t)}, 得满分 {{score}}")
-    return _Outcome(w * a / t, f"{_num(w)} × {_num(a)}/{_num(t)} = {{score}}")
+        return _Outcome(w, ("score.f.at_least_full", shown))
+    return _Outcome(w * a / t, ("score.f.at_least", shown))
 
 
 def _equal_zero(w: Decimal, a: Decimal) -> _Outcome:
     if a <= 0:
-        return _Outcome(w, f"{_num(a)} = 0, 得满分 {{score}}")
-    return _Outcome(Decimal(0), f"{_num(a)} > 0, 目标为0, 得 {{score}}")
+        return _Outcome(w, ("score.f.zero_full", {"a": _num(a)}))
+    return _Outcome(Decimal(0), ("score.f.zero_over", {"a": _num(a)}))
 
 
 def _at_most(w: Decimal, a: Decimal, t: Decimal, p: ScoringParams) -> _Outcome:
+    shown = {"w": _num(w), "a": _num(a), "t": _num(t)}
     if a <= t:
-        return _Outcome(w, f"{_num(a)} ≤ {_num(t)}, 得满分 {{score}}")
+        return _Outcome(w, ("score.f.at_most_full", shown))
     if p.less_rule == "ratio":
-        return _Outcome(w * t / a, f"{_num(w)} × {_num(t)}/{_num(a)} = {{score}}")
+        return _Outcome(w * t / a, ("score.f.at_most_ratio", shown))
     if a >= 2 * t:
-        return _Outcome(Decimal(0), f"{_num(a)} ≥ 2 × {_num(t)}, 得 {{score}}")
-    formula = f"{_num(w)} × (1 − ({_num(a)} − {_num(t)})/{_num(t)}) = {{score}}"
-    return _Outcome(w * (2 * t - a) / t, formula)
+        return _Outcome(Decimal(0), ("score.f.at_most_double", shown))
+    return _Outcome(w * (2 * t - a) / t, ("score.f.at_most_linear", shown))
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -595,42 +625,41 @@ def _deadline(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringPara
     """Met → w; late → `deduct` of w per step (a month by default) or part of one, floor 0."""
     actual, due = line.actual, line.target.deadline
     if actual.on_time:
-        return _Outcome(w, "按时完成, 得满分 {score}")
+        return _Outcome(w, ("score.f.on_time", {}))
     if actual.date is None:
         return _deadline_by_person(index, label, line, w)
     if p.deadline_unit == "month":
-        late, unit = months_late(due, actual.date), "个月"
+        late = months_late(due, actual.date)
     else:
-        late, unit = (actual.date - due).days, "天"
+        late = (actual.date - due).days
     steps = -(-late // p.deadline_size)
     share = p.deadline_deduct * steps
     per = _step_words(p.deadline_unit, p.deadline_size)
-    head = f"逾期{late}{unit}（{per}扣分值的{_percent(p.deadline_deduct)}）"
+    pct = _percent(p.deadline_deduct)
+    head = Message(f"score.late.{p.deadline_unit}", late=late, per=per, pct=pct)
     if share >= 1:
-        return _Outcome(Decimal(0), f"{head}, 扣完为止, 得 {{score}}")
-    formula = f"{head}, {_num(w)} × (1 − {steps} × {_percent(p.deadline_deduct)}) = {{score}}"
-    return _Outcome(w * (1 - share), formula)
+        return _Outcome(Decimal(0), ("score.f.late_floor", {"head": head}))
+    shown = {"head": head, "w": _num(w), "steps": steps, "pct": pct}
+    return _Outcome(w * (1 - share), ("score.f.late", shown))
 
 
 def _step_words(unit: str, size: int) -> str:
     """'每月或不足一月', '每2个月或不足2个月', '每天', '每10天或不足10天'."""
     if size == 1:
-        return "每月或不足一月" if unit == "month" else "每天"
-    step = f"{size}个月" if unit == "month" else f"{size}天"
-    return f"每{step}或不足{step}"
+        return Message(f"score.step.{unit}")
+    return Message(f"score.steps.{unit}", n=size)
 
 
 def _deadline_by_person(index, label, line: EvaluatedIndicator, w: Decimal) -> _Outcome:
     """Late without a completion date: only a person's score within [0, w] can stand."""
     entered = line.entered_score
     if entered is None:
-        return _Outcome(errors=[Issue("deadline_date_missing",
-                                      f"{label}未按时完成且未写完成日期，无法计算逾期时间："
-                                      "请填写完成日期或录入得分", index)])  # fmt: skip
+        message = Message("score.deadline_date_missing", label=label)
+        return _Outcome(errors=[Issue("deadline_date_missing", message, index)])
     if not 0 <= entered <= w:
-        return _Outcome(errors=[Issue("score_out_of_range", f"{label}的得分应在0至{_num(w)}之间，"
-                                      f"录入的{_num(entered)}不在范围内", index)])  # fmt: skip
-    return _Outcome(entered, "未写完成日期, 按录入得分 {score}")
+        message = Message("score.out_of_range", label=label, w=_num(w), entered=_num(entered))
+        return _Outcome(errors=[Issue("score_out_of_range", message, index)])
+    return _Outcome(entered, ("score.f.by_person", {}))
 
 
 # --------------------------------------------------------------------------- qualitative
@@ -644,21 +673,16 @@ def _qualitative(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringP
     from_actual = written if p.band(written) else None
     chosen = line.band or from_actual
     if line.band and from_actual and from_actual != line.band:
-        outcome.warnings.append(
-            Issue(
-                "band_conflict",
-                f"{label}的实际值为“{from_actual}”，评价档次却选了“{line.band}”，按所选档次计分",
-                index,
-            )
-        )
+        message = Message("score.band_conflict", label=label, actual=from_actual, band=line.band)
+        outcome.warnings.append(Issue("band_conflict", message, index))
     band = p.band(chosen) if chosen else None
     if band is None:
-        labels = "、".join(f"“{b.label}”" for b in p.bands)
-        why = f"规则库中没有档次“{chosen}”" if chosen else "未选择评价档次"
-        outcome.errors.append(Issue("band_required", f"{label}是定性指标，{why}：请从{labels}中"
-                                    "选择，系统不根据实际值的文字推断档次", index))  # fmt: skip
+        labels = Join(f"“{b.label}”" for b in p.bands)
+        why = Message("score.no_such_band", band=chosen) if chosen else Message("score.no_band")
+        message = Message("score.band_required", label=label, why=why, labels=labels)
+        outcome.errors.append(Issue("band_required", message, index))
         return outcome
-    source = "" if line.band else "（按实际值）"
+    source = "" if line.band else Message("score.band.from_actual")
     return _band_score(index, label, line.entered_score, band, w, source, outcome)
 
 
@@ -666,22 +690,19 @@ def _band_score(index, label, entered, band: Band, w, source: str, outcome: _Out
     allowed = band.describe(w)
     if entered is None and band.full_without_score:
         outcome.raw = band.bounds(w)[1]
-        outcome.formula = f"档次“{band.label}”{source}, 未录入得分, 得该档上限 {{score}}"
+        outcome.formula = ("score.f.band_top", {"band": band.label, "source": source})
     elif entered is None:
-        outcome.errors.append(Issue("band_score_required", f"{label}评为“{band.label}”，"
-                                    f"须由评价人录入得分（{allowed}）", index))  # fmt: skip
+        message = Message("score.band_score_required", label=label, band=band.label,
+                          allowed=allowed)  # fmt: skip
+        outcome.errors.append(Issue("band_score_required", message, index))
     elif not band.holds(entered, w):
-        outcome.errors.append(
-            Issue(
-                "score_out_of_band",
-                f"{label}评为“{band.label}”，得分应在"
-                f"{allowed}范围内，录入的{_num(entered)}分被拒绝",
-                index,
-            )
-        )
+        message = Message("score.out_of_band", label=label, band=band.label, allowed=allowed,
+                          entered=_num(entered))  # fmt: skip
+        outcome.errors.append(Issue("score_out_of_band", message, index))
     else:
         outcome.raw = entered
-        outcome.formula = f"档次“{band.label}”{source}（{allowed}）, 录入得分 {{score}}"
+        params = {"band": band.label, "source": source, "allowed": allowed}
+        outcome.formula = ("score.f.band_entered", params)
     return outcome
 
 
@@ -715,10 +736,97 @@ def _weight_warnings(lines: tuple[IndicatorScore, ...], p: ScoringParams) -> lis
     for group, total in expected.items():
         have = sums.get(group, Decimal(0))
         if abs(have - total) > p.weight_tolerance:
-            found.append(Issue("weights_invalid", f"{group}分值合计{_num(have)}分，应为"
-                               f"{_num(round_half_up(total, p.places))}分：分值应按"
-                               "各类指标的总分分配", None))  # fmt: skip
+            message = Message("score.weights_invalid", group=group, have=_num(have),
+                              total=_num(round_half_up(total, p.places)))  # fmt: skip
+            found.append(Issue("weights_invalid", message, None))
     stray = [g for g in sums if g not in expected]
-    found += [Issue("weights_invalid", f"“{g}”不在计分的指标类别中，其分值未计入类别合计")
-              for g in stray]  # fmt: skip
+    found += [Issue("weights_invalid", Message("score.stray_category", group=g)) for g in stray]
     return found
+
+
+# --------------------------------------------------------------------------- the messages
+
+#: Chinese templates of every explanation, error and warning, by code
+#: (`jixiao.core.rule_messages`); the English ones are in the catalogue (jixiao/locale).
+MESSAGES = define({
+    "score.label": gettext_noop("第%(n)s条指标“%(name)s”"),
+    "score.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
+    "score.problems": gettext_noop("%(label)s：%(problems)s"),
+    "score.band.range": gettext_noop("%(low)s ≤ 得分 %(op)s %(high)s"),
+    "score.band.from_actual": gettext_noop("（按实际值）"),
+    "score.incomplete": gettext_noop("有%(n)s项未能计分，总分%(total)s不完整，未评定等级"),
+    "score.self_total_differs": gettext_noop("单位自评总分%(own)s分，按规则应为%(total)s分"),
+    "score.self_grade_differs": gettext_noop("单位自评等级为“%(own)s”，按规则应为“%(grade)s”"),
+    "score.full_year": gettext_noop("全年预算数"),
+    "score.received": gettext_noop("资金到位数"),
+    "score.executed": gettext_noop("全年执行数"),
+    "score.exec.from_sources": gettext_noop("（按各资金来源合计）"),
+    "score.exec.no_denominator": gettext_noop("%(name)s未填写，无法计算预算执行率"),
+    "score.exec.zero_denominator": gettext_noop("%(name)s为%(amount)s万元，无法计算预算执行率"),
+    "score.exec.no_executed": gettext_noop("未填写全年执行数，无法计算预算执行率"),
+    "score.exec.head": gettext_noop("%(name)s%(d)s万元%(how)s, 执行数%(e)s万元%(how_e)s"),
+    "score.negative_as_zero": gettext_noop("%(n)s（负数按0计）"),
+    "score.exec.full": gettext_noop("%(head)s: 执行率 %(rate)s ≥ 1, 得满分 %(points)s"),
+    "score.exec.part": gettext_noop(
+        "%(head)s: 执行率 %(e)s/%(d)s = %(rate)s, %(w)s × %(e)s/%(d)s = %(points)s"),
+    "score.no_budget": gettext_noop("%(why)s，预算执行得分为空"),
+    "score.exec.self_score_differs": gettext_noop(
+        "预算执行率：单位自评%(own)s分，按规则应为%(points)s分"),
+    "score.money_mismatch": gettext_noop(
+        "各资金来源的%(label)s合计%(sum)s万元，与合计行%(total)s万元不一致"),
+    "score.zero_weight": gettext_noop("%(label)s分值为0，不计分"),
+    "score.weight_invalid": gettext_noop("%(label)s的分值%(w)s不能为负数"),
+    "score.no_weight": gettext_noop("%(label)s未填分值，不计分，总分不完整"),
+    "score.explanation": gettext_noop("%(head)s: %(formula)s"),
+    "score.explanation.no_weight": gettext_noop("%(head)s: 未填分值，不计分"),
+    "score.explanation.errors": gettext_noop("%(head)s: 无法计分（%(errors)s）"),
+    "score.head": gettext_noop("%(target)s, 实际%(actual)s"),
+    "score.not_filled": gettext_noop("未填"),
+    "score.self_score_differs": gettext_noop("%(label)s：单位自评%(own)s分，按规则应为%(points)s分"),
+    "score.deviation_missing": gettext_noop("%(label)s未达到满分，应填写偏差原因分析及改进措施"),
+    "score.deduction_invalid": gettext_noop("%(label)s的复核扣分不能为负数，未采用"),
+    "score.missing_value": gettext_noop("%(label)s没有目标值，无法计分"),
+    "score.unreadable_value": gettext_noop("%(label)s的目标值无法读取：%(problems)s"),
+    "score.missing_actual": gettext_noop("%(label)s没有填写实际完成值，无法计分"),
+    "score.actual_not_number": gettext_noop("%(label)s的实际值不是数值，无法计分"),
+    "score.over_achievement": gettext_noop(
+        "%(label)s实际%(a)s达到目标%(t)s的%(k)s倍以上，须说明超额完成的原因（目标是否定得过低）"),
+    "score.entered_score_ignored": gettext_noop(
+        "%(label)s是定量指标，按公式计分，录入的得分未采用"),
+    "score.f.zero_weight": gettext_noop("分值为0，不计分：%(score)s"),
+    "score.f.at_least_full": gettext_noop("%(a)s ≥ %(t)s, 得满分 %(score)s"),
+    "score.f.at_least": gettext_noop("%(w)s × %(a)s/%(t)s = %(score)s"),
+    "score.f.zero_full": gettext_noop("%(a)s = 0, 得满分 %(score)s"),
+    "score.f.zero_over": gettext_noop("%(a)s > 0, 目标为0, 得 %(score)s"),
+    "score.f.at_most_full": gettext_noop("%(a)s ≤ %(t)s, 得满分 %(score)s"),
+    "score.f.at_most_ratio": gettext_noop("%(w)s × %(t)s/%(a)s = %(score)s"),
+    "score.f.at_most_double": gettext_noop("%(a)s ≥ 2 × %(t)s, 得 %(score)s"),
+    "score.f.at_most_linear": gettext_noop("%(w)s × (1 − (%(a)s − %(t)s)/%(t)s) = %(score)s"),
+    "score.f.on_time": gettext_noop("按时完成, 得满分 %(score)s"),
+    "score.f.late_floor": gettext_noop("%(head)s, 扣完为止, 得 %(score)s"),
+    "score.f.late": gettext_noop("%(head)s, %(w)s × (1 − %(steps)s × %(pct)s) = %(score)s"),
+    "score.f.by_person": gettext_noop("未写完成日期, 按录入得分 %(score)s"),
+    "score.f.band_top": gettext_noop("档次“%(band)s”%(source)s, 未录入得分, 得该档上限 %(score)s"),
+    "score.f.band_entered": gettext_noop("档次“%(band)s”%(source)s（%(allowed)s）, 录入得分 %(score)s"),
+    "score.late.month": gettext_noop("逾期%(late)s个月（%(per)s扣分值的%(pct)s）"),
+    "score.late.day": gettext_noop("逾期%(late)s天（%(per)s扣分值的%(pct)s）"),
+    "score.step.month": gettext_noop("每月或不足一月"),
+    "score.step.day": gettext_noop("每天"),
+    "score.steps.month": gettext_noop("每%(n)s个月或不足%(n)s个月"),
+    "score.steps.day": gettext_noop("每%(n)s天或不足%(n)s天"),
+    "score.deadline_date_missing": gettext_noop(
+        "%(label)s未按时完成且未写完成日期，无法计算逾期时间：请填写完成日期或录入得分"),
+    "score.out_of_range": gettext_noop("%(label)s的得分应在0至%(w)s之间，录入的%(entered)s不在范围内"),
+    "score.band_conflict": gettext_noop(
+        "%(label)s的实际值为“%(actual)s”，评价档次却选了“%(band)s”，按所选档次计分"),
+    "score.no_such_band": gettext_noop("规则库中没有档次“%(band)s”"),
+    "score.no_band": gettext_noop("未选择评价档次"),
+    "score.band_required": gettext_noop(
+        "%(label)s是定性指标，%(why)s：请从%(labels)s中选择，系统不根据实际值的文字推断档次"),
+    "score.band_score_required": gettext_noop("%(label)s评为“%(band)s”，须由评价人录入得分（%(allowed)s）"),
+    "score.out_of_band": gettext_noop(
+        "%(label)s评为“%(band)s”，得分应在%(allowed)s范围内，录入的%(entered)s分被拒绝"),
+    "score.weights_invalid": gettext_noop(
+        "%(group)s分值合计%(have)s分，应为%(total)s分：分值应按各类指标的总分分配"),
+    "score.stray_category": gettext_noop("“%(group)s”不在计分的指标类别中，其分值未计入类别合计"),
+})  # fmt: skip
