@@ -1,9 +1,10 @@
-"""Load the national indicator library (指标库) from indicators/data/library.json.
+"""Load the national indicator library (指标库) as it was when this migration was written.
 
 Idempotent: rows are matched on sector + subcategory + name among the national templates
 (region null) and updated in place, so running it again (or `jixiao load_library`) never
-duplicates them. Self-contained on purpose: a migration must not depend on app code that later
-changes.
+duplicates them. Self-contained on purpose: a migration must not depend on app code or data that
+later changes, so it reads its own snapshot (migrations/data/0002_library.json), not the living
+indicators/data/library.json that `jixiao load_library` reads.
 """
 
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-LIBRARY = Path(__file__).resolve().parent.parent / "data" / "library.json"
+LIBRARY = Path(__file__).resolve().parent / "data" / "0002_library.json"
 FIELDS = ("kind", "category", "value_hint", "unit", "explanation")
 
 
