@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from jixiao.api.core import ACTION_RESPONSES, ActionIn, paginate, workflow_action
+from jixiao.api.core import ACTION_RESPONSES, ActionIn, ErrorOut, paginate, workflow_action
 from jixiao.orgs.models import Region
 
 from . import selectors, services
+from .schemas import SelfEvalDetailOut, SelfEvalList
 from .workflow import API_ACTIONS, SELFEVAL_WORKFLOW
 
 router = Router()
@@ -50,7 +51,7 @@ def serialize(selfeval, *, detail: bool = False) -> dict:
     return data
 
 
-@router.get("", summary="项目自评列表")
+@router.get("", response=SelfEvalList, summary="项目自评列表")
 def list_selfevals(
     request,
     region: str = "",
@@ -72,7 +73,11 @@ def list_selfevals(
     return paginate(rows, page=page, page_size=page_size, serialize=serialize)
 
 
-@router.get("/{int:selfeval_id}", summary="项目自评（自评表与评分明细）")
+@router.get(
+    "/{int:selfeval_id}",
+    response={200: SelfEvalDetailOut, 404: ErrorOut},
+    summary="项目自评（自评表与评分明细）",
+)
 def get_selfeval(request, selfeval_id: int):
     return serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id), detail=True)
 

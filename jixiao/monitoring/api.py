@@ -18,6 +18,14 @@ from jixiao.orgs.models import Region
 
 from . import selectors, services
 from .models import Alert, Round
+from .schemas import (
+    AlertList,
+    AlertOut,
+    ReportDetailOut,
+    ReportList,
+    RoundDetailOut,
+    RoundList,
+)
 from .workflow import API_ACTIONS, REPORT_WORKFLOW
 
 rounds_router = Router()
@@ -107,7 +115,7 @@ def alert_data(a: Alert) -> dict:
     }
 
 
-@rounds_router.get("", summary="监控批次列表")
+@rounds_router.get("", response=RoundList, summary="监控批次列表")
 def list_rounds(
     request, region: str = "", year: int | None = None, page: int = 1, page_size: int | None = None
 ):
@@ -117,7 +125,9 @@ def list_rounds(
     return paginate(rows, page=page, page_size=page_size, serialize=round_data)
 
 
-@rounds_router.get("/{int:round_id}", summary="监控批次及其概况")
+@rounds_router.get(
+    "/{int:round_id}", response={200: RoundDetailOut, 404: ErrorOut}, summary="监控批次及其概况"
+)
 def get_round(request, round_id: int):
     r = Round.objects.select_related("region").get_visible_or_404(request.user, pk=round_id)
     overview = selectors.round_overview(user=request.user, round=r)
@@ -133,7 +143,7 @@ def get_round(request, round_id: int):
     }
 
 
-@reports_router.get("", summary="监控报告列表")
+@reports_router.get("", response=ReportList, summary="监控报告列表")
 def list_reports(
     request,
     region: str = "",
@@ -155,7 +165,9 @@ def list_reports(
     )
 
 
-@reports_router.get("/{int:report_id}", summary="监控报告")
+@reports_router.get(
+    "/{int:report_id}", response={200: ReportDetailOut, 404: ErrorOut}, summary="监控报告"
+)
 def get_report(request, report_id: int):
     return report_data(selectors.report_get(user=request.user, pk=report_id), detail=True)
 
@@ -197,7 +209,7 @@ def approve(request, report_id: int, body: ActionIn):
     return _act(request, report_id, "approve", body)
 
 
-@alerts_router.get("", summary="预警列表")
+@alerts_router.get("", response=AlertList, summary="预警列表")
 def list_alerts(
     request,
     region: str = "",
@@ -217,7 +229,7 @@ def list_alerts(
     return paginate(rows, page=page, page_size=page_size, serialize=alert_data)
 
 
-@alerts_router.get("/{int:alert_id}", summary="预警")
+@alerts_router.get("/{int:alert_id}", response={200: AlertOut, 404: ErrorOut}, summary="预警")
 def get_alert(request, alert_id: int):
     alert = Alert.objects.select_related("project", "round").get_visible_or_404(
         request.user, pk=alert_id
@@ -227,7 +239,7 @@ def get_alert(request, alert_id: int):
 
 @alerts_router.post(
     "/{int:alert_id}/dispose",
-    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: AlertOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="处置预警（继续实施、调整调剂、取消项目）",
 )
 def dispose(request, alert_id: int, body: DisposeIn):

@@ -10,6 +10,7 @@ from ninja import Router, Status
 
 from jixiao.api.core import ErrorOut, error
 
+from .schemas import StatsOut
 from .selectors import region_for
 from .stats import as_json, year_stats
 
@@ -22,7 +23,7 @@ FIRST_YEAR = 2000
 @router.get(
     "",
     summary="年度绩效管理统计数据（工作总结的全部数字）",
-    response={200: dict, 400: ErrorOut, 404: ErrorOut},
+    response={200: StatsOut, 400: ErrorOut, 404: ErrorOut},
 )
 def stats(request, region: str = "", year: int | None = None):
     """`region` defaults to the caller's own region, `year` to the current year. A region

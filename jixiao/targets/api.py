@@ -22,6 +22,7 @@ from jixiao.orgs.models import Region
 
 from . import selectors, services
 from .models import Indicator, Target
+from .schemas import ArrangeOut, TargetDetailOut, TargetList
 from .workflow import API_ACTIONS, TARGET_WORKFLOW
 
 router = Router()
@@ -99,7 +100,7 @@ def serialize(target: Target, *, detail: bool = False) -> dict:
     return data
 
 
-@router.get("", summary="绩效目标列表")
+@router.get("", response=TargetList, summary="绩效目标列表")
 def list_targets(
     request,
     region: str = "",
@@ -131,7 +132,12 @@ def _get(request, target_id: int) -> Target:
     )
 
 
-@router.get("/{int:target_id}", response={200: dict, 404: ErrorOut}, summary="绩效目标")
+@router.get(
+    "/{int:target_id}",
+    response={200: TargetDetailOut, 404: ErrorOut},
+    by_alias=True,  # history's "from"
+    summary="绩效目标",
+)
 def get_target(request, target_id: int):
     return serialize(_get(request, target_id), detail=True)
 
@@ -176,7 +182,7 @@ def approve(request, target_id: int, body: ActionIn):
 
 @gate_router.post(
     "/{int:project_id}/arrange",
-    response={200: dict, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: ArrangeOut, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     summary="预算安排（没有已批复的绩效目标则拒绝）",
 )
 def arrange(request, project_id: int):

@@ -1,0 +1,91 @@
+"""The API's output schemas for self-evaluations (CONTRACT.md, schemas/selfeval): they document
+in OpenAPI the JSON that `api.serialize` builds, field for field and in its order. Scores and
+money travel as decimal strings, absent values as null."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from jixiao.core.schemas import CodeName, Page
+
+
+class SelfEvalSourceOut(Schema):
+    source: str = Field(description="资金来源")
+    initial: str | None
+    full_year: str | None
+    executed: str | None
+
+
+class SelfEvalBudgetOut(Schema):
+    initial: str | None
+    full_year: str | None
+    executed: str | None
+    sources: list[SelfEvalSourceOut]
+    self_score: str | None = Field(description="单位自评的预算执行得分")
+
+
+class SelfEvalGoalOut(Schema):
+    expected: str | None
+    achieved: str | None
+
+
+class SelfEvalTableIndicatorOut(Schema):
+    category: str
+    subcategory: str
+    name: str
+    target: str
+    actual: str | None
+    weight: str | None
+    band: str | None
+    score: str | None = Field(description="按档次评分时填写的得分")
+    explanation: str | None
+    deviation: str | None = Field(description="偏差原因及改进措施")
+    self_score: str | None
+
+
+class SelfEvalTableOut(Schema):
+    """The self-evaluation table in the shape of schemas/selfeval (what `jixiao score` reads)."""
+
+    year: int
+    region: str
+    unit: CodeName
+    project: CodeName
+    budget: SelfEvalBudgetOut
+    goal: SelfEvalGoalOut
+    indicators: list[SelfEvalTableIndicatorOut]
+    self_total: str | None
+
+
+class SelfEvalReviewOut(Schema):
+    indicator: int = Field(description="指标序号（从 0 起）")
+    name: str
+    reviewed_score: str | None
+    reason: str
+
+
+class SelfEvalOut(Schema):
+    id: int
+    status: str
+    year: int
+    region: str
+    unit: CodeName
+    project: CodeName
+    total: str | None
+    grade: str | None
+    self_total: str | None
+    reviewed_total: str | None
+    reviewed_grade: str | None
+    spot_check_total: str | None
+    rulebook: str
+
+
+class SelfEvalDetailOut(SelfEvalOut):
+    table: SelfEvalTableOut
+    score: dict = Field(
+        description="评分明细，即 `jixiao score --json` 的结果：execution、indicators、total、"
+        "grade、complete、reviewed_total、errors、warnings"
+    )
+    reviews: list[SelfEvalReviewOut] = Field(description="审核调整的指标得分及理由")
+
+
+SelfEvalList = Page[SelfEvalOut]

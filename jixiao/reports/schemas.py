@@ -1,0 +1,172 @@
+"""The API's output schema for the figures of a work year (CONTRACT.md, `GET /api/v1/stats`, the
+same JSON as `jixiao summary --format json`): it documents in OpenAPI what `stats.year_stats`
+gives through `stats.as_json`, key for key and in its order. Money travels as a decimal string
+with two decimals, a rate as a fraction with four (null when there is nothing to divide by);
+tables keyed by a code (alerts, findings, grades, statuses) map the code to a count."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from jixiao.core.schemas import CodeName
+
+Counts = dict[str, int]
+
+
+class StatsUnitsOut(Schema):
+    first_level: int = Field(description="一级预算单位数")
+    covered: int = Field(description="开展了绩效管理工作的一级预算单位数")
+    coverage_rate: str | None
+    not_covered: list[str] = Field(description="未覆盖的一级预算单位编码")
+
+
+class StatsTargetsOut(Schema):
+    projects_declared: int
+    projects_approved: int
+    units_declared: int
+    units_approved: int
+    funds_approved: str
+    by_status: Counts
+
+
+class StatsReportCountsOut(Schema):
+    total: int
+    submitted: int
+    missing: int
+    late: int
+    on_time_rate: str | None
+
+
+class StatsExecutionOut(Schema):
+    """The latest round's execution against its time progress."""
+
+    period_end: str | None
+    time_progress: str | None
+    funds: str
+    executed: str
+    rate: str | None
+
+
+class StatsMonitoringOut(Schema):
+    rounds: int
+    projects: int
+    funds: str
+    reports: StatsReportCountsOut
+    alerts: Counts = Field(description="预警代码 → 条数")
+    alert_levels: Counts
+    alert_status: Counts
+    disposals: Counts
+    overdue_alerts: int
+    execution: StatsExecutionOut
+
+
+class StatsSpecialKindProjectOut(CodeName):
+    kinds: list[str]
+    grade: str | None
+
+
+class StatsSpecialKindsOut(Schema):
+    count: int
+    projects: list[StatsSpecialKindProjectOut]
+
+
+class StatsSelfEvalFiguresOut(Schema):
+    year: int = Field(description="被评价的年度（工作年度的上一年）")
+    projects: int
+    funds: str
+    grades: Counts
+    special_kinds: StatsSpecialKindsOut
+
+
+class StatsEvaluationsOut(Schema):
+    count: int
+    projects: list[dict]
+
+
+class StatsOnTimeOut(Schema):
+    due: int
+    late: int
+    on_time_rate: str | None
+
+
+class StatsUnitOnTimeOut(Schema):
+    unit: str
+    name: str
+    targets_due: int
+    targets_late: int
+    reports_due: int
+    reports_late: int
+    reports_missing: int
+    on_time_rate: str | None
+
+
+class StatsOnTimeFiguresOut(Schema):
+    targets: StatsOnTimeOut
+    monitoring: StatsOnTimeOut
+    by_unit: list[StatsUnitOnTimeOut] = Field(description="按及时率从低到高")
+
+
+class StatsExecutionLagOut(Schema):
+    projects: int
+    red: int
+
+
+class StatsYearEndRushOut(Schema):
+    year: int
+    projects: int
+    december: str
+
+
+class StatsLowGradesOut(Schema):
+    projects: int
+    grades: Counts
+
+
+class StatsOverdueOut(Schema):
+    alerts: int
+    reports_late: int
+    reports_missing: int
+    targets_late: int
+
+
+class StatsProblemsOut(Schema):
+    lint_targets: int
+    execution_lag: StatsExecutionLagOut
+    year_end_rush: StatsYearEndRushOut
+    low_grades: StatsLowGradesOut
+    overdue: StatsOverdueOut
+
+
+class StatsPolicyDocumentOut(Schema):
+    number: str = Field(description="文号")
+    title: str
+    date: str
+    issuer: str
+
+
+class StatsRegionFiguresOut(CodeName):
+    first_level: int
+    covered: int
+    selfeval_funds: str
+    monitored_funds: str
+    coverage_rate: str | None
+
+
+class StatsOut(Schema):
+    region: str
+    region_name: str
+    year: int
+    units: StatsUnitsOut
+    targets: StatsTargetsOut
+    monitoring: StatsMonitoringOut
+    selfeval: StatsSelfEvalFiguresOut
+    unit_evaluations: int
+    unit_evaluation_grades: Counts
+    key_evaluations: StatsEvaluationsOut
+    special_kind_evaluations: StatsEvaluationsOut
+    lint: Counts = Field(description="审核发现代码 → 处数")
+    on_time: StatsOnTimeFiguresOut
+    problems: StatsProblemsOut
+    policy_documents: list[StatsPolicyDocumentOut]
+    policy_documents_issued: int
+    regions: list[StatsRegionFiguresOut] = Field(description="下级区划的数字（市、省汇总时）")

@@ -1,0 +1,84 @@
+"""The API's output schemas for targets (CONTRACT.md, schemas/target): they document in OpenAPI
+the JSON that `api.serialize` builds, field for field and in its order. Decimals travel as
+strings with their stored precision, absent values as null."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from jixiao.core.schemas import CodeName, HistoryOut, Page
+
+
+class TargetProjectOut(CodeName):
+    parent_code: str | None = Field(description="上级（一级）项目编码")
+
+
+class TargetAmountsOut(Schema):
+    """万元, decimal strings; null where the declaration gives none."""
+
+    total: str | None
+    current: str | None
+    carryover: str | None
+    other: str | None
+
+
+class ParsedValueOut(Schema):
+    """The indicator value as the lint read it."""
+
+    op: str | None = Field(description="比较符 >=、<=、= … 或 deadline")
+    number: str | None
+    date: str | None = Field(description="时效指标的期限，ISO 日期")
+
+
+class TargetIndicatorOut(Schema):
+    category: str
+    subcategory: str
+    name: str
+    target: str = Field(description="指标值，按填报原文")
+    unit: str | None
+    parsed: ParsedValueOut
+    weight: str | None
+    explanation: str | None
+    basis: str | None
+    source: str | None
+
+
+class TargetOut(Schema):
+    """A target in a list: the declaration without its indicators."""
+
+    id: int
+    region: str
+    year: int
+    unit: CodeName
+    project: TargetProjectOut | None = Field(description="null for a unit's whole-unit target")
+    version: int
+    status: str
+    status_label: str
+    amounts: TargetAmountsOut
+    goal: str | None
+    medium_term_goal: str | None
+    serves_public: bool
+    blocking: int = Field(description="阻断性审核问题数")
+    warnings: int
+    submitted_at: datetime | None
+    approved_at: datetime | None
+
+
+class TargetDetailOut(TargetOut):
+    indicators: list[TargetIndicatorOut]
+    findings: list[dict] = Field(description="审核发现：code、severity、message …")
+    grades: dict = Field(description="审核等级：first/final → 各项等级")
+    return_reason: str | None
+    history: list[HistoryOut]
+
+
+TargetList = Page[TargetOut]
+
+
+class ArrangeOut(Schema):
+    id: int
+    code: str
+    arranged: bool
+    arranged_at: datetime | None
