@@ -134,8 +134,9 @@ def build(path: Path) -> dict:
 
     from jixiao.budgets.models import Project
     from jixiao.core.exports import workbook_bytes
+    from jixiao.core.officeform import gc_paused
     from jixiao.indicators.models import IndicatorTemplate
-    from jixiao.targets.excel import Form, forms_workbook, gc_paused
+    from jixiao.targets.excel import DeclarationForm, forms_workbook
 
     rng = random.Random(3)
     library: dict[str, dict[str, list]] = {}
@@ -171,7 +172,7 @@ def build(path: Path) -> dict:
                         }
                     )
             total = project.initial_total
-            yield Form(
+            yield DeclarationForm(
                 year=YEAR,
                 region_code=project.region.code,
                 region_name=project.region.name,

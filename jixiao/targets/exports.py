@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch
 
 from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
+from jixiao.core.officeform import gc_paused
 from jixiao.orgs.models import UnitYear
 
-from .excel import Form, forms_workbook, gc_paused
+from .excel import DeclarationForm, forms_workbook
 from .models import Indicator, Target
 from .selectors import target_list
 
@@ -47,11 +48,11 @@ def _attribute(target: Target) -> str:
     return f"{level}，跨年度" if project.multi_year else level
 
 
-def form_of(target: Target, names: tuple[str, str] | None = None) -> Form:
+def form_of(target: Target, names: tuple[str, str] | None = None) -> DeclarationForm:
     """A stored target as the form shows it: values as the user typed them."""
     unit_name, supervisor = names or (target.unit.name, target.unit.name)
     project = target.project
-    return Form(
+    return DeclarationForm(
         year=target.year,
         is_unit=project is None,
         region_code=target.region.code,
@@ -89,7 +90,7 @@ def form_of(target: Target, names: tuple[str, str] | None = None) -> Form:
     )
 
 
-def _forms(rows) -> Iterator[tuple[Target, Form]]:
+def _forms(rows) -> Iterator[tuple[Target, DeclarationForm]]:
     """Targets with their details, a chunk of queries at a time, in the list's order."""
     ids = list(rows.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
@@ -105,7 +106,7 @@ def _money(value) -> str | None:
     return None if value is None else f"{value:f}"
 
 
-def target_data(target: Target, form: Form) -> dict:
+def target_data(target: Target, form: DeclarationForm) -> dict:
     """One schemas/target object; decimals as strings (CONTRACT.md)."""
     data = {
         "region": form.region_code,
@@ -144,7 +145,7 @@ def target_data(target: Target, form: Form) -> dict:
 
 
 def targets_bytes(rows, fmt: str) -> bytes:
-    pairs: Iterable[tuple[Target, Form]] = _forms(rows)
+    pairs: Iterable[tuple[Target, DeclarationForm]] = _forms(rows)
     if fmt == "json":
         return json_bytes([target_data(t, f) for t, f in pairs])
     with gc_paused():
