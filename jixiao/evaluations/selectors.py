@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from jixiao.orgs.models import Region, Role, User, units_of_offices
+from jixiao.orgs.models import Region, User
 
 from .models import EvaluationStatus, SelfEvalIndicator, SelfEvaluation, UnitEvaluation
+from .workflow import SELFEVAL_WORKFLOW
 
 
 def selfeval_list(
@@ -43,21 +44,9 @@ def selfeval_list(
 
 
 def selfeval_queue(*, user: User, region: Region | None, year: int | None):
+    """What waits for this user's action now: the workflow's own answer."""
     rows = selfeval_list(user=user, region=region, year=year)
-    waiting = Q(pk__in=[])
-    if user.has_role(Role.FILER) and user.unit_id:
-        waiting |= Q(
-            status__in=(EvaluationStatus.DRAFT, EvaluationStatus.RETURNED), unit_id=user.unit_id
-        )
-    if user.has_role(Role.LEADER) and user.unit_id:
-        waiting |= Q(status=EvaluationStatus.READY, unit_id=user.unit_id)
-    if user.has_role(Role.BUSINESS) and user.office_id:
-        waiting |= Q(status=EvaluationStatus.SUBMITTED) & units_of_offices(
-            {user.office_id}, unit_ref="unit", year_ref="year"
-        )
-    if user.has_role(Role.BUDGET):
-        waiting |= Q(status=EvaluationStatus.FIRST_PASSED)
-    return rows.filter(waiting)
+    return rows.filter(SELFEVAL_WORKFLOW.waiting_q(user))
 
 
 def selfeval_get(*, user: User, pk: int) -> SelfEvaluation:

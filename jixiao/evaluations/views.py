@@ -196,9 +196,7 @@ def selfeval_detail(request, pk: int):
             "transitions": transitions,
             "needs_attest": any(t.name == "submit" for t in transitions),
             "history": workflow.history_rows(selfeval, SELFEVAL_WORKFLOW),
-            "can_edit": selfeval.status in ("draft", "returned")
-            and request.user.has_role(Role.FILER)
-            and selfeval.unit_id in request.user.get_scope().unit_ids,
+            "can_edit": selfeval.edit_refusal(request.user) is None,
             "can_adjust": selfeval.status in ("submitted", "first_passed")
             and request.user.has_role(Role.BUSINESS, Role.BUDGET),
             "can_spot_check": request.user.has_role(Role.PERFORMANCE),
@@ -310,11 +308,8 @@ def unit_evaluation(request, unit_pk: int, year: int):
     unit = Unit.objects.get_visible_or_404(request.user, pk=unit_pk)
     evaluation = UnitEvaluation.objects.filter(unit=unit, year=year).first()
     rules, _label = services.unit_evaluation_rules(unit.region, year)
-    can_edit = (
-        request.user.has_role(Role.FILER)
-        and unit.pk in request.user.get_scope().unit_ids
-        and (evaluation is None or evaluation.status in ("draft", "returned"))
-    )
+    document = evaluation or UnitEvaluation(region=unit.region, year=year, unit=unit)
+    can_edit = document.edit_refusal(request.user) is None
     errors = []
     if request.method == "POST":
         if not can_edit:

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.deadlines import day_after
-from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
+from jixiao.orgs.models import Region, UnitYear, User
 
 from .alerts import time_progress
 from .models import COUNTED, Alert, Report, ReportIndicator, ReportStatus, Round
+from .workflow import REPORT_WORKFLOW
 
 
 def round_list(*, user: User, region: Region | None, year: int | None) -> QuerySet[Round]:
@@ -62,23 +63,8 @@ def report_list(
 
 
 def report_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Report]:
-    rows = report_list(user=user, region=region, year=year)
-    waiting = Q(pk__in=[])
-    if user.has_role(Role.FILER) and user.unit_id:
-        waiting |= Q(
-            status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED),
-            unit_id=user.unit_id,
-            round__status="open",
-        )
-    if user.has_role(Role.LEADER) and user.unit_id:
-        waiting |= Q(status=ReportStatus.READY, unit_id=user.unit_id)
-    if user.has_role(Role.BUSINESS) and user.office_id:
-        waiting |= Q(status=ReportStatus.SUBMITTED) & units_of_offices(
-            {user.office_id}, unit_ref="unit", year_ref="year"
-        )
-    if user.has_role(Role.BUDGET):
-        waiting |= Q(status=ReportStatus.FIRST_PASSED)
-    return rows.filter(waiting)
+    """What waits for this user's action now: the workflow's own answer."""
+    return report_list(user=user, region=region, year=year).filter(REPORT_WORKFLOW.waiting_q(user))
 
 
 def report_get(*, user: User, pk: int) -> Report:

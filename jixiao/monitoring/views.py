@@ -263,9 +263,7 @@ def report_detail(request, pk: int):
             "alerts": report.alerts.exclude(status=Alert.Status.CLEARED).order_by("code"),
             "history": workflow.history_rows(report, REPORT_WORKFLOW),
             "status_label": REPORT_WORKFLOW.label(report.status),
-            "can_edit": report.status in EDITABLE
-            and request.user.has_role(Role.FILER)
-            and report.unit_id in request.user.get_scope().unit_ids,
+            "can_edit": report.edit_refusal(request.user) is None,
             "rates": _rates(report),
             "can_write_findings": request.user.has_role(Role.AGENCY)
             and report.round.agency_id == request.user.pk

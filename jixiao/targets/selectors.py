@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from jixiao.indicators.models import IndicatorTemplate
-from jixiao.orgs.models import Region, Role, UnitYear, User, units_of_offices
+from jixiao.orgs.models import Region, User
 
 from .models import Indicator, Target, TargetStatus
+from .workflow import TARGET_WORKFLOW
 
 
 def target_list(
@@ -53,22 +54,9 @@ def target_list(
 
 
 def review_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Target]:
-    """What waits for this user's action now (DOMAIN.md §4.5)."""
+    """What waits for this user's action now (DOMAIN.md §4.5): the workflow's own answer."""
     rows = target_list(user=user, region=region, year=year)
-    waiting = Q(pk__in=[])
-    if user.has_role(Role.BUSINESS) and user.office_id:
-        waiting |= Q(status=TargetStatus.SUBMITTED) & units_of_offices(
-            {user.office_id}, unit_ref="unit", year_ref="year"
-        )
-    if user.has_role(Role.BUDGET):
-        waiting |= Q(status=TargetStatus.FIRST_PASSED)
-    if user.has_role(Role.LEADER) and user.unit_id:
-        children = UnitYear.objects.filter(parent_id=user.unit_id).values("unit_id")
-        waiting |= Q(status=TargetStatus.READY, unit_id=user.unit_id)
-        waiting |= Q(status=TargetStatus.PARENT_REVIEW, unit_id__in=children)
-    if user.has_role(Role.FILER) and user.unit_id:
-        waiting |= Q(status__in=(TargetStatus.DRAFT, TargetStatus.RETURNED), unit_id=user.unit_id)
-    return rows.filter(waiting).order_by("submitted_at", "unit__code")
+    return rows.filter(TARGET_WORKFLOW.waiting_q(user)).order_by("submitted_at", "unit__code")
 
 
 def target_get(*, user: User, pk: int) -> Target:

@@ -270,9 +270,7 @@ def target_detail(request, pk: int):
             "history": workflow.history_rows(target, TARGET_WORKFLOW),
             "versions": selectors.target_versions(target=target),
             "files": attachments.attachments_of(target, include_removed=True),
-            "can_edit": target.editable
-            and request.user.has_role(Role.FILER)
-            and target.unit_id in request.user.get_scope().unit_ids,
+            "can_edit": target.edit_refusal(request.user) is None,
             "can_adjust": target.status == TargetStatus.APPROVED
             and request.user.has_role(Role.FILER)
             and not Target.objects.filter(previous=target).exists(),
@@ -419,7 +417,7 @@ def target_import(request):
     from jixiao.core.views import import_page, xlsx_response
 
     from .excel import template_workbook
-    from .importers import importer_for_page
+    from .importers import TargetImporter
 
     work = request.work
     if work.region is None:
@@ -432,7 +430,7 @@ def target_import(request):
         )
         name = _("部门整体支出绩效目标申报表") if kind == "unit" else _("项目支出绩效目标申报表")
         return xlsx_response(book, f"{name}-{work.year}.xlsx")
-    importer = importer_for_page(actor=request.user, region=work.region, year=work.year)
+    importer = TargetImporter.for_page(actor=request.user, region=work.region, year=work.year)
     return import_page(
         request,
         importer=importer,
