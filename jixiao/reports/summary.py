@@ -14,8 +14,8 @@ table), their headings still giving the full count.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,61 +24,16 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from jixiao.monitoring.models import ALERT_LABELS
 
-from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
-from .records import TOPICS, LazyRows
+from .officedoc import OfficialDocument
 from .selectors import WorkYear
 from .stats import GRADES, LINT_LABELS, rate, year_stats
+from .summary_annex import appendix, charts_page
+from .wording import chinese_date, chinese_figure, chinese_numeral, percent, points
 
 #: The appendix lists at most this many rows per table; its heading still gives the full count.
 ROW_CAP = 500
 #: A sentence names at most this many projects ("如 A、B、C 等").
 NAMES_CAP = 10
-
-
-# ── small pure helpers ───────────────────────────────────────────────────────────────────────
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (section numbers)."""
-    if not 0 < n < 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
-    return head + (_DIGITS[ones] if ones else "")
-
-
-def chinese_figure(value) -> str:
-    """A money figure as the summary writes it: 万元 with two decimals, no thousands separator
-    (Decimal("64286.405") → "64286.41")."""
-    return f"{Decimal(value or 0).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
-
-
-def percent(fraction) -> str:
-    """A rate (a fraction) as a percentage, two decimals at most, no trailing zeros:
-    1 → "100%", 0.85 → "85%", 0.4954 → "49.54%"; None → "—"."""
-    if fraction is None:
-        return "—"
-    value = (Decimal(fraction) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:f}".rstrip("0").rstrip(".") + "%"
-
-
-def points(fraction) -> str:
-    """A difference of two rates in percentage points: 0.0854 → "8.54"."""
-    value = (abs(Decimal(fraction)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:f}"
-
-
-def chinese_date(day: datetime.date) -> str:
-    """2022-01-17 → 2022年1月17日 (as the signature of the 2021 summary)."""
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
-
-
-def _appendix_cell(value, *, money: bool):
-    """Money keeps two decimals in the appendix (万元, as in the text)."""
-    if money and isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return Decimal(chinese_figure(value))
-    return value
 
 
 #: How the bureau names its own region in the text, by the region's last character or level:
@@ -682,151 +637,6 @@ class Summary:
         )
 
 
-# ── charts ───────────────────────────────────────────────────────────────────────────────────
-def _charts(writer: OfficialDocument, stats: dict) -> None:
-    """A page of charts: grade distribution, alerts and lint findings by code, execution
-    against time progress. A chart with nothing to show is left out."""
-    from . import charts
-    from .charts import Label
-
-    names = {"year": stats["year"], "prior": stats["selfeval"]["year"]}
-    pinyin = dict(zip(GRADES, ("You", "Liang", "Zhong", "Cha"), strict=True))
-    pictures = []
-    grades = stats["selfeval"]["grades"]
-    if stats["selfeval"]["projects"]:
-        pictures.append(
-            (
-                charts.bar_chart(
-                    [Label(g, pinyin[g]) for g in GRADES],
-                    [grades[g] for g in GRADES],
-                    value_axis=Label(_("项目数（个）"), "Projects"),
-                ),
-                _("%(prior)s 年度项目绩效自评等级分布") % names,
-            )
-        )
-    alerts = stats["monitoring"]["alerts"]
-    if any(alerts.values()):
-        pictures.append(
-            (
-                charts.bar_chart(
-                    list(alerts),
-                    list(alerts.values()),
-                    colors=[charts.PALETTE["orange"]] * len(alerts),
-                    value_axis=Label(_("预警数（条）"), "Alerts"),
-                ),
-                _("%(year)s 年度运行监控预警（按预警代码）") % names,
-            )
-        )
-    lint = {c: n for c, n in stats["lint"].items() if n}
-    if lint:
-        pictures.append(
-            (
-                charts.bar_chart(
-                    list(lint),
-                    list(lint.values()),
-                    colors=[charts.PALETTE["red"]] * len(lint),
-                    value_axis=Label(_("发现数（处）"), "Findings"),
-                ),
-                _("%(year)s 年度绩效目标质量问题（按问题代码）") % names,
-            )
-        )
-    execution = stats["monitoring"]["execution"]
-    if execution["rate"] is not None:
-        pictures.append(
-            (
-                charts.bar_chart(
-                    [Label(_("预算执行率"), "Execution"), Label(_("时间进度"), "Time progress")],
-                    [Decimal(execution["rate"]) * 100, Decimal(execution["time_progress"]) * 100],
-                    colors=[charts.PALETTE["blue"], charts.PALETTE["grey"]],
-                    percent=True,
-                    limit=100,
-                ),
-                _("截至 %(end)s 预算执行率与时间进度")
-                % {"end": chinese_date(datetime.date.fromisoformat(execution["period_end"]))},
-            )
-        )
-    if not pictures:
-        return
-    writer.page_break()
-    writer.heading(_("附图"))
-    for png, caption in pictures:
-        writer.picture(png, caption)
-
-
-# ── appendix ─────────────────────────────────────────────────────────────────────────────────
-def _appendix_topics(stats: dict) -> list[tuple[str, str, str | None]]:
-    """(topic slug, key, heading) in the order of the text; lint codes only where found."""
-    lint = [
-        (
-            "lint",
-            code,
-            _("绩效目标质量问题：%(code)s %(label)s")
-            % {"code": code, "label": LINT_LABELS.get(code, code)},
-        )
-        for code, n in stats["lint"].items()
-        if n
-    ]
-    return [
-        ("units", "", None),
-        ("targets", "declared", _("申报绩效目标的项目")),
-        ("targets", "unit", _("部门整体支出绩效目标")),
-        ("policies", "", None),
-        ("monitored", "", None),
-        ("alerts", "", _("运行监控预警")),
-        ("selfevals", "", None),
-        ("special-kinds", "", None),
-        ("unit-evaluations", "", None),
-        *lint,
-        ("year-end-rush", "", None),
-    ]
-
-
-def _capped(records: Iterable, cap: int) -> tuple[list, int]:
-    """The first `cap` records and the full count (the rest is counted, not kept)."""
-    if isinstance(records, LazyRows):  # counted by the database, only `cap` rows built
-        return records[:cap], records.count()
-    kept, total = [], 0
-    for record in records:
-        total += 1
-        if total <= cap:
-            kept.append(record)
-    return kept, total
-
-
-def _appendix(
-    writer: OfficialDocument, stats: dict, work: WorkYear, *, cap: int, progress: Callable
-) -> None:
-    writer.landscape_section()
-    writer.para(_("附件：数据明细"), first_indent=False, font=HEITI)
-    writer.title(
-        _("%(region)s %(year)s 年度预算绩效管理工作总结数据明细")
-        % {"region": stats["region_name"], "year": stats["year"]}
-    )
-    writer.para(_("本附件列出正文各项数字所依据的记录，与系统中各统计图表的明细清单一致。"))
-    number = 0
-    for slug, key, heading in progress(_appendix_topics(stats)):
-        topic = TOPICS.get(slug)
-        if topic is None:
-            continue
-        records, total = _capped(topic.rows(work, key), cap)
-        number += 1
-        label = heading or str(topic.label)
-        writer.heading(
-            _("%(n)s、%(label)s（共 %(total)s 条）")
-            % {"n": chinese_numeral(number), "label": label, "total": total}
-        )
-        if not total:
-            writer.para(_("无。"))
-            continue
-        if total > cap:
-            writer.para(_("仅列前 %(n)s 条，完整清单见系统导出。") % {"n": cap})
-        rows = (
-            [_appendix_cell(v, money=i in topic.money_columns) for i, v in enumerate(r.cells)]
-            for r in records
-        )
-        writer.table(topic.headers, rows, size=SMALL_SIZE, font=SONGTI)
-
-
 # ── entry point ──────────────────────────────────────────────────────────────────────────────
 def summary_docx(
     *,
@@ -845,6 +655,6 @@ def summary_docx(
     work = WorkYear(user=user, region=region, year=year)
     writer = OfficialDocument()
     Summary(writer, stats, region, today=today).write()
-    _charts(writer, stats)
-    _appendix(writer, stats, work, cap=cap, progress=progress or (lambda items: items))
+    charts_page(writer, stats)
+    appendix(writer, stats, work, cap=cap, progress=progress or (lambda items: items))
     return writer.to_bytes()

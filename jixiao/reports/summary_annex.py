@@ -1,0 +1,166 @@
+"""The summary's page of charts and its appendix of the records behind every figure
+(DOMAIN.md §9): the parts of `summary_docx` after the text."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
+from .records import TOPICS, LazyRows
+from .selectors import WorkYear
+from .stats import GRADES, LINT_LABELS
+from .wording import chinese_date, chinese_figure, chinese_numeral
+
+
+def _appendix_cell(value, *, money: bool):
+    """Money keeps two decimals in the appendix (万元, as in the text)."""
+    if money and isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(chinese_figure(value))
+    return value
+
+
+def charts_page(writer: OfficialDocument, stats: dict) -> None:
+    """A page of charts: grade distribution, alerts and lint findings by code, execution
+    against time progress. A chart with nothing to show is left out."""
+    from . import charts
+    from .charts import Label
+
+    names = {"year": stats["year"], "prior": stats["selfeval"]["year"]}
+    pinyin = dict(zip(GRADES, ("You", "Liang", "Zhong", "Cha"), strict=True))
+    pictures = []
+    grades = stats["selfeval"]["grades"]
+    if stats["selfeval"]["projects"]:
+        pictures.append(
+            (
+                charts.bar_chart(
+                    [Label(g, pinyin[g]) for g in GRADES],
+                    [grades[g] for g in GRADES],
+                    value_axis=Label(_("项目数（个）"), "Projects"),
+                ),
+                _("%(prior)s 年度项目绩效自评等级分布") % names,
+            )
+        )
+    alerts = stats["monitoring"]["alerts"]
+    if any(alerts.values()):
+        pictures.append(
+            (
+                charts.bar_chart(
+                    list(alerts),
+                    list(alerts.values()),
+                    colors=[charts.PALETTE["orange"]] * len(alerts),
+                    value_axis=Label(_("预警数（条）"), "Alerts"),
+                ),
+                _("%(year)s 年度运行监控预警（按预警代码）") % names,
+            )
+        )
+    lint = {c: n for c, n in stats["lint"].items() if n}
+    if lint:
+        pictures.append(
+            (
+                charts.bar_chart(
+                    list(lint),
+                    list(lint.values()),
+                    colors=[charts.PALETTE["red"]] * len(lint),
+                    value_axis=Label(_("发现数（处）"), "Findings"),
+                ),
+                _("%(year)s 年度绩效目标质量问题（按问题代码）") % names,
+            )
+        )
+    execution = stats["monitoring"]["execution"]
+    if execution["rate"] is not None:
+        pictures.append(
+            (
+                charts.bar_chart(
+                    [Label(_("预算执行率"), "Execution"), Label(_("时间进度"), "Time progress")],
+                    [Decimal(execution["rate"]) * 100, Decimal(execution["time_progress"]) * 100],
+                    colors=[charts.PALETTE["blue"], charts.PALETTE["grey"]],
+                    percent=True,
+                    limit=100,
+                ),
+                _("截至 %(end)s 预算执行率与时间进度")
+                % {"end": chinese_date(datetime.date.fromisoformat(execution["period_end"]))},
+            )
+        )
+    if not pictures:
+        return
+    writer.page_break()
+    writer.heading(_("附图"))
+    for png, caption in pictures:
+        writer.picture(png, caption)
+
+
+def _appendix_topics(stats: dict) -> list[tuple[str, str, str | None]]:
+    """(topic slug, key, heading) in the order of the text; lint codes only where found."""
+    lint = [
+        (
+            "lint",
+            code,
+            _("绩效目标质量问题：%(code)s %(label)s")
+            % {"code": code, "label": LINT_LABELS.get(code, code)},
+        )
+        for code, n in stats["lint"].items()
+        if n
+    ]
+    return [
+        ("units", "", None),
+        ("targets", "declared", _("申报绩效目标的项目")),
+        ("targets", "unit", _("部门整体支出绩效目标")),
+        ("policies", "", None),
+        ("monitored", "", None),
+        ("alerts", "", _("运行监控预警")),
+        ("selfevals", "", None),
+        ("special-kinds", "", None),
+        ("unit-evaluations", "", None),
+        *lint,
+        ("year-end-rush", "", None),
+    ]
+
+
+def _capped(records: Iterable, cap: int) -> tuple[list, int]:
+    """The first `cap` records and the full count (the rest is counted, not kept)."""
+    if isinstance(records, LazyRows):  # counted by the database, only `cap` rows built
+        return records[:cap], records.count()
+    kept, total = [], 0
+    for record in records:
+        total += 1
+        if total <= cap:
+            kept.append(record)
+    return kept, total
+
+
+def appendix(
+    writer: OfficialDocument, stats: dict, work: WorkYear, *, cap: int, progress: Callable
+) -> None:
+    writer.landscape_section()
+    writer.para(_("附件：数据明细"), first_indent=False, font=HEITI)
+    writer.title(
+        _("%(region)s %(year)s 年度预算绩效管理工作总结数据明细")
+        % {"region": stats["region_name"], "year": stats["year"]}
+    )
+    writer.para(_("本附件列出正文各项数字所依据的记录，与系统中各统计图表的明细清单一致。"))
+    number = 0
+    for slug, key, heading in progress(_appendix_topics(stats)):
+        topic = TOPICS.get(slug)
+        if topic is None:
+            continue
+        records, total = _capped(topic.rows(work, key), cap)
+        number += 1
+        label = heading or str(topic.label)
+        writer.heading(
+            _("%(n)s、%(label)s（共 %(total)s 条）")
+            % {"n": chinese_numeral(number), "label": label, "total": total}
+        )
+        if not total:
+            writer.para(_("无。"))
+            continue
+        if total > cap:
+            writer.para(_("仅列前 %(n)s 条，完整清单见系统导出。") % {"n": cap})
+        rows = (
+            [_appendix_cell(v, money=i in topic.money_columns) for i, v in enumerate(r.cells)]
+            for r in records
+        )
+        writer.table(topic.headers, rows, size=SMALL_SIZE, font=SONGTI)
