@@ -20,7 +20,7 @@ Plain strings (old rows, formulas that hold no words) render as themselves.
 
 from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["Join", "Message", "define", "gettext_noop", "message_data", "render"]
+__all__ = ["Join", "Message", "define", "gettext_noop", "message_data", "render", "texts_only"]
 
 #: Every template by code, filled by the rule modules' `define` calls.
 MESSAGES: dict[str, str] = {}
@@ -106,3 +106,13 @@ def render(data, translate: Callable[[str], str] = str) -> str:
         params = {k: render(v, translate) for k, v in data.get("params", {}).items()}
         return translate(MESSAGES[data["code"]]) % params
     return "" if data is None else str(data)
+
+
+def texts_only(data):
+    """Stored JSON without the `<key>_i18n` codes beside its texts: what the API and the
+    exports give out, as before the codes were kept."""
+    if isinstance(data, Mapping):
+        return {k: texts_only(v) for k, v in data.items() if not str(k).endswith("_i18n")}
+    if isinstance(data, list):
+        return [texts_only(v) for v in data]
+    return data

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ninja import Router
 
 from jixiao.api.core import ACTION_RESPONSES, ActionIn, ErrorOut, paginate, workflow_action
+from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region
 
 from . import selectors, services
@@ -37,7 +38,7 @@ def serialize(selfeval, *, detail: bool = False) -> dict:
     }
     if detail:
         data["table"] = services.selfeval_data(selfeval)
-        data["score"] = selfeval.result
+        data["score"] = texts_only(selfeval.result)
         data["reviews"] = [
             {
                 "indicator": i.position,

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
+from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import UnitYear
 
 from .excel import SelfEvalForm, forms_workbook
@@ -207,7 +208,7 @@ def selfeval_export_data(selfeval: SelfEvaluation, form: SelfEvalForm) -> dict:
         self_total_differs=form.total_differs,
         reviewed_total=_money(selfeval.reviewed_total),
         spot_check_total=_money(selfeval.spot_check_total),
-        result=selfeval.result or None,
+        result=texts_only(selfeval.result) or None,
     )
     return data
 

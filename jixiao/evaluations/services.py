@@ -20,7 +20,7 @@ from jixiao.orgs.models import Role, Unit, User
 from jixiao.targets.models import Target, TargetStatus
 
 from .models import SelfEvalIndicator, SelfEvaluation, UnitEvaluation
-from .scoring import grade_for, round_half_up, score, scoring_params
+from .scoring import grade_for, issues_data, round_half_up, score, scoring_params
 from .selfeval_data import selfeval_from_data
 from .unit_evaluation import Judgement, UnitInputs, score_unit
 from .workflow import SELFEVAL_WORKFLOW, UNIT_EVALUATION_WORKFLOW
@@ -208,9 +208,9 @@ def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
         result = score(parsed, rules=rules, catalogue=catalogue)
         for line, scored in zip(lines, result.indicators, strict=True):
             line.score, line.score_explanation = scored.score, scored.explanation
-            line.problems = [i.to_data() for i in (*scored.errors, *scored.warnings)]
+            line.problems = issues_data((*scored.errors, *scored.warnings), i18n=True)
         SelfEvalIndicator.objects.bulk_update(lines, ["score", "score_explanation", "problems"])
-        selfeval.result = result.to_data()
+        selfeval.result = result.to_data(i18n=True)
         selfeval.total, selfeval.grade = result.total, result.grade or ""
         selfeval.complete = result.complete
     selfeval.rulebook = label[:120]
@@ -247,7 +247,7 @@ def score_preview(
     parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines), catalogue=catalogue)
     if parsed is None:
         return {"schema_errors": errors}
-    return score(parsed, rules=rules, catalogue=catalogue).to_data()
+    return score(parsed, rules=rules, catalogue=catalogue).to_data(i18n=True)
 
 
 def _refresh_reviewed(selfeval: SelfEvaluation, lines) -> None:
@@ -384,7 +384,7 @@ def unit_evaluation_rescore(evaluation: UnitEvaluation) -> UnitEvaluation:
     result = score_unit(
         UnitInputs(values=dict(evaluation.values or {}), judgements=judgements), rules=rules
     )
-    evaluation.result = result.to_data()
+    evaluation.result = result.to_data(i18n=True)
     evaluation.total, evaluation.grade = result.total, result.grade or ""
     evaluation.rulebook = label[:120]
     UnitEvaluation.objects.filter(pk=evaluation.pk).update(

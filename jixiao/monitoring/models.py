@@ -312,6 +312,9 @@ class Alert(models.Model):
     indicator = models.PositiveSmallIntegerField(_("指标序号"), null=True, blank=True)
     message = models.TextField(_("预警内容"))
     explanation = models.TextField(_("计算过程"), blank=True)
+    # The message and explanation as codes and parameters (jixiao.core.rule_messages), so pages
+    # show them in the reader's language; empty for alerts raised before they were kept.
+    texts_i18n = models.JSONField(default=dict, blank=True, editable=False)
     raised_at = models.DateTimeField(_("预警时间"), auto_now_add=True)
     due_date = models.DateField(_("处置期限"))
     status = models.CharField(
@@ -326,6 +329,7 @@ class Alert(models.Model):
     suspended_at = models.DateTimeField(_("资金暂停时间"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
+    audit_exclude = ("texts_i18n",)
 
     class Meta:
         verbose_name = _("预警")

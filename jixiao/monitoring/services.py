@@ -296,21 +296,24 @@ def sync_alerts(
                 indicator=item.indicator,
                 message=item.message,
                 explanation=item.explanation,
+                texts_i18n=item.texts_data(),
                 due_date=rules_alerts.disposal_deadline(today, rules=rules),
             )
         elif alert.status == Alert.Status.CLEARED:
             # It applies again: a fresh alert with a fresh disposal deadline.
             alert.status, alert.level, alert.message = Alert.Status.OPEN, item.level, item.message
-            alert.explanation = item.explanation
+            alert.explanation, alert.texts_i18n = item.explanation, item.texts_data()
             alert.due_date = rules_alerts.disposal_deadline(today, rules=rules)
-            alert.save(update_fields=["status", "level", "message", "explanation", "due_date"])
+            fields = ["status", "level", "message", "explanation", "texts_i18n", "due_date"]
+            alert.save(update_fields=fields)
         elif (alert.level, alert.message) != (item.level, item.message):
             alert.level, alert.message, alert.explanation = (
                 item.level,
                 item.message,
                 item.explanation,
             )
-            alert.save(update_fields=["level", "message", "explanation"])
+            alert.texts_i18n = item.texts_data()
+            alert.save(update_fields=["level", "message", "explanation", "texts_i18n"])
         kept.append(alert)
     for stale in existing.values():
         if stale.status == Alert.Status.OPEN:

@@ -18,6 +18,7 @@ from jixiao.api.core import (
 )
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
+from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region
 
 from . import selectors, services
@@ -83,7 +84,7 @@ def serialize(target: Target, *, detail: bool = False) -> dict:
     }
     if detail:
         data["indicators"] = [_indicator(i) for i in target.indicators.all()]
-        data["findings"] = target.findings
+        data["findings"] = texts_only(target.findings)
         data["grades"] = target.grades
         data["return_reason"] = target.return_reason or None
         data["history"] = [

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
 from jixiao.indicators.values import parse_target_value
 
@@ -213,9 +214,14 @@ def preview(
 
 
 def finding_dict(finding) -> dict:
-    return {
+    """A finding as stored on the target; `message_i18n` holds the message's code and parameters
+    (jixiao.core.rule_messages) so that pages show it in the reader's language."""
+    data = {
         "code": finding.code,
         "blocking": finding.blocking,
         "indicator": finding.indicator,
         "message": finding.message,
     }
+    if isinstance(finding.message, Message):
+        data["message_i18n"] = finding.message.to_data()
+    return data
