@@ -77,6 +77,7 @@ def list_selfevals(
 @router.get(
     "/{int:selfeval_id}",
     response={200: SelfEvalDetailOut, 404: ErrorOut},
+    exclude_unset=True,  # the stored scores' optional keys stay absent
     summary="项目自评（自评表与评分明细）",
 )
 def get_selfeval(request, selfeval_id: int):

@@ -63,6 +63,49 @@ class SelfEvalReviewOut(Schema):
     reason: str
 
 
+class ScoreIssueOut(Schema):
+    code: str
+    message: str
+    indicator: int | None = Field(None, description="指标序号（从 0 起）；整表的问题没有此项")
+
+
+class ExecutionScoreOut(Schema):
+    rate: str | None = Field(None, description="预算执行率，四位小数")
+    score: str | None = None
+    explanation: str | None = None
+    self_score: str | None = None
+    self_score_differs: bool | None = None
+
+
+class IndicatorScoreOut(Schema):
+    name: str | None = None
+    category: str | None = None
+    weight: str | None = None
+    score: str | None = Field(None, description="按规则计算的得分")
+    explanation: str | None = None
+    errors: list[ScoreIssueOut] | None = None
+    warnings: list[ScoreIssueOut] | None = None
+    self_score: str | None = None
+    self_score_differs: bool | None = None
+    deduction: str | None = Field(None, description="审核扣减")
+    reviewed_score: str | None = None
+
+
+class ScoreOut(Schema):
+    """The scores as `jixiao score --json` gives them, stored when the self-evaluation was last
+    scored; a table that could not be read has only `errors`. A key the stored scores lack is
+    left out of the answer."""
+
+    execution: ExecutionScoreOut | None = None
+    indicators: list[IndicatorScoreOut] | None = None
+    total: str | None = None
+    grade: str | None = None
+    complete: bool | None = None
+    reviewed_total: str | None = None
+    errors: list[ScoreIssueOut] | None = None
+    warnings: list[ScoreIssueOut] | None = None
+
+
 class SelfEvalOut(Schema):
     id: int
     status: str
@@ -81,10 +124,7 @@ class SelfEvalOut(Schema):
 
 class SelfEvalDetailOut(SelfEvalOut):
     table: SelfEvalTableOut
-    score: dict = Field(
-        description="评分明细，即 `jixiao score --json` 的结果：execution、indicators、total、"
-        "grade、complete、reviewed_total、errors、warnings"
-    )
+    score: ScoreOut
     reviews: list[SelfEvalReviewOut] = Field(description="审核调整的指标得分及理由")
 
 

@@ -45,6 +45,13 @@ class TargetIndicatorOut(Schema):
     source: str | None
 
 
+class FindingOut(Schema):
+    code: str = Field(description="审核规则代码 T01…")
+    blocking: bool
+    indicator: int | None = Field(description="指标序号（从 0 起），或 null")
+    message: str
+
+
 class TargetOut(Schema):
     """A target in a list: the declaration without its indicators."""
 
@@ -68,8 +75,8 @@ class TargetOut(Schema):
 
 class TargetDetailOut(TargetOut):
     indicators: list[TargetIndicatorOut]
-    findings: list[dict] = Field(description="审核发现：code、severity、message …")
-    grades: dict = Field(description="审核等级：first/final → 各项等级")
+    findings: list[FindingOut]
+    grades: dict[str, dict[str, str]] = Field(description="first/final → 审核项 → 等级")
     return_reason: str | None
     history: list[HistoryOut]
 

@@ -50,7 +50,7 @@ def masked(value, key=None):
 @pytest.fixture
 def year_of_work(world, declare):
     """A year with one of everything the API shows: an approved target with its history and
-    grades, a draft one, a monitoring report with an alert, a reviewed self-evaluation."""
+    grades, a draft one, one with findings, a monitoring report with an alert, a reviewed self-evaluation."""
     from jixiao.evaluations.services import (
         review_adjust,
         selfeval_create,
@@ -60,12 +60,16 @@ def year_of_work(world, declare):
     from jixiao.monitoring.models import Report
     from jixiao.monitoring.services import report_save, round_open
     from jixiao.targets.services import target_transition
+    from jixiao.testing import GOOD_ROWS
 
     target = target_transition(actor=world.filer, target=declare(), name="complete")
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     target = target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
     draft = declare("P1A")
+    # no satisfaction indicator, a vague one: findings
+    vague = {**GOOD_ROWS[1], "name": "工作质量", "value_text": "较好"}
+    flawed = declare("P2", rows=[GOOD_ROWS[0], vague, *GOOD_ROWS[2:5]], actor=world.other)
     monitoring_round = round_open(
         actor=world.performance,
         region=world.region,
@@ -114,6 +118,7 @@ def year_of_work(world, declare):
     return {
         "target": target.id,
         "draft": draft.id,
+        "flawed": flawed.id,
         "round": monitoring_round.id,
         "report": report.id,
         "alert": alert.id,
@@ -126,6 +131,7 @@ def read_urls(ids: dict) -> dict[str, str]:
         "targets": "/api/v1/targets?year=2022",
         "target": f"/api/v1/targets/{ids['target']}",
         "draft_target": f"/api/v1/targets/{ids['draft']}",
+        "flawed_target": f"/api/v1/targets/{ids['flawed']}",
         "rounds": "/api/v1/monitoring-rounds?year=2022",
         "round": f"/api/v1/monitoring-rounds/{ids['round']}",
         "reports": "/api/v1/monitoring-reports?year=2022",
@@ -177,3 +183,22 @@ def test_alert_disposal_answers_the_alert_as_the_alert_endpoint_does(world, clie
     )
     assert response.status_code == 200
     assert response.content == client.get(url, **auth).content
+
+
+def test_stored_scores_answer_only_the_keys_they_have(world, client, year_of_work):
+    """A table that could not be read was stored with its errors only; an issue of the whole
+    table has no `indicator`."""
+    from jixiao.evaluations.models import SelfEvaluation
+
+    stored = {
+        "errors": [
+            {"code": "schema", "message": "indicators：应为列表"},
+            {"code": "weights", "message": "权重合计不为100", "indicator": 2},
+        ]
+    }
+    SelfEvaluation.objects.filter(pk=year_of_work["selfeval"]).update(result=stored)
+    _t, key = ApiToken.objects.issue(world.filer)
+    response = client.get(
+        f"/api/v1/selfevals/{year_of_work['selfeval']}", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.json()["score"] == stored
