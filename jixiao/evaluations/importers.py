@@ -30,12 +30,11 @@ The tables stay drafts, so each unit's leader still attests and submits them.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,25 +42,26 @@ from django.utils.translation import gettext_lazy
 from jixiao.budgets.models import Project
 from jixiao.core.imports import (
     CellError,
-    Importer,
+    DocumentImporter,
     Row,
-    json_items,
+    json_form,
+    json_problem,
     non_negative_money,
+    plain,
     register_importer,
+    too_long,
 )
 from jixiao.core.rulebook import rules_for
-from jixiao.core.tabular import Problem, read_tables
-from jixiao.orgs.models import Region, Role
-from jixiao.orgs.selectors import filers_for_units
+from jixiao.core.tabular import Problem
+from jixiao.orgs import filing
+from jixiao.orgs.models import Region
 from jixiao.targets.models import Target, TargetStatus
 
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
 from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation
-from .selfeval_data import _value_text, selfeval_from_data
+from .selfeval_data import SelfEvalSheet, _value_text, selfeval_from_data
 from .workflow import SELFEVAL_WORKFLOW
 
-BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
-JSON_SHEET = "JSON"
 SOURCE_KEYS = ("current", "carryover", "other")
 SOURCE_LABELS = {
     "current": "当年财政拨款",
@@ -73,77 +73,89 @@ ROW_KEYS = ("actual", "band", "entered_score", "explanation", "deviation", "weig
 
 
 @register_importer
-class SelfEvalImporter(Importer):
+class SelfEvalImporter(DocumentImporter):
     """Self-evaluations in the table's block layout (one per worksheet) or schemas/selfeval."""
 
     kind = "selfevals"
     title = gettext_lazy("项目支出绩效自评表")
-    columns = ()  # a block layout: `read` replaces the column reader
+    noun = gettext_lazy("自评表")
+    form_title = gettext_lazy("项目支出绩效自评表")
+    filing = filing
+    from_data = staticmethod(selfeval_from_data)
 
     def __init__(self, *, actor, region=None, year: int | None = None, as_filer: bool = False):
-        super().__init__(actor=actor, region=region)
-        self.year = year  # the year of tables whose title leaves it blank
-        self.as_filer = as_filer
-        self._read_problems: list[Problem] = []
+        super().__init__(actor=actor, region=region, year=year, as_filer=as_filer)
         self._bands: dict[tuple, tuple[str, ...]] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
-    def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
-        if filename.lower().endswith(".json"):
-            forms, problems = forms_from_json(data)
-        else:
-            forms, problems = [], []
-            for sheet in read_tables(data, filename):
-                form, sheet_problems = read_form(sheet)
-                if form is None:
-                    problems += sheet_problems
-                else:  # a table with bad cells: its problems join the checks' (all at once)
-                    form.problems += sheet_problems
-                    forms.append(form)
-        for form in forms:
-            if form.year is None:
-                form.year = self.year
-        if not forms and not problems:
-            problems.append(
-                Problem(
-                    _(
-                        "文件中没有项目支出绩效自评表。请使用导出的自评表格式，"
-                        "每个工作表一张自评表。"
+    def read_form(self, sheet) -> tuple[SelfEvalForm | None, list[Problem]]:
+        form, problems = read_form(sheet)
+        if form is not None and form.year is None:
+            form.year = self.year  # a title without its year: the page's work year
+        return form, problems
+
+    def identified(self, form: SelfEvalForm) -> bool:
+        return bool(form.project_code or form.project_name)
+
+    def form_from_item(
+        self, parsed: SelfEvalSheet, item: dict, number: int
+    ) -> tuple[SelfEvalForm, list[Problem]]:
+        """A schemas/selfeval object as a table; what it leaves out is not `present`."""
+
+        problem, problems = partial(json_problem, number), []
+        fields = {"title": "year", "project_code": "project.code", "project_name": "project.name",
+                  "region": "region", "self_total": "self_total",
+                  "self_execution_score": "budget.self_score", "executed:total": "budget.executed"}  # fmt: skip
+        form = json_form(SelfEvalForm, number, fields)
+        project = item.get("project") or {}
+        form.project_code = _text(project.get("code"))
+        form.project_name = _text(project.get("name"))
+        if not form.project_code and not form.project_name:
+            problems.append(problem("project.code", _("须有项目编码（project.code）")))
+        year = parsed.year
+        if year is not None and not 2000 <= year <= 2100:
+            problems.append(problem("year", _("“%(v)s”不是有效的年度（如 2022）") % {"v": year}))
+        form.year = year if year is not None else self.year
+        form.region_code = _text(item.get("region")).split(" ")[0] if item.get("region") else ""
+        _money_of(item.get("budget"), form, problem, problems)
+        goal = item.get("goal")
+        if isinstance(goal, dict) and "achieved" in goal:
+            form.present.add("goal_achieved")
+            form.goal_achieved = _text(goal.get("achieved"))
+        if "report" in item:
+            if item["report"] is not None and not isinstance(item["report"], str):
+                problems.append(problem("report", _("应为文字或 null")))
+            form.present.add("report")
+            form.report = _text(item.get("report"))
+        if "self_total" in item:
+            form.present.add("self_total")
+            form.self_total = _score(item["self_total"], "self_total", problem, problems)
+        for index, row in enumerate(item.get("indicators") or []):
+            line = {k: _text(row.get(k)) for k in ("category", "subcategory", "name")}
+            line["target"] = _value_text(row.get("target"))
+            if "actual" in row:
+                line["actual"] = _value_text(row["actual"]).strip()
+            for key in ("band", "explanation", "deviation"):
+                if key in row:
+                    line[key] = _text(row[key])
+            for key, json_key in (
+                ("weight", "weight"),
+                ("entered_score", "score"),
+                ("self_score", "self_score"),
+            ):
+                if json_key in row:
+                    line[key] = _score(
+                        row[json_key], f"indicators[{index}].{json_key}", problem, problems
                     )
-                )
-            )
-        rows = [
-            Row(
-                number=(
-                    form.cells.get("title")
-                    or form.cells.get("project_code")
-                    or form.cells.get("project_name")
-                    or (1,)
-                )[0]
-                or 1,
-                values={"form": form},
-                sheet=form.sheet,
-            )
-            for form in forms
-        ]
-        # Problems of whole sheets or objects are reported by `check`, with those of the
-        # readable tables, so that one run lists everything wrong with the file.
-        self._read_problems = problems
-        return rows, []
+            form.indicators.append(line)
+            form.indicator_rows.append(number)
+        return form, problems
 
     # --- checking ----------------------------------------------------------------------------
 
-    def check(self, rows: list[Row]) -> list[Problem]:
-        if self.region is None:
-            return [Problem(_("请指定导入的区划。"))]
-        if not self.actor.has_role(Role.FILER) and not self._bureau():
-            return [
-                Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入项目自评表。"))
-            ]
-        forms = [row.values["form"] for row in rows]
-        problems = [*self._read_problems, *(p for form in forms for p in form.problems)]
-        ready = []
+    def route(self, forms: list[SelfEvalForm]) -> tuple[list[SelfEvalForm], list[Problem]]:
+        ready, problems = [], []
         for form in forms:
             if form.year is None:
                 problems.append(
@@ -168,28 +180,20 @@ class SelfEvalImporter(Importer):
                 )
             else:
                 ready.append(form)
-        problems += self._match_projects(ready)
-        matched = [f for f in ready if f.project is not None]
-        problems += self._match_selfevals(matched)
-        found = [f for f in matched if f.positions is not None]
-        problems += self._assign_filers(found)
-        for form in found:
-            problems += self._check_values(form)
-        return problems
-
-    def _bureau(self) -> bool:
-        return not self.as_filer and self.actor.has_role(*BUREAU_ROLES)
+        return ready, problems
 
     def _in_region(self, code: str) -> bool:
         if code == self.region.code:
             return True
         return Region.objects.filter(code=code, path__startswith=self.region.path).exists()
 
-    def _may_fill(self, unit_id: int, region_path: str) -> bool:
-        scope = self.actor.get_scope()
-        if self.actor.has_role(Role.FILER) and unit_id in scope.unit_ids:
-            return True
-        return self._bureau() and scope.covers_region_path(region_path)
+    def match(self, forms: list[SelfEvalForm]) -> tuple[list[SelfEvalForm], list[Problem]]:
+        problems = self._match_projects(forms)
+        matched = [f for f in forms if f.project is not None]
+        problems += self._match_selfevals(matched)
+        found = [f for f in matched if f.positions is not None]
+        problems += self.assign_filers(found, lambda f: f.project, _key_of)
+        return [f for f in found if f.filer is not None], problems
 
     def _match_projects(self, forms: list[SelfEvalForm]) -> list[Problem]:
         """Each table's project in the region and year, by code (else by its exact name),
@@ -206,7 +210,7 @@ class SelfEvalImporter(Importer):
         if names:
             for p in base.filter(name__in=names):
                 by_name[(p.year, p.name)].append(p)
-        problems, seen = [], {}
+        problems = []
         for form in forms:
             key, shown = (
                 ("project_code", form.project_code)
@@ -224,7 +228,7 @@ class SelfEvalImporter(Importer):
                     for p in candidates
                     if p.region.code == form.region_code or not form.region_code.isdigit()
                 ]
-            allowed = [p for p in candidates if self._may_fill(p.unit_id, p.region.path)]
+            allowed = [p for p in candidates if self.may_file(p.unit_id, p.region.path)]
             label = _("项目编码") if key == "project_code" else _("项目名称")
             if not allowed:
                 problems.append(
@@ -246,19 +250,11 @@ class SelfEvalImporter(Importer):
                     )
                 )
                 continue
-            project = allowed[0]
-            if project.pk in seen:
-                problems.append(
-                    form.where(
-                        key,
-                        _("与%(s)s是同一项目的自评表，一个文件中只能有一张")
-                        % {"s": seen[project.pk]},
-                        label,
-                    )
-                )
+            duplicate = self.once_per_file(form, key, allowed[0].pk)
+            if duplicate:
+                problems.append(duplicate)
                 continue
-            seen[project.pk] = _where_text(form)
-            form.project = project
+            form.project = allowed[0]
         return problems
 
     def _match_selfevals(self, forms: list[SelfEvalForm]) -> list[Problem]:
@@ -289,7 +285,7 @@ class SelfEvalImporter(Importer):
             key = "project_code" if form.project_code else "project_name"
             selfeval = existing.get(form.project.pk)
             if selfeval is not None:
-                reason = SELFEVAL_WORKFLOW.lock(selfeval)
+                reason = SELFEVAL_WORKFLOW.lock_reason(selfeval)
                 if selfeval.status not in EDITABLE:
                     reason = _(
                         "该项目的自评处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的自评）"
@@ -310,7 +306,7 @@ class SelfEvalImporter(Importer):
                         )
                     )
                     continue
-                reason = SELFEVAL_WORKFLOW.lock(
+                reason = SELFEVAL_WORKFLOW.lock_reason(
                     SelfEvaluation(region=form.project.region, year=form.project.year)
                 )
                 if reason:
@@ -323,35 +319,6 @@ class SelfEvalImporter(Importer):
             form.positions = []
         return problems
 
-    def _assign_filers(self, forms: list[SelfEvalForm]) -> list[Problem]:
-        """Who saves each table: the importing filer, or (代录) the unit's filer account."""
-        scope = self.actor.get_scope()
-        pending = []
-        for form in forms:
-            if self.actor.has_role(Role.FILER) and form.project.unit_id in scope.unit_ids:
-                form.filer = self.actor
-            else:
-                pending.append(form)
-        if not pending:
-            return []
-        filers = filers_for_units((f.project.unit_id, f.project.year) for f in pending)
-        problems = []
-        for form in pending:
-            unit = form.project.unit_id
-            if unit not in filers:
-                problems.append(
-                    form.where(
-                        "project_code" if form.project_code else "project_name",
-                        _(
-                            "单位“%(u)s”没有可用的填报人员账号，无法代录其自评；请用 --user 指定填报人员"
-                        )
-                        % {"u": form.project.unit.name},
-                    )
-                )
-                continue
-            form.filer = filers[unit]
-        return problems
-
     def _band_labels(self, project) -> tuple[str, ...]:
         key = (project.region_id, project.year)
         if key not in self._bands:
@@ -359,27 +326,14 @@ class SelfEvalImporter(Importer):
             self._bands[key] = tuple(b["label"] for b in rules.get("bands", ()))
         return self._bands[key]
 
-    def _check_values(self, form: SelfEvalForm) -> list[Problem]:
+    def check_form(self, form: SelfEvalForm) -> list[Problem]:
         """The executed amounts by source, the indicator lines matched by name, bands and
         lengths."""
         problems = self._check_money(form)
-        used: set[int] = set()
         bands = self._band_labels(form.project)
-        for index, line in enumerate(form.indicators):
-            name = _key(line.get("name"))
-            match = next((p for p, n in form.lines if p not in used and _key(n) == name), None)
-            if match is None:
-                problems.append(
-                    form.at_indicator(
-                        index,
-                        "name",
-                        _("自评表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
-                        % {"n": line.get("name") or ""},
-                    )
-                )
-                continue
-            used.add(match)
-            form.positions.append(match)
+        matched, line_problems = self.match_lines(form, form.lines)
+        problems += line_problems
+        for index, line in matched:
             band = line.get("band")
             if band:
                 band = line["band"] = unicodedata.normalize("NFKC", band).strip()
@@ -394,14 +348,7 @@ class SelfEvalImporter(Importer):
                     )
             for key, limit in TEXT_LIMITS.items():
                 if len(line.get(key) or "") > limit:
-                    problems.append(
-                        form.at_indicator(
-                            index,
-                            key,
-                            _("内容过长（%(n)s 个字符，最多 %(m)s 个）")
-                            % {"n": len(line[key]), "m": limit},
-                        )
-                    )
+                    problems.append(form.at_indicator(index, key, too_long(line[key], limit)))
         return problems
 
     def _check_money(self, form: SelfEvalForm) -> list[Problem]:
@@ -424,7 +371,7 @@ class SelfEvalImporter(Importer):
                         _(
                             "各资金来源的全年执行数合计 %(p)s 万元，与年度资金总额的全年执行数 %(t)s 万元不一致"
                         )
-                        % {"p": _plain(parts), "t": _plain(total)},
+                        % {"p": plain(parts), "t": plain(total)},
                     )
                 ]
             return []
@@ -503,34 +450,8 @@ class SelfEvalImporter(Importer):
         return created, updated
 
 
-def _where_text(form: SelfEvalForm) -> str:
-    if form.json:
-        return _("第 %(n)s 个对象") % {"n": (form.cells.get("title") or (0,))[0]}
-    return _("工作表“%(s)s”") % {"s": form.sheet}
-
-
-def _plain(value) -> str:
-    return "" if value is None else f"{value:f}"
-
-
-def _key(value) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
-
-
-# --- JSON: a list of schemas/selfeval objects --------------------------------------------------
-
-
-def forms_from_json(data: bytes) -> tuple[list[SelfEvalForm], list[Problem]]:
-    """schemas/selfeval objects (one, or a list) as forms, checked by `selfeval_from_data`;
-    problems located by the object's number (row) and the key (field)."""
-    items = json_items(data, what=_("自评表对象"))
-    forms, problems = [], []
-    for number, item in enumerate(items, start=1):
-        form, item_problems = _form_of_object(item, number)
-        problems += item_problems
-        if form is not None:
-            forms.append(form)
-    return forms, problems
+def _key_of(form: SelfEvalForm) -> str:
+    return "project_code" if form.project_code else "project_name"
 
 
 def _source_key(label) -> str | None:
@@ -540,75 +461,6 @@ def _source_key(label) -> str | None:
         return label.strip()
     key = label_key(label, MONEY_ROW_LABELS)
     return key if key in SOURCE_KEYS else None
-
-
-def _form_of_object(item, number: int) -> tuple[SelfEvalForm | None, list[Problem]]:
-    def problem(field: str, message: str) -> Problem:
-        return Problem(message, sheet=JSON_SHEET, row=number, field=field)
-
-    _parsed, errors = selfeval_from_data(item)
-    if errors:
-        return None, [problem("", e["message"]) for e in errors]
-    problems = []
-    form = SelfEvalForm(
-        sheet=JSON_SHEET,
-        json=True,
-        cells={
-            key: (number, "", field)
-            for key, field in (
-                ("title", "year"),
-                ("project_code", "project.code"),
-                ("project_name", "project.name"),
-                ("region", "region"),
-                ("self_total", "self_total"),
-                ("self_execution_score", "budget.self_score"),
-                ("executed:total", "budget.executed"),
-            )
-        },
-    )
-    project = item.get("project") or {}
-    form.project_code = _text(project.get("code"))
-    form.project_name = _text(project.get("name"))
-    if not form.project_code and not form.project_name:
-        problems.append(problem("project.code", _("须有项目编码（project.code）")))
-    year = item.get("year")
-    if year is not None and not 2000 <= year <= 2100:
-        problems.append(problem("year", _("“%(v)s”不是有效的年度（如 2022）") % {"v": year}))
-    form.year = year
-    form.region_code = _text(item.get("region")).split(" ")[0] if item.get("region") else ""
-    _money_of(item.get("budget"), form, problem, problems)
-    goal = item.get("goal")
-    if isinstance(goal, dict) and "achieved" in goal:
-        form.present.add("goal_achieved")
-        form.goal_achieved = _text(goal.get("achieved"))
-    if "report" in item:
-        if item["report"] is not None and not isinstance(item["report"], str):
-            problems.append(problem("report", _("应为文字或 null")))
-        form.present.add("report")
-        form.report = _text(item.get("report"))
-    if "self_total" in item:
-        form.present.add("self_total")
-        form.self_total = _score(item["self_total"], "self_total", problem, problems)
-    for index, row in enumerate(item.get("indicators") or []):
-        line = {k: _text(row.get(k)) for k in ("category", "subcategory", "name")}
-        line["target"] = _value_text(row.get("target"))
-        if "actual" in row:
-            line["actual"] = _value_text(row["actual"]).strip()
-        for key in ("band", "explanation", "deviation"):
-            if key in row:
-                line[key] = _text(row[key])
-        for key, json_key in (
-            ("weight", "weight"),
-            ("entered_score", "score"),
-            ("self_score", "self_score"),
-        ):
-            if json_key in row:
-                line[key] = _score(
-                    row[json_key], f"indicators[{index}].{json_key}", problem, problems
-                )
-        form.indicators.append(line)
-        form.indicator_rows.append(number)
-    return form, problems
 
 
 def _money_of(budget, form: SelfEvalForm, problem, problems: list[Problem]) -> None:
@@ -668,10 +520,3 @@ def _score(value, field: str, problem, problems: list[Problem]) -> Decimal | Non
     except ValueError as exc:
         problems.append(problem(field, str(exc)))
         return None
-
-
-def importer_for_page(*, actor, region, year: int | None = None) -> SelfEvalImporter:
-    """A page's import of self-evaluations: a filer's own units only (see the docstring)."""
-    if not actor.has_role(Role.FILER):
-        raise PermissionDenied(_("只有单位填报人员可以导入项目自评表。"))
-    return SelfEvalImporter(actor=actor, region=region, year=year, as_filer=True)

@@ -26,39 +26,38 @@ Who may import (DOMAIN.md §3, §5): filling a report is the unit filer's right,
   and a unit without one is an error. The audit records the importing account; the reports
   stay drafts, so the unit's leader still attests and submits them.
 
-The page import (`importer_for_page`) is for filers only.
+The page import (`MonitoringReportImporter.for_page`) is for filers only.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
+from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core.imports import (
     CellError,
-    Importer,
+    DocumentImporter,
     Row,
-    json_items,
+    json_form,
+    json_problem,
     non_negative_money,
+    plain,
     register_importer,
+    too_long,
 )
-from jixiao.core.tabular import Problem, read_tables
-from jixiao.orgs.models import Role
-from jixiao.orgs.selectors import filers_for_units
+from jixiao.core.tabular import Problem
+from jixiao.orgs import filing
 
 from .excel import READ_AMOUNTS, REPORTED_KEYS, TEXT_LIMITS, MonitoringForm, read_form
 from .models import EDITABLE, Report, ReportIndicator, Round
-from .report_data import CAUSES, LIKELIHOODS, _actual_text, report_from_data
+from .report_data import CAUSES, LIKELIHOODS, MonitoringReport, _actual_text, report_from_data
 from .workflow import REPORT_WORKFLOW
 
-BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
-JSON_SHEET = "JSON"
 AMOUNT_LABELS = {
     "executed": "执行数",
     "expected_full_year": "全年预计执行数",
@@ -70,90 +69,83 @@ _CAUSE_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
 @register_importer
-class MonitoringReportImporter(Importer):
+class MonitoringReportImporter(DocumentImporter):
     """Reports in the form's block layout (one per worksheet) or as schemas/monitoring JSON."""
 
     kind = "monitoring"
     title = gettext_lazy("绩效监控表")
-    columns = ()  # a block layout: `read` replaces the column reader
+    noun = gettext_lazy("监控表")
+    form_title = gettext_lazy("绩效监控表")
+    filing = filing
+    read_form = staticmethod(read_form)
+    from_data = staticmethod(report_from_data)
 
-    def __init__(self, *, actor, region=None, as_filer: bool = False):
-        super().__init__(actor=actor, region=region)
-        self.as_filer = as_filer
-        self._read_problems: list[Problem] = []
+    def identified(self, form: MonitoringForm) -> bool:
+        return bool(form.project_code)  # nothing to match it by
 
-    # --- reading ---------------------------------------------------------------------------
+    def form_from_item(
+        self, parsed: MonitoringReport, item: dict, number: int
+    ) -> tuple[MonitoringForm, list[Problem]]:
+        """A schemas/monitoring object as a form; what it leaves out is not `present`."""
 
-    def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
-        if filename.lower().endswith(".json"):
-            forms, problems = forms_from_json(data)
-        else:
-            forms, problems = [], []
-            for sheet in read_tables(data, filename):
-                form, sheet_problems = read_form(sheet)
-                if form is None:
-                    problems += sheet_problems
-                else:  # a form with bad cells: its problems join the checks' (all at once)
-                    form.problems += sheet_problems
-                    forms.append(form)
-        for form in [f for f in forms if not f.project_code]:  # nothing to match it by
-            forms.remove(form)
-            problems += form.problems
-        if not forms and not problems:
-            problems.append(
-                Problem(_("文件中没有绩效监控表。请使用导出的监控表格式，每个工作表一张监控表。"))
-            )
-        rows = [
-            Row(
-                number=(form.cells.get("title") or form.cells.get("project_code") or (1,))[0] or 1,
-                values={"form": form},
-                sheet=form.sheet,
-            )
-            for form in forms
-        ]
-        # Problems of whole sheets or objects are reported by `check`, with those of the
-        # readable forms, so that one run lists everything wrong with the file.
-        self._read_problems = problems
-        return rows, []
+        problem, problems = partial(json_problem, number), []
+        fields = {"title": "", "project_code": "project.code", "round": "round", "as_of": "as_of",
+                  "region": "region", "execution_note": "execution_note",
+                  **{k: f"budget.{k}" for k in READ_AMOUNTS}}  # fmt: skip
+        form = json_form(MonitoringForm, number, fields)
+        form.project_code = (parsed.project_code or "").strip()
+        if not form.project_code:
+            problems.append(problem("project.code", _("须有项目编码（project.code）")))
+        form.project_name = parsed.project or ""
+        form.round_code = (item.get("round") or "").strip()
+        form.period_end = parsed.period_end
+        form.year = parsed.year or form.period_end.year
+        form.region_code = (parsed.region or "").strip()
+        budget = item["budget"]
+        for key in READ_AMOUNTS:
+            if key not in budget:
+                continue
+            form.present.add(key)
+            try:
+                form.amounts[key] = non_negative_money(budget[key])
+            except CellError as exc:
+                problems.append(problem(f"budget.{key}", f"{AMOUNT_LABELS[key]}：{exc}"))
+        if "execution_note" in item:
+            note = item["execution_note"]
+            if note is not None and not isinstance(note, str):
+                problems.append(problem("execution_note", _("应为文字或 null")))
+            form.present.add("execution_note")
+            form.execution_note = note.strip() if isinstance(note, str) else ""
+        for row in item.get("indicators") or []:
+            form.indicators.append(_line_of_object(row))
+            form.indicator_rows.append(number)
+        return form, problems
 
     # --- checking ----------------------------------------------------------------------------
 
-    def check(self, rows: list[Row]) -> list[Problem]:
-        if self.region is None:
-            return [Problem(_("请指定导入的区划。"))]
-        if not self.actor.has_role(Role.FILER) and not self._bureau():
-            return [
-                Problem(_("只有单位填报人员（或经命令行代录的预算股、绩效办）可以导入绩效监控表。"))
-            ]
-        forms = [row.values["form"] for row in rows]
-        # Every problem of the file at once: a form that fails one stage skips the next ones
-        # (no report to check values against), the others go on.
-        problems = [*self._read_problems, *(p for form in forms for p in form.problems)]
+    def route(self, forms: list[MonitoringForm]) -> tuple[list[MonitoringForm], list[Problem]]:
+        kept, problems = [], []
         for form in forms:
-            problems += self._check_region(form)
-        problems += self._match_rounds(forms)
-        matched = [f for f in forms if f.round is not None]
-        problems += self._match_reports(matched)
-        found = [f for f in matched if f.report is not None]
-        problems += self._assign_filers(found)
-        for form in found:
-            problems += self._check_values(form)
-        return problems
-
-    def _bureau(self) -> bool:
-        return not self.as_filer and self.actor.has_role(*BUREAU_ROLES)
-
-    def _check_region(self, form: MonitoringForm) -> list[Problem]:
-        code = form.region_code
-        if code and code.isdigit() and code != self.region.code:
-            return [
-                form.where(
-                    "region",
-                    _("区划“%(f)s”与导入的区划“%(r)s”不一致") % {"f": code, "r": self.region.code},
-                    _("区划"),
+            code = form.region_code
+            if code and code.isdigit() and code != self.region.code:
+                problems.append(
+                    form.where(
+                        "region",
+                        _("区划“%(f)s”与导入的区划“%(r)s”不一致")
+                        % {"f": code, "r": self.region.code},
+                        _("区划"),
+                    )
                 )
-            ]
-        return []
+            kept.append(form)
+        return kept, problems
+
+    def match(self, forms: list[MonitoringForm]) -> tuple[list[MonitoringForm], list[Problem]]:
+        problems = self._match_rounds(forms)
+        rounded = [f for f in forms if f.round is not None]
+        problems += self._match_reports(rounded)
+        found = [f for f in rounded if f.report is not None]
+        problems += self.assign_filers(found, lambda f: f.report, "project_code")
+        return [f for f in found if f.filer is not None], problems
 
     def _match_rounds(self, forms: list[MonitoringForm]) -> list[Problem]:
         rounds = list(Round.objects.filter(region=self.region))
@@ -241,8 +233,7 @@ class MonitoringReportImporter(Importer):
         return problems
 
     def _match_reports(self, forms: list[MonitoringForm]) -> list[Problem]:
-        """Each form's report in its round, within the actor's scope, editable, once per file;
-        and, for the bureau, the filer account that saves it."""
+        """Each form's report in its round, within the actor's scope, editable, once per file."""
         reports = {
             (r.round_id, r.project.code): r
             for r in (
@@ -257,24 +248,20 @@ class MonitoringReportImporter(Importer):
             )
         }
         known = {
-            (year, code): unit
-            for year, code, unit in self.region.projects.filter(
+            (year, code): (unit, path)
+            for year, code, unit, path in self.region.projects.filter(
                 year__in={f.round.year for f in forms}, code__in={f.project_code for f in forms}
-            ).values_list("year", "code", "unit_id")
+            ).values_list("year", "code", "unit_id", "region__path")
         }
-        scope = self.actor.get_scope()
-        filer = self.actor.has_role(Role.FILER)
-
-        def may_fill(unit_id: int) -> bool:
-            return (filer and unit_id in scope.unit_ids) or (
-                self._bureau() and scope.covers_region_path(self.region.path)
-            )
-
-        problems, seen = [], {}
+        problems = []
         for form in forms:
             report = reports.get((form.round.pk, form.project_code))
-            unit = report.unit_id if report else known.get((form.round.year, form.project_code))
-            if unit is None or not may_fill(unit):
+            unit, path = (
+                (report.unit_id, report.region.path)
+                if report
+                else known.get((form.round.year, form.project_code), (None, ""))
+            )
+            if unit is None or not self.may_file(unit, path):
                 problems.append(
                     form.where(
                         "project_code",
@@ -306,54 +293,14 @@ class MonitoringReportImporter(Importer):
                     )
                 )
                 continue
-            if report.pk in seen:
-                problems.append(
-                    form.where(
-                        "project_code",
-                        _("与%(s)s是同一项目同一批次的监控表，一个文件中只能有一张")
-                        % {"s": seen[report.pk]},
-                        _("项目编码"),
-                    )
-                )
+            duplicate = self.once_per_file(form, "project_code", report.pk, _("项目同一批次"))
+            if duplicate:
+                problems.append(duplicate)
                 continue
-            number = form.cells["project_code"][0]
-            seen[report.pk] = (
-                _("第 %(n)s 个对象") % {"n": number}
-                if form.json
-                else _("工作表“%(s)s”") % {"s": form.sheet}
-            )
             form.report = report
         return problems
 
-    def _assign_filers(self, forms: list[MonitoringForm]) -> list[Problem]:
-        """Who saves each report: the importing filer, or (代录) the unit's filer account."""
-        scope = self.actor.get_scope()
-        pending = []
-        for form in forms:
-            if self.actor.has_role(Role.FILER) and form.report.unit_id in scope.unit_ids:
-                form.filer = self.actor
-            else:
-                pending.append(form)
-        if not pending:
-            return []
-        filers = filers_for_units((f.report.unit_id, f.report.year) for f in pending)
-        problems = []
-        for form in pending:
-            unit = form.report.unit_id
-            if unit not in filers:
-                problems.append(
-                    form.where(
-                        "project_code",
-                        _("单位“%(u)s”没有可用的填报人员账号，无法代录其监控报告")
-                        % {"u": form.report.unit.name},
-                        _("项目编码"),
-                    )
-                )
-                continue
-            form.filer = filers[unit]
-        return problems
-
-    def _check_values(self, form: MonitoringForm) -> list[Problem]:
+    def check_form(self, form: MonitoringForm) -> list[Problem]:
         """Labels, lengths, the execution from payments, and the indicators' rows."""
         problems = []
         report = form.report
@@ -367,18 +314,14 @@ class MonitoringReportImporter(Importer):
                 form.where(
                     "executed",
                     _("执行数取自国库支付数据（%(v)s 万元），不能通过导入修改")
-                    % {"v": _plain(report.executed)},
+                    % {"v": plain(report.executed)},
                     _("执行数"),
                 )
             )
-        if (
-            "execution_note" in form.present
-            and len(form.execution_note) > TEXT_LIMITS["execution_note"]
-        ):
-            problems.append(
-                form.where("execution_note", _too_long(form.execution_note, "execution_note"))
-            )
-        stored = list(report.indicators.all())
+        limit = TEXT_LIMITS["execution_note"]
+        if "execution_note" in form.present and len(form.execution_note) > limit:
+            problems.append(form.where("execution_note", too_long(form.execution_note, limit)))
+        stored = [(r.position, r.name) for r in report.indicators.all()]
         if form.indicators and not stored:
             problems.append(
                 form.at_indicator(
@@ -388,25 +331,9 @@ class MonitoringReportImporter(Importer):
                 )
             )
             return problems
-        used: set[int] = set()
-        form.positions = []
-        for index, line in enumerate(form.indicators):
-            name = _key(line.get("name"))
-            match = next(
-                (r for r in stored if r.position not in used and _key(r.name) == name), None
-            )
-            if match is None:
-                problems.append(
-                    form.at_indicator(
-                        index,
-                        "name",
-                        _("监控表中没有三级指标“%(n)s”（指标来自批复的绩效目标，导入不能增删指标）")
-                        % {"n": line.get("name") or ""},
-                    )
-                )
-                continue
-            used.add(match.position)
-            form.positions.append(match.position)
+        matched, line_problems = self.match_lines(form, stored)
+        problems += line_problems
+        for index, line in matched:
             problems += _check_line(form, index, line)
         return problems
 
@@ -440,18 +367,6 @@ class MonitoringReportImporter(Importer):
                     indicators=indicators,
                 )
         return 0, len(rows)
-
-
-def _plain(value) -> str:
-    return "" if value is None else f"{value:f}"
-
-
-def _key(value) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
-
-
-def _too_long(value: str, key: str) -> str:
-    return _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(value), "m": TEXT_LIMITS[key]}
 
 
 def _check_line(form: MonitoringForm, index: int, line: dict) -> list[Problem]:
@@ -499,93 +414,19 @@ def _check_line(form: MonitoringForm, index: int, line: dict) -> list[Problem]:
         line["cause"] = causes[0] if causes and not wrong else ""
     for key in ("progress", "expected", "explanation", "measures"):
         if key in line and len(line[key] or "") > TEXT_LIMITS[key]:
-            problems.append(form.at_indicator(index, key, _too_long(line[key], key)))
+            problems.append(form.at_indicator(index, key, too_long(line[key], TEXT_LIMITS[key])))
     return problems
 
 
-# --- JSON: a list of schemas/monitoring objects ------------------------------------------------
-
-
-def forms_from_json(data: bytes) -> tuple[list[MonitoringForm], list[Problem]]:
-    """schemas/monitoring objects (one, or a list) as forms, checked by `report_from_data`;
-    problems located by the object's number (row) and the key (field)."""
-    items = json_items(data, what=_("监控表对象"))
-    forms, problems = [], []
-    for number, item in enumerate(items, start=1):
-        form, item_problems = _form_of_object(item, number)
-        problems += item_problems
-        if form is not None:
-            forms.append(form)
-    return forms, problems
-
-
-def _form_of_object(item, number: int) -> tuple[MonitoringForm | None, list[Problem]]:
-    def problem(field: str, message: str) -> Problem:
-        return Problem(message, sheet=JSON_SHEET, row=number, field=field)
-
-    _report, errors = report_from_data(item)
-    if errors:
-        return None, [problem("", e["message"]) for e in errors]
-    problems = []
-    project = item.get("project") or {}
-    form = MonitoringForm(
-        sheet=JSON_SHEET,
-        json=True,
-        cells={
-            key: (number, "", field)
-            for key, field in (
-                ("title", ""),
-                ("project_code", "project.code"),
-                ("round", "round"),
-                ("as_of", "as_of"),
-                ("region", "region"),
-                ("execution_note", "execution_note"),
-                *((k, f"budget.{k}") for k in READ_AMOUNTS),
-            )
-        },
-    )
-    form.project_code = (project.get("code") or "").strip()
-    if not form.project_code:
-        problems.append(problem("project.code", _("须有项目编码（project.code）")))
-    form.project_name = project.get("name") or ""
-    form.round_code = (item.get("round") or "").strip()
-    form.period_end = dt.date.fromisoformat(item["as_of"].strip())
-    form.year = item.get("year") or form.period_end.year
-    form.region_code = (item.get("region") or "").strip()
-    budget = item["budget"]
-    for key in READ_AMOUNTS:
-        if key not in budget:
-            continue
-        form.present.add(key)
-        try:
-            form.amounts[key] = non_negative_money(budget[key])
-        except CellError as exc:
-            problems.append(problem(f"budget.{key}", f"{AMOUNT_LABELS[key]}：{exc}"))
-    if "execution_note" in item:
-        note = item["execution_note"]
-        if note is not None and not isinstance(note, str):
-            problems.append(problem("execution_note", _("应为文字或 null")))
-        form.present.add("execution_note")
-        form.execution_note = note.strip() if isinstance(note, str) else ""
-    for row in item.get("indicators") or []:
-        line = {"category": row["category"], "subcategory": row["subcategory"], "name": row["name"]}
-        for key in ("progress", "expected"):
-            if key in row:
-                line[key] = "" if row[key] is None else _actual_text(row[key]).strip()
-        for key in ("likelihood", "explanation", "measures"):
-            if key in row:
-                line[key] = (row[key] or "").strip()
-        if "cause" in row:
-            cause = row["cause"]
-            line["cause"] = cause if isinstance(cause, list) else ([] if cause is None else [cause])
-        form.indicators.append(line)
-        form.indicator_rows.append(number)
-    form.problems += problems
-    return form, []
-
-
-def importer_for_page(*, actor, region) -> MonitoringReportImporter:
-    """A page's import of monitoring reports: a filer's own units only (see the docstring)."""
-    if not actor.has_role(Role.FILER):
-        raise PermissionDenied(_("只有单位填报人员可以导入绩效监控表。"))
-    return MonitoringReportImporter(actor=actor, region=region, as_filer=True)
+def _line_of_object(row: dict) -> dict:
+    line = {"category": row["category"], "subcategory": row["subcategory"], "name": row["name"]}
+    for key in ("progress", "expected"):
+        if key in row:
+            line[key] = "" if row[key] is None else _actual_text(row[key]).strip()
+    for key in ("likelihood", "explanation", "measures"):
+        if key in row:
+            line[key] = (row[key] or "").strip()
+    if "cause" in row:
+        cause = row["cause"]
+        line["cause"] = cause if isinstance(cause, list) else ([] if cause is None else [cause])
+    return line

@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,115 +33,158 @@ from django.utils.translation import gettext_lazy
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
 from jixiao.core.imports import (
+    JSON_SHEET,
     CellError,
-    Importer,
+    DocumentImporter,
     Row,
-    json_items,
+    json_problem,
     non_negative_money,
     register_importer,
+    too_long,
 )
+from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
-from jixiao.core.tabular import InputRejected, Problem, read_tables
-from jixiao.indicators.catalogue import place_indicator
-from jixiao.indicators.values import parse_target_value, target_value_from_data
-from jixiao.orgs.models import Role, Unit
+from jixiao.core.tabular import InputRejected, Problem
+from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
+from jixiao.indicators.values import parse_target_value
+from jixiao.orgs import filing
+from jixiao.orgs.models import Unit
 
 from .checks import finding_dict
-from .declaration import Amounts, Declaration, IndicatorLine, LintContext
-from .excel import INDICATOR_COLUMNS, TEXT_LIMITS, Form, gc_paused, read_form
+from .declaration import Amounts, Declaration, IndicatorLine, LintContext, declaration_from_data
+from .excel import INDICATOR_COLUMNS, TEXT_LIMITS, read_form
+from .excel import DeclarationForm as Form
 from .lint import lint
 from .models import EDITABLE, Basis, Indicator, Target
 from .services import INDICATOR_FIELDS
 
 AMOUNT_KEYS = ("total", "current", "carryover", "other")
-BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
-JSON_SHEET = "JSON"
 BASES = frozenset(Basis.values)
 
 
 @register_importer
-class TargetImporter(Importer):
+class TargetImporter(DocumentImporter):
     """Declarations in the form's block layout (one per worksheet) or as schemas/target JSON."""
 
     kind = "targets"
     title = gettext_lazy("绩效目标")
-    columns = ()  # a block layout: `read` replaces the column reader
+    noun = gettext_lazy("申报表")
+    form_title = gettext_lazy("绩效目标申报表")
+    filing = filing
 
     def __init__(self, *, actor, region=None, year: int | None = None, as_filer: bool = False):
-        super().__init__(actor=actor, region=region)
-        self.year = year  # the year of forms whose title leaves it blank (the page's work year)
-        self.as_filer = as_filer
+        super().__init__(actor=actor, region=region, year=year, as_filer=as_filer)
         self._values: dict[tuple, object] = {}
         self._places: dict[tuple, object] = {}
         self._rules: dict[tuple, tuple[dict, dict]] = {}
+        self._row_values: dict[int, dict] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
     def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
         with gc_paused():
-            return self._read(data, filename)
+            return super().read(data, filename)
 
-    def _read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
-        if filename.lower().endswith(".json"):
-            forms, problems = forms_from_json(data)
+    def read_form(self, sheet) -> tuple[Form | None, list[Problem]]:
+        return read_form(sheet, default_year=self.year)
+
+    @staticmethod
+    def from_data(item) -> tuple[Declaration | None, list]:
+        # the rules' own catalogue places the rows later (`check_form`)
+        return declaration_from_data(item, catalogue=CLASSIC_CATALOGUE)
+
+    def identified(self, form: Form) -> bool:
+        return form.year is not None and bool(form.unit_code if form.is_unit else form.project_code)
+
+    def form_from_item(
+        self, parsed: Declaration, item: dict, number: int
+    ) -> tuple[Form, list[Problem]]:
+        """A schemas/target object (checked by `declaration_from_data`) as a form, with the
+        checks the form's cells get: codes, money, lengths, weights."""
+        problems: list[Problem] = []
+
+        def problem(field: str, message: str) -> None:
+            problems.append(json_problem(number, field, message))
+
+        form = Form(sheet=JSON_SHEET, cells={"title": (number, "", "year")})
+        form.year = parsed.year
+        if form.year is None or not 2000 <= form.year <= 2100:
+            problem("year", _("缺少有效的年度（year，如 2022）"))
+        form.region_code = _text(item.get("region")).split(" ")[0]
+        form.is_unit = parsed.is_unit_target
+        if form.is_unit:
+            form.unit_code = _text((item.get("unit") or {}).get("code"))
+            if not form.unit_code:
+                problem("unit.code", _("部门整体目标须有单位编码（unit.code）"))
+            form.cells["unit_code"] = (number, "", "unit.code")
         else:
-            forms, problems = [], []
-            for sheet in read_tables(data, filename):
-                form, sheet_problems = read_form(sheet, default_year=self.year)
-                problems += sheet_problems
-                if form is not None:
-                    forms.append(form)
-        if not forms and not problems:
-            problems.append(
-                Problem(
-                    _("文件中没有绩效目标申报表。请使用下载的申报表模板，每个工作表填一张申报表。")
-                )
+            form.project_code = _text(item["project"].get("code"))
+            if not form.project_code:
+                problem("project.code", _("须有项目编码（project.code）"))
+            form.cells["project_code"] = (number, "", "project.code")
+        amounts = item.get("amounts") or {}
+        for key in AMOUNT_KEYS:
+            try:
+                form.amounts[key] = non_negative_money(amounts.get(key))
+            except CellError as exc:
+                problem(f"amounts.{key}", str(exc))
+        form.goal = _text(parsed.goal)
+        form.medium_term_goal = _text(parsed.medium_term_goal)
+        form.serves_public = parsed.serves_public is not False
+        for index, (row, line) in enumerate(
+            zip(item["indicators"], parsed.indicators, strict=True)
+        ):
+            self._json_line(form, row, line, f"indicators[{index}]", problem)
+            form.indicator_rows.append(number)
+        del form.indicator_rows[len(form.indicators) :]
+        return form, problems
+
+    @staticmethod
+    def _json_line(form: Form, row: dict, parsed: IndicatorLine, field: str, problem) -> None:
+        """One indicator object as the form's row: its texts within their columns' lengths and
+        its weight between 0 and 1000; an empty row is left out, as on the form."""
+        target = row.get("target", row.get("value_text"))
+        texts = {
+            **{k: row.get(k) for k in ("category", "subcategory", "name", "unit", "explanation")},
+            "source": row.get("source"),
+            "value_text": parsed.value.original if isinstance(target, dict) else target,
+        }
+        line = {}
+        for key, value in texts.items():
+            line[key] = _text(value)
+            if len(line[key]) > TEXT_LIMITS[key]:
+                problem(f"{field}.{'target' if key == 'value_text' else key}",
+                        too_long(line[key], TEXT_LIMITS[key]))  # fmt: skip
+        line["basis"] = _text(row.get("basis"))
+        weight = parsed.weight
+        if weight is not None and not 0 <= weight < 1000:
+            problem(
+                f"{field}.weight",
+                _("分值“%(v)s”应为 0 到 1000 之间的数字") % {"v": row.get("weight")},
             )
-        rows = [
-            Row(
-                number=form.cells.get("title", (1,))[0] or 1,
-                values={"form": form},
-                sheet=form.sheet,
-            )
-            for form in forms
-        ]
-        return rows, problems
+        line["weight"] = None if weight is None else weight.quantize(Decimal("0.01"))
+        if any(line[k] for k in ("category", "subcategory", "name", "value_text")):
+            form.indicators.append(line)
+            form.indicator_rows.append(form.cells["title"][0])
 
     # --- checking: match, scope, state, catalogue, values, lint ------------------------------
 
     def check(self, rows: list[Row]) -> list[Problem]:
+        self._row_values = {id(row.values["form"]): row.values for row in rows}
         with gc_paused():
-            return self._check(rows)
+            return super().check(rows)
 
-    def _check(self, rows: list[Row]) -> list[Problem]:
-        if self.region is None:
-            return [Problem(_("请指定导入的区划。"))]
-        if not self.actor.has_role(Role.FILER) and (
-            self.as_filer or not self.actor.has_role(*BUREAU_ROLES)
-        ):
-            return [
-                Problem(_("只有单位填报人员（或经命令行导入的预算股、绩效办）可以导入绩效目标。"))
-            ]
-        forms = [row.values["form"] for row in rows]
-        problems = self._match(forms) or self._check_years(forms)
-        if problems:
-            return problems
-        for row in rows:
-            problems += self._prepare(row.values["form"], row.values)
-        return problems
-
-    def _bureau(self) -> bool:
-        return not self.as_filer and self.actor.has_role(*BUREAU_ROLES)
-
-    def _may_declare(self, unit_id: int, region_path: str) -> bool:
-        scope = self.actor.get_scope()
-        if self._bureau() and scope.covers_region_path(region_path):
-            return True
-        return self.actor.has_role(Role.FILER) and unit_id in scope.unit_ids
-
-    def _match(self, forms: list[Form]) -> list[Problem]:
+    def match(self, forms: list[Form]) -> tuple[list[Form], list[Problem]]:
         """Find each form's project (or unit) in the region and year, within the actor's
-        scope, and its current target; one query per kind, not per form."""
+        scope, once per file, and its current target, in an open year; one query per kind."""
+        matched, problems = self._match(forms)
+        refused = self._match_targets(matched)
+        open_ = [f for f in matched if id(f) not in refused]
+        refused.update(self._check_years(open_))
+        problems += refused.values()
+        return [f for f in matched if id(f) not in refused], problems
+
+    def _match(self, forms: list[Form]) -> tuple[list[Form], list[Problem]]:
         base = self.region.path
         years = {f.year for f in forms}
         projects = defaultdict(list)
@@ -165,27 +207,26 @@ class TargetImporter(Importer):
             .select_related("region")
         ):
             units[u.code].append(u)
-        problems, seen = [], {}
+        matched, problems = [], []
         for form in forms:
             problem = (
                 self._match_unit(form, units)
                 if form.is_unit
                 else self._match_project(form, projects)
             )
+            if problem is None:
+                key = (form.project.pk if form.project else None, form.unit.pk, form.year)
+                problem = self.once_per_file(
+                    form,
+                    "unit_code" if form.is_unit else "project_code",
+                    key,
+                    _("单位") if form.is_unit else _("项目"),
+                )
             if problem:
                 problems.append(problem)
-                continue
-            key = (form.project.pk if form.project else None, form.unit.pk, form.year)
-            if key in seen:
-                problems.append(
-                    form.where(
-                        "unit_code" if form.is_unit else "project_code",
-                        _("与工作表“%(s)s”是同一%(w)s的申报表，一个文件中只能有一张")
-                        % {"s": seen[key], "w": _("单位") if form.is_unit else _("项目")},
-                    )
-                )
-            seen.setdefault(key, form.sheet)
-        return problems or self._match_targets(forms)
+            else:
+                matched.append(form)
+        return matched, problems
 
     def _pick(self, form: Form, candidates: list, label: str, code: str):
         if form.region_code:
@@ -193,7 +234,7 @@ class TargetImporter(Importer):
         allowed = [
             c
             for c in candidates
-            if self._may_declare(c.pk if form.is_unit else c.unit_id, c.region.path)
+            if self.may_file(c.pk if form.is_unit else c.unit_id, c.region.path)
         ]
         key = "unit_code" if form.is_unit else "project_code"
         if not allowed:
@@ -226,9 +267,9 @@ class TargetImporter(Importer):
             form.target_region = unit.region
         return problem
 
-    def _match_targets(self, forms: list[Form]) -> list[Problem]:
+    def _match_targets(self, forms: list[Form]) -> dict[int, Problem]:
         """The current target of each form: none (create), draft or returned (replace), or
-        anything else, which the import must not touch."""
+        anything else, which the import must not touch (a problem, by the form's id)."""
         current = Target.objects.current()
         by_project = defaultdict(list)
         project_ids = [f.project.pk for f in forms if f.project]
@@ -239,7 +280,7 @@ class TargetImporter(Importer):
         if unit_keys:
             for t in current.filter(project__isnull=True, unit_id__in={u for u, _y in unit_keys}):
                 by_unit[(t.unit_id, t.year)].append(t)
-        problems = []
+        problems = {}
         for form in forms:
             targets = (
                 by_unit[(form.unit.pk, form.year)] if form.is_unit else by_project[form.project.pk]
@@ -248,33 +289,33 @@ class TargetImporter(Importer):
             form.existing = max(editable, key=lambda t: t.version) if editable else None
             if targets and not editable:
                 shown = max(targets, key=lambda t: t.version)
-                problems.append(
-                    form.where(
-                        "unit_code" if form.is_unit else "project_code",
-                        _(
-                            "该%(w)s的绩效目标处于“%(s)s”状态，不能通过导入修改"
-                            "（只能导入新目标，或替换草稿、已退回的目标）"
-                        )
-                        % {
-                            "w": _("单位") if form.is_unit else _("项目"),
-                            "s": shown.get_status_display(),
-                        },
+                problems[id(form)] = form.where(
+                    "unit_code" if form.is_unit else "project_code",
+                    _(
+                        "该%(w)s的绩效目标处于“%(s)s”状态，不能通过导入修改"
+                        "（只能导入新目标，或替换草稿、已退回的目标）"
                     )
+                    % {
+                        "w": _("单位") if form.is_unit else _("项目"),
+                        "s": shown.get_status_display(),
+                    },
                 )
         return problems
 
-    def _check_years(self, forms: list[Form]) -> list[Problem]:
+    def _check_years(self, forms: list[Form]) -> dict[int, Problem]:
         keys = {(f.target_region.pk, f.year) for f in forms}
         closed = set(
             FiscalYear.objects.filter(status=FiscalYear.Status.CLOSED)
             .filter(region_id__in={r for r, _y in keys}, year__in={y for _r, y in keys})
             .values_list("region_id", "year")
         )
-        return [
-            form.where("title", _("%(y)s 年度已关闭，不能导入绩效目标。") % {"y": form.year})
+        return {
+            id(form): form.where(
+                "title", _("%(y)s 年度已关闭，不能导入绩效目标。") % {"y": form.year}
+            )
             for form in forms
             if (form.target_region.pk, form.year) in closed
-        ]
+        }
 
     def _rules_of(self, form: Form) -> tuple[dict, dict]:
         key = (form.target_region.pk, form.year)
@@ -283,8 +324,13 @@ class TargetImporter(Importer):
             self._rules[key] = (rules.section("lint"), rules.section("catalogue"))
         return self._rules[key]
 
-    def _prepare(self, form: Form, values: dict) -> list[Problem]:
-        """Place and parse the indicator rows, and lint the declaration (pure, no queries)."""
+    def check_form(self, form: Form) -> list[Problem]:
+        """Place and parse the indicator rows, and lint the declaration (pure, no queries).
+        A form with cells that could not be read is not linted: the lint would judge half a
+        form, and its cells' problems are already listed."""
+        values = self._row_values[id(form)]
+        if values["problems"]:
+            return []
         rules, catalogue = self._rules_of(form)
         categories = dict(catalogue.get("categories", catalogue))
         fields, lines, problems = [], [], []
@@ -575,138 +621,5 @@ def _audit(forms, before: dict[int, list[dict]], actor) -> None:
     AuditLog.objects.bulk_create(entries, batch_size=500)
 
 
-# --- JSON: a list of schemas/target objects ----------------------------------------------------
-
-
-def forms_from_json(data: bytes) -> tuple[list[Form], list[Problem]]:
-    """schemas/target objects (one, or a list) as forms; problems located by the object's
-    number (row) and the key (field)."""
-    items = json_items(data, what=_("申报表对象"))
-    forms, problems = [], []
-    for number, item in enumerate(items, start=1):
-        form, item_problems = _form_of_object(item, number)
-        problems += item_problems
-        if form is not None:
-            forms.append(form)
-    return forms, problems
-
-
-class _Where:
-    def __init__(self, number: int):
-        self.number, self.problems = number, []
-
-    def add(self, field: str, message: str) -> None:
-        self.problems.append(Problem(message, sheet=JSON_SHEET, row=self.number, field=field))
-
-
-def _text_of(value, field: str, where: _Where, limit: int | None = None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        where.add(field, _("应为文字"))
-        return ""
-    text = str(value).strip()
-    if limit and len(text) > limit:
-        where.add(
-            field, _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(text), "m": limit}
-        )
-    return text
-
-
-def _form_of_object(item, number: int) -> tuple[Form | None, list[Problem]]:
-    where = _Where(number)
-    if not isinstance(item, dict):
-        where.add("", _("应为申报表对象"))
-        return None, where.problems
-    form = Form(sheet=JSON_SHEET, cells={"title": (number, "", "year")})
-    year = item.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        where.add("year", _("缺少有效的年度（year，如 2022）"))
-    form.year = year if isinstance(year, int) else None
-    region = item.get("region")
-    form.region_code = _text_of(region, "region", where).split(" ")[0] if region else ""
-    unit, project = item.get("unit") or {}, item.get("project")
-    if not isinstance(unit, dict):
-        where.add("unit", _("应为含 code 的对象"))
-        unit = {}
-    form.is_unit = project is None
-    if form.is_unit:
-        form.unit_code = _text_of(unit.get("code"), "unit.code", where)
-        if not form.unit_code:
-            where.add("unit.code", _("部门整体目标须有单位编码（unit.code）"))
-        form.cells["unit_code"] = (number, "", "unit.code")
-    elif not isinstance(project, dict) or not _text_of(project.get("code"), "project.code", where):
-        where.add("project.code", _("须有项目编码（project.code）"))
-    else:
-        form.project_code = _text_of(project.get("code"), "project.code", where)
-        form.cells["project_code"] = (number, "", "project.code")
-    _amounts_of(item.get("amounts"), form, where)
-    form.goal = _text_of(item.get("goal"), "goal", where)
-    form.medium_term_goal = _text_of(item.get("medium_term_goal"), "medium_term_goal", where)
-    serves = item.get("serves_public")
-    if serves is not None and not isinstance(serves, bool):
-        where.add("serves_public", _("应为 true、false 或 null"))
-    form.serves_public = serves is not False
-    _indicators_of(item.get("indicators"), form, where)
-    return (None if where.problems else form), where.problems
-
-
-def _amounts_of(amounts, form: Form, where: _Where) -> None:
-    if amounts is None:
-        amounts = {}
-    if not isinstance(amounts, dict):
-        where.add("amounts", _("应为对象"))
-        amounts = {}
-    for key in AMOUNT_KEYS:
-        try:
-            form.amounts[key] = non_negative_money(amounts.get(key))
-        except CellError as exc:
-            where.add(f"amounts.{key}", str(exc))
-
-
-def _indicators_of(rows, form: Form, where: _Where) -> None:
-    if not isinstance(rows, list):
-        where.add("indicators", _("缺少绩效指标列表（indicators）"))
-        return
-    for index, row in enumerate(rows):
-        field = f"indicators[{index}]"
-        if not isinstance(row, dict):
-            where.add(field, _("应为对象"))
-            continue
-        line = {
-            key: _text_of(row.get(key), f"{field}.{key}", where, TEXT_LIMITS.get(key))
-            for key in ("category", "subcategory", "name", "unit", "explanation", "source")
-        }
-        line["basis"] = _text_of(row.get("basis"), f"{field}.basis", where)
-        target = row.get("target", row.get("value_text"))
-        if isinstance(target, dict):
-            target = target_value_from_data(
-                target, category=line["category"], subcategory=line["subcategory"], year=form.year
-            ).original
-        line["value_text"] = _text_of(target, f"{field}.target", where, TEXT_LIMITS["value_text"])
-        line["weight"] = _weight_of(row.get("weight"), f"{field}.weight", where)
-        if any(line[k] for k in ("category", "subcategory", "name", "value_text")):
-            form.indicators.append(line)
-            form.indicator_rows.append(form.cells["title"][0])
-
-
-def _weight_of(value, field: str, where: _Where) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        if isinstance(value, bool):
-            raise ArithmeticError
-        number = Decimal(str(value).strip())
-        if not number.is_finite() or not 0 <= number < 1000:
-            raise ArithmeticError
-    except ArithmeticError:
-        where.add(field, _("分值“%(v)s”应为 0 到 1000 之间的数字") % {"v": value})
-        return None
-    return number.quantize(Decimal("0.01"))
-
-
-def importer_for_page(*, actor, region, year) -> TargetImporter:
-    """The targets list's import: a filer's own units only (see the module's docstring)."""
-    if not actor.has_role(Role.FILER):
-        raise PermissionDenied(_("只有单位填报人员可以导入绩效目标。"))
-    return TargetImporter(actor=actor, region=region, year=year, as_filer=True)
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()

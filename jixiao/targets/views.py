@@ -417,7 +417,7 @@ def target_import(request):
     from jixiao.core.views import import_page, xlsx_response
 
     from .excel import template_workbook
-    from .importers import importer_for_page
+    from .importers import TargetImporter
 
     work = request.work
     if work.region is None:
@@ -430,7 +430,7 @@ def target_import(request):
         )
         name = _("部门整体支出绩效目标申报表") if kind == "unit" else _("项目支出绩效目标申报表")
         return xlsx_response(book, f"{name}-{work.year}.xlsx")
-    importer = importer_for_page(actor=request.user, region=work.region, year=work.year)
+    importer = TargetImporter.for_page(actor=request.user, region=work.region, year=work.year)
     return import_page(
         request,
         importer=importer,

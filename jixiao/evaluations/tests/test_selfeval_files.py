@@ -20,7 +20,7 @@ from jixiao.core.models import ImportBatch
 from jixiao.core.scope import RegionReader
 from jixiao.core.tabular import InputRejected
 from jixiao.evaluations.exports import export_selfevals
-from jixiao.evaluations.importers import SelfEvalImporter, importer_for_page
+from jixiao.evaluations.importers import SelfEvalImporter
 from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
 from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.evaluations.services import selfeval_create, selfeval_save
@@ -497,10 +497,10 @@ def test_a_filer_imports_own_units_and_is_refused_the_rest(world, filled):
     scramble(world, filled)
     problems = rejected(world, data, "t.json", actor=world.other)
     assert "没有您可填报的项目编码“P1”" in problems[0].message
-    importer = importer_for_page(actor=world.filer, region=world.region)
+    importer = SelfEvalImporter.for_page(actor=world.filer, region=world.region)
     assert run_import(importer, data, "t.json").updated == 1
     with pytest.raises(PermissionDenied):  # the page import is for filers only
-        importer_for_page(actor=world.budget, region=world.region)
+        SelfEvalImporter.for_page(actor=world.budget, region=world.region)
     problems = rejected(world, data, "t.json", actor=world.business)
     assert "只有单位填报人员" in problems[0].message
 

@@ -24,7 +24,7 @@ from jixiao.monitoring.excel import read_form
 from jixiao.monitoring.exports import export_alerts, export_monitoring
 from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.report_data import report_from_data
-from jixiao.monitoring.report_import import MonitoringReportImporter, importer_for_page
+from jixiao.monitoring.report_import import MonitoringReportImporter
 from jixiao.monitoring.services import report_save, report_transition, round_open
 from jixiao.targets.services import target_transition
 
@@ -372,9 +372,17 @@ def test_bad_xlsx_lists_every_problem_where_it_is(world, filled):
             "budget.expected_full_year",
         ),
         (lambda o: o["budget"].update(executed="12.1234567"), "6 位小数", "budget.executed"),
-        (lambda o: o["budget"].update(executed="abc"), "不是数字", ""),
-        (lambda o: o["indicators"][1].update(likelihood="能"), "完成目标可能性“能”", ""),
-        (lambda o: o["indicators"][1].update(cause="资金"), "偏差原因“资金”", ""),
+        (lambda o: o["budget"].update(executed="abc"), "不是数字", "budget.executed"),
+        (
+            lambda o: o["indicators"][1].update(likelihood="能"),
+            "完成目标可能性“能”",
+            "indicators[1].likelihood",
+        ),
+        (
+            lambda o: o["indicators"][1].update(cause="资金"),
+            "偏差原因“资金”",
+            "indicators[1].cause",
+        ),
         (
             lambda o: o["indicators"][1].update(cause=["其他", "经费保障"]),
             "只能选一个",
@@ -450,13 +458,13 @@ def test_a_filer_of_u2_cannot_import_u1s_report(world, filled):
     problems = rejected(world, filled, json.dumps(p1).encode(), "p1.json", actor=world.other)
     assert "没有您可填报的项目编码“P1”" in problems[0].message
     with pytest.raises(PermissionDenied):  # the page import is for filers only
-        importer_for_page(actor=world.budget, region=world.region)
+        MonitoringReportImporter.for_page(actor=world.budget, region=world.region)
 
 
 def test_a_filer_imports_own_units_and_is_refused_the_rest(world, filled):
     items = json.loads(export(world, "json"))
     mine = [i for i in items if i["project"]["code"] in ("P1", "P1A")]
-    importer = importer_for_page(actor=world.filer, region=world.region)
+    importer = MonitoringReportImporter.for_page(actor=world.filer, region=world.region)
     assert run_import(importer, json.dumps(mine).encode(), "mine.json").updated == 2
     problems = rejected(world, filled, json.dumps(items).encode(), "all.json", actor=world.filer)
     assert [p.row for p in problems] == [3]  # P2 belongs to U2
