@@ -6,7 +6,9 @@ monitoring all read 指标值 cells through `parse_target_value` and 实际完�
 
 Every result keeps the text as written (`original`), the parsed form, `notes` saying how it was
 read and `problems` saying, in Chinese and quoting the text, what could not be read. Numbers are
-`Decimal`, never float.
+`Decimal`, never float. Notes and problems are `jixiao.core.rule_messages.Message`s: the Chinese
+text with a code and parameters (templates: `MESSAGES` at the end), so that pages can show them in
+the reader's language.
 
 Result shapes (`kind`):
 
@@ -30,6 +32,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+
+from jixiao.core.rule_messages import Join, Message, define, gettext_noop
 
 from .catalogue import (
     CATALOGUE_2021,
@@ -216,8 +220,8 @@ class TargetValue:
 
     def explain(self) -> str:
         """One line for people: the original, how it was read, and what is wrong."""
-        parts = [f"指标值“{self.original}”读作“{self.display()}”", *self.notes, *self.problems]
-        return "；".join(parts)
+        read = Message("value.target_read", original=self.original, read=self.display())
+        return Join([read, *self.notes, *self.problems], "clauses")
 
     def to_data(self) -> dict | str:
         """The value as common.schema.json `value` (a string when it could not be read)."""
@@ -267,7 +271,8 @@ class ActualValue:
             read = _format_date(self.date)
         else:
             read = self.text or self.original
-        return "；".join([f"实际值“{self.original}”读作“{read}”", *self.notes, *self.problems])
+        read = Message("value.actual_read", original=self.original, read=read)
+        return Join([read, *self.notes, *self.problems], "clauses")
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -465,7 +470,7 @@ def _parse_quantity(clean: str, quoted: str) -> _Quantity:
     note = _TRAILING_NOTE_RE.match(s)
     if note and re.search(r"\d", note.group(1)):
         s = note.group(1)
-        notes.append(f"括号中的说明“{note.group(2)}”不参与计算")
+        notes.append(Message("value.note_ignored", note=note.group(2)))
     op, op_token, is_symbol, s = _take_prefix_operator(_strip_fillers(s))
     s = _strip_fillers(s)
     suffix_op, suffix_token, s = _take_suffix_operator(s)
@@ -473,18 +478,18 @@ def _parse_quantity(clean: str, quoted: str) -> _Quantity:
     if number is None:
         return _no_number(quoted, s, op, is_symbol, suffix_op)
     if re.fullmatch(r"[^\d]*[-~至到][-+]?\d.*", unit_text):
-        return _Quantity("unreadable", message=f"{quoted}是一个区间，无法确定单一目标值")
+        return _Quantity("unreadable", message=Message("value.range", quoted=quoted))
     unit = normalise_unit(unit_text) if unit_text else None
     if unit_text and not _looks_like_unit(unit_text, bool(op or suffix_op)):
         if op or suffix_op:
-            msg = f"{quoted}中的“{unit_text}”无法识别为度量单位"
+            msg = Message("value.unknown_unit", quoted=quoted, unit=unit_text)
             return _Quantity("unreadable", message=msg)
         return _Quantity("prose")
     if op and suffix_op and _direction(op) != _direction(suffix_op):
-        msg = f"{quoted}同时写了“{op_token}”和“{suffix_token}”，计算符号矛盾"
+        msg = Message("value.two_operators", quoted=quoted, op=op_token, suffix=suffix_token)
         return _Quantity("unreadable", message=msg)
     if unit and not _is_known_unit(unit):
-        notes.append(f"度量单位“{unit}”不在常用单位表中，按原文保留")
+        notes.append(Message("value.rare_unit", unit=unit))
     return _Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes))
 
 
@@ -493,13 +498,13 @@ def _no_number(quoted: str, core: str, op: Op | None, is_symbol: bool, suffix_op
     has_op = op is not None or suffix_op is not None
     unit_only = bool(core) and _is_known_unit(core)
     if has_op and unit_only:
-        msg = f"{quoted}有计算符号和度量单位，但没有数值"
+        msg = Message("value.no_number", quoted=quoted)
     elif has_op and not core:
-        msg = f"{quoted}只有计算符号，没有数值"
+        msg = Message("value.operator_only", quoted=quoted)
     elif unit_only:
-        msg = f"{quoted}只有度量单位，没有数值"
+        msg = Message("value.unit_only", quoted=quoted)
     elif op is not None and is_symbol:
-        msg = f"{quoted}的计算符号后“{core}”不是数值"
+        msg = Message("value.not_a_number", quoted=quoted, core=core)
     else:
         return _Quantity("prose")
     return _Quantity("unreadable", message=msg)
@@ -511,10 +516,10 @@ def _no_number(quoted: str, core: str, op: Op | None, is_symbol: bool, suffix_op
 def _implied_operator(number: Decimal, cost: bool) -> tuple[Op, str]:
     """§4.2: a bare number means ≥, ≤ under a cost (sub)category, and a bare 0 means = 0."""
     if number == 0:
-        return Op.EQ, "未写计算符号，数值为0，按“=0”读取"
+        return Op.EQ, Message("value.implied_zero")
     if cost:
-        return Op.LE, "未写计算符号，成本指标下按“≤”读取"
-    return Op.GE, "未写计算符号，按“≥”读取"
+        return Op.LE, Message("value.implied_cost")
+    return Op.GE, Message("value.implied")
 
 
 def parse_target_value(
@@ -563,7 +568,7 @@ def _parse_target_value(
     """
     original = _as_text(text)
     if isinstance(text, bool):
-        return _unreadable(original, f"指标值“{original}”不是数值或文字")
+        return _unreadable(original, Message("value.not_text", original=original))
     if isinstance(text, date):
         d = text.date() if isinstance(text, datetime) else text
         return TargetValue(original, Kind.DEADLINE, Op.DEADLINE, deadline=d)
@@ -571,7 +576,8 @@ def _parse_target_value(
     col_problems, col_op = _column_operator(operator)
     col_unit = normalise_unit(unit)
     if _is_placeholder(clean):
-        msg = f"指标值“{original.strip()}”是占位符，未填写目标值" if clean else "指标值为空"
+        stripped = original.strip()
+        msg = Message("value.placeholder", original=stripped) if clean else Message("value.empty")
         return TargetValue(original, Kind.MISSING, problems=(msg,))
     if col_op == Op.QUALITATIVE:
         return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip())
@@ -584,14 +590,18 @@ def _parse_target_value(
     if when is not None:
         return _deadline(original, when, year, col_problems)
     if col_op == Op.DEADLINE:
-        return _unreadable(original, f"计算符号为时限，但指标值“{original}”不是日期")
-    quantity = _parse_quantity(clean, f"指标值“{original.strip()}”")
+        return _unreadable(original, Message("value.not_a_date", original=original))
+    quantity = _parse_quantity(clean, Message("value.quoted_target", text=original.strip()))
     if quantity.status == "unreadable":
         return _unreadable(original, quantity.message)
     if quantity.status == "prose":
         if col_op is not None or col_unit is not None:
-            column = f"计算符号为“{operator}”" if col_op else f"度量单位为“{unit}”"
-            return _unreadable(original, f"{column}，但指标值“{original}”没有数值")
+            if col_op:
+                column = Message("value.column_operator", operator=str(operator))
+            else:
+                column = Message("value.column_unit", unit=str(unit))
+            message = Message("value.column_no_number", column=column, original=original)
+            return _unreadable(original, message)
         return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip(),
                            problems=col_problems)  # fmt: skip
     return _quantitative(original, quantity, col_op, col_unit, col_problems, category, subcategory)
@@ -601,11 +611,11 @@ def _deadline(original: str, when: When, year: int | None, problems: tuple) -> T
     """A deadline target, saying which year and which end of a range it took (§4.2)."""
     notes = []
     if when.in_range:
-        notes.append("时间区间取其终点")
+        notes.append(Message("value.range_end"))
     if when.value and not when.year_written:
-        notes.append(f"未写年份，按预算年度{year}年")
+        notes.append(Message("value.budget_year", year=year))
     if when.problem:
-        problems += (f"时效指标“{original}”{when.problem}",)
+        problems += (Message("value.deadline_problem", original=original, problem=when.problem),)
     return TargetValue(original, Kind.DEADLINE, Op.DEADLINE, deadline=when.value,
                        problems=problems, notes=tuple(notes))  # fmt: skip
 
@@ -615,7 +625,7 @@ def _column_operator(operator: object) -> tuple[tuple[str, ...], Op | None]:
     op = normalise_operator(operator)
     written = _clean(_as_text(operator))
     if op is None and written and not _is_placeholder(written) and written != "定量":
-        return (f"计算符号“{operator}”无法识别",), None
+        return (Message("value.unknown_operator", operator=str(operator)),), None
     return (), op
 
 
@@ -632,22 +642,21 @@ def _quantitative(
     op, unit, notes = quantity.op, quantity.unit, list(quantity.notes)
     if col_op is not None:
         if op is not None and op != col_op:
-            msg = (
-                f"计算符号列为“{OPERATOR_SYMBOLS[col_op]}”，"
-                f"而指标值“{original}”写作“{OPERATOR_SYMBOLS[op]}”"
-            )
+            msg = Message("value.column_operator_differs", column=OPERATOR_SYMBOLS[col_op],
+                          original=original, written=OPERATOR_SYMBOLS[op])  # fmt: skip
             return _unreadable(original, msg)
         op = col_op
     if col_unit is not None:
         if unit is None:
             unit = col_unit
         elif not same_unit(unit, col_unit) and convert_number(Decimal(1), unit, col_unit) is None:
-            msg = f"度量单位列为“{col_unit}”，而指标值“{original}”的单位是“{unit}”"
+            msg = Message("value.column_unit_differs", column=col_unit, original=original,
+                          unit=unit)  # fmt: skip
             return _unreadable(original, msg)
     implied = op is None
     if implied:
         op, note = _implied_operator(quantity.number, is_cost(category, subcategory))
-        notes.append(note + "（DOMAIN.md §4.2）")
+        notes.append(note)
     return TargetValue(
         original, Kind.QUANTITATIVE, op, quantity.number, unit,
         operator_implied=implied, problems=problems, notes=tuple(notes),
@@ -655,7 +664,8 @@ def _quantitative(
 
 
 def _unreadable(original: str, message: str | None) -> TargetValue:
-    return TargetValue(original, Kind.UNREADABLE, problems=(message or f"无法读取“{original}”",))
+    message = message or Message("value.unreadable", original=original)
+    return TargetValue(original, Kind.UNREADABLE, problems=(message,))
 
 
 def target_value_from_data(
@@ -681,7 +691,9 @@ def target_value_from_data(
         except ValueError:
             return parse_target_value(text, operator=op, **context)
     if op is None:
-        return _unreadable(str(data), f"计算符号“{data.get('op')}”无法识别")
+        return _unreadable(
+            str(data), Message("value.unknown_operator", operator=str(data.get("op")))
+        )
     number = _as_text(data.get("number"))
     parsed = parse_target_value(number, operator=op, unit=unit, **context)
     written = f"{OPERATOR_SYMBOLS[op]}{number}{normalise_unit(unit) or ''}"
@@ -702,7 +714,9 @@ def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
     original = _as_text(text)
     clean = _clean(original)
     if _is_placeholder(clean):
-        msg = f"实际值“{original.strip()}”是占位符，未填写" if clean else "实际值为空"
+        stripped = original.strip()
+        msg = Message("value.actual_placeholder", original=stripped) if clean else Message(
+            "value.actual_empty")  # fmt: skip
         return ActualValue(original, Kind.MISSING, problems=(msg,))
     if target.kind == Kind.QUALITATIVE:
         return ActualValue(original, Kind.QUALITATIVE, text=original.strip())
@@ -716,55 +730,116 @@ def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
 def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualValue:
     due = target.deadline
     if clean in _ON_TIME:
-        note = "未写完成日期，按按时完成计" + (f"（{_format_date(due)}）" if due else "")
+        on = Message("value.on_date", date=_format_date(due)) if due else ""
+        note = Message("value.done_without_date", on=on)
         return ActualValue(original, Kind.DEADLINE, date=due, on_time=True, text=original.strip(),
                            notes=(note,))  # fmt: skip
     if clean in _NOT_ON_TIME:
         return ActualValue(original, Kind.DEADLINE, on_time=False, text=original.strip(),
-                           notes=("未按时完成，未写完成日期",))  # fmt: skip
+                           notes=(Message("value.late_without_date"),))  # fmt: skip
     when = parse_when(clean, due.year if due else None, True)
     if when is None or when.value is None:
-        detail = when.problem if when else "无法读出完成日期"
-        return ActualValue(original, Kind.UNREADABLE, text=original.strip(),
-                           problems=(f"时效指标的实际值“{original}”{detail}",))  # fmt: skip
+        detail = when.problem if when else Message("value.no_date")
+        message = Message("value.actual_deadline_problem", original=original, problem=detail)
+        return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(message,))
     on_time = None if due is None else when.value <= due
     return ActualValue(original, Kind.DEADLINE, date=when.value, on_time=on_time)
 
 
 def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualValue:
-    quantity = _parse_quantity(clean, f"实际值“{original.strip()}”")
+    quantity = _parse_quantity(clean, Message("value.quoted_actual", text=original.strip()))
     if quantity.status != "ok":
-        msg = quantity.message or f"实际值“{original}”不是数值，无法与“{target.display()}”比较"
+        msg = quantity.message or Message("value.actual_not_a_number", original=original,
+                                          target=target.display())  # fmt: skip
         return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(msg,))
     notes = list(quantity.notes)
     if quantity.op is not None:
-        notes.append(f"实际值中的计算符号“{OPERATOR_SYMBOLS[quantity.op]}”不参与计算")
+        notes.append(Message("value.actual_operator", op=OPERATOR_SYMBOLS[quantity.op]))
     written, unit = quantity.unit, target.unit
     if written is None:
         if unit:
-            notes.append(f"实际值未写单位，按目标单位“{unit}”")
+            notes.append(Message("value.actual_unit_from_target", unit=unit))
         return ActualValue(original, Kind.QUANTITATIVE, quantity.number, unit, notes=tuple(notes))
     if unit is None:
-        notes.append(f"目标值未写单位，按实际值单位“{written}”")
+        notes.append(Message("value.target_unit_from_actual", unit=written))
         return ActualValue(original, Kind.QUANTITATIVE, quantity.number, written,
                            notes=tuple(notes))  # fmt: skip
     converted = convert_number(quantity.number, written, unit)
     if converted is None:
-        msg = f"实际值“{original}”的单位“{written}”与目标“{target.display()}”的单位“{unit}”不一致"
+        msg = Message("value.unit_mismatch", original=original, written=written,
+                      target=target.display(), unit=unit)  # fmt: skip
         return ActualValue(original, Kind.QUANTITATIVE, unit=written, problems=(msg,),
                            notes=tuple(notes))  # fmt: skip
     if not same_unit(written, unit):
-        notes.append(f"{quantity.number:f}{written} = {converted:f}{unit}（金额单位换算）")
+        notes.append(Message("value.money_converted", number=f"{quantity.number:f}",
+                             written=written, converted=f"{converted:f}", unit=unit))  # fmt: skip
     return ActualValue(original, Kind.QUANTITATIVE, converted, unit, notes=tuple(notes))
 
 
 def _actual_alone(original: str, clean: str) -> ActualValue:
     """An actual whose target could not be read: read on its own, compared with nothing."""
-    note = ("目标值无法读取，实际值未与目标比较",)
-    quantity = _parse_quantity(clean, f"实际值“{original.strip()}”")
+    note = (Message("value.actual_alone"),)
+    quantity = _parse_quantity(clean, Message("value.quoted_actual", text=original.strip()))
     if quantity.status == "ok":
         return ActualValue(original, Kind.QUANTITATIVE, quantity.number, quantity.unit, notes=note)
     when = parse_when(clean, None, False)
     if when is not None and when.value is not None:
         return ActualValue(original, Kind.DEADLINE, date=when.value, notes=note)
     return ActualValue(original, Kind.QUALITATIVE, text=original.strip(), notes=note)
+
+
+# --------------------------------------------------------------------------- the messages
+
+#: Chinese templates of the problems and notes, by code (`jixiao.core.rule_messages`); the
+#: English ones are in the catalogue (jixiao/locale).
+MESSAGES = define({
+    "value.target_read": gettext_noop("指标值“%(original)s”读作“%(read)s”"),
+    "value.actual_read": gettext_noop("实际值“%(original)s”读作“%(read)s”"),
+    "value.quoted_target": gettext_noop("指标值“%(text)s”"),
+    "value.quoted_actual": gettext_noop("实际值“%(text)s”"),
+    "value.note_ignored": gettext_noop("括号中的说明“%(note)s”不参与计算"),
+    "value.range": gettext_noop("%(quoted)s是一个区间，无法确定单一目标值"),
+    "value.unknown_unit": gettext_noop("%(quoted)s中的“%(unit)s”无法识别为度量单位"),
+    "value.two_operators": gettext_noop("%(quoted)s同时写了“%(op)s”和“%(suffix)s”，计算符号矛盾"),
+    "value.rare_unit": gettext_noop("度量单位“%(unit)s”不在常用单位表中，按原文保留"),
+    "value.no_number": gettext_noop("%(quoted)s有计算符号和度量单位，但没有数值"),
+    "value.operator_only": gettext_noop("%(quoted)s只有计算符号，没有数值"),
+    "value.unit_only": gettext_noop("%(quoted)s只有度量单位，没有数值"),
+    "value.not_a_number": gettext_noop("%(quoted)s的计算符号后“%(core)s”不是数值"),
+    "value.implied_zero": gettext_noop("未写计算符号，数值为0，按“=0”读取"),
+    "value.implied_cost": gettext_noop("未写计算符号，成本指标下按“≤”读取"),
+    "value.implied": gettext_noop("未写计算符号，按“≥”读取"),
+    "value.not_text": gettext_noop("指标值“%(original)s”不是数值或文字"),
+    "value.placeholder": gettext_noop("指标值“%(original)s”是占位符，未填写目标值"),
+    "value.empty": gettext_noop("指标值为空"),
+    "value.not_a_date": gettext_noop("计算符号为时限，但指标值“%(original)s”不是日期"),
+    "value.column_operator": gettext_noop("计算符号为“%(operator)s”"),
+    "value.column_unit": gettext_noop("度量单位为“%(unit)s”"),
+    "value.column_no_number": gettext_noop("%(column)s，但指标值“%(original)s”没有数值"),
+    "value.range_end": gettext_noop("时间区间取其终点"),
+    "value.budget_year": gettext_noop("未写年份，按预算年度%(year)s年"),
+    "value.deadline_problem": gettext_noop("时效指标“%(original)s”%(problem)s"),
+    "value.unknown_operator": gettext_noop("计算符号“%(operator)s”无法识别"),
+    "value.column_operator_differs": gettext_noop(
+        "计算符号列为“%(column)s”，而指标值“%(original)s”写作“%(written)s”"),
+    "value.column_unit_differs": gettext_noop(
+        "度量单位列为“%(column)s”，而指标值“%(original)s”的单位是“%(unit)s”"),
+    "value.unreadable": gettext_noop("无法读取“%(original)s”"),
+    "value.actual_placeholder": gettext_noop("实际值“%(original)s”是占位符，未填写"),
+    "value.actual_empty": gettext_noop("实际值为空"),
+    "value.on_date": gettext_noop("（%(date)s）"),
+    "value.done_without_date": gettext_noop("未写完成日期，按按时完成计%(on)s"),
+    "value.late_without_date": gettext_noop("未按时完成，未写完成日期"),
+    "value.no_date": gettext_noop("无法读出完成日期"),
+    "value.actual_deadline_problem": gettext_noop("时效指标的实际值“%(original)s”%(problem)s"),
+    "value.actual_not_a_number": gettext_noop(
+        "实际值“%(original)s”不是数值，无法与“%(target)s”比较"),
+    "value.actual_operator": gettext_noop("实际值中的计算符号“%(op)s”不参与计算"),
+    "value.actual_unit_from_target": gettext_noop("实际值未写单位，按目标单位“%(unit)s”"),
+    "value.target_unit_from_actual": gettext_noop("目标值未写单位，按实际值单位“%(unit)s”"),
+    "value.unit_mismatch": gettext_noop(
+        "实际值“%(original)s”的单位“%(written)s”与目标“%(target)s”的单位“%(unit)s”不一致"),
+    "value.money_converted": gettext_noop(
+        "%(number)s%(written)s = %(converted)s%(unit)s（金额单位换算）"),
+    "value.actual_alone": gettext_noop("目标值无法读取，实际值未与目标比较"),
+})  # fmt: skip

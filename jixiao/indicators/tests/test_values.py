@@ -339,9 +339,10 @@ def test_spreadsheet_cell_types_are_read_without_float_noise(value, kind, expect
         assert isinstance(result.number, Decimal)
 
 
-def test_bare_number_note_cites_the_rule():
+def test_bare_number_note_says_how_it_was_read():
     result = parse_target_value("220人", category="成本指标")
-    assert "≤" in result.notes[0] and "§4.2" in result.notes[0]
+    assert result.notes[0] == "未写计算符号，成本指标下按“≤”读取"
+    assert result.notes[0].code == "value.implied_cost"
     assert result.explain().startswith("指标值“220人”读作“≤220人”")
 
 
