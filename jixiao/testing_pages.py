@@ -1,0 +1,339 @@
+"""The pages and API endpoints of every document and object, declared once for the generic tests
+(`tests/test_pages_generic.py`, in the manner of NetBox's `ViewTestCases`).
+
+Each `ObjectPage` in `PAGES` names its URLs and a `make(world, i)` that saves the i-th object
+(i = 0, 1, 2 …, each one new) belonging to its `owner` persona's unit (or region). Every
+declared page then gets these tests, with no test code of its own:
+
+- the owner opens the detail page, the list, the export and the API object (200), and finds the
+  object in the list (its detail URL) and the API list (its id);
+- `stranger`, a user of another unit (or of another region, for a region's objects), gets 404 on
+  the detail page, the other object pages and the API object, and the object is not in their
+  lists;
+- an anonymous visitor is sent to the login page, or answered 401 by the API;
+- a list answers in as many queries with 5 rows as with 2 (no query per row): the list page, its
+  export and the API list.
+
+A list on the bureau's dashboard (`/dashboard/records/<topic>/`) is declared the same way, with
+the page its rows link to as `detail`. The whole-unit evaluation's page is keyed by unit and
+year: "/unit-evaluations/{obj.unit_id}/{obj.year}/".
+
+URLs are `str.format` templates over the object: "/targets/{obj.pk}/". To add a document (a key
+evaluation, a rectification …) write a `make` with the ORM — status and the fields its list shows
+are enough, the services are not needed — and append one `ObjectPage`:
+
+    ObjectPage(
+        "rectification",
+        make=_rectification,
+        detail="/rectifications/{obj.pk}/",
+        list="/rectifications/",
+        api="/api/v1/rectifications/{obj.pk}",
+        api_list="/api/v1/rectifications",
+    )
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ObjectPage:
+    """One kind of object and its URLs; an empty URL is a page the object does not have."""
+
+    name: str
+    make: Callable  # (world, i) → a saved object of the owner's unit
+    detail: str = ""
+    list: str = ""
+    export: str = ""
+    api: str = ""
+    api_list: str = ""
+    #: further pages of one object (an edit page …): owner 200, stranger 404, anonymous login
+    more: tuple[str, ...] = ()
+    owner: str = "filer"
+    stranger: str = "other"
+
+
+# --------------------------------------------------------------------------- factories
+
+
+def _project(world, i: int, *, unit: str = "U1", year: int = 2022, tag: str = "G"):
+    from jixiao.budgets.models import Project
+
+    unit = world.units[unit]
+    return Project.objects.create(
+        region=unit.region,
+        year=year,
+        code=f"{tag}{year}-{unit.code}-{i:02d}",
+        name=f"通用测试项目{tag}{i:02d}",
+        unit=unit,
+        full_current=Decimal("100"),
+        initial_current=Decimal("90"),
+    )
+
+
+def _child_project(world, i: int):
+    """A project of the filer's level-2 unit, which the filer's unit oversees."""
+    return _project(world, i, unit="U1A", tag="C")
+
+
+def _unit(world, i: int):
+    """A level-2 unit under the filer's unit."""
+    from jixiao.orgs.models import Unit, UnitYear
+
+    parent = world.units["U1"]
+    unit = Unit.objects.create(region=parent.region, code=f"U1-G{i:02d}", name=f"通用二级单位{i}")
+    for year in (2021, 2022):
+        UnitYear.objects.create(
+            unit=unit,
+            year=year,
+            name=unit.name,
+            level=2,
+            parent=parent,
+            office=world.offices["BIZ1"],
+        )
+    return unit
+
+
+def _target(world, i: int):
+    from jixiao.targets.models import Indicator, Target
+
+    project = _project(world, i, tag="T")
+    target = Target.objects.create(
+        region=project.region,
+        year=2022,
+        unit=project.unit,
+        project=project,
+        status="submitted",
+        goal="完成年度任务。",
+        amount_total=Decimal("100"),
+        amount_current=Decimal("100"),
+    )
+    for position, name in enumerate(("改造数量", "验收合格率")):
+        Indicator.objects.create(
+            target=target,
+            position=position,
+            category="产出指标",
+            subcategory="数量指标",
+            name=name,
+            value_text="≥12个",
+        )
+    return target
+
+
+def _round(world, i: int):
+    from jixiao.monitoring.models import Round
+
+    return Round.objects.create(
+        region=world.region,
+        year=2022,
+        code=f"2022-G{i:02d}",
+        name=f"通用监控批次{i}",
+        period_end=datetime.date(2022, 7, 31),
+        deadline=datetime.date(2022, 8, 15),
+    )
+
+
+def _report(world, i: int):
+    from jixiao.monitoring.models import Report
+
+    project = _project(world, i, tag="M")
+    return Report.objects.create(
+        round=_round(world, 100 + i),
+        project=project,
+        region=project.region,
+        unit=project.unit,
+        year=2022,
+        status="submitted",
+        executed=Decimal("30"),
+    )
+
+
+def _alert(world, i: int):
+    from jixiao.monitoring.models import Alert
+
+    report = _report(world, 200 + i)
+    return Alert.objects.create(
+        region=report.region,
+        year=2022,
+        unit=report.unit,
+        project=report.project,
+        round=report.round,
+        report=report,
+        code="M01",
+        level="red",
+        message=f"执行进度滞后 {i}",
+        due_date=datetime.date(2022, 8, 25),
+    )
+
+
+def _selfeval(world, i: int):
+    """A self-evaluation of a project of the year before the work year, as the list shows."""
+    from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation
+
+    project = _project(world, i, year=2021, tag="S")
+    selfeval = SelfEvaluation.objects.create(
+        region=project.region,
+        year=2021,
+        unit=project.unit,
+        project=project,
+        status="submitted",
+        total=Decimal("90.00"),
+        grade="优",
+    )
+    SelfEvalIndicator.objects.create(
+        selfeval=selfeval,
+        position=0,
+        category="产出指标",
+        subcategory="数量指标",
+        name="改造数量",
+        target_text="≥12个",
+        actual="12个",
+        weight=Decimal("90"),
+    )
+    return selfeval
+
+
+def _unit_evaluation(world, i: int):
+    """The whole-unit evaluation of a new level-2 unit under the filer's unit."""
+    from jixiao.evaluations.models import UnitEvaluation
+
+    unit = _unit(world, 50 + i)
+    return UnitEvaluation.objects.create(
+        region=unit.region,
+        year=2021,
+        unit=unit,
+        status="submitted",
+        total=Decimal("85"),
+        grade="良",
+    )
+
+
+def _policy(world, i: int):
+    from jixiao.reports.models import PolicyDocument
+
+    return PolicyDocument.objects.create(
+        region=world.region,
+        number=f"甲财绩〔2022〕{i + 1}号",
+        title=f"通用测试制度文件{i}",
+        issued_on=datetime.date(2022, 3, 1),
+        issuer="甲区财政局",
+    )
+
+
+# --------------------------------------------------------------------------- the registry
+
+PAGES: list[ObjectPage] = [
+    ObjectPage(
+        "unit",
+        make=_unit,
+        detail="/units/{obj.pk}/",
+        list="/units/",
+        export="/units/?export=xlsx",
+        api="/api/v1/units/{obj.pk}",
+        api_list="/api/v1/units",
+    ),
+    ObjectPage(
+        "project",
+        make=_project,
+        detail="/projects/{obj.pk}/",
+        list="/projects/",
+        export="/projects/?export=xlsx",
+        api="/api/v1/projects/{obj.pk}",
+        api_list="/api/v1/projects",
+        more=("/projects/{obj.pk}/edit/",),
+    ),
+    ObjectPage(
+        "project of a level-2 unit",
+        make=_child_project,
+        detail="/projects/{obj.pk}/",
+        api="/api/v1/projects/{obj.pk}",
+    ),
+    ObjectPage(
+        "target",
+        make=_target,
+        detail="/targets/{obj.pk}/",
+        list="/targets/",
+        export="/targets/?export=xlsx",
+        api="/api/v1/targets/{obj.pk}",
+        api_list="/api/v1/targets",
+    ),
+    ObjectPage(
+        "monitoring round",
+        make=_round,
+        detail="/monitoring/{obj.pk}/",
+        list="/monitoring/",
+        api="/api/v1/monitoring-rounds/{obj.pk}",
+        api_list="/api/v1/monitoring-rounds",
+        more=("/monitoring/{obj.pk}/?export=xlsx",),
+        owner="performance",
+        stranger="other_region",
+    ),
+    ObjectPage(
+        "monitoring report",
+        make=_report,
+        detail="/monitoring/reports/{obj.pk}/",
+        list="/monitoring/reports/",
+        api="/api/v1/monitoring-reports/{obj.pk}",
+        api_list="/api/v1/monitoring-reports",
+    ),
+    ObjectPage(
+        "alert",
+        make=_alert,
+        detail="/alerts/{obj.pk}/",
+        list="/alerts/",
+        api="/api/v1/alerts/{obj.pk}",
+        api_list="/api/v1/alerts",
+    ),
+    ObjectPage(
+        "self-evaluation",
+        make=_selfeval,
+        detail="/evaluations/{obj.pk}/",
+        list="/evaluations/",
+        api="/api/v1/selfevals/{obj.pk}",
+        api_list="/api/v1/selfevals",
+    ),
+    ObjectPage(
+        "whole-unit evaluation",
+        make=_unit_evaluation,
+        detail="/unit-evaluations/{obj.unit_id}/{obj.year}/",
+        list="/unit-evaluations/",
+    ),
+    ObjectPage(
+        "policy document",
+        make=_policy,
+        detail="/policies/{obj.pk}/",
+        list="/policies/",
+        export="/policies/?export=xlsx",
+        owner="performance",
+        stranger="other_region",
+    ),
+    # The bureau's dashboard lists the records behind each figure, each linking to its page.
+    *(
+        ObjectPage(
+            f"{name} on the dashboard",
+            make=make,
+            detail=detail,
+            list=f"/dashboard/records/{topic}/",
+            export=f"/dashboard/records/{topic}/?format=xlsx",
+            owner="performance",
+            stranger="other_region",
+        )
+        for name, make, topic, detail in [
+            ("target", _target, "targets", "/targets/{obj.pk}/"),
+            ("monitoring report", _report, "monitored", "/monitoring/reports/{obj.pk}/"),
+            ("alert", _alert, "alerts", "/alerts/{obj.pk}/"),
+            ("self-evaluation", _selfeval, "selfevals", "/evaluations/{obj.pk}/"),
+            (
+                "whole-unit evaluation",
+                _unit_evaluation,
+                "unit-evaluations",
+                "/unit-evaluations/{obj.unit_id}/{obj.year}/",
+            ),
+            ("policy document", _policy, "policies", "/policies/{obj.pk}/"),
+        ]
+    ),
+]
