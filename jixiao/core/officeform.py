@@ -78,6 +78,15 @@ class Column:
     printed: bool = True
 
 
+def tiers(*widths: int) -> tuple[Column, Column, Column]:
+    """The three columns every indicator table starts with: 一级, 二级 and 三级指标."""
+    return (
+        Column("category", "一级指标", widths[0]),
+        Column("subcategory", "二级指标", widths[1]),
+        Column("name", "三级指标", widths[2], wrap=True, aliases=("指标名称", "三级指标名称")),
+    )
+
+
 @dataclass(frozen=True)
 class FormTexts:
     """What the reader says about a sheet it cannot read as this form (translatable texts)."""
@@ -390,6 +399,18 @@ def read_block(sheet: Sheet, layout: FormLayout) -> tuple[RawForm | None, list[P
     return (None, problems) if problems else (raw, [])
 
 
+def read_heading(sheet: Sheet, form_class: type[LocatedForm]):
+    """(form, raw, problems): a `form_class` form with its heading read, for the stage to read
+    the rest from `raw`; (None, None, problems) when the sheet holds no such form."""
+    raw, problems = read_block(sheet, form_class.layout)
+    if raw is None:
+        return None, None, problems
+    form = form_class(sheet=sheet.name)
+    raw.locate(form)
+    form.read_heading(raw)
+    return form, raw, problems
+
+
 def _scan(raw: RawForm) -> RawForm:
     layout = raw.layout
     for r, row in enumerate(raw.rows):
@@ -438,6 +459,18 @@ class LocatedForm:
             return None
         self.cells[key] = (found.row, found.column, label)
         return found.value
+
+    def text(self, raw: RawForm, key: str, label: str) -> str:
+        return cell_text(self.take(raw, key, label))
+
+    def read_heading(self, raw: RawForm) -> None:
+        """What heads every project's form: 区划, 项目名称, 项目编码, 主管部门, 实施单位."""
+        region = self.text(raw, "region", "区划")
+        self.region_code = region.split()[0] if region else ""
+        self.project_code = self.text(raw, "project_code", "项目编码")
+        self.project_name = self.text(raw, "project_name", "项目名称")
+        self.supervisor = self.text(raw, "supervisor", "主管部门")
+        self.unit_name = self.text(raw, "implementer", "实施单位")
 
     def where(self, key: str, message: str, label: str = "") -> Problem:
         row, column, found = self.cells.get(key, (None, "", ""))

@@ -31,28 +31,9 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.core import officeform
 from jixiao.core.imports import CellError, non_negative_money
-from jixiao.core.officeform import (
-    Column,
-    FormLayout,
-    FormTexts,
-    LocatedForm,
-    RawForm,
-    Styles,
-    cell_text,
-    is_blank,
-    letter,
-    merge,
-    put,
-    read_block,
-    setup_page,
-    signature,
-    table_key,
-    text_height,
-    workbook,
-    write_block,
-    write_indicators,
-)
+from jixiao.core.officeform import Column, LocatedForm, RawForm, Styles, cell_text, put
 from jixiao.core.tabular import Problem, Sheet
 
 TITLE = "项目支出绩效自评表"
@@ -107,7 +88,7 @@ MONEY_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
 }
 TOTAL_LABELS = ("总分", "合计总分", "自评总分", "合计")
 GRADE_LABELS = ("等级", "评价等级", "自评等级")
-LAYOUT = FormLayout(
+LAYOUT = officeform.FormLayout(
     title_pattern=re.compile(r"自评表"),
     # The money block is a grid: its rows' labels ("row:total") and columns' ("col:executed").
     labels={
@@ -118,9 +99,7 @@ LAYOUT = FormLayout(
     # The printed columns of the indicator table, then the unit's own score, then (not
     # printed) what Jixiao keeps per indicator beyond the official table.
     indicator_columns=(
-        Column("category", "一级指标", 9),
-        Column("subcategory", "二级指标", 10),
-        Column("name", "三级指标", 18, wrap=True, aliases=("指标名称", "三级指标名称")),
+        *officeform.tiers(9, 10, 18),
         Column(
             "target",
             "年度指标值",
@@ -187,7 +166,7 @@ LAYOUT = FormLayout(
     pair_spans=((1, 1, 2, 4), (5, 5, 6, 9)),
     money_unit_at=6,
     orientation="portrait",
-    texts=FormTexts(
+    texts=officeform.FormTexts(
         not_a_form=gettext_lazy(
             "找不到“项目名称”“项目编码”和指标表，这不是项目支出绩效自评表。请使用导出的自评表格式。"
         ),
@@ -213,7 +192,7 @@ class SelfEvalForm(LocatedForm):
     gave; `self_score` is always the unit's own score, whichever column it came from.
     """
 
-    layout: ClassVar[FormLayout] = LAYOUT
+    layout: ClassVar[officeform.FormLayout] = LAYOUT
     json_keys: ClassVar[dict[str, str]] = {"entered_score": "score"}
 
     year: int | None = None
@@ -273,20 +252,20 @@ def write_form(ws, form: SelfEvalForm, st: Styles | None = None) -> None:
         [("主管部门", form.supervisor), ("实施单位", form.unit_name)],
     ]
     region = f"{form.region_code} {form.region_name}".strip()
-    row = write_block(ws, st, LAYOUT, title=form.title, region=region, pairs=pairs)
+    row = officeform.write_block(ws, st, LAYOUT, title=form.title, region=region, pairs=pairs)
     row = _write_money(ws, st, row, form)
     put(ws, st, row, 1, "年度总体目标", "label")
     st.apply(ws.cell(row=row + 1, column=1), "box")
-    merge(ws, row, 1, row + 1, 1)
+    officeform.merge(ws, row, 1, row + 1, 1)
     put(ws, st, row, 2, "预期目标", "label", 5)
     put(ws, st, row, 6, "实际完成情况", "label", WIDTH)
     put(ws, st, row + 1, 2, form.goal_expected, "text", 5)
     put(ws, st, row + 1, 6, form.goal_achieved, "text", WIDTH)
-    ws.row_dimensions[row + 1].height = text_height(
+    ws.row_dimensions[row + 1].height = officeform.text_height(
         max(form.goal_expected or "", form.goal_achieved or "", key=len), 40
     )
     header = row + 2
-    last = write_indicators(
+    last = officeform.write_indicators(
         ws,
         st,
         LAYOUT,
@@ -297,7 +276,7 @@ def write_form(ws, form: SelfEvalForm, st: Styles | None = None) -> None:
         ),
     )
     last = _write_totals(ws, st, last + 1, form)
-    setup_page(ws, LAYOUT, header, last)
+    officeform.setup_page(ws, LAYOUT, header, last)
 
 
 def _write_money(ws, st: Styles, row: int, form: SelfEvalForm) -> int:
@@ -305,7 +284,7 @@ def _write_money(ws, st: Styles, row: int, form: SelfEvalForm) -> int:
     put(ws, st, row, 1, "项目资金（万元）", "label")
     for r in range(row + 1, row + 5):
         st.apply(ws.cell(row=r, column=1), "box")
-    merge(ws, row, 1, row + 4, 1)
+    officeform.merge(ws, row, 1, row + 4, 1)
     put(ws, st, row, 2, None, "label")
     for col, (key, label) in enumerate(MONEY_COLUMNS, start=3):
         put(ws, st, row, col, label, "extra_label" if key == "self_score" else "label")
@@ -345,14 +324,14 @@ def _write_totals(ws, st: Styles, r: int, form: SelfEvalForm) -> int:
     )
     put(ws, st, r + 1, 1, notes, "note", WIDTH)
     ws.row_dimensions[r + 1].height = 28
-    signature(ws, st, LAYOUT, r + 2, spaces=4)
+    officeform.signature(ws, st, LAYOUT, r + 2, spaces=4)
     return r + 2
 
 
 def forms_workbook(forms: Iterable[SelfEvalForm]):
     """One worksheet per self-evaluation, named by project code (with the region's code when
     two regions' projects share a code)."""
-    return workbook(
+    return officeform.workbook(
         forms,
         write_form,
         lambda form: (form.project_code, form.region_code),
@@ -366,12 +345,12 @@ def forms_workbook(forms: Iterable[SelfEvalForm]):
 
 def label_key(value, table: dict[str, tuple[str, ...]]) -> str | None:
     """The key of a label cell in one of the tables above ("其中：当年财政拨款" → current)."""
-    return table_key(value, table)
+    return officeform.table_key(value, table)
 
 
 def read_score(value) -> Decimal | None:
     """A score as typed ("8", 8.5, "8.5分"); ValueError with the reason in Chinese."""
-    if is_blank(value):
+    if officeform.is_blank(value):
         return None
     if isinstance(value, bool):
         raise ValueError(_("“%(v)s”不是数字") % {"v": value})
@@ -396,31 +375,19 @@ def read_form(sheet: Sheet) -> tuple[SelfEvalForm | None, list[Problem]]:
     """Read one self-evaluation from a worksheet: None and no problems for a sheet with no
     table at all (empty, or a notes sheet), None and problems for another form or one that
     cannot be read."""
-    raw, problems = read_block(sheet, LAYOUT)
-    if raw is None:
+    form, raw, problems = officeform.read_heading(sheet, SelfEvalForm)
+    if form is None:
         return None, problems
-    form = SelfEvalForm(sheet=sheet.name)
-    raw.locate(form)
-
-    def value(key: str, label: str):
-        return form.take(raw, key, label)
-
-    form.project_code = cell_text(value("project_code", "项目编码"))
-    form.project_name = cell_text(value("project_name", "项目名称"))
     if not form.project_code and not form.project_name:
         key = "project_code" if raw.has("project_code") else "project_name"
         problems.append(form.where(key, _("必填项为空")))
-    form.supervisor = cell_text(value("supervisor", "主管部门"))
-    form.unit_name = cell_text(value("implementer", "实施单位"))
-    region = cell_text(value("region", "区划"))
-    form.region_code = region.split()[0] if region else ""
     form.year, problem = raw.read_year(form, "项目年度")
     if problem:
         problems.append(problem)
     _read_money(form, raw, problems)
     if raw.has("goal_achieved"):
         form.present.add("goal_achieved")
-        form.goal_achieved = cell_text(value("goal_achieved", "实际完成情况"))
+        form.goal_achieved = form.text(raw, "goal_achieved", "实际完成情况")
     _read_indicators(form, raw, problems)
     return form, problems
 
@@ -437,7 +404,7 @@ def _read_money(form: SelfEvalForm, raw: RawForm, problems: list[Problem]) -> No
     c = columns["executed"]
     for key, r in rows.items():
         label = f"{labels[key].removeprefix('其中：')}·全年执行数"
-        form.cells[f"executed:{key}"] = (r + raw.first, letter(c), label)
+        form.cells[f"executed:{key}"] = (r + raw.first, officeform.letter(c), label)
         form.present.add(f"executed:{key}")
         try:
             amount = non_negative_money(raw.cell(r, c))
@@ -460,7 +427,7 @@ def _read_money(form: SelfEvalForm, raw: RawForm, problems: list[Problem]) -> No
 
 def _read_own(form, raw: RawForm, key: str, label: str, r: int, c: int, problems) -> None:
     """One of the unit's own scores outside the indicator lines (budget execution, total)."""
-    form.cells[key] = (r + raw.first, letter(c), label)
+    form.cells[key] = (r + raw.first, officeform.letter(c), label)
     form.present.add(key)
     try:
         setattr(form, key, read_score(raw.cell(r, c)))
@@ -505,5 +472,7 @@ def _read_indicators(form: SelfEvalForm, raw: RawForm, problems: list[Problem]) 
         lead = raw.lead(r)
         if lead in TOTAL_LABELS and own in columns:
             _read_own(form, raw, "self_total", _("总分"), r, columns[own], problems)
-        if lead not in TOTAL_LABELS + GRADE_LABELS and not all(is_blank(v) for v in raw.rows[r]):
+        if lead not in TOTAL_LABELS + GRADE_LABELS and not all(
+            officeform.is_blank(v) for v in raw.rows[r]
+        ):
             break

@@ -24,26 +24,9 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.core import officeform
 from jixiao.core.imports import CellError, non_negative_money
-from jixiao.core.officeform import (
-    Column,
-    FormLayout,
-    FormTexts,
-    LocatedForm,
-    Styles,
-    cell_text,
-    is_blank,
-    merge,
-    pair_row,
-    put,
-    read_block,
-    setup_page,
-    signature,
-    text_height,
-    workbook,
-    write_block,
-    write_indicators,
-)
+from jixiao.core.officeform import Column, LocatedForm, Styles, cell_text, put
 from jixiao.core.tabular import Problem, Sheet, column_letter
 
 TITLE = "项目支出绩效运行监控表"
@@ -88,15 +71,13 @@ LABELS: dict[str, tuple[str, ...]] = {
 # "1–7月执行数", "1月1日–7月15日执行数", "截至监控期执行数", "执行数"; "1–7月完成值",
 # "截至6月底完成值", "实际完成值".
 _PERIOD = r"(?:(?:1月1日|1)?[-–—~至到]?\d{1,2}月(?:\d{1,2}日|末|底)?|截至.{0,8}|累计|实际)?"
-LAYOUT = FormLayout(
+LAYOUT = officeform.FormLayout(
     title_pattern=re.compile(r"运行监控表|绩效监控表"),
     labels=LABELS,
     label_patterns=(("executed", re.compile(_PERIOD + r"(?:预算)?执行(?:数|金额)")),),
     # `progress`'s label carries the period ("1–7月完成值").
     indicator_columns=(
-        Column("category", "一级指标", 10),
-        Column("subcategory", "二级指标", 12),
-        Column("name", "三级指标", 22, wrap=True, aliases=("指标名称", "三级指标名称")),
+        *officeform.tiers(10, 12, 22),
         Column(
             "target",
             "年度指标值",
@@ -127,7 +108,7 @@ LAYOUT = FormLayout(
     values_below=frozenset(READ_AMOUNTS),
     pair_spans=((1, 1, 2, 5), (6, 6, 7, 10)),
     money_unit_at=6,
-    texts=FormTexts(
+    texts=officeform.FormTexts(
         not_a_form=gettext_lazy(
             "找不到“项目编码”和指标表，这不是项目支出绩效运行监控表。请使用导出的监控表格式。"
         ),
@@ -167,7 +148,7 @@ class MonitoringForm(LocatedForm):
     a JSON key there): what it leaves out keeps its stored value on import. `cells`,
     `indicator_rows` and `json` (LocatedForm) say where things were found."""
 
-    layout: ClassVar[FormLayout] = LAYOUT
+    layout: ClassVar[officeform.FormLayout] = LAYOUT
 
     year: int | None = None
     period_end: dt.date | None = None
@@ -213,24 +194,24 @@ def write_form(ws, form: MonitoringForm, st: Styles | None = None) -> None:
         [("监控批次", form.round_code), ("监控截止日期", as_of)],
     ]
     region = f"{form.region_code} {form.region_name}".strip()
-    row = write_block(ws, st, LAYOUT, title=form.title, region=region, pairs=pairs)
+    row = officeform.write_block(ws, st, LAYOUT, title=form.title, region=region, pairs=pairs)
     put(ws, st, row, 1, "资金情况（万元）", "label")
     st.apply(ws.cell(row=row + 1, column=1), "box")
-    merge(ws, row, 1, row + 1, 1)
+    officeform.merge(ws, row, 1, row + 1, 1)
     values = dict(form.amounts)
     values["rate"] = _rate(values.get("executed"), values.get("full_year"))
     for (key, label), (first, last) in zip(AMOUNTS, _MONEY_SPANS, strict=True):
         shown = f"{period}{label}" if key == "executed" and period else label
         put(ws, st, row, first, shown, "label", last)
         put(ws, st, row + 1, first, values.get(key), "rate" if key == "rate" else "money", last)
-    pair_row(ws, st, LAYOUT, row + 2, [("执行情况说明", form.execution_note)])
-    ws.row_dimensions[row + 2].height = text_height(form.execution_note, 120)
+    officeform.pair_row(ws, st, LAYOUT, row + 2, [("执行情况说明", form.execution_note)])
+    ws.row_dimensions[row + 2].height = officeform.text_height(form.execution_note, 120)
     header = row + 3
     labels = {"progress": f"{period}完成值"} if period else None
-    last = write_indicators(ws, st, LAYOUT, header, form.indicators, labels=labels)
+    last = officeform.write_indicators(ws, st, LAYOUT, header, form.indicators, labels=labels)
     _choices(ws, header + 1, last)
-    signature(ws, st, LAYOUT, last + 2)
-    setup_page(ws, LAYOUT, header)
+    officeform.signature(ws, st, LAYOUT, last + 2)
+    officeform.setup_page(ws, LAYOUT, header)
 
 
 def _rate(executed, full_year) -> Decimal | None:
@@ -257,7 +238,7 @@ def _choices(ws, first: int, last: int) -> None:
 def forms_workbook(forms: Iterable[MonitoringForm]):
     """One worksheet per report, named by project code (with the round's code when the same
     project is in several rounds of the file)."""
-    return workbook(
+    return officeform.workbook(
         forms,
         write_form,
         lambda form: (form.project_code, form.round_code),
@@ -275,7 +256,7 @@ def read_date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if is_blank(value):
+    if officeform.is_blank(value):
         return None
     found = _DATE_RE.fullmatch(unicodedata.normalize("NFKC", str(value)).strip().rstrip("日"))
     if not found:
@@ -286,25 +267,13 @@ def read_date(value) -> dt.date | None:
 def read_form(sheet: Sheet) -> tuple[MonitoringForm | None, list[Problem]]:
     """Read one report from a worksheet: None and no problems for a sheet with no form at all
     (empty, or a notes sheet), None and problems for another form or one that cannot be read."""
-    raw, problems = read_block(sheet, LAYOUT)
-    if raw is None:
+    form, raw, problems = officeform.read_heading(sheet, MonitoringForm)
+    if form is None:
         return None, problems
-    form = MonitoringForm(sheet=sheet.name)
-    raw.locate(form)
-
-    def value(key: str, label: str):
-        return form.take(raw, key, label)
-
-    form.project_code = cell_text(value("project_code", "项目编码"))
     if not form.project_code:
         problems.append(form.where("project_code", _("必填项为空"), _("项目编码")))
-    form.project_name = cell_text(value("project_name", "项目名称"))
-    form.supervisor = cell_text(value("supervisor", "主管部门"))
-    form.unit_name = cell_text(value("implementer", "实施单位"))
-    region = cell_text(value("region", "区划"))
-    form.region_code = region.split()[0] if region else ""
-    form.round_code = cell_text(value("round", "监控批次"))
-    as_of = value("as_of", "监控截止日期")
+    form.round_code = form.text(raw, "round", "监控批次")
+    as_of = form.take(raw, "as_of", "监控截止日期")
     try:
         form.period_end = read_date(as_of)
     except (ValueError, TypeError):
@@ -316,12 +285,12 @@ def read_form(sheet: Sheet) -> tuple[MonitoringForm | None, list[Problem]]:
             continue
         form.present.add(key)
         try:
-            form.amounts[key] = non_negative_money(value(key, label))
+            form.amounts[key] = non_negative_money(form.take(raw, key, label))
         except CellError as exc:
             problems.append(form.where(key, str(exc), label))
     if raw.has("execution_note"):
         form.present.add("execution_note")
-        form.execution_note = cell_text(value("execution_note", "执行情况说明"))
+        form.execution_note = form.text(raw, "execution_note", "执行情况说明")
     keys = [k for k in INDICATOR_KEYS[2:] if k in raw.columns or k not in REPORTED_KEYS]
     for row in raw.indicator_rows(form, problems, used=INDICATOR_KEYS[2:]):
         line = {"category": row.category, "subcategory": row.subcategory}

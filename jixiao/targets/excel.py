@@ -19,26 +19,9 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.core import officeform
 from jixiao.core.imports import CellError, non_negative_money
-from jixiao.core.officeform import (
-    Column,
-    FormLayout,
-    FormTexts,
-    LocatedForm,
-    Styles,
-    cell_text,
-    is_blank,
-    merge,
-    pair_row,
-    put,
-    read_block,
-    setup_page,
-    signature,
-    text_height,
-    workbook,
-    write_block,
-    write_indicators,
-)
+from jixiao.core.officeform import Column, LocatedForm, Styles, cell_text, put
 from jixiao.core.tabular import Problem, Sheet
 
 PROJECT_TITLE = "项目支出绩效目标申报表"
@@ -72,15 +55,13 @@ LABELS: dict[str, tuple[str, ...]] = {
     "serves_public": ("有服务对象", "是否有服务对象", "服务对象"),
     "money_unit": ("金额单位",),
 }
-LAYOUT = FormLayout(
+LAYOUT = officeform.FormLayout(
     title_pattern=re.compile(r"绩效目标(申报)?表"),
     labels=LABELS,
     # The order of the official form, plus 数据来源, which the form's 指标解释 often carries
     # and which Jixiao keeps in its own column.
     indicator_columns=(
-        Column("category", "一级指标", 11),
-        Column("subcategory", "二级指标", 13),
-        Column("name", "三级指标", 26, wrap=True, aliases=("指标名称", "三级指标名称")),
+        *officeform.tiers(11, 13, 26),
         Column(
             "value_text",
             "指标值",
@@ -100,7 +81,7 @@ LAYOUT = FormLayout(
     pair_spans=((1, 1, 2, 4), (5, 6, 7, 9)),
     money_unit_at=7,
     header_height=28,
-    texts=FormTexts(
+    texts=officeform.FormTexts(
         not_a_form=gettext_lazy(
             "找不到“项目编码”（或部门整体目标的“单位编码”）和指标表，"
             "这不是绩效目标申报表。请使用下载的申报表模板。"
@@ -133,7 +114,7 @@ class DeclarationForm(LocatedForm):
     """One declaration as the form shows it; codes and names are plain text. `cells` and
     `indicator_rows` (LocatedForm) say where the reader found things."""
 
-    layout: ClassVar[FormLayout] = LAYOUT
+    layout: ClassVar[officeform.FormLayout] = LAYOUT
 
     year: int | None = None
     is_unit: bool = False
@@ -182,27 +163,29 @@ def write_form(ws, form: DeclarationForm, st: Styles | None = None, *, blank_row
             [("项目属性", form.attribute), ("项目类别", form.kinds)],
         ]
     region = f"{form.region_code} {form.region_name}".strip()
-    row = write_block(ws, st, LAYOUT, title=form.title, region=region, pairs=pairs)
+    row = officeform.write_block(ws, st, LAYOUT, title=form.title, region=region, pairs=pairs)
     row = _write_money(ws, st, row, form.amounts)
     for offset, (label, value) in enumerate(
         [("年度总体目标", form.goal), ("中期目标", form.medium_term_goal)]
     ):
-        pair_row(ws, st, LAYOUT, row + offset, [(label, value)])
-        ws.row_dimensions[row + offset].height = text_height(value, 110, minimum=30)
+        officeform.pair_row(ws, st, LAYOUT, row + offset, [(label, value)])
+        ws.row_dimensions[row + offset].height = officeform.text_height(value, 110, minimum=30)
     row += 2
     put(ws, st, row, 1, "有服务对象", "label")
     put(ws, st, row, 2, "是" if form.serves_public else "否", "center")
     put(ws, st, row, 3, "填“否”表示项目不面向公众或服务对象，不要求满意度指标。", "text", WIDTH)
-    last = write_indicators(ws, st, LAYOUT, row + 1, form.indicators, blank_rows=blank_rows)
-    signature(ws, st, LAYOUT, last + 2)
-    setup_page(ws, LAYOUT, row + 1)
+    last = officeform.write_indicators(
+        ws, st, LAYOUT, row + 1, form.indicators, blank_rows=blank_rows
+    )
+    officeform.signature(ws, st, LAYOUT, last + 2)
+    officeform.setup_page(ws, LAYOUT, row + 1)
 
 
 def _write_money(ws, st: Styles, row: int, amounts: dict) -> int:
     """资金情况（万元）: a label over two rows, the sources' labels, their amounts below."""
     put(ws, st, row, 1, "资金情况（万元）", "label")
     st.apply(ws.cell(row=row + 1, column=1), "box")
-    merge(ws, row, 1, row + 1, 1)
+    officeform.merge(ws, row, 1, row + 1, 1)
     spans = [(2, 3), (4, 5), (6, 7), (8, WIDTH)]
     for (key, label), (first, last) in zip(AMOUNTS, spans, strict=True):
         put(ws, st, row, first, label, "label", last)
@@ -216,7 +199,7 @@ def _sheet_name(form: DeclarationForm) -> tuple[str, str]:
 
 def forms_workbook(forms: Iterable[DeclarationForm]):
     """A workbook with one worksheet per declaration, named by project (or unit) code."""
-    return workbook(
+    return officeform.workbook(
         forms,
         write_form,
         _sheet_name,
@@ -277,16 +260,19 @@ def read_form(
 ) -> tuple[DeclarationForm | None, list[Problem]]:
     """Read one declaration from a worksheet; None and no problems for a sheet that holds no
     form at all (empty, or a notes sheet), None and problems for a broken one or another form."""
-    raw, problems = read_block(sheet, LAYOUT)
-    if raw is None:
+    form, raw, problems = officeform.read_heading(sheet, DeclarationForm)
+    if form is None:
         return None, problems
-    form = DeclarationForm(sheet=sheet.name, is_unit=not raw.has("project_code"))
-    raw.locate(form)
-
-    def value(key: str, label: str):
-        return form.take(raw, key, label)
-
-    _read_identity(form, value, problems)
+    form.is_unit = not raw.has("project_code")
+    key, label = ("unit_code", "单位编码") if form.is_unit else ("project_code", "项目编码")
+    form.unit_code = form.text(raw, "unit_code", "单位编码")
+    code = form.unit_code if form.is_unit else form.project_code
+    if not code:
+        problems.append(form.where(key, _("必填项为空"), label))
+    elif re.search(r"\s", code) or len(code) > 64:
+        message = _("编码中不能有空格，且不超过 64 个字符：“%(v)s”") % {"v": code}
+        problems.append(form.where(key, message))
+    form.unit_name = form.text(raw, "unit_name", "单位名称") or form.unit_name
     year, problem = raw.read_year(form, "年度")
     if year is None and problem is None:
         year = default_year
@@ -298,13 +284,13 @@ def read_form(
         problems.append(problem)
     for key, label in AMOUNTS:
         try:
-            form.amounts[key] = non_negative_money(value(key, label))
+            form.amounts[key] = non_negative_money(form.take(raw, key, label))
         except CellError as exc:
             problems.append(form.where(key, str(exc), label))
             form.amounts[key] = None
-    form.goal = cell_text(value("goal", "年度总体目标"))
-    form.medium_term_goal = cell_text(value("medium_term_goal", "中期目标"))
-    serves = cell_text(value("serves_public", "有服务对象")).upper()
+    form.goal = form.text(raw, "goal", "年度总体目标")
+    form.medium_term_goal = form.text(raw, "medium_term_goal", "中期目标")
+    serves = form.text(raw, "serves_public", "有服务对象").upper()
     if serves and serves not in _YES | _NO:
         problems.append(
             form.where("serves_public", _("应填“是”或“否”，实际为“%(v)s”") % {"v": serves})
@@ -318,28 +304,6 @@ def read_form(
                 problems.append(form.at_indicator(row.index, key, message))
         form.indicators.append(line)
     return form, problems
-
-
-def _read_identity(form: DeclarationForm, value, problems: list[Problem]) -> None:
-    key, label = ("unit_code", "单位编码") if form.is_unit else ("project_code", "项目编码")
-    code = cell_text(value(key, label))
-    if not code:
-        problems.append(form.where(key, _("必填项为空"), label))
-    elif re.search(r"\s", code) or len(code) > 64:
-        problems.append(
-            form.where(key, _("编码中不能有空格，且不超过 64 个字符：“%(v)s”") % {"v": code})
-        )
-    if form.is_unit:
-        form.unit_code = code
-    else:
-        form.project_code = code
-        form.unit_code = cell_text(value("unit_code", "单位编码"))
-    form.project_name = cell_text(value("project_name", "项目名称"))
-    form.unit_name = cell_text(value("unit_name", "单位名称")) or cell_text(
-        value("implementer", "实施单位")
-    )
-    region = cell_text(value("region", "区划"))
-    form.region_code = region.split()[0] if region else ""
 
 
 _OTHER_KEYS = tuple(k for k, _l, _w in INDICATOR_COLUMNS[2:])
@@ -361,7 +325,7 @@ _CENT = Decimal("0.01")
 def _weight(raw) -> tuple[Decimal | None, str | None]:
     if type(raw) is int and 0 <= raw < 1000:
         return Decimal(raw).quantize(_CENT), None
-    if is_blank(raw):
+    if officeform.is_blank(raw):
         return None, None
     try:
         number = (
