@@ -20,7 +20,7 @@ from jixiao.core.models import TransitionLog
 from jixiao.core.rulebook import named
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Role, Unit, UnitYear, User
-from jixiao.targets import checks
+from jixiao.targets import adapters
 from jixiao.targets.lint import lint
 from jixiao.targets.models import Indicator, Target, TargetStatus
 from jixiao.targets.services import target_create, target_save, target_transition
@@ -204,13 +204,13 @@ def _save_history(demo, targets, grids, lint_rules, catalogue, when) -> None:
     Target.objects.bulk_create(targets, batch_size=500)
     indicators = []
     for target, (rows, _goal) in zip(targets, grids, strict=True):
-        parsed = checks.parse_rows(target, rows)
+        parsed = adapters.parse_rows(target, rows)
         indicators += [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
-        declaration = checks.declaration_of(
+        declaration = adapters.declaration_of(
             target, [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
         )
         result = lint(declaration, rules=lint_rules, catalogue=catalogue)
-        target.findings = [checks.finding_dict(f) for f in result.findings]
+        target.findings = [adapters.finding_dict(f) for f in result.findings]
         target.blocking_count = sum(1 for f in result.findings if f.blocking)
         target.warning_count = len(result.findings) - target.blocking_count
     Indicator.objects.bulk_create(indicators, batch_size=2000)

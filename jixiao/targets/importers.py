@@ -17,7 +17,7 @@ bureau text passes review without the unit. The page import is for filers only
 Speed (issue 3: 10,000 targets in about three times a fast read of the file): values are parsed
 once per distinct text and catalogue names placed once per distinct pair; each declaration is
 linted by the pure lint from the parsed rows, without the per-target context queries of
-`checks.lint_target` (T13/T15/T17 are refreshed when the target is next saved); targets and
+`adapters.lint_target` (T13/T15/T17 are refreshed when the target is next saved); targets and
 indicators are written with bulk inserts, and the audit gets one entry per target in bulk.
 """
 
@@ -50,7 +50,7 @@ from jixiao.indicators.values import parse_target_value
 from jixiao.orgs import filing
 from jixiao.orgs.models import Unit
 
-from .checks import finding_dict
+from .adapters import finding_dict
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext, declaration_from_data
 from .excel import INDICATOR_COLUMNS, TEXT_LIMITS, read_form
 from .excel import DeclarationForm as Form
@@ -400,8 +400,8 @@ class TargetImporter(DocumentImporter):
         return value
 
     def _indicator(self, row: dict, placement, year: int) -> tuple[dict, IndicatorLine]:
-        """The row as Indicator fields, as `checks.parse_rows` makes them (category names
-        placed in the catalogue), and the line the lint reads, as `checks.line_of` makes it
+        """The row as Indicator fields, as `adapters.parse_rows` makes them (category names
+        placed in the catalogue), and the line the lint reads, as `adapters.line_of` makes it
         but with the value as parsed from the file (not parsed again with its stored unit)."""
         category = placement.category
         subcategory = placement.subcategory or row["subcategory"]

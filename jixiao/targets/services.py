@@ -18,7 +18,7 @@ from jixiao.core.gates import gate_refusals
 from jixiao.core.workflow import TransitionError, perform
 from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
 
-from . import checks
+from . import adapters
 from .models import EDITABLE, Grade, Indicator, Reminder, Target, TargetStatus
 from .workflow import GRADED, TARGET_WORKFLOW, grade_refusal
 
@@ -103,7 +103,7 @@ def target_save(
 
 
 def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> None:
-    parsed = checks.parse_rows(target, rows)
+    parsed = adapters.parse_rows(target, rows)
     before = [_indicator_snapshot(i) for i in target.indicators.all()]
     target.indicators.all().delete()
     Indicator.objects.bulk_create(
@@ -129,8 +129,8 @@ def _indicator_snapshot(indicator: Indicator) -> dict:
 
 def refresh_findings(target: Target) -> Target:
     """Lint the target with its context and keep the findings for lists and queues."""
-    result = checks.lint_target(target)
-    target.findings = [checks.finding_dict(f) for f in result.findings]
+    result = adapters.lint_target(target)
+    target.findings = [adapters.finding_dict(f) for f in result.findings]
     target.blocking_count = sum(1 for f in result.findings if f.blocking)
     target.warning_count = len(result.findings) - target.blocking_count
     Target.objects.filter(pk=target.pk).update(

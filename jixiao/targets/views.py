@@ -19,7 +19,7 @@ from jixiao.core import attachments, workflow
 from jixiao.core.views import error_text, paginate, role_required
 from jixiao.orgs.models import Role, Unit, UnitYear
 
-from . import checks, selectors, services
+from . import adapters, selectors, services
 from .models import EDITABLE, REVIEW_DIMENSIONS, Grade, Target, TargetStatus
 from .workflow import GRADED, TARGET_WORKFLOW
 
@@ -174,7 +174,7 @@ def target_edit(request, pk: int):
                 if request.POST.get("then") == "complete":
                     return _complete_after_save(request, target)
                 return redirect("target-edit", pk=pk)
-    rules, catalogue = checks.rules_of(target)
+    rules, catalogue = adapters.rules_of(target)
     return render(
         request,
         "targets/target_edit.html",
@@ -222,12 +222,12 @@ def target_lint_preview(request, pk: int):
     amounts, errors = _amounts_from_post(request.POST)
     findings, skipped = [], []
     try:
-        rows = checks.parse_rows(target, _grid_from_post(request.POST))
+        rows = adapters.parse_rows(target, _grid_from_post(request.POST))
     except ValidationError as exc:
         errors += exc.messages
         rows = []
     if not errors:
-        findings, skipped = checks.preview(
+        findings, skipped = adapters.preview(
             target,
             goal=request.POST.get("goal", ""),
             amounts=amounts,
@@ -256,7 +256,7 @@ def library(request):
 def target_detail(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
     transitions = TARGET_WORKFLOW.available(target, request.user)
-    rules, catalogue = checks.rules_of(target)
+    rules, catalogue = adapters.rules_of(target)
     return render(
         request,
         "targets/target_detail.html",

@@ -18,7 +18,7 @@ from jixiao.core.imports import run_import
 from jixiao.core.models import AuditLog, ImportBatch
 from jixiao.core.scope import RegionReader
 from jixiao.core.tabular import InputRejected
-from jixiao.targets import checks
+from jixiao.targets import adapters
 from jixiao.targets.excel import DeclarationForm, forms_workbook
 from jixiao.targets.exports import export_targets
 from jixiao.targets.importers import TargetImporter
@@ -336,7 +336,7 @@ def test_imported_rows_are_stored_as_the_declaration_form_stores_them(world, dec
     assert declarations() == saved
     imported(world, book_bytes(form("P1", RICH_ROWS)))
     assert declarations()["P1"]["indicators"] == by_service
-    parsed = checks.parse_rows(Target(year=2022), RICH_ROWS)
+    parsed = adapters.parse_rows(Target(year=2022), RICH_ROWS)
     assert [r["operator"] for r in parsed] == [i[9] for i in by_service]
 
 

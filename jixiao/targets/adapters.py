@@ -1,6 +1,6 @@
-"""The thin shell between stored targets and the pure rules: parse indicator rows with the
-value parser, build the lint's `Declaration` and `LintContext` from the database, and run the
-lint with the region's rulebook (DESIGN.md: pure rules, thin shell)."""
+"""Adapters between stored targets and the pure rules (the DB ↔ pure glue): parse indicator
+rows with the value parser, build the lint's `Declaration` and `LintContext` from the database,
+and run the lint with the region's rulebook (DESIGN.md: pure rules, thin shell)."""
 
 from __future__ import annotations
 
