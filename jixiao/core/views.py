@@ -1,4 +1,5 @@
-"""Base views shared by every app: lists with paging, xlsx downloads and the import page."""
+"""Base views shared by every app: lists with paging, xlsx downloads, the import page,
+supporting files and the review transition."""
 
 from __future__ import annotations
 
@@ -153,6 +154,62 @@ def _document(request, label: str, pk: int):
     return model.objects.get_visible_or_404(request.user, pk=pk)
 
 
+def transition_view(request, document, *, workflow, perform, back):
+    """POST of the 办理 card (`{% review_actions %}`): perform the transition named in the form
+    with its comment and attestation, tell the outcome, go `back`. `perform(name=, comment=,
+    attest=)` is the stage's transition service bound to the actor and document."""
+    from django.core.exceptions import ValidationError
+
+    from .workflow import TransitionError
+
+    name = request.POST.get("transition", "")
+    try:
+        perform(
+            name=name,
+            comment=request.POST.get("comment", ""),
+            attest=bool(request.POST.get("attest")),
+        )
+    except (TransitionError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已%(t)s。") % {"t": workflow.get(name).label})
+    return redirect(back)
+
+
+def _back(request):
+    back = str(request.POST.get("back", ""))
+    return redirect(back if back.startswith("/") else "home")
+
+
+def attachment_remove(request, file_pk: int, pk: int | None = None):
+    """Remove a supporting file (kept and listed as removed) while the document is editable.
+    `pk`, when the address names the document, must be the file's document."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404, HttpResponseNotAllowed
+
+    from . import attachments
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    attachment = attachments.attachment_for_user(pk=file_pk, user=request.user)
+    if pk is not None and attachment.object_id != pk:
+        raise Http404
+    label = attachment.content_type.model_class()._meta.label
+    document = _document(request, label, attachment.object_id)
+    try:
+        attachments.attachment_remove(
+            attachment=attachment,
+            actor=request.user,
+            can_change=document.attachments_editable_by(request.user),
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return _back(request)
+
+
 def attachment_upload(request, label: str, pk: int):
     """Upload a supporting file to any document that allows it (佐证材料, DOMAIN.md §4.5)."""
     from django.contrib.auth.views import redirect_to_login
@@ -188,6 +245,4 @@ def attachment_upload(request, label: str, pk: int):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已上传佐证材料。"))
-    return redirect(
-        request.POST.get("back") if str(request.POST.get("back", "")).startswith("/") else "home"
-    )
+    return _back(request)

@@ -4,18 +4,20 @@ so lists show the previous year's projects."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import workflow
-from jixiao.core.views import error_text, paginate, role_required
+from jixiao.core.views import error_text, paginate, role_required, transition_view
 from jixiao.orgs.models import Role, Unit
 
 from . import selectors, services
@@ -187,15 +189,11 @@ def selfeval_preview(request, pk: int):
 @login_required
 def selfeval_detail(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
-    transitions = SELFEVAL_WORKFLOW.available(selfeval, request.user)
     return render(
         request,
         "evaluations/selfeval_detail.html",
         {
             "selfeval": selfeval,
-            "transitions": transitions,
-            "needs_attest": any(t.name == "submit" for t in transitions),
-            "history": workflow.history_rows(selfeval, SELFEVAL_WORKFLOW),
             "can_edit": selfeval.edit_refusal(request.user) is None,
             "can_adjust": selfeval.status in ("submitted", "first_passed")
             and request.user.has_role(Role.BUSINESS, Role.BUDGET),
@@ -217,20 +215,13 @@ def selfeval_detail(request, pk: int):
 @require_POST
 def selfeval_transition(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
-    name = request.POST.get("transition", "")
-    try:
-        services.selfeval_transition(
-            actor=request.user,
-            selfeval=selfeval,
-            name=name,
-            comment=request.POST.get("comment", ""),
-            attest=bool(request.POST.get("attest")),
-        )
-    except workflow.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已%(t)s。") % {"t": SELFEVAL_WORKFLOW.get(name).label})
-    return redirect("selfeval-detail", pk=pk)
+    return transition_view(
+        request,
+        selfeval,
+        workflow=SELFEVAL_WORKFLOW,
+        perform=partial(services.selfeval_transition, actor=request.user, selfeval=selfeval),
+        back=reverse("selfeval-detail", args=[pk]),
+    )
 
 
 def _score_input(raw: str) -> Decimal | None:
@@ -336,7 +327,6 @@ def unit_evaluation(request, unit_pk: int, year: int):
         else:
             messages.success(request, _("已保存并评分。"))
             return redirect("unit-evaluation", unit_pk=unit.pk, year=year)
-    transitions = UNIT_EVALUATION_WORKFLOW.available(evaluation, request.user) if evaluation else []
     return render(
         request,
         "evaluations/unit_evaluation.html",
@@ -347,7 +337,6 @@ def unit_evaluation(request, unit_pk: int, year: int):
             "rows": _framework_rows(rules, evaluation),
             "can_edit": can_edit,
             "errors": errors,
-            "transitions": transitions,
             "band_labels": [b["label"] for b in rules["bands"]],
         },
         status=400 if errors else 200,
@@ -378,15 +367,12 @@ def _framework_rows(rules, evaluation) -> list[dict]:
 @require_POST
 def unit_evaluation_transition(request, pk: int):
     evaluation = UnitEvaluation.objects.get_visible_or_404(request.user, pk=pk)
-    name = request.POST.get("transition", "")
-    try:
-        services.unit_evaluation_transition(
-            actor=request.user,
-            evaluation=evaluation,
-            name=name,
-            comment=request.POST.get("comment", ""),
-            attest=bool(request.POST.get("attest")),
-        )
-    except workflow.TransitionError as exc:
-        messages.error(request, str(exc))
-    return redirect("unit-evaluation", unit_pk=evaluation.unit_id, year=evaluation.year)
+    return transition_view(
+        request,
+        evaluation,
+        workflow=UNIT_EVALUATION_WORKFLOW,
+        perform=partial(
+            services.unit_evaluation_transition, actor=request.user, evaluation=evaluation
+        ),
+        back=reverse("unit-evaluation", args=[evaluation.unit_id, evaluation.year]),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 import openpyxl
 from django.contrib import messages
@@ -16,9 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
-from jixiao.core import workflow
 from jixiao.core.tabular import write_sheet
-from jixiao.core.views import error_text, import_page, paginate, role_required, xlsx_response
+from jixiao.core.views import (
+    error_text,
+    import_page,
+    paginate,
+    role_required,
+    transition_view,
+    xlsx_response,
+)
 from jixiao.orgs.models import Role
 
 from . import selectors, services
@@ -252,16 +259,12 @@ def report_queue(request):
 @login_required
 def report_detail(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
-    transitions = REPORT_WORKFLOW.available(report, request.user)
     return render(
         request,
         "monitoring/report_detail.html",
         {
             "report": report,
-            "transitions": transitions,
-            "needs_attest": any(t.name == "submit" for t in transitions),
             "alerts": report.alerts.exclude(status=Alert.Status.CLEARED).order_by("code"),
-            "history": workflow.history_rows(report, REPORT_WORKFLOW),
             "status_label": REPORT_WORKFLOW.label(report.status),
             "can_edit": report.edit_refusal(request.user) is None,
             "rates": _rates(report),
@@ -372,20 +375,13 @@ def report_agency_findings(request, pk: int):
 @require_POST
 def report_transition(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
-    name = request.POST.get("transition", "")
-    try:
-        services.report_transition(
-            actor=request.user,
-            report=report,
-            name=name,
-            comment=request.POST.get("comment", ""),
-            attest=bool(request.POST.get("attest")),
-        )
-    except workflow.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已%(t)s。") % {"t": REPORT_WORKFLOW.get(name).label})
-    return redirect("report-detail", pk=pk)
+    return transition_view(
+        request,
+        report,
+        workflow=REPORT_WORKFLOW,
+        perform=partial(services.report_transition, actor=request.user, report=report),
+        back=reverse("report-detail", args=[pk]),
+    )
 
 
 @login_required

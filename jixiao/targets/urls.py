@@ -1,5 +1,7 @@
 from django.urls import path
 
+from jixiao.core.views import attachment_remove, attachment_upload
+
 from . import views
 
 urlpatterns = [
@@ -14,10 +16,16 @@ urlpatterns = [
     path("targets/<int:pk>/lint/", views.target_lint_preview, name="target-lint"),
     path("targets/<int:pk>/transition/", views.target_transition, name="target-transition"),
     path("targets/<int:pk>/adjust/", views.target_adjust, name="target-adjust"),
-    path("targets/<int:pk>/files/", views.attachment_upload, name="target-file-upload"),
+    # A target's supporting files at their former addresses, served by the shared views.
+    path(
+        "targets/<int:pk>/files/",
+        attachment_upload,
+        {"label": "targets.target"},
+        name="target-file-upload",
+    ),
     path(
         "targets/<int:pk>/files/<int:file_pk>/remove/",
-        views.attachment_remove,
+        attachment_remove,
         name="target-file-remove",
     ),
     path("projects/<int:pk>/arrange/", views.project_arrange, name="project-arrange"),

@@ -4,27 +4,28 @@ actions and history, supporting files, the budget gate, reminders and year close
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import attachments, workflow
-from jixiao.core.views import error_text, paginate, role_required
+from jixiao.core import workflow
+from jixiao.core.views import error_text, paginate, role_required, transition_view
 from jixiao.orgs.models import Role, Unit, UnitYear
 
 from . import adapters, selectors, services
-from .models import EDITABLE, REVIEW_DIMENSIONS, Grade, Target, TargetStatus
-from .workflow import GRADED, TARGET_WORKFLOW
+from .models import EDITABLE, REVIEW_DIMENSIONS, Target, TargetStatus
+from .workflow import TARGET_WORKFLOW
 
 BUREAU = (Role.BUSINESS, Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
-UNIT_STAFF = (Role.FILER, Role.LEADER)
 
 
 @login_required
@@ -255,21 +256,12 @@ def library(request):
 @login_required
 def target_detail(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
-    transitions = TARGET_WORKFLOW.available(target, request.user)
-    rules, catalogue = adapters.rules_of(target)
     return render(
         request,
         "targets/target_detail.html",
         {
             "target": target,
-            "transitions": transitions,
-            "needs_grades": any(t.name in GRADED for t in transitions),
-            "needs_attest": any(t.name in ("submit", "submit_to_parent") for t in transitions),
-            "dimensions": REVIEW_DIMENSIONS,
-            "grade_values": Grade.values,
-            "history": workflow.history_rows(target, TARGET_WORKFLOW),
             "versions": selectors.target_versions(target=target),
-            "files": attachments.attachments_of(target, include_removed=True),
             "can_edit": target.edit_refusal(request.user) is None,
             "can_adjust": target.status == TargetStatus.APPROVED
             and request.user.has_role(Role.FILER)
@@ -279,7 +271,6 @@ def target_detail(request, pk: int):
             and request.user.has_role(Role.BUDGET)
             and not target.project.arranged,
             "year_open": year_is_open(region=target.region, year=target.year),
-            "file_kinds": attachments.Attachment.Kind.choices,
         },
     )
 
@@ -288,24 +279,17 @@ def target_detail(request, pk: int):
 @require_POST
 def target_transition(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
-    name = request.POST.get("transition", "")
     grades = {k: request.POST.get(f"grade_{k}", "") for k, _l in REVIEW_DIMENSIONS}
     grades["overall"] = request.POST.get("grade_overall", "")
-    try:
-        services.target_transition(
-            actor=request.user,
-            target=target,
-            name=name,
-            comment=request.POST.get("comment", ""),
-            grades=grades,
-            attest=bool(request.POST.get("attest")),
-        )
-    except (workflow.TransitionError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        label = TARGET_WORKFLOW.get(name).label
-        messages.success(request, _("已%(t)s。") % {"t": label})
-    return redirect("target-detail", pk=pk)
+    return transition_view(
+        request,
+        target,
+        workflow=TARGET_WORKFLOW,
+        perform=partial(
+            services.target_transition, actor=request.user, target=target, grades=grades
+        ),
+        back=reverse("target-detail", args=[pk]),
+    )
 
 
 @role_required(Role.FILER)
@@ -334,56 +318,6 @@ def project_arrange(request, pk: int):
         messages.success(request, _("已安排预算。"))
     back = request.POST.get("back", "")
     return redirect(back) if back.startswith("/") else redirect("project-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def attachment_upload(request, pk: int):
-    target = selectors.target_get(user=request.user, pk=pk)
-    upload = request.FILES.get("file")
-    can_change = (
-        target.editable
-        and target.unit_id in request.user.get_scope().unit_ids
-        and request.user.has_role(*UNIT_STAFF)
-    )
-    try:
-        if upload is None:
-            raise ValidationError(_("请选择文件。"))
-        if upload.size > attachments.MAX_BYTES:
-            raise ValidationError(
-                _("文件超过 %(n)s MB 上限。") % {"n": attachments.MAX_BYTES // 1048576}
-            )
-        attachments.attachment_add(
-            obj=target,
-            name=upload.name,
-            data=upload.read(),
-            actor=request.user,
-            kind=request.POST.get("kind", "other"),
-            description=request.POST.get("description", ""),
-            can_change=can_change,
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("已上传佐证材料。"))
-    return redirect("target-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def attachment_remove(request, pk: int, file_pk: int):
-    target = selectors.target_get(user=request.user, pk=pk)
-    attachment = attachments.attachment_for_user(pk=file_pk, user=request.user)
-    if attachment.object_id != target.pk:
-        raise Http404
-    can_change = target.editable and target.unit_id in request.user.get_scope().unit_ids
-    try:
-        attachments.attachment_remove(
-            attachment=attachment, actor=request.user, can_change=can_change
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    return redirect("target-detail", pk=pk)
 
 
 @role_required(Role.PERFORMANCE, Role.BUDGET)

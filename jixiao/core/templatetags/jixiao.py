@@ -1,5 +1,6 @@
 """Display of money: 2 decimals with thousands separators in lists and summaries (DESIGN.md),
-all 6 stored decimals where a figure is read on its own (detail pages)."""
+all 6 stored decimals where a figure is read on its own (detail pages); the blocks every
+document page shares: supporting files, the review actions and the review history."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -74,3 +75,31 @@ def attachments_section(context, document):
         "file_kinds": Attachment.Kind.choices,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("core/_review_actions.html", takes_context=True)
+def review_actions(context, document, url_name: str, extra: str = ""):
+    """The 办理 card of a reviewable document: the transitions the user may take now (the
+    workflow's `available`), the attestation box when one needs it, posted to the stage's
+    transition view `url_name`. `extra` is a template included inside the form (grades)."""
+    from django.urls import reverse
+
+    workflow = document.review_workflow()
+    transitions = workflow.available(document, context["request"].user)
+    return {
+        "transitions": transitions,
+        "action": reverse(url_name, args=[document.pk]),
+        "needs_attest": any(t.attest for t in transitions),
+        "refusals": any(t.needs_comment and not t.is_return for t in workflow.transitions),
+        "extra": extra,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("core/_review_history.html")
+def review_history(document, note: str = ""):
+    """The review history (审核记录) of a document from the transition log; `note` is a
+    template that adds to each step's comment (targets' review grades)."""
+    from jixiao.core.workflow import history_rows
+
+    return {"history": history_rows(document, document.review_workflow()), "note": note}

@@ -209,3 +209,19 @@ def test_only_the_units_filer_may_edit_and_only_while_open(world, kind):
     doc.refresh_from_db()
     _close_year(world, kind)
     assert "已关闭" in doc.edit_refusal(world.filer)
+
+
+def test_the_unit_evaluation_page_shows_its_review_history_and_actions(world, client_for):
+    from jixiao.evaluations.models import UnitEvaluation
+
+    evaluation = _unit_evaluations(world)[0]
+    UnitEvaluation.objects.filter(pk=evaluation.pk).update(status="ready", total=90)
+    url = f"/unit-evaluations/{evaluation.unit_id}/2022/"
+    page = client_for("leader").get(url).content.decode()
+    assert "确认并提交" in page and 'name="attest"' in page
+    client_for("leader").post(
+        f"/unit-evaluations/{evaluation.pk}/transition/", {"transition": "submit", "attest": "1"}
+    )
+    page = client_for("business").get(url).content.decode()
+    assert "审核记录" in page and "确认并提交" in page and "待单位审核 → " in page
+    assert "审核通过" in page  # the business office's button

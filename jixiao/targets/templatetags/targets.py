@@ -1,6 +1,7 @@
 from django import template
 
-from jixiao.targets.models import REVIEW_DIMENSIONS
+from jixiao.targets.models import REVIEW_DIMENSIONS, Grade
+from jixiao.targets.workflow import GRADED
 
 register = template.Library()
 
@@ -13,3 +14,19 @@ def grade_label(key: str) -> str:
     from django.utils.translation import gettext
 
     return str(_LABELS.get(key, gettext("总体") if key == "overall" else key))
+
+
+@register.filter
+def graded(transitions) -> bool:
+    """Whether one of these transitions records review grades (DOMAIN.md §4.5)."""
+    return any(t.name in GRADED for t in transitions)
+
+
+@register.simple_tag
+def review_dimensions():
+    return REVIEW_DIMENSIONS
+
+
+@register.simple_tag
+def grade_values():
+    return Grade.values
