@@ -3,10 +3,12 @@
 A pure module (DESIGN.md, Pure rules): the standard library only, so the rule modules (lint,
 scoring, alerts, value parsing) can use it and still import nothing from Django.
 
-Each rule module declares its message table once with `define({code: gettext_noop(template)})`.
-The templates are Chinese `%(name)s` strings. `gettext_noop` here is a no-op of the same name as
-Django's, so `makemessages` (xgettext's `gettext_noop` keyword) extracts the templates into the
-English catalogue although nothing here imports Django.
+The message table is `MESSAGES` below: every code of the rule modules with its Chinese
+`%(name)s` template, in one place so that any process can render any stored message, whichever
+modules it imported. `gettext_noop` here is a no-op of the same name as Django's, so
+`makemessages` (xgettext's `gettext_noop` keyword) extracts the templates into the English
+catalogue although nothing here imports Django. Codes are stable: a new wording keeps its code,
+a removed code leaves old rows showing their stored text.
 
 A `Message` *is* its Chinese text (a `str` subclass), so the rule modules, the CLI and its JSON,
 the exports and every comparison keep working with the Chinese wording exactly as before; it also
@@ -20,10 +22,7 @@ Plain strings (old rows, formulas that hold no words) render as themselves.
 
 from collections.abc import Callable, Iterable, Mapping
 
-__all__ = ["Join", "Message", "define", "gettext_noop", "message_data", "render", "texts_only"]
-
-#: Every template by code, filled by the rule modules' `define` calls.
-MESSAGES: dict[str, str] = {}
+__all__ = ["MESSAGES", "Join", "Message", "gettext_noop", "message_data", "render", "texts_only"]
 
 
 def gettext_noop(text: str) -> str:
@@ -38,12 +37,340 @@ SEPARATORS = {
 }
 
 
-def define(table: Mapping[str, str]) -> Mapping[str, str]:
-    """Register a module's templates (code → Chinese template); a code is defined once."""
-    for code, template in table.items():
-        if MESSAGES.setdefault(code, template) != template:
-            raise ValueError(f"message code {code} defined twice with different templates")
-    return table
+# --------------------------------------------------------------------------- the table
+
+#: lint findings and their explanations (targets.lint, T01–T18)
+_LINT = {
+    "lint.explanation": gettext_noop("%(code)s：%(text)s"),
+    "lint.note": gettext_noop("%(label)s：%(problems)s"),
+    "lint.label": gettext_noop("第%(n)s条指标“%(name)s”"),
+    "lint.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
+    "lint.no_category": gettext_noop("未填分类"),
+    "lint.quoted": gettext_noop("“%(text)s”"),
+    "lint.unplaced_hint": gettext_noop("（另有第%(rows)s条指标无法归入指标体系，未计入）"),
+    "lint.T01": gettext_noop("年度总体目标未分解为绩效指标：请至少填写产出、效益和满意度指标。"),
+    "lint.T01.why": gettext_noop("目标未细化分解为绩效指标，申报表中没有指标行。"),
+    "lint.T02": gettext_noop(
+        "%(label)s%(shown)s：请填写目标值，如“≥50个”“≥95%%”或“12月底前完成”。"),
+    "lint.T02.placeholder": gettext_noop("只填了占位符“%(written)s”"),
+    "lint.T02.empty": gettext_noop("没有填写指标值"),
+    "lint.T02.why": gettext_noop("指标值为空或只有占位符（/、-、—）。"),
+    "lint.T03": gettext_noop(
+        "%(label)s的指标值无法读取：%(problems)s。请写成“计算符号+数值+单位”，如“≥95%%”“≤90万元”。"),
+    "lint.T04": gettext_noop("%(label)s的指标值“%(value)s”没有度量单位：请补上单位（如个、%%、万元）。"),
+    "lint.T04.why": gettext_noop("定量指标应写明度量单位。"),
+    "lint.T05.same_name": gettext_noop(
+        "%(label)s与第%(other)s条指标同名，却分别填在“%(there)s”和“%(here)s”下："
+        "数量、质量、时效、成本指标应各自衡量不同内容，请改写其中一条。"),
+    "lint.T05.same_value": gettext_noop(
+        "第%(n)s条指标未填名称，指标值“%(value)s”与第%(other)s条指标（“%(there)s”下）完全相同："
+        "请填写指标名称，并按“%(here)s”的含义设置目标值。"),
+    "lint.T05.why": gettext_noop("同一指标不应在不同二级指标下重复填写。"),
+    "lint.T06": gettext_noop("缺少%(required)s：请至少填写一条%(required)s。%(hint)s"),
+    "lint.T06.near": gettext_noop(
+        "第%(rows)s条指标填在“%(where)s”下，未能归入“%(required)s”。"),
+    "lint.T06.near_category": gettext_noop(
+        "第%(rows)s条指标填在“%(where)s”下，未能归入“%(required)s”："
+        "本指标体系中“%(required)s”是一级指标，下设%(subs)s。"),
+    "lint.T06.why": gettext_noop(
+        "产出指标应包括数量、质量、时效和成本指标（成本指标按所选指标体系归类）。"),
+    "lint.missing_category": gettext_noop("缺少%(category)s：%(advice)s%(hint)s"),
+    "lint.T07.advice": gettext_noop("请至少填写一条效益指标（%(subs)s）。"),
+    "lint.T07.why": gettext_noop("绩效目标应有效益指标。"),
+    "lint.T08.advice": gettext_noop(
+        "请填写%(subs)s；如项目不面向社会公众或服务对象，请注明（serves_public 为 false）。"),
+    "lint.T08.why": gettext_noop("面向社会公众或服务对象的项目应有满意度指标。"),
+    "lint.T09": gettext_noop("未填写年度总体目标：请写明本年度要完成什么、达到什么效果。"),
+    "lint.T09.why": gettext_noop("年度总体目标为空或只有占位符。"),
+    "lint.T10.boilerplate": gettext_noop(
+        "%(label)s的指标值只写了“%(text)s”，是套话："
+        "请写明具体、可核验的目标（数量、标准或完成时间）。"),
+    "lint.T10.boilerplate.why": gettext_noop(
+        "整个指标值只是套话，无法核验（规则库 T10 boilerplate）。"),
+    "lint.T10.vague": gettext_noop(
+        "%(label)s的指标值“%(text)s”含“%(word)s”，没有可核验的标准："
+        "请写明提升到什么程度（具体数值或可检查的结果）。"),
+    "lint.T10.vague.why": gettext_noop(
+        "“%(word)s”没有说明提升到什么程度（规则库 T10 vague_words）。"),
+    "lint.T10.full_percent": gettext_noop(
+        "%(label)s的指标值为“%(value)s”，但指标名称不是比率：请写明数量和单位，"
+        "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),
+    "lint.T10.full_percent.why": gettext_noop(
+        "“100%%”只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。"),
+    "lint.T11": gettext_noop(
+        "%(label)s是预算执行和管理过程的指标（“%(word)s”），不宜作为%(category)s："
+        "请改为项目本身的产出或效果；预算执行在自评时另行计分。"),
+    "lint.T11.why": gettext_noop("管理过程指标不能代替项目的产出和效益。"),
+    "lint.T12": gettext_noop(
+        "%(label)s%(what)s，指标值却是“%(value)s”%(implied)s："
+        "计算符号与指标含义矛盾，请改为%(fix)s。"),
+    "lint.T12.rate": gettext_noop("是越高越好的比率（“%(rate)s”）"),
+    "lint.T12.cost": gettext_noop("是成本指标，应设上限"),
+    "lint.T12.implied": gettext_noop("（未写计算符号，按“≥”读取）"),
+    "lint.T12.why": gettext_noop("计算符号应与指标方向一致。"),
+    "lint.T13.below": gettext_noop(
+        "%(label)s的目标值“%(value)s”低于上年实际完成值%(actual)s："
+        "目标不应比已达到的水平更宽松，请提高目标或在指标解释中说明原因。"),
+    "lint.T13.above": gettext_noop(
+        "%(label)s的目标值“%(value)s”宽于上年实际完成值%(actual)s："
+        "目标不应比已达到的水平更宽松，请收紧上限或在指标解释中说明原因。"),
+    "lint.T13.why": gettext_noop("上年实际 %(actual)s，本年目标 %(value)s。"),
+    "lint.T14": gettext_noop(
+        "%(group)s分值合计%(total)s分%(note)s，应为%(expected)s分%(why)s：请调整各指标分值。"),
+    "lint.T14.unweighted": gettext_noop("（其中%(n)s条指标未填分值）"),
+    "lint.T14.moved": gettext_noop("（没有满意度指标，其分值计入%(group)s）"),
+    "lint.T14.why": gettext_noop(
+        "%(group)s各指标分值之和 %(total)s ≠ %(expected)s；"
+        "预算执行率另占%(execution)s分，不是指标（《项目支出绩效评价管理办法》自评表）。"),
+    "lint.T15.another": gettext_noop("另一项目"),
+    "lint.T15.and_more": gettext_noop("%(names)s等"),
+    "lint.T15.sibling": gettext_noop(
+        "绩效指标与%(names)s的完全相同（指标名称和指标值均一致）：请按本项目的内容设置指标。"),
+    "lint.T15.sibling.why": gettext_noop("指标照抄其他项目。"),
+    "lint.T15.last_year": gettext_noop(
+        "绩效指标与上年度申报的完全相同，指标值没有任何变化："
+        "请根据本年度任务和上年完成情况调整目标值。"),
+    "lint.T15.last_year.why": gettext_noop("指标照抄上年。"),
+    "lint.T16": gettext_noop(
+        "资金来源合计%(total)s万元（当年财政拨款%(current)s + 上年结转资金%(carryover)s + "
+        "其他资金%(other)s），与资金总额%(amount)s万元不一致：请核对各项金额。"),
+    "lint.T17": gettext_noop(
+        "%(label)s%(why)s：二级项目的指标应支撑一级项目的指标，"
+        "请调整指标或注明所支撑的上级指标。"),
+    "lint.T17.parent": gettext_noop("上级项目“%(name)s”"),
+    "lint.T17.level_one": gettext_noop("一级项目"),
+    "lint.T17.not_parents": gettext_noop("所关联的“%(linked)s”不是%(title)s的指标"),
+    "lint.T17.unmatched": gettext_noop("与%(title)s的任何指标都对应不上"),
+    "lint.T17.why": gettext_noop("二级项目指标应与一级项目指标关联。"),
+    "lint.T18": gettext_noop(
+        "%(label)s“%(cost)s”× 第%(j)s条指标“%(name)s”“%(quantity)s”= %(product)s%(unit)s，"
+        "与项目资金%(amount)s%(unit)s相差%(pct)s%%，超过%(limit)s%%：请核对单位成本、数量或项目资金。"),
+}  # fmt: skip
+
+#: self-evaluation scores: explanations, errors, warnings (evaluations.scoring)
+_SCORE = {
+    "score.label": gettext_noop("第%(n)s条指标“%(name)s”"),
+    "score.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
+    "score.problems": gettext_noop("%(label)s：%(problems)s"),
+    "score.band.range": gettext_noop("%(low)s ≤ 得分 %(op)s %(high)s"),
+    "score.band.from_actual": gettext_noop("（按实际值）"),
+    "score.incomplete": gettext_noop("有%(n)s项未能计分，总分%(total)s不完整，未评定等级"),
+    "score.self_total_differs": gettext_noop("单位自评总分%(own)s分，按规则应为%(total)s分"),
+    "score.self_grade_differs": gettext_noop("单位自评等级为“%(own)s”，按规则应为“%(grade)s”"),
+    "score.full_year": gettext_noop("全年预算数"),
+    "score.received": gettext_noop("资金到位数"),
+    "score.executed": gettext_noop("全年执行数"),
+    "score.exec.from_sources": gettext_noop("（按各资金来源合计）"),
+    "score.exec.no_denominator": gettext_noop("%(name)s未填写，无法计算预算执行率"),
+    "score.exec.zero_denominator": gettext_noop("%(name)s为%(amount)s万元，无法计算预算执行率"),
+    "score.exec.no_executed": gettext_noop("未填写全年执行数，无法计算预算执行率"),
+    "score.exec.head": gettext_noop("%(name)s%(d)s万元%(how)s, 执行数%(e)s万元%(how_e)s"),
+    "score.negative_as_zero": gettext_noop("%(n)s（负数按0计）"),
+    "score.exec.full": gettext_noop("%(head)s: 执行率 %(rate)s ≥ 1, 得满分 %(points)s"),
+    "score.exec.part": gettext_noop(
+        "%(head)s: 执行率 %(e)s/%(d)s = %(rate)s, %(w)s × %(e)s/%(d)s = %(points)s"),
+    "score.no_budget": gettext_noop("%(why)s，预算执行得分为空"),
+    "score.exec.self_score_differs": gettext_noop(
+        "预算执行率：单位自评%(own)s分，按规则应为%(points)s分"),
+    "score.money_mismatch": gettext_noop(
+        "各资金来源的%(label)s合计%(sum)s万元，与合计行%(total)s万元不一致"),
+    "score.zero_weight": gettext_noop("%(label)s分值为0，不计分"),
+    "score.weight_invalid": gettext_noop("%(label)s的分值%(w)s不能为负数"),
+    "score.no_weight": gettext_noop("%(label)s未填分值，不计分，总分不完整"),
+    "score.explanation": gettext_noop("%(head)s: %(formula)s"),
+    "score.explanation.no_weight": gettext_noop("%(head)s: 未填分值，不计分"),
+    "score.explanation.errors": gettext_noop("%(head)s: 无法计分（%(errors)s）"),
+    "score.head": gettext_noop("%(target)s, 实际%(actual)s"),
+    "score.not_filled": gettext_noop("未填"),
+    "score.self_score_differs": gettext_noop("%(label)s：单位自评%(own)s分，按规则应为%(points)s分"),
+    "score.deviation_missing": gettext_noop("%(label)s未达到满分，应填写偏差原因分析及改进措施"),
+    "score.deduction_invalid": gettext_noop("%(label)s的复核扣分不能为负数，未采用"),
+    "score.missing_value": gettext_noop("%(label)s没有目标值，无法计分"),
+    "score.unreadable_value": gettext_noop("%(label)s的目标值无法读取：%(problems)s"),
+    "score.missing_actual": gettext_noop("%(label)s没有填写实际完成值，无法计分"),
+    "score.actual_not_number": gettext_noop("%(label)s的实际值不是数值，无法计分"),
+    "score.over_achievement": gettext_noop(
+        "%(label)s实际%(a)s达到目标%(t)s的%(k)s倍以上，须说明超额完成的原因（目标是否定得过低）"),
+    "score.entered_score_ignored": gettext_noop(
+        "%(label)s是定量指标，按公式计分，录入的得分未采用"),
+    "score.f.zero_weight": gettext_noop("分值为0，不计分：%(score)s"),
+    "score.f.at_least_full": gettext_noop("%(a)s ≥ %(t)s, 得满分 %(score)s"),
+    "score.f.at_least": gettext_noop("%(w)s × %(a)s/%(t)s = %(score)s"),
+    "score.f.zero_full": gettext_noop("%(a)s = 0, 得满分 %(score)s"),
+    "score.f.zero_over": gettext_noop("%(a)s > 0, 目标为0, 得 %(score)s"),
+    "score.f.at_most_full": gettext_noop("%(a)s ≤ %(t)s, 得满分 %(score)s"),
+    "score.f.at_most_ratio": gettext_noop("%(w)s × %(t)s/%(a)s = %(score)s"),
+    "score.f.at_most_double": gettext_noop("%(a)s ≥ 2 × %(t)s, 得 %(score)s"),
+    "score.f.at_most_linear": gettext_noop("%(w)s × (1 − (%(a)s − %(t)s)/%(t)s) = %(score)s"),
+    "score.f.on_time": gettext_noop("按时完成, 得满分 %(score)s"),
+    "score.f.late_floor": gettext_noop("%(head)s, 扣完为止, 得 %(score)s"),
+    "score.f.late": gettext_noop("%(head)s, %(w)s × (1 − %(steps)s × %(pct)s) = %(score)s"),
+    "score.f.by_person": gettext_noop("未写完成日期, 按录入得分 %(score)s"),
+    "score.f.band_top": gettext_noop("档次“%(band)s”%(source)s, 未录入得分, 得该档上限 %(score)s"),
+    "score.f.band_entered": gettext_noop("档次“%(band)s”%(source)s（%(allowed)s）, 录入得分 %(score)s"),
+    "score.late.month": gettext_noop("逾期%(late)s个月（%(per)s扣分值的%(pct)s）"),
+    "score.late.day": gettext_noop("逾期%(late)s天（%(per)s扣分值的%(pct)s）"),
+    "score.step.month": gettext_noop("每月或不足一月"),
+    "score.step.day": gettext_noop("每天"),
+    "score.steps.month": gettext_noop("每%(n)s个月或不足%(n)s个月"),
+    "score.steps.day": gettext_noop("每%(n)s天或不足%(n)s天"),
+    "score.deadline_date_missing": gettext_noop(
+        "%(label)s未按时完成且未写完成日期，无法计算逾期时间：请填写完成日期或录入得分"),
+    "score.out_of_range": gettext_noop("%(label)s的得分应在0至%(w)s之间，录入的%(entered)s不在范围内"),
+    "score.band_conflict": gettext_noop(
+        "%(label)s的实际值为“%(actual)s”，评价档次却选了“%(band)s”，按所选档次计分"),
+    "score.no_such_band": gettext_noop("规则库中没有档次“%(band)s”"),
+    "score.no_band": gettext_noop("未选择评价档次"),
+    "score.band_required": gettext_noop(
+        "%(label)s是定性指标，%(why)s：请从%(labels)s中选择，系统不根据实际值的文字推断档次"),
+    "score.band_score_required": gettext_noop("%(label)s评为“%(band)s”，须由评价人录入得分（%(allowed)s）"),
+    "score.out_of_band": gettext_noop(
+        "%(label)s评为“%(band)s”，得分应在%(allowed)s范围内，录入的%(entered)s分被拒绝"),
+    "score.weights_invalid": gettext_noop(
+        "%(group)s分值合计%(have)s分，应为%(total)s分：分值应按各类指标的总分分配"),
+    "score.stray_category": gettext_noop("“%(group)s”不在计分的指标类别中，其分值未计入类别合计"),
+}  # fmt: skip
+
+#: whole-unit evaluation scores (evaluations.unit_evaluation; it also uses score.*)
+_UNIT = {
+    "unit.weights_invalid": gettext_noop("评价框架各项分值合计%(total)s分，应为100分"),
+    "unit.unknown_item": gettext_noop("评价框架中没有“%(name)s”，该项判断未采用"),
+    "unit.errors": gettext_noop("无法计分（%(errors)s）"),
+    "unit.unreadable_input": gettext_noop("“%(label)s”的输入“%(name)s”为“%(shown)s”，不是数字"),
+    "unit.missing_input": gettext_noop("“%(label)s”缺少输入“%(name)s”"),
+    "unit.zero_denominator": gettext_noop("“%(label)s”的“%(name)s”为0，无法计算"),
+    "unit.rule_invalid": gettext_noop("规则行“%(label)s”的满分条件“%(full_if)s”无法读取"),
+    "unit.f.met": gettext_noop("%(head)s, 符合满分条件%(condition)s, 得满分 %(score)s"),
+    "unit.f.deduct": gettext_noop(
+        "%(head)s, 满分条件%(condition)s, 相差%(gap)s个百分点, 每%(step)s个百分点扣%(deduct)s分: "
+        "%(w)s − %(steps)s × %(deduct)s%(floor)s = %(score)s"),
+    "unit.floor": gettext_noop("（扣完为止）"),
+    "unit.no_such_band": gettext_noop("没有档次“%(band)s”"),
+    "unit.band_required": gettext_noop("“%(label)s”%(why)s：请从%(labels)s中选择"),
+    "unit.f.band_top": gettext_noop("档次“%(band)s”, 未录入得分, 得该档上限 %(score)s"),
+    "unit.band_score_required": gettext_noop("“%(label)s”评为“%(band)s”，须录入得分（%(allowed)s）"),
+    "unit.out_of_band": gettext_noop(
+        "“%(label)s”评为“%(band)s”，得分应在%(allowed)s范围内，录入的%(entered)s分被拒绝"),
+    "unit.f.band_entered": gettext_noop("档次“%(band)s”（%(allowed)s）, 录入得分 %(score)s"),
+}  # fmt: skip
+
+#: monitoring alerts M01–M07 and their warnings (monitoring.alerts)
+_ALERT = {
+    "alert.explanation": gettext_noop("%(code)s：%(text)s"),
+    "alert.date": gettext_noop("%(y)s年%(m)s月%(d)s日"),
+    "alert.label": gettext_noop("第%(n)s条指标“%(name)s”"),
+    "alert.time.months": gettext_noop("时间进度（序时进度）%(month)s/12 = %(pct)s"),
+    "alert.time.days": gettext_noop("时间进度 %(day)s/%(days)s = %(pct)s"),
+    "alert.executed": gettext_noop("执行数 %(amount)s 万元"),
+    "alert.executed_paid": gettext_noop("执行数 %(amount)s 万元（支付数据 1–%(month)s 月合计）"),
+    "alert.no_budget": gettext_noop("全年预算（调整后）未填写，无法计算执行率，未判断 M01–M03"),
+    "alert.zero_budget": gettext_noop(
+        "全年预算（调整后）为 %(amount)s 万元，无法计算执行率，未判断 M01–M03"),
+    "alert.no_execution": gettext_noop(
+        "未填写执行数，也没有支付数据，无法计算执行率，未判断 M01–M03"),
+    "alert.rate": gettext_noop("执行率 = %(executed)s / 全年预算（调整后）%(budget)s 万元 = %(rate)s"),
+    "alert.M01": gettext_noop(
+        "预算执行进度滞后：截至%(when)s执行率 %(rate)s，落后时间进度 %(time)s %(lag)s 个百分点"),
+    "alert.M01.why": gettext_noop("%(time)s，%(rate)s，差 %(lag)s 个百分点 ≥ %(bound)s"),
+    "alert.M02": gettext_noop("执行率 %(rate)s 低于%(month)s月底应达到的 %(floor)s（截至%(end)s）"),
+    "alert.M02.why": gettext_noop(
+        "监控截止日 %(end)s 当日或之前最近的进度节点为 %(checkpoint)s，执行率应不低于 %(floor)s；"
+        "%(rate)s < %(floor)s"),
+    "alert.M03": gettext_noop(
+        "资金执行率 %(rate)s 超过指标“%(name)s”的完成进度 %(progress)s %(gap)s 个百分点："
+        "资金支出快于产出"),
+    "alert.M03.why": gettext_noop(
+        "%(rate)s；完成进度 = 已完成 %(shown)s = %(progress)s；差 %(gap)s 个百分点 > %(bound)s"),
+    "alert.M03.division": gettext_noop("%(done)s%(unit)s / 目标 %(target)s%(unit)s"),
+    "alert.no_denominator": gettext_noop("%(label)s的指标值“%(value)s”无法作分母，未判断 M03"),
+    "alert.no_progress": gettext_noop("未填写完成进度"),
+    "alert.unreadable_progress": gettext_noop("完成进度“%(value)s”无法读取"),
+    "alert.progress_not_judged": gettext_noop("%(label)s：%(reason)s，未判断 M03"),
+    "alert.M04.label": gettext_noop("指标“%(name)s”（目标 %(target)s）"),
+    "alert.M04": gettext_noop("%(label)s报告%(likelihood)s完成目标"),
+    "alert.M04.why": gettext_noop("完成目标可能性为“%(likelihood)s”"),
+    "alert.M04.reasons": gettext_noop("%(label)s报告%(likelihood)s完成目标：%(reasons)s"),
+    "alert.M04.reasons.why": gettext_noop("完成目标可能性为“%(likelihood)s”，且%(reasons)s"),
+    "alert.M04.causes": gettext_noop("偏差原因为%(causes)s"),
+    "alert.M04.short": gettext_noop("全年预计完成值“%(expected)s”未达到目标"),
+    "alert.M05": gettext_noop("年末突击拨款：12月支付 %(december)s 万元%(share)s"),
+    "alert.M05.of_year": gettext_noop("，占全年 %(share)s"),
+    "alert.M05.share": gettext_noop(
+        "12月支付 %(december)s 万元 / 全年 %(total)s 万元 = %(share)s > %(bound)s"),
+    "alert.M05.average": gettext_noop(
+        "1–11月月均 %(before)s / %(months)s = %(average)s 万元，"
+        "12月 %(december)s 万元为其 %(times)s 倍 > %(multiple)s 倍"),
+    "alert.M06": gettext_noop(
+        "超进度支付：执行数 %(executed)s 万元超过合同（进度）应付金额 %(contract)s 万元，"
+        "超出 %(over)s 万元"),
+    "alert.M06.why": gettext_noop(
+        "%(executed)s > 合同（进度）应付金额 %(contract)s 万元，超出 %(over)s 万元"),
+    "alert.M07.late": gettext_noop("监控表逾期报送：截止 %(due)s，%(day)s 报送，逾期 %(days)s 天"),
+    "alert.M07.missing": gettext_noop(
+        "监控表未按时报送：截止 %(due)s，至 %(day)s 仍未报送，已逾期 %(days)s 天"),
+    "alert.M07.filed": gettext_noop("报送日 %(day)s"),
+    "alert.M07.not_filed": gettext_noop("检查日 %(day)s 未报送"),
+    "alert.M07.why": gettext_noop("报送截止日 %(due)s，%(filed)s，晚于截止日"),
+}  # fmt: skip
+
+#: how indicator values were read: problems and notes (indicators.values)
+_VALUE = {
+    "value.target_read": gettext_noop("指标值“%(original)s”读作“%(read)s”"),
+    "value.actual_read": gettext_noop("实际值“%(original)s”读作“%(read)s”"),
+    "value.quoted_target": gettext_noop("指标值“%(text)s”"),
+    "value.quoted_actual": gettext_noop("实际值“%(text)s”"),
+    "value.note_ignored": gettext_noop("括号中的说明“%(note)s”不参与计算"),
+    "value.range": gettext_noop("%(quoted)s是一个区间，无法确定单一目标值"),
+    "value.unknown_unit": gettext_noop("%(quoted)s中的“%(unit)s”无法识别为度量单位"),
+    "value.two_operators": gettext_noop("%(quoted)s同时写了“%(op)s”和“%(suffix)s”，计算符号矛盾"),
+    "value.rare_unit": gettext_noop("度量单位“%(unit)s”不在常用单位表中，按原文保留"),
+    "value.no_number": gettext_noop("%(quoted)s有计算符号和度量单位，但没有数值"),
+    "value.operator_only": gettext_noop("%(quoted)s只有计算符号，没有数值"),
+    "value.unit_only": gettext_noop("%(quoted)s只有度量单位，没有数值"),
+    "value.not_a_number": gettext_noop("%(quoted)s的计算符号后“%(core)s”不是数值"),
+    "value.implied_zero": gettext_noop("未写计算符号，数值为0，按“=0”读取"),
+    "value.implied_cost": gettext_noop("未写计算符号，成本指标下按“≤”读取"),
+    "value.implied": gettext_noop("未写计算符号，按“≥”读取"),
+    "value.not_text": gettext_noop("指标值“%(original)s”不是数值或文字"),
+    "value.placeholder": gettext_noop("指标值“%(original)s”是占位符，未填写目标值"),
+    "value.empty": gettext_noop("指标值为空"),
+    "value.not_a_date": gettext_noop("计算符号为时限，但指标值“%(original)s”不是日期"),
+    "value.column_operator": gettext_noop("计算符号为“%(operator)s”"),
+    "value.column_unit": gettext_noop("度量单位为“%(unit)s”"),
+    "value.column_no_number": gettext_noop("%(column)s，但指标值“%(original)s”没有数值"),
+    "value.range_end": gettext_noop("时间区间取其终点"),
+    "value.budget_year": gettext_noop("未写年份，按预算年度%(year)s年"),
+    "value.deadline_problem": gettext_noop("时效指标“%(original)s”%(problem)s"),
+    "value.unknown_operator": gettext_noop("计算符号“%(operator)s”无法识别"),
+    "value.column_operator_differs": gettext_noop(
+        "计算符号列为“%(column)s”，而指标值“%(original)s”写作“%(written)s”"),
+    "value.column_unit_differs": gettext_noop(
+        "度量单位列为“%(column)s”，而指标值“%(original)s”的单位是“%(unit)s”"),
+    "value.unreadable": gettext_noop("无法读取“%(original)s”"),
+    "value.actual_placeholder": gettext_noop("实际值“%(original)s”是占位符，未填写"),
+    "value.actual_empty": gettext_noop("实际值为空"),
+    "value.on_date": gettext_noop("（%(date)s）"),
+    "value.done_without_date": gettext_noop("未写完成日期，按按时完成计%(on)s"),
+    "value.late_without_date": gettext_noop("未按时完成，未写完成日期"),
+    "value.no_date": gettext_noop("无法读出完成日期"),
+    "value.actual_deadline_problem": gettext_noop("时效指标的实际值“%(original)s”%(problem)s"),
+    "value.actual_not_a_number": gettext_noop(
+        "实际值“%(original)s”不是数值，无法与“%(target)s”比较"),
+    "value.actual_operator": gettext_noop("实际值中的计算符号“%(op)s”不参与计算"),
+    "value.actual_unit_from_target": gettext_noop("实际值未写单位，按目标单位“%(unit)s”"),
+    "value.target_unit_from_actual": gettext_noop("目标值未写单位，按实际值单位“%(unit)s”"),
+    "value.unit_mismatch": gettext_noop(
+        "实际值“%(original)s”的单位“%(written)s”与目标“%(target)s”的单位“%(unit)s”不一致"),
+    "value.money_converted": gettext_noop(
+        "%(number)s%(written)s = %(converted)s%(unit)s（金额单位换算）"),
+    "value.actual_alone": gettext_noop("目标值无法读取，实际值未与目标比较"),
+}  # fmt: skip
+
+#: Every template by code (the English text is the catalogue's, jixiao/locale).
+MESSAGES: dict[str, str] = {**_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE}
+
+
+# --------------------------------------------------------------------------- messages
 
 
 class Message(str):

@@ -12,8 +12,8 @@ two decimals half up (四舍五入); the total is the sum of the rounded parts. 
 Decimal arithmetic, multiplying before dividing, so a score of x.xx5 rounds up.
 
 Explanations, errors and warnings are `jixiao.core.rule_messages.Message`s: the Chinese text, with
-a code and parameters (templates: `MESSAGES` at the end) so that the web pages render them in the
-user's language; `to_data(i18n=True)` stores the codes and parameters beside the texts.
+a code and parameters (templates: `rule_messages.MESSAGES`) so that the web pages render them in
+the user's language; `to_data(i18n=True)` stores the codes and parameters beside the texts.
 """
 
 import calendar
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from jixiao.core.rule_messages import Join, Message, define, gettext_noop
+from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
 from jixiao.indicators.values import Kind, Op
 
@@ -742,91 +742,3 @@ def _weight_warnings(lines: tuple[IndicatorScore, ...], p: ScoringParams) -> lis
     stray = [g for g in sums if g not in expected]
     found += [Issue("weights_invalid", Message("score.stray_category", group=g)) for g in stray]
     return found
-
-
-# --------------------------------------------------------------------------- the messages
-
-#: Chinese templates of every explanation, error and warning, by code
-#: (`jixiao.core.rule_messages`); the English ones are in the catalogue (jixiao/locale).
-MESSAGES = define({
-    "score.label": gettext_noop("第%(n)s条指标“%(name)s”"),
-    "score.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
-    "score.problems": gettext_noop("%(label)s：%(problems)s"),
-    "score.band.range": gettext_noop("%(low)s ≤ 得分 %(op)s %(high)s"),
-    "score.band.from_actual": gettext_noop("（按实际值）"),
-    "score.incomplete": gettext_noop("有%(n)s项未能计分，总分%(total)s不完整，未评定等级"),
-    "score.self_total_differs": gettext_noop("单位自评总分%(own)s分，按规则应为%(total)s分"),
-    "score.self_grade_differs": gettext_noop("单位自评等级为“%(own)s”，按规则应为“%(grade)s”"),
-    "score.full_year": gettext_noop("全年预算数"),
-    "score.received": gettext_noop("资金到位数"),
-    "score.executed": gettext_noop("全年执行数"),
-    "score.exec.from_sources": gettext_noop("（按各资金来源合计）"),
-    "score.exec.no_denominator": gettext_noop("%(name)s未填写，无法计算预算执行率"),
-    "score.exec.zero_denominator": gettext_noop("%(name)s为%(amount)s万元，无法计算预算执行率"),
-    "score.exec.no_executed": gettext_noop("未填写全年执行数，无法计算预算执行率"),
-    "score.exec.head": gettext_noop("%(name)s%(d)s万元%(how)s, 执行数%(e)s万元%(how_e)s"),
-    "score.negative_as_zero": gettext_noop("%(n)s（负数按0计）"),
-    "score.exec.full": gettext_noop("%(head)s: 执行率 %(rate)s ≥ 1, 得满分 %(points)s"),
-    "score.exec.part": gettext_noop(
-        "%(head)s: 执行率 %(e)s/%(d)s = %(rate)s, %(w)s × %(e)s/%(d)s = %(points)s"),
-    "score.no_budget": gettext_noop("%(why)s，预算执行得分为空"),
-    "score.exec.self_score_differs": gettext_noop(
-        "预算执行率：单位自评%(own)s分，按规则应为%(points)s分"),
-    "score.money_mismatch": gettext_noop(
-        "各资金来源的%(label)s合计%(sum)s万元，与合计行%(total)s万元不一致"),
-    "score.zero_weight": gettext_noop("%(label)s分值为0，不计分"),
-    "score.weight_invalid": gettext_noop("%(label)s的分值%(w)s不能为负数"),
-    "score.no_weight": gettext_noop("%(label)s未填分值，不计分，总分不完整"),
-    "score.explanation": gettext_noop("%(head)s: %(formula)s"),
-    "score.explanation.no_weight": gettext_noop("%(head)s: 未填分值，不计分"),
-    "score.explanation.errors": gettext_noop("%(head)s: 无法计分（%(errors)s）"),
-    "score.head": gettext_noop("%(target)s, 实际%(actual)s"),
-    "score.not_filled": gettext_noop("未填"),
-    "score.self_score_differs": gettext_noop("%(label)s：单位自评%(own)s分，按规则应为%(points)s分"),
-    "score.deviation_missing": gettext_noop("%(label)s未达到满分，应填写偏差原因分析及改进措施"),
-    "score.deduction_invalid": gettext_noop("%(label)s的复核扣分不能为负数，未采用"),
-    "score.missing_value": gettext_noop("%(label)s没有目标值，无法计分"),
-    "score.unreadable_value": gettext_noop("%(label)s的目标值无法读取：%(problems)s"),
-    "score.missing_actual": gettext_noop("%(label)s没有填写实际完成值，无法计分"),
-    "score.actual_not_number": gettext_noop("%(label)s的实际值不是数值，无法计分"),
-    "score.over_achievement": gettext_noop(
-        "%(label)s实际%(a)s达到目标%(t)s的%(k)s倍以上，须说明超额完成的原因（目标是否定得过低）"),
-    "score.entered_score_ignored": gettext_noop(
-        "%(label)s是定量指标，按公式计分，录入的得分未采用"),
-    "score.f.zero_weight": gettext_noop("分值为0，不计分：%(score)s"),
-    "score.f.at_least_full": gettext_noop("%(a)s ≥ %(t)s, 得满分 %(score)s"),
-    "score.f.at_least": gettext_noop("%(w)s × %(a)s/%(t)s = %(score)s"),
-    "score.f.zero_full": gettext_noop("%(a)s = 0, 得满分 %(score)s"),
-    "score.f.zero_over": gettext_noop("%(a)s > 0, 目标为0, 得 %(score)s"),
-    "score.f.at_most_full": gettext_noop("%(a)s ≤ %(t)s, 得满分 %(score)s"),
-    "score.f.at_most_ratio": gettext_noop("%(w)s × %(t)s/%(a)s = %(score)s"),
-    "score.f.at_most_double": gettext_noop("%(a)s ≥ 2 × %(t)s, 得 %(score)s"),
-    "score.f.at_most_linear": gettext_noop("%(w)s × (1 − (%(a)s − %(t)s)/%(t)s) = %(score)s"),
-    "score.f.on_time": gettext_noop("按时完成, 得满分 %(score)s"),
-    "score.f.late_floor": gettext_noop("%(head)s, 扣完为止, 得 %(score)s"),
-    "score.f.late": gettext_noop("%(head)s, %(w)s × (1 − %(steps)s × %(pct)s) = %(score)s"),
-    "score.f.by_person": gettext_noop("未写完成日期, 按录入得分 %(score)s"),
-    "score.f.band_top": gettext_noop("档次“%(band)s”%(source)s, 未录入得分, 得该档上限 %(score)s"),
-    "score.f.band_entered": gettext_noop("档次“%(band)s”%(source)s（%(allowed)s）, 录入得分 %(score)s"),
-    "score.late.month": gettext_noop("逾期%(late)s个月（%(per)s扣分值的%(pct)s）"),
-    "score.late.day": gettext_noop("逾期%(late)s天（%(per)s扣分值的%(pct)s）"),
-    "score.step.month": gettext_noop("每月或不足一月"),
-    "score.step.day": gettext_noop("每天"),
-    "score.steps.month": gettext_noop("每%(n)s个月或不足%(n)s个月"),
-    "score.steps.day": gettext_noop("每%(n)s天或不足%(n)s天"),
-    "score.deadline_date_missing": gettext_noop(
-        "%(label)s未按时完成且未写完成日期，无法计算逾期时间：请填写完成日期或录入得分"),
-    "score.out_of_range": gettext_noop("%(label)s的得分应在0至%(w)s之间，录入的%(entered)s不在范围内"),
-    "score.band_conflict": gettext_noop(
-        "%(label)s的实际值为“%(actual)s”，评价档次却选了“%(band)s”，按所选档次计分"),
-    "score.no_such_band": gettext_noop("规则库中没有档次“%(band)s”"),
-    "score.no_band": gettext_noop("未选择评价档次"),
-    "score.band_required": gettext_noop(
-        "%(label)s是定性指标，%(why)s：请从%(labels)s中选择，系统不根据实际值的文字推断档次"),
-    "score.band_score_required": gettext_noop("%(label)s评为“%(band)s”，须由评价人录入得分（%(allowed)s）"),
-    "score.out_of_band": gettext_noop(
-        "%(label)s评为“%(band)s”，得分应在%(allowed)s范围内，录入的%(entered)s分被拒绝"),
-    "score.weights_invalid": gettext_noop(
-        "%(group)s分值合计%(have)s分，应为%(total)s分：分值应按各类指标的总分分配"),
-    "score.stray_category": gettext_noop("“%(group)s”不在计分的指标类别中，其分值未计入类别合计"),
-})  # fmt: skip

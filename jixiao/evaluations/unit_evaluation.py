@@ -12,8 +12,8 @@ A pure module (DESIGN.md, Pure rules): nothing from Django. The framework is the
 
 Every score carries its explanation; what cannot be computed is an error on its item, whose
 score is then None, and the total is marked incomplete. Explanations, errors and warnings are
-`jixiao.core.rule_messages.Message`s (templates: `MESSAGES` at the end), rendered in the user's
-language by the pages; `to_data(i18n=True)` stores their codes and parameters.
+`jixiao.core.rule_messages.Message`s (templates: `rule_messages.MESSAGES`), rendered in the
+user's language by the pages; `to_data(i18n=True)` stores their codes and parameters.
 """
 
 import math
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from jixiao.core.rule_messages import Join, Message, define, gettext_noop
+from jixiao.core.rule_messages import Join, Message
 from jixiao.core.schema_read import read_decimal
 from jixiao.indicators.values import Kind, Op, parse_target_value
 
@@ -268,29 +268,3 @@ def _judged(index, row: Mapping, weight: Decimal, inputs: UnitInputs, bands):
         return None, "", [Issue("score_out_of_band", why, index)]
     params = {"band": band.label, "allowed": allowed}
     return entered, ("unit.f.band_entered", params), []
-
-
-# --------------------------------------------------------------------------- the messages
-
-#: Chinese templates by code (`jixiao.core.rule_messages`); "score.*" ones are scoring's.
-MESSAGES = define({
-    "unit.weights_invalid": gettext_noop("评价框架各项分值合计%(total)s分，应为100分"),
-    "unit.unknown_item": gettext_noop("评价框架中没有“%(name)s”，该项判断未采用"),
-    "unit.errors": gettext_noop("无法计分（%(errors)s）"),
-    "unit.unreadable_input": gettext_noop("“%(label)s”的输入“%(name)s”为“%(shown)s”，不是数字"),
-    "unit.missing_input": gettext_noop("“%(label)s”缺少输入“%(name)s”"),
-    "unit.zero_denominator": gettext_noop("“%(label)s”的“%(name)s”为0，无法计算"),
-    "unit.rule_invalid": gettext_noop("规则行“%(label)s”的满分条件“%(full_if)s”无法读取"),
-    "unit.f.met": gettext_noop("%(head)s, 符合满分条件%(condition)s, 得满分 %(score)s"),
-    "unit.f.deduct": gettext_noop(
-        "%(head)s, 满分条件%(condition)s, 相差%(gap)s个百分点, 每%(step)s个百分点扣%(deduct)s分: "
-        "%(w)s − %(steps)s × %(deduct)s%(floor)s = %(score)s"),
-    "unit.floor": gettext_noop("（扣完为止）"),
-    "unit.no_such_band": gettext_noop("没有档次“%(band)s”"),
-    "unit.band_required": gettext_noop("“%(label)s”%(why)s：请从%(labels)s中选择"),
-    "unit.f.band_top": gettext_noop("档次“%(band)s”, 未录入得分, 得该档上限 %(score)s"),
-    "unit.band_score_required": gettext_noop("“%(label)s”评为“%(band)s”，须录入得分（%(allowed)s）"),
-    "unit.out_of_band": gettext_noop(
-        "“%(label)s”评为“%(band)s”，得分应在%(allowed)s范围内，录入的%(entered)s分被拒绝"),
-    "unit.f.band_entered": gettext_noop("档次“%(band)s”（%(allowed)s）, 录入得分 %(score)s"),
-})  # fmt: skip

@@ -7,8 +7,8 @@ monitoring all read 指标值 cells through `parse_target_value` and 实际完�
 Every result keeps the text as written (`original`), the parsed form, `notes` saying how it was
 read and `problems` saying, in Chinese and quoting the text, what could not be read. Numbers are
 `Decimal`, never float. Notes and problems are `jixiao.core.rule_messages.Message`s: the Chinese
-text with a code and parameters (templates: `MESSAGES` at the end), so that pages can show them in
-the reader's language.
+text with a code and parameters (templates: `rule_messages.MESSAGES`), so that pages can show
+them in the reader's language.
 
 Result shapes (`kind`):
 
@@ -33,7 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
-from jixiao.core.rule_messages import Join, Message, define, gettext_noop
+from jixiao.core.rule_messages import Join, Message
 
 from .catalogue import (
     CATALOGUE_2021,
@@ -786,60 +786,3 @@ def _actual_alone(original: str, clean: str) -> ActualValue:
     if when is not None and when.value is not None:
         return ActualValue(original, Kind.DEADLINE, date=when.value, notes=note)
     return ActualValue(original, Kind.QUALITATIVE, text=original.strip(), notes=note)
-
-
-# --------------------------------------------------------------------------- the messages
-
-#: Chinese templates of the problems and notes, by code (`jixiao.core.rule_messages`); the
-#: English ones are in the catalogue (jixiao/locale).
-MESSAGES = define({
-    "value.target_read": gettext_noop("指标值“%(original)s”读作“%(read)s”"),
-    "value.actual_read": gettext_noop("实际值“%(original)s”读作“%(read)s”"),
-    "value.quoted_target": gettext_noop("指标值“%(text)s”"),
-    "value.quoted_actual": gettext_noop("实际值“%(text)s”"),
-    "value.note_ignored": gettext_noop("括号中的说明“%(note)s”不参与计算"),
-    "value.range": gettext_noop("%(quoted)s是一个区间，无法确定单一目标值"),
-    "value.unknown_unit": gettext_noop("%(quoted)s中的“%(unit)s”无法识别为度量单位"),
-    "value.two_operators": gettext_noop("%(quoted)s同时写了“%(op)s”和“%(suffix)s”，计算符号矛盾"),
-    "value.rare_unit": gettext_noop("度量单位“%(unit)s”不在常用单位表中，按原文保留"),
-    "value.no_number": gettext_noop("%(quoted)s有计算符号和度量单位，但没有数值"),
-    "value.operator_only": gettext_noop("%(quoted)s只有计算符号，没有数值"),
-    "value.unit_only": gettext_noop("%(quoted)s只有度量单位，没有数值"),
-    "value.not_a_number": gettext_noop("%(quoted)s的计算符号后“%(core)s”不是数值"),
-    "value.implied_zero": gettext_noop("未写计算符号，数值为0，按“=0”读取"),
-    "value.implied_cost": gettext_noop("未写计算符号，成本指标下按“≤”读取"),
-    "value.implied": gettext_noop("未写计算符号，按“≥”读取"),
-    "value.not_text": gettext_noop("指标值“%(original)s”不是数值或文字"),
-    "value.placeholder": gettext_noop("指标值“%(original)s”是占位符，未填写目标值"),
-    "value.empty": gettext_noop("指标值为空"),
-    "value.not_a_date": gettext_noop("计算符号为时限，但指标值“%(original)s”不是日期"),
-    "value.column_operator": gettext_noop("计算符号为“%(operator)s”"),
-    "value.column_unit": gettext_noop("度量单位为“%(unit)s”"),
-    "value.column_no_number": gettext_noop("%(column)s，但指标值“%(original)s”没有数值"),
-    "value.range_end": gettext_noop("时间区间取其终点"),
-    "value.budget_year": gettext_noop("未写年份，按预算年度%(year)s年"),
-    "value.deadline_problem": gettext_noop("时效指标“%(original)s”%(problem)s"),
-    "value.unknown_operator": gettext_noop("计算符号“%(operator)s”无法识别"),
-    "value.column_operator_differs": gettext_noop(
-        "计算符号列为“%(column)s”，而指标值“%(original)s”写作“%(written)s”"),
-    "value.column_unit_differs": gettext_noop(
-        "度量单位列为“%(column)s”，而指标值“%(original)s”的单位是“%(unit)s”"),
-    "value.unreadable": gettext_noop("无法读取“%(original)s”"),
-    "value.actual_placeholder": gettext_noop("实际值“%(original)s”是占位符，未填写"),
-    "value.actual_empty": gettext_noop("实际值为空"),
-    "value.on_date": gettext_noop("（%(date)s）"),
-    "value.done_without_date": gettext_noop("未写完成日期，按按时完成计%(on)s"),
-    "value.late_without_date": gettext_noop("未按时完成，未写完成日期"),
-    "value.no_date": gettext_noop("无法读出完成日期"),
-    "value.actual_deadline_problem": gettext_noop("时效指标的实际值“%(original)s”%(problem)s"),
-    "value.actual_not_a_number": gettext_noop(
-        "实际值“%(original)s”不是数值，无法与“%(target)s”比较"),
-    "value.actual_operator": gettext_noop("实际值中的计算符号“%(op)s”不参与计算"),
-    "value.actual_unit_from_target": gettext_noop("实际值未写单位，按目标单位“%(unit)s”"),
-    "value.target_unit_from_actual": gettext_noop("目标值未写单位，按实际值单位“%(unit)s”"),
-    "value.unit_mismatch": gettext_noop(
-        "实际值“%(original)s”的单位“%(written)s”与目标“%(target)s”的单位“%(unit)s”不一致"),
-    "value.money_converted": gettext_noop(
-        "%(number)s%(written)s = %(converted)s%(unit)s（金额单位换算）"),
-    "value.actual_alone": gettext_noop("目标值无法读取，实际值未与目标比较"),
-})  # fmt: skip

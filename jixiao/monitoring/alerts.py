@@ -11,8 +11,8 @@ Rates are compared as exact fractions (`fractions.Fraction` of the Decimal amoun
 (DOMAIN.md §5); they are rounded only to be shown.
 
 Messages and explanations are `jixiao.core.rule_messages.Message`s: the Chinese text, with a code
-and parameters (templates: `MESSAGES` at the end) so that the web pages render them in the user's
-language. The dataclass of one alert is `AlertFinding`; `monitoring.models.Alert` is the stored
+and parameters (templates: `rule_messages.MESSAGES`) so that the web pages render them in the
+user's language. The dataclass of one alert is `AlertFinding`; `monitoring.models.Alert` is the stored
 alert that users see and dispose of.
 """
 
@@ -24,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from jixiao.core.rule_messages import Join, Message, define, gettext_noop
+from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.values import Kind, Op
 
 from .calendar import WorkingCalendar, add_working_days, calendar_from_rules
@@ -548,66 +548,3 @@ def _date_text(day: date) -> str:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, monthrange(year, month)[1])
-
-
-# --------------------------------------------------------------------------- the messages
-
-#: Chinese templates of every message, explanation and warning, by code
-#: (`jixiao.core.rule_messages`); the English ones are in the catalogue (jixiao/locale).
-MESSAGES = define({
-    "alert.explanation": gettext_noop("%(code)s：%(text)s"),
-    "alert.date": gettext_noop("%(y)s年%(m)s月%(d)s日"),
-    "alert.label": gettext_noop("第%(n)s条指标“%(name)s”"),
-    "alert.time.months": gettext_noop("时间进度（序时进度）%(month)s/12 = %(pct)s"),
-    "alert.time.days": gettext_noop("时间进度 %(day)s/%(days)s = %(pct)s"),
-    "alert.executed": gettext_noop("执行数 %(amount)s 万元"),
-    "alert.executed_paid": gettext_noop("执行数 %(amount)s 万元（支付数据 1–%(month)s 月合计）"),
-    "alert.no_budget": gettext_noop("全年预算（调整后）未填写，无法计算执行率，未判断 M01–M03"),
-    "alert.zero_budget": gettext_noop(
-        "全年预算（调整后）为 %(amount)s 万元，无法计算执行率，未判断 M01–M03"),
-    "alert.no_execution": gettext_noop(
-        "未填写执行数，也没有支付数据，无法计算执行率，未判断 M01–M03"),
-    "alert.rate": gettext_noop("执行率 = %(executed)s / 全年预算（调整后）%(budget)s 万元 = %(rate)s"),
-    "alert.M01": gettext_noop(
-        "预算执行进度滞后：截至%(when)s执行率 %(rate)s，落后时间进度 %(time)s %(lag)s 个百分点"),
-    "alert.M01.why": gettext_noop("%(time)s，%(rate)s，差 %(lag)s 个百分点 ≥ %(bound)s"),
-    "alert.M02": gettext_noop("执行率 %(rate)s 低于%(month)s月底应达到的 %(floor)s（截至%(end)s）"),
-    "alert.M02.why": gettext_noop(
-        "监控截止日 %(end)s 当日或之前最近的进度节点为 %(checkpoint)s，执行率应不低于 %(floor)s；"
-        "%(rate)s < %(floor)s"),
-    "alert.M03": gettext_noop(
-        "资金执行率 %(rate)s 超过指标“%(name)s”的完成进度 %(progress)s %(gap)s 个百分点："
-        "资金支出快于产出"),
-    "alert.M03.why": gettext_noop(
-        "%(rate)s；完成进度 = 已完成 %(shown)s = %(progress)s；差 %(gap)s 个百分点 > %(bound)s"),
-    "alert.M03.division": gettext_noop("%(done)s%(unit)s / 目标 %(target)s%(unit)s"),
-    "alert.no_denominator": gettext_noop("%(label)s的指标值“%(value)s”无法作分母，未判断 M03"),
-    "alert.no_progress": gettext_noop("未填写完成进度"),
-    "alert.unreadable_progress": gettext_noop("完成进度“%(value)s”无法读取"),
-    "alert.progress_not_judged": gettext_noop("%(label)s：%(reason)s，未判断 M03"),
-    "alert.M04.label": gettext_noop("指标“%(name)s”（目标 %(target)s）"),
-    "alert.M04": gettext_noop("%(label)s报告%(likelihood)s完成目标"),
-    "alert.M04.why": gettext_noop("完成目标可能性为“%(likelihood)s”"),
-    "alert.M04.reasons": gettext_noop("%(label)s报告%(likelihood)s完成目标：%(reasons)s"),
-    "alert.M04.reasons.why": gettext_noop("完成目标可能性为“%(likelihood)s”，且%(reasons)s"),
-    "alert.M04.causes": gettext_noop("偏差原因为%(causes)s"),
-    "alert.M04.short": gettext_noop("全年预计完成值“%(expected)s”未达到目标"),
-    "alert.M05": gettext_noop("年末突击拨款：12月支付 %(december)s 万元%(share)s"),
-    "alert.M05.of_year": gettext_noop("，占全年 %(share)s"),
-    "alert.M05.share": gettext_noop(
-        "12月支付 %(december)s 万元 / 全年 %(total)s 万元 = %(share)s > %(bound)s"),
-    "alert.M05.average": gettext_noop(
-        "1–11月月均 %(before)s / %(months)s = %(average)s 万元，"
-        "12月 %(december)s 万元为其 %(times)s 倍 > %(multiple)s 倍"),
-    "alert.M06": gettext_noop(
-        "超进度支付：执行数 %(executed)s 万元超过合同（进度）应付金额 %(contract)s 万元，"
-        "超出 %(over)s 万元"),
-    "alert.M06.why": gettext_noop(
-        "%(executed)s > 合同（进度）应付金额 %(contract)s 万元，超出 %(over)s 万元"),
-    "alert.M07.late": gettext_noop("监控表逾期报送：截止 %(due)s，%(day)s 报送，逾期 %(days)s 天"),
-    "alert.M07.missing": gettext_noop(
-        "监控表未按时报送：截止 %(due)s，至 %(day)s 仍未报送，已逾期 %(days)s 天"),
-    "alert.M07.filed": gettext_noop("报送日 %(day)s"),
-    "alert.M07.not_filed": gettext_noop("检查日 %(day)s 未报送"),
-    "alert.M07.why": gettext_noop("报送截止日 %(due)s，%(filed)s，晚于截止日"),
-})  # fmt: skip

@@ -10,7 +10,7 @@ listed in `skipped`. Every threshold and word list comes from the rules (jixiao.
 
 Messages and explanations are `jixiao.core.rule_messages.Message`s: the Chinese text, with a
 code and parameters so that the web pages render them in the user's language. Their templates
-are the table `MESSAGES` at the end of this module.
+are in the table `jixiao.core.rule_messages.MESSAGES`.
 """
 
 from collections.abc import Callable, Mapping
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from jixiao.core.rule_messages import Join, Message, define, gettext_noop
+from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost, place_indicator
 from jixiao.indicators.values import (
     MONEY_UNITS,
@@ -745,115 +745,3 @@ _CONTEXT_CHECKS = (
     ("T15", check_copied_target, ("siblings", "last_year")),
     ("T17", check_child_not_linked, ("parent",)),
 )
-
-
-# --------------------------------------------------------------------------- the messages
-
-#: Chinese templates of every message and explanation, by code (`jixiao.core.rule_messages`);
-#: the English ones are in the catalogue (jixiao/locale).
-MESSAGES = define({
-    "lint.explanation": gettext_noop("%(code)s：%(text)s"),
-    "lint.note": gettext_noop("%(label)s：%(problems)s"),
-    "lint.label": gettext_noop("第%(n)s条指标“%(name)s”"),
-    "lint.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
-    "lint.no_category": gettext_noop("未填分类"),
-    "lint.quoted": gettext_noop("“%(text)s”"),
-    "lint.unplaced_hint": gettext_noop("（另有第%(rows)s条指标无法归入指标体系，未计入）"),
-    "lint.T01": gettext_noop("年度总体目标未分解为绩效指标：请至少填写产出、效益和满意度指标。"),
-    "lint.T01.why": gettext_noop("目标未细化分解为绩效指标，申报表中没有指标行。"),
-    "lint.T02": gettext_noop(
-        "%(label)s%(shown)s：请填写目标值，如“≥50个”“≥95%%”或“12月底前完成”。"),
-    "lint.T02.placeholder": gettext_noop("只填了占位符“%(written)s”"),
-    "lint.T02.empty": gettext_noop("没有填写指标值"),
-    "lint.T02.why": gettext_noop("指标值为空或只有占位符（/、-、—）。"),
-    "lint.T03": gettext_noop(
-        "%(label)s的指标值无法读取：%(problems)s。请写成“计算符号+数值+单位”，如“≥95%%”“≤90万元”。"),
-    "lint.T04": gettext_noop("%(label)s的指标值“%(value)s”没有度量单位：请补上单位（如个、%%、万元）。"),
-    "lint.T04.why": gettext_noop("定量指标应写明度量单位。"),
-    "lint.T05.same_name": gettext_noop(
-        "%(label)s与第%(other)s条指标同名，却分别填在“%(there)s”和“%(here)s”下："
-        "数量、质量、时效、成本指标应各自衡量不同内容，请改写其中一条。"),
-    "lint.T05.same_value": gettext_noop(
-        "第%(n)s条指标未填名称，指标值“%(value)s”与第%(other)s条指标（“%(there)s”下）完全相同："
-        "请填写指标名称，并按“%(here)s”的含义设置目标值。"),
-    "lint.T05.why": gettext_noop("同一指标不应在不同二级指标下重复填写。"),
-    "lint.T06": gettext_noop("缺少%(required)s：请至少填写一条%(required)s。%(hint)s"),
-    "lint.T06.near": gettext_noop(
-        "第%(rows)s条指标填在“%(where)s”下，未能归入“%(required)s”。"),
-    "lint.T06.near_category": gettext_noop(
-        "第%(rows)s条指标填在“%(where)s”下，未能归入“%(required)s”："
-        "本指标体系中“%(required)s”是一级指标，下设%(subs)s。"),
-    "lint.T06.why": gettext_noop(
-        "产出指标应包括数量、质量、时效和成本指标（成本指标按所选指标体系归类）。"),
-    "lint.missing_category": gettext_noop("缺少%(category)s：%(advice)s%(hint)s"),
-    "lint.T07.advice": gettext_noop("请至少填写一条效益指标（%(subs)s）。"),
-    "lint.T07.why": gettext_noop("绩效目标应有效益指标。"),
-    "lint.T08.advice": gettext_noop(
-        "请填写%(subs)s；如项目不面向社会公众或服务对象，请注明（serves_public 为 false）。"),
-    "lint.T08.why": gettext_noop("面向社会公众或服务对象的项目应有满意度指标。"),
-    "lint.T09": gettext_noop("未填写年度总体目标：请写明本年度要完成什么、达到什么效果。"),
-    "lint.T09.why": gettext_noop("年度总体目标为空或只有占位符。"),
-    "lint.T10.boilerplate": gettext_noop(
-        "%(label)s的指标值只写了“%(text)s”，是套话："
-        "请写明具体、可核验的目标（数量、标准或完成时间）。"),
-    "lint.T10.boilerplate.why": gettext_noop(
-        "整个指标值只是套话，无法核验（规则库 T10 boilerplate）。"),
-    "lint.T10.vague": gettext_noop(
-        "%(label)s的指标值“%(text)s”含“%(word)s”，没有可核验的标准："
-        "请写明提升到什么程度（具体数值或可检查的结果）。"),
-    "lint.T10.vague.why": gettext_noop(
-        "“%(word)s”没有说明提升到什么程度（规则库 T10 vague_words）。"),
-    "lint.T10.full_percent": gettext_noop(
-        "%(label)s的指标值为“%(value)s”，但指标名称不是比率：请写明数量和单位，"
-        "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),
-    "lint.T10.full_percent.why": gettext_noop(
-        "“100%%”只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。"),
-    "lint.T11": gettext_noop(
-        "%(label)s是预算执行和管理过程的指标（“%(word)s”），不宜作为%(category)s："
-        "请改为项目本身的产出或效果；预算执行在自评时另行计分。"),
-    "lint.T11.why": gettext_noop("管理过程指标不能代替项目的产出和效益。"),
-    "lint.T12": gettext_noop(
-        "%(label)s%(what)s，指标值却是“%(value)s”%(implied)s："
-        "计算符号与指标含义矛盾，请改为%(fix)s。"),
-    "lint.T12.rate": gettext_noop("是越高越好的比率（“%(rate)s”）"),
-    "lint.T12.cost": gettext_noop("是成本指标，应设上限"),
-    "lint.T12.implied": gettext_noop("（未写计算符号，按“≥”读取）"),
-    "lint.T12.why": gettext_noop("计算符号应与指标方向一致。"),
-    "lint.T13.below": gettext_noop(
-        "%(label)s的目标值“%(value)s”低于上年实际完成值%(actual)s："
-        "目标不应比已达到的水平更宽松，请提高目标或在指标解释中说明原因。"),
-    "lint.T13.above": gettext_noop(
-        "%(label)s的目标值“%(value)s”宽于上年实际完成值%(actual)s："
-        "目标不应比已达到的水平更宽松，请收紧上限或在指标解释中说明原因。"),
-    "lint.T13.why": gettext_noop("上年实际 %(actual)s，本年目标 %(value)s。"),
-    "lint.T14": gettext_noop(
-        "%(group)s分值合计%(total)s分%(note)s，应为%(expected)s分%(why)s：请调整各指标分值。"),
-    "lint.T14.unweighted": gettext_noop("（其中%(n)s条指标未填分值）"),
-    "lint.T14.moved": gettext_noop("（没有满意度指标，其分值计入%(group)s）"),
-    "lint.T14.why": gettext_noop(
-        "%(group)s各指标分值之和 %(total)s ≠ %(expected)s；"
-        "预算执行率另占%(execution)s分，不是指标（《项目支出绩效评价管理办法》自评表）。"),
-    "lint.T15.another": gettext_noop("另一项目"),
-    "lint.T15.and_more": gettext_noop("%(names)s等"),
-    "lint.T15.sibling": gettext_noop(
-        "绩效指标与%(names)s的完全相同（指标名称和指标值均一致）：请按本项目的内容设置指标。"),
-    "lint.T15.sibling.why": gettext_noop("指标照抄其他项目。"),
-    "lint.T15.last_year": gettext_noop(
-        "绩效指标与上年度申报的完全相同，指标值没有任何变化："
-        "请根据本年度任务和上年完成情况调整目标值。"),
-    "lint.T15.last_year.why": gettext_noop("指标照抄上年。"),
-    "lint.T16": gettext_noop(
-        "资金来源合计%(total)s万元（当年财政拨款%(current)s + 上年结转资金%(carryover)s + "
-        "其他资金%(other)s），与资金总额%(amount)s万元不一致：请核对各项金额。"),
-    "lint.T17": gettext_noop(
-        "%(label)s%(why)s：二级项目的指标应支撑一级项目的指标，"
-        "请调整指标或注明所支撑的上级指标。"),
-    "lint.T17.parent": gettext_noop("上级项目“%(name)s”"),
-    "lint.T17.level_one": gettext_noop("一级项目"),
-    "lint.T17.not_parents": gettext_noop("所关联的“%(linked)s”不是%(title)s的指标"),
-    "lint.T17.unmatched": gettext_noop("与%(title)s的任何指标都对应不上"),
-    "lint.T17.why": gettext_noop("二级项目指标应与一级项目指标关联。"),
-    "lint.T18": gettext_noop(
-        "%(label)s“%(cost)s”× 第%(j)s条指标“%(name)s”“%(quantity)s”= %(product)s%(unit)s，"
-        "与项目资金%(amount)s%(unit)s相差%(pct)s%%，超过%(limit)s%%：请核对单位成本、数量或项目资金。"),
-})  # fmt: skip
