@@ -12,8 +12,8 @@ Rates are compared as exact fractions (`fractions.Fraction` of the Decimal amoun
 
 Messages and explanations are `jixiao.core.rule_messages.Message`s: the Chinese text, with a code
 and parameters (templates: `rule_messages.MESSAGES`) so that the web pages render them in the
-user's language. The dataclass of one alert is `AlertFinding`; `monitoring.models.Alert` is the stored
-alert that users see and dispose of.
+user's language. The dataclass of one alert is `AlertFinding`; `monitoring.models.Alert` is
+the stored alert that users see and dispose of.
 """
 
 from calendar import monthrange  # the standard library's, not .calendar

@@ -100,7 +100,7 @@ def test_score_explanation_in_english_and_chinese_as_today():
 
 
 @pytest.mark.django_db
-def test_selfeval_page_shows_the_explanations_in_the_readers_language(client_for, filled):  # noqa: F811
+def test_selfeval_page_explains_scores_in_the_readers_language(client_for, filled):  # noqa: F811
     line = filled.indicators.get(position=0)
     assert "得满分 20.00" in line.score_explanation
     chinese = client_for("filer").get(f"/evaluations/{filled.id}/").content.decode()
