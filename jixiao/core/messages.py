@@ -1,8 +1,8 @@
 """The rule modules' messages in the reader's language (the Django side of core.rule_messages).
 
-The pure rule modules (targets.lint, evaluations.scoring and unit_evaluation, monitoring.alerts)
-build `Message`s: Chinese text that also carries a code and parameters. The Chinese templates
-live in those modules' `MESSAGES` tables, marked with rule_messages' `gettext_noop`, so
+The pure rule modules (targets.lint, evaluations.scoring and unit_evaluation, monitoring.alerts,
+indicators.values) build `Message`s: Chinese text that also carries a code and parameters. The
+Chinese templates are the table `rule_messages.MESSAGES`, marked with its `gettext_noop`, so
 `makemessages` puts them in the catalogue like any other string; the English text is the
 catalogue's. What is stored keeps the Chinese text (the CLI/JSON contract, exports, old rows)
 and, beside it, the code and parameters:
