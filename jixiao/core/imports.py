@@ -458,6 +458,7 @@ class DocumentImporter(Importer):
         self.as_filer = as_filer
         self._read_problems: list[Problem] = []
         self._seen: dict = {}
+        self._regions: dict = {}
 
     @classmethod
     def for_page(cls, *, actor, region, **kw) -> DocumentImporter:
@@ -535,8 +536,39 @@ class DocumentImporter(Importer):
         return problems
 
     def route(self, forms: list) -> tuple[list, list[Problem]]:
-        """The forms that belong to the import's region (see `region_of`)."""
-        return forms, []
+        """Each form's region. A form may name one by its 区划代码 (the 区划 label, the JSON
+        `region`), so that one province- or city-level file carries the forms of several
+        districts: the named region must lie within the import's region and the actor's scope,
+        else the form is refused there. A form naming none belongs to the import's region."""
+        codes = {_region_code(f) for f in forms} - {""}
+        regions = type(self.region).objects.filter(code__in=codes)
+        within = {r.code: r for r in regions.filter(path__startswith=self.region.path)}
+        visible = set(
+            regions.visible_to(self.actor).values_list("code", flat=True) if within else ()
+        )
+        self._regions, kept, problems = {}, [], []
+        for form in forms:
+            code = _region_code(form)
+            if code and code not in within:
+                message = _("区划“%(f)s”不在导入的区划“%(r)s”内")
+            elif code and code != self.region.code and code not in visible:
+                message = _("区划“%(f)s”不在您的权限范围内")
+            else:
+                self._regions[id(form)] = within.get(code)
+                kept.append(form)
+                continue
+            problems.append(
+                form.where("region", message % {"f": code, "r": self.region.name}, _("区划"))
+            )
+        return kept, problems
+
+    def named_region(self, form):
+        """The region the form's 区划代码 names (routed by `route`), or None."""
+        return self._regions.get(id(form))
+
+    def region_of(self, form):
+        """The form's region: the one it names, else the import's."""
+        return self._regions.get(id(form)) or self.region
 
     def match(self, forms: list) -> tuple[list, list[Problem]]:
         """Find each form's stored document; the forms matched and the problems."""
@@ -617,6 +649,12 @@ def json_form(form_class, number: int, fields: dict[str, str], **values):
     """A form read from the `number`th JSON object: its cells are located by the keys."""
     cells = {key: (number, "", field) for key, field in fields.items()}
     return form_class(sheet=JSON_SHEET, json=True, cells=cells, **values)
+
+
+def _region_code(form) -> str:
+    """The 区划代码 a form names ("" for none, or a name without a code)."""
+    code = (form.region_code or "").strip()
+    return code if code.isdigit() else ""
 
 
 def _schema_problem(error: dict, number: int) -> Problem:

@@ -54,7 +54,6 @@ from jixiao.core.imports import (
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem
 from jixiao.orgs import filing
-from jixiao.orgs.models import Region
 from jixiao.targets.models import Target, TargetStatus
 
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
@@ -165,27 +164,10 @@ class SelfEvalImporter(DocumentImporter):
                         _("标题"),
                     )
                 )
-            elif (
-                form.region_code
-                and form.region_code.isdigit()
-                and not self._in_region(form.region_code)
-            ):
-                problems.append(
-                    form.where(
-                        "region",
-                        _("区划“%(f)s”不在导入的区划“%(r)s”内")
-                        % {"f": form.region_code, "r": self.region.name},
-                        _("区划"),
-                    )
-                )
             else:
                 ready.append(form)
-        return ready, problems
-
-    def _in_region(self, code: str) -> bool:
-        if code == self.region.code:
-            return True
-        return Region.objects.filter(code=code, path__startswith=self.region.path).exists()
+        routed, route_problems = super().route(ready)
+        return routed, problems + route_problems
 
     def match(self, forms: list[SelfEvalForm]) -> tuple[list[SelfEvalForm], list[Problem]]:
         problems = self._match_projects(forms)
@@ -222,12 +204,9 @@ class SelfEvalImporter(DocumentImporter):
                 if form.project_code
                 else by_name.get((form.year, form.project_name), [])
             )
-            if form.region_code:
-                candidates = [
-                    p
-                    for p in candidates
-                    if p.region.code == form.region_code or not form.region_code.isdigit()
-                ]
+            named = self.named_region(form)
+            if named is not None:
+                candidates = [p for p in candidates if p.region_id == named.pk]
             allowed = [p for p in candidates if self.may_file(p.unit_id, p.region.path)]
             label = _("项目编码") if key == "project_code" else _("项目名称")
             if not allowed:
@@ -235,7 +214,7 @@ class SelfEvalImporter(DocumentImporter):
                     form.where(
                         key,
                         _("%(y)s 年度%(r)s没有您可填报的%(l)s“%(c)s”的项目")
-                        % {"y": form.year, "r": self.region.name, "l": label, "c": shown},
+                        % {"y": form.year, "r": self.region_of(form).name, "l": label, "c": shown},
                         label,
                     )
                 )

@@ -39,6 +39,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.budgets.models import Project
 from jixiao.core.imports import (
     CellError,
     DocumentImporter,
@@ -123,22 +124,6 @@ class MonitoringReportImporter(DocumentImporter):
 
     # --- checking ----------------------------------------------------------------------------
 
-    def route(self, forms: list[MonitoringForm]) -> tuple[list[MonitoringForm], list[Problem]]:
-        kept, problems = [], []
-        for form in forms:
-            code = form.region_code
-            if code and code.isdigit() and code != self.region.code:
-                problems.append(
-                    form.where(
-                        "region",
-                        _("区划“%(f)s”与导入的区划“%(r)s”不一致")
-                        % {"f": code, "r": self.region.code},
-                        _("区划"),
-                    )
-                )
-            kept.append(form)
-        return kept, problems
-
     def match(self, forms: list[MonitoringForm]) -> tuple[list[MonitoringForm], list[Problem]]:
         problems = self._match_rounds(forms)
         rounded = [f for f in forms if f.round is not None]
@@ -148,21 +133,24 @@ class MonitoringReportImporter(DocumentImporter):
         return [f for f in found if f.filer is not None], problems
 
     def _match_rounds(self, forms: list[MonitoringForm]) -> list[Problem]:
-        rounds = list(Round.objects.filter(region=self.region))
+        rounds = list(Round.objects.filter(region__in={self.region_of(f).pk for f in forms}))
         problems = []
         for form in forms:
+            region = self.region_of(form)
             if form.round_code:
                 found = [
                     r
                     for r in rounds
-                    if r.code == form.round_code and (form.year is None or r.year == form.year)
+                    if r.region_id == region.pk
+                    and r.code == form.round_code
+                    and (form.year is None or r.year == form.year)
                 ]
                 if not found:
                     problems.append(
                         form.where(
                             "round",
                             _("%(r)s没有监控批次“%(c)s”")
-                            % {"r": self.region.name, "c": form.round_code},
+                            % {"r": region.name, "c": form.round_code},
                             _("监控批次"),
                         )
                     )
@@ -196,7 +184,9 @@ class MonitoringReportImporter(DocumentImporter):
                 found = [
                     r
                     for r in rounds
-                    if r.period_end == form.period_end and r.status == Round.Status.OPEN
+                    if r.region_id == region.pk
+                    and r.period_end == form.period_end
+                    and r.status == Round.Status.OPEN
                 ]
                 if len(found) != 1:
                     message = (
@@ -207,7 +197,7 @@ class MonitoringReportImporter(DocumentImporter):
                     problems.append(
                         form.where(
                             "as_of",
-                            message % {"r": self.region.name, "d": form.period_end},
+                            message % {"r": region.name, "d": form.period_end},
                             _("监控截止日期"),
                         )
                     )
@@ -248,10 +238,12 @@ class MonitoringReportImporter(DocumentImporter):
             )
         }
         known = {
-            (year, code): (unit, path)
-            for year, code, unit, path in self.region.projects.filter(
-                year__in={f.round.year for f in forms}, code__in={f.project_code for f in forms}
-            ).values_list("year", "code", "unit_id", "region__path")
+            (region, year, code): (unit, path)
+            for region, year, code, unit, path in Project.objects.filter(
+                region__in={f.round.region_id for f in forms},
+                year__in={f.round.year for f in forms},
+                code__in={f.project_code for f in forms},
+            ).values_list("region_id", "year", "code", "unit_id", "region__path")
         }
         problems = []
         for form in forms:
@@ -259,14 +251,20 @@ class MonitoringReportImporter(DocumentImporter):
             unit, path = (
                 (report.unit_id, report.region.path)
                 if report
-                else known.get((form.round.year, form.project_code), (None, ""))
+                else known.get(
+                    (form.round.region_id, form.round.year, form.project_code), (None, "")
+                )
             )
             if unit is None or not self.may_file(unit, path):
                 problems.append(
                     form.where(
                         "project_code",
                         _("%(y)s 年度%(r)s没有您可填报的项目编码“%(c)s”")
-                        % {"y": form.round.year, "r": self.region.name, "c": form.project_code},
+                        % {
+                            "y": form.round.year,
+                            "r": form.round.region.name,
+                            "c": form.project_code,
+                        },
                         _("项目编码"),
                     )
                 )

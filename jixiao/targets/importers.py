@@ -229,8 +229,9 @@ class TargetImporter(DocumentImporter):
         return matched, problems
 
     def _pick(self, form: Form, candidates: list, label: str, code: str):
-        if form.region_code:
-            candidates = [c for c in candidates if c.region.code == form.region_code]
+        named = self.named_region(form)
+        if named is not None:
+            candidates = [c for c in candidates if c.region_id == named.pk]
         allowed = [
             c
             for c in candidates
@@ -241,7 +242,7 @@ class TargetImporter(DocumentImporter):
             return None, form.where(
                 key,
                 _("在 %(y)s 年度%(r)s找不到您可填报的%(l)s“%(c)s”")
-                % {"y": form.year, "r": self.region.name, "l": label, "c": code},
+                % {"y": form.year, "r": self.region_of(form).name, "l": label, "c": code},
             )
         if len(allowed) > 1:
             return None, form.where(
