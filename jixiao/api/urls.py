@@ -8,14 +8,13 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.budgets.api import router as projects_router
+from jixiao.core.api import AUTH, error, not_found
 from jixiao.evaluations.api import router as selfevals_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
 from jixiao.reports.api import router as stats_router
 from jixiao.targets.api import gate_router
 from jixiao.targets.api import router as targets_router
-
-from .core import AUTH, error, not_found
 
 api = NinjaAPI(
     title="Jixiao API",

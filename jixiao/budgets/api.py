@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from jixiao.api.core import ErrorOut, paginate
+from jixiao.core.api import ErrorOut, paginate
 from jixiao.orgs.models import Region
 
 from .models import FUNDING_SOURCES, STAGES, Project

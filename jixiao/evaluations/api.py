@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from jixiao.api.core import ACTION_RESPONSES, ActionIn, ErrorOut, paginate, workflow_action
+from jixiao.core.api import ErrorOut, add_workflow_routes, paginate
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region
 
@@ -84,38 +84,19 @@ def get_selfeval(request, selfeval_id: int):
     return serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id), detail=True)
 
 
-def _act(request, selfeval_id: int, verb: str, body: ActionIn):
-    selfeval = selectors.selfeval_get(user=request.user, pk=selfeval_id)
-    return workflow_action(
-        document=selfeval,
-        user=request.user,
-        workflow=SELFEVAL_WORKFLOW,
-        names=API_ACTIONS[verb],
-        perform=lambda name: services.selfeval_transition(
-            actor=request.user,
-            selfeval=selfeval,
-            name=name,
-            comment=body.comment,
-            attest=body.attest,
-        ),
-        reload=lambda: serialize(
-            selectors.selfeval_get(user=request.user, pk=selfeval_id), detail=True
-        ),
-    )
-
-
-@router.post("/{int:selfeval_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
-def submit(request, selfeval_id: int, body: ActionIn):
-    return _act(request, selfeval_id, "submit", body)
-
-
-@router.post("/{int:selfeval_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）")
-def return_selfeval(request, selfeval_id: int, body: ActionIn):
-    return _act(request, selfeval_id, "return", body)
-
-
-@router.post(
-    "/{int:selfeval_id}/approve", response=ACTION_RESPONSES, summary="业务股室审核或预算股确认"
+add_workflow_routes(
+    router,
+    get=lambda request, selfeval_id: selectors.selfeval_get(user=request.user, pk=selfeval_id),
+    workflow=SELFEVAL_WORKFLOW,
+    perform=lambda request, selfeval, name, body: services.selfeval_transition(
+        actor=request.user,
+        selfeval=selfeval,
+        name=name,
+        comment=body.comment,
+        attest=body.attest,
+    ),
+    serialize=lambda selfeval: serialize(selfeval, detail=True),
+    actions=API_ACTIONS,
+    noun="selfeval",
+    approve_summary="业务股室审核或预算股确认",
 )
-def approve(request, selfeval_id: int, body: ActionIn):
-    return _act(request, selfeval_id, "approve", body)

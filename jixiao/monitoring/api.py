@@ -6,14 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 
-from jixiao.api.core import (
-    ACTION_RESPONSES,
-    ActionIn,
-    ErrorOut,
-    error,
-    paginate,
-    workflow_action,
-)
+from jixiao.core.api import ErrorOut, add_workflow_routes, error, paginate
 from jixiao.orgs.models import Region
 
 from . import selectors, services
@@ -172,41 +165,18 @@ def get_report(request, report_id: int):
     return report_data(selectors.report_get(user=request.user, pk=report_id), detail=True)
 
 
-def _act(request, report_id: int, verb: str, body: ActionIn):
-    report = selectors.report_get(user=request.user, pk=report_id)
-    return workflow_action(
-        document=report,
-        user=request.user,
-        workflow=REPORT_WORKFLOW,
-        names=API_ACTIONS[verb],
-        perform=lambda name: services.report_transition(
-            actor=request.user, report=report, name=name, comment=body.comment, attest=body.attest
-        ),
-        reload=lambda: report_data(
-            selectors.report_get(user=request.user, pk=report_id), detail=True
-        ),
-    )
-
-
-@reports_router.post(
-    "/{int:report_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交"
+add_workflow_routes(
+    reports_router,
+    get=lambda request, report_id: selectors.report_get(user=request.user, pk=report_id),
+    workflow=REPORT_WORKFLOW,
+    perform=lambda request, report, name, body: services.report_transition(
+        actor=request.user, report=report, name=name, comment=body.comment, attest=body.attest
+    ),
+    serialize=lambda report: report_data(report, detail=True),
+    actions=API_ACTIONS,
+    noun="report",
+    approve_summary="业务股室初审或预算股终审通过",
 )
-def submit(request, report_id: int, body: ActionIn):
-    return _act(request, report_id, "submit", body)
-
-
-@reports_router.post(
-    "/{int:report_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）"
-)
-def return_report(request, report_id: int, body: ActionIn):
-    return _act(request, report_id, "return", body)
-
-
-@reports_router.post(
-    "/{int:report_id}/approve", response=ACTION_RESPONSES, summary="业务股室初审或预算股终审通过"
-)
-def approve(request, report_id: int, body: ActionIn):
-    return _act(request, report_id, "approve", body)
 
 
 @alerts_router.get("", response=AlertList, summary="预警列表")

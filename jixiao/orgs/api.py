@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from jixiao.api.core import ErrorOut, paginate
+from jixiao.core.api import ErrorOut, paginate
 
 from .models import Region, Unit, UnitYear
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from jixiao.api.core import ErrorOut, error
+from jixiao.core.api import ErrorOut, error
 
 from .schemas import StatsOut
 from .selectors import region_for

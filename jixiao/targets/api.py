@@ -8,16 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from ninja import Router, Status
 
-from jixiao.api.core import (
-    ACTION_RESPONSES,
-    ActionIn,
-    ErrorOut,
-    error,
-    paginate,
-    workflow_action,
-)
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
+from jixiao.core.api import ErrorOut, add_workflow_routes, error, paginate
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region
 
@@ -143,42 +136,23 @@ def get_target(request, target_id: int):
     return serialize(_get(request, target_id), detail=True)
 
 
-def _act(request, target_id: int, verb: str, body: ActionIn):
-    target = _get(request, target_id)
-    return workflow_action(
-        document=target,
-        user=request.user,
-        workflow=TARGET_WORKFLOW,
-        names=API_ACTIONS[verb],
-        perform=lambda name: services.target_transition(
-            actor=request.user,
-            target=target,
-            name=name,
-            comment=body.comment,
-            grades=body.grades,
-            attest=body.attest,
-        ),
-        reload=lambda: serialize(_get(request, target_id), detail=True),
-    )
-
-
-@router.post("/{int:target_id}/submit", response=ACTION_RESPONSES, summary="单位负责人确认并提交")
-def submit(request, target_id: int, body: ActionIn):
-    return _act(request, target_id, "submit", body)
-
-
-@router.post("/{int:target_id}/return", response=ACTION_RESPONSES, summary="退回（须填写理由）")
-def return_target(request, target_id: int, body: ActionIn):
-    return _act(request, target_id, "return", body)
-
-
-@router.post(
-    "/{int:target_id}/approve",
-    response=ACTION_RESPONSES,
-    summary="审核通过：主管部门报送、业务股室初审或预算股终审",
+add_workflow_routes(
+    router,
+    get=_get,
+    workflow=TARGET_WORKFLOW,
+    perform=lambda request, target, name, body: services.target_transition(
+        actor=request.user,
+        target=target,
+        name=name,
+        comment=body.comment,
+        grades=body.grades,
+        attest=body.attest,
+    ),
+    serialize=lambda target: serialize(target, detail=True),
+    actions=API_ACTIONS,
+    noun="target",
+    approve_summary="审核通过：主管部门报送、业务股室初审或预算股终审",
 )
-def approve(request, target_id: int, body: ActionIn):
-    return _act(request, target_id, "approve", body)
 
 
 @gate_router.post(

@@ -1,4 +1,5 @@
-"""The API's shared parts: authentication, error shapes, list envelopes (CONTRACT.md, HTTP API).
+"""The API's shared parts: authentication, error shapes, list envelopes and the review verbs
+(CONTRACT.md, HTTP API). `jixiao.api` only wires the apps' routers together.
 
 Authentication is `Authorization: Bearer <token>` or the browser session; without either the
 answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
@@ -6,6 +7,8 @@ answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
 """
 
 from __future__ import annotations
+
+import inspect
 
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -84,3 +87,49 @@ def workflow_action(*, document, user, workflow, names, perform, reload):
     except TransitionError as exc:
         return Status(409, error(str(exc)))
     return Status(200, reload())
+
+
+VERBS = (
+    ("submit", "submit", "单位负责人确认并提交"),
+    ("return", "return_{noun}", "退回（须填写理由）"),
+    ("approve", "approve", None),
+)
+
+
+def add_workflow_routes(
+    router, *, get, workflow, perform, serialize, actions, noun: str, approve_summary: str
+) -> None:
+    """The contract's three verbs for one document kind: POST /{id}/submit, /return and
+    /approve on `router`, each doing whichever of `actions[verb]` the caller may take now.
+
+    `get(request, id)` is the visible document (404 otherwise), `perform(request, document,
+    name, body)` the stage's transition service, `serialize(document)` the answer. `noun` names
+    the path parameter (`{noun}_id`) and the operations as the stage has always named them."""
+    param = f"{noun}_id"
+    for verb, name, summary in VERBS:
+
+        def endpoint(request, body: ActionIn, verb=verb, **path):
+            document = get(request, path[param])
+            return workflow_action(
+                document=document,
+                user=request.user,
+                workflow=workflow,
+                names=actions[verb],
+                perform=lambda step: perform(request, document, step, body),
+                reload=lambda: serialize(get(request, path[param])),
+            )
+
+        endpoint.__signature__ = inspect.Signature(
+            [
+                inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                inspect.Parameter(param, inspect.Parameter.KEYWORD_ONLY, annotation=int),
+                inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=ActionIn),
+            ]
+        )
+        endpoint.__name__ = name.format(noun=noun)
+        endpoint.__module__ = get.__module__
+        router.post(
+            f"/{{int:{param}}}/{verb}",
+            response=ACTION_RESPONSES,
+            summary=summary or approve_summary,
+        )(endpoint)
