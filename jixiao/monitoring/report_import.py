@@ -101,7 +101,7 @@ class MonitoringReportImporter(DocumentImporter):
         form.round_code = (item.get("round") or "").strip()
         form.period_end = parsed.period_end
         form.year = parsed.year or form.period_end.year
-        form.region_code = (parsed.region or "").strip()
+        form.region_code = (parsed.region or "").strip().split(" ")[0]
         budget = item["budget"]
         for key in READ_AMOUNTS:
             if key not in budget:

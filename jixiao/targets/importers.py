@@ -33,10 +33,10 @@ from django.utils.translation import gettext_lazy
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
 from jixiao.core.imports import (
-    JSON_SHEET,
     CellError,
     DocumentImporter,
     Row,
+    json_form,
     json_problem,
     non_negative_money,
     register_importer,
@@ -52,7 +52,7 @@ from jixiao.orgs.models import Unit
 
 from .adapters import finding_dict
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext, declaration_from_data
-from .excel import INDICATOR_COLUMNS, TEXT_LIMITS, read_form
+from .excel import TEXT_LIMITS, read_form
 from .excel import DeclarationForm as Form
 from .lint import lint
 from .models import EDITABLE, Basis, Indicator, Target
@@ -106,7 +106,14 @@ class TargetImporter(DocumentImporter):
         def problem(field: str, message: str) -> None:
             problems.append(json_problem(number, field, message))
 
-        form = Form(sheet=JSON_SHEET, cells={"title": (number, "", "year")})
+        identity = (
+            ("unit_code", "unit.code")
+            if parsed.is_unit_target
+            else ("project_code", "project.code")
+        )
+        form = json_form(
+            Form, number, {"title": "year", "region": "region", identity[0]: identity[1]}
+        )
         form.year = parsed.year
         if form.year is None or not 2000 <= form.year <= 2100:
             problem("year", _("缺少有效的年度（year，如 2022）"))
@@ -116,12 +123,10 @@ class TargetImporter(DocumentImporter):
             form.unit_code = _text((item.get("unit") or {}).get("code"))
             if not form.unit_code:
                 problem("unit.code", _("部门整体目标须有单位编码（unit.code）"))
-            form.cells["unit_code"] = (number, "", "unit.code")
         else:
             form.project_code = _text(item["project"].get("code"))
             if not form.project_code:
                 problem("project.code", _("须有项目编码（project.code）"))
-            form.cells["project_code"] = (number, "", "project.code")
         amounts = item.get("amounts") or {}
         for key in AMOUNT_KEYS:
             try:
@@ -338,7 +343,7 @@ class TargetImporter(DocumentImporter):
         for index, row in enumerate(form.indicators):
             placed, problem = self._place(row, categories)
             if problem:
-                problems.append(_row_problem(form, index, "category", problem))
+                problems.append(form.at_indicator(index, "category", problem))
                 continue
             stored, line = self._indicator(row, placed, form.year)
             fields.append(stored)
@@ -559,14 +564,6 @@ def _insert_indicators(grids) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(params), 5000):
             cursor.executemany(sql, params[start : start + 5000])
-
-
-def _row_problem(form: Form, index: int, key: str, message: str) -> Problem:
-    labels = {k: label for k, label, _w in INDICATOR_COLUMNS}
-    row = form.indicator_rows[index] if index < len(form.indicator_rows) else index + 1
-    column = form.cells.get(f"column:{key}", (None, "", ""))[1]
-    field = labels[key] if form.sheet != JSON_SHEET else f"indicators[{index}].{key}"
-    return Problem(message, sheet=form.sheet, row=row, column=column, field=field)
 
 
 def _snapshot_of(fields: dict) -> dict:

@@ -213,3 +213,16 @@ def test_a_district_file_naming_another_district_is_refused_where_it_says_so(wor
     problems = rejected(TargetImporter, world.budget, world.region, data, Target)
     assert [(p.sheet, p.row, p.column) for p in problems] == [place(beside(sheet, "区划"))]
     assert "区划“100102”不在导入的区划“甲区”内" in problems[0].message
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_json_object_naming_a_district_outside_the_import_is_refused_at_its_region(
+    world, declare, kind
+):
+    importer, make_file, model, _money, _key = KINDS[kind]
+    (item,) = json.loads(make_file(world, declare, "json"))
+    item["region"] = "100102 乙区"
+    data = json.dumps([item], ensure_ascii=False).encode()
+    problems = rejected(importer, world.budget, world.region, data, model, "file.json")
+    assert [(p.sheet, p.row, p.field) for p in problems] == [("JSON", 1, "region")]
+    assert "区划“100102”不在导入的区划“甲区”内" in problems[0].message
