@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from .models import Role
 from .selectors import filers_for_units
 
-BUREAU_ROLES = (Role.BUDGET, Role.PERFORMANCE)
+#: The offices that may file on the units' behalf (代录), through the command line.
+FILING_OFFICES = (Role.BUDGET, Role.PERFORMANCE)
 
 
 def is_filer(actor) -> bool:
@@ -27,7 +28,7 @@ def is_filer(actor) -> bool:
 
 def is_bureau(actor, *, as_filer: bool) -> bool:
     """The budget or performance office importing for the units (never on the page)."""
-    return not as_filer and actor.has_role(*BUREAU_ROLES)
+    return not as_filer and actor.has_role(*FILING_OFFICES)
 
 
 def may_import(actor, *, as_filer: bool) -> bool:
