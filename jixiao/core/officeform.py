@@ -121,7 +121,7 @@ class FormLayout:
     money_unit_at: int
     orientation: str = "landscape"
     header_height: int = 30
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def width(self) -> int:
@@ -229,6 +229,10 @@ def _lead_label(value: str) -> str:
     return normalise_header(value)
 
 
+def _text_at(row: tuple, c: int | None) -> str:
+    return cell_text(row[c]) if c is not None and c < len(row) else ""
+
+
 def _first_value(row: tuple, upto: int):
     return next((v for v in row[: upto + 1] if not is_blank(v)), None)
 
@@ -256,7 +260,7 @@ class IndicatorRow(NamedTuple):
         return self.cells[c] if c is not None and c < len(self.cells) else None
 
     def text(self, key: str) -> str:
-        return cell_text(self.raw(key))
+        return _text_at(self.cells, self.columns.get(key))
 
 
 @dataclass
@@ -338,39 +342,37 @@ class RawForm:
         Blank rows are skipped, and so are rows with nothing in the `used` columns (an unused
         row of a template: only 一级/二级 filled in). Each row yielded is recorded in
         `form.indicator_rows`: the stage appends exactly one line per row."""
-        rows, columns, first = self.rows, self.columns, self.first
-        layout = self.layout
+        rows, columns, first, layout = self.rows, self.columns, self.first, self.layout
         used_columns = [columns[k] for k in used if k in columns]
-        start = columns["category"]
+        start, sub = columns["category"], columns.get("subcategory")
         category = subcategory = ""
         self.end = len(rows)
         for r in range(self.header + 1, len(rows)):
             row = rows[r]
             if all(is_blank(v) for v in row):
                 continue
-            lead = self.lead(r)
+            value = _first_value(row, start)
+            lead = _lead_label(value) if isinstance(value, str) else ""
             if lead and (lead in layout.stop_labels or lead.startswith(NOTE_STARTS)):
                 self.end = r
                 break
-            if layout.label_keys(_first_value(row, start))[0] in layout.next_form_keys:
+            if layout.label_keys(value)[0] in layout.next_form_keys:
                 problems.append(
                     Problem(str(layout.texts.next_form), sheet=form.sheet, row=r + first)
                 )
                 self.end = r
                 break
-            line = IndicatorRow(0, r + first, row, columns, "", "")
-            text = line.text("category")
+            text = _text_at(row, start)
             if text:
                 if text != category:
                     subcategory = ""
                 category = text
-            subcategory = line.text("subcategory") or subcategory
-            if not any(c < len(row) and not is_blank(row[c]) for c in used_columns):
+            subcategory = _text_at(row, sub) or subcategory
+            if all(is_blank(row[c]) for c in used_columns if c < len(row)):
                 continue
             form.indicator_rows.append(r + first)
-            yield line._replace(
-                index=len(form.indicator_rows) - 1, category=category, subcategory=subcategory
-            )
+            index = len(form.indicator_rows) - 1
+            yield IndicatorRow(index, r + first, row, columns, category, subcategory)
 
 
 def read_block(sheet: Sheet, layout: FormLayout) -> tuple[RawForm | None, list[Problem]]:

@@ -89,7 +89,7 @@ MONEY_COLUMN_LABELS: dict[str, tuple[str, ...]] = {
 TOTAL_LABELS = ("总分", "合计总分", "自评总分", "合计")
 GRADE_LABELS = ("等级", "评价等级", "自评等级")
 LAYOUT = officeform.FormLayout(
-    title_pattern=re.compile(r"自评表"),
+    title_pattern=re.compile(r"自评.{0,4}表"),
     # The money block is a grid: its rows' labels ("row:total") and columns' ("col:executed").
     labels={
         **LABELS,

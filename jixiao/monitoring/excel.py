@@ -72,7 +72,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 # "截至6月底完成值", "实际完成值".
 _PERIOD = r"(?:(?:1月1日|1)?[-–—~至到]?\d{1,2}月(?:\d{1,2}日|末|底)?|截至.{0,8}|累计|实际)?"
 LAYOUT = officeform.FormLayout(
-    title_pattern=re.compile(r"运行监控表|绩效监控表"),
+    title_pattern=re.compile(r"监控.{0,4}表"),
     labels=LABELS,
     label_patterns=(("executed", re.compile(_PERIOD + r"(?:预算)?执行(?:数|金额)")),),
     # `progress`'s label carries the period ("1–7月完成值").

@@ -56,7 +56,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "money_unit": ("金额单位",),
 }
 LAYOUT = officeform.FormLayout(
-    title_pattern=re.compile(r"绩效目标(申报)?表"),
+    title_pattern=re.compile(r"绩效目标.{0,4}表"),
     labels=LABELS,
     # The order of the official form, plus 数据来源, which the form's 指标解释 often carries
     # and which Jixiao keeps in its own column.
@@ -296,10 +296,12 @@ def read_form(
             form.where("serves_public", _("应填“是”或“否”，实际为“%(v)s”") % {"v": serves})
         )
     form.serves_public = serves not in _NO
+    columns = [(key, raw.columns.get(key)) for key in _OTHER_KEYS]
     for row in raw.indicator_rows(form, problems, used=_OTHER_KEYS):
         line = {"category": row.category, "subcategory": row.subcategory}
-        for key in _OTHER_KEYS:
-            line[key], message = _read_cell(key, row.raw(key))
+        cells, width = row.cells, len(row.cells)
+        for key, c in columns:
+            line[key], message = _read_cell(key, cells[c] if c is not None and c < width else None)
             if message:
                 problems.append(form.at_indicator(row.index, key, message))
         form.indicators.append(line)
