@@ -64,21 +64,10 @@ PURE_MODULES = [
 # Back-edges known today and being removed (issue 10). The list may only shrink: an entry that
 # no longer occurs fails the test, so whoever fixes an edge deletes its line.
 # (importing module, imported module)
-KNOWN_BACK_EDGES: set[tuple[str, str]] = {
-    # the review kit's year lock reads budget years (FiscalYear, year_is_open): it belongs with
-    # them in budgets, or the lock is handed in by the stage that builds the workflow
-    ("jixiao.orgs.review", "jixiao.budgets.models"),
-    ("jixiao.orgs.review", "jixiao.budgets.selectors"),
-}
+KNOWN_BACK_EDGES: set[tuple[str, str]] = set()
 
 # File cycles known today, as the sorted modules of each loop; shrinking like the list above.
-KNOWN_CYCLES: set[tuple[str, ...]] = {
-    # each document model hands out its workflow (`review_workflow`) by importing the workflow
-    # module inside a method, while the workflow imports the model's status enum
-    ("jixiao.evaluations.models", "jixiao.evaluations.workflow"),
-    ("jixiao.monitoring.models", "jixiao.monitoring.workflow"),
-    ("jixiao.targets.models", "jixiao.targets.workflow"),
-}
+KNOWN_CYCLES: set[tuple[str, ...]] = set()
 
 
 @dataclass(frozen=True)

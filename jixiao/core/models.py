@@ -8,6 +8,7 @@ Core knows no domain nouns (DESIGN.md): regions appear here only as codes, users
 import hashlib
 import secrets
 import uuid
+from importlib import import_module
 
 from django.conf import settings
 from django.db import models
@@ -172,6 +173,14 @@ class ApiToken(models.Model):
         return f"{self.prefix}…"
 
 
+# Each reviewable document model's workflow, registered by the workflow as it is built.
+_REVIEW_WORKFLOWS: dict[type, object] = {}
+
+
+def register_review_workflow(document: type, workflow) -> None:
+    _REVIEW_WORKFLOWS[document] = workflow
+
+
 class ReviewableDocument(models.Model):
     """A document that moves through a review workflow (core.workflow): the fields the engine
     stamps. Each concrete document declares its own `status` choices over these columns."""
@@ -189,8 +198,10 @@ class ReviewableDocument(models.Model):
 
     @classmethod
     def review_workflow(cls):
-        """The document's `core.workflow.Workflow` (declared in its app's workflow module)."""
-        raise NotImplementedError
+        """The document's `core.workflow.Workflow`, declared in its app's `workflow` module."""
+        if cls not in _REVIEW_WORKFLOWS:
+            import_module(f"{cls._meta.app_config.name}.workflow")
+        return _REVIEW_WORKFLOWS[cls]
 
     def edit_refusal(self, user) -> str | None:
         """Why `user` may not change this document now (None: they may)."""

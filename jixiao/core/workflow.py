@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit
+from .models import register_review_workflow
 
 # A condition returns None when satisfied, or the reason (in Chinese) why not.
 Condition = Callable[[object, object], str | None]
@@ -86,6 +87,12 @@ class Workflow:
     editable: frozenset[str] = frozenset()
     editor: Condition | None = None
     edit_state_refusal: str = gettext_lazy("当前状态为“%(s)s”，不能修改。")
+    # The model this workflow moves; its `review_workflow()` answers with this workflow.
+    document: type | None = None
+
+    def __post_init__(self) -> None:
+        if self.document is not None:
+            register_review_workflow(self.document, self)
 
     def get(self, name: str) -> Transition:
         for t in self.transitions:

@@ -131,12 +131,6 @@ class SelfEvaluation(ReviewableDocument):
             return None
         return sum((p or Decimal(0) for p in parts), Decimal(0))
 
-    @classmethod
-    def review_workflow(cls):
-        from .workflow import SELFEVAL_WORKFLOW
-
-        return SELFEVAL_WORKFLOW
-
     def attachments_editable_by(self, user) -> bool:
         """Supporting files change with the document: while its filer may edit it."""
         return self.edit_refusal(user) is None
@@ -229,12 +223,6 @@ class UnitEvaluation(ReviewableDocument):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit.name}"
-
-    @classmethod
-    def review_workflow(cls):
-        from .workflow import UNIT_EVALUATION_WORKFLOW
-
-        return UNIT_EVALUATION_WORKFLOW
 
     @property
     def audit_region_code(self) -> str:

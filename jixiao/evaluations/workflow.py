@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.budgets.locks import year_lock
 from jixiao.orgs.review import unit_review_workflow
 
-from .models import EvaluationStatus
+from .models import EvaluationStatus, SelfEvaluation, UnitEvaluation
 
 
 def _scored(document, user) -> str | None:
@@ -31,23 +32,26 @@ def _deviations_explained(document, user) -> str | None:
     return None
 
 
-def _review_workflow(checks, state_refusal):
+def _review_workflow(document, checks, state_refusal):
     return unit_review_workflow(
+        document=document,
         status=EvaluationStatus,
         final=("confirm", gettext_lazy("确认"), EvaluationStatus.CONFIRMED),
+        lock=year_lock(1),  # year Y is evaluated, and locked, in Y + 1
         pass_label=gettext_lazy("审核通过"),
         checks=checks,
-        lock_offset=1,
         edit_refusal=gettext_lazy("只有本单位的填报人员可以填写自评。"),
         state_refusal=state_refusal,
     )
 
 
 SELFEVAL_WORKFLOW = _review_workflow(
-    (_scored, _deviations_explained), gettext_lazy("自评处于“%(s)s”状态，不能修改。")
+    SelfEvaluation,
+    (_scored, _deviations_explained),
+    gettext_lazy("自评处于“%(s)s”状态，不能修改。"),
 )
 UNIT_EVALUATION_WORKFLOW = _review_workflow(
-    (_scored,), gettext_lazy("评价处于“%(s)s”状态，不能修改。")
+    UnitEvaluation, (_scored,), gettext_lazy("评价处于“%(s)s”状态，不能修改。")
 )
 
 API_ACTIONS = {

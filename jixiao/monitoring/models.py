@@ -198,12 +198,6 @@ class Report(ReviewableDocument):
     def audit_region_code(self) -> str:
         return self.region.code
 
-    @classmethod
-    def review_workflow(cls):
-        from .workflow import REPORT_WORKFLOW
-
-        return REPORT_WORKFLOW
-
     def attachments_editable_by(self, user) -> bool:
         """Supporting files change with the document: while its filer may edit it."""
         return self.edit_refusal(user) is None

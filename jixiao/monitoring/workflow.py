@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.budgets.locks import year_lock
 from jixiao.core.workflow import with_q
 from jixiao.orgs.review import SUBMITTED, unit_review_workflow, withdraw
 
-from .models import ReportStatus
+from .models import Report, ReportStatus
 
 
 @with_q(lambda user: Q(round__status="open"))
@@ -28,8 +29,10 @@ def _indicators_reported(report, user) -> str | None:
 
 
 REPORT_WORKFLOW = unit_review_workflow(
+    document=Report,
     status=ReportStatus,
     final=("approve", gettext_lazy("终审通过"), ReportStatus.APPROVED),
+    lock=year_lock(),
     checks=(_round_open, _indicators_reported),
     after_submit=(withdraw(SUBMITTED),),
     edit_refusal=gettext_lazy("只有本单位的填报人员可以填写监控报告。"),

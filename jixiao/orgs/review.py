@@ -1,15 +1,16 @@
 """Who reviews a unit's documents (DOMAIN.md §4.5): the role sets, the unit and office
-conditions, the year lock and the common review path every stage document follows.
+conditions and the common review path every stage document follows.
 
 draft/returned ─complete─► ready ─submit─► submitted ─pass─► first_passed ─<final>─► <done>
 returns (with a reason) from the two review states go back to `returned`, which edits like a
 draft; the filer or leader may reopen a ready document, the leader may withdraw a submission.
-A stage declares its document with `unit_review_workflow()` and its own checks.
+A stage declares its document with `unit_review_workflow()`, its own checks and its lock
+(`budgets.locks.year_lock`).
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,37 +71,13 @@ def unit_filer(refusal: str) -> Condition:
     return may_edit
 
 
-def year_lock(offset: int = 0):
-    """Documents of year Y are locked when the region closes year Y + offset (evaluations of
-    year Y are done in Y + 1). A year with no budget year yet is open."""
-
-    def closed_years(document_region="region", document_year="year"):
-        from jixiao.budgets.models import FiscalYear
-
-        return FiscalYear.objects.filter(
-            region=OuterRef(document_region), year=OuterRef(document_year) + offset
-        ).exclude(status=FiscalYear.Status.OPEN)
-
-    @with_q(lambda user: ~Q(Exists(closed_years())))
-    def lock(document) -> str | None:
-        from jixiao.budgets.selectors import year_is_open
-
-        year = document.year + offset
-        if year_is_open(region=document.region, year=year):
-            return None
-        if offset:
-            return _("%(y)s 年度已关闭，评价已锁定。") % {"y": year}
-        return _("%(y)s 年度已关闭，文档已锁定。") % {"y": year}
-
-    return lock
-
-
 def unit_review_workflow(
     *,
+    document,
     status,
     final: tuple[str, str, str],
+    lock,
     checks: tuple[Condition, ...] = (),
-    lock_offset: int = 0,
     pass_label: str = gettext_lazy("初审通过"),
     submit_checks: tuple[Condition, ...] = (),
     final_checks: tuple[Condition, ...] = (),
@@ -111,8 +88,8 @@ def unit_review_workflow(
 ) -> Workflow:
     """The common review path of a unit document.
 
-    `status` is its TextChoices; `final` = (name, label, done state) is the budget office's
-    closing step. `checks` are the content conditions completing and submitting need
+    `document` is the model, `status` its TextChoices; `final` = (name, label, done state) is
+    the budget office's closing step; `lock` refuses every change (a closed year). `checks` are the content conditions completing and submitting need
     (`submit_checks` only submitting, `final_checks` only the final step). `after_submit` and
     `extra` add the stage's own transitions after submitting and at the end (targets: parent
     review, reject). `edit_refusal`/`state_refusal` word the edit rule for this document."""
@@ -177,7 +154,8 @@ def unit_review_workflow(
     return Workflow(
         states=dict(status.choices),
         transitions=table,
-        lock=year_lock(lock_offset),
+        lock=lock,
+        document=document,
         editable=EDITABLE,
         **optional,
     )

@@ -164,12 +164,6 @@ class Target(ReviewableDocument):
     def editable(self) -> bool:
         return self.status in EDITABLE
 
-    @classmethod
-    def review_workflow(cls):
-        from .workflow import TARGET_WORKFLOW
-
-        return TARGET_WORKFLOW
-
     def attachments_editable_by(self, user) -> bool:
         """Supporting files change with the document: while its filer may edit it."""
         return self.edit_refusal(user) is None

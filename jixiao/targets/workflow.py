@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.budgets.locks import year_lock
 from jixiao.core.workflow import Transition, with_q
 from jixiao.orgs.models import UnitYear
 from jixiao.orgs.review import (
@@ -28,7 +29,7 @@ from jixiao.orgs.review import (
     withdraw,
 )
 
-from .models import TargetStatus
+from .models import Target, TargetStatus
 
 
 def _no_blocking_findings(target, user) -> str | None:
@@ -88,14 +89,13 @@ def _grades_allow_approval(target, user) -> str | None:
     return grade_refusal(target, (target.grades or {}).get("final", {}).get("overall"))
 
 
-REVIEWABLE = frozenset(
-    {TargetStatus.PARENT_REVIEW, TargetStatus.SUBMITTED, TargetStatus.FIRST_PASSED}
-)
 _CONTENT = (_has_indicators, _no_blocking_findings)
 
 TARGET_WORKFLOW = unit_review_workflow(
+    document=Target,
     status=TargetStatus,
     final=("approve", gettext_lazy("终审批复"), TargetStatus.APPROVED),
+    lock=year_lock(),
     checks=_CONTENT,
     submit_checks=(_is_level1,),
     final_checks=(_grades_allow_approval,),
