@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "jixiao.core.middleware.SessionTimeoutMiddleware",
     "jixiao.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jixiao.orgs.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jixiao.shell.work.WorkContextMiddleware",
 ]
@@ -145,17 +146,20 @@ TEMPLATES = [
 
 # --- security (DOMAIN.md §11: 等保 2.0 level 3 expectations) -------------------------------
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "jixiao.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "jixiao.core.passwords.CharacterClassValidator"},
+    {"NAME": "jixiao.core.passwords.RepeatedCharacterValidator"},
+    {"NAME": "jixiao.core.passwords.UsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "jixiao.core.passwords.CharacterClassValidator"},
+    {"NAME": "jixiao.orgs.passwords.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
+# Lockout per account name and source address: after MAX_FAILURES failures in a row, that
+# name is refused from that address for LOCK_MINUTES, doubling at each new lock up to MAX.
 JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5"))
 JIXIAO_LOGIN_LOCK_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MINUTES", "15"))
+JIXIAO_LOGIN_LOCK_MAX_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MAX_MINUTES", "1440"))
 JIXIAO_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JIXIAO_PASSWORD_MAX_AGE_DAYS", "90"))
 # Idle timeout: the session ends after this many seconds without a request.
 JIXIAO_SESSION_IDLE_SECONDS = int(os.environ.get("JIXIAO_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Office, Region, Role, Unit, UnitYear, User
+from .services import password_check
 
 
 class UnitYearForm(forms.Form):
@@ -56,6 +57,7 @@ class AccountForm(forms.ModelForm):
             "unit",
             "office",
             "is_active",
+            "is_service",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -71,14 +73,19 @@ class PasswordForm(forms.Form):
     new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput)
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean(self):
         data = super().clean()
-        if data.get("old_password") and not self.user.check_password(data["old_password"]):
-            self.add_error("old_password", _("原密码不正确。"))
+        if data.get("old_password"):  # a wrong one counts as a failed login
+            refusal = password_check(
+                user=self.user, password=data["old_password"], request=self.request
+            )
+            if refusal:
+                self.add_error("old_password", refusal)
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
         if data.get("new_password") and data.get("new_password") == data.get("old_password"):

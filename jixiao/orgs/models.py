@@ -8,8 +8,10 @@ keep last year's structure. `Unit` is the lasting identity (region + code); merg
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -318,12 +320,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("启用"), default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
+    # The latest end of a lock on this name from any address (LoginThrottle holds the locks):
+    # the account list shows it and offers the unlock.
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    is_service = models.BooleanField(
+        _("服务账号"),
+        default=False,
+        help_text=_("供系统集成使用：只凭 API 令牌访问，不能登录页面，没有会过期的密码。"),
+    )
     language = models.CharField(_("界面语言"), max_length=10, blank=True)
 
-    audit_exclude = ("password", "last_login", "failed_logins")
+    audit_exclude = ("password", "last_login")
 
     objects = UserManager()
 
@@ -375,6 +383,62 @@ class User(AbstractBaseUser, PermissionsMixin):
             units = frozenset({self.unit_id, *children})
         assignee = self.pk if self.role_set & {Role.AGENCY, Role.EXPERT} else None
         return Scope(region_paths=paths, office_ids=offices, unit_ids=units, assignee_id=assignee)
+
+    def is_locked(self, now=None) -> bool:
+        """Locked from at least one address (the login is refused only from that address)."""
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+    def password_change_reason(self, now=None) -> str:
+        """Why this account must change its password before anything else, or "" (DOMAIN.md
+        §11): an initial password set by an admin, or one older than the maximum age. Service
+        accounts and accounts without a password have no password to expire."""
+        if self.is_service or not self.password or not self.has_usable_password():
+            return ""
+        if self.password_changed_at is None:
+            return str(_("您的密码为管理员设置的初始密码，请先修改密码。"))
+        max_age = dt.timedelta(days=settings.JIXIAO_PASSWORD_MAX_AGE_DAYS)
+        if (now or timezone.now()) - self.password_changed_at > max_age:
+            return str(_("您的密码已过期，请先修改密码。"))
+        return ""
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords, so that none of the last few comes back
+    (core.passwords.PasswordHistoryValidator writes and reads them)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account name from one source address (DOMAIN.md §11).
+
+    Keyed by the name as typed, whether an account has it or not, so unknown names behave
+    exactly like known ones; keyed by address too, so nobody can lock an account (admin
+    included) for everyone else. Each lock lasts twice as long as the one before it.
+    """
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip"], name="orgs_loginthrottle_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip}"
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import audit
+from jixiao.core.middleware import client_ip
 
-from .models import Office, Region, Role, Unit, UnitSuccession, UnitYear, User
+from .models import LoginThrottle, Office, Region, Role, Unit, UnitSuccession, UnitYear, User
 
 # --- login with lockout (DOMAIN.md §11) ------------------------------------------------------
 
@@ -27,63 +29,94 @@ class LoginOutcome:
 
 
 def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome:
-    """Check a login; lock the account after JIXIAO_LOGIN_MAX_FAILURES failures in a row.
+    """Check a login; after JIXIAO_LOGIN_MAX_FAILURES failures in a row of one name from one
+    address, refuse that name from that address for a while, longer at each lock.
 
-    A locked account is refused even with the right password, so guessing cannot continue.
-    Unknown usernames get the same message as wrong passwords (no account enumeration).
+    A locked name is refused even with the right password, so guessing cannot continue; other
+    addresses still sign in, so nobody can lock an account for everyone. Unknown names count
+    and lock exactly like known ones and get the same messages (no account enumeration).
+    Service accounts never sign in here: they use API tokens.
     """
-    generic = _("账号或密码不正确。")
+    ip = client_ip(request) if request is not None else ""
     with transaction.atomic():
-        user = User.objects.select_for_update(of=("self",)).filter(username=username).first()
-        if user is not None and user.is_locked():
-            audit.record(
-                action="login_failed", instance=user, actor=user, message=_("账号已锁定时尝试登录")
-            )
-            until = timezone.localtime(user.locked_until).strftime("%H:%M")
-            return LoginOutcome(
-                None,
-                _("账号因多次登录失败已锁定，请于 %(t)s 后再试，或联系管理员解锁。") % {"t": until},
-            )
+        refusal = _refusal_while_locked(username, ip)
+        if refusal:
+            return LoginOutcome(None, refusal)
         authenticated = authenticate(request, username=username, password=password)
-        if authenticated is None:
-            return LoginOutcome(None, _register_failure(user, username) or generic)
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
-        audit.record(action="login", instance=user, actor=user)
-    max_age = dt.timedelta(days=settings.JIXIAO_PASSWORD_MAX_AGE_DAYS)
-    expired = (
-        user.password_changed_at is None or timezone.now() - user.password_changed_at > max_age
-    )
+        if authenticated is None or authenticated.is_service:
+            return LoginOutcome(None, _register_failure(username, ip) or _("账号或密码不正确。"))
+        LoginThrottle.objects.filter(username=username, ip=ip).delete()
+        audit.record(action="login", instance=authenticated, actor=authenticated)
+    expired = bool(authenticated.password_change_reason())
     return LoginOutcome(authenticated, password_expired=expired)
 
 
-def _register_failure(user: User | None, username: str) -> str:
-    if user is None:
-        audit.record(
-            action="login_failed",
-            object_type="orgs.user",
-            object_repr=username[:150],
-            message=_("账号不存在"),
-        )
-        return ""
-    user.failed_logins += 1
-    message = ""
-    if user.failed_logins >= settings.JIXIAO_LOGIN_MAX_FAILURES:
-        minutes = settings.JIXIAO_LOGIN_LOCK_MINUTES
-        user.locked_until = timezone.now() + dt.timedelta(minutes=minutes)
-        user.failed_logins = 0
-        audit.record(
-            action="locked",
-            instance=user,
-            actor=user,
-            message=_("连续登录失败，锁定 %(m)s 分钟") % {"m": minutes},
-        )
-        message = _("连续登录失败次数过多，账号已锁定 %(m)s 分钟。") % {"m": minutes}
+def password_check(*, user: User, password: str, request=None) -> str:
+    """The change page's check of the current password, counted like a login (the same
+    failures and locks): "" when right, otherwise the reason to show."""
+    ip = client_ip(request) if request is not None else ""
+    with transaction.atomic():
+        refusal = _refusal_while_locked(user.username, ip)
+        if refusal:
+            return refusal
+        if not user.check_password(password):
+            return _register_failure(user.username, ip) or _("原密码不正确。")
+        LoginThrottle.objects.filter(username=user.username, ip=ip).delete()
+    return ""
+
+
+def _lock_message(until) -> str:
+    return _("登录失败次数过多，已锁定，请于 %(t)s 后再试，或联系管理员解锁。") % {
+        "t": timezone.localtime(until).strftime("%H:%M")
+    }
+
+
+def _audit_login(username: str, action: str, message: str) -> None:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        audit.record(action=action, instance=user, actor=user, message=message)
     else:
-        audit.record(action="login_failed", instance=user, actor=user, message=_("密码错误"))
-    user.save(update_fields=["failed_logins", "locked_until"])
-    return message
+        audit.record(
+            action=action, object_type="orgs.user", object_repr=username[:150], message=message
+        )
+
+
+def _refusal_while_locked(username: str, ip: str) -> str:
+    throttle = LoginThrottle.objects.filter(username=username, ip=ip).first()
+    if throttle is None or not throttle.is_locked():
+        return ""
+    _audit_login(username, "login_failed", _("锁定期间尝试登录"))
+    return _lock_message(throttle.locked_until)
+
+
+def _register_failure(username: str, ip: str) -> str:
+    """Count one failure of this name from this address; lock it at the limit. Returns the
+    lock message when this failure locked it."""
+    now = timezone.now()
+    throttle, _created = LoginThrottle.objects.get_or_create(username=username, ip=ip)
+    throttle = LoginThrottle.objects.select_for_update().get(pk=throttle.pk)
+    throttle.failures += 1
+    if throttle.failures < settings.JIXIAO_LOGIN_MAX_FAILURES:
+        throttle.save(update_fields=["failures", "updated_at"])
+        _audit_login(username, "login_failed", _("密码错误"))
+        return ""
+    minutes = min(
+        settings.JIXIAO_LOGIN_LOCK_MINUTES * 2**throttle.locks,
+        settings.JIXIAO_LOGIN_LOCK_MAX_MINUTES,
+    )
+    throttle.locked_until = now + dt.timedelta(minutes=minutes)
+    throttle.locks += 1
+    throttle.failures = 0
+    throttle.save()
+    User.objects.filter(username=username).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=throttle.locked_until)
+    ).update(locked_until=throttle.locked_until)
+    message = _("连续登录失败，来自 %(ip)s 的登录锁定 %(m)s 分钟") % {"ip": ip or "-", "m": minutes}
+    _audit_login(username, "locked", message)
+    # Names left alone for longer than the longest lock start again from a short lock.
+    stale = now - dt.timedelta(minutes=settings.JIXIAO_LOGIN_LOCK_MAX_MINUTES)
+    LoginThrottle.objects.filter(updated_at__lt=stale).exclude(locked_until__gt=now).delete()
+    return _lock_message(throttle.locked_until)
 
 
 def password_change(*, user: User, new_password: str) -> None:
@@ -98,7 +131,16 @@ def password_change(*, user: User, new_password: str) -> None:
 
 # --- accounts (system admin only: separation of duties) -------------------------------------
 
-ACCOUNT_FIELDS = ("full_name", "phone", "roles", "region", "unit", "office", "is_active")
+ACCOUNT_FIELDS = (
+    "full_name",
+    "phone",
+    "roles",
+    "region",
+    "unit",
+    "office",
+    "is_active",
+    "is_service",
+)
 
 
 def _require_admin(actor: User) -> None:
@@ -147,17 +189,27 @@ def account_save(
     for name in ACCOUNT_FIELDS:
         if name in fields:
             setattr(user, name, fields[name])
+    if user.is_service:  # integrations use tokens only: no password to guess or to expire
+        user.set_unusable_password()
     user.save()
     return user
 
 
 @transaction.atomic
 def account_unlock(*, actor: User, user: User) -> None:
+    """Lift the locks on this account's name from every address, in the audit log."""
     _require_admin(actor)
-    user.failed_logins = 0
+    throttles = LoginThrottle.objects.filter(username=user.username)
+    addresses = sorted({t.ip or "-" for t in throttles if t.is_locked()})
+    throttles.delete()
     user.locked_until = None
-    user.save(update_fields=["failed_logins", "locked_until"])
-    audit.record(action="action", instance=user, message=_("管理员解锁账号"))
+    user.save(update_fields=["locked_until"])
+    audit.record(
+        action="action",
+        instance=user,
+        actor=actor,
+        message=_("管理员解锁账号（来源地址：%(ips)s）") % {"ips": "、".join(addresses) or "-"},
+    )
 
 
 # --- units, kept per year ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,8 +50,7 @@ def login_view(request):
         )
         if outcome.user is not None:
             login(request, outcome.user)
-            if outcome.password_expired:
-                messages.warning(request, _("您的密码已过期或为初始密码，请先修改密码。"))
+            if outcome.password_expired:  # the change page says why
                 response = redirect("password-change")
             else:
                 response = redirect(safe_next(request, reverse("home")))
@@ -276,7 +276,7 @@ def token_revoke(request, pk: int):
 
 @login_required
 def password_change(request):
-    form = PasswordForm(request.POST or None, user=request.user)
+    form = PasswordForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
@@ -290,7 +290,15 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
             return redirect("home")
-    return render(request, "orgs/password_change.html", {"form": form})
+    return render(
+        request,
+        "orgs/password_change.html",
+        {
+            "form": form,
+            "reason": request.user.password_change_reason(),
+            "policy": password_validators_help_texts(),
+        },
+    )
 
 
 # --- audit log (auditor) -------------------------------------------------------------------

@@ -1,19 +1,25 @@
 """Login: lockout, password policy, session timeout, logins in the audit log (DOMAIN.md §11)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jixiao.core.models import AuditLog
-from jixiao.orgs.models import User
+from jixiao.orgs.models import LoginThrottle, User
 from jixiao.orgs.services import password_change
 from jixiao.testing import PASSWORD
 
 
-def login(client, username, password):
-    return client.post("/login/", {"username": username, "password": password})
+def login(client, username, password, ip="127.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def error_text(response) -> str:
+    match = re.search(r'role="alert"[^>]*>(.*?)<', response.content.decode(), re.S)
+    return match.group(1).strip() if match else ""
 
 
 def test_right_password_signs_in_and_is_logged(world, client):
@@ -43,36 +49,79 @@ def test_account_locks_after_five_failures_and_refuses_even_the_right_password(
     assert not User.objects.get(username="filer").is_locked()
     fifth = login(client, "filer", "wrong-Password-1")
     assert "锁定" in fifth.content.decode()
-    assert User.objects.get(username="filer").is_locked()
+    assert User.objects.get(username="filer").is_locked()  # the account list shows it
     right = login(client, "filer", PASSWORD)
     assert right.status_code == 401 and "锁定" in right.content.decode()
     assert AuditLog.objects.filter(action="locked", actor_name="filer").count() == 1
 
 
-def test_lock_expires_after_the_configured_minutes(world, client):
-    User.objects.filter(username="filer").update(
-        locked_until=timezone.now() - dt.timedelta(seconds=1)
-    )
+def test_lock_is_keyed_by_address_so_another_address_still_signs_in(world, client, settings):
+    settings.JIXIAO_LOGIN_MAX_FAILURES = 5
+    for _ in range(5):
+        login(client, "admin", "wrong-Password-1", ip="10.0.0.66")
+    assert "锁定" in login(client, "admin", PASSWORD, ip="10.0.0.66").content.decode()
+    assert login(client, "admin", PASSWORD, ip="10.0.0.7").status_code == 302
+
+
+def test_unknown_name_locks_and_gets_the_same_messages_as_a_known_one(world, client, settings):
+    settings.JIXIAO_LOGIN_MAX_FAILURES = 3
+    known = [login(client, "filer", "wrong-Password-1") for _ in range(4)]
+    unknown = [login(client, "nobody-here", "wrong-Password-1") for _ in range(4)]
+    for a, b in zip(known, unknown, strict=True):
+        assert a.status_code == b.status_code == 401
+        assert re.sub(r"\d\d:\d\d", "", error_text(a)) == re.sub(r"\d\d:\d\d", "", error_text(b))
+    assert "锁定" in error_text(unknown[-1])
+
+
+def test_each_new_lock_lasts_twice_as_long(world, client, settings):
+    settings.JIXIAO_LOGIN_MAX_FAILURES = 2
+    settings.JIXIAO_LOGIN_LOCK_MINUTES = 10
+    lengths = []
+    for _ in range(3):
+        for _ in range(2):
+            login(client, "filer", "wrong-Password-1")
+        throttle = LoginThrottle.objects.get(username="filer")
+        lengths.append(round((throttle.locked_until - timezone.now()).total_seconds() / 60))
+        LoginThrottle.objects.filter(pk=throttle.pk).update(locked_until=timezone.now())
+    assert lengths == [10, 20, 40]
+
+
+def test_lock_expires_after_the_configured_minutes(world, client, settings):
+    settings.JIXIAO_LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        login(client, "filer", "wrong-Password-1")
+    LoginThrottle.objects.update(locked_until=timezone.now() - dt.timedelta(seconds=1))
     assert login(client, "filer", PASSWORD).status_code == 302
 
 
 def test_successful_login_resets_the_failure_count(world, client):
     for _ in range(3):
         login(client, "filer", "wrong-Password-1")
+    assert LoginThrottle.objects.get(username="filer").failures == 3
     login(client, "filer", PASSWORD)
-    assert User.objects.get(username="filer").failed_logins == 0
+    assert not LoginThrottle.objects.filter(username="filer").exists()
 
 
-def test_admin_can_unlock_a_locked_account(world, client_for):
-    User.objects.filter(username="filer").update(
-        locked_until=timezone.now() + dt.timedelta(minutes=10)
-    )
+def test_admin_unlock_lifts_the_lock_and_is_audited(world, client, client_for, settings):
+    settings.JIXIAO_LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        login(client, "filer", "wrong-Password-1", ip="10.0.0.66")
+    assert User.objects.get(username="filer").is_locked()
     client_for("admin").post(f"/accounts/{world.filer.id}/unlock/")
     assert not User.objects.get(username="filer").is_locked()
+    assert login(client, "filer", PASSWORD, ip="10.0.0.66").status_code == 302
+    entry = AuditLog.objects.get(action="action", object_id=str(world.filer.id))
+    assert entry.actor_name == "admin" and "10.0.0.66" in entry.message
 
 
 def test_non_admin_cannot_unlock(world, client_for):
     assert client_for("budget").post(f"/accounts/{world.filer.id}/unlock/").status_code == 403
+
+
+def test_service_account_cannot_sign_in_on_the_login_page(world, client):
+    User.objects.filter(username="filer").update(is_service=True)
+    response = login(client, "filer", PASSWORD)
+    assert response.status_code == 401 and "账号或密码不正确" in error_text(response)
 
 
 @pytest.mark.parametrize("weak", ["short1A!", "alllowercaseletters", "Password123", "1234567890ab"])
