@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import inspect
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 MAX_PAGE_SIZE = 500
@@ -27,7 +29,19 @@ class BearerToken(HttpBearer):
 
 
 class Session(SessionAuth):
-    """The browser session, for pages that call the API; CSRF still applies to writes."""
+    """The browser session, for pages that call the API; CSRF still applies to writes.
+
+    Without a signed-in session there is nothing to forge, so an anonymous write answers 401
+    like an anonymous read, not 403 for a missing CSRF token; a session's failed CSRF check
+    answers 403 in the usual error shape."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise PermissionDenied(_("CSRF 校验失败：请刷新页面后重试。")) from exc
 
 
 AUTH = [BearerToken(), Session()]

@@ -21,7 +21,9 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # A Bearer-token request has no session: touching it would store a session row and set
+        # a cookie on every call of a polling integration.
+        if user is not None and user.is_authenticated and not hasattr(request, "token_user"):
             now = int(time.time())
             last = request.session.get(self.KEY)
             if last is not None and now - int(last) > settings.JIXIAO_SESSION_IDLE_SECONDS:
