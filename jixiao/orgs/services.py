@@ -71,13 +71,17 @@ def _lock_message(until) -> str:
     }
 
 
-def _audit_login(username: str, action: str, message: str) -> None:
+def _audit_login(username: str, action: str, message: str, unknown: str = "") -> None:
+    """The audit log (read by auditors only) does tell unknown names apart."""
     user = User.objects.filter(username=username).first()
     if user is not None:
         audit.record(action=action, instance=user, actor=user, message=message)
     else:
         audit.record(
-            action=action, object_type="orgs.user", object_repr=username[:150], message=message
+            action=action,
+            object_type="orgs.user",
+            object_repr=username[:150],
+            message=unknown or message,
         )
 
 
@@ -98,7 +102,7 @@ def _register_failure(username: str, ip: str) -> str:
     throttle.failures += 1
     if throttle.failures < settings.JIXIAO_LOGIN_MAX_FAILURES:
         throttle.save(update_fields=["failures", "updated_at"])
-        _audit_login(username, "login_failed", _("密码错误"))
+        _audit_login(username, "login_failed", _("密码错误"), unknown=_("账号不存在"))
         return ""
     minutes = min(
         settings.JIXIAO_LOGIN_LOCK_MINUTES * 2**throttle.locks,
