@@ -19,15 +19,23 @@ from jixiao.testing import PERSONAS
 UNITS = ("P1", "P1A", "P2")  # own unit, its level-2 unit, a unit of another office
 
 
-def _targets(world):
-    from jixiao.targets.models import Target
-
+def _per_unit(world, model, **fields):
+    """One document of 2022 per unit of UNITS; a callable field is given the unit's project."""
     return [
-        Target.objects.create(
-            region=world.region, year=2022, unit=world.projects[p].unit, project=world.projects[p]
+        model.objects.create(
+            region=world.region,
+            year=2022,
+            unit=world.projects[p].unit,
+            **{k: v(world.projects[p]) if callable(v) else v for k, v in fields.items()},
         )
         for p in UNITS
     ]
+
+
+def _targets(world):
+    from jixiao.targets.models import Target
+
+    return _per_unit(world, Target, project=lambda project: project)
 
 
 def _reports(world):
@@ -41,36 +49,19 @@ def _reports(world):
         period_end=dt.date(2022, 3, 31),
         deadline=dt.date(2022, 4, 15),
     )
-    return [
-        Report.objects.create(
-            round=monitoring_round,
-            project=world.projects[p],
-            region=world.region,
-            unit=world.projects[p].unit,
-            year=2022,
-        )
-        for p in UNITS
-    ]
+    return _per_unit(world, Report, round=monitoring_round, project=lambda project: project)
 
 
 def _selfevals(world):
     from jixiao.evaluations.models import SelfEvaluation
 
-    return [
-        SelfEvaluation.objects.create(
-            region=world.region, year=2022, unit=world.projects[p].unit, project=world.projects[p]
-        )
-        for p in UNITS
-    ]
+    return _per_unit(world, SelfEvaluation, project=lambda project: project)
 
 
 def _unit_evaluations(world):
     from jixiao.evaluations.models import UnitEvaluation
 
-    return [
-        UnitEvaluation.objects.create(region=world.region, year=2022, unit=world.projects[p].unit)
-        for p in UNITS
-    ]
+    return _per_unit(world, UnitEvaluation)
 
 
 KINDS = {
