@@ -357,13 +357,10 @@ def unit_evaluation_save(
     *, actor: User, unit: Unit, year: int, values: Mapping, judgements: Mapping
 ) -> UnitEvaluation:
     """Save a unit's figures and judgements and score them by the framework (DOMAIN.md §6.3)."""
-    UNIT_EVALUATION_WORKFLOW.require_editable(
-        UnitEvaluation(region=unit.region, year=year, unit=unit), actor
-    )
     evaluation, _created = UnitEvaluation.objects.select_for_update(of=("self",)).get_or_create(
         unit=unit, year=year, defaults={"region": unit.region}
     )
-    UNIT_EVALUATION_WORKFLOW.require_editable(evaluation, actor)
+    UNIT_EVALUATION_WORKFLOW.require_editable(evaluation, actor)  # a refusal rolls back
     evaluation.values = {k: str(v) for k, v in values.items() if v not in (None, "")}
     evaluation.judgements = {
         k: {"band": j.get("band") or None, "score": j.get("score") or None}
