@@ -238,9 +238,11 @@ def _first_value(row: tuple, upto: int):
 
 
 class Located(NamedTuple):
-    """A cell's raw value and where it is, as Excel numbers rows and letters columns."""
+    """A cell's raw value and where it is, as Excel names sheets, numbers rows and letters
+    columns."""
 
     value: object
+    sheet: str
     row: int
     column: str
 
@@ -300,10 +302,10 @@ class RawForm:
                 continue
             if self.layout.is_label(value):
                 break
-            return Located(value, r + self.first, letter(cc))
+            return Located(value, self.sheet, r + self.first, letter(cc))
         if key in self.layout.values_below and r + 1 < len(self.rows):
-            return Located(self.cell(r + 1, c), r + 1 + self.first, letter(c))
-        return Located(None, r + self.first, letter(c + 1))
+            return Located(self.cell(r + 1, c), self.sheet, r + 1 + self.first, letter(c))
+        return Located(None, self.sheet, r + self.first, letter(c + 1))
 
     def title_year(self) -> int | None:
         found = self.title and _YEAR_RE.search(unicodedata.normalize("NFKC", self.title[1]))
