@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -81,6 +82,16 @@ if _env_bool("BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Browsers keep to HTTPS for a year once they have seen the site over it (docs/deploy.md).
+    SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("JIXIAO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("JIXIAO_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        # Preload lists are for public sites; a bureau's intranet host opts in deliberately.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# A plain-HTTP request is redirected to HTTPS (behind the proxy: when it says X-Forwarded-Proto
+# is http). On by default behind an HTTPS proxy; JIXIAO_HTTPS_REDIRECT=0 leaves it to the proxy.
+SECURE_SSL_REDIRECT = _env_bool("JIXIAO_HTTPS_REDIRECT", _env_bool("BEHIND_HTTPS_PROXY"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -89,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "ninja",
     "jixiao.core",
     "jixiao.orgs",
@@ -104,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,6 +181,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No inline script anywhere (tests/test_security_headers.py checks the templates): behaviours
+# live in static/jixiao/*.js. Styles may be inline (style= attributes, the charts' tooltips).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- uploads and imports: a hostile file must not exhaust memory -----------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
