@@ -249,6 +249,8 @@ def sample_report():
         region_code="100101",
         project_code="P1",
         project_name="项目甲",
+        supervisor="甲局",
+        unit_name="甲单位",
         amounts=dict.fromkeys(monitoring_excel.READ_AMOUNTS)
         | {"full_year": Decimal("120.5"), "executed": Decimal("70.25")},
         indicators=[{**line, "progress": "6个"} for line in TWO_LINES],
@@ -261,6 +263,8 @@ def sample_selfeval():
         region_code="100101",
         project_code="P1",
         project_name="项目甲",
+        supervisor="甲局",
+        unit_name="甲单位",
         money={key: {"executed": None} for key in ("current", "carryover", "other")}
         | {"total": {"executed": Decimal("120.5")}},
         self_execution_score=Decimal("9.5"),
@@ -366,8 +370,11 @@ def test_moved_rows_columns_and_reworded_labels_are_still_read(case):
     rows = [(None, *row) for row in rows]  # a column before it
     r, c = find(rows, case.code_label)
     replace(rows, r, c, f"{case.alias}（必填）")
+    moved = rows.pop(find(rows, "主管部门")[0])  # the 主管部门 | 实施单位 row, under the block
+    rows.insert(find(rows, "一级指标")[0], moved)
     read, problems = case.read(Sheet(sheet.name, rows))
     assert problems == []
+    assert read.unit_name == "甲单位"
     assert case.document(read) == case.document(case.read(sheet)[0])
 
 
