@@ -176,6 +176,16 @@ def transition_view(request, document, *, workflow, perform, back):
     return redirect(back)
 
 
+def edit_refused(request, document, back):
+    """The gate of a document's edit page: its edit rule (`edit_refusal`). A refusal is told
+    and leads `back` (the response to return); None lets the page open."""
+    refusal = document.edit_refusal(request.user)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(back)
+
+
 def _back(request):
     back = str(request.POST.get("back", ""))
     return redirect(back if back.startswith("/") else "home")

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import workflow
-from jixiao.core.views import error_text, paginate, role_required, transition_view
+from jixiao.core.views import (
+    edit_refused,
+    error_text,
+    paginate,
+    role_required,
+    transition_view,
+)
 from jixiao.orgs.models import Role, Unit
 
 from . import selectors, services
@@ -118,8 +124,8 @@ def _executed(post) -> dict:
 @role_required(Role.FILER)
 def selfeval_edit(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
-    if selfeval.status not in ("draft", "returned"):
-        raise Http404
+    if refused := edit_refused(request, selfeval, reverse("selfeval-detail", args=[pk])):
+        return refused
     errors = []
     if request.method == "POST":
         try:

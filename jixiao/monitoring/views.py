@@ -10,7 +10,6 @@ import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import Project
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import (
+    edit_refused,
     error_text,
     import_page,
     paginate,
@@ -30,7 +30,7 @@ from jixiao.orgs.models import Role
 
 from . import selectors, services
 from .importers import PaymentImporter
-from .models import EDITABLE, Alert, Cause, Likelihood, ReportStatus, Round
+from .models import Alert, Cause, Likelihood, ReportStatus, Round
 from .workflow import REPORT_WORKFLOW
 
 BUREAU = (Role.PERFORMANCE, Role.BUDGET, Role.BUSINESS, Role.AUDITOR)
@@ -305,8 +305,8 @@ def _money(raw: str, label: str):
 @role_required(Role.FILER)
 def report_edit(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
-    if report.status not in EDITABLE:
-        raise Http404
+    if refused := edit_refused(request, report, reverse("report-detail", args=[pk])):
+        return refused
     errors = []
     if request.method == "POST":
         post = request.POST

@@ -18,11 +18,17 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import workflow
-from jixiao.core.views import error_text, paginate, role_required, transition_view
+from jixiao.core.views import (
+    edit_refused,
+    error_text,
+    paginate,
+    role_required,
+    transition_view,
+)
 from jixiao.orgs.models import Role, Unit, UnitYear
 
 from . import adapters, selectors, services
-from .models import EDITABLE, REVIEW_DIMENSIONS, Target, TargetStatus
+from .models import REVIEW_DIMENSIONS, Target, TargetStatus
 from .workflow import TARGET_WORKFLOW
 
 BUREAU = (Role.BUSINESS, Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
@@ -140,11 +146,8 @@ def _amounts_from_post(post) -> tuple[dict, list[str]]:
 @role_required(Role.FILER)
 def target_edit(request, pk: int):
     target = selectors.target_get(user=request.user, pk=pk)
-    if target.status not in EDITABLE:
-        messages.error(
-            request, _("目标处于“%(s)s”状态，不能修改。") % {"s": target.get_status_display()}
-        )
-        return redirect("target-detail", pk=pk)
+    if refused := edit_refused(request, target, reverse("target-detail", args=[pk])):
+        return refused
     errors = []
     rows = [_row_of(i) for i in target.indicators.all()]
     if request.method == "POST":

@@ -216,3 +216,20 @@ def test_the_unit_evaluation_page_shows_its_review_history_and_actions(world, cl
     page = client_for("business").get(url).content.decode()
     assert "审核记录" in page and "确认并提交" in page and "待单位审核 → " in page
     assert "审核通过" in page  # the business office's button
+
+
+EDIT_PAGES = {
+    "target": "/targets/{}/edit/",
+    "report": "/monitoring/reports/{}/edit/",
+    "selfeval": "/evaluations/{}/edit/",
+}
+
+
+@pytest.mark.parametrize("kind", EDIT_PAGES)
+def test_an_edit_page_opens_only_under_the_edit_rule(world, client_for, kind):
+    doc = KINDS[kind](world)[0]
+    url = EDIT_PAGES[kind].format(doc.pk)
+    assert client_for("filer").get(url).status_code == 200
+    _close_year(world, kind)
+    response = client_for("filer").get(url, follow=True)
+    assert response.redirect_chain and "已关闭" in response.content.decode()
