@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "jixiao.core.middleware.SessionTimeoutMiddleware",
     "jixiao.core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "jixiao.orgs.middleware.PasswordChangeRequiredMiddleware",
+    "jixiao.orgs.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jixiao.shell.work.WorkContextMiddleware",
 ]
@@ -174,6 +174,14 @@ JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5")
 JIXIAO_LOGIN_LOCK_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MINUTES", "15"))
 JIXIAO_LOGIN_LOCK_MAX_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MAX_MINUTES", "1440"))
 JIXIAO_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JIXIAO_PASSWORD_MAX_AGE_DAYS", "90"))
+# A second factor (TOTP) for the privileged roles: when required, such an account enrols an
+# authenticator app before anything else; any account that enrolled one gives its code at sign-in.
+JIXIAO_REQUIRE_TOTP = _env_bool("JIXIAO_REQUIRE_TOTP")
+JIXIAO_TOTP_ROLES = tuple(
+    role.strip()
+    for role in os.environ.get("JIXIAO_TOTP_ROLES", "admin,auditor,budget,performance").split(",")
+    if role.strip()
+)
 # Idle timeout: the session ends after this many seconds without a request.
 JIXIAO_SESSION_IDLE_SECONDS = int(os.environ.get("JIXIAO_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_AGE = 12 * 3600

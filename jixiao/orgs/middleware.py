@@ -1,17 +1,23 @@
-"""The forced password change (DOMAIN.md §11): until an initial or expired password is changed,
-the account reaches only the change page, logout and static files."""
+"""What an account must do before anything else (DOMAIN.md §11): change an initial or expired
+password, and enrol a second factor where the deployment requires one for its role."""
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from . import totp
 
-class PasswordChangeRequiredMiddleware:
-    """Pages and exports redirect to the change page; the API (session or token) answers 403
-    with the reason. Service accounts have no password to expire (`User.password_change_reason`).
+OPEN_PAGES = ("password-change", "totp-enrol", "logout", "login", "login-code")
 
-    Placed after the session and Bearer-token middleware, so it sees the signed-in user.
+
+class AccountGateMiddleware:
+    """Until then the account reaches only those pages, logout and static files: every other
+    page and export redirects to the page to do it, and the API answers 403 with the reason.
+
+    Service accounts have no password to expire (`User.password_change_reason`); an API token is
+    a credential of its own, so the second factor is asked of browser sessions only. Placed after
+    the session and Bearer-token middleware, so it sees the signed-in user.
     """
 
     def __init__(self, get_response):
@@ -20,15 +26,17 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._open(request.path):
-            reason = user.password_change_reason()
+            page, reason = "password-change", user.password_change_reason()
+            if not reason and getattr(request, "token_user", None) is None:
+                page, reason = "totp-enrol", totp.enrolment_reason(user)
             if reason:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": reason, "errors": []}, status=403)
-                return redirect("password-change")
+                return redirect(page)
         return self.get_response(request)
 
     @staticmethod
     def _open(path: str) -> bool:
-        if path in (reverse("password-change"), reverse("logout"), reverse("login")):
+        if path in {reverse(name) for name in OPEN_PAGES}:
             return True
         return path.startswith((settings.STATIC_URL, "/i18n/"))

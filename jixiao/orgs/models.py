@@ -442,3 +442,19 @@ class LoginThrottle(models.Model):
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class TotpDevice(models.Model):
+    """An authenticator app enrolled as the second factor (RFC 6238: 6 digits every 30 s).
+
+    `last_step` is the time step of the last code accepted: a code is good once (no replay).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    confirmed = models.BooleanField(default=False)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} TOTP"

@@ -16,7 +16,18 @@ from django.utils.translation import gettext as _
 from jixiao.core import audit
 from jixiao.core.middleware import client_ip
 
-from .models import LoginThrottle, Office, Region, Role, Unit, UnitSuccession, UnitYear, User
+from . import totp
+from .models import (
+    LoginThrottle,
+    Office,
+    Region,
+    Role,
+    TotpDevice,
+    Unit,
+    UnitSuccession,
+    UnitYear,
+    User,
+)
 
 # --- login with lockout (DOMAIN.md §11) ------------------------------------------------------
 
@@ -26,6 +37,7 @@ class LoginOutcome:
     user: User | None
     error: str = ""
     password_expired: bool = False
+    needs_code: bool = False  # right password; the second factor's code comes next
 
 
 def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome:
@@ -35,7 +47,8 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome
     A locked name is refused even with the right password, so guessing cannot continue; other
     addresses still sign in, so nobody can lock an account for everyone. Unknown names count
     and lock exactly like known ones and get the same messages (no account enumeration).
-    Service accounts never sign in here: they use API tokens.
+    Service accounts never sign in here: they use API tokens. An account with a second
+    factor is not signed in yet: `code_attempt` finishes with its code.
     """
     ip = client_ip(request) if request is not None else ""
     with transaction.atomic():
@@ -45,10 +58,29 @@ def login_attempt(*, username: str, password: str, request=None) -> LoginOutcome
         authenticated = authenticate(request, username=username, password=password)
         if authenticated is None or authenticated.is_service:
             return LoginOutcome(None, _register_failure(username, ip) or _("账号或密码不正确。"))
-        LoginThrottle.objects.filter(username=username, ip=ip).delete()
-        audit.record(action="login", instance=authenticated, actor=authenticated)
-    expired = bool(authenticated.password_change_reason())
-    return LoginOutcome(authenticated, password_expired=expired)
+        if totp.device_of(authenticated) is not None:
+            return LoginOutcome(authenticated, needs_code=True)
+        return _signed_in(authenticated, ip)
+
+
+def code_attempt(*, user: User, code: str, request=None) -> LoginOutcome:
+    """The second step of a sign-in: the authenticator's code. A wrong code counts as a
+    failed login of the account from this address, like a wrong password."""
+    ip = client_ip(request) if request is not None else ""
+    with transaction.atomic():
+        refusal = _refusal_while_locked(user.username, ip)
+        if refusal:
+            return LoginOutcome(None, refusal)
+        device = totp.device_of(user)
+        if device is None or not totp.verify(device, code):
+            return LoginOutcome(None, _register_failure(user.username, ip) or _("验证码不正确。"))
+        return _signed_in(user, ip)
+
+
+def _signed_in(user: User, ip: str) -> LoginOutcome:
+    LoginThrottle.objects.filter(username=user.username, ip=ip).delete()
+    audit.record(action="login", instance=user, actor=user)
+    return LoginOutcome(user, password_expired=bool(user.password_change_reason()))
 
 
 def password_check(*, user: User, password: str, request=None) -> str:
@@ -214,6 +246,14 @@ def account_unlock(*, actor: User, user: User) -> None:
         actor=actor,
         message=_("管理员解锁账号（来源地址：%(ips)s）") % {"ips": "、".join(addresses) or "-"},
     )
+
+
+@transaction.atomic
+def totp_reset(*, actor: User, user: User) -> None:
+    """The admin removes a lost authenticator; the account enrols again at its next sign-in."""
+    _require_admin(actor)
+    TotpDevice.objects.filter(user=user).delete()
+    audit.record(action="action", instance=user, actor=actor, message=_("管理员重置双因素认证"))
 
 
 # --- units, kept per year ------------------------------------------------------------------

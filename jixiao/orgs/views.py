@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import openpyxl
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +23,7 @@ from jixiao.core.models import ApiToken, AuditLog
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import import_page, paginate, role_required, xlsx_response
 
-from . import selectors, services
+from . import selectors, services, totp
 from .exports import HEADERS, WIDTHS, units_workbook
 from .forms import AccountForm, PasswordForm, UnitYearForm
 from .importers import UnitImporter
@@ -48,20 +50,54 @@ def login_view(request):
         outcome = services.login_attempt(
             username=username, password=request.POST.get("password", ""), request=request
         )
+        if outcome.needs_code:  # the password was right; the second factor's page asks the code
+            request.session[PENDING_LOGIN] = {
+                "user": outcome.user.pk,
+                "at": int(time.time()),
+                "next": safe_next(request, reverse("home")),
+            }
+            return redirect("login-code")
         if outcome.user is not None:
-            login(request, outcome.user)
-            if outcome.password_expired:  # the change page says why
-                response = redirect("password-change")
-            else:
-                response = redirect(safe_next(request, reverse("home")))
-            if outcome.user.language:  # the account's own language follows it to any browser
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME, outcome.user.language, samesite="Lax"
-                )
-            return response
+            return _signed_in(request, outcome, safe_next(request, reverse("home")))
         context.update(error=outcome.error, username=username, next=request.POST.get("next", ""))
         return render(request, "registration/login.html", context, status=401)
     return render(request, "registration/login.html", context)
+
+
+PENDING_LOGIN = "jixiao_pending_login"
+PENDING_SECONDS = 300
+
+
+def login_code(request):
+    """The second step of a sign-in with a second factor: the authenticator's code."""
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_LOGIN, None)
+        return redirect("login")
+    error = ""
+    if request.method == "POST":
+        user = get_object_or_404(User, pk=pending["user"])
+        outcome = services.code_attempt(
+            user=user, code=request.POST.get("code", ""), request=request
+        )
+        if outcome.user is not None:
+            del request.session[PENDING_LOGIN]
+            return _signed_in(request, outcome, pending["next"])
+        error = outcome.error
+    return render(
+        request, "registration/login_code.html", {"error": error}, status=401 if error else 200
+    )
+
+
+def _signed_in(request, outcome, next_url: str):
+    login(request, outcome.user)
+    if outcome.password_expired:  # the change page says why
+        response = redirect("password-change")
+    else:
+        response = redirect(next_url)
+    if outcome.user.language:  # the account's own language follows it to any browser
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, outcome.user.language, samesite="Lax")
+    return response
 
 
 @require_POST
@@ -299,6 +335,38 @@ def password_change(request):
             "policy": password_validators_help_texts(),
         },
     )
+
+
+@login_required
+def totp_enrol(request):
+    """Enrol an authenticator app as the second factor: its secret, then a first right code."""
+    if totp.device_of(request.user) is not None:
+        return render(request, "orgs/totp_enrol.html", {"confirmed": True})
+    device = totp.pending_device(request.user)
+    error = ""
+    if request.method == "POST":
+        if totp.confirm(device, request.POST.get("code", "")):
+            messages.success(request, _("双因素认证已启用。"))
+            return redirect("home")
+        error = _("验证码不正确。")
+    return render(
+        request,
+        "orgs/totp_enrol.html",
+        {
+            "secret": device.secret,
+            "uri": totp.provisioning_uri(device),
+            "reason": totp.enrolment_reason(request.user),
+            "error": error,
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def totp_reset(request, pk: int):
+    services.totp_reset(actor=request.user, user=get_object_or_404(User, pk=pk))
+    messages.success(request, _("双因素认证已重置，该账号下次登录时重新启用。"))
+    return redirect("account-edit", pk=pk)
 
 
 # --- audit log (auditor) -------------------------------------------------------------------
