@@ -160,10 +160,6 @@ class Target(ReviewableDocument):
     def is_unit_target(self) -> bool:
         return self.project_id is None
 
-    @property
-    def editable(self) -> bool:
-        return self.status in EDITABLE
-
     def attachments_editable_by(self, user) -> bool:
         """Supporting files change with the document: while its filer may edit it."""
         return self.edit_refusal(user) is None
