@@ -5,9 +5,11 @@ it), its indicator table's columns, the labels that say which document it is, an
 table ends. From the layout:
 
 - `read_block` scans a worksheet once and finds the labels, the title and the indicator
-  table's header wherever the user moved them; `RawForm.value(key)` gives the value beside a
-  label and where it was found, and `RawForm.indicator_rows` walks the table with the merged
-  一级/二级 cells carried down, to the notes below it or the next form;
+  table's header wherever the user moved them, or says which other form the sheet holds;
+  `RawForm.value(key)` gives the value beside a label and where it was found, and
+  `RawForm.indicator_rows` walks the table with the merged 一级/二级 cells carried down, to
+  the notes below it or the next form; `read_heading` also reads what heads every form
+  (区划, 项目名称/编码, 主管部门, 实施单位);
 - `write_block`, `write_indicators`, `signature` and `setup_page` write the printed layout
   (A4, one page wide, the indicator header on every page), and `workbook` puts many forms in
   one file, a worksheet each;
