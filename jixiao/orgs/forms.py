@@ -60,12 +60,15 @@ class AccountForm(forms.ModelForm):
             "is_service",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["username"].disabled = True
             del self.fields["password"]
         self.fields["unit"].queryset = Unit.objects.select_related("region").order_by("code")
+        if actor is not None and actor.has_role(Role.SECURITY):  # gives roles, nothing else
+            for name, field in self.fields.items():
+                field.disabled = name != "roles"
 
 
 class PasswordForm(forms.Form):

@@ -259,8 +259,13 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("审计监督")
     PUBLIC = "public", _("社会公众")
     ADMIN = "admin", _("系统管理员")
+    SECURITY = "security", _("安全管理员")
 
 
+# 三员分立 (等保 level 3): the system admin (accounts), the security admin (roles, unlocks,
+# second factors) and the auditor (the audit log) are separate people; an account holds at
+# most one of these roles (orgs.services.check_duties).
+ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 UNIT_ROLES = frozenset({Role.FILER, Role.LEADER})
 REGION_ROLES = frozenset({Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR})
 BUREAU_ROLES = REGION_ROLES | {Role.BUSINESS}

@@ -15,7 +15,13 @@ register_menu(
         order=10,
         roles=frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC},
     ),
-    MenuItem("system", _("账号管理"), "account-list", roles=frozenset({Role.ADMIN}), order=10),
+    MenuItem(
+        "system",
+        _("账号管理"),
+        "account-list",
+        roles=frozenset({Role.ADMIN, Role.SECURITY}),
+        order=10,
+    ),
     MenuItem("system", _("审计日志"), "audit-log", roles=frozenset({Role.AUDITOR}), order=20),
     MenuItem("system", _("个人设置"), "profile", order=90),
 )
@@ -34,7 +40,7 @@ def _todos(user, region, year):
     from .models import UnitYear, User
 
     todos = []
-    if user.has_role(Role.ADMIN):
+    if user.has_role(Role.ADMIN, Role.SECURITY):
         locked = User.objects.filter(locked_until__gt=timezone.now()).count()
         if locked:
             todos.append(

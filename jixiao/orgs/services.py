@@ -18,6 +18,7 @@ from jixiao.core.middleware import client_ip
 
 from . import totp
 from .models import (
+    ADMIN_ROLES,
     LoginThrottle,
     Office,
     Region,
@@ -184,6 +185,57 @@ def _require_admin(actor: User) -> None:
         raise PermissionDenied(_("只有系统管理员可以管理账号。"))
 
 
+def _require_account_keeper(actor: User) -> None:
+    """Unlocks and second-factor resets: the security admin's duty, the system admin's too."""
+    if not actor.has_role(Role.ADMIN, Role.SECURITY):
+        raise PermissionDenied(_("只有系统管理员或安全管理员可以执行此操作。"))
+
+
+def check_duties(*, actor: User, stored: User | None, fields: dict) -> None:
+    """三员分立: who may change which account (DOMAIN.md §11).
+
+    The system admin creates and edits accounts and gives the business roles, but neither gives
+    nor takes the system admin, security admin or auditor role (except the first security admin
+    and the first auditor, while the role has no active holder) and never edits a security admin's
+    or an auditor's account. The security admin gives and takes roles, any of them, and changes
+    nothing else. Nobody changes their own roles.
+    """
+    before = set(stored.roles) if stored is not None else set()
+    after = set(fields.get("roles", before))
+    if len(after & ADMIN_ROLES) > 1:
+        raise ValidationError(
+            {"roles": _("系统管理员、安全管理员、审计监督三个角色不能由同一账号兼任。")}
+        )
+    if stored is not None and stored.pk == actor.pk and after != before:
+        raise ValidationError({"roles": _("不能修改自己的角色。")})
+    if actor.has_role(Role.SECURITY):
+        if stored is None:
+            raise PermissionDenied(_("安全管理员只分配角色，不新增账号。"))
+        if any(
+            fields[name] != getattr(stored, name)
+            for name in ACCOUNT_FIELDS
+            if name != "roles" and name in fields
+        ):
+            raise PermissionDenied(_("安全管理员只分配角色，不修改账号的其他信息。"))
+        return
+    _require_admin(actor)
+    if stored is not None and stored.has_role(Role.SECURITY, Role.AUDITOR):
+        raise PermissionDenied(_("系统管理员不能修改安全管理员和审计监督的账号。"))
+    for role in (before ^ after) & ADMIN_ROLES:
+        first = role != Role.ADMIN and role in after and not _has_active_holder(role)
+        if not first:
+            raise ValidationError(
+                {"roles": _("系统管理员、安全管理员、审计监督角色由安全管理员分配。")}
+            )
+
+
+def _has_active_holder(role: str) -> bool:
+    return any(
+        role in (roles or ())
+        for roles in User.objects.filter(is_active=True).values_list("roles", flat=True)
+    )
+
+
 def validate_account(*, roles, region, unit, office) -> None:
     """Unit roles need a unit, the business office role an office, all of them a region."""
     errors = {}
@@ -191,7 +243,7 @@ def validate_account(*, roles, region, unit, office) -> None:
         errors["unit"] = _("单位填报和单位审核角色必须指定所属单位。")
     if Role.BUSINESS in roles and (office is None or office.kind != Office.Kind.BUSINESS):
         errors["office"] = _("业务股室角色必须指定一个业务股室。")
-    if roles and region is None and set(roles) - {Role.ADMIN, Role.PUBLIC}:
+    if roles and region is None and set(roles) - {Role.ADMIN, Role.SECURITY, Role.PUBLIC}:
         errors["region"] = _("请指定账号所在的区划。")
     if unit is not None and region is not None and unit.region_id != region.id:
         errors["unit"] = _("所属单位不在所选区划内。")
@@ -203,7 +255,8 @@ def validate_account(*, roles, region, unit, office) -> None:
 def account_save(
     *, actor: User, user: User | None, username: str = "", password: str = "", **fields
 ) -> User:
-    _require_admin(actor)
+    stored = User.objects.select_for_update().get(pk=user.pk) if user is not None else None
+    check_duties(actor=actor, stored=stored, fields=fields)
     validate_account(
         roles=fields.get("roles", []),
         region=fields.get("region"),
@@ -234,7 +287,7 @@ def account_save(
 @transaction.atomic
 def account_unlock(*, actor: User, user: User) -> None:
     """Lift the locks on this account's name from every address, in the audit log."""
-    _require_admin(actor)
+    _require_account_keeper(actor)
     throttles = LoginThrottle.objects.filter(username=user.username)
     addresses = sorted({t.ip or "-" for t in throttles if t.is_locked()})
     throttles.delete()
@@ -251,7 +304,7 @@ def account_unlock(*, actor: User, user: User) -> None:
 @transaction.atomic
 def totp_reset(*, actor: User, user: User) -> None:
     """The admin removes a lost authenticator; the account enrols again at its next sign-in."""
-    _require_admin(actor)
+    _require_account_keeper(actor)
     TotpDevice.objects.filter(user=user).delete()
     audit.record(action="action", instance=user, actor=actor, message=_("管理员重置双因素认证"))
 
