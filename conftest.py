@@ -5,6 +5,16 @@ from django.test import Client
 from django.test.utils import override_settings
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates the
+    language and nothing deactivates it), so the next test on this worker would read English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     # PBKDF2's deliberate slowness protects real accounts; in tests it only costs minutes.
