@@ -94,14 +94,21 @@ def _integrity(conn: sqlite3.Connection) -> str:
     return "; ".join(str(r[0]) for r in rows[:5])
 
 
-def _copy(source: sqlite3.Connection, target: sqlite3.Connection, progress: Progress | None):
+def _copy(
+    source: sqlite3.Connection,
+    target: sqlite3.Connection,
+    progress: Progress | None,
+    *,
+    pages: int = STEP_PAGES,
+):
+    """Copy every page. The target's write lock is held from the first step to the last, so
+    readers of the target see the old pages or the new ones, never a mixture."""
+
     def step(status, remaining, total):
         if progress is not None:
             progress(total - remaining, total)
 
-    # The target's write lock is held from the first step to the last, so readers of the target
-    # see the old pages or the new ones, never a mixture.
-    source.backup(target, pages=STEP_PAGES, progress=step)
+    source.backup(target, pages=pages, progress=step)
 
 
 def sqlite_backup(live: Path, output: Path, progress: Progress | None = None) -> None:
@@ -116,7 +123,9 @@ def sqlite_backup(live: Path, output: Path, progress: Progress | None = None) ->
     try:
         target = _connect(partial)
         try:
-            _copy(source, target, progress)
+            # One step: a snapshot read in WAL mode blocks no writer, and a step-by-step copy
+            # would start again after every write the server makes in between.
+            _copy(source, target, progress, pages=-1)
             # One self-contained file: no WAL beside the backup to lose or to replay.
             target.execute("PRAGMA journal_mode=DELETE")
             result = _integrity(target)

@@ -285,3 +285,34 @@ def test_restore_refuses_a_file_that_is_not_a_jixiao_backup(tmp_path):
     conn.close()
     with pytest.raises(backup.BackupError, match="不是 Jixiao 的数据库"):
         backup.check_sqlite_backup(other)
+
+
+WRITER = """
+import itertools
+import django
+django.setup()
+from django.contrib.auth.models import Group
+for i in itertools.count():
+    Group.objects.create(name=f"写入{i}")
+    if i == 20:
+        print("READY", flush=True)
+"""
+
+
+def test_backup_while_a_process_keeps_writing_is_a_consistent_snapshot(live, tmp_path):
+    writer = live.popen(["-c", WRITER])
+    try:
+        _wait_for(writer, "READY")
+        dump = tmp_path / "busy.bak"
+        result = live.jixiao("backup", "-o", str(dump))
+    finally:
+        _sigkill(writer)
+    assert result.returncode == 0, result.stderr
+    if live.path is None:
+        return  # pg_dump's snapshot is PostgreSQL's own
+    copy = Live("", tmp_path, dump)
+    assert copy.sql("PRAGMA integrity_check") == [("ok",)]
+    assert copy.sql("PRAGMA journal_mode") == [("delete",)]  # one file, no -wal beside it
+    names = copy.groups()
+    numbers = sorted(int(n[2:]) for n in names)
+    assert numbers[:21] == list(range(21)) and numbers == list(range(len(numbers)))  # no gap
