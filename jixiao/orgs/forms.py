@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Office, Region, Role, Unit, UnitYear, User
-from .services import password_check
+from .services import ACCOUNT_FIELDS, password_check
 
 
 class UnitYearForm(forms.Form):
@@ -48,17 +48,7 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "full_name",
-            "phone",
-            "roles",
-            "region",
-            "unit",
-            "office",
-            "is_active",
-            "is_service",
-        ]
+        fields = ["username", *ACCOUNT_FIELDS]
 
     def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -106,3 +106,10 @@ def test_only_the_admin_resets_a_device(world, client_for):
 def test_demo_logins_are_not_asked_for_a_code_by_default(world, client):
     assert User.objects.filter(totp_device__isnull=False).count() == 0
     assert sign_in(client, "admin")["Location"] == "/"
+
+
+def test_account_page_offers_the_reset_only_for_an_enrolled_account(world, client_for):
+    admin = client_for("admin")
+    assert "重置双因素认证" not in admin.get(f"/accounts/{world.filer.id}/").content.decode()
+    enrolled(world.filer)
+    assert "重置双因素认证" in admin.get(f"/accounts/{world.filer.id}/").content.decode()
