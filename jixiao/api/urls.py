@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
@@ -32,6 +32,20 @@ api.add_router("/monitoring-reports", reports_router, tags=["monitoring"])
 api.add_router("/alerts", alerts_router, tags=["monitoring"])
 api.add_router("/selfevals", selfevals_router, tags=["evaluations"])
 api.add_router("/stats", stats_router, tags=["reports"])
+
+#: Last: a URL under /api/v1/ that no route takes (an id that is not a number, a kind that does
+#: not exist) answers 404 in the error shape, as an object out of scope does, not with a page.
+unrouted = Router(auth=None)
+
+
+@unrouted.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def no_route(request, rest: str):
+    raise Http404
+
+
+api.add_router("", unrouted)
 
 
 @api.exception_handler(AuthenticationError)

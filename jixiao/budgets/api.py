@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from jixiao.core.api import ErrorOut, paginate
+from jixiao.core.api import answers, paginate
 from jixiao.orgs.models import Region
 
 from .models import FUNDING_SOURCES, STAGES, Project
@@ -68,7 +68,7 @@ def serialize(project: Project) -> dict:
     }
 
 
-@router.get("", response=ProjectList, summary="项目列表")
+@router.get("", response=answers(ProjectList), summary="项目列表")
 def list_projects(
     request,
     region: str = "",
@@ -86,6 +86,6 @@ def list_projects(
     return paginate(rows, page=page, page_size=page_size, serialize=serialize)
 
 
-@router.get("/{int:project_id}", response={200: ProjectOut, 404: ErrorOut}, summary="项目")
+@router.get("/{int:project_id}", response=answers(ProjectOut, 404), summary="项目")
 def get_project(request, project_id: int):
     return serialize(project_get(user=request.user, pk=project_id))

@@ -56,7 +56,9 @@ def paginate(queryset, *, page: int, page_size: int | None, serialize) -> dict:
     size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
     count = queryset.count()
-    items = [serialize(obj) for obj in queryset[(page - 1) * size : page * size]]
+    start = (page - 1) * size
+    # A page past the end is empty: its offset may not even fit the database's integers.
+    items = [serialize(obj) for obj in queryset[start : start + size]] if start < count else []
     return {"count": count, "page": page, "page_size": size, "items": items}
 
 
@@ -69,6 +71,19 @@ class ErrorOut(Schema):
     errors: list
 
 
+#: What any route may answer besides its own errors, in the error shape: 401 without a valid
+#: token or session, 403 when the caller may not go on (a session's failed CSRF check, a
+#: password to change first), 422 for parameters or a body that do not fit the route.
+ERRORS = (401, 403, 422)
+
+
+def answers(ok, *errors: int) -> dict:
+    """A route's `response=`: `ok` with 200, and the error shape with each of `ERRORS` and of
+    `errors` (404 for an object out of scope, 409 for a step that cannot be taken now, ...), so
+    that OpenAPI documents every status code the route can answer."""
+    return {200: ok} | {code: ErrorOut for code in sorted({*ERRORS, *errors})}
+
+
 class ActionIn(Schema):
     """The body of a workflow action (CONTRACT.md: submit, return, approve)."""
 
@@ -77,7 +92,7 @@ class ActionIn(Schema):
     grades: dict[str, str] = {}
 
 
-ACTION_RESPONSES = {200: dict, 404: ErrorOut, 409: ErrorOut}
+ACTION_RESPONSES = answers(dict, 404, 409)
 
 
 def workflow_action(*, document, user, workflow, names, perform, reload):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from jixiao.core.api import ErrorOut, add_workflow_routes, paginate
+from jixiao.core.api import add_workflow_routes, answers, paginate
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region
 
@@ -52,7 +52,7 @@ def serialize(selfeval, *, detail: bool = False) -> dict:
     return data
 
 
-@router.get("", response=SelfEvalList, summary="项目自评列表")
+@router.get("", response=answers(SelfEvalList), summary="项目自评列表")
 def list_selfevals(
     request,
     region: str = "",
@@ -76,7 +76,7 @@ def list_selfevals(
 
 @router.get(
     "/{int:selfeval_id}",
-    response={200: SelfEvalDetailOut, 404: ErrorOut},
+    response=answers(SelfEvalDetailOut, 404),
     exclude_unset=True,  # the stored scores' optional keys stay absent
     summary="项目自评（自评表与评分明细）",
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 
-from jixiao.core.api import ErrorOut, add_workflow_routes, error, paginate
+from jixiao.core.api import add_workflow_routes, answers, error, paginate
 from jixiao.orgs.models import Region
 
 from . import selectors, services
@@ -108,7 +108,7 @@ def alert_data(a: Alert) -> dict:
     }
 
 
-@rounds_router.get("", response=RoundList, summary="监控批次列表")
+@rounds_router.get("", response=answers(RoundList), summary="监控批次列表")
 def list_rounds(
     request, region: str = "", year: int | None = None, page: int = 1, page_size: int | None = None
 ):
@@ -119,7 +119,7 @@ def list_rounds(
 
 
 @rounds_router.get(
-    "/{int:round_id}", response={200: RoundDetailOut, 404: ErrorOut}, summary="监控批次及其概况"
+    "/{int:round_id}", response=answers(RoundDetailOut, 404), summary="监控批次及其概况"
 )
 def get_round(request, round_id: int):
     r = Round.objects.select_related("region").get_visible_or_404(request.user, pk=round_id)
@@ -136,7 +136,7 @@ def get_round(request, round_id: int):
     }
 
 
-@reports_router.get("", response=ReportList, summary="监控报告列表")
+@reports_router.get("", response=answers(ReportList, 404), summary="监控报告列表")
 def list_reports(
     request,
     region: str = "",
@@ -158,9 +158,7 @@ def list_reports(
     )
 
 
-@reports_router.get(
-    "/{int:report_id}", response={200: ReportDetailOut, 404: ErrorOut}, summary="监控报告"
-)
+@reports_router.get("/{int:report_id}", response=answers(ReportDetailOut, 404), summary="监控报告")
 def get_report(request, report_id: int):
     return report_data(selectors.report_get(user=request.user, pk=report_id), detail=True)
 
@@ -179,7 +177,7 @@ add_workflow_routes(
 )
 
 
-@alerts_router.get("", response=AlertList, summary="预警列表")
+@alerts_router.get("", response=answers(AlertList), summary="预警列表")
 def list_alerts(
     request,
     region: str = "",
@@ -199,7 +197,7 @@ def list_alerts(
     return paginate(rows, page=page, page_size=page_size, serialize=alert_data)
 
 
-@alerts_router.get("/{int:alert_id}", response={200: AlertOut, 404: ErrorOut}, summary="预警")
+@alerts_router.get("/{int:alert_id}", response=answers(AlertOut, 404), summary="预警")
 def get_alert(request, alert_id: int):
     alert = Alert.objects.select_related("project", "round").get_visible_or_404(
         request.user, pk=alert_id
@@ -209,7 +207,7 @@ def get_alert(request, alert_id: int):
 
 @alerts_router.post(
     "/{int:alert_id}/dispose",
-    response={200: AlertOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=answers(AlertOut, 404),
     summary="处置预警（继续实施、调整调剂、取消项目）",
 )
 def dispose(request, alert_id: int, body: DisposeIn):

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from jixiao.core.api import ErrorOut, paginate
+from jixiao.core.api import answers, paginate
 
 from .models import Region, Unit, UnitYear
 
@@ -61,7 +61,7 @@ def _units(request, year: int | None):
     )
 
 
-@router.get("", response=UnitList, summary="预算单位列表")
+@router.get("", response=answers(UnitList), summary="预算单位列表")
 def list_units(
     request,
     region: str = "",
@@ -91,7 +91,7 @@ def list_units(
     return paginate(rows, page=page, page_size=page_size, serialize=lambda u: _serialize(u, year))
 
 
-@router.get("/{int:unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="预算单位")
+@router.get("/{int:unit_id}", response=answers(UnitOut, 404), summary="预算单位")
 def get_unit(request, unit_id: int, year: int | None = None):
     unit = get_object_or_404(_units(request, year), pk=unit_id)
     return _serialize(unit, year)

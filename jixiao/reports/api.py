@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from jixiao.core.api import ErrorOut, error
+from jixiao.core.api import answers, error
 
 from .schemas import StatsOut
 from .selectors import region_for
@@ -23,7 +23,7 @@ FIRST_YEAR = 2000
 @router.get(
     "",
     summary="年度绩效管理统计数据（工作总结的全部数字）",
-    response={200: StatsOut, 400: ErrorOut, 404: ErrorOut},
+    response=answers(StatsOut, 400, 404),
 )
 def stats(request, region: str = "", year: int | None = None):
     """`region` defaults to the caller's own region, `year` to the current year. A region

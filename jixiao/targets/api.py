@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
-from jixiao.core.api import ErrorOut, add_workflow_routes, error, paginate
+from jixiao.core.api import add_workflow_routes, answers, error, paginate
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region
 
@@ -94,7 +94,7 @@ def serialize(target: Target, *, detail: bool = False) -> dict:
     return data
 
 
-@router.get("", response=TargetList, summary="绩效目标列表")
+@router.get("", response=answers(TargetList), summary="绩效目标列表")
 def list_targets(
     request,
     region: str = "",
@@ -128,7 +128,7 @@ def _get(request, target_id: int) -> Target:
 
 @router.get(
     "/{int:target_id}",
-    response={200: TargetDetailOut, 404: ErrorOut},
+    response=answers(TargetDetailOut, 404),
     by_alias=True,  # history's "from"
     summary="绩效目标",
 )
@@ -157,7 +157,7 @@ add_workflow_routes(
 
 @gate_router.post(
     "/{int:project_id}/arrange",
-    response={200: ArrangeOut, 404: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response=answers(ArrangeOut, 404, 409),
     summary="预算安排（没有已批复的绩效目标则拒绝）",
 )
 def arrange(request, project_id: int):

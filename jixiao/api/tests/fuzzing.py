@@ -1,0 +1,162 @@
+"""Schemathesis over /api/v1/openapi.json, in-process (issue 11, "a fuzzing run in CI").
+
+`fuzz(tokens=..., ids=..., calls=N)` sends about N generated requests to the Django app through
+its WSGI handler (no server, no network), spread evenly over every operation × every caller
+(each persona's token, and no token at all), and checks each answer: no 5xx, a status code the
+operation documents, the documented content type and a body that fits the documented schema.
+
+Half of the path ids are drawn from `ids` (objects that exist, some outside the caller's scope),
+so the calls reach the objects and their workflow steps and not only the 404 of an unknown id;
+the other half, and every other parameter and body, come from the schema. Each pair of an
+operation and a caller has its own fixed Hypothesis seed: a run is repeatable, and a run with the
+same budget sends the same requests.
+
+Used by `test_api_fuzz.py` (CI, about 2,000 calls) and `bench/fuzz_api.py` (10,000 and more).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import hypothesis
+from hypothesis import HealthCheck, Phase, Verbosity
+from hypothesis import strategies as st
+
+#: A query parameter given a real value instead of a generated one, some of the time.
+REAL_QUERY = {"region": ["100101", "100102", "100100"], "year": [2021, 2022]}
+
+
+@dataclass
+class Run:
+    calls: Counter = field(default_factory=Counter)  # "GET /api/v1/units" → calls
+    callers: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
+    server_errors: list[str] = field(default_factory=list)
+    violations: dict[str, str] = field(default_factory=dict)  # what failed → one example
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+    def report(self) -> str:
+        lines = [
+            f"calls made: {self.total}",
+            f"time: {self.seconds:.1f} s, {self.total / max(self.seconds, 1e-9):.1f} calls/s",
+            f"5xx answers: {len(self.server_errors)}",
+            f"schema violations: {len(self.violations)}",
+            "statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items())),
+            "callers: " + ", ".join(f"{k}: {v}" for k, v in sorted(self.callers.items())),
+            "per endpoint:",
+            *(f"  {n:6d}  {label}" for label, n in sorted(self.calls.items())),
+        ]
+        lines += [f"5xx: {e}" for e in self.server_errors[:20]]
+        lines += [f"violation: {k}\n{v}" for k, v in self.violations.items()]
+        return "\n".join(lines)
+
+
+def load_schema():
+    import schemathesis
+    from django.core.handlers.wsgi import WSGIHandler
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+def _checks():
+    from schemathesis import checks
+
+    return [
+        checks.not_a_server_error,
+        checks.status_code_conformance,
+        checks.content_type_conformance,
+        checks.response_schema_conformance,
+    ]
+
+
+def fuzz(*, tokens: dict[str, str | None], ids: dict[str, list[int]], calls: int) -> Run:
+    """About `calls` requests over every operation × every caller of `tokens` (name → token,
+    None for a call without one). `ids` gives existing ids by path parameter name."""
+    from django.core.signals import got_request_exception, request_finished, request_started
+    from django.db import close_old_connections
+    from schemathesis.core.failures import FailureGroup
+
+    # As Django's test client does: a request must not close the test's database connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    schema = load_schema()
+    operations = [r.ok() for r in schema.get_all_operations()]
+    per_pair = max(1, math.ceil(calls / (len(operations) * len(tokens))))
+    checks = _checks()
+    run = Run()
+    errors: list[str] = []
+
+    def caught(sender, request=None, **kwargs):
+        import sys
+        import traceback
+
+        errors.append("".join(traceback.format_exception(*sys.exc_info())[-3:]))
+
+    def check(label: str, caller: str, token: str | None):
+        def call(case, data):
+            for name in case.path_parameters or {}:
+                if ids.get(name) and data.draw(st.booleans()):
+                    case.path_parameters[name] = data.draw(st.sampled_from(ids[name]))
+            for name, values in REAL_QUERY.items():
+                if case.query and name in case.query and data.draw(st.booleans()):
+                    case.query[name] = data.draw(st.sampled_from(values))
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            case.headers = {**(case.headers or {}), **headers}
+            errors.clear()
+            response = case.call()
+            run.calls[label] += 1
+            run.callers[caller] += 1
+            run.statuses[response.status_code] += 1
+            if response.status_code >= 500:
+                run.server_errors.append(
+                    f"{label} as {caller}: {response.status_code}\n"
+                    f"{case.as_curl_command()}\n{''.join(errors)}"
+                )
+            try:
+                case.validate_response(response, checks=checks)
+            except FailureGroup as group:
+                for failure in group.exceptions:
+                    key = f"{label} {response.status_code}: {failure.title}"
+                    run.violations.setdefault(
+                        key, f"as {caller}: {failure.message}\n{case.as_curl_command()}"
+                    )
+
+        return call
+
+    got_request_exception.connect(caught, weak=False)
+    logger = logging.getLogger("django.request")  # the 4xx and 5xx are counted here instead
+    level, logger.level = logger.level, logging.CRITICAL
+    started = time.monotonic()
+    try:
+        for operation in operations:
+            label = f"{operation.method.upper()} {operation.path}"
+            for caller, token in tokens.items():
+                test = hypothesis.given(case=operation.as_strategy(), data=st.data())(
+                    check(label, caller, token)
+                )
+                test = hypothesis.seed(zlib.crc32(f"{label} {caller}".encode()))(test)
+                test = hypothesis.settings(
+                    max_examples=per_pair,
+                    database=None,
+                    deadline=None,
+                    phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                    verbosity=Verbosity.quiet,
+                )(test)
+                test()
+    finally:
+        got_request_exception.disconnect(caught)
+        logger.level = level
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        run.seconds = time.monotonic() - started
+    return run
