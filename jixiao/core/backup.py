@@ -30,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .progress import progress
 
@@ -265,6 +265,7 @@ def pg_restore(source: Path) -> None:
 def page_bar(desc: str, options: dict):
     """A progress bar over the pages copied, on a terminal only and silent with --quiet."""
     bar = progress([], desc=desc, quiet=bool(options.get("quiet")))
+    bar.unit = pgettext("database pages", "页")
 
     def update(done: int, total: int) -> None:
         bar.total = total
