@@ -215,6 +215,13 @@ JIXIAO_IMPORT_MAX_UNZIPPED_BYTES = int(
 )
 JIXIAO_IMPORT_MAX_ROWS = int(os.environ.get("JIXIAO_IMPORT_MAX_ROWS", "200000"))
 JIXIAO_IMPORT_MAX_COLUMNS = 200
+# Supporting files: what a zip-based one (docx, xlsx …) may inflate to, in total, and as a
+# multiple of its own size once past the ratio's floor (small files inflate freely).
+JIXIAO_ATTACHMENT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("JIXIAO_ATTACHMENT_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024))
+)
+JIXIAO_ATTACHMENT_MAX_ZIP_RATIO = int(os.environ.get("JIXIAO_ATTACHMENT_MAX_ZIP_RATIO", "100"))
+JIXIAO_ATTACHMENT_ZIP_RATIO_FLOOR = 10 * 1024 * 1024
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", _data_dir() / "media"))
 MEDIA_URL = "/media/"
 

@@ -83,7 +83,7 @@ def list_projects(
     rows = project_list(user=request.user, region=found, year=year, unit=unit, kind=kind, q=q)
     if region and found is None:
         rows = rows.none()
-    return paginate(rows, page=page, page_size=page_size, serialize=serialize)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
 
 
 @router.get("/{int:project_id}", response=answers(ProjectOut, 404), summary="项目")

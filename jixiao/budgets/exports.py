@@ -48,7 +48,7 @@ def projects_workbook(rows, *, title: str = ""):
     return book
 
 
-@register_exporter("projects")
+@register_exporter("projects", rows=project_list)
 def export_projects(reader, region, year, fmt: str) -> bytes:
     rows = project_list(user=reader, region=region, year=year)
     if fmt == "json":

@@ -43,7 +43,7 @@ def project_list(request):
         q=f.get("q", "").strip(),
     )
     if f.get("export") == "xlsx":
-        return _projects_xlsx(rows, work)
+        return _projects_xlsx(request, rows, work)
     page, query = paginate(request, rows)
     units = (
         UnitYear.objects.visible_to(request.user)
@@ -66,9 +66,10 @@ def project_list(request):
     )
 
 
-def _projects_xlsx(rows, work):
+def _projects_xlsx(request, rows, work):
     book = projects_workbook(rows.iterator(chunk_size=2000))
-    return xlsx_response(book, f"{work.region.code}-{work.year}-projects.xlsx")
+    name = f"{work.region.code}-{work.year}-projects.xlsx"
+    return xlsx_response(request, book, name, kind="projects", rows=rows.count())
 
 
 @login_required
@@ -190,7 +191,7 @@ def project_template(request):
         "",
     ]
     write_sheet(ws, HEADERS, [example], title=_("项目导入模板（金额单位：万元）"), widths=WIDTHS)
-    return xlsx_response(book, "projects-template.xlsx")
+    return xlsx_response(request, book, "projects-template.xlsx", kind="projects-template", rows=0)
 
 
 @role_required(Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)

@@ -51,14 +51,30 @@ def error(detail: str, errors: list | None = None) -> dict:
     return {"detail": detail, "errors": errors or []}
 
 
-def paginate(queryset, *, page: int, page_size: int | None, serialize) -> dict:
-    """The list envelope. `page` starts at 1; `page_size` is capped at 500."""
+def paginate(request, queryset, *, page: int, page_size: int | None, serialize) -> dict:
+    """The list envelope. `page` starts at 1; `page_size` is capped at 500.
+
+    A bulk read is logged as an export (CONTRACT.md, audit: "an API list of more than one
+    page"): an answer that is one page of a longer list, any page past the first, or a page of
+    more rows than the default page size (50) writes one `export` entry, with the list's kind,
+    the query parameters and the number of rows answered. A short list read whole is not."""
     size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
     count = queryset.count()
     start = (page - 1) * size
     # A page past the end is empty: its offset may not even fit the database's integers.
     items = [serialize(obj) for obj in queryset[start : start + size]] if start < count else []
+    if items and (page > 1 or count > len(items) or len(items) > DEFAULT_PAGE_SIZE):
+        from . import audit
+
+        audit.record_export(
+            kind=request.path.rstrip("/").rsplit("/", 1)[-1],  # the list: "units" …
+            rows=len(items),
+            filters=audit.query_filters(request.GET),
+            name=request.path,
+            region_code=request.GET.get("region", ""),
+            actor=request.user,
+        )
     return {"count": count, "page": page, "page_size": size, "items": items}
 
 

@@ -1,8 +1,10 @@
 """Supporting files (佐证材料) on any document, through one mechanism (DOMAIN.md §4.5).
 
 A file is accepted only when its content matches an allowed type (the extension alone proves
-nothing) and it is within the size limit. Files are stored under their SHA-256, never under the
-name a user gave them. A document's app decides whether its files may change now (an editable
+nothing) and it is within the size limit; a zip-based one (docx, xlsx, pptx, ofd) also within
+the limits of what it inflates to (a zip bomb is refused before anything is stored). Files are
+stored under their SHA-256, never under the name a user gave them, and identical content once:
+a second attachment of the same bytes shares the first one's stored file. A document's app decides whether its files may change now (an editable
 document) through the `can_change` argument; reading follows the document's scope.
 """
 
@@ -51,6 +53,42 @@ def _zip_has(data: bytes, marker: str) -> bool:
     return any(n.startswith(marker) or n.endswith(marker) for n in names)
 
 
+def _check_inflated_size(data: bytes) -> None:
+    """Refuse an archive that inflates past the configured total or ratio
+    (JIXIAO_ATTACHMENT_MAX_UNZIPPED_BYTES, JIXIAO_ATTACHMENT_MAX_ZIP_RATIO). The sizes an
+    archive declares may lie, so its members are inflated, in chunks, only up to the limit."""
+    limit = min(
+        settings.JIXIAO_ATTACHMENT_MAX_UNZIPPED_BYTES,
+        max(
+            len(data) * settings.JIXIAO_ATTACHMENT_MAX_ZIP_RATIO,
+            settings.JIXIAO_ATTACHMENT_ZIP_RATIO_FLOOR,
+        ),
+    )
+    refusal = ValidationError(
+        _("文件解压后过大（超过 %(n)s MB 或压缩比超过 %(r)s 倍），可能是恶意构造的文件，已拒绝。")
+        % {
+            "n": settings.JIXIAO_ATTACHMENT_MAX_UNZIPPED_BYTES // 1048576,
+            "r": settings.JIXIAO_ATTACHMENT_MAX_ZIP_RATIO,
+        }
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > limit:
+            raise refusal
+        inflated = 0
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    inflated += len(chunk)
+                    if inflated > limit:
+                        raise refusal
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise ValidationError(_("文件已损坏，无法读取其中的内容。")) from None
+    except NotImplementedError:  # a compression method zipfile does not know
+        raise ValidationError(_("文件使用了不支持的压缩方式，无法检查其内容。")) from None
+
+
 def check_file(name: str, data: bytes) -> str:
     """The file's MIME type, or ValidationError saying why it is refused."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -61,15 +99,22 @@ def check_file(name: str, data: bytes) -> str:
         )
     if not data:
         raise ValidationError(_("文件是空的。"))
-    if len(data) > MAX_BYTES:
-        raise ValidationError(_("文件超过 %(n)s MB 上限。") % {"n": MAX_BYTES // 1048576})
+    check_upload_size(len(data))
     mime, check = TYPES[extension]
     ok = _zip_has(data, ZIP_KINDS[extension]) if check is None else check(data)
     if not ok:
         raise ValidationError(
             _("文件内容与扩展名“%(e)s”不符，可能已损坏或被改了扩展名。") % {"e": extension}
         )
+    if check is None:
+        _check_inflated_size(data)
     return mime
+
+
+def check_upload_size(size: int | None) -> None:
+    """Refuse an upload over the size limit before it is read."""
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(_("文件超过 %(n)s MB 上限。") % {"n": MAX_BYTES // 1048576})
 
 
 @transaction.atomic
@@ -101,7 +146,14 @@ def attachment_add(
         uploaded_by=actor,
         document_status=getattr(obj, "status", ""),
     )
-    attachment.file.save(digest, ContentFile(data), save=False)
+    stored = (
+        Attachment.objects.filter(sha256=digest).exclude(file="").values_list("file", flat=True)
+    )
+    same = next((name for name in stored if attachment.file.storage.exists(name)), None)
+    if same is not None:  # identical content is stored once
+        attachment.file.name = same
+    else:
+        attachment.file.save(digest, ContentFile(data), save=False)
     attachment.save()
     audit.record(
         action="create",

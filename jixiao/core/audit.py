@@ -119,6 +119,40 @@ def record(
     )
 
 
+def record_export(
+    *,
+    kind: str,
+    rows: int | None,
+    filters: dict | None = None,
+    name: str = "",
+    region_code: str = "",
+    actor=None,
+) -> None:
+    """Write the `export` entry of one export, download, print or bulk API read (CONTRACT.md:
+    the audit log records every export and download): who (the context's actor), what (`kind`,
+    and the file `name`), the filter it was asked with and how many rows it held (None when
+    the kind has no rows, like the summary's figures)."""
+    from django.utils.translation import gettext
+
+    filters = filters or {}
+    shown = "，".join(f"{key}={value}" for key, value in filters.items()) or gettext("无")
+    record(
+        action="export",
+        object_type=kind,
+        object_repr=name or kind,
+        region_code=region_code,
+        actor=actor,
+        after={"kind": kind, "filter": filters, "rows": rows},
+        message=gettext("导出 %(kind)s：%(rows)s 行；条件：%(filter)s")
+        % {"kind": kind, "rows": "—" if rows is None else rows, "filter": shown},
+    )
+
+
+def query_filters(query) -> dict:
+    """A request's query parameters as the filter of an export: one value, or a list of them."""
+    return {key: values[0] if len(values) == 1 else values for key, values in query.lists()}
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     if sender not in _AUDITED or raw:
         return

@@ -20,6 +20,35 @@ class JixiaoCommand(BaseCommand):
         if not options.get("quiet"):
             self.stderr.write(message)
 
+    def audit_export(self, *, kind: str, rows: int | None, options, region) -> None:
+        """Log the command's output as an export (CONTRACT.md): the operating-system account
+        that ran it, `kind`, the region, year and format asked for, and the row count."""
+        import getpass
+
+        from . import audit
+
+        try:
+            who = getpass.getuser()
+        except (KeyError, OSError):  # no name for this uid (a bare container)
+            who = "?"
+        filters = {key: options[key] for key in ("region", "year", "format") if options.get(key)}
+        with audit.audit_context(source="cli"):
+            audit.record_export(
+                kind=kind,
+                rows=rows,
+                filters=filters,
+                name=str(options.get("output") or "-"),
+                region_code=region.code,
+                actor=_OsAccount(f"cli:{who}"),
+            )
+
+
+@dataclass(frozen=True)
+class _OsAccount:
+    """Who ran a command: the operating-system account, named in the audit log."""
+
+    username: str
+
 
 @dataclass(frozen=True)
 class RegionLookup:

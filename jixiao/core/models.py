@@ -262,7 +262,8 @@ class Attachment(models.Model):
     file = models.FileField(upload_to=_attachment_path, max_length=200)
     size = models.PositiveBigIntegerField(_("大小"))
     mime = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
+    # The content's hash: identical content is stored once, shared by its attachments.
+    sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

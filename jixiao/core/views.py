@@ -4,7 +4,7 @@ supporting files and the review transition."""
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -28,13 +28,42 @@ def paginate(request, queryset, per_page: int = 50):
     return page, params.urlencode()
 
 
-def xlsx_response(workbook, filename: str) -> HttpResponse:
+def audit_export(request, *, kind: str, rows: int | None, name: str = "") -> None:
+    """Log one export or download of a page (its `export` audit entry): the signed-in user,
+    `kind`, the page's query parameters with the working region and year, the row count."""
+    from . import audit
+
+    filters = audit.query_filters(request.GET)
+    work = getattr(request, "work", None)
+    region = getattr(work, "region", None)
+    if region is not None:
+        filters.setdefault("work_region", region.code)
+        filters.setdefault("work_year", work.year)
+    audit.record_export(
+        kind=kind,
+        rows=rows,
+        filters=filters,
+        name=name,
+        region_code=getattr(region, "code", "") or "",
+        actor=request.user,
+    )
+
+
+def download_response(
+    request, data: bytes, filename: str, content_type: str, *, kind: str, rows: int | None
+) -> HttpResponse:
+    """A file for the browser to save, logged as an export (every page download goes here)."""
+    audit_export(request, kind=kind, rows=rows, name=filename)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def xlsx_response(request, workbook, filename: str, *, kind: str, rows: int | None) -> HttpResponse:
+    """A workbook download, logged as an export of `rows` rows of `kind`."""
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    quoted = urlencode({"": filename})[1:]
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quoted}"
-    return response
+    return download_response(request, buffer.getvalue(), filename, XLSX, kind=kind, rows=rows)
 
 
 class UploadForm(forms.Form):
@@ -123,6 +152,7 @@ def attachment_download(request, file_pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = attachment_for_user(pk=file_pk, user=request.user)
+    audit_export(request, kind="attachment", rows=1, name=attachment.name)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -186,9 +216,23 @@ def edit_refused(request, document, back):
     return redirect(back)
 
 
+def safe_back(request, default: str, *, field: str = "back") -> str:
+    """Where a form asks to go next (its `back`, or `next`, posted or in the query), if that is
+    a page of this site; `default` (a path or a URL name) otherwise. Every redirect to an
+    address a request names goes through here, so none leads off the site (no open redirect
+    to `//evil.example`, `https://evil.example` or `javascript:`)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = str(request.POST.get(field) or request.GET.get(field) or "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _back(request):
-    back = str(request.POST.get("back", ""))
-    return redirect(back if back.startswith("/") else "home")
+    return redirect(safe_back(request, "home"))
 
 
 def attachment_remove(request, file_pk: int, pk: int | None = None):
@@ -238,10 +282,7 @@ def attachment_upload(request, label: str, pk: int):
     try:
         if upload is None:
             raise ValidationError(_("请选择文件。"))
-        if upload.size > attachments.MAX_BYTES:
-            raise ValidationError(
-                _("文件超过 %(n)s MB 上限。") % {"n": attachments.MAX_BYTES // 1048576}
-            )
+        attachments.check_upload_size(upload.size)
         attachments.attachment_add(
             obj=document,
             name=upload.name,

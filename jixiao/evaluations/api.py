@@ -71,7 +71,7 @@ def list_selfevals(
         rows = rows.none()
     if unit:
         rows = rows.filter(unit__code=unit)
-    return paginate(rows, page=page, page_size=page_size, serialize=serialize)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
 
 
 @router.get(

@@ -220,7 +220,7 @@ def selfevals_bytes(rows, fmt: str) -> bytes:
     return workbook_bytes(forms_workbook(f for _s, f in pairs))
 
 
-@register_exporter("selfevals")
+@register_exporter("selfevals", rows=selfeval_list)
 def export_selfevals(reader, region, year, fmt: str) -> bytes:
     """`jixiao export selfevals --region R --year Y --format xlsx|json -o FILE`."""
     return selfevals_bytes(selfeval_list(user=reader, region=region, year=year), fmt)

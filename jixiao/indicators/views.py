@@ -83,7 +83,7 @@ def library(request):
         inactive=can_edit and f.get("inactive") == "1",
     )
     if f.get("export") == "xlsx":
-        return _library_xlsx(rows, region)
+        return _library_xlsx(request, rows, region)
     page, query = paginate(request, rows)
     return render(
         request,
@@ -112,14 +112,15 @@ def _row(t: IndicatorTemplate) -> list:
     ]
 
 
-def _library_xlsx(rows, region):
+def _library_xlsx(request, rows, region):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("指标库")
     write_sheet(
         ws, HEADERS, (_row(t) for t in rows.iterator()), title=_("绩效指标库"), widths=WIDTHS
     )
-    return xlsx_response(book, f"{region.code if region else 'national'}-library.xlsx")
+    name = f"{region.code if region else 'national'}-library.xlsx"
+    return xlsx_response(request, book, name, kind="library", rows=rows.count())
 
 
 @role_required(*LIBRARY_EDITORS)
@@ -216,4 +217,4 @@ def library_template(request):
         ],
     ]
     write_sheet(ws, HEADERS, examples, title=_("指标库导入模板"), widths=WIDTHS)
-    return xlsx_response(book, "library-template.xlsx")
+    return xlsx_response(request, book, "library-template.xlsx", kind="library-template", rows=0)

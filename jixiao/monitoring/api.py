@@ -115,7 +115,7 @@ def list_rounds(
     rows = selectors.round_list(user=request.user, region=_region(region), year=year)
     if region and _region(region) is None:
         rows = rows.none()
-    return paginate(rows, page=page, page_size=page_size, serialize=round_data)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=round_data)
 
 
 @rounds_router.get(
@@ -154,7 +154,11 @@ def list_reports(
     if unit:
         rows = rows.filter(unit__code=unit)
     return paginate(
-        rows.select_related("region"), page=page, page_size=page_size, serialize=report_data
+        request,
+        rows.select_related("region"),
+        page=page,
+        page_size=page_size,
+        serialize=report_data,
     )
 
 
@@ -194,7 +198,7 @@ def list_alerts(
     )
     if unit:
         rows = rows.filter(unit__code=unit)
-    return paginate(rows, page=page, page_size=page_size, serialize=alert_data)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=alert_data)
 
 
 @alerts_router.get("/{int:alert_id}", response=answers(AlertOut, 404), summary="预警")

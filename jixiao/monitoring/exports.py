@@ -169,7 +169,7 @@ def reports_bytes(rows, fmt: str) -> bytes:
     return workbook_bytes(forms_workbook(f for _r, f, _p in items))
 
 
-@register_exporter("monitoring")
+@register_exporter("monitoring", rows=report_list)
 def export_monitoring(reader, region, year, fmt: str) -> bytes:
     """`jixiao export monitoring --region R --year Y --format xlsx|json -o FILE`."""
     return reports_bytes(report_list(user=reader, region=region, year=year), fmt)
@@ -273,7 +273,7 @@ def alerts_bytes(rows, fmt: str) -> bytes:
     return workbook_bytes(book)
 
 
-@register_exporter("alerts")
+@register_exporter("alerts", rows=alert_list)
 def export_alerts(reader, region, year, fmt: str) -> bytes:
     """`jixiao export alerts --region R --year Y --format xlsx|json -o FILE`."""
     return alerts_bytes(alert_list(user=reader, region=region, year=year), fmt)

@@ -142,7 +142,7 @@ def round_detail(request, pk: int):
     )
     overview = selectors.round_overview(user=request.user, round=monitoring_round)
     if request.GET.get("export") == "xlsx":
-        return _overview_xlsx(monitoring_round, overview)
+        return _overview_xlsx(request, monitoring_round, overview)
     chart = {
         "units": [u["name"].replace("南昌市东湖区", "") for u in overview["units"]],
         "rates": [
@@ -165,7 +165,7 @@ def round_detail(request, pk: int):
     )
 
 
-def _overview_xlsx(monitoring_round, overview):
+def _overview_xlsx(request, monitoring_round, overview):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("监控情况")
@@ -204,7 +204,8 @@ def _overview_xlsx(monitoring_round, overview):
         money_columns=(5, 6),
         widths=[34, 10, 10, 10, 10, 16, 16, 10, 10, 12],
     )
-    return xlsx_response(book, f"{monitoring_round.code}-overview.xlsx")
+    name = f"{monitoring_round.code}-overview.xlsx"
+    return xlsx_response(request, book, name, kind="monitoring-overview", rows=len(rows))
 
 
 def _pct(value) -> str:
@@ -469,4 +470,4 @@ def payment_template(request):
         title=_("国库支付数据导入模板（也可用“支付日期”代替年度和月份；金额列标“（元）”则按元计）"),
         widths=[20, 8, 8, 18],
     )
-    return xlsx_response(book, "payments-template.xlsx")
+    return xlsx_response(request, book, "payments-template.xlsx", kind="payments-template", rows=0)

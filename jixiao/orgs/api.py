@@ -88,7 +88,9 @@ def list_units(
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(code__icontains=q))
     rows = rows.distinct()
-    return paginate(rows, page=page, page_size=page_size, serialize=lambda u: _serialize(u, year))
+    return paginate(
+        request, rows, page=page, page_size=page_size, serialize=lambda u: _serialize(u, year)
+    )
 
 
 @router.get("/{int:unit_id}", response=answers(UnitOut, 404), summary="预算单位")

@@ -33,7 +33,7 @@ def units_workbook(rows):
     return book
 
 
-@register_exporter("units")
+@register_exporter("units", rows=unit_year_list)
 def export_units(reader, region, year, fmt: str) -> bytes:
     rows = unit_year_list(user=reader, region=region, year=year)
     if fmt == "json":

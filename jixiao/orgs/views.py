@@ -14,14 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.core import audit
 from jixiao.core.models import ApiToken, AuditLog
 from jixiao.core.tabular import write_sheet
-from jixiao.core.views import import_page, paginate, role_required, xlsx_response
+from jixiao.core.views import import_page, paginate, role_required, safe_back, xlsx_response
 
 from . import selectors, services, totp
 from .exports import HEADERS, WIDTHS, units_workbook
@@ -34,10 +33,7 @@ ACCOUNT_KEEPERS = (Role.ADMIN, Role.SECURITY)  # 三员分立: services.check_du
 
 
 def safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return safe_back(request, default, field="next")
 
 
 def login_view(request):
@@ -126,7 +122,7 @@ def unit_list(request):
         q=request.GET.get("q", "").strip(),
     )
     if request.GET.get("export") == "xlsx":
-        return _units_xlsx(rows, work)
+        return _units_xlsx(request, rows, work)
     page, query = paginate(request, rows)
     return render(
         request,
@@ -140,8 +136,9 @@ def unit_list(request):
     )
 
 
-def _units_xlsx(rows, work):
-    return xlsx_response(units_workbook(rows), f"{work.region.code}-{work.year}-units.xlsx")
+def _units_xlsx(request, rows, work):
+    name = f"{work.region.code}-{work.year}-units.xlsx"
+    return xlsx_response(request, units_workbook(rows), name, kind="units", rows=len(rows))
 
 
 @login_required
@@ -229,7 +226,7 @@ def unit_template(request):
     ws.title = _("预算单位")
     example = [request.work.year, "101001", "示例局", "一级", "", "行政政法股", "是"]
     write_sheet(ws, HEADERS, [example], title=_("预算单位导入模板"), widths=WIDTHS)
-    return xlsx_response(book, "units-template.xlsx")
+    return xlsx_response(request, book, "units-template.xlsx", kind="units-template", rows=0)
 
 
 # --- accounts (system admin) ---------------------------------------------------------------

@@ -115,7 +115,7 @@ def list_targets(
             else rows.filter(unit_id=int(unit)) | rows.filter(unit__code=unit)
         )
     rows = rows.select_related("project__parent")
-    return paginate(rows, page=page, page_size=page_size, serialize=serialize)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
 
 
 def _get(request, target_id: int) -> Target:

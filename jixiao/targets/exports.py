@@ -152,18 +152,23 @@ def targets_bytes(rows, fmt: str) -> bytes:
         return workbook_bytes(forms_workbook(f for _t, f in pairs))
 
 
-@register_exporter("targets")
+@register_exporter("targets", rows=target_list)
 def export_targets(reader, region, year, fmt: str) -> bytes:
     """`jixiao export targets --region R --year Y --format xlsx|json -o FILE`."""
     return targets_bytes(target_list(user=reader, region=region, year=year), fmt)
 
 
-def targets_workbook_response(rows, work):
+def targets_workbook_response(request, rows, work):
     """The targets list's "导出 Excel": the filtered rows, one form per worksheet."""
     from jixiao.core.views import xlsx_response
 
     code = work.region.code if work.region else ""
+    forms = [f for _t, f in _forms(rows)]
     with gc_paused():
         return xlsx_response(
-            forms_workbook(f for _t, f in _forms(rows)), f"绩效目标申报表-{code}-{work.year}.xlsx"
+            request,
+            forms_workbook(forms),
+            f"绩效目标申报表-{code}-{work.year}.xlsx",
+            kind="targets",
+            rows=len(forms),
         )

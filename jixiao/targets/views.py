@@ -23,6 +23,7 @@ from jixiao.core.views import (
     error_text,
     paginate,
     role_required,
+    safe_back,
     transition_view,
 )
 from jixiao.orgs.models import Role, Unit, UnitYear
@@ -53,7 +54,7 @@ def target_list(request):
     if f.get("export") == "xlsx":
         from .exports import targets_workbook_response
 
-        return targets_workbook_response(rows, work)
+        return targets_workbook_response(request, rows, work)
     page, query = paginate(request, rows)
     return render(
         request,
@@ -102,7 +103,7 @@ def target_declare(request):
             target = services.target_create(actor=request.user, year=work.year, unit=unit)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
-        return redirect(request.POST.get("back") or "target-list")
+        return redirect(safe_back(request, "target-list"))
     return redirect("target-edit", pk=target.pk)
 
 
@@ -319,8 +320,7 @@ def project_arrange(request, pk: int):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("已安排预算。"))
-    back = request.POST.get("back", "")
-    return redirect(back) if back.startswith("/") else redirect("project-detail", pk=pk)
+    return redirect(safe_back(request, reverse("project-detail", args=[pk])))
 
 
 @role_required(Role.PERFORMANCE, Role.BUDGET)
@@ -366,7 +366,9 @@ def target_import(request):
             year=work.year, unit=kind == "unit", catalogue=catalogue.get("categories")
         )
         name = _("部门整体支出绩效目标申报表") if kind == "unit" else _("项目支出绩效目标申报表")
-        return xlsx_response(book, f"{name}-{work.year}.xlsx")
+        return xlsx_response(
+            request, book, f"{name}-{work.year}.xlsx", kind="targets-template", rows=0
+        )
     importer = TargetImporter.for_page(actor=request.user, region=work.region, year=work.year)
     return import_page(
         request,

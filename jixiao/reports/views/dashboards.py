@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import openpyxl
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.core.navigation import todos_for
 from jixiao.core.tabular import write_sheet
-from jixiao.core.views import paginate, role_required, xlsx_response
+from jixiao.core.views import download_response, paginate, role_required, xlsx_response
 from jixiao.evaluations.models import EvaluationStatus
 from jixiao.monitoring.models import Alert
 from jixiao.targets.models import TargetStatus
@@ -464,7 +464,7 @@ def records(request, topic: str):
     if not isinstance(rows, LazyRows):  # small lists are built whole; big ones page lazily
         rows = list(rows)
     if request.GET.get("format") == "xlsx":
-        return _records_xlsx(found, rows, title=title, region=region, year=year)
+        return _records_xlsx(request, found, rows, title=title, region=region, year=year)
     page, query = paginate(request, rows)
     money = set(found.money_columns)
     context.update(
@@ -500,7 +500,7 @@ def _cell(value):
     return str(value) if isinstance(value, Promise) else value
 
 
-def _records_xlsx(topic, rows, *, title: str, region, year: int):
+def _records_xlsx(request, topic, rows, *, title: str, region, year: int):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = str(topic.label)[:31]
@@ -519,7 +519,7 @@ def _records_xlsx(topic, rows, *, title: str, region, year: int):
     )
     # A file name keeps to what every file system takes: the title's colon becomes a dash.
     filename = re.sub(r'[：:/\\?*"<>|]', "-", f"{region.name}{year}{title}.xlsx")
-    return xlsx_response(book, filename)
+    return xlsx_response(request, book, filename, kind=f"records-{topic.slug}", rows=len(rows))
 
 
 # ── the annual work summary ───────────────────────────────────────────────────────────────────
@@ -534,6 +534,5 @@ def summary_download(request):
         "region": region.name,
         "year": year,
     }
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    # A document of figures, not a list: its export entry has no row count.
+    return download_response(request, data, filename, DOCX, kind="summary", rows=None)

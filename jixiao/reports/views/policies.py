@@ -83,7 +83,7 @@ def policy_list(request):
     years = [d.year for d in rows.dates("issued_on", "year", order="DESC")]
     rows = _filtered(request, rows)
     if "xlsx" in (request.GET.get("format"), request.GET.get("export")):
-        return _policies_xlsx(rows, region)
+        return _policies_xlsx(request, rows, region)
     page, query = paginate(request, _with_file_counts(rows))
     return render(
         request,
@@ -103,7 +103,7 @@ def policy_list(request):
     )
 
 
-def _policies_xlsx(rows, region):
+def _policies_xlsx(request, rows, region):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("制度文件")
@@ -140,7 +140,8 @@ def _policies_xlsx(rows, region):
         title=_("%(r)s制度文件登记表") % {"r": region.name},
         widths=[6, 24, 60, 18, 12, 10, 12, 30, 30],
     )
-    return xlsx_response(book, f"{region.code}-policies.xlsx")
+    name = f"{region.code}-policies.xlsx"
+    return xlsx_response(request, book, name, kind="policies", rows=len(data))
 
 
 def _status_label(document, today) -> str:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from jixiao.core.commands import JixiaoCommand, region_lookup
-from jixiao.core.exports import EXPORTERS
+from jixiao.core.exports import EXPORTERS, row_count
 from jixiao.core.scope import RegionReader
 
 
@@ -25,6 +25,9 @@ class Command(JixiaoCommand):
         region = region_lookup().by_code(options["region"])
         if region is None:
             self.fail(f"找不到区划“{options['region']}”。")
-        data = exporter(RegionReader(region.path), region, options["year"], options["format"])
+        reader = RegionReader(region.path)
+        data = exporter(reader, region, options["year"], options["format"])
         Path(options["output"]).write_bytes(data)
+        rows = row_count(options["kind"], reader, region, options["year"])
+        self.audit_export(kind=options["kind"], rows=rows, options=options, region=region)
         self.say(options, f"已导出到 {options['output']}（{len(data)} 字节）。")

@@ -83,6 +83,7 @@ class Command(JixiaoCommand):
         self.say(options, f"正在统计 {region.name} {year} 年度的数据……")
         figures = as_json(year_stats(user=reader, region=region, year=year, today=today))
         text = json.dumps(figures, ensure_ascii=False, indent=2)
+        self.audit_export(kind="summary", rows=None, options=options, region=region)
         if output in (None, "-"):
             self.stdout.write(text)
             return
@@ -100,4 +101,5 @@ class Command(JixiaoCommand):
 
         data = summary_docx(user=reader, region=region, year=year, today=today, progress=steps)
         Path(output).write_bytes(data)
+        self.audit_export(kind="summary", rows=None, options=options, region=region)
         self.say(options, f"已生成 {output}（{len(data)} 字节）。")
