@@ -215,6 +215,14 @@ JIXIAO_IMPORT_MAX_UNZIPPED_BYTES = int(
 )
 JIXIAO_IMPORT_MAX_ROWS = int(os.environ.get("JIXIAO_IMPORT_MAX_ROWS", "200000"))
 JIXIAO_IMPORT_MAX_COLUMNS = 200
+# What a JSON file may hold, counted before it is parsed (2.3 million tiny objects once took
+# 1.5 GB); the cells a worksheet may lay out densely for the fast reader (a 5 KB sheet can ask
+# for billions); the problems listed for one file (the rest are counted).
+JIXIAO_IMPORT_MAX_JSON_OBJECTS = int(os.environ.get("JIXIAO_IMPORT_MAX_JSON_OBJECTS", "250000"))
+JIXIAO_IMPORT_MAX_JSON_VALUES = int(os.environ.get("JIXIAO_IMPORT_MAX_JSON_VALUES", "1000000"))
+JIXIAO_IMPORT_MAX_JSON_DEPTH = 32
+JIXIAO_IMPORT_MAX_DENSE_CELLS = 3_000_000
+JIXIAO_IMPORT_MAX_PROBLEMS = 100
 # Supporting files: what a zip-based one (docx, xlsx …) may inflate to, in total, and as a
 # multiple of its own size once past the ratio's floor (small files inflate freely).
 JIXIAO_ATTACHMENT_MAX_UNZIPPED_BYTES = int(

@@ -22,7 +22,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit
-from .tabular import InputRejected, Problem, Sheet, column_letter, normalise_header, read_tables
+from .tabular import (
+    InputRejected,
+    Problem,
+    ProblemLog,
+    Sheet,
+    column_letter,
+    normalise_header,
+    read_tables,
+)
 
 
 class CellError(ValueError):
@@ -253,7 +261,7 @@ def parse_sheet(sheet: Sheet, columns: Sequence[Column]) -> tuple[list[Row], lis
             )
         ]
     header_index, positions = located
-    rows, problems = [], []
+    rows, problems = [], ProblemLog()
     letters = {k: column_letter(p) for k, p in positions.items()}
     for offset, raw in enumerate(
         sheet.rows[header_index + 1 :], start=header_index + 1 + sheet.first_row
@@ -301,7 +309,7 @@ def _read_rows(importer: Importer, data: bytes, filename: str) -> tuple[list[Row
     else:
         sheets = read_tables(data, filename)
     importer.inspect(sheets)
-    rows, problems, header_only, unmatched = [], [], [], []
+    rows, problems, header_only, unmatched = [], ProblemLog(), [], []
     matched = False
     for sheet in sheets:
         sheet_rows, sheet_problems = parse_sheet(sheet, importer.columns)
@@ -360,46 +368,167 @@ def register_importer(cls: type[Importer]) -> type[Importer]:
 
 
 def json_items(data: bytes, *, what: str) -> list:
-    """The objects of an uploaded JSON file (one object or a list), numbers read as Decimal,
-    within the size limit; `what` names the objects in the message ("申报表对象")."""
+    """The objects of an uploaded JSON file (one object or a list), numbers read as Decimal;
+    `what` names the objects in the message ("申报表对象"). The file is measured before it is
+    parsed (its size, its objects, values and nesting, within the settings' limits), and every
+    refusal says in Chinese what is wrong and where."""
     import json
 
     from django.conf import settings
 
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
-        raise InputRejected(
-            [
-                Problem(
-                    _("文件过大，上限为 %(limit)s MB。")
-                    % {"limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576}
-                )
-            ]
+        raise _rejected(
+            _("文件过大，上限为 %(limit)s MB。")
+            % {"limit": settings.JIXIAO_IMPORT_MAX_BYTES // 1048576}
         )
     if not data.strip():
-        raise InputRejected([Problem(_("文件是空的。"))])
+        raise _rejected(_("文件是空的。"))
+    text = _json_text(data)
+    _measure_json(data if text is None else text.encode("utf-8"))
     try:
-        items = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputRejected([Problem(_("JSON 格式错误：%(e)s") % {"e": exc})]) from None
+        items = json.loads(
+            data.decode("utf-8-sig") if text is None else text,
+            parse_float=Decimal,
+            parse_constant=_json_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise _rejected(
+            _("JSON 格式错误：第 %(l)s 行第 %(c)s 列%(why)s。")
+            % {"l": exc.lineno, "c": exc.colno, "why": _json_reason(exc.msg)}
+        ) from None
+    except _JsonConstant as exc:
+        raise _rejected(
+            _("JSON 中不能有 %(v)s，金额和数值请写成数字或留空。") % {"v": exc.args[0]}
+        ) from None
+    except RecursionError:  # nesting hidden from `_measure_json` by brackets in strings
+        raise _rejected(
+            _("JSON 文件嵌套超过 %(m)s 层，不是本系统的导入格式。")
+            % {"m": settings.JIXIAO_IMPORT_MAX_JSON_DEPTH}
+        ) from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        raise _rejected(_("JSON 中有无法读取的数值（数字过长）。")) from None
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
-        raise InputRejected([Problem(_("JSON 应为%(w)s或对象的列表。") % {"w": what})])
+        raise _rejected(_("JSON 应为%(w)s或对象的列表。") % {"w": what})
+    if len(items) > settings.JIXIAO_IMPORT_MAX_ROWS:
+        raise _rejected(
+            _("JSON 文件有 %(n)s 个%(w)s，超过 %(m)s 个的上限。")
+            % {"n": len(items), "w": what, "m": settings.JIXIAO_IMPORT_MAX_ROWS}
+        )
     return items
+
+
+def _rejected(message: str) -> InputRejected:
+    return InputRejected([Problem(message)])
+
+
+def _json_text(data: bytes) -> str | None:
+    """The text of a UTF-16 file (with its byte-order mark: Windows' "Unicode"); None for a
+    UTF-8 one, which is checked here and decoded when parsed."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _rejected(
+            _("JSON 文件应为 UTF-8 编码（第 %(n)s 个字节无法识别），请另存为 UTF-8 后再导入。")
+            % {"n": exc.start + 1}
+        ) from None
+    return None
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def _measure_json(raw: bytes) -> None:
+    """Count a file's objects and values and measure its nesting, before anything is built.
+    The counts are of its brackets and commas, strings included, in C-speed passes that
+    allocate nothing per value: an upper bound (a text would need hundreds of thousands of
+    ASCII brackets or commas to be refused for them)."""
+    from array import array
+    from itertools import accumulate
+
+    from django.conf import settings
+
+    objects, lists = raw.count(b"{"), raw.count(b"[")
+    if objects > settings.JIXIAO_IMPORT_MAX_JSON_OBJECTS:
+        raise _rejected(
+            _("JSON 文件含有约 %(n)s 个对象，超过 %(m)s 个的上限。")
+            % {"n": objects, "m": settings.JIXIAO_IMPORT_MAX_JSON_OBJECTS}
+        )
+    values = raw.count(b",") + objects + lists + 1
+    if values > settings.JIXIAO_IMPORT_MAX_JSON_VALUES:
+        raise _rejected(
+            _("JSON 文件含有约 %(n)s 个值，超过 %(m)s 个的上限。")
+            % {"n": values, "m": settings.JIXIAO_IMPORT_MAX_JSON_VALUES}
+        )
+    steps = array("b", raw.translate(None, _NOT_BRACKETS).translate(_BRACKET_STEPS))
+    if max(accumulate(steps), default=0) > settings.JIXIAO_IMPORT_MAX_JSON_DEPTH:
+        raise _rejected(
+            _("JSON 文件嵌套超过 %(m)s 层，不是本系统的导入格式。")
+            % {"m": settings.JIXIAO_IMPORT_MAX_JSON_DEPTH}
+        )
+
+
+class _JsonConstant(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them, JSON has none."""
+
+
+def _json_constant(name: str):
+    raise _JsonConstant(name)
+
+
+def _json_reason(message: str) -> str:
+    """The json module's English reason, said in Chinese."""
+    reasons = (
+        ("Expecting value", _("应为一个值（数字、文字、对象或列表）")),
+        ("Expecting ',' delimiter", _("缺少逗号")),
+        ("Expecting ':' delimiter", _("缺少冒号")),
+        ("Expecting property name", _("应为用双引号括起的键名")),
+        ("Unterminated string", _("的文字缺少结尾的双引号")),
+        ("Invalid control character", _("的文字中有不允许的控制字符（如未转义的换行）")),
+        ("Invalid \\uXXXX escape", _("的文字中有错误的 \\u 转义")),
+        ("Invalid \\escape", _("的文字中有错误的反斜杠转义")),
+        ("Extra data", _("之后还有多余的内容")),
+        ("Illegal trailing comma", _("有多余的逗号")),
+    )
+    return next((why for prefix, why in reasons if message.startswith(prefix)), _("格式不正确"))
 
 
 def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
     """A JSON list of objects (keys as the columns' keys) read as a sheet, so JSON imports get
-    exactly the same checks and messages as xlsx ones; row numbers count objects from 1."""
+    exactly the same checks and messages as xlsx ones; row numbers count objects from 1.
+    An object with none of the columns' keys is named with the fields it lacks (as a sheet,
+    it would be a blank row, skipped)."""
     items = json_items(data, what=_("对象"))
     if not all(isinstance(i, dict) for i in items):
         raise InputRejected([Problem(_("JSON 应为对象或对象的列表。"))])
     keys = [c.key for c in importer.columns]
     header = tuple(c.label for c in importer.columns)
-    rows = [header] + [
-        tuple(_json_cell(importer.json_values(item).get(k)) for k in keys) for item in items
-    ]
+    rows, problems = [header], ProblemLog()
+    for number, item in enumerate(items, start=1):
+        values = importer.json_values(item)
+        if not any(values.get(k) not in (None, "") for k in keys):
+            problems.append(_no_fields(importer, number))
+            continue
+        rows.append(tuple(_json_cell(values.get(k)) for k in keys))
+    if problems:
+        raise InputRejected(problems)
     return Sheet(name="JSON", rows=rows, first_row=0)
+
+
+def _no_fields(importer: Importer, number: int) -> Problem:
+    required = "、".join(f"{c.key}（{c.label}）" for c in importer.columns if c.required)
+    return Problem(
+        _("对象中没有本类导入的任何字段，缺少必填字段：%(f)s") % {"f": required},
+        sheet=JSON_SHEET,
+        row=number,
+    )
 
 
 def _json_cell(value):

@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -55,11 +56,41 @@ class Problem:
         }
 
 
-class InputRejected(Exception):
-    """The input cannot be used; nothing was written. Carries every problem found."""
+class ProblemLog(list):
+    """A file's problems: the first `JIXIAO_IMPORT_MAX_PROBLEMS` kept, the others only counted
+    (`more`), so that a bad cell in each of 200,000 rows does not hold 200,000 messages."""
 
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
+    def __init__(self, problems: Iterable[Problem] = ()):
+        super().__init__()
+        self.more = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < settings.JIXIAO_IMPORT_MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.more += getattr(problems, "more", 0)
+        for problem in problems:
+            self.append(problem)
+
+    def __iadd__(self, problems: Iterable[Problem]) -> ProblemLog:
+        self.extend(problems)
+        return self
+
+
+class InputRejected(Exception):
+    """The input cannot be used; nothing was written. Carries the problems found: at most
+    `JIXIAO_IMPORT_MAX_PROBLEMS`, then one that counts the rest; `total` counts them all."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        kept = ProblemLog(problems)
+        self.total = len(kept) + kept.more
+        self.problems = list(kept)
+        if kept.more:
+            self.problems.append(Problem(_("另有 %(n)s 个问题未列出。") % {"n": kept.more}))
         super().__init__("；".join(str(p) for p in self.problems[:5]))
 
 
@@ -118,32 +149,135 @@ def read_tables(data: bytes, filename: str) -> list[Sheet]:
 # A workbook holds a few entries per worksheet; a declaration workbook has one sheet per
 # project, and a province's file (issue 3: 10,000 targets) has over 10,000.
 MAX_ZIP_ENTRIES = 50_000
+_CHUNK = 1 << 20
+# A cell's start tag (any namespace prefix), and one that gives its reference ("B12").
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_REF = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']"
+)
+_COLUMNS = {column_letter(i).encode(): i + 1 for i in range(26 + 26**2 + 26**3)}  # A … ZZZ
 
 
-def _check_zip(data: bytes) -> None:
+def _corrupt() -> InputRejected:
+    return _reject(_("文件已损坏，无法作为 Excel（.xlsx）文件读取。"))
+
+
+def _too_big(limit: int) -> InputRejected:
+    return _reject(
+        _("文件解压后超过 %(limit)s MB，已拒绝（可能是恶意构造的文件）。")
+        % {"limit": limit // 1048576}
+    )
+
+
+def _check_zip(data: bytes) -> bool:
+    """Refuse an archive that is not a workbook, would inflate past the limit (by what its
+    directory says, and by what its entries really inflate to: a directory can lie), holds a
+    DTD (entity expansion, external entities) or an encoding other than UTF-8. True when every
+    worksheet is small enough to be laid out densely in memory (what calamine does)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        raise _reject(_("文件已损坏，无法作为 Excel（.xlsx）文件读取。")) from None
+    except Exception:  # BadZipFile, but also struct and value errors of a truncated directory
+        raise _corrupt() from None
     limit = settings.JIXIAO_IMPORT_MAX_UNZIPPED_BYTES
     if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > limit:
-        raise _reject(
-            _("文件解压后超过 %(limit)s MB，已拒绝（可能是恶意构造的文件）。")
-            % {"limit": limit // 1048576}
-        )
+        raise _too_big(limit)
     if not any(i.filename == "xl/workbook.xml" for i in infos):
         raise _reject(_("文件不是 Excel 工作簿（缺少 workbook），请上传 .xlsx 文件。"))
+    dense, total = True, 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _reject(_("文件已加密（设置了打开密码），请取消密码后再导入。"))
+        sheet = info.filename.startswith("xl/worksheets/")
+        first = info.filename.endswith((".xml", ".rels", ".vml"))  # XML: UTF-8 only
+        cells = refs = max_row = max_column = 0
+        tail = b""
+        for chunk in _inflate(data, info):
+            total += len(chunk)
+            if total > limit:
+                raise _too_big(limit)
+            if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]):
+                raise _reject(
+                    _("文件中含有非 UTF-8 编码的部件，无法读取，请在 Excel 中另存为后再导入。")
+                )
+            first = first and not chunk
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise _reject(
+                    _("文件中含有 DTD 或实体声明（可能是恶意构造的文件），出于安全原因已拒绝。")
+                )
+            if sheet:  # counted on whole tags: a tag never spans the cut after a ">"
+                cut = window.rfind(b">") + 1 or max(len(window) - 64, 0)
+                whole, tail = window[:cut], window[cut:]
+                cells += len(_CELL.findall(whole))
+                found = _CELL_REF.findall(whole)
+                refs += len(found)
+                if found:
+                    letters, numbers = zip(*found, strict=True)
+                    max_row = max(max_row, *map(int, numbers))
+                    max_column = max(max_column, *map(_COLUMNS.__getitem__, letters))
+            else:
+                tail = window[-16:]
+        # Calamine lays a sheet out from A1 to its last cell: cells without a reference, or
+        # two far apart, would ask it for gigabytes.
+        if sheet and (
+            refs != cells or max_row * max_column > settings.JIXIAO_IMPORT_MAX_DENSE_CELLS
+        ):
+            dense = False
+    return dense
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo):
+    """An entry's bytes, in chunks, inflated from the archive itself: never more than its
+    directory declares, and all of what it declares."""
+    offset = info.header_offset
+    if data[offset : offset + 4] != b"PK\x03\x04":
+        raise _corrupt()
+    name_length, extra_length = (
+        int.from_bytes(data[offset + 26 : offset + 28], "little"),
+        int.from_bytes(data[offset + 28 : offset + 30], "little"),
+    )
+    start = offset + 30 + name_length + extra_length
+    raw = memoryview(data)[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise _corrupt()
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise _corrupt()
+        for at in range(0, len(raw), _CHUNK):
+            yield bytes(raw[at : at + _CHUNK])
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise _reject(_("文件使用了不支持的压缩方式，请在 Excel 中另存为 .xlsx 后再导入。"))
+    inflater = zlib.decompressobj(-15)
+    size = 0
+    try:
+        for at in range(0, len(raw), _CHUNK):
+            piece = raw[at : at + _CHUNK]
+            while piece:
+                chunk = inflater.decompress(piece, _CHUNK)
+                size += len(chunk)
+                if size > info.file_size:
+                    raise _corrupt()
+                yield chunk
+                piece = inflater.unconsumed_tail
+    except zlib.error:
+        raise _corrupt() from None
+    if size != info.file_size or not inflater.eof:
+        raise _corrupt()
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:
     """The sheets' cell values: python-calamine (Rust) when installed, openpyxl's read-only
-    mode otherwise, or when calamine cannot read a file that openpyxl might. Both run only
-    after `_check_zip` has refused what the archive would inflate to."""
-    _check_zip(data)
+    mode otherwise, or when calamine cannot read a file that openpyxl might, or would lay out
+    a sheet too large. Both run only after `_check_zip` has refused what the archive would
+    inflate to, and any DTD."""
+    dense = _check_zip(data)
     try:
         import python_calamine
     except ImportError:  # an optional speed-up: openpyxl reads everything it reads
+        return _read_xlsx_openpyxl(data)
+    if not dense:
         return _read_xlsx_openpyxl(data)
     try:
         return _read_xlsx_calamine(python_calamine, data)
@@ -197,12 +331,14 @@ def _read_xlsx_openpyxl(data: bytes) -> list[Sheet]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise _reject(_("无法读取 Excel 文件：%(e)s") % {"e": exc.__class__.__name__}) from None
+    except Exception:  # openpyxl raises many kinds for broken files, named in English
+        raise _reject(_("无法读取 Excel 文件：文件已损坏或不是有效的 .xlsx 工作簿。")) from None
     sheets = []
     max_rows, max_cols = settings.JIXIAO_IMPORT_MAX_ROWS, settings.JIXIAO_IMPORT_MAX_COLUMNS
+    title = ""
     try:
         for ws in book.worksheets:
+            title = ws.title
             # Read-only mode trusts the file's <dimension>, which some writers get wrong
             # (e.g. "A1"): rows past it would be dropped without a word.
             ws.reset_dimensions()
@@ -212,14 +348,26 @@ def _read_xlsx_openpyxl(data: bytes) -> list[Sheet]:
                     raise _reject(
                         _("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": ws.title, "n": max_rows}
                     )
-                rows.append(tuple(row))
+                end = len(row)  # rows come padded to max_col: keep what they hold
+                while end and row[end - 1] is None:
+                    end -= 1
+                rows.append(tuple(row[:end]))
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
+    except InputRejected:
+        raise
+    except Exception:  # a broken or hostile part past the workbook (XML, zip, values)
+        raise _reject(_("无法读取工作表“%(s)s”：内容已损坏或格式不正确。") % {"s": title}) from None
     finally:
         book.close()
     return sheets
 
 
 def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)

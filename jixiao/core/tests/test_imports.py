@@ -409,7 +409,7 @@ def test_json_number_is_read_through_its_decimal_text(importer):
     [
         (b"{not json", "JSON 格式错误"),
         (b"\xff\xfe", "JSON 格式错误"),
-        (b"[" * 100_000 + b"]" * 100_000, "JSON 格式错误"),  # nesting that would blow the stack
+        (b"[" * 100_000 + b"]" * 100_000, "JSON 文件嵌套超过 32 层"),  # would blow the stack
         (b'"a string"', "JSON 应为对象或对象的列表"),
         (b"[1, 2]", "JSON 应为对象或对象的列表"),
     ],

@@ -58,7 +58,7 @@ class Command(JixiaoCommand):
         except InputRejected as exc:
             for problem in exc.problems[:200]:
                 self.stderr.write(str(problem))
-            self.fail(f"导入失败：发现 {len(exc.problems)} 个问题，未写入任何数据。")
+            self.fail(f"导入失败：发现 {exc.total} 个问题，未写入任何数据。")
         where = region.name if region is not None else "全国"
         self.stdout.write(
             f"指标库导入成功（{where}）：{result.rows} 行，"
