@@ -10,6 +10,7 @@ nothing and returns every problem, each with its sheet, row, column and field.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -18,10 +19,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, locks
 from .tabular import (
     InputRejected,
     Problem,
@@ -31,6 +32,8 @@ from .tabular import (
     normalise_header,
     read_tables,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class CellError(ValueError):
@@ -295,8 +298,6 @@ def run_import(importer: Importer, data: bytes, filename: str) -> ImportResult:
     the one transaction stay the same."""
     reader = getattr(importer, "read", None)  # block layouts (targets) read the file themselves
     rows, problems = reader(data, filename) if reader else _read_rows(importer, data, filename)
-    if not problems:
-        problems = importer.check(rows)
     if problems:
         raise InputRejected(problems)
     return _save(importer, rows, data, filename)
@@ -326,30 +327,55 @@ def _read_rows(importer: Importer, data: bytes, filename: str) -> tuple[list[Row
     return rows, problems
 
 
+#: How long an import waits for another of the same kind and region before it is refused.
+IMPORT_LOCK_WAIT = 30.0
+
+
 def _save(importer: Importer, rows: list[Row], data: bytes, filename: str) -> ImportResult:
+    """`check` and `save` in one transaction, under the lock of the kind and region: of two
+    imports at once the second waits, then checks against what the first wrote. A clash no
+    check foresaw (a unique key another writer took meanwhile) is refused like any problem."""
+    region_code = getattr(importer.region, "code", "")
+    try:
+        with locks.held(f"import:{importer.kind}:{region_code}", wait=IMPORT_LOCK_WAIT):
+            problems = importer.check(rows)
+            if problems:
+                raise InputRejected(problems)
+            return _write(importer, rows, data, filename, region_code)
+    except locks.Busy:
+        message = _("另一项导入或定时任务正在处理同样的数据，请稍后再导入。未写入任何数据。")
+    except IntegrityError as exc:  # the last line of defence: never a server error
+        logger.warning("import %s refused on a database constraint: %s", importer.kind, exc)
+        message = _(
+            "写入时与数据库中的数据冲突（可能有另一项操作同时修改了同样的数据），"
+            "未写入任何数据；请重新导入，仍然失败时请联系管理员。"
+        )
+    raise InputRejected([Problem(message)])
+
+
+def _write(importer: Importer, rows: list[Row], data: bytes, filename: str, region_code: str):
+    """The batch, the importer's `save` and the audit entry (in `_save`'s transaction)."""
     from .models import ImportBatch
 
-    region_code = getattr(importer.region, "code", "")
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            kind=importer.kind,
-            filename=filename[:255],
-            rows=len(rows),
-            actor=importer.actor,
-            sha256=hashlib.sha256(data).hexdigest(),
+    batch = ImportBatch.objects.create(
+        kind=importer.kind,
+        filename=filename[:255],
+        rows=len(rows),
+        actor=importer.actor,
+        sha256=hashlib.sha256(data).hexdigest(),
+        region_code=region_code,
+    )
+    with audit.audit_context(actor=importer.actor, source="import", batch=batch.id):
+        created, updated = importer.save(rows)
+        audit.record(
+            action="import",
+            instance=batch,
             region_code=region_code,
+            message=_("导入%(title)s：%(n)s 行，新增 %(c)s，更新 %(u)s")
+            % {"title": importer.title, "n": len(rows), "c": created, "u": updated},
         )
-        with audit.audit_context(actor=importer.actor, source="import", batch=batch.id):
-            created, updated = importer.save(rows)
-            audit.record(
-                action="import",
-                instance=batch,
-                region_code=region_code,
-                message=_("导入%(title)s：%(n)s 行，新增 %(c)s，更新 %(u)s")
-                % {"title": importer.title, "n": len(rows), "c": created, "u": updated},
-            )
-        batch.created, batch.updated = created, updated
-        batch.save(update_fields=["created", "updated"])
+    batch.created, batch.updated = created, updated
+    batch.save(update_fields=["created", "updated"])
     return ImportResult(rows=len(rows), created=created, updated=updated, batch_id=str(batch.id))
 
 
