@@ -1,6 +1,8 @@
 """The indicator library (指标库): reusable indicators by sector (DOMAIN.md §2, §4)."""
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.orgs.models import Region
@@ -30,6 +32,17 @@ class IndicatorTemplate(models.Model):
         verbose_name = _("指标库指标")
         verbose_name_plural = _("指标库")
         ordering = ["sector", "category", "subcategory", "name"]
+        constraints = [
+            # One template per sector, subcategory and name within a region, or nationally
+            # (region NULL, which would never clash in a unique index: it counts as -1 here).
+            models.UniqueConstraint(
+                Coalesce("region", Value(-1)),
+                "sector",
+                "subcategory",
+                "name",
+                name="indicatortemplate_unique_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sector}·{self.name}"

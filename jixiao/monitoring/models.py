@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
@@ -330,6 +331,17 @@ class Alert(models.Model):
         verbose_name_plural = _("预警")
         ordering = ["-raised_at", "code"]
         indexes = [models.Index(fields=["region", "year", "code"])]
+        constraints = [
+            # `key`: one alert per project, round (none: the year, M05), code and indicator.
+            # NULLs never clash in a unique index, so they count as -1 (no id or position).
+            models.UniqueConstraint(
+                "project",
+                Coalesce("round", Value(-1)),
+                "code",
+                Coalesce("indicator", Value(-1)),
+                name="alert_unique_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.project.name}"

@@ -9,14 +9,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import audit
+from jixiao.core import audit, locks
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Region, Role, User
@@ -284,21 +284,8 @@ def sync_alerts(
         key = (project.pk, round.pk if round else None, item.code, item.indicator)
         alert = existing.pop(key, None)
         if alert is None:
-            alert = Alert.objects.create(
-                region=project.region,
-                year=project.year,
-                unit=project.unit,
-                project=project,
-                round=round,
-                report=report,
-                code=item.code,
-                level=item.level,
-                indicator=item.indicator,
-                message=item.message,
-                explanation=item.explanation,
-                texts_i18n=item.texts_data(),
-                due_date=rules_alerts.disposal_deadline(today, rules=rules),
-            )
+            due = rules_alerts.disposal_deadline(today, rules=rules)
+            alert = _stored_once(_new_alert(project, report, round, item, due_date=due))
         elif alert.status == Alert.Status.CLEARED:
             # It applies again: a fresh alert with a fresh disposal deadline.
             alert.status, alert.level, alert.message = Alert.Status.OPEN, item.level, item.message
@@ -320,6 +307,40 @@ def sync_alerts(
             stale.status = Alert.Status.CLEARED
             stale.save(update_fields=["status"])
     return kept
+
+
+def _new_alert(project: Project, report: Report | None, round: Round | None, item, *, due_date):
+    return Alert(
+        region=project.region,
+        year=project.year,
+        unit=project.unit,
+        project=project,
+        round=round,
+        report=report,
+        code=item.code,
+        level=item.level,
+        indicator=item.indicator,
+        message=item.message,
+        explanation=item.explanation,
+        texts_i18n=item.texts_data(),
+        due_date=due_date,
+    )
+
+
+def _stored_once(alert: Alert) -> Alert:
+    """Store a new alert, or give the one with its key (`Alert.key`, unique) that another
+    transaction stored meanwhile: a tick and a save, or a payment import, may find it at once."""
+    try:
+        with transaction.atomic():
+            alert.save(force_insert=True)
+        return alert
+    except IntegrityError:
+        return Alert.objects.get(
+            project=alert.project_id,
+            round=alert.round_id,
+            code=alert.code,
+            indicator=alert.indicator,
+        )
 
 
 # --- workflow ------------------------------------------------------------------------------
@@ -401,10 +422,24 @@ def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> A
     return alert
 
 
-@transaction.atomic
+#: Held by whatever recomputes many projects' alerts at once (the tick, payment imports), so
+#: that two nodes never do that work side by side.
+ALERTS_LOCK = "monitoring.alerts"
+#: How long a payment import waits for a running tick before it is refused.
+ALERTS_LOCK_WAIT = 60.0
+
+
 def tick(*, today: dt.date) -> dict[str, int]:
     """The scheduled job (`jixiao tick`): late reports raise M07 once the deadline has passed,
-    and alerts past their disposal deadline suspend the project's funds. Safe to repeat."""
+    and alerts past their disposal deadline suspend the project's funds. Safe to repeat.
+
+    Runs under `ALERTS_LOCK` without waiting: raises `locks.Busy`, doing nothing, while another
+    tick (or a payment import's alerts) is at work."""
+    with locks.held(ALERTS_LOCK):
+        return _tick(today=today)
+
+
+def _tick(*, today: dt.date) -> dict[str, int]:
     late = 0
     for report in Report.objects.filter(
         round__status=Round.Status.OPEN, submitted_at__isnull=True, round__deadline__lt=today
@@ -459,8 +494,9 @@ def payments_changed(projects: Iterable[Project], *, today: dt.date) -> None:
             rules[(region.pk, year)] = monitoring_rules(region, year)
         return rules[(region.pk, year)]
 
-    for start in range(0, len(ids), PAYMENT_CHUNK):
-        _payments_changed(ids[start : start + PAYMENT_CHUNK], today=today, rules_of=rules_of)
+    with locks.held(ALERTS_LOCK, wait=ALERTS_LOCK_WAIT):
+        for start in range(0, len(ids), PAYMENT_CHUNK):
+            _payments_changed(ids[start : start + PAYMENT_CHUNK], today=today, rules_of=rules_of)
 
 
 def _payments_changed(ids: list[int], *, today: dt.date, rules_of) -> None:

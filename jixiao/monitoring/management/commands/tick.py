@@ -1,11 +1,13 @@
 """`jixiao tick [--today DATE]`: the scheduled job (CONTRACT.md) — late-report alerts (M07)
 once a round's deadline has passed, and funds suspended for alerts past their disposal
-deadline. Safe to run as often as wanted (e.g. every hour from cron)."""
+deadline. Safe to run as often as wanted (e.g. every hour from cron), on as many nodes: a run
+that finds another at work says so and exits 0 without doing anything (core.locks)."""
 
 import datetime as dt
 
 from django.utils import timezone
 
+from jixiao.core import locks
 from jixiao.core.audit import audit_context
 from jixiao.core.commands import JixiaoCommand
 from jixiao.monitoring.services import tick
@@ -25,8 +27,13 @@ class Command(JixiaoCommand):
                 today = dt.date.fromisoformat(options["today"])
             except ValueError:
                 self.fail(f"日期格式应为 YYYY-MM-DD：{options['today']}")
-        with audit_context(source="cli"):
-            result = tick(today=today)
+        try:
+            with audit_context(source="cli"):
+                result = tick(today=today)
+        except locks.Busy:
+            # Another node's or cron's run is doing the same work now: nothing to add, exit 0.
+            self.stdout.write(f"{today}：另一个 tick 正在运行，本次未执行，稍后再运行即可。")
+            return
         self.stdout.write(
             f"{today}：新增逾期未报预警 {result['late_report_alerts']} 条，"
             f"暂停资金的预警 {result['suspended']} 条。"
