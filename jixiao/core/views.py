@@ -102,6 +102,34 @@ def import_page(request, *, importer: Importer, template_url: str, back_url: str
     )
 
 
+def document_import_page(request, importer_class, *, year: int, list_url: str):
+    """The import page of a stage's documents (`DocumentImporter.for_page`: a filer, into their
+    own units) in the working region: the core import page, and with `?template=1` the filer's
+    own documents of `year` as filled official forms (the stage's registered exporter), the
+    file to fill in and bring back."""
+    from django.http import Http404
+
+    from .exports import EXPORTERS, row_count
+
+    work = request.work
+    if work.region is None:
+        raise Http404
+    importer = importer_class.for_page(actor=request.user, region=work.region, year=year)
+    if request.GET.get("template"):
+        kind = importer_class.kind
+        data = EXPORTERS[kind](request.user, work.region, year, "xlsx")
+        rows = row_count(kind, request.user, work.region, year)
+        name = f"{importer_class.form_title}-{year}.xlsx"
+        return download_response(request, data, name, XLSX, kind=kind, rows=rows)
+    return import_page(
+        request,
+        importer=importer,
+        template_url=request.path + "?template=1",
+        back_url=list_url,
+        success_url=list_url,
+    )
+
+
 def read_upload(upload) -> bytes:
     """Read an uploaded file, refusing it before reading past the configured size."""
     from django.conf import settings

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("evaluations/", views.selfeval_list, name="selfeval-list"),
     path("evaluations/queue/", views.selfeval_queue, name="selfeval-queue"),
+    path("evaluations/import/", views.selfeval_import, name="selfeval-import"),
     path("evaluations/start/", views.selfeval_start, name="selfeval-start"),
     path("evaluations/<int:pk>/", views.selfeval_detail, name="selfeval-detail"),
     path("evaluations/<int:pk>/edit/", views.selfeval_edit, name="selfeval-edit"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import workflow
 from jixiao.core.views import (
+    document_import_page,
     edit_refused,
     error_text,
     paginate,
@@ -74,7 +75,22 @@ def selfeval_list(request):
             "queue": False,
             "evaluated_year": _evaluated_year(request),
             "candidates": candidates,
+            "can_import": request.user.has_role(Role.FILER),
         },
+    )
+
+
+@login_required
+def selfeval_import(request):
+    """A unit's self-evaluations from the official table (xlsx, one per worksheet) or JSON, for
+    its own projects of the evaluated year; `?template=1` gives its self-evaluations as tables."""
+    from .importers import SelfEvalImporter
+
+    return document_import_page(
+        request,
+        SelfEvalImporter,
+        year=_evaluated_year(request),
+        list_url=reverse("selfeval-list"),
     )
 
 

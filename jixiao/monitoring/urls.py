@@ -9,6 +9,7 @@ urlpatterns = [
     path("monitoring/<int:pk>/close/", views.round_close, name="round-close"),
     path("monitoring/reports/", views.report_list, name="report-list"),
     path("monitoring/reports/queue/", views.report_queue, name="report-queue"),
+    path("monitoring/reports/import/", views.report_import, name="report-import"),
     path("monitoring/reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("monitoring/reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
     path(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import Project
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import (
+    document_import_page,
     edit_refused,
     error_text,
     import_page,
@@ -217,6 +218,20 @@ def _points(value) -> str:
 
 
 @login_required
+def report_import(request):
+    """A unit's monitoring reports from the official form (xlsx, one per worksheet) or JSON,
+    into its own units' reports of the work year; `?template=1` gives its reports as forms."""
+    from .report_import import MonitoringReportImporter
+
+    return document_import_page(
+        request,
+        MonitoringReportImporter,
+        year=request.work.year,
+        list_url=reverse("report-list"),
+    )
+
+
+@login_required
 def report_list(request):
     work = request.work
     f = request.GET
@@ -242,6 +257,7 @@ def report_list(request):
             "statuses": ReportStatus.choices,
             "queue": False,
             "round": monitoring_round,
+            "can_import": request.user.has_role(Role.FILER),
         },
     )
 
