@@ -2,9 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import register_converter
+from django.urls.converters import PathConverter
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.budgets.api import router as projects_router
@@ -33,13 +35,20 @@ api.add_router("/alerts", alerts_router, tags=["monitoring"])
 api.add_router("/selfevals", selfevals_router, tags=["evaluations"])
 api.add_router("/stats", stats_router, tags=["reports"])
 
+
+class Anything(PathConverter):
+    regex = r"[\s\S]+"  # "path" stops at a line break
+
+
+register_converter(Anything, "anything")
+
 #: Last: a URL under /api/v1/ that no route takes (an id that is not a number, a kind that does
 #: not exist) answers 404 in the error shape, as an object out of scope does, not with a page.
 unrouted = Router(auth=None)
 
 
 @unrouted.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anything:rest}", include_in_schema=False
 )
 def no_route(request, rest: str):
     raise Http404
@@ -51,6 +60,13 @@ api.add_router("", unrouted)
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
     return api.create_response(request, error(_("未登录或令牌无效。")), status=401)
+
+
+@api.exception_handler(HttpError)
+def bad_request(request, exc):
+    """django-ninja's own refusals in the error shape: a body that is not JSON answers 400."""
+    detail = _("请求格式不正确。") if exc.status_code == 400 else str(exc)
+    return api.create_response(request, error(detail), status=exc.status_code)
 
 
 @api.exception_handler(Http404)

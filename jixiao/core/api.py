@@ -108,7 +108,7 @@ class ActionIn(Schema):
     grades: dict[str, str] = {}
 
 
-ACTION_RESPONSES = answers(dict, 404, 409)
+ACTION_RESPONSES = answers(dict, 400, 404, 409)
 
 
 def workflow_action(*, document, user, workflow, names, perform, reload):

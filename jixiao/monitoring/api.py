@@ -211,7 +211,7 @@ def get_alert(request, alert_id: int):
 
 @alerts_router.post(
     "/{int:alert_id}/dispose",
-    response=answers(AlertOut, 404),
+    response=answers(AlertOut, 400, 404),
     summary="处置预警（继续实施、调整调剂、取消项目）",
 )
 def dispose(request, alert_id: int, body: DisposeIn):

@@ -65,10 +65,17 @@ def test_anonymous_calls_answer_401_in_the_error_shape(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/units/-5", "/api/v1/targets/abc", "/api/v1/no-such-kind", "/api/v1/units/1/x"],
+    [
+        "/api/v1/units/-5",
+        "/api/v1/targets/abc",
+        "/api/v1/alerts/%0A5",
+        "/api/v1/no-such-kind",
+        "/api/v1/units/1/x",
+    ],
 )
 def test_a_url_no_route_takes_answers_404_in_the_error_shape(client, auth, url):
-    """A negative id (which the `int` path converter does not take) answered the HTML 404 page."""
+    """A negative id (which the `int` path converter does not take) answered the HTML 404 page,
+    and so did one with a line break (which even the `path` converter does not take)."""
     for response in (client.get(url, **auth), client.get(url), client.post(url, **auth)):
         assert response.status_code == 404, url
         error_shape(response)
@@ -108,3 +115,21 @@ def test_the_pages_of_a_list_still_answer_their_rows(client, auth, world):
     second = client.get("/api/v1/units?page=2&page_size=2", **auth).json()
     assert first["count"] == second["count"] == 3
     assert [len(first["items"]), len(second["items"])] == [2, 1]
+
+
+@pytest.mark.parametrize(
+    "url, operation",
+    [
+        ("/api/v1/targets/1/submit", "POST /api/v1/targets/{target_id}/submit"),
+        ("/api/v1/selfevals/1/return", "POST /api/v1/selfevals/{selfeval_id}/return"),
+        ("/api/v1/alerts/1/dispose", "POST /api/v1/alerts/{alert_id}/dispose"),
+    ],
+)
+def test_a_body_that_is_not_json_answers_a_documented_400_in_chinese(
+    openapi, client, auth, url, operation
+):
+    """django-ninja answered `{"detail": "Cannot parse request body"}`, undocumented."""
+    response = client.post(url, "{not json", content_type="application/json", **auth)
+    assert response.status_code == 400
+    assert error_shape(response)["detail"] == "请求格式不正确。"
+    assert documented(dict(operations(openapi))[operation], 400) == "ErrorOut"
