@@ -28,12 +28,13 @@ def paginate(request, queryset, per_page: int = 50):
     return page, params.urlencode()
 
 
-def audit_export(request, *, kind: str, rows: int | None, name: str = "") -> None:
+def audit_export(request, *, kind: str, rows: int | None, name: str = "", query=None) -> None:
     """Log one export or download of a page (its `export` audit entry): the signed-in user,
-    `kind`, the page's query parameters with the working region and year, the row count."""
+    `kind`, the page's query parameters (`query`, else the request's) with the working region
+    and year, the row count."""
     from . import audit
 
-    filters = audit.query_filters(request.GET)
+    filters = audit.query_filters(request.GET if query is None else query)
     work = getattr(request, "work", None)
     region = getattr(work, "region", None)
     if region is not None:
@@ -168,6 +169,26 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def print_log(request):
+    """A page being printed (page.js posts it on the browser's `beforeprint`, whether from the
+    page's 打印 button or the browser's menu): its `export` entry, kind `print`, naming the page
+    and its query. Answers 204; only pages of this site, by a signed-in user, are logged."""
+    from urllib.parse import urlsplit
+
+    from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, QueryDict
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    page = str(request.POST.get("page", ""))[:1000]
+    if not page.startswith("/") or safe_back(request, "", field="page") != page:
+        return HttpResponseBadRequest()
+    parts = urlsplit(page)
+    audit_export(request, kind="print", rows=None, name=parts.path, query=QueryDict(parts.query))
+    return HttpResponse(status=204)
 
 
 def attachment_download(request, file_pk: int):

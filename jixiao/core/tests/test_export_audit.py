@@ -184,3 +184,37 @@ def test_audit_page_filters_on_the_export_action(world, client_for):
     assert "projects" in response.content.decode()
     everything = client_for("auditor").get("/audit/").context["page"]
     assert len({e.action for e in everything}) > 1
+
+
+def test_a_printed_page_is_logged_with_the_page_and_its_query(world, client_for):
+    client = client_for("performance")
+    response = client.post("/print/", {"page": "/dashboard/records/alerts/?key=M01"})
+    assert response.status_code == 204
+    entry = the_export()
+    assert entry.object_type == "print" and entry.object_repr == "/dashboard/records/alerts/"
+    assert entry.after["filter"]["key"] == "M01" and entry.after["rows"] is None
+    assert entry.actor_name == "performance"
+
+
+@pytest.mark.parametrize("page", ["//evil.example/", "https://evil.example/", "javascript:x", ""])
+def test_a_print_of_a_page_off_the_site_is_refused_and_not_logged(world, client_for, page):
+    assert client_for("filer").post("/print/", {"page": page}).status_code == 400
+    assert not exports().exists()
+
+
+def test_print_log_takes_only_a_signed_in_post(world, client_for):
+    from django.test import Client
+
+    assert Client().post("/print/", {"page": "/targets/"}).status_code == 204
+    assert client_for("filer").get("/print/").status_code == 405
+    assert not exports().exists()
+
+
+def test_every_page_posts_its_prints_to_the_print_log():
+    from pathlib import Path
+
+    from django.urls import reverse
+
+    script = Path(__file__).resolve().parents[2] / "static" / "jixiao" / "page.js"
+    text = script.read_text(encoding="utf-8")
+    assert "beforeprint" in text and f'sendBeacon("{reverse("print-log")}"' in text
