@@ -40,11 +40,15 @@ from jixiao.indicators.services import library_load
 from jixiao.monitoring import services as monitoring
 from jixiao.monitoring.importers import PaymentImporter
 from jixiao.monitoring.models import Alert, Report
-from jixiao.monitoring.tests.test_services import payments_file
+from jixiao.monitoring.tests.test_services import (  # noqa: F401 (fixtures)
+    approved,
+    monitoring_round,
+    payments_file,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LATE = dt.date(2022, 8, 16)  # the day after the round's deadline: every report is late
+LATE = dt.date(2022, 8, 16)  # the day after `monitoring_round`'s deadline: every report is late
 TWO_WRITERS = pytest.mark.skipif(
     "connection.vendor == 'sqlite'", reason="SQLite has one writer at a time"
 )
@@ -173,27 +177,6 @@ def test_the_lock_joins_the_callers_transaction_and_ends_with_it(world):
 # --- tick ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def late_round(world, declare):
-    """Open a round whose reports are all late on `LATE` (one per special-fund project)."""
-    from jixiao.monitoring.tests.test_services import GOOD
-    from jixiao.targets.services import target_transition
-
-    target = target_transition(actor=world.filer, target=declare(), name="complete")
-    target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
-    target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
-    target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
-    return monitoring.round_open(
-        actor=world.performance,
-        region=world.region,
-        year=2022,
-        code="2022-07",
-        name="1–7月监控",
-        period_end=dt.date(2022, 7, 31),
-        deadline=dt.date(2022, 8, 15),
-    )
-
-
 def tick_command() -> str:
     out = io.StringIO()
     call_command("tick", "--today", LATE.isoformat(), stdout=out)
@@ -207,7 +190,8 @@ def late_alerts_once() -> bool:
     return len(keys) == reports == len(set(keys)) > 0
 
 
-def test_two_ticks_at_once_raise_each_late_report_alert_once(world, late_round):
+@pytest.mark.usefixtures("monitoring_round")
+def test_two_ticks_at_once_raise_each_late_report_alert_once(world):
     outputs = at_once(tick_command, tick_command)
     assert all(isinstance(out, str) for out in outputs), outputs  # both exit 0
     assert late_alerts_once()
@@ -215,9 +199,8 @@ def test_two_ticks_at_once_raise_each_late_report_alert_once(world, late_round):
     assert len(busy) <= 1  # either waited its turn (SQLite) and found nothing new, or said so
 
 
-def test_a_tick_while_another_runs_says_so_in_chinese_and_does_nothing(
-    world, late_round, short_sqlite_wait
-):
+@pytest.mark.usefixtures("monitoring_round", "short_sqlite_wait")
+def test_a_tick_while_another_runs_says_so_in_chinese_and_does_nothing(world):
     with held_elsewhere(monitoring.ALERTS_LOCK):
         out = tick_command()
     assert "另一个 tick 正在运行，本次未执行" in out
@@ -226,7 +209,8 @@ def test_a_tick_while_another_runs_says_so_in_chinese_and_does_nothing(
 
 
 @TWO_WRITERS
-def test_alerts_two_transactions_find_at_once_are_stored_once(world, late_round):
+@pytest.mark.usefixtures("monitoring_round")
+def test_alerts_two_transactions_find_at_once_are_stored_once(world):
     """Without the tick's lock (a tick beside a report save or a payment import), the unique key
     and the retry on it keep one alert per key; the second transaction takes the first's row."""
     results = overlapping(lambda: monitoring._tick(today=LATE))
@@ -291,7 +275,8 @@ def test_two_uploads_of_the_same_projects_file_at_once_never_answer_500(world):
     assert Project.objects.filter(code__startswith="P9").count() == 20
 
 
-def test_two_imports_of_the_same_payments_file_at_once_write_each_payment_once(world, late_round):
+@pytest.mark.usefixtures("monitoring_round")
+def test_two_imports_of_the_same_payments_file_at_once_write_each_payment_once(world):
     data = payments_file([("P1", 2022, m, 2) for m in range(1, 13)])
 
     def payments():
