@@ -72,7 +72,8 @@ def paginate(request, queryset, *, page: int, page_size: int | None, serialize) 
             rows=len(items),
             filters=audit.query_filters(request.GET),
             name=request.path,
-            region_code=request.GET.get("region", ""),
+            # the caller's own region, where their auditors look (a filter may name any code)
+            region_code=getattr(getattr(request.user, "region", None), "code", "") or "",
             actor=request.user,
         )
     return {"count": count, "page": page, "page_size": size, "items": items}

@@ -218,3 +218,12 @@ def test_every_page_posts_its_prints_to_the_print_log():
     script = Path(__file__).resolve().parents[2] / "static" / "jixiao" / "page.js"
     text = script.read_text(encoding="utf-8")
     assert "beforeprint" in text and f'sendBeacon("{reverse("print-log")}"' in text
+
+
+def test_api_export_entries_are_shown_to_the_callers_auditor(world, client_for):
+    for i in range(3):
+        _project(world, i, tag="R")
+    client_for("filer").get("/api/v1/projects?page_size=2&region=100000")
+    assert the_export().region_code == "100101"
+    page = client_for("auditor").get("/audit/?action=export").context["page"]
+    assert [e.object_type for e in page] == ["projects"]
