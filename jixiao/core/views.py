@@ -73,8 +73,12 @@ class UploadForm(forms.Form):
 
 def import_page(request, *, importer: Importer, template_url: str, back_url: str, success_url: str):
     """GET shows the upload form; POST imports the whole file or nothing, listing problems."""
+    from .imports import DocumentImporter
+
     problems = []
     form = UploadForm(request.POST or None, request.FILES or None)
+    if isinstance(importer, DocumentImporter):  # official forms, or the schema's JSON
+        form.fields["file"].label = gettext_lazy("文件（.xlsx 或 .json）")
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
