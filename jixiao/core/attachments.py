@@ -147,7 +147,11 @@ def attachment_add(
         document_status=getattr(obj, "status", ""),
     )
     stored = (
-        Attachment.objects.filter(sha256=digest).exclude(file="").values_list("file", flat=True)
+        Attachment.objects.filter(sha256=digest)
+        .exclude(file="")
+        .order_by()
+        .values_list("file", flat=True)
+        .distinct()
     )
     same = next((name for name in stored if attachment.file.storage.exists(name)), None)
     if same is not None:  # identical content is stored once
