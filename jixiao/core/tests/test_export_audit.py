@@ -227,3 +227,14 @@ def test_api_export_entries_are_shown_to_the_callers_auditor(world, client_for):
     assert the_export().region_code == "100101"
     page = client_for("auditor").get("/audit/?action=export").context["page"]
     assert [e.object_type for e in page] == ["projects"]
+
+
+def test_library_export_counts_the_rows_written(world, client_for):
+    from jixiao.indicators.selectors import template_list
+
+    response = client_for("filer").get("/library/?export=xlsx&q=满意度")
+    assert response.status_code == 200
+    entry = the_export()
+    expected = template_list(region=world.region, q="满意度").count()
+    assert entry.object_type == "library" and entry.after["rows"] == expected > 0
+    assert entry.after["filter"]["q"] == "满意度"
