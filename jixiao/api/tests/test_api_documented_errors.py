@@ -133,3 +133,38 @@ def test_a_body_that_is_not_json_answers_a_documented_400_in_chinese(
     assert response.status_code == 400
     assert error_shape(response)["detail"] == "请求格式不正确。"
     assert documented(dict(operations(openapi))[operation], 400) == "ErrorOut"
+
+
+@pytest.mark.parametrize("query", ["q=%00", "region=1%000101", "unit=U1%00&year=2022"])
+def test_a_nul_character_in_a_query_answers_422(client, auth, query):
+    """PostgreSQL's text holds no NUL: `?unit=…%00…` answered 500 there."""
+    for kind in ("units", "projects", "monitoring-rounds", "alerts", "stats"):
+        response = client.get(f"/api/v1/{kind}?{query}", **auth)
+        assert response.status_code == 422, (kind, response.content)
+        assert error_shape(response)["detail"] == "请求格式不正确。"
+
+
+def test_a_nul_character_in_a_body_answers_422_and_changes_nothing(world, client, declare):
+    from jixiao.targets.services import target_transition
+
+    target = target_transition(actor=world.filer, target=declare(), name="complete")
+    status = target.status
+    _t, key = ApiToken.objects.issue(world.leader)
+    for body in ('{"comment": "\\u0000", "attest": true}', '{"comment": "a\x00b", "attest": true}'):
+        response = client.post(
+            f"/api/v1/targets/{target.id}/submit",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert response.status_code == 422
+        error_shape(response)
+        target.refresh_from_db()
+        assert target.status == status
+    response = client.post(
+        f"/api/v1/targets/{target.id}/submit",
+        '{"comment": "a b", "attest": true}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200

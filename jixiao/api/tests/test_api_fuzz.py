@@ -17,6 +17,7 @@ from .fuzzing import fuzz
 pytestmark = pytest.mark.slow
 
 CALLS = int(os.environ.get("JIXIAO_FUZZ_CALLS", "2000"))
+REPORT = "--- API fuzzing ---"  # bench/fuzz_api.py prints what stands between two of these
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def ids(world, year_of_work):  # noqa: F811
 
 def test_generated_calls_get_no_5xx_and_only_documented_answers(tokens, ids):
     run = fuzz(tokens=tokens, ids=ids, calls=CALLS)
-    print(run.report())
+    print(f"\n{REPORT}\n{run.report()}\n{REPORT}")
     assert run.total >= CALLS
     assert run.server_errors == [], run.report()
     assert run.violations == {}, run.report()
