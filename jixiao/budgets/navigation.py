@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.navigation import MenuItem, register_menu
-from jixiao.orgs.models import Role
+from jixiao.orgs.models import BUDGET_READERS, Role
 
 register_menu(
     MenuItem(
@@ -11,7 +11,7 @@ register_menu(
         _("项目"),
         "project-list",
         order=20,
-        roles=frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC},
+        roles=BUDGET_READERS,
     ),
     MenuItem(
         "master",

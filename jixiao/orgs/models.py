@@ -269,6 +269,11 @@ ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 UNIT_ROLES = frozenset({Role.FILER, Role.LEADER})
 REGION_ROLES = frozenset({Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR})
 BUREAU_ROLES = REGION_ROLES | {Role.BUSINESS}
+# Who reads budget data at all: never the system or security administrator (separation of duties)
+# nor the public. Staff are those who work the stages' lists; experts and agencies see only the
+# evaluations assigned to them.
+BUDGET_READERS = frozenset(Role.values) - {Role.ADMIN, Role.SECURITY, Role.PUBLIC}
+STAFF_ROLES = BUDGET_READERS - {Role.EXPERT, Role.AGENCY}
 
 
 class UserManager(BaseUserManager):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.navigation import MenuItem, register_menu, register_todos
 
-from .models import Role
+from .models import BUDGET_READERS, Role
 
 register_menu(
     MenuItem("home", _("待办与概况"), "home", order=1),
@@ -13,7 +13,7 @@ register_menu(
         _("预算单位"),
         "unit-list",
         order=10,
-        roles=frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC},
+        roles=BUDGET_READERS,
     ),
     MenuItem(
         "system",

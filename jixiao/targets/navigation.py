@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
-from jixiao.orgs.models import Role
+from jixiao.orgs.models import STAFF_ROLES, Role
 
-STAFF = frozenset(Role.values) - {Role.ADMIN, Role.PUBLIC, Role.EXPERT, Role.AGENCY}
+STAFF = STAFF_ROLES
 
 register_menu(
     MenuItem("targets", _("绩效目标"), "target-list", roles=STAFF, order=10),

@@ -108,3 +108,22 @@ def test_security_admin_edit_page_changes_roles_only(world, security, client):
 def test_system_admin_and_security_admin_cannot_read_the_audit_log(world, security, client_for):
     assert client_for("admin").get("/audit/").status_code == 403
     assert client_for("auditor").get("/audit/").status_code == 200
+
+
+def test_security_admin_menu_offers_accounts_and_no_budget_data(security):
+    from jixiao.core.navigation import menu_for
+
+    names = {item.url_name for _stage, _label, items in menu_for(security) for item in items}
+    assert "account-list" in names
+    budget_pages = {
+        "unit-list",
+        "project-list",
+        "target-list",
+        "library",
+        "round-list",
+        "report-list",
+        "alert-list",
+        "selfeval-list",
+        "unit-evaluation-list",
+    }
+    assert not names & budget_pages
