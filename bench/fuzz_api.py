@@ -28,7 +28,7 @@ MARK = "--- API fuzzing ---"  # test_api_fuzz.REPORT
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=10_000)
-    args = parser.parse_args()
+    args, _rest = parser.parse_known_args()  # `./dev bench` passes every script the same options
     env = {**os.environ, "JIXIAO_FUZZ_CALLS": str(args.calls)}
     command = [
         *(sys.executable, "-m", "pytest", "-q", "-s", "-n", "0", "-p", "no:cacheprovider"),
