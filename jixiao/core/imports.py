@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -630,8 +630,9 @@ class DocumentImporter(Importer):
         if filename.lower().endswith(".json"):
             read = self._forms_from_json(data)
         else:
-            read = [self.read_form(sheet) for sheet in read_tables(data, filename)]
-        problems, rows = [], []
+            read = (self.read_form(sheet) for sheet in read_tables(data, filename))
+        problems, rows = ProblemLog(), []  # forms read one at a time: problems past the cap
+        # are counted, not kept
         for form, form_problems in read:
             if form is None or not self.identified(form):
                 problems += form_problems
@@ -650,16 +651,14 @@ class DocumentImporter(Importer):
         self._read_problems = problems
         return rows, []
 
-    def _forms_from_json(self, data: bytes) -> list[tuple[object, list[Problem]]]:
+    def _forms_from_json(self, data: bytes) -> Iterator[tuple[object, list[Problem]]]:
         items = json_items(data, what=_("%(n)s对象") % {"n": self.noun})
-        read = []
         for number, item in enumerate(items, start=1):
             parsed, errors = self.from_data(item)
             if errors:
-                read.append((None, [_schema_problem(e, number) for e in errors]))
+                yield None, [_schema_problem(e, number) for e in errors]
             else:
-                read.append(self.form_from_item(parsed, item, number))
-        return read
+                yield self.form_from_item(parsed, item, number)
 
     def form_from_item(self, parsed, item: dict, number: int) -> tuple[object, list[Problem]]:
         """A JSON object (already checked by `from_data`, which gave `parsed`) as a form."""
@@ -681,7 +680,8 @@ class DocumentImporter(Importer):
                     % {"t": self.title}
                 )
             ]
-        problems = [*self._read_problems, *(p for row in rows for p in row.values["problems"])]
+        problems = ProblemLog(self._read_problems)
+        problems += (p for row in rows for p in row.values["problems"])
         self._seen = {}
         forms, route_problems = self.route([row.values["form"] for row in rows])
         matched, match_problems = self.match(forms)

@@ -297,21 +297,30 @@ def _read_xlsx_calamine(calamine, data: bytes) -> list[Sheet]:
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets: openpyxl's `worksheets` leaves them out too
-            values = book.get_sheet_by_name(meta.name).to_python(
-                skip_empty_area=False, nrows=max_rows + 1
-            )
-            if len(values) > max_rows:
+            ws = book.get_sheet_by_name(meta.name)
+            if ws.start is None:  # an empty sheet
+                sheets.append(Sheet(name=meta.name, rows=[]))
+                continue
+            (top, left), (bottom, _right) = ws.start, ws.end
+            if bottom + 1 > max_rows:
                 raise _reject(
                     _("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": meta.name, "n": max_rows}
                 )
-            rows = [_calamine_row(row[:max_cols]) for row in values]
+            # Row by row from the sheet's own range (to_python would copy it whole first),
+            # its first column padded back to A.
+            pad, rows, above = [""] * left, [], ()
+            for row in ws.iter_rows():
+                above = _calamine_row((pad + row)[:max_cols], above)
+                rows.append(above)
+            if len(rows) == bottom - top + 1 and top:  # a range that starts below row 1
+                rows[:0] = [()] * top
             sheets.append(Sheet(name=meta.name, rows=_trim(rows)))
     finally:
         book.close()
     return sheets
 
 
-def _calamine_row(row: list) -> tuple:
+def _calamine_row(row: list, above: tuple) -> tuple:
     out = []
     for value in row:
         kind = type(value)
@@ -323,7 +332,21 @@ def _calamine_row(row: list) -> tuple:
             out.append(dt.datetime(value.year, value.month, value.day))
         else:
             out.append(value)
-    return tuple(out)
+    return _compact(out, above)
+
+
+def _compact(row: list, above: tuple) -> tuple:
+    """A row without its trailing empty cells, and a value equal to the one above it shared
+    with it: a sheet of 200,000 rows of the same few values holds them once, not per cell."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    del row[end:]
+    for i in range(min(end, len(above))):
+        value = row[i]
+        if value is not None and value == above[i] and type(value) is type(above[i]):
+            row[i] = above[i]
+    return tuple(row)
 
 
 def _read_xlsx_openpyxl(data: bytes) -> list[Sheet]:
@@ -342,16 +365,14 @@ def _read_xlsx_openpyxl(data: bytes) -> list[Sheet]:
             # Read-only mode trusts the file's <dimension>, which some writers get wrong
             # (e.g. "A1"): rows past it would be dropped without a word.
             ws.reset_dimensions()
-            rows = []
+            rows, above = [], ()
             for row in ws.iter_rows(values_only=True, max_col=max_cols):
                 if len(rows) >= max_rows:
                     raise _reject(
                         _("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": ws.title, "n": max_rows}
                     )
-                end = len(row)  # rows come padded to max_col: keep what they hold
-                while end and row[end - 1] is None:
-                    end -= 1
-                rows.append(tuple(row[:end]))
+                above = _compact(list(row), above)  # rows come padded to max_col
+                rows.append(above)
             sheets.append(Sheet(name=ws.title, rows=_trim(rows)))
     except InputRejected:
         raise
