@@ -3,7 +3,8 @@
 `fuzz(tokens=..., ids=..., calls=N)` sends about N generated requests to the Django app through
 its WSGI handler (no server, no network), spread evenly over every operation × every caller
 (each persona's token, and no token at all), and checks each answer: no 5xx, a status code the
-operation documents, the documented content type and a body that fits the documented schema.
+operation documents, the documented content type and a body that fits the documented schema,
+and an invalid request refused with a 4xx.
 
 Two calls in three are valid requests (schemathesis' positive mode), one in three breaks the
 document on purpose (negative mode). In a valid request, three path ids in four are drawn from
@@ -86,6 +87,7 @@ def _checks():
         checks.status_code_conformance,
         checks.content_type_conformance,
         checks.response_schema_conformance,
+        checks.negative_data_rejection,  # an invalid request is refused (4xx), not done
     ]
 
 
