@@ -47,12 +47,43 @@ def masked(value, key=None):
     return value
 
 
-def settle(body: dict) -> None:
+#: Keys whose values are dicts stored in a JSON column: their key order is the database's
+#: (PostgreSQL's jsonb orders keys by length, then bytes), not the code's.
+STORED_JSON = {"grades"}
+
+
+def _keys_sorted(value):
+    if isinstance(value, dict):
+        return {k: _keys_sorted(value[k]) for k in sorted(value)}
+    return value
+
+
+DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def _stored_json_settled(value):
+    """Also: a decimal string keeps its value but not the database's scale (PostgreSQL answers
+    "30.000000" where SQLite answers "30")."""
+    if isinstance(value, str) and DECIMAL.fullmatch(value):
+        return value.rstrip("0").rstrip(".")
+    if isinstance(value, dict):
+        return {
+            k: _keys_sorted(v) if k in STORED_JSON else _stored_json_settled(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_stored_json_settled(v) for v in value]
+    return value
+
+
+def settle(body: dict) -> dict:
     """Alerts of one level, status and due date come in no particular order (the database's):
-    sorted by code, the same body reads the same."""
+    sorted by code, the same body reads the same. Dicts from JSON columns are compared in key
+    order."""
     for alerts in (body.get("alerts"), body.get("items")):
         if alerts and isinstance(alerts, list) and "level" in alerts[0]:
             alerts.sort(key=lambda a: a["code"])
+    return _stored_json_settled(body)
 
 
 @pytest.fixture
@@ -173,11 +204,9 @@ def test_read_endpoints_answer_the_recorded_bodies(world, client, year_of_work):
         GOLDEN.write_text(json.dumps(bodies, ensure_ascii=False, indent=1) + "\n")
     expected = json.loads(GOLDEN.read_text())
     for name, body in bodies.items():
-        settle(body)
-        settle(expected[name])
         # json.dumps keeps the key order, so equal texts mean the same keys in the same order
-        assert json.dumps(body, ensure_ascii=False, indent=1) == json.dumps(
-            expected[name], ensure_ascii=False, indent=1
+        assert json.dumps(settle(body), ensure_ascii=False, indent=1) == json.dumps(
+            settle(expected[name]), ensure_ascii=False, indent=1
         ), name
 
 
