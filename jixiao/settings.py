@@ -221,7 +221,9 @@ JIXIAO_IMPORT_MAX_COLUMNS = 200
 JIXIAO_IMPORT_MAX_JSON_OBJECTS = int(os.environ.get("JIXIAO_IMPORT_MAX_JSON_OBJECTS", "250000"))
 JIXIAO_IMPORT_MAX_JSON_VALUES = int(os.environ.get("JIXIAO_IMPORT_MAX_JSON_VALUES", "1000000"))
 JIXIAO_IMPORT_MAX_JSON_DEPTH = 32
-JIXIAO_IMPORT_MAX_DENSE_CELLS = 3_000_000
+# (calamine holds about 100 bytes a cell: a larger sheet is read by openpyxl, slower but
+# streaming)
+JIXIAO_IMPORT_MAX_DENSE_CELLS = int(os.environ.get("JIXIAO_IMPORT_MAX_DENSE_CELLS", "1000000"))
 JIXIAO_IMPORT_MAX_PROBLEMS = 100
 # Supporting files: what a zip-based one (docx, xlsx …) may inflate to, in total, and as a
 # multiple of its own size once past the ratio's floor (small files inflate freely).

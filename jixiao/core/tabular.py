@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -155,6 +156,8 @@ _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_REF = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']"
 )
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ODD_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:c[\s/>]|c[\t\r\n])")
 _COLUMNS = {column_letter(i).encode(): i + 1 for i in range(26 + 26**2 + 26**3)}  # A … ZZZ
 
 
@@ -209,13 +212,9 @@ def _check_zip(data: bytes) -> bool:
             if sheet:  # counted on whole tags: a tag never spans the cut after a ">"
                 cut = window.rfind(b">") + 1 or max(len(window) - 64, 0)
                 whole, tail = window[:cut], window[cut:]
-                cells += len(_CELL.findall(whole))
-                found = _CELL_REF.findall(whole)
-                refs += len(found)
-                if found:
-                    letters, numbers = zip(*found, strict=True)
-                    max_row = max(max_row, *map(int, numbers))
-                    max_column = max(max_column, *map(_COLUMNS.__getitem__, letters))
+                found = _cell_stats(whole)
+                cells, refs = cells + found[0], refs + found[1]
+                max_row, max_column = max(max_row, found[2]), max(max_column, found[3])
             else:
                 tail = window[-16:]
         # Calamine lays a sheet out from A1 to its last cell: cells without a reference, or
@@ -225,6 +224,21 @@ def _check_zip(data: bytes) -> bool:
         ):
             dense = False
     return dense
+
+
+def _cell_stats(xml: bytes) -> tuple[int, int, int, int]:
+    """The cells of a piece of worksheet XML, those with a reference, and the largest row
+    and column referenced. Counted in C: what Excel and every library write (`<c r="B12"`)
+    by counting, anything else (prefixes, odd spacing, references out of first place) by
+    the general expressions."""
+    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/")
+    if _ODD_CELL.search(xml) is None and cells == xml.count(b'<c r="'):
+        found = _PLAIN_REF.findall(xml)
+    else:
+        cells, found = len(_CELL.findall(xml)), _CELL_REF.findall(xml)
+    rows = max(map(int, map(itemgetter(1), found)), default=0)
+    columns = max(map(_COLUMNS.__getitem__, map(itemgetter(0), found)), default=0)
+    return cells, len(found), rows, columns
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo):
