@@ -73,7 +73,7 @@ class UploadForm(forms.Form):
 
 def import_page(request, *, importer: Importer, template_url: str, back_url: str, success_url: str):
     """GET shows the upload form; POST imports the whole file or nothing, listing problems."""
-    from .imports import DocumentImporter
+    from .document_imports import DocumentImporter
 
     problems = []
     form = UploadForm(request.POST or None, request.FILES or None)

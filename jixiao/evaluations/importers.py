@@ -40,17 +40,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
-from jixiao.core.imports import (
-    CellError,
-    DocumentImporter,
-    Row,
-    json_form,
-    json_problem,
-    non_negative_money,
-    plain,
-    register_importer,
-    too_long,
-)
+from jixiao.core.document_imports import DocumentImporter, json_form, json_problem, plain
+from jixiao.core.imports import CellError, Row, non_negative_money, register_importer, too_long
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem
 from jixiao.orgs import filing

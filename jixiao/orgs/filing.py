@@ -7,7 +7,7 @@ each document is saved as its unit's filer account, so the unit's leader still a
 submits it. The page import is for filers only (`as_filer=True`): on screen the bureau reviews
 what units write, it does not write it.
 
-The document importers (`core.imports.DocumentImporter`) take this module as their `filing`:
+The document importers (`core.document_imports.DocumentImporter`) take this module as their `filing`:
 core knows nothing of roles.
 """
 

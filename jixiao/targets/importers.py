@@ -32,16 +32,8 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
-from jixiao.core.imports import (
-    CellError,
-    DocumentImporter,
-    Row,
-    json_form,
-    json_problem,
-    non_negative_money,
-    register_importer,
-    too_long,
-)
+from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
+from jixiao.core.imports import CellError, Row, non_negative_money, register_importer, too_long
 from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import InputRejected, Problem
