@@ -56,3 +56,14 @@ def test_serve_starts_gunicorn_with_only_database_url(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_gunicorn_workers_are_recycled_with_jitter(monkeypatch):
+    from jixiao.core.management.commands.serve import gunicorn_argv
+
+    argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3)
+    assert argv[argv.index("--max-requests") + 1] == "500"
+    assert argv[argv.index("--max-requests-jitter") + 1] == "50"
+    monkeypatch.setenv("JIXIAO_WORKER_MAX_REQUESTS", "0")
+    argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3)
+    assert argv[argv.index("--max-requests") + 1] == "0"

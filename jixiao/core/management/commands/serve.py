@@ -29,16 +29,30 @@ class Command(JixiaoCommand):
         from gunicorn.app.wsgiapp import run
 
         self.say(options, f"Jixiao 运行于 http://{options['host']}:{options['port']}/")
-        sys.argv = [
-            "gunicorn",
-            "jixiao.wsgi:application",
-            "--bind",
-            f"{options['host']}:{options['port']}",
-            "--workers",
-            str(options["workers"]),
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "120",
-        ]
+        sys.argv = gunicorn_argv(
+            host=options["host"], port=options["port"], workers=options["workers"]
+        )
         run()
+
+
+def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
+    """gunicorn's command line. Workers are recycled after a number of requests (with jitter,
+    so they do not all restart at once): whatever memory a large upload left behind in a
+    worker is given back (JIXIAO_WORKER_MAX_REQUESTS, 0 to turn it off)."""
+    max_requests = int(os.environ.get("JIXIAO_WORKER_MAX_REQUESTS", 500))
+    return [
+        "gunicorn",
+        "jixiao.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+        "--max-requests",
+        str(max_requests),
+        "--max-requests-jitter",
+        str(max_requests // 10),
+    ]
