@@ -1,6 +1,6 @@
 """Registry of exports for `jixiao export KIND` (apps register; core knows no kinds)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 # kind → function(reader, region, year, fmt) → bytes
 EXPORTERS: dict[str, Callable] = {}
@@ -42,3 +42,19 @@ def json_bytes(items) -> bytes:
     import json
 
     return json.dumps(items, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def in_chunks(rows, load: Callable, size: int = 500) -> Iterator[list]:
+    """The objects of the list `rows` (a queryset) in the list's order, a chunk of `size` at a
+    time, each chunk read by `load(pks)` (a queryset with the details an export needs): the
+    details of a province fit in memory, not in one IN ()."""
+    pks = list(rows.values_list("pk", flat=True))
+    for start in range(0, len(pks), size):
+        chunk = pks[start : start + size]
+        by_pk = {o.pk: o for o in load(chunk)}
+        yield [by_pk[pk] for pk in chunk if pk in by_pk]
+
+
+def decimal_text(value) -> str | None:
+    """A decimal as the JSON files write it: a string with its stored precision (None stays)."""
+    return None if value is None else f"{value:f}"

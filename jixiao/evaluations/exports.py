@@ -16,9 +16,15 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from jixiao.budgets.models import FUNDING_SOURCES
-from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
+from jixiao.core.exports import (
+    decimal_text,
+    in_chunks,
+    json_bytes,
+    register_exporter,
+    workbook_bytes,
+)
 from jixiao.core.rule_messages import texts_only
-from jixiao.orgs.models import UnitYear
+from jixiao.orgs.selectors import unit_names
 
 from .excel import SelfEvalForm, forms_workbook
 from .models import SelfEvalIndicator, SelfEvaluation
@@ -27,21 +33,6 @@ from .selectors import selfeval_list
 from .services import scoring_rules, selfeval_data
 
 CHUNK = 500  # self-evaluations per query
-
-
-def _names(selfevals: list[SelfEvaluation]) -> dict[tuple[int, int], tuple[str, str]]:
-    """(unit, year) → (the unit's name that year, its 主管部门: the level-1 unit over it)."""
-    found = {}
-    rows = (
-        UnitYear.objects.filter(
-            unit_id__in={s.unit_id for s in selfevals}, year__in={s.year for s in selfevals}
-        )
-        .select_related("parent")
-        .only("unit_id", "year", "name", "parent__name")
-    )
-    for uy in rows:
-        found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
-    return found
 
 
 def _decimal(value) -> Decimal | None:
@@ -140,46 +131,26 @@ def form_of(
     )
 
 
-def _selfevals(rows) -> Iterator[SelfEvaluation]:
-    """Self-evaluations with their details, a chunk at a time, in the list's order."""
-    ids = list(rows.values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        by_id = {
-            s.pk: s
-            for s in SelfEvaluation.objects.filter(pk__in=chunk)
-            .select_related("project", "unit", "region", "target")
-            .prefetch_related(
-                Prefetch("indicators", queryset=SelfEvalIndicator.objects.order_by("position"))
-            )
-        }
-        yield from (by_id[pk] for pk in chunk if pk in by_id)
+def _load(pks):
+    return (
+        SelfEvaluation.objects.filter(pk__in=pks)
+        .select_related("project", "unit", "region", "target")
+        .prefetch_related(
+            Prefetch("indicators", queryset=SelfEvalIndicator.objects.order_by("position"))
+        )
+    )
 
 
 def _forms(rows) -> Iterator[tuple[SelfEvaluation, SelfEvalForm]]:
+    """Self-evaluations with their details and forms, a chunk at a time, in the list's order."""
     params = _Params()
-    batch: list[SelfEvaluation] = []
-    for selfeval in _selfevals(rows):
-        batch.append(selfeval)
-        if len(batch) == CHUNK:
-            yield from _with_names(batch, params)
-            batch = []
-    yield from _with_names(batch, params)
-
-
-def _with_names(batch: list[SelfEvaluation], params: _Params):
-    if not batch:
-        return
-    names = _names(batch)
-    for selfeval in batch:
-        yield (
-            selfeval,
-            form_of(selfeval, names.get((selfeval.unit_id, selfeval.year)), params(selfeval)),
-        )
-
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:f}"
+    for batch in in_chunks(rows, _load, CHUNK):
+        names = unit_names(batch)
+        for selfeval in batch:
+            yield (
+                selfeval,
+                form_of(selfeval, names.get((selfeval.unit_id, selfeval.year)), params(selfeval)),
+            )
 
 
 def selfeval_export_data(selfeval: SelfEvaluation, form: SelfEvalForm) -> dict:
@@ -191,23 +162,23 @@ def selfeval_export_data(selfeval: SelfEvaluation, form: SelfEvalForm) -> dict:
     for item, line in zip(data["indicators"], lines, strict=True):
         codes = _codes(line.problems)
         item.update(
-            rule_score=_money(line.score),
+            rule_score=decimal_text(line.score),
             score_explanation=line.score_explanation,
             self_score_differs="self_score_differs" in codes,
-            reviewed_score=_money(line.reviewed_score),
+            reviewed_score=decimal_text(line.reviewed_score),
             review_reason=line.review_reason or None,
             problems=line.problems,
         )
     data.update(
         status=selfeval.status,
         report=selfeval.report or None,
-        total=_money(selfeval.total),
+        total=decimal_text(selfeval.total),
         grade=selfeval.grade or None,
         complete=selfeval.complete,
         rulebook=selfeval.rulebook or None,
         self_total_differs=form.total_differs,
-        reviewed_total=_money(selfeval.reviewed_total),
-        spot_check_total=_money(selfeval.spot_check_total),
+        reviewed_total=decimal_text(selfeval.reviewed_total),
+        spot_check_total=decimal_text(selfeval.spot_check_total),
         result=texts_only(selfeval.result) or None,
     )
     return data

@@ -15,33 +15,20 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from jixiao.budgets.models import Payment
-from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
-from jixiao.orgs.models import UnitYear
+from jixiao.core.exports import (
+    decimal_text,
+    in_chunks,
+    json_bytes,
+    register_exporter,
+    workbook_bytes,
+)
+from jixiao.orgs.selectors import unit_names
 
 from .excel import MonitoringForm, forms_workbook
 from .models import Alert, Report, ReportIndicator
 from .selectors import alert_list, report_list
 
 CHUNK = 500  # reports per query
-
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:f}"
-
-
-def _names(reports: list[Report]) -> dict[tuple[int, int], tuple[str, str]]:
-    """(unit, year) → (the unit's name that year, its 主管部门: the level-1 unit over it)."""
-    found = {}
-    rows = (
-        UnitYear.objects.filter(
-            unit_id__in={r.unit_id for r in reports}, year__in={r.year for r in reports}
-        )
-        .select_related("parent")
-        .only("unit_id", "year", "name", "parent__name")
-    )
-    for uy in rows:
-        found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
-    return found
 
 
 def form_of(report: Report, names: tuple[str, str] | None = None) -> MonitoringForm:
@@ -84,23 +71,22 @@ def form_of(report: Report, names: tuple[str, str] | None = None) -> MonitoringF
     )
 
 
+def _load(pks):
+    return (
+        Report.objects.filter(pk__in=pks)
+        .select_related("round", "project", "project__parent", "unit", "region")
+        .prefetch_related(
+            Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position")),
+            "project__kinds",
+        )
+    )
+
+
 def _reports(rows) -> Iterator[tuple[Report, MonitoringForm, dict]]:
     """Reports with their details, a chunk at a time, in the list's order, with the
     project's monthly payments."""
-    ids = list(rows.values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        by_id = {
-            r.pk: r
-            for r in Report.objects.filter(pk__in=chunk)
-            .select_related("round", "project", "project__parent", "unit", "region")
-            .prefetch_related(
-                Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position")),
-                "project__kinds",
-            )
-        }
-        reports = [by_id[pk] for pk in chunk if pk in by_id]
-        names = _names(reports)
+    for reports in in_chunks(rows, _load, CHUNK):
+        names = unit_names(reports)
         payments = defaultdict(dict)
         for project_id, month, amount in (
             Payment.objects.filter(project_id__in={r.project_id for r in reports})
@@ -136,7 +122,7 @@ def report_data(report: Report, form: MonitoringForm, payments: dict) -> dict:
             "parent_code": project.parent.code if project.parent_id else None,
         },
         "budget": {
-            k: _money(form.amounts.get(k))
+            k: decimal_text(form.amounts.get(k))
             for k in ("initial", "full_year", "executed", "expected_full_year", "contract_amount")
         },
         "execution_from_payments": report.execution_from_payments,
@@ -158,7 +144,7 @@ def report_data(report: Report, form: MonitoringForm, payments: dict) -> dict:
         ],
     }
     if payments:
-        data["payments"] = [{"month": m, "amount": _money(a)} for m, a in payments.items()]
+        data["payments"] = [{"month": m, "amount": decimal_text(a)} for m, a in payments.items()]
     return data
 
 

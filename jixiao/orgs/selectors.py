@@ -91,3 +91,29 @@ def filers_for_units(unit_years) -> dict[int, User]:
         if users:
             found[unit] = users[0]
     return found
+
+
+def unit_names(documents) -> dict[tuple[int, int], tuple[str, str]]:
+    """For documents with `unit_id` and `year`: (unit, year) → (the unit's name that year, its
+    主管部门: the level-1 unit over it), as the official forms print them."""
+    found = {}
+    rows = (
+        UnitYear.objects.filter(
+            unit_id__in={d.unit_id for d in documents}, year__in={d.year for d in documents}
+        )
+        .select_related("parent")
+        .only("unit_id", "year", "name", "parent__name")
+    )
+    for uy in rows:
+        found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
+    return found
+
+
+def unit_choices(*, user: User, region: Region, year: int) -> QuerySet[UnitYear]:
+    """The units of a list page's unit filter: those of the region this user sees that year."""
+    return (
+        UnitYear.objects.visible_to(user)
+        .filter(year=year, unit__region=region)
+        .select_related("unit")
+        .order_by("unit__code")
+    )

@@ -11,9 +11,15 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
-from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
+from jixiao.core.exports import (
+    decimal_text,
+    in_chunks,
+    json_bytes,
+    register_exporter,
+    workbook_bytes,
+)
 from jixiao.core.officeform import gc_paused
-from jixiao.orgs.models import UnitYear
+from jixiao.orgs.selectors import unit_names
 
 from .excel import DeclarationForm, forms_workbook
 from .models import Indicator, Target
@@ -26,20 +32,6 @@ def _with_details(rows):
     return rows.select_related("region", "unit", "project", "project__parent").prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.order_by("position")), "project__kinds"
     )
-
-
-def _supervisors(targets: list[Target]) -> dict[tuple[int, int], tuple[str, str]]:
-    """(unit, year) → (the unit's name that year, its 主管部门: the level-1 unit over it)."""
-    keys = {(t.unit_id, t.year) for t in targets}
-    found = {}
-    rows = (
-        UnitYear.objects.filter(unit_id__in={u for u, _y in keys}, year__in={y for _u, y in keys})
-        .select_related("parent")
-        .only("unit_id", "year", "name", "parent__name")
-    )
-    for uy in rows:
-        found[(uy.unit_id, uy.year)] = (uy.name, uy.parent.name if uy.parent_id else uy.name)
-    return found
 
 
 def _attribute(target: Target) -> str:
@@ -92,18 +84,12 @@ def form_of(target: Target, names: tuple[str, str] | None = None) -> Declaration
 
 def _forms(rows) -> Iterator[tuple[Target, DeclarationForm]]:
     """Targets with their details, a chunk of queries at a time, in the list's order."""
-    ids = list(rows.values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        by_id = {t.pk: t for t in _with_details(Target.objects.filter(pk__in=chunk))}
-        targets = [by_id[pk] for pk in chunk if pk in by_id]
-        names = _supervisors(targets)
+    for targets in in_chunks(
+        rows, lambda pks: _with_details(Target.objects.filter(pk__in=pks)), CHUNK
+    ):
+        names = unit_names(targets)
         for target in targets:
             yield target, form_of(target, names.get((target.unit_id, target.year)))
-
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:f}"
 
 
 def target_data(target: Target, form: DeclarationForm) -> dict:
@@ -112,7 +98,7 @@ def target_data(target: Target, form: DeclarationForm) -> dict:
         "region": form.region_code,
         "year": form.year,
         "unit": {"code": form.unit_code, "name": form.unit_name},
-        "amounts": {k: _money(v) for k, v in form.amounts.items()},
+        "amounts": {k: decimal_text(v) for k, v in form.amounts.items()},
         "goal": form.goal,
         "medium_term_goal": form.medium_term_goal or None,
         "serves_public": form.serves_public,
@@ -125,7 +111,7 @@ def target_data(target: Target, form: DeclarationForm) -> dict:
                 "name": i["name"],
                 "target": i["value_text"],
                 "unit": i["unit"] or None,
-                "weight": _money(i["weight"]),
+                "weight": decimal_text(i["weight"]),
                 "basis": i["basis"] or None,
                 "explanation": i["explanation"] or None,
                 "source": i["source"] or None,
