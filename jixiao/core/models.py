@@ -16,6 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditLogRefused(Exception):
+    """The audit log is append-only: nothing in the product changes or deletes an entry."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Entries are kept (at least the 180 days 等保 level 3 asks; the product never removes
+    them): bulk updates and deletes are refused. Cascades from a deleted user only set `actor`
+    to null, through Django's collector, which does not pass here."""
+
+    def delete(self):
+        raise AuditLogRefused(_("审计日志只能追加，不能删除。"))
+
+    def update(self, **kwargs):
+        raise AuditLogRefused(_("审计日志只能追加，不能修改。"))
+
+
 class AuditLog(models.Model):
     """One recorded change or security event: who, when, what, before and after (DESIGN.md, Audit).
 
@@ -57,6 +73,8 @@ class AuditLog(models.Model):
     message = models.CharField(_("说明"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
@@ -67,6 +85,14 @@ class AuditLog(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
         )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogRefused(_("审计日志只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogRefused(_("审计日志只能追加，不能删除。"))
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
