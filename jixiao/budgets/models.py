@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
-from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
-from jixiao.orgs.models import Region, Unit, units_of_offices
+from jixiao.core.scope import Scope, ScopedQuerySet
+from jixiao.orgs.models import Region, Unit, unit_year_scope_q
 
 MONEY = {"max_digits": 18, "decimal_places": 6}
 ZERO = Decimal("0")
@@ -196,12 +196,7 @@ class Project(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return scope_filter(
-            scope,
-            region_path="region__path",
-            unit="unit_id",
-            office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
-        )
+        return unit_year_scope_q(scope)
 
 
 class Payment(models.Model):

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
 from jixiao.core.models import ReviewableDocument
-from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
-from jixiao.orgs.models import Region, Unit, units_of_offices
+from jixiao.core.scope import Scope, ScopedQuerySet
+from jixiao.orgs.models import Region, Unit, unit_year_scope_q
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
 
@@ -37,15 +37,6 @@ class EvaluationStatus(models.TextChoices):
 EDITABLE = (EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
 # DOMAIN.md §9: only documents submitted or beyond count.
 COUNTED = (EvaluationStatus.SUBMITTED, EvaluationStatus.FIRST_PASSED, EvaluationStatus.CONFIRMED)
-
-
-def _unit_scope(scope: Scope) -> Q:
-    return scope_filter(
-        scope,
-        region_path="region__path",
-        unit="unit_id",
-        office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
-    )
 
 
 @audited
@@ -137,7 +128,7 @@ class SelfEvaluation(ReviewableDocument):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return _unit_scope(scope)
+        return unit_year_scope_q(scope)
 
 
 class SelfEvalIndicator(models.Model):
@@ -230,4 +221,4 @@ class UnitEvaluation(ReviewableDocument):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return _unit_scope(scope)
+        return unit_year_scope_q(scope)

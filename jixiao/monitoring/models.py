@@ -19,7 +19,7 @@ from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
 from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
-from jixiao.orgs.models import Region, Unit, units_of_offices
+from jixiao.orgs.models import Region, Unit, unit_year_scope_q
 
 
 class ReportStatus(models.TextChoices):
@@ -34,15 +34,6 @@ class ReportStatus(models.TextChoices):
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 # DOMAIN.md §9: only reports submitted or beyond count.
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.FIRST_PASSED, ReportStatus.APPROVED)
-
-
-def _unit_scope(scope: Scope) -> Q:
-    return scope_filter(
-        scope,
-        region_path="region__path",
-        unit="unit_id",
-        office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
-    )
 
 
 @audited
@@ -96,7 +87,7 @@ class Round(models.Model):
     def scope_q(cls, scope: Scope) -> Q:
         """Everyone who may see a report of the round sees the round itself."""
         q = scope_filter(scope, region_path="region__path") | Q(
-            pk__in=Report.objects.filter(_unit_scope(scope)).values("round_id")
+            pk__in=Report.objects.filter(unit_year_scope_q(scope)).values("round_id")
         )
         return q | Q(agency_id=scope.assignee_id) if scope.assignee_id else q
 
@@ -206,13 +197,13 @@ class Report(ReviewableDocument):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         if not scope.assignee_id:
-            return _unit_scope(scope)
+            return unit_year_scope_q(scope)
         # A third-party agency sees the reports of the projects chosen for key monitoring in
         # the rounds assigned to it, and nothing else (DOMAIN.md §5).
         key = RoundProject.objects.filter(
             round=OuterRef("round"), project=OuterRef("project"), key_monitoring=True
         )
-        return _unit_scope(scope) | (Q(round__agency_id=scope.assignee_id) & Q(Exists(key)))
+        return unit_year_scope_q(scope) | (Q(round__agency_id=scope.assignee_id) & Q(Exists(key)))
 
 
 class ReportIndicator(models.Model):
@@ -357,4 +348,4 @@ class Alert(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return _unit_scope(scope)
+        return unit_year_scope_q(scope)

@@ -133,6 +133,17 @@ def units_of_offices(office_ids, *, unit_ref: str = "pk", year_ref: str | None =
     return Q(Exists(years))
 
 
+def unit_year_scope_q(scope: Scope) -> Q:
+    """The scope of a unit's row of a year (`region`, `unit`, `year`): the region's staff, the
+    unit and its parent, and the offices the unit was assigned to in that year."""
+    return scope_filter(
+        scope,
+        region_path="region__path",
+        unit="unit_id",
+        office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
+    )
+
+
 @audited
 class Unit(models.Model):
     """A budget unit's lasting identity (预算单位). Its per-year facts are in `UnitYear`."""

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
 from jixiao.core.models import ReviewableDocument
-from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
-from jixiao.orgs.models import Region, Unit, units_of_offices
+from jixiao.core.scope import Scope, ScopedQuerySet
+from jixiao.orgs.models import Region, Unit, unit_year_scope_q
 
 
 class TargetStatus(models.TextChoices):
@@ -175,12 +175,7 @@ class Target(ReviewableDocument):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return scope_filter(
-            scope,
-            region_path="region__path",
-            unit="unit_id",
-            office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
-        )
+        return unit_year_scope_q(scope)
 
 
 class Basis(models.TextChoices):
@@ -258,9 +253,4 @@ class Reminder(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
-        return scope_filter(
-            scope,
-            region_path="region__path",
-            unit="unit_id",
-            office=lambda ids: units_of_offices(ids, unit_ref="unit", year_ref="year"),
-        )
+        return unit_year_scope_q(scope)
