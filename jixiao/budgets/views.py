@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.core import navigation
-from jixiao.core.tabular import write_sheet
-from jixiao.core.views import error_text, import_page, paginate, role_required, xlsx_response
+from jixiao.core.views import (
+    error_text,
+    import_page,
+    paginate,
+    role_required,
+    template_response,
+    work_rows,
+    xlsx_response,
+)
 from jixiao.orgs.models import Role, Unit, UnitYear
-from jixiao.orgs.selectors import business_offices
+from jixiao.orgs.selectors import business_offices, unit_choices
 
 from . import selectors, services
 from .exports import HEADERS, WIDTHS, projects_workbook
@@ -30,34 +36,17 @@ from .models import Project, ProjectKind
 @login_required
 def project_list(request):
     work = request.work
-    if work.region is None:
-        raise Http404
-    f = request.GET
-    rows = selectors.project_list(
-        user=request.user,
-        region=work.region,
-        year=work.year,
-        unit=f.get("unit", ""),
-        kind=f.get("kind", ""),
-        office=f.get("office", ""),
-        q=f.get("q", "").strip(),
-    )
-    if f.get("export") == "xlsx":
+    rows = work_rows(request, selectors.project_list, "unit", "kind", "office", "q")
+    if request.GET.get("export") == "xlsx":
         return _projects_xlsx(request, rows, work)
     page, query = paginate(request, rows)
-    units = (
-        UnitYear.objects.visible_to(request.user)
-        .filter(year=work.year, unit__region=work.region)
-        .select_related("unit")
-        .order_by("unit__code")
-    )
     return render(
         request,
         "budgets/project_list.html",
         {
             "page": page,
             "query": query,
-            "units": units,
+            "units": unit_choices(user=request.user, region=work.region, year=work.year),
             "kinds": ProjectKind.objects.all(),
             "offices": business_offices(region=work.region),
             "can_create": request.user.has_role(Role.BUDGET, Role.FILER),
@@ -163,21 +152,16 @@ def _initial(project: Project | None) -> dict:
 
 @role_required(Role.BUDGET)
 def project_import(request):
-    importer = ProjectImporter(actor=request.user, region=request.work.region)
     return import_page(
         request,
-        importer=importer,
+        importer=ProjectImporter(actor=request.user, region=request.work.region),
         template_url=reverse("project-template"),
         back_url=reverse("project-list"),
-        success_url=reverse("project-list"),
     )
 
 
 @login_required
 def project_template(request):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = _("项目")
     example = [
         request.work.year,
         "2022-101001-001",
@@ -190,8 +174,16 @@ def project_template(request):
         "是",
         "",
     ]
-    write_sheet(ws, HEADERS, [example], title=_("项目导入模板（金额单位：万元）"), widths=WIDTHS)
-    return xlsx_response(request, book, "projects-template.xlsx", kind="projects-template", rows=0)
+    return template_response(
+        request,
+        sheet=_("项目"),
+        headers=HEADERS,
+        examples=[example],
+        title=_("项目导入模板（金额单位：万元）"),
+        widths=WIDTHS,
+        filename="projects-template.xlsx",
+        kind="projects-template",
+    )
 
 
 @role_required(Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,19 @@ def paginate(request, queryset, per_page: int = 50):
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def work_rows(request, selector, *filters: str):
+    """The rows of a list page in the working region and year: `selector` called with the user,
+    the region, the year and the page's `filters` as the query string gives them (`q` stripped
+    of spaces). No working region: 404."""
+    work = request.work
+    if work.region is None:
+        raise Http404
+    values = {name: request.GET.get(name, "") for name in filters}
+    if "q" in values:
+        values["q"] = values["q"].strip()
+    return selector(user=request.user, region=work.region, year=work.year, **values)
 
 
 def audit_export(request, *, kind: str, rows: int | None, name: str = "", query=None) -> None:
@@ -67,12 +80,31 @@ def xlsx_response(request, workbook, filename: str, *, kind: str, rows: int | No
     return download_response(request, buffer.getvalue(), filename, XLSX, kind=kind, rows=rows)
 
 
+def template_response(
+    request, *, sheet: str, headers, examples, title: str, widths, filename: str, kind: str
+) -> HttpResponse:
+    """An import template: one worksheet `sheet` with the columns and example rows under a
+    title, downloaded as `filename` and logged as an export of 0 rows of `kind`."""
+    import openpyxl
+
+    from .tabular import write_sheet
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    write_sheet(ws, headers, examples, title=title, widths=widths)
+    return xlsx_response(request, book, filename, kind=kind, rows=0)
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("文件（.xlsx 或 .csv）"))
 
 
-def import_page(request, *, importer: Importer, template_url: str, back_url: str, success_url: str):
-    """GET shows the upload form; POST imports the whole file or nothing, listing problems."""
+def import_page(
+    request, *, importer: Importer, template_url: str, back_url: str, success_url: str = ""
+):
+    """GET shows the upload form; POST imports the whole file or nothing, listing problems, and
+    goes to `success_url` (by default `back_url`)."""
     from .document_imports import DocumentImporter
 
     problems = []
@@ -92,7 +124,7 @@ def import_page(request, *, importer: Importer, template_url: str, back_url: str
                 _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。")
                 % {"n": result.rows, "c": result.created, "u": result.updated},
             )
-            return redirect(success_url)
+            return redirect(success_url or back_url)
     return render(
         request,
         "core/import.html",

@@ -24,6 +24,7 @@ from jixiao.core.views import (
     import_page,
     paginate,
     role_required,
+    template_response,
     transition_view,
     xlsx_response,
 )
@@ -463,27 +464,23 @@ def alert_detail(request, pk: int):
 
 @role_required(Role.BUDGET, Role.PERFORMANCE)
 def payment_import(request):
-    importer = PaymentImporter(actor=request.user, region=request.work.region)
     return import_page(
         request,
-        importer=importer,
+        importer=PaymentImporter(actor=request.user, region=request.work.region),
         template_url=reverse("payment-template"),
         back_url=reverse("alert-list"),
-        success_url=reverse("alert-list"),
     )
 
 
 @login_required
 def payment_template(request):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = _("支付数据")
-    example = [f"{request.work.year}-113-01", request.work.year, 3, Decimal("12.5")]
-    write_sheet(
-        ws,
-        ["项目编码", "年度", "月份", "支付金额（万元）"],
-        [example],
+    return template_response(
+        request,
+        sheet=_("支付数据"),
+        headers=["项目编码", "年度", "月份", "支付金额（万元）"],
+        examples=[[f"{request.work.year}-113-01", request.work.year, 3, Decimal("12.5")]],
         title=_("国库支付数据导入模板（也可用“支付日期”代替年度和月份；金额列标“（元）”则按元计）"),
         widths=[20, 8, 8, 18],
+        filename="payments-template.xlsx",
+        kind="payments-template",
     )
-    return xlsx_response(request, book, "payments-template.xlsx", kind="payments-template", rows=0)

@@ -25,8 +25,10 @@ from jixiao.core.views import (
     role_required,
     safe_back,
     transition_view,
+    work_rows,
 )
-from jixiao.orgs.models import Role, Unit, UnitYear
+from jixiao.orgs.models import Role, Unit
+from jixiao.orgs.selectors import unit_choices
 
 from . import adapters, selectors, services
 from .models import REVIEW_DIMENSIONS, Target, TargetStatus
@@ -38,20 +40,8 @@ BUREAU = (Role.BUSINESS, Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
 @login_required
 def target_list(request):
     work = request.work
-    if work.region is None:
-        raise Http404
-    f = request.GET
-    rows = selectors.target_list(
-        user=request.user,
-        region=work.region,
-        year=work.year,
-        status=f.get("status", ""),
-        unit=f.get("unit", ""),
-        subject=f.get("subject", ""),
-        findings=f.get("findings", ""),
-        q=f.get("q", "").strip(),
-    )
-    if f.get("export") == "xlsx":
+    rows = work_rows(request, selectors.target_list, "status", "unit", "subject", "findings", "q")
+    if request.GET.get("export") == "xlsx":
         from .exports import targets_workbook_response
 
         return targets_workbook_response(request, rows, work)
@@ -64,10 +54,7 @@ def target_list(request):
             "query": query,
             "statuses": TargetStatus.choices,
             "queue": False,
-            "units": UnitYear.objects.visible_to(request.user)
-            .filter(year=work.year, unit__region=work.region)
-            .select_related("unit")
-            .order_by("unit__code"),
+            "units": unit_choices(user=request.user, region=work.region, year=work.year),
             "can_declare": request.user.has_role(Role.FILER),
             "can_remind": request.user.has_role(Role.PERFORMANCE, Role.BUDGET),
         },
