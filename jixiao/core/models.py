@@ -209,7 +209,7 @@ def register_review_workflow(document: type, workflow) -> None:
 
 class ReviewableDocument(models.Model):
     """A document that moves through a review workflow (core.workflow): the fields the engine
-    stamps. Each concrete document declares its own `status` choices over these columns."""
+    stamps. Each concrete document declares its `status` as `status_field(<its states>)`."""
 
     status = models.CharField(_("状态"), max_length=16, default="draft", db_index=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -221,6 +221,14 @@ class ReviewableDocument(models.Model):
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def status_field(states: type[models.TextChoices]) -> models.CharField:
+        """The `status` column of a concrete document, with its stage's `states` (which name
+        their own labels over the shared stored values) as choices; a new document is a draft."""
+        return models.CharField(
+            _("状态"), max_length=16, choices=states.choices, default=states.DRAFT, db_index=True
+        )
 
     @classmethod
     def review_workflow(cls):

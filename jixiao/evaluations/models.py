@@ -59,13 +59,7 @@ class SelfEvaluation(ReviewableDocument):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=16,
-        choices=EvaluationStatus.choices,
-        default=EvaluationStatus.DRAFT,
-        db_index=True,
-    )
+    status = ReviewableDocument.status_field(EvaluationStatus)
 
     executed_current = models.DecimalField(_("执行数·当年财政拨款"), **MONEY, null=True, blank=True)
     executed_carryover = models.DecimalField(
@@ -186,13 +180,7 @@ class UnitEvaluation(ReviewableDocument):
     unit = models.ForeignKey(
         Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="unit_evaluations"
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=16,
-        choices=EvaluationStatus.choices,
-        default=EvaluationStatus.DRAFT,
-        db_index=True,
-    )
+    status = ReviewableDocument.status_field(EvaluationStatus)
     values = models.JSONField(_("填报数据"), default=dict, blank=True)
     judgements = models.JSONField(_("评判项目"), default=dict, blank=True)
     total = models.DecimalField(_("得分"), **SCORE, null=True, blank=True)

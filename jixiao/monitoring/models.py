@@ -160,9 +160,7 @@ class Report(ReviewableDocument):
         related_name="monitoring_reports",
     )
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    status = models.CharField(
-        _("状态"), max_length=16, default="draft", db_index=True, choices=ReportStatus.choices
-    )
+    status = ReviewableDocument.status_field(ReportStatus)
 
     executed = models.DecimalField(_("截至监控期执行数"), **MONEY, null=True, blank=True)
     expected_full_year = models.DecimalField(_("全年预计执行数"), **MONEY, null=True, blank=True)

@@ -95,13 +95,7 @@ class Target(ReviewableDocument):
         on_delete=models.PROTECT,
         related_name="adjustment",
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=16,
-        choices=TargetStatus.choices,
-        default=TargetStatus.DRAFT,
-        db_index=True,
-    )
+    status = ReviewableDocument.status_field(TargetStatus)
 
     goal = models.TextField(_("年度总体目标"), blank=True)
     medium_term_goal = models.TextField(_("中期目标"), blank=True)
