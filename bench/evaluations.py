@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation stage (issue 5, Figures): `jixiao score` on 10,000 tables,
+"""Benchmark of the evaluation stage: `jixiao score` on 10,000 tables,
 re-scoring every self-evaluation of a province-year in the database, and the self-evaluation
 pages' queries.
 

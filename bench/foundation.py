@@ -1,4 +1,4 @@
-"""Benchmark of the foundation (issue 2): demo, generate, and the project list at scale.
+"""Benchmark of the foundation: demo, generate, and the project list at scale.
 
 Prints: `jixiao demo` time; `jixiao generate --regions N` time and database size; the project
 list page (time, queries, peak Python memory) for the demo's `unit` persona and for a province

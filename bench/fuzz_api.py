@@ -1,5 +1,4 @@
-"""Benchmark: the API fuzzing run at length (issue 11, "a fuzzing run in CI ... a longer run of at
-least 10,000 calls goes in bench/").
+"""Benchmark: the API fuzzing run at length.
 
     .venv/bin/python bench/fuzz_api.py [--calls 10000]
 

@@ -1,4 +1,4 @@
-"""Benchmark of hostile uploads (issue 11, Files): time and peak memory of `run_import` for each
+"""Benchmark of hostile uploads: time and peak memory of `run_import` for each
 hostile file of jixiao/core/tests/hostile.py, built at the real limits (not the tests' lowered
 ones), into every import kind, plus the audit's own case (an 18 MB JSON of 2.3 million tiny
 objects, which took 42 s and 1.5 GB) and a valid 200,000-row payments workbook for scale.

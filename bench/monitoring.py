@@ -1,4 +1,4 @@
-"""Benchmark of in-year monitoring (issue 4, Figures): alerts over a province-scale round, the
+"""Benchmark of in-year monitoring: alerts over a province-scale round, the
 payment import of one province-year of monthly rows, and the round overview and alerts pages.
 
     .venv/bin/python bench/monitoring.py [--regions 100] [--sample 300] [--profile] [--keep]

@@ -1,4 +1,4 @@
-"""Benchmark of the statistics stage (issue 6, Figures): the figures of a work year, the
+"""Benchmark of the statistics stage: the figures of a work year, the
 dashboard and the annual work summary at district and province scale, against one hand-written
 SQL query for the same headline figures.
 
@@ -9,7 +9,7 @@ SQL query for the same headline figures.
 temporary folder (or `--sqlite-file`, kept; never DATABASE_URL's file); `--db postgres` uses
 DATABASE_URL, which must name a PostgreSQL database the bench may fill (it migrates it and
 replaces the synthetic province 990000 in it). `--skip-setup` measures the database as an
-earlier run left it. The closing figures of issue 6 use `--regions 100` (on 2 cores about 6
+earlier run left it. The statistics stage's closing figures use `--regions 100` (on 2 cores about 6
 minutes on SQLite, 10 on PostgreSQL when an earlier province is replaced). Steps and figures:
 
 1. `jixiao generate --regions N --years 2`: N districts, each with 70 units (about 15% level 2)

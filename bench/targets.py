@@ -1,4 +1,4 @@
-"""Benchmark of the targets stage (issue 3): lint throughput over a province, and the queries
+"""Benchmark of the targets stage: lint throughput over a province, and the queries
 and time of the targets list and review queue pages.
 
     .venv/bin/python bench/targets.py [--regions 100] [--indicators 15]

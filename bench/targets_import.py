@@ -1,4 +1,4 @@
-"""Benchmark of the targets import (issue 3, Figures): a 10,000-declaration xlsx.
+"""Benchmark of the targets import: a 10,000-declaration xlsx.
 
 Builds a synthetic province with `jixiao generate --regions 25 --projects 400 --indicators 0`
 (10,000 projects of 2022, no targets yet) in a fresh SQLite file in a temporary folder (or the

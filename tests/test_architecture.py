@@ -61,7 +61,7 @@ PURE_MODULES = [
     "evaluations/selfeval_data.py",
 ]
 
-# Back-edges known today and being removed (issue 10). The list may only shrink: an entry that
+# Back-edges known today and being removed. The list may only shrink: an entry that
 # no longer occurs fails the test, so whoever fixes an edge deletes its line.
 # (importing module, imported module)
 KNOWN_BACK_EDGES: set[tuple[str, str]] = set()

@@ -1,4 +1,4 @@
-"""Races (issue 11, point 2): two ticks, two library imports, two imports of the same projects or
+"""Races: two ticks, two library imports, two imports of the same projects or
 payments file at the same moment, in real threads, each on its own database connection.
 
 On PostgreSQL the transactions truly overlap: the named locks (core.locks) keep two ticks or two

@@ -148,7 +148,7 @@ def read_tables(data: bytes, filename: str) -> list[Sheet]:
 
 
 # A workbook holds a few entries per worksheet; a declaration workbook has one sheet per
-# project, and a province's file (issue 3: 10,000 targets) has over 10,000.
+# project, and a province's file (10,000 targets) has over 10,000.
 MAX_ZIP_ENTRIES = 50_000
 _CHUNK = 1 << 20
 # A cell's start tag (any namespace prefix), and one that gives its reference ("B12").

@@ -1,4 +1,4 @@
-"""Demo evaluations (issue 5): the 183 self-evaluations of 2020 projects done in 2021
+"""Demo evaluations: the 183 self-evaluations of 2020 projects done in 2021
 (reviewed and confirmed; 64,286.41 万元), with a realistic spread of grades, deviations and a
 few self-scores that break the rules; the 67 whole-unit evaluations of 2020; and in the live
 year 2022 the self-evaluations of 2021 projects in every state, the `unit` persona with one to

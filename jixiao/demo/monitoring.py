@@ -1,4 +1,4 @@
-"""Demo monitoring (issue 4): the 2021 January–July round over the special funds worth
+"""Demo monitoring: the 2021 January–July round over the special funds worth
 65,498.42 万元, reviewed, with lagging projects, one at risk and one overpaid; 2020 payments
 with a December rush; and an open 2022 round where the `unit` persona has work to do.
 

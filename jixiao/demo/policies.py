@@ -1,4 +1,4 @@
-"""Demo policy documents (issue 6): the five rules the 2021 work summary lists in section
+"""Demo policy documents: the five rules the 2021 work summary lists in section
 （一）, titles and 文号 verbatim, registered by the performance office through the real service;
 and an older rule repealed on 1 January 2021, in force at the end of 2020 but not of 2021, so
 the summary's "in force at the end of the year" rule shows. The summary gives no dates

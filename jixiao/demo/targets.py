@@ -1,4 +1,4 @@
-"""Demo targets (issue 3): history for 2020 and 2021, the live year 2022 in every state.
+"""Demo targets: history for 2020 and 2021, the live year 2022 in every state.
 
 2020 and 2021 were declared before Jixiao existed, so their approved targets come in as a
 history import: every project and every first-level unit has one, and about a quarter carry

@@ -6,7 +6,7 @@ header (项目名称/编码, 主管部门, 实施单位), the money block (年�
 (预期目标 | 实际完成情况), the indicator table (一级 | 二级 | 三级指标 | 年度指标值 | 实际完成值 |
 分值 | 得分 | 偏差原因分析及改进措施), 总分 and 等级. `write_form` writes it, A4 portrait.
 
-Three scores must never be confused (issue 5): in a table a unit fills, 得分 is the UNIT's
+Three scores must never be confused: in a table a unit fills, 得分 is the UNIT's
 score; in a table Jixiao writes, 得分 is the score by the rules and the unit's own score stands
 beside it in an extra column, 单位自评得分, flagged where the two differ. So the reader takes the
 unit's scores from 单位自评得分 when the table has that column, else from 得分. Three more

@@ -3,7 +3,7 @@ worksheet per table, the layout `jixiao import selfevals` reads) or schemas/self
 the computed figures beside what the unit filled in.
 
 In both, 得分/`rule_score` is the score by the rules and the unit's own score stands beside it
-(单位自评得分, `self_score`), flagged where the two differ (issue 5). Both start from
+(单位自评得分, `self_score`), flagged where the two differ. Both start from
 `selectors.selfeval_list`, the selector of the list page, with the reader, so a file holds
 exactly what that reader could see (DESIGN.md, Import and export).
 """

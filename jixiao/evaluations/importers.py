@@ -10,7 +10,7 @@ the table by the rules. A project with no self-evaluation yet gets one from its 
 draft or returned, is an error. One transaction: one bad table, cell or figure writes nothing,
 and every problem says where it is, in Chinese.
 
-The unit's own scores (issue 5): the 得分 column of a table a unit filled is the UNIT's score,
+The unit's own scores: the 得分 column of a table a unit filled is the UNIT's score,
 and so is `self_score` in the schema. They are stored as the unit's scores (self_score, the
 execution's self score, self_total) and never as the rule's: `rescore` computes the rule's
 figure beside each and flags every one that departs from it. A table Jixiao exported carries

@@ -14,7 +14,7 @@ targets land as drafts, so each unit's leader still attests and submits them (§
 bureau text passes review without the unit. The page import is for filers only
 (`as_filer=True`): on screen the bureau reviews what units write, it does not write it.
 
-Speed (issue 3: 10,000 targets in about three times a fast read of the file): values are parsed
+Speed (10,000 targets in about three times a fast read of the file): values are parsed
 once per distinct text and catalogue names placed once per distinct pair; each declaration is
 linted by the pure lint from the parsed rows, without the per-target context queries of
 `adapters.lint_target` (T13/T15/T17 are refreshed when the target is next saved); targets and
@@ -527,7 +527,7 @@ class TargetImporter(DocumentImporter):
 def _insert_indicators(grids) -> None:
     """INSERT every indicator row with `executemany`, values adapted by the backend's own
     operations. `bulk_create` would compile each of 120,000 rows' values through the ORM,
-    which takes longer than reading the whole file (issue 3's budget is three reads)."""
+    which takes longer than reading the whole file (the budget is three reads)."""
     from django.db import connection
 
     ops = connection.ops

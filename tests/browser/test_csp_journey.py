@@ -1,4 +1,4 @@
-"""The pages work under the Content-Security-Policy (issue 11, point 8): with inline script
+"""The pages work under the Content-Security-Policy: with inline script
 forbidden, the behaviours that used to be inline handlers (print, the language and work-context
 selects, the confirmation before closing a round) and the round chart run from static files, and
 the browser reports no policy violation on the way, error pages and the API docs included."""

@@ -1,4 +1,4 @@
-"""The performance office's dashboard in a real browser (issue 6): the charts draw from the
+"""The performance office's dashboard in a real browser: the charts draw from the
 local ECharts, a click on a bar opens the list behind it, the list exports to xlsx, and the
 annual work summary downloads from the dashboard's button. The page fits a 1366×768 screen.
 """

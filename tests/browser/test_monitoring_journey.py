@@ -1,4 +1,4 @@
-"""In-year monitoring walked in a real browser (issue 4, Tests; DOMAIN.md §5): the performance
+"""In-year monitoring walked in a real browser: the performance
 office opens a round through its page, the unit fills P1's report and sees the lag alert, gives
 a disposal, completes the report, its leader submits with the attestation, the business office
 returns it with a reason and the unit sees the reason. The bureau's round overview draws its

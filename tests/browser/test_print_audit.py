@@ -1,4 +1,4 @@
-"""A print of a page is logged as an export (issue 11, "every export, download, print …"):
+"""A print of a page is logged as an export:
 page.js posts the page to /print/ on the browser's `beforeprint`, under the Content-Security-
 Policy, and the audit log gets one `export` entry of kind `print` naming the page and its query."""
 

@@ -1,4 +1,4 @@
-"""The self-evaluation stage walked in a real browser (issue 5, Tests; DOMAIN.md §6.1–6.2): the
+"""The self-evaluation stage walked in a real browser: the
 unit fills its 项目支出绩效自评表 and watches the score by the rules and its explanation change as
 it types; its leader attests and submits; the business office adjusts one score with a reason,
 kept beside the unit's and the rule's; the budget office confirms.

@@ -1,4 +1,4 @@
-"""The targets stage walked in a real browser (issue 3, Tests; DOMAIN.md §4.5): a unit declares a
+"""The targets stage walked in a real browser: a unit declares a
 project's target from the indicator library and fixes what the quality check finds, its leader
 submits, the business office passes, the budget office approves, and only then can the project be
 arranged in the budget. And the other way round: a target returned with a reason, fixed, redone.

@@ -1,4 +1,4 @@
-"""Schemathesis over /api/v1/openapi.json, in-process (issue 11, "a fuzzing run in CI").
+"""Schemathesis over /api/v1/openapi.json, in-process.
 
 `fuzz(tokens=..., ids=..., calls=N)` sends about N generated requests to the Django app through
 its WSGI handler (no server, no network), spread evenly over every operation × every caller

@@ -1,4 +1,4 @@
-"""Schemathesis over the OpenAPI document (issue 11): about 2,000 generated calls over every
+"""Schemathesis over the OpenAPI document: about 2,000 generated calls over every
 endpoint × every persona's token (and no token), in-process, with no 5xx and no answer outside
 what the document declares (status code, content type, body). `JIXIAO_FUZZ_CALLS` sets another
 budget; `bench/fuzz_api.py` runs 10,000."""

@@ -1,4 +1,4 @@
-"""API authentication leaves no trace (issue 11, points 9 and 13): a Bearer-token call stores no
+"""API authentication leaves no trace: a Bearer-token call stores no
 session and sets no cookie, and a write without credentials answers 401, not a CSRF 403."""
 
 import pytest

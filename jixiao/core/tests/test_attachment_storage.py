@@ -1,4 +1,4 @@
-"""Supporting files (issue 11, point 7): a zip bomb disguised as an office document is refused
+"""Supporting files: a zip bomb disguised as an office document is refused
 in Chinese before anything is stored, and identical content is stored once, by SHA-256, and
 stays readable while any attachment still uses it."""
 

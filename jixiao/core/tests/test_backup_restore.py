@@ -1,4 +1,4 @@
-"""`jixiao backup` and `jixiao restore` after a crash (issue 11, point 5), with real processes.
+"""`jixiao backup` and `jixiao restore` after a crash, with real processes.
 
 Each test works on its own database, a copy of the test database (the personas' world
 included): a file beside the test on SQLite, a scratch database on PostgreSQL (when DATABASE_URL

@@ -1,4 +1,4 @@
-"""The web import pages of monitoring reports and self-evaluations (issue 11, point 15): the core
+"""The web import pages of monitoring reports and self-evaluations: the core
 import page over the shared document importer (`DocumentImporter.for_page`), for a unit's filer
 into their own units. A good file is written whole; a bad one lists its located problems and
 writes nothing; another unit's filer writes nothing of ours; the bureau (代录 is the command

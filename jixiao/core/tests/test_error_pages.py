@@ -1,4 +1,4 @@
-"""The 403, 404, 500 and CSRF pages (issue 11, point 13): Chinese by default, English on request,
+"""The 403, 404, 500 and CSRF pages: Chinese by default, English on request,
 self-contained (no script, no asset from anywhere) and printable."""
 
 import re

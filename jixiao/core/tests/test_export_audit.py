@@ -1,5 +1,5 @@
 """Every export, download and bulk API read writes exactly one `export` audit entry: who, what
-(the kind), the filter it was asked with and the row count (CONTRACT.md; issue 11, point 6).
+(the kind), the filter it was asked with and the row count (CONTRACT.md).
 Each channel logs in one place: the pages' download helper (`core.views.download_response`),
 the attachment download, the API's pager (`core.api.paginate`) and the commands' `audit_export`.
 """

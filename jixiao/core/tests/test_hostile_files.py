@@ -1,4 +1,4 @@
-"""Hostile files into every import kind (issue 11): each of the corpus of `hostile.py` is
+"""Hostile files into every import kind: each of the corpus of `hostile.py` is
 refused with Chinese messages (no parser English), at most 100 problems listed, and nothing
 written; the readers never expand an entity, follow an external one or lay out a sparse sheet
 densely; the CLI and the upload pages answer in Chinese, never with a traceback or a 500."""

@@ -1,4 +1,4 @@
-"""No open redirect (issue 11, point 11): a `back` or `next` that leads off the site is ignored
+"""No open redirect: a `back` or `next` that leads off the site is ignored
 by every handler (`core.views.safe_back`); a page of the site is followed."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Security headers (issue 11, point 8): a Content-Security-Policy that allows no inline script
+"""Security headers: a Content-Security-Policy that allows no inline script
 (and no template that would need it), HSTS and the HTTPS redirect behind an HTTPS proxy, and
 `check --deploy` clean with the production settings of docs/deploy.md."""
 

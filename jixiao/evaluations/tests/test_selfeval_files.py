@@ -1,4 +1,4 @@
-"""Self-evaluations in files (DOMAIN.md §6.1–6.2, CONTRACT.md, issue 5): the official
+"""Self-evaluations in files (DOMAIN.md §6.1–6.2, CONTRACT.md): the official
 项目支出绩效自评表 in xlsx and schemas/selfeval JSON out and back in through `selfeval_save`, one
 transaction, located Chinese problems, the filer's scope; the unit's own scores kept as the
 unit's and flagged, with the rule's figure beside, where they break the rules."""

@@ -1,5 +1,5 @@
 """Before library templates get their unique key (0004): merge the duplicates that two library
-imports run at the same moment could store (issue 11: 22 templates for 11).
+imports run at the same moment could store (22 templates for 11).
 
 The templates of one key (region, sector, subcategory, name) keep their oldest row, offered
 (active) when any of them was. Nothing refers to a template: declarations copied its values.

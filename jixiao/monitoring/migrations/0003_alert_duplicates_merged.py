@@ -1,5 +1,5 @@
 """Before alerts get their unique key (0004): merge the duplicates that ticks or imports run at
-the same moment could store (issue 11: 113 duplicate M07 alerts in one run).
+the same moment could store (113 duplicate M07 alerts in one run).
 
 The alerts of one key (project, round, code, indicator) keep their oldest row, the one the
 services went on updating. When that row still waits for a disposal (open or suspended) and the

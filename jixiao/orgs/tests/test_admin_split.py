@@ -1,4 +1,4 @@
-"""三员分立 (DOMAIN.md §11, issue 11): the system admin, the security admin and the auditor are
+"""三员分立 (DOMAIN.md §11): the system admin, the security admin and the auditor are
 separate roles, none able to act as another."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Passwords (DOMAIN.md §11, issue 11): the policy's rules, the last five passwords, the old
+"""Passwords (DOMAIN.md §11): the policy's rules, the last five passwords, the old
 password counted as a login, and the forced change that blocks pages, exports and the API."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The second factor (DOMAIN.md §11, issue 11): a TOTP code after the password, required of the
+"""The second factor (DOMAIN.md §11): a TOTP code after the password, required of the
 privileged roles when the deployment says so, counted like a login, reset by the admin."""
 
 import time

@@ -1,4 +1,4 @@
-"""The dashboards (issue 6): the bureau's figures and charts on hand-built data, the list behind
+"""The dashboards: the bureau's figures and charts on hand-built data, the list behind
 each chart and its xlsx export, a unit's own dashboard, scope, and a query count that does not
 grow with the number of units.
 

@@ -1,4 +1,4 @@
-"""Dashboards (DOMAIN.md §9, issue 6): the bureau's view of a work year, a unit's own view, the
+"""Dashboards (DOMAIN.md §9): the bureau's view of a work year, a unit's own view, the
 list behind every figure (with its xlsx export) and the annual work summary's download.
 
 Every figure comes from `stats.year_stats` or `reports.dashboards` through the reader's own
