@@ -12,6 +12,7 @@ from jixiao.core.imports import (
     Column,
     Importer,
     Row,
+    UniqueInFile,
     code,
     non_negative_money,
     register_importer,
@@ -87,21 +88,13 @@ class ProjectImporter(Importer):
         problems: list[Problem] = []
         units = {u.code: u for u in Unit.objects.filter(region=self.region)}
         kinds = {k.label: k for k in ProjectKind.objects.all()}
-        seen: dict[tuple[int, str], int] = {}
+        codes = UniqueInFile(
+            "code", _("项目编码"), _("项目编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
+        )
         in_file = {(r.values["year"], r.values["code"]): r for r in rows}
         for row in rows:
             v = row.values
-            key = (v["year"], v["code"])
-            if key in seen:
-                problems.append(
-                    row.problem(
-                        "code",
-                        _("项目编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
-                        % {"c": v["code"], "y": v["year"], "r": seen[key]},
-                        _("项目编码"),
-                    )
-                )
-            seen.setdefault(key, row.number)
+            problems += codes.check(row, (v["year"], v["code"]), c=v["code"], y=v["year"])
             v["unit_obj"] = units.get(v["unit"])
             if v["unit_obj"] is None:
                 problems.append(

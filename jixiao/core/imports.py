@@ -202,6 +202,25 @@ class Row:
 
 
 @dataclass
+class UniqueInFile:
+    """A key no two rows of one file may share (a code within a year, say). A repeat is a
+    problem at `column` that names the row the key stood in first: `message` takes `%(r)s` for
+    that row beside the parameters given to `check`."""
+
+    column: str
+    label: str
+    message: str
+    first: dict = field(default_factory=dict)
+
+    def check(self, row: Row, key, **params) -> list[Problem]:
+        if key not in self.first:
+            self.first[key] = row.number
+            return []
+        message = self.message % {**params, "r": self.first[key]}
+        return [row.problem(self.column, message, self.label)]
+
+
+@dataclass
 class ImportResult:
     rows: int = 0
     created: int = 0

@@ -9,6 +9,7 @@ from jixiao.core.imports import (
     Column,
     Importer,
     Row,
+    UniqueInFile,
     choice,
     code,
     register_importer,
@@ -41,7 +42,9 @@ class UnitImporter(Importer):
 
     def check(self, rows: list[Row]) -> list[Problem]:
         problems: list[Problem] = []
-        seen: dict[tuple[int, str], int] = {}
+        codes = UniqueInFile(
+            "code", _("单位编码"), _("单位编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
+        )
         offices = {
             o.code: o for o in Office.objects.filter(region=self.region, kind=Office.Kind.BUSINESS)
         }
@@ -56,17 +59,7 @@ class UnitImporter(Importer):
         }
         for row in rows:
             v = row.values
-            key = (v["year"], v["code"])
-            if key in seen:
-                problems.append(
-                    row.problem(
-                        "code",
-                        _("单位编码“%(c)s”在 %(y)s 年度重复（与第 %(r)s 行）")
-                        % {"c": v["code"], "y": v["year"], "r": seen[key]},
-                        _("单位编码"),
-                    )
-                )
-            seen.setdefault(key, row.number)
+            problems += codes.check(row, (v["year"], v["code"]), c=v["code"], y=v["year"])
             problems += self._check_parent(row, in_file, known, existing_level)
             if v["office"] and v["office"] not in offices:
                 problems.append(
