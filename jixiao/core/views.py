@@ -80,11 +80,22 @@ def xlsx_response(request, workbook, filename: str, *, kind: str, rows: int | No
     return download_response(request, buffer.getvalue(), filename, XLSX, kind=kind, rows=rows)
 
 
-def template_response(
-    request, *, sheet: str, headers, examples, title: str, widths, filename: str, kind: str
+def sheet_response(
+    request,
+    *,
+    sheet: str,
+    headers,
+    rows: list,
+    title: str,
+    widths,
+    filename: str,
+    kind: str,
+    money_columns=(),
+    logged_rows: int | None = None,
 ) -> HttpResponse:
-    """An import template: one worksheet `sheet` with the columns and example rows under a
-    title, downloaded as `filename` and logged as an export of 0 rows of `kind`."""
+    """A workbook of one worksheet `sheet`: the titled table of `rows` under `headers`
+    (`core.tabular.write_sheet`), downloaded as `filename` and logged as an export of `kind`
+    with its row count (`logged_rows`, by default how many rows it has)."""
     import openpyxl
 
     from .tabular import write_sheet
@@ -92,8 +103,26 @@ def template_response(
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
-    write_sheet(ws, headers, examples, title=title, widths=widths)
-    return xlsx_response(request, book, filename, kind=kind, rows=0)
+    write_sheet(ws, headers, rows, title=title, widths=widths, money_columns=money_columns)
+    count = len(rows) if logged_rows is None else logged_rows
+    return xlsx_response(request, book, filename, kind=kind, rows=count)
+
+
+def template_response(
+    request, *, sheet: str, headers, examples, title: str, widths, filename: str, kind: str
+) -> HttpResponse:
+    """An import template: the columns with example rows, logged as an export of 0 rows."""
+    return sheet_response(
+        request,
+        sheet=sheet,
+        headers=headers,
+        rows=examples,
+        title=title,
+        widths=widths,
+        filename=filename,
+        kind=kind,
+        logged_rows=0,
+    )
 
 
 class UploadForm(forms.Form):

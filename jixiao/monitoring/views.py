@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
-from jixiao.core.tabular import write_sheet
 from jixiao.core.views import (
     document_import_page,
     edit_refused,
@@ -24,9 +22,9 @@ from jixiao.core.views import (
     import_page,
     paginate,
     role_required,
+    sheet_response,
     template_response,
     transition_view,
-    xlsx_response,
 )
 from jixiao.orgs.models import Role
 
@@ -168,9 +166,6 @@ def round_detail(request, pk: int):
 
 
 def _overview_xlsx(request, monitoring_round, overview):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = _("监控情况")
     headers = [
         _("预算单位"),
         _("监控项目数"),
@@ -198,16 +193,17 @@ def _overview_xlsx(request, monitoring_round, overview):
         ]
         for u in overview["units"]
     ]
-    write_sheet(
-        ws,
-        headers,
-        rows,
+    return sheet_response(
+        request,
+        sheet=_("监控情况"),
+        headers=headers,
+        rows=rows,
         title=str(monitoring_round),
         money_columns=(5, 6),
         widths=[34, 10, 10, 10, 10, 16, 16, 10, 10, 12],
+        filename=f"{monitoring_round.code}-overview.xlsx",
+        kind="monitoring-overview",
     )
-    name = f"{monitoring_round.code}-overview.xlsx"
-    return xlsx_response(request, book, name, kind="monitoring-overview", rows=len(rows))
 
 
 def _pct(value) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -19,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core.models import Attachment, AuditLog
-from jixiao.core.tabular import write_sheet
-from jixiao.core.views import paginate, role_required, xlsx_response
+from jixiao.core.views import paginate, role_required, sheet_response
 from jixiao.orgs.models import Role
 
 from .. import services
@@ -104,9 +102,6 @@ def policy_list(request):
 
 
 def _policies_xlsx(request, rows, region):
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = _("制度文件")
     headers = [
         _("序号"),
         _("文号"),
@@ -133,15 +128,16 @@ def _policies_xlsx(request, rows, region):
         ]
         for i, d in enumerate(rows.order_by("issued_on", "number"), start=1)
     ]
-    write_sheet(
-        ws,
-        headers,
-        data,
+    return sheet_response(
+        request,
+        sheet=_("制度文件"),
+        headers=headers,
+        rows=data,
         title=_("%(r)s制度文件登记表") % {"r": region.name},
         widths=[6, 24, 60, 18, 12, 10, 12, 30, 30],
+        filename=f"{region.code}-policies.xlsx",
+        kind="policies",
     )
-    name = f"{region.code}-policies.xlsx"
-    return xlsx_response(request, book, name, kind="policies", rows=len(data))
 
 
 def _status_label(document, today) -> str:
