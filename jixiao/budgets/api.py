@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from jixiao.core.api import answers, paginate
-from jixiao.orgs.models import Region
+from jixiao.orgs.selectors import rows_for_region_code
 
 from .models import FUNDING_SOURCES, STAGES, Project
 from .selectors import project_get, project_list
@@ -79,10 +79,9 @@ def list_projects(
     page: int = 1,
     page_size: int | None = None,
 ):
-    found = Region.objects.filter(code=region).first() if region else None
-    rows = project_list(user=request.user, region=found, year=year, unit=unit, kind=kind, q=q)
-    if region and found is None:
-        rows = rows.none()
+    rows = rows_for_region_code(
+        project_list, user=request.user, region=region, year=year, unit=unit, kind=kind, q=q
+    )
     return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
 
 

@@ -7,7 +7,7 @@ from ninja import Router
 
 from jixiao.core.api import add_workflow_routes, answers, paginate
 from jixiao.core.rule_messages import texts_only
-from jixiao.orgs.models import Region
+from jixiao.orgs.selectors import rows_for_region_code
 
 from . import selectors, services
 from .schemas import SelfEvalDetailOut, SelfEvalList
@@ -63,12 +63,14 @@ def list_selfevals(
     page: int = 1,
     page_size: int | None = None,
 ):
-    found = Region.objects.filter(code=region).first() if region else None
-    rows = selectors.selfeval_list(
-        user=request.user, region=found, year=year, status=status, grade=grade
+    rows = rows_for_region_code(
+        selectors.selfeval_list,
+        user=request.user,
+        region=region,
+        year=year,
+        status=status,
+        grade=grade,
     )
-    if region and found is None:
-        rows = rows.none()
     if unit:
         rows = rows.filter(unit__code=unit)
     return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)

@@ -117,3 +117,11 @@ def unit_choices(*, user: User, region: Region, year: int) -> QuerySet[UnitYear]
         .select_related("unit")
         .order_by("unit__code")
     )
+
+
+def rows_for_region_code(selector, *, user: User, region: str, **filters):
+    """A list selector's rows for the region with this code (the API's `region` parameter):
+    every region the user sees for "", none for a code that names no region."""
+    found = Region.objects.filter(code=region).first() if region else None
+    rows = selector(user=user, region=found, **filters)
+    return rows.none() if region and found is None else rows
