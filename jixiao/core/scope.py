@@ -87,6 +87,16 @@ class ScopedQuerySet(models.QuerySet):
         except (self.model.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
 
+    def in_work(self, region, year: int | None) -> ScopedQuerySet:
+        """The rows of a list's working region and year: those of `region` and the regions
+        under it (all for None), of `year` (all for None or 0)."""
+        rows = self
+        if region is not None:
+            rows = rows.filter(region__path__startswith=region.path)
+        if year:
+            rows = rows.filter(year=year)
+        return rows
+
 
 class RegionReader:
     """A reader that sees one whole region: the CLI's exports use the same selectors as the

@@ -26,10 +26,7 @@ def selfeval_list(
         .select_related("project", "unit", "region")
         .order_by("unit__code", "project__code")
     )
-    if region is not None:
-        rows = rows.filter(region__path__startswith=region.path)
-    if year:
-        rows = rows.filter(year=year)
+    rows = rows.in_work(region, year)
     if status in EvaluationStatus.values:
         rows = rows.filter(status=status)
     if grade:
@@ -66,8 +63,4 @@ def selfeval_get(*, user: User, pk: int) -> SelfEvaluation:
 
 def unit_evaluation_list(*, user: User, region: Region | None, year: int | None):
     rows = UnitEvaluation.objects.visible_to(user).select_related("unit").order_by("unit__code")
-    if region is not None:
-        rows = rows.filter(region__path__startswith=region.path)
-    if year:
-        rows = rows.filter(year=year)
-    return rows
+    return rows.in_work(region, year)

@@ -24,10 +24,7 @@ def round_list(*, user: User, region: Region | None, year: int | None) -> QueryS
         .select_related("region")
         .annotate(report_count=Count("reports", distinct=True))
     )
-    if region is not None:
-        rows = rows.filter(region__path__startswith=region.path)
-    if year:
-        rows = rows.filter(year=year)
+    rows = rows.in_work(region, year)
     return rows.order_by("-period_end")
 
 
@@ -49,10 +46,7 @@ def report_list(
     )
     if round is not None:
         rows = rows.filter(round=round)
-    if region is not None:
-        rows = rows.filter(region__path__startswith=region.path)
-    if year:
-        rows = rows.filter(year=year)
+    rows = rows.in_work(region, year)
     if status in ReportStatus.values:
         rows = rows.filter(status=status)
     if unit and str(unit).isdigit():
@@ -89,10 +83,7 @@ def alert_list(
     unit: str = "",
 ) -> QuerySet[Alert]:
     rows = Alert.objects.visible_to(user).select_related("project", "unit", "round")
-    if region is not None:
-        rows = rows.filter(region__path__startswith=region.path)
-    if year:
-        rows = rows.filter(year=year)
+    rows = rows.in_work(region, year)
     if code:
         rows = rows.filter(code=code)
     if level in ("yellow", "red"):

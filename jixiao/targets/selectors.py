@@ -28,10 +28,7 @@ def target_list(
         .select_related("unit", "project", "region")
         .order_by("unit__code", "project__code")
     )
-    if region is not None:
-        rows = rows.filter(region__path__startswith=region.path)
-    if year:
-        rows = rows.filter(year=year)
+    rows = rows.in_work(region, year)
     if status in TargetStatus.values:
         rows = rows.filter(status=status)
     if unit and str(unit).isdigit():
