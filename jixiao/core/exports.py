@@ -58,3 +58,10 @@ def in_chunks(rows, load: Callable, size: int = 500) -> Iterator[list]:
 def decimal_text(value) -> str | None:
     """A decimal as the JSON files write it: a string with its stored precision (None stays)."""
     return None if value is None else f"{value:f}"
+
+
+def indicator_row(line, layout, **stored_as) -> dict:
+    """A stored indicator line as a row of its official form: under each indicator column the
+    form declares (`layout.indicator_columns`), the line's attribute of that name, or of the
+    name `stored_as` gives for it."""
+    return {c.key: getattr(line, stored_as.get(c.key, c.key)) for c in layout.indicator_columns}

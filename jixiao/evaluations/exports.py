@@ -19,6 +19,7 @@ from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.exports import (
     decimal_text,
     in_chunks,
+    indicator_row,
     json_bytes,
     register_exporter,
     workbook_bytes,
@@ -26,7 +27,7 @@ from jixiao.core.exports import (
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.selectors import unit_names
 
-from .excel import SelfEvalForm, forms_workbook
+from .excel import LAYOUT, SelfEvalForm, forms_workbook
 from .models import SelfEvalIndicator, SelfEvaluation
 from .scoring import grade_for, scoring_params
 from .selectors import selfeval_list
@@ -103,21 +104,8 @@ def form_of(
         goal_achieved=selfeval.goal_achieved,
         report=selfeval.report,
         indicators=[
-            {
-                "category": i.category,
-                "subcategory": i.subcategory,
-                "name": i.name,
-                "target": i.target_text,
-                "actual": i.actual,
-                "weight": i.weight,
-                "score": i.score,
-                "deviation": i.deviation,
-                "self_score": i.self_score,
-                "self_differs": "self_score_differs" in _codes(i.problems),
-                "band": i.band,
-                "entered_score": i.entered_score,
-                "explanation": i.explanation,
-            }
+            indicator_row(i, LAYOUT, target="target_text")
+            | {"self_differs": "self_score_differs" in _codes(i.problems)}
             for i in lines
         ],
         total_weight=total_weight,

@@ -18,13 +18,14 @@ from jixiao.budgets.models import Payment
 from jixiao.core.exports import (
     decimal_text,
     in_chunks,
+    indicator_row,
     json_bytes,
     register_exporter,
     workbook_bytes,
 )
 from jixiao.orgs.selectors import unit_names
 
-from .excel import MonitoringForm, forms_workbook
+from .excel import LAYOUT, MonitoringForm, forms_workbook
 from .models import Alert, Report, ReportIndicator
 from .selectors import alert_list, report_list
 
@@ -54,19 +55,7 @@ def form_of(report: Report, names: tuple[str, str] | None = None) -> MonitoringF
         },
         execution_note=report.execution_note,
         indicators=[
-            {
-                "category": i.category,
-                "subcategory": i.subcategory,
-                "name": i.name,
-                "target": i.target_text,
-                "progress": i.progress,
-                "expected": i.expected,
-                "likelihood": i.likelihood,
-                "cause": i.cause,
-                "explanation": i.explanation,
-                "measures": i.measures,
-            }
-            for i in report.indicators.all()
+            indicator_row(i, LAYOUT, target="target_text") for i in report.indicators.all()
         ],
     )
 

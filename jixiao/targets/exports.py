@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from jixiao.core.exports import (
     decimal_text,
     in_chunks,
+    indicator_row,
     json_bytes,
     register_exporter,
     workbook_bytes,
@@ -21,7 +22,7 @@ from jixiao.core.exports import (
 from jixiao.core.officeform import gc_paused
 from jixiao.orgs.selectors import unit_names
 
-from .excel import DeclarationForm, forms_workbook
+from .excel import LAYOUT, DeclarationForm, forms_workbook
 from .models import Indicator, Target
 from .selectors import target_list
 
@@ -65,20 +66,7 @@ def form_of(target: Target, names: tuple[str, str] | None = None) -> Declaration
         goal=target.goal,
         medium_term_goal=target.medium_term_goal,
         serves_public=target.serves_public,
-        indicators=[
-            {
-                "category": i.category,
-                "subcategory": i.subcategory,
-                "name": i.name,
-                "value_text": i.value_text,
-                "unit": i.unit,
-                "weight": i.weight,
-                "basis": i.basis,
-                "explanation": i.explanation,
-                "source": i.source,
-            }
-            for i in target.indicators.all()
-        ],
+        indicators=[indicator_row(i, LAYOUT) for i in target.indicators.all()],
     )
 
 
