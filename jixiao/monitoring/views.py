@@ -33,8 +33,6 @@ from .importers import PaymentImporter
 from .models import Alert, Cause, Likelihood, ReportStatus, Round
 from .workflow import REPORT_WORKFLOW
 
-BUREAU = (Role.PERFORMANCE, Role.BUDGET, Role.BUSINESS, Role.AUDITOR)
-
 
 @login_required
 def round_list(request):

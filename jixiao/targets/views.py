@@ -34,8 +34,6 @@ from . import adapters, selectors, services
 from .models import REVIEW_DIMENSIONS, Target, TargetStatus
 from .workflow import TARGET_WORKFLOW
 
-BUREAU = (Role.BUSINESS, Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR)
-
 
 @login_required
 def target_list(request):
