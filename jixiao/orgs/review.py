@@ -39,7 +39,7 @@ NOTHING = Q(pk__in=[])
 @with_q(lambda user: Q(unit_id=user.unit_id) if user.unit_id else NOTHING)
 def own_unit(document, user) -> str | None:
     """Unit staff act on their own unit's documents (not on a level-2 unit's)."""
-    return None if user.unit_id == document.unit_id else _("只能处理本单位的绩效目标。")
+    return None if user.unit_id == document.unit_id else _("只能处理本单位的填报材料。")
 
 
 def _office_q(user) -> Q:
