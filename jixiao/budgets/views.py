@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import navigation
 from jixiao.core.views import (
-    error_text,
+    act,
     import_page,
     paginate,
     role_required,
@@ -237,16 +238,16 @@ def year_status(request):
     """Close or reopen the working year (explicit and logged)."""
     work = request.work
     close = request.POST.get("action") == "close"
-    try:
-        services.fiscal_year_set_status(
+    act(
+        request,
+        partial(
+            services.fiscal_year_set_status,
             actor=request.user,
             region=work.region,
             year=work.year,
             close=close,
             reason=request.POST.get("reason", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("年度已关闭。") if close else _("年度已重新开放。"))
+        ),
+        _("年度已关闭。") if close else _("年度已重新开放。"),
+    )
     return redirect("fiscal-year-list")

@@ -320,6 +320,46 @@ def transition_view(request, document, *, workflow, perform, back):
     return redirect(back)
 
 
+def document_transition(*, get, workflow, perform, document_arg, detail, extra=None):
+    """A stage's transition view (POST, signed in) for `transition_view`: the document is
+    `get(user=, pk=)`, the transition `perform(actor=, <document_arg>=document, **extra(request))`
+    and the page to go back to `detail`, a URL name taking the pk or a function of the document."""
+    from functools import partial
+
+    from django.contrib.auth.decorators import login_required
+    from django.urls import reverse
+    from django.views.decorators.http import require_POST
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        document = get(user=request.user, pk=pk)
+        options = extra(request) if extra else {}
+        return transition_view(
+            request,
+            document,
+            workflow=workflow,
+            perform=partial(perform, actor=request.user, **{document_arg: document}, **options),
+            back=reverse(detail, args=[pk]) if isinstance(detail, str) else detail(document),
+        )
+
+    return view
+
+
+def act(request, action, success) -> bool:
+    """Run `action()`, a service call: a refusal (ValidationError or PermissionDenied) is told as
+    an error and gives False; otherwise `success` is told and it gives True."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    try:
+        action()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
 def edit_refused(request, document, back):
     """The gate of a document's edit page: its edit rule (`edit_refusal`). A refusal is told
     and leads `back` (the response to return); None lets the page open."""
@@ -381,7 +421,7 @@ def attachment_remove(request, file_pk: int, pk: int | None = None):
 def attachment_upload(request, label: str, pk: int):
     """Upload a supporting file to any document that allows it (佐证材料, DOMAIN.md §4.5)."""
     from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import ValidationError
 
     from . import attachments
 
@@ -393,7 +433,8 @@ def attachment_upload(request, label: str, pk: int):
         return HttpResponseNotAllowed(["POST"])
     document = _document(request, label, pk)
     upload = request.FILES.get("file")
-    try:
+
+    def add():
         if upload is None:
             raise ValidationError(_("请选择文件。"))
         attachments.check_upload_size(upload.size)
@@ -406,8 +447,6 @@ def attachment_upload(request, label: str, pk: int):
             description=request.POST.get("description", ""),
             can_change=document.attachments_editable_by(request.user),
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("已上传佐证材料。"))
+
+    act(request, add, _("已上传佐证材料。"))
     return _back(request)

@@ -4,7 +4,6 @@ so lists show the previous year's projects."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +17,13 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import workflow
 from jixiao.core.views import (
+    act,
     document_import_page,
+    document_transition,
     edit_refused,
     error_text,
     paginate,
     role_required,
-    transition_view,
 )
 from jixiao.orgs.models import Role, Unit
 
@@ -233,17 +233,13 @@ def selfeval_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def selfeval_transition(request, pk: int):
-    selfeval = selectors.selfeval_get(user=request.user, pk=pk)
-    return transition_view(
-        request,
-        selfeval,
-        workflow=SELFEVAL_WORKFLOW,
-        perform=partial(services.selfeval_transition, actor=request.user, selfeval=selfeval),
-        back=reverse("selfeval-detail", args=[pk]),
-    )
+selfeval_transition = document_transition(
+    get=selectors.selfeval_get,
+    workflow=SELFEVAL_WORKFLOW,
+    perform=services.selfeval_transition,
+    document_arg="selfeval",
+    detail="selfeval-detail",
+)
 
 
 def _score_input(raw: str) -> Decimal | None:
@@ -281,17 +277,16 @@ def selfeval_adjust(request, pk: int):
 @require_POST
 def selfeval_spot_check(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
-    try:
+
+    def check():
         total = _score_input(request.POST.get("total"))
         if total is None:
             raise ValidationError(_("请填写复核得分。"))
         services.spot_check(
             actor=request.user, selfeval=selfeval, total=total, note=request.POST.get("note", "")
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("已记录抽查复核。"))
+
+    act(request, check, _("已记录抽查复核。"))
     return redirect("selfeval-detail", pk=pk)
 
 
@@ -385,16 +380,12 @@ def _framework_rows(rules, evaluation) -> list[dict]:
     ]
 
 
-@login_required
-@require_POST
-def unit_evaluation_transition(request, pk: int):
-    evaluation = UnitEvaluation.objects.get_visible_or_404(request.user, pk=pk)
-    return transition_view(
-        request,
-        evaluation,
-        workflow=UNIT_EVALUATION_WORKFLOW,
-        perform=partial(
-            services.unit_evaluation_transition, actor=request.user, evaluation=evaluation
-        ),
-        back=reverse("unit-evaluation", args=[evaluation.unit_id, evaluation.year]),
-    )
+unit_evaluation_transition = document_transition(
+    get=lambda user, pk: UnitEvaluation.objects.get_visible_or_404(user, pk=pk),
+    workflow=UNIT_EVALUATION_WORKFLOW,
+    perform=services.unit_evaluation_transition,
+    document_arg="evaluation",
+    detail=lambda evaluation: reverse(
+        "unit-evaluation", args=[evaluation.unit_id, evaluation.year]
+    ),
+)

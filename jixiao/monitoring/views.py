@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
 from jixiao.core.views import (
+    act,
     document_import_page,
+    document_transition,
     edit_refused,
     error_text,
     import_page,
@@ -24,7 +26,6 @@ from jixiao.core.views import (
     role_required,
     sheet_response,
     template_response,
-    transition_view,
 )
 from jixiao.orgs.models import Role
 
@@ -359,12 +360,11 @@ def report_edit(request, pk: int):
 @require_POST
 def round_close(request, pk: int):
     monitoring_round = Round.objects.get_visible_or_404(request.user, pk=pk)
-    try:
-        services.round_close(actor=request.user, round=monitoring_round)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("监控批次已结束。"))
+    act(
+        request,
+        partial(services.round_close, actor=request.user, round=monitoring_round),
+        _("监控批次已结束。"),
+    )
     return redirect("round-detail", pk=pk)
 
 
@@ -372,28 +372,24 @@ def round_close(request, pk: int):
 @require_POST
 def report_agency_findings(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
-    try:
-        services.agency_findings_save(
-            actor=request.user, report=report, findings=request.POST.get("findings", "")
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("已提交重点监控意见。"))
+    findings = request.POST.get("findings", "")
+    act(
+        request,
+        partial(
+            services.agency_findings_save, actor=request.user, report=report, findings=findings
+        ),
+        _("已提交重点监控意见。"),
+    )
     return redirect("report-detail", pk=pk)
 
 
-@login_required
-@require_POST
-def report_transition(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
-    return transition_view(
-        request,
-        report,
-        workflow=REPORT_WORKFLOW,
-        perform=partial(services.report_transition, actor=request.user, report=report),
-        back=reverse("report-detail", args=[pk]),
-    )
+report_transition = document_transition(
+    get=selectors.report_get,
+    workflow=REPORT_WORKFLOW,
+    perform=services.report_transition,
+    document_arg="report",
+    detail="report-detail",
+)
 
 
 @login_required
@@ -437,17 +433,14 @@ def alert_detail(request, pk: int):
     if request.method == "POST":
         if not can_dispose:
             raise PermissionDenied(_("您不能处置该预警。"))
-        try:
-            services.alert_dispose(
-                actor=request.user,
-                alert=alert,
-                disposal=request.POST.get("disposal", ""),
-                reason=request.POST.get("reason", ""),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("已处置预警。"))
+        dispose = partial(
+            services.alert_dispose,
+            actor=request.user,
+            alert=alert,
+            disposal=request.POST.get("disposal", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        if act(request, dispose, _("已处置预警。")):
             return redirect("alert-detail", pk=pk)
     return render(
         request,

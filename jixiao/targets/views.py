@@ -19,12 +19,13 @@ from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import workflow
 from jixiao.core.views import (
+    act,
+    document_transition,
     edit_refused,
     error_text,
     paginate,
     role_required,
     safe_back,
-    transition_view,
     work_rows,
 )
 from jixiao.orgs.models import Role, Unit
@@ -264,21 +265,21 @@ def target_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def target_transition(request, pk: int):
-    target = selectors.target_get(user=request.user, pk=pk)
+def _review_grades(request) -> dict:
+    """The reviewer's grades from the 办理 card, per review dimension and overall."""
     grades = {k: request.POST.get(f"grade_{k}", "") for k, _l in REVIEW_DIMENSIONS}
     grades["overall"] = request.POST.get("grade_overall", "")
-    return transition_view(
-        request,
-        target,
-        workflow=TARGET_WORKFLOW,
-        perform=partial(
-            services.target_transition, actor=request.user, target=target, grades=grades
-        ),
-        back=reverse("target-detail", args=[pk]),
-    )
+    return {"grades": grades}
+
+
+target_transition = document_transition(
+    get=selectors.target_get,
+    workflow=TARGET_WORKFLOW,
+    perform=services.target_transition,
+    document_arg="target",
+    detail="target-detail",
+    extra=_review_grades,
+)
 
 
 @role_required(Role.FILER)
@@ -299,12 +300,11 @@ def target_adjust(request, pk: int):
 def project_arrange(request, pk: int):
     """The budget gate: arrange a project in the budget only with an approved target."""
     project = Project.objects.get_visible_or_404(request.user, pk=pk)
-    try:
-        services.project_arrange(actor=request.user, project=project)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("已安排预算。"))
+    act(
+        request,
+        partial(services.project_arrange, actor=request.user, project=project),
+        _("已安排预算。"),
+    )
     return redirect(safe_back(request, reverse("project-detail", args=[pk])))
 
 
