@@ -1,10 +1,16 @@
-"""Helpers for management commands: one-line Chinese errors and the --quiet flag."""
+"""Helpers for management commands: one-line Chinese errors, the --quiet flag, the region
+lookup and reading a rules file."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+
+from . import rulebook
 
 
 class JixiaoCommand(BaseCommand):
@@ -72,3 +78,58 @@ def region_lookup() -> RegionLookup:
     if not _REGION_LOOKUP:
         raise CommandError("没有已注册的区划查询（orgs 应用未安装）。", returncode=1)
     return _REGION_LOOKUP[0]
+
+
+class RuleFileCommand(JixiaoCommand):
+    """Base of the commands that apply the rules to a JSON file with no database (`lint`,
+    `alerts`, `score`): the file read as JSON with decimals, and the rulebook by name
+    (`national`, `national-2021`) or by region and year (`REGION:YEAR`, which reads the database).
+    """
+
+    def _read(self, name: str):
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            self.fail(f"文件“{name}”不存在。")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.fail(f"无法读取文件“{name}”：{_reason(exc)}")
+        try:
+            return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        except (json.JSONDecodeError, ValueError) as exc:
+            where = f"第{exc.lineno}行第{exc.colno}列" if hasattr(exc, "lineno") else ""
+            self.fail(f"文件“{name}”不是有效的 JSON{where and '（' + where + '）'}。")
+
+    def _rules(self, name: str) -> rulebook.Rules:
+        if ":" not in name:
+            try:
+                return rulebook.named(name)
+            except rulebook.RulebookError as exc:
+                self.fail(str(exc))
+        region_code, _, year = name.partition(":")
+        if not year.isdigit():
+            self.fail(f"规则库“{name}”应写作“地区代码:年度”，如“360102:2022”。")
+        return self._region_rules(region_code, int(year))
+
+    def _region_rules(self, code: str, year: int) -> rulebook.Rules:
+        from django.db import DatabaseError
+
+        try:
+            region = region_lookup().by_code(code)
+            if region is None:
+                self.fail(f"地区“{code}”不存在，无法使用其规则库。")
+            return rulebook.rules_for(region.lineage_codes, year)
+        except DatabaseError:
+            self.fail(
+                f"无法读取数据库，地区规则库“{code}:{year}”不可用；可改用 --rulebook national。"
+            )
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码"
+    return exc.strerror or type(exc).__name__

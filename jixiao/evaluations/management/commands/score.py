@@ -11,12 +11,12 @@ import json
 from decimal import Decimal
 
 from jixiao.core import rulebook
+from jixiao.core.commands import RuleFileCommand
 from jixiao.evaluations.scoring import ScoringRulesError, score, scoring_params
 from jixiao.evaluations.selfeval_data import selfeval_from_data
-from jixiao.targets.management.commands.lint import Command as LintCommand
 
 
-class Command(LintCommand):
+class Command(RuleFileCommand):
     help = "按规则计算项目支出绩效自评表的得分和等级，无需数据库"
     requires_system_checks = []
 

@@ -14,20 +14,19 @@ from datetime import date
 from django.utils import timezone
 
 from jixiao.core import rulebook
-from jixiao.core.commands import JixiaoCommand
+from jixiao.core.commands import RuleFileCommand
 from jixiao.monitoring.alerts import AlertRules, alerts
 from jixiao.monitoring.report_data import report_from_data
-from jixiao.targets.management.commands.lint import Command as LintCommand
 
 _LEVELS = {"red": "红色", "yellow": "黄色"}
 
 
-class Command(LintCommand):
+class Command(RuleFileCommand):
     help = "计算绩效监控表的预警（M01–M07），无需数据库"
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        JixiaoCommand.add_arguments(self, parser)
+        super().add_arguments(parser)
         parser.add_argument("file", help="监控表 JSON 文件（一个对象或对象列表）")
         parser.add_argument("--rulebook", default=rulebook.NATIONAL,
                             help="national、national-2021，或地区规则 REGION:YEAR")  # fmt: skip

@@ -7,16 +7,14 @@ its slot. Exit 0 whenever the file is valid JSON; standard output holds only the
 """
 
 import json
-from decimal import Decimal
-from pathlib import Path
 
 from jixiao.core import rulebook
-from jixiao.core.commands import JixiaoCommand
+from jixiao.core.commands import RuleFileCommand
 from jixiao.targets.declaration import declaration_from_data
 from jixiao.targets.lint import lint
 
 
-class Command(JixiaoCommand):
+class Command(RuleFileCommand):
     help = "检查绩效目标申报表的质量问题（T01–T18），无需数据库"
     requires_system_checks = []
 
@@ -38,56 +36,6 @@ class Command(JixiaoCommand):
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(_report(items, results, rules.label))
-
-    def _read(self, name: str):
-        path = Path(name)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            self.fail(f"文件“{name}”不存在。")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.fail(f"无法读取文件“{name}”：{_reason(exc)}")
-        try:
-            return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-        except (json.JSONDecodeError, ValueError) as exc:
-            where = f"第{exc.lineno}行第{exc.colno}列" if hasattr(exc, "lineno") else ""
-            self.fail(f"文件“{name}”不是有效的 JSON{where and '（' + where + '）'}。")
-
-    def _rules(self, name: str) -> rulebook.Rules:
-        if ":" not in name:
-            try:
-                return rulebook.named(name)
-            except rulebook.RulebookError as exc:
-                self.fail(str(exc))
-        region_code, _, year = name.partition(":")
-        if not year.isdigit():
-            self.fail(f"规则库“{name}”应写作“地区代码:年度”，如“360102:2022”。")
-        return self._region_rules(region_code, int(year))
-
-    def _region_rules(self, code: str, year: int) -> rulebook.Rules:
-        from django.db import DatabaseError
-
-        from jixiao.orgs.models import Region
-
-        try:
-            region = Region.objects.filter(code=code).first()
-            if region is None:
-                self.fail(f"地区“{code}”不存在，无法使用其规则库。")
-            return rulebook.rules_for(region.lineage_codes, year)
-        except DatabaseError:
-            self.fail(
-                f"无法读取数据库，地区规则库“{code}:{year}”不可用；可改用 --rulebook national。"
-            )
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "不是 UTF-8 编码"
-    return exc.strerror or type(exc).__name__
 
 
 def _lint_one(item, rules: dict, catalogue: dict) -> dict:
