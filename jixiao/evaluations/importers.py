@@ -45,10 +45,11 @@ from jixiao.core.imports import CellError, Row, non_negative_money, register_imp
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem
 from jixiao.orgs import filing
+from jixiao.orgs.review import EDITABLE
 from jixiao.targets.models import Target, TargetStatus
 
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
-from .models import EDITABLE, SelfEvalIndicator, SelfEvaluation
+from .models import SelfEvalIndicator, SelfEvaluation
 from .selfeval_data import SelfEvalSheet, _value_text, selfeval_from_data
 from .workflow import SELFEVAL_WORKFLOW
 

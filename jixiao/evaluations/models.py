@@ -34,7 +34,6 @@ class EvaluationStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-EDITABLE = (EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
 # DOMAIN.md §9: only documents submitted or beyond count.
 COUNTED = (EvaluationStatus.SUBMITTED, EvaluationStatus.FIRST_PASSED, EvaluationStatus.CONFIRMED)
 

@@ -31,7 +31,6 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 # DOMAIN.md §9: only reports submitted or beyond count.
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.FIRST_PASSED, ReportStatus.APPROVED)
 

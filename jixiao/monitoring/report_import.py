@@ -44,9 +44,10 @@ from jixiao.core.document_imports import DocumentImporter, json_form, json_probl
 from jixiao.core.imports import CellError, Row, non_negative_money, register_importer, too_long
 from jixiao.core.tabular import Problem
 from jixiao.orgs import filing
+from jixiao.orgs.review import EDITABLE
 
 from .excel import READ_AMOUNTS, REPORTED_KEYS, TEXT_LIMITS, MonitoringForm, read_form
-from .models import EDITABLE, Report, ReportIndicator, Round
+from .models import Report, ReportIndicator, Round
 from .report_data import CAUSES, LIKELIHOODS, MonitoringReport, _actual_text, report_from_data
 from .workflow import REPORT_WORKFLOW
 
