@@ -110,6 +110,10 @@ class Summary:
     def _names(self) -> dict:
         return {"region": self.region.name, "year": self.year, "prior": self.prior, "we": self.we}
 
+    def _say(self, text: str, **values) -> None:
+        """A paragraph of the summary: `text` filled with the region's names and `values`."""
+        self.w.para(text % {**self._names(), **values})
+
     # 一、what was done
     def work_done(self) -> None:
         names = self._names()
@@ -210,20 +214,17 @@ class Summary:
         if not (targets["projects_declared"] or targets["units_declared"]):
             return
         self.w.heading(number(_("聚焦目标导向，加强预算绩效目标管理。")), 2)
-        self.w.para(
+        self._say(
             _(
                 "按照“谁申请资金、谁编制目标”的原则，将申报绩效目标作为申请预算的前置条件。"
                 "%(year)s 年，%(projects)s 个项目申报预算绩效目标，其中 %(approved)s 个项目的绩效"
                 "目标已批复，涉及资金 %(funds)s 万元；%(units)s 个预算单位编制部门整体支出绩效"
                 "目标。"
-            )
-            % {
-                **self._names(),
-                "projects": targets["projects_declared"],
-                "approved": targets["projects_approved"],
-                "funds": chinese_figure(targets["funds_approved"]),
-                "units": targets["units_declared"],
-            }
+            ),
+            projects=targets["projects_declared"],
+            approved=targets["projects_approved"],
+            funds=chinese_figure(targets["funds_approved"]),
+            units=targets["units_declared"],
         )
 
     def _monitoring(self, number: Numbering) -> None:
@@ -232,23 +233,20 @@ class Summary:
             return
         levels = monitoring["alert_levels"]
         self.w.heading(number(_("聚焦事中纠偏，加强预算绩效运行监控。")), 2)
-        self.w.para(
+        self._say(
             _(
                 "%(year)s 年组织开展绩效运行监控 %(rounds)s 批次，对 %(projects)s 个项目、"
                 "%(funds)s 万元资金的预算执行进度和绩效目标实现程度开展“双监控”，收到监控报告 "
                 "%(reports)s 份，发出预警 %(alerts)s 条，其中红色预警 %(red)s 条、黄色预警 "
                 "%(yellow)s 条。"
-            )
-            % {
-                **self._names(),
-                "rounds": monitoring["rounds"],
-                "projects": monitoring["projects"],
-                "funds": chinese_figure(monitoring["funds"]),
-                "reports": monitoring["reports"]["submitted"],
-                "alerts": levels.get("red", 0) + levels.get("yellow", 0),
-                "red": levels.get("red", 0),
-                "yellow": levels.get("yellow", 0),
-            }
+            ),
+            rounds=monitoring["rounds"],
+            projects=monitoring["projects"],
+            funds=chinese_figure(monitoring["funds"]),
+            reports=monitoring["reports"]["submitted"],
+            alerts=levels.get("red", 0) + levels.get("yellow", 0),
+            red=levels.get("red", 0),
+            yellow=levels.get("yellow", 0),
         )
 
     def _evaluations(self, number: Numbering) -> None:
@@ -579,17 +577,14 @@ class Summary:
         listed = "、".join(
             _("%(grade)s %(n)s 个") % {"grade": g, "n": n} for g, n in low["grades"].items() if n
         )
-        self.w.para(
+        self._say(
             _(
                 "%(prior)s 年度绩效自评结果为%(grades)s的项目 %(n)s 个（%(list)s），部分项目"
                 "资金使用效益发挥不明显，未达到财政资金使用目的。"
-            )
-            % {
-                **self._names(),
-                "grades": "、".join(low["grades"]),
-                "n": low["projects"],
-                "list": listed,
-            }
+            ),
+            grades="、".join(low["grades"]),
+            n=low["projects"],
+            list=listed,
         )
         return True
 
