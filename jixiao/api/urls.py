@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, error, not_found
+from jixiao.core.middleware import has_nul
 from jixiao.evaluations.api import router as selfevals_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
@@ -65,10 +66,7 @@ def refuse_nul(run):
 
     @functools.wraps(run)
     def checked(request, **kwargs):
-        values = [v for _k, values in request.GET.lists() for v in values]
-        if any("\x00" in v for v in values) or any(
-            nul in request.body for nul in (b"\x00", b"\\u0000")
-        ):
+        if has_nul(request, raw_body=True):
             return api.create_response(request, error(_("请求格式不正确。")), status=422)
         return run(request, **kwargs)
 
