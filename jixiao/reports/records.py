@@ -543,7 +543,8 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     self-evaluations not yet submitted — counted by the database, one query per kind."""
     from jixiao.evaluations.models import COUNTED as SELFEVAL_COUNTED
     from jixiao.evaluations.models import SelfEvaluation
-    from jixiao.targets.models import EDITABLE, Target, TargetStatus
+    from jixiao.orgs.review import EDITABLE
+    from jixiao.targets.models import Target, TargetStatus
 
     def per_unit(queryset) -> dict[int, int]:
         return dict(queryset.order_by().values_list("unit_id").annotate(n=Count("id")))

@@ -41,13 +41,14 @@ from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
 from jixiao.indicators.values import parse_target_value
 from jixiao.orgs import filing
 from jixiao.orgs.models import Unit
+from jixiao.orgs.review import EDITABLE
 
 from .adapters import finding_dict
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext, declaration_from_data
 from .excel import TEXT_LIMITS, read_form
 from .excel import DeclarationForm as Form
 from .lint import lint
-from .models import EDITABLE, Basis, Indicator, Target
+from .models import Basis, Indicator, Target
 from .services import INDICATOR_FIELDS
 
 AMOUNT_KEYS = ("total", "current", "carryover", "other")

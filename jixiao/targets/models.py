@@ -42,7 +42,6 @@ COUNTED = (
     TargetStatus.SUPERSEDED,
     TargetStatus.REJECTED,
 )
-EDITABLE = (TargetStatus.DRAFT, TargetStatus.RETURNED)
 
 
 class Grade(models.TextChoices):

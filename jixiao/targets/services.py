@@ -17,9 +17,10 @@ from jixiao.core import audit
 from jixiao.core.gates import gate_refusals
 from jixiao.core.workflow import TransitionError, perform
 from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
+from jixiao.orgs.review import EDITABLE
 
 from . import adapters
-from .models import EDITABLE, Grade, Indicator, Reminder, Target, TargetStatus
+from .models import Grade, Indicator, Reminder, Target, TargetStatus
 from .workflow import GRADED, TARGET_WORKFLOW, grade_refusal
 
 INDICATOR_FIELDS = (
