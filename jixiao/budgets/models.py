@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
+from jixiao.core.fields import optional_link
 from jixiao.core.scope import Scope, ScopedQuerySet
 from jixiao.orgs.models import Region, Unit, unit_year_scope_q
 
@@ -116,14 +117,7 @@ class Project(models.Model):
         Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="projects"
     )
     kinds = models.ManyToManyField(ProjectKind, verbose_name=_("项目类别"), related_name="projects")
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("一级项目"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_link("self", _("一级项目"), related_name="children")
     multi_year = models.BooleanField(_("跨年度项目"), default=False)
     serves_public = models.BooleanField(
         _("有服务对象"), default=True, help_text=_("不面向公众或服务对象的项目可不设满意度指标")

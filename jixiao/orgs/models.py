@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
+from jixiao.core.fields import optional_link
 from jixiao.core.scope import EMPTY_SCOPE, Scope, ScopedQuerySet, scope_filter
 
 
@@ -34,14 +35,7 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级次"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级区划"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_link("self", _("上级区划"), related_name="children")
     path = models.CharField(max_length=200, db_index=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -187,22 +181,8 @@ class UnitYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("单位名称"), max_length=200)
     level = models.PositiveSmallIntegerField(_("级次"), choices=[(1, _("一级")), (2, _("二级"))])
-    parent = models.ForeignKey(
-        Unit,
-        verbose_name=_("上级单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="child_years",
-    )
-    office = models.ForeignKey(
-        Office,
-        verbose_name=_("归口股室"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="unit_years",
-    )
+    parent = optional_link(Unit, _("上级单位"), related_name="child_years")
+    office = optional_link(Office, _("归口股室"), related_name="unit_years")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -314,30 +294,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("姓名"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     roles = models.JSONField(_("角色"), default=list, blank=True)
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("区划"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    office = models.ForeignKey(
-        Office,
-        verbose_name=_("所属股室"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    region = optional_link(Region, _("区划"), related_name="users")
+    unit = optional_link(Unit, _("所属单位"), related_name="users")
+    office = optional_link(Office, _("所属股室"), related_name="users")
     is_active = models.BooleanField(_("启用"), default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
