@@ -209,3 +209,24 @@ class UnitEvaluation(ReviewableDocument):
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         return unit_year_scope_q(scope)
+
+
+# Key evaluations and ex-ante assessments (DOMAIN.md §6.4, §7) live in their own module.
+from .key.models import (  # noqa: E402, F401
+    Agency,
+    AgencyEngagement,
+    DataRequest,
+    ExAnteAssessment,
+    Expert,
+    ExpertScore,
+    Finding,
+    KeyEvaluation,
+    PanelIndicator,
+    PanelMember,
+    QualityCheck,
+    ReportDelivery,
+    ReportVersion,
+    ScoringPanel,
+    SitePhoto,
+    SiteVisit,
+)

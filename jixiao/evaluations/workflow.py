@@ -59,3 +59,6 @@ API_ACTIONS = {
     "approve": ("pass", "confirm"),
     "return": ("return_first", "return_final"),
 }
+
+# The key-evaluation and ex-ante workflows register with their documents when imported.
+from .key import workflow as key_workflow  # noqa: E402, F401
