@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.core.audit import audited
 from jixiao.core.fields import optional_link
 from jixiao.core.scope import Scope, ScopedQuerySet
-from jixiao.orgs.models import Region, Unit, unit_year_scope_q
+from jixiao.orgs.models import Region, RegionRow, Unit, unit_year_scope_q
 
 MONEY = {"max_digits": 18, "decimal_places": 6}
 ZERO = Decimal("0")
@@ -33,7 +33,7 @@ STAGES = [("initial", _("年初预算")), ("full", _("全年预算"))]
 
 
 @audited
-class FiscalYear(models.Model):
+class FiscalYear(RegionRow):
     """A budget year of a region. Closing it locks its documents (DOMAIN.md §4.5)."""
 
     class Status(models.TextChoices):
@@ -47,8 +47,6 @@ class FiscalYear(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("预算年度")
         verbose_name_plural = _("预算年度")
@@ -61,10 +59,6 @@ class FiscalYear(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region.code
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:

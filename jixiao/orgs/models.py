@@ -76,7 +76,22 @@ class Region(models.Model):
         return q
 
 
-class Office(models.Model):
+class RegionRow(models.Model):
+    """A row that belongs to a region (its `region` field): read through the scope filter
+    (`objects.visible_to`, the subclass says how in `scope_q`) and audited under the region's
+    code."""
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+
+class Office(RegionRow):
     """A section of a district finance bureau (预算股, a 业务股室, 绩效办)."""
 
     class Kind(models.TextChoices):
@@ -91,8 +106,6 @@ class Office(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("股室")
         verbose_name_plural = _("股室")
@@ -103,10 +116,6 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region.code
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -139,7 +148,7 @@ def unit_year_scope_q(scope: Scope) -> Q:
 
 
 @audited
-class Unit(models.Model):
+class Unit(RegionRow):
     """A budget unit's lasting identity (预算单位). Its per-year facts are in `UnitYear`."""
 
     region = models.ForeignKey(
@@ -149,8 +158,6 @@ class Unit(models.Model):
     name = models.CharField(_("单位名称"), max_length=200, help_text=_("最近年度的名称"))
     serves_public = models.BooleanField(_("面向公众或服务对象"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("预算单位")
         verbose_name_plural = _("预算单位")
@@ -159,10 +166,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region.code
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
