@@ -6,10 +6,10 @@ from django.db import models
 
 
 def optional_link(
-    to, verbose_name, *, related_name: str, on_delete=models.PROTECT
+    to, verbose_name, *, related_name: str, on_delete=models.PROTECT, **options
 ) -> models.ForeignKey:
     """A foreign key that may be empty (NULL in the database, blank in forms); by default what
-    it names cannot be deleted while linked."""
+    it names cannot be deleted while linked. `options` go to the field (`help_text` …)."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
@@ -17,4 +17,5 @@ def optional_link(
         blank=True,
         on_delete=on_delete,
         related_name=related_name,
+        **options,
     )

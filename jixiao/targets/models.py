@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
+from jixiao.core.fields import optional_link
 from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet
 from jixiao.orgs.models import Region, Unit, unit_year_scope_q
@@ -76,12 +77,9 @@ class Target(ReviewableDocument):
     unit = models.ForeignKey(
         Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="targets"
     )
-    project = models.ForeignKey(
+    project = optional_link(
         "budgets.Project",
-        verbose_name=_("项目"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("项目"),
         related_name="targets",
         help_text=_("为空表示部门整体支出绩效目标"),
     )
