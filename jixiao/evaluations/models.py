@@ -220,6 +220,7 @@ from .key.models import (  # noqa: E402, F401
     Expert,
     ExpertScore,
     Finding,
+    KeyCandidate,
     KeyEvaluation,
     PanelIndicator,
     PanelMember,

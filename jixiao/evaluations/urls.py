@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .key import urls as key_urls
 
 urlpatterns = [
     path("evaluations/", views.selfeval_list, name="selfeval-list"),
@@ -23,3 +24,4 @@ urlpatterns = [
         name="unit-evaluation-transition",
     ),
 ]
+urlpatterns += key_urls.urlpatterns

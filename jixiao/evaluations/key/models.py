@@ -267,6 +267,48 @@ class ExpertScore(models.Model):
         return f"{self.member} · {self.indicator}: {self.score}"
 
 
+@audited
+class KeyCandidate(models.Model):
+    """What the office knows of a candidate for selection (立项) beyond its budget: coverage and
+    public attention. A candidate is a project of the previous year, or a policy by name."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("评价年度"), db_index=True)
+    project = models.ForeignKey(
+        "budgets.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("政策或项目名称"), max_length=300, blank=True)
+    beneficiaries = models.PositiveIntegerField(_("受益人数"), default=0)
+    units_involved = models.PositiveIntegerField(_("涉及单位数"), default=0)
+    public_attention = models.BooleanField(_("社会关注度高"), default=False)
+    attention_note = models.CharField(_("关注情况说明"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评价备选项目")
+        verbose_name_plural = _("评价备选项目")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "project"],
+                condition=Q(project__isnull=False),
+                name="key_candidate_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or str(self.project)
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return _region_scope(scope)
+
+
 def _assigned_q(scope: Scope) -> Q:
     """An agency's members and the experts on the panel reach the evaluation (DOMAIN.md §3)."""
     if not scope.assignee_id:

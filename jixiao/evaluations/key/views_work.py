@@ -1,0 +1,5 @@
+"""Pages of key evaluations: work (being written)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
