@@ -508,34 +508,37 @@ def policies(work: WorkYear, key: str) -> Iterator[Record]:
 
 
 # ── units behind ──────────────────────────────────────────────────────────────────────────────
-@topic(
-    "behind",
-    _("进度落后的单位"),
-    [
-        _("单位编码"),
-        _("单位名称"),
-        _("目标未提交"),
-        _("监控报告未报"),
-        _("监控报告迟报"),
-        _("逾期未处置预警"),
-        _("自评未提交"),
-    ],
-)
-def behind(work: WorkYear, key: str) -> Iterator[Record]:
-    """Units with something outstanding, most outstanding first (DOMAIN.md §8.3 timeliness)."""
-    for row in units_behind(work, timezone.localdate()):
+# A topic of units declares its columns once, as (key of the row, header) pairs.
+UNIT_COLUMNS = (("code", _("单位编码")), ("name", _("单位名称")))
+
+
+def _headers(columns) -> list:
+    return [header for _key, header in columns]
+
+
+def _unit_records(rows: Iterable[dict], columns) -> Iterator[Record]:
+    """One record per unit row: the values of `columns`, linking to the unit's page."""
+    for row in rows:
         yield Record(
-            (
-                row["code"],
-                row["name"],
-                row["targets_pending"],
-                row["reports_missing"],
-                row["reports_late"],
-                row["alerts_overdue"],
-                row["selfevals_pending"],
-            ),
+            tuple(row[key] for key, _header in columns),
             reverse("unit-detail", args=[row["unit_id"]]),
         )
+
+
+BEHIND_COLUMNS = (
+    *UNIT_COLUMNS,
+    ("targets_pending", _("目标未提交")),
+    ("reports_missing", _("监控报告未报")),
+    ("reports_late", _("监控报告迟报")),
+    ("alerts_overdue", _("逾期未处置预警")),
+    ("selfevals_pending", _("自评未提交")),
+)
+
+
+@topic("behind", _("进度落后的单位"), _headers(BEHIND_COLUMNS))
+def behind(work: WorkYear, key: str) -> Iterator[Record]:
+    """Units with something outstanding, most outstanding first (DOMAIN.md §8.3 timeliness)."""
+    yield from _unit_records(units_behind(work, timezone.localdate()), BEHIND_COLUMNS)
 
 
 def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
@@ -594,33 +597,24 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["total"], r["code"]))
 
 
-@topic(
-    "on-time",
-    _("按单位的按时报送率"),
-    [
-        _("单位编码"),
-        _("单位名称"),
-        _("目标应报"),
-        _("目标迟报"),
-        _("监控报告应报"),
-        _("监控报告迟报"),
-        _("监控报告未报"),
-        _("按时报送率"),
-    ],
+ON_TIME_COLUMNS = (
+    *UNIT_COLUMNS,
+    ("targets_due", _("目标应报")),
+    ("targets_late", _("目标迟报")),
+    ("reports_due", _("监控报告应报")),
+    ("reports_late", _("监控报告迟报")),
+    ("reports_missing", _("监控报告未报")),
+    ("on_time_rate", _("按时报送率")),
 )
+
+
+@topic("on-time", _("按单位的按时报送率"), _headers(ON_TIME_COLUMNS))
 def on_time(work: WorkYear, key: str) -> Iterator[Record]:
-    for row in on_time_by_unit(work, timezone.localdate()):
-        rate = row["on_time_rate"]
-        yield Record(
-            (
-                row["code"],
-                row["name"],
-                row["targets_due"],
-                row["targets_late"],
-                row["reports_due"],
-                row["reports_late"],
-                row["reports_missing"],
-                f"{rate * 100:.2f}%" if rate is not None else "",
-            ),
-            reverse("unit-detail", args=[row["unit_id"]]),
-        )
+    rows = on_time_by_unit(work, timezone.localdate())
+    yield from _unit_records(
+        ({**row, "on_time_rate": _percent(row["on_time_rate"])} for row in rows), ON_TIME_COLUMNS
+    )
+
+
+def _percent(rate) -> str:
+    return f"{rate * 100:.2f}%" if rate is not None else ""
