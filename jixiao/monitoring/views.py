@@ -165,41 +165,32 @@ def round_detail(request, pk: int):
 
 
 def _overview_xlsx(request, monitoring_round, overview):
-    headers = [
-        _("预算单位"),
-        _("监控项目数"),
-        _("按时提交"),
-        _("逾期提交"),
-        _("未提交"),
-        _("全年预算（万元）"),
-        _("执行数（万元）"),
-        _("执行率"),
-        _("时间进度"),
-        _("差距（百分点）"),
+    # One row per unit; each column: the unit's figure, its header and its width.
+    columns = [
+        ("name", _("预算单位"), 34),
+        ("projects", _("监控项目数"), 10),
+        ("submitted", _("按时提交"), 10),
+        ("late", _("逾期提交"), 10),
+        ("missing", _("未提交"), 10),
+        ("full", _("全年预算（万元）"), 16),
+        ("executed", _("执行数（万元）"), 16),
+        ("rate", _("执行率"), 10),
+        ("progress", _("时间进度"), 10),
+        ("lag", _("差距（百分点）"), 12),
     ]
-    rows = [
-        [
-            u["name"],
-            u["projects"],
-            u["submitted"],
-            u["late"],
-            u["missing"],
-            u["full"],
-            u["executed"],
-            _pct(u["rate"]),
-            _pct(overview["time_progress"]),
-            _points(u["lag"]),
-        ]
+    progress = _pct(overview["time_progress"])
+    units = [
+        {**u, "rate": _pct(u["rate"]), "progress": progress, "lag": _points(u["lag"])}
         for u in overview["units"]
     ]
     return sheet_response(
         request,
         sheet=_("监控情况"),
-        headers=headers,
-        rows=rows,
+        headers=[header for _key, header, _width in columns],
+        rows=[[u[key] for key, _header, _width in columns] for u in units],
         title=str(monitoring_round),
         money_columns=(5, 6),
-        widths=[34, 10, 10, 10, 10, 16, 16, 10, 10, 12],
+        widths=[width for _key, _header, width in columns],
         filename=f"{monitoring_round.code}-overview.xlsx",
         kind="monitoring-overview",
     )
