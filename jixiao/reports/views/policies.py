@@ -101,31 +101,16 @@ def policy_list(request):
     )
 
 
+# The register's document fields before and after its status column, headed by their labels.
+ISSUE_FIELDS = ("number", "title", "issuer", "issued_on")
+REPEAL_FIELDS = ("repealed_on", "repeal_note", "note")
+
+
 def _policies_xlsx(request, rows, region):
-    headers = [
-        _("序号"),
-        _("文号"),
-        _("标题"),
-        _("发文机关"),
-        _("印发日期"),
-        _("状态"),
-        _("废止日期"),
-        _("废止说明"),
-        _("备注"),
-    ]
     today = timezone.localdate()
+    headers = [_("序号"), *_labels(ISSUE_FIELDS), _("状态"), *_labels(REPEAL_FIELDS)]
     data = [
-        [
-            i,
-            d.number,
-            d.title,
-            d.issuer,
-            d.issued_on,
-            _status_label(d, today),
-            d.repealed_on,
-            d.repeal_note,
-            d.note,
-        ]
+        [i, *_values(d, ISSUE_FIELDS), _status_label(d, today), *_values(d, REPEAL_FIELDS)]
         for i, d in enumerate(rows.order_by("issued_on", "number"), start=1)
     ]
     return sheet_response(
@@ -138,6 +123,14 @@ def _policies_xlsx(request, rows, region):
         filename=f"{region.code}-policies.xlsx",
         kind="policies",
     )
+
+
+def _labels(fields) -> list[str]:
+    return [str(PolicyDocument._meta.get_field(name).verbose_name) for name in fields]
+
+
+def _values(document, fields) -> list:
+    return [getattr(document, name) for name in fields]
 
 
 def _status_label(document, today) -> str:
