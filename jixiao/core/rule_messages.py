@@ -366,8 +366,125 @@ _VALUE = {
     "value.actual_alone": gettext_noop("目标值无法读取，实际值未与目标比较"),
 }  # fmt: skip
 
+#: key evaluations and ex-ante assessments (evaluations.key: framework, selection, panel,
+#: score_table, conflicts, credit_code, ex_ante)
+_KEY = {
+    "key.label": gettext_noop("第%(n)s项指标“%(name)s”"),
+    "key.label_unnamed": gettext_noop("第%(n)s项指标（未填名称）"),
+    "key.unknown_kind": gettext_noop("没有“%(kind)s”的专项指标，可选：%(kinds)s"),
+    "key.bad_donor": gettext_noop(
+        "规则库中“%(kind)s”的指标“%(name)s”应从“%(donor)s”划出分值，但该指标不存在或分值不足"),
+    "key.K01": gettext_noop("各指标分值合计%(total)s分%(note)s，应为%(expected)s分"),
+    "key.K01.unread": gettext_noop("（另有%(n)s项分值无法读取，未计入）"),
+    "key.K02": gettext_noop("%(parts)s指标分值合计%(total)s分，低于%(least)s分"),
+    "key.K03": gettext_noop("%(label)s的得分%(score)s超出0至%(weight)s分的范围"),
+    "key.K04": gettext_noop("填报的总分%(stated)s与各项得分之和%(written)s相差%(gap)s"),
+    "key.K04.unreadable": gettext_noop(
+        "填报的总分“%(stated)s”不是数值，无法与各项得分之和%(written)s核对"),
+    "key.K05": gettext_noop("填报的等级“%(grade)s”与填报总分%(total)s对应的等级“%(band)s”不符"),
+    "key.K05.written": gettext_noop(
+        "填报的等级“%(grade)s”与各项得分之和%(total)s对应的等级“%(band)s”不符"),
+    "key.K06": gettext_noop(
+        "%(label)s的一级指标“%(name)s”不在指标体系（%(allowed)s）中，其分值不计入产出和效益合计"),
+    "key.K06.empty": gettext_noop("%(label)s未填一级指标，应为%(allowed)s之一"),
+    "key.empty_name": gettext_noop("%(label)s未填%(levels)s"),
+    "key.weight_not_positive": gettext_noop("%(label)s的分值%(weight)s应大于0"),
+    "key.sel.factor": gettext_noop("%(shown)s → %(points)s × %(weight)s = %(weighted)s"),
+    "key.sel.total": gettext_noop("%(parts)s；合计 %(total)s"),
+    "key.sel.amount": gettext_noop("金额 %(amount)s万元 = 最大值的 %(share)s"),
+    "key.sel.coverage": gettext_noop(
+        "覆盖面：受益人数 %(people)s = 最大值的 %(people_share)s（占%(people_mix)s），"
+        "涉及单位 %(units)s 个 = 最大值的 %(units_share)s（占%(units_mix)s）"),
+    "key.sel.attention": gettext_noop("社会关注度高%(note)s"),
+    "key.sel.note": gettext_noop("（%(note)s）"),
+    "key.sel.no_attention": gettext_noop("未标注社会关注"),
+    "key.sel.never": gettext_noop("从未评价"),
+    "key.sel.years": gettext_noop("上次评价于%(last)s年，距今%(years)s年（满%(cycle)s年计满分）"),
+    "key.sel.grade": gettext_noop("上次评价等级“%(grade)s”"),
+    "key.sel.no_grade": gettext_noop("无上次评价等级"),
+    "key.keyp.amount": gettext_noop("全年预算%(amount)s万元 ≥ 重点项目标准%(line)s万元，是重点项目"),
+    "key.keyp.kind": gettext_noop("属于%(kinds)s，是重点项目"),
+    "key.keyp.not": gettext_noop(
+        "全年预算%(amount)s万元 < 重点项目标准%(line)s万元，且不属于%(kinds)s，不是重点项目"),
+    "key.cover.never": gettext_noop("从未评价，重点项目每%(cycle)s年至少评价一次，本年应评价"),
+    "key.cover.due": gettext_noop(
+        "上次评价于%(last)s年，已过%(years)s年，达到%(cycle)s年覆盖周期，本年应评价"),
+    "key.cover.later": gettext_noop(
+        "上次评价于%(last)s年，按每%(cycle)s年至少评价一次，最迟应于%(by)s年再次评价"),
+    "key.panel.limit": gettext_noop("分值%(weight)s × %(share)s = %(limit)s"),
+    "key.panel.none": gettext_noop("尚无专家评分"),
+    "key.panel.trimmed": gettext_noop("，去掉最高分%(high)s和最低分%(low)s"),
+    "key.panel.mean": gettext_noop("(%(sum)s) / %(n)s = %(score)s"),
+    "key.panel.flagged": gettext_noop("分差 %(high)s − %(low)s = %(spread)s > %(limit)s，需讨论"),
+    "key.panel.within": gettext_noop("分差 %(high)s − %(low)s = %(spread)s ≤ %(limit)s"),
+    "key.panel.explanation": gettext_noop("%(n)s位专家评分 %(scores)s%(how)s，%(mean)s；%(spread)s"),
+    "key.panel.no_score": gettext_noop("未录入得分"),
+    "key.panel.out_of_range": gettext_noop("得分%(score)s应在0至%(weight)s之间"),
+    "key.panel.reason_needed": gettext_noop("得分%(score)s低于满分%(weight)s，须填写扣分理由"),
+    "key.panel.total_incomplete": gettext_noop("已评得分合计%(total)s分，尚有%(n)s项未评分，未评定等级"),
+    "key.panel.total": gettext_noop("%(n)s项指标得分合计%(total)s分，等级“%(grade)s”"),
+    "key.table.not_object": gettext_noop("评分表应为对象，实际为%(type)s"),
+    "key.table.no_indicators": gettext_noop("评分表没有指标（indicators 应为非空列表）"),
+    "key.table.item_not_object": gettext_noop("第%(n)s项指标应为对象，实际为%(type)s"),
+    "key.table.no_weight": gettext_noop("%(label)s未填分值，无法计分"),
+    "key.table.bad_weight": gettext_noop("%(label)s的分值“%(value)s”不是数值，无法计分"),
+    "key.table.negative_weight": gettext_noop("%(label)s的分值%(value)s不能为负数，无法计分"),
+    "key.table.no_score": gettext_noop("%(label)s未填得分，无法计分"),
+    "key.table.bad_score": gettext_noop("%(label)s的得分“%(value)s”不是数值，无法计分"),
+    "key.table.total": gettext_noop(
+        "%(n)s项指标得分（各按0至分值计）合计%(total)s分，等级“%(grade)s”"),
+    "key.table.total_incomplete": gettext_noop(
+        "%(n)s项指标得分合计%(total)s分，另有%(missing)s项无法计分，未评定等级"),
+    "key.xlsx.where": gettext_noop(
+        "工作表“%(sheet)s”第%(row)s行%(column)s列（%(field)s）：%(message)s"),
+    "key.xlsx.where_sheet": gettext_noop("工作表“%(sheet)s”：%(message)s"),
+    "key.xlsx.no_header": gettext_noop("前%(n)s行中没有找到表头（%(names)s）"),
+    "key.xlsx.no_rows": gettext_noop("表头下没有指标行"),
+    "key.xlsx.no_level1": gettext_noop("缺少一级指标名称"),
+    "key.xlsx.no_level2": gettext_noop("缺少二级指标名称"),
+    "key.xlsx.no_weight": gettext_noop("未填分值"),
+    "key.xlsx.bad_weight": gettext_noop("分值“%(value)s”不是数值"),
+    "key.xlsx.no_score": gettext_noop("未填得分"),
+    "key.xlsx.bad_score": gettext_noop("得分“%(value)s”不是数值"),
+    "key.xlsx.score_range": gettext_noop("得分%(score)s超出0至分值%(weight)s的范围"),
+    "key.xlsx.bad_total": gettext_noop("合计得分“%(value)s”不是数值"),
+    "key.conflict.commissioning": gettext_noop("委托方不能是被评价单位“%(unit)s”本身"),
+    "key.conflict.employer": gettext_noop("专家%(name)s的工作单位是被评价单位“%(unit)s”，应回避"),
+    "key.conflict.employer_level2": gettext_noop(
+        "专家%(name)s的工作单位（%(employer)s）是被评价单位“%(unit)s”的二级单位，应回避"),
+    "key.conflict.tie": gettext_noop("%(name)s已申报与被评价单位“%(unit)s”存在利害关系，应回避"),
+    "key.conflict.self_evaluation": gettext_noop(
+        "第三方机构%(name)s在%(year)s年为被评价单位“%(unit)s”做过绩效自评，不能评价自己的工作，应回避"),
+    "key.conflict.consulting": gettext_noop(
+        "第三方机构%(name)s在%(year)s年为被评价单位“%(unit)s”提供过咨询服务，应回避"),
+    "key.conflict.blacklist": gettext_noop("第三方机构%(name)s在黑名单中%(period)s，原因：%(reason)s"),
+    "key.conflict.since": gettext_noop("（自%(start)s起）"),
+    "key.conflict.period": gettext_noop("（%(start)s至%(end)s）"),
+    "key.conflict.violation": gettext_noop(
+        "第三方机构%(name)s近%(years)s年内有评价工作重大违规（%(on)s：%(description)s），不具备承接资格"),
+    "key.credit.empty": gettext_noop("未填写统一社会信用代码"),
+    "key.credit.length": gettext_noop("统一社会信用代码“%(code)s”应为18位，实际为%(n)s位"),
+    "key.credit.characters": gettext_noop(
+        "统一社会信用代码“%(code)s”含有不允许的字符“%(chars)s”（只能是数字和除I、O、S、V、Z以外的大写字母）"),
+    "key.credit.check": gettext_noop(
+        "统一社会信用代码“%(code)s”的校验位应为“%(wanted)s”，实际为“%(got)s”，可能有输错的字符"),
+    "key.exante.policy": gettext_noop("新出台的政策，须在预算申报前开展事前绩效评估"),
+    "key.exante.project": gettext_noop(
+        "新增项目（上年无预算），金额%(amount)s万元 ≥ 事前评估标准%(line)s万元，须在预算申报前开展事前绩效评估"),
+    "key.exante.missing": gettext_noop("“%(name)s”未评分"),
+    "key.exante.out_of_range": gettext_noop("“%(name)s”的得分%(score)s应在0至%(weight)s之间"),
+    "key.exante.unknown": gettext_noop("没有评估维度“%(name)s”"),
+    "key.exante.errors": gettext_noop("无法得出结论（%(errors)s）"),
+    "key.exante.part": gettext_noop("%(name)s %(score)s"),
+    "key.exante.explanation": gettext_noop(
+        "%(sum)s，合计%(total)s分 ≥ %(least)s分，建议结论：%(conclusion)s（绩效办可另作结论并说明理由）"),
+    "key.exante.no_band": gettext_noop("%(sum)s，合计%(total)s分，规则库中没有对应的结论档次"),
+    "key.exante.bad_conclusion": gettext_noop("结论“%(chosen)s”无效，应为%(allowed)s之一"),
+    "key.exante.reason_needed": gettext_noop("结论“%(chosen)s”与建议的“%(suggested)s”不同，须说明理由"),
+}  # fmt: skip
+
 #: Every template by code (the English text is the catalogue's, jixiao/locale).
-MESSAGES: dict[str, str] = {**_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE}
+MESSAGES: dict[str, str] = {**_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE, **_KEY}
 
 
 # --------------------------------------------------------------------------- messages

@@ -10,3 +10,4 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         # menu, to-dos, rulebook sections; `jixiao import/export selfevals`
         from . import exports, importers, navigation, rules  # noqa: F401
+        from .key import defaults  # noqa: F401  (the "key_evaluation" rulebook section)
