@@ -15,6 +15,9 @@ from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, error, not_found
 from jixiao.core.middleware import has_nul
 from jixiao.evaluations.api import router as selfevals_router
+from jixiao.evaluations.key.api import agencies_router, experts_router
+from jixiao.evaluations.key.api import router as key_evaluations_router
+from jixiao.evaluations.key.api_exante import router as ex_ante_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
 from jixiao.reports.api import router as stats_router
@@ -36,6 +39,10 @@ api.add_router("/monitoring-rounds", rounds_router, tags=["monitoring"])
 api.add_router("/monitoring-reports", reports_router, tags=["monitoring"])
 api.add_router("/alerts", alerts_router, tags=["monitoring"])
 api.add_router("/selfevals", selfevals_router, tags=["evaluations"])
+api.add_router("/key-evaluations", key_evaluations_router, tags=["key evaluations"])
+api.add_router("/ex-ante-assessments", ex_ante_router, tags=["key evaluations"])
+api.add_router("/agencies", agencies_router, tags=["key evaluations"])
+api.add_router("/experts", experts_router, tags=["key evaluations"])
 api.add_router("/stats", stats_router, tags=["reports"])
 
 

@@ -1,0 +1,99 @@
+"""API (CONTRACT.md, HTTP API): /api/v1/ex-ante-assessments (事前绩效评估, DOMAIN.md §7) with
+their workflow actions. A module of its own beside `api`, so that the action operations of the
+two documents keep distinct OpenAPI names."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from jixiao.core.api import add_workflow_routes, answers, paginate
+from jixiao.core.exports import decimal_text
+from jixiao.orgs.selectors import rows_for_region_code
+
+from . import selectors, services
+from .api import code_name, experts_of, panel_parts, project_ref, read_by, verbs
+from .figures import fixed
+from .models import ExAnteAssessment
+from .schemas import ExAnteDetailOut, ExAnteList
+from .workflow import EX_ANTE_API_ACTIONS, EX_ANTE_WORKFLOW
+
+router = Router()
+
+
+def serialize(assessment: ExAnteAssessment, *, detail: bool = False) -> dict:
+    data = {
+        "id": assessment.id,
+        "year": assessment.year,
+        "region": assessment.region.code,
+        "subject": assessment.subject,
+        "is_policy": assessment.is_policy,
+        "project": project_ref(assessment.project),
+        "unit": code_name(assessment.unit),
+        "amount": decimal_text(assessment.amount),
+        "status": assessment.status,
+        "score": fixed(assessment.score),
+        "conclusion": assessment.conclusion or None,
+    }
+    if detail:
+        data |= {
+            "conclusion_reason": assessment.conclusion_reason,
+            "concluded_on": assessment.concluded_on.isoformat()
+            if assessment.concluded_on
+            else None,
+            "experts": experts_of(assessment.panel),
+            **panel_parts(assessment.panel, assessment.reader),
+        }
+    return data
+
+
+@router.get("", response=answers(ExAnteList), summary="事前绩效评估列表")
+def list_ex_ante_assessments(
+    request,
+    region: str = "",
+    year: int | None = None,
+    unit: str = "",
+    status: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
+    rows = rows_for_region_code(
+        selectors.exante_list,
+        user=request.user,
+        region=region,
+        year=year,
+        filters={"status": status},
+    )
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
+
+
+def _get(request, assessment_id: int) -> ExAnteAssessment:
+    return read_by(selectors.exante_get(user=request.user, pk=assessment_id), request.user)
+
+
+@router.get(
+    "/{int:assessment_id}",
+    response=answers(ExAnteDetailOut, 404),
+    summary="事前绩效评估（评审指标、专家评分与结论）",
+)
+def get_ex_ante_assessment(request, assessment_id: int):
+    return serialize(_get(request, assessment_id), detail=True)
+
+
+add_workflow_routes(
+    router,
+    get=_get,
+    workflow=EX_ANTE_WORKFLOW,
+    perform=lambda request, assessment, name, body: services.exante_transition(
+        actor=request.user,
+        assessment=assessment,
+        name=name,
+        comment=body.comment,
+        attest=body.attest,
+    ),
+    serialize=lambda assessment: serialize(assessment, detail=True),
+    actions=verbs(EX_ANTE_WORKFLOW, EX_ANTE_API_ACTIONS),
+    noun="assessment",
+    approve_summary="绩效办受理或出具评估结论",
+)
