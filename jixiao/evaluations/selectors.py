@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from typing import Unpack
 
+from django.db.models import Prefetch, QuerySet
+
+from jixiao.core.listing import ListFilters, narrowed
 from jixiao.orgs.models import Region, User
 
 from .models import EvaluationStatus, SelfEvalIndicator, SelfEvaluation, UnitEvaluation
@@ -11,30 +14,21 @@ from .workflow import SELFEVAL_WORKFLOW
 
 
 def selfeval_list(
-    *,
-    user: User,
-    region: Region | None = None,
-    year: int | None = None,
-    status: str = "",
-    grade: str = "",
-    unit: str = "",
-    q: str = "",
-    flagged: str = "",
+    *, user: User, grade: str = "", flagged: str = "", **filters: Unpack[ListFilters]
 ) -> QuerySet[SelfEvaluation]:
+    """The self-evaluations the user sees, by the shared list filters (words: the project's
+    name or code), a grade, and `flagged="self_score"` for those whose self-scores the rules
+    question."""
     rows = (
         SelfEvaluation.objects.visible_to(user)
         .select_related("project", "unit", "region")
         .order_by("unit__code", "project__code")
     )
-    rows = rows.in_work(region, year)
-    if status in EvaluationStatus.values:
-        rows = rows.filter(status=status)
+    rows = narrowed(
+        rows, statuses=EvaluationStatus.values, search=("project__name", "project__code"), **filters
+    )
     if grade:
         rows = rows.filter(grade=grade)
-    if unit and str(unit).isdigit():
-        rows = rows.filter(unit_id=unit)
-    if q:
-        rows = rows.filter(Q(project__name__icontains=q) | Q(project__code__icontains=q))
     if flagged == "self_score":
         rows = rows.filter(indicators__problems__icontains="self_score").distinct()
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Unpack
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.deadlines import day_after
+from jixiao.core.listing import ListFilters, narrowed
 from jixiao.orgs.models import Region, UnitYear, User
 
 from .alerts import time_progress
@@ -29,15 +31,10 @@ def round_list(*, user: User, region: Region | None, year: int | None) -> QueryS
 
 
 def report_list(
-    *,
-    user: User,
-    round: Round | None = None,
-    region: Region | None = None,
-    year: int | None = None,
-    status: str = "",
-    unit: str = "",
-    q: str = "",
+    *, user: User, round: Round | None = None, **filters: Unpack[ListFilters]
 ) -> QuerySet[Report]:
+    """The reports the user sees, of one round or all, by the shared list filters (words: the
+    project's name or code), each with its count of open alerts."""
     rows = (
         Report.objects.visible_to(user)
         .select_related("project", "unit", "round")
@@ -46,14 +43,9 @@ def report_list(
     )
     if round is not None:
         rows = rows.filter(round=round)
-    rows = rows.in_work(region, year)
-    if status in ReportStatus.values:
-        rows = rows.filter(status=status)
-    if unit and str(unit).isdigit():
-        rows = rows.filter(unit_id=unit)
-    if q:
-        rows = rows.filter(Q(project__name__icontains=q) | Q(project__code__icontains=q))
-    return rows
+    return narrowed(
+        rows, statuses=ReportStatus.values, search=("project__name", "project__code"), **filters
+    )
 
 
 def report_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Report]:
@@ -72,28 +64,18 @@ def report_get(*, user: User, pk: int) -> Report:
 
 
 def alert_list(
-    *,
-    user: User,
-    region: Region | None = None,
-    year: int | None = None,
-    code: str = "",
-    level: str = "",
-    status: str = "",
-    round: str = "",
-    unit: str = "",
+    *, user: User, code: str = "", level: str = "", round: str = "", **filters: Unpack[ListFilters]
 ) -> QuerySet[Alert]:
+    """The alerts the user sees, by the shared list filters (any status, no words), a rule code,
+    a level and a round (its id), ordered by status, level and due date."""
     rows = Alert.objects.visible_to(user).select_related("project", "unit", "round")
-    rows = rows.in_work(region, year)
+    rows = narrowed(rows, **filters)
     if code:
         rows = rows.filter(code=code)
     if level in ("yellow", "red"):
         rows = rows.filter(level=level)
-    if status:
-        rows = rows.filter(status=status)
     if round and str(round).isdigit():
         rows = rows.filter(round_id=round)
-    if unit and str(unit).isdigit():
-        rows = rows.filter(unit_id=unit)
     return rows.order_by("status", "-level", "due_date")
 
 

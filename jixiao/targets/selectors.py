@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from django.db.models import Prefetch, Q, QuerySet
 
+from jixiao.core.listing import ListFilters, narrowed
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Region, User
 
@@ -12,27 +15,23 @@ from .workflow import TARGET_WORKFLOW
 
 
 def target_list(
-    *,
-    user: User,
-    region: Region | None = None,
-    year: int | None = None,
-    status: str = "",
-    unit: str = "",
-    subject: str = "",
-    findings: str = "",
-    q: str = "",
+    *, user: User, subject: str = "", findings: str = "", **filters: Unpack[ListFilters]
 ) -> QuerySet[Target]:
+    """The current versions of the declarations the user sees, by the shared list filters
+    (words: the project's name or code, the unit's name), the subject (`project`, `unit`) and
+    the lint findings (`blocking`, `any`)."""
     rows = (
         Target.objects.visible_to(user)
         .current()
         .select_related("unit", "project", "region")
         .order_by("unit__code", "project__code")
     )
-    rows = rows.in_work(region, year)
-    if status in TargetStatus.values:
-        rows = rows.filter(status=status)
-    if unit and str(unit).isdigit():
-        rows = rows.filter(unit_id=unit)
+    rows = narrowed(
+        rows,
+        statuses=TargetStatus.values,
+        search=("project__name", "project__code", "unit__name"),
+        **filters,
+    )
     if subject == "project":
         rows = rows.filter(project__isnull=False)
     elif subject == "unit":
@@ -41,12 +40,6 @@ def target_list(
         rows = rows.filter(blocking_count__gt=0)
     elif findings == "any":
         rows = rows.filter(Q(blocking_count__gt=0) | Q(warning_count__gt=0))
-    if q:
-        rows = rows.filter(
-            Q(project__name__icontains=q)
-            | Q(project__code__icontains=q)
-            | Q(unit__name__icontains=q)
-        )
     return rows
 
 
