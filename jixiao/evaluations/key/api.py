@@ -77,24 +77,29 @@ def experts_of(panel) -> list[dict]:
     return [{"id": m.expert.id, "name": m.expert.name} for m in panel.members.all()]
 
 
+def indicator_rows(panel) -> list[dict]:
+    """A panel's indicators with the panel's results (never the raw scores)."""
+    return [
+        {
+            "level1": i.level1,
+            "level2": i.level2,
+            "level3": i.level3,
+            "weight": fixed(i.weight),
+            "standard": i.standard,
+            "computed": fixed(i.computed),
+            "spread": fixed(i.spread),
+            "flagged": i.flagged,
+            "agreed": fixed(i.agreed),
+            "score": fixed(i.score),
+        }
+        for i in panel.indicators.all()
+    ]
+
+
 def panel_parts(panel, user) -> dict:
     """A panel's indicators with their results, and the raw scores `user` may read."""
     return {
-        "indicators": [
-            {
-                "level1": i.level1,
-                "level2": i.level2,
-                "level3": i.level3,
-                "weight": fixed(i.weight),
-                "standard": i.standard,
-                "computed": fixed(i.computed),
-                "spread": fixed(i.spread),
-                "flagged": i.flagged,
-                "agreed": fixed(i.agreed),
-                "score": fixed(i.score),
-            }
-            for i in panel.indicators.all()
-        ],
+        "indicators": indicator_rows(panel),
         "expert_scores": [
             {
                 "expert": s.member.expert.name,
