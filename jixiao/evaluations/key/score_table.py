@@ -50,6 +50,7 @@ __all__ = [
     "CellProblem",
     "ScoreTableResult",
     "check_score_table",
+    "header_row",
     "score_table_from_rows",
 ]
 
@@ -270,7 +271,9 @@ def _label(value) -> str:
     return re.sub(r"\s", "", text)
 
 
-def _find_header(rows: Sequence[Sequence]) -> tuple[int, dict[str, int]] | None:
+def header_row(rows: Sequence[Sequence]) -> tuple[int, dict[str, int]] | None:
+    """The 0-based index of the header row among the first `HEADER_ROWS` rows and the column of
+    each of its names (`COLUMNS`), or None."""
     for number, row in enumerate(rows[:HEADER_ROWS]):
         found: dict[str, int] = {}
         for col, value in enumerate(row):
@@ -328,7 +331,7 @@ def score_table_from_rows(
 ) -> tuple[dict | None, list[CellProblem]]:
     """The score table of a worksheet (rows of cell values, the first numbered `first_row`),
     as `check_score_table` takes it, or None with every refusal located."""
-    header = _find_header(rows)
+    header = header_row(rows)
     if header is None:
         wanted = Join(TITLES.values())
         return None, [CellProblem(Message("key.xlsx.no_header", n=HEADER_ROWS, names=wanted),
