@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import jixiao.evaluations.key.defaults  # noqa: F401  (registers "key_evaluation")
 import jixiao.evaluations.rules  # noqa: F401  (registers "scoring": the grades)
@@ -172,6 +174,32 @@ def test_an_item_that_is_not_a_score_table_gets_errors_only(data, message):
 def test_the_explanation_says_how_the_total_came_about():
     result = check_score_table(CLEAN, RULES, GRADES)
     assert result.explanation == "4项指标得分（各按0至分值计）合计85.50分，等级“良”"
+
+
+def test_the_output_and_benefit_minimum_comes_from_the_rulebook():
+    rules = copy.deepcopy(RULES)
+    rules["framework"]["min_output_benefit"] = "70"
+    checks = check_score_table(CLEAN, rules, GRADES).to_data()["checks"]
+    assert checks == [{"code": "K02", "message": "产出、效益指标分值合计60分，低于70分"}]
+
+
+def test_an_empty_level1_name_is_a_k06():
+    checks = check(changed({1: {"level1": " "}}))["checks"]
+    assert checks == [{"code": "K06", "message":
+                       "第2项指标“资金到位率”未填一级指标，应为决策、过程、产出、效益之一"}]  # fmt: skip
+
+
+@given(st.lists(st.integers(min_value=-500, max_value=3500), min_size=4, max_size=4))
+def test_the_total_is_the_sum_of_the_scores_held_within_their_weights(hundredths):
+    scores = [Decimal(h) / 100 for h in hundredths]
+    table = changed({i: {"score": str(s)} for i, s in enumerate(scores)})
+    del table["total"], table["grade"]
+    weights = [Decimal(i["weight"]) for i in CLEAN["indicators"]]
+    held = [min(max(s, Decimal(0)), w) for s, w in zip(scores, weights, strict=True)]
+    result = check(table)
+    assert Decimal(result["total"]) == sum(held)
+    outside = sum(h != s for h, s in zip(held, scores, strict=True))
+    assert [c["code"] for c in result["checks"]] == ["K03"] * outside
 
 
 # --------------------------------------------------------------------------- Excel
