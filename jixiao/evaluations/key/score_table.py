@@ -112,8 +112,10 @@ def _number(value) -> tuple[Decimal | None, bool]:
 
 
 def _shown(value) -> str:
-    return value if isinstance(value, str) else plain(Decimal(str(value))) if _is_num(value) \
-        else type_name(value)  # fmt: skip
+    """A value as written in a message: text as it is, a number plainly, else its JSON type."""
+    if isinstance(value, str):
+        return value
+    return plain(Decimal(str(value))) if _is_num(value) else type_name(value)
 
 
 def _is_num(value) -> bool:
@@ -360,13 +362,21 @@ def score_table_from_rows(
         if grade or _label_in(row, GRADE_LABELS) is not None:
             continue
         line = _read_line(sheet, number, row, cols, level1, level2, problems)
-        if line is None:
-            continue
-        level1, level2 = line["level1"] or level1, line["level2"] or level2
-        table["indicators"].append(line)
+        if line is not None:
+            table["indicators"].append(line)
+        level1, level2 = _levels_below(row, cols, level1, level2)
     if not table["indicators"] and not problems:
         problems.append(CellProblem(Message("key.xlsx.no_rows"), sheet))
     return (None, problems) if problems else (table, [])
+
+
+def _levels_below(row, cols, level1, level2) -> tuple[str | None, str | None]:
+    """The level-1 and level-2 names a merged (blank) cell of the next row stands for, read
+    from this row's own cells even when the row itself was refused."""
+    own1, own2 = _cell(row, cols["level1"]), _cell(row, cols["level2"])
+    if own1 is not None and str(own1) != level1:
+        return str(own1), None if own2 is None else str(own2)
+    return level1, level2 if own2 is None else str(own2)
 
 
 def _where(sheet: str, number: int, cols: dict, key: str, message) -> CellProblem:

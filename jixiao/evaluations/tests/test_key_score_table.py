@@ -294,6 +294,13 @@ def test_bad_rows_are_refused_with_sheet_row_and_column():
     assert texts[3].endswith("未填分值")
 
 
+def test_a_refused_row_still_names_the_level_of_the_merged_rows_below_it():
+    rows = [HEADER, ["决策", "项目立项", "立项依据充分性", 15, "十二"],
+            [None, None, "立项程序规范性", 10, 8]]  # fmt: skip
+    table, problems = read_score_table_xlsx(workbook(rows, merges=("A2:A3", "B2:B3")), "t.xlsx")
+    assert table is None and located(problems) == [("评分表", 2, "E", "得分")]
+
+
 def test_a_sheet_without_the_header_is_refused():
     table, problems = read_score_table_xlsx(workbook([["项目", "得分"], ["甲", 1]]), "t.xlsx")
     assert table is None
