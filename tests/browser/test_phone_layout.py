@@ -54,28 +54,11 @@ def documents(world, declare):
     return target, selfeval
 
 
-@pytest.fixture
-def open_as(browser, live_server, world):
-    """`open_as("leader", viewport)`: a page of its own signed in through the login form."""
-    from jixiao.testing import PASSWORD
-
-    contexts = []
-
-    def sign_in(username, viewport):
-        context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/login/")
-        page.get_by_label("账号").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_load_state()
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
+def on_a_phone(session_as, username):
+    """A page signed in through the login form (conftest: 1366×768), then held as a phone."""
+    page = session_as(username)
+    page.set_viewport_size(PHONE)
+    return page
 
 
 def page_width(page) -> tuple[int, int]:
@@ -110,10 +93,10 @@ def assert_menu_behind_the_button(page):
 
 
 def test_a_phone_gets_the_menu_behind_a_button_and_no_page_wider_than_the_screen(
-    open_as, documents
+    session_as, documents
 ):
     target, selfeval = documents
-    filer = open_as("filer", PHONE)
+    filer = on_a_phone(session_as, "filer")
     assert_fits_the_phone(filer, "/")
     expect(filer.locator("main")).to_contain_text("待办事项")
     assert_menu_behind_the_button(filer)
@@ -130,12 +113,12 @@ def test_a_phone_gets_the_menu_behind_a_button_and_no_page_wider_than_the_screen
     actual = filer.locator("input[name=actual-0]")
     assert actual.evaluate("i => parseFloat(getComputedStyle(i).fontSize)") >= 16
 
-    leader = open_as("leader", PHONE)
+    leader = on_a_phone(session_as, "leader")
     assert_fits_the_phone(leader, "/")
     assert_menu_behind_the_button(leader)
     assert_fits_the_phone(leader, f"/evaluations/{selfeval.id}/")
 
-    performance = open_as("performance", PHONE)
+    performance = on_a_phone(session_as, "performance")
     assert_fits_the_phone(performance, "/")
     assert_menu_behind_the_button(performance)
     assert_fits_the_phone(performance, "/targets/")
@@ -147,9 +130,9 @@ def test_a_phone_gets_the_menu_behind_a_button_and_no_page_wider_than_the_screen
     assert len(set(widths)) == 1 and widths[0] > PHONE["width"] * 0.8  # one field a line
 
 
-def test_target_tables_stay_inside_their_cards_at_1366_in_english(open_as, documents):
+def test_target_tables_stay_inside_their_cards_at_1366_in_english(session_as, documents):
     target, _ = documents
-    page = open_as("performance", {"width": 1366, "height": 768})
+    page = session_as("performance")  # 1366×768
     page.locator("select[name=language]").select_option("en")
     page.wait_for_function("document.documentElement.lang === 'en'")
     expect(page.locator(".sidemenu")).to_be_visible()
