@@ -1,5 +1,534 @@
-"""Pages of key evaluations: work (being written)."""
+"""Pages of key evaluations: the list, the evaluation page and its fieldwork (work plan,
+framework, data requests, site visits, findings, the unit's response). Expert scoring is in
+`views_scoring` (its URLs are added to this module's list).
+
+Every page reads the evaluation through `selectors.key_get`: outside the user's scope (an agency
+or expert not assigned, another unit) it is a 404. An expert reaches only the scoring page and
+the evidence (the data requests' files, the site visits)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jixiao.core import attachments
+from jixiao.core.models import Attachment
+from jixiao.core.views import act, audit_export, document_transition, error_text, paginate
+from jixiao.orgs.models import Role, Unit
+
+from . import (
+    navigation,  # noqa: F401  (registers the key-evaluation to-dos)
+    selectors,
+    services,
+    views_registry,
+    views_report,
+    views_scoring,
+    work,
+)
+from .forms_work import (
+    AnswerForm,
+    DataRequestForm,
+    FindingForm,
+    ResponseForm,
+    SiteVisitForm,
+    WorkPlanForm,
+)
+from .models import LEVEL1, DataRequest, Finding, KeyKind, KeyStatus, SiteVisit
+from .workflow import KEY_WORKFLOW
+
+T = "evaluations/key/"
+
+
+def expert_only(user) -> bool:
+    """An expert's login reaches the scoring page and the evidence, nothing else."""
+    return bool(user.role_set) and user.role_set <= {Role.EXPERT}
+
+
+def _get(request, pk: int, *, experts: bool = False):
+    """The evaluation in the user's scope (404 otherwise); `experts`: an expert may open it."""
+    evaluation = selectors.key_get(user=request.user, pk=pk)
+    if expert_only(request.user) and not experts:
+        raise Http404
+    return evaluation
+
+
+def _detail(evaluation, anchor: str = "") -> str:
+    return reverse("key-detail", args=[evaluation.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# --------------------------------------------------------------------------- list and queue
+
+
+@login_required
+def key_list(request):
+    work_ = request.work
+    if work_.region is None:
+        raise Http404
+    filters = {name: request.GET.get(name, "").strip() for name in ("status", "kind", "unit", "q")}
+    rows = selectors.key_list(
+        user=request.user, region=work_.region, year=work_.year, filters=filters
+    )
+    return _list_page(request, rows, queue=False)
+
+
+@login_required
+def key_queue(request):
+    work_ = request.work
+    if work_.region is None:
+        raise Http404
+    rows = selectors.key_queue(user=request.user, region=work_.region, year=work_.year)
+    return _list_page(request, rows, queue=True)
+
+
+def _list_page(request, rows, *, queue: bool):
+    page, query = paginate(request, rows)
+    units = Unit.objects.filter(
+        pk__in=selectors.key_list(
+            user=request.user, region=request.work.region, year=request.work.year
+        ).values("unit_id")
+    )
+    return render(
+        request,
+        T + "key_list.html",
+        {
+            "page": page,
+            "query": query,
+            "queue": queue,
+            "statuses": KeyStatus.choices,
+            "kinds": KeyKind.choices,
+            "units": units,
+            "expert": expert_only(request.user),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- the evaluation page
+
+
+@login_required
+def key_detail(request, pk: int):
+    evaluation = selectors.key_get(user=request.user, pk=pk)
+    if expert_only(request.user):
+        return redirect("key-score", pk=pk)
+    user = request.user
+    panel = evaluation.panel
+    indicators = list(panel.indicators.all())
+    return render(
+        request,
+        T + "key_detail.html",
+        {
+            "evaluation": evaluation,
+            "members": panel.members.select_related("expert").order_by("pk"),
+            "indicators": indicators,
+            "framework_problems": work.framework_problems(evaluation, indicators),
+            "scoring_table": views_scoring.scoring_table(
+                request, panel, _detail(evaluation, "scores")
+            ),
+            "requests": _request_rows(evaluation),
+            "visits": evaluation.site_visits.prefetch_related("photos__attachment"),
+            "findings": evaluation.findings.select_related("indicator"),
+            "finding_statuses": Finding.Status.choices,
+            "may": {
+                "plan": work.plan_refusal(evaluation, user) is None,
+                "framework": work.framework_refusal(evaluation, user) is None,
+                "request": work.request_refusal(evaluation, user) is None,
+                "answer": work.unit_may_answer(evaluation, user) is None,
+                "visit": work.visit_refusal(evaluation, user) is None,
+                "finding": work.finding_refusal(evaluation, user) is None,
+                "finding_status": work.commissioning_office(evaluation, user) is None,
+                "response": work.response_refusal(evaluation, user) is None,
+                "score": selectors.panel_member(panel, user) is not None,
+            },
+            "registry_panel": views_registry.registry_panel(request, evaluation),
+            "report_panel": views_report.report_panel(request, evaluation),
+        },
+    )
+
+
+def _request_rows(evaluation) -> list[dict]:
+    today = timezone.localdate()
+    return [
+        {
+            "row": row,
+            "overdue": work.is_overdue(row, today),
+            "files": attachments.attachments_of(row),
+        }
+        for row in evaluation.data_requests.all()
+    ]
+
+
+key_transition = document_transition(
+    get=selectors.key_get,
+    workflow=KEY_WORKFLOW,
+    perform=services.key_transition,
+    document_arg="evaluation",
+    detail="key-detail",
+)
+
+
+@login_required
+def key_file(request, pk: int, file_pk: int):
+    """A file of the evaluation's data requests or site visits (the evidence), for those who
+    see the evaluation; the download is logged."""
+    evaluation = _get(request, pk, experts=True)
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=file_pk)
+    owners = {
+        DataRequest: evaluation.data_requests,
+        SiteVisit: evaluation.site_visits,
+    }
+    model = attachment.content_type.model_class()
+    if model not in owners or not owners[model].filter(pk=attachment.object_id).exists():
+        raise Http404
+    audit_export(request, kind="attachment", rows=1, name=attachment.name)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.mime,
+    )
+
+
+# --------------------------------------------------------------------------- forms of the work
+
+
+def _form_page(request, evaluation, *, title: str, form, template: str = "work_form.html", **more):
+    return render(
+        request,
+        T + template,
+        {"evaluation": evaluation, "title": title, "form": form, **more},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _refused(request, evaluation, refusal, anchor: str = ""):
+    """A page the user may not use now: say why and go back to the evaluation."""
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(_detail(evaluation, anchor))
+
+
+def _service_form(request, form, call, success: str) -> bool:
+    """Run the service with the valid form's data; a refusal becomes the form's error."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        form.add_error(None, error_text(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+def key_work_plan(request, pk: int):
+    evaluation = _get(request, pk)
+    if refused := _refused(request, evaluation, work.plan_refusal(evaluation, request.user)):
+        return refused
+    form = WorkPlanForm(request.POST or None, initial={"text": evaluation.work_plan})
+    if _service_form(
+        request,
+        form,
+        lambda d: work.work_plan_save(actor=request.user, evaluation=evaluation, text=d["text"]),
+        _("已保存评价工作方案。"),
+    ):
+        return redirect(_detail(evaluation, "plan"))
+    return _form_page(request, evaluation, title=_("评价工作方案"), form=form)
+
+
+@login_required
+def key_response(request, pk: int):
+    evaluation = _get(request, pk)
+    refusal = work.response_refusal(evaluation, request.user)
+    if refused := _refused(request, evaluation, refusal, "response"):
+        return refused
+    form = ResponseForm(request.POST or None, initial={"text": evaluation.unit_response})
+    if _service_form(
+        request,
+        form,
+        lambda d: work.response_save(actor=request.user, evaluation=evaluation, text=d["text"]),
+        _("已保存反馈意见，请单位负责人确认。"),
+    ):
+        return redirect(_detail(evaluation, "response"))
+    return _form_page(request, evaluation, title=_("单位反馈意见（交换意见）"), form=form)
+
+
+@login_required
+def key_request_new(request, pk: int):
+    evaluation = _get(request, pk)
+    refusal = work.request_refusal(evaluation, request.user)
+    if refused := _refused(request, evaluation, refusal, "requests"):
+        return refused
+    form = DataRequestForm(request.POST or None)
+    if _service_form(
+        request,
+        form,
+        lambda d: work.data_request_add(actor=request.user, evaluation=evaluation, **d),
+        _("已列入资料清单。"),
+    ):
+        if request.POST.get("then") == "more":
+            return redirect("key-request-new", pk=pk)
+        return redirect(_detail(evaluation, "requests"))
+    return _form_page(request, evaluation, title=_("列出需单位提供的资料"), form=form, more=True)
+
+
+def _request_row(request, evaluation, request_pk: int) -> DataRequest:
+    return get_object_or_404(evaluation.data_requests, pk=request_pk)
+
+
+@login_required
+def key_request_answer(request, pk: int, request_pk: int):
+    """The unit's page for one requested item: upload its files, then mark it answered."""
+    evaluation = _get(request, pk)
+    row = _request_row(request, evaluation, request_pk)
+    refusal = work.unit_may_answer(evaluation, request.user)
+    if refused := _refused(request, evaluation, refusal, "requests"):
+        return refused
+    form = AnswerForm(request.POST or None, initial={"note": row.answer_note})
+    if _service_form(
+        request,
+        form,
+        lambda d: work.data_request_answer(actor=request.user, row=row, note=d["note"]),
+        _("已提交资料。"),
+    ):
+        return redirect(_detail(evaluation, "requests"))
+    return _form_page(
+        request,
+        evaluation,
+        title=_("提交资料：%(i)s") % {"i": row.item},
+        form=form,
+        template="work_answer.html",
+        row=row,
+        overdue=work.is_overdue(row),
+        files=attachments.attachments_of(row),
+    )
+
+
+@login_required
+@require_POST
+def key_request_upload(request, pk: int, request_pk: int):
+    evaluation = _get(request, pk)
+    row = _request_row(request, evaluation, request_pk)
+    uploads = request.FILES.getlist("file")
+
+    def upload():
+        if not uploads:
+            raise ValidationError(_("请选择文件。"))
+        for upload in uploads:
+            attachments.check_upload_size(upload.size)
+            work.data_request_upload(
+                actor=request.user, row=row, name=upload.name, data=upload.read()
+            )
+
+    act(request, upload, _("已上传 %(n)s 个文件。") % {"n": len(uploads)})
+    return redirect("key-request-answer", pk=pk, request_pk=request_pk)
+
+
+@login_required
+@require_POST
+def key_request_remind(request, pk: int, request_pk: int):
+    evaluation = _get(request, pk)
+    row = _request_row(request, evaluation, request_pk)
+    act(
+        request,
+        lambda: work.data_request_remind(actor=request.user, row=row),
+        _("已催报“%(i)s”，单位的待办中会提示。") % {"i": row.item},
+    )
+    return redirect(_detail(evaluation, "requests"))
+
+
+@login_required
+def key_finding_new(request, pk: int):
+    evaluation = _get(request, pk)
+    refusal = work.finding_refusal(evaluation, request.user)
+    if refused := _refused(request, evaluation, refusal, "findings"):
+        return refused
+    form = FindingForm(request.POST or None, panel=evaluation.panel)
+    if _service_form(
+        request,
+        form,
+        lambda d: work.finding_add(actor=request.user, evaluation=evaluation, **d),
+        _("已记录问题。"),
+    ):
+        return redirect(_detail(evaluation, "findings"))
+    return _form_page(request, evaluation, title=_("记录评价发现的问题"), form=form)
+
+
+@login_required
+@require_POST
+def key_finding_status(request, pk: int, finding_pk: int):
+    evaluation = _get(request, pk)
+    finding = get_object_or_404(evaluation.findings, pk=finding_pk)
+    act(
+        request,
+        lambda: work.finding_status_set(
+            actor=request.user, finding=finding, status=request.POST.get("status", "")
+        ),
+        _("已更新整改状态。"),
+    )
+    return redirect(_detail(evaluation, "findings"))
+
+
+# --------------------------------------------------------------------------- site visits
+
+
+def _photos(request) -> list[tuple[str, bytes]]:
+    files = request.FILES.getlist("photos")
+    for upload in files:
+        attachments.check_upload_size(upload.size)
+    return [(upload.name, upload.read()) for upload in files]
+
+
+@login_required
+def visit_new(request, pk: int):
+    """现场勘查, phone first: the facts of the visit and photos from the phone's camera."""
+    evaluation = _get(request, pk)
+    refusal = work.visit_refusal(evaluation, request.user)
+    if refused := _refused(request, evaluation, refusal, "visits"):
+        return refused
+    form = SiteVisitForm(
+        request.POST or None, initial={"visited_on": timezone.localdate().isoformat()}
+    )
+    created = []
+
+    def call(data):
+        created.append(
+            work.site_visit_create(
+                actor=request.user, evaluation=evaluation, photos=_photos(request), **data
+            )
+        )
+
+    if _service_form(request, form, call, _("已记录现场勘查。")):
+        return redirect("key-visit", pk=pk, visit_pk=created[0].pk)
+    return _form_page(
+        request, evaluation, title=_("现场勘查"), form=form, template="visit_new.html"
+    )
+
+
+@login_required
+def visit_detail(request, pk: int, visit_pk: int):
+    """A recorded visit with its photos' EXIF facts; the agency may add photos."""
+    evaluation = _get(request, pk, experts=True)
+    visit = get_object_or_404(evaluation.site_visits.select_related("recorded_by"), pk=visit_pk)
+    if request.method == "POST":
+        act(
+            request,
+            lambda: work.site_visit_photos_add(
+                actor=request.user, visit=visit, photos=_photos(request)
+            ),
+            _("已添加照片。"),
+        )
+        return redirect("key-visit", pk=pk, visit_pk=visit_pk)
+    return render(
+        request,
+        T + "visit_detail.html",
+        {
+            "evaluation": evaluation,
+            "visit": visit,
+            "photos": visit.photos.select_related("attachment"),
+            "may_add": work.visit_refusal(evaluation, request.user) is None,
+            "back_url": reverse("key-score", args=[pk])
+            if expert_only(request.user)
+            else _detail(evaluation, "visits"),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- framework
+
+
+def _posted_rows(post) -> list[dict]:
+    """The framework form's rows in order; a new row left empty is skipped."""
+    rows = []
+    for key in post.getlist("row"):
+        row = {name: post.get(f"{name}-{key}", "") for name in work.INDICATOR_FIELDS}
+        row["id"] = key if key.isdigit() else ""
+        if post.get(f"delete-{key}"):
+            continue
+        if not row["id"] and not (row["level3"].strip() or row["weight"].strip()):
+            continue
+        rows.append(row)
+    return rows
+
+
+@login_required
+def key_framework(request, pk: int):
+    evaluation = _get(request, pk)
+    refusal = work.framework_refusal(evaluation, request.user)
+    if refused := _refused(request, evaluation, refusal, "framework"):
+        return refused
+    problems = []
+    indicators = list(evaluation.panel.indicators.all())
+    rows = [
+        {"key": str(i.pk), **{f: getattr(i, f) for f in work.INDICATOR_FIELDS}} for i in indicators
+    ]
+    if request.method == "POST":
+        posted = _posted_rows(request.POST)
+        try:
+            work.framework_save(actor=request.user, evaluation=evaluation, rows=posted)
+        except (ValidationError, PermissionDenied) as exc:
+            problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            rows = [{"key": r["id"] or f"new{n}", **r} for n, r in enumerate(posted)]
+        else:
+            messages.success(request, _("已保存指标体系。"))
+            return redirect(_detail(evaluation, "framework"))
+    rules = work.rules_of(evaluation)
+    blank = {f: "" for f in work.INDICATOR_FIELDS}
+    rows += [{"key": f"add{n}", **blank} for n in range(3)]
+    return render(
+        request,
+        T + "work_framework.html",
+        {
+            "evaluation": evaluation,
+            "rows": rows,
+            "problems": problems,
+            "level1": LEVEL1,
+            "rate_rules": [(code, r["name"]) for code, r in rules["rate_rules"].items()],
+        },
+        status=400 if problems else 200,
+    )
+
+
+urlpatterns = [
+    path("key-evaluations/", key_list, name="key-list"),
+    path("key-evaluations/queue/", key_queue, name="key-queue"),
+    path("key-evaluations/<int:pk>/", key_detail, name="key-detail"),
+    path("key-evaluations/<int:pk>/transition/", key_transition, name="key-transition"),
+    path("key-evaluations/<int:pk>/work-plan/", key_work_plan, name="key-work-plan"),
+    path("key-evaluations/<int:pk>/framework/", key_framework, name="key-framework"),
+    path("key-evaluations/<int:pk>/requests/new/", key_request_new, name="key-request-new"),
+    path(
+        "key-evaluations/<int:pk>/requests/<int:request_pk>/",
+        key_request_answer,
+        name="key-request-answer",
+    ),
+    path(
+        "key-evaluations/<int:pk>/requests/<int:request_pk>/upload/",
+        key_request_upload,
+        name="key-request-upload",
+    ),
+    path(
+        "key-evaluations/<int:pk>/requests/<int:request_pk>/remind/",
+        key_request_remind,
+        name="key-request-remind",
+    ),
+    path("key-evaluations/<int:pk>/files/<int:file_pk>/", key_file, name="key-file"),
+    path("key-evaluations/<int:pk>/findings/new/", key_finding_new, name="key-finding-new"),
+    path(
+        "key-evaluations/<int:pk>/findings/<int:finding_pk>/status/",
+        key_finding_status,
+        name="key-finding-status",
+    ),
+    path("key-evaluations/<int:pk>/response/", key_response, name="key-response"),
+    path("key-evaluations/<int:pk>/visits/new/", visit_new, name="visit-new"),
+    path("key-evaluations/<int:pk>/visits/<int:visit_pk>/", visit_detail, name="key-visit"),
+    *views_scoring.urlpatterns,
+]

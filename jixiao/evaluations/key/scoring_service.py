@@ -1,0 +1,256 @@
+"""Expert scoring (比对打分) of a scoring panel: a key evaluation's or an ex-ante assessment's.
+
+Every function takes the `ScoringPanel`; the document it belongs to (`panel_owner`) decides
+when scoring is open (a key evaluation in the fieldwork, an ex-ante assessment being scored)
+and who is the office that records the discussion of a flagged indicator.
+
+- `scores_save(actor=, panel=, values=, submit=)`: an expert saves a draft of their own scores
+  or submits them once (then they are read-only). A submitted score lies in 0..weight and one
+  below full has its reason (`panel.score_refusal`); a draft may leave scores and reasons out.
+- When the last expert submits, `panel_compute` stores each indicator's result from the raw
+  scores (`panel.aggregate`: mean, trimmed mean from five experts, the spread flag) with its
+  explanation; raw scores stay as given.
+- `discussion_save(actor=, indicator=, discussion=, agreed=)`: the office records the
+  discussion of a flagged indicator and the score agreed.
+- The owner's score is the sum of the indicators' scores (`PanelIndicator.score`) and, for a
+  key evaluation, its grade (`panel.panel_total`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.core import audit
+from jixiao.orgs.models import Role
+
+from .models import (
+    ExAnteStatus,
+    ExpertScore,
+    KeyStatus,
+    PanelIndicator,
+    PanelMember,
+    ScoringPanel,
+)
+from .panel import aggregate, panel_total, score_refusal
+from .selectors import panel_member
+from .work import grades_of, rules_of
+from .workflow import commissioning_office
+
+
+def panel_owner(panel: ScoringPanel):
+    """The key evaluation or the ex-ante assessment the panel scores (None: neither yet)."""
+    for name in ("evaluation", "ex_ante"):
+        try:
+            return getattr(panel, name)
+        except AttributeError:  # RelatedObjectDoesNotExist: not this kind of panel
+            continue
+    return None
+
+
+def _is_key(owner) -> bool:
+    return owner is not None and owner._meta.model_name == "keyevaluation"
+
+
+def open_refusal(panel: ScoringPanel) -> str | None:
+    """Scoring is open while the key evaluation is in the fieldwork, or while the ex-ante
+    assessment is being scored."""
+    owner = panel_owner(panel)
+    if owner is None:
+        return _("评分组尚未关联评价。")
+    if _is_key(owner):
+        if owner.status == KeyStatus.FIELDWORK:
+            return None
+        return _("评价处于“%(s)s”状态，现场评价阶段才能评分。") % {"s": owner.get_status_display()}
+    if owner.status == ExAnteStatus.SCORING:
+        return None
+    return _("事前评估处于“%(s)s”状态，专家评审阶段才能评分。") % {"s": owner.get_status_display()}
+
+
+def office_refusal(panel: ScoringPanel, user) -> str | None:
+    """Who records the discussion: the commissioning office of a key evaluation, the
+    performance office for an ex-ante assessment."""
+    owner = panel_owner(panel)
+    if _is_key(owner):
+        return commissioning_office(owner, user)
+    if user.has_role(Role.PERFORMANCE):
+        return None
+    return _("只有绩效办可以记录专家讨论结果。")
+
+
+# --------------------------------------------------------------------------- an expert's scores
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One indicator on an expert's sheet, with what they have written so far."""
+
+    indicator: PanelIndicator
+    score: Decimal | None
+    reason: str
+
+
+def score_sheet(panel: ScoringPanel, member: PanelMember) -> list[ScoreRow]:
+    mine = {s.indicator_id: s for s in member.scores.all()}
+    return [
+        ScoreRow(i, getattr(mine.get(i.pk), "score", None), getattr(mine.get(i.pk), "reason", ""))
+        for i in panel.indicators.all()
+    ]
+
+
+def _read_score(raw, indicator) -> Decimal | None:
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError(
+            _("“%(i)s”：评分“%(v)s”不是数字。") % {"i": indicator.level3, "v": text}
+        )
+    return value
+
+
+@transaction.atomic
+def scores_save(*, actor, panel: ScoringPanel, values: dict, submit: bool = False) -> PanelMember:
+    """Save the expert's scores, `values` {indicator id: (score text, reason)}. A draft keeps
+    what is given (a score outside 0..weight is refused); `submit` also needs every indicator
+    scored and a reason for every score below full, and closes the sheet. Nothing is written
+    when anything is refused; every refusal names its indicator."""
+    member = panel_member(panel, actor)
+    if member is None:
+        raise PermissionDenied(_("您不是本评价的评审专家。"))
+    member = PanelMember.objects.select_for_update().get(pk=member.pk)
+    if member.submitted_at:
+        raise ValidationError(_("您已提交评分，不能再修改。"))
+    refusal = open_refusal(panel)
+    if refusal:
+        raise ValidationError(refusal)
+    problems, rows = [], []
+    for indicator in panel.indicators.all():
+        raw, reason = values.get(indicator.pk, ("", ""))
+        reason = str(reason or "").strip()
+        try:
+            score = _read_score(raw, indicator)
+        except ValidationError as exc:
+            problems += exc.messages
+            continue
+        if score is None and not submit:
+            continue
+        if submit or not 0 <= score <= indicator.weight:  # a draft may wait for its reasons
+            why = score_refusal(score, indicator.weight, reason)
+        else:
+            why = None
+        if why:
+            problems.append(_("“%(i)s”：%(e)s") % {"i": indicator.level3, "e": why})
+            continue
+        rows.append((indicator, score, reason))
+    if problems:
+        raise ValidationError(problems)
+    for indicator, score, reason in rows:
+        ExpertScore.objects.update_or_create(
+            member=member, indicator=indicator, defaults={"score": score, "reason": reason}
+        )
+    if submit:
+        member.submitted_at = timezone.now()
+        member.save(update_fields=["submitted_at"])
+        _log(panel, actor, _("专家提交评分：%(e)s") % {"e": member.expert})
+        if panel.all_submitted():
+            panel_compute(panel)
+    return member
+
+
+# --------------------------------------------------------------------------- the panel's result
+
+
+def panel_compute(panel: ScoringPanel) -> list[PanelIndicator]:
+    """Each indicator's result from its raw scores (mean or trimmed mean, spread flag), kept
+    with its explanation; then the owner's total."""
+    owner = panel_owner(panel)
+    rules = rules_of(owner)
+    indicators = list(panel.indicators.prefetch_related("raw"))
+    for indicator in indicators:
+        result = aggregate([s.score for s in indicator.raw.all()], indicator.weight, rules)
+        indicator.computed = result.score
+        indicator.spread = result.spread
+        indicator.flagged = result.flagged
+        indicator.explanation = str(result.explanation)
+        indicator.save(update_fields=["computed", "spread", "flagged", "explanation"])
+    owner_total_save(panel)
+    return indicators
+
+
+def owner_total_save(panel: ScoringPanel):
+    """The owner's score: the sum of the indicators' scores; a key evaluation's grade too.
+    Incomplete (an indicator without a score): no score, no grade."""
+    owner = panel_owner(panel)
+    if owner is None:
+        return None
+    total = panel_total([i.score for i in panel.indicators.all()], grades_of(owner))
+    owner.score = total.total if total.complete else None
+    fields = ["score"]
+    if _is_key(owner):
+        owner.grade = total.grade or ""
+        fields.append("grade")
+    owner.save(update_fields=fields)
+    return total
+
+
+@transaction.atomic
+def discussion_save(*, actor, indicator: PanelIndicator, discussion: str, agreed) -> PanelIndicator:
+    """The office's record of a flagged indicator's discussion and the score agreed (0..its
+    weight), once every expert has submitted."""
+    panel = indicator.panel
+    refusal = office_refusal(panel, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if not panel.all_submitted():
+        raise ValidationError(_("全部专家提交评分后才能记录讨论结果。"))
+    score = _read_score(agreed, indicator)
+    if score is None:
+        raise ValidationError(_("“%(i)s”：请填写讨论确定的得分。") % {"i": indicator.level3})
+    if not 0 <= score <= indicator.weight:
+        raise ValidationError(
+            _("“%(i)s”：得分 %(s)s 超出 0～%(w)s。")
+            % {"i": indicator.level3, "s": score, "w": indicator.weight}
+        )
+    if not discussion.strip():
+        raise ValidationError(_("“%(i)s”：请记录讨论情况。") % {"i": indicator.level3})
+    indicator.discussion = discussion.strip()
+    indicator.agreed = score
+    indicator.save(update_fields=["discussion", "agreed"])
+    _log(
+        panel,
+        actor,
+        _("记录专家讨论结果：%(i)s 确定得分 %(s)s") % {"i": indicator.level3, "s": score},
+    )
+    owner_total_save(panel)
+    return indicator
+
+
+def _log(panel, actor, message: str) -> None:
+    owner = panel_owner(panel)
+    if owner is not None:
+        audit.record(action="update", instance=owner, actor=actor, message=message)
+
+
+# --------------------------------------------------------------------------- the office's table
+
+
+def raw_table(panel: ScoringPanel, scores) -> tuple[list, list[dict]]:
+    """The raw scores as a table, indicator × expert: the members (columns) and, per
+    indicator, its cells in the members' order (None where no score is visible)."""
+    members = list(panel.members.select_related("expert").order_by("pk"))
+    cells = {(s.indicator_id, s.member_id): s for s in scores}
+    rows = [
+        {"indicator": i, "cells": [cells.get((i.pk, m.pk)) for m in members]}
+        for i in panel.indicators.all()
+    ]
+    return members, rows
