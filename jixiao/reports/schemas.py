@@ -78,9 +78,48 @@ class StatsSelfEvalFiguresOut(Schema):
     special_kinds: StatsSpecialKindsOut
 
 
-class StatsEvaluationsOut(Schema):
+class StatsKeyProjectOut(Schema):
+    code: str | None = Field(description="项目编码；评价政策或专项资金时为 null")
+    name: str = Field(description="项目名称，或评价对象的名称")
+
+
+class StatsKeySpecialKindOut(Schema):
+    kind: str = Field(description="特殊类别，如 政府债务")
+    code: str | None
+    name: str
+
+
+class StatsKeyMethodsOut(Schema):
+    """How many of the key evaluations used each method, by their records."""
+
+    site_visits: int = Field(description="有现场勘查记录的评价数（现场勘查）")
+    expert_scoring: int = Field(description="有专家评分的评价数（比对打分）")
+    public_survey: int = Field(description="满意度取自问卷调查结果的评价数（公众测评）")
+
+
+class StatsKeyEvaluationsOut(Schema):
+    """The bureau's key evaluations of the work year, notified or beyond (department
+    evaluations commissioned by a unit are not among them)."""
+
     count: int
-    projects: list[dict]
+    projects: list[StatsKeyProjectOut]
+    special_kinds: list[StatsKeySpecialKindOut] = Field(description="其中的特殊类别项目")
+    methods: StatsKeyMethodsOut
+    reports_delivered: int = Field(description="评价报告已送达单位的评价数")
+    findings: Counts = Field(description="发现的问题数，按一级指标（决策、过程、产出、效益）")
+
+
+class StatsChosenProjectOut(Schema):
+    code: str | None
+    name: str
+    kinds: list[str]
+
+
+class StatsEvaluationsOut(Schema):
+    """The special-kind key evaluations by project, in the shape of `selfeval.special_kinds`."""
+
+    count: int
+    projects: list[StatsChosenProjectOut]
 
 
 class StatsOnTimeOut(Schema):
@@ -162,7 +201,7 @@ class StatsOut(Schema):
     selfeval: StatsSelfEvalFiguresOut
     unit_evaluations: int
     unit_evaluation_grades: Counts
-    key_evaluations: StatsEvaluationsOut
+    key_evaluations: StatsKeyEvaluationsOut
     special_kind_evaluations: StatsEvaluationsOut
     lint: Counts = Field(description="审核发现代码 → 处数")
     on_time: StatsOnTimeFiguresOut

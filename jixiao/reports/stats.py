@@ -10,10 +10,19 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, Sum
+from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.evaluations.key.models import LEVEL1 as KEY_LEVELS
+from jixiao.evaluations.key.models import (
+    ExpertScore,
+    Finding,
+    KeyEvaluation,
+    KeyStatus,
+    ReportDelivery,
+    SiteVisit,
+)
 from jixiao.monitoring.alerts import CODES as ALERT_CODES
 from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.monitoring.models import Alert
@@ -23,6 +32,8 @@ from jixiao.targets.lint import CODES as LINT_CODES
 from .selectors import APPROVED, WorkYear, full_year_budget, funds_of, is_late
 
 GRADES = ("优", "良", "中", "差")
+#: The level-1 indicators of a key evaluation's framework (DOMAIN.md §6.4), in their order.
+KEY_LEVEL1 = tuple(value for value, _label in KEY_LEVELS)
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
 
@@ -261,6 +272,80 @@ def _special_kinds(work: WorkYear) -> dict:
     return {"count": len(projects), "projects": list(projects.values())}
 
 
+def counted_key_evaluations(work: WorkYear) -> QuerySet:
+    """The bureau's key evaluations of work year Y (DOMAIN.md §9, "key evaluations and the
+    projects chosen"): those of Y notified or beyond. A draft is a pick the office has not yet
+    announced to the unit, so it is not counted.
+
+    Department evaluations (部门评价: a first-level unit commissions them on its own projects,
+    `commissioner` set) run on the same machinery but are the unit's, not the bureau's key
+    evaluations: they are left out here. The figures and the summary's appendix list both read
+    this queryset."""
+    return (
+        work._in_region(KeyEvaluation.objects.visible_to(work.user))
+        .filter(year=work.year, commissioner__isnull=True)
+        .exclude(status=KeyStatus.DRAFT)
+    )
+
+
+def with_key_facts(evaluations: QuerySet) -> QuerySet:
+    """Key evaluations with what their records show, computed by the database: `visited` (a
+    site visit recorded: 现场勘查), `scored` (an expert's score given: 比对打分), `reported` (the
+    report sent to a unit)."""
+    return evaluations.annotate(
+        visited=Exists(SiteVisit.objects.filter(evaluation=OuterRef("pk"))),
+        scored=Exists(ExpertScore.objects.filter(member__panel=OuterRef("panel_id"))),
+        reported=Exists(ReportDelivery.objects.filter(report__evaluation=OuterRef("pk"))),
+    )
+
+
+def _key_evaluations(work: WorkYear) -> dict:
+    """The key evaluations of Y: the projects chosen (or the policy or fund by its name), those
+    of a special kind, the methods their records show, and their findings by level-1 indicator.
+    Two queries whatever the number of evaluations: the rows with what was done, then the
+    findings grouped by the database."""
+    evaluations = counted_key_evaluations(work)
+    rows = list(
+        with_key_facts(evaluations.order_by("pk")).values_list(
+            "project__code",
+            "project__name",
+            "subject",
+            "special_kind",
+            "visited",
+            "scored",
+            "reported",
+        )
+    )
+    projects = [{"code": code, "name": name or subject} for code, name, subject, *_r in rows]
+    special = [
+        {"kind": kind, **project}
+        for project, (_c, _n, _s, kind, *_r) in zip(projects, rows, strict=True)
+        if kind
+    ]
+    findings = dict.fromkeys(KEY_LEVEL1, 0)
+    for level1, n in (
+        Finding.objects.filter(evaluation__in=evaluations)
+        .order_by()
+        .values_list("level1")
+        .annotate(n=Count("id"))
+    ):
+        findings[level1] = findings.get(level1, 0) + n
+    return {
+        "count": len(rows),
+        "projects": projects,
+        "special_kinds": special,
+        "methods": {
+            "site_visits": sum(1 for r in rows if r[4]),
+            "expert_scoring": sum(1 for r in rows if r[5]),
+            # The public survey has its own stage: the evaluations whose satisfaction indicator
+            # took a survey's rate join here then. Until a survey result exists, none.
+            "public_survey": 0,
+        },
+        "reports_delivered": sum(1 for r in rows if r[6]),
+        "findings": findings,
+    }
+
+
 def _lint(work: WorkYear) -> tuple[dict, int]:
     """Findings by code (each time found, as the 2021 summary counts 处) and the number of
     declarations with any finding."""
@@ -424,6 +509,7 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
     lint, lint_targets = _lint(work)
     on_time_targets = _on_time_targets(by_unit)
     unit_evaluations, unit_evaluation_grades = _unit_evaluations(work)
+    key_evaluations = _key_evaluations(work)
     return {
         "region": region.code,
         "region_name": region.name,
@@ -434,11 +520,18 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
         "selfeval": selfeval,
         "unit_evaluations": unit_evaluations,
         "unit_evaluation_grades": unit_evaluation_grades,
-        # The bureau's own evaluations (key evaluations, DOMAIN.md §6.4, and those of projects of
-        # special kinds it picks) join here when that stage exists; until then they are empty.
-        # `selfeval.special_kinds` lists the special-kind projects the units evaluated.
-        "key_evaluations": {"count": 0, "projects": []},
-        "special_kind_evaluations": {"count": 0, "projects": []},
+        # The bureau's own evaluations (DOMAIN.md §6.4); `selfeval.special_kinds` lists the
+        # special-kind projects the units evaluated themselves.
+        "key_evaluations": key_evaluations,
+        # The special-kind ones among them, by project with its kinds (the shape of
+        # `selfeval.special_kinds`): the same rows as `key_evaluations.special_kinds`.
+        "special_kind_evaluations": {
+            "count": len(key_evaluations["special_kinds"]),
+            "projects": [
+                {"code": p["code"], "name": p["name"], "kinds": [p["kind"]]}
+                for p in key_evaluations["special_kinds"]
+            ],
+        },
         "lint": lint,
         "on_time": {
             "targets": on_time_targets,

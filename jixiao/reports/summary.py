@@ -34,6 +34,13 @@ from .wording import chinese_date, chinese_figure, chinese_numeral, percent, poi
 ROW_CAP = 500
 #: A sentence names at most this many projects ("如 A、B、C 等").
 NAMES_CAP = 10
+#: The key evaluations' methods as the 2021 summary names them, in its order: the figure of
+#: `key_evaluations.methods` says how many evaluations used each.
+KEY_METHODS = (
+    ("site_visits", gettext_lazy("现场勘查")),
+    ("expert_scoring", gettext_lazy("比对打分")),
+    ("public_survey", gettext_lazy("公众测评")),
+)
 
 
 #: How the bureau names its own region in the text, by the region's last character or level:
@@ -269,22 +276,48 @@ class Summary:
                 "同时委托第三方机构进行重点评价，选取了 %(n)s 个覆盖面广、影响力大、社会关注度高"
                 "的项目进行事后评价：%(names)s。"
             ) % {"n": key["count"], "names": _project_names(key["projects"])}
+            text += self._key_methods_sentence(key)
         self.w.para(text)
 
+    def _key_methods_sentence(self, key: dict) -> str:
+        """The methods the key evaluations' records show (the 2021 summary: 现场勘查、比对打分、
+        公众测评), only those used; and the reports sent to the units."""
+        used = [
+            str(label)
+            for method, label in KEY_METHODS
+            if key["methods"].get(method)  # how many evaluations used it
+        ]
+        text = ""
+        if used:
+            text += _("采用%(methods)s等方式对项目进行客观、综合的分析评价。") % {
+                "methods": "、".join(used)
+            }
+        if key["reports_delivered"]:
+            text += _(
+                "对 %(n)s 个项目形成财政资金绩效综合评价报告，指出项目存在的问题，提出改进建议，"
+                "并及时将报告反馈给项目实施单位及其主管预算部门。"
+            ) % {"n": key["reports_delivered"]}
+        return text
+
     def _special_kinds(self, number: Numbering) -> None:
-        chosen = self.s["special_kind_evaluations"]
+        # The special-kind key evaluations, named as the 2021 summary names them: 城北消防站建设
+        # 项目（政府债务项目）.
+        chosen = [
+            {"name": p["name"], "kinds": [p["kind"]]}
+            for p in self.s["key_evaluations"]["special_kinds"]
+        ]
         evaluated = self.s["selfeval"]["special_kinds"]
-        if not (chosen["count"] or evaluated["count"]):
+        if not (chosen or evaluated["count"]):
             return
         self.w.heading(number(_("聚焦管理创新，推进特殊类别项目绩效管理。")), 2)
         parts = []
-        if chosen["count"]:
+        if chosen:
             parts.append(
                 _("%(year)s 年选取了 %(n)s 个具有特色代表性的项目开展绩效评价，如%(names)s")
                 % {
                     **self._names(),
-                    "n": chosen["count"],
-                    "names": _project_names(chosen["projects"], with_kinds=True),
+                    "n": len(chosen),
+                    "names": _project_names(chosen, with_kinds=True),
                 }
             )
         if evaluated["count"]:
@@ -505,6 +538,7 @@ class Summary:
             self._target_quality(number),
             self._execution_problems(number),
             self._low_grades(number),
+            self._key_findings(number),
             self._overdue(number),
         ]
         if not any(written):
@@ -585,6 +619,32 @@ class Summary:
             grades="、".join(low["grades"]),
             n=low["projects"],
             list=listed,
+        )
+        return True
+
+    def _key_findings(self, number: Numbering) -> bool:
+        """The problems the key evaluations found, counted by level-1 indicator."""
+        findings = self.s["key_evaluations"]["findings"]
+        total = sum(findings.values())
+        if not total:
+            return False
+        self.w.heading(number(_("重点评价发现的问题")), 2)
+        listed = "、".join(
+            _("%(level)s方面 %(n)s 个") % {"level": level, "n": n} for level, n in findings.items()
+        )
+        self._say(
+            _(
+                "%(year)s 年 %(evaluations)s 个项目的重点评价共发现问题 %(total)s 个，其中"
+                "%(list)s。"
+            ),
+            evaluations=self.s["key_evaluations"]["count"],
+            total=total,
+            list=listed,
+        )
+        self._table(
+            _("%(year)s 年度重点评价发现的问题") % self._names(),
+            [_("一级指标"), _("问题数（个）")],
+            list(findings.items()),
         )
         return True
 

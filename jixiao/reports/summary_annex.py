@@ -7,12 +7,14 @@ import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
-from .records import TOPICS, LazyRows
+from .records import TOPICS, LazyRows, Record, topic
 from .selectors import WorkYear
-from .stats import GRADES, LINT_LABELS
+from .stats import GRADES, KEY_LEVEL1, LINT_LABELS, counted_key_evaluations, with_key_facts
 from .wording import chinese_date, chinese_figure, chinese_numeral
 
 
@@ -115,9 +117,79 @@ def _appendix_topics(stats: dict) -> list[tuple[str, str, str | None]]:
         ("selfevals", "", None),
         ("special-kinds", "", None),
         ("unit-evaluations", "", None),
+        ("key-evaluations", "", None),
         *lint,
         ("year-end-rush", "", None),
     ]
+
+
+# ── the key evaluations behind `key_evaluations` ─────────────────────────────────────────────
+def _key_detail_url() -> Callable[[int], str]:
+    """The evaluation's page, once the pages that show it are installed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        template = reverse("key-detail", args=[987654321]).replace("987654321", "{}")
+    except NoReverseMatch:
+        return lambda pk: ""
+    return template.format
+
+
+@topic(
+    "key-evaluations",
+    gettext_lazy("重点评价项目"),
+    [
+        gettext_lazy("项目编码"),
+        gettext_lazy("评价对象"),
+        gettext_lazy("被评价单位"),
+        gettext_lazy("特殊类别"),
+        gettext_lazy("状态"),
+        gettext_lazy("评价等级"),
+        gettext_lazy("现场勘查"),
+        gettext_lazy("比对打分"),
+        gettext_lazy("报告已送达"),
+        # one column per level-1 indicator, in the order of KEY_LEVEL1
+        gettext_lazy("决策问题数"),
+        gettext_lazy("过程问题数"),
+        gettext_lazy("产出问题数"),
+        gettext_lazy("效益问题数"),
+    ],
+)
+def key_evaluations(work: WorkYear, key: str) -> LazyRows:
+    """The rows counted by `key_evaluations` (count, projects, special kinds, methods, reports
+    and findings by level-1 indicator): each figure is a count or a column sum of this list."""
+    findings = {
+        f"findings_{i}": Count("findings", filter=Q(findings__level1=level))
+        for i, level in enumerate(KEY_LEVEL1)
+    }
+    rows = (
+        with_key_facts(counted_key_evaluations(work))
+        .annotate(**findings)
+        .select_related("project", "unit")
+        .order_by("pk")
+    )
+    url = _key_detail_url()
+    yes, no = _("是"), _("否")
+
+    def build(chunk):
+        for e in chunk:
+            yield Record(
+                (
+                    e.project.code if e.project_id else "",
+                    e.subject,
+                    e.unit.name,
+                    e.special_kind,
+                    e.get_status_display(),
+                    e.grade,
+                    yes if e.visited else no,
+                    yes if e.scored else no,
+                    yes if e.reported else no,
+                    *(getattr(e, name) for name in findings),
+                ),
+                url(e.pk),
+            )
+
+    return LazyRows(rows, build)
 
 
 def _capped(records: Iterable, cap: int) -> tuple[list, int]:

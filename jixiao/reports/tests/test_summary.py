@@ -336,8 +336,8 @@ def test_next_steps_are_left_to_the_bureau_as_a_highlighted_instruction(document
 
 
 def test_key_and_special_kind_evaluations_are_written_once_they_exist(year_2022, monkeypatch):
-    # The bureau's own evaluations (DOMAIN.md §6.4) join the figures when that stage exists;
-    # until then year_stats gives 0 and [] and the sentences are left out (tested above).
+    # The bureau's own evaluations (DOMAIN.md §6.4); a year without them leaves the sentences
+    # out (tested above). The figures from real records: test_key_summary.py.
     from jixiao.reports import summary
 
     original = summary.year_stats
@@ -347,10 +347,10 @@ def test_key_and_special_kind_evaluations_are_written_once_they_exist(year_2022,
         figures["key_evaluations"] = {
             "count": 2,
             "projects": [{"code": "Q1", "name": "项目Q1"}, {"code": "Q1A", "name": "项目Q1A"}],
-        }
-        figures["special_kind_evaluations"] = {
-            "count": 1,
-            "projects": [{"code": "Q1", "name": "城北消防站建设项目", "kinds": ["政府债务"]}],
+            "special_kinds": [{"kind": "政府债务", "code": "Q1", "name": "城北消防站建设项目"}],
+            "methods": {"site_visits": 0, "expert_scoring": 0, "public_survey": 0},
+            "reports_delivered": 0,
+            "findings": {"决策": 0, "过程": 0, "产出": 0, "效益": 0},
         }
         return figures
 
