@@ -6,6 +6,9 @@ from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
+ASSIGNED = STAFF_ROLES | {Role.EXPERT, Role.AGENCY}
+PERFORMANCE = frozenset({Role.PERFORMANCE})
+REGISTRY_READERS = frozenset({Role.PERFORMANCE, Role.AUDITOR})
 
 register_menu(
     MenuItem("evaluations", _("项目自评"), "selfeval-list", roles=STAFF, order=10),
@@ -17,6 +20,13 @@ register_menu(
         order=15,
     ),
     MenuItem("evaluations", _("部门整体评价"), "unit-evaluation-list", roles=STAFF, order=20),
+    # Key evaluations (DOMAIN.md §6.4): agencies and experts reach only their assignments.
+    MenuItem("evaluations", _("重点评价"), "key-list", roles=ASSIGNED, order=30),
+    MenuItem("evaluations", _("评价立项"), "key-plan", roles=PERFORMANCE, order=31),
+    MenuItem("evaluations", _("事前绩效评估"), "exante-list", roles=STAFF, order=35),
+    MenuItem("evaluations", _("第三方机构"), "agency-list", roles=REGISTRY_READERS, order=40),
+    MenuItem("evaluations", _("专家库"), "expert-list", roles=REGISTRY_READERS, order=41),
+    MenuItem("evaluations", _("执业质量抽查"), "quality-checks", roles=REGISTRY_READERS, order=42),
 )
 
 
