@@ -5,6 +5,7 @@ report."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -157,16 +158,10 @@ def exante_assign_view(request, pk: int):
     if expert is None:
         messages.error(request, _("请选择专家。"))
         return redirect(_detail_url(assessment))
-    act(
-        request,
-        lambda: exante.exante_expert_assign(
-            actor=request.user,
-            assessment=assessment,
-            expert=expert,
-            declaration_file=request.FILES.get("declaration"),
-        ),
-        _("已选派专家 %(n)s。") % {"n": expert.name},
-    )
+    assign = partial(exante.exante_expert_assign, actor=request.user, assessment=assessment)
+    declaration = request.FILES.get("declaration")
+    done = _("已选派专家 %(n)s。") % {"n": expert.name}
+    act(request, lambda: assign(expert=expert, declaration_file=declaration), done)
     return redirect(_detail_url(assessment))
 
 

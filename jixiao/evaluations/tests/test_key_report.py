@@ -36,6 +36,14 @@ HEADINGS = [
     "六、建议",
     "七、其他需要说明的问题",
 ]
+AGENCY = {"name": "甲区绩效评价事务所", "credit_code": "91360100MA35GXJ71B"}
+SUBJECT = {
+    "year": 2022,
+    "subject": "教师培训专项重点评价",
+    "kind": "project",
+    "special_kind": "政府采购",
+    "amount": Decimal("120.623456"),
+}
 INDICATORS = [
     {"level1": "决策", "level2": "项目立项", "level3": "立项依据充分性", "weight": "15"},
     {"level1": "过程", "level2": "资金管理", "level3": "预算执行率", "weight": "25"},
@@ -47,22 +55,10 @@ INDICATORS = [
 def build_evaluation(world, *, unit="U1A", project="P1A", status=KeyStatus.FIELDWORK):
     """An evaluation of a level-2 unit's project (its 主管部门 is U1), done by the agency
     persona's agency with the expert persona on the panel, scored, visited, with a finding."""
-    agency = Agency.objects.create(
-        region=world.region, name="甲区绩效评价事务所", credit_code="91360100MA35GXJ71B"
-    )
+    agency = Agency.objects.create(region=world.region, **AGENCY)
     agency.members.add(world.agency)
-    evaluation = evaluation_create(
-        indicators=INDICATORS,
-        region=world.region,
-        year=2022,
-        subject="教师培训专项重点评价",
-        kind="project",
-        special_kind="政府采购",
-        unit=world.units[unit],
-        project=world.projects[project],
-        agency=agency,
-        amount=Decimal("120.623456"),
-    )
+    where = {"region": world.region, "unit": world.units[unit], "project": world.projects[project]}
+    evaluation = evaluation_create(indicators=INDICATORS, agency=agency, **where, **SUBJECT)
     expert = Expert.objects.create(
         region=world.region, name="张专家", user=world.expert, title="高级会计师"
     )
