@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.orgs.models import Unit, User
+from jixiao.orgs.models import Role, Unit, User
 
 from . import registry
 from .models import Agency, AgencyEngagement, Expert
@@ -39,7 +39,9 @@ class AgencyForm(forms.ModelForm):
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = _accounts(registry.agency_members_choices(region))
+        self.fields["members"].queryset = _accounts(
+            registry.accounts_with_role(region, Role.AGENCY)
+        )
         if self.instance.pk:
             self.initial.setdefault("members", list(self.instance.members.all()))
 
@@ -68,7 +70,7 @@ class ExpertForm(forms.ModelForm):
         units = Unit.objects.filter(region=region).order_by("code")
         self.fields["employer_unit"].queryset = units
         self.fields["ties"].queryset = units
-        self.fields["user"].queryset = _accounts(registry.expert_accounts(region))
+        self.fields["user"].queryset = _accounts(registry.accounts_with_role(region, Role.EXPERT))
 
     def validate_unique(self):  # the service checks the account
         pass

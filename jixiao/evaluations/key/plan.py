@@ -112,6 +112,7 @@ class PlanRow:
     key_test: object  # selection.KeyTest
     history: History
     picked: KeyEvaluation | None
+    plan_year: int
 
     @property
     def name(self) -> str:
@@ -120,6 +121,13 @@ class PlanRow:
     @property
     def unit(self) -> Unit | None:
         return self.project.unit if self.project else None
+
+    @property
+    def years_since(self) -> int | None:
+        """Years from the last key evaluation to the plan's year (None: never evaluated)."""
+        if self.history.year is None:
+            return None
+        return self.plan_year - self.history.year
 
 
 def _picked(region, year: int) -> tuple[dict, dict]:
@@ -181,6 +189,7 @@ def plan_rows(*, user, region, year: int, filters: dict | None = None) -> list[P
                 key_test=is_key_project(amount, kinds, rules),
                 history=history,
                 picked=picked,
+                plan_year=year,
             )
         )
     return _filtered(rows, filters or {}, year)

@@ -81,11 +81,10 @@ AGENCY_FIELDS = (
 )
 
 
-def agency_members_choices(region):
-    """Accounts that may log in for an agency: users of the region with the agency role."""
-    return [
-        u for u in User.objects.filter(region=region, is_active=True) if u.has_role(Role.AGENCY)
-    ]
+def accounts_with_role(region, role: str) -> list:
+    """Accounts that may log in for an agency (role agency) or as an expert (role expert):
+    active users of the region holding the role."""
+    return [u for u in User.objects.filter(region=region, is_active=True) if u.has_role(role)]
 
 
 @transaction.atomic
@@ -170,13 +169,6 @@ EXPERT_FIELDS = (
     "available",
     "user",
 )
-
-
-def expert_accounts(region):
-    """Accounts that may log in as an expert: users of the region with the expert role."""
-    return [
-        u for u in User.objects.filter(region=region, is_active=True) if u.has_role(Role.EXPERT)
-    ]
 
 
 @transaction.atomic

@@ -45,6 +45,16 @@ def client_in(world, username) -> Client:
     return client
 
 
+def key_evaluated(world, code: str, year: int, grade: str = "") -> KeyEvaluation:
+    """A key evaluation done in `year` of the project `code` of the year before."""
+    unit = world.projects[code].unit
+    old = Project.objects.create(
+        region=world.region, year=year - 1, code=code, name=f"项目{code}", unit=unit
+    )
+    return evaluation_create(indicators=[], region=world.region, year=year, subject=f"项目{code}",
+                             kind=KeyKind.PROJECT, project=old, unit=unit, grade=grade)  # fmt: skip
+
+
 def test_plan_ranks_the_previous_years_projects_by_the_weights_and_explains_each_total(
     plan_world,
 ):
@@ -139,19 +149,7 @@ def test_the_last_grade_is_the_key_evaluations_else_the_self_evaluations_and_say
     plan_world,
 ):
     w = plan_world
-    old = Project.objects.create(
-        region=w.region, year=2018, code="P1", name="项目P1", unit=w.units["U1"]
-    )
-    evaluation_create(
-        indicators=[],
-        region=w.region,
-        year=2019,
-        subject="项目P1",
-        kind=KeyKind.PROJECT,
-        project=old,
-        unit=w.units["U1"],
-        grade="差",
-    )
+    key_evaluated(w, "P1", 2019, grade="差")
     older = Project.objects.create(
         region=w.region, year=2021, code="P2", name="项目P2", unit=w.units["U2"]
     )
@@ -168,6 +166,7 @@ def test_the_last_grade_is_the_key_evaluations_else_the_self_evaluations_and_say
     assert rows["项目P1"].ranked.factor("last_grade").weighted == Decimal("10.00")
     html = client_in(w, "performance").get(reverse("key-plan")).content.decode()
     assert "重点评价等级" in html and "单位自评等级" in html
+    assert "2019年（4年前）" in html
 
 
 def test_filters_by_unit_special_kind_and_key_projects(plan_world):
@@ -187,18 +186,7 @@ def test_filters_by_unit_special_kind_and_key_projects(plan_world):
 
 def test_the_cover_shows_each_first_level_units_key_projects_and_those_due(plan_world):
     w = plan_world
-    old = Project.objects.create(
-        region=w.region, year=2019, code="P1", name="项目P1", unit=w.units["U1"]
-    )
-    evaluation_create(
-        indicators=[],
-        region=w.region,
-        year=2020,
-        subject="项目P1",
-        kind=KeyKind.PROJECT,
-        project=old,
-        unit=w.units["U1"],
-    )
+    key_evaluated(w, "P1", 2020)
     response = client_in(w, "performance").get(reverse("key-cover"))
     groups = {unit.code: rows for unit, rows in response.context["groups"]}
     assert sorted(groups) == ["U1", "U2"]  # U1A's project counts under U1

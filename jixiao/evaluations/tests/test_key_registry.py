@@ -393,9 +393,18 @@ def test_every_registry_page_is_not_found_for_others(client_for, world, evaluati
             ("key-assign-expert", [evaluation.pk], {"expert": expert.pk}),
             ("key-agency-quality", [evaluation.pk], {"score": "90"}),
         ]
+    member = registry.expert_assign(actor=world.performance, evaluation=evaluation,
+                                    expert=expert, declaration_file=declaration())  # fmt: skip
+    check = QualityCheck.objects.create(region=world.region, year=YEAR, evaluation=evaluation)
+    posts.append(("quality-check-record", [check.pk], {"reviewer": "x", "findings": "y"}))
+    if username != "business":
+        posts.append(("key-unassign-expert", [evaluation.pk, member.pk], {}))
     for name, args, data in posts:
         assert client.post(reverse(name, args=args), data).status_code == 404, name
     client.post(reverse("key-assign-agency", args=[evaluation.pk]), {"agency": agency.pk})
+    client.post(reverse("key-unassign-expert", args=[evaluation.pk, member.pk]))
+    assert evaluation.panel.members.filter(pk=member.pk).exists()
+    assert QualityCheck.objects.get(pk=check.pk).reviewer == ""
     assert KeyEvaluation.objects.get(pk=evaluation.pk).agency is None
 
 
