@@ -8,19 +8,23 @@ the evidence (the data requests' files, the site visits)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jixiao.core import attachments
 from jixiao.core.models import Attachment
-from jixiao.core.views import act, audit_export, document_transition, error_text, paginate
+from jixiao.core.views import act, document_transition, download_response, error_text, paginate
 from jixiao.orgs.models import Role, Unit
 
 from . import (
@@ -186,25 +190,14 @@ def key_file(request, pk: int, file_pk: int):
     model = attachment.content_type.model_class()
     if model not in owners or not owners[model].filter(pk=attachment.object_id).exists():
         raise Http404
-    audit_export(request, kind="attachment", rows=1, name=attachment.name)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.mime,
+    with attachment.file.open("rb") as stored:
+        data = stored.read()
+    return download_response(
+        request, data, attachment.name, attachment.mime, kind="attachment", rows=1
     )
 
 
 # --------------------------------------------------------------------------- forms of the work
-
-
-def _form_page(request, evaluation, *, title: str, form, template: str = "work_form.html", **more):
-    return render(
-        request,
-        T + template,
-        {"evaluation": evaluation, "title": title, "form": form, **more},
-        status=400 if form.is_bound and form.errors else 200,
-    )
 
 
 def _refused(request, evaluation, refusal, anchor: str = ""):
@@ -215,69 +208,126 @@ def _refused(request, evaluation, refusal, anchor: str = ""):
     return redirect(_detail(evaluation, anchor))
 
 
-def _service_form(request, form, call, success: str) -> bool:
-    """Run the service with the valid form's data; a refusal becomes the form's error."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        form.add_error(None, error_text(exc))
-        return False
-    messages.success(request, success)
-    return True
+def _work_form(request, evaluation, *, refusal, form, save, success, anchor: str, title, **more):
+    """A fieldwork form: refused now → back to the evaluation with the reason; a valid POST
+    goes through the service `save(cleaned_data)` (its refusal shows on the form), then back to
+    the evaluation's section `anchor`, or to the same form again with "save and add another",
+    or to `more["done"](saved)`."""
+    done = more.pop("done", None)
+    if refused := _refused(request, evaluation, refusal, anchor):
+        return refused
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, success)
+            if request.POST.get("then") == "more":
+                return redirect(request.path)
+            return redirect(done(saved) if done else _detail(evaluation, anchor))
+    template = more.pop("template", "work_form.html")
+    return render(
+        request,
+        T + template,
+        {"evaluation": evaluation, "title": title, "form": form, **more},
+        status=400 if form.errors else 200,
+    )
+
+
+def _photos(request) -> list[tuple[str, bytes]]:
+    files = request.FILES.getlist("photos")
+    for upload in files:
+        attachments.check_upload_size(upload.size)
+    return [(upload.name, upload.read()) for upload in files]
+
+
+@dataclass(frozen=True)
+class WorkForm:
+    """One fieldwork form page of an evaluation, declared: who may use it now, its form, the
+    service it saves through, the section it returns to."""
+
+    refusal: Callable  # (evaluation, user) -> reason or None
+    form: Callable  # (evaluation, request) -> bound or unbound form
+    save: Callable  # (request, evaluation, cleaned data) -> the saved row
+    success: str
+    anchor: str
+    title: str
+    template: str = "work_form.html"
+    add_more: bool = False
+    done: Callable | None = None  # (saved) -> URL, instead of the evaluation's section
+
+
+WORK_FORMS = {
+    "plan": WorkForm(
+        refusal=work.plan_refusal,
+        form=lambda e, r: WorkPlanForm(r.POST or None, initial={"text": e.work_plan}),
+        save=lambda r, e, d: work.work_plan_save(actor=r.user, evaluation=e, text=d["text"]),
+        success=gettext_lazy("已保存评价工作方案。"),
+        anchor="plan",
+        title=gettext_lazy("评价工作方案"),
+    ),
+    "response": WorkForm(
+        refusal=work.response_refusal,
+        form=lambda e, r: ResponseForm(r.POST or None, initial={"text": e.unit_response}),
+        save=lambda r, e, d: work.response_save(actor=r.user, evaluation=e, text=d["text"]),
+        success=gettext_lazy("已保存反馈意见，请单位负责人确认。"),
+        anchor="response",
+        title=gettext_lazy("单位反馈意见（交换意见）"),
+    ),
+    "request": WorkForm(
+        refusal=work.request_refusal,
+        form=lambda e, r: DataRequestForm(r.POST or None),
+        save=lambda r, e, d: work.data_request_add(actor=r.user, evaluation=e, **d),
+        success=gettext_lazy("已列入资料清单。"),
+        anchor="requests",
+        title=gettext_lazy("列出需单位提供的资料"),
+        add_more=True,
+    ),
+    "finding": WorkForm(
+        refusal=work.finding_refusal,
+        form=lambda e, r: FindingForm(r.POST or None, panel=e.panel),
+        save=lambda r, e, d: work.finding_add(actor=r.user, evaluation=e, **d),
+        success=gettext_lazy("已记录问题。"),
+        anchor="findings",
+        title=gettext_lazy("记录评价发现的问题"),
+    ),
+    # 现场勘查, phone first: the facts of the visit and photos from the phone's camera.
+    "visit": WorkForm(
+        refusal=work.visit_refusal,
+        form=lambda e, r: SiteVisitForm(
+            r.POST or None, initial={"visited_on": timezone.localdate().isoformat()}
+        ),
+        save=lambda r, e, d: work.site_visit_create(
+            actor=r.user, evaluation=e, photos=_photos(r), **d
+        ),
+        success=gettext_lazy("已记录现场勘查。"),
+        anchor="visits",
+        title=gettext_lazy("现场勘查"),
+        template="visit_new.html",
+        done=lambda visit: reverse("key-visit", args=[visit.evaluation_id, visit.pk]),
+    ),
+}
 
 
 @login_required
-def key_work_plan(request, pk: int):
+def work_form(request, pk: int, name: str):
+    """The page of one of `WORK_FORMS` for the evaluation."""
     evaluation = _get(request, pk)
-    if refused := _refused(request, evaluation, work.plan_refusal(evaluation, request.user)):
-        return refused
-    form = WorkPlanForm(request.POST or None, initial={"text": evaluation.work_plan})
-    if _service_form(
+    spec = WORK_FORMS[name]
+    return _work_form(
         request,
-        form,
-        lambda d: work.work_plan_save(actor=request.user, evaluation=evaluation, text=d["text"]),
-        _("已保存评价工作方案。"),
-    ):
-        return redirect(_detail(evaluation, "plan"))
-    return _form_page(request, evaluation, title=_("评价工作方案"), form=form)
-
-
-@login_required
-def key_response(request, pk: int):
-    evaluation = _get(request, pk)
-    refusal = work.response_refusal(evaluation, request.user)
-    if refused := _refused(request, evaluation, refusal, "response"):
-        return refused
-    form = ResponseForm(request.POST or None, initial={"text": evaluation.unit_response})
-    if _service_form(
-        request,
-        form,
-        lambda d: work.response_save(actor=request.user, evaluation=evaluation, text=d["text"]),
-        _("已保存反馈意见，请单位负责人确认。"),
-    ):
-        return redirect(_detail(evaluation, "response"))
-    return _form_page(request, evaluation, title=_("单位反馈意见（交换意见）"), form=form)
-
-
-@login_required
-def key_request_new(request, pk: int):
-    evaluation = _get(request, pk)
-    refusal = work.request_refusal(evaluation, request.user)
-    if refused := _refused(request, evaluation, refusal, "requests"):
-        return refused
-    form = DataRequestForm(request.POST or None)
-    if _service_form(
-        request,
-        form,
-        lambda d: work.data_request_add(actor=request.user, evaluation=evaluation, **d),
-        _("已列入资料清单。"),
-    ):
-        if request.POST.get("then") == "more":
-            return redirect("key-request-new", pk=pk)
-        return redirect(_detail(evaluation, "requests"))
-    return _form_page(request, evaluation, title=_("列出需单位提供的资料"), form=form, more=True)
+        evaluation,
+        refusal=spec.refusal(evaluation, request.user),
+        form=spec.form(evaluation, request),
+        save=lambda data: spec.save(request, evaluation, data),
+        success=spec.success,
+        anchor=spec.anchor,
+        title=spec.title,
+        template=spec.template,
+        more=spec.add_more,
+        done=spec.done,
+    )
 
 
 def _request_row(request, evaluation, request_pk: int) -> DataRequest:
@@ -289,22 +339,15 @@ def key_request_answer(request, pk: int, request_pk: int):
     """The unit's page for one requested item: upload its files, then mark it answered."""
     evaluation = _get(request, pk)
     row = _request_row(request, evaluation, request_pk)
-    refusal = work.unit_may_answer(evaluation, request.user)
-    if refused := _refused(request, evaluation, refusal, "requests"):
-        return refused
-    form = AnswerForm(request.POST or None, initial={"note": row.answer_note})
-    if _service_form(
-        request,
-        form,
-        lambda d: work.data_request_answer(actor=request.user, row=row, note=d["note"]),
-        _("已提交资料。"),
-    ):
-        return redirect(_detail(evaluation, "requests"))
-    return _form_page(
+    return _work_form(
         request,
         evaluation,
+        refusal=work.unit_may_answer(evaluation, request.user),
+        form=AnswerForm(request.POST or None, initial={"note": row.answer_note}),
+        save=lambda d: work.data_request_answer(actor=request.user, row=row, note=d["note"]),
+        success=_("已提交资料。"),
+        anchor="requests",
         title=_("提交资料：%(i)s") % {"i": row.item},
-        form=form,
         template="work_answer.html",
         row=row,
         overdue=work.is_overdue(row),
@@ -346,23 +389,6 @@ def key_request_remind(request, pk: int, request_pk: int):
 
 
 @login_required
-def key_finding_new(request, pk: int):
-    evaluation = _get(request, pk)
-    refusal = work.finding_refusal(evaluation, request.user)
-    if refused := _refused(request, evaluation, refusal, "findings"):
-        return refused
-    form = FindingForm(request.POST or None, panel=evaluation.panel)
-    if _service_form(
-        request,
-        form,
-        lambda d: work.finding_add(actor=request.user, evaluation=evaluation, **d),
-        _("已记录问题。"),
-    ):
-        return redirect(_detail(evaluation, "findings"))
-    return _form_page(request, evaluation, title=_("记录评价发现的问题"), form=form)
-
-
-@login_required
 @require_POST
 def key_finding_status(request, pk: int, finding_pk: int):
     evaluation = _get(request, pk)
@@ -378,39 +404,6 @@ def key_finding_status(request, pk: int, finding_pk: int):
 
 
 # --------------------------------------------------------------------------- site visits
-
-
-def _photos(request) -> list[tuple[str, bytes]]:
-    files = request.FILES.getlist("photos")
-    for upload in files:
-        attachments.check_upload_size(upload.size)
-    return [(upload.name, upload.read()) for upload in files]
-
-
-@login_required
-def visit_new(request, pk: int):
-    """现场勘查, phone first: the facts of the visit and photos from the phone's camera."""
-    evaluation = _get(request, pk)
-    refusal = work.visit_refusal(evaluation, request.user)
-    if refused := _refused(request, evaluation, refusal, "visits"):
-        return refused
-    form = SiteVisitForm(
-        request.POST or None, initial={"visited_on": timezone.localdate().isoformat()}
-    )
-    created = []
-
-    def call(data):
-        created.append(
-            work.site_visit_create(
-                actor=request.user, evaluation=evaluation, photos=_photos(request), **data
-            )
-        )
-
-    if _service_form(request, form, call, _("已记录现场勘查。")):
-        return redirect("key-visit", pk=pk, visit_pk=created[0].pk)
-    return _form_page(
-        request, evaluation, title=_("现场勘查"), form=form, template="visit_new.html"
-    )
 
 
 @login_required
@@ -502,9 +495,14 @@ urlpatterns = [
     path("key-evaluations/queue/", key_queue, name="key-queue"),
     path("key-evaluations/<int:pk>/", key_detail, name="key-detail"),
     path("key-evaluations/<int:pk>/transition/", key_transition, name="key-transition"),
-    path("key-evaluations/<int:pk>/work-plan/", key_work_plan, name="key-work-plan"),
+    path("key-evaluations/<int:pk>/work-plan/", work_form, {"name": "plan"}, name="key-work-plan"),
     path("key-evaluations/<int:pk>/framework/", key_framework, name="key-framework"),
-    path("key-evaluations/<int:pk>/requests/new/", key_request_new, name="key-request-new"),
+    path(
+        "key-evaluations/<int:pk>/requests/new/",
+        work_form,
+        {"name": "request"},
+        name="key-request-new",
+    ),
     path(
         "key-evaluations/<int:pk>/requests/<int:request_pk>/",
         key_request_answer,
@@ -521,14 +519,21 @@ urlpatterns = [
         name="key-request-remind",
     ),
     path("key-evaluations/<int:pk>/files/<int:file_pk>/", key_file, name="key-file"),
-    path("key-evaluations/<int:pk>/findings/new/", key_finding_new, name="key-finding-new"),
+    path(
+        "key-evaluations/<int:pk>/findings/new/",
+        work_form,
+        {"name": "finding"},
+        name="key-finding-new",
+    ),
     path(
         "key-evaluations/<int:pk>/findings/<int:finding_pk>/status/",
         key_finding_status,
         name="key-finding-status",
     ),
-    path("key-evaluations/<int:pk>/response/", key_response, name="key-response"),
-    path("key-evaluations/<int:pk>/visits/new/", visit_new, name="visit-new"),
+    path(
+        "key-evaluations/<int:pk>/response/", work_form, {"name": "response"}, name="key-response"
+    ),
+    path("key-evaluations/<int:pk>/visits/new/", work_form, {"name": "visit"}, name="visit-new"),
     path("key-evaluations/<int:pk>/visits/<int:visit_pk>/", visit_detail, name="key-visit"),
     *views_scoring.urlpatterns,
 ]

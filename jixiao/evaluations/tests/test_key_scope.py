@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jixiao.core.attachments import attachments_of
 from jixiao.evaluations.key.models import DataRequest, Finding, KeyStatus, SiteVisit
 
-from .test_key_work import login, make_evaluation, make_user
+from .test_key_work import login, make_evaluation, make_user, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,7 @@ pytestmark = pytest.mark.django_db
 def evaluation(world):
     evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
     row = DataRequest.objects.create(evaluation=evaluation, item="合同", due=dt.date(2030, 1, 1))
-    login(world.filer).post(
-        reverse("key-request-upload", args=[evaluation.pk, row.pk]),
-        {"file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract")},
-    )
+    upload(world.filer, row, "合同.pdf", b"%PDF-1.4 contract")
     SiteVisit.objects.create(
         evaluation=evaluation,
         visited_on=dt.date(2022, 6, 1),

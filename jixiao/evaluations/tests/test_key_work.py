@@ -113,6 +113,14 @@ def jpeg(*, exif: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+def upload(user, row, name: str, data: bytes):
+    """The unit's filer uploads a file against a requested item through the page."""
+    return login(user).post(
+        reverse("key-request-upload", args=[row.evaluation_id, row.pk]),
+        {"file": SimpleUploadedFile(name, data)},
+    )
+
+
 def transition(client, evaluation, name: str, **more):
     return client.post(
         reverse("key-transition", args=[evaluation.pk]), {"transition": name, **more}
@@ -160,10 +168,7 @@ def test_workflow_walk_from_notice_to_archive_with_the_personas(world):
         {"item": "项目验收报告", "due": "2022-07-01"},
     )
     row = DataRequest.objects.get(evaluation=evaluation)
-    filer.post(
-        reverse("key-request-upload", args=[evaluation.pk, row.pk]),
-        {"file": SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 test")},
-    )
+    upload(world.filer, row, "验收报告.pdf", b"%PDF-1.4 test")
     filer.post(reverse("key-request-answer", args=[evaluation.pk, row.pk]), {"note": "已上传"})
     row.refresh_from_db()
     assert row.answered_at is not None
@@ -328,10 +333,7 @@ def test_uploaded_file_is_downloadable_by_the_expert_and_the_download_is_audited
 
     evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
     row = DataRequest.objects.create(evaluation=evaluation, item="合同", due=dt.date(2030, 1, 1))
-    login(world.filer).post(
-        reverse("key-request-upload", args=[evaluation.pk, row.pk]),
-        {"file": SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract")},
-    )
+    upload(world.filer, row, "合同.pdf", b"%PDF-1.4 contract")
     attachment = row_files(row)[0]
     response = login(world.expert).get(reverse("key-file", args=[evaluation.pk, attachment.pk]))
     assert response.status_code == 200
@@ -349,10 +351,7 @@ def row_files(row):
 def test_an_upload_with_a_lying_extension_is_refused(world):
     evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
     row = DataRequest.objects.create(evaluation=evaluation, item="合同", due=dt.date(2030, 1, 1))
-    login(world.filer).post(
-        reverse("key-request-upload", args=[evaluation.pk, row.pk]),
-        {"file": SimpleUploadedFile("合同.pdf", b"not a pdf")},
-    )
+    upload(world.filer, row, "合同.pdf", b"not a pdf")
     assert row_files(row) == []
 
 
