@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
-from jixiao.core.api import answers, paginate
+from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.orgs.selectors import rows_for_region_code
 
 from .models import FUNDING_SOURCES, STAGES, Project
@@ -69,20 +69,17 @@ def serialize(project: Project) -> dict:
 
 
 @router.get("", response=answers(ProjectList), summary="项目列表")
-def list_projects(
-    request,
-    region: str = "",
-    year: int | None = None,
-    unit: str = "",
-    kind: str = "",
-    q: str = "",
-    page: int = 1,
-    page_size: int | None = None,
-):
+def list_projects(request, query: Query[ListQuery], kind: str = "", q: str = ""):
     rows = rows_for_region_code(
-        project_list, user=request.user, region=region, year=year, unit=unit, kind=kind, q=q
+        project_list,
+        user=request.user,
+        region=query.region,
+        year=query.year,
+        unit=query.unit,
+        kind=kind,
+        q=q,
     )
-    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
+    return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 
 @router.get("/{int:project_id}", response=answers(ProjectOut, 404), summary="项目")

@@ -79,6 +79,17 @@ def paginate(request, queryset, *, page: int, page_size: int | None, serialize) 
     return {"count": count, "page": page, "page_size": size, "items": items}
 
 
+class ListQuery(Schema):
+    """The query parameters every list route shares (CONTRACT.md), for `Query[ListQuery]`: the
+    region's code, the year, the unit, and the page with its size (see `paginate`)."""
+
+    region: str = ""
+    year: int | None = None
+    unit: str = ""
+    page: int = 1
+    page_size: int | None = None
+
+
 def not_found() -> str:
     return _("对象不存在或不在您的权限范围内。")
 

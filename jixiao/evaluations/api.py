@@ -3,9 +3,9 @@ schemas/selfeval plus the scores: the unit's, the rules', the reviewer's."""
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Query, Router
 
-from jixiao.core.api import add_workflow_routes, answers, paginate
+from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.selectors import rows_for_region_code
 
@@ -53,27 +53,18 @@ def serialize(selfeval, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(SelfEvalList), summary="项目自评列表")
-def list_selfevals(
-    request,
-    region: str = "",
-    year: int | None = None,
-    unit: str = "",
-    status: str = "",
-    grade: str = "",
-    page: int = 1,
-    page_size: int | None = None,
-):
+def list_selfevals(request, query: Query[ListQuery], status: str = "", grade: str = ""):
     rows = rows_for_region_code(
         selectors.selfeval_list,
         user=request.user,
-        region=region,
-        year=year,
+        region=query.region,
+        year=query.year,
         status=status,
         grade=grade,
     )
-    if unit:
-        rows = rows.filter(unit__code=unit)
-    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
+    if query.unit:
+        rows = rows.filter(unit__code=query.unit)
+    return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 
 @router.get(
