@@ -83,6 +83,24 @@ def refuse_nul(run):
 api.add_decorator(refuse_nul, mode="view")
 
 
+def refuse_repeated(run):
+    """A query parameter given more than once answers 422: every route takes one value of each,
+    and django-ninja would silently keep the last one (API fuzzing sent `page` as a list)."""
+
+    @functools.wraps(run)
+    def checked(request, **kwargs):
+        repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+        if repeated:
+            errors = [{"field": key, "message": _("参数只能给出一次。")} for key in repeated]
+            return api.create_response(request, error(_("请求格式不正确。"), errors), status=422)
+        return run(request, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_repeated, mode="view")
+
+
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
     return api.create_response(request, error(_("未登录或令牌无效。")), status=401)

@@ -334,3 +334,10 @@ def test_another_regions_office_does_not_reach_the_registries(world, client, key
     assert api(client, performance_b, "/api/v1/agencies").json()["count"] == 0
     assert api(client, performance_b, f"/api/v1/agencies/{key['agency'].id}").status_code == 404
     assert api(client, performance_b, f"/api/v1/experts/{key['experts'][0].id}").status_code == 404
+
+
+def test_a_repeated_query_parameter_answers_422_in_the_error_shape(world, client, key):
+    response = api(client, world.performance, "/api/v1/agencies?page=1&page=2")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "page", "message": "参数只能给出一次。"}]
+    assert api(client, world.performance, "/api/v1/agencies?page=1").status_code == 200
