@@ -12,5 +12,6 @@ class EvaluationsConfig(AppConfig):
         from . import exports, importers, navigation, rules  # noqa: F401
         from .key import defaults  # noqa: F401  (the "key_evaluation" rulebook section)
         from .key import exports as key_exports  # noqa: F401  (`jixiao export key-evaluations`)
+        from .key import navigation as key_navigation  # noqa: F401  (key-evaluation to-dos)
         from .key.gate import ex_ante_gate_check  # noqa: F401  (registers the budget gate check)
         from .key.report import report_deliver  # noqa: F401  (report delivery on archiving)

@@ -28,7 +28,6 @@ from jixiao.core.views import act, document_transition, download_response, error
 from jixiao.orgs.models import Role, Unit
 
 from . import (
-    navigation,  # noqa: F401  (registers the key-evaluation to-dos)
     selectors,
     services,
     views_registry,

@@ -443,3 +443,18 @@ def test_response_only_by_the_units_filer_on_the_draft_report(world):
     login(world.filer).post(url, {"text": "同意报告结论。"})
     evaluation.refresh_from_db()
     assert evaluation.unit_response == "同意报告结论。"
+
+
+def test_home_to_dos_name_the_experts_scores_the_agencys_visit_and_the_offices_step(world):
+    evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
+    expert = [
+        t for t in todos_for(world.expert, world.region, 2022) if evaluation.subject in t.title
+    ]
+    assert [t.url for t in expert] == [reverse("key-score", args=[evaluation.pk])]
+    agency = {t.url for t in todos_for(world.agency, world.region, 2022)}
+    assert reverse("visit-new", args=[evaluation.pk]) in agency
+    planned = make_evaluation(world, experts=0)
+    office = [t.title for t in todos_for(world.performance, world.region, 2022)]
+    assert f"下达评价通知：{planned.subject}" in office
+    for persona in ("expert", "agency", "performance", "filer", "leader"):
+        assert login(world.users[persona]).get("/").status_code == 200
