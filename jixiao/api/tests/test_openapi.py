@@ -19,6 +19,11 @@ DOCUMENTED = {
     "/api/v1/selfevals": {"status", "total", "grade", "reviewed_total", "rulebook"},
     "/api/v1/selfevals/{selfeval_id}": {"total", "table", "score", "reviews"},
     "/api/v1/stats": {"units", "targets", "monitoring", "selfeval", "lint", "on_time"},
+    "/api/v1/key-evaluations": {"year", "subject", "project", "unit", "kind", "special_kind"},
+    "/api/v1/key-evaluations/{evaluation_id}": {"agency", "experts", "status", "score", "grade"},
+    "/api/v1/ex-ante-assessments": {"project", "conclusion", "status"},
+    "/api/v1/agencies/{agency_id}": {"credit_code", "blacklisted", "quality_scores"},
+    "/api/v1/experts": {"name", "fields_of_expertise", "employer", "title", "available"},
 }
 
 

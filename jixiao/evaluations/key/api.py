@@ -11,9 +11,9 @@ until every expert has submitted.
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
-from ninja import Router
+from ninja import Query, Router
 
-from jixiao.core.api import add_workflow_routes, answers, paginate
+from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
 from jixiao.core.exports import decimal_text
 from jixiao.orgs.models import Role
 from jixiao.orgs.selectors import rows_for_region_code
@@ -174,26 +174,19 @@ def serialize(evaluation: KeyEvaluation, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(KeyEvaluationList), summary="重点评价列表")
-def list_key_evaluations(
-    request,
-    region: str = "",
-    year: int | None = None,
-    unit: str = "",
-    status: str = "",
-    kind: str = "",
-    page: int = 1,
-    page_size: int | None = None,
-):
+def list_key_evaluations(request, query: Query[ListQuery], status: str = "", kind: str = ""):
     rows = rows_for_region_code(
         selectors.key_list,
         user=request.user,
-        region=region,
-        year=year,
+        region=query.region,
+        year=query.year,
         filters={"status": status, "kind": kind},
     )
-    if unit:
-        rows = rows.filter(unit__code=unit)
-    return paginate(request, with_panel(rows), page=page, page_size=page_size, serialize=serialize)
+    if query.unit:
+        rows = rows.filter(unit__code=query.unit)
+    return paginate(
+        request, with_panel(rows), page=query.page, page_size=query.page_size, serialize=serialize
+    )
 
 
 def _get(request, evaluation_id: int) -> KeyEvaluation:

@@ -4,9 +4,9 @@ two documents keep distinct OpenAPI names."""
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Query, Router
 
-from jixiao.core.api import add_workflow_routes, answers, paginate
+from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
 from jixiao.core.exports import decimal_text
 from jixiao.orgs.selectors import rows_for_region_code
 
@@ -47,25 +47,17 @@ def serialize(assessment: ExAnteAssessment, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(ExAnteList), summary="事前绩效评估列表")
-def list_ex_ante_assessments(
-    request,
-    region: str = "",
-    year: int | None = None,
-    unit: str = "",
-    status: str = "",
-    page: int = 1,
-    page_size: int | None = None,
-):
+def list_ex_ante_assessments(request, query: Query[ListQuery], status: str = ""):
     rows = rows_for_region_code(
         selectors.exante_list,
         user=request.user,
-        region=region,
-        year=year,
+        region=query.region,
+        year=query.year,
         filters={"status": status},
     )
-    if unit:
-        rows = rows.filter(unit__code=unit)
-    return paginate(request, rows, page=page, page_size=page_size, serialize=serialize)
+    if query.unit:
+        rows = rows.filter(unit__code=query.unit)
+    return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 
 def _get(request, assessment_id: int) -> ExAnteAssessment:
