@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import audit
+from jixiao.core.messages import render_message
 from jixiao.orgs.models import Role
 
 from .models import (
@@ -149,7 +150,7 @@ def scores_save(*, actor, panel: ScoringPanel, values: dict, submit: bool = Fals
         else:
             why = None
         if why:
-            problems.append(_("“%(i)s”：%(e)s") % {"i": indicator.level3, "e": why})
+            problems.append(_("“%(i)s”：%(e)s") % {"i": indicator.level3, "e": render_message(why)})
             continue
         rows.append((indicator, score, reason))
     if problems:
@@ -213,6 +214,10 @@ def discussion_save(*, actor, indicator: PanelIndicator, discussion: str, agreed
         raise PermissionDenied(refusal)
     if not panel.all_submitted():
         raise ValidationError(_("全部专家提交评分后才能记录讨论结果。"))
+    if not indicator.flagged:
+        raise ValidationError(
+            _("“%(i)s”专家评分分歧在允许范围内，不需要讨论确定得分。") % {"i": indicator.level3}
+        )
     score = _read_score(agreed, indicator)
     if score is None:
         raise ValidationError(_("“%(i)s”：请填写讨论确定的得分。") % {"i": indicator.level3})
@@ -249,8 +254,25 @@ def raw_table(panel: ScoringPanel, scores) -> tuple[list, list[dict]]:
     indicator, its cells in the members' order (None where no score is visible)."""
     members = list(panel.members.select_related("expert").order_by("pk"))
     cells = {(s.indicator_id, s.member_id): s for s in scores}
+    owner = panel_owner(panel)
+    rules = rules_of(owner) if owner is not None else None
     rows = [
-        {"indicator": i, "cells": [cells.get((i.pk, m.pk)) for m in members]}
-        for i in panel.indicators.all()
+        {
+            "indicator": i,
+            "cells": [cells.get((i.pk, m.pk)) for m in members],
+            "explanation": explanation(i, rules),
+        }
+        for i in panel.indicators.prefetch_related("raw")
     ]
     return members, rows
+
+
+def explanation(indicator: PanelIndicator, rules: dict | None) -> str:
+    """How the indicator's result was computed, in the reader's language (the stored text is
+    the Chinese one); "" before the result exists."""
+    if indicator.computed is None:
+        return ""
+    if rules is None:
+        return indicator.explanation
+    result = aggregate([s.score for s in indicator.raw.all()], indicator.weight, rules)
+    return render_message(result.explanation)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import attachments, audit
+from jixiao.core.messages import render_message
 from jixiao.core.models import Attachment
 from jixiao.core.rulebook import rules_for
 
@@ -179,7 +180,7 @@ def framework_problems(evaluation, specs) -> list[str]:
     """H1's checks of the framework (weights sum to the total, 产出 + 效益 at least the line),
     and each rule one of the rulebook's rate rules."""
     rules = rules_of(evaluation)
-    problems = [str(f.message) for f in check_framework(specs, rules)]
+    problems = [render_message(f.message) for f in check_framework(specs, rules)]
     for n, spec in enumerate(specs, start=1):
         if spec.rule and spec.rule not in rules["rate_rules"]:
             problems.append(

@@ -214,3 +214,14 @@ def test_the_same_services_score_an_ex_ante_assessments_panel(world):
     assessment.refresh_from_db()
     assert assessment.score == Decimal("100.00")
     assert all(i.computed == i.weight for i in panel.indicators.all())
+
+
+def test_an_indicator_within_the_spread_takes_no_agreed_score(world):
+    evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
+    score_all(evaluation, [FULL, FULL, ["14", "25", "30", "30"]])
+    indicator = evaluation.panel.indicators.get(level3="立项依据充分性")
+    assert not indicator.flagged  # 15 − 14 = 1 ≤ 15 × 20% = 3
+    agree = reverse("panel-agree", args=[evaluation.panel.pk, indicator.pk])
+    login(world.performance).post(agree, {"discussion": "改分", "agreed": "10"})
+    indicator.refresh_from_db()
+    assert indicator.agreed is None and indicator.score == Decimal("14.67")
