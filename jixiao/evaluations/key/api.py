@@ -10,6 +10,8 @@ until every expert has submitted.
 
 from __future__ import annotations
 
+import inspect
+
 from django.db.models import Prefetch, Q, QuerySet
 from ninja import Query, Router
 
@@ -127,6 +129,52 @@ def read_by(document, user):
     return document
 
 
+def document_routes(
+    router,
+    *,
+    noun: str,
+    get,
+    serialize,
+    detail_out,
+    detail_summary: str,
+    workflow,
+    actions,
+    transition,
+    approve_summary: str,
+) -> None:
+    """GET /{id} (the detail, 404 out of scope) and the three verbs of one document kind.
+    `get(request, id)` is the visible document, `serialize(document, detail=True)` its detail,
+    `transition(document, actor=, name=, comment=, attest=)` the stage's transition service."""
+    param = f"{noun}_id"
+
+    def detail(request, **path):
+        return serialize(get(request, path[param]), detail=True)
+
+    detail.__signature__ = inspect.Signature(
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(param, inspect.Parameter.KEYWORD_ONLY, annotation=int),
+        ]
+    )
+    detail.__name__ = f"get_{noun}"
+    detail.__module__ = get.__module__
+    router.get(f"/{{int:{param}}}", response=answers(detail_out, 404), summary=detail_summary)(
+        detail
+    )
+    add_workflow_routes(
+        router,
+        get=get,
+        workflow=workflow,
+        perform=lambda request, document, name, body: transition(
+            document, actor=request.user, name=name, comment=body.comment, attest=body.attest
+        ),
+        serialize=lambda document: serialize(document, detail=True),
+        actions=verbs(workflow, actions),
+        noun=noun,
+        approve_summary=approve_summary,
+    )
+
+
 # ── key evaluations ──────────────────────────────────────────────────────────────────────────
 def serialize(evaluation: KeyEvaluation, *, detail: bool = False) -> dict:
     """The evaluation in the contract's shape; the detail (read through `_get`) adds what its
@@ -193,29 +241,16 @@ def _get(request, evaluation_id: int) -> KeyEvaluation:
     return read_by(selectors.key_get(user=request.user, pk=evaluation_id), request.user)
 
 
-@router.get(
-    "/{int:evaluation_id}",
-    response=answers(KeyEvaluationDetailOut, 404),
-    summary="重点评价（指标体系、评分结果与发现的问题）",
-)
-def get_key_evaluation(request, evaluation_id: int):
-    return serialize(_get(request, evaluation_id), detail=True)
-
-
-add_workflow_routes(
+document_routes(
     router,
-    get=_get,
-    workflow=KEY_WORKFLOW,
-    perform=lambda request, evaluation, name, body: services.key_transition(
-        actor=request.user,
-        evaluation=evaluation,
-        name=name,
-        comment=body.comment,
-        attest=body.attest,
-    ),
-    serialize=lambda evaluation: serialize(evaluation, detail=True),
-    actions=verbs(KEY_WORKFLOW, API_ACTIONS),
     noun="evaluation",
+    get=_get,
+    serialize=serialize,
+    detail_out=KeyEvaluationDetailOut,
+    detail_summary="重点评价（指标体系、评分结果与发现的问题）",
+    workflow=KEY_WORKFLOW,
+    actions=API_ACTIONS,
+    transition=lambda document, **step: services.key_transition(evaluation=document, **step),
     approve_summary="绩效办下达通知、批复工作方案或审定报告（部门评价为委托单位）",
 )
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
-from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
+from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.exports import decimal_text
 from jixiao.orgs.selectors import rows_for_region_code
 
 from . import selectors, services
-from .api import code_name, experts_of, panel_parts, project_ref, read_by, verbs
+from .api import code_name, document_routes, experts_of, panel_parts, project_ref, read_by
 from .figures import fixed
 from .models import ExAnteAssessment
 from .schemas import ExAnteDetailOut, ExAnteList
@@ -64,28 +64,15 @@ def _get(request, assessment_id: int) -> ExAnteAssessment:
     return read_by(selectors.exante_get(user=request.user, pk=assessment_id), request.user)
 
 
-@router.get(
-    "/{int:assessment_id}",
-    response=answers(ExAnteDetailOut, 404),
-    summary="事前绩效评估（评审指标、专家评分与结论）",
-)
-def get_ex_ante_assessment(request, assessment_id: int):
-    return serialize(_get(request, assessment_id), detail=True)
-
-
-add_workflow_routes(
+document_routes(
     router,
-    get=_get,
-    workflow=EX_ANTE_WORKFLOW,
-    perform=lambda request, assessment, name, body: services.exante_transition(
-        actor=request.user,
-        assessment=assessment,
-        name=name,
-        comment=body.comment,
-        attest=body.attest,
-    ),
-    serialize=lambda assessment: serialize(assessment, detail=True),
-    actions=verbs(EX_ANTE_WORKFLOW, EX_ANTE_API_ACTIONS),
     noun="assessment",
+    get=_get,
+    serialize=serialize,
+    detail_out=ExAnteDetailOut,
+    detail_summary="事前绩效评估（评审指标、专家评分与结论）",
+    workflow=EX_ANTE_WORKFLOW,
+    actions=EX_ANTE_API_ACTIONS,
+    transition=lambda document, **step: services.exante_transition(assessment=document, **step),
     approve_summary="绩效办受理或出具评估结论",
 )
