@@ -482,6 +482,8 @@ def key_framework(request, pk: int):
             "evaluation": evaluation,
             "rows": rows,
             "problems": problems,
+            # the saved framework's own slips (one made before these rules, or by a kind's set)
+            "current": [] if problems else work.framework_problems(evaluation, indicators),
             "level1": LEVEL1,
             "rate_rules": [(code, r["name"]) for code, r in rules["rate_rules"].items()],
         },
