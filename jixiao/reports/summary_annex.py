@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
-from .records import TOPICS, LazyRows, Record, topic
+from .records import TOPICS, LazyRows, Record, Topic
 from .selectors import WorkYear
 from .stats import GRADES, KEY_LEVEL1, LINT_LABELS, counted_key_evaluations, with_key_facts
 from .wording import chinese_date, chinese_figure, chinese_numeral
@@ -135,26 +135,24 @@ def _key_detail_url() -> Callable[[int], str]:
     return template.format
 
 
-@topic(
-    "key-evaluations",
-    gettext_lazy("重点评价项目"),
-    [
-        gettext_lazy("项目编码"),
-        gettext_lazy("评价对象"),
-        gettext_lazy("被评价单位"),
-        gettext_lazy("特殊类别"),
-        gettext_lazy("状态"),
-        gettext_lazy("评价等级"),
-        gettext_lazy("现场勘查"),
-        gettext_lazy("比对打分"),
-        gettext_lazy("报告已送达"),
-        # one column per level-1 indicator, in the order of KEY_LEVEL1
-        gettext_lazy("决策问题数"),
-        gettext_lazy("过程问题数"),
-        gettext_lazy("产出问题数"),
-        gettext_lazy("效益问题数"),
-    ],
+KEY_EVALUATION_HEADERS = (
+    gettext_lazy("项目编码"),
+    gettext_lazy("评价对象"),
+    gettext_lazy("被评价单位"),
+    gettext_lazy("特殊类别"),
+    gettext_lazy("状态"),
+    gettext_lazy("评价等级"),
+    gettext_lazy("现场勘查"),
+    gettext_lazy("比对打分"),
+    gettext_lazy("报告已送达"),
+    # one column per level-1 indicator, in the order of KEY_LEVEL1
+    gettext_lazy("决策问题数"),
+    gettext_lazy("过程问题数"),
+    gettext_lazy("产出问题数"),
+    gettext_lazy("效益问题数"),
 )
+
+
 def key_evaluations(work: WorkYear, key: str) -> LazyRows:
     """The rows counted by `key_evaluations` (count, projects, special kinds, methods, reports
     and findings by level-1 indicator): each figure is a count or a column sum of this list."""
@@ -192,6 +190,18 @@ def key_evaluations(work: WorkYear, key: str) -> LazyRows:
     return LazyRows(rows, build)
 
 
+#: The appendix's lists that are not drill-downs of a dashboard: kept out of `records.TOPICS`
+#: (as `dashboards.DASHBOARD_TOPICS` is), so that registry does not depend on what was imported.
+ANNEX_TOPICS = {
+    "key-evaluations": Topic(
+        "key-evaluations",
+        gettext_lazy("重点评价项目"),
+        KEY_EVALUATION_HEADERS,
+        key_evaluations,
+    )
+}
+
+
 def _capped(records: Iterable, cap: int) -> tuple[list, int]:
     """The first `cap` records and the full count (the rest is counted, not kept)."""
     if isinstance(records, LazyRows):  # counted by the database, only `cap` rows built
@@ -216,7 +226,7 @@ def appendix(
     writer.para(_("本附件列出正文各项数字所依据的记录，与系统中各统计图表的明细清单一致。"))
     number = 0
     for slug, key, heading in progress(_appendix_topics(stats)):
-        topic = TOPICS.get(slug)
+        topic = TOPICS.get(slug) or ANNEX_TOPICS.get(slug)
         if topic is None:
             continue
         records, total = _capped(topic.rows(work, key), cap)
