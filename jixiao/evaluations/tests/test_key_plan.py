@@ -125,7 +125,7 @@ def test_picking_a_project_creates_its_evaluation_with_the_special_kinds_framewo
     assert {"偿债资金保障", "债务资金使用合规", "项目收益覆盖", "资金到位率"} <= names
     assert sum(evaluation.panel.indicators.values_list("weight", flat=True)) == 100
     page = client.get(reverse("key-plan")).content.decode()
-    assert "已立项" in page
+    assert f'href="{reverse("key-detail", args=[evaluation.pk])}"' in page and "已立项" in page
     with pytest.raises(ValidationError, match="已列入"):
         plan.evaluation_pick(
             actor=plan_world.performance, region=plan_world.region, year=YEAR, project=p2
