@@ -162,14 +162,18 @@ def docx_text(data: bytes) -> str:
 def score_sheet(page, benefit: str, reason: str = "") -> None:
     """Fill the expert's sheet: full marks everywhere (the weight the sheet shows) but 实施效益."""
     sections = page.locator("form.edit section.card")
-    for n in range(sections.count()):
+    headings = sections.locator("h2").all_inner_texts()
+    weights = sections.locator("input[type=number]").evaluate_all(
+        "inputs => inputs.map(i => i.max)"
+    )
+    assert len(headings) == len(weights) == 17, headings  # one card per indicator
+    for n, (heading, weight) in enumerate(zip(headings, weights, strict=True)):
         section = sections.nth(n)
-        score = section.locator("input[type=number]")
-        if BENEFIT in section.locator("h2").inner_text():
-            score.fill(benefit)
+        if BENEFIT in heading:
+            section.locator("input[type=number]").fill(benefit)
             section.locator("textarea").fill(reason)
         else:
-            score.fill(score.get_attribute("max"))
+            section.locator("input[type=number]").fill(weight)
 
 
 def test_key_evaluation_from_the_plan_to_the_read_report(session_as, world, key_world):
