@@ -247,6 +247,17 @@ def _evaluation(request, pk: int) -> KeyEvaluation:
     return selectors.key_get(user=request.user, pk=pk)
 
 
+def _registry_entry(model, evaluation, pk):
+    """An agency or expert of the evaluation's region: whoever commissions the evaluation (the
+    office, or a unit for its department evaluation) chooses from the region's registry."""
+    if not str(pk or "").isdigit():
+        raise Http404
+    entry = model.objects.filter(region=evaluation.region, pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
 def _back(evaluation) -> str:
     return reverse("key-detail", args=[evaluation.pk]) + "#assignment"
 
@@ -255,9 +266,7 @@ def _back(evaluation) -> str:
 @require_POST
 def key_assign_agency(request, pk: int):
     evaluation = _evaluation(request, pk)
-    agency = Agency.objects.filter(region=evaluation.region).get_visible_or_404(
-        request.user, pk=request.POST.get("agency")
-    )
+    agency = _registry_entry(Agency, evaluation, request.POST.get("agency"))
     act(
         request,
         lambda: registry.agency_assign(actor=request.user, evaluation=evaluation, agency=agency),
@@ -270,9 +279,7 @@ def key_assign_agency(request, pk: int):
 @require_POST
 def key_assign_expert(request, pk: int):
     evaluation = _evaluation(request, pk)
-    expert = Expert.objects.filter(region=evaluation.region).get_visible_or_404(
-        request.user, pk=request.POST.get("expert")
-    )
+    expert = _registry_entry(Expert, evaluation, request.POST.get("expert"))
     act(
         request,
         lambda: registry.expert_assign(

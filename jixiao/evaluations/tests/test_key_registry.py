@@ -234,6 +234,26 @@ def test_a_department_evaluation_of_the_commissioning_unit_itself_is_refused(wor
         registry.agency_assign(actor=world.leader, evaluation=evaluation, agency=make_agency(world))
 
 
+def test_a_unit_staffs_its_department_evaluation_from_the_regions_registry(client_for, world):
+    evaluation = evaluation_create(indicators=[], region=world.region, year=YEAR, subject="x",
+                                   kind=KeyKind.PROJECT, project=world.projects["P1A"],
+                                   unit=world.units["U1A"], commissioner=world.units["U1"])  # fmt: skip
+    agency, expert = make_agency(world), make_expert(world, employer="某大学")
+    client = client_for("leader")
+    url = reverse("key-detail", args=[evaluation.pk])
+    assert reverse("key-assign-agency", args=[evaluation.pk]) in client.get(url).content.decode()
+    client.post(reverse("key-assign-agency", args=[evaluation.pk]), {"agency": agency.pk})
+    client.post(reverse("key-assign-expert", args=[evaluation.pk]),
+                {"expert": expert.pk, "declaration": declaration()})  # fmt: skip
+    evaluation.refresh_from_db()
+    assert evaluation.agency == agency
+    assert list(evaluation.panel.members.values_list("expert", flat=True)) == [expert.pk]
+    # the level-2 unit's own filer is not the commissioning office
+    client_for("child_filer").post(reverse("key-assign-agency", args=[evaluation.pk]),
+                                   {"agency": make_agency(world, CODE_B).pk})  # fmt: skip
+    assert KeyEvaluation.objects.get(pk=evaluation.pk).agency == agency
+
+
 def test_only_the_commissioning_office_assigns(world, evaluation):
     with pytest.raises(PermissionDenied):
         registry.agency_assign(actor=world.leader, evaluation=evaluation, agency=make_agency(world))
