@@ -21,6 +21,7 @@ from jixiao.orgs.services import unit_year_save
 
 from . import district as d
 from .evaluations import build_evaluations
+from .key_evaluations import build_key_evaluations
 from .monitoring import build_monitoring
 from .policies import build_policies
 from .targets import build_targets
@@ -329,6 +330,7 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("绩效目标", build_targets),
     ("运行监控", build_monitoring),
     ("绩效评价", build_evaluations),
+    ("重点评价与事前评估", build_key_evaluations),
     ("制度文件", build_policies),
     ("关闭以前年度", close_past_years),
 ]

@@ -213,7 +213,13 @@ def check_work_year_2021(demo):
     assert figures["monitoring"]["funds"] == "65498.42"
     assert figures["unit_evaluations"] == 67
     assert figures["targets"]["units_declared"] == 67
-    assert figures["key_evaluations"] == {"count": 0, "projects": []}
+    key = figures["key_evaluations"]
+    assert key["count"] == 7
+    assert {(s["kind"], s["name"]) for s in key["special_kinds"]} == {
+        ("政府债务", "城北消防站建设项目"),
+        ("政府采购", "清扫队车辆采购项目"),
+        ("政府性基金", "扬子洲赣江铁路沿线绿色廊道项目"),
+    }
     assert [d["number"] for d in figures["policy_documents"]] == [
         "东财字〔2020〕1号",
         "东财绩〔2020〕1号",

@@ -1,0 +1,787 @@
+"""Demo key evaluations (重点评价, DOMAIN.md §6.4) and ex-ante assessments (事前绩效评估, §7).
+
+- The registries: the demo agency (the `agency` persona's), another agency and a blacklisted
+  one; eight experts, the `expert` persona among them, one employed by a level-2 unit of the
+  `unit` persona's unit (so the conflict check refuses them there) and one not available.
+- Work year 2021 (complete): the 2021 summary's 7 key evaluations of 2020 projects, picked from
+  the ranked plan (its candidates carry coverage and public attention), among them the three
+  special-kind projects with their kind's indicator set. Each walks the whole workflow with the
+  personas: notification, work plan, data requests, site visits with phone photos (EXIF time
+  and place), every expert's raw scores (one indicator flagged for its spread, discussed and
+  agreed), findings by 决策/过程/产出/效益, the draft report, the unit's response, the final
+  report, the agency's quality score, archiving and the read receipts. One ex-ante assessment
+  of a new 2021 project concluded 调整后支持.
+- Work year 2022 (live, relative to the build day): an evaluation of the `unit` persona's unit in
+  the fieldwork — `agency` has its site visit to record, `expert` its scores to give, `unit` a
+  data request due after today; one evaluation just picked, waiting for `perf` to notify; and an
+  ex-ante assessment of `unit`'s unit submitted, waiting for `perf`.
+
+Everything goes through the stage's services (`plan`, `registry`, `work`, `scoring_service`,
+`report`, `exante`) and workflow with the right persona; the dates of the finished year are put
+back afterwards (the services stamp the build day). Photos, signed declarations and the unit's
+documents are generated here (Pillow, a one-page PDF), never kept in git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
+
+from jixiao.budgets.models import Project
+from jixiao.core.models import Attachment, TransitionLog
+from jixiao.evaluations.key import exante, registry, report, scoring_service, work
+from jixiao.evaluations.key.credit_code import check_character
+from jixiao.evaluations.key.gate import ex_ante_need
+from jixiao.evaluations.key.models import (
+    Agency,
+    Conclusion,
+    DataRequest,
+    ExAnteAssessment,
+    Expert,
+    KeyEvaluation,
+    PanelIndicator,
+    PanelMember,
+    ReportDelivery,
+    ReportVersion,
+    SiteVisit,
+)
+from jixiao.evaluations.key.plan import candidate_save, evaluation_pick, key_rules, plan_rows
+from jixiao.evaluations.key.services import exante_transition, key_transition
+from jixiao.orgs.models import Role
+
+from . import district as d
+from .targets import _account, _unit_staff
+
+CENT = Decimal("0.01")
+SPECIAL_NAMES = [name for _unit, name, _kinds, _amount in d.SPECIAL_PROJECTS_2020]
+
+
+def credit_code(first17: str) -> str:
+    """A 统一社会信用代码 with its check character (GB 32100)."""
+    return first17 + check_character(first17)
+
+
+# --------------------------------------------------------------------------- registries
+
+AGENCIES = [
+    # name, first 17 characters of the credit code, qualifications, contact, phone
+    (
+        "江西某会计师事务所",
+        "91360100MA35K7Q2X",
+        "会计师事务所执业证书；预算绩效评价业务 6 年，承接省市区绩效评价项目 40 余个",
+        "钱主任",
+        "0791-86123456",
+    ),
+    (
+        "江西某工程咨询有限公司",
+        "91360102MA38G4N1R",
+        "工程咨询单位甲级资信；全过程工程咨询、投资评审与绩效评价",
+        "孙经理",
+        "0791-88234567",
+    ),
+]
+BLACKLISTED = (
+    "南昌某财务咨询有限公司",
+    "91360111MA36C9P0E",
+    "代理记账许可证；财务咨询",
+    "2021 年出具的绩效评价报告数据严重失实，被认定为重大违规。",
+)
+
+EXPERTS = [
+    # key, name, fields, employer, employer unit code, title, available
+    ("expert", "周明远", "预算绩效评价、财务管理", "江西财经大学财税与公共管理学院", None, "教授", True),
+    ("wu", "吴建华", "工程造价、建设项目管理", "江西省建设工程造价咨询中心", None, "高级工程师", True),
+    ("huang", "黄志刚", "公共管理、政策评估", "南昌大学公共管理学院", None, "副教授", True),
+    ("he", "何秀兰", "园林绿化、生态环境", "江西省林业科学院", None, "研究员", True),
+    ("luo", "罗建国", "政府采购、设备管理", "南昌市政府采购中心（已退休）", None, "高级经济师", True),
+    ("zhong", "钟海涛", "消防工程、安全生产", "江西省消防救援总队（已退休）", None, "高级工程师", True),
+    ("xu", "许文华", "教育管理、学校建设", "", "113001", "高级教师", True),
+    ("zheng", "郑丽萍", "审计、财务会计", "南昌某审计事务所", None, "高级会计师", False),
+]  # fmt: skip
+
+
+@dataclass
+class Registry:
+    agency: Agency
+    other_agency: Agency
+    experts: dict[str, Expert]
+
+
+def build_registries(demo) -> Registry:
+    perf, region = demo.users["perf"], demo.region
+    agencies = []
+    for name, first17, qualifications, contact, phone in AGENCIES:
+        members = [demo.users["agency"]] if not agencies else []
+        agencies.append(
+            registry.agency_save(
+                actor=perf,
+                region=region,
+                members=members,
+                name=name,
+                credit_code=credit_code(first17),
+                qualifications=qualifications,
+                contact=contact,
+                phone=phone,
+            )
+        )
+    name, first17, qualifications, reason = BLACKLISTED
+    registry.agency_save(
+        actor=perf,
+        region=region,
+        name=name,
+        credit_code=credit_code(first17),
+        qualifications=qualifications,
+        contact="李经理",
+        blacklisted=True,
+        blacklist_reason=reason,
+        blacklist_from=dt.date(2021, 11, 15),
+        blacklist_until=dt.date(timezone.localdate().year + 2, 12, 31),
+        violation_on=dt.date(2021, 10, 20),
+        violation_note=reason,
+    )
+    # The second agency did consulting for the emergency bureau in 2021: it may not evaluate it.
+    registry.engagement_add(
+        actor=perf,
+        agency=agencies[1],
+        unit=demo.units["126"],
+        year=2021,
+        kind="consulting",
+        note="应急物资储备库建设方案咨询",
+    )
+    experts = {}
+    for key, name, fields, employer, unit_code, title, available in EXPERTS:
+        user = demo.users["expert"] if key == "expert" else None
+        if user is None:
+            user = _account(demo, f"expert-{key}", [Role.EXPERT])
+            if user.full_name != name:
+                user.full_name = name
+                user.save(update_fields=["full_name"])
+        experts[key] = registry.expert_save(
+            actor=perf,
+            region=region,
+            user=user,
+            name=name,
+            fields_of_expertise=fields,
+            employer=employer,
+            employer_unit=demo.units[unit_code] if unit_code else None,
+            title=title,
+            phone=f"139{79100000 + 1379 * len(experts)}",
+            available=available,
+        )
+    return Registry(agencies[0], agencies[1], experts)
+
+
+# --------------------------------------------------------------------------- generated files
+
+
+def _dms(value: Decimal) -> tuple[Fraction, Fraction, Fraction]:
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = ((value - degrees) * 60 - minutes) * 60
+    return Fraction(degrees), Fraction(minutes), Fraction(seconds).limit_denominator(100)
+
+
+def photo_jpeg(rng: random.Random, taken: dt.datetime, lat: Decimal, lon: Decimal) -> bytes:
+    """A small phone photo: a scene of ground, a building and sky, with the EXIF a phone
+    writes (make, model, DateTimeOriginal and GPS position)."""
+    from PIL import Image, ImageDraw
+    from PIL.ExifTags import GPS, IFD, Base
+
+    sky = (rng.randrange(120, 200), rng.randrange(160, 220), 235)
+    image = Image.new("RGB", (192, 144), sky)
+    draw = ImageDraw.Draw(image)
+    ground = (rng.randrange(60, 120), rng.randrange(110, 160), rng.randrange(50, 90))
+    draw.rectangle((0, 96, 192, 144), fill=ground)
+    left = rng.randrange(10, 100)
+    draw.rectangle((left, 40, left + rng.randrange(40, 80), 100), fill=(190, 180, 170))
+    exif = Image.Exif()
+    exif[Base.Make], exif[Base.Model] = "HUAWEI", "Mate 30"
+    stamp = taken.strftime("%Y:%m:%d %H:%M:%S")
+    exif[Base.DateTime] = stamp
+    exif.get_ifd(IFD.Exif)[Base.DateTimeOriginal] = stamp
+    gps = exif.get_ifd(IFD.GPSInfo)
+    gps[GPS.GPSLatitudeRef], gps[GPS.GPSLatitude] = "N", _dms(lat)
+    gps[GPS.GPSLongitudeRef], gps[GPS.GPSLongitude] = "E", _dms(lon)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=70)
+    return out.getvalue()
+
+
+def signature_jpeg(name: str) -> bytes:
+    """A scanned, signed 回避声明 (a white page with a signature stroke)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (120, 170), 255)
+    draw = ImageDraw.Draw(image)
+    for line in range(6):
+        draw.line((12, 20 + line * 14, 108, 20 + line * 14), fill=200)
+    seed = sum(ord(c) for c in name)
+    draw.line((60, 140, 75 + seed % 30, 128 + seed % 9, 105, 142), fill=20, width=2)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=60)
+    return out.getvalue()
+
+
+def pdf_bytes(title: str) -> bytes:
+    """A one-page PDF standing for a scanned document the unit provides."""
+    return (
+        b"%PDF-1.4\n% " + title.encode() + b"\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+ATTENTION = [
+    "12345 热线群众反映较多",
+    "区人大代表建议关注",
+    "媒体报道较多",
+    "涉及民生，群众关注度高",
+]
+
+
+def _candidates(demo, rng, year: int, projects) -> None:
+    """What the office knows of each candidate beyond its budget (coverage, attention)."""
+    for project in projects:
+        public = project.name in SPECIAL_NAMES or rng.random() < 0.4
+        candidate_save(
+            actor=demo.users["perf"],
+            region=demo.region,
+            year=year,
+            project=project,
+            beneficiaries=rng.randrange(2, 60) * 1000 if public else rng.randrange(50, 900),
+            units_involved=rng.randrange(2, 9) if public else 1,
+            public_attention=public,
+            attention_note=rng.choice(ATTENTION) if public else "",
+        )
+
+
+def pick_2021(demo, rng) -> list[KeyEvaluation]:
+    """The 7 of the 2021 summary: the three special-kind projects and the four best-ranked
+    other key projects of different units."""
+    rules = key_rules(demo.region, 2021)
+    pool = Project.objects.filter(region=demo.region, year=2020).with_totals()
+    pool = pool.filter(
+        Q(full_sum__gte=Decimal(rules["key_project"]["line"])) | Q(name__in=SPECIAL_NAMES)
+    )
+    _candidates(demo, rng, 2021, pool.order_by("code"))
+    rows = plan_rows(user=demo.users["perf"], region=demo.region, year=2021)
+    special = [r.project for r in rows if r.project and r.project.name in SPECIAL_NAMES]
+    units = {p.unit_id for p in special} | {demo.units[d.PERSONA_UNIT].pk}
+    chosen = []
+    for row in rows:
+        if len(chosen) == 4:
+            break
+        if row.project and row.key_test and row.project.unit_id not in units:
+            chosen.append(row.project)
+            units.add(row.project.unit_id)
+    picks = sorted(chosen + special, key=lambda p: p.code)
+    return [
+        evaluation_pick(actor=demo.users["perf"], region=demo.region, year=2021, project=p)
+        for p in picks
+    ]
+
+
+# --------------------------------------------------------------------------- one evaluation
+
+
+@dataclass
+class Calendar:
+    """When each step of one evaluation happened."""
+
+    start: dt.date
+
+    def at(self, days: int, hour: int = 10) -> dt.datetime:
+        day = self.start + dt.timedelta(days=days)
+        return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+    def day(self, days: int) -> dt.date:
+        return self.start + dt.timedelta(days=days)
+
+
+STEP_DAYS = {
+    "notify": 0,
+    "submit_plan": 7,
+    "approve_plan": 10,
+    "submit_draft": 55,
+    "respond": 68,
+    "submit_final": 80,
+    "approve_final": 90,
+}
+PLACES = {
+    # a few real places of 东湖区 for the site visits (latitude, longitude)
+    "126": ("城北消防站建设工地", Decimal("28.702310"), Decimal("115.906540")),
+    "120001": ("环境卫生管理所车辆停放场", Decimal("28.688120"), Decimal("115.912870")),
+    "210": ("扬子洲镇赣江铁路沿线", Decimal("28.715460"), Decimal("115.952310")),
+}
+DEFAULT_PLACE = ("{subject}实施现场", Decimal("28.683020"), Decimal("115.899410"))
+
+
+def _assign(demo, evaluation, agency, experts: list[Expert]) -> None:
+    perf = demo.users["perf"]
+    registry.agency_assign(actor=perf, evaluation=evaluation, agency=agency)
+    for expert in experts:
+        declaration = ContentFile(signature_jpeg(expert.name), name=f"回避声明-{expert.name}.jpg")
+        registry.expert_assign(
+            actor=perf, evaluation=evaluation, expert=expert, declaration_file=declaration
+        )
+
+
+def _panel_experts(rng, reg: Registry, size: int, with_persona: bool) -> list:
+    # The 2021 picks leave out the `unit` persona's unit, the only one an expert is tied to
+    # (expert_assign checks the conflicts all the same).
+    pool = [e for key, e in reg.experts.items() if key != "expert" and e.available]
+    rng.shuffle(pool)
+    chosen = [reg.experts["expert"]] if with_persona else []
+    return chosen + pool[: size - len(chosen)]
+
+
+def _start(demo, evaluation, cal: Calendar, agency_user) -> KeyEvaluation:
+    """Notified, the work plan written by the agency and approved: the fieldwork begins."""
+    perf = demo.users["perf"]
+    evaluation = key_transition(actor=perf, evaluation=evaluation, name="notify")
+    KeyEvaluation.objects.filter(pk=evaluation.pk).update(notified_on=cal.day(0))
+    work.work_plan_save(actor=agency_user, evaluation=evaluation, text=_work_plan(evaluation))
+    evaluation = key_transition(actor=agency_user, evaluation=evaluation, name="submit_plan")
+    return key_transition(actor=perf, evaluation=evaluation, name="approve_plan")
+
+
+def _work_plan(evaluation) -> str:
+    return (
+        f"一、评价对象：{evaluation.subject}（{evaluation.unit.name}）。\n"
+        "二、评价依据：《项目支出绩效评价管理办法》（财预〔2020〕10号）及区级实施办法。\n"
+        "三、评价方法：资料核查、现场勘查、专家比对打分、公众测评（满意度调查）。\n"
+        "四、人员安排：项目负责人 1 名，评价人员 3 名，另请专家组评分。\n"
+        "五、时间安排：资料收集 2 周，现场评价 3 周，报告撰写 2 周。"
+    )
+
+
+REQUESTS = [
+    ("项目立项批复及实施方案", "立项申请、批复文件、实施方案"),
+    ("资金拨付及支出凭证", "资金到位文件、支出明细账及凭证"),
+    ("合同、验收报告及相关佐证", "采购合同、验收报告、竣工结算资料"),
+]
+
+
+def _requests(demo, evaluation, agency_user, cal: Calendar) -> None:
+    filer, _leader = _unit_staff(demo, evaluation.unit)
+    for index, (item, description) in enumerate(REQUESTS):
+        row = work.data_request_add(
+            actor=agency_user,
+            evaluation=evaluation,
+            item=item,
+            description=description,
+            due=cal.day(20),
+        )
+        work.data_request_upload(actor=filer, row=row, name=f"{item}.pdf", data=pdf_bytes(item))
+        work.data_request_answer(actor=filer, row=row, note="已按清单提供。")
+        DataRequest.objects.filter(pk=row.pk).update(
+            requested_at=cal.at(11), answered_at=cal.at(15 + index)
+        )
+
+
+def _visits(demo, rng, evaluation, agency_user, cal: Calendar) -> None:
+    place, lat, lon = PLACES.get(evaluation.unit.code, DEFAULT_PLACE)
+    place = place.format(subject=evaluation.subject)
+    unit_name = evaluation.unit.name
+    for number, offset in enumerate((24, 31)):
+        when = cal.at(offset, 9)
+        photos = []
+        for shot in range(2):
+            taken = when + dt.timedelta(minutes=17 * shot + rng.randrange(0, 15))
+            jitter = Decimal(rng.randrange(-400, 400)) / Decimal(10**6)
+            photos.append(
+                (
+                    f"IMG_{taken:%Y%m%d_%H%M%S}.jpg",
+                    photo_jpeg(rng, taken.replace(tzinfo=None), lat + jitter, lon + jitter),
+                )
+            )
+        visit = work.site_visit_create(
+            actor=agency_user,
+            evaluation=evaluation,
+            photos=photos,
+            visited_on=when.date(),
+            place=place if number == 0 else f"{unit_name}项目资料室",
+            latitude=lat,
+            longitude=lon,
+            people=f"评价组 3 人，专家 1 人；{unit_name}项目负责人、财务负责人",
+            checked="项目建设（实施）内容、完成数量与质量、资产登记与使用情况"
+            if number == 0
+            else "会计凭证、合同及验收资料、管理制度执行记录",
+            findings="主要内容已按计划完成，个别内容验收资料不全。"
+            if number == 0
+            else "支出凭证基本规范，部分支出审批手续不完整。",
+        )
+        SiteVisit.objects.filter(pk=visit.pk).update(recorded_at=when + dt.timedelta(hours=6))
+        _redate_attachments(visit, when)
+
+
+REASONS = {
+    "决策": ["立项论证材料不够充分", "绩效目标细化量化不足", "预算测算依据不够详细"],
+    "过程": ["部分支出审批手续不完整", "资金拨付进度偏慢", "管理制度执行记录不全"],
+    "产出": ["部分内容未按期完成", "个别内容验收资料不全", "实际成本略超计划"],
+    "效益": ["长效管理机制尚未建立", "效益指标缺少量化佐证", "群众满意度调查样本偏少"],
+}
+
+
+def _flag_target(indicators: list[PanelIndicator]) -> PanelIndicator:
+    """The indicator the experts disagree on: the first benefit indicator of 10 points or more."""
+    return next(i for i in indicators if i.level1 == "效益" and i.weight >= 10)
+
+
+def _raw_scores(rng, indicators, count: int, flagged: PanelIndicator | None) -> list[dict]:
+    """Each expert's {indicator: (score, reason)}: close to each other everywhere (the spread
+    stays within 20% of the weight) except the flagged indicator's."""
+    sheets = [{} for _ in range(count)]
+    for indicator in indicators:
+        w = indicator.weight
+        if flagged is not None and indicator.pk == flagged.pk:
+            shares = [Decimal(s) for s in ("0.90", "0.65", "0.85", "0.80", "0.75")[:count]]
+        else:
+            base = rng.choice([0, 0, 0, 1, 1, 2, 3])
+            shares = [
+                1 - Decimal(base + rng.choice([0, 1])) * Decimal("0.05") for _ in range(count)
+            ]
+        for sheet, share in zip(sheets, shares, strict=True):
+            score = (w * share).quantize(CENT, ROUND_HALF_UP)
+            reason = rng.choice(REASONS[indicator.level1]) if score < w else ""
+            sheet[indicator.pk] = (str(score), reason)
+    return sheets
+
+
+def _score(demo, rng, evaluation, cal: Calendar | None, *, flag: bool = True) -> None:
+    """Every expert scores alone and submits; the office records the flagged discussion."""
+    panel = evaluation.panel
+    indicators = list(panel.indicators.all())
+    members = list(panel.members.select_related("expert__user"))
+    flagged = _flag_target(indicators) if flag else None
+    for member, sheet in zip(
+        members, _raw_scores(rng, indicators, len(members), flagged), strict=True
+    ):
+        scoring_service.scores_save(
+            actor=member.expert.user, panel=panel, values=sheet, submit=True
+        )
+    for indicator in panel.indicators.filter(flagged=True):
+        agreed = (indicator.weight * Decimal("0.85")).quantize(CENT, ROUND_HALF_UP)
+        scoring_service.discussion_save(
+            actor=demo.users["perf"],
+            indicator=indicator,
+            discussion="专家组对项目效益的佐证材料认定不一：有专家认为效益数据缺少第三方佐证，"
+            "有专家认为现场勘查已能印证。经讨论，一致同意按基本达到预期目标评分。",
+            agreed=str(agreed),
+        )
+    if cal is not None:
+        PanelMember.objects.filter(panel=panel).update(
+            assigned_at=cal.at(-3), submitted_at=cal.at(45, 16)
+        )
+
+
+FINDINGS = {
+    "决策": (
+        "绩效目标设置不够细化，部分指标未量化，{i}有待提高。",
+        "年初绩效目标表及批复文件",
+        "按照“指向明确、细化量化、合理可行”的要求设置绩效目标，产出指标与预算相匹配。",
+    ),
+    "过程": (
+        "部分支出审批手续不完整，{i}方面存在不足。",
+        "抽查会计凭证及审批单",
+        "严格执行财务管理制度，完善支出审批流程，按规定及时归档。",
+    ),
+    "产出": (
+        "部分建设（实施）内容未按计划完成，{i}未达到预期。",
+        "现场勘查记录及验收资料",
+        "加强项目进度管理，按计划组织验收，及时办理资产登记。",
+    ),
+    "效益": (
+        "项目长效管理机制尚未建立，{i}缺少量化佐证。",
+        "满意度调查及受益对象访谈",
+        "建立后续运行维护机制，定期开展满意度调查，跟踪项目效益。",
+    ),
+}
+
+
+def _findings(evaluation, agency_user) -> list:
+    indicators = list(evaluation.panel.indicators.all())
+    added = []
+    for level1, (problem, evidence, advice) in FINDINGS.items():
+        group = [i for i in indicators if i.level1 == level1]
+        weakest = min(group, key=lambda i: (i.score or 0) / i.weight)
+        added.append(
+            work.finding_add(
+                actor=agency_user,
+                evaluation=evaluation,
+                level1=level1,
+                indicator=weakest,
+                problem=problem.format(i=weakest.level3),
+                evidence=evidence,
+                recommendation=advice,
+            )
+        )
+    return added
+
+
+def _finish(demo, rng, evaluation, agency_user, cal: Calendar) -> KeyEvaluation:
+    """Draft report, the unit's response, the final report, the quality score, archived, read."""
+    perf = demo.users["perf"]
+    filer, leader = _unit_staff(demo, evaluation.unit)
+    findings = _findings(evaluation, agency_user)
+    report.report_generate(actor=agency_user, evaluation=evaluation)
+    evaluation = key_transition(actor=agency_user, evaluation=evaluation, name="submit_draft")
+    work.response_save(
+        actor=filer,
+        evaluation=evaluation,
+        text="我单位对报告初稿无异议。对报告指出的问题，已制定整改方案，"
+        "将于年底前完成验收资料归档并建立长效管理机制。",
+    )
+    evaluation = key_transition(actor=leader, evaluation=evaluation, name="respond", attest=True)
+    report.report_edit(
+        actor=agency_user,
+        evaluation=evaluation,
+        sections={"other": "被评价单位对报告初稿的反馈意见已吸收，本报告为最终稿。"},
+        note="根据单位反馈意见（交换意见）修改",
+    )
+    evaluation = key_transition(actor=agency_user, evaluation=evaluation, name="submit_final")
+    registry.agency_quality_score(
+        actor=perf,
+        evaluation=evaluation,
+        score=str(Decimal(rng.randrange(84, 96))),
+        note="工作方案完整，底稿规范，报告结构符合要求；个别问题分析深度不足。",
+    )
+    evaluation = key_transition(actor=perf, evaluation=evaluation, name="approve_final")
+    for finding, status in zip(findings, ["closed", "closed", "rectifying", "open"], strict=True):
+        work.finding_status_set(actor=perf, finding=finding, status=status)
+    final = evaluation.reports.order_by("-number").first()
+    for delivery in final.deliveries.select_related("unit"):
+        _filer, reader = _unit_staff(demo, delivery.unit)
+        report.report_mark_read(final, reader)
+    _redate(evaluation, cal)
+    return evaluation
+
+
+def _redate(evaluation, cal: Calendar) -> None:
+    """The finished year's steps at their dates (the services stamp the build day)."""
+    kind = ContentType.objects.get_for_model(KeyEvaluation)
+    for row in TransitionLog.objects.filter(content_type=kind, object_id=evaluation.pk):
+        row.created_at = cal.at(STEP_DAYS[row.transition], 15)
+        row.save(update_fields=["created_at"])
+    KeyEvaluation.objects.filter(pk=evaluation.pk).update(
+        archived_on=cal.day(STEP_DAYS["approve_final"]),
+        submitted_at=cal.at(STEP_DAYS["respond"], 15),
+    )
+    versions = evaluation.reports.order_by("number")
+    days_of = (STEP_DAYS["submit_draft"], STEP_DAYS["submit_final"])
+    for version, days in zip(versions, days_of, strict=True):
+        ReportVersion.objects.filter(pk=version.pk).update(created_at=cal.at(days, 9))
+    ReportDelivery.objects.filter(report__evaluation=evaluation).update(
+        sent_at=cal.at(STEP_DAYS["approve_final"], 16),
+        read_at=cal.at(STEP_DAYS["approve_final"] + 2, 9),
+    )
+
+
+def _redate_attachments(obj, when: dt.datetime) -> None:
+    Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).update(created_at=when)
+
+
+# --------------------------------------------------------------------------- the years
+
+
+PANEL_SIZES = [4, 3, 5, 3, 4, 5, 3]
+PERSONA_PANELS = {0, 3, 5}  # the `expert` persona sits on three of the seven
+
+
+def build_2021(demo, reg: Registry) -> list[KeyEvaluation]:
+    rng = random.Random(2021_07)
+    agency_user = demo.users["agency"]
+    done = []
+    for index, evaluation in enumerate(pick_2021(demo, rng)):
+        cal = Calendar(dt.date(2021, 4, 6) + dt.timedelta(days=5 * index))
+        experts = _panel_experts(rng, reg, PANEL_SIZES[index], index in PERSONA_PANELS)
+        _assign(demo, evaluation, reg.agency, experts)
+        evaluation = _start(demo, evaluation, cal, agency_user)
+        _requests(demo, evaluation, agency_user, cal)
+        _visits(demo, rng, evaluation, agency_user, cal)
+        _score(demo, rng, evaluation, cal)
+        done.append(_finish(demo, rng, evaluation, agency_user, cal))
+    return done
+
+
+def build_live(demo, reg: Registry) -> None:
+    """2022: `unit`'s evaluation in the fieldwork, and one waiting for `perf` to notify."""
+    rng = random.Random(2022_07)
+    today = timezone.localdate()
+    persona = demo.units[d.PERSONA_UNIT]
+    projects = Project.objects.filter(region=demo.region, year=2021).with_totals()
+    live = projects.filter(unit=persona, parent__isnull=True).order_by("-full_sum").first()
+    waiting = (
+        projects.exclude(unit=persona).filter(kinds__code="special_fund").order_by("-full_sum")
+    )
+    waiting = waiting.exclude(unit__code="126").first()  # the other agency consulted there
+    _candidates(demo, rng, 2022, [live, waiting])
+    perf, agency_user = demo.users["perf"], demo.users["agency"]
+    evaluation = evaluation_pick(actor=perf, region=demo.region, year=2022, project=live)
+    experts = [reg.experts["expert"], reg.experts["wu"], reg.experts["huang"]]
+    _assign(demo, evaluation, reg.agency, experts)
+    evaluation = _start(demo, evaluation, Calendar(today - dt.timedelta(days=20)), agency_user)
+    filer, _leader = _unit_staff(demo, persona)
+    answered = work.data_request_add(
+        actor=agency_user,
+        evaluation=evaluation,
+        item=REQUESTS[0][0],
+        description=REQUESTS[0][1],
+        due=today - dt.timedelta(days=3),
+    )
+    work.data_request_upload(
+        actor=filer, row=answered, name="立项批复.pdf", data=pdf_bytes("立项批复")
+    )
+    work.data_request_answer(actor=filer, row=answered, note="已提供立项批复和实施方案。")
+    for item, description in REQUESTS[1:]:
+        work.data_request_add(
+            actor=agency_user,
+            evaluation=evaluation,
+            item=item,
+            description=description,
+            due=today + dt.timedelta(days=10),
+        )
+    # One expert has submitted; another has a draft; the `expert` persona has not begun.
+    indicators = list(evaluation.panel.indicators.all())
+    first, second = _raw_scores(rng, indicators, 2, None)
+    scoring_service.scores_save(
+        actor=reg.experts["wu"].user, panel=evaluation.panel, values=first, submit=True
+    )
+    half = dict(list(second.items())[: len(second) // 2])
+    scoring_service.scores_save(
+        actor=reg.experts["huang"].user, panel=evaluation.panel, values=half
+    )
+    picked = evaluation_pick(actor=perf, region=demo.region, year=2022, project=waiting)
+    registry.agency_assign(actor=perf, evaluation=picked, agency=reg.other_agency)
+
+
+# --------------------------------------------------------------------------- ex-ante
+
+
+TEXTS = {
+    "necessity": "项目符合区“十四五”规划和部门职责，服务对象需求迫切，现有投入不能满足需要。",
+    "plan": "分两期实施：第一期完成主体内容，第二期完成配套设施并组织验收；实行项目负责制。",
+    "funding": "区级财政预算安排，不足部分积极争取上级专项资金，不举借债务。",
+}
+
+
+def _new_project(demo, year: int, rules, unit=None):
+    """The largest project of the year that needs an ex-ante assessment by the gate's rule and
+    is new by name too (its unit had none of that name the year before); in `unit` if given,
+    else outside the `unit` persona's unit."""
+    before = set(
+        Project.objects.filter(region=demo.region, year=year - 1).values_list("unit_id", "name")
+    )
+    projects = Project.objects.filter(region=demo.region, year=year, parent__isnull=True)
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    else:
+        projects = projects.exclude(unit=demo.units[d.PERSONA_UNIT])
+    for project in projects.with_totals().order_by("-full_sum").select_related("unit", "region"):
+        if (project.unit_id, project.name) not in before and ex_ante_need(project, year, rules):
+            return project
+    return None
+
+
+def _exante_panel(demo, reg: Registry, assessment, keys) -> None:
+    for key in keys:
+        expert = reg.experts[key]
+        declaration = ContentFile(signature_jpeg(expert.name), name=f"回避声明-{expert.name}.jpg")
+        exante.exante_expert_assign(
+            actor=demo.users["perf"],
+            assessment=assessment,
+            expert=expert,
+            declaration_file=declaration,
+        )
+
+
+EX_ANTE_SHEETS = {
+    # the five dimensions (20 points each) as each expert scored them: about 70, 调整后支持
+    "expert": ["16", "13", "14", "12", "15"],
+    "huang": ["17", "12", "15", "13", "15"],
+    "luo": ["16", "12", "14", "12", "16"],
+}
+
+
+def build_exante(demo, reg: Registry) -> None:
+    """2021's assessment of a new project of 500 万元 or more (done in the autumn of 2020,
+    before its budget request), concluded 调整后支持; 2022's of `unit`'s, waiting for `perf`."""
+    perf = demo.users["perf"]
+    rules = key_rules(demo.region, 2021)
+    project = _new_project(demo, 2021, rules)
+    filer, leader = _unit_staff(demo, project.unit)
+    assessment = exante.exante_create(
+        actor=filer, region=demo.region, year=2021, project=project, **TEXTS
+    )
+    assessment = exante_transition(actor=leader, assessment=assessment, name="submit", attest=True)
+    _exante_panel(demo, reg, assessment, EX_ANTE_SHEETS)
+    assessment = exante_transition(actor=perf, assessment=assessment, name="accept")
+    indicators = list(assessment.panel.indicators.all())
+    for key, scores in EX_ANTE_SHEETS.items():
+        values = {
+            i.pk: (score, "测算依据不够充分，需调整" if Decimal(score) < i.weight else "")
+            for i, score in zip(indicators, scores, strict=True)
+        }
+        scoring_service.scores_save(
+            actor=reg.experts[key].user, panel=assessment.panel, values=values, submit=True
+        )
+    assessment = exante.exante_act(
+        actor=perf,
+        assessment=assessment,
+        name="conclude",
+        conclusion=Conclusion.ADJUST,
+        comment="投入规模偏大、分期实施方案和绩效目标不够细化，压减规模、细化方案后予以支持。",
+    )
+    _redate_exante(assessment, timezone.make_aware(dt.datetime(2020, 11, 20, 15)))
+    _live_exante(demo)
+
+
+def _redate_exante(assessment, concluded: dt.datetime) -> None:
+    ExAnteAssessment.objects.filter(pk=assessment.pk).update(
+        concluded_on=concluded.date(), submitted_at=concluded - dt.timedelta(days=30)
+    )
+    PanelMember.objects.filter(panel=assessment.panel).update(
+        assigned_at=concluded - dt.timedelta(days=25), submitted_at=concluded - dt.timedelta(days=7)
+    )
+    kind = ContentType.objects.get_for_model(ExAnteAssessment)
+    steps = TransitionLog.objects.filter(content_type=kind, object_id=assessment.pk)
+    for row, days in zip(steps.order_by("pk"), (30, 25, 0), strict=True):
+        row.created_at = concluded - dt.timedelta(days=days)
+        row.save(update_fields=["created_at"])
+
+
+def _live_exante(demo) -> None:
+    """2022: `unit`'s new project (or, without one, a new policy), submitted by `leader`."""
+    persona = demo.units[d.PERSONA_UNIT]
+    project = _new_project(demo, d.LIVE_YEAR, key_rules(demo.region, d.LIVE_YEAR), persona)
+    fields = {"project": project} if project else {
+        "subject": "东湖区中小学课后延时服务补助政策",
+        "unit": persona,
+        "amount": Decimal("620.00"),
+    }  # fmt: skip
+    assessment = exante.exante_create(
+        actor=demo.users["unit"], region=demo.region, year=d.LIVE_YEAR, **fields, **TEXTS
+    )
+    exante_transition(actor=demo.users["leader"], assessment=assessment, name="submit", attest=True)
+
+
+def build_key_evaluations(demo) -> None:
+    reg = build_registries(demo)
+    build_2021(demo, reg)
+    build_exante(demo, reg)
+    build_live(demo, reg)
