@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
 from jixiao.core.models import ReviewableDocument
-from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
-from jixiao.orgs.models import Region, Unit, unit_year_scope_q
+from jixiao.core.scope import Scope, scope_filter
+from jixiao.orgs.models import Region, RegionRow, Unit, unit_year_scope_q
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
 LEVEL1 = (("决策", _("决策")), ("过程", _("过程")), ("产出", _("产出")), ("效益", _("效益")))
@@ -75,7 +75,7 @@ def _region_scope(scope: Scope) -> Q:
 
 
 @audited
-class Agency(models.Model):
+class Agency(RegionRow):
     """A third-party evaluation agency (第三方机构) in the region's registry."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -95,8 +95,6 @@ class Agency(models.Model):
     # years (DOMAIN.md §6.4: none in the last 3 years).
     violation_on = models.DateField(_("最近重大违规日期"), null=True, blank=True)
     violation_note = models.CharField(_("违规情况"), max_length=300, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("第三方机构")
@@ -137,7 +135,7 @@ class AgencyEngagement(models.Model):
 
 
 @audited
-class Expert(models.Model):
+class Expert(RegionRow):
     """An expert (专家) in the region's registry."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -167,8 +165,6 @@ class Expert(models.Model):
     ties = models.ManyToManyField(
         Unit, verbose_name=_("申报的利害关系单位"), blank=True, related_name="+"
     )
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("专家")
@@ -268,7 +264,7 @@ class ExpertScore(models.Model):
 
 
 @audited
-class KeyCandidate(models.Model):
+class KeyCandidate(RegionRow):
     """What the office knows of a candidate for selection (立项) beyond its budget: coverage and
     public attention. A candidate is a project of the previous year, or a policy by name."""
 
@@ -287,8 +283,6 @@ class KeyCandidate(models.Model):
     units_involved = models.PositiveIntegerField(_("涉及单位数"), default=0)
     public_attention = models.BooleanField(_("社会关注度高"), default=False)
     attention_note = models.CharField(_("关注情况说明"), max_length=300, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评价备选项目")
@@ -321,7 +315,7 @@ def _assigned_q(scope: Scope) -> Q:
 
 
 @audited
-class KeyEvaluation(ReviewableDocument):
+class KeyEvaluation(ReviewableDocument, RegionRow):
     """One key evaluation (重点评价) of a project, policy, special fund or unit, done in the work
     year `year` on the previous year's spending; or a department evaluation (部门评价) when a
     first-level unit commissions it (`commissioner`)."""
@@ -373,8 +367,6 @@ class KeyEvaluation(ReviewableDocument):
     agency_quality_note = models.TextField(_("执业质量评价"), blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("重点评价")
         verbose_name_plural = _("重点评价")
@@ -382,10 +374,6 @@ class KeyEvaluation(ReviewableDocument):
 
     def __str__(self) -> str:
         return self.subject
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region.code
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -550,7 +538,7 @@ class ReportDelivery(models.Model):
 
 
 @audited
-class QualityCheck(models.Model):
+class QualityCheck(RegionRow):
     """The bureau's random quality check of a finished report (财监〔2021〕4号): drawn by lot,
     re-read, its findings recorded against the agency."""
 
@@ -569,8 +557,6 @@ class QualityCheck(models.Model):
     score = models.DecimalField(_("复核评分"), **SCORE, null=True, blank=True)
     done_on = models.DateField(_("复核日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-year", "pk"]
 
@@ -583,7 +569,7 @@ class QualityCheck(models.Model):
 
 
 @audited
-class ExAnteAssessment(ReviewableDocument):
+class ExAnteAssessment(ReviewableDocument, RegionRow):
     """事前绩效评估 of a new project or policy before its budget request (DOMAIN.md §7)."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -614,8 +600,6 @@ class ExAnteAssessment(ReviewableDocument):
     conclusion_reason = models.TextField(_("结论说明"), blank=True)
     concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("事前绩效评估")
         verbose_name_plural = _("事前绩效评估")
@@ -623,10 +607,6 @@ class ExAnteAssessment(ReviewableDocument):
 
     def __str__(self) -> str:
         return self.subject
-
-    @property
-    def audit_region_code(self) -> str:
-        return self.region.code
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
