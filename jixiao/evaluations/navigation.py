@@ -8,6 +8,7 @@ from jixiao.orgs.models import STAFF_ROLES, Role
 STAFF = STAFF_ROLES
 ASSIGNED = STAFF_ROLES | {Role.EXPERT, Role.AGENCY}
 PERFORMANCE = frozenset({Role.PERFORMANCE})
+UNIT = frozenset({Role.FILER, Role.LEADER})  # a first-level unit commissions 部门评价
 REGISTRY_READERS = frozenset({Role.PERFORMANCE, Role.AUDITOR})
 
 register_menu(
@@ -23,6 +24,7 @@ register_menu(
     # Key evaluations (DOMAIN.md §6.4): agencies and experts reach only their assignments.
     MenuItem("evaluations", _("重点评价"), "key-list", roles=ASSIGNED, order=30),
     MenuItem("evaluations", _("评价立项"), "key-plan", roles=PERFORMANCE, order=31),
+    MenuItem("evaluations", _("部门评价立项"), "key-department-new", roles=UNIT, order=32),
     MenuItem("evaluations", _("事前绩效评估"), "exante-list", roles=STAFF, order=35),
     MenuItem("evaluations", _("第三方机构"), "agency-list", roles=REGISTRY_READERS, order=40),
     MenuItem("evaluations", _("专家库"), "expert-list", roles=REGISTRY_READERS, order=41),

@@ -240,3 +240,7 @@ KEY_EVALUATION_DEFAULTS: dict = {
 }
 
 register_defaults("key_evaluation", KEY_EVALUATION_DEFAULTS)
+
+#: The random quality check's sample (财监〔2021〕4号 asks for checks at random, not a size): a
+#: share of the year's archived evaluations, at least `minimum` (ours, for regions to replace).
+register_defaults("key_quality_check", {"share": "0.20", "minimum": 1})

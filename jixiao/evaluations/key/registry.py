@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import attachments, audit
-from jixiao.core.rulebook import register_defaults
 from jixiao.orgs.models import Role, Unit, UnitYear, User
 
 from .conflicts import AGENCY, EXPERT, Blacklisting, EvaluationFacts, Party, Violation
@@ -37,10 +36,6 @@ from .models import (
 )
 from .plan import key_rules
 from .workflow import commissioning_office
-
-#: The random quality check's sample (财监〔2021〕4号 asks for checks at random, not a size): a
-#: share of the year's archived evaluations, at least `minimum` (ours, for regions to replace).
-register_defaults("key_quality_check", {"share": "0.20", "minimum": 1})
 
 #: While the office may still change who does the evaluation.
 ASSIGNABLE = frozenset({KeyStatus.DRAFT, KeyStatus.NOTIFIED})
