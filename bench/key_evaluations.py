@@ -28,15 +28,22 @@ passes every bench the same ones). Progress goes to stderr.
    path written here (not in the product): the rulebook once per region and year, a chunk of
    panels' indicators and raw scores in two queries, the results written by one executemany
    UPDATE a table (bench/evaluations.py's `_write_raw`: Django's bulk_update is slower than
-   the service itself here); its
-   results must equal the service's (the bench exits non-zero otherwise).
+   the service itself here); its results must equal the service's (the bench exits non-zero
+   otherwise). The service's time goes to one UPDATE per indicator, to the rulebook read
+   twice a panel (`rules_of`, `grades_of`; each `rules_for` copies the whole national
+   rulebook) and to reading the indicators again for the owner's total.
 3. Report: `report.report_generate` for every evaluation (time and queries, reported), then
    `report.report_docx(version)` for every version: time per document and in all, queries,
    size, peak memory (a second run over the first 70 documents only, as tracemalloc slows it
    down several times: each document is dropped once written, so the peak does not grow with
-   the count). Baseline: python-docx writing a document in the default
-   styles with the same paragraphs (the same text, so the same length) and a table of the
-   same size with the same cells; checked to have as many paragraphs and characters.
+   the count). Baseline: python-docx writing a document in the default styles with the same
+   paragraphs (the same text, so the same length) and a table of the same size with the same
+   cells; checked to have as many paragraphs and characters. `OfficialDocx` spends its extra
+   time setting fonts and sizes on every run, spacing on every paragraph, and looking up the
+   heading styles by name for every heading.
+
+On 2 shared cores the province scale takes about 7 minutes, the small one about 2.5 (migrating
+the fresh database included).
 
 Figures (`--json`: one object a line, {"name","value","unit","baseline","ratio","goal"}; the
 goal is the most the ratio may be, or the value when there is no baseline):
