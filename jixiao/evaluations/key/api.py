@@ -17,10 +17,11 @@ from ninja import Query, Router
 
 from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
 from jixiao.core.exports import decimal_text
+from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role
 from jixiao.orgs.selectors import rows_for_region_code
 
-from . import selectors, services
+from . import selectors
 from .figures import fixed
 from .models import Agency, Expert, KeyEvaluation, PanelMember
 from .schemas import (
@@ -31,7 +32,7 @@ from .schemas import (
     KeyEvaluationDetailOut,
     KeyEvaluationList,
 )
-from .workflow import API_ACTIONS, KEY_WORKFLOW
+from .workflow import KEY_WORKFLOW
 
 router = Router()
 agencies_router = Router()
@@ -43,11 +44,11 @@ REGISTRY_READERS = (Role.PERFORMANCE, Role.AUDITOR)
 
 
 # ── shared parts (the ex-ante API uses them too) ─────────────────────────────────────────────
-def verbs(workflow, actions: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """The contract's three verbs over a workflow's named steps (`actions`: step → the names
-    it maps to): `return` takes the steps that send a document back, `approve` the performance
-    office's (or commissioning unit's) other steps, `submit` everyone else's (the agency's, the
-    unit's). Each verb does whichever of its steps the caller may take now."""
+def verbs(workflow) -> dict[str, tuple[str, ...]]:
+    """The contract's three verbs over a workflow's steps: `return` takes the steps that send a
+    document back, `approve` the performance office's (or commissioning unit's) other steps,
+    `submit` everyone else's (the agency's, the unit's). Each verb does whichever of its steps
+    the caller may take now."""
     out: dict[str, tuple[str, ...]] = {"submit": (), "approve": (), "return": ()}
     for t in workflow.transitions:
         if t.is_return:
@@ -56,7 +57,7 @@ def verbs(workflow, actions: dict[str, tuple[str, ...]]) -> dict[str, tuple[str,
             verb = "approve"
         else:
             verb = "submit"
-        out[verb] += tuple(actions.get(t.name, ()))
+        out[verb] += (t.name,)
     return out
 
 
@@ -133,19 +134,21 @@ def document_routes(
     router,
     *,
     noun: str,
-    get,
+    select,
     serialize,
     detail_out,
     detail_summary: str,
     workflow,
-    actions,
-    transition,
     approve_summary: str,
 ) -> None:
     """GET /{id} (the detail, 404 out of scope) and the three verbs of one document kind.
-    `get(request, id)` is the visible document, `serialize(document, detail=True)` its detail,
-    `transition(document, actor=, name=, comment=, attest=)` the stage's transition service."""
+    `select(user=, pk=)` is the stage's selector of one visible document, `serialize(document,
+    detail=True)` its detail (the routes take the module of `serialize`, so that each stage's
+    operations keep their own OpenAPI names), and the verbs move it through `workflow`."""
     param = f"{noun}_id"
+
+    def get(request, document_id: int):
+        return read_by(select(user=request.user, pk=document_id), request.user)
 
     def detail(request, **path):
         return serialize(get(request, path[param]), detail=True)
@@ -157,7 +160,7 @@ def document_routes(
         ]
     )
     detail.__name__ = f"get_{noun}"
-    detail.__module__ = get.__module__
+    get.__module__ = detail.__module__ = serialize.__module__
     router.get(f"/{{int:{param}}}", response=answers(detail_out, 404), summary=detail_summary)(
         detail
     )
@@ -165,11 +168,16 @@ def document_routes(
         router,
         get=get,
         workflow=workflow,
-        perform=lambda request, document, name, body: transition(
-            document, actor=request.user, name=name, comment=body.comment, attest=body.attest
+        perform=lambda request, document, name, body: perform(
+            obj=document,
+            name=name,
+            actor=request.user,
+            workflow=workflow,
+            comment=body.comment,
+            attest=body.attest,
         ),
         serialize=lambda document: serialize(document, detail=True),
-        actions=verbs(workflow, actions),
+        actions=verbs(workflow),
         noun=noun,
         approve_summary=approve_summary,
     )
@@ -177,8 +185,8 @@ def document_routes(
 
 # ── key evaluations ──────────────────────────────────────────────────────────────────────────
 def serialize(evaluation: KeyEvaluation, *, detail: bool = False) -> dict:
-    """The evaluation in the contract's shape; the detail (read through `_get`) adds what its
-    reader may see of the panel and the findings."""
+    """The evaluation in the contract's shape; the detail (read with its reader by
+    `document_routes`) adds what its reader may see of the panel and the findings."""
     data = {
         "id": evaluation.id,
         "year": evaluation.year,
@@ -237,20 +245,14 @@ def list_key_evaluations(request, query: Query[ListQuery], status: str = "", kin
     )
 
 
-def _get(request, evaluation_id: int) -> KeyEvaluation:
-    return read_by(selectors.key_get(user=request.user, pk=evaluation_id), request.user)
-
-
 document_routes(
     router,
     noun="evaluation",
-    get=_get,
+    select=selectors.key_get,
     serialize=serialize,
     detail_out=KeyEvaluationDetailOut,
     detail_summary="重点评价（指标体系、评分结果与发现的问题）",
     workflow=KEY_WORKFLOW,
-    actions=API_ACTIONS,
-    transition=lambda document, **step: services.key_transition(evaluation=document, **step),
     approve_summary="绩效办下达通知、批复工作方案或审定报告（部门评价为委托单位）",
 )
 

@@ -10,12 +10,12 @@ from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.exports import decimal_text
 from jixiao.orgs.selectors import rows_for_region_code
 
-from . import selectors, services
-from .api import code_name, document_routes, experts_of, panel_parts, project_ref, read_by
+from . import selectors
+from .api import code_name, document_routes, experts_of, panel_parts, project_ref
 from .figures import fixed
 from .models import ExAnteAssessment
 from .schemas import ExAnteDetailOut, ExAnteList
-from .workflow import EX_ANTE_API_ACTIONS, EX_ANTE_WORKFLOW
+from .workflow import EX_ANTE_WORKFLOW
 
 router = Router()
 
@@ -60,19 +60,13 @@ def list_ex_ante_assessments(request, query: Query[ListQuery], status: str = "")
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 
-def _get(request, assessment_id: int) -> ExAnteAssessment:
-    return read_by(selectors.exante_get(user=request.user, pk=assessment_id), request.user)
-
-
 document_routes(
     router,
     noun="assessment",
-    get=_get,
+    select=selectors.exante_get,
     serialize=serialize,
     detail_out=ExAnteDetailOut,
     detail_summary="事前绩效评估（评审指标、专家评分与结论）",
     workflow=EX_ANTE_WORKFLOW,
-    actions=EX_ANTE_API_ACTIONS,
-    transition=lambda document, **step: services.exante_transition(assessment=document, **step),
     approve_summary="绩效办受理或出具评估结论",
 )
