@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -197,14 +197,3 @@ exante_transition_view = document_transition(
     detail="exante-detail",
     extra=lambda request: {"conclusion": request.POST.get("conclusion", "")},
 )
-
-urlpatterns = [
-    path("ex-ante/", exante_list_view, name="exante-list"),
-    path("ex-ante/new/", exante_new_view, name="exante-new"),
-    path("ex-ante/<int:pk>/", exante_detail_view, name="exante-detail"),
-    path("ex-ante/<int:pk>/edit/", exante_edit_view, name="exante-edit"),
-    path("ex-ante/<int:pk>/transition/", exante_transition_view, name="exante-transition"),
-    path("ex-ante/<int:pk>/experts/", exante_assign_view, name="exante-assign"),
-    path("ex-ante/<int:pk>/score/", exante_score_view, name="exante-score"),
-    path("ex-ante/<int:pk>/report.docx", exante_report_view, name="exante-report-docx"),
-]

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -187,13 +187,3 @@ def key_department_new(request):
         },
         status=400 if error else 200,
     )
-
-
-urlpatterns = [
-    path("key-evaluations/plan/", key_plan, name="key-plan"),
-    path("key-evaluations/plan/cover/", key_plan, {"tab": "cover"}, name="key-cover"),
-    path("key-evaluations/plan/candidate/", key_candidate_save, name="key-candidate-save"),
-    path("key-evaluations/plan/policy/", key_policy_add, name="key-policy-add"),
-    path("key-evaluations/plan/pick/", key_pick, name="key-pick"),
-    path("key-evaluations/department/new/", key_department_new, name="key-department-new"),
-]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -414,34 +414,3 @@ def quality_check_record(request, pk: int):
         _("已记录复核结果。"),
     )
     return redirect(reverse("quality-checks") + f"?year={check.year}")
-
-
-urlpatterns = [
-    path("agencies/", agency_list, name="agency-list"),
-    path("agencies/new/", agency_new, name="agency-new"),
-    path("agencies/<int:pk>/", agency_detail, name="agency-detail"),
-    path("agencies/<int:pk>/edit/", agency_edit, name="agency-edit"),
-    path("agencies/<int:pk>/engagements/", agency_engagement_add, name="agency-engagement-add"),
-    path("experts/", expert_list, name="expert-list"),
-    path("experts/new/", expert_new, name="expert-new"),
-    path("experts/<int:pk>/edit/", expert_edit, name="expert-edit"),
-    path("key-evaluations/<int:pk>/agency/", key_assign_agency, name="key-assign-agency"),
-    path("key-evaluations/<int:pk>/experts/", key_assign_expert, name="key-assign-expert"),
-    path(
-        "key-evaluations/<int:pk>/experts/<int:member_pk>/remove/",
-        key_unassign_expert,
-        name="key-unassign-expert",
-    ),
-    path(
-        "key-evaluations/<int:pk>/experts/<int:member_pk>/declaration/<int:file_pk>/",
-        key_declaration,
-        name="key-declaration",
-    ),
-    path("key-evaluations/<int:pk>/agency-quality/", key_agency_quality, name="key-agency-quality"),
-    path("key-evaluations/quality-checks/", quality_checks, name="quality-checks"),
-    path(
-        "key-evaluations/quality-checks/<int:pk>/",
-        quality_check_record,
-        name="quality-check-record",
-    ),
-]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -208,25 +208,3 @@ def score_import_view(request, pk: int):
         {"evaluation": evaluation, "form": form, "problems": problems, "result": result},
         status=400 if problems else 200,
     )
-
-
-urlpatterns = [
-    path(
-        "key-evaluations/<int:pk>/report/generate/",
-        report_generate_view,
-        name="key-report-generate",
-    ),
-    path("key-evaluations/<int:pk>/report/edit/", report_edit_view, name="key-report-edit"),
-    path(
-        "key-evaluations/<int:pk>/report/<int:number>/",
-        report_version_view,
-        name="key-report-version",
-    ),
-    path(
-        "key-evaluations/<int:pk>/report/<int:number>/docx/",
-        report_docx_view,
-        name="key-report-docx",
-    ),
-    path("key-evaluations/<int:pk>/notice.docx", notice_docx_view, name="key-notice-docx"),
-    path("key-evaluations/<int:pk>/score-table/", score_import_view, name="key-score-import"),
-]

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -153,13 +153,3 @@ def panel_agree(request, panel_pk: int, indicator_pk: int):
     else:
         messages.success(request, _("已记录讨论结果。"))
     return redirect(safe_back(request, "home"))
-
-
-urlpatterns = [
-    path("key-evaluations/<int:pk>/score/", key_score, name="key-score"),
-    path(
-        "scoring-panels/<int:panel_pk>/indicators/<int:indicator_pk>/agree/",
-        panel_agree,
-        name="panel-agree",
-    ),
-]

@@ -1,6 +1,6 @@
 """Pages of key evaluations: the list, the evaluation page and its fieldwork (work plan,
 framework, data requests, site visits, findings, the unit's response). Expert scoring is in
-`views_scoring` (its URLs are added to this module's list).
+`views_scoring`; the URLs of all the page modules are in `urls`.
 
 Every page reads the evaluation through `selectors.key_get`: outside the user's scope (an agency
 or expert not assigned, another unit) it is a 404. An expert reaches only the scoring page and
@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -489,52 +489,3 @@ def key_framework(request, pk: int):
         },
         status=400 if problems else 200,
     )
-
-
-urlpatterns = [
-    path("key-evaluations/", key_list, name="key-list"),
-    path("key-evaluations/queue/", key_queue, name="key-queue"),
-    path("key-evaluations/<int:pk>/", key_detail, name="key-detail"),
-    path("key-evaluations/<int:pk>/transition/", key_transition, name="key-transition"),
-    path("key-evaluations/<int:pk>/work-plan/", work_form, {"name": "plan"}, name="key-work-plan"),
-    path("key-evaluations/<int:pk>/framework/", key_framework, name="key-framework"),
-    path(
-        "key-evaluations/<int:pk>/requests/new/",
-        work_form,
-        {"name": "request"},
-        name="key-request-new",
-    ),
-    path(
-        "key-evaluations/<int:pk>/requests/<int:request_pk>/",
-        key_request_answer,
-        name="key-request-answer",
-    ),
-    path(
-        "key-evaluations/<int:pk>/requests/<int:request_pk>/upload/",
-        key_request_upload,
-        name="key-request-upload",
-    ),
-    path(
-        "key-evaluations/<int:pk>/requests/<int:request_pk>/remind/",
-        key_request_remind,
-        name="key-request-remind",
-    ),
-    path("key-evaluations/<int:pk>/files/<int:file_pk>/", key_file, name="key-file"),
-    path(
-        "key-evaluations/<int:pk>/findings/new/",
-        work_form,
-        {"name": "finding"},
-        name="key-finding-new",
-    ),
-    path(
-        "key-evaluations/<int:pk>/findings/<int:finding_pk>/status/",
-        key_finding_status,
-        name="key-finding-status",
-    ),
-    path(
-        "key-evaluations/<int:pk>/response/", work_form, {"name": "response"}, name="key-response"
-    ),
-    path("key-evaluations/<int:pk>/visits/new/", work_form, {"name": "visit"}, name="visit-new"),
-    path("key-evaluations/<int:pk>/visits/<int:visit_pk>/", visit_detail, name="key-visit"),
-    *views_scoring.urlpatterns,
-]
