@@ -783,7 +783,7 @@ def main() -> None:
         help="use DATABASE_URL as it is (demo and generate already run)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-evaluations-"))
     env = _env(workdir)
     os.environ.update(env)

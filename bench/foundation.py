@@ -88,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {

@@ -737,7 +737,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="cProfile the one-file import")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-monitoring-"))
     env = _env(workdir)
     os.environ.update(env)

@@ -158,7 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", type=int, default=100)
     parser.add_argument("--indicators", type=int, default=15)
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     setup(args.regions, args.indicators)
     from jixiao.targets.models import Target
 

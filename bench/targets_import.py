@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=25)
     parser.add_argument("--projects", type=int, default=400)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-targets-"))
     env = _env(workdir)
     db = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
