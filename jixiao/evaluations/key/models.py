@@ -303,24 +303,48 @@ class KeyCandidate(RegionRow):
         return _region_scope(scope)
 
 
+def _on_panel_q(scope: Scope) -> Q:
+    """The documents whose panel seats the scope's expert (none without an assignee)."""
+    if not scope.assignee_id:
+        return Q(pk__in=[])
+    on_panel = PanelMember.objects.filter(panel=OuterRef("panel"), expert__user=scope.assignee_id)
+    return Q(Exists(on_panel))
+
+
 def _assigned_q(scope: Scope) -> Q:
     """An agency's members and the experts on the panel reach the evaluation (DOMAIN.md §3)."""
     if not scope.assignee_id:
         return Q(pk__in=[])
-    on_panel = PanelMember.objects.filter(panel=OuterRef("panel"), expert__user=scope.assignee_id)
     of_agency = Agency.members.through.objects.filter(
         agency_id=OuterRef("agency_id"), user_id=scope.assignee_id
     )
-    return Q(Exists(of_agency)) | Q(Exists(on_panel))
+    return Q(Exists(of_agency)) | _on_panel_q(scope)
+
+
+class PanelDocument(ReviewableDocument, RegionRow):
+    """What a key evaluation and an ex-ante assessment share: a reviewed document of a region's
+    year about its `subject`, scored by an expert panel, whose attachments change while the
+    document itself may."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["-year", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def attachments_editable_by(self, user) -> bool:
+        return self.edit_refusal(user) is None
 
 
 @audited
-class KeyEvaluation(ReviewableDocument, RegionRow):
+class KeyEvaluation(PanelDocument):
     """One key evaluation (重点评价) of a project, policy, special fund or unit, done in the work
     year `year` on the previous year's spending; or a department evaluation (部门评价) when a
     first-level unit commissions it (`commissioner`)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("评价年度"), db_index=True)
     subject = models.CharField(_("评价对象"), max_length=300)
     kind = models.CharField(_("评价类型"), max_length=16, choices=KeyKind.choices)
@@ -367,13 +391,9 @@ class KeyEvaluation(ReviewableDocument, RegionRow):
     agency_quality_note = models.TextField(_("执业质量评价"), blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
 
-    class Meta:
+    class Meta(PanelDocument.Meta):
         verbose_name = _("重点评价")
         verbose_name_plural = _("重点评价")
-        ordering = ["-year", "pk"]
-
-    def __str__(self) -> str:
-        return self.subject
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
@@ -389,9 +409,6 @@ class KeyEvaluation(ReviewableDocument, RegionRow):
         bureau = Scope(region_paths=scope.region_paths, office_ids=scope.office_ids)
         staff = unit_year_scope_q(bureau) if not bureau.empty else Q(pk__in=[])
         return staff | unit_side | _assigned_q(scope)
-
-    def attachments_editable_by(self, user) -> bool:
-        return self.edit_refusal(user) is None
 
 
 class DataRequest(models.Model):
@@ -569,10 +586,9 @@ class QualityCheck(RegionRow):
 
 
 @audited
-class ExAnteAssessment(ReviewableDocument, RegionRow):
+class ExAnteAssessment(PanelDocument):
     """事前绩效评估 of a new project or policy before its budget request (DOMAIN.md §7)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("预算年度"), db_index=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="+"
@@ -600,24 +616,11 @@ class ExAnteAssessment(ReviewableDocument, RegionRow):
     conclusion_reason = models.TextField(_("结论说明"), blank=True)
     concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
 
-    class Meta:
+    class Meta(PanelDocument.Meta):
         verbose_name = _("事前绩效评估")
         verbose_name_plural = _("事前绩效评估")
-        ordering = ["-year", "pk"]
-
-    def __str__(self) -> str:
-        return self.subject
 
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         """The unit, its office and the bureau (as any unit document); experts on its panel."""
-        q = unit_year_scope_q(scope)
-        if scope.assignee_id:
-            on_panel = PanelMember.objects.filter(
-                panel=OuterRef("panel"), expert__user=scope.assignee_id
-            )
-            q |= Q(Exists(on_panel))
-        return q
-
-    def attachments_editable_by(self, user) -> bool:
-        return self.edit_refusal(user) is None
+        return unit_year_scope_q(scope) | _on_panel_q(scope)
