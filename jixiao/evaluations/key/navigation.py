@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from jixiao.core.navigation import Todo, register_todos
 from jixiao.orgs.models import Role
 
+from .workflow import EX_ANTE_WORKFLOW
+
 LIMIT = 50
 
 
@@ -98,12 +100,12 @@ def _queue(user, region, year) -> list[Todo]:
 
     todos = []
     for e in key_queue(user=user, region=region, year=year)[:LIMIT]:
-        steps = KEY_WORKFLOW.available(e, user)
-        if not steps:
+        label = next_step(KEY_WORKFLOW, e, user)
+        if not label:
             continue
         todos.append(
             Todo(
-                title=_("%(t)s：%(s)s") % {"t": steps[0].label, "s": e.subject},
+                title=_("%(t)s：%(s)s") % {"t": label, "s": e.subject},
                 url=_url(e),
                 stage="evaluations",
                 detail=e.unit.name,
@@ -111,6 +113,51 @@ def _queue(user, region, year) -> list[Todo]:
             )
         )
     return todos
+
+
+def next_step(workflow, document, user) -> str:
+    """The step the user is to take next, to name the to-do: the first forward step from the
+    document's state that the user's roles allow (its conditions may still be unmet: assigning
+    experts before accepting, say), never a return or an undo."""
+    for t in workflow.transitions:
+        if document.status in t.sources and t.allowed_for(user):
+            if not (t.is_return or t.undo):
+                return str(t.label)
+    return ""
+
+
+def exante_todos(user, region, year) -> list[Todo]:
+    """Ex-ante assessments waiting for the user (the unit's leader submits, the performance
+    office accepts and concludes) and panels waiting for an expert's scores. An assessment is
+    for a budget year, done the year before it, so the work year's and the next are shown."""
+    from .models import ExAnteAssessment, ExAnteStatus
+    from .selectors import exante_queue
+
+    if region is None:
+        return []
+    todos = []
+    for budget_year in (year, year + 1):
+        for a in exante_queue(user=user, region=region, year=budget_year)[:LIMIT]:
+            if label := next_step(EX_ANTE_WORKFLOW, a, user):
+                todos.append(_exante_todo(label, a, "exante-detail"))
+    if user.has_role(Role.EXPERT):
+        scoring = ExAnteAssessment.objects.visible_to(user).filter(
+            status=ExAnteStatus.SCORING,
+            panel__members__expert__user=user,
+            panel__members__submitted_at__isnull=True,
+        )
+        todos += [_exante_todo(_("专家评分"), a, "exante-score") for a in scoring[:LIMIT]]
+    return todos
+
+
+def _exante_todo(label, assessment, url_name: str) -> Todo:
+    return Todo(
+        title=_("%(t)s：%(s)s") % {"t": label, "s": assessment.subject},
+        url=reverse(url_name, args=[assessment.pk]),
+        stage="evaluations",
+        detail=_("事前绩效评估"),
+        urgent=bool(assessment.return_reason),
+    )
 
 
 def key_todos(user, region, year) -> list[Todo]:
@@ -128,3 +175,4 @@ def key_todos(user, region, year) -> list[Todo]:
 
 
 register_todos(key_todos)
+register_todos(exante_todos)
