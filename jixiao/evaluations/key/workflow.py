@@ -15,6 +15,7 @@ scoring ─conclude(performance)─► concluded; the office may return a submis
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,7 +155,17 @@ KEY_WORKFLOW = Workflow(
     edit_state_refusal=gettext_lazy("评价处于“%(s)s”状态，工作底稿不能再修改。"),
     document=KeyEvaluation,
 )
-API_ACTIONS = {t.name: (t.name,) for t in KEY_WORKFLOW.transitions}
+
+
+def _notice_dated(evaluation, transition, actor) -> None:
+    """The notice's date is the day it goes out (the 评价通知书 shows it), whoever sends it:
+    the pages, the API or the demo."""
+    if transition.name == "notify":
+        evaluation.notified_on = timezone.localdate()
+        evaluation.save(update_fields=["notified_on"])
+
+
+KEY_WORKFLOW.on_transition.append(_notice_dated)
 
 
 def work_refusal(evaluation, user) -> str | None:
@@ -205,4 +216,3 @@ EX_ANTE_WORKFLOW = Workflow(
     edit_state_refusal=gettext_lazy("事前评估处于“%(s)s”状态，不能修改。"),
     document=ExAnteAssessment,
 )
-EX_ANTE_API_ACTIONS = {t.name: (t.name,) for t in EX_ANTE_WORKFLOW.transitions}

@@ -44,3 +44,21 @@ def test_an_ex_ante_assessment_waits_for_each_actor_in_turn(world):
     # The office keeps it in view while the experts score (a content condition, as the house's
     # queues treat them): the conclusion button stays refused until every score is in.
     assert titles(world, world.performance) == ["出具评估结论：新建项目PNEW"]
+
+
+def test_the_notice_is_dated_the_day_it_goes_out_also_through_the_api(world):
+    from django.utils import timezone
+
+    from jixiao.evaluations.tests.test_key_work import login, make_evaluation
+
+    evaluation = make_evaluation(world)
+    assert evaluation.notified_on is None
+    response = login(world.performance).post(
+        f"/api/v1/key-evaluations/{evaluation.pk}/approve",
+        {"comment": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    evaluation.refresh_from_db()
+    assert evaluation.status == "notified"
+    assert evaluation.notified_on == timezone.localdate()
