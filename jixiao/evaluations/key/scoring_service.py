@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.core import audit
 from jixiao.core.messages import render_message
+from jixiao.core.rulebook import rules_for
 from jixiao.orgs.models import Role
 
 from .models import (
@@ -171,11 +172,25 @@ def scores_save(*, actor, panel: ScoringPanel, values: dict, submit: bool = Fals
 # --------------------------------------------------------------------------- the panel's result
 
 
+#: What `panel_compute` stores on each indicator.
+RESULT_FIELDS = ["computed", "spread", "flagged", "explanation"]
+
+
+def panel_rules(owner) -> tuple[dict, list]:
+    """The rulebook section "key_evaluation" and the grade bands of the "scoring" section in
+    force for the owner's region and year, from one read of the rulebook (each `rules_for`
+    queries and copies the whole national rulebook)."""
+    rules = rules_for(owner.region.lineage_codes, owner.year)
+    return rules.section("key_evaluation"), rules.section("scoring")["grades"]
+
+
 def panel_compute(panel: ScoringPanel) -> list[PanelIndicator]:
     """Each indicator's result from its raw scores (mean or trimmed mean, spread flag), kept
-    with its explanation; then the owner's total."""
+    with its explanation; then the owner's total. The rulebook is read once and the
+    indicators are written in one bulk update, so the queries do not grow with the number of
+    indicators."""
     owner = panel_owner(panel)
-    rules = rules_of(owner)
+    rules, grades = panel_rules(owner)
     indicators = list(panel.indicators.prefetch_related("raw"))
     for indicator in indicators:
         result = aggregate([s.score for s in indicator.raw.all()], indicator.weight, rules)
@@ -183,18 +198,23 @@ def panel_compute(panel: ScoringPanel) -> list[PanelIndicator]:
         indicator.spread = result.spread
         indicator.flagged = result.flagged
         indicator.explanation = str(result.explanation)
-        indicator.save(update_fields=["computed", "spread", "flagged", "explanation"])
-    owner_total_save(panel)
+    PanelIndicator.objects.bulk_update(indicators, RESULT_FIELDS)
+    owner_total_save(panel, indicators=indicators, grades=grades)
     return indicators
 
 
-def owner_total_save(panel: ScoringPanel):
+def owner_total_save(panel: ScoringPanel, *, indicators=None, grades=None):
     """The owner's score: the sum of the indicators' scores; a key evaluation's grade too.
-    Incomplete (an indicator without a score): no score, no grade."""
+    Incomplete (an indicator without a score): no score, no grade. `indicators` (the panel's,
+    as just computed) and `grades` spare reading them again; by default they are read."""
     owner = panel_owner(panel)
     if owner is None:
         return None
-    total = panel_total([i.score for i in panel.indicators.all()], grades_of(owner))
+    if indicators is None:
+        indicators = panel.indicators.all()
+    if grades is None:
+        grades = grades_of(owner)
+    total = panel_total([i.score for i in indicators], grades)
     owner.score = total.total if total.complete else None
     fields = ["score"]
     if _is_key(owner):
