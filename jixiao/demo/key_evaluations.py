@@ -9,12 +9,17 @@
   personas: notification, work plan, data requests, site visits with phone photos (EXIF time
   and place), every expert's raw scores (one indicator flagged for its spread, discussed and
   agreed), findings by 决策/过程/产出/效益, the draft report, the unit's response, the final
-  report, the agency's quality score, archiving and the read receipts. One ex-ante assessment
-  of a new 2021 project concluded 调整后支持.
+  report, the agency's quality score, archiving and the read receipts. The bureau's random
+  quality check of them (drawn with a kept seed in December 2021, re-read and scored). One
+  ex-ante assessment of a new 2021 project concluded 调整后支持.
+- Budget year 2022's ex-ante assessments, done in the autumn of 2021: every 2022 project the
+  budget gate would otherwise refuse (new and at or above the line) asked for by its unit,
+  scored by three experts of the registry and concluded by `perf` (mostly 予以支持, a few
+  调整后支持), so `budget` may arrange them.
 - Work year 2022 (live, relative to the build day): an evaluation of the `unit` persona's unit in
   the fieldwork — `agency` has its site visit to record, `expert` its scores to give, `unit` a
   data request due after today; one evaluation just picked, waiting for `perf` to notify; and an
-  ex-ante assessment of `unit`'s unit submitted, waiting for `perf`.
+  ex-ante assessment of a new policy of `unit`'s unit submitted, waiting for `perf`.
 
 Everything goes through the stage's services (`plan`, `registry`, `work`, `scoring_service`,
 `report`, `exante`) and workflow with the right persona; the dates of the finished year are put
@@ -32,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
@@ -50,6 +56,7 @@ from jixiao.evaluations.key.models import (
     KeyEvaluation,
     PanelIndicator,
     PanelMember,
+    QualityCheck,
     ReportDelivery,
     ReportVersion,
     SiteVisit,
@@ -720,7 +727,7 @@ EX_ANTE_SHEETS = {
 
 def build_exante(demo, reg: Registry) -> None:
     """2021's assessment of a new project of 500 万元 or more (done in the autumn of 2020,
-    before its budget request), concluded 调整后支持; 2022's of `unit`'s, waiting for `perf`."""
+    before its budget request), concluded 调整后支持."""
     perf = demo.users["perf"]
     rules = key_rules(demo.region, 2021)
     project = _new_project(demo, 2021, rules)
@@ -748,16 +755,20 @@ def build_exante(demo, reg: Registry) -> None:
         comment="投入规模偏大、分期实施方案和绩效目标不够细化，压减规模、细化方案后予以支持。",
     )
     _redate_exante(assessment, timezone.make_aware(dt.datetime(2020, 11, 20, 15)))
-    _live_exante(demo)
 
 
 def _redate_exante(assessment, concluded: dt.datetime) -> None:
     ExAnteAssessment.objects.filter(pk=assessment.pk).update(
-        concluded_on=concluded.date(), submitted_at=concluded - dt.timedelta(days=30)
+        concluded_on=concluded.date(),
+        submitted_at=concluded - dt.timedelta(days=30),
+        updated_at=concluded,
     )
-    PanelMember.objects.filter(panel=assessment.panel).update(
+    members = PanelMember.objects.filter(panel=assessment.panel)
+    members.update(
         assigned_at=concluded - dt.timedelta(days=25), submitted_at=concluded - dt.timedelta(days=7)
     )
+    for member in members:
+        _redate_attachments(member, concluded - dt.timedelta(days=25))
     kind = ContentType.objects.get_for_model(ExAnteAssessment)
     steps = TransitionLog.objects.filter(content_type=kind, object_id=assessment.pk)
     for row, days in zip(steps.order_by("pk"), (30, 25, 0), strict=True):
@@ -780,8 +791,149 @@ def _live_exante(demo) -> None:
     exante_transition(actor=demo.users["leader"], assessment=assessment, name="submit", attest=True)
 
 
+# --------------------------------------------------------------------------- 2022's gate
+
+
+DIMENSION_REASONS = [
+    # below-full reasons, by dimension in the rulebook's order
+    "立项依据和需求调研材料不够充分",
+    "成本测算依据不够细化，部分单价偏高",
+    "绩效目标量化不足，与预算规模的匹配度一般",
+    "实施进度安排偏紧，风险应对措施不够具体",
+    "上级补助资金尚未落实，筹资渠道需进一步明确",
+]
+# Each expert's share of every dimension's weight: 80% or more gives 予以支持 (total ≥ 80),
+# 65%–75% gives 调整后支持 (60 ≤ total < 80) by the rulebook's bands.
+SHARES = {
+    Conclusion.SUPPORT: ("0.80", "0.85", "0.90", "0.95"),
+    Conclusion.ADJUST: ("0.65", "0.70", "0.75"),
+}
+OPINIONS = {
+    Conclusion.SUPPORT: "项目立项必要，投入规模基本合理，实施方案可行，同意纳入 2022 年预算申报。",
+    Conclusion.ADJUST: "项目立项必要，但投入测算偏高、绩效目标不够细化：压减规模、细化目标后予以支持。",
+}
+
+
+def _gate_projects(demo, year: int):
+    """The year's projects the budget gate would refuse for want of a supporting ex-ante
+    assessment (the demo's project codes carry the year, so all of them count as new)."""
+    rules = key_rules(demo.region, year)
+    projects = Project.objects.filter(region=demo.region, year=year).select_related("region")
+    return [p for p in projects.order_by("code") if ex_ante_need(p, year, rules)]
+
+
+def _staff_exante(demo, rng, reg: Registry, assessment) -> None:
+    """Three available experts of the registry, drawn by lot; one the conflict check refuses
+    (an expert employed by the unit) is passed over for the next."""
+    pool = [e for e in reg.experts.values() if e.available]
+    rng.shuffle(pool)
+    assigned = 0
+    for expert in pool:
+        declaration = ContentFile(signature_jpeg(expert.name), name=f"回避声明-{expert.name}.jpg")
+        try:
+            exante.exante_expert_assign(
+                actor=demo.users["perf"],
+                assessment=assessment,
+                expert=expert,
+                declaration_file=declaration,
+            )
+        except ValidationError:
+            continue
+        assigned += 1
+        if assigned == 3:
+            return
+    raise RuntimeError(f"not enough experts for {assessment}")
+
+
+def _exante_scores(rng, indicators, conclusion: str) -> dict:
+    values = {}
+    for indicator, reason in zip(indicators, DIMENSION_REASONS, strict=True):
+        share = Decimal(rng.choice(SHARES[conclusion]))
+        score = (indicator.weight * share).quantize(CENT, ROUND_HALF_UP)
+        values[indicator.pk] = (str(score), reason if score < indicator.weight else "")
+    return values
+
+
+def build_gate_exante(demo, reg: Registry) -> list[ExAnteAssessment]:
+    """Every 2022 project that needs an ex-ante assessment got one in the autumn of 2021, before
+    its budget request: asked by its unit, scored by three experts, concluded by `perf` (mostly
+    予以支持, every sixth 调整后支持), so the budget gate lets `budget` arrange them all."""
+    rng = random.Random(2022_11)
+    perf = demo.users["perf"]
+    done = []
+    for index, project in enumerate(_gate_projects(demo, d.LIVE_YEAR)):
+        conclusion = Conclusion.ADJUST if index % 6 == 2 else Conclusion.SUPPORT
+        filer, leader = _unit_staff(demo, project.unit)
+        assessment = exante.exante_create(
+            actor=filer, region=demo.region, year=d.LIVE_YEAR, project=project, **TEXTS
+        )
+        exante_transition(actor=leader, assessment=assessment, name="submit", attest=True)
+        _staff_exante(demo, rng, reg, assessment)
+        assessment = exante_transition(actor=perf, assessment=assessment, name="accept")
+        indicators = list(assessment.panel.indicators.all())
+        for member in assessment.panel.members.select_related("expert__user"):
+            scoring_service.scores_save(
+                actor=member.expert.user,
+                panel=assessment.panel,
+                values=_exante_scores(rng, indicators, conclusion),
+                submit=True,
+            )
+        assessment = exante.exante_act(
+            actor=perf,
+            assessment=assessment,
+            name="conclude",
+            conclusion=conclusion,
+            comment=OPINIONS[conclusion],
+        )
+        concluded = dt.datetime(2021, 11, 10, 15) + dt.timedelta(days=2 * index)
+        _redate_exante(assessment, timezone.make_aware(concluded))
+        done.append(assessment)
+    return done
+
+
+# --------------------------------------------------------------------------- quality check
+
+
+QUALITY_SEED = "2021-12-15 区财政局监督检查股"
+QUALITY_FINDINGS = [
+    # the reviewer's findings and score, by drawn report
+    (
+        "报告结构完整，评价指标与评分依据对应；底稿中个别现场勘查记录缺少被评价单位签字，"
+        "部分问题的原因分析不够深入。总体符合第三方机构执业质量要求。",
+        "88",
+    ),
+    (
+        "评价程序规范，专家评分及讨论记录齐全；满意度调查样本量偏少，个别效益指标的佐证材料"
+        "未归入底稿。基本符合第三方机构执业质量要求，已要求补充归档。",
+        "82",
+    ),
+]
+
+
+def build_quality_check(demo) -> None:
+    """The bureau's random quality check of 2021's archived reports (drawn by lot with a kept
+    seed in December 2021), each drawn report re-read and scored."""
+    perf = demo.users["perf"]
+    drawn = registry.quality_draw(actor=perf, region=demo.region, year=2021, seed=QUALITY_SEED)
+    when = timezone.make_aware(dt.datetime(2021, 12, 15, 10))
+    for number, pk in enumerate(drawn.drawn):
+        findings, score = QUALITY_FINDINGS[number % len(QUALITY_FINDINGS)]
+        registry.quality_record(
+            actor=perf,
+            check=QualityCheck.objects.get(evaluation_id=pk),
+            reviewer="区财政局监督检查股 刘建平",
+            findings=findings,
+            score=score,
+            done_on=dt.date(2021, 12, 28),
+        )
+    QualityCheck.objects.filter(region=demo.region, year=2021).update(drawn_at=when)
+
+
 def build_key_evaluations(demo) -> None:
     reg = build_registries(demo)
     build_2021(demo, reg)
+    build_quality_check(demo)
     build_exante(demo, reg)
+    build_gate_exante(demo, reg)
+    _live_exante(demo)
     build_live(demo, reg)

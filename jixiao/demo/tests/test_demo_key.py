@@ -240,8 +240,8 @@ def test_ex_ante_concluded_with_adjustment_in_2021_and_one_waits_for_the_office(
     assert done.project.year == 2021 and done.amount >= Decimal(500)
     assert Decimal(60) <= done.score < Decimal(80) and done.conclusion_reason
     assert done.panel.members.count() == 3
-    live = ExAnteAssessment.objects.get(region__code="360102", year=2022)
-    assert live.status == "submitted" and live.unit == demo.users["unit"].unit
+    live = ExAnteAssessment.objects.get(region__code="360102", year=2022, status="submitted")
+    assert live.is_policy and live.unit == demo.users["unit"].unit
     assert live in exante_queue(user=demo.users["perf"], region=demo.region, year=2022)
     assert live not in exante_queue(user=demo.users["unit"], region=demo.region, year=2022)
 
@@ -307,3 +307,55 @@ def test_the_2021_figures_count_the_seven_and_the_three_special_kinds(demo):
     assert key["count"] == 7 and len(key["projects"]) == 7
     assert {s["name"]: s["kind"] for s in key["special_kinds"]} == SPECIAL
     assert key["findings"] == {"决策": 7, "过程": 7, "产出": 7, "效益": 7}
+
+
+def test_the_gate_refuses_no_2022_project_for_want_of_an_ex_ante_assessment(demo):
+    from jixiao.budgets.models import Project
+    from jixiao.core.gates import gate_refusals
+
+    projects = Project.objects.filter(region__code="360102", year=2022).select_related("region")
+    assert projects.count() > 100
+    refused = {p.code: gate_refusals(p, 2022) for p in projects}
+    assert {code: reasons for code, reasons in refused.items() if reasons} == {}
+
+
+def test_2022_projects_of_500_or_more_were_assessed_in_late_2021_by_three_experts(demo):
+    from jixiao.evaluations.key.models import ExAnteAssessment
+
+    rows = ExAnteAssessment.objects.filter(region__code="360102", year=2022, status="concluded")
+    rows = list(rows.select_related("project", "unit", "panel"))
+    assert len(rows) >= 20  # the district's 2022 plan has about 22 such projects
+    conclusions = [r.conclusion for r in rows]
+    assert 0 < conclusions.count("调整后支持") < conclusions.count("予以支持")
+    assert set(conclusions) == {"予以支持", "调整后支持"}
+    for row in rows:
+        assert row.project.year == 2022 and row.project.unit_id == row.unit_id
+        assert row.amount >= Decimal(500)
+        if row.conclusion == "予以支持":
+            assert row.score >= Decimal(80)
+        else:
+            assert Decimal(60) <= row.score < Decimal(80)
+        assert dt.date(2021, 10, 1) <= row.submitted_at.date() < row.concluded_on
+        assert row.concluded_on < dt.date(2022, 1, 1)
+        members = list(row.panel.members.select_related("expert"))
+        assert len(members) == 3 and all(m.submitted_at for m in members)
+        assert all(m.expert.available for m in members)
+        assert all(m.expert.employer_unit_id != row.unit_id for m in members)
+        scores = [i.score for i in row.panel.indicators.all()]
+        assert len(scores) == 5 and None not in scores
+
+
+def test_a_random_quality_check_of_2021_reports_has_its_seed_findings_and_score(demo):
+    from jixiao.evaluations.key.models import QualityCheck
+    from jixiao.evaluations.key.registry import quality_redraw
+
+    checks = list(QualityCheck.objects.filter(region__code="360102", year=2021))
+    assert checks
+    for check in checks:
+        assert check.seed and check.reviewer and check.findings
+        assert check.score is not None and Decimal(60) <= check.score <= Decimal(100)
+        assert check.evaluation.status == "archived" and check.evaluation.year == 2021
+        assert check.drawn_at.year == 2021 and check.done_on.year == 2021
+    redraw = quality_redraw(demo.region, 2021)
+    assert sorted(c.evaluation_id for c in checks) == redraw.drawn
+    assert len(redraw.population) == 7
