@@ -18,6 +18,7 @@ and who is the office that records the discussion of a flagged indicator.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -179,9 +180,10 @@ RESULT_FIELDS = ["computed", "spread", "flagged", "explanation"]
 def panel_rules(owner) -> tuple[dict, list]:
     """The rulebook section "key_evaluation" and the grade bands of the "scoring" section in
     force for the owner's region and year, from one read of the rulebook (each `rules_for`
-    queries and copies the whole national rulebook)."""
-    rules = rules_for(owner.region.lineage_codes, owner.year)
-    return rules.section("key_evaluation"), rules.section("scoring")["grades"]
+    queries and copies the whole national rulebook). They are that copy's own, read not
+    changed here, so they are not copied again as `Rules.section` would."""
+    values = rules_for(owner.region.lineage_codes, owner.year).values
+    return values["key_evaluation"], values["scoring"]["grades"]
 
 
 def panel_compute(panel: ScoringPanel) -> list[PanelIndicator]:
@@ -191,9 +193,16 @@ def panel_compute(panel: ScoringPanel) -> list[PanelIndicator]:
     indicators."""
     owner = panel_owner(panel)
     rules, grades = panel_rules(owner)
-    indicators = list(panel.indicators.prefetch_related("raw"))
+    indicators = list(panel.indicators.all())
+    raw = defaultdict(list)  # indicator id → its raw scores, in the order they were given
+    for indicator_id, score in (
+        ExpertScore.objects.filter(indicator__in=indicators)
+        .order_by("pk")
+        .values_list("indicator_id", "score")
+    ):
+        raw[indicator_id].append(score)
     for indicator in indicators:
-        result = aggregate([s.score for s in indicator.raw.all()], indicator.weight, rules)
+        result = aggregate(raw[indicator.pk], indicator.weight, rules)
         indicator.computed = result.score
         indicator.spread = result.spread
         indicator.flagged = result.flagged
