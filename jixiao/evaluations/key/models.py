@@ -213,6 +213,9 @@ class PanelIndicator(models.Model):
     explanation = models.TextField(_("计算说明"), blank=True)
     discussion = models.TextField(_("讨论记录"), blank=True)
     agreed = models.DecimalField(_("讨论确定得分"), **SCORE, null=True, blank=True)
+    # The figures of its rate rule that the agency types ({input name: decimal text}); those
+    # the data give (budget, spending) are read, not kept (key.rate_inputs).
+    rate_inputs = models.JSONField(_("计分规则数据"), default=dict, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
