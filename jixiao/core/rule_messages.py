@@ -481,6 +481,20 @@ _KEY = {
     "key.exante.no_band": gettext_noop("%(sum)s，合计%(total)s分，规则库中没有对应的结论档次"),
     "key.exante.bad_conclusion": gettext_noop("结论“%(chosen)s”无效，应为%(allowed)s之一"),
     "key.exante.reason_needed": gettext_noop("结论“%(chosen)s”与建议的“%(suggested)s”不同，须说明理由"),
+    "key.rate.ratio": gettext_noop("%(name)s = %(a_name)s %(a)s ÷ %(b_name)s %(b)s = %(rate)s%%"),
+    "key.rate.change": gettext_noop(
+        "%(name)s = (%(b_name)s %(b)s − %(a_name)s %(a)s) ÷ %(b_name)s %(b)s = %(rate)s%%"),
+    "key.rate.given": gettext_noop("%(name)s = %(rate)s%%"),
+    "key.rate.full": gettext_noop("%(head)s，%(op)s%(target)s%%：得满分 %(score)s"),
+    "key.rate.part_whole": gettext_noop("%(head)s，%(op)s%(target)s%%：%(w)s × %(rate)s%% = %(score)s"),
+    "key.rate.part": gettext_noop(
+        "%(head)s，%(op)s%(target)s%%：%(w)s × %(rate)s%% ÷ %(target)s%% = %(score)s"),
+    "key.rate.short": gettext_noop(
+        "%(head)s，%(op)s%(target)s%%：差%(gap)s个百分点，%(w)s × (1 − %(gap)s%%) = %(score)s"),
+    "key.rate.missing": gettext_noop("%(name)s：缺少%(names)s，无法计算建议得分"),
+    "key.rate.zero": gettext_noop("%(name)s：%(b_name)s为%(b)s，不能作除数，无法计算建议得分"),
+    "key.rate.bad_rule": gettext_noop(
+        "%(name)s：规则库中的公式“%(formula)s”或运算符“%(op)s”无法计算，请专家直接评分"),
 }  # fmt: skip
 
 #: Every template by code (the English text is the catalogue's, jixiao/locale).

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,6 +52,7 @@ from .models import (
     ReportVersion,
 )
 from .panel import panel_total
+from .rate_inputs import SATISFACTION_SOURCES, satisfaction_rate
 from .score_table import check_score_table
 from .work import grades_of
 from .workflow import KEY_WORKFLOW, assigned_agency, commissioning_office
@@ -77,17 +78,10 @@ UNIT_READS = frozenset(
 )
 BUREAU_READERS = (Role.PERFORMANCE, Role.AUDITOR, Role.BUDGET, Role.BUSINESS)
 
-#: The public survey's slot (公众测评): a later stage appends a function evaluation → the
-#: satisfaction rate (a fraction 0–1) of its survey, or None. The first answer wins.
-SURVEY_RATES: list[Callable[[KeyEvaluation], Decimal | None]] = []
-
-
-def survey_rate(evaluation) -> Decimal | None:
-    for provider in SURVEY_RATES:
-        rate = provider(evaluation)
-        if rate is not None:
-            return Decimal(rate)
-    return None
+#: The public survey's slot (公众测评): the one list of `rate_inputs.SATISFACTION_SOURCES`,
+#: which also feeds the satisfaction indicator's rule; a later stage appends to it.
+SURVEY_RATES = SATISFACTION_SOURCES
+survey_rate = satisfaction_rate
 
 
 # --------------------------------------------------------------------------- who may
