@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import Payment
 from jixiao.core import audit
 from jixiao.core.messages import render_message
+from jixiao.core.schema_read import read_decimal
 from jixiao.evaluations.models import SelfEvaluation
 
 from .models import KeyStatus, PanelIndicator
@@ -143,18 +144,15 @@ def rate_inputs_refusal(evaluation, user) -> str | None:
 
 
 def _read(text: str, indicator: PanelIndicator, name: str) -> str:
-    text = str(text or "").strip().replace(",", "")
-    if not text:
-        return ""
+    """A typed figure as decimal text ("" when left empty: the input is cleared)."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+        value = read_decimal(str(text or ""))
+    except ValueError:
         raise ValidationError(
-            _("“%(i)s”的“%(n)s”：“%(v)s”不是数字。") % {"i": indicator.level3, "n": name, "v": text}
-        )
-    return f"{value:f}"
+            _("“%(i)s”的“%(n)s”：“%(v)s”不是数字。")
+            % {"i": indicator.level3, "n": name, "v": str(text).strip()}
+        ) from None
+    return "" if value is None else f"{value:f}"
 
 
 @transaction.atomic

@@ -73,6 +73,11 @@ urlpatterns = [
     ),
     path("key-evaluations/<int:pk>/framework/", views_work.key_framework, name="key-framework"),
     path(
+        "key-evaluations/<int:pk>/rate-inputs/",
+        views_work.key_rate_inputs,
+        name="key-rate-inputs",
+    ),
+    path(
         "key-evaluations/<int:pk>/requests/new/",
         views_work.work_form,
         {"name": "request"},

@@ -1,7 +1,8 @@
 """Expert scoring pages (比对打分), phone first, for any scoring panel.
 
 `score_page(request, panel=, back_url=, subject=, evidence="")` is the expert's sheet of a
-panel: the key evaluation's page `key-score` uses it, and so can the ex-ante assessment's
+panel, with the score a rate indicator's rule suggests beside the expert's own (`rate_inputs`):
+the key evaluation's page `key-score` uses it, and so can the ex-ante assessment's
 (with its own subject, back link and evidence HTML). `panel-agree` records the office's
 discussion of a flagged indicator of any panel the user can see; `scoring_table(request,
 panel, back_url)` renders the raw scores (indicator × expert) and the results for a
@@ -24,6 +25,7 @@ from jixiao.core.views import error_text, safe_back
 
 from . import selectors
 from .models import PanelIndicator, ScoringPanel
+from .rate_inputs import rate_rows
 from .scoring_service import (
     discussion_save,
     office_refusal,
@@ -61,10 +63,18 @@ def score_page(request, *, panel: ScoringPanel, back_url: str, subject: str, evi
             messages.success(request, _("已提交评分。") if submit else _("已暂存评分。"))
             return redirect(request.path)
     member.refresh_from_db()
+    rates = _rates(panel)
     rows = []
     for row in score_sheet(panel, member):  # what the expert typed survives a refusal
         score, reason = typed.get(row.indicator.pk, (row.score, row.reason))
-        rows.append({"indicator": row.indicator, "score": score, "reason": reason})
+        rows.append(
+            {
+                "indicator": row.indicator,
+                "score": score,
+                "reason": reason,
+                "rate": rates.get(row.indicator.pk),
+            }
+        )
     members, table = raw_table(panel, selectors.visible_scores(panel, request.user))
     return render(
         request,
@@ -83,6 +93,13 @@ def score_page(request, *, panel: ScoringPanel, back_url: str, subject: str, evi
         },
         status=400 if errors else 200,
     )
+
+
+def _rates(panel: ScoringPanel) -> dict:
+    """The rate indicators' suggestions (`rate_inputs.rate_rows`) by indicator id: the expert
+    sees the rule's score and how it was computed, and still gives their own."""
+    owner = panel_owner(panel)
+    return {} if owner is None else {r.indicator.pk: r for r in rate_rows(owner)}
 
 
 def scoring_table(request, panel: ScoringPanel, back_url: str) -> str:

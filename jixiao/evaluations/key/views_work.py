@@ -44,6 +44,7 @@ from .forms_work import (
     WorkPlanForm,
 )
 from .models import LEVEL1, DataRequest, Finding, KeyKind, KeyStatus, SiteVisit
+from .rate_inputs import rate_inputs_refusal, rate_inputs_save, rate_rows
 from .workflow import KEY_WORKFLOW
 
 T = "evaluations/key/"
@@ -131,6 +132,7 @@ def key_detail(request, pk: int):
             "members": panel.members.select_related("expert").order_by("pk"),
             "indicators": indicators,
             "framework_problems": work.framework_problems(evaluation, indicators),
+            "rates": rate_rows(evaluation, indicators),
             "scoring_table": views_scoring.scoring_table(
                 request, panel, _detail(evaluation, "scores")
             ),
@@ -141,6 +143,7 @@ def key_detail(request, pk: int):
             "may": {
                 "plan": work.plan_refusal(evaluation, user) is None,
                 "framework": work.framework_refusal(evaluation, user) is None,
+                "rates": rate_inputs_refusal(evaluation, user) is None,
                 "request": work.request_refusal(evaluation, user) is None,
                 "answer": work.unit_may_answer(evaluation, user) is None,
                 "visit": work.visit_refusal(evaluation, user) is None,
@@ -400,6 +403,25 @@ def key_finding_status(request, pk: int, finding_pk: int):
         _("已更新整改状态。"),
     )
     return redirect(_detail(evaluation, "findings"))
+
+
+@login_required
+@require_POST
+def key_rate_inputs(request, pk: int):
+    """The agency's figures of the rate indicators (fields `rate-<indicator id>-<input index>`)
+    during the fieldwork; the rules' suggestions follow from them."""
+    evaluation = _get(request, pk)
+    values = {}
+    for key, text in request.POST.items():
+        head, *numbers = key.split("-")
+        if head == "rate" and len(numbers) == 2 and all(n.isdigit() for n in numbers):
+            values[(int(numbers[0]), int(numbers[1]))] = text
+    act(
+        request,
+        lambda: rate_inputs_save(actor=request.user, evaluation=evaluation, values=values),
+        _("已保存计分规则数据。"),
+    )
+    return redirect(_detail(evaluation, "rates"))
 
 
 # --------------------------------------------------------------------------- site visits

@@ -13,14 +13,15 @@ RULES = KEY_EVALUATION_DEFAULTS
 D = Decimal
 
 
+def _score(code: str, weight: str, **inputs):
+    """The default rule `code` scored out of `weight` from `inputs` (by input name)."""
+    values = {name: None if v is None else D(v) for name, v in inputs.items()}
+    return rate_score(RATE_RULES[code], values, D(weight), RULES)
+
+
 def test_funds_received_below_the_target_scores_the_weight_times_the_exact_rate():
     # 1800 / 1850 = 0.972972…; 5 × 0.972972… = 4.8648… → 4.86 (not 5 × 97.30% = 4.865)
-    result = rate_score(
-        RATE_RULES["funds_received_rate"],
-        {"实际到位资金": D("1800"), "预算资金": D("1850")},
-        D("5"),
-        RULES,
-    )
+    result = _score("funds_received_rate", "5", 实际到位资金="1800", 预算资金="1850")
     assert result.value == D("97.30")
     assert result.score == D("4.86")
     assert result.missing == ()
@@ -30,24 +31,14 @@ def test_funds_received_below_the_target_scores_the_weight_times_the_exact_rate(
 
 
 def test_a_rate_at_or_above_the_target_takes_the_full_weight():
-    result = rate_score(
-        RATE_RULES["budget_execution_rate"],
-        {"实际支出资金": D("1900"), "实际到位资金": D("1850")},
-        D("5"),
-        RULES,
-    )
+    result = _score("budget_execution_rate", "5", 实际支出资金="1900", 实际到位资金="1850")
     assert (result.value, result.score) == (D("102.70"), D("5.00"))
     assert "得满分 5.00" in result.explanation
 
 
 def test_the_score_is_rounded_half_up_not_to_even():
     # 869 / 1000 = 86.9%; 5 × 0.869 = 4.345 → 4.35 (banker's rounding would give 4.34)
-    result = rate_score(
-        RATE_RULES["completion_rate"],
-        {"实际产出数": D("869"), "计划产出数": D("1000")},
-        D("5"),
-        RULES,
-    )
+    result = _score("completion_rate", "5", 实际产出数="869", 计划产出数="1000")
     assert (result.value, result.score) == (D("86.90"), D("4.35"))
 
 
@@ -82,12 +73,7 @@ def test_missing_inputs_give_no_score_and_are_named():
 
 
 def test_a_zero_denominator_gives_no_score_and_says_so():
-    result = rate_score(
-        RATE_RULES["funds_received_rate"],
-        {"实际到位资金": D("100"), "预算资金": D("0")},
-        D("5"),
-        RULES,
-    )
+    result = _score("funds_received_rate", "5", 实际到位资金="100", 预算资金="0")
     assert (result.value, result.score) == (None, None)
     assert "预算资金为0.00" in result.explanation
 
