@@ -21,10 +21,10 @@ from jixiao.orgs.models import Role, UnitYear
 
 from .conflicts import EvaluationFacts
 from .conflicts import conflict_reasons as _conflict_reasons
+from .docx_writer import OfficialDocx
 from .ex_ante import conclusion_refusal, ex_ante_conclusion
 from .gate import ex_ante_need, requested_amount
 from .models import ExAnteAssessment, ExAnteStatus, Expert, PanelMember
-from .report import OfficialDocx
 from .services import exante_transition, panel_create
 from .work import rules_of
 from .workflow import EX_ANTE_WORKFLOW

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .docx_writer import OfficialDocx
 from .models import KeyEvaluation, KeyStatus
-from .report import OfficialDocx
 
 #: The documents a unit prepares for any key evaluation (the agency adds its own requests).
 PREPARE = (

@@ -12,17 +12,14 @@ where each part is plain text, one paragraph a line; a line that starts with "�
 sub-heading in the Word document. `report_docx(version)` is the one entry point of the long work
 (a province-year of reports moves to a background job through it).
 
-The small Word writer here (`OfficialDocx`) gives the house's official layout (A4, GB/T 9704
-margins, 仿宋 body, 黑体/楷体 headings): `jixiao.reports.officedoc` has the same look but the
-stages may not import `reports` (imports flow one way).
+The Word writer (`OfficialDocx`, the official layout) is in `docx_writer`; the agency's own score
+table (第三方机构评分表) is imported by `score_import`.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,19 +28,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt, RGBColor
 
 from jixiao.core import audit
-from jixiao.core.imports import json_items
-from jixiao.core.tabular import InputRejected, Problem
 from jixiao.orgs.models import Role, UnitYear
 
+from .docx_writer import OfficialDocx
 from .models import (
     ExpertScore,
     KeyEvaluation,
@@ -53,7 +42,6 @@ from .models import (
 )
 from .panel import panel_total
 from .rate_inputs import SATISFACTION_SOURCES, satisfaction_rate
-from .score_table import check_score_table
 from .work import grades_of
 from .workflow import KEY_WORKFLOW, assigned_agency, commissioning_office
 
@@ -510,151 +498,6 @@ def report_mark_read(version: ReportVersion, user) -> list[ReportDelivery]:
 # --------------------------------------------------------------------------- Word
 
 
-class OfficialDocx:
-    """A Word document in the official layout: A4, margins 3.7/3.5/2.8/2.6 cm, title 宋体 22 pt
-    bold, headings 黑体 (level 1) and 楷体 (level 2 bold, level 3), body 仿宋 16 pt with a
-    two-character indent and lines of exactly 28 pt, bordered tables in 仿宋 12 pt with the
-    header row in 黑体.
-
-    The look is defined once a document on its styles (Normal, Title, Heading 1–3, the table
-    cells' "Table Text" and "Table Heading", the "Table Grid" table style), each looked up
-    once; a paragraph only names its style and its runs carry no formatting. East Asian fonts
-    are set on every style, since Word would otherwise take the theme's."""
-
-    BODY, TITLE, CELL = 16, 22, 12
-    #: Paragraph style → (East Asian font, size in pt, bold).
-    LOOK = {
-        "Normal": ("仿宋", BODY, False),
-        "Title": ("宋体", TITLE, True),
-        "Heading 1": ("黑体", BODY, False),
-        "Heading 2": ("楷体", BODY, True),
-        "Heading 3": ("楷体", BODY, False),
-        "Table Text": ("仿宋", CELL, False),
-        "Table Heading": ("黑体", CELL, False),
-    }
-    ADDED = ("Table Text", "Table Heading")  # not in python-docx's template
-
-    def __init__(self):
-        self.doc = Document()
-        section = self.doc.sections[0]
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-        styles = self.doc.styles
-        self.styles = {}
-        for name, (font, size, bold) in self.LOOK.items():
-            if name in self.ADDED:
-                style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-                style.base_style = self.styles["Normal"]
-            else:
-                style = styles[name]
-            self._look(style, font, size, bold)
-            self.styles[name] = style
-        self.grid = styles["Table Grid"]
-        self._spacing(self.styles["Normal"].paragraph_format, indent=True, line=Pt(28))
-        for level in (1, 2, 3):
-            fmt = self.styles[f"Heading {level}"].paragraph_format
-            self._spacing(fmt, indent=True, line=Pt(28))
-            fmt.keep_with_next = True
-        title = self.styles["Title"]
-        self._spacing(title.paragraph_format, indent=False, line=1.15, after=Pt(10))
-        title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for name in self.ADDED:
-            self._spacing(self.styles[name].paragraph_format, indent=False, line=1.0)
-
-    @staticmethod
-    def _font(element, east_asia: str) -> None:
-        rpr = element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        for key in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-            fonts.attrib.pop(qn("w:" + key), None)
-        fonts.set(qn("w:eastAsia"), east_asia)
-        fonts.set(qn("w:ascii"), "Times New Roman")
-        fonts.set(qn("w:hAnsi"), "Times New Roman")
-
-    def _look(self, style, font: str, size: int, bold: bool) -> None:
-        """The style's characters: the fonts, size and weight, upright and black; without the
-        template's border, letter spacing and kerning (its Title has them)."""
-        self._font(style.element, font)
-        style.font.size, style.font.bold, style.font.italic = Pt(size), bold, False
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        for parent, tag in (
-            (style.element.pPr, "w:pBdr"),
-            (style.element.rPr, "w:spacing"),
-            (style.element.rPr, "w:kern"),
-        ):
-            found = None if parent is None else parent.find(qn(tag))
-            if found is not None:
-                parent.remove(found)
-
-    def _spacing(self, fmt, *, indent: bool, line, after=None) -> None:
-        """A style's lines: `line` exactly when a length, else a multiple; no space before,
-        `after` (none by default) after; the first line indented two characters or not."""
-        fmt.space_before, fmt.space_after = Pt(0), after if after is not None else Pt(0)
-        if isinstance(line, Length):
-            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = line
-        fmt.first_line_indent = Pt(self.BODY * 2 if indent else 0)
-
-    def _styled(self, text: str, style: str):
-        """A paragraph of the style (a name in LOOK). Its id goes straight into the XML:
-        python-docx's `paragraph.style = …` searches all the styles for the default one on
-        every call."""
-        paragraph = self.doc.add_paragraph(text)
-        paragraph._p.style = self.styles[style].style_id
-        return paragraph
-
-    def title(self, text: str) -> None:
-        self._styled(text, "Title")
-        self.doc.add_paragraph()
-
-    def heading(self, text: str, level: int = 1) -> None:
-        """A heading of level 1, 2 or 3 (deeper levels look like level 3)."""
-        self._styled(text, f"Heading {min(max(level, 1), 3)}")
-
-    def para(self, text: str, *, indent: bool = True, right: bool = False) -> None:
-        paragraph = self.doc.add_paragraph(text)  # Normal: the body's look
-        if not indent:
-            paragraph.paragraph_format.first_line_indent = Pt(0)
-        if right:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-    def text(self, text: str) -> None:
-        """Paragraphs, one a line; a line opening with （一） etc. is a level-2 heading."""
-        for line in (text or "").splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            if SUBHEADING.match(line):
-                self.heading(line, 2)
-            else:
-                self.para(line)
-
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
-        rows = list(rows)
-        table = self.doc.add_table(rows=len(rows) + 1, cols=len(headers))
-        table.style = self.grid
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        heading, body = self.styles["Table Heading"].style_id, self.styles["Table Text"].style_id
-        for n, (row, values) in enumerate(zip(table.rows, [headers, *rows], strict=True)):
-            for cell, value in zip(row.cells, values, strict=True):
-                paragraph = cell.paragraphs[0]
-                paragraph._p.style = body if n else heading  # see _styled
-                paragraph.add_run("" if value is None else str(value))
-        self.doc.add_paragraph()
-
-    def to_bytes(self) -> bytes:
-        out = io.BytesIO()
-        self.doc.save(out)
-        return out.getvalue()
-
-
-SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
-
-
 def score_table_headers() -> list[str]:
     return [_("一级指标"), _("二级指标"), _("三级指标"), _("分值"), _("得分")]
 
@@ -694,130 +537,3 @@ def docx_name(version: ReportVersion) -> str:
         "subject": version.evaluation.subject,
         "n": version.number,
     }
-
-
-# --------------------------------------------------------------------------- agency's score table
-
-SCORE_TABLE_NOTE = gettext_lazy("第三方机构评分表")
-
-
-def _json_table(data: bytes) -> dict:
-    """The one score table of a JSON upload, refused (InputRejected) when it cannot be read."""
-    items = json_items(data, what=_("评分表对象"))
-    if len(items) != 1 or not isinstance(items[0], dict):
-        raise InputRejected([Problem(_("JSON 应为一个评分表对象。"))])
-    return items[0]
-
-
-def _json_refusals(table: dict, rules: dict, grades) -> list[Problem]:
-    """What makes a JSON table unusable, each at its indicator and field: a missing level, a
-    weight or score that is not a number, a score outside 0..its weight."""
-    problems = []
-    items = table.get("indicators")
-    if not isinstance(items, list) or not items:
-        return [Problem(_("评分表没有指标（indicators）。"))]
-    result = check_score_table(table, rules, grades)
-    for index, item in enumerate(items):
-        where = {"sheet": "indicators", "row": index + 1}
-        if not isinstance(item, dict):
-            problems.append(Problem(_("第 %(n)s 项不是指标对象。") % {"n": index + 1}, **where))
-            continue
-        for key, label in (("level1", _("一级指标")), ("level3", _("三级指标"))):
-            if not str(item.get(key) or "").strip():
-                problems.append(Problem(_("缺少%(l)s。") % {"l": label}, column=key, **where))
-        if index < len(result.indicators):
-            for error in result.indicators[index].errors:
-                problems.append(Problem(error["message"], column=error["code"], **where))
-    for check in result.checks:
-        if check.code == "K03":
-            index = check.indicator
-            problems.append(Problem(str(check.message), "indicators", index + 1, "score"))
-    return problems
-
-
-def score_table_import(*, actor, evaluation, name: str, data: bytes):
-    """Check an agency's score table (.xlsx or .json) and keep it against the evaluation as
-    the agency's stated table: an Attachment of kind report (the workbook; a JSON table is
-    kept as the same workbook) whose description carries the recomputed total, grade and
-    checks, with the full check result in the audit log. The experts' scores are untouched.
-    A file with a missing level, text in a score or a score above its weight is refused
-    (InputRejected, each problem at its sheet, row and column) and nothing is written."""
-    from jixiao.core.attachments import attachment_add
-
-    from .score_file import read_score_table_xlsx
-    from .work import rules_of
-
-    refusal = report_write_refusal(evaluation, actor)
-    if refusal and evaluation.edit_refusal(actor):
-        raise PermissionDenied(refusal)
-    rules, grades = rules_of(evaluation), grades_of(evaluation)
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        table, problems = read_score_table_xlsx(data, name)
-        if problems:
-            raise InputRejected(problems)
-        workbook = data
-    elif lower.endswith(".json"):
-        table = _json_table(data)
-        problems = _json_refusals(table, rules, grades)
-        if problems:
-            raise InputRejected(problems)
-        workbook, name = _table_workbook(table), name[:-5] + ".xlsx"
-    else:
-        raise InputRejected([Problem(_("请上传 .xlsx 或 .json 格式的评分表。"))])
-    result = check_score_table(table, rules, grades)
-    summary = _("%(note)s：重算合计 %(total)s 分，等级 %(grade)s；%(checks)s") % {
-        "note": SCORE_TABLE_NOTE,
-        "total": f"{result.total:f}",
-        "grade": result.grade or "—",
-        "checks": "、".join(c.code for c in result.checks) or _("未发现问题"),
-    }
-    with transaction.atomic():
-        attachment = attachment_add(
-            obj=evaluation,
-            name=name,
-            data=workbook,
-            actor=actor,
-            kind="report",
-            description=summary,
-            can_change=True,
-        )
-        audit.record(
-            action="action",
-            instance=evaluation,
-            actor=actor,
-            after={"score_table": attachment.pk, "check": result.to_data()},
-            message=summary,
-        )
-    return result, attachment
-
-
-def _table_workbook(table: dict) -> bytes:
-    import openpyxl
-
-    from jixiao.core.exports import workbook_bytes
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _("评分表")
-    sheet.append([str(table.get("subject") or "")])
-    sheet.append(score_table_headers())
-    for item in table["indicators"]:
-        sheet.append([str(item.get(k) or "") for k in ("level1", "level2", "level3")]
-                     + [str(item.get("weight")), str(item.get("score"))])  # fmt: skip
-    if table.get("total") is not None:
-        sheet.append([_("合计"), "", "", "", str(table["total"])])
-    if table.get("grade"):
-        sheet.append([_("等级"), str(table["grade"])])
-    return workbook_bytes(book)
-
-
-def score_tables(evaluation):
-    """The agency's stated score tables kept against the evaluation, newest first."""
-    from jixiao.core.attachments import attachments_of
-
-    return (
-        attachments_of(evaluation)
-        .filter(kind="report", description__startswith=str(SCORE_TABLE_NOTE))
-        .order_by("-created_at")
-    )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from jixiao.core.tabular import InputRejected
 from jixiao.core.views import act, download_response, error_text, read_upload
 
-from . import letters, report
+from . import letters, report, score_import
 from .models import ReportDelivery
 from .selectors import key_get
 from .workflow import commissioning_office
@@ -57,7 +57,7 @@ def report_panel(request, evaluation) -> str:
             "deliveries": deliveries,
             "can_write": report.report_write_refusal(evaluation, user) is None,
             "can_import": evaluation.edit_refusal(user) is None,
-            "score_tables": report.score_tables(evaluation) if readable else [],
+            "score_tables": score_import.score_tables(evaluation) if readable else [],
             "notice": letters.notice_refusal(evaluation) is None,
         },
         request=request,
@@ -193,7 +193,7 @@ def score_import_view(request, pk: int):
         upload = form.cleaned_data["file"]
         try:
             data = read_upload(upload)
-            result, _attachment = report.score_table_import(
+            result, _attachment = score_import.score_table_import(
                 actor=request.user, evaluation=evaluation, name=upload.name, data=data
             )
         except InputRejected as exc:

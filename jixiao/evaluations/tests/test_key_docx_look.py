@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from jixiao.evaluations.key.report import OfficialDocx
+from jixiao.evaluations.key.docx_writer import OfficialDocx
 
 
 def _document():
