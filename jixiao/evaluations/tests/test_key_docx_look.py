@@ -1,4 +1,4 @@
-"""The official layout of the key-evaluation Word documents (`report.OfficialDocx`) lives on
+"""The official layout of the key-evaluation Word documents (`docx_writer.OfficialDocx`) lives on
 the document's styles: A4, body 仿宋 16 pt with lines of exactly 28 pt and a two-character
 indent, headings 黑体 / 楷体 bold, the title 宋体 22 pt bold and centred, table cells 仿宋 12 pt
 with a 黑体 header row; paragraphs name their style and their runs carry no formatting."""
