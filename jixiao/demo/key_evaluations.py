@@ -1,8 +1,7 @@
-"""Demo key evaluations (重点评价, DOMAIN.md §6.4) and ex-ante assessments (事前绩效评估, §7).
+"""Demo key evaluations (重点评价, DOMAIN.md §6.4), the bureau's quality check of them, and the
+stage's one entry point `build_key_evaluations` (the registries come from `key_registry`, the
+ex-ante assessments of §7 from `exante`).
 
-- The registries: the demo agency (the `agency` persona's), another agency and a blacklisted
-  one; eight experts, the `expert` persona among them, one employed by a level-2 unit of the
-  `unit` persona's unit (so the conflict check refuses them there) and one not available.
 - Work year 2021 (complete): the 2021 summary's 7 key evaluations of 2020 projects, picked from
   the ranked plan (its candidates carry coverage and public attention), among them the three
   special-kind projects with their kind's indicator set. Each walks the whole workflow with the
@@ -10,21 +9,18 @@
   and place), every expert's raw scores (one indicator flagged for its spread, discussed and
   agreed), findings by 决策/过程/产出/效益, the draft report, the unit's response, the final
   report, the agency's quality score, archiving and the read receipts. The bureau's random
-  quality check of them (drawn with a kept seed in December 2021, re-read and scored). One
-  ex-ante assessment of a new 2021 project concluded 调整后支持.
-- Budget year 2022's ex-ante assessments, done in the autumn of 2021: every 2022 project the
-  budget gate would otherwise refuse (new and at or above the line) asked for by its unit,
-  scored by three experts of the registry and concluded by `perf` (mostly 予以支持, a few
-  调整后支持), so `budget` may arrange them.
+  quality check of them (drawn with a kept seed in December 2021, re-read and scored).
 - Work year 2022 (live, relative to the build day): an evaluation of the `unit` persona's unit in
   the fieldwork — `agency` has its site visit to record, `expert` its scores to give, `unit` a
-  data request due after today; one evaluation just picked, waiting for `perf` to notify; and an
-  ex-ante assessment of a new policy of `unit`'s unit submitted, waiting for `perf`.
+  data request due after today; and one evaluation just picked, waiting for `perf` to notify.
 
 Everything goes through the stage's services (`plan`, `registry`, `work`, `scoring_service`,
-`report`, `exante`) and workflow with the right persona; the dates of the finished year are put
-back afterwards (the services stamp the build day). Photos, signed declarations and the unit's
-documents are generated here (Pillow, a one-page PDF), never kept in git.
+`report`) and workflow with the right persona; the dates of the finished year are put back
+afterwards (the services stamp the build day). Photos and the unit's documents are generated
+here (Pillow, a one-page PDF), never kept in git.
+
+`build_key_evaluations` runs the parts in a fixed order (each part draws from its own seeded
+random generator), so the demo's data are the same on every build of the same day.
 """
 
 from __future__ import annotations
@@ -37,21 +33,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 
 from jixiao.budgets.models import Project
-from jixiao.core.models import Attachment, TransitionLog
-from jixiao.evaluations.key import exante, registry, report, scoring_service, work
-from jixiao.evaluations.key.credit_code import check_character
-from jixiao.evaluations.key.gate import ex_ante_need
+from jixiao.core.models import TransitionLog
+from jixiao.evaluations.key import registry, report, scoring_service, work
 from jixiao.evaluations.key.models import (
-    Agency,
-    Conclusion,
     DataRequest,
-    ExAnteAssessment,
     Expert,
     KeyEvaluation,
     PanelIndicator,
@@ -62,129 +51,15 @@ from jixiao.evaluations.key.models import (
     SiteVisit,
 )
 from jixiao.evaluations.key.plan import candidate_save, evaluation_pick, key_rules, plan_rows
-from jixiao.evaluations.key.services import exante_transition, key_transition
-from jixiao.orgs.models import Role
+from jixiao.evaluations.key.services import key_transition
 
 from . import district as d
-from .targets import _account, _unit_staff
+from .exante import build_exante, build_gate_exante, build_live_exante
+from .key_registry import Registry, build_registries, declaration, redate_attachments
+from .targets import _unit_staff
 
 CENT = Decimal("0.01")
 SPECIAL_NAMES = [name for _unit, name, _kinds, _amount in d.SPECIAL_PROJECTS_2020]
-
-
-def credit_code(first17: str) -> str:
-    """A 统一社会信用代码 with its check character (GB 32100)."""
-    return first17 + check_character(first17)
-
-
-# --------------------------------------------------------------------------- registries
-
-AGENCIES = [
-    # name, first 17 characters of the credit code, qualifications, contact, phone
-    (
-        "江西某会计师事务所",
-        "91360100MA35K7Q2X",
-        "会计师事务所执业证书；预算绩效评价业务 6 年，承接省市区绩效评价项目 40 余个",
-        "钱主任",
-        "0791-86123456",
-    ),
-    (
-        "江西某工程咨询有限公司",
-        "91360102MA38G4N1R",
-        "工程咨询单位甲级资信；全过程工程咨询、投资评审与绩效评价",
-        "孙经理",
-        "0791-88234567",
-    ),
-]
-BLACKLISTED = (
-    "南昌某财务咨询有限公司",
-    "91360111MA36C9P0E",
-    "代理记账许可证；财务咨询",
-    "2021 年出具的绩效评价报告数据严重失实，被认定为重大违规。",
-)
-
-EXPERTS = [
-    # key, name, fields, employer, employer unit code, title, available
-    ("expert", "周明远", "预算绩效评价、财务管理", "江西财经大学财税与公共管理学院", None, "教授", True),
-    ("wu", "吴建华", "工程造价、建设项目管理", "江西省建设工程造价咨询中心", None, "高级工程师", True),
-    ("huang", "黄志刚", "公共管理、政策评估", "南昌大学公共管理学院", None, "副教授", True),
-    ("he", "何秀兰", "园林绿化、生态环境", "江西省林业科学院", None, "研究员", True),
-    ("luo", "罗建国", "政府采购、设备管理", "南昌市政府采购中心（已退休）", None, "高级经济师", True),
-    ("zhong", "钟海涛", "消防工程、安全生产", "江西省消防救援总队（已退休）", None, "高级工程师", True),
-    ("xu", "许文华", "教育管理、学校建设", "", "113001", "高级教师", True),
-    ("zheng", "郑丽萍", "审计、财务会计", "南昌某审计事务所", None, "高级会计师", False),
-]  # fmt: skip
-
-
-@dataclass
-class Registry:
-    agency: Agency
-    other_agency: Agency
-    experts: dict[str, Expert]
-
-
-def build_registries(demo) -> Registry:
-    perf, region = demo.users["perf"], demo.region
-    agencies = []
-    for name, first17, qualifications, contact, phone in AGENCIES:
-        members = [demo.users["agency"]] if not agencies else []
-        agencies.append(
-            registry.agency_save(
-                actor=perf,
-                region=region,
-                members=members,
-                name=name,
-                credit_code=credit_code(first17),
-                qualifications=qualifications,
-                contact=contact,
-                phone=phone,
-            )
-        )
-    name, first17, qualifications, reason = BLACKLISTED
-    registry.agency_save(
-        actor=perf,
-        region=region,
-        name=name,
-        credit_code=credit_code(first17),
-        qualifications=qualifications,
-        contact="李经理",
-        blacklisted=True,
-        blacklist_reason=reason,
-        blacklist_from=dt.date(2021, 11, 15),
-        blacklist_until=dt.date(timezone.localdate().year + 2, 12, 31),
-        violation_on=dt.date(2021, 10, 20),
-        violation_note=reason,
-    )
-    # The second agency did consulting for the emergency bureau in 2021: it may not evaluate it.
-    registry.engagement_add(
-        actor=perf,
-        agency=agencies[1],
-        unit=demo.units["126"],
-        year=2021,
-        kind="consulting",
-        note="应急物资储备库建设方案咨询",
-    )
-    experts = {}
-    for key, name, fields, employer, unit_code, title, available in EXPERTS:
-        user = demo.users["expert"] if key == "expert" else None
-        if user is None:
-            user = _account(demo, f"expert-{key}", [Role.EXPERT])
-            if user.full_name != name:
-                user.full_name = name
-                user.save(update_fields=["full_name"])
-        experts[key] = registry.expert_save(
-            actor=perf,
-            region=region,
-            user=user,
-            name=name,
-            fields_of_expertise=fields,
-            employer=employer,
-            employer_unit=demo.units[unit_code] if unit_code else None,
-            title=title,
-            phone=f"139{79100000 + 1379 * len(experts)}",
-            available=available,
-        )
-    return Registry(agencies[0], agencies[1], experts)
 
 
 # --------------------------------------------------------------------------- generated files
@@ -220,21 +95,6 @@ def photo_jpeg(rng: random.Random, taken: dt.datetime, lat: Decimal, lon: Decima
     gps[GPS.GPSLongitudeRef], gps[GPS.GPSLongitude] = "E", _dms(lon)
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif, quality=70)
-    return out.getvalue()
-
-
-def signature_jpeg(name: str) -> bytes:
-    """A scanned, signed 回避声明 (a white page with a signature stroke)."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("L", (120, 170), 255)
-    draw = ImageDraw.Draw(image)
-    for line in range(6):
-        draw.line((12, 20 + line * 14, 108, 20 + line * 14), fill=200)
-    seed = sum(ord(c) for c in name)
-    draw.line((60, 140, 75 + seed % 30, 128 + seed % 9, 105, 142), fill=20, width=2)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=60)
     return out.getvalue()
 
 
@@ -340,9 +200,8 @@ def _assign(demo, evaluation, agency, experts: list[Expert]) -> None:
     perf = demo.users["perf"]
     registry.agency_assign(actor=perf, evaluation=evaluation, agency=agency)
     for expert in experts:
-        declaration = ContentFile(signature_jpeg(expert.name), name=f"回避声明-{expert.name}.jpg")
         registry.expert_assign(
-            actor=perf, evaluation=evaluation, expert=expert, declaration_file=declaration
+            actor=perf, evaluation=evaluation, expert=expert, declaration_file=declaration(expert)
         )
 
 
@@ -432,7 +291,7 @@ def _visits(demo, rng, evaluation, agency_user, cal: Calendar) -> None:
             else "支出凭证基本规范，部分支出审批手续不完整。",
         )
         SiteVisit.objects.filter(pk=visit.pk).update(recorded_at=when + dt.timedelta(hours=6))
-        _redate_attachments(visit, when)
+        redate_attachments(visit, when)
 
 
 REASONS = {
@@ -597,12 +456,6 @@ def _redate(evaluation, cal: Calendar) -> None:
     )
 
 
-def _redate_attachments(obj, when: dt.datetime) -> None:
-    Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
-    ).update(created_at=when)
-
-
 # --------------------------------------------------------------------------- the years
 
 
@@ -677,220 +530,6 @@ def build_live(demo, reg: Registry) -> None:
     registry.agency_assign(actor=perf, evaluation=picked, agency=reg.other_agency)
 
 
-# --------------------------------------------------------------------------- ex-ante
-
-
-TEXTS = {
-    "necessity": "项目符合区“十四五”规划和部门职责，服务对象需求迫切，现有投入不能满足需要。",
-    "plan": "分两期实施：第一期完成主体内容，第二期完成配套设施并组织验收；实行项目负责制。",
-    "funding": "区级财政预算安排，不足部分积极争取上级专项资金，不举借债务。",
-}
-
-
-def _new_project(demo, year: int, rules, unit=None):
-    """The largest project of the year that needs an ex-ante assessment by the gate's rule and
-    is new by name too (its unit had none of that name the year before); in `unit` if given,
-    else outside the `unit` persona's unit."""
-    before = set(
-        Project.objects.filter(region=demo.region, year=year - 1).values_list("unit_id", "name")
-    )
-    projects = Project.objects.filter(region=demo.region, year=year, parent__isnull=True)
-    if unit is not None:
-        projects = projects.filter(unit=unit)
-    else:
-        projects = projects.exclude(unit=demo.units[d.PERSONA_UNIT])
-    for project in projects.with_totals().order_by("-full_sum").select_related("unit", "region"):
-        if (project.unit_id, project.name) not in before and ex_ante_need(project, year, rules):
-            return project
-    return None
-
-
-def _exante_panel(demo, reg: Registry, assessment, keys) -> None:
-    for key in keys:
-        expert = reg.experts[key]
-        declaration = ContentFile(signature_jpeg(expert.name), name=f"回避声明-{expert.name}.jpg")
-        exante.exante_expert_assign(
-            actor=demo.users["perf"],
-            assessment=assessment,
-            expert=expert,
-            declaration_file=declaration,
-        )
-
-
-EX_ANTE_SHEETS = {
-    # the five dimensions (20 points each) as each expert scored them: about 70, 调整后支持
-    "expert": ["16", "13", "14", "12", "15"],
-    "huang": ["17", "12", "15", "13", "15"],
-    "luo": ["16", "12", "14", "12", "16"],
-}
-
-
-def build_exante(demo, reg: Registry) -> None:
-    """2021's assessment of a new project of 500 万元 or more (done in the autumn of 2020,
-    before its budget request), concluded 调整后支持."""
-    perf = demo.users["perf"]
-    rules = key_rules(demo.region, 2021)
-    project = _new_project(demo, 2021, rules)
-    filer, leader = _unit_staff(demo, project.unit)
-    assessment = exante.exante_create(
-        actor=filer, region=demo.region, year=2021, project=project, **TEXTS
-    )
-    assessment = exante_transition(actor=leader, assessment=assessment, name="submit", attest=True)
-    _exante_panel(demo, reg, assessment, EX_ANTE_SHEETS)
-    assessment = exante_transition(actor=perf, assessment=assessment, name="accept")
-    indicators = list(assessment.panel.indicators.all())
-    for key, scores in EX_ANTE_SHEETS.items():
-        values = {
-            i.pk: (score, "测算依据不够充分，需调整" if Decimal(score) < i.weight else "")
-            for i, score in zip(indicators, scores, strict=True)
-        }
-        scoring_service.scores_save(
-            actor=reg.experts[key].user, panel=assessment.panel, values=values, submit=True
-        )
-    assessment = exante.exante_act(
-        actor=perf,
-        assessment=assessment,
-        name="conclude",
-        conclusion=Conclusion.ADJUST,
-        comment="投入规模偏大、分期实施方案和绩效目标不够细化，压减规模、细化方案后予以支持。",
-    )
-    _redate_exante(assessment, timezone.make_aware(dt.datetime(2020, 11, 20, 15)))
-
-
-def _redate_exante(assessment, concluded: dt.datetime) -> None:
-    ExAnteAssessment.objects.filter(pk=assessment.pk).update(
-        concluded_on=concluded.date(),
-        submitted_at=concluded - dt.timedelta(days=30),
-        updated_at=concluded,
-    )
-    members = PanelMember.objects.filter(panel=assessment.panel)
-    members.update(
-        assigned_at=concluded - dt.timedelta(days=25), submitted_at=concluded - dt.timedelta(days=7)
-    )
-    for member in members:
-        _redate_attachments(member, concluded - dt.timedelta(days=25))
-    kind = ContentType.objects.get_for_model(ExAnteAssessment)
-    steps = TransitionLog.objects.filter(content_type=kind, object_id=assessment.pk)
-    for row, days in zip(steps.order_by("pk"), (30, 25, 0), strict=True):
-        row.created_at = concluded - dt.timedelta(days=days)
-        row.save(update_fields=["created_at"])
-
-
-def _live_exante(demo) -> None:
-    """2022: `unit`'s new project (or, without one, a new policy), submitted by `leader`."""
-    persona = demo.units[d.PERSONA_UNIT]
-    project = _new_project(demo, d.LIVE_YEAR, key_rules(demo.region, d.LIVE_YEAR), persona)
-    fields = {"project": project} if project else {
-        "subject": "东湖区中小学课后延时服务补助政策",
-        "unit": persona,
-        "amount": Decimal("620.00"),
-    }  # fmt: skip
-    assessment = exante.exante_create(
-        actor=demo.users["unit"], region=demo.region, year=d.LIVE_YEAR, **fields, **TEXTS
-    )
-    exante_transition(actor=demo.users["leader"], assessment=assessment, name="submit", attest=True)
-
-
-# --------------------------------------------------------------------------- 2022's gate
-
-
-DIMENSION_REASONS = [
-    # below-full reasons, by dimension in the rulebook's order
-    "立项依据和需求调研材料不够充分",
-    "成本测算依据不够细化，部分单价偏高",
-    "绩效目标量化不足，与预算规模的匹配度一般",
-    "实施进度安排偏紧，风险应对措施不够具体",
-    "上级补助资金尚未落实，筹资渠道需进一步明确",
-]
-# Each expert's share of every dimension's weight: 80% or more gives 予以支持 (total ≥ 80),
-# 65%–75% gives 调整后支持 (60 ≤ total < 80) by the rulebook's bands.
-SHARES = {
-    Conclusion.SUPPORT: ("0.80", "0.85", "0.90", "0.95"),
-    Conclusion.ADJUST: ("0.65", "0.70", "0.75"),
-}
-OPINIONS = {
-    Conclusion.SUPPORT: "项目立项必要，投入规模基本合理，实施方案可行，同意纳入 2022 年预算申报。",
-    Conclusion.ADJUST: "项目立项必要，但投入测算偏高、绩效目标不够细化：压减规模、细化目标后予以支持。",
-}
-
-
-def _gate_projects(demo, year: int):
-    """The year's projects the budget gate would refuse for want of a supporting ex-ante
-    assessment (the demo's project codes carry the year, so all of them count as new)."""
-    rules = key_rules(demo.region, year)
-    projects = Project.objects.filter(region=demo.region, year=year).select_related("region")
-    return [p for p in projects.order_by("code") if ex_ante_need(p, year, rules)]
-
-
-def _staff_exante(demo, rng, reg: Registry, assessment) -> None:
-    """Three available experts of the registry, drawn by lot; one the conflict check refuses
-    (an expert employed by the unit) is passed over for the next."""
-    pool = [e for e in reg.experts.values() if e.available]
-    rng.shuffle(pool)
-    assigned = 0
-    for expert in pool:
-        declaration = ContentFile(signature_jpeg(expert.name), name=f"回避声明-{expert.name}.jpg")
-        try:
-            exante.exante_expert_assign(
-                actor=demo.users["perf"],
-                assessment=assessment,
-                expert=expert,
-                declaration_file=declaration,
-            )
-        except ValidationError:
-            continue
-        assigned += 1
-        if assigned == 3:
-            return
-    raise RuntimeError(f"not enough experts for {assessment}")
-
-
-def _exante_scores(rng, indicators, conclusion: str) -> dict:
-    values = {}
-    for indicator, reason in zip(indicators, DIMENSION_REASONS, strict=True):
-        share = Decimal(rng.choice(SHARES[conclusion]))
-        score = (indicator.weight * share).quantize(CENT, ROUND_HALF_UP)
-        values[indicator.pk] = (str(score), reason if score < indicator.weight else "")
-    return values
-
-
-def build_gate_exante(demo, reg: Registry) -> list[ExAnteAssessment]:
-    """Every 2022 project that needs an ex-ante assessment got one in the autumn of 2021, before
-    its budget request: asked by its unit, scored by three experts, concluded by `perf` (mostly
-    予以支持, every sixth 调整后支持), so the budget gate lets `budget` arrange them all."""
-    rng = random.Random(2022_11)
-    perf = demo.users["perf"]
-    done = []
-    for index, project in enumerate(_gate_projects(demo, d.LIVE_YEAR)):
-        conclusion = Conclusion.ADJUST if index % 6 == 2 else Conclusion.SUPPORT
-        filer, leader = _unit_staff(demo, project.unit)
-        assessment = exante.exante_create(
-            actor=filer, region=demo.region, year=d.LIVE_YEAR, project=project, **TEXTS
-        )
-        exante_transition(actor=leader, assessment=assessment, name="submit", attest=True)
-        _staff_exante(demo, rng, reg, assessment)
-        assessment = exante_transition(actor=perf, assessment=assessment, name="accept")
-        indicators = list(assessment.panel.indicators.all())
-        for member in assessment.panel.members.select_related("expert__user"):
-            scoring_service.scores_save(
-                actor=member.expert.user,
-                panel=assessment.panel,
-                values=_exante_scores(rng, indicators, conclusion),
-                submit=True,
-            )
-        assessment = exante.exante_act(
-            actor=perf,
-            assessment=assessment,
-            name="conclude",
-            conclusion=conclusion,
-            comment=OPINIONS[conclusion],
-        )
-        concluded = dt.datetime(2021, 11, 10, 15) + dt.timedelta(days=2 * index)
-        _redate_exante(assessment, timezone.make_aware(concluded))
-        done.append(assessment)
-    return done
-
-
 # --------------------------------------------------------------------------- quality check
 
 
@@ -935,5 +574,5 @@ def build_key_evaluations(demo) -> None:
     build_quality_check(demo)
     build_exante(demo, reg)
     build_gate_exante(demo, reg)
-    _live_exante(demo)
+    build_live_exante(demo)
     build_live(demo, reg)
