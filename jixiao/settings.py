@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "jixiao.targets",
     "jixiao.monitoring",
     "jixiao.evaluations",
+    "jixiao.surveys",
     "jixiao.reports",
     "jixiao.api",
     "jixiao.demo",

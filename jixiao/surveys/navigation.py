@@ -1,0 +1,1 @@
+"""Menu entries and to-dos of the survey stage: being written."""
