@@ -497,8 +497,48 @@ _KEY = {
         "%(name)s：规则库中的公式“%(formula)s”或运算符“%(op)s”无法计算，请专家直接评分"),
 }  # fmt: skip
 
+#: public surveys (surveys.formulas, surveys.validity)
+_SURVEY = {
+    "survey.formula.rate": gettext_noop("满意率：(很满意 + 满意) / 有效答案"),
+    "survey.formula.weighted": gettext_noop("加权平均：按量表各级分值计算平均分，再除以100"),
+    "survey.formula.unknown": gettext_noop(
+        "规则库中的满意度计算方法“%(formula)s”无效，可选：%(formulas)s"),
+    "survey.scale.unknown": gettext_noop("“%(label)s”不是满意度量表的选项（%(labels)s）"),
+    "survey.scale.negative": gettext_noop("“%(label)s”的答案数%(n)s不能为负数"),
+    "survey.rate.none": gettext_noop("没有有效的满意度答案，无法计算满意率"),
+    "survey.rate.rate": gettext_noop(
+        "满意率 = (%(parts)s) / 有效答案%(valid)s = %(top)s / %(valid)s = %(rate)s（%(percent)s）"),
+    "survey.rate.weighted": gettext_noop(
+        "加权满意度 = (%(parts)s) / 有效答案%(valid)s / 100 = %(points)s / %(valid)s / 100 = "
+        "%(rate)s（%(percent)s）"),
+    "survey.ci.none": gettext_noop("没有有效问卷，无法计算置信区间"),
+    "survey.ci.out_of_range": gettext_noop("满意率%(rate)s应在0至1之间"),
+    "survey.ci.wilson": gettext_noop(
+        "威尔逊区间：p = %(rate)s，n = %(n)s，z = %(z)s；中心 (p + z²/2n) / (1 + z²/n) = %(centre)s，"
+        "半宽 z × √(p(1 − p)/n + z²/4n²) / (1 + z²/n) = %(half)s；区间 [%(low)s, %(high)s]"),
+    "survey.sample.bad": gettext_noop("误差%(margin)s应大于0，比例%(p)s应在0与1之间"),
+    "survey.sample.bad_population": gettext_noop("总体规模%(population)s应大于0"),
+    "survey.sample.unlimited": gettext_noop(
+        "所需样本量 n₀ = z² × p(1 − p) / e² = %(z)s² × %(p)s × %(q)s / %(margin)s² = %(n0)s，"
+        "向上取整为%(n)s份（误差±%(margin_pct)s）"),
+    "survey.sample.finite": gettext_noop(
+        "%(unlimited)s；总体%(population)s，有限总体修正 n = n₀ / (1 + n₀ / N) = "
+        "%(n0)s / (1 + %(n0)s / %(population)s) ≈ %(corrected)s，向上取整为%(n)s份"),
+    "survey.valid.untimed": gettext_noop("未计时（纸质问卷不计作答时间）"),
+    "survey.valid.too_fast": gettext_noop("作答用时%(seconds)s秒，少于%(min)s秒"),
+    "survey.valid.timed": gettext_noop("作答用时%(seconds)s秒，不少于%(min)s秒"),
+    "survey.valid.few_scale": gettext_noop(
+        "答了%(n)s道量表题，少于%(min)s道，不检查是否全部同一选项"),
+    "survey.valid.straight": gettext_noop("%(n)s道量表题全部选择“%(label)s”"),
+    "survey.valid.varied": gettext_noop("%(n)s道量表题的选择不完全相同"),
+    "survey.valid.required": gettext_noop("必答题未作答：%(questions)s"),
+    "survey.valid.required_ok": gettext_noop("必答题均已作答"),
+    "survey.valid.valid": gettext_noop("有效问卷：%(checks)s"),
+    "survey.valid.invalid": gettext_noop("无效问卷：%(checks)s"),
+}  # fmt: skip
+
 #: Every template by code (the English text is the catalogue's, jixiao/locale).
-MESSAGES: dict[str, str] = {**_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE, **_KEY}
+MESSAGES: dict[str, str] = {**_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE, **_KEY, **_SURVEY}
 
 
 # --------------------------------------------------------------------------- messages
