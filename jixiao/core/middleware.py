@@ -11,6 +11,9 @@ from django.utils.translation import gettext
 from . import audit
 
 NUL = "\x00"
+# Pages anyone reaches without an account (the public survey): no sign-in, password or
+# second-factor page stands in front of them.
+PUBLIC_PATHS = ("/survey/",)
 
 
 class RefuseNulMiddleware:
@@ -65,7 +68,7 @@ class SessionTimeoutMiddleware:
                 with audit.audit_context(actor=user, source="web", ip=client_ip(request)):
                     audit.record(action="logout", instance=user, message=gettext("会话超时"))
                 logout(request)
-                if not request.path.startswith("/api/"):
+                if not request.path.startswith(("/api/", *PUBLIC_PATHS)):
                     login = resolve_url(settings.LOGIN_URL)
                     query = urlencode({"timeout": "1", "next": request.get_full_path()})
                     return redirect(f"{login}?{query}")

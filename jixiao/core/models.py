@@ -313,3 +313,21 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCounter(models.Model):
+    """Hits counted under a key in one fixed time window (`core/ratelimit.py`), for the public
+    pages. A row outlives its window only until the next new window of any key clears it."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start:%Y-%m-%d %H:%M:%S}: {self.count}"

@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from jixiao.core.middleware import PUBLIC_PATHS
+
 from . import totp
 
 OPEN_PAGES = ("password-change", "totp-enrol", "logout", "login", "login-code")
@@ -39,4 +41,4 @@ class AccountGateMiddleware:
     def _open(path: str) -> bool:
         if path in {reverse(name) for name in OPEN_PAGES}:
             return True
-        return path.startswith((settings.STATIC_URL, "/i18n/"))
+        return path.startswith((settings.STATIC_URL, "/i18n/", *PUBLIC_PATHS))
