@@ -1,1 +1,61 @@
-"""Menu entries and to-dos of the survey stage: being written."""
+"""The survey stage's menu entry (公众测评, for the bureau's and units' staff and the agencies)
+and its to-dos for a survey's builders: open surveys closing within the rulebook's days, or
+whose valid answers are still below the target sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
+from jixiao.orgs.models import STAFF_ROLES, Role
+
+#: Days before a survey's closing time from which it is a to-do (ours).
+CLOSING_SOON_DAYS = 3
+BUILDER_ROLES = frozenset({Role.PERFORMANCE, Role.AGENCY, Role.FILER})
+
+register_menu(
+    MenuItem(
+        "evaluations",
+        gettext_lazy("公众测评"),
+        "survey-list",
+        roles=STAFF_ROLES | {Role.AGENCY},
+        order=36,
+    ),
+)
+
+
+def _todos(user, region, year) -> list[Todo]:
+    if region is None or not (BUILDER_ROLES & user.role_set):
+        return []
+    from .selectors import waiting_surveys
+
+    rows = waiting_surveys(user=user, region=region, year=year, days=CLOSING_SOON_DAYS)
+    soon = timezone.now() + dt.timedelta(days=CLOSING_SOON_DAYS)
+    todos = []
+    for survey in rows:
+        below = survey.target_sample is not None and survey.valid_now < survey.target_sample
+        detail = (
+            _("有效答卷 %(v)s 份，未达目标样本量 %(t)s 份")
+            % {"v": survey.valid_now, "t": survey.target_sample}
+            if below
+            else ""
+        )
+        todos.append(
+            Todo(
+                title=_("公众测评：%(t)s") % {"t": survey.title},
+                url=reverse("survey-detail", args=[survey.pk]),
+                stage="evaluations",
+                deadline=survey.closes_at.date() if survey.closes_at else None,
+                detail=detail,
+                urgent=survey.closes_at is not None and survey.closes_at <= soon,
+            )
+        )
+    return todos
+
+
+register_todos(_todos)
