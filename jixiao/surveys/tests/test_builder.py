@@ -40,6 +40,10 @@ def login(user) -> Client:
 
 @pytest.fixture
 def selfeval(world, declare):
+    return make_selfeval(world, declare)
+
+
+def make_selfeval(world, declare):
     """U1's self-evaluation of P1 (2022), from its approved target; 居民满意度 (≥90%, weight
     10) has the actual 92%."""
     target = declare()

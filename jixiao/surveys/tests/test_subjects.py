@@ -1,0 +1,109 @@
+"""Where a closed survey's rate goes: a self-evaluation's satisfaction indicator (its actual value,
+then the rules' score), a whole-unit evaluation's satisfaction item, the key evaluation's
+satisfaction slot; a document that may no longer change keeps its figure and the survey's
+page says why."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from jixiao.core.models import AuditLog
+from jixiao.evaluations.key.rate_inputs import satisfaction_rate
+from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation, UnitEvaluation
+from jixiao.evaluations.tests.test_key_work import make_evaluation
+from jixiao.surveys import services
+from jixiao.surveys.models import SurveyStatus
+
+from .test_builder import answer, login, make_selfeval, unit_evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def selfeval(world, declare):
+    return make_selfeval(world, declare)
+
+
+def closed(world, subject, levels: list[str], *, actor=None, invalid: int = 0):
+    """A survey of `subject` opened, answered with `levels` (one answer each, all counting
+    scale questions alike) plus `invalid` invalid answers, and closed."""
+    actor = actor or world.performance
+    survey = services.survey_create(actor=actor, subject=subject, kind="unit")
+    services.survey_open(actor=actor, survey=survey)
+    for n, level in enumerate(levels):
+        answer(survey, n, level)
+    for n in range(invalid):
+        answer(survey, 1000 + n, "很满意", valid=False)
+    survey, _written = services.survey_close(actor=actor, survey=survey)
+    return survey
+
+
+def satisfaction_line(document):
+    return document.indicators.get(category="满意度指标")
+
+
+def test_closing_writes_the_rate_into_the_self_evaluations_satisfaction_indicator(world, selfeval):
+    line = satisfaction_line(selfeval)
+    assert (line.actual, line.score) == ("92%", Decimal("10.00"))  # ≥90%: full weight 10
+    total_before = selfeval.total
+    # 3 很满意 + 3 满意 of 8 valid answers = 6 / 8 = 75%; the invalid answers do not count
+    levels = ["很满意"] * 3 + ["满意"] * 3 + ["基本满意", "不满意"]
+    survey = closed(world, selfeval, levels, invalid=2)
+    assert (survey.status, survey.valid_count, survey.rate) == (
+        SurveyStatus.CLOSED,
+        8,
+        Decimal("0.7500"),
+    )
+    assert survey.closed_at is not None
+    line.refresh_from_db()
+    assert line.actual == "75.0%"
+    # ≥90% with 75%: 10 × 75 / 90 = 8.33
+    assert line.score == Decimal("8.33")
+    selfeval.refresh_from_db()
+    assert selfeval.total == total_before - Decimal("1.67")
+    entry = AuditLog.objects.filter(object_type="evaluations.selfevaluation").order_by("-pk")[0]
+    assert entry.message == "公众测评：有效问卷 8 份，满意率 75.0%"
+
+
+def test_the_survey_page_says_where_the_rate_went(world, selfeval):
+    survey = closed(world, selfeval, ["很满意", "满意", "不满意", "满意"])
+    page = login(world.performance).get(reverse("survey-detail", args=[survey.pk]))
+    text = page.content.decode()
+    assert "已写入自评指标“居民满意度”" in text
+    assert "有效问卷 4 份，满意率 75.0%" in text
+
+
+def test_a_confirmed_self_evaluation_keeps_its_figure_and_the_page_says_why(world, selfeval):
+    SelfEvaluation.objects.filter(pk=selfeval.pk).update(status=EvaluationStatus.CONFIRMED)
+    survey = closed(world, selfeval, ["不满意", "不满意"])
+    line = satisfaction_line(selfeval)
+    assert (line.actual, line.score) == ("92%", Decimal("10.00"))
+    text = login(world.performance).get(reverse("survey-detail", args=[survey.pk]))
+    assert "自评未写入满意率" in text.content.decode()
+    assert "已确认" in text.content.decode()
+
+
+def test_the_key_evaluation_slot_answers_the_closed_surveys_rate(world):
+    evaluation = make_evaluation(world)
+    assert satisfaction_rate(evaluation) is None
+    survey = services.survey_create(actor=world.agency, subject=evaluation, kind="urban")
+    services.survey_open(actor=world.agency, survey=survey)
+    for n, level in enumerate(["很满意", "满意", "满意", "基本满意", "很满意"]):
+        answer(survey, n, level)
+    assert satisfaction_rate(evaluation) is None  # open: no figure yet
+    services.survey_close(actor=world.agency, survey=survey)
+    # 4 of 5 satisfied
+    assert satisfaction_rate(evaluation) == Decimal("0.8")
+
+
+def test_the_whole_unit_evaluations_satisfaction_item_takes_the_rate(world):
+    evaluation = unit_evaluation(world)
+    closed(world, evaluation, ["很满意", "满意", "基本满意", "满意"], actor=world.filer)
+    evaluation = UnitEvaluation.objects.get(pk=evaluation.pk)
+    assert evaluation.values["服务对象满意度"] == "75.0%"
+    item = next(i for i in evaluation.result["items"] if i["indicator"] == "服务对象满意度")
+    # ≥90% with 75%: 15 points short, 0.3 per point → 6 − 4.5 = 1.50
+    assert Decimal(item["score"]) == Decimal("1.50")
