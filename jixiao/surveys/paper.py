@@ -304,6 +304,10 @@ class PaperImporter(Importer):
             parse = _choice_parser(question, answering.options_of(question, self.rules))
         return Column(f"q{question.pk}", question_header(number, question), parse)
 
+    def inspect(self, sheets: list) -> None:
+        """The template's guide sheet lists the columns: it is not read as questionnaires."""
+        sheets[:] = [sheet for sheet in sheets if sheet.name != guide_name()] or sheets
+
     def check(self, rows: list[Row]) -> list:
         if refusal := paper_refusal(self.survey, self.actor):
             return [Problem(refusal)]
@@ -333,6 +337,10 @@ class PaperImporter(Importer):
         return paper_save(actor=self.actor, survey=self.survey, entries=entries), 0
 
 
+def guide_name() -> str:
+    return _("填写说明")
+
+
 def paper_template(survey: Survey, rules: dict):
     """The workbook to fill in: the questionnaires' sheet (number, date, one column per
     question) and a sheet that says what each column takes."""
@@ -347,7 +355,7 @@ def paper_template(survey: Survey, rules: dict):
     ws = book.active
     ws.title = _("纸质问卷")
     write_sheet(ws, headers, [], title=survey.title, widths=[12, 12, *([22] * len(questions))])
-    guide = book.create_sheet(_("填写说明"))
+    guide = book.create_sheet(guide_name())
     rows = [
         [_("问卷编号"), _("必填；纸质问卷上的编号，同一问卷的编号不能重复。")],
         [_("填写日期"), _("可不填；问卷上的填写日期，例如 2022-05-20。")],
