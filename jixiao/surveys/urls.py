@@ -5,6 +5,15 @@ from django.urls import path
 
 urlpatterns: list = []
 
+# --- the public page (no login): the questionnaire, its QR code and poster ---
+from . import public  # noqa: E402
+
+urlpatterns += [
+    path("survey/<str:token>/", public.survey_public, name="survey-public"),
+    path("survey/<str:token>/qr.<str:fmt>", public.survey_qr, name="survey-qr"),
+    path("survey/<str:token>/poster/", public.survey_poster, name="survey-poster"),
+]
+
 # --- the builder (performance office, agency, unit): list, new, detail, edit, open, close ---
 from . import views  # noqa: E402
 
