@@ -31,11 +31,12 @@ def percent(value: Decimal | None) -> str:
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
 
 
-def rate_text(rate: Rate) -> str:
+def rate_text(rate: Rate, confidence: str) -> str:
     """ "93.2%（95% 置信区间 91.0%–95.4%，n = 412）" or "—"."""
     if rate is None or rate.value is None:
         return "—"
-    return _("%(rate)s（95%% 置信区间 %(low)s–%(high)s，n = %(n)s）") % {
+    return _("%(rate)s（%(c)s 置信区间 %(low)s–%(high)s，n = %(n)s）") % {
+        "c": confidence,
         "rate": percent(rate.value),
         "low": percent(rate.low),
         "high": percent(rate.high),
@@ -154,7 +155,7 @@ def results_docx(figures: Figures) -> bytes:
     doc.para(
         _(
             "共收回答卷 %(answers)s 份（其中纸质问卷 %(paper)s 份），有效问卷 %(valid)s 份，"
-            "无效 %(bad)s 份（%(invalid)s）。%(population)s按 95%% 置信水平、±5%% 误差所需样本量为 "
+            "无效 %(bad)s 份（%(invalid)s）。%(population)s按 %(c)s 置信水平、±%(m)s 误差所需样本量为 "
             "%(needed)s 份，%(reached)s。"
         )
         % {
@@ -165,11 +166,13 @@ def results_docx(figures: Figures) -> bytes:
             "invalid": invalid,
             "population": population,
             "needed": figures.sample_needed,
+            "c": figures.confidence,
+            "m": figures.margin,
             "reached": _("已达到") if figures.reached else _("尚未达到"),
         }
     )
     doc.heading(_("三、满意度"))
-    doc.para(_("满意度：%(rate)s。") % {"rate": rate_text(figures.rate)})
+    doc.para(_("满意度：%(rate)s。") % {"rate": rate_text(figures.rate, figures.confidence)})
     doc.heading(_("四、各题结果"))
     rows = []
     for n, q in enumerate(figures.questions, start=1):
@@ -257,7 +260,7 @@ def export_surveys(reader, region, year, fmt: str) -> bytes:
             _("答卷"),
             _("有效问卷"),
             _("满意度"),
-            _("95% 置信区间"),
+            _("置信区间"),
             _("所需样本量"),
             _("是否达到"),
         ],

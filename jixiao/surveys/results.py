@@ -97,6 +97,8 @@ class Figures:
     questions: list[QuestionFigures]
     paper: int = 0
     sample_explanation: str = ""
+    confidence: str = "95%"  # the rulebook's confidence level and margin, as people read them
+    margin: str = "5%"
 
     @property
     def invalid_total(self) -> int:
@@ -295,6 +297,8 @@ def survey_figures(survey: Survey) -> Figures:
         rate=rate_of(pooled, valid, formula, rules),
         sample_needed=sample.needed,
         sample_explanation=render_message(sample.explanation),
+        confidence=_percent_text(rules.get("sample", {}).get("confidence", "0.95")),
+        margin=_percent_text(rules.get("sample", {}).get("margin", "0.05")),
         population=survey.population,
         reached=valid >= sample.needed,
         by_group=sorted(groups.values(), key=lambda p: (-p.answers, p.label)),
@@ -302,6 +306,12 @@ def survey_figures(survey: Survey) -> Figures:
         questions=per_question,
         paper=paper,
     )
+
+
+def _percent_text(fraction) -> str:
+    """0.95 → "95%", 0.025 → "2.5%"."""
+    value = (Decimal(str(fraction)) * 100).normalize()
+    return f"{value:f}%"
 
 
 def _number_stats(row: dict | None) -> dict | None:
