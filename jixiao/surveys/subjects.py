@@ -222,16 +222,18 @@ def written_note(survey: Survey) -> Written | None:
 
 def key_rate(owner) -> Decimal | None:
     """The satisfaction slot of key evaluations: the rate of the evaluation's latest closed
-    survey (a fraction 0–1), or None."""
+    survey (a fraction 0–1) that the evaluation took (one closed after the evaluation was
+    archived is kept for the record only), or None."""
     if not isinstance(owner, KeyEvaluation):
         return None
-    survey = (
-        Survey.objects.filter(key_evaluation=owner, status=SurveyStatus.CLOSED, rate__isnull=False)
-        .order_by("-closed_at", "-pk")
-        .only("rate")
-        .first()
-    )
-    return None if survey is None else survey.rate
+    rows = Survey.objects.filter(
+        key_evaluation=owner, status=SurveyStatus.CLOSED, rate__isnull=False
+    ).order_by("-closed_at", "-pk")
+    for survey in rows.only("pk", "rate"):
+        outcome = written_note(survey)
+        if outcome is None or outcome.written:
+            return survey.rate
+    return None
 
 
 if key_rate not in SATISFACTION_SOURCES:

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from jixiao.core.models import AuditLog
+from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus
 from jixiao.evaluations.key.rate_inputs import satisfaction_rate
 from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation, UnitEvaluation
 from jixiao.evaluations.tests.test_key_work import make_evaluation
@@ -107,3 +108,14 @@ def test_the_whole_unit_evaluations_satisfaction_item_takes_the_rate(world):
     item = next(i for i in evaluation.result["items"] if i["indicator"] == "服务对象满意度")
     # ≥90% with 75%: 15 points short, 0.3 per point → 6 − 4.5 = 1.50
     assert Decimal(item["score"]) == Decimal("1.50")
+
+
+def test_a_survey_closed_after_the_key_evaluation_was_archived_is_not_taken(world):
+    evaluation = make_evaluation(world)
+    survey = services.survey_create(actor=world.performance, subject=evaluation, kind="urban")
+    services.survey_open(actor=world.performance, survey=survey)
+    answer(survey, 1, "满意")
+    KeyEvaluation.objects.filter(pk=evaluation.pk).update(status=KeyStatus.ARCHIVED)
+    _survey, written = services.survey_close(actor=world.performance, survey=survey)
+    assert not written.written and "已归档" in written.note
+    assert satisfaction_rate(KeyEvaluation.objects.get(pk=evaluation.pk)) is None
