@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.core.ratelimit import address_hash, client_address, hit
 
@@ -147,6 +148,7 @@ def _within_limits(request, survey: Survey, rules: dict) -> bool:
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_public(request, token: str):
     survey = _survey_or_404(token)
     state = answering.state_of(survey)
@@ -218,6 +220,7 @@ def _link(request, survey: Survey) -> str:
     return survey.public_url
 
 
+@require_GET
 def survey_qr(request, token: str, fmt: str):
     """The QR code of the public link (PNG or SVG): its content is the absolute URL."""
     if fmt not in QR_FORMATS:
@@ -234,6 +237,7 @@ def survey_qr(request, token: str, fmt: str):
     return response
 
 
+@require_GET
 def survey_poster(request, token: str):
     """A printable A4 poster: the subject's name, the QR code, the URL, the closing date."""
     survey = _printable_or_404(token)

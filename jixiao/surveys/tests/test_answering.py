@@ -48,16 +48,11 @@ def make_survey(world, *, status=SurveyStatus.OPEN, needs_code=False, **facts) -
         (QuestionKind.NUMBER, "您在本小区居住了几年？", [], False, False),
         (QuestionKind.TEXT, "您还有什么意见和建议？", [], False, False),
     ]
-    for order, (kind, text, options, required, counts) in enumerate(rows, start=1):
-        Question.objects.create(
-            survey=survey,
-            order=order,
-            kind=kind,
-            text=text,
-            options=options,
-            required=required,
-            counts=counts,
-        )
+    fields = ("kind", "text", "options", "required", "counts")
+    Question.objects.bulk_create(
+        Question(survey=survey, order=order, **dict(zip(fields, row, strict=True)))
+        for order, row in enumerate(rows, start=1)
+    )
     return survey
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connections
 from django.test import RequestFactory, override_settings
 
 from jixiao.core.models import RateCounter
@@ -57,3 +59,27 @@ def test_the_proxy_header_is_read_only_when_the_setting_trusts_it():
         assert client_address(request) == "10.0.0.1"
     with override_settings(JIXIAO_TRUST_X_REAL_IP=True):
         assert client_address(request) == "198.51.100.7"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hits_from_many_workers_at_once_are_all_counted():
+    """Threads on their own connections: on PostgreSQL the first hits of the window race to
+    insert its row and then wait on its lock; on SQLite they write one after another."""
+    passed: list[bool] = []
+    barrier = threading.Barrier(6)
+
+    def worker():
+        try:
+            barrier.wait()
+            for _ in range(5):
+                passed.append(hit("crowd", 20, 3600, now=NOON))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(passed) == 30 and passed.count(True) == 20
+    assert RateCounter.objects.get(key="crowd").count == 30
