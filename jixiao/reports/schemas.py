@@ -94,7 +94,7 @@ class StatsKeyMethodsOut(Schema):
 
     site_visits: int = Field(description="有现场勘查记录的评价数（现场勘查）")
     expert_scoring: int = Field(description="有专家评分的评价数（比对打分）")
-    public_survey: int = Field(description="满意度取自问卷调查结果的评价数（公众测评）")
+    public_survey: int = Field(description="有已发布问卷且收到有效答卷的评价数（公众测评）")
 
 
 class StatsKeyEvaluationsOut(Schema):
@@ -120,6 +120,14 @@ class StatsEvaluationsOut(Schema):
 
     count: int
     projects: list[StatsChosenProjectOut]
+
+
+class StatsSurveysOut(Schema):
+    """The public surveys of the work year (opened or closed): those about its key evaluations
+    and about the evaluations done in it (self-evaluations, whole-unit evaluations)."""
+
+    count: int = Field(description="已发布或已结束的满意度问卷数")
+    valid_responses: int = Field(description="这些问卷的有效答卷数")
 
 
 class StatsOnTimeOut(Schema):
@@ -203,6 +211,7 @@ class StatsOut(Schema):
     unit_evaluation_grades: Counts
     key_evaluations: StatsKeyEvaluationsOut
     special_kind_evaluations: StatsEvaluationsOut
+    surveys: StatsSurveysOut
     lint: Counts = Field(description="审核发现代码 → 处数")
     on_time: StatsOnTimeFiguresOut
     problems: StatsProblemsOut

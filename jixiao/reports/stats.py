@@ -27,6 +27,8 @@ from jixiao.monitoring.alerts import CODES as ALERT_CODES
 from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.monitoring.models import Alert
 from jixiao.orgs.models import Region, UnitYear
+from jixiao.surveys.models import Response as SurveyResponse
+from jixiao.surveys.models import Survey, SurveyStatus
 from jixiao.targets.lint import CODES as LINT_CODES
 
 from .selectors import APPROVED, WorkYear, full_year_budget, funds_of, is_late
@@ -288,13 +290,25 @@ def counted_key_evaluations(work: WorkYear) -> QuerySet:
     )
 
 
+#: A survey counts once it has been opened: a draft is a questionnaire still being written.
+SURVEY_COUNTED = (SurveyStatus.OPEN, SurveyStatus.CLOSED)
+
+
 def with_key_facts(evaluations: QuerySet) -> QuerySet:
     """Key evaluations with what their records show, computed by the database: `visited` (a
-    site visit recorded: 现场勘查), `scored` (an expert's score given: 比对打分), `reported` (the
-    report sent to a unit)."""
+    site visit recorded: 现场勘查), `scored` (an expert's score given: 比对打分), `surveyed` (a
+    survey opened about it has a valid answer: 公众测评), `reported` (the report sent to a
+    unit)."""
     return evaluations.annotate(
         visited=Exists(SiteVisit.objects.filter(evaluation=OuterRef("pk"))),
         scored=Exists(ExpertScore.objects.filter(member__panel=OuterRef("panel_id"))),
+        surveyed=Exists(
+            SurveyResponse.objects.filter(
+                survey__key_evaluation=OuterRef("pk"),
+                survey__status__in=SURVEY_COUNTED,
+                valid=True,
+            )
+        ),
         reported=Exists(ReportDelivery.objects.filter(report__evaluation=OuterRef("pk"))),
     )
 
@@ -314,6 +328,7 @@ def _key_evaluations(work: WorkYear) -> dict:
             "visited",
             "scored",
             "reported",
+            "surveyed",
         )
     )
     projects = [{"code": code, "name": name or subject} for code, name, subject, *_r in rows]
@@ -337,12 +352,30 @@ def _key_evaluations(work: WorkYear) -> dict:
         "methods": {
             "site_visits": sum(1 for r in rows if r[4]),
             "expert_scoring": sum(1 for r in rows if r[5]),
-            # The public survey has its own stage: the evaluations whose satisfaction indicator
-            # took a survey's rate join here then. Until a survey result exists, none.
-            "public_survey": 0,
+            # A survey about the evaluation, opened, with a valid answer (the stage `surveys`).
+            "public_survey": sum(1 for r in rows if r[7]),
         },
         "reports_delivered": sum(1 for r in rows if r[6]),
         "findings": findings,
+    }
+
+
+def _surveys(work: WorkYear) -> dict:
+    """The public surveys of work year Y (DOMAIN.md §6.4), opened or closed, and their valid
+    answers: those about Y's key evaluations and about the evaluations done in Y of Y−1 (the
+    units' self-evaluations and whole-unit evaluations). Two queries."""
+    surveys = (
+        work._in_region(Survey.objects.visible_to(work.user))
+        .filter(status__in=SURVEY_COUNTED)
+        .filter(
+            Q(key_evaluation__year=work.year)
+            | Q(selfeval__year=work.evaluated_year)
+            | Q(unit_evaluation__year=work.evaluated_year)
+        )
+    )
+    return {
+        "count": surveys.count(),
+        "valid_responses": SurveyResponse.objects.filter(survey__in=surveys, valid=True).count(),
     }
 
 
@@ -532,6 +565,7 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
                 for p in key_evaluations["special_kinds"]
             ],
         },
+        "surveys": _surveys(work),
         "lint": lint,
         "on_time": {
             "targets": on_time_targets,

@@ -277,7 +277,18 @@ class Summary:
                 "的项目进行事后评价：%(names)s。"
             ) % {"n": key["count"], "names": _project_names(key["projects"])}
             text += self._key_methods_sentence(key)
+        text += self._surveys_sentence()
         self.w.para(text)
+
+    def _surveys_sentence(self) -> str:
+        """The public surveys of the year and their valid questionnaires, when there were any."""
+        surveys = self.s["surveys"]
+        if not surveys["count"]:
+            return ""
+        return _("开展公众满意度测评 %(n)s 项，收回有效问卷 %(valid)s 份。") % {
+            "n": surveys["count"],
+            "valid": surveys["valid_responses"],
+        }
 
     def _key_methods_sentence(self, key: dict) -> str:
         """The methods the key evaluations' records show (the 2021 summary: 现场勘查、比对打分、
