@@ -21,6 +21,7 @@ from jixiao.evaluations.key.api_exante import router as ex_ante_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
 from jixiao.reports.api import router as stats_router
+from jixiao.surveys.api import router as surveys_router
 from jixiao.targets.api import gate_router
 from jixiao.targets.api import router as targets_router
 
@@ -43,6 +44,7 @@ api.add_router("/key-evaluations", key_evaluations_router, tags=["key evaluation
 api.add_router("/ex-ante-assessments", ex_ante_router, tags=["key evaluations"])
 api.add_router("/agencies", agencies_router, tags=["key evaluations"])
 api.add_router("/experts", experts_router, tags=["key evaluations"])
+api.add_router("/surveys", surveys_router, tags=["surveys"])
 api.add_router("/stats", stats_router, tags=["reports"])
 
 
