@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
+from jixiao.core.navigation import MenuItem, Todo, register_menu, register_panel, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
 
 #: Days before a survey's closing time from which it is a to-do (ours).
@@ -59,3 +59,36 @@ def _todos(user, region, year) -> list[Todo]:
 
 
 register_todos(_todos)
+
+
+def _project_panel(request, project) -> str:
+    """The project page's 公众测评 section: the surveys about its self-evaluation and its key
+    evaluations that the user may see, and a link to build one where the user builds."""
+    from django.db.models import Q
+    from django.template.loader import render_to_string
+
+    from jixiao.evaluations.models import KeyEvaluation, SelfEvaluation
+
+    from .models import Survey
+    from .services import build_refusal
+
+    selfeval = SelfEvaluation.objects.visible_to(request.user).filter(project=project).first()
+    evaluations = list(KeyEvaluation.objects.visible_to(request.user).filter(project=project))
+    surveys = Survey.objects.visible_to(request.user).filter(
+        Q(selfeval__project=project) | Q(key_evaluation__project=project)
+    )
+    builds = [
+        (kind, subject)
+        for kind, subject in [("selfeval", selfeval)] + [("key_evaluation", e) for e in evaluations]
+        if subject is not None and build_refusal(subject, request.user) is None
+    ]
+    if not builds and not surveys.exists():
+        return ""
+    return render_to_string(
+        "surveys/_project_panel.html",
+        {"surveys": surveys.order_by("-pk")[:20], "builds": builds},
+        request=request,
+    )
+
+
+register_panel("project", _project_panel)

@@ -333,3 +333,13 @@ def test_closing_soon_and_short_samples_are_the_builders_todos(world, selfeval):
     titles = [t.title for t in todos_for(world.filer, world.region, 2023)]
     assert any(survey.title in t for t in titles)
     assert not any(survey.title in t.title for t in todos_for(world.other, world.region, 2023))
+
+
+def test_the_project_page_lists_its_surveys_and_links_to_a_new_one(world, selfeval):
+    url = reverse("project-detail", args=[selfeval.project_id])
+    new = reverse("survey-new") + f"?subject_kind=selfeval&amp;subject={selfeval.pk}"
+    assert new in login(world.filer).get(url).content.decode()
+    survey = services.survey_create(actor=world.filer, subject=selfeval, kind="unit")
+    page = login(world.auditor).get(url).content.decode()
+    assert reverse("survey-detail", args=[survey.pk]) in page
+    assert new not in page  # the auditor reads, it does not build
