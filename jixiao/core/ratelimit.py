@@ -5,8 +5,8 @@ still within `limit` for the current window.
 The count is one row per key and window (`RateCounter`), raised with an `UPDATE … SET count =
 count + 1` inside a transaction, so two workers never lose a hit (PostgreSQL locks the row until
 the transaction ends; SQLite writes one transaction at a time). The first hit of a window inserts
-the row; when two insert at once, the unique constraint refuses the second, which then counts on
-the row the first wrote.
+the row (and clears a batch of ended windows' rows); when two insert at once, the unique
+constraint refuses the second, which then counts on the row the first wrote.
 
 Addresses are never stored: `address_hash` is a keyed hash (the salt comes from SECRET_KEY),
 enough to count and to spot repeats.
@@ -46,6 +46,20 @@ def window_of(now: datetime, window_seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
+PURGE_BATCH = 500
+
+
+def _purge(now: datetime) -> None:
+    """Remove up to PURGE_BATCH counters of ended windows, skipping any another worker holds
+    (so two purges never wait on each other, let alone deadlock)."""
+    ended = (
+        RateCounter.objects.select_for_update(skip_locked=True)
+        .filter(expires_at__lt=now)
+        .values_list("pk", flat=True)[:PURGE_BATCH]
+    )
+    RateCounter.objects.filter(pk__in=list(ended)).delete()
+
+
 def hit(key: str, limit: int, window_seconds: int, *, now: datetime | None = None) -> bool:
     """Count one hit under `key`; True while the window's hits, this one included, are at most
     `limit`. A refused hit still counts, so hammering does not reopen the window."""
@@ -65,6 +79,6 @@ def hit(key: str, limit: int, window_seconds: int, *, now: datetime | None = Non
             except IntegrityError:  # another worker wrote the window's row first
                 counter.update(count=F("count") + 1)
             else:
-                RateCounter.objects.filter(expires_at__lt=now).delete()
+                _purge(now)
         count = counter.values_list("count", flat=True).get()
     return count <= limit
