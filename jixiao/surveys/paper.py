@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.core import audit
 from jixiao.core.imports import CellError, Column, Importer, Row, UniqueInFile, text
 from jixiao.core.tabular import Problem
 from jixiao.core.views import import_page, xlsx_response
@@ -122,15 +123,28 @@ def paper_save(*, actor, survey: Survey, entries: list[tuple[str, dt.datetime, d
             for response, (_n, _w, answers) in zip(responses, entries, strict=True)
             for pk, value in answers.items()
         )
+        audit.record(
+            action="update",
+            instance=survey,
+            actor=actor,
+            after={"paper": [number for number, _when, _answers in entries]},
+            message=_("录入纸质问卷 %(n)s 份") % {"n": len(responses)},
+        )
     return len(responses)
 
 
 # --- one questionnaire by hand ----------------------------------------------------------------
 
 
-def _survey_for_paper(request, pk: int) -> tuple[Survey, str | None]:
+def _paper_page(request, pk: int):
+    """The survey (404 outside the user's scope), its results page, and the redirect there
+    when the user may not enter paper questionnaires now (the refusal told), else None."""
     survey = Survey.objects.get_visible_or_404(request.user, pk=pk)
-    return survey, paper_refusal(survey, request.user)
+    results_url = reverse("survey-results", args=[survey.pk])
+    if refusal := paper_refusal(survey, request.user):
+        messages.error(request, refusal)
+        return survey, results_url, redirect(results_url)
+    return survey, results_url, None
 
 
 def _items(questions, rules, data, errors) -> list[dict]:
@@ -166,11 +180,9 @@ def _filled_on(raw: str) -> dt.datetime | None:
 @login_required
 def survey_paper(request, pk: int):
     """Enter one paper questionnaire: its number, the date on it and its answers."""
-    survey, refusal = _survey_for_paper(request, pk)
-    results_url = reverse("survey-results", args=[survey.pk])
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(results_url)
+    survey, results_url, refused = _paper_page(request, pk)
+    if refused:
+        return refused
     rules = survey_rules(survey)
     questions = list(survey.questions.all())
     errors: dict[str, str] = {}
@@ -379,11 +391,9 @@ def paper_template(survey: Survey, rules: dict):
 @login_required
 def survey_paper_import(request, pk: int):
     """Import paper questionnaires from a workbook (`?template=1`: the workbook to fill in)."""
-    survey, refusal = _survey_for_paper(request, pk)
-    results_url = reverse("survey-results", args=[survey.pk])
-    if refusal:
-        messages.error(request, refusal)
-        return redirect(results_url)
+    survey, results_url, refused = _paper_page(request, pk)
+    if refused:
+        return refused
     if request.GET.get("template"):
         book = paper_template(survey, survey_rules(survey))
         name = _("%(title)s-纸质问卷导入模板.xlsx") % {"title": survey.title}

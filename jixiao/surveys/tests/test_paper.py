@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jixiao.core.models import AuditLog
 from jixiao.surveys.models import Response, SurveyStatus
 
 from .test_results import make_survey
@@ -46,6 +47,8 @@ def test_a_paper_questionnaire_entered_by_hand_is_marked_paper_with_who_entered_
     assert response.submitted_at.date().isoformat() == "2022-05-20"
     chosen = {a.question.order: a.choices for a in response.answers.all()}
     assert chosen[2] == ["满意"] and chosen[3] == ["学校", "社区"]
+    entry = AuditLog.objects.filter(object_id=str(survey.pk), actor=world.performance).last()
+    assert entry.after == {"paper": ["P-001"]}
 
 
 def test_a_paper_questionnaire_with_a_required_question_empty_is_kept_invalid(world, client_for):
