@@ -326,7 +326,7 @@ def survey_open(*, actor, survey: Survey) -> Survey:
     if survey.closes_at and survey.closes_at <= now:
         raise ValidationError(_("结束时间已过，请先修改结束时间。"))
     survey.status = SurveyStatus.OPEN
-    if survey.opens_at is None or survey.opens_at > now:
+    if survey.opens_at is None:  # a later opening time set by the builder is kept
         survey.opens_at = now
     survey.save()
     return survey

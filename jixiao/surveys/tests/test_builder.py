@@ -343,3 +343,20 @@ def test_the_project_page_lists_its_surveys_and_links_to_a_new_one(world, selfev
     page = login(world.auditor).get(url).content.decode()
     assert reverse("survey-detail", args=[survey.pk]) in page
     assert new not in page  # the auditor reads, it does not build
+
+
+def test_the_subject_picker_offers_only_what_the_user_builds(world):
+    evaluation = make_evaluation(world)
+    stranger = make_user(world, "agency_elsewhere", ["agency"])
+    other = make_evaluation(world, experts=0, agency_user=stranger)
+    page = login(world.agency).get(reverse("survey-new")).content.decode()
+    assert f'value="key_evaluation:{evaluation.pk}"' in page
+    assert f'value="key_evaluation:{other.pk}"' not in page
+    page = login(world.performance).get(reverse("survey-new")).content.decode()
+    assert f'value="key_evaluation:{other.pk}"' in page
+    response = login(world.agency).post(
+        reverse("survey-new"), {"pick": f"key_evaluation:{evaluation.pk}", "question_set": "urban"}
+    )
+    assert response["Location"] == reverse("survey-detail", args=[evaluation.surveys.get().pk])
+    # nothing to build for: no page
+    assert login(world.auditor).get(reverse("survey-new")).status_code == 404
