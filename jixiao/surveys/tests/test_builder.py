@@ -223,6 +223,11 @@ def test_questions_change_only_while_a_draft_and_only_scale_questions_count(worl
 
 def test_edit_page_saves_the_facts(world, selfeval):
     survey = services.survey_create(actor=world.filer, subject=selfeval, kind="unit")
+    client = login(world.filer)
+    question = survey.questions.first()
+    assert question.text in client.get(reverse("survey-edit", args=[survey.pk])).content.decode()
+    edit = client.get(reverse("survey-question-edit", args=[survey.pk, question.pk]))
+    assert question.text in edit.content.decode()
     response = login(world.filer).post(
         reverse("survey-edit", args=[survey.pk]),
         {
