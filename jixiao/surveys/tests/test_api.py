@@ -317,3 +317,29 @@ def test_the_surveys_are_in_the_openapi_description(client):
         "/api/v1/surveys/{survey_id}/responses/{response_id}/invalid",
     ):
         assert path in paths, path
+
+
+def test_the_assigned_agency_closes_its_survey_and_a_reader_may_not(world, client, surveys):
+    pk = surveys["open"].pk
+    refused = api(client, world.auditor).post(f"/api/v1/surveys/{pk}/close")
+    assert refused.status_code == 403
+    assert Survey.objects.get(pk=pk).status == SurveyStatus.OPEN
+    closed = api(client, world.agency).post(f"/api/v1/surveys/{pk}/close")
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["status"] == "closed"
+
+
+def test_a_step_the_state_refuses_answers_409_with_the_reason(world, client, surveys):
+    caller = api(client, world.performance)
+    survey = surveys["open"]
+    again = caller.post(f"/api/v1/surveys/{survey.pk}/open")
+    assert again.status_code == 409
+    assert "不能发布" in again.json()["detail"]
+    assert caller.post(f"/api/v1/surveys/{survey.pk}/close").status_code == 200
+    answer = survey.responses.filter(valid=True).first()
+    late = caller.post(
+        f"/api/v1/surveys/{survey.pk}/responses/{answer.pk}/invalid", {"note": "重复作答"}
+    )
+    assert late.status_code == 409
+    answer.refresh_from_db()
+    assert answer.valid
