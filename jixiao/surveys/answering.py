@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from jixiao.core.ratelimit import address_hash
 from jixiao.core.rulebook import rules_for
 
-from . import validity
+from . import formulas, validity
 from .models import (
     Answer,
     Channel,
@@ -102,7 +102,7 @@ def answered_already(survey: Survey, respondent: str) -> bool:
 def options_of(question: Question, rules: dict) -> list[str]:
     """The labels a choice question offers (a scale question: the rulebook's five levels)."""
     if question.kind == QuestionKind.SCALE and not question.options:
-        return [str(level["label"]) for level in rules["scale"]]
+        return formulas.scale_labels(rules)
     return [str(option) for option in question.options]
 
 

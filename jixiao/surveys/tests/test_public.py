@@ -282,3 +282,29 @@ def test_the_poster_shows_the_name_the_qr_code_the_url_and_the_closing_date(worl
     local = timezone.localtime(closes)
     assert f"{local.year}年{local.month}月{local.day}日" in html
     assert "<script" not in html
+
+
+def test_a_survey_built_and_opened_by_its_builder_is_answered_on_the_page(world, declare):
+    """The whole path through the builder's services: a self-evaluation's survey from the
+    education question set, opened, answered from what the page offers, named on the poster."""
+    from jixiao.surveys import services
+
+    from .test_builder import make_selfeval
+
+    selfeval = make_selfeval(world, declare)
+    survey = services.survey_create(actor=world.filer, subject=selfeval, kind="education")
+    survey = services.survey_open(actor=world.filer, survey=survey)
+    client = Client()
+    page, hidden = form_of(client, survey)
+    offered: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'type="radio" name="(q\d+)" value="([^"]*)"', page.content.decode()
+    ):
+        offered.setdefault(name, []).append(value)
+    # a different level on each question, so the answer is no straight line
+    data = {name: values[i % len(values)] for i, (name, values) in enumerate(offered.items())}
+    assert post(client, survey, data, c=hidden.get("c", "")).status_code == 200
+    response = Response.objects.get(survey=survey)
+    assert response.valid, response.invalid_reason
+    poster = Client().get(f"/survey/{survey.token}/poster/").content.decode()
+    assert selfeval.project.name in poster
