@@ -49,7 +49,6 @@ def serialize(survey: Survey) -> dict:
     """The survey in the contract's shape, with its live figures (`results.survey_figures`)."""
     figures = survey_figures(survey)
     rate = figures.rate.value
-    needed = figures.sample_needed
     return {
         "id": survey.id,
         "year": survey.year,
@@ -64,7 +63,7 @@ def serialize(survey: Survey) -> dict:
         "responses": figures.answers,
         "valid_responses": figures.valid,
         "satisfaction_rate": None if rate is None else f"{rate:.4f}",
-        "sample_needed": getattr(needed, "needed", needed),  # an int or formulas.SampleSize
+        "sample_needed": figures.sample_needed,
     }
 
 
