@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jixiao.core.views import act, download_response, paginate, xlsx_response
 
 from . import exports, results, services
-from .models import InvalidReason, Response, Survey
+from .models import Response, Survey, SurveyStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -40,8 +40,9 @@ def survey_results(request, pk: int):
             "charts": figures.charts,
             "page": page,
             "query": query,
-            "reasons": dict(InvalidReason.choices),
-            "can_manage": services.may_build(survey, request.user),
+            # marking an answer invalid and entering paper ones: the builders, while it is open
+            "can_manage": survey.status == SurveyStatus.OPEN
+            and services.may_build(survey, request.user),
             "back_url": reverse("survey-detail", args=[survey.pk]),
         },
     )

@@ -257,3 +257,27 @@ def test_an_answer_marked_invalid_on_the_page_stops_counting(world, client_for):
     assert (target.valid, target.invalid_reason) == (False, "manual")
     assert target.invalid_note == "同一家庭重复填写"
     assert survey_figures(survey).valid == 9
+
+
+def _page_queries(client, survey) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/surveys/{survey.pk}/results/").status_code == 200
+    return len(captured)
+
+
+def test_results_page_takes_the_same_number_of_queries_whatever_the_answers(world, client_for):
+    survey = make_survey(world)
+    fill(survey)
+    client = client_for("performance")
+    few = _page_queries(client, survey)
+    for n in range(30):
+        answer(survey, group="教师", level="很满意", text=f"意见{n}", channel="poster")
+    assert _page_queries(client, survey) == few
+
+
+def test_a_closed_survey_shows_its_answers_without_the_mark_invalid_forms(world, client_for):
+    survey = make_survey(world, status=SurveyStatus.CLOSED)
+    fill(survey)
+    html = client_for("performance").get(f"/surveys/{survey.pk}/results/").content.decode()
+    assert "作答时间过短" in html
+    assert "/invalid/" not in html and "/paper/" not in html
