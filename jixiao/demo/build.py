@@ -24,6 +24,7 @@ from .evaluations import build_evaluations
 from .key_evaluations import build_key_evaluations
 from .monitoring import build_monitoring
 from .policies import build_policies
+from .surveys import build_surveys
 from .targets import build_targets
 
 CENT = Decimal("0.01")
@@ -331,6 +332,7 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("运行监控", build_monitoring),
     ("绩效评价", build_evaluations),
     ("重点评价与事前评估", build_key_evaluations),
+    ("公众测评", build_surveys),
     ("制度文件", build_policies),
     ("关闭以前年度", close_past_years),
 ]

@@ -12,6 +12,7 @@ from jixiao.core.audit import audit_context
 from jixiao.core.commands import JixiaoCommand
 from jixiao.core.progress import progress
 from jixiao.demo.build import PERSONAS, STEPS, Demo, demo_exists
+from jixiao.demo.surveys import live_survey_url
 
 DEFAULT_PASSWORD = "Jixiao@2022"
 
@@ -56,3 +57,5 @@ class Command(JixiaoCommand):
         self.stdout.write(f"演示账号（密码均为 {password}）：")
         for username, name, _roles, _unit, _office in PERSONAS:
             self.stdout.write(f"  {username:<8} {name}")
+        if url := live_survey_url():
+            self.stdout.write(f"公众测评问卷：{url}")
