@@ -71,21 +71,6 @@ def taken_numbers(survey: Survey, numbers) -> set[str]:
     return {key.removeprefix(PREFIX) for key in found}
 
 
-def _group(questions: list[Question], answers: dict) -> str:
-    for question in questions:
-        if question.kind == QuestionKind.GROUP and answers.get(question.pk):
-            return str(answers[question.pk][0])[:50]
-    return ""
-
-
-def _answer(response: Response, question: Question, value) -> Answer:
-    if isinstance(value, Decimal):
-        return Answer(response=response, question=question, number=value)
-    if isinstance(value, str):
-        return Answer(response=response, question=question, text=value)
-    return Answer(response=response, question=question, choices=list(value))
-
-
 def paper_save(*, actor, survey: Survey, entries: list[tuple[str, dt.datetime, dict]]) -> int:
     """Store paper questionnaires: `entries` are (number, when filled in, answers by question
     id as `answering.clean_answers` gives them). Refused (nothing written) if the actor may not
@@ -108,7 +93,7 @@ def paper_save(*, actor, survey: Survey, entries: list[tuple[str, dt.datetime, d
             Response(
                 survey=survey,
                 respondent=respondent_key(number),
-                group=_group(questions, answers),
+                group=answering._group(questions, answers),  # as online
                 submitted_at=when,
                 paper=True,
                 entered_by=actor,
@@ -119,7 +104,7 @@ def paper_save(*, actor, survey: Survey, entries: list[tuple[str, dt.datetime, d
     with transaction.atomic():
         Response.objects.bulk_create(responses)
         Answer.objects.bulk_create(
-            _answer(response, by_id[pk], value)
+            answering._answer_row(response, by_id[pk], value)
             for response, (_n, _w, answers) in zip(responses, entries, strict=True)
             for pk, value in answers.items()
         )
