@@ -137,6 +137,8 @@ class SelfEvalIndicator(models.Model):
     target_text = models.CharField(_("年度指标值"), max_length=200, blank=True)
     weight = models.DecimalField(_("分值"), **SCORE, null=True, blank=True)
     actual = models.CharField(_("实际完成值"), max_length=200, blank=True)
+    # Where a measured actual value came from (a public survey's result), shown beside it.
+    actual_source = models.CharField(_("实际值来源"), max_length=200, blank=True)
     band = models.CharField(_("完成档次"), max_length=20, blank=True)
     entered_score = models.DecimalField(
         _("评定得分"), **SCORE, null=True, blank=True, help_text=_("定性指标在档次范围内评定的得分")

@@ -130,7 +130,10 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
                 )
             setattr(line, field, number)
         else:
-            setattr(line, field, str(values[field] or "").strip()[: _max(field)])
+            text = str(values[field] or "").strip()[: _max(field)]
+            if field == "actual" and text != line.actual:
+                line.actual_source = ""  # a typed value is no longer the survey's measure
+            setattr(line, field, text)
 
 
 def _max(field: str) -> int:

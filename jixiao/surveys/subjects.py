@@ -109,10 +109,11 @@ def _write_selfeval(survey: Survey) -> Written:
     if refusal:
         return Written(False, _("自评未写入满意率：%(r)s") % {"r": refusal})
     before = line.actual
-    line.actual = percent(survey.rate)
-    line.save(update_fields=["actual"])
-    rescore(selfeval)
     note = source_note(survey)
+    line.actual = percent(survey.rate)
+    line.actual_source = note[:200]
+    line.save(update_fields=["actual", "actual_source"])
+    rescore(selfeval)
     audit.record(
         action="update",
         instance=selfeval,

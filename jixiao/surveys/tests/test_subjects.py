@@ -67,6 +67,14 @@ def test_closing_writes_the_rate_into_the_self_evaluations_satisfaction_indicato
     assert selfeval.total == total_before - Decimal("1.67")
     entry = AuditLog.objects.filter(object_type="evaluations.selfevaluation").order_by("-pk")[0]
     assert entry.message == "公众测评：有效问卷 8 份，满意率 75.0%"
+    # the source is shown beside the value, until the unit types another value
+    assert line.actual_source == "公众测评：有效问卷 8 份，满意率 75.0%"
+    page = client_for_filer(world).get(f"/evaluations/{selfeval.pk}/").content.decode()
+    assert "公众测评：有效问卷 8 份，满意率 75.0%" in page
+    from jixiao.evaluations.services import _apply_row
+
+    _apply_row(line, {"actual": "80%"})
+    assert line.actual_source == ""
 
 
 def test_the_survey_page_says_where_the_rate_went(world, selfeval):
@@ -119,3 +127,11 @@ def test_a_survey_closed_after_the_key_evaluation_was_archived_is_not_taken(worl
     _survey, written = services.survey_close(actor=world.performance, survey=survey)
     assert not written.written and "已归档" in written.note
     assert satisfaction_rate(KeyEvaluation.objects.get(pk=evaluation.pk)) is None
+
+
+def client_for_filer(world):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.filer)
+    return client
