@@ -51,7 +51,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
-import json
 import os
 import re
 import shutil
@@ -66,6 +65,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+# The helpers every bench shares (run as a script, this folder is on sys.path).
+from key_evaluations import OUT, _run, progress, say
+from key_evaluations import _env as shared_env
+from key_evaluations import figure as shared_figure
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
 PROVINCE = "980000"  # a synthetic province of its own, apart from `generate`'s 990000
@@ -73,63 +77,28 @@ DISTRICT = "980001"
 SCALES = {"small": (20, 5.0), "full": (200, 60.0)}
 BATCH = 500
 THANKS = "感谢您的参与"
-OUT = {"json": False}
-
-
-def progress(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def say(text: str) -> None:
-    """A readable line: stdout, or stderr when stdout carries the JSON."""
-    print(text, file=sys.stderr if OUT["json"] else sys.stdout, flush=True)
 
 
 def figure(name, value, unit, baseline=None, goal=None) -> dict:
-    ratio = value / baseline if baseline else None
-    item = {
-        "name": name,
-        "value": round(value, 4),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 4),
-        "ratio": None if ratio is None else round(ratio, 2),
-        "goal": goal,
-    }
-    if OUT["json"]:
-        print(json.dumps(item, ensure_ascii=False), flush=True)
-    else:
+    """`key_evaluations.figure`, and a readable line when stdout does not carry the JSON."""
+    item = shared_figure(name, value, unit, baseline, goal)
+    if not OUT["json"]:
         shown = f" (baseline {item['baseline']}, ratio {item['ratio']})" if baseline else ""
-        say(
-            f"  {name}: {item['value']} {unit}{shown}"
-            + (f", goal {goal}" if goal is not None else "")
-        )
+        goal_text = f", goal {goal}" if goal is not None else ""
+        say(f"  {name}: {item['value']} {unit}{shown}{goal_text}")
     return item
 
 
 def _env(workdir: Path) -> dict:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    """The other benches' environment, and the server's: the proxy's header trusted (each
+    respondent's address), workers never recycled during the minute, no debug."""
     return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "PWD": str(workdir),
+        **shared_env(workdir),
         "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
         "JIXIAO_TRUST_X_REAL_IP": "1",
         "JIXIAO_WORKER_MAX_REQUESTS": "0",
         "DEBUG": "0",
     }
-
-
-def _run(args: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "jixiao", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=env["PWD"],
-    )
-    return time.perf_counter() - started
 
 
 # --- 1. setup ---------------------------------------------------------------------------------
