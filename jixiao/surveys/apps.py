@@ -8,5 +8,6 @@ class SurveysConfig(AppConfig):
     verbose_name = _("公众测评")
 
     def ready(self) -> None:
-        # rulebook section "survey", menu and to-dos, the satisfaction source of key evaluations
-        from . import navigation, rules, subjects  # noqa: F401
+        # rulebook section "survey", menu and to-dos, the satisfaction source of key evaluations,
+        # `jixiao export surveys`
+        from . import exports, navigation, rules, subjects  # noqa: F401

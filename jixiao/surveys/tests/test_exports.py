@@ -13,7 +13,6 @@ from docx import Document
 
 from jixiao.core.exports import EXPORTERS
 from jixiao.core.models import AuditLog
-from jixiao.surveys import exports  # noqa: F401  (registers `jixiao export surveys`)
 
 from .test_results import SCRIPT, answer, fill, make_survey
 
@@ -105,3 +104,20 @@ def test_jixiao_export_surveys_lists_the_years_surveys_with_figures(world):
     )
     titles = [r[0] for r in book.active.iter_rows(min_row=3, values_only=True)]
     assert survey.title in titles
+
+
+def test_jixiao_export_surveys_runs_from_the_command_line(world, tmp_path):
+    """The app registers its exporter when it starts, so the CLI knows the kind."""
+    from django.core.management import call_command
+
+    survey = make_survey(world)
+    fill(survey)
+    out = tmp_path / "surveys.json"
+    call_command(
+        "export",
+        *("surveys", "--region", world.region.code, "--year", "2022"),
+        *("--format", "json", "-o", str(out)),
+        stdout=io.StringIO(),
+    )
+    (item,) = [i for i in json.loads(out.read_text(encoding="utf-8")) if i["id"] == survey.pk]
+    assert item["valid_responses"] == 10
