@@ -44,6 +44,15 @@ goal is the most the value may be, or for a throughput the least):
   insert's, ratio value/baseline (no goal: it says what the page, its checks, the rate limit's
   counters and the workers cost over the rows themselves).
 - `survey_stored_once`: 1 when the stored rows equal the successful submissions (goal 1).
+
+Measured 2026-12-04 on PostgreSQL, 2 shared cores at a load average of about 10 (other test
+runs), 3 workers, 200 respondents for 60 s: 3,124 requests, 0 errors, 1,562 answers stored
+once each, p50 4.1 s, p95 6.3 s, 23 answers/s against 1,342 for the bare insert. The server
+is CPU-bound: one GET and POST cost about 88 ms of one core in-process (24 queries; a third of
+it the three `rules_for` calls, each copying the national rulebook, and 15 ms the two rate-limit
+counters), so 2 cores give about 23 answers/s, and with respondents that never pause the wait
+is the queue: 200 in flight / 46 requests a second ≈ 4.3 s (Little's law). Real respondents
+spend minutes on a questionnaire, so 200 of them at once post a few a second.
 """
 
 from __future__ import annotations
