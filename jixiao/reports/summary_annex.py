@@ -144,6 +144,7 @@ KEY_EVALUATION_HEADERS = (
     gettext_lazy("评价等级"),
     gettext_lazy("现场勘查"),
     gettext_lazy("比对打分"),
+    gettext_lazy("公众测评"),
     gettext_lazy("报告已送达"),
     # one column per level-1 indicator, in the order of KEY_LEVEL1
     gettext_lazy("决策问题数"),
@@ -154,8 +155,9 @@ KEY_EVALUATION_HEADERS = (
 
 
 def key_evaluations(work: WorkYear, key: str) -> LazyRows:
-    """The rows counted by `key_evaluations` (count, projects, special kinds, methods, reports
-    and findings by level-1 indicator): each figure is a count or a column sum of this list."""
+    """The rows counted by `key_evaluations` (count, projects, special kinds, methods — 现场勘查,
+    比对打分, 公众测评 as `with_key_facts` finds them —, reports and findings by level-1
+    indicator): each figure is a count or a column sum of this list."""
     findings = {
         f"findings_{i}": Count("findings", filter=Q(findings__level1=level))
         for i, level in enumerate(KEY_LEVEL1)
@@ -181,6 +183,7 @@ def key_evaluations(work: WorkYear, key: str) -> LazyRows:
                     e.grade,
                     yes if e.visited else no,
                     yes if e.scored else no,
+                    yes if e.surveyed else no,
                     yes if e.reported else no,
                     *(getattr(e, name) for name in findings),
                 ),

@@ -10,7 +10,7 @@ Work year 2022 of 甲区, built by hand:
 - not counted: a draft of P1A, U1's own department evaluation (commissioned by U1), one of 乙区,
   one of 2021.
 So: 3 evaluations, 2 of special kinds, site visits 1, expert scoring 2, public survey 0 (no
-survey stage yet), 1 report sent, findings 决策 2 / 过程 0 / 产出 1 / 效益 1 (4 in all).
+survey here; a test adds some), 1 report sent, findings 决策 2 / 过程 0 / 产出 1 / 效益 1 (4 in all).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from jixiao.evaluations.key.models import (
     Expert,
     ExpertScore,
     Finding,
+    KeyEvaluation,
     KeyStatus,
     PanelMember,
     ReportDelivery,
@@ -40,6 +41,8 @@ from jixiao.evaluations.key.services import evaluation_create
 from jixiao.reports.selectors import WorkYear
 from jixiao.reports.stats import _key_evaluations, as_json, year_stats
 from jixiao.reports.summary import summary_docx
+from jixiao.surveys.models import SurveyStatus
+from jixiao.surveys.tests.test_api import survey_of
 
 TODAY = datetime.date(2023, 1, 10)
 INDICATORS = [
@@ -250,16 +253,21 @@ def test_section_three_counts_the_key_findings_by_level_one_indicator(key_year):
     assert "未发现" not in text
 
 
+def appendix_key_table(doc) -> tuple[list[str], list[list[str]]]:
+    """The appendix's table of key evaluations: its header and its rows (cell texts)."""
+    table = next(
+        [[c.text for c in row.cells] for row in t.rows]
+        for t in doc.tables
+        if t.rows[0].cells[0].text == "项目编码" and "公众测评" in [c.text for c in t.rows[0].cells]
+    )
+    return table[0], table[1:]
+
+
 def test_the_appendix_lists_the_key_evaluations_behind_every_figure(key_year):
     doc = build(key_year)
     texts = [p.text for p in doc.paragraphs]
     assert any(t.endswith("、重点评价项目（共 3 条）") for t in texts)
-    table = next(
-        [[c.text for c in row.cells] for row in t.rows]
-        for t in doc.tables
-        if t.rows[0].cells[0].text == "项目编码" and "比对打分" in [c.text for c in t.rows[0].cells]
-    )
-    header, rows = table[0], table[1:]
+    header, rows = appendix_key_table(doc)
     assert [r[header.index("评价对象")] for r in rows] == [
         "项目P1重点评价",
         "项目P2重点评价",
@@ -268,6 +276,21 @@ def test_the_appendix_lists_the_key_evaluations_behind_every_figure(key_year):
     assert [r[header.index("特殊类别")] for r in rows] == ["政府债务", "", "政府性基金"]
     assert [r[header.index("现场勘查")] for r in rows].count("是") == 1
     assert [r[header.index("比对打分")] for r in rows].count("是") == 2
+    assert [r[header.index("公众测评")] for r in rows] == ["否", "否", "否"]
     assert [r[header.index("报告已送达")] for r in rows].count("是") == 1
     for level, n in EXPECTED["findings"].items():
         assert sum(int(r[header.index(f"{level}问题数")]) for r in rows) == n
+
+
+def test_the_appendix_marks_public_surveys_where_an_opened_survey_has_a_valid_answer(key_year):
+    """公众测评 in the appendix is what the summary's figure counts: E1's closed survey with valid
+    answers says 是; E2's open survey with only an invalid answer and a draft survey of the
+    policy with valid answers say 否 — so the column's 是 add up to `public_survey`."""
+    counted = KeyEvaluation.objects.filter(year=2022, region=key_year.region)
+    survey_of(counted.get(project__code="P1"), status=SurveyStatus.CLOSED, valid=2, invalid=1)
+    survey_of(counted.get(project__code="P2"), status=SurveyStatus.OPEN, invalid=1)
+    survey_of(counted.get(subject="城区公交补贴政策"), status=SurveyStatus.DRAFT, valid=2)
+    header, rows = appendix_key_table(build(key_year))
+    surveyed = {r[header.index("评价对象")]: r[header.index("公众测评")] for r in rows}
+    assert surveyed == {"项目P1重点评价": "是", "项目P2重点评价": "否", "城区公交补贴政策": "否"}
+    assert figures(key_year)["key_evaluations"]["methods"]["public_survey"] == 1
