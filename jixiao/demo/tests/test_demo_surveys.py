@@ -3,8 +3,8 @@ serve the public, with a few hundred answers and invalid ones of each reason, th
 evaluations' satisfaction slot and reports; 2022's open survey closing 30 days after the build
 day, printed by `jixiao demo` beside the logins and answerable without login.
 
-The district is built once for the module (the steps up to the projects, the key evaluations,
-then the surveys), inside a transaction rolled back at the end."""
+The district of `test_demo_key` (the steps up to the projects, then the key evaluations, inside
+a transaction rolled back at the end) gets the surveys step, once for the module."""
 
 import datetime as dt
 import io
@@ -13,9 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
+
+from jixiao.demo.tests.test_demo_key import built  # noqa: F401 (the district: a fixture)
 
 #: The 2021 key evaluations whose unit serves residents: 环境卫生管理所 (urban), 应急管理局
 #: (safety), 扬子洲镇 (street); not 发改委, 商务局, 法院, 林业局.
@@ -24,27 +24,18 @@ SATISFIED = {"很满意", "满意"}
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    from jixiao.core.audit import audit_context
-    from jixiao.demo import build
-    from jixiao.demo.key_evaluations import build_key_evaluations
+def surveyed(built, django_db_blocker):  # noqa: F811 (the fixture)
+    """The surveys step on the key-evaluation module's district (in its open transaction)."""
     from jixiao.demo.surveys import build_surveys
 
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
-        with transaction.atomic(), audit_context(source="cli"):
-            demo = build.Demo(password="Demo#Pass2022")
-            for _label, step in build.STEPS[:4]:  # regions, units, people, projects
-                step(demo)
-            build_key_evaluations(demo)
-            build_surveys(demo)
-            yield demo
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        build_surveys(built)
+    return built
 
 
 @pytest.fixture
-def demo(built, db):
-    return built
+def demo(surveyed, db):
+    return surveyed
 
 
 def surveys_2021():
