@@ -19,7 +19,7 @@ from jixiao.orgs.models import Region
 
 from . import services
 from .models import Response, Survey
-from .results import survey_figures
+from .results import ListFigures, WithListFigures, survey_figures
 from .schemas import InvalidIn, SurveyList, SurveyOut
 
 router = Router()
@@ -45,10 +45,12 @@ def subject_of(survey: Survey) -> dict:
     return {"id": document.pk, "name": name}
 
 
-def serialize(survey: Survey) -> dict:
-    """The survey in the contract's shape, with its live figures (`results.survey_figures`)."""
-    figures = survey_figures(survey)
-    rate = figures.rate.value
+def serialize(survey: Survey, figures: ListFigures | None = None) -> dict:
+    """The survey in the contract's shape, with its live figures: `figures` when a list counted
+    them for its page (`results.list_figures`), else `results.survey_figures`."""
+    if figures is None:
+        figures = ListFigures.of(survey_figures(survey))
+    rate = figures.rate
     return {
         "id": survey.id,
         "year": survey.year,
@@ -69,8 +71,13 @@ def serialize(survey: Survey) -> dict:
 
 def visible(user) -> QuerySet:
     return Survey.objects.visible_to(user).select_related(
-        "unit", "key_evaluation", "selfeval__project", "unit_evaluation__unit"
+        "unit", "region", "key_evaluation", "selfeval__project", "unit_evaluation__unit"
     )
+
+
+def serialize_listed(survey: Survey) -> dict:
+    """A list item: the survey with the figures counted for its page (`WithListFigures`)."""
+    return serialize(survey, survey.figures)
 
 
 @router.get("", response=answers(SurveyList), summary="满意度问卷（公众测评）列表")
@@ -84,7 +91,13 @@ def list_surveys(request, query: Query[ListQuery], status: str = ""):
         rows = rows.filter(unit__code=query.unit)
     if status:
         rows = rows.filter(status=status)
-    return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
+    return paginate(
+        request,
+        WithListFigures(rows),
+        page=query.page,
+        page_size=query.page_size,
+        serialize=serialize_listed,
+    )
 
 
 def _get(request, survey_id: int) -> Survey:

@@ -319,3 +319,103 @@ def _number_stats(row: dict | None) -> dict | None:
         return None
     mean = Decimal(str(row["mean"])).quantize(Decimal("0.01")) if row["mean"] is not None else None
     return {"n": row["n"], "mean": mean, "min": row["low"], "max": row["high"]}
+
+
+# ── the figures of a list of surveys ─────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class ListFigures:
+    """What a list row shows of a survey: every answer (invalid ones included), the valid ones,
+    the satisfaction rate by the survey's formula (None without a valid counting answer) and
+    the sample needed — the values `survey_figures` gives."""
+
+    answers: int
+    valid: int
+    rate: Decimal | None
+    sample_needed: int
+
+    @classmethod
+    def of(cls, figures: Figures) -> ListFigures:
+        """The list row's part of a survey's full figures."""
+        return cls(figures.answers, figures.valid, figures.rate.value, figures.sample_needed)
+
+
+def list_figures(surveys) -> dict[int, ListFigures]:
+    """The list figures of `surveys` (a page of them) by survey id, in a fixed number of
+    queries whatever the number of surveys or answers: one grouped count of the responses by
+    survey and validity, one of the valid answers to the counting questions by survey and the
+    chosen labels (the same pool as `survey_figures`), and the rulebook of each region and year
+    among them (`survey_rules`, read once per pair); the rate is then `formulas.
+    satisfaction_rate` of each survey's pool. Their `region` is read: select it with them."""
+    surveys = list(surveys)
+    ids = [s.pk for s in surveys]
+    if not ids:
+        return {}
+    answers: Counter = Counter()
+    valid: Counter = Counter()
+    for row in (
+        Response.objects.filter(survey_id__in=ids)
+        .values("survey_id", "valid")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        answers[row["survey_id"]] += row["n"]
+        if row["valid"]:
+            valid[row["survey_id"]] += row["n"]
+    pooled: dict[int, Counter] = defaultdict(Counter)
+    for row in (
+        Answer.objects.filter(
+            response__survey_id__in=ids,
+            response__valid=True,
+            question__counts=True,
+            question__kind__in=CHOICE_KINDS,
+        )
+        .values("response__survey_id", "choices")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        labels = row["choices"] or []
+        for label in [labels] if isinstance(labels, str) else labels:
+            pooled[row["response__survey_id"]][label] += row["n"]
+    rulebooks: dict[tuple[int, int], dict] = {}
+    found = {}
+    for survey in surveys:
+        rules = rulebooks.get((survey.region_id, survey.year))
+        if rules is None:
+            rules = rulebooks[survey.region_id, survey.year] = survey_rules(survey)
+        counts = pooled.get(survey.pk, Counter())
+        scale = {label: counts.get(label, 0) for label in formulas.scale_labels(rules)}
+        found[survey.pk] = ListFigures(
+            answers=answers[survey.pk],
+            valid=valid[survey.pk],
+            rate=formulas.satisfaction_rate(scale, survey.formula, rules).rate,
+            sample_needed=sample_needed(survey, rules).needed,
+        )
+    return found
+
+
+class WithListFigures:
+    """Surveys for a paginator (Django's `Paginator` or the API's `paginate`): counted like the
+    queryset, and a slice of them is a list of surveys that carry their `figures`
+    (`list_figures` of that slice, so a page's figures take a fixed number of queries)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    @property
+    def ordered(self) -> bool:
+        return self.rows.ordered
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part):
+        if not isinstance(part, slice):
+            return self[part : part + 1][0]
+        surveys = list(self.rows[part])
+        figures = list_figures(surveys)
+        for survey in surveys:
+            survey.figures = figures[survey.pk]
+        return surveys

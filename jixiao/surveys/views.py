@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.views import act, audit_export, error_text, paginate
 
-from . import selectors, services, subjects
+from . import results, selectors, services, subjects
 from .forms import ChannelForm, CodesForm, QuestionForm, SurveyForm
 from .models import Question, Response, SubjectKind, SurveyStatus
 
@@ -37,12 +37,14 @@ def set_choices() -> list[tuple[str, str]]:
 
 @login_required
 def survey_list(request):
+    """The surveys of the working region and year, each with its live figures (answers, valid
+    ones, needed sample, rate), counted for the whole page at once (`results.list_figures`)."""
     region, year = _work(request)
     status, kind = request.GET.get("status", ""), request.GET.get("subject_kind", "")
     rows = selectors.survey_list(
         user=request.user, region=region, year=year, status=status, subject_kind=kind
     )
-    page, query = paginate(request, rows)
+    page, query = paginate(request, results.WithListFigures(rows))
     return render(
         request,
         T + "survey_list.html",
