@@ -12,6 +12,7 @@ Decimals are written as strings in rules ("0.30") so JSON keeps them exact.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,9 +34,13 @@ class RulebookError(ValueError):
     """A rulebook name or value that cannot be used; the message is for the user."""
 
 
+_GENERATION = [0]
+
+
 def register_defaults(section: str, values: Mapping, *, variants: Mapping | None = None) -> None:
     """Register a section's national defaults and its changes under other bases."""
     _DEFAULTS[section] = copy.deepcopy(dict(values))
+    _GENERATION[0] += 1  # rulebooks resolved before this no longer hold
     for base, changes in (variants or {}).items():
         if base not in BASES:
             raise RulebookError(f"unknown rulebook base {base}")
@@ -97,15 +102,31 @@ def rules_for(region_codes: Sequence[str], year: int) -> Rules:
     rows = {row.region_code: row for row in latest_versions(region_codes, year)}
     chain = [rows[c] for c in reversed(list(region_codes)) if c in rows]  # province first
     base = next((r.base for r in reversed(chain)), NATIONAL)
-    rules = named(base if base in BASES else NATIONAL)
-    values = dict(rules.values)
-    for row in chain:
-        _merge(values, row.values)
-    return Rules(
-        values=values,
-        base=rules.base,
-        sources=tuple(f"{r.region_code}:{r.year} v{r.version}" for r in chain),
+    # The merge copies every default: keep its result for the same defaults and versions (the
+    # rows' values are part of the key, as a version's number can come back after a rollback).
+    # Callers read sections through `section`/`get`, which copy, so the kept values never change.
+    key = (
+        base,
+        _GENERATION[0],
+        tuple((r.region_code, r.version, json.dumps(r.values, sort_keys=True)) for r in chain),
     )
+    if (resolved := _RESOLVED.get(key)) is None:
+        rules = named(base if base in BASES else NATIONAL)
+        values = dict(rules.values)
+        for row in chain:
+            _merge(values, row.values)
+        resolved = Rules(
+            values=values,
+            base=rules.base,
+            sources=tuple(f"{r.region_code}:{r.year} v{r.version}" for r in chain),
+        )
+        if len(_RESOLVED) >= 256:
+            _RESOLVED.clear()
+        _RESOLVED[key] = resolved
+    return resolved
+
+
+_RESOLVED: dict[tuple, Rules] = {}
 
 
 def latest_versions(region_codes: Sequence[str], year: int):

@@ -87,3 +87,23 @@ def test_rules_are_copies_that_callers_cannot_corrupt():
     section = rulebook.named().section("catalogue")
     section["categories"]["产出指标"].append("乱加的")
     assert "乱加的" not in rulebook.named().section("catalogue")["categories"]["产出指标"]
+
+
+def test_a_resolved_rulebook_is_reused_but_never_changed_by_its_readers(world):
+    codes = world.region.lineage_codes
+    first = rulebook.rules_for(codes, 2022)
+    section = first.section("catalogue")
+    section["name"] = "changed by a caller"
+    again = rulebook.rules_for(codes, 2022)
+    assert again is first  # the merge of every default is done once for the same versions
+    assert again.get("catalogue.name") == "classic"  # a reader's copy does not leak back
+    rulebook.rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"catalogue": {"name": "n"}},
+    )
+    assert rulebook.rules_for(codes, 2022).get("catalogue.name") == "n"  # a new version counts
+    current = rulebook.rules_for(codes, 2022)
+    rulebook.register_defaults("catalogue", rulebook.defaults_snapshot()["catalogue"])
+    assert rulebook.rules_for(codes, 2022) is not current  # defaults registered again count too
