@@ -27,7 +27,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from jixiao.core.ratelimit import address_hash
-from jixiao.core.rulebook import rules_for
 
 from . import formulas, validity
 from .models import (
@@ -40,6 +39,7 @@ from .models import (
     Survey,
     SurveyStatus,
 )
+from .rules import rules_in_force
 
 RESPONDENT_SALT = "jixiao.surveys.respondent"
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.SCALE, QuestionKind.GROUP)
@@ -91,7 +91,7 @@ def respondent_hash(token: str) -> str:
 
 def survey_rules(survey: Survey) -> dict:
     """The rulebook section "survey" in force for the survey's region and year."""
-    return rules_for(survey.region.lineage_codes, survey.year).section("survey")
+    return rules_in_force(survey.region, survey.year)
 
 
 def answered_already(survey: Survey, respondent: str) -> bool:

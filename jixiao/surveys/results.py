@@ -13,7 +13,6 @@ answers include the invalid ones.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,11 +21,10 @@ from django.db.models import Avg, Count, Max, Min
 from django.utils.translation import gettext as _
 
 from jixiao.core.messages import render_message
-from jixiao.core.rulebook import RulebookError, rules_for
 
 from . import formulas
+from .answering import survey_rules
 from .models import Answer, InvalidReason, Question, QuestionKind, Response, Survey
-from .rules import SURVEY_DEFAULTS
 
 #: Kinds whose answers are chosen labels (counted per option).
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE, QuestionKind.GROUP)
@@ -114,14 +112,6 @@ def _share(count: int, total: int) -> Decimal | None:
     if not total:
         return None
     return (Decimal(count) / Decimal(total)).quantize(Decimal("0.0001"))
-
-
-def survey_rules(survey: Survey) -> dict:
-    """The rulebook section "survey" in force for the survey's region and year."""
-    try:
-        return rules_for(survey.region.lineage_codes, survey.year).section("survey")
-    except RulebookError:
-        return copy.deepcopy(SURVEY_DEFAULTS)
 
 
 def rate_of(counts: Counter, responses: int, formula: str, rules: dict) -> Rate:

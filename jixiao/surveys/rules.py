@@ -53,3 +53,11 @@ SURVEY_DEFAULTS = {
 }
 
 register_defaults("survey", SURVEY_DEFAULTS)
+
+
+def rules_in_force(region, year: int) -> dict:
+    """The section "survey" in force for a region and year: the region's (and its parents')
+    versions over these defaults (`core.rulebook.rules_for`)."""
+    from jixiao.core.rulebook import rules_for
+
+    return rules_for(region.lineage_codes, year).section("survey")

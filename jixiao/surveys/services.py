@@ -35,6 +35,7 @@ from .models import (
     Survey,
     SurveyStatus,
 )
+from .rules import rules_in_force
 
 #: Facts a builder edits at any time before closing (questions only while a draft).
 FACT_FIELDS = (
@@ -90,12 +91,7 @@ def _locked(survey: Survey) -> Survey:
 
 
 def survey_rules(region, year) -> dict:
-    from jixiao.core.rulebook import RulebookError, rules_for
-
-    try:
-        return rules_for(region.lineage_codes, year).section("survey")
-    except RulebookError:
-        return {}
+    return rules_in_force(region, year)
 
 
 def template_of(kind: str, *, subject: str, rules: Mapping) -> dict:
