@@ -6,10 +6,12 @@ ex-ante assessments of §7 from `exante`).
   the ranked plan (its candidates carry coverage and public attention), among them the three
   special-kind projects with their kind's indicator set. Each walks the whole workflow with the
   personas: notification, work plan, data requests, site visits with phone photos (EXIF time
-  and place), every expert's raw scores (one indicator flagged for its spread, discussed and
-  agreed), findings by 决策/过程/产出/效益, the draft report, the unit's response, the final
-  report, the agency's quality score, archiving and the read receipts. The bureau's random
-  quality check of them (drawn with a kept seed in December 2021, re-read and scored).
+  and place), the public survey of those serving residents (`surveys.fieldwork_survey`, closed
+  in the fieldwork), every expert's raw scores (one indicator flagged for its spread, discussed
+  and agreed), findings by 决策/过程/产出/效益, the draft report (reading the survey's rate),
+  the unit's response, the final report, the agency's quality score, archiving and the read
+  receipts. The bureau's random quality check of them (drawn with a kept seed in December 2021,
+  re-read and scored).
 - Work year 2022 (live, relative to the build day): an evaluation of the `unit` persona's unit in
   the fieldwork — `agency` has its site visit to record, `expert` its scores to give, `unit` a
   data request due after today; and one evaluation just picked, waiting for `perf` to notify.
@@ -54,6 +56,7 @@ from jixiao.evaluations.key.plan import candidate_save, evaluation_pick, key_rul
 from jixiao.evaluations.key.services import key_transition
 
 from . import district as d
+from . import surveys
 from .exante import build_exante, build_gate_exante, build_live_exante
 from .key_registry import Registry, build_registries, declaration, redate_attachments
 from .targets import _unit_staff
@@ -464,7 +467,7 @@ PERSONA_PANELS = {0, 3, 5}  # the `expert` persona sits on three of the seven
 
 
 def build_2021(demo, reg: Registry) -> list[KeyEvaluation]:
-    rng = random.Random(2021_07)
+    rng, survey_rng = random.Random(2021_07), surveys.rng_2021()
     agency_user = demo.users["agency"]
     done = []
     for index, evaluation in enumerate(pick_2021(demo, rng)):
@@ -474,6 +477,9 @@ def build_2021(demo, reg: Registry) -> list[KeyEvaluation]:
         evaluation = _start(demo, evaluation, cal, agency_user)
         _requests(demo, evaluation, agency_user, cal)
         _visits(demo, rng, evaluation, agency_user, cal)
+        # The public survey (those serving residents) runs in the fieldwork and closes before
+        # the draft report, which reads its rate through the satisfaction slot.
+        surveys.fieldwork_survey(demo, evaluation, survey_rng)
         _score(demo, rng, evaluation, cal)
         done.append(_finish(demo, rng, evaluation, agency_user, cal))
     return done

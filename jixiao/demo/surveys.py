@@ -18,14 +18,12 @@
   and about a dozen answers; `jixiao demo` prints its public URL beside the logins
   (`live_survey_url`).
 
-Everything goes through the surveys' services with the agency as actor. The build runs after
-the key evaluations, which are archived by then, so the finished year is put back as it
-happened (as the key-evaluation demo does with its dates): each survey's times are moved into
-its fieldwork, it is closed while its evaluation stands in the fieldwork again for that moment
-(closing then gives the rate to the evaluation's satisfaction slot, `subjects.key_rate`,
-instead of keeping it for the record only), and the report versions written after it — every
-one, the draft report coming after the fieldwork — get the 公众测评 paragraph that
-`report_sections` writes with the survey's rate, nothing else of them changed.
+Everything goes through the surveys' services with the agency as actor. The 2021 surveys are
+part of the key-evaluation walk (`key_evaluations.build_2021` calls `fieldwork_survey` for each
+evaluation between its site visits and its draft report, while it stands in the fieldwork), so
+closing gives the rate to the evaluation's satisfaction slot (`subjects.key_rate`) and the
+reports generated afterwards read it there; only the survey's times are put back into its
+fieldwork (the services stamp the build day), as the key-evaluation demo does with its dates.
 
 Each part draws from its own seeded random generator, so the data are the same on every build
 of the same day (the survey tokens, which open public pages, are random like any survey's).
@@ -41,8 +39,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jixiao.core.ratelimit import address_hash
-from jixiao.evaluations.key import report
-from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus, ReportVersion
+from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus
 from jixiao.surveys import answering, formulas, paper, question_sets, services, validity
 from jixiao.surveys.models import Answer, QuestionKind, Response, Survey, SurveyStatus
 
@@ -278,8 +275,24 @@ def _built(actor, evaluation: KeyEvaluation, rng: random.Random) -> tuple[Survey
     return survey, [tag for _name, tag in channels]
 
 
+#: The 2021 surveys' own random generator: the key-evaluation walk makes one and passes it to
+#: `fieldwork_survey` for each evaluation in turn.
+SEED_2021 = 2021_13
+
+
+def rng_2021() -> random.Random:
+    return random.Random(SEED_2021)
+
+
+def fieldwork_survey(demo, evaluation: KeyEvaluation, rng: random.Random) -> Survey | None:
+    """The survey of a 2021 key evaluation in its fieldwork if its unit serves the public, built,
+    answered and closed (module text); None for the others."""
+    evaluation = KeyEvaluation.objects.select_related("unit", "region").get(pk=evaluation.pk)
+    return survey_2021(demo, evaluation, rng) if serves_public(evaluation) else None
+
+
 def survey_2021(demo, evaluation: KeyEvaluation, rng: random.Random) -> Survey:
-    """One closed survey of an archived 2021 key evaluation, in its fieldwork (module text)."""
+    """One survey of a 2021 key evaluation standing in the fieldwork, closed (module text)."""
     agency = demo.users["agency"]
     survey, channels = _built(agency, evaluation, rng)
     opens = at(evaluation.notified_on + dt.timedelta(days=OPEN_DAY), 8)
@@ -316,40 +329,10 @@ def survey_2021(demo, evaluation: KeyEvaluation, rng: random.Random) -> Survey:
     valid = [r for r in responses if r.valid]
     for response, note in zip(rng.sample(valid, rng.choice([1, 2])), MANUAL_NOTES, strict=False):
         services.response_mark_invalid(actor=agency, response=response, note=note)
-    return close_in_fieldwork(agency, survey, evaluation, closes)
-
-
-def close_in_fieldwork(actor, survey: Survey, evaluation: KeyEvaluation, closes) -> Survey:
-    """Close the survey as it was closed in 2021, while its evaluation was in the fieldwork."""
-    archived = evaluation.status
-    KeyEvaluation.objects.filter(pk=evaluation.pk).update(status=KeyStatus.FIELDWORK)
-    survey, _written = services.survey_close(actor=actor, survey=survey)
-    KeyEvaluation.objects.filter(pk=evaluation.pk).update(status=archived)
+    survey, _written = services.survey_close(actor=agency, survey=survey)
     Survey.objects.filter(pk=survey.pk).update(closed_at=closes)
+    survey.closed_at = closes
     return survey
-
-
-def report_with_survey(evaluation: KeyEvaluation) -> None:
-    """Each report version gets the 公众测评 paragraph written with the survey's rate (the
-    versions came after the fieldwork); the rest of each version is kept as it was."""
-    conduct = report.report_sections(evaluation)["parts"]["conduct"]
-    for version in ReportVersion.objects.filter(evaluation=evaluation):
-        sections = dict(version.sections)
-        sections["parts"] = dict(sections.get("parts", {}), conduct=conduct)
-        ReportVersion.objects.filter(pk=version.pk).update(sections=sections)
-
-
-def build_2021(demo) -> list[Survey]:
-    rng = random.Random(2021_13)
-    evaluations = KeyEvaluation.objects.filter(region=demo.region, year=2021).select_related(
-        "unit", "region"
-    )
-    done = []
-    for evaluation in evaluations.order_by("pk"):
-        if serves_public(evaluation):
-            done.append(survey_2021(demo, evaluation, rng))
-            report_with_survey(evaluation)
-    return done
 
 
 # --------------------------------------------------------------------------- 2022
@@ -418,5 +401,5 @@ def live_survey_url(region_code: str = d.DISTRICT[0]) -> str | None:
 
 
 def build_surveys(demo) -> None:
-    build_2021(demo)
+    """The live year's survey (2021's are built in the key-evaluation walk: `fieldwork_survey`)."""
     build_live(demo)

@@ -359,3 +359,20 @@ def test_a_random_quality_check_of_2021_reports_has_its_seed_findings_and_score(
     redraw = quality_redraw(demo.region, 2021)
     assert sorted(c.evaluation_id for c in checks) == redraw.drawn
     assert len(redraw.population) == 7
+
+
+def test_2021_public_surveys_close_in_the_fieldwork_before_the_draft_reports(demo):
+    """The key walk itself surveys the evaluations serving residents (sanitation office,
+    emergency bureau, 扬子洲镇): each closed before its draft report, which quotes the rate."""
+    from jixiao.surveys.models import Survey
+
+    surveys = Survey.objects.filter(region__code="360102", year=2021).select_related(
+        "key_evaluation__unit"
+    )
+    assert {s.key_evaluation.unit.code for s in surveys} == {"120001", "126", "210"}
+    for survey in surveys:
+        assert survey.status == "closed" and survey.rate is not None
+        draft = survey.key_evaluation.reports.get(number=1)
+        assert survey.closed_at < draft.created_at
+        percent = (survey.rate * 100).quantize(Decimal("0.01"))
+        assert f"公众测评的满意率为{percent}%" in draft.sections["parts"]["conduct"]

@@ -3,8 +3,9 @@ serve the public, with a few hundred answers and invalid ones of each reason, th
 evaluations' satisfaction slot and reports; 2022's open survey closing 30 days after the build
 day, printed by `jixiao demo` beside the logins and answerable without login.
 
-The district of `test_demo_key` (the steps up to the projects, then the key evaluations, inside
-a transaction rolled back at the end) gets the surveys step, once for the module."""
+The district of `test_demo_key` (the steps up to the projects, then the key evaluations, whose
+2021 walk builds and closes the public surveys in the fieldwork, inside a transaction rolled back
+at the end) gets the surveys step (the live year's), once for the module."""
 
 import datetime as dt
 import io
@@ -25,7 +26,8 @@ SATISFIED = {"很满意", "满意"}
 
 @pytest.fixture(scope="module")
 def surveyed(built, django_db_blocker):  # noqa: F811 (the fixture)
-    """The surveys step on the key-evaluation module's district (in its open transaction)."""
+    """The surveys step (2022's) on the key-evaluation module's district (in its open
+    transaction); 2021's surveys come with the key evaluations."""
     from jixiao.demo.surveys import build_surveys
 
     with django_db_blocker.unblock():
