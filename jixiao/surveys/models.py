@@ -45,22 +45,6 @@ class SubjectKind(models.TextChoices):
     UNIT_EVALUATION = "unit_evaluation", _("部门整体评价")
 
 
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", _("单选")
-    MULTIPLE = "multiple", _("多选")
-    SCALE = "scale", _("满意度五级量表")
-    NUMBER = "number", _("数字")
-    TEXT = "text", _("文字")
-    GROUP = "group", _("受访者类别")
-
-
-class InvalidReason(models.TextChoices):
-    TOO_FAST = "too_fast", _("作答时间过短")
-    STRAIGHT = "straight", _("量表题全部同一选项")
-    REQUIRED = "required", _("必答题未答")
-    MANUAL = "manual", _("人工标记无效")
-
-
 @audited
 class Survey(RegionRow):
     """One questionnaire about one subject."""
@@ -127,9 +111,17 @@ class Survey(RegionRow):
 
 
 class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("单选")
+        MULTIPLE = "multiple", _("多选")
+        SCALE = "scale", _("满意度五级量表")
+        NUMBER = "number", _("数字")
+        TEXT = "text", _("文字")
+        GROUP = "group", _("受访者类别")
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(_("题型"), max_length=10, choices=QuestionKind.choices)
+    kind = models.CharField(_("题型"), max_length=10, choices=Kind.choices)
     text = models.CharField(_("题目"), max_length=300)
     options = models.JSONField(_("选项"), default=list, blank=True)
     required = models.BooleanField(_("必答"), default=True)
@@ -174,6 +166,12 @@ class OneTimeCode(models.Model):
 class Response(models.Model):
     """One respondent's answers (an online submission or a paper questionnaire entered)."""
 
+    class Invalid(models.TextChoices):
+        TOO_FAST = "too_fast", _("作答时间过短")
+        STRAIGHT = "straight", _("量表题全部同一选项")
+        REQUIRED = "required", _("必答题未答")
+        MANUAL = "manual", _("人工标记无效")
+
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     # The respondent's cookie token (hashed); unique per survey: one answer per respondent.
     respondent = models.CharField(max_length=64)
@@ -199,7 +197,7 @@ class Response(models.Model):
     )
     valid = models.BooleanField(_("有效"), default=True, db_index=True)
     invalid_reason = models.CharField(
-        _("无效原因"), max_length=10, choices=InvalidReason.choices, blank=True
+        _("无效原因"), max_length=10, choices=Invalid.choices, blank=True
     )
     invalid_note = models.CharField(_("无效说明"), max_length=200, blank=True)
     marked_by = models.ForeignKey(
@@ -229,3 +227,8 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}:{self.question_id}"
+
+
+# The names the rest of the app uses for the two vocabularies declared with their models.
+QuestionKind = Question.Kind
+InvalidReason = Response.Invalid
