@@ -9,5 +9,5 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # rulebook section "survey", menu and to-dos, the satisfaction source of key evaluations,
-        # `jixiao export surveys`
-        from . import exports, navigation, rules, subjects  # noqa: F401
+        # `jixiao export surveys`, the scheduled closing of surveys past their time (services)
+        from . import exports, navigation, rules, services, subjects  # noqa: F401

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import audit
+from jixiao.core.ticks import register_tick
 from jixiao.evaluations.key.workflow import assigned_agency
 from jixiao.evaluations.models import KeyEvaluation
 from jixiao.orgs.models import Role
@@ -343,10 +344,30 @@ def survey_close(*, actor, survey: Survey) -> tuple[Survey, subjects.Written]:
     survey = _locked(survey)
     _require_builder(survey, actor)
     _require_status(survey, SurveyStatus.OPEN, refusal=_("问卷处于“%(s)s”状态，不能结束。"))
+    return _close(survey, timezone.now())
+
+
+def _close(survey: Survey, now) -> tuple[Survey, subjects.Written]:
     survey.valid_count, survey.rate = figures(survey)
-    survey.status, survey.closed_at = SurveyStatus.CLOSED, timezone.now()
+    survey.status, survey.closed_at = SurveyStatus.CLOSED, now
     survey.save()
     return survey, subjects.write_rate(survey)
+
+
+@register_tick
+def surveys_close_due(now) -> str:
+    """The scheduled job's part: an open survey whose closing time has passed is closed as its
+    builder would close it (the public page already refuses answers after that time)."""
+    closed = 0
+    for pk in Survey.objects.filter(status=SurveyStatus.OPEN, closes_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            survey = Survey.objects.select_for_update(of=("self",)).get(pk=pk)
+            if survey.status == SurveyStatus.OPEN:  # another run may have closed it meanwhile
+                _close(survey, survey.closes_at)
+                closed += 1
+    return _("到期结束的满意度问卷 %(n)s 份。") % {"n": closed} if closed else ""
 
 
 @transaction.atomic

@@ -135,3 +135,37 @@ def client_for_filer(world):
     client = Client()
     client.force_login(world.filer)
     return client
+
+
+def test_jixiao_tick_closes_a_survey_past_its_closing_time_and_writes_the_rate(world, selfeval):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+
+    survey = services.survey_create(actor=world.performance, subject=selfeval, kind="unit")
+    services.survey_open(actor=world.performance, survey=survey)
+    for n, level in enumerate(["很满意", "满意", "满意", "不满意"]):
+        answer(survey, n, level)
+    from django.utils import timezone
+
+    survey.closes_at = timezone.make_aware(dt.datetime(2023, 3, 31, 18))  # local time
+    survey.save(update_fields=["closes_at"])
+
+    out = io.StringIO()
+    call_command("tick", "--today", "2023-03-30", stdout=out)  # not yet due
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.OPEN and "满意度问卷" not in out.getvalue()
+
+    call_command("tick", "--today", "2023-03-31", stdout=out)
+    survey.refresh_from_db()
+    assert (survey.status, survey.valid_count, survey.rate) == (
+        SurveyStatus.CLOSED,
+        4,
+        Decimal("0.7500"),  # 很满意 + 满意 × 2 of 4
+    )
+    assert survey.closed_at == survey.closes_at
+    assert "到期结束的满意度问卷 1 份" in out.getvalue()
+    assert satisfaction_line(selfeval).actual == "75.0%"
+    call_command("tick", "--today", "2023-04-01", stdout=out)  # safe to repeat
+    assert out.getvalue().count("到期结束的满意度问卷") == 1
