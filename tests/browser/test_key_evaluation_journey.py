@@ -123,7 +123,14 @@ def labelled(text: str) -> re.Pattern:
     return re.compile(f"^{re.escape(text)}[:：]?$")
 
 
+def follow(page, link) -> None:
+    """Click a link and wait for the page it opens, so that what follows measures that page."""
+    with page.expect_navigation():
+        link.click()
+
+
 def assert_fits_the_phone(page) -> None:
+    page.wait_for_load_state()
     scroll_width, inner_width = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
@@ -254,7 +261,7 @@ def test_key_evaluation_from_the_plan_to_the_read_report(session_as, world, key_
     agency_phone = desk
     agency_phone.goto(url)
     assert_fits_the_phone(agency_phone)
-    agency_phone.get_by_role("link", name="记录现场勘查").click()
+    follow(agency_phone, agency_phone.get_by_role("link", name="记录现场勘查"))
     assert_fits_the_phone(agency_phone)
     agency_phone.get_by_label(labelled("地点")).fill("城北社区3号楼")
     agency_phone.get_by_label("参加人员").fill("周经理、社区主任")
@@ -273,7 +280,7 @@ def test_key_evaluation_from_the_plan_to_the_read_report(session_as, world, key_
     expect(agency_phone.locator("#visits")).to_contain_text("城北社区3号楼")
     expect(agency_phone.locator("#visits")).to_contain_text("1 张照片")
 
-    agency_phone.get_by_role("link", name="添加资料需求").click()
+    follow(agency_phone, agency_phone.get_by_role("link", name="添加资料需求"))
     assert_fits_the_phone(agency_phone)
     agency_phone.get_by_label("资料名称").fill("项目竣工验收报告")
     agency_phone.get_by_label(labelled("说明")).fill("含各楼栋验收记录")
@@ -288,7 +295,7 @@ def test_key_evaluation_from_the_plan_to_the_read_report(session_as, world, key_
     filer.goto(url)
     assert_fits_the_phone(filer)
     request_row = filer.locator("#requests tbody tr").filter(has_text="项目竣工验收报告")
-    request_row.get_by_role("link", name="提交资料").click()
+    follow(filer, request_row.get_by_role("link", name="提交资料"))
     assert_fits_the_phone(filer)
     filer.get_by_label("选择文件").set_input_files(
         {"name": "竣工验收报告.pdf", "mimeType": "application/pdf", "buffer": PDF}
@@ -378,7 +385,7 @@ def test_key_evaluation_from_the_plan_to_the_read_report(session_as, world, key_
 
     filer.goto(url)
     expect(filer.locator("#report")).to_contain_text("第1版")  # the unit reads the draft
-    filer.get_by_role("link", name="填写反馈意见").click()
+    follow(filer, filer.get_by_role("link", name="填写反馈意见"))
     assert_fits_the_phone(filer)
     filer.get_by_label("单位反馈意见（交换意见）").fill("无异议，已着手整改雨污管网接入。")
     filer.get_by_role("button", name="保存", exact=True).click()
