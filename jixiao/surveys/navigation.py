@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from jixiao.core.navigation import MenuItem, Todo, register_menu, register_panel, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
 
+from .rules import rules_in_force
+
 #: Days before a survey's closing time from which it is a to-do (ours).
-CLOSING_SOON_DAYS = 3
 BUILDER_ROLES = frozenset({Role.PERFORMANCE, Role.AGENCY, Role.FILER})
 
 register_menu(
@@ -34,8 +35,9 @@ def _todos(user, region, year) -> list[Todo]:
         return []
     from .selectors import waiting_surveys
 
-    rows = waiting_surveys(user=user, region=region, year=year, days=CLOSING_SOON_DAYS)
-    soon = timezone.now() + dt.timedelta(days=CLOSING_SOON_DAYS)
+    days = rules_in_force(region, year)["closing_soon_days"]
+    rows = waiting_surveys(user=user, region=region, year=year, days=days)
+    soon = timezone.now() + dt.timedelta(days=days)
     todos = []
     for survey in rows:
         below = survey.target_sample is not None and survey.valid_now < survey.target_sample

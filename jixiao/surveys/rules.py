@@ -49,6 +49,8 @@ SURVEY_DEFAULTS = {
     },
     "text_chars": 500,
     "codes": {"length": 8, "alphabet": "ABCDEFGHJKMNPQRSTUVWXYZ23456789"},
+    # A builder's to-do: an open survey closing within this many days (ours).
+    "closing_soon_days": 3,
     "places": "0.0001",
 }
 

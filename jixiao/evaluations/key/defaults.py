@@ -236,6 +236,9 @@ KEY_EVALUATION_DEFAULTS: dict = {
         # Conclusions that let the project request a budget (the budget gate).
         "supporting": ["予以支持", "调整后支持"],
     },
+    # The 评价通知书: the time frame it announces and how soon the unit sends its documents
+    # (ours, for regions to replace).
+    "notice": {"days": 60, "documents_within_workdays": 10},
     "places": "0.01",
 }
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from .docx_writer import OfficialDocx
 from .models import KeyEvaluation, KeyStatus
+from .plan import key_rules
 
 #: The documents a unit prepares for any key evaluation (the agency adds its own requests).
 PREPARE = (
@@ -58,7 +59,8 @@ def notice_docx(evaluation: KeyEvaluation) -> bytes:
     else:
         doc.para(_("评价机构另行通知。"))
     doc.heading(_("三、时间安排"))
-    end = start + dt.timedelta(days=60)
+    notice = key_rules(evaluation.region, evaluation.year)["notice"]
+    end = start + dt.timedelta(days=notice["days"])
     doc.para(
         _("评价工作自%(start)s起开展，原则上于%(end)s前完成，具体时间以评价工作方案为准。")
         % {"start": _day(start), "end": _day(end)}
@@ -66,7 +68,10 @@ def notice_docx(evaluation: KeyEvaluation) -> bytes:
     doc.heading(_("四、需准备的资料"))
     for number, item in enumerate(PREPARE, start=1):
         doc.para(f"{number}. {item}")
-    doc.para(_("请于接到通知后10个工作日内将上述资料报送评价机构，并对资料的真实性、完整性负责。"))
+    doc.para(
+        _("请于接到通知后%(n)s个工作日内将上述资料报送评价机构，并对资料的真实性、完整性负责。")
+        % {"n": notice["documents_within_workdays"]}
+    )
     doc.heading(_("五、联系方式"))
     agency = evaluation.agency
     if agency is not None and (agency.contact or agency.phone):
