@@ -41,7 +41,7 @@ from .models import (
     ReportVersion,
 )
 from .panel import panel_total
-from .rate_inputs import SATISFACTION_SOURCES, satisfaction_rate
+from .rate_inputs import satisfaction_rate
 from .work import grades_of
 from .workflow import KEY_WORKFLOW, assigned_agency, commissioning_office
 
@@ -65,11 +65,6 @@ UNIT_READS = frozenset(
     {KeyStatus.DRAFT_REPORT, KeyStatus.RESPONDED, KeyStatus.FINAL, KeyStatus.ARCHIVED}
 )
 BUREAU_READERS = (Role.PERFORMANCE, Role.AUDITOR, Role.BUDGET, Role.BUSINESS)
-
-#: The public survey's slot (公众测评): the one list of `rate_inputs.SATISFACTION_SOURCES`,
-#: which also feeds the satisfaction indicator's rule; a later stage appends to it.
-SURVEY_RATES = SATISFACTION_SOURCES
-survey_rate = satisfaction_rate
 
 
 # --------------------------------------------------------------------------- who may
@@ -232,7 +227,7 @@ def _conduct(evaluation) -> list[str]:
             }
         )
     lines.append(_("（三）公众测评"))
-    rate = survey_rate(evaluation)
+    rate = satisfaction_rate(evaluation)  # the survey slot (rate_inputs.SATISFACTION_SOURCES)
     if rate is None:
         lines.append(_("本次评价未开展公众测评，满意度依据访谈和问卷资料评分。"))
     else:

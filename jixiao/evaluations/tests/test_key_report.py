@@ -25,6 +25,7 @@ from jixiao.evaluations.key.models import (
     ReportDelivery,
     SiteVisit,
 )
+from jixiao.evaluations.key.rate_inputs import SATISFACTION_SOURCES
 from jixiao.evaluations.key.services import evaluation_create, key_transition
 
 HEADINGS = [
@@ -128,11 +129,11 @@ def test_generated_sections_hold_the_data_in_the_standard_outline(world, evaluat
 
 def test_the_survey_slot_takes_a_survey_rate_when_a_survey_stage_gives_one(world, evaluation):
     assert "未开展公众测评" in report.report_sections(evaluation)["parts"]["conduct"]
-    report.SURVEY_RATES.append(lambda e: Decimal("0.9235"))
+    SATISFACTION_SOURCES.append(lambda e: Decimal("0.9235"))
     try:
         conduct = report.report_sections(evaluation)["parts"]["conduct"]
     finally:
-        report.SURVEY_RATES.pop()
+        SATISFACTION_SOURCES.pop()
     assert "满意率为92.35%" in conduct
 
 
