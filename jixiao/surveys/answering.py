@@ -214,17 +214,20 @@ def submit(
     started_at: datetime | None,
     *,
     now: datetime | None = None,
+    rules: Mapping | None = None,
 ) -> Response:
     """Store one online answer: `form_data` is the posted form (fields `q<question id>`),
     `respondent` the cookie's token, `address` the client address (stored as a salted hash),
     `channel` the link's tag, `code` the one-time code, `started_at` the signed time the form
     was served (None when missing or forged: the answer then counts as given too fast).
 
+    `rules` is the survey's rulebook section when the caller has read it already.
+
     Raises NotOpen, InvalidAnswers (with the errors to show) or AlreadyAnswered."""
     now = now or timezone.now()
     if not state_of(survey, now).open:
         raise NotOpen
-    rules = survey_rules(survey)
+    rules = rules if rules is not None else survey_rules(survey)
     questions = list(survey.questions.all())
     answers, errors = clean_answers(questions, form_data, rules)
     if survey.needs_code and not (code or "").strip():

@@ -174,6 +174,7 @@ def survey_public(request, token: str):
             tag,
             request.POST.get("code"),
             read_start(survey, request.POST.get("started", "")),
+            rules=rules,  # read once a request
         )
     except answering.NotOpen:
         return _message(request, survey, "closed")
