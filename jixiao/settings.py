@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "jixiao.monitoring",
     "jixiao.evaluations",
     "jixiao.surveys",
+    "jixiao.results",
     "jixiao.reports",
     "jixiao.api",
     "jixiao.demo",

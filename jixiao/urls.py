@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("jixiao.monitoring.urls")),
     path("", include("jixiao.evaluations.urls")),
     path("", include("jixiao.surveys.urls")),
+    path("", include("jixiao.results.urls")),
     path("", include("jixiao.indicators.urls")),
     path("", include("jixiao.reports.urls")),
 ]

@@ -21,6 +21,11 @@ from jixiao.evaluations.key.api_exante import router as ex_ante_router
 from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
 from jixiao.reports.api import router as stats_router
+from jixiao.results.api_assessments import router as assessments_router
+from jixiao.results.api_disclosures import router as disclosures_router
+from jixiao.results.api_funds import router as fund_actions_router
+from jixiao.results.api_linkage import router as linkage_router
+from jixiao.results.api_rectifications import router as rectifications_router
 from jixiao.surveys.api import router as surveys_router
 from jixiao.targets.api import gate_router
 from jixiao.targets.api import router as targets_router
@@ -45,6 +50,11 @@ api.add_router("/ex-ante-assessments", ex_ante_router, tags=["key evaluations"])
 api.add_router("/agencies", agencies_router, tags=["key evaluations"])
 api.add_router("/experts", experts_router, tags=["key evaluations"])
 api.add_router("/surveys", surveys_router, tags=["surveys"])
+api.add_router("/rectifications", rectifications_router, tags=["results"])
+api.add_router("/linkage-proposals", linkage_router, tags=["results"])
+api.add_router("/fund-actions", fund_actions_router, tags=["results"])
+api.add_router("/unit-assessments", assessments_router, tags=["results"])
+api.add_router("/disclosures", disclosures_router, tags=["results"])
 api.add_router("/stats", stats_router, tags=["reports"])
 
 

@@ -1,0 +1,5 @@
+"""API (CONTRACT.md, HTTP API, `assessments`)."""
+
+from ninja import Router
+
+router = Router()

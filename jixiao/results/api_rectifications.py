@@ -1,0 +1,5 @@
+"""API (CONTRACT.md, HTTP API, `rectifications`)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,104 @@
+"""The rulebook sections of using the results (DOMAIN.md §8): "rectification", "linkage",
+"unit_assessment" and "disclosure".
+
+Every figure the results modules use lives here once; a region changes them through the
+rulebook (DESIGN.md, Pure rules). Decimals are strings so JSON keeps them exact. Where each
+default comes from:
+
+"rectification" (DOMAIN.md §8.1; read by the pure `deadlines.py`):
+- `feedback_days` 20: the bureau sends its feedback within 20 days of a result (a provincial
+  rule, DOMAIN.md §8.1).
+- `receipt_days` 3: a notice the unit never opens counts as received three days after issue.
+- `plan_days` 30 and `completion_days` 90: calendar days from receipt for the unit's plan and
+  for completion (the 90 is ours, DOMAIN.md §8.1); a deadline on a day off moves to the next
+  working day of the "monitoring" section's calendar.
+- `remind_before_days` [7, 1]: reminders a week and a day before each deadline (ours).
+- `sources`: which result grades become a rectification (中 and 差, DOMAIN.md §8.1).
+
+"linkage" (DOMAIN.md §8.2; read by the pure `linkage.py`):
+- `table`: per grade, the rule and the change in percent of this year's amount. 优 and 良 have
+  priority and may grow (+10% and +5%, ours); 中 gets no new money (0%); 差 is cut by 30% (a
+  published provincial rule's direction, the percentage ours), and the office may cancel.
+- `grade_order`: the grade that counts, in order: the key evaluation's, the spot check's, the
+  reviewer's adjusted grade, the rules' grade (DOMAIN.md §8.2).
+- `open_rectification_keeps` true: no new money while a rectification is open.
+- `low_execution_rate` "0.8000": a project that spent less than 80% of its full-year budget
+  gets no new money either (ours: the usual 执行率 threshold of the monitoring alerts).
+- `rounding` "0.01": proposals in 万元 with two decimals.
+
+"unit_assessment" (DOMAIN.md §8.3; read by the pure `assessment.py`):
+- `weights`: target quality 25, timeliness 15, monitoring 15, self-evaluation quality 15,
+  rectification 15, results 15 (ours, DOMAIN.md §8.3), summing to 100.
+- `target_quality`: points lost per lint finding per target (`per_finding` 5% of the part), per
+  return (`per_return` 10%), and the review grades' worth (优 100%, 良 85%, 中 60%, 差 30%).
+- `results_grades`: what each grade of the unit's evaluations is worth in the "results" part.
+- `selfeval_gap`: a gap between the self-score and the reviewed score of at most `tolerance`
+  points costs nothing; each point beyond costs `per_point` of the part (ours).
+
+"disclosure" (DOMAIN.md §8.4; read by the pure `disclosure_rules.py`):
+- `deadline_days` 20: targets with the department budget, self-evaluation results with the final
+  accounts, within 20 days of their approval (预算法 and the 2016 disclosure rules).
+- `key_report_days` 20: key-evaluation reports within 20 days of archiving (ours).
+"""
+
+from jixiao.core.rulebook import register_defaults
+
+RECTIFICATION_DEFAULTS = {
+    "feedback_days": 20,
+    "receipt_days": 3,
+    "plan_days": 30,
+    "completion_days": 90,
+    "remind_before_days": [7, 1],
+    "grades": ["中", "差"],
+}
+
+LINKAGE_DEFAULTS = {
+    "table": {
+        "优": {"rule": "grow", "percent": "10"},
+        "良": {"rule": "grow", "percent": "5"},
+        "中": {"rule": "keep", "percent": "0"},
+        "差": {"rule": "cut", "percent": "-30"},
+    },
+    "no_grade": {"rule": "keep", "percent": "0"},
+    "grade_order": ["key_evaluation", "spot_check", "reviewed", "rules"],
+    "open_rectification_keeps": True,
+    "low_execution_rate": "0.8000",
+    "rounding": "0.01",
+}
+
+ASSESSMENT_DEFAULTS = {
+    "weights": {
+        "target_quality": "25",
+        "timeliness": "15",
+        "monitoring": "15",
+        "selfeval_quality": "15",
+        "rectification": "15",
+        "results": "15",
+    },
+    "target_quality": {
+        "per_finding": "0.05",
+        "per_return": "0.10",
+        "grades": {"优": "1.00", "良": "0.85", "中": "0.60", "差": "0.30"},
+    },
+    "results_grades": {"优": "1.00", "良": "0.85", "中": "0.60", "差": "0.30"},
+    "selfeval_gap": {"tolerance": "5", "per_point": "0.02"},
+    "places": "0.01",
+}
+
+DISCLOSURE_DEFAULTS = {
+    "deadline_days": 20,
+    "key_report_days": 20,
+}
+
+register_defaults("rectification", RECTIFICATION_DEFAULTS)
+register_defaults("linkage", LINKAGE_DEFAULTS)
+register_defaults("unit_assessment", ASSESSMENT_DEFAULTS)
+register_defaults("disclosure", DISCLOSURE_DEFAULTS)
+
+
+def rules_in_force(region, year: int, section: str) -> dict:
+    """A results section in force for a region and year: the region's (and its parents')
+    versions over these defaults (`core.rulebook.rules_for`)."""
+    from jixiao.core.rulebook import rules_for
+
+    return rules_for(region.lineage_codes, year).section(section)

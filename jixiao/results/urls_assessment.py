@@ -1,0 +1,3 @@
+"""Pages of assessment (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []

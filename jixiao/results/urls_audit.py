@@ -1,0 +1,3 @@
+"""Pages of audit (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []

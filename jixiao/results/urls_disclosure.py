@@ -1,0 +1,3 @@
+"""Pages of disclosure (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of funds (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of linkage (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []

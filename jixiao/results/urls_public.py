@@ -1,0 +1,3 @@
+"""Pages of public (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []

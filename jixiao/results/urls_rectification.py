@@ -1,0 +1,3 @@
+"""Pages of rectification (see docs/architecture.md, Results)."""
+
+urlpatterns: list = []
