@@ -1,6 +1,7 @@
 """What the results app registers in core's registries when it starts (apps.py::ready()).
 
-Each area adds its modules here, one line each, so `ready()` stays one import.
+Each area adds its modules here, one line each (menu and to-dos, exporters, importers, the gate
+check, the scheduled work of `jixiao tick`), so `ready()` stays one import.
 """
 
-from . import rules  # noqa: F401
+from . import navigation, rules  # noqa: F401

@@ -1,0 +1,20 @@
+"""The results stage's menu entries (结果运用, 信息公开) and to-dos. Each area registers its own
+entries in its section below (and its to-do provider), so the menu reads in lifecycle order."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy  # noqa: F401
+
+from jixiao.core.navigation import MenuItem, register_menu, register_todos  # noqa: F401
+
+# ── rectification ─────────────────────────────────────────────────────────────────────
+
+# ── audit findings ────────────────────────────────────────────────────────────────────
+
+# ── fund actions ──────────────────────────────────────────────────────────────────────
+
+# ── budget linkage ────────────────────────────────────────────────────────────────────
+
+# ── unit assessment ───────────────────────────────────────────────────────────────────
+
+# ── disclosure ────────────────────────────────────────────────────────────────────────
