@@ -340,3 +340,17 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
 
 def demo_exists() -> bool:
     return UnitYear.objects.filter(unit__region__code=d.DISTRICT[0]).exists()
+
+
+def demo_of_built(password: str = "Jixiao@2022") -> Demo:
+    """The `Demo` of a district already built (for a step run on its own, as a later stage's
+    builder is while it is written, or from a shell)."""
+    region = Region.objects.get(code=d.DISTRICT[0])
+    return Demo(
+        password=password,
+        region=region,
+        offices={o.code: o for o in Office.objects.filter(region=region)},
+        users={u.username: u for u in User.objects.filter(username__in=[p[0] for p in PERSONAS])},
+        units={u.code: u for u in Unit.objects.filter(region=region)},
+        kinds={k.label: k for k in ProjectKind.objects.all()},
+    )
