@@ -18,18 +18,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
 from jixiao.core.fields import optional_link
 from jixiao.core.models import ReviewableDocument
-from jixiao.core.scope import Scope, scope_filter
+from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Office, Region, RegionRow, Unit, unit_year_scope_q
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
@@ -103,6 +104,25 @@ class AuditFinding(RegionRow):
         return unit_year_scope_q(scope)
 
 
+class RectificationQuerySet(ScopedQuerySet):
+    """The two definitions every figure, list and to-do of rectifications shares."""
+
+    def overdue(self, as_of: date) -> RectificationQuerySet:
+        """Issued, not closed by `as_of`, and past a deadline by then: the plan not confirmed by
+        its due day, or the whole not closed by its due day (DOMAIN.md §8.1). A closed year
+        counts as of 31 December, the live year as of today (the caller says which)."""
+        open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
+        plan_late = Q(plan_due__lt=as_of) & (Q(planned_on__isnull=True) | Q(planned_on__gt=as_of))
+        return self.filter(
+            open_then & (Q(due__lt=as_of) | plan_late),
+            issued_on__isnull=False,
+            issued_on__lte=as_of,
+        )
+
+    def closed_on_time(self) -> RectificationQuerySet:
+        return self.filter(closed_on__isnull=False, closed_on__lte=F("due"))
+
+
 @audited
 class Rectification(ReviewableDocument, RegionRow):
     """One problem sent to a unit for rectification, linked back to its source."""
@@ -152,6 +172,8 @@ class Rectification(ReviewableDocument, RegionRow):
     due_reminded_on = models.DateField(null=True, blank=True, editable=False)
     escalated_on = models.DateField(_("逾期督办日期"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RectificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("整改事项")
