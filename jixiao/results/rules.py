@@ -39,6 +39,12 @@ default comes from:
 - `deadline_days` 20: targets with the department budget, self-evaluation results with the final
   accounts, within 20 days of their approval (预算法 and the 2016 disclosure rules).
 - `key_report_days` 20: key-evaluation reports within 20 days of archiving (ours).
+- `due_soon_days` 5: the office's to-do lists a pending item five days before its due day
+  (ours).
+- `portal_rate_limit`: the public portal answers at most 300 requests a minute per source
+  address (ours: a reader browses far slower, a scraper is slowed down; the proxy's own limit
+  in docs/deploy.md stays in front). The portal serves every region, so it reads the national
+  defaults.
 """
 
 from jixiao.core.rulebook import register_defaults
@@ -88,6 +94,8 @@ ASSESSMENT_DEFAULTS = {
 DISCLOSURE_DEFAULTS = {
     "deadline_days": 20,
     "key_report_days": 20,
+    "due_soon_days": 5,
+    "portal_rate_limit": {"limit": 300, "seconds": 60},
 }
 
 register_defaults("rectification", RECTIFICATION_DEFAULTS)
