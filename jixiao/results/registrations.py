@@ -5,3 +5,4 @@ check, the scheduled work of `jixiao tick`), so `ready()` stays one import.
 """
 
 from . import navigation, rules  # noqa: F401
+from .rectifications import rectifications_tick  # noqa: F401  (the tick, the step dates)
