@@ -71,7 +71,10 @@ PURE_MODULES = [
     "surveys/formulas.py",
     "surveys/validity.py",
     "surveys/question_sets.py",
+    "results/linkage.py",
+    "results/amounts.py",
     "results/disclosure_rules.py",
+    "results/assessment.py",
 ]
 
 # Back-edges known today and being removed. The list may only shrink: an entry that
