@@ -537,8 +537,42 @@ _SURVEY = {
     "survey.valid.invalid": gettext_noop("无效问卷：%(checks)s"),
 }  # fmt: skip
 
+#: budget linkage (results.linkage)
+_LINKAGE = {
+    "linkage.source.key_evaluation": gettext_noop("重点评价"),
+    "linkage.source.spot_check": gettext_noop("抽查复核"),
+    "linkage.source.reviewed": gettext_noop("审核后等级"),
+    "linkage.source.rules": gettext_noop("按规则评分"),
+    "linkage.rule.grow": gettext_noop("优先保障"),
+    "linkage.rule.keep": gettext_noop("不新增"),
+    "linkage.rule.cut": gettext_noop("压减"),
+    "linkage.rule.cancel": gettext_noop("取消"),
+    "linkage.no_grade": gettext_noop("无评价等级"),
+    "linkage.grade.of": gettext_noop("%(source)s“%(grade)s”"),
+    "linkage.step.grade": gettext_noop(
+        "评价等级：%(grades)s；按规则库的顺序取%(source)s的等级“%(grade)s”"),
+    "linkage.step.no_grade": gettext_noop("评价等级：%(grades)s；均无等级，按规则库的“无等级”行"),
+    "linkage.step.row": gettext_noop("规则表：%(grade)s → %(rule)s，%(percent)s%%"),
+    "linkage.step.cancel": gettext_noop("规则库规定等级“%(grade)s”的项目建议取消"),
+    "linkage.step.rectification": gettext_noop("有%(n)s项整改未完成，整改前不新增资金：改按不新增，0%%"),
+    "linkage.step.execution": gettext_noop(
+        "上年预算执行率%(rate)s低于%(line)s，不新增资金：改按不新增，0%%"),
+    "linkage.step.amount": gettext_noop(
+        "建议安排 = 本年预算%(current)s万元 × (100%% %(percent)s%%) = %(proposed)s万元"),
+    "linkage.step.conclusion": gettext_noop("重点评价结论：%(conclusion)s"),
+    "linkage.step.one_off": gettext_noop("一次性项目"),
+    "linkage.reason": gettext_noop("%(clauses)s"),
+    "linkage.reason.grade": gettext_noop("评价等级“%(grade)s”（%(source)s）"),
+    "linkage.reason.no_grade": gettext_noop("无评价等级"),
+    "linkage.reason.rectification": gettext_noop("有%(n)s项整改未完成，不新增资金"),
+    "linkage.reason.execution": gettext_noop("预算执行率%(rate)s低于%(line)s，不新增资金"),
+    "linkage.reason.rule": gettext_noop("建议%(rule)s（%(percent)s%%），安排%(proposed)s万元"),
+}  # fmt: skip
+
 #: Every template by code (the English text is the catalogue's, jixiao/locale).
-MESSAGES: dict[str, str] = {**_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE, **_KEY, **_SURVEY}
+MESSAGES: dict[str, str] = {
+    **_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE, **_KEY, **_SURVEY, **_LINKAGE,
+}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- messages

@@ -25,6 +25,13 @@ default comes from:
 - `low_execution_rate` "0.8000": a project that spent less than 80% of its full-year budget
   gets no new money either (ours: the usual 执行率 threshold of the monitoring alerts).
 - `rounding` "0.01": proposals in 万元 with two decimals.
+- `cancel_grades` []: grades proposed for cancelling outright; none, since cancelling is the
+  budget office's choice (DOMAIN.md §8.2).
+- `lookback_years` 3: the latest results of a project are searched in the three years before
+  the budget year (the same project found by its code, or by its unit and name).
+- `similar_ratio` "0.75" and `block_similar_grades` ["差"]: a new project whose name is this
+  alike (difflib's ratio, ours) to a one-off project of the unit graded 差 last year is refused
+  at the budget gate (DOMAIN.md §8.2).
 
 "unit_assessment" (DOMAIN.md §8.3; read by the pure `assessment.py`):
 - `weights`: target quality 25, timeliness 15, monitoring 15, self-evaluation quality 15,
@@ -70,6 +77,10 @@ LINKAGE_DEFAULTS = {
     "open_rectification_keeps": True,
     "low_execution_rate": "0.8000",
     "rounding": "0.01",
+    "cancel_grades": [],
+    "lookback_years": 3,
+    "similar_ratio": "0.75",
+    "block_similar_grades": ["差"],
 }
 
 ASSESSMENT_DEFAULTS = {
