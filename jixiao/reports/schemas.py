@@ -130,6 +130,65 @@ class StatsSurveysOut(Schema):
     valid_responses: int = Field(description="这些问卷的有效答卷数")
 
 
+class StatsRectificationsOut(Schema):
+    issued: int = Field(description="本年度下达的整改事项")
+    closed: int = Field(description="本年度销号的整改事项")
+    closed_on_time: int = Field(description="其中按期销号的")
+    overdue: int = Field(description="截至统计日逾期的整改事项（已关闭年度为12月31日）")
+
+
+class StatsLinkagePartOut(Schema):
+    projects: int
+    current: str = Field(description="本年预算（万元）")
+    proposed: str = Field(description="建议安排（万元）")
+    decided: str = Field(description="决定安排（万元）")
+
+
+class StatsLinkageOut(Schema):
+    """The proposals the work year makes: those for the budget year `year + 1`."""
+
+    budget_year: int
+    grow: StatsLinkagePartOut = Field(description="优先保障")
+    keep: StatsLinkagePartOut = Field(description="不新增")
+    cut: StatsLinkagePartOut = Field(description="压减")
+    cancel: StatsLinkagePartOut = Field(description="建议取消")
+    cancelled: StatsLinkagePartOut = Field(description="决定取消")
+    total: StatsLinkagePartOut
+    undecided: int = Field(description="尚未决定的建议")
+
+
+class StatsRankedUnitOut(Schema):
+    unit: str = Field(description="单位编码")
+    name: str
+    score: str
+    rank: int | None
+
+
+class StatsUnitAssessmentOut(Schema):
+    year: int
+    units: int
+    top: list[StatsRankedUnitOut] = Field(description="前五名")
+    bottom: list[StatsRankedUnitOut] = Field(description="后五名（不与前五名重复）")
+
+
+class StatsDisclosureOut(Schema):
+    published: int = Field(description="本年度公开的事项")
+    overdue: int = Field(description="截至统计日逾期未公开的事项")
+
+
+class StatsResultsOut(Schema):
+    """Using the results (DOMAIN.md §8): money in 万元 with two decimals."""
+
+    funds_adjusted: str
+    funds_recovered: str
+    funds_redeployed: str
+    rectifications: StatsRectificationsOut
+    linkage: StatsLinkageOut
+    unit_assessment: StatsUnitAssessmentOut
+    disclosure: StatsDisclosureOut
+    as_of: str = Field(description="逾期数字的统计日")
+
+
 class StatsOnTimeOut(Schema):
     due: int
     late: int
@@ -212,6 +271,7 @@ class StatsOut(Schema):
     key_evaluations: StatsKeyEvaluationsOut
     special_kind_evaluations: StatsEvaluationsOut
     surveys: StatsSurveysOut
+    results: StatsResultsOut
     lint: Counts = Field(description="审核发现代码 → 处数")
     on_time: StatsOnTimeFiguresOut
     problems: StatsProblemsOut

@@ -27,6 +27,7 @@ from jixiao.monitoring.alerts import CODES as ALERT_CODES
 from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.monitoring.models import Alert
 from jixiao.orgs.models import Region, UnitYear
+from jixiao.results.figures import results_figures
 from jixiao.surveys.models import Response as SurveyResponse
 from jixiao.surveys.models import Survey, SurveyStatus
 from jixiao.targets.lint import CODES as LINT_CODES
@@ -566,6 +567,9 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
             ],
         },
         "surveys": _surveys(work),
+        # Using the results (DOMAIN.md §8): funds adjusted, recovered and redeployed in Y, the
+        # rectifications, Y's proposals for Y + 1, the ranking and the disclosures.
+        "results": results_figures(region, year, today, user=user),
         "lint": lint,
         "on_time": {
             "targets": on_time_targets,

@@ -1,0 +1,293 @@
+"""The results figures of a work year (issue 14 "Interfaces", DOMAIN.md §8 and §9): the
+`results` key of the statistics (`GET /api/v1/stats`, `jixiao summary --format json`), the
+summary's sentences on the results and the dashboards' tiles.
+
+One work year Y of a region, and every region under it, as one reader sees it (`visible_to`: a
+unit's people count their own unit's rows only):
+
+- **funds** adjusted, recovered and redeployed: the sum of the `FundAction` amounts of each kind
+  whose `date` falls in Y (万元, two decimals);
+- **rectifications**: `issued` — issued in Y; `closed` — closed (销号) in Y, whenever issued;
+  `closed_on_time` — of those, closed by their due day; `overdue` — every rectification overdue
+  on the day the figures are taken (`Rectification.objects.overdue`), whatever year it was
+  issued in: a stock, not a flow;
+- **linkage**: the proposals Y makes, i.e. those for the budget year Y + 1 (the summary of 2021
+  reports the proposals for 2022 it decided in 2021), by the rule of the table each follows
+  (grow, keep, cut, cancel) with the current, proposed and decided totals, and the decisions to
+  cancel (`cancelled`) apart, since the office may cancel a project proposed for a cut;
+- **unit assessment**: the top and bottom five of Y's ranking;
+- **disclosure**: the items published in Y, and those overdue on the day the figures are taken
+  (pending, or published only later, past their due day).
+
+"The day the figures are taken" (`as_of`): for a closed year (its `budgets.FiscalYear` rows, of
+the region and the regions under it, all closed) 31 December of Y; for the live year, today
+(DOMAIN.md §8.1). A closed year's figures therefore never change after it closes.
+
+`ResultsYear` holds the querysets; the lists behind the figures (`reports.records`) read the same
+ones, so a figure is always the length or the sum of its list. Each figure group costs one or two
+aggregate queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from jixiao.budgets.models import FiscalYear
+from jixiao.core.scope import RegionReader
+from jixiao.orgs.models import Region, UnitYear
+
+from .models import (
+    Disclosure,
+    DisclosureStatus,
+    FundAction,
+    FundActionKind,
+    LinkageProposal,
+    LinkageRule,
+    Rectification,
+    UnitAssessment,
+)
+
+CENT = Decimal("0.01")
+#: The figures' keys for each kind of fund action, in the order of the issue.
+FUND_KEYS = {
+    FundActionKind.ADJUST: "funds_adjusted",
+    FundActionKind.RECOVER: "funds_recovered",
+    FundActionKind.REDEPLOY: "funds_redeployed",
+}
+#: What the `rectifications` figures count (the keys of `ResultsYear.rectifications`).
+RECTIFICATION_KEYS = ("issued", "closed", "closed_on_time", "overdue")
+#: The ranking's top and bottom: this many units each.
+RANKING_SHOWN = 5
+
+
+def money(value) -> Decimal:
+    """万元 with two decimals, as every money figure of the statistics."""
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def year_closed(region: Region, year: int) -> bool:
+    """Whether `year` is closed for `region`: it has FiscalYear rows (its own or those of the
+    regions under it) and every one of them is closed. No row at all: still live."""
+    statuses = set(
+        FiscalYear.objects.filter(
+            region__in=Region.objects.filter(path__startswith=region.path).values("id"), year=year
+        ).values_list("status", flat=True)
+    )
+    return bool(statuses) and statuses == {FiscalYear.Status.CLOSED}
+
+
+def figures_day(region: Region, year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day the overdue figures are taken: 31 December of a closed year, else today."""
+    if year_closed(region, year):
+        return datetime.date(year, 12, 31)
+    return today or timezone.localdate()
+
+
+@dataclass(frozen=True)
+class ResultsYear:
+    """One region's work year of results as one reader sees it (None: the whole region)."""
+
+    region: Region
+    year: int
+    user: object = None
+    today: datetime.date | None = None
+
+    @cached_property
+    def as_of(self) -> datetime.date:
+        return figures_day(self.region, self.year, self.today)
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    @property
+    def budget_year(self) -> int:
+        """The budget year the work year's linkage proposals are for."""
+        return self.year + 1
+
+    def _rows(self, model) -> QuerySet:
+        """The reader's rows of `model` in the region and every region under it (by region id
+        in a subquery, as `reports.selectors.WorkYear` does)."""
+        reader = self.user if self.user is not None else RegionReader(self.region.path)
+        regions = Region.objects.filter(path__startswith=self.region.path).values("id")
+        return model.objects.visible_to(reader).filter(region__in=regions)
+
+    # ── fund actions ─────────────────────────────────────────────────────────────────────
+    @cached_property
+    def fund_actions(self) -> QuerySet[FundAction]:
+        """The fund actions dated in Y."""
+        return self._rows(FundAction).filter(date__range=(self.first_day, self.last_day))
+
+    def fund_actions_of(self, kind: str) -> QuerySet[FundAction]:
+        return self.fund_actions.filter(kind=kind) if kind else self.fund_actions
+
+    # ── rectifications ───────────────────────────────────────────────────────────────────
+    @cached_property
+    def _rectifications(self) -> QuerySet[Rectification]:
+        return self._rows(Rectification)
+
+    def rectifications(self, key: str) -> QuerySet[Rectification]:
+        """The rectifications a figure counts: one of RECTIFICATION_KEYS."""
+        rows = self._rectifications
+        year = (self.first_day, self.last_day)
+        if key == "issued":
+            return rows.filter(issued_on__range=year)
+        if key == "closed":
+            return rows.filter(closed_on__range=year)
+        if key == "closed_on_time":
+            return rows.filter(closed_on__range=year).closed_on_time()
+        if key == "overdue":
+            return rows.overdue(self.as_of)
+        raise ValueError(key)
+
+    # ── linkage ──────────────────────────────────────────────────────────────────────────
+    @cached_property
+    def proposals(self) -> QuerySet[LinkageProposal]:
+        """The proposals made in Y: for the budget year Y + 1."""
+        return self._rows(LinkageProposal).filter(year=self.budget_year)
+
+    def proposals_of(self, key: str) -> QuerySet[LinkageProposal]:
+        """By the rule followed (grow, keep, cut, cancel), or `cancelled` (the decisions)."""
+        if key == "cancelled":
+            return self.proposals.filter(cancelled=True)
+        return self.proposals.filter(rule=key) if key else self.proposals
+
+    # ── unit assessment ──────────────────────────────────────────────────────────────────
+    @cached_property
+    def assessments(self) -> QuerySet[UnitAssessment]:
+        """Y's unit assessments, best first: by rank, then (not yet ranked) by score."""
+        return (
+            self._rows(UnitAssessment)
+            .filter(year=self.year)
+            .order_by("rank", "-score", "unit__code")
+        )
+
+    # ── disclosure ───────────────────────────────────────────────────────────────────────
+    def disclosures(self, key: str) -> QuerySet[Disclosure]:
+        """`published`: published in Y and still published; `overdue`: past its due day on the
+        day the figures are taken and not yet published then (nor withheld)."""
+        rows = self._rows(Disclosure)
+        if key == "published":
+            return rows.filter(
+                status=DisclosureStatus.PUBLISHED,
+                published_on__range=(self.first_day, self.last_day),
+            )
+        if key == "overdue":
+            published_later = Q(
+                status__in=(DisclosureStatus.PUBLISHED, DisclosureStatus.WITHDRAWN),
+                published_on__gt=self.as_of,
+            )
+            return rows.filter(due__lt=self.as_of).filter(
+                Q(status=DisclosureStatus.PENDING) | published_later
+            )
+        raise ValueError(key)
+
+
+# ── the figures ──────────────────────────────────────────────────────────────────────────────
+def _funds(results: ResultsYear) -> dict:
+    sums = results.fund_actions.order_by().aggregate(
+        **{key: Sum("amount", filter=Q(kind=kind)) for kind, key in FUND_KEYS.items()}
+    )
+    return {key: money(sums[key]) for key in FUND_KEYS.values()}
+
+
+def _rectifications(results: ResultsYear) -> dict:
+    return {key: results.rectifications(key).count() for key in RECTIFICATION_KEYS}
+
+
+def _linkage(results: ResultsYear) -> dict:
+    """One aggregate query: per rule, and the cancel decisions."""
+
+    def part(condition: Q) -> dict:
+        return {
+            "projects": Count("id", filter=condition),
+            "current": Sum("current_amount", filter=condition),
+            "proposed": Sum("proposed_amount", filter=condition),
+            "decided": Sum("decided_amount", filter=condition),
+        }
+
+    groups = {rule: Q(rule=rule) for rule in LinkageRule.values}
+    groups["cancelled"] = Q(cancelled=True)
+    groups["total"] = Q()
+    aggregates = {}
+    for name, condition in groups.items():
+        for field, expression in part(condition).items():
+            aggregates[f"{name}_{field}"] = expression
+    sums = results.proposals.order_by().aggregate(
+        undecided=Count("id", filter=Q(decided_amount__isnull=True) & Q(cancelled=False)),
+        **aggregates,
+    )
+    out: dict = {"budget_year": results.budget_year}
+    for name in groups:
+        out[name] = {
+            "projects": sums[f"{name}_projects"],
+            "current": money(sums[f"{name}_current"]),
+            "proposed": money(sums[f"{name}_proposed"]),
+            "decided": money(sums[f"{name}_decided"]),
+        }
+    out["undecided"] = sums["undecided"]
+    return out
+
+
+def ranking_rows(assessments: QuerySet[UnitAssessment], year: int) -> list[dict]:
+    """`unit` (code), `name` (as the unit was named in `year`), `score` and `rank` of each
+    assessment, in their order."""
+    rows = list(assessments.values_list("unit_id", "unit__code", "unit__name", "score", "rank"))
+    names = dict(
+        UnitYear.objects.filter(unit_id__in=[r[0] for r in rows], year=year).values_list(
+            "unit_id", "name"
+        )
+    )
+    return [
+        {"unit": code, "name": names.get(unit_id, name), "score": score, "rank": rank}
+        for unit_id, code, name, score, rank in rows
+    ]
+
+
+def _unit_assessment(results: ResultsYear) -> dict:
+    """The top five and the bottom five (best first in each; the bottom five never repeat a
+    unit of the top five, so with eight units the bottom has three)."""
+    ranked = results.assessments
+    units = ranked.count()
+    bottom_n = max(0, min(RANKING_SHOWN, units - RANKING_SHOWN))
+    bottom = ranked[units - bottom_n :] if bottom_n else ranked.none()
+    return {
+        "year": results.year,
+        "units": units,
+        "top": ranking_rows(ranked[:RANKING_SHOWN], results.year),
+        "bottom": ranking_rows(bottom, results.year),
+    }
+
+
+def _disclosure(results: ResultsYear) -> dict:
+    return {
+        "published": results.disclosures("published").count(),
+        "overdue": results.disclosures("overdue").count(),
+    }
+
+
+def results_figures(
+    region: Region, year: int, today: datetime.date | None = None, *, user=None
+) -> dict:
+    """The `results` figures of `region`'s work year `year` as `user` may see them (None: the
+    whole region). Money as Decimals with two decimals (`reports.stats.as_json` writes them as
+    strings); `as_of` is the day the overdue figures are taken."""
+    results = ResultsYear(region=region, year=year, user=user, today=today)
+    return {
+        **_funds(results),
+        "rectifications": _rectifications(results),
+        "linkage": _linkage(results),
+        "unit_assessment": _unit_assessment(results),
+        "disclosure": _disclosure(results),
+        "as_of": results.as_of.isoformat(),
+    }
