@@ -11,6 +11,16 @@ from jixiao.core.navigation import MenuItem, register_menu, register_todos  # no
 
 # ── audit findings ────────────────────────────────────────────────────────────────────
 
+register_menu(
+    MenuItem(
+        "results",
+        gettext_lazy("审计发现"),
+        "audit-finding-list",
+        roles=frozenset({"performance", "auditor"}),
+        order=20,
+    ),
+)
+
 # ── fund actions ──────────────────────────────────────────────────────────────────────
 
 # ── budget linkage ────────────────────────────────────────────────────────────────────
