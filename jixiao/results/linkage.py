@@ -100,7 +100,9 @@ def _rate(value: Decimal) -> str:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:f}"
+    """An amount in 万元 with two decimals, or more when it has them (98.8863)."""
+    cents = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{cents:f}" if cents == value else f"{value.normalize():f}"
 
 
 def grade_that_counts(grades: Mapping[str, str], section: Mapping) -> tuple[str, str]:
