@@ -85,28 +85,30 @@ def _spot_grade(total, bands) -> str:
     return (grade_for(total, bands) or "") if total is not None else ""
 
 
-def candidates(*, region: Region, year: int, section: dict | None = None) -> list[Candidate]:
+def candidates(
+    *, region: Region, year: int, section: dict | None = None, unit_id: int | None = None
+) -> list[Candidate]:
     """Every project of `year − 1` in the region with its latest results (continuing or not),
-    in nine queries whatever the number of projects."""
+    in eight queries whatever the number of projects (`unit_id`: one unit's only)."""
+    unit = {"unit_id": unit_id} if unit_id else {}
+    paid_unit = {"project__unit_id": unit_id} if unit_id else {}
     section = section or rules_in_force(region, year, "linkage")
     bands = rules_for(region.lineage_codes, year - 1).section("scoring")["grades"]
     first = year - int(section["lookback_years"])
     rows = list(
-        Project.objects.filter(region=region, year__gte=first, year__lte=year)
-        .values_list("id", "year", "code", "name", "unit_id", "multi_year")
+        Project.objects.filter(region=region, year__gte=first, year__lte=year, **unit)
+        .values_list(
+            "id", "year", "code", "name", "unit_id", "multi_year",
+            "full_current", "full_carryover", "full_other",
+        )
         .order_by("year", "id")
-    )
-    full = {
-        pk: a + b + c
-        for pk, a, b, c in Project.objects.filter(
-            region=region, year__gte=first, year__lt=year
-        ).values_list("id", "full_current", "full_carryover", "full_other")
-    }
+    )  # fmt: skip
+    full = {row[0]: row[6] + row[7] + row[8] for row in rows}
     # The same project through the years: by code, and by unit and name.
     by_code: dict[tuple[int, str], int] = {}
     by_name: dict[tuple[int, int, str], int] = {}
     years = {}
-    for pk, y, code, name, unit_id, _multi in rows:
+    for pk, y, code, name, unit_id, *_rest in rows:
         years[pk] = y
         by_code[(y, code)] = pk
         by_name[(y, unit_id, name_key(name))] = pk
@@ -114,16 +116,14 @@ def candidates(*, region: Region, year: int, section: dict | None = None) -> lis
     def same(y: int, code: str, unit_id: int, name: str) -> int | None:
         return by_code.get((y, code)) or by_name.get((y, unit_id, name_key(name)))
 
-    grades: dict[int, tuple[int, dict]] = {}  # project id → (year, grades)
-    for pid, y, rule_grade, reviewed, spot in (
-        SelfEvaluation.objects.filter(region=region, year__gte=first, year__lt=year)
+    grades: dict[int, dict] = {}  # project id → its self-evaluation's grades
+    for pid, rule_grade, reviewed, spot in (
+        SelfEvaluation.objects.filter(region=region, year__gte=first, year__lt=year, **unit)
         .filter(status__in=COUNTED)
-        .values_list("project_id", "year", "grade", "reviewed_grade", "spot_check_total")
+        .values_list("project_id", "grade", "reviewed_grade", "spot_check_total")
     ):
-        grades[pid] = (
-            y,
-            {"rules": rule_grade, "reviewed": reviewed, "spot_check": _spot_grade(spot, bands)},
-        )
+        spot_grade = _spot_grade(spot, bands)
+        grades[pid] = {"rules": rule_grade, "reviewed": reviewed, "spot_check": spot_grade}
     keys: dict[int, tuple] = {}  # project id → (archived_on, grade, conclusion)
     for pid, archived_on, grade, conclusion in (
         KeyEvaluation.objects.filter(
@@ -135,7 +135,7 @@ def candidates(*, region: Region, year: int, section: dict | None = None) -> lis
         if pid not in keys or (archived_on and archived_on > (keys[pid][0] or archived_on)):
             keys[pid] = (archived_on, grade, conclusion)
     open_counts = dict(
-        Rectification.objects.filter(region=region, project__year__gte=first)
+        Rectification.objects.filter(region=region, project__year__gte=first, **unit)
         .filter(project__year__lt=year)
         .exclude(status__in=NOT_OPEN)
         .values("project_id")
@@ -143,7 +143,7 @@ def candidates(*, region: Region, year: int, section: dict | None = None) -> lis
         .values_list("project_id", "n")
     )
     paid = dict(
-        Payment.objects.filter(project__region=region, project__year__gte=first)
+        Payment.objects.filter(project__region=region, project__year__gte=first, **paid_unit)
         .filter(project__year__lt=year)
         .values("project_id")
         .annotate(total=Sum("amount"))
@@ -162,14 +162,14 @@ def candidates(*, region: Region, year: int, section: dict | None = None) -> lis
         )
     )
     out = []
-    for pk, y, code, name, unit_id, multi in rows:
+    for pk, y, code, name, unit_id, multi, *_amounts in rows:
         if y != year - 1:
             continue
         lineage = [pk]
         for back in range(year - 2, first - 1, -1):
             if (earlier := same(back, code, unit_id, name)) is not None:
                 lineage.append(earlier)
-        found = next(((grades[p][1]) for p in lineage if p in grades), {})
+        found = next((grades[p] for p in lineage if p in grades), {})
         key = next((keys[p] for p in lineage if p in keys), None)
         amount = full.get(pk, Decimal("0"))
         rate = next(

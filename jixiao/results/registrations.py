@@ -7,3 +7,4 @@ check, the scheduled work of `jixiao tick`), so `ready()` stays one import.
 from . import navigation, rules  # noqa: F401
 from .audit_import import AuditFindingImporter  # noqa: F401  (`jixiao import audit-findings`)
 from .rectifications import rectifications_tick  # noqa: F401  (the tick, the step dates)
+from .gate import linkage_gate_check  # noqa: F401  (budget linkage at the budget gate)
