@@ -90,27 +90,41 @@ def feedback_late(result_date: date, issued: date, rules: Mapping) -> bool:
     return issued > feedback_due(result_date, rules)
 
 
-def reminders_due(today: date, deadlines: Mapping[str, date | None], rules: Mapping) -> list[str]:
-    """The names of the deadlines a reminder is due for today: today is on or after a reminder
-    day (`remind_before_days` before the deadline) and not after the deadline itself. A missing
-    deadline (None) or one already met (the caller leaves it out) needs none. The services send
-    each reminder once (they stamp it), so a later run on the same or next day sends nothing.
+def reminders_due(
+    today: date,
+    deadlines: Mapping[str, date | None],
+    rules: Mapping,
+    sent: Mapping[str, date | None] | None = None,
+) -> list[str]:
+    """The names of the deadlines a reminder is due for today.
 
-    Worked examples with the default [7, 1]:
-    - deadlines {"plan": 2022-04-06, "due": 2022-06-06}, today 2022-03-30 (7 days before the
-      plan) → ["plan"];
-    - today 2022-03-29 → [] (earlier than any reminder day);
-    - today 2022-04-07 → [] for the plan (past it: overdue, no longer a reminder);
-    - today 2022-05-31 → ["due"].
+    Each deadline has reminder days, `remind_before_days` calendar days before it ([7, 1]: a
+    week and a day before). A reminder is due when today is on or after a reminder day, not
+    after the deadline itself, and none was sent since that reminder day (`sent` gives the day
+    the last reminder of each deadline went out). So a daily run sends each reminder once, and
+    a run that missed a day catches up with one reminder, not two. A missing deadline (None),
+    or one already met (the caller leaves it out), needs none.
+
+    Worked examples with the default [7, 1] and deadlines {"plan": 2022-04-06,
+    "due": 2022-06-06}:
+    - today 2022-03-29 → [] (before the first reminder day, 2022-03-30);
+    - today 2022-03-30, nothing sent → ["plan"];
+    - today 2022-03-31, the plan's reminder sent 2022-03-30 → [];
+    - today 2022-04-05 (the day before), sent 2022-03-30 → ["plan"] (the second reminder);
+    - today 2022-04-07, nothing sent → [] (past the deadline: overdue, not a reminder);
+    - today 2022-05-31, nothing sent → ["due"].
     """
-    before = [int(n) for n in rules.get("remind_before_days", ())]
-    if not before:
-        return []
-    earliest = max(before)
+    before = sorted({int(n) for n in rules.get("remind_before_days", ())})
+    sent = sent or {}
     due = []
     for name, deadline in deadlines.items():
-        if deadline is None:
+        if deadline is None or today > deadline:
             continue
-        if deadline - timedelta(days=earliest) <= today <= deadline:
+        passed = [deadline - timedelta(days=n) for n in before]
+        passed = [day for day in passed if day <= today]
+        if not passed:
+            continue
+        last = sent.get(name)
+        if last is None or last < max(passed):
             due.append(name)
     return due

@@ -300,19 +300,18 @@ def _auto_receive(today: date) -> int:
 
 
 def _remind(today: date) -> int:
-    """A reminder before each deadline, once: the plan's while it is not confirmed, the
-    completion's while the item is open."""
+    """The reminders before each deadline, each once (`deadlines.reminders_due`): the plan's
+    while it is not confirmed, the completion's while the item is open."""
     sent = 0
     rows = Rectification.objects.filter(
         status__in=[S.RECEIVED, S.PLAN_READY, S.IN_PROGRESS, S.REPORT_READY, S.REPORTED]
     ).select_related("region")
     for row in rows:
-        pending = {}
-        if row.planned_on is None and row.plan_reminded_on is None:
+        pending = {"due": row.due}
+        if row.planned_on is None:
             pending["plan"] = row.plan_due
-        if row.due_reminded_on is None:
-            pending["due"] = row.due
-        names = deadlines.reminders_due(today, pending, rectification_rules(row))
+        last = {"plan": row.plan_reminded_on, "due": row.due_reminded_on}
+        names = deadlines.reminders_due(today, pending, rectification_rules(row), last)
         if not names:
             continue
         fields = []
