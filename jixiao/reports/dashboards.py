@@ -370,4 +370,16 @@ def dashboard_unit_standing(
         },
         "selfevals": {"own": _selfeval_figures(own), "region": _selfeval_figures(whole)},
         "rank": _rank(whole, unit if ranked else None),
+        # Overdue rectifications (DOMAIN.md §8.1): the unit's own, beside the region's count.
+        "rectifications": {
+            "own": {"overdue": _overdue_rectifications(own, today)},
+            "region": {"overdue": _overdue_rectifications(whole, today)},
+        },
     }
+
+
+def _overdue_rectifications(work: WorkYear, today: datetime.date) -> int:
+    from jixiao.results.figures import ResultsYear
+
+    results = ResultsYear(region=work.region, year=work.year, user=work.user, today=today)
+    return results.rectifications("overdue").count()

@@ -382,6 +382,7 @@ class Summary:
         self._alerts(number)
         self._execution(number)
         self._on_time(number)
+        self._results_use(number)
 
     def _coverage(self, number: Numbering) -> None:
         units = self.s["units"]
@@ -541,6 +542,84 @@ class Summary:
             )
         self.w.para(_("%(year)s 年，") % self._names() + "；".join(parts) + _("。"))
 
+    def _results_use(self, number: Numbering) -> None:
+        """The money adjusted, recovered and redeployed in Y, the rectifications and the linkage
+        proposals for Y + 1 (the 2021 summary's (五)); nothing is written of what did not
+        happen, and the heading only when something did."""
+        results = self.s["results"]
+        parts = [
+            text
+            for text in (
+                self._funds_sentence(results),
+                self._rectifications_sentence(results["rectifications"]),
+                self._linkage_sentence(results["linkage"]),
+            )
+            if text
+        ]
+        if not parts:
+            return
+        self.w.heading(number(_("绩效结果运用情况")), 2)
+        self.w.para("".join(parts))
+
+    def _funds_sentence(self, results: dict) -> str:
+        funds = (
+            ("funds_adjusted", _("调整资金 %(m)s 万元")),
+            ("funds_recovered", _("收回资金 %(m)s 万元")),
+            ("funds_redeployed", _("盘活资金 %(m)s 万元")),
+        )
+        listed = [text % {"m": chinese_figure(results[key])} for key, text in funds if results[key]]
+        if not listed:
+            return ""
+        return _(
+            "%(year)s 年，对偏离绩效目标、资金使用低效的项目及时调整、收回和盘活，共%(list)s。"
+        ) % {**self._names(), "list": "、".join(listed)}
+
+    def _rectifications_sentence(self, counts: dict) -> str:
+        if not (counts["issued"] or counts["closed"]):
+            return ""
+        parts = []
+        if counts["issued"]:
+            parts.append(_("全年下达整改事项 %(n)s 项") % {"n": counts["issued"]})
+        if counts["closed"]:
+            closed = _("完成整改并销号 %(n)s 项") % {"n": counts["closed"]}
+            if counts["closed_on_time"] == counts["closed"]:
+                closed += _("，均按期完成")
+            elif counts["closed_on_time"]:
+                closed += _("，其中按期完成 %(n)s 项") % {"n": counts["closed_on_time"]}
+            parts.append(closed)
+        return _("对评价和监控发现的问题督促落实整改，") + "，".join(parts) + _("。")
+
+    def _linkage_sentence(self, linkage: dict) -> str:
+        total = linkage["total"]["projects"]
+        if not total:
+            return ""
+        rules = (
+            ("grow", _("优先保障 %(n)s 个")),
+            ("keep", _("不新增预算 %(n)s 个")),
+            ("cut", _("压减预算 %(n)s 个")),
+            ("cancel", _("建议取消 %(n)s 个")),
+        )
+        listed = "、".join(
+            text % {"n": linkage[key]["projects"]}
+            for key, text in rules
+            if linkage[key]["projects"]
+        )
+        text = _(
+            "将绩效评价结果作为 %(next)s 年度预算安排的重要依据，对 %(n)s 个延续项目提出预算"
+            "安排建议，其中%(list)s，涉及本年预算 %(current)s 万元、建议安排 %(proposed)s 万元"
+        ) % {
+            "next": linkage["budget_year"],
+            "n": total,
+            "list": listed,
+            "current": chinese_figure(linkage["total"]["current"]),
+            "proposed": chinese_figure(linkage["total"]["proposed"]),
+        }
+        if linkage["cancelled"]["projects"]:
+            text += _("；经预算股审核决定取消项目 %(n)s 个") % {
+                "n": linkage["cancelled"]["projects"]
+            }
+        return text + _("。")
+
     # 三、problems
     def problems(self) -> None:
         self.w.heading(_("三、存在的问题"))
@@ -666,6 +745,11 @@ class Summary:
             (overdue["reports_late"], _("逾期报送的监控报告 %(n)s 份")),
             (overdue["reports_missing"], _("逾期未报送的监控报告 %(n)s 份")),
             (overdue["alerts"], _("逾期未处置的预警 %(n)s 条")),
+            (
+                self.s["results"]["rectifications"]["overdue"],
+                _("逾期未完成整改的事项 %(n)s 项"),
+            ),
+            (self.s["results"]["disclosure"]["overdue"], _("逾期未公开的绩效信息 %(n)s 项")),
         ]
         parts = [text % {"n": n} for n, text in items if n]
         if not parts:

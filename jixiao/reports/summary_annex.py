@@ -11,8 +11,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jixiao.results.figures import FUND_KEYS
+
 from .officedoc import HEITI, SMALL_SIZE, SONGTI, OfficialDocument
-from .records import TOPICS, LazyRows, Record, Topic
+from .records import TOPICS, LazyRows, Record, Topic, optional_detail_url
 from .selectors import WorkYear
 from .stats import GRADES, KEY_LEVEL1, LINT_LABELS, counted_key_evaluations, with_key_facts
 from .wording import chinese_date, chinese_figure, chinese_numeral
@@ -120,19 +122,29 @@ def _appendix_topics(stats: dict) -> list[tuple[str, str, str | None]]:
         ("key-evaluations", "", None),
         *lint,
         ("year-end-rush", "", None),
+        *_results_topics(stats["results"]),
     ]
+
+
+def _results_topics(results: dict) -> list[tuple[str, str, str | None]]:
+    """The lists behind the results figures, only those with something to list: a year
+    without results keeps the appendix it had."""
+    counts = results["rectifications"]
+    topics = [
+        ("fund-actions", "", None) if any(results[k] for k in FUND_KEYS.values()) else None,
+        ("rectifications", "issued", _("本年度下达的整改事项")) if counts["issued"] else None,
+        ("rectifications", "closed", _("本年度销号的整改事项")) if counts["closed"] else None,
+        ("rectifications", "overdue", _("逾期未完成整改的事项")) if counts["overdue"] else None,
+        ("linkage", "", None) if results["linkage"]["total"]["projects"] else None,
+        ("unit-ranking", "", None) if results["unit_assessment"]["units"] else None,
+    ]
+    return [t for t in topics if t]
 
 
 # ── the key evaluations behind `key_evaluations` ─────────────────────────────────────────────
 def _key_detail_url() -> Callable[[int], str]:
     """The evaluation's page, once the pages that show it are installed."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        template = reverse("key-detail", args=[987654321]).replace("987654321", "{}")
-    except NoReverseMatch:
-        return lambda pk: ""
-    return template.format
+    return optional_detail_url("key-detail")
 
 
 KEY_EVALUATION_HEADERS = (

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import openpyxl
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from jixiao.core.tabular import write_sheet
 from jixiao.core.views import download_response, paginate, role_required, xlsx_response
 from jixiao.evaluations.models import EvaluationStatus
 from jixiao.monitoring.models import Alert
+from jixiao.results.models import FundActionKind
 from jixiao.targets.models import TargetStatus
 
 from ..dashboards import (
@@ -128,6 +129,7 @@ def dashboard(request):
             "execution": stats["monitoring"]["execution"],
             "parts_by": execution["by"],
             "alert_links": _alert_links(stats),
+            "results_links": _results_links(stats),
             "behind": behind[:BEHIND_SHOWN],
             "behind_total": len(behind),
             "stats_url": "/api/v1/stats?" + urlencode({"region": region.code, "year": year}),
@@ -352,6 +354,54 @@ def _alert_links(stats: dict) -> list[dict]:
     ]
 
 
+def overdue_rectifications_url() -> str:
+    """The rectification list filtered to the overdue items; the list behind the figure until
+    that page is installed."""
+    try:
+        return reverse("rectification-list") + "?overdue=1"
+    except NoReverseMatch:
+        return _records_url("rectifications", "overdue")
+
+
+def _results_links(stats: dict) -> dict:
+    """Using the results: the money adjusted, recovered and redeployed in Y and the
+    rectifications, each linking to its list."""
+    results = stats["results"]
+    funds = (
+        ("funds_adjusted", FundActionKind.ADJUST, _("调整资金")),
+        ("funds_recovered", FundActionKind.RECOVER, _("收回资金")),
+        ("funds_redeployed", FundActionKind.REDEPLOY, _("盘活资金")),
+    )
+    counts = results["rectifications"]
+    rectifications = (
+        ("issued", _("本年度下达")),
+        ("closed", _("本年度销号")),
+        ("closed_on_time", _("其中按期销号")),
+    )
+    return {
+        "funds": [
+            {
+                "label": label,
+                "n": _money(results[key]),
+                "url": _records_url("fund-actions", kind),
+            }
+            for key, kind, label in funds
+        ],
+        "rectifications": [
+            *(
+                {"label": label, "n": counts[key], "url": _records_url("rectifications", key)}
+                for key, label in rectifications
+            ),
+            {
+                "label": _("逾期未整改"),
+                "n": counts["overdue"],
+                "url": overdue_rectifications_url(),
+            },
+        ],
+        "as_of": results["as_of"],
+    }
+
+
 def _grades_chart(stats: dict) -> dict:
     evaluated = stats["selfeval"]["year"]
     sources = (
@@ -430,6 +480,7 @@ def unit_dashboard(request):
                 "reports_late": _records_url("reports", "late"),
                 "reports_missing": _records_url("reports", "missing"),
                 "selfevals": _records_url("selfevals"),
+                "rectifications_overdue": overdue_rectifications_url(),
             },
         },
     )
