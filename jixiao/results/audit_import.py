@@ -31,6 +31,7 @@ from jixiao.core.imports import (
     Importer,
     Row,
     UniqueInFile,
+    _read_rows,
     code,
     non_negative_money,
     register_importer,
@@ -135,6 +136,19 @@ class AuditFindingImporter(Importer):
         "35.5",
         "2022",
     )
+
+    def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+        """The rows as the framework reads them; when some cells cannot be read, the other
+        rows are checked too (unknown units, repeats, …), so the file's problems are listed
+        all at once, in the order of the rows, rather than in two rounds."""
+        rows, problems = _read_rows(self, data, filename)
+        if problems:
+            bad = {(p.sheet, p.row) for p in problems}
+            problems = list(problems) + self.check(
+                [r for r in rows if (r.sheet, r.number) not in bad]
+            )
+            problems.sort(key=lambda p: (p.sheet, p.row or 0, p.column))
+        return rows, problems
 
     def check(self, rows: list[Row]) -> list[Problem]:
         refusal = entry_refusal(self.actor)
