@@ -224,6 +224,40 @@ def _policy(world, i: int):
     )
 
 
+def _audit_finding(world, i: int):
+    """An audit finding of the filer's unit, entered by the performance office."""
+    from jixiao.results.models import AuditFinding
+
+    return AuditFinding.objects.create(
+        region=world.region,
+        year=2022,
+        unit=world.units["U1"],
+        report_title=f"通用测试审计报告{i}",
+        report_date=datetime.date(2022, 5, 10),
+        problem=f"通用测试审计问题{i}",
+        entered_by=world.performance,
+    )
+
+
+def _notice_rectification(world, i: int):
+    """An issued rectification of the filer's unit: its unit's notice lists it."""
+    from jixiao.results.models import Rectification
+
+    return Rectification.objects.create(
+        region=world.region,
+        year=2022,
+        unit=world.units["U1"],
+        status="issued",
+        source="audit",
+        audit_finding=_audit_finding(world, i),
+        issuer=world.offices["PERF"],
+        problem=f"通用测试整改问题{i}",
+        required_action="限期整改",
+        result_date=datetime.date(2022, 5, 10),
+        issued_on=datetime.date(2022, 5, 20),
+    )
+
+
 # --------------------------------------------------------------------------- the registry
 
 PAGES: list[ObjectPage] = [
@@ -335,5 +369,18 @@ PAGES: list[ObjectPage] = [
             ),
             ("policy document", _policy, "policies", "/policies/{obj.pk}/"),
         ]
+    ),
+    ObjectPage(
+        "audit finding",
+        make=_audit_finding,
+        detail="/results/audit/{obj.pk}/",
+        list="/results/audit/",
+        owner="performance",
+    ),
+    ObjectPage(
+        "rectification notice",
+        make=_notice_rectification,
+        detail="/results/notices/{obj.unit_id}/?year={obj.year}",
+        list="/results/notices/",
     ),
 ]
