@@ -258,6 +258,26 @@ def _notice_rectification(world, i: int):
     )
 
 
+def _fund_action(world, i: int):
+    """A recovery from a project of the filer's unit (recorded by the budget office)."""
+    from jixiao.results.models import FundAction
+
+    project = _project(world, i, tag="F")
+    return FundAction.objects.create(
+        region=project.region,
+        year=project.year,
+        unit=project.unit,
+        project=project,
+        kind="收回",
+        amount=Decimal("10.5"),
+        date=datetime.date(2022, 6, 15),
+        reason=f"通用测试收回{i}",
+        source="evaluation",
+        document_number=f"甲财绩〔2022〕{i + 1}号",
+        created_by=world.budget,
+    )
+
+
 # --------------------------------------------------------------------------- the registry
 
 PAGES: list[ObjectPage] = [
@@ -382,5 +402,14 @@ PAGES: list[ObjectPage] = [
         make=_notice_rectification,
         detail="/results/notices/{obj.unit_id}/?year={obj.year}",
         list="/results/notices/",
+    ),
+    ObjectPage(
+        "fund action",
+        make=_fund_action,
+        detail="/fund-actions/{obj.pk}/",
+        list="/fund-actions/",
+        export="/fund-actions/?export=xlsx",
+        api="/api/v1/fund-actions/{obj.pk}",
+        api_list="/api/v1/fund-actions",
     ),
 ]
