@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 from . import audit
 
 NUL = "\x00"
-# Pages anyone reaches without an account (the public survey): no sign-in, password or
-# second-factor page stands in front of them.
-PUBLIC_PATHS = ("/survey/",)
+# Pages anyone reaches without an account (the public survey, the disclosure portal): no
+# sign-in, password or second-factor page stands in front of them.
+PUBLIC_PATHS = ("/survey/", "/public/")
 
 
 class RefuseNulMiddleware:
