@@ -41,6 +41,7 @@ from jixiao.monitoring.alerts import execution_rate
 from jixiao.orgs.models import Region, Role, UnitYear
 
 from .linkage import ProjectResults, Proposal, SimulationRow, propose, simulate
+from .linkage_selectors import money_text
 from .models import LinkageProposal, LinkageRule, LinkageStatus, Rectification, RectificationStatus
 from .rules import rules_in_force
 
@@ -48,6 +49,7 @@ __all__ = [
     "Candidate",
     "candidates",
     "proposal_decide",
+    "linkage_rule_adopt",
     "proposals_generate",
     "simulation",
 ]
@@ -321,8 +323,8 @@ def proposal_decide(
         instance=proposal,
         after={
             "status": status,
-            "decided_amount": str(decided),
-            "difference": str(proposal.difference),
+            "decided_amount": money_text(decided),
+            "difference": money_text(proposal.difference),
             "cancelled": cancelled,
             "reason": reason,
         },
@@ -341,3 +343,30 @@ def simulation(*, region: Region, year: int, section: dict):
         if c.continuing
     ]
     return simulate(rows, section)
+
+
+def linkage_rule_adopt(*, actor, region: Region, year: int, table: dict, no_grade: str):
+    """Save the simulator's percentages (`table`: grade → percent text; `no_grade`: percent
+    text) as the region's rule for budget year `year`: a new rulebook version that keeps the
+    region's other changes of that year (`core.rulebook.rulebook_save`, audited)."""
+    import copy
+
+    from jixiao.core.rulebook import NATIONAL, latest_versions, rulebook_save
+
+    if not (actor.has_role(Role.BUDGET) or actor.has_role(Role.PERFORMANCE)):
+        raise PermissionDenied(_("只有预算股或绩效办可以采用新的挂钩比例。"))
+    own = latest_versions([region.code], year)
+    values = copy.deepcopy(own[0].values) if own else {}
+    base = own[0].base if own else NATIONAL
+    linkage = values.setdefault("linkage", {})
+    for grade, percent in table.items():
+        linkage.setdefault("table", {}).setdefault(grade, {})["percent"] = percent
+    linkage.setdefault("no_grade", {})["percent"] = no_grade
+    return rulebook_save(
+        region_code=region.code,
+        year=year,
+        values=values,
+        actor=actor,
+        base=base,
+        note=_("预算挂钩模拟后采用的比例"),
+    )
