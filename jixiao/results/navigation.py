@@ -44,6 +44,85 @@ register_panel("project", _fund_panel)
 
 # ── budget linkage ────────────────────────────────────────────────────────────────────
 
+# The offices and the units read the proposals in their scope (a unit its own); the budget
+# office decides them. Its to-do: the undecided proposals of the next budget year.
+register_menu(
+    MenuItem(
+        "results",
+        gettext_lazy("预算挂钩"),
+        "linkage-list",
+        roles=frozenset({"budget", "performance", "business", "filer", "leader"}),
+        order=40,
+    ),
+)
+
+
+def _linkage_todos(user, region, year):
+    if region is None or not user.has_role("budget"):
+        return []
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from jixiao.core.navigation import Todo
+
+    from .models import LinkageProposal, LinkageStatus
+
+    waiting = (
+        LinkageProposal.objects.visible_to(user)
+        .in_work(region, year + 1)
+        .filter(status=LinkageStatus.PROPOSED)
+        .count()
+    )
+    if not waiting:
+        return []
+    return [
+        Todo(
+            title=_("预算挂钩：%(n)s条建议待决定") % {"n": waiting},
+            url=f"{reverse('linkage-list')}?year={year + 1}&status=proposed",
+            stage="results",
+            detail=_("%(year)s年度预算") % {"year": year + 1},
+        )
+    ]
+
+
+register_todos(_linkage_todos)
+
 # ── unit assessment ───────────────────────────────────────────────────────────────────
 
+# The bureau reads the ranking; a unit reads its own assessment (the whole ranking once
+# published); the performance office computes and adjusts.
+register_menu(
+    MenuItem(
+        "results",
+        gettext_lazy("部门绩效管理考核"),
+        "assessment-list",
+        roles=STAFF_ROLES,
+        order=50,
+    ),
+)
+
 # ── disclosure ────────────────────────────────────────────────────────────────────────
+
+# The performance office publishes, auditors read; the portal itself is /public/.
+register_menu(
+    MenuItem(
+        "disclosure",
+        gettext_lazy("信息公开"),
+        "disclosure-list",
+        roles=frozenset({"performance", "auditor"}),
+        order=10,
+    ),
+)
+
+
+def _disclosure_todos(user, region, year):
+    """The performance office's to-do: pending items of the working year whose due day is
+    within the rulebook's `due_soon_days`, or already past."""
+    if region is None or not user.has_role("performance"):
+        return []
+    from .disclosures import pending_near_due
+
+    return pending_near_due(user=user, region=region, year=year)
+
+
+register_todos(_disclosure_todos)
