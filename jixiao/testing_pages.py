@@ -280,6 +280,21 @@ def _fund_action(world, i: int):
 
 # --------------------------------------------------------------------------- the registry
 
+
+def _disclosure(world, i: int):
+    """A pending disclosure record of the filer's unit's targets."""
+    from jixiao.results.models import Disclosure
+
+    return Disclosure.objects.create(
+        region=world.region,
+        year=2022,
+        kind="targets",
+        unit=world.units["U1"],
+        subject=f"2022年甲区教育局预算绩效目标（{i}）",
+        due=datetime.date(2022, 3, 2),
+    )
+
+
 PAGES: list[ObjectPage] = [
     ObjectPage(
         "unit",
@@ -411,5 +426,13 @@ PAGES: list[ObjectPage] = [
         export="/fund-actions/?export=xlsx",
         api="/api/v1/fund-actions/{obj.pk}",
         api_list="/api/v1/fund-actions",
+    ),
+    ObjectPage(
+        "disclosure",
+        make=_disclosure,
+        detail="/disclosures/{obj.pk}/",
+        list="/disclosures/",
+        api="/api/v1/disclosures/{obj.pk}",
+        api_list="/api/v1/disclosures",
     ),
 ]
