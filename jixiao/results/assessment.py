@@ -183,6 +183,7 @@ class Part:
         return {
             "key": self.key,
             "label": str(self.label),
+            "label_i18n": message_data(self.label),
             "weight": f"{self.weight}",
             "points": f"{self.points}",
             "explanation": str(self.explanation),

@@ -431,3 +431,48 @@ def assessment_adjust(
     rerank(locked.region_id, locked.year)
     assessment.refresh_from_db()
     return adjustment
+
+
+# ── reading ──────────────────────────────────────────────────────────────────────────────
+
+
+def ranking_published(region: Region, year: int) -> bool:
+    """Whether the year's ranking of `region` is published (its disclosure record)."""
+    from .models import Disclosure, DisclosureKind, DisclosureStatus
+
+    return Disclosure.objects.filter(
+        region=region,
+        year=year,
+        kind=DisclosureKind.UNIT_RANKING,
+        status=DisclosureStatus.PUBLISHED,
+    ).exists()
+
+
+def assessment_list(*, user, region: Region, year: int, unit: str = ""):
+    """The assessments of `region` (and the regions under it) in `year` that `user` may read,
+    in the ranking's order (rank, then unit code)."""
+    rows = (
+        UnitAssessment.objects.visible_to(user)
+        .filter(region__path__startswith=region.path, year=year)
+        .select_related("unit", "region")
+        .order_by("region__code", "rank", "unit__code")
+    )
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    return rows
+
+
+def ranking_rows(*, user, region: Region, year: int):
+    """The ranking `user` may see: the whole region's for the bureau; for anyone else, the
+    rows in their scope, or the whole ranking (names, scores and ranks) once it is published.
+    Returns (rows, the ids of the rows whose page the user may open)."""
+    mine = assessment_list(user=user, region=region, year=year)
+    own = set(mine.values_list("pk", flat=True))
+    if ranking_published(region, year):
+        everyone = (
+            UnitAssessment.objects.filter(region__path__startswith=region.path, year=year)
+            .select_related("unit", "region")
+            .order_by("region__code", "rank", "unit__code")
+        )
+        return everyone, own
+    return mine, own
