@@ -91,6 +91,32 @@ def by_unit(rows) -> list[dict]:
     )
 
 
+def sheet_spec(year: int) -> dict:
+    """The worksheet of the proposals (its name, headers, title, widths, money columns), the
+    same for the page's download and `jixiao export linkage-proposals`."""
+    return {
+        "sheet": _("预算挂钩"),
+        "headers": sheet_headers(),
+        "title": _("%(year)s年度预算挂钩建议") % {"year": year},
+        "widths": (8, 18, 30, 24, 8, 10, 10, 14, 14, 14, 14, 12, 8, 50, 30),
+        "money_columns": (8, 9, 10, 11),
+    }
+
+
+def proposals_workbook(rows, year: int):
+    """An xlsx workbook of the proposals (`core.tabular.write_sheet`)."""
+    import openpyxl
+
+    from jixiao.core.tabular import write_sheet
+
+    spec = sheet_spec(year)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = spec.pop("sheet")
+    write_sheet(ws, spec.pop("headers"), sheet_rows(rows), **spec)
+    return book
+
+
 def sheet_headers() -> list[str]:
     return [
         _("预算年度"),

@@ -70,14 +70,10 @@ def linkage_list(request):
     if request.GET.get("export") == "xlsx":
         return sheet_response(
             request,
-            sheet=_("预算挂钩"),
-            headers=selectors.sheet_headers(),
+            **selectors.sheet_spec(year),
             rows=selectors.sheet_rows(rows),
-            title=_("%(year)s年度预算挂钩建议") % {"year": year},
-            widths=(8, 18, 30, 24, 8, 10, 10, 14, 14, 14, 14, 12, 8, 50, 30),
             filename=f"linkage-proposals-{year}.xlsx",
             kind="linkage-proposals",
-            money_columns=(8, 9, 10, 11),
         )
     page, query = paginate(request, rows)
     units = Unit.objects.filter(

@@ -375,3 +375,24 @@ def test_api_decide(world, lines):
     )
     assert done.status_code == 200
     assert (done.json()["decided_amount"], done.json()["difference"]) == ("75.00", "5.00")
+
+
+def test_the_export_command_writes_the_proposals(world, lines, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    proposals_generate(actor=world.budget, region=world.region, year=2022)
+    out = tmp_path / "p.json"
+    call_command(
+        "export", "linkage-proposals", "--region", "100101", "--year", "2022",
+        "--format", "json", "-o", str(out), "--quiet",
+    )  # fmt: skip
+    items = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(i["project"]["code"] for i in items) == ["2021-L2", "L1", "L3", "L4"]
+    xlsx = tmp_path / "p.xlsx"
+    call_command(
+        "export", "linkage-proposals", "--region", "100101", "--year", "2022",
+        "--format", "xlsx", "-o", str(xlsx), "--quiet",
+    )  # fmt: skip
+    assert xlsx.read_bytes()[:2] == b"PK"
