@@ -295,6 +295,23 @@ def _disclosure(world, i: int):
     )
 
 
+def _unit_assessment(world, i: int):
+    """The 2022 assessment of a new first-level unit of district A (one a unit and year)."""
+    from jixiao.orgs.models import Unit, UnitYear
+    from jixiao.results.models import UnitAssessment
+
+    unit = Unit.objects.create(region=world.region, code=f"UA{i:02d}", name=f"考核测试单位{i}")
+    UnitYear.objects.create(unit=unit, year=2022, name=unit.name, level=1)
+    return UnitAssessment.objects.create(
+        region=world.region,
+        year=2022,
+        unit=unit,
+        computed=Decimal("90"),
+        score=Decimal("90"),
+        rank=i + 1,
+    )
+
+
 PAGES: list[ObjectPage] = [
     ObjectPage(
         "unit",
@@ -434,5 +451,17 @@ PAGES: list[ObjectPage] = [
         list="/disclosures/",
         api="/api/v1/disclosures/{obj.pk}",
         api_list="/api/v1/disclosures",
+    ),
+    ObjectPage(
+        "unit assessment",
+        make=_unit_assessment,
+        detail="/unit-assessments/{obj.pk}/",
+        list="/unit-assessments/",
+        export="/unit-assessments/?export=xlsx",
+        api="/api/v1/unit-assessments/{obj.pk}",
+        api_list="/api/v1/unit-assessments",
+        more=("/unit-assessments/{obj.pk}/adjust/", "/unit-assessments/{obj.pk}/report.docx"),
+        owner="performance",
+        stranger="other_region",
     ),
 ]
