@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.orgs.models import Role, Unit, UnitYear
 
+from . import rectifications
 from .models import AuditFinding, Rectification, RectificationSource
 
 #: The longest texts the model's columns keep (PostgreSQL refuses longer; SQLite would not).
@@ -124,43 +125,29 @@ def audit_finding_create(
         or (actor.region_id and region.pk != actor.region_id)
     ):
         raise PermissionDenied(_("您不能为本区划以外的单位录入审计发现。"))
-    values = {
+    fields = {
+        "region": region,
+        "year": year,
+        "unit": unit,
+        "project": project,
+        "report_date": report_date,
+        "amount": amount,
         "report_title": (report_title or "").strip(),
         "report_number": (report_number or "").strip(),
         "problem": (problem or "").strip(),
         "recommendation": (recommendation or "").strip(),
     }
-    errors = audit_finding_errors(
-        region=region,
-        year=year,
-        unit=unit,
-        project=project,
-        report_date=report_date,
-        amount=amount,
-        required_action=required_action,
-        **values,
-    )
+    errors = audit_finding_errors(required_action=required_action, **fields)
     if errors:
         raise ValidationError(errors)
-    finding = AuditFinding.objects.create(
-        region=region,
-        year=year,
-        unit=unit,
-        project=project,
-        report_date=report_date,
-        amount=amount,
-        entered_by=actor,
-        **values,
-    )
-    from .rectifications import rectification_create
-
-    rectification_create(
+    finding = AuditFinding.objects.create(entered_by=actor, **fields)
+    rectifications.rectification_create(
         actor=actor,
         source=RectificationSource.AUDIT,
         unit=unit,
         project=project,
-        problem=values["problem"],
-        required_action=(required_action or "").strip() or values["recommendation"],
+        problem=fields["problem"],
+        required_action=(required_action or "").strip() or fields["recommendation"],
         result_date=report_date,
         issuer=actor.office,
         audit_finding=finding,
