@@ -10,6 +10,68 @@ from jixiao.orgs.models import STAFF_ROLES
 
 # ── rectification ─────────────────────────────────────────────────────────────────────
 
+# Everyone of the bureau and the units reads the rectifications in their scope. To-dos: every
+# item whose next step is the user's (the issuer's drafts to issue and reports to verify, the
+# filer's plans and reports, the leader's confirmations), with its deadline; and the overdue
+# items, for the unit's leader and its business office (DOMAIN.md §8.1, escalation).
+register_menu(
+    MenuItem(
+        "results", gettext_lazy("整改管理"), "rectification-list", roles=STAFF_ROLES, order=10
+    ),
+)
+
+
+def _rectification_todos(user, region, year):
+    if region is None:
+        return []
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from jixiao.core.navigation import Todo
+    from jixiao.evaluations.key.navigation import next_step
+
+    from .selectors import overdue_ids, rectification_list, rectification_queue
+    from .workflow import RECTIFICATION_WORKFLOW
+
+    def deadline(r):
+        return r.plan_due if r.status in ("received", "plan_ready") else r.due
+
+    todos, seen = [], set()
+    queue = list(rectification_queue(user, region, None)[:50])
+    late = overdue_ids(rectification_list(user, region, None).filter(closed_on__isnull=True))
+    for r in queue:
+        label = next_step(RECTIFICATION_WORKFLOW, r, user)
+        if not label:
+            continue
+        seen.add(r.pk)
+        todos.append(
+            Todo(
+                title=_("%(t)s：%(n)s") % {"t": label, "n": r.number},
+                url=reverse("rectification-detail", args=[r.pk]),
+                stage="results",
+                deadline=deadline(r),
+                detail=r.unit.name,
+                urgent=r.pk in late or bool(r.return_reason),
+            )
+        )
+    if user.has_role("leader", "business"):
+        rows = rectification_list(user, region, None).filter(pk__in=late).exclude(pk__in=seen)
+        for r in rows[:50]:
+            todos.append(
+                Todo(
+                    title=_("整改逾期督办：%(n)s") % {"n": r.number},
+                    url=reverse("rectification-detail", args=[r.pk]),
+                    stage="results",
+                    deadline=deadline(r),
+                    detail=r.unit.name,
+                    urgent=True,
+                )
+            )
+    return todos
+
+
+register_todos(_rectification_todos)
+
 # ── audit findings ────────────────────────────────────────────────────────────────────
 
 register_menu(
