@@ -45,6 +45,7 @@ SOURCE_LINKS = {
     FundActionSource.RECTIFICATION: ("rectification",),
 }
 LINKS = ("alert", "selfeval", "key_evaluation", "rectification")
+STORED = Decimal("0.000001")  # money's stored precision (万元, 6 decimals)
 
 
 @dataclass(frozen=True)
@@ -96,16 +97,13 @@ def _earlier(project: Project) -> list[amounts.Taken]:
 
 
 def _link_belongs(link, project: Project) -> bool:
-    """A source is about the project: its project is the project or the same project line of
-    another year (a 2020 self-evaluation leads to an action on the 2021 budget); a source about
-    a whole unit (a key evaluation of a policy, a rectification without a project) is about the
-    project's unit."""
+    """A source is of the project's unit: about the project itself, about another project of
+    the unit (a 2020 self-evaluation graded 差 leads to cutting the unit's 2021 budget, whose
+    project lines carry new codes each year), or about the whole unit (a key evaluation of a
+    policy, a rectification without a project)."""
     linked = getattr(link, "project", None)
-    if linked is not None:
-        return linked.pk == project.pk or (
-            linked.code == project.code and linked.region_id == project.region_id
-        )
-    return link.unit_id == project.unit_id
+    unit_id = linked.unit_id if linked is not None else link.unit_id
+    return unit_id == project.unit_id
 
 
 def _source_problems(project, source, links: dict) -> list[Problem]:
@@ -141,7 +139,7 @@ def _source_problems(project, source, links: dict) -> list[Problem]:
             _problem(
                 chosen[0],
                 "funds.source.other_project",
-                _("依据的%(source)s“%(link)s”不是项目 %(code)s 或其单位的。")
+                _("依据的%(source)s“%(link)s”不是项目 %(code)s 所属单位的。")
                 % {"source": FundActionSource(source).label, "link": link, "code": project.code},
             )
         )
@@ -245,6 +243,11 @@ def fund_action_create(
 # --------------------------------------------------------------------------- reads
 
 
+def project_balance(project: Project, on: datetime.date) -> amounts.Balance:
+    """The unspent balance on `on` with the figures it comes from (what an action may take)."""
+    return amounts.balance_on(project.full_total, _payments(project), _earlier(project), on)
+
+
 def project_current_budget(project: Project, on: datetime.date | None = None) -> Decimal:
     """The project's budget from `on` (today by default): its full-year budget less what the
     actions dated by then took, plus what was redeployed to it by then."""
@@ -263,7 +266,7 @@ def fund_totals(region, year: int, kinds=None) -> dict[str, Decimal]:
         .annotate(total=Sum("amount"))
     )
     found = {r["kind"]: r["total"] for r in rows}
-    return {k: found.get(k) or Decimal("0") for k in kinds}
+    return {k: (found.get(k) or Decimal("0")).quantize(STORED) for k in kinds}
 
 
 def fund_action_list(*, user, region, year, kind="", unit="", source="", q=""):
@@ -292,7 +295,7 @@ def fund_action_list(*, user, region, year, kind="", unit="", source="", q=""):
 def totals_by_kind(rows) -> list[tuple[str, Decimal]]:
     """(kind, money) of a list's rows, in the order 调整, 收回, 盘活."""
     found = dict(rows.order_by().values_list("kind").annotate(total=Sum("amount")))
-    return [(k, found.get(k) or Decimal("0")) for k in amounts.KINDS]
+    return [(k, (found.get(k) or Decimal("0")).quantize(STORED)) for k in amounts.KINDS]
 
 
 def fund_action_get(*, user, pk) -> FundAction:

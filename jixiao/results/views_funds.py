@@ -180,19 +180,16 @@ def _visible_project(user, region, year, code) -> Project | None:
 
 
 def _sources_of(user, project: Project | None) -> dict:
-    """The alerts, self-evaluations, key evaluations and rectifications about the project line
-    (its code in its region, any year) or, for those without a project, its unit."""
+    """The alerts, self-evaluations, key evaluations and rectifications of the project's unit
+    (the service's rule), the project's own first."""
     if project is None:
         return {name: [] for name in LINK_MODELS}
-    line = Q(project__code=project.code, project__region=project.region)
-    whole_unit = Q(project__isnull=True, unit=project.unit)
     found = {}
     for name, model in LINK_MODELS.items():
-        rows = model.objects.visible_to(user)
-        rows = (
-            rows.filter(line) if name in ("alert", "selfeval") else rows.filter(line | whole_unit)
+        rows = model.objects.visible_to(user).filter(
+            Q(project__unit=project.unit) | Q(project__isnull=True, unit=project.unit)
         )
-        found[name] = list(rows.order_by("-pk")[:100])
+        found[name] = sorted(rows.order_by("-pk")[:100], key=lambda o: o.project_id != project.pk)
     return found
 
 
