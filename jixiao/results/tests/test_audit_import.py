@@ -250,3 +250,21 @@ def test_the_command_imports_as_the_named_office_user(world, tmp_path):
     path.write_bytes(xlsx(good_rows()))
     call_command("import", "audit-findings", str(path), region="100101", user="performance")
     assert AuditFinding.objects.count() == 2
+
+
+def test_a_json_list_is_read_by_the_columns_keys(world):
+    import json
+
+    items = [
+        {
+            "unit_code": "U1",
+            "report_title": REPORT,
+            "report_date": "2022-05-10",
+            "problem": "问题一",
+            "recommendation": "建议一",
+            "amount": 3.25,
+        }
+    ]
+    result = run(world, json.dumps(items, ensure_ascii=False).encode(), name="审计发现.json")
+    assert result.created == 1
+    assert AuditFinding.objects.get().amount == Decimal("3.25")
