@@ -776,7 +776,7 @@ def linkage(work: WorkYear, key: str) -> LazyRows:
         .select_related("project")
         .order_by("unit__code", "project__code")
     )
-    url = optional_detail_url("linkage-proposal-detail")
+    url = optional_detail_url("linkage-detail")
 
     def build(chunk):
         names = _names(work, [p.unit_id for p in chunk])
@@ -801,7 +801,7 @@ def linkage(work: WorkYear, key: str) -> LazyRows:
 
 @topic("unit-ranking", _("部门预算绩效管理工作考核排名"), [_("排名"), _("单位"), _("得分")])
 def unit_ranking(work: WorkYear, key: str) -> LazyRows:
-    url = optional_detail_url("unit-assessment-detail")
+    url = optional_detail_url("assessment-detail")
 
     def build(chunk):
         names = _names(work, [a.unit_id for a in chunk])

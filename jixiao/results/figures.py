@@ -8,9 +8,9 @@ unit's people count their own unit's rows only):
 - **funds** adjusted, recovered and redeployed: the sum of the `FundAction` amounts of each kind
   whose `date` falls in Y (万元, two decimals);
 - **rectifications**: `issued` — issued in Y; `closed` — closed (销号) in Y, whenever issued;
-  `closed_on_time` — of those, closed by their due day; `overdue` — every rectification overdue
-  on the day the figures are taken (`Rectification.objects.overdue`), whatever year it was
-  issued in: a stock, not a flow;
+  `closed_on_time` — of those, closed by their due day; `overdue` — Y's rectifications (their
+  work `year`) overdue on the day the figures are taken (`Rectification.objects.overdue`), the
+  rows the rectification list shows for Y with `?overdue=1`;
 - **linkage**: the proposals Y makes, i.e. those for the budget year Y + 1 (the summary of 2021
   reports the proposals for 2022 it decided in 2021), by the rule of the table each follows
   (grow, keep, cut, cancel) with the current, proposed and decided totals, and the decisions to
@@ -137,7 +137,9 @@ class ResultsYear:
         return self._rows(Rectification)
 
     def rectifications(self, key: str) -> QuerySet[Rectification]:
-        """The rectifications a figure counts: one of RECTIFICATION_KEYS."""
+        """The rectifications a figure counts: one of RECTIFICATION_KEYS. Issued and closed are
+        by their dates in Y; overdue by the work year (an item of Y−1 still open counts in Y−1's
+        figures, as of its own 31 December)."""
         rows = self._rectifications
         year = (self.first_day, self.last_day)
         if key == "issued":
@@ -147,7 +149,7 @@ class ResultsYear:
         if key == "closed_on_time":
             return rows.filter(closed_on__range=year).closed_on_time()
         if key == "overdue":
-            return rows.overdue(self.as_of)
+            return rows.filter(year=self.year).overdue(self.as_of)
         raise ValueError(key)
 
     # ── linkage ──────────────────────────────────────────────────────────────────────────

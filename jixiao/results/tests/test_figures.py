@@ -125,6 +125,10 @@ def build_rows(world) -> dict:
     # R7: plan due 1 August and never written → issued, overdue by its plan.
     r["R7"] = rectification(world, "U1", issued="2022-07-01", plan_due="2022-08-01",
                             due="2022-10-30", status="received")  # fmt: skip
+    # R8: a rectification of 2021 (U2) due 25 December 2021 and still open → overdue in 2021's
+    # figures; in 2022's neither issued nor overdue (its work year is 2021).
+    r["R8"] = rectification(world, "U2", issued="2021-11-01", plan_due="2021-12-01",
+                            planned="2021-11-20", due="2021-12-25", status="in_progress")  # fmt: skip
     # A draft (never issued) counts nowhere.
     rectification(world, "U1", status="draft")
     # 乙区: issued in 2022 and overdue, never counted for 甲区.
@@ -203,16 +207,17 @@ def test_rectifications_of_the_live_year_count_overdue_as_of_today(world, rows):
 
 
 def test_a_closed_year_counts_overdue_as_of_its_31_december(world, rows):
-    # 2021 is closed: R5 was open past its due day on 31 December 2021 (closed only in 2022).
+    # 2021 is closed: R5 (closed only in 2022) and R8 were open past their due days on 31
+    # December 2021.
     f = figures(world, year=2021)
     assert f["as_of"] == "2021-12-31"
-    assert f["rectifications"] == {"issued": 1, "closed": 0, "closed_on_time": 0, "overdue": 1}
+    assert f["rectifications"] == {"issued": 2, "closed": 0, "closed_on_time": 0, "overdue": 2}
 
 
 def test_the_same_year_still_open_counts_overdue_as_of_today(world, rows):
     FiscalYear.objects.filter(region=world.region, year=2021).update(status="open")
-    # As of 1 September 2022: R5 is closed; R3 and R7 are overdue.
-    assert figures(world, year=2021)["rectifications"]["overdue"] == 2
+    # As of 1 September 2022: R5 is closed by then, R8 still open.
+    assert figures(world, year=2021)["rectifications"]["overdue"] == 1
 
 
 def test_a_year_is_closed_only_when_every_fiscal_year_row_under_the_region_is(world, rows):
