@@ -38,6 +38,7 @@ from . import notice
 from .audit_findings import audit_finding_create, entry_refusal, finding_rectification
 from .audit_import import AuditFindingImporter
 from .models import AuditFinding, Rectification, RectificationStatus
+from .rectifications import rectification_open_notice
 
 T = "results/"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -260,7 +261,8 @@ def notice_list(request):
 
 @login_required
 def notice_download(request, unit_pk: int):
-    """整改通知书 of a unit for the working year (or `?year=`), listing its issued items."""
+    """整改通知书 of a unit for the working year (or `?year=`), listing its issued items; the
+    unit's own download receives those not yet received."""
     region, year = _work(request)
     unit = Unit.objects.get_visible_or_404(request.user, pk=unit_pk)
     raw = request.GET.get("year", "")
@@ -270,6 +272,9 @@ def notice_download(request, unit_pk: int):
     if refusal:
         messages.error(request, refusal)
         return redirect("rectification-notices")
+    # The unit opening its notice receives the items it lists (DOMAIN.md §8.1), so the
+    # deadlines run from today and the notice shows them.
+    items = [rectification_open_notice(request.user, item) for item in items]
     data = notice.notice_docx(unit, year, items)
     return download_response(
         request,

@@ -127,3 +127,15 @@ def test_another_year_is_asked_for_with_year(world, items, client_for):
     url = reverse("rectification-notice", args=[world.units["U1"].pk])
     assert client.get(url, {"year": "2021"}).status_code == 302
     assert client.get(url, {"year": "2022"}).status_code == 200
+
+
+def test_the_units_download_receives_its_items_and_shows_their_deadlines(world, items, client_for):
+    url = reverse("rectification-notice", args=[world.units["U1"].pk])
+    client_for("performance").get(url)
+    assert Rectification.objects.get(pk=items["a"].pk).status == "issued"
+    table = table_rows(client_for("filer").get(url).content)
+    row = Rectification.objects.get(pk=items["a"].pk)
+    assert row.status == "received" and row.plan_due is not None
+    assert table[1][3] == f"{row.plan_due.year}年{row.plan_due.month}月{row.plan_due.day}日"
+    assert {r[5] for r in table[1:]} == {"已接收"}
+    assert Rectification.objects.get(pk=items["other"].pk).status == "issued"
