@@ -278,6 +278,25 @@ def _fund_action(world, i: int):
     )
 
 
+def _linkage_proposal(world, i: int):
+    """A 2022 budget linkage proposal for a 2021 project of the filer's unit."""
+    from jixiao.results.models import LinkageProposal
+
+    project = _project(world, i, year=2021, tag="L")
+    return LinkageProposal.objects.create(
+        region=project.region,
+        year=2022,
+        unit=project.unit,
+        project=project,
+        grade="良",
+        grade_source="rules",
+        rule="grow",
+        current_amount=Decimal("100"),
+        proposed_amount=Decimal("105.00"),
+        reason=f"评价等级“良”（按规则评分）；建议优先保障（+5%），安排105.00万元 {i}",
+    )
+
+
 # --------------------------------------------------------------------------- the registry
 
 
@@ -463,5 +482,14 @@ PAGES: list[ObjectPage] = [
         more=("/unit-assessments/{obj.pk}/adjust/", "/unit-assessments/{obj.pk}/report.docx"),
         owner="performance",
         stranger="other_region",
+    ),
+    ObjectPage(
+        "linkage proposal",
+        make=_linkage_proposal,
+        detail="/linkage/{obj.pk}/",
+        list="/linkage/?year=2022",
+        export="/linkage/?year=2022&export=xlsx",
+        api="/api/v1/linkage-proposals/{obj.pk}",
+        api_list="/api/v1/linkage-proposals?year=2022",
     ),
 ]
