@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -231,13 +232,17 @@ def disclosures_ensure(*, region, year: int) -> int:
 # --------------------------------------------------------------------------- the content
 
 
+def _family(unit, year: int):
+    """The ids of a first-level unit and of its level-2 units as they stood in `year`."""
+    return (
+        UnitYear.objects.filter(year=year).filter(Q(unit=unit) | Q(parent=unit)).values("unit_id")
+    )
+
+
 def _targets_rows(disclosure: Disclosure) -> list[dict]:
-    first_level = _first_level_of(disclosure.region, disclosure.year)
-    targets = [
-        t
-        for t in _approved_targets(disclosure.region, disclosure.year)
-        if first_level.get(t.unit_id) == disclosure.unit
-    ]
+    targets = _approved_targets(disclosure.region, disclosure.year).filter(
+        unit_id__in=_family(disclosure.unit, disclosure.year)
+    )
     rows = []
     for target in targets:
         project = target.project
@@ -263,11 +268,11 @@ def _targets_rows(disclosure: Disclosure) -> list[dict]:
 
 
 def _selfeval_rows(disclosure: Disclosure) -> list[dict]:
-    first_level = _first_level_of(disclosure.region, disclosure.year - 1)
     rows = []
-    for selfeval in _confirmed_selfevals(disclosure.region, disclosure.year):
-        if first_level.get(selfeval.unit_id) != disclosure.unit:
-            continue
+    selfevals = _confirmed_selfevals(disclosure.region, disclosure.year).filter(
+        unit_id__in=_family(disclosure.unit, disclosure.year - 1)
+    )
+    for selfeval in selfevals:
         rows.append(
             _row(
                 fiscal_year=selfeval.year,

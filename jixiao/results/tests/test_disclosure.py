@@ -227,7 +227,7 @@ def test_office_list_shows_due_days_and_the_overdue_flag(world, made):
     html = response.content.decode()
     assert "2021年度甲区教育局项目支出绩效自评结果" in html
     assert "2022-08-18" in html or "2022年8月18日" in html
-    assert "逾期" in html
+    assert 'class="tag level-red"' in html  # the overdue flag
     narrowed = client_in(world, "performance").get("/disclosures/?kind=targets")
     assert "2021年度甲区教育局项目支出绩效自评结果" not in narrowed.content.decode()
 
