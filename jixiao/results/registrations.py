@@ -9,5 +9,6 @@ from .audit_import import AuditFindingImporter  # noqa: F401  (`jixiao import au
 from .exports_assessment import export_unit_assessments  # noqa: F401  (`jixiao export unit-assessments`)
 from .exports_funds import export_fund_actions  # noqa: F401  (`jixiao export fund-actions`)
 from .exports_linkage import export_linkage_proposals  # noqa: F401  (`jixiao export linkage-proposals`)
+from .exports_rect import export_rectifications  # noqa: F401  (`jixiao export rectifications`)
 from .gate import linkage_gate_check  # noqa: F401  (budget linkage at the budget gate)
 from .rectifications import rectifications_tick  # noqa: F401  (the tick, the step dates)

@@ -6,6 +6,11 @@ from . import views_rectification as views
 
 urlpatterns = [
     path("results/rectifications/", views.rectification_list, name="rectification-list"),
+    path(
+        "results/rectifications/export.xlsx",
+        views.rectification_export,
+        name="rectification-export",
+    ),
     path("results/rectifications/find/", views.rectification_find, name="rectification-find"),
     path("results/rectifications/alerts/", views.rectification_alerts, name="rectification-alerts"),
     path(

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jixiao.core.views import act, document_transition, paginate
+from jixiao.core.views import act, document_transition, paginate, xlsx_response
 from jixiao.monitoring.models import Alert
 from jixiao.orgs.models import Unit
 
 from . import rect_sources, selectors
+from .exports_rect import rectifications_workbook
 from .models import RectificationSource, RectificationStatus
 from .rectifications import (
     EDITABLE_FIELDS,
@@ -49,11 +50,16 @@ def _work(request):
     return request.work
 
 
+def _filtered(request):
+    work = _work(request)
+    filters = {name: request.GET.get(name, "").strip() for name in selectors.FILTERS}
+    return selectors.rectification_list(request.user, work.region, work.year, filters)
+
+
 @login_required
 def rectification_list(request):
     work = _work(request)
-    filters = {name: request.GET.get(name, "").strip() for name in selectors.FILTERS}
-    rows = selectors.rectification_list(request.user, work.region, work.year, filters)
+    rows = _filtered(request)
     page, query = paginate(request, rows)
     page.object_list = selectors.with_overdue(page.object_list)
     units = Unit.objects.filter(
@@ -73,6 +79,17 @@ def rectification_list(request):
             "may_send_alerts": office,
         },
     )
+
+
+@login_required
+def rectification_export(request):
+    """The list as the page filters it, as xlsx (an audited download)."""
+    work = _work(request)
+    rows = selectors.with_overdue(_filtered(request))
+    title = _("%(region)s %(year)s 年度整改事项") % {"region": work.region.name, "year": work.year}
+    book = rectifications_workbook(rows, title=title)
+    name = _("整改事项-%(year)s.xlsx") % {"year": work.year}
+    return xlsx_response(request, book, name, kind="rectifications", rows=len(rows))
 
 
 def _source_url(rectification) -> str:
