@@ -615,9 +615,7 @@ class Summary:
             "proposed": chinese_figure(linkage["total"]["proposed"]),
         }
         if linkage["cancelled"]["projects"]:
-            text += _("；经预算股审核决定取消项目 %(n)s 个") % {
-                "n": linkage["cancelled"]["projects"]
-            }
+            text += _("；经审核决定取消项目 %(n)s 个") % {"n": linkage["cancelled"]["projects"]}
         return text + _("。")
 
     # 三、problems

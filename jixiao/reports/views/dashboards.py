@@ -398,6 +398,28 @@ def _results_links(stats: dict) -> dict:
                 "url": overdue_rectifications_url(),
             },
         ],
+        "others": [
+            {
+                "label": _("%(y)s 年度预算挂钩建议") % {"y": results["linkage"]["budget_year"]},
+                "n": results["linkage"]["total"]["projects"],
+                "url": _records_url("linkage"),
+            },
+            {
+                "label": _("考核排名单位"),
+                "n": results["unit_assessment"]["units"],
+                "url": _records_url("unit-ranking"),
+            },
+            {
+                "label": _("本年度已公开"),
+                "n": results["disclosure"]["published"],
+                "url": _records_url("disclosures", "published"),
+            },
+            {
+                "label": _("逾期未公开"),
+                "n": results["disclosure"]["overdue"],
+                "url": _records_url("disclosures", "overdue"),
+            },
+        ],
         "as_of": results["as_of"],
     }
 
