@@ -10,6 +10,8 @@ service (`fund_actions.FundActionRefused`) are shown at their fields.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
+from jixiao.core.messages import render_message
 from jixiao.core.views import paginate, role_required, sheet_response, work_rows
 from jixiao.evaluations.key.models import KeyEvaluation
 from jixiao.evaluations.models import SelfEvaluation
@@ -227,27 +230,31 @@ def _linked(user, form) -> dict:
     }
 
 
+def _form_project(form, user, region, field: str) -> Project | None:
+    """The project whose code the form's `field` gives, in the form's year; an error at the
+    field when there is none."""
+    data = form.cleaned_data
+    project = _visible_project(user, region, data["year"], data[field])
+    if project is None:
+        form.add_error(
+            field,
+            _("在%(year)s年度没有编码为“%(code)s”的项目。")
+            % {"year": data["year"], "code": data[field]},
+        )
+    return project
+
+
 def _record(request, form, region):
     """Record the action from a valid form, or put each refusal at its field."""
     data, user = form.cleaned_data, request.user
-    project = _visible_project(user, region, data["year"], data["project"])
-    if project is None:
-        form.add_error(
-            "project",
-            _("在%(year)s年度没有编码为“%(code)s”的项目。")
-            % {"year": data["year"], "code": data["project"]},
-        )
-        return None
+    project = _form_project(form, user, region, "project")
     receiving = None
     if data["receiving_project"].strip():
-        receiving = _visible_project(user, region, data["year"], data["receiving_project"])
+        receiving = _form_project(form, user, region, "receiving_project")
         if receiving is None:
-            form.add_error(
-                "receiving_project",
-                _("在%(year)s年度没有编码为“%(code)s”的项目。")
-                % {"year": data["year"], "code": data["receiving_project"]},
-            )
             return None
+    if project is None:
+        return None
     try:
         return services.fund_action_create(
             actor=user,
@@ -281,7 +288,21 @@ def fund_action_new(request):
         initial = _prefill(request, year)
         project = _visible_project(request.user, region, initial["year"], initial["project"])
         form = FundActionForm(initial=initial, sources=_sources_of(request.user, project))
-    return render(request, T + "fund_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        T + "fund_form.html",
+        {"form": form, "project": project, **_balance_today(project)},
+    )
+
+
+def _balance_today(project: Project | None) -> dict:
+    """The project's balance on today, held within its budget year, and where it comes from."""
+    if project is None:
+        return {}
+    today = timezone.localdate()
+    on = min(max(today, datetime.date(project.year, 1, 1)), datetime.date(project.year, 12, 31))
+    balance = services.project_balance(project, on)
+    return {"balance": balance, "balance_text": render_message(balance.explanation())}
 
 
 # --------------------------------------------------------------------------- one action

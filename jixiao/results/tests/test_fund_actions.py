@@ -312,6 +312,8 @@ def test_the_form_records_an_action_from_an_alerts_page(funds, client_for):
     client = in_2021(client_for("performance"))
     page = client.get(f"/fund-actions/new/?alert={funds.alert.pk}").content.decode()
     assert 'value="R1"' in page and f'value="{funds.alert.pk}" selected' in page
+    # the balance on 31 December 2021 (today is later): 300 − 224.50 paid by September = 75.50
+    assert "75.50（全年预算 300.00 − 截至 12 月支付 224.50）" in page
     response = client.post("/fund-actions/new/", form_data(funds))
     action = FundAction.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/fund-actions/{action.pk}/"
