@@ -258,6 +258,30 @@ def _notice_rectification(world, i: int):
     )
 
 
+def _rectification(world, i: int):
+    """An issued and received rectification of the filer's unit, from an audit finding."""
+    from jixiao.results.models import Rectification
+
+    day = datetime.date(2022, 3, 1) + datetime.timedelta(days=i)
+    return Rectification.objects.create(
+        region=world.region,
+        year=2022,
+        unit=world.units["U1"],
+        project=world.projects["P1"],
+        status="received",
+        number=f"ZG-T{i:03d}",
+        source="audit",
+        issuer=world.offices["PERF"],
+        problem=f"通用测试整改问题{i}",
+        required_action="按要求整改",
+        result_date=day,
+        issued_on=day,
+        received_on=day,
+        plan_due=day + datetime.timedelta(days=30),
+        due=day + datetime.timedelta(days=90),
+    )
+
+
 def _fund_action(world, i: int):
     """A recovery from a project of the filer's unit (recorded by the budget office)."""
     from jixiao.results.models import FundAction
@@ -491,5 +515,14 @@ PAGES: list[ObjectPage] = [
         export="/linkage/?year=2022&export=xlsx",
         api="/api/v1/linkage-proposals/{obj.pk}",
         api_list="/api/v1/linkage-proposals?year=2022",
+    ),
+    ObjectPage(
+        "rectification",
+        make=_rectification,
+        detail="/rectifications/{obj.pk}/",
+        list="/rectifications/?year=2022",
+        export="/rectifications/export.xlsx?year=2022",
+        api="/api/v1/rectifications/{obj.pk}",
+        api_list="/api/v1/rectifications?year=2022",
     ),
 ]

@@ -5,26 +5,26 @@ from django.urls import path
 from . import views_rectification as views
 
 urlpatterns = [
-    path("results/rectifications/", views.rectification_list, name="rectification-list"),
+    path("rectifications/", views.rectification_list, name="rectification-list"),
     path(
-        "results/rectifications/export.xlsx",
+        "rectifications/export.xlsx",
         views.rectification_export,
         name="rectification-export",
     ),
-    path("results/rectifications/find/", views.rectification_find, name="rectification-find"),
-    path("results/rectifications/alerts/", views.rectification_alerts, name="rectification-alerts"),
+    path("rectifications/find/", views.rectification_find, name="rectification-find"),
+    path("rectifications/alerts/", views.rectification_alerts, name="rectification-alerts"),
     path(
-        "results/rectifications/<int:pk>/",
+        "rectifications/<int:pk>/",
         views.rectification_detail,
         name="rectification-detail",
     ),
     path(
-        "results/rectifications/<int:pk>/edit/",
+        "rectifications/<int:pk>/edit/",
         views.rectification_edit,
         name="rectification-edit",
     ),
     path(
-        "results/rectifications/<int:pk>/transition/",
+        "rectifications/<int:pk>/transition/",
         views.rectification_transition_view,
         name="rectification-transition",
     ),
