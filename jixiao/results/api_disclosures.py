@@ -18,7 +18,7 @@ from jixiao.core.schemas import Page
 from jixiao.orgs.models import Region
 
 from . import disclosure_rules, disclosures
-from .models import Disclosure, DisclosureKind, DisclosureStatus
+from .models import Disclosure
 
 router = Router()
 
@@ -74,17 +74,15 @@ def _visible(user):
 
 @router.get("", response=answers(Page[DisclosureOut]), summary="信息公开事项列表")
 def list_disclosures(request, query: Query[ListQuery], kind: str = "", status: str = ""):
-    rows = _visible(request.user)
-    if query.region:
-        region = Region.objects.filter(code=query.region).first()
-        rows = rows.in_work(region, None) if region else rows.none()
-    rows = rows.in_work(None, query.year)
-    if query.unit:
-        rows = rows.filter(unit__code=query.unit)
-    if kind:
-        rows = rows.filter(kind=kind) if kind in DisclosureKind.values else rows.none()
-    if status:
-        rows = rows.filter(status=status) if status in DisclosureStatus.values else rows.none()
+    region = Region.objects.filter(code=query.region).first() if query.region else None
+    wanted = {"unit__code": query.unit, "kind": kind, "status": status}
+    rows = (
+        _visible(request.user)
+        .in_work(region, query.year)
+        .filter(**{field: value for field, value in wanted.items() if value})
+    )
+    if query.region and region is None:
+        rows = rows.none()
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 
@@ -104,45 +102,33 @@ def get_disclosure(request, disclosure_id: int):
 ACTION_ANSWERS = answers(DisclosureOut, 404, 409)
 
 
-def _act(request, disclosure_id: int, run) -> Status:
+def _act(request, disclosure_id: int, action: str, reason: str = "") -> Status:
+    """`disclosures.disclosure_act` on the visible record; a state that refuses the step (or a
+    missing reason) answers 409 with the service's reason."""
     disclosure = _get(request, disclosure_id)
     try:
-        run(disclosure)
+        disclosures.disclosure_act(
+            actor=request.user, disclosure=disclosure, action=action, reason=reason
+        )
     except ValidationError as exc:
         return Status(409, error("；".join(exc.messages)))
     return Status(200, serialize(_get(request, disclosure_id)))
 
 
 @router.post("/{int:disclosure_id}/publish", response=ACTION_ANSWERS, summary="公开")
-def publish(request, disclosure_id: int):
-    return _act(
-        request,
-        disclosure_id,
-        lambda d: disclosures.disclosure_publish(actor=request.user, disclosure=d),
-    )
+def publish_disclosure(request, disclosure_id: int):
+    return _act(request, disclosure_id, "publish")
 
 
-@router.post(
-    "/{int:disclosure_id}/withhold", response=ACTION_ANSWERS, summary="不予公开（须填写理由）"
-)
-def withhold(request, disclosure_id: int, body: ReasonIn):
-    return _act(
-        request,
-        disclosure_id,
-        lambda d: disclosures.disclosure_withhold(
-            actor=request.user, disclosure=d, reason=body.reason
-        ),
-    )
+def _reasoned(action: str, summary: str) -> None:
+    """POST /{id}/<action> with {"reason": "…"} (withhold, withdraw)."""
+
+    def step(request, disclosure_id: int, body: ReasonIn):
+        return _act(request, disclosure_id, action, body.reason)
+
+    step.__name__ = f"{action}_disclosure"
+    router.post(f"/{{int:disclosure_id}}/{action}", response=ACTION_ANSWERS, summary=summary)(step)
 
 
-@router.post(
-    "/{int:disclosure_id}/withdraw", response=ACTION_ANSWERS, summary="撤回已公开事项（须填写理由）"
-)
-def withdraw(request, disclosure_id: int, body: ReasonIn):
-    return _act(
-        request,
-        disclosure_id,
-        lambda d: disclosures.disclosure_withdraw(
-            actor=request.user, disclosure=d, reason=body.reason
-        ),
-    )
+_reasoned("withhold", "不予公开（须填写理由）")
+_reasoned("withdraw", "撤回已公开事项（须填写理由）")

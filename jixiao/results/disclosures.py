@@ -464,6 +464,15 @@ def disclosure_withdraw(*, actor, disclosure: Disclosure, reason: str) -> Disclo
     return disclosure
 
 
+def disclosure_act(*, actor, disclosure: Disclosure, action: str, reason: str = "") -> Disclosure:
+    """One of the office's actions by name (`publish`, `withhold`, `withdraw`), for the page
+    and the API; the reason goes to those that take one."""
+    if action == "publish":
+        return disclosure_publish(actor=actor, disclosure=disclosure)
+    service = {"withhold": disclosure_withhold, "withdraw": disclosure_withdraw}[action]
+    return service(actor=actor, disclosure=disclosure, reason=reason)
+
+
 @transaction.atomic
 def approval_dates_save(
     *, actor, region, year: int, budget_approved_on, accounts_approved_on

@@ -9,7 +9,13 @@ urlpatterns = [
     path("disclosures/ensure/", views.disclosure_ensure, name="disclosure-ensure"),
     path("disclosures/approval-dates/", views.approval_dates, name="disclosure-dates"),
     path("disclosures/<int:pk>/", views.disclosure_detail, name="disclosure-detail"),
-    path("disclosures/<int:pk>/publish/", views.disclosure_publish, name="disclosure-publish"),
-    path("disclosures/<int:pk>/withhold/", views.disclosure_withhold, name="disclosure-withhold"),
-    path("disclosures/<int:pk>/withdraw/", views.disclosure_withdraw, name="disclosure-withdraw"),
+    *(
+        path(
+            f"disclosures/<int:pk>/{action}/",
+            views.disclosure_action,
+            {"action": action},
+            name=f"disclosure-{action}",
+        )
+        for action in views.ACTIONS
+    ),
 ]

@@ -109,45 +109,30 @@ def disclosure_detail(request, pk: int):
     return render(request, T + "disclosure_detail.html", context)
 
 
-def _action(request, pk: int, run, success: str):
+#: The office's actions on a record, and what each says when done.
+ACTIONS = {
+    "publish": gettext_lazy("已公开。"),
+    "withhold": gettext_lazy("已设为不予公开。"),
+    "withdraw": gettext_lazy("已撤回，门户不再显示。"),
+}
+
+
+@login_required
+@require_POST
+def disclosure_action(request, pk: int, action: str):
+    """POST of an action card: publish, or withhold / withdraw with the posted reason."""
     disclosure = Disclosure.objects.get_visible_or_404(request.user, pk=pk)
-    act(request, lambda: run(disclosure), success)
+    act(
+        request,
+        lambda: disclosures.disclosure_act(
+            actor=request.user,
+            disclosure=disclosure,
+            action=action,
+            reason=request.POST.get("reason", ""),
+        ),
+        ACTIONS[action],
+    )
     return redirect("disclosure-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def disclosure_publish(request, pk: int):
-    return _action(
-        request,
-        pk,
-        lambda d: disclosures.disclosure_publish(actor=request.user, disclosure=d),
-        _("已公开。"),
-    )
-
-
-@login_required
-@require_POST
-def disclosure_withhold(request, pk: int):
-    reason = request.POST.get("reason", "")
-    return _action(
-        request,
-        pk,
-        lambda d: disclosures.disclosure_withhold(actor=request.user, disclosure=d, reason=reason),
-        _("已设为不予公开。"),
-    )
-
-
-@login_required
-@require_POST
-def disclosure_withdraw(request, pk: int):
-    reason = request.POST.get("reason", "")
-    return _action(
-        request,
-        pk,
-        lambda d: disclosures.disclosure_withdraw(actor=request.user, disclosure=d, reason=reason),
-        _("已撤回，门户不再显示。"),
-    )
 
 
 @login_required
