@@ -420,3 +420,37 @@ def test_api_refuses_a_project_outside_the_callers_scope_and_a_unit_user(funds, 
     assert response.status_code == 422
     assert post(client_for("filer"), api_body(funds)).status_code == 403
     assert not FundAction.objects.exists()
+
+
+# --------------------------------------------------------------------------- two at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recoveries_at_once_cannot_both_take_the_balance(funds):
+    """Each of two recoveries of 60 fits the balance of 85.50 alone; together they do not, so
+    exactly one is recorded and the other is refused with what is left (25.50)."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def recover(actor):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            record(funds, actor=actor, amount="60")
+            outcomes.append("recorded")
+        except FundActionRefused as refused:
+            outcomes.append(refused.problems[0].message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=recover, args=(who,)) for who in ("budget", "performance")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("recorded") == 1, outcomes
+    assert "25.50" in next(o for o in outcomes if o != "recorded")
+    assert FundAction.objects.count() == 1
