@@ -7,7 +7,7 @@ The sources of work year Y:
 - self-evaluations (of the projects of Y−1, done in Y) confirmed with a grade of the rulebook's
   "rectification".grades (中, 差), the grade that counts being the reviewed grade, else the
   rules' grade; the same for whole-unit evaluations of Y−1;
-- the findings of the key evaluations archived in Y.
+- the findings of the key evaluations of work year Y, once archived.
 Audit findings become rectifications when they are entered (`results.audit_findings`).
 """
 
@@ -151,7 +151,7 @@ def _candidates(region, year: int, actor, today: date):
         evaluations = _visible(KeyEvaluation.objects, actor).filter(
             region__path__startswith=region.path,
             status=KeyStatus.ARCHIVED,
-            archived_on__year=year,
+            year=year,
         )
         findings = Finding.objects.filter(evaluation__in=evaluations)
         for finding in _not_yet(findings, "finding").select_related(
@@ -184,7 +184,7 @@ def sources_find(*, region, year: int, today: date | None = None, actor=None) ->
     made = []
     with transaction.atomic():
         for source, keywords in list(_candidates(region, year, actor, today)):
-            made.append(rectification_create(actor=actor, source=source, **keywords))
+            made.append(rectification_create(actor=actor, source=source, year=year, **keywords))
     return made
 
 
@@ -209,6 +209,7 @@ def alert_to_rectification(actor, alert: Alert, problem: str, required_action: s
         problem=problem,
         required_action=required_action,
         result_date=disposed or timezone.localdate(),
+        year=alert.year,
         alert=alert,
     )
 

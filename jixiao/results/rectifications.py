@@ -105,6 +105,7 @@ def rectification_create(
     problem: str,
     required_action: str,
     result_date: date,
+    year: int | None = None,
     issuer: Office | None = None,
     alert=None,
     selfeval=None,
@@ -113,7 +114,8 @@ def rectification_create(
     audit_finding=None,
 ) -> Rectification:
     """A draft rectification of `unit` from one source object (the one `source` names), for
-    the work year of `result_date`. The issuer defaults from the source (`default_issuer`).
+    the work year `year` (default: the year of `result_date`). The issuer defaults from the
+    source (`default_issuer`).
 
     Raises ValidationError (in Chinese, naming the field) for a missing source object, a
     missing problem or required action, no issuing office, or a duplicate: one source object
@@ -146,7 +148,7 @@ def rectification_create(
         raise ValidationError(
             {field: _("该来源已建立整改事项（%(n)s），不能重复建立。") % {"n": duplicate}}
         )
-    year = result_date.year
+    year = year or result_date.year
     issuer = issuer or default_issuer(source=source, unit=unit, year=year)
     if issuer is None:
         raise ValidationError({"issuer": _("找不到下达整改的股室，请先设置单位的归口股室。")})

@@ -1,5 +1,5 @@
 """Reads on rectifications (整改): the list in the user's scope with its filters, one item, what
-waits for the user, and "overdue" as of the right day (DOMAIN.md §8.1: a past work year as of
+waits for the user, and "overdue" as of the right day (DOMAIN.md §8.1: a closed work year as of
 31 December, the live year as of today), on the model queryset's one definition."""
 
 from __future__ import annotations
@@ -9,24 +9,32 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from jixiao.budgets.models import FiscalYear
+
 from .models import Rectification
 from .workflow import RECTIFICATION_WORKFLOW
 
 FILTERS = ("status", "source", "unit", "overdue", "q")
 
 
-def overdue_as_of(year: int, today: date | None = None) -> date:
-    """The day "overdue" is judged on for a work year: 31 December of a past year, else today."""
+def overdue_as_of(year: int, today: date | None = None, region_id: int | None = None) -> date:
+    """The day "overdue" is judged on for a work year (DOMAIN.md §8.1): 31 December of a closed
+    year (its fiscal year closed, in the region when one is given), today for a live one."""
     today = today or timezone.localdate()
-    return min(today, date(year, 12, 31))
+    closed = FiscalYear.objects.filter(year=year, status=FiscalYear.Status.CLOSED)
+    if region_id is not None:
+        closed = closed.filter(region_id=region_id)
+    return min(today, date(year, 12, 31)) if closed.exists() else today
 
 
 def overdue_ids(rows: QuerySet, today: date | None = None) -> set[int]:
-    """The ids of `rows` overdue, each as of its own year's day (`overdue_as_of`)."""
+    """The ids of `rows` overdue, each as of its own region's and year's day (`overdue_as_of`)."""
     ids: set[int] = set()
-    for year in rows.order_by().values_list("year", flat=True).distinct():
-        as_of = overdue_as_of(year, today)
-        ids |= set(rows.filter(year=year).overdue(as_of).values_list("pk", flat=True))
+    groups = rows.order_by().values_list("region_id", "year").distinct()
+    for region_id, year in groups:
+        as_of = overdue_as_of(year, today, region_id)
+        late = rows.filter(region_id=region_id, year=year).overdue(as_of)
+        ids |= set(late.values_list("pk", flat=True))
     return ids
 
 
@@ -76,7 +84,7 @@ def with_overdue(rows) -> list[Rectification]:
 
 
 def is_overdue(rectification: Rectification, today: date | None = None) -> bool:
-    as_of = overdue_as_of(rectification.year, today)
+    as_of = overdue_as_of(rectification.year, today, rectification.region_id)
     return Rectification.objects.filter(pk=rectification.pk).overdue(as_of).exists()
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from jixiao.budgets.models import FiscalYear
 from jixiao.core.models import AuditLog
 from jixiao.core.ticks import run_ticks
 from jixiao.results.models import Rectification, RectificationStatus
@@ -105,9 +106,23 @@ def test_overdue_as_of_a_day(world):
     assert not is_overdue(row, date(2022, 4, 7))  # the plan came in time
     assert is_overdue(row, date(2022, 6, 7))  # still open after its due day then
     assert not is_overdue(row, date(2022, 6, 11))  # closed (late) by then
-    # A past work year counts as of 31 December; the list's filter agrees.
+    # A closed work year counts as of 31 December, a live one as of today.
+    assert overdue_as_of(2021, date(2022, 5, 1)) == date(2022, 5, 1)
+    FiscalYear.objects.filter(region=world.region, year=2021).update(status="closed")
     assert overdue_as_of(2021, date(2022, 5, 1)) == date(2021, 12, 31)
     assert overdue_as_of(2022, date(2022, 5, 1)) == date(2022, 5, 1)
+
+
+def test_a_closed_year_counts_overdue_as_of_31_december(world):
+    row = _received(world, date(2022, 3, 7))
+    Rectification.objects.filter(pk=row.pk).update(
+        year=2021, issued_on=date(2021, 9, 1), plan_due=date(2021, 10, 1), due=date(2021, 12, 1),
+        closed_on=date(2022, 1, 10), planned_on=date(2021, 9, 20), status=S.CLOSED,
+    )  # fmt: skip
+    row.refresh_from_db()
+    assert not is_overdue(row, date(2022, 5, 1))  # live 2021: closed by today
+    FiscalYear.objects.filter(region=world.region, year=2021).update(status="closed")
+    assert is_overdue(row, date(2022, 5, 1))  # closed 2021: still open on 31 December
 
 
 def test_the_list_filters_overdue_items(world):
