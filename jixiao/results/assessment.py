@@ -47,6 +47,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from jixiao.core.rule_messages import MESSAGES, Join, Message, gettext_noop, message_data
 
@@ -101,9 +102,9 @@ ONE = Decimal(1)
 # ── facts ────────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A record a point comes from: its model label (`targets.Target`), id, and page."""
+class Ref(NamedTuple):
+    """A record a point comes from: its model label (`targets.Target`), id, and page (a tuple:
+    a province holds a few hundred thousand of them)."""
 
     model: str
     id: int

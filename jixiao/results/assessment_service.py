@@ -62,7 +62,6 @@ from .assessment import (
     UnitFacts,
 )
 from .models import AssessmentAdjustment, Rectification, UnitAssessment
-from .rules import rules_in_force
 
 BATCH = 500
 
@@ -87,16 +86,19 @@ class _Urls:
     SENTINEL = 987654321
 
     def __init__(self):
-        self.patterns = {}
+        self.patterns: dict[str, tuple[str, str] | None] = {}
         for label, name in self.NAMES.items():
             try:
-                self.patterns[label] = reverse(name, args=[self.SENTINEL])
+                before, _s, after = reverse(name, args=[self.SENTINEL]).partition(
+                    str(self.SENTINEL)
+                )
+                self.patterns[label] = (before, after)
             except NoReverseMatch:
-                self.patterns[label] = ""
+                self.patterns[label] = None
 
     def ref(self, label: str, pk: int) -> Ref:
-        pattern = self.patterns.get(label, "")
-        return Ref(label, pk, pattern.replace(str(self.SENTINEL), str(pk)) if pattern else "")
+        pattern = self.patterns.get(label)
+        return Ref(label, pk, f"{pattern[0]}{pk}{pattern[1]}" if pattern else "")
 
 
 def _overall_grade(grades) -> str:
@@ -304,10 +306,29 @@ def unit_facts(
     return _Gather(region, year, as_of_day(year, today)).gather()
 
 
-def _section(region_id: int, year: int, cache: dict) -> dict:
-    if region_id not in cache:
-        cache[region_id] = rules_in_force(Region.objects.get(pk=region_id), year, "unit_assessment")
-    return cache[region_id]
+def _sections(region_ids, year: int) -> dict[int, dict]:
+    """Region id → its "unit_assessment" section in force, in a few queries whatever the
+    number of regions: the regions, which of them have rulebook versions of their own, and one
+    rulebook read a distinct lineage that has (a district without versions of its own reads
+    its city's and province's, the same for all its siblings)."""
+    from jixiao.core.models import Rulebook
+    from jixiao.core.rulebook import rules_for
+
+    regions = list(Region.objects.filter(pk__in=set(region_ids)).only("pk", "code", "path"))
+    own = set(
+        Rulebook.objects.filter(region_code__in=[r.code for r in regions], year=year)
+        .values_list("region_code", flat=True)
+        .distinct()
+    )
+    by_lineage: dict[tuple, dict] = {}
+    sections = {}
+    for region in regions:
+        codes = tuple(region.lineage_codes)
+        key = codes if region.code in own else codes[1:]
+        if key not in by_lineage:
+            by_lineage[key] = rules_for(key, year).section("unit_assessment")
+        sections[region.pk] = by_lineage[key]
+    return sections
 
 
 def _rank(rows) -> None:
@@ -333,18 +354,18 @@ def assessments_compute(
         _require_office(actor, region)
     gathered = _Gather(region, year, as_of_day(year, today))
     facts = gathered.gather()
-    sections: dict[int, dict] = {}
+    sections = _sections(gathered.unit_region.values(), year)
     existing = {
         a.unit_id: a
-        for a in UnitAssessment.objects.filter(unit_id__in=list(facts), year=year).only(
-            "pk", "unit_id", "region_id", "adjustment"
-        )
+        for a in UnitAssessment.objects.filter(
+            region__in=gathered.regions, unit_id__in=list(facts), year=year
+        ).only("pk", "unit_id", "region_id", "adjustment")
     }
     now = timezone.now()
-    rows, new = [], []
+    rows = []
     for unit_id, unit_facts_ in facts.items():
         region_id = gathered.unit_region[unit_id]
-        result = rules_module.assess(unit_facts_, _section(region_id, year, sections))
+        result = rules_module.assess(unit_facts_, sections[region_id])
         row = existing.get(unit_id) or UnitAssessment(
             unit_id=unit_id, year=year, region_id=region_id, adjustment=Decimal(0)
         )
@@ -354,14 +375,11 @@ def assessments_compute(
         row.parts = [p.as_json() for p in result.parts]
         row.computed_at = now
         rows.append(row)
-        if row.pk is None:
-            new.append(row)
     _rank(rows)  # the whole region at once: every first-level unit of each region under it
-    UnitAssessment.objects.bulk_create(new, batch_size=BATCH)
-    UnitAssessment.objects.bulk_update(
-        [r for r in rows if r not in new],
-        ["region", "computed", "score", "parts", "rank", "computed_at"],
-        batch_size=BATCH,
+    UnitAssessment.objects.bulk_create([r for r in rows if r.pk is None], batch_size=BATCH)
+    _write(
+        [r for r in rows if r.unit_id in existing],
+        ("region_id", "computed", "score", "parts", "rank", "computed_at"),
     )
     audit.record(
         action="action",
@@ -383,6 +401,31 @@ def _require_office(actor, region: Region) -> None:
         raise PermissionDenied(_("只有绩效办可以计算和调整部门绩效管理工作考核。"))
 
 
+def _write(rows: list, fields: tuple[str, ...]) -> None:
+    """UPDATE `fields` of `rows` (UnitAssessment) by one executemany a 500 rows, each value
+    prepared by its field as a save would (Django's bulk_update builds a CASE per row and
+    field: five times slower here)."""
+    if not rows:
+        return
+    from django.db import connection
+
+    meta = UnitAssessment._meta
+    model_fields = [meta.get_field(name.removesuffix("_id")) for name in fields]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(row, f.attname), connection) for f in model_fields]
+                    + [row.pk]
+                    for row in rows[start : start + BATCH]
+                ],
+            )
+
+
 def rerank(region_id: int, year: int) -> None:
     """Rank a region's assessments of a year again (after an adjustment)."""
     rows = list(
@@ -391,7 +434,7 @@ def rerank(region_id: int, year: int) -> None:
         )
     )
     _rank(rows)
-    UnitAssessment.objects.bulk_update(rows, ["rank"], batch_size=BATCH)
+    _write(rows, ("rank",))
 
 
 @transaction.atomic
