@@ -632,10 +632,19 @@ def optional_detail_url(name: str) -> Callable[[int], str]:
         return lambda pk: ""
 
 
+@dataclass(frozen=True)
+class DatedWorkYear(WorkYear):
+    """A work year whose results lists are taken on `today` instead of the real today, as its
+    figures were (the summary dated by `jixiao summary --today`)."""
+
+    today: datetime.date | None = None
+
+
 def results_year(work: WorkYear):
     from jixiao.results.figures import ResultsYear
 
-    return ResultsYear(region=work.region, year=work.year, user=work.user)
+    today = getattr(work, "today", None)
+    return ResultsYear(region=work.region, year=work.year, user=work.user, today=today)
 
 
 def _fund_action_keys(work):

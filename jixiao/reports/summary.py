@@ -25,7 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from jixiao.monitoring.models import ALERT_LABELS
 
 from .officedoc import OfficialDocument
-from .selectors import WorkYear
+from .records import DatedWorkYear
 from .stats import GRADES, LINT_LABELS, rate, year_stats
 from .summary_annex import appendix, charts_page
 from .wording import chinese_date, chinese_figure, chinese_numeral, percent, points
@@ -800,7 +800,7 @@ def summary_docx(
     appendix's topics (the CLI's progress bar)."""
     today = today or timezone.localdate()
     stats = year_stats(user=user, region=region, year=year, today=today)
-    work = WorkYear(user=user, region=region, year=year)
+    work = DatedWorkYear(user=user, region=region, year=year, today=today)
     writer = OfficialDocument()
     Summary(writer, stats, region, today=today).write()
     charts_page(writer, stats)

@@ -218,8 +218,8 @@ def test_the_appendix_holds_the_unit_ranking(world, rows):
     assert len(cells) == 8
     headings = [p.text for p in doc.paragraphs]
     assert any("部门预算绩效管理工作考核排名（共 8 条）" in h for h in headings)
-    # The appendix's lists are taken on the real today, as its other lists are: R3, R4, R7.
-    assert any("逾期未完成整改的事项（共 3 条）" in h for h in headings)
+    # The appendix's list is taken on the summary's day, as the figure in its text: R3, R7.
+    assert any("逾期未完成整改的事项（共 2 条）" in h for h in headings)
 
 
 def test_a_year_without_results_says_nothing_of_them(world):
