@@ -362,3 +362,16 @@ def project_panel(request, project) -> str:
         },
         request=request,
     )
+
+
+def fund_action_buttons(request, *, source: str, pk: int) -> str:
+    """The buttons 调整 / 收回 / 盘活 for a source's page (`source`: "alert", "rectification",
+    "selfeval" or "key_evaluation"), each opening the form with the source and the kind filled
+    in; nothing for a user who does not record actions."""
+    if not services.may_record(request.user) or source not in LINK_MODELS:
+        return ""
+    return render_to_string(
+        T + "_fund_buttons.html",
+        {"source": source, "pk": pk, "kinds": FundActionKind.choices},
+        request=request,
+    )

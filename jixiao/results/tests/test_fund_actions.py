@@ -454,3 +454,14 @@ def test_two_recoveries_at_once_cannot_both_take_the_balance(funds):
     assert outcomes.count("recorded") == 1, outcomes
     assert "25.50" in next(o for o in outcomes if o != "recorded")
     assert FundAction.objects.count() == 1
+
+
+def test_a_sources_page_can_offer_the_three_buttons_to_the_offices_only(funds, rf):
+    from jixiao.results.views_funds import fund_action_buttons
+
+    request = rf.get("/")
+    request.user = funds.users["budget"]
+    html = fund_action_buttons(request, source="rectification", pk=7)
+    assert html.count("/fund-actions/new/?rectification=7&amp;kind=") == 3
+    request.user = funds.users["filer"]
+    assert fund_action_buttons(request, source="rectification", pk=7) == ""
