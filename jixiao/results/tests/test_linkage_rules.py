@@ -97,7 +97,7 @@ def test_the_reason_and_the_explanation_say_why_and_render_from_their_codes():
     assert "执行率50.00%低于80.00%" in reason
     assert "建议不新增（0%），安排100.00万元" in reason
     rows = proposal.explanation_rows()
-    assert rows[-1]["text"] == "建议安排 = 本年预算100万元 × (100% 0%) = 100.00万元"
+    assert rows[-1]["text"] == "建议安排 = 本年预算100.00万元 × (100% 0%) = 100.00万元"
     assert [render(r["text_i18n"]) for r in rows] == [r["text"] for r in rows]
 
 
