@@ -372,7 +372,7 @@ def _require_office(actor, disclosure: Disclosure) -> None:
 
 def _locked(disclosure: Disclosure) -> Disclosure:
     return (
-        Disclosure.objects.select_for_update()
+        Disclosure.objects.select_for_update(of=("self",))
         .select_related("region", "unit")
         .get(pk=disclosure.pk)
     )
