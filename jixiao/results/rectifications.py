@@ -95,6 +95,17 @@ def existing_for(source: str, obj) -> Rectification | None:
     return Rectification.objects.filter(source=source, **{SOURCE_FIELD[source]: obj}).first()
 
 
+def source_year(source: str, obj) -> int | None:
+    """The work year a source's rectification belongs to: an alert's or an audit finding's
+    own year, the year after the evaluated year of a self- or whole-unit evaluation (evaluations
+    of Y are done in Y+1), a key evaluation's work year."""
+    if source == RectificationSource.KEY_EVALUATION:
+        return obj.evaluation.year
+    if source in (RectificationSource.SELFEVAL, RectificationSource.UNIT_EVALUATION):
+        return obj.year + 1
+    return getattr(obj, "year", None)
+
+
 @transaction.atomic
 def rectification_create(
     *,
@@ -114,7 +125,7 @@ def rectification_create(
     audit_finding=None,
 ) -> Rectification:
     """A draft rectification of `unit` from one source object (the one `source` names), for
-    the work year `year` (default: the year of `result_date`). The issuer defaults from the
+    the work year `year` (default: the source's, `source_year`). The issuer defaults from the
     source (`default_issuer`).
 
     Raises ValidationError (in Chinese, naming the field) for a missing source object, a
@@ -148,7 +159,7 @@ def rectification_create(
         raise ValidationError(
             {field: _("该来源已建立整改事项（%(n)s），不能重复建立。") % {"n": duplicate}}
         )
-    year = year or result_date.year
+    year = year or source_year(source, obj) or result_date.year
     issuer = issuer or default_issuer(source=source, unit=unit, year=year)
     if issuer is None:
         raise ValidationError({"issuer": _("找不到下达整改的股室，请先设置单位的归口股室。")})
