@@ -33,7 +33,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jixiao.core.ratelimit import address_hash, client_address, hit
 from jixiao.core.rulebook import named
@@ -65,10 +65,10 @@ def _limit() -> dict:
 
 
 def portal_view(view):
-    """GET only, counted against the per-address limit (429 over it), and a published record's
+    """GET (and HEAD) only, counted against the per-address limit (429 over it), and a published record's
     id or 404."""
 
-    @require_GET
+    @require_safe
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         limit = _limit()

@@ -322,3 +322,11 @@ def test_api_refuses_the_actions_to_others_than_the_performance_office(world, ma
     response = client_in(world, "budget").post(f"/api/v1/disclosures/{record.pk}/publish")
     assert response.status_code == 403
     assert client_in(world, "filer").get(f"/api/v1/disclosures/{record.pk}").status_code == 200
+
+
+def test_the_performance_office_sees_the_todo_on_its_home_page(world, made):
+    soon = timezone.localdate() + datetime.timedelta(days=2)
+    Disclosure.objects.filter(kind="targets", unit=world.units["U2"]).update(due=soon)
+    home = client_in(world, "performance").get("/").content.decode()
+    assert "信息公开：2022年甲区城管局预算绩效目标" in home
+    assert "信息公开：" not in client_in(world, "auditor").get("/").content.decode()
