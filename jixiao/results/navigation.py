@@ -51,7 +51,11 @@ def _rectification_todos(user, region, year):
                 stage="results",
                 deadline=deadline(r),
                 detail=r.unit.name,
-                urgent=r.pk in late or bool(r.return_reason),
+                # overdue, sent back, or reminded by `jixiao tick` (a deadline within days)
+                urgent=r.pk in late
+                or bool(r.return_reason)
+                or bool(r.plan_reminded_on and r.planned_on is None)
+                or bool(r.due_reminded_on),
             )
         )
     if user.has_role("leader", "business"):
