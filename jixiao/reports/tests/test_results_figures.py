@@ -174,6 +174,25 @@ def test_a_units_dashboard_shows_its_own_overdue_rectifications_only(world, rows
     assert own_and_region("filer") == ["3", "3"]
 
 
+def test_a_units_dashboard_lists_its_own_overdue_rectifications(world, rows, client_for):
+    from jixiao.results.models import Rectification
+
+    for name in ("R3", "R4", "R7"):
+        Rectification.objects.filter(pk=rows[name].pk).update(number=f"甲整{name}")
+    page = client_for("filer").get("/dashboard/unit/").content.decode()
+    section = re.search(r'id="overdue-rectifications">(.*?)</section>', page, re.S).group(1)
+    assert re.findall(r"甲整R\d", section) == [
+        "甲整R7",
+        "甲整R4",
+        "甲整R3",
+    ]  # U1 by issue day, then U1A
+    assert "2022-08-01" in section  # R3's due day
+    # U2 (`other`) has nothing overdue: no list at all, and never U1's items.
+    page = client_for("other").get("/dashboard/unit/").content.decode()
+    assert 'id="overdue-rectifications"' not in page
+    assert "甲整R" not in page
+
+
 # ── the annual work summary ───────────────────────────────────────────────────────────────────
 def summary_text(world, user=None) -> tuple[str, Document]:
     user = user or RegionReader(world.region.path)

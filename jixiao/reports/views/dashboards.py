@@ -43,7 +43,7 @@ from ..dashboards import (
     valid_keys,
 )
 from ..navigation import DASHBOARD_READERS, UNIT_DASHBOARD_READERS
-from ..records import LazyRows, units_behind
+from ..records import TOPICS, LazyRows, units_behind
 from ..selectors import WorkYear
 from ..stats import GRADES, LINT_LABELS, year_stats
 
@@ -58,6 +58,8 @@ EVALUATED_TOPICS = {
     "unit-evaluations",
 }
 BEHIND_SHOWN = 10
+#: A unit's dashboard lists at most this many of its overdue rectifications.
+OVERDUE_SHOWN = 10
 
 # Colours that survive a grey-scale print: dark and light alternate.
 STATUS_COLOURS = {
@@ -475,6 +477,9 @@ def unit_dashboard(request):
         {"label": labels.get(k, k), "n": n, "url": _records_url("targets", k)}
         for k, n in by_status.items()
     ]
+    overdue = TOPICS["rectifications"].rows(
+        WorkYear(user=request.user, region=region, year=year), "overdue"
+    )[:OVERDUE_SHOWN]
     own_grades = standing["selfevals"]["own"]["grades"]
     grades = [{"grade": g, "n": own_grades[g], "url": _records_url("selfevals", g)} for g in GRADES]
     chart = _status_chart(
@@ -491,6 +496,11 @@ def unit_dashboard(request):
             "year": year,
             "evaluated_year": year - 1,
             "todos": todos_for(request.user, region, year),
+            # The unit's own overdue rectifications (its scope): number, problem, due day.
+            "overdue_rectifications": [
+                {"number": r.cells[0], "problem": r.cells[4], "due": r.cells[6], "url": r.url}
+                for r in overdue
+            ],
             "standing": standing,
             "statuses": statuses,
             "grades": grades,
