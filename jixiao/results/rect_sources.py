@@ -72,6 +72,20 @@ def _not_yet(rows, field: str):
     return rows.exclude(pk__in=made)
 
 
+def _low_graded(model, field: str, actor, region, year: int, grades: list[str]) -> list:
+    """The evaluations of the year before `year` (done in `year`) confirmed with a grade that
+    counts among `grades`, not yet sent to rectification."""
+    rows = _visible(model.objects, actor).filter(
+        region__path__startswith=region.path,
+        year=year - 1,
+        status=EvaluationStatus.CONFIRMED,
+    )
+    rows = _not_yet(rows, field).select_related(
+        "unit", *(["project"] if field == "selfeval" else [])
+    )
+    return [row for row in rows if counted_grade(row) in grades]
+
+
 def _candidates(region, year: int, actor, today: date):
     """(source, object, keywords for rectification_create) of every source not yet sent."""
     kinds = _kinds_for(actor)
@@ -99,15 +113,7 @@ def _candidates(region, year: int, actor, today: date):
                 },
             )
     if SRC.SELFEVAL in kinds:
-        selfevals = _visible(SelfEvaluation.objects, actor).filter(
-            region__path__startswith=region.path,
-            year=year - 1,
-            status=EvaluationStatus.CONFIRMED,
-        )
-        for row in _not_yet(selfevals, "selfeval").select_related("unit", "project"):
-            grade = counted_grade(row)
-            if grade not in grades:
-                continue
+        for row in _low_graded(SelfEvaluation, "selfeval", actor, region, year, grades):
             total = row.reviewed_total if row.reviewed_total is not None else row.total
             yield (
                 SRC.SELFEVAL,
@@ -117,21 +123,14 @@ def _candidates(region, year: int, actor, today: date):
                     "selfeval": row,
                     "result_date": _confirmed_on(row, today),
                     "problem": _("%(year)s年度项目自评等级为“%(grade)s”（%(total)s 分）。")
-                    % {"year": row.year, "grade": grade, "total": total},
+                    % {"year": row.year, "grade": counted_grade(row), "total": total},
                     "required_action": _(
                         "针对自评发现的目标完成和资金使用问题制定整改方案，落实整改并报送整改情况。"
                     ),
                 },
             )
     if SRC.UNIT_EVALUATION in kinds:
-        evaluations = _visible(UnitEvaluation.objects, actor).filter(
-            region__path__startswith=region.path,
-            year=year - 1,
-            status=EvaluationStatus.CONFIRMED,
-        )
-        for row in _not_yet(evaluations, "unit_evaluation").select_related("unit"):
-            if counted_grade(row) not in grades:
-                continue
+        for row in _low_graded(UnitEvaluation, "unit_evaluation", actor, region, year, grades):
             yield (
                 SRC.UNIT_EVALUATION,
                 {

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core.attachments import attachments_of
-from jixiao.core.workflow import Transition, Workflow, with_q
+from jixiao.core.workflow import Workflow, with_q
+from jixiao.evaluations.key.workflow import _send_back, _step  # the step-table helpers
 from jixiao.orgs.models import Office, Role
 from jixiao.orgs.review import FILER, LEADER, NOTHING, own_unit
 
@@ -85,18 +86,6 @@ def problem_stated(rectification, user) -> str | None:
     if rectification.problem.strip() and rectification.required_action.strip():
         return None
     return _("请先填写存在问题和整改要求。")
-
-
-def _step(name, label, source, target, roles, *conditions, **options) -> Transition:
-    options.setdefault("style", "primary")
-    return Transition(name, label, frozenset({source}), target, roles, conditions, **options)
-
-
-def _send_back(name, label, source, target, roles, *conditions) -> Transition:
-    return _step(
-        name, label, source, target, roles, *conditions,
-        needs_comment=True, style="danger", is_return=True,
-    )  # fmt: skip
 
 
 S = RectificationStatus
