@@ -463,6 +463,17 @@ class ApprovalDates(RegionRow):
         return _region_scope(scope)
 
 
+class DisclosureQuerySet(ScopedQuerySet):
+    """The one definition of an overdue disclosure for lists, to-dos and figures alike (the
+    pure `disclosure_rules.is_overdue`, as a filter): its due day passed by `as_of` and it was
+    still pending, or it was published (and maybe withdrawn since) after its due day. A
+    withheld item and one without a due day are never overdue."""
+
+    def overdue(self, as_of: date) -> DisclosureQuerySet:
+        late = Q(status__in=("published", "withdrawn"), published_on__gt=F("due"))
+        return self.filter(due__isnull=False, due__lt=as_of).filter(Q(status="pending") | late)
+
+
 @audited
 class Disclosure(RegionRow):
     """One publishable item (a unit's approved targets of a year, its self-evaluation results, a
@@ -493,6 +504,8 @@ class Disclosure(RegionRow):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("信息公开")

@@ -330,3 +330,48 @@ def test_the_performance_office_sees_the_todo_on_its_home_page(world, made):
     home = client_in(world, "performance").get("/").content.decode()
     assert "信息公开：2022年甲区城管局预算绩效目标" in home
     assert "信息公开：" not in client_in(world, "auditor").get("/").content.decode()
+
+
+def test_the_overdue_filter_agrees_with_the_pure_rule_in_every_state(world):
+    from itertools import product
+
+    from jixiao.results.disclosure_rules import is_overdue
+
+    due = datetime.date(2022, 3, 2)
+    days = [None, datetime.date(2022, 2, 20), due, datetime.date(2022, 3, 9)]
+    made = []
+    for status, published_on, record_due in product(
+        ["pending", "published", "withheld", "withdrawn"], days, [None, due]
+    ):
+        if (status in ("published", "withdrawn")) != (published_on is not None):
+            continue
+        made.append(
+            Disclosure.objects.create(
+                region=world.region,
+                year=YEAR,
+                kind="targets",
+                subject=f"{status} {published_on} {record_due}",
+                status=status,
+                published_on=published_on,
+                due=record_due,
+            )
+        )
+    for as_of in (
+        datetime.date(2022, 3, 2),
+        datetime.date(2022, 3, 3),
+        datetime.date(2022, 12, 31),
+    ):
+        expected = {d.pk for d in made if is_overdue(d.status, d.due, d.published_on, as_of)}
+        assert set(Disclosure.objects.overdue(as_of).values_list("pk", flat=True)) == expected
+    # the late publication counts, once its due day has passed
+    late = {
+        d.subject
+        for d in made
+        if d.pk
+        in Disclosure.objects.overdue(datetime.date(2022, 12, 31)).values_list("pk", flat=True)
+    }
+    assert late == {
+        "pending None 2022-03-02",
+        "published 2022-03-09 2022-03-02",
+        "withdrawn 2022-03-09 2022-03-02",
+    }
