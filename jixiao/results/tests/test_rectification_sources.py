@@ -5,6 +5,8 @@ rectification by the office."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -92,3 +94,35 @@ def test_an_open_or_yellow_alert_is_not_sent(world):
     with pytest.raises(ValidationError):
         alert_to_rectification(world.business, alert, "x", "y")
     assert not Rectification.objects.exists()
+
+
+def test_the_performance_office_finds_the_findings_of_archived_key_evaluations(world):
+    from jixiao.evaluations.key.models import Finding, KeyEvaluation, KeyStatus
+    from jixiao.evaluations.key.services import evaluation_create
+
+    indicators = [{"level1": "决策", "level2": "项目立项", "level3": "立项依据", "weight": "100"}]
+    archived, fieldwork = (
+        evaluation_create(
+            indicators=indicators,
+            region=world.region,
+            year=2022,
+            subject=subject,
+            kind="project",
+            unit=world.units["U1"],
+            project=world.projects["P1"],
+        )
+        for subject in ("项目P1重点评价", "仍在评价中")
+    )
+    KeyEvaluation.objects.filter(pk=archived.pk).update(
+        status=KeyStatus.ARCHIVED, archived_on=date(2022, 7, 5)
+    )
+    KeyEvaluation.objects.filter(pk=fieldwork.pk).update(status=KeyStatus.FIELDWORK)
+    found = Finding.objects.create(
+        evaluation=archived, level1="决策", problem="立项论证不充分", recommendation="补充论证"
+    )
+    Finding.objects.create(evaluation=fieldwork, level1="决策", problem="尚未定稿")
+    assert sources_find(region=world.region, year=2022, actor=world.business) == []
+    made = sources_find(region=world.region, year=2022, actor=world.performance)
+    assert [(r.source, r.finding_id, r.year) for r in made] == [("key_evaluation", found.pk, 2022)]
+    assert made[0].problem == "立项论证不充分" and made[0].required_action == "补充论证"
+    assert made[0].result_date == date(2022, 7, 5) and made[0].project == world.projects["P1"]
