@@ -26,6 +26,7 @@ from jixiao.core.api import (
     workflow_action,
 )
 from jixiao.core.schemas import CodeName, Page
+from jixiao.evaluations.key.schemas import IdCodeName
 from jixiao.orgs.selectors import rows_for_region_code
 
 from . import selectors
@@ -49,17 +50,13 @@ SUMMARIES = {
 }
 
 
-class ProjectRef(CodeName):
-    id: int
-
-
 class RectificationOut(Schema):
     id: int
     number: str = Field(description="整改编号")
     year: int = Field(description="工作年度（下达整改的年度）")
     region: str
     unit: CodeName
-    project: ProjectRef | None
+    project: IdCodeName | None
     source: str = Field(description="alert、selfeval、unit_evaluation、key_evaluation 或 audit")
     status: str = Field(
         description="draft、issued、received、plan_ready、in_progress、report_ready、reported、closed"
