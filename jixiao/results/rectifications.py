@@ -23,6 +23,7 @@ from jixiao.core import audit
 from jixiao.core.rulebook import rules_for
 from jixiao.core.ticks import register_tick
 from jixiao.core.workflow import log_transition, perform
+from jixiao.evaluations.key.models import Finding
 from jixiao.monitoring.calendar import calendar_from_rules
 from jixiao.orgs.models import Office, Unit, UnitYear
 
@@ -260,6 +261,15 @@ def _dated(row: Rectification, transition, actor) -> None:
         fields = ["reported_on", "verification_note"]
     if fields:
         row.save(update_fields=fields)
+    _finding_follows(row, name)
+
+
+def _finding_follows(row: Rectification, name: str) -> None:
+    """A key-evaluation finding shows its rectification's progress (整改中, 已整改)."""
+    if not row.finding_id or name not in ("issue", "verify"):
+        return
+    status = Finding.Status.CLOSED if name == "verify" else Finding.Status.RECTIFYING
+    Finding.objects.filter(pk=row.finding_id).update(status=status)
 
 
 def transition_comment(row: Rectification) -> str:

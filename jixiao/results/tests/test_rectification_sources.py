@@ -126,3 +126,28 @@ def test_the_performance_office_finds_the_findings_of_archived_key_evaluations(w
     assert [(r.source, r.finding_id, r.year) for r in made] == [("key_evaluation", found.pk, 2022)]
     assert made[0].problem == "立项论证不充分" and made[0].required_action == "补充论证"
     assert made[0].result_date == date(2022, 7, 5) and made[0].project == world.projects["P1"]
+
+
+def test_a_key_findings_status_follows_its_rectification(world):
+    from jixiao.evaluations.key.models import Finding, KeyEvaluation, KeyStatus
+    from jixiao.evaluations.key.services import evaluation_create
+    from jixiao.results.rectifications import rectification_transition
+
+    indicators = [{"level1": "决策", "level2": "项目立项", "level3": "立项依据", "weight": "100"}]
+    evaluation = evaluation_create(
+        indicators=indicators,
+        region=world.region,
+        year=2022,
+        subject="项目P1重点评价",
+        kind="project",
+        unit=world.units["U1"],
+        project=world.projects["P1"],
+    )
+    KeyEvaluation.objects.filter(pk=evaluation.pk).update(
+        status=KeyStatus.ARCHIVED, archived_on=date(2022, 7, 5)
+    )
+    finding = Finding.objects.create(evaluation=evaluation, level1="决策", problem="论证不充分")
+    (row,) = sources_find(region=world.region, year=2022, actor=world.performance)
+    rectification_transition(actor=world.performance, rectification=row, name="issue")
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.RECTIFYING
