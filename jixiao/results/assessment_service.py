@@ -33,7 +33,9 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Sum, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,18 +103,6 @@ class _Urls:
         return Ref(label, pk, f"{pattern[0]}{pk}{pattern[1]}" if pattern else "")
 
 
-def _overall_grade(grades) -> str:
-    """The reviewers' overall grade of a declaration: the final review's, else the first's."""
-    if not isinstance(grades, dict):
-        return ""
-    for stage in ("final", "first"):
-        value = grades.get(stage)
-        if isinstance(value, dict) and value.get("overall"):
-            return value["overall"]
-    overall = grades.get("overall")
-    return overall if isinstance(overall, str) else ""
-
-
 class _Gather:
     """The first-level units of a region's year and their records, in aggregate queries."""
 
@@ -159,6 +149,8 @@ class _Gather:
             .values_list("object_id")
             .annotate(n=Count("id"))
         )
+        # The overall grades read by the database (final review's, else first's): decoding
+        # every declaration's whole `grades` JSON in Python costs more than the rest of it.
         rows = targets.values_list(
             "pk",
             "unit_id",
@@ -167,33 +159,38 @@ class _Gather:
             "status",
             "blocking_count",
             "warning_count",
-            "grades",
+            Coalesce(
+                NullIf(KT("grades__final__overall"), Value("")),
+                KT("grades__first__overall"),
+                Value(""),
+                output_field=TextField(),
+            ),
             "deadline",
             "submitted_at",
         )
         returns_of: dict[tuple, int] = defaultdict(int)
         current = []
-        for pk, unit_id, project_id, version, status, blocking, warning, grades, due, sent in rows:
+        for pk, unit_id, project_id, version, status, blocking, warning, grade, due, sent in rows:
             facts = self.of(unit_id)
             if facts is None:
                 continue
             key = (unit_id, project_id)
             returns_of[key] += returned.get(pk, 0)
             if status in TARGET_COUNTED and status != TargetStatus.SUPERSEDED:
-                current.append((facts, key, pk, blocking + warning, grades))
+                current.append((facts, key, pk, blocking + warning, grade))
             if version == 1 and due is not None:
                 ok = (not is_late(sent, due)) if sent else (False if due < self.as_of else None)
                 if ok is not None:
                     facts.submissions.append(
                         Submission(self.ref("targets.Target", pk), "target", ok)
                     )
-        for facts, key, pk, findings, grades in current:
+        for facts, key, pk, findings, grade in current:
             facts.targets.append(
                 TargetFact(
                     self.ref("targets.Target", pk),
                     findings=findings,
                     returns=returns_of[key],
-                    grade=_overall_grade(grades),
+                    grade=grade or "",
                 )
             )
 
