@@ -8,7 +8,8 @@ the `unit` persona's 教育体育局 gets 2 points for the district's pilot of w
 (a bureau document of early 2022), and the ranking is redone. It runs after the rectification
 and linkage steps, so the rectifications closed on time and the overdue ones count.
 
-The live year 2022 has no assessment: its year is not over.
+The live year 2022 has no assessment: its year is not over. Running the step again recomputes
+and keeps the one adjustment.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def build_assessment(demo) -> None:
     assessments_compute(actor=perf, region=demo.region, year=YEAR)
     points, reason, number = ADJUSTMENT
     assessment = UnitAssessment.objects.get(unit=demo.units[d.PERSONA_UNIT], year=YEAR)
+    if assessment.adjustments.filter(document_number=number).exists():
+        return  # built before: the computation above kept the adjustment
     assessment_adjust(
         actor=perf, assessment=assessment, points=points, reason=reason, document_number=number
     )
