@@ -139,7 +139,7 @@ def _walk_2021(demo, rng: random.Random, row: Rectification, outcome: str) -> No
             "confirm_report": reported,
             "verify": closed,
         }
-    row = _walk(demo, row, last)
+    row = walk_rectification(demo, row, last)
     fields = {
         "issued_on": issued,
         "received_on": received,
@@ -156,8 +156,12 @@ def _walk_2021(demo, rng: random.Random, row: Rectification, outcome: str) -> No
     _redate(row, days)
 
 
-def _walk(demo, row: Rectification, last: str) -> Rectification:
-    """Walk `row` through the services up to the step `last`."""
+def walk_rectification(demo, row: Rectification, last: str = "verify") -> Rectification:
+    """Walk `row` from its draft through the services up to the step `last` (default: closed),
+    by its issuing office's staff and its unit's filer and leader, the plan, the report and an
+    evidence file written on the way. The steps are stamped the build day: the caller dates
+    them (`_redate`). Other demo parts with rectifications to walk (audit findings) can share
+    it."""
     issuer = _issuer_user(demo, row)
     filer, leader = _unit_staff(demo, row.unit)
     row = rectification_transition(actor=issuer, rectification=row, name="issue")
@@ -249,7 +253,7 @@ def _live_audit_item(demo, today: dt.date) -> None:
 
 def _live_reported(demo, row: Rectification, today: dt.date) -> None:
     """`office` has a completion report to verify: issued some seven weeks ago."""
-    row = _walk(demo, row, "confirm_report")
+    row = walk_rectification(demo, row, "confirm_report")
     issued = today - dt.timedelta(days=50)
     received = issued + dt.timedelta(days=1)
     rules, calendar = rectification_rules(row), working_calendar(row.region, row.year)
