@@ -155,6 +155,7 @@ def candidates(
     whole_years = set(
         Payment.objects.filter(project__region=region, project__year__gte=first, month=12)
         .filter(project__year__lt=year)
+        .order_by()
         .values_list("project__year", flat=True)
         .distinct()
     )
@@ -219,33 +220,38 @@ def _fields(proposal: Proposal, candidate: Candidate) -> dict:
 def proposals_generate(*, actor, region: Region, year: int) -> dict:
     """Write the proposals of budget year `year` for the region's continuing projects of
     `year − 1`: new ones created, undecided ones brought up to date, decided ones never
-    touched. Answers the counts {"created", "updated", "kept"}."""
+    touched. Answers the counts {"created", "updated", "unchanged" (undecided, the same
+    results), "kept" (decided)}."""
     if actor is not None and not (actor.has_role(Role.BUDGET) or actor.has_role(Role.PERFORMANCE)):
         raise PermissionDenied(_("只有预算股或绩效办可以生成预算挂钩建议。"))
     section = rules_in_force(region, year, "linkage")
     existing = {
-        pid: (pk, status)
-        for pk, pid, status in LinkageProposal.objects.filter(region=region, year=year).values_list(
-            "pk", "project_id", "status"
+        row["project_id"]: row
+        for row in LinkageProposal.objects.filter(region=region, year=year).values(
+            "pk", "project_id", "status", *_UPDATED
         )
     }
-    new, changed, kept = [], [], 0
+    new, changed, kept, unchanged = [], [], 0, 0
     for candidate in candidates(region=region, year=year, section=section):
         if not candidate.continuing:
             continue
         proposal = propose(candidate.results, section)
         values = _fields(proposal, candidate)
-        if candidate.project_id not in existing:
+        stored = existing.get(candidate.project_id)
+        if stored is None:
             new.append(
                 LinkageProposal(region=region, year=year, project_id=candidate.project_id, **values)
             )
-        elif existing[candidate.project_id][1] == LinkageStatus.PROPOSED:
-            changed.append(LinkageProposal(pk=existing[candidate.project_id][0], **values))
-        else:
+        elif stored["status"] != LinkageStatus.PROPOSED:
             kept += 1
+        elif any(stored[name] != value for name, value in values.items()):
+            changed.append(LinkageProposal(pk=stored["pk"], **values))
+        else:
+            unchanged += 1
     LinkageProposal.objects.bulk_create(new, batch_size=2000)
-    LinkageProposal.objects.bulk_update(changed, list(_UPDATED), batch_size=2000)
-    counts = {"created": len(new), "updated": len(changed), "kept": kept}
+    # Only the rows whose results changed are written (bulk_update's CASE grows with the batch).
+    LinkageProposal.objects.bulk_update(changed, list(_UPDATED), batch_size=500)
+    counts = {"created": len(new), "updated": len(changed), "unchanged": unchanged, "kept": kept}
     audit.record(
         action="action",
         object_type="results.linkageproposal",

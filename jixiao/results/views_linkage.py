@@ -113,7 +113,10 @@ def linkage_generate(request):
     if counts:
         messages.info(
             request,
-            _("新建%(created)s条，更新%(updated)s条，已决定的%(kept)s条未改动。") % counts,
+            _(
+                "新建%(created)s条，更新%(updated)s条，结果未变%(unchanged)s条，已决定的%(kept)s条未改动。"
+            )
+            % counts,
         )
     return redirect(f"{reverse('linkage-list')}?year={year}")
 

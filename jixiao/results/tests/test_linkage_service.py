@@ -102,7 +102,7 @@ def lines(world):
 
 def test_generation_proposes_each_continuing_project_by_the_table(world, lines):
     counts = proposals_generate(actor=world.budget, region=world.region, year=2022)
-    assert counts == {"created": 4, "updated": 0, "kept": 0}
+    assert counts == {"created": 4, "updated": 0, "unchanged": 0, "kept": 0}
     got = {
         p.project.code: (p.rule, p.grade, p.grade_source, p.proposed_amount, p.unit.code)
         for p in LinkageProposal.objects.filter(year=2022)
@@ -150,7 +150,7 @@ def test_regenerating_updates_undecided_and_never_touches_decided(world, lines):
     SelfEvaluation.objects.filter(project=lines["l1"]).update(grade="差")
     SelfEvaluation.objects.filter(project=lines["l3"]).update(grade="差")
     counts = proposals_generate(actor=world.budget, region=world.region, year=2022)
-    assert counts == {"created": 0, "updated": 3, "kept": 1}
+    assert counts == {"created": 0, "updated": 1, "unchanged": 2, "kept": 1}
     l1.refresh_from_db()
     assert (l1.grade, l1.proposed_amount, l1.decided_amount) == ("优", D("220.00"), D("220.00"))
     assert LinkageProposal.objects.get(project=lines["l3"]).rule == "cut"
