@@ -30,7 +30,7 @@ from jixiao.evaluations.key.schemas import IdCodeName
 from jixiao.orgs.selectors import rows_for_region_code
 
 from . import selectors
-from .rectifications import rectification_transition, rectification_update
+from .rectifications import feedback_late, rectification_transition, rectification_update
 from .workflow import RECTIFICATION_WORKFLOW
 
 router = Router()
@@ -81,7 +81,8 @@ class RectificationDetailOut(RectificationOut):
     report: str
     verification_note: str
     return_reason: str
-    escalated_on: str | None
+    escalated_on: str | None = Field(description="逾期督办日期")
+    feedback_late: bool = Field(description="下达晚于结果产生后的反馈时限（20 日）")
 
 
 class RectificationActionIn(ActionIn):
@@ -135,6 +136,7 @@ def serialize(r, *, detail: bool = False) -> dict:
             "verification_note": r.verification_note,
             "return_reason": r.return_reason,
             "escalated_on": _iso(r.escalated_on),
+            "feedback_late": feedback_late(r),
         }
     return data
 

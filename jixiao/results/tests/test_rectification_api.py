@@ -39,6 +39,7 @@ def test_the_list_and_the_item_carry_the_contract_fields(world):
     assert item["url"].startswith("/api/v1/")
     detail = api(world.filer, f"{BASE}/{row.pk}").json()
     assert detail["plan"] == "" and detail["overdue"] is False
+    assert detail["feedback_late"] is True  # issued today, long after the result (2022-07-15)
     assert api(world.business, f"{BASE}?source=selfeval").json()["count"] == 0
     assert api(world.business, f"{BASE}?overdue=1").json()["count"] == 0
 
