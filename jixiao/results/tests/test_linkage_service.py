@@ -396,3 +396,36 @@ def test_the_export_command_writes_the_proposals(world, lines, tmp_path):
         "--format", "xlsx", "-o", str(xlsx), "--quiet",
     )  # fmt: skip
     assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_the_budget_office_has_a_to_do_for_undecided_proposals(world, lines):
+    from jixiao.results.navigation import _linkage_todos
+
+    assert _linkage_todos(world.budget, world.region, 2021) == []
+    proposals_generate(actor=world.budget, region=world.region, year=2022)
+    (todo,) = _linkage_todos(world.budget, world.region, 2021)
+    assert todo.title == "预算挂钩：4条建议待决定"
+    assert todo.url == "/linkage/?year=2022&status=proposed"
+    assert _linkage_todos(world.performance, world.region, 2021) == []
+
+
+def test_the_steps_are_stored_with_their_codes_and_read_in_english(world, lines):
+    from django.utils import translation
+
+    from jixiao.core.messages import localized
+
+    proposals_generate(actor=world.budget, region=world.region, year=2022)
+    step = LinkageProposal.objects.get(project=lines["l2"]).explanation[-1]
+    assert step["text"] == "建议安排 = 本年预算100.00万元 × (100% -30%) = 70.00万元"
+    with translation.override("en"):
+        assert localized(step, "text") == (
+            "Proposed = this year's budget 100.00 × (100% -30%) = 70.00 (10k yuan)"
+        )
+
+
+def test_amounts_keep_their_places_beyond_cents(world):
+    from jixiao.results.linkage_selectors import money_text
+
+    assert money_text(D("70.000000")) == "70.00"
+    assert money_text(D("120.623456")) == "120.623456"
+    assert money_text(None) is None
