@@ -245,10 +245,11 @@ def _compare(in_force, simulated, names: dict) -> list[dict]:
     ]
 
 
-@role_required(Role.BUDGET, Role.PERFORMANCE, Role.BUSINESS)
+@role_required(Role.BUDGET, Role.PERFORMANCE)
 def linkage_simulator(request):
     """Edit the percentages (GET), see next year's amounts by unit and by office under the
-    rule in force and under the edited one."""
+    rule in force and under the edited one. The whole region's figures: for the budget and
+    the performance office only."""
     region, year = _budget_year(request)
     section = rules_in_force(region, year, "linkage")
     form = SimulatorForm(request.GET or None, section=section)

@@ -311,8 +311,11 @@ def test_the_simulator_shows_the_edited_effect_and_adopt_saves_the_rulebook(
         {"year": 2022, "pct_0": "20", "pct_1": "5", "pct_2": "0", "pct_3": "-30", "pct_none": "0"},
     )
     assert page.status_code == 200
-    assert "420.00" in page.text and "440.00" in page.text
-    assert client_for("filer").get("/linkage/simulator/?year=2022").status_code == 403
+    assert "420.00" in page.text and "440.00" in page.text and "甲区教育局" in page.text
+    for who in ("filer", "business"):
+        assert client_for(who).get("/linkage/simulator/?year=2022").status_code == 403
+    elsewhere = client_for("other_region").get("/linkage/simulator/?year=2022")
+    assert elsewhere.status_code == 200 and "甲区教育局" not in elsewhere.text
     data = {"pct_0": "20", "pct_1": "5", "pct_2": "0", "pct_3": "-40", "pct_none": "0"}
     assert (
         client_for("business").post("/linkage/simulator/adopt/?year=2022", data).status_code == 403
