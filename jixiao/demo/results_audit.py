@@ -6,10 +6,12 @@ at the 教育体育局 (the `unit` persona's), the 城市管理和综合执法�
 `perf` enters each one (`audit_findings.audit_finding_create`: the finding and its draft
 rectification), issues it, and each unit receives it, writes its plan, reports its completion
 with a scanned certificate, and `perf` verifies and closes it, all in 2021: through the
-services, with each step's date put back afterwards (the services stamp the build day), the
-deadlines computed from the day of receipt as the service computes them.
+services (`results_rectifications.walk_rectification`), with each step's date put back
+afterwards (the services stamp the build day), the deadlines computed from the day of receipt as
+the service computes them.
 
-The live year has no audit finding: the office enters its 2022 findings itself.
+The live year's audit finding (the `unit` persona's plan to write) is built by the
+rectifications' demo, which runs before this one.
 """
 
 from __future__ import annotations
@@ -20,22 +22,15 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 
 from jixiao.budgets.models import Project
-from jixiao.core.attachments import attachment_add
 from jixiao.core.models import TransitionLog
 from jixiao.results import deadlines
 from jixiao.results.audit_findings import audit_finding_create
 from jixiao.results.models import AuditFinding, Rectification
-from jixiao.results.rectifications import (
-    rectification_rules,
-    rectification_transition,
-    rectification_update,
-    working_calendar,
-)
+from jixiao.results.rectifications import rectification_rules, working_calendar
 
 from . import district as d
-from .key_evaluations import pdf_bytes
 from .key_registry import redate_attachments
-from .targets import _unit_staff
+from .results_rectifications import walk_rectification
 
 YEAR = 2021
 REPORT = "关于东湖区2020年度区级预算执行和其他财政收支情况的审计工作报告"
@@ -106,37 +101,9 @@ def build_audit(demo) -> list[Rectification]:
 
 
 def _closed(demo, row: Rectification) -> Rectification:
-    """Walk one rectification to closed through the services, then date its steps in 2021."""
-    perf = demo.users["perf"]
-    filer, leader = _unit_staff(demo, row.unit)
-    row = rectification_transition(actor=perf, rectification=row, name="issue")
-    row = rectification_transition(actor=filer, rectification=row, name="receive")
-    row = rectification_update(
-        actor=filer,
-        rectification=row,
-        plan="一、成立整改工作专班，逐项明确责任人和完成时限。\n二、对照审计建议逐项整改，建立长效机制。",
-    )
-    row = rectification_transition(actor=filer, rectification=row, name="submit_plan")
-    row = rectification_transition(
-        actor=leader, rectification=row, name="confirm_plan", attest=True
-    )
-    row = rectification_update(
-        actor=filer,
-        rectification=row,
-        report="已按审计建议完成整改，相关制度已修订印发，佐证材料附后。",
-    )
-    attachment_add(
-        obj=row,
-        name="整改佐证材料.pdf",
-        data=pdf_bytes("整改佐证材料"),
-        actor=filer,
-        can_change=True,
-    )
-    row = rectification_transition(actor=filer, rectification=row, name="submit_report")
-    row = rectification_transition(
-        actor=leader, rectification=row, name="confirm_report", attest=True
-    )
-    row = rectification_transition(actor=perf, rectification=row, name="verify")
+    """Walk one rectification to closed through the services (as the rectifications' demo
+    walks its own), then date its steps in 2021."""
+    row = walk_rectification(demo, row)
     _redate(row)
     row.refresh_from_db()
     return row
