@@ -24,6 +24,12 @@ from .evaluations import build_evaluations
 from .key_evaluations import build_key_evaluations
 from .monitoring import build_monitoring
 from .policies import build_policies
+from .results_assessment import build_assessment
+from .results_audit import build_audit
+from .results_disclosure import build_disclosure
+from .results_funds import build_funds
+from .results_linkage import build_linkage
+from .results_rectifications import build_rectifications
 from .surveys import build_surveys
 from .targets import build_targets
 
@@ -334,6 +340,14 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("重点评价与事前评估", build_key_evaluations),
     ("公众测评", build_surveys),
     ("制度文件", build_policies),
+    # Using the results: the rectifications first (fund actions and the linkage read them), the
+    # unit assessment after everything it scores, the disclosures last (the ranking among them).
+    ("整改", build_rectifications),
+    ("审计发现", build_audit),
+    ("资金调整收回盘活", build_funds),
+    ("预算挂钩", build_linkage),
+    ("部门绩效管理考核", build_assessment),
+    ("信息公开", build_disclosure),
     ("关闭以前年度", close_past_years),
 ]
 
