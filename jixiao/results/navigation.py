@@ -86,6 +86,14 @@ register_menu(
         roles=frozenset({"performance", "auditor"}),
         order=20,
     ),
+    # Each unit's rectification notice (整改通知书): the issuing offices, the units, the auditor.
+    MenuItem(
+        "results",
+        gettext_lazy("整改通知书"),
+        "rectification-notices",
+        roles=frozenset({"performance", "business", "budget", "auditor", "filer", "leader"}),
+        order=21,
+    ),
 )
 
 # ── fund actions ──────────────────────────────────────────────────────────────────────

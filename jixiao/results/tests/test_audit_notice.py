@@ -139,3 +139,13 @@ def test_the_units_download_receives_its_items_and_shows_their_deadlines(world, 
     assert table[1][3] == f"{row.plan_due.year}年{row.plan_due.month}月{row.plan_due.day}日"
     assert {r[5] for r in table[1:]} == {"已接收"}
     assert Rectification.objects.get(pk=items["other"].pk).status == "issued"
+
+
+def test_the_menu_leads_units_and_offices_to_the_notices_and_the_office_to_the_findings(
+    world, client_for
+):
+    notices, findings = reverse("rectification-notices"), reverse("audit-finding-list")
+    for username in ("filer", "performance", "auditor"):
+        html = client_for(username).get("/").content.decode()
+        assert notices in html
+        assert (findings in html) == (username != "filer")
