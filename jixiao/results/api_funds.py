@@ -22,6 +22,7 @@ from jixiao.budgets.models import Project
 from jixiao.core.api import ListQuery, answers, error, paginate
 from jixiao.core.schemas import CodeName, Page
 from jixiao.evaluations.key.models import KeyEvaluation
+from jixiao.evaluations.key.schemas import IdCodeName
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.monitoring.models import Alert
 from jixiao.orgs.models import Region
@@ -32,15 +33,9 @@ from .models import FundAction, Rectification
 router = Router()
 
 
-class ProjectRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
 class FundActionOut(Schema):
     id: int
-    project: ProjectRef
+    project: IdCodeName
     action: str = Field(description="调整、收回或盘活")
     amount: str = Field(description="金额（万元，字符串，按存储精度）")
     date: str = Field(description="日期（ISO），自此日起改变项目的当前预算")
@@ -53,7 +48,7 @@ class FundActionOut(Schema):
     key_evaluation: int | None = None
     rectification: int | None = None
     document_number: str
-    receiving_project: ProjectRef | None = Field(None, description="盘活时接收资金的项目")
+    receiving_project: IdCodeName | None = Field(None, description="盘活时接收资金的项目")
     url: str = Field(description="登记页面（站内相对地址）")
 
 
