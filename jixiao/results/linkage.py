@@ -50,6 +50,9 @@ GRADE_SOURCES = ("key_evaluation", "spot_check", "reviewed", "rules")
 RULES = ("grow", "keep", "cut", "cancel")
 
 HUNDRED = Decimal("100")
+# The fixed words, built once (a Message is an immutable str: the same one serves every step).
+_SOURCE = {s: Message(f"linkage.source.{s}") for s in GRADE_SOURCES}
+_RULE = {r: Message(f"linkage.rule.{r}") for r in RULES}
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def propose(results: ProjectResults, section: Mapping) -> Proposal:
     known = [
         Message(
             "linkage.grade.of",
-            source=Message(f"linkage.source.{s}"),
+            source=_SOURCE[s],
             grade=(results.grades.get(s) or "").strip() or "—",
         )
         for s in section["grade_order"]
@@ -135,7 +138,7 @@ def propose(results: ProjectResults, section: Mapping) -> Proposal:
             Message(
                 "linkage.step.grade",
                 grades=Join(known),
-                source=Message(f"linkage.source.{source}"),
+                source=_SOURCE[source],
                 grade=grade,
             )
         )
@@ -149,12 +152,12 @@ def propose(results: ProjectResults, section: Mapping) -> Proposal:
         Message(
             "linkage.step.row",
             grade=grade or Message("linkage.no_grade"),
-            rule=Message(f"linkage.rule.{rule}"),
+            rule=_RULE[rule],
             percent=_pct(percent),
         )
     )
     clauses: list[Message] = [
-        Message("linkage.reason.grade", source=Message(f"linkage.source.{source}"), grade=grade)
+        Message("linkage.reason.grade", source=_SOURCE[source], grade=grade)
         if grade
         else Message("linkage.reason.no_grade")
     ]
@@ -191,7 +194,7 @@ def propose(results: ProjectResults, section: Mapping) -> Proposal:
     clauses.append(
         Message(
             "linkage.reason.rule",
-            rule=Message(f"linkage.rule.{rule}"),
+            rule=_RULE[rule],
             percent=_pct(percent),
             proposed=_money(proposed),
         )
