@@ -6,26 +6,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
+@pytest.fixture
+def built(db, settings, tmp_path):
+    """The district up to its projects (the first four steps), then the audit findings."""
     from jixiao.core.audit import audit_context
     from jixiao.demo import build
     from jixiao.demo.results_audit import build_audit
 
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
-        with transaction.atomic(), audit_context(source="cli"):
-            demo = build.Demo(password="Demo#Pass2022")
-            for _label, step in build.STEPS[:4]:  # regions, units, people, projects
-                step(demo)
-            yield build_audit(demo)
-            transaction.set_rollback(True)
+    settings.MEDIA_ROOT = str(tmp_path)
+    demo = build.Demo(password="Demo#Pass2022")
+    with audit_context(source="cli"):
+        for _label, step in build.STEPS[:4]:
+            step(demo)
+        return build_audit(demo)
 
 
 def test_three_2021_findings_each_closed_on_time_in_2021(built):
