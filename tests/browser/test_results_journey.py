@@ -19,7 +19,9 @@ the alert's funds, as cron would.
    published with the final accounts) and publishes U1's; an anonymous reader finds it on
    /public/ and opens it; U2's record, not published, answers 404 at its public address.
 
-Every person works in a browser context of their own at 1366×768, and no page asks another host.
+Every person works in a browser context of their own at 1366×768; the pages do not scroll
+sideways there, another unit's filer gets 404 for the rectification and the proposal, and no page
+asks another host.
 """
 
 import re
@@ -136,6 +138,11 @@ def status_of(page):
     return page.locator("main h1 .status").first
 
 
+def width_of(page) -> int:
+    """How wide the page draws: above 1366 it scrolls sideways at 1366×768."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def write(page, label: str, text: str) -> None:
     """Fill one of the rectification's text fields and save it."""
     page.get_by_label(label, exact=True).fill(text)
@@ -230,7 +237,9 @@ def test_a_red_alert_is_rectified_cuts_next_years_budget_and_is_published(
     expect(business.locator("main")).to_contain_text("满意度回访记录.pdf")
     act(business, "核验销号", comment=VERIFIED)
     expect(status_of(business)).to_have_text("已销号")
+    expect(business.locator("main")).to_contain_text(VERIFIED)  # the issuer's note is kept
     business.screenshot(path=artifacts / "results-rectification-closed-1366x768.png")
+    widths = {"rectification": width_of(business)}
     rectification.refresh_from_db()
     assert rectification.status == RectificationStatus.CLOSED
     assert rectification.closed_on is not None and rectification.verified_by == world.business
@@ -275,6 +284,7 @@ def test_a_red_alert_is_rectified_cuts_next_years_budget_and_is_published(
     expect(decision).to_contain_text("采纳建议")
     expect(decision).to_contain_text(CUT_TO)
     budget.screenshot(path=artifacts / "results-linkage-decided-1366x768.png")
+    widths["linkage proposal"] = width_of(budget)
     proposal.refresh_from_db()
     assert proposal.rule == "cut" and proposal.status == "accepted"
     assert proposal.proposed_amount == proposal.decided_amount == Decimal(CUT_TO)
@@ -301,6 +311,7 @@ def test_a_red_alert_is_rectified_cuts_next_years_budget_and_is_published(
         performance.get_by_role("button", name="公开", exact=True).click()
     expect(performance.locator(".messages")).to_contain_text("已公开。")
     expect(performance.locator("main .status")).to_have_text("已公开")
+    widths["disclosure"] = width_of(performance)
     published.refresh_from_db()
     assert published.status == "published" and published.published_on is not None
     unpublished.refresh_from_db()
@@ -326,6 +337,7 @@ def test_a_red_alert_is_rectified_cuts_next_years_budget_and_is_published(
         expect(table).to_contain_text("项目P1")
         expect(table).to_contain_text("差")
         public.screenshot(path=artifacts / "results-public-disclosure-1366x768.png")
+        widths["public disclosure"] = width_of(public)
         for url in (
             f"/public/disclosures/{unpublished.pk}/",
             f"/public/disclosures/{unpublished.pk}.json",
@@ -336,6 +348,13 @@ def test_a_red_alert_is_rectified_cuts_next_years_budget_and_is_published(
     finally:
         context.close()
 
+    # another unit's filer: the rectification and the proposal do not exist for them
+    other = desk("other")
+    for url in (f"/rectifications/{rectification.pk}/", f"/linkage/{proposal.pk}/"):
+        assert other.goto(url).status == 404, f"{url} is open to another unit"
+
+    wide = {name: width for name, width in widths.items() if width > 1366}
+    assert wide == {}, f"pages scroll sideways at 1366×768: {wide}"
     ours_host = urlsplit(live_server.url).netloc
     foreign = [url for url in desk.requested if urlsplit(url).netloc != ours_host]
     assert foreign == [], f"a page asked another host: {foreign}"
