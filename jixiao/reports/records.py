@@ -820,7 +820,7 @@ def unit_ranking(work: WorkYear, key: str) -> LazyRows:
     return LazyRows(results_year(work).assessments.select_related("unit"), build)
 
 
-DISCLOSURE_KEYS = (("published", _("本年度已公开")), ("overdue", _("逾期未公开")))
+DISCLOSURE_KEYS = (("published", _("本年度已公开")), ("overdue", _("未按期公开")))
 
 
 @topic(

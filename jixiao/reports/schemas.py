@@ -173,7 +173,7 @@ class StatsUnitAssessmentOut(Schema):
 
 class StatsDisclosureOut(Schema):
     published: int = Field(description="本年度公开的事项")
-    overdue: int = Field(description="截至统计日逾期未公开的事项")
+    overdue: int = Field(description="截至统计日未按期公开的事项（到期未公开或逾期后才公开）")
 
 
 class StatsResultsOut(Schema):

@@ -747,7 +747,7 @@ class Summary:
                 self.s["results"]["rectifications"]["overdue"],
                 _("逾期未完成整改的事项 %(n)s 项"),
             ),
-            (self.s["results"]["disclosure"]["overdue"], _("逾期未公开的绩效信息 %(n)s 项")),
+            (self.s["results"]["disclosure"]["overdue"], _("未按期公开的绩效信息 %(n)s 项")),
         ]
         parts = [text % {"n": n} for n, text in items if n]
         if not parts:

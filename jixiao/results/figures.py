@@ -16,8 +16,8 @@ unit's people count their own unit's rows only):
   (grow, keep, cut, cancel) with the current, proposed and decided totals, and the decisions to
   cancel (`cancelled`) apart, since the office may cancel a project proposed for a cut;
 - **unit assessment**: the top and bottom five of Y's ranking;
-- **disclosure**: the items published in Y, and those overdue on the day the figures are taken
-  (pending, or published only later, past their due day).
+- **disclosure**: Y's items published, and those overdue on the day the figures are taken
+  (pending past their due day, or published after it: `Disclosure.objects.overdue`).
 
 "The day the figures are taken" (`as_of`): for a closed year (its `budgets.FiscalYear` rows, of
 the region and the regions under it, all closed) 31 December of Y; for the live year, today
@@ -176,22 +176,14 @@ class ResultsYear:
 
     # ── disclosure ───────────────────────────────────────────────────────────────────────
     def disclosures(self, key: str) -> QuerySet[Disclosure]:
-        """`published`: published in Y and still published; `overdue`: past its due day on the
-        day the figures are taken and not yet published then (nor withheld)."""
-        rows = self._rows(Disclosure)
+        """Y's disclosure records: `published`, those published (and not withdrawn);
+        `overdue`, those past their due day on the day the figures are taken, unpublished then
+        or published late (`Disclosure.objects.overdue`, the lists' and to-dos' definition)."""
+        rows = self._rows(Disclosure).filter(year=self.year)
         if key == "published":
-            return rows.filter(
-                status=DisclosureStatus.PUBLISHED,
-                published_on__range=(self.first_day, self.last_day),
-            )
+            return rows.filter(status=DisclosureStatus.PUBLISHED)
         if key == "overdue":
-            published_later = Q(
-                status__in=(DisclosureStatus.PUBLISHED, DisclosureStatus.WITHDRAWN),
-                published_on__gt=self.as_of,
-            )
-            return rows.filter(due__lt=self.as_of).filter(
-                Q(status=DisclosureStatus.PENDING) | published_later
-            )
+            return rows.overdue(self.as_of)
         raise ValueError(key)
 
 

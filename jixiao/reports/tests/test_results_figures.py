@@ -52,7 +52,7 @@ def test_year_stats_has_the_results_key_with_decimals_as_strings_in_json(world, 
         "score": "90.00",
         "rank": 1,
     }
-    assert results["disclosure"] == {"published": 2, "overdue": 1}
+    assert results["disclosure"] == {"published": 3, "overdue": 2}  # D3 pending, D6 late
 
 
 def test_the_other_figures_are_unchanged_by_the_results_rows(world):
@@ -117,7 +117,7 @@ def test_each_results_figure_is_the_length_of_its_list(world, rows):
     assert len(list(TOPICS["linkage"].rows(work, "cut"))) == 2
     assert len(list(TOPICS["linkage"].rows(work, "cancelled"))) == 1
     # The lists are taken on the real today (after 2022): D3 and D4 are both past due by now.
-    assert len(list(TOPICS["disclosures"].rows(work, "overdue"))) == 2
+    assert len(list(TOPICS["disclosures"].rows(work, "overdue"))) == 3  # D3, D4, D6
     ranking = [r.cells for r in TOPICS["unit-ranking"].rows(work, "")]
     assert [cells[0] for cells in ranking] == [1, 2, 3, 4, 5, 6, 7, 8]
 
@@ -159,7 +159,7 @@ def test_the_bureaus_dashboard_shows_the_funds_and_links_the_overdue_rectificati
     assert "overdue" in overdue.group(1)
     assert "2023 年度预算挂钩建议 <b>3</b>" in text
     assert "考核排名单位 <b>8</b>" in text
-    assert "逾期未公开 <b>2</b>" in text  # on the real today D3 and D4 are past due
+    assert "未按期公开 <b>3</b>" in text  # on the real today D3 and D4 are past due, D6 was late
 
 
 def test_a_units_dashboard_shows_its_own_overdue_rectifications_only(world, rows, client_for):
@@ -223,7 +223,7 @@ def test_the_summarys_problems_count_the_overdue_rectifications(world, rows):
     text, _doc = summary_text(world)
     problems = text.split("三、存在的问题")[1].split("四、下一步工作思路")[0]
     assert "逾期未完成整改的事项 2 项" in problems
-    assert "逾期未公开的绩效信息 1 项" in problems
+    assert "未按期公开的绩效信息 2 项" in problems  # D3 pending past due, D6 published late
 
 
 def test_the_appendix_holds_the_unit_ranking(world, rows):

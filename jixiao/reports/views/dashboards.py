@@ -417,7 +417,7 @@ def _results_links(stats: dict) -> dict:
                 "url": _records_url("disclosures", "published"),
             },
             {
-                "label": _("逾期未公开"),
+                "label": _("未按期公开"),
                 "n": results["disclosure"]["overdue"],
                 "url": _records_url("disclosures", "overdue"),
             },

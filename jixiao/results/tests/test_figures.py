@@ -168,7 +168,8 @@ def build_rows(world) -> dict:
         region=world.region, year=2021, unit=world.units["U2"], computed=95, score=95, rank=1
     )
 
-    # Disclosures: published in 2022 D1 and D6 = 2; overdue on 1 September: D3 = 1.
+    # Disclosures of 2022: published D1, D2 and D6 = 3; overdue on 1 September: D3 (pending past
+    # its due day) and D6 (published ten days late) = 2.
     disclosure(world, world.region, "published", due="2022-03-10", published="2022-03-01")  # D1
     disclosure(world, world.region, "published", due="2021-11-10", published="2021-11-01")  # D2
     disclosure(world, world.region, "pending", due="2022-08-01")  # D3: overdue
@@ -272,8 +273,8 @@ def test_unit_assessment_gives_the_top_and_bottom_five_without_repeating(world, 
     assert ranking["top"][0]["name"] == "甲区教育局"
 
 
-def test_disclosure_counts_published_in_the_year_and_overdue_on_the_day(world, rows):
-    assert figures(world)["disclosure"] == {"published": 2, "overdue": 1}
+def test_disclosure_counts_the_years_published_items_and_the_late_ones_on_the_day(world, rows):
+    assert figures(world)["disclosure"] == {"published": 3, "overdue": 2}
 
 
 def test_another_regions_rows_never_count_and_a_city_adds_its_districts(world, rows):
