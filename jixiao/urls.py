@@ -2,12 +2,14 @@ from django.urls import include, path
 
 from jixiao.api.urls import api
 from jixiao.core.views import attachment_download, attachment_remove, attachment_upload, print_log
+from jixiao.results.public_portal import portal_robots
 
 urlpatterns = [
     path("files/<int:file_pk>/", attachment_download, name="attachment-download"),
     path("files/upload/<str:label>/<int:pk>/", attachment_upload, name="attachment-upload"),
     path("files/<int:file_pk>/remove/", attachment_remove, name="attachment-remove"),
     path("print/", print_log, name="print-log"),
+    path("robots.txt", portal_robots, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("jixiao.shell.urls")),

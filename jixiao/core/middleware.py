@@ -13,7 +13,7 @@ from . import audit
 NUL = "\x00"
 # Pages anyone reaches without an account (the public survey, the disclosure portal): no
 # sign-in, password or second-factor page stands in front of them.
-PUBLIC_PATHS = ("/survey/", "/public/")
+PUBLIC_PATHS = ("/survey/", "/public/", "/robots.txt")
 
 
 class RefuseNulMiddleware:

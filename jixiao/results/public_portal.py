@@ -285,8 +285,9 @@ def portal_sitemap(request):
 
 @portal_view
 def portal_robots(request):
-    """What crawlers may read of the portal (served at /public/robots.txt; a site-wide
-    /robots.txt, where crawlers look, would point at the same sitemap)."""
+    """What crawlers may read: the portal and nothing else (the working pages need a login
+    anyway, and a questionnaire is reached from its poster, not from a search). Served at
+    /robots.txt, where crawlers look, and at /public/robots.txt."""
     sitemap = request.build_absolute_uri("/public/sitemap.xml")
-    text = f"User-agent: *\nAllow: /public/\nSitemap: {sitemap}\n"
+    text = f"User-agent: *\nAllow: /public/\nDisallow: /\nSitemap: {sitemap}\n"
     return HttpResponse(text, content_type="text/plain; charset=utf-8")

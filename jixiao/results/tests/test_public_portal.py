@@ -186,3 +186,12 @@ def test_the_portal_answers_429_past_the_limit(world, states, monkeypatch):
     assert codes == [200, 200, 200, 429]
     assert client.get("/public/").headers["Retry-After"] == "3600"
     assert Client(REMOTE_ADDR="203.0.113.10").get("/public/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_sites_robots_txt_opens_the_portal_only_and_names_its_sitemap():
+    response = Client().get("/robots.txt")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[:3] == ["User-agent: *", "Allow: /public/", "Disallow: /"]
+    assert lines[3] == "Sitemap: http://testserver/public/sitemap.xml"
