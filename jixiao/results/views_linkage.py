@@ -152,7 +152,10 @@ class DecisionForm(forms.Form):
 @login_required
 def linkage_detail(request, pk: int):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
-    form = DecisionForm(initial={"decision": "accept", "amount": proposal.proposed_amount})
+    # The amount box starts at the proposal in 万元 with two decimals (stored with six), so a
+    # decision sent as it comes is valid.
+    shown = proposal.proposed_amount.quantize(Decimal("0.01"))
+    form = DecisionForm(initial={"decision": "accept", "amount": shown})
     if request.method == "POST":
         if not may_decide(request.user):
             raise PermissionDenied(_("只有预算股可以决定预算挂钩建议。"))

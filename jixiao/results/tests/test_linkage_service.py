@@ -292,6 +292,16 @@ def test_the_decision_form_records_an_override_and_refuses_others(world, lines, 
     assert client_for("other").post(f"/linkage/{other_unit.pk}/", data).status_code == 404
 
 
+def test_the_decision_form_sent_as_it_comes_accepts_the_proposal(world, lines, client_for):
+    """The amount box is filled with the proposal (two decimals), so accepting needs no typing."""
+    p = _proposal(world, lines)
+    form = client_for("budget").get(f"/linkage/{p.pk}/").context["form"]
+    data = {"decision": "accept", "amount": str(form["amount"].value()), "reason": ""}
+    client_for("budget").post(f"/linkage/{p.pk}/", data)
+    p.refresh_from_db()
+    assert (p.status, p.decided_amount) == ("accepted", p.proposed_amount)
+
+
 def test_the_list_exports_xlsx_audited(world, lines, client_for):
     proposals_generate(actor=world.budget, region=world.region, year=2022)
     answer = client_for("budget").get("/linkage/?year=2022&export=xlsx")
