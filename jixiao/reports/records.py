@@ -707,22 +707,16 @@ RECTIFICATION_KEYS = (
     ("closed_on_time", _("按期销号")),
     ("overdue", _("逾期未整改")),
 )
+RECTIFICATION_COLUMNS = [
+    _("整改编号"), _("单位名称"), _("项目名称"), _("来源"), _("存在问题"), _("下达日期"),
+    _("整改期限"), _("销号日期"), _("状态"),
+]  # fmt: skip
 
 
 @topic(
     "rectifications",
     _("整改事项"),
-    [
-        _("整改编号"),
-        _("单位名称"),
-        _("项目名称"),
-        _("来源"),
-        _("存在问题"),
-        _("下达日期"),
-        _("整改期限"),
-        _("销号日期"),
-        _("状态"),
-    ],
+    RECTIFICATION_COLUMNS,
     keys=lambda work: list(RECTIFICATION_KEYS),
 )
 def rectifications(work: WorkYear, key: str) -> LazyRows:

@@ -36,49 +36,56 @@ from . import disclosure_rules
 from .models import ApprovalDates, Disclosure, DisclosureKind, DisclosureStatus, UnitAssessment
 from .rules import rules_in_force
 
-# The columns of each kind's table: key (national data-element name where one exists) → label.
-COLUMNS = {
+# The label of each column (key: the national data-element name where one exists, ours
+# otherwise), and the columns of each kind's table in order.
+LABELS = {
+    "fiscal_year": gettext_lazy("预算年度"),
+    "agency_code": gettext_lazy("单位编码"),
+    "agency_name": gettext_lazy("单位名称"),
+    "pro_code": gettext_lazy("项目编码"),
+    "pro_name": gettext_lazy("项目名称"),
+    "kpi_target": gettext_lazy("年度总体目标"),
+    "lv1_perf_ind_name": gettext_lazy("一级指标"),
+    "lv2_perf_ind_name": gettext_lazy("二级指标"),
+    "lv3_perf_ind_name": gettext_lazy("三级指标"),
+    "computesign": gettext_lazy("计算符号"),
+    "kpi_val": gettext_lazy("指标值"),
+    "meterunit": gettext_lazy("度量单位"),
+    "ind_weight": gettext_lazy("分值"),
+    "cur_amt": gettext_lazy("全年预算（万元）"),
+    "year_exe_amt": gettext_lazy("执行数（万元）"),
+    "total_eval_value": gettext_lazy("单位自评得分"),
+    "dept_score": gettext_lazy("审核后得分"),
+    "grade": gettext_lazy("评价等级"),
+    "eval_score": gettext_lazy("得分"),
+    "rank": gettext_lazy("排名"),
+    "score": gettext_lazy("考核得分"),
+}
+_UNIT = ("agency_code", "agency_name")
+_PROJECT = ("fiscal_year", *_UNIT, "pro_code", "pro_name")
+_INDICATOR = ("lv1_perf_ind_name", "lv2_perf_ind_name", "lv3_perf_ind_name")
+COLUMN_KEYS = {
     DisclosureKind.TARGETS: (
-        ("fiscal_year", gettext_lazy("预算年度")),
-        ("agency_code", gettext_lazy("单位编码")),
-        ("agency_name", gettext_lazy("单位名称")),
-        ("pro_code", gettext_lazy("项目编码")),
-        ("pro_name", gettext_lazy("项目名称")),
-        ("kpi_target", gettext_lazy("年度总体目标")),
-        ("lv1_perf_ind_name", gettext_lazy("一级指标")),
-        ("lv2_perf_ind_name", gettext_lazy("二级指标")),
-        ("lv3_perf_ind_name", gettext_lazy("三级指标")),
-        ("computesign", gettext_lazy("计算符号")),
-        ("kpi_val", gettext_lazy("指标值")),
-        ("meterunit", gettext_lazy("度量单位")),
-        ("ind_weight", gettext_lazy("分值")),
+        *_PROJECT,
+        "kpi_target",
+        *_INDICATOR,
+        "computesign",
+        "kpi_val",
+        "meterunit",
+        "ind_weight",
     ),
     DisclosureKind.SELFEVAL: (
-        ("fiscal_year", gettext_lazy("项目年度")),
-        ("agency_code", gettext_lazy("单位编码")),
-        ("agency_name", gettext_lazy("单位名称")),
-        ("pro_code", gettext_lazy("项目编码")),
-        ("pro_name", gettext_lazy("项目名称")),
-        ("cur_amt", gettext_lazy("全年预算（万元）")),
-        ("year_exe_amt", gettext_lazy("执行数（万元）")),
-        ("total_eval_value", gettext_lazy("单位自评得分")),
-        ("dept_score", gettext_lazy("审核后得分")),
-        ("grade", gettext_lazy("评价等级")),
+        *_PROJECT,
+        "cur_amt",
+        "year_exe_amt",
+        "total_eval_value",
+        "dept_score",
+        "grade",
     ),
-    DisclosureKind.KEY_REPORT: (
-        ("lv1_perf_ind_name", gettext_lazy("一级指标")),
-        ("lv2_perf_ind_name", gettext_lazy("二级指标")),
-        ("lv3_perf_ind_name", gettext_lazy("三级指标")),
-        ("ind_weight", gettext_lazy("分值")),
-        ("eval_score", gettext_lazy("得分")),
-    ),
-    DisclosureKind.UNIT_RANKING: (
-        ("rank", gettext_lazy("排名")),
-        ("agency_code", gettext_lazy("单位编码")),
-        ("agency_name", gettext_lazy("单位名称")),
-        ("score", gettext_lazy("考核得分")),
-    ),
+    DisclosureKind.KEY_REPORT: (*_INDICATOR, "ind_weight", "eval_score"),
+    DisclosureKind.UNIT_RANKING: ("rank", *_UNIT, "score"),
 }
+COLUMNS = {kind: tuple((key, LABELS[key]) for key in keys) for kind, keys in COLUMN_KEYS.items()}
 
 
 def _text(value) -> str:
@@ -425,42 +432,48 @@ def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
     return disclosure
 
 
-@transaction.atomic
 def disclosure_withhold(*, actor, disclosure: Disclosure, reason: str) -> Disclosure:
     """Decide not to publish a pending item, with the reason (不予公开)."""
-    _require_office(actor, disclosure)
-    reason = _reason(reason, _("不予公开须填写理由。"))
-    disclosure = _locked(disclosure)
-    _require_status(
+    return _set_aside(
+        actor,
         disclosure,
-        DisclosureStatus.PENDING,
+        reason=reason,
+        missing=_("不予公开须填写理由。"),
+        allowed=DisclosureStatus.PENDING,
         refusal=_("公开事项处于“%(s)s”状态，不能设为不予公开。"),
+        status=DisclosureStatus.WITHHELD,
+        log=_("不予公开：%(r)s"),
     )
-    disclosure.status = DisclosureStatus.WITHHELD
-    disclosure.reason = reason
-    disclosure.decided_by = actor
-    disclosure.save()
-    _log(disclosure, actor, _("不予公开：%(r)s") % {"r": reason})
-    return disclosure
 
 
-@transaction.atomic
 def disclosure_withdraw(*, actor, disclosure: Disclosure, reason: str) -> Disclosure:
     """Take a published item off the portal, with the reason (撤回). Its publication stays in
     the record (`published_on`, `content`) and in the audit log."""
-    _require_office(actor, disclosure)
-    reason = _reason(reason, _("撤回须填写理由。"))
-    disclosure = _locked(disclosure)
-    _require_status(
+    return _set_aside(
+        actor,
         disclosure,
-        DisclosureStatus.PUBLISHED,
+        reason=reason,
+        missing=_("撤回须填写理由。"),
+        allowed=DisclosureStatus.PUBLISHED,
         refusal=_("只有已公开的事项可以撤回（当前为“%(s)s”）。"),
+        status=DisclosureStatus.WITHDRAWN,
+        log=_("撤回公开：%(r)s"),
     )
-    disclosure.status = DisclosureStatus.WITHDRAWN
+
+
+@transaction.atomic
+def _set_aside(actor, disclosure, *, reason, missing, allowed, refusal, status, log) -> Disclosure:
+    """Withhold or withdraw: the office's decision with its reason, from the one state that
+    allows it, recorded in the audit log."""
+    _require_office(actor, disclosure)
+    reason = _reason(reason, missing)
+    disclosure = _locked(disclosure)
+    _require_status(disclosure, allowed, refusal=refusal)
+    disclosure.status = status
     disclosure.reason = reason
     disclosure.decided_by = actor
     disclosure.save()
-    _log(disclosure, actor, _("撤回公开：%(r)s") % {"r": reason})
+    _log(disclosure, actor, log % {"r": reason})
     return disclosure
 
 

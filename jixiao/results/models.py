@@ -42,6 +42,19 @@ def _region_scope(scope: Scope) -> Q:
     return scope_filter(scope, region_path="region__path")
 
 
+class UnitYearRow(RegionRow):
+    """A row of one unit's year (its `region`, `unit` and `year`): read by the unit and its
+    parent, the offices the unit was assigned to that year, and the region's staff. A row
+    without a unit (the year's ranking) is the region staff's only."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return unit_year_scope_q(scope)
+
+
 # ── Rectification (整改) ────────────────────────────────────────────────────────────────
 
 
@@ -70,7 +83,7 @@ class RectificationStatus(models.TextChoices):
 
 
 @audited
-class AuditFinding(RegionRow):
+class AuditFinding(UnitYearRow):
     """A problem an audit report found (审计发现), entered by the performance office; the
     auditor only reads. Each one becomes a rectification."""
 
@@ -99,10 +112,6 @@ class AuditFinding(RegionRow):
     def __str__(self) -> str:
         return f"{self.report_title}：{self.problem[:30]}"
 
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return unit_year_scope_q(scope)
-
 
 class RectificationQuerySet(ScopedQuerySet):
     """The two definitions every figure, list and to-do of rectifications shares."""
@@ -124,7 +133,7 @@ class RectificationQuerySet(ScopedQuerySet):
 
 
 @audited
-class Rectification(ReviewableDocument, RegionRow):
+class Rectification(ReviewableDocument, UnitYearRow):
     """One problem sent to a unit for rectification, linked back to its source."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -184,10 +193,6 @@ class Rectification(ReviewableDocument, RegionRow):
     def __str__(self) -> str:
         return self.number or _("整改事项 %(pk)s") % {"pk": self.pk}
 
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return unit_year_scope_q(scope)
-
     def attachments_editable_by(self, user) -> bool:
         # Evidence files belong to the unit's completion report, while it may write it.
         return self.edit_refusal(user) is None
@@ -222,7 +227,7 @@ class LinkageStatus(models.TextChoices):
 
 
 @audited
-class LinkageProposal(RegionRow):
+class LinkageProposal(UnitYearRow):
     """The proposal for one continuing project's amount in `year` (the next budget year), from
     its results in the year before, and the budget office's decision."""
 
@@ -276,10 +281,6 @@ class LinkageProposal(RegionRow):
     def __str__(self) -> str:
         return f"{self.year} {self.project}"
 
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return unit_year_scope_q(scope)
-
     @property
     def difference(self) -> Decimal | None:
         """The decision minus the proposal (what the budget office changed)."""
@@ -299,16 +300,17 @@ class FundActionKind(models.TextChoices):
     REDEPLOY = "盘活", _("盘活")
 
 
-class FundActionSource(models.TextChoices):
-    ALERT = "alert", _("监控预警")
-    EVALUATION = "evaluation", _("绩效评价")
-    RECTIFICATION = "rectification", _("整改")
-
-
 @audited
-class FundAction(RegionRow):
+class FundAction(UnitYearRow):
     """Money taken from a project's current budget from `date` on: adjusted (调减), recovered to
     the treasury, or redeployed to `receiving_project`. The amount is positive, in 万元."""
+
+    class Source(models.TextChoices):
+        """What the action rests on; the action links the alert, evaluation or rectification."""
+
+        ALERT = "alert", _("监控预警")
+        EVALUATION = "evaluation", _("绩效评价")
+        RECTIFICATION = "rectification", _("整改")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("预算年度"), db_index=True)
@@ -325,7 +327,7 @@ class FundAction(RegionRow):
     amount = models.DecimalField(_("金额（万元）"), **MONEY)
     date = models.DateField(_("日期"))
     reason = models.TextField(_("理由"))
-    source = models.CharField(_("依据来源"), max_length=16, choices=FundActionSource.choices)
+    source = models.CharField(_("依据来源"), max_length=16, choices=Source.choices)
     alert = optional_link("monitoring.Alert", _("预警"), related_name="fund_actions")
     selfeval = optional_link("evaluations.SelfEvaluation", _("项目自评"), related_name="+")
     key_evaluation = optional_link("evaluations.KeyEvaluation", _("重点评价"), related_name="+")
@@ -350,16 +352,15 @@ class FundAction(RegionRow):
     def __str__(self) -> str:
         return f"{self.kind} {self.project} {self.amount}"
 
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return unit_year_scope_q(scope)
+
+FundActionSource = FundAction.Source  # the name the services and pages use
 
 
 # ── Unit assessment (部门预算绩效管理工作考核) ──────────────────────────────────────────
 
 
 @audited
-class UnitAssessment(RegionRow):
+class UnitAssessment(UnitYearRow):
     """A first-level unit's yearly score. `parts` keeps each part's points and the records it
     was computed from (as the pure rules explain it); `adjustment` is the sum of the office's
     documented adjustments; `score` = the parts + the adjustment, held within 0..100."""
@@ -386,10 +387,6 @@ class UnitAssessment(RegionRow):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit}"
-
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return unit_year_scope_q(scope)
 
 
 @audited
@@ -425,6 +422,10 @@ class AssessmentAdjustment(models.Model):
 
 
 class DisclosureKind(models.TextChoices):
+    """What is published, and with what (DOMAIN.md §8.4): the targets with the department
+    budget, the self-evaluation results with the final accounts, the key reports on the
+    bureau's site, the ranking with the year's summary."""
+
     TARGETS = "targets", _("绩效目标")
     SELFEVAL = "selfeval", _("自评结果")
     KEY_REPORT = "key_report", _("重点评价报告")
@@ -475,7 +476,7 @@ class DisclosureQuerySet(ScopedQuerySet):
 
 
 @audited
-class Disclosure(RegionRow):
+class Disclosure(UnitYearRow):
     """One publishable item (a unit's approved targets of a year, its self-evaluation results, a
     key-evaluation report, the year's unit ranking) and its state. What the portal shows is
     read from the item at publication and kept in `content`, so a later change to the item
@@ -517,10 +518,6 @@ class Disclosure(RegionRow):
 
     def __str__(self) -> str:
         return self.subject
-
-    @classmethod
-    def scope_q(cls, scope: Scope) -> Q:
-        return unit_year_scope_q(scope)
 
     @property
     def public_url(self) -> str:

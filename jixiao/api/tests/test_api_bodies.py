@@ -25,7 +25,7 @@ GOLDEN = Path(__file__).with_name("bodies.json")
 
 #: Keys whose values change from run to run (database ids, clock times): ints are masked as
 #: "<int>", strings keep their shape with every digit a 0.
-VOLATILE = {"id", "round_id", "submitted_at", "approved_at", "at", "due_date"}
+VOLATILE = {"id", "round_id", "submitted_at", "approved_at", "at", "due_date", "as_of"}
 
 GOOD = {"overall": "优"}
 
