@@ -59,3 +59,4 @@ class Command(JixiaoCommand):
             self.stdout.write(f"  {username:<8} {name}")
         if url := live_survey_url():
             self.stdout.write(f"公众测评问卷：{url}")
+        self.stdout.write("信息公开门户：/public/")
