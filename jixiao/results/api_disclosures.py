@@ -99,7 +99,7 @@ def get_disclosure(request, disclosure_id: int):
     return serialize(_get(request, disclosure_id))
 
 
-ACTION_ANSWERS = answers(DisclosureOut, 404, 409)
+ACTION_ANSWERS = answers(DisclosureOut, 400, 404, 409)  # 400: a body that is not JSON
 
 
 def _act(request, disclosure_id: int, action: str, reason: str = "") -> Status:

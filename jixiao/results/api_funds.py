@@ -178,7 +178,7 @@ LINKS = {
 
 @router.post(
     "",
-    response=answers(FundActionOut, 403),
+    response=answers(FundActionOut, 400, 403),
     summary="登记资金调整、收回或盘活（不得超过项目未支付余额）",
 )
 def create_fund_action(request, body: FundActionIn):

@@ -125,7 +125,7 @@ def get_proposal(request, proposal_id: int):
 
 @router.post(
     "/{int:proposal_id}/decide",
-    response=answers(ProposalOut, 404),
+    response=answers(ProposalOut, 400, 404),
     summary="预算股决定：采纳建议，或调整金额、取消项目（须说明理由）",
 )
 def decide_proposal(request, proposal_id: int, body: DecisionIn):

@@ -24,7 +24,7 @@ from .schemas import InvalidIn, SurveyList, SurveyOut
 
 router = Router()
 
-ACTION_ANSWERS = answers(SurveyOut, 404, 409)
+ACTION_ANSWERS = answers(SurveyOut, 400, 404, 409)  # 400: a body that is not JSON
 
 
 def _iso(value) -> str | None:

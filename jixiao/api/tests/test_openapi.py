@@ -24,6 +24,13 @@ DOCUMENTED = {
     "/api/v1/ex-ante-assessments": {"project", "conclusion", "status"},
     "/api/v1/agencies/{agency_id}": {"credit_code", "blacklisted", "quality_scores"},
     "/api/v1/experts": {"name", "fields_of_expertise", "employer", "title", "available"},
+    "/api/v1/rectifications": {"unit", "project", "source", "status", "issued_on", "plan_due"},
+    "/api/v1/rectifications/{rectification_id}": {"due", "closed_on", "overdue", "plan"},
+    "/api/v1/fund-actions": {"project", "action", "amount", "date", "reason"},
+    "/api/v1/linkage-proposals": {"project", "grade", "current_amount", "proposed_amount"},
+    "/api/v1/linkage-proposals/{proposal_id}": {"decided_amount", "reason", "status"},
+    "/api/v1/unit-assessments": {"unit", "year", "score", "rank"},
+    "/api/v1/disclosures": {"kind", "subject", "status", "published_on", "public_url"},
 }
 
 
@@ -112,3 +119,13 @@ def test_schema_names_are_unique_across_the_api():
                     _models(model, seen)
     names = [m.__name__ for m in seen if m.__module__.startswith("jixiao.")]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_every_route_taking_a_body_documents_the_400_of_a_body_that_is_not_json(openapi):
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation and "400" not in {str(k) for k in operation["responses"]}
+    ]
+    assert undocumented == []
