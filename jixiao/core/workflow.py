@@ -73,6 +73,33 @@ class Transition:
         return bool(set(self.roles) & set(getattr(user, "role_set", ())))
 
 
+def step(name, label, source, target, roles, *conditions, **options) -> Transition:
+    """One row of a workflow's step table: from a state (or a frozenset of them) to another,
+    for `roles`, under `conditions`; a primary button unless `options` say otherwise."""
+    sources = source if isinstance(source, frozenset) else frozenset({source})
+    options.setdefault("style", "primary")
+    return Transition(name, label, sources, target, roles, conditions, **options)
+
+
+def send_back(name, label, source, target, roles, *conditions) -> Transition:
+    """A return to the one who did the work, with the reason (a comment is required)."""
+    return step(
+        name, label, source, target, roles, *conditions,
+        needs_comment=True, style="danger", is_return=True,
+    )  # fmt: skip
+
+
+def next_step(workflow, document, user) -> str:
+    """The step the user is to take next, to name a to-do: the first forward step from the
+    document's state that the user's roles allow (its conditions may still be unmet: assigning
+    experts before accepting, say), never a return or an undo."""
+    for t in workflow.transitions:
+        if document.status in t.sources and t.allowed_for(user):
+            if not (t.is_return or t.undo):
+                return str(t.label)
+    return ""
+
+
 @dataclass
 class Workflow:
     """States with their labels, the transitions between them, the lock and the edit rule."""

@@ -28,7 +28,7 @@ def _rectification_todos(user, region, year):
     from django.utils.translation import gettext as _
 
     from jixiao.core.navigation import Todo
-    from jixiao.evaluations.key.navigation import next_step
+    from jixiao.core.workflow import next_step
 
     from .selectors import overdue_ids, rectification_list, rectification_queue
     from .workflow import RECTIFICATION_WORKFLOW

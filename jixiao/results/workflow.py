@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core.attachments import attachments_of
-from jixiao.core.workflow import Workflow, with_q
-from jixiao.evaluations.key.workflow import _send_back, _step  # the step-table helpers
+from jixiao.core.workflow import Workflow, send_back, step, with_q
 from jixiao.orgs.models import Office, Role
 from jixiao.orgs.review import FILER, LEADER, NOTHING, own_unit
 
@@ -91,25 +90,25 @@ def problem_stated(rectification, user) -> str | None:
 S = RectificationStatus
 # fmt: off
 RECTIFICATION_STEPS = [  # name, button, from, to, who, conditions (besides the role)
-    _step("issue", gettext_lazy("下达整改通知"), S.DRAFT, S.ISSUED, ISSUERS,
-          issuing_office, problem_stated),
-    _step("receive", gettext_lazy("签收整改通知"), S.ISSUED, S.RECEIVED, UNIT,
-          unit_of_rectification),
-    _step("submit_plan", gettext_lazy("提交整改方案"), S.RECEIVED, S.PLAN_READY, FILER,
-          own_unit, plan_written),
-    _step("confirm_plan", gettext_lazy("确认整改方案"), S.PLAN_READY, S.IN_PROGRESS, LEADER,
-          own_unit, plan_written, attest=True),
-    _send_back("return_plan", gettext_lazy("退回填报人"), S.PLAN_READY, S.RECEIVED, LEADER,
-               own_unit),
-    _step("submit_report", gettext_lazy("提交整改报告"), S.IN_PROGRESS, S.REPORT_READY, FILER,
-          own_unit, report_written, evidence_attached),
-    _step("confirm_report", gettext_lazy("确认整改报告"), S.REPORT_READY, S.REPORTED, LEADER,
-          own_unit, report_written, evidence_attached, attest=True),
-    _send_back("return_report", gettext_lazy("退回填报人"), S.REPORT_READY, S.IN_PROGRESS,
-               LEADER, own_unit),
-    _step("verify", gettext_lazy("核验销号"), S.REPORTED, S.CLOSED, ISSUERS, issuing_office),
-    _send_back("return", gettext_lazy("退回重新整改"), S.REPORTED, S.IN_PROGRESS, ISSUERS,
-               issuing_office),
+    step("issue", gettext_lazy("下达整改通知"), S.DRAFT, S.ISSUED, ISSUERS,
+         issuing_office, problem_stated),
+    step("receive", gettext_lazy("签收整改通知"), S.ISSUED, S.RECEIVED, UNIT,
+         unit_of_rectification),
+    step("submit_plan", gettext_lazy("提交整改方案"), S.RECEIVED, S.PLAN_READY, FILER,
+         own_unit, plan_written),
+    step("confirm_plan", gettext_lazy("确认整改方案"), S.PLAN_READY, S.IN_PROGRESS, LEADER,
+         own_unit, plan_written, attest=True),
+    send_back("return_plan", gettext_lazy("退回填报人"), S.PLAN_READY, S.RECEIVED, LEADER,
+              own_unit),
+    step("submit_report", gettext_lazy("提交整改报告"), S.IN_PROGRESS, S.REPORT_READY, FILER,
+         own_unit, report_written, evidence_attached),
+    step("confirm_report", gettext_lazy("确认整改报告"), S.REPORT_READY, S.REPORTED, LEADER,
+         own_unit, report_written, evidence_attached, attest=True),
+    send_back("return_report", gettext_lazy("退回填报人"), S.REPORT_READY, S.IN_PROGRESS,
+              LEADER, own_unit),
+    step("verify", gettext_lazy("核验销号"), S.REPORTED, S.CLOSED, ISSUERS, issuing_office),
+    send_back("return", gettext_lazy("退回重新整改"), S.REPORTED, S.IN_PROGRESS, ISSUERS,
+              issuing_office),
 ]
 # fmt: on
 

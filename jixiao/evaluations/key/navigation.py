@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core.navigation import Todo, register_todos
+from jixiao.core.workflow import next_step
 from jixiao.orgs.models import Role
 
 from .workflow import EX_ANTE_WORKFLOW
@@ -113,17 +114,6 @@ def _queue(user, region, year) -> list[Todo]:
             )
         )
     return todos
-
-
-def next_step(workflow, document, user) -> str:
-    """The step the user is to take next, to name the to-do: the first forward step from the
-    document's state that the user's roles allow (its conditions may still be unmet: assigning
-    experts before accepting, say), never a return or an undo."""
-    for t in workflow.transitions:
-        if document.status in t.sources and t.allowed_for(user):
-            if not (t.is_return or t.undo):
-                return str(t.label)
-    return ""
 
 
 def exante_todos(user, region, year) -> list[Todo]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.workflow import Transition, Workflow, with_q
+from jixiao.core.workflow import Workflow, send_back, step, with_q
 from jixiao.orgs.models import Role
 from jixiao.orgs.review import EDITABLE, LEADER, NOTHING, own_unit, unit_filer
 
@@ -105,43 +105,27 @@ def quality_scored(evaluation, user) -> str | None:
     return _("请先对第三方机构的执业质量评分。")
 
 
-def _step(name, label, source, target, roles, *conditions, **options) -> Transition:
-    """One step of the tables below: from a state (or a set of them), a primary button unless
-    said otherwise."""
-    sources = source if isinstance(source, frozenset) else frozenset({source})
-    options.setdefault("style", "primary")
-    return Transition(name, label, sources, target, roles, conditions, **options)
-
-
-def _send_back(name, label, source, target, roles, *conditions) -> Transition:
-    """A return to the one who did the work, with the reason (a comment is required)."""
-    return _step(
-        name, label, source, target, roles, *conditions,
-        needs_comment=True, style="danger", is_return=True,
-    )  # fmt: skip
-
-
 S = KeyStatus
 # fmt: off
 KEY_STEPS = [  # name, button, from, to, who, conditions (besides the role)
-    _step("notify", gettext_lazy("下达评价通知"), S.DRAFT, S.NOTIFIED, OFFICE,
-          commissioning_office, agency_assigned),
-    _step("submit_plan", gettext_lazy("提交工作方案"), S.NOTIFIED, S.PLAN_SUBMITTED, AGENCY,
-          assigned_agency, work_plan_written),
-    _step("approve_plan", gettext_lazy("批复工作方案"), S.PLAN_SUBMITTED, S.FIELDWORK, OFFICE,
-          commissioning_office),
-    _send_back("return_plan", gettext_lazy("退回工作方案"), S.PLAN_SUBMITTED, S.NOTIFIED, OFFICE,
-               commissioning_office),
-    _step("submit_draft", gettext_lazy("提交报告初稿"), S.FIELDWORK, S.DRAFT_REPORT, AGENCY,
-          assigned_agency, panel_scored, report_written),
-    _step("respond", gettext_lazy("确认反馈意见"), S.DRAFT_REPORT, S.RESPONDED, LEADER,
-          own_unit, response_written, attest=True),
-    _step("submit_final", gettext_lazy("提交最终报告"), S.RESPONDED, S.FINAL, AGENCY,
-          assigned_agency, report_written),
-    _step("approve_final", gettext_lazy("审定报告并归档"), S.FINAL, S.ARCHIVED, OFFICE,
-          commissioning_office, quality_scored),
-    _send_back("return_final", gettext_lazy("退回最终报告"), S.FINAL, S.RESPONDED, OFFICE,
-               commissioning_office),
+    step("notify", gettext_lazy("下达评价通知"), S.DRAFT, S.NOTIFIED, OFFICE,
+         commissioning_office, agency_assigned),
+    step("submit_plan", gettext_lazy("提交工作方案"), S.NOTIFIED, S.PLAN_SUBMITTED, AGENCY,
+         assigned_agency, work_plan_written),
+    step("approve_plan", gettext_lazy("批复工作方案"), S.PLAN_SUBMITTED, S.FIELDWORK, OFFICE,
+         commissioning_office),
+    send_back("return_plan", gettext_lazy("退回工作方案"), S.PLAN_SUBMITTED, S.NOTIFIED, OFFICE,
+              commissioning_office),
+    step("submit_draft", gettext_lazy("提交报告初稿"), S.FIELDWORK, S.DRAFT_REPORT, AGENCY,
+         assigned_agency, panel_scored, report_written),
+    step("respond", gettext_lazy("确认反馈意见"), S.DRAFT_REPORT, S.RESPONDED, LEADER,
+         own_unit, response_written, attest=True),
+    step("submit_final", gettext_lazy("提交最终报告"), S.RESPONDED, S.FINAL, AGENCY,
+         assigned_agency, report_written),
+    step("approve_final", gettext_lazy("审定报告并归档"), S.FINAL, S.ARCHIVED, OFFICE,
+         commissioning_office, quality_scored),
+    send_back("return_final", gettext_lazy("退回最终报告"), S.FINAL, S.RESPONDED, OFFICE,
+              commissioning_office),
 ]
 # fmt: on
 KEY_WORKFLOW = Workflow(
@@ -198,14 +182,14 @@ def _concluded(assessment, user) -> str | None:
 E = ExAnteStatus
 # fmt: off
 EX_ANTE_STEPS = [
-    _step("submit", gettext_lazy("确认并提交"), EDITABLE, E.SUBMITTED, LEADER, own_unit,
-          attest=True),
-    _step("accept", gettext_lazy("受理并组织评审"), E.SUBMITTED, E.SCORING, PERFORMANCE,
-          _panel_has_experts),
-    _send_back("return", gettext_lazy("退回"), frozenset({E.SUBMITTED, E.SCORING}), E.RETURNED,
-               PERFORMANCE),
-    _step("conclude", gettext_lazy("出具评估结论"), E.SCORING, E.CONCLUDED, PERFORMANCE,
-          _assessment_scored, _concluded),
+    step("submit", gettext_lazy("确认并提交"), EDITABLE, E.SUBMITTED, LEADER, own_unit,
+         attest=True),
+    step("accept", gettext_lazy("受理并组织评审"), E.SUBMITTED, E.SCORING, PERFORMANCE,
+         _panel_has_experts),
+    send_back("return", gettext_lazy("退回"), frozenset({E.SUBMITTED, E.SCORING}), E.RETURNED,
+              PERFORMANCE),
+    step("conclude", gettext_lazy("出具评估结论"), E.SCORING, E.CONCLUDED, PERFORMANCE,
+         _assessment_scored, _concluded),
 ]
 # fmt: on
 EX_ANTE_WORKFLOW = Workflow(
