@@ -135,8 +135,23 @@ def live(django_db_setup, django_db_blocker, tmp_path):
     result = live.jixiao("restore", str(tmp_path / "seed.dump"))
     assert result.returncode == 0, result.stderr
     yield live
+    _drop(admin_url, scratch)
+
+
+def _drop(admin_url: str, name: str, attempts: int = 40) -> None:
+    """Drop the scratch database, waiting out an autovacuum worker analysing the restored rows:
+    it runs as the server's superuser, whose processes our role may not end (FORCE refuses)."""
+    import psycopg
+
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        for attempt in range(attempts):
+            try:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.5)
 
 
 def _wait_for(process: subprocess.Popen, word: str, timeout: float = 60) -> None:
