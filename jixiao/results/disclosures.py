@@ -29,6 +29,7 @@ from jixiao.core import audit
 from jixiao.core.locks import held
 from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus
 from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
+from jixiao.indicators.values import OPERATOR_SYMBOLS
 from jixiao.orgs.models import Role, UnitYear
 from jixiao.targets.models import Target, TargetStatus
 
@@ -265,7 +266,7 @@ def _targets_rows(disclosure: Disclosure) -> list[dict]:
                     lv1_perf_ind_name=line.category,
                     lv2_perf_ind_name=line.subcategory,
                     lv3_perf_ind_name=line.name,
-                    computesign=line.operator,
+                    computesign=OPERATOR_SYMBOLS.get(line.operator, line.operator),
                     kpi_val=line.value_text,
                     meterunit=line.unit,
                     ind_weight=line.weight,

@@ -158,7 +158,8 @@ def listed(filters: dict):
         rows = rows.filter(unit_id=int(filters["unit"]))
     if filters["kind"]:
         rows = rows.filter(kind=filters["kind"])
-    return rows.order_by("-year", "kind", "unit__code", "pk")
+    # The latest publications first, as a bureau's 公开 column lists them.
+    return rows.order_by("-year", "-published_on", "kind", "unit__code", "pk")
 
 
 # --------------------------------------------------------------------------- pages

@@ -91,6 +91,21 @@ def test_approval_dates_outside_the_year_are_refused_and_nothing_is_written(worl
         )
 
 
+def test_published_operators_are_the_symbols_people_read_not_the_stored_codes(world, made):
+    """Targets store the operator as a code (">=", "deadline", "qualitative"); the public
+    reads ≥, 时限 and 定性, as on the official forms."""
+    from jixiao.targets.models import Indicator
+
+    record = _record(world, "targets", "U1")
+    lines = Indicator.objects.filter(target__unit=world.units["U1"]).order_by("position")
+    for line, code in zip(lines, (">=", "deadline"), strict=False):
+        Indicator.objects.filter(pk=line.pk).update(operator=code)
+    disclosures.disclosure_publish(actor=world.performance, disclosure=record)
+    record.refresh_from_db()
+    signs = [r["computesign"] for r in record.content["rows"] if r["agency_code"] == "U1"]
+    assert signs == ["≥", "时限"]
+
+
 def test_publish_keeps_the_table_with_national_field_names_and_is_audited(world, made):
     record = _record(world, "targets", "U1")
     disclosures.disclosure_publish(actor=world.performance, disclosure=record)
