@@ -301,7 +301,7 @@ def proposal_decide(
     if accept and (cancel or amount is not None):
         if cancel or Decimal(amount) != proposal.proposed_amount:
             raise ValidationError(
-                _("采纳建议时不能另填金额或取消项目；如需调整，请选择调整后决定。")
+                _("采纳建议时不能另填金额或取消项目；如需调整，请选择“调整金额”。")
             )
     if accept:
         status, decided, cancelled = (
@@ -313,7 +313,7 @@ def proposal_decide(
         status, decided, cancelled = LinkageStatus.OVERRIDDEN, Decimal("0.00"), True
     else:
         if amount is None:
-            raise ValidationError(_("调整后决定须填写决定安排金额（万元）。"))
+            raise ValidationError(_("调整金额须填写决定安排金额（万元）。"))
         decided = Decimal(amount)
         if decided < 0 or decided != decided.quantize(Decimal("0.01")):
             raise ValidationError(_("决定安排金额须为不小于0、最多两位小数的数（万元）。"))

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
@@ -222,8 +223,8 @@ class LinkageRule(models.TextChoices):
 
 class LinkageStatus(models.TextChoices):
     PROPOSED = "proposed", _("待决定")
-    ACCEPTED = "accepted", _("采纳建议")
-    OVERRIDDEN = "overridden", _("调整后决定")
+    ACCEPTED = "accepted", _("已采纳")
+    OVERRIDDEN = "overridden", _("已调整金额")
 
 
 @audited
@@ -435,7 +436,7 @@ class DisclosureKind(models.TextChoices):
 class DisclosureStatus(models.TextChoices):
     PENDING = "pending", _("待公开")
     PUBLISHED = "published", _("已公开")
-    WITHHELD = "withheld", _("不予公开")
+    WITHHELD = "withheld", pgettext_lazy("disclosure status", "不予公开")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 

@@ -273,15 +273,13 @@ def test_a_red_alert_is_rectified_cuts_next_years_budget_and_is_published(
     expect(facts).to_contain_text(f"评价等级“差”（按规则评分）；建议压减（-30%），安排{CUT_TO}万元")
     expect(facts).to_contain_text(CUT_TO)
     expect(budget.locator("input[name=decision][value=accept]")).to_be_checked()
-    # WORKAROUND (views_linkage.DecisionForm): the amount box starts with the stored six places
-    # ("105.000000"), which the form's two-place DecimalField refuses ("确认小数不超过 2 位")
-    # even for 采纳建议, so accepting as the page comes fails. Typed as the office writes it.
-    budget.get_by_label(re.compile("决定安排")).fill(CUT_TO)
+    # Accepting as the page comes: the amount box holds the proposal with two decimals.
+    expect(budget.get_by_label(re.compile("决定安排"))).to_have_value(CUT_TO)
     with budget.expect_navigation():
         budget.get_by_role("button", name="提交决定").click()
     expect(budget.locator(".messages")).to_contain_text("已记录决定。")
     decision = budget.locator("main section.card").filter(has_text="预算股决定")
-    expect(decision).to_contain_text("采纳建议")
+    expect(decision).to_contain_text("已采纳")
     expect(decision).to_contain_text(CUT_TO)
     budget.screenshot(path=artifacts / "results-linkage-decided-1366x768.png")
     widths["linkage proposal"] = width_of(budget)
