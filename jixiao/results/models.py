@@ -523,3 +523,53 @@ class Disclosure(UnitYearRow):
     @property
     def public_url(self) -> str:
         return f"/public/disclosures/{self.pk}/"
+
+
+# ── How each result was used (结果应用情况) ──────────────────────────────────────────────
+
+#: The six uses of a result, in the national platform's order (field name → label).
+RESULT_USE_FLAGS = (
+    "fed_back",
+    "tied_to_budget",
+    "policy_adjusted",
+    "reported_to_government",
+    "reported_to_congress",
+)
+
+
+@audited
+class ResultUse(UnitYearRow):
+    """How one result of the work year `year` was used (DOMAIN.md §8.2): exactly one of
+    `selfeval`, `unit_evaluation` or `key_evaluation` is set, one row per result (kept by
+    `result_uses.result_use_save`); `instruction` is the leaders' instruction, blank when none."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("工作年度"), db_index=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    selfeval = optional_link("evaluations.SelfEvaluation", _("项目自评"), related_name="uses")
+    unit_evaluation = optional_link(
+        "evaluations.UnitEvaluation", _("部门整体评价"), related_name="uses"
+    )
+    key_evaluation = optional_link("evaluations.KeyEvaluation", _("重点评价"), related_name="uses")
+    fed_back = models.BooleanField(_("反馈被评价单位"), default=False)
+    tied_to_budget = models.BooleanField(_("与预算安排挂钩"), default=False)
+    policy_adjusted = models.BooleanField(_("完善政策或管理"), default=False)
+    reported_to_government = models.BooleanField(_("报送本级政府"), default=False)
+    reported_to_congress = models.BooleanField(_("报送人大"), default=False)
+    instruction = models.TextField(_("领导批示情况"), blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("结果应用情况")
+        verbose_name_plural = _("结果应用情况")
+        ordering = ["year", "unit__code", "pk"]
+        indexes = [models.Index(fields=["region", "year"])]
+
+    def __str__(self) -> str:
+        return str(self.selfeval or self.unit_evaluation or self.key_evaluation)
