@@ -176,6 +176,21 @@ class StatsDisclosureOut(Schema):
     overdue: int = Field(description="截至统计日未按期公开的事项（到期未公开或逾期后才公开）")
 
 
+class StatsUsesOut(Schema):
+    """How the work year's results were used (结果应用情况, DOMAIN.md §8.2)."""
+
+    results: int = Field(
+        description="本年度评价结果（已确认的自评和部门整体评价、已归档的重点评价）"
+    )
+    recorded: int = Field(description="已登记应用情况的结果")
+    fed_back: int = Field(description="反馈被评价单位")
+    tied_to_budget: int = Field(description="与预算安排挂钩")
+    policy_adjusted: int = Field(description="完善政策或管理")
+    reported_to_government: int = Field(description="报送本级政府")
+    reported_to_congress: int = Field(description="报送人大")
+    instructions: int = Field(description="有领导批示的")
+
+
 class StatsResultsOut(Schema):
     """Using the results (DOMAIN.md §8): money in 万元 with two decimals."""
 
@@ -186,6 +201,7 @@ class StatsResultsOut(Schema):
     linkage: StatsLinkageOut
     unit_assessment: StatsUnitAssessmentOut
     disclosure: StatsDisclosureOut
+    uses: StatsUsesOut
     as_of: str = Field(description="逾期数字的统计日")
 
 

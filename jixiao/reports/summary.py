@@ -553,6 +553,7 @@ class Summary:
                 self._funds_sentence(results),
                 self._rectifications_sentence(results["rectifications"]),
                 self._linkage_sentence(results["linkage"]),
+                self._uses_sentence(results["uses"]),
             )
             if text
         ]
@@ -617,6 +618,28 @@ class Summary:
         if linkage["cancelled"]["projects"]:
             text += _("；经审核决定取消项目 %(n)s 个") % {"n": linkage["cancelled"]["projects"]}
         return text + _("。")
+
+    def _uses_sentence(self, uses: dict) -> str:
+        """How the results were used (`results.result_uses`): nothing until one is recorded."""
+        if not uses["recorded"]:
+            return ""
+        if uses["fed_back"] and uses["fed_back"] == uses["results"]:
+            parts = [_("评价结果已全部反馈被评价单位")]
+        elif uses["fed_back"]:
+            parts = [_("评价结果反馈被评价单位 %(n)s 项") % {"n": uses["fed_back"]}]
+        else:
+            parts = []
+        counted = (
+            ("tied_to_budget", _("与预算安排挂钩 %(n)s 项")),
+            ("reported_to_government", _("报送本级政府 %(n)s 项")),
+            ("reported_to_congress", _("报送人大 %(n)s 项")),
+            ("policy_adjusted", _("推动完善政策或管理 %(n)s 项")),
+            ("instructions", _("获领导批示 %(n)s 项")),
+        )
+        parts += [text % {"n": uses[key]} for key, text in counted if uses[key]]
+        if not parts:
+            return ""
+        return "，".join(parts) + _("。")
 
     # 三、problems
     def problems(self) -> None:

@@ -16,6 +16,9 @@ unit's people count their own unit's rows only):
   (grow, keep, cut, cancel) with the current, proposed and decided totals, and the decisions to
   cancel (`cancelled`) apart, since the office may cancel a project proposed for a cut;
 - **unit assessment**: the top and bottom five of Y's ranking;
+- **uses**: Y's results (`result_uses.result_sets`: the confirmed self-evaluations and
+  whole-unit evaluations of Y − 1, the archived key evaluations of Y), those whose use is
+  recorded, and how many were fed back, tied to the budget, … and had an instruction;
 - **disclosure**: Y's items published, and those overdue on the day the figures are taken
   (pending past their due day, or published after it: `Disclosure.objects.overdue`).
 
@@ -270,6 +273,20 @@ def _disclosure(results: ResultsYear) -> dict:
     }
 
 
+def _uses(results: ResultsYear) -> dict:
+    """How Y's results were used (`result_uses`): the results, those recorded, and each use."""
+    from .models import RESULT_USE_FLAGS
+    from .result_uses import result_sets, uses_of
+
+    sets = result_sets(results.user, results.region, results.year)
+    counts = uses_of(sets).aggregate(
+        recorded=Count("id"),
+        **{flag: Count("id", filter=Q(**{flag: True})) for flag in RESULT_USE_FLAGS},
+        instructions=Count("id", filter=~Q(instruction="")),
+    )
+    return {"results": sum(rows.count() for rows in sets.values()), **counts}
+
+
 def results_figures(
     region: Region, year: int, today: datetime.date | None = None, *, user=None
 ) -> dict:
@@ -283,5 +300,6 @@ def results_figures(
         "linkage": _linkage(results),
         "unit_assessment": _unit_assessment(results),
         "disclosure": _disclosure(results),
+        "uses": _uses(results),
         "as_of": results.as_of.isoformat(),
     }

@@ -161,6 +161,30 @@ def _linkage_todos(user, region, year):
 
 register_todos(_linkage_todos)
 
+# ── how each result was used ──────────────────────────────────────────────────────────
+
+# The performance office records every result's use, the business office its units'
+# self-evaluations' (result_uses.may_record); auditors read. The project page shows how the
+# project's results were used.
+register_menu(
+    MenuItem(
+        "results",
+        gettext_lazy("结果应用登记"),
+        "result-use-list",
+        roles=frozenset({"performance", "business", "auditor"}),
+        order=45,
+    ),
+)
+
+
+def _uses_panel(request, project):
+    from .views_uses import project_panel
+
+    return project_panel(request, project)
+
+
+register_panel("project", _uses_panel)
+
 # ── unit assessment ───────────────────────────────────────────────────────────────────
 
 # The bureau reads the ranking; a unit reads its own assessment (the whole ranking once

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jixiao.results.urls_funds")),
     path("", include("jixiao.results.urls_assessment")),
     path("", include("jixiao.results.urls_disclosure")),
+    path("", include("jixiao.results.urls_uses")),
     # The public disclosure portal (/public/): no login, published items only.
     path("public/", include("jixiao.results.urls_public")),
 ]
