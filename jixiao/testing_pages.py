@@ -321,6 +321,22 @@ def _linkage_proposal(world, i: int):
     )
 
 
+def _result_use(world, i: int):
+    """A confirmed self-evaluation of a 2021 project of the filer's unit (a result of 2022),
+    its use recorded."""
+    from jixiao.evaluations.models import SelfEvaluation
+    from jixiao.results.models import ResultUse
+
+    project = _project(world, i, year=2021, tag="U")
+    selfeval = SelfEvaluation.objects.create(
+        region=project.region, year=2021, unit=project.unit, project=project, status="confirmed"
+    )
+    ResultUse.objects.create(
+        region=project.region, year=2022, unit=project.unit, selfeval=selfeval, fed_back=True
+    )
+    return selfeval
+
+
 # --------------------------------------------------------------------------- the registry
 
 
@@ -524,5 +540,12 @@ PAGES: list[ObjectPage] = [
         export="/rectifications/export.xlsx?year=2022",
         api="/api/v1/rectifications/{obj.pk}",
         api_list="/api/v1/rectifications?year=2022",
+    ),
+    ObjectPage(
+        "result use",
+        make=_result_use,
+        detail="/evaluations/{obj.pk}/",
+        list="/result-uses/?year=2022",
+        export="/result-uses/?year=2022&export=xlsx",
     ),
 ]

@@ -26,9 +26,11 @@ T = "results/"
 
 
 def _work(request):
+    """The working region and the work year (`?year=` when given)."""
     if request.work.region is None:
         raise Http404
-    return request.work.region, request.work.year
+    year = request.GET.get("year", "")
+    return request.work.region, int(year) if year.isdigit() else request.work.year
 
 
 class UseForm(forms.ModelForm):
