@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,8 +91,6 @@ def result_sets(user, region: Region, year: int) -> dict[str, QuerySet]:
 
 def uses_of(sets: dict[str, QuerySet]) -> QuerySet[ResultUse]:
     """The `ResultUse` rows of the results in `sets` (one subquery per kind)."""
-    from django.db.models import Q
-
     q = Q(pk__in=[])
     for kind, rows in sets.items():
         q |= Q(**{f"{kind}__in": rows.values("pk")})
