@@ -30,6 +30,7 @@ from .results_disclosure import build_disclosure
 from .results_funds import build_funds
 from .results_linkage import build_linkage
 from .results_rectifications import build_rectifications
+from .results_uses import build_uses
 from .surveys import build_surveys
 from .targets import build_targets
 
@@ -346,6 +347,7 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("审计发现", build_audit),
     ("资金调整收回盘活", build_funds),
     ("预算挂钩", build_linkage),
+    ("结果应用登记", build_uses),
     ("部门绩效管理考核", build_assessment),
     ("信息公开", build_disclosure),
     ("关闭以前年度", close_past_years),
