@@ -1,5 +1,7 @@
 """`jixiao generate`: synthetic regions with the requested shape, refusing to clobber data."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -62,3 +64,38 @@ def test_generate_adds_targets_with_their_indicator_grids(db):
         "generate", "--regions", "1", "--units", "2", "--projects", "1", "--replace", "--quiet"
     )
     assert Target.objects.filter(region__path__startswith="990000/").count() == 1
+
+
+def test_replace_also_removes_what_the_results_made_of_the_province(db):
+    """A linkage proposal and a rectification hold on to their project (PROTECT): replacing the
+    synthetic province removes them first instead of failing."""
+    from jixiao.results.models import LinkageProposal, Rectification
+
+    call_command("generate", "--regions", "1", "--units", "2", "--projects", "2", "--quiet")
+    project = Project.objects.filter(region__path__startswith="990000/").first()
+    LinkageProposal.objects.create(
+        region=project.region,
+        year=project.year + 1,
+        unit=project.unit,
+        project=project,
+        rule="keep",
+        current_amount=1,
+        proposed_amount=1,
+        reason="不新增",
+    )
+    Rectification.objects.create(
+        region=project.region,
+        year=project.year,
+        unit=project.unit,
+        project=project,
+        source="audit",
+        issuer=project.unit.region.offices.first(),
+        problem="问题",
+        required_action="整改",
+        result_date=datetime.date(project.year, 6, 1),
+    )
+    call_command(
+        "generate", "--regions", "1", "--units", "2", "--projects", "1", "--replace", "--quiet"
+    )
+    assert not LinkageProposal.objects.exists() and not Rectification.objects.exists()
+    assert Project.objects.filter(region__path__startswith="990000/").count() == 1

@@ -97,8 +97,21 @@ def delete_province(code: str) -> None:
     """Remove a synthetic province with everything under it, children before parents."""
     prefix = f"{code}/"
     with transaction.atomic():
+        from jixiao.results import models as results
         from jixiao.targets.models import Indicator, Target
 
+        # What results made of the province's rows holds on to them (PROTECT): first.
+        for model in (
+            results.ResultUse,
+            results.FundAction,
+            results.Disclosure,
+            results.UnitAssessment,
+            results.LinkageProposal,
+            results.Rectification,
+            results.AuditFinding,
+            results.ApprovalDates,
+        ):
+            model.objects.filter(region__path__startswith=prefix).delete()
         Indicator.objects.filter(target__region__path__startswith=prefix).delete()
         Target.objects.filter(region__path__startswith=prefix).delete()
         projects = Project.objects.filter(region__path__startswith=prefix)
