@@ -8,5 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("统计分析")
 
     def ready(self) -> None:
-        # rules: the summary's parameters in the rulebook; navigation: menu and panels.
-        from . import navigation, rules  # noqa: F401
+        # rules: the summary's parameters in the rulebook; navigation: menu and panels;
+        # records_results: the lists behind the results figures (topics of records.TOPICS).
+        from . import navigation, records_results, rules  # noqa: F401

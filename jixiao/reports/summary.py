@@ -28,6 +28,7 @@ from .officedoc import OfficialDocument
 from .records import DatedWorkYear
 from .stats import GRADES, LINT_LABELS, rate, year_stats
 from .summary_annex import appendix, charts_page
+from .summary_results import results_use_sentences
 from .wording import chinese_date, chinese_figure, chinese_numeral, percent, points
 
 #: The appendix lists at most this many rows per table; its heading still gives the full count.
@@ -546,100 +547,11 @@ class Summary:
         """The money adjusted, recovered and redeployed in Y, the rectifications and the linkage
         proposals for Y + 1 (the 2021 summary's (五)); nothing is written of what did not
         happen, and the heading only when something did."""
-        results = self.s["results"]
-        parts = [
-            text
-            for text in (
-                self._funds_sentence(results),
-                self._rectifications_sentence(results["rectifications"]),
-                self._linkage_sentence(results["linkage"]),
-                self._uses_sentence(results["uses"]),
-            )
-            if text
-        ]
+        parts = results_use_sentences(self.s["results"], self._names())
         if not parts:
             return
         self.w.heading(number(_("绩效结果运用情况")), 2)
         self.w.para("".join(parts))
-
-    def _funds_sentence(self, results: dict) -> str:
-        funds = (
-            ("funds_adjusted", _("调整资金 %(m)s 万元")),
-            ("funds_recovered", _("收回资金 %(m)s 万元")),
-            ("funds_redeployed", _("盘活资金 %(m)s 万元")),
-        )
-        listed = [text % {"m": chinese_figure(results[key])} for key, text in funds if results[key]]
-        if not listed:
-            return ""
-        return _(
-            "%(year)s 年，对偏离绩效目标、资金使用低效的项目及时调整、收回和盘活，共%(list)s。"
-        ) % {**self._names(), "list": "、".join(listed)}
-
-    def _rectifications_sentence(self, counts: dict) -> str:
-        if not (counts["issued"] or counts["closed"]):
-            return ""
-        parts = []
-        if counts["issued"]:
-            parts.append(_("全年下达整改事项 %(n)s 项") % {"n": counts["issued"]})
-        if counts["closed"]:
-            closed = _("完成整改并销号 %(n)s 项") % {"n": counts["closed"]}
-            if counts["closed_on_time"] == counts["closed"]:
-                closed += _("，均按期完成")
-            elif counts["closed_on_time"]:
-                closed += _("，其中按期完成 %(n)s 项") % {"n": counts["closed_on_time"]}
-            parts.append(closed)
-        return _("对评价和监控发现的问题督促落实整改，") + "，".join(parts) + _("。")
-
-    def _linkage_sentence(self, linkage: dict) -> str:
-        total = linkage["total"]["projects"]
-        if not total:
-            return ""
-        rules = (
-            ("grow", _("优先保障 %(n)s 个")),
-            ("keep", _("不新增预算 %(n)s 个")),
-            ("cut", _("压减预算 %(n)s 个")),
-            ("cancel", _("建议取消 %(n)s 个")),
-        )
-        listed = "、".join(
-            text % {"n": linkage[key]["projects"]}
-            for key, text in rules
-            if linkage[key]["projects"]
-        )
-        text = _(
-            "将绩效评价结果作为 %(next)s 年度预算安排的重要依据，对 %(n)s 个延续项目提出预算"
-            "安排建议，其中%(list)s，涉及本年预算 %(current)s 万元、建议安排 %(proposed)s 万元"
-        ) % {
-            "next": linkage["budget_year"],
-            "n": total,
-            "list": listed,
-            "current": chinese_figure(linkage["total"]["current"]),
-            "proposed": chinese_figure(linkage["total"]["proposed"]),
-        }
-        if linkage["cancelled"]["projects"]:
-            text += _("；经审核决定取消项目 %(n)s 个") % {"n": linkage["cancelled"]["projects"]}
-        return text + _("。")
-
-    def _uses_sentence(self, uses: dict) -> str:
-        """How the results were used (`results.result_uses`): nothing until one is recorded."""
-        if not uses["recorded"]:
-            return ""
-        if uses["fed_back"] and uses["fed_back"] == uses["results"]:
-            parts = [_("评价结果已全部反馈被评价单位")]
-        elif uses["fed_back"]:
-            parts = [_("评价结果反馈被评价单位 %(n)s 项") % {"n": uses["fed_back"]}]
-        else:
-            parts = []
-        counted = (
-            ("tied_to_budget", _("与预算安排挂钩 %(n)s 项")),
-            ("reported_to_government", _("报送本级政府 %(n)s 项")),
-            ("reported_to_congress", _("报送人大 %(n)s 项")),
-            ("policy_adjusted", _("推动完善政策或管理 %(n)s 项")),
-            ("instructions", _("获领导批示 %(n)s 项")),
-        )
-        parts += [text % {"n": uses[key]} for key, text in counted if uses[key]]
-        if not parts:
-            return ""
-        return "，".join(parts) + _("。")
 
     # 三、problems
     def problems(self) -> None:
