@@ -17,8 +17,9 @@ from ninja import Field, Query, Router, Schema
 from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.messages import localized
 from jixiao.core.schemas import CodeName, Page
-from jixiao.orgs.models import Region
+from jixiao.orgs.selectors import rows_for_region_code
 
+from .assessment_service import assessment_list
 from .models import UnitAssessment
 
 router = Router()
@@ -108,15 +109,17 @@ def visible(user) -> QuerySet:
 
 @router.get("", response=answers(AssessmentList), summary="部门预算绩效管理工作考核列表（排名）")
 def list_assessments(request, query: Query[ListQuery]):
-    rows = visible(request.user)
-    if query.region:
-        region = Region.objects.filter(code=query.region).first()
-        rows = rows.filter(region__path__startswith=region.path) if region else rows.none()
-    if query.year:
-        rows = rows.filter(year=query.year)
-    if query.unit:
-        rows = rows.filter(unit__code=query.unit)
-    rows = rows.order_by("-year", "region__code", "rank", "unit__code")
+    rows = (
+        rows_for_region_code(
+            assessment_list,
+            user=request.user,
+            region=query.region,
+            year=query.year,
+            unit=query.unit,
+        )
+        .prefetch_related("adjustments")
+        .order_by("-year", "region__code", "rank", "unit__code")
+    )
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

@@ -15,9 +15,10 @@ from ninja import Query, Router, Schema, Status
 
 from jixiao.core.api import ListQuery, answers, error, paginate
 from jixiao.core.schemas import Page
-from jixiao.orgs.models import Region
+from jixiao.orgs.selectors import rows_for_region_code
 
 from . import disclosure_rules, disclosures
+from .disclosures import disclosure_list
 from .models import Disclosure
 
 router = Router()
@@ -74,15 +75,16 @@ def _visible(user):
 
 @router.get("", response=answers(Page[DisclosureOut]), summary="信息公开事项列表")
 def list_disclosures(request, query: Query[ListQuery], kind: str = "", status: str = ""):
-    region = Region.objects.filter(code=query.region).first() if query.region else None
-    wanted = {"unit__code": query.unit, "kind": kind, "status": status}
-    rows = (
-        _visible(request.user)
-        .in_work(region, query.year)
-        .filter(**{field: value for field, value in wanted.items() if value})
+    rows = rows_for_region_code(
+        disclosure_list,
+        user=request.user,
+        region=query.region,
+        year=query.year,
+        kind=kind,
+        status=status,
     )
-    if query.region and region is None:
-        rows = rows.none()
+    if query.unit:
+        rows = rows.filter(unit__code=query.unit)
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

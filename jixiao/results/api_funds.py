@@ -25,7 +25,7 @@ from jixiao.evaluations.key.models import KeyEvaluation
 from jixiao.evaluations.key.schemas import IdCodeName
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.monitoring.models import Alert
-from jixiao.orgs.models import Region
+from jixiao.orgs.selectors import rows_for_region_code
 
 from . import fund_actions as services
 from .models import FundAction, Rectification
@@ -110,17 +110,16 @@ def _visible(user):
 def list_fund_actions(
     request, query: Query[ListQuery], action: str = "", source: str = "", kind: str = ""
 ):
-    rows = _visible(request.user)
-    if query.region:
-        region = Region.objects.filter(code=query.region).first()
-        rows = rows.in_work(region, None) if region else rows.none()
-    rows = rows.in_work(None, query.year)
+    rows = rows_for_region_code(
+        services.fund_action_list,
+        user=request.user,
+        region=query.region,
+        year=query.year,
+        kind=action or kind,
+        source=source,
+    )
     if query.unit:
         rows = rows.filter(unit__code=query.unit)
-    if action or kind:
-        rows = rows.filter(kind=action or kind)
-    if source:
-        rows = rows.filter(source=source)
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

@@ -19,11 +19,11 @@ from ninja import Field, Query, Router, Schema
 
 from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.schemas import CodeName, Page
-from jixiao.orgs.models import Region
+from jixiao.orgs.selectors import rows_for_region_code
 
 from . import linkage_selectors as selectors
 from . import linkage_service as services
-from .models import LinkageProposal, LinkageRule
+from .models import LinkageProposal
 
 router = Router()
 
@@ -105,16 +105,16 @@ def serialize(p: LinkageProposal) -> dict:
 
 @router.get("", response=answers(ProposalList), summary="预算挂钩建议列表")
 def list_proposals(request, query: Query[ListQuery], status: str = "", rule: str = ""):
-    region = None
-    if query.region:
-        region = Region.objects.filter(code=query.region).first()
-    rows = selectors.proposal_list(user=request.user, region=region, year=query.year, status=status)
-    if query.region and region is None:
-        rows = rows.none()
+    rows = rows_for_region_code(
+        selectors.proposal_list,
+        user=request.user,
+        region=query.region,
+        year=query.year,
+        status=status,
+        rule=rule,
+    )
     if query.unit:
         rows = rows.filter(unit__code=query.unit)
-    if rule in LinkageRule.values:
-        rows = rows.filter(rule=rule)
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

@@ -488,12 +488,12 @@ def ranking_published(region: Region, year: int) -> bool:
     ).exists()
 
 
-def assessment_list(*, user, region: Region, year: int, unit: str = ""):
-    """The assessments of `region` (and the regions under it) in `year` that `user` may read,
-    in the ranking's order (rank, then unit code)."""
+def assessment_list(*, user, region: Region | None, year: int | None, unit: str = ""):
+    """The assessments of `region` (and the regions under it; every region for None) in `year`
+    (every year for None) that `user` may read, in the ranking's order (rank, then unit code)."""
     rows = (
         UnitAssessment.objects.visible_to(user)
-        .filter(region__path__startswith=region.path, year=year)
+        .in_work(region, year)
         .select_related("unit", "region")
         .order_by("region__code", "rank", "unit__code")
     )

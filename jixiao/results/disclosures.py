@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core import audit
+from jixiao.core.listing import narrowed
 from jixiao.core.locks import held
 from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus
 from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
@@ -560,3 +561,22 @@ def pending_near_due(*, user, region, year: int) -> list:
         for d in rows
         if disclosure_rules.due_soon(d.status, d.due, today, days)
     ]
+
+
+# ── reads ──────────────────────────────────────────────────────────────────────────────────
+
+
+def disclosure_list(*, user, region, year, kind: str = "", **filters):
+    """The records the user sees in the working region and year, narrowed by the list's
+    filters (status, unit, kind, words of the subject)."""
+    rows = narrowed(
+        Disclosure.objects.visible_to(user).select_related("unit", "region"),
+        statuses=DisclosureStatus.values,
+        search=("subject",),
+        region=region,
+        year=year,
+        **filters,
+    )
+    if kind in DisclosureKind.values:
+        rows = rows.filter(kind=kind)
+    return rows

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jixiao.core.listing import narrowed
 from jixiao.core.views import act, paginate
 from jixiao.orgs.models import Role, Unit
 
@@ -27,22 +26,6 @@ from .public_portal import table_context
 from .rules import rules_in_force
 
 T = "results/"
-
-
-def disclosure_list_rows(*, user, region, year, kind: str = "", **filters):
-    """The records the user sees in the working region and year, narrowed by the list's
-    filters (status, unit, kind, words of the subject)."""
-    rows = narrowed(
-        Disclosure.objects.visible_to(user).select_related("unit", "region"),
-        statuses=DisclosureStatus.values,
-        search=("subject",),
-        region=region,
-        year=year,
-        **filters,
-    )
-    if kind in DisclosureKind.values:
-        rows = rows.filter(kind=kind)
-    return rows
 
 
 def _with_flags(rows, today: date, soon_days: int) -> list:
@@ -64,14 +47,16 @@ def _work(request):
 def disclosure_list(request):
     work = _work(request)
     filters = {name: request.GET.get(name, "").strip() for name in ("status", "unit", "kind", "q")}
-    rows = disclosure_list_rows(user=request.user, region=work.region, year=work.year, **filters)
+    rows = disclosures.disclosure_list(
+        user=request.user, region=work.region, year=work.year, **filters
+    )
     page, query = paginate(request, rows)
     section = rules_in_force(work.region, work.year, "disclosure")
     _with_flags(page.object_list, timezone.localdate(), int(section["due_soon_days"]))
     units = Unit.objects.filter(
-        pk__in=disclosure_list_rows(user=request.user, region=work.region, year=work.year).values(
-            "unit_id"
-        )
+        pk__in=disclosures.disclosure_list(
+            user=request.user, region=work.region, year=work.year
+        ).values("unit_id")
     )
     context = {
         "page": page,
