@@ -43,7 +43,7 @@ templates to the shared table when it is imported.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -243,7 +243,12 @@ def _target_quality(p: _Part, facts: UnitFacts, rules: Mapping) -> Part:
     returns = sum(t.returns for t in targets)
     per_finding, per_return = _d(rules["per_finding"]), _d(rules["per_return"])
     fraction = factor - per_finding * findings / n - per_return * returns / n
-    records = [(t.ref, not t.findings and not t.returns and t.grade in ("", "优")) for t in targets]
+    # A target counts for the unit when nothing cost it points: no finding, no return, and no
+    # grade or one worth the whole (优 by default).
+    records = [
+        (t.ref, not t.findings and not t.returns and worth.get(t.grade, ONE) == ONE)
+        for t in targets
+    ]
     return p.made(
         fraction,
         "assessment.target_quality",
@@ -329,7 +334,7 @@ def _rectification(p: _Part, facts: UnitFacts) -> Part:
     return _share(p, "assessment.rectification", records, "on_time", judged=len(records), late=late)
 
 
-def _results(p: _Part, facts: UnitFacts, worth_table: Mapping) -> Part:
+def _results(p: _Part, facts: UnitFacts, worth_table: Mapping, good: Iterable[str]) -> Part:
     worth = {g: _d(v) for g, v in worth_table.items()}
     graded = [g for g in facts.grades if g.grade in worth]
     if not graded:
@@ -340,7 +345,8 @@ def _results(p: _Part, facts: UnitFacts, worth_table: Mapping) -> Part:
         for grade in GRADES
         if (n := sum(1 for g in graded if g.grade == grade))
     ]
-    records = [(g.ref, g.grade in ("优", "良")) for g in graded]
+    good = frozenset(good)
+    records = [(g.ref, g.grade in good) for g in graded]
     return p.made(
         factor,
         "assessment.results",
@@ -362,7 +368,7 @@ def assess(facts: UnitFacts, section: Mapping) -> Assessment:
         _monitoring(part["monitoring"], facts),
         _selfeval_quality(part["selfeval_quality"], facts, section["selfeval_gap"]),
         _rectification(part["rectification"], facts),
-        _results(part["results"], facts, section["results_grades"]),
+        _results(part["results"], facts, section["results_grades"], section["good_grades"]),
     ]
     return Assessment(parts=parts, computed=sum((x.points for x in parts), ZERO))
 

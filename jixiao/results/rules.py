@@ -38,7 +38,8 @@ default comes from:
   rectification 15, results 15 (ours, DOMAIN.md §8.3), summing to 100.
 - `target_quality`: points lost per lint finding per target (`per_finding` 5% of the part), per
   return (`per_return` 10%), and the review grades' worth (优 100%, 良 85%, 中 60%, 差 30%).
-- `results_grades`: what each grade of the unit's evaluations is worth in the "results" part.
+- `results_grades`: what each grade of the unit's evaluations is worth in the "results" part;
+  `good_grades` (优, 良) mark the records listed as counting for the unit, the others against.
 - `selfeval_gap`: a gap between the self-score and the reviewed score of at most `tolerance`
   points costs nothing; each point beyond costs `per_point` of the part (ours).
 
@@ -98,6 +99,8 @@ ASSESSMENT_DEFAULTS = {
         "grades": {"优": "1.00", "良": "0.85", "中": "0.60", "差": "0.30"},
     },
     "results_grades": {"优": "1.00", "良": "0.85", "中": "0.60", "差": "0.30"},
+    # The grades a record counts for the unit with in the "results" part's list (good results).
+    "good_grades": ["优", "良"],
     "selfeval_gap": {"tolerance": "5", "per_point": "0.02"},
     "places": "0.01",
 }
