@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy  # noqa: F401
 
 from jixiao.core.navigation import MenuItem, register_menu, register_panel, register_todos  # noqa: F401
-from jixiao.orgs.models import STAFF_ROLES
+from jixiao.orgs.models import STAFF_ROLES, Role
 
 # ── rectification ─────────────────────────────────────────────────────────────────────
 
@@ -58,7 +58,7 @@ def _rectification_todos(user, region, year):
                 or bool(r.due_reminded_on),
             )
         )
-    if user.has_role("leader", "business"):
+    if user.has_role(Role.LEADER, Role.BUSINESS):
         rows = rectification_list(user, region, None).filter(pk__in=late).exclude(pk__in=seen)
         for r in rows[:50]:
             todos.append(
@@ -83,7 +83,7 @@ register_menu(
         "results",
         gettext_lazy("审计发现"),
         "audit-finding-list",
-        roles=frozenset({"performance", "auditor"}),
+        roles=frozenset({Role.PERFORMANCE, Role.AUDITOR}),
         order=20,
     ),
     # Each unit's rectification notice (整改通知书): the issuing offices, the units, the auditor.
@@ -91,7 +91,9 @@ register_menu(
         "results",
         gettext_lazy("整改通知书"),
         "rectification-notices",
-        roles=frozenset({"performance", "business", "budget", "auditor", "filer", "leader"}),
+        roles=frozenset(
+            {Role.PERFORMANCE, Role.BUSINESS, Role.BUDGET, Role.AUDITOR, Role.FILER, Role.LEADER}
+        ),
         order=21,
     ),
 )
@@ -125,14 +127,14 @@ register_menu(
         "results",
         gettext_lazy("预算挂钩"),
         "linkage-list",
-        roles=frozenset({"budget", "performance", "business", "filer", "leader"}),
+        roles=frozenset({Role.BUDGET, Role.PERFORMANCE, Role.BUSINESS, Role.FILER, Role.LEADER}),
         order=40,
     ),
 )
 
 
 def _linkage_todos(user, region, year):
-    if region is None or not user.has_role("budget"):
+    if region is None or not user.has_role(Role.BUDGET):
         return []
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -171,7 +173,7 @@ register_menu(
         "results",
         gettext_lazy("结果应用登记"),
         "result-use-list",
-        roles=frozenset({"performance", "business", "auditor"}),
+        roles=frozenset({Role.PERFORMANCE, Role.BUSINESS, Role.AUDITOR}),
         order=45,
     ),
 )
@@ -207,7 +209,7 @@ register_menu(
         "disclosure",
         gettext_lazy("信息公开"),
         "disclosure-list",
-        roles=frozenset({"performance", "auditor"}),
+        roles=frozenset({Role.PERFORMANCE, Role.AUDITOR}),
         order=10,
     ),
 )
@@ -216,7 +218,7 @@ register_menu(
 def _disclosure_todos(user, region, year):
     """The performance office's to-do: pending items of the working year whose due day is
     within the rulebook's `due_soon_days`, or already past."""
-    if region is None or not user.has_role("performance"):
+    if region is None or not user.has_role(Role.PERFORMANCE):
         return []
     from .disclosures import pending_near_due
 
