@@ -125,3 +125,12 @@ def rows_for_region_code(selector, *, user: User, region: str, **filters):
     found = Region.objects.filter(code=region).first() if region else None
     rows = selector(user=user, region=found, **filters)
     return rows.none() if region and found is None else rows
+
+
+def rows_for_list_query(selector, *, user: User, query, **filters):
+    """A list selector's rows for an API list's shared parameters (`core.api.ListQuery`): the
+    region by its code (`rows_for_region_code`), the year, and the unit by its code."""
+    rows = rows_for_region_code(
+        selector, user=user, region=query.region, year=query.year, **filters
+    )
+    return rows.filter(unit__code=query.unit) if query.unit else rows

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.messages import localized
 from jixiao.core.schemas import CodeName, Page
-from jixiao.orgs.selectors import rows_for_region_code
+from jixiao.orgs.selectors import rows_for_list_query
 
 from .assessment_service import assessment_list
 from .models import UnitAssessment
@@ -110,13 +110,7 @@ def visible(user) -> QuerySet:
 @router.get("", response=answers(AssessmentList), summary="部门预算绩效管理工作考核列表（排名）")
 def list_assessments(request, query: Query[ListQuery]):
     rows = (
-        rows_for_region_code(
-            assessment_list,
-            user=request.user,
-            region=query.region,
-            year=query.year,
-            unit=query.unit,
-        )
+        rows_for_list_query(assessment_list, user=request.user, query=query)
         .prefetch_related("adjustments")
         .order_by("-year", "region__code", "rank", "unit__code")
     )

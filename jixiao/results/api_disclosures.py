@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema, Status
 
 from jixiao.core.api import ListQuery, answers, error, paginate
 from jixiao.core.schemas import Page
-from jixiao.orgs.selectors import rows_for_region_code
+from jixiao.orgs.selectors import rows_for_list_query
 
 from . import disclosure_rules, disclosures
 from .disclosures import disclosure_list
@@ -75,16 +75,13 @@ def _visible(user):
 
 @router.get("", response=answers(Page[DisclosureOut]), summary="信息公开事项列表")
 def list_disclosures(request, query: Query[ListQuery], kind: str = "", status: str = ""):
-    rows = rows_for_region_code(
+    rows = rows_for_list_query(
         disclosure_list,
         user=request.user,
-        region=query.region,
-        year=query.year,
+        query=query,
         kind=kind,
         status=status,
     )
-    if query.unit:
-        rows = rows.filter(unit__code=query.unit)
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

@@ -25,7 +25,7 @@ from jixiao.evaluations.key.models import KeyEvaluation
 from jixiao.evaluations.key.schemas import IdCodeName
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.monitoring.models import Alert
-from jixiao.orgs.selectors import rows_for_region_code
+from jixiao.orgs.selectors import rows_for_list_query
 
 from . import fund_actions as services
 from .models import FundAction, Rectification
@@ -110,16 +110,13 @@ def _visible(user):
 def list_fund_actions(
     request, query: Query[ListQuery], action: str = "", source: str = "", kind: str = ""
 ):
-    rows = rows_for_region_code(
+    rows = rows_for_list_query(
         services.fund_action_list,
         user=request.user,
-        region=query.region,
-        year=query.year,
+        query=query,
         kind=action or kind,
         source=source,
     )
-    if query.unit:
-        rows = rows.filter(unit__code=query.unit)
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

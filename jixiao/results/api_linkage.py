@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 
 from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.schemas import CodeName, Page
-from jixiao.orgs.selectors import rows_for_region_code
+from jixiao.orgs.selectors import rows_for_list_query
 
 from . import linkage_selectors as selectors
 from . import linkage_service as services
@@ -105,16 +105,13 @@ def serialize(p: LinkageProposal) -> dict:
 
 @router.get("", response=answers(ProposalList), summary="预算挂钩建议列表")
 def list_proposals(request, query: Query[ListQuery], status: str = "", rule: str = ""):
-    rows = rows_for_region_code(
+    rows = rows_for_list_query(
         selectors.proposal_list,
         user=request.user,
-        region=query.region,
-        year=query.year,
+        query=query,
         status=status,
         rule=rule,
     )
-    if query.unit:
-        rows = rows.filter(unit__code=query.unit)
     return paginate(request, rows, page=query.page, page_size=query.page_size, serialize=serialize)
 
 

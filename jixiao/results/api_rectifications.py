@@ -27,7 +27,7 @@ from jixiao.core.api import (
 )
 from jixiao.core.schemas import CodeName, Page
 from jixiao.evaluations.key.schemas import IdCodeName
-from jixiao.orgs.selectors import rows_for_region_code
+from jixiao.orgs.selectors import rows_for_list_query
 
 from . import selectors
 from .rectifications import feedback_late, rectification_transition, rectification_update
@@ -149,15 +149,12 @@ def list_rectifications(
     source: str = "",
     overdue: str = "",
 ):
-    rows = rows_for_region_code(
+    rows = rows_for_list_query(
         selectors.rectification_list,
         user=request.user,
-        region=query.region,
-        year=query.year,
+        query=query,
         filters={"status": status, "source": source, "overdue": overdue},
     )
-    if query.unit:
-        rows = rows.filter(unit__code=query.unit)
     late = selectors.overdue_ids(rows)
 
     def row(r):
