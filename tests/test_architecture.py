@@ -52,6 +52,8 @@ PURE_MODULES = [
     "indicators/catalogue.py",
     "indicators/deadlines.py",
     "targets/lint.py",
+    "targets/lint_base.py",
+    "targets/lint_meaning.py",
     "targets/declaration.py",
     "monitoring/alerts.py",
     "monitoring/calendar.py",

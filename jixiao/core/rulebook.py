@@ -47,9 +47,17 @@ def register_defaults(section: str, values: Mapping, *, variants: Mapping | None
         _VARIANTS[base][section] = copy.deepcopy(dict(changes))
 
 
+#: A key ending in this adds its items to the list of the same name instead of replacing it
+#: ("vague_words+": a region extends the national word list with its own words).
+EXTEND = "+"
+
+
 def _merge(into: dict, changes: Mapping) -> dict:
     for key, value in changes.items():
-        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+        base = key.removesuffix(EXTEND)
+        if base != key and isinstance(into.get(base), list) and isinstance(value, list):
+            into[base] = into[base] + [v for v in value if v not in into[base]]
+        elif isinstance(value, Mapping) and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
             into[key] = copy.deepcopy(value)
@@ -153,6 +161,8 @@ def validate_changes(changes: Mapping, *, path: str = "") -> list[str]:
         defaults = defaults.get(part, {})
     for key, value in changes.items():
         where = f"{path}.{key}" if path else key
+        if key.endswith(EXTEND) and isinstance(defaults.get(key.removesuffix(EXTEND)), list):
+            key = key.removesuffix(EXTEND)
         if key not in defaults:
             errors.append(_("未知的规则项：%(key)s") % {"key": where})
         elif isinstance(defaults[key], Mapping) and isinstance(value, Mapping):

@@ -14,8 +14,7 @@ are in the table `jixiao.core.rule_messages.MESSAGES`.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
@@ -25,7 +24,6 @@ from jixiao.indicators.values import (
     Kind,
     Op,
     convert_number,
-    parse_target_value,
     same_unit,
 )
 
@@ -37,97 +35,29 @@ from .declaration import (
     normalise_text,
     signature,
 )
+from .lint_base import (
+    Finding,
+    LintResult,
+    Note,
+    _contains,
+    _is_blank,
+    _label,
+    _normalised,
+    _num,
+    _round,
+    _unplaced_hint,
+    _View,
+    _where,
+)
+from .lint_meaning import MEANING_CHECKS
 
 __all__ = ["CODES", "CONTEXT_CODES", "Finding", "LintResult", "Note", "lint"]
 
-CODES = tuple(f"T{n:02d}" for n in range(1, 19))
+CODES = tuple(f"T{n:02d}" for n in range(1, 23))
 #: Checks that need more than the declaration itself (DOMAIN.md §4.4).
 CONTEXT_CODES = ("T13", "T15", "T17")
 
 _UP, _DOWN = (Op.GE, Op.GT), (Op.LE, Op.LT)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One lint finding (DOMAIN.md §4.4); `indicator` is the 0-based row, or None."""
-
-    code: str
-    blocking: bool
-    indicator: int | None
-    message: str
-    explanation: str = ""
-
-    def to_data(self) -> dict:
-        return {
-            "code": self.code,
-            "blocking": self.blocking,
-            "indicator": self.indicator,
-            "message": self.message,
-            "explanation": self.explanation,
-        }
-
-
-@dataclass(frozen=True)
-class Note:
-    """A row whose category or subcategory could not be placed in the catalogue (§4.1)."""
-
-    indicator: int
-    message: str
-
-    def to_data(self) -> dict:
-        return {"code": "placement", "indicator": self.indicator, "message": self.message}
-
-
-@dataclass(frozen=True)
-class LintResult:
-    """Findings ordered by code then indicator; `skipped`: checks that lacked context."""
-
-    findings: tuple[Finding, ...]
-    skipped: tuple[str, ...]
-    notes: tuple[Note, ...] = ()
-
-    @property
-    def blocking(self) -> bool:
-        """True when a finding prevents submission (DOMAIN.md §4.5)."""
-        return any(f.blocking for f in self.findings)
-
-    def to_data(self) -> dict:
-        """The `jixiao lint --json` shape of CONTRACT.md (plus explanations and warnings)."""
-        return {
-            "findings": [f.to_data() for f in self.findings],
-            "skipped": list(self.skipped),
-            "warnings": [n.to_data() for n in self.notes],
-        }
-
-
-@dataclass(frozen=True)
-class _View:
-    """A declaration with each row placed in the catalogue, and the rules, for the checks."""
-
-    declaration: Declaration
-    rules: Mapping
-    categories: Mapping
-    placements: tuple[Placement, ...]
-
-    @property
-    def lines(self) -> tuple[IndicatorLine, ...]:
-        return self.declaration.indicators
-
-    def rows(self):
-        return zip(range(len(self.lines)), self.lines, self.placements, strict=True)
-
-    def finding(
-        self,
-        code: str,
-        index: int | None,
-        message: str,
-        explanation: str,
-        blocking: bool | None = None,
-    ) -> Finding:
-        if blocking is None:
-            blocking = bool(self.rules[code]["blocking"])
-        explanation = Message("lint.explanation", code=code, text=explanation)
-        return Finding(code, blocking, index, message, explanation)
 
 
 def lint(
@@ -177,57 +107,6 @@ def _notes(view: _View) -> tuple[Note, ...]:
         for i, line, p in view.rows()
         if p.problems
     )
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _label(index: int, line: IndicatorLine) -> str:
-    name = (line.name or "").strip()
-    if name:
-        return Message("lint.label", n=index + 1, name=name)
-    return Message("lint.label_unnamed", n=index + 1)
-
-
-def _num(number: Decimal) -> str:
-    """A Decimal as people write it: no exponent, no trailing zeros (1.50 → 1.5)."""
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _round(number: Decimal, places: str) -> Decimal:
-    """`number` rounded half up to `places` ("0.1"), or as it is when too large to round."""
-    try:
-        return number.quantize(Decimal(places), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return number
-
-
-def _contains(text: str, words) -> str | None:
-    """The first word of `words` found in `text` (both normalised), or None."""
-    norm = normalise_text(text)
-    return next((w for w, n in _normalised(tuple(words)) if n and n in norm), None)
-
-
-@lru_cache(maxsize=256)
-def _normalised(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """A rules word list with each word normalised once (lists are reused for every row)."""
-    return tuple((w, normalise_text(w)) for w in words)
-
-
-def _where(line: IndicatorLine) -> str:
-    written = "/".join(part for part in (line.category, line.subcategory) if part)
-    return written or Message("lint.no_category")
-
-
-def _unplaced_hint(view: _View) -> str:
-    rows = [str(i + 1) for i, _line, p in view.rows() if p.category is None]
-    return Message("lint.unplaced_hint", rows=Join(rows)) if rows else ""
-
-
-def _is_blank(text: str | None) -> bool:
-    """Empty or a placeholder ("/", "—", "无"), as for target values (DOMAIN.md §4.2)."""
-    return text is None or parse_target_value(text).kind == Kind.MISSING
 
 
 # --------------------------------------------------------------------------- T01–T04
@@ -738,6 +617,7 @@ _CHECKS: tuple[Callable[[_View], list[Finding]], ...] = (
     check_weights_invalid,
     check_amount_mismatch,
     check_cost_quantity_mismatch,
+    *MEANING_CHECKS,
 )
 
 _CONTEXT_CHECKS = (

@@ -214,6 +214,10 @@ LINT_DEFAULTS: dict = {
         "min_shared_chars": 2,
     },
     "T18": {"blocking": False, "tolerance": "0.20", "money_unit": "万元"},
+    "T19": {"blocking": False},
+    "T20": {"blocking": False},
+    "T21": {"blocking": False},
+    "T22": {"blocking": False},
 }
 
 register_defaults("lint", LINT_DEFAULTS)

@@ -107,3 +107,22 @@ def test_a_resolved_rulebook_is_reused_but_never_changed_by_its_readers(world):
     current = rulebook.rules_for(codes, 2022)
     rulebook.register_defaults("catalogue", rulebook.defaults_snapshot()["catalogue"])
     assert rulebook.rules_for(codes, 2022) is not current  # defaults registered again count too
+
+
+def test_a_region_extends_a_word_list_with_a_plus_key_and_keeps_the_national_words(world):
+    national = rulebook.named().section("lint")["T10"]["vague_words"]
+    rulebook.rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"lint": {"T10": {"vague_words+": ["持续向好", national[0]]}}},
+        note="地方用语",
+    )
+    words = rulebook.rules_for(world.region.lineage_codes, 2022).section("lint")["T10"]
+    assert words["vague_words"] == national + ["持续向好"]
+    assert "vague_words+" not in words
+
+
+def test_a_plus_key_on_a_rule_that_is_not_a_list_is_refused():
+    errors = rulebook.validate_changes({"lint": {"T18": {"tolerance+": ["0.3"]}}})
+    assert errors == ["未知的规则项：lint.T18.tolerance+"]

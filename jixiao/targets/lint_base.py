@@ -1,0 +1,149 @@
+"""The shared parts of the quality lint (DOMAIN.md §4.4): findings, the declaration as the
+checks see it, and the small helpers every check uses.
+
+A pure module (DESIGN.md, Pure rules). `jixiao.targets.lint` runs the checks; the checks live
+there (T01–T18) and in `lint_meaning` (T19–T22, what an indicator measures), and all of them
+build their findings through `_View.finding` here, so severities always come from the rulebook.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from jixiao.core.rule_messages import Join, Message
+from jixiao.indicators.catalogue import Placement
+from jixiao.indicators.values import Kind, parse_target_value
+
+from .declaration import Declaration, IndicatorLine, normalise_text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding (DOMAIN.md §4.4); `indicator` is the 0-based row, or None."""
+
+    code: str
+    blocking: bool
+    indicator: int | None
+    message: str
+    explanation: str = ""
+
+    def to_data(self) -> dict:
+        return {
+            "code": self.code,
+            "blocking": self.blocking,
+            "indicator": self.indicator,
+            "message": self.message,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class Note:
+    """A row whose category or subcategory could not be placed in the catalogue (§4.1)."""
+
+    indicator: int
+    message: str
+
+    def to_data(self) -> dict:
+        return {"code": "placement", "indicator": self.indicator, "message": self.message}
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """Findings ordered by code then indicator; `skipped`: checks that lacked context."""
+
+    findings: tuple[Finding, ...]
+    skipped: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def blocking(self) -> bool:
+        """True when a finding prevents submission (DOMAIN.md §4.5)."""
+        return any(f.blocking for f in self.findings)
+
+    def to_data(self) -> dict:
+        """The `jixiao lint --json` shape of CONTRACT.md (plus explanations and warnings)."""
+        return {
+            "findings": [f.to_data() for f in self.findings],
+            "skipped": list(self.skipped),
+            "warnings": [n.to_data() for n in self.notes],
+        }
+
+
+@dataclass(frozen=True)
+class _View:
+    """A declaration with each row placed in the catalogue, and the rules, for the checks."""
+
+    declaration: Declaration
+    rules: Mapping
+    categories: Mapping
+    placements: tuple[Placement, ...]
+
+    @property
+    def lines(self) -> tuple[IndicatorLine, ...]:
+        return self.declaration.indicators
+
+    def rows(self):
+        return zip(range(len(self.lines)), self.lines, self.placements, strict=True)
+
+    def finding(
+        self,
+        code: str,
+        index: int | None,
+        message: str,
+        explanation: str,
+        blocking: bool | None = None,
+    ) -> Finding:
+        if blocking is None:
+            blocking = bool(self.rules[code]["blocking"])
+        explanation = Message("lint.explanation", code=code, text=explanation)
+        return Finding(code, blocking, index, message, explanation)
+
+
+def _label(index: int, line: IndicatorLine) -> str:
+    name = (line.name or "").strip()
+    if name:
+        return Message("lint.label", n=index + 1, name=name)
+    return Message("lint.label_unnamed", n=index + 1)
+
+
+def _num(number: Decimal) -> str:
+    """A Decimal as people write it: no exponent, no trailing zeros (1.50 → 1.5)."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _round(number: Decimal, places: str) -> Decimal:
+    """`number` rounded half up to `places` ("0.1"), or as it is when too large to round."""
+    try:
+        return number.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return number
+
+
+def _contains(text: str, words) -> str | None:
+    """The first word of `words` found in `text` (both normalised), or None."""
+    norm = normalise_text(text)
+    return next((w for w, n in _normalised(tuple(words)) if n and n in norm), None)
+
+
+@lru_cache(maxsize=256)
+def _normalised(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A rules word list with each word normalised once (lists are reused for every row)."""
+    return tuple((w, normalise_text(w)) for w in words)
+
+
+def _where(line: IndicatorLine) -> str:
+    written = "/".join(part for part in (line.category, line.subcategory) if part)
+    return written or Message("lint.no_category")
+
+
+def _unplaced_hint(view: _View) -> str:
+    rows = [str(i + 1) for i, _line, p in view.rows() if p.category is None]
+    return Message("lint.unplaced_hint", rows=Join(rows)) if rows else ""
+
+
+def _is_blank(text: str | None) -> bool:
+    """Empty or a placeholder ("/", "—", "无"), as for target values (DOMAIN.md §4.2)."""
+    return text is None or parse_target_value(text).kind == Kind.MISSING
