@@ -92,6 +92,17 @@ _LINT = {
         "请写明提升到什么程度（具体数值或可检查的结果）。"),
     "lint.T10.vague.why": gettext_noop(
         "“%(word)s”没有说明提升到什么程度（规则库 T10 vague_words）。"),
+    "lint.T10.grading": gettext_noop(
+        "%(label)s的指标值“%(text)s”只评价了好坏（“%(word)s”），没有写明要达到什么："
+        "请写成可核验的结果，如具体数值、标准或“完成…并通过验收”。"),
+    "lint.T10.grading.why": gettext_noop(
+        "不超过%(n)s个字、以“%(word)s”结尾的指标值只是评价，无法核验（规则库 T10 grading_endings）。"),
+    "lint.T10.intention": gettext_noop(
+        "%(label)s的指标值是一句意图（“%(word)s”）而没有可核验的结果：“%(text)s”。"
+        "请改写为可检查的结果（数值、比率或完成标准），意图写入年度目标。"),
+    "lint.T10.intention.why": gettext_noop(
+        "%(n)s个字以上、含“%(word)s”且没有任何数字的指标值是工作意图，不是指标值"
+        "（规则库 T10 intention_words）。"),
     "lint.T10.full_percent": gettext_noop(
         "%(label)s的指标值为“%(value)s”，但指标名称不是比率：请写明数量和单位，"
         "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),
@@ -106,6 +117,8 @@ _LINT = {
         "计算符号与指标含义矛盾，请改为%(fix)s。"),
     "lint.T12.rate": gettext_noop("是越高越好的比率（“%(rate)s”）"),
     "lint.T12.cost": gettext_noop("是成本指标，应设上限"),
+    "lint.T12.negative": gettext_noop("是越低越好的指标（“%(rate)s”），应设上限"),
+    "lint.T12.ceiling": gettext_noop("是控制上限的指标"),
     "lint.T12.implied": gettext_noop("（未写计算符号，按“≥”读取）"),
     "lint.T12.why": gettext_noop("计算符号应与指标方向一致。"),
     "lint.T13.below": gettext_noop(

@@ -306,17 +306,7 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
     value, label = line.value, _label(i, line)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
-        if normalise_text(text) in boilerplate:
-            return (
-                Message("lint.T10.boilerplate", label=label, text=text),
-                Message("lint.T10.boilerplate.why"),
-            )
-        word = _contains(text, rules["vague_words"])
-        if word:
-            return (
-                Message("lint.T10.vague", label=label, text=text, word=word),
-                Message("lint.T10.vague.why", word=word),
-            )
+        return _t10_wording(label, text, rules, boilerplate)
     full = Decimal(rules["full_percent"])
     if (
         value.kind == Kind.QUANTITATIVE
@@ -327,6 +317,41 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
         return (
             Message("lint.T10.full_percent", label=label, value=value.original.strip()),
             Message("lint.T10.full_percent.why"),
+        )
+    return None
+
+
+def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
+    """T10 on a qualitative value: boilerplate as the whole value, a short phrase that only
+    grades ("经济效益良好", "影响可持续"), a vague word, or a sentence of intentions with nothing
+    to check ("促进…发展，提升…水平"): a reviewer can verify none of them at year end."""
+    norm = normalise_text(text)
+    if norm in boilerplate:
+        return (
+            Message("lint.T10.boilerplate", label=label, text=text),
+            Message("lint.T10.boilerplate.why"),
+        )
+    ending = next((w for w in rules["grading_endings"] if norm.endswith(normalise_text(w))), None)
+    if ending and len(norm) <= int(rules["short_value_chars"]):
+        return (
+            Message("lint.T10.grading", label=label, text=text, word=ending),
+            Message("lint.T10.grading.why", word=ending, n=rules["short_value_chars"]),
+        )
+    word = _contains(text, rules["vague_words"])
+    if word:
+        return (
+            Message("lint.T10.vague", label=label, text=text, word=word),
+            Message("lint.T10.vague.why", word=word),
+        )
+    intention = _contains(text, rules["intention_words"])
+    if (
+        intention
+        and len(norm) >= int(rules["sentence_chars"])
+        and not any(c.isdigit() for c in norm)
+    ):
+        return (
+            Message("lint.T10.intention", label=label, text=text, word=intention),
+            Message("lint.T10.intention.why", word=intention, n=rules["sentence_chars"]),
         )
     return None
 
@@ -344,25 +369,44 @@ def check_process_as_output(view: _View) -> list[Finding]:
 
 
 def check_operator_contradiction(view: _View) -> list[Finding]:
-    """T12 operator_contradiction: "≤" on a coverage or other higher-is-better rate, "≥" on a
-    cost. Savings and less-is-better rates (事故发生率, 节约成本 ...) are exempt. Rules T12."""
+    """T12 operator_contradiction: the written operator points the wrong way: "≥" on a rate
+    where less is better (投诉率, 逾期率 …), "≤" on a coverage or other higher-is-better rate,
+    "≥" on a cost or a ceiling. An operator the writer did not write (a bare "100%") contradicts
+    nothing; a 满意度 or other rate filed under 成本 is misfiled (T19), not a contradiction.
+    Savings and drops (节约率, 下降率 …) are exempt. Rules T12."""
     rules, found = view.rules["T12"], []
     for i, line, p in view.rows():
         value = line.value
-        if value.kind != Kind.QUANTITATIVE or _contains(line.name, rules["exempt_words"]):
+        if value.kind != Kind.QUANTITATIVE or value.operator_implied:
             continue
-        rate = _contains(line.name, rules["rate_words"])
-        if value.operator in _DOWN and rate:
-            what, fix = Message("lint.T12.rate", rate=rate), "“≥”"
-        elif value.operator in _UP and _is_cost_line(line, p, rules):
-            what, fix = Message("lint.T12.cost"), "“≤”"
-        else:
+        what = _t12_contradiction(line, p, rules)
+        if what is None:
             continue
-        implied = Message("lint.T12.implied") if value.operator_implied else ""
+        what, fix = what
         msg = Message("lint.T12", label=_label(i, line), what=what, value=value.display(),
-                      implied=implied, fix=fix)  # fmt: skip
+                      implied="", fix=fix)  # fmt: skip
         found.append(view.finding("T12", i, msg, Message("lint.T12.why")))
     return found
+
+
+def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping):
+    """(what is contradicted, the operator to use) for a row, or None."""
+    name, up, down = line.name, line.value.operator in _UP, line.value.operator in _DOWN
+    if _contains(name, rules["drop_words"]):
+        return None  # a drop or a saving of anything: more is better
+    negative = _contains(name, rules["negative_words"])
+    if negative:
+        return (Message("lint.T12.negative", rate=negative), "“≤”") if up else None
+    if _contains(name, rules["exempt_words"]):
+        return None
+    rate = _contains(name, rules["rate_words"])
+    if down and rate:
+        return Message("lint.T12.rate", rate=rate), "“≥”"
+    if up and not rate and _contains(name, rules["ceiling_words"]):
+        return Message("lint.T12.ceiling"), "“≤”"
+    if up and not rate and _is_cost_line(line, placement, rules):
+        return Message("lint.T12.cost"), "“≤”"
+    return None
 
 
 def _is_cost_line(line: IndicatorLine, placement: Placement, rules: Mapping) -> bool:

@@ -16,12 +16,29 @@ _POSITIVE_RATES = [
     "处理率", "处置率", "回收率", "出勤率", "准确率", "办结率", "响应率", "入住率", "开通率",
 ]  # fmt: skip
 
-#: Words that make a rate or a cost one where less is better (or a saving), so T12 keeps quiet.
-_LESS_IS_BETTER = [
-    "发生率", "投诉率", "差错率", "失误率", "事故", "空置率", "闲置率", "流失率", "误差", "损耗",
-    "超支", "返工", "不合格", "未达标", "不满意", "死亡率", "辍学率", "漏报", "漏检", "违规",
-    "下降", "降低", "减少", "节约", "节省", "压减", "压缩", "控制率", "故障率", "延误",
+#: Measures where less is better: "≥" on them contradicts the meaning (T12). Each names a rate
+#: or a count of something unwanted, so a floor on it makes no sense.
+_NEGATIVE_MEASURES = [
+    "发生率", "投诉率", "差错率", "出错率", "失误率", "事故率", "空置率", "闲置率", "流失率",
+    "不合格率", "未达标率", "不达标率", "死亡率", "辍学率", "漏报率", "漏检率", "违规率", "违法率",
+    "故障率", "延误率", "逾期率", "返工率", "损耗率", "误差率", "超支率", "发病率", "患病率",
+    "犯罪率", "复发率", "退货率", "拖欠率", "欠费率", "失访率", "误报率", "重复率", "缺陷率",
+    "返贫率", "流失人数", "投诉次数", "投诉件数", "事故次数", "安全事故", "质量事故", "超支金额",
+    "负面舆情", "差错次数", "不良率", "损失率", "破损率", "违约率", "坏账率", "空驶率",
 ]  # fmt: skip
+
+#: Words that make a rate or a cost one where less is better or a saving (a drop, a control
+#: rate), so the rate and cost checks of T12 keep quiet on them.
+_LESS_IS_BETTER = [
+    "事故", "误差", "损耗", "超支", "返工", "不合格", "未达标", "不满意", "漏报", "漏检", "违规",
+    "控制率", "延误",
+]  # fmt: skip
+
+#: A drop or a saving: more of it is better whatever it drops (事故发生率下降幅度 ≥10%).
+_DROPS = ["下降", "降低", "减少", "降幅", "压减", "压缩", "节约", "节省", "减排", "缩短"]
+
+#: Names of limits: a value that must not be exceeded, so "≥" on it contradicts (T12).
+_CEILINGS = ["上限", "最高限额", "控制数", "控制额", "封顶", "限额", "最高标准"]
 
 LINT_DEFAULTS: dict = {
     "T01": {"blocking": True},
@@ -99,6 +116,69 @@ LINT_DEFAULTS: dict = {
             "较满意",
             "基本满意",
         ],
+        # A short value (up to short_value_chars) that ends in one of these only grades the
+        # result ("经济效益良好", "影响可持续", "环境明显改善"): nothing says what is reached.
+        "grading_endings": [
+            "良好",
+            "较好",
+            "很好",
+            "明显",
+            "显著",
+            "突出",
+            "可持续",
+            "持续",
+            "长效",
+            "长期",
+            "有效",
+            "有所提高",
+            "提升",
+            "提高",
+            "改善",
+            "增强",
+            "加强",
+            "增加",
+            "向好",
+            "好转",
+            "较大",
+            "较高",
+            "较强",
+            "稳定",
+            "逐步显现",
+            "得到保障",
+            "得到改善",
+            "得到提升",
+        ],
+        "short_value_chars": "12",
+        # A longer value with one of these and no number at all is a sentence of intentions
+        # ("促进产业发展，提升群众获得感"), not a target a reviewer can check at year end.
+        "intention_words": [
+            "促进",
+            "推动",
+            "推进",
+            "助力",
+            "带动",
+            "提升",
+            "提高",
+            "改善",
+            "增强",
+            "加强",
+            "加快",
+            "有利于",
+            "有助于",
+            "确保",
+            "保障",
+            "营造",
+            "打造",
+            "奠定",
+            "发挥",
+            "满足",
+            "维护",
+            "巩固",
+            "优化",
+            "完善",
+            "服务于",
+        ],
+        "sentence_chars": "16",
         # "100%" is vague on an indicator whose name holds none of these.
         "rate_words": [
             "率",
@@ -122,34 +202,53 @@ LINT_DEFAULTS: dict = {
     "T11": {
         "blocking": False,
         "categories": ["产出指标", "效益指标", "成本指标"],
+        # Budget execution and fund or financial management: how money moves through the
+        # administration, not what the project delivers.
         "process_words": [
-            "预算执行率",
-            "预算执行进度",
-            "资金执行率",
+            "预算执行",
+            "执行率",
+            "资金执行",
             "资金支出率",
-            "资金拨付率",
-            "资金拨付及时率",
-            "资金到位率",
-            "资金到位及时率",
-            "资金使用率",
-            "资金支付率",
             "支出进度",
+            "支付进度",
+            "资金支付",
+            "资金拨付",
+            "拨付率",
+            "拨付及时",
             "拨付进度",
-            "制度健全性",
+            "资金下达",
+            "下达率",
+            "下达及时",
+            "资金到位",
+            "到位率",
+            "到位及时",
+            "资金使用率",
+            "资金使用合规",
+            "资金使用规范",
+            "资金使用安全",
+            "专款专用",
+            "资金管理规范",
+            "财务管理规范",
+            "财务监控",
+            "会计核算",
             "制度健全",
-            "制度执行有效性",
-            "管理制度健全",
-            "财务监控有效性",
-            "资金使用合规性",
-            "资金使用规范性",
-            "财务管理规范性",
-            "政府采购执行率",
-            "结转结余率",
+            "制度完善",
+            "制度执行",
+            "管理制度",
+            "政府采购执行",
+            "结转结余",
+            "预算编制",
+            "预算调整率",
+            "绩效自评",
+            "绩效目标编制",
         ],
     },
     "T12": {
         "blocking": False,
         "rate_words": _POSITIVE_RATES,
+        "drop_words": _DROPS,
+        "negative_words": _NEGATIVE_MEASURES,
+        "ceiling_words": _CEILINGS,
         "cost_words": ["成本", "费用", "单价", "造价", "单位投入", "开支"],
         "exempt_words": _LESS_IS_BETTER,
     },

@@ -1,0 +1,98 @@
+"""The lint at a reviewer's level (issue 15): the problems an experienced reviewer marks in
+published tables, and the false alarms the lint must not raise. Wordings are the kind real
+declarations use; each case says what a reviewer reads in it."""
+
+import pytest
+
+from jixiao.targets.tests.test_lint import declare, line, of, rows, run
+
+BENEFIT = ("效益指标", "社会效益指标", "居民居住环境改善情况")
+
+
+def with_benefit(value):
+    return declare(rows(replace={6: (*BENEFIT, value)}))
+
+
+def with_row(category, subcategory, name, value):
+    return declare(rows(add=[line(category, subcategory, name, value)]))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "经济效益良好",
+        "影响可持续",
+        "社会效益明显",
+        "群众生活水平稳步向好",
+        "促进乡村产业发展，提升群众获得感和幸福感",
+        "加强基层医疗卫生服务能力建设，保障人民群众身体健康",
+    ],
+)
+def test_a_benefit_that_only_grades_or_states_intentions_is_vague(value):
+    [finding] = of(run(with_benefit(value)), "T10")
+    assert finding.indicator == 6 and value in finding.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "改造后小区雨污分流全部达标",  # a result that can be checked
+        "12月底前完成竣工验收并投入使用",
+        "促进就业人数不少于200人",  # an intention, but with a number to check
+        "显著",  # short boilerplate: already the boilerplate rule, once
+    ],
+)
+def test_a_checkable_result_is_not_vague_and_boilerplate_is_found_once(value):
+    found = of(run(with_benefit(value)), "T10")
+    assert len(found) == (1 if value == "显著" else 0)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["项目资金到位率", "资金下达率", "补助资金拨付及时率", "专项资金执行率", "财务管理制度健全性"],
+)
+def test_fund_management_measures_used_as_outputs_are_process_measures(name):
+    [finding] = of(run(with_row("产出指标", "质量指标", name, "≥95%")), "T11")
+    assert finding.indicator == 9
+
+
+def test_a_project_output_that_mentions_money_is_not_a_process_measure():
+    assert of(run(with_row("产出指标", "数量指标", "发放补助资金户数", "≥300户")), "T11") == []
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("贷款逾期率", "≥2%"),
+        ("群众投诉率", "≥1%"),
+        ("设备故障率", ">3%"),
+        ("工程安全事故次数", "≥1次"),
+    ],
+)
+def test_a_floor_on_something_unwanted_contradicts_its_meaning(name, value):
+    [finding] = of(run(with_row("产出指标", "质量指标", name, value)), "T12")
+    assert "“≤”" in finding.message and value in finding.message
+
+
+def test_a_floor_on_a_ceiling_contradicts_it():
+    [finding] = of(run(with_row("成本指标", "经济成本指标", "补助资金上限", "≥5万元")), "T12")
+    assert "上限" in finding.message
+
+
+@pytest.mark.parametrize(
+    "category, subcategory, name, value",
+    [
+        ("产出指标", "质量指标", "贷款逾期率", "≤2%"),  # the right way round
+        ("产出指标", "质量指标", "投诉处理率", "≥95%"),  # handling complaints: more is better
+        ("产出指标", "质量指标", "事故发生率下降", "≥10%"),  # a drop: more is better
+        (
+            "产出指标",
+            "成本指标",
+            "工程达标率",
+            "100%",
+        ),  # no operator written: nothing to contradict
+        ("产出指标", "成本指标", "服务对象满意度", "≥90%"),  # misfiled (T19), not a contradiction
+    ],
+)
+def test_no_contradiction_where_a_reviewer_sees_none(category, subcategory, name, value):
+    assert of(run(with_row(category, subcategory, name, value)), "T12") == []
