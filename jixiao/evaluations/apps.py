@@ -15,3 +15,4 @@ class EvaluationsConfig(AppConfig):
         from .key import navigation as key_navigation  # noqa: F401  (key-evaluation to-dos)
         from .key.gate import ex_ante_gate_check  # noqa: F401  (registers the budget gate check)
         from .key.report import report_deliver  # noqa: F401  (report delivery on archiving)
+        from .last_actuals import selfeval_actuals  # noqa: F401  (last year's actuals for T13)

@@ -8,13 +8,16 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from jixiao.budgets.models import Project
 from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
 from jixiao.indicators.values import parse_target_value
+from jixiao.orgs.models import Unit
 
+from . import history
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext, signature
 from .lint import LintResult, lint
 from .models import Basis, Indicator, Target, TargetStatus
@@ -147,48 +150,90 @@ def _with_indicators(queryset):
     )
 
 
-def context_of(target: Target) -> LintContext:
-    """History and siblings for T15 and T17. T13 needs last year's actual values, which come
-    with self-evaluations (a later stage), so it is skipped until then."""
+def context_of(target: Target, declaration: Declaration | None = None) -> LintContext:
+    """What T13, T15 and T17 need beyond the declaration (`declaration`: the target's as
+    linted, by default as stored): the siblings of the same unit and year, last year's approved
+    target and actuals of the same project, the level-1 project's target."""
     if target.project_id is None:
         return LintContext(siblings=[])
-    others = _with_indicators(
-        Target.objects.current()
-        .filter(unit_id=target.unit_id, year=target.year, project__isnull=False)
-        .exclude(project_id=target.project_id)
+    return project_context(target.project, declaration or declaration_of(target))
+
+
+def project_context(project: Project, declaration: Declaration) -> LintContext:
+    """The context of a declaration of `project` (its year's): T13 runs with last year's
+    actuals once a provider is registered (`history`), even when there are none."""
+    actuals = history.previous_actuals(project, project.year)
+    last = history.same_project_last_year(
+        _with_indicators(Target.objects.filter(status=TargetStatus.APPROVED)), project, project.year
     )
-    siblings = [
-        signature(declaration_of(t, list(t.indicators.all())), label=t.project.name) for t in others
-    ]
-    last = _with_indicators(
-        Target.objects.filter(
-            unit_id=target.unit_id,
-            year=target.year - 1,
-            project__name=target.project.name,
-            status=TargetStatus.APPROVED,
-        )
-    ).first()
     parent = None
-    if target.project.parent_id:
+    if project.parent_id:
         parent_target = _with_indicators(
-            Target.objects.current().filter(project_id=target.project.parent_id)
+            Target.objects.current().filter(project_id=project.parent_id)
         ).first()
-        parent = (
-            declaration_of(parent_target, list(parent_target.indicators.all()))
-            if parent_target
-            else None
-        )
+        parent = _declaration_of_prefetched(parent_target) if parent_target else None
     return LintContext(
-        siblings=siblings,
-        last_year=declaration_of(last, list(last.indicators.all())) if last else None,
-        parent=parent if target.project.parent_id else None,
+        previous_actuals=None if actuals is None else history.in_target_units(actuals, declaration),
+        siblings=sibling_signatures(project.unit_id, project.year, exclude_project=project.pk),
+        last_year=_declaration_of_prefetched(last) if last else None,
+        parent=parent,
     )
+
+
+def sibling_signatures(unit_id: int, year: int, exclude_project: int | None = None) -> list:
+    """T15's signatures of the current targets of the unit's projects of the year."""
+    others = Target.objects.current().filter(unit_id=unit_id, year=year, project__isnull=False)
+    if exclude_project is not None:
+        others = others.exclude(project_id=exclude_project)
+    return [
+        signature(_declaration_of_prefetched(t), label=t.project.name)
+        for t in _with_indicators(others)
+    ]
+
+
+def context_in_region(region, year: int, parties, declaration: Declaration) -> LintContext | None:
+    """The context of a declaration read from a file (`jixiao lint --region R --year Y`), built
+    as the pages build it: its project is found in that region and year by code, else by unit
+    and name (`parties`: core.schema_read.Parties). When only the unit is found, T15 compares
+    with the unit's projects and T13/T17 are skipped; when neither is found, None (all three
+    skipped)."""
+    projects = Project.objects.filter(region=region, year=year).select_related("unit")
+    unit = _unit_in_region(region, year, parties)
+    project = None
+    if parties.has_project and parties.project_code:
+        project = projects.filter(code=parties.project_code).first()
+    if parties.has_project and project is None and unit is not None and parties.project_name:
+        project = projects.filter(unit=unit, name=parties.project_name).first()
+    if project is not None:
+        return project_context(project, declaration)
+    if unit is None:
+        return None
+    if not parties.has_project:
+        return LintContext(siblings=[])  # a whole unit's target, as on its page
+    return LintContext(siblings=sibling_signatures(unit.pk, year))
+
+
+def _unit_in_region(region, year: int, parties):
+    """The unit named by `parties` in the region: by code, else by its name (the latest, or
+    that year's)."""
+    units = Unit.objects.filter(region=region)
+    if parties.unit_code:
+        return units.filter(code=parties.unit_code).first()
+    if parties.unit_name:
+        named = Q(name=parties.unit_name) | Q(years__year=year, years__name=parties.unit_name)
+        return units.filter(named).distinct().first()
+    return None
+
+
+def _declaration_of_prefetched(target: Target) -> Declaration:
+    return declaration_of(target, list(target.indicators.all()))
 
 
 def lint_target(target: Target) -> LintResult:
     rules, catalogue = rules_of(target)
+    declaration = declaration_of(target)
     return lint(
-        declaration_of(target), rules=rules, catalogue=catalogue, context=context_of(target)
+        declaration, rules=rules, catalogue=catalogue, context=context_of(target, declaration)
     )
 
 
@@ -209,7 +254,8 @@ def preview(
         is_unit_target=declaration.is_unit_target,
     )
     rules, catalogue = rules_of(target)
-    result = lint(declaration, rules=rules, catalogue=catalogue, context=context_of(target))
+    context = context_of(target, declaration)
+    result = lint(declaration, rules=rules, catalogue=catalogue, context=context)
     return [finding_dict(f) for f in result.findings], list(result.skipped)
 
 
