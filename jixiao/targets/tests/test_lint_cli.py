@@ -180,3 +180,93 @@ def test_region_rulebook_is_read_from_the_database(world, declaration_file):
 def test_unknown_region_fails(world, declaration_file):
     with pytest.raises(CommandError, match="地区“999999”不存在"):
         call_command("lint", str(declaration_file), "--json", "--rulebook", "999999:2022")
+
+
+# ------------------------------------------------------------------ --region R --year Y (T13/T15/T17)
+
+
+def lint_in_database(tmp_path: Path, data, *args: str) -> dict:
+    path = tmp_path / "filed.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = StringIO()
+    call_command("lint", str(path), "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def as_filed(project: dict, unit: dict, extra: tuple = ()) -> dict:
+    """A declaration file of the world's rows (jixiao.testing.GOOD_ROWS) and `extra` rows."""
+    from jixiao.testing import GOOD_ROWS
+
+    rows = [*GOOD_ROWS, *extra]
+    return {
+        "year": 2022, "unit": unit, "project": project,
+        "amounts": {"total": "120.623456", "current": "100.123456", "carryover": "20.5"},
+        "goal": "完成12个老旧小区改造，改善居住环境。", "serves_public": True,
+        "indicators": [{"category": r["category"], "subcategory": r["subcategory"],
+                        "name": r["name"], "target": r["value_text"]} for r in rows],
+    }  # fmt: skip
+
+
+TRAINED_ROW = {"category": "产出指标", "subcategory": "数量指标", "name": "培训教师人次",
+               "value_text": "≥100人次"}  # fmt: skip
+CHILD = as_filed({"code": "P1A", "name": "项目P1A"}, {"code": "U1A"}, (TRAINED_ROW,))
+
+
+@pytest.fixture
+def child_with_history(world, declare):
+    """P1A is a level-2 project of P1 (which has a target); its 2021 self-evaluation recorded
+    120 teachers trained."""
+    from jixiao.targets.tests.test_lint_history import last_year_selfeval
+
+    child = world.projects["P1A"]
+    child.parent = world.projects["P1"]
+    child.save(update_fields=["parent"])
+    declare("P1")
+    last_year_selfeval(world, [("培训教师人次", "≥100人次", "120人次")], code="P1A",
+                       name="项目P1A", unit="U1A")  # fmt: skip
+    return child
+
+
+def test_region_and_year_run_t13_t15_and_t17_from_the_database(tmp_path, child_with_history):
+    result = lint_in_database(tmp_path, CHILD, "--region", "100101", "--year", "2022")
+    assert result["skipped"] == []
+    [t13] = [f for f in result["findings"] if f["code"] == "T13"]
+    assert t13["indicator"] == len(CHILD["indicators"]) - 1 and "120" in t13["message"]
+
+
+def test_without_region_and_year_the_context_checks_are_skipped(tmp_path, child_with_history):
+    result = lint_in_database(tmp_path, CHILD)
+    assert result["skipped"] == ["T13", "T15", "T17"] and "T13" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    ("region", "data"),
+    [
+        ("100102", CHILD),
+        ("100101", as_filed({"code": "PB", "name": "项目PB"}, {"code": "UB"}, (TRAINED_ROW,))),
+    ],
+    ids=["our_project_linted_in_another_region", "another_regions_project_linted_in_ours"],
+)
+def test_a_project_of_another_region_is_not_matched(tmp_path, child_with_history, region, data):
+    result = lint_in_database(tmp_path, data, "--region", region, "--year", "2022")
+    assert result["skipped"] == ["T13", "T15", "T17"] and "T13" not in codes(result)
+
+
+def test_an_unknown_project_of_a_known_unit_gets_t15_only(tmp_path, world, declare):
+    declare("P1")  # the unit's other project, with the same indicators
+    data = as_filed({"name": "甲区新建项目"}, {"name": "甲区教育局"})
+    result = lint_in_database(tmp_path, data, "--region", "100101", "--year", "2022")
+    assert result["skipped"] == ["T13", "T17"]
+    [t15] = [f for f in result["findings"] if f["code"] == "T15"]
+    assert "项目P1" in t15["message"]
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [(("--region", "100101"), "同时给出"), (("--year", "2022"), "同时给出"),
+     (("--region", "999999", "--year", "2022"), "“999999”不存在")],
+    ids=["region_alone", "year_alone", "unknown_region"],
+)  # fmt: skip
+def test_region_and_year_go_together_and_the_region_must_exist(tmp_path, world, args, reason):
+    with pytest.raises(CommandError, match=reason):
+        lint_in_database(tmp_path, CHILD, *args)
