@@ -107,7 +107,8 @@ class LintContext:
     """What T13, T15 and T17 need beyond the declaration; None means "not given" (skipped).
 
     `previous_actuals`: `indicator_key(name)` → last year's actual of the same project, in the
-    unit of this year's target (the service converts it with `parse_actual_value`).
+    unit of this year's target (`jixiao.targets.history`: read from last year's self-evaluation,
+    converted by `in_target_units`; an empty mapping when none was recorded).
     `siblings`: signatures of other projects' declarations of the year; `last_year`: this
     project's declaration of the previous year. `parent`: the level-1 project's declaration.
     """
