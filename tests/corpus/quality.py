@@ -626,17 +626,18 @@ def metrics_table(report: Report) -> str:
     """Per code, on the check set and the whole corpus: labels, findings, matched, recall,
     precision; then overall and the value readings."""
     parts = {"check": report.codes(True), "all": report.codes(None)}
-    codes = sorted(set(parts["all"]))
-    head = f"{'code':8}" + "".join(
-        f" | {name:>5} {'labels':>6} {'found':>5} {'match':>5} {'recall':>7} {'prec.':>7}"
-        for name in parts
-    )
-    lines = [head, "-" * len(head)]
-    for code in [*codes, "overall"]:
+    titles = (f"check set ({len(report.part(True))} files)",
+              f"whole corpus ({len(report.part())} files)")  # fmt: skip
+    columns = f" | {'labels':>6} {'found':>5} {'match':>5} {'recall':>7} {'prec.':>7}"
+    width = len(columns) - 3
+    lines = [f"{'':8}" + "".join(f" | {title:^{width}}" for title in titles),
+             f"{'code':8}" + columns * len(parts)]  # fmt: skip
+    lines.append("-" * len(lines[1]))
+    for code in [*sorted(set(parts["all"])), "overall"]:
         cells = []
         for table in parts.values():
             c = overall(table) if code == "overall" else table.get(code, CodeCounts())
-            cells.append(f" | {'':5} {c.labels:6} {c.findings:5} {c.matched:5} "
+            cells.append(f" | {c.labels:6} {c.findings:5} {c.matched:5} "
                          f"{_percent(c.recall):>7} {_percent(c.precision):>7}")  # fmt: skip
         lines.append(f"{code:8}" + "".join(cells))
     for name, check in (("check", True), ("all", None)):
