@@ -43,36 +43,27 @@ import os
 import statistics
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = {"json": False}
 
 
-def progress(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+def say(text: str, progress: bool = False) -> None:
+    """A readable line on stdout; on stderr for progress, or when stdout carries the JSON."""
+    print(text, file=sys.stderr if progress or OUT["json"] else sys.stdout, flush=True)
 
 
-def say(text: str) -> None:
-    """A readable line: stdout, or stderr when stdout carries the JSON."""
-    print(text, file=sys.stderr if OUT["json"] else sys.stdout, flush=True)
-
-
-def figure(name, value, unit, baseline=None, goal=None) -> dict:
-    value = float(value) if isinstance(value, Decimal) else value
-    ratio = value / baseline if baseline else None
-    item = {
-        "name": name,
-        "value": round(value, 4),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 4),
-        "ratio": None if ratio is None else round(ratio, 4),
-        "goal": goal,
-    }
-    if OUT["json"]:
-        print(json.dumps(item, ensure_ascii=False), flush=True)
-    return item
+def figure(name: str, value, unit: str, baseline: float | None = None, goal=None) -> None:
+    """One figure in the bench format of CONTRACT.md, on stdout with --json only (the readable
+    output says the same in its table and lines)."""
+    if not OUT["json"]:
+        return
+    value = float(value)
+    ratio = None if not baseline else round(value / baseline, 4)
+    shown = None if baseline is None else round(baseline, 4)
+    line = dict(name=name, value=round(value, 4), unit=unit, baseline=shown, ratio=ratio, goal=goal)
+    print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
 def quality_figures(q, report) -> None:
@@ -160,7 +151,7 @@ def main() -> None:
     from tests.corpus import quality as q
 
     files = q.load()
-    progress(f"bench/lint_quality.py: {len(files)} corpus files in {q.CORPUS}")
+    say(f"bench/lint_quality.py: {len(files)} corpus files in {q.CORPUS}", progress=True)
     if not files:
         say("no corpus files: nothing to measure")
         return

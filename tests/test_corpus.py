@@ -46,12 +46,7 @@ def _result(report: q.Report, item: q.CorpusFile) -> q.FileResult:
 
 def _assert_as_known(result: q.FileResult, kinds: tuple[str, ...]) -> None:
     """The file's differences of these kinds are exactly those listed in known-differences."""
-    got = [d for d in result.differences if d["kind"] in kinds]
-    known = Counter(q.difference_key(d) for d in KNOWN
-                    if d.get("file") == result.item.id and d.get("kind") in kinds)  # fmt: skip
-    current = Counter(q.difference_key(d) for d in got)
-    new = [d for d in got if q.difference_key(d) in current - known]
-    gone = sorted((known - current).elements(), key=str)
+    new, gone = q.against_known(result, KNOWN, kinds)
     assert not new and not gone, (
         f"{result.item.id}: differences not in known-differences.json: {new}; "
         f"listed there but gone: {gone}"
@@ -287,3 +282,15 @@ def test_differences_for_review_have_the_known_differences_shape(fixtures):
                           for d in review)  # fmt: skip
     assert {"file": "fx-bj-04", "kind": "missed", "code": "T16", "indicator": None,
             "reason": "TODO"} in review  # fmt: skip
+
+
+def test_listed_differences_are_expected_and_a_listed_one_that_is_gone_fails(fixtures):
+    result, kinds = fixtures["fx-bj-04"], ("missed", "false_alarm")
+    new, gone = q.against_known(result, [], kinds)
+    assert {"file": "fx-bj-04", "kind": "missed", "code": "T16", "indicator": None} in new
+    assert gone == []
+    stale = {"file": "fx-bj-04", "kind": "missed", "code": "T02", "indicator": 0}
+    elsewhere = {"file": "fx-bj-01", "kind": "missed", "code": "T16", "indicator": None}
+    assert q.against_known(result, [*new, stale, elsewhere], kinds) == (
+        [], [("fx-bj-04", "missed", "T02", 0)])  # fmt: skip
+    assert q.against_known(result, new[1:], kinds) == ([new[0]], [])

@@ -158,12 +158,8 @@ def _label_problems(item: CorpusFile, count: int) -> list[str]:
     problems = []
     if not isinstance(labels.get("by"), str) or not labels["by"].strip():
         problems.append("labels.by does not say who labelled")
-    findings = labels.get("findings")
-    if not isinstance(findings, list):
-        problems.append("labels.findings is not a list")
-    else:
-        for n, label in enumerate(findings):
-            problems += [f"labels.findings[{n}]: {p}" for p in _finding_problems(label, count)]
+    problems += _list_problems(labels.get("findings"), "labels.findings",
+                               lambda label: _finding_problems(label, count))  # fmt: skip
     problems += _values_problems(labels.get("values"), count)
     if item.kind == "selfeval":
         problems += _scores_problems(labels.get("scores"), count)
@@ -232,18 +228,24 @@ def _scores_problems(scores: object, count: int) -> list[str]:
     execution = scores.get("execution")
     if not isinstance(execution, dict) or not _score_ok(execution.get("score")):
         problems.append("labels.scores.execution has no score (a figure or null)")
-    rows = scores.get("indicators")
-    if not isinstance(rows, list):
-        problems.append("labels.scores.indicators is not a list")
-    else:
-        for n, entry in enumerate(rows):
-            if not isinstance(entry, dict) or not _is_row(entry.get("indicator"), count):
-                problems.append(f"labels.scores.indicators[{n}]: indicator is not a row")
-            elif not _score_ok(entry.get("score")):
-                problems.append(f"labels.scores.indicators[{n}]: score is not a figure or null")
+    problems += _list_problems(scores.get("indicators"), "labels.scores.indicators",
+                               lambda entry: _row_score_problems(entry, count))  # fmt: skip
     if not _score_ok(scores.get("total")):
         problems.append("labels.scores.total is not a figure or null")
     return problems
+
+
+def _row_score_problems(entry: object, count: int) -> list[str]:
+    if not isinstance(entry, dict) or not _is_row(entry.get("indicator"), count):
+        return ["indicator is not a row of document.indicators"]
+    return [] if _score_ok(entry.get("score")) else ["score is not a figure or null"]
+
+
+def _list_problems(entries: object, path: str, check) -> list[str]:
+    """Each entry's problems by `check`, prefixed with its place; or that it is not a list."""
+    if not isinstance(entries, list):
+        return [f"{path} is not a list"]
+    return [f"{path}[{n}]: {p}" for n, entry in enumerate(entries) for p in check(entry)]
 
 
 def _score_ok(value: object) -> bool:
@@ -514,6 +516,22 @@ def _with_differences(result: FileResult) -> FileResult:
 def difference_key(entry: dict) -> tuple:
     """What identifies a difference: file, kind, code and indicator (the reason aside)."""
     return (entry.get("file"), entry.get("kind"), entry.get("code"), entry.get("indicator"))
+
+
+def against_known(result: FileResult, known: list[dict], kinds) -> tuple[list, list]:
+    """(new, gone): the file's differences of these kinds not listed in `known`, and those
+    listed for it that no longer occur (each as many times as it is short)."""
+    got = [d for d in result.differences if d["kind"] in kinds]
+    listed = Counter(difference_key(d) for d in known
+                     if d.get("file") == result.item.id and d.get("kind") in kinds)  # fmt: skip
+    current = Counter(difference_key(d) for d in got)
+    extra = current - listed
+    new = []
+    for d in got:
+        if extra[difference_key(d)] > 0:
+            extra[difference_key(d)] -= 1
+            new.append(d)
+    return new, sorted((listed - current).elements(), key=str)
 
 
 def load_known(path: Path = KNOWN_DIFFERENCES) -> list[dict]:
