@@ -19,6 +19,7 @@ from jixiao.targets.history import (
     register_previous_actuals,
     unregister_previous_actuals,
 )
+from jixiao.targets.models import Indicator, Target, TargetStatus
 from jixiao.testing import AMOUNTS, GOOD_ROWS
 
 TRAINED = "培训教师人次"
@@ -151,6 +152,26 @@ def test_another_units_or_regions_project_is_not_matched(world, code, unit, regi
     last_year_selfeval(world, [(TRAINED, "≥100人次", "120人次")], code=code, unit=unit,
                        region=getattr(world, region))  # fmt: skip
     assert selfeval_actuals(world.projects["P1"], 2022) == {}
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "unit", "matched"),
+    [("P1", "项目P1（更名前）", "U1", True), ("2021-07", "项目P1", "U1", True),
+     ("2021-07", "项目P1", "U2", False)],
+    ids=["same_code_renamed", "same_unit_and_name_new_code", "same_name_other_unit"],
+)  # fmt: skip
+def test_last_years_approved_target_is_the_same_projects(world, declare, code, name, unit,
+                                                          matched):  # fmt: skip
+    """T15 "copied from last year" looks for the same project as T13 does."""
+    project = Project.objects.create(region=world.region, year=2021, code=code, name=name,
+                                     unit=world.units[unit])  # fmt: skip
+    last = Target.objects.create(region=world.region, year=2021, unit=project.unit,
+                                 project=project, goal="目标", status=TargetStatus.APPROVED)  # fmt: skip
+    Indicator.objects.bulk_create(Indicator(target=last, position=i, **row)
+                                  for i, row in enumerate(GOOD_ROWS))  # fmt: skip
+    target = declare()
+    assert (adapters.context_of(target).last_year is not None) is matched
+    assert any(f["code"] == "T15" for f in target.findings) is matched
 
 
 def test_without_a_registered_provider_t13_is_skipped(world, declare):
