@@ -158,6 +158,34 @@ _LINT = {
     "lint.T18": gettext_noop(
         "%(label)s“%(cost)s”× 第%(j)s条指标“%(name)s”“%(quantity)s”= %(product)s%(unit)s，"
         "与项目资金%(amount)s%(unit)s相差%(pct)s%%，超过%(limit)s%%：请核对单位成本、数量或项目资金。"),
+    "lint.T19": gettext_noop(
+        "%(label)s列在“%(where)s”下，但名称和指标值都看不出是%(here)s衡量的内容，%(what)s："
+        "请把它移到%(there)s下，或改写为衡量%(here)s的指标（如%(examples)s）。"),
+    "lint.T19.word": gettext_noop("“%(word)s”是%(there)s的内容"),
+    "lint.T19.rate": gettext_noop("“%(value)s”是达标、执行或完成情况的比率，属于%(there)s"),
+    "lint.T19.why": gettext_noop(
+        "指标应放在它所衡量的二级指标下：名称和指标值中没有%(here)s的关键词，"
+        "名称中却有%(there)s的关键词“%(word)s”。"),
+    "lint.T19.rate.why": gettext_noop(
+        "指标应放在它所衡量的二级指标下：这个比率的名称中没有%(here)s的关键词，"
+        "达标、执行或完成情况的比率属于%(there)s。"),
+    "lint.T20": gettext_noop(
+        "%(label)s把资金投入（“%(word)s”，“%(value)s”）当作%(here)s：花了多少钱是投入，不是产出。"
+        "请改为这笔资金完成的工作量或提供的服务（如建成的工程数量、服务的人数），"
+        "资金数额填在项目资金中；若要控制花费，请改写为成本指标（如单位成本“≤…元/个”）。"),
+    "lint.T20.why": gettext_noop("产出指标应反映提供的产品和服务，资金投入（“%(word)s”）不是产出。"),
+    "lint.T21": gettext_noop(
+        "%(label)s的目标值“%(value)s”超过%(limit)s%%，而“%(rate)s”最高只能达到%(limit)s%%："
+        "请改为不超过%(limit)s%%的目标（如“≥95%%”或“=100%%”）；若要表达增长，请改用增长率或实际数量。"),
+    "lint.T21.why": gettext_noop("“%(rate)s”是部分占全体的比例，不会超过%(limit)s%%。"),
+    "lint.T22": gettext_noop(
+        "年度总体目标与中期目标%(how)s：年度目标应写明本年度要完成的任务和数量，"
+        "请按本年度的工作量改写年度目标。"),
+    "lint.T22.same": gettext_noop("完全相同"),
+    "lint.T22.near": gettext_noop("几乎相同（相同字符占%(pct)s%%，数字一致）"),
+    "lint.T22.same.why": gettext_noop("去掉空格和标点后，年度目标与中期目标一字不差。"),
+    "lint.T22.near.why": gettext_noop(
+        "年度目标与中期目标相同字符占%(pct)s%%，不低于%(limit)s%%，所写数字（年份除外）也相同。"),
 }  # fmt: skip
 
 #: self-evaluation scores: explanations, errors, warnings (evaluations.scoring)

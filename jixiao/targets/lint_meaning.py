@@ -2,12 +2,277 @@
 
 A pure module (DESIGN.md, Pure rules): category mismatch (T19), an input counted as an output
 (T20), a rate above 100% (T21), an annual target restating the long-term one (T22). None of them
-blocks. Word lists come from the rulebook's "lint" section (jixiao.targets.rules).
+blocks. Every word list and threshold comes from the rulebook's "lint" section
+(jixiao.targets.rules), where a region extends a list with a key ending in "+".
+
+The checks are deliberately conservative: a reviewer must agree with nearly every finding, so a
+row is only called misfiled when it shows nothing of what its own subcategory measures *and*
+clearly shows another's; a row that shows neither is left alone.
 """
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from difflib import SequenceMatcher
 
-from .lint_base import Finding, _View
+from jixiao.core.rule_messages import Join, Message
+from jixiao.indicators.catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
+from jixiao.indicators.values import MONEY_UNITS, Kind, Op
+
+from .declaration import IndicatorLine, normalise_text
+from .lint_base import Finding, _contains, _is_blank, _label, _num, _round, _View, _where
+
+# --------------------------------------------------------------------------- T19
+
+
+def check_category_mismatch(view: _View) -> list[Finding]:
+    """T19 category_mismatch: an indicator under a subcategory it does not measure.
+
+    In this order (rules T19), a row is misfiled when:
+    1. its value is a deadline and it is not under the `deadline_subcategory` (时效), or its
+       name holds a `decisive` word of another subcategory (满意 for 满意度) and its value is
+       a level, not a count;
+    2. its value is a rate (in %) under a subcategory of `rate_measures` whose name holds none
+       of the words that make a rate about it (a 合格率 under 时效, an 达标率 under 成本): it
+       belongs where another subcategory's `signs` place it, else under `rate_home`;
+    3. neither its name nor its value shows what its subcategory measures (`measures` and
+       `signs` of the subcategory, its `units`, and for the `deadline_subcategory` a deadline
+       value), and its name holds a `signs` word of another subcategory of the catalogue in
+       use; under a `strict` subcategory, another subcategory's `measures` word of at least
+       `strict_min_chars` characters is enough.
+    A row that shows nothing of any subcategory is left alone. Process measures are T11's
+    finding and money counted as an output T20's, so T19 keeps quiet on them.
+    """
+    rules, found = view.rules["T19"], []
+    known = {sub for subs in view.categories.values() for sub in subs}
+    process_words = view.rules["T11"]["process_words"]
+    for i, line, p in view.rows():
+        here = p.subcategory
+        if (
+            here not in known
+            or _names_a_level(line.name, here)
+            or _contains(line.name, process_words)
+        ):
+            continue
+        if _input_word(view, line, here):
+            continue
+        homes = _decisive(line, here, rules, known)
+        rate = not homes and _is_rate(line) and here in rules["rate_measures"]
+        if rate:
+            if _contains(line.name, rules["rate_measures"][here]):
+                continue
+            homes = _homes(line, here, rules["signs"], known, rules) or [(rules["rate_home"], "")]
+        elif not homes and not _measures(line, here, rules):
+            homes = _homes(line, here, rules["signs"], known, rules)
+            if not homes and here in rules["strict"]:
+                size = int(rules["strict_min_chars"])
+                lists = {
+                    sub: [w for w in words if len(normalise_text(w)) >= size]
+                    for sub, words in rules["measures"].items()
+                }
+                homes = _homes(line, here, lists, known, rules)
+        if homes:
+            found.append(_t19_finding(view, i, line, here, homes))
+    return found
+
+
+def _names_a_level(name: str, here: str) -> bool:
+    """True for an empty name, or one that only names a level of the catalogues akin to its
+    own subcategory ("社会成本指标" under 成本指标): such a row says nothing of what it
+    measures."""
+    norm = normalise_text(name).removesuffix("指标")
+    if not norm:
+        return True
+    own = normalise_text(here).removesuffix("指标")
+    return any(
+        normalise_text(level).removesuffix("指标") == norm and (own in norm or norm in own)
+        for catalogue in (CLASSIC_CATALOGUE, CATALOGUE_2021)
+        for category, subs in catalogue.items()
+        for level in (category, *subs)
+    )
+
+
+def _is_rate(line: IndicatorLine) -> bool:
+    return line.value.kind == Kind.QUANTITATIVE and line.value.unit == "%"
+
+
+def _decisive(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
+    """[(subcategory, word)] when the value is a deadline (it belongs under the rules'
+    `deadline_subcategory`, 时效), or the name holds a decisive word of another subcategory
+    (rules T19 `decisive`: 满意 places a row under 满意度) and the value is a level, not a
+    count."""
+    deadline_sub = rules["deadline_subcategory"]
+    if line.value.kind == Kind.DEADLINE and deadline_sub not in (here, None):
+        return [(deadline_sub, line.value.original.strip())] if deadline_sub in known else []
+    unit = line.value.unit or line.unit or ""
+    if unit not in rules["decisive_units"] or _contains(line.name, rules["decisive_exempt"]):
+        return []
+    for sub, words in rules["decisive"].items():
+        word = _contains(line.name, words) if sub != here and sub in known else None
+        if word:
+            return [(sub, word)]
+    return []
+
+
+def _measures(line: IndicatorLine, sub: str, rules: Mapping) -> bool:
+    """True when the row's name or value shows something its subcategory measures."""
+    if line.value.kind == Kind.DEADLINE and sub == rules["deadline_subcategory"]:
+        return True
+    unit = line.value.unit or line.unit or ""
+    units = rules["units"].get(sub, ())
+    if unit and (unit in units or unit.partition("/")[0] in units):
+        return True
+    text = f"{line.name}|{line.value.original}|{unit}"
+    words = [*rules["measures"].get(sub, ()), *rules["signs"].get(sub, ())]
+    return _contains(text, words) is not None
+
+
+def _homes(line: IndicatorLine, here: str, lists: Mapping, known: set, rules: Mapping) -> list:
+    """[(subcategory, word)] for the other subcategories of `lists` (signs or measures) whose
+    word the row's name holds, best first: the longest word wins; subcategories tied with it
+    are kept (the message names them all)."""
+    found = []
+    for sub, words in lists.items():
+        if sub == here or sub not in known:
+            continue
+        word = _longest(line.name, words)
+        if word:
+            found.append((sub, word, len(normalise_text(word))))
+    if not found:
+        return []
+    best = max(size for _s, _w, size in found)
+    return [(sub, word) for sub, word, size in found if size == best]
+
+
+def _longest(text: str, words) -> str | None:
+    """The longest word of `words` found in `text` (normalised), or None."""
+    norm = normalise_text(text)
+    hits = [w for w in words if normalise_text(w) and normalise_text(w) in norm]
+    return max(hits, key=lambda w: len(normalise_text(w))) if hits else None
+
+
+def _t19_finding(view: _View, i: int, line: IndicatorLine, here: str, homes) -> Finding:
+    rules = view.rules["T19"]
+    there = Join([sub for sub, _w in homes])
+    word = homes[0][1]
+    examples = Join(Message("lint.quoted", text=w) for w in rules["examples"].get(here, ())[:3])
+    if word:
+        what = Message("lint.T19.word", word=word, there=there)
+        why = Message("lint.T19.why", here=here, word=word, there=there)
+    else:
+        what = Message("lint.T19.rate", value=line.value.display(), there=there)
+        why = Message("lint.T19.rate.why", here=here, there=there)
+    msg = Message("lint.T19", label=_label(i, line), where=_where(line), here=here, what=what,
+                  there=there, examples=examples)  # fmt: skip
+    return view.finding("T19", i, msg, why)
+
+
+# --------------------------------------------------------------------------- T20
+
+
+def check_input_as_output(view: _View) -> list[Finding]:
+    """T20 input_as_output: an input or a spending amount counted as an output: under a
+    subcategory of rules T20 `subcategories` (数量, 质量), a row whose name says money put in
+    or spent (rules T20 `input_words`) with a value in money or without a unit, or whose name
+    says a purchase (`purchase_words`) with a value in money."""
+    found = []
+    for i, line, p in view.rows():
+        word = _input_word(view, line, p.subcategory)
+        if word:
+            msg = Message("lint.T20", label=_label(i, line), value=line.value.display(),
+                          here=p.subcategory, word=word)  # fmt: skip
+            found.append(view.finding("T20", i, msg, Message("lint.T20.why", word=word)))
+    return found
+
+
+def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None:
+    """The word that makes the row an input counted as an output (T20), or None."""
+    rules = view.rules["T20"]
+    value = line.value
+    if sub not in rules["subcategories"]:
+        return None
+    unit = value.unit or ""
+    # A money value, also where a unit column contradicts the value ("28.8万元" with "%").
+    money = unit in MONEY_UNITS or _money_written(value.original)
+    if value.kind != Kind.QUANTITATIVE and not (value.kind == Kind.UNREADABLE and money):
+        return None
+    word = _contains(line.name, rules["input_words"])
+    if word and (money or not unit):
+        return word
+    return _contains(line.name, rules["purchase_words"]) if money else None
+
+
+def _money_written(text: str) -> bool:
+    """True when the value as written ends in a money unit ("28.8万元")."""
+    return any(text.strip().endswith(unit) for unit in MONEY_UNITS)
+
+
+# --------------------------------------------------------------------------- T21
+
+
+def check_rate_over_100(view: _View) -> list[Finding]:
+    """T21 rate_over_100: a target above 100% (">100%", "≥105%", "=110%") on a rate that
+    cannot exceed 100 (rules T21 `bounded_rates`: 覆盖率, 合格率, 满意度 ...). Rates where
+    overshoot is possible (rules T21 `exempt_words`: 增长率, 完成率, 同比 ...) are exempt,
+    "≥100%" is not a finding, and only values in % are read."""
+    rules, found = view.rules["T21"], []
+    limit = Decimal(rules["limit"])
+    for i, line, _p in view.rows():
+        value = line.value
+        if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
+            continue
+        over = value.number > limit or (value.number == limit and value.operator == Op.GT)
+        if not over or value.operator not in (Op.GE, Op.GT, Op.EQ):
+            continue
+        rate = _contains(line.name, rules["bounded_rates"])
+        if rate and not _contains(line.name, rules["exempt_words"]):
+            msg = Message("lint.T21", label=_label(i, line), value=value.display(), rate=rate,
+                          limit=_num(limit))  # fmt: skip
+            why = Message("lint.T21.why", rate=rate, limit=_num(limit))
+            found.append(view.finding("T21", i, msg, why))
+    return found
+
+
+# --------------------------------------------------------------------------- T22
+
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d(?=年|\.|-|—|～|~|至)")
+
+
+def check_annual_equals_long_term(view: _View) -> list[Finding]:
+    """T22 annual_equals_long_term: the annual goal restates the medium- or long-term goal:
+    equal after normalising spaces and punctuation, or nearly equal (rules T22 `similarity`,
+    the share of characters the two have in common, 2 × matches / total length) with the same
+    numbers apart from years, so a year's own quantities are not a restatement. Nothing when
+    either goal is empty."""
+    goal, medium = view.declaration.goal, view.declaration.medium_term_goal
+    if _is_blank(goal) or _is_blank(medium):
+        return []
+    a, b = normalise_text(goal), normalise_text(medium)
+    if a == b:
+        how = Message("lint.T22.same")
+        why = Message("lint.T22.same.why")
+    else:
+        matches = sum(block.size for block in SequenceMatcher(None, a, b).get_matching_blocks())
+        ratio = Decimal(2 * matches) / Decimal(len(a) + len(b))
+        threshold = Decimal(view.rules["T22"]["similarity"])
+        if ratio < threshold or _numbers(a) != _numbers(b):
+            return []
+        pct = _num(_round(ratio * 100, "0.1"))
+        how = Message("lint.T22.near", pct=pct)
+        why = Message("lint.T22.near.why", pct=pct, limit=_num(threshold * 100))
+    return [view.finding("T22", None, Message("lint.T22", how=how), why)]
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers written in a goal, years left out, in order."""
+    return _NUMBER_RE.findall(_YEAR_RE.sub("", text))
+
 
 #: The checks of this module, in code order; `jixiao.targets.lint` runs them after T01–T18.
-MEANING_CHECKS: tuple[Callable[[_View], list[Finding]], ...] = ()
+MEANING_CHECKS: tuple[Callable[[_View], list[Finding]], ...] = (
+    check_category_mismatch,
+    check_input_as_output,
+    check_rate_over_100,
+    check_annual_equals_long_term,
+)

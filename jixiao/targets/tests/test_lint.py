@@ -219,6 +219,14 @@ TRIGGERS = [
      9),
     ("T17", "stated_parent_indicator_not_in_parent", declare(WRONG_LINK), ctx(parent=PARENT), 9),
     ("T18", "unit_cost_times_households_far_from_amount", declare(amounts=AMOUNTS_3000), None, 5),
+    ("T19", "satisfaction_filed_as_a_cost",
+     declare(rows(add=[line("产出指标", "成本指标", "服务对象满意度", "≥90%")])), None, 9),
+    ("T20", "fund_total_counted_as_a_quantity",
+     declare(rows(add=[line("产出指标", "数量指标", "项目资金总额", "≥1800万元")])), None, 9),
+    ("T21", "coverage_rate_above_100",
+     declare(rows(add=[line("效益指标", "社会效益指标", "小区雨污分流覆盖率", "≥105%")])), None, 9),
+    ("T22", "annual_goal_restates_the_medium_term_goal", declare(medium_term_goal=GOAL), None,
+     None),
 ]  # fmt: skip
 
 NEAR_MISSES = [
@@ -265,6 +273,14 @@ NEAR_MISSES = [
     ("T18", "unit_cost_times_households_matches_amount", declare(), None),
     ("T18", "exactly_twenty_percent_off_is_tolerated",
      declare(amounts=Amounts(Decimal("2250"), Decimal("2250"), None, None)), None),
+    ("T19", "timeliness_row_about_time",
+     declare(rows(add=[line("产出指标", "时效指标", "按时完成率", "≥95%")])), None),
+    ("T20", "equipment_counted_by_number",
+     declare(rows(add=[line("产出指标", "数量指标", "购置设备数量", "≥20台")])), None),
+    ("T21", "coverage_rate_at_100",
+     declare(rows(add=[line("效益指标", "社会效益指标", "小区雨污分流覆盖率", "≥100%")])), None),
+    ("T22", "medium_term_goal_of_the_whole_programme",
+     declare(medium_term_goal="到2025年完成全区50个老旧小区改造，惠及居民12000户。"), None),
 ]  # fmt: skip
 
 
@@ -300,7 +316,7 @@ def test_every_code_has_a_trigger_and_a_near_miss():
     [("T01", True), ("T02", True), ("T03", True), ("T04", False), ("T05", True), ("T07", True),
      ("T08", False), ("T09", True), ("T10", False), ("T11", False), ("T12", False),
      ("T13", False), ("T14", False), ("T15", False), ("T16", True), ("T17", False),
-     ("T18", False)],
+     ("T18", False), ("T19", False), ("T20", False), ("T21", False), ("T22", False)],
 )  # fmt: skip
 def test_default_severity_follows_the_domain_table(code, blocking):
     declaration, context = next((d, x) for c, _n, d, x, _p in TRIGGERS if c == code)
