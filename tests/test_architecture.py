@@ -51,6 +51,7 @@ PURE_MODULES = [
     "indicators/values.py",
     "indicators/catalogue.py",
     "indicators/deadlines.py",
+    "indicators/units.py",
     "targets/lint.py",
     "targets/lint_base.py",
     "targets/lint_meaning.py",

@@ -405,6 +405,18 @@ _VALUE = {
     "value.money_converted": gettext_noop(
         "%(number)s%(written)s = %(converted)s%(unit)s（金额单位换算）"),
     "value.actual_alone": gettext_noop("目标值无法读取，实际值未与目标比较"),
+    "value.words_ignored": gettext_noop("“%(words)s”是说明文字，不参与计算"),
+    "value.relative_base": gettext_noop("数值是相对于“%(base)s”的，实际值应按同一口径填写"),
+    "value.approximate": gettext_noop("“%(word)s”表示约数，按%(number)s读取"),
+    "value.multiplier": gettext_noop("“%(written)s”读作%(number)s"),
+    "value.money_unit_from": gettext_noop("单位“%(unit)s”未写金额单位，按“%(given)s”读取"),
+    "value.currency_assumed": gettext_noop(
+        "成本指标的单位“%(unit)s”未写金额单位，按“%(assumed)s”读取"),
+    "value.no_currency": gettext_noop("%(quoted)s的单位“%(unit)s”缺少“/”前的计量单位"),
+    "value.unit_converted": gettext_noop(
+        "%(number)s%(written)s = %(converted)s%(unit)s（单位换算）"),
+    "value.after_word": gettext_noop("%(quoted)s中“%(word)s”后的“%(rest)s”不是数值"),
+    "value.ratio": gettext_noop("%(quoted)s是一个比例，无法读作单一目标值"),
 }  # fmt: skip
 
 #: key evaluations and ex-ante assessments (evaluations.key: framework, selection, panel,

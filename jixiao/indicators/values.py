@@ -46,6 +46,20 @@ from .catalogue import (
     place_indicator,
 )
 from .deadlines import When, chinese_int, parse_when
+from .units import (
+    KNOWN_UNITS,
+    MONEY_UNITS,
+    TIME_UNITS,
+    UNIT_ALIASES,
+    convert_number,
+    is_known_unit,
+    looks_like_unit,
+    normalise_unit,
+    same_unit,
+    split_unit_words,
+    tidy_decimal,
+    unit_cost_parts,
+)
 
 __all__ = [
     "CATALOGUE_2021",
@@ -71,6 +85,7 @@ __all__ = [
     "place_indicator",
     "same_unit",
     "target_value_from_data",
+    "unit_cost_parts",
 ]
 
 
@@ -110,7 +125,7 @@ OPERATOR_SYMBOLS: dict[str, str] = {
 _SYMBOL_OPERATORS: dict[str, Op] = {
     ">=": Op.GE, "=>": Op.GE, "≥": Op.GE, "≧": Op.GE, "⩾": Op.GE, "≮": Op.GE,
     "<=": Op.LE, "=<": Op.LE, "≤": Op.LE, "≦": Op.LE, "⩽": Op.LE, "≯": Op.LE,
-    "==": Op.EQ, "=": Op.EQ, ">": Op.GT, "<": Op.LT,
+    "≥=": Op.GE, "≤=": Op.LE, "==": Op.EQ, "=": Op.EQ, ">": Op.GT, "<": Op.LT,
 }  # fmt: skip
 
 _WORD_OPERATORS: dict[str, Op] = {
@@ -121,7 +136,7 @@ _WORD_OPERATORS: dict[str, Op] = {
     "至多": Op.LE, "最多": Op.LE,
     "大于": Op.GT, "超过": Op.GT, "高于": Op.GT, "多于": Op.GT,
     "小于": Op.LT, "低于": Op.LT, "少于": Op.LT,
-    "等于": Op.EQ,
+    "达": Op.GE, "等于": Op.EQ,
 }  # fmt: skip
 
 _PREFIX_OPERATORS = sorted(
@@ -141,33 +156,23 @@ _COLUMN_OPERATORS: dict[str, Op | None] = {
     "时限": Op.DEADLINE, "正向": Op.GE, "反向": Op.LE, "定量": None,
 }  # fmt: skip
 
-# Words before a number that do not change its meaning ("约50人", "完成100%").
-_FILLERS = ("实际完成", "已完成", "完成", "实现", "大约", "约", "累计", "共计", "合计")
-
-#: Measure units seen in published tables (DOMAIN.md §4.2 and the 2021 summaries).
-KNOWN_UNITS: frozenset[str] = frozenset(
-    """% ‰ 个 人 人次 次 户 项 件 份 所 台 套 辆 元 千元 万元 百万元 亿元 元/人 元/平方米 万元/个
-    元/亩 元/月 元/年 元/人·年 元/人/年 元/人次 万元/公里 万元/人 次/年 人/年 个/年 天 日 周 月 年
-    小时 分钟 工作日 学时 课时 平方米 万平方米 平方公里 立方米 万立方米 公里 米 公顷 亩 万亩 吨 万吨
-    千克 公斤 家 场 期 批 篇 条 座 名 册 棵 株 起 分 个百分点 百分点 万人 万人次 间 张 本 处 宗 例
-    头 只 羽 盏 块 根 口 栋 幢 床 千瓦 兆瓦 千瓦时 万千瓦时 辆次 班次 批次 门 节 部 种 类 首 组 支
-    人/天 个点""".split()
-)
-
-#: Spellings that mean the same unit; the value is the normalised spelling.
-UNIT_ALIASES: dict[str, str] = {
-    "百分比": "%", "百分率": "%", "千米": "公里", "km": "公里", "m2": "平方米", "m²": "平方米",
-    "平米": "平方米", "个月": "月", "个工作日": "工作日", "个小时": "小时", "星期": "周",
-    "个星期": "周", "kg": "千克", "t": "吨", "元/m2": "元/平方米",
-}  # fmt: skip
-
-# Units that measure the same thing under two names: compared as equal, shown as written.
-_SAME_MEASURE = {"日": "天", "公斤": "千克"}
-
-#: Money units and their power of ten in 元 (DOMAIN.md §4.2: money converts, exactly).
-MONEY_UNITS: dict[str, int] = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
-
-_TIME_UNITS = ("天", "日", "周", "月", "年", "小时", "分钟", "工作日")
+# Words before a number that do not change its meaning ("约50人", "完成100%", "约为2100").
+_FILLERS = (
+    "实际完成", "已完成", "完成", "实现", "大约", "约为", "约", "累计", "共计", "合计", "为",
+)  # fmt: skip
+# Words naming the number after an operator ("达到目标值95%"): read past, kept in the notes.
+_VALUE_WORDS = ("目标值", "预计值", "预期值", "计划值", "指标值", "标准值", "预期", "预计", "计划")
+# Words saying the number is relative to last year ("不低于上年的95%"): read past, noted.
+_RELATIVE_WORDS = ("上年同期的", "上一年度的", "上年度的", "上年的", "去年的", "上年同期", "上年")
+# An indicator's name before its value ends with one of these ("覆盖率达100%", "满意度≥90%").
+_SUBJECT_ENDINGS = (
+    "率", "度", "比例", "占比", "比重", "数", "量", "面积", "里程", "长度", "金额", "成本", "费用",
+)  # fmt: skip
+_LINKING_WORDS = ("保持在", "保持", "为", "是")
+# Words after a bare number's unit that do not change it ("100%覆盖", "100%达标").
+_TRAILING_WORDS = ("全覆盖", "覆盖", "达标", "合格", "到位", "落实", "通过", "兑现", "完成")
+_APPROXIMATE = ("余", "多")  # "1000余人", "100多个": about, read as the number
+_MULTIPLIERS = {"万": 4, "亿": 8}  # "≥1.5万" with no unit: 15000
 
 # Actual values that report a deadline as met or missed without a date (see parse_actual_value).
 _ON_TIME = (
@@ -200,8 +205,8 @@ class TargetValue:
 
     @property
     def unit_recognised(self) -> bool:
-        """True when the unit is in `KNOWN_UNITS` (a unit kept as written is not)."""
-        return self.unit in KNOWN_UNITS
+        """True when the unit is of a known family (`units`); a unit kept as written is not."""
+        return self.unit is not None and is_known_unit(self.unit)
 
     @property
     def symbol(self) -> str | None:
@@ -279,7 +284,7 @@ class ActualValue:
 
 _WS_RE = re.compile(r"\s+")
 _CHAR_MAP = str.maketrans(
-    {"−": "-", "‐": "-", "‑": "-", "〜": "~", "\u200b": "", "\ufeff": "", "\u00a0": ""}
+    {"−": "-", "‐": "-", "‑": "-", "〜": "~", "═": "=", "\u200b": "", "\ufeff": "", "\u00a0": ""}
 )
 _TRAILING_PUNCT = "。；;,、.!?:：'\""
 _PLACEHOLDER_RE = re.compile(r"[-/\\—–_·~*]*")
@@ -317,16 +322,6 @@ def _format_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def normalise_unit(unit: object) -> str | None:
-    """The normalised spelling of a measure unit ('百分比' → '%'), None for blank/placeholder."""
-    if unit is None:
-        return None
-    s = _clean(_as_text(unit))
-    if _is_placeholder(s):
-        return None
-    return UNIT_ALIASES.get(s, UNIT_ALIASES.get(s.casefold(), s))
-
-
 def normalise_operator(value: object) -> Op | None:
     """An operator from any spelling: schema ('>='), symbol ('≥', '≧', '＞＝'), words ('不低于'),
     '定性', '正向'/'反向'. None for blank, '定量' or an unknown spelling."""
@@ -340,70 +335,6 @@ def normalise_operator(value: object) -> Op | None:
     return _SYMBOL_OPERATORS.get(s) or _WORD_OPERATORS.get(s)
 
 
-def _is_known_unit(s: str) -> bool:
-    return normalise_unit(s) in KNOWN_UNITS
-
-
-def same_unit(a: str | None, b: str | None) -> bool:
-    """True when two units measure the same thing without conversion ('百分比' and '%')."""
-    a, b = normalise_unit(a), normalise_unit(b)
-    return _SAME_MEASURE.get(a, a) == _SAME_MEASURE.get(b, b)
-
-
-def _money_parts(unit: str) -> tuple[int, str] | None:
-    """(power of ten, per-what) for money units: '万元/人' → (4, '/人'); None otherwise."""
-    head, slash, per = unit.partition("/")
-    if head in MONEY_UNITS:
-        return MONEY_UNITS[head], slash + per
-    return None
-
-
-def convert_number(number: Decimal, from_unit: str | None, to_unit: str | None) -> Decimal | None:
-    """`number` in `from_unit` expressed in `to_unit`, exactly; None when they do not convert.
-
-    Only money converts (元, 万元, 亿元, also per-unit forms such as 元/人 ↔ 万元/人); every other
-    pair must be the same unit (DOMAIN.md §4.2).
-    """
-    if same_unit(from_unit, to_unit):
-        return number
-    src = _money_parts(normalise_unit(from_unit) or "")
-    dst = _money_parts(normalise_unit(to_unit) or "")
-    if not src or not dst or src[1] != dst[1]:
-        return None
-    sign, digits, exponent = number.as_tuple()
-    if not isinstance(exponent, int):
-        return None
-    return _tidy(Decimal((sign, digits, exponent + src[0] - dst[0])))
-
-
-def _tidy(number: Decimal) -> Decimal:
-    """The same value without trailing fractional zeros or an exponent (90.0000 → 90, 1.2E+4 →
-    12000), exactly: `Decimal.normalize` would round to the context's precision."""
-    sign, digits, exponent = number.as_tuple()
-    digits = list(digits)
-    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
-        digits.pop()
-        exponent += 1
-    if exponent > 0:
-        digits, exponent = digits + [0] * exponent, 0
-    return Decimal((sign, tuple(digits), exponent))
-
-
-def _looks_like_unit(s: str, operator_written: bool) -> bool:
-    """Known units, or Chinese words of up to 4 characters (per /) kept as written ('≥50名学生').
-
-    After a bare number such words must start with a known unit that is not a time unit, so
-    '50名学生' is a count but '12月中旬前' is prose, not 12 of a unit '月中旬前'.
-    """
-    if _is_known_unit(s):
-        return True
-    if re.search(r"[^\u4e00-\u9fff/·]|以上|以下|以内", s):
-        return False
-    if not all(0 < len(part) <= 4 for part in s.split("/")):
-        return False
-    return operator_written or (_is_known_unit(s[0]) and not s.startswith(_TIME_UNITS))
-
-
 # --------------------------------------------------------------------------- quantities (§4.2)
 
 
@@ -415,6 +346,7 @@ class _Quantity:
     unit: str | None = None
     message: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    lead: str = ""  # the words read before the number ('约为'), for precise problems
 
 
 def _take_prefix_operator(s: str) -> tuple[Op | None, str, bool, str]:
@@ -424,11 +356,27 @@ def _take_prefix_operator(s: str) -> tuple[Op | None, str, bool, str]:
     return None, "", False, s
 
 
-def _strip_fillers(s: str) -> str:
-    for filler in _FILLERS:
-        if s.startswith(filler):
-            return s[len(filler) :]
-    return s
+def _strip_words(s: str, words: tuple[str, ...], before_number: bool = False) -> tuple[str, str]:
+    """(rest, word) after the first of `words` that starts `s` (when `before_number`, only if a
+    number follows it)."""
+    for word in words:
+        rest = s[len(word) :]
+        if s.startswith(word) and (not before_number or rest[:1].isdigit()):
+            return rest, word
+    return s, ""
+
+
+def _take_subject(s: str) -> tuple[str, str]:
+    """'覆盖率达100%' → ('达100%', '覆盖率'): an indicator's name written before its value, taken
+    only when an operator, a linking word (为, 是, 保持) or a number follows it."""
+    for i in range(1, min(len(s), 16)):
+        subject, rest = s[:i], s[i:]
+        if not subject.endswith(_SUBJECT_ENDINGS) or not re.fullmatch(r"[\u4e00-\u9fff]+", subject):
+            continue
+        rest, _ = _strip_words(rest, _LINKING_WORDS)
+        if rest[:1].isdigit() or _take_prefix_operator(rest)[0] is not None:
+            return rest, subject
+    return s, ""
 
 
 def _take_suffix_operator(s: str) -> tuple[Op | None, str, str]:
@@ -437,26 +385,34 @@ def _take_suffix_operator(s: str) -> tuple[Op | None, str, str]:
     for token, op in _SUFFIX_OPERATORS:
         if s.endswith(token):
             head = s[: -len(token)]
-            if token == "内" and not head.endswith(_TIME_UNITS):
+            if token == "内" and not head.endswith(TIME_UNITS):
                 continue
             return op, token, head
     return None, "", s
 
 
-def _take_number(s: str) -> tuple[Decimal | None, str]:
-    """The leading number (1,234.5 / -3 / 十五) and what follows it."""
+def _take_number(s: str) -> tuple[Decimal | None, str, list]:
+    """The leading number (1,234.5 / -3 / 十五 / 1.5万 / 100余), what follows it, and notes."""
     m = _NUMBER_RE.match(s)
     if m:
-        return Decimal(m.group().replace(",", "")), s[m.end() :]
-    if _is_known_unit(s):
-        return None, s
+        number, rest = Decimal(m.group().replace(",", "")), s[m.end() :]
+        if rest[:1] in _APPROXIMATE and (rest[1:] == "" or is_known_unit(rest[1:])):
+            note = Message("value.approximate", word=rest[0], number=m.group())
+            return number, rest[1:], [note]
+        if rest in _MULTIPLIERS:
+            value = tidy_decimal(number.scaleb(_MULTIPLIERS[rest]))
+            note = Message("value.multiplier", written=m.group() + rest, number=f"{value:f}")
+            return value, "", [note]
+        return number, rest, []
+    if is_known_unit(s):
+        return None, s, []
     lead = re.match(r"[零〇一二两三四五六七八九十百千]{1,8}", s)
     for i in range(1, len(lead.group()) + 1 if lead else 0):
         rest = s[i:]
         value = chinese_int(s[:i])
-        if value is not None and (rest == "" or len(rest) <= 8 and _is_known_unit(rest)):
-            return Decimal(value), rest
-    return None, s
+        if value is not None and (rest == "" or len(rest) <= 8 and is_known_unit(rest)):
+            return Decimal(value), rest, []
+    return None, s, []
 
 
 def _direction(op: Op) -> str:
@@ -464,39 +420,62 @@ def _direction(op: Op) -> str:
 
 
 def _parse_quantity(clean: str, quoted: str) -> _Quantity:
-    """Operator, number and unit from '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人'."""
+    """Operator, number and unit from '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人',
+    '覆盖率达100%', '达到目标值95%', '100%覆盖', '≤28.40/株' (unit '/株': no money unit)."""
     s = _INCLUSIVE_RE.sub("", clean)
-    notes = []
+    notes, words = [], []
     note = _TRAILING_NOTE_RE.match(s)
     if note and re.search(r"\d", note.group(1)):
         s = note.group(1)
         notes.append(Message("value.note_ignored", note=note.group(2)))
-    op, op_token, is_symbol, s = _take_prefix_operator(_strip_fillers(s))
-    s = _strip_fillers(s)
+    s, subject = _take_subject(s)
+    start = s
+    op, op_token, is_symbol, s = _take_prefix_operator(_strip_words(s, _FILLERS)[0])
+    s, _ = _strip_words(s, _FILLERS)
+    s, word = _strip_words(s, _VALUE_WORDS, before_number=True)
+    s, base = _strip_words(s, _RELATIVE_WORDS, before_number=True)
+    lead = start[: len(start) - len(s)]
     suffix_op, suffix_token, s = _take_suffix_operator(s)
-    number, unit_text = _take_number(s)
+    number, unit_text, number_notes = _take_number(s)
     if number is None:
-        return _no_number(quoted, s, op, is_symbol, suffix_op)
-    if re.fullmatch(r"[^\d]*[-~至到][-+]?\d.*", unit_text):
-        return _Quantity("unreadable", message=Message("value.range", quoted=quoted))
-    unit = normalise_unit(unit_text) if unit_text else None
-    if unit_text and not _looks_like_unit(unit_text, bool(op or suffix_op)):
-        if op or suffix_op:
+        return _no_number(quoted, s, op, is_symbol, suffix_op, lead)
+    notes += number_notes
+    if re.fullmatch(r"[^\d]*[-~至到:][-+]?\d.*", unit_text):
+        code = "value.ratio" if ":" in unit_text else "value.range"
+        return _Quantity("unreadable", message=Message(code, quoted=quoted))
+    written = bool(op or suffix_op)
+    if unit_text and not looks_like_unit(unit_text, written) and not unit_text.startswith("/"):
+        split = split_unit_words(unit_text, None if written else _TRAILING_WORDS)
+        if split and re.search(r"以上|以下|以内|之内", split[1]):
+            split = None
+        if split is None and written:
             msg = Message("value.unknown_unit", quoted=quoted, unit=unit_text)
             return _Quantity("unreadable", message=msg)
-        return _Quantity("prose")
+        if split is None:
+            return _Quantity("prose", lead=lead)
+        unit_text, tail = split
+        words.append(tail)
+    if unit_text.startswith("/") and not is_known_unit("元" + unit_text):
+        msg = Message("value.unknown_unit", quoted=quoted, unit=unit_text)
+        return _Quantity("unreadable", message=msg)
     if op and suffix_op and _direction(op) != _direction(suffix_op):
         msg = Message("value.two_operators", quoted=quoted, op=op_token, suffix=suffix_token)
         return _Quantity("unreadable", message=msg)
-    if unit and not _is_known_unit(unit):
+    unit = normalise_unit(unit_text) if unit_text else None
+    if unit and not unit.startswith("/") and not is_known_unit(unit):
         notes.append(Message("value.rare_unit", unit=unit))
-    return _Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes))
+    words = [w for w in (subject, word, *words) if w]
+    if words:
+        notes.append(Message("value.words_ignored", words=Join(words, "list")))
+    if base:
+        notes.append(Message("value.relative_base", base=base.removesuffix("的")))
+    return _Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes), lead=lead)
 
 
-def _no_number(quoted: str, core: str, op: Op | None, is_symbol: bool, suffix_op) -> _Quantity:
+def _no_number(quoted: str, core: str, op, is_symbol: bool, suffix_op, lead: str) -> _Quantity:
     """Classify text without a number: operator/unit only is unreadable (T03), else prose."""
     has_op = op is not None or suffix_op is not None
-    unit_only = bool(core) and _is_known_unit(core)
+    unit_only = bool(core) and is_known_unit(core)
     if has_op and unit_only:
         msg = Message("value.no_number", quoted=quoted)
     elif has_op and not core:
@@ -506,7 +485,7 @@ def _no_number(quoted: str, core: str, op: Op | None, is_symbol: bool, suffix_op
     elif op is not None and is_symbol:
         msg = Message("value.not_a_number", quoted=quoted, core=core)
     else:
-        return _Quantity("prose")
+        return _Quantity("prose", lead=lead)
     return _Quantity("unreadable", message=msg)
 
 
@@ -646,6 +625,12 @@ def _quantitative(
                           original=original, written=OPERATOR_SYMBOLS[op])  # fmt: skip
             return _unreadable(original, msg)
         op = col_op
+    if unit and unit.startswith("/"):
+        quoted = Message("value.quoted_target", text=original.strip())
+        unit, note = _with_money_unit(unit, col_unit, is_cost(category, subcategory), quoted)
+        if unit is None:
+            return _unreadable(original, note)
+        notes.append(note)
     if col_unit is not None:
         if unit is None:
             unit = col_unit
@@ -661,6 +646,17 @@ def _quantitative(
         original, Kind.QUANTITATIVE, op, quantity.number, unit,
         operator_implied=implied, problems=problems, notes=tuple(notes),
     )  # fmt: skip
+
+
+def _with_money_unit(unit: str, given: str | None, cost: bool, quoted: str) -> tuple:
+    """(unit, note) for a cost written without its money unit ('≤28.40/株', unit '/株'): the
+    `given` unit (the unit column, or an actual's target) when it ends the same ('元/株'), else
+    元 under a cost indicator; (None, problem) otherwise."""
+    if given and unit_cost_parts(given) and given.endswith(unit):
+        return given, Message("value.money_unit_from", unit=unit, given=given)
+    if cost:
+        return "元" + unit, Message("value.currency_assumed", unit=unit, assumed="元" + unit)
+    return None, Message("value.no_currency", quoted=quoted, unit=unit)
 
 
 def _unreadable(original: str, message: str | None) -> TargetValue:
@@ -747,15 +743,20 @@ def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualVa
 
 
 def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualValue:
-    quantity = _parse_quantity(clean, Message("value.quoted_actual", text=original.strip()))
+    quoted = Message("value.quoted_actual", text=original.strip())
+    quantity = _parse_quantity(clean, quoted)
     if quantity.status != "ok":
-        msg = quantity.message or Message("value.actual_not_a_number", original=original,
-                                          target=target.display())  # fmt: skip
+        msg = quantity.message or _not_a_number(original, clean, quantity.lead, quoted, target)
         return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(msg,))
     notes = list(quantity.notes)
     if quantity.op is not None:
         notes.append(Message("value.actual_operator", op=OPERATOR_SYMBOLS[quantity.op]))
     written, unit = quantity.unit, target.unit
+    if written and written.startswith("/"):
+        written, note = _with_money_unit(written, unit, False, quoted)
+        if written is None:
+            return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(note,))
+        notes.append(note)
     if written is None:
         if unit:
             notes.append(Message("value.actual_unit_from_target", unit=unit))
@@ -771,9 +772,20 @@ def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualVa
         return ActualValue(original, Kind.QUANTITATIVE, unit=written, problems=(msg,),
                            notes=tuple(notes))  # fmt: skip
     if not same_unit(written, unit):
-        notes.append(Message("value.money_converted", number=f"{quantity.number:f}",
-                             written=written, converted=f"{converted:f}", unit=unit))  # fmt: skip
+        (head, _, per), (_, _, target_per) = written.partition("/"), unit.partition("/")
+        money = head in MONEY_UNITS and per == target_per
+        code = "value.money_converted" if money else "value.unit_converted"
+        notes.append(Message(code, number=f"{quantity.number:f}", written=written,
+                             converted=f"{converted:f}", unit=unit))  # fmt: skip
     return ActualValue(original, Kind.QUANTITATIVE, converted, unit, notes=tuple(notes))
+
+
+def _not_a_number(original: str, clean: str, lead: str, quoted: str, target: TargetValue) -> str:
+    """Which part of an actual is not a number: the words after '约为' ..., or the whole."""
+    rest = clean[len(lead) :] if lead and clean.startswith(lead) else ""
+    if rest:
+        return Message("value.after_word", quoted=quoted, word=lead, rest=rest)
+    return Message("value.actual_not_a_number", original=original, target=target.display())
 
 
 def _actual_alone(original: str, clean: str) -> ActualValue:

@@ -468,7 +468,14 @@ def test_actual_takes_the_target_unit_and_converts_money_exactly(actual, target,
 
 @pytest.mark.parametrize(
     ("actual", "target"),
-    [("48人", "≥50个"), ("100万元", "≥100人"), ("95‰", "≥90%"), ("3小时", "≤2天")],
+    [
+        ("48人", "≥50个"),
+        ("100万元", "≥100人"),
+        ("95‰", "≥90%"),
+        ("3工作日", "≤5天"),
+        ("2个月", "≤30天"),
+        ("5公里", "≥5平方公里"),
+    ],
 )
 def test_actual_with_another_unit_is_an_error_never_a_comparison(actual, target):
     result = _actual(actual, target)
@@ -545,9 +552,10 @@ def test_unit_aliases_and_equivalents():
     assert not same_unit("个", "人")
 
 
-def test_money_converts_exactly_and_nothing_else_converts():
+def test_units_convert_exactly_within_their_family_and_never_across():
     assert convert_number(Decimal("1"), "亿元", "元") == Decimal("100000000")
     assert convert_number(Decimal("0.0001"), "万元", "元") == Decimal("1")
+    assert convert_number(Decimal("870"), "米", "公里") == Decimal("0.87")
     assert convert_number(Decimal("5"), "个", "人") is None
     assert convert_number(Decimal("5"), "万元/人", "元/个") is None
 

@@ -1,0 +1,139 @@
+"""Tests of the value forms real tables use that the parser reads since issue 15: compound and
+Latin units, multiples, words around the number, odd operator glyphs, costs without a currency,
+unit conversions of actuals, and problems that quote the part that could not be read."""
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.indicators.values import parse_actual_value, parse_target_value
+
+COST = {"category": "产出指标", "subcategory": "成本指标"}
+
+# (text as published, context, (operator, number, unit), words a note must hold or None)
+READS = [
+    # Compound and rarer units.
+    ("≤300元/人*月", {}, ("<=", "300", "元/人·月"), None),
+    ("≤300元/人·月", {}, ("<=", "300", "元/人·月"), None),
+    ("≤50元/人.每天", {}, ("<=", "50", "元/人·天"), None),
+    ("≤1200元/生/年", {}, ("<=", "1200", "元/生·年"), None),
+    ("≤800元/学期", {}, ("<=", "800", "元/学期"), None),
+    ("≥5万粒", {}, (">=", "5", "万粒"), None),
+    ("≥2TB", {}, (">=", "2", "TB"), None),
+    ("≥3厘米", {}, (">=", "3", "厘米"), None),
+    ("≤2万元/公里", {}, ("<=", "2", "万元/公里"), None),
+    ("≥2次/年", {}, (">=", "2", "次/年"), None),
+    # Latin units read as the Chinese unit.
+    ("≥500M", {}, (">=", "500", "米"), None),
+    ("≥12KM", {}, (">=", "12", "公里"), None),
+    ("≥300m²", {}, (">=", "300", "平方米"), None),
+    ("≤5T", {}, ("<=", "5", "吨"), None),
+    ("≥20kg", {}, (">=", "20", "千克"), None),
+    ("≥10GB", {}, (">=", "10", "GB"), None),
+    ("≤24h", {}, ("<=", "24", "小时"), None),
+    # Multiples.
+    ("≥2倍", {}, (">=", "2", "倍"), None),
+    ("2倍以上", {}, (">=", "2", "倍"), None),
+    # Words around the number: read past, kept in the notes.
+    ("达到目标值95%", {}, (">=", "95", "%"), "目标值"),
+    ("达到预计值2100", {}, (">=", "2100", None), "预计值"),
+    ("100%覆盖", {}, (">=", "100", "%"), "覆盖"),
+    ("100%达标", {}, (">=", "100", "%"), "达标"),
+    ("覆盖率达100%", {}, (">=", "100", "%"), "覆盖率"),
+    ("满意度≥90%", {}, (">=", "90", "%"), "满意度"),
+    ("验收合格率为100%", {}, (">=", "100", "%"), "验收合格率"),
+    ("费用控制在50万元以内", {}, ("<=", "50", "万元"), "费用"),
+    ("不低于上年的95%", {}, (">=", "95", "%"), "上年"),
+    ("≥95%覆盖全县", {}, (">=", "95", "%"), "覆盖全县"),
+    ("1000余人", {}, (">=", "1000", "人"), "约数"),
+    ("≥1.5万", {}, (">=", "15000", None), "15000"),
+    # Odd glyphs for operators.
+    ("═100%", {}, ("=", "100", "%"), None),
+    ("≧95%", {}, (">=", "95", "%"), None),
+    ("≦5天", {}, ("<=", "5", "天"), None),
+    ("＞＝90％", {}, (">=", "90", "%"), None),
+    ("＜＝3个", {}, ("<=", "3", "个"), None),
+    ("> =95%", {}, (">=", "95", "%"), None),
+    ("≥=90%", {}, (">=", "90", "%"), None),
+    ("≥９５％", {}, (">=", "95", "%"), None),
+    ("≤5‰", {}, ("<=", "5", "‰"), None),
+    # A cost without its currency: 元 under a cost indicator, or the unit column's money unit.
+    ("≤28.40/株", COST, ("<=", "28.40", "元/株"), "元/株"),
+    ("28.40/株", COST, ("<=", "28.40", "元/株"), "元/株"),
+    ("≤3/人", {"unit": "万元/人"}, ("<=", "3", "万元/人"), "万元/人"),
+]
+
+
+@pytest.mark.parametrize(("text", "context", "expected", "note"), READS)
+def test_real_forms_read_as_a_reviewer_reads_them(text, context, expected, note):
+    result = parse_target_value(text, **context)
+    assert result.ok, result.explain()
+    operator, number, unit = expected
+    assert (result.operator, result.number, result.unit) == (operator, Decimal(number), unit)
+    if note:
+        assert any(note in n for n in result.notes), result.notes
+
+
+@pytest.mark.parametrize(
+    "text", ["较上年提高5%", "3次以上培训", "3个目标全部完成", "年度目标完成", "约为若干"]
+)
+def test_prose_with_a_number_in_it_stays_qualitative(text):
+    assert parse_target_value(text).kind == "qualitative"
+
+
+# (text, context, words the problem must contain: the part that could not be read)
+UNREADABLE = [
+    ("≤28.40/株", {}, ("“/株”", "缺少")),
+    ("≥1:1.2", {}, ("“≥1:1.2”", "比例")),
+    ("≥5O个", {}, ("“O个”", "无法识别")),
+    ("≥90%以下的人", {}, ("“%以下的人”", "无法识别")),
+]
+
+
+@pytest.mark.parametrize(("text", "context", "words"), UNREADABLE)
+def test_unreadable_value_quotes_the_part_that_could_not_be_read(text, context, words):
+    result = parse_target_value(text, **context)
+    assert result.kind == "unreadable"
+    for word in words:
+        assert word in result.problems[0], result.problems
+
+
+# (actual, target, number in the target's unit, unit, words of the note)
+CONVERTED = [
+    ("870米", "≥1公里", "0.87", "公里", "870米 = 0.87公里"),
+    ("1.2KM", "≥1000米", "1200", "米", "1.2公里 = 1200米"),
+    ("1.2万株", "≥10000株", "12000", "株", "单位换算"),
+    ("3小时", "≤1天", "0.125", "天", "单位换算"),
+    ("500G", "≥1TB", "0.48828125", "TB", "单位换算"),
+    ("1.5万亩", "≥10000亩", "15000", "亩", "单位换算"),
+    ("3600元/人/年", "≤300元/人·月", "300", "元/人·月", "单位换算"),
+    ("27/株", "≤28.40元/株", "27", "元/株", "元/株"),
+    ("98%覆盖", "≥95%", "98", "%", "覆盖"),
+    ("5000元/人", "≤1万元/人", "0.5", "万元/人", "金额单位换算"),
+]
+
+
+@pytest.mark.parametrize(("actual", "target", "number", "unit", "note"), CONVERTED)
+def test_actual_in_another_unit_of_the_family_converts_and_says_so(
+    actual, target, number, unit, note
+):
+    result = parse_actual_value(actual, parse_target_value(target))
+    assert result.ok, result.explain()
+    assert (result.number, result.unit) == (Decimal(number), unit)
+    assert any(note in n for n in result.notes), result.notes
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "words"),
+    [
+        ("约为若干", "≥50个", ("“约为”", "“若干”", "不是数值")),
+        ("达到若干", "≥50个", ("“达到”", "“若干”")),
+        ("5/株", "≥5株", ("“/株”", "缺少")),
+        ("3工作日", "≤5天", ("“工作日”", "不一致")),
+    ],
+)
+def test_unreadable_actual_names_the_part(actual, target, words):
+    result = parse_actual_value(actual, parse_target_value(target))
+    assert not result.ok and result.number is None
+    for word in words:
+        assert word in result.problems[0], result.problems
