@@ -177,6 +177,9 @@ _LINT = {
     "lint.T21": gettext_noop(
         "%(label)s的目标值“%(value)s”超过%(limit)s%%，而“%(rate)s”最高只能达到%(limit)s%%："
         "请改为不超过%(limit)s%%的目标（如“≥95%%”或“=100%%”）；若要表达增长，请改用增长率或实际数量。"),
+    "lint.T21.floor": gettext_noop(
+        "%(label)s的目标值“%(value)s”要求不低于%(limit)s%%，而“%(rate)s”最高只能达到%(limit)s%%："
+        "请写成“=100%%”，或设不到%(limit)s%%的下限（如“≥95%%”）。"),
     "lint.T21.why": gettext_noop("“%(rate)s”是部分占全体的比例，不会超过%(limit)s%%。"),
     "lint.T22": gettext_noop(
         "年度总体目标与中期目标%(how)s：年度目标应写明本年度要完成的任务和数量，"

@@ -214,7 +214,9 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     """T21 rate_over_100: a target above 100% (">100%", "≥105%", "=110%") on a rate that
     cannot exceed 100 (rules T21 `bounded_rates`: 覆盖率, 合格率, 满意度 ...). Rates where
     overshoot is possible (rules T21 `exempt_words`: 增长率, 完成率, 同比 ...) are exempt,
-    "≥100%" is not a finding, and only values in % are read."""
+    and only values in % are read. A written "≥100%" (a floor at the ceiling, which only
+    "=100%" can meet) is a finding only when rules T21 `floor_at_limit` is true; a bare "100%"
+    never is."""
     rules, found = view.rules["T21"], []
     limit = Decimal(rules["limit"])
     for i, line, _p in view.rows():
@@ -222,11 +224,18 @@ def check_rate_over_100(view: _View) -> list[Finding]:
         if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
             continue
         over = value.number > limit or (value.number == limit and value.operator == Op.GT)
-        if not over or value.operator not in (Op.GE, Op.GT, Op.EQ):
+        floor = (
+            value.number == limit
+            and value.operator == Op.GE
+            and not value.operator_implied
+            and bool(rules["floor_at_limit"])
+        )
+        if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
             continue
         rate = _contains(line.name, rules["bounded_rates"])
         if rate and not _contains(line.name, rules["exempt_words"]):
-            msg = Message("lint.T21", label=_label(i, line), value=value.display(), rate=rate,
+            code = "lint.T21" if over else "lint.T21.floor"
+            msg = Message(code, label=_label(i, line), value=value.display(), rate=rate,
                           limit=_num(limit))  # fmt: skip
             why = Message("lint.T21.why", rate=rate, limit=_num(limit))
             found.append(view.finding("T21", i, msg, why))

@@ -222,6 +222,9 @@ _T21 = {
     # word of `exempt_words` measure change or a plan's completion and may exceed 100%.
     "blocking": False,
     "limit": "100",
+    # Whether a written "≥100%" on such a rate is a finding too (it can only be met at exactly
+    # 100%, so "=100%" says it plainly); a bare "100%" never is.
+    "floor_at_limit": False,
     "bounded_rates": [
         "覆盖率", "覆盖面", "合格率", "达标率", "满意度", "满意率", "知晓率", "知晓度",
         "入学率", "普及率", "优良率", "完好率", "受益率", "参保率", "接种率", "治愈率",

@@ -201,6 +201,17 @@ def test_t21_keeps_quiet_at_100_and_where_overshoot_is_possible(category, subcat
     assert of(with_row(category, subcategory, name, value), "T21") == []
 
 
+@pytest.mark.parametrize(("value", "found"), [("≥100%", True), ("100%", False), ("≥95%", False)])
+def test_t21_a_region_may_also_call_a_written_floor_of_100_a_finding(value, found):
+    lint_rules = copy.deepcopy(CLASSIC.section("lint"))
+    lint_rules["T21"]["floor_at_limit"] = True
+    declaration = declare(rows(add=[line("产出指标", "质量指标", "委托业务报告合格率", value)]))
+    findings = of(run(declaration, lint_rules=lint_rules), "T21")
+    assert bool(findings) == found
+    if found:
+        assert "“=100%”" in findings[0].message and "“合格率”" in findings[0].message
+
+
 # ---------------------------------------------------------------------------- T22
 
 MEDIUM_TERM = (
