@@ -55,6 +55,8 @@ PURE_MODULES = [
     "targets/lint.py",
     "targets/lint_base.py",
     "targets/lint_meaning.py",
+    "targets/lint_cost.py",
+    "targets/lint_suggest.py",
     "targets/declaration.py",
     "monitoring/alerts.py",
     "monitoring/calendar.py",

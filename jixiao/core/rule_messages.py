@@ -47,6 +47,9 @@ _LINT = {
     "lint.label_unnamed": gettext_noop("第%(n)s条指标（未填名称）"),
     "lint.no_category": gettext_noop("未填分类"),
     "lint.quoted": gettext_noop("“%(text)s”"),
+    "lint.with_suggestion": gettext_noop("%(message)s%(suggestion)s"),
+    "lint.suggestion": gettext_noop("可参考指标库中的%(where)s“%(name)s”%(hint)s。"),
+    "lint.suggestion.hint": gettext_noop("（参考值%(value)s）"),
     "lint.unplaced_hint": gettext_noop("（另有第%(rows)s条指标无法归入指标体系，未计入）"),
     "lint.T01": gettext_noop("年度总体目标未分解为绩效指标：请至少填写产出、效益和满意度指标。"),
     "lint.T01.why": gettext_noop("目标未细化分解为绩效指标，申报表中没有指标行。"),
@@ -92,6 +95,9 @@ _LINT = {
         "请写明提升到什么程度（具体数值或可检查的结果）。"),
     "lint.T10.vague.why": gettext_noop(
         "“%(word)s”没有说明提升到什么程度（规则库 T10 vague_words）。"),
+    "lint.T10.restates_name": gettext_noop(
+        "%(label)s的指标值只是重复了指标名称：请写明要达到的数量、标准或完成时间。"),
+    "lint.T10.restates_name.why": gettext_noop("指标值与指标名称相同，没有可核验的目标。"),
     "lint.T10.grading": gettext_noop(
         "%(label)s的指标值“%(text)s”只评价了好坏（“%(word)s”），没有写明要达到什么："
         "请写成可核验的结果，如具体数值、标准或“完成…并通过验收”。"),
@@ -107,7 +113,7 @@ _LINT = {
         "%(label)s的指标值为“%(value)s”，但指标名称不是比率：请写明数量和单位，"
         "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),
     "lint.T10.full_percent.why": gettext_noop(
-        "“100%%”只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。"),
+        "百分数只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。"),
     "lint.T11": gettext_noop(
         "%(label)s是预算执行和管理过程的指标（“%(word)s”），不宜作为%(category)s："
         "请改为项目本身的产出或效果；预算执行在自评时另行计分。"),
@@ -158,6 +164,13 @@ _LINT = {
     "lint.T18": gettext_noop(
         "%(label)s“%(cost)s”× 第%(j)s条指标“%(name)s”“%(quantity)s”= %(product)s%(unit)s，"
         "与项目资金%(amount)s%(unit)s相差%(pct)s%%，超过%(limit)s%%：请核对单位成本、数量或项目资金。"),
+    "lint.T18.lines": gettext_noop(
+        "%(label)s起的%(n)s条单位成本：%(terms)s，合计%(product)s%(unit)s，"
+        "与项目资金%(amount)s%(unit)s相差%(pct)s%%，超过%(limit)s%%：请核对单位成本、数量或项目资金。"),
+    "lint.T18.term": gettext_noop(
+        "第%(i)s条“%(cost)s”× 第%(j)s条“%(name)s”“%(quantity)s”%(periods)s"),
+    "lint.T18.period_row": gettext_noop("× 第%(k)s条“%(value)s”"),
+    "lint.T18.periods": gettext_noop("× %(n)s期（一年）"),
     "lint.T19": gettext_noop(
         "%(label)s列在“%(where)s”下，但名称和指标值都看不出是%(here)s衡量的内容，%(what)s："
         "请把它移到%(there)s下，或改写为衡量%(here)s的指标（如%(examples)s）。"),

@@ -110,3 +110,13 @@ def sectors(*, region: Region | None) -> list[str]:
     )
     rank = {name: i for i, name in enumerate(SECTORS)}
     return sorted(names, key=lambda n: (rank.get(n, len(SECTORS) - 1.5), n))
+
+
+def library_entries(region: Region | None) -> list[dict]:
+    """The active templates a region may use (national and its own) as plain rows, for the
+    lint's suggestions (jixiao.targets.lint_suggest): one query of a few hundred short rows."""
+    return list(
+        IndicatorTemplate.objects.filter(Q(region__isnull=True) | _own(region), active=True)
+        .order_by("id")
+        .values("category", "subcategory", "name", "value_hint", "sector")
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import Project
 from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
+from jixiao.indicators.selectors import library_entries
 from jixiao.indicators.values import parse_target_value
 from jixiao.orgs.models import Unit
 
@@ -233,7 +234,11 @@ def lint_target(target: Target) -> LintResult:
     rules, catalogue = rules_of(target)
     declaration = declaration_of(target)
     return lint(
-        declaration, rules=rules, catalogue=catalogue, context=context_of(target, declaration)
+        declaration,
+        rules=rules,
+        catalogue=catalogue,
+        context=context_of(target, declaration),
+        library=library_entries(target.region),
     )
 
 
@@ -255,7 +260,8 @@ def preview(
     )
     rules, catalogue = rules_of(target)
     context = context_of(target, declaration)
-    result = lint(declaration, rules=rules, catalogue=catalogue, context=context)
+    library = library_entries(target.region)
+    result = lint(declaration, rules=rules, catalogue=catalogue, context=context, library=library)
     return [finding_dict(f) for f in result.findings], list(result.skipped)
 
 

@@ -1,4 +1,4 @@
-"""Quality lint of performance target declarations (DOMAIN.md §4.4): T01–T18.
+"""Quality lint of performance target declarations (DOMAIN.md §4.4): T01–T22.
 
 A pure module (DESIGN.md, Pure rules): standard library and other pure modules only. It
 takes a `Declaration` (jixiao.targets.declaration), the rulebook's "lint" and "catalogue"
@@ -13,18 +13,17 @@ code and parameters so that the web pages render them in the user's language. Th
 are in the table `jixiao.core.rule_messages.MESSAGES`.
 """
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost, place_indicator
+from jixiao.indicators.units import is_known_unit
 from jixiao.indicators.values import (
-    MONEY_UNITS,
     Kind,
     Op,
-    convert_number,
-    same_unit,
 )
 
 from .declaration import (
@@ -40,16 +39,17 @@ from .lint_base import (
     LintResult,
     Note,
     _contains,
+    _grams,
     _is_blank,
     _label,
-    _normalised,
     _num,
-    _round,
     _unplaced_hint,
     _View,
     _where,
 )
+from .lint_cost import check_cost_quantity_mismatch
 from .lint_meaning import MEANING_CHECKS
+from .lint_suggest import LibraryEntry
 
 __all__ = ["CODES", "CONTEXT_CODES", "Finding", "LintResult", "Note", "lint"]
 
@@ -66,15 +66,18 @@ def lint(
     rules: Mapping,
     catalogue: Mapping,
     context: LintContext | None = None,
+    library: Iterable = (),
 ) -> LintResult:
-    """Run T01–T18 (DOMAIN.md §4.4) on a declaration; never raises on any declaration.
+    """Run T01–T22 (DOMAIN.md §4.4) on a declaration; never raises on any declaration.
 
     `rules` is the rulebook's "lint" section, `catalogue` its "catalogue" section (or the
     categories mapping alone). With `context` None, T13/T15/T17 are skipped; with a context,
-    each of them is skipped when its own part of the context is None.
+    each of them is skipped when its own part of the context is None. `library`: the indicator
+    library's templates (dicts or objects), for suggestions in the messages (lint_suggest).
     """
     categories = catalogue.get("categories", catalogue)
-    view = _View(declaration, rules, categories, _placements(declaration, categories))
+    entries = tuple(LibraryEntry.from_data(row) for row in library)
+    view = _View(declaration, rules, categories, _placements(declaration, categories), entries)
     findings: list[Finding] = []
     for check in _CHECKS:
         findings += check(view)
@@ -152,14 +155,27 @@ def check_unreadable_value(view: _View) -> list[Finding]:
 
 
 def check_missing_unit(view: _View) -> list[Finding]:
-    """T04 missing_unit: a quantitative value without a measure unit."""
+    """T04 missing_unit: a quantitative value without a measure unit. Zero needs none, and a
+    unit written in the name's brackets ("开展修复工程（个）") is the unit."""
     found = []
     for i, line, _p in view.rows():
         value = line.value
-        if value.kind == Kind.QUANTITATIVE and not value.problems and not value.unit:
-            msg = Message("lint.T04", label=_label(i, line), value=value.original.strip())
-            found.append(view.finding("T04", i, msg, Message("lint.T04.why")))
+        if value.kind != Kind.QUANTITATIVE or value.problems or value.unit or not value.number:
+            continue
+        if _unit_in_name(line.name):
+            continue
+        msg = Message("lint.T04", label=_label(i, line), value=value.original.strip())
+        found.append(view.finding("T04", i, msg, Message("lint.T04.why")))
     return found
+
+
+def _unit_in_name(name: str) -> bool:
+    """True when the name ends in a bracketed unit: "（个）", "(万元)", "(≥**%)"."""
+    match = _BRACKETED.search(name or "")
+    return bool(match) and (is_known_unit(match.group(1)) or "%" in match.group(1))
+
+
+_BRACKETED = re.compile(r"[（(]([^()（）]{1,12})[)）]\s*$")
 
 
 # --------------------------------------------------------------------------- T05–T09
@@ -229,6 +245,7 @@ def check_missing_output_subcategory(view: _View) -> list[Finding]:
         blocking = required in rules["blocking_required"]
         hint = _t06_hint(view, required, is_category)
         msg = Message("lint.T06", required=required, hint=hint)
+        msg = view.suggested(msg, under=[required], about=[view.declaration.goal or ""])
         found.append(view.finding("T06", None, msg, Message("lint.T06.why"), blocking=blocking))
     return found
 
@@ -262,6 +279,8 @@ def _missing_category(view: _View, code: str) -> list[Finding]:
     advice = Message(f"lint.{code}.advice", subs=subs)
     msg = Message("lint.missing_category", category=category, advice=advice,
                   hint=_unplaced_hint(view))  # fmt: skip
+    under = [category, *view.categories.get(category, ())]
+    msg = view.suggested(msg, under=under, about=[view.declaration.goal or ""])
     return [view.finding(code, None, msg, Message(f"lint.{code}.why"))]
 
 
@@ -294,10 +313,12 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     name names no rate. Word lists: rules T10."""
     rules, found = view.rules["T10"], []
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
-    for i, line, _p in view.rows():
+    for i, line, p in view.rows():
         message = _t10_message(i, line, rules, boilerplate)
         if message:
-            found.append(view.finding("T10", i, *message))
+            under = [p.subcategory or line.subcategory]
+            msg = view.suggested(message[0], under=under, about=[line.name])
+            found.append(view.finding("T10", i, msg, message[1]))
     return found
 
 
@@ -306,12 +327,16 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
     value, label = line.value, _label(i, line)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
+        if line.name and normalise_text(text) == normalise_text(line.name):
+            return (
+                Message("lint.T10.restates_name", label=label),
+                Message("lint.T10.restates_name.why"),
+            )
         return _t10_wording(label, text, rules, boilerplate)
-    full = Decimal(rules["full_percent"])
     if (
         value.kind == Kind.QUANTITATIVE
-        and value.number == full
         and value.unit == "%"
+        and (value.number == Decimal(rules["full_percent"]) or rules["any_percent"])
         and not _contains(line.name, rules["rate_words"])
     ):
         return (
@@ -364,6 +389,7 @@ def check_process_as_output(view: _View) -> list[Finding]:
         word = _contains(line.name, rules["process_words"])
         if word and p.category in rules["categories"]:
             msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
+            msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])
             found.append(view.finding("T11", i, msg, Message("lint.T11.why")))
     return found
 
@@ -550,99 +576,6 @@ def check_child_not_linked(view: _View, context: LintContext) -> list[Finding]:
         msg = Message("lint.T17", label=_label(i, line), why=why)
         found.append(view.finding("T17", i, msg, Message("lint.T17.why")))
     return found
-
-
-def _grams(name: str, generic, size: int) -> set[str]:
-    """Runs of `size` characters of a name without its generic words (T17's "specific word")."""
-    text = normalise_text(name)
-    for _word, norm in _longest_first(tuple(generic)):
-        text = text.replace(norm, "|")
-    return {part[k : k + size] for part in text.split("|") for k in range(len(part) - size + 1)}
-
-
-@lru_cache(maxsize=64)
-def _longest_first(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(((w, n) for w, n in _normalised(words) if n), key=lambda p: -len(p[1])))
-
-
-def check_cost_quantity_mismatch(view: _View) -> list[Finding]:
-    """T18 cost_quantity_mismatch: a unit cost (元/人, 万元/个, 元/亩 ...) times the matching
-    quantity (the row whose unit is the cost's "per" unit) differs from the project's amount by
-    more than the rules' tolerance (20%)."""
-    amount = _project_amount(view.declaration)
-    rules = view.rules["T18"]
-    if amount is None or amount <= 0:
-        return []
-    found = []
-    for i, line in enumerate(view.lines):
-        per = _unit_cost_parts(line)
-        j = _matching_quantity(view, i, per[1]) if per else None
-        if j is None:
-            continue
-        product = line.value.number * view.lines[j].value.number
-        product = convert_number(product, per[0], rules["money_unit"])
-        if product is None:
-            continue
-        gap = abs(product - amount) / amount
-        if gap > Decimal(rules["tolerance"]):
-            found.append(_t18_finding(view, i, j, product, amount, gap))
-    return found
-
-
-def _project_amount(declaration: Declaration) -> Decimal | None:
-    amounts = declaration.amounts
-    if amounts.total is not None:
-        return amounts.total
-    given = [s for s in amounts.sources if s is not None]
-    return sum(given, Decimal(0)) if given else None
-
-
-def _unit_cost_parts(line: IndicatorLine) -> tuple[str, str] | None:
-    """('元', '人') for a readable quantitative value in 元/人; None otherwise."""
-    value = line.value
-    if value.kind != Kind.QUANTITATIVE or not value.number or not value.unit:
-        return None
-    head, slash, per = value.unit.partition("/")
-    return (head, per) if slash and per and head in MONEY_UNITS else None
-
-
-def _matching_quantity(view: _View, cost_index: int, per: str) -> int | None:
-    """The quantity row for a unit cost: the only one in its unit, else the one whose name
-    shares most with the cost's name; None when none or no clear choice."""
-    candidates = [
-        j
-        for j, line in enumerate(view.lines)
-        if j != cost_index
-        and line.value.kind == Kind.QUANTITATIVE
-        and line.value.number
-        and line.value.number > 0
-        and same_unit(line.value.unit, per)
-    ]
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else None
-    name = view.lines[cost_index].name
-    scored = sorted(
-        ((len(_grams(name, (), 2) & _grams(view.lines[j].name, (), 2)), j) for j in candidates),
-        reverse=True,
-    )
-    best, second = scored[0], scored[1]
-    return best[1] if best[0] > second[0] else None
-
-
-def _t18_finding(view: _View, i: int, j: int, product: Decimal, amount: Decimal, gap: Decimal):
-    cost, qty = view.lines[i], view.lines[j]
-    unit = view.rules["T18"]["money_unit"]
-    pct = _num(_round(gap * 100, "0.1"))
-    limit = _num(Decimal(view.rules["T18"]["tolerance"]) * 100)
-    shown = _num(_round(product, "0.0001"))
-    msg = Message("lint.T18", label=_label(i, cost), cost=cost.value.display(), j=j + 1,
-                  name=qty.name, quantity=qty.value.display(), product=shown, unit=unit,
-                  amount=_num(amount), pct=pct, limit=limit)  # fmt: skip
-    explanation = (
-        f"{_num(cost.value.number)} × {_num(qty.value.number)} = {shown}{unit}；"
-        f"|{shown} − {_num(amount)}| / {_num(amount)} = {pct}% > {limit}%"
-    )
-    return view.finding("T18", i, msg, explanation)
 
 
 _CHECKS: tuple[Callable[[_View], list[Finding]], ...] = (

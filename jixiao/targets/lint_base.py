@@ -16,6 +16,7 @@ from jixiao.indicators.catalogue import Placement
 from jixiao.indicators.values import Kind, parse_target_value
 
 from .declaration import Declaration, IndicatorLine, normalise_text
+from .lint_suggest import LibraryEntry, suggest, with_suggestion
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class _View:
     rules: Mapping
     categories: Mapping
     placements: tuple[Placement, ...]
+    library: tuple[LibraryEntry, ...] = ()
 
     @property
     def lines(self) -> tuple[IndicatorLine, ...]:
@@ -99,6 +101,12 @@ class _View:
             blocking = bool(self.rules[code]["blocking"])
         explanation = Message("lint.explanation", code=code, text=explanation)
         return Finding(code, blocking, index, message, explanation)
+
+    def suggested(self, message: str, *, under, about) -> str:
+        """`message` with a fitting indicator of the library under `under`, about `about`
+        (jixiao.targets.lint_suggest); the project's name is always part of what it is about."""
+        about = (*about, self.declaration.project_name or "")
+        return with_suggestion(message, suggest(self.library, under=under, about=about))
 
 
 def _label(index: int, line: IndicatorLine) -> str:
@@ -147,3 +155,16 @@ def _unplaced_hint(view: _View) -> str:
 def _is_blank(text: str | None) -> bool:
     """Empty or a placeholder ("/", "—", "无"), as for target values (DOMAIN.md §4.2)."""
     return text is None or parse_target_value(text).kind == Kind.MISSING
+
+
+def _grams(name: str, generic, size: int) -> set[str]:
+    """Runs of `size` characters of a name without its generic words (T17's "specific word")."""
+    text = normalise_text(name)
+    for _word, norm in _longest_first(tuple(generic)):
+        text = text.replace(norm, "|")
+    return {part[k : k + size] for part in text.split("|") for k in range(len(part) - size + 1)}
+
+
+@lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((w, n) for w, n in _normalised(words) if n), key=lambda p: -len(p[1])))

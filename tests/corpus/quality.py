@@ -38,6 +38,24 @@ CORPUS = Path(__file__).resolve().parent
 KNOWN_DIFFERENCES = CORPUS / "known-differences.json"
 FOLDERS = {"targets": "target", "selfevals": "selfeval"}
 IGNORED_CODES = frozenset({"T13", "T15", "T17"})  # they need history the tables do not have
+#: Codes about what a table lacks (rows, a subcategory, a category, weights adding up): a table
+#: published cut ("complete": false) cannot show them, so they count on neither side there.
+ABSENCE_CODES = frozenset({"T01", "T06", "T07", "T08", "T14"})
+
+
+def unknowable_codes(item) -> frozenset:
+    """Codes a file cannot show: absences in a cut table; T09 where the page around the table
+    did not publish the goal at all (no "goal" in the document: not the same as an empty one),
+    T16 where no amounts were published."""
+    document = item.document if isinstance(item.document, dict) else {}
+    codes = set(IGNORED_CODES)
+    source = item.data.get("source")
+    if isinstance(source, dict) and source.get("complete") is False:
+        codes |= ABSENCE_CODES
+    goal = document.get("goal")
+    if goal is None or (isinstance(goal, dict) and goal.get("expected") is None):
+        codes.add("T09")
+    return frozenset(codes)
 DECLARATION_CODES = frozenset({"T01", "T06", "T07", "T08", "T09", "T14", "T15", "T16", "T22"})
 ALL_CODES = frozenset(f"T{n:02d}" for n in range(1, 23))
 VALUE_WORDS = ("qualitative", "unreadable", "missing")
@@ -355,14 +373,23 @@ def _match_key(code: str, indicator: int | None) -> tuple[str, int | None]:
     return (code, None) if code in DECLARATION_CODES else (code, indicator)
 
 
-def match_findings(labels, findings) -> Match:
+def match_findings(labels, findings, ignored=IGNORED_CODES) -> Match:
     """Match (code, indicator) labels with findings as multisets: same code and indicator, or,
     for a declaration-level code, the same code whatever the indicator. The lists come back in
     (code, indicator) order; a declaration-level code's entries carry indicator None."""
-    wanted = Counter(_match_key(c, i) for c, i in labels if c not in IGNORED_CODES)
-    found = Counter(_match_key(c, i) for c, i in findings if c not in IGNORED_CODES)
+    wanted = _once(Counter(_match_key(c, i) for c, i in labels if c not in ignored))
+    found = _once(Counter(_match_key(c, i) for c, i in findings if c not in ignored))
     both = wanted & found
     return Match(_sorted(both), _sorted(wanted - both), _sorted(found - both))
+
+
+#: Declaration-level codes a reviewer marks once per table however many parts they concern
+#: (T14: the lint names each category whose weights are off; a reviewer says "weights wrong").
+ONCE_PER_TABLE = frozenset({"T01", "T07", "T08", "T09", "T14", "T15", "T16", "T22"})
+
+
+def _once(counter: Counter) -> Counter:
+    return Counter({k: (1 if k[0] in ONCE_PER_TABLE else n) for k, n in counter.items()})
 
 
 def _sorted(counter: Counter) -> tuple:
@@ -462,7 +489,8 @@ def _evaluate_file(item: CorpusFile, rules: Rules) -> FileResult:
     labels = item.labels
     label_pairs = [(f.get("code"), f.get("indicator")) for f in labels.get("findings") or []
                    if isinstance(f, dict)]  # fmt: skip
-    matched = match_findings(label_pairs, lint_declaration(declaration, rules))
+    findings = lint_declaration(declaration, rules)
+    matched = match_findings(label_pairs, findings, unknowable_codes(item))
     lines = declaration.indicators
     counts = Counter()
     differing = []

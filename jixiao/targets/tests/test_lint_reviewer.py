@@ -96,3 +96,94 @@ def test_a_floor_on_a_ceiling_contradicts_it():
 )
 def test_no_contradiction_where_a_reviewer_sees_none(category, subcategory, name, value):
     assert of(run(with_row(category, subcategory, name, value)), "T12") == []
+
+
+# ---------------------------------------------------------------------------- T18 as a reviewer
+
+
+def money(total):
+    from decimal import Decimal
+
+    from jixiao.targets.declaration import Amounts
+
+    return Amounts(Decimal(total), None, None, None)
+
+
+TRAINING = [
+    line("产出指标", "数量指标", "培训教师人数", "≥200人"),
+    line("产出指标", "数量指标", "购置教学设备", "≥47台"),
+    line("产出指标", "成本指标", "教师培训人均费用", "≤300元/人"),
+    line("产出指标", "成本指标", "教学设备单价", "≤2万元/台"),
+]
+
+
+def test_several_cost_lines_that_add_up_to_the_amount_are_no_mismatch():
+    # 300元 × 200人 = 6万元, 2万元 × 47台 = 94万元: together the project's 100万元
+    assert of(run(declare(tuple(TRAINING), amounts=money("100"))), "T18") == []
+
+
+def test_several_cost_lines_beyond_the_amount_are_one_finding_with_the_sum():
+    [finding] = of(run(declare(tuple(TRAINING), amounts=money("60"))), "T18")
+    assert finding.indicator == 2 and "合计100万元" in finding.message
+    assert "6 × 200" not in finding.explanation and "300 × 200 + 2 × 47" in finding.explanation
+
+
+SUBSIDY = [
+    line("产出指标", "数量指标", "补助人数", "≥100人"),
+    line("产出指标", "成本指标", "生活补助标准", "500元/人·月"),
+]
+
+
+@pytest.mark.parametrize("unit", ["元/人·月", "元/人*月", "元/人/月"])
+def test_a_monthly_cost_counts_twelve_months_of_a_budget_year(unit):
+    rows_ = (SUBSIDY[0], line("产出指标", "成本指标", "生活补助标准", f"500{unit}"))
+    # 500元 × 100人 × 12月 = 60万元
+    assert of(run(declare(rows_, amounts=money("60"))), "T18") == []
+    [finding] = of(run(declare(rows_, amounts=money("20"))), "T18")
+    assert "500 × 100 × 12" in finding.explanation
+
+
+def test_a_row_counting_the_months_is_used_instead_of_a_year():
+    rows_ = (*SUBSIDY, line("产出指标", "数量指标", "补助发放月数", "6个月"))
+    assert of(run(declare(rows_, amounts=money("30"))), "T18") == []
+
+
+def test_a_daily_cost_without_a_count_of_days_is_not_guessed():
+    rows_ = (SUBSIDY[0], line("产出指标", "成本指标", "伙食补助", "≤100元/人/天"))
+    assert of(run(declare(rows_, amounts=money("1"))), "T18") == []
+
+
+# ---------------------------------------------------------------------------- suggestions
+
+
+LIBRARY = [
+    {"sector": "住房城乡建设", "category": "效益指标", "subcategory": "社会效益指标",
+     "name": "老旧小区居住环境改善户数", "value_hint": "≥3000户"},
+    {"sector": "教育", "category": "效益指标", "subcategory": "社会效益指标",
+     "name": "义务教育巩固率", "value_hint": "≥98%"},
+    {"sector": "住房城乡建设", "category": "产出指标", "subcategory": "数量指标",
+     "name": "改造老旧小区楼栋数", "value_hint": "≥40栋"},
+]  # fmt: skip
+
+
+def test_a_vague_value_gets_a_library_indicator_of_its_subcategory_and_subject():
+    result = run_with_library(with_benefit("效果明显"))
+    [finding] = of(result, "T10")
+    assert (
+        "可参考指标库中的社会效益指标“老旧小区居住环境改善户数”（参考值≥3000户）" in finding.message
+    )
+
+
+def test_no_suggestion_when_nothing_in_the_library_is_about_the_indicator():
+    declaration = declare(rows(replace={6: ("效益指标", "社会效益指标", "道路照明情况", "效果明显")}),
+                          project_name="路灯维护")  # fmt: skip
+    [finding] = of(run_with_library(declaration), "T10")
+    assert "可参考指标库" not in finding.message
+
+
+def run_with_library(declaration):
+    from jixiao.targets.lint import lint
+    from jixiao.targets.tests.test_lint import CLASSIC
+
+    return lint(declaration, rules=CLASSIC.section("lint"),
+                catalogue=CLASSIC.section("catalogue"), library=LIBRARY)  # fmt: skip
