@@ -5,6 +5,8 @@ reviewer reads in it. The declaration around them is test_lint's clean 老旧小
 """
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
 
@@ -267,6 +269,19 @@ def test_t22_keeps_quiet_when_the_annual_goal_is_its_own(goal, medium):
 
 
 # ---------------------------------------------------------------------------- all four
+
+LIBRARY = Path(__file__).resolve().parents[2] / "indicators" / "data" / "library.json"
+
+
+def test_no_indicator_of_the_national_library_is_called_misfiled_an_input_or_over_100():
+    """The library's rows are filed where they belong: a guard of T19–T21's precision."""
+    found = []
+    for item in json.loads(LIBRARY.read_text(encoding="utf-8")):
+        row = line(item["category"], item["subcategory"], item["name"], item["value_hint"],
+                   unit=item.get("unit") or None)  # fmt: skip
+        result = run(declare((row,)))
+        found += [(f.code, item["name"]) for f in result.findings if f.code in MEANING]
+    assert found == []
 
 
 def test_the_clean_declaration_has_none_of_the_four():
