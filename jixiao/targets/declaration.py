@@ -229,10 +229,11 @@ def _read_indicator(row, index: int, categories: Mapping, year, errors: SchemaEr
 
 def _line(row: dict, weight: Decimal | None, categories: Mapping, year) -> IndicatorLine:
     category, subcategory = row["category"], row["subcategory"]
-    data, unit = row.get("target"), row.get("unit")
-    if unit and not isinstance(data, dict):
+    data, unit, operator = row.get("target"), row.get("unit"), row.get("operator")
+    if (unit or operator) and not isinstance(data, dict):
+        # A table with its own 计量单位 or 指标值符号 column: the parser weighs them with the text.
         value = parse_target_value(data, category=category, subcategory=subcategory, year=year,
-                                   unit=unit)  # fmt: skip
+                                   unit=unit or None, operator=operator or None)  # fmt: skip
     else:
         value = target_value_from_data(data, category=category, subcategory=subcategory,
                                        year=year)  # fmt: skip
