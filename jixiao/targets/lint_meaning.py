@@ -48,32 +48,37 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     process_words = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
         here = p.subcategory
-        if (
-            here not in known
-            or _names_a_level(line.name, here)
-            or _contains(line.name, process_words)
-        ):
+        if here not in known or _names_a_level(line.name, here):
             continue
-        if _input_word(view, line, here):
+        if _contains(line.name, process_words) or _input_word(view, line, here):
             continue
-        homes = _decisive(line, here, rules, known)
-        rate = not homes and _is_rate(line) and here in rules["rate_measures"]
-        if rate:
-            if _contains(line.name, rules["rate_measures"][here]):
-                continue
-            homes = _homes(line, here, rules["signs"], known, rules) or [(rules["rate_home"], "")]
-        elif not homes and not _measures(line, here, rules):
-            homes = _homes(line, here, rules["signs"], known, rules)
-            if not homes and here in rules["strict"]:
-                size = int(rules["strict_min_chars"])
-                lists = {
-                    sub: [w for w in words if len(normalise_text(w)) >= size]
-                    for sub, words in rules["measures"].items()
-                }
-                homes = _homes(line, here, lists, known, rules)
+        homes = _t19_homes(line, here, rules, known)
         if homes:
             found.append(_t19_finding(view, i, line, here, homes))
     return found
+
+
+def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
+    """[(subcategory, word)] where a row filed under `here` belongs (steps 1–3 of
+    `check_category_mismatch`); word "" for a rate placed by step 2 alone. [] when it fits."""
+    homes = _decisive(line, here, rules, known)
+    if homes:
+        return homes
+    if _is_rate(line) and here in rules["rate_measures"]:
+        if _contains(line.name, rules["rate_measures"][here]):
+            return []
+        return _homes(line, here, rules["signs"], known) or [(rules["rate_home"], "")]
+    if _measures(line, here, rules):
+        return []
+    homes = _homes(line, here, rules["signs"], known)
+    if homes or here not in rules["strict"]:
+        return homes
+    size = int(rules["strict_min_chars"])
+    lists = {
+        sub: [w for w in words if len(normalise_text(w)) >= size]
+        for sub, words in rules["measures"].items()
+    }
+    return _homes(line, here, lists, known)
 
 
 def _names_a_level(name: str, here: str) -> bool:
@@ -127,7 +132,7 @@ def _measures(line: IndicatorLine, sub: str, rules: Mapping) -> bool:
     return _contains(text, words) is not None
 
 
-def _homes(line: IndicatorLine, here: str, lists: Mapping, known: set, rules: Mapping) -> list:
+def _homes(line: IndicatorLine, here: str, lists: Mapping, known: set) -> list:
     """[(subcategory, word)] for the other subcategories of `lists` (signs or measures) whose
     word the row's name holds, best first: the longest word wins; subcategories tied with it
     are kept (the message names them all)."""
