@@ -428,11 +428,12 @@ _VALUE = {
     "value.money_unit_from": gettext_noop("单位“%(unit)s”未写金额单位，按“%(given)s”读取"),
     "value.currency_assumed": gettext_noop(
         "成本指标的单位“%(unit)s”未写金额单位，按“%(assumed)s”读取"),
-    "value.no_currency": gettext_noop("%(quoted)s的单位“%(unit)s”缺少“/”前的计量单位"),
+    "value.no_currency": gettext_noop("%(quoted)s的单位“%(unit)s”不完整，缺少金额或计量单位"),
     "value.unit_converted": gettext_noop(
         "%(number)s%(written)s = %(converted)s%(unit)s（单位换算）"),
     "value.after_word": gettext_noop("%(quoted)s中“%(word)s”后的“%(rest)s”不是数值"),
     "value.ratio": gettext_noop("%(quoted)s是一个比例，无法读作单一目标值"),
+    "value.column_unit_unknown": gettext_noop("度量单位列“%(unit)s”不是度量单位"),
 }  # fmt: skip
 
 #: key evaluations and ex-ante assessments (evaluations.key: framework, selection, panel,

@@ -108,7 +108,7 @@ UNIT_ALIASES: dict[str, str] = {
     "万方": "万立方米", "l": "升", "ml": "毫升", "kb": "KB", "mb": "MB", "gb": "GB", "tb": "TB",
     "pb": "PB", "G": "GB", "kw": "千瓦", "mw": "兆瓦", "kwh": "千瓦时", "h": "小时",
     "min": "分钟", "个月": "月", "个工作日": "工作日", "个小时": "小时", "星期": "周",
-    "个星期": "周", "个季度": "季度", "个学期": "学期", "分钟数": "分钟",
+    "个星期": "周", "个季度": "季度", "个学期": "学期", "人/次": "人次", "户/次": "户次",
 }  # fmt: skip
 
 # Spellings of one measure kept as written and compared as equal.
@@ -166,6 +166,8 @@ def normalise_unit(unit: object) -> str | None:
     s = _text(unit).rstrip("。.;；,，")
     if _PLACEHOLDER_RE.fullmatch(s) or s.casefold() in _PLACEHOLDER_WORDS:
         return None
+    if s in UNIT_ALIASES:
+        return UNIT_ALIASES[s]
     head, per = _split(s)
     return head + "/" + "·".join(per) if per else head
 

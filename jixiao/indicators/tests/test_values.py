@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from jixiao.indicators import values
+from jixiao.indicators import quantities
 from jixiao.indicators.catalogue import (
     CATALOGUE_2021,
     CLASSIC_CATALOGUE,
@@ -733,8 +733,8 @@ NUMBERS = st.decimals(
     min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False
 )
 OPERATOR_SPELLINGS = st.sampled_from(
-    [(s, op) for s, op in values._SYMBOL_OPERATORS.items()]
-    + [(s, op) for s, op in values._WORD_OPERATORS.items()]
+    [(s, op) for s, op in quantities._SYMBOL_OPERATORS.items()]
+    + [(s, op) for s, op in quantities._WORD_OPERATORS.items()]
     + [("＞＝", Op.GE), ("＜＝", Op.LE), ("＝", Op.EQ)]
 )
 UNITS = st.one_of(st.none(), st.sampled_from(sorted(KNOWN_UNITS)))

@@ -2,6 +2,7 @@
 Latin units, multiples, words around the number, odd operator glyphs, costs without a currency,
 unit conversions of actuals, and problems that quote the part that could not be read."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -47,6 +48,8 @@ READS = [
     ("≥95%覆盖全县", {}, (">=", "95", "%"), "覆盖全县"),
     ("1000余人", {}, (">=", "1000", "人"), "约数"),
     ("≥1.5万", {}, (">=", "15000", None), "15000"),
+    ("每人每月300元", {}, (">=", "300", "元/人·月"), None),
+    ("24", {"unit": "人/次", "operator": "="}, ("=", "24", "人次"), None),
     # Odd glyphs for operators.
     ("═100%", {}, ("=", "100", "%"), None),
     ("≧95%", {}, (">=", "95", "%"), None),
@@ -61,6 +64,10 @@ READS = [
     ("≤28.40/株", COST, ("<=", "28.40", "元/株"), "元/株"),
     ("28.40/株", COST, ("<=", "28.40", "元/株"), "元/株"),
     ("≤3/人", {"unit": "万元/人"}, ("<=", "3", "万元/人"), "万元/人"),
+    ("每亩300", COST, ("<=", "300", "元/亩"), "元/亩"),
+    ("150万", COST, ("<=", "150", "万元"), "万元"),
+    ("≤620万/月", COST, ("<=", "620", "万元/月"), "万元/月"),
+    ("150万", {"unit": "元"}, (">=", "150", "万元"), "万元"),
 ]
 
 
@@ -87,7 +94,14 @@ UNREADABLE = [
     ("≥1:1.2", {}, ("“≥1:1.2”", "比例")),
     ("≥5O个", {}, ("“O个”", "无法识别")),
     ("≥90%以下的人", {}, ("“%以下的人”", "无法识别")),
+    ("≤620万/月", {}, ("“万/月”", "不完整")),
+    ("44,561", {"unit": "44,561"}, ("“44,561”", "不是度量单位")),
 ]
+
+
+def test_a_deadline_every_year_is_this_years():
+    result = parse_target_value("每年12月底前", subcategory="时效指标", year=2021)
+    assert (result.kind, result.deadline) == ("deadline", date(2021, 12, 31))
 
 
 @pytest.mark.parametrize(("text", "context", "words"), UNREADABLE)
@@ -110,6 +124,8 @@ CONVERTED = [
     ("27/株", "≤28.40元/株", "27", "元/株", "元/株"),
     ("98%覆盖", "≥95%", "98", "%", "覆盖"),
     ("5000元/人", "≤1万元/人", "0.5", "万元/人", "金额单位换算"),
+    ("150万", "≤200万元", "150", "万元", "万元"),
+    ("1.5万", "≥10000个", "15000", "个", "15000"),
 ]
 
 

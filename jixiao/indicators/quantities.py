@@ -1,0 +1,331 @@
+"""Reading a quantity from a 指标值 or 实际完成值 cell: operator, number and unit (DOMAIN.md §4.2).
+
+A pure module: standard library and the other pure modules only. `jixiao.indicators.values` builds
+target and actual values on `parse_quantity`; the operators (`Op`, their spellings and symbols),
+the cell-text helpers and the words read past around a number live here, the measure units in
+`jixiao.indicators.units`.
+
+`parse_quantity` reads '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人', and the forms of
+real tables (issue 15): an indicator's name before the value ('覆盖率达100%', '满意度≥90%'), words
+naming the number ('达到目标值95%'), a base ('不低于上年的95%'), words after the unit ('100%覆盖',
+'≥95%覆盖全县'), about-numbers ('1000余人'), a rate written with 每 ('每亩300'), and odd glyphs
+for operators (═, ≧, ≦, ＞＝, '> =', full-width digits and ％). Every word read past is kept in
+the notes. The result says 'ok', 'unreadable' (with a message quoting the part that could not be
+read) or 'prose' (text a target keeps as qualitative).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from jixiao.core.rule_messages import Join, Message
+
+from .deadlines import chinese_int
+from .units import TIME_UNITS, is_known_unit, looks_like_unit, normalise_unit, split_unit_words
+
+__all__ = [
+    "MULTIPLIERS",
+    "OPERATOR_SYMBOLS",
+    "Op",
+    "Quantity",
+    "as_text",
+    "clean_text",
+    "is_placeholder",
+    "lacks_money_unit",
+    "normalise_operator",
+    "parse_quantity",
+    "take_prefix_operator",
+]
+
+
+class Op(StrEnum):
+    """Operators, spelt as in common.schema.json `value.op` (compare equal to those strings)."""
+
+    GE = ">="
+    GT = ">"
+    EQ = "="
+    LE = "<="
+    LT = "<"
+    QUALITATIVE = "qualitative"
+    DEADLINE = "deadline"
+
+
+#: How each operator is shown to people and may be written in JSON besides the schema spelling.
+OPERATOR_SYMBOLS: dict[str, str] = {
+    Op.GE: "≥",
+    Op.GT: ">",
+    Op.EQ: "=",
+    Op.LE: "≤",
+    Op.LT: "<",
+    Op.QUALITATIVE: "定性",
+    Op.DEADLINE: "时限",
+}
+
+_SYMBOL_OPERATORS: dict[str, Op] = {
+    ">=": Op.GE, "=>": Op.GE, "≥": Op.GE, "≧": Op.GE, "⩾": Op.GE, "≮": Op.GE,
+    "<=": Op.LE, "=<": Op.LE, "≤": Op.LE, "≦": Op.LE, "⩽": Op.LE, "≯": Op.LE,
+    "≥=": Op.GE, "≤=": Op.LE, "==": Op.EQ, "=": Op.EQ, ">": Op.GT, "<": Op.LT,
+}  # fmt: skip
+
+_WORD_OPERATORS: dict[str, Op] = {
+    "大于或等于": Op.GE, "大于等于": Op.GE, "不低于": Op.GE, "不少于": Op.GE, "不小于": Op.GE,
+    "不短于": Op.GE, "至少": Op.GE, "达到": Op.GE,
+    "小于或等于": Op.LE, "小于等于": Op.LE, "低于或等于": Op.LE, "不高于": Op.LE, "不超过": Op.LE,
+    "不超出": Op.LE, "不多于": Op.LE, "不大于": Op.LE, "不长于": Op.LE, "控制在": Op.LE,
+    "至多": Op.LE, "最多": Op.LE,
+    "大于": Op.GT, "超过": Op.GT, "高于": Op.GT, "多于": Op.GT,
+    "小于": Op.LT, "低于": Op.LT, "少于": Op.LT,
+    "达": Op.GE, "等于": Op.EQ,
+}  # fmt: skip
+
+_PREFIX_OPERATORS = sorted(
+    [(k, v, True) for k, v in _SYMBOL_OPERATORS.items()]
+    + [(k, v, False) for k, v in _WORD_OPERATORS.items()],
+    key=lambda item: -len(item[0]),
+)
+
+# 以上 after a number is ≥ and 以下 ≤ (§4.2); 以内/之内 ≤; 内 only after a time unit ("30天内").
+_SUFFIX_OPERATORS = (
+    ("及以上", Op.GE), ("以上", Op.GE), ("及以下", Op.LE), ("以下", Op.LE),
+    ("以内", Op.LE), ("之内", Op.LE), ("内", Op.LE),
+)  # fmt: skip
+
+_COLUMN_OPERATORS: dict[str, Op | None] = {
+    "定性": Op.QUALITATIVE, "qualitative": Op.QUALITATIVE, "deadline": Op.DEADLINE,
+    "时限": Op.DEADLINE, "正向": Op.GE, "反向": Op.LE, "定量": None,
+}  # fmt: skip
+
+# Words before a number that do not change its meaning ("约50人", "完成100%", "约为2100").
+_FILLERS = (
+    "实际完成", "已完成", "完成", "实现", "大约", "约为", "约", "累计", "共计", "合计", "为",
+)  # fmt: skip
+# Words naming the number after an operator ("达到目标值95%"): read past, kept in the notes.
+_VALUE_WORDS = ("目标值", "预计值", "预期值", "计划值", "指标值", "标准值", "预期", "预计", "计划")
+# Words saying the number is relative to last year ("不低于上年的95%"): read past, noted.
+_RELATIVE_WORDS = ("上年同期的", "上一年度的", "上年度的", "上年的", "去年的", "上年同期", "上年")
+# An indicator's name before its value ends with one of these ("覆盖率达100%", "满意度≥90%").
+_SUBJECT_ENDINGS = (
+    "率", "度", "比例", "占比", "比重", "数", "量", "面积", "里程", "长度", "金额", "成本", "费用",
+)  # fmt: skip
+_LINKING_WORDS = ("保持在", "保持", "为", "是")
+# Words after a bare number's unit that do not change it ("100%覆盖", "100%达标").
+_TRAILING_WORDS = ("全覆盖", "覆盖", "达标", "合格", "到位", "落实", "通过", "兑现", "完成")
+_APPROXIMATE = ("余", "多")  # "1000余人", "100多个": about, read as the number
+MULTIPLIERS = {"万": 4, "亿": 8}  # "150万" with no unit: 万元 in a cost, else 1500000
+
+# --------------------------------------------------------------------------- text helpers
+
+_WS_RE = re.compile(r"\s+")
+_CHAR_MAP = str.maketrans(
+    {"−": "-", "‐": "-", "‑": "-", "〜": "~", "═": "=", "\u200b": "", "\ufeff": "", "\u00a0": ""}
+)
+_TRAILING_PUNCT = "。；;,、.!?:：'\""
+_PLACEHOLDER_RE = re.compile(r"[-/\\—–_·~*]*")
+_PLACEHOLDER_WORDS = {"n/a", "na", "#n/a", "无", "空", "暂无", "不适用", "none", "null", "nan"}
+_NUMBER_RE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_INCLUSIVE_RE = re.compile(r"\(含(?:本数)?\)")
+_TRAILING_NOTE_RE = re.compile(r"^(.*\S)[(【\[]([^()【】\[\]]*)[)】\]]$")
+
+
+def as_text(value: object) -> str:
+    """Cell contents as text: None → '', numbers without float noise, dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f") if value == value else "nan"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def clean_text(text: str) -> str:
+    """NFKC (full-width digits, ＞＝, ％, ，), one minus sign, no spaces, no trailing stops."""
+    s = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    return _WS_RE.sub("", s).rstrip(_TRAILING_PUNCT)
+
+
+def is_placeholder(clean: str) -> bool:
+    """Empty, dashes and slashes, or a word such as 'N/A' or '无' (DOMAIN.md §4.2, T02)."""
+    return bool(_PLACEHOLDER_RE.fullmatch(clean)) or clean.casefold() in _PLACEHOLDER_WORDS
+
+
+def normalise_operator(value: object) -> Op | None:
+    """An operator from any spelling: schema ('>='), symbol ('≥', '≧', '＞＝'), words ('不低于'),
+    '定性', '正向'/'反向'. None for blank, '定量' or an unknown spelling."""
+    s = clean_text(as_text(value))
+    if not s or is_placeholder(s):
+        return None
+    if s in Op._value2member_map_:
+        return Op(s)
+    if s in _COLUMN_OPERATORS:
+        return _COLUMN_OPERATORS[s]
+    return _SYMBOL_OPERATORS.get(s) or _WORD_OPERATORS.get(s)
+
+
+# --------------------------------------------------------------------------- quantities (§4.2)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    status: str  # 'ok', 'unreadable' or 'prose'
+    op: Op | None = None
+    number: Decimal | None = None
+    unit: str | None = None
+    message: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    lead: str = ""  # the words read before the number ('约为'), for precise problems
+
+
+def take_prefix_operator(s: str) -> tuple[Op | None, str, bool, str]:
+    for token, op, is_symbol in _PREFIX_OPERATORS:
+        if s.startswith(token):
+            return op, token, is_symbol, s[len(token) :]
+    return None, "", False, s
+
+
+def _strip_words(s: str, words: tuple[str, ...], before_number: bool = False) -> tuple[str, str]:
+    """(rest, word) after the first of `words` that starts `s` (when `before_number`, only if a
+    number follows it)."""
+    for word in words:
+        rest = s[len(word) :]
+        if s.startswith(word) and (not before_number or rest[:1].isdigit()):
+            return rest, word
+    return s, ""
+
+
+def _take_subject(s: str) -> tuple[str, str]:
+    """'覆盖率达100%' → ('达100%', '覆盖率'): an indicator's name written before its value, taken
+    only when an operator, a linking word (为, 是, 保持) or a number follows it."""
+    for i in range(1, min(len(s), 16)):
+        subject, rest = s[:i], s[i:]
+        if not subject.endswith(_SUBJECT_ENDINGS) or not re.fullmatch(r"[\u4e00-\u9fff]+", subject):
+            continue
+        rest, _ = _strip_words(rest, _LINKING_WORDS)
+        if rest[:1].isdigit() or take_prefix_operator(rest)[0] is not None:
+            return rest, subject
+    return s, ""
+
+
+def _take_suffix_operator(s: str) -> tuple[Op | None, str, str]:
+    if s.endswith("完成") and re.search(r"\d", s):
+        s = s[:-2]
+    for token, op in _SUFFIX_OPERATORS:
+        if s.endswith(token):
+            head = s[: -len(token)]
+            if token == "内" and not head.endswith(TIME_UNITS):
+                continue
+            return op, token, head
+    return None, "", s
+
+
+def _take_number(s: str) -> tuple[Decimal | None, str, list]:
+    """The leading number (1,234.5 / -3 / 十五 / 100余), what follows it, and notes."""
+    m = _NUMBER_RE.match(s)
+    if m:
+        number, rest = Decimal(m.group().replace(",", "")), s[m.end() :]
+        if rest[:1] in _APPROXIMATE and (rest[1:] == "" or is_known_unit(rest[1:])):
+            note = Message("value.approximate", word=rest[0], number=m.group())
+            return number, rest[1:], [note]
+        return number, rest, []
+    if is_known_unit(s):
+        return None, s, []
+    lead = re.match(r"[零〇一二两三四五六七八九十百千]{1,8}", s)
+    for i in range(1, len(lead.group()) + 1 if lead else 0):
+        rest = s[i:]
+        value = chinese_int(s[:i])
+        if value is not None and (rest == "" or len(rest) <= 8 and is_known_unit(rest)):
+            return Decimal(value), rest, []
+    return None, s, []
+
+
+def lacks_money_unit(unit: str | None) -> bool:
+    """True for a cost written without its money unit: '/株' (from '≤28.40/株' or '每亩300'), and
+    万 or 亿 with no 元 ('150万', '620万/月'); `jixiao.indicators.values` decides which it is."""
+    head, slash, per = (unit or "").partition("/")
+    if head not in ("", *MULTIPLIERS) or not (head or slash):
+        return False
+    return is_known_unit(f"{head}元{slash}{per}")
+
+
+def _direction(op: Op) -> str:
+    return {Op.GE: "up", Op.GT: "up", Op.LE: "down", Op.LT: "down"}.get(op, "eq")
+
+
+def parse_quantity(clean: str, quoted: str) -> Quantity:
+    """Operator, number and unit from '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人',
+    '覆盖率达100%', '达到目标值95%', '100%覆盖', '≤28.40/株' (unit '/株': no money unit)."""
+    s = _INCLUSIVE_RE.sub("", clean)
+    notes, words = [], []
+    note = _TRAILING_NOTE_RE.match(s)
+    if note and re.search(r"\d", note.group(1)):
+        s = note.group(1)
+        notes.append(Message("value.note_ignored", note=note.group(2)))
+    s, subject = _take_subject(s)
+    start = s
+    op, op_token, is_symbol, s = take_prefix_operator(_strip_words(s, _FILLERS)[0])
+    s, _ = _strip_words(s, _FILLERS)
+    s, word = _strip_words(s, _VALUE_WORDS, before_number=True)
+    s, base = _strip_words(s, _RELATIVE_WORDS, before_number=True)
+    per = re.match(r"每([^\d]{1,4}?)(?=\d)", s)  # '每亩300': 300 per 亩
+    per = per.group(1) if per and is_known_unit(per.group(1)) else None
+    s = s[len(per) + 1 :] if per else s
+    lead = start[: len(start) - len(s)]
+    suffix_op, suffix_token, s = _take_suffix_operator(s)
+    number, unit_text, number_notes = _take_number(s)
+    if number is None:
+        return _no_number(quoted, s, op, is_symbol, suffix_op, lead)
+    notes += number_notes
+    unit_text = f"{unit_text}/{per}" if per else unit_text
+    if re.fullmatch(r"[^\d]*[-~至到:][-+]?\d.*", unit_text):
+        code = "value.ratio" if ":" in unit_text else "value.range"
+        return Quantity("unreadable", message=Message(code, quoted=quoted))
+    written = bool(op or suffix_op)
+    lacks_money = lacks_money_unit(unit_text)
+    if unit_text and not looks_like_unit(unit_text, written) and not lacks_money:
+        split = split_unit_words(unit_text, None if written else _TRAILING_WORDS)
+        if split and re.search(r"以上|以下|以内|之内", split[1]):
+            split = None
+        if split is None and written:
+            msg = Message("value.unknown_unit", quoted=quoted, unit=unit_text)
+            return Quantity("unreadable", message=msg)
+        if split is None:
+            return Quantity("prose", lead=lead)
+        unit_text, tail = split
+        words.append(tail)
+    if unit_text.startswith("/") and not lacks_money:
+        msg = Message("value.unknown_unit", quoted=quoted, unit=unit_text)
+        return Quantity("unreadable", message=msg)
+    if op and suffix_op and _direction(op) != _direction(suffix_op):
+        msg = Message("value.two_operators", quoted=quoted, op=op_token, suffix=suffix_token)
+        return Quantity("unreadable", message=msg)
+    unit = normalise_unit(unit_text) if unit_text else None
+    if unit and not lacks_money and not is_known_unit(unit):
+        notes.append(Message("value.rare_unit", unit=unit))
+    words = [w for w in (subject, word, *words) if w]
+    if words:
+        notes.append(Message("value.words_ignored", words=Join(words, "list")))
+    if base:
+        notes.append(Message("value.relative_base", base=base.removesuffix("的")))
+    return Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes), lead=lead)
+
+
+def _no_number(quoted: str, core: str, op, is_symbol: bool, suffix_op, lead: str) -> Quantity:
+    """Classify text without a number: operator/unit only is unreadable (T03), else prose."""
+    has_op = op is not None or suffix_op is not None
+    unit_only = bool(core) and is_known_unit(core)
+    if has_op and unit_only:
+        msg = Message("value.no_number", quoted=quoted)
+    elif has_op and not core:
+        msg = Message("value.operator_only", quoted=quoted)
+    elif unit_only:
+        msg = Message("value.unit_only", quoted=quoted)
+    elif op is not None and is_symbol:
+        msg = Message("value.not_a_number", quoted=quoted, core=core)
+    else:
+        return Quantity("prose", lead=lead)
+    return Quantity("unreadable", message=msg)
