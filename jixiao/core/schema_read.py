@@ -92,6 +92,21 @@ def read_decimal(value: object) -> Decimal | None:
     return number
 
 
+#: Suffixes of a weight as tables print it: "20%" of 100 points, or "20分".
+_POINT_SUFFIXES = ("%", "分")
+
+
+def read_points(value: object) -> Decimal | None:
+    """A weight (分值) as Decimal: a number, or a numeric string that may end in "%" (a share of
+    the 100 points, so "20%" is 20) or "分"; ValueError like `read_decimal` otherwise."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        for suffix in _POINT_SUFFIXES:
+            if text.endswith(suffix) and text[: -len(suffix)].strip():
+                return read_decimal(text[: -len(suffix)])
+    return read_decimal(value)
+
+
 def check_text(
     value: object, where: str, label: str, errors: SchemaErrors, *, field: str | None = None
 ) -> None:

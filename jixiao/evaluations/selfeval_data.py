@@ -26,6 +26,7 @@ from jixiao.core.schema_read import (
     read_indicators,
     read_int,
     read_parties,
+    read_points,
     type_name,
 )
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, Placement, place_indicator
@@ -150,10 +151,10 @@ def _check_figure(value: object, where: str, label: str, errors: SchemaErrors, f
         errors.add(where, f"{label}应为数字、文字或 null，实际为{type_name(value)}", field=field)
 
 
-def _figure(value: object, label: str, code: str, index: int | None = None):
+def _figure(value: object, label: str, code: str, index: int | None = None, read=read_decimal):
     """A schema-valid figure as Decimal, or None and an Issue quoting what could not be read."""
     try:
-        return read_decimal(value), None
+        return read(value), None
     except ValueError:
         return None, Issue(code, f"{label}“{value}”不是数字", index)
 
@@ -298,7 +299,8 @@ def _line(row: dict, index: int, categories: tuple, year) -> EvaluatedIndicator:
     label = f"第{index + 1}条指标“{name}”的"
     for key, what in _FIGURES.items():
         code = "self_score_unreadable" if key == "self_score" else f"{key}_unreadable"
-        figures[key], problem = _figure(row.get(key), label + what, code, index)
+        read = read_points if key == "weight" else read_decimal
+        figures[key], problem = _figure(row.get(key), label + what, code, index, read)
         if problem:
             (notices if key == "self_score" else problems).append(problem)
     return EvaluatedIndicator(

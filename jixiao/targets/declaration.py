@@ -24,6 +24,7 @@ from jixiao.core.schema_read import (
     read_indicators,
     read_int,
     read_parties,
+    read_points,
     type_name,
 )
 from jixiao.indicators.catalogue import Placement, place_indicator
@@ -218,7 +219,7 @@ def _read_indicator(row, index: int, categories: Mapping, year, errors: SchemaEr
     where, path = indicator_where(index)
     check_value(row.get("target"), where, errors, field=f"{path}.target")
     try:
-        weight = read_decimal(row.get("weight"))
+        weight = read_points(row.get("weight"))
     except ValueError:
         errors.add(where, f"分值“{row.get('weight')}”不是数字", field=f"{path}.weight")
         weight = None

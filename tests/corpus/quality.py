@@ -49,8 +49,7 @@ def unknowable_codes(item) -> frozenset:
     T16 where no amounts were published."""
     document = item.document if isinstance(item.document, dict) else {}
     codes = set(IGNORED_CODES)
-    source = item.data.get("source")
-    if isinstance(source, dict) and source.get("complete") is False:
+    if not _is_complete(item):
         codes |= ABSENCE_CODES
     goal = document.get("goal")
     if goal is None or (isinstance(goal, dict) and goal.get("expected") is None):
@@ -524,8 +523,14 @@ def _score_differences(item: CorpusFile, rules: Rules) -> list[tuple[object, obj
         if isinstance(entry, dict) and _is_row(entry.get("indicator"), len(rows)):
             row = entry["indicator"]
             parts.append((row, entry.get("score"), rows[row]))
-    parts.append(("total", labels.get("total"), computed["total"]))
+    if _is_complete(item):  # a cut table's total is not the table's total
+        parts.append(("total", labels.get("total"), computed["total"]))
     return [part for part in parts if not scores_agree(part[1], part[2])]
+
+
+def _is_complete(item: CorpusFile) -> bool:
+    source = item.data.get("source")
+    return not (isinstance(source, dict) and source.get("complete") is False)
 
 
 def _with_differences(result: FileResult) -> FileResult:

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from jixiao.core import schema_read
-from jixiao.core.schema_read import SchemaErrors, check_value, read_decimal, read_parties
+from jixiao.core.schema_read import (
+    SchemaErrors,
+    check_value,
+    read_decimal,
+    read_parties,
+    read_points,
+)
 from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE
 from jixiao.monitoring.report_data import report_from_data
@@ -82,3 +88,16 @@ def test_the_three_readers_word_the_same_faults_the_same_way(read):
     } <= messages, messages
     fields = {e.field for e in errors}
     assert {"year", "unit", "indicators[0].subcategory", "indicators[0].target"} <= fields
+
+
+@pytest.mark.parametrize(
+    "written, points", [("20%", "20"), ("12.5分", "12.5"), (" 10 ", "10"), (8, "8")]
+)
+def test_a_weight_printed_as_a_share_or_with_fen_is_its_points(written, points):
+    assert read_points(written) == Decimal(points)
+
+
+@pytest.mark.parametrize("written", ["%", "二十分", "20%%"])
+def test_a_weight_that_is_no_number_is_refused(written):
+    with pytest.raises(ValueError):
+        read_points(written)
