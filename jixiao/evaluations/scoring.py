@@ -6,6 +6,11 @@ section (jixiao.evaluations.rules) and returns every figure with its explanation
 and the numbers used ("≥100人次, 实际87: 10 × 87/100 = 8.70"). Nothing here holds a weight,
 threshold or band: all of them come from the rules.
 
+An actual written in another unit of its target's family is scored in the target's unit, converted
+exactly by `parse_actual_value` (jixiao.indicators.units; issue 15 widens DOMAIN.md §4.2's money-only
+rule): "≥1公里, 实际870米 = 0.87公里（单位换算）: 10 × 0.87/1 = 8.70". An actual in a unit of another
+family is an error on that indicator (unit_mismatch), never a silent comparison.
+
 What cannot be computed is an error on its indicator (score None) and the rest is still scored;
 what leaves the figure computable is a warning (CONTRACT.md). Each indicator score is rounded to
 two decimals half up (四舍五入); the total is the sum of the rounded parts. Computations are exact
@@ -482,12 +487,18 @@ def _explain(line, outcome: _Outcome, points, errors, weight) -> str:
     return Message("score.explanation.errors", head=head, errors=errors)
 
 
+# Notes of `parse_actual_value` that convert an actual into its target's unit (units.py).
+_CONVERTED = ("value.unit_converted", "value.money_converted")
+
+
 def _head(line: EvaluatedIndicator) -> str:
     target, actual = line.target, line.actual
     if target.kind == Kind.QUANTITATIVE and actual.number is not None:
         shown = _num(actual.number)
         if actual.number < 0:
             shown = Message("score.negative_as_zero", n=shown)
+        else:  # an actual in another unit of the target's family: "870米 = 0.87公里（单位换算）"
+            shown = next((n for n in actual.notes if getattr(n, "code", "") in _CONVERTED), shown)
         return Message("score.head", target=target.display(), actual=shown)
     written = (line.actual_text or "").strip() or Message("score.not_filled")
     return Message("score.head", target=target.display(), actual=written)

@@ -21,8 +21,11 @@ Result shapes (`kind`):
 
 A result is usable when `ok` is true (no problems and neither missing nor unreadable).
 
-Where an indicator sits in the catalogue is `catalogue`'s and how a deadline is read is
-`deadlines`'; the placement names are re-exported here for one release (use `catalogue`).
+Where an indicator sits in the catalogue is `catalogue`'s, how a deadline is read is
+`deadlines`', how an operator, a number and a unit are read from text is `quantities`' and what
+a measure unit is and how it converts is `units`'. The placement names and the unit names
+(`KNOWN_UNITS`, `MONEY_UNITS`, `convert_number`, `same_unit`, `unit_cost_parts`) are re-exported
+here for their callers.
 """
 
 import re
@@ -182,8 +185,9 @@ _Date = date  # ActualValue has a field named `date`
 class ActualValue:
     """A parsed 实际完成值, read against its target (DOMAIN.md §4.2).
 
-    `number` is in the target's `unit` (money converted exactly); it is None when the units do
-    not match, so nothing can compare it silently. For deadline targets `date` is the completion
+    `number` is in the target's `unit`, converted exactly from another unit of its family
+    (`units.convert_number`: 米 → 公里, 万株 → 株, 元 → 万元); it is None when the units are of two
+    families, so nothing can compare them silently. For deadline targets `date` is the completion
     date and `on_time` whether it met the target's deadline (None when unknown).
     """
 
@@ -445,8 +449,10 @@ def target_value_from_data(
 def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
     """Read a 实际完成值 against its target (DOMAIN.md §4.2); never raises.
 
-    Quantitative: no unit takes the target's; 百分比 is %; money converts exactly between 元,
-    万元 and 亿元; any other mismatch is a problem and `number` stays None. Deadline: a date
+    Quantitative: no unit takes the target's; 百分比 is %; a unit of the target unit's family
+    converts exactly (issue 15 widens DOMAIN.md §4.2's money-only rule to the families of
+    `units`: 870米 against 公里 is 0.87公里, with a note); a unit of another family is a problem
+    and `number` stays None. Deadline: a date
     ('2021年11月完成' → 30 Nov, '2021-12-20'), or words: '按时完成', '已完成' ... mean met on the
     target's date, '未完成' means not met with no date. Qualitative: the text as written.
     """

@@ -7,6 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+import jixiao.evaluations.rules  # noqa: F401  (registers "scoring")
+import jixiao.indicators.rules  # noqa: F401  (registers "catalogue")
+from jixiao.core import rulebook
+from jixiao.evaluations.scoring import score
+from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.indicators.values import parse_actual_value, parse_target_value
 
 COST = {"category": "产出指标", "subcategory": "成本指标"}
@@ -153,3 +158,41 @@ def test_unreadable_actual_names_the_part(actual, target, words):
     assert not result.ok and result.number is None
     for word in words:
         assert word in result.problems[0], result.problems
+
+
+# ---------------------------------------------------------------------------- scoring across units
+
+
+def _score_one(target: str, actual: str):
+    """One indicator of weight 10 scored by the national rulebook (DOMAIN.md §6.2)."""
+    national = rulebook.named("national")
+    row = {"category": "产出指标", "subcategory": "数量指标", "name": "道路", "target": target,
+           "actual": actual, "weight": 10}  # fmt: skip
+    data = {"year": 2021, "budget": {"full_year": "100", "executed": "100"}, "indicators": [row]}
+    parsed, errors = selfeval_from_data(data, catalogue=national.section("catalogue"))
+    assert errors == []
+    result = score(
+        parsed, rules=national.section("scoring"), catalogue=national.section("catalogue")
+    )
+    return result.indicators[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "points", "formula"),
+    [
+        ("≥1公里", "870米", "8.70", "实际870米 = 0.87公里（单位换算）: 10 × 0.87/1 = 8.70"),
+        ("≥2万株", "15000株", "7.50", "15000株 = 1.5万株"),
+        ("≤24小时", "2天", "0.00", "2天 = 48小时"),
+    ],
+)
+def test_a_target_scores_against_an_actual_in_another_unit_of_its_family(
+    target, actual, points, formula
+):
+    line = _score_one(target, actual)
+    assert line.score == Decimal(points)
+    assert formula in line.explanation
+
+
+def test_an_actual_in_another_family_is_an_error_on_that_indicator():
+    line = _score_one("≥1公里", "870平方米")
+    assert line.score is None and [e.code for e in line.errors] == ["unit_mismatch"]
