@@ -125,6 +125,7 @@ _LINT = {
     "lint.T12.cost": gettext_noop("是成本指标，应设上限"),
     "lint.T12.negative": gettext_noop("是越低越好的指标（“%(rate)s”），应设上限"),
     "lint.T12.ceiling": gettext_noop("是控制上限的指标"),
+    "lint.T12.quantity": gettext_noop("是要完成的数量，应设下限"),
     "lint.T12.implied": gettext_noop("（未写计算符号，按“≥”读取）"),
     "lint.T12.why": gettext_noop("计算符号应与指标方向一致。"),
     "lint.T13.below": gettext_noop(
@@ -178,7 +179,7 @@ _LINT = {
     "lint.T19.rate": gettext_noop("“%(value)s”是达标、执行或完成情况的比率，属于%(there)s"),
     "lint.T19.why": gettext_noop(
         "指标应放在它所衡量的二级指标下：名称和指标值中没有%(here)s的关键词，"
-        "名称中却有%(there)s的关键词“%(word)s”。"),
+        "名称或指标值中却有%(there)s的关键词“%(word)s”。"),
     "lint.T19.rate.why": gettext_noop(
         "指标应放在它所衡量的二级指标下：这个比率的名称中没有%(here)s的关键词，"
         "达标、执行或完成情况的比率属于%(there)s。"),

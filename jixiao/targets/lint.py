@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost, place_indicator
-from jixiao.indicators.units import is_known_unit
+from jixiao.indicators.units import TIME_UNITS, is_known_unit, normalise_unit
 from jixiao.indicators.values import (
     Kind,
     Op,
@@ -314,7 +314,7 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     rules, found = view.rules["T10"], []
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
     for i, line, p in view.rows():
-        message = _t10_message(i, line, rules, boilerplate)
+        message = _t10_message(i, line, rules, boilerplate, p.category)
         if message:
             under = [p.subcategory or line.subcategory]
             msg = view.suggested(message[0], under=under, about=[line.name])
@@ -322,12 +322,17 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     return found
 
 
-def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
+def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set, category=None):
     """(message, explanation) for the first T10 problem of a row, or None."""
     value, label = line.value, _label(i, line)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
-        if line.name and normalise_text(text) == normalise_text(line.name):
+        if normalise_text(text) in rules["category_boilerplate"].get(category, ()):
+            return (
+                Message("lint.T10.boilerplate", label=label, text=text),
+                Message("lint.T10.boilerplate.why"),
+            )
+        if _restates(normalise_text(text), normalise_text(line.name)):
             return (
                 Message("lint.T10.restates_name", label=label),
                 Message("lint.T10.restates_name.why"),
@@ -336,7 +341,10 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
     if (
         value.kind == Kind.QUANTITATIVE
         and value.unit == "%"
-        and (value.number == Decimal(rules["full_percent"]) or rules["any_percent"])
+        and (
+            value.number == Decimal(rules["full_percent"])
+            or category in rules["any_percent_categories"]
+        )
         and not _contains(line.name, rules["rate_words"])
     ):
         return (
@@ -344,6 +352,12 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set):
             Message("lint.T10.full_percent.why"),
         )
     return None
+
+
+def _restates(value: str, name: str) -> bool:
+    """The value is the name, or a piece of it of three characters or more ("持续保障" under
+    "持续保障社会发展"): it repeats what is measured instead of saying how much."""
+    return bool(name) and len(value) >= 3 and value in name
 
 
 def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
@@ -426,13 +440,30 @@ def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping
     if _contains(name, rules["exempt_words"]):
         return None
     rate = _contains(name, rules["rate_words"])
-    if down and rate:
+    in_time = same_family_as_time(line.value.unit)
+    if down and rate and not in_time:  # "检测及时率 ≤7工作日" states the time limit
         return Message("lint.T12.rate", rate=rate), "“≥”"
+    if (
+        down
+        and not rate
+        and not in_time
+        and (placement.subcategory or line.subcategory) in rules["floor_subcategories"]
+        and not _contains(name, rules["ceiling_words"])
+        and not _contains(name, rules["floor_exempt_words"])
+        and not _is_cost_line(line, placement, rules)
+    ):
+        return Message("lint.T12.quantity"), "“≥”"
     if up and not rate and _contains(name, rules["ceiling_words"]):
         return Message("lint.T12.ceiling"), "“≤”"
     if up and not rate and _is_cost_line(line, placement, rules):
         return Message("lint.T12.cost"), "“≤”"
     return None
+
+
+def same_family_as_time(unit: str | None) -> bool:
+    """True for a time unit (天, 工作日, 月 …): a "≤" on it is a time limit, not a ceiling on
+    an output."""
+    return normalise_unit(unit) in TIME_UNITS if unit else False
 
 
 def _is_cost_line(line: IndicatorLine, placement: Placement, rules: Mapping) -> bool:

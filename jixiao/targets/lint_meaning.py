@@ -38,8 +38,9 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     3. neither its name nor its value shows what its subcategory measures (`measures` and
        `signs` of the subcategory, its `units`, and for the `deadline_subcategory` a deadline
        value), and its name holds a `signs` word of another subcategory of the catalogue in
-       use; under a `strict` subcategory, another subcategory's `measures` word of at least
-       `strict_min_chars` characters is enough.
+       use, or its value is a count (`count_units`) under one of `count_from` (it belongs
+       under `count_home`); under a `strict` subcategory, another subcategory's `measures`
+       word of at least `strict_min_chars` characters is enough.
     A row that shows nothing of any subcategory is left alone. Process measures are T11's
     finding and money counted as an output T20's, so T19 keeps quiet on them.
     """
@@ -71,6 +72,9 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
     if _measures(line, here, rules):
         return []
     homes = _homes(line, here, rules["signs"], known)
+    if not homes and here in rules["count_from"] and rules["count_home"] in known:
+        if line.value.kind == Kind.QUANTITATIVE and line.value.unit in rules["count_units"]:
+            homes = [(rules["count_home"], line.value.display())]
     if homes or here not in rules["strict"]:
         return homes
     size = int(rules["strict_min_chars"])

@@ -57,6 +57,12 @@ def with_row(category, subcategory, name, value, rules=CLASSIC):
         ("产出指标", "时效指标", "培训人数", "≥200人", "数量指标"),
         # a count of incidents under 满意度 measures no satisfaction
         ("满意度指标", "服务对象满意度指标", "粮食安全事件发生数", "=0起", "质量指标"),
+        # a count of repairs is a quantity, not a quality
+        ("产出指标", "质量指标", "实验室仪器维修维护", "≥4次", "数量指标"),
+        # nothing about time, but about education
+        ("产出指标", "时效指标", "教育均衡化发展", "有效", "社会效益指标"),
+        # nothing about ecology, but about living conditions
+        ("效益指标", "生态效益指标", "居住条件", "改善", "社会效益指标"),
     ],
 )  # fmt: skip
 def test_t19_names_where_a_misfiled_row_belongs(category, subcategory, name, value, home):
@@ -113,6 +119,24 @@ def test_t19_message_suggests_what_the_subcategory_should_measure():
         ("产出指标", "数量指标", "项目资金总额", "≥500万元"),
         # a quality rate under 数量 is often read as coverage: not called misfiled
         ("产出指标", "数量指标", "农村改厕覆盖率", "≥90%"),
+        # timeliness in words
+        ("产出指标", "时效指标", "工程进度", "按计划完成"),
+        ("产出指标", "时效指标", "数据更新频率", "每月"),
+        ("产出指标", "时效指标", "补助资金发放", "按时发放"),
+        # ecology in a wider sense: saving paper and power, flood control
+        ("效益指标", "生态效益指标", "无纸化办公", "推进"),
+        ("效益指标", "生态效益指标", "节约用电", "≥10%"),
+        ("效益指标", "生态效益指标", "防汛安全", "保障"),
+        # economic effects said through money, land or costs
+        ("效益指标", "经济效益指标", "经费有效使用情况", "=100%"),
+        ("效益指标", "经济效益指标", "提高土地利用率", "提高"),
+        ("效益指标", "经济效益指标", "减少群众出行成本", "减少"),
+        # a rate under 成本 that speaks of the budget or of procurement
+        ("产出指标", "成本指标", "本年预算安排800万元", "100%"),
+        ("产出指标", "成本指标", "政府采购率", "100%"),
+        # a count that is a benefit reached
+        ("效益指标", "社会效益指标", "研究性成果被引用次数", "≥5次"),
+        ("满意度指标", "服务对象满意度指标", "有效投诉", "=0次"),
     ],
 )  # fmt: skip
 def test_t19_keeps_quiet_on_rows_that_fit_or_show_nothing(category, subcategory, name, value):
@@ -297,7 +321,7 @@ def test_none_of_the_four_blocks_by_default():
 def test_a_region_extends_a_subcategorys_signs_with_a_plus_key():
     changes = {"lint": {"T19": {"signs": {"质量指标+": ["抽检"]}}}}
     assert rulebook.validate_changes(changes) == []
-    row = ("产出指标", "时效指标", "材料抽检", "≥3次")
+    row = ("产出指标", "时效指标", "材料抽检", "全覆盖")
     assert of(with_row(*row), "T19") == []  # national words: nothing to place it
     lint_rules = copy.deepcopy(CLASSIC.section("lint"))
     lint_rules["T19"]["signs"]["质量指标"].append("抽检")

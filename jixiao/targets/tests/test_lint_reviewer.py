@@ -187,3 +187,38 @@ def run_with_library(declaration):
 
     return lint(declaration, rules=CLASSIC.section("lint"),
                 catalogue=CLASSIC.section("catalogue"), library=LIBRARY)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, value, found",
+    [
+        ("小学就读人数", "≤6962人", True),  # a promise to serve at most: the wrong way round
+        ("公务用车采购数量", "≤1辆", False),  # purchases are capped by rule
+        ("培训时长", "≤3天", False),  # a time limit
+    ],
+)
+def test_a_ceiling_on_an_output_quantity_is_a_contradiction_unless_capped_by_nature(
+    name, value, found
+):
+    assert bool(of(run(with_row("产出指标", "数量指标", name, value)), "T12")) == found
+
+
+def test_a_time_limit_on_a_timeliness_rate_is_no_contradiction():
+    assert of(run(with_row("产出指标", "时效指标", "检测及时率", "≤7个工作日")), "T12") == []
+
+
+@pytest.mark.parametrize(
+    "name, value, found",
+    [
+        ("社会效益", "是", True),
+        ("持续保障社会发展", "持续保障", True),
+        ("群众负担", "有所减轻", True),
+    ],
+)
+def test_a_benefit_answered_yes_or_with_its_own_name_says_nothing(name, value, found):
+    declaration = declare(rows(replace={6: ("效益指标", "社会效益指标", name, value)}))
+    assert bool(of(run(declaration), "T10")) == found
+
+
+def test_yes_under_an_output_is_an_answer_not_boilerplate():
+    assert of(run(with_row("产出指标", "质量指标", "是否通过竣工验收", "是")), "T10") == []
