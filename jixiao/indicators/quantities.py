@@ -16,7 +16,7 @@ read) or 'prose' (text a target keeps as qualitative).
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -199,14 +199,22 @@ def _strip_words(s: str, words: tuple[str, ...], before_number: bool = False) ->
 
 
 def _take_subject(s: str) -> tuple[str, str]:
-    """'覆盖率达100%' → ('达100%', '覆盖率'): an indicator's name written before its value, taken
-    only when an operator, a linking word (为, 是, 保持) or a number follows it."""
+    """'覆盖率达100%' → ('达100%', '覆盖率'): an indicator's name written before its value. A name
+    ending like a measure (率, 度, 数量 ...) is taken when an operator, a linking word (为, 是, 保持)
+    or a number follows it; any other words only when an operator and a number follow them
+    ('学校绿化覆盖达70%'). Nothing is taken from text that starts with an operator ('不低于95%')."""
+    op, token, _, _ = take_prefix_operator(s)
+    if op is not None and token != "达":  # 达 also starts names: '达标率≥95%'
+        return s, ""
     for i in range(1, min(len(s), 16)):
         subject, rest = s[:i], s[i:]
-        if not subject.endswith(_SUBJECT_ENDINGS) or not re.fullmatch(r"[\u4e00-\u9fff]+", subject):
-            continue
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", subject):
+            break
+        op, _, _, after = take_prefix_operator(rest)
+        if op is not None and after[:1].isdigit():
+            return rest, subject
         rest, _ = _strip_words(rest, _LINKING_WORDS)
-        if rest[:1].isdigit() or take_prefix_operator(rest)[0] is not None:
+        if subject.endswith(_SUBJECT_ENDINGS) and (rest[:1].isdigit() or op is not None):
             return rest, subject
     return s, ""
 
@@ -260,6 +268,12 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
     """Operator, number and unit from '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人',
     '覆盖率达100%', '达到目标值95%', '100%覆盖', '≤28.40/株' (unit '/株': no money unit)."""
     s = _INCLUSIVE_RE.sub("", clean)
+    clause = re.fullmatch(r"([^,;]*\d[^,;]*)[,;]([\u4e00-\u9fff].*)", s)  # '达70%,优化环境'
+    if clause:
+        first = parse_quantity(clause.group(1), quoted)
+        if first.status == "ok":
+            more = Message("value.words_ignored", words=clause.group(2))
+            return replace(first, notes=(*first.notes, more))
     notes, words = [], []
     note = _TRAILING_NOTE_RE.match(s)
     if note and re.search(r"\d", note.group(1)):

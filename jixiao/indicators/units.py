@@ -166,6 +166,9 @@ def normalise_unit(unit: object) -> str | None:
     s = _text(unit).rstrip("。.;；,，")
     if _PLACEHOLDER_RE.fullmatch(s) or s.casefold() in _PLACEHOLDER_WORDS:
         return None
+    bracketed = re.fullmatch(r"\((.+)\)|([^()]+)\([^()]*\)", s)  # '(元)', '%(百分比)'
+    if bracketed:
+        s = bracketed.group(1) or bracketed.group(2)
     if s in UNIT_ALIASES:
         return UNIT_ALIASES[s]
     head, per = _split(s)

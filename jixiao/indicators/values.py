@@ -531,7 +531,7 @@ def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualVa
 
 def _not_a_number(original: str, clean: str, lead: str, quoted: str, target: TargetValue) -> str:
     """Which part of an actual is not a number: the words after '约为' ..., or the whole."""
-    rest = clean[len(lead) :] if lead and clean.startswith(lead) else ""
+    rest = clean[len(lead) :] if len(lead) > 1 and clean.startswith(lead) else ""
     if rest:
         return Message("value.after_word", quoted=quoted, word=lead, rest=rest)
     return Message("value.actual_not_a_number", original=original, target=target.display())

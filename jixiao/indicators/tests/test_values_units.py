@@ -39,6 +39,8 @@ SPELLINGS = [
     ("元/个月", "元/月"), ("元/人工作日", "元/人·工作日"),
     # Blank and placeholders.
     ("", None), ("/", None), ("—", None), ("无", None), (" 个 ", "个"),
+    # A note in brackets, or the whole unit in brackets.
+    ("%(百分比)", "%"), ("（万元）", "万元"), ("人/次", "人次"),
 ]  # fmt: skip
 
 
