@@ -38,7 +38,8 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     3. neither its name nor its value shows what its subcategory measures (`measures` and
        `signs` of the subcategory, its `units`, and for the `deadline_subcategory` a deadline
        value), and its name holds a `signs` word of another subcategory of the catalogue in
-       use, or its value is a count (`count_units`) under one of `count_from` (it belongs
+       use, or its value is a unit cost under one of `unit_cost_from` (it belongs under the
+       cost subcategory) or a count (`count_units`) under one of `count_from` (it belongs
        under `count_home`); under a `strict` subcategory, another subcategory's `measures`
        word of at least `strict_min_chars` characters is enough.
     A row that shows nothing of any subcategory is left alone. Process measures are T11's
@@ -51,7 +52,9 @@ def check_category_mismatch(view: _View) -> list[Finding]:
         here = p.subcategory
         if here not in known or _names_a_level(line.name, here):
             continue
-        if _contains(line.name, process_words) or _input_word(view, line, here):
+        if _contains(f"{line.name}|{line.value.original}", process_words):
+            continue  # a process measure is T11's finding
+        if _input_word(view, line, here):
             continue
         homes = _t19_homes(line, here, rules, known)
         if homes:
@@ -71,10 +74,7 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
         return _homes(line, here, rules["signs"], known) or [(rules["rate_home"], "")]
     if _measures(line, here, rules):
         return []
-    homes = _homes(line, here, rules["signs"], known)
-    if not homes and here in rules["count_from"] and rules["count_home"] in known:
-        if line.value.kind == Kind.QUANTITATIVE and line.value.unit in rules["count_units"]:
-            homes = [(rules["count_home"], line.value.display())]
+    homes = _homes(line, here, rules["signs"], known) or _home_by_unit(line, here, rules, known)
     if homes or here not in rules["strict"]:
         return homes
     size = int(rules["strict_min_chars"])
@@ -83,6 +83,22 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
         for sub, words in rules["measures"].items()
     }
     return _homes(line, here, lists, known)
+
+
+def _home_by_unit(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
+    """[(subcategory, value)] for a unit cost (元/人) under one of rules T19 `unit_cost_from`
+    (it belongs under the catalogue's cost subcategory) or a count (`count_units`) under one
+    of `count_from` (it belongs under `count_home`); [] otherwise."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or not value.unit:
+        return []
+    head, slash, per = value.unit.partition("/")
+    if slash and per and head in MONEY_UNITS and here in rules["unit_cost_from"]:
+        home = next((sub for sub in rules["unit_cost_homes"] if sub in known), None)
+        return [(home, value.display())] if home else []
+    if value.unit in rules["count_units"] and here in rules["count_from"]:
+        return [(rules["count_home"], value.display())] if rules["count_home"] in known else []
+    return []
 
 
 def _names_a_level(name: str, here: str) -> bool:
@@ -183,12 +199,14 @@ def check_input_as_output(view: _View) -> list[Finding]:
     """T20 input_as_output: an input or a spending amount counted as an output: under a
     subcategory of rules T20 `subcategories` (数量, 质量), a row whose name says money put in
     or spent (rules T20 `input_words`) with a value in money or without a unit, or whose name
-    says a purchase (`purchase_words`) with a value in money."""
+    speaks of money or a purchase (`money_words`, `purchase_words`) with a value in money; a
+    purchase counted by what was bought only when `purchase_counts` is true."""
     found = []
     for i, line, p in view.rows():
         word = _input_word(view, line, p.subcategory)
         if word:
-            msg = Message("lint.T20", label=_label(i, line), value=line.value.display(),
+            code = "lint.T20.purchase" if _purchase_count(line, view.rules["T20"]) else "lint.T20"
+            msg = Message(code, label=_label(i, line), value=line.value.display(),
                           here=p.subcategory, word=word)  # fmt: skip
             found.append(view.finding("T20", i, msg, Message("lint.T20.why", word=word)))
     return found
@@ -208,7 +226,17 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
     word = _contains(line.name, rules["input_words"])
     if word and (money or not unit):
         return word
-    return _contains(line.name, rules["purchase_words"]) if money else None
+    if money:
+        return _contains(line.name, [*rules["money_words"], *rules["purchase_words"]])
+    return _purchase_count(line, rules)
+
+
+def _purchase_count(line: IndicatorLine, rules: Mapping) -> str | None:
+    """The purchase word of a purchase counted by what was bought, when rules T20
+    `purchase_counts` makes that a finding too; None otherwise."""
+    if not rules["purchase_counts"] or line.value.kind != Kind.QUANTITATIVE:
+        return None
+    return _contains(line.name, rules["purchase_words"])
 
 
 def _money_written(text: str) -> bool:

@@ -189,6 +189,10 @@ _T19 = {
     "decisive_exempt": ["调查", "测评", "问卷"],
     # A count (a value in one of `count_units`) under one of `count_from` that shows nothing
     # of its subcategory belongs under `count_home` (a number of repairs filed as quality).
+    # A unit cost (money per something: 元/人, 万元/公里) under one of `unit_cost_from`
+    # belongs under the first of `unit_cost_homes` in the catalogue in use.
+    "unit_cost_from": ["数量指标", "质量指标", "时效指标"],
+    "unit_cost_homes": ["成本指标", "经济成本指标"],
     "count_home": "数量指标",
     "count_from": ["质量指标", "时效指标"],
     "count_units": [
@@ -220,8 +224,10 @@ _T19 = {
 #: T20 (input_as_output), see the comments inside.
 _T20 = {
     # An input counted as an output: under these subcategories, a name saying money put in
-    # or spent, with a value in money (or without a unit); a purchase only when its value
-    # is money (the purchase of equipment counted by its price, not by what was bought).
+    # or spent (`input_words`), with a value in money (or without a unit); a name speaking of
+    # money (`money_words`) or of a purchase (`purchase_words`) with a value in money (the
+    # purchase of equipment counted by its price). Purchases counted by what was bought
+    # ("采购车辆 1辆") are a finding too only when `purchase_counts` is true.
     "blocking": False,
     "subcategories": ["数量指标", "质量指标"],
     "input_words": [
@@ -231,7 +237,9 @@ _T20 = {
         "到位资金", "预算金额", "预算资金", "使用资金", "资金使用额", "资金规模",
         "支出安排", "安排金额",
     ],
+    "money_words": ["经费", "资金", "金额"],
     "purchase_words": ["购置", "购买", "采购", "购建"],
+    "purchase_counts": False,
 }  # fmt: skip
 
 #: T21 (rate_over_100), see the comments inside.

@@ -57,6 +57,8 @@ def with_row(category, subcategory, name, value, rules=CLASSIC):
         ("产出指标", "时效指标", "培训人数", "≥200人", "数量指标"),
         # a count of incidents under 满意度 measures no satisfaction
         ("满意度指标", "服务对象满意度指标", "粮食安全事件发生数", "=0起", "质量指标"),
+        # a subsidy per person is a unit cost, not a quantity
+        ("产出指标", "数量指标", "基本医疗保险财政补助标准", "589元/人", "成本指标"),
         # a count of repairs is a quantity, not a quality
         ("产出指标", "质量指标", "实验室仪器维修维护", "≥4次", "数量指标"),
         # nothing about time, but about education
@@ -113,8 +115,9 @@ def test_t19_message_suggests_what_the_subcategory_should_measure():
         ("产出指标", "时效指标", "工作推进", "有序"),
         # a row named after its level tells nothing either
         ("产出指标", "成本指标", "社会成本指标", "≤100%"),
-        # a process measure is T11's finding
+        # a process measure is T11's finding, in the name or in the value
         ("产出指标", "质量指标", "项目资金拨付及时率", "100%"),
+        ("产出指标", "质量指标", "补助资金按时到位", "资金到位率100%"),
         # money counted as output is T20's
         ("产出指标", "数量指标", "项目资金总额", "≥500万元"),
         # a quality rate under 数量 is often read as coverage: not called misfiled
@@ -157,6 +160,8 @@ def test_t19_keeps_quiet_on_rows_that_fit_or_show_nothing(category, subcategory,
         ("数量指标", "购置办公设备", "≥12万元", "购置"),
         # an input without a unit
         ("数量指标", "投入资金", "≥500", "投入资金"),
+        # the subsidy money itself counted as the output
+        ("数量指标", "卫片执法补助经费", "=72890元", "经费"),
     ],
 )
 def test_t20_finds_money_put_in_counted_as_an_output(subcategory, name, value, word):
@@ -185,6 +190,16 @@ def test_t20_finds_money_put_in_counted_as_an_output(subcategory, name, value, w
 )  # fmt: skip
 def test_t20_keeps_quiet_on_outputs_costs_and_effects(category, subcategory, name, value):
     assert of(with_row(category, subcategory, name, value), "T20") == []
+
+
+@pytest.mark.parametrize("value", ["1辆", "≥2辆"])
+def test_t20_a_region_may_also_call_purchases_counted_by_number_inputs(value):
+    row = line("产出指标", "数量指标", "执法车辆采购数量", value)
+    assert of(run(declare(rows(add=[row]))), "T20") == []  # national default: an output
+    lint_rules = copy.deepcopy(CLASSIC.section("lint"))
+    lint_rules["T20"]["purchase_counts"] = True
+    [finding] = of(run(declare(rows(add=[row])), lint_rules=lint_rules), "T20")
+    assert "“采购”" in finding.message and "买来的设备和物资是投入" in finding.message
 
 
 # ---------------------------------------------------------------------------- T21
