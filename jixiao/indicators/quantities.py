@@ -81,11 +81,11 @@ _WORD_OPERATORS: dict[str, Op] = {
     "达": Op.GE, "等于": Op.EQ,
 }  # fmt: skip
 
-_PREFIX_OPERATORS = sorted(
-    [(k, v, True) for k, v in _SYMBOL_OPERATORS.items()]
-    + [(k, v, False) for k, v in _WORD_OPERATORS.items()],
-    key=lambda item: -len(item[0]),
-)
+_PREFIX_OPERATORS = {k: (v, True) for k, v in _SYMBOL_OPERATORS.items()} | {
+    k: (v, False) for k, v in _WORD_OPERATORS.items()
+}
+# The longest spelling first, so '大于等于' wins over '大于'.
+_PREFIX_RE = re.compile("|".join(map(re.escape, sorted(_PREFIX_OPERATORS, key=len, reverse=True))))
 
 # 以上 after a number is ≥ and 以下 ≤ (§4.2); 以内/之内 ≤; 内 only after a time unit ("30天内").
 _SUFFIX_OPERATORS = (
@@ -182,10 +182,11 @@ class Quantity:
 
 
 def take_prefix_operator(s: str) -> tuple[Op | None, str, bool, str]:
-    for token, op, is_symbol in _PREFIX_OPERATORS:
-        if s.startswith(token):
-            return op, token, is_symbol, s[len(token) :]
-    return None, "", False, s
+    m = _PREFIX_RE.match(s)
+    if m is None:
+        return None, "", False, s
+    op, is_symbol = _PREFIX_OPERATORS[m.group()]
+    return op, m.group(), is_symbol, s[m.end() :]
 
 
 def _strip_words(s: str, words: tuple[str, ...], before_number: bool = False) -> tuple[str, str]:
@@ -204,8 +205,9 @@ def _take_subject(s: str) -> tuple[str, str]:
     or a number follows it; any other words only when an operator and a number follow them
     ('学校绿化覆盖达70%'). Nothing is taken from text that starts with an operator ('不低于95%')."""
     op, token, _, _ = take_prefix_operator(s)
-    if op is not None and token != "达":  # 达 also starts names: '达标率≥95%'
-        return s, ""
+    if (op is not None and token != "达") or not re.match(r"[\u4e00-\u9fff]", s):
+        return s, ""  # 达 also starts names: '达标率≥95%'
+
     for i in range(1, min(len(s), 16)):
         subject, rest = s[:i], s[i:]
         if not re.fullmatch(r"[\u4e00-\u9fff]+", subject):
@@ -288,6 +290,8 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
     per = re.match(r"每([^\d]{1,4}?)(?=\d)", s)  # '每亩300': 300 per 亩
     per = per.group(1) if per and is_known_unit(per.group(1)) else None
     s = s[len(per) + 1 :] if per else s
+    if not per and subject.startswith("每") and is_known_unit(subject[1:]):
+        per, subject = subject[1:], ""  # '每年不少于2次': 2次/年
     lead = start[: len(start) - len(s)]
     suffix_op, suffix_token, s = _take_suffix_operator(s)
     number, unit_text, number_notes = _take_number(s)

@@ -16,12 +16,13 @@ Families. A unit converts exactly into another of its family and never into anot
 - length 毫米 厘米 分米 米 公里; area 平方米 万平方米 公顷 亩 (1亩 = 2000/3 平方米) 万亩 平方公里;
   mass 毫克 克 斤 千克/公斤 吨 万吨; volume 毫升 升 立方米 (方) 万立方米; data KB … PB (1024);
   money 元 千元 万元 百万元 亿元; power 瓦 千瓦 兆瓦 万千瓦; energy 千瓦时 兆瓦时 万千瓦时 亿千瓦时;
+  bandwidth Kbps Mbps Gbps;
 - time in two families that do not convert into each other, because a month has no fixed number
   of days: 秒 分钟 小时 天/日 周, and 月 季度 年; 工作日, 学期 and 学年 stand alone (a 工作日 is not
   a 天);
 - counts: each measure word (人, 人次, 个, 株, 粒, 户 …) is a family of its own, and 万, 千 or 亿
   before it multiplies (万株 = 10000 株, 万人次 = 10000 人次); 人 never converts into 个;
-- %, ‰, 百分点 and 倍 stand alone: 95‰ against a target in % is more likely a slip than a
+- %, ‰, 百分点, 倍, 分 and 分贝 stand alone: 95‰ against a target in % is more likely a slip than a
   reading to convert;
 - per-unit rates: a unit over one or more units, 元/人, 万元/公里, 次/年, 元/人·月. Its parts are
   normalised, so 元/人*月, 元/人.月, 元/人/月, 元/人每月 and 元/人·月 are one unit (written 元/人·月),
@@ -36,6 +37,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = [
     "KNOWN_UNITS",
@@ -70,6 +72,7 @@ _FAMILIES: dict[str, dict[str, Fraction]] = {
     "money": {unit: F(10**power) for unit, power in MONEY_UNITS.items()},
     "power": {"瓦": F(1), "千瓦": F(10**3), "兆瓦": F(10**6), "万千瓦": F(10**7)},
     "energy": {"千瓦时": F(1), "兆瓦时": F(10**3), "万千瓦时": F(10**4), "亿千瓦时": F(10**8)},
+    "bandwidth": {"Kbps": F(1), "Mbps": F(10**3), "Gbps": F(10**6)},
     "time": {"秒": F(1), "分钟": F(60), "小时": F(3600), "天": F(86400), "日": F(86400),
              "周": F(7 * 86400)},
     "months": {"月": F(1), "季度": F(3), "年": F(12)},
@@ -89,7 +92,7 @@ _COUNT_UNITS = frozenset(
 _COUNT_PREFIXES = {"万": F(10**4), "千": F(10**3), "亿": F(10**8)}
 
 # Units that stand alone: no conversion into anything else.
-_ALONE = frozenset("% ‰ 百分点 个百分点 倍 分 工作日 学期 学年 个点".split())
+_ALONE = frozenset("% ‰ 百分点 个百分点 倍 分 分贝 工作日 学期 学年 个点".split())
 
 #: Measure units seen in published tables (DOMAIN.md §4.2), each in its normalised spelling.
 #: `is_known_unit` also knows every rate of known units and every 万/千/亿 count.
@@ -109,6 +112,7 @@ UNIT_ALIASES: dict[str, str] = {
     "pb": "PB", "G": "GB", "kw": "千瓦", "mw": "兆瓦", "kwh": "千瓦时", "h": "小时",
     "min": "分钟", "个月": "月", "个工作日": "工作日", "个小时": "小时", "星期": "周",
     "个星期": "周", "个季度": "季度", "个学期": "学期", "人/次": "人次", "户/次": "户次",
+    "人·次": "人次", "kbps": "Kbps", "mbps": "Mbps", "gbps": "Gbps",
 }  # fmt: skip
 
 # Spellings of one measure kept as written and compared as equal.
@@ -163,6 +167,11 @@ def normalise_unit(unit: object) -> str | None:
     '元/人·月'), None for blank or a placeholder ('/', '—', '无')."""
     if unit is None:
         return None
+    return _normalise(str(unit))
+
+
+@lru_cache(maxsize=4096)
+def _normalise(unit: str) -> str | None:
     s = _text(unit).rstrip("。.;；,，")
     if _PLACEHOLDER_RE.fullmatch(s) or s.casefold() in _PLACEHOLDER_WORDS:
         return None
@@ -189,6 +198,7 @@ def _measure_simple(unit: str) -> tuple[tuple[str, ...], Fraction] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _measure(unit: str | None) -> tuple[tuple, Fraction] | None:
     """(family, size) of a normalised unit, rates included: '万元/公里' → (money per length,
     10000/1000). None when any part is not known."""
