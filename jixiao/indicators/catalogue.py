@@ -146,6 +146,13 @@ def place_indicator(
     if sub is None and cat is None and _name_core(category) == "成本":
         sub = normalise_subcategory("成本指标", catalogue)
     problems = []
+    if cat is None and sub is None and subcategory:
+        # Forms that add a level above ours (实施效果指标 / 效益指标 / …) put our first level
+        # in the second column.
+        shifted = normalise_category(subcategory, catalogue)
+        if shifted is not None:
+            problems.append(f"二级指标“{subcategory}”是一级指标，按“{shifted}”归类")
+            return Placement(shifted, None, tuple(problems))
     owner = next((c for c, subs in catalogue.items() if sub in subs), None)
     if owner and cat and owner != cat:
         problems.append(f"二级指标“{subcategory}”不属于一级指标“{category}”，按“{owner}”归类")

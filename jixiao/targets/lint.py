@@ -172,7 +172,13 @@ def check_missing_unit(view: _View) -> list[Finding]:
 def _unit_in_name(name: str) -> bool:
     """True when the name ends in a bracketed unit: "（个）", "(万元)", "(≥**%)"."""
     match = _BRACKETED.search(name or "")
-    return bool(match) and (is_known_unit(match.group(1)) or "%" in match.group(1))
+    if not match:
+        return False
+    written = _PLACEHOLDERS.sub("", match.group(1))  # "(≥**万元)" → "万元"
+    return is_known_unit(written) or "%" in written
+
+
+_PLACEHOLDERS = re.compile(r"[≥≤<>=＞＜＝*＊xX×\d.\s]")
 
 
 _BRACKETED = re.compile(r"[（(]([^()（）]{1,12})[)）]\s*$")
@@ -294,12 +300,16 @@ def check_missing_satisfaction(view: _View) -> list[Finding]:
     client group (serves_public false)."""
     if view.declaration.serves_public is False:
         return []
+    if any(_contains(line.name, view.rules["T08"]["name_words"]) for line in view.lines):
+        return []  # there is one, filed elsewhere: T19 says where it belongs
     return _missing_category(view, "T08")
 
 
 def check_goal_empty(view: _View) -> list[Finding]:
-    """T09 goal_empty: no annual goal text (年度总体目标)."""
-    if not _is_blank(view.declaration.goal):
+    """T09 goal_empty: no annual goal text (年度总体目标); a goal cell holding only a number
+    (the amount, copied into the wrong cell) has no text either."""
+    goal = view.declaration.goal
+    if not _is_blank(goal) and any(c.isalpha() for c in goal):
         return []
     return [view.finding("T09", None, Message("lint.T09"), Message("lint.T09.why"))]
 
@@ -570,6 +580,8 @@ def check_amount_mismatch(view: _View) -> list[Finding]:
     total = sum(parts, Decimal(0))
     if abs(total - amounts.total) <= Decimal(view.rules["T16"]["tolerance"]):
         return []
+    if sum(s is not None for s in amounts.sources) == 1 and total < amounts.total:
+        return []  # a table that shows one source beside the total: the rest comes from others
     current, carryover, other = (_num(p) for p in parts)
     msg = Message("lint.T16", total=_num(total), current=current, carryover=carryover,
                   other=other, amount=_num(amounts.total))  # fmt: skip

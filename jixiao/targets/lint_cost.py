@@ -4,7 +4,9 @@ A pure module (DESIGN.md, Pure rules). A reviewer multiplies each unit cost (元
 元/人·月 …) by the quantity it is paid on (the row counted in its "per" unit: 人, 公里 …) and,
 where the cost has a time dimension (per month, per day, per term), by the number of those
 periods (a row counted in 月/天/学期, else the periods of one budget year from the rules, and for
-a daily cost no guess at all). A project's money is often spent on several cost lines, so their
+a daily cost no guess at all). Only cost lines count: rows under 成本, or named as a cost (成本, 单价, 费用 …); a
+standard filed under 质量 (低保标准 元/人·月) is what recipients get, not what the project
+spends per unit. A project's money is often spent on several cost lines, so their
 products are added up before they are compared with the project's amount; a single line is
 compared alone. A mismatch beyond the rules' tolerance (20%) is a finding on the first cost line;
 when several lines together fall short of the amount the rest of the money may be spent on things
@@ -16,11 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.rule_messages import Join, Message
+from jixiao.indicators.catalogue import is_cost
 from jixiao.indicators.units import unit_cost_parts
 from jixiao.indicators.values import Kind, convert_number, same_unit
 
 from .declaration import Declaration
-from .lint_base import Finding, _grams, _label, _num, _round, _View
+from .lint_base import Finding, _contains, _grams, _label, _num, _round, _View
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,15 @@ def _project_amount(declaration: Declaration) -> Decimal | None:
 def _product(view: _View, i: int, rules: Mapping) -> _Product | None:
     """Row `i` as a cost line with its quantity and periods, or None when it is not a unit cost
     or a reviewer could not tell what it multiplies."""
-    value = view.lines[i].value
+    line, placement = view.lines[i], view.placements[i]
+    value = line.value
     if value.kind != Kind.QUANTITATIVE or not value.number or not value.unit:
         return None
+    cost_row = is_cost(placement.category, placement.subcategory) or is_cost(
+        line.category, line.subcategory
+    )
+    if not cost_row and not _contains(line.name, rules["cost_words"]):
+        return None  # a standard under 质量 (低保标准 元/人·月) is what recipients get, not a cost
     parts = unit_cost_parts(value.unit)
     if parts is None or parts[1] is None:
         return None

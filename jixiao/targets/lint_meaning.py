@@ -88,7 +88,8 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
 def _home_by_unit(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
     """[(subcategory, value)] for a unit cost (元/人) under one of rules T19 `unit_cost_from`
     (it belongs under the catalogue's cost subcategory) or a count (`count_units`) under one
-    of `count_from` (it belongs under `count_home`); [] otherwise."""
+    of `count_from` (it belongs under `count_home`; none at all, "=0起", is a quality);
+    [] otherwise."""
     value = line.value
     if value.kind != Kind.QUANTITATIVE or not value.unit:
         return []
@@ -96,7 +97,7 @@ def _home_by_unit(line: IndicatorLine, here: str, rules: Mapping, known: set) ->
     if slash and per and head in MONEY_UNITS and here in rules["unit_cost_from"]:
         home = next((sub for sub in rules["unit_cost_homes"] if sub in known), None)
         return [(home, value.display())] if home else []
-    if value.unit in rules["count_units"] and here in rules["count_from"]:
+    if value.unit in rules["count_units"] and here in rules["count_from"] and value.number:
         return [(rules["count_home"], value.display())] if rules["count_home"] in known else []
     return []
 

@@ -40,7 +40,7 @@ FOLDERS = {"targets": "target", "selfevals": "selfeval"}
 IGNORED_CODES = frozenset({"T13", "T15", "T17"})  # they need history the tables do not have
 #: Codes about what a table lacks (rows, a subcategory, a category, weights adding up): a table
 #: published cut ("complete": false) cannot show them, so they count on neither side there.
-ABSENCE_CODES = frozenset({"T01", "T06", "T07", "T08", "T14"})
+ABSENCE_CODES = frozenset({"T01", "T06", "T07", "T08", "T14", "T18"})  # T18: cost lines cut off
 
 
 def unknowable_codes(item) -> frozenset:
@@ -55,6 +55,8 @@ def unknowable_codes(item) -> frozenset:
     if goal is None or (isinstance(goal, dict) and goal.get("expected") is None):
         codes.add("T09")
     return frozenset(codes)
+
+
 DECLARATION_CODES = frozenset({"T01", "T06", "T07", "T08", "T09", "T14", "T15", "T16", "T22"})
 ALL_CODES = frozenset(f"T{n:02d}" for n in range(1, 23))
 VALUE_WORDS = ("qualitative", "unreadable", "missing")

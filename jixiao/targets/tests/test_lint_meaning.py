@@ -137,6 +137,9 @@ def test_t19_message_suggests_what_the_subcategory_should_measure():
         # a rate under 成本 that speaks of the budget or of procurement
         ("产出指标", "成本指标", "本年预算安排800万元", "100%"),
         ("产出指标", "成本指标", "政府采购率", "100%"),
+        # no incident at all is a quality, although counted
+        ("产出指标", "质量指标", "违规违纪", "=0人次"),
+        ("产出指标", "质量指标", "重大责任事件", "=0起"),
         # a count that is a benefit reached
         ("效益指标", "社会效益指标", "研究性成果被引用次数", "≥5次"),
         ("满意度指标", "服务对象满意度指标", "有效投诉", "=0次"),
