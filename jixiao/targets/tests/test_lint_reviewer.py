@@ -222,3 +222,42 @@ def test_a_benefit_answered_yes_or_with_its_own_name_says_nothing(name, value, f
 
 def test_yes_under_an_output_is_an_answer_not_boilerplate():
     assert of(run(with_row("产出指标", "质量指标", "是否通过竣工验收", "是")), "T10") == []
+
+
+# ---------------------------------------------------------------------------- odd published forms
+
+
+def test_a_form_with_a_level_above_ours_is_placed_by_its_second_column():
+    from jixiao.indicators.catalogue import place_indicator
+
+    placed = place_indicator("实施效果指标", "效益指标")
+    assert (placed.category, placed.subcategory) == ("效益指标", None)
+    assert place_indicator("过程管理指标", "计划管理指标").category is None
+
+
+def test_a_satisfaction_row_filed_under_outputs_is_not_a_missing_satisfaction_indicator():
+    misfiled = rows(drop={8}, add=[line("产出指标", "质量指标", "资助对象满意度", "≥95%")])
+    assert of(run(declare(misfiled)), "T08") == []
+
+
+def test_a_goal_cell_holding_only_the_amount_is_an_empty_goal():
+    assert [f.code for f in of(run(declare(goal="287")), "T09")] == ["T09"]
+
+
+def test_one_source_shown_beside_a_larger_total_is_no_mismatch():
+    from decimal import Decimal
+
+    from jixiao.targets.declaration import Amounts
+
+    one = Amounts(Decimal("164"), Decimal("132"), None, None)
+    assert of(run(declare(amounts=one)), "T16") == []
+
+
+@pytest.mark.parametrize("name", ["开展修复工程(个)", "投入资金(≥**万元)", "植树(株)"])
+def test_a_unit_in_the_names_brackets_is_the_unit(name):
+    assert of(run(with_row("产出指标", "数量指标", name, "12")), "T04") == []
+
+
+def test_zero_needs_no_unit_but_a_count_does():
+    assert of(run(with_row("产出指标", "质量指标", "安全事故", "0")), "T04") == []
+    assert len(of(run(with_row("产出指标", "数量指标", "开设课程数量", "220")), "T04")) == 1
