@@ -20,7 +20,17 @@ from jixiao.indicators.catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
 from jixiao.indicators.values import MONEY_UNITS, Kind, Op
 
 from .declaration import IndicatorLine, normalise_text
-from .lint_base import Finding, _contains, _is_blank, _label, _num, _round, _View, _where
+from .lint_base import (
+    Finding,
+    _contains,
+    _is_blank,
+    _label,
+    _normalised,
+    _num,
+    _round,
+    _View,
+    _where,
+)
 
 # --------------------------------------------------------------------------- T19
 
@@ -173,8 +183,8 @@ def _homes(line: IndicatorLine, here: str, lists: Mapping, known: set) -> list:
 def _longest(text: str, words) -> str | None:
     """The longest word of `words` found in `text` (normalised), or None."""
     norm = normalise_text(text)
-    hits = [w for w in words if normalise_text(w) and normalise_text(w) in norm]
-    return max(hits, key=lambda w: len(normalise_text(w))) if hits else None
+    hits = [(len(n), w) for w, n in _normalised(tuple(words)) if n and n in norm]
+    return max(hits)[1] if hits else None
 
 
 def _t19_finding(view: _View, i: int, line: IndicatorLine, here: str, homes) -> Finding:
