@@ -67,7 +67,7 @@ OPERATOR_SYMBOLS: dict[str, str] = {
 _SYMBOL_OPERATORS: dict[str, Op] = {
     ">=": Op.GE, "=>": Op.GE, "≥": Op.GE, "≧": Op.GE, "⩾": Op.GE, "≮": Op.GE,
     "<=": Op.LE, "=<": Op.LE, "≤": Op.LE, "≦": Op.LE, "⩽": Op.LE, "≯": Op.LE,
-    "≥=": Op.GE, "≤=": Op.LE, "==": Op.EQ, "=": Op.EQ, ">": Op.GT, "<": Op.LT,
+    "≥=": Op.GE, "≤=": Op.LE, "±": Op.LE, "==": Op.EQ, "=": Op.EQ, ">": Op.GT, "<": Op.LT,
 }  # fmt: skip
 
 _WORD_OPERATORS: dict[str, Op] = {
@@ -109,6 +109,7 @@ _RELATIVE_WORDS = ("上年同期的", "上一年度的", "上年度的", "上年
 # An indicator's name before its value ends with one of these ("覆盖率达100%", "满意度≥90%").
 _SUBJECT_ENDINGS = (
     "率", "度", "比例", "占比", "比重", "数", "量", "面积", "里程", "长度", "金额", "成本", "费用",
+    "到位", "覆盖", "完成", "达标",
 )  # fmt: skip
 _LINKING_WORDS = ("保持在", "保持", "为", "是")
 # Words after a bare number's unit that do not change it ("100%覆盖", "100%达标").

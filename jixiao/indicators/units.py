@@ -136,6 +136,8 @@ def _single(part: str) -> str:
         return UNIT_ALIASES[part]
     if part.isascii():
         return UNIT_ALIASES.get(part.casefold(), part)
+    if part.endswith("数") and part[:-1] in _COUNT_UNITS:
+        return part[:-1]  # '间数', '户数': the number of 间, of 户
     return part
 
 
@@ -159,7 +161,11 @@ def _split(unit: str) -> tuple[str, list[str]]:
     if not slash:
         return _single(unit), []
     parts = [p for chunk in re.split(r"[/·]", rest) for p in re.split(r"(?<=.)每", chunk)]
-    return _single(head), [u for p in parts if p for u in _per_part(p)]
+    per = [u for p in parts if p for u in _per_part(p)]
+    # The time part last, as people say it: 元/月/人 is 元/人·月.
+    return _single(head), [u for u in per if u not in TIME_UNITS] + [
+        u for u in per if u in TIME_UNITS
+    ]
 
 
 def normalise_unit(unit: object) -> str | None:
