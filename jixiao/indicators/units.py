@@ -255,9 +255,10 @@ def split_unit_words(text: str, allowed: tuple[str, ...] | None) -> tuple[str, s
     return None
 
 
-def unit_family(unit: object) -> tuple[str, ...] | None:
-    """The family of a unit, e.g. ('length',), ('count', '株'), or for a rate one family per part
-    (('money',), ('count', '人'), ('months',)); None when the unit is not known."""
+def unit_family(unit: object) -> tuple[tuple[str, ...], ...] | None:
+    """The family of each part of a unit: '公里' → (('length',),), '万株' → (('count', '株'),),
+    '元/人·月' → (('money',), ('count', '人'), ('months',)); None when the unit is not known. Two
+    units convert exactly when their families are equal."""
     found = _measure(normalise_unit(unit))
     return None if found is None else found[0]
 
