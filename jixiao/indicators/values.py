@@ -296,7 +296,7 @@ def _parse_target_value(
     if col_unit and re.search(r"\d", col_unit) and not is_known_unit(col_unit):
         return _unreadable(original, Message("value.column_unit_unknown", unit=str(unit)))
     timely = is_timeliness(subcategory) or col_op == Op.DEADLINE
-    when = parse_when(clean.removeprefix("每年"), year, timely)  # '每年12月底前': this year's
+    when = _parse_when(clean, year, timely)
     if when is None:
         op, _, is_symbol, rest = take_prefix_operator(clean)
         if op in (Op.LE, Op.LT) and is_symbol:
@@ -319,6 +319,19 @@ def _parse_target_value(
         return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip(),
                            problems=col_problems)  # fmt: skip
     return _quantitative(original, quantity, col_op, col_unit, col_problems, category, subcategory)
+
+
+# Words naming a date before it ("完成时间为2022年12月30日"), and 每年 ("每年12月底前": this year's).
+_DATE_NAME_RE = re.compile(r"(?:每年|[\u4e00-\u9fff]{0,8}(?:时间|时限|日期|期限)(?:为|是|:)?)")
+
+
+def _parse_when(clean: str, year: int | None, timely: bool) -> When | None:
+    """`parse_when`, also past words naming the date (`_DATE_NAME_RE`)."""
+    when = parse_when(clean, year, timely)
+    named = _DATE_NAME_RE.match(clean)
+    if when is None and named and named.end() < len(clean):
+        when = parse_when(clean[named.end() :], year, timely)
+    return when
 
 
 def _deadline(original: str, when: When, year: int | None, problems: tuple) -> TargetValue:
@@ -482,7 +495,7 @@ def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualVa
     if clean in _NOT_ON_TIME:
         return ActualValue(original, Kind.DEADLINE, on_time=False, text=original.strip(),
                            notes=(Message("value.late_without_date"),))  # fmt: skip
-    when = parse_when(clean, due.year if due else None, True)
+    when = _parse_when(clean, due.year if due else None, True)
     if when is None or when.value is None:
         detail = when.problem if when else Message("value.no_date")
         message = Message("value.actual_deadline_problem", original=original, problem=detail)

@@ -117,9 +117,24 @@ UNREADABLE = [
 ]
 
 
-def test_a_deadline_every_year_is_this_years():
-    result = parse_target_value("每年12月底前", subcategory="时效指标", year=2021)
-    assert (result.kind, result.deadline) == ("deadline", date(2021, 12, 31))
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("每年12月底前", date(2021, 12, 31)),
+        ("完成时间为2022年12月30日", date(2022, 12, 30)),
+        ("资金拨付时间为11月底前", date(2021, 11, 30)),
+        ("完成时限：12月底前", date(2021, 12, 31)),
+    ],
+)
+def test_a_deadline_after_words_naming_it_is_read(text, deadline):
+    result = parse_target_value(text, subcategory="时效指标", year=2021)
+    assert (result.kind, result.deadline) == ("deadline", deadline)
+
+
+def test_a_completion_date_after_words_naming_it_meets_the_deadline():
+    target = parse_target_value("2022年12月30日前", subcategory="时效指标")
+    result = parse_actual_value("完成时间为2022年12月30日", target)
+    assert (result.date, result.on_time) == (date(2022, 12, 30), True)
 
 
 @pytest.mark.parametrize(("text", "context", "words"), UNREADABLE)
