@@ -355,7 +355,7 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set, 
             value.number == Decimal(rules["full_percent"])
             or category in rules["any_percent_categories"]
         )
-        and not _contains(line.name, rules["rate_words"])
+        and not _contains(f"{line.name}{value.original}", rules["rate_words"])
     ):
         return (
             Message("lint.T10.full_percent", label=label, value=value.original.strip()),
@@ -451,6 +451,7 @@ def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping
         return None
     rate = _contains(name, rules["rate_words"])
     in_time = same_family_as_time(line.value.unit)
+    share = _contains(name, rules["share_words"])  # a rate under 成本 is misfiled (T19)
     if down and rate and not in_time:  # "检测及时率 ≤7工作日" states the time limit
         return Message("lint.T12.rate", rate=rate), "“≥”"
     if (
@@ -465,7 +466,7 @@ def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping
         return Message("lint.T12.quantity"), "“≥”"
     if up and not rate and _contains(name, rules["ceiling_words"]):
         return Message("lint.T12.ceiling"), "“≤”"
-    if up and not rate and _is_cost_line(line, placement, rules):
+    if up and not rate and not share and _is_cost_line(line, placement, rules):
         return Message("lint.T12.cost"), "“≤”"
     return None
 

@@ -449,12 +449,9 @@ LINT_DEFAULTS: dict = {
             "增长",
             "下降",
             "幅度",
+            "密度",
             "水平",
             "指数",
-            "提高",
-            "降低",
-            "减少",
-            "节约",
             # a share of cases meeting a test: "100%" is how many of them
             "准确",
             "是否",
@@ -468,7 +465,7 @@ LINT_DEFAULTS: dict = {
         "full_percent": "100",
         # Under these categories any percentage on a name that is no rate is a slogan with a
         # number ("维护社会稳定 ≥95%"); elsewhere only "100%" is.
-        "any_percent_categories": ["效益指标"],
+        "any_percent_categories": ["产出指标", "效益指标"],
     },
     "T11": {
         "blocking": False,
@@ -494,6 +491,10 @@ LINT_DEFAULTS: dict = {
             "资金到位",
             "经费到位",
             "到位及时",
+            "配套到位",
+            "支出到位",
+            "及时到位",
+            "政府采购率",
             "资金使用率",
             "资金使用合规",
             "资金使用规范",
@@ -531,6 +532,8 @@ LINT_DEFAULTS: dict = {
         "blocking": False,
         "rate_words": _POSITIVE_RATES,
         "drop_words": _DROPS,
+        # Any rate or share: under 成本 it is misfiled (T19), not a cost with the wrong sign.
+        "share_words": ["率", "比例", "占比", "比重"],
         # Outputs to deliver: "≤" caps what the project promises ("就读人数 ≤6962人").
         "floor_subcategories": ["数量指标"],
         # ... except purchases and staffing, which rules cap (公务用车采购数量 ≤1辆).
