@@ -438,6 +438,7 @@ _VALUE = {
     "value.after_word": gettext_noop("%(quoted)s中“%(word)s”后的“%(rest)s”不是数值"),
     "value.ratio": gettext_noop("%(quoted)s是一个比例，无法读作单一目标值"),
     "value.column_unit_unknown": gettext_noop("度量单位列“%(unit)s”不是度量单位"),
+    "value.change": gettext_noop("数值是“%(change)s”的幅度，实际值应填写同一口径的幅度"),
 }  # fmt: skip
 
 #: key evaluations and ex-ante assessments (evaluations.key: framework, selection, panel,

@@ -112,6 +112,11 @@ _SUBJECT_ENDINGS = (
     "到位", "覆盖", "完成", "达标",
 )  # fmt: skip
 _LINKING_WORDS = ("保持在", "保持", "为", "是")
+# A change written before its size ("较上年提高5%", "同比下降不超过3%"): the number is the size of
+# the change, read as ≥ unless an operator is written; noted, since the actual must be one too.
+_CHANGE_RE = re.compile(
+    r"(?:较上年|比上年|较去年|比去年|较上年度|同比|环比|较基期|比基期)?(?:提升|提高|增长|增加|下降|降低|减少)了?"
+)
 # Words after a bare number's unit that do not change it ("100%覆盖", "100%达标").
 _TRAILING_WORDS = ("全覆盖", "覆盖", "达标", "合格", "到位", "落实", "通过", "兑现", "完成")
 _APPROXIMATE = ("余", "多")  # "1000余人", "100多个": about, read as the number
@@ -157,10 +162,14 @@ def is_placeholder(clean: str) -> bool:
 
 def normalise_operator(value: object) -> Op | None:
     """An operator from any spelling: schema ('>='), symbol ('≥', '≧', '＞＝'), words ('不低于'),
-    '定性', '正向'/'反向'. None for blank, '定量' or an unknown spelling."""
+    '定性', '正向'/'反向', also after the option code of a budget system ('004 >='). None for
+    blank, '定量' or an unknown spelling."""
     s = clean_text(as_text(value))
     if not s or is_placeholder(s):
         return None
+    coded = re.fullmatch(r"\d{1,4}(\D.*)", s)
+    if coded and normalise_operator(coded.group(1)) is not None:
+        return normalise_operator(coded.group(1))
     if s in Op._value2member_map_:
         return Op(s)
     if s in _COLUMN_OPERATORS:
@@ -206,7 +215,8 @@ def _take_subject(s: str) -> tuple[str, str]:
     or a number follows it; any other words only when an operator and a number follow them
     ('学校绿化覆盖达70%'). Nothing is taken from text that starts with an operator ('不低于95%')."""
     op, token, _, _ = take_prefix_operator(s)
-    if (op is not None and token != "达") or not re.match(r"[\u4e00-\u9fff]", s):
+    starts = (op is not None and token != "达") or _take_change(s)[1]
+    if starts or not re.match(r"[\u4e00-\u9fff]", s):
         return s, ""  # 达 also starts names: '达标率≥95%'
 
     for i in range(1, min(len(s), 16)):
@@ -214,11 +224,20 @@ def _take_subject(s: str) -> tuple[str, str]:
         if not re.fullmatch(r"[\u4e00-\u9fff]+", subject):
             break
         op, _, _, after = take_prefix_operator(rest)
-        if op is not None and after[:1].isdigit():
+        if (op is not None and after[:1].isdigit()) or _take_change(rest)[1]:
             return rest, subject
         rest, _ = _strip_words(rest, _LINKING_WORDS)
         if subject.endswith(_SUBJECT_ENDINGS) and (rest[:1].isdigit() or op is not None):
             return rest, subject
+    return s, ""
+
+
+def _take_change(s: str) -> tuple[str, str]:
+    """('5%', '较上年提高') from '较上年提高5%': a change followed by a number or an operator."""
+    change = _CHANGE_RE.match(s)
+    rest = s[change.end() :] if change else s
+    if change and (rest[:1].isdigit() or take_prefix_operator(rest)[0] is not None):
+        return rest, change.group()
     return s, ""
 
 
@@ -283,6 +302,7 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
         s = note.group(1)
         notes.append(Message("value.note_ignored", note=note.group(2)))
     s, subject = _take_subject(s)
+    s, change = _take_change(s)
     start = s
     op, op_token, is_symbol, s = take_prefix_operator(_strip_words(s, _FILLERS)[0])
     s, _ = _strip_words(s, _FILLERS)
@@ -330,6 +350,8 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
         notes.append(Message("value.words_ignored", words=Join(words, "list")))
     if base:
         notes.append(Message("value.relative_base", base=base.removesuffix("的")))
+    if change:
+        notes.append(Message("value.change", change=change))
     return Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes), lead=lead)
 
 

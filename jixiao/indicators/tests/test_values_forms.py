@@ -64,6 +64,12 @@ READS = [
     ("≤60分贝", {}, ("<=", "60", "分贝"), None),
     ("≥5Mbps", {}, (">=", "5", "Mbps"), None),
     ("±3%以内", {}, ("<=", "3", "%"), None),
+    # A change: the number is its size.
+    ("提升10%", {}, (">=", "10", "%"), "幅度"),
+    ("较上年提高5%", {}, (">=", "5", "%"), "较上年提高"),
+    ("同比下降不超过3%", {}, ("<=", "3", "%"), "同比下降"),
+    ("覆盖率较上年提高5个百分点", {}, (">=", "5", "个百分点"), "覆盖率"),
+    ("20", {"operator": "004 >=", "unit": "次"}, (">=", "20", "次"), None),
     ("补助资金及时到位100%", {}, (">=", "100", "%"), "补助资金及时到位"),
     ("1130元/月/人", {}, (">=", "1130", "元/人·月"), None),
     ("9", {"unit": "间数", "operator": "="}, ("=", "9", "间"), None),
@@ -100,7 +106,7 @@ def test_real_forms_read_as_a_reviewer_reads_them(text, context, expected, note)
 
 
 @pytest.mark.parametrize(
-    "text", ["较上年提高5%", "3次以上培训", "3个目标全部完成", "年度目标完成", "约为若干"]
+    "text", ["3次以上培训", "3个目标全部完成", "年度目标完成", "约为若干", "逐步提高", "较上年提高"]
 )
 def test_prose_with_a_number_in_it_stays_qualitative(text):
     assert parse_target_value(text).kind == "qualitative"
