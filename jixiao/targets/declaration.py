@@ -28,7 +28,13 @@ from jixiao.core.schema_read import (
     type_name,
 )
 from jixiao.indicators.catalogue import Placement, place_indicator
-from jixiao.indicators.values import Kind, TargetValue, parse_target_value, target_value_from_data
+from jixiao.indicators.units import is_known_unit
+from jixiao.indicators.values import (
+    Kind,
+    TargetValue,
+    parse_target_value,
+    target_value_from_data,
+)
 
 __all__ = [
     "Amounts",
@@ -228,16 +234,46 @@ def _read_indicator(row, index: int, categories: Mapping, year, errors: SchemaEr
     return _line(row, weight, categories, year)
 
 
+#: "(个)", "(≥**万元)", "（%）" at the end of an indicator's name: the unit (and operator) the
+#: form asks for, which the value cell then leaves out ("投入资金(≥万元)" with "1500").
+_NAME_HINT = re.compile(r"[（(]([^()（）]{1,12})[)）]\s*$")
+_HINT_FILLER = re.compile(r"[*＊xX×\d.\s]")
+
+
+def name_hint(name: object) -> tuple[str | None, str | None]:
+    """(operator, unit) written in the brackets that end a name, each None when absent."""
+    match = _NAME_HINT.search(str(name or ""))
+    if not match:
+        return None, None
+    text = _HINT_FILLER.sub("", match.group(1))
+    op = next((o for o in ("≥", "≤", ">=", "<=", ">", "<", "=") if text.startswith(o)), None)
+    unit = text[len(op) :] if op else text
+    return op, (unit if unit and (is_known_unit(unit) or unit == "%") else None)
+
+
+def read_target(data, name, *, category, subcategory, year, unit=None, operator=None):
+    """An indicator's target value as a reviewer reads it: the cell with the table's 计量单位
+    and 指标值符号 columns, else with the unit and operator the name's brackets give."""
+    if isinstance(data, dict):
+        return target_value_from_data(data, category=category, subcategory=subcategory,
+                                      year=year)  # fmt: skip
+    value = parse_target_value(data, category=category, subcategory=subcategory, year=year,
+                               unit=unit or None, operator=operator or None)  # fmt: skip
+    if value.kind == Kind.QUANTITATIVE and not value.unit and not unit:
+        hinted_op, hinted_unit = name_hint(name)
+        if hinted_unit:
+            hinted_op = hinted_op if value.operator_implied else None
+            value = parse_target_value(data, category=category, subcategory=subcategory,
+                                       year=year, unit=hinted_unit,
+                                       operator=operator or hinted_op)  # fmt: skip
+    return value
+
+
 def _line(row: dict, weight: Decimal | None, categories: Mapping, year) -> IndicatorLine:
     category, subcategory = row["category"], row["subcategory"]
     data, unit, operator = row.get("target"), row.get("unit"), row.get("operator")
-    if (unit or operator) and not isinstance(data, dict):
-        # A table with its own 计量单位 or 指标值符号 column: the parser weighs them with the text.
-        value = parse_target_value(data, category=category, subcategory=subcategory, year=year,
-                                   unit=unit or None, operator=operator or None)  # fmt: skip
-    else:
-        value = target_value_from_data(data, category=category, subcategory=subcategory,
-                                       year=year)  # fmt: skip
+    value = read_target(data, row["name"], category=category, subcategory=subcategory,
+                        year=year, unit=unit, operator=operator)  # fmt: skip
     return IndicatorLine(
         category=category, subcategory=subcategory, name=row["name"], value=value,
         weight=weight, unit=value.unit or unit, explanation=row.get("explanation"),

@@ -13,14 +13,13 @@ code and parameters so that the web pages render them in the user's language. Th
 are in the table `jixiao.core.rule_messages.MESSAGES`.
 """
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost, place_indicator
-from jixiao.indicators.units import TIME_UNITS, is_known_unit, normalise_unit
+from jixiao.indicators.units import TIME_UNITS, normalise_unit
 from jixiao.indicators.values import (
     Kind,
     Op,
@@ -31,6 +30,7 @@ from .declaration import (
     IndicatorLine,
     LintContext,
     indicator_key,
+    name_hint,
     normalise_text,
     signature,
 )
@@ -171,17 +171,7 @@ def check_missing_unit(view: _View) -> list[Finding]:
 
 def _unit_in_name(name: str) -> bool:
     """True when the name ends in a bracketed unit: "（个）", "(万元)", "(≥**%)"."""
-    match = _BRACKETED.search(name or "")
-    if not match:
-        return False
-    written = _PLACEHOLDERS.sub("", match.group(1))  # "(≥**万元)" → "万元"
-    return is_known_unit(written) or "%" in written
-
-
-_PLACEHOLDERS = re.compile(r"[≥≤<>=＞＜＝*＊xX×\d.\s]")
-
-
-_BRACKETED = re.compile(r"[（(]([^()（）]{1,12})[)）]\s*$")
+    return name_hint(name)[1] is not None
 
 
 # --------------------------------------------------------------------------- T05–T09

@@ -261,3 +261,23 @@ def test_a_unit_in_the_names_brackets_is_the_unit(name):
 def test_zero_needs_no_unit_but_a_count_does():
     assert of(run(with_row("产出指标", "质量指标", "安全事故", "0")), "T04") == []
     assert len(of(run(with_row("产出指标", "数量指标", "开设课程数量", "220")), "T04")) == 1
+
+
+@pytest.mark.parametrize(
+    "name, written, op, number, unit",
+    [
+        ("投入资金(≥万元)", "1500", "≥", "1500", "万元"),  # the form's brackets give both
+        ("新建圈舍面积(≥**平方米)", "5000", "≥", "5000", "平方米"),
+        ("完成及时率(%)", ">=95", "≥", "95", "%"),  # an operator written in the cell stays
+        ("开展修复工程", "1", "≥", "1", None),  # nothing in the name: no unit
+    ],
+)
+def test_a_value_takes_the_unit_and_operator_the_names_brackets_ask_for(
+    name, written, op, number, unit
+):
+    from decimal import Decimal
+
+    from jixiao.targets.declaration import read_target
+
+    value = read_target(written, name, category="产出指标", subcategory="数量指标", year=2023)
+    assert (value.symbol, value.number, value.unit) == (op, Decimal(number), unit)
