@@ -87,7 +87,7 @@ TIME_UNITS: tuple[str, ...] = (
 _COUNT_UNITS = frozenset(
     """个 人 人次 次 户 户次 项 件 份 所 台 台次 套 辆 辆次 家 场 场次 期 批 批次 篇 条 座 名 位 册
     棵 株 丛 粒 尾 枚 头 只 羽 盏 块 根 口 栋 幢 床 班次 架次 车次 门 节 部 种 类 首 组 支 间 张 本
-    处 宗 例 起 箱 袋 瓶 包 吨次 课时 学时 人日 片 眼 处次 期次 单 笔 生""".split()
+    处 宗 例 起 箱 袋 瓶 包 吨次 课时 学时 人日 片 眼 处次 期次 单 笔 生 村 校 园""".split()
 )
 _COUNT_PREFIXES = {"万": F(10**4), "千": F(10**3), "亿": F(10**8)}
 
@@ -274,7 +274,18 @@ def same_unit(a: object, b: object) -> bool:
 
 def _same_measure(unit: str) -> tuple[str, ...]:
     head, per = _split(unit)
-    return tuple(_SAME_MEASURE.get(p, p) for p in (head, *per))
+    return tuple(_SAME_MEASURE.get(p, p) for p in map(_measure_word, (head, *per)))
+
+
+def _measure_word(unit: str) -> str:
+    """A count kept as written with the thing counted ('名学生', '个乡镇', '个村') measures as its
+    measure word (名 → 人, 个): 48人 against ≥50名学生 compares. Other units are themselves."""
+    found = re.fullmatch(
+        r"(人次|户次|[个人名位户家所座项件台套株头只])([\u4e00-\u9fff]{1,3})", unit
+    )
+    if found and _measure_simple(unit) is None:
+        return found.group(1)
+    return unit
 
 
 def convert_number(number: Decimal, from_unit: object, to_unit: object) -> Decimal | None:

@@ -99,7 +99,7 @@ def test_units_of_one_family_convert_exactly(number, src, dst, expected):
         ("人", "个"), ("人次", "人"), ("万株", "粒"), ("米", "平方米"), ("吨", "立方米"),
         ("天", "月"), ("工作日", "天"), ("学期", "月"), ("%", "‰"), ("%", "百分点"),
         ("GB", "米"), ("元", "人"), ("万元/人", "元/个"), ("元/人·月", "元/人"),
-        ("元/人·月", "元/生·月"), ("名学生", "人"), ("次/年", "次"),
+        ("元/人·月", "元/生·月"), ("名学生", "个"), ("次/年", "次"),
     ],
 )  # fmt: skip
 def test_units_of_two_families_never_convert(src, dst):
@@ -116,6 +116,8 @@ def test_a_third_of_a_unit_converts_to_twenty_decimal_places():
         ("日", "天", True), ("公斤", "千克", True), ("名", "人", True), ("百分比", "%", True),
         ("元/人*月", "元/人·月", True), ("元/人·日", "元/人/天", True), ("KM", "公里", True),
         ("个", "人", False), ("米", "公里", False), (None, None, True), ("个", None, False),
+        ("名学生", "人", True), ("个乡镇", "个", True), ("个村", "个", True), ("个月", "个", False),
+        ("人次", "人", False),
     ],
 )  # fmt: skip
 def test_same_unit_is_the_same_measure_without_conversion(a, b, same):
