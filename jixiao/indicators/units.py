@@ -9,7 +9,8 @@ Chinese unit a reviewer reads ('KM' and 'km' → 公里, 'M' and 'm' → 米, 'm
 'kg' → 千克, 'h' → 小时), '个月' → 月, '百分比' → %. Data sizes keep their Latin names (KB, MB, GB,
 TB, PB; 'G' is GB, and 兆 alone is kept and counts as MB, since nothing else in the tables takes
 those names alone). Two spellings of one measure that people choose on purpose are kept as
-written and compared as equal (日 and 天, 公斤 and 千克, 名/位 and 人).
+written and compared as equal (日 and 天, 公斤 and 千克, 名/位 and 人), and so is a count written with
+the thing counted and its measure word (名学生 and 人, 个乡镇 and 个).
 
 Families. A unit converts exactly into another of its family and never into another family:
 
