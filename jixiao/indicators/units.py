@@ -21,8 +21,9 @@ Families. A unit converts exactly into another of its family and never into anot
 - time in two families that do not convert into each other, because a month has no fixed number
   of days: 秒 分钟 小时 天/日 周, and 月 季度 年; 工作日, 学期 and 学年 stand alone (a 工作日 is not
   a 天);
-- counts: each measure word (人, 人次, 个, 株, 粒, 户 …) is a family of its own, and 万, 千 or 亿
-  before it multiplies (万株 = 10000 株, 万人次 = 10000 人次); 人 never converts into 个;
+- counts: each measure word (人, 人次, 个, 株, 粒, 户 …) is a family of its own; 人 never
+  converts into 个. 万, 千 or 亿 before any unit multiplies it (万株 = 10000 株, 万人次 = 10000
+  人次, 万公顷);
 - %, ‰, 百分点, 倍, 分 and 分贝 stand alone: 95‰ against a target in % is more likely a slip than a
   reading to convert;
 - per-unit rates: a unit over one or more units, 元/人, 万元/公里, 次/年, 元/人·月. Its parts are
@@ -198,11 +199,21 @@ def _measure_simple(unit: str) -> tuple[tuple[str, ...], Fraction] | None:
             return (name,), sizes[unit]
     if unit in _COUNT_UNITS:
         return ("count", _SAME_MEASURE.get(unit, unit)), F(1)
-    if unit[:1] in _COUNT_PREFIXES and unit[1:] in _COUNT_UNITS:
-        return ("count", _SAME_MEASURE.get(unit[1:], unit[1:])), _COUNT_PREFIXES[unit[0]]
     if unit in _ALONE:
         return (unit,), F(1)
+    if unit[:1] in _COUNT_PREFIXES and len(unit) > 1 and unit[1:] not in _ALONE:
+        found = _measure_simple(unit[1:])  # 万株, 万人次, and 万公顷 as in '次/10万公顷'
+        return None if found is None else (found[0], found[1] * _COUNT_PREFIXES[unit[0]])
     return None
+
+
+def _measure_per(part: str) -> tuple[tuple[str, ...], Fraction] | None:
+    """(family, size) of a 'per' part, which may start with a number: 次/10万公顷."""
+    counted = re.fullmatch(r"(\d+(?:\.\d+)?)(\D.*)", part)
+    if counted is None:
+        return _measure_simple(part)
+    found = _measure_simple(counted.group(2))
+    return None if found is None else (found[0], found[1] * Fraction(counted.group(1)))
 
 
 @lru_cache(maxsize=4096)
@@ -212,7 +223,7 @@ def _measure(unit: str | None) -> tuple[tuple, Fraction] | None:
     if not unit:
         return None
     head, per = _split(unit)
-    parts = [_measure_simple(head)] + [_measure_simple(p) for p in per]
+    parts = [_measure_simple(head)] + [_measure_per(p) for p in per]
     if any(p is None for p in parts):
         return None
     size = parts[0][1]

@@ -507,6 +507,12 @@ def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualVa
 def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualValue:
     quoted = Message("value.quoted_actual", text=original.strip())
     quantity = parse_quantity(clean, quoted)
+    lone = re.fullmatch(r"([\u4e00-\u9fff]{1,10})(\d[\d,.]*[^\d]*)", clean)  # '按合同10.5万元'
+    if quantity.status == "prose" and lone:
+        alone = parse_quantity(lone.group(2), quoted)
+        if alone.status == "ok" and (alone.unit is None or is_known_unit(alone.unit)):
+            words = Message("value.words_ignored", words=lone.group(1))
+            quantity = replace(alone, notes=(words, *alone.notes))
     if quantity.status != "ok":
         msg = quantity.message or _not_a_number(original, clean, quantity.lead, quoted, target)
         return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(msg,))
