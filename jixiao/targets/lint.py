@@ -313,8 +313,9 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     name names no rate. Word lists: rules T10."""
     rules, found = view.rules["T10"], []
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
+    process = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
-        message = _t10_message(i, line, rules, boilerplate, p.category)
+        message = _t10_message(i, line, rules, boilerplate, p.category, process)
         if message:
             under = [p.subcategory or line.subcategory]
             msg = view.suggested(message[0], under=under, about=[line.name])
@@ -322,8 +323,11 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     return found
 
 
-def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set, category=None):
-    """(message, explanation) for the first T10 problem of a row, or None."""
+def _t10_message(
+    i: int, line: IndicatorLine, rules: Mapping, boilerplate: set, category=None, process_words=()
+):
+    """(message, explanation) for the first T10 problem of a row, or None. A percentage on a
+    fund-management measure is T11's, not a vague value."""
     value, label = line.value, _label(i, line)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
@@ -341,11 +345,14 @@ def _t10_message(i: int, line: IndicatorLine, rules: Mapping, boilerplate: set, 
     if (
         value.kind == Kind.QUANTITATIVE
         and value.unit == "%"
+        and value.number
         and (
             value.number == Decimal(rules["full_percent"])
             or category in rules["any_percent_categories"]
         )
         and not _contains(f"{line.name}{value.original}", rules["rate_words"])
+        and not _contains(value.original, rules["change_words"])
+        and not _contains(line.name, process_words)
     ):
         return (
             Message("lint.T10.full_percent", label=label, value=value.original.strip()),
@@ -358,6 +365,14 @@ def _restates(value: str, name: str) -> bool:
     """The value is the name, or a piece of it of three characters or more ("持续保障" under
     "持续保障社会发展"): it repeats what is measured instead of saying how much."""
     return bool(name) and len(value) >= 3 and value in name
+
+
+def _bare_change(norm: str, rules: Mapping) -> str | None:
+    """The change word a short value starts with when it gives no amount ("提高普及率", "改善条件"):
+    how much higher is the whole question."""
+    if len(norm) > int(rules["short_value_chars"]) or any(c.isdigit() for c in norm):
+        return None
+    return next((w for w in rules["change_words"] if norm.startswith(normalise_text(w))), None)
 
 
 def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
@@ -376,7 +391,7 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
             Message("lint.T10.grading", label=label, text=text, word=ending),
             Message("lint.T10.grading.why", word=ending, n=rules["short_value_chars"]),
         )
-    word = _contains(text, rules["vague_words"])
+    word = _contains(text, rules["vague_words"]) or _bare_change(norm, rules)
     if word:
         return (
             Message("lint.T10.vague", label=label, text=text, word=word),

@@ -356,6 +356,7 @@ LINT_DEFAULTS: dict = {
             "有力保障",
             "持续保障",
             "持续影响",
+            "已完成",
             "符合相关规定",
             "符合规定",
             "符合要求",
@@ -466,6 +467,8 @@ LINT_DEFAULTS: dict = {
         # Under these categories any percentage on a name that is no rate is a slogan with a
         # number ("维护社会稳定 ≥95%"); elsewhere only "100%" is.
         "any_percent_categories": ["产出指标", "效益指标"],
+        # A value that says how much something changes ("提升10%") is a change, not a share.
+        "change_words": ["提升", "提高", "增长", "增加", "降低", "下降", "减少", "改善", "加大"],
     },
     "T11": {
         "blocking": False,

@@ -281,3 +281,18 @@ def test_a_value_takes_the_unit_and_operator_the_names_brackets_ask_for(
 
     value = read_target(written, name, category="产出指标", subcategory="数量指标", year=2023)
     assert (value.symbol, value.number, value.unit) == (op, Decimal(number), unit)
+
+
+@pytest.mark.parametrize(
+    "name, value, found",
+    [
+        ("科普知识网络竞赛", "提高普及率", True),  # a change with no amount
+        ("养老服务基础条件", "改善条件", True),
+        ("公民科学文化素质", "提升10%", False),  # a change with its amount: a target
+        ("资金使用合规性", "100%", False),  # T11's, not a vague value
+        ("安全事故", "0%", False),  # none is a clear target
+    ],
+)
+def test_a_change_without_an_amount_is_vague_but_a_percentage_change_is_not(name, value, found):
+    declaration = declare(rows(replace={6: ("效益指标", "社会效益指标", name, value)}))
+    assert bool(of(run(declaration), "T10")) == found
