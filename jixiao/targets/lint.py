@@ -87,8 +87,16 @@ def lint(
             skipped.append(code)
         else:
             findings += check(view, context)
+    findings = _without_superseded(findings, rules["T02"]["supersedes"])
     findings.sort(key=lambda f: (f.code, -1 if f.indicator is None else f.indicator))
     return LintResult(tuple(findings), tuple(skipped), _notes(view))
+
+
+def _without_superseded(findings: list[Finding], codes) -> list[Finding]:
+    """A row without a target (T02) is reported once: what it measures (T19–T21) cannot be
+    judged on a row left empty."""
+    empty = {f.indicator for f in findings if f.code == "T02"}
+    return [f for f in findings if not (f.code in codes and f.indicator in empty)]
 
 
 def _placements(declaration: Declaration, categories: Mapping) -> tuple[Placement, ...]:
@@ -126,7 +134,7 @@ def check_missing_value(view: _View) -> list[Finding]:
     """T02 missing_value: an indicator has no target value, or only a placeholder (§4.2)."""
     found = []
     for i, line, _p in view.rows():
-        if line.value.kind == Kind.MISSING:
+        if line.value.kind == Kind.MISSING or _placeholder_row(line):
             written = line.value.original.strip()
             if written:
                 shown = Message("lint.T02.placeholder", written=written)
@@ -135,6 +143,12 @@ def check_missing_value(view: _View) -> list[Finding]:
             msg = Message("lint.T02", label=_label(i, line), shown=shown)
             found.append(view.finding("T02", i, msg, Message("lint.T02.why")))
     return found
+
+
+def _placeholder_row(line: IndicatorLine) -> bool:
+    """A row left as the form's filler: no name (or "0") and a zero value ("0" / "0.00%")."""
+    name = normalise_text(line.name)
+    return name in ("", "0") and line.value.number == 0
 
 
 def check_unreadable_value(view: _View) -> list[Finding]:
@@ -415,7 +429,7 @@ def check_process_as_output(view: _View) -> list[Finding]:
     制度健全性 ...) used as output or benefit indicators. Lists: rules T11."""
     rules, found = view.rules["T11"], []
     for i, line, p in view.rows():
-        word = _contains(line.name, rules["process_words"])
+        word = _contains(f"{line.name}|{line.value.original}", rules["process_words"])
         if word and p.category in rules["categories"]:
             msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
             msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])

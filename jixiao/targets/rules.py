@@ -269,7 +269,7 @@ _T21 = {
 
 LINT_DEFAULTS: dict = {
     "T01": {"blocking": True},
-    "T02": {"blocking": True},
+    "T02": {"blocking": True, "supersedes": ["T04", "T10", "T19", "T20", "T21"]},
     "T03": {"blocking": True},
     "T04": {"blocking": False},
     "T05": {"blocking": True},
@@ -492,6 +492,10 @@ LINT_DEFAULTS: dict = {
             "下达率",
             "下达及时",
             "资金到位",
+            "预算安排",
+            "经费有效使用",
+            "补助使用符合",
+            "支付及时",
             "经费到位",
             "到位及时",
             "配套到位",

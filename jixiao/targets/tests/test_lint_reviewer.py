@@ -296,3 +296,17 @@ def test_a_value_takes_the_unit_and_operator_the_names_brackets_ask_for(
 def test_a_change_without_an_amount_is_vague_but_a_percentage_change_is_not(name, value, found):
     declaration = declare(rows(replace={6: ("效益指标", "社会效益指标", name, value)}))
     assert bool(of(run(declaration), "T10")) == found
+
+
+def test_a_row_left_as_the_forms_filler_is_a_missing_value_and_nothing_else():
+    filler = line("成本指标", "经济成本指标", "0", "0.00%")
+    result = run(declare(rows(add=[filler])))
+    assert [f.code for f in result.findings if f.indicator == 9] == ["T02"]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("补助资金按时到期", "补助资金及时到位100%"), ("符合政策规定", "专项补助使用符合政策规定")],
+)
+def test_a_process_measure_written_in_the_value_is_found_too(name, value):
+    assert len(of(run(with_row("产出指标", "质量指标", name, value)), "T11")) == 1
