@@ -89,7 +89,8 @@ TIME_UNITS: tuple[str, ...] = (
 _COUNT_UNITS = frozenset(
     """个 人 人次 次 户 户次 项 件 份 所 台 台次 套 辆 辆次 家 场 场次 期 批 批次 篇 条 座 名 位 册
     棵 株 丛 粒 尾 枚 头 只 羽 盏 块 根 口 栋 幢 床 班次 架次 车次 门 节 部 种 类 首 组 支 间 张 本
-    处 宗 例 起 箱 袋 瓶 包 吨次 课时 学时 人日 片 眼 处次 期次 单 笔 生 村 校 园""".split()
+    处 宗 例 起 箱 袋 瓶 包 吨次 课时 学时 人日 片 眼 处次 期次 单 笔 生 村 校 园 架 艘 列 轮 卷 盒
+    副 对 幅 把 棵次 亩次""".split()
 )
 _COUNT_PREFIXES = {"万": F(10**4), "千": F(10**3), "亿": F(10**8)}
 
@@ -123,7 +124,9 @@ _SAME_MEASURE = {"日": "天", "公斤": "千克", "名": "人", "位": "人"}
 _PLACEHOLDER_RE = re.compile(r"[-/\\—–_·~*]*")
 _PLACEHOLDER_WORDS = {"n/a", "na", "#n/a", "无", "空", "暂无", "不适用", "none", "null", "nan"}
 # Separators between the parts of a rate: 元/人*月, 元/人.月, 元/人·月, 元/人每月, 元/人.每天.
-_PER_SEPARATORS = str.maketrans({"*": "·", "×": "·", ".": "·", "•": "·", "・": "·", "‧": "·"})
+_PER_SEPARATORS = str.maketrans(
+    {"*": "·", "×": "·", ".": "·", "•": "·", "・": "·", "‧": "·", "、": "·"}
+)
 
 
 def _text(unit: object) -> str:
