@@ -81,6 +81,14 @@ def test_corpus_selfeval_scores_match_the_hand_computation(item, report):
     _assert_as_known(_result(report, item), ("score",))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "issue 15 is open: on the check set (23 files) the lint reaches recall 76.3% and "
+        "precision 87.9% overall (T10 72.7%/82.8%, T11 recall 71.4%, T19 recall 50.0%, T20 "
+        "recall 0%); strict, so this fails the day the goals are met and the mark must go"
+    ),
+)
 def test_corpus_check_set_reaches_the_recall_and_precision_goals(report):
     check = report.part(True)
     assert check, "the check set is empty"
