@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from jixiao.orgs.models import Region
@@ -120,3 +124,14 @@ def library_entries(region: Region | None) -> list[dict]:
         .order_by("id")
         .values("category", "subcategory", "name", "value_hint", "sector")
     )
+
+
+#: The bundled national library (the file `jixiao load_library` loads by default).
+LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "library.json"
+
+
+@lru_cache(maxsize=1)
+def national_library_file() -> tuple[dict, ...]:
+    """The bundled national library's rows, for the lint's suggestions where there is no
+    database (`jixiao lint FILE.json`)."""
+    return tuple(json.loads(LIBRARY_FILE.read_text(encoding="utf-8")))

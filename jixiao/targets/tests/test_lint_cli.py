@@ -270,3 +270,13 @@ def test_an_unknown_project_of_a_known_unit_gets_t15_only(tmp_path, world, decla
 def test_region_and_year_go_together_and_the_region_must_exist(tmp_path, world, args, reason):
     with pytest.raises(CommandError, match=reason):
         lint_in_database(tmp_path, CHILD, *args)
+
+
+def test_without_a_database_a_missing_satisfaction_indicator_suggests_one_of_the_national_library(
+    tmp_path,
+):
+    no_satisfaction = {**DECLARATION, "indicators": DECLARATION["indicators"][:-1]}
+    result = run_lint(tmp_path, no_satisfaction, "--json")
+    [t08] = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "T08"]
+    # the bundled library has residents' satisfaction with an old-estate renovation
+    assert "可参考指标库中的" in t08["message"] and "满意度" in t08["message"].split("可参考")[1]

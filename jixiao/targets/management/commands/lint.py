@@ -7,7 +7,8 @@ each declaration's project is looked up there (by code, else unit and name) and 
 T17 run with the context the pages use (`adapters.context_in_region`); without them those three
 are listed in `skipped`. One object in gives one result out; a list gives a list in the same
 order, an item that does not fit schemas/target getting `{"errors": [...]}` in its slot. Exit 0
-whenever the file is valid JSON; standard output holds only the JSON.
+whenever the file is valid JSON; standard output holds only the JSON. Messages suggest
+indicators of the bundled national library (indicators/data/library.json).
 """
 
 import json
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from jixiao.core import rulebook
 from jixiao.core.commands import RuleFileCommand, region_lookup
 from jixiao.core.schema_read import SchemaErrors, read_parties
+from jixiao.indicators.selectors import national_library_file
 from jixiao.targets.declaration import declaration_from_data
 from jixiao.targets.lint import lint
 
@@ -39,7 +41,8 @@ class Command(RuleFileCommand):
         lint_rules, catalogue = rules.section("lint"), rules.section("catalogue")
         items = data if isinstance(data, list) else [data]
         context_of = self._context_finder(options)
-        results = [_lint_one(item, lint_rules, catalogue, context_of) for item in items]
+        library = national_library_file()
+        results = [_lint_one(item, lint_rules, catalogue, context_of, library) for item in items]
         if options["json"]:
             output = results if isinstance(data, list) else results[0]
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
@@ -72,12 +75,15 @@ class Command(RuleFileCommand):
         return find
 
 
-def _lint_one(item, rules: dict, catalogue: dict, context_of: Callable | None = None) -> dict:
+def _lint_one(
+    item, rules: dict, catalogue: dict, context_of: Callable | None = None, library=()
+) -> dict:
     declaration, errors = declaration_from_data(item, catalogue=catalogue)
     if declaration is None:
         return {"errors": errors}
     context = context_of(item, declaration) if context_of is not None else None
-    return lint(declaration, rules=rules, catalogue=catalogue, context=context).to_data()
+    result = lint(declaration, rules=rules, catalogue=catalogue, context=context, library=library)
+    return result.to_data()
 
 
 def _report(items: list, results: list[dict], label: str) -> str:
