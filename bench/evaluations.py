@@ -19,8 +19,9 @@ takes that database as it is, with `jixiao demo` and `generate` already run). St
    target of 15 indicators — but no self-evaluations), then one SelfEvaluation per generated
    project with its 15 indicator rows (weights, actual values, deviations), by bulk_create.
 3. Re-scoring them: only reading the rows; `services.rescore` per table (time and queries, on
-   `--sample` tables unless 0 = all); a batched path written here (one rulebook per region and
-   year, rows read and written a chunk at a time), checked against the per-table result.
+   `--sample` tables unless 0 = all); the app's batched path `rescoring.selfevals_rescore` (one
+   rulebook per region and year, rows read and written a chunk at a time) on all, checked
+   against the per-table result.
 4. Pages (time, queries): the list, queue and detail pages for the demo district's budget office
    and for the province user over all generated self-evaluations (work year 2023, which the bench
    opens for the generated districts).
@@ -487,117 +488,25 @@ def per_table(prefix: str, limit: int) -> tuple[float, int, int, dict]:
     return elapsed, queries["n"], count, totals
 
 
-def batched(prefix: str, limit: int = 0, raw: bool = True) -> tuple[float, int, int, dict]:
-    """The same scores a chunk at a time: one rulebook per region lineage and year, the chunk's
-    rows in two queries, the results written in one transaction per chunk (`raw`: executemany
-    UPDATEs; else Django's bulk_update)."""
-    from django.db import transaction
+def batched(prefix: str) -> tuple[float, int, int, dict]:
+    """The app's batched path (`rescoring.selfevals_rescore`, what `jixiao rescore` runs) over
+    the whole province-year: one rulebook per region lineage and year, the rows read and written
+    a chunk at a time."""
+    from jixiao.evaluations.models import SelfEvaluation
+    from jixiao.evaluations.rescoring import selfevals_rescore
+    from jixiao.orgs.models import Region
 
-    from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation
-    from jixiao.evaluations.scoring import grade_for, round_half_up, score, scoring_params
-    from jixiao.evaluations.selfeval_data import selfeval_from_data
-    from jixiao.evaluations.services import scoring_rules, selfeval_data
-
-    rules_cache: dict = {}
-    count, totals = 0, {}
+    region = Region.objects.get(path=prefix)
     with counted() as queries:
         started = time.perf_counter()
-        for chunk in id_chunks(prefix, limit):
-            selfevals, lines_of = load(chunk)
-            changed_lines = []
-            for selfeval in selfevals:
-                key = (selfeval.region.path, selfeval.year)
-                if key not in rules_cache:
-                    rules, catalogue, label = scoring_rules(selfeval)
-                    rules_cache[key] = (scoring_params(rules), catalogue, label[:120])
-                params, catalogue, label = rules_cache[key]
-                lines = lines_of[selfeval.id]
-                parsed, errors = selfeval_from_data(
-                    selfeval_data(selfeval, lines), catalogue=catalogue
-                )
-                if parsed is None:
-                    selfeval.result, selfeval.total = {"errors": errors}, None
-                    selfeval.grade, selfeval.complete = "", False
-                else:
-                    result = score(parsed, rules=params, catalogue=catalogue)
-                    for line, scored in zip(lines, result.indicators, strict=True):
-                        line.score, line.score_explanation = scored.score, scored.explanation
-                        line.problems = [i.to_data() for i in (*scored.errors, *scored.warnings)]
-                    changed_lines += lines
-                    selfeval.result = result.to_data()
-                    selfeval.total, selfeval.grade = result.total, result.grade or ""
-                    selfeval.complete = result.complete
-                selfeval.rulebook = label
-                reviewed = [line.reviewed_score for line in lines]
-                if all(r is None for r in reviewed):
-                    selfeval.reviewed_total, selfeval.reviewed_grade = None, ""
-                else:  # as services._refresh_reviewed
-                    execution = Decimal((selfeval.result.get("execution") or {}).get("score") or 0)
-                    total = execution + sum(
-                        (r if r is not None else line.score or Decimal(0))
-                        for r, line in zip(reviewed, lines, strict=True)
-                    )
-                    selfeval.reviewed_total = round_half_up(total, params.places)
-                    selfeval.reviewed_grade = (
-                        grade_for(selfeval.reviewed_total, params.grades) or ""
-                    )
-                totals[selfeval.id] = selfeval.total
-            with transaction.atomic():
-                if raw:
-                    _write_raw(
-                        SelfEvalIndicator, changed_lines, ["score", "score_explanation", "problems"]
-                    )
-                    _write_raw(
-                        SelfEvaluation,
-                        selfevals,
-                        [
-                            "result",
-                            "total",
-                            "grade",
-                            "complete",
-                            "rulebook",
-                            "reviewed_total",
-                            "reviewed_grade",
-                        ],
-                    )
-                else:
-                    SelfEvalIndicator.objects.bulk_update(
-                        changed_lines, ["score", "score_explanation", "problems"], batch_size=500
-                    )
-                    SelfEvaluation.objects.bulk_update(
-                        selfevals,
-                        [
-                            "result",
-                            "total",
-                            "grade",
-                            "complete",
-                            "rulebook",
-                            "reviewed_total",
-                            "reviewed_grade",
-                        ],
-                        batch_size=500,
-                    )
-            count += len(selfevals)
+        count = selfevals_rescore(actor=None, region=region, year=YEAR)
         elapsed = time.perf_counter() - started
-    return elapsed, queries["n"], count, totals
-
-
-def _write_raw(model, objects, fields: list[str]) -> None:
-    """UPDATE … WHERE id = %s with executemany: one statement prepared once per chunk."""
-    from django.db import connection
-
-    columns = [model._meta.get_field(f) for f in fields]
-    sql = (
-        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET "
-        + ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
-        + " WHERE id = %s"
+    totals = dict(
+        SelfEvaluation.objects.filter(region__path__startswith=prefix, year=YEAR).values_list(
+            "id", "total"
+        )
     )
-    params = [
-        [c.get_db_prep_save(getattr(o, c.attname), connection) for c in columns] + [o.pk]
-        for o in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    return elapsed, queries["n"], count, totals
 
 
 def read_raw(prefix: str) -> float:
@@ -632,13 +541,8 @@ def rescoring(prefix: str, sample: int) -> None:
     print(f"re-scoring {total:,} self-evaluations of the province-year {YEAR}:")
     limit = sample if 0 < sample < total else 0
     elapsed, queries, count, reference = per_table(prefix, limit)
-    b_elapsed, b_queries, b_count, totals = batched(prefix, limit, raw=True)
-    assert totals == reference, "batched totals differ from services.rescore"
-    few = min(count, 2000)
-    d_elapsed, d_queries, d_count, d_totals = batched(prefix, few, raw=False)
-    assert all(reference[k] == v for k, v in d_totals.items())
-    if limit:
-        a_elapsed, a_queries, a_count, _totals = batched(prefix, 0, raw=True)
+    b_elapsed, b_queries, b_count, totals = batched(prefix)
+    assert all(totals[k] == v for k, v in reference.items()), "batched totals differ"
     base, base_queries, _count = read_only(prefix)
     sub_base = read_only(prefix, count)[0] if limit else base
     floor = read_raw(prefix)
@@ -656,21 +560,11 @@ def rescoring(prefix: str, sample: int) -> None:
         + f"; {elapsed / sub_base:.0f}x reading them"
     )
     print(
-        f"  batched (bench only: rulebook once per region-year, executemany UPDATE), same "
+        f"  batched (the app's rescoring.selfevals_rescore, as `jixiao rescore`), all "
         f"{b_count:,} tables: {b_elapsed:.1f} s = {b_count / b_elapsed:,.0f} tables/s, "
-        f"{b_queries} queries; {elapsed / b_elapsed:.1f}x faster than per table; "
-        f"{b_elapsed / sub_base:.1f}x reading them; same totals"
+        f"{b_queries} queries; {elapsed / count * b_count / b_elapsed:.1f}x faster than per "
+        f"table; {b_elapsed / base:.1f}x reading them; same totals as per table"
     )
-    print(
-        f"  batched with Django bulk_update instead, first {d_count:,} tables: "
-        f"{d_elapsed:.1f} s, {d_queries} queries ({d_elapsed / d_count * 1000:.1f} ms/table)"
-    )
-    if limit:
-        print(
-            f"  batched (executemany UPDATE), all {a_count:,} tables: {a_elapsed:.1f} s = "
-            f"{a_count / a_elapsed:,.0f} tables/s, {a_queries} queries; "
-            f"{a_elapsed / base:.1f}x reading them"
-        )
     grades = Counter(g or "不完整" for g in _grades(prefix))
     print(f"  grades: {dict(grades)}")
 

@@ -199,32 +199,55 @@ def scoring_rules(selfeval) -> tuple[dict, dict, str]:
     return rules.section("scoring"), rules.section("catalogue"), rules.label
 
 
-def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
-    """Score by the rulebook of the project's year; keep every figure with its explanation."""
-    lines = list(selfeval.indicators.order_by("position"))
-    rules, catalogue, label = scoring_rules(selfeval)
+#: What scoring writes: on each indicator line, and on the self-evaluation.
+SCORED_LINE_FIELDS = ("score", "score_explanation", "problems")
+SCORED_FIELDS = (
+    "result",
+    "total",
+    "grade",
+    "complete",
+    "rulebook",
+    "reviewed_total",
+    "reviewed_grade",
+)
+
+
+def selfeval_score(
+    selfeval: SelfEvaluation, lines, *, params, catalogue: Mapping, label: str
+) -> bool:
+    """Score `selfeval` with its `lines` (in position order) by the scoring rules `params`
+    (ScoringParams) and `catalogue` of the rulebook `label`, in memory: the lines' score,
+    explanation and problems, and the self-evaluation's SCORED_FIELDS. Writes nothing; the one
+    computation of `rescore` and of the batched `rescoring.selfevals_rescore`. True when the
+    lines were scored (their SCORED_LINE_FIELDS to save); False when the stored data could not
+    be read (`result` then holds the errors and the lines keep their scores)."""
     parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines), catalogue=catalogue)
     if parsed is None:
         selfeval.result = {"errors": errors}
         selfeval.total, selfeval.grade, selfeval.complete = None, "", False
     else:
-        result = score(parsed, rules=rules, catalogue=catalogue)
+        result = score(parsed, rules=params, catalogue=catalogue)
         for line, scored in zip(lines, result.indicators, strict=True):
             line.score, line.score_explanation = scored.score, scored.explanation
             line.problems = issues_data((*scored.errors, *scored.warnings), i18n=True)
-        SelfEvalIndicator.objects.bulk_update(lines, ["score", "score_explanation", "problems"])
         selfeval.result = result.to_data(i18n=True)
         selfeval.total, selfeval.grade = result.total, result.grade or ""
         selfeval.complete = result.complete
     selfeval.rulebook = label[:120]
+    _reviewed(selfeval, lines, params)
+    return parsed is not None
+
+
+def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
+    """Score by the rulebook of the project's year; keep every figure with its explanation."""
+    lines = list(selfeval.indicators.order_by("position"))
+    rules, catalogue, label = scoring_rules(selfeval)
+    params = scoring_params(rules)
+    if selfeval_score(selfeval, lines, params=params, catalogue=catalogue, label=label):
+        SelfEvalIndicator.objects.bulk_update(lines, SCORED_LINE_FIELDS)
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
-        result=selfeval.result,
-        total=selfeval.total,
-        grade=selfeval.grade,
-        complete=selfeval.complete,
-        rulebook=selfeval.rulebook,
+        **{field: getattr(selfeval, field) for field in SCORED_FIELDS}
     )
-    _refresh_reviewed(selfeval, lines)
     return selfeval
 
 
@@ -253,10 +276,10 @@ def score_preview(
     return score(parsed, rules=rules, catalogue=catalogue).to_data(i18n=True)
 
 
-def _refresh_reviewed(selfeval: SelfEvaluation, lines) -> None:
-    """The reviewed total: the rule score with the reviewer's adjustments in their place."""
+def _reviewed(selfeval: SelfEvaluation, lines, params) -> None:
+    """The reviewed total: the rule score with the reviewer's adjustments in their place (none
+    without an adjustment), in memory."""
     if not any(line.reviewed_score is not None for line in lines):
-        SelfEvaluation.objects.filter(pk=selfeval.pk).update(reviewed_total=None, reviewed_grade="")
         selfeval.reviewed_total, selfeval.reviewed_grade = None, ""
         return
     execution = Decimal((selfeval.result.get("execution") or {}).get("score") or 0)
@@ -264,10 +287,14 @@ def _refresh_reviewed(selfeval: SelfEvaluation, lines) -> None:
         (line.reviewed_score if line.reviewed_score is not None else line.score or Decimal(0))
         for line in lines
     )
-    rules, _catalogue, _label = scoring_rules(selfeval)
-    params = scoring_params(rules)
     selfeval.reviewed_total = round_half_up(total, params.places)
     selfeval.reviewed_grade = grade_for(selfeval.reviewed_total, params.grades) or ""
+
+
+def _refresh_reviewed(selfeval: SelfEvaluation, lines) -> None:
+    """The reviewed total recomputed and saved (after a reviewer's adjustment)."""
+    rules, _catalogue, _label = scoring_rules(selfeval)
+    _reviewed(selfeval, lines, scoring_params(rules))
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
         reviewed_total=selfeval.reviewed_total, reviewed_grade=selfeval.reviewed_grade
     )

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import audit
+from jixiao.core.bulkupdate import update_many
 from jixiao.core.messages import render_message
 from jixiao.core.rulebook import rules_for
 from jixiao.orgs.models import Role
@@ -213,25 +214,10 @@ def panel_compute(panel: ScoringPanel) -> list[PanelIndicator]:
 
 
 def _write_results(indicators: list[PanelIndicator]) -> None:
-    """The indicators' results (`RESULT_FIELDS`) in one statement: UPDATE … WHERE id = %s
-    run with executemany, each value prepared by its field as `save()` does. Django's
+    """The indicators' results (`RESULT_FIELDS`) in one executemany UPDATE: Django's
     `bulk_update` compiles a CASE … WHEN per indicator and field through the ORM, which takes
     longer than the one save per indicator it would replace (bench/key_evaluations.py)."""
-    if not indicators:
-        return
-    meta, quote = PanelIndicator._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in RESULT_FIELDS]
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET "
-        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        + f" WHERE {quote(meta.pk.column)} = %s"
-    )
-    params = [
-        [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk]
-        for i in indicators
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    update_many(PanelIndicator, indicators, RESULT_FIELDS)
 
 
 def owner_total_save(panel: ScoringPanel, *, indicators=None, grades=None):

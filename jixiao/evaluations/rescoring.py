@@ -1,0 +1,100 @@
+"""Re-scoring every self-evaluation of a region-year, a chunk at a time (after a rulebook change:
+`jixiao rescore`). The same computation as `services.rescore` per table
+(`services.selfeval_score`), at the cost of a few queries per chunk instead of several per table:
+
+- the ids in one query, then per chunk the self-evaluations with what scoring reads in one query
+  and their lines in another;
+- one rulebook per region lineage and year, read when its first self-evaluation comes;
+- the chunk's results written in one transaction, as one executemany UPDATE per table (one
+  statement prepared once, portable on SQLite and PostgreSQL, faster than bulk_update's CASE).
+
+The work runs behind one function with plain arguments, so it can move to a background job.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jixiao.core import audit
+from jixiao.core.bulkupdate import update_many
+
+from .models import SelfEvalIndicator, SelfEvaluation
+from .scoring import scoring_params
+from .services import SCORED_FIELDS, SCORED_LINE_FIELDS, scoring_rules, selfeval_score
+
+CHUNK = 1000
+
+
+def selfevals_rescore(
+    *,
+    actor,
+    region,
+    year: int,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = CHUNK,
+) -> int:
+    """Re-score every self-evaluation of projects of `year` in `region` and the regions below
+    it, each by the rulebook in force for its region and year; returns how many. `progress(done,
+    total)` is called after each chunk. One audit entry for the run (who, region, year, how many
+    and how many changed grade)."""
+    ids = list(
+        SelfEvaluation.objects.filter(region__path__startswith=region.path, year=year)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    rules: dict = {}
+    done = changed = 0
+    for start in range(0, len(ids), chunk):
+        changed += _rescore_chunk(ids[start : start + chunk], rules)
+        done = min(start + chunk, len(ids))
+        if progress is not None:
+            progress(done, len(ids))
+    audit.record(
+        action="action",
+        object_type=SelfEvaluation._meta.label_lower,
+        object_repr=_("重新评分：%(region)s %(year)s 年度项目自评")
+        % {"region": region.name, "year": year},
+        region_code=region.code,
+        actor=actor,
+        after={"region": region.code, "year": year, "rescored": done, "grade_changed": changed},
+        message=_("按现行规则重新评分 %(n)s 份自评表，其中 %(changed)s 份等级改变。")
+        % {"n": done, "changed": changed},
+    )
+    return done
+
+
+def _rescore_chunk(ids: list[int], rules: dict) -> int:
+    """Score one chunk and write it in one transaction; returns how many changed grade."""
+    changed = 0
+    with transaction.atomic():
+        selfevals = list(
+            SelfEvaluation.objects.filter(id__in=ids)
+            .select_related("project", "unit", "region", "target")
+            .select_for_update(of=("self",))
+        )
+        lines_of = defaultdict(list)
+        for line in SelfEvalIndicator.objects.filter(selfeval_id__in=ids).order_by(
+            "selfeval_id", "position"
+        ):
+            lines_of[line.selfeval_id].append(line)
+        scored_lines = []
+        for selfeval in selfevals:
+            key = (selfeval.region.path, selfeval.year)
+            if key not in rules:
+                section, catalogue, label = scoring_rules(selfeval)
+                rules[key] = {
+                    "params": scoring_params(section),
+                    "catalogue": catalogue,
+                    "label": label,
+                }
+            grade, lines = selfeval.grade, lines_of[selfeval.id]
+            if selfeval_score(selfeval, lines, **rules[key]):
+                scored_lines += lines
+            changed += selfeval.grade != grade
+        update_many(SelfEvalIndicator, scored_lines, SCORED_LINE_FIELDS)
+        update_many(SelfEvaluation, selfevals, SCORED_FIELDS)
+    return changed
