@@ -95,6 +95,9 @@ _LINT = {
         "请写明提升到什么程度（具体数值或可检查的结果）。"),
     "lint.T10.vague.why": gettext_noop(
         "“%(word)s”没有说明提升到什么程度（规则库 T10 vague_words）。"),
+    "lint.T10.measure_name": gettext_noop(
+        "%(label)s的指标值“%(text)s”只写了衡量什么，没有写要达到多少：请写成“≥95%%”这样的数值。"),
+    "lint.T10.measure_name.why": gettext_noop("指标值只是一个指标名称，没有数值，无法核验。"),
     "lint.T10.restates_name": gettext_noop(
         "%(label)s的指标值只是重复了指标名称：请写明要达到的数量、标准或完成时间。"),
     "lint.T10.restates_name.why": gettext_noop("指标值与指标名称相同，没有可核验的目标。"),

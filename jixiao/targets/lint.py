@@ -381,6 +381,16 @@ def _restates(value: str, name: str) -> bool:
     return bool(name) and len(value) >= 3 and value in name
 
 
+def _names_a_measure(norm: str, rules: Mapping) -> bool:
+    """The value names a measure instead of its level ("知识更新率", "发放时间达标率"): short,
+    no number, ending in a measure word."""
+    return (
+        len(norm) <= int(rules["short_value_chars"])
+        and not any(c.isdigit() for c in norm)
+        and norm.endswith(tuple(rules["measure_endings"]))
+    )
+
+
 def _bare_change(norm: str, rules: Mapping) -> str | None:
     """The change word a short value starts with when it gives no amount ("提高普及率", "改善条件"):
     how much higher is the whole question."""
@@ -404,6 +414,11 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
         return (
             Message("lint.T10.grading", label=label, text=text, word=ending),
             Message("lint.T10.grading.why", word=ending, n=rules["short_value_chars"]),
+        )
+    if _names_a_measure(norm, rules):
+        return (
+            Message("lint.T10.measure_name", label=label, text=text),
+            Message("lint.T10.measure_name.why"),
         )
     word = _contains(text, rules["vague_words"]) or _bare_change(norm, rules)
     if word:

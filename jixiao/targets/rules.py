@@ -468,6 +468,8 @@ LINT_DEFAULTS: dict = {
         # number ("维护社会稳定 ≥95%"); elsewhere only "100%" is.
         "any_percent_categories": ["产出指标", "效益指标"],
         # A value that says how much something changes ("提升10%") is a change, not a share.
+        # A value ending so names a measure, not its level ("知识更新率" as the target).
+        "measure_endings": ["率", "比例", "占比"],
         "change_words": ["提升", "提高", "增长", "增加", "降低", "下降", "减少", "改善", "加大"],
     },
     "T11": {

@@ -310,3 +310,12 @@ def test_a_row_left_as_the_forms_filler_is_a_missing_value_and_nothing_else():
 )
 def test_a_process_measure_written_in_the_value_is_found_too(name, value):
     assert len(of(run(with_row("产出指标", "质量指标", name, value)), "T11")) == 1
+
+
+@pytest.mark.parametrize(
+    "value, found", [("知识更新率", True), ("发放时间达标率", True), ("达标率95%", False)]
+)
+def test_a_value_that_names_a_measure_instead_of_its_level_is_vague(value, found):
+    assert (
+        bool(of(run(with_row("产出指标", "质量指标", "科普宣传栏内容更新", value)), "T10")) == found
+    )
