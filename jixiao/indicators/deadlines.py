@@ -65,7 +65,7 @@ _WHEN_PATTERNS = (
     ("m", re.compile(r"(?P<m>\d{1,2})月份?")),
     ("half", re.compile(r"(?:(?P<y>\d{4})年)?(?P<h>上|下)半年")),
     ("quarter", re.compile(r"(?:(?P<y>\d{4})年)?第?(?P<q>[1-4一二三四])季度")),
-    ("year", re.compile(r"(?P<y>\d{4})年度?(?:底|末|内)?")),
+    ("year", re.compile(r"(?P<y>\d{4})年度?(?:全年|年底|年末|底|末|内)?")),
     ("year", re.compile(r"(?:本|当|今)?年度?(?:底|末|内)|本年度|当年度?|本年")),
 )
 _STRICT_KINDS = ("ymd", "ym")
@@ -81,6 +81,8 @@ _DEADLINE_PREFIXES = sorted(
     reverse=True,
 )
 _TAIL_RE = re.compile(r"(?:底|末)?(?:之前|以前|前|止|为止|以内|之内|内)?(?P<rest>.*)")
+# "12月底前100%到位", "年底前全部完成": how much is done by then, before the completion word.
+_WHOLLY_RE = re.compile(r"^(?:100%|百分之百|全部|全额|全面)")
 _DONE_RE = re.compile(
     "完成|完工|竣工|办结|结束|完毕|建成|验收|到位|支付|拨付|交付|实施|启动|开工|上线|投用|投入使用"
     "|发放|兑付|运行|结算|落实|采购|招标|开展|举办|提交|报送|印发|出台|执行"
@@ -130,7 +132,7 @@ def _match_when(s: str, pos: int, default_year: int | None, strict: bool) -> Whe
 
 def _tail_ok(tail: str) -> bool:
     """What may follow a date: 底/末, 前/以前/内, and a completion phrase ('前完成建设')."""
-    rest = _TAIL_RE.fullmatch(tail)["rest"]
+    rest = _WHOLLY_RE.sub("", _TAIL_RE.fullmatch(tail)["rest"])
     return not rest or bool(re.fullmatch(r"[\u4e00-\u9fff]+", rest) and _DONE_RE.search(rest))
 
 

@@ -12,7 +12,7 @@ import jixiao.indicators.rules  # noqa: F401  (registers "catalogue")
 from jixiao.core import rulebook
 from jixiao.evaluations.scoring import score
 from jixiao.evaluations.selfeval_data import selfeval_from_data
-from jixiao.indicators.values import parse_actual_value, parse_target_value
+from jixiao.indicators.values import Kind, parse_actual_value, parse_target_value
 
 COST = {"category": "产出指标", "subcategory": "成本指标"}
 
@@ -236,3 +236,17 @@ def test_a_target_scores_against_an_actual_in_another_unit_of_its_family(
 def test_an_actual_in_another_family_is_an_error_on_that_indicator():
     line = _score_one("≥1公里", "870平方米")
     assert line.score is None and [e.code for e in line.errors] == ["unit_mismatch"]
+
+
+@pytest.mark.parametrize(
+    "written, day",
+    [
+        ("2021年全年", date(2021, 12, 31)),
+        ("2025年年底前", date(2025, 12, 31)),
+        ("12月底前100%到位", date(2021, 12, 31)),
+        ("2023年底前全部完成", date(2023, 12, 31)),
+    ],
+)
+def test_deadlines_as_published_forms_write_them(written, day):
+    value = parse_target_value(written, category="产出指标", subcategory="时效指标", year=2021)
+    assert (value.kind, value.deadline) == (Kind.DEADLINE, day)
