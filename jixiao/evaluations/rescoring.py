@@ -71,15 +71,16 @@ def _rescore_chunk(ids: list[int], rules: dict) -> int:
     """Score one chunk and write it in one transaction; returns how many changed grade."""
     changed = 0
     with transaction.atomic():
+        # the stored results are replaced, never read: left unread (and undecoded)
         selfevals = list(
             SelfEvaluation.objects.filter(id__in=ids)
             .select_related("project", "unit", "region", "target")
+            .defer("result")
             .select_for_update(of=("self",))
         )
         lines_of = defaultdict(list)
-        for line in SelfEvalIndicator.objects.filter(selfeval_id__in=ids).order_by(
-            "selfeval_id", "position"
-        ):
+        lines = SelfEvalIndicator.objects.filter(selfeval_id__in=ids).defer("problems")
+        for line in lines.order_by("selfeval_id", "position"):
             lines_of[line.selfeval_id].append(line)
         scored_lines = []
         for selfeval in selfevals:
