@@ -6,19 +6,18 @@ terminal; prints how many were re-scored and how many changed grade."""
 import getpass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jixiao.core.commands import JixiaoCommand, _OsAccount
 from jixiao.core.progress import progress
 
 
 class Command(JixiaoCommand):
-    help = gettext_lazy("按现行规则重新评分一个地区某年度的全部项目自评表")
+    help = "按现行规则重新评分一个地区某年度的全部项目自评表"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--region", required=True, help=gettext_lazy("区划代码，如 360102"))
-        parser.add_argument("--year", required=True, help=gettext_lazy("项目年度，如 2021"))
+        parser.add_argument("--region", required=True, help=_("区划代码，如 360102"))
+        parser.add_argument("--year", required=True, help=_("项目年度，如 2021"))
 
     def handle(self, *args, **options):
         from jixiao.evaluations.models import SelfEvaluation
