@@ -331,3 +331,13 @@ def test_backup_while_a_process_keeps_writing_is_a_consistent_snapshot(live, tmp
     names = copy.groups()
     numbers = sorted(int(n[2:]) for n in names)
     assert numbers[:21] == list(range(21)) and numbers == list(range(len(numbers)))  # no gap
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_help_of_the_backup_commands_prints_instead_of_crashing(command):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "jixiao", command, "--help"],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0 and "usage:" in result.stdout, result.stderr

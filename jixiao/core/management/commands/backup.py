@@ -3,18 +3,17 @@
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jixiao.core import backup
 from jixiao.core.commands import JixiaoCommand
 
 
 class Command(JixiaoCommand):
-    help = gettext_lazy("备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump -Fc）")
+    help = "备份数据库（SQLite 在线备份；PostgreSQL 用 pg_dump -Fc）"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("-o", "--output", required=True, help=gettext_lazy("备份文件"))
+        parser.add_argument("-o", "--output", required=True, help=_("备份文件"))
 
     def handle(self, *args, **options):
         output = Path(options["output"])

@@ -3,18 +3,17 @@
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jixiao.core import backup
 from jixiao.core.commands import JixiaoCommand
 
 
 class Command(JixiaoCommand):
-    help = gettext_lazy("从备份文件恢复数据库（先停止 jixiao serve 和 jixiao worker）")
+    help = "从备份文件恢复数据库（先停止 jixiao serve 和 jixiao worker）"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help=gettext_lazy("jixiao backup 生成的备份文件"))
+        parser.add_argument("file", help=_("jixiao backup 生成的备份文件"))
 
     def handle(self, *args, **options):
         source = Path(options["file"])
