@@ -49,7 +49,6 @@ from .lint_base import (
 )
 from .lint_cost import check_cost_quantity_mismatch
 from .lint_meaning import MEANING_CHECKS
-from .lint_suggest import LibraryEntry
 
 __all__ = ["CODES", "CONTEXT_CODES", "Finding", "LintResult", "Note", "lint"]
 
@@ -76,8 +75,8 @@ def lint(
     library's templates (dicts or objects), for suggestions in the messages (lint_suggest).
     """
     categories = catalogue.get("categories", catalogue)
-    entries = tuple(LibraryEntry.from_data(row) for row in library)
-    view = _View(declaration, rules, categories, _placements(declaration, categories), entries)
+    rows = library if isinstance(library, tuple) else tuple(library)
+    view = _View(declaration, rules, categories, _placements(declaration, categories), rows)
     findings: list[Finding] = []
     for check in _CHECKS:
         findings += check(view)
@@ -484,7 +483,7 @@ def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping
     if _contains(name, rules["exempt_words"]):
         return None
     rate = _contains(name, rules["rate_words"])
-    in_time = same_family_as_time(line.value.unit)
+    in_time = _is_time_unit(line.value.unit)
     share = _contains(name, rules["share_words"])  # a rate under 成本 is misfiled (T19)
     if down and rate and not in_time:  # "检测及时率 ≤7工作日" states the time limit
         return Message("lint.T12.rate", rate=rate), "“≥”"
@@ -505,7 +504,7 @@ def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping
     return None
 
 
-def same_family_as_time(unit: str | None) -> bool:
+def _is_time_unit(unit: str | None) -> bool:
     """True for a time unit (天, 工作日, 月 …): a "≤" on it is a time limit, not a ceiling on
     an output."""
     return normalise_unit(unit) in TIME_UNITS if unit else False

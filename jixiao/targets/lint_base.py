@@ -16,7 +16,7 @@ from jixiao.indicators.catalogue import Placement
 from jixiao.indicators.values import Kind, parse_target_value
 
 from .declaration import Declaration, IndicatorLine, normalise_text
-from .lint_suggest import LibraryEntry, suggest, with_suggestion
+from .lint_suggest import suggest, with_suggestion
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class _View:
     rules: Mapping
     categories: Mapping
     placements: tuple[Placement, ...]
-    library: tuple[LibraryEntry, ...] = ()
+    library: tuple = ()  # the library's rows, read by lint_suggest.suggest when needed
 
     @property
     def lines(self) -> tuple[IndicatorLine, ...]:

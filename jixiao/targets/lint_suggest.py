@@ -12,6 +12,7 @@ is never a random row of the library.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.core.rule_messages import Message
 
@@ -44,25 +45,52 @@ class LibraryEntry:
         )
 
 
-def _pairs(text: str) -> set[str]:
-    norm = normalise_text(text)
-    return {norm[k : k + 2] for k in range(len(norm) - 1)}
+@lru_cache(maxsize=16_384)
+def _norm(text: str) -> str:
+    return normalise_text(text)
 
 
-def suggest(
-    library: Iterable[LibraryEntry], *, under: Iterable[str], about: Iterable[str]
-) -> LibraryEntry | None:
+@lru_cache(maxsize=16_384)
+def _pairs(text: str) -> frozenset[str]:
+    """Two-character runs of a text, once per text: the library's names recur in every lint."""
+    norm = _norm(text)
+    return frozenset(norm[k : k + 2] for k in range(len(norm) - 1))
+
+
+#: The last libraries read, by identity: `jixiao lint` passes one library to every declaration
+#: of a file, so its rows are indexed once (the tuple is kept, so its id stays its own).
+_INDEXES: dict[int, tuple[tuple, dict]] = {}
+
+
+def _index(rows: tuple) -> dict[str, list[tuple[LibraryEntry, frozenset[str]]]]:
+    """The library's rows (dicts, objects or entries) by normalised subcategory and category,
+    each with the runs of its name and sector, built once per tuple of rows."""
+    kept = _INDEXES.get(id(rows))
+    if kept is None or kept[0] is not rows:
+        if len(_INDEXES) >= 8:
+            _INDEXES.clear()
+        index: dict[str, list] = {}
+        for row in rows:
+            entry = row if isinstance(row, LibraryEntry) else LibraryEntry.from_data(row)
+            runs = _pairs(entry.name) | _pairs(entry.sector)
+            for key in sorted({_norm(entry.subcategory), _norm(entry.category)} - {""}):
+                index.setdefault(key, []).append((entry, runs))
+        kept = _INDEXES[id(rows)] = (rows, index)
+    return kept[1]
+
+
+def suggest(library: tuple, *, under: Iterable[str], about: Iterable[str]) -> LibraryEntry | None:
     """The library entry under one of `under` (subcategory or category names) that shares most
-    with the texts `about`, or None when none shares at least MIN_SHARED runs."""
-    wanted = {normalise_text(u) for u in under if u}
-    words = set().union(*(_pairs(t) for t in about if t))
+    with the texts `about`, or None when none shares at least MIN_SHARED runs. The library's
+    rows are read only when a finding asks for a suggestion."""
+    index = _index(library)
+    words = frozenset().union(*(_pairs(t) for t in about if t))
     best, best_shared = None, MIN_SHARED - 1
-    for entry in library:
-        if not wanted & {normalise_text(entry.subcategory), normalise_text(entry.category)}:
-            continue
-        shared = len(words & (_pairs(entry.name) | _pairs(entry.sector)))
-        if shared > best_shared:
-            best, best_shared = entry, shared
+    for key in dict.fromkeys(_norm(u) for u in under if u):
+        for entry, runs in index.get(key, ()):
+            shared = len(words & runs)
+            if shared > best_shared:
+                best, best_shared = entry, shared
     return best
 
 
