@@ -29,14 +29,8 @@ class JixiaoCommand(BaseCommand):
     def audit_export(self, *, kind: str, rows: int | None, options, region) -> None:
         """Log the command's output as an export (CONTRACT.md): the operating-system account
         that ran it, `kind`, the region, year and format asked for, and the row count."""
-        import getpass
-
         from . import audit
 
-        try:
-            who = getpass.getuser()
-        except (KeyError, OSError):  # no name for this uid (a bare container)
-            who = "?"
         filters = {key: options[key] for key in ("region", "year", "format") if options.get(key)}
         with audit.audit_context(source="cli"):
             audit.record_export(
@@ -45,7 +39,7 @@ class JixiaoCommand(BaseCommand):
                 filters=filters,
                 name=str(options.get("output") or "-"),
                 region_code=region.code,
-                actor=_OsAccount(f"cli:{who}"),
+                actor=os_account(),
             )
 
 
@@ -54,6 +48,17 @@ class _OsAccount:
     """Who ran a command: the operating-system account, named in the audit log."""
 
     username: str
+
+
+def os_account() -> _OsAccount:
+    """The operating-system account that runs this command, as the audit log's actor."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        who = "?"
+    return _OsAccount(f"cli:{who}")
 
 
 @dataclass(frozen=True)

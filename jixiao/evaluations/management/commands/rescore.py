@@ -3,11 +3,9 @@ Re-scores every self-evaluation of projects of year Y in region R and below, eac
 in force for its region and year (`rescoring.selfevals_rescore`), with a progress bar on a
 terminal; prints how many were re-scored and how many changed grade."""
 
-import getpass
-
 from django.utils.translation import gettext as _
 
-from jixiao.core.commands import JixiaoCommand, _OsAccount
+from jixiao.core.commands import JixiaoCommand, os_account
 from jixiao.core.progress import progress
 
 
@@ -46,7 +44,7 @@ class Command(JixiaoCommand):
 
         try:
             count = selfevals_rescore(
-                actor=_os_account(), region=region, year=year, progress=advance
+                actor=os_account(), region=region, year=year, progress=advance
             )
         finally:
             bar.close()
@@ -58,12 +56,3 @@ class Command(JixiaoCommand):
             )
             % {"region": region.name, "year": year, "n": count, "changed": changed}
         )
-
-
-def _os_account() -> _OsAccount:
-    """The operating-system account that ran the command, named in the audit log."""
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (a bare container)
-        who = "?"
-    return _OsAccount(f"cli:{who}")
