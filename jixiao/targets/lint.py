@@ -349,7 +349,7 @@ def _t10_message(
                 Message("lint.T10.boilerplate", label=label, text=text),
                 Message("lint.T10.boilerplate.why"),
             )
-        if _restates(normalise_text(text), normalise_text(line.name)):
+        if _restates(normalise_text(text), normalise_text(line.name), rules):
             return (
                 Message("lint.T10.restates_name", label=label),
                 Message("lint.T10.restates_name.why"),
@@ -374,10 +374,10 @@ def _t10_message(
     return None
 
 
-def _restates(value: str, name: str) -> bool:
-    """The value is the name, or a piece of it of three characters or more ("持续保障" under
-    "持续保障社会发展"): it repeats what is measured instead of saying how much."""
-    return bool(name) and len(value) >= 3 and value in name
+def _restates(value: str, name: str, rules: Mapping) -> bool:
+    """The value is the name, or a piece of it ("持续保障" under "持续保障社会发展") at least
+    the rules' `restated_chars` long: it repeats what is measured instead of saying how much."""
+    return bool(name) and len(value) >= int(rules["restated_chars"]) and value in name
 
 
 def _names_a_measure(norm: str, rules: Mapping) -> bool:
