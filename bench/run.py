@@ -1,0 +1,224 @@
+"""`./dev bench`: every bench script with the same options, and with `--json` one figure a line.
+
+    .venv/bin/python bench/run.py [--json] [--scale small|province] [--only NAME,...]
+                                  [--skip NAME,...] [--budget SECONDS] [other options...]
+    ./dev bench --json --scale small
+
+Runs each script of bench/ (every `*.py` but this runner and the locust file, in name order) in
+its own process with the options given here, all of them, the unknown ones included: the
+scripts ignore the options they do not know. `--only` and `--skip` pick scripts by name
+(`load`, `reports`, …); `--budget` bounds each script's wall time (at `--scale small` the
+default is SMALL_BUDGET seconds, so that the whole run stays under ten minutes on two cores;
+0 turns it off). A script over its budget is stopped (its process group) and named on stderr.
+
+With `--json` (CONTRACT.md, Benchmarks) standard output holds only JSON lines, one object a
+line: `{"name", "value", "unit", "baseline", "ratio", "goal"}`. Each line a script prints is
+checked (see `check`): a well-formed figure is passed on with its ratio recomputed as
+value ÷ baseline (or null without a baseline); anything else a script prints on stdout goes
+to stderr, as does the scripts' own stderr (progress). A malformed figure, a reserved name used
+for something other than what CONTRACT.md reserves it for, a name given twice, or a script that
+fails or runs over its budget is reported on stderr and makes the exit status 1; the figures of
+the other scripts are still printed.
+
+Without `--json` the scripts' output passes through unchanged (the readable reports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+NOT_SCRIPTS = {"run", "locustfile"}
+KEYS = ("name", "value", "unit", "baseline", "ratio", "goal")
+SMALL_BUDGET = 150  # seconds a script at --scale small (see docs/performance.md)
+
+#: The names CONTRACT.md reserves for the province-scale figures, and what each must be: a ratio
+#: to a bare baseline measured in the same run (`baseline` required), or the load test's figures
+#: with their units.
+RATIO_NAMES = frozenset({"targets_import", "payments_import", "year_stats", "rescoring"})
+LOAD_UNITS = {"load_p95_ms": {"ms"}, "load_errors": {"errors", "count", ""}}
+RESERVED = RATIO_NAMES | set(LOAD_UNITS)
+
+
+def scripts(folder: Path, only: set[str], skip: set[str]) -> list[Path]:
+    found = sorted(p for p in folder.glob("*.py") if p.stem not in NOT_SCRIPTS)
+    return [p for p in found if (not only or p.stem in only) and p.stem not in skip]
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check(item) -> tuple[dict | None, str | None]:
+    """A printed figure as the runner passes it on, or why it is refused.
+
+    Well formed: an object with exactly the six keys; `name` and `unit` strings; `value` a
+    finite number; `baseline` and `goal` a finite number or null; `ratio` is recomputed here
+    as value ÷ baseline (null without a baseline or with a zero one), whatever the script
+    said. Reserved names: `targets_import`, `payments_import`, `year_stats` and `rescoring`
+    are ratios to a bare baseline, so they need one; `load_p95_ms` is in milliseconds and
+    `load_errors` a count of errors, never negative.
+    """
+    if not isinstance(item, dict):
+        return None, "not a JSON object"
+    if set(item) != set(KEYS):
+        return None, f"keys must be exactly {', '.join(KEYS)}"
+    name, unit = item["name"], item["unit"]
+    if not isinstance(name, str) or not name or not isinstance(unit, str):
+        return None, "name and unit must be strings"
+    if not _number(item["value"]):
+        return None, f"{name}: value must be a finite number"
+    for key in ("baseline", "goal"):
+        if item[key] is not None and not _number(item[key]):
+            return None, f"{name}: {key} must be a finite number or null"
+    if name in RATIO_NAMES and not item["baseline"]:
+        return None, f"{name} is reserved for a ratio to a bare baseline: the baseline is missing"
+    if name in LOAD_UNITS:
+        if unit not in LOAD_UNITS[name]:
+            return None, f"{name} is reserved for the load test, in {sorted(LOAD_UNITS[name])}"
+        if item["value"] < 0:
+            return None, f"{name} cannot be negative"
+    baseline = item["baseline"]
+    ratio = round(item["value"] / baseline, 4) if baseline else None
+    return {key: item[key] for key in KEYS} | {"ratio": ratio}, None
+
+
+class Run:
+    """One script's figures and complaints, collected while it runs."""
+
+    def __init__(self, json_mode: bool, seen: dict[str, str]):
+        self.json_mode, self.seen = json_mode, seen
+        self.problems: list[str] = []
+
+    def line(self, script: str, text: str) -> None:
+        if not self.json_mode:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        stripped = text.strip()
+        if not stripped.startswith("{"):
+            if stripped:
+                print(f"[{script}] {stripped}", file=sys.stderr, flush=True)
+            return
+        try:
+            item = json.loads(stripped)
+        except ValueError:
+            self.problems.append(f"{script}: a line that is not JSON: {stripped[:120]}")
+            return
+        figure, why = check(item)
+        if figure is None:
+            self.problems.append(f"{script}: {why}")
+            return
+        if figure["name"] in self.seen:
+            self.problems.append(
+                f"{script}: {figure['name']} was already given by {self.seen[figure['name']]}"
+            )
+            return
+        self.seen[figure["name"]] = script
+        print(json.dumps(figure, ensure_ascii=False), flush=True)
+
+
+def run_script(path: Path, options: list[str], budget: float, run: Run) -> float:
+    """Run one script, its stdout through `run.line`, its stderr to ours; its wall time."""
+    started = time.monotonic()
+    child = subprocess.Popen(
+        [sys.executable, str(path), *options],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=None,
+        text=True,
+        bufsize=1,
+        start_new_session=True,  # its own process group: a stop takes its servers with it
+    )
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=_read, args=(child.stdout, lines), daemon=True)
+    reader.start()
+    over = False
+    while True:
+        left = budget - (time.monotonic() - started) if budget else None
+        if left is not None and left <= 0:
+            over = True
+            break
+        try:
+            text = lines.get(timeout=None if left is None else min(left, 5))
+        except queue.Empty:
+            continue
+        if text is None:
+            break
+        run.line(path.stem, text)
+    if over:
+        _stop(child)
+        run.problems.append(f"{path.stem}: stopped after its budget of {budget:.0f} s")
+    code = child.wait()
+    reader.join(timeout=10)
+    child.stdout.close()
+    if code and not over:
+        run.problems.append(f"{path.stem}: exit status {code}")
+    return time.monotonic() - started
+
+
+def _read(stream, lines: queue.Queue) -> None:
+    for text in stream:
+        lines.put(text)
+    lines.put(None)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            child.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--scale", choices=("small", "province"))
+    parser.add_argument("--only", default="", help="scripts to run, by name, comma-separated")
+    parser.add_argument("--skip", default="", help="scripts to leave out, comma-separated")
+    parser.add_argument("--budget", type=float, help="seconds a script at most (0: no bound)")
+    parser.add_argument("--dir", type=Path, default=BENCH, help=argparse.SUPPRESS)  # tests
+    args, rest = parser.parse_known_args(argv)
+    options = [*(["--json"] if args.json else []), *rest]
+    if args.scale:
+        options += ["--scale", args.scale]
+    budget = (
+        args.budget if args.budget is not None else (SMALL_BUDGET if args.scale == "small" else 0)
+    )
+    names = {n for n in args.only.split(",") if n}, {n for n in args.skip.split(",") if n}
+    chosen = scripts(args.dir, *names)
+    if names[0] - {p.stem for p in chosen}:
+        parser.error(
+            f"no such bench script: {', '.join(sorted(names[0] - {p.stem for p in chosen}))}"
+        )
+    run = Run(args.json, {})
+    started = time.monotonic()
+    for path in chosen:
+        print(f"== bench/{path.name} {' '.join(options)}", file=sys.stderr, flush=True)
+        took = run_script(path, options, budget, run)
+        print(f"== bench/{path.name}: {took:.0f} s", file=sys.stderr, flush=True)
+    print(f"== all benches: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    for problem in run.problems:
+        print(f"!! {problem}", file=sys.stderr, flush=True)
+    return 1 if run.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
