@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from .exports import national_items
 from .imports import JSON_SHEET, Importer, Row, json_items
 from .tabular import Problem, ProblemLog, read_tables
 
@@ -96,7 +97,7 @@ class DocumentImporter(Importer):
         return rows, []
 
     def _forms_from_json(self, data: bytes) -> Iterator[tuple[object, list[Problem]]]:
-        items = json_items(data, what=_("%(n)s对象") % {"n": self.noun})
+        items = national_items(self.kind, json_items(data, what=_("%(n)s对象") % {"n": self.noun}))
         for number, item in enumerate(items, start=1):
             parsed, errors = self.from_data(item)
             if errors:

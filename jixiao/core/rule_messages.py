@@ -647,9 +647,20 @@ _LINKAGE = {
     "linkage.reason.rule": gettext_noop("建议%(rule)s（%(percent)s%%），安排%(proposed)s万元"),
 }  # fmt: skip
 
+#: reading an exchange document of the national data elements (indicators.data_elements)
+_EXCHANGE = {
+    "exchange.no_goal_row": gettext_noop("%(table)s 中没有与此行的年度、区划、单位和项目相同的行"),
+    "exchange.duplicate_goal_row": gettext_noop("与前面一行的年度、区划、单位和项目重复"),
+    "exchange.not_a_list": gettext_noop("应为行的列表"),
+    "exchange.not_an_object": gettext_noop("应为对象（一行）"),
+    "exchange.key_missing": gettext_noop("缺少此字段，无法对应到年度、区划、单位或项目"),
+    "exchange.bad_year": gettext_noop("不是有效的年度（如 2022）"),
+}  # fmt: skip
+
 #: Every template by code (the English text is the catalogue's, jixiao/locale).
 MESSAGES: dict[str, str] = {
     **_LINT, **_SCORE, **_UNIT, **_ALERT, **_VALUE, **_KEY, **_SURVEY, **_LINKAGE,
+    **_EXCHANGE,
 }  # fmt: skip
 
 

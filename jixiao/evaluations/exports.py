@@ -22,9 +22,11 @@ from jixiao.core.exports import (
     indicator_row,
     json_bytes,
     register_exporter,
+    register_national,
     workbook_bytes,
 )
 from jixiao.core.rule_messages import texts_only
+from jixiao.indicators import data_elements
 from jixiao.orgs.selectors import unit_names
 
 from .excel import LAYOUT, SelfEvalForm, forms_workbook
@@ -183,3 +185,11 @@ def selfevals_bytes(rows, fmt: str) -> bytes:
 def export_selfevals(reader, region, year, fmt: str) -> bytes:
     """`jixiao export selfevals --region R --year Y --format xlsx|json -o FILE`."""
     return selfevals_bytes(selfeval_list(user=reader, region=region, year=year), fmt)
+
+
+register_national(
+    "selfevals",
+    tables=data_elements.SELFEVAL_TABLES,
+    out=data_elements.selfevals_to_national,
+    into=data_elements.selfevals_from_national,
+)

@@ -17,9 +17,11 @@ from jixiao.core.exports import (
     indicator_row,
     json_bytes,
     register_exporter,
+    register_national,
     workbook_bytes,
 )
 from jixiao.core.officeform import gc_paused
+from jixiao.indicators import data_elements
 from jixiao.orgs.selectors import unit_names
 
 from .excel import LAYOUT, DeclarationForm, forms_workbook
@@ -146,3 +148,11 @@ def targets_workbook_response(request, rows, work):
             kind="targets",
             rows=len(forms),
         )
+
+
+register_national(
+    "targets",
+    tables=data_elements.DECLARATION_TABLES,
+    out=data_elements.declarations_to_national,
+    into=data_elements.declarations_from_national,
+)

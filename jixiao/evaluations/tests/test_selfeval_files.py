@@ -581,3 +581,19 @@ def test_cli_import_with_user_is_limited_to_that_filers_units(world, filled, tmp
         )
     assert "未写入任何数据" in str(info.value)
     assert "没有您可填报的项目编码“P1”" in err.getvalue()
+
+
+def test_national_export_then_import_gives_the_same_self_evaluation(world, filled):
+    """The national 一体化 data elements (PM_PERF_SELF_EVAL and its three tables) carry a
+    self-evaluation out and back in with the same entries and the same score."""
+    from jixiao.core.exports import national_bytes
+
+    expected = values()
+    data = national_bytes("selfevals", export(world, "json"))
+    assert b"PM_SELF_EVAL_INDICATOR" in data and b"year_exe_amt" in data
+    scramble(world, filled)
+    result = do_import(world, data, "selfevals.json")
+    assert (result.rows, result.updated) == (1, 1)
+    assert values() == expected
+    selfeval = SelfEvaluation.objects.get(pk=filled.pk)
+    assert selfeval.total == Decimal("94.99") and selfeval.grade == "优"
