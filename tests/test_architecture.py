@@ -53,6 +53,7 @@ PURE_MODULES = [
     "indicators/deadlines.py",
     "indicators/units.py",
     "indicators/quantities.py",
+    "indicators/data_elements.py",
     "targets/lint.py",
     "targets/lint_base.py",
     "targets/lint_meaning.py",
