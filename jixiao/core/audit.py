@@ -3,8 +3,17 @@
 Models opt in with `@audited`. Saves and deletes of such models write an AuditLog row with the
 before/after snapshot; the batch, actor and source come from the current *audit context*, opened
 per request by `AuditContextMiddleware`, per import by the import framework and per command by
-`audit_context(...)`. Bulk writes (imports) call `record()` themselves, because Django signals do
-not fire for `bulk_create`.
+`audit_context(...)`. Bulk writes call `record()` themselves, because Django signals do not fire
+for `bulk_create`.
+
+Imports write their row-level changes as ONE entry per batch: `record_batch(changes, ...)` takes
+`Change`s (one per object: action, before, after) and writes a single `AuditLog` whose `changes`
+holds them as a JSON list, plus one small `AuditObject(entry, position, object_type, object_id)`
+row per object, bulk-inserted, so the number of queries does not grow with the rows. The log
+still answers per object: `object_history(object_type, object_id)` lists an object's entries,
+single and batched alike, as `AuditLog` rows (a batched change comes back as an unsaved entry
+with the batch's time, actor, source and ip and the change's own action, object, before, after
+and message), and `expand(entry)` turns a batch entry into such rows for a list.
 """
 
 from __future__ import annotations
@@ -117,6 +126,238 @@ def record(
         after=after,
         message=message[:500],
     )
+
+
+@dataclass
+class Change:
+    """One object's change in a batch (`record_batch`); `instance` fills the object's type, id,
+    text and region as `record` does."""
+
+    action: str
+    before: dict | None = None
+    after: dict | None = None
+    instance: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    region_code: str = ""
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        instance = self.instance
+        object_type, object_id = self.object_type, self.object_id
+        object_repr, region_code = self.object_repr, self.region_code
+        if instance is not None:
+            object_type = object_type or instance._meta.label_lower
+            object_id = object_id or str(instance.pk)
+            object_repr = object_repr or str(instance)
+            region_code = region_code or getattr(instance, "audit_region_code", "") or ""
+        return {
+            "action": self.action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "object_repr": object_repr[:300],
+            "region_code": region_code,
+            "before": self.before,
+            "after": self.after,
+            "message": self.message[:500],
+        }
+
+
+def record_batch(
+    changes,
+    *,
+    message: str,
+    action: str = "import",
+    object_type: str = "",
+    region_code: str = "",
+    actor=None,
+):
+    """Write the row-level changes of one batch (an import) as one entry in the current context,
+    indexed per object: one INSERT for the entry and one executemany of the small index rows,
+    whatever their number. `changes` is an iterable of `Change`; the entry's `object_type`
+    defaults to that of the first change. Returns the entry (None when there was nothing)."""
+    from .models import AuditLog
+
+    rows = [c.as_dict() for c in changes]
+    if not rows:
+        return None
+    ctx = current_context()
+    actor = actor if actor is not None else ctx.actor
+    entry = AuditLog.objects.create(
+        batch=ctx.batch,
+        source=ctx.source,
+        ip=ctx.ip,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "",
+        action=action,
+        object_type=object_type or rows[0]["object_type"],
+        object_repr=message[:300],
+        region_code=region_code,
+        message=message[:500],
+        changes=rows,
+    )
+    _index(
+        entry,
+        (
+            (p, r["action"], r["object_type"], r["object_id"], r["object_repr"], r["region_code"])
+            for p, r in enumerate(rows)
+        ),
+    )
+    return entry
+
+
+def _index(entry, rows) -> None:
+    """INSERT the per-object index rows (position, action, type, id, text, region) of a batch
+    entry in one executemany: no ORM compile per row, one statement whatever their number."""
+    from django.db import connection
+
+    from .models import AuditObject
+
+    meta, quote = AuditObject._meta, connection.ops.quote_name
+    names = ("entry", "position", "action", "object_type", "object_id", "object_repr")
+    names += ("region_code",)
+    columns = ", ".join(quote(meta.get_field(n).column) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(entry.pk, *row) for row in rows])
+
+
+def _as_entry(entry, change: dict):
+    """A batched change as an (unsaved) entry of the log, as `record` would have written it."""
+    from .models import AuditLog
+
+    row = AuditLog(
+        id=entry.id,
+        created_at=entry.created_at,
+        batch=entry.batch,
+        source=entry.source,
+        ip=entry.ip,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor_name,
+        **{k: change.get(k) or "" for k in ("action", "object_type", "object_id")},
+        object_repr=change.get("object_repr") or "",
+        region_code=change.get("region_code") or "",
+        before=change.get("before"),
+        after=change.get("after"),
+        message=change.get("message") or "",
+    )
+    if "actor" in entry._state.fields_cache:
+        row.actor = entry.actor
+    return row
+
+
+def expand(entry, positions=None) -> list:
+    """A batch entry's changes (all, or those at `positions`) as entries of the log; a single
+    entry as itself. Reads only the wanted changes when `positions` is given."""
+    from django.db.models.fields.json import KeyTransform
+
+    from .models import AuditLog
+
+    if positions is None:
+        if entry.changes is None:
+            return [entry]
+        return [_as_entry(entry, change) for change in entry.changes]
+    positions = sorted(set(positions))
+    found = (
+        AuditLog.objects.filter(pk=entry.pk)
+        .values_list(*(KeyTransform(str(p), "changes") for p in positions))
+        .get()
+    )
+    return [_as_entry(entry, change) for change in found if change is not None]
+
+
+def object_history(object_type: str, object_id) -> list:
+    """Every entry of one object, oldest first: its own entries and its changes in batch
+    entries (each as an entry, see `expand`). Queries: two, and one per batch that changed it."""
+    from .models import AuditLog, AuditObject
+
+    object_id = str(object_id)
+    rows = list(AuditLog.objects.filter(object_type=object_type, object_id=object_id))
+    positions: dict[int, list[int]] = {}
+    for entry_id, position in AuditObject.objects.filter(
+        object_type=object_type, object_id=object_id
+    ).values_list("entry_id", "position"):
+        positions.setdefault(entry_id, []).append(position)
+    if positions:
+        for entry in AuditLog.objects.filter(pk__in=positions).defer("changes"):
+            rows += expand(entry, positions[entry.pk])
+    return sorted(rows, key=lambda e: (e.created_at, e.id))
+
+
+#: Fields an `AuditObject` holds itself; a filter on any other field of the log reads its entry.
+_INDEXED = frozenset({"action", "object_type", "object_id", "object_repr", "region_code"})
+
+
+def _on_index(condition):
+    """A filter on the log (`Q` or lookup tuple) as the same filter on the per-object index."""
+    from django.db.models import Q
+
+    if isinstance(condition, Q):
+        copy = Q(*(_on_index(c) for c in condition.children))
+        copy.connector, copy.negated = condition.connector, condition.negated
+        return copy
+    lookup, value = condition
+    field = lookup.split("__", 1)[0]
+    return (lookup if field in _INDEXED else f"entry__{lookup}", value)
+
+
+class EntryList:
+    """The log as a list page shows it: single entries and, one per object, the changes held in
+    batch entries (as `expand` gives them), newest first, filtered by `conditions` (`Q`s on
+    the log's fields, applied to the per-object index too). Paginate it like a queryset:
+    `count()` and slices, each slice reading only its own rows."""
+
+    def __init__(self, *conditions):
+        from django.db.models import F, Q, Value
+
+        from .models import AuditLog, AuditObject
+
+        where = Q(*conditions)
+        singles = (
+            AuditLog.objects.filter(where, changes__isnull=True)
+            .annotate(at=F("created_at"), entry=F("id"), pos=Value(-1))
+            .values_list("at", "entry", "pos")
+            .order_by()
+        )
+        batched = (
+            AuditObject.objects.filter(_on_index(where))
+            .annotate(at=F("entry__created_at"), entry_ref=F("entry_id"), pos=F("position"))
+            .values_list("at", "entry_ref", "pos")
+            .order_by()
+        )
+        self._keys = singles.union(batched, all=True).order_by("-at", "-entry", "pos")
+
+    def count(self) -> int:
+        return self._keys.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        from .models import AuditLog
+
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = list(self._keys[index])
+        entries = AuditLog.objects.select_related("actor").defer("changes")
+        entries = entries.in_bulk({entry for _at, entry, _pos in keys})
+        wanted: dict[int, list[int]] = {}
+        for _at, entry, position in keys:
+            if position >= 0:
+                wanted.setdefault(entry, []).append(position)
+        changes = {
+            (entry, position): change
+            for entry, positions in wanted.items()
+            for position, change in zip(
+                sorted(set(positions)), expand(entries[entry], positions), strict=True
+            )
+        }
+        return [
+            entries[entry] if position < 0 else changes[(entry, position)]
+            for _at, entry, position in keys
+        ]
 
 
 def record_export(

@@ -72,6 +72,10 @@ class AuditLog(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    #: A batch entry (`audit.record_batch`): the row-level changes of one import, a list of
+    #: {"action", "object_type", "object_id", "object_repr", "region_code", "before", "after",
+    #: "message"}, indexed per object by `AuditObject`. Null for a single change.
+    changes = models.JSONField(_("批量变更"), null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -98,6 +102,38 @@ class AuditLog(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditObject(models.Model):
+    """One object a batch entry changed: where its change sits in `entry.changes`, so that the
+    history of an object, and the log's list and its filters, find it without reading the
+    batch (append-only like the log)."""
+
+    entry = models.ForeignKey(AuditLog, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    action = models.CharField(max_length=16, choices=AuditLog.Action.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300, blank=True)
+    region_code = models.CharField(max_length=12, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计对象")
+        verbose_name_plural = _("审计对象")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id} #{self.entry_id}[{self.position}]"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogRefused(_("审计日志只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogRefused(_("审计日志只能追加，不能删除。"))
 
 
 class ImportBatch(models.Model):

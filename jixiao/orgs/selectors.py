@@ -6,6 +6,7 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
+from jixiao.core import audit
 from jixiao.core.models import AuditLog
 
 from .models import Office, Region, Role, Unit, UnitYear, User
@@ -46,26 +47,27 @@ def audit_log_list(
     object_type: str = "",
     actor: str = "",
     batch: str = "",
-) -> QuerySet[AuditLog]:
-    """The audit log for auditors: entries of the regions they oversee (DOMAIN.md §3)."""
+) -> audit.EntryList | QuerySet[AuditLog]:
+    """The audit log for auditors: entries of the regions they oversee (DOMAIN.md §3), with the
+    changes of batch entries (imports) listed one per object, as single entries are."""
     if not user.has_role(Role.AUDITOR):
         return AuditLog.objects.none()
     codes = Region.objects.visible_to(user).values("code")
-    rows = AuditLog.objects.filter(Q(region_code__in=codes) | Q(region_code=""))
+    conditions = [Q(region_code__in=codes) | Q(region_code="")]
     if action:
-        rows = rows.filter(action=action)
+        conditions.append(Q(action=action))
     if object_type:
-        rows = rows.filter(object_type=object_type)
+        conditions.append(Q(object_type=object_type))
     if actor:
-        rows = rows.filter(actor_name=actor)
+        conditions.append(Q(actor_name=actor))
     if batch:
         try:
-            rows = rows.filter(batch=uuid.UUID(batch))
+            conditions.append(Q(batch=uuid.UUID(batch)))
         except ValueError:
             return AuditLog.objects.none()
     if q:
-        rows = rows.filter(Q(object_repr__icontains=q) | Q(message__icontains=q))
-    return rows.order_by("-created_at", "-id")
+        conditions.append(Q(object_repr__icontains=q) | Q(message__icontains=q))
+    return audit.EntryList(*conditions)
 
 
 def filers_for_units(unit_years) -> dict[int, User]:

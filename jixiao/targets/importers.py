@@ -18,7 +18,8 @@ Speed (10,000 targets in about three times a fast read of the file): values are 
 once per distinct text and catalogue names placed once per distinct pair; each declaration is
 linted by the pure lint from the parsed rows, without the per-target context queries of
 `adapters.lint_target` (T13/T15/T17 are refreshed when the target is next saved); targets and
-indicators are written with bulk inserts, and the audit gets one entry per target in bulk.
+indicators are written with bulk inserts, and the audit gets one batch entry holding every
+target's change (`audit.record_batch`).
 """
 
 from __future__ import annotations
@@ -492,7 +493,7 @@ class TargetImporter(DocumentImporter):
             )
         Target.objects.bulk_create(new_targets, batch_size=500)
         _insert_indicators((values["target"].pk, values["indicators"]) for _f, values in forms)
-        _audit(forms, before, self.actor)
+        _audit(forms, before, self.actor, self.region.code)
         return len(new_targets), len(updated)
 
     def _lock_replaced(self, forms: list[Form]) -> dict[int, Target]:
@@ -575,41 +576,40 @@ def _indicator_snapshots(target_ids: list[int]) -> dict[int, list[dict]]:
     return snapshots
 
 
-def _audit(forms, before: dict[int, list[dict]], actor) -> None:
-    """One entry per target, with its fields and indicator grid (and what it replaced), in
-    the import's batch: the history of a target shows what the file brought in."""
-    from jixiao.core.models import AuditLog
+def _audit(forms, before: dict[int, list[dict]], actor, region_code: str) -> None:
+    """One batch entry (`audit.record_batch`) with a change per target, its fields and
+    indicator grid (and what it replaced): the history of a target shows what the file brought
+    in, with who, when, before and after."""
+    label = Target._meta.label_lower
 
-    ctx = audit.current_context()
-    entries = []
-    for form, values in forms:
-        target = values["target"]
-        after = {
-            **audit.snapshot(target),
-            "indicators": [_snapshot_of(f) for f in values["indicators"]],
-        }
-        old = None
-        if form.existing is not None:
-            old = {**form.existing_snapshot, "indicators": before.get(target.pk, [])}
-        subject = form.project.name if form.project else f"{form.unit.name} 部门整体支出"
-        entries.append(
-            AuditLog(
-                batch=ctx.batch,
-                source=ctx.source,
-                ip=ctx.ip,
-                actor=actor if actor.pk else None,
-                actor_name=actor.username,
+    def changes():
+        for form, values in forms:
+            target = values["target"]
+            after = {
+                **audit.snapshot(target),
+                "indicators": [_snapshot_of(f) for f in values["indicators"]],
+            }
+            old = None
+            if form.existing is not None:
+                old = {**form.existing_snapshot, "indicators": before.get(target.pk, [])}
+            subject = form.project.name if form.project else f"{form.unit.name} 部门整体支出"
+            yield audit.Change(
                 action="update" if old else "create",
-                object_type=Target._meta.label_lower,
+                object_type=label,
                 object_id=str(target.pk),
-                object_repr=f"{form.year} {subject} v{target.version}"[:300],
+                object_repr=f"{form.year} {subject} v{target.version}",
                 region_code=form.target_region.code,
                 before=old,
                 after=after,
                 message=_("导入绩效目标（工作表“%(s)s”）") % {"s": form.sheet},
             )
-        )
-    AuditLog.objects.bulk_create(entries, batch_size=500)
+
+    audit.record_batch(
+        changes(),
+        actor=actor,
+        message=_("导入绩效目标：%(n)s 份") % {"n": len(forms)},
+        region_code=region_code,
+    )
 
 
 def _text(value) -> str:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jixiao.budgets.models import FiscalYear
+from jixiao.core import audit
 from jixiao.core.exports import workbook_bytes
 from jixiao.core.imports import run_import
 from jixiao.core.models import AuditLog, ImportBatch
@@ -309,9 +310,13 @@ def test_many_declarations_in_one_file_create_and_replace_drafts(world, declare)
     )
     assert found["P2"]["indicators"][0][3] == "≥20个"
     assert Target.objects.filter(pk=returned.pk).exists()  # replaced in place, not re-created
-    entries = AuditLog.objects.filter(batch=result.batch_id, object_type="targets.target")
-    assert sorted(entries.values_list("action", flat=True)) == ["create", "update", "update"]
-    p2 = entries.get(object_id=str(returned.pk))
+    (entry,) = AuditLog.objects.filter(batch=result.batch_id, object_type="targets.target")
+    assert sorted(e.action for e in audit.expand(entry)) == ["create", "update", "update"]
+    (p2,) = [
+        e
+        for e in audit.object_history("targets.target", returned.pk)
+        if str(e.batch) == result.batch_id
+    ]
     assert p2.actor == world.budget and p2.before["indicators"][0]["value_text"] == "≥12个"
     assert p2.after["indicators"][0]["value_text"] == "≥20个"
 
