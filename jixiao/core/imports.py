@@ -249,6 +249,12 @@ class Importer:
     def inspect(self, sheets: list[Sheet]) -> None:
         """Look at the raw sheets before rows are parsed (e.g. a unit written in a header)."""
 
+    def parse(self, sheet: Sheet) -> tuple[list, list[Problem]]:
+        """A sheet's data rows and the problems of their cells (`parse_sheet`); an importer of a
+        large fixed layout may parse faster into rows of its own, which its `check` and `save`
+        then take."""
+        return parse_sheet(sheet, self.columns)
+
     def json_values(self, item: dict) -> dict:
         """Map one JSON object to column keys; override where the JSON nests values."""
         return item
@@ -257,7 +263,7 @@ class Importer:
         raise NotImplementedError
 
 
-def _find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
+def find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str, int]] | None:
     """Find the header row among the first rows (official templates put a title above it)."""
     required = [c for c in columns if c.required]
     for index, row in enumerate(sheet.rows[:10]):
@@ -273,7 +279,7 @@ def _find_header(sheet: Sheet, columns: Sequence[Column]) -> tuple[int, dict[str
 
 
 def parse_sheet(sheet: Sheet, columns: Sequence[Column]) -> tuple[list[Row], list[Problem]]:
-    located = _find_header(sheet, columns)
+    located = find_header(sheet, columns)
     if located is None:
         missing = "、".join(c.label for c in columns if c.required)
         return [], [
@@ -332,12 +338,12 @@ def _read_rows(importer: Importer, data: bytes, filename: str) -> tuple[list[Row
     rows, problems, header_only, unmatched = [], ProblemLog(), [], []
     matched = False
     for sheet in sheets:
-        sheet_rows, sheet_problems = parse_sheet(sheet, importer.columns)
+        sheet_rows, sheet_problems = importer.parse(sheet)
         if sheet_rows or not _is_header_problem(sheet_problems):
             matched = True
             rows += sheet_rows
             problems += sheet_problems
-        elif _find_header(sheet, importer.columns) is not None:
+        elif find_header(sheet, importer.columns) is not None:
             header_only += sheet_problems
         else:
             unmatched += sheet_problems
