@@ -6,21 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit, locks
+from jixiao.core.models import AuditLog
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Region, Role, User
-from jixiao.targets.models import Target, TargetStatus
+from jixiao.targets.models import Indicator, Target, TargetStatus
 
 from . import alerts as rules_alerts
 from .models import Alert, Report, ReportIndicator, Round, RoundProject
@@ -37,6 +40,9 @@ def monitoring_rules(region: Region, year: int):
 
 
 # --- rounds --------------------------------------------------------------------------------
+
+#: Reports are opened a chunk of projects at a time, in a fixed number of queries per chunk.
+OPEN_CHUNK = 1000
 
 
 def default_scope(region: Region, year: int):
@@ -59,7 +65,9 @@ def round_open(
     key_projects: Iterable[Project] = (),
 ) -> Round:
     """Open a round: its scope (专项资金 plus projects added by hand) and a draft report for
-    every project in it, prefilled from the approved target and the payment data."""
+    every project in it, prefilled from the approved target and the payment data. The same
+    few queries for every OPEN_CHUNK projects, however large the round (bench/monitoring.py
+    compares it with a bare bulk insert of the same rows)."""
     if not actor.has_role(Role.PERFORMANCE):
         raise PermissionDenied(_("只有绩效办可以发起监控批次。"))
     if not year_is_open(region=region, year=year):
@@ -78,64 +86,130 @@ def round_open(
         agency=agency,
         created_by=actor,
     )
-    extras = {p.pk: p for p in extra_projects if p.region_id == region.id and p.year == year}
+    default = list(default_scope(region, year).values_list("pk", flat=True))
+    known = set(default)
+    extras = dict.fromkeys(
+        p.pk for p in extra_projects if p.region_id == region.id and p.year == year
+    )
+    by_hand = [pk for pk in extras if pk not in known]
     keys = {p.pk for p in key_projects}
-    scope = {p.pk: p for p in default_scope(region, year)} | extras
     RoundProject.objects.bulk_create(
         [
             RoundProject(
                 round=monitoring_round,
-                project=p,
-                added_by_hand=pk in extras
-                and pk not in {q.pk for q in default_scope(region, year)},
+                project_id=pk,
+                added_by_hand=pk not in known,
                 key_monitoring=pk in keys,
             )
-            for pk, p in scope.items()
+            for pk in default + by_hand
         ]
     )
-    for project in Project.objects.filter(pk__in=scope).select_related("unit"):
-        _new_report(monitoring_round, project)
+    # the reports in the projects' own order (year, code), as they always came
+    ids = default
+    if by_hand:
+        in_scope = Q(pk__in=default_scope(region, year).values("pk")) | Q(pk__in=by_hand)
+        ids = list(Project.objects.filter(in_scope).values_list("pk", flat=True))
+    for start in range(0, len(ids), OPEN_CHUNK):
+        _open_reports(monitoring_round, ids[start : start + OPEN_CHUNK])
     return monitoring_round
 
 
-def _new_report(monitoring_round: Round, project: Project) -> Report:
-    target = (
-        Target.objects.filter(project=project, status=TargetStatus.APPROVED)
-        .order_by("-version")
-        .first()
+def _open_reports(monitoring_round: Round, ids: list[int]) -> None:
+    """The draft reports of the projects `ids`, in that order: each with the approved target's
+    indicators, the contract amount and the execution from payments as of the period end, and
+    the audit entry a save would write. One query per kind of row for the whole chunk."""
+    period_end = monitoring_round.period_end
+    projects = {
+        p.pk: p for p in Project.objects.filter(pk__in=ids).select_related("unit", "region")
+    }
+    targets, contract = {}, {}
+    approved = Target.objects.filter(project_id__in=ids, status=TargetStatus.APPROVED)
+    for project_id, target_id in approved.order_by("project_id", "-version").values_list(
+        "project_id", "id"
+    ):
+        targets.setdefault(project_id, target_id)
+    progress = ProgressAmount.objects.filter(project_id__in=ids, as_of__lte=period_end)
+    for project_id, amount in progress.order_by("project_id", "-as_of", "-id").values_list(
+        "project_id", "amount"
+    ):
+        contract.setdefault(project_id, amount)
+    paid = dict(
+        Payment.objects.filter(project_id__in=ids, month__lte=period_end.month)
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
     )
-    report = Report.objects.create(
-        round=monitoring_round,
-        project=project,
-        target=target,
-        region=project.region,
-        unit=project.unit,
-        year=project.year,
-        contract_amount=_contract_amount(project, monitoring_round.period_end),
+    reports = Report.objects.bulk_create(
+        [
+            Report(
+                round=monitoring_round,
+                project=projects[pk],
+                target_id=targets.get(pk),
+                region=projects[pk].region,
+                unit=projects[pk].unit,
+                year=projects[pk].year,
+                contract_amount=contract.get(pk),
+                executed=paid.get(pk),
+                execution_from_payments=paid.get(pk) is not None,
+            )
+            for pk in ids
+        ]
     )
-    _prefill_execution(report)
-    if target is not None:
-        ReportIndicator.objects.bulk_create(
-            [
-                ReportIndicator(
-                    report=report,
-                    position=i.position,
-                    indicator=i,
-                    category=i.category,
-                    subcategory=i.subcategory,
-                    name=i.name,
-                    target_text=i.value_text,
-                    unit=i.unit,
-                )
-                for i in target.indicators.order_by("position")
-            ]
-        )
-    return report
+    _audit_created(reports)
+    _copy_indicators(reports)
 
 
-def _contract_amount(project: Project, period_end: dt.date) -> Decimal | None:
-    row = ProgressAmount.objects.filter(project=project, as_of__lte=period_end).first()
-    return row.amount if row else None
+def _audit_created(reports: list[Report]) -> None:
+    """The `create` entry of each new report, as `audit` writes it on a save (signals do not
+    fire for bulk_create), in the current audit context."""
+    ctx = audit.current_context()
+    actor = ctx.actor if getattr(ctx.actor, "pk", None) else None
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                batch=ctx.batch,
+                source=ctx.source,
+                ip=ctx.ip,
+                actor=actor,
+                actor_name=getattr(ctx.actor, "username", "") or "",
+                action=AuditLog.Action.CREATE,
+                object_type=Report._meta.label_lower,
+                object_id=str(report.pk),
+                object_repr=str(report)[:300],
+                region_code=report.audit_region_code,
+                after=audit.snapshot(report),
+            )
+            for report in reports
+        ]
+    )
+
+
+def _copy_indicators(reports: list[Report]) -> None:
+    """Each report's lines: the indicators of its approved target, in their order."""
+    lines = defaultdict(list)
+    for indicator in (
+        Indicator.objects.filter(target_id__in=[r.target_id for r in reports if r.target_id])
+        .only("target_id", "position", "category", "subcategory", "name", "value_text", "unit")
+        .order_by("target_id", "position")
+    ):
+        lines[indicator.target_id].append(indicator)
+    ReportIndicator.objects.bulk_create(
+        [
+            ReportIndicator(
+                report=report,
+                position=i.position,
+                indicator=i,
+                category=i.category,
+                subcategory=i.subcategory,
+                name=i.name,
+                target_text=i.value_text,
+                unit=i.unit,
+            )
+            for report in reports
+            for i in lines[report.target_id]
+        ]
+    )
 
 
 def payments_to(project: Project, period_end: dt.date) -> Decimal | None:
@@ -143,14 +217,6 @@ def payments_to(project: Project, period_end: dt.date) -> Decimal | None:
         s=Sum("amount")
     )["s"]
     return total
-
-
-def _prefill_execution(report: Report) -> None:
-    """Execution from the treasury's payments when there are any (DOMAIN.md §5)."""
-    paid = payments_to(report.project, report.round.period_end)
-    if paid is not None:
-        Report.objects.filter(pk=report.pk).update(executed=paid, execution_from_payments=True)
-        report.executed, report.execution_from_payments = paid, True
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -275,45 +341,103 @@ def sync_alerts(
     existing: Iterable[Alert] | None = None,
 ) -> list[Alert]:
     """Make the stored alerts of (project, round) match `found`, limited to `codes`;
-    `existing` are that pair's stored alerts when the caller has loaded them already."""
+    `existing` are that pair's stored alerts when the caller has loaded them already. Saves
+    each alert (audited one by one); a payment import writes its plans in bulk instead
+    (`payments.payments_changed`)."""
     if existing is None:
         existing = Alert.objects.filter(project=project, round=round)
+    plan = plan_alerts(
+        project=project,
+        report=report,
+        round=round,
+        found=found,
+        rules=rules,
+        today=today,
+        codes=codes,
+        existing=existing,
+    )
+    stored = {id(alert): _stored_once(alert) for alert in plan.new}
+    for alert, fields, _before in plan.changed:
+        alert.save(update_fields=fields)
+    return [stored.get(id(alert), alert) for alert in plan.kept]
+
+
+@dataclass
+class AlertPlan:
+    """What making the stored alerts match the ones found takes: `new` alerts (unsaved),
+    `changed` stored ones as (alert, the fields set, their values before), and `kept`, every
+    alert found in order (stored or new)."""
+
+    new: list = dataclass_field(default_factory=list)
+    changed: list = dataclass_field(default_factory=list)
+    kept: list = dataclass_field(default_factory=list)
+
+    def change(self, alert: Alert, **values) -> None:
+        before = {name: getattr(alert, name) for name in values}
+        for name, value in values.items():
+            setattr(alert, name, value)
+        self.changed.append((alert, list(values), before))
+
+
+def plan_alerts(
+    *,
+    project: Project,
+    report: Report | None,
+    round: Round | None,
+    found: Sequence,
+    rules,
+    today: dt.date,
+    existing: Iterable[Alert],
+    codes: Iterable[str] | None = None,
+    due_date: dt.date | None = None,
+    plan: AlertPlan | None = None,
+) -> AlertPlan:
+    """The plan (added to `plan` when given) that makes the stored alerts of (project, round),
+    `existing`, match `found`, limited to `codes`: a new alert for each new finding, a cleared
+    one that applies again reopened with a fresh disposal deadline (`due_date` when the caller
+    has computed it for `today`), a changed level or message updated, and an open alert that
+    no longer applies cleared; the rest stay as they are (with their disposal)."""
+    plan = plan if plan is not None else AlertPlan()
     existing = {a.key: a for a in existing if codes is None or a.code in codes}
-    kept = []
     for item in found:
         key = (project.pk, round.pk if round else None, item.code, item.indicator)
         alert = existing.pop(key, None)
+        if alert is None or alert.status == Alert.Status.CLEARED:
+            due_date = due_date or rules_alerts.disposal_deadline(today, rules=rules)
         if alert is None:
-            due = rules_alerts.disposal_deadline(today, rules=rules)
-            alert = _stored_once(_new_alert(project, report, round, item, due_date=due))
+            alert = _new_alert(project, report, round, item, due_date=due_date)
+            plan.new.append(alert)
         elif alert.status == Alert.Status.CLEARED:
             # It applies again: a fresh alert with a fresh disposal deadline.
-            alert.status, alert.level, alert.message = Alert.Status.OPEN, item.level, item.message
-            alert.explanation, alert.texts_i18n = item.explanation, item.texts_data()
-            alert.due_date = rules_alerts.disposal_deadline(today, rules=rules)
-            fields = ["status", "level", "message", "explanation", "texts_i18n", "due_date"]
-            alert.save(update_fields=fields)
-        elif (alert.level, alert.message) != (item.level, item.message):
-            alert.level, alert.message, alert.explanation = (
-                item.level,
-                item.message,
-                item.explanation,
+            plan.change(
+                alert,
+                status=Alert.Status.OPEN,
+                level=item.level,
+                message=item.message,
+                explanation=item.explanation,
+                texts_i18n=item.texts_data(),
+                due_date=due_date,
             )
-            alert.texts_i18n = item.texts_data()
-            alert.save(update_fields=["level", "message", "explanation", "texts_i18n"])
-        kept.append(alert)
+        elif (alert.level, alert.message) != (item.level, item.message):
+            plan.change(
+                alert,
+                level=item.level,
+                message=item.message,
+                explanation=item.explanation,
+                texts_i18n=item.texts_data(),
+            )
+        plan.kept.append(alert)
     for stale in existing.values():
         if stale.status == Alert.Status.OPEN:
-            stale.status = Alert.Status.CLEARED
-            stale.save(update_fields=["status"])
-    return kept
+            plan.change(stale, status=Alert.Status.CLEARED)
+    return plan
 
 
 def _new_alert(project: Project, report: Report | None, round: Round | None, item, *, due_date):
-    return Alert(
-        region=project.region,
+    alert = Alert(
+        region_id=project.region_id,
         year=project.year,
-        unit=project.unit,
+        unit_id=project.unit_id,
         project=project,
         round=round,
         report=report,
@@ -325,6 +449,10 @@ def _new_alert(project: Project, report: Report | None, round: Round | None, ite
         texts_i18n=item.texts_data(),
         due_date=due_date,
     )
+    for name in ("region", "unit"):  # loaded with the project: the audit reads them
+        if Project._meta.get_field(name).is_cached(project):
+            setattr(alert, name, getattr(project, name))
+    return alert
 
 
 def _stored_once(alert: Alert) -> Alert:
