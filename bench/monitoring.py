@@ -1,7 +1,12 @@
 """Benchmark of in-year monitoring: alerts over a province-scale round, the
 payment import of one province-year of monthly rows, and the round overview and alerts pages.
 
-    .venv/bin/python bench/monitoring.py [--regions 100] [--sample 300] [--profile] [--keep]
+    .venv/bin/python bench/monitoring.py [--scale small|province] [--regions N] [--json]
+                                         [--sample 300] [--profile] [--keep]
+
+Scale: `province` (the default) is 100 generated districts, `small` 10 (`--regions` overrides).
+With `--json` the figures are JSON lines on stdout ({"name","value","unit","baseline","ratio",
+"goal"}) and everything else goes to stderr.
 
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Steps and figures:
 
@@ -11,8 +16,14 @@ Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Steps
    Jan–Jul payments or a typed execution, each indicator with a synthesised progress, expected
    value and likelihood), run through `jixiao.monitoring.alerts.alerts` → projects per second.
 3. Alerts, database path: one round per district opened by that district's performance office
-   (`services.round_open`; time and queries per report), then `services.refresh_alerts` for a
-   sample of filled-in reports (time and queries per report).
+   (`services.round_open`; time and queries), against its bare baseline in the same run: the
+   rows it wrote (reports, their indicator lines, the round's scope) read back and inserted
+   again with `bulk_create` of the same field values into scratch rounds, then deleted (the
+   audit entries, the application's bookkeeping, are left out of the baseline). Figures
+   `round_open` (goal 3), `round_open_vs_reports_only` (against the reports' insert alone,
+   for reading: the indicator lines are most of the rows) and
+   `round_open_queries_per_district`. Then `services.refresh_alerts` for a sample of filled-in
+   reports (time and queries per report).
 4. Payments district by district (what works today: a payment file is matched within the
    importing region): each district's year (its projects × 12 months) as CSV through the import
    framework; this also computes the alerts of every report in the open rounds.
@@ -30,6 +41,7 @@ Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Steps
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -47,12 +59,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+# The helpers every bench shares (run as a script, this folder is on sys.path).
+from key_evaluations import OUT
+from key_evaluations import figure as shared_figure
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
 PROVINCE = "990000"
 PROVINCE_USER = f"gen-{PROVINCE}-budget"
 BIG_CITY, BIG_DISTRICT = "999900", "999901"  # the one-file district (outside generate's codes)
 PERIOD_END, DEADLINE = date(YEAR, 7, 31), date(YEAR, 8, 15)
+ROUND_CODE = f"{YEAR}-07"
+SCALES = {"small": 10, "province": 100}  # districts of 400 projects
 CENT = Decimal("0.01")
 HEADER = ["项目编码", "年度", "月份", "支付金额（万元）"]
 
@@ -249,6 +267,13 @@ def pure_alerts(prefix: str) -> None:
 # --- step 3: rounds and refresh_alerts ----------------------------------------------------------
 
 
+def figure(name, value, unit, baseline=None, goal=None) -> None:
+    """One figure as a JSON line on the real standard output with `--json` (every other line
+    then goes to stderr), in the shape every bench prints."""
+    with contextlib.redirect_stdout(sys.__stdout__):
+        shared_figure(name, value, unit, baseline=baseline, goal=goal)
+
+
 def performance_user(district):
     from django.utils import timezone
 
@@ -274,7 +299,7 @@ def open_round(district):
         actor=performance_user(district),
         region=district,
         year=YEAR,
-        code=f"{YEAR}-07",
+        code=ROUND_CODE,
         name="1–7月绩效运行监控",
         period_end=PERIOD_END,
         deadline=DEADLINE,
@@ -282,7 +307,9 @@ def open_round(district):
 
 
 def open_rounds(prefix: str) -> None:
-    from jixiao.monitoring.models import Report
+    """One round per district through `round_open`, then the bare baseline: a bulk insert of the
+    same rows (`bare_insert`), in the same run."""
+    from jixiao.monitoring.models import Report, ReportIndicator
     from jixiao.orgs.models import Region
 
     districts = list(Region.objects.filter(path__startswith=prefix, level="district"))
@@ -295,11 +322,70 @@ def open_rounds(prefix: str) -> None:
             times.append(time.perf_counter() - begun)
         elapsed = time.perf_counter() - started
     reports = Report.objects.filter(region__path__startswith=prefix).count()
+    lines = ReportIndicator.objects.filter(report__region__path__startswith=prefix).count()
     print(
-        f"round_open × {len(districts)} districts: {reports} reports in {elapsed:.1f} s "
-        f"({elapsed / reports * 1000:.2f} ms and {queries['n'] / reports:.1f} queries per "
-        f"report; median district {statistics.median(times):.2f} s)"
+        f"round_open × {len(districts)} districts: {reports} reports ({lines} indicator lines) "
+        f"in {elapsed:.1f} s ({elapsed / reports * 1000:.2f} ms a report; {queries['n']} "
+        f"queries, {queries['n'] / len(districts):.1f} a district; median district "
+        f"{statistics.median(times):.2f} s)"
     )
+    reports_s, bare_s = bare_insert(prefix)
+    print(
+        f"  bare bulk insert of the same rows into scratch rounds: {bare_s:.2f} s (the reports "
+        f"alone {reports_s:.2f} s; their lines and scope rows the rest); round_open / bare "
+        f"{elapsed / bare_s:.1f}x, / the reports alone {elapsed / reports_s:.1f}x"
+    )
+    figure("round_open", elapsed, "s", baseline=bare_s, goal=3)
+    figure("round_open_vs_reports_only", elapsed, "s", baseline=reports_s)
+    figure("round_open_queries_per_district", queries["n"] / len(districts), "queries")
+
+
+def bare_insert(prefix: str) -> tuple[float, float]:
+    """The baseline of `round_open`: the rows it wrote (the reports, their indicator lines, the
+    round's scope), read back and bulk-inserted again with `bulk_create` of the same field values
+    into a scratch round per district, timed (the reports alone, then everything), then deleted.
+    The audit entries are the application's own bookkeeping and are left out of the baseline."""
+    from django.db import connection, transaction
+
+    from jixiao.monitoring.models import Report, ReportIndicator, Round, RoundProject
+
+    rounds = list(
+        Round.objects.filter(region__path__startswith=prefix, code=ROUND_CODE).order_by("id")
+    )
+    reports = list(Report.objects.filter(round__in=rounds).order_by("id").values())
+    lines = list(ReportIndicator.objects.filter(report__round__in=rounds).order_by("id").values())
+    scope = list(RoundProject.objects.filter(round__in=rounds).order_by("id").values())
+    copies = Round.objects.bulk_create(
+        [
+            Round(**{**_fields(r), "code": "bare"})
+            for r in Round.objects.filter(id__in=[r.id for r in rounds]).order_by("id").values()
+        ]
+    )
+    scratch = {r.pk: copy.pk for r, copy in zip(rounds, copies, strict=True)}
+    with transaction.atomic():
+        started = time.perf_counter()
+        made = Report.objects.bulk_create(
+            [Report(**{**_fields(r), "round_id": scratch[r["round_id"]]}) for r in reports]
+        )
+        reports_s = time.perf_counter() - started
+        new_id = {r["id"]: m.pk for r, m in zip(reports, made, strict=True)}
+        ReportIndicator.objects.bulk_create(
+            [ReportIndicator(**{**_fields(i), "report_id": new_id[i["report_id"]]}) for i in lines]
+        )
+        RoundProject.objects.bulk_create(
+            [RoundProject(**{**_fields(p), "round_id": scratch[p["round_id"]]}) for p in scope]
+        )
+        everything_s = time.perf_counter() - started
+    bare = list(scratch.values())
+    ReportIndicator.objects.filter(report__round_id__in=bare)._raw_delete(connection.alias)
+    Report.objects.filter(round_id__in=bare)._raw_delete(connection.alias)
+    RoundProject.objects.filter(round_id__in=bare)._raw_delete(connection.alias)
+    Round.objects.filter(id__in=bare)._raw_delete(connection.alias)
+    return reports_s, everything_s
+
+
+def _fields(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key != "id"}
 
 
 def refresh_sample(prefix: str, sample: int) -> None:
@@ -733,11 +819,17 @@ def one_file(workdir: Path, env: dict, profile: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+    parser.add_argument("--regions", type=int, help="districts (overrides --scale)")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="cProfile the one-file import")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
+    args.regions = args.regions or SCALES[args.scale]
+    OUT["json"] = args.json
+    if args.json:
+        sys.stdout = sys.stderr  # the readable lines; `figure` writes to the real stdout
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-monitoring-"))
     env = _env(workdir)
     os.environ.update(env)

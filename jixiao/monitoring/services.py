@@ -104,7 +104,8 @@ def round_open(
             for pk in default + by_hand
         ]
     )
-    # the reports in the projects' own order (year, code), as they always came
+    # the reports in the projects' own order (year, code), as they always came; all of them in
+    # the round's region and year, whose figures the round's own save marks as changed
     ids = default
     if by_hand:
         in_scope = Q(pk__in=default_scope(region, year).values("pk")) | Q(pk__in=by_hand)
@@ -187,27 +188,28 @@ def _audit_created(reports: list[Report]) -> None:
 
 def _copy_indicators(reports: list[Report]) -> None:
     """Each report's lines: the indicators of its approved target, in their order."""
+    columns = ("position", "category", "subcategory", "name", "value_text", "unit")
     lines = defaultdict(list)
-    for indicator in (
+    for target_id, pk, *values in (
         Indicator.objects.filter(target_id__in=[r.target_id for r in reports if r.target_id])
-        .only("target_id", "position", "category", "subcategory", "name", "value_text", "unit")
         .order_by("target_id", "position")
+        .values_list("target_id", "pk", *columns)
     ):
-        lines[indicator.target_id].append(indicator)
+        lines[target_id].append((pk, dict(zip(columns, values, strict=True))))
     ReportIndicator.objects.bulk_create(
         [
             ReportIndicator(
                 report=report,
-                position=i.position,
-                indicator=i,
-                category=i.category,
-                subcategory=i.subcategory,
-                name=i.name,
-                target_text=i.value_text,
-                unit=i.unit,
+                indicator_id=pk,
+                position=line["position"],
+                category=line["category"],
+                subcategory=line["subcategory"],
+                name=line["name"],
+                target_text=line["value_text"],
+                unit=line["unit"],
             )
             for report in reports
-            for i in lines[report.target_id]
+            for pk, line in lines[report.target_id]
         ]
     )
 
