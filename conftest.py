@@ -27,6 +27,26 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_run_in_the_request():
+    """Background jobs run at once, inside the request that starts them (the immediate tasks
+    backend), so a test follows a job to its result; core/tests/test_jobs.py runs the database
+    queue with a real worker."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    tasks = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": [settings.JIXIAO_TASKS_QUEUE],
+        }
+    }
+    with override_settings(TASKS=tasks):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from jixiao.testing import build_world

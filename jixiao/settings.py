@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jixiao.core",
     "jixiao.orgs",
     "jixiao.budgets",
@@ -266,3 +268,17 @@ LOGGING = {
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 JIXIAO_TRUST_X_REAL_IP = _env_bool("JIXIAO_TRUST_X_REAL_IP")
+
+# --- background jobs (core/jobs.py, docs/deploy.md) -------------------------------------------
+# Long work (the summary, large exports) runs as a job on Django's tasks framework. The default
+# backend keeps the queue in the database (no extra service; workers on several machines share
+# it through PostgreSQL): `jixiao serve` starts one worker, `jixiao worker` runs more.
+# JIXIAO_TASKS_BACKEND names another backend by its dotted path (a Celery or RQ backend of
+# django-tasks, or django_tasks.backends.immediate.ImmediateBackend to run jobs in the request).
+JIXIAO_TASKS_QUEUE = "jixiao"
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("JIXIAO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [JIXIAO_TASKS_QUEUE],
+    }
+}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("files/upload/<str:label>/<int:pk>/", attachment_upload, name="attachment-upload"),
     path("files/<int:file_pk>/remove/", attachment_remove, name="attachment-remove"),
     path("print/", print_log, name="print-log"),
+    path("", include("jixiao.core.job_views")),
     path("robots.txt", portal_robots, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

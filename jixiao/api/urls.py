@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, error, not_found
+from jixiao.core.job_api import router as jobs_router
 from jixiao.core.middleware import has_nul
 from jixiao.evaluations.api import router as selfevals_router
 from jixiao.evaluations.key.api import agencies_router, experts_router
@@ -56,6 +57,7 @@ api.add_router("/fund-actions", fund_actions_router, tags=["results"])
 api.add_router("/unit-assessments", assessments_router, tags=["results"])
 api.add_router("/disclosures", disclosures_router, tags=["results"])
 api.add_router("/stats", stats_router, tags=["reports"])
+api.add_router("/jobs", jobs_router, tags=["jobs"])
 
 
 class Anything(PathConverter):

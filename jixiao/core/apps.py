@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, jobs  # noqa: F401 — jobs registers the kind "export"
+        from .navigation import MenuItem, register_menu
 
         audit.connect_signals()
+        register_menu(MenuItem("home", _("我的后台任务"), "job-list", order=90))

@@ -367,3 +367,53 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window_start:%Y-%m-%d %H:%M:%S}: {self.count}"
+
+
+def _job_result_path(instance, filename: str) -> str:
+    return f"jobs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Job(models.Model):
+    """One piece of long work run in the background for its user (`core/jobs.py`): its kind,
+    parameters, progress, and the file or summary it produced, or why it failed. Only its
+    user sees it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("类型"), max_length=64)
+    params = models.JSONField(_("参数"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    # A file: {"name", "content_type", "rows", "audit_kind"} with `file`; otherwise a summary.
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    file = models.FileField(upload_to=_job_result_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

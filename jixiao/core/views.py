@@ -182,10 +182,15 @@ def document_import_page(request, importer_class, *, year: int, list_url: str):
         raise Http404
     importer = importer_class.for_page(actor=request.user, region=work.region, year=year)
     if request.GET.get("template"):
+        from . import jobs
+
         kind = importer_class.kind
-        data = EXPORTERS[kind](request.user, work.region, year, "xlsx")
         rows = row_count(kind, request.user, work.region, year)
         name = f"{importer_class.form_title}-{year}.xlsx"
+        if jobs.too_big(rows, region=work.region, year=year):  # past the threshold: a job
+            params = {"kind": kind, "region": work.region.code, "year": year, "name": name}
+            return jobs.start_and_follow(request, kind="export", params=params)
+        data = EXPORTERS[kind](request.user, work.region, year, "xlsx")
         return download_response(request, data, name, XLSX, kind=kind, rows=rows)
     return import_page(
         request,

@@ -9,5 +9,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # rules: the summary's parameters in the rulebook; navigation: menu and panels;
-        # records_results: the lists behind the results figures (topics of records.TOPICS).
-        from . import navigation, records_results, rules  # noqa: F401
+        # records_results: the lists behind the results figures (topics of records.TOPICS);
+        # jobs: the summary and the large lists' exports as background jobs.
+        from . import jobs, navigation, records_results, rules  # noqa: F401

@@ -156,8 +156,12 @@ def test_a_bar_opens_its_list_which_exports_and_the_summary_downloads(
             "jixiao.reports.summary (summary_docx) is not written yet: the button "
             "links to it, the download cannot be checked"
         )
+    # The button starts a background job; its page links to the file when it is done.
+    page.get_by_role("button", name="生成年度工作总结（Word）").click()
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    expect(page.locator("progress")).to_have_count(0)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="生成年度工作总结（Word）").click()
+        page.get_by_role("link", name=re.compile("下载")).click()
     download = download_info.value
     assert download.suggested_filename == "甲区2022年度预算绩效管理工作总结.docx"
     with open(download.path(), "rb") as f:

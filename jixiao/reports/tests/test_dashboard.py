@@ -287,7 +287,7 @@ def test_unit_people_get_their_own_dashboard_not_the_bureaus(year_2022, client_f
     for persona in ("filer", "leader"):
         client = client_for(persona)
         assert client.get("/dashboard/").status_code == 403
-        assert client.get("/dashboard/summary.docx").status_code == 403
+        assert client.post("/dashboard/summary.docx").status_code == 403
         assert client.get("/dashboard/unit/").status_code == 200
     for persona in ("performance", "budget", "expert"):
         assert client_for(persona).get("/dashboard/unit/").status_code == 403
@@ -351,7 +351,13 @@ def test_the_summary_button_downloads_the_word_summary(year_2022, client_for):
     pytest.importorskip(
         "jixiao.reports.summary", reason="jixiao.reports.summary (summary_docx) is not written yet"
     )
-    response = client_for("performance").get("/dashboard/summary.docx")
+    client = client_for("performance")
+    assert client.get("/dashboard/summary.docx").status_code == 405  # the button posts
+    started = client.post("/dashboard/summary.docx")
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")
+    job_page = client.get(started["Location"]).content.decode()
+    assert "已完成" in job_page and "/result" in job_page
+    response = client.get(started["Location"] + "result")
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

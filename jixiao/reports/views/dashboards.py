@@ -9,21 +9,18 @@ its list cannot disagree. The chart definitions are plain data (`json_script`), 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import openpyxl
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from jixiao.core.jobs import start_and_follow, too_big
 from jixiao.core.navigation import todos_for
-from jixiao.core.tabular import write_sheet
-from jixiao.core.views import download_response, paginate, role_required, xlsx_response
+from jixiao.core.views import paginate, role_required, xlsx_response
 from jixiao.evaluations.models import EvaluationStatus
 from jixiao.monitoring.models import Alert
 from jixiao.results.models import FundActionKind
@@ -42,12 +39,12 @@ from ..dashboards import (
     topic_for,
     valid_keys,
 )
+from ..jobs import records_title, records_workbook
 from ..navigation import DASHBOARD_READERS, UNIT_DASHBOARD_READERS
 from ..records import TOPICS, LazyRows, units_behind
 from ..selectors import WorkYear
 from ..stats import GRADES, LINT_LABELS, year_stats
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RECORD_READERS = DASHBOARD_READERS | UNIT_DASHBOARD_READERS
 #: Topics about the evaluations done in Y, which cover the projects and units of Y−1.
 EVALUATED_TOPICS = {
@@ -538,16 +535,17 @@ def records(request, topic: str):
     if key and key not in keys:
         context["unknown_key"] = True
         return render(request, "reports/records.html", context, status=404)
-    title = (
-        _("%(topic)s：%(key)s") % {"topic": found.label, "key": keys[key]}
-        if key
-        else str(found.label)
-    )
+    title = records_title(found, key, keys)
     rows = found.rows(work, key)
     if not isinstance(rows, LazyRows):  # small lists are built whole; big ones page lazily
         rows = list(rows)
     if request.GET.get("format") == "xlsx":
-        return _records_xlsx(request, found, rows, title=title, region=region, year=year)
+        count = len(rows)
+        if too_big(count, region=region, year=year):  # past the rulebook's threshold: a job
+            params = {"region": region.code, "year": year, "topic": topic, "key": key}
+            return start_and_follow(request, kind="records-export", params=params)
+        book, filename = records_workbook(found, rows, title=title, region=region, year=year)
+        return xlsx_response(request, book, filename, kind=f"records-{found.slug}", rows=count)
     page, query = paginate(request, rows)
     money = set(found.money_columns)
     context.update(
@@ -579,43 +577,15 @@ def _line(record, money: set[int]) -> list[dict]:
     ]
 
 
-def _cell(value):
-    return str(value) if isinstance(value, Promise) else value
-
-
-def _records_xlsx(request, topic, rows, *, title: str, region, year: int):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = str(topic.label)[:31]
-    heading = _("%(region)s %(year)s 年度 %(title)s") % {
-        "region": region.name,
-        "year": year,
-        "title": title,
-    }
-    write_sheet(
-        sheet,
-        [str(h) for h in topic.headers],
-        [[_cell(c) for c in r.cells] for r in rows],
-        title=heading,
-        money_columns=topic.money_columns,
-        widths=[22 if i == 1 else 14 for i in range(len(topic.headers))],
-    )
-    # A file name keeps to what every file system takes: the title's colon becomes a dash.
-    filename = re.sub(r'[：:/\\?*"<>|]', "-", f"{region.name}{year}{title}.xlsx")
-    return xlsx_response(request, book, filename, kind=f"records-{topic.slug}", rows=len(rows))
-
-
 # ── the annual work summary ───────────────────────────────────────────────────────────────────
 @role_required(*DASHBOARD_READERS)
 def summary_download(request):
-    # Imported here: the summary module is heavy (python-docx) and only this button needs it.
-    from ..summary import summary_docx
+    """The annual work summary is written by a background job (`reports/jobs.py`), which
+    the button starts (POST); its page shows the progress and then the file to download."""
+    from django.http import HttpResponseNotAllowed
 
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     region, year = _work(request)
-    data = summary_docx(user=request.user, region=region, year=year)
-    filename = _("%(region)s%(year)s年度预算绩效管理工作总结.docx") % {
-        "region": region.name,
-        "year": year,
-    }
-    # A document of figures, not a list: its export entry has no row count.
-    return download_response(request, data, filename, DOCX, kind="summary", rows=None)
+    params = {"region": region.code, "year": year}
+    return start_and_follow(request, kind="summary", params=params)

@@ -22,6 +22,9 @@ class Command(JixiaoCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3))
         )
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="不在本机启动后台任务的工作进程"
+        )
 
     def handle(self, *args, **options):
         if not options["no_migrate"]:
@@ -32,7 +35,26 @@ class Command(JixiaoCommand):
         sys.argv = gunicorn_argv(
             host=options["host"], port=options["port"], workers=options["workers"]
         )
-        run()
+        worker = None if options["no_worker"] else start_worker()
+        try:
+            run()
+        finally:
+            if worker is not None:  # stopped with the server
+                worker.terminate()
+                worker.wait(timeout=30)
+
+
+def start_worker():
+    """One `jixiao worker` process beside gunicorn, when jobs go through the database queue
+    (another tasks backend has workers of its own)."""
+    import subprocess
+
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "jixiao", "worker", "--quiet"])
 
 
 def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:

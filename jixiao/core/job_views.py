@@ -1,0 +1,73 @@
+"""Pages of the background jobs (`core/jobs.py`): the user's own jobs, one job's progress (it
+refreshes itself with htmx while the job runs, and has a plain reload link without script), and
+its result's download, audited as an export. Another user's job is a 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+
+from . import jobs
+from .views import paginate
+
+
+def _row(job) -> dict:
+    return {
+        "job": job,
+        "label": jobs.label_of(job.kind),
+        "name": (job.result or {}).get("name", "") if job.file else "",
+        "result_url": reverse("job-result", args=[job.pk]) if job.file else "",
+        "percent": round(job.done * 100 / job.total) if job.total else None,
+    }
+
+
+@login_required
+def job_list(request):
+    page, query = paginate(request, jobs.visible_jobs(request.user))
+    rows = [_row(job) for job in page.object_list]
+    return render(request, "core/jobs.html", {"page": page, "query": query, "rows": rows})
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = get_object_or_404(jobs.visible_jobs(request.user), pk=pk)
+    template = (
+        "core/jobs_status.html" if request.headers.get("HX-Request") else "core/jobs_detail.html"
+    )
+    return render(request, template, {"row": _row(job)})
+
+
+@login_required
+def job_result(request, pk: int):
+    job = get_object_or_404(jobs.visible_jobs(request.user), pk=pk)
+    found = jobs.file_result(job)
+    if found is None:
+        raise Http404
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from . import audit
+
+    # The export entry names what was exported, with the filter the job was started with.
+    params = {k: v for k, v in job.params.items() if isinstance(v, str | int)}
+    audit.record_export(
+        kind=found.audit_kind,
+        rows=found.rows,
+        filters={**params, "job": job.pk},
+        name=found.name,
+        region_code=str(job.params.get("region", "")),
+        actor=request.user,
+    )
+    response = HttpResponse(found.data, content_type=found.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.name)}"
+    return response
+
+
+urlpatterns = [
+    path("jobs/", job_list, name="job-list"),
+    path("jobs/<int:pk>/", job_detail, name="job-detail"),
+    path("jobs/<int:pk>/result", job_result, name="job-result"),
+]

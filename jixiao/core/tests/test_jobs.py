@@ -1,0 +1,259 @@
+"""Background jobs (core/jobs.py): a job runs as its user and shows no more than that user
+sees; it fails whole, saying why; its page, list and API show only one's own jobs; large exports
+become jobs past the rulebook's threshold; the database queue runs with real worker processes,
+each job exactly once."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from jixiao.core import jobs
+from jixiao.core.models import AuditLog, Job, Rulebook
+from jixiao.core.rulebook import rulebook_save
+from jixiao.reports.tests.test_dashboard import year_2022  # noqa: F401 (fixture)
+
+DATABASE_QUEUE = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["jixiao"]},
+}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def project_codes(data: bytes) -> list[str]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    return sorted(
+        str(c)
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
+        if str(c) in {"P1", "P1A", "P2", "PB"}
+    )
+
+
+def export_params(name="projects.xlsx"):
+    return {"kind": "projects", "region": "100101", "year": 2022, "name": name}
+
+
+# --- running a job -----------------------------------------------------------------------------
+
+
+def test_an_export_job_holds_only_what_its_user_may_see(world):
+    mine = jobs.start(user=world.filer, kind="export", params=export_params())
+    bureau = jobs.start(user=world.budget, kind="export", params=export_params())
+    assert mine.status == bureau.status == Job.Status.DONE
+    # The filer of U1 sees U1 and its level-2 unit U1A, never U2's P2; the bureau sees all three.
+    assert project_codes(jobs.file_result(mine).data) == ["P1", "P1A"]
+    assert project_codes(jobs.file_result(bureau).data) == ["P1", "P1A", "P2"]
+
+
+def _writes_then_fails(job, progress):
+    rulebook_save(
+        region_code="100101", year=2022, values={"jobs": {"threshold_rows": 5}}, actor=job.user
+    )
+    progress(1, 2)
+    raise ZeroDivisionError
+
+
+def _refuses(job, progress):
+    raise jobs.JobError("所选区划没有可汇总的数据。")
+
+
+def test_a_failed_job_writes_nothing_and_says_why(world):
+    jobs.register("test-writes-then-fails", _writes_then_fails, label="测试")
+    jobs.register("test-refuses", _refuses, label="测试")
+    failed = jobs.start(user=world.budget, kind="test-writes-then-fails", params={})
+    assert failed.status == Job.Status.FAILED and failed.finished_at is not None
+    assert "ZeroDivisionError" in failed.error and "没有写入任何数据" in failed.error
+    assert not Rulebook.objects.filter(region_code="100101", year=2022).exists()
+    refused = jobs.start(user=world.budget, kind="test-refuses", params={})
+    assert refused.error == "所选区划没有可汇总的数据。"
+    assert not refused.file
+
+
+def test_progress_is_written_at_most_once_a_percent(world):
+    job = Job.objects.create(user=world.budget, kind="export", params={})
+    progress = jobs.Progress(job)
+    with CaptureQueriesContext(connection) as queries:
+        for _item in progress.over(range(1000)):
+            pass
+    assert len(queries) <= 102  # the start, each 1 % (10 items), the end; not 1,000 writes
+    job.refresh_from_db()
+    assert (job.done, job.total) == (1000, 1000)
+
+
+def test_a_job_is_run_once_even_if_its_task_comes_twice(world):
+    job = jobs.start(user=world.budget, kind="export", params=export_params())
+    finished = job.finished_at
+    jobs.run_job.call(job.pk)  # delivered again: the job is no longer queued, so nothing runs
+    job.refresh_from_db()
+    assert job.finished_at == finished and job.status == Job.Status.DONE
+
+
+# --- pages and API ------------------------------------------------------------------------------
+
+
+def test_the_job_pages_and_api_show_ones_own_jobs_and_audit_the_download(world, client_for):
+    job = jobs.start(user=world.filer, kind="export", params=export_params("我的项目.xlsx"))
+    client = client_for("filer")
+    listing = client.get("/jobs/").content.decode()
+    assert "数据导出" in listing and "我的项目.xlsx" in listing and "已完成" in listing
+    detail = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f'href="/jobs/{job.pk}/result"' in detail
+    assert "hx-trigger" not in detail  # finished: it no longer polls
+    api = client.get(f"/api/v1/jobs/{job.pk}").json()
+    assert api == {
+        "id": job.pk,
+        "kind": "export",
+        "status": "done",
+        "done": 1,
+        "total": 1,
+        "error": "",
+        "result_url": f"/jobs/{job.pk}/result",
+    }
+    before = AuditLog.objects.filter(action="export").count()
+    download = client.get(f"/jobs/{job.pk}/result")
+    assert download.status_code == 200 and project_codes(download.content) == ["P1", "P1A"]
+    entry = AuditLog.objects.filter(action="export").latest("pk")
+    assert AuditLog.objects.filter(action="export").count() == before + 1
+    assert entry.object_type == "projects" and entry.actor_name == "filer"
+    assert entry.after["filter"]["job"] == job.pk
+
+
+def test_a_running_job_polls_its_status_without_inline_script(world, client_for):
+    job = Job.objects.create(user=world.filer, kind="export", status="running", done=3, total=10)
+    page = client_for("filer").get(f"/jobs/{job.pk}/").content.decode()
+    assert f'hx-get="/jobs/{job.pk}/"' in page and 'hx-trigger="every 2s"' in page
+    assert '<progress max="10" value="3">' in page
+    assert f'<a href="/jobs/{job.pk}/">' in page  # reload by hand without script
+    fragment = client_for("filer").get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content
+    assert b"<html" not in fragment and b'id="job-status"' in fragment
+
+
+def test_another_users_job_is_404_everywhere(world, client_for):
+    job = jobs.start(user=world.filer, kind="export", params=export_params())
+    for persona in ("other", "budget"):
+        client = client_for(persona)
+        assert client.get(f"/jobs/{job.pk}/").status_code == 404
+        assert client.get(f"/jobs/{job.pk}/result").status_code == 404
+        assert client.get(f"/api/v1/jobs/{job.pk}").status_code == 404
+        assert f"/jobs/{job.pk}/" not in client.get("/jobs/").content.decode()
+    assert client_for("filer").get("/jobs/").status_code == 200
+
+
+def test_the_job_list_is_in_the_menu(world, client_for):
+    assert 'href="/jobs/"' in client_for("filer").get("/").content.decode()
+
+
+# --- exports past the threshold ------------------------------------------------------------------
+
+
+def test_a_list_export_past_the_rulebook_threshold_becomes_a_job_with_the_same_rows(
+    year_2022,  # noqa: F811
+    world,
+    client_for,
+):
+    client = client_for("performance")
+    url = "/dashboard/records/selfevals/?format=xlsx"
+    direct = client.get(url)
+    assert direct.status_code == 200  # 2 rows: under the default threshold of 2,000
+    rulebook_save(
+        region_code="100101", year=2022, values={"jobs": {"threshold_rows": 1}}, actor=world.admin
+    )
+    started = client.get(url)
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")
+    job = Job.objects.get(pk=started["Location"].split("/")[2])
+    assert job.kind == "records-export" and job.status == Job.Status.DONE
+    result = client.get(started["Location"] + "result")
+
+    def cells(data: bytes):
+        return list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+    assert cells(result.content) == cells(direct.content)
+    assert result["Content-Disposition"] == direct["Content-Disposition"]
+
+
+# --- the database queue, real workers --------------------------------------------------------------
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _worker(*args: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k not in {"JIXIAO_TASKS_BACKEND"}}
+    env["DATABASE_URL"] = _database_url()
+    env["JIXIAO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)  # where the results are stored
+    return subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "worker", "--quiet", *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_waits_for_a_worker_and_two_workers_run_each_job_once(world):
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        started = [
+            jobs.start(user=world.filer, kind="export", params=export_params(f"{n}.xlsx"))
+            for n in range(6)
+        ]
+    # Nothing runs in the request: the jobs wait in the database (they survive a restart).
+    assert {job.status for job in started} == {Job.Status.QUEUED}
+    assert DBTaskResult.objects.filter(status="READY").count() == 6
+    workers = [_worker("--batch"), _worker("--batch")]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err.decode()
+    done = Job.objects.filter(pk__in=[j.pk for j in started])
+    assert {job.status for job in done} == {Job.Status.DONE}
+    for job in done:
+        assert project_codes(jobs.file_result(job).data) == ["P1", "P1A"]
+    tasks = DBTaskResult.objects.all()
+    assert tasks.count() == 6 and all(len(t.worker_ids) == 1 for t in tasks)
+    assert not tasks.filter(~Q(status="SUCCESSFUL")).exists()
+
+
+def test_the_tasks_backend_is_a_setting_and_the_worker_says_when_it_is_not_ours(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env["JIXIAO_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
+            "'jixiao.settings'; django.setup(); from django_tasks import task_backends; "
+            "print(type(task_backends['default']).__name__)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "ImmediateBackend"
+    refused = subprocess.run(
+        [sys.executable, "-m", "jixiao", "worker", "--batch"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 1
+    assert "ImmediateBackend" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
