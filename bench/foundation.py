@@ -86,9 +86,11 @@ def baseline(region_path: str, year: int, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--regions", type=int, help="districts (default: 100, 10 at --scale small)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale", choices=("small", "province"), default="province")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
+    args.regions = args.regions or (10 if args.scale == "small" else 100)
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {

@@ -26,8 +26,12 @@ MARK = "--- API fuzzing ---"  # test_api_fuzz.REPORT
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--calls", type=int, default=10_000)
+    parser.add_argument(
+        "--calls", type=int, help="requests (default: 10,000, 500 at --scale small)"
+    )
+    parser.add_argument("--scale", choices=("small", "province"), default="province")
     args, _rest = parser.parse_known_args()  # `./dev bench` passes every script the same options
+    args.calls = args.calls or (500 if args.scale == "small" else 10_000)
     env = {**os.environ, "JIXIAO_FUZZ_CALLS": str(args.calls)}
     command = [
         *(sys.executable, "-m", "pytest", "-q", "-s", "-n", "0", "-p", "no:cacheprovider"),

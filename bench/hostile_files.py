@@ -62,6 +62,8 @@ FILES = [
     "bad-cell-in-every-row-xlsx",
     "bad-cell-in-every-row-json",
 ]
+#: `--scale small`: one attack of each family, into one import.
+SMALL = ["xlsx-billion-laughs", "zip-bomb", "json-tiny-objects", "csv-rows-flood"]
 
 
 def _setup_django(workdir: Path) -> None:
@@ -157,11 +159,15 @@ def _child(kind: str, path: str, trace: bool, out) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--files", default=",".join(FILES))
-    parser.add_argument("--kinds", default="")
+    parser.add_argument("--files", help="default: all; at --scale small " + ",".join(SMALL))
+    parser.add_argument("--kinds", help="default: every import; at --scale small payments")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--scale", choices=("small", "province"), default="province")
     args, _unused = parser.parse_known_args()  # ./dev bench passes every script its options
+    small = args.scale == "small"
+    args.files = args.files or ",".join(SMALL if small else FILES)
+    args.kinds = args.kinds if args.kinds is not None else ("payments" if small else "")
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-hostile-"))
     fresh = "DATABASE_URL" not in os.environ
     _setup_django(workdir)

@@ -1,15 +1,18 @@
 """`./dev bench`: every bench script with the same options, and with `--json` one figure a line.
 
     .venv/bin/python bench/run.py [--json] [--scale small|province] [--only NAME,...]
-                                  [--skip NAME,...] [--budget SECONDS] [other options...]
+                                  [--skip NAME,...] [--budget SECONDS] [--total SECONDS]
+                                  [other options...]
     ./dev bench --json --scale small
 
 Runs each script of bench/ (every `*.py` but this runner and the locust file, in name order) in
 its own process with the options given here, all of them, the unknown ones included: the
 scripts ignore the options they do not know. `--only` and `--skip` pick scripts by name
-(`load`, `reports`, …); `--budget` bounds each script's wall time (at `--scale small` the
-default is SMALL_BUDGET seconds, so that the whole run stays under ten minutes on two cores;
-0 turns it off). A script over its budget is stopped (its process group) and named on stderr.
+(`load`, `reports`, …). `--budget` bounds each script's wall time and `--total` the whole run;
+at `--scale small` they default to SMALL_BUDGET(S) and SMALL_TOTAL, so that the whole run stays
+under ten minutes on two cores (0 turns a bound off). A script over its budget is stopped (its
+process group) and named on stderr; a script whose turn comes after the total is spent is not
+started, and named too.
 
 With `--json` (CONTRACT.md, Benchmarks) standard output holds only JSON lines, one object a
 line: `{"name", "value", "unit", "baseline", "ratio", "goal"}`. Each line a script prints is
@@ -41,7 +44,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 NOT_SCRIPTS = {"run", "locustfile"}
 KEYS = ("name", "value", "unit", "baseline", "ratio", "goal")
-SMALL_BUDGET = 150  # seconds a script at --scale small (see docs/performance.md)
+#: At --scale small: seconds a script may take (SMALL_BUDGETS by name, else SMALL_BUDGET), and
+#: the whole run (SMALL_TOTAL): the small scale finishes in under ten minutes on two cores, and a
+#: script still running when the total is spent is stopped, those after it are not started.
+SMALL_BUDGET = 90
+SMALL_BUDGETS = {"load": 200, "pipeline": 150}
+SMALL_TOTAL = 570
 
 #: The names CONTRACT.md reserves for the province-scale figures, and what each must be: a ratio
 #: to a bare baseline measured in the same run (`baseline` required), or the load test's figures
@@ -194,14 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="scripts to run, by name, comma-separated")
     parser.add_argument("--skip", default="", help="scripts to leave out, comma-separated")
     parser.add_argument("--budget", type=float, help="seconds a script at most (0: no bound)")
+    parser.add_argument("--total", type=float, help="seconds for all scripts (0: no bound)")
     parser.add_argument("--dir", type=Path, default=BENCH, help=argparse.SUPPRESS)  # tests
     args, rest = parser.parse_known_args(argv)
     options = [*(["--json"] if args.json else []), *rest]
     if args.scale:
         options += ["--scale", args.scale]
-    budget = (
-        args.budget if args.budget is not None else (SMALL_BUDGET if args.scale == "small" else 0)
-    )
+    small = args.scale == "small"
+    total = args.total if args.total is not None else (SMALL_TOTAL if small else 0)
     names = {n for n in args.only.split(",") if n}, {n for n in args.skip.split(",") if n}
     chosen = scripts(args.dir, *names)
     if names[0] - {p.stem for p in chosen}:
@@ -211,6 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     run = Run(args.json, {})
     started = time.monotonic()
     for path in chosen:
+        budget = args.budget
+        if budget is None:
+            budget = SMALL_BUDGETS.get(path.stem, SMALL_BUDGET) if small else 0
+        if total:
+            left = total - (time.monotonic() - started)
+            if left < 1:
+                run.problems.append(f"{path.stem}: not run, the total of {total:.0f} s is spent")
+                continue
+            budget = min(budget, left) if budget else left
         print(f"== bench/{path.name} {' '.join(options)}", file=sys.stderr, flush=True)
         took = run_script(path, options, budget, run)
         print(f"== bench/{path.name}: {took:.0f} s", file=sys.stderr, flush=True)

@@ -156,9 +156,11 @@ def page(username: str, region_code: str, url: str, repeat: int = 5) -> tuple[fl
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--regions", type=int, help="districts (default: 100, 10 at --scale small)")
     parser.add_argument("--indicators", type=int, default=15)
+    parser.add_argument("--scale", choices=("small", "province"), default="province")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
+    args.regions = args.regions or (10 if args.scale == "small" else 100)
     setup(args.regions, args.indicators)
     from jixiao.targets.models import Target
 

@@ -175,3 +175,11 @@ def test_the_runner_leaves_out_itself_and_the_locust_file():
     names = {path.stem for path in runner.scripts(runner.BENCH, set(), set())}
     assert "run" not in names and "locustfile" not in names
     assert "reports" in names
+
+
+def test_scripts_after_the_total_is_spent_are_not_started(tmp_path):
+    fake(tmp_path, "alpha", 'import time\nfig("alpha_seconds", 1.0, "s")\ntime.sleep(3)\n')
+    fake(tmp_path, "beta", 'fig("beta_seconds", 1.0, "s")\n')
+    done = bench(tmp_path, "--json", "--total", "2")
+    assert [row["name"] for row in figures(done.stdout)] == ["alpha_seconds"]
+    assert "beta: not run, the total of 2 s is spent" in done.stderr and done.returncode == 1
