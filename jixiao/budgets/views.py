@@ -15,16 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.core import navigation
+from jixiao.core.exports import workbook_bytes
+from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.views import (
     act,
+    file_or_job,
     import_page,
     paginate,
     role_required,
     template_response,
     work_rows,
-    xlsx_response,
 )
-from jixiao.orgs.models import Role, Unit, UnitYear
+from jixiao.orgs.models import Region, Role, Unit, UnitYear
 from jixiao.orgs.selectors import business_offices, unit_choices
 
 from . import selectors, services
@@ -37,9 +39,12 @@ from .models import Project, ProjectKind
 @login_required
 def project_list(request):
     work = request.work
-    rows = work_rows(request, selectors.project_list, "unit", "kind", "office", "q")
+    rows = work_rows(request, selectors.project_list, *PROJECT_FILTERS)
     if request.GET.get("export") == "xlsx":
-        return _projects_xlsx(request, rows, work)
+        filters = {name: request.GET.get(name, "").strip() for name in PROJECT_FILTERS}
+        return file_or_job(
+            request, projects_file, rows=rows.count(), region=work.region, year=work.year, **filters
+        )
     page, query = paginate(request, rows)
     return render(
         request,
@@ -56,10 +61,17 @@ def project_list(request):
     )
 
 
-def _projects_xlsx(request, rows, work):
+PROJECT_FILTERS = ("unit", "kind", "office", "q")
+
+
+@file_builder
+def projects_file(user, *, region: str, year: int, **filters) -> JobFile:
+    """The project list's "导出 Excel" as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows = selectors.project_list(user=user, region=found, year=year, **filters)
     book = projects_workbook(rows.iterator(chunk_size=2000))
-    name = f"{work.region.code}-{work.year}-projects.xlsx"
-    return xlsx_response(request, book, name, kind="projects", rows=rows.count())
+    name = f"{region}-{year}-projects.xlsx"
+    return JobFile(workbook_bytes(book), name, XLSX, audit_kind="projects", rows=rows.count())
 
 
 @login_required

@@ -254,3 +254,34 @@ def export_job(job: Job, progress: Progress) -> JobFile:
 
 
 register("export", export_job, label=gettext_lazy("数据导出"), atomic=False)
+
+
+def file_builder(fn: Callable) -> Callable:
+    """Mark `fn(user, *, region, year, **filters) -> JobFile`, a module-level function that
+    builds a page's download (`region` is the region's code), as one a job of kind "file" may
+    call by its dotted path (`core/views.py::file_or_job`)."""
+    fn.job_file_builder = True
+    return fn
+
+
+def builder_path(fn: Callable) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def file_job(job: Job, progress: Progress) -> JobFile:
+    """The kind "file": a page's download built by its marked builder as the job's user."""
+    from django.utils.module_loading import import_string
+
+    try:
+        builder = import_string(job.params["builder"])
+    except ImportError:
+        builder = None
+    if not getattr(builder, "job_file_builder", False):
+        raise JobError(_("要导出的内容已不存在。"))
+    progress(0, 1)
+    found = builder(job.user, **job.params["args"])
+    progress(1, 1)
+    return found
+
+
+register("file", file_job, label=gettext_lazy("数据导出"), atomic=False)

@@ -18,15 +18,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.core import audit
+from jixiao.core.exports import workbook_bytes
+from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.models import ApiToken, AuditLog
 from jixiao.core.tabular import write_sheet
-from jixiao.core.views import import_page, paginate, role_required, safe_back, xlsx_response
+from jixiao.core.views import (
+    file_or_job,
+    import_page,
+    paginate,
+    role_required,
+    safe_back,
+    xlsx_response,
+)
 
 from . import selectors, services, totp
 from .exports import HEADERS, WIDTHS, units_workbook
 from .forms import AccountForm, PasswordForm, UnitYearForm
 from .importers import UnitImporter
-from .models import Role, Unit, UnitYear, User
+from .models import Region, Role, Unit, UnitYear, User
 
 MASTER_EDITORS = (Role.BUDGET, Role.PERFORMANCE)
 ACCOUNT_KEEPERS = (Role.ADMIN, Role.SECURITY)  # 三员分立: services.check_duties splits the work
@@ -122,7 +131,10 @@ def unit_list(request):
         q=request.GET.get("q", "").strip(),
     )
     if request.GET.get("export") == "xlsx":
-        return _units_xlsx(request, rows, work)
+        filters = {name: request.GET.get(name, "").strip() for name in ("office", "level", "q")}
+        return file_or_job(
+            request, units_file, rows=rows.count(), region=work.region, year=work.year, **filters
+        )
     page, query = paginate(request, rows)
     return render(
         request,
@@ -136,9 +148,13 @@ def unit_list(request):
     )
 
 
-def _units_xlsx(request, rows, work):
-    name = f"{work.region.code}-{work.year}-units.xlsx"
-    return xlsx_response(request, units_workbook(rows), name, kind="units", rows=len(rows))
+@file_builder
+def units_file(user, *, region: str, year: int, **filters) -> JobFile:
+    """The unit list's "导出 Excel" as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows = selectors.unit_year_list(user=user, region=found, year=year, **filters)
+    data = workbook_bytes(units_workbook(rows))
+    return JobFile(data, f"{region}-{year}-units.xlsx", XLSX, audit_kind="units", rows=len(rows))
 
 
 @login_required

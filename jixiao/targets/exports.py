@@ -20,6 +20,7 @@ from jixiao.core.exports import (
     register_national,
     workbook_bytes,
 )
+from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.officeform import gc_paused
 from jixiao.indicators import data_elements
 from jixiao.orgs.selectors import unit_names
@@ -134,20 +135,21 @@ def export_targets(reader, region, year, fmt: str) -> bytes:
     return targets_bytes(target_list(user=reader, region=region, year=year), fmt)
 
 
-def targets_workbook_response(request, rows, work):
-    """The targets list's "导出 Excel": the filtered rows, one form per worksheet."""
-    from jixiao.core.views import xlsx_response
+TARGET_FILTERS = ("status", "unit", "subject", "findings", "q")
 
-    code = work.region.code if work.region else ""
-    forms = [f for _t, f in _forms(rows)]
+
+@file_builder
+def targets_file(user, *, region: str, year: int, **filters) -> JobFile:
+    """The targets list's "导出 Excel" as `user` sees it, the filtered rows one form per
+    worksheet (in the request, or as a background job past the threshold)."""
+    from jixiao.orgs.models import Region
+
+    found = Region.objects.get_visible_or_404(user, code=region)
+    forms = [f for _t, f in _forms(target_list(user=user, region=found, year=year, **filters))]
     with gc_paused():
-        return xlsx_response(
-            request,
-            forms_workbook(forms),
-            f"绩效目标申报表-{code}-{work.year}.xlsx",
-            kind="targets",
-            rows=len(forms),
-        )
+        data = workbook_bytes(forms_workbook(forms))
+    name = f"绩效目标申报表-{region}-{year}.xlsx"
+    return JobFile(data, name, XLSX, audit_kind="targets", rows=len(forms))
 
 
 register_national(

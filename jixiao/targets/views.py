@@ -23,6 +23,7 @@ from jixiao.core.views import (
     document_transition,
     edit_refused,
     error_text,
+    file_or_job,
     paginate,
     role_required,
     safe_back,
@@ -32,6 +33,7 @@ from jixiao.orgs.models import Role, Unit
 from jixiao.orgs.selectors import unit_choices
 
 from . import adapters, selectors, services
+from .exports import TARGET_FILTERS, targets_file
 from .models import REVIEW_DIMENSIONS, Target, TargetStatus
 from .workflow import TARGET_WORKFLOW
 
@@ -39,11 +41,12 @@ from .workflow import TARGET_WORKFLOW
 @login_required
 def target_list(request):
     work = request.work
-    rows = work_rows(request, selectors.target_list, "status", "unit", "subject", "findings", "q")
+    rows = work_rows(request, selectors.target_list, *TARGET_FILTERS)
     if request.GET.get("export") == "xlsx":
-        from .exports import targets_workbook_response
-
-        return targets_workbook_response(request, rows, work)
+        filters = {name: request.GET.get(name, "").strip() for name in TARGET_FILTERS}
+        return file_or_job(
+            request, targets_file, rows=rows.count(), region=work.region, year=work.year, **filters
+        )
     page, query = paginate(request, rows)
     return render(
         request,

@@ -257,3 +257,34 @@ def test_the_tasks_backend_is_a_setting_and_the_worker_says_when_it_is_not_ours(
     )
     assert refused.returncode == 1
     assert "ImmediateBackend" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["/projects/?export=xlsx&q=项目", "/units/?export=xlsx", "/targets/?export=xlsx"]
+)
+def test_each_big_list_export_becomes_a_job_with_the_same_file(world, client_for, declare, url):
+    declare("P1")
+    client = client_for("filer")
+    direct = client.get(url)
+    assert direct.status_code == 200
+    rulebook_save(
+        region_code="100101", year=2022, values={"jobs": {"threshold_rows": 0}}, actor=world.admin
+    )
+    started = client.get(url)
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")
+    job = Job.objects.get(pk=started["Location"].split("/")[2])
+    assert job.kind == "file" and job.status == Job.Status.DONE, job.error
+    result = client.get(started["Location"] + "result")
+
+    def cells(data: bytes):
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+
+    assert cells(result.content) == cells(direct.content)
+    assert result["Content-Disposition"] == direct["Content-Disposition"]
+
+
+def test_a_file_job_calls_only_marked_builders(world):
+    params = {"builder": "jixiao.core.backup.backup", "args": {"region": "100101", "year": 2022}}
+    job = jobs.start(user=world.budget, kind="file", params=params)
+    assert job.status == Job.Status.FAILED and job.error == "要导出的内容已不存在。"
