@@ -11,7 +11,19 @@ file with python-calamine alone, with openpyxl's read-only mode alone, and of
 and the ratio of the import to the calamine read. Times are wall clock (the quickest of a few
 runs where cheap) with the CPU time beside them, which other load on the machine disturbs less.
 
-    .venv/bin/python bench/targets_import.py [--regions 25] [--projects 400] [--keep]
+    .venv/bin/python bench/targets_import.py [--scale small|province] [--json] [--profile]
+                                             [--regions 25] [--projects 400] [--keep]
+
+`--scale province` (the default) is 25 districts of 400 projects: 10,000 declarations, 120,000
+indicator rows; `--scale small` is 3 of 200 (600). With `--json` (CONTRACT.md, Benchmarks) it
+prints only the figures, one JSON object a line, measuring the calamine read (quickest of three)
+and the import in-process (quickest of two, each in a fresh process on a fresh database):
+`targets_import` (wall seconds, baseline the calamine read, goal ratio 3),
+`targets_import_cpu` (the same in CPU seconds, which the load of other work disturbs less) and
+`targets_import_peak_mb` (the import process's peak resident memory, ru_maxrss, goal 500 MB).
+`--profile` first runs the import once under cProfile and prints its costliest calls on stderr.
+With DATABASE_URL naming PostgreSQL, the province's targets are deleted between runs instead of
+the SQLite file being copied back.
 """
 
 from __future__ import annotations
@@ -265,6 +277,12 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "build":
         print(json.dumps(build(Path(args[0]))))
         return
+    if mode == "reset":
+        print(json.dumps(reset_targets()))
+        return
+    if mode == "profile":
+        profile_import(args[0])
+        return
     fn = {"calamine": read_calamine, "openpyxl": read_openpyxl, "import": import_in_process}[mode]
     print(json.dumps(_measure(lambda: fn(args[0]), trace)))
 
@@ -272,24 +290,90 @@ def child(mode: str, args: list[str]) -> None:
 # --- the run ------------------------------------------------------------------------------------
 
 
+SCALES = {"small": (3, 200), "province": (25, 400)}  # (districts, projects each): 600, 10,000
+GOAL_RATIO, GOAL_PEAK_MB = 3, 500
+
+
+def _say(json_mode: bool, text: str) -> None:
+    """A readable line: stdout, or stderr when stdout carries the JSON figures."""
+    print(text, file=sys.stderr if json_mode else sys.stdout, flush=True)
+
+
+def _figure(name: str, value: float, unit: str, baseline: float | None, goal) -> None:
+    ratio = value / baseline if baseline else None
+    item = {
+        "name": name,
+        "value": round(value, 4),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 4),
+        "ratio": None if ratio is None else round(ratio, 2),
+        "goal": goal,
+    }
+    print(json.dumps(item), flush=True)
+
+
+def _reset(db: Path, pristine: Path, env: dict) -> None:
+    """The database as `generate` left it: the SQLite file copied back, or (PostgreSQL) the
+    province's targets and indicators deleted."""
+    if env["DATABASE_URL"].startswith("sqlite"):
+        shutil.copy(pristine, db)
+    else:
+        _child("reset", env)
+
+
+def reset_targets() -> dict:
+    _setup_django()
+    from django.db import connection
+
+    from jixiao.targets.models import Indicator, Target
+
+    targets = f"SELECT id FROM {Target._meta.db_table} WHERE year = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Indicator._meta.db_table} WHERE target_id IN ({targets})", [YEAR]
+        )
+        cursor.execute(f"DELETE FROM {Target._meta.db_table} WHERE year = %s", [YEAR])
+    return {}
+
+
+def profile_import(path: str) -> dict:
+    """The import in-process under cProfile: the 40 costliest calls (cumulative) on stderr."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(import_in_process, path)
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(20)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--regions", type=int, default=25)
-    parser.add_argument("--projects", type=int, default=400)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+    parser.add_argument("--regions", type=int, help="districts (overrides --scale)")
+    parser.add_argument("--projects", type=int, help="projects a district (overrides --scale)")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import (stderr)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
+    regions = args.regions or SCALES[args.scale][0]
+    projects = args.projects or SCALES[args.scale][1]
+    json_mode = args.json
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-targets-"))
     env = _env(workdir)
     db = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
-    print(f"folder: {workdir}")
-    print(f"jixiao migrate: {_run(['migrate', '--noinput'], env):.1f} s")
+    say = lambda text: _say(json_mode, text)  # noqa: E731
+    say(f"folder: {workdir}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    say(f"jixiao migrate: {_run(['migrate', '--noinput'], env):.1f} s")
     seconds = _run(
         [
             "generate",
             "--regions",
-            str(args.regions),
+            str(regions),
             "--projects",
-            str(args.projects),
+            str(projects),
             "--indicators",
             "0",
             "--province",
@@ -299,27 +383,54 @@ def main() -> None:
         ],
         env,
     )
-    print(f"jixiao generate --regions {args.regions} --projects {args.projects}: {seconds:.1f} s")
+    say(f"jixiao generate --regions {regions} --projects {projects}: {seconds:.1f} s")
     pristine = workdir / "pristine.sqlite3"
-    shutil.copy(db, pristine)
+    if env["DATABASE_URL"].startswith("sqlite"):
+        shutil.copy(db, pristine)
+    else:
+        _child("reset", env)
     xlsx = workdir / "targets.xlsx"
     built = _child("build", env, str(xlsx))
-    print(
+    say(
         f"file: {built['declarations']} declarations × 12 indicators, {built['mb']:.1f} MB, "
         f"written in {built['seconds']:.1f} s"
     )
 
-    def line(label: str, timed: dict, traced: dict) -> None:
-        print(
-            f"{label}: {timed['seconds']:.2f} s (CPU {timed['cpu']:.2f} s), peak "
-            f"{traced['traced_peak_mb']:.0f} MB (tracemalloc), {timed['maxrss_mb']:.0f} MB "
-            "(ru_maxrss)"
+    def line(label: str, timed: dict, traced: dict | None) -> None:
+        peak = f"{traced['traced_peak_mb']:.0f} MB (tracemalloc), " if traced else ""
+        say(
+            f"{label}: {timed['seconds']:.2f} s (CPU {timed['cpu']:.2f} s), peak {peak}"
+            f"{timed['maxrss_mb']:.0f} MB (ru_maxrss)"
         )
 
     def best(runs: list[dict]) -> dict:  # the quickest of a few: other load only slows runs
         return min(runs, key=lambda r: r["seconds"])
 
+    if args.profile:
+        _reset(db, pristine, env)
+        subprocess.run(
+            [sys.executable, __file__, "--child", "profile", str(xlsx)],
+            env=env,
+            check=True,
+            cwd=env["PWD"],
+            stdout=sys.stderr,
+        )
     calamine = best([_child("calamine", env, str(xlsx)) for _ in range(3)])
+    if json_mode:  # the figures only: the quickest of two imports, each in a fresh process
+        line(f"read with python-calamine ({calamine['rows']} rows)", calamine, None)
+        runs = []
+        for _ in range(2):
+            _reset(db, pristine, env)
+            runs.append(_child("import", env, str(xlsx)))
+        alone = best(runs)
+        line(f"import in-process ({alone['targets']} targets)", alone, None)
+        _figure("targets_import", alone["seconds"], "s", calamine["seconds"], GOAL_RATIO)
+        _figure("targets_import_cpu", alone["cpu"], "s", calamine["cpu"], GOAL_RATIO)
+        _figure("targets_import_peak_mb", max(r["maxrss_mb"] for r in runs), "MB", None,
+                GOAL_PEAK_MB)  # fmt: skip
+        if not args.keep:
+            shutil.rmtree(workdir)
+        return
     line(
         f"read with python-calamine ({calamine['sheets']} sheets, {calamine['rows']} rows)",
         calamine,
@@ -330,14 +441,14 @@ def main() -> None:
 
     clis = []
     for _ in range(2):
-        shutil.copy(pristine, db)
+        _reset(db, pristine, env)
         clis.append(
             _run_cpu(["import", "targets", str(xlsx), "--region", PROVINCE, "--quiet"], env)
         )
     cli, cli_cpu = min(clis)
-    shutil.copy(pristine, db)
+    _reset(db, pristine, env)
     alone = _child("import", env, str(xlsx))
-    shutil.copy(pristine, db)
+    _reset(db, pristine, env)
     traced = _child("import", env, str(xlsx), "--trace")
     print(
         f"jixiao import targets (CLI, end to end, with start-up): {cli:.2f} s (CPU {cli_cpu:.2f} s)"

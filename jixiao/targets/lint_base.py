@@ -6,6 +6,7 @@ there (T01–T18) and in `lint_meaning` (T19–T22, what an indicator measures),
 build their findings through `_View.finding` here, so severities always come from the rulebook.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement
+from jixiao.indicators.quantities import clean_text, is_placeholder
 from jixiao.indicators.values import Kind, parse_target_value
 
 from .declaration import Declaration, IndicatorLine, normalise_text
@@ -131,15 +133,37 @@ def _round(number: Decimal, places: str) -> Decimal:
 
 
 def _contains(text: str, words) -> str | None:
-    """The first word of `words` found in `text` (both normalised), or None."""
-    norm = normalise_text(text)
-    return next((w for w, n in _normalised(tuple(words)) if n and n in norm), None)
+    """The first word of `words` found in `text` (both normalised), or None. Most texts hold
+    none of a list's words: one search of the list's pattern says so before the words are
+    tried in their order."""
+    words = tuple(words)
+    norm = _normalise(text)
+    if not _pattern(words).search(norm):
+        return None
+    return next((w for w, n in _normalised(words) if n and n in norm), None)
+
+
+@lru_cache(maxsize=65_536)
+def _normalise_str(text: str) -> str:
+    return normalise_text(text)
+
+
+def _normalise(text) -> str:
+    """`normalise_text`, memoised for strings: a row's name is checked against many lists."""
+    return _normalise_str(text) if type(text) is str else normalise_text(text)
 
 
 @lru_cache(maxsize=256)
 def _normalised(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """A rules word list with each word normalised once (lists are reused for every row)."""
     return tuple((w, normalise_text(w)) for w in words)
+
+
+@lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern:
+    """One search for any word of a list (normalised); never matches for a list of none."""
+    found = sorted({n for _w, n in _normalised(words) if n}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, found)) if found else r"(?!)")
 
 
 def _where(line: IndicatorLine) -> str:
@@ -153,8 +177,13 @@ def _unplaced_hint(view: _View) -> str:
 
 
 def _is_blank(text: str | None) -> bool:
-    """Empty or a placeholder ("/", "—", "无"), as for target values (DOMAIN.md §4.2)."""
-    return text is None or parse_target_value(text).kind == Kind.MISSING
+    """Empty or a placeholder ("/", "—", "无"), as for target values (DOMAIN.md §4.2): what
+    `parse_target_value` reads as missing, without parsing a whole text (a goal) as a value."""
+    if text is None:
+        return True
+    if isinstance(text, str):
+        return is_placeholder(clean_text(text))
+    return parse_target_value(text).kind == Kind.MISSING
 
 
 def _grams(name: str, generic, size: int) -> set[str]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
@@ -119,9 +120,17 @@ def _names_a_level(name: str, here: str) -> bool:
     norm = normalise_text(name).removesuffix("指标")
     if not norm:
         return True
+    if norm not in _levels():
+        return False
     own = normalise_text(here).removesuffix("指标")
-    return any(
-        normalise_text(level).removesuffix("指标") == norm and (own in norm or norm in own)
+    return own in norm or norm in own
+
+
+@lru_cache(maxsize=1)
+def _levels() -> frozenset[str]:
+    """The names of the levels of both catalogues, normalised and without "指标"."""
+    return frozenset(
+        normalise_text(level).removesuffix("指标")
         for catalogue in (CLASSIC_CATALOGUE, CATALOGUE_2021)
         for category, subs in catalogue.items()
         for level in (category, *subs)
