@@ -257,7 +257,8 @@ def read_openpyxl(path: str) -> dict:
 
 
 def import_in_process(path: str) -> dict:
-    _setup_django()
+    """`jixiao import targets` through call_command; Django is set up before the clock starts
+    (`child`), as the read alone needs no Django: start-up is the CLI's figure."""
     from django.core.management import call_command
 
     from jixiao.targets.models import Indicator, Target
@@ -280,6 +281,8 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "reset":
         print(json.dumps(reset_targets()))
         return
+    if mode in ("import", "profile"):
+        _setup_django()
     if mode == "profile":
         profile_import(args[0])
         return

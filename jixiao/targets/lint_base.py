@@ -136,11 +136,28 @@ def _contains(text: str, words) -> str | None:
     """The first word of `words` found in `text` (both normalised), or None. Most texts hold
     none of a list's words: one search of the list's pattern says so before the words are
     tried in their order."""
-    words = tuple(words)
+    pattern, pairs = _word_list(words)
     norm = _normalise(text)
-    if not _pattern(words).search(norm):
+    if not pattern.search(norm):
         return None
-    return next((w for w, n in _normalised(words) if n and n in norm), None)
+    return next((w for w, n in pairs if n and n in norm), None)
+
+
+#: id(list) → (the list, its pattern, its normalised words): rules lists are the same objects
+#: for every row, and looking one up by identity spares hashing all its words on every call.
+#: The entry keeps the list alive, so its id cannot be reused meanwhile.
+_WORD_LISTS: dict[int, tuple] = {}
+
+
+def _word_list(words) -> tuple[re.Pattern, tuple[tuple[str, str], ...]]:
+    found = _WORD_LISTS.get(id(words))
+    if found is not None and found[0] is words and found[3] == len(words):
+        return found[1], found[2]
+    key = tuple(words)
+    if len(_WORD_LISTS) > 4096:
+        _WORD_LISTS.clear()
+    _WORD_LISTS[id(words)] = (words, _pattern(key), _normalised(key), len(key))
+    return _pattern(key), _normalised(key)
 
 
 @lru_cache(maxsize=65_536)

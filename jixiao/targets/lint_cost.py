@@ -16,11 +16,13 @@ without a unit cost, so only an excess is a finding then.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import is_cost
 from jixiao.indicators.units import unit_cost_parts
-from jixiao.indicators.values import Kind, convert_number, same_unit
+from jixiao.indicators.values import Kind, convert_number
+from jixiao.indicators.values import same_unit as _same_unit
 
 from .declaration import Declaration
 from .lint_base import Finding, _contains, _grams, _label, _num, _round, _View
@@ -73,7 +75,7 @@ def _product(view: _View, i: int, rules: Mapping) -> _Product | None:
     )
     if not cost_row and not _contains(line.name, rules["cost_words"]):
         return None  # a standard under 质量 (低保标准 元/人·月) is what recipients get, not a cost
-    parts = unit_cost_parts(value.unit)
+    parts = _cost_parts(value.unit)
     if parts is None or parts[1] is None:
         return None
     money, per, period = parts
@@ -92,6 +94,17 @@ def _product(view: _View, i: int, rules: Mapping) -> _Product | None:
     product = value.number * view.lines[j].value.number * periods
     product = convert_number(product, money, rules["money_unit"])
     return None if product is None else _Product(i, j, periods, period_row, product)
+
+
+@lru_cache(maxsize=4096)
+def same_unit(a: str | None, b: str | None) -> bool:
+    """`values.same_unit`, memoised: every cost line compares its unit with every row's."""
+    return _same_unit(a, b)
+
+
+@lru_cache(maxsize=4096)
+def _cost_parts(unit: str) -> tuple[str, str | None, str | None] | None:
+    return unit_cost_parts(unit)
 
 
 def _matching_row(view: _View, cost_index: int, unit: str, exclude: int | None = None):
