@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from jixiao.api.feed import router as changes_router
 from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, error, not_found
 from jixiao.core.job_api import router as jobs_router
@@ -57,6 +58,7 @@ api.add_router("/fund-actions", fund_actions_router, tags=["results"])
 api.add_router("/unit-assessments", assessments_router, tags=["results"])
 api.add_router("/disclosures", disclosures_router, tags=["results"])
 api.add_router("/stats", stats_router, tags=["reports"])
+api.add_router("/changes", changes_router, tags=["changes"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 
 

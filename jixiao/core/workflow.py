@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit
+from .changes import change_record
 from .models import register_review_workflow
 
 # A condition returns None when satisfied, or the reason (in Chinese) why not.
@@ -298,6 +299,7 @@ def log_transition(
         after={"status": target},
         message=f"{transition}: {comment.strip()[:400]}",
     )
+    change_record(obj, state=target)  # the change feed, for documents of a feed kind
     return row
 
 

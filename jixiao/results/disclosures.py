@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core import audit
+from jixiao.core.changes import change_record
 from jixiao.core.listing import narrowed
 from jixiao.core.locks import held
 from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus
@@ -407,6 +408,7 @@ def _log(disclosure: Disclosure, actor, message: str) -> None:
         message=message,
         after={"status": disclosure.status, "reason": disclosure.reason},
     )
+    change_record(disclosure, kind="disclosure", state=disclosure.status)
 
 
 @transaction.atomic

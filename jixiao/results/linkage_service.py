@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Payment, Project
 from jixiao.core import audit
+from jixiao.core.changes import change_record
 from jixiao.core.rulebook import rules_for
 from jixiao.evaluations.key.models import KeyEvaluation, KeyStatus
 from jixiao.evaluations.models import EvaluationStatus, SelfEvaluation
@@ -336,6 +337,12 @@ def proposal_decide(
         },
         message=_("预算挂钩决定"),
         actor=actor,
+    )
+    change_record(
+        proposal,
+        kind="linkage_decision",
+        state=status,
+        data={"decided_amount": money_text(decided), "cancelled": cancelled},
     )
     return proposal
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit
+from jixiao.core.changes import change_record
 from jixiao.core.gates import gate_refusals
 from jixiao.core.workflow import TransitionError, perform
 from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
@@ -264,6 +265,7 @@ def target_adjust(*, actor: User, target: Target) -> Target:
             for i in target.indicators.all()
         ]
     )
+    change_record(new, state=new.status, data={"adjusts": target.pk})
     return refresh_findings(new)
 
 
@@ -309,6 +311,7 @@ def project_arrange(*, actor: User, project: Project) -> Project:
         after={"arranged": True},
         message=_("预算安排"),
     )
+    change_record(project, kind="budget_gate", state="arranged")
     return project
 
 
