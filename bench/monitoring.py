@@ -24,18 +24,20 @@ Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Steps
    for reading: the indicator lines are most of the rows) and
    `round_open_queries_per_district`. Then `services.refresh_alerts` for a sample of filled-in
    reports (time and queries per report).
-4. Payments district by district (what works today: a payment file is matched within the
-   importing region): each district's year (its projects × 12 months) as CSV through the import
-   framework; this also computes the alerts of every report in the open rounds.
+4. Payments district by district: each district's year (its projects × 12 months) as CSV
+   through the import framework, into that district; this also computes the alerts of every
+   report in the open rounds.
 5. Pages for the province user (`gen-990000-budget`): round list, round overview, report list,
-   alerts list (time and queries); and a province-level payment file (`--region 990000`),
-   which the importer refuses.
-6. One province-year in one file: a district of 40,000 projects is added (the province's
-   count), its round opened, and 480,000 monthly rows written as xlsx and as CSV. Each is
-   imported with `jixiao import payments FILE --region ...` (the CLI, in a fresh process: time
-   and ru_maxrss; again in-process under tracemalloc for the Python peak) and read alone with
-   the fastest reader (python-calamine for xlsx, the csv module for CSV); the ratio of the two.
-   `--profile` adds a cProfile of the xlsx import. Then the overview of that 24,000-report round.
+   alerts list (time and queries); and a province-level payment file (`--region 990000`) of
+   100 projects from several districts, refused without a 区划代码 column (a project code names
+   a project in each district) and imported with one.
+6. One province-year in one file: every project of the province × 12 months (480,000 rows at
+   province scale, 48,000 small) with 区划代码, as xlsx and as CSV. Each is read alone with the
+   fastest reader (python-calamine for xlsx, the csv module for CSV) and imported with
+   `jixiao import payments FILE --region 990000` by the province's budget office (the
+   command in a fresh process, timed inside it once Django is set up; ru_maxrss), after the
+   province's payments and alerts are reset: figures `payments_import` (xlsx) and
+   `payments_import_csv`, goal 5 × the read. `--profile` adds a cProfile of the xlsx import.
 """
 
 from __future__ import annotations
@@ -67,7 +69,6 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
 PROVINCE = "990000"
 PROVINCE_USER = f"gen-{PROVINCE}-budget"
-BIG_CITY, BIG_DISTRICT = "999900", "999901"  # the one-file district (outside generate's codes)
 PERIOD_END, DEADLINE = date(YEAR, 7, 31), date(YEAR, 8, 15)
 ROUND_CODE = f"{YEAR}-07"
 SCALES = {"small": 10, "province": 100}  # districts of 400 projects
@@ -439,25 +440,25 @@ def payment_rows(projects, rng: random.Random):
             yield [project.code, YEAR, month, amount]
 
 
-def csv_bytes(rows) -> bytes:
+def csv_bytes(rows, header=HEADER) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 
 
-def write_xlsx(path: Path, rows) -> None:
+def write_xlsx(path: Path, rows, header=HEADER) -> None:
     import gc
 
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("支付数据")
-    sheet.append(HEADER)
+    sheet.append(header)
     gc.disable()
     for row in rows:
-        sheet.append(row[:3] + [float(row[3])])  # amounts as Excel numbers, as exports have
+        sheet.append(row[:-1] + [float(row[-1])])  # amounts as Excel numbers, as exports have
     gc.enable()
     book.save(path)
 
@@ -547,106 +548,95 @@ def pages(prefix: str, district_code: str) -> None:
         print(f"page {label}: {seconds * 1000:.0f} ms, {queries} queries")
 
 
+def province_rows(projects, rng: random.Random):
+    """`payment_rows` with each row's region first (the 区划代码 column)."""
+    for project in projects:
+        for row in payment_rows([project], rng):
+            yield [project.region.code, *row]
+
+
 def province_file(workdir: Path, env: dict) -> None:
-    """A province-level payment file: the importer matches codes within its own region."""
+    """A province-level payment file of 100 projects (1,200 rows) from several districts: the
+    same project code names a project in each district, so without a 区划代码 column the file is
+    refused; with it, each row goes to its own district's project."""
     from jixiao.budgets.models import Project
 
-    path = workdir / "province-sample.csv"
-    projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
-    path.write_bytes(csv_bytes(payment_rows(projects.order_by("id")[:100], random.Random(1))))
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jixiao",
-            "import",
-            "payments",
-            str(path),
-            "--region",
-            PROVINCE,
-            "--user",
-            PROVINCE_USER,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=env["PWD"],
+    projects = (
+        Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+        .select_related("region")
+        .order_by("code", "region__code")[:100]
     )
-    last = out.stderr.strip().splitlines() or [""]
-    codes = projects.filter(code=projects.order_by("id").first().code).count()
-    print(
-        f"province-level file (--region {PROVINCE}, 1,200 rows): exit {out.returncode}; "
-        f"{last[0]} … {last[-1]}; and the code {projects.order_by('id').first().code} "
-        f"names {codes} projects in the province"
+    bare, named = workdir / "province-no-region.csv", workdir / "province-sample.csv"
+    bare.write_bytes(csv_bytes(payment_rows(projects, random.Random(1))))
+    named.write_bytes(
+        csv_bytes(province_rows(projects, random.Random(1)), header=["区划代码", *HEADER])
     )
+    for label, path in (("without 区划代码", bare), ("with 区划代码", named)):
+        out = subprocess.run(
+            [sys.executable, "-m", "jixiao", "import", "payments", str(path)]
+            + ["--region", PROVINCE, "--user", PROVINCE_USER],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=env["PWD"],
+        )
+        said = (out.stdout.strip() or out.stderr.strip()).splitlines() or [""]
+        print(
+            f"province-level file {label} (--region {PROVINCE}, 1,200 rows, "
+            f"{len({p.region_id for p in projects})} districts): exit {out.returncode}; "
+            f"{said[0]}{' … ' + said[-1] if len(said) > 1 else ''}"
+        )
 
 
 # --- step 6: one province-year in one file --------------------------------------------------------
 
 
-def big_district(projects: int) -> None:
-    from django.db import transaction
-
-    from jixiao.demo.management.commands.generate import Generator
-    from jixiao.monitoring.models import Report
-    from jixiao.orgs.models import Region
-
-    province = Region.objects.get(code=PROVINCE)
-    started = time.perf_counter()
-    with transaction.atomic():
-        city = Region.objects.create(code=BIG_CITY, name="合成大市", level="city", parent=province)
-        district = Region.objects.create(
-            code=BIG_DISTRICT, name="合成大区", level="district", parent=city
-        )
-        Generator(random.Random(7), [YEAR], 70, projects, 15).fill(district)
-    built = time.perf_counter() - started
-    with counted() as queries:
-        started = time.perf_counter()
-        open_round(district)
-        opened = time.perf_counter() - started
-    reports = Report.objects.filter(region=district).count()
-    print(
-        f"one district of {projects} projects: generated in {built:.1f} s; its round "
-        f"({reports} reports) opened in {opened:.1f} s ({queries['n'] / reports:.1f} queries "
-        f"per report)"
-    )
-
-
-def big_files(workdir: Path) -> tuple[Path, Path, int]:
+def province_files(workdir: Path) -> tuple[Path, Path, int]:
+    """Every project of the province × 12 months, with 区划代码, as CSV and as xlsx."""
     from jixiao.budgets.models import Project
 
-    projects = Project.objects.filter(region__code=BIG_DISTRICT, year=YEAR).order_by("code")
-    rows = list(payment_rows(projects, random.Random(23)))
+    projects = (
+        Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+    rows = list(province_rows(projects, random.Random(23)))
     csv_path, xlsx_path = workdir / "payments.csv", workdir / "payments.xlsx"
     started = time.perf_counter()
-    csv_path.write_bytes(csv_bytes(rows))
-    write_xlsx(xlsx_path, rows)
+    header = ["区划代码", *HEADER]
+    csv_path.write_bytes(csv_bytes(rows, header=header))
+    write_xlsx(xlsx_path, rows, header=header)
     print(
-        f"files: {len(rows):,} rows ({projects.count()} projects × 12 months); CSV "
+        f"files: {len(rows):,} rows ({len(projects)} projects of "
+        f"{len({p.region_id for p in projects})} districts × 12 months, with 区划代码); CSV "
         f"{csv_path.stat().st_size / 1048576:.1f} MB, xlsx {xlsx_path.stat().st_size / 1048576:.1f}"
         f" MB, written in {time.perf_counter() - started:.1f} s"
     )
     return csv_path, xlsx_path, len(rows)
 
 
-def reset_big() -> None:
-    """Back to before the import: no payments, alerts or execution in the big district. Plain
-    SQL deletes: the ORM's would run the audit's delete signal for each of 500,000 rows."""
+def reset_payments() -> None:
+    """Back to before any payment import: no payments or alerts in the province, and no
+    execution in its reports. Plain SQL deletes: the ORM's would run the audit's delete signal
+    for each of 500,000 rows."""
     from django.db import connection
 
     from jixiao.budgets.models import Payment, Project
     from jixiao.monitoring.models import Alert, Report
     from jixiao.orgs.models import Region
 
-    district = Region.objects.get(code=BIG_DISTRICT).id
+    regions = f"SELECT id FROM {Region._meta.db_table} WHERE path LIKE %s"
+    inside = [f"{PROVINCE}/%"]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Alert._meta.db_table} WHERE region_id = %s", [district])
+        cursor.execute(f"DELETE FROM {Alert._meta.db_table} WHERE region_id IN ({regions})", inside)
         cursor.execute(
             f"DELETE FROM {Payment._meta.db_table} WHERE project_id IN (SELECT id "
-            f"FROM {Project._meta.db_table} WHERE region_id = %s)",
-            [district],
+            f"FROM {Project._meta.db_table} WHERE region_id IN ({regions}))",
+            inside,
         )
-    Report.objects.filter(region_id=district).update(executed=None, execution_from_payments=False)
+    Report.objects.filter(region__path__startswith=f"{PROVINCE}/").update(
+        executed=None, execution_from_payments=False
+    )
     connection.close()  # nothing held open while a child process writes
 
 
@@ -692,28 +682,9 @@ def launcher(cmd: list[str]) -> None:
         )
 
 
-def cli_import(path: Path, env: dict) -> dict:
-    """`jixiao import payments FILE --region ...` as a user runs it."""
-    result = launch(
-        [
-            sys.executable,
-            "-m",
-            "jixiao",
-            "import",
-            "payments",
-            str(path),
-            "--region",
-            BIG_DISTRICT,
-            "--user",
-            PROVINCE_USER,
-        ],
-        env,
-    )
-    return {**result, "message": result["stdout"].strip()}
-
-
 def _child(mode: str, env: dict, *args: str) -> dict:
-    """One measurement in a fresh interpreter: its own timing and traced peak, and ru_maxrss."""
+    """One measurement in a fresh interpreter: its own timing (and traced peak with
+    `--trace`), and ru_maxrss."""
     result = launch([sys.executable, __file__, "--child", mode, *args], env)
     if mode == "profile":
         print(result["stdout"])
@@ -740,24 +711,28 @@ def read_csv(path: str) -> int:
 
 
 def import_in_process(path: str) -> int:
-    _setup_django()
+    """`jixiao import payments FILE --region <province>` as the province's budget office runs
+    it, in this process (Django set up beforehand, outside the timing)."""
     from django.core.management import call_command
 
+    out = io.StringIO()
     call_command(
         "import",
         "payments",
         path,
         "--region",
-        BIG_DISTRICT,
+        PROVINCE,
         "--user",
         PROVINCE_USER,
-        "--quiet",
-        stdout=io.StringIO(),
+        stdout=out,
     )
+    print(out.getvalue().strip(), file=sys.stderr)
     return 0
 
 
 def child(mode: str, args: list[str]) -> None:
+    if mode in ("import", "profile"):
+        _setup_django()
     if mode == "profile":
         import cProfile
         import pstats
@@ -765,8 +740,8 @@ def child(mode: str, args: list[str]) -> None:
         profile = cProfile.Profile()
         profile.runcall(import_in_process, args[0])
         stats = pstats.Stats(profile, stream=sys.stdout)
-        stats.sort_stats("tottime").print_stats(18)
-        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(40)
         return
     fn = {"read-xlsx": read_xlsx, "read-csv": read_csv, "import": import_in_process}[mode]
     trace = "--trace" in args
@@ -780,41 +755,34 @@ def child(mode: str, args: list[str]) -> None:
 
 
 def one_file(workdir: Path, env: dict, profile: bool) -> None:
-    csv_path, xlsx_path, rows = big_files(workdir)
-    from jixiao.monitoring.models import Alert, Report
+    """The province-year in one file, imported by the province's budget office into every
+    district (`--region 990000`, rows matched by 区划代码), against the bare read of the same
+    file with the fastest reader, each in a fresh process, in the same run: figures
+    `payments_import` (xlsx, python-calamine) and `payments_import_csv` (the csv module), goal
+    5. The import's time is the command's own in its process (Django set up before)."""
+    csv_path, xlsx_path, rows = province_files(workdir)
+    from jixiao.monitoring.models import Alert
 
-    for label, path, reader in [("xlsx", xlsx_path, "read-xlsx"), ("CSV", csv_path, "read-csv")]:
+    for label, path, reader, name in [
+        ("xlsx", xlsx_path, "read-xlsx", "payments_import"),
+        ("CSV", csv_path, "read-csv", "payments_import_csv"),
+    ]:
         read = _child(reader, env, str(path))
-        read_peak = _child(reader, env, str(path), "--trace")
-        reset_big()
-        cli = cli_import(path, env)
-        alerts = Alert.objects.filter(region__code=BIG_DISTRICT).count()
-        reset_big()
-        traced = _child("import", env, str(path), "--trace")
+        reset_payments()
+        done = _child("import", env, str(path))
+        alerts = Alert.objects.filter(region__path__startswith=f"{PROVINCE}/").count()
         print(
             f"{label}: read alone ({'python-calamine' if label == 'xlsx' else 'csv module'}, "
-            f"{read['rows']:,} rows) {read['seconds']:.2f} s, peak "
-            f"{read_peak['traced_peak_mb']:.0f} MB traced / {read['maxrss_mb']:.0f} MB maxrss; "
-            f"jixiao import payments {cli['seconds']:.1f} s ({rows / cli['seconds']:,.0f} "
-            f"rows/s), peak {traced['traced_peak_mb']:.0f} MB traced / {cli['maxrss_mb']:.0f} "
-            f"MB maxrss ({alerts} alerts); ratio import / read "
-            f"{cli['seconds'] / read['seconds']:.0f}x; “{cli['message']}”"
+            f"{read['rows']:,} rows) {read['seconds']:.2f} s, {read['maxrss_mb']:.0f} MB "
+            f"maxrss; jixiao import payments --region {PROVINCE} {done['seconds']:.2f} s "
+            f"({rows / done['seconds']:,.0f} rows/s), {done['maxrss_mb']:.0f} MB maxrss "
+            f"({alerts} alerts in the province afterwards); ratio import / read "
+            f"{done['seconds'] / read['seconds']:.1f}x"
         )
+        figure(name, done["seconds"], "s", baseline=read["seconds"], goal=5)
     if profile:
-        reset_big()
+        reset_payments()
         _child("profile", env, str(xlsx_path))
-    big = Report.objects.filter(region__code=BIG_DISTRICT).first().round
-    seconds, queries = page(PROVINCE_USER, PROVINCE, f"/monitoring/{big.id}/")
-    print(
-        f"page round overview of the one-file district ({big.reports.count()} reports, "
-        f"province user): {seconds * 1000:.0f} ms, {queries} queries"
-    )
-    seconds, queries = page(PROVINCE_USER, PROVINCE, "/alerts/")
-    print(
-        f"page alerts list, province with the one-file district "
-        f"({Alert.objects.filter(region__path__startswith=f'{PROVINCE}/').count()} alerts): "
-        f"{seconds * 1000:.0f} ms, {queries} queries"
-    )
 
 
 def main() -> None:
@@ -859,7 +827,6 @@ def main() -> None:
     district_imports(prefix)
     pages(prefix, first)
     province_file(workdir, env)
-    big_district(400 * args.regions)
     one_file(workdir, env, args.profile)
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)

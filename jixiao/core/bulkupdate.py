@@ -32,3 +32,57 @@ def update_many(model, objects: Sequence, fields: Sequence[str], *, batch: int =
                     for o in objects[start : start + batch]
                 ],
             )
+
+
+#: Fields whose Python values both drivers take as they are (text, numbers, decimals, ids):
+#: `insert_rows` passes them through instead of preparing each value by its field.
+AS_IS = {
+    "CharField",
+    "TextField",
+    "IntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "BooleanField",
+    "DecimalField",
+    "ForeignKey",
+}
+
+
+def insert_rows(
+    model, fields: Sequence[str], rows: Sequence[tuple], *, same: dict | None = None, batch=20000
+) -> None:
+    """INSERT rows of `model`: each row a tuple of the values of `fields` (by name), plus the
+    values `same` gives every row (prepared once), with one executemany a `batch` of rows.
+    Values are prepared by their field as `save()` does, except for the kinds in `AS_IS`;
+    no primary keys come back and no signals are sent (as with `bulk_create`), at a fraction
+    of bulk_create's cost per row (a province's payment file inserts 480,000)."""
+    if not rows:
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    same = same or {}
+    columns = [meta.get_field(name) for name in fields]
+    fixed = [meta.get_field(name) for name in same]
+    tail = tuple(f.get_db_prep_save(same[f.name], connection) for f in fixed)
+    prepare = [None if f.get_internal_type() in AS_IS else (i, f) for i, f in enumerate(columns)]
+    prepare = [p for p in prepare if p is not None]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ("
+        + ", ".join(quote(f.column) for f in columns + fixed)
+        + ") VALUES ("
+        + ", ".join(["%s"] * (len(columns) + len(fixed)))
+        + ")"
+    )
+
+    def prepared(row: tuple) -> tuple:
+        if not prepare:
+            return row + tail
+        values = list(row)
+        for i, field in prepare:
+            values[i] = field.get_db_prep_save(values[i], connection)
+        return tuple(values) + tail
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            cursor.executemany(sql, [prepared(row) for row in rows[start : start + batch]])

@@ -17,9 +17,9 @@ from django.utils import timezone
 from jixiao.budgets.models import Payment, ProgressAmount, Project
 from jixiao.core.models import TransitionLog
 from jixiao.monitoring.models import Alert, Report, Round
+from jixiao.monitoring.payments import payments_changed
 from jixiao.monitoring.services import (
     alert_dispose,
-    payments_changed,
     refresh_alerts,
     report_save,
     report_transition,
@@ -52,8 +52,9 @@ def build_payments_2020(demo) -> None:
     Payment.objects.bulk_create(rows, batch_size=2000)
     checked = dt.date(2021, 1, 8)
     payments_changed(
-        Project.objects.filter(region=demo.region, year=2020).select_related("region", "unit"),
+        Project.objects.filter(region=demo.region, year=2020).values_list("pk", flat=True),
         today=checked,
+        audit_message="演示数据：2020 年支付数据的预警",
     )
     for alert in Alert.objects.filter(year=2020, code="M05").select_related("unit"):
         filer, _leader = _unit_staff(demo, alert.unit)

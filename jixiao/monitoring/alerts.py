@@ -474,19 +474,15 @@ def _m06(run: _Run) -> None:
 def _m07(run: _Run) -> None:
     """M07 late_report: submitted after the deadline, or unsubmitted past it as of today."""
     deadline, submitted = run.report.deadline, run.report.submitted_at
-    if deadline is None:
-        return
+    if deadline is None or (submitted or run.today) <= deadline:
+        return  # on time, or not yet due
     due = _date_text(deadline)
     if submitted is not None:
-        if submitted <= deadline:
-            return
         days = (submitted - deadline).days
         message = Message("alert.M07.late", due=due, day=_date_text(submitted), days=days)
-    elif run.today > deadline:
+    else:
         days = (run.today - deadline).days
         message = Message("alert.M07.missing", due=due, day=_date_text(run.today), days=days)
-    else:
-        return
     if submitted:
         filed = Message("alert.M07.filed", day=_date_text(submitted))
     else:
@@ -499,9 +495,11 @@ def _m07(run: _Run) -> None:
 
 
 def _round_half_up(value: Fraction, places: int) -> int:
-    """`value` × 10^places rounded half away from zero, as an integer (exact)."""
-    scaled = abs(value) * 10**places
-    whole = int(scaled + Fraction(1, 2))
+    """`value` × 10^places rounded half away from zero, as an integer (exact): in integers,
+    since a payment import formats tens of thousands of these."""
+    value = value if isinstance(value, Fraction | int) else Fraction(value)
+    scaled, denominator = abs(value.numerator) * 10**places, value.denominator
+    whole = (2 * scaled + denominator) // (2 * denominator)
     return -whole if value < 0 else whole
 
 

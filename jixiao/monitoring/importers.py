@@ -18,13 +18,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.budgets.models import Payment, Project
-from jixiao.core.imports import CellError, Column, Importer, Row, code, register_importer, year
+from jixiao.budgets.models import Project
+from jixiao.core import audit
+from jixiao.core.imports import (
+    CellError,
+    Column,
+    Importer,
+    code,
+    find_header,
+    parse_sheet,
+    register_importer,
+    year,
+)
 from jixiao.core.imports import money as parse_money
-from jixiao.core.tabular import Problem
+from jixiao.core.tabular import Problem, ProblemLog, Sheet, column_letter
+from jixiao.orgs.models import Region
 
 YUAN_PER_WAN = Decimal(10000)
-BATCH = 2000
 
 
 def month(value) -> int:
@@ -59,11 +69,30 @@ def amount(value) -> Decimal | None:
     return number
 
 
+REGION_ALIASES = ("财政区划代码", "行政区划代码", "区划编码", "财政区划", "mof_div_code")
+#: Where each value sits in a parsed line (`PaymentImporter.parse`).
+NUMBER, PLACE, REGION, CODE, YEAR, MONTH, DATE, AMOUNT = range(8)
+#: An amount as the treasury writes it: digits with up to 6 decimals (anything else goes
+#: through `amount`, which says what is wrong).
+PLAIN_AMOUNT = re.compile(r"\d{1,12}(?:\.\d{1,6})?")
+
+
 @register_importer
 class PaymentImporter(Importer):
+    """Payments of the importing region, or of several: a 区划代码 column (the national data
+    element mof_div_code) names each row's region, where its project code is looked up (codes
+    are unique per region and year). Every region named must be in the user's scope and under
+    the importing region; otherwise the file is refused, row by row, and nothing is written.
+
+    A province-year is 480,000 rows: `parse` reads each line into a plain tuple (no `Row`),
+    parsing each distinct code, year, month and date once; `check` looks the regions and
+    projects up in two queries and sums the months; `save` writes them and recomputes the
+    alerts in bulk (`payments`), with one audit entry for the whole file."""
+
     kind = "payments"
     title = gettext_lazy("支付数据")
     columns = (
+        Column("region", "区划代码", code, aliases=REGION_ALIASES),
         Column("code", "项目编码", code, required=True, aliases=("项目代码", "预算项目编码")),
         Column("year", "年度", year, aliases=("预算年度",)),
         Column("month", "月份", month, aliases=("支付月份",)),
@@ -82,86 +111,208 @@ class PaymentImporter(Importer):
         """The treasury writes yuan in some exports; the amount column's header says so."""
         self.yuan = any(detect_yuan(row) for sheet in sheets for row in sheet.rows[:10])
 
-    def check(self, rows: list[Row]) -> list[Problem]:
-        problems: list[Problem] = []
+    def parse(self, sheet: Sheet) -> tuple[list[tuple], list[Problem]]:
+        """Each data line as (number, (sheet, letters), region, code, year, month, date,
+        amount), with the same checks and messages as `parse_sheet`."""
+        located = find_header(sheet, self.columns)
+        if located is None:
+            return parse_sheet(sheet, self.columns)  # which says what is missing
+        header, positions = located
+        letters = {key: column_letter(pos) for key, pos in positions.items()}
+        place = (sheet.name, letters)
+        readers = [
+            (positions.get(c.key), c, {} if c.key != "amount" else None) for c in self.columns
+        ]
+        code_at = positions["code"]
+        lines, problems = [], ProblemLog()
+        start = header + 1 + sheet.first_row
+        for number, raw in enumerate(sheet.rows[header + 1 :], start=start):
+            width = len(raw)
+            if _blank(raw[code_at] if code_at < width else None) and all(map(_blank, raw)):
+                continue
+            line = [number, place]
+            for pos, column, memo in readers:
+                value = raw[pos] if pos is not None and pos < width else None
+                if _blank(value):
+                    if column.required:
+                        problems.append(_problem(line, column, _("必填项为空")))
+                    line.append(None)
+                    continue
+                try:
+                    if memo is None:
+                        line.append(_amount(value))
+                    elif value.__class__ in (str, int):
+                        if value not in memo:
+                            memo[value] = _parsed(column.parse, value)
+                        line.append(memo[value].result())
+                    else:
+                        line.append(column.parse(value))
+                except CellError as exc:
+                    problems.append(_problem(line, column, str(exc)))
+                    line.append(None)
+            lines.append(tuple(line))
+        if not lines and not problems:
+            problems.append(Problem(_("表头下没有任何数据行。"), sheet=sheet.name))
+        return lines, problems
+
+    def check(self, rows: list[tuple]) -> list[Problem]:
+        """Every line's region (in scope), project and month; the months summed per project."""
+        problems = ProblemLog()
+        regions = self._regions(rows, problems)
+        projects = self._projects(rows, regions)
+        scale = YUAN_PER_WAN if self.yuan else None
+        home = self.region.pk if self.region else None
         seen: dict[tuple, int] = {}
-        projects = self._projects(rows)
-        for row in rows:
-            v = row.values
-            when = v["date"]
-            v["year"] = v["year"] or (when.year if when else None)
-            v["month"] = v["month"] or (when.month if when else None)
-            if v["year"] is None or v["month"] is None:
+        totals: dict[tuple, Decimal] = defaultdict(Decimal)
+        for line in rows:
+            number, _place, region, code_, year_, month_, when, money = line
+            if region is None:
+                region = home
+            elif region in regions:
+                region = regions[region]
+            else:
+                continue  # its region is refused above
+            year_ = year_ or (when.year if when else None)
+            month_ = month_ or (when.month if when else None)
+            if year_ is None or month_ is None:
                 problems.append(
-                    row.problem("month", _("须填写“年度”和“月份”，或“支付日期”"), _("月份"))
+                    _problem(line, self.column("month"), _("须填写“年度”和“月份”，或“支付日期”"))
                 )
                 continue
-            if v["amount"] is None:
-                problems.append(row.problem("amount", _("必填项为空"), _("支付金额")))
+            if money is None:
+                problems.append(_problem(line, self.column("amount"), _("必填项为空")))
                 continue
-            project = projects.get((v["year"], v["code"]))
+            project = projects.get((region, year_, code_))
             if project is None:
-                problems.append(
-                    row.problem(
-                        "code",
-                        _("%(y)s 年度没有项目编码“%(c)s”") % {"y": v["year"], "c": v["code"]},
-                        _("项目编码"),
-                    )
-                )
+                message = _("%(y)s 年度没有项目编码“%(c)s”") % {"y": year_, "c": code_}
+                if line[REGION] is not None:
+                    message = _("区划“%(r)s”%(y)s 年度没有项目编码“%(c)s”") % {
+                        "r": line[REGION],
+                        "y": year_,
+                        "c": code_,
+                    }
+                problems.append(_problem(line, self.column("code"), message))
                 continue
-            v["project"] = project
-            key = (project.pk, v["month"], when)
+            key = (project, month_, when)
             if key in seen and when is None:
-                problems.append(
-                    row.problem(
-                        "month",
-                        _("同一项目同一月份重复（与第 %(r)s 行）") % {"r": seen[key]},
-                        _("月份"),
-                    )
-                )
-            seen.setdefault(key, row.number)
+                message = _("同一项目同一月份重复（与第 %(r)s 行）") % {"r": seen[key]}
+                problems.append(_problem(line, self.column("month"), message))
+            seen.setdefault(key, number)
+            totals[(project, month_)] += money / scale if scale else money
+        self._totals = totals
         return problems
 
-    def _projects(self, rows: list[Row]) -> dict:
-        codes = {r.values["code"] for r in rows}
-        projects = Project.objects.filter(region=self.region).select_related("region", "unit")
-        if len(codes) <= 1000:  # a long IN list costs more than the region's projects
-            projects = projects.filter(code__in=codes)
-        return {(p.year, p.code): p for p in projects if p.code in codes}
-
-    def save(self, rows: list[Row]) -> tuple[int, int]:
-        """Monthly totals written in bulk (a province-year is 480,000 rows), then the alerts
-        of the projects recomputed once each."""
-        scale = YUAN_PER_WAN if self.yuan else Decimal(1)
-        totals: dict[tuple, Decimal] = defaultdict(Decimal)
-        for row in rows:
-            totals[(row.values["project"], row.values["month"])] += row.values["amount"] / scale
-        projects = {p.pk: p for p, _m in totals}
-        existing = {
-            (p.project_id, p.month): p
-            for p in Payment.objects.filter(
-                project__region=self.region, project__year__in={p.year for p in projects.values()}
-            )
-            if p.project_id in projects
-        }
-        now = timezone.now()
-        new, changed = [], []
-        for (project, m), total in totals.items():
-            payment = existing.get((project.pk, m))
-            if payment is None:
-                new.append((project, m, total))
+    def _regions(self, rows: list[tuple], problems: ProblemLog) -> dict[str, int]:
+        """The regions the 区划代码 column names (code → id) that this user may import into:
+        known, in the user's scope and under the importing region. Each line naming another is
+        a problem that says why."""
+        codes = {line[REGION] for line in rows} - {None}
+        self._region_codes = {self.region.pk: self.region.code} if self.region else {}
+        if not codes:
+            return {}
+        found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+        visible = set(
+            Region.objects.visible_to(self.actor)
+            .filter(code__in=codes)
+            .values_list("code", flat=True)
+        )
+        within = self.region.path if self.region else ""
+        allowed, refused = {}, {}
+        for code_ in codes:
+            region = found.get(code_)
+            if region is None:
+                refused[code_] = _("没有区划代码“%(c)s”") % {"c": code_}
+            elif code_ not in visible:
+                refused[code_] = _("区划“%(c)s %(n)s”不在您的权限范围内，不能导入其支付数据") % {
+                    "c": code_,
+                    "n": region.name,
+                }
+            elif not region.path.startswith(within):
+                refused[code_] = _("区划“%(c)s %(n)s”不在本次导入的区划“%(w)s”之内") % {
+                    "c": code_,
+                    "n": region.name,
+                    "w": self.region.name,
+                }
             else:
-                payment.amount, payment.updated_at = total, now
-                changed.append(payment)
-        for start in range(0, len(new), BATCH):  # model instances for one batch at a time
-            Payment.objects.bulk_create(
-                [Payment(project=p, month=m, amount=a) for p, m, a in new[start : start + BATCH]]
-            )
-        Payment.objects.bulk_update(changed, ["amount", "updated_at"], batch_size=BATCH)
-        from .services import payments_changed
+                allowed[code_] = region.pk
+                self._region_codes[region.pk] = code_
+        column = self.column("region")
+        for line in rows:
+            if line[REGION] in refused:
+                problems.append(_problem(line, column, refused[line[REGION]]))
+        return allowed
 
-        payments_changed(projects.values(), today=timezone.localdate())
-        return len(new), len(changed)
+    def _projects(self, rows: list[tuple], regions: dict[str, int]) -> dict[tuple, int]:
+        """(region id, year, code) → project id, for the codes of the file, in one query."""
+        codes = {line[CODE] for line in rows}
+        years = {line[YEAR] for line in rows} | {line[DATE].year for line in rows if line[DATE]}
+        region_ids = set(regions.values())
+        if any(line[REGION] is None for line in rows) and self.region:
+            region_ids.add(self.region.pk)
+        projects = Project.objects.filter(region_id__in=region_ids, year__in=years - {None})
+        if len(codes) <= 1000:  # a long IN list costs more than the regions' projects
+            projects = projects.filter(code__in=codes)
+        found, self._labels = {}, {}
+        for pk, region, year_, code_ in projects.values_list("pk", "region_id", "year", "code"):
+            if code_ in codes:
+                found[(region, year_, code_)] = pk
+                self._labels[pk] = (code_, self._region_codes.get(region, ""))
+        return found
+
+    def save(self, rows: list[tuple]) -> tuple[int, int]:
+        """The monthly totals written in bulk, the alerts of the projects recomputed in bulk,
+        and every change in one audit entry."""
+        from .payments import payments_changed, write_payments
+
+        created, updated, changes, paid = write_payments(self._totals, labels=self._labels)
+        changed = [int(change.object_id) for change in changes]  # projects whose months changed
+        alerts = payments_changed(changed, today=timezone.localdate(), paid=paid)
+        audit.record_batch(
+            changes + alerts,
+            message=_("导入支付数据：%(n)s 行，%(p)s 个项目的支付数据有变化，预警变化 %(a)s 条")
+            % {"n": len(rows), "p": len(changes), "a": len(alerts)},
+            region_code=self.region.code if self.region else "",
+        )
+        return created, updated
+
+
+def _blank(value) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+def _problem(line: list | tuple, column: Column, message: str) -> Problem:
+    sheet, letters = line[PLACE]
+    return Problem(
+        message,
+        sheet=sheet,
+        row=line[NUMBER],
+        column=letters.get(column.key, ""),
+        field=column.label,
+    )
+
+
+class _parsed:
+    """A cell's parsed value, or the error it raised, kept for the next cell of the same value."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, parse, value):
+        self.value, self.error = None, None
+        try:
+            self.value = parse(value)
+        except CellError as exc:
+            self.error = exc
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _amount(value) -> Decimal | None:
+    if value.__class__ is str and PLAIN_AMOUNT.fullmatch(value):
+        return Decimal(value)
+    return amount(value)
 
 
 def detect_yuan(header_cells) -> bool:

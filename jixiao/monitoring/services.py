@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -602,110 +602,3 @@ def suspended_projects(region: Region, year: int):
     return Project.objects.filter(
         alerts__status=Alert.Status.SUSPENDED, region=region, year=year
     ).distinct()
-
-
-PAYMENT_CHUNK = 2000
-
-
-def payments_changed(projects: Iterable[Project], *, today: dt.date) -> None:
-    """After a payment import: recompute the alerts of the projects' reports in open rounds
-    (their execution may come from payments), and the year-end rush check (M05), which looks
-    at the whole year's payments and belongs to no round.
-
-    Works in chunks of projects with a fixed number of queries each (payments, reports with
-    their indicators, stored alerts), reads the rules once per region and year, and writes
-    the reports' execution in bulk: a province-year of payments is hundreds of thousands of
-    rows (bench/monitoring.py)."""
-    ids = sorted({p.pk for p in projects})
-    rules: dict[tuple, rules_alerts.AlertRules] = {}
-
-    def rules_of(region: Region, year: int) -> rules_alerts.AlertRules:
-        if (region.pk, year) not in rules:
-            rules[(region.pk, year)] = monitoring_rules(region, year)
-        return rules[(region.pk, year)]
-
-    with locks.held(ALERTS_LOCK, wait=ALERTS_LOCK_WAIT):
-        for start in range(0, len(ids), PAYMENT_CHUNK):
-            _payments_changed(ids[start : start + PAYMENT_CHUNK], today=today, rules_of=rules_of)
-
-
-def _payments_changed(ids: list[int], *, today: dt.date, rules_of) -> None:
-    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for project_id, month, amount in Payment.objects.filter(project_id__in=ids).values_list(
-        "project_id", "month", "amount"
-    ):
-        paid[project_id][month] = amount
-    stored: dict[tuple, list[Alert]] = defaultdict(list)
-    for alert in Alert.objects.filter(project_id__in=ids):
-        stored[(alert.project_id, alert.round_id)].append(alert)
-    reports = list(
-        Report.objects.filter(project_id__in=ids, round__status=Round.Status.OPEN)
-        .select_related("round", "project__region", "project__unit", "region")
-        .prefetch_related(
-            Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
-        )
-    )
-    executed = []
-    for report in reports:
-        if report.execution_from_payments or report.executed is None:
-            months = [
-                a for m, a in paid[report.project_id].items() if m <= report.round.period_end.month
-            ]
-            report.executed = sum(months, Decimal(0)) if months else None  # as payments_to
-            report.execution_from_payments = True
-            executed.append(report)
-    Report.objects.bulk_update(executed, ["executed", "execution_from_payments"], batch_size=500)
-    for report in reports:
-        rules = rules_of(report.region, report.year)
-        result = rules_alerts.alerts(
-            monitoring_report_of(
-                report, rows=list(report.indicators.all()), payments=paid[report.project_id]
-            ),
-            rules=rules,
-            today=today,
-        )
-        sync_alerts(
-            project=report.project,
-            report=report,
-            round=report.round,
-            found=result.alerts,
-            rules=rules,
-            today=today,
-            existing=stored[(report.project_id, report.round_id)],
-        )
-    for project in Project.objects.filter(pk__in=ids).select_related("region", "unit"):
-        _year_end_rush(
-            project,
-            today=today,
-            payments=paid[project.pk],
-            rules_of=rules_of,
-            existing=stored[(project.pk, None)],
-        )
-
-
-def _year_end_rush(
-    project: Project, *, today: dt.date, payments: dict, rules_of, existing: list[Alert]
-) -> None:
-    if 12 not in payments:
-        return  # not judged before December's payments exist
-    rules = rules_of(project.region, project.year)
-    report = MonitoringReport(
-        period_end=dt.date(project.year, 12, 31),
-        payments=payments,
-        amounts=Amounts(full_year=project.full_total),
-        project=project.name,
-        year=project.year,
-    )
-    found = [
-        a for a in rules_alerts.alerts(report, rules=rules, today=today).alerts if a.code == "M05"
-    ]
-    sync_alerts(
-        project=project,
-        report=None,
-        round=None,
-        found=found,
-        rules=rules,
-        today=today,
-        codes={"M05"},
-        existing=existing,
-    )

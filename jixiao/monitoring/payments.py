@@ -1,0 +1,374 @@
+"""Payment data written, and what depends on it recomputed, in bulk (DOMAIN.md §5).
+
+A province-year is 480,000 monthly rows for 40,000 projects (bench/monitoring.py), so nothing
+here goes row by row through the ORM; everything works a chunk of projects at a time, in the same
+few queries per chunk however many rows it holds:
+
+- `write_payments` inserts the new monthly totals with one executemany INSERT and updates the
+  changed ones with one executemany UPDATE, and gives one audit change per project whose months
+  changed (before and after, month → amount);
+- `payments_changed` recomputes the execution of the projects' reports in open rounds (when it
+  comes from payments), those reports' alerts and the projects' year-end rush (M05), and writes
+  the alerts that appear, change or clear in bulk, giving their audit changes.
+
+The caller records the changes as one audit entry (`audit.record_batch`). Amounts are kept to the
+6 decimals the database stores, so the alerts computed here read as those computed from a
+report's stored payments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from jixiao.budgets.models import MONEY, Payment, Project
+from jixiao.core import audit, locks
+from jixiao.core.bulkupdate import insert_rows, update_many
+from jixiao.orgs.models import Region
+
+from . import alerts as rules_alerts
+from .models import Alert, Report, ReportIndicator, Round
+from .report_data import Amounts, MonitoringReport
+from .services import (
+    ALERTS_LOCK,
+    ALERTS_LOCK_WAIT,
+    INDICATOR_FIELDS,
+    AlertPlan,
+    monitoring_report_of,
+    monitoring_rules,
+    plan_alerts,
+)
+
+#: Projects per chunk: each chunk reads its payments, reports, indicators and alerts in one
+#: query each.
+CHUNK = 2000
+PLACES = Decimal(1).scaleb(-MONEY["decimal_places"])
+
+
+def stored_amount(amount: Decimal) -> Decimal:
+    """An amount as the database keeps it (6 decimals)."""
+    return amount.quantize(PLACES, ROUND_HALF_UP)
+
+
+def write_payments(
+    totals: dict[tuple[int, int], Decimal], *, labels: dict[int, tuple[str, str]]
+) -> tuple[int, int, list[audit.Change], dict[int, dict[int, Decimal]]]:
+    """Store the monthly totals {(project id, month): amount}: insert the new months, update
+    the changed ones (tagged with the current audit batch). Returns (created, updated, the
+    audit changes, and every project's months as stored afterwards). `labels` gives each
+    project's (code, region code) for its audit change."""
+    by_project: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for (project_id, month), amount in totals.items():
+        by_project[project_id][month] = stored_amount(amount)
+    ids = sorted(by_project)
+    batch = audit.current_context().batch
+    now = timezone.now()
+    created = updated = 0
+    changes: list[audit.Change] = []
+    paid: dict[int, dict[int, Decimal]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        stored: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
+        for pk, project_id, month, amount in Payment.objects.filter(
+            project_id__in=chunk
+        ).values_list("pk", "project_id", "month", "amount"):
+            stored[project_id][month] = (pk, amount)
+        new, changed = [], []
+        for project_id in chunk:
+            months, old = by_project[project_id], stored[project_id]
+            before, after = {}, {}
+            for month, amount in months.items():
+                if month not in old:
+                    new.append((project_id, month, amount))
+                elif old[month][1] != amount:
+                    changed.append(Payment(pk=old[month][0], amount=amount, batch=batch))
+                    before[month] = f"{old[month][1]:f}"
+                else:
+                    continue
+                after[month] = f"{amount:f}"
+            paid[project_id] = {m: a for m, (_pk, a) in old.items()} | months
+            if after:
+                code, region_code = labels[project_id]
+                changes.append(
+                    audit.Change(
+                        action="import",
+                        object_type=Project._meta.label_lower,
+                        object_id=str(project_id),
+                        object_repr=f"{code} {Payment._meta.verbose_name}",
+                        region_code=region_code,
+                        before=before or None,
+                        after=after,
+                        message=str(Payment._meta.verbose_name),
+                    )
+                )
+        insert_rows(
+            Payment, ("project", "month", "amount"), new, same={"batch": batch, "updated_at": now}
+        )
+        for payment in changed:
+            payment.updated_at = now
+        update_many(Payment, changed, ["amount", "batch", "updated_at"])
+        created, updated = created + len(new), updated + len(changed)
+    return created, updated, changes, paid
+
+
+def payments_changed(
+    ids: Iterable[int],
+    *,
+    today: dt.date,
+    paid: dict[int, dict[int, Decimal]] | None = None,
+    audit_message: str = "",
+) -> list[audit.Change]:
+    """After payments of the projects `ids` changed: their reports in open rounds take their
+    execution from the payments (as `payments_to` does) unless it was typed, and those reports'
+    alerts and the projects' year-end rush (M05, which belongs to no round) are recomputed and
+    written in bulk. `paid` (project → month → amount), when given, is every stored month of
+    those projects; read otherwise. Returns the alerts' audit changes, and records them as one
+    audit entry when given its `audit_message` (an import records them with its own)."""
+    ids = sorted(set(ids))
+    rules = _Rules(today)
+    changes: list[audit.Change] = []
+    with locks.held(ALERTS_LOCK, wait=ALERTS_LOCK_WAIT):
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            if paid is None:
+                months = _stored_payments(chunk)
+            else:
+                months = defaultdict(dict, {pk: paid.get(pk, {}) for pk in chunk})
+            changes += _recompute(chunk, months, rules, today)
+    if audit_message:
+        audit.record_batch(changes, message=audit_message)
+    return changes
+
+
+class _Rules:
+    """The monitoring rules of each (region, year), read once, and the disposal deadline of an
+    alert raised today under them."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.regions: dict[int, Region] = {}
+        self.rules: dict[tuple[int, int], tuple] = {}
+
+    def __call__(self, region_id: int, year: int) -> tuple:
+        key = (region_id, year)
+        if key not in self.rules:
+            if region_id not in self.regions:
+                self.regions[region_id] = Region.objects.get(pk=region_id)
+            found = monitoring_rules(self.regions[region_id], year)
+            self.rules[key] = (found, rules_alerts.disposal_deadline(self.today, rules=found))
+        return self.rules[key]
+
+    def load(self, region_ids: set[int]) -> None:
+        missing = region_ids - set(self.regions)
+        if missing:
+            self.regions |= Region.objects.in_bulk(missing)
+
+
+def _stored_payments(ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for project_id, month, amount in Payment.objects.filter(project_id__in=ids).values_list(
+        "project_id", "month", "amount"
+    ):
+        paid[project_id][month] = amount
+    return paid
+
+
+PROJECT_FIELDS = (
+    "name",
+    "code",
+    "year",
+    "region_id",
+    "unit_id",
+    *(f"{kind}_{source}" for kind in ("initial", "full") for source in ("current", "carryover")),
+    "initial_other",
+    "full_other",
+)
+
+
+def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> list[audit.Change]:
+    """One chunk: its reports' execution, then every alert of its open-round reports and its
+    year-end rush, planned against the stored alerts and written in bulk."""
+    stored: dict[tuple, list[Alert]] = defaultdict(list)
+    for alert in Alert.objects.filter(project_id__in=ids).only(
+        "project_id", "round_id", "code", "indicator", "level", "message", "status"
+    ):
+        stored[(alert.project_id, alert.round_id)].append(alert)
+    reports = list(
+        Report.objects.filter(project_id__in=ids, round__status=Round.Status.OPEN)
+        .select_related("round", "project")
+        .only(
+            "round_id",
+            "project_id",
+            "year",
+            "executed",
+            "execution_from_payments",
+            "expected_full_year",
+            "contract_amount",
+            "submitted_at",
+            "round__period_end",
+            "round__deadline",
+            *(f"project__{name}" for name in PROJECT_FIELDS),
+        )
+    )
+    rows = _filled_indicators([r.pk for r in reports])
+    projects = {r.project_id: r.project for r in reports}
+    projects |= {
+        p.pk: p
+        for p in Project.objects.filter(pk__in=[pk for pk in ids if pk not in projects]).only(
+            *PROJECT_FIELDS
+        )
+    }
+    rules.load({p.region_id for p in projects.values()})
+    executed = []
+    for report in reports:
+        if report.execution_from_payments or report.executed is None:
+            months = [
+                a for m, a in paid[report.project_id].items() if m <= report.round.period_end.month
+            ]
+            report.executed = sum(months, Decimal(0)) if months else None  # as payments_to
+            report.execution_from_payments = True
+            executed.append(report)
+    update_many(Report, executed, ["executed", "execution_from_payments"])
+    plan = AlertPlan()
+    for report in reports:
+        found_rules, due = rules(report.project.region_id, report.year)
+        result = rules_alerts.alerts(
+            monitoring_report_of(
+                report, rows=rows.get(report.pk, []), payments=paid[report.project_id]
+            ),
+            rules=found_rules,
+            today=today,
+        )
+        plan_alerts(
+            project=report.project,
+            report=report,
+            round=report.round,
+            found=result.alerts,
+            rules=found_rules,
+            today=today,
+            existing=stored[(report.project_id, report.round_id)],
+            due_date=due,
+            plan=plan,
+        )
+    for project_id in ids:
+        _year_end_rush(projects[project_id], paid[project_id], rules, today, stored, plan)
+    return _write_alerts(plan, rules, {pk: p.name for pk, p in projects.items()})
+
+
+def _filled_indicators(report_ids: list[int]) -> dict[int, list[ReportIndicator]]:
+    """The indicator rows of the reports that have any row filled in, in order. A report none
+    of whose rows the unit has filled in gets none: such rows raise no alert (M03 needs a
+    progress, M04 a likelihood), only warnings, which are not stored; and the position of an
+    indicator alert counts every row of its report, so a report's rows come all or none."""
+    empty = {name: "" for name in INDICATOR_FIELDS}
+    filled = (
+        ReportIndicator.objects.filter(report_id__in=report_ids)
+        .exclude(**empty)
+        .values("report_id")
+    )
+    rows: dict[int, list[ReportIndicator]] = defaultdict(list)
+    for row in ReportIndicator.objects.filter(report_id__in=filled).order_by(
+        "report_id", "position"
+    ):
+        rows[row.report_id].append(row)
+    return rows
+
+
+def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan) -> None:
+    """M05 of a project's year, judged once December's payments exist."""
+    if 12 not in payments:
+        return
+    found_rules, due = rules(project.region_id, project.year)
+    total = sum(payments.values(), Decimal(0))
+    found = []
+    if rules_alerts.is_year_end_rush(payments[12], total, rules=found_rules):
+        report = MonitoringReport(
+            period_end=dt.date(project.year, 12, 31),
+            payments=payments,
+            amounts=Amounts(full_year=project.full_total),
+            project=project.name,
+            year=project.year,
+        )
+        found = [
+            a
+            for a in rules_alerts.alerts(report, rules=found_rules, today=today).alerts
+            if a.code == "M05"
+        ]
+    plan_alerts(
+        project=project,
+        report=None,
+        round=None,
+        found=found,
+        rules=found_rules,
+        today=today,
+        codes={"M05"},
+        existing=stored[(project.pk, None)],
+        due_date=due,
+        plan=plan,
+    )
+
+
+def _write_alerts(plan: AlertPlan, rules: _Rules, names: dict[int, str]) -> list[audit.Change]:
+    """The plan in bulk: new alerts inserted, changed ones updated field set by field set, and
+    an audit change for each (what a save would have recorded)."""
+    _insert_alerts(plan.new)
+    by_fields: dict[tuple, list[Alert]] = defaultdict(list)
+    for alert, fields, _before in plan.changed:
+        by_fields[tuple(fields)].append(alert)
+    for fields, alerts in by_fields.items():
+        update_many(Alert, alerts, fields)
+    label = Alert._meta.label_lower
+    exclude = set(Alert.audit_exclude)
+
+    def change(alert, action, before, after):
+        return audit.Change(
+            action=action,
+            object_type=label,
+            object_id=str(alert.pk),
+            object_repr=f"{alert.code} {names[alert.project_id]}",
+            region_code=rules.regions[alert.region_id].code,
+            before=before,
+            after=after,
+        )
+
+    changes = [change(a, "create", None, audit.snapshot(a)) for a in plan.new]
+    for alert, fields, before in plan.changed:
+        shown = [f for f in fields if f not in exclude]
+        changes.append(
+            change(
+                alert,
+                "update",
+                {f: _plain(before[f]) for f in shown},
+                {f: _plain(getattr(alert, f)) for f in shown},
+            )
+        )
+    return changes
+
+
+def _plain(value):
+    """A changed field's value as the audit stores it (a date as text)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _insert_alerts(alerts: list[Alert]) -> None:
+    """Insert new alerts (`insert_rows`, raised now) and give each its primary key, read back
+    by its key (project, round, code, indicator), which is unique."""
+    if not alerts:
+        return
+    now = timezone.now()
+    fields = [f for f in Alert._meta.concrete_fields if not f.primary_key and f.name != "raised_at"]
+    rows = [tuple(getattr(a, f.attname) for f in fields) for a in alerts]
+    insert_rows(Alert, [f.name for f in fields], rows, same={"raised_at": now})
+    ids = {
+        (project, round_, code_, indicator): pk
+        for pk, project, round_, code_, indicator in Alert.objects.filter(
+            project_id__in={a.project_id for a in alerts}
+        ).values_list("pk", "project_id", "round_id", "code", "indicator")
+    }
+    for alert in alerts:
+        alert.pk, alert.raised_at = ids[alert.key], now
+        alert._state.adding, alert._state.db = False, "default"

@@ -1,0 +1,199 @@
+"""The payment import at province scale (issue 16): a 区划代码 column spreads one file over the
+districts of the importing user's scope, and the import runs in a fixed number of queries."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jixiao.budgets.models import Payment, Project
+from jixiao.core import audit
+from jixiao.core.imports import run_import
+from jixiao.core.models import AuditLog
+from jixiao.core.tabular import InputRejected
+from jixiao.monitoring.importers import PaymentImporter
+from jixiao.monitoring.models import Alert, Report
+from jixiao.monitoring.services import round_open
+from jixiao.orgs.models import Role, User
+
+HEADER = ("区划代码", "项目编码", "年度", "月份", "支付金额（万元）")
+
+
+def xlsx(rows, header=HEADER) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv(rows, header=HEADER) -> bytes:
+    lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def city_budget(world):
+    """The city's budget office: both districts are in its scope."""
+    return User.objects.create(
+        username="city_budget",
+        full_name="市预算科",
+        roles=[Role.BUDGET],
+        region=world.city,
+        password_changed_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def twin(world):
+    """A project of 乙区 with the code of 甲区's P1 (codes are unique per region only)."""
+    return Project.objects.create(
+        region=world.region_b,
+        year=2022,
+        code="P1",
+        name="乙区项目P1",
+        unit=world.units["UB"],
+        full_current=Decimal("50"),
+    )
+
+
+def paid(project) -> dict:
+    return dict(Payment.objects.filter(project=project).values_list("month", "amount"))
+
+
+@pytest.mark.parametrize("header", ["区划代码", "财政区划代码", "mof_div_code"])
+def test_province_file_with_region_column_pays_each_districts_own_project(
+    world, city_budget, twin, header
+):
+    rows = [
+        ("100101", "P1", 2022, 3, "5"),
+        ("100102", "P1", 2022, 3, "7"),
+        ("100102", "PB", 2022, 4, "1.25"),
+        ("100101", "P2", 2022, 4, "2"),
+    ]
+    result = run_import(
+        PaymentImporter(actor=city_budget, region=world.city),
+        xlsx(rows, header=(header, *HEADER[1:])),
+        "province.xlsx",
+    )
+    assert (result.rows, result.created, result.updated) == (4, 4, 0)
+    assert paid(world.projects["P1"]) == {3: Decimal("5")}
+    assert paid(twin) == {3: Decimal("7")}
+    assert paid(world.projects["PB"]) == {4: Decimal("1.25")}
+    assert paid(world.projects["P2"]) == {4: Decimal("2")}
+
+
+def test_without_the_region_column_codes_are_those_of_the_importing_region(world, twin):
+    run_import(
+        PaymentImporter(actor=world.budget, region=world.region),
+        csv([("P1", 2022, 3, "5")], header=HEADER[1:]),
+        "district.csv",
+    )
+    assert paid(world.projects["P1"]) == {3: Decimal("5")}
+    assert paid(twin) == {}
+
+
+def test_a_region_outside_the_users_scope_refuses_the_whole_file(world, twin):
+    rows = [("100101", "P1", 2022, 3, "5"), ("100102", "P1", 2022, 3, "7")]
+    with pytest.raises(InputRejected) as info:
+        run_import(
+            PaymentImporter(actor=world.budget, region=world.region), csv(rows), "province.csv"
+        )
+    [problem] = info.value.problems
+    assert (problem.row, problem.column) == (3, "A")
+    assert "100102" in problem.message and "权限范围" in problem.message
+    assert not Payment.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_a_region_in_scope_but_outside_the_importing_region_is_refused(world, city_budget):
+    rows = [("100102", "PB", 2022, 3, "5")]
+    with pytest.raises(InputRejected) as info:
+        run_import(PaymentImporter(actor=city_budget, region=world.region), csv(rows), "p.csv")
+    assert "不在本次导入的区划" in info.value.problems[0].message
+    assert not Payment.objects.exists()
+
+
+def test_an_unknown_region_code_is_named_with_its_row(world, city_budget):
+    rows = [("100101", "P1", 2022, 3, "5"), ("999999", "P1", 2022, 3, "5")]
+    with pytest.raises(InputRejected) as info:
+        run_import(PaymentImporter(actor=city_budget, region=world.city), csv(rows), "p.csv")
+    [problem] = info.value.problems
+    assert problem.row == 3 and "999999" in problem.message
+    assert not Payment.objects.exists()
+
+
+def test_a_code_missing_in_the_named_region_says_which_region(world, city_budget):
+    rows = [("100102", "P2", 2022, 3, "5")]  # P2 is 甲区's
+    with pytest.raises(InputRejected) as info:
+        run_import(PaymentImporter(actor=city_budget, region=world.city), csv(rows), "p.csv")
+    assert "100102" in info.value.problems[0].message
+    assert "没有项目编码" in info.value.problems[0].message
+
+
+def test_reimporting_changed_months_updates_them_and_audits_one_entry_per_file(world, city_budget):
+    importer = PaymentImporter(actor=city_budget, region=world.city)
+    run_import(importer, csv([("100101", "P1", 2022, 3, "5")]), "a.csv")
+    before = AuditLog.objects.count()
+    rows = [("100101", "P1", 2022, 3, "6"), ("100101", "P1", 2022, 4, "1")]
+    result = run_import(PaymentImporter(actor=city_budget, region=world.city), csv(rows), "b.csv")
+    assert (result.created, result.updated) == (1, 1)
+    assert paid(world.projects["P1"]) == {3: Decimal("6"), 4: Decimal("1")}
+    batches = AuditLog.objects.filter(changes__isnull=False).order_by("-id")
+    assert AuditLog.objects.count() - before == 2  # the import's own entry and its batch entry
+    history = audit.object_history("budgets.project", world.projects["P1"].pk)
+    last = [e for e in history if e.batch == batches[0].batch][-1]
+    assert last.before == {"3": "5.000000"} and last.after == {"3": "6.000000", "4": "1.000000"}
+    assert last.actor_name == "city_budget"
+
+
+def _projects(world, count: int) -> list[str]:
+    """`count` projects of 甲区, each in an open round (added by hand)."""
+    projects = Project.objects.bulk_create(
+        Project(
+            region=world.region,
+            year=2022,
+            code=f"Q{n:04d}",
+            name=f"项目Q{n}",
+            unit=world.units["U1"],
+            full_current=Decimal("100"),
+        )
+        for n in range(count)
+    )
+    round_open(
+        actor=world.performance,
+        region=world.region,
+        year=2022,
+        code="2022-07",
+        name="1–7月监控",
+        period_end=dt.date(2022, 7, 31),
+        deadline=dt.date(2022, 8, 15),
+        extra_projects=projects,
+    )
+    return [p.code for p in projects]
+
+
+def _queries(world, codes: list[str]) -> int:
+    rows = [("100101", code, 2022, month, "1.5") for code in codes for month in range(1, 13)]
+    with CaptureQueriesContext(connection) as ctx:
+        run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "q.csv")
+    return len(ctx)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(world):
+    codes = _projects(world, 65)
+    _queries(world, codes[:5])  # what is read once a process (the rulebook, say)
+    small = _queries(world, codes[5:15])  # 120 rows
+    large = _queries(world, codes[15:])  # 600 rows
+    assert large == small
+    # every report's execution came from its payments and raised its alerts on the way
+    assert Report.objects.filter(project__code__in=codes, executed=Decimal("10.5")).count() == 65
+    assert Alert.objects.filter(project__code__in=codes, code="M01", level="red").count() == 65
