@@ -135,39 +135,51 @@ def _round(number: Decimal, places: str) -> Decimal:
 def _contains(text: str, words) -> str | None:
     """The first word of `words` found in `text` (both normalised), or None. Most texts hold
     none of a list's words: one search of the list's pattern says so before the words are
-    tried in their order."""
-    pattern, pairs = _word_list(words)
-    norm = _normalise(text)
-    if not pattern.search(norm):
-        return None
-    return next((w for w, n in pairs if n and n in norm), None)
+    tried in their order. Answers are kept per list for texts (names repeat across a file)."""
+    entry = _WORD_LISTS.get(id(words))
+    if entry is None or entry.words is not words or entry.size != len(words):
+        entry = _word_list(words)
+    if type(text) is str:
+        found = entry.answers.get(text, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = entry.answers[text] = entry.first_in(normalise_text(text))
+            if len(entry.answers) > 65_536:
+                entry.answers.clear()
+        return found
+    return entry.first_in(normalise_text(text))
 
 
-#: id(list) → (the list, its pattern, its normalised words): rules lists are the same objects
-#: for every row, and looking one up by identity spares hashing all its words on every call.
-#: The entry keeps the list alive, so its id cannot be reused meanwhile.
-_WORD_LISTS: dict[int, tuple] = {}
+_UNKNOWN = object()
 
 
-def _word_list(words) -> tuple[re.Pattern, tuple[tuple[str, str], ...]]:
-    found = _WORD_LISTS.get(id(words))
-    if found is not None and found[0] is words and found[3] == len(words):
-        return found[1], found[2]
+@dataclass
+class _WordList:
+    """A rules word list as `_contains` searches it (the list itself, kept alive so that its
+    id is not reused while it is a key of `_WORD_LISTS`)."""
+
+    words: object
+    size: int
+    pattern: re.Pattern
+    pairs: tuple[tuple[str, str], ...]
+    answers: dict
+
+    def first_in(self, norm: str) -> str | None:
+        if not self.pattern.search(norm):
+            return None
+        return next((w for w, n in self.pairs if n and n in norm), None)
+
+
+#: id(list) → its `_WordList`: rules lists are the same objects for every row, and finding one
+#: by identity spares hashing all its words on every search.
+_WORD_LISTS: dict[int, _WordList] = {}
+
+
+def _word_list(words) -> _WordList:
     key = tuple(words)
     if len(_WORD_LISTS) > 4096:
         _WORD_LISTS.clear()
-    _WORD_LISTS[id(words)] = (words, _pattern(key), _normalised(key), len(key))
-    return _pattern(key), _normalised(key)
-
-
-@lru_cache(maxsize=65_536)
-def _normalise_str(text: str) -> str:
-    return normalise_text(text)
-
-
-def _normalise(text) -> str:
-    """`normalise_text`, memoised for strings: a row's name is checked against many lists."""
-    return _normalise_str(text) if type(text) is str else normalise_text(text)
+    entry = _WORD_LISTS[id(words)] = _WordList(words, len(key), _pattern(key), _normalised(key), {})
+    return entry
 
 
 @lru_cache(maxsize=256)
