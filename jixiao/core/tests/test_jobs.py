@@ -288,3 +288,61 @@ def test_a_file_job_calls_only_marked_builders(world):
     params = {"builder": "jixiao.core.backup.backup", "args": {"region": "100101", "year": 2022}}
     job = jobs.start(user=world.budget, kind="file", params=params)
     assert job.status == Job.Status.FAILED and job.error == "要导出的内容已不存在。"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_serve_starts_one_worker_beside_gunicorn_and_stops_it_with_itself(tmp_path):
+    import time
+
+    from jixiao.core.tests.test_serve import free_port
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+
+    def serve(*extra: str):
+        return subprocess.Popen(
+            [sys.executable, "-m", "jixiao", "serve", "--port", str(free_port()), "--workers", "1"]
+            + list(extra),
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def workers_of(process) -> list[int]:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            lines = [_command_line(p) for p in _children(process.pid)]
+            if any(" serve " in line for line in lines):  # gunicorn's worker is up
+                return [p for p in _children(process.pid) if " worker " in _command_line(p)]
+            time.sleep(0.3)
+        raise AssertionError("jixiao serve did not start")
+
+    process = serve()
+    try:
+        workers = workers_of(process)
+        assert len(workers) == 1 and "jixiao worker" in _command_line(workers[0])
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert not Path(f"/proc/{workers[0]}").exists() or _command_line(workers[0]) == ""
+    process = serve("--no-worker", "--no-migrate")
+    try:
+        assert workers_of(process) == []
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
