@@ -1,0 +1,466 @@
+"""The deadline peak (issue 16, part 5): locust against `jixiao serve` on PostgreSQL, the last day
+before a deadline, then every write counted in the database.
+
+    .venv/bin/python bench/load.py [--scale small|province] [--json] [--users N] [--seconds S]
+                                   [--workers W] [--threads T] [--keep]
+    ./dev bench --json --scale small          (runs every bench script with the same options)
+
+Scale: `province` (the default) is 200 concurrent users for 5 minutes (ramp 20 a second) on
+`jixiao generate --regions 100` (70 units and 400 projects a district, 15 indicators a
+target); `small` is 50 users for 60 seconds (ramp 10 a second) on 4 districts. The database is
+PostgreSQL (what a bureau deploys; SQLite writes one transaction at a time): DATABASE_URL when
+it names PostgreSQL, else JIXIAO_LOAD_DATABASE_URL, else postgres://jixiao:jixiao-ci@localhost;
+the bench creates its own database `jixiao_load` on that server (dropped at the end unless
+`--keep`). Options it does not know are ignored (`./dev bench` passes every bench the same
+ones). Progress goes to stderr.
+
+1. Setup (reported, not a figure): `jixiao migrate`, `jixiao generate`, then per district a
+   performance office, a budget office and a reviewer per business office, and for every
+   first-level unit with projects a filer (who is also the unit's leader, so that one person
+   completes and submits); a third of each filer's targets are set back to draft, a
+   monitoring round is opened (its deadline tomorrow) with a report for every special fund with
+   an approved target. Every account signs in with the same password through the login page.
+2. Load: `jixiao serve` (the server and its settings as deployed, `--workers`/`--threads`
+   override its defaults) and `locust -f bench/locustfile.py --headless` with the users above
+   (bench/locustfile.py says what each does): filers open, save and submit their targets and
+   monitoring reports, reviewers pass, approve and return, the office opens the dashboard,
+   its lists and an export, one user imports payments now and then.
+3. Count: every save the server acknowledged carried a marker of its own (the target's goal,
+   the report's execution note): the document must hold the last acknowledged marker. Every
+   transition the server acknowledged must be in the transition log exactly once, and no logged
+   transition may lack an acknowledgement. A missing or extra one is a lost or doubled write.
+
+Figures (`--json`: one object a line, {"name","value","unit","baseline","ratio","goal"}):
+
+- `load_p95_ms` (goal 1000), `load_p99_ms` (goal 2000): the pages' answer times, every request
+  of the run (sign-in included), from locust's aggregate.
+- `load_errors` (goal 0): failed requests (an unexpected status, an error page, a refused
+  save or transition).
+- `load_rps`: requests per second over the run (throughput; no goal).
+- `load_lost_writes` (goal 0): acknowledged writes missing from the database plus writes in the
+  database nobody was told about or that happened twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from key_evaluations import OUT, figure, progress, say  # noqa: E402
+from surveys import free_port, stop_server  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2022
+PROVINCE = "990000"
+PASSWORD = "Load@2022-peak"
+DATABASE = "jixiao_load"
+ROUND_CODE = "LOAD"
+#: users, seconds, spawn rate; generate's districts, units and projects a district
+SCALES = {
+    "small": {"users": 50, "seconds": 60, "rate": 10, "regions": 4, "units": 30, "projects": 120},
+    "province": {
+        "users": 200,
+        "seconds": 300,
+        "rate": 20,
+        "regions": 100,
+        "units": 70,
+        "projects": 400,
+    },
+}
+
+
+def database_url() -> str:
+    """The PostgreSQL server to use, with the bench's own database named in the URL."""
+    for url in (
+        os.environ.get("DATABASE_URL", ""),
+        os.environ.get("JIXIAO_LOAD_DATABASE_URL", ""),
+        "postgres://jixiao:jixiao-ci@localhost/postgres",
+    ):
+        if url.startswith(("postgres://", "postgresql://")):
+            parts = urlsplit(url)
+            return urlunsplit(parts._replace(path=f"/{DATABASE}"))
+    raise SystemExit("bench/load.py needs PostgreSQL")
+
+
+def recreate(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        if not drop_only:
+            conn.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def env_for(url: str, workdir: Path) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def jixiao(args: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=env["PWD"],
+    )
+    return time.perf_counter() - started
+
+
+def build(scale: dict, workdir: Path) -> dict:
+    """The accounts, the documents each filer works on, the payments file: the plan the locust
+    users read (bench/locustfile.py)."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jixiao.budgets.models import Project
+    from jixiao.monitoring.models import Report
+    from jixiao.monitoring.services import round_open
+    from jixiao.orgs.models import Office, Region, Role, UnitYear, User
+    from jixiao.targets.models import Target, TargetStatus
+
+    password = make_password(PASSWORD)
+    now = timezone.now()
+    plan = {"password": PASSWORD, "filers": [], "reviewers": [], "offices": [], "importers": []}
+
+    def account(username: str, region: Region, roles: list[str], **extra) -> User:
+        return User(
+            username=username,
+            full_name=username,
+            region=region,
+            roles=roles,
+            password=password,
+            password_changed_at=now,
+            **extra,
+        )
+
+    districts = list(Region.objects.filter(path__startswith=f"{PROVINCE}/", level="district"))
+    users = []
+    for district in districts:
+        code = district.code
+        users.append(account(f"load-{code}-perf", district, [Role.PERFORMANCE]))
+        users.append(account(f"load-{code}-budget", district, [Role.BUDGET]))
+        for office in Office.objects.filter(region=district, kind=Office.Kind.BUSINESS):
+            users.append(
+                account(
+                    f"load-{code}-{office.code.lower()}", district, [Role.BUSINESS], office=office
+                )
+            )
+        level1 = UnitYear.objects.filter(unit__region=district, year=YEAR, level=1)
+        for unit_id, unit_code in level1.values_list("unit_id", "unit__code"):
+            users.append(
+                account(
+                    f"load-{code}-u{unit_code}",
+                    district,
+                    [Role.FILER, Role.LEADER],
+                    unit_id=unit_id,
+                )
+            )
+    User.objects.bulk_create(users, batch_size=1000)
+    progress(f"  {len(users)} accounts")
+
+    with transaction.atomic():
+        for district in districts:
+            perf = User.objects.get(username=f"load-{district.code}-perf")
+            round_open(
+                actor=perf,
+                region=district,
+                year=YEAR,
+                code=ROUND_CODE,
+                name="截止日前一天",
+                period_end=dt.date(YEAR, 6, 30),
+                deadline=max(dt.date.today() + dt.timedelta(days=1), dt.date(YEAR, 7, 31)),
+            )
+    filers = User.objects.filter(username__startswith="load-", unit__isnull=False)
+    targets = Target.objects.filter(
+        region__path__startswith=f"{PROVINCE}/", year=YEAR, project__isnull=False
+    )
+    # A third of the targets back to draft: the filers' work of the day.
+    drafts = [
+        pk for i, pk in enumerate(targets.order_by("pk").values_list("pk", flat=True)) if i % 3 == 0
+    ]
+    Target.objects.filter(pk__in=drafts).update(status=TargetStatus.DRAFT)
+    by_unit: dict[int, dict] = {}
+    for pk, unit_id, status in targets.values_list("pk", "unit_id", "status"):
+        by_unit.setdefault(unit_id, {"targets": [], "reports": []})
+        if status == TargetStatus.DRAFT:
+            by_unit[unit_id]["targets"].append(pk)
+    reports = Report.objects.filter(
+        round__code=ROUND_CODE, round__region__path__startswith=f"{PROVINCE}/"
+    )
+    for pk, unit_id in reports.values_list("pk", "project__unit_id"):
+        by_unit.setdefault(unit_id, {"targets": [], "reports": []})["reports"].append(pk)
+    for username, unit_id in filers.values_list("username", "unit_id"):
+        work = by_unit.get(unit_id)
+        if work and (work["targets"] or work["reports"]):
+            plan["filers"].append({"username": username, **work})
+    names = sorted(
+        User.objects.filter(username__startswith="load-").values_list("username", flat=True)
+    )
+    plan["reviewers"] = [n for n in names if n.rsplit("-", 1)[-1].startswith("yw")]
+    plan["budget"] = sorted(
+        User.objects.filter(username__startswith="load-", username__endswith="-budget").values_list(
+            "username", flat=True
+        )
+    )
+    plan["offices"] = sorted(
+        User.objects.filter(username__startswith="load-", username__endswith="-perf").values_list(
+            "username", flat=True
+        )
+    )
+    plan["importers"] = plan["budget"][:1]
+    importer = User.objects.get(username=plan["importers"][0])
+    codes = list(
+        Project.objects.filter(region=importer.region, year=YEAR).values_list("code", flat=True)[
+            :200
+        ]
+    )
+    payments = workdir / "payments.csv"
+    with payments.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["项目编码", "年度", "月份", "支付金额（万元）"])
+        for i, code in enumerate(codes):
+            writer.writerow([code, YEAR, 1 + i % 6, f"{1 + i % 50}.25"])
+    plan["payments_file"] = str(payments)
+    progress(
+        f"  {len(plan['filers'])} filers ({len(drafts)} draft targets, {reports.count()} reports), "
+        f"{len(plan['reviewers'])} reviewers, {len(plan['offices'])} offices"
+    )
+    return plan
+
+
+def start_serve(env: dict, port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
+    import http.client
+
+    command = [sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--no-migrate"]
+    if workers:
+        command += ["--workers", str(workers)]
+    if threads:
+        command += ["--threads", str(threads)]
+    server = subprocess.Popen(
+        command,
+        env=env,
+        cwd=env["PWD"],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"jixiao serve ended with {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/login/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.5)
+    stop_server(server)
+    raise SystemExit("jixiao serve did not answer within 90 s")
+
+
+def run_locust(env: dict, port: int, scale: dict, workdir: Path, plan_path: Path) -> Path:
+    prefix = workdir / "locust"
+    ledger = workdir / "ledger.json"
+    command = [
+        *(sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py")),
+        *("--headless", "-u", str(scale["users"]), "-r", str(scale["rate"])),
+        *("-t", f"{scale['seconds']}s", "--host", f"http://127.0.0.1:{port}"),
+        *("--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30"),
+    ]
+    done = subprocess.run(
+        command,
+        env={**env, "LOAD_PLAN": str(plan_path), "LOAD_LEDGER": str(ledger)},
+        cwd=env["PWD"],
+        stdout=sys.stderr,
+        stderr=sys.stderr,
+    )
+    progress(f"  locust ended with {done.returncode}")
+    return prefix
+
+
+def aggregate(prefix: Path) -> dict:
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    return {
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "p50": float(total["50%"]),
+        "p95": float(total["95%"]),
+        "p99": float(total["99%"]),
+        "rps": float(total["Requests/s"]),
+        "rows": rows,
+    }
+
+
+def counted(ledger_path: Path, started) -> dict:
+    """Lost or doubled writes: the acknowledged ones against what the database holds."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jixiao.core.models import TransitionLog
+    from jixiao.monitoring.models import Report
+    from jixiao.targets.models import Target
+
+    ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+    lost = 0
+    last: dict[tuple[str, int], str] = {}
+    for kind, pk, marker in ledger["saves"]:
+        last[(kind, pk)] = marker
+    goals = dict(
+        Target.objects.filter(pk__in=[pk for k, pk in last if k == "target"]).values_list(
+            "pk", "goal"
+        )
+    )
+    notes = dict(
+        Report.objects.filter(pk__in=[pk for k, pk in last if k == "report"]).values_list(
+            "pk", "execution_note"
+        )
+    )
+    for (kind, pk), marker in last.items():
+        held = (goals if kind == "target" else notes).get(pk, "")
+        lost += marker not in held
+    types = {
+        ContentType.objects.get_for_model(Target).pk: "target",
+        ContentType.objects.get_for_model(Report).pk: "report",
+    }
+    logged = Counter(
+        (types[ct], pk, name)
+        for ct, pk, name, actor in TransitionLog.objects.filter(
+            created_at__gte=started, content_type_id__in=types
+        ).values_list("content_type_id", "object_id", "transition", "actor__username")
+        if actor and actor.startswith("load-")
+    )
+    acknowledged = Counter((kind, pk, name) for kind, pk, name in ledger["transitions"])
+    missing = acknowledged - logged
+    extra = logged - acknowledged
+    return {
+        "saves": len(ledger["saves"]),
+        "transitions": sum(acknowledged.values()),
+        "lost_saves": lost,
+        "lost_transitions": sum(missing.values()),
+        "extra_transitions": sum(extra.values()),
+        "total": lost + sum(missing.values()) + sum(extra.values()),
+        "unsure": ledger.get("unsure", 0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
+    parser.add_argument("--users", type=int)
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--workers", type=int, help="jixiao serve --workers (default: its own)")
+    parser.add_argument("--threads", type=int, help="jixiao serve --threads (default: its own)")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the folder")
+    args, _rest = parser.parse_known_args()
+    OUT["json"] = args.json
+    scale = dict(SCALES[args.scale])
+    scale["users"] = args.users or scale["users"]
+    scale["seconds"] = args.seconds or scale["seconds"]
+    url = database_url()
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-load-"))
+    env = env_for(url, workdir)
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    )
+    plan_path = workdir / "plan.json"
+    progress(f"setup: database {DATABASE} on {urlsplit(url).hostname}")
+    recreate(url)
+    progress(f"  migrate {jixiao(['migrate'], env):.0f} s")
+    took = jixiao(
+        [
+            *("generate", "--regions", str(scale["regions"]), "--units", str(scale["units"])),
+            *("--projects", str(scale["projects"]), "--indicators", "6", "--quiet"),
+        ],
+        env,
+    )
+    progress(f"  generate {took:.0f} s")
+    sys.path.insert(0, str(ROOT))  # this tree's jixiao, as the server and the CLI run it
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    started = time.perf_counter()
+    plan = build(scale, workdir)
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    progress(f"  accounts, round and plan {time.perf_counter() - started:.0f} s")
+    connection.close()
+
+    port = free_port()
+    # Stopped from outside (the runner's budget): stop the server too, it has a session of its own.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    server = start_serve(env, port, args.workers, args.threads)
+    began = timezone.now()
+    before = os.getloadavg()[0]
+    try:
+        progress(f"load: {scale['users']} users, {scale['seconds']} s, ramp {scale['rate']}/s")
+        prefix = run_locust(env, port, scale, workdir, plan_path)
+    finally:
+        stop_server(server)
+    stats = aggregate(prefix)
+    say(
+        f"the machine's load average: {before:.1f} before the run, {os.getloadavg()[1]:.1f} over "
+        f"its last 5 minutes ({os.cpu_count()} cores; other work on the machine slows every page)"
+    )
+    writes = counted(workdir / "ledger.json", began)
+    say(
+        f"{stats['requests']} requests, {stats['failures']} failed; p50 {stats['p50']:.0f} ms, "
+        f"p95 {stats['p95']:.0f} ms, p99 {stats['p99']:.0f} ms, {stats['rps']:.1f} requests/s"
+    )
+    for row in stats["rows"]:
+        if row["Name"] != "Aggregated":
+            say(
+                f"  {row['Type']:5} {row['Name']:32} {row['Request Count']:>6} "
+                f"fail {row['Failure Count']:>4}  p50 {row['50%']:>6}  p95 {row['95%']:>6}  "
+                f"p99 {row['99%']:>6} ms"
+            )
+    say(
+        f"writes: {writes['saves']} saves and {writes['transitions']} transitions acknowledged; "
+        f"{writes['lost_saves']} saves lost, {writes['lost_transitions']} transitions lost, "
+        f"{writes['extra_transitions']} unacknowledged or doubled "
+        f"({writes['unsure']} requests without an answer)"
+    )
+    figure("load_p95_ms", stats["p95"], "ms", goal=1000)
+    figure("load_p99_ms", stats["p99"], "ms", goal=2000)
+    figure("load_errors", stats["failures"], "errors", goal=0)
+    figure("load_rps", stats["rps"], "requests/s")
+    figure("load_lost_writes", writes["total"], "writes", goal=0)
+    if not args.keep:
+        recreate(url, drop_only=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        say(f"kept: database {DATABASE}, folder {workdir}")
+
+
+if __name__ == "__main__":
+    main()

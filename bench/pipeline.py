@@ -1,0 +1,356 @@
+"""One end-to-end figure (issue 16, part 6): a province-year through the whole pipeline, with its
+total time and the share of each step.
+
+    .venv/bin/python bench/pipeline.py [--scale small|province] [--json] [--keep]
+    ./dev bench --json --scale small          (runs every bench script with the same options)
+
+Scale: `province` (the default) is `jixiao generate --regions 100` (70 units and 400 projects a
+district: 7,000 units, 40,000 projects); `small` is 4 districts of 30 units and 100 projects.
+Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set (then it replaces
+the synthetic province 990000 in that database). Options it does not know are ignored
+(`./dev bench` passes every bench the same ones). Progress goes to stderr.
+
+Steps, each timed, through the project's own commands (`jixiao …` in a process of its own, as
+an operator runs them) or, where there is no command, the service the page calls:
+
+1. `generate`: `jixiao generate` (the projects of the year, no targets).
+2. `import_targets`: `jixiao import targets` of one official declaration workbook for every
+   project (12 indicators each; the file is written beforehand by bench/targets_import.py's
+   builder, not timed).
+3. `lint`: `jixiao export targets --format json` and `jixiao lint --region --year --json` over
+   the whole province-year (T13, T15 and T17 read the database).
+4. `approve`: the declarations approved (a bulk update standing in for the review, which the
+   load test measures: not a pipeline step of its own, but timed so that nothing is hidden).
+5. `open_rounds`: `monitoring.services.round_open` for each district (what the page calls).
+6. `import_payments`: `jixiao import payments` of twelve months of treasury payments for every
+   project, one CSV a district, in one process (call_command).
+7. `alerts`: the alerts of every report of the rounds (`monitoring.services.refresh_alerts`).
+8. `tick`: `jixiao tick --today` the day after the rounds' deadline.
+9. `open_selfevals`: `evaluations.services.selfeval_create` for every project (the filer's
+   page), by a filer account of its unit (created beforehand, not timed);
+   `import_selfevals`: `jixiao import selfevals` of every 自评表 filled in (the export of the
+   started tables with each actual value and the unit's own score written in, not timed).
+10. `score`: `jixiao rescore --region --year` (every self-evaluation of the province-year).
+11. `figures`: `reports.stats.year_stats` for the province, work years Y and Y + 1.
+12. `summary`: `jixiao summary --format docx` for the province.
+
+Figures (`--json`: one object a line, {"name","value","unit","baseline","ratio","goal"}):
+`pipeline_seconds` (goal 600 at province scale) and `pipeline_<step>_seconds` for each step,
+whose ratio is its share of the total (the baseline is the total).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from key_evaluations import OUT, figure, progress, say  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2022  # generate's last year, and bench/targets_import.py's
+PROVINCE = "990000"
+PROVINCE_USER = f"gen-{PROVINCE}-budget"
+SCALES = {
+    "small": {"regions": 4, "units": 30, "projects": 100},
+    "province": {"regions": 100, "units": 70, "projects": 400},
+}
+DEADLINE = dt.date(YEAR, 8, 15)
+
+
+class Steps:
+    """The steps' wall times, in order."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+
+    def run(self, name: str, fn, *args):
+        progress(f"{name} …")
+        started = time.perf_counter()
+        result = fn(*args)
+        self.times[name] = time.perf_counter() - started
+        progress(f"{name}: {self.times[name]:.1f} s")
+        return result
+
+
+def jixiao(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "jixiao", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=env["PWD"],
+    )
+
+
+def districts():
+    from jixiao.orgs.models import Region
+
+    return list(Region.objects.filter(path__startswith=f"{PROVINCE}/", level="district"))
+
+
+def approve() -> int:
+    from jixiao.targets.models import Target, TargetStatus
+
+    return Target.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR).update(
+        status=TargetStatus.APPROVED
+    )
+
+
+def open_rounds() -> int:
+    from django.utils import timezone
+
+    from jixiao.monitoring.models import Report
+    from jixiao.monitoring.services import round_open
+    from jixiao.orgs.models import Role, User
+
+    for district in districts():
+        actor = User.objects.create(
+            username=f"pipe-{district.code}-perf",
+            region=district,
+            roles=[Role.PERFORMANCE],
+            password_changed_at=timezone.now(),
+        )
+        round_open(
+            actor=actor,
+            region=district,
+            year=YEAR,
+            code=f"{YEAR}-07",
+            name="1–7月绩效运行监控",
+            period_end=dt.date(YEAR, 7, 31),
+            deadline=DEADLINE,
+        )
+    return Report.objects.filter(region__path__startswith=f"{PROVINCE}/").count()
+
+
+def payment_files(workdir: Path) -> list[tuple[str, Path]]:
+    """Twelve months of payments a project, 60–100% of its budget, one CSV a district."""
+    from jixiao.budgets.models import Project
+
+    rng = random.Random(5)
+    files = []
+    for district in districts():
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow(["项目编码", "年度", "月份", "支付金额（万元）"])
+        for code, total in Project.objects.filter(region=district, year=YEAR).values_list(
+            "code", "full_current"
+        ):
+            month = (total * Decimal(str(round(rng.uniform(0.6, 1.0), 2))) / 12).quantize(
+                Decimal("0.0001")
+            )
+            writer.writerows([code, YEAR, m, month] for m in range(1, 13))
+        path = workdir / f"payments-{district.code}.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        files.append((district.code, path))
+    return files
+
+
+def import_payments(files: list[tuple[str, Path]]) -> None:
+    from django.core.management import call_command
+
+    for code, path in files:
+        call_command(
+            *("import", "payments", str(path), "--region", code, "--user", PROVINCE_USER),
+            "--quiet",
+            stdout=io.StringIO(),
+        )
+
+
+def alerts() -> int:
+    from jixiao.monitoring.models import Report
+    from jixiao.monitoring.services import refresh_alerts
+
+    count = 0
+    reports = Report.objects.filter(region__path__startswith=f"{PROVINCE}/").select_related(
+        "round", "project", "region"
+    )
+    for report in reports.iterator(chunk_size=500):
+        count += len(refresh_alerts(report, today=DEADLINE))
+    return count
+
+
+def filers() -> None:
+    """A filer account for every unit: the command line enters a unit's tables for its filer
+    (代录), and a self-evaluation is started by one (setup, not timed)."""
+    from django.utils import timezone
+
+    from jixiao.orgs.models import Role, Unit, User
+
+    User.objects.bulk_create(
+        User(
+            username=f"pipe-{unit.region_id}-{unit.code}",
+            region_id=unit.region_id,
+            unit=unit,
+            roles=[Role.FILER],
+            password_changed_at=timezone.now(),
+        )
+        for unit in Unit.objects.filter(region__path__startswith=f"{PROVINCE}/")
+    )
+
+
+def open_selfevals() -> int:
+    """`evaluations.services.selfeval_create` for every project (what the filer's page calls):
+    the 自评表 with the approved target's indicators and the year's payments."""
+    from jixiao.budgets.models import Project
+    from jixiao.evaluations.services import selfeval_create
+    from jixiao.orgs.models import User
+
+    by_unit = {
+        u.unit_id: u for u in User.objects.filter(username__startswith="pipe-", unit__isnull=False)
+    }
+    projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+    count = 0
+    for project in projects.select_related("region", "unit").iterator(chunk_size=1000):
+        selfeval_create(actor=by_unit[project.unit_id], project=project)
+        count += 1
+    return count
+
+
+def selfeval_file(workdir: Path, env: dict, where: tuple) -> Path:
+    """The started 自评表 out (`jixiao export selfevals --format json`), each indicator's actual
+    value filled in as what the target asked for, and the unit's own score: the file a bureau
+    collects back from its units (not timed)."""
+    path = workdir / "selfevals.json"
+    jixiao(env, "export", "selfevals", *where, "--format", "json", "-o", str(path))
+    items = json.loads(path.read_text(encoding="utf-8"))
+    for item in items:
+        for row in item["indicators"]:
+            row["actual"] = re.sub(r"^[≥≤＞＜<>=]+", "", row.get("target") or "") or "已完成"
+            row["self_score"] = row.get("weight")
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def figures() -> None:
+    from jixiao.orgs.models import Region, User
+    from jixiao.reports.stats import year_stats
+
+    province = Region.objects.get(code=PROVINCE)
+    user = User.objects.get(username=PROVINCE_USER)
+    for year in (YEAR, YEAR + 1):
+        year_stats(user=user, region=province, year=year)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args, _rest = parser.parse_known_args()
+    OUT["json"] = args.json
+    scale = SCALES[args.scale]
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-pipeline-"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PWD": str(workdir),
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "DJANGO_SETTINGS_MODULE": "jixiao.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    )
+    sys.path.insert(0, str(ROOT))
+    progress(f"setup: {url.split('@')[-1]}, migrate")
+    jixiao(env, "migrate")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    steps = Steps()
+    where = ("--region", PROVINCE, "--year", str(YEAR))
+    steps.run(
+        "generate",
+        jixiao,
+        env,
+        *("generate", "--regions", str(scale["regions"]), "--units", str(scale["units"])),
+        *("--projects", str(scale["projects"]), "--indicators", "0", "--replace", "--quiet"),
+    )
+    from targets_import import build
+
+    targets_file = workdir / "targets.xlsx"
+    made = build(targets_file)
+    progress(f"  (declarations file: {made['declarations']} in {made['seconds']:.0f} s, not timed)")
+    connection.close()
+    steps.run(
+        "import_targets",
+        jixiao,
+        env,
+        "import",
+        "targets",
+        str(targets_file),
+        "--region",
+        PROVINCE,
+        "--quiet",
+    )
+    exported = workdir / "targets.json"
+
+    def lint():
+        jixiao(env, "export", "targets", *where, "--format", "json", "-o", str(exported))
+        jixiao(env, "lint", str(exported), *where, "--json")
+
+    steps.run("lint", lint)
+    steps.run("approve", approve)
+    reports = steps.run("open_rounds", open_rounds)
+    files = payment_files(workdir)
+    connection.close()
+    steps.run("import_payments", import_payments, files)
+    raised = steps.run("alerts", alerts)
+    steps.run("tick", jixiao, env, "tick", "--today", str(DEADLINE + dt.timedelta(days=1)))
+    filers()
+    steps.run("open_selfevals", open_selfevals)
+    connection.close()
+    selfevals = selfeval_file(workdir, env, where)
+    steps.run(
+        "import_selfevals",
+        jixiao,
+        env,
+        "import",
+        "selfevals",
+        str(selfevals),
+        "--user",
+        PROVINCE_USER,
+        "--region",
+        PROVINCE,
+        "--quiet",
+    )
+    steps.run("score", jixiao, env, "rescore", *where, "--quiet")
+    steps.run("figures", figures)
+    docx = workdir / "summary.docx"
+    steps.run("summary", jixiao, env, "summary", *where, "--format", "docx", "-o", str(docx))
+
+    total = sum(steps.times.values())
+    say(
+        f"pipeline, {args.scale} ({scale['regions']} districts): {total:.1f} s; {reports} reports, {raised} alerts"
+    )
+    for name, seconds in steps.times.items():
+        say(f"  {name:18} {seconds:8.1f} s  {seconds / total:6.1%}")
+    figure("pipeline_seconds", total, "s", goal=600 if args.scale == "province" else None)
+    for name, seconds in steps.times.items():
+        figure(f"pipeline_{name}_seconds", seconds, "s", baseline=total)
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        say(f"kept: {workdir}")
+
+
+if __name__ == "__main__":
+    main()
