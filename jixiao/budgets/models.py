@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
 from jixiao.core.fields import optional_link
+from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.scope import Scope, ScopedQuerySet
 from jixiao.orgs.models import Region, RegionRow, Unit, unit_year_scope_q
 
@@ -136,6 +137,7 @@ class Project(models.Model):
     )
 
     audit_exclude = ("updated_at",)
+    external_id = external_id_field()
 
     objects = ProjectQuerySet.as_manager()
 
@@ -145,6 +147,7 @@ class Project(models.Model):
         ordering = ["year", "code"]
         constraints = [
             models.UniqueConstraint(fields=["region", "year", "code"], name="project_unique_code"),
+            external_id_unique("project_external_id"),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{stage}_{src}__gte": 0}), name=f"project_{stage}_{src}_nonneg"

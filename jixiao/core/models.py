@@ -417,3 +417,26 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an `Idempotency-Key` header and the answer it got (core.idempotency):
+    a retry of the same request within a day gets the same answer without doing anything."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("幂等键"), max_length=255)
+    request_hash = models.CharField(_("请求摘要"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("状态码"))
+    body = models.BinaryField(_("应答"))
+    content_type = models.CharField(max_length=100, default="application/json")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求")
+        verbose_name_plural = _("幂等请求")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
+from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet
 from jixiao.orgs.models import Region, Unit, unit_year_scope_q
@@ -91,6 +92,8 @@ class SelfEvaluation(ReviewableDocument):
     )
     spot_checked_at = models.DateTimeField(_("抽查复核时间"), null=True, blank=True)
 
+    external_id = external_id_field()
+
     audit_exclude = ("updated_at", "result")
 
     objects = ScopedQuerySet.as_manager()
@@ -100,6 +103,7 @@ class SelfEvaluation(ReviewableDocument):
         verbose_name_plural = _("项目自评")
         ordering = ["year", "unit__code", "project__code"]
         indexes = [models.Index(fields=["region", "year", "status"])]
+        constraints = [external_id_unique("selfeval_external_id")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.project.name}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
+from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Region, Unit, unit_year_scope_q
@@ -167,6 +168,7 @@ class Report(ReviewableDocument):
     execution_from_payments = models.BooleanField(_("执行数取自支付数据"), default=False)
     execution_note = models.TextField(_("执行情况说明"), blank=True)
     agency_findings = models.TextField(_("第三方监控意见"), blank=True)
+    external_id = external_id_field()
 
     audit_exclude = ("updated_at",)
 
@@ -177,7 +179,8 @@ class Report(ReviewableDocument):
         verbose_name_plural = _("监控报告")
         ordering = ["round", "unit__code", "project__code"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "project"], name="report_round_project")
+            models.UniqueConstraint(fields=["round", "project"], name="report_round_project"),
+            external_id_unique("report_external_id"),
         ]
 
     def __str__(self) -> str:

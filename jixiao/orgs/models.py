@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
 from jixiao.core.fields import optional_link
+from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.scope import EMPTY_SCOPE, Scope, ScopedQuerySet, scope_filter
 
 
@@ -157,12 +158,16 @@ class Unit(RegionRow):
     code = models.CharField(_("单位编码"), max_length=64)
     name = models.CharField(_("单位名称"), max_length=200, help_text=_("最近年度的名称"))
     serves_public = models.BooleanField(_("面向公众或服务对象"), default=True)
+    external_id = external_id_field()
 
     class Meta:
         verbose_name = _("预算单位")
         verbose_name_plural = _("预算单位")
         ordering = ["region__code", "code"]
-        constraints = [models.UniqueConstraint(fields=["region", "code"], name="unit_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="unit_unique_code"),
+            external_id_unique("unit_external_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.budgets.models import MONEY
 from jixiao.core.audit import audited
 from jixiao.core.fields import optional_link
+from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet
 from jixiao.orgs.models import Region, Unit, unit_year_scope_q
@@ -116,6 +117,7 @@ class Target(ReviewableDocument):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    external_id = external_id_field()
 
     audit_exclude = ("updated_at", "findings")
 
@@ -136,6 +138,8 @@ class Target(ReviewableDocument):
                 condition=Q(project__isnull=True),
                 name="target_unit_year_version",
             ),
+            # every version of a declaration keeps the budget system's identifier
+            external_id_unique("target_external_id", "version"),
         ]
         indexes = [models.Index(fields=["region", "year", "status"])]
 
