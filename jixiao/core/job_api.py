@@ -4,11 +4,13 @@ Only the job's own user sees it; anyone else gets 404."""
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.http import Http404
 from ninja import Router, Schema, Status
 
 from . import jobs
 from .api import answers, error, not_found
+from .job_views import result_response
+from .models import Job
 
 router = Router()
 
@@ -37,6 +39,16 @@ def job_status(request, job_id: int):
             "done": job.done,
             "total": job.total,
             "error": job.error,
-            "result_url": reverse("job-result", args=[job.pk]) if job.file else None,
+            "result_url": f"/api/v1/jobs/{job.pk}/result" if job.file else None,
         },
     )
+
+
+#: A file, not JSON: left out of the OpenAPI description (whose GETs answer typed JSON) and
+#: described in docs/api.md; `result_url` above points here.
+@router.get("/{job_id}/result", include_in_schema=False)
+def job_result(request, job_id: int):
+    job = jobs.visible_jobs(request.user).filter(pk=job_id, status=Job.Status.DONE).first()
+    if job is None or not job.file:
+        raise Http404  # the API's error shape (jixiao/api/urls.py)
+    return result_response(request, job)

@@ -41,17 +41,21 @@ def job_detail(request, pk: int):
 
 @login_required
 def job_result(request, pk: int):
-    job = get_object_or_404(jobs.visible_jobs(request.user), pk=pk)
-    found = jobs.file_result(job)
-    if found is None:
-        raise Http404
+    return result_response(request, get_object_or_404(jobs.visible_jobs(request.user), pk=pk))
+
+
+def result_response(request, job):
+    """A finished job's file, logged as an export of what it holds (its kind, rows, and the
+    filter the job was started with); 404 when it has none."""
     from urllib.parse import quote
 
     from django.http import HttpResponse
 
     from . import audit
 
-    # The export entry names what was exported, with the filter the job was started with.
+    found = jobs.file_result(job)
+    if found is None:
+        raise Http404
     params = {k: v for k, v in job.params.items() if isinstance(v, str | int)}
     audit.record_export(
         kind=found.audit_kind,

@@ -119,7 +119,7 @@ def test_the_job_pages_and_api_show_ones_own_jobs_and_audit_the_download(world, 
         "done": 1,
         "total": 1,
         "error": "",
-        "result_url": f"/jobs/{job.pk}/result",
+        "result_url": f"/api/v1/jobs/{job.pk}/result",
     }
     before = AuditLog.objects.filter(action="export").count()
     download = client.get(f"/jobs/{job.pk}/result")
@@ -346,3 +346,20 @@ def test_serve_starts_one_worker_beside_gunicorn_and_stops_it_with_itself(tmp_pa
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def test_an_api_client_downloads_the_result_with_its_token_and_nobody_else_can(world):
+    from django.test import Client
+
+    from jixiao.core.models import ApiToken
+
+    job = jobs.start(user=world.filer, kind="export", params=export_params())
+    _token, key = ApiToken.objects.issue(world.filer)
+    _other, other_key = ApiToken.objects.issue(world.other)
+    url = f"/api/v1/jobs/{job.pk}/result"
+    mine = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert mine.status_code == 200 and project_codes(mine.content) == ["P1", "P1A"]
+    assert AuditLog.objects.filter(action="export", actor=world.filer).exists()
+    theirs = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {other_key}")
+    assert theirs.status_code == 404 and set(theirs.json()) == {"detail", "errors"}
+    assert Client().get(url).status_code == 401
