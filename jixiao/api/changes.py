@@ -29,6 +29,7 @@ from django.db.models import Q
 from jixiao.core.changes import FEED_MODELS, ChangeNote, register_sink
 
 from .models import Change
+from .webhooks import deliveries_queue
 
 CURSOR_PREFIX = "c1."
 #: a page of the feed; a client asks again with the cursor for more
@@ -64,7 +65,7 @@ def changes_store(notes: list[ChangeNote]) -> None:
     """The sink of `core.changes`: one row a change, written in the caller's transaction."""
     with transaction.atomic():  # the lock lasts until the caller's transaction commits
         _lock_feed()
-        Change.objects.bulk_create(
+        stored = Change.objects.bulk_create(
             [
                 Change(
                     kind=n.kind,
@@ -76,9 +77,26 @@ def changes_store(notes: list[ChangeNote]) -> None:
                 for n in notes
             ]
         )
+        deliveries_queue(stored)  # the webhooks that follow these kinds
 
 
 register_sink(changes_store)
+
+
+CONTEXT = ("region", "year", "unit", "project")
+
+
+def change_item(change) -> dict:
+    data = dict(change.data)
+    return {
+        "kind": change.kind,
+        "id": change.object_id,
+        "external_id": change.external_id or None,
+        "state": change.state,
+        "at": change.at.isoformat(),
+        **{key: data.pop(key, None) for key in CONTEXT},
+        "data": data,
+    }
 
 
 def cursor_encode(pk: int) -> str:

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from jixiao.core.api import answers, error
 
-from .changes import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, change_feed
+from .changes import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, change_feed, change_item
 
 router = Router()
 
@@ -29,22 +29,6 @@ class ChangeOut(Schema):
 class FeedOut(Schema):
     items: list[ChangeOut]
     cursor: str
-
-
-CONTEXT = ("region", "year", "unit", "project")
-
-
-def change_item(change) -> dict:
-    data = dict(change.data)
-    return {
-        "kind": change.kind,
-        "id": change.object_id,
-        "external_id": change.external_id or None,
-        "state": change.state,
-        "at": change.at.isoformat(),
-        **{key: data.pop(key, None) for key in CONTEXT},
-        "data": data,
-    }
 
 
 @router.get(
