@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit, locks
+from jixiao.core.changes import change_record, changes_record
 from jixiao.core.models import AuditLog
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
@@ -549,6 +550,7 @@ def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> A
     alert.save()
     if before == Alert.Status.SUSPENDED:
         audit.record(action="action", instance=alert, message=_("处置后恢复资金拨付"))
+        change_record(alert, kind="fund_suspension", state="released", data={"alert": alert.code})
     return alert
 
 
@@ -593,8 +595,18 @@ def _tick(*, today: dt.date) -> dict[str, int]:
             Alert.objects.filter(project=report.project, round=report.round, code="M07").count()
             - before
         )
-    overdue = Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
-    suspended = overdue.update(status=Alert.Status.SUSPENDED, suspended_at=timezone.now())
+    with transaction.atomic():
+        overdue = list(
+            Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
+            .select_related("region", "unit", "project")
+            .select_for_update(of=("self",))
+        )
+        suspended = Alert.objects.filter(pk__in=[a.pk for a in overdue]).update(
+            status=Alert.Status.SUSPENDED, suspended_at=timezone.now()
+        )
+        changes_record(
+            overdue, kind="fund_suspension", state="suspended", data=lambda a: {"alert": a.code}
+        )
     return {"late_report_alerts": late, "suspended": suspended}
 
 

@@ -17,6 +17,7 @@ from jixiao.api.changes import changes_store
 from jixiao.api.models import Change
 from jixiao.core.changes import ChangeNote
 from jixiao.core.models import ApiToken, TransitionLog
+from jixiao.monitoring.tests.test_services import approved, monitoring_round  # noqa: F401
 from jixiao.targets.services import project_arrange, target_transition
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,6 +117,27 @@ def test_a_cursor_we_did_not_give_or_a_bad_limit_is_refused(world, query, path):
 
 def test_without_a_token_the_feed_answers_401(world):
     assert Client().get("/api/v1/changes").status_code == 401
+
+
+@pytest.mark.usefixtures("monitoring_round")
+def test_a_suspension_of_funds_and_its_release_are_changes(world):
+    import datetime as dt
+    from decimal import Decimal
+
+    from jixiao.monitoring.models import Alert, Report
+    from jixiao.monitoring.services import alert_dispose, report_save, tick
+
+    report = Report.objects.get(project__code="P1")
+    report_save(actor=world.filer, report=report, executed=Decimal("10"), expected_full_year=None)
+    alert = Alert.objects.filter(report=report, code="M01").get()
+    start = feed(world, "performance").json()["cursor"]
+    tick(today=alert.due_date + dt.timedelta(days=1))
+    alert_dispose(actor=world.leader, alert=alert, disposal="adjust", reason="调剂至下半年实施")
+    items = feed(world, "performance", since=start).json()["items"]
+    mine = [(i["state"], i["data"]["alert"], i["project"]) for i in items if i["id"] == alert.pk]
+    assert mine == [("suspended", "M01", "P1"), ("released", "M01", "P1")]
+    assert all(i["kind"] == "fund_suspension" for i in items)
+    assert feed(world, "other_region").json()["items"] == []
 
 
 # --- exactly once, with writers at work --------------------------------------------------------
