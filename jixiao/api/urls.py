@@ -7,13 +7,13 @@ from django.http import Http404
 from django.urls import register_converter
 from django.urls.converters import PathConverter
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router
+from ninja import Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from jixiao.api.feed import router as changes_router
 from jixiao.budgets.api import router as projects_router
-from jixiao.core.api import AUTH, error, not_found
+from jixiao.core.api import AUTH, JixiaoAPI, error, not_found
 from jixiao.core.job_api import router as jobs_router
 from jixiao.core.middleware import has_nul
 from jixiao.evaluations.api import router as selfevals_router
@@ -32,7 +32,7 @@ from jixiao.surveys.api import router as surveys_router
 from jixiao.targets.api import gate_router
 from jixiao.targets.api import router as targets_router
 
-api = NinjaAPI(
+api = JixiaoAPI(
     title="Jixiao API",
     version="1",
     description="绩效 预算绩效管理系统 API（CONTRACT.md）。认证：Authorization: Bearer <token>。",

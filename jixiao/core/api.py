@@ -8,11 +8,18 @@ answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
 
 from __future__ import annotations
 
+import copy
+import functools
+import hashlib
 import inspect
+import re
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -190,3 +197,172 @@ def add_workflow_routes(
             response=ACTION_RESPONSES,
             summary=summary or approve_summary,
         )(endpoint)
+
+
+# --- ETag and If-Match (CONTRACT.md: GET sends an ETag; a write whose If-Match does not match
+# answers 412 before anything else is checked) ------------------------------------------------
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+#: The object a URL names: `/api/v1/<kind>/<id>`, whatever follows (an action, a sub-object).
+OBJECT_PATH = re.compile(r"^(/api/v1/[a-z0-9-]+/\d+)(?:/|$)")
+
+
+def etag_of(content: bytes) -> str:
+    """The ETag of a representation: a strong tag, a hash of the JSON body GET answers."""
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def object_path(path: str) -> str | None:
+    """The URL of the object `path` acts on (`/api/v1/targets/5/approve` → `/api/v1/targets/5`),
+    or None for a path that names no object (a list, a create)."""
+    match = OBJECT_PATH.match(path)
+    return match.group(1) if match else None
+
+
+def current_etag(request, path: str | None = None) -> str | None:
+    """The ETag that a GET of `path` (by default the object the request's URL names) answers
+    this caller now, or None when it answers no object (none such, or out of the caller's
+    scope). The GET runs in-process through the same route, so the tag is the one a client saw."""
+    path = path or object_path(request.path)
+    if path is None:
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    probe = copy.copy(request)
+    probe.method = "GET"
+    probe.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": ""}
+    probe.GET, probe._post, probe._files = QueryDict(), QueryDict(), MultiValueDict()
+    probe._body = b""
+    probe.path = probe.path_info = path
+    probe.resolver_match = match
+    response = match.func(probe, *match.args, **match.kwargs)
+    return response.get("ETag") if response.status_code == 200 else None
+
+
+def if_match_tags(request) -> list[str] | None:
+    """The entity tags of the request's `If-Match` header (weak ones compared as strong), or
+    None without the header."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    tags = [t.strip() for t in header.split(",") if t.strip()]
+    return [t[2:] if t.startswith("W/") else t for t in tags]
+
+
+class PreconditionFailed(HttpError):
+    """412 in the error shape: the object changed since the client read it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            412, _("对象已被他人修改：请重新读取后再提交（If-Match 与当前 ETag 不符）。")
+        )
+
+
+def require_if_match(request, etag) -> None:
+    """Refuse a stale write: when the request carries `If-Match` and none of its tags is the
+    object's current `etag`, raise `PreconditionFailed` (412); `*` matches any object.
+
+    `etag` is the tag a GET of the object answers now: a string, or a callable giving it (called
+    only when the header is there, e.g. `lambda: current_etag(request)`); None (no such object
+    in the caller's scope) raises Http404. A write with no If-Match is not checked. Writes to
+    `/api/v1/<kind>/<id>…` are already checked before their route runs (`JixiaoAPI`), so a
+    second call on the same request does nothing."""
+    tags = if_match_tags(request)
+    if tags is None or getattr(request, "if_match_checked", False):
+        return
+    current = etag() if callable(etag) else etag
+    if current is None:
+        raise Http404
+    if "*" not in tags and current not in tags:
+        raise PreconditionFailed
+    request.if_match_checked = True
+
+
+class JixiaoAPI(NinjaAPI):
+    """The NinjaAPI of /api/v1/ with the contract's headers on every route: an `ETag` on each
+    GET of one object and the `If-Match` check of every write to one (`require_if_match`, run
+    before the route's own checks), and the kinds of its routers (`kinds`, what a token can be
+    scoped to). `document_headers` adds both to OpenAPI."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds: set[str] = set()
+        self.add_decorator(self._check_if_match, mode="view")
+
+    def add_router(self, prefix: str, router, **kwargs) -> None:
+        if prefix.strip("/"):
+            self.kinds.add(prefix.strip("/"))
+        super().add_router(prefix, router, **kwargs)
+
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        match = getattr(request, "resolver_match", None)
+        if request.method == "GET" and response.status_code == 200 and match and match.kwargs:
+            response["ETag"] = etag_of(response.content)
+        return response
+
+    def _check_if_match(self, run):
+        @functools.wraps(run)
+        def checked(request, **kwargs):
+            user = getattr(request, "user", None)
+            if (
+                request.method not in SAFE_METHODS
+                and object_path(request.path)
+                and user is not None
+                and user.is_authenticated
+            ):
+                try:
+                    require_if_match(request, lambda: current_etag(request))
+                except PreconditionFailed as exc:
+                    return self.create_response(request, error(exc.message), status=412)
+                except Http404:
+                    return self.create_response(request, error(not_found()), status=404)
+            return run(request, **kwargs)
+
+        return checked
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_headers(schema)
+        return schema
+
+
+def _error_answer(description: str, headers: dict | None = None) -> dict:
+    answer = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    return answer | ({"headers": headers} if headers else {})
+
+
+def document_headers(schema: dict) -> None:
+    """Document in OpenAPI what `JixiaoAPI` and the token middleware add to every route: the
+    ETag of a GET of one object, If-Match and its 412 on a write to one."""
+    for path, operations in schema.get("paths", {}).items():
+        one = "{" in path
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if method == "get" and one and "200" in {str(k) for k in responses}:
+                ok = responses.get(200) or responses.get("200")
+                ok.setdefault("headers", {})["ETag"] = {
+                    "description": "对象表示的哈希；写入时放在 If-Match 中",
+                    "schema": {"type": "string"},
+                }
+            if method in ("post", "put", "patch", "delete") and object_path(
+                re.sub(r"\{[^}]+\}", "1", path)
+            ):
+                operation.setdefault("parameters", []).append(
+                    {
+                        "in": "header",
+                        "name": "If-Match",
+                        "required": False,
+                        "description": "GET 所得的 ETag；对象已改变时答 412",
+                        "schema": {"type": "string"},
+                    }
+                )
+                responses.setdefault(412, _error_answer("If-Match 与对象当前的 ETag 不符"))

@@ -1,0 +1,157 @@
+"""API hygiene (issue 17, parts 2 and 5): the ETag of an object, If-Match on writes (412 for a
+stale one), lists filtered by `updated_since` in a stable order, and what OpenAPI says of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.core.models import ApiToken
+from jixiao.targets.models import TargetStatus
+
+GOOD = {
+    "overall": "优",
+    "completeness": "优",
+    "relevance": "优",
+    "appropriateness": "良",
+    "feasibility": "良",
+}
+
+
+@pytest.fixture
+def bearer(world):
+    def make(username: str, **scope) -> dict:
+        _t, key = ApiToken.objects.issue(world.users[username], **scope)
+        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    return make
+
+
+@pytest.fixture
+def submitted(world, declare):
+    from jixiao.targets.services import target_transition
+
+    target = target_transition(actor=world.filer, target=declare(), name="complete")
+    return target_transition(actor=world.leader, target=target, name="submit", attest=True)
+
+
+def post(client, url, body, headers, **extra):
+    return client.post(url, body, content_type="application/json", **headers, **extra)
+
+
+def error_shape(response) -> dict:
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and body["detail"]
+    return body
+
+
+# --- ETag and If-Match ---------------------------------------------------------------------
+
+
+def test_get_of_one_object_sends_an_etag_that_changes_with_the_object(client, bearer, submitted):
+    headers = bearer("business")
+    url = f"/api/v1/targets/{submitted.id}"
+    first, again = client.get(url, **headers), client.get(url, **headers)
+    assert first["ETag"].startswith('"') and first["ETag"] == again["ETag"]
+    post(client, f"{url}/approve", {"grades": GOOD}, headers)
+    assert client.get(url, **headers)["ETag"] != first["ETag"]
+
+
+def test_lists_send_no_etag(client, bearer, submitted):
+    assert not client.get("/api/v1/targets", **bearer("business")).has_header("ETag")
+
+
+def test_two_clients_approving_one_target_exactly_one_wins_the_other_gets_412(
+    client, bearer, submitted
+):
+    url = f"/api/v1/targets/{submitted.id}"
+    one, two = bearer("business"), bearer("business")
+    seen_by_one = client.get(url, **one)["ETag"]
+    seen_by_two = client.get(url, **two)["ETag"]
+    assert seen_by_one == seen_by_two
+    won = post(client, f"{url}/approve", {"grades": GOOD}, one, HTTP_IF_MATCH=seen_by_one)
+    lost = post(client, f"{url}/return", {"comment": "请补充依据"}, two, HTTP_IF_MATCH=seen_by_two)
+    assert won.status_code == 200 and won.json()["status"] == TargetStatus.FIRST_PASSED
+    assert lost.status_code == 412
+    error_shape(lost)
+    submitted.refresh_from_db()
+    assert submitted.status == TargetStatus.FIRST_PASSED and submitted.return_reason == ""
+
+
+def test_a_fresh_if_match_a_star_and_no_if_match_all_go_through(client, bearer, submitted):
+    url = f"/api/v1/targets/{submitted.id}"
+    business, budget = bearer("business"), bearer("budget")
+    fresh = client.get(url, **business)["ETag"]
+    first = post(client, f"{url}/approve", {"grades": GOOD}, business, HTTP_IF_MATCH=fresh)
+    assert first.status_code == 200
+    star = post(client, f"{url}/approve", {"grades": GOOD}, budget, HTTP_IF_MATCH="*")
+    assert star.status_code == 200 and star.json()["status"] == TargetStatus.APPROVED
+    # without If-Match the action is not checked: the step itself answers (409: nothing left)
+    assert post(client, f"{url}/approve", {"grades": GOOD}, budget).status_code == 409
+
+
+def test_a_weak_tag_and_a_list_of_tags_match_like_the_strong_one(client, bearer, submitted):
+    url = f"/api/v1/targets/{submitted.id}"
+    headers = bearer("business")
+    tag = client.get(url, **headers)["ETag"]
+    response = post(
+        client, f"{url}/approve", {"grades": GOOD}, headers, HTTP_IF_MATCH=f'"old", W/{tag}'
+    )
+    assert response.status_code == 200
+
+
+def test_a_stale_if_match_answers_412_before_the_body_is_checked(client, bearer, submitted):
+    response = post(
+        client,
+        f"/api/v1/targets/{submitted.id}/approve",
+        {"grades": "not a mapping"},
+        bearer("business"),
+        HTTP_IF_MATCH='"stale"',
+    )
+    assert response.status_code == 412
+
+
+def test_if_match_on_an_object_out_of_scope_answers_404_not_412(client, bearer, submitted):
+    response = post(
+        client,
+        f"/api/v1/targets/{submitted.id}/approve",
+        {"grades": GOOD},
+        bearer("other"),
+        HTTP_IF_MATCH='"stale"',
+    )
+    assert response.status_code == 404
+    error_shape(response)
+
+
+def test_require_if_match_refuses_only_a_given_tag_that_differs(rf):
+    from django.http import Http404
+
+    from jixiao.core.api import PreconditionFailed, require_if_match
+
+    assert require_if_match(rf.post("/"), '"a"') is None  # no header: not checked
+    assert require_if_match(rf.post("/", HTTP_IF_MATCH='"a"'), '"a"') is None
+    assert require_if_match(rf.post("/", HTTP_IF_MATCH="*"), '"a"') is None
+    with pytest.raises(PreconditionFailed):
+        require_if_match(rf.post("/", HTTP_IF_MATCH='"b"'), '"a"')
+    with pytest.raises(Http404):
+        require_if_match(rf.post("/", HTTP_IF_MATCH='"b"'), None)
+    calls = []
+    require_if_match(rf.post("/"), lambda: calls.append(1))
+    assert calls == []  # the current tag is computed only when the header asks
+
+
+# --- OpenAPI -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def openapi(db, client):
+    return client.get("/api/v1/openapi.json").json()
+
+
+def test_openapi_documents_the_etag_and_if_match_with_its_412(openapi):
+    detail = openapi["paths"]["/api/v1/targets/{target_id}"]["get"]["responses"]["200"]
+    assert "ETag" in detail["headers"]
+    approve = openapi["paths"]["/api/v1/targets/{target_id}/approve"]["post"]
+    assert "If-Match" in {p["name"] for p in approve["parameters"] if p["in"] == "header"}
+    assert approve["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ErrorOut"
+    )
