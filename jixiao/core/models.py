@@ -199,21 +199,45 @@ def _hash_token(key: str) -> str:
 
 
 class ApiTokenManager(models.Manager):
-    def issue(self, user, name: str = "") -> tuple["ApiToken", str]:
-        """Create a token and return it with its clear key, which is shown once and never stored."""
+    def issue(
+        self,
+        user,
+        name: str = "",
+        *,
+        read_only: bool = False,
+        kinds=(),
+        expires_on=None,
+    ) -> tuple["ApiToken", str]:
+        """Create a token and return it with its clear key, which is shown once and never stored.
+        By default it may do whatever its user may (CONTRACT.md: `jixiao token USER`); it can be
+        held to reading (`read_only`), to some of the API's kinds (`kinds`, e.g. ["targets"])
+        and end with a day (`expires_on`, the last day it works)."""
         key = "jx_" + secrets.token_urlsafe(32)
-        token = self.create(user=user, name=name, digest=_hash_token(key), prefix=key[:10])
+        token = self.create(
+            user=user,
+            name=name,
+            digest=_hash_token(key),
+            prefix=key[:10],
+            read_only=read_only,
+            kinds=sorted(set(kinds)),
+            expires_on=expires_on,
+        )
         return token, key
 
     def authenticate(self, key: str):
+        """The live token of `key`, or None: unknown, revoked, expired or of an inactive user."""
         token = self.select_related("user").filter(digest=_hash_token(key), revoked=False).first()
-        if token is None or not token.user.is_active:
+        if token is None or not token.user.is_active or token.expired():
             return None
         return token
 
 
 class ApiToken(models.Model):
-    """An API token (CONTRACT.md: `Authorization: Bearer <token>`); only its hash is stored."""
+    """An API token (CONTRACT.md: `Authorization: Bearer <token>`); only its hash is stored.
+
+    Its scope (issue 17): `read_only` refuses every write, `kinds` (empty: all) the API's other
+    kinds (the first part of the path: `targets`, `payments` …), both with 403; past
+    `expires_on` or once revoked it no longer signs anyone in (401)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -221,6 +245,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=100, blank=True)
     prefix = models.CharField(max_length=12)
     digest = models.CharField(max_length=64, unique=True)
+    read_only = models.BooleanField(_("只读"), default=False)
+    kinds = models.JSONField(_("限于对象种类"), default=list, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
     revoked = models.BooleanField(_("已吊销"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -233,6 +260,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+    def expired(self, today=None) -> bool:
+        """Past its last day (`expires_on`, in the site's time zone)."""
+        return self.expires_on is not None and (today or timezone.localdate()) > self.expires_on
+
+    def refusal(self, *, write: bool, kind: str | None) -> str:
+        """Why the token may not make this call (a write, on the API kind `kind`; None for a
+        path of no kind), or "" when it may."""
+        if write and self.read_only:
+            return str(_("此令牌为只读令牌，不能修改数据。"))
+        if kind is not None and self.kinds and kind not in self.kinds:
+            return str(_("此令牌不能访问“%(kind)s”。") % {"kind": kind})
+        return ""
+
+    @property
+    def scope_label(self) -> str:
+        """The scope as the profile page shows it: 只读/读写 and the kinds, or 全部."""
+        access = _("只读") if self.read_only else _("读写")
+        return f"{access} · {'、'.join(self.kinds) if self.kinds else _('全部对象')}"
 
 
 # Each reviewable document model's workflow, registered by the workflow as it is built.
