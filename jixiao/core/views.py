@@ -109,9 +109,20 @@ def sheet_response(
     money_columns=(),
     logged_rows: int | None = None,
 ) -> HttpResponse:
+    """A workbook of one worksheet `sheet` (`sheet_workbook`), downloaded as `filename` and
+    logged as an export of `kind` with its row count (`logged_rows`, by default how many rows
+    it has)."""
+    book = sheet_workbook(
+        sheet=sheet, headers=headers, rows=rows, title=title, widths=widths,
+        money_columns=money_columns,
+    )  # fmt: skip
+    count = len(rows) if logged_rows is None else logged_rows
+    return xlsx_response(request, book, filename, kind=kind, rows=count)
+
+
+def sheet_workbook(*, sheet: str, headers, rows: list, title: str, widths, money_columns=()):
     """A workbook of one worksheet `sheet`: the titled table of `rows` under `headers`
-    (`core.tabular.write_sheet`), downloaded as `filename` and logged as an export of `kind`
-    with its row count (`logged_rows`, by default how many rows it has)."""
+    (`core.tabular.write_sheet`)."""
     import openpyxl
 
     from .tabular import write_sheet
@@ -120,8 +131,16 @@ def sheet_response(
     ws = book.active
     ws.title = sheet
     write_sheet(ws, headers, rows, title=title, widths=widths, money_columns=money_columns)
-    count = len(rows) if logged_rows is None else logged_rows
-    return xlsx_response(request, book, filename, kind=kind, rows=count)
+    return book
+
+
+def sheet_file(*, filename: str, kind: str, **sheet):
+    """`sheet_workbook` as a file of `filename`, for a `jobs.file_builder`."""
+    from .exports import workbook_bytes
+    from .jobs import XLSX, JobFile
+
+    data = workbook_bytes(sheet_workbook(**sheet))
+    return JobFile(data, filename, XLSX, audit_kind=kind, rows=len(sheet["rows"]))
 
 
 def template_response(

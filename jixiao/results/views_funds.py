@@ -25,11 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
+from jixiao.core.jobs import file_builder
 from jixiao.core.messages import render_message
-from jixiao.core.views import paginate, role_required, sheet_response, work_rows
+from jixiao.core.views import file_or_job, paginate, role_required, sheet_file, work_rows
 from jixiao.evaluations.key.models import KeyEvaluation
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.monitoring.models import Alert
+from jixiao.orgs.models import Region
 
 from . import fund_actions as services
 from .models import FundAction, FundActionKind, FundActionSource, Rectification
@@ -43,6 +45,23 @@ LINK_MODELS = {
     "key_evaluation": KeyEvaluation,
     "rectification": Rectification,
 }
+
+
+@file_builder
+def fund_actions_file(user, *, region: str, year: int, **filters):
+    """The fund actions' download as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows = services.fund_action_list(user=user, region=found, year=year, **filters)
+    return sheet_file(
+        sheet=_("资金处理"),
+        headers=sheet_headers(),
+        rows=sheet_rows(rows),
+        title=_("资金调整、收回和盘活"),
+        widths=(18, 30, 24, 8, 14, 12, 10, 22, 18, 40),
+        filename=f"fund-actions-{year}.xlsx",
+        kind="fund-actions",
+        money_columns=(4,),
+    )
 
 
 def _work(request):
@@ -83,16 +102,10 @@ def sheet_headers() -> list[str]:
 def fund_action_list(request):
     rows = work_rows(request, services.fund_action_list, *FILTERS)
     if request.GET.get("export") == "xlsx":
-        return sheet_response(
-            request,
-            sheet=_("资金处理"),
-            headers=sheet_headers(),
-            rows=sheet_rows(rows),
-            title=_("资金调整、收回和盘活"),
-            widths=(18, 30, 24, 8, 14, 12, 10, 22, 18, 40),
-            filename=f"fund-actions-{request.work.year}.xlsx",
-            kind="fund-actions",
-            money_columns=(4,),
+        region, year = _work(request)
+        filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+        return file_or_job(
+            request, fund_actions_file, rows=rows.count(), region=region, year=year, **filters
         )
     page, query = paginate(request, rows)
     region, year = _work(request)

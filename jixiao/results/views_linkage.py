@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jixiao.core.jobs import file_builder
 from jixiao.core.rulebook import RulebookError
-from jixiao.core.views import act, paginate, role_required, sheet_response
-from jixiao.orgs.models import Role, Unit
+from jixiao.core.views import act, file_or_job, paginate, role_required, sheet_file
+from jixiao.orgs.models import Region, Role, Unit
 
 from . import linkage_selectors as selectors
 from . import linkage_service as services
@@ -51,6 +52,19 @@ def _budget_year(request) -> tuple:
     return request.work.region, int(year) if year.isdigit() else request.work.year + 1
 
 
+@file_builder
+def linkage_file(user, *, region: str, year: int, **filters):
+    """The proposals' download as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows = selectors.proposal_list(user=user, region=found, year=year, **filters)
+    return sheet_file(
+        **selectors.sheet_spec(year),
+        rows=selectors.sheet_rows(rows),
+        filename=f"linkage-proposals-{year}.xlsx",
+        kind="linkage-proposals",
+    )
+
+
 def may_decide(user) -> bool:
     return user.has_role(Role.BUDGET)
 
@@ -68,12 +82,8 @@ def linkage_list(request):
     values = {name: request.GET.get(name, "").strip() for name in FILTERS}
     rows = selectors.proposal_list(user=request.user, region=region, year=year, **values)
     if request.GET.get("export") == "xlsx":
-        return sheet_response(
-            request,
-            **selectors.sheet_spec(year),
-            rows=selectors.sheet_rows(rows),
-            filename=f"linkage-proposals-{year}.xlsx",
-            kind="linkage-proposals",
+        return file_or_job(
+            request, linkage_file, rows=rows.count(), region=region, year=year, **values
         )
     page, query = paginate(request, rows)
     units = Unit.objects.filter(

@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jixiao.core.views import act, document_transition, paginate, xlsx_response
+from jixiao.core.exports import workbook_bytes
+from jixiao.core.jobs import XLSX, JobFile, file_builder
+from jixiao.core.views import act, document_transition, file_or_job, paginate
 from jixiao.monitoring.models import Alert
-from jixiao.orgs.models import Unit
+from jixiao.orgs.models import Region, Unit
 
 from . import rect_sources, selectors
 from .exports_rect import rectifications_workbook
@@ -85,11 +87,22 @@ def rectification_list(request):
 def rectification_export(request):
     """The list as the page filters it, as xlsx (an audited download)."""
     work = _work(request)
-    rows = selectors.with_overdue(_filtered(request))
-    title = _("%(region)s %(year)s 年度整改事项") % {"region": work.region.name, "year": work.year}
-    book = rectifications_workbook(rows, title=title)
-    name = _("整改事项-%(year)s.xlsx") % {"year": work.year}
-    return xlsx_response(request, book, name, kind="rectifications", rows=len(rows))
+    filters = {name: request.GET.get(name, "").strip() for name in selectors.FILTERS}
+    count = _filtered(request).count()
+    return file_or_job(
+        request, rectifications_file, rows=count, region=work.region, year=work.year, **filters
+    )
+
+
+@file_builder
+def rectifications_file(user, *, region: str, year: int, **filters) -> JobFile:
+    """The rectification list's download as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows = selectors.with_overdue(selectors.rectification_list(user, found, year, filters))
+    title = _("%(region)s %(year)s 年度整改事项") % {"region": found.name, "year": year}
+    data = workbook_bytes(rectifications_workbook(rows, title=title))
+    name = _("整改事项-%(year)s.xlsx") % {"year": year}
+    return JobFile(data, name, XLSX, audit_kind="rectifications", rows=len(rows))
 
 
 def _source_url(rectification) -> str:

@@ -260,15 +260,26 @@ def test_the_tasks_backend_is_a_setting_and_the_worker_says_when_it_is_not_ours(
 
 
 @pytest.mark.parametrize(
-    "url", ["/projects/?export=xlsx&q=项目", "/units/?export=xlsx", "/targets/?export=xlsx"]
+    "persona, url",
+    [
+        ("filer", "/projects/?export=xlsx&q=项目"),
+        ("filer", "/units/?export=xlsx"),
+        ("filer", "/targets/?export=xlsx"),
+        ("budget", "/rectifications/export.xlsx?status=issued"),
+        ("budget", "/linkage/?year=2022&export=xlsx"),
+        ("budget", "/fund-actions/?export=xlsx"),
+    ],
 )
-def test_each_big_list_export_becomes_a_job_with_the_same_file(world, client_for, declare, url):
+def test_each_big_list_export_becomes_a_job_with_the_same_file(
+    world, client_for, declare, persona, url
+):
     declare("P1")
-    client = client_for("filer")
+    client = client_for(persona)
     direct = client.get(url)
     assert direct.status_code == 200
+    # Past the threshold: -1 makes even an empty list "big".
     rulebook_save(
-        region_code="100101", year=2022, values={"jobs": {"threshold_rows": 0}}, actor=world.admin
+        region_code="100101", year=2022, values={"jobs": {"threshold_rows": -1}}, actor=world.admin
     )
     started = client.get(url)
     assert started.status_code == 302 and started["Location"].startswith("/jobs/")
