@@ -27,12 +27,13 @@ import json
 import os
 import random
 import re
+import time
 from html.parser import HTMLParser
 
 from locust import HttpUser, between, constant_pacing, events, task
 
 PLAN = json.load(open(os.environ["LOAD_PLAN"], encoding="utf-8"))
-LEDGER: dict = {"saves": [], "transitions": [], "unsure": 0}
+LEDGER: dict = {"saves": [], "transitions": [], "unsure": 0, "signed_in": [], "requests": []}
 POOLS = {
     kind: itertools.cycle(PLAN[kind] or [None])
     for kind in ("filers", "reviewers", "budget", "offices", "importers")
@@ -44,6 +45,12 @@ LINK = {
     "report": re.compile(r'href="/monitoring/reports/(\d+)/"'),
 }
 BASE = {"target": "/targets", "report": "/monitoring/reports"}
+
+
+@events.request.add_listener
+def _timed(request_type, name, response_time, exception=None, **_kwargs):
+    """Every request with its end time, so bench/load.py can tell the sign-in rush apart."""
+    LEDGER["requests"].append((time.time(), name, response_time, exception is not None))
 
 
 @events.quitting.add_listener
@@ -151,6 +158,7 @@ class Jixiao(HttpUser):
         ) as response:
             if response.status_code != 200 or "/login/" in response.url:
                 response.failure(f"sign-in of {username} refused ({response.status_code})")
+        LEDGER["signed_in"].append(time.time())
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")

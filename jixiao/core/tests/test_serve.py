@@ -67,3 +67,23 @@ def test_gunicorn_workers_are_recycled_with_jitter(monkeypatch):
     monkeypatch.setenv("JIXIAO_WORKER_MAX_REQUESTS", "0")
     argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3)
     assert argv[argv.index("--max-requests") + 1] == "0"
+
+
+def test_serve_defaults_to_two_sync_workers_a_core_and_one(monkeypatch):
+    from jixiao.core.management.commands import serve
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("JIXIAO_THREADS", raising=False)
+    parser = serve.Command().create_parser("jixiao", "serve")
+    options = parser.parse_args([])
+    assert options.workers == 2 * os.cpu_count() + 1 and options.threads == 1
+    argv = serve.gunicorn_argv(host="127.0.0.1", port=8000, workers=5)
+    assert argv[argv.index("--workers") + 1] == "5" and "--worker-class" not in argv
+
+
+def test_threads_above_one_run_gthread_workers():
+    from jixiao.core.management.commands.serve import gunicorn_argv
+
+    argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3, threads=4)
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "4"

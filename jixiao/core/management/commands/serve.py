@@ -10,6 +10,15 @@ from django.core.management import call_command
 
 from jixiao.core.commands import JixiaoCommand
 
+#: gunicorn's defaults (WEB_CONCURRENCY and JIXIAO_THREADS override them): 2 × cores + 1 sync
+#: worker processes, 5 on the 2-core server. The deadline-peak load test (bench/load.py,
+#: docs/performance.md) held the same throughput and times with gthread workers (3 × 4, 2 × 8
+#: threads) as with these, but a threaded worker recycled after its requests dropped a kept-alive
+#: connection, and a sync worker keeps a slow request (a sign-in's password check, an upload) to
+#: one process while the others serve pages.
+WORKERS = 2 * (os.cpu_count() or 1) + 1
+THREADS = 1
+
 
 class Command(JixiaoCommand):
     help = "以生产模式（gunicorn）在 127.0.0.1 上运行 Jixiao"
@@ -19,7 +28,10 @@ class Command(JixiaoCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认仅本机）")
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3))
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", WORKERS))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("JIXIAO_THREADS", THREADS))
         )
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
         parser.add_argument(
@@ -33,7 +45,10 @@ class Command(JixiaoCommand):
 
         self.say(options, f"Jixiao 运行于 http://{options['host']}:{options['port']}/")
         sys.argv = gunicorn_argv(
-            host=options["host"], port=options["port"], workers=options["workers"]
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
         )
         worker = None if options["no_worker"] else start_worker()
         try:
@@ -57,7 +72,7 @@ def start_worker():
     return subprocess.Popen([sys.executable, "-m", "jixiao", "worker", "--quiet"])
 
 
-def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
+def gunicorn_argv(*, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
     """gunicorn's command line. Workers are recycled after a number of requests (with jitter,
     so they do not all restart at once): whatever memory a large upload left behind in a
     worker is given back (JIXIAO_WORKER_MAX_REQUESTS, 0 to turn it off)."""
@@ -69,6 +84,7 @@ def gunicorn_argv(*, host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        *(("--worker-class", "gthread", "--threads", str(threads)) if threads > 1 else ()),
         "--access-logfile",
         "-",
         "--timeout",
