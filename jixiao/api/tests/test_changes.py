@@ -1,7 +1,4 @@
-"""The change feed (GET /api/v1/changes): what other systems follow, in order, exactly once.
-
-Transactional tests: on PostgreSQL a change is handed out only once every older transaction
-has ended (jixiao/api/changes.py), so the changes must really be committed."""
+"""The change feed (GET /api/v1/changes): what other systems follow, in order, exactly once."""
 
 from __future__ import annotations
 
@@ -19,8 +16,6 @@ from jixiao.core.changes import ChangeNote
 from jixiao.core.models import ApiToken, TransitionLog
 from jixiao.monitoring.tests.test_services import approved, monitoring_round  # noqa: F401
 from jixiao.targets.services import project_arrange, target_transition
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 GOOD = {"overall": "优", "completeness": "优", "relevance": "优",
         "appropriateness": "良", "feasibility": "良"}  # fmt: skip
@@ -145,6 +140,7 @@ def test_a_suspension_of_funds_and_its_release_are_changes(world):
 CHANGES, WRITERS = 10_000, 4
 
 
+@pytest.mark.django_db(transaction=True)  # the writers' transactions really commit
 def test_a_resumed_feed_sees_each_of_10000_changes_exactly_once_with_concurrent_writers(
     world, declare
 ):
