@@ -793,6 +793,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="cProfile the one-file import")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--payments-only", action="store_true", help="only the rounds and the payment files"
+    )
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     args.regions = args.regions or SCALES[args.scale]
     OUT["json"] = args.json
@@ -821,11 +824,13 @@ def main() -> None:
 
     prefix = f"{PROVINCE}/"
     first = Region.objects.filter(path__startswith=prefix, level="district").first().code
-    pure_alerts(prefix)
+    if not args.payments_only:
+        pure_alerts(prefix)
     open_rounds(prefix)
-    refresh_sample(prefix, args.sample)
-    district_imports(prefix)
-    pages(prefix, first)
+    if not args.payments_only:
+        refresh_sample(prefix, args.sample)
+        district_imports(prefix)
+        pages(prefix, first)
     province_file(workdir, env)
     one_file(workdir, env, args.profile)
     if not args.keep:

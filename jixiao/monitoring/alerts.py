@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.values import Kind, Op
@@ -177,8 +177,10 @@ def disposal_deadline(raised_on: date, *, rules: "Mapping | AlertRules") -> date
 # --------------------------------------------------------------------------- the two rates
 
 
+@lru_cache(maxsize=256)
 def time_progress(period_end: date, method: str) -> tuple[Fraction, str]:
-    """Time progress at the period end and how it was computed (DOMAIN.md §5).
+    """Time progress at the period end and how it was computed (DOMAIN.md §5); kept per date
+    and method, since every report of a round has the same (a payment import judges thousands).
 
     "days": day of the year / days in that year (06-30 → 181/365, in 2020 182/366; 12-31 → 1);
     "months": month / 12 (序时进度).
@@ -234,6 +236,14 @@ def alerts(report: MonitoringReport, *, rules: "Mapping | AlertRules", today: da
         check(run)
     ordered = sorted(run.alerts, key=lambda a: (a.code, -1 if a.indicator is None else a.indicator))
     return AlertResult(tuple(ordered), tuple(run.warnings), time, run.rate)
+
+
+def year_end_rush(report: MonitoringReport, *, rules: "Mapping | AlertRules") -> tuple:
+    """M05 alone: what `alerts` finds of code M05 for a report, without judging the rest (the
+    year's rush check belongs to no round; a payment import judges every project's year)."""
+    run = _Run(report, _as_rules(rules), date.min, [], [], Fraction(0), "")
+    _m05(run)
+    return tuple(run.alerts)
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -419,12 +429,12 @@ def _m05(run: _Run) -> None:
         return
     share_bound, multiple = run.rules.m05
     total = sum(payments.values(), Decimal(0))
-    before = total - december
-    average = Fraction(before) / _MONTHS_BEFORE_DECEMBER
-    share = Fraction(december) / Fraction(total) if total > 0 else None
     by_share, by_average = _rush_tests(december, total, run.rules)
     if not (by_share or by_average):
         return
+    before = total - december
+    average = Fraction(before) / _MONTHS_BEFORE_DECEMBER
+    share = Fraction(december) / Fraction(total) if total > 0 else None
     found = []
     if by_share:
         found.append(Message("alert.M05.share", december=f"{december:f}", total=f"{total:f}",
@@ -446,9 +456,19 @@ def _rush_tests(december: Decimal, total: Decimal, rules: AlertRules) -> tuple[b
     share_bound, multiple = rules.m05
     if december <= 0:
         return False, False
-    share = Fraction(december) / Fraction(total) if total > 0 else None
-    average = Fraction(total - december) / _MONTHS_BEFORE_DECEMBER
-    return (share is not None and share > share_bound), Fraction(december) > multiple * average
+    # december / total > bound and december > multiple × (total − december) / 11, compared
+    # exactly in integers (a payment import tests every project's year)
+    dec_n, dec_d = december.as_integer_ratio()
+    tot_n, tot_d = total.as_integer_ratio()
+    bef_n, bef_d = (total - december).as_integer_ratio()
+    by_share = total > 0 and (
+        dec_n * tot_d * share_bound.denominator > share_bound.numerator * tot_n * dec_d
+    )
+    by_average = (
+        dec_n * bef_d * multiple.denominator * _MONTHS_BEFORE_DECEMBER
+        > multiple.numerator * bef_n * dec_d
+    )
+    return by_share, by_average
 
 
 def is_year_end_rush(december: Decimal, total: Decimal, *, rules: "Mapping | AlertRules") -> bool:

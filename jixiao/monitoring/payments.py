@@ -283,21 +283,14 @@ def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan) 
     if 12 not in payments:
         return
     found_rules, due = rules(project.region_id, project.year)
-    total = sum(payments.values(), Decimal(0))
-    found = []
-    if rules_alerts.is_year_end_rush(payments[12], total, rules=found_rules):
-        report = MonitoringReport(
-            period_end=dt.date(project.year, 12, 31),
-            payments=payments,
-            amounts=Amounts(full_year=project.full_total),
-            project=project.name,
-            year=project.year,
-        )
-        found = [
-            a
-            for a in rules_alerts.alerts(report, rules=found_rules, today=today).alerts
-            if a.code == "M05"
-        ]
+    report = MonitoringReport(
+        period_end=dt.date(project.year, 12, 31),
+        payments=payments,
+        amounts=Amounts(full_year=project.full_total),
+        project=project.name,
+        year=project.year,
+    )
+    found = rules_alerts.year_end_rush(report, rules=found_rules)
     plan_alerts(
         project=project,
         report=None,

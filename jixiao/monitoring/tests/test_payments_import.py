@@ -197,3 +197,26 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world):
     # every report's execution came from its payments and raised its alerts on the way
     assert Report.objects.filter(project__code__in=codes, executed=Decimal("10.5")).count() == 65
     assert Alert.objects.filter(project__code__in=codes, code="M01", level="red").count() == 65
+
+
+@pytest.mark.parametrize(
+    "december, before",
+    [("0", "10"), ("30", "70"), ("30.01", "69.99"), ("25", "110"), ("10", "10"), ("5", "0")],
+)
+def test_year_end_rush_alone_finds_what_all_alerts_find_of_m05(december, before):
+    import jixiao.monitoring.rules  # noqa: F401  (registers the "monitoring" section)
+    from jixiao.core import rulebook
+    from jixiao.monitoring.alerts import alerts, year_end_rush
+    from jixiao.monitoring.report_data import Amounts, MonitoringReport
+
+    rules = rulebook.named("national").section("monitoring")
+    payments = {1: Decimal(before), 12: Decimal(december)}
+    report = MonitoringReport(
+        period_end=dt.date(2022, 12, 31),
+        payments=payments,
+        amounts=Amounts(full_year=Decimal("200")),
+        project="项目",
+        year=2022,
+    )
+    every = alerts(report, rules=rules, today=dt.date(2023, 1, 5)).alerts
+    assert year_end_rush(report, rules=rules) == tuple(a for a in every if a.code == "M05")
