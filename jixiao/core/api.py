@@ -204,6 +204,10 @@ def add_workflow_routes(
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
+#: The API's kinds, the first part of its paths (`units`, `targets`, `payments` …), as
+#: `JixiaoAPI.add_router` meets them: what a token can be scoped to (see `api_kinds`).
+KINDS: set[str] = set()
+
 #: The object a URL names: `/api/v1/<kind>/<id>`, whatever follows (an action, a sub-object).
 OBJECT_PATH = re.compile(r"^(/api/v1/[a-z0-9-]+/\d+)(?:/|$)")
 
@@ -284,17 +288,16 @@ def require_if_match(request, etag) -> None:
 class JixiaoAPI(NinjaAPI):
     """The NinjaAPI of /api/v1/ with the contract's headers on every route: an `ETag` on each
     GET of one object and the `If-Match` check of every write to one (`require_if_match`, run
-    before the route's own checks), and the kinds of its routers (`kinds`, what a token can be
-    scoped to). `document_headers` adds both to OpenAPI."""
+    before the route's own checks), and the kinds of its routers (`KINDS`, what a token can be
+    scoped to). `document_headers` adds them to OpenAPI with the token middleware's headers."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kinds: set[str] = set()
         self.add_decorator(self._check_if_match, mode="view")
 
     def add_router(self, prefix: str, router, **kwargs) -> None:
         if prefix.strip("/"):
-            self.kinds.add(prefix.strip("/"))
+            KINDS.add(prefix.strip("/"))
         super().add_router(prefix, router, **kwargs)
 
     def create_response(self, request, data, *, status=None, temporal_response=None):
@@ -340,13 +343,32 @@ def _error_answer(description: str, headers: dict | None = None) -> dict:
     return answer | ({"headers": headers} if headers else {})
 
 
+RATE_HEADERS = {
+    "X-RateLimit-Limit": "此令牌每个时间窗口可调用的次数",
+    "X-RateLimit-Remaining": "本时间窗口内还可调用的次数",
+    "X-RateLimit-Reset": "本时间窗口结束的时刻（Unix 秒）",
+}
+
+
 def document_headers(schema: dict) -> None:
     """Document in OpenAPI what `JixiaoAPI` and the token middleware add to every route: the
-    ETag of a GET of one object, If-Match and its 412 on a write to one."""
+    rate-limit headers of a token's calls and their 429, the ETag of a GET of one object,
+    If-Match and its 412 on a write to one, `updated_since` on a list."""
+    integer = {"schema": {"type": "integer"}}
+    rate = {name: {"description": text} | integer for name, text in RATE_HEADERS.items()}
     for path, operations in schema.get("paths", {}).items():
         one = "{" in path
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            responses.setdefault(
+                429,
+                _error_answer(
+                    "超过令牌的调用次数限制",
+                    rate | {"Retry-After": {"description": "几秒后可以再试"} | integer},
+                ),
+            )
+            for answer in responses.values():
+                answer.setdefault("headers", {}).update(rate)
             if method == "get" and one and "200" in {str(k) for k in responses}:
                 ok = responses.get(200) or responses.get("200")
                 ok.setdefault("headers", {})["ETag"] = {
@@ -366,3 +388,66 @@ def document_headers(schema: dict) -> None:
                     }
                 )
                 responses.setdefault(412, _error_answer("If-Match 与对象当前的 ETag 不符"))
+
+
+# --- tokens: scope and rate limit ---------------------------------------------------------
+
+#: Requests a token may make in a window (seconds) unless settings say otherwise.
+DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW = 600, 60
+
+
+def api_kinds() -> list[str]:
+    """The kinds a token can be scoped to: those of the API's routers (`KINDS`)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 — loads the URLconf, which builds the API
+    return sorted(KINDS)
+
+
+def api_kind(path: str) -> str | None:
+    """The API kind a path is under (`/api/v1/targets/5/approve` → `targets`), or None for a
+    path of no kind (the OpenAPI document, its browsable docs, an unknown one)."""
+    part = path.removeprefix("/api/v1/").split("/", 1)[0]
+    return part if path.startswith("/api/v1/") and part in api_kinds() else None
+
+
+def rate_limit() -> tuple[int, int]:
+    """Requests per token and window: settings `JIXIAO_API_RATE_LIMIT` per
+    `JIXIAO_API_RATE_WINDOW` seconds, by default 600 a minute."""
+    from django.conf import settings
+
+    return (
+        int(getattr(settings, "JIXIAO_API_RATE_LIMIT", DEFAULT_RATE_LIMIT)),
+        int(getattr(settings, "JIXIAO_API_RATE_WINDOW", DEFAULT_RATE_WINDOW)),
+    )
+
+
+def token_gate(request, token, get_response):
+    """What a call signed by an API token goes through (core.middleware.BearerTokenMiddleware):
+    its count in the token's window, 429 past the limit (with Retry-After); then its scope, 403
+    for a write with a read-only token or a kind the token is not for; then the call itself.
+    Every answer states the limit in `X-RateLimit-Limit`, the calls left in the window in
+    `X-RateLimit-Remaining` and the window's end in `X-RateLimit-Reset` (Unix seconds)."""
+    import math
+
+    from django.http import JsonResponse
+    from django.utils import timezone
+
+    from .ratelimit import count_hit
+
+    limit, window = rate_limit()
+    count, end = count_hit(f"api-token:{token.pk}", window)
+    if count > limit:
+        response = JsonResponse(
+            error(_("请求过于频繁：已超过此令牌的调用次数限制，请稍后再试。")), status=429
+        )
+        response["Retry-After"] = str(max(1, math.ceil((end - timezone.now()).total_seconds())))
+    else:
+        reason = token.refusal(
+            write=request.method not in SAFE_METHODS, kind=api_kind(request.path)
+        )
+        response = JsonResponse(error(reason), status=403) if reason else get_response(request)
+    response["X-RateLimit-Limit"] = str(limit)
+    response["X-RateLimit-Remaining"] = str(max(0, limit - count))
+    response["X-RateLimit-Reset"] = str(int(end.timestamp()))
+    return response

@@ -123,4 +123,8 @@ class BearerTokenMiddleware:
                 )
                 if stale:
                     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+                request.api_token = token
+                from .api import token_gate  # the token's rate limit and scope
+
+                return token_gate(request, token, self.get_response)
         return self.get_response(request)

@@ -1,5 +1,5 @@
 """A fixed-window rate limit kept in the database, for the pages anyone may reach (the public
-survey): `hit(key, limit, window_seconds)` counts one request under `key` and says whether it is
+survey) and for API tokens (`core.api.token_gate`): `hit(key, limit, window_seconds)` counts one request under `key` and says whether it is
 still within `limit` for the current window.
 
 The count is one row per key and window (`RateCounter`), raised with an `UPDATE … SET count =
@@ -63,22 +63,26 @@ def _purge(now: datetime) -> None:
 def hit(key: str, limit: int, window_seconds: int, *, now: datetime | None = None) -> bool:
     """Count one hit under `key`; True while the window's hits, this one included, are at most
     `limit`. A refused hit still counts, so hammering does not reopen the window."""
+    return count_hit(key, window_seconds, now=now)[0] <= limit
+
+
+def count_hit(
+    key: str, window_seconds: int, *, now: datetime | None = None
+) -> tuple[int, datetime]:
+    """Count one hit under `key` and answer the window's hits so far, this one included, and
+    when the window ends (for the API's X-RateLimit headers)."""
     now = now or timezone.now()
     start = window_of(now, window_seconds)
+    end = start + timedelta(seconds=window_seconds)
     counter = RateCounter.objects.filter(key=key, window_start=start)
     with transaction.atomic():
         if not counter.update(count=F("count") + 1):
             try:
                 with transaction.atomic():
-                    RateCounter.objects.create(
-                        key=key,
-                        window_start=start,
-                        expires_at=start + timedelta(seconds=window_seconds),
-                        count=1,
-                    )
+                    RateCounter.objects.create(key=key, window_start=start, expires_at=end, count=1)
             except IntegrityError:  # another worker wrote the window's row first
                 counter.update(count=F("count") + 1)
             else:
                 _purge(now)
         count = counter.values_list("count", flat=True).get()
-    return count <= limit
+    return count, end

@@ -84,3 +84,36 @@ class PasswordForm(forms.Form):
         if data.get("new_password") and data.get("new_password") == data.get("old_password"):
             self.add_error("new_password", _("新密码不能与原密码相同。"))
         return data
+
+
+class TokenForm(forms.Form):
+    """A new API token on one's profile page: what it is for and how far it reaches (read-only,
+    some of the API's kinds, a last day; core.models.ApiToken). Nothing chosen: full scope."""
+
+    name = forms.CharField(
+        label=_("用途"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如：对接一体化系统")}),
+    )
+    read_only = forms.BooleanField(label=_("只读"), required=False)
+    kinds = forms.MultipleChoiceField(
+        label=_("限于对象种类（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    expires_on = forms.DateField(
+        label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from jixiao.core.api import api_kinds
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(k, k) for k in api_kinds()]
+
+    def clean_expires_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data.get("expires_on")
+        if day and day < timezone.localdate():
+            raise forms.ValidationError(_("有效期不能早于今天。"))
+        return day

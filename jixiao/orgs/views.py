@@ -33,7 +33,7 @@ from jixiao.core.views import (
 
 from . import selectors, services, totp
 from .exports import HEADERS, WIDTHS, units_workbook
-from .forms import AccountForm, PasswordForm, UnitYearForm
+from .forms import AccountForm, PasswordForm, TokenForm, UnitYearForm
 from .importers import UnitImporter
 from .models import Region, Role, Unit, UnitYear, User
 
@@ -295,22 +295,27 @@ def account_unlock(request, pk: int):
 
 
 @login_required
-def profile(request):
+def profile(request, token_form: TokenForm | None = None):
     new_key = request.session.pop("new_token", None)
     return render(
         request,
         "orgs/profile.html",
         {
-            "tokens": ApiToken.objects.filter(user=request.user, revoked=False),
+            "tokens": ApiToken.objects.filter(user=request.user, revoked=False).order_by("-pk"),
             "new_key": new_key,
+            "token_form": token_form or TokenForm(),
         },
+        status=400 if token_form else 200,
     )
 
 
 @login_required
 @require_POST
 def token_create(request):
-    token, key = ApiToken.objects.issue(request.user, name=request.POST.get("name", "")[:100])
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return profile(request, token_form=form)
+    token, key = ApiToken.objects.issue(request.user, **form.cleaned_data)
     audit.record(action="create", instance=token, message=_("创建 API 令牌"))
     request.session["new_token"] = key
     return redirect("profile")
