@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -175,36 +176,76 @@ def record_batch(
 ):
     """Write the row-level changes of one batch (an import) as one entry in the current context,
     indexed per object: one INSERT for the entry and one executemany of the small index rows,
-    whatever their number. `changes` is an iterable of `Change`; the entry's `object_type`
-    defaults to that of the first change. Returns the entry (None when there was nothing)."""
+    whatever their number. `changes` is an iterable of `Change`, read once: each is encoded as
+    it comes, so a generator never holds every change's dicts at once (a province's targets
+    would take hundreds of MB). The entry's `object_type` defaults to that of the first change.
+    Returns the entry, its `changes` left unread (None when there was nothing)."""
+    from django.db import connection
+
     from .models import AuditLog
 
-    rows = [c.as_dict() for c in changes]
-    if not rows:
+    pieces, index = [], []
+    for position, change in enumerate(changes):
+        row = change.as_dict()
+        index.append((position, row["action"], row["object_type"], row["object_id"],
+                      row["object_repr"], row["region_code"]))  # fmt: skip
+        pieces.append(json.dumps(row, ensure_ascii=False))
+    if not index:
         return None
+    text = "[" + ",".join(pieces) + "]"
+    del pieces
     ctx = current_context()
     actor = actor if actor is not None else ctx.actor
-    entry = AuditLog.objects.create(
+    entry = AuditLog(
         batch=ctx.batch,
         source=ctx.source,
         ip=ctx.ip,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "",
         action=action,
-        object_type=object_type or rows[0]["object_type"],
+        object_type=object_type or index[0][2],
         object_repr=message[:300],
         region_code=region_code,
         message=message[:500],
-        changes=rows,
     )
-    _index(
-        entry,
-        (
-            (p, r["action"], r["object_type"], r["object_id"], r["object_repr"], r["region_code"])
-            for p, r in enumerate(rows)
-        ),
+    _insert_entry(entry, text)
+    _index(entry, index)
+    # post_save, which a raw INSERT does not send (figure caches watch batch entries): the
+    # entry's `changes` then hold each change's identity (action, object, region), not its
+    # before and after, which stay in the database.
+    entry.changes = [dict(zip(_IDENTITY, row[1:], strict=True)) for row in index]
+    post_save.send(sender=AuditLog, instance=entry, created=True, raw=False,
+                   using=connection.alias, update_fields=None)  # fmt: skip
+    return AuditLog.objects.defer("changes").get(pk=entry.pk)
+
+
+_IDENTITY = ("action", "object_type", "object_id", "object_repr", "region_code")
+
+
+def _insert_entry(entry, changes: str) -> None:
+    """INSERT a batch entry with its changes already encoded (the JSON field would encode the
+    whole list again, escaping every Chinese character six bytes wide)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    meta, quote = entry._meta, connection.ops.quote_name
+    entry.created_at = timezone.now()
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    marks, params = [], []
+    for f in fields:
+        if f.attname == "changes":
+            marks.append("CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s")
+            params.append(changes)
+        else:
+            marks.append("%s")
+            params.append(f.get_db_prep_save(getattr(entry, f.attname), connection))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(marks)}) RETURNING {quote(meta.pk.column)}"
     )
-    return entry
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        entry.pk = cursor.fetchone()[0]
 
 
 def _index(entry, rows) -> None:

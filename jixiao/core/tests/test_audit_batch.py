@@ -154,3 +154,25 @@ def test_the_auditor_list_reads_the_same_number_of_queries_whatever_the_batch_si
         return len(captured)
 
     assert page_queries(60) == page_queries(600)
+
+
+def test_a_batch_entry_sends_post_save_with_each_change_s_object_and_region(actor):
+    from django.db.models.signals import post_save
+
+    seen = []
+
+    def listener(sender, instance, created, **kwargs):
+        seen.append((created, instance.action, instance.changes))
+
+    post_save.connect(listener, sender=AuditLog, dispatch_uid="test_batch_listener")
+    try:
+        with audit.audit_context(actor=actor, source="import"):
+            audit.record_batch(_changes(2), message="导入项目")
+    finally:
+        post_save.disconnect(dispatch_uid="test_batch_listener", sender=AuditLog)
+    ((created, action, changes),) = seen
+    assert created and action == "import"
+    assert [(c["object_id"], c["region_code"]) for c in changes] == [
+        ("1", "100101"),
+        ("2", "100101"),
+    ]
