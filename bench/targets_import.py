@@ -29,6 +29,7 @@ the SQLite file being copied back.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -302,17 +303,22 @@ def _say(json_mode: bool, text: str) -> None:
     print(text, file=sys.stderr if json_mode else sys.stdout, flush=True)
 
 
+@functools.cache
+def _kit():
+    """`bench/key_evaluations.py`, whose figure line every bench prints."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_kit", ROOT / "bench" / "key_evaluations.py"
+    )
+    kit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kit)
+    kit.OUT["json"] = True
+    return kit
+
+
 def _figure(name: str, value: float, unit: str, baseline: float | None, goal) -> None:
-    ratio = value / baseline if baseline else None
-    item = {
-        "name": name,
-        "value": round(value, 4),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 4),
-        "ratio": None if ratio is None else round(ratio, 2),
-        "goal": goal,
-    }
-    print(json.dumps(item), flush=True)
+    _kit().figure(name, value, unit, baseline, goal)
 
 
 def _reset(db: Path, pristine: Path, env: dict) -> None:
