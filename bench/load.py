@@ -65,8 +65,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from key_evaluations import OUT, figure, progress, say  # noqa: E402
-from surveys import free_port, percentile, stop_server  # noqa: E402
+from key_evaluations import OUT, _run, figure, progress, say  # noqa: E402
+from surveys import answering, free_port, percentile, stop_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
@@ -121,18 +121,6 @@ def env_for(url: str, workdir: Path) -> dict:
         "DJANGO_SETTINGS_MODULE": "jixiao.settings",
         "PYTHONPATH": str(ROOT),
     }
-
-
-def jixiao(args: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "jixiao", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=env["PWD"],
-    )
-    return time.perf_counter() - started
 
 
 def build(scale: dict, workdir: Path) -> dict:
@@ -259,8 +247,6 @@ def build(scale: dict, workdir: Path) -> dict:
 
 
 def start_serve(env: dict, port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
-    import http.client
-
     command = [sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--no-migrate"]
     if workers:
         command += ["--workers", str(workers)]
@@ -273,19 +259,7 @@ def start_serve(env: dict, port: int, workers: int | None, threads: int | None) 
         start_new_session=True,
         stdout=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"jixiao serve ended with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/login/")
-            conn.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.5)
-    stop_server(server)
-    raise SystemExit("jixiao serve did not answer within 90 s")
+    return answering(server, port, 90)
 
 
 def run_locust(env: dict, port: int, scale: dict, workdir: Path, plan_path: Path) -> Path:
@@ -422,8 +396,8 @@ def main() -> None:
     plan_path = workdir / "plan.json"
     progress(f"setup: database {DATABASE} on {urlsplit(url).hostname}")
     recreate(url)
-    progress(f"  migrate {jixiao(['migrate'], env):.0f} s")
-    took = jixiao(
+    progress(f"  migrate {_run(['migrate'], env):.0f} s")
+    took = _run(
         [
             *("generate", "--regions", str(scale["regions"]), "--units", str(scale["units"])),
             *("--projects", str(scale["projects"]), "--indicators", "6", "--quiet"),

@@ -5,7 +5,7 @@ total time and the share of each step.
     ./dev bench --json --scale small          (runs every bench script with the same options)
 
 Scale: `province` (the default) is `jixiao generate --regions 100` (70 units and 400 projects a
-district: 7,000 units, 40,000 projects); `small` is 4 districts of 30 units and 100 projects.
+district: 7,000 units, 40,000 projects); `small` is 2 districts of 30 units and 100 projects.
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set (then it replaces
 the synthetic province 990000 in that database). Options it does not know are ignored
 (`./dev bench` passes every bench the same ones). Progress goes to stderr.
@@ -66,7 +66,7 @@ YEAR = 2022  # generate's last year, and bench/targets_import.py's
 PROVINCE = "990000"
 PROVINCE_USER = f"gen-{PROVINCE}-budget"
 SCALES = {
-    "small": {"regions": 4, "units": 30, "projects": 100},
+    "small": {"regions": 2, "units": 30, "projects": 100},
     "province": {"regions": 100, "units": 70, "projects": 400},
 }
 DEADLINE = dt.date(YEAR, 8, 15)

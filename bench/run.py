@@ -5,7 +5,8 @@
                                   [other options...]
     ./dev bench --json --scale small
 
-Runs each script of bench/ (every `*.py` but this runner and the locust file, in name order) in
+Runs each script of bench/ (every `*.py` but this runner and the locust file; those with the
+reserved figures first, FIRST, then the others in name order) in
 its own process with the options given here, all of them, the unknown ones included: the
 scripts ignore the options they do not know. `--only` and `--skip` pick scripts by name
 (`load`, `reports`, …). `--budget` bounds each script's wall time and `--total` the whole run;
@@ -50,6 +51,8 @@ KEYS = ("name", "value", "unit", "baseline", "ratio", "goal")
 SMALL_BUDGET = 90
 SMALL_BUDGETS = {"load": 200, "pipeline": 150}
 SMALL_TOTAL = 570
+#: The scripts of the reserved figures first, so that a bounded run always has them.
+FIRST = ["targets_import", "monitoring", "reports", "evaluations", "load", "pipeline"]
 
 #: The names CONTRACT.md reserves for the province-scale figures, and what each must be: a ratio
 #: to a bare baseline measured in the same run (`baseline` required), or the load test's figures
@@ -60,7 +63,11 @@ RESERVED = RATIO_NAMES | set(LOAD_UNITS)
 
 
 def scripts(folder: Path, only: set[str], skip: set[str]) -> list[Path]:
-    found = sorted(p for p in folder.glob("*.py") if p.stem not in NOT_SCRIPTS)
+    """The scripts to run: those of FIRST in that order, then the others by name."""
+    found = sorted(
+        (p for p in folder.glob("*.py") if p.stem not in NOT_SCRIPTS),
+        key=lambda p: (FIRST.index(p.stem) if p.stem in FIRST else len(FIRST), p.stem),
+    )
     return [p for p in found if (not only or p.stem in only) and p.stem not in skip]
 
 

@@ -229,10 +229,15 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
         cwd=env["PWD"],
         start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    return answering(server, port, 60)
+
+
+def answering(server: subprocess.Popen, port: int, seconds: float) -> subprocess.Popen:
+    """The server once it answers its login page; stopped, and the bench ended, otherwise."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn ended with {server.returncode}")
+            raise SystemExit(f"the server ended with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/login/")
@@ -241,7 +246,7 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     stop_server(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit(f"the server did not answer within {seconds:.0f} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -183,3 +183,15 @@ def test_scripts_after_the_total_is_spent_are_not_started(tmp_path):
     done = bench(tmp_path, "--json", "--total", "2")
     assert [row["name"] for row in figures(done.stdout)] == ["alpha_seconds"]
     assert "beta: not run, the total of 2 s is spent" in done.stderr and done.returncode == 1
+
+
+def test_the_scripts_of_the_reserved_figures_run_first(tmp_path):
+    for name in ("aardvark", "load", "targets_import", "zebra"):
+        fake(tmp_path, name, f'fig("{name}_seconds", 1.0, "s")\n')
+    names = [row["name"] for row in figures(bench(tmp_path, "--json").stdout)]
+    assert names == [
+        "targets_import_seconds",
+        "load_seconds",
+        "aardvark_seconds",
+        "zebra_seconds",
+    ]
