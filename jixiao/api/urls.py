@@ -14,13 +14,14 @@ from ninja.errors import ValidationError as SchemaValidationError
 from jixiao.api.feed import router as changes_router
 from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, JixiaoAPI, error, not_found
+from jixiao.core.idempotency import idempotent
 from jixiao.core.job_api import router as jobs_router
 from jixiao.core.middleware import has_nul
 from jixiao.evaluations.api import router as selfevals_router
 from jixiao.evaluations.key.api import agencies_router, experts_router
 from jixiao.evaluations.key.api import router as key_evaluations_router
 from jixiao.evaluations.key.api_exante import router as ex_ante_router
-from jixiao.monitoring.api import alerts_router, reports_router, rounds_router
+from jixiao.monitoring.api import alerts_router, payments_router, reports_router, rounds_router
 from jixiao.orgs.api import router as units_router
 from jixiao.reports.api import router as stats_router
 from jixiao.results.api_assessments import router as assessments_router
@@ -46,6 +47,7 @@ api.add_router("/targets", targets_router, tags=["targets"])
 api.add_router("/monitoring-rounds", rounds_router, tags=["monitoring"])
 api.add_router("/monitoring-reports", reports_router, tags=["monitoring"])
 api.add_router("/alerts", alerts_router, tags=["monitoring"])
+api.add_router("/payments", payments_router, tags=["monitoring"])
 api.add_router("/selfevals", selfevals_router, tags=["evaluations"])
 api.add_router("/key-evaluations", key_evaluations_router, tags=["key evaluations"])
 api.add_router("/ex-ante-assessments", ex_ante_router, tags=["key evaluations"])
@@ -115,6 +117,8 @@ def refuse_repeated(run):
 
 
 api.add_decorator(refuse_repeated, mode="view")
+#: A POST or PUT with an Idempotency-Key answers a retry with its first answer (core.idempotency).
+api.add_decorator(idempotent, mode="view")
 
 
 @api.exception_handler(AuthenticationError)
@@ -149,10 +153,29 @@ def invalid(request, exc):
     return api.create_response(request, error(_("数据校验未通过。"), errors), status=422)
 
 
+def body_path(loc) -> str:
+    """Where a value sits, in the request's own terms: ("body", "body", "indicators", 3,
+    "weight") → "indicators[3].weight" (the parameter's place and name left out)."""
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts:
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
 @api.exception_handler(SchemaValidationError)
 def schema_invalid(request, exc):
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])),
+            "path": body_path(e.get("loc", [])),
+            "code": e.get("type", "invalid"),
+            "message": e.get("msg", ""),
+        }
         for e in exc.errors
     ]
     return api.create_response(request, error(_("请求格式不正确。"), errors), status=422)

@@ -70,7 +70,7 @@ def _same(sent, stored) -> bool:
     if sent in ("", None) or stored in ("", None):
         return sent in ("", None) and stored in ("", None)
     if isinstance(sent, bool) or isinstance(stored, bool):
-        return sent == stored
+        return type(sent) is type(stored) and sent == stored
     try:
         return Decimal(str(sent)) == Decimal(str(stored))
     except (InvalidOperation, ValueError):

@@ -3,14 +3,19 @@ schemas/selfeval plus the scores: the unit's, the rules', the reviewer's."""
 
 from __future__ import annotations
 
-from ninja import Query, Router
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
+from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
+from jixiao.core.api_writes import edit_refusal, number, problem, rejected, write_answers
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.selectors import rows_for_region_code
 
 from . import selectors, services
-from .schemas import SelfEvalDetailOut, SelfEvalList
+from .schemas import SelfEvalDetailOut, SelfEvalIn, SelfEvalList
 from .workflow import API_ACTIONS, SELFEVAL_WORKFLOW
 
 router = Router()
@@ -35,6 +40,7 @@ def serialize(selfeval, *, detail: bool = False) -> dict:
         "reviewed_grade": selfeval.reviewed_grade or None,
         "spot_check_total": _money(selfeval.spot_check_total),
         "rulebook": selfeval.rulebook,
+        "external_id": selfeval.external_id,
     }
     if detail:
         data["table"] = services.selfeval_data(selfeval)
@@ -75,6 +81,92 @@ def list_selfevals(request, query: Query[ListQuery], status: str = "", grade: st
 )
 def get_selfeval(request, selfeval_id: int):
     return serialize(selectors.selfeval_get(user=request.user, pk=selfeval_id), detail=True)
+
+
+#: A table line's fields in the service's terms (`score` is the band's entered score).
+ROW_FIELDS = {"score": "entered_score"}
+NUMBERS = ("weight", "score", "self_score")
+
+
+def _table(body: SelfEvalIn, errors: list[dict]) -> tuple[dict, list[dict]]:
+    """The executed amounts by source key and the lines, numbers checked where they are."""
+    sources = {str(label): key for key, label in FUNDING_SOURCES}
+    executed = {}
+    for i, sent in enumerate(body.table.budget.sources):
+        if sent.source not in sources:
+            errors.append(
+                problem(
+                    f"table.budget.sources[{i}].source",
+                    _("资金来源只能是：%(s)s") % {"s": "、".join(sources)},
+                    "choice",
+                )
+            )
+            continue
+        path = f"table.budget.sources[{i}].executed"
+        executed[sources[sent.source]] = number(sent.executed, path, errors, places=6)
+    rows = []
+    for i, line in enumerate(body.table.indicators):
+        values = line.model_dump(exclude_unset=True)
+        for field in NUMBERS:
+            if field in values:
+                values[field] = number(values[field], f"table.indicators[{i}].{field}", errors)
+        rows.append({"position": i, **{ROW_FIELDS.get(k, k): v for k, v in values.items()}})
+    return executed, rows
+
+
+def _positions(selfeval, rows: list[dict]) -> list[dict]:
+    """The lines in GET's order given the stored lines' positions."""
+    stored = list(selfeval.indicators.order_by("position").values_list("position", flat=True))
+    return [{**row, "position": position} for row, position in zip(rows, stored, strict=True)]
+
+
+@router.put(
+    "/{int:selfeval_id}",
+    response=write_answers(SelfEvalDetailOut),
+    exclude_unset=True,
+    summary="填报项目自评表（草稿或被退回），按规则重新评分",
+)
+def update_selfeval(request, selfeval_id: int, body: SelfEvalIn):
+    selfeval = selectors.selfeval_get(user=request.user, pk=selfeval_id)
+    refusal = edit_refusal(SELFEVAL_WORKFLOW, selfeval, request.user)
+    if refusal is not None:
+        return refusal
+    errors: list[dict] = []
+    executed, rows = _table(body, errors)
+    lines = selfeval.indicators.count()
+    if len(rows) != lines:
+        errors.append(
+            problem(
+                "table.indicators",
+                _("自评表有 %(n)s 个指标，请按原顺序逐一填写（收到 %(m)s 个）。")
+                % {"n": lines, "m": len(rows)},
+                "count",
+            )
+        )
+    if errors:
+        return rejected(errors)
+    try:
+        with transaction.atomic():
+            saved = services.selfeval_save(
+                actor=request.user,
+                selfeval=selfeval,
+                executed=executed,
+                goal_achieved=body.table.goal.achieved or "",
+                report=body.report if body.report is not None else selfeval.report,
+                rows=_positions(selfeval, rows),
+            )
+            if body.external_id is not None and saved.external_id != (body.external_id or None):
+                saved.external_id = body.external_id or None
+                saved.save()
+    except ValidationError as exc:
+        return rejected([problem("table", m) for m in exc.messages])
+    except IntegrityError:
+        return rejected(
+            [problem("external_id", _("该外部系统标识已被本区划的另一项自评使用。"), "taken")]
+        )
+    return Status(
+        200, serialize(selectors.selfeval_get(user=request.user, pk=saved.pk), detail=True)
+    )
 
 
 add_workflow_routes(

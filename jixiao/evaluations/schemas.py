@@ -120,6 +120,7 @@ class SelfEvalOut(Schema):
     reviewed_grade: str | None
     spot_check_total: str | None
     rulebook: str
+    external_id: str | None = Field(description="预算管理一体化系统中的标识")
 
 
 class SelfEvalDetailOut(SelfEvalOut):
@@ -129,3 +130,43 @@ class SelfEvalDetailOut(SelfEvalOut):
 
 
 SelfEvalList = Page[SelfEvalOut]
+
+
+class SelfEvalSourceIn(Schema):
+    source: str = Field(description="资金来源，如 当年财政拨款")
+    executed: str | None = None
+
+
+class SelfEvalBudgetIn(Schema):
+    sources: list[SelfEvalSourceIn] = []
+
+
+class SelfEvalGoalIn(Schema):
+    achieved: str | None = None
+
+
+class SelfEvalIndicatorIn(Schema):
+    """One line of the 自评表, in the order GET gives them; a field left out stays as it is."""
+
+    actual: str | None = None
+    weight: str | None = None
+    band: str | None = None
+    score: str | None = None
+    explanation: str | None = None
+    deviation: str | None = None
+    self_score: str | None = None
+
+
+class SelfEvalTableIn(Schema):
+    budget: SelfEvalBudgetIn = SelfEvalBudgetIn()
+    goal: SelfEvalGoalIn = SelfEvalGoalIn()
+    indicators: list[SelfEvalIndicatorIn] = []
+
+
+class SelfEvalIn(Schema):
+    """A self-evaluation's contents as GET returns them (its `table`; the scores are the
+    rules' and are recomputed)."""
+
+    table: SelfEvalTableIn
+    report: str | None = None
+    external_id: str | None = None

@@ -4,17 +4,24 @@ and /api/v1/alerts (with dispose) — CONTRACT.md."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from jixiao.core.api import add_workflow_routes, answers, error, paginate
+from jixiao.core.api_writes import edit_refusal, number, problem, rejected, write_answers
 from jixiao.orgs.models import Region
 
 from . import selectors, services
 from .models import Alert, Round
 from .schemas import (
+    MAX_PAYMENT_ROWS,
     AlertList,
     AlertOut,
+    PaymentsIn,
+    PaymentsOut,
     ReportDetailOut,
+    ReportIn,
     ReportList,
     RoundDetailOut,
     RoundList,
@@ -24,6 +31,7 @@ from .workflow import API_ACTIONS, REPORT_WORKFLOW
 rounds_router = Router()
 reports_router = Router()
 alerts_router = Router()
+payments_router = Router()
 
 
 class DisposeIn(Schema):
@@ -70,6 +78,7 @@ def report_data(r, *, detail: bool = False) -> dict:
             "expected_full_year": _money(r.expected_full_year),
             "contract_amount": _money(r.contract_amount),
         },
+        "external_id": r.external_id,
     }
     if detail:
         data["indicators"] = [
@@ -167,6 +176,56 @@ def get_report(request, report_id: int):
     return report_data(selectors.report_get(user=request.user, pk=report_id), detail=True)
 
 
+@reports_router.put(
+    "/{int:report_id}",
+    response=write_answers(ReportDetailOut),
+    summary="填报监控报告内容（草稿或被退回）",
+)
+def update_report(request, report_id: int, body: ReportIn):
+    report = selectors.report_get(user=request.user, pk=report_id)
+    refusal = edit_refusal(REPORT_WORKFLOW, report, request.user)
+    if refusal is not None:
+        return refusal
+    errors: list[dict] = []
+    money = {
+        key: number(getattr(body.budget, key), f"budget.{key}", errors, places=6)
+        for key in ("executed", "expected_full_year", "contract_amount")
+    }
+    lines = report.indicators.count()
+    if len(body.indicators) != lines:
+        errors.append(
+            problem(
+                "indicators",
+                _("报告有 %(n)s 个指标，请按原顺序逐一填写（收到 %(m)s 个）。")
+                % {"n": lines, "m": len(body.indicators)},
+                "count",
+            )
+        )
+    if errors:
+        return rejected(errors)
+    try:
+        with transaction.atomic():
+            saved = services.report_save(
+                actor=request.user,
+                report=report,
+                execution_note=body.execution_note,
+                indicators=[i.model_dump(exclude_unset=True) for i in body.indicators],
+                **money,
+            )
+            if body.external_id is not None and saved.external_id != (body.external_id or None):
+                saved.external_id = body.external_id or None
+                saved.save()
+    except ValidationError as exc:
+        return rejected([problem("budget", m) for m in exc.messages])
+    except IntegrityError:
+        return rejected(
+            [problem("external_id", _("该外部系统标识已被本区划的另一监控报告使用。"), "taken")]
+        )
+    return Status(
+        200, report_data(selectors.report_get(user=request.user, pk=saved.pk), detail=True)
+    )
+
+
 add_workflow_routes(
     reports_router,
     get=lambda request, report_id: selectors.report_get(user=request.user, pk=report_id),
@@ -227,3 +286,66 @@ def dispose(request, alert_id: int, body: DisposeIn):
     except ValidationError as exc:
         return Status(422, error("；".join(exc.messages)))
     return Status(200, alert_data(alert))
+
+
+@payments_router.post(
+    "",
+    response=write_answers(PaymentsOut, 413),
+    summary="推送国库支付数据（一次至多 10000 行，全部写入或全部不写入）",
+)
+def push_payments(request, body: PaymentsIn):
+    """The payments import (`importers.PaymentImporter`) over the rows as a JSON document:
+    the same checks and messages, one transaction, one audit entry for the batch; each
+    problem located at `rows[i].field`."""
+    import json
+
+    from django.shortcuts import get_object_or_404
+
+    from jixiao.core.imports import run_import
+    from jixiao.core.tabular import InputRejected
+    from jixiao.orgs.models import Role
+
+    from .importers import PaymentImporter
+
+    if not request.user.has_role(Role.BUDGET, Role.PERFORMANCE):
+        raise PermissionDenied(_("只有预算股或绩效办可以导入支付数据。"))
+    if len(body.rows) > MAX_PAYMENT_ROWS:
+        return Status(
+            413,
+            error(
+                _("一次至多推送 %(max)s 行支付数据（收到 %(n)s 行），请分批推送。")
+                % {"max": MAX_PAYMENT_ROWS, "n": len(body.rows)}
+            ),
+        )
+    if body.region:
+        region = get_object_or_404(Region.objects.visible_to(request.user), code=body.region)
+    else:
+        region = request.user.region
+    if region is None:
+        return rejected([problem("region", _("请填写导入的区划代码。"), "required")])
+    importer = PaymentImporter(actor=request.user, region=region)
+    rows = [row.model_dump() for row in body.rows]
+    data = json.dumps(rows, ensure_ascii=False).encode()
+    try:
+        result = run_import(importer, data, "api-payments.json")
+    except InputRejected as exc:
+        keys = {str(c.label): c.key for c in importer.columns}
+        return rejected(
+            [
+                problem(
+                    f"rows[{p.row - 1}].{keys.get(p.field, p.field)}" if p.row else "rows",
+                    p.message,
+                )
+                for p in exc.problems
+            ],
+            _("支付数据有误，未写入任何数据（共 %(n)s 个问题）。") % {"n": exc.total},
+        )
+    return Status(
+        200,
+        {
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "batch": result.batch_id,
+        },
+    )

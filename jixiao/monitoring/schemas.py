@@ -86,6 +86,7 @@ class ReportOut(Schema):
     status: str
     submitted_at: datetime | None
     budget: ReportBudgetOut
+    external_id: str | None = Field(description="预算管理一体化系统中的标识")
 
 
 class ReportDetailOut(ReportOut):
@@ -96,3 +97,61 @@ class ReportDetailOut(ReportOut):
 RoundList = Page[RoundOut]
 ReportList = Page[ReportOut]
 AlertList = Page[AlertOut]
+
+
+class ReportBudgetIn(Schema):
+    """What the unit reports of the money (万元, decimal strings); the budget itself is the
+    project's and is not changed here. `executed` is ignored when it comes from payments."""
+
+    executed: str | None = None
+    expected_full_year: str | None = None
+    contract_amount: str | None = None
+
+
+class ReportIndicatorIn(Schema):
+    """One line of the report, in the order GET gives them; what the target set is ignored."""
+
+    progress: str | None = None
+    expected: str | None = None
+    likelihood: str | None = None
+    cause: str | None = None
+    explanation: str | None = None
+    measures: str | None = None
+
+
+class ReportIn(Schema):
+    """A report's contents as GET returns them."""
+
+    budget: ReportBudgetIn = ReportBudgetIn()
+    execution_note: str = ""
+    indicators: list[ReportIndicatorIn] = []
+    external_id: str | None = None
+
+
+#: The most rows one push may carry (CONTRACT.md: pushes of up to 10,000 rows stay synchronous).
+MAX_PAYMENT_ROWS = 10_000
+
+
+class PaymentRowIn(Schema):
+    """One row as the treasury exports it: the project's code, the year and month (or the
+    payment's date), the amount in 万元 as a decimal string; `region`, the 区划代码, when the
+    rows cover several regions."""
+
+    region: str | None = None
+    code: str
+    year: int | None = None
+    month: int | None = None
+    date: str | None = None
+    amount: str | int | None = None
+
+
+class PaymentsIn(Schema):
+    region: str | None = Field(None, description="导入的区划代码（默认为本人所在区划）")
+    rows: list[PaymentRowIn] = Field(description="至多 10000 行，全部写入或全部不写入")
+
+
+class PaymentsOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    batch: str

@@ -3,13 +3,25 @@ latest year), because its parent and business office can change between years.""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 
 from jixiao.core.api import answers, paginate
+from jixiao.core.api_writes import (
+    not_found_problem,
+    problem,
+    rejected,
+    service_errors,
+    write_answers,
+)
+from jixiao.core.idempotency import unchanged
 
-from .models import Region, Unit, UnitYear
+from .models import Office, Region, Unit, UnitYear
+from .services import unit_year_save
 
 router = Router()
 
@@ -23,6 +35,7 @@ class UnitOut(Schema):
     office: str | None
     region: str
     year: int | None
+    external_id: str | None
 
 
 class UnitList(Schema):
@@ -46,6 +59,7 @@ def _serialize(unit: Unit, year: int | None) -> dict:
         "office": row.office.name if row and row.office else None,
         "region": unit.region.code,
         "year": row.year if row else None,
+        "external_id": unit.external_id,
     }
 
 
@@ -97,3 +111,88 @@ def list_units(
 def get_unit(request, unit_id: int, year: int | None = None):
     unit = get_object_or_404(_units(request, year), pk=unit_id)
     return _serialize(unit, year)
+
+
+# --- writes (issue 17): POST creates, PUT replaces, through services.unit_year_save ---------
+
+
+class UnitIn(Schema):
+    """A unit as GET shows it: its facts in `year`, and the budget system's `external_id`."""
+
+    code: str
+    name: str
+    level: int
+    parent: str | None = None
+    office: str | None = None
+    region: str
+    year: int
+    serves_public: bool | None = None
+    external_id: str | None = None
+
+
+def _write_unit(request, body: UnitIn, unit: Unit | None):
+    region = get_object_or_404(Region.objects.visible_to(request.user), code=body.region)
+    if unit is None and body.external_id:
+        unit = Unit.objects.filter(region=region, external_id=body.external_id).first()
+        if unit is not None and unchanged(
+            body.model_dump(), _serialize(_reload(request, unit), body.year)
+        ):
+            return Status(200, _serialize(_reload(request, unit), body.year))
+    errors = []
+    if unit is not None and (unit.code != body.code or unit.region_id != region.pk):
+        errors.append(problem("code", _("单位编码和区划不能修改。"), "immutable"))
+    parent = office = None
+    if body.parent:
+        parent = Unit.objects.filter(region=region, code=body.parent).first()
+        if parent is None:
+            errors.append(not_found_problem("parent", _("上级单位"), body.parent))
+    if body.office:
+        office = (
+            Office.objects.filter(region=region)
+            .filter(Q(code=body.office) | Q(name=body.office))
+            .first()
+        )
+        if office is None:
+            errors.append(not_found_problem("office", _("归口股室"), body.office))
+    if errors:
+        return rejected(errors)
+    existed = unit is not None or Unit.objects.filter(region=region, code=body.code).exists()
+    try:
+        with transaction.atomic():
+            row = unit_year_save(
+                actor=request.user,
+                region=region,
+                code=body.code,
+                year=body.year,
+                name=body.name,
+                level=body.level,
+                parent=parent,
+                office=office,
+                serves_public=body.serves_public,
+            )
+            saved = row.unit
+            if body.external_id is not None and saved.external_id != (body.external_id or None):
+                saved.external_id = body.external_id or None
+                saved.save()
+    except ValidationError as exc:
+        return rejected(service_errors(exc))
+    except IntegrityError:
+        return rejected(
+            [problem("external_id", _("该外部系统标识已被本区划的另一单位使用。"), "taken")]
+        )
+    return Status(200 if existed else 201, _serialize(_reload(request, saved), body.year))
+
+
+def _reload(request, unit: Unit) -> Unit:
+    return _units(request, None).get(pk=unit.pk)
+
+
+@router.post("", response=write_answers(UnitOut, created=True), summary="新增或更新预算单位")
+def create_unit(request, body: UnitIn):
+    return _write_unit(request, body, None)
+
+
+@router.put("/{int:unit_id}", response=write_answers(UnitOut), summary="修改预算单位（按年度）")
+def update_unit(request, unit_id: int, body: UnitIn):
+    unit = get_object_or_404(_units(request, None), pk=unit_id)
+    return _write_unit(request, body, unit)

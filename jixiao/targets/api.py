@@ -5,18 +5,23 @@ schemas/target (indicators with `target` as the text people wrote, plus the pars
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
 from jixiao.core.api import add_workflow_routes, answers, error, paginate
+from jixiao.core.api_writes import edit_refusal, number, problem, rejected, write_answers
+from jixiao.core.idempotency import unchanged
 from jixiao.core.rule_messages import texts_only
-from jixiao.orgs.models import Region
+from jixiao.orgs.models import Region, Unit
 
-from . import selectors, services
+from . import adapters, selectors, services
 from .models import Indicator, Target
-from .schemas import ArrangeOut, TargetDetailOut, TargetList
+from .schemas import ArrangeOut, TargetDetailOut, TargetIn, TargetList
 from .workflow import API_ACTIONS, TARGET_WORKFLOW
 
 router = Router()
@@ -74,6 +79,7 @@ def serialize(target: Target, *, detail: bool = False) -> dict:
         "warnings": target.warning_count,
         "submitted_at": target.submitted_at,
         "approved_at": target.approved_at,
+        "external_id": target.external_id,
     }
     if detail:
         data["indicators"] = [_indicator(i) for i in target.indicators.all()]
@@ -153,6 +159,143 @@ add_workflow_routes(
     noun="target",
     approve_summary="审核通过：主管部门报送、业务股室初审或预算股终审",
 )
+
+
+# --- writes (issue 17): a declaration in schemas/target's shape, as GET returns it -----------
+
+
+def _rows(body: TargetIn) -> list[dict]:
+    """The indicator grid in the services' terms (`target` is the value as written)."""
+    return [
+        {
+            "category": i.category,
+            "subcategory": i.subcategory,
+            "name": i.name,
+            "value_text": i.target,
+            "unit": i.unit,
+            "weight": i.weight,
+            "explanation": i.explanation,
+            "basis": i.basis,
+            "source": i.source,
+        }
+        for i in body.indicators
+    ]
+
+
+def _save_errors(target: Target, rows: list[dict], exc: ValidationError) -> list[dict]:
+    """target_save's refusal located: the indicator whose weight it could not read (each row
+    read alone again, only on this path), or the whole grid."""
+    for position, row in enumerate(rows):
+        try:
+            adapters.parse_rows(target, [row])
+        except ValidationError:
+            return [problem(f"indicators[{position}].weight", m) for m in exc.messages]
+    return [problem("indicators", m) for m in exc.messages]
+
+
+def _save(request, target: Target, body: TargetIn, rows: list[dict], amounts: dict) -> Target:
+    target = services.target_save(
+        actor=request.user,
+        target=target,
+        goal=body.goal or "",
+        medium_term_goal=body.medium_term_goal or "",
+        amounts=amounts,
+        serves_public=body.serves_public,
+        indicators=rows,
+    )
+    if body.external_id is not None and target.external_id != (body.external_id or None):
+        target.external_id = body.external_id or None
+        target.save()
+    return target
+
+
+def _identity(data) -> tuple:
+    """Which declaration it is: region, year, unit and project codes."""
+    if not isinstance(data, dict):
+        data = data.model_dump()
+    project = data.get("project") or {}
+    return (data["region"], data["year"], data["unit"]["code"], project.get("code"))
+
+
+def _write_target(request, body: TargetIn, target: Target | None, *, project=None, unit=None):
+    errors: list[dict] = []
+    amounts = {
+        key: number(getattr(body.amounts, key), f"amounts.{key}", errors, places=6)
+        for key in ("total", "current", "carryover", "other")
+    }
+    if target is not None and _identity(body) != _identity(serialize(target)):
+        errors.append(
+            problem("project", _("绩效目标的区划、年度、单位和项目不能修改。"), "immutable")
+        )
+    if errors:
+        return rejected(errors)
+    rows = _rows(body)
+    try:
+        with transaction.atomic():
+            if target is None:
+                target = services.target_create(
+                    actor=request.user, year=body.year, unit=unit, project=project
+                )
+                created = True
+            else:
+                refusal = edit_refusal(TARGET_WORKFLOW, target, request.user)
+                if refusal is not None:
+                    return refusal
+                created = False
+            saved = _save(request, target, body, rows, amounts)
+    except ValidationError as exc:
+        if target is None:  # target_create's refusal: the project or unit has one already
+            return rejected([problem("project" if project else "unit", m) for m in exc.messages])
+        return rejected(_save_errors(target, rows, exc))
+    except IntegrityError:
+        return rejected(
+            [problem("external_id", _("该外部系统标识已被本区划的另一绩效目标使用。"), "taken")]
+        )
+    return Status(201 if created else 200, serialize(_get(request, saved.pk), detail=True))
+
+
+@router.post(
+    "",
+    response=write_answers(TargetDetailOut, created=True),
+    by_alias=True,
+    summary="申报绩效目标（按 external_id 已有则更新）；应答带审核发现",
+)
+def create_target(request, body: TargetIn):
+    region = get_object_or_404(Region.objects.visible_to(request.user), code=body.region)
+    unit = get_object_or_404(
+        Unit.objects.visible_to(request.user), region=region, code=body.unit.code
+    )
+    project = None
+    if body.project is not None:
+        project = get_object_or_404(
+            Project.objects.visible_to(request.user),
+            region=region,
+            year=body.year,
+            code=body.project.code,
+        )
+    if body.external_id:
+        known = (
+            Target.objects.filter(region=region, external_id=body.external_id)
+            .order_by("-version")
+            .first()
+        )
+        if known is not None:
+            known = _get(request, known.pk)
+            current = serialize(known, detail=True)
+            if unchanged(body.model_dump(exclude={"id", "version", "status"}), current):
+                return Status(200, current)
+            return _write_target(request, body, known)
+    return _write_target(request, body, None, project=project, unit=unit)
+
+
+@router.put(
+    "/{int:target_id}",
+    response=write_answers(TargetDetailOut),
+    by_alias=True,
+    summary="修改绩效目标（草稿或被退回）；应答带审核发现",
+)
+def update_target(request, target_id: int, body: TargetIn):
+    return _write_target(request, body, _get(request, target_id))
 
 
 @gate_router.post(

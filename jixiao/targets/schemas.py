@@ -71,6 +71,7 @@ class TargetOut(Schema):
     warnings: int
     submitted_at: datetime | None
     approved_at: datetime | None
+    external_id: str | None = Field(description="预算管理一体化系统中的标识")
 
 
 class TargetDetailOut(TargetOut):
@@ -89,3 +90,44 @@ class ArrangeOut(Schema):
     code: str
     arranged: bool
     arranged_at: datetime | None
+
+
+class CodeIn(Schema):
+    code: str
+
+
+class TargetIndicatorIn(Schema):
+    """An indicator as GET shows it; `parsed` is recomputed from `target` and ignored."""
+
+    category: str = ""
+    subcategory: str = ""
+    name: str = ""
+    target: str = Field("", description="指标值，按填报原文")
+    unit: str | None = None
+    weight: str | None = None
+    explanation: str | None = None
+    basis: str | None = None
+    source: str | None = None
+
+
+class TargetAmountsIn(Schema):
+    total: str | None = None
+    current: str | None = None
+    carryover: str | None = None
+    other: str | None = None
+
+
+class TargetIn(Schema):
+    """A declaration in the shape of schemas/target, as GET returns it (the read-only fields
+    it returns besides are ignored); `external_id` is the budget system's identifier."""
+
+    region: str
+    year: int
+    unit: CodeIn
+    project: CodeIn | None = None
+    amounts: TargetAmountsIn = TargetAmountsIn()
+    goal: str | None = None
+    medium_term_goal: str | None = None
+    serves_public: bool = True
+    indicators: list[TargetIndicatorIn] = []
+    external_id: str | None = None

@@ -246,6 +246,7 @@ def target_adjust(*, actor: User, target: Target) -> Target:
             "amount_carryover",
             "amount_other",
             "serves_public",
+            "external_id",
         )
     }
     new = Target.objects.create(

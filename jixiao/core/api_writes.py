@@ -1,0 +1,96 @@
+"""The shared parts of the API's writes (CONTRACT.md: `POST /api/v1/<kind>` creates, `PUT
+/api/v1/<kind>/<id>` replaces, accepting the representation GET returns).
+
+A write goes through the same service as the page; what the service refuses answers 422 with
+`{"detail", "errors": [{"path", "code", "message"}]}`, each `path` in the request body's terms
+(`indicators[3].weight`, `initial.current`). An object or a reference out of the caller's scope
+answers 404 (as a read does), a step the caller's role may not take 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Status
+
+from .api import ERRORS, ErrorOut, error
+
+#: What a write may answer besides the errors every route may: 400 a body that is not JSON,
+#: 404 out of scope, 409 a document that cannot be changed in its state, 412 a stale If-Match.
+WRITE_ERRORS = (400, 404, 409, 412)
+
+
+def write_answers(ok, *errors: int, created: bool = False) -> dict:
+    """A write's `response=`: `ok` with 200 (and 201 for a create), the error shape otherwise."""
+    oks = {200: ok, 201: ok} if created else {200: ok}
+    return oks | {code: ErrorOut for code in sorted({*ERRORS, *WRITE_ERRORS, *errors})}
+
+
+def problem(path: str, message: str, code: str = "invalid") -> dict:
+    return {"path": path, "code": code, "message": str(message)}
+
+
+def rejected(errors: list[dict], detail: str | None = None) -> Status:
+    return Status(422, error(detail or _("数据校验未通过。"), errors))
+
+
+def service_errors(
+    exc: ValidationError,
+    paths: Mapping[str, str] | Callable[[str], str] | None = None,
+    default: str = "",
+) -> list[dict]:
+    """A service's ValidationError as located problems: each field of its dict at the body's
+    path for it (`paths`, a mapping or a function; the field's own name otherwise), plain
+    messages at `default`."""
+    paths = paths or {}
+    where = paths if callable(paths) else (lambda field: paths.get(field, field))
+    if hasattr(exc, "error_dict"):
+        return [
+            problem(where(field), message, getattr(exc, "code", None) or "invalid")
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [problem(default, message, exc.code or "invalid") for message in exc.messages]
+
+
+def number(value, path: str, errors: list[dict], *, places: int | None = None) -> Decimal | None:
+    """A decimal sent as a string or a number (None when empty), held to `places` decimals
+    when given (money is stored with 6, so "20.5" is the stored 20.500000 and saving it again
+    changes nothing); a value that is not a number adds a problem at `path`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        result = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        result = None
+    if result is None or not result.is_finite():
+        errors.append(problem(path, _("“%(v)s”不是数字。") % {"v": value}, "not_a_number"))
+        return None
+    if places is not None and result == result.quantize(Decimal(1).scaleb(-places)):
+        result = result.quantize(Decimal(1).scaleb(-places))
+    return result
+
+
+def not_found_problem(path: str, what: str, value) -> dict:
+    return problem(
+        path,
+        _("找不到%(what)s“%(v)s”，或不在您的权限范围内。") % {"what": what, "v": value},
+        "not_found",
+    )
+
+
+def edit_refusal(workflow, document, user) -> Status | None:
+    """Why `user` may not change `document` now, as the answer: 403 when they are not its
+    editor, 409 when its state or a lock keeps it from changing; None when they may."""
+    refusal = workflow.edit_problem(document, user)
+    if refusal is None:
+        return None
+    if isinstance(refusal, ValidationError):
+        return Status(
+            409,
+            error(_("现在不能修改该文档。"), [problem("", m, "state") for m in refusal.messages]),
+        )
+    return Status(403, error(str(refusal)))
