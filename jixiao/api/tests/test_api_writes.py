@@ -408,3 +408,69 @@ def test_ten_thousand_payment_rows_in_one_call_in_a_bounded_number_of_queries(
     assert Payment.objects.count() == 10_000
     again = send("budget", "post", "/api/v1/payments", {"rows": rows})
     assert again.json()["created"] == 0 and Payment.objects.count() == 10_000
+
+
+# --- read-only tokens and If-Match -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "method", "url", "body"),
+    [
+        ("budget", "post", "/api/v1/units", unit_body()),
+        ("budget", "put", "/api/v1/units/{U1}", unit_body(code="U1")),
+        ("filer", "post", "/api/v1/projects", project_body()),
+        ("filer", "put", "/api/v1/projects/{P1}", project_body(code="P1")),
+        ("filer", "post", "/api/v1/targets", declaration()),
+        ("filer", "put", "/api/v1/targets/{target}", declaration()),
+        ("filer", "put", "/api/v1/monitoring-reports/{report}", report_body()),
+        ("filer", "put", "/api/v1/selfevals/{selfeval}", selfeval_body()),
+        ("budget", "post", "/api/v1/payments", {"rows": []}),
+    ],
+)
+def test_a_read_only_token_cannot_write(world, client, declare, username, method, url, body):
+    _token, key = ApiToken.objects.issue(world.users[username], read_only=True)
+    ids = {"U1": world.units["U1"].id, "P1": world.projects["P1"].id}
+    ids |= {"target": 999_999, "report": 999_999, "selfeval": 999_999}
+    before = counts()
+    response = getattr(client, method)(
+        url.format(**ids), body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.status_code == 403
+    assert counts() == before
+
+
+def test_a_stale_if_match_on_a_target_is_412_and_changes_nothing(world, client, declare, bearer):
+    target = declare()
+    auth = bearer("filer")
+    url = f"/api/v1/targets/{target.id}"
+    etag = client.get(url, **auth)["ETag"]
+    first = client.put(
+        url,
+        declaration(goal="完成12个老旧小区改造，惠及居民1200户。"),
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
+        **auth,
+    )
+    assert first.status_code == 200
+    stale = client.put(
+        url,
+        declaration(goal="另一人的修改"),
+        content_type="application/json",
+        HTTP_IF_MATCH=etag,
+        **auth,
+    )
+    assert stale.status_code == 412
+    assert Target.objects.get(pk=target.id).goal == "完成12个老旧小区改造，惠及居民1200户。"
+
+
+def test_a_retried_put_with_its_key_gets_its_answer_not_412(world, client, declare, bearer):
+    target = declare()
+    auth = bearer("filer")
+    url = f"/api/v1/targets/{target.id}"
+    etag = client.get(url, **auth)["ETag"]
+    sent = declaration(goal="完成12个老旧小区改造，惠及居民1200户。")
+    headers = {"HTTP_IF_MATCH": etag, "HTTP_IDEMPOTENCY_KEY": "put-1", **auth}
+    first = client.put(url, sent, content_type="application/json", **headers)
+    again = client.put(url, sent, content_type="application/json", **headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
