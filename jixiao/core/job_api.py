@@ -8,11 +8,23 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 
 from . import jobs
-from .api import answers, error, not_found
+from .api import ERRORS, ErrorOut, answers, error, not_found
 from .job_views import result_response
 from .models import Job
 
 router = Router()
+
+
+class JobStarted(Schema):
+    """The 202 answer of a request that starts long work (`jobs.accepted`)."""
+
+    job: int
+    status_url: str
+
+
+def accepted_answers(*errors: int) -> dict:
+    """A route's `response=` when it answers 202 with the job it started."""
+    return {202: JobStarted} | {code: ErrorOut for code in sorted({*ERRORS, *errors})}
 
 
 class JobOut(Schema):

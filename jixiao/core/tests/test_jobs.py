@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -374,3 +375,27 @@ def test_an_api_client_downloads_the_result_with_its_token_and_nobody_else_can(w
     theirs = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {other_key}")
     assert theirs.status_code == 404 and set(theirs.json()) == {"detail", "errors"}
     assert Client().get(url).status_code == 401
+
+
+def test_the_api_starts_the_summary_with_202_and_the_client_follows_it_to_the_file(world):
+    from django.test import Client
+
+    from jixiao.core.models import ApiToken
+
+    def client(user):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.objects.issue(user)[1]}")
+
+    bureau = client(world.performance)
+    answer = bureau.post("/api/v1/stats/summary?region=100101&year=2022")
+    assert answer.status_code == 202
+    job = Job.objects.get(user=world.performance, kind="summary")
+    assert answer.json() == {"job": job.pk, "status_url": f"/api/v1/jobs/{job.pk}"}
+    status = bureau.get(answer.json()["status_url"]).json()
+    assert status["status"] == "done" and status["error"] == ""
+    document = bureau.get(status["result_url"])
+    assert document.status_code == 200 and document.content[:2] == b"PK"
+    assert "甲区2022年度预算绩效管理工作总结.docx" in unquote(document["Content-Disposition"])
+    # A unit's filer may not; a region outside the caller's scope is 404; nothing was started.
+    assert client(world.filer).post("/api/v1/stats/summary").status_code == 403
+    assert bureau.post("/api/v1/stats/summary?region=100102").status_code == 404
+    assert Job.objects.count() == 1
