@@ -39,7 +39,9 @@ minutes on SQLite, 10 on PostgreSQL when an earlier province is replaced). Steps
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import json
 import os
 import random
 import shutil
@@ -63,6 +65,8 @@ PROVINCE_USER = f"gen-{PROVINCE}-budget"
 CENT = Decimal("0.01")
 BATCH = 5000
 SLOW = 60.0  # seconds: a step slower than this once is timed once, not --repeat times
+SCALES = {"small": 10, "province": 100}  # districts of 70 units and 400 projects a year
+OUT = {"stream": None}  # with --json: where the JSON figures go (stdout)
 
 
 def _env(url: str, workdir: Path) -> dict:
@@ -790,12 +794,12 @@ def stats_figures(d: dict) -> dict:
 
 
 def _helpers(stats) -> list[str]:
-    """The module functions that year_stats calls with the work year, read from its source
+    """The module functions that compute_year_stats calls with the work year, read from its source
     (so a helper added to stats.py is timed without editing the bench)."""
     import inspect
     import re
 
-    source = inspect.getsource(stats.year_stats)
+    source = inspect.getsource(stats.compute_year_stats)
     names = dict.fromkeys(re.findall(r"\b([a-z_][a-z0-9_]*)\(work\b", source))
     return [n for n in names if inspect.isfunction(getattr(stats, n, None))]
 
@@ -842,22 +846,62 @@ def sections(call) -> list[tuple[str, float, int]]:
     return sorted(rows, key=lambda r: -r[1])
 
 
-def stats_vs_baseline(label: str, region, repeat: int) -> list[str]:
+def changed(region) -> None:
+    """A change noticed in the region's work year (what a write does): its figures are
+    recomputed on the next read. Outside a transaction the new version is written at once."""
+    from jixiao.core.figures_cache import changed as notice
+
+    notice({(region.pk, YEAR)})
+
+
+def measure_fresh(fn, region, repeat: int) -> dict:
+    """Like `measure`, but each run is the first read after a change in the region (the new
+    version is written before the clock starts): the uncached figures."""
+
+    def run():
+        changed(region)
+        with counted() as box:
+            started = time.perf_counter()
+            result = fn()
+            return time.perf_counter() - started, box["n"], result
+
+    run()  # warm-up
+    runs = [run() for _ in range(repeat)]
+    changed(region)
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] / 1048576
+    tracemalloc.stop()
+    return {
+        "seconds": statistics.median(r[0] for r in runs),
+        "runs": len(runs),
+        "queries": runs[-1][1],
+        "peak_mb": peak,
+        "result": runs[-1][2],
+    }
+
+
+def stats_vs_baseline(label: str, region, repeat: int) -> tuple[list[str], dict]:
+    from django.utils import timezone
+
     from jixiao.core.scope import RegionReader
-    from jixiao.reports.stats import year_stats
+    from jixiao.reports.stats import compute_year_stats, year_stats
 
     reader = RegionReader(region.path)
 
     def call():
         return year_stats(user=reader, region=region, year=YEAR)
 
-    m = measure(call, repeat)
+    m = measure_fresh(call, region, repeat)
+    cached = measure(call, repeat, trace=False)
     b = measure(lambda: baseline(region), repeat, trace=False)
     ours, theirs = stats_figures(m["result"]), b["result"]
-    print(f"year_stats, {label}: {_shown(m)}")
+    print(f"year_stats, {label}, first read after a change: {_shown(m)}")
+    print(f"year_stats, {label}, cached (no change since): {_shown(cached)}")
     print(
         f"  one hand-written SQL query, same headline figures: {_ms(b['seconds'])}; ratio "
-        f"year_stats / SQL {m['seconds'] / b['seconds']:.1f}x"
+        f"year_stats / SQL {m['seconds'] / b['seconds']:.1f}x (cached "
+        f"{cached['seconds'] / b['seconds']:.2f}x)"
     )
     differ = [k for k in FIGURES if ours[k] != theirs[k]]
     shown = ", ".join(f"{k} {ours[k]}" for k in FIGURES if k not in differ)
@@ -873,19 +917,27 @@ def stats_vs_baseline(label: str, region, repeat: int) -> list[str]:
         f"{d['problems']['year_end_rush']['projects']:,}, overdue alerts "
         f"{d['monitoring']['overdue_alerts']:,}"
     )
+
+    def compute():
+        return compute_year_stats(user=reader, region=region, year=YEAR, today=timezone.localdate())
+
     print(
-        "  where the time goes (one run): "
-        + "; ".join(f"{name} {_ms(s)}/{q}q" for name, s, q in sections(call))
+        "  where the time goes (one run, uncached): "
+        + "; ".join(f"{name} {_ms(s)}/{q}q" for name, s, q in sections(compute))
     )
-    return [f"{k} ({label})" for k in differ]
+    times = {"fresh": m["seconds"], "cached": cached["seconds"], "baseline": b["seconds"]}
+    return [f"{k} ({label})" for k in differ], times
 
 
 # --- 3. pages, summary, export --------------------------------------------------------------------
 
 
-def page(label: str, username: str, region, url: str, repeat: int) -> None:
+def page(
+    label: str, username: str, region, url: str, repeat: int, *, fresh: bool = False
+) -> float | None:
     """A page through Django's test client, signed in as `username` working in `region` and
-    YEAR; "not available yet" while its view does not answer 200."""
+    YEAR; "not available yet" while its view does not answer 200. `fresh`: each run is the
+    first read after a change in the region (its cached figures recomputed). Its seconds."""
     from django.test import Client
 
     from jixiao.orgs.models import User
@@ -897,23 +949,26 @@ def page(label: str, username: str, region, url: str, repeat: int) -> None:
         response = client.get(url)
     except Exception as exc:  # noqa: BLE001 - the view is being written: report, go on
         print(f"{url}, {label}: not available yet ({type(exc).__name__}: {exc})")
-        return
+        return None
     if response.status_code != 200:
         print(f"{url}, {label}: not available yet (HTTP {response.status_code})")
-        return
+        return None
 
     def get():
         r = client.get(url)
         assert r.status_code == 200, r.status_code
         return r
 
-    m = measure(get, repeat)
+    m = measure_fresh(get, region, repeat) if fresh else measure(get, repeat)
     response = m["result"]
     kind = response.get("Content-Type", "").split(";")[0].split("/")[-1]
     kind = "xlsx" if "spreadsheet" in kind else kind.upper()
+    how = "first read after a change" if fresh else "cached figures" if "dashboard" in url else ""
     print(
-        f"page {url}, {label} ({username}): {_shown(m)}; {_size(len(response.content))} of {kind}"
+        f"page {url}, {label} ({username}){', ' + how if how else ''}: {_shown(m)}; "
+        f"{_size(len(response.content))} of {kind}"
     )
+    return m["seconds"]
 
 
 def _size(n: int) -> str:
@@ -985,9 +1040,42 @@ def export(label: str, region, slug: str, repeat: int) -> None:
     )
 
 
+def figure(name: str, value, unit: str, baseline=None, goal=None) -> None:
+    """One figure in the bench format of CONTRACT.md, on stdout with --json only."""
+    if OUT["stream"] is None or value is None:
+        return
+    item = {
+        "name": name,
+        "value": round(value, 4),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 4),
+        "ratio": round(value / baseline, 2) if baseline else None,
+        "goal": goal,
+    }
+    print(json.dumps(item, ensure_ascii=False), file=OUT["stream"], flush=True)
+
+
+def figures(province: dict, dashboard: dict, district: str) -> None:
+    """The figures of issue 16: year_stats of the province against the hand-written SQL (the
+    first read after a change, and cached), and the dashboard's times."""
+    figure("year_stats", province["fresh"], "s", province["baseline"], goal=2)
+    figure("year_stats_cached", province["cached"], "s", province["baseline"])
+
+    def ms(key):
+        seconds = dashboard.get(key)
+        return None if seconds is None else seconds * 1000
+
+    figure("dashboard_province_ms", ms((PROVINCE, True)), "ms", goal=1000)
+    figure("dashboard_district_ms", ms((district, True)), "ms", goal=150)
+    figure("dashboard_province_cached_ms", ms((PROVINCE, False)), "ms")
+    figure("dashboard_district_cached_ms", ms((district, False)), "ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--regions", type=int, default=5)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+    parser.add_argument("--regions", type=int, help="districts (overrides --scale)")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     parser.add_argument(
         "--db",
         choices=["sqlite", "postgres"],
@@ -1008,6 +1096,16 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench's options
+    args.regions = args.regions or SCALES[args.scale]
+    if args.json:  # stdout holds only the JSON figures; the readable lines go to stderr
+        OUT["stream"] = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            run(args)
+    else:
+        run(args)
+
+
+def run(args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-reports-"))
     if args.db == "postgres":
         url = os.environ.get("DATABASE_URL", "")
@@ -1073,13 +1171,19 @@ def main() -> None:
         (f"district {district.code}", district, f"gen-{district.code}-jx"),
         (f"province {PROVINCE} ({count} districts)", province, PROVINCE_USER),
     ]
-    differ = []
+    differ, times = [], {}
     for label, region, _user in scopes:
-        differ += stats_vs_baseline(label, region, args.repeat)
+        found, times[region.code] = stats_vs_baseline(label, region, args.repeat)
+        differ += found
     from django.urls import reverse
 
+    dashboard = {}
     for label, region, user in scopes:
-        page(label, user, region, reverse("dashboard"), args.repeat)
+        for fresh in (True, False):
+            dashboard[region.code, fresh] = page(
+                label, user, region, reverse("dashboard"), args.repeat, fresh=fresh
+            )
+    figures(times[PROVINCE], dashboard, district.code)
     for label, region, _user in scopes:
         summary(label, region, args.repeat)
     records = reverse("dashboard-records", args=["selfevals"])

@@ -282,3 +282,22 @@ TASKS = {
         "QUEUES": [JIXIAO_TASKS_QUEUE],
     }
 }
+
+# --- the figures cache (reports/figures_cache.py, docs/deploy.md) -----------------------------
+# The figures of a work year are cached by region, year and data version. JIXIAO_CACHE: "locmem"
+# (the default: each process its own), "database" (one cache shared by every web node through the
+# database; create its table once with `jixiao createcachetable`) or a redis:// URL (Django's
+# RedisCache; needs the redis package).
+_cache = os.environ.get("JIXIAO_CACHE", "locmem")
+if _cache == "database":
+    _cache_backend = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jixiao_cache",
+    }
+elif _cache.startswith(("redis://", "rediss://")):
+    _cache_backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache}
+else:
+    _cache_backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jx"}
+CACHES = {"default": _cache_backend}
+JIXIAO_FIGURES_CACHE = "default"
+JIXIAO_FIGURES_CACHE_SECONDS = int(os.environ.get("JIXIAO_FIGURES_CACHE_SECONDS", "3600"))

@@ -188,6 +188,27 @@ def shorten(name: str, names: list[str]) -> str:
     return short or name
 
 
+def dashboard_figures(*, user, region: Region, year: int, today: datetime.date) -> dict:
+    """The bureau dashboard's own figures beyond `year_stats`: the latest round's execution by
+    part, the self-evaluations by status, the alerts by code and level and the units behind,
+    cached as `year_stats` is (`figures_cache`: by region, year, data version, day, scope)."""
+    from .figures_cache import cached_figures
+    from .records import units_behind
+
+    def compute() -> dict:
+        work = WorkYear(user=user, region=region, year=year)
+        return {
+            "execution": dashboard_execution(work, latest_round_end(work)),
+            "selfeval_pipeline": dashboard_selfeval_pipeline(work),
+            "alerts": dashboard_alerts(work),
+            "behind": units_behind(work, today),
+        }
+
+    return cached_figures(
+        "dashboard", user=user, region=region, year=year, today=today, compute=compute
+    )
+
+
 # ── the lists behind these charts ─────────────────────────────────────────────────────────────
 DASHBOARD_TOPICS: dict[str, Topic] = {}
 

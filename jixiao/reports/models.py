@@ -105,3 +105,26 @@ class PolicyDocument(models.Model):
             | (own_region if scope.unit_ids else Q(pk__in=[]))
             | (office_region if scope.office_ids else Q(pk__in=[]))
         )
+
+
+class FiguresVersion(models.Model):
+    """The data version of one region's year (year 0: data of no particular year), under which
+    the figures of `reports.figures_cache` are cached. Each change noticed in that region and
+    year (`core.figures_cache.changed`) gives it a new random token once its transaction
+    commits: a random token, not a counter, so a version never comes back after a rollback
+    or a region deleted and made again."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    token = models.BigIntegerField()
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计数据版本")
+        verbose_name_plural = _("统计数据版本")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="figures_version_region_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year} {self.token}"

@@ -10,10 +10,22 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.deadlines import day_after
 from jixiao.evaluations.key.models import LEVEL1 as KEY_LEVELS
 from jixiao.evaluations.key.models import (
     ExpertScore,
@@ -25,14 +37,14 @@ from jixiao.evaluations.key.models import (
 )
 from jixiao.monitoring.alerts import CODES as ALERT_CODES
 from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
-from jixiao.monitoring.models import Alert
+from jixiao.monitoring.models import Alert, Round
 from jixiao.orgs.models import Region, UnitYear
 from jixiao.results.figures import results_figures
 from jixiao.surveys.models import Response as SurveyResponse
 from jixiao.surveys.models import Survey, SurveyStatus
 from jixiao.targets.lint import CODES as LINT_CODES
 
-from .selectors import APPROVED, WorkYear, full_year_budget, funds_of, is_late
+from .selectors import APPROVED, WorkYear, full_year_budget, funds_of
 
 GRADES = ("优", "良", "中", "差")
 #: The level-1 indicators of a key evaluation's framework (DOMAIN.md §6.4), in their order.
@@ -89,30 +101,33 @@ def _first_level_of(work: WorkYear) -> dict[int, int]:
     return roots
 
 
-def first_level_activity(work: WorkYear) -> dict[int, dict[str, int]]:
+def first_level_activity(work: WorkYear, per_unit: dict | None = None) -> dict[int, dict[str, int]]:
     """First-level unit id → what it (or a unit under it) did in Y that covers it (DOMAIN.md
     §9): declarations of Y, reports in Y's rounds, evaluations done in Y — each submitted or
-    beyond. A first-level unit with nothing has no entry."""
+    beyond. A first-level unit with nothing has no entry. `per_unit`: the counts of
+    `unit_counts`, when the caller has them already."""
     roots = _first_level_of(work)
-    sources = (
-        ("targets", work.targets),
-        ("reports", work.reports_counted),
-        ("evaluations", work.selfevals),
-        ("evaluations", work.unit_evaluations),
-    )
+    per_unit = per_unit or unit_counts(work, timezone.localdate())
+    sources = [
+        ("targets", ((u, t[0]) for u, t in per_unit["targets"].items())),
+        ("reports", ((u, r[0]) for u, r in per_unit["reports"].items())),
+    ]
+    for queryset in (work.selfevals, work.unit_evaluations):
+        rows = queryset.order_by().values_list("unit_id").annotate(n=Count("id"))
+        sources.append(("evaluations", rows))
     activity: dict[int, dict[str, int]] = {}
-    for name, queryset in sources:
-        for unit_id, n in queryset.order_by().values_list("unit_id").annotate(n=Count("id")):
+    for name, rows in sources:
+        for unit_id, n in rows:
             root = roots.get(unit_id)
-            if root is not None:
+            if root is not None and n:
                 done = activity.setdefault(root, {})
                 done[name] = done.get(name, 0) + n
     return activity
 
 
-def _units(work: WorkYear) -> dict:
+def _units(work: WorkYear, per_unit: dict) -> dict:
     first_level = dict(work.first_level_units.values_list("unit_id", "unit__code"))
-    covered = set(first_level_activity(work)) & set(first_level)
+    covered = set(first_level_activity(work, per_unit)) & set(first_level)
     return {
         "first_level": len(first_level),
         "covered": len(covered),
@@ -123,9 +138,8 @@ def _units(work: WorkYear) -> dict:
 
 
 def _targets(work: WorkYear) -> dict:
-    def distinct(queryset, field):
-        return queryset.order_by().values(field).distinct().count()
-
+    """Y's declarations: projects and units declared and approved in one aggregate query, the
+    funds approved in one, and the versions in force by status in one."""
     from jixiao.targets.models import Target
 
     statuses = dict(
@@ -136,16 +150,15 @@ def _targets(work: WorkYear) -> dict:
         .values_list("status")
         .annotate(n=Count("id"))
     )
-    return {
-        "projects_declared": distinct(work.project_targets, "project_id"),
-        "projects_approved": distinct(
-            work.project_targets.filter(status__in=APPROVED), "project_id"
-        ),
-        "units_declared": distinct(work.unit_targets, "unit_id"),
-        "units_approved": distinct(work.unit_targets.filter(status__in=APPROVED), "unit_id"),
-        "funds_approved": money(_approved_funds(work)),
-        "by_status": statuses,
-    }
+    approved = Q(status__in=APPROVED)
+    units = Q(project__isnull=True)
+    counts = work.targets.order_by().aggregate(
+        projects_declared=Count("project_id", distinct=True),
+        projects_approved=Count("project_id", distinct=True, filter=approved),
+        units_declared=Count("unit_id", distinct=True, filter=units),
+        units_approved=Count("unit_id", distinct=True, filter=units & approved),
+    )
+    return {**counts, "funds_approved": money(_approved_funds(work)), "by_status": statuses}
 
 
 def _approved_funds(work: WorkYear) -> Decimal:
@@ -156,6 +169,14 @@ def _approved_funds(work: WorkYear) -> Decimal:
             pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")
         )
     )
+
+
+def _projects(projects: QuerySet) -> tuple[int, Decimal]:
+    """How many projects and their full-year budgets (DOMAIN.md §9), in one query."""
+    found = projects.order_by().aggregate(
+        n=Count("id"), funds=Sum(full_year_budget(), output_field=DecimalField())
+    )
+    return found["n"], found["funds"] or Decimal(0)
 
 
 def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> dict:
@@ -178,11 +199,11 @@ def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> di
     disposals.update(
         dict(alerts.exclude(disposal="").values_list("disposal").annotate(n=Count("id")))
     )
-    projects = work.monitored_projects
+    projects, funds = _projects(work.monitored_projects)
     return {
         "rounds": work.rounds.count(),
-        "projects": projects.count(),
-        "funds": money(funds_of(projects)),
+        "projects": projects,
+        "funds": money(funds),
         "reports": {
             **report_counts,
             "late": late,
@@ -233,11 +254,11 @@ def _execution(work: WorkYear) -> dict:
 
 def _selfeval(work: WorkYear) -> dict:
     grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
-    projects = work.selfevaluated_projects
+    projects, funds = _projects(work.selfevaluated_projects)
     return {
         "year": work.evaluated_year,
-        "projects": projects.count(),
-        "funds": money(funds_of(projects)),
+        "projects": projects,
+        "funds": money(funds),
         "grades": grades,
         "special_kinds": _special_kinds(work),
     }
@@ -386,9 +407,20 @@ def _surveys(work: WorkYear) -> dict:
 
 def _lint(work: WorkYear) -> tuple[dict, int]:
     """Findings by code (each time found, as the 2021 summary counts 处) and the number of
-    declarations with any finding."""
-    targets, times = work.findings
-    with_findings = len({pk for pks in targets.values() for pk in pks})
+    declarations with any finding, as `WorkYear.findings` counts them. Only the declarations
+    whose stored list has a first element are read (`findings__0`, an array index on SQLite
+    and PostgreSQL alike): most have none, and decoding their JSON was the slowest part."""
+    times: dict[str, int] = {}
+    with_findings = 0
+    for findings in (
+        work.current_targets.filter(findings__0__isnull=False)
+        .order_by()
+        .values_list("findings", flat=True)
+    ):
+        codes = [f.get("code") for f in findings if isinstance(f, dict)]
+        for code in codes:
+            times[code] = times.get(code, 0) + 1
+        with_findings += bool(codes)
     return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
 
 
@@ -409,7 +441,7 @@ def _problems(
 ) -> dict:
     lagging_codes = work.rules.get("summary.lagging_codes")
     lagging = work.alerts.filter(code__in=lagging_codes)
-    rush = [(pk, r["december"]) for pk, r in work.year_end_rush.items()]
+    rush = year_end_rush(work)
     low = work.rules.get("summary.low_grades")
     return {
         "lint_targets": lint_targets,
@@ -420,7 +452,7 @@ def _problems(
         "year_end_rush": {
             "year": work.evaluated_year,
             "projects": len(rush),
-            "december": money(sum((d for _p, d in rush), Decimal(0))),
+            "december": money(sum((r["december"] for r in rush.values()), Decimal(0))),
         },
         "low_grades": {
             "projects": sum(selfeval["grades"].get(g, 0) for g in low),
@@ -432,6 +464,34 @@ def _problems(
             "reports_missing": monitoring["reports"]["missing"],
             "targets_late": targets_late,
         },
+    }
+
+
+#: Relative slack of the database's pre-selection of the year-end rush: SQLite sums money as
+#: binary floats, so a project exactly at a bound may come out a hair below it.
+RUSH_SLACK = Decimal("0.999999")
+
+
+def year_end_rush(work: WorkYear) -> dict[int, dict]:
+    """Project id → its payments (`total`, `december`) for the Y−1 projects evaluated whose
+    December payments trip M05 (突击拨款), as `WorkYear.year_end_rush` gives them, but found by
+    the database: it sums each project's payments and keeps only those whose December exceeds
+    the lower of M05's two bounds as a share of the year (December > share × year, or above
+    `multiple` × the January–November average, i.e. December > multiple / (11 + multiple) ×
+    year); the pure rule then judges these few exactly."""
+    from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
+
+    rules = AlertRules.from_section(work.rules.get("monitoring"))
+    share, multiple = rules.m05
+    bound = min(share, multiple / (11 + multiple))  # 11 months before December
+    least = Decimal(bound.numerator) / Decimal(bound.denominator) * RUSH_SLACK
+    candidates = work.evaluated_projects_payments.filter(december__gt=0).filter(
+        december__gt=F("total") * Value(least, output_field=DecimalField())
+    )
+    return {
+        r["project_id"]: r
+        for r in candidates
+        if is_year_end_rush(r["december"], r["total"] or 0, rules=rules)
     }
 
 
@@ -483,41 +543,92 @@ def _children(work: WorkYear, covered_ids: set[int]) -> list[dict]:
     return list(out.values())
 
 
-def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
-    """Per unit, DOMAIN.md §8.3 timeliness: declarations with a deadline and monitoring reports
-    whose deadline has passed, how many came late or not at all, and the on-time rate
-    ((due − late − missing) / due). Lowest rate first."""
+def _late(deadlines, *, deadline: str = "deadline", submitted: str = "submitted_at") -> Q:
+    """Late as `core.deadlines.is_late` rules it, as one SQL condition: submitted at or after
+    the start of the day after its deadline. An OR over the few distinct deadlines, so the
+    database compares each row's time with a constant and converts no time to a local date
+    (the same on SQLite and PostgreSQL)."""
+    condition = Q(pk__isnull=True)  # nothing (a primary key is never null)
+    for day in deadlines:
+        condition |= Q(**{deadline: day, f"{submitted}__gte": day_after(day)})
+    return condition
+
+
+def _distinct(queryset: QuerySet, field: str) -> list:
+    return list(queryset.order_by().values_list(field, flat=True).distinct())
+
+
+def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tuple]]:
+    """Per unit, in one GROUP BY query each (and one each for the distinct deadlines):
+    `targets` unit id → (declarations submitted or beyond, those with a deadline, late) and
+    `reports` unit id → (submitted or beyond, late, missing past the deadline), the reports
+    still open before their deadline left out. What coverage and timeliness count."""
+    has_deadline = Q(deadline__isnull=False)
+    late_target = has_deadline & _late(_distinct(work.targets.filter(has_deadline), "deadline"))
+    counted = Q(status__in=REPORT_COUNTED)
+    rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
+    late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
+    missing = ~counted & Q(round__deadline__lt=today)
+    targets = (
+        work.targets.order_by()
+        .values_list("unit_id")
+        .annotate(
+            n=Count("id"),
+            due=Count("id", filter=has_deadline),
+            late=Count("id", filter=late_target),
+        )
+    )
+    reports = (
+        work.reports.filter(counted | missing)
+        .order_by()
+        .values_list("unit_id")
+        .annotate(
+            submitted=Count("id", filter=counted),
+            late=Count("id", filter=late_report),
+            missing=Count("id", filter=missing),
+        )
+    )
+    return {
+        "targets": {unit_id: tuple(rest) for unit_id, *rest in targets},
+        "reports": {unit_id: tuple(rest) for unit_id, *rest in reports},
+    }
+
+
+def _on_time_counts(per_unit: dict) -> dict[int, dict]:
+    """unit id → its declarations due and late, and its reports due (submitted, or missing
+    past the deadline), late and missing."""
     rows: dict[int, dict] = {}
 
-    def row(unit_id):
-        return rows.setdefault(
-            unit_id,
-            {
-                "unit_id": unit_id,
-                "targets_due": 0,
-                "targets_late": 0,
-                "reports_due": 0,
-                "reports_late": 0,
-                "reports_missing": 0,
-            },
-        )
+    def row(unit_id: int) -> dict:
+        return rows.setdefault(unit_id, dict.fromkeys(ON_TIME_COUNTS, 0) | {"unit_id": unit_id})
 
-    for unit_id, submitted, deadline in work.targets.filter(deadline__isnull=False).values_list(
-        "unit_id", "submitted_at", "deadline"
-    ):
-        r = row(unit_id)
-        r["targets_due"] += 1
-        r["targets_late"] += is_late(submitted, deadline)
-    for unit_id, status, submitted, deadline in work.reports.values_list(
-        "unit_id", "status", "submitted_at", "round__deadline"
-    ):
-        counted = status in REPORT_COUNTED
-        if not counted and deadline >= today:
-            continue  # still open: not yet due
-        r = row(unit_id)
-        r["reports_due"] += 1
-        r["reports_missing"] += not counted
-        r["reports_late"] += counted and is_late(submitted, deadline)
+    for unit_id, (_n, due, late) in per_unit["targets"].items():
+        if due:
+            row(unit_id).update(targets_due=due, targets_late=late)
+    for unit_id, (submitted, late, missed) in per_unit["reports"].items():
+        row(unit_id).update(
+            reports_due=submitted + missed, reports_late=late, reports_missing=missed
+        )
+    return rows
+
+
+ON_TIME_COUNTS = (
+    "targets_due",
+    "targets_late",
+    "reports_due",
+    "reports_late",
+    "reports_missing",
+)
+
+
+def on_time_by_unit(
+    work: WorkYear, today: datetime.date, per_unit: dict | None = None
+) -> list[dict]:
+    """Per unit, DOMAIN.md §8.3 timeliness: declarations with a deadline and monitoring reports
+    whose deadline has passed, how many came late or not at all, and the on-time rate
+    ((due − late − missing) / due). Lowest rate first. Counted by the database
+    (`unit_counts`, or the caller's `per_unit` from it)."""
+    rows = _on_time_counts(per_unit or unit_counts(work, today))
     units = {
         unit_id: (code, name)
         for unit_id, code, name in UnitYear.objects.filter(
@@ -536,12 +647,30 @@ def on_time_by_unit(work: WorkYear, today: datetime.date) -> list[dict]:
 
 
 def year_stats(*, user, region: Region, year: int, today: datetime.date | None = None) -> dict:
-    """Every figure of `region`'s work year `year` as `user` may see it (DOMAIN.md §9)."""
+    """Every figure of `region`'s work year `year` as `user` may see it (DOMAIN.md §9), from
+    the figures cache unless the data of that region and year changed since they were
+    computed (`figures_cache`: by region, year, data version, day and the reader's scope)."""
+    from .figures_cache import cached_figures
+
     today = today or timezone.localdate()
+    return cached_figures(
+        "year_stats",
+        user=user,
+        region=region,
+        year=year,
+        today=today,
+        compute=lambda: compute_year_stats(user=user, region=region, year=year, today=today),
+    )
+
+
+def compute_year_stats(*, user, region: Region, year: int, today: datetime.date) -> dict:
+    """Every figure of `year_stats`, computed from the database (a few aggregate queries a
+    section), without the cache."""
     work = WorkYear(user=user, region=region, year=year)
-    units = _units(work)
+    per_unit = unit_counts(work, today)
+    units = _units(work, per_unit)
     covered_ids = units.pop("_covered_ids")
-    by_unit = on_time_by_unit(work, today)
+    by_unit = on_time_by_unit(work, today, per_unit)
     monitoring = _monitoring(work, today, by_unit)
     selfeval = _selfeval(work)
     lint, lint_targets = _lint(work)

@@ -28,11 +28,8 @@ from jixiao.targets.models import TargetStatus
 
 from ..dashboards import (
     REPORT_STATES,
-    dashboard_alerts,
-    dashboard_execution,
-    dashboard_selfeval_pipeline,
+    dashboard_figures,
     dashboard_unit_standing,
-    latest_round_end,
     report_states,
     short_names,
     shorten,
@@ -41,7 +38,7 @@ from ..dashboards import (
 )
 from ..jobs import records_title, records_workbook
 from ..navigation import DASHBOARD_READERS, UNIT_DASHBOARD_READERS
-from ..records import TOPICS, LazyRows, units_behind
+from ..records import TOPICS, LazyRows
 from ..selectors import WorkYear
 from ..stats import GRADES, LINT_LABELS, year_stats
 
@@ -101,19 +98,18 @@ def dashboard(request):
     region, year = _work(request)
     today = timezone.localdate()
     stats = year_stats(user=request.user, region=region, year=year, today=today)
-    work = WorkYear(user=request.user, region=region, year=year)
-    period_end = latest_round_end(work)
-    execution = dashboard_execution(work, period_end)
+    own = dashboard_figures(user=request.user, region=region, year=year, today=today)
+    execution = own["execution"]
     charts = {
         "targets": _targets_chart(stats),
         "reports": _reports_chart(stats),
-        "selfevals": _selfeval_status_chart(work),
+        "selfevals": _selfeval_status_chart(year, own["selfeval_pipeline"]),
         "execution": _execution_chart(stats, execution, region),
-        "alerts": _alerts_chart(work),
+        "alerts": _alerts_chart(own["alerts"]),
         "grades": _grades_chart(stats),
         "lint": _lint_chart(stats),
     }
-    behind = units_behind(work, today)
+    behind = own["behind"]
     return render(
         request,
         "reports/dashboard.html",
@@ -261,12 +257,12 @@ def _reports_chart(stats: dict) -> dict:
     )
 
 
-def _selfeval_status_chart(work: WorkYear) -> dict:
+def _selfeval_status_chart(year: int, pipeline: dict) -> dict:
     return _status_chart(
-        _("%(y)s 年度项目自评（按状态）") % {"y": work.evaluated_year},
+        _("%(y)s 年度项目自评（按状态）") % {"y": year - 1},
         "selfeval-status",
         EvaluationStatus.choices,
-        dashboard_selfeval_pipeline(work),
+        pipeline,
     )
 
 
@@ -298,10 +294,9 @@ def _execution_chart(stats: dict, execution: dict, region) -> dict:
     }
 
 
-def _alerts_chart(work: WorkYear) -> dict:
+def _alerts_chart(counts: dict) -> dict:
     from jixiao.monitoring.alerts import CODES
 
-    counts = dashboard_alerts(work)
     levels = (("red", _("红色预警")), ("yellow", _("黄色预警")))
     return {
         "kind": "bar",
