@@ -399,3 +399,18 @@ def test_the_api_starts_the_summary_with_202_and_the_client_follows_it_to_the_fi
     assert client(world.filer).post("/api/v1/stats/summary").status_code == 403
     assert bureau.post("/api/v1/stats/summary?region=100102").status_code == 404
     assert Job.objects.count() == 1
+
+
+def test_the_job_list_reads_a_fixed_number_of_queries_whatever_the_jobs(world, client_for):
+    client = client_for("filer")
+
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/jobs/").status_code == 200
+        return len(queries)
+
+    Job.objects.create(user=world.filer, kind="export", status="failed", error="错")
+    few = queries_for_the_list()
+    for n in range(30):
+        Job.objects.create(user=world.filer, kind="summary", done=n, total=30)
+    assert queries_for_the_list() == few
