@@ -73,17 +73,18 @@ def download_response(
     return response
 
 
-def file_or_job(request, builder, *, rows: int | None, region, year: int, **filters):
+def file_or_job(request, builder, *, rows: int | None, region, year: int, now=None, **filters):
     """A list's download, built by `builder` (a `jobs.file_builder`) as the signed-in user:
     in the request, or past the rulebook's row threshold (`jobs.too_big`) by a background job
-    of the same builder, whose page the user is sent to (the file is then the same)."""
+    of the same builder, whose page the user is sent to (the file is then the same). `now()`,
+    if given, builds the same file in the request from what the page has already read."""
     from . import jobs
 
     args = {"region": region.code, "year": year, **filters}
     if jobs.too_big(rows, region=region, year=year):
         params = {"builder": jobs.builder_path(builder), "args": args}
         return jobs.start_and_follow(request, kind="file", params=params)
-    found = builder(request.user, **args)
+    found = now() if now else builder(request.user, **args)
     return download_response(
         request, found.data, found.name, found.content_type, kind=found.audit_kind, rows=found.rows
     )

@@ -15,16 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
+from jixiao.core.jobs import JobFile, file_builder
 from jixiao.core.views import (
     act,
     document_import_page,
     document_transition,
     edit_refused,
     error_text,
+    file_or_job,
     import_page,
     paginate,
     role_required,
-    sheet_response,
+    sheet_file,
     template_response,
 )
 from jixiao.orgs.models import Role
@@ -141,7 +143,15 @@ def round_detail(request, pk: int):
     )
     overview = selectors.round_overview(user=request.user, round=monitoring_round)
     if request.GET.get("export") == "xlsx":
-        return _overview_xlsx(request, monitoring_round, overview)
+        return file_or_job(
+            request,
+            overview_file,
+            rows=len(overview["units"]),
+            region=monitoring_round.region,
+            year=monitoring_round.year,
+            round_id=monitoring_round.pk,
+            now=lambda: overview_sheet(monitoring_round, overview),
+        )
     chart = {
         "units": [u["name"].replace("南昌市东湖区", "") for u in overview["units"]],
         "rates": [
@@ -164,7 +174,16 @@ def round_detail(request, pk: int):
     )
 
 
-def _overview_xlsx(request, monitoring_round, overview):
+@file_builder
+def overview_file(user, *, region: str, year: int, round_id: int) -> JobFile:
+    """The round's overview by unit as `user` sees it (in the request or as a job)."""
+    monitoring_round = Round.objects.select_related("region").get_visible_or_404(user, pk=round_id)
+    return overview_sheet(
+        monitoring_round, selectors.round_overview(user=user, round=monitoring_round)
+    )
+
+
+def overview_sheet(monitoring_round, overview) -> JobFile:
     # One row per unit; each column: the unit's figure, its header and its width.
     columns = [
         ("name", _("预算单位"), 34),
@@ -183,8 +202,7 @@ def _overview_xlsx(request, monitoring_round, overview):
         {**u, "rate": _pct(u["rate"]), "progress": progress, "lag": _points(u["lag"])}
         for u in overview["units"]
     ]
-    return sheet_response(
-        request,
+    return sheet_file(
         sheet=_("监控情况"),
         headers=[header for _key, header, _width in columns],
         rows=[[u[key] for key, _header, _width in columns] for u in units],

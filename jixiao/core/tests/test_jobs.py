@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from jixiao.core import jobs
 from jixiao.core.models import AuditLog, Job, Rulebook
 from jixiao.core.rulebook import rulebook_save
+from jixiao.monitoring.tests.test_services import approved, monitoring_round  # noqa: F401
 from jixiao.reports.tests.test_dashboard import year_2022  # noqa: F401 (fixture)
 
 DATABASE_QUEUE = {
@@ -294,6 +295,30 @@ def test_each_big_list_export_becomes_a_job_with_the_same_file(
 
     assert cells(result.content) == cells(direct.content)
     assert result["Content-Disposition"] == direct["Content-Disposition"]
+
+
+def test_a_rounds_overview_export_past_the_threshold_is_a_job_with_the_same_file(
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
+):
+    client = client_for("performance")
+    url = f"/monitoring/{monitoring_round.pk}/?export=xlsx"
+    direct = client.get(url)
+    rulebook_save(
+        region_code="100101",
+        year=monitoring_round.year,
+        values={"jobs": {"threshold_rows": 0}},
+        actor=world.admin,
+    )
+    started = client.get(url)
+    assert started.status_code == 302, "the round's one unit is past a threshold of 0"
+    result = client.get(started["Location"] + "result")
+    rows = [
+        list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+        for r in (direct, result)
+    ]
+    assert rows[0] == rows[1] and "甲区教育局" in str(rows[1])
 
 
 def test_a_file_job_calls_only_marked_builders(world):
