@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jixiao.core.exports import workbook_bytes
+from jixiao.core.jobs import JobFile, file_builder
 from jixiao.core.messages import localized
-from jixiao.core.views import act, download_response, error_text
-from jixiao.orgs.models import Role
+from jixiao.core.views import act, download_response, error_text, file_or_job
+from jixiao.orgs.models import Region, Role
 
 from . import assessment_files as files
 from . import assessment_service as service
@@ -38,6 +40,21 @@ def _work(request):
     if request.work.region is None:
         raise Http404
     return request.work.region, request.work.year
+
+
+@file_builder
+def ranking_file(user, *, region: str, year: int) -> JobFile:
+    """The ranking's download as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows, _openable = service.ranking_rows(user=user, region=found, year=year)
+    return ranking_sheet(list(rows), found, year)
+
+
+def ranking_sheet(rows: list, region, year: int) -> JobFile:
+    book = files.ranking_workbook(rows, title=files.ranking_title(region, year))
+    name = _("%(year)s年度部门绩效管理工作考核.xlsx") % {"year": year}
+    data = workbook_bytes(book)
+    return JobFile(data, name, files.XLSX, audit_kind="unit-assessments", rows=len(rows))
 
 
 def may_compute(user, region) -> bool:
@@ -94,17 +111,13 @@ def assessment_list(request):
     rows, openable = service.ranking_rows(user=request.user, region=region, year=year)
     rows = list(rows)
     if request.GET.get("export") == "xlsx":
-        book = files.ranking_workbook(rows, title=files.ranking_title(region, year))
-        name = _("%(year)s年度部门绩效管理工作考核.xlsx") % {"year": year}
-        from jixiao.core.exports import workbook_bytes
-
-        return download_response(
+        return file_or_job(
             request,
-            workbook_bytes(book),
-            name,
-            files.XLSX,
-            kind="unit-assessments",
+            ranking_file,
             rows=len(rows),
+            region=region,
+            year=year,
+            now=lambda: ranking_sheet(rows, region, year),
         )
     labels = files.part_labels(rows)
     table = [

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jixiao.core.views import act, download_response, paginate, xlsx_response
+from jixiao.core.exports import workbook_bytes
+from jixiao.core.jobs import XLSX, JobFile, file_builder
+from jixiao.core.views import act, download_response, file_or_job, paginate
 
 from . import exports, results, services
 from .models import Response, Survey, SurveyStatus
@@ -65,10 +67,20 @@ def survey_response_invalid(request, pk: int, response_pk: int):
 
 @login_required
 def survey_export_xlsx(request, pk: int):
-    survey = Survey.objects.get_visible_or_404(request.user, pk=pk)
+    survey = Survey.objects.select_related("region").get_visible_or_404(request.user, pk=pk)
+    count = Response.objects.filter(survey=survey).count()
+    return file_or_job(
+        request, answers_file, rows=count, region=survey.region, year=survey.year, survey_id=pk
+    )
+
+
+@file_builder
+def answers_file(user, *, region: str, year: int, survey_id: int) -> JobFile:
+    """A survey's raw answers as xlsx (in the request, or as a job past the threshold)."""
+    survey = Survey.objects.get_visible_or_404(user, pk=survey_id)
     book, rows = exports.answers_workbook(survey)
     name = _("%(title)s-原始答卷.xlsx") % {"title": survey.title}
-    return xlsx_response(request, book, name, kind="survey-answers", rows=rows)
+    return JobFile(workbook_bytes(book), name, XLSX, audit_kind="survey-answers", rows=rows)
 
 
 @login_required

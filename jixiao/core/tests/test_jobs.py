@@ -270,12 +270,18 @@ def test_the_tasks_backend_is_a_setting_and_the_worker_says_when_it_is_not_ours(
         ("budget", "/rectifications/export.xlsx?status=issued"),
         ("budget", "/linkage/?year=2022&export=xlsx"),
         ("budget", "/fund-actions/?export=xlsx"),
+        ("performance", "/unit-assessments/?export=xlsx"),
+        ("performance", "survey"),
     ],
 )
 def test_each_big_list_export_becomes_a_job_with_the_same_file(
     world, client_for, declare, persona, url
 ):
     declare("P1")
+    if url == "survey":  # a survey's raw answers
+        from jixiao.surveys.tests.test_results import make_survey
+
+        url = f"/surveys/{make_survey(world).pk}/results/answers.xlsx"
     client = client_for(persona)
     direct = client.get(url)
     assert direct.status_code == 200
