@@ -287,6 +287,7 @@ def same_unit(a: object, b: object) -> bool:
     return _same_measure(a) == _same_measure(b)
 
 
+@lru_cache(maxsize=4096)
 def _same_measure(unit: str) -> tuple[str, ...]:
     head, per = _split(unit)
     return tuple(_SAME_MEASURE.get(p, p) for p in map(_measure_word, (head, *per)))

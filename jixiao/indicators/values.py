@@ -468,7 +468,24 @@ def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
     and `number` stays None. Deadline: a date
     ('2021年11月完成' → 30 Nov, '2021-12-20'), or words: '按时完成', '已完成' ... mean met on the
     target's date, '未完成' means not met with no date. Qualitative: the text as written.
+
+    Results are immutable and actual values repeat too ("100%", "已完成", whole numbers against
+    the same targets across a province's tables), so text inputs are memoised.
     """
+    if type(text) is str:
+        try:
+            return _parse_actual_value_cached(text, target)
+        except TypeError:  # a target that cannot be a key (a signalling NaN in it)
+            pass
+    return _parse_actual_value(text, target)
+
+
+@lru_cache(maxsize=16_384)
+def _parse_actual_value_cached(text: str, target: TargetValue) -> ActualValue:
+    return _parse_actual_value(text, target)
+
+
+def _parse_actual_value(text: object, target: TargetValue) -> ActualValue:
     original = as_text(text)
     clean = clean_text(original)
     if is_placeholder(clean):
