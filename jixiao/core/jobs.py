@@ -107,8 +107,10 @@ def start_and_follow(request, *, kind: str, params: dict):
 
 
 def threshold_rows(region, year: int) -> int:
-    """The rulebook's row count past which an export runs as a job (section "jobs")."""
-    return int(rules_for(region.lineage_codes, year).section("jobs")["threshold_rows"])
+    """The rulebook's row count past which an export runs as a job (section "jobs"); with no
+    region (the national indicator library), the national rulebook's."""
+    codes = region.lineage_codes if region is not None else []
+    return int(rules_for(codes, year).section("jobs")["threshold_rows"])
 
 
 def too_big(rows: int | None, *, region, year: int) -> bool:

@@ -80,7 +80,7 @@ def file_or_job(request, builder, *, rows: int | None, region, year: int, now=No
     if given, builds the same file in the request from what the page has already read."""
     from . import jobs
 
-    args = {"region": region.code, "year": year, **filters}
+    args = {"region": region.code if region is not None else "", "year": year, **filters}
     if jobs.too_big(rows, region=region, year=year):
         params = {"builder": jobs.builder_path(builder), "args": args}
         return jobs.start_and_follow(request, kind="file", params=params)

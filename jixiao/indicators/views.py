@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jixiao.core.exports import workbook_bytes
+from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.tabular import write_sheet
-from jixiao.core.views import import_page, paginate, role_required, xlsx_response
+from jixiao.core.views import file_or_job, import_page, paginate, role_required, xlsx_response
+from jixiao.orgs.models import Region
 
 from . import selectors, services
 from .importers import HEADERS, WIDTHS, LibraryImporter
@@ -74,16 +77,23 @@ def library(request):
     region = request.work.region
     can_edit = region is not None and request.user.has_role(*LIBRARY_EDITORS)
     f = request.GET
-    rows = selectors.template_list(
-        region=region,
-        sector=f.get("sector", ""),
-        subcategory=f.get("subcategory", ""),
-        kind=f.get("kind", ""),
-        q=f.get("q", "").strip(),
-        inactive=can_edit and f.get("inactive") == "1",
-    )
+    filters = {
+        "sector": f.get("sector", ""),
+        "subcategory": f.get("subcategory", ""),
+        "kind": f.get("kind", ""),
+        "q": f.get("q", "").strip(),
+        "inactive": can_edit and f.get("inactive") == "1",
+    }
+    rows = selectors.template_list(region=region, **filters)
     if f.get("export") == "xlsx":
-        return _library_xlsx(request, rows, region)
+        return file_or_job(
+            request,
+            library_file,
+            rows=rows.count(),
+            region=region,
+            year=request.work.year,
+            **filters,
+        )
     page, query = paginate(request, rows)
     return render(
         request,
@@ -112,15 +122,21 @@ def _row(t: IndicatorTemplate) -> list:
     ]
 
 
-def _library_xlsx(request, rows, region):
+@file_builder
+def library_file(user, *, region: str, year: int, inactive: bool, **filters) -> JobFile:
+    """The library's download (national templates and the working region's own), in the
+    request or as a job past the threshold."""
+    found = Region.objects.get_visible_or_404(user, code=region) if region else None
+    inactive = inactive and found is not None and user.has_role(*LIBRARY_EDITORS)
+    rows = selectors.template_list(region=found, inactive=inactive, **filters)
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = _("指标库")
     write_sheet(
         ws, HEADERS, (_row(t) for t in rows.iterator()), title=_("绩效指标库"), widths=WIDTHS
     )
-    name = f"{region.code if region else 'national'}-library.xlsx"
-    return xlsx_response(request, book, name, kind="library", rows=rows.count())
+    name = f"{region or 'national'}-library.xlsx"
+    return JobFile(workbook_bytes(book), name, XLSX, audit_kind="library", rows=rows.count())
 
 
 @role_required(*LIBRARY_EDITORS)

@@ -16,13 +16,34 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jixiao.core.views import act, paginate, safe_back, sheet_response
-from jixiao.orgs.models import Unit
+from jixiao.core.jobs import file_builder
+from jixiao.core.views import act, file_or_job, paginate, safe_back, sheet_file
+from jixiao.orgs.models import Region, Unit
 
 from . import result_uses as services
 from .models import RESULT_USE_FLAGS, ResultUse
 
 T = "results/"
+
+
+@file_builder
+def uses_file(user, *, region: str, year: int, kind: str, unit: str, missing: bool):
+    """The result uses' download as `user` sees it (in the request or as a job)."""
+    found = Region.objects.get_visible_or_404(user, code=region)
+    rows = services.results_of_year(user, found, year, kind=kind, unit=unit, missing=missing)
+    return uses_sheet(rows, year)
+
+
+def uses_sheet(rows, year: int):
+    return sheet_file(
+        sheet=_("结果应用情况"),
+        headers=sheet_headers(),
+        rows=sheet_rows(rows),
+        title=_("%(year)s年度绩效评价结果应用情况") % {"year": year},
+        widths=(12, 10, 24, 36, 8, 10, 10, 10, 10, 10, 30, 20),
+        filename=f"result-uses-{year}.xlsx",
+        kind="result-uses",
+    )
 
 
 def _work(request):
@@ -81,15 +102,16 @@ def uses_list(request):
         request.user, region, year, kind=kind, unit=unit, missing=missing
     )
     if request.GET.get("export") == "xlsx":
-        return sheet_response(
+        return file_or_job(
             request,
-            sheet=_("结果应用情况"),
-            headers=sheet_headers(),
-            rows=sheet_rows(rows),
-            title=_("%(year)s年度绩效评价结果应用情况") % {"year": year},
-            widths=(12, 10, 24, 36, 8, 10, 10, 10, 10, 10, 30, 20),
-            filename=f"result-uses-{year}.xlsx",
-            kind="result-uses",
+            uses_file,
+            rows=len(rows),
+            region=region,
+            year=year,
+            now=lambda: uses_sheet(rows, year),
+            kind=kind,
+            unit=unit,
+            missing=missing,
         )
     page, query = paginate(request, rows)
     for row in page:

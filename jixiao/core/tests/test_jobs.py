@@ -272,6 +272,8 @@ def test_the_tasks_backend_is_a_setting_and_the_worker_says_when_it_is_not_ours(
         ("budget", "/fund-actions/?export=xlsx"),
         ("performance", "/unit-assessments/?export=xlsx"),
         ("performance", "survey"),
+        ("auditor", "/library/?export=xlsx"),
+        ("performance", "/result-uses/?export=xlsx&kind=selfeval"),
     ],
 )
 def test_each_big_list_export_becomes_a_job_with_the_same_file(
