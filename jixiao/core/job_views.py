@@ -56,13 +56,14 @@ def result_response(request, job):
     found = jobs.file_result(job)
     if found is None:
         raise Http404
-    params = {k: v for k, v in job.params.items() if isinstance(v, str | int)}
+    asked = job.params.get("args", job.params)  # a file builder's arguments, or the params
+    filters = {k: v for k, v in asked.items() if isinstance(v, str | int) and v != ""}
     audit.record_export(
         kind=found.audit_kind,
         rows=found.rows,
-        filters={**params, "job": job.pk},
+        filters={**filters, "job": job.pk},
         name=found.name,
-        region_code=str(job.params.get("region", "")),
+        region_code=str(asked.get("region", "")),
         actor=request.user,
     )
     response = HttpResponse(found.data, content_type=found.content_type)

@@ -303,6 +303,12 @@ def test_each_big_list_export_becomes_a_job_with_the_same_file(
 
     assert cells(result.content) == cells(direct.content)
     assert result["Content-Disposition"] == direct["Content-Disposition"]
+    # Both downloads are logged as the same export; the job's run itself is not a download.
+    logged = AuditLog.objects.filter(action="export").order_by("pk")
+    assert [(e.object_type, e.after["rows"]) for e in logged][-2:] == [
+        (logged.last().object_type, logged.last().after["rows"])
+    ] * 2
+    assert logged.count() == 2 and logged.last().after["filter"]["job"] == job.pk
 
 
 def test_a_rounds_overview_export_past_the_threshold_is_a_job_with_the_same_file(
