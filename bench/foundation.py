@@ -5,7 +5,11 @@ list page (time, queries, peak Python memory) for the demo's `unit` persona and 
 user over N districts, against a bare baseline (one hand-written SQL query for the same page and
 count). Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set.
 
-    .venv/bin/python bench/foundation.py [--regions 100] [--repeat 5]
+    .venv/bin/python bench/foundation.py [--regions 100] [--repeat 5] [--scale small|province] [--json]
+
+`--scale small` is 10 districts. With `--json` (CONTRACT.md, Benchmarks) the figures go to stdout
+one JSON object a line and the readable lines to stderr: `project_list_<who>_ms` (unit, district,
+province) with the bare SQL as its baseline, and `project_list_<who>_queries`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from key_evaluations import OUT, figure, say  # noqa: E402
+
 JIXIAO = [sys.executable, "-m", "jixiao"]
 
 
@@ -89,8 +97,10 @@ def main() -> None:
     parser.add_argument("--regions", type=int, help="districts (default: 100, 10 at --scale small)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", choices=("small", "province"), default="province")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     args.regions = args.regions or (10 if args.scale == "small" else 100)
+    OUT["json"] = args.json
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {
@@ -99,10 +109,10 @@ def main() -> None:
         "PWD": str(workdir),
         "ALLOWED_HOSTS": "testserver,localhost",
     }
-    print(f"database: {url.split('@')[-1]}")
-    print(f"jixiao demo: {run(['demo', '--reset', '--quiet'], env):.1f} s")
+    say(f"database: {url.split('@')[-1]}")
+    say(f"jixiao demo: {run(['demo', '--reset', '--quiet'], env):.1f} s")
     elapsed = run(["generate", "--regions", str(args.regions), "--replace", "--quiet"], env)
-    print(f"jixiao generate --regions {args.regions}: {elapsed:.1f} s, database {db_size(url)}")
+    say(f"jixiao generate --regions {args.regions}: {elapsed:.1f} s, database {db_size(url)}")
 
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
@@ -114,10 +124,10 @@ def main() -> None:
 
     from jixiao.orgs.models import Region, User
 
-    for label, username, region_code in [
-        ("district, unit persona", "unit", "360102"),
-        ("district, budget office", "budget", "360102"),
-        (f"province of {args.regions} districts", "gen-990000-budget", "990000"),
+    for slug, label, username, region_code in [
+        ("unit", "district, unit persona", "unit", "360102"),
+        ("district", "district, budget office", "budget", "360102"),
+        ("province", f"province of {args.regions} districts", "gen-990000-budget", "990000"),
     ]:
         client = Client()
         client.force_login(User.objects.get(username=username))
@@ -127,10 +137,12 @@ def main() -> None:
         shown = client.get("/projects/").content.decode()
         assert "共 0 条" not in shown, "the page listed no projects: wrong region or year"
         floor = baseline(region.path, 2022, args.repeat)
-        print(
+        say(
             f"project list ({label}): {seconds * 1000:.1f} ms, {queries} queries, "
             f"peak {peak:.1f} MB; bare SQL over the region {floor * 1000:.2f} ms; ratio {seconds / floor:.1f}x"
         )
+        figure(f"project_list_{slug}_ms", seconds * 1000, "ms", baseline=floor * 1000)
+        figure(f"project_list_{slug}_queries", queries, "queries")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,13 @@
 """Benchmark of the targets stage: lint throughput over a province, and the queries
 and time of the targets list and review queue pages.
 
-    .venv/bin/python bench/targets.py [--regions 100] [--indicators 15]
+    .venv/bin/python bench/targets.py [--regions 100] [--indicators 15] [--scale small|province]
+                                      [--json]
+
+`--scale small` is 10 districts. With `--json` (CONTRACT.md, Benchmarks) the figures go to stdout
+one JSON object a line and the readable lines to stderr: `targets_lint` s (the pure lint of the
+province, its baseline only reading the same rows), `targets_list_province_ms`,
+`targets_queue_province_ms` and their `_queries`.
 
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Prints: generate
 time; pure lint throughput (targets per second) against only reading the same rows; the
@@ -21,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from key_evaluations import OUT, figure, say  # noqa: E402
 
 
 def setup(regions: int, indicators: int) -> None:
@@ -53,7 +62,7 @@ def setup(regions: int, indicators: int) -> None:
         cwd=workdir,
         stdout=subprocess.DEVNULL,
     )
-    print(
+    say(
         f"generate --regions {regions} --indicators {indicators}: "
         f"{time.perf_counter() - started:.1f} s"
     )
@@ -159,21 +168,24 @@ def main() -> None:
     parser.add_argument("--regions", type=int, help="districts (default: 100, 10 at --scale small)")
     parser.add_argument("--indicators", type=int, default=15)
     parser.add_argument("--scale", choices=("small", "province"), default="province")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     args.regions = args.regions or (10 if args.scale == "small" else 100)
+    OUT["json"] = args.json
     setup(args.regions, args.indicators)
     from jixiao.targets.models import Target
 
     province = Target.objects.filter(region__path__startswith="990000/")
     base = read_only(province)
     elapsed, count, findings = pure_lint(province)
-    print(
+    say(
         f"pure lint: {count} targets in {elapsed:.1f} s = {count / elapsed:,.0f} targets/s "
         f"({findings} findings); reading the same rows alone {base:.1f} s; "
         f"ratio {elapsed / base:.1f}x"
     )
+    figure("targets_lint", elapsed, "s", baseline=base)
     per_target, queries = service_lint(province, 300)
-    print(
+    say(
         f"service lint with context: {per_target * 1000:.1f} ms and {queries:.0f} queries "
         f"per target"
     )
@@ -183,7 +195,11 @@ def main() -> None:
     ]:
         for name, url in [("targets list", "/targets/"), ("review queue", "/targets/queue/")]:
             seconds, queries = page(user, region, url)
-            print(f"{name}, {label}: {seconds * 1000:.1f} ms, {queries} queries")
+            say(f"{name}, {label}: {seconds * 1000:.1f} ms, {queries} queries")
+            if region == "990000":
+                slug = "list" if url == "/targets/" else "queue"
+                figure(f"targets_{slug}_province_ms", seconds * 1000, "ms")
+                figure(f"targets_{slug}_province_queries", queries, "queries")
 
 
 if __name__ == "__main__":
