@@ -47,6 +47,7 @@ def test_token_lists_units_in_the_contract_envelope(world, client, bearer):
         "office": "社会事业股",
         "region": "100101",
         "year": 2022,
+        "external_id": None,
     }
 
 
