@@ -2,8 +2,17 @@
 re-scoring every self-evaluation of a province-year in the database, and the self-evaluation
 pages' queries.
 
-    .venv/bin/python bench/evaluations.py [--tables 10000] [--regions 100] [--sample 2000]
-                                          [--skip-setup] [--keep]
+    .venv/bin/python bench/evaluations.py [--scale small|province] [--json] [--tables N]
+                                          [--regions N] [--sample 2000] [--skip-setup] [--keep]
+
+Scale: `province` (the default) is 10,000 tables and 100 generated districts (40,000
+self-evaluations); `small` is 2,000 tables and 10 districts (`--tables` and `--regions`
+override). With `--json` the figures are JSON lines on stdout ({"name","value","unit",
+"baseline","ratio","goal"}) and everything else goes to stderr:
+
+- `rescoring`: seconds of the app's batched re-score of the province-year, against only
+  reading the same rows as models in the same run (goal 2.5);
+- `rescoring_per_table_ms`: `services.rescore` per table (no goal, for reading).
 
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set (`--skip-setup` then
 takes that database as it is, with `jixiao demo` and `generate` already run). Steps and figures:
@@ -21,7 +30,8 @@ takes that database as it is, with `jixiao demo` and `generate` already run). St
 3. Re-scoring them: only reading the rows; `services.rescore` per table (time and queries, on
    `--sample` tables unless 0 = all); the app's batched path `rescoring.selfevals_rescore` (one
    rulebook per region and year, rows read and written a chunk at a time) on all, checked
-   against the per-table result.
+   against the per-table result. The batched path and the read run twice each, alternating,
+   and the faster run of each counts.
 4. Pages (time, queries): the list, queue and detail pages for the demo district's budget office
    and for the province user over all generated self-evaluations (work year 2023, which the bench
    opens for the generated districts).
@@ -30,6 +40,7 @@ takes that database as it is, with `jixiao demo` and `generate` already run). St
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -44,11 +55,16 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+# The helpers every bench shares (run as a script, this folder is on sys.path).
+from key_evaluations import OUT
+from key_evaluations import figure as shared_figure
+
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
 PROVINCE = "990000"
 PROVINCE_USER = f"gen-{PROVINCE}-budget"
 CHUNK = 1000
+SCALES = {"small": (2_000, 10), "province": (10_000, 100)}  # (tables, districts)
 
 
 def _env(workdir: Path) -> dict:
@@ -87,6 +103,13 @@ def counted():
 
     with connection.execute_wrapper(wrapper):
         yield box
+
+
+def figure(name, value, unit, baseline=None, goal=None) -> None:
+    """One figure as a JSON line on the real standard output with `--json` (every other line
+    then goes to stderr), in the shape every bench prints."""
+    with contextlib.redirect_stdout(sys.__stdout__):
+        shared_figure(name, value, unit, baseline=baseline, goal=goal)
 
 
 def spread(points: int, count: int) -> list[int]:
@@ -544,6 +567,9 @@ def rescoring(prefix: str, sample: int) -> None:
     b_elapsed, b_queries, b_count, totals = batched(prefix)
     assert all(totals[k] == v for k, v in reference.items()), "batched totals differ"
     base, base_queries, _count = read_only(prefix)
+    # each once more, alternating, and the faster run of each: on a shared machine the others'
+    # load falls on both alike (a second batched run rewrites the same results)
+    b_elapsed, base = min(b_elapsed, batched(prefix)[0]), min(base, read_only(prefix)[0])
     sub_base = read_only(prefix, count)[0] if limit else base
     floor = read_raw(prefix)
     print(
@@ -565,6 +591,8 @@ def rescoring(prefix: str, sample: int) -> None:
         f"{b_queries} queries; {elapsed / count * b_count / b_elapsed:.1f}x faster than per "
         f"table; {b_elapsed / base:.1f}x reading them; same totals as per table"
     )
+    figure("rescoring", b_elapsed, "s", baseline=base, goal=2.5)
+    figure("rescoring_per_table_ms", elapsed / count * 1000, "ms")
     grades = Counter(g or "不完整" for g in _grades(prefix))
     print(f"  grades: {dict(grades)}")
 
@@ -666,8 +694,10 @@ def pages(prefix: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tables", type=int, default=10_000)
-    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
+    parser.add_argument("--tables", type=int, help="tables for `jixiao score` (overrides --scale)")
+    parser.add_argument("--regions", type=int, help="districts (overrides --scale)")
     parser.add_argument(
         "--sample", type=int, default=2000, help="tables for the per-table path (0 = all)"
     )
@@ -678,6 +708,11 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
+    args.tables = args.tables or SCALES[args.scale][0]
+    args.regions = args.regions or SCALES[args.scale][1]
+    OUT["json"] = args.json
+    if args.json:
+        sys.stdout = sys.stderr  # the readable lines; `figure` writes to the real stdout
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-evaluations-"))
     env = _env(workdir)
     os.environ.update(env)
