@@ -83,22 +83,6 @@ def changes_store(notes: list[ChangeNote]) -> None:
 register_sink(changes_store)
 
 
-CONTEXT = ("region", "year", "unit", "project")
-
-
-def change_item(change) -> dict:
-    data = dict(change.data)
-    return {
-        "kind": change.kind,
-        "id": change.object_id,
-        "external_id": change.external_id or None,
-        "state": change.state,
-        "at": change.at.isoformat(),
-        **{key: data.pop(key, None) for key in CONTEXT},
-        "data": data,
-    }
-
-
 def cursor_encode(pk: int) -> str:
     raw = str(pk).encode()
     return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from jixiao.core.api import answers, error
 
-from .changes import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, change_feed, change_item
+from .changes import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, change_feed
 
 router = Router()
 
@@ -58,4 +58,4 @@ def changes(request, since: str | None = None, limit: int = DEFAULT_LIMIT):
                 [{"path": "since", "code": "bad_cursor", "message": _("无法识别的游标")}],
             ),
         )
-    return Status(200, {"items": [change_item(c) for c in found], "cursor": cursor})
+    return Status(200, {"items": [c.as_item() for c in found], "cursor": cursor})

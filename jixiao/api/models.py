@@ -22,8 +22,24 @@ class Change(models.Model):
             models.Index(fields=["kind", "object_id"], name="change_object"),
         ]
 
+    #: where the object sits, kept in `data` and shown beside the change (as codes)
+    CONTEXT = ("region", "year", "unit", "project")
+
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} → {self.state}"
+
+    def as_item(self) -> dict:
+        """The change as the feed and the webhooks show it (docs/api.md, Change feed)."""
+        data = dict(self.data)
+        return {
+            "kind": self.kind,
+            "id": self.object_id,
+            "external_id": self.external_id or None,
+            "state": self.state,
+            "at": self.at.isoformat(),
+            **{key: data.pop(key, None) for key in self.CONTEXT},
+            "data": data,
+        }
 
 
 class Webhook(models.Model):

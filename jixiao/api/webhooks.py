@@ -184,11 +184,9 @@ def _post(hook: Webhook, delivery: Delivery, body: bytes) -> int:
 
 def delivery_send(delivery: Delivery, *, now: dt.datetime) -> bool:
     """One attempt; the log row says how it went. True when delivered."""
-    from .changes import change_item
-
     hook = delivery.webhook
     body = json.dumps(
-        {"delivery": delivery.pk, "change": change_item(delivery.change)}, ensure_ascii=False
+        {"delivery": delivery.pk, "change": delivery.change.as_item()}, ensure_ascii=False
     ).encode()
     delivery.attempts += 1
     problem = target_problem(hook.url)
