@@ -11,7 +11,9 @@ from ninja import Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from jixiao.api.exchange_api import router as exchange_router
 from jixiao.api.feed import router as changes_router
+from jixiao.api.webhook_api import router as webhooks_router
 from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, JixiaoAPI, error, not_found
 from jixiao.core.idempotency import idempotent
@@ -61,6 +63,8 @@ api.add_router("/unit-assessments", assessments_router, tags=["results"])
 api.add_router("/disclosures", disclosures_router, tags=["results"])
 api.add_router("/stats", stats_router, tags=["reports"])
 api.add_router("/changes", changes_router, tags=["changes"])
+api.add_router("/webhooks", webhooks_router, tags=["changes"])
+api.add_router("/exchange", exchange_router, tags=["exchange"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 
 

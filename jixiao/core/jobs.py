@@ -241,18 +241,22 @@ def export_job(job: Job, progress: Progress) -> JobFile:
     """The kind "export": a registered exporter (`core/exports.py`, as `jixiao export KIND`)
     run as the job's user, who sees in it only the rows of their own scope."""
     from .commands import region_lookup
-    from .exports import EXPORTERS, row_count
+    from .exports import EXPORTERS, national_bytes, row_count
 
     params = job.params
     region = region_lookup().by_code(params["region"])
     exporter = EXPORTERS.get(params["kind"])
     if region is None or exporter is None:
         raise JobError(_("要导出的区划或类型已不存在。"))
+    fmt = params.get("fmt", "xlsx")  # xlsx, json, or national (the national data elements)
     progress(0, 1)
-    data = exporter(job.user, region, params["year"], "xlsx")
+    data = exporter(job.user, region, params["year"], "xlsx" if fmt == "xlsx" else "json")
+    if fmt == "national":
+        data = national_bytes(params["kind"], data)
     rows = row_count(params["kind"], job.user, region, params["year"])
     progress(1, 1)
-    return JobFile(data, params["name"], XLSX, audit_kind=params["kind"], rows=rows)
+    content_type = XLSX if fmt == "xlsx" else "application/json"
+    return JobFile(data, params["name"], content_type, audit_kind=params["kind"], rows=rows)
 
 
 register("export", export_job, label=gettext_lazy("数据导出"), atomic=False)

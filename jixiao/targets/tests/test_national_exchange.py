@@ -36,7 +36,7 @@ def national(world) -> bytes:
     )
 
 
-def test_national_export_then_import_gives_the_same_declarations(world, three_declarations):
+def test_national_export_then_import_gives_the_same_declarations(world, three_declarations):  # noqa: F811 (fixture)
     data = national(world)
     Target.objects.all().delete()
     result = imported(world, data, "targets.json")
@@ -45,7 +45,7 @@ def test_national_export_then_import_gives_the_same_declarations(world, three_de
     assert national(world) == data  # and the document out again is the same, byte for byte
 
 
-def test_national_document_holds_project_and_unit_tables(world, three_declarations):
+def test_national_document_holds_project_and_unit_tables(world, three_declarations):  # noqa: F811 (fixture)
     document = json.loads(national(world))
     assert {g["pro_code"] for g in document["PM_PERF_GOAL_INFO"]} == {"P1", "P1A"}
     assert [g["agency_code"] for g in document["BGT_PERF_GOAL_INFO"]] == ["U1"]
@@ -54,7 +54,7 @@ def test_national_document_holds_project_and_unit_tables(world, three_declaratio
     assert rich["kpi_content"] == "按竣工验收的小区数统计"
 
 
-def test_a_broken_national_document_is_refused_by_table_row_and_field(world, three_declarations):
+def test_a_broken_national_document_is_refused_by_table_row_and_field(world, three_declarations):  # noqa: F811 (fixture)
     document = json.loads(national(world))
     document["PM_PERF_INDICATOR"][1]["pro_code"] = "NOPE"
     document["PM_PERF_GOAL_INFO"][0]["agency_code"] = ""
@@ -64,7 +64,7 @@ def test_a_broken_national_document_is_refused_by_table_row_and_field(world, thr
     assert ("PM_PERF_INDICATOR", 2, "") in where
 
 
-def test_cli_exports_national_and_audits_it(world, three_declarations, tmp_path):
+def test_cli_exports_national_and_audits_it(world, three_declarations, tmp_path):  # noqa: F811 (fixture)
     out = tmp_path / "national.json"
     call_command(
         "export", "targets", "--region", world.region.code, "--year", "2022",
