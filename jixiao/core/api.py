@@ -9,6 +9,7 @@ answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import hashlib
 import inspect
@@ -61,10 +62,25 @@ def error(detail: str, errors: list | None = None) -> dict:
 def paginate(request, queryset, *, page: int, page_size: int | None, serialize) -> dict:
     """The list envelope. `page` starts at 1; `page_size` is capped at 500.
 
+    The rows come in the list's own order with the id as the last key (`stable_order`), so that
+    paging never repeats or skips one; `?updated_since=<ISO 8601 date-time>` keeps those changed
+    at or after that moment (`updated_since`), and a value that is not one answers 422.
+
     A bulk read is logged as an export (CONTRACT.md, audit: "an API list of more than one
     page"): an answer that is one page of a longer list, any page past the first, or a page of
     more rows than the default page size (50) writes one `export` entry, with the list's kind,
     the query parameters and the number of rows answered. A short list read whole is not."""
+    since = request.GET.get("updated_since", "")
+    if since:
+        moment = parse_moment(since)
+        if moment is None:
+            from ninja import Status
+
+            message = _("updated_since 应为 ISO 8601 日期时间，如 2026-03-01T08:00:00+08:00。")
+            problem = {"path": "updated_since", "code": "invalid", "message": message}
+            return Status(422, error(_("请求格式不正确。"), [problem]))
+        queryset = _refine(queryset, lambda rows: updated_since(rows, moment))
+    queryset = _refine(queryset, stable_order)
     size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
     count = queryset.count()
@@ -84,6 +100,82 @@ def paginate(request, queryset, *, page: int, page_size: int | None, serialize) 
             actor=request.user,
         )
     return {"count": count, "page": page, "page_size": size, "items": items}
+
+
+def _refine(rows, change):
+    """`change` applied to a queryset, or to the queryset a paginator's wrapper holds as `rows`
+    (surveys.results.WithListFigures), keeping the wrapper."""
+    from django.db.models import QuerySet
+
+    if isinstance(rows, QuerySet):
+        return change(rows)
+    inner = getattr(rows, "rows", None)
+    if not isinstance(inner, QuerySet):
+        return rows
+    wrapper = copy.copy(rows)
+    wrapper.rows = change(inner)
+    return wrapper
+
+
+def parse_moment(text: str):
+    """An ISO 8601 date-time (`2026-03-01T08:00:00+08:00`, `…Z`, or without an offset: the
+    site's time zone) or a date (its first moment there); None when `text` is neither."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    try:
+        moment = parse_datetime(text.strip())
+        if moment is None:
+            day = parse_date(text.strip())
+            moment = day and datetime.datetime.combine(day, datetime.time())
+    except ValueError:  # well-formed but no such day or hour
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def updated_since(queryset, moment):
+    """The rows of `queryset` changed at or after `moment`. A model with `updated_at` compares
+    that; one without compares each of its own date-time fields (created_at, raised_at …) and
+    the audit log, whose entries name every object a page, an import or the API changed."""
+    from django.db.models import CharField, DateTimeField, Exists, OuterRef, Q
+    from django.db.models.functions import Cast
+
+    from .models import AuditLog, AuditObject
+
+    model = queryset.model
+    stamps = [f.name for f in model._meta.concrete_fields if isinstance(f, DateTimeField)]
+    if "updated_at" in stamps:
+        return queryset.filter(updated_at__gte=moment)
+    label, pk = model._meta.label_lower, Cast(OuterRef("pk"), CharField())
+    changed = Q(
+        Exists(AuditLog.objects.filter(object_type=label, object_id=pk, created_at__gte=moment))
+    ) | Q(
+        Exists(
+            AuditObject.objects.filter(
+                object_type=label, object_id=pk, entry__created_at__gte=moment
+            )
+        )
+    )
+    for name in stamps:
+        changed |= Q(**{f"{name}__gte": moment})
+    return queryset.filter(changed)
+
+
+def stable_order(queryset):
+    """`queryset` in its own order (its `order_by`, or its model's default) with the primary
+    key as the last key, unless it already ends with it: rows that tie on the list's order
+    still come in one fixed order, page after page."""
+    if queryset.query.combinator:
+        return queryset
+    query = queryset.query
+    order = list(query.order_by) or (
+        list(queryset.model._meta.ordering) if query.default_ordering else []
+    )
+    if order and isinstance(order[-1], str) and order[-1].lstrip("-") in ("pk", "id"):
+        return queryset
+    return queryset.order_by(*order, "pk")
 
 
 class ListQuery(Schema):
@@ -350,6 +442,23 @@ RATE_HEADERS = {
 }
 
 
+UPDATED_SINCE = {
+    "in": "query",
+    "name": "updated_since",
+    "required": False,
+    "description": "只列出此时刻（ISO 8601，含）以后改变的对象；格式不对时答 422",
+    "schema": {"type": "string", "format": "date-time"},
+}
+
+
+def _is_list(schema: dict, responses: dict) -> bool:
+    """Whether an operation's 200 answer is the list envelope (`count` and `items`)."""
+    ok = responses.get(200) or responses.get("200") or {}
+    ref = ok.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    answer = schema.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+    return {"count", "items"} <= set(answer.get("properties", {}))
+
+
 def document_headers(schema: dict) -> None:
     """Document in OpenAPI what `JixiaoAPI` and the token middleware add to every route: the
     rate-limit headers of a token's calls and their 429, the ETag of a GET of one object,
@@ -367,8 +476,10 @@ def document_headers(schema: dict) -> None:
                     rate | {"Retry-After": {"description": "几秒后可以再试"} | integer},
                 ),
             )
-            for answer in responses.values():
-                answer.setdefault("headers", {}).update(rate)
+            if method == "get" and _is_list(schema, responses):
+                parameters = operation.setdefault("parameters", [])
+                if "updated_since" not in {p["name"] for p in parameters}:
+                    parameters.append(UPDATED_SINCE)
             if method == "get" and one and "200" in {str(k) for k in responses}:
                 ok = responses.get(200) or responses.get("200")
                 ok.setdefault("headers", {})["ETag"] = {
@@ -388,6 +499,8 @@ def document_headers(schema: dict) -> None:
                     }
                 )
                 responses.setdefault(412, _error_answer("If-Match 与对象当前的 ETag 不符"))
+            for answer in responses.values():
+                answer.setdefault("headers", {}).update(rate)
 
 
 # --- tokens: scope and rate limit ---------------------------------------------------------

@@ -155,3 +155,137 @@ def test_openapi_documents_the_etag_and_if_match_with_its_412(openapi):
     assert approve["responses"]["412"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ErrorOut"
     )
+
+
+# --- updated_since and a stable order ------------------------------------------------------
+
+LISTS = ["units", "projects", "targets", "monitoring-rounds", "alerts", "selfevals", "surveys"]
+
+
+@pytest.mark.parametrize("kind", LISTS)
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01T00:00:00", "2026-02-30", "1"])
+def test_an_updated_since_that_is_no_date_time_answers_422_naming_it(client, bearer, kind, value):
+    response = client.get(f"/api/v1/{kind}?updated_since={value}", **bearer("budget"))
+    assert response.status_code == 422, (kind, value)
+    assert error_shape(response)["errors"][0]["path"] == "updated_since"
+
+
+def test_updated_since_keeps_the_targets_changed_from_that_moment(world, client, bearer, declare):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jixiao.targets.models import Target
+
+    old, new = declare("P1"), declare("P1A")
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    Target.objects.filter(pk=old.pk).update(updated_at=long_ago)
+    since = (long_ago + dt.timedelta(days=1)).isoformat().replace("+", "%2B")
+    body = client.get(f"/api/v1/targets?updated_since={since}", **bearer("budget")).json()
+    assert [t["id"] for t in body["items"]] == [new.id]
+    everything = client.get("/api/v1/targets?updated_since=2000-01-01", **bearer("budget")).json()
+    assert {t["id"] for t in everything["items"]} == {old.id, new.id}
+
+
+def test_updated_since_on_units_compares_the_audit_log(world, client, bearer):
+    from django.utils import timezone
+
+    from jixiao.core import audit
+
+    since = timezone.now().isoformat().replace("+", "%2B")
+    url = f"/api/v1/units?updated_since={since}"
+    assert client.get(url, **bearer("budget")).json()["count"] == 0
+    unit = world.units["U1A"]
+    with audit.audit_context(actor=world.users["admin"], source="web"):
+        audit.record(action="update", instance=unit, message="改名")
+    body = client.get(url, **bearer("budget")).json()
+    assert [u["code"] for u in body["items"]] == ["U1A"]
+
+
+ALL_LISTS = [
+    *LISTS,
+    "monitoring-reports",
+    "key-evaluations",
+    "ex-ante-assessments",
+    "agencies",
+    "experts",
+    "rectifications",
+    "linkage-proposals",
+    "fund-actions",
+    "unit-assessments",
+    "disclosures",
+]
+
+
+@pytest.mark.parametrize("kind", ALL_LISTS)
+def test_every_list_takes_updated_since(client, bearer, kind):
+    headers = bearer("performance")
+    future = client.get(f"/api/v1/{kind}?updated_since=2999-01-01T00:00:00Z", **headers)
+    assert future.status_code == 200, future.content
+    assert future.json()["items"] == []
+    past = client.get(f"/api/v1/{kind}?updated_since=2000-01-01", **headers)
+    assert past.json()["count"] == client.get(f"/api/v1/{kind}", **headers).json()["count"]
+
+
+def test_pages_of_one_row_give_each_row_once(world, client, bearer, declare):
+    for code in ("P1", "P1A"):
+        declare(code)
+    headers = bearer("budget")
+    for kind in ("units", "projects", "targets"):
+        whole = client.get(f"/api/v1/{kind}?page_size=500", **headers).json()
+        paged = [
+            client.get(f"/api/v1/{kind}?page={n}&page_size=1", **headers).json()["items"][0]["id"]
+            for n in range(1, whole["count"] + 1)
+        ]
+        assert paged == [row["id"] for row in whole["items"]], kind
+        assert len(set(paged)) == len(paged)
+
+
+def test_stable_order_ends_with_the_primary_key(world):
+    from jixiao.core.api import stable_order
+    from jixiao.orgs.models import Unit
+
+    by_region = stable_order(Unit.objects.order_by("region__code"))
+    assert list(by_region.query.order_by) == ["region__code", "pk"]
+    assert list(stable_order(Unit.objects.order_by("-id")).query.order_by) == ["-id"]
+    ordering = list(Unit._meta.ordering)
+    assert list(stable_order(Unit.objects.all()).query.order_by) == [*ordering, "pk"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-03-01T08:00:00+08:00", "2026-03-01T00:00:00+00:00"),
+        ("2026-03-01T00:00:00Z", "2026-03-01T00:00:00+00:00"),
+        ("2026-03-01", "2026-02-28T16:00:00+00:00"),  # the site's day (Asia/Shanghai)
+        ("2026-03-01 08:00", "2026-03-01T00:00:00+00:00"),
+        ("2026-02-30", None),
+        ("soon", None),
+    ],
+)
+def test_parse_moment_table(settings, text, expected):
+    import datetime as dt
+
+    from jixiao.core.api import parse_moment
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    moment = parse_moment(text)
+    found = moment.astimezone(dt.UTC).isoformat() if moment else None
+    assert found == expected
+
+
+def test_openapi_documents_updated_since_the_rate_limit_and_its_429(openapi):
+    for path in ("/api/v1/units", "/api/v1/targets", "/api/v1/alerts"):
+        operation = openapi["paths"][path]["get"]
+        assert "updated_since" in {p["name"] for p in operation["parameters"]}, path
+    detail = openapi["paths"]["/api/v1/units/{unit_id}"]["get"]
+    assert "updated_since" not in {p["name"] for p in detail.get("parameters", [])}
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            limited = operation["responses"]["429"]
+            assert limited["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+            assert "Retry-After" in limited["headers"], (method, path)
+            for answer in operation["responses"].values():
+                assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
+                    answer["headers"]
+                ), (method, path)
