@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from jixiao.core import audit, jobs
 from jixiao.core.api import answers, error
@@ -24,6 +24,26 @@ from jixiao.orgs.models import Region
 router = Router()
 
 
+class NationalDocument(Schema):
+    """One exchange document: tables named by the national standard, each a list of rows
+    (docs/api.md, 数据交换, has every field); a kind fills its own tables."""
+
+    PM_PERF_GOAL_INFO: list[dict] | None = None
+    PM_PERF_INDICATOR: list[dict] | None = None
+    BGT_PERF_GOAL_INFO: list[dict] | None = None
+    BGT_PERF_INDICATOR: list[dict] | None = None
+    PM_PERF_SELF_EVAL: list[dict] | None = None
+    PM_SELF_EVAL_GOAL: list[dict] | None = None
+    PM_SELF_EVAL_INDICATOR: list[dict] | None = None
+    PM_PERF_SELF_BGT: list[dict] | None = None
+
+
+class ImportDone(Schema):
+    rows: int
+    created: int
+    updated: int
+
+
 def _kind_or_404(kind: str) -> None:
     if kind not in NATIONAL:
         raise Http404
@@ -32,7 +52,7 @@ def _kind_or_404(kind: str) -> None:
 @router.get(
     "/{kind}",
     summary="按全国一体化绩效数据元素导出（targets、selfevals）；行数超过阈值时答复 202 与后台任务",
-    response={200: dict, 202: JobStarted} | answers(dict, 404),
+    response={202: JobStarted} | answers(NationalDocument, 404),
 )
 def exchange_out(request, kind: str, region: str, year: int):
     _kind_or_404(kind)
@@ -67,7 +87,7 @@ def exchange_out(request, kind: str, region: str, year: int):
 @router.post(
     "/{kind}",
     summary="导入全国一体化数据元素格式的文档（与页面导入相同的校验、审核规则和范围；整批成功或整批不写入）",
-    response=answers(dict, 404),
+    response=answers(ImportDone, 404),
 )
 def exchange_in(request, kind: str, region: str = "", year: int | None = None):
     _kind_or_404(kind)
