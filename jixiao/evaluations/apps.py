@@ -9,7 +9,7 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         # menu, to-dos, rulebook sections; `jixiao import/export selfevals`
-        from . import exports, importers, navigation, rules  # noqa: F401
+        from . import exports, importers, navigation, rescoring, rules  # noqa: F401  (+ the "rescore" job)
         from .key import defaults  # noqa: F401  (the "key_evaluation" rulebook section)
         from .key import exports as key_exports  # noqa: F401  (`jixiao export key-evaluations`)
         from .key import navigation as key_navigation  # noqa: F401  (key-evaluation to-dos)

@@ -22,11 +22,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jixiao.core import audit
+from jixiao.core import audit, jobs
 from jixiao.core.bulkupdate import update_many
+from jixiao.orgs.models import Region, Role
 
 from .models import SelfEvalIndicator, SelfEvaluation
 from .scoring import scoring_params
@@ -105,6 +108,22 @@ def _rescore_chunk(ids: list[int], rules: dict) -> int:
         update_many(SelfEvalIndicator, scored_lines, SCORED_LINE_FIELDS)
         update_many(SelfEvaluation, selfevals, SCORED_FIELDS)
     return changed
+
+
+def rescore_job(job, progress) -> dict:
+    """`selfevals_rescore` as a background job of `job.user` (kind "rescore"): the performance
+    office re-scores a region it sees (`job.params`: region code, project year)."""
+    user, params = job.user, job.params
+    region = Region.objects.visible_to(user).filter(code=params["region"]).first()
+    if region is None or not user.has_role(Role.PERFORMANCE):
+        raise PermissionDenied(_("只有绩效办可以重新评分本区划的项目自评表。"))
+    count = selfevals_rescore(
+        actor=user, region=region, year=int(params["year"]), progress=progress
+    )
+    return {"rescored": count}
+
+
+jobs.register("rescore", rescore_job, label=gettext_lazy("重新评分"))
 
 
 @contextmanager

@@ -8,4 +8,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("运行监控")
 
     def ready(self) -> None:
-        from . import exports, importers, navigation, report_import, rules  # noqa: F401  (registries, rulebook)
+        # registries, the rulebook section and the "round_open" job
+        from . import exports, importers, navigation, report_import, rules, services  # noqa: F401
+        from . import tick_job  # noqa: F401  (the "tick" job)

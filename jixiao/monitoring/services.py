@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import audit, locks
+from jixiao.core import audit, jobs, locks
 from jixiao.core.changes import change_record, changes_record
 from jixiao.core.models import AuditLog
 from jixiao.core.rulebook import rules_for
@@ -51,6 +52,21 @@ def default_scope(region: Region, year: int):
     return Project.objects.filter(region=region, year=year, kinds__code=SPECIAL_FUND).distinct()
 
 
+def round_check(
+    *, actor: User, region: Region, year: int, code: str, period_end: dt.date, deadline: dt.date
+) -> None:
+    """Raise why `actor` may not open this round (PermissionDenied, ValidationError): the page
+    asks before it starts the job, and `round_open` again inside it."""
+    if not actor.has_role(Role.PERFORMANCE):
+        raise PermissionDenied(_("只有绩效办可以发起监控批次。"))
+    if not year_is_open(region=region, year=year):
+        raise ValidationError(_("%(y)s 年度已关闭。") % {"y": year})
+    if period_end.year != year or deadline < period_end:
+        raise ValidationError(_("监控截止日期须在本年度内，填报截止日期不能早于监控截止日期。"))
+    if Round.objects.filter(region=region, year=year, code=code).exists():
+        raise ValidationError(_("批次编号“%(c)s”已存在。") % {"c": code})
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -64,19 +80,16 @@ def round_open(
     extra_projects: Iterable[Project] = (),
     agency: User | None = None,
     key_projects: Iterable[Project] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Round:
     """Open a round: its scope (专项资金 plus projects added by hand) and a draft report for
     every project in it, prefilled from the approved target and the payment data. The same
     few queries for every OPEN_CHUNK projects, however large the round (bench/monitoring.py
-    compares it with a bare bulk insert of the same rows)."""
-    if not actor.has_role(Role.PERFORMANCE):
-        raise PermissionDenied(_("只有绩效办可以发起监控批次。"))
-    if not year_is_open(region=region, year=year):
-        raise ValidationError(_("%(y)s 年度已关闭。") % {"y": year})
-    if period_end.year != year or deadline < period_end:
-        raise ValidationError(_("监控截止日期须在本年度内，填报截止日期不能早于监控截止日期。"))
-    if Round.objects.filter(region=region, year=year, code=code).exists():
-        raise ValidationError(_("批次编号“%(c)s”已存在。") % {"c": code})
+    compares it with a bare bulk insert of the same rows); `progress(done, total)` after each
+    chunk of reports."""
+    round_check(
+        actor=actor, region=region, year=year, code=code, period_end=period_end, deadline=deadline
+    )
     monitoring_round = Round.objects.create(
         region=region,
         year=year,
@@ -113,7 +126,39 @@ def round_open(
         ids = list(Project.objects.filter(in_scope).values_list("pk", flat=True))
     for start in range(0, len(ids), OPEN_CHUNK):
         _open_reports(monitoring_round, ids[start : start + OPEN_CHUNK])
+        if progress is not None:
+            progress(min(start + OPEN_CHUNK, len(ids)), len(ids))
     return monitoring_round
+
+
+def round_open_job(job, progress) -> dict:
+    """`round_open` as a background job of `job.user` (kind "round_open", started by the round
+    page): the region by its code among those the user sees, the projects added by hand and
+    those for key monitoring by their codes among the user's, the agency by its id (the page
+    checked it is one of the region's), dates in ISO form."""
+    params, user = job.params, job.user
+    region = Region.objects.visible_to(user).filter(code=params["region"]).first()
+    if region is None:
+        raise PermissionDenied(_("只有绩效办可以发起监控批次。"))
+    year = int(params["year"])
+    projects = Project.objects.visible_to(user).filter(region=region, year=year)
+    monitoring_round = round_open(
+        actor=user,
+        region=region,
+        year=year,
+        code=params["code"],
+        name=params["name"],
+        period_end=dt.date.fromisoformat(params["period_end"]),
+        deadline=dt.date.fromisoformat(params["deadline"]),
+        extra_projects=projects.filter(code__in=params.get("extra", [])),
+        agency=User.objects.filter(pk=params["agency"]).first() if params.get("agency") else None,
+        key_projects=projects.filter(code__in=params.get("key", [])),
+        progress=progress,
+    )
+    return {"round": monitoring_round.pk, "reports": monitoring_round.reports.count()}
+
+
+jobs.register("round_open", round_open_job, label=gettext_lazy("发起监控批次"))
 
 
 def _open_reports(monitoring_round: Round, ids: list[int]) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jixiao.budgets.models import Project
+from jixiao.core import jobs
 from jixiao.core.jobs import JobFile, file_builder
 from jixiao.core.views import (
     act,
@@ -63,42 +63,10 @@ def round_create(request):
     work = request.work
     errors = []
     if request.method == "POST":
-        post = request.POST
         try:
-            extras = Project.objects.visible_to(request.user).filter(
-                region=work.region,
-                year=work.year,
-                code__in=[
-                    c.strip()
-                    for c in post.get("extra", "").replace("，", ",").split(",")
-                    if c.strip()
-                ],
-            )
-            keys = Project.objects.visible_to(request.user).filter(
-                region=work.region, year=work.year, code__in=_codes(post.get("key", ""))
-            )
-            agency = _agency(work.region, post.get("agency", ""))
-            monitoring_round = services.round_open(
-                actor=request.user,
-                region=work.region,
-                year=work.year,
-                code=post.get("code", "").strip()[:32],
-                name=post.get("name", "").strip()[:100],
-                period_end=_date(post.get("period_end", ""), _("监控截止日期")),
-                deadline=_date(post.get("deadline", ""), _("填报截止日期")),
-                extra_projects=extras,
-                agency=agency,
-                key_projects=keys,
-            )
+            return _round_start(request, work, request.POST)
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
-        else:
-            messages.success(
-                request,
-                _("已发起监控批次，已为 %(n)s 个项目生成监控报告。")
-                % {"n": monitoring_round.reports.count()},
-            )
-            return redirect("round-detail", pk=monitoring_round.pk)
     scope = services.default_scope(work.region, work.year)
     return render(
         request,
@@ -111,6 +79,42 @@ def round_create(request):
         },
         status=400 if errors else 200,
     )
+
+
+def _round_start(request, work, post):
+    """Check the form in the request, then open the round as a job of the user ("round_open"):
+    to the round once it is open (the job already ran), else to the job's page."""
+    agency = _agency(work.region, post.get("agency", ""))
+    params = {
+        "region": work.region.code,
+        "year": work.year,
+        "code": post.get("code", "").strip()[:32],
+        "name": post.get("name", "").strip()[:100],
+        "period_end": _date(post.get("period_end", ""), _("监控截止日期")).isoformat(),
+        "deadline": _date(post.get("deadline", ""), _("填报截止日期")).isoformat(),
+        "extra": _codes(post.get("extra", "")),
+        "key": _codes(post.get("key", "")),
+        "agency": agency.pk if agency else None,
+    }
+    services.round_check(
+        actor=request.user,
+        region=work.region,
+        year=work.year,
+        code=params["code"],
+        period_end=dt.date.fromisoformat(params["period_end"]),
+        deadline=dt.date.fromisoformat(params["deadline"]),
+    )
+    job = jobs.start(user=request.user, kind="round_open", params=params)
+    if job.status == job.Status.FAILED:
+        raise ValidationError(job.error)
+    if job.status != job.Status.DONE:
+        messages.info(request, _("正在后台发起监控批次，完成后可在监控批次列表中查看。"))
+        return redirect("job-detail", job.pk)
+    messages.success(
+        request,
+        _("已发起监控批次，已为 %(n)s 个项目生成监控报告。") % {"n": job.result["reports"]},
+    )
+    return redirect("round-detail", pk=job.result["round"])
 
 
 def _codes(text: str) -> list[str]:

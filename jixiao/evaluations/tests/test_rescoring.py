@@ -207,3 +207,29 @@ def test_cli_refuses_an_unknown_region_and_a_year_without_selfevaluations(demo):
         call_command("rescore", "--region", "360102", "--year", "2030")
     with pytest.raises(CommandError, match="年度应为四位数字"):
         call_command("rescore", "--region", "360102", "--year", "二〇二一")
+
+
+def test_the_rescore_job_rescores_for_the_performance_office_and_refuses_a_unit(demo):
+    from jixiao.core import jobs
+    from jixiao.orgs.models import User
+
+    selfevals = SelfEvaluation.objects.filter(region=demo["360102"], year=2021)
+    wipe(selfevals)
+    refused = jobs.start(
+        user=User.objects.get(username="unit"),
+        kind="rescore",
+        params={"region": "360102", "year": 2021},
+    )
+    assert refused.status == "failed" and "绩效办" in refused.error
+    assert not selfevals.filter(total__isnull=False).exists()
+    job = jobs.start(
+        user=User.objects.get(username="perf"),
+        kind="rescore",
+        params={"region": "360102", "year": 2021},
+    )
+    assert (job.status, job.result, job.done) == (
+        "done",
+        {"rescored": selfevals.count()},
+        job.total,
+    )
+    assert selfevals.filter(total__isnull=False).count() == selfevals.count() > 0

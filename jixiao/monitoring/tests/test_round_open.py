@@ -159,3 +159,38 @@ def test_chunks_of_any_size_open_the_same_reports(world, monkeypatch, chunk):
     scope = RoundProject.objects.filter(round=monitoring_round)
     assert set(scope.filter(added_by_hand=True).values_list("project__code", flat=True)) == {"N1"}
     assert set(scope.filter(key_monitoring=True).values_list("project__code", flat=True)) == {"P2"}
+
+
+def test_the_round_page_opens_the_round_as_a_job_of_the_performance_office(world, client_for):
+    from jixiao.core.models import Job
+
+    add_projects(world, 2)
+    client = client_for("performance")
+    client.post("/work-context/", {"region": world.region.id, "year": "2022"})
+    form = {"code": "2022-07", "name": "1–7月监控", "period_end": "2022-07-31"}
+    response = client.post("/monitoring/new/", {**form, "deadline": "2022-08-15", "key": "P2"})
+    job = Job.objects.get(kind="round_open")
+    assert (job.user, job.status, job.done, job.total) == (world.performance, "done", 5, 5)
+    monitoring_round = Report.objects.filter(round_id=job.result["round"]).first().round
+    assert response.url == f"/monitoring/{monitoring_round.pk}/"
+    assert monitoring_round.reports.count() == job.result["reports"] == 5
+    assert monitoring_round.scope.get(key_monitoring=True).project.code == "P2"
+    again = client.post("/monitoring/new/", {**form, "deadline": "2022-08-15"})
+    assert again.status_code == 400 and "已存在" in again.content.decode()  # checked in the request
+    assert Job.objects.filter(kind="round_open").count() == 1
+
+
+def test_a_round_job_outside_the_users_region_fails_and_writes_nothing(world):
+    from jixiao.core import jobs
+    from jixiao.monitoring.models import Round
+    from jixiao.orgs.models import User
+
+    stranger = User.objects.create(username="perf-b", roles=["performance"], region=world.region_b)
+    params = {"region": world.region.code, "year": 2022, "code": "X", "name": "越权"}
+    job = jobs.start(
+        user=stranger,
+        kind="round_open",
+        params={**params, "period_end": "2022-07-31", "deadline": "2022-08-15"},
+    )
+    assert job.status == "failed" and "绩效办" in job.error
+    assert not Round.objects.filter(code="X").exists()
