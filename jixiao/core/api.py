@@ -137,10 +137,12 @@ def parse_moment(text: str):
 
 def updated_since(queryset, moment):
     """The rows of `queryset` changed at or after `moment`. A model with `updated_at` compares
-    that; one without compares each of its own date-time fields (created_at, raised_at …) and
-    the audit log, whose entries name every object a page, an import or the API changed."""
+    that; one without compares each of its own date-time fields (created_at, raised_at …) that
+    is not still ahead, and the audit log, whose entries name every object a page, an import or
+    the API changed."""
     from django.db.models import CharField, DateTimeField, Exists, OuterRef, Q
     from django.db.models.functions import Cast
+    from django.utils import timezone
 
     from .models import AuditLog, AuditObject
 
@@ -158,8 +160,9 @@ def updated_since(queryset, moment):
             )
         )
     )
+    now = timezone.now()  # a time still ahead (a survey's closing) has changed nothing yet
     for name in stamps:
-        changed |= Q(**{f"{name}__gte": moment})
+        changed |= Q(**{f"{name}__gte": moment, f"{name}__lte": now})
     return queryset.filter(changed)
 
 
