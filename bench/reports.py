@@ -2,8 +2,23 @@
 dashboard and the annual work summary at district and province scale, against one hand-written
 SQL query for the same headline figures.
 
-    .venv/bin/python bench/reports.py [--regions 5] [--db sqlite|postgres] [--repeat 3]
-                                      [--sqlite-file PATH] [--skip-setup] [--keep]
+    .venv/bin/python bench/reports.py [--scale small|province] [--json] [--regions N]
+                                      [--db sqlite|postgres] [--repeat 3] [--sqlite-file PATH]
+                                      [--skip-setup] [--keep] [--figures-only]
+
+`--scale` gives the districts (`small` 10, `province` 100, the default; `--regions` overrides).
+`--json` prints the figures of issue 16 on stdout, one JSON object a line (CONTRACT.md,
+Benchmarks), the readable lines going to stderr, and measures year_stats and the dashboards only
+(as `--figures-only`, not the summary and the list exports):
+
+- `year_stats`: seconds of `year_stats` for the province on its first read after a change (its
+  cached figures replaced: the uncached figure), against the baseline, the one hand-written SQL
+  query for the headline figures, in the same run: goal 2.
+- `year_stats_cached`: the same read when nothing changed since (the figures cache), against the
+  same baseline.
+- `dashboard_province_ms` (goal 1000) and `dashboard_district_ms` (goal 150): the bureau's
+  dashboard page, first read after a change; `dashboard_province_cached_ms` and
+  `dashboard_district_cached_ms`: the page when nothing changed.
 
 `--db sqlite` (the default unless DATABASE_URL names PostgreSQL) uses a fresh SQLite file in a
 temporary folder (or `--sqlite-file`, kept; never DATABASE_URL's file); `--db postgres` uses
@@ -1095,6 +1110,11 @@ def main() -> None:
         help="measure the database as it stands (built by an earlier run)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="year_stats and the dashboards only (not the summary and the list exports)",
+    )
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench's options
     args.regions = args.regions or SCALES[args.scale]
     if args.json:  # stdout holds only the JSON figures; the readable lines go to stderr
@@ -1184,13 +1204,8 @@ def run(args) -> None:
                 label, user, region, reverse("dashboard"), args.repeat, fresh=fresh
             )
     figures(times[PROVINCE], dashboard, district.code)
-    for label, region, _user in scopes:
-        summary(label, region, args.repeat)
-    records = reverse("dashboard-records", args=["selfevals"])
-    for label, region, user in scopes:
-        export(label, region, "selfevals", args.repeat)
-        for url in (records, f"{records}?format=xlsx"):
-            page(label, user, region, url, args.repeat)
+    if not (args.figures_only or args.json):  # --json: the figures only (the runner's budget)
+        rest(args, scopes)
     print(
         f"load average at the end: {os.getloadavg()[0]:.1f} (1 min), "
         f"{os.getloadavg()[1]:.1f} (5 min)"
@@ -1199,6 +1214,20 @@ def run(args) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     if differ:
         raise SystemExit(f"year_stats and the SQL baseline disagree: {', '.join(differ)}")
+
+
+def rest(args, scopes) -> None:
+    """The Word summary and one drill-down list with its xlsx, for the district and the
+    province."""
+    from django.urls import reverse
+
+    for label, region, _user in scopes:
+        summary(label, region, args.repeat)
+    records = reverse("dashboard-records", args=["selfevals"])
+    for label, region, user in scopes:
+        export(label, region, "selfevals", args.repeat)
+        for url in (records, f"{records}?format=xlsx"):
+            page(label, user, region, url, args.repeat)
 
 
 if __name__ == "__main__":
