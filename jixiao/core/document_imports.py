@@ -74,8 +74,10 @@ class DocumentImporter(Importer):
         run lists everything wrong with it."""
         if filename.lower().endswith(".json"):
             read = self._forms_from_json(data)
-        else:
-            read = (self.read_form(sheet) for sheet in read_tables(data, filename))
+        else:  # each sheet let go once its form is read: a province's file holds 10,000
+            sheets = read_tables(data, filename)
+            sheets.reverse()
+            read = (self.read_form(sheets.pop()) for _ in range(len(sheets)))
         problems, rows = ProblemLog(), []  # forms read one at a time: problems past the cap
         # are counted, not kept
         for form, form_problems in read:
