@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from jixiao.core.api import ListQuery, answers, paginate
 from jixiao.core.api_writes import (
@@ -131,8 +132,8 @@ class ProjectIn(Schema):
     multi_year: bool = False
     serves_public: bool = True
     description: str = ""
-    initial: AmountsIn = AmountsIn()
-    full: AmountsIn = AmountsIn()
+    initial: AmountsIn = Field(default_factory=AmountsIn)
+    full: AmountsIn = Field(default_factory=AmountsIn)
     external_id: str | None = None
 
 

@@ -158,8 +158,8 @@ class SelfEvalIndicatorIn(Schema):
 
 
 class SelfEvalTableIn(Schema):
-    budget: SelfEvalBudgetIn = SelfEvalBudgetIn()
-    goal: SelfEvalGoalIn = SelfEvalGoalIn()
+    budget: SelfEvalBudgetIn = Field(default_factory=SelfEvalBudgetIn)
+    goal: SelfEvalGoalIn = Field(default_factory=SelfEvalGoalIn)
     indicators: list[SelfEvalIndicatorIn] = []
 
 

@@ -122,7 +122,7 @@ class ReportIndicatorIn(Schema):
 class ReportIn(Schema):
     """A report's contents as GET returns them."""
 
-    budget: ReportBudgetIn = ReportBudgetIn()
+    budget: ReportBudgetIn = Field(default_factory=ReportBudgetIn)
     execution_note: str = ""
     indicators: list[ReportIndicatorIn] = []
     external_id: str | None = None

@@ -125,7 +125,7 @@ class TargetIn(Schema):
     year: int
     unit: CodeIn
     project: CodeIn | None = None
-    amounts: TargetAmountsIn = TargetAmountsIn()
+    amounts: TargetAmountsIn = Field(default_factory=TargetAmountsIn)
     goal: str | None = None
     medium_term_goal: str | None = None
     serves_public: bool = True
