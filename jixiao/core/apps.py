@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from . import audit, jobs  # noqa: F401 — jobs registers the kind "export"
+        from . import audit, import_jobs, jobs  # noqa: F401 — the kinds "export", "import"
         from .navigation import MenuItem, register_menu
 
         audit.connect_signals()

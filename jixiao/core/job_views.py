@@ -14,12 +14,19 @@ from .views import paginate
 
 
 def _row(job) -> dict:
+    result = job.result if isinstance(job.result, dict) else {}
+    # a kind's summary line of a finished job (an import's counts, what the tick did), said in
+    # the reader's language: `fn.summary(result)` of the kind's registered function
+    describe = getattr(getattr(jobs.KINDS.get(job.kind), "fn", None), "summary", None)
     return {
         "job": job,
         "label": jobs.label_of(job.kind),
-        "name": (job.result or {}).get("name", "") if job.file else "",
+        "name": result.get("name", "") if job.file else "",
         "result_url": reverse("job-result", args=[job.pk]) if job.file else "",
         "percent": round(job.done * 100 / job.total) if job.total else None,
+        "summary": describe(result) if describe and job.status == job.Status.DONE else "",
+        # a refused file's located problems (an import job), listed as the import page lists them
+        "problems": result.get("problems", []) if job.status == job.Status.FAILED else [],
     }
 
 

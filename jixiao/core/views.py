@@ -169,7 +169,10 @@ def import_page(
     request, *, importer: Importer, template_url: str, back_url: str, success_url: str = ""
 ):
     """GET shows the upload form; POST imports the whole file or nothing, listing problems, and
-    goes to `success_url` (by default `back_url`)."""
+    goes to `success_url` (by default `back_url`). A file of more rows than the rulebook's
+    threshold is imported by a background job of the user with the same importer
+    (`core/import_jobs.py`), whose page the user is sent to."""
+    from . import import_jobs
     from .document_imports import DocumentImporter
 
     problems = []
@@ -180,6 +183,13 @@ def import_page(
         upload = form.cleaned_data["file"]
         try:
             data = read_upload(upload)
+            year = getattr(getattr(request, "work", None), "year", None)
+            params = import_jobs.job_params(importer, data, upload.name, year=year)
+            if params is not None:  # past the threshold: a job of the same importer
+                job = import_jobs.start(user=request.user, params=params, data=data)
+                if not job.finished:
+                    messages.info(request, _("文件较大，已转入后台导入，完成后在此页查看结果。"))
+                return redirect("job-detail", job.pk)
             result = run_import(importer, data, upload.name)
         except InputRejected as exc:
             problems = exc.problems

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import tick_job, views
 
 urlpatterns = [
     path("monitoring/", views.round_list, name="round-list"),
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
+    path("alerts/tick/", tick_job.tick_start, name="tick-start"),
     path("payments/import/", views.payment_import, name="payment-import"),
     path("payments/template.xlsx", views.payment_template, name="payment-template"),
 ]
