@@ -370,6 +370,7 @@ class TargetImporter(DocumentImporter):
             findings=[finding_dict(f) for f in result.findings],
             blocking=sum(1 for f in result.findings if f.blocking),
         )
+        form.indicators = []  # read into `fields`: a province's 120,000 rows are not kept twice
         return []
 
     def _place(self, row: dict, categories: dict):
@@ -551,13 +552,16 @@ def _insert_indicators(grids) -> None:
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     names = [f.attname for f in fields]
     params = []
-    for target_id, rows in grids:
-        for position, row in enumerate(rows):
-            values = {**defaults, **row, "target_id": target_id, "position": position}
-            params.append([adapt[n](values[n]) if n in adapt else values[n] for n in names])
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start : start + 5000])
+    with connection.cursor() as cursor:  # 5,000 rows a statement, adapted as they go
+        for target_id, rows in grids:
+            for position, row in enumerate(rows):
+                values = {**defaults, **row, "target_id": target_id, "position": position}
+                params.append([adapt[n](values[n]) if n in adapt else values[n] for n in names])
+            if len(params) >= 5000:
+                cursor.executemany(sql, params)
+                params = []
+        if params:
+            cursor.executemany(sql, params)
 
 
 def _snapshot_of(fields: dict) -> dict:
