@@ -148,9 +148,10 @@ GRADED = {
     "reject": "final",
 }
 
-# The API's three verbs (CONTRACT.md) mapped onto whichever step the caller can take now.
+# The API's three verbs (CONTRACT.md) mapped onto whichever step the caller can take now: a
+# filer's submit completes the form (填报完成), the unit leader's attests and submits it.
 API_ACTIONS = {
-    "submit": ("submit", "submit_to_parent"),
+    "submit": ("complete", "submit", "submit_to_parent"),
     "approve": ("forward", "pass", "approve"),
     "return": ("return_parent", "return_first", "return_final"),
 }
