@@ -70,9 +70,8 @@ def paginate(request, queryset, *, page: int, page_size: int | None, serialize) 
     page"): an answer that is one page of a longer list, any page past the first, or a page of
     more rows than the default page size (50) writes one `export` entry, with the list's kind,
     the query parameters and the number of rows answered. A short list read whole is not."""
-    since = request.GET.get("updated_since", "")
-    if since:
-        moment = parse_moment(since)
+    if "updated_since" in request.GET:  # given empty, it is no date-time either
+        moment = parse_moment(request.GET["updated_since"])
         if moment is None:
             from ninja import Status
 

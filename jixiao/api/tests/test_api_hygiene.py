@@ -163,7 +163,7 @@ LISTS = ["units", "projects", "targets", "monitoring-rounds", "alerts", "selfeva
 
 
 @pytest.mark.parametrize("kind", LISTS)
-@pytest.mark.parametrize("value", ["yesterday", "2026-13-01T00:00:00", "2026-02-30", "1"])
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01T00:00:00", "2026-02-30", "1", ""])
 def test_an_updated_since_that_is_no_date_time_answers_422_naming_it(client, bearer, kind, value):
     response = client.get(f"/api/v1/{kind}?updated_since={value}", **bearer("budget"))
     assert response.status_code == 422, (kind, value)
