@@ -301,3 +301,11 @@ else:
 CACHES = {"default": _cache_backend}
 JIXIAO_FIGURES_CACHE = "default"
 JIXIAO_FIGURES_CACHE_SECONDS = int(os.environ.get("JIXIAO_FIGURES_CACHE_SECONDS", "3600"))
+
+# --- webhooks of the change feed (jixiao/api/webhooks.py, docs/api.md) ---------------------------
+# Receivers on private, loopback or reserved addresses are refused, except in the networks the
+# administrator names here (comma-separated, e.g. "10.20.0.0/16" for a receiver inside the
+# bureau's network).
+JIXIAO_WEBHOOK_PRIVATE_NETWORKS = [
+    n.strip() for n in os.environ.get("JIXIAO_WEBHOOK_PRIVATE_NETWORKS", "").split(",") if n.strip()
+]
