@@ -4,7 +4,8 @@ elements (docs/api.md, 数据交换; the mapping is jixiao/indicators/data_eleme
 GET answers the document of the caller's rows of a region and year, as `jixiao export KIND
 --format national` writes it; past the rulebook's row threshold it answers 202 with the job
 that builds it. POST reads such a document through the kind's import, with the same checks,
-lint, scope and audit as a file uploaded on the page, in one transaction."""
+lint, scope and audit as a file uploaded on the page, in one transaction; a document of more
+rows (objects) than the threshold is imported by a job of the caller (202, `core/import_jobs.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from jixiao.core import audit, jobs
+from jixiao.core import audit, import_jobs, jobs
 from jixiao.core.api import answers, error
 from jixiao.core.exports import EXPORTERS, NATIONAL, national_bytes, row_count
 from jixiao.core.imports import IMPORTERS, run_import
@@ -87,7 +88,7 @@ def exchange_out(request, kind: str, region: str, year: int):
 @router.post(
     "/{kind}",
     summary="导入全国一体化数据元素格式的文档（与页面导入相同的校验、审核规则和范围；整批成功或整批不写入）",
-    response=answers(ImportDone, 404),
+    response={202: JobStarted} | answers(ImportDone, 404),
 )
 def exchange_in(request, kind: str, region: str = "", year: int | None = None):
     _kind_or_404(kind)
@@ -102,6 +103,10 @@ def exchange_in(request, kind: str, region: str = "", year: int | None = None):
     try:
         # as on the import page: a unit's filer, into their own units (代录 is the CLI's)
         importer = importer_class.for_page(actor=request.user, region=found, year=year)
+        params = import_jobs.job_params(importer, request.body, f"{kind}.json", year=year)
+        if params is not None:  # past the rulebook's threshold: a job of the same import
+            job = import_jobs.start(user=request.user, params=params, data=request.body)
+            return Status(202, jobs.accepted(job))
         result = run_import(importer, request.body, f"{kind}.json")
     except PermissionDenied as exc:
         return Status(403, error(str(exc)))

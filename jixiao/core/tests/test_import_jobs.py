@@ -25,6 +25,7 @@ from jixiao.core.models import AuditLog, ImportBatch, Job
 from jixiao.core.rulebook import rulebook_save
 from jixiao.monitoring.models import Alert
 from jixiao.monitoring.tests.test_services import approved, monitoring_round  # noqa: F401
+from jixiao.targets.tests.test_excel import three_declarations  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -207,6 +208,25 @@ def test_a_json_file_past_the_threshold_is_a_job_too(world, client_for):
     client_for("budget").post(reverse("project-import"), upload(data, "p.json"))
     job = Job.objects.get(kind="import")
     assert job.status == Job.Status.DONE and job.result["created"] == 2
+
+
+@pytest.mark.usefixtures("three_declarations")
+def test_the_api_import_of_a_document_past_the_threshold_answers_202_and_its_job_imports_it(world):
+    from jixiao.api.tests.test_exchange_api import URL, call
+    from jixiao.targets.models import Target
+
+    document = call(world, "filer", "get", URL).content
+    Target.objects.filter(unit__code="U1", project__code="P1").delete()
+    threshold(world, 1)
+    push = "/api/v1/exchange/targets?region=100101&year=2022"
+    answer = call(world, "filer", "post", push, document)
+    assert answer.status_code == 202, answer.content
+    job = Job.objects.get(kind="import")
+    assert answer.json() == {"job": job.pk, "status_url": f"/api/v1/jobs/{job.pk}"}
+    assert job.user == world.filer and job.status == Job.Status.DONE, job.error
+    assert job.result["created"] >= 1 and Target.objects.filter(project__code="P1").exists()
+    assert call(world, "filer", "get", f"/api/v1/jobs/{job.pk}").json()["status"] == "done"
+    assert call(world, "other", "get", f"/api/v1/jobs/{job.pk}").status_code == 404
 
 
 # --- the tick as a job ----------------------------------------------------------------------------
