@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from jixiao.core.api_writes import (
     number,
     problem,
     rejected,
+    save_with_external_id,
     service_errors,
     write_answers,
 )
@@ -184,32 +183,27 @@ def _write_project(request, body: ProjectIn, project: Project | None):
         errors.append(problem("region", _("项目的区划不能修改。"), "immutable"))
     if errors:
         return rejected(errors)
-    try:
-        with transaction.atomic():
-            saved = project_save(
-                actor=request.user,
-                project=project,
-                region=region,
-                year=body.year,
-                code=body.code,
-                name=body.name,
-                unit=unit,
-                kinds=kinds,
-                parent=parent,
-                amounts=amounts,
-                multi_year=body.multi_year,
-                serves_public=body.serves_public,
-                description=body.description,
-            )
-            if body.external_id is not None and saved.external_id != (body.external_id or None):
-                saved.external_id = body.external_id or None
-                saved.save()
-    except ValidationError as exc:
-        return rejected(service_errors(exc, _path))
-    except IntegrityError:
-        return rejected(
-            [problem("external_id", _("该外部系统标识已被本区划的另一项目使用。"), "taken")]
-        )
+    saved, refusal = save_with_external_id(
+        lambda: project_save(
+            actor=request.user,
+            project=project,
+            region=region,
+            year=body.year,
+            code=body.code,
+            name=body.name,
+            unit=unit,
+            kinds=kinds,
+            parent=parent,
+            amounts=amounts,
+            multi_year=body.multi_year,
+            serves_public=body.serves_public,
+            description=body.description,
+        ),
+        body.external_id,
+        refused=lambda exc: service_errors(exc, _path),
+    )
+    if refusal is not None:
+        return refusal
     saved = project_get(user=request.user, pk=saved.pk)
     return Status(201 if project is None else 200, serialize(saved))
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import Status
 
@@ -94,3 +95,35 @@ def edit_refusal(workflow, document, user) -> Status | None:
             error(_("现在不能修改该文档。"), [problem("", m, "state") for m in refusal.messages]),
         )
     return Status(403, error(str(refusal)))
+
+
+def save_with_external_id(
+    save, external_id: str | None, *, refused
+) -> tuple[object, Status | None]:
+    """Run `save()`, a service call that returns the saved object, and give that object the
+    budget system's identifier sent (None: left as it is; "": cleared), in one transaction.
+    Returns (object, None), or (None, the 422 answer): the service's ValidationError located by
+    `refused(exc)`, an identifier another object of the region holds at `external_id`."""
+    try:
+        with transaction.atomic():
+            saved = save()
+            if external_id is not None and saved.external_id != (external_id or None):
+                saved.external_id = external_id or None
+                saved.save()
+    except ValidationError as exc:
+        return None, rejected(refused(exc))
+    except IntegrityError:
+        message = _("该外部系统标识已被本区划的另一同类对象使用。")
+        return None, rejected([problem("external_id", message, "taken")])
+    return saved, None
+
+
+def check_lines(errors: list[dict], path: str, stored: int, sent: int) -> None:
+    """A report's or table's lines are sent all, in GET's order: a problem in `errors` when
+    not."""
+    if stored != sent:
+        message = _("请按原顺序逐一填写全部 %(n)s 个指标（收到 %(m)s 个）。") % {
+            "n": stored,
+            "m": sent,
+        }
+        errors.append(problem(path, message, "count"))

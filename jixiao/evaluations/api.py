@@ -3,14 +3,20 @@ schemas/selfeval plus the scores: the unit's, the rules', the reviewer's."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
-from jixiao.core.api_writes import edit_refusal, number, problem, rejected, write_answers
+from jixiao.core.api_writes import (
+    check_lines,
+    edit_refusal,
+    number,
+    problem,
+    rejected,
+    save_with_external_id,
+    write_answers,
+)
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.selectors import rows_for_region_code
 
@@ -133,37 +139,23 @@ def update_selfeval(request, selfeval_id: int, body: SelfEvalIn):
         return refusal
     errors: list[dict] = []
     executed, rows = _table(body, errors)
-    lines = selfeval.indicators.count()
-    if len(rows) != lines:
-        errors.append(
-            problem(
-                "table.indicators",
-                _("自评表有 %(n)s 个指标，请按原顺序逐一填写（收到 %(m)s 个）。")
-                % {"n": lines, "m": len(rows)},
-                "count",
-            )
-        )
+    check_lines(errors, "table.indicators", selfeval.indicators.count(), len(rows))
     if errors:
         return rejected(errors)
-    try:
-        with transaction.atomic():
-            saved = services.selfeval_save(
-                actor=request.user,
-                selfeval=selfeval,
-                executed=executed,
-                goal_achieved=body.table.goal.achieved or "",
-                report=body.report if body.report is not None else selfeval.report,
-                rows=_positions(selfeval, rows),
-            )
-            if body.external_id is not None and saved.external_id != (body.external_id or None):
-                saved.external_id = body.external_id or None
-                saved.save()
-    except ValidationError as exc:
-        return rejected([problem("table", m) for m in exc.messages])
-    except IntegrityError:
-        return rejected(
-            [problem("external_id", _("该外部系统标识已被本区划的另一项自评使用。"), "taken")]
-        )
+    saved, refusal = save_with_external_id(
+        lambda: services.selfeval_save(
+            actor=request.user,
+            selfeval=selfeval,
+            executed=executed,
+            goal_achieved=body.table.goal.achieved or "",
+            report=body.report if body.report is not None else selfeval.report,
+            rows=_positions(selfeval, rows),
+        ),
+        body.external_id,
+        refused=lambda exc: [problem("table", m) for m in exc.messages],
+    )
+    if refusal is not None:
+        return refusal
     return Status(
         200, serialize(selectors.selfeval_get(user=request.user, pk=saved.pk), detail=True)
     )

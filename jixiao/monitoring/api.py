@@ -4,12 +4,19 @@ and /api/v1/alerts (with dispose) — CONTRACT.md."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from jixiao.core.api import add_workflow_routes, answers, error, paginate
-from jixiao.core.api_writes import edit_refusal, number, problem, rejected, write_answers
+from jixiao.core.api_writes import (
+    check_lines,
+    edit_refusal,
+    number,
+    problem,
+    rejected,
+    save_with_external_id,
+    write_answers,
+)
 from jixiao.orgs.models import Region
 
 from . import selectors, services
@@ -191,36 +198,22 @@ def update_report(request, report_id: int, body: ReportIn):
         key: number(getattr(body.budget, key), f"budget.{key}", errors, places=6)
         for key in ("executed", "expected_full_year", "contract_amount")
     }
-    lines = report.indicators.count()
-    if len(body.indicators) != lines:
-        errors.append(
-            problem(
-                "indicators",
-                _("报告有 %(n)s 个指标，请按原顺序逐一填写（收到 %(m)s 个）。")
-                % {"n": lines, "m": len(body.indicators)},
-                "count",
-            )
-        )
+    check_lines(errors, "indicators", report.indicators.count(), len(body.indicators))
     if errors:
         return rejected(errors)
-    try:
-        with transaction.atomic():
-            saved = services.report_save(
-                actor=request.user,
-                report=report,
-                execution_note=body.execution_note,
-                indicators=[i.model_dump(exclude_unset=True) for i in body.indicators],
-                **money,
-            )
-            if body.external_id is not None and saved.external_id != (body.external_id or None):
-                saved.external_id = body.external_id or None
-                saved.save()
-    except ValidationError as exc:
-        return rejected([problem("budget", m) for m in exc.messages])
-    except IntegrityError:
-        return rejected(
-            [problem("external_id", _("该外部系统标识已被本区划的另一监控报告使用。"), "taken")]
-        )
+    saved, refusal = save_with_external_id(
+        lambda: services.report_save(
+            actor=request.user,
+            report=report,
+            execution_note=body.execution_note,
+            indicators=[i.model_dump(exclude_unset=True) for i in body.indicators],
+            **money,
+        ),
+        body.external_id,
+        refused=lambda exc: [problem("budget", m) for m in exc.messages],
+    )
+    if refusal is not None:
+        return refusal
     return Status(
         200, report_data(selectors.report_get(user=request.user, pk=saved.pk), detail=True)
     )

@@ -3,8 +3,6 @@ latest year), because its parent and business office can change between years.""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from jixiao.core.api_writes import (
     not_found_problem,
     problem,
     rejected,
+    save_with_external_id,
     service_errors,
     write_answers,
 )
@@ -157,9 +156,9 @@ def _write_unit(request, body: UnitIn, unit: Unit | None):
     if errors:
         return rejected(errors)
     existed = unit is not None or Unit.objects.filter(region=region, code=body.code).exists()
-    try:
-        with transaction.atomic():
-            row = unit_year_save(
+    saved, refusal = save_with_external_id(
+        lambda: (
+            unit_year_save(
                 actor=request.user,
                 region=region,
                 code=body.code,
@@ -169,17 +168,13 @@ def _write_unit(request, body: UnitIn, unit: Unit | None):
                 parent=parent,
                 office=office,
                 serves_public=body.serves_public,
-            )
-            saved = row.unit
-            if body.external_id is not None and saved.external_id != (body.external_id or None):
-                saved.external_id = body.external_id or None
-                saved.save()
-    except ValidationError as exc:
-        return rejected(service_errors(exc))
-    except IntegrityError:
-        return rejected(
-            [problem("external_id", _("该外部系统标识已被本区划的另一单位使用。"), "taken")]
-        )
+            ).unit
+        ),
+        body.external_id,
+        refused=service_errors,
+    )
+    if refusal is not None:
+        return refusal
     return Status(200 if existed else 201, _serialize(_reload(request, saved), body.year))
 
 

@@ -5,7 +5,6 @@ schemas/target (indicators with `target` as the text people wrote, plus the pars
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,7 +13,14 @@ from ninja import Router, Status
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
 from jixiao.core.api import add_workflow_routes, answers, error, paginate
-from jixiao.core.api_writes import edit_refusal, number, problem, rejected, write_answers
+from jixiao.core.api_writes import (
+    edit_refusal,
+    number,
+    problem,
+    rejected,
+    save_with_external_id,
+    write_answers,
+)
 from jixiao.core.idempotency import unchanged
 from jixiao.core.rule_messages import texts_only
 from jixiao.orgs.models import Region, Unit
@@ -193,22 +199,6 @@ def _save_errors(target: Target, rows: list[dict], exc: ValidationError) -> list
     return [problem("indicators", m) for m in exc.messages]
 
 
-def _save(request, target: Target, body: TargetIn, rows: list[dict], amounts: dict) -> Target:
-    target = services.target_save(
-        actor=request.user,
-        target=target,
-        goal=body.goal or "",
-        medium_term_goal=body.medium_term_goal or "",
-        amounts=amounts,
-        serves_public=body.serves_public,
-        indicators=rows,
-    )
-    if body.external_id is not None and target.external_id != (body.external_id or None):
-        target.external_id = body.external_id or None
-        target.save()
-    return target
-
-
 def _identity(data) -> tuple:
     """Which declaration it is: region, year, unit and project codes."""
     if not isinstance(data, dict):
@@ -227,31 +217,40 @@ def _write_target(request, body: TargetIn, target: Target | None, *, project=Non
         errors.append(
             problem("project", _("绩效目标的区划、年度、单位和项目不能修改。"), "immutable")
         )
+    if target is not None:
+        refusal = edit_refusal(TARGET_WORKFLOW, target, request.user)
+        if refusal is not None:
+            return refusal
     if errors:
         return rejected(errors)
     rows = _rows(body)
-    try:
-        with transaction.atomic():
-            if target is None:
-                target = services.target_create(
-                    actor=request.user, year=body.year, unit=unit, project=project
-                )
-                created = True
-            else:
-                refusal = edit_refusal(TARGET_WORKFLOW, target, request.user)
-                if refusal is not None:
-                    return refusal
-                created = False
-            saved = _save(request, target, body, rows, amounts)
-    except ValidationError as exc:
-        if target is None:  # target_create's refusal: the project or unit has one already
-            return rejected([problem("project" if project else "unit", m) for m in exc.messages])
-        return rejected(_save_errors(target, rows, exc))
-    except IntegrityError:
-        return rejected(
-            [problem("external_id", _("该外部系统标识已被本区划的另一绩效目标使用。"), "taken")]
+    draft = {"target": target, "created": target is None}
+
+    def save() -> Target:
+        if draft["target"] is None:
+            draft["target"] = services.target_create(
+                actor=request.user, year=body.year, unit=unit, project=project
+            )
+        return services.target_save(
+            actor=request.user,
+            target=draft["target"],
+            goal=body.goal or "",
+            medium_term_goal=body.medium_term_goal or "",
+            amounts=amounts,
+            serves_public=body.serves_public,
+            indicators=rows,
         )
-    return Status(201 if created else 200, serialize(_get(request, saved.pk), detail=True))
+
+    def refused(exc: ValidationError) -> list[dict]:
+        if draft["target"] is None:  # target_create's: the project or unit has one already
+            return [problem("project" if project else "unit", m) for m in exc.messages]
+        return _save_errors(draft["target"], rows, exc)
+
+    saved, refusal = save_with_external_id(save, body.external_id, refused=refused)
+    if refusal is not None:
+        return refusal
+    status = 201 if draft["created"] else 200
+    return Status(status, serialize(_get(request, saved.pk), detail=True))
 
 
 @router.post(

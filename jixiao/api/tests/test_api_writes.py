@@ -3,7 +3,6 @@ services; a bad item answers 422 with each problem at its path in the body; an o
 reference out of the caller's scope answers 404; an `external_id` makes a second push of the
 same thing change nothing."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -13,22 +12,10 @@ from jixiao.core.models import ApiToken, AuditLog
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.evaluations.services import selfeval_create
 from jixiao.monitoring.models import Report
-from jixiao.monitoring.services import round_open
 from jixiao.orgs.models import Unit
 from jixiao.targets.models import Indicator, Target
 from jixiao.targets.services import target_transition
 from jixiao.testing import GOOD_ROWS
-
-GOOD = {"overall": "优"}
-
-
-@pytest.fixture
-def bearer(world):
-    def make(username):
-        _token, key = ApiToken.objects.issue(world.users[username])
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-    return make
 
 
 @pytest.fixture
@@ -98,6 +85,16 @@ def test_budget_office_creates_a_unit_and_changes_it_with_put(world, send):
     changed = send("budget", "put", f"/api/v1/units/{body['id']}", unit_body(name="甲区卫生健康委"))
     assert changed.status_code == 200 and changed.json()["name"] == "甲区卫生健康委"
     assert Unit.objects.get(pk=body["id"]).external_id == "YTH-U3"
+
+
+def test_an_external_id_another_unit_holds_is_refused(world, send):
+    send("budget", "post", "/api/v1/units", unit_body(external_id="YTH-U3"))
+    url = f"/api/v1/units/{world.units['U2'].id}"
+    sent = unit_body(code="U2", name="甲区城管局", external_id="YTH-U3")
+    response = send("budget", "put", url, sent)
+    assert response.status_code == 422
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [("external_id", "taken")]
+    assert Unit.objects.get(pk=world.units["U2"].id).external_id is None
 
 
 def test_unit_with_an_unknown_parent_is_refused_at_its_path(world, send):
@@ -260,24 +257,7 @@ def test_the_same_target_push_twice_changes_nothing(world, send):
 
 
 @pytest.fixture
-def approved(world, declare):
-    target = target_transition(actor=world.filer, target=declare(), name="complete")
-    target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
-    target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
-    return target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
-
-
-@pytest.fixture
-def report(world, approved):
-    monitoring_round = round_open(
-        actor=world.performance,
-        region=world.region,
-        year=2022,
-        code="2022-07",
-        name="1–7月监控",
-        period_end=dt.date(2022, 7, 31),
-        deadline=dt.date(2022, 8, 15),
-    )
+def report(world, monitoring_round):
     return Report.objects.get(round=monitoring_round, project__code="P1")
 
 
@@ -303,6 +283,13 @@ def test_a_report_amount_that_is_not_a_number_is_refused_at_its_path(world, send
     response = send("filer", "put", f"/api/v1/monitoring-reports/{report.id}", sent)
     assert response.status_code == 422
     assert [e["path"] for e in response.json()["errors"]] == ["budget.executed"]
+
+
+def test_a_report_sent_with_another_number_of_lines_is_refused(world, send, report):
+    sent = report_body(indicators=[{"progress": "按计划推进"}])
+    response = send("filer", "put", f"/api/v1/monitoring-reports/{report.id}", sent)
+    assert response.status_code == 422
+    assert [(e["path"], e["code"]) for e in response.json()["errors"]] == [("indicators", "count")]
 
 
 def test_report_of_another_unit_is_404(world, send, report):

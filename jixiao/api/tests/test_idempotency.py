@@ -11,16 +11,7 @@ from django.test import Client
 
 from jixiao.budgets.models import Project
 from jixiao.core.idempotency import unchanged
-from jixiao.core.models import ApiToken, AuditLog, IdempotentRequest
-
-
-@pytest.fixture
-def key_of(world):
-    def make(username):
-        _token, key = ApiToken.objects.issue(world.users[username])
-        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-    return make
+from jixiao.core.models import AuditLog, IdempotentRequest
 
 
 def project_body(code="P9", name="校舍维修") -> dict:
@@ -44,8 +35,8 @@ def post(client, auth, body, key="push-1"):
     )
 
 
-def test_a_retried_post_returns_the_first_answer_and_does_nothing(world, client, key_of):
-    auth = key_of("budget")
+def test_a_retried_post_returns_the_first_answer_and_does_nothing(world, client, bearer):
+    auth = bearer("budget")
     first = post(client, auth, project_body())
     assert first.status_code == 201
     projects, audit = Project.objects.count(), AuditLog.objects.count()
@@ -55,8 +46,8 @@ def test_a_retried_post_returns_the_first_answer_and_does_nothing(world, client,
     assert (Project.objects.count(), AuditLog.objects.count()) == (projects, audit)
 
 
-def test_the_same_key_with_another_body_is_422(world, client, key_of):
-    auth = key_of("budget")
+def test_the_same_key_with_another_body_is_422(world, client, bearer):
+    auth = bearer("budget")
     post(client, auth, project_body())
     response = post(client, auth, project_body(name="另一个名称"))
     assert response.status_code == 422
@@ -64,22 +55,22 @@ def test_the_same_key_with_another_body_is_422(world, client, key_of):
     assert not Project.objects.filter(name="另一个名称").exists()
 
 
-def test_a_refusal_is_kept_too(world, client, key_of):
-    auth = key_of("budget")
+def test_a_refusal_is_kept_too(world, client, bearer):
+    auth = bearer("budget")
     bad = project_body() | {"kinds": ["没有这个类别"]}
     first = post(client, auth, bad)
     assert first.status_code == 422
     assert post(client, auth, bad).json() == first.json()
 
 
-def test_keys_are_per_user(world, client, key_of):
-    post(client, key_of("budget"), project_body())
-    other = post(client, key_of("filer"), project_body(code="P8"))
+def test_keys_are_per_user(world, client, bearer):
+    post(client, bearer("budget"), project_body())
+    other = post(client, bearer("filer"), project_body(code="P8"))
     assert other.status_code == 201 and "Idempotent-Replayed" not in other
 
 
-def test_a_key_older_than_a_day_is_forgotten(world, client, key_of):
-    auth = key_of("budget")
+def test_a_key_older_than_a_day_is_forgotten(world, client, bearer):
+    auth = bearer("budget")
     post(client, auth, project_body())
     IdempotentRequest.objects.update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     again = post(client, auth, project_body())
@@ -89,15 +80,15 @@ def test_a_key_older_than_a_day_is_forgotten(world, client, key_of):
     assert [e["path"] for e in again.json()["errors"]] == ["code"]
 
 
-def test_without_the_header_nothing_is_kept(world, client, key_of):
-    auth = key_of("budget")
+def test_without_the_header_nothing_is_kept(world, client, bearer):
+    auth = bearer("budget")
     client.post("/api/v1/projects", project_body(), content_type="application/json", **auth)
     assert not IdempotentRequest.objects.exists()
 
 
-def test_a_key_on_a_workflow_action_replays_it(world, client, key_of, declare):
+def test_a_key_on_a_workflow_action_replays_it(world, client, bearer, declare):
     target = declare()
-    auth = key_of("filer")
+    auth = bearer("filer")
     url = f"/api/v1/targets/{target.id}/submit"
     first = client.post(url, {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1", **auth)
     again = client.post(url, {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="s1", **auth)
@@ -105,10 +96,10 @@ def test_a_key_on_a_workflow_action_replays_it(world, client, key_of, declare):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_run_once(world, key_of):
+def test_concurrent_retries_run_once(world, bearer):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
-    auth = key_of("budget")
+    auth = bearer("budget")
     answers = []
 
     def retry():
