@@ -49,6 +49,7 @@ Figures (`--json`: one object a line, {"name","value","unit","baseline","ratio",
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -246,6 +247,10 @@ def build(scale: dict, workdir: Path) -> dict:
     return plan
 
 
+#: The servers started, for main's clean-up when the bench is stopped from outside.
+SERVERS: list[subprocess.Popen] = []
+
+
 def start_serve(env: dict, port: int, workers: int | None, threads: int | None) -> subprocess.Popen:
     command = [sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--no-migrate"]
     if workers:
@@ -259,6 +264,7 @@ def start_serve(env: dict, port: int, workers: int | None, threads: int | None) 
         start_new_session=True,
         stdout=subprocess.DEVNULL,
     )
+    SERVERS.append(server)
     return answering(server, port, 90)
 
 
@@ -373,7 +379,7 @@ def counted(ledger_path: Path, started) -> dict:
     }
 
 
-def main() -> None:
+def bench(workdir: Path) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="province")
     parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
@@ -388,7 +394,6 @@ def main() -> None:
     scale["users"] = args.users or scale["users"]
     scale["seconds"] = args.seconds or scale["seconds"]
     url = database_url()
-    workdir = Path(tempfile.mkdtemp(prefix="jixiao-load-"))
     env = env_for(url, workdir)
     os.environ.update(
         {k: env[k] for k in ("DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
@@ -421,8 +426,6 @@ def main() -> None:
     connection.close()
 
     port = free_port()
-    # Stopped from outside (the runner's budget): stop the server too, it has a session of its own.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     server = start_serve(env, port, args.workers, args.threads)
     began = timezone.now()
     before = os.getloadavg()[0]
@@ -469,11 +472,28 @@ def main() -> None:
     figure("load_errors", max(stats["failures"], times["failures"]), "errors", goal=0)
     figure("load_rps", stats["rps"], "requests/s")
     figure("load_lost_writes", writes["total"], "writes", goal=0)
-    if not args.keep:
-        recreate(url, drop_only=True)
-        shutil.rmtree(workdir, ignore_errors=True)
-    else:
+    if args.keep:
         say(f"kept: database {DATABASE}, folder {workdir}")
+
+
+def main() -> None:
+    # Stopped from outside (the runner's budget): stop the server (it has a session of its own)
+    # and leave no database or folder behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-load-"))
+    try:
+        bench(workdir)
+    finally:
+        for server in SERVERS:
+            stop_server(server)
+        if "--keep" not in sys.argv:
+            shutil.rmtree(workdir, ignore_errors=True)
+            with contextlib.suppress(Exception):  # Django not set up yet: nothing open
+                from django.db import connections
+
+                connections.close_all()
+            with contextlib.suppress(Exception):  # no PostgreSQL: no database made
+                recreate(database_url(), drop_only=True)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -246,7 +247,7 @@ def figures() -> None:
         year_stats(user=user, region=province, year=year)
 
 
-def main() -> None:
+def pipeline(workdir: Path) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="province")
     parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
@@ -254,7 +255,6 @@ def main() -> None:
     args, _rest = parser.parse_known_args()
     OUT["json"] = args.json
     scale = SCALES[args.scale]
-    workdir = Path(tempfile.mkdtemp(prefix="jixiao-pipeline-"))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {
         **os.environ,
@@ -346,10 +346,20 @@ def main() -> None:
     figure("pipeline_seconds", total, "s", goal=600 if args.scale == "province" else None)
     for name, seconds in steps.times.items():
         figure(f"pipeline_{name}_seconds", seconds, "s", baseline=total)
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-    else:
+    if args.keep:
         say(f"kept: {workdir}")
+
+
+def main() -> None:
+    # Stopped from outside (the runner's budget): leave no temporary folder behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    keep = "--keep" in sys.argv
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-pipeline-"))
+    try:
+        pipeline(workdir)
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def pure_lint(targets_qs) -> tuple[float, int, int]:
     from collections import defaultdict
 
     from jixiao.core.rulebook import named
-    from jixiao.targets import checks
+    from jixiao.targets.adapters import declaration_of
     from jixiao.targets.lint import lint
     from jixiao.targets.models import Indicator
 
@@ -116,7 +116,7 @@ def pure_lint(targets_qs) -> tuple[float, int, int]:
             grid[row.target_id].append(row)
         for target in chunk:
             result = lint(
-                checks.declaration_of(target, grid[target.id]),
+                declaration_of(target, grid[target.id]),
                 rules=lint_rules,
                 catalogue=catalogue,
             )
