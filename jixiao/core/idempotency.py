@@ -9,7 +9,8 @@ Two means, for another system that retries:
 - the `Idempotency-Key` header on a POST or PUT (`idempotent`, wrapped around every API
   operation): the first answer (status and body) is kept for the caller and key for 24 hours,
   and a retry with the same key and the same request gets it back without anything being done
-  again; the same key with another request answers 422. Of two retries at once, one runs: the
+  again; the same key with another request answers 422. Refusals of the caller rather than of
+  the request (401, 403, 429) and server errors are not kept. Of two retries at once, one runs: the
   key's row is inserted in the same transaction as the write, so the second waits on the
   unique key and then reads the answer the first committed.
 """
@@ -33,6 +34,9 @@ HEADER = "HTTP_IDEMPOTENCY_KEY"
 #: How long an answer is kept for a retry.
 KEPT_FOR = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+#: Answers that say nothing about the request itself (who sent it, how often) and are not kept:
+#: a retry once signed in again, or after the rate limit's window, runs. A 5xx is not kept either.
+NOT_KEPT = frozenset({401, 403, 429})
 EXTERNAL_ID_LENGTH = 64
 
 
@@ -146,7 +150,7 @@ def _once(run, request, user, key: str, *args, **kwargs) -> HttpResponse:
             replay["Idempotent-Replayed"] = "true"
             return replay
         response = run(request, *args, **kwargs)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
+        if response.status_code in NOT_KEPT or response.status_code >= 500 or response.streaming:
             transaction.set_rollback(True)  # not kept: a retry runs again
             return response
         record.status = response.status_code

@@ -63,6 +63,19 @@ def test_a_refusal_is_kept_too(world, client, bearer):
     assert post(client, auth, bad).json() == first.json()
 
 
+def test_a_refusal_of_the_caller_is_not_kept(world, client, bearer):
+    unit = {"code": "U1", "name": "甲区教育局", "level": 1, "region": "100101", "year": 2022}
+    refused = client.put(
+        f"/api/v1/units/{world.units['U1'].id}",
+        unit,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k2",
+        **bearer("filer"),  # a filer does not keep units: the service refuses, 403
+    )
+    assert refused.status_code == 403
+    assert not IdempotentRequest.objects.filter(key="k2").exists()
+
+
 def test_keys_are_per_user(world, client, bearer):
     post(client, bearer("budget"), project_body())
     other = post(client, bearer("filer"), project_body(code="P8"))
