@@ -7,14 +7,7 @@ import pytest
 
 from jixiao.core.models import ApiToken
 from jixiao.targets.models import TargetStatus
-
-GOOD = {
-    "overall": "优",
-    "completeness": "优",
-    "relevance": "优",
-    "appropriateness": "良",
-    "feasibility": "良",
-}
+from jixiao.targets.tests.test_api import GOOD  # review grades that pass
 
 
 @pytest.fixture
