@@ -160,9 +160,11 @@ def _path(field: str) -> str:
 def _write_project(request, body: ProjectIn, project: Project | None):
     region = get_object_or_404(Region.objects.visible_to(request.user), code=body.region)
     if project is None and body.external_id:
-        project = Project.objects.filter(region=region, external_id=body.external_id).first()
-        if project is not None and unchanged(body.model_dump(), serialize(project)):
-            return Status(200, serialize(project))
+        known = Project.objects.filter(region=region, external_id=body.external_id).first()
+        if known is not None:  # the same identifier: that project, if the caller may see it
+            project = project_get(user=request.user, pk=known.pk)
+            if unchanged(body.model_dump(), serialize(project)):
+                return Status(200, serialize(project))
     unit = get_object_or_404(Unit.objects.visible_to(request.user), region=region, code=body.unit)
     errors: list[dict] = []
     parent = None

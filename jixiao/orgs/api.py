@@ -132,11 +132,11 @@ class UnitIn(Schema):
 def _write_unit(request, body: UnitIn, unit: Unit | None):
     region = get_object_or_404(Region.objects.visible_to(request.user), code=body.region)
     if unit is None and body.external_id:
-        unit = Unit.objects.filter(region=region, external_id=body.external_id).first()
-        if unit is not None and unchanged(
-            body.model_dump(), _serialize(_reload(request, unit), body.year)
-        ):
-            return Status(200, _serialize(_reload(request, unit), body.year))
+        known = Unit.objects.filter(region=region, external_id=body.external_id).first()
+        if known is not None:  # the same identifier: that unit, if the caller may see it
+            unit = get_object_or_404(_units(request, None), pk=known.pk)
+            if unchanged(body.model_dump(), _serialize(unit, body.year)):
+                return Status(200, _serialize(unit, body.year))
     errors = []
     if unit is not None and (unit.code != body.code or unit.region_id != region.pk):
         errors.append(problem("code", _("单位编码和区划不能修改。"), "immutable"))

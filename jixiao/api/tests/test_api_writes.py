@@ -179,6 +179,15 @@ def test_the_same_project_push_twice_changes_nothing(world, send):
     assert counts() == before
 
 
+def test_an_external_id_of_a_project_out_of_scope_is_404(world, send):
+    send("filer", "post", "/api/v1/projects", project_body(external_id="YTH-P9"))
+    response = send(
+        "other", "post", "/api/v1/projects", project_body(unit="U2", external_id="YTH-P9")
+    )
+    assert response.status_code == 404
+    assert Project.objects.get(external_id="YTH-P9").unit == world.units["U1"]
+
+
 def test_a_push_with_a_known_external_id_updates_that_project(world, send):
     first = send("budget", "post", "/api/v1/projects", project_body(external_id="YTH-P9"))
     again = send(
