@@ -35,12 +35,36 @@ def register_store(bump: Callable[[set[Pair]], None]) -> None:
     _store["bump"] = bump
 
 
+class _Batch:
+    """The pairs changed in one transaction, bumped once each when it commits."""
+
+    def __init__(self):
+        self.pairs: set[Pair] = set()
+
+    def __call__(self):
+        _store["bump"](self.pairs)
+
+
 def changed(pairs: Iterable[Pair], *, using: str | None = None) -> None:
     """The data of these (region id, year) changed: their figures are recomputed once the
-    transaction commits (at once outside a transaction). Bulk writers call this."""
+    transaction commits (at once outside a transaction). Bulk writers call this.
+
+    A transaction that saves a thousand rows of one region and year bumps its version once:
+    the pairs join the batch the transaction already holds (the first one in its commit hooks,
+    registered at its own level or an outer one, so a rolled-back savepoint takes with it only
+    what it wrote)."""
     pairs = {(int(r), int(y or 0)) for r, y in pairs if r}
-    if pairs and "bump" in _store:
-        transaction.on_commit(lambda: _store["bump"](pairs), using=using)
+    if not pairs or "bump" not in _store:
+        return
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _store["bump"](pairs)
+        return
+    batch = next((f for _s, f, *_r in connection.run_on_commit if isinstance(f, _Batch)), None)
+    if batch is None:
+        batch = _Batch()
+        transaction.on_commit(batch, using=using)
+    batch.pairs |= pairs
 
 
 def usable(using: str | None = None) -> bool:

@@ -175,3 +175,16 @@ def test_a_bulk_write_audited_as_one_batch_gives_its_regions_a_new_version(world
     )
     assert version(world.region, 2022) != before
     assert version(world.region_b, 2022) == other
+
+
+def test_many_writes_in_one_transaction_bump_the_version_once_at_commit(world):
+    before = version(world.region, 2022)
+    with CaptureQueriesContext(connection) as captured:
+        with transaction.atomic():
+            for code in ("P1", "P1A", "P2"):
+                declare(world, code)
+            assert version(world.region, 2022) == before  # not before the commit
+    bumps = [q["sql"] for q in captured.captured_queries if "figuresversion" in q["sql"].lower()]
+    writes = [q for q in bumps if q.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert len(writes) == 1
+    assert version(world.region, 2022) != before
