@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 
 from jixiao.budgets.importers import ProjectImporter
@@ -49,8 +50,10 @@ def upload(data: bytes, name: str = "projects.xlsx"):
 def projects_state() -> list[tuple]:
     """What an import of GOOD leaves: each project of 2022 with its amounts and parent."""
     return sorted(
-        (p.code, p.name, p.unit.code, str(p.full_total), str(p.initial_current), p.parent_id)
-        for p in Project.objects.filter(region__code="100101", year=2022).select_related("unit")
+        (p.code, p.name, p.unit.code, str(p.full_total), str(p.initial_current), p.parent_code)
+        for p in Project.objects.filter(region__code="100101", year=2022)
+        .select_related("unit")
+        .annotate(parent_code=F("parent__code"))
     )
 
 
