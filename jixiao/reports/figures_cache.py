@@ -35,7 +35,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
@@ -125,9 +125,20 @@ def _resolver(model, path: str | None):
 
 def _on_write(sender, instance, raw=False, **kwargs):
     resolve = _resolvers.get(sender)
-    if resolve is None or raw:
+    if resolve is None or raw or _deleted_with_parent(sender, kwargs.get("origin")):
         return
     figures_cache.changed(resolve(instance), using=kwargs.get("using"))
+
+
+def _deleted_with_parent(sender, origin) -> bool:
+    """A row reached through a parent (a payment through its project), deleted because a
+    figure model's row was (the project, the region): that row's own delete gives the same
+    region and year a new version, so the child's is skipped, sparing one query a row (a
+    province's projects take 480,000 payments with them)."""
+    if origin is None or FIGURE_MODELS.get(sender._meta.label_lower) in (None, ""):
+        return False
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model is not sender and model in _resolvers
 
 
 def _on_kinds(sender, instance, action, **kwargs):

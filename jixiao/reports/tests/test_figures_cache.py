@@ -188,3 +188,20 @@ def test_many_writes_in_one_transaction_bump_the_version_once_at_commit(world):
     writes = [q for q in bumps if q.lstrip().upper().startswith(("UPDATE", "INSERT"))]
     assert len(writes) == 1
     assert version(world.region, 2022) != before
+
+
+def test_deleting_a_project_with_its_payments_gives_its_year_a_new_version(world):
+    from jixiao.budgets.models import Payment, Project
+
+    project = Project.objects.create(
+        region=world.region, year=2021, code="Q9", name="项目Q9", unit=world.units["U1"]
+    )
+    Payment.objects.bulk_create([Payment(project=project, month=m, amount=m) for m in range(1, 13)])
+    before, other = version(world.region, 2022), version(world.region_b, 2022)
+    with CaptureQueriesContext(connection) as captured:
+        project.delete()  # its payments go with it: no query of theirs for a version
+    assert version(world.region, 2022) != before  # 2021's payments count in 2022's figures
+    assert version(world.region_b, 2022) == other
+    # a payment reaches its region through its project: one look-up each, unless skipped
+    lookup = 'SELECT "budgets_project"."region_id"'
+    assert not [q for q in captured.captured_queries if q["sql"].startswith(lookup)]
