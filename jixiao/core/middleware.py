@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext
 
 from . import audit
+from .addresses import client_ip  # also imported from here by others
 
 NUL = "\x00"
 # Pages anyone reaches without an account (the public survey, the disclosure portal): no
@@ -75,14 +76,6 @@ class SessionTimeoutMiddleware:
             else:
                 request.session[self.KEY] = now
         return self.get_response(request)
-
-
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy of README's deployment section, REMOTE_ADDR is the proxy;
-    # the proxy sets X-Real-IP, which we trust only when told to.
-    if getattr(settings, "JIXIAO_TRUST_X_REAL_IP", False):
-        return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
-    return request.META.get("REMOTE_ADDR")
 
 
 class AuditContextMiddleware:

@@ -21,14 +21,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .middleware import client_ip
+from .addresses import client_ip
 from .models import RateCounter
 
 ADDRESS_SALT = "jixiao.core.ratelimit.address"
 
 
 def client_address(request) -> str:
-    """The client's address as the rest of the site reads it (`middleware.client_ip`):
+    """The client's address as the rest of the site reads it (`addresses.client_ip`):
     REMOTE_ADDR, or the proxy's X-Real-IP only when JIXIAO_TRUST_X_REAL_IP says to trust it."""
     return client_ip(request) or ""
 
