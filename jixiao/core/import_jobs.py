@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import jobs
-from .imports import Importer, run_import
+from .imports import Importer, _measure_json, run_import
 from .models import Job
 from .tabular import InputRejected
 
@@ -151,7 +151,11 @@ def rebuild(spec: dict, actor) -> Importer:
 def job_params(importer: Importer, data: bytes, filename: str, *, year: int) -> dict | None:
     """The parameters of an import job for this file, or None when it is imported in the
     request: at or under the rulebook's threshold for the importer's region and `year` (the
-    importer's own year, else the page's), or an importer that cannot be rebuilt."""
+    importer's own year, else the page's), or an importer that cannot be rebuilt. A JSON file
+    past the import's limits (objects, values, nesting) is refused here (`InputRejected`), in
+    the request, as it was before there were jobs."""
+    if filename.lower().endswith(".json"):
+        _measure_json(data)  # a flood of objects or of nesting is refused here, as before
     rows = count_rows(data, filename)
     year = getattr(importer, "year", None) or year or timezone.localdate().year
     if not jobs.too_big(rows, region=importer.region, year=year):
