@@ -143,6 +143,27 @@ def test_a_file_past_the_threshold_becomes_a_job_with_the_in_request_result(
     assert 'class="status status-done"' in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_uploaded_bytes_reach_a_worker_process_that_imports_them(world, client_for, tmp_path):
+    from django.test.utils import override_settings
+
+    from jixiao.core.tests.test_jobs import DATABASE_QUEUE, _worker
+
+    threshold(world, 1)
+    with override_settings(TASKS=DATABASE_QUEUE):
+        client_for("budget").post(reverse("project-import"), upload(xlsx_bytes(GOOD)))
+    job = Job.objects.get(kind="import")
+    assert job.status == Job.Status.QUEUED and len(stored_uploads(tmp_path)) == 1
+    assert not Project.objects.filter(code="P9A").exists()  # nothing imported in the request
+    worker = _worker("--batch")
+    _out, err = worker.communicate(timeout=300)
+    assert worker.returncode == 0, err.decode()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["created"] > 0 and Project.objects.filter(code="P9A").exists()
+    assert stored_uploads(tmp_path) == []
+
+
 def test_a_file_at_the_threshold_is_imported_in_the_request(world, client_for):
     threshold(world, len(GOOD))
     response = client_for("budget").post(reverse("project-import"), upload(xlsx_bytes(GOOD)))
