@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core import audit, jobs
+from jixiao.core import audit, figures_cache, jobs
 from jixiao.core.bulkupdate import update_many
 from jixiao.orgs.models import Region, Role
 
@@ -107,6 +107,8 @@ def _rescore_chunk(ids: list[int], rules: dict) -> int:
             changed += selfeval.grade != grade
         update_many(SelfEvalIndicator, scored_lines, SCORED_LINE_FIELDS)
         update_many(SelfEvaluation, selfevals, SCORED_FIELDS)
+        # bulk updates send no signal: the work year's figures are told themselves
+        figures_cache.changed({(s.region_id, s.year) for s in selfevals})
     return changed
 
 

@@ -8,6 +8,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("运行监控")
 
     def ready(self) -> None:
-        # registries, the rulebook section and the "round_open" job
-        from . import exports, importers, navigation, report_import, rules, services  # noqa: F401
-        from . import tick_job  # noqa: F401  (the "tick" job)
+        # registries, the rulebook section, and the "round_open" and "tick" jobs
+        from . import (  # noqa: F401
+            exports,
+            importers,
+            navigation,
+            report_import,
+            rules,
+            services,
+            tick_job,
+        )

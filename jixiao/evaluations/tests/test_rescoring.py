@@ -233,3 +233,24 @@ def test_the_rescore_job_rescores_for_the_performance_office_and_refuses_a_unit(
         job.total,
     )
     assert selfevals.filter(total__isnull=False).count() == selfevals.count() > 0
+
+
+def test_rescoring_tells_the_figures_cache_which_region_and_year_changed(demo):
+    """Bulk updates send no signal: re-scoring tells the figures cache itself, so the work
+    year's figures are not served stale after a rulebook change. (The new version is written
+    when the transaction commits: the test looks at what is due then.)"""
+    from django.db import connection
+
+    from jixiao.core.figures_cache import _Batch
+
+    def batches():
+        return [f for _s, f, *_r in connection.run_on_commit if isinstance(f, _Batch)]
+
+    for batch in batches():  # what the fixtures wrote before is not the re-scoring's
+        batch.pairs.clear()
+    district = demo["360102"]
+    selfevals_rescore(actor=None, region=district, year=2021)
+    due = set().union(
+        *(f.pairs for _s, f, *_r in connection.run_on_commit if isinstance(f, _Batch))
+    )
+    assert (district.pk, 2021) in due
