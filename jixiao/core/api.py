@@ -24,6 +24,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from . import locks
+
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
@@ -413,12 +415,17 @@ class JixiaoAPI(NinjaAPI):
                 and user is not None
                 and user.is_authenticated
             ):
-                try:
-                    require_if_match(request, lambda: current_etag(request))
-                except PreconditionFailed as exc:
-                    return self.create_response(request, error(exc.message), status=412)
-                except Http404:
-                    return self.create_response(request, error(not_found()), status=404)
+                if if_match_tags(request) is not None:
+                    # the check and the write as one step: writers of one object take turns,
+                    # so of two clients with the same tag one wins and the other gets 412
+                    with locks.held(f"api-object:{object_path(request.path)}", wait=30):
+                        try:
+                            require_if_match(request, lambda: current_etag(request))
+                        except PreconditionFailed as exc:
+                            return self.create_response(request, error(exc.message), status=412)
+                        except Http404:
+                            return self.create_response(request, error(not_found()), status=404)
+                        return run(request, **kwargs)
             return run(request, **kwargs)
 
         return checked
