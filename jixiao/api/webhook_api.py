@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
-from jixiao.core.api import answers, error, not_found
+from jixiao.core.api import answers, error, not_found, paginate
+from jixiao.core.schemas import Page
 
 from .models import Delivery, Webhook
 from .webhooks import webhook_create
@@ -45,14 +46,6 @@ class DeliveryOut(Schema):
     delivered_at: str | None
 
 
-class DeliveryList(Schema):
-    items: list[DeliveryOut]
-
-
-class WebhookList(Schema):
-    items: list[WebhookOut]
-
-
 def _out(hook: Webhook) -> dict:
     return {
         "id": hook.pk,
@@ -72,10 +65,10 @@ def _mine(request, webhook_id: int) -> Webhook | None:
     return Webhook.objects.filter(owner=request.user, pk=webhook_id).first()
 
 
-@router.get("", summary="本人的推送地址", response=answers(WebhookList))
-def webhooks(request):
+@router.get("", summary="本人的推送地址", response=answers(Page[WebhookOut]))
+def webhooks(request, page: int = 1, page_size: int | None = None):
     rows = Webhook.objects.filter(owner=request.user).order_by("pk")
-    return Status(200, {"items": [_out(h) for h in rows]})
+    return paginate(request, rows, page=page, page_size=page_size, serialize=_out)
 
 
 @router.post(
@@ -108,36 +101,28 @@ def webhook_remove(request, webhook_id: int):
     return Status(200, {"deleted": webhook_id})
 
 
+def _delivery(d: Delivery) -> dict:
+    return {
+        "id": d.pk,
+        "change": d.change_id,
+        "kind": d.change.kind,
+        "status": d.status,
+        "attempts": d.attempts,
+        "last_status": d.last_status,
+        "last_error": d.last_error,
+        "next_attempt_at": _when(d.next_attempt_at),
+        "delivered_at": _when(d.delivered_at),
+    }
+
+
 @router.get(
     "/{webhook_id}/deliveries",
-    summary="推送记录：每次尝试的结果、下次重试时间",
-    response=answers(DeliveryList, 404),
+    summary="推送记录：每次尝试的结果、下次重试时间（最新的在前）",
+    response=answers(Page[DeliveryOut], 404),
 )
-def webhook_deliveries(request, webhook_id: int, limit: int = 100):
+def webhook_deliveries(request, webhook_id: int, page: int = 1, page_size: int | None = None):
     hook = _mine(request, webhook_id)
     if hook is None:
         return Status(404, error(not_found()))
-    rows = (
-        Delivery.objects.filter(webhook=hook)
-        .select_related("change")
-        .order_by("-pk")[: max(1, min(limit, 1000))]
-    )
-    return Status(
-        200,
-        {
-            "items": [
-                {
-                    "id": d.pk,
-                    "change": d.change_id,
-                    "kind": d.change.kind,
-                    "status": d.status,
-                    "attempts": d.attempts,
-                    "last_status": d.last_status,
-                    "last_error": d.last_error,
-                    "next_attempt_at": _when(d.next_attempt_at),
-                    "delivered_at": _when(d.delivered_at),
-                }
-                for d in rows
-            ]
-        },
-    )
+    rows = Delivery.objects.filter(webhook=hook).select_related("change").order_by("-pk")
+    return paginate(request, rows, page=page, page_size=page_size, serialize=_delivery)
