@@ -131,9 +131,15 @@ def parse_moment(text: str):
             moment = day and datetime.datetime.combine(day, datetime.time())
     except ValueError:  # well-formed but no such day or hour
         return None
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # in UTC: PostgreSQL refuses offsets past ±15:59 (an ISO text may say -16:09)
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):  # the first or last day of the calendar, shifted out
+        return None
 
 
 def updated_since(queryset, moment):

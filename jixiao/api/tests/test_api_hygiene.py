@@ -254,6 +254,10 @@ def test_stable_order_ends_with_the_primary_key(world):
         ("2026-03-01 08:00", "2026-03-01T00:00:00+00:00"),
         ("2026-02-30", None),
         ("soon", None),
+        # an offset PostgreSQL refuses in a query (past ±15:59) is taken to UTC first
+        ("0182-12-02T11:42:57-16:09", "0182-12-03T03:51:57+00:00"),
+        ("0001-01-01T00:00:00+14:00", None),  # before the first day once in UTC
+        ("9999-12-31T23:59:59-12:00", None),  # after the last
     ],
 )
 def test_parse_moment_table(settings, text, expected):
@@ -265,6 +269,7 @@ def test_parse_moment_table(settings, text, expected):
     moment = parse_moment(text)
     found = moment.astimezone(dt.UTC).isoformat() if moment else None
     assert found == expected
+    assert moment is None or moment.utcoffset() == dt.timedelta(0)
 
 
 def test_openapi_documents_updated_since_the_rate_limit_and_its_429(openapi):
