@@ -19,8 +19,8 @@ from jixiao.core.exports import workbook_bytes
 from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.views import (
     act,
-    file_or_job,
     import_page,
+    list_file,
     paginate,
     role_required,
     template_response,
@@ -40,11 +40,9 @@ from .models import Project, ProjectKind
 def project_list(request):
     work = request.work
     rows = work_rows(request, selectors.project_list, *PROJECT_FILTERS)
-    if request.GET.get("export") == "xlsx":
-        filters = {name: request.GET.get(name, "").strip() for name in PROJECT_FILTERS}
-        return file_or_job(
-            request, projects_file, rows=rows.count(), region=work.region, year=work.year, **filters
-        )
+    exported = list_file(request, projects_file, rows, PROJECT_FILTERS)
+    if exported is not None:
+        return exported
     page, query = paginate(request, rows)
     return render(
         request,

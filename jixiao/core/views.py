@@ -73,6 +73,19 @@ def download_response(
     return response
 
 
+def list_file(request, builder, rows, filters):
+    """A list page's "导出 Excel" (`?export=xlsx`): the filtered rows of the work year as the
+    page shows them, through `file_or_job`; None when the page is not asked for its file.
+    `filters` are the names of the page's filter parameters, passed on to `builder`."""
+    if request.GET.get("export") != "xlsx":
+        return None
+    work = request.work
+    given = {name: request.GET.get(name, "").strip() for name in filters}
+    return file_or_job(
+        request, builder, rows=rows.count(), region=work.region, year=work.year, **given
+    )
+
+
 def file_or_job(request, builder, *, rows: int | None, region, year: int, now=None, **filters):
     """A list's download, built by `builder` (a `jobs.file_builder`) as the signed-in user:
     in the request, or past the rulebook's row threshold (`jobs.too_big`) by a background job

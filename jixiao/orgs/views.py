@@ -23,8 +23,8 @@ from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.models import ApiToken, AuditLog
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import (
-    file_or_job,
     import_page,
+    list_file,
     paginate,
     role_required,
     safe_back,
@@ -130,11 +130,9 @@ def unit_list(request):
         level=request.GET.get("level", ""),
         q=request.GET.get("q", "").strip(),
     )
-    if request.GET.get("export") == "xlsx":
-        filters = {name: request.GET.get(name, "").strip() for name in ("office", "level", "q")}
-        return file_or_job(
-            request, units_file, rows=rows.count(), region=work.region, year=work.year, **filters
-        )
+    exported = list_file(request, units_file, rows, ("office", "level", "q"))
+    if exported is not None:
+        return exported
     page, query = paginate(request, rows)
     return render(
         request,

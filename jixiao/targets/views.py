@@ -23,7 +23,7 @@ from jixiao.core.views import (
     document_transition,
     edit_refused,
     error_text,
-    file_or_job,
+    list_file,
     paginate,
     role_required,
     safe_back,
@@ -42,11 +42,9 @@ from .workflow import TARGET_WORKFLOW
 def target_list(request):
     work = request.work
     rows = work_rows(request, selectors.target_list, *TARGET_FILTERS)
-    if request.GET.get("export") == "xlsx":
-        filters = {name: request.GET.get(name, "").strip() for name in TARGET_FILTERS}
-        return file_or_job(
-            request, targets_file, rows=rows.count(), region=work.region, year=work.year, **filters
-        )
+    exported = list_file(request, targets_file, rows, TARGET_FILTERS)
+    if exported is not None:
+        return exported
     page, query = paginate(request, rows)
     return render(
         request,
