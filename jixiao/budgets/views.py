@@ -20,11 +20,9 @@ from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.views import (
     act,
     import_page,
-    list_file,
-    paginate,
+    list_page,
     role_required,
     template_response,
-    work_rows,
 )
 from jixiao.orgs.models import Region, Role, Unit, UnitYear
 from jixiao.orgs.selectors import business_offices, unit_choices
@@ -39,17 +37,13 @@ from .models import Project, ProjectKind
 @login_required
 def project_list(request):
     work = request.work
-    rows = work_rows(request, selectors.project_list, *PROJECT_FILTERS)
-    exported = list_file(request, projects_file, rows, PROJECT_FILTERS)
-    if exported is not None:
-        return exported
-    page, query = paginate(request, rows)
-    return render(
+    return list_page(
         request,
-        "budgets/project_list.html",
-        {
-            "page": page,
-            "query": query,
+        selector=selectors.project_list,
+        filters=PROJECT_FILTERS,
+        builder=projects_file,
+        template="budgets/project_list.html",
+        context=lambda: {
             "units": unit_choices(user=request.user, region=work.region, year=work.year),
             "kinds": ProjectKind.objects.all(),
             "offices": business_offices(region=work.region),

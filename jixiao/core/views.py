@@ -86,6 +86,19 @@ def list_file(request, builder, rows, filters):
     )
 
 
+def list_page(request, *, selector, filters, builder, template: str, context):
+    """A filtered list of the work year (`work_rows` of `selector` with the page's `filters`):
+    its "导出 Excel" file when asked (`list_file` through `builder`), else the page rendered
+    with `template`, the paginated rows (`page`, `query`) and the page's own `context()` (a
+    function, called only once the working region is known to exist)."""
+    rows = work_rows(request, selector, *filters)
+    exported = list_file(request, builder, rows, filters)
+    if exported is not None:
+        return exported
+    page, query = paginate(request, rows)
+    return render(request, template, {"page": page, "query": query, **context()})
+
+
 def file_or_job(request, builder, *, rows: int | None, region, year: int, now=None, **filters):
     """A list's download, built by `builder` (a `jobs.file_builder`) as the signed-in user:
     in the request, or past the rulebook's row threshold (`jobs.too_big`) by a background job

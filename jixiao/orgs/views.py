@@ -24,7 +24,7 @@ from jixiao.core.models import ApiToken, AuditLog
 from jixiao.core.tabular import write_sheet
 from jixiao.core.views import (
     import_page,
-    list_file,
+    list_page,
     paginate,
     role_required,
     safe_back,
@@ -120,26 +120,13 @@ def logout_view(request):
 @login_required
 def unit_list(request):
     work = request.work
-    if work.region is None:
-        raise Http404
-    rows = selectors.unit_year_list(
-        user=request.user,
-        region=work.region,
-        year=work.year,
-        office=request.GET.get("office", ""),
-        level=request.GET.get("level", ""),
-        q=request.GET.get("q", "").strip(),
-    )
-    exported = list_file(request, units_file, rows, ("office", "level", "q"))
-    if exported is not None:
-        return exported
-    page, query = paginate(request, rows)
-    return render(
+    return list_page(
         request,
-        "orgs/unit_list.html",
-        {
-            "page": page,
-            "query": query,
+        selector=selectors.unit_year_list,
+        filters=("office", "level", "q"),
+        builder=units_file,
+        template="orgs/unit_list.html",
+        context=lambda: {
             "offices": selectors.business_offices(region=work.region),
             "can_edit": request.user.has_role(*MASTER_EDITORS),
         },

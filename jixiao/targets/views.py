@@ -23,11 +23,10 @@ from jixiao.core.views import (
     document_transition,
     edit_refused,
     error_text,
-    list_file,
+    list_page,
     paginate,
     role_required,
     safe_back,
-    work_rows,
 )
 from jixiao.orgs.models import Role, Unit
 from jixiao.orgs.selectors import unit_choices
@@ -41,17 +40,13 @@ from .workflow import TARGET_WORKFLOW
 @login_required
 def target_list(request):
     work = request.work
-    rows = work_rows(request, selectors.target_list, *TARGET_FILTERS)
-    exported = list_file(request, targets_file, rows, TARGET_FILTERS)
-    if exported is not None:
-        return exported
-    page, query = paginate(request, rows)
-    return render(
+    return list_page(
         request,
-        "targets/target_list.html",
-        {
-            "page": page,
-            "query": query,
+        selector=selectors.target_list,
+        filters=TARGET_FILTERS,
+        builder=targets_file,
+        template="targets/target_list.html",
+        context=lambda: {
             "statuses": TargetStatus.choices,
             "queue": False,
             "units": unit_choices(user=request.user, region=work.region, year=work.year),
