@@ -118,6 +118,32 @@ def save_with_external_id(
     return saved, None
 
 
+def put_lines_document(
+    document, user, workflow, *, parse, lines: str, save, external_id, refused_at: str, answer
+):
+    """PUT of a document filled line by line (a monitoring report, a self-evaluation table):
+    refused as `edit_refusal` says; `parse(errors)` reads the body into (values, lines sent),
+    noting problems in `errors`; every stored line must be sent (`check_lines` at `lines`);
+    then `save(values)` with the budget system's identifier (`save_with_external_id`), a
+    service refusal located at `refused_at`. Answers 200 with `answer(saved)`."""
+    refusal = edit_refusal(workflow, document, user)
+    if refusal is not None:
+        return refusal
+    errors: list[dict] = []
+    values, sent = parse(errors)
+    check_lines(errors, lines, document.indicators.count(), sent)
+    if errors:
+        return rejected(errors)
+    saved, refusal = save_with_external_id(
+        lambda: save(values),
+        external_id,
+        refused=lambda exc: [problem(refused_at, m) for m in exc.messages],
+    )
+    if refusal is not None:
+        return refusal
+    return Status(200, answer(saved))
+
+
 def check_lines(errors: list[dict], path: str, stored: int, sent: int) -> None:
     """A report's or table's lines are sent all, in GET's order: a problem in `errors` when
     not."""

@@ -4,17 +4,14 @@ schemas/selfeval plus the scores: the unit's, the rules', the reviewer's."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
 from jixiao.core.api_writes import (
-    check_lines,
-    edit_refusal,
     number,
     problem,
-    rejected,
-    save_with_external_id,
+    put_lines_document,
     write_answers,
 )
 from jixiao.core.rule_messages import texts_only
@@ -134,30 +131,34 @@ def _positions(selfeval, rows: list[dict]) -> list[dict]:
 )
 def update_selfeval(request, selfeval_id: int, body: SelfEvalIn):
     selfeval = selectors.selfeval_get(user=request.user, pk=selfeval_id)
-    refusal = edit_refusal(SELFEVAL_WORKFLOW, selfeval, request.user)
-    if refusal is not None:
-        return refusal
-    errors: list[dict] = []
-    executed, rows = _table(body, errors)
-    check_lines(errors, "table.indicators", selfeval.indicators.count(), len(rows))
-    if errors:
-        return rejected(errors)
-    saved, refusal = save_with_external_id(
-        lambda: services.selfeval_save(
+
+    def parse(errors):
+        executed, rows = _table(body, errors)
+        return (executed, rows), len(rows)
+
+    def save(values):
+        executed, rows = values
+        return services.selfeval_save(
             actor=request.user,
             selfeval=selfeval,
             executed=executed,
             goal_achieved=body.table.goal.achieved or "",
             report=body.report if body.report is not None else selfeval.report,
             rows=_positions(selfeval, rows),
+        )
+
+    return put_lines_document(
+        selfeval,
+        request.user,
+        SELFEVAL_WORKFLOW,
+        parse=parse,
+        lines="table.indicators",
+        save=save,
+        external_id=body.external_id,
+        refused_at="table",
+        answer=lambda saved: serialize(
+            selectors.selfeval_get(user=request.user, pk=saved.pk), detail=True
         ),
-        body.external_id,
-        refused=lambda exc: [problem("table", m) for m in exc.messages],
-    )
-    if refusal is not None:
-        return refusal
-    return Status(
-        200, serialize(selectors.selfeval_get(user=request.user, pk=saved.pk), detail=True)
     )
 
 

@@ -9,12 +9,10 @@ from ninja import Router, Schema, Status
 
 from jixiao.core.api import add_workflow_routes, answers, error, paginate
 from jixiao.core.api_writes import (
-    check_lines,
-    edit_refusal,
     number,
     problem,
+    put_lines_document,
     rejected,
-    save_with_external_id,
     write_answers,
 )
 from jixiao.orgs.models import Region
@@ -190,32 +188,32 @@ def get_report(request, report_id: int):
 )
 def update_report(request, report_id: int, body: ReportIn):
     report = selectors.report_get(user=request.user, pk=report_id)
-    refusal = edit_refusal(REPORT_WORKFLOW, report, request.user)
-    if refusal is not None:
-        return refusal
-    errors: list[dict] = []
-    money = {
-        key: number(getattr(body.budget, key), f"budget.{key}", errors, places=6)
-        for key in ("executed", "expected_full_year", "contract_amount")
-    }
-    check_lines(errors, "indicators", report.indicators.count(), len(body.indicators))
-    if errors:
-        return rejected(errors)
-    saved, refusal = save_with_external_id(
-        lambda: services.report_save(
+
+    def parse(errors):
+        money = {
+            key: number(getattr(body.budget, key), f"budget.{key}", errors, places=6)
+            for key in ("executed", "expected_full_year", "contract_amount")
+        }
+        return money, len(body.indicators)
+
+    return put_lines_document(
+        report,
+        request.user,
+        REPORT_WORKFLOW,
+        parse=parse,
+        lines="indicators",
+        save=lambda money: services.report_save(
             actor=request.user,
             report=report,
             execution_note=body.execution_note,
             indicators=[i.model_dump(exclude_unset=True) for i in body.indicators],
             **money,
         ),
-        body.external_id,
-        refused=lambda exc: [problem("budget", m) for m in exc.messages],
-    )
-    if refusal is not None:
-        return refusal
-    return Status(
-        200, report_data(selectors.report_get(user=request.user, pk=saved.pk), detail=True)
+        external_id=body.external_id,
+        refused_at="budget",
+        answer=lambda saved: report_data(
+            selectors.report_get(user=request.user, pk=saved.pk), detail=True
+        ),
     )
 
 
