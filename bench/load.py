@@ -73,7 +73,11 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2022
 PROVINCE = "990000"
 PASSWORD = "Load@2022-peak"
-DATABASE = "jixiao_load"
+#: The bench's own database on the PostgreSQL server, one a scale, so that a small run never
+#: drops the province data kept for a --reuse run.
+DATABASES = {"province": "jixiao_load", "small": "jixiao_load_small"}
+#: What a --reuse run finds in a database the bench built: the scale, the plan, when.
+MARKER = "bench_load_built"
 ROUND_CODE = "LOAD"
 #: users, seconds, spawn rate; generate's districts, units and projects a district
 SCALES = {
@@ -89,8 +93,8 @@ SCALES = {
 }
 
 
-def database_url() -> str:
-    """The PostgreSQL server to use, with the bench's own database named in the URL."""
+def database_url(scale: str = "province") -> str:
+    """The PostgreSQL server to use, with the bench's own database of the scale in the URL."""
     for url in (
         os.environ.get("DATABASE_URL", ""),
         os.environ.get("JIXIAO_LOAD_DATABASE_URL", ""),
@@ -98,7 +102,7 @@ def database_url() -> str:
     ):
         if url.startswith(("postgres://", "postgresql://")):
             parts = urlsplit(url)
-            return urlunsplit(parts._replace(path=f"/{DATABASE}"))
+            return urlunsplit(parts._replace(path=f"/{DATABASES[scale]}"))
     raise SystemExit("bench/load.py needs PostgreSQL")
 
 
@@ -106,11 +110,167 @@ def recreate(url: str, *, drop_only: bool = False) -> None:
     import psycopg
 
     parts = urlsplit(url)
+    name = parts.path.strip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if not drop_only:
-            conn.execute(f"CREATE DATABASE {DATABASE}")
+            conn.execute(f"CREATE DATABASE {name}")
+
+
+def built(url: str, scale: str) -> dict | None:
+    """The plan a previous build of this scale left in the database (its marker), or None when
+    the database, the marker or the scale's data is missing."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute(
+                f"SELECT plan FROM {MARKER} WHERE scale = %s", [scale]
+            ).fetchone()  # fmt: skip
+            if row is None:
+                return None
+            districts = conn.execute(
+                "SELECT count(*) FROM orgs_region WHERE level = 'district' AND path LIKE %s",
+                [f"{PROVINCE}/%"],
+            ).fetchone()[0]
+    except psycopg.Error:
+        return None
+    plan = row[0]
+    return plan if districts == SCALES[scale]["regions"] else None
+
+
+def mark(scale: str, plan: dict) -> None:
+    """Keep the plan and a copy of every document the run writes (the targets of the year, the
+    round's reports and the round), for `reset` before a --reuse run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {MARKER}, {MARKER}_targets, {MARKER}_reports")
+        cursor.execute(f"DROP TABLE IF EXISTS {MARKER}_rounds")
+        cursor.execute(
+            f"CREATE TABLE {MARKER} (scale text PRIMARY KEY, plan jsonb, built_at timestamptz)"
+        )
+        cursor.execute(
+            f"CREATE TABLE {MARKER}_targets AS SELECT t.* FROM targets_target t "
+            "JOIN orgs_region r ON r.id = t.region_id WHERE t.year = %s AND r.path LIKE %s",
+            [YEAR, f"{PROVINCE}/%"],
+        )
+        cursor.execute(
+            f"CREATE TABLE {MARKER}_rounds AS SELECT * FROM monitoring_round WHERE code = %s",
+            [ROUND_CODE],
+        )
+        cursor.execute(
+            f"CREATE TABLE {MARKER}_reports AS SELECT * FROM monitoring_report "
+            f"WHERE round_id IN (SELECT id FROM {MARKER}_rounds)"
+        )
+        cursor.execute(
+            f"INSERT INTO {MARKER} VALUES (%s, %s, now())", [scale, json.dumps(plan)]
+        )  # fmt: skip
+
+
+def reset() -> None:
+    """Put back what a run writes, as the build left it: every target of the year and every
+    report of the round from the copies `mark` kept (a run saves, completes, submits, passes,
+    approves and returns them), the round's deadline tomorrow again, the alerts and sessions the
+    run made gone. Payments a run imports are the same file each time (one row a project and
+    month): they stay."""
+    from django.db import connection
+
+    def restore(cursor, table: str, copy: str) -> int:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND column_name <> 'id' ORDER BY ordinal_position",
+            [table],
+        )
+        columns = [name for (name,) in cursor.fetchall()]
+        assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+        changed = " OR ".join(f't."{c}" IS DISTINCT FROM s."{c}"' for c in columns)
+        cursor.execute(
+            f"UPDATE {table} t SET {assignments} FROM {copy} s WHERE t.id = s.id AND ({changed})"
+        )
+        return cursor.rowcount
+
+    with connection.cursor() as cursor:
+        targets = restore(cursor, "targets_target", f"{MARKER}_targets")
+        reports = restore(cursor, "monitoring_report", f"{MARKER}_reports")
+        cursor.execute(
+            f"DELETE FROM monitoring_alert WHERE round_id IN (SELECT id FROM {MARKER}_rounds) "
+            f"AND raised_at > (SELECT min(built_at) FROM {MARKER})"
+        )
+        alerts = cursor.rowcount
+        cursor.execute(
+            "UPDATE monitoring_round SET deadline = %s, status = 'open' "
+            f"WHERE id IN (SELECT id FROM {MARKER}_rounds)",
+            [max(dt.date.today() + dt.timedelta(days=1), dt.date(YEAR, 7, 31))],
+        )
+        cursor.execute("DELETE FROM django_session")
+    progress(f"  reset: {targets} targets, {reports} reports put back, {alerts} alerts removed")
+
+
+def payments_file(plan: dict, workdir: Path) -> Path:
+    """The file the importer uploads: one payment a month for 200 projects of its district."""
+    from jixiao.budgets.models import Project
+    from jixiao.orgs.models import User
+
+    importer = User.objects.get(username=plan["importers"][0])
+    codes = list(
+        Project.objects.filter(region=importer.region, year=YEAR).values_list("code", flat=True)[
+            :200
+        ]
+    )
+    payments = workdir / "payments.csv"
+    with payments.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["项目编码", "年度", "月份", "支付金额（万元）"])
+        for i, code in enumerate(codes):
+            writer.writerow([code, YEAR, 1 + i % 6, f"{1 + i % 50}.25"])
+    return payments
+
+
+def prepare(scale_name: str, workdir: Path, *, reuse: bool) -> tuple[str, dict, dict]:
+    """The database ready for a run, Django set up on it: (url, the server's environment, the
+    plan). With `reuse`, a database this bench built for the scale is only reset (`reset`);
+    otherwise, or when it is missing, it is built from nothing."""
+    scale = SCALES[scale_name]
+    url = database_url(scale_name)
+    env = env_for(url, workdir)
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    )
+    progress(f"setup: database {urlsplit(url).path.strip('/')} on {urlsplit(url).hostname}")
+    plan = built(url, scale_name) if reuse else None
+    if plan is None:
+        if reuse:
+            progress("  --reuse: no database of this scale built by the bench, building it")
+        recreate(url)
+        progress(f"  migrate {_run(['migrate'], env):.0f} s")
+        took = _run(
+            [
+                *("generate", "--regions", str(scale["regions"]), "--units", str(scale["units"])),
+                *("--projects", str(scale["projects"]), "--indicators", "6", "--quiet"),
+            ],
+            env,
+        )
+        progress(f"  generate {took:.0f} s")
+    sys.path.insert(0, str(ROOT))  # this tree's jixiao, as the server and the CLI run it
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    started = time.perf_counter()
+    if plan is None:
+        plan = build(scale)
+        mark(scale_name, plan)
+    else:
+        progress(f"  migrate {_run(['migrate'], env):.0f} s (new migrations of the tree, if any)")
+        reset()
+    plan["payments_file"] = str(payments_file(plan, workdir))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    progress(f"  accounts, round and plan {time.perf_counter() - started:.0f} s")
+    return url, env, plan
 
 
 def env_for(url: str, workdir: Path) -> dict:
@@ -124,14 +284,13 @@ def env_for(url: str, workdir: Path) -> dict:
     }
 
 
-def build(scale: dict, workdir: Path) -> dict:
+def build(scale: dict) -> dict:
     """The accounts, the documents each filer works on, the payments file: the plan the locust
     users read (bench/locustfile.py)."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
 
-    from jixiao.budgets.models import Project
     from jixiao.monitoring.models import Report
     from jixiao.monitoring.services import round_open
     from jixiao.orgs.models import Office, Region, Role, UnitYear, User
@@ -227,19 +386,6 @@ def build(scale: dict, workdir: Path) -> dict:
         )
     )
     plan["importers"] = plan["budget"][:1]
-    importer = User.objects.get(username=plan["importers"][0])
-    codes = list(
-        Project.objects.filter(region=importer.region, year=YEAR).values_list("code", flat=True)[
-            :200
-        ]
-    )
-    payments = workdir / "payments.csv"
-    with payments.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["项目编码", "年度", "月份", "支付金额（万元）"])
-        for i, code in enumerate(codes):
-            writer.writerow([code, YEAR, 1 + i % 6, f"{1 + i % 50}.25"])
-    plan["payments_file"] = str(payments)
     progress(
         f"  {len(plan['filers'])} filers ({len(drafts)} draft targets, {reports.count()} reports), "
         f"{len(plan['reviewers'])} reviewers, {len(plan['offices'])} offices"
@@ -388,41 +534,23 @@ def bench(workdir: Path) -> None:
     parser.add_argument("--workers", type=int, help="jixiao serve --workers (default: its own)")
     parser.add_argument("--threads", type=int, help="jixiao serve --threads (default: its own)")
     parser.add_argument("--keep", action="store_true", help="keep the database and the folder")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reset the database a previous --keep run built for the scale instead of building "
+        "it (built when missing); kept afterwards",
+    )
     args, _rest = parser.parse_known_args()
     OUT["json"] = args.json
     scale = dict(SCALES[args.scale])
     scale["users"] = args.users or scale["users"]
     scale["seconds"] = args.seconds or scale["seconds"]
-    url = database_url()
-    env = env_for(url, workdir)
-    os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
-    )
-    plan_path = workdir / "plan.json"
-    progress(f"setup: database {DATABASE} on {urlsplit(url).hostname}")
-    recreate(url)
-    progress(f"  migrate {_run(['migrate'], env):.0f} s")
-    took = _run(
-        [
-            *("generate", "--regions", str(scale["regions"]), "--units", str(scale["units"])),
-            *("--projects", str(scale["projects"]), "--indicators", "6", "--quiet"),
-        ],
-        env,
-    )
-    progress(f"  generate {took:.0f} s")
-    sys.path.insert(0, str(ROOT))  # this tree's jixiao, as the server and the CLI run it
-    import django
-
-    django.setup()
+    _url, env, plan = prepare(args.scale, workdir, reuse=args.reuse)
     from django.db import connection
     from django.utils import timezone
 
-    started = time.perf_counter()
-    plan = build(scale, workdir)
+    plan_path = workdir / "plan.json"
     plan_path.write_text(json.dumps(plan), encoding="utf-8")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    progress(f"  accounts, round and plan {time.perf_counter() - started:.0f} s")
     connection.close()
 
     port = free_port()
@@ -472,8 +600,8 @@ def bench(workdir: Path) -> None:
     figure("load_errors", max(stats["failures"], times["failures"]), "errors", goal=0)
     figure("load_rps", stats["rps"], "requests/s")
     figure("load_lost_writes", writes["total"], "writes", goal=0)
-    if args.keep:
-        say(f"kept: database {DATABASE}, folder {workdir}")
+    if args.keep or args.reuse:
+        say(f"kept: database {DATABASES[args.scale]}, folder {workdir}")
 
 
 def main() -> None:
@@ -486,14 +614,15 @@ def main() -> None:
     finally:
         for server in SERVERS:
             stop_server(server)
-        if "--keep" not in sys.argv:
+        if "--keep" not in sys.argv and "--reuse" not in sys.argv:
             shutil.rmtree(workdir, ignore_errors=True)
             with contextlib.suppress(Exception):  # Django not set up yet: nothing open
                 from django.db import connections
 
                 connections.close_all()
+            scale = "small" if any(a.endswith("small") for a in sys.argv) else "province"
             with contextlib.suppress(Exception):  # no PostgreSQL: no database made
-                recreate(database_url(), drop_only=True)
+                recreate(database_url(scale), drop_only=True)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ import os
 import random
 import re
 import time
-from html.parser import HTMLParser
 
+from html_forms import MARK, RETURN_REASON, Forms, edit_fields, transition_data
 from locust import HttpUser, between, constant_pacing, events, task
 
 PLAN = json.load(open(os.environ["LOAD_PLAN"], encoding="utf-8"))
@@ -39,7 +39,6 @@ POOLS = {
     for kind in ("filers", "reviewers", "budget", "offices", "importers")
 }
 SERIAL = itertools.count(1)
-MARK = " 〔"
 LINK = {
     "target": re.compile(r'href="/targets/(\d+)/"'),
     "report": re.compile(r'href="/monitoring/reports/(\d+)/"'),
@@ -57,74 +56,6 @@ def _timed(request_type, name, response_time, exception=None, **_kwargs):
 def _write_ledger(environment, **_kwargs):
     with open(os.environ["LOAD_LEDGER"], "w", encoding="utf-8") as out:
         json.dump(LEDGER, out)
-
-
-class Forms(HTMLParser):
-    """The page's forms: their attributes, fields (in order, repeated names kept) and buttons."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.forms: list[dict] = []
-        self._select = self._textarea = self._option = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append({"attrs": a, "fields": [], "buttons": []})
-        if not self.forms:
-            return
-        form = self.forms[-1]
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button", "file"):
-                form["fields"].append([name, a.get("value", "on" if kind == "checkbox" else "")])
-        elif tag == "button" and name:
-            form["buttons"].append((name, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-            form["fields"].append(self._textarea)
-        elif tag == "select" and name:
-            self._select = [name, None]
-            form["fields"].append(self._select)
-        elif tag == "option" and self._select is not None:
-            self._end_option()
-            self._option = ["selected" in a, a.get("value"), ""]
-
-    def _end_option(self):
-        if self._option is None:
-            return
-        selected, value, text = self._option
-        value = text.strip() if value is None else value
-        if selected or self._select[1] is None:
-            self._select[1] = value
-        self._option = None
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-        if self._option is not None:
-            self._option[2] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "option" and self._select is not None:
-            self._end_option()
-        elif tag == "select" and self._select is not None:
-            self._end_option()
-            if self._select[1] is None:
-                self._select[1] = ""
-            self._select = None
-
-    def find(self, **wanted) -> dict | None:
-        for form in self.forms:
-            if all(test(form["attrs"].get(key, "")) for key, test in wanted.items()):
-                return form
-        return None
 
 
 def outcome(response) -> tuple[bool, bool]:
@@ -176,9 +107,7 @@ class Jixiao(HttpUser):
 
     def transition(self, kind: str, pk: int, name: str, *, mine: bool, comment: str = ""):
         """POST the 办理 form of a document; the ledger keeps what the page acknowledged."""
-        data = {"csrfmiddlewaretoken": self.csrf(), "transition": name, "attest": "1"}
-        if comment:
-            data["comment"] = comment
+        data = {"csrfmiddlewaretoken": self.csrf(), **transition_data(kind, name, comment)}
         url = f"{BASE[kind]}/{pk}/transition/"
         with self.client.post(
             url, data=data, name=f"{BASE[kind]}/[id]/transition/ {name}", catch_response=True
@@ -216,24 +145,10 @@ class Filer(Jixiao):
         response = self.page(f"{BASE[kind]}/{pk}/edit/", f"{BASE[kind]}/[id]/edit/")
         if response.status_code != 200 or "/edit/" not in response.url:
             return False  # not editable now (submitted, under review): the detail page it showed
-        form = Forms(response.text).find(
-            method=lambda m: m.lower() == "post",
-            **(
-                {"id": lambda i: i == "declaration"}
-                if kind == "target"
-                else {"class": lambda c: "edit" in c}
-            ),
-        )
-        if form is None:
-            return False
         marker = self.marker()
-        fields = []
-        for name, value in form["fields"]:
-            if name == field:
-                value = f"{value.split(MARK)[0].strip()}{MARK}{marker}〕"
-            fields.append((name, value))
-        if then:
-            fields.append(("then", then))
+        fields = edit_fields(response.text, kind, field, f"{MARK}{marker}〕", then)
+        if fields is None:
+            return False
         with self.client.post(
             f"{BASE[kind]}/{pk}/edit/",
             data=fields,
@@ -287,16 +202,19 @@ class Reviewer(Jixiao):
     pool = "reviewers"
 
     def review(self, kind: str, queue: str, passing: str) -> None:
+        """Open a document of the queue; pass (or approve) it, or one time in five return it
+        (the return button of the reviewer's step: return_first, return_final)."""
         response = self.page(queue, queue)
         ids = LINK[kind].findall(response.text) if response.status_code == 200 else []
         if not ids:
             return
         pk = int(random.choice(ids))
         buttons = self.buttons(kind, pk)
-        if passing in buttons and random.random() < 0.8:
+        returns = [b for b in buttons if b.startswith("return")]
+        if passing in buttons and (random.random() < 0.8 or not returns):
             self.transition(kind, pk, passing, mine=False)
-        elif "return" in buttons:
-            self.transition(kind, pk, "return", mine=False, comment="指标值请按实际测算后重填。")
+        elif returns:
+            self.transition(kind, pk, returns[0], mine=False, comment=RETURN_REASON)
 
     @task(3)
     def targets(self):
@@ -304,7 +222,7 @@ class Reviewer(Jixiao):
 
     @task(2)
     def reports(self):
-        self.review("report", "/monitoring/reports/queue/", "approve")
+        self.review("report", "/monitoring/reports/queue/", "pass")
 
 
 class Budget(Reviewer):

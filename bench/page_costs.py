@@ -1,0 +1,294 @@
+"""What each request of the deadline peak costs alone (issue 16, part 5): the pages, saves and
+transitions of bench/locustfile.py, each made N times in this process with Django's test client
+by the load test's own users, on the load test's database.
+
+    .venv/bin/python bench/page_costs.py [--scale small|province] [--json] [--runs N]
+
+The database is bench/load.py's of the scale (`jixiao_load_small`, `jixiao_load`): reset when a
+previous run built it (`bench/load.py --reuse`), built when missing. The users are the plan's:
+one filer (also its unit's leader) with draft targets and reports of the open round, the
+business-office reviewer of its unit, its district's budget office, performance office and
+importer. Each signs in through the login page (its password check timed as `signin`).
+
+Each request is made once to warm the caches, then `--runs` times (default 5): its median time
+and its queries (the last run's) are the figures `page_<name>_ms` and `page_<name>_queries`,
+the time's baseline the bare login page through the same middleware in the same run (its
+ratio says how many bare pages a request costs). A transition is timed from the state it
+leaves (the document is put back before each run with an UPDATE, not timed); a save posts the
+edit form as the page gives it, with a marker in the goal or the execution note, like the
+locust users. A POST is timed alone, without the page it redirects to (timed as its own page).
+The database is reset as bench/load.py leaves it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from html_forms import RETURN_REASON, edit_fields, transition_data  # noqa: E402
+from key_evaluations import OUT, figure, progress, say  # noqa: E402
+from load import PASSWORD, SCALES, YEAR, prepare, reset  # noqa: E402
+
+
+class Measure:
+    """Times requests of one signed-in client: median milliseconds and the queries."""
+
+    def __init__(self, runs: int):
+        self.runs = runs
+        self.rows: list[tuple[str, float, int, str]] = []
+
+    def __call__(self, name: str, request, before=None, check=None) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        times = []
+        queries = 0
+        response = None
+        for run in range(self.runs + 1):
+            if before:
+                before()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = request()
+                took = (time.perf_counter() - started) * 1000
+            if run:  # the first run warms the caches
+                times.append(took)
+                queries = len(captured)
+        note = check(response) if check else ""
+        if response.status_code >= 400:
+            note = f"answered {response.status_code}"
+        self.rows.append((name, statistics.median(times), queries, note))
+        progress(f"  {name:24} {statistics.median(times):8.1f} ms {queries:5} queries  {note}")
+
+
+def outcome(response) -> str:
+    """What the page a POST redirected to says: '' when it acknowledged, else why not."""
+    if response.status_code in (301, 302):
+        return ""
+    text = response.content.decode()
+    if "msg-success" in text:
+        return ""
+    return "refused" if ("msg-error" in text or 'class="error"' in text) else "no outcome shown"
+
+
+def signed_in(username: str, measure: Measure | None = None):
+    from django.test import Client
+
+    client = Client()
+    client.get("/login/")
+
+    def login():
+        client.cookies.pop("sessionid", None)
+        return client.post(
+            "/login/",
+            {"username": username, "password": PASSWORD, "next": ""},
+        )
+
+    if measure:
+        measure("signin", login, check=lambda r: "" if r.status_code == 302 else "refused")
+    else:
+        login()
+    return client
+
+
+def people(plan: dict) -> dict:
+    """The plan's first filer with both targets and reports, and the people of its district who
+    deal with them."""
+    from jixiao.orgs.models import UnitYear, User
+
+    filer = next(f for f in plan["filers"] if f["targets"] and f["reports"])
+    user = User.objects.get(username=filer["username"])
+    district = user.region.code
+    office = UnitYear.objects.get(unit_id=user.unit_id, year=YEAR).office
+    reviewer = User.objects.filter(office=office, username__startswith="load-").first()
+    return {
+        "filer": filer,
+        "district": district,
+        "reviewer": reviewer.username if reviewer else plan["reviewers"][0],
+        "budget": f"load-{district}-budget",
+        "office": f"load-{district}-perf",
+        "importer": plan["importers"][0],
+    }
+
+
+def queued(district: str, plan: dict, count: int = 20) -> None:
+    """Put `count` targets and reports of the district's filers into the reviewers' queues, as
+    a deadline day leaves them (not timed)."""
+    from jixiao.monitoring.models import Report, ReportStatus
+    from jixiao.targets.models import Target, TargetStatus
+
+    mine = [f for f in plan["filers"] if f["username"].startswith(f"load-{district}-")]
+    targets = [pk for f in mine for pk in f["targets"][1:]][:count]
+    reports = [pk for f in mine for pk in f["reports"][1:]][:count]
+    Target.objects.filter(pk__in=targets[: count // 2]).update(status=TargetStatus.SUBMITTED)
+    Target.objects.filter(pk__in=targets[count // 2 :]).update(status=TargetStatus.FIRST_PASSED)
+    Report.objects.filter(pk__in=reports).update(status=ReportStatus.SUBMITTED)
+
+
+def measure_all(plan: dict, runs: int) -> Measure:
+    from jixiao.monitoring.models import Report, ReportStatus
+    from jixiao.targets.models import Target, TargetStatus
+
+    measure = Measure(runs)
+    who = people(plan)
+    filer = who["filer"]
+    target, report = filer["targets"][0], filer["reports"][0]
+    queued(who["district"], plan)
+    from django.test import Client
+
+    bare = Client()
+    measure("bare_login_page", lambda: bare.get("/login/"))
+
+    def status(model, pk, value):
+        return lambda: model.objects.filter(pk=pk).update(status=value)
+
+    def save(client, kind, pk, field, then):
+        base = "/targets" if kind == "target" else "/monitoring/reports"
+        page = client.get(f"{base}/{pk}/edit/").content.decode()
+        fields = edit_fields(page, kind, field, " 〔page-costs〕", then)
+        data: dict[str, list[str]] = {}
+        for name, value in fields or []:
+            data.setdefault(name, []).append(value)
+        return lambda: client.post(f"{base}/{pk}/edit/", data)
+
+    def transition(client, kind, pk, name, comment=""):
+        base = "/targets" if kind == "target" else "/monitoring/reports"
+        data = transition_data(kind, name, comment)
+        return lambda: client.post(f"{base}/{pk}/transition/", data, follow=True)
+
+    progress(f"filer {filer['username']}: target {target}, report {report}")
+    client = signed_in(filer["username"], measure)
+    draft_target = status(Target, target, TargetStatus.DRAFT)
+    # A filer's report holds its execution before it is completed (refused without it).
+    Report.objects.filter(pk=report, executed__isnull=True).update(executed=1)
+    draft_report = status(Report, report, ReportStatus.DRAFT)
+    draft_target()
+    draft_report()
+    measure("targets", lambda: client.get("/targets/"))
+    measure("reports", lambda: client.get("/monitoring/reports/"))
+    measure("target_detail", lambda: client.get(f"/targets/{target}/"))
+    measure("target_edit", lambda: client.get(f"/targets/{target}/edit/"))
+    measure("target_save", save(client, "target", target, "goal", "save"), check=outcome)
+    measure(
+        "target_complete",
+        save(client, "target", target, "goal", "complete"),
+        before=draft_target,
+        check=outcome,
+    )
+    measure(
+        "target_submit",
+        transition(client, "target", target, "submit"),
+        before=status(Target, target, TargetStatus.READY),
+        check=outcome,
+    )
+    measure("report_detail", lambda: client.get(f"/monitoring/reports/{report}/"))
+    measure("report_edit", lambda: client.get(f"/monitoring/reports/{report}/edit/"))
+    measure("report_save", save(client, "report", report, "execution_note", ""), check=outcome)
+    measure(
+        "report_complete",
+        transition(client, "report", report, "complete"),
+        before=draft_report,
+        check=outcome,
+    )
+    measure(
+        "report_submit",
+        transition(client, "report", report, "submit"),
+        before=status(Report, report, ReportStatus.READY),
+        check=outcome,
+    )
+
+    progress(f"reviewer {who['reviewer']}")
+    client = signed_in(who["reviewer"])
+    measure("target_queue", lambda: client.get("/targets/queue/"))
+    measure("report_queue", lambda: client.get("/monitoring/reports/queue/"))
+    measure(
+        "target_pass",
+        transition(client, "target", target, "pass"),
+        before=status(Target, target, TargetStatus.SUBMITTED),
+        check=outcome,
+    )
+    measure(
+        "target_return",
+        transition(client, "target", target, "return_first", RETURN_REASON),
+        before=status(Target, target, TargetStatus.SUBMITTED),
+        check=outcome,
+    )
+    measure(
+        "report_pass",
+        transition(client, "report", report, "pass"),
+        before=status(Report, report, ReportStatus.SUBMITTED),
+        check=outcome,
+    )
+
+    progress(f"budget office {who['budget']}")
+    client = signed_in(who["budget"])
+    measure("budget_target_queue", lambda: client.get("/targets/queue/"))
+    measure(
+        "target_approve",
+        transition(client, "target", target, "approve"),
+        before=status(Target, target, TargetStatus.FIRST_PASSED),
+        check=outcome,
+    )
+
+    progress(f"performance office {who['office']}")
+    client = signed_in(who["office"])
+    measure("dashboard", lambda: client.get("/dashboard/"))
+    import re
+
+    topics = re.findall(
+        r'href="(/dashboard/records/[a-z_-]+/[^"]*)"', client.get("/dashboard/").content.decode()
+    )
+    if topics:
+        listing = topics[0].replace("&amp;", "&")
+        measure("dashboard_records", lambda: client.get(listing))
+        links = re.findall(
+            r'href="([^"]*(?:xlsx|format=)[^"]*)"', client.get(listing).content.decode()
+        )
+        if links:
+            export = links[0].replace("&amp;", "&")
+            measure("export", lambda: client.get(export))
+    measure("alerts", lambda: client.get("/alerts/"))
+
+    progress(f"importer {who['importer']}")
+    client = signed_in(who["importer"])
+    measure("payments_import_page", lambda: client.get("/payments/import/"))
+
+    def upload():
+        with open(plan["payments_file"], "rb") as handle:
+            return client.post("/payments/import/", {"file": handle}, follow=True)
+
+    measure("payments_import", upload, check=outcome)
+    return measure
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each request")
+    args, _rest = parser.parse_known_args()
+    OUT["json"] = args.json
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-page-costs-"))
+    _url, _env, plan = prepare(args.scale, workdir, reuse=True)
+    try:
+        measure = measure_all(plan, args.runs)
+    finally:
+        reset()
+    bare = next(ms for name, ms, _q, _n in measure.rows if name == "bare_login_page")
+    say(f"{'request':24} {'median ms':>10} {'queries':>8}  (scale {args.scale}, {args.runs} runs)")
+    for name, ms, queries, note in measure.rows:
+        say(f"{name:24} {ms:10.1f} {queries:8}  {note}")
+        if name == "bare_login_page":
+            continue
+        figure(f"page_{name}_ms", ms, "ms", baseline=bare)
+        figure(f"page_{name}_queries", queries, "queries")
+
+
+if __name__ == "__main__":
+    main()
