@@ -50,9 +50,7 @@ def dashboard_selfeval_pipeline(work: WorkYear) -> dict[str, int]:
 
 
 def _all_selfevals(work: WorkYear):
-    return work._in_region(SelfEvaluation.objects.visible_to(work.user)).filter(
-        year=work.evaluated_year
-    )
+    return work.rows_of(SelfEvaluation).filter(year=work.evaluated_year)
 
 
 #: The monitoring reports of Y as the pipeline shows them: in on time, in late, missing (past
@@ -358,7 +356,7 @@ def dashboard_unit_standing(
     whole = WorkYear(user=RegionReader(region.path), region=region, year=year)
     statuses = dict.fromkeys(TargetStatus.values, 0)
     statuses.update(
-        own._in_region(Target.objects.visible_to(user))
+        own.rows_of(Target)
         .filter(year=year)
         .current()
         .order_by()

@@ -125,8 +125,16 @@ def first_level_activity(work: WorkYear, per_unit: dict | None = None) -> dict[i
     return activity
 
 
-def _units(work: WorkYear, per_unit: dict) -> dict:
-    first_level = dict(work.first_level_units.values_list("unit_id", "unit__code"))
+def _first_level_rows(work: WorkYear) -> list[tuple[int, str, int]]:
+    """(unit id, code, region id) of each first-level unit of Y: what coverage counts, and
+    the roll-up by region (one query for both)."""
+    return list(
+        work.first_level_units.order_by().values_list("unit_id", "unit__code", "unit__region_id")
+    )
+
+
+def _units(work: WorkYear, per_unit: dict, first_level_rows: list[tuple]) -> dict:
+    first_level = {unit_id: code for unit_id, code, _region in first_level_rows}
     covered = set(first_level_activity(work, per_unit)) & set(first_level)
     return {
         "first_level": len(first_level),
@@ -143,7 +151,7 @@ def _targets(work: WorkYear) -> dict:
     from jixiao.targets.models import Target
 
     statuses = dict(
-        work._in_region(Target.objects.visible_to(work.user))
+        work.rows_of(Target)
         .filter(year=work.year)
         .current()
         .order_by()
@@ -171,15 +179,28 @@ def _approved_funds(work: WorkYear) -> Decimal:
     )
 
 
-def _projects(projects: QuerySet) -> tuple[int, Decimal]:
-    """How many projects and their full-year budgets (DOMAIN.md §9), in one query."""
-    found = projects.order_by().aggregate(
-        n=Count("id"), funds=Sum(full_year_budget(), output_field=DecimalField())
+def _projects_by_region(projects: QuerySet) -> dict[int, tuple[int, Decimal]]:
+    """region id → how many projects and their full-year budgets (DOMAIN.md §9), in one
+    grouped query: the totals and the roll-up by region both add these up."""
+    rows = (
+        projects.order_by()
+        .values_list("region_id")
+        .annotate(n=Count("id"), funds=Sum(full_year_budget(), output_field=DecimalField()))
     )
-    return found["n"], found["funds"] or Decimal(0)
+    return {region_id: (n, funds or Decimal(0)) for region_id, n, funds in rows}
 
 
-def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> dict:
+def _total(by_region: dict[int, tuple[int, Decimal]]) -> tuple[int, Decimal]:
+    """How many projects and their funds over every region of `_projects_by_region`."""
+    return (
+        sum(n for n, _funds in by_region.values()),
+        sum((funds for _n, funds in by_region.values()), Decimal(0)),
+    )
+
+
+def _monitoring(
+    work: WorkYear, today: datetime.date, by_unit: list[dict], monitored: dict[int, tuple]
+) -> dict:
     reports = work.reports.order_by()
     deadline_passed = Q(round__deadline__lt=today)
     report_counts = reports.aggregate(
@@ -202,9 +223,10 @@ def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> di
             counts[key] = counts.get(key, 0) + n
         if disposal:
             disposals[disposal] = disposals.get(disposal, 0) + n
-    projects, funds = _projects(work.monitored_projects)
+    projects, funds = _total(monitored)
+    rounds = work.rounds.order_by().aggregate(n=Count("id"), latest=Max("period_end"))
     return {
-        "rounds": work.rounds.count(),
+        "rounds": rounds["n"],
         "projects": projects,
         "funds": money(funds),
         "reports": {
@@ -220,15 +242,15 @@ def _monitoring(work: WorkYear, today: datetime.date, by_unit: list[dict]) -> di
         "alert_status": by_status,
         "disposals": disposals,
         "overdue_alerts": work.alerts_overdue(today).count(),
-        "execution": _execution(work),
+        "execution": _execution(work, rounds["latest"]),
     }
 
 
-def _execution(work: WorkYear) -> dict:
-    """Execution of the latest round's reports against its time progress (DOMAIN.md §5)."""
+def _execution(work: WorkYear, latest: datetime.date | None) -> dict:
+    """Execution of the latest round's reports (`latest`: its period end) against its time
+    progress (DOMAIN.md §5)."""
     from jixiao.monitoring.alerts import time_progress
 
-    latest = work.rounds.order_by().aggregate(end=Max("period_end"))["end"]
     if latest is None:
         return {
             "period_end": None,
@@ -255,9 +277,9 @@ def _execution(work: WorkYear) -> dict:
     }
 
 
-def _selfeval(work: WorkYear) -> dict:
+def _selfeval(work: WorkYear, selfevaluated: dict[int, tuple]) -> dict:
     grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
-    projects, funds = _projects(work.selfevaluated_projects)
+    projects, funds = _total(selfevaluated)
     return {
         "year": work.evaluated_year,
         "projects": projects,
@@ -315,7 +337,7 @@ def counted_key_evaluations(work: WorkYear) -> QuerySet:
     evaluations: they are left out here. The figures and the summary's appendix list both read
     this queryset."""
     return (
-        work._in_region(KeyEvaluation.objects.visible_to(work.user))
+        work.rows_of(KeyEvaluation)
         .filter(year=work.year, commissioner__isnull=True)
         .exclude(status=KeyStatus.DRAFT)
     )
@@ -396,7 +418,7 @@ def _surveys(work: WorkYear) -> dict:
     answers: those about Y's key evaluations and about the evaluations done in Y of Y−1 (the
     units' self-evaluations and whole-unit evaluations). Two queries."""
     surveys = (
-        work._in_region(Survey.objects.visible_to(work.user))
+        work.rows_of(Survey)
         .filter(status__in=SURVEY_COUNTED)
         .filter(
             Q(key_evaluation__year=work.year)
@@ -500,47 +522,45 @@ def year_end_rush(work: WorkYear) -> dict[int, dict]:
     }
 
 
-def _children(work: WorkYear, covered_ids: set[int]) -> list[dict]:
-    """Roll-up: the figures of each region directly under a city or province."""
-    children = list(Region.objects.filter(parent=work.region).order_by("code"))
+def _children(
+    work: WorkYear, covered_ids: set[int], first_level_rows: list[tuple], funds: dict[str, dict]
+) -> list[dict]:
+    """Roll-up: the figures of each region directly under a city or province, from the rows
+    the totals were counted from (`first_level_rows`; `funds`: figure → `_projects_by_region`)
+    and one query of the regions."""
+    regions = Region.objects.filter(path__startswith=work.region.path).values_list(
+        "id", "parent_id", "path", "code", "name"
+    )
+    regions = sorted(regions, key=lambda r: r[3])
+    children = [r for r in regions if r[1] == work.region.id]
     if not children:
         return []
     child_of = {}
-    for region_id, path in Region.objects.filter(path__startswith=work.region.path).values_list(
-        "id", "path"
-    ):
-        for child in children:
-            if path.startswith(child.path):
-                child_of[region_id] = child.id
+    for region_id, _parent, path, _code, _name in regions:
+        for child_id, _p, child_path, _c, _n in children:
+            if path.startswith(child_path):
+                child_of[region_id] = child_id
     out = {
-        c.id: {
-            "code": c.code,
-            "name": c.name,
+        child_id: {
+            "code": code,
+            "name": name,
             "first_level": 0,
             "covered": 0,
             "selfeval_funds": Decimal(0),
             "monitored_funds": Decimal(0),
         }
-        for c in children
+        for child_id, _p, _path, code, name in children
     }
-    for unit_id, region_id in work.first_level_units.values_list("unit_id", "unit__region_id"):
+    for unit_id, _code, region_id in first_level_rows:
         row = out.get(child_of.get(region_id))
         if row:
             row["first_level"] += 1
             row["covered"] += unit_id in covered_ids
-    full = full_year_budget()
-    for queryset, key in (
-        (work.selfevaluated_projects, "selfeval_funds"),
-        (work.monitored_projects, "monitored_funds"),
-    ):
-        for region_id, total in (
-            queryset.order_by()
-            .values_list("region_id")
-            .annotate(s=Sum(full, output_field=DecimalField()))
-        ):
+    for key, by_region in funds.items():
+        for region_id, (_n, total) in by_region.items():
             row = out.get(child_of.get(region_id))
             if row:
-                row[key] += total or Decimal(0)
+                row[key] += total
     for row in out.values():
         row["coverage_rate"] = rate(row["covered"], row["first_level"])
         row["selfeval_funds"] = money(row["selfeval_funds"])
@@ -679,11 +699,16 @@ def compute_year_stats(*, user, region: Region, year: int, today: datetime.date)
     section), without the cache."""
     work = WorkYear(user=user, region=region, year=year)
     per_unit = unit_counts(work, today)
-    units = _units(work, per_unit)
+    first_level_rows = _first_level_rows(work)
+    units = _units(work, per_unit, first_level_rows)
     covered_ids = units.pop("_covered_ids")
     by_unit = on_time_by_unit(work, today, per_unit)
-    monitoring = _monitoring(work, today, by_unit)
-    selfeval = _selfeval(work)
+    funds = {
+        "monitored_funds": _projects_by_region(work.monitored_projects),
+        "selfeval_funds": _projects_by_region(work.selfevaluated_projects),
+    }
+    monitoring = _monitoring(work, today, by_unit, funds["monitored_funds"])
+    selfeval = _selfeval(work, funds["selfeval_funds"])
     lint, lint_targets = _lint(work)
     on_time_targets = _on_time_targets(by_unit)
     unit_evaluations, unit_evaluation_grades = _unit_evaluations(work)
@@ -754,7 +779,7 @@ def compute_year_stats(*, user, region: Region, year: int, today: datetime.date)
             for d in work.policy_documents
         ],
         "policy_documents_issued": work.policy_documents_issued.count(),
-        "regions": _children(work, covered_ids),
+        "regions": _children(work, covered_ids, first_level_rows, funds),
     }
 
 
