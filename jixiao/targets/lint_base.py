@@ -136,8 +136,10 @@ def _contains(text: str, words) -> str | None:
     """The first word of `words` found in `text` (both normalised), or None. Most texts hold
     none of a list's words: one search of the list's pattern says so before the words are
     tried in their order. Answers are kept per list for texts (names repeat across a file)."""
-    entry = _WORD_LISTS.get(id(words))
-    if entry is None or entry.words is not words or entry.size != len(words):
+    known = _WORD_LISTS.get(id(words))
+    if known is not None and known[0] is words and known[1].size == len(words):
+        entry = known[1]
+    else:
         entry = _word_list(words)
     if type(text) is str:
         found = entry.answers.get(text, _UNKNOWN)
@@ -154,10 +156,8 @@ _UNKNOWN = object()
 
 @dataclass
 class _WordList:
-    """A rules word list as `_contains` searches it (the list itself, kept alive so that its
-    id is not reused while it is a key of `_WORD_LISTS`)."""
+    """A rules word list as `_contains` searches it."""
 
-    words: object
     size: int
     pattern: re.Pattern
     pairs: tuple[tuple[str, str], ...]
@@ -169,16 +169,25 @@ class _WordList:
         return next((w for w, n in self.pairs if n and n in norm), None)
 
 
-#: id(list) → its `_WordList`: rules lists are the same objects for every row, and finding one
-#: by identity spares hashing all its words on every search.
-_WORD_LISTS: dict[int, _WordList] = {}
+#: id(list) → (the list, its `_WordList`): rules lists are the same objects for every row, and
+#: finding one by identity spares hashing all its words on every search (the list is kept
+#: alive so that its id is not reused while it is a key).
+_WORD_LISTS: dict[int, tuple[object, _WordList]] = {}
+#: The words → their `_WordList`: a list a check builds anew for each row (two rules lists
+#: joined), or the same list in another region's rules, keeps the answers found so far.
+_BY_WORDS: dict[tuple, _WordList] = {}
 
 
 def _word_list(words) -> _WordList:
     key = tuple(words)
+    entry = _BY_WORDS.get(key)
+    if entry is None:
+        if len(_BY_WORDS) > 1024:
+            _BY_WORDS.clear()
+        entry = _BY_WORDS[key] = _WordList(len(key), _pattern(key), _normalised(key), {})
     if len(_WORD_LISTS) > 4096:
         _WORD_LISTS.clear()
-    entry = _WORD_LISTS[id(words)] = _WordList(words, len(key), _pattern(key), _normalised(key), {})
+    _WORD_LISTS[id(words)] = (words, entry)
     return entry
 
 
