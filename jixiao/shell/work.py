@@ -22,17 +22,21 @@ class WorkContext:
     years: list[int]
 
 
-def _years_for(region: Region | None) -> list[int]:
+def _years_for(region: Region | None) -> tuple[list[int], list[int]]:
+    """The region's budget years, latest first, and those of them still open: one read of its
+    fiscal years (a page asks it on every request)."""
     current = timezone.localdate().year
     if region is None:
-        return [current]
+        return [current], []
     # A province or city has no budget years of its own: it works in its districts' years.
-    years = list(
+    rows = set(
         FiscalYear.objects.filter(region__path__startswith=region.path)
-        .values_list("year", flat=True)
+        .order_by()
+        .values_list("year", "status")
         .distinct()
     )
-    return sorted(set(years) or {current}, reverse=True)
+    years = sorted({year for year, _status in rows} or {current}, reverse=True)
+    return years, sorted({year for year, status in rows if status == "open"}, reverse=True)
 
 
 def work_context_for(request) -> WorkContext:
@@ -44,13 +48,10 @@ def work_context_for(request) -> WorkContext:
     region = by_id.get(request.session.get(SESSION_REGION)) or by_id.get(user.region_id)
     if region is None and regions:
         region = regions[0]
-    years = _years_for(region)
+    years, open_years = _years_for(region)
     year = request.session.get(SESSION_YEAR)
     if year not in years and region is not None:
-        open_years = FiscalYear.objects.filter(
-            region__path__startswith=region.path, status="open"
-        ).order_by("-year")
-        year = open_years.values_list("year", flat=True).first() or years[0]
+        year = open_years[0] if open_years else years[0]
     elif year not in years:
         year = years[0]
     return WorkContext(region, year, regions, years)

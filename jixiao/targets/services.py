@@ -106,7 +106,10 @@ def target_save(
 
 def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> None:
     parsed = adapters.parse_rows(target, rows)
-    before = [_indicator_snapshot(i) for i in target.indicators.all()]
+    stored = list(target.indicators.all())
+    if _unchanged(stored, parsed):
+        return  # the grid as stored (a save of the goal alone): its rows and their links stay
+    before = [_indicator_snapshot(i) for i in stored]
     target.indicators.all().delete()
     Indicator.objects.bulk_create(
         [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
@@ -120,6 +123,20 @@ def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> None:
             after={"indicators": after},
             message=_("修改绩效指标"),
         )
+
+
+def _unchanged(stored: Sequence[Indicator], parsed: Sequence[Mapping]) -> bool:
+    """Whether the parsed rows are the stored ones, field by field and in order, so that
+    replacing them would write the same rows again (a row that another target's indicator
+    supports, or that `supports` one, is replaced as before)."""
+    if len(stored) != len(parsed):
+        return False
+    for position, (indicator, row) in enumerate(zip(stored, parsed, strict=True)):
+        if indicator.position != position or indicator.supports_id is not None:
+            return False
+        if any(getattr(indicator, field) != value for field, value in row.items()):
+            return False
+    return not Indicator.objects.filter(supports__in=stored).exists()
 
 
 def _indicator_snapshot(indicator: Indicator) -> dict:

@@ -138,7 +138,7 @@ def target_edit(request, pk: int):
         amounts, errors = _amounts_from_post(request.POST)
         if not errors:
             try:
-                services.target_save(
+                saved = services.target_save(
                     actor=request.user,
                     target=target,
                     goal=request.POST.get("goal", ""),
@@ -150,7 +150,9 @@ def target_edit(request, pk: int):
             except (ValidationError, PermissionDenied) as exc:
                 errors.append(error_text(exc))
             else:
-                target.refresh_from_db()
+                # The row as saved and linted, without reading it back.
+                for field in Target._meta.concrete_fields:
+                    setattr(target, field.attname, getattr(saved, field.attname))
                 messages.success(
                     request,
                     _("已保存。")
