@@ -683,7 +683,16 @@ class Message(str):
         return _rebuild, (self.code, self.params)
 
     def to_data(self) -> dict:
-        return message_data(self)
+        """`message_data` of this message, computed once: a message is never changed after it
+        is made, and one shared by many findings (a date, a rate) is stored with each of them
+        (a payment import stores thousands). Treat the result as read-only."""
+        data = self.__dict__.get("_data")
+        if data is None:
+            data = self._data = {
+                "code": self.code,
+                "params": {k: message_data(v) for k, v in self.params.items()},
+            }
+        return data
 
 
 def _rebuild(code: str, params: dict) -> Message:
@@ -709,7 +718,7 @@ class Join(str):
 def message_data(value):
     """Plain JSON for a message, a join or a parameter (strings and numbers as they are)."""
     if isinstance(value, Message):
-        return {"code": value.code, "params": {k: message_data(v) for k, v in value.params.items()}}
+        return value.to_data()
     if isinstance(value, Join):
         return {"join": value.sep, "items": [message_data(i) for i in value.items]}
     if isinstance(value, str):

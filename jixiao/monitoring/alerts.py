@@ -496,19 +496,26 @@ def _m07(run: _Run) -> None:
     deadline, submitted = run.report.deadline, run.report.submitted_at
     if deadline is None or (submitted or run.today) <= deadline:
         return  # on time, or not yet due
+    message, explanation = _m07_texts(deadline, submitted, run.today)
+    run.alert("M07", run.rules.levels["M07"], message, explanation)
+
+
+@lru_cache(maxsize=1024)
+def _m07_texts(deadline: date, submitted: date | None, today: date) -> tuple[Message, Message]:
+    """M07's message and explanation, made once for each deadline and day (every unsubmitted
+    report of a round has the same ones, and a payment import judges them all)."""
     due = _date_text(deadline)
     if submitted is not None:
         days = (submitted - deadline).days
         message = Message("alert.M07.late", due=due, day=_date_text(submitted), days=days)
     else:
-        days = (run.today - deadline).days
-        message = Message("alert.M07.missing", due=due, day=_date_text(run.today), days=days)
+        days = (today - deadline).days
+        message = Message("alert.M07.missing", due=due, day=_date_text(today), days=days)
     if submitted:
         filed = Message("alert.M07.filed", day=_date_text(submitted))
     else:
-        filed = Message("alert.M07.not_filed", day=_date_text(run.today))
-    explanation = Message("alert.M07.why", due=due, filed=filed)
-    run.alert("M07", run.rules.levels["M07"], message, explanation)
+        filed = Message("alert.M07.not_filed", day=_date_text(today))
+    return message, Message("alert.M07.why", due=due, filed=filed)
 
 
 # --------------------------------------------------------------------------- showing numbers
@@ -560,7 +567,9 @@ def _rate_text(value: Fraction | None) -> str | None:
     return None if value is None else _fixed(value, 4)
 
 
+@lru_cache(maxsize=4096)
 def _date_text(day: date) -> str:
+    """A day as text (a `Message`, made once per day: a round's reports share their dates)."""
     return Message("alert.date", y=day.year, m=day.month, d=day.day)
 
 

@@ -31,6 +31,7 @@ from jixiao.core.imports import (
     year,
 )
 from jixiao.core.imports import money as parse_money
+from jixiao.core.officeform import gc_paused
 from jixiao.core.tabular import Problem, ProblemLog, Sheet, column_letter
 from jixiao.orgs.models import Region
 
@@ -114,6 +115,10 @@ class PaymentImporter(Importer):
     def parse(self, sheet: Sheet) -> tuple[list[tuple], list[Problem]]:
         """Each data line as (number, (sheet, letters), region, code, year, month, date,
         amount), with the same checks and messages as `parse_sheet`."""
+        with gc_paused():  # hundreds of thousands of tuples and no cycle among them
+            return self._parse(sheet)
+
+    def _parse(self, sheet: Sheet) -> tuple[list[tuple], list[Problem]]:
         located = find_header(sheet, self.columns)
         if located is None:
             return parse_sheet(sheet, self.columns)  # which says what is missing
@@ -157,6 +162,10 @@ class PaymentImporter(Importer):
 
     def check(self, rows: list[tuple]) -> list[Problem]:
         """Every line's region (in scope), project and month; the months summed per project."""
+        with gc_paused():
+            return self._check(rows)
+
+    def _check(self, rows: list[tuple]) -> list[Problem]:
         problems = ProblemLog()
         regions = self._regions(rows, problems)
         projects = self._projects(rows, regions)
@@ -262,6 +271,10 @@ class PaymentImporter(Importer):
     def save(self, rows: list[tuple]) -> tuple[int, int]:
         """The monthly totals written in bulk, the alerts of the projects recomputed in bulk,
         and every change in one audit entry."""
+        with gc_paused():  # the collector would walk every row's objects again and again
+            return self._save(rows)
+
+    def _save(self, rows: list[tuple]) -> tuple[int, int]:
         from .payments import payments_changed, write_payments
 
         created, updated, changes, paid = write_payments(self._totals, labels=self._labels)

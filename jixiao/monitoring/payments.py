@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import models
 from django.utils import timezone
 
 from jixiao.budgets.models import MONEY, Payment, Project
@@ -38,6 +39,7 @@ from .services import (
     ALERTS_LOCK_WAIT,
     INDICATOR_FIELDS,
     AlertPlan,
+    alert_values,
     monitoring_report_of,
     monitoring_rules,
     plan_alerts,
@@ -253,6 +255,7 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
             existing=stored[(report.project_id, report.round_id)],
             due_date=due,
             plan=plan,
+            new_alert=alert_values,
         )
     for project_id in ids:
         _year_end_rush(projects[project_id], paid[project_id], rules, today, stored, plan)
@@ -302,13 +305,14 @@ def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan) 
         existing=stored[(project.pk, None)],
         due_date=due,
         plan=plan,
+        new_alert=alert_values,
     )
 
 
 def _write_alerts(plan: AlertPlan, rules: _Rules, names: dict[int, str]) -> list[audit.Change]:
-    """The plan in bulk: new alerts inserted, changed ones updated field set by field set, and
-    an audit change for each (what a save would have recorded)."""
-    _insert_alerts(plan.new)
+    """The plan in bulk: new alerts (`alert_values`) inserted, changed ones updated field set by
+    field set, and an audit change for each (what a save would have recorded)."""
+    created = _insert_alerts(plan.new)
     by_fields: dict[tuple, list[Alert]] = defaultdict(list)
     for alert, fields, _before in plan.changed:
         by_fields[tuple(fields)].append(alert)
@@ -317,24 +321,30 @@ def _write_alerts(plan: AlertPlan, rules: _Rules, names: dict[int, str]) -> list
     label = Alert._meta.label_lower
     exclude = set(Alert.audit_exclude)
 
-    def change(alert, action, before, after):
+    def change(action, pk, code, project_id, region_id, before, after):
         return audit.Change(
             action=action,
             object_type=label,
-            object_id=str(alert.pk),
-            object_repr=f"{alert.code} {names[alert.project_id]}",
-            region_code=rules.regions[alert.region_id].code,
+            object_id=str(pk),
+            object_repr=f"{code} {names[project_id]}",
+            region_code=rules.regions[region_id].code,
             before=before,
             after=after,
         )
 
-    changes = [change(a, "create", None, audit.snapshot(a)) for a in plan.new]
+    changes = [
+        change("create", a["id"], a["code"], a["project_id"], a["region_id"], None, a)
+        for a in created
+    ]
     for alert, fields, before in plan.changed:
         shown = [f for f in fields if f not in exclude]
         changes.append(
             change(
-                alert,
                 "update",
+                alert.pk,
+                alert.code,
+                alert.project_id,
+                alert.region_id,
                 {f: _plain(before[f]) for f in shown},
                 {f: _plain(getattr(alert, f)) for f in shown},
             )
@@ -347,21 +357,41 @@ def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _insert_alerts(alerts: list[Alert]) -> None:
-    """Insert new alerts (`insert_rows`, raised now) and give each its primary key, read back
-    by its key (project, round, code, indicator), which is unique."""
-    if not alerts:
-        return
+#: The fields a new alert is inserted with (`raised_at` is the same for all), their defaults,
+#: and the fields of its audit snapshot (`audit.snapshot`) with whether each is a date.
+_INSERTED = [f for f in Alert._meta.concrete_fields if not f.primary_key and f.name != "raised_at"]
+_DEFAULTS = {f.attname: f.get_default() for f in _INSERTED}
+_SNAPSHOT = [
+    (f.attname, isinstance(f, models.DateField))
+    for f in Alert._meta.concrete_fields
+    if f.name not in Alert.audit_exclude
+]
+
+
+def _insert_alerts(new: list[dict]) -> list[dict]:
+    """Insert new alerts, given as their values (`alert_values`), with one executemany
+    (`insert_rows`, raised now), and return each one's audit snapshot (as `audit.snapshot`
+    gives it for the saved row), its primary key read back by its key (project, round, code,
+    indicator), which is unique."""
+    if not new:
+        return []
     now = timezone.now()
-    fields = [f for f in Alert._meta.concrete_fields if not f.primary_key and f.name != "raised_at"]
-    rows = [tuple(getattr(a, f.attname) for f in fields) for a in alerts]
-    insert_rows(Alert, [f.name for f in fields], rows, same={"raised_at": now})
+    rows = [tuple(v.get(f.attname, _DEFAULTS[f.attname]) for f in _INSERTED) for v in new]
+    insert_rows(Alert, [f.name for f in _INSERTED], rows, same={"raised_at": now})
     ids = {
         (project, round_, code_, indicator): pk
         for pk, project, round_, code_, indicator in Alert.objects.filter(
-            project_id__in={a.project_id for a in alerts}
+            project_id__in={v["project_id"] for v in new}
         ).values_list("pk", "project_id", "round_id", "code", "indicator")
     }
-    for alert in alerts:
-        alert.pk, alert.raised_at = ids[alert.key], now
-        alert._state.adding, alert._state.db = False, "default"
+    stored = {"raised_at": now}
+    snapshots = []
+    for values in new:
+        stored["id"] = ids[(values["project_id"], values["round_id"], values["code"],
+                            values["indicator"])]  # fmt: skip
+        snapshot = {}
+        for name, is_date in _SNAPSHOT:
+            value = values[name] if name in values else stored.get(name, _DEFAULTS.get(name))
+            snapshot[name] = value.isoformat() if is_date and value is not None else value
+        snapshots.append(snapshot)
+    return snapshots

@@ -439,13 +439,17 @@ def plan_alerts(
     codes: Iterable[str] | None = None,
     due_date: dt.date | None = None,
     plan: AlertPlan | None = None,
+    new_alert: Callable | None = None,
 ) -> AlertPlan:
     """The plan (added to `plan` when given) that makes the stored alerts of (project, round),
     `existing`, match `found`, limited to `codes`: a new alert for each new finding, a cleared
     one that applies again reopened with a fresh disposal deadline (`due_date` when the caller
     has computed it for `today`), a changed level or message updated, and an open alert that
-    no longer applies cleared; the rest stay as they are (with their disposal)."""
+    no longer applies cleared; the rest stay as they are (with their disposal). A new alert is
+    an unsaved `Alert`, or what `new_alert` makes of the same arguments as `_new_alert` (a
+    payment import takes `alert_values`, plain values it inserts in bulk)."""
     plan = plan if plan is not None else AlertPlan()
+    new_alert = new_alert or _new_alert
     existing = {a.key: a for a in existing if codes is None or a.code in codes}
     for item in found:
         key = (project.pk, round.pk if round else None, item.code, item.indicator)
@@ -453,7 +457,7 @@ def plan_alerts(
         if alert is None or alert.status == Alert.Status.CLEARED:
             due_date = due_date or rules_alerts.disposal_deadline(today, rules=rules)
         if alert is None:
-            alert = _new_alert(project, report, round, item, due_date=due_date)
+            alert = new_alert(project, report, round, item, due_date=due_date)
             plan.new.append(alert)
         elif alert.status == Alert.Status.CLEARED:
             # It applies again: a fresh alert with a fresh disposal deadline.
@@ -481,22 +485,29 @@ def plan_alerts(
     return plan
 
 
+def alert_values(project, report, round, item, *, due_date) -> dict:
+    """A new alert's values by field attname (the other fields keep their defaults): `item`
+    (an `AlertFinding`) raised on `project`, in `round` and `report` (None for M05)."""
+    return {
+        "region_id": project.region_id,
+        "year": project.year,
+        "unit_id": project.unit_id,
+        "project_id": project.pk,
+        "round_id": round.pk if round else None,
+        "report_id": report.pk if report else None,
+        "code": item.code,
+        "level": item.level,
+        "indicator": item.indicator,
+        "message": item.message,
+        "explanation": item.explanation,
+        "texts_i18n": item.texts_data(),
+        "due_date": due_date,
+    }
+
+
 def _new_alert(project: Project, report: Report | None, round: Round | None, item, *, due_date):
-    alert = Alert(
-        region_id=project.region_id,
-        year=project.year,
-        unit_id=project.unit_id,
-        project=project,
-        round=round,
-        report=report,
-        code=item.code,
-        level=item.level,
-        indicator=item.indicator,
-        message=item.message,
-        explanation=item.explanation,
-        texts_i18n=item.texts_data(),
-        due_date=due_date,
-    )
+    alert = Alert(**alert_values(project, report, round, item, due_date=due_date))
+    alert.project, alert.round, alert.report = project, round, report
     for name in ("region", "unit"):  # loaded with the project: the audit reads them
         if Project._meta.get_field(name).is_cached(project):
             setattr(alert, name, getattr(project, name))

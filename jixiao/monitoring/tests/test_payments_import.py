@@ -20,6 +20,7 @@ from jixiao.monitoring.importers import PaymentImporter
 from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.services import round_open
 from jixiao.orgs.models import Role, User
+from jixiao.targets.models import Target
 
 HEADER = ("区划代码", "项目编码", "年度", "月份", "支付金额（万元）")
 
@@ -156,7 +157,8 @@ def test_reimporting_changed_months_updates_them_and_audits_one_entry_per_file(w
 
 
 def _projects(world, count: int) -> list[str]:
-    """`count` projects of 甲区, each in an open round (added by hand)."""
+    """`count` projects of 甲区 with an approved target, each in an open round (added by
+    hand)."""
     projects = Project.objects.bulk_create(
         Project(
             region=world.region,
@@ -167,6 +169,10 @@ def _projects(world, count: int) -> list[str]:
             full_current=Decimal("100"),
         )
         for n in range(count)
+    )
+    Target.objects.bulk_create(
+        Target(region=p.region, year=p.year, unit=p.unit, project=p, status="approved")
+        for p in projects
     )
     round_open(
         actor=world.performance,
