@@ -13,7 +13,9 @@ importer. Each signs in through the login page (its password check timed as `sig
 Each request is made once to warm the caches, then `--runs` times (default 5): its median time
 and its queries (the last run's) are the figures `page_<name>_ms` and `page_<name>_queries`,
 the time's baseline the bare login page through the same middleware in the same run (its
-ratio says how many bare pages a request costs). A transition is timed from the state it
+ratio says how many bare pages a request costs). `page_<name>_cpu_ms` is this process's CPU
+time alone (PostgreSQL's is not in it): on a machine shared with other work it moves less
+than the wall time, which waits for the CPU and for the database. A transition is timed from the state it
 leaves (the document is put back before each run with an UPDATE, not timed); a save posts the
 edit form as the page gives it, with a marker in the goal or the execution note, like the
 locust users. A POST is timed alone, without the page it redirects to (timed as its own page).
@@ -23,6 +25,7 @@ The database is reset as bench/load.py leaves it afterwards.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -41,30 +44,33 @@ class Measure:
 
     def __init__(self, runs: int):
         self.runs = runs
-        self.rows: list[tuple[str, float, int, str]] = []
+        self.rows: list[tuple[str, float, float, int, str]] = []
 
     def __call__(self, name: str, request, before=None, check=None) -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        times = []
+        times, cpu = [], []
         queries = 0
         response = None
         for run in range(self.runs + 1):
             if before:
                 before()
             with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
+                started, processor = time.perf_counter(), time.process_time()
                 response = request()
                 took = (time.perf_counter() - started) * 1000
+                spent = (time.process_time() - processor) * 1000
             if run:  # the first run warms the caches
                 times.append(took)
+                cpu.append(spent)
                 queries = len(captured)
         note = check(response) if check else ""
         if response.status_code >= 400:
             note = f"answered {response.status_code}"
-        self.rows.append((name, statistics.median(times), queries, note))
-        progress(f"  {name:24} {statistics.median(times):8.1f} ms {queries:5} queries  {note}")
+        ms, cpu_ms = statistics.median(times), statistics.median(cpu)
+        self.rows.append((name, ms, cpu_ms, queries, note))
+        progress(f"  {name:24} {ms:8.1f} ms {cpu_ms:8.1f} cpu ms {queries:5} queries  {note}")
 
 
 def outcome(response) -> str:
@@ -280,13 +286,18 @@ def main() -> None:
         measure = measure_all(plan, args.runs)
     finally:
         reset()
-    bare = next(ms for name, ms, _q, _n in measure.rows if name == "bare_login_page")
-    say(f"{'request':24} {'median ms':>10} {'queries':>8}  (scale {args.scale}, {args.runs} runs)")
-    for name, ms, queries, note in measure.rows:
-        say(f"{name:24} {ms:10.1f} {queries:8}  {note}")
+    bare = next(ms for name, ms, *_r in measure.rows if name == "bare_login_page")
+    bare_cpu = next(cpu for name, _ms, cpu, *_r in measure.rows if name == "bare_login_page")
+    say(
+        f"{'request':24} {'median ms':>10} {'cpu ms':>8} {'queries':>8}  (scale {args.scale}, "
+        f"{args.runs} runs; the machine's load average {os.getloadavg()[0]:.1f})"
+    )
+    for name, ms, cpu_ms, queries, note in measure.rows:
+        say(f"{name:24} {ms:10.1f} {cpu_ms:8.1f} {queries:8}  {note}")
         if name == "bare_login_page":
             continue
         figure(f"page_{name}_ms", ms, "ms", baseline=bare)
+        figure(f"page_{name}_cpu_ms", cpu_ms, "ms", baseline=bare_cpu)
         figure(f"page_{name}_queries", queries, "queries")
 
 
