@@ -72,34 +72,44 @@ class DocumentImporter(Importer):
     def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
         """Every form of the file as a row; the file's problems wait for `check`, so that one
         run lists everything wrong with it."""
-        if filename.lower().endswith(".json"):
-            read = self._forms_from_json(data)
-        else:  # each sheet let go once its form is read: a province's file holds 10,000
-            sheets = read_tables(data, filename)
-            sheets.reverse()
-            read = (self.read_form(sheets.pop()) for _ in range(len(sheets)))
         problems, rows = ProblemLog(), []  # forms read one at a time: problems past the cap
         # are counted, not kept
-        for form, form_problems in read:
+        for row in self.rows_of(self.forms(data, filename), problems):
+            rows.append(row)
+        if not rows and not problems:
+            problems.append(self.no_forms())
+        self._read_problems = problems
+        return rows, []
+
+    def forms(self, data: bytes, filename: str) -> Iterator[tuple[object, list[Problem]]]:
+        """Each form of the file with the problems of its cells, read as they are asked for:
+        the sheets one at a time (each let go once its form is read: a province's file holds
+        10,000), the JSON objects one by one. The file's own faults are raised here, at once."""
+        if filename.lower().endswith(".json"):
+            what = _("%(n)s对象") % {"n": self.noun}
+            return self._forms_from_json(national_items(self.kind, json_items(data, what=what)))
+        return map(self.read_form, read_tables(data, filename, lazy=True))
+
+    def rows_of(self, forms, problems: ProblemLog) -> Iterator[Row]:
+        """Each identified form of `forms` as a row (its cells' problems in its values); the
+        problems of the others (unreadable, or missing their identity) go to `problems`."""
+        for form, form_problems in forms:
             if form is None or not self.identified(form):
                 problems += form_problems
                 continue
             cells = form.cells
             found = cells.get("title") or cells.get("project_code") or cells.get("project_name")
             values = {"form": form, "problems": form_problems}
-            rows.append(Row(number=(found or (1,))[0] or 1, values=values, sheet=form.sheet))
-        if not rows and not problems:
-            problems.append(
-                Problem(
-                    _("文件中没有%(t)s。请使用下载的模板或导出的%(n)s，每个工作表一张%(n)s。")
-                    % {"t": self.form_title, "n": self.noun}
-                )
-            )
-        self._read_problems = problems
-        return rows, []
+            yield Row(number=(found or (1,))[0] or 1, values=values, sheet=form.sheet)
 
-    def _forms_from_json(self, data: bytes) -> Iterator[tuple[object, list[Problem]]]:
-        items = national_items(self.kind, json_items(data, what=_("%(n)s对象") % {"n": self.noun}))
+    def no_forms(self) -> Problem:
+        """The problem of a file without any form."""
+        return Problem(
+            _("文件中没有%(t)s。请使用下载的模板或导出的%(n)s，每个工作表一张%(n)s。")
+            % {"t": self.form_title, "n": self.noun}
+        )
+
+    def _forms_from_json(self, items: list) -> Iterator[tuple[object, list[Problem]]]:
         for number, item in enumerate(items, start=1):
             parsed, errors = self.from_data(item)
             if errors:
@@ -117,7 +127,8 @@ class DocumentImporter(Importer):
 
     # --- checking ----------------------------------------------------------------------------
 
-    def check(self, rows: list[Row]) -> list[Problem]:
+    def refused(self) -> list[Problem]:
+        """Why the actor may not import here at all (then nothing else is checked)."""
         if self.region is None:
             return [Problem(_("请指定导入的区划。"))]
         if not self.filing.may_import(self.actor, as_filer=self.as_filer):
@@ -127,6 +138,12 @@ class DocumentImporter(Importer):
                     % {"t": self.title}
                 )
             ]
+        return []
+
+    def check(self, rows: list[Row]) -> list[Problem]:
+        refused = self.refused()
+        if refused:
+            return refused
         problems = ProblemLog(self._read_problems)
         problems += (p for row in rows for p in row.values["problems"])
         self._seen = {}

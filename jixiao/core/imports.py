@@ -220,6 +220,21 @@ class UniqueInFile:
         return [row.problem(self.column, message, self.label)]
 
 
+class StreamedRows:
+    """The rows of an importer that reads its file while it checks and writes it, a chunk at
+    a time, in `save` (a province's file is then never held whole): only counted as they are
+    read, so that the batch and the result say how many there were."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(())
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -392,16 +407,17 @@ def _write(importer: Importer, rows: list[Row], data: bytes, filename: str, regi
     )
     with audit.audit_context(actor=importer.actor, source="import", batch=batch.id):
         created, updated = importer.save(rows)
+        count = len(rows)  # known only now where the rows are read as they are saved
         audit.record(
             action="import",
             instance=batch,
             region_code=region_code,
             message=_("导入%(title)s：%(n)s 行，新增 %(c)s，更新 %(u)s")
-            % {"title": importer.title, "n": len(rows), "c": created, "u": updated},
+            % {"title": importer.title, "n": count, "c": created, "u": updated},
         )
-    batch.created, batch.updated = created, updated
-    batch.save(update_fields=["created", "updated"])
-    return ImportResult(rows=len(rows), created=created, updated=updated, batch_id=str(batch.id))
+    batch.rows, batch.created, batch.updated = count, created, updated
+    batch.save(update_fields=["rows", "created", "updated"])
+    return ImportResult(rows=count, created=created, updated=updated, batch_id=str(batch.id))
 
 
 def _is_header_problem(problems: list[Problem]) -> bool:

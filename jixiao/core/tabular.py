@@ -15,7 +15,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -116,8 +116,11 @@ def _reject(message: str) -> InputRejected:
     return InputRejected([Problem(message)])
 
 
-def read_tables(data: bytes, filename: str) -> list[Sheet]:
-    """Read an uploaded xlsx or CSV into sheets of raw rows, within the configured limits."""
+def read_tables(data: bytes, filename: str, *, lazy: bool = False) -> list[Sheet]:
+    """Read an uploaded xlsx or CSV into sheets of raw rows, within the configured limits.
+    `lazy`: an iterator of the sheets instead, which an xlsx read by calamine fills one sheet
+    at a time (a province's declarations, one per sheet, are then never all in memory); the
+    archive's checks still come first, before anything is returned."""
     if not data:
         raise _reject(_("文件是空的。"))
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
@@ -130,7 +133,7 @@ def read_tables(data: bytes, filename: str) -> list[Sheet]:
         )
     lower = filename.lower()
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, lazy=lazy)
     # An old .xls renamed .xlsx gets the message that tells the user what to do.
     if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _reject(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入。"))
@@ -281,7 +284,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo):
         raise _corrupt()
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_xlsx(data: bytes, lazy: bool = False) -> list[Sheet]:
     """The sheets' cell values: python-calamine (Rust) when installed, openpyxl's read-only
     mode otherwise, or when calamine cannot read a file that openpyxl might, or would lay out
     a sheet too large. Both run only after `_check_zip` has refused what the archive would
@@ -293,27 +296,36 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         return _read_xlsx_openpyxl(data)
     if not dense:
         return _read_xlsx_openpyxl(data)
+    sheets = _calamine_or_openpyxl(python_calamine, data)
+    return sheets if lazy else list(sheets)
+
+
+def _calamine_or_openpyxl(calamine, data: bytes) -> Iterator[Sheet]:
+    """The sheets as calamine reads them, one at a time; where calamine fails (it refuses some
+    files openpyxl repairs), openpyxl's reading of the sheets not given yet, or why it fails."""
+    given = 0
     try:
-        return _read_xlsx_calamine(python_calamine, data)
+        for sheet in _read_xlsx_calamine(calamine, data):
+            yield sheet
+            given += 1
     except InputRejected:
         raise
-    except Exception:  # calamine refuses some files openpyxl repairs; let openpyxl say why
-        return _read_xlsx_openpyxl(data)
+    except Exception:
+        yield from _read_xlsx_openpyxl(data)[given:]
 
 
-def _read_xlsx_calamine(calamine, data: bytes) -> list[Sheet]:
+def _read_xlsx_calamine(calamine, data: bytes) -> Iterator[Sheet]:
     """Read with calamine, giving what openpyxl (read-only, data_only) gives: rows from A1,
     None for empty cells, whole numbers as int, dates as datetime, formulas' cached values."""
     book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     max_rows, max_cols = settings.JIXIAO_IMPORT_MAX_ROWS, settings.JIXIAO_IMPORT_MAX_COLUMNS
-    sheets = []
     try:
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue  # chart sheets: openpyxl's `worksheets` leaves them out too
             ws = book.get_sheet_by_name(meta.name)
             if ws.start is None:  # an empty sheet
-                sheets.append(Sheet(name=meta.name, rows=[]))
+                yield Sheet(name=meta.name, rows=[])
                 continue
             (top, left), (bottom, _right) = ws.start, ws.end
             if bottom + 1 > max_rows:
@@ -328,10 +340,10 @@ def _read_xlsx_calamine(calamine, data: bytes) -> list[Sheet]:
                 rows.append(above)
             if len(rows) == bottom - top + 1 and top:  # a range that starts below row 1
                 rows[:0] = [()] * top
-            sheets.append(Sheet(name=meta.name, rows=_trim(rows)))
+            del ws
+            yield Sheet(name=meta.name, rows=_trim(rows))
     finally:
         book.close()
-    return sheets
 
 
 def _calamine_row(row: list, above: tuple) -> tuple:

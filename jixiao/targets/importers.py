@@ -14,30 +14,42 @@ targets land as drafts, so each unit's leader still attests and submits them (§
 bureau text passes review without the unit. The page import is for filers only
 (`as_filer=True`): on screen the bureau reviews what units write, it does not write it.
 
-Speed (10,000 targets in about three times a fast read of the file): values are parsed
-once per distinct text and catalogue names placed once per distinct pair; each declaration is
-linted by the pure lint from the parsed rows, without the per-target context queries of
-`adapters.lint_target` (T13/T15/T17 are refreshed when the target is next saved); targets and
-indicators are written with bulk inserts, and the audit gets one batch entry holding every
-target's change (`audit.record_batch`).
+Speed and memory (a province's 10,000 declarations): the file is read, checked and written a
+chunk of declarations at a time (`CHUNK`) inside the one transaction, so it is never held whole;
+a chunk is written only while nothing in the file so far is wrong, the rest is still read and
+checked, and every problem of the file is listed at the end (nothing is then written). Values
+are parsed once per distinct text and catalogue names placed once per distinct pair; each
+declaration is linted by the pure lint from the parsed rows, without the per-target context
+queries of `adapters.lint_target` (T13/T15/T17 are refreshed when the target is next saved);
+targets and indicators are written with bulk inserts, and the audit gets one batch entry holding
+every target's change (`audit.record_batch`, fed chunk by chunk).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from itertools import islice
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
-from jixiao.core.imports import CellError, Row, non_negative_money, register_importer, too_long
+from jixiao.core.imports import (
+    CellError,
+    Row,
+    StreamedRows,
+    non_negative_money,
+    register_importer,
+    too_long,
+)
 from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
-from jixiao.core.tabular import InputRejected, Problem
+from jixiao.core.tabular import InputRejected, Problem, ProblemLog
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
 from jixiao.indicators.values import parse_target_value
 from jixiao.orgs import filing
@@ -54,6 +66,9 @@ from .services import INDICATOR_FIELDS
 
 AMOUNT_KEYS = ("total", "current", "carryover", "other")
 BASES = frozenset(Basis.values)
+#: Declarations read, checked and written at a time: a chunk's queries are a few (projects,
+#: units, targets, closed years, the inserts), its forms and rows are let go once written.
+CHUNK = 500
 
 
 @register_importer
@@ -72,12 +87,15 @@ class TargetImporter(DocumentImporter):
         self._places: dict[tuple, object] = {}
         self._rules: dict[tuple, tuple[dict, dict]] = {}
         self._row_values: dict[int, dict] = {}
+        self._forms = iter(())
 
     # --- reading ---------------------------------------------------------------------------
 
-    def read(self, data: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
-        with gc_paused():
-            return super().read(data, filename)
+    def read(self, data: bytes, filename: str) -> tuple[StreamedRows, list[Problem]]:
+        """Only open the file (an archive's checks, a JSON file parsed): its forms are read a
+        chunk at a time as they are checked and written (`save`)."""
+        self._forms = self.forms(data, filename)
+        return StreamedRows(), []
 
     def read_form(self, sheet) -> tuple[Form | None, list[Problem]]:
         return read_form(sheet, default_year=self.year)
@@ -168,10 +186,22 @@ class TargetImporter(DocumentImporter):
 
     # --- checking: match, scope, state, catalogue, values, lint ------------------------------
 
-    def check(self, rows: list[Row]) -> list[Problem]:
-        self._row_values = {id(row.values["form"]): row.values for row in rows}
-        with gc_paused():
-            return super().check(rows)
+    def check(self, rows: StreamedRows) -> list[Problem]:
+        """Whether the actor may import here; the forms are checked as they are read (`save`)."""
+        return self.refused()
+
+    def _check_chunk(self, chunk: list[Row], log: _Problems) -> list[Form]:
+        """Route, match and check a chunk's forms (`DocumentImporter.check`, a chunk at a
+        time); the forms that may be written."""
+        self._row_values = {id(row.values["form"]): row.values for row in chunk}
+        log.cells += (p for row in chunk for p in row.values["problems"])
+        forms, route_problems = self.route([row.values["form"] for row in chunk])
+        matched, match_problems = self.match(forms)
+        log.route += route_problems
+        log.match += match_problems
+        for form in matched:
+            log.check += self.check_form(form)
+        return matched
 
     def match(self, forms: list[Form]) -> tuple[list[Form], list[Problem]]:
         """Find each form's project (or unit) in the region and year, within the actor's
@@ -444,14 +474,43 @@ class TargetImporter(DocumentImporter):
 
     # --- saving ------------------------------------------------------------------------------
 
-    def save(self, rows: list[Row]) -> tuple[int, int]:
+    def save(self, rows: StreamedRows) -> tuple[int, int]:
+        """Read, check and write the declarations a chunk at a time, in the import's one
+        transaction: a chunk is written while nothing in the file so far is wrong; after a
+        problem the rest is still read and checked, not written, and every problem of the file
+        is raised at the end (so the transaction writes nothing). The audit's one batch entry
+        takes each written target's change as it comes."""
+        self._written = [0, 0]
+        self._now = timezone.now()
+        message = lazy(lambda: _("导入绩效目标：%(n)s 份") % {"n": len(rows)}, str)()
         with gc_paused():
-            return self._save(rows)
+            audit.record_batch(
+                self._stream(rows), actor=self.actor, message=message, region_code=self.region.code
+            )
+        return self._written[0], self._written[1]
 
-    def _save(self, rows: list[Row]) -> tuple[int, int]:
-        forms = [(row.values["form"], row.values) for row in rows]
+    def _stream(self, rows: StreamedRows):
+        """The audit changes of the targets written, chunk by chunk (see `save`)."""
+        log = _Problems()
+        self._seen = {}
+        read = self.rows_of(self._forms, log.read)
+        while chunk := list(islice(read, CHUNK)):
+            rows.count += len(chunk)
+            matched = self._check_chunk(chunk, log)
+            if not log:
+                yield from self._write_chunk(matched)
+            del chunk, matched  # the chunk's forms and rows are let go
+            self._row_values = {}
+        if not rows.count and not log.read:
+            log.read.append(self.no_forms())
+        if log:
+            raise InputRejected(log.all())
+
+    def _write_chunk(self, forms: list[Form]):
+        """Write a checked chunk; its targets' audit changes."""
+        forms = [(form, self._row_values[id(form)]) for form in forms]
         replaced = self._lock_replaced([f for f, _v in forms if f.existing is not None])
-        now = timezone.now()
+        now = self._now
         new_targets, updated = [], []
         for form, values in forms:
             target = (
@@ -494,8 +553,9 @@ class TargetImporter(DocumentImporter):
             )
         Target.objects.bulk_create(new_targets, batch_size=500)
         _insert_indicators((values["target"].pk, values["indicators"]) for _f, values in forms)
-        _audit(forms, before, self.actor, self.region.code)
-        return len(new_targets), len(updated)
+        self._written[0] += len(new_targets)
+        self._written[1] += len(updated)
+        return _changes(forms, before)
 
     def _lock_replaced(self, forms: list[Form]) -> dict[int, Target]:
         """Re-check, under lock, that the drafts to replace are still drafts: someone may have
@@ -580,40 +640,49 @@ def _indicator_snapshots(target_ids: list[int]) -> dict[int, list[dict]]:
     return snapshots
 
 
-def _audit(forms, before: dict[int, list[dict]], actor, region_code: str) -> None:
-    """One batch entry (`audit.record_batch`) with a change per target, its fields and
-    indicator grid (and what it replaced): the history of a target shows what the file brought
-    in, with who, when, before and after."""
+def _changes(forms, before: dict[int, list[dict]]):
+    """A change per target for the import's batch entry (`audit.record_batch`), its fields
+    and indicator grid (and what it replaced): the history of a target shows what the file
+    brought in, with who, when, before and after."""
     label = Target._meta.label_lower
+    for form, values in forms:
+        target = values["target"]
+        after = {
+            **audit.snapshot(target),
+            "indicators": [_snapshot_of(f) for f in values["indicators"]],
+        }
+        old = None
+        if form.existing is not None:
+            old = {**form.existing_snapshot, "indicators": before.get(target.pk, [])}
+        subject = form.project.name if form.project else f"{form.unit.name} 部门整体支出"
+        yield audit.Change(
+            action="update" if old else "create",
+            object_type=label,
+            object_id=str(target.pk),
+            object_repr=f"{form.year} {subject} v{target.version}",
+            region_code=form.target_region.code,
+            before=old,
+            after=after,
+            message=_("导入绩效目标（工作表“%(s)s”）") % {"s": form.sheet},
+        )
 
-    def changes():
-        for form, values in forms:
-            target = values["target"]
-            after = {
-                **audit.snapshot(target),
-                "indicators": [_snapshot_of(f) for f in values["indicators"]],
-            }
-            old = None
-            if form.existing is not None:
-                old = {**form.existing_snapshot, "indicators": before.get(target.pk, [])}
-            subject = form.project.name if form.project else f"{form.unit.name} 部门整体支出"
-            yield audit.Change(
-                action="update" if old else "create",
-                object_type=label,
-                object_id=str(target.pk),
-                object_repr=f"{form.year} {subject} v{target.version}",
-                region_code=form.target_region.code,
-                before=old,
-                after=after,
-                message=_("导入绩效目标（工作表“%(s)s”）") % {"s": form.sheet},
-            )
 
-    audit.record_batch(
-        changes(),
-        actor=actor,
-        message=_("导入绩效目标：%(n)s 份") % {"n": len(forms)},
-        region_code=region_code,
-    )
+class _Problems:
+    """A file's problems as `DocumentImporter.check` lists them, gathered a chunk at a time:
+    those of reading, of the forms' cells, of routing, of matching, of the values."""
+
+    def __init__(self):
+        self.read, self.cells, self.route = ProblemLog(), ProblemLog(), ProblemLog()
+        self.match, self.check = ProblemLog(), ProblemLog()
+
+    def __bool__(self) -> bool:
+        return any((self.read, self.cells, self.route, self.match, self.check))
+
+    def all(self) -> ProblemLog:
+        problems = ProblemLog(self.read)
+        for log in (self.cells, self.route, self.match, self.check):
+            problems += log  # in this order, past the cap only counted
+        return problems
 
 
 def _text(value) -> str:
