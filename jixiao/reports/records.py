@@ -25,7 +25,7 @@ from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
 from .selectors import APPROVED, WorkYear, full_year_budget, is_late
-from .stats import GRADES, LINT_LABELS, on_time_by_unit
+from .stats import GRADES, LINT_LABELS, on_time_by_unit, report_counts
 
 
 @dataclass(frozen=True)
@@ -552,21 +552,15 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     def per_unit(queryset) -> dict[int, int]:
         return dict(queryset.order_by().values_list("unit_id").annotate(n=Count("id")))
 
-    region_targets = (
-        work._in_region(Target.objects.visible_to(work.user)).filter(year=work.year).current()
-    )
+    region_targets = work.rows_of(Target).filter(year=work.year).current()
     pending_targets = per_unit(region_targets.filter(status__in=[*EDITABLE, TargetStatus.READY]))
-    reports = work.reports
-    missing = per_unit(reports.exclude(status__in=REPORT_COUNTED).filter(round__deadline__lt=today))
-    late: dict[int, int] = {}
-    for unit_id, submitted, deadline in reports.filter(status__in=REPORT_COUNTED).values_list(
-        "unit_id", "submitted_at", "round__deadline"
-    ):
-        if is_late(submitted, deadline):
-            late[unit_id] = late.get(unit_id, 0) + 1
+    # the reports late and missing by unit, as the timeliness figures count them (one GROUP BY)
+    reports = report_counts(work, today)
+    missing = {unit_id: n for unit_id, (_in, _late, n) in reports.items() if n}
+    late = {unit_id: n for unit_id, (_in, n, _missing) in reports.items() if n}
     overdue = per_unit(work.alerts_overdue(today))
     selfevals_pending = per_unit(
-        work._in_region(SelfEvaluation.objects.visible_to(work.user))
+        work.rows_of(SelfEvaluation)
         .filter(year=work.evaluated_year)
         .exclude(status__in=SELFEVAL_COUNTED)
     )

@@ -590,10 +590,6 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
     still open before their deadline left out. What coverage and timeliness count."""
     has_deadline = Q(deadline__isnull=False)
     late_target = has_deadline & _late(_distinct(work.targets.filter(has_deadline), "deadline"))
-    counted = Q(status__in=REPORT_COUNTED)
-    rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
-    late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
-    missing = ~counted & Q(round__deadline__lt=today)
     targets = (
         work.targets.order_by()
         .values_list("unit_id")
@@ -603,6 +599,21 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
             late=Count("id", filter=late_target),
         )
     )
+    return {
+        "targets": {unit_id: tuple(rest) for unit_id, *rest in targets},
+        "reports": report_counts(work, today),
+    }
+
+
+def report_counts(work: WorkYear, today: datetime.date) -> dict[int, tuple[int, int, int]]:
+    """unit id → its reports of Y (submitted or beyond, late, missing past the deadline), in
+    one GROUP BY query and one for the rounds' distinct deadlines; a unit with only reports
+    still open before their deadline has no entry. Late as `core.deadlines.is_late` rules it
+    (`_late`), so the lists that judge each report in Python count the same."""
+    counted = Q(status__in=REPORT_COUNTED)
+    rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
+    late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
+    missing = ~counted & Q(round__deadline__lt=today)
     reports = (
         work.reports.filter(counted | missing)
         .order_by()
@@ -613,10 +624,7 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
             missing=Count("id", filter=missing),
         )
     )
-    return {
-        "targets": {unit_id: tuple(rest) for unit_id, *rest in targets},
-        "reports": {unit_id: tuple(rest) for unit_id, *rest in reports},
-    }
+    return {unit_id: tuple(rest) for unit_id, *rest in reports}
 
 
 def _on_time_counts(per_unit: dict) -> dict[int, dict]:
