@@ -185,11 +185,12 @@ def record_batch(
     from .models import AuditLog
 
     pieces, index = [], []
+    encode = _ENCODER.encode  # json.dumps(row, ensure_ascii=False) without a new encoder a row
     for position, change in enumerate(changes):
         row = change.as_dict()
         index.append((position, row["action"], row["object_type"], row["object_id"],
                       row["object_repr"], row["region_code"]))  # fmt: skip
-        pieces.append(json.dumps(row, ensure_ascii=False))
+        pieces.append(encode(row))
     if not index:
         return None
     text = "[" + ",".join(pieces) + "]"
@@ -220,6 +221,7 @@ def record_batch(
 
 
 _IDENTITY = ("action", "object_type", "object_id", "object_repr", "region_code")
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _insert_entry(entry, changes: str) -> None:

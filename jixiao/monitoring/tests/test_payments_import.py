@@ -3,6 +3,7 @@ districts of the importing user's scope, and the import runs in a fixed number o
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -226,3 +227,88 @@ def test_year_end_rush_alone_finds_what_all_alerts_find_of_m05(december, before)
     )
     every = alerts(report, rules=rules, today=dt.date(2023, 1, 5)).alerts
     assert year_end_rush(report, rules=rules) == tuple(a for a in every if a.code == "M05")
+
+
+ALERT_COLUMNS = ("project__code", "round__code", "report_id", "code", "level", "indicator",
+                 "message", "explanation", "texts_i18n", "due_date", "status")  # fmt: skip
+
+
+def _outcome() -> tuple[list, list]:
+    """Every alert (by project, round, code, indicator) with its message data, and every
+    report's execution."""
+    alerts = sorted(
+        Alert.objects.values_list(*ALERT_COLUMNS),
+        key=lambda a: (a[0], a[1] or "", a[3], a[5] or -1),
+    )
+    reports = sorted(
+        Report.objects.values_list("project__code", "executed", "execution_from_payments")
+    )
+    return alerts, reports
+
+
+def test_a_province_files_alerts_equal_those_of_saving_its_payments_one_by_one(world, city_budget):
+    """The bulk import (alerts as plain values, messages' data computed once) against the
+    services a single save runs: each payment saved, each report's execution from its
+    payments and `refresh_alerts`, each year's rush through `sync_alerts`."""
+    from jixiao.monitoring.alerts import year_end_rush
+    from jixiao.monitoring.report_data import Amounts, MonitoringReport
+    from jixiao.monitoring.services import (
+        monitoring_rules,
+        payments_to,
+        refresh_alerts,
+        sync_alerts,
+    )
+
+    codes = _projects(world, 8)
+    # slow, on time, rushing in December, and paid nothing until December
+    plans = [[1] * 12, [9] * 12, [2] * 11 + [60], [0] * 11 + [30]]
+    rows = [
+        ("100101", code, 2022, month, str(plans[n % 4][month - 1] + n))
+        for n, code in enumerate(codes)
+        for month in range(1, 13)
+    ]
+    run_import(PaymentImporter(actor=city_budget, region=world.city), csv(rows), "p.csv")
+    imported = _outcome()
+
+    Alert.objects.all().delete()
+    Payment.objects.all().delete()
+    Report.objects.update(executed=None, execution_from_payments=False)
+    today = timezone.localdate()
+    for code_, year_, month, amount in (row[1:] for row in rows):
+        project = Project.objects.get(region=world.region, year=year_, code=code_)
+        Payment.objects.create(project=project, month=month, amount=Decimal(amount))
+    for report in Report.objects.filter(project__code__in=codes).select_related("round"):
+        report.executed = payments_to(report.project, report.round.period_end)
+        report.execution_from_payments = True
+        report.save()
+        refresh_alerts(Report.objects.get(pk=report.pk), today=today)  # amounts as stored
+    for project in Project.objects.filter(code__in=codes):
+        rules = monitoring_rules(project.region, project.year)
+        year = MonitoringReport(
+            period_end=dt.date(project.year, 12, 31),
+            payments=paid(project),
+            amounts=Amounts(full_year=project.full_total),
+            project=project.name,
+            year=project.year,
+        )
+        found = year_end_rush(year, rules=rules)
+        sync_alerts(project=project, report=None, round=None, found=found, rules=rules,
+                    today=today, codes={"M05"})  # fmt: skip
+    one_by_one = _outcome()
+
+    assert {a[3] for a in imported[0]} >= {"M01", "M05", "M07"}
+    assert all(a[8] for a in imported[0])  # every alert has its message data
+    assert imported == one_by_one
+
+
+def test_each_new_alerts_audit_change_is_the_snapshot_of_its_stored_row(world):
+    codes = _projects(world, 3)
+    rows = [("100101", code, 2022, month, "1") for code in codes for month in range(1, 13)]
+    run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "a.csv")
+    alerts = Alert.objects.filter(project__code__in=codes)
+    assert alerts.count() >= 3
+    for alert in alerts:
+        [change] = audit.object_history("monitoring.alert", alert.pk)
+        assert (change.action, change.before) == ("create", None)
+        assert change.after == json.loads(json.dumps(audit.snapshot(alert)))
+        assert change.object_repr == f"{alert.code} {alert.project.name}"
