@@ -343,12 +343,19 @@ def open_rounds(prefix: str) -> None:
 
 def bare_insert(prefix: str) -> tuple[float, float]:
     """The baseline of `round_open`: the rows it wrote (the reports, their indicator lines, the
-    round's scope), read back and bulk-inserted again with `bulk_create` of the same field values
-    into a scratch round per district, timed (the reports alone, then everything), then deleted.
-    The audit entries are the application's own bookkeeping and are left out of the baseline."""
+    round's scope and the projects it left out), read back and bulk-inserted again with
+    `bulk_create` of the same field values into a scratch round per district, timed (the reports
+    alone, then everything), then deleted. The audit entries are the application's own
+    bookkeeping and are left out of the baseline."""
     from django.db import connection, transaction
 
-    from jixiao.monitoring.models import Report, ReportIndicator, Round, RoundProject
+    from jixiao.monitoring.models import (
+        Report,
+        ReportIndicator,
+        Round,
+        RoundExclusion,
+        RoundProject,
+    )
 
     rounds = list(
         Round.objects.filter(region__path__startswith=prefix, code=ROUND_CODE).order_by("id")
@@ -356,6 +363,7 @@ def bare_insert(prefix: str) -> tuple[float, float]:
     reports = list(Report.objects.filter(round__in=rounds).order_by("id").values())
     lines = list(ReportIndicator.objects.filter(report__round__in=rounds).order_by("id").values())
     scope = list(RoundProject.objects.filter(round__in=rounds).order_by("id").values())
+    left_out = list(RoundExclusion.objects.filter(round__in=rounds).order_by("id").values())
     copies = Round.objects.bulk_create(
         [
             Round(**{**_fields(r), "code": "bare"})
@@ -376,11 +384,15 @@ def bare_insert(prefix: str) -> tuple[float, float]:
         RoundProject.objects.bulk_create(
             [RoundProject(**{**_fields(p), "round_id": scratch[p["round_id"]]}) for p in scope]
         )
+        RoundExclusion.objects.bulk_create(
+            [RoundExclusion(**{**_fields(x), "round_id": scratch[x["round_id"]]}) for x in left_out]
+        )
         everything_s = time.perf_counter() - started
     bare = list(scratch.values())
     ReportIndicator.objects.filter(report__round_id__in=bare)._raw_delete(connection.alias)
     Report.objects.filter(round_id__in=bare)._raw_delete(connection.alias)
     RoundProject.objects.filter(round_id__in=bare)._raw_delete(connection.alias)
+    RoundExclusion.objects.filter(round_id__in=bare)._raw_delete(connection.alias)
     Round.objects.filter(id__in=bare)._raw_delete(connection.alias)
     return reports_s, everything_s
 

@@ -184,7 +184,14 @@ def clear_built(prefix: str) -> None:
 
     from jixiao.budgets.models import Payment, Project
     from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation, UnitEvaluation
-    from jixiao.monitoring.models import Alert, Report, ReportIndicator, Round, RoundProject
+    from jixiao.monitoring.models import (
+        Alert,
+        Report,
+        ReportIndicator,
+        Round,
+        RoundExclusion,
+        RoundProject,
+    )
     from jixiao.orgs.models import Region
     from jixiao.reports.models import PolicyDocument
 
@@ -198,6 +205,7 @@ def clear_built(prefix: str) -> None:
         f"DELETE FROM {ReportIndicator._meta.db_table} WHERE report_id IN ({reports})",
         f"DELETE FROM {Report._meta.db_table} WHERE region_id IN ({regions})",
         f"DELETE FROM {RoundProject._meta.db_table} WHERE round_id IN ({rounds})",
+        f"DELETE FROM {RoundExclusion._meta.db_table} WHERE round_id IN ({rounds})",
         f"DELETE FROM {Round._meta.db_table} WHERE region_id IN ({regions})",
         f"DELETE FROM {SelfEvalIndicator._meta.db_table} WHERE selfeval_id IN ({selfevals})",
         f"DELETE FROM {SelfEvaluation._meta.db_table} WHERE region_id IN ({regions})",

@@ -26,9 +26,10 @@ from jixiao.monitoring.services import (
     round_close,
     round_open,
 )
+from jixiao.targets.models import TargetStatus
 
 from . import district as d
-from .targets import _reviewer, _unit_staff
+from .targets import _drive, _reviewer, _unit_staff
 
 CENT = Decimal("0.01")
 
@@ -193,8 +194,27 @@ def _dispose_2021(report: Report, alerts, filer) -> None:
         Alert.objects.filter(pk=alert.pk).update(disposed_at=raised + dt.timedelta(days=6))
 
 
+def _persona_targets_approved(demo) -> None:
+    """The live round takes only projects with an approved target (DOMAIN.md §5). The `unit`
+    persona's special funds with no target yet get one, declared and approved through the
+    services, so that it has reports to fill; its draft and returned ones stay out of the round,
+    on the round page's list of projects left out."""
+    rng = random.Random(2022_06)
+    waiting = Project.objects.filter(
+        region=demo.region,
+        year=d.LIVE_YEAR,
+        unit__code=d.PERSONA_UNIT,
+        kinds__code="special_fund",
+        targets__isnull=True,
+    )
+    for project in waiting.distinct().select_related("unit", "parent").order_by("code"):
+        _drive(demo, rng, project, TargetStatus.APPROVED)
+
+
 def build_round_2022(demo) -> Round:
-    """The live round: the `unit` persona has a report to fill and an alert to dispose."""
+    """The live round: the `unit` persona has a report to fill and an alert to dispose; the
+    special funds without an approved target are listed as left out."""
+    _persona_targets_approved(demo)
     key = list(
         Project.objects.filter(
             region=demo.region, year=d.LIVE_YEAR, kinds__code="special_fund"

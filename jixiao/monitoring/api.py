@@ -29,6 +29,7 @@ from .schemas import (
     ReportIn,
     ReportList,
     RoundDetailOut,
+    RoundExclusionList,
     RoundList,
 )
 from .workflow import API_ACTIONS, REPORT_WORKFLOW
@@ -147,7 +148,29 @@ def get_round(request, round_id: int):
         "alerts": [
             {"code": a["code"], "level": a["level"], "count": a["n"]} for a in overview["alerts"]
         ],
+        "left_out": selectors.round_exclusions(user=request.user, round=r).count(),
     }
+
+
+def exclusion_data(x) -> dict:
+    return {
+        "project": {"code": x.project.code, "name": x.project.name},
+        "unit": {"code": x.unit.code, "name": x.unit.name},
+        "reason": x.reason,
+        "target_status": x.target_status or None,
+        "reason_text": x.reason_text,
+    }
+
+
+@rounds_router.get(
+    "/{int:round_id}/left-out",
+    response=answers(RoundExclusionList, 404),
+    summary="未纳入本轮监控的项目",
+)
+def list_left_out(request, round_id: int, page: int = 1, page_size: int | None = None):
+    r = Round.objects.get_visible_or_404(request.user, pk=round_id)
+    rows = selectors.round_exclusions(user=request.user, round=r)
+    return paginate(request, rows, page=page, page_size=page_size, serialize=exclusion_data)
 
 
 @reports_router.get("", response=answers(ReportList, 404), summary="监控报告列表")

@@ -21,6 +21,7 @@ from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.models import ReviewableDocument
 from jixiao.core.scope import Scope, ScopedQuerySet, scope_filter
 from jixiao.orgs.models import Region, Unit, unit_year_scope_q
+from jixiao.targets.models import TargetStatus
 
 
 class ReportStatus(models.TextChoices):
@@ -111,6 +112,63 @@ class RoundProject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.project}"
+
+
+class RoundExclusionQuerySet(ScopedQuerySet):
+    pass
+
+
+class RoundExclusion(models.Model):
+    """A project of a round's scope left out of it at opening, and why (DOMAIN.md §5: only the
+    funds "纳入年度预算绩效目标管理" are monitored, so a project enters a round only with an
+    approved target). Stored as the round found it: a target approved later does not put the
+    project in the round, and the list stays the office's finding of that day."""
+
+    class Reason(models.TextChoices):
+        NO_TARGET = "no_target", _("无绩效目标")
+        NOT_APPROVED = "not_approved", _("绩效目标未批复")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exclusions")
+    project = models.ForeignKey(
+        "budgets.Project",
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_exclusions",
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("预算单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.CharField(_("未纳入原因"), max_length=16, choices=Reason.choices)
+    # the status of the target's current version at opening (a TargetStatus value), if any
+    target_status = models.CharField(_("绩效目标状态"), max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoundExclusionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("未纳入监控的项目")
+        verbose_name_plural = _("未纳入监控的项目")
+        ordering = ["round", "unit__code", "project__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="roundexclusion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.project}"
+
+    @property
+    def reason_text(self) -> str:
+        """ "无绩效目标", or "绩效目标未批复（状态：已退回）" with the target's status then."""
+        if self.reason == self.Reason.NO_TARGET:
+            return str(self.Reason.NO_TARGET.label)
+        label = dict(TargetStatus.choices).get(self.target_status, self.target_status)
+        return _("绩效目标未批复（状态：%(s)s）") % {"s": label}
+
+    @classmethod
+    def scope_q(cls, scope: Scope) -> Q:
+        return unit_year_scope_q(scope)
 
 
 class Likelihood(models.TextChoices):

@@ -37,6 +37,17 @@ class RoundDetailOut(RoundOut):
     executed: str
     time_progress: str = Field(description="时间进度，四位小数")
     alerts: list[AlertCountOut]
+    left_out: int = Field(description="未纳入本轮监控的项目数（发起时没有已批复的绩效目标）")
+
+
+class RoundExclusionOut(Schema):
+    """A project of the round's scope left out at opening, with the reason."""
+
+    project: CodeName
+    unit: CodeName
+    reason: str = Field(description="no_target（无绩效目标）或 not_approved（绩效目标未批复）")
+    target_status: str | None = Field(description="发起时绩效目标当前版本的状态，或 null")
+    reason_text: str
 
 
 class ReportBudgetOut(Schema):
@@ -95,6 +106,7 @@ class ReportDetailOut(ReportOut):
 
 
 RoundList = Page[RoundOut]
+RoundExclusionList = Page[RoundExclusionOut]
 ReportList = Page[ReportOut]
 AlertList = Page[AlertOut]
 

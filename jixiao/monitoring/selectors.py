@@ -16,7 +16,15 @@ from jixiao.core.listing import ListFilters, narrowed
 from jixiao.orgs.models import Region, UnitYear, User
 
 from .alerts import time_progress
-from .models import COUNTED, Alert, Report, ReportIndicator, ReportStatus, Round
+from .models import (
+    COUNTED,
+    Alert,
+    Report,
+    ReportIndicator,
+    ReportStatus,
+    Round,
+    RoundExclusion,
+)
 from .workflow import REPORT_WORKFLOW
 
 
@@ -28,6 +36,17 @@ def round_list(*, user: User, region: Region | None, year: int | None) -> QueryS
     )
     rows = rows.in_work(region, year)
     return rows.order_by("-period_end")
+
+
+def round_exclusions(*, user: User, round: Round) -> QuerySet[RoundExclusion]:
+    """The projects of the round's scope left out at opening (no approved target), those the
+    user sees: the region's staff all of them, a unit its own (and its level-2 units')."""
+    return (
+        RoundExclusion.objects.visible_to(user)
+        .filter(round=round)
+        .select_related("project", "unit")
+        .order_by("unit__code", "project__code")
+    )
 
 
 def report_list(

@@ -28,7 +28,7 @@ from jixiao.orgs.models import Region, Role, User
 from jixiao.targets.models import Indicator, Target, TargetStatus
 
 from . import alerts as rules_alerts
-from .models import Alert, Report, ReportIndicator, Round, RoundProject
+from .models import Alert, Report, ReportIndicator, Round, RoundExclusion, RoundProject
 from .report_data import Amounts, MonitoringReport, indicator_report
 from .workflow import REPORT_WORKFLOW
 
@@ -83,10 +83,11 @@ def round_open(
     progress: Callable[[int, int], None] | None = None,
 ) -> Round:
     """Open a round: its scope (专项资金 plus projects added by hand) and a draft report for
-    every project in it, prefilled from the approved target and the payment data. The same
-    few queries for every OPEN_CHUNK projects, however large the round (bench/monitoring.py
-    compares it with a bare bulk insert of the same rows); `progress(done, total)` after each
-    chunk of reports."""
+    every project in it that has an approved target, prefilled from that target and the payment
+    data; the others are left out, each with its reason (`RoundExclusion`, see
+    `_open_reports`). The same few queries for every OPEN_CHUNK projects, however large the
+    round (bench/monitoring.py compares it with a bare bulk insert of the same rows);
+    `progress(done, total)` after each chunk of the scope."""
     round_check(
         actor=actor, region=region, year=year, code=code, period_end=period_end, deadline=deadline
     )
@@ -107,17 +108,6 @@ def round_open(
     )
     by_hand = [pk for pk in extras if pk not in known]
     keys = {p.pk for p in key_projects}
-    RoundProject.objects.bulk_create(
-        [
-            RoundProject(
-                round=monitoring_round,
-                project_id=pk,
-                added_by_hand=pk not in known,
-                key_monitoring=pk in keys,
-            )
-            for pk in default + by_hand
-        ]
-    )
     # the reports in the projects' own order (year, code), as they always came; all of them in
     # the round's region and year, whose figures the round's own save marks as changed
     ids = default
@@ -125,7 +115,9 @@ def round_open(
         in_scope = Q(pk__in=default_scope(region, year).values("pk")) | Q(pk__in=by_hand)
         ids = list(Project.objects.filter(in_scope).values_list("pk", flat=True))
     for start in range(0, len(ids), OPEN_CHUNK):
-        _open_reports(monitoring_round, ids[start : start + OPEN_CHUNK])
+        _open_reports(
+            monitoring_round, ids[start : start + OPEN_CHUNK], by_hand=set(by_hand), keys=keys
+        )
         if progress is not None:
             progress(min(start + OPEN_CHUNK, len(ids)), len(ids))
     return monitoring_round
@@ -155,26 +147,76 @@ def round_open_job(job, progress) -> dict:
         key_projects=projects.filter(code__in=params.get("key", [])),
         progress=progress,
     )
-    return {"round": monitoring_round.pk, "reports": monitoring_round.reports.count()}
+    return {
+        "round": monitoring_round.pk,
+        "reports": monitoring_round.reports.count(),
+        "left_out": monitoring_round.exclusions.count(),
+    }
 
 
 jobs.register("round_open", round_open_job, label=gettext_lazy("发起监控批次"))
 
 
-def _open_reports(monitoring_round: Round, ids: list[int]) -> None:
-    """The draft reports of the projects `ids`, in that order: each with the approved target's
-    indicators, the contract amount and the execution from payments as of the period end, and
-    the audit entry a save would write. One query per kind of row for the whole chunk."""
+def _target_states(ids: list[int]) -> dict[int, tuple[int | None, str]]:
+    """Per project of `ids` that has a target: (the id of its approved version, or None; the
+    status of its latest current version). During an adjustment (调整) the approved version
+    stays in force while the new one is reviewed (targets.models), so such a project has both."""
+    states: dict[int, tuple[int | None, str]] = {}
+    rows = Target.objects.current().filter(project_id__in=ids).order_by("project_id", "-version")
+    for project_id, target_id, status in rows.values_list("project_id", "id", "status"):
+        approved, latest = states.get(project_id, (None, status))
+        if approved is None and status == TargetStatus.APPROVED:
+            approved = target_id
+        states[project_id] = (approved, latest)
+    return states
+
+
+def _open_reports(
+    monitoring_round: Round, ids: list[int], *, by_hand: set[int], keys: set[int]
+) -> None:
+    """The scope rows and the draft reports of the projects `ids`, in that order. DOMAIN.md §5
+    monitors the funds "纳入年度预算绩效目标管理" (issue 16): a project enters the round only with
+    an approved target in force; the others are stored as left out with the reason (no target,
+    or the status of its current version). The rule has no rulebook key (DOMAIN.md leaves no
+    alternative open), so it lives here. Each report gets the approved target's indicators,
+    the contract amount and the execution from payments as of the period end, and the audit
+    entry a save would write. One query per kind of row for the whole chunk."""
     period_end = monitoring_round.period_end
     projects = {
         p.pk: p for p in Project.objects.filter(pk__in=ids).select_related("unit", "region")
     }
-    targets, contract = {}, {}
-    approved = Target.objects.filter(project_id__in=ids, status=TargetStatus.APPROVED)
-    for project_id, target_id in approved.order_by("project_id", "-version").values_list(
-        "project_id", "id"
-    ):
-        targets.setdefault(project_id, target_id)
+    states = _target_states(ids)
+    targets = {pk: states[pk][0] for pk in ids if pk in states and states[pk][0] is not None}
+    RoundExclusion.objects.bulk_create(
+        [
+            RoundExclusion(
+                round=monitoring_round,
+                project_id=pk,
+                region_id=projects[pk].region_id,
+                unit_id=projects[pk].unit_id,
+                year=projects[pk].year,
+                reason=RoundExclusion.Reason.NOT_APPROVED
+                if pk in states
+                else RoundExclusion.Reason.NO_TARGET,
+                target_status=states[pk][1] if pk in states else "",
+            )
+            for pk in ids
+            if pk not in targets
+        ]
+    )
+    ids = [pk for pk in ids if pk in targets]
+    RoundProject.objects.bulk_create(
+        [
+            RoundProject(
+                round=monitoring_round,
+                project_id=pk,
+                added_by_hand=pk in by_hand,
+                key_monitoring=pk in keys,
+            )
+            for pk in ids
+        ]
+    )
+    contract = {}
     progress = ProgressAmount.objects.filter(project_id__in=ids, as_of__lte=period_end)
     for project_id, amount in progress.order_by("project_id", "-as_of", "-id").values_list(
         "project_id", "amount"

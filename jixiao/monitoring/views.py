@@ -114,6 +114,12 @@ def _round_start(request, work, post):
         request,
         _("已发起监控批次，已为 %(n)s 个项目生成监控报告。") % {"n": job.result["reports"]},
     )
+    if job.result.get("left_out"):
+        messages.warning(
+            request,
+            _("%(n)s 个项目没有已批复的绩效目标，未纳入本轮监控（见批次页面的清单）。")
+            % {"n": job.result["left_out"]},
+        )
     return redirect("round-detail", pk=job.result["round"])
 
 
@@ -156,6 +162,9 @@ def round_detail(request, pk: int):
             round_id=monitoring_round.pk,
             now=lambda: overview_sheet(monitoring_round, overview),
         )
+    left_out, left_out_query = paginate(
+        request, selectors.round_exclusions(user=request.user, round=monitoring_round)
+    )
     chart = {
         "units": [u["name"].replace("南昌市东湖区", "") for u in overview["units"]],
         "rates": [
@@ -172,6 +181,8 @@ def round_detail(request, pk: int):
             "overview": overview,
             "chart": chart,
             "reports_url": reverse("report-list") + f"?round={monitoring_round.pk}",
+            "left_out": left_out,
+            "left_out_query": left_out_query,
             "can_close": request.user.has_role(Role.PERFORMANCE)
             and monitoring_round.status == Round.Status.OPEN,
         },

@@ -155,6 +155,16 @@ def check_monitoring(demo):
     live = Round.objects.get(region=district, year=2022)
     assert Report.objects.filter(round=live, unit=unit, status="draft").exists()
     assert Alert.objects.filter(round=live, unit=unit, status="open").exists()
+    # the live round takes only projects with an approved target (DOMAIN.md §5): no report
+    # without indicators, the rest listed as left out with the status of their target
+    assert not Report.objects.filter(round=live, target__isnull=True).exists()
+    assert not Report.objects.filter(round=live, indicators__isnull=True).exists()
+    assert Report.objects.filter(round=live, target__status="approved").count() == (
+        live.reports.count()
+    )
+    left_out = set(live.exclusions.values_list("reason", "target_status"))
+    assert {("no_target", ""), ("not_approved", "returned")} <= left_out
+    assert live.exclusions.filter(unit=unit).exists()
 
 
 def check_evaluations(demo):

@@ -8,6 +8,7 @@ import pytest
 from jixiao.core.models import ApiToken
 from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.services import report_save, round_open
+from jixiao.targets.models import Target
 from jixiao.targets.services import target_transition
 
 GOOD = {"overall": "优"}
@@ -19,6 +20,12 @@ def monitoring_round(world, declare):
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
+    # a round takes only projects with an approved target: P1A's and P2's, bare (no indicators)
+    for code in ("P1A", "P2"):
+        project = world.projects[code]
+        Target.objects.create(
+            region=world.region, year=2022, unit=project.unit, project=project, status="approved"
+        )
     return round_open(
         actor=world.performance,
         region=world.region,

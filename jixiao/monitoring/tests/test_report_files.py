@@ -26,6 +26,7 @@ from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.report_data import report_from_data
 from jixiao.monitoring.report_import import MonitoringReportImporter
 from jixiao.monitoring.services import report_save, report_transition, round_open
+from jixiao.targets.models import Target
 from jixiao.targets.services import target_transition
 
 GOOD = {"overall": "优"}
@@ -37,6 +38,12 @@ def monitoring_round(world, declare):
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
+    # a round takes only projects with an approved target: P1A's and P2's, bare (no indicators)
+    for code in ("P1A", "P2"):
+        project = world.projects[code]
+        Target.objects.create(
+            region=world.region, year=2022, unit=project.unit, project=project, status="approved"
+        )
     return round_open(
         actor=world.performance,
         region=world.region,
@@ -55,7 +62,7 @@ def report_of(monitoring_round, code: str) -> Report:
 @pytest.fixture
 def filled(world, monitoring_round):
     """P1 with figures and every indicator reported (a formula-like note among them), P2 with
-    figures only (its project has no approved target, hence no indicators)."""
+    figures only (its approved target is bare, hence no indicators)."""
     p1 = report_of(monitoring_round, "P1")
     rows = [
         {

@@ -1,6 +1,8 @@
-"""Opening a round (`services.round_open`) writes its reports, their indicator lines and audit
-entries in bulk: the number of queries does not grow with the number of projects, and every
-report is still prefilled from its approved target, its payments and its contract amount."""
+"""Opening a round (`services.round_open`) writes its reports, their indicator lines, audit
+entries and the projects left out in bulk: the number of queries does not grow with the number
+of projects, and every report is still prefilled from its approved target, its payments and its
+contract amount. World's P1, P1A and P2 have no target, so they are left out
+(test_round_scope.py tests that rule)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,7 +15,7 @@ from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.core.audit import audit_context
 from jixiao.core.models import AuditLog
 from jixiao.monitoring import services
-from jixiao.monitoring.models import Report, RoundProject
+from jixiao.monitoring.models import Report, RoundExclusion, RoundProject
 from jixiao.monitoring.services import round_open
 from jixiao.targets.models import Indicator, Target, TargetStatus
 
@@ -94,7 +96,8 @@ def test_opening_a_round_takes_the_same_queries_for_three_times_the_projects(wor
     few = queries_to_open(world, "few")
     add_projects(world, 6, start=3)
     many = queries_to_open(world, "many")
-    assert Report.objects.filter(round__code="many").count() == 3 + 6 + 3  # P1, P1A, P2 too
+    assert Report.objects.filter(round__code="many").count() == 3 + 6
+    assert RoundExclusion.objects.filter(round__code="many").count() == 3  # P1, P1A, P2
     assert many == few
 
 
@@ -110,9 +113,13 @@ def test_every_report_is_prefilled_from_its_target_payments_and_contract(world):
         assert list(report.indicators.values_list("position", "name", "target_text")) == [
             (i, f"指标{n}-{i}", f"≥{i + 1}个") for i in range(3)
         ]
-    unpaid = Report.objects.get(round=monitoring_round, project__code="P1")
-    assert (unpaid.executed, unpaid.execution_from_payments, unpaid.target) == (None, False, None)
-    assert not unpaid.indicators.exists()
+
+    unpaid = add_projects(world, 1, start=2)[0]
+    Payment.objects.filter(project=unpaid).delete()
+    ProgressAmount.objects.filter(project=unpaid).delete()
+    report = Report.objects.get(round=open_round(world, "2022-08"), project=unpaid)
+    assert (report.executed, report.execution_from_payments) == (None, False)
+    assert (report.contract_amount, report.target) == (None, unpaid.targets.get())
 
 
 def test_each_report_has_its_creation_audited_with_the_actor_and_stored_values(world):
@@ -122,7 +129,7 @@ def test_each_report_has_its_creation_audited_with_the_actor_and_stored_values(w
     entries = AuditLog.objects.filter(
         object_type="monitoring.report", object_id__in=[str(r.pk) for r in reports]
     )
-    assert entries.count() == reports.count() == 5
+    assert entries.count() == reports.count() == 2
     for entry in entries:
         report = reports.get(pk=int(entry.object_id))
         assert (entry.action, entry.actor, entry.region_code) == (
@@ -142,23 +149,27 @@ def test_chunks_of_any_size_open_the_same_reports(world, monkeypatch, chunk):
     extra = Project.objects.create(
         region=world.region, year=2022, code="N1", name="非专项", unit=world.units["U1"]
     )
-    monitoring_round = open_round(
-        world, "2022-07", extra_projects=[extra], key_projects=[world.projects["P2"]]
+    Target.objects.create(
+        region=world.region, year=2022, unit=extra.unit, project=extra, status="approved"
     )
+    key = Project.objects.get(code="S001")
+    monitoring_round = open_round(world, "2022-07", extra_projects=[extra], key_projects=[key])
     reports = Report.objects.filter(round=monitoring_round).order_by("id")
     assert list(reports.values_list("project__code", flat=True)) == [
         "N1",
-        "P1",
-        "P1A",
-        "P2",
         "S000",
         "S001",
         "S002",
     ]  # in the projects' order
-    assert [r.indicators.count() for r in reports] == [0, 0, 0, 0, 3, 3, 3]
+    assert [r.indicators.count() for r in reports] == [0, 3, 3, 3]
     scope = RoundProject.objects.filter(round=monitoring_round)
+    assert set(scope.values_list("project__code", flat=True)) == {"N1", "S000", "S001", "S002"}
     assert set(scope.filter(added_by_hand=True).values_list("project__code", flat=True)) == {"N1"}
-    assert set(scope.filter(key_monitoring=True).values_list("project__code", flat=True)) == {"P2"}
+    assert set(scope.filter(key_monitoring=True).values_list("project__code", flat=True)) == {
+        "S001"
+    }
+    left = RoundExclusion.objects.filter(round=monitoring_round)
+    assert sorted(left.values_list("project__code", flat=True)) == ["P1", "P1A", "P2"]
 
 
 def test_the_round_page_opens_the_round_as_a_job_of_the_performance_office(world, client_for):
@@ -168,13 +179,13 @@ def test_the_round_page_opens_the_round_as_a_job_of_the_performance_office(world
     client = client_for("performance")
     client.post("/work-context/", {"region": world.region.id, "year": "2022"})
     form = {"code": "2022-07", "name": "1–7月监控", "period_end": "2022-07-31"}
-    response = client.post("/monitoring/new/", {**form, "deadline": "2022-08-15", "key": "P2"})
+    response = client.post("/monitoring/new/", {**form, "deadline": "2022-08-15", "key": "S000"})
     job = Job.objects.get(kind="round_open")
     assert (job.user, job.status, job.done, job.total) == (world.performance, "done", 5, 5)
     monitoring_round = Report.objects.filter(round_id=job.result["round"]).first().round
     assert response.url == f"/monitoring/{monitoring_round.pk}/"
-    assert monitoring_round.reports.count() == job.result["reports"] == 5
-    assert monitoring_round.scope.get(key_monitoring=True).project.code == "P2"
+    assert monitoring_round.reports.count() == job.result["reports"] == 2  # S000, S001
+    assert monitoring_round.scope.get(key_monitoring=True).project.code == "S000"
     again = client.post("/monitoring/new/", {**form, "deadline": "2022-08-15"})
     assert again.status_code == 400 and "已存在" in again.content.decode()  # checked in the request
     assert Job.objects.filter(kind="round_open").count() == 1

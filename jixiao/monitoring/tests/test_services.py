@@ -20,6 +20,7 @@ from jixiao.monitoring.services import (
     round_open,
     tick,
 )
+from jixiao.targets.models import Target
 from jixiao.targets.services import target_transition
 
 GOOD = {"overall": "优"}
@@ -36,6 +37,12 @@ def approved(world, declare):
 
 @pytest.fixture
 def monitoring_round(world, approved):
+    # a round takes only projects with an approved target: P1A's and P2's, bare (no indicators)
+    for code in ("P1A", "P2"):
+        project = world.projects[code]
+        Target.objects.create(
+            region=world.region, year=2022, unit=project.unit, project=project, status="approved"
+        )
     return round_open(
         actor=world.performance,
         region=world.region,
