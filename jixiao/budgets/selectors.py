@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from jixiao.orgs.models import Region, User
 
@@ -53,8 +58,40 @@ def project_get(*, user: User, pk: int) -> Project:
     )
 
 
+#: The budget years read while serving one request, by (region id, year): a document page
+#: asks whether its year is open once for the page and once for each review step it offers.
+_READ: ContextVar[dict | None] = ContextVar("fiscal_years_read", default=None)
+
+
+@contextmanager
+def fiscal_years_remembered() -> Iterator[None]:
+    """Within the block (one request), `fiscal_year_get` reads each region's year once. A
+    budget year saved or deleted meanwhile forgets what was read."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def _forget(**_kwargs) -> None:
+    read = _READ.get()
+    if read is not None:
+        read.clear()
+
+
+post_save.connect(_forget, sender=FiscalYear, dispatch_uid="fiscal_years_read_saved")
+post_delete.connect(_forget, sender=FiscalYear, dispatch_uid="fiscal_years_read_deleted")
+
+
 def fiscal_year_get(*, region: Region, year: int) -> FiscalYear | None:
-    return FiscalYear.objects.filter(region=region, year=year).first()
+    read = _READ.get()
+    if read is None:
+        return FiscalYear.objects.filter(region=region, year=year).first()
+    key = (region.pk, year)
+    if key not in read:
+        read[key] = FiscalYear.objects.filter(region=region, year=year).first()
+    return read[key]
 
 
 def year_is_open(*, region: Region, year: int) -> bool:

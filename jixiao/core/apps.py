@@ -12,4 +12,9 @@ class CoreConfig(AppConfig):
         from .navigation import MenuItem, register_menu
 
         audit.connect_signals()
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import signed_in_now
+
+        user_logged_in.connect(signed_in_now, dispatch_uid="jixiao_signed_in_now")
         register_menu(MenuItem("home", _("我的后台任务"), "job-list", order=90))

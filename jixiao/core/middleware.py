@@ -88,6 +88,14 @@ class SessionTimeoutMiddleware:
         return max(1, settings.JIXIAO_SESSION_IDLE_SECONDS // cls.STEPS)
 
 
+def signed_in_now(sender, request=None, user=None, **_kwargs) -> None:
+    """A sign-in is activity: its session starts with the time the timeout counts from, saved
+    with the sign-in itself, so the first page after it has nothing to write."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SessionTimeoutMiddleware.KEY] = int(time.time())
+
+
 class AuditContextMiddleware:
     """Every change made while serving one request shares one audit batch."""
 

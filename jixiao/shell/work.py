@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from jixiao.budgets.models import FiscalYear
+from jixiao.budgets.selectors import fiscal_years_remembered
 from jixiao.orgs.models import Region
 
 SESSION_REGION = "work_region_id"
@@ -63,7 +64,8 @@ class WorkContextMiddleware:
 
     def __call__(self, request):
         request.work = SimpleLazyObject(lambda: work_context_for(request))
-        return self.get_response(request)
+        with fiscal_years_remembered():  # a page reads each budget year it asks about once
+            return self.get_response(request)
 
 
 def work_context(request):

@@ -55,3 +55,14 @@ def test_activity_every_step_keeps_a_session_past_the_limit(client_for, settings
     monkeypatch.setattr(time_module, "time", lambda: real() + 750 + 301)
     response = client.get("/targets/")
     assert response.status_code == 302 and "timeout=1" in response["Location"]
+
+
+def test_the_first_page_after_signing_in_writes_nothing(world, client):
+    from jixiao.testing import PASSWORD
+
+    response = client.post("/login/", {"username": "filer", "password": PASSWORD})
+    assert response.status_code == 302
+    assert SessionTimeoutMiddleware.KEY in client.session  # stored with the sign-in
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/targets/").status_code == 200
+    assert session_writes(captured) == 0
