@@ -114,10 +114,6 @@ class RoundProject(models.Model):
         return f"{self.round} {self.project}"
 
 
-class RoundExclusionQuerySet(ScopedQuerySet):
-    pass
-
-
 class RoundExclusion(models.Model):
     """A project of a round's scope left out of it at opening, and why (DOMAIN.md §5: only the
     funds "纳入年度预算绩效目标管理" are monitored, so a project enters a round only with an
@@ -145,7 +141,7 @@ class RoundExclusion(models.Model):
     target_status = models.CharField(_("绩效目标状态"), max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RoundExclusionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("未纳入监控的项目")

@@ -64,13 +64,13 @@ def test_report_filled_alert_disposed_submitted_and_returned(
     performance.locator("input[name=deadline]").fill("2022-08-15")
     performance.get_by_role("button", name="发起").click()
     performance.wait_for_url(re.compile(r"/monitoring/\d+/$"))
-    expect(performance.locator(".messages")).to_contain_text("已为 3 个项目生成监控报告")
+    expect(performance.locator(".messages")).to_contain_text("已为 1 个项目生成监控报告")
+    # only P1 has an approved target (DOMAIN.md §5): P1A and P2 are listed as left out
+    expect(performance.locator(".messages")).to_contain_text("2 个项目没有已批复的绩效目标")
+    expect(performance.locator("#left-out")).to_contain_text("项目P2")
+    expect(performance.locator("#left-out")).to_contain_text("无绩效目标")
     monitoring_round = Round.objects.get(code="2022-07")
-    assert set(monitoring_round.reports.values_list("project__code", flat=True)) == {
-        "P1",
-        "P1A",
-        "P2",
-    }
+    assert set(monitoring_round.reports.values_list("project__code", flat=True)) == {"P1"}
     report = monitoring_round.reports.get(project__code="P1")
     assert report.indicators.count() == len(PROGRESS)  # prefilled from the approved target
 

@@ -70,7 +70,7 @@ def add_projects(world, count: int, start: int = 0) -> list[Project]:
     return made
 
 
-def open_round(world, code: str, **extra):
+def open_round(world, code: str = "2022-07", **extra):
     with audit_context(actor=world.performance, source="web"):
         return round_open(
             actor=world.performance,

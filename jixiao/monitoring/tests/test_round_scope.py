@@ -3,35 +3,19 @@
 are kept as the round's finding, each with its reason, listed on the round page and in the API
 to those who see their unit."""
 
-import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 
 from jixiao.budgets.models import SPECIAL_FUND, Project, ProjectKind
-from jixiao.core.audit import audit_context
 from jixiao.core.models import ApiToken
 from jixiao.monitoring.models import Report, RoundExclusion
-from jixiao.monitoring.services import round_open
+from jixiao.monitoring.tests.test_round_open import open_round
 from jixiao.targets.models import Target, TargetStatus
 from jixiao.targets.services import target_adjust, target_transition
 
 GOOD = {"overall": "优"}
-
-
-def open_round(world, code: str = "2022-07", **extra):
-    with audit_context(actor=world.performance, source="web"):
-        return round_open(
-            actor=world.performance,
-            region=world.region,
-            year=2022,
-            code=code,
-            name="1–7月监控",
-            period_end=dt.date(2022, 7, 31),
-            deadline=dt.date(2022, 8, 15),
-            **extra,
-        )
 
 
 def approve(world, target: Target) -> Target:
