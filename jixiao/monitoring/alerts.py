@@ -214,6 +214,11 @@ class _Run:
     rate: Fraction | None = None
     rate_text: str = ""
 
+    @cached_property
+    def payments(self) -> dict[int, Decimal]:
+        """The report's usable monthly payments (`_payments`), read once a run."""
+        return _payments(self.report)
+
     def alert(self, code, level, message, explanation, indicator=None) -> None:
         explanation = Message("alert.explanation", code=code, text=explanation)
         self.alerts.append(AlertFinding(code, level, message, indicator, explanation))
@@ -262,7 +267,7 @@ def _executed(run: _Run) -> tuple[Decimal | None, str]:
     if executed is not None:
         return executed, Message("alert.executed", amount=f"{executed:f}")
     month = run.report.period_end.month
-    paid = [a for m, a in _payments(run.report).items() if m <= month]
+    paid = [a for m, a in run.payments.items() if m <= month]
     if not paid:
         return None, ""
     total = sum(paid, Decimal(0))
@@ -423,7 +428,7 @@ def _falls_short(line: IndicatorReport) -> bool:
 def _m05(run: _Run) -> None:
     """M05 year_end_rush: December above a share of the year, or above a multiple of the
     January–November monthly average; not judged without payments."""
-    payments = _payments(run.report)
+    payments = run.payments
     december = payments.get(12, Decimal(0))
     if not payments or december <= 0:
         return
@@ -521,17 +526,19 @@ def _m07_texts(deadline: date, submitted: date | None, today: date) -> tuple[Mes
 # --------------------------------------------------------------------------- showing numbers
 
 
-def _round_half_up(value: Fraction, places: int) -> int:
-    """`value` × 10^places rounded half away from zero, as an integer (exact): in integers,
-    since a payment import formats tens of thousands of these."""
+def _round_half_up(value: Fraction, places: int, times: int = 1) -> int:
+    """`value` × `times` × 10^places rounded half away from zero, as an integer (exact): in
+    integers, since a payment import formats tens of thousands of these."""
     value = value if isinstance(value, Fraction | int) else Fraction(value)
-    scaled, denominator = abs(value.numerator) * 10**places, value.denominator
+    numerator, denominator = value.numerator, value.denominator  # denominator > 0
+    scaled = abs(numerator) * times * 10**places
     whole = (2 * scaled + denominator) // (2 * denominator)
-    return -whole if value < 0 else whole
+    return -whole if numerator < 0 else whole
 
 
-def _fixed(value: Fraction, places: int) -> str:
-    n = _round_half_up(value, places)
+def _fixed(value: Fraction, places: int, times: int = 1) -> str:
+    """`value` × `times` with `places` decimals, rounded half away from zero."""
+    n = _round_half_up(value, places, times)
     sign, digits = ("-" if n < 0 else ""), str(abs(n)).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
 
@@ -544,13 +551,13 @@ def _pct(value: Fraction | None, exact: bool = False) -> str:
     """A fraction as a percentage with 2 decimals (thresholds without trailing zeros)."""
     if value is None:
         return "—"
-    text = _fixed(value * 100, 2)
+    text = _fixed(value, 2, times=100)
     return f"{_trim(text) if exact else text}%"
 
 
 def _points(value: Fraction, exact: bool = False) -> str:
     """A difference of rates in percentage points ("19.59"), thresholds as written ("10")."""
-    text = _fixed(value * 100, 2)
+    text = _fixed(value, 2, times=100)
     return _trim(text) if exact else text
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from jixiao.budgets.models import Project
 from jixiao.core import audit
 from jixiao.core.imports import (
+    MONEY_PLACES,
     CellError,
     Column,
     Importer,
@@ -36,6 +37,7 @@ from jixiao.core.tabular import Problem, ProblemLog, Sheet, column_letter
 from jixiao.orgs.models import Region
 
 YUAN_PER_WAN = Decimal(10000)
+MONEY_STEP = Decimal(1).scaleb(-MONEY_PLACES)
 
 
 def month(value) -> int:
@@ -125,9 +127,14 @@ class PaymentImporter(Importer):
         header, positions = located
         letters = {key: column_letter(pos) for key, pos in positions.items()}
         place = (sheet.name, letters)
-        readers = [
-            (positions.get(c.key), c, {} if c.key != "amount" else None) for c in self.columns
+        # the columns present (a required one always is) as (slot, position, column, memo of
+        # parsed values, none for the amount, which rarely repeats); absent ones stay None
+        present = [
+            (slot, positions[c.key], c, {} if c.key != "amount" else None)
+            for slot, c in enumerate(self.columns)
+            if c.key in positions
         ]
+        absent = [None] * len(self.columns)
         code_at = positions["code"]
         lines, problems = [], ProblemLog()
         start = header + 1 + sheet.first_row
@@ -135,27 +142,26 @@ class PaymentImporter(Importer):
             width = len(raw)
             if _blank(raw[code_at] if code_at < width else None) and all(map(_blank, raw)):
                 continue
-            line = [number, place]
-            for pos, column, memo in readers:
-                value = raw[pos] if pos is not None and pos < width else None
-                if _blank(value):
+            values = absent.copy()
+            for slot, pos, column, memo in present:
+                value = raw[pos] if pos < width else None
+                if value is None or (value.__class__ is str and not value.strip()):
                     if column.required:
-                        problems.append(_problem(line, column, _("必填项为空")))
-                    line.append(None)
+                        problems.append(_problem((number, place), column, _("必填项为空")))
                     continue
                 try:
                     if memo is None:
-                        line.append(_amount(value))
-                    elif value.__class__ in (str, int):
-                        if value not in memo:
-                            memo[value] = _parsed(column.parse, value)
-                        line.append(memo[value].result())
+                        values[slot] = _amount(value)
+                    elif value.__class__ is str or value.__class__ is int:
+                        parsed = memo.get(value)
+                        if parsed is None:
+                            parsed = memo[value] = _parsed(column.parse, value)
+                        values[slot] = parsed.result()
                     else:
-                        line.append(column.parse(value))
+                        values[slot] = column.parse(value)
                 except CellError as exc:
-                    problems.append(_problem(line, column, str(exc)))
-                    line.append(None)
-            lines.append(tuple(line))
+                    problems.append(_problem((number, place), column, str(exc)))
+            lines.append((number, place, *values))
         if not lines and not problems:
             problems.append(Problem(_("表头下没有任何数据行。"), sheet=sheet.name))
         return lines, problems
@@ -323,7 +329,17 @@ class _parsed:
 
 
 def _amount(value) -> Decimal | None:
-    if value.__class__ is str and PLAIN_AMOUNT.fullmatch(value):
+    """`amount` of a cell, straight to a Decimal for what a treasury file holds: a plain
+    amount as text, or a number (an xlsx float through its shortest decimal form, rounded to
+    the 6 places kept, as `money` reads it); anything else goes through `amount`."""
+    kind = value.__class__
+    if kind is str:
+        if PLAIN_AMOUNT.fullmatch(value):
+            return Decimal(value)
+    elif kind is float:
+        if 0 <= value < 1e12:  # not negative, huge, inf or nan, which `amount` explains
+            return Decimal(repr(value)).quantize(MONEY_STEP, ROUND_HALF_UP)
+    elif kind is int and 0 <= value < 10**12:
         return Decimal(value)
     return amount(value)
 
