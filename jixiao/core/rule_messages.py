@@ -117,6 +117,17 @@ _LINT = {
         "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),
     "lint.T10.full_percent.why": gettext_noop(
         "百分数只对比率有意义，指标名称中没有“率”“比例”等字样（规则库 T10 rate_words）。"),
+    "lint.T10.cost_no_amount": gettext_noop(
+        "%(label)s是成本指标，指标值“%(text)s”只有文字，没有金额：请写明可核验的上限，"
+        "如总成本“≤…万元”或单位成本“≤…元/人”。"),
+    "lint.T10.cost_no_amount.why": gettext_noop(
+        "成本指标要用金额核验；没有任何数字的成本指标值无法核验。"),
+    "lint.T10.slogan_name": gettext_noop(
+        "%(label)s的名称是一句愿望（以提高、改善等结尾），指标值“%(value)s”说不出提高了多少："
+        "请改为可衡量的指标，如“合格率≥95%%”“参训人数≥200人”，或写明提高的幅度。"),
+    "lint.T10.slogan_name.why": gettext_noop(
+        "名称以“提高”“改善”等变化词结尾、又不是比率时，满值的百分数没有可核验的含义"
+        "（规则库 T10 change_words、share_words）。"),
     "lint.T11": gettext_noop(
         "%(label)s是预算执行和管理过程的指标（“%(word)s”），不宜作为%(category)s："
         "请改为项目本身的产出或效果；预算执行在自评时另行计分。"),
@@ -193,6 +204,12 @@ _LINT = {
     "lint.T20.purchase": gettext_noop(
         "%(label)s把采购（“%(word)s”，“%(value)s”）当作%(here)s：买来的设备和物资是投入，不是产出。"
         "请改为用它们完成的工作或提供的服务（如检测的样本数、服务的人次）。"),
+    "lint.T20.consumable": gettext_noop(
+        "%(label)s把消耗的材料（“%(word)s”，“%(value)s”）当作%(here)s：用掉的试剂、耗材和材料是投入，"
+        "不是产出。请改为用它们完成的工作（如检测的样本数、完成的工程量）。"),
+    "lint.T20.spending_floor": gettext_noop(
+        "%(label)s给资金投入（“%(word)s”）设了下限“%(value)s”，把花钱多当作成绩：投入的资金不是产出，"
+        "成本指标应设上限。请改为总成本或单位成本的上限（如“≤…万元”“≤…元/个”），资金数额填在项目资金中。"),
     "lint.T20.why": gettext_noop("产出指标应反映提供的产品和服务，资金投入（“%(word)s”）不是产出。"),
     "lint.T21": gettext_noop(
         "%(label)s的目标值“%(value)s”超过%(limit)s%%，而“%(rate)s”最高只能达到%(limit)s%%："

@@ -347,10 +347,17 @@ def _deadline(original: str, when: When, year: int | None, problems: tuple) -> T
                        problems=problems, notes=tuple(notes))  # fmt: skip
 
 
+#: 计算符号 cells that mark a yes/no indicator: its value is a qualitative answer ("否").
+_YES_NO_OPERATORS = frozenset({"是/否", "是或否", "是否", "是/否型", "√/×"})
+
+
 def _column_operator(operator: object) -> tuple[tuple[str, ...], Op | None]:
-    """The 计算符号 column: its operator, or a problem when it is written but unknown."""
+    """The 计算符号 column: its operator (a yes/no mark is 定性), or a problem when it is
+    written but unknown."""
     op = normalise_operator(operator)
     written = clean_text(as_text(operator))
+    if op is None and written.replace(" ", "") in _YES_NO_OPERATORS:
+        return (), Op.QUALITATIVE
     if op is None and written and not is_placeholder(written) and written != "定量":
         return (Message("value.unknown_operator", operator=str(operator)),), None
     return (), op

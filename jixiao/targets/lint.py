@@ -328,7 +328,9 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
     process = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
-        message = _t10_message(i, line, rules, boilerplate, p.category, process)
+        qualitative = line.value.kind == Kind.QUALITATIVE
+        cost = qualitative and _is_cost_line(line, p, view.rules["T12"])
+        message = _t10_message(i, line, rules, boilerplate, p.category, process, cost)
         if message:
             under = [p.subcategory or line.subcategory]
             msg = view.suggested(message[0], under=under, about=[line.name])
@@ -337,11 +339,18 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
 
 
 def _t10_message(
-    i: int, line: IndicatorLine, rules: Mapping, boilerplate: set, category=None, process_words=()
+    i: int,
+    line: IndicatorLine,
+    rules: Mapping,
+    boilerplate: set,
+    category=None,
+    process_words=(),
+    cost: bool = False,
 ):
-    """(message, explanation) for the first T10 problem of a row, or None. A percentage on a
-    fund-management measure is T11's, not a vague value."""
+    """(message, explanation) for the first T10 problem of a row, or None. A fund-management
+    measure is T11's, not a vague value; a cost line with words and no amount is vague."""
     value, label = line.value, _label(i, line)
+    process = _contains(f"{line.name}|{value.original}", process_words)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
         if normalise_text(text) in rules["category_boilerplate"].get(category, ()):
@@ -354,7 +363,18 @@ def _t10_message(
                 Message("lint.T10.restates_name", label=label),
                 Message("lint.T10.restates_name.why"),
             )
-        return _t10_wording(label, text, rules, boilerplate)
+        wording = _t10_wording(label, text, rules, boilerplate)
+        if wording or not cost or process or any(c.isdigit() for c in text):
+            return wording
+        return (
+            Message("lint.T10.cost_no_amount", label=label, text=text),
+            Message("lint.T10.cost_no_amount.why"),
+        )
+    if not process and _slogan_name(line, rules):
+        return (
+            Message("lint.T10.slogan_name", label=label, value=value.original.strip()),
+            Message("lint.T10.slogan_name.why"),
+        )
     if (
         value.kind == Kind.QUANTITATIVE
         and value.unit == "%"
@@ -365,13 +385,28 @@ def _t10_message(
         )
         and not _contains(f"{line.name}{value.original}", rules["rate_words"])
         and not _contains(value.original, rules["change_words"])
-        and not _contains(line.name, process_words)
+        and not process
     ):
         return (
             Message("lint.T10.full_percent", label=label, value=value.original.strip()),
             Message("lint.T10.full_percent.why"),
         )
     return None
+
+
+def _slogan_name(line: IndicatorLine, rules: Mapping) -> bool:
+    """A full "100%" on a name that is a wish ending in a change word ("办学水平提高") and names
+    no share ("率", "比例"): 100% of an improvement says nothing of how much."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.unit != "%":
+        return False
+    if value.number != Decimal(rules["full_percent"]):
+        return False
+    if _contains(value.original, rules["change_words"]):
+        return False
+    name = normalise_text(line.name)
+    ends = name.endswith(tuple(normalise_text(w) for w in rules["change_words"]))
+    return ends and not _contains(line.name, rules["share_words"])
 
 
 def _restates(value: str, name: str, rules: Mapping) -> bool:

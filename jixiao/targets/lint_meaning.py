@@ -42,7 +42,8 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     In this order (rules T19), a row is misfiled when:
     1. its value is a deadline and it is not under the `deadline_subcategory` (时效), or its
        name holds a `decisive` word of another subcategory (满意 for 满意度) and its value is
-       a level, not a count;
+       a level, not a count, or it is filed under a `from` subcategory of one of `moves` and
+       its name holds one of that move's words (it belongs under the move's `to`);
     2. its value is a rate (in %) under a subcategory of `rate_measures` whose name holds none
        of the words that make a rate about it (a 合格率 under 时效, an 达标率 under 成本): it
        belongs where another subcategory's `signs` place it, else under `rate_home`;
@@ -76,7 +77,7 @@ def check_category_mismatch(view: _View) -> list[Finding]:
 def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
     """[(subcategory, word)] where a row filed under `here` belongs (steps 1–3 of
     `check_category_mismatch`); word "" for a rate placed by step 2 alone. [] when it fits."""
-    homes = _decisive(line, here, rules, known)
+    homes = _decisive(line, here, rules, known) or _moved(line, here, rules, known)
     if homes:
         return homes
     if _is_rate(line) and here in rules["rate_measures"]:
@@ -88,12 +89,25 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
     homes = _homes(line, here, rules["signs"], known) or _home_by_unit(line, here, rules, known)
     if homes or here not in rules["strict"]:
         return homes
-    size = int(rules["strict_min_chars"])
-    lists = {
-        sub: [w for w in words if len(normalise_text(w)) >= size]
-        for sub, words in rules["measures"].items()
-    }
-    return _homes(line, here, lists, known)
+    return _homes(line, here, _strict_lists(rules), known)
+
+
+def _strict_lists(rules: Mapping) -> dict:
+    """Rules T19 `measures` without the words shorter than `strict_min_chars`, built once per
+    rules mapping (the same lists for every row, so `_contains` finds them by identity)."""
+    measures, size = rules["measures"], int(rules["strict_min_chars"])
+    kept = _STRICT.get(id(measures))
+    if kept is None or kept[0] is not measures or kept[1] != size:
+        if len(_STRICT) > 64:
+            _STRICT.clear()
+        lists = {sub: [w for w in words if len(normalise_text(w)) >= size]
+                 for sub, words in measures.items()}  # fmt: skip
+        kept = _STRICT[id(measures)] = (measures, size, lists)
+    return kept[2]
+
+
+#: id(rules T19 measures) → (the mapping, strict_min_chars, the lists kept).
+_STRICT: dict[int, tuple] = {}
 
 
 def _home_by_unit(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
@@ -159,6 +173,20 @@ def _decisive(line: IndicatorLine, here: str, rules: Mapping, known: set) -> lis
     return []
 
 
+def _moved(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
+    """[(subcategory, word)] when the name holds a word of one of rules T19 `moves` and the row
+    is filed under one of that move's `from` subcategories: what it names belongs under `to`
+    whatever else the name says (an awareness under 生态效益 is a social effect, a completion
+    rate under a benefit is an output)."""
+    for move in rules["moves"]:
+        if here not in move["from"] or move["to"] not in known:
+            continue
+        word = _contains(line.name, move["words"])
+        if word:
+            return [(move["to"], word)]
+    return []
+
+
 def _measures(line: IndicatorLine, sub: str, rules: Mapping) -> bool:
     """True when the row's name or value shows something its subcategory measures."""
     if line.value.kind == Kind.DEADLINE and sub == rules["deadline_subcategory"]:
@@ -168,8 +196,8 @@ def _measures(line: IndicatorLine, sub: str, rules: Mapping) -> bool:
     if unit and (unit in units or unit.partition("/")[0] in units):
         return True
     text = f"{line.name}|{line.value.original}|{unit}"
-    words = [*rules["measures"].get(sub, ()), *rules["signs"].get(sub, ())]
-    return _contains(text, words) is not None
+    measures, signs = rules["measures"].get(sub, ()), rules["signs"].get(sub, ())
+    return _contains(text, measures) is not None or _contains(text, signs) is not None
 
 
 def _homes(line: IndicatorLine, here: str, lists: Mapping, known: set) -> list:
@@ -191,6 +219,8 @@ def _homes(line: IndicatorLine, here: str, lists: Mapping, known: set) -> list:
 
 def _longest(text: str, words) -> str | None:
     """The longest word of `words` found in `text` (normalised), or None."""
+    if _contains(text, words) is None:
+        return None  # most names hold none: one search of the list's pattern says so
     norm = normalise_text(text)
     hits = [(len(n), w) for w, n in _normalised(tuple(words)) if n and n in norm]
     return max(hits)[1] if hits else None
@@ -219,23 +249,38 @@ def check_input_as_output(view: _View) -> list[Finding]:
     """T20 input_as_output: an input or a spending amount counted as an output: under a
     subcategory of rules T20 `subcategories` (数量, 质量), a row whose name says money put in
     or spent (rules T20 `input_words`) with a value in money or without a unit, or whose name
-    speaks of money or a purchase (`money_words`, `purchase_words`) with a value in money; a
-    purchase counted by what was bought only when `purchase_counts` is true."""
-    found = []
+    speaks of money or a purchase (`money_words`, `purchase_words`) with a value in money, or
+    that counts consumables (`consumable_words`: 试剂, 耗材 …) not handed on; under a cost
+    subcategory of `floor_subcategories`, a money input with a floor ("投入资金 ≥1500万元");
+    a purchase of equipment counted by what was bought only when `purchase_counts` is true."""
+    found, rules = [], view.rules["T20"]
     for i, line, p in view.rows():
         word = _input_word(view, line, p.subcategory)
         if word:
-            code = "lint.T20.purchase" if _purchase_count(line, view.rules["T20"]) else "lint.T20"
-            msg = Message(code, label=_label(i, line), value=line.value.display(),
-                          here=p.subcategory, word=word)  # fmt: skip
+            msg = Message(_t20_code(line, p.subcategory, word, rules), label=_label(i, line),
+                          value=line.value.display(), here=p.subcategory, word=word)  # fmt: skip
             found.append(view.finding("T20", i, msg, Message("lint.T20.why", word=word)))
     return found
+
+
+def _t20_code(line: IndicatorLine, sub: str | None, word: str, rules: Mapping) -> str:
+    """The message of a T20 finding: a money floor under 成本, a consumable, a purchase, or
+    money put in."""
+    if sub in rules["floor_subcategories"]:
+        return "lint.T20.spending_floor"
+    counted = _purchase_count(line, rules)
+    if counted:
+        consumable = _contains(line.name, rules["consumable_words"])
+        return "lint.T20.consumable" if consumable else "lint.T20.purchase"
+    return "lint.T20"
 
 
 def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None:
     """The word that makes the row an input counted as an output (T20), or None."""
     rules = view.rules["T20"]
     value = line.value
+    if sub in rules["floor_subcategories"]:
+        return _spending_floor(line, rules)
     if sub not in rules["subcategories"]:
         return None
     unit = value.unit or ""
@@ -247,15 +292,35 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
     if word and (money or not unit):
         return word
     if money:
-        return _contains(line.name, [*rules["money_words"], *rules["purchase_words"]])
+        return _contains(line.name, rules["money_words"]) or _contains(
+            line.name, rules["purchase_words"]
+        )
     return _purchase_count(line, rules)
 
 
-def _purchase_count(line: IndicatorLine, rules: Mapping) -> str | None:
-    """The purchase word of a purchase counted by what was bought, when rules T20
-    `purchase_counts` makes that a finding too; None otherwise."""
-    if not rules["purchase_counts"] or line.value.kind != Kind.QUANTITATIVE:
+def _spending_floor(line: IndicatorLine, rules: Mapping) -> str | None:
+    """The input word of a money input with a written floor (rules T20 `floor_subcategories`:
+    "投入资金 ≥1500万元" under 成本), or None."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.operator not in (Op.GE, Op.GT):
         return None
+    if value.operator_implied or value.unit not in MONEY_UNITS:
+        return None
+    return _contains(line.name, rules["input_words"])
+
+
+def _purchase_count(line: IndicatorLine, rules: Mapping) -> str | None:
+    """The word of a row counting consumables (rules T20 `consumable_words`), or a purchase of
+    equipment when `purchase_counts` is true; None for a rate (a 购置合格率 is a quality) and
+    where the things bought are handed on (`handed_on_words`)."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.unit == "%":
+        return None
+    if _contains(line.name, rules["handed_on_words"]):
+        return None
+    consumable = _contains(line.name, rules["consumable_words"])
+    if consumable or not rules["purchase_counts"]:
+        return consumable
     return _contains(line.name, rules["purchase_words"])
 
 
@@ -276,6 +341,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     never is."""
     rules, found = view.rules["T21"], []
     limit = Decimal(rules["limit"])
+    process = view.rules["T11"]["process_words"]
     for i, line, _p in view.rows():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
@@ -285,10 +351,13 @@ def check_rate_over_100(view: _View) -> list[Finding]:
             value.number == limit
             and value.operator == Op.GE
             and not value.operator_implied
+            and not normalise_text(value.original).startswith(_attain_words(rules))
             and bool(rules["floor_at_limit"])
         )
         if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
             continue
+        if floor and _contains(f"{line.name}|{value.original}", process):
+            continue  # a process measure at 100% is T11's finding; its floor is secondary
         rate = _contains(line.name, rules["bounded_rates"])
         if rate and not _contains(line.name, rules["exempt_words"]):
             code = "lint.T21" if over else "lint.T21.floor"
@@ -297,6 +366,12 @@ def check_rate_over_100(view: _View) -> list[Finding]:
             why = Message("lint.T21.why", rate=rate, limit=_num(limit))
             found.append(view.finding("T21", i, msg, why))
     return found
+
+
+def _attain_words(rules: Mapping) -> tuple[str, ...]:
+    """Rules T21 `attain_words`, normalised: a value starting so ("达到目标值100%") says the
+    rate is to reach 100%, its "≥" only read from the word, so it is no floor set above."""
+    return tuple(n for _w, n in _normalised(tuple(rules["attain_words"])) if n)
 
 
 # --------------------------------------------------------------------------- T22

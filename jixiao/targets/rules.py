@@ -25,6 +25,7 @@ _NEGATIVE_MEASURES = [
     "犯罪率", "复发率", "退货率", "拖欠率", "欠费率", "失访率", "误报率", "重复率", "缺陷率",
     "返贫率", "流失人数", "投诉次数", "投诉件数", "事故次数", "安全事故", "质量事故", "超支金额",
     "负面舆情", "差错次数", "不良率", "损失率", "破损率", "违约率", "坏账率", "空驶率",
+    "逾期", "超期", "延误",
 ]  # fmt: skip
 
 #: Words that make a rate or a cost one where less is better or a saving (a drop, a control
@@ -116,11 +117,15 @@ _T19 = {
             "水体", "土壤", "垃圾", "污水", "粪污", "秸秆", "农药", "化肥", "湿地", "河",
             "湖", "江", "水源", "资源", "能耗", "能源", "环保", "保护", "扬尘", "噪声",
             "噪音", "卫生", "人居", "村容", "村貌", "美化", "整治", "治理", "修复",
-            "生物", "野生", "物种", "动植物", "蓝天", "清洁", "废", "沙", "水", "自然",
-            "景观", "耕地", "土地", "气候", "防灾", "地质", "山", "节约", "电", "能", "气",
+            "生物", "野生", "物种", "动植物", "蓝天", "清洁", "自然",
+            "景观", "耕地", "土地", "气候", "防灾", "地质", "节约",
             "种植", "养殖", "畜禽", "农业", "病虫", "疫", "绿", "园",
-            "纸", "减少", "降低", "无害", "循环", "回收", "再生", "利用", "排", "拥堵",
+            "纸", "减少", "降低", "无害", "循环", "回收", "再生", "利用", "拥堵",
             "汛", "洪", "旱", "灾",
+            # single characters such as 水, 能, 气 also sit in 水平, 能力, 风气: only words
+            "废弃", "废物", "废水", "废气", "固废", "沙化", "风沙", "防沙", "水资源", "水环境",
+            "水生态", "饮用水", "节水", "用水", "水生", "山体", "荒山", "青山", "节电", "用电",
+            "空气", "排放", "排污", "尾气",
         ],
         "可持续影响指标": [
             "可持续", "长效", "长期", "持续", "年限", "机制", "制度", "运行", "使用",
@@ -187,6 +192,21 @@ _T19 = {
     # Words shorter than this are too weak to place a row elsewhere under a `strict` one.
     "strict_min_chars": 2,
     "decisive_units": ["%", "分", ""],
+    # Words that move a row filed under one of `from` to `to`, whatever else its name says:
+    # people's awareness is a social effect, not an economic or ecological one; the completion
+    # of the works is an output, not a benefit.
+    "moves": [
+        {
+            "words": ["意识", "理念", "知晓", "素养"],
+            "from": ["经济效益指标", "生态效益指标"],
+            "to": "社会效益指标",
+        },
+        {
+            "words": ["完成率", "完工率", "开工率", "建成率", "合同完成"],
+            "from": ["经济效益指标", "社会效益指标", "生态效益指标"],
+            "to": "数量指标",
+        },
+    ],
     "decisive_exempt": ["调查", "测评", "问卷"],
     # A count (a value in one of `count_units`) under one of `count_from` that shows nothing
     # of its subcategory belongs under `count_home` (a number of repairs filed as quality).
@@ -227,8 +247,14 @@ _T20 = {
     # An input counted as an output: under these subcategories, a name saying money put in
     # or spent (`input_words`), with a value in money (or without a unit); a name speaking of
     # money (`money_words`) or of a purchase (`purchase_words`) with a value in money (the
-    # purchase of equipment counted by its price). Purchases counted by what was bought
-    # ("采购车辆 1辆") are a finding too only when `purchase_counts` is true.
+    # purchase of equipment counted by its price). Consumables counted by what was bought or
+    # used up (`consumable_words`: 试剂, 耗材, 施工材料 …) are a finding too: what the project
+    # does with them is the output. A purchase of equipment counted by what was bought
+    # ("车辆采购数量 1辆") is one only when `purchase_counts` is true (DOMAIN.md's strict
+    # reading; for an equipment project the equipment delivered is the output, and the national
+    # library lists such rows). Never a rate (a 购置合格率 is a quality), nor where the name
+    # says the things bought are handed on or subsidised (`handed_on_words`: 购买发放树苗
+    # counts what the recipients get).
     "blocking": False,
     "subcategories": ["数量指标", "质量指标"],
     "input_words": [
@@ -241,6 +267,11 @@ _T20 = {
     "money_words": ["经费", "资金", "金额"],
     "purchase_words": ["购置", "购买", "采购", "购建"],
     "purchase_counts": False,
+    "consumable_words": ["试剂", "耗材", "施工材料", "原材料", "建筑材料"],
+    # Under these (cost) subcategories a money input with a floor ("投入资金 ≥1500万元")
+    # counts spending more as an achievement: an input counted as an output.
+    "floor_subcategories": ["成本指标", "经济成本指标"],
+    "handed_on_words": ["发放", "配发", "分发", "赠送", "免费提供", "发给", "补贴", "补助"],
 }  # fmt: skip
 
 #: T21 (rate_over_100), see the comments inside.
@@ -249,9 +280,11 @@ _T21 = {
     # word of `exempt_words` measure change or a plan's completion and may exceed 100%.
     "blocking": False,
     "limit": "100",
-    # Whether a written "≥100%" on such a rate is a finding too (it can only be met at exactly
-    # 100%, so "=100%" says it plainly); a bare "100%" never is.
-    "floor_at_limit": False,
+    # Whether a written "≥100%" on such a rate is a finding too (DOMAIN.md §4.4: ≥100% only
+    # where overshoot is possible; it can only be met at exactly 100%, so "=100%" says it
+    # plainly). A bare "100%" never is, nor a floor read from words ("达到目标值100%").
+    "floor_at_limit": True,
+    "attain_words": ["达到", "达"],
     "bounded_rates": [
         "覆盖率", "覆盖面", "合格率", "达标率", "满意度", "满意率", "知晓率", "知晓度",
         "入学率", "普及率", "优良率", "完好率", "受益率", "参保率", "接种率", "治愈率",
@@ -320,6 +353,43 @@ LINT_DEFAULTS: dict = {
             "不断提升",
             "大幅提升",
             "大幅提高",
+            # striving and praise say nothing of what is reached ("力争…", "极大地丰富了…")
+            "力争",
+            "极大",
+            "深受好评",
+            # words of degree or direction without a measure: how much, by when, is the question
+            "进一步",
+            "有所",
+            "逐步",
+            "不断",
+            "日益",
+            "更加",
+            "大大",
+            "大幅",
+            "大力",
+            "较大",
+            "一定程度",
+            "尽快",
+            "尽量",
+            "尽可能",
+            "努力",
+            "稳步",
+            "明显增加",
+            "明显增强",
+            "明显减少",
+            "明显减轻",
+            "明显好转",
+            "显著增强",
+            "显著增加",
+            "持续改善",
+            "持续提升",
+            "持续提高",
+            "持续加强",
+            "全面提升",
+            "全面提高",
+            "有效提升",
+            "有效提高",
+            "有效改善",
         ],
         # Boilerplate that is vague only when it is the whole value.
         "boilerplate": [
@@ -368,6 +438,10 @@ LINT_DEFAULTS: dict = {
             "长期",
             "可持续",
             "正常",
+            # the whole grading scale copied from the form instead of the level wanted
+            "优良中低差",
+            "优良中差",
+            "优良中",
         ],
         # A short value (up to short_value_chars) that ends in one of these only grades the
         # result ("经济效益良好", "影响可持续", "环境明显改善"): nothing says what is reached.
@@ -473,6 +547,9 @@ LINT_DEFAULTS: dict = {
         # A value ending so names a measure, not its level ("知识更新率" as the target).
         "measure_endings": ["率", "比例", "占比"],
         "change_words": ["提升", "提高", "增长", "增加", "降低", "下降", "减少", "改善", "加大"],
+        # A name ending in a change word names a wish, not a share, unless it holds one of
+        # these ("知晓率显著提升 100%" is a rate): "100%" on a wish is vague.
+        "share_words": ["率", "比例", "占比", "比重"],
     },
     "T11": {
         "blocking": False,
@@ -537,6 +614,22 @@ LINT_DEFAULTS: dict = {
             "预算调整率",
             "绩效自评",
             "绩效目标编制",
+            "支出时效",
+            "资金是否",
+            "经费是否",
+            "全额用于",
+            "资金使用",
+            "资金安全",
+            "资金监管",
+            "挤占挪用",
+            "截留挪用",
+            "支付率",
+            "结余率",
+            "招投标程序",
+            "招标程序",
+            "采购程序",
+            "绩效监控",
+            "组织机构健全",
         ],
     },
     "T12": {

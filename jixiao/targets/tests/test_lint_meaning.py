@@ -230,8 +230,10 @@ def test_t21_finds_a_rate_that_cannot_exceed_100_set_above_it(subcategory, name,
 @pytest.mark.parametrize(
     ("category", "subcategory", "name", "value"),
     [
-        ("产出指标", "质量指标", "工程验收合格率", "≥100%"),  # the ceiling itself
-        ("产出指标", "质量指标", "工程验收合格率", "100%"),
+        ("产出指标", "质量指标", "工程验收合格率", "=100%"),  # the ceiling itself
+        ("产出指标", "质量指标", "工程验收合格率", "100%"),  # no operator written
+        ("产出指标", "时效指标", "补助发放及时率", "达到目标值100%"),  # "≥" read from words
+        ("产出指标", "时效指标", "资金拨付及时率", "≥100%"),  # a process measure: T11's
         ("效益指标", "经济效益指标", "农民人均收入增长率", "≥110%"),  # growth may overshoot
         ("产出指标", "数量指标", "年度计划完成率", "≥105%"),  # so may a plan
         ("效益指标", "经济效益指标", "旅游收入比上年", "≥120%"),
@@ -245,15 +247,26 @@ def test_t21_keeps_quiet_at_100_and_where_overshoot_is_possible(category, subcat
     assert of(with_row(category, subcategory, name, value), "T21") == []
 
 
-@pytest.mark.parametrize(("value", "found"), [("≥100%", True), ("100%", False), ("≥95%", False)])
-def test_t21_a_region_may_also_call_a_written_floor_of_100_a_finding(value, found):
-    lint_rules = copy.deepcopy(CLASSIC.section("lint"))
-    lint_rules["T21"]["floor_at_limit"] = True
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [("≥100%", True), ("≥100百分比", True), ("不低于100%", True), ("100%", False),
+     ("≥95%", False), ("=100%", False)],
+)  # fmt: skip
+def test_t21_a_written_floor_of_100_on_a_pass_rate_is_a_finding(value, found):
+    # DOMAIN.md §4.4: ≥100% only where overshoot is possible; only "=100%" can meet it
     declaration = declare(rows(add=[line("产出指标", "质量指标", "委托业务报告合格率", value)]))
-    findings = of(run(declaration, lint_rules=lint_rules), "T21")
+    findings = of(run(declaration), "T21")
     assert bool(findings) == found
     if found:
         assert "“=100%”" in findings[0].message and "“合格率”" in findings[0].message
+        assert "第10条指标“委托业务报告合格率”" in findings[0].message
+
+
+def test_t21_a_region_may_turn_the_written_floor_of_100_off():
+    lint_rules = copy.deepcopy(CLASSIC.section("lint"))
+    lint_rules["T21"]["floor_at_limit"] = False
+    declaration = declare(rows(add=[line("产出指标", "质量指标", "委托业务报告合格率", "≥100%")]))
+    assert of(run(declaration, lint_rules=lint_rules), "T21") == []
 
 
 # ---------------------------------------------------------------------------- T22
