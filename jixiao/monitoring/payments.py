@@ -200,9 +200,7 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
     ):
         stored[(alert.project_id, alert.round_id)].append(alert)
     reports = list(
-        Report.objects.filter(project_id__in=ids, round__status=Round.Status.OPEN)
-        .select_related("round", "project")
-        .only(
+        Report.objects.filter(project_id__in=ids, round__status=Round.Status.OPEN).only(
             "round_id",
             "project_id",
             "year",
@@ -211,19 +209,14 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
             "expected_full_year",
             "contract_amount",
             "submitted_at",
-            "round__period_end",
-            "round__deadline",
-            *(f"project__{name}" for name in PROJECT_FIELDS),
         )
     )
     rows = _filled_indicators([r.pk for r in reports])
-    projects = {r.project_id: r.project for r in reports}
-    projects |= {
-        p.pk: p
-        for p in Project.objects.filter(pk__in=[pk for pk in ids if pk not in projects]).only(
-            *PROJECT_FIELDS
-        )
-    }
+    # each project and round once (not a copy a report, as select_related would make)
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=ids).only(*PROJECT_FIELDS)}
+    rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
+    for report in reports:
+        report.project, report.round = projects[report.project_id], rounds[report.round_id]
     rules.load({p.region_id for p in projects.values()})
     executed = []
     for report in reports:
@@ -376,8 +369,10 @@ def _insert_alerts(new: list[dict]) -> list[dict]:
     if not new:
         return []
     now = timezone.now()
-    rows = [tuple(v.get(f.attname, _DEFAULTS[f.attname]) for f in _INSERTED) for v in new]
-    insert_rows(Alert, [f.name for f in _INSERTED], rows, same={"raised_at": now})
+    given = list(new[0])  # the fields `alert_values` gives, in its order; the rest are the same
+    same = {f.name: _DEFAULTS[f.attname] for f in _INSERTED if f.attname not in given}
+    rows = [tuple(values.values()) for values in new]
+    insert_rows(Alert, given, rows, same=same | {"raised_at": now})
     ids = {
         (project, round_, code_, indicator): pk
         for pk, project, round_, code_, indicator in Alert.objects.filter(
