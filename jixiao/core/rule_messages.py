@@ -112,6 +112,9 @@ _LINT = {
     "lint.T10.intention.why": gettext_noop(
         "%(n)s个字以上、含“%(word)s”且没有任何数字的指标值是工作意图，不是指标值"
         "（规则库 T10 intention_words）。"),
+    "lint.T10.intention_start.why": gettext_noop(
+        "以“%(word)s”开头、没有任何数字的指标值是工作意图，不是可核验的结果"
+        "（规则库 T10 intention_starts）。"),
     "lint.T10.full_percent": gettext_noop(
         "%(label)s的指标值为“%(value)s”，但指标名称不是比率：请写明数量和单位，"
         "或把名称改为所衡量的比率（如“完成率”“覆盖率”）。"),

@@ -460,12 +460,16 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
             Message("lint.T10.vague", label=label, text=text, word=word),
             Message("lint.T10.vague.why", word=word),
         )
+    if any(c.isdigit() for c in norm):
+        return None
+    start = next((w for w in rules["intention_starts"] if norm.startswith(normalise_text(w))), None)
+    if start:
+        return (
+            Message("lint.T10.intention", label=label, text=text, word=start),
+            Message("lint.T10.intention_start.why", word=start),
+        )
     intention = _contains(text, rules["intention_words"])
-    if (
-        intention
-        and len(norm) >= int(rules["sentence_chars"])
-        and not any(c.isdigit() for c in norm)
-    ):
+    if intention and len(norm) >= int(rules["sentence_chars"]):
         return (
             Message("lint.T10.intention", label=label, text=text, word=intention),
             Message("lint.T10.intention.why", word=intention, n=rules["sentence_chars"]),

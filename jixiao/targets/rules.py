@@ -438,6 +438,12 @@ LINT_DEFAULTS: dict = {
             "长期",
             "可持续",
             "正常",
+            # a standard or a requirement that is not named
+            "达到标准",
+            "符合标准",
+            "达到要求",
+            "达到预期效果",
+            "达到预期目的",
             # the whole grading scale copied from the form instead of the level wanted
             "优良中低差",
             "优良中差",
@@ -474,6 +480,9 @@ LINT_DEFAULTS: dict = {
             "得到保障",
             "得到改善",
             "得到提升",
+            "发挥作用",
+            "发挥效益",
+            "发挥效用",
         ],
         "short_value_chars": "12",
         # A value that is this long a piece of its own name restates it ("持续保障").
@@ -508,6 +517,23 @@ LINT_DEFAULTS: dict = {
             "服务于",
         ],
         "sentence_chars": "16",
+        # A value of any length that starts with one of these and holds no number is an
+        # intention ("促进产业发展", "有利于生态保护"): what is reached is not said.
+        "intention_starts": [
+            "促进",
+            "推动",
+            "助力",
+            "带动",
+            "有利于",
+            "有助于",
+            "加快",
+            "营造",
+            "打造",
+            "奠定",
+            "发挥",
+            "巩固",
+            "服务于",
+        ],
         # "100%" is vague on an indicator whose name holds none of these.
         "rate_words": [
             "率",

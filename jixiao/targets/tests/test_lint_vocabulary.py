@@ -60,6 +60,40 @@ def test_a_result_that_can_be_checked_is_not_vague(value):
     assert of(run(with_benefit(value)), "T10") == []
 
 
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [("促进产业发展", "促进"), ("有利于生态保护", "有利于"), ("带动周边群众增收", "带动"),
+     ("发挥示范引领作用", "发挥")],
+)  # fmt: skip
+def test_a_short_value_that_starts_with_an_intention_is_vague(value, word):
+    [finding] = of(run(with_benefit(value)), "T10")
+    assert message_code(finding) == "lint.T10.intention" and f"“{word}”" in finding.message
+    assert "intention_starts" in finding.explanation
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "确保全年无安全事故",  # a result a reviewer can check
+        "带动就业200人",  # an intention with the number to check
+        "提供免费体检服务",
+    ],
+)
+def test_a_result_or_an_intention_with_its_number_is_not_an_intention(value):
+    assert of(run(with_benefit(value)), "T10") == []
+
+
+@pytest.mark.parametrize(
+    "value", ["达到标准", "符合标准", "达到要求", "达到预期效果", "长期发挥作用"]
+)
+def test_a_standard_that_is_not_named_or_an_effect_that_is_not_said_is_vague(value):
+    assert [f.indicator for f in of(run(with_benefit(value)), "T10")] == [6]
+
+
+def test_a_named_standard_is_checkable():
+    assert of(run(with_benefit("达到《城镇老旧小区改造技术导则》标准")), "T10") == []
+
+
 @pytest.mark.parametrize("value", ["优良中低差", "优良中差"])
 def test_the_grading_scale_copied_from_the_form_is_no_target(value):
     [finding] = of(run(with_benefit(value)), "T10")
