@@ -279,6 +279,10 @@ def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan) 
     if 12 not in payments:
         return
     found_rules, due = rules(project.region_id, project.year)
+    existing = stored[(project.pk, None)]
+    total = sum(payments.values(), Decimal(0))
+    if not existing and not rules_alerts.is_year_end_rush(payments[12], total, rules=found_rules):
+        return  # what judging it would come to: no rush, and no alert of its year to clear
     report = MonitoringReport(
         period_end=dt.date(project.year, 12, 31),
         payments=payments,
@@ -295,7 +299,7 @@ def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan) 
         rules=found_rules,
         today=today,
         codes={"M05"},
-        existing=stored[(project.pk, None)],
+        existing=existing,
         due_date=due,
         plan=plan,
         new_alert=alert_values,

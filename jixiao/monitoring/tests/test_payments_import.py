@@ -312,3 +312,19 @@ def test_each_new_alerts_audit_change_is_the_snapshot_of_its_stored_row(world):
         assert (change.action, change.before) == ("create", None)
         assert change.after == json.loads(json.dumps(audit.snapshot(alert)))
         assert change.object_repr == f"{alert.code} {alert.project.name}"
+
+
+def test_a_december_no_longer_rushing_clears_the_years_alert(world):
+    [code] = _projects(world, 1)
+
+    def year(december: str) -> None:
+        rows = [("100101", code, 2022, m, "1") for m in range(1, 12)]
+        rows.append(("100101", code, 2022, 12, december))
+        run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "y.csv")
+
+    year("50")
+    rush = Alert.objects.get(project__code=code, code="M05", round=None)  # the year's own
+    assert rush.status == Alert.Status.OPEN
+    year("1")  # now an ordinary month: the stored alert is cleared, not left open
+    rush.refresh_from_db()
+    assert rush.status == Alert.Status.CLEARED
