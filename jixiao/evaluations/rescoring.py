@@ -32,8 +32,7 @@ from jixiao.core.bulkupdate import update_many
 from jixiao.orgs.models import Region, Role
 
 from .models import SelfEvalIndicator, SelfEvaluation
-from .scoring import scoring_params
-from .services import SCORED_FIELDS, SCORED_LINE_FIELDS, scoring_rules, selfeval_score
+from .services import SCORED_FIELDS, SCORED_LINE_FIELDS, Scorer
 
 CHUNK = 1000
 
@@ -55,10 +54,10 @@ def selfevals_rescore(
         .order_by("id")
         .values_list("id", flat=True)
     )
-    rules: dict = {}
+    scorer = Scorer()
     done = changed = 0
     for start in range(0, len(ids), chunk):
-        changed += _rescore_chunk(ids[start : start + chunk], rules)
+        changed += _rescore_chunk(ids[start : start + chunk], scorer)
         done = min(start + chunk, len(ids))
         if progress is not None:
             progress(done, len(ids))
@@ -76,7 +75,7 @@ def selfevals_rescore(
     return done
 
 
-def _rescore_chunk(ids: list[int], rules: dict) -> int:
+def _rescore_chunk(ids: list[int], scorer: Scorer) -> int:
     """Score one chunk and write it in one transaction; returns how many changed grade."""
     changed = 0
     with transaction.atomic(), _collector_paused():
@@ -93,16 +92,8 @@ def _rescore_chunk(ids: list[int], rules: dict) -> int:
             lines_of[line.selfeval_id].append(line)
         scored_lines = []
         for selfeval in selfevals:
-            key = (selfeval.region.path, selfeval.year)
-            if key not in rules:
-                section, catalogue, label = scoring_rules(selfeval)
-                rules[key] = {
-                    "params": scoring_params(section),
-                    "catalogue": catalogue,
-                    "label": label,
-                }
             grade, lines = selfeval.grade, lines_of[selfeval.id]
-            if selfeval_score(selfeval, lines, **rules[key]):
+            if scorer(selfeval, lines):
                 scored_lines += lines
             changed += selfeval.grade != grade
         update_many(SelfEvalIndicator, scored_lines, SCORED_LINE_FIELDS)

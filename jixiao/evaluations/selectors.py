@@ -6,6 +6,7 @@ from typing import Unpack
 
 from django.db.models import Prefetch, QuerySet
 
+from jixiao.budgets.models import Project
 from jixiao.core.listing import ListFilters, narrowed
 from jixiao.orgs.models import Region, User
 
@@ -32,6 +33,20 @@ def selfeval_list(
     if flagged == "self_score":
         rows = rows.filter(indicators__problems__icontains="self_score").distinct()
     return rows
+
+
+def startable_projects(*, user: User, year: int, unit=None) -> QuerySet[Project]:
+    """The projects of `year` whose 自评表 the filer may start now: of the filer's own units
+    (or of `unit` among them), with an approved target and no self-evaluation yet."""
+    rows = Project.objects.visible_to(user).filter(
+        year=year,
+        unit_id__in=user.get_scope().unit_ids,
+        selfeval__isnull=True,
+        targets__status="approved",
+    )
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    return rows.distinct().order_by("code")
 
 
 def selfeval_queue(*, user: User, region: Region | None, year: int | None):

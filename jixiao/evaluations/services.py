@@ -3,21 +3,26 @@ by the rules, review adjustments, spot checks, whole-unit evaluations (DOMAIN.md
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
-from jixiao.core import audit
+from jixiao.core import audit, figures_cache, jobs
+from jixiao.core.bulkupdate import insert_rows
+from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role, Unit, User
-from jixiao.targets.models import Target, TargetStatus
+from jixiao.targets.models import Indicator, Target, TargetStatus
 
 from .models import SelfEvalIndicator, SelfEvaluation, UnitEvaluation
 from .scoring import grade_for, issues_data, round_half_up, score, scoring_params
@@ -35,31 +40,168 @@ SOURCE_LABELS = dict(FUNDING_SOURCES)
 @transaction.atomic
 def selfeval_create(*, actor: User, project: Project) -> SelfEvaluation:
     """Start the 自评表 of a project with an approved target ("谁支出，谁自评"): the target's
-    indicators and weights, and the year's execution from the treasury's payments."""
-    draft = SelfEvaluation(region=project.region, year=project.year, unit=project.unit)
-    SELFEVAL_WORKFLOW.require_editable(draft, actor)
-    if SelfEvaluation.objects.filter(project=project).exists():
-        raise ValidationError(_("该项目已有自评。"))
-    target = (
-        Target.objects.filter(
-            project=project, status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED)
+    indicators and weights, and the year's execution from the treasury's payments. The one
+    project of `selfevals_start`: its refusal is raised."""
+    kept: list[SelfEvaluation] = []
+    result = _start(actor, [project.pk], kept=kept)
+    if result.refused:
+        raise result.refused[0].error
+    return kept[0]
+
+
+#: Projects started together (`selfevals_start`), each chunk in a fixed number of queries.
+START_CHUNK = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class StartRefusal:
+    """A project whose 自评表 was not started, and why: the error `selfeval_create` raises
+    (PermissionDenied outside the actor's units, else ValidationError)."""
+
+    project: Project
+    error: Exception
+
+    @property
+    def message(self) -> str:
+        if isinstance(self.error, ValidationError):
+            return "；".join(self.error.messages)
+        return str(self.error)
+
+
+@dataclasses.dataclass
+class StartResult:
+    """What `selfevals_start` did: the ids of the tables started, the projects refused."""
+
+    started: list[int] = dataclasses.field(default_factory=list)
+    refused: list[StartRefusal] = dataclasses.field(default_factory=list)
+
+    def as_data(self) -> dict:
+        """As JSON (a job's result): how many started, each project refused and why."""
+        return {
+            "started": len(self.started),
+            "refused": [
+                {"project": r.project.code, "name": r.project.name, "reason": r.message}
+                for r in self.refused
+            ],
+        }
+
+
+def selfevals_start(
+    *,
+    actor: User,
+    projects,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = START_CHUNK,
+) -> StartResult:
+    """Start the 自评表 of many projects at once (a queryset or a list of `projects`), each
+    with exactly the rows `selfeval_create` makes for one: the approved target's indicators and
+    weights, the execution from the payments, the first score. The same few queries for every
+    `chunk` projects, however many: the projects, their self-evaluations, targets, payments
+    and indicators one query each, the rows in two inserts (scored before they are written);
+    the year lock read once per region and year. A project that cannot start (outside the
+    actor's units, its year closed, already started, no approved target) is listed in the
+    result's `refused` with the reason, and the others start. One transaction; the tables
+    started are one audit batch entry (a `create` change each). `progress(done, total)` after
+    each chunk."""
+    if isinstance(projects, models.QuerySet):
+        ids = list(projects.order_by("year", "code").values_list("pk", flat=True))
+    else:
+        ids = [p.pk for p in projects]
+    return _start(actor, ids, progress=progress, chunk=chunk)
+
+
+@transaction.atomic
+def _start(
+    actor: User, ids: list[int], *, progress=None, chunk: int = START_CHUNK, kept=None
+) -> StartResult:
+    """`selfevals_start` of the projects `ids`; the tables started are added to `kept` (a
+    list) when given."""
+    result, scorer, locks = StartResult(), Scorer(), {}
+    message = lazy(lambda: _("开始项目自评：%(n)s 份") % {"n": len(result.started)}, str)()
+
+    def changes():
+        for start in range(0, len(ids), chunk):
+            with gc_paused():
+                planned, refused = plan_starts(
+                    ids[start : start + chunk], editor_of=lambda _project: actor, locks=locks
+                )
+                for selfeval, lines in planned:
+                    scorer(selfeval, lines)
+                insert_started(planned)
+            result.refused += refused
+            result.started += [selfeval.pk for selfeval, _lines in planned]
+            if kept is not None:
+                kept.extend(selfeval for selfeval, _lines in planned)
+            for selfeval, _lines in planned:
+                yield audit.Change(
+                    action="create", instance=selfeval, after=audit.snapshot(selfeval)
+                )
+            if progress is not None:
+                progress(min(start + chunk, len(ids)), len(ids))
+
+    audit.record_batch(
+        changes(),
+        action="create",
+        object_type=SelfEvaluation._meta.label_lower,
+        region_code=actor.region.code if actor.region_id else "",
+        actor=actor,
+        message=message,
+    )
+    return result
+
+
+def plan_starts(
+    ids: list[int], *, editor_of: Callable[[Project], User] | None, locks: dict
+) -> tuple[list[tuple[SelfEvaluation, list[SelfEvalIndicator]]], list[StartRefusal]]:
+    """The new 自评表 of the projects `ids` (one chunk), unsaved and unscored, each with its
+    indicator lines, in the order of `ids`; and the projects refused, checked in the order
+    `selfeval_create` checks one: the editor (`editor_of(project)`, the filer who starts it;
+    None when the editors were chosen for their units already, as an import's filers are by
+    `filing.assign_filers`) and the year lock (`edit_error`), an existing self-evaluation, an
+    approved target. Five queries, and one per new region-year's lock."""
+    projects = Project.objects.filter(pk__in=ids).select_related("region", "unit").in_bulk()
+    existing = set(
+        SelfEvaluation.objects.filter(project_id__in=ids).values_list("project_id", flat=True)
+    )
+    targets: dict[int, Target] = {}
+    for target in Target.objects.filter(
+        project_id__in=ids, status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED)
+    ).order_by("project_id", "-version"):
+        targets.setdefault(target.project_id, target)
+    paid = dict(
+        Payment.objects.filter(project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
+    )
+    planned, refused = [], []
+    for pk in ids:
+        project = projects[pk]
+        selfeval = SelfEvaluation(
+            region=project.region, year=project.year, unit=project.unit, project=project
         )
-        .order_by("-version")
-        .first()
+        error = edit_error(selfeval, editor_of(project) if editor_of else None, locks)
+        if error is None and pk in existing:
+            error = ValidationError(_("该项目已有自评。"))
+        if error is None and pk not in targets:
+            error = ValidationError(_("项目没有已批复的绩效目标，无法自评。"))
+        if error is not None:
+            refused.append(StartRefusal(project, error))
+            continue
+        selfeval.target = targets[pk]
+        if paid.get(pk) is not None:
+            selfeval.executed_current, selfeval.execution_from_payments = paid[pk], True
+        planned.append((selfeval, []))
+    lines_of = {selfeval.target_id: lines for selfeval, lines in planned}
+    indicators = Indicator.objects.filter(target_id__in=lines_of).order_by(
+        "target_id", "position", "id"
     )
-    if target is None:
-        raise ValidationError(_("项目没有已批复的绩效目标，无法自评。"))
-    selfeval = SelfEvaluation(
-        region=project.region, year=project.year, unit=project.unit, project=project, target=target
-    )
-    paid = Payment.objects.filter(project=project).aggregate(s=Sum("amount"))["s"]
-    if paid is not None:
-        selfeval.executed_current, selfeval.execution_from_payments = paid, True
-    selfeval.save()
-    SelfEvalIndicator.objects.bulk_create(
-        [
+    by_target = {selfeval.target_id: selfeval for selfeval, _lines in planned}
+    for i in indicators:
+        lines_of[i.target_id].append(
             SelfEvalIndicator(
-                selfeval=selfeval,
+                selfeval=by_target[i.target_id],
                 position=i.position,
                 category=i.category,
                 subcategory=i.subcategory,
@@ -67,10 +209,114 @@ def selfeval_create(*, actor: User, project: Project) -> SelfEvaluation:
                 target_text=i.value_text,
                 weight=i.weight,
             )
-            for i in target.indicators.order_by("position")
-        ]
+        )
+    return planned, refused
+
+
+def selfevals_start_job(job, progress) -> dict:
+    """`selfevals_start` as a background job of `job.user` (kind "selfevals_start", started by
+    the self-evaluation list's "为全部可自评项目开始自评"): the filer's startable projects of the
+    evaluated year (`job.params`: year, and a unit's id or None), what the page would start."""
+    from .selectors import startable_projects
+
+    user, params = job.user, job.params
+    if not user.has_role(Role.FILER):
+        raise PermissionDenied(_("只有单位填报人员可以开始自评。"))
+    unit = None
+    if params.get("unit") is not None:
+        unit = Unit.objects.filter(pk__in=user.get_scope().unit_ids, pk=params["unit"]).first()
+        if unit is None:
+            raise PermissionDenied(_("只能为本单位的项目开始自评。"))
+    projects = startable_projects(user=user, year=int(params["year"]), unit=unit)
+    return selfevals_start(actor=user, projects=projects, progress=progress).as_data()
+
+
+def start_summary(result: dict) -> str:
+    """A start's outcome in one line: how many tables started, which projects could not."""
+    text = _("已开始 %(n)s 份项目自评。") % {"n": result["started"]}
+    if result["refused"]:
+        text += _("未能开始 %(n)s 个：%(list)s") % {
+            "n": len(result["refused"]),
+            "list": "；".join(f"{r['name']}（{r['reason']}）" for r in result["refused"][:10]),
+        }
+    return text
+
+
+selfevals_start_job.summary = start_summary
+jobs.register("selfevals_start", selfevals_start_job, label=gettext_lazy("开始项目自评"))
+
+
+def edit_error(selfeval: SelfEvaluation, actor: User | None, locks: dict) -> Exception | None:
+    """`SELFEVAL_WORKFLOW.edit_problem` (may `actor` change it now?) with the year lock read
+    once per region and year, kept in `locks` across calls; no `actor`: the editor is known
+    to be one of the unit's filers."""
+    refusal = SELFEVAL_WORKFLOW.editor(selfeval, actor) if actor is not None else None
+    if refusal:
+        return PermissionDenied(refusal)
+    key = (selfeval.region_id, selfeval.year)
+    if key not in locks:
+        locks[key] = SELFEVAL_WORKFLOW.lock_reason(selfeval)
+    if locks[key]:
+        return ValidationError(locks[key])
+    if selfeval.status not in SELFEVAL_WORKFLOW.editable:
+        state = SELFEVAL_WORKFLOW.label(selfeval.status)
+        return ValidationError(str(SELFEVAL_WORKFLOW.edit_state_refusal) % {"s": state})
+    return None
+
+
+def insert_started(planned: list[tuple[SelfEvaluation, list[SelfEvalIndicator]]]) -> None:
+    """Write new self-evaluations and their lines (as `plan_starts` made them, scored or
+    filled since) in three statements whatever their number (bulk_create would split them
+    into inserts of a few dozen rows on SQLite): one executemany INSERT each, and their ids
+    read back by project; the work year's figures told (bulk inserts send no signal)."""
+    if not planned:
+        return
+    now = timezone.now()
+    selfevals = [selfeval for selfeval, _lines in planned]
+    for selfeval in selfevals:
+        selfeval.updated_at = now
+    _insert(SelfEvaluation, selfevals)
+    ids = dict(
+        SelfEvaluation.objects.filter(project_id__in=[s.project_id for s in selfevals]).values_list(
+            "project_id", "id"
+        )
     )
-    return rescore(selfeval)
+    for selfeval, lines in planned:
+        selfeval.pk = ids[selfeval.project_id]
+        selfeval._state.adding = False
+        for line in lines:
+            line.selfeval = selfeval  # its id, known now
+    _insert(SelfEvalIndicator, [line for _selfeval, lines in planned for line in lines])
+    figures_cache.changed({(s.region_id, s.year) for s in selfevals})
+
+
+def _insert(model, objects: list) -> None:
+    """INSERT `objects` of `model` with every field but the id, one executemany."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    insert_rows(
+        model,
+        [f.name for f in fields],
+        [tuple(getattr(o, f.attname) for f in fields) for o in objects],
+    )
+
+
+class Scorer:
+    """`selfeval_score` by the rules of each self-evaluation's region and year, read when the
+    first of them comes (a rulebook a lineage and year, however many tables)."""
+
+    def __init__(self):
+        self._rules: dict[tuple[str, int], dict] = {}
+
+    def __call__(self, selfeval: SelfEvaluation, lines) -> bool:
+        key = (selfeval.region.path, selfeval.year)
+        if key not in self._rules:
+            section, catalogue, label = scoring_rules(selfeval)
+            self._rules[key] = {
+                "params": scoring_params(section),
+                "catalogue": catalogue,
+                "label": label,
+            }
+        return selfeval_score(selfeval, lines, **self._rules[key])
 
 
 def _decimal(value, label: str) -> Decimal | None:
@@ -98,6 +344,33 @@ def selfeval_save(
     """Save what the unit filled in and score it by the rules at once."""
     selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
     SELFEVAL_WORKFLOW.require_editable(selfeval, actor)
+    filled = selfeval_fill(
+        selfeval,
+        list(selfeval.indicators.all()),
+        executed=executed,
+        goal_achieved=goal_achieved,
+        report=report,
+        rows=rows,
+    )
+    selfeval.save()
+    for line in filled:
+        line.save()
+    return rescore(selfeval)
+
+
+def selfeval_fill(
+    selfeval: SelfEvaluation,
+    lines: list[SelfEvalIndicator],
+    *,
+    executed: Mapping[str, object],
+    goal_achieved: str,
+    report: str,
+    rows: Sequence[Mapping],
+) -> list[SelfEvalIndicator]:
+    """What the unit filled in, set on `selfeval` and its `lines` in memory (ValidationError
+    for a value that cannot be taken): the executed amounts of the sources given, the goal
+    achieved, the report, and each of `rows` on the line at its `position` (a row for no line
+    is passed over). Returns the lines filled, in the order of `rows`."""
     for source, label in FUNDING_SOURCES:
         if source in executed:
             value = _decimal(executed[source], _("执行数·") + str(label))
@@ -105,15 +378,25 @@ def selfeval_save(
                 raise ValidationError(_("执行数不能为负数。"))
             setattr(selfeval, f"executed_{source}", value)
     selfeval.goal_achieved, selfeval.report = goal_achieved.strip(), report.strip()
-    selfeval.save()
-    lines = {i.position: i for i in selfeval.indicators.all()}
+    by_position = {line.position: line for line in lines}
+    filled = []
     for values in rows:
-        line = lines.get(int(values.get("position", -1)))
-        if line is None:
-            continue
-        _apply_row(line, values)
-        line.save()
-    return rescore(selfeval)
+        line = by_position.get(int(values.get("position", -1)))
+        if line is not None:
+            _apply_row(line, values)
+            filled.append(line)
+    return filled
+
+
+def as_stored(obj, names: Sequence[str]) -> None:
+    """The decimals of `obj`'s fields `names` as a save and a read give them back: to their
+    field's decimal places (both databases), so that scoring what is in memory gives what
+    scoring the stored row gives."""
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, Decimal) and value.is_finite():
+            places = obj._meta.get_field(name).decimal_places
+            setattr(obj, name, value.quantize(Decimal(1).scaleb(-places)))
 
 
 def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:

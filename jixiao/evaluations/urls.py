@@ -8,6 +8,7 @@ urlpatterns = [
     path("evaluations/queue/", views.selfeval_queue, name="selfeval-queue"),
     path("evaluations/import/", views.selfeval_import, name="selfeval-import"),
     path("evaluations/start/", views.selfeval_start, name="selfeval-start"),
+    path("evaluations/start-all/", views.selfeval_start_all, name="selfeval-start-all"),
     path("evaluations/<int:pk>/", views.selfeval_detail, name="selfeval-detail"),
     path("evaluations/<int:pk>/edit/", views.selfeval_edit, name="selfeval-edit"),
     path("evaluations/<int:pk>/preview/", views.selfeval_preview, name="selfeval-preview"),

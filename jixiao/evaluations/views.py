@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
-from jixiao.core import workflow
+from jixiao.core import jobs, workflow
 from jixiao.core.views import (
     act,
     document_import_page,
@@ -55,16 +55,7 @@ def selfeval_list(request):
     page, query = paginate(request, rows)
     candidates = []
     if request.user.has_role(Role.FILER):
-        candidates = (
-            Project.objects.visible_to(request.user)
-            .filter(
-                year=_evaluated_year(request),
-                unit_id__in=request.user.get_scope().unit_ids,
-                selfeval__isnull=True,
-                targets__status="approved",
-            )
-            .distinct()
-        )
+        candidates = selectors.startable_projects(user=request.user, year=_evaluated_year(request))
     return render(
         request,
         "evaluations/selfeval_list.html",
@@ -117,6 +108,29 @@ def selfeval_start(request):
         messages.error(request, error_text(exc))
         return redirect("selfeval-list")
     return redirect("selfeval-edit", pk=selfeval.pk)
+
+
+@role_required(Role.FILER)
+@require_POST
+def selfeval_start_all(request):
+    """为全部可自评项目开始自评: the 自评表 of every project the filer may start now (of their
+    units, or of the unit posted: 404 outside them), at once; past the rulebook's row threshold
+    as a background job. The projects refused are listed with their reasons."""
+    unit = None
+    if request.POST.get("unit"):
+        unit = get_object_or_404(
+            Unit, pk__in=request.user.get_scope().unit_ids, pk=request.POST["unit"]
+        )
+    year = _evaluated_year(request)
+    projects = selectors.startable_projects(user=request.user, year=year, unit=unit)
+    if jobs.too_big(projects.count(), region=request.work.region, year=request.work.year):
+        params = {"year": year, "unit": unit.pk if unit is not None else None}
+        return jobs.start_and_follow(request, kind="selfevals_start", params=params)
+    result = services.selfevals_start(actor=request.user, projects=projects)
+    (messages.warning if result.refused else messages.success)(
+        request, services.start_summary(result.as_data())
+    )
+    return redirect("selfeval-list")
 
 
 def _rows(post) -> list[dict]:

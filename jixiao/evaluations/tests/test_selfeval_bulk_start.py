@@ -1,0 +1,189 @@
+"""Starting the 自评表 of many projects at once (`services.selfevals_start`, the list page's
+"为全部可自评项目开始自评"): on the demo district before its evaluations, the tables a chunk
+at a time are exactly those `selfeval_create` makes one project at a time, they hold the
+approved target's lines and the payments, and their scores are what `rescore` gives per table;
+the queries do not grow with the projects; one audit entry (the test world's cases are in
+test_selfeval_bulk_start_pages.py: the demo here is built once for the module)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from jixiao.budgets.models import Payment, Project
+from jixiao.core.models import AuditLog, AuditObject
+from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation
+from jixiao.evaluations.services import (
+    SCORED_FIELDS,
+    SCORED_LINE_FIELDS,
+    rescore,
+    selfeval_create,
+    selfevals_start,
+)
+from jixiao.orgs.models import User
+from jixiao.targets.models import Target, TargetStatus
+
+YEAR = 2020  # the demo's projects evaluated in 2021
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The demo up to its monitoring: approved targets and payments, no self-evaluation."""
+    from jixiao.core.audit import audit_context
+    from jixiao.demo import build
+
+    names = [label for label, _step in build.STEPS]
+    steps = build.STEPS[: names.index("绩效评价")]
+    with django_db_blocker.unblock():
+        with transaction.atomic(), audit_context(source="cli"):
+            demo = build.Demo(password="Demo#Pass2022")
+            for _label, step in steps:
+                step(demo)
+            yield demo
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def by_filer(built, db) -> dict:
+    """The year's projects grouped by the filer of their unit (as each unit's filer starts
+    its own), in code order."""
+    from jixiao.demo.targets import _unit_staff
+
+    groups = defaultdict(list)
+    projects = Project.objects.filter(region=built.region, year=YEAR).select_related(
+        "unit", "region"
+    )
+    for project in projects.order_by("code"):
+        groups[_unit_staff(built, project.unit)[0]].append(project)
+    return groups
+
+
+def stored() -> dict:
+    """Every self-evaluation of the year and its lines as stored, by project code, without
+    ids and times."""
+    rows = SelfEvaluation.objects.filter(year=YEAR).values()
+    tables = {}
+    codes = dict(Project.objects.filter(year=YEAR).values_list("pk", "code"))
+    ids = {}
+    for row in rows:
+        ids[row.pop("id")] = codes[row["project_id"]]
+        row.pop("updated_at")
+        tables[codes[row["project_id"]]] = {**row, "lines": []}
+    lines = SelfEvalIndicator.objects.filter(selfeval_id__in=ids).order_by(
+        "selfeval_id", "position"
+    )
+    for line in lines.values():
+        line.pop("id")
+        tables[ids[line.pop("selfeval_id")]]["lines"].append(line)
+    return tables
+
+
+def test_bulk_start_writes_what_one_at_a_time_writes(by_filer):
+    assert sum(len(g) for g in by_filer.values()) > 50  # the demo's year, every unit
+    with transaction.atomic():
+        for filer, projects in by_filer.items():
+            for project in projects:
+                if Target.objects.filter(project=project, status=TargetStatus.APPROVED).exists():
+                    selfeval_create(actor=filer, project=project)
+        one_at_a_time = stored()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        refused = []
+        for filer, projects in by_filer.items():
+            result = selfevals_start(actor=filer, projects=projects, chunk=7)
+            refused += [r.project.code for r in result.refused]
+        in_bulk = stored()
+        transaction.set_rollback(True)
+    assert len(in_bulk) > 50
+    assert in_bulk == one_at_a_time
+    without_target = {
+        p.code
+        for projects in by_filer.values()
+        for p in projects
+        if not Target.objects.filter(project=p, status=TargetStatus.APPROVED).exists()
+    }
+    assert set(refused) == without_target
+
+
+def test_started_tables_hold_the_target_and_payments_and_rescore_keeps_their_scores(by_filer):
+    for filer, projects in by_filer.items():
+        selfevals_start(actor=filer, projects=projects)
+    selfevals = list(
+        SelfEvaluation.objects.filter(year=YEAR).select_related("target", "project", "region")
+    )
+    assert len(selfevals) > 50
+    paid = dict(
+        Payment.objects.filter(project__year=YEAR)
+        .values("project_id")
+        .annotate(s=Sum("amount"))
+        .values_list("project_id", "s")
+    )
+    assert any(s.executed_current for s in selfevals)
+    scored_before = {}
+    for selfeval in selfevals:
+        assert selfeval.target.status == TargetStatus.APPROVED
+        assert selfeval.target.project_id == selfeval.project_id
+        lines = list(
+            selfeval.indicators.order_by("position").values_list(
+                "position", "category", "subcategory", "name", "target_text", "weight"
+            )
+        )
+        assert lines == list(
+            selfeval.target.indicators.order_by("position").values_list(
+                "position", "category", "subcategory", "name", "value_text", "weight"
+            )
+        )
+        assert selfeval.executed_current == paid.get(selfeval.project_id)
+        assert selfeval.execution_from_payments == (paid.get(selfeval.project_id) is not None)
+        assert selfeval.status == "draft"
+        scored_before[selfeval.pk] = scored(selfeval)
+    assert any(s.total is not None for s in selfevals)
+    for selfeval in selfevals:
+        rescore(SelfEvaluation.objects.get(pk=selfeval.pk))  # the one-table scoring
+        assert scored(selfeval) == scored_before[selfeval.pk]
+
+
+def scored(selfeval) -> tuple:
+    row = SelfEvaluation.objects.filter(pk=selfeval.pk).values(*SCORED_FIELDS).get()
+    lines = SelfEvalIndicator.objects.filter(selfeval=selfeval).order_by("position")
+    return row, list(lines.values_list(*SCORED_LINE_FIELDS))
+
+
+def test_queries_do_not_grow_with_the_number_of_projects(by_filer):
+    filer, projects = max(by_filer.items(), key=lambda item: len(item[1]))
+    projects = [
+        p
+        for p in projects
+        if Target.objects.filter(project=p, status=TargetStatus.APPROVED).exists()
+    ]
+    assert len(projects) >= 6
+    counts = []
+    for some in (projects[:2], projects):
+        actor = User.objects.get(pk=filer.pk)  # its region and scope read in both runs
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as queries:
+                result = selfevals_start(actor=actor, projects=some)
+            assert len(result.started) == len(some)
+            transaction.set_rollback(True)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_one_audit_entry_holds_a_create_per_table(by_filer):
+    filer, projects = max(by_filer.items(), key=lambda item: len(item[1]))
+    before = AuditLog.objects.count()
+    result = selfevals_start(actor=filer, projects=projects)
+    assert len(result.started) >= 2
+    assert AuditLog.objects.count() == before + 1
+    entry = AuditLog.objects.latest("id")
+    assert (entry.action, entry.actor_id) == ("create", filer.pk)
+    assert entry.message == f"开始项目自评：{len(result.started)} 份"
+    indexed = AuditObject.objects.filter(entry=entry)
+    assert sorted(int(i) for i in indexed.values_list("object_id", flat=True)) == sorted(
+        result.started
+    )
+    assert set(indexed.values_list("action", flat=True)) == {"create"}
