@@ -300,8 +300,11 @@ def check_missing_benefit(view: _View) -> list[Finding]:
 
 def check_missing_satisfaction(view: _View) -> list[Finding]:
     """T08 missing_satisfaction: no 满意度 indicator, unless the project serves no public or
-    client group (serves_public false)."""
+    client group (serves_public false, or a staff-cost item: its name holds a word of rules T08
+    `staff_cost_words`, 工资, 人员经费 …, whose only clients are the unit's own staff)."""
     if view.declaration.serves_public is False:
+        return []
+    if _contains(view.declaration.project_name or "", view.rules["T08"]["staff_cost_words"]):
         return []
     if any(_contains(line.name, view.rules["T08"]["name_words"]) for line in view.lines):
         return []  # there is one, filed elsewhere: T19 says where it belongs

@@ -319,6 +319,16 @@ LINT_DEFAULTS: dict = {
         "category": "满意度指标",
         # A row named so is a satisfaction indicator wherever it is filed (T19 says where).
         "name_words": ["满意度", "满意率"],
+        # A project named so pays the unit's own staff (人员类项目): no public or client group
+        # to ask, so no satisfaction indicator is expected.
+        "staff_cost_words": [
+            "工资",
+            "人员经费",
+            "社保缴费",
+            "社会保险缴费",
+            "离退休费",
+            "住房公积金",
+        ],
     },
     "T09": {"blocking": True},
     "T10": {

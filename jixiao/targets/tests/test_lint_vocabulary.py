@@ -290,3 +290,17 @@ def test_a_yes_no_operator_column_reads_the_answer_as_qualitative(operator):
 def test_a_comparison_operator_column_with_an_answer_is_still_unreadable():
     value = parse_target_value("否", category="产出指标", subcategory="质量指标", operator="≥")
     assert value.kind == Kind.UNREADABLE
+
+
+# ---------------------------------------------------------------------------- T08
+
+
+@pytest.mark.parametrize("project", ["2024年工资性支出", "机关人员经费", "在职人员住房公积金"])
+def test_a_staff_cost_item_needs_no_satisfaction_indicator(project):
+    assert of(run(declare(rows(drop={8}), project_name=project)), "T08") == []
+
+
+@pytest.mark.parametrize("project", ["百岁老人高龄津贴", "小学教育公用经费", "老旧小区改造"])
+def test_a_project_serving_people_still_needs_one(project):
+    [finding] = of(run(declare(rows(drop={8}), project_name=project)), "T08")
+    assert finding.indicator is None and "满意度指标" in finding.message
