@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
+from jixiao.core.bulkupdate import insert_rows
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
 from jixiao.core.imports import (
     CellError,
@@ -430,10 +431,11 @@ class TargetImporter(DocumentImporter):
             self._values[key] = value
         return value
 
-    def _indicator(self, row: dict, placement, year: int) -> tuple[dict, IndicatorLine]:
-        """The row as Indicator fields, as `adapters.parse_rows` makes them (category names
-        placed in the catalogue), and the line the lint reads, as `adapters.line_of` makes it
-        but with the value as parsed from the file (not parsed again with its stored unit)."""
+    def _indicator(self, row: dict, placement, year: int) -> tuple[tuple, IndicatorLine]:
+        """The row as the values of Indicator's `ROW_FIELDS`, as `adapters.parse_rows` makes
+        them (category names placed in the catalogue), and the line the lint reads, as
+        `adapters.line_of` makes it but with the value as parsed from the file (not parsed
+        again with its stored unit)."""
         category = placement.category
         subcategory = placement.subcategory or row["subcategory"]
         text_unit = row["unit"]
@@ -442,22 +444,21 @@ class TargetImporter(DocumentImporter):
         basis = row["basis"]
         if basis and basis not in BASES:
             basis = basis + "标准" if basis + "标准" in BASES else Basis.OTHER
-        stored = {
-            "category": category,
-            "subcategory": subcategory,
-            "name": row["name"],
-            "value_text": row["value_text"],
-            "unit": unit,
-            "weight": row["weight"],
-            "explanation": row["explanation"],
-            "basis": basis,
-            "source": row["source"],
-            "operator": str(value.operator or "")[:12],
-            "number": value.number
-            if value.number is not None and abs(value.number) < 10**17
-            else None,
-            "deadline": value.deadline,
-        }
+        number = value.number
+        stored = (  # ROW_FIELDS
+            category,
+            subcategory,
+            row["name"],
+            row["value_text"],
+            unit,
+            row["weight"],
+            row["explanation"],
+            basis,
+            row["source"],
+            str(value.operator or "")[:12],
+            number if number is not None and abs(number) < _TOO_LARGE else None,
+            value.deadline,
+        )
         line = IndicatorLine(
             category=category,
             subcategory=subcategory,
@@ -587,45 +588,37 @@ class TargetImporter(DocumentImporter):
         return locked
 
 
-def _insert_indicators(grids) -> None:
-    """INSERT every indicator row with `executemany`, values adapted by the backend's own
-    operations. `bulk_create` would compile each of 120,000 rows' values through the ORM,
-    which takes longer than reading the whole file (the budget is three reads)."""
-    from django.db import connection
+#: An indicator row as the import keeps it: the fields a user writes, then those of its value.
+ROW_FIELDS = (*INDICATOR_FIELDS, "operator", "number", "deadline")
+_TOO_LARGE = 10**17  # a number past the column's 24 digits (6 decimal) is not stored
 
-    ops = connection.ops
-    fields = [f for f in Indicator._meta.concrete_fields if not f.primary_key]
-    adapt = {}
-    for f in fields:
-        kind = f.get_internal_type()
-        if kind == "DecimalField":
-            adapt[f.attname] = lambda v, f=f: (
-                None
-                if v is None
-                else ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
-            )
-        elif kind == "DateField":
-            adapt[f.attname] = ops.adapt_datefield_value
-    defaults = {f.attname: f.get_default() for f in fields}
-    table = ops.quote_name(Indicator._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    names = [f.attname for f in fields]
-    params = []
-    with connection.cursor() as cursor:  # 5,000 rows a statement, adapted as they go
-        for target_id, rows in grids:
-            for position, row in enumerate(rows):
-                values = {**defaults, **row, "target_id": target_id, "position": position}
-                params.append([adapt[n](values[n]) if n in adapt else values[n] for n in names])
-            if len(params) >= 5000:
-                cursor.executemany(sql, params)
-                params = []
-        if params:
-            cursor.executemany(sql, params)
+
+def _insert_indicators(grids) -> None:
+    """INSERT the indicator rows of (target id, rows) pairs as tuples in one executemany
+    (`bulkupdate.insert_rows`): `bulk_create` would build and compile a model instance for
+    each of a province's 120,000 rows, which takes longer than reading the whole file."""
+    rows = [
+        (target_id, position, *row)
+        for target_id, grid in grids
+        for position, row in enumerate(grid)
+    ]
+    insert_rows(Indicator, ("target", "position", *ROW_FIELDS), rows)
 
 
 def _snapshot_of(fields: dict) -> dict:
     return {f: None if fields.get(f) is None else str(fields.get(f)) for f in INDICATOR_FIELDS}
+
+
+def _row_snapshot(row: tuple) -> dict:
+    """`_snapshot_of` an indicator row of `ROW_FIELDS` (the user's fields come first)."""
+    written = row[: len(INDICATOR_FIELDS)]
+    return dict(
+        zip(
+            INDICATOR_FIELDS,
+            [v if type(v) is str or v is None else str(v) for v in written],
+            strict=True,
+        )
+    )
 
 
 def _indicator_snapshots(target_ids: list[int]) -> dict[int, list[dict]]:
@@ -649,7 +642,7 @@ def _changes(forms, before: dict[int, list[dict]]):
         target = values["target"]
         after = {
             **audit.snapshot(target),
-            "indicators": [_snapshot_of(f) for f in values["indicators"]],
+            "indicators": [_row_snapshot(row) for row in values["indicators"]],
         }
         old = None
         if form.existing is not None:
