@@ -2,7 +2,7 @@
 before a deadline, then every write counted in the database.
 
     .venv/bin/python bench/load.py [--scale small|province] [--json] [--users N] [--seconds S]
-                                   [--workers W] [--threads T] [--keep]
+                                   [--workers W] [--threads T] [--keep] [--reuse]
     ./dev bench --json --scale small          (runs every bench script with the same options)
 
 Scale: `province` (the default) is 200 concurrent users for 5 minutes (ramp 20 a second) on
@@ -10,9 +10,13 @@ Scale: `province` (the default) is 200 concurrent users for 5 minutes (ramp 20 a
 target); `small` is 50 users for 60 seconds (ramp 10 a second) on 4 districts. The database is
 PostgreSQL (what a bureau deploys; SQLite writes one transaction at a time): DATABASE_URL when
 it names PostgreSQL, else JIXIAO_LOAD_DATABASE_URL, else postgres://jixiao:jixiao-ci@localhost;
-the bench creates its own database `jixiao_load` on that server (dropped at the end unless
-`--keep`). Options it does not know are ignored (`./dev bench` passes every bench the same
-ones). Progress goes to stderr.
+the bench creates its own database on that server, one a scale (`jixiao_load` for the
+province, `jixiao_load_small`), dropped at the end unless `--keep` or `--reuse`. With
+`--reuse`, a database the bench built for the scale (its marker table `bench_load_built`) is
+only migrated and reset to what the build left (`reset`: the targets and reports a run writes,
+the round's deadline, the alerts and sessions of earlier runs) instead of built again, so a
+province run costs its 5 minutes; without the marker it is built and kept. Options it does not
+know are ignored (`./dev bench` passes every bench the same ones). Progress goes to stderr.
 
 1. Setup (reported, not a figure): `jixiao migrate`, `jixiao generate`, then per district a
    performance office, a budget office and a reviewer per business office, and for every
@@ -125,9 +129,7 @@ def built(url: str, scale: str) -> dict | None:
 
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            row = conn.execute(
-                f"SELECT plan FROM {MARKER} WHERE scale = %s", [scale]
-            ).fetchone()  # fmt: skip
+            row = conn.execute(f"SELECT plan FROM {MARKER} WHERE scale = %s", [scale]).fetchone()
             if row is None:
                 return None
             districts = conn.execute(
@@ -164,9 +166,7 @@ def mark(scale: str, plan: dict) -> None:
             f"CREATE TABLE {MARKER}_reports AS SELECT * FROM monitoring_report "
             f"WHERE round_id IN (SELECT id FROM {MARKER}_rounds)"
         )
-        cursor.execute(
-            f"INSERT INTO {MARKER} VALUES (%s, %s, now())", [scale, json.dumps(plan)]
-        )  # fmt: skip
+        cursor.execute(f"INSERT INTO {MARKER} VALUES (%s, %s, now())", [scale, json.dumps(plan)])
 
 
 def reset() -> None:
@@ -178,10 +178,13 @@ def reset() -> None:
     from django.db import connection
 
     def restore(cursor, table: str, copy: str) -> int:
+        # The columns of both (a migration since the build may have added one: it keeps its
+        # value).
         cursor.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-            "AND column_name <> 'id' ORDER BY ordinal_position",
-            [table],
+            "AND column_name <> 'id' AND column_name IN (SELECT column_name FROM "
+            "information_schema.columns WHERE table_name = %s) ORDER BY ordinal_position",
+            [table, copy],
         )
         columns = [name for (name,) in cursor.fetchall()]
         assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)

@@ -138,7 +138,7 @@ def queued(district: str, plan: dict, count: int = 20) -> None:
 
 
 def measure_all(plan: dict, runs: int) -> Measure:
-    from jixiao.monitoring.models import Report, ReportStatus
+    from jixiao.monitoring.models import Report, ReportIndicator, ReportStatus
     from jixiao.targets.models import Target, TargetStatus
 
     measure = Measure(runs)
@@ -163,19 +163,31 @@ def measure_all(plan: dict, runs: int) -> Measure:
             data.setdefault(name, []).append(value)
         return lambda: client.post(f"{base}/{pk}/edit/", data)
 
-    def transition(client, kind, pk, name, comment=""):
+    documents = {"target": (Target, target), "report": (Report, report)}
+
+    def step(name, client, kind, transition, source, comment=""):
+        """Time a transition of the document from `source` (put back before each run)."""
+        model, pk = documents[kind]
         base = "/targets" if kind == "target" else "/monitoring/reports"
-        data = transition_data(kind, name, comment)
-        return lambda: client.post(f"{base}/{pk}/transition/", data, follow=True)
+        data = transition_data(kind, transition, comment)
+        measure(
+            name,
+            lambda: client.post(f"{base}/{pk}/transition/", data, follow=True),
+            before=status(model, pk, source),
+            check=outcome,
+        )
 
     progress(f"filer {filer['username']}: target {target}, report {report}")
     client = signed_in(filer["username"], measure)
     draft_target = status(Target, target, TargetStatus.DRAFT)
-    # A filer's report holds its execution before it is completed (refused without it).
+    # A filer's report holds its execution and its indicators' progress before it is completed
+    # (refused without them).
     Report.objects.filter(pk=report, executed__isnull=True).update(executed=1)
-    draft_report = status(Report, report, ReportStatus.DRAFT)
+    blank = ReportIndicator.objects.filter(report_id=report, progress="")
+    blank = list(blank.values_list("pk", flat=True))
+    ReportIndicator.objects.filter(pk__in=blank).update(progress="1")
     draft_target()
-    draft_report()
+    status(Report, report, ReportStatus.DRAFT)()
     measure("targets", lambda: client.get("/targets/"))
     measure("reports", lambda: client.get("/monitoring/reports/"))
     measure("target_detail", lambda: client.get(f"/targets/{target}/"))
@@ -187,60 +199,25 @@ def measure_all(plan: dict, runs: int) -> Measure:
         before=draft_target,
         check=outcome,
     )
-    measure(
-        "target_submit",
-        transition(client, "target", target, "submit"),
-        before=status(Target, target, TargetStatus.READY),
-        check=outcome,
-    )
+    step("target_submit", client, "target", "submit", TargetStatus.READY)
     measure("report_detail", lambda: client.get(f"/monitoring/reports/{report}/"))
     measure("report_edit", lambda: client.get(f"/monitoring/reports/{report}/edit/"))
     measure("report_save", save(client, "report", report, "execution_note", ""), check=outcome)
-    measure(
-        "report_complete",
-        transition(client, "report", report, "complete"),
-        before=draft_report,
-        check=outcome,
-    )
-    measure(
-        "report_submit",
-        transition(client, "report", report, "submit"),
-        before=status(Report, report, ReportStatus.READY),
-        check=outcome,
-    )
+    step("report_complete", client, "report", "complete", ReportStatus.DRAFT)
+    step("report_submit", client, "report", "submit", ReportStatus.READY)
 
     progress(f"reviewer {who['reviewer']}")
     client = signed_in(who["reviewer"])
     measure("target_queue", lambda: client.get("/targets/queue/"))
     measure("report_queue", lambda: client.get("/monitoring/reports/queue/"))
-    measure(
-        "target_pass",
-        transition(client, "target", target, "pass"),
-        before=status(Target, target, TargetStatus.SUBMITTED),
-        check=outcome,
-    )
-    measure(
-        "target_return",
-        transition(client, "target", target, "return_first", RETURN_REASON),
-        before=status(Target, target, TargetStatus.SUBMITTED),
-        check=outcome,
-    )
-    measure(
-        "report_pass",
-        transition(client, "report", report, "pass"),
-        before=status(Report, report, ReportStatus.SUBMITTED),
-        check=outcome,
-    )
+    step("target_pass", client, "target", "pass", TargetStatus.SUBMITTED)
+    step("target_return", client, "target", "return_first", TargetStatus.SUBMITTED, RETURN_REASON)
+    step("report_pass", client, "report", "pass", ReportStatus.SUBMITTED)
 
     progress(f"budget office {who['budget']}")
     client = signed_in(who["budget"])
     measure("budget_target_queue", lambda: client.get("/targets/queue/"))
-    measure(
-        "target_approve",
-        transition(client, "target", target, "approve"),
-        before=status(Target, target, TargetStatus.FIRST_PASSED),
-        check=outcome,
-    )
+    step("target_approve", client, "target", "approve", TargetStatus.FIRST_PASSED)
 
     progress(f"performance office {who['office']}")
     client = signed_in(who["office"])
@@ -270,6 +247,7 @@ def measure_all(plan: dict, runs: int) -> Measure:
             return client.post("/payments/import/", {"file": handle}, follow=True)
 
     measure("payments_import", upload, check=outcome)
+    ReportIndicator.objects.filter(pk__in=blank).update(progress="")  # as the build left them
     return measure
 
 

@@ -43,7 +43,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-NOT_SCRIPTS = {"run", "locustfile"}
+#: Not bench scripts: modules of others (the locust users, their forms) and page_costs, a
+#: diagnostic of the load test's requests run by hand on its database (docs/performance.md).
+NOT_SCRIPTS = {"run", "locustfile", "html_forms", "page_costs"}
 KEYS = ("name", "value", "unit", "baseline", "ratio", "goal")
 #: At --scale small: seconds a script may take (SMALL_BUDGETS by name, else SMALL_BUDGET), and
 #: the whole run (SMALL_TOTAL): the small scale finishes in under ten minutes on two cores, and a
