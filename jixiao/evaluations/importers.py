@@ -35,13 +35,17 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
-from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
+from jixiao.core import audit, figures_cache
+from jixiao.core.bulkupdate import update_many
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem, plain
 from jixiao.core.imports import CellError, Row, non_negative_money, register_importer, too_long
+from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem
 from jixiao.orgs import filing
@@ -51,6 +55,16 @@ from jixiao.targets.models import Target, TargetStatus
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
 from .models import SelfEvalIndicator, SelfEvaluation
 from .selfeval_data import SelfEvalSheet, _value_text, selfeval_from_data
+from .services import (
+    SCORED_FIELDS,
+    SCORED_LINE_FIELDS,
+    Scorer,
+    as_stored,
+    edit_error,
+    insert_started,
+    plan_starts,
+    selfeval_fill,
+)
 from .workflow import SELFEVAL_WORKFLOW
 
 SOURCE_KEYS = ("current", "carryover", "other")
@@ -61,6 +75,20 @@ SOURCE_LABELS = {
     "total": "年度资金总额",
 }
 ROW_KEYS = ("actual", "band", "entered_score", "explanation", "deviation", "weight", "self_score")
+#: Tables written together (`SelfEvalImporter.save`), each chunk in a fixed number of queries.
+CHUNK = 1000
+OWN_SCORES = ("self_execution_score", "self_total")
+LINE_SCORES = ("weight", "entered_score", "self_score")
+#: What an import writes on a stored table and on its lines.
+WRITTEN_FIELDS = (
+    *(f"executed_{source}" for source in SOURCE_KEYS),
+    "goal_achieved",
+    "report",
+    *OWN_SCORES,
+    "updated_at",
+    *SCORED_FIELDS,
+)
+LINE_FIELDS = (*ROW_KEYS, "actual_source", *SCORED_LINE_FIELDS)
 
 
 @register_importer
@@ -235,11 +263,16 @@ class SelfEvalImporter(DocumentImporter):
         existing = {
             s.project_id: s
             for s in SelfEvaluation.objects.filter(project_id__in=projects)
-            .select_related("region", "unit", "project")
-            .prefetch_related(
-                Prefetch("indicators", queryset=SelfEvalIndicator.objects.order_by("position"))
-            )
+            .select_related("region")
+            .only("id", "project_id", "region", "year", "unit_id", "status")
         }
+        stored_lines = defaultdict(list)  # the lines' positions and names, nothing more
+        for selfeval_id, position, name in (
+            SelfEvalIndicator.objects.filter(selfeval__project_id__in=projects)
+            .order_by("selfeval_id", "position")
+            .values_list("selfeval_id", "position", "name")
+        ):
+            stored_lines[selfeval_id].append((position, name))
         targets = {}
         for target in (
             Target.objects.filter(
@@ -250,13 +283,20 @@ class SelfEvalImporter(DocumentImporter):
             .prefetch_related("indicators")
         ):
             targets.setdefault(target.project_id, target)
-        problems = []
+        problems, locks = [], {}
+
+        def lock_reason(selfeval) -> str | None:  # the year lock, read once per region-year
+            key = (selfeval.region_id, selfeval.year)
+            if key not in locks:
+                locks[key] = SELFEVAL_WORKFLOW.lock_reason(selfeval)
+            return locks[key]
+
         for form in forms:
             form.positions = None
             key = "project_code" if form.project_code else "project_name"
             selfeval = existing.get(form.project.pk)
             if selfeval is not None:
-                reason = SELFEVAL_WORKFLOW.lock_reason(selfeval)
+                reason = lock_reason(selfeval)
                 if selfeval.status not in EDITABLE:
                     reason = _(
                         "该项目的自评处于“%(s)s”状态，不能通过导入修改（只能修改草稿或已退回的自评）"
@@ -265,7 +305,7 @@ class SelfEvalImporter(DocumentImporter):
                     problems.append(form.where(key, reason))
                     continue
                 form.selfeval = selfeval
-                form.lines = [(i.position, i.name) for i in selfeval.indicators.all()]
+                form.lines = stored_lines[selfeval.pk]
             else:
                 target = targets.get(form.project.pk)
                 if target is None:
@@ -277,7 +317,7 @@ class SelfEvalImporter(DocumentImporter):
                         )
                     )
                     continue
-                reason = SELFEVAL_WORKFLOW.lock_reason(
+                reason = lock_reason(
                     SelfEvaluation(region=form.project.region, year=form.project.year)
                 )
                 if reason:
@@ -373,52 +413,128 @@ class SelfEvalImporter(DocumentImporter):
     # --- saving ------------------------------------------------------------------------------
 
     def save(self, rows: list[Row]) -> tuple[int, int]:
-        from .services import selfeval_create, selfeval_save
+        """Fill the tables a chunk of `CHUNK` at a time, each as `services.selfeval_save` fills
+        one (starting a table first as `selfeval_create` does), in a fixed number of queries per
+        chunk: the new tables planned from their targets and payments (`plan_starts`) and
+        inserted once filled and scored; the stored ones read again under lock with their lines,
+        filled, scored and written back with one executemany UPDATE per table
+        (`core.bulkupdate.update_many`); scored by the rules of each region and year
+        (`services.Scorer`, as `jixiao rescore`). A value a table cannot take is refused at its
+        row, and the import writes nothing. The file is one audit batch entry: a change per
+        table (`create` or `update`, before and after)."""
+        counts = [0, 0]
+        state = {"scorer": Scorer(), "locks": {}, "counts": counts}
+        message = lazy(
+            lambda: (
+                _("导入项目自评表：新增 %(c)s 份，更新 %(u)s 份") % {"c": counts[0], "u": counts[1]}
+            ),
+            str,
+        )()
+        audit.record_batch(
+            self._written(rows, state),
+            actor=self.actor,
+            object_type=SelfEvaluation._meta.label_lower,
+            region_code=self.region.code,
+            message=message,
+        )
+        return counts[0], counts[1]
 
-        created = updated = 0
+    def _written(self, rows: list[Row], state: dict):
+        """The audit changes of the tables written, chunk by chunk (see `save`)."""
+        for start in range(0, len(rows), CHUNK):
+            with gc_paused():
+                changes = self._write_chunk(rows[start : start + CHUNK], state)
+            yield from changes
+
+    def _write_chunk(self, rows: list[Row], state: dict) -> list[audit.Change]:
+        new = [row for row in rows if row.values["form"].selfeval is None]
+        stored = [row for row in rows if row.values["form"].selfeval is not None]
+        filed = {row.values["form"].project.pk: row for row in new}
+        planned, refused = plan_starts(list(filed), editor_of=None, locks=state["locks"])
+        for refusal in refused:  # matched moments ago: only if another writer came between
+            with filed[refusal.project.pk].located():
+                raise refusal.error
+        planned = {selfeval.project_id: (selfeval, lines) for selfeval, lines in planned}
+        ids = [row.values["form"].selfeval.pk for row in stored]
+        locked = (
+            SelfEvaluation.objects.filter(pk__in=ids)
+            .select_related("project", "unit", "region", "target")
+            .defer("result")
+            .select_for_update(of=("self",))
+            .in_bulk()
+        )
+        lines_of = defaultdict(list)
+        for line in SelfEvalIndicator.objects.filter(selfeval_id__in=ids).order_by(
+            "selfeval_id", "position"
+        ):
+            lines_of[line.selfeval_id].append(line)
+        now = timezone.now()
+        changes, written = [], []
         for row in rows:
             form = row.values["form"]
+            if form.selfeval is None:
+                selfeval, lines = planned[form.project.pk]
+                before = None
+            else:
+                selfeval = locked[form.selfeval.pk]
+                lines = lines_of[selfeval.pk]
+                before = audit.snapshot(selfeval)
             with row.located():
-                selfeval = form.selfeval
-                if selfeval is None:
-                    selfeval = selfeval_create(actor=form.filer, project=form.project)
-                    created += 1
-                else:
-                    updated += 1
-                own = {}
-                if "self_execution_score" in form.present:
-                    own["self_execution_score"] = form.self_execution_score
-                if "self_total" in form.present:
-                    own["self_total"] = form.self_total
-                if own:
-                    for name, value in own.items():
-                        setattr(selfeval, name, value)
-                    selfeval.save(update_fields=[*own, "updated_at"])
-                # A blank 分值 keeps the target's weight; everything else given is taken.
-                lines = [
-                    {
-                        "position": position,
-                        **{
-                            k: line[k]
-                            for k in ROW_KEYS
-                            if k in line and (k != "weight" or line[k] is not None)
-                        },
-                    }
-                    for position, line in zip(form.positions, form.indicators, strict=True)
-                ]
-                selfeval_save(
-                    actor=form.filer,
-                    selfeval=selfeval,
-                    executed=form.executed,
-                    goal_achieved=(
-                        form.goal_achieved
-                        if "goal_achieved" in form.present
-                        else selfeval.goal_achieved
-                    ),
-                    report=form.report if "report" in form.present else selfeval.report,
-                    rows=lines,
+                if before is not None:
+                    error = edit_error(selfeval, None, state["locks"])
+                    if error is not None:
+                        raise error
+                self._fill(form, selfeval, lines)
+            state["scorer"](selfeval, lines)
+            selfeval.updated_at = now
+            after = audit.snapshot(selfeval)
+            if before is None:
+                changes.append(audit.Change(action="create", instance=selfeval, after=after))
+            elif after != before:
+                changes.append(
+                    audit.Change(action="update", instance=selfeval, before=before, after=after)
                 )
-        return created, updated
+            if before is not None:
+                written.append((selfeval, lines))
+        insert_started(list(planned.values()))
+        update_many(SelfEvaluation, [s for s, _lines in written], WRITTEN_FIELDS)
+        update_many(SelfEvalIndicator, [x for _s, lines in written for x in lines], LINE_FIELDS)
+        figures_cache.changed({(s.region_id, s.year) for s, _lines in written})
+        state["counts"][0] += len(planned)
+        state["counts"][1] += len(written)
+        return changes
+
+    def _fill(self, form: SelfEvalForm, selfeval: SelfEvaluation, lines) -> None:
+        """The table's values on its self-evaluation and lines, in memory, as the earlier
+        one-table path saved and read them back: the unit's own scores, then what
+        `selfeval_save` takes (a blank 分值 keeps the target's weight)."""
+        if "self_execution_score" in form.present:
+            selfeval.self_execution_score = form.self_execution_score
+        if "self_total" in form.present:
+            selfeval.self_total = form.self_total
+        as_stored(selfeval, (*OWN_SCORES, *(f"executed_{k}" for k in SOURCE_KEYS)))
+        selfeval_fill(
+            selfeval,
+            lines,
+            executed=form.executed,
+            goal_achieved=(
+                form.goal_achieved if "goal_achieved" in form.present else selfeval.goal_achieved
+            ),
+            report=form.report if "report" in form.present else selfeval.report,
+            rows=[
+                {
+                    "position": position,
+                    **{
+                        k: line[k]
+                        for k in ROW_KEYS
+                        if k in line and (k != "weight" or line[k] is not None)
+                    },
+                }
+                for position, line in zip(form.positions, form.indicators, strict=True)
+            ],
+        )
+        for line in lines:
+            as_stored(line, LINE_SCORES)
 
 
 def _key_of(form: SelfEvalForm) -> str:
