@@ -90,13 +90,18 @@ class WorkYear:
         return rules_for(self.region.lineage_codes, self.year)
 
     @cached_property
-    def _region_ids(self) -> QuerySet[Region]:
-        return Region.objects.filter(path__startswith=self.region.path).values("id")
+    def _region_ids(self) -> list[int]:
+        """The ids of the region and every region under it, read once for every query."""
+        return list(
+            Region.objects.filter(path__startswith=self.region.path).values_list("id", flat=True)
+        )
 
     def _in_region(self, queryset: QuerySet, path: str = "region__path") -> QuerySet:
-        """Rows of the region and everything under it. By region id in a subquery, not by a
-        join on the region's path: SQLite would otherwise read the whole province's rows of
-        the year to find one district's (272 ms against 72 ms for a district's figures)."""
+        """Rows of the region and everything under it. By region id, not by a join on the
+        region's path: SQLite would otherwise read the whole province's rows of the year to
+        find one district's (272 ms against 72 ms for a district's figures). The ids are a
+        list read once rather than a subquery in each query: each of the figures' few dozen
+        queries then costs less to build (about a tenth of the figures' time)."""
         return queryset.filter(**{f"{path.removesuffix('__path')}__in": self._region_ids})
 
     @cached_property

@@ -121,8 +121,14 @@ class ResultsYear:
     def _rows(self, model) -> QuerySet:
         """The reader's rows of `model` in the region and every region under it (by region id
         in a subquery, as `reports.selectors.WorkYear` does)."""
-        regions = Region.objects.filter(path__startswith=self.region.path).values("id")
-        return self._scoped(model).filter(region__in=regions)
+        return self._scoped(model).filter(region__in=self._region_ids)
+
+    @cached_property
+    def _region_ids(self) -> list[int]:
+        """The region and every region under it, read once for every query."""
+        return list(
+            Region.objects.filter(path__startswith=self.region.path).values_list("id", flat=True)
+        )
 
     def _scoped(self, model) -> QuerySet:
         """All rows for a reader who sees the whole region (the region filter then keeps the
@@ -209,36 +215,42 @@ def _rectifications(results: ResultsYear) -> dict:
 
 
 def _linkage(results: ResultsYear) -> dict:
-    """One aggregate query: per rule, and the cancel decisions."""
-
-    def part(condition: Q) -> dict:
-        return {
-            "projects": Count("id", filter=condition),
-            "current": Sum("current_amount", filter=condition),
-            "proposed": Sum("proposed_amount", filter=condition),
-            "decided": Sum("decided_amount", filter=condition),
-        }
-
-    groups = {rule: Q(rule=rule) for rule in LinkageRule.values}
-    groups["cancelled"] = Q(cancelled=True)
-    groups["total"] = Q()
-    aggregates = {}
-    for name, condition in groups.items():
-        for field, expression in part(condition).items():
-            aggregates[f"{name}_{field}"] = expression
-    sums = results.proposals.order_by().aggregate(
-        undecided=Count("id", filter=Q(decided_amount__isnull=True) & Q(cancelled=False)),
-        **aggregates,
+    """Per rule, the cancel decisions and the total, added up from one GROUP BY of the
+    proposals by rule and decision (a few groups: a handful of aggregates to build rather
+    than one per rule and figure)."""
+    undecided = Q(decided_amount__isnull=True) & Q(cancelled=False)
+    rows = (
+        results.proposals.order_by()
+        .values_list("rule", "cancelled")
+        .annotate(
+            projects=Count("id"),
+            current=Sum("current_amount"),
+            proposed=Sum("proposed_amount"),
+            decided=Sum("decided_amount"),
+            undecided=Count("id", filter=undecided),
+        )
     )
+    names = [*LinkageRule.values, "cancelled", "total"]
+    parts = {
+        name: dict.fromkeys(("projects", "current", "proposed", "decided"), 0) for name in names
+    }
+    undecided_total = 0
+    for rule, cancelled, projects, current, proposed, decided, undecided_n in rows:
+        for name in (rule, "cancelled" if cancelled else None, "total"):
+            part = parts.get(name)
+            if part is not None:
+                part["projects"] += projects
+                part["current"] += current or 0
+                part["proposed"] += proposed or 0
+                part["decided"] += decided or 0
+        undecided_total += undecided_n
     out: dict = {"budget_year": results.budget_year}
-    for name in groups:
-        out[name] = {
-            "projects": sums[f"{name}_projects"],
-            "current": money(sums[f"{name}_current"]),
-            "proposed": money(sums[f"{name}_proposed"]),
-            "decided": money(sums[f"{name}_decided"]),
+    for name in names:
+        part = parts[name]
+        out[name] = {"projects": part["projects"]} | {
+            key: money(part[key]) for key in ("current", "proposed", "decided")
         }
-    out["undecided"] = sums["undecided"]
+    out["undecided"] = undecided_total
     return out
 
 
@@ -262,6 +274,8 @@ def _unit_assessment(results: ResultsYear) -> dict:
     unit of the top five, so with eight units the bottom has three)."""
     ranked = results.assessments
     units = ranked.count()
+    if not units:
+        return {"year": results.year, "units": 0, "top": [], "bottom": []}
     bottom_n = max(0, min(RANKING_SHOWN, units - RANKING_SHOWN))
     bottom = ranked[units - bottom_n :] if bottom_n else ranked.none()
     return {

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core.scope import RegionReader
+from jixiao.core.scope import scope_of
 from jixiao.evaluations.key.models import KeyStatus
 from jixiao.evaluations.models import (
     EvaluationStatus,
@@ -73,17 +73,23 @@ def may_record(user, kind: str = "") -> bool:
 def result_sets(user, region: Region, year: int) -> dict[str, QuerySet]:
     """The results of work year `year` in `region` and every region under it, as `user` (None:
     the whole region) sees them, by kind."""
-    reader = user if user is not None else RegionReader(region.path)
+    # A reader of the whole region: the region filter alone, without the scope's second join
+    # on the region (it would keep every row).
+    whole = user is None or scope_of(user).covers_region_path(region.path)
+
+    def rows(model) -> QuerySet:
+        return model.objects.all() if whole else model.objects.visible_to(user)
+
     regions = Region.objects.filter(path__startswith=region.path).values("id")
     confirmed = EvaluationStatus.CONFIRMED
     return {
-        "selfeval": SelfEvaluation.objects.visible_to(reader).filter(
+        "selfeval": rows(SelfEvaluation).filter(
             region__in=regions, year=year - 1, status=confirmed
         ),
-        "unit_evaluation": UnitEvaluation.objects.visible_to(reader).filter(
+        "unit_evaluation": rows(UnitEvaluation).filter(
             region__in=regions, year=year - 1, status=confirmed
         ),
-        "key_evaluation": KeyEvaluation.objects.visible_to(reader).filter(
+        "key_evaluation": rows(KeyEvaluation).filter(
             region__in=regions, year=year, status=KeyStatus.ARCHIVED
         ),
     }

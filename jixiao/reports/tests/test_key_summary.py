@@ -163,6 +163,7 @@ def test_the_special_kind_evaluations_are_the_same_rows_by_project_with_their_ki
 
 def test_the_key_figures_take_two_queries_however_many_evaluations(key_year):
     work = WorkYear(user=RegionReader(key_year.region.path), region=key_year.region, year=2022)
+    assert work._region_ids  # read once per work year, for every section
     with CaptureQueriesContext(connection) as few:
         _key_evaluations(work)
     for _n in range(5):

@@ -78,6 +78,7 @@ def test_the_survey_figures_take_two_queries_however_many_surveys(survey_year):
     work = WorkYear(
         user=RegionReader(survey_year.region.path), region=survey_year.region, year=2022
     )
+    assert work._region_ids  # read once per work year, for every section
     with CaptureQueriesContext(connection) as few:
         _surveys(work)
     e2 = KeyEvaluation.objects.get(year=2022, project__code="P2")

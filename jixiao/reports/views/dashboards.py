@@ -9,12 +9,13 @@ its list cannot disagree. The chart definitions are plain data (`json_script`), 
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,8 +85,15 @@ def _work(request):
 
 
 def _records_url(topic: str, key: str = "") -> str:
-    url = reverse("dashboard-records", args=[topic])
+    url = _records_path(get_script_prefix(), topic)
     return f"{url}?{urlencode({'key': key})}" if key else url
+
+
+@functools.lru_cache(maxsize=256)
+def _records_path(prefix: str, topic: str) -> str:
+    """A list's address, resolved once per topic (a dashboard links a hundred chart points to
+    a dozen lists); by the script prefix, which the address starts with."""
+    return reverse("dashboard-records", args=[topic])
 
 
 def _point(value, topic: str, key: str) -> dict:
