@@ -131,6 +131,11 @@ _LINT = {
     "lint.T10.slogan_name.why": gettext_noop(
         "名称以“提高”“改善”等变化词结尾、又不是比率时，满值的百分数没有可核验的含义"
         "（规则库 T10 change_words、share_words）。"),
+    "lint.T10.question_share": gettext_noop(
+        "%(label)s是一个是否问题，指标值却是“%(value)s”：是否问题只能回答“是”“否”或“=100%%”；"
+        "如要衡量比例，请把名称改为所衡量的比率（如“问题解决率≥95%%”）。"),
+    "lint.T10.question_share.why": gettext_noop(
+        "是否问题没有部分达到，不足或超过100%%的百分数无法核验（规则库 T10 question_words）。"),
     "lint.T11": gettext_noop(
         "%(label)s是预算执行和管理过程的指标（“%(word)s”），不宜作为%(category)s："
         "请改为项目本身的产出或效果；预算执行在自评时另行计分。"),

@@ -378,6 +378,11 @@ def _t10_message(
             Message("lint.T10.slogan_name", label=label, value=value.original.strip()),
             Message("lint.T10.slogan_name.why"),
         )
+    if not process and _partial_answer(line, rules):
+        return (
+            Message("lint.T10.question_share", label=label, value=value.original.strip()),
+            Message("lint.T10.question_share.why"),
+        )
     if (
         value.kind == Kind.QUANTITATIVE
         and value.unit == "%"
@@ -410,6 +415,20 @@ def _slogan_name(line: IndicatorLine, rules: Mapping) -> bool:
     name = normalise_text(line.name)
     ends = name.endswith(tuple(normalise_text(w) for w in rules["change_words"]))
     return ends and not _contains(line.name, rules["share_words"])
+
+
+def _partial_answer(line: IndicatorLine, rules: Mapping) -> bool:
+    """A yes/no question ("是否解决…问题", rules T10 `question_words`) answered with a share
+    below or above 100%: a question is answered yes or no, so "95%" says nothing checkable.
+    A satisfaction question ("是否满意", `question_exempt`) is a survey's share and is exempt."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
+        return False
+    if value.number == Decimal(rules["full_percent"]):
+        return False
+    return bool(_contains(line.name, rules["question_words"])) and not _contains(
+        line.name, rules["question_exempt"]
+    )
 
 
 def _restates(value: str, name: str, rules: Mapping) -> bool:

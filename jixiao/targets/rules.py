@@ -586,6 +586,10 @@ LINT_DEFAULTS: dict = {
         # A name ending in a change word names a wish, not a share, unless it holds one of
         # these ("知晓率显著提升 100%" is a rate): "100%" on a wish is vague.
         "share_words": ["率", "比例", "占比", "比重"],
+        # A yes/no question answered with a share other than 100% ("是否解决…问题 95%") says
+        # nothing checkable, except a satisfaction question (the share of people satisfied).
+        "question_words": ["是否", "有无", "能否"],
+        "question_exempt": ["满意"],
     },
     "T11": {
         "blocking": False,

@@ -146,6 +146,30 @@ def test_a_rate_a_sized_change_or_a_process_measure_is_no_wish(name, value):
     assert "lint.T10.slogan_name" not in [message_code(f) for f in found]
 
 
+@pytest.mark.parametrize(
+    ("category", "name", "value"),
+    [("效益指标", "是否解决群众看病难问题", "95%"), ("产出指标", "有无安全隐患", "≤5%")],
+)
+def test_a_yes_no_question_answered_with_a_share_is_vague(category, name, value):
+    [finding] = of(run(with_row(category, "社会效益指标", name, value)), "T10")
+    assert message_code(finding) == "lint.T10.question_share"
+    assert f"“{value}”" in finding.message and "“=100%”" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [
+        ("服务对象满意度指标", "群众是否满意", "95%"),  # the share of people satisfied
+        ("社会效益指标", "是否解决群众看病难问题", "100%"),  # all of it: yes
+        ("社会效益指标", "是否解决群众看病难问题", "是"),
+    ],
+)
+def test_a_satisfaction_question_or_a_full_answer_is_no_partial_answer(subcategory, name, value):
+    category = "满意度指标" if subcategory.startswith("服务") else "效益指标"
+    found = of(run(with_row(category, subcategory, name, value)), "T10")
+    assert "lint.T10.question_share" not in [message_code(f) for f in found]
+
+
 def test_a_process_measure_written_in_the_value_is_not_a_percentage_without_a_rate():
     row = ("项目完成", "质量指标", "补助资金按时到期", "补助资金及时到位100%")
     assert of(run(with_row(*row)), "T10") == []
