@@ -93,7 +93,12 @@ def target_save(
     indicators: Sequence[Mapping],
 ) -> Target:
     """Save a draft or returned declaration and its indicator grid, then lint it."""
-    target = Target.objects.select_for_update(of=("self",)).get(pk=target.pk)
+    # The region (the year lock, the audit) and the project (the lint) come with the locked row.
+    target = (
+        Target.objects.select_related("region", "project")
+        .select_for_update(of=("self",))
+        .get(pk=target.pk)
+    )
     TARGET_WORKFLOW.require_editable(target, actor)
     target.goal, target.medium_term_goal = goal.strip(), medium_term_goal.strip()
     target.serves_public = serves_public

@@ -81,3 +81,19 @@ def test_the_target_list_and_queue_read_as_often_with_more_targets(world, client
         Target.objects.filter(pk=more.pk).update(status=TargetStatus.SUBMITTED)
     assert Target.objects.filter(status=TargetStatus.SUBMITTED).count() >= 2
     assert (page_queries(client, "/targets/"), page_queries(client, "/targets/queue/")) == few
+
+
+def test_a_save_reads_the_region_and_project_with_the_locked_row(world, client_for, declare):
+    target = declare()
+    client = client_for("filer")
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"/targets/{target.id}/edit/", grid_post(GOOD_ROWS))
+    assert response.status_code == 302
+    alone = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "orgs_region" WHERE "orgs_region"."id" =' in q["sql"]
+        or 'FROM "budgets_project" WHERE "budgets_project"."id" =' in q["sql"]
+    ]
+    assert alone == []
