@@ -6,6 +6,8 @@ total time and the share of each step.
 
 Scale: `province` (the default) is `jixiao generate --regions 100` (70 units and 400 projects a
 district: 7,000 units, 40,000 projects); `small` is 2 districts of 30 units and 100 projects.
+`--districts N` takes N districts of the scale's shape (`--scale province --districts 5`: a
+twentieth of the province, whose goal is then not checked).
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set (then it replaces
 the synthetic province 990000 in that database). Options it does not know are ignored
 (`./dev bench` passes every bench the same ones). Progress goes to stderr.
@@ -26,8 +28,9 @@ an operator runs them) or, where there is no command, the service the page calls
    project, one CSV a district, in one process (call_command).
 7. `alerts`: the alerts of every report of the rounds (`monitoring.services.refresh_alerts`).
 8. `tick`: `jixiao tick --today` the day after the rounds' deadline.
-9. `open_selfevals`: `evaluations.services.selfeval_create` for every project (the filer's
-   page), by a filer account of its unit (created beforehand, not timed);
+9. `open_selfevals`: `evaluations.services.selfevals_start` of each unit's projects by a
+   filer account of the unit (created beforehand, not timed), as the filer's list page does
+   ("为全部可自评项目开始自评");
    `import_selfevals`: `jixiao import selfevals` of every 自评表 filled in (the export of the
    started tables with each actual value and the unit's own score written in, not timed).
 10. `score`: `jixiao rescore --region --year` (every self-evaluation of the province-year).
@@ -205,20 +208,26 @@ def filers() -> None:
 
 
 def open_selfevals() -> int:
-    """`evaluations.services.selfeval_create` for every project (what the filer's page calls):
-    the 自评表 with the approved target's indicators and the year's payments."""
+    """`evaluations.services.selfevals_start` for each unit's projects, by the unit's filer
+    (what "为全部可自评项目开始自评" on the filer's list page calls): the 自评表 with the
+    approved target's indicators and the year's payments, a unit's tables at once."""
+    from itertools import groupby
+
     from jixiao.budgets.models import Project
-    from jixiao.evaluations.services import selfeval_create
+    from jixiao.evaluations.services import selfevals_start
     from jixiao.orgs.models import User
 
     by_unit = {
-        u.unit_id: u for u in User.objects.filter(username__startswith="pipe-", unit__isnull=False)
+        u.unit_id: u
+        for u in User.objects.filter(
+            username__startswith="pipe-", unit__isnull=False
+        ).select_related("region")
     }
     projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
     count = 0
-    for project in projects.select_related("region", "unit").iterator(chunk_size=1000):
-        selfeval_create(actor=by_unit[project.unit_id], project=project)
-        count += 1
+    rows = projects.select_related("region", "unit").order_by("unit_id", "code")
+    for unit_id, group in groupby(rows.iterator(chunk_size=2000), key=lambda p: p.unit_id):
+        count += len(selfevals_start(actor=by_unit[unit_id], projects=list(group)).started)
     return count
 
 
@@ -252,9 +261,14 @@ def pipeline(workdir: Path) -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="province")
     parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--districts", type=int, help="only this many of the scale's districts (a part of it)"
+    )
     args, _rest = parser.parse_known_args()
     OUT["json"] = args.json
     scale = SCALES[args.scale]
+    if args.districts:
+        scale = {**scale, "regions": args.districts}
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {
         **os.environ,
@@ -343,7 +357,8 @@ def pipeline(workdir: Path) -> None:
     )
     for name, seconds in steps.times.items():
         say(f"  {name:18} {seconds:8.1f} s  {seconds / total:6.1%}")
-    figure("pipeline_seconds", total, "s", goal=600 if args.scale == "province" else None)
+    whole = args.scale == "province" and scale["regions"] == SCALES["province"]["regions"]
+    figure("pipeline_seconds", total, "s", goal=600 if whole else None)
     for name, seconds in steps.times.items():
         figure(f"pipeline_{name}_seconds", seconds, "s", baseline=total)
     if args.keep:
