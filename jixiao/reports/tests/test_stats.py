@@ -12,6 +12,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jixiao.budgets.models import Payment, Project, ProjectKind
@@ -20,7 +22,7 @@ from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.monitoring.models import Alert, Report, Round
 from jixiao.orgs.models import Unit, UnitYear
 from jixiao.reports.models import PolicyDocument
-from jixiao.reports.stats import as_json, year_stats
+from jixiao.reports.stats import as_json, compute_year_stats, year_stats
 from jixiao.targets.models import Target
 
 TODAY = datetime.date(2022, 9, 1)
@@ -405,6 +407,28 @@ def test_a_units_people_see_only_their_units_figures(year_2022):
     other = stats_for(year_2022.users["other"], year_2022.region)  # U2
     assert other["selfeval"]["grades"] == {"优": 0, "良": 0, "中": 0, "差": 1}
     assert other["targets"]["projects_declared"] == 0
+
+
+def test_a_whole_region_readers_figures_do_not_join_the_region_table_row_by_row(year_2022):
+    # A reader of the whole region reads its rows by the region's ids alone: the scope's own
+    # condition (the region's path, joined to every row) would keep all of them anyway.
+    tables = (
+        "targets_target",
+        "monitoring_report",
+        "monitoring_alert",
+        "evaluations_selfevaluation",
+        "evaluations_unitevaluation",
+    )
+    reader = RegionReader(year_2022.city.path)  # the city's bureau, reading 甲区
+    with CaptureQueriesContext(connection) as captured:
+        figures = compute_year_stats(user=reader, region=year_2022.region, year=2022, today=TODAY)
+    joined = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'JOIN "orgs_region"' in q["sql"] and any(f'FROM "{t}"' in q["sql"] for t in tables)
+    ]
+    assert joined == []
+    assert figures["units"]["first_level"] == 3  # 甲区's own, none of 乙区's
 
 
 def test_stats_api_returns_the_contract_json(year_2022, client_for):
