@@ -23,12 +23,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from jixiao.budgets.models import MONEY, Payment, Project
 from jixiao.core import audit, locks
-from jixiao.core.bulkupdate import insert_rows, update_many
+from jixiao.core.bulkupdate import AS_IS, insert_rows, update_many
 from jixiao.orgs.models import Region
 
 from . import alerts as rules_alerts
@@ -54,6 +54,29 @@ PLACES = Decimal(1).scaleb(-MONEY["decimal_places"])
 def stored_amount(amount: Decimal) -> Decimal:
     """An amount as the database keeps it (6 decimals)."""
     return amount.quantize(PLACES, ROUND_HALF_UP)
+
+
+def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> None:
+    """`insert_rows`, or on PostgreSQL one COPY of the rows, each value prepared as
+    `insert_rows` prepares it: psycopg's executemany costs a server round trip a row, about
+    20 times the COPY's time (48,000 payments: seconds against a fraction of one)."""
+    if connection.vendor != "postgresql":
+        insert_rows(model, fields, rows, same=same)
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in (*fields, *same)]
+    tail = [meta.get_field(n).get_db_prep_save(v, connection) for n, v in same.items()]
+    prepare = [
+        (i, f) for i, f in enumerate(columns[: len(fields)]) if f.get_internal_type() not in AS_IS
+    ]
+    names = ", ".join(quote(f.column) for f in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = [*row, *tail]
+                for i, field in prepare:
+                    values[i] = field.get_db_prep_save(values[i], connection)
+                copy.write_row(values)
 
 
 def write_payments(
@@ -107,7 +130,7 @@ def write_payments(
                         message=str(Payment._meta.verbose_name),
                     )
                 )
-        insert_rows(
+        _insert(
             Payment, ("project", "month", "amount"), new, same={"batch": batch, "updated_at": now}
         )
         for payment in changed:
@@ -376,7 +399,7 @@ def _insert_alerts(new: list[dict]) -> list[dict]:
     given = list(new[0])  # the fields `alert_values` gives, in its order; the rest are the same
     same = {f.name: _DEFAULTS[f.attname] for f in _INSERTED if f.attname not in given}
     rows = [tuple(values.values()) for values in new]
-    insert_rows(Alert, given, rows, same=same | {"raised_at": now})
+    _insert(Alert, given, rows, same=same | {"raised_at": now})
     ids = {
         (project, round_, code_, indicator): pk
         for pk, project, round_, code_, indicator in Alert.objects.filter(
