@@ -331,8 +331,11 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
     process = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
-        qualitative = line.value.kind == Kind.QUALITATIVE
-        cost = qualitative and _is_cost_line(line, p, view.rules["T12"])
+        money_costs = rules["money_cost_subcategories"]
+        cost = (
+            line.value.kind == Kind.QUALITATIVE
+            and (p.subcategory or line.subcategory) in money_costs
+        )
         message = _t10_message(i, line, rules, boilerplate, p.category, process, cost)
         if message:
             under = [p.subcategory or line.subcategory]

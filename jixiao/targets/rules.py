@@ -586,6 +586,9 @@ LINT_DEFAULTS: dict = {
         # A name ending in a change word names a wish, not a share, unless it holds one of
         # these ("知晓率显著提升 100%" is a rate): "100%" on a wish is vague.
         "share_words": ["率", "比例", "占比", "比重"],
+        # A money cost written in words without any number gives nothing to check; social and
+        # ecological costs (社会成本, 生态环境成本) are often rightly written in words.
+        "money_cost_subcategories": ["成本指标", "经济成本指标"],
         # A yes/no question answered with a share other than 100% ("是否解决…问题 95%") says
         # nothing checkable, except a satisfaction question (the share of people satisfied).
         "question_words": ["是否", "有无", "能否"],

@@ -5,7 +5,7 @@ matter as much. Wordings are the kind real tables use; each case says what a rev
 import pytest
 
 from jixiao.indicators.values import Kind, parse_target_value
-from jixiao.targets.tests.test_lint import declare, line, of, rows, run
+from jixiao.targets.tests.test_lint import CENTRAL_2021, declare, line, of, rows, run
 
 BENEFIT = ("效益指标", "社会效益指标", "居民居住环境改善情况")
 
@@ -124,6 +124,23 @@ def test_a_cost_written_in_words_without_an_amount_is_vague(value):
 def test_a_cost_with_its_amount_or_a_quality_in_words_is_no_vague_cost(subcategory, name, value):
     found = of(run(with_row("产出指标", subcategory, name, value)), "T10")
     assert [message_code(f) for f in found if message_code(f) == "lint.T10.cost_no_amount"] == []
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [("社会成本指标", "对周边居民生活的影响", "施工期间不影响居民正常出行"),
+     ("生态环境成本指标", "对生态环境的影响", "不破坏周边植被，无污染物排放")],
+)  # fmt: skip
+def test_a_social_or_ecological_cost_may_be_written_in_words(subcategory, name, value):
+    declaration = declare(rows(add=[line("成本指标", subcategory, name, value)]))
+    found = of(run(declaration, rules=CENTRAL_2021), "T10")
+    assert "lint.T10.cost_no_amount" not in [message_code(f) for f in found]
+
+
+def test_an_economic_cost_in_words_is_vague_under_the_2021_catalogue_too():
+    row = line("成本指标", "经济成本指标", "项目成本控制", "严格控制支出，不超预算标准")
+    [finding] = of(run(declare(rows(add=[row])), rules=CENTRAL_2021), "T10")
+    assert message_code(finding) == "lint.T10.cost_no_amount"
 
 
 @pytest.mark.parametrize("name", ["办学条件改善、教学水平提高", "群众生活质量提升"])
