@@ -15,8 +15,7 @@ def year_reads(captured) -> int:
     return sum(
         1
         for q in captured.captured_queries
-        if 'FROM "budgets_fiscalyear"' in q["sql"]
-        and '"budgets_fiscalyear"."year" =' in q["sql"]
+        if 'FROM "budgets_fiscalyear"' in q["sql"] and '"budgets_fiscalyear"."year" =' in q["sql"]
     )
 
 
