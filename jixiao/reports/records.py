@@ -25,7 +25,7 @@ from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
 from .selectors import APPROVED, WorkYear, full_year_budget, is_late
-from .stats import GRADES, LINT_LABELS, on_time_by_unit, report_counts
+from .stats import GRADES, LINT_LABELS, on_time_by_unit, report_counts, unit_names
 
 
 @dataclass(frozen=True)
@@ -567,12 +567,7 @@ def units_behind(work: WorkYear, today: datetime.date) -> list[dict]:
     unit_ids = (
         set(pending_targets) | set(missing) | set(late) | set(overdue) | set(selfevals_pending)
     )
-    units = {
-        unit_id: (code, name)
-        for unit_id, code, name in UnitYear.objects.filter(
-            unit_id__in=unit_ids, year=work.year
-        ).values_list("unit_id", "unit__code", "name")
-    }
+    units = unit_names(work, unit_ids)
     rows = [
         {
             "unit_id": u,

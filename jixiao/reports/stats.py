@@ -654,6 +654,28 @@ ON_TIME_COUNTS = (
 )
 
 
+def unit_names(work: WorkYear, unit_ids) -> dict[int, tuple[str, str]]:
+    """unit id → (code, name in Y) for `unit_ids`: the units of the region's year in one query
+    by region (a province names thousands, each a parameter of the query in a list of ids), and
+    by id only any not found there."""
+    wanted = set(unit_ids)
+    names = {
+        unit_id: (code, name)
+        for unit_id, code, name in work._in_region(UnitYear.objects.all(), "unit__region__path")
+        .filter(year=work.year)
+        .values_list("unit_id", "unit__code", "name")
+        if unit_id in wanted
+    }
+    if missing := sorted(wanted - set(names)):
+        names.update(
+            (unit_id, (code, name))
+            for unit_id, code, name in UnitYear.objects.filter(
+                unit_id__in=missing, year=work.year
+            ).values_list("unit_id", "unit__code", "name")
+        )
+    return names
+
+
 def on_time_by_unit(
     work: WorkYear, today: datetime.date, per_unit: dict | None = None
 ) -> list[dict]:
@@ -662,12 +684,7 @@ def on_time_by_unit(
     ((due − late − missing) / due). Lowest rate first. Counted by the database
     (`unit_counts`, or the caller's `per_unit` from it)."""
     rows = _on_time_counts(per_unit or unit_counts(work, today))
-    units = {
-        unit_id: (code, name)
-        for unit_id, code, name in UnitYear.objects.filter(
-            unit_id__in=list(rows), year=work.year
-        ).values_list("unit_id", "unit__code", "name")
-    }
+    units = unit_names(work, rows)
     for unit_id, r in rows.items():
         due = r["targets_due"] + r["reports_due"]
         bad = r["targets_late"] + r["reports_late"] + r["reports_missing"]
