@@ -36,7 +36,8 @@ _LESS_IS_BETTER = [
 ]  # fmt: skip
 
 #: A drop or a saving: more of it is better whatever it drops (事故发生率下降幅度 ≥10%).
-_DROPS = ["下降", "降低", "减少", "降幅", "压减", "压缩", "节约", "节省", "减排", "缩短"]
+_DROPS = ["下降", "降低", "减少", "降幅", "压减", "压缩", "节约", "节省", "减排", "缩短",
+          "整改", "化解", "清收", "清欠"]  # fmt: skip
 
 #: Names of limits: a value that must not be exceeded, so "≥" on it contradicts (T12).
 _CEILINGS = ["上限", "最高限额", "控制数", "控制额", "封顶", "限额", "最高标准"]
@@ -369,7 +370,10 @@ LINT_DEFAULTS: dict = {
             "深受好评",
             # words of degree or direction without a measure: how much, by when, is the question
             "进一步",
-            "有所",
+            "有所好转",
+            "有所进步",
+            "有所扩大",
+            "有所缓解",
             "逐步",
             "不断",
             "日益",
@@ -377,7 +381,6 @@ LINT_DEFAULTS: dict = {
             "大大",
             "大幅",
             "大力",
-            "较大",
             "一定程度",
             "尽快",
             "尽量",
@@ -666,7 +669,6 @@ LINT_DEFAULTS: dict = {
             "资金监管",
             "挤占挪用",
             "截留挪用",
-            "支付率",
             "结余率",
             "招投标程序",
             "招标程序",

@@ -51,6 +51,8 @@ def test_words_of_degree_without_a_measure_are_vague(value, word):
     "value",
     [
         "无明显质量问题",  # "明显" in a negation is a test a reviewer can check
+        "施工单位具有所需资质",  # 有所 inside 具有所需 is no "有所提高"
+        "无较大及以上安全事故",  # 较大 is a grade of accident, not a degree
         "小区雨污分流全部达到验收标准",
         "覆盖全区所有人员",
         "按月安排",
@@ -227,8 +229,12 @@ def test_a_floor_on_what_is_late_contradicts_it(name):
     assert "“≤”" in finding.message
 
 
-def test_a_ceiling_on_what_is_late_is_right():
-    assert of(run(with_row("产出指标", "质量指标", "补助逾期发放率", "≤2%")), "T12") == []
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("补助逾期发放率", "≤2%"), ("逾期贷款清收率", "≥90%"), ("超期问题整改率", "≥95%")],
+)
+def test_a_ceiling_on_what_is_late_or_a_floor_on_clearing_it_is_right(name, value):
+    assert of(run(with_row("产出指标", "质量指标", name, value)), "T12") == []
 
 
 # ---------------------------------------------------------------------------- T19
