@@ -6,17 +6,16 @@ in. Here a chunk is two declarations, so that a file of five spans three chunks.
 from __future__ import annotations
 
 import weakref
-from decimal import Decimal
 
 import pytest
 
-from jixiao.budgets.models import Project
 from jixiao.core.imports import run_import
 from jixiao.core.models import AuditLog, AuditObject, ImportBatch
 from jixiao.core.tabular import InputRejected
 from jixiao.targets import importers
 from jixiao.targets.models import Indicator, Target
 from jixiao.targets.tests.test_excel import book_bytes, form, importer
+from jixiao.targets.tests.test_import_queries import _projects
 from jixiao.testing import GOOD_ROWS
 
 
@@ -25,22 +24,8 @@ def chunk_of_two(monkeypatch):
     monkeypatch.setattr(importers, "CHUNK", 2)
 
 
-def _projects(world, codes) -> list[str]:
-    for code in codes:
-        Project.objects.create(
-            region=world.region,
-            year=2022,
-            code=code,
-            name=f"项目{code}",
-            unit=world.units["U1"],
-            full_current=Decimal("100"),
-            initial_current=Decimal("90"),
-        )
-    return list(codes)
-
-
 def test_a_file_of_several_chunks_is_written_whole_with_one_audit_entry(world, chunk_of_two):
-    codes = _projects(world, ["C1", "C2", "C3", "C4", "C5"])
+    codes = _projects(world, "C", 5)
     result = run_import(importer(world, "budget"), book_bytes(*map(form, codes)), "t.xlsx")
     assert (result.rows, result.created, result.updated) == (5, 5, 0)
     assert ImportBatch.objects.get(pk=result.batch_id).rows == 5
@@ -56,9 +41,9 @@ def test_a_file_of_several_chunks_is_written_whole_with_one_audit_entry(world, c
 def test_problems_in_the_first_and_last_chunks_are_all_listed_and_nothing_is_written(
     world, chunk_of_two
 ):
-    codes = _projects(world, ["D1", "D2", "D3", "D4"])
+    codes = _projects(world, "D", 4)
     bad_weight = [{**GOOD_ROWS[0], "weight": "很多"}, *GOOD_ROWS[1:]]
-    forms = [form("D1", bad_weight), *map(form, codes[1:]), form("NOPE")]
+    forms = [form(codes[0], bad_weight), *map(form, codes[1:]), form("NOPE")]
     before = (Target.objects.count(), Indicator.objects.count(), ImportBatch.objects.count())
     with pytest.raises(InputRejected) as refused:
         run_import(importer(world, "budget"), book_bytes(*forms), "t.xlsx")
@@ -71,8 +56,8 @@ def test_problems_in_the_first_and_last_chunks_are_all_listed_and_nothing_is_wri
 
 
 def test_a_problem_after_chunks_already_written_undoes_them(world, chunk_of_two):
-    codes = _projects(world, ["E1", "E2", "E3", "E4"])
-    forms = [*map(form, codes), form("E1")]  # the fifth repeats the first: one per file
+    codes = _projects(world, "E", 4)
+    forms = [*map(form, codes), form(codes[0])]  # the fifth repeats the first: one per file
     with pytest.raises(InputRejected) as refused:
         run_import(importer(world, "budget"), book_bytes(*forms), "t.xlsx")
     assert "一个文件中只能有一张" in str(refused.value.problems[0])
@@ -80,7 +65,7 @@ def test_a_problem_after_chunks_already_written_undoes_them(world, chunk_of_two)
 
 
 def test_no_more_than_a_chunk_of_forms_is_held_while_a_file_is_read(world, chunk_of_two):
-    codes = _projects(world, [f"F{n}" for n in range(7)])
+    codes = _projects(world, "F", 7)
     alive, most = [], [0]
 
     class Watched(importers.TargetImporter):
