@@ -31,8 +31,10 @@ an operator runs them) or, where there is no command, the service the page calls
 9. `open_selfevals`: `evaluations.services.selfevals_start` of each unit's projects by a
    filer account of the unit (created beforehand, not timed), as the filer's list page does
    ("为全部可自评项目开始自评");
-   `import_selfevals`: `jixiao import selfevals` of every 自评表 filled in (the export of the
-   started tables with each actual value and the unit's own score written in, not timed).
+   `import_selfevals`: `jixiao import selfevals` of every 自评表 filled in, one file a district
+   in one process (call_command; the export of the started tables with each actual value and
+   the unit's own score written in, not timed: a province's tables in one file would pass the
+   import's 20 MB).
 10. `score`: `jixiao rescore --region --year` (every self-evaluation of the province-year).
 11. `figures`: `reports.stats.year_stats` for the province, work years Y and Y + 1.
 12. `summary`: `jixiao summary --format docx` for the province.
@@ -231,19 +233,43 @@ def open_selfevals() -> int:
     return count
 
 
-def selfeval_file(workdir: Path, env: dict, where: tuple) -> Path:
-    """The started 自评表 out (`jixiao export selfevals --format json`), each indicator's actual
-    value filled in as what the target asked for, and the unit's own score: the file a bureau
-    collects back from its units (not timed)."""
-    path = workdir / "selfevals.json"
-    jixiao(env, "export", "selfevals", *where, "--format", "json", "-o", str(path))
-    items = json.loads(path.read_text(encoding="utf-8"))
-    for item in items:
-        for row in item["indicators"]:
-            row["actual"] = re.sub(r"^[≥≤＞＜<>=]+", "", row.get("target") or "") or "已完成"
-            row["self_score"] = row.get("weight")
-    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-    return path
+def selfeval_files(workdir: Path) -> list[tuple[str, Path]]:
+    """The started 自评表 of each district out (`jixiao export selfevals --format json`), each
+    indicator's actual value filled in as what the target asked for, and the unit's own score:
+    the files a district bureau collects back from its units, one a district (an import takes
+    at most 20 MB; not timed)."""
+    from django.core.management import call_command
+
+    files = []
+    for district in districts():
+        path = workdir / f"selfevals-{district.code}.json"
+        call_command(
+            *("export", "selfevals", "--region", district.code, "--year", str(YEAR)),
+            *("--format", "json", "-o", str(path), "--quiet"),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        items = json.loads(path.read_text(encoding="utf-8"))
+        for item in items:
+            for row in item["indicators"]:
+                row["actual"] = re.sub(r"^[≥≤＞＜<>=]+", "", row.get("target") or "") or "已完成"
+                row["self_score"] = row.get("weight")
+        path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        files.append((district.code, path))
+    return files
+
+
+def import_selfevals(files: list[tuple[str, Path]]) -> None:
+    """`jixiao import selfevals` of each district's file by the province's budget office (代录
+    as each unit's filer), in one process (call_command)."""
+    from django.core.management import call_command
+
+    for code, path in files:
+        call_command(
+            *("import", "selfevals", str(path), "--user", PROVINCE_USER, "--region", code),
+            "--quiet",
+            stdout=io.StringIO(),
+        )
 
 
 def figures() -> None:
@@ -332,20 +358,9 @@ def pipeline(workdir: Path) -> None:
     filers()
     steps.run("open_selfevals", open_selfevals)
     connection.close()
-    selfevals = selfeval_file(workdir, env, where)
-    steps.run(
-        "import_selfevals",
-        jixiao,
-        env,
-        "import",
-        "selfevals",
-        str(selfevals),
-        "--user",
-        PROVINCE_USER,
-        "--region",
-        PROVINCE,
-        "--quiet",
-    )
+    selfevals = selfeval_files(workdir)
+    connection.close()
+    steps.run("import_selfevals", import_selfevals, selfevals)
     steps.run("score", jixiao, env, "rescore", *where, "--quiet")
     steps.run("figures", figures)
     docx = workdir / "summary.docx"
