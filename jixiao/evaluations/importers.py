@@ -507,7 +507,7 @@ class SelfEvalImporter(DocumentImporter):
     def _fill(self, form: SelfEvalForm, selfeval: SelfEvaluation, lines) -> None:
         """The table's values on its self-evaluation and lines, in memory, as the earlier
         one-table path saved and read them back: the unit's own scores, then what
-        `selfeval_save` takes (a blank 分值 keeps the target's weight)."""
+        `selfeval_save` takes (`form_rows`)."""
         if "self_execution_score" in form.present:
             selfeval.self_execution_score = form.self_execution_score
         if "self_total" in form.present:
@@ -521,20 +521,24 @@ class SelfEvalImporter(DocumentImporter):
                 form.goal_achieved if "goal_achieved" in form.present else selfeval.goal_achieved
             ),
             report=form.report if "report" in form.present else selfeval.report,
-            rows=[
-                {
-                    "position": position,
-                    **{
-                        k: line[k]
-                        for k in ROW_KEYS
-                        if k in line and (k != "weight" or line[k] is not None)
-                    },
-                }
-                for position, line in zip(form.positions, form.indicators, strict=True)
-            ],
+            rows=form_rows(form),
         )
         for line in lines:
             as_stored(line, LINE_SCORES)
+
+
+def form_rows(form: SelfEvalForm) -> list[dict]:
+    """A matched table's indicator lines as `selfeval_save` takes them: the stored line's
+    position and what the file gave (a blank 分值 keeps the target's weight)."""
+    return [
+        {
+            "position": position,
+            **{
+                k: line[k] for k in ROW_KEYS if k in line and (k != "weight" or line[k] is not None)
+            },
+        }
+        for position, line in zip(form.positions, form.indicators, strict=True)
+    ]
 
 
 def _key_of(form: SelfEvalForm) -> str:

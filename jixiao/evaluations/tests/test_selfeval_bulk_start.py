@@ -62,14 +62,12 @@ def by_filer(built, db) -> dict:
     return groups
 
 
-def stored() -> dict:
-    """Every self-evaluation of the year and its lines as stored, by project code, without
+def stored(selfevals) -> dict:
+    """The self-evaluations `selfevals` and their lines as stored, by project code, without
     ids and times."""
-    rows = SelfEvaluation.objects.filter(year=YEAR).values()
-    tables = {}
-    codes = dict(Project.objects.filter(year=YEAR).values_list("pk", "code"))
-    ids = {}
-    for row in rows:
+    tables, ids = {}, {}
+    codes = dict(Project.objects.values_list("pk", "code"))
+    for row in selfevals.values():
         ids[row.pop("id")] = codes[row["project_id"]]
         row.pop("updated_at")
         tables[codes[row["project_id"]]] = {**row, "lines": []}
@@ -89,14 +87,14 @@ def test_bulk_start_writes_what_one_at_a_time_writes(by_filer):
             for project in projects:
                 if Target.objects.filter(project=project, status=TargetStatus.APPROVED).exists():
                     selfeval_create(actor=filer, project=project)
-        one_at_a_time = stored()
+        one_at_a_time = stored(SelfEvaluation.objects.filter(year=YEAR))
         transaction.set_rollback(True)
     with transaction.atomic():
         refused = []
         for filer, projects in by_filer.items():
             result = selfevals_start(actor=filer, projects=projects, chunk=7)
             refused += [r.project.code for r in result.refused]
-        in_bulk = stored()
+        in_bulk = stored(SelfEvaluation.objects.filter(year=YEAR))
         transaction.set_rollback(True)
     assert len(in_bulk) > 50
     assert in_bulk == one_at_a_time

@@ -19,9 +19,10 @@ from jixiao.core.models import AuditLog, AuditObject
 from jixiao.core.scope import RegionReader
 from jixiao.evaluations import importers
 from jixiao.evaluations.exports import export_selfevals
-from jixiao.evaluations.importers import ROW_KEYS, SelfEvalImporter
-from jixiao.evaluations.models import SelfEvalIndicator, SelfEvaluation
+from jixiao.evaluations.importers import SelfEvalImporter, form_rows
+from jixiao.evaluations.models import SelfEvaluation
 from jixiao.evaluations.services import selfeval_create, selfeval_save, selfevals_start
+from jixiao.evaluations.tests.test_selfeval_bulk_start import stored
 from jixiao.orgs.models import User
 from jixiao.targets.models import Target, TargetStatus
 
@@ -90,25 +91,6 @@ def tables(world, declare):
     return make
 
 
-def stored() -> dict:
-    """Every self-evaluation and its lines as stored, by project code, without ids and
-    times."""
-    tables = {}
-    codes = dict(Project.objects.values_list("pk", "code"))
-    ids = {}
-    for row in SelfEvaluation.objects.values():
-        ids[row.pop("id")] = codes[row["project_id"]]
-        row.pop("updated_at")
-        tables[codes[row["project_id"]]] = {**row, "lines": []}
-    lines = SelfEvalIndicator.objects.filter(selfeval_id__in=ids).order_by(
-        "selfeval_id", "position"
-    )
-    for line in lines.values():
-        line.pop("id")
-        tables[ids[line.pop("selfeval_id")]]["lines"].append(line)
-    return tables
-
-
 def one_table_at_a_time(importer: SelfEvalImporter, rows) -> None:
     """The reference: each matched table through the one-table services, as the import saved
     before it went a chunk at a time (start, the unit's own scores, then `selfeval_save`)."""
@@ -135,17 +117,7 @@ def one_table_at_a_time(importer: SelfEvalImporter, rows) -> None:
             if "goal_achieved" in form.present
             else selfeval.goal_achieved,
             report=form.report if "report" in form.present else selfeval.report,
-            rows=[
-                {
-                    "position": position,
-                    **{
-                        k: line[k]
-                        for k in ROW_KEYS
-                        if k in line and (k != "weight" or line[k] is not None)
-                    },
-                }
-                for position, line in zip(form.positions, form.indicators, strict=True)
-            ],
+            rows=form_rows(form),
         )
 
 
@@ -157,7 +129,7 @@ def test_the_import_writes_what_the_one_table_services_write(world, tables):
         assert not problems and not importer.check(rows)
         with audit.audit_context(actor=world.budget, source="import"):
             one_table_at_a_time(importer, rows)
-        expected = stored()
+        expected = stored(SelfEvaluation.objects.all())
         transaction.set_rollback(True)
     importers.CHUNK, chunk = 4, importers.CHUNK  # two chunks, each with new and stored tables
     try:
@@ -166,7 +138,7 @@ def test_the_import_writes_what_the_one_table_services_write(world, tables):
     finally:
         importers.CHUNK = chunk
     assert (result.rows, result.created, result.updated) == (6, 3, 3)
-    written = stored()
+    written = stored(SelfEvaluation.objects.all())
     assert written == expected
     assert sorted(written) == ["P3", "P4", "P5", "P6", "P7", "P8"]
     assert all(t["total"] is not None for t in written.values())
