@@ -186,15 +186,19 @@ def shorten(name: str, names: list[str]) -> str:
     return short or name
 
 
-def dashboard_figures(*, user, region: Region, year: int, today: datetime.date) -> dict:
+def dashboard_figures(
+    *, user, region: Region, year: int, today: datetime.date, work: WorkYear | None = None
+) -> dict:
     """The bureau dashboard's own figures beyond `year_stats`: the latest round's execution by
     part, the self-evaluations by status, the alerts by code and level and the units behind,
-    cached as `year_stats` is (`figures_cache`: by region, year, data version, day, scope)."""
+    cached as `year_stats` is (`figures_cache`: by region, year, data version, day, scope).
+    `work`: the work year `year_stats` was given, whose counts by unit it shares."""
     from .figures_cache import cached_figures
     from .records import units_behind
 
     def compute() -> dict:
-        work = WorkYear(user=user, region=region, year=year)
+        nonlocal work
+        work = work or WorkYear(user=user, region=region, year=year)
         return {
             "execution": dashboard_execution(work, latest_round_end(work)),
             "selfeval_pipeline": dashboard_selfeval_pipeline(work),

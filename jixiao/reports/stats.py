@@ -605,11 +605,25 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
     }
 
 
+def _once(work: WorkYear, key, compute):
+    """`compute()` once per work year object: the dashboard computes its own figures and
+    `year_stats` from one, and both count the reports by unit and name the units."""
+    store = work.__dict__.setdefault("_computed", {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
 def report_counts(work: WorkYear, today: datetime.date) -> dict[int, tuple[int, int, int]]:
     """unit id → its reports of Y (submitted or beyond, late, missing past the deadline), in
     one GROUP BY query and one for the rounds' distinct deadlines; a unit with only reports
     still open before their deadline has no entry. Late as `core.deadlines.is_late` rules it
-    (`_late`), so the lists that judge each report in Python count the same."""
+    (`_late`), so the lists that judge each report in Python count the same. Once per work
+    year object and day."""
+    return _once(work, ("report_counts", today), lambda: _report_counts(work, today))
+
+
+def _report_counts(work: WorkYear, today: datetime.date) -> dict[int, tuple[int, int, int]]:
     counted = Q(status__in=REPORT_COUNTED)
     rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
     late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
@@ -659,13 +673,17 @@ def unit_names(work: WorkYear, unit_ids) -> dict[int, tuple[str, str]]:
     by region (a province names thousands, each a parameter of the query in a list of ids), and
     by id only any not found there."""
     wanted = set(unit_ids)
-    names = {
-        unit_id: (code, name)
-        for unit_id, code, name in work._in_region(UnitYear.objects.all(), "unit__region__path")
-        .filter(year=work.year)
-        .values_list("unit_id", "unit__code", "name")
-        if unit_id in wanted
-    }
+    region_units = _once(
+        work,
+        "unit_names",
+        lambda: {
+            unit_id: (code, name)
+            for unit_id, code, name in work._in_region(UnitYear.objects.all(), "unit__region__path")
+            .filter(year=work.year)
+            .values_list("unit_id", "unit__code", "name")
+        },
+    )
+    names = {unit_id: region_units[unit_id] for unit_id in wanted if unit_id in region_units}
     if missing := sorted(wanted - set(names)):
         names.update(
             (unit_id, (code, name))
@@ -702,10 +720,19 @@ def on_time_by_unit(
     )
 
 
-def year_stats(*, user, region: Region, year: int, today: datetime.date | None = None) -> dict:
+def year_stats(
+    *,
+    user,
+    region: Region,
+    year: int,
+    today: datetime.date | None = None,
+    work: WorkYear | None = None,
+) -> dict:
     """Every figure of `region`'s work year `year` as `user` may see it (DOMAIN.md §9), from
     the figures cache unless the data of that region and year changed since they were
-    computed (`figures_cache`: by region, year, data version, day and the reader's scope)."""
+    computed (`figures_cache`: by region, year, data version, day and the reader's scope).
+    `work`: the same reader's work year of `region` and `year`, when the caller computes other
+    figures from it too (the dashboard), so what both count is counted once."""
     from .figures_cache import cached_figures
 
     today = today or timezone.localdate()
@@ -715,14 +742,18 @@ def year_stats(*, user, region: Region, year: int, today: datetime.date | None =
         region=region,
         year=year,
         today=today,
-        compute=lambda: compute_year_stats(user=user, region=region, year=year, today=today),
+        compute=lambda: compute_year_stats(
+            user=user, region=region, year=year, today=today, work=work
+        ),
     )
 
 
-def compute_year_stats(*, user, region: Region, year: int, today: datetime.date) -> dict:
+def compute_year_stats(
+    *, user, region: Region, year: int, today: datetime.date, work: WorkYear | None = None
+) -> dict:
     """Every figure of `year_stats`, computed from the database (a few aggregate queries a
     section), without the cache."""
-    work = WorkYear(user=user, region=region, year=year)
+    work = work or WorkYear(user=user, region=region, year=year)
     per_unit = unit_counts(work, today)
     first_level_rows = _first_level_rows(work)
     units = _units(work, per_unit, first_level_rows)

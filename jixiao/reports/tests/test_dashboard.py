@@ -309,6 +309,24 @@ def test_the_units_behind_list_queries_do_not_grow_with_the_number_of_units(year
     assert with_30 == with_3, f"{with_3} queries with 3 more units, {with_30} with 30"
 
 
+def test_the_dashboard_counts_the_reports_by_unit_once_for_its_figures_and_the_units_behind(
+    year_2022, client_for
+):
+    client = client_for("performance")
+    client.get("/dashboard/")  # the session's first request stores its time (the idle timeout)
+    with CaptureQueriesContext(connection) as captured:  # in a test's transaction: uncached
+        page = client.get("/dashboard/").content.decode()
+    by_unit = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "monitoring_report"' in q["sql"]
+        and 'AS "missing"' in q["sql"]
+        and "GROUP BY" in q["sql"]
+    ]
+    assert len(by_unit) == 1
+    assert "共 2 个" in page[page.index("进度落后的单位") :]
+
+
 def test_on_time_list_gives_each_units_rate_and_exports_it(year_2022, client_for):
     client = client_for("performance")
     page = client.get("/dashboard/records/on-time/").content.decode()

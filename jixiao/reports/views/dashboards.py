@@ -105,8 +105,11 @@ def _point(value, topic: str, key: str) -> dict:
 def dashboard(request):
     region, year = _work(request)
     today = timezone.localdate()
-    stats = year_stats(user=request.user, region=region, year=year, today=today)
-    own = dashboard_figures(user=request.user, region=region, year=year, today=today)
+    # One work year for both: after a change, what both count (the reports by unit, the
+    # units' names) is counted once.
+    work = WorkYear(user=request.user, region=region, year=year)
+    stats = year_stats(user=request.user, region=region, year=year, today=today, work=work)
+    own = dashboard_figures(user=request.user, region=region, year=year, today=today, work=work)
     execution = own["execution"]
     charts = {
         "targets": _targets_chart(stats),
