@@ -94,8 +94,8 @@ def test_declare_from_library_fix_finding_review_approve_and_arrange(
     for i in range(6):
         inserts.nth(i).click()
         # wait for each insert to land before the next click (a loaded CI machine is slow)
-        expect(names).to_have_count(max(3, i + 1))
-        expect(names.nth(i)).not_to_have_value("")
+        expect(names).to_have_count(max(3, i + 1), timeout=20_000)
+        expect(names.nth(i)).not_to_have_value("", timeout=20_000)
     expect(names).to_have_count(6)  # three blank rows filled, three added
     expect(names.nth(0)).to_have_value("生活垃圾清运处理单价")  # library order: by subcategory
     grid_rows = filer.locator("#grid tbody tr")
