@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear, Project, ProjectKind
@@ -352,6 +353,20 @@ STEPS: list[tuple[str, Callable[[Demo], None]]] = [
     ("信息公开", build_disclosure),
     ("关闭以前年度", close_past_years),
 ]
+
+
+def run_steps(demo: Demo, steps) -> None:
+    """Run the build's `steps` (pairs of label and step) in order, for a build inside one
+    transaction (as the tests' fixtures run it). On PostgreSQL the project's tables are analysed
+    after each step: where they were analysed while empty (autovacuum after an earlier test
+    emptied them), the planner takes every table for empty and the build's later queries scan
+    instead of looking up; measured, a build to the self-evaluations took 330 s instead of 45 s."""
+    for _label, step in steps:
+        step(demo)
+        if connection.vendor == "postgresql":
+            tables = connection.introspection.django_table_names(only_existing=True)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
 
 
 def demo_exists() -> bool:

@@ -40,8 +40,7 @@ def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with transaction.atomic(), audit_context(source="cli"):
             demo = build.Demo(password="Demo#Pass2022")
-            for _label, step in steps:
-                step(demo)
+            build.run_steps(demo, steps)
             district = Region.objects.get(code="360102")
             sibling = Region.objects.create(
                 code=SIBLING, name="西湖区", level="district", parent=district.parent
