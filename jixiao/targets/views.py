@@ -39,20 +39,23 @@ from .workflow import TARGET_WORKFLOW
 
 @login_required
 def target_list(request):
-    work = request.work
+    def context():
+        work = request.work
+        return {
+            "statuses": TargetStatus.choices,
+            "queue": False,
+            "units": unit_choices(user=request.user, region=work.region, year=work.year),
+            "can_declare": request.user.has_role(Role.FILER),
+            "can_remind": request.user.has_role(Role.PERFORMANCE, Role.BUDGET),
+        }
+
     return list_page(
         request,
         selector=selectors.target_list,
         filters=TARGET_FILTERS,
         builder=targets_file,
         template="targets/target_list.html",
-        context=lambda: {
-            "statuses": TargetStatus.choices,
-            "queue": False,
-            "units": unit_choices(user=request.user, region=work.region, year=work.year),
-            "can_declare": request.user.has_role(Role.FILER),
-            "can_remind": request.user.has_role(Role.PERFORMANCE, Role.BUDGET),
-        },
+        context=context,
     )
 
 
