@@ -172,8 +172,8 @@ def mark(scale: str, plan: dict) -> None:
 def reset() -> None:
     """Put back what a run writes, as the build left it: every target of the year and every
     report of the round from the copies `mark` kept (a run saves, completes, submits, passes,
-    approves and returns them), the round's deadline tomorrow again, the alerts and sessions the
-    run made gone. Payments a run imports are the same file each time (one row a project and
+    approves and returns them), the round's deadline tomorrow again, the alerts, review steps and
+    sessions the run made gone. Payments a run imports are the same file each time (one row a project and
     month): they stay."""
     from django.db import connection
 
@@ -202,13 +202,24 @@ def reset() -> None:
             f"AND raised_at > (SELECT min(built_at) FROM {MARKER})"
         )
         alerts = cursor.rowcount
+        # The review history the run wrote: kept, a document passed and returned in every run
+        # would carry hundreds of steps into the next, and its page would read them all.
+        cursor.execute(
+            "DELETE FROM core_transitionlog WHERE created_at > (SELECT min(built_at) FROM "
+            f"{MARKER}) AND content_type_id IN (SELECT id FROM django_content_type WHERE "
+            "(app_label, model) IN (('targets', 'target'), ('monitoring', 'report')))"
+        )
+        steps = cursor.rowcount
         cursor.execute(
             "UPDATE monitoring_round SET deadline = %s, status = 'open' "
             f"WHERE id IN (SELECT id FROM {MARKER}_rounds)",
             [max(dt.date.today() + dt.timedelta(days=1), dt.date(YEAR, 7, 31))],
         )
         cursor.execute("DELETE FROM django_session")
-    progress(f"  reset: {targets} targets, {reports} reports put back, {alerts} alerts removed")
+    progress(
+        f"  reset: {targets} targets, {reports} reports put back, {alerts} alerts and {steps} "
+        "review steps removed"
+    )
 
 
 def payments_file(plan: dict, workdir: Path) -> Path:
