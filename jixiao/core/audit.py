@@ -7,13 +7,16 @@ per request by `AuditContextMiddleware`, per import by the import framework and 
 for `bulk_create`.
 
 Imports write their row-level changes as ONE entry per batch: `record_batch(changes, ...)` takes
-`Change`s (one per object: action, before, after) and writes a single `AuditLog` whose `changes`
-holds them as a JSON list, plus one small `AuditObject(entry, position, object_type, object_id)`
-row per object, bulk-inserted, so the number of queries does not grow with the rows. The log
-still answers per object: `object_history(object_type, object_id)` lists an object's entries,
-single and batched alike, as `AuditLog` rows (a batched change comes back as an unsaved entry
-with the batch's time, actor, source and ip and the change's own action, object, before, after
-and message), and `expand(entry)` turns a batch entry into such rows for a list.
+`Change`s (one per object: action, before, after) and writes a single `AuditLog` (who, when, the
+message, and in `changes` only its summary: how many changes of each action) plus one small
+`AuditObject(entry, position, object, before, after, message)` row per change, inserted a few
+thousand at a time with one statement each, so neither the number of queries nor the memory
+grows with an import's rows (one document of a province's changes cost hundreds of MB to
+insert). The log still answers per object: `object_history(object_type, object_id)` lists an
+object's entries, single and batched alike, as `AuditLog` rows (a batched change comes back as
+an unsaved entry with the batch's time, actor, source and ip and the change's own action,
+object, before, after and message), and `expand(entry)` turns a batch entry into such rows for
+a list.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import json
+import operator
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -174,27 +179,20 @@ def record_batch(
     region_code: str = "",
     actor=None,
 ):
-    """Write the row-level changes of one batch (an import) as one entry in the current context,
-    indexed per object: one INSERT for the entry and one executemany of the small index rows,
-    whatever their number. `changes` is an iterable of `Change`, read once: each is encoded as
-    it comes, so a generator never holds every change's dicts at once (a province's targets
-    would take hundreds of MB). The entry's `object_type` defaults to that of the first change.
-    Returns the entry, its `changes` left unread (None when there was nothing)."""
+    """Write the row-level changes of one batch (an import) as one entry in the current context:
+    the entry holds who, when, the message and the summary (how many changes of each action),
+    and each change is its own small index row (`AuditObject`: object, before, after, message),
+    inserted by one executemany (one COPY on PostgreSQL) per `FLUSH_CHARS` characters of
+    changes or `FLUSH_ROWS` changes, so the number of queries does not grow with the rows of
+    an ordinary batch and the memory held stays bounded for a province's. `changes` is an
+    iterable of `Change`, read once: a generator never has every change's dicts held at once.
+    The entry's `object_type` defaults to that of the first change; `message` is read once
+    every change is (a lazy text may count them). Returns the entry, its `changes` (the
+    summary) left unread (None when there was nothing)."""
     from django.db import connection
 
     from .models import AuditLog
 
-    pieces, index = [], []
-    encode = _ENCODER.encode  # json.dumps(row, ensure_ascii=False) without a new encoder a row
-    for position, change in enumerate(changes):
-        row = change.as_dict()
-        index.append((position, row["action"], row["object_type"], row["object_id"],
-                      row["object_repr"], row["region_code"]))  # fmt: skip
-        pieces.append(encode(row))
-    if not index:
-        return None
-    text = "[" + ",".join(pieces) + "]"
-    del pieces
     ctx = current_context()
     actor = actor if actor is not None else ctx.actor
     entry = AuditLog(
@@ -204,17 +202,40 @@ def record_batch(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "",
         action=action,
-        object_type=object_type or index[0][2],
-        object_repr=message[:300],
+        object_type=object_type,
         region_code=region_code,
-        message=message[:500],
     )
-    _insert_entry(entry, text)
-    _index(entry, index)
+    identities, rows, held = [], [], 0
+    encode = _ENCODER.encode  # json.dumps(value, ensure_ascii=False) without a new encoder a row
+    for position, change in enumerate(changes):
+        row = change.as_dict()
+        identity = tuple(row[k] for k in _IDENTITY)
+        before = None if row["before"] is None else encode(row["before"])
+        after = None if row["after"] is None else encode(row["after"])
+        identities.append(identity)
+        rows.append((position, *identity, before, after, row["message"]))
+        held += len(before or "") + len(after or "")
+        if held >= FLUSH_CHARS or len(rows) >= FLUSH_ROWS:
+            if entry.pk is None:  # its message and summary follow once every change is read
+                entry.object_type = entry.object_type or identity[1]
+                _insert_entry(entry, None)
+            _index(entry, rows)
+            rows, held = [], 0
+    if not identities:
+        return None
+    entry.object_type = entry.object_type or identities[0][1]
+    entry.object_repr, entry.message = str(message)[:300], str(message)[:500]
+    summary = _ENCODER.encode(_summary(identities))
+    if entry.pk is None:
+        _insert_entry(entry, summary)
+    else:
+        _finish_entry(entry, summary)
+    if rows:
+        _index(entry, rows)
     # post_save, which a raw INSERT does not send (figure caches watch batch entries): the
     # entry's `changes` then hold each change's identity (action, object, region), not its
     # before and after, which stay in the database.
-    entry.changes = [dict(zip(_IDENTITY, row[1:], strict=True)) for row in index]
+    entry.changes = [dict(zip(_IDENTITY, row, strict=True)) for row in identities]
     post_save.send(sender=AuditLog, instance=entry, created=True, raw=False,
                    using=connection.alias, update_fields=None)  # fmt: skip
     return AuditLog.objects.defer("changes").get(pk=entry.pk)
@@ -222,11 +243,23 @@ def record_batch(
 
 _IDENTITY = ("action", "object_type", "object_id", "object_repr", "region_code")
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: A batch's changes are held, encoded, until this many characters of before and after (about
+#: twice as many bytes of Python strings) or this many changes, then written as index rows.
+FLUSH_CHARS = 4_000_000
+FLUSH_ROWS = 20_000
 
 
-def _insert_entry(entry, changes: str) -> None:
-    """INSERT a batch entry with its changes already encoded (the JSON field would encode the
-    whole list again, escaping every Chinese character six bytes wide)."""
+def _summary(identities) -> dict:
+    """What a batch entry keeps of its changes: their number, and their number per action."""
+    actions: dict[str, int] = {}
+    for identity in identities:
+        actions[identity[0]] = actions.get(identity[0], 0) + 1
+    return {"count": len(identities), "actions": actions}
+
+
+def _insert_entry(entry, summary: str | None) -> None:
+    """INSERT a batch entry, its summary already encoded, without a signal (`record_batch`
+    sends post_save itself once the entry is complete)."""
     from django.db import connection
     from django.utils import timezone
 
@@ -237,7 +270,7 @@ def _insert_entry(entry, changes: str) -> None:
     for f in fields:
         if f.attname == "changes":
             marks.append("CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s")
-            params.append(changes)
+            params.append(summary)
         else:
             marks.append("%s")
             params.append(f.get_db_prep_save(getattr(entry, f.attname), connection))
@@ -250,31 +283,51 @@ def _insert_entry(entry, changes: str) -> None:
         entry.pk = cursor.fetchone()[0]
 
 
+def _finish_entry(entry, summary: str) -> None:
+    """Complete a batch entry inserted before all its changes were read (a batch larger than
+    one flush): its message and summary, in the same transaction as the rest of the batch.
+    The only UPDATE of the log, by its writer, before anyone can read the entry."""
+    from django.db import connection
+
+    meta, quote = entry._meta, connection.ops.quote_name
+    cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    columns = [quote(meta.get_field(n).column) for n in ("object_repr", "message", "changes")]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {columns[0]} = %s, {columns[1]} = %s, "
+        f"{columns[2]} = {cast} WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [entry.object_repr, entry.message, summary, entry.pk])
+
+
+_INDEX_FIELDS = ("entry", "position", *_IDENTITY, "before", "after", "message")
+
+
 def _index(entry, rows) -> None:
-    """INSERT the per-object index rows (position, action, type, id, text, region) of a batch
-    entry in one executemany (one COPY on PostgreSQL): no ORM compile per row, one statement
-    whatever their number."""
+    """INSERT index rows of a batch entry (position, identity, before and after encoded,
+    message) in one executemany (one COPY on PostgreSQL): no ORM compile per row, one
+    statement whatever their number; SQLite checks each small document on its own."""
     from django.db import connection
 
     from .models import AuditObject
 
     meta, quote = AuditObject._meta, connection.ops.quote_name
-    names = ("entry", "position", "action", "object_type", "object_id", "object_repr")
-    names += ("region_code",)
-    table, columns = quote(meta.db_table), ", ".join(quote(meta.get_field(n).column) for n in names)
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(meta.get_field(n).column) for n in _INDEX_FIELDS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # a COPY: executemany costs a round trip a row
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row((entry.pk, *row))
             return
-        marks = ", ".join(["%s"] * len(names))
+        marks = ", ".join(["%s"] * len(_INDEX_FIELDS))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
         cursor.executemany(sql, [(entry.pk, *row) for row in rows])
 
 
-def _as_entry(entry, change: dict):
-    """A batched change as an (unsaved) entry of the log, as `record` would have written it."""
+def _as_entry(entry, change):
+    """A batched change (its `AuditObject`) as an (unsaved) entry of the log, as `record`
+    would have written it."""
     from .models import AuditLog
 
     row = AuditLog(
@@ -285,12 +338,14 @@ def _as_entry(entry, change: dict):
         ip=entry.ip,
         actor_id=entry.actor_id,
         actor_name=entry.actor_name,
-        **{k: change.get(k) or "" for k in ("action", "object_type", "object_id")},
-        object_repr=change.get("object_repr") or "",
-        region_code=change.get("region_code") or "",
-        before=change.get("before"),
-        after=change.get("after"),
-        message=change.get("message") or "",
+        action=change.action,
+        object_type=change.object_type,
+        object_id=change.object_id,
+        object_repr=change.object_repr,
+        region_code=change.region_code,
+        before=change.before,
+        after=change.after,
+        message=change.message,
     )
     if "actor" in entry._state.fields_cache:
         row.actor = entry.actor
@@ -298,60 +353,29 @@ def _as_entry(entry, change: dict):
 
 
 def expand(entry, positions=None) -> list:
-    """A batch entry's changes (all, or those at `positions`) as entries of the log; a single
-    entry as itself. With `positions`, the database walks the batch's list once and sends only
-    the wanted changes (a province's batch is tens of MB: neither Python nor one JSON path per
-    change should read it whole for a page of the log)."""
+    """A batch entry's changes (all, or those at `positions`) as entries of the log, in their
+    order in the batch, read from their index rows in one query; a single entry as itself."""
+    from .models import AuditObject
+
     if positions is None:
         if entry.changes is None:
             return [entry]
-        return [_as_entry(entry, change) for change in entry.changes]
-    found = _changes_at(entry.pk, sorted(set(positions)))
-    return [_as_entry(entry, found[p]) for p in sorted(found)]
-
-
-def _changes_at(entry_id: int, positions: list[int]) -> dict[int, dict]:
-    """position → change of a batch entry, by one walk of its JSON list in the database."""
-    from django.db import connection
-
-    from .models import AuditLog
-
-    table, quote = AuditLog._meta.db_table, connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT t.i - 1, t.elem FROM {quote(table)}, "
-            "jsonb_array_elements(changes) WITH ORDINALITY AS t(elem, i) "
-            "WHERE id = %s AND t.i - 1 = ANY(%s)"
-        )
-        params = [entry_id, positions]
-    else:  # SQLite
-        marks = ", ".join(["%s"] * len(positions))
-        sql = (
-            f"SELECT j.key, j.value FROM {quote(table)}, json_each({quote(table)}.changes) AS j "
-            f"WHERE {quote(table)}.id = %s AND j.key IN ({marks})"
-        )
-        params = [entry_id, *positions]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {int(p): json.loads(v) if isinstance(v, str | bytes) else v for p, v in rows}
+        found = AuditObject.objects.filter(entry_id=entry.pk)
+    else:
+        found = AuditObject.objects.filter(entry_id=entry.pk, position__in=sorted(set(positions)))
+    return [_as_entry(entry, change) for change in found.order_by("position")]
 
 
 def object_history(object_type: str, object_id) -> list:
     """Every entry of one object, oldest first: its own entries and its changes in batch
-    entries (each as an entry, see `expand`). Queries: two, and one per batch that changed it."""
+    entries (each as an entry, see `expand`). Queries: two, whatever the batches."""
     from .models import AuditLog, AuditObject
 
     object_id = str(object_id)
     rows = list(AuditLog.objects.filter(object_type=object_type, object_id=object_id))
-    positions: dict[int, list[int]] = {}
-    for entry_id, position in AuditObject.objects.filter(
-        object_type=object_type, object_id=object_id
-    ).values_list("entry_id", "position"):
-        positions.setdefault(entry_id, []).append(position)
-    if positions:
-        for entry in AuditLog.objects.filter(pk__in=positions).defer("changes"):
-            rows += expand(entry, positions[entry.pk])
+    batched = AuditObject.objects.filter(object_type=object_type, object_id=object_id)
+    for change in batched.select_related("entry").defer("entry__changes"):
+        rows.append(_as_entry(change.entry, change))
     return sorted(rows, key=lambda e: (e.created_at, e.id))
 
 
@@ -405,7 +429,9 @@ class EntryList:
         return self.count()
 
     def __getitem__(self, index):
-        from .models import AuditLog
+        from django.db.models import Q
+
+        from .models import AuditLog, AuditObject
 
         if not isinstance(index, slice):
             return self[index : index + 1][0]
@@ -416,13 +442,12 @@ class EntryList:
         for _at, entry, position in keys:
             if position >= 0:
                 wanted.setdefault(entry, []).append(position)
-        changes = {
-            (entry, position): change
-            for entry, positions in wanted.items()
-            for position, change in zip(
-                sorted(set(positions)), expand(entries[entry], positions), strict=True
+        changes = {}
+        if wanted:  # one query for the page's batched changes, whatever their batches
+            found = AuditObject.objects.filter(
+                reduce(operator.or_, (Q(entry_id=e, position__in=p) for e, p in wanted.items()))
             )
-        }
+            changes = {(c.entry_id, c.position): _as_entry(entries[c.entry_id], c) for c in found}
         return [
             entries[entry] if position < 0 else changes[(entry, position)]
             for _at, entry, position in keys

@@ -72,9 +72,9 @@ class AuditLog(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    #: A batch entry (`audit.record_batch`): the row-level changes of one import, a list of
-    #: {"action", "object_type", "object_id", "object_repr", "region_code", "before", "after",
-    #: "message"}, indexed per object by `AuditObject`. Null for a single change.
+    #: A batch entry (`audit.record_batch`): the summary of one import's row-level changes,
+    #: {"count": N, "actions": {"create": n, "update": n, ...}}; each change (its object, before,
+    #: after and message) is an `AuditObject` row. Null for a single change.
     changes = models.JSONField(_("批量变更"), null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -105,9 +105,9 @@ class AuditLog(models.Model):
 
 
 class AuditObject(models.Model):
-    """One object a batch entry changed: where its change sits in `entry.changes`, so that the
-    history of an object, and the log's list and its filters, find it without reading the
-    batch (append-only like the log)."""
+    """One object's change in a batch entry: its place in the batch, its object, before, after
+    and message, so that the history of an object, and the log's list and its filters, read
+    it without reading the rest of the batch (append-only like the log)."""
 
     entry = models.ForeignKey(AuditLog, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
@@ -116,6 +116,9 @@ class AuditObject(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300, blank=True)
     region_code = models.CharField(max_length=12, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -1,0 +1,33 @@
+"""After a targets import, its one batch entry holds the summary and each target's change is
+read per object (the target's history) and from the batch (`audit.expand`, the batch's page),
+with before and after (issue 16 part 2: the batch entry without one giant document)."""
+
+from __future__ import annotations
+
+from jixiao.core import audit
+from jixiao.core.imports import run_import
+from jixiao.core.models import AuditLog
+from jixiao.targets.models import Target
+from jixiao.targets.tests.test_excel import GOOD_ROWS, book_bytes, form, importer
+from jixiao.targets.tests.test_import_queries import _projects
+
+
+def test_an_import_s_changes_are_read_per_target_and_from_its_batch(world, client_for):
+    codes = _projects(world, "A", 3)
+    run_import(importer(world, "budget"), book_bytes(*map(form, codes)), "a.xlsx")
+    rows = [{**GOOD_ROWS[0], "value_text": "≥31个"}, *GOOD_ROWS[1:]]
+    second = run_import(importer(world, "budget"), book_bytes(form(codes[1], rows)), "b.xlsx")
+    entry = AuditLog.objects.get(batch=second.batch_id, object_type="targets.target")
+    assert entry.changes == {"count": 1, "actions": {"update": 1}}
+    assert (entry.actor, entry.message) == (world.users["budget"], "导入绩效目标：1 份")
+    target = Target.objects.get(project__code=codes[1])
+    [from_batch] = audit.expand(entry)
+    history = audit.object_history("targets.target", target.pk)
+    assert [e.action for e in history] == ["create", "update"]
+    from_history = history[-1]
+    for change in (from_batch, from_history):
+        assert (change.object_id, change.actor_name) == (str(target.pk), "budget")
+        assert change.before["indicators"][0]["value_text"] != "≥31个"
+        assert change.after["indicators"][0]["value_text"] == "≥31个"
+    page = client_for("auditor").get(f"/audit/?batch={second.batch_id}").content.decode()
+    assert f"项目{codes[1]}" in page and "≥31个" in page
