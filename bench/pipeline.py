@@ -16,9 +16,9 @@ Steps, each timed, through the project's own commands (`jixiao …` in a process
 an operator runs them) or, where there is no command, the service the page calls:
 
 1. `generate`: `jixiao generate` (the projects of the year, no targets).
-2. `import_targets`: `jixiao import targets` of one official declaration workbook for every
-   project (12 indicators each; the file is written beforehand by bench/targets_import.py's
-   builder, not timed).
+2. `import_targets`: `jixiao import targets` of the official declarations (12 indicators each),
+   one workbook a district in one process (call_command; the files are written beforehand by
+   bench/targets_import.py's builder, not timed).
 3. `lint`: `jixiao export targets --format json` and `jixiao lint --region --year --json` over
    the whole province-year (T13, T15 and T17 read the database).
 4. `approve`: the declarations approved (a bulk update standing in for the review, which the
@@ -143,6 +143,33 @@ def open_rounds() -> int:
     return Report.objects.filter(region__path__startswith=f"{PROVINCE}/").count()
 
 
+def declaration_files(workdir: Path) -> list[tuple[str, Path]]:
+    """One official declarations workbook a district, as each district's budget office imports
+    its own (a province's 40,000 forms in one workbook would take gigabytes to write)."""
+    from targets_import import build
+
+    files, made, started = [], 0, time.perf_counter()
+    for district in districts():
+        path = workdir / f"targets-{district.code}.xlsx"
+        made += build(path, region_code=district.code)["declarations"]
+        files.append((district.code, path))
+    progress(f"  (declarations files: {made} in {time.perf_counter() - started:.0f} s, not timed)")
+    return files
+
+
+def import_each(kind: str, files: list[tuple[str, Path]]) -> None:
+    """`jixiao import <kind>` of each district's file by the province's budget office (代录),
+    in one process (call_command)."""
+    from django.core.management import call_command
+
+    for code, path in files:
+        call_command(
+            *("import", kind, str(path), "--region", code, "--user", PROVINCE_USER),
+            "--quiet",
+            stdout=io.StringIO(),
+        )
+
+
 def payment_files(workdir: Path) -> list[tuple[str, Path]]:
     """Twelve months of payments a project, 60–100% of its budget, one CSV a district."""
     from jixiao.budgets.models import Project
@@ -164,17 +191,6 @@ def payment_files(workdir: Path) -> list[tuple[str, Path]]:
         path.write_text(out.getvalue(), encoding="utf-8")
         files.append((district.code, path))
     return files
-
-
-def import_payments(files: list[tuple[str, Path]]) -> None:
-    from django.core.management import call_command
-
-    for code, path in files:
-        call_command(
-            *("import", "payments", str(path), "--region", code, "--user", PROVINCE_USER),
-            "--quiet",
-            stdout=io.StringIO(),
-        )
 
 
 def alerts() -> int:
@@ -259,19 +275,6 @@ def selfeval_files(workdir: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def import_selfevals(files: list[tuple[str, Path]]) -> None:
-    """`jixiao import selfevals` of each district's file by the province's budget office (代录
-    as each unit's filer), in one process (call_command)."""
-    from django.core.management import call_command
-
-    for code, path in files:
-        call_command(
-            *("import", "selfevals", str(path), "--user", PROVINCE_USER, "--region", code),
-            "--quiet",
-            stdout=io.StringIO(),
-        )
-
-
 def figures() -> None:
     from jixiao.orgs.models import Region, User
     from jixiao.reports.stats import year_stats
@@ -328,23 +331,9 @@ def pipeline(workdir: Path) -> None:
         *("generate", "--regions", str(scale["regions"]), "--units", str(scale["units"])),
         *("--projects", str(scale["projects"]), "--indicators", "0", "--replace", "--quiet"),
     )
-    from targets_import import build
-
-    targets_file = workdir / "targets.xlsx"
-    made = build(targets_file)
-    progress(f"  (declarations file: {made['declarations']} in {made['seconds']:.0f} s, not timed)")
+    declarations = declaration_files(workdir)
     connection.close()
-    steps.run(
-        "import_targets",
-        jixiao,
-        env,
-        "import",
-        "targets",
-        str(targets_file),
-        "--region",
-        PROVINCE,
-        "--quiet",
-    )
+    steps.run("import_targets", import_each, "targets", declarations)
     exported = workdir / "targets.json"
 
     def lint():
@@ -356,7 +345,7 @@ def pipeline(workdir: Path) -> None:
     reports = steps.run("open_rounds", open_rounds)
     files = payment_files(workdir)
     connection.close()
-    steps.run("import_payments", import_payments, files)
+    steps.run("import_payments", import_each, "payments", files)
     raised = steps.run("alerts", alerts)
     steps.run("tick", jixiao, env, "tick", "--today", str(DEADLINE + dt.timedelta(days=1)))
     filers()
@@ -364,7 +353,7 @@ def pipeline(workdir: Path) -> None:
     connection.close()
     selfevals = selfeval_files(workdir)
     connection.close()
-    steps.run("import_selfevals", import_selfevals, selfevals)
+    steps.run("import_selfevals", import_each, "selfevals", selfevals)
     steps.run("score", jixiao, env, "rescore", *where, "--quiet")
     steps.run("figures", figures)
     docx = workdir / "summary.docx"

@@ -142,7 +142,9 @@ def _vary(hint: str, rng: random.Random) -> str:
     return NUMBER.sub(scaled, hint, count=1)
 
 
-def build(path: Path) -> dict:
+def build(path: Path, region_code: str | None = None) -> dict:
+    """Write the official 申报表 of every project of the province (of one district with
+    `region_code`) into one workbook at `path`."""
     _setup_django()
 
     from jixiao.budgets.models import Project
@@ -159,6 +161,7 @@ def build(path: Path) -> dict:
     sectors = sorted(library)
     projects = (
         Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+        .filter(**({"region__code": region_code} if region_code else {}))
         .select_related("region", "unit")
         .prefetch_related("kinds")
         .order_by("id")
