@@ -218,6 +218,10 @@ _LINT = {
     "lint.T20.spending_floor": gettext_noop(
         "%(label)s给资金投入（“%(word)s”）设了下限“%(value)s”，把花钱多当作成绩：投入的资金不是产出，"
         "成本指标应设上限。请改为总成本或单位成本的上限（如“≤…万元”“≤…元/个”），资金数额填在项目资金中。"),
+    "lint.T20.money_value": gettext_noop(
+        "%(label)s的目标值“%(value)s”是一笔钱，却当作%(here)s：花了多少钱是投入，不是产出。"
+        "请改为这笔资金完成的工作量或提供的服务（如完成维修的校舍数量、服务的人数），"
+        "资金数额填在项目资金中；若要控制花费，请改写为成本指标（如单位成本“≤…元/个”）。"),
     "lint.T20.why": gettext_noop("产出指标应反映提供的产品和服务，资金投入（“%(word)s”）不是产出。"),
     "lint.T21": gettext_noop(
         "%(label)s的目标值“%(value)s”超过%(limit)s%%，而“%(rate)s”最高只能达到%(limit)s%%："

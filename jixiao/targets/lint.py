@@ -460,8 +460,9 @@ def _bare_change(norm: str, rules: Mapping) -> str | None:
 
 def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
     """T10 on a qualitative value: boilerplate as the whole value, a short phrase that only
-    grades ("经济效益良好", "影响可持续"), a vague word, or a sentence of intentions with nothing
-    to check ("促进…发展，提升…水平"): a reviewer can verify none of them at year end."""
+    grades ("经济效益良好", "影响可持续"), a vague word, a word of effort or extent in a value
+    without any number ("切实减轻负担"), or a sentence of intentions with nothing to check
+    ("促进…发展，提升…水平"): a reviewer can verify none of them at year end."""
     norm = normalise_text(text)
     if norm in boilerplate:
         return (
@@ -487,6 +488,12 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
         )
     if any(c.isdigit() for c in norm):
         return None
+    effort = _contains(text, rules["effort_words"])
+    if effort:
+        return (
+            Message("lint.T10.vague", label=label, text=text, word=effort),
+            Message("lint.T10.vague.why", word=effort),
+        )
     start = next((w for w in rules["intention_starts"] if norm.startswith(normalise_text(w))), None)
     if start:
         return (

@@ -12,6 +12,7 @@ clearly shows another's; a row that shows neither is left alone.
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -54,24 +55,34 @@ def check_category_mismatch(view: _View) -> list[Finding]:
        cost subcategory) or a count (`count_units`) under one of `count_from` (it belongs
        under `count_home`); under a `strict` subcategory, another subcategory's `measures`
        word of at least `strict_min_chars` characters is enough.
-    A row that shows nothing of any subcategory is left alone. Process measures are T11's
-    finding and money counted as an output T20's, so T19 keeps quiet on them.
+    A row that shows nothing of any subcategory is left alone. A row without a name is read by
+    its value when the value is words (the sentence is what it measures). Process measures are
+    T11's finding and money counted as an output T20's, so T19 keeps quiet on them.
     """
     rules, found = view.rules["T19"], []
     known = {sub for subs in view.categories.values() for sub in subs}
     process_words = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
         here = p.subcategory
-        if here not in known or _names_a_level(line.name, here):
+        named = _read_by_value(line)
+        if here not in known or _names_a_level(named.name, here):
             continue
         if _contains(f"{line.name}|{line.value.original}", process_words):
             continue  # a process measure is T11's finding
         if _input_word(view, line, here):
             continue
-        homes = _t19_homes(line, here, rules, known)
+        homes = _t19_homes(named, here, rules, known)
         if homes:
             found.append(_t19_finding(view, i, line, here, homes))
     return found
+
+
+def _read_by_value(line: IndicatorLine) -> IndicatorLine:
+    """The row as T19 reads it: a row without a name whose value is words ("确保全年未发生
+    安全事故…") is named by that value; any other row as it is."""
+    if line.name.strip() or line.value.kind != Kind.QUALITATIVE:
+        return line
+    return replace(line, name=(line.value.text or line.value.original).strip())
 
 
 def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> list:
@@ -248,11 +259,13 @@ def _t19_finding(view: _View, i: int, line: IndicatorLine, here: str, homes) -> 
 def check_input_as_output(view: _View) -> list[Finding]:
     """T20 input_as_output: an input or a spending amount counted as an output: under a
     subcategory of rules T20 `subcategories` (数量, 质量), a row whose name says money put in
-    or spent (rules T20 `input_words`) with a value in money or without a unit, or whose name
-    speaks of money or a purchase (`money_words`, `purchase_words`) with a value in money, or
-    that counts consumables (`consumable_words`: 试剂, 耗材 …) not handed on; under a cost
-    subcategory of `floor_subcategories`, a money input with a floor ("投入资金 ≥1500万元");
-    a purchase of equipment counted by what was bought only when `purchase_counts` is true."""
+    or spent (rules T20 `input_words`) with a value in money or without a unit, or with any
+    value in money unless the name says the money is what the project delivers or brings in
+    (`money_output_words`: 贷款, 收入 …), or that counts consumables (`consumable_words`: 试剂,
+    耗材 …) not handed on, or purchases for the unit's own running (`own_use_words`: 办公);
+    under a cost subcategory of `floor_subcategories`, a money input with a floor ("投入资金
+    ≥1500万元"); any other purchase of equipment counted by what was bought only when
+    `purchase_counts` is true."""
     found, rules = [], view.rules["T20"]
     for i, line, p in view.rows():
         word = _input_word(view, line, p.subcategory)
@@ -264,10 +277,13 @@ def check_input_as_output(view: _View) -> list[Finding]:
 
 
 def _t20_code(line: IndicatorLine, sub: str | None, word: str, rules: Mapping) -> str:
-    """The message of a T20 finding: a money floor under 成本, a consumable, a purchase, or
-    money put in."""
+    """The message of a T20 finding: a money floor under 成本, a consumable, a purchase,
+    money put in, or a value in money on a name that says nothing of money (the word found is
+    then the value itself, not a word of the name)."""
     if sub in rules["floor_subcategories"]:
         return "lint.T20.spending_floor"
+    if normalise_text(word) not in normalise_text(line.name):
+        return "lint.T20.money_value"
     counted = _purchase_count(line, rules)
     if counted:
         consumable = _contains(line.name, rules["consumable_words"])
@@ -292,8 +308,13 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
     if word and (money or not unit):
         return word
     if money:
-        return _contains(line.name, rules["money_words"]) or _contains(
-            line.name, rules["purchase_words"]
+        if _contains(line.name, rules["money_output_words"]):
+            return None  # the money is what the project delivers or brings in (loans, revenue)
+        return (
+            _contains(line.name, rules["money_words"])
+            or _contains(line.name, rules["purchase_words"])
+            or value.original.strip()  # any other money: the spending itself is counted
+            or None
         )
     return _purchase_count(line, rules)
 
@@ -310,18 +331,21 @@ def _spending_floor(line: IndicatorLine, rules: Mapping) -> str | None:
 
 
 def _purchase_count(line: IndicatorLine, rules: Mapping) -> str | None:
-    """The word of a row counting consumables (rules T20 `consumable_words`), or a purchase of
-    equipment when `purchase_counts` is true; None for a rate (a 购置合格率 is a quality) and
-    where the things bought are handed on (`handed_on_words`)."""
+    """The word of a row counting consumables (rules T20 `consumable_words`), a purchase for
+    the unit's own running (`own_use_words`: 办公设备采购数量), or any purchase of equipment
+    when `purchase_counts` is true; None for a rate (a 购置合格率 is a quality) and where the
+    things bought are handed on (`handed_on_words`), and for a value in money."""
     value = line.value
-    if value.kind != Kind.QUANTITATIVE or value.unit == "%":
-        return None
+    if value.kind != Kind.QUANTITATIVE or value.unit == "%" or value.unit in MONEY_UNITS:
+        return None  # a rate is a quality; a purchase counted by its price is money put in
     if _contains(line.name, rules["handed_on_words"]):
         return None
     consumable = _contains(line.name, rules["consumable_words"])
-    if consumable or not rules["purchase_counts"]:
+    if consumable:
         return consumable
-    return _contains(line.name, rules["purchase_words"])
+    if rules["purchase_counts"] or _contains(line.name, rules["own_use_words"]):
+        return _contains(line.name, rules["purchase_words"])
+    return None
 
 
 def _money_written(text: str) -> bool:
@@ -334,7 +358,8 @@ def _money_written(text: str) -> bool:
 
 def check_rate_over_100(view: _View) -> list[Finding]:
     """T21 rate_over_100: a target above 100% (">100%", "≥105%", "=110%") on a rate that
-    cannot exceed 100 (rules T21 `bounded_rates`: 覆盖率, 合格率, 满意度 ...). Rates where
+    cannot exceed 100 (rules T21 `bounded_rates`: 覆盖率, 合格率, 满意度 ...; above the limit,
+    any name with an `over_words` word, a rate of any kind). Rates where
     overshoot is possible (rules T21 `exempt_words`: 增长率, 完成率, 同比 ...) are exempt,
     and only values in % are read. A written "≥100%" (a floor at the ceiling, which only
     "=100%" can meet) is a finding only when rules T21 `floor_at_limit` is true; a bare "100%"
@@ -359,6 +384,8 @@ def check_rate_over_100(view: _View) -> list[Finding]:
         if floor and _contains(f"{line.name}|{value.original}", process):
             continue  # a process measure at 100% is T11's finding; its floor is secondary
         rate = _contains(line.name, rules["bounded_rates"])
+        if not rate and over and _contains(line.name, rules["over_words"]):
+            rate = _rate_term(line.name, rules["over_words"])
         if rate and not _contains(line.name, rules["exempt_words"]):
             code = "lint.T21" if over else "lint.T21.floor"
             msg = Message(code, label=_label(i, line), value=value.display(), rate=rate,
@@ -366,6 +393,15 @@ def check_rate_over_100(view: _View) -> list[Finding]:
             why = Message("lint.T21.why", rate=rate, limit=_num(limit))
             found.append(view.finding("T21", i, msg, why))
     return found
+
+
+def _rate_term(name: str, words) -> str:
+    """The rate a name speaks of, for the message: the last of `words` with up to two
+    characters before it ("项目开展率" → "开展率")."""
+    norm = normalise_text(name)
+    found = [m.group(0) for w, n in _normalised(tuple(words)) if n
+             for m in re.finditer(rf"[\u4e00-\u9fff]{{0,2}}{re.escape(n)}", norm)]  # fmt: skip
+    return found[-1] if found else words[0]
 
 
 def _attain_words(rules: Mapping) -> tuple[str, ...]:

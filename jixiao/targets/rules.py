@@ -147,6 +147,8 @@ _T19 = {
         "质量指标": [
         "合格率", "达标率", "优良率", "完好率", "准确率", "正确率", "成活率", "保存率",
         "验收合格", "质量达标", "合格",
+        # a grade or rank (修缮级别, 质量等级) says how good, not how many or how soon
+        "级别", "评级", "质量等级", "等级评定",
     ],
         "时效指标": [
             "及时率", "及时性", "完成时间", "完工时间", "竣工时间", "完成时限", "时限",
@@ -268,6 +270,17 @@ _T20 = {
     "money_words": ["经费", "资金", "金额"],
     "purchase_words": ["购置", "购买", "采购", "购建"],
     "purchase_counts": False,
+    # A purchase for the unit's own running (office equipment and supplies) counted by what was
+    # bought is an input whatever `purchase_counts` says: nothing reaches the public through it.
+    "own_use_words": ["办公"],
+    # Any other value in money under `subcategories` counts money as the output too, unless the
+    # name says the money itself is what the project delivers or brings in (loans granted,
+    # revenue, taxes, claims paid, arrears recovered): then the amount is the output.
+    "money_output_words": [
+        "贷款", "担保", "融资", "授信", "放款", "产值", "收入", "销售", "营业额", "交易额",
+        "税", "减免", "理赔", "赔付", "追缴", "清欠", "挽回", "收缴", "征收", "募集", "捐赠",
+        "带动", "撬动", "吸引", "招商", "引资",
+    ],
     "consumable_words": ["试剂", "耗材", "施工材料", "原材料", "建筑材料"],
     # Under these (cost) subcategories a money input with a floor ("投入资金 ≥1500万元")
     # counts spending more as an achievement: an input counted as an output.
@@ -295,9 +308,14 @@ _T21 = {
         "成活率", "保存率", "发芽率", "正常运行率", "开通率", "上线率", "响应率",
         "录入率", "审核率", "核查率", "验收率", "占比", "比例", "比重",
     ],
+    # A target above the limit (not a floor at it) on any name with one of `over_words` (a
+    # rate of some kind: 开展率, 建档率 …) is a finding too, the exempt words apart: a share
+    # above 100% is rare enough that a name calling it a rate says what it is.
+    "over_words": ["率"],
     "exempt_words": [
         "增长", "增幅", "增速", "增加", "提高率", "提升率", "上升", "完成率", "完成比例",
         "比上年", "同比", "环比", "倍", "超额", "产出率", "周转", "回报率", "收益率",
+        "效率", "提升", "提高", "变化率", "变动率", "增减", "容积率", "负荷率", "达产率",
     ],
 }  # fmt: skip
 
@@ -404,6 +422,31 @@ LINT_DEFAULTS: dict = {
             "有效提高",
             "有效改善",
         ],
+        # Adverbs of effort or extent and "got better" phrases: vague in a value that holds no
+        # number at all ("切实减轻群众负担"); beside a number ("积极组织培训3期") the number is
+        # what a reviewer checks.
+        "effort_words": [
+            "切实",
+            "积极",
+            "充分",
+            "广泛",
+            "普遍",
+            "较为",
+            "更好",
+            "日趋",
+            "得到提高",
+            "得到提升",
+            "得到改善",
+            "得到加强",
+            "得到增强",
+            "有效保障",
+            "有效促进",
+            "有效推动",
+            "有力推动",
+            "初见成效",
+            "基本形成",
+            "基本实现",
+        ],
         # Boilerplate that is vague only when it is the whole value.
         "boilerplate": [
             "效果明显",
@@ -440,6 +483,8 @@ LINT_DEFAULTS: dict = {
             "持续保障",
             "持续影响",
             "已完成",
+            "完成",
+            "全部完成",
             "符合相关规定",
             "符合规定",
             "符合要求",
@@ -496,6 +541,25 @@ LINT_DEFAULTS: dict = {
             "发挥作用",
             "发挥效益",
             "发挥效用",
+            # "got better" and praise as the whole of a short value: what is reached is not said
+            "得到巩固",
+            "得到落实",
+            "得到满足",
+            "得到缓解",
+            "得到控制",
+            "有效控制",
+            "落实到位",
+            "提供保障",
+            "提供支撑",
+            "凸显",
+            "彰显",
+            "深远",
+            "重大",
+            "积极",
+            "广泛",
+            "可观",
+            "很高",
+            "更高",
         ],
         "short_value_chars": "12",
         # A value that is this long a piece of its own name restates it ("持续保障").
@@ -523,7 +587,7 @@ LINT_DEFAULTS: dict = {
             "奠定",
             "发挥",
             "满足",
-            "维护",
+            # not 维护: it is as often the maintenance work itself (日常维护) as upholding
             "巩固",
             "优化",
             "完善",
@@ -675,6 +739,17 @@ LINT_DEFAULTS: dict = {
             "采购程序",
             "绩效监控",
             "组织机构健全",
+            # money passed down between budget levels (拨付), in full or not, and the unit's
+            # own financial controls: administration, not what the project delivers
+            "拨付",
+            "足额到位",
+            "资金足额",
+            "内部控制",
+            "内控制度",
+            "财务制度",
+            "报账",
+            "预算绩效",
+            "财政资金使用",
         ],
     },
     "T12": {
