@@ -178,3 +178,18 @@ def test_done_as_the_whole_target_is_vague(value):
 )  # fmt: skip
 def test_work_with_numbers_or_maintenance_is_not_vague(value):
     assert of(run(with_benefit(value)), "T10") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [("效果佳", "效果佳"), ("对当地作用大", "作用大"), ("得到群众认可", "认可"),
+     ("社会反响好", "反响好"), ("深受师生欢迎", "欢迎")],
+)  # fmt: skip
+def test_a_short_judgment_of_the_result_or_of_how_people_took_it_is_vague(value, word):
+    [finding] = of(run(with_benefit(value)), "T10")
+    assert message_code(finding) == "lint.T10.grading" and f"“{word}”" in finding.message
+
+
+@pytest.mark.parametrize("value", ["公共设施完好", "无重大安全事故", "覆盖全区所有人员"])
+def test_a_short_state_a_reviewer_can_check_is_not_a_judgment(value):
+    assert of(run(with_benefit(value)), "T10") == []
