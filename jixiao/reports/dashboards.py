@@ -35,7 +35,7 @@ from jixiao.targets.models import Target, TargetStatus
 
 from .records import TOPICS, Record, Topic, monitored, selfeval_rows
 from .selectors import APPROVED, WorkYear, full_year_budget, is_late
-from .stats import GRADES, on_time_by_unit, rate
+from .stats import GRADES, evaluation_counts, on_time_by_unit, rate
 
 SCORE = Decimal("0.01")
 
@@ -314,7 +314,8 @@ def _approval(work: WorkYear) -> dict:
 
 
 def _selfeval_figures(work: WorkYear) -> dict:
-    grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
+    standing = evaluation_counts(work)["grades"]
+    grades = {g: standing.get(g, 0) for g in GRADES}
     average = work.selfevals.order_by().aggregate(
         a=Avg(Coalesce("reviewed_total", "total"), output_field=DecimalField())
     )["a"]

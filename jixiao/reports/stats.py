@@ -8,9 +8,11 @@ into the contract's JSON (CONTRACT.md): money with two decimals and rates with f
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -20,8 +22,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    TextField,
     Value,
+    When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,9 +99,9 @@ def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 def _first_level_of(work: WorkYear) -> dict[int, int]:
     """unit id → its first-level unit in Y (or in Y−1 for a unit that no longer exists in Y,
     so a merged unit's evaluation of last year still covers someone)."""
-    rows = work.unit_structure.values_list("unit_id", "year", "level", "parent_id")
     roots: dict[int, int] = {}
-    for unit_id, _year, level, parent_id in sorted(rows, key=lambda r: r[1] != work.year):
+    rows = _structure(work)
+    for unit_id, _year, level, parent_id, *_r in sorted(rows, key=lambda r: r[1] != work.year):
         roots.setdefault(unit_id, unit_id if level == 1 else parent_id)
     return roots
 
@@ -112,9 +117,9 @@ def first_level_activity(work: WorkYear, per_unit: dict | None = None) -> dict[i
         ("targets", ((u, t[0]) for u, t in per_unit["targets"].items())),
         ("reports", ((u, r[0]) for u, r in per_unit["reports"].items())),
     ]
-    for queryset in (work.selfevals, work.unit_evaluations):
-        rows = queryset.order_by().values_list("unit_id").annotate(n=Count("id"))
-        sources.append(("evaluations", rows))
+    evaluations = evaluation_counts(work)
+    for key in ("selfeval_units", "unit_evaluation_units"):
+        sources.append(("evaluations", evaluations[key].items()))
     activity: dict[int, dict[str, int]] = {}
     for name, rows in sources:
         for unit_id, n in rows:
@@ -125,9 +130,60 @@ def first_level_activity(work: WorkYear, per_unit: dict | None = None) -> dict[i
     return activity
 
 
+def evaluation_counts(work: WorkYear) -> dict[str, dict]:
+    """The evaluations done in Y, counted once per work year object in one GROUP BY query of
+    each table (by unit and grade): `selfeval_units` unit id → its self-evaluations, `grades`
+    grade → self-evaluations by the grade that stands (the reviewer's where there is one, else
+    the rules', as `WorkYear.standing_grades`), `unit_evaluation_units` unit id → its
+    whole-unit evaluations and `unit_evaluation_grades` grade → whole-unit evaluations.
+    Coverage, the grades of `year_stats` and the dashboard's all add these up."""
+    return _once(work, "evaluation_counts", lambda: _evaluation_counts(work))
+
+
+def _evaluation_counts(work: WorkYear) -> dict[str, dict]:
+    standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")), default=F("grade"))
+    out: dict[str, dict] = {}
+    for queryset, grade, name in (
+        (work.selfevals, standing, "selfeval"),
+        (work.unit_evaluations, F("grade"), "unit_evaluation"),
+    ):
+        units = out.setdefault(f"{name}_units", {})
+        grades = out.setdefault("grades" if name == "selfeval" else f"{name}_grades", {})
+        rows = queryset.order_by().annotate(standing_grade=grade)
+        for unit_id, standing_grade, n in rows.values_list("unit_id", "standing_grade").annotate(
+            n=Count("id")
+        ):
+            units[unit_id] = units.get(unit_id, 0) + n
+            grades[standing_grade] = grades.get(standing_grade, 0) + n
+    return out
+
+
+def _structure(work: WorkYear) -> list[tuple]:
+    """(unit id, year, level, parent id, code, name, region id) of every unit of Y and Y−1
+    in the region (`WorkYear.unit_structure`), once per work year object: the first-level
+    unit each record belongs to, the first-level units of a reader who sees the whole region
+    and the units' names all read these rows (one query for the three)."""
+    return _once(
+        work,
+        "structure",
+        lambda: list(
+            work.unit_structure.order_by().values_list(
+                "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
+            )
+        ),
+    )
+
+
 def _first_level_rows(work: WorkYear) -> list[tuple[int, str, int]]:
     """(unit id, code, region id) of each first-level unit of Y: what coverage counts, and
-    the roll-up by region (one query for both)."""
+    the roll-up by region (one query for both; none for a reader who sees the whole region,
+    whose first-level units are those of the units' structure)."""
+    if work.sees_whole_region:
+        return [
+            (unit_id, code, region_id)
+            for unit_id, year, level, _parent, code, _name, region_id in _structure(work)
+            if year == work.year and level == 1
+        ]
     return list(
         work.first_level_units.order_by().values_list("unit_id", "unit__code", "unit__region_id")
     )
@@ -201,13 +257,7 @@ def _total(by_region: dict[int, tuple[int, Decimal]]) -> tuple[int, Decimal]:
 def _monitoring(
     work: WorkYear, today: datetime.date, by_unit: list[dict], monitored: dict[int, tuple]
 ) -> dict:
-    reports = work.reports.order_by()
-    deadline_passed = Q(round__deadline__lt=today)
-    report_counts = reports.aggregate(
-        total=Count("id"),
-        submitted=Count("id", filter=Q(status__in=REPORT_COUNTED)),
-        missing=Count("id", filter=~Q(status__in=REPORT_COUNTED) & deadline_passed),
-    )
+    report_counts = report_totals(work, today)
     late = sum(r["reports_late"] for r in by_unit)
     by_code = dict.fromkeys(ALERT_CODES, 0)
     by_level = {"yellow": 0, "red": 0}
@@ -278,7 +328,8 @@ def _execution(work: WorkYear, latest: datetime.date | None) -> dict:
 
 
 def _selfeval(work: WorkYear, selfevaluated: dict[int, tuple]) -> dict:
-    grades = {g: work.standing_grades.get(g, 0) for g in GRADES}
+    standing = evaluation_counts(work)["grades"]
+    grades = {g: standing.get(g, 0) for g in GRADES}
     projects, funds = _total(selfevaluated)
     return {
         "year": work.evaluated_year,
@@ -290,13 +341,8 @@ def _selfeval(work: WorkYear, selfevaluated: dict[int, tuple]) -> dict:
 
 
 def _unit_evaluations(work: WorkYear) -> tuple[int, dict]:
-    grades = dict.fromkeys(GRADES, 0)
-    count = 0
-    for grade, n in work.unit_evaluations.order_by().values_list("grade").annotate(n=Count("id")):
-        count += n
-        if grade in grades:
-            grades[grade] = n
-    return count, grades
+    by_grade = evaluation_counts(work)["unit_evaluation_grades"]
+    return sum(by_grade.values()), {g: by_grade.get(g, 0) for g in GRADES}
 
 
 def _special_kinds(work: WorkYear) -> dict:
@@ -436,14 +482,17 @@ def _lint(work: WorkYear) -> tuple[dict, int]:
     """Findings by code (each time found, as the 2021 summary counts 处) and the number of
     declarations with any finding, as `WorkYear.findings` counts them. Only the declarations
     whose stored list has a first element are read (`findings__0`, an array index on SQLite
-    and PostgreSQL alike): most have none, and decoding their JSON was the slowest part."""
+    and PostgreSQL alike): most have none. Their lists are read as text and decoded in one
+    call (one JSON array of them), not row by row."""
     times: dict[str, int] = {}
     with_findings = 0
-    for findings in (
+    texts = (
         work.current_targets.filter(findings__0__isnull=False)
         .order_by()
-        .values_list("findings", flat=True)
-    ):
+        .annotate(text=Cast("findings", TextField()))
+        .values_list("text", flat=True)
+    )
+    for findings in json.loads("[" + ",".join(texts) + "]"):
         codes = [f.get("code") for f in findings if isinstance(f, dict)]
         for code in codes:
             times[code] = times.get(code, 0) + 1
@@ -620,25 +669,44 @@ def report_counts(work: WorkYear, today: datetime.date) -> dict[int, tuple[int, 
     still open before their deadline has no entry. Late as `core.deadlines.is_late` rules it
     (`_late`), so the lists that judge each report in Python count the same. Once per work
     year object and day."""
+    return _counted_reports(work, today)[0]
+
+
+def report_totals(work: WorkYear, today: datetime.date) -> dict[str, int]:
+    """Y's reports: `total`, `submitted` (or beyond) and `missing` past the deadline, added
+    up from the same GROUP BY as `report_counts`."""
+    return _counted_reports(work, today)[1]
+
+
+def _counted_reports(work: WorkYear, today: datetime.date) -> tuple[dict, dict]:
     return _once(work, ("report_counts", today), lambda: _report_counts(work, today))
 
 
-def _report_counts(work: WorkYear, today: datetime.date) -> dict[int, tuple[int, int, int]]:
+def _report_counts(
+    work: WorkYear, today: datetime.date
+) -> tuple[dict[int, tuple[int, int, int]], dict[str, int]]:
     counted = Q(status__in=REPORT_COUNTED)
     rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
     late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
     missing = ~counted & Q(round__deadline__lt=today)
     reports = (
-        work.reports.filter(counted | missing)
-        .order_by()
+        work.reports.order_by()
         .values_list("unit_id")
         .annotate(
+            n=Count("id"),
             submitted=Count("id", filter=counted),
             late=Count("id", filter=late_report),
             missing=Count("id", filter=missing),
         )
     )
-    return {unit_id: tuple(rest) for unit_id, *rest in reports}
+    by_unit, totals = {}, dict.fromkeys(("total", "submitted", "missing"), 0)
+    for unit_id, n, submitted, late, missed in reports:
+        totals["total"] += n
+        totals["submitted"] += submitted
+        totals["missing"] += missed
+        if submitted or missed:  # only reports still open before their deadline: no entry
+            by_unit[unit_id] = (submitted, late, missed)
+    return by_unit, totals
 
 
 def _on_time_counts(per_unit: dict) -> dict[int, dict]:
@@ -678,9 +746,8 @@ def unit_names(work: WorkYear, unit_ids) -> dict[int, tuple[str, str]]:
         "unit_names",
         lambda: {
             unit_id: (code, name)
-            for unit_id, code, name in work._in_region(UnitYear.objects.all(), "unit__region__path")
-            .filter(year=work.year)
-            .values_list("unit_id", "unit__code", "name")
+            for unit_id, year, _level, _parent, code, name, _region in _structure(work)
+            if year == work.year
         },
     )
     names = {unit_id: region_units[unit_id] for unit_id in wanted if unit_id in region_units}
@@ -794,7 +861,7 @@ def compute_year_stats(
         "surveys": _surveys(work),
         # Using the results (DOMAIN.md §8): funds adjusted, recovered and redeployed in Y, the
         # rectifications, Y's proposals for Y + 1, the ranking and the disclosures.
-        "results": results_figures(region, year, today, user=user),
+        "results": results_figures(region, year, today, user=user, region_ids=work._region_ids),
         "lint": lint,
         "on_time": {
             "targets": on_time_targets,

@@ -308,12 +308,20 @@ def _uses(results: ResultsYear) -> dict:
 
 
 def results_figures(
-    region: Region, year: int, today: datetime.date | None = None, *, user=None
+    region: Region,
+    year: int,
+    today: datetime.date | None = None,
+    *,
+    user=None,
+    region_ids: list[int] | None = None,
 ) -> dict:
     """The `results` figures of `region`'s work year `year` as `user` may see them (None: the
     whole region). Money as Decimals with two decimals (`reports.stats.as_json` writes them as
-    strings); `as_of` is the day the overdue figures are taken."""
+    strings); `as_of` is the day the overdue figures are taken. `region_ids`: the ids of the
+    region and every region under it, when the caller has read them already (one query less)."""
     results = ResultsYear(region=region, year=year, user=user, today=today)
+    if region_ids is not None:
+        results.__dict__["_region_ids"] = list(region_ids)
     return {
         **_funds(results),
         "rectifications": _rectifications(results),

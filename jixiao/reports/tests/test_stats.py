@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -538,3 +540,64 @@ def test_special_kind_projects_of_two_districts_with_the_same_code_count_twice(y
     figures = stats_for(RegionReader(city.path), city)
     assert figures["selfeval"]["special_kinds"]["count"] == 2
     assert [p["grade"] for p in figures["selfeval"]["special_kinds"]["projects"]] == ["差", "良"]
+
+
+def _figures_queries(year_2022) -> list[str]:
+    reader = RegionReader(year_2022.region.path)
+    with CaptureQueriesContext(connection) as captured:
+        compute_year_stats(user=reader, region=year_2022.region, year=2022, today=TODAY)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _read_from(queries: list[str]) -> Counter:
+    """How many queries read each table as their main table (the first FROM of the query)."""
+    return Counter(re.search(r' FROM "(\w+)"', sql).group(1) for sql in queries)
+
+
+def _more_units(world, codes) -> None:
+    """First-level units that each declared, reported and evaluated: more rows of every table
+    the figures group, none of a new kind."""
+    rnd = Round.objects.get(region=world.region, year=2022)
+    for code in codes:
+        unit = Unit.objects.create(region=world.region, code=code, name=f"单位{code}")
+        for year in (2021, 2022):
+            UnitYear.objects.create(unit=unit, year=year, name=unit.name, level=1)
+        project = Project.objects.create(
+            region=world.region, year=2022, code=f"P{code}", name=code, unit=unit
+        )
+        Target.objects.create(
+            region=world.region, year=2022, unit=unit, project=project, status="approved"
+        )
+        Report.objects.create(
+            round=rnd, project=project, region=world.region, unit=unit, year=2022, status="draft"
+        )
+        old = Project.objects.create(
+            region=world.region, year=2021, code=f"Q{code}", name=code, unit=unit, full_current=3
+        )
+        old.kinds.add(ProjectKind.objects.get(code="procurement"))
+        SelfEvaluation.objects.create(
+            region=world.region, year=2021, unit=unit, project=old, status="confirmed", grade="优"
+        )
+        UnitEvaluation.objects.create(
+            region=world.region, year=2021, unit=unit, status="confirmed", grade="良"
+        )
+
+
+def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_the_rows(year_2022):
+    queries = _figures_queries(year_2022)
+    tables = _read_from(queries)
+    # The self-evaluations: one GROUP BY by unit and standing grade (coverage and the grades),
+    # the special-kind list, and the confirmed ones whose use is recorded (results.figures).
+    assert tables["evaluations_selfevaluation"] == 3
+    # The whole-unit evaluations: one GROUP BY by unit and grade, and the confirmed ones.
+    assert tables["evaluations_unitevaluation"] == 2
+    # The reports: one GROUP BY by unit (timeliness, and the totals added up from it), and the
+    # execution of the latest round.
+    assert tables["monitoring_report"] == 2
+    # The units of Y and Y−1: one query for the structure, the first-level units and names.
+    assert tables["orgs_unityear"] == 1
+    # The region's ids: read once for the figures and the results figures.
+    assert tables["orgs_region"] == 2  # the ids, and the regions of the roll-up
+    _more_units(year_2022, ["N1", "N2", "N3", "N4"])
+    more = _figures_queries(year_2022)
+    assert len(more) == len(queries), f"{len(queries)} queries, {len(more)} with 4 more units"
