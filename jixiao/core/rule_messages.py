@@ -106,6 +106,13 @@ _LINT = {
         "请写成可核验的结果，如具体数值、标准或“完成…并通过验收”。"),
     "lint.T10.grading.why": gettext_noop(
         "不超过%(n)s个字、以“%(word)s”结尾的指标值只是评价，无法核验（规则库 T10 grading_endings）。"),
+    "lint.T10.few_words": gettext_noop(
+        "%(label)s的指标值“%(text)s”只用几个字描述%(category)s，没有数值、标准或对比基数，"
+        "年底无法核验：请写成可核验的结果，如“受益群众≥3000人”“带动农户增收≥500元/户”"
+        "“森林覆盖率≥65%%”，或与上年对比（如“不低于上年”）。"),
+    "lint.T10.few_words.why": gettext_noop(
+        "%(category)s的指标值只有不超过%(n)s个字、没有任何数字、没有对比基数、所依的安排或"
+        "“无”“零”之类的答案时，说不出要达到什么（规则库 T10 few_words_categories、checkable_words）。"),
     "lint.T10.intention": gettext_noop(
         "%(label)s的指标值是一句意图（“%(word)s”）而没有可核验的结果：“%(text)s”。"
         "请改写为可检查的结果（数值、比率或完成标准），意图写入年度目标。"),

@@ -370,8 +370,15 @@ def _t10_message(
                 Message("lint.T10.restates_name.why"),
             )
         wording = _t10_wording(label, text, rules, boilerplate)
-        if wording or not cost or process or any(c.isdigit() for c in text):
+        if wording or process or any(c.isdigit() for c in text):
             return wording
+        if _few_words(line, text, category, rules):
+            return (
+                Message("lint.T10.few_words", label=label, text=text, category=category),
+                Message("lint.T10.few_words.why", category=category, n=rules["few_words_chars"]),
+            )
+        if not cost:
+            return None
         return (
             Message("lint.T10.cost_no_amount", label=label, text=text),
             Message("lint.T10.cost_no_amount.why"),
@@ -403,6 +410,22 @@ def _t10_message(
             Message("lint.T10.full_percent.why"),
         )
     return None
+
+
+def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapping) -> bool:
+    """A value of a few words (rules T10 `few_words_chars`) and no number under one of
+    `few_words_categories` (效益, 满意度) that neither compares with a baseline, follows a
+    schedule, answers "none" nor names a class (`checkable_words`), on a row that does not say
+    its category does not apply (`not_applicable_words`): an effect stated so is a judgment
+    ("效果佳", "作用大") whatever its words, and cannot be checked."""
+    if category not in rules["few_words_categories"]:
+        return False
+    norm = normalise_text(text)
+    if not norm or len(norm) > int(rules["few_words_chars"]):
+        return False
+    if _contains(text, rules["checkable_words"]):
+        return False
+    return not _contains(f"{line.name}|{text}", rules["not_applicable_words"])
 
 
 def _slogan_name(line: IndicatorLine, rules: Mapping) -> bool:

@@ -579,6 +579,36 @@ LINT_DEFAULTS: dict = {
             "赞誉",
         ],
         "short_value_chars": "12",
+        # Under these categories a value in words of up to few_words_chars, without any
+        # number, says nothing checkable whatever its words ("效果佳", "作用大"): an effect or a
+        # satisfaction is stated by a measure, a standard or a comparison. Values with one of
+        # checkable_words compare with a baseline (不低于上年), follow a schedule or a rule
+        # (按月安排), state what an inspection confirms (完好, 无, 零, 未发生) or name a class
+        # or grade (Ⅲ类, 二级), and are left alone; so are rows saying their category does
+        # not apply (not_applicable_words).
+        "few_words_categories": ["效益指标", "满意度指标"],
+        "few_words_chars": "6",
+        "checkable_words": [
+            "上年",
+            "去年",
+            "往年",
+            "同期",
+            "基期",
+            "不低于",
+            "不少于",
+            "不高于",
+            "不超过",
+            "持平",
+            "按",
+            "完好",
+            "无",
+            "零",
+            "未发生",
+            "杜绝",
+            "类",
+            "级",
+        ],
+        "not_applicable_words": ["无经济效益", "无社会效益", "无生态效益", "不适用", "不涉及"],
         # A value that is this long a piece of its own name restates it ("持续保障").
         "restated_chars": "3",
         # A longer value with one of these and no number at all is a sentence of intentions
@@ -767,6 +797,20 @@ LINT_DEFAULTS: dict = {
             "报账",
             "预算绩效",
             "财政资金使用",
+            # payments to contractors, procurement and the unit's own books and assets
+            "资金到账",
+            "到账及时",
+            "付款",
+            "工程款支付",
+            "款项支付",
+            "招标率",
+            "公开招标",
+            "采购合规",
+            "采购规范",
+            "财务核算",
+            "财务管理",
+            "资产管理",
+            "三公经费",
         ],
     },
     "T12": {

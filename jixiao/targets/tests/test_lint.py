@@ -442,7 +442,7 @@ def test_thresholds_and_severities_come_from_the_rules():
     rules["T18"]["tolerance"] = "0.50"
     rules["T04"]["blocking"] = True
     rules["T10"]["boilerplate"] = rules["T10"]["grading_endings"] = []
-    rules["T10"]["vague_words"] = []
+    rules["T10"]["vague_words"] = rules["T10"]["few_words_categories"] = []
     vague = rows(replace={6: ("效益指标", "社会效益指标", "居民居住环境改善情况", "效果明显"),
                           0: ("产出指标", "数量指标", "改造老旧小区数量", "≥12")})  # fmt: skip
     result = run(declare(vague, amounts=AMOUNTS_3000), lint_rules=rules)

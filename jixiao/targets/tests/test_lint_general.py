@@ -193,3 +193,63 @@ def test_a_short_judgment_of_the_result_or_of_how_people_took_it_is_vague(value,
 @pytest.mark.parametrize("value", ["公共设施完好", "无重大安全事故", "覆盖全区所有人员"])
 def test_a_short_state_a_reviewer_can_check_is_not_a_judgment(value):
     assert of(run(with_benefit(value)), "T10") == []
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [("质量指标", "公开招标率", "100%"), ("时效指标", "工程进度款付款及时率", "≥95%"),
+     ("质量指标", "固定资产管理规范性", "规范"), ("质量指标", "财务核算准确率", "100%")],
+)  # fmt: skip
+def test_payments_procurement_and_the_units_books_are_process_measures(subcategory, name, value):
+    [finding] = of(run(with_row("产出指标", subcategory, name, value)), "T11")
+    assert finding.indicator == 9 and "管理过程的指标" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [("数量指标", "政府采购图书册数", "≥5000册"),  # what was bought and handed on to readers
+     ("质量指标", "固定资产投资项目验收合格率", "100%")],  # works built, not the books kept
+)  # fmt: skip
+def test_purchases_counted_and_investment_projects_are_no_process_measures(
+    subcategory, name, value
+):
+    assert of(run(with_row("产出指标", subcategory, name, value)), "T11") == []
+
+
+@pytest.mark.parametrize("value", ["效果佳", "作用突出显著", "群众称道", "成绩斐然"])
+def test_a_benefit_in_a_few_words_without_a_number_is_vague_whatever_the_words(value):
+    [finding] = of(run(with_benefit(value)), "T10")
+    assert finding.indicator == 6 and "第7条指标“居民居住环境改善情况”" in finding.message
+    assert f"“{value}”" in finding.message
+
+
+@pytest.mark.parametrize("value", ["群众称道", "成绩斐然", "民心所向"])
+def test_a_few_words_of_no_list_are_read_as_a_judgment_by_their_length(value):
+    [finding] = of(run(with_benefit(value)), "T10")
+    assert message_code(finding) == "lint.T10.few_words"
+    assert f"“{value}”只用几个字描述效益指标" in finding.message and "≥" in finding.message
+    assert "few_words_categories" in finding.explanation
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["不低于上年",  # a comparison with a baseline
+     "按月开展",  # a schedule
+     "无",  # a "none" answer
+     "水质Ⅲ类",  # a named class
+     "≥3000人",  # a number
+     "施工单位具有所需资质"],  # a longer statement of fact
+)  # fmt: skip
+def test_a_benefit_with_a_baseline_schedule_none_class_or_a_fact_is_not_few_words(value):
+    assert of(run(with_benefit(value)), "T10") == []
+
+
+@pytest.mark.parametrize(
+    ("category", "subcategory", "name", "value"),
+    [("产出指标", "质量指标", "服务周期内空气质量", "优良"),  # an output grade, not a benefit
+     ("效益指标", "经济效益指标", "社会公益服务无经济效益", "公益性事业")],  # does not apply
+)  # fmt: skip
+def test_few_words_outside_a_benefit_or_where_it_does_not_apply_are_left_alone(
+    category, subcategory, name, value
+):
+    assert of(run(with_row(category, subcategory, name, value)), "T10") == []
