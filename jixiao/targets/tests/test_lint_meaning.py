@@ -189,6 +189,14 @@ def test_t20_finds_money_put_in_counted_as_an_output(subcategory, name, value, w
         ("产出指标", "质量指标", "资金到位率", "100%"),
         # the purchase of services counted by the people served
         ("产出指标", "数量指标", "政府购买服务覆盖人数", "≥3000人"),
+        # money that is what the project delivers or brings in (rules T20 money_output_words)
+        ("产出指标", "数量指标", "发放创业担保贷款金额", "≥4000万元"),
+        ("产出指标", "数量指标", "追缴欠缴税款", "≥50万元"),
+        ("产出指标", "数量指标", "减免困难学生学费", "20万元"),
+        # a ceiling on money under 成本; the works counted by what was built; a money effect
+        ("产出指标", "成本指标", "校舍维修改造成本", "≤300万元"),
+        ("产出指标", "数量指标", "维修校舍面积", "≥3000平方米"),
+        ("效益指标", "经济效益指标", "带动农户增收", "≥500万元"),
     ],
 )  # fmt: skip
 def test_t20_keeps_quiet_on_outputs_costs_and_effects(category, subcategory, name, value):
