@@ -587,10 +587,11 @@ def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_th
     queries = _figures_queries(year_2022)
     tables = _read_from(queries)
     # The self-evaluations: one GROUP BY by unit and standing grade (coverage and the grades),
-    # the special-kind list, and the confirmed ones whose use is recorded (results.figures).
+    # the special-kind list, and the results of Y counted (results.figures: the confirmed
+    # self-evaluations, whole-unit evaluations and archived key evaluations in one UNION ALL).
     assert tables["evaluations_selfevaluation"] == 3
-    # The whole-unit evaluations: one GROUP BY by unit and grade, and the confirmed ones.
-    assert tables["evaluations_unitevaluation"] == 2
+    # The whole-unit evaluations: one GROUP BY by unit and grade.
+    assert tables["evaluations_unitevaluation"] == 1
     # The reports: one GROUP BY by unit (timeliness, and the totals added up from it), and the
     # execution of the latest round.
     assert tables["monitoring_report"] == 2
