@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import repeat
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,6 +128,10 @@ class PaymentImporter(Importer):
         header, positions = located
         letters = {key: column_letter(pos) for key, pos in positions.items()}
         place = (sheet.name, letters)
+        start = header + 1 + sheet.first_row
+        lines = self._parse_whole(sheet.rows[header + 1 :], positions, place, start)
+        if lines is not None:
+            return lines, []
         # the columns present (a required one always is) as (slot, position, column, memo of
         # parsed values, none for the amount, which rarely repeats); absent ones stay None
         present = [
@@ -137,7 +142,6 @@ class PaymentImporter(Importer):
         absent = [None] * len(self.columns)
         code_at = positions["code"]
         lines, problems = [], ProblemLog()
-        start = header + 1 + sheet.first_row
         for number, raw in enumerate(sheet.rows[header + 1 :], start=start):
             width = len(raw)
             if _blank(raw[code_at] if code_at < width else None) and all(map(_blank, raw)):
@@ -165,6 +169,30 @@ class PaymentImporter(Importer):
         if not lines and not problems:
             problems.append(Problem(_("表头下没有任何数据行。"), sheet=sheet.name))
         return lines, problems
+
+    def _parse_whole(self, data, positions, place, start) -> list[tuple] | None:
+        """The lines of a sheet whose every row is whole and every cell reads, a column at a
+        time: each distinct value of a column parsed once, and the amounts, when all are plain
+        text, checked by one match and made a Decimal each. None when a row is short or blank,
+        a cell is blank where its column requires a value or does not read: the loop of
+        `_parse`, line by line, then says where."""
+        if not data or min(map(len, data)) <= max(positions.values()):
+            return None
+        columns = []
+        for column in self.columns:
+            if column.key not in positions:
+                columns.append(repeat(None))
+                continue
+            at = positions[column.key]
+            cells = [raw[at] for raw in data]
+            if column.key == "amount":
+                values = _amounts(cells)
+            else:
+                values = _column(column, cells)
+            if values is None:
+                return None
+            columns.append(values)
+        return list(zip(range(start, start + len(data)), repeat(place), *columns))
 
     def check(self, rows: list[tuple]) -> list[Problem]:
         """Every line's region (in scope), project and month; the months summed per project."""
@@ -342,6 +370,44 @@ def _amount(value) -> Decimal | None:
     elif kind is int and 0 <= value < 10**12:
         return Decimal(value)
     return amount(value)
+
+
+#: Cell values that equal no value of another of these kinds (unlike floats and bools, which
+#: equal ints), so that one dict can hold a column's distinct values.
+_KEYED = {str, int, dt.date, dt.datetime, type(None)}
+_PLAIN_AMOUNTS = re.compile(rf"(?:{PLAIN_AMOUNT.pattern}\n)*{PLAIN_AMOUNT.pattern}")
+
+
+def _column(column: Column, cells: list) -> list | None:
+    """`column.parse` of each cell, each distinct value parsed once, a blank cell None; None
+    when a value does not read, a required one is blank or a value is of another kind."""
+    if not set(map(type, cells)) <= _KEYED:
+        return None
+    parsed = {}
+    for value in set(cells):
+        if value is None or (value.__class__ is str and not value.strip()):
+            if column.required:
+                return None
+            parsed[value] = None
+            continue
+        try:
+            parsed[value] = column.parse(value)
+        except CellError:
+            return None
+    return [parsed[value] for value in cells]
+
+
+def _amounts(cells: list) -> list | None:
+    """`_amount` of each cell: when every one is a plain amount as text (a treasury CSV), one
+    match over them all and a Decimal each; None when one does not read."""
+    if set(map(type, cells)) == {str}:
+        text = "\n".join(cells)
+        if text.count("\n") == len(cells) - 1 and _PLAIN_AMOUNTS.fullmatch(text):
+            return list(map(Decimal, cells))
+    try:
+        return list(map(_amount, cells))
+    except CellError:
+        return None
 
 
 def detect_yuan(header_cells) -> bool:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from jixiao.budgets.models import Payment, Project
 from jixiao.core import audit
 from jixiao.core.imports import run_import
-from jixiao.core.models import AuditLog
-from jixiao.core.tabular import InputRejected
+from jixiao.core.models import AuditLog, AuditObject
+from jixiao.core.tabular import InputRejected, read_tables
 from jixiao.monitoring.importers import PaymentImporter
 from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.services import round_open
@@ -328,3 +328,50 @@ def test_a_december_no_longer_rushing_clears_the_years_alert(world):
     year("1")  # now an ordinary month: the stored alert is cleared, not left open
     rush.refresh_from_db()
     assert rush.status == Alert.Status.CLEARED
+
+
+def _parsed(world, data: bytes) -> list[tuple]:
+    """The values of each parsed line (without its row number and place)."""
+    [sheet] = read_tables(data, "p.csv")
+    lines, problems = PaymentImporter(actor=world.budget, region=world.region).parse(sheet)
+    assert problems == []
+    return [line[2:] for line in lines]
+
+
+def test_a_file_read_a_column_at_a_time_gives_what_reading_it_line_by_line_gives(world):
+    rows = [
+        ("100101", "P1", "2022", "3", "5"),
+        ("100101", " P2 ", "2022年", "4月", "0.000001"),
+        ("100101", "P1", "2022", "12", "123456789012.5"),
+    ]
+    whole = _parsed(world, csv(rows))
+    # a blank line in the middle sends the file through the line-by-line loop
+    broken = csv(rows[:1]) + b",,,,\n" + csv(rows[1:], header=())[1:]
+    assert _parsed(world, broken) == whole
+    assert [line[1:6] for line in whole] == [
+        ("P1", 2022, 3, None, Decimal("5")),
+        ("P2", 2022, 4, None, Decimal("0.000001")),
+        ("P1", 2022, 12, None, Decimal("123456789012.5")),
+    ]
+
+
+def test_an_amount_holding_a_line_break_reads_as_a_cell_of_its_own_would(world):
+    """One match over the amounts joined by line breaks must not take a cell's own line break
+    for the end of a cell: "12⏎34" reads as `amount` reads it (spaces dropped)."""
+    data = csv([("100101", "P1", 2022, 3, "5")]) + b'100101,P1,2022,4,"12\n34"\n'
+    data += b"100101,P1,2022,5,7\n"
+    run_import(PaymentImporter(actor=world.budget, region=world.region), data, "p.csv")
+    assert paid(world.projects["P1"]) == {3: Decimal("5"), 4: Decimal("1234"), 5: Decimal("7")}
+
+
+def test_rows_that_fill_whole_insert_statements_are_all_stored(world):
+    codes = _projects(world, 34)
+    rows = [("100101", code, 2022, month, "1.5") for code in codes[:33] for month in range(1, 13)]
+    rows += [("100101", codes[33], 2022, month, "2") for month in (1, 2)]  # 398 = 2 × 199 rows
+    run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "p.csv")
+    stored = Payment.objects.filter(project__code__in=codes)
+    assert stored.count() == 398
+    assert sum(stored.values_list("amount", flat=True)) == Decimal("1.5") * 396 + 4
+    entry = AuditLog.objects.filter(object_type="budgets.project").latest("id")
+    positions = AuditObject.objects.filter(entry=entry).values_list("position", flat=True)
+    assert sorted(positions) == list(range(34 + Alert.objects.count()))
