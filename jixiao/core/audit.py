@@ -150,7 +150,8 @@ class Change:
     region_code: str = ""
     message: str = ""
 
-    def as_dict(self) -> dict:
+    def identity(self) -> tuple:
+        """(action, object type, object id, object text, region code), as `record` fills them."""
         instance = self.instance
         object_type, object_id = self.object_type, self.object_id
         object_repr, region_code = self.object_repr, self.region_code
@@ -159,12 +160,10 @@ class Change:
             object_id = object_id or str(instance.pk)
             object_repr = object_repr or str(instance)
             region_code = region_code or getattr(instance, "audit_region_code", "") or ""
-        return {
-            "action": self.action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "object_repr": object_repr[:300],
-            "region_code": region_code,
+        return (self.action, object_type, str(object_id), object_repr[:300], region_code)
+
+    def as_dict(self) -> dict:
+        return dict(zip(_IDENTITY, self.identity(), strict=True)) | {
             "before": self.before,
             "after": self.after,
             "message": self.message[:500],
@@ -209,12 +208,11 @@ def record_batch(
     identities, rows, held = [], [], 0
     encode = _ENCODER.encode  # json.dumps(value, ensure_ascii=False) without a new encoder a row
     for position, change in enumerate(changes):
-        row = change.as_dict()
-        identity = tuple(row[k] for k in _IDENTITY)
-        before = None if row["before"] is None else encode(row["before"])
-        after = None if row["after"] is None else encode(row["after"])
+        identity = change.identity()
+        before = None if change.before is None else encode(change.before)
+        after = None if change.after is None else encode(change.after)
         identities.append(identity)
-        rows.append((position, *identity, before, after, row["message"]))
+        rows.append((position, *identity, before, after, change.message[:500]))
         held += len(before or "") + len(after or "")
         if held >= FLUSH_CHARS or len(rows) >= FLUSH_ROWS:
             if entry.pk is None:  # its message and summary follow once every change is read
