@@ -108,7 +108,7 @@ def write_payments(
     project's (code, region code) for its audit change."""
     by_project: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for (project_id, month), amount in totals.items():
-        by_project[project_id][month] = stored_amount(amount)
+        by_project[project_id][month] = amount.quantize(PLACES, ROUND_HALF_UP)  # stored_amount
     ids = sorted(by_project)
     batch = audit.current_context().batch
     now = timezone.now()
@@ -125,18 +125,23 @@ def write_payments(
             stored[project_id][month] = (pk, amount)
         new, changed = [], []
         for project_id in chunk:
-            months, old = by_project[project_id], stored[project_id]
+            months, old = by_project[project_id], stored.get(project_id)
             before, after = {}, {}
-            for month, amount in months.items():
-                if month not in old:
-                    new.append((project_id, month, amount))
-                elif old[month][1] != amount:
-                    changed.append(Payment(pk=old[month][0], amount=amount, batch=batch))
-                    before[month] = f"{old[month][1]:f}"
-                else:
-                    continue
-                after[month] = f"{amount:f}"
-            paid[project_id] = {m: a for m, (_pk, a) in old.items()} | months
+            if not old:  # the project's first payments: every month is new
+                new += [(project_id, month, amount) for month, amount in months.items()]
+                after = {month: f"{amount:f}" for month, amount in months.items()}
+                paid[project_id] = dict(months)
+            else:
+                for month, amount in months.items():
+                    if month not in old:
+                        new.append((project_id, month, amount))
+                    elif old[month][1] != amount:
+                        changed.append(Payment(pk=old[month][0], amount=amount, batch=batch))
+                        before[month] = f"{old[month][1]:f}"
+                    else:
+                        continue
+                    after[month] = f"{amount:f}"
+                paid[project_id] = {m: a for m, (_pk, a) in old.items()} | months
             if after:
                 code, region_code = labels[project_id]
                 changes.append(
