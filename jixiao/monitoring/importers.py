@@ -400,14 +400,28 @@ def _column(column: Column, cells: list) -> list | None:
 def _amounts(cells: list) -> list | None:
     """`_amount` of each cell: when every one is a plain amount as text (a treasury CSV), one
     match over them all and a Decimal each; None when one does not read."""
-    if set(map(type, cells)) == {str}:
+    kinds = set(map(type, cells))
+    if kinds == {str}:
         text = "\n".join(cells)
         if text.count("\n") == len(cells) - 1 and _PLAIN_AMOUNTS.fullmatch(text):
             return list(map(Decimal, cells))
+    elif kinds <= {float, int} and 0 <= min(cells) and max(cells) < 10**12 and _no_nan(cells):
+        # an xlsx column of numbers (a whole one read as an int): each float through its
+        # shortest decimal form, rounded to the places kept, as `_amount` reads it
+        step, half_up = MONEY_STEP, ROUND_HALF_UP
+        return [
+            Decimal(repr(v)).quantize(step, half_up) if v.__class__ is float else Decimal(v)
+            for v in cells
+        ]
     try:
         return list(map(_amount, cells))
     except CellError:
         return None
+
+
+def _no_nan(cells: list) -> bool:
+    """No float of `cells` is nan (which no comparison orders)."""
+    return all(v == v for v in cells)
 
 
 def detect_yuan(header_cells) -> bool:

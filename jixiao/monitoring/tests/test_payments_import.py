@@ -375,3 +375,19 @@ def test_rows_that_fill_whole_insert_statements_are_all_stored(world):
     entry = AuditLog.objects.filter(object_type="budgets.project").latest("id")
     positions = AuditObject.objects.filter(entry=entry).values_list("position", flat=True)
     assert sorted(positions) == list(range(34 + Alert.objects.count()))
+
+
+def test_an_xlsx_column_of_numbers_reads_as_each_cell_alone_would(world):
+    rows = [
+        ("100101", "P1", 2022, 3, 207.4538),
+        ("100101", "P1", 2022, 4, 0.1 + 0.2),  # float noise, rounded to the places kept
+        ("100101", "P1", 2022, 5, 5),
+        ("100101", "P1", 2022, 6, 0.0000005),
+    ]
+    [sheet] = read_tables(xlsx(rows), "p.xlsx")
+    importer = PaymentImporter(actor=world.budget, region=world.region)
+    lines, _problems = importer.parse(sheet)
+    sheet.rows.insert(2, (None,) * 5)  # a blank row: the line-by-line loop
+    slow, _problems = importer.parse(sheet)
+    expected = [Decimal("207.4538"), Decimal("0.3"), Decimal("5"), Decimal("0.000001")]
+    assert [line[-1] for line in lines] == [line[-1] for line in slow] == expected
