@@ -13,6 +13,7 @@ code and parameters so that the web pages render them in the user's language. Th
 are in the table `jixiao.core.rule_messages.MESSAGES`.
 """
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -42,6 +43,7 @@ from .lint_base import (
     _grams,
     _is_blank,
     _label,
+    _normalised,
     _num,
     _unplaced_hint,
     _View,
@@ -403,6 +405,8 @@ def _t10_message(
         )
         and not _contains(f"{line.name}{value.original}", rules["rate_words"])
         and not _contains(value.original, rules["change_words"])
+        and not _change_name(line, rules)
+        and not normalise_text(line.name).endswith(_endings(rules["rate_roots"]))
         and not process
     ):
         return (
@@ -410,6 +414,24 @@ def _t10_message(
             Message("lint.T10.full_percent.why"),
         )
     return None
+
+
+def _change_name(line: IndicatorLine, rules: Mapping) -> bool:
+    """A short name (rules T10 `short_value_chars`) holding a change word, with a percentage
+    other than 100 ("农户收入增加 ≥8%", "办事时间缩短 ≥30%"): the value says by how much the
+    named thing changes, which a reviewer checks against the year before (rules T10
+    `change_names`). A long name is a sentence of wishes and 100% of a change says nothing."""
+    if not rules["change_names"] or line.value.number == Decimal(rules["full_percent"]):
+        return False
+    name = normalise_text(line.name)
+    return len(name) <= int(rules["short_value_chars"]) and bool(
+        _contains(name, rules["change_words"])
+    )
+
+
+def _endings(words) -> tuple[str, ...]:
+    """A rules word list normalised, for `str.endswith`."""
+    return tuple(n for _w, n in _normalised(tuple(words)) if n)
 
 
 def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapping) -> bool:
@@ -524,7 +546,11 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
             Message("lint.T10.intention_start.why", word=start),
         )
     intention = _contains(text, rules["intention_words"])
-    if intention and len(norm) >= int(rules["sentence_chars"]):
+    if (
+        intention
+        and len(norm) >= int(rules["sentence_chars"])
+        and not _states_an_outcome(text, rules)
+    ):
         return (
             Message("lint.T10.intention", label=label, text=text, word=intention),
             Message("lint.T10.intention.why", word=intention, n=rules["sentence_chars"]),
@@ -532,17 +558,51 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
     return None
 
 
+_CLAUSE_RE = re.compile(r"[，,；;。]")
+
+
+def _states_an_outcome(text: str, rules: Mapping) -> bool:
+    """A sentence of up to rules T10 `outcome_clauses` clauses holding one of `outcome_words`
+    ("确保全年不发生重大安全责任事故"): it states what an inspection confirms or not."""
+    clauses = [c for c in _CLAUSE_RE.split(text) if c.strip()]
+    return len(clauses) <= int(rules["outcome_clauses"]) and bool(
+        _contains(text, rules["outcome_words"])
+    )
+
+
 def check_process_as_output(view: _View) -> list[Finding]:
     """T11 process_as_output: administrative process measures (预算执行率, 资金拨付及时率,
     制度健全性 ...) used as output or benefit indicators. Lists: rules T11."""
     rules, found = view.rules["T11"], []
+    brought_in = view.rules["T20"]["money_output_words"]
     for i, line, p in view.rows():
+        if p.category not in rules["categories"]:
+            continue
         word = _contains(f"{line.name}|{line.value.original}", rules["process_words"])
-        if word and p.category in rules["categories"]:
+        if not word and not is_cost(p.category, p.subcategory):
+            word = _fund_movement(line.name, rules, brought_in)
+        if word:
             msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
             msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])
             found.append(view.finding("T11", i, msg, Message("lint.T11.why")))
     return found
+
+
+def _fund_movement(name: str, rules: Mapping, brought_in) -> str | None:
+    """The words of a name where budget money (rules T11 `fund_words`) is followed, at most
+    `movement_gap` characters on, by its movement through the administration
+    (`movement_words`), as "资金…到位"; None otherwise, or when the name speaks of money the
+    project brings in (`brought_in`)."""
+    if not _contains(name, rules["fund_words"]) or not _contains(name, rules["movement_words"]):
+        return None  # most names hold neither: two searches of the lists' patterns say so
+    norm = normalise_text(name)
+    funds = "|".join(re.escape(n) for _w, n in _normalised(tuple(rules["fund_words"])) if n)
+    moves = "|".join(re.escape(n) for _w, n in _normalised(tuple(rules["movement_words"])) if n)
+    gap = int(rules["movement_gap"])
+    hit = re.search(rf"({funds}).{{0,{gap}}}?({moves})", norm)
+    if not hit or _contains(name, brought_in):
+        return None
+    return f"{hit.group(1)}…{hit.group(2)}"
 
 
 def check_operator_contradiction(view: _View) -> list[Finding]:

@@ -304,12 +304,12 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
     money = unit in MONEY_UNITS or _money_written(value.original)
     if value.kind != Kind.QUANTITATIVE and not (value.kind == Kind.UNREADABLE and money):
         return None
+    if money and _contains(line.name, rules["money_output_words"]):
+        return None  # the money is what the project delivers or brings in (loans, investment)
     word = _contains(line.name, rules["input_words"])
     if word and (money or not unit):
         return word
     if money:
-        if _contains(line.name, rules["money_output_words"]):
-            return None  # the money is what the project delivers or brings in (loans, revenue)
         return (
             _contains(line.name, rules["money_words"])
             or _contains(line.name, rules["purchase_words"])

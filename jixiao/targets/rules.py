@@ -101,6 +101,8 @@ _T19 = {
             "增效", "农业", "粮食", "畜牧", "养殖", "种植", "负担", "土地", "利用", "费用",
             "价值", "效益", "财富", "资产", "购买", "物流", "金融", "利息", "贴息", "补贴",
             "补助", "基金", "担保", "倍", "放大", "杠杆", "资本", "经费", "支出", "预算",
+            # visitors spend where they come: a count of them is a usual economic measure
+            "游客", "客流", "分红",
         ],
         "社会效益指标": [
             "社会", "群众", "居民", "村民", "农民", "市民", "学生", "儿童", "老人", "妇女",
@@ -126,7 +128,7 @@ _T19 = {
             # single characters such as 水, 能, 气 also sit in 水平, 能力, 风气: only words
             "废弃", "废物", "废水", "废气", "固废", "沙化", "风沙", "防沙", "水资源", "水环境",
             "水生态", "饮用水", "节水", "用水", "水生", "山体", "荒山", "青山", "节电", "用电",
-            "空气", "排放", "排污", "尾气",
+            "空气", "排放", "排污", "尾气", "浓度", "颗粒物", "地表水", "断面",
         ],
         "可持续影响指标": [
             "可持续", "长效", "长期", "持续", "年限", "机制", "制度", "运行", "使用",
@@ -278,7 +280,7 @@ _T20 = {
     # revenue, taxes, claims paid, arrears recovered): then the amount is the output.
     "money_output_words": [
         "贷款", "担保", "融资", "授信", "放款", "产值", "收入", "销售", "营业额", "交易额",
-        "税", "减免", "理赔", "赔付", "追缴", "清欠", "挽回", "收缴", "征收", "募集", "捐赠",
+        "税", "减免", "理赔", "赔付", "追缴", "追回", "清欠", "挽回", "收缴", "征收", "募集", "捐赠",
         "带动", "撬动", "吸引", "招商", "引资",
     ],
     "consumable_words": ["试剂", "耗材", "施工材料", "原材料", "建筑材料"],
@@ -607,6 +609,29 @@ LINT_DEFAULTS: dict = {
             "杜绝",
             "类",
             "级",
+            # a state reached in full, which an inspection confirms or not: all of them
+            # (全部消除, 全部入学), everyone entitled (应保尽保), everywhere (全覆盖, 全线贯通),
+            # a thing set up (已建立, 建成), nothing happening (不发生), someone in charge (专人)
+            "全部",
+            "覆盖",
+            "全线",
+            "贯通",
+            "应保尽保",
+            "应助尽助",
+            "应救尽救",
+            "应治尽治",
+            "应检尽检",
+            "应补尽补",
+            "应享尽享",
+            "建立",
+            "建成",
+            "不发生",
+            "专人",
+            # a standard named, not merely "达到标准"
+            "国家标准",
+            "国标",
+            "行业标准",
+            "地方标准",
         ],
         "not_applicable_words": ["无经济效益", "无社会效益", "无生态效益", "不适用", "不涉及"],
         # A value that is this long a piece of its own name restates it ("持续保障").
@@ -641,6 +666,25 @@ LINT_DEFAULTS: dict = {
             "服务于",
         ],
         "sentence_chars": "16",
+        # A sentence of up to outcome_clauses clauses holding one of these states an outcome
+        # an inspection confirms or not ("确保全年不发生重大安全责任事故", "…，确保应助尽助"):
+        # not a sentence of intentions. A longer run of clauses is judged by its slogans.
+        "outcome_clauses": "2",
+        "outcome_words": [
+            "不发生",
+            "未发生",
+            "杜绝",
+            "零事故",
+            "无重大",
+            "全部",
+            "应保尽保",
+            "应助尽助",
+            "应救尽救",
+            "应治尽治",
+            "应检尽检",
+            "应补尽补",
+            "应享尽享",
+        ],
         # A value of any length that starts with one of these and holds no number is an
         # intention ("促进产业发展", "有利于生态保护"): what is reached is not said.
         "intention_starts": [
@@ -687,6 +731,28 @@ LINT_DEFAULTS: dict = {
             "安全感",
             "获得感",
         ],
+        # A name ending in the state a rate of the library counts ("验收合格" for 合格率,
+        # "设备完好" for 完好率) or in everyone entitled ("应保尽保") names the share of cases
+        # in that state: a percentage on it is that rate, whatever the missing "率".
+        "rate_roots": [
+            "合格",
+            "达标",
+            "完好",
+            "验收通过",
+            "按时完成",
+            "按期完成",
+            "接种",
+            "入学",
+            "参保",
+            "无害化处理",
+            "应保尽保",
+            "应助尽助",
+            "应救尽救",
+            "应治尽治",
+            "应检尽检",
+            "应补尽补",
+            "应享尽享",
+        ],
         # Boilerplate only under a category: a bare "是" says nothing about a benefit.
         "category_boilerplate": {"效益指标": ["是", "有"]},
         "full_percent": "100",
@@ -696,7 +762,25 @@ LINT_DEFAULTS: dict = {
         # A value that says how much something changes ("提升10%") is a change, not a share.
         # A value ending so names a measure, not its level ("知识更新率" as the target).
         "measure_endings": ["率", "比例", "占比"],
-        "change_words": ["提升", "提高", "增长", "增加", "降低", "下降", "减少", "改善", "加大"],
+        "change_words": [
+            "提升",
+            "提高",
+            "增长",
+            "增加",
+            "降低",
+            "下降",
+            "减少",
+            "改善",
+            "加大",
+            "缩短",
+            "减轻",
+            "节约",
+            "节省",
+        ],
+        # A short name (up to short_value_chars) holding a change word with a percentage other
+        # than 100 says by how much ("农户收入增加 ≥8%", "办事时间缩短 ≥30%"): a change a
+        # reviewer checks against the year before, not a share on a name that is no rate.
+        "change_names": True,
         # A name ending in a change word names a wish, not a share, unless it holds one of
         # these ("知晓率显著提升 100%" is a rate): "100%" on a wish is vague.
         "share_words": ["率", "比例", "占比", "比重"],
@@ -812,6 +896,15 @@ LINT_DEFAULTS: dict = {
             "资产管理",
             "三公经费",
         ],
+        # Any name where money of the budget (`fund_words`) is followed, at most `movement_gap`
+        # characters on, by how it moves through the administration (`movement_words`: 到位,
+        # 拨付, 执行 …) is a process measure, however it is worded ("专项经费拨付到位情况",
+        # "项目资金支付进度"); not on a cost line, where the money spent is the cost; money paid
+        # out to people (发放, 兑付) is not such a movement, and money the project brings in
+        # (rules T20 `money_output_words`: 招商引资到位资金) is its output.
+        "fund_words": ["资金", "经费", "预算", "款项", "工程款"],
+        "movement_words": ["到位", "拨付", "下达", "执行", "支付", "支出", "使用", "监管"],
+        "movement_gap": "4",
     },
     "T12": {
         "blocking": False,
