@@ -251,6 +251,14 @@ def year_end_rush(report: MonitoringReport, *, rules: "Mapping | AlertRules") ->
     return tuple(run.alerts)
 
 
+def late_report(report: MonitoringReport, *, rules: "Mapping | AlertRules", today: date) -> tuple:
+    """M07 alone: what `alerts` finds of code M07 for a report on `today`, without judging the
+    rest (the daily tick looks at the lateness of every unsubmitted report of a province)."""
+    run = _Run(report, _as_rules(rules), today, [], [], Fraction(0), "")
+    _m07(run)
+    return tuple(run.alerts)
+
+
 def _money(value: Decimal | None) -> Decimal | None:
     """Amounts that can be used: finite decimals (anything else counts as not given)."""
     return value if isinstance(value, Decimal) and value.is_finite() else None

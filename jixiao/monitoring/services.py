@@ -670,29 +670,9 @@ def tick(*, today: dt.date) -> dict[str, int]:
 
 
 def _tick(*, today: dt.date) -> dict[str, int]:
-    late = 0
-    for report in Report.objects.filter(
-        round__status=Round.Status.OPEN, submitted_at__isnull=True, round__deadline__lt=today
-    ).select_related("round", "project__unit", "project__region", "region"):
-        rules = monitoring_rules(report.region, report.year)
-        result = rules_alerts.alerts(monitoring_report_of(report), rules=rules, today=today)
-        found = [a for a in result.alerts if a.code == "M07"]
-        before = Alert.objects.filter(
-            project=report.project, round=report.round, code="M07"
-        ).count()
-        sync_alerts(
-            project=report.project,
-            report=report,
-            round=report.round,
-            found=found,
-            rules=rules,
-            today=today,
-            codes={"M07"},
-        )
-        late += (
-            Alert.objects.filter(project=report.project, round=report.round, code="M07").count()
-            - before
-        )
+    from .late_reports import late_report_alerts  # it builds on this module
+
+    late = late_report_alerts(today)
     with transaction.atomic():
         overdue = list(
             Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
