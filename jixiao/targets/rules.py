@@ -321,6 +321,18 @@ _T21 = {
     ],
 }  # fmt: skip
 
+#: Everyone entitled is served ("应保尽保"): a state reached in full, which an inspection
+#: confirms or not (T10 `checkable_words`, `outcome_words`, `rate_roots`).
+_EVERYONE_ENTITLED = [
+    "应保尽保",
+    "应助尽助",
+    "应救尽救",
+    "应治尽治",
+    "应检尽检",
+    "应补尽补",
+    "应享尽享",
+]
+
 LINT_DEFAULTS: dict = {
     "T01": {"blocking": True},
     "T02": {"blocking": True, "supersedes": ["T04", "T10", "T19", "T20", "T21"]},
@@ -616,13 +628,7 @@ LINT_DEFAULTS: dict = {
             "覆盖",
             "全线",
             "贯通",
-            "应保尽保",
-            "应助尽助",
-            "应救尽救",
-            "应治尽治",
-            "应检尽检",
-            "应补尽补",
-            "应享尽享",
+            *_EVERYONE_ENTITLED,
             "建立",
             "建成",
             "不发生",
@@ -677,13 +683,7 @@ LINT_DEFAULTS: dict = {
             "零事故",
             "无重大",
             "全部",
-            "应保尽保",
-            "应助尽助",
-            "应救尽救",
-            "应治尽治",
-            "应检尽检",
-            "应补尽补",
-            "应享尽享",
+            *_EVERYONE_ENTITLED,
         ],
         # A value of any length that starts with one of these and holds no number is an
         # intention ("促进产业发展", "有利于生态保护"): what is reached is not said.
@@ -745,13 +745,7 @@ LINT_DEFAULTS: dict = {
             "入学",
             "参保",
             "无害化处理",
-            "应保尽保",
-            "应助尽助",
-            "应救尽救",
-            "应治尽治",
-            "应检尽检",
-            "应补尽补",
-            "应享尽享",
+            *_EVERYONE_ENTITLED,
         ],
         # Boilerplate only under a category: a bare "是" says nothing about a benefit.
         "category_boilerplate": {"效益指标": ["是", "有"]},
