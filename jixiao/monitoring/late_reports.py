@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Project
@@ -43,7 +43,8 @@ def late_report_alerts(today: dt.date) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         try:
-            with transaction.atomic():
+            # the driver's own error (PostgreSQL's COPY) as Django's IntegrityError
+            with transaction.atomic(), connection.wrap_database_errors:
                 new, written = _chunk(chunk, rules, today)
         except IntegrityError:  # a unit's save raised one of them meanwhile
             new, written = _one_at_a_time(chunk, today), []
