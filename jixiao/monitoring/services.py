@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import audit, jobs, locks
-from jixiao.core.changes import change_record, changes_record
+from jixiao.core import audit, jobs
+from jixiao.core.changes import change_record
 from jixiao.core.models import AuditLog
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
@@ -657,35 +657,6 @@ def alert_dispose(*, actor: User, alert: Alert, disposal: str, reason: str) -> A
 ALERTS_LOCK = "monitoring.alerts"
 #: How long a payment import waits for a running tick before it is refused.
 ALERTS_LOCK_WAIT = 60.0
-
-
-def tick(*, today: dt.date) -> dict[str, int]:
-    """The scheduled job (`jixiao tick`): late reports raise M07 once the deadline has passed,
-    and alerts past their disposal deadline suspend the project's funds. Safe to repeat.
-
-    Runs under `ALERTS_LOCK` without waiting: raises `locks.Busy`, doing nothing, while another
-    tick (or a payment import's alerts) is at work."""
-    with locks.held(ALERTS_LOCK):
-        return _tick(today=today)
-
-
-def _tick(*, today: dt.date) -> dict[str, int]:
-    from .late_reports import late_report_alerts  # it builds on this module
-
-    late = late_report_alerts(today)
-    with transaction.atomic():
-        overdue = list(
-            Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
-            .select_related("region", "unit", "project")
-            .select_for_update(of=("self",))
-        )
-        suspended = Alert.objects.filter(pk__in=[a.pk for a in overdue]).update(
-            status=Alert.Status.SUSPENDED, suspended_at=timezone.now()
-        )
-        changes_record(
-            overdue, kind="fund_suspension", state="suspended", data=lambda a: {"alert": a.code}
-        )
-    return {"late_report_alerts": late, "suspended": suspended}
 
 
 def suspended_projects(region: Region, year: int):

@@ -24,7 +24,7 @@ from jixiao.core.views import role_required
 from jixiao.orgs.models import Role
 
 from .models import Alert
-from .services import tick
+from .tick import tick
 
 
 def tick_job(job, progress) -> dict:

@@ -120,7 +120,8 @@ def test_a_suspension_of_funds_and_its_release_are_changes(world):
     from decimal import Decimal
 
     from jixiao.monitoring.models import Alert, Report
-    from jixiao.monitoring.services import alert_dispose, report_save, tick
+    from jixiao.monitoring.services import alert_dispose, report_save
+    from jixiao.monitoring.tick import tick
 
     report = Report.objects.get(project__code="P1")
     report_save(actor=world.filer, report=report, executed=Decimal("10"), expected_full_year=None)

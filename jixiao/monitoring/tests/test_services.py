@@ -18,8 +18,8 @@ from jixiao.monitoring.services import (
     report_save,
     report_transition,
     round_open,
-    tick,
 )
+from jixiao.monitoring.tick import tick
 from jixiao.targets.models import Target
 from jixiao.targets.services import target_transition
 

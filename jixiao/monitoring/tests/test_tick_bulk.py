@@ -1,4 +1,4 @@
-"""The tick's late reports written in bulk (`monitoring.late_reports`): the same M07 alerts as
+"""The tick's late reports written in bulk (`monitoring.tick`): the same M07 alerts as
 judging and saving each report alone, one audit batch entry, a fixed number of queries a
 chunk, and a unit's save that raises an M07 while the tick runs does not make it fail."""
 
@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jixiao.core.models import AuditLog, AuditObject
-from jixiao.monitoring import late_reports
+from jixiao.monitoring import tick as tick_module
 from jixiao.monitoring.models import Alert, Report, Round
-from jixiao.monitoring.services import refresh_alerts, tick
+from jixiao.monitoring.services import refresh_alerts
+from jixiao.monitoring.tick import tick
 
 from .test_services import approved, monitoring_round  # noqa: F401 (fixtures)
 
@@ -78,22 +79,22 @@ def test_a_second_tick_raises_nothing_and_a_day_later_only_says_how_late():
 def test_the_late_reports_queries_do_not_grow_with_the_reports():
     reports = late()
     with CaptureQueriesContext(connection) as one:
-        late_reports._chunk([reports[0].pk], late_reports._Rules(AFTER), AFTER)
+        tick_module._chunk([reports[0].pk], tick_module._Rules(AFTER), AFTER)
     Alert.objects.all().delete()
     with CaptureQueriesContext(connection) as three:
-        late_reports._chunk([r.pk for r in reports], late_reports._Rules(AFTER), AFTER)
+        tick_module._chunk([r.pk for r in reports], tick_module._Rules(AFTER), AFTER)
     assert len(three) == len(one)
 
 
 def test_an_alert_a_save_raises_meanwhile_sends_the_chunk_one_report_at_a_time(monkeypatch):
     report = late()[0]
-    write = late_reports._write_alerts
+    write = tick_module._write_alerts
 
     def a_unit_saves_first(plan, rules, names):
         refresh_alerts(report, today=AFTER)  # its M07 stored after the tick read the chunk
         return write(plan, rules, names)
 
-    monkeypatch.setattr(late_reports, "_write_alerts", a_unit_saves_first)
+    monkeypatch.setattr(tick_module, "_write_alerts", a_unit_saves_first)
     # In the test the unit's save shares the tick's transaction, so the chunk's rollback takes
     # it too and the one-at-a-time pass raises all three; in production it stays committed.
     assert tick(today=AFTER)["late_report_alerts"] == 3

@@ -12,7 +12,7 @@ from jixiao.core import locks
 from jixiao.core.audit import audit_context
 from jixiao.core.commands import JixiaoCommand
 from jixiao.core.ticks import run_ticks
-from jixiao.monitoring.services import tick
+from jixiao.monitoring.tick import tick
 
 
 class Command(JixiaoCommand):

@@ -1,5 +1,8 @@
-"""The tick's late reports in bulk (DOMAIN.md §5, M07): every unsubmitted report of an open round
-past its deadline gets its M07 alert, planned against the stored ones and written a chunk at a
+"""The scheduled job of monitoring (`jixiao tick`, DOMAIN.md §5): late reports raise M07 once the
+deadline has passed, and alerts past their disposal deadline suspend the project's funds.
+
+The late reports in bulk: every unsubmitted report of an open round past its deadline gets its
+M07 alert, planned against the stored ones and written a chunk at a
 time the way a payment import writes its alerts (`payments`), with one audit batch entry for
 the run. A province's tick judged and saved 13,000 reports one at a time, about 20 ms each.
 
@@ -15,17 +18,55 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Project
-from jixiao.core import audit
+from jixiao.core import audit, locks
+from jixiao.core.changes import changes_record
 
 from . import alerts as rules_alerts
 from .models import Alert, Report, Round
 from .payments import CHUNK, PROJECT_FIELDS, _Rules, _write_alerts
-from .services import AlertPlan, alert_values, monitoring_report_of, plan_alerts, sync_alerts
+from .services import (
+    ALERTS_LOCK,
+    AlertPlan,
+    alert_values,
+    monitoring_report_of,
+    monitoring_rules,
+    plan_alerts,
+    sync_alerts,
+)
 
 CODES = {"M07"}
+
+
+def tick(*, today: dt.date) -> dict[str, int]:
+    """The scheduled job: M07 on late reports, then funds suspended for overdue alerts. Safe to
+    repeat.
+
+    Runs under `ALERTS_LOCK` without waiting: raises `locks.Busy`, doing nothing, while another
+    tick (or a payment import's alerts) is at work."""
+    with locks.held(ALERTS_LOCK):
+        late = late_report_alerts(today)
+        return {"late_report_alerts": late, "suspended": suspend_overdue(today)}
+
+
+def suspend_overdue(today: dt.date) -> int:
+    """Alerts still open past their disposal deadline suspend their project's funds."""
+    with transaction.atomic():
+        overdue = list(
+            Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=today)
+            .select_related("region", "unit", "project")
+            .select_for_update(of=("self",))
+        )
+        suspended = Alert.objects.filter(pk__in=[a.pk for a in overdue]).update(
+            status=Alert.Status.SUSPENDED, suspended_at=timezone.now()
+        )
+        changes_record(
+            overdue, kind="fund_suspension", state="suspended", data=lambda a: {"alert": a.code}
+        )
+    return suspended
 
 
 def late_report_alerts(today: dt.date) -> int:
@@ -113,8 +154,6 @@ def _chunk(ids: list[int], rules: _Rules, today: dt.date) -> tuple[int, list[aud
 
 def _one_at_a_time(ids: list[int], today: dt.date) -> int:
     """The chunk as the tick did before, each report's M07 synced and saved alone."""
-    from .services import monitoring_rules
-
     raised = 0
     for report in Report.objects.filter(pk__in=ids).select_related(
         "round", "project__unit", "project__region", "region"
