@@ -26,7 +26,9 @@ an operator runs them) or, where there is no command, the service the page calls
 5. `open_rounds`: `monitoring.services.round_open` for each district (what the page calls).
 6. `import_payments`: `jixiao import payments` of twelve months of treasury payments for every
    project, one CSV a district, in one process (call_command).
-7. `alerts`: the alerts of every report of the rounds (`monitoring.services.refresh_alerts`).
+7. `alerts`: the alerts of every report of the rounds and every project's year-end rush
+   recomputed by the app's bulk path (`monitoring.payments.payments_changed`, what a payment
+   import runs for its projects).
 8. `tick`: `jixiao tick --today` the day after the rounds' deadline.
 9. `open_selfevals`: `evaluations.services.selfevals_start` of each unit's projects by a
    filer account of the unit (created beforehand, not timed), as the filer's list page does
@@ -194,16 +196,15 @@ def payment_files(workdir: Path) -> list[tuple[str, Path]]:
 
 
 def alerts() -> int:
-    from jixiao.monitoring.models import Report
-    from jixiao.monitoring.services import refresh_alerts
+    """Every report's alerts recomputed, by the app's bulk path for many projects (what a
+    payment import runs for the projects of its file: `payments.payments_changed`)."""
+    from jixiao.budgets.models import Project
+    from jixiao.monitoring.models import Alert
+    from jixiao.monitoring.payments import payments_changed
 
-    count = 0
-    reports = Report.objects.filter(region__path__startswith=f"{PROVINCE}/").select_related(
-        "round", "project", "region"
-    )
-    for report in reports.iterator(chunk_size=500):
-        count += len(refresh_alerts(report, today=DEADLINE))
-    return count
+    ids = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+    payments_changed(ids.values_list("pk", flat=True), today=DEADLINE, audit_message="预警重算")
+    return Alert.objects.filter(region__path__startswith=f"{PROVINCE}/").count()
 
 
 def filers() -> None:
