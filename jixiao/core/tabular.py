@@ -431,11 +431,13 @@ def _read_csv(data: bytes) -> list[tuple]:
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # the limits read once: a settings lookup a row was a tenth of a province file's read
+    most_rows, most_columns = settings.JIXIAO_IMPORT_MAX_ROWS, settings.JIXIAO_IMPORT_MAX_COLUMNS
     try:
         for row in reader:
-            if len(rows) >= settings.JIXIAO_IMPORT_MAX_ROWS:
-                raise _reject(_("文件超过 %(n)s 行上限。") % {"n": settings.JIXIAO_IMPORT_MAX_ROWS})
-            rows.append(tuple(row[: settings.JIXIAO_IMPORT_MAX_COLUMNS]))
+            if len(rows) >= most_rows:
+                raise _reject(_("文件超过 %(n)s 行上限。") % {"n": most_rows})
+            rows.append(tuple(row[:most_columns]))
     except csv.Error:  # e.g. an unclosed quote swallowing the rest of the file
         raise _reject(
             _("CSV 文件第 %(r)s 行格式错误（可能有未闭合的引号），无法读取。")
