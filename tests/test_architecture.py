@@ -52,6 +52,7 @@ PURE_MODULES = [
     "indicators/catalogue.py",
     "indicators/deadlines.py",
     "indicators/units.py",
+    "indicators/incidents.py",
     "indicators/quantities.py",
     "indicators/data_elements.py",
     "targets/lint.py",

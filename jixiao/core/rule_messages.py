@@ -416,6 +416,8 @@ _ALERT = {
 #: how indicator values were read: problems and notes (indicators.values)
 _VALUE = {
     "value.target_read": gettext_noop("指标值“%(original)s”读作“%(read)s”"),
+    "value.incident_zero": gettext_noop(
+        "指标“%(name)s”统计不应发生的事项（事故、案件、投诉等），“%(original)s”读作“=0”"),
     "value.actual_read": gettext_noop("实际值“%(original)s”读作“%(read)s”"),
     "value.quoted_target": gettext_noop("指标值“%(text)s”"),
     "value.quoted_actual": gettext_noop("实际值“%(text)s”"),

@@ -30,6 +30,7 @@ from jixiao.core.schema_read import (
     type_name,
 )
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, Placement, place_indicator
+from jixiao.indicators.incidents import as_written, incident_text
 from jixiao.indicators.values import (
     ActualValue,
     TargetValue,
@@ -160,13 +161,15 @@ def _figure(value: object, label: str, code: str, index: int | None = None, read
 
 
 def selfeval_from_data(
-    obj: object, *, catalogue: Mapping | None = None
+    obj: object, *, catalogue: Mapping | None = None, incidents: Mapping | None = None
 ) -> tuple[SelfEvalSheet | None, list[dict]]:
     """One schemas/selfeval object as a SelfEvalSheet, or None and the schema errors (Chinese).
 
     `catalogue` is the rulebook's "catalogue" section (or its categories; classic by default):
     each row is placed in it leniently (`place_indicator`). Target values are read with the
     year (for "12月底前完成"), actual values against their target (`parse_actual_value`).
+    `incidents`: the rulebook's lint → T02 words; with them "无" on an indicator that counts
+    incidents reads as "= 0" (jixiao.indicators.incidents), without them as missing.
     """
     errors = SchemaErrors()
     if not isinstance(obj, dict):
@@ -179,7 +182,7 @@ def selfeval_from_data(
     parties = read_parties(obj, errors)
     money = _read_money(obj.get("budget"), errors)
     expected, achieved = _read_goal(obj.get("goal"), errors)
-    rows = _read_indicators(obj, categories, year, errors)
+    rows = _read_indicators(obj, categories, year, errors, incidents)
     self_total, totals_problems = _read_self_total(obj, errors)
     if errors:
         return None, list(errors)
@@ -258,9 +261,9 @@ def _read_self_total(obj: dict, errors: SchemaErrors) -> tuple[Decimal | None, t
     return total, (problem,) if problem else ()
 
 
-def _read_indicators(obj: dict, categories: tuple, year, errors: SchemaErrors) -> list:
-    rows = read_indicators(obj, errors)
-    read = (_read_indicator(row, index, categories, year, errors) for index, row in enumerate(rows))
+def _read_indicators(obj: dict, categories: tuple, year, errors: SchemaErrors, incidents=None):
+    rows = enumerate(read_indicators(obj, errors))
+    read = (_read_indicator(row, index, categories, year, errors, incidents) for index, row in rows)
     return [line for line in read if line is not None]
 
 
@@ -270,7 +273,7 @@ _FIGURES = {"weight": "分值", "score": "评价得分", "self_score": "自评�
             "deduction": "复核扣分"}  # fmt: skip
 
 
-def _read_indicator(row, index: int, categories: tuple, year, errors: SchemaErrors):
+def _read_indicator(row, index: int, categories: tuple, year, errors: SchemaErrors, incidents):
     before = len(errors)
     if not check_indicator(row, index, errors, _OPTIONAL_TEXT):
         return None
@@ -287,14 +290,18 @@ def _read_indicator(row, index: int, categories: tuple, year, errors: SchemaErro
         )
     if len(errors) > before:
         return None
-    return _line(row, index, categories, year)
+    return _line(row, index, categories, year, incidents)
 
 
-def _line(row: dict, index: int, categories: tuple, year) -> EvaluatedIndicator:
+def _line(row: dict, index: int, categories: tuple, year, incidents) -> EvaluatedIndicator:
     category, subcategory, name = row["category"], row["subcategory"], row["name"]
-    target = _target(row, year)
+    target = _target(row, year, incidents)
     actual_data = row.get("actual")
     actual_text = _value_text(actual_data)
+    read_as = incident_text(name, actual_text, incidents, actual=True)
+    actual = parse_actual_value(read_as, target)
+    if read_as is not actual_text:  # "无" on an incident count (jixiao.indicators.incidents)
+        actual = as_written(actual, name, actual_text)
     problems, notices, figures = [], [], {}
     label = f"第{index + 1}条指标“{name}”的"
     for key, what in _FIGURES.items():
@@ -305,7 +312,7 @@ def _line(row: dict, index: int, categories: tuple, year) -> EvaluatedIndicator:
             (notices if key == "self_score" else problems).append(problem)
     return EvaluatedIndicator(
         category=category, subcategory=subcategory, name=name, target=target,
-        actual=parse_actual_value(actual_text, target), actual_text=actual_text,
+        actual=actual, actual_text=actual_text,
         weight=figures["weight"], band=row.get("band"), entered_score=figures["score"],
         explanation=row.get("explanation"), deduction=figures["deduction"],
         self_score=figures["self_score"], deviation=row.get("deviation"),
@@ -320,10 +327,14 @@ def _place(category: str, subcategory: str, categories: tuple) -> Placement:
     return place_indicator(category, subcategory, dict(categories))
 
 
-def _target(row: dict, year) -> TargetValue:
+def _target(row: dict, year, incidents=None) -> TargetValue:
     """The target value; a separate `unit` column (as in lint) applies to text values."""
-    data, unit = row.get("target"), row.get("unit")
+    written, unit = row.get("target"), row.get("unit")
+    data = incident_text(row["name"], written, incidents, unit=unit)
     context = {"category": row["category"], "subcategory": row["subcategory"], "year": year}
+    if data is not written:  # "无" on an incident count (jixiao.indicators.incidents)
+        value = parse_target_value(data, unit=unit or None, **context)
+        return as_written(value, row["name"], written)
     if unit and not isinstance(data, dict):
         return parse_target_value(data, unit=unit, **context)
     return target_value_from_data(data, **context)

@@ -310,11 +310,12 @@ class Scorer:
     def __call__(self, selfeval: SelfEvaluation, lines) -> bool:
         key = (selfeval.region.path, selfeval.year)
         if key not in self._rules:
-            section, catalogue, label = scoring_rules(selfeval)
+            section, catalogue, label, incidents = reading_rules(selfeval)
             self._rules[key] = {
                 "params": scoring_params(section),
                 "catalogue": catalogue,
                 "label": label,
+                "incidents": incidents,
             }
         return selfeval_score(selfeval, lines, **self._rules[key])
 
@@ -478,8 +479,15 @@ def selfeval_data(selfeval: SelfEvaluation, lines=None) -> dict:
 
 
 def scoring_rules(selfeval) -> tuple[dict, dict, str]:
+    return reading_rules(selfeval)[:3]
+
+
+def reading_rules(selfeval) -> tuple[dict, dict, str, dict]:
+    """`scoring_rules` and the lint's T02 words, with which the reader takes "无" on an
+    indicator that counts incidents as "= 0" (jixiao.indicators.incidents)."""
     rules = rules_for(selfeval.region.lineage_codes, selfeval.year)
-    return rules.section("scoring"), rules.section("catalogue"), rules.label
+    return (rules.section("scoring"), rules.section("catalogue"), rules.label,
+            rules.get("lint.T02"))  # fmt: skip
 
 
 #: What scoring writes: on each indicator line, and on the self-evaluation.
@@ -496,7 +504,7 @@ SCORED_FIELDS = (
 
 
 def selfeval_score(
-    selfeval: SelfEvaluation, lines, *, params, catalogue: Mapping, label: str
+    selfeval: SelfEvaluation, lines, *, params, catalogue: Mapping, label: str, incidents=None
 ) -> bool:
     """Score `selfeval` with its `lines` (in position order) by the scoring rules `params`
     (ScoringParams) and `catalogue` of the rulebook `label`, in memory: the lines' score,
@@ -504,7 +512,8 @@ def selfeval_score(
     computation of `rescore` and of the batched `rescoring.selfevals_rescore`. True when the
     lines were scored (their SCORED_LINE_FIELDS to save); False when the stored data could not
     be read (`result` then holds the errors and the lines keep their scores)."""
-    parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines), catalogue=catalogue)
+    data = selfeval_data(selfeval, lines)
+    parsed, errors = selfeval_from_data(data, catalogue=catalogue, incidents=incidents)
     if parsed is None:
         selfeval.result = {"errors": errors}
         selfeval.total, selfeval.grade, selfeval.complete = None, "", False
@@ -524,9 +533,10 @@ def selfeval_score(
 def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
     """Score by the rulebook of the project's year; keep every figure with its explanation."""
     lines = list(selfeval.indicators.order_by("position"))
-    rules, catalogue, label = scoring_rules(selfeval)
+    rules, catalogue, label, incidents = reading_rules(selfeval)
     params = scoring_params(rules)
-    if selfeval_score(selfeval, lines, params=params, catalogue=catalogue, label=label):
+    if selfeval_score(selfeval, lines, params=params, catalogue=catalogue, label=label,
+                      incidents=incidents):  # fmt: skip
         SelfEvalIndicator.objects.bulk_update(lines, SCORED_LINE_FIELDS)
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
         **{field: getattr(selfeval, field) for field in SCORED_FIELDS}
@@ -552,8 +562,9 @@ def score_preview(
                 f"executed_{source}",
                 _decimal(executed[source], _("执行数·") + str(label)),
             )
-    rules, catalogue, _label = scoring_rules(selfeval)
-    parsed, errors = selfeval_from_data(selfeval_data(selfeval, lines), catalogue=catalogue)
+    rules, catalogue, _label, incidents = reading_rules(selfeval)
+    data = selfeval_data(selfeval, lines)
+    parsed, errors = selfeval_from_data(data, catalogue=catalogue, incidents=incidents)
     if parsed is None:
         return {"schema_errors": errors}
     return score(parsed, rules=rules, catalogue=catalogue).to_data(i18n=True)

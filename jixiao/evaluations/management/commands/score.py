@@ -39,10 +39,11 @@ class Command(RuleFileCommand):
         try:
             params = scoring_params(rules.section("scoring"))
             catalogue = rules.section("catalogue")
+            incidents = rules.get("lint.T02")
         except (ScoringRulesError, rulebook.RulebookError, KeyError, ValueError) as exc:
             self.fail(f"规则库“{rules.label}”的计分规则无法使用：{exc}")
         items = data if isinstance(data, list) else [data]
-        results = [_score_one(item, params, catalogue) for item in items]
+        results = [_score_one(item, params, catalogue, incidents) for item in items]
         if options["json"]:
             output = results if isinstance(data, list) else results[0]
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
@@ -65,8 +66,8 @@ class Command(RuleFileCommand):
             self.stdout.write(_key_report(items, results, rules.label))
 
 
-def _score_one(item, params, catalogue: dict) -> dict:
-    selfeval, errors = selfeval_from_data(item, catalogue=catalogue)
+def _score_one(item, params, catalogue: dict, incidents=None) -> dict:
+    selfeval, errors = selfeval_from_data(item, catalogue=catalogue, incidents=incidents)
     if selfeval is None:
         return {"errors": errors}
     return score(selfeval, rules=params, catalogue=catalogue).to_data()
