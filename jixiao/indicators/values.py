@@ -12,7 +12,9 @@ them in the reader's language.
 
 Result shapes (`kind`):
 
-- ``missing``: empty or a placeholder ("/", "-", "—", "——", "N/A", "无"); lint T02.
+- ``missing``: empty or a placeholder ("/", "-", "—", "——", "N/A", "无"); lint T02. The parser
+  does not see the indicator's name: "无" on one that counts incidents (安全事故, 有效投诉) is
+  "= 0", which the lint and the self-evaluation reader ask `incidents.incident_text` for.
 - ``unreadable``: an operator or a unit without a number ("≧ %", "万亩"), a range, contradicting
   operators or columns; lint T03. Always has problems.
 - ``quantitative``: operator, number, unit (unit None when not written; lint T04).
