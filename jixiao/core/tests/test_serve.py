@@ -62,8 +62,9 @@ def test_gunicorn_workers_are_recycled_with_jitter(monkeypatch):
     from jixiao.core.management.commands.serve import gunicorn_argv
 
     argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3)
-    assert argv[argv.index("--max-requests") + 1] == "500"
-    assert argv[argv.index("--max-requests-jitter") + 1] == "50"
+    assert argv[argv.index("--max-requests") + 1] == "10000"
+    assert argv[argv.index("--max-requests-jitter") + 1] == "1000"
+    assert "--preload" in argv  # a recycled worker is forked ready, not loaded again
     monkeypatch.setenv("JIXIAO_WORKER_MAX_REQUESTS", "0")
     argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3)
     assert argv[argv.index("--max-requests") + 1] == "0"

@@ -73,13 +73,19 @@ def start_worker():
 
 
 def gunicorn_argv(*, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
-    """gunicorn's command line. Workers are recycled after a number of requests (with jitter,
-    so they do not all restart at once): whatever memory a large upload left behind in a
-    worker is given back (JIXIAO_WORKER_MAX_REQUESTS, 0 to turn it off)."""
-    max_requests = int(os.environ.get("JIXIAO_WORKER_MAX_REQUESTS", 500))
+    """gunicorn's command line. The app is loaded once in the master (`--preload`; nothing
+    opens a database connection at import) and forked into each worker, so a worker starts
+    ready. Workers are recycled after a number of requests (with jitter, so they do not all
+    restart at once): whatever memory a large upload left behind in a worker is given back
+    (JIXIAO_WORKER_MAX_REQUESTS, 0 to turn it off). At 500, the deadline peak recycled each
+    worker about once a minute, and every new worker compiled its templates again: throughput
+    fell by a seventh and the pages' p95 rose by half (docs/performance.md); the imports that
+    leave large memory behind run as background jobs above 2,000 rows."""
+    max_requests = int(os.environ.get("JIXIAO_WORKER_MAX_REQUESTS", 10000))
     return [
         "gunicorn",
         "jixiao.wsgi:application",
+        "--preload",
         "--bind",
         f"{host}:{port}",
         "--workers",
