@@ -244,8 +244,10 @@ def open_selfevals() -> int:
     }
     projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
     count = 0
-    rows = projects.select_related("region", "unit").order_by("unit_id", "code")
-    for unit_id, group in groupby(rows.iterator(chunk_size=2000), key=lambda p: p.unit_id):
+    # read whole first: on SQLite a cursor left open across the units' transactions keeps
+    # the write-ahead log from being checkpointed, and every read then searches a growing log
+    rows = list(projects.select_related("region", "unit").order_by("unit_id", "code"))
+    for unit_id, group in groupby(rows, key=lambda p: p.unit_id):
         count += len(selfevals_start(actor=by_unit[unit_id], projects=list(group)).started)
     return count
 
