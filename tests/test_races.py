@@ -38,6 +38,7 @@ from jixiao.indicators.importers import LibraryImporter
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.indicators.services import library_load
 from jixiao.monitoring import services as monitoring
+from jixiao.monitoring import tick as monitoring_tick
 from jixiao.monitoring.importers import PaymentImporter
 from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.tests.test_services import (  # noqa: F401 (fixtures)
@@ -213,7 +214,7 @@ def test_a_tick_while_another_runs_says_so_in_chinese_and_does_nothing(world):
 def test_alerts_two_transactions_find_at_once_are_stored_once(world):
     """Without the tick's lock (a tick beside a report save or a payment import), the unique key
     and the retry on it keep one alert per key; the second transaction takes the first's row."""
-    results = overlapping(lambda: monitoring._tick(today=LATE))
+    results = overlapping(lambda: monitoring_tick._tick(today=LATE))
     assert all(isinstance(r, dict) for r in results), results
     assert late_alerts_once()
 
