@@ -165,8 +165,10 @@ def _one_at_a_time(ids: list[int], today: dt.date) -> int:
         "round", "project__unit", "project__region", "region"
     ):
         rules = monitoring_rules(report.region, report.year)
-        found = rules_alerts.late_report(monitoring_report_of(report), rules=rules, today=today)
-        before = Alert.objects.filter(project=report.project, round=report.round, code="M07")
+        found = rules_alerts.late_report(
+            monitoring_report_of(report, rows=[], payments={}), rules=rules, today=today
+        )
+        before = Alert.objects.filter(project=report.project, round=report.round, code__in=CODES)
         count = before.count()
         sync_alerts(
             project=report.project,
