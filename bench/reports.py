@@ -502,6 +502,7 @@ class Builder:
     def payments(self, projects) -> None:
         """Twelve monthly payments of each project of Y−1; about 10% December-heavy."""
         from jixiao.budgets.models import Payment
+        from jixiao.budgets.services import refresh_payment_totals
 
         rng = self.rng
         rows = []
@@ -517,6 +518,7 @@ class Builder:
                 for m, w in enumerate(weights, start=1)
             ]
         Payment.objects.bulk_create(rows, batch_size=BATCH)
+        refresh_payment_totals(p.pk for p in projects)  # as every writer of payments does
         self.built["payments"] += len(rows)
 
     def policies(self, region, province: bool = False) -> None:

@@ -215,6 +215,30 @@ class Payment(models.Model):
         return f"{self.project.code} {self.month}月 {self.amount}"
 
 
+class PaymentTotal(models.Model):
+    """A project's payments added up: the year's and December's (DOMAIN.md §5, M05). Kept by
+    every writer of payments, in its transaction (`services.refresh_payment_totals`), so the
+    work year's figures read one row a project instead of summing its months on each read
+    (a province-year holds 480,000 monthly rows). A project without payments has none."""
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="payment_total",
+    )
+    total = models.DecimalField(_("支付合计"), **MONEY)
+    december = models.DecimalField(_("12月支付"), **MONEY)
+
+    class Meta:
+        verbose_name = _("支付合计")
+        verbose_name_plural = _("支付合计")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.total}"
+
+
 @audited
 class ProgressAmount(models.Model):
     """What a project owes by contract or by measured progress as of a date (合同或进度款),

@@ -6,14 +6,16 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import audit
 from jixiao.orgs.models import Region, Role, Unit, User
 
-from .models import FUNDING_SOURCES, STAGES, FiscalYear, Project, ProjectKind
+from .models import FUNDING_SOURCES, STAGES, FiscalYear, Payment, PaymentTotal, Project, ProjectKind
 from .selectors import year_is_open
 
 AMOUNT_FIELDS = [f"{stage}_{src}" for stage, _s in STAGES for src, _l in FUNDING_SOURCES]
@@ -184,3 +186,34 @@ def fiscal_year_set_status(
         % {"r": reason.strip()[:300]},
     )
     return fiscal_year
+
+
+#: Projects whose payment totals are recomputed by one statement (their ids its parameters).
+TOTALS_CHUNK = 2000
+
+
+def refresh_payment_totals(project_ids: Iterable[int]) -> None:
+    """Keep the payments of `project_ids` added up (`PaymentTotal`) after their payments were
+    written or deleted: each chunk of projects' totals deleted, then recomputed from their
+    payments by one INSERT … SELECT … GROUP BY, whatever the number of rows. Every writer of
+    payments calls this in its own transaction, after its rows are written; a project left
+    without payments keeps no total."""
+    ids = sorted(set(project_ids))
+    table = connection.ops.quote_name(PaymentTotal._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(ids), TOTALS_CHUNK):
+            chunk = ids[start : start + TOTALS_CHUNK]
+            PaymentTotal.objects.filter(project_id__in=chunk).delete()  # one DELETE
+            sums = (
+                Payment.objects.filter(project_id__in=chunk)
+                .order_by()
+                .values("project_id")
+                .annotate(
+                    total=Sum("amount"),
+                    december=Coalesce(
+                        Sum("amount", filter=Q(month=12)), Value(0), output_field=DecimalField()
+                    ),
+                )
+            )
+            sql, params = sums.query.sql_with_params()
+            cursor.execute(f"INSERT INTO {table} (project_id, total, december) {sql}", params)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from jixiao.budgets.models import Payment, ProgressAmount, Project
+from jixiao.budgets.services import refresh_payment_totals
 from jixiao.core.models import TransitionLog
 from jixiao.monitoring.models import Alert, Report, Round
 from jixiao.monitoring.payments import payments_changed
@@ -51,6 +52,7 @@ def build_payments_2020(demo) -> None:
         ]
         rows += _monthly(project, paid, weights)
     Payment.objects.bulk_create(rows, batch_size=2000)
+    refresh_payment_totals({row.project_id for row in rows})
     checked = dt.date(2021, 1, 8)
     payments_changed(
         Project.objects.filter(region=demo.region, year=2020).values_list("pk", flat=True),
@@ -110,6 +112,7 @@ def _payments_2021(demo, rng, period_end) -> None:
         paid = (project.full_total * Decimal(str(share))).quantize(CENT)
         rows += _monthly(project, paid, [rng.uniform(0.5, 1.5) for _ in range(period_end.month)])
     Payment.objects.bulk_create(rows, batch_size=2000)
+    refresh_payment_totals({row.project_id for row in rows})
 
 
 def _overpayment(demo) -> None:

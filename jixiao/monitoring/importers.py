@@ -309,10 +309,13 @@ class PaymentImporter(Importer):
             return self._save(rows)
 
     def _save(self, rows: list[tuple]) -> tuple[int, int]:
+        from jixiao.budgets.services import refresh_payment_totals
+
         from .payments import payments_changed, write_payments
 
         created, updated, changes, paid = write_payments(self._totals, labels=self._labels)
         changed = [int(change.object_id) for change in changes]  # projects whose months changed
+        refresh_payment_totals(changed)
         alerts = payments_changed(changed, today=timezone.localdate(), paid=paid)
         audit.record_batch(
             changes + alerts,

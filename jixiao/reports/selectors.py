@@ -246,19 +246,15 @@ class WorkYear:
 
     @cached_property
     def evaluated_projects_payments(self) -> QuerySet:
-        """Per project of Y−1 self-evaluated: December's and the year's payments."""
-        from jixiao.budgets.models import Payment
+        """Per project of Y−1 self-evaluated that has payments: December's and the year's
+        payments (`project_id`, `total`, `december`), as every writer of payments keeps them
+        added up (`budgets.PaymentTotal`): one row a project, not its months summed."""
+        from jixiao.budgets.models import PaymentTotal
 
         return (
-            Payment.objects.filter(project__in=self.selfevaluated_projects)
+            PaymentTotal.objects.filter(project_id__in=self.selfevals.values("project_id"))
             .order_by()
-            .values("project_id")
-            .annotate(
-                total=Sum("amount"),
-                december=Coalesce(
-                    Sum("amount", filter=Q(month=12)), Value(0), output_field=DecimalField()
-                ),
-            )
+            .values("project_id", "total", "december")
         )
 
     @cached_property

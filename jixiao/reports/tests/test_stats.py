@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jixiao.budgets.models import Payment, Project, ProjectKind
+from jixiao.budgets.services import refresh_payment_totals
 from jixiao.core.scope import RegionReader
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.monitoring.models import Alert, Report, Round
@@ -219,6 +220,7 @@ def year_2022(world):
     Payment.objects.bulk_create(
         [Payment(project=q2, month=m, amount=Decimal("2.5")) for m in range(1, 13)]
     )
+    refresh_payment_totals([q1.pk, q2.pk])  # as every writer of payments keeps them
 
     # Policy documents: one in force at the end of 2022; one repealed in 2022; one issued in
     # 2023; one of 乙区.

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from jixiao.budgets.models import Payment, Project, ProjectKind
+from jixiao.budgets.services import refresh_payment_totals
 from jixiao.core.scope import RegionReader
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.monitoring.models import Alert, Report, Round
@@ -161,6 +162,7 @@ def year_2022(world):
             Payment(project=q1, month=12, amount=Decimal(40)),
         ]
     )
+    refresh_payment_totals([q1.pk])  # as every writer of payments keeps them
     UnitEvaluation.objects.create(
         region=region,
         year=2021,
