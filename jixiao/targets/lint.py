@@ -48,6 +48,7 @@ from .lint_base import (
     _unplaced_hint,
     _View,
     _where,
+    process_word,
     read_incidents,
 )
 from .lint_cost import check_cost_quantity_mismatch
@@ -333,8 +334,8 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     name names no rate. Word lists: rules T10."""
     rules, found = view.rules["T10"], []
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
-    process = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
+        process = process_word(view.rules, line, p)
         money_costs = rules["money_cost_subcategories"]
         cost = (
             line.value.kind == Kind.QUALITATIVE
@@ -354,13 +355,13 @@ def _t10_message(
     rules: Mapping,
     boilerplate: set,
     category=None,
-    process_words=(),
+    process: str | None = None,
     cost: bool = False,
 ):
     """(message, explanation) for the first T10 problem of a row, or None. A fund-management
-    measure is T11's, not a vague value; a cost line with words and no amount is vague."""
+    measure (`process`, lint_base.process_word) is T11's, not a vague value; a cost line with
+    words and no amount is vague."""
     value, label = line.value, _label(i, line)
-    process = _contains(f"{line.name}|{value.original}", process_words)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
         if normalise_text(text) in rules["category_boilerplate"].get(category, ()):
@@ -576,35 +577,15 @@ def check_process_as_output(view: _View) -> list[Finding]:
     """T11 process_as_output: administrative process measures (预算执行率, 资金拨付及时率,
     制度健全性 ...) used as output or benefit indicators. Lists: rules T11."""
     rules, found = view.rules["T11"], []
-    brought_in = view.rules["T20"]["money_output_words"]
     for i, line, p in view.rows():
         if p.category not in rules["categories"]:
             continue
-        word = _contains(f"{line.name}|{line.value.original}", rules["process_words"])
-        if not word and not is_cost(p.category, p.subcategory):
-            word = _fund_movement(line.name, rules, brought_in)
+        word = process_word(view.rules, line, p)
         if word:
             msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
             msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])
             found.append(view.finding("T11", i, msg, Message("lint.T11.why")))
     return found
-
-
-def _fund_movement(name: str, rules: Mapping, brought_in) -> str | None:
-    """The words of a name where budget money (rules T11 `fund_words`) is followed, at most
-    `movement_gap` characters on, by its movement through the administration
-    (`movement_words`), as "资金…到位"; None otherwise, or when the name speaks of money the
-    project brings in (`brought_in`)."""
-    if not _contains(name, rules["fund_words"]) or not _contains(name, rules["movement_words"]):
-        return None  # most names hold neither: two searches of the lists' patterns say so
-    norm = normalise_text(name)
-    funds = "|".join(re.escape(n) for _w, n in _normalised(tuple(rules["fund_words"])) if n)
-    moves = "|".join(re.escape(n) for _w, n in _normalised(tuple(rules["movement_words"])) if n)
-    gap = int(rules["movement_gap"])
-    hit = re.search(rf"({funds}).{{0,{gap}}}?({moves})", norm)
-    if not hit or _contains(name, brought_in):
-        return None
-    return f"{hit.group(1)}…{hit.group(2)}"
 
 
 def check_operator_contradiction(view: _View) -> list[Finding]:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
-from jixiao.indicators.catalogue import Placement
+from jixiao.indicators.catalogue import Placement, is_cost
 from jixiao.indicators.incidents import as_written, incident_text
 from jixiao.indicators.quantities import clean_text, is_placeholder
 from jixiao.indicators.values import Kind, parse_target_value
@@ -128,6 +128,49 @@ def read_incidents(declaration: Declaration, words: Mapping) -> Declaration:
     if all(a is b for a, b in zip(lines, declaration.indicators, strict=True)):
         return declaration
     return replace(declaration, indicators=tuple(lines))
+
+
+def process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> str | None:
+    """The words that make a row an administrative process measure (T11), or None: a word of
+    rules T11 `process_words` in its name or value, else (not on a cost line, where the money
+    spent is the cost) budget money followed by how it moves (`_fund_movement`) in its name,
+    or in its value when the value is words ("补助资金及时到位100%"). T10, T19 and T21 ask the
+    same question, so a row T11 reaches by the general rule is not also called vague or
+    misfiled when a region's phrase list lacks its words."""
+    t11 = rules["T11"]
+    word = _contains(f"{line.name}|{line.value.original}", t11["process_words"])
+    if word or _cost_line(line, placement):
+        return word
+    brought_in = rules["T20"]["money_output_words"]
+    return _fund_movement(line.name, t11, brought_in) or _fund_movement(
+        line.value.original, t11, brought_in
+    )
+
+
+def _cost_line(line: IndicatorLine, placement: Placement) -> bool:
+    """A row under a cost subcategory whose value is an amount (not a rate, not words): the
+    money spent there is the cost. A rate or a sentence about the budget under 成本 ("资金执行率
+    100%", "全年预算全额用于…") measures how the money moves, as anywhere else."""
+    if not is_cost(placement.category, placement.subcategory):
+        return False
+    return line.value.kind == Kind.QUANTITATIVE and line.value.unit != "%"
+
+
+def _fund_movement(name: str, rules: Mapping, brought_in) -> str | None:
+    """The words of a name where budget money (rules T11 `fund_words`) is followed, at most
+    `movement_gap` characters on, by its movement through the administration
+    (`movement_words`), as "资金…到位"; None otherwise, or when the name speaks of money the
+    project brings in (`brought_in`)."""
+    if not _contains(name, rules["fund_words"]) or not _contains(name, rules["movement_words"]):
+        return None  # most names hold neither: two searches of the lists' patterns say so
+    norm = normalise_text(name)
+    funds = "|".join(re.escape(n) for _w, n in _normalised(tuple(rules["fund_words"])) if n)
+    moves = "|".join(re.escape(n) for _w, n in _normalised(tuple(rules["movement_words"])) if n)
+    gap = int(rules["movement_gap"])
+    hit = re.search(rf"({funds}).{{0,{gap}}}?({moves})", norm)
+    if not hit or _contains(name, brought_in):
+        return None
+    return f"{hit.group(1)}…{hit.group(2)}"
 
 
 def _label(index: int, line: IndicatorLine) -> str:

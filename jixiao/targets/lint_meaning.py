@@ -32,6 +32,7 @@ from .lint_base import (
     _round,
     _View,
     _where,
+    process_word,
 )
 
 # --------------------------------------------------------------------------- T19
@@ -61,13 +62,12 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     """
     rules, found = view.rules["T19"], []
     known = {sub for subs in view.categories.values() for sub in subs}
-    process_words = view.rules["T11"]["process_words"]
     for i, line, p in view.rows():
         here = p.subcategory
         named = _read_by_value(line)
         if here not in known or _names_a_level(named.name, here):
             continue
-        if _contains(f"{line.name}|{line.value.original}", process_words):
+        if process_word(view.rules, line, p):
             continue  # a process measure is T11's finding
         if _input_word(view, line, here):
             continue
@@ -286,8 +286,7 @@ def _t20_code(line: IndicatorLine, sub: str | None, word: str, rules: Mapping) -
         return "lint.T20.money_value"
     counted = _purchase_count(line, rules)
     if counted:
-        consumable = _contains(line.name, rules["consumable_words"])
-        return "lint.T20.consumable" if consumable else "lint.T20.purchase"
+        return "lint.T20.consumable" if _consumable(line.name, rules) else "lint.T20.purchase"
     return "lint.T20"
 
 
@@ -340,12 +339,20 @@ def _purchase_count(line: IndicatorLine, rules: Mapping) -> str | None:
         return None  # a rate is a quality; a purchase counted by its price is money put in
     if _contains(line.name, rules["handed_on_words"]):
         return None
-    consumable = _contains(line.name, rules["consumable_words"])
+    consumable = _consumable(line.name, rules)
     if consumable:
         return consumable
     if rules["purchase_counts"] or _contains(line.name, rules["own_use_words"]):
         return _contains(line.name, rules["purchase_words"])
     return None
+
+
+def _consumable(name: str, rules: Mapping) -> str | None:
+    """The word of a name counting materials or supplies used up (rules T20
+    `consumable_words`), unless they are materials the project writes or hands on
+    (`made_words`: 宣传材料, 培训材料)."""
+    word = _contains(name, rules["consumable_words"])
+    return None if not word or _contains(name, rules["made_words"]) else word
 
 
 def _money_written(text: str) -> bool:
@@ -366,8 +373,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     never is."""
     rules, found = view.rules["T21"], []
     limit = Decimal(rules["limit"])
-    process = view.rules["T11"]["process_words"]
-    for i, line, _p in view.rows():
+    for i, line, p in view.rows():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
             continue
@@ -381,7 +387,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
         )
         if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
             continue
-        if floor and _contains(f"{line.name}|{value.original}", process):
+        if floor and process_word(view.rules, line, p):
             continue  # a process measure at 100% is T11's finding; its floor is secondary
         rate = _contains(line.name, rules["bounded_rates"])
         if not rate and over and _contains(line.name, rules["over_words"]):

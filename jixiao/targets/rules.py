@@ -140,6 +140,8 @@ _T19 = {
         "服务对象满意度指标": [
             "满意", "评价", "认可", "好评", "投诉", "认同", "满足", "获得感", "幸福感",
             "安全感", "支持率", "赞成", "信任", "口碑", "反映", "意见",
+            # any feeling of the public (获得感, 幸福感, 归属感, 认同感) is asked in a survey
+            "感",
         ],
     },
     "signs": {
@@ -283,7 +285,11 @@ _T20 = {
         "税", "减免", "理赔", "赔付", "追缴", "追回", "清欠", "挽回", "收缴", "征收", "募集", "捐赠",
         "带动", "撬动", "吸引", "招商", "引资",
     ],
-    "consumable_words": ["试剂", "耗材", "施工材料", "原材料", "建筑材料"],
+    # Any materials bought or used up (施工材料, 装修材料 …) and what is used up (消耗, 耗用)
+    # are inputs; materials the project writes or hands on (`made_words`: 宣传材料, 培训材料,
+    # 编印) are what it delivers.
+    "consumable_words": ["试剂", "耗材", "材料", "消耗", "耗用"],
+    "made_words": ["宣传", "培训", "学习", "教学", "编印", "印制", "编写", "申报", "档案", "归档"],
     # Under these (cost) subcategories a money input with a floor ("投入资金 ≥1500万元")
     # counts spending more as an achievement: an input counted as an output.
     "floor_subcategories": ["成本指标", "经济成本指标"],
@@ -971,9 +977,28 @@ LINT_DEFAULTS: dict = {
         # 拨付, 执行 …) is a process measure, however it is worded ("专项经费拨付到位情况",
         # "项目资金支付进度"); not on a cost line, where the money spent is the cost; money paid
         # out to people (发放, 兑付) is not such a movement, and money the project brings in
-        # (rules T20 `money_output_words`: 招商引资到位资金) is its output.
+        # (rules T20 `money_output_words`: 招商引资到位资金) is its output. A value in words
+        # is read the same way ("补助资金全部到位"), and a rate or a sentence under 成本 is no
+        # cost line ("资金执行率 100%" there measures the money's movement too). T10, T19 and
+        # T21 keep quiet on a row this rule reaches, as on one the phrase list reaches.
         "fund_words": ["资金", "经费", "预算", "款项", "工程款"],
-        "movement_words": ["到位", "拨付", "下达", "执行", "支付", "支出", "使用", "监管"],
+        "movement_words": [
+            "到位",
+            "拨付",
+            "下达",
+            "执行",
+            "支付",
+            "支出",
+            "使用",
+            "监管",
+            # money passed down, brought into a budget, or secured in full (资金保障率: the
+            # share of the money needed that the budget provides). Not 结算: auditing the
+            # settlement of works (工程款结算审核) is what an audit project delivers; not 安排
+            # nor 用于: "补助资金安排项目数", "资金用于购置农机具" count what the money reaches
+            "拨款",
+            "纳入",
+            "保障率",
+        ],
         "movement_gap": "4",
     },
     "T12": {

@@ -202,3 +202,88 @@ def test_money_paid_out_brought_in_costed_or_far_from_a_movement_is_no_process_m
     category, subcategory, name, value
 ):
     assert of(run(with_row(category, subcategory, name, value)), "T11") == []
+
+
+# ------------------------------------------------- fourth pass: rules that hold across groups
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("群众获得感", "≥90%"), ("居民幸福感", "≥85%"), ("提升群众安全感", "≥90%"),
+     ("村民归属感", "≥80%")],
+)  # fmt: skip
+def test_a_feeling_of_the_public_under_satisfaction_is_what_a_survey_asks(name, value):
+    rows = with_row("满意度指标", "服务对象满意度指标", name, value)
+    assert of(run(rows), "T19") == []
+
+
+def test_a_count_filed_under_satisfaction_is_still_misfiled():
+    rows = with_row("满意度指标", "服务对象满意度指标", "全年培训人次", "≥500人次")
+    [finding] = of(run(rows), "T19")
+    assert finding.indicator == 9 and "数量指标" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value", "words"),
+    [("成本指标", "补助经费执行率", "100%", "经费…执行"),  # a rate under 成本 is no cost line
+     ("成本指标", "项目预算执行情况", "严格按预算执行", "预算执行"),
+     ("数量指标", "县级资金按季度拨款", "100%", "资金…拨款"),
+     ("质量指标", "专项资金纳入专户核算", "100%", "资金…纳入"),
+     ("质量指标", "经费保障率", "100%", "经费保障率"),
+     ("质量指标", "符合政策规定", "补助资金全部到位", "资金…到位")],  # said in the value
+)  # fmt: skip
+def test_budget_money_moving_is_a_process_measure_under_cost_and_in_the_value(
+    subcategory, name, value, words
+):
+    [finding] = of(run(with_row("产出指标", subcategory, name, value)), "T11")
+    assert finding.indicator == 9 and f"第10条指标“{name}”" in finding.message
+    assert f"（“{words}”）" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("资金执行率", "100%"), ("经费使用合规性", "100%"), ("经费有效使用情况", "=100%")],
+)
+def test_a_process_measure_the_general_rule_finds_is_not_also_a_vague_percentage(name, value):
+    """T10's "100% on a name that is no rate" and T19 keep quiet on what T11 reports, also when
+    T11 found it by budget money and its movement rather than by its phrase list."""
+    result = run(with_row("产出指标", "质量指标", name, value))
+    assert len(of(result, "T11")) == 1
+    assert of(result, "T10") == [] and of(result, "T19") == []
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [("成本指标", "经费支出", "≤33万元"),  # a cost amount: the spending is the cost
+     ("成本指标", "项目经费支出总额", "≤120万元"),
+     ("数量指标", "补助资金安排项目数", "≥10个"),  # projects funded: an output
+     ("数量指标", "补助资金用于购置农机具", "≥50台"),  # what the money bought for farmers
+     ("质量指标", "工程款结算审核完成率", "100%"),  # an audit project's output
+     ("时效指标", "补贴资金发放及时率", "≥95%")],  # paid out to people
+)  # fmt: skip
+def test_a_cost_amount_or_money_paid_out_or_allotted_to_outputs_is_no_process_measure(
+    subcategory, name, value
+):
+    assert of(run(with_row("产出指标", subcategory, name, value)), "T11") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "word"),
+    [("装修材料", "1批", "材料"), ("购置施工材料", "≥20吨", "材料"),
+     ("消耗饲料", "≥10吨", "消耗"), ("检测试剂采购数量", "≥2400份", "试剂")],
+)  # fmt: skip
+def test_materials_and_supplies_used_up_are_inputs(name, value, word):
+    [finding] = of(run(with_row("产出指标", "数量指标", name, value)), "T20")
+    assert message_code(finding) == "lint.T20.consumable" and f"（“{word}”" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("印制宣传材料", "≥5000份"),  # what the project makes and hands out
+     ("编印培训材料", "≥300册"),
+     ("整理归档材料", "≥200份"),
+     ("发放防疫物资材料", "≥100箱"),  # handed on
+     ("建材检测合格率", "100%")],  # a rate is a quality
+)  # fmt: skip
+def test_materials_the_project_makes_or_hands_on_are_outputs(name, value):
+    assert of(run(with_row("产出指标", "数量指标", name, value)), "T20") == []
