@@ -11,6 +11,8 @@ import datetime
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -96,6 +98,21 @@ def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP)
 
 
+def plain_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` queryset as the database driver gives them: one
+    `fetchall`, without the ORM's converters (a Python call per value: about a fifth of the
+    time of a grouped query of a few thousand rows). Only for columns the driver already gives
+    as Django would, ids, counts and text on SQLite and PostgreSQL alike; not money (SQLite
+    sums binary floats), dates or booleans."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _first_level_of(work: WorkYear) -> dict[int, int]:
     """unit id → its first-level unit in Y (or in Y−1 for a unit that no longer exists in Y,
     so a merged unit's evaluation of last year still covers someone)."""
@@ -150,8 +167,8 @@ def _evaluation_counts(work: WorkYear) -> dict[str, dict]:
         units = out.setdefault(f"{name}_units", {})
         grades = out.setdefault("grades" if name == "selfeval" else f"{name}_grades", {})
         rows = queryset.order_by().annotate(standing_grade=grade)
-        for unit_id, standing_grade, n in rows.values_list("unit_id", "standing_grade").annotate(
-            n=Count("id")
+        for unit_id, standing_grade, n in plain_rows(
+            rows.values_list("unit_id", "standing_grade").annotate(n=Count("id"))
         ):
             units[unit_id] = units.get(unit_id, 0) + n
             grades[standing_grade] = grades.get(standing_grade, 0) + n
@@ -166,7 +183,7 @@ def _structure(work: WorkYear) -> list[tuple]:
     return _once(
         work,
         "structure",
-        lambda: list(
+        lambda: plain_rows(
             work.unit_structure.order_by().values_list(
                 "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
             )
@@ -207,12 +224,14 @@ def _targets(work: WorkYear) -> dict:
     from jixiao.targets.models import Target
 
     statuses = dict(
-        work.rows_of(Target)
-        .filter(year=work.year)
-        .current()
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
+        plain_rows(
+            work.rows_of(Target)
+            .filter(year=work.year)
+            .current()
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+        )
     )
     approved = Q(status__in=APPROVED)
     units = Q(project__isnull=True)
@@ -264,7 +283,7 @@ def _monitoring(
     by_status = dict.fromkeys([s for s in Alert.Status.values if s != Alert.Status.CLEARED], 0)
     disposals = dict.fromkeys(Alert.Disposal.values, 0)
     # One GROUP BY for the four breakdowns: a few dozen groups, added up here.
-    for code, level, status, disposal, n in (
+    for code, level, status, disposal, n in plain_rows(
         work.alerts.order_by()
         .values_list("code", "level", "status", "disposal")
         .annotate(n=Count("id"))
@@ -349,7 +368,7 @@ def _special_kinds(work: WorkYear) -> dict:
     """The special-kind projects evaluated: one row per project and kind from the database
     (values, not model instances: a province has thousands)."""
     kinds = work.rules.get("summary.special_kinds")
-    rows = (
+    rows = plain_rows(
         work.selfevals.filter(project__kinds__code__in=kinds)
         .order_by("project__code", "project_id")
         .values_list(
@@ -639,7 +658,7 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
     still open before their deadline left out. What coverage and timeliness count."""
     has_deadline = Q(deadline__isnull=False)
     late_target = has_deadline & _late(_distinct(work.targets.filter(has_deadline), "deadline"))
-    targets = (
+    targets = plain_rows(
         work.targets.order_by()
         .values_list("unit_id")
         .annotate(
@@ -689,7 +708,7 @@ def _report_counts(
     rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
     late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
     missing = ~counted & Q(round__deadline__lt=today)
-    reports = (
+    reports = plain_rows(
         work.reports.order_by()
         .values_list("unit_id")
         .annotate(
