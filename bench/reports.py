@@ -139,14 +139,15 @@ def measure(fn, repeat: int, *, trace: bool = True) -> dict:
         started = time.perf_counter()
         result = fn()
         first = time.perf_counter() - started
-    times, queries = [first], box["n"]
+    times, cpu, queries = [first], [None], box["n"]
     if first < SLOW:
-        times = []
+        times, cpu = [], []
         for _ in range(repeat):
             with counted() as box:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 result = fn()
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_started)
             queries = box["n"]
     peak = None
     if trace and first < SLOW:
@@ -156,6 +157,7 @@ def measure(fn, repeat: int, *, trace: bool = True) -> dict:
         tracemalloc.stop()
     return {
         "seconds": statistics.median(times),
+        "cpu": None if cpu[0] is None else statistics.median(cpu),
         "runs": len(times),
         "queries": queries,
         "peak_mb": peak,
@@ -166,7 +168,8 @@ def measure(fn, repeat: int, *, trace: bool = True) -> dict:
 def _shown(m: dict) -> str:
     peak = f", peak {m['peak_mb']:.1f} MB" if m["peak_mb"] is not None else ""
     runs = f" (median of {m['runs']})" if m["runs"] > 1 else " (one run)"
-    return f"{_ms(m['seconds'])}{runs}, {m['queries']} queries{peak}"
+    cpu = f", CPU {_ms(m['cpu'])}" if m.get("cpu") is not None else ""
+    return f"{_ms(m['seconds'])}{runs}{cpu}, {m['queries']} queries{peak}"
 
 
 def _ms(seconds: float) -> str:
@@ -886,9 +889,10 @@ def measure_fresh(fn, region, repeat: int) -> dict:
     def run():
         changed(region)
         with counted() as box:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = fn()
-            return time.perf_counter() - started, box["n"], result
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            return seconds, box["n"], result, cpu
 
     run()  # warm-up
     runs = [run() for _ in range(repeat)]
@@ -899,6 +903,7 @@ def measure_fresh(fn, region, repeat: int) -> dict:
     tracemalloc.stop()
     return {
         "seconds": statistics.median(r[0] for r in runs),
+        "cpu": statistics.median(r[3] for r in runs),
         "runs": len(runs),
         "queries": runs[-1][1],
         "peak_mb": peak,
@@ -924,9 +929,10 @@ def stats_vs_baseline(label: str, region, repeat: int) -> tuple[list[str], dict]
     print(f"year_stats, {label}, first read after a change: {_shown(m)}")
     print(f"year_stats, {label}, cached (no change since): {_shown(cached)}")
     print(
-        f"  one hand-written SQL query, same headline figures: {_ms(b['seconds'])}; ratio "
-        f"year_stats / SQL {m['seconds'] / b['seconds']:.1f}x (cached "
-        f"{cached['seconds'] / b['seconds']:.2f}x)"
+        f"  one hand-written SQL query, same headline figures: {_ms(b['seconds'])} (CPU "
+        f"{_ms(b['cpu'])}); ratio year_stats / SQL {m['seconds'] / b['seconds']:.1f}x, CPU "
+        f"{m['cpu'] / b['cpu']:.1f}x (this process's: on PostgreSQL the server's is not counted; "
+        f"cached {cached['seconds'] / b['seconds']:.2f}x); load average {os.getloadavg()[0]:.1f}"
     )
     differ = [k for k in FIGURES if ours[k] != theirs[k]]
     shown = ", ".join(f"{k} {ours[k]}" for k in FIGURES if k not in differ)
