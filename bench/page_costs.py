@@ -40,10 +40,12 @@ from load import PASSWORD, SCALES, YEAR, prepare, reset  # noqa: E402
 
 
 class Measure:
-    """Times requests of one signed-in client: median milliseconds and the queries."""
+    """Times requests of one signed-in client: median milliseconds and the queries. With a
+    `profiler` (cProfile), it profiles the timed runs alone (not the warm-up, not `before`)."""
 
-    def __init__(self, runs: int):
+    def __init__(self, runs: int, profiler=None):
         self.runs = runs
+        self.profiler = profiler
         self.rows: list[tuple[str, float, float, int, str]] = []
 
     def __call__(self, name: str, request, before=None, check=None) -> None:
@@ -56,11 +58,16 @@ class Measure:
         for run in range(self.runs + 1):
             if before:
                 before()
+            profiling = self.profiler if run and name != "signin" else None
             with CaptureQueriesContext(connection) as captured:
+                if profiling:
+                    profiling.enable()
                 started, processor = time.perf_counter(), time.process_time()
                 response = request()
                 took = (time.perf_counter() - started) * 1000
                 spent = (time.process_time() - processor) * 1000
+                if profiling:
+                    profiling.disable()
             if run:  # the first run warms the caches
                 times.append(took)
                 cpu.append(spent)
@@ -137,11 +144,11 @@ def queued(district: str, plan: dict, count: int = 20) -> None:
     Report.objects.filter(pk__in=reports).update(status=ReportStatus.SUBMITTED)
 
 
-def measure_all(plan: dict, runs: int) -> Measure:
+def measure_all(plan: dict, runs: int, profiler=None) -> Measure:
     from jixiao.monitoring.models import Report, ReportIndicator, ReportStatus
     from jixiao.targets.models import Target, TargetStatus
 
-    measure = Measure(runs)
+    measure = Measure(runs, profiler)
     who = people(plan)
     filer = who["filer"]
     target, report = filer["targets"][0], filer["reports"][0]
@@ -256,14 +263,34 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each request")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="cProfile the timed requests' CPU time (the sign-in's password hash left out), "
+        "summed over the whole mix, into FILE (pstats); the top functions on stderr",
+    )
     args, _rest = parser.parse_known_args()
     OUT["json"] = args.json
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-page-costs-"))
     _url, _env, plan = prepare(args.scale, workdir, reuse=True)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        # CPU time, not wall time: the database's share and the neighbours' are not this
+        # process's cost.
+        profiler = cProfile.Profile(time.process_time)
     try:
-        measure = measure_all(plan, args.runs)
+        measure = measure_all(plan, args.runs, profiler)
     finally:
         reset()
+    if profiler:
+        import pstats
+
+        profiler.dump_stats(args.profile)
+        stats = pstats.Stats(args.profile, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(40)
     bare = next(ms for name, ms, *_r in measure.rows if name == "bare_login_page")
     bare_cpu = next(cpu for name, _ms, cpu, *_r in measure.rows if name == "bare_login_page")
     say(
