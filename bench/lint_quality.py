@@ -116,7 +116,9 @@ def throughput(q, files, repeat: int) -> None:
 
     def lint_all() -> None:
         for data in documents:
-            declaration, _errors = declaration_from_data(data, catalogue=rules.catalogue)
+            declaration, _errors = declaration_from_data(
+                data, catalogue=rules.catalogue, incidents=rules.lint["T02"]
+            )
             if declaration is not None:
                 lint(declaration, rules=rules.lint, catalogue=rules.catalogue)
 

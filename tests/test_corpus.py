@@ -259,6 +259,27 @@ def test_a_selfeval_is_linted_as_the_declaration_of_its_targets():
                                      "name": "培训人次", "target": "≥100人次", "weight": "20"}  # fmt: skip
 
 
+def test_the_corpus_reads_none_on_an_incident_count_by_the_rulebooks_words():
+    """The corpus reads values as `jixiao lint` and `jixiao score` do, with the rules' words:
+    "无" on an incident count is "= 0" in the declaration and the self-evaluation (target and
+    actual), and missing with the words emptied."""
+    row = {"category": "产出指标", "subcategory": "质量指标", "name": "安全事故次数",
+           "target": "无", "actual": "无", "weight": 10}  # fmt: skip
+    document = {"year": 2024, "goal": {"expected": "完成年度任务"},
+                "budget": {"full_year": "10", "executed": "10"}, "indicators": [row]}  # fmt: skip
+    item = q.CorpusFile("fx-bj-98", "selfeval", FIXTURES / "none.json", {"document": document})
+    rules = q.Rules.national()
+    declaration, _errors = q.read_declaration(item, rules)
+    value = declaration.indicators[0].value
+    assert q.value_agrees({"op": "=", "number": "0", "unit": "次"}, value)
+    sheet, _errors = q.read_selfeval(item, rules)
+    assert sheet.indicators[0].actual.ok and sheet.indicators[0].actual.number == 0
+    emptied = q.Rules({**rules.lint, "T02": {**rules.lint["T02"], "incident_names": []}},
+                      rules.catalogue, rules.scoring)  # fmt: skip
+    declaration, _errors = q.read_declaration(item, emptied)
+    assert q.value_agrees("missing", declaration.indicators[0].value)
+
+
 # --------------------------------------------------------------------------- end to end
 
 

@@ -33,9 +33,9 @@ def selfeval_actuals(project, year: int) -> dict[str, PreviousActual]:
     found: dict[str, PreviousActual] = {}
     unclear: set[str] = set()
     for line in selfeval.indicators.order_by("position"):
-        target = parse_target_value(line.target_text, category=line.category,
+        target = parse_target_value(line.target_text, category=line.category, name=line.name,
                                     subcategory=line.subcategory, year=selfeval.year)  # fmt: skip
-        actual = parse_actual_value(line.actual, target)
+        actual = parse_actual_value(line.actual, target, name=line.name)
         if not actual.ok or actual.kind != Kind.QUANTITATIVE or actual.number is None:
             continue
         key, read = indicator_key(line.name), PreviousActual(actual.number, actual.unit)

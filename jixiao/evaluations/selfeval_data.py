@@ -30,7 +30,6 @@ from jixiao.core.schema_read import (
     type_name,
 )
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, Placement, place_indicator
-from jixiao.indicators.incidents import as_written, incident_text
 from jixiao.indicators.values import (
     ActualValue,
     TargetValue,
@@ -168,8 +167,9 @@ def selfeval_from_data(
     `catalogue` is the rulebook's "catalogue" section (or its categories; classic by default):
     each row is placed in it leniently (`place_indicator`). Target values are read with the
     year (for "12月底前完成"), actual values against their target (`parse_actual_value`).
-    `incidents`: the rulebook's lint → T02 words; with them "无" on an indicator that counts
-    incidents reads as "= 0" (jixiao.indicators.incidents), without them as missing.
+    `incidents`: the rulebook's lint → T02 words, which the value parser reads each row with,
+    by its name: "无" on an indicator that counts incidents reads as "= 0" (target) and 0
+    (actual); None: the national words (jixiao.indicators.incidents.NATIONAL_WORDS).
     """
     errors = SchemaErrors()
     if not isinstance(obj, dict):
@@ -298,10 +298,7 @@ def _line(row: dict, index: int, categories: tuple, year, incidents) -> Evaluate
     target = _target(row, year, incidents)
     actual_data = row.get("actual")
     actual_text = _value_text(actual_data)
-    read_as = incident_text(name, actual_text, incidents, actual=True)
-    actual = parse_actual_value(read_as, target)
-    if read_as is not actual_text:  # "无" on an incident count (jixiao.indicators.incidents)
-        actual = as_written(actual, name, actual_text)
+    actual = parse_actual_value(actual_text, target, name=name, incidents=incidents)
     problems, notices, figures = [], [], {}
     label = f"第{index + 1}条指标“{name}”的"
     for key, what in _FIGURES.items():
@@ -329,12 +326,9 @@ def _place(category: str, subcategory: str, categories: tuple) -> Placement:
 
 def _target(row: dict, year, incidents=None) -> TargetValue:
     """The target value; a separate `unit` column (as in lint) applies to text values."""
-    written, unit = row.get("target"), row.get("unit")
-    data = incident_text(row["name"], written, incidents, unit=unit)
-    context = {"category": row["category"], "subcategory": row["subcategory"], "year": year}
-    if data is not written:  # "无" on an incident count (jixiao.indicators.incidents)
-        value = parse_target_value(data, unit=unit or None, **context)
-        return as_written(value, row["name"], written)
+    data, unit = row.get("target"), row.get("unit")
+    context = {"category": row["category"], "subcategory": row["subcategory"], "year": year,
+               "name": row["name"], "incidents": incidents}  # fmt: skip
     if unit and not isinstance(data, dict):
         return parse_target_value(data, unit=unit, **context)
     return target_value_from_data(data, **context)

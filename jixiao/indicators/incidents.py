@@ -1,15 +1,17 @@
 """ "无" on an indicator that counts incidents is the target "= 0" (issue 15, DOMAIN.md §4.2).
 
-A pure module: standard library only. The value parser (`values.parse_target_value`) reads a
-cell without its indicator's name, so it reads "无" as a placeholder (missing, lint T02) on
-every row. A reviewer reads it by the name: on 违法违规案件, 安全责任事故, 有效投诉 ... (a count of
-incidents or other unwanted events) "无", "零", "杜绝", "不发生", "未发生" say that none is to
-happen, the target "= 0"; on 培训人数 or 满意度 "无" still says nothing.
+A pure module: standard library only. A cell alone cannot say it: "无" is a placeholder (missing,
+lint T02) on most rows. A reviewer reads it by the name: on 违法违规案件, 安全责任事故, 有效投诉
+... (a count of incidents or other unwanted events) "无", "零", "杜绝", "不发生", "未发生" say that
+none is to happen, the target "= 0"; on 培训人数 or 满意度 "无" still says nothing. DOMAIN.md §4.2
+does not list this reading: it extends §4.2, and a region that does not want it empties
+`incident_names` in its rulebook (lint → T02), which turns it off for every reader.
 
 `incident_text(name, text, words)` maps the pair (name, cell) to the text the parser reads:
 "=0" followed by the unit the name implies ("事故次数" → 次, "案件（件）" → 件, else none), or the
 cell unchanged. Everything it knows comes from `words`, the rulebook's "lint" → "T02" entry
-(jixiao.targets.rules; a region extends the lists with "incident_names+" ...):
+(jixiao.targets.rules, which starts from `NATIONAL_WORDS`; a region extends the lists with
+"incident_names+" ...):
 
 - ``incident_names``: words that make a name a count of incidents (事故, 案件, 投诉 ...);
 - ``handling_names``: words that make it a measure of dealing with them instead (处理, 办结,
@@ -18,9 +20,10 @@ cell unchanged. Everything it knows comes from `words`, the rulebook's "lint" �
   an incident word follows ("零投诉", "无事故");
 - ``count_units``: a word of the name → the unit of its count (次数 → 次, 起数 → 起 ...).
 
-The lint (`jixiao.targets.lint_base.read_incidents`, on every declaration it checks) and the
-self-evaluation reader (`jixiao.evaluations.selfeval_data`, with `incidents`) call it before
-parsing a row's target, and the actual "无" on such a row reads as 0 the same way.
+Its one caller is the value parser: `values.parse_target_value` and `values.parse_actual_value`
+take the indicator's `name` (and the region's words, else `NATIONAL_WORDS`), so every reader
+(the declaration and self-evaluation readers, imports, monitoring reports, last year's actuals
+for T13, the corpus checks) reads such a row the same way; the actual "无" reads as 0.
 """
 
 import re
@@ -31,7 +34,27 @@ from functools import lru_cache
 
 from jixiao.core.rule_messages import Message
 
-__all__ = ["as_written", "incident_text", "is_incident_name"]
+__all__ = ["NATIONAL_WORDS", "as_written", "incident_text", "is_incident_name", "may_say_none"]
+
+#: The national lists (the rulebook's lint → T02 entry starts from them; a region extends them
+#: with "incident_names+" … or empties `incident_names` to read "无" as missing everywhere).
+NATIONAL_WORDS: dict = {
+    "incident_names": [
+        "事故", "案件", "投诉", "违法", "违纪", "违规", "差错", "纠纷", "上访", "火灾", "伤亡",
+        "死亡", "舆情", "隐患", "泄密", "失误", "中毒", "犯罪", "返贫", "欠薪", "安全事件",
+    ],
+    "handling_names": [
+        "处理", "办结", "处置", "查处", "结案", "化解", "整改", "答复", "回复", "受理", "满意",
+        "培训", "宣传", "排查", "治理", "调解", "防范", "演练", "下降", "降低", "减少",
+    ],
+    "none_words": [
+        "无", "零", "没有", "杜绝", "杜绝发生", "不发生", "未发生", "无发生", "零发生", "不出现",
+        "未出现", "零容忍",
+    ],
+    "count_units": {
+        "次数": "次", "起数": "起", "件数": "件", "个数": "个", "人数": "人", "例数": "例",
+    },
+}  # fmt: skip
 
 #: Spaces, punctuation and brackets people put around a cell ("无。", "（无）").
 _NOISE_RE = re.compile(r"[\s\u3000。，、；：,.;:!！?？'\"“”‘’()（）\[\]【】]+")
@@ -74,6 +97,29 @@ def is_incident_name(name: object, words: Mapping) -> bool:
     return any(w in norm for w in incidents) and not any(w in norm for w in handling)
 
 
+#: id(none_words) → (the list, the characters its words start with, NFKC-folded both ways).
+_FIRST_CHARS: dict[int, tuple[list, frozenset]] = {}
+
+
+def _may_say_none(text: str, none_words) -> bool:
+    """False when no character of `text` starts a word of `none_words`: a cheap test that
+    spares normalising the cells of all the other rows."""
+    known = _FIRST_CHARS.get(id(none_words))
+    if known is None or known[0] is not none_words:
+        firsts = {c for w in none_words for c in (str(w)[:1], _norm(w)[:1]) if c}
+        known = _FIRST_CHARS[id(none_words)] = (none_words, frozenset(firsts))
+    return any(c in known[1] for c in unicodedata.normalize("NFKC", text))
+
+
+def may_say_none(text: object, words: Mapping | None = None) -> bool:
+    """False when `text` cannot be a cell saying none (no character that starts a word of
+    `none_words`, national by default): a caller that remembers values by their text alone
+    (an import's rows) then needs no name in its key."""
+    if not isinstance(text, str) or len(text) > _LONGEST:
+        return False
+    return _may_say_none(text, (words or NATIONAL_WORDS)["none_words"])
+
+
 def _says_none(cell: str, words: Mapping) -> bool:
     """True when the cell is a `none_words` entry, alone or followed by an incident word
     ("零投诉", "无事故", "零发生事故")."""
@@ -101,6 +147,8 @@ def incident_text(
     rules: today's reading)."""
     if not words or not isinstance(text, str) or len(text) > _LONGEST:
         return text
+    if not _may_say_none(text, words["none_words"]):
+        return text  # every reader asks for every row: most cells hold no none word at all
     if not _says_none(_norm(text), words) or not is_incident_name(name, words):
         return text
     if actual:

@@ -12,9 +12,11 @@ them in the reader's language.
 
 Result shapes (`kind`):
 
-- ``missing``: empty or a placeholder ("/", "-", "—", "——", "N/A", "无"); lint T02. The parser
-  does not see the indicator's name: "无" on one that counts incidents (安全事故, 有效投诉) is
-  "= 0", which the lint and the self-evaluation reader ask `incidents.incident_text` for.
+- ``missing``: empty or a placeholder ("/", "-", "—", "——", "N/A", "无"); lint T02. Given the
+  indicator's `name`, "无" (零, 杜绝, 不发生 …) on one that counts incidents (安全事故, 有效投诉)
+  is the target "= 0" and the actual 0 instead (`incidents`: issue 15, an extension of DOMAIN.md
+  §4.2), with the national words unless the reader passes its region's (`incidents=`, the
+  rulebook's lint → T02 entry; empty lists keep "无" missing). Every reader passes the name.
 - ``unreadable``: an operator or a unit without a number ("≧ %", "万亩"), a range, contradicting
   operators or columns; lint T03. Always has problems.
 - ``quantitative``: operator, number, unit (unit None when not written; lint T04).
@@ -31,6 +33,7 @@ here for their callers.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,6 +53,7 @@ from .catalogue import (
     place_indicator,
 )
 from .deadlines import When, parse_when
+from .incidents import NATIONAL_WORDS, as_written, incident_text
 from .quantities import (
     MULTIPLIERS,
     OPERATOR_SYMBOLS,
@@ -236,6 +240,11 @@ def _implied_operator(number: Decimal, cost: bool) -> tuple[Op, str]:
     return Op.GE, Message("value.implied")
 
 
+def _words(incidents: Mapping | None) -> Mapping:
+    """The incident words a reader passed, else the national ones."""
+    return NATIONAL_WORDS if incidents is None else incidents
+
+
 def parse_target_value(
     text: object,
     *,
@@ -244,12 +253,22 @@ def parse_target_value(
     year: int | None = None,
     unit: object = None,
     operator: object = None,
+    name: object = None,
+    incidents: Mapping | None = None,
 ) -> TargetValue:
     """Read a 指标值 cell as DOMAIN.md §4.2 says; never raises, never returns a silent zero.
 
+    `name`, the indicator's name: "无" on an indicator that counts incidents reads as "= 0"
+    (`_by_name`); `incidents` the words that say so (None: `incidents.NATIONAL_WORDS`).
     Results are immutable, and real tables repeat the same few hundred values ("≥95%",
     "12月底前完成") across thousands of rows, so text inputs are memoised.
     """
+    if name is not None:
+        read_as = incident_text(name, text, _words(incidents), unit=unit)
+        if read_as is not text:
+            value = parse_target_value(read_as, category=category, subcategory=subcategory,
+                                       year=year, unit=unit, operator=operator)  # fmt: skip
+            return as_written(value, name, text)
     key = (text, category, subcategory, year, unit, operator)
     if all(v is None or type(v) in (str, int) for v in key):
         return _parse_target_value_cached(*key)
@@ -439,13 +458,16 @@ def target_value_from_data(
     category: object = None,
     subcategory: object = None,
     year: int | None = None,
+    name: object = None,
+    incidents: Mapping | None = None,
 ) -> TargetValue:
     """A value as common.schema.json carries it: a string, a number, null, or an object
     ``{"op", "number", "unit", "text", "date"}`` whose op may be the schema spelling or a
-    symbol (≥, ≤, 定性 ...). Numbers become Decimal through their text, never through float."""
+    symbol (≥, ≤, 定性 ...). Numbers become Decimal through their text, never through float.
+    A string is read with the indicator's `name` (and `incidents`) as `parse_target_value`."""
     context = {"category": category, "subcategory": subcategory, "year": year}
     if not isinstance(data, dict):
-        return parse_target_value(data, **context)
+        return parse_target_value(data, name=name, incidents=incidents, **context)
     op = normalise_operator(data.get("op"))
     text, unit, raw_date = data.get("text"), data.get("unit"), data.get("date")
     if op == Op.QUALITATIVE:
@@ -468,7 +490,9 @@ def target_value_from_data(
 # --------------------------------------------------------------------------- actuals (§4.2)
 
 
-def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
+def parse_actual_value(
+    text: object, target: TargetValue, *, name: object = None, incidents: Mapping | None = None
+) -> ActualValue:
     """Read a 实际完成值 against its target (DOMAIN.md §4.2); never raises.
 
     Quantitative: no unit takes the target's; 百分比 is %; a unit of the target unit's family
@@ -480,7 +504,14 @@ def parse_actual_value(text: object, target: TargetValue) -> ActualValue:
 
     Results are immutable and actual values repeat too ("100%", "已完成", whole numbers against
     the same targets across a province's tables), so text inputs are memoised.
+
+    `name` (and `incidents`), as for the target: "无" on an indicator that counts incidents
+    says none happened, the actual 0 in the target's unit.
     """
+    if name is not None:
+        read_as = incident_text(name, text, _words(incidents), actual=True)
+        if read_as is not text:
+            return as_written(parse_actual_value(read_as, target), name, text)
     if type(text) is str:
         try:
             return _parse_actual_value_cached(text, target)

@@ -115,17 +115,20 @@ def indicator_report(
     """An IndicatorReport from values as written or as common.schema.json `value` carries them
     ("≥12个", 12, {"op": ">=", "number": "12", "unit": "个"}); `reported` holds likelihood,
     causes, explanation and measures."""
-    parsed = target_value_from_data(target, category=category, subcategory=subcategory, year=year)
+    parsed = target_value_from_data(target, category=category, subcategory=subcategory, year=year,
+                                    name=name)  # fmt: skip
     return IndicatorReport(
-        category, subcategory, name, parsed,
-        progress=_actual(progress, parsed), expected=_actual(expected, parsed), **reported,
+        category, subcategory, name, parsed, progress=_actual(progress, parsed, name),
+        expected=_actual(expected, parsed, name), **reported,
     )  # fmt: skip
 
 
-def _actual(value: object, target: TargetValue) -> ActualValue | None:
+def _actual(value: object, target: TargetValue, name: str) -> ActualValue | None:
+    """The actual read by the indicator's name, as every reader does ("无" on an incident
+    count is 0: jixiao.indicators.values)."""
     if value is None:
         return None
-    return parse_actual_value(_actual_text(value), target)
+    return parse_actual_value(_actual_text(value), target, name=name)
 
 
 def _actual_text(value: object) -> str:

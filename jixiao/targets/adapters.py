@@ -78,6 +78,7 @@ def parse_rows(target: Target, rows: Sequence[Mapping]) -> list[dict]:
             subcategory=text["subcategory"],
             year=target.year,
             unit=text["unit"] or None,
+            name=text["name"],
         )
         parsed.append(
             {
@@ -105,6 +106,7 @@ def line_of(indicator: Indicator, year: int) -> IndicatorLine:
         subcategory=indicator.subcategory,
         year=year,
         unit=indicator.unit or None,
+        name=indicator.name,
     )
     return IndicatorLine(
         category=indicator.category,

@@ -156,12 +156,16 @@ def _value_key(line: IndicatorLine) -> str:
 # --------------------------------------------------------------------------- reading JSON
 
 
-def declaration_from_data(obj: object, *, catalogue: Mapping) -> tuple[Declaration | None, list]:
+def declaration_from_data(
+    obj: object, *, catalogue: Mapping, incidents: Mapping | None = None
+) -> tuple[Declaration | None, list]:
     """One schemas/target object as a Declaration, or None and the schema errors (Chinese).
 
     `catalogue` is the rulebook's "catalogue" section (or its "categories"); each row is placed
     in it leniently (`place_indicator`), and what cannot be placed stays in the placement's
-    problems for the lint to report. Values are read by `target_value_from_data` with the year.
+    problems for the lint to report. Values are read by `target_value_from_data` with the year
+    and the row's name; `incidents`: the rulebook's lint → T02 words ("无" on an indicator that
+    counts incidents is "= 0"; None: the national words, jixiao.indicators.incidents).
     """
     errors = SchemaErrors()
     if not isinstance(obj, dict):
@@ -176,7 +180,7 @@ def declaration_from_data(obj: object, *, catalogue: Mapping) -> tuple[Declarati
     if serves is not None and not isinstance(serves, bool):
         errors.add("serves_public", "应为 true、false 或 null")
     parties = read_parties(obj, errors)
-    lines = _read_indicators(obj, categories, year, errors)
+    lines = _read_indicators(obj, categories, year, errors, incidents)
     if errors:
         return None, list(errors)
     declaration = Declaration(
@@ -206,10 +210,11 @@ def _read_amounts(data: object, errors: SchemaErrors) -> Amounts:
     return Amounts(**read)
 
 
-def _read_indicators(obj: dict, categories: Mapping, year, errors: SchemaErrors) -> list:
+def _read_indicators(obj: dict, categories: Mapping, year, errors: SchemaErrors, incidents=None):
     rows = read_indicators(obj, errors)
     lines = (
-        _read_indicator(row, index, categories, year, errors) for index, row in enumerate(rows)
+        _read_indicator(row, index, categories, year, errors, incidents)
+        for index, row in enumerate(rows)
     )
     return [line for line in lines if line is not None]
 
@@ -218,7 +223,7 @@ _OPTIONAL_TEXT = {"unit": "度量单位", "explanation": "指标解释", "basis"
                   "source": "数据来源", "parent_indicator": "关联的上级项目指标"}  # fmt: skip
 
 
-def _read_indicator(row, index: int, categories: Mapping, year, errors: SchemaErrors):
+def _read_indicator(row, index: int, categories: Mapping, year, errors: SchemaErrors, incidents):
     before = len(errors)
     if not check_indicator(row, index, errors, _OPTIONAL_TEXT):
         return None
@@ -231,7 +236,7 @@ def _read_indicator(row, index: int, categories: Mapping, year, errors: SchemaEr
         weight = None
     if len(errors) > before:
         return None
-    return _line(row, weight, categories, year)
+    return _line(row, weight, categories, year, incidents)
 
 
 #: "(个)", "(≥**万元)", "（%）" at the end of an indicator's name: the unit (and operator) the
@@ -251,29 +256,34 @@ def name_hint(name: object) -> tuple[str | None, str | None]:
     return op, (unit if unit and (is_known_unit(unit) or unit == "%") else None)
 
 
-def read_target(data, name, *, category, subcategory, year, unit=None, operator=None):
+def read_target(
+    data, name, *, category, subcategory, year, unit=None, operator=None, incidents=None
+):
     """An indicator's target value as a reviewer reads it: the cell with the table's 计量单位
-    and 指标值符号 columns, else with the unit and operator the name's brackets give."""
+    and 指标值符号 columns, else with the unit and operator the name's brackets give; by its
+    name ("无" on an incident count is "= 0", with `incidents` or the national words)."""
     if isinstance(data, dict):
         return target_value_from_data(data, category=category, subcategory=subcategory,
                                       year=year)  # fmt: skip
     value = parse_target_value(data, category=category, subcategory=subcategory, year=year,
-                               unit=unit or None, operator=operator or None)  # fmt: skip
+                               unit=unit or None, operator=operator or None, name=name,
+                               incidents=incidents)  # fmt: skip
     if value.kind == Kind.QUANTITATIVE and not value.unit and not unit:
         hinted_op, hinted_unit = name_hint(name)
         if hinted_unit:
             hinted_op = hinted_op if value.operator_implied else None
             value = parse_target_value(data, category=category, subcategory=subcategory,
-                                       year=year, unit=hinted_unit,
-                                       operator=operator or hinted_op)  # fmt: skip
+                                       year=year, unit=hinted_unit, name=name,
+                                       operator=operator or hinted_op,
+                                       incidents=incidents)  # fmt: skip
     return value
 
 
-def _line(row: dict, weight: Decimal | None, categories: Mapping, year) -> IndicatorLine:
+def _line(row: dict, weight: Decimal | None, categories: Mapping, year, incidents=None):
     category, subcategory = row["category"], row["subcategory"]
     data, unit, operator = row.get("target"), row.get("unit"), row.get("operator")
     value = read_target(data, row["name"], category=category, subcategory=subcategory,
-                        year=year, unit=unit, operator=operator)  # fmt: skip
+                        year=year, unit=unit, operator=operator, incidents=incidents)  # fmt: skip
     return IndicatorLine(
         category=category, subcategory=subcategory, name=row["name"], value=value,
         weight=weight, unit=value.unit or unit, explanation=row.get("explanation"),

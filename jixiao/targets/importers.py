@@ -52,6 +52,7 @@ from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import InputRejected, Problem, ProblemLog
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
+from jixiao.indicators.incidents import may_say_none
 from jixiao.indicators.values import parse_target_value
 from jixiao.orgs import filing
 from jixiao.orgs.models import Unit
@@ -421,13 +422,17 @@ class TargetImporter(DocumentImporter):
             self._places[key] = (placement, problem)
         return self._places[key]
 
-    def _parse(self, text: str, category: str, subcategory: str, year: int, unit: str):
-        key = (text, category, subcategory, year, unit)
+    def _parse(self, text: str, category: str, subcategory: str, year: int, unit: str, name=None):
+        """The value read by the row's name too ("无" on an incident count is "= 0", as every
+        reader reads it: jixiao.indicators.values), remembered for rows that repeat: by the
+        text alone unless the text may say none, where the name decides."""
+        key = (text, category, subcategory, year, unit, name if may_say_none(text) else None)
         value = self._values.get(key)
         if value is None:
             value = parse_target_value(
-                text, category=category, subcategory=subcategory, year=year, unit=unit or None
-            )
+                text, category=category, subcategory=subcategory, year=year, unit=unit or None,
+                name=name,
+            )  # fmt: skip
             self._values[key] = value
         return value
 
@@ -439,7 +444,7 @@ class TargetImporter(DocumentImporter):
         category = placement.category
         subcategory = placement.subcategory or row["subcategory"]
         text_unit = row["unit"]
-        value = self._parse(row["value_text"], category, subcategory, year, text_unit)
+        value = self._parse(row["value_text"], category, subcategory, year, text_unit, row["name"])
         unit = text_unit or (value.unit or "")[:20]
         basis = row["basis"]
         if basis and basis not in BASES:

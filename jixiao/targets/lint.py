@@ -49,7 +49,6 @@ from .lint_base import (
     _View,
     _where,
     process_word,
-    read_incidents,
 )
 from .lint_cost import check_cost_quantity_mismatch
 from .lint_meaning import MEANING_CHECKS
@@ -79,7 +78,6 @@ def lint(
     library's templates (dicts or objects), for suggestions in the messages (lint_suggest).
     """
     categories = catalogue.get("categories", catalogue)
-    declaration = read_incidents(declaration, rules["T02"])
     rows = library if isinstance(library, tuple) else tuple(library)
     view = _View(declaration, rules, categories, _placements(declaration, categories), rows)
     findings: list[Finding] = []

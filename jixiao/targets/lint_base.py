@@ -8,13 +8,12 @@ build their findings through `_View.finding` here, so severities always come fro
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost
-from jixiao.indicators.incidents import as_written, incident_text
 from jixiao.indicators.quantities import clean_text, is_placeholder
 from jixiao.indicators.values import Kind, parse_target_value
 
@@ -110,24 +109,6 @@ class _View:
         (jixiao.targets.lint_suggest); the project's name is always part of what it is about."""
         about = (*about, self.declaration.project_name or "")
         return with_suggestion(message, suggest(self.library, under=under, about=about))
-
-
-def read_incidents(declaration: Declaration, words: Mapping) -> Declaration:
-    """The declaration with each row's target read by its name (jixiao.indicators.incidents):
-    "无", "杜绝", "不发生" ... on an indicator that counts incidents is "= 0", with a note saying
-    so; every other row as it was read. `words`: the rules' "T02" entry."""
-    lines = []
-    for line in declaration.indicators:
-        written = line.value.original
-        text = incident_text(line.name, written, words, unit=line.unit)
-        if text is not written:
-            value = parse_target_value(text, category=line.category, year=declaration.year,
-                                       subcategory=line.subcategory, unit=line.unit)  # fmt: skip
-            line = replace(line, value=as_written(value, line.name, written))
-        lines.append(line)
-    if all(a is b for a, b in zip(lines, declaration.indicators, strict=True)):
-        return declaration
-    return replace(declaration, indicators=tuple(lines))
 
 
 def process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> str | None:

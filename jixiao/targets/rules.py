@@ -6,7 +6,10 @@ Word lists are matched as substrings of an indicator's name or value after NFKC 
 spaces, so "资金拨付及时率" also finds "项目资金拨付及时率".
 """
 
+import copy
+
 from jixiao.core.rulebook import register_defaults
+from jixiao.indicators.incidents import NATIONAL_WORDS as INCIDENT_WORDS
 
 #: Positive rates: higher is better, so "≤" on them contradicts the meaning (T12).
 _POSITIVE_RATES = [
@@ -344,79 +347,16 @@ LINT_DEFAULTS: dict = {
     "T02": {
         "blocking": True,
         "supersedes": ["T04", "T10", "T19", "T20", "T21"],
-        # "无" on an indicator that counts incidents is the target "= 0", not a missing value
-        # (jixiao.indicators.incidents): a name holding an `incident_names` word and none of
-        # the `handling_names` (a measure of dealing with incidents, where "无" still says
-        # nothing), with the whole cell one of `none_words` (or one followed by an incident
-        # word: "零投诉"), reads as "=0" in the unit of the name's `count_units` word.
-        "incident_names": [
-            "事故",
-            "案件",
-            "投诉",
-            "违法",
-            "违纪",
-            "违规",
-            "差错",
-            "纠纷",
-            "上访",
-            "火灾",
-            "伤亡",
-            "死亡",
-            "舆情",
-            "隐患",
-            "泄密",
-            "失误",
-            "中毒",
-            "犯罪",
-            "返贫",
-            "欠薪",
-            "安全事件",
-        ],  # fmt: skip
-        "handling_names": [
-            "处理",
-            "办结",
-            "处置",
-            "查处",
-            "结案",
-            "化解",
-            "整改",
-            "答复",
-            "回复",
-            "受理",
-            "满意",
-            "培训",
-            "宣传",
-            "排查",
-            "治理",
-            "调解",
-            "防范",
-            "演练",
-            "下降",
-            "降低",
-            "减少",
-        ],  # fmt: skip
-        "none_words": [
-            "无",
-            "零",
-            "没有",
-            "杜绝",
-            "杜绝发生",
-            "不发生",
-            "未发生",
-            "无发生",
-            "零发生",
-            "不出现",
-            "未出现",
-            "零容忍",
-        ],  # fmt: skip
-        "count_units": {
-            "次数": "次",
-            "起数": "起",
-            "件数": "件",
-            "个数": "个",
-            "人数": "人",
-            "例数": "例",
-        },
+        # "无" on an indicator that counts incidents is the target "= 0", not a missing value:
+        # a name holding an `incident_names` word and none of the `handling_names` (a measure
+        # of dealing with incidents, where "无" still says nothing), with the whole cell one of
+        # `none_words` (or one followed by an incident word: "零投诉"), reads as "=0" in the unit
+        # of the name's `count_units` word. The value parser reads it so for every reader (the
+        # declaration and self-evaluation readers, imports, monitoring reports, last year's
+        # actuals), given the indicator's name and these words; the national lists are
+        # jixiao.indicators.incidents.NATIONAL_WORDS, and a region empties `incident_names` to
+        # read "无" as missing everywhere (DOMAIN.md §4.2 lists no such reading: an extension).
+        **copy.deepcopy(INCIDENT_WORDS),
     },
     "T03": {"blocking": True},
     "T04": {"blocking": False},

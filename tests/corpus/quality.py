@@ -339,14 +339,16 @@ def read_declaration(item: CorpusFile, rules: Rules):
     """(Declaration or None, schema errors) as `jixiao lint` reads the document."""
     from jixiao.targets.declaration import declaration_from_data
 
-    return declaration_from_data(declaration_data(item), catalogue=rules.catalogue)
+    return declaration_from_data(declaration_data(item), catalogue=rules.catalogue,
+                                 incidents=rules.lint["T02"])  # fmt: skip
 
 
 def read_selfeval(item: CorpusFile, rules: Rules):
     """(SelfEvalSheet or None, schema errors) as `jixiao score` reads the document."""
     from jixiao.evaluations.selfeval_data import selfeval_from_data
 
-    return selfeval_from_data(item.document, catalogue=rules.catalogue)
+    return selfeval_from_data(item.document, catalogue=rules.catalogue,
+                              incidents=rules.lint["T02"])  # fmt: skip
 
 
 def lint_declaration(declaration, rules: Rules) -> list[tuple[str, int | None]]:

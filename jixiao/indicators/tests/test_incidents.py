@@ -1,6 +1,8 @@
 """ "无" on an indicator that counts incidents reads as the target "= 0" (issue 15, part 4):
 table tests of the pair (name, cell) → the value parsed, with the near misses that keep
-today's reading (missing, T02). The words are the national rulebook's (lint → T02)."""
+today's reading (missing, T02). The words are the national rulebook's (lint → T02). The value
+parser does the reading when a reader passes the indicator's name (`name=`), so every reader
+reads such a row the same way; the readers' own tests are in test_incident_readers."""
 
 from decimal import Decimal
 
@@ -13,9 +15,10 @@ from jixiao.indicators.values import Kind, Op, parse_actual_value, parse_target_
 WORDS = named().section("lint")["T02"]
 
 
-def read(name, text, category="产出指标", subcategory="质量指标"):
-    mapped = incident_text(name, text, WORDS)
-    return parse_target_value(mapped, category=category, subcategory=subcategory, year=2024)
+def read(name, text, category="产出指标", subcategory="质量指标", words=WORDS):
+    return parse_target_value(
+        text, category=category, subcategory=subcategory, year=2024, name=name, incidents=words
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,9 +84,44 @@ def test_without_rules_the_text_is_read_as_today():
 
 
 def test_the_actual_none_on_an_incident_count_reads_as_zero_against_its_target():
-    target = read("安全责任事故", "无")
-    actual = parse_actual_value(incident_text("安全责任事故", "无", WORDS, actual=True), target)
+    target = read("安全责任事故次数", "无")
+    actual = parse_actual_value("无", target, name="安全责任事故次数", incidents=WORDS)
+    assert actual.ok and (actual.number, actual.unit) == (Decimal(0), "次")
+    assert actual.original == "无" and "读作" in str(actual.explain())
+
+
+def test_the_parser_reads_by_name_with_the_national_words_when_none_are_passed():
+    value = parse_target_value("无", category="产出指标", subcategory="质量指标", name="安全事故")
+    assert (value.kind, value.operator, value.number) == (Kind.QUANTITATIVE, Op.EQ, Decimal(0))
+    assert value.original == "无"
+    actual = parse_actual_value("未发生", value, name="安全事故")
     assert actual.ok and actual.number == Decimal(0)
+
+
+def test_without_the_name_the_parser_reads_none_as_missing():
+    """A caller that does not know the row (a goal's text, a rule's threshold) reads the cell
+    alone, as DOMAIN.md §4.2 says."""
+    assert parse_target_value("无").kind == Kind.MISSING
+    target = read("安全事故", "无")
+    assert parse_actual_value("无", target).kind == Kind.MISSING
+
+
+def test_a_region_that_empties_the_incident_names_reads_none_as_missing_everywhere():
+    emptied = {**WORDS, "incident_names": []}
+    assert read("安全责任事故", "无", words=emptied).kind == Kind.MISSING
+    target = read("安全责任事故", "=0")
+    assert parse_actual_value("无", target, name="安全责任事故", incidents=emptied).kind == (
+        Kind.MISSING
+    )
+
+
+def test_a_value_in_the_schemas_object_form_is_read_as_written():
+    from jixiao.indicators.values import target_value_from_data
+
+    value = target_value_from_data("无", name="违法违规案件", category="产出指标")
+    assert (value.operator, value.number) == (Op.EQ, Decimal(0))
+    parsed = target_value_from_data({"op": "=", "number": "0", "unit": "起"}, name="违法违规案件")
+    assert (parsed.operator, parsed.number, parsed.unit) == (Op.EQ, Decimal(0), "起")
 
 
 def test_handling_words_outweigh_incident_words_in_a_name():

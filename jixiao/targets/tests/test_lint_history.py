@@ -218,3 +218,11 @@ def _declaration(*values: tuple[str, str]) -> Declaration:
 )  # fmt: skip
 def test_in_target_units(actual, this_year, expected):
     assert in_target_units({"a": actual}, _declaration(*this_year)) == expected
+
+
+def test_none_on_last_years_incident_count_is_an_actual_of_zero(world):
+    """Last year's actuals are read by the indicator's name, as every reader reads values:
+    "无" on an incident count is 0 (jixiao.indicators.values), on another indicator missing."""
+    last_year_selfeval(world, [("安全事故次数", "无", "无"), (TRAINED, "≥100人次", "无")])
+    actuals = selfeval_actuals(world.projects["P1"], 2022)
+    assert actuals == {indicator_key("安全事故次数"): PreviousActual(Decimal("0"), "次")}

@@ -1,7 +1,11 @@
 """No blocking false alarm on "无" for an indicator that counts incidents (issue 15, part 4):
 "无", "零", "杜绝", "不发生", "未发生" on 违法违规案件, 安全责任事故, 有效投诉 ... is the target
 "= 0" (jixiao.indicators.incidents), so the lint finds no T02 on it and the self-evaluation
-scores it as met when none happened; "无" on any other indicator is still missing (T02)."""
+scores it as met when none happened; "无" on any other indicator is still missing (T02).
+
+The value parser reads it, given the row's name, for every reader: the lint checks what the
+declaration reader (`read_target`, as `declaration_from_data` and `jixiao lint` call it) read,
+with the region's words or the national ones; the lint does not read values again."""
 
 import json
 from decimal import Decimal
@@ -15,13 +19,19 @@ from jixiao.core.rulebook import named, rulebook_save
 from jixiao.evaluations.scoring import score
 from jixiao.evaluations.selfeval_data import selfeval_from_data
 from jixiao.indicators.values import Kind, Op
-from jixiao.targets.lint_base import read_incidents
-from jixiao.targets.tests.test_lint import of, run
-from jixiao.targets.tests.test_lint_vocabulary import with_row
+from jixiao.targets.declaration import IndicatorLine, read_target
+from jixiao.targets.tests.test_lint import YEAR, declare, of, rows, run
 
 NATIONAL = named()
 INCIDENTS = NATIONAL.section("lint")["T02"]
 QUALITY = ("产出指标", "质量指标")
+
+
+def with_row(category, subcategory, name, value, incidents=None):
+    """The good declaration with one more row, read by the declaration reader (by its name)."""
+    read = read_target(value, name, category=category, subcategory=subcategory, year=YEAR,
+                       incidents=incidents)  # fmt: skip
+    return declare(rows(add=[IndicatorLine(category, subcategory, name, read, None)]))
 
 
 @pytest.mark.parametrize(
@@ -43,9 +53,8 @@ def test_none_on_an_incident_count_is_no_missing_value(category, subcategory, na
 
 
 def test_the_row_reads_as_equal_to_zero_and_says_why():
-    result = run(with_row(*QUALITY, "火灾事故发生次数", "无"))
-    assert of(result, "T04") == []  # zero needs no unit
-    declaration = read_incidents(with_row(*QUALITY, "火灾事故发生次数", "无"), INCIDENTS)
+    declaration = with_row(*QUALITY, "火灾事故发生次数", "无")
+    assert of(run(declaration), "T04") == []  # zero needs no unit
     value = declaration.indicators[9].value
     assert (value.kind, value.operator, value.number, value.unit) == (
         Kind.QUANTITATIVE, Op.EQ, Decimal(0), "次")  # fmt: skip
@@ -73,11 +82,12 @@ def test_a_placeholder_on_an_incident_count_is_still_missing():
     assert finding.indicator == 9
 
 
-def test_lint_rules_without_the_incident_words_keep_todays_reading():
+def test_a_declaration_read_with_the_incident_words_emptied_keeps_todays_reading():
     rules = NATIONAL.section("lint")
     rules["T02"]["incident_names"] = []
-    [finding] = of(run(with_row(*QUALITY, "安全责任事故", "无"), lint_rules=rules), "T02")
-    assert finding.indicator == 9
+    declaration = with_row(*QUALITY, "安全责任事故", "无", incidents=rules["T02"])
+    [finding] = of(run(declaration, lint_rules=rules), "T02")
+    assert finding.indicator == 9 and finding.blocking
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -111,8 +121,13 @@ def test_none_on_another_indicator_still_scores_null_in_the_self_evaluation():
     assert scored("无", "0", name="培训人数").score is None
 
 
-def test_without_the_words_the_self_evaluation_reads_none_as_missing():
-    assert scored("无", "无", incidents=None).score is None
+def test_without_words_the_self_evaluation_reads_with_the_national_ones():
+    assert scored("无", "无", incidents=None).score == Decimal("10.00")
+
+
+def test_with_the_incident_words_emptied_the_self_evaluation_reads_none_as_missing():
+    emptied = {**INCIDENTS, "incident_names": []}
+    assert scored("无", "无", incidents=emptied).score is None
 
 
 # ---------------------------------------------------------------------------- a region's words

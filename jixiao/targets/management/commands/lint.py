@@ -78,7 +78,7 @@ class Command(RuleFileCommand):
 def _lint_one(
     item, rules: dict, catalogue: dict, context_of: Callable | None = None, library=()
 ) -> dict:
-    declaration, errors = declaration_from_data(item, catalogue=catalogue)
+    declaration, errors = declaration_from_data(item, catalogue=catalogue, incidents=rules["T02"])
     if declaration is None:
         return {"errors": errors}
     context = context_of(item, declaration) if context_of is not None else None
