@@ -90,11 +90,19 @@ class WorkYear:
         return rules_for(self.region.lineage_codes, self.year)
 
     @cached_property
-    def _region_ids(self) -> list[int]:
-        """The ids of the region and every region under it, read once for every query."""
+    def regions(self) -> list[tuple[int, int | None, str, str, str]]:
+        """(id, parent id, path, code, name) of the region and every region under it, read
+        once: the ids filter every query, and the roll-up by region names them."""
         return list(
-            Region.objects.filter(path__startswith=self.region.path).values_list("id", flat=True)
+            Region.objects.filter(path__startswith=self.region.path).values_list(
+                "id", "parent_id", "path", "code", "name"
+            )
         )
+
+    @cached_property
+    def _region_ids(self) -> list[int]:
+        """The ids of the region and every region under it, for every query."""
+        return [region_id for region_id, *_rest in self.regions]
 
     def _in_region(self, queryset: QuerySet, path: str = "region__path") -> QuerySet:
         """Rows of the region and everything under it. By region id, not by a join on the
@@ -199,9 +207,12 @@ class WorkYear:
 
     def alerts_overdue(self, today: datetime.date) -> QuerySet[Alert]:
         """Alerts past their disposal deadline without a disposal (or funds suspended)."""
-        return self.alerts.filter(
-            Q(status=Alert.Status.SUSPENDED) | Q(status=Alert.Status.OPEN, due_date__lt=today)
-        )
+        return self.alerts.filter(self.overdue_q(today))
+
+    @staticmethod
+    def overdue_q(today: datetime.date) -> Q:
+        """What makes one of `alerts` overdue, as one condition (a filter, or a count's)."""
+        return Q(status=Alert.Status.SUSPENDED) | Q(status=Alert.Status.OPEN, due_date__lt=today)
 
     # ── evaluations (of Y−1, done in Y) ──────────────────────────────────────────────────
     @cached_property

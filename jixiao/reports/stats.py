@@ -282,12 +282,15 @@ def _monitoring(
     by_level = {"yellow": 0, "red": 0}
     by_status = dict.fromkeys([s for s in Alert.Status.values if s != Alert.Status.CLEARED], 0)
     disposals = dict.fromkeys(Alert.Disposal.values, 0)
-    # One GROUP BY for the four breakdowns: a few dozen groups, added up here.
-    for code, level, status, disposal, n in plain_rows(
+    # One GROUP BY for the four breakdowns and the alerts overdue (`WorkYear.alerts_overdue`):
+    # a few dozen groups, added up here.
+    overdue_alerts = 0
+    for code, level, status, disposal, n, overdue in plain_rows(
         work.alerts.order_by()
         .values_list("code", "level", "status", "disposal")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), overdue=Count("id", filter=work.overdue_q(today)))
     ):
+        overdue_alerts += overdue
         for counts, key in ((by_code, code), (by_level, level), (by_status, status)):
             counts[key] = counts.get(key, 0) + n
         if disposal:
@@ -310,7 +313,7 @@ def _monitoring(
         "alert_levels": by_level,
         "alert_status": by_status,
         "disposals": disposals,
-        "overdue_alerts": work.alerts_overdue(today).count(),
+        "overdue_alerts": overdue_alerts,
         "execution": _execution(work, rounds["latest"]),
     }
 
@@ -434,8 +437,8 @@ def with_key_facts(evaluations: QuerySet) -> QuerySet:
 def _key_evaluations(work: WorkYear) -> dict:
     """The key evaluations of Y: the projects chosen (or the policy or fund by its name), those
     of a special kind, the methods their records show, and their findings by level-1 indicator.
-    Two queries whatever the number of evaluations: the rows with what was done, then the
-    findings grouped by the database."""
+    Two queries whatever the number of evaluations: the rows with what was done, then (when
+    there are any) the findings grouped by the database."""
     evaluations = counted_key_evaluations(work)
     rows = list(
         with_key_facts(evaluations.order_by("pk")).values_list(
@@ -456,11 +459,9 @@ def _key_evaluations(work: WorkYear) -> dict:
         if kind
     ]
     findings = dict.fromkeys(KEY_LEVEL1, 0)
+    findings_of = Finding.objects.filter(evaluation__in=evaluations)
     for level1, n in (
-        Finding.objects.filter(evaluation__in=evaluations)
-        .order_by()
-        .values_list("level1")
-        .annotate(n=Count("id"))
+        findings_of.order_by().values_list("level1").annotate(n=Count("id")) if rows else ()
     ):
         findings[level1] = findings.get(level1, 0) + n
     return {
@@ -481,7 +482,8 @@ def _key_evaluations(work: WorkYear) -> dict:
 def _surveys(work: WorkYear) -> dict:
     """The public surveys of work year Y (DOMAIN.md §6.4), opened or closed, and their valid
     answers: those about Y's key evaluations and about the evaluations done in Y of Y−1 (the
-    units' self-evaluations and whole-unit evaluations). Two queries."""
+    units' self-evaluations and whole-unit evaluations). One query: the surveys joined to
+    their answers, the surveys counted once each."""
     surveys = (
         work.rows_of(Survey)
         .filter(status__in=SURVEY_COUNTED)
@@ -491,10 +493,11 @@ def _surveys(work: WorkYear) -> dict:
             | Q(unit_evaluation__year=work.evaluated_year)
         )
     )
-    return {
-        "count": surveys.count(),
-        "valid_responses": SurveyResponse.objects.filter(survey__in=surveys, valid=True).count(),
-    }
+    counts = surveys.order_by().aggregate(
+        count=Count("id", distinct=True),
+        valid=Count("responses", filter=Q(responses__valid=True)),
+    )
+    return {"count": counts["count"], "valid_responses": counts["valid"]}
 
 
 def _lint(work: WorkYear) -> tuple[dict, int]:
@@ -595,11 +598,8 @@ def _children(
 ) -> list[dict]:
     """Roll-up: the figures of each region directly under a city or province, from the rows
     the totals were counted from (`first_level_rows`; `funds`: figure → `_projects_by_region`)
-    and one query of the regions."""
-    regions = Region.objects.filter(path__startswith=work.region.path).values_list(
-        "id", "parent_id", "path", "code", "name"
-    )
-    regions = sorted(regions, key=lambda r: r[3])
+    and the regions the work year read for its filter (`WorkYear.regions`)."""
+    regions = sorted(work.regions, key=lambda r: r[3])
     children = [r for r in regions if r[1] == work.region.id]
     if not children:
         return []

@@ -599,8 +599,9 @@ def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_th
     assert tables["monitoring_report"] == 2
     # The units of Y and Y−1: one query for the structure, the first-level units and names.
     assert tables["orgs_unityear"] == 1
-    # The region's ids: read once for the figures and the results figures.
-    assert tables["orgs_region"] == 2  # the ids, and the regions of the roll-up
+    # The region and those under it: read once (`WorkYear.regions`), their ids for every query
+    # and the results figures, their codes and names for the roll-up (was two queries).
+    assert tables["orgs_region"] == 1
     _more_units(year_2022, ["N1", "N2", "N3", "N4"])
     more = _figures_queries(year_2022)
     assert len(more) == len(queries), f"{len(queries)} queries, {len(more)} with 4 more units"
