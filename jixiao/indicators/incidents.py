@@ -18,7 +18,9 @@ cell unchanged. Everything it knows comes from `words`, the rulebook's "lint" �
   整改 ...: "投诉办结率" "无" still says nothing);
 - ``none_words``: whole cells that say none is to happen (无, 零, 杜绝, 不发生 ...), also when
   an incident word follows ("零投诉", "无事故");
-- ``count_units``: a word of the name → the unit of its count (次数 → 次, 起数 → 起 ...).
+- ``count_units``: a word of the name → the unit of its count (次数 → 次, 起数 → 起 ...);
+- ``none_subcategories``: subcategories whose rows state an unwanted cost (社会成本指标,
+  生态环境成本指标), where "无" says there is none whatever the name.
 
 Its one caller is the value parser: `values.parse_target_value` and `values.parse_actual_value`
 take the indicator's `name` (and the region's words, else `NATIONAL_WORDS`), so every reader
@@ -54,6 +56,9 @@ NATIONAL_WORDS: dict = {
     "count_units": {
         "次数": "次", "起数": "起", "件数": "件", "个数": "个", "人数": "人", "例数": "例",
     },
+    # Rows filed under these state a cost the project imposes on society or nature: "无" there
+    # says it imposes none ("对周边环境的影响 无"), whatever the name.
+    "none_subcategories": ["社会成本指标", "生态环境成本指标"],
 }  # fmt: skip
 
 #: Spaces, punctuation and brackets people put around a cell ("无。", "（无）").
@@ -138,18 +143,35 @@ def _unit(name: object, words: Mapping) -> str:
 
 
 def incident_text(
-    name: object, text: object, words: Mapping | None, *, actual=False, unit: object = None
+    name: object,
+    text: object,
+    words: Mapping | None,
+    *,
+    actual=False,
+    unit: object = None,
+    subcategory: object = None,
+    unwanted: bool = False,
 ) -> object:
-    """The text the value parser reads for a row: "=0" and the name's unit when the name counts
-    incidents (`is_incident_name`) and the whole cell says none (`none_words`); for an actual
-    (`actual`) "0", which takes its target's unit ("无" happened). A row with a unit column (`unit`) takes that
-    unit, so the name's is not written. Else `text` as it is, also when `words` is None (no
-    rules: today's reading)."""
+    """The text the value parser reads for a row: "=0" and the name's unit when the row counts
+    something unwanted and the whole cell says none (`none_words`); for an actual (`actual`)
+    "0", which takes its target's unit ("无" happened). A row counts something unwanted when
+    its name counts incidents (`is_incident_name`), when it is filed under a subcategory of
+    `none_subcategories` (社会成本指标, 生态环境成本指标: "无" is no such cost), or when the
+    caller knows it (`unwanted`: the target was read so). A row with a unit column (`unit`)
+    takes that unit, so the name's is not written. Else `text` as it is, also when `words` is
+    None (no rules: today's reading)."""
     if not words or not isinstance(text, str) or len(text) > _LONGEST:
         return text
     if not _may_say_none(text, words["none_words"]):
         return text  # every reader asks for every row: most cells hold no none word at all
-    if not _says_none(_norm(text), words) or not is_incident_name(name, words):
+    if not _says_none(_norm(text), words):
+        return text
+    unwanted = (
+        unwanted
+        or is_incident_name(name, words)
+        or (subcategory is not None and subcategory in words.get("none_subcategories", ()))
+    )
+    if not unwanted:
         return text
     if actual:
         return "0"

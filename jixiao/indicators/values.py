@@ -264,7 +264,7 @@ def parse_target_value(
     "12月底前完成") across thousands of rows, so text inputs are memoised.
     """
     if name is not None:
-        read_as = incident_text(name, text, _words(incidents), unit=unit)
+        read_as = incident_text(name, text, _words(incidents), unit=unit, subcategory=subcategory)
         if read_as is not text:
             value = parse_target_value(read_as, category=category, subcategory=subcategory,
                                        year=year, unit=unit, operator=operator)  # fmt: skip
@@ -509,7 +509,8 @@ def parse_actual_value(
     says none happened, the actual 0 in the target's unit.
     """
     if name is not None:
-        read_as = incident_text(name, text, _words(incidents), actual=True)
+        unwanted = any(getattr(n, "code", None) == "value.incident_zero" for n in target.notes)
+        read_as = incident_text(name, text, _words(incidents), actual=True, unwanted=unwanted)
         if read_as is not text:
             return as_written(parse_actual_value(read_as, target), name, text)
     if type(text) is str:

@@ -338,6 +338,7 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
         cost = (
             line.value.kind == Kind.QUALITATIVE
             and (p.subcategory or line.subcategory) in money_costs
+            and line.subcategory not in rules["word_cost_subcategories"]
         )
         message = _t10_message(i, line, rules, boilerplate, p.category, process, cost)
         if message:
@@ -446,9 +447,20 @@ def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapp
     norm = normalise_text(text)
     if not norm or len(norm) > int(rules["few_words_chars"]):
         return False
-    if _contains(text, rules["checkable_words"]):
+    if _contains(text, rules["checkable_words"]) or _numeral_count(norm, rules):
         return False
     return not _contains(f"{line.name}|{text}", rules["not_applicable_words"])
+
+
+@lru_cache(maxsize=64)
+def _numeral_pattern(numerals: str, measures: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(numerals)}]+[{re.escape(measures)}]")
+
+
+def _numeral_count(norm: str, rules: Mapping) -> bool:
+    """True when a value states a number in Chinese numerals before a measure word (rules T10
+    `numerals`, `numeral_measures`: "一次办结", "三天内"), as "1次" states one in digits."""
+    return bool(_numeral_pattern(rules["numerals"], rules["numeral_measures"]).search(norm))
 
 
 def _slogan_name(line: IndicatorLine, rules: Mapping) -> bool:

@@ -95,12 +95,21 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
         if _contains(line.name, rules["rate_measures"][here]):
             return []
         return _homes(line, here, rules["signs"], known) or [(rules["rate_home"], "")]
-    if _measures(line, here, rules):
+    if _measures(line, here, rules) or _written_fits(line, here, rules):
         return []
     homes = _homes(line, here, rules["signs"], known) or _home_by_unit(line, here, rules, known)
     if homes or here not in rules["strict"]:
         return homes
     return _homes(line, here, _strict_lists(rules), known)
+
+
+def _written_fits(line: IndicatorLine, here: str, rules: Mapping) -> bool:
+    """True when the table's own subcategory, which the catalogue in use folds into `here`
+    (a 2021 table's 社会成本指标 read with the classic catalogue's 成本指标), has `measures` of
+    its own and the row shows them ("征地拆迁户数" under 社会成本指标): the row is where its
+    table put it."""
+    written = line.subcategory
+    return written != here and written in rules["measures"] and _measures(line, written, rules)
 
 
 def _strict_lists(rules: Mapping) -> dict:

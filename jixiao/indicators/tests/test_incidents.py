@@ -138,3 +138,22 @@ def test_a_word_added_to_the_incident_names_makes_a_name_an_incident_count():
 def test_a_region_may_extend_each_word_list_with_a_plus_key():
     changes = {"incident_names+": ["停电"], "handling_names+": ["抢修"], "none_words+": ["全无"]}
     assert validate_changes({"lint": {"T02": changes}}) == []
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name"),
+    [("社会成本指标", "对社会产生负面影响"), ("生态环境成本指标", "对环境造成破坏"),
+     ("生态环境成本指标", "施工期噪声扰民")],
+)  # fmt: skip
+def test_none_under_a_social_or_ecological_cost_says_there_is_no_such_cost(subcategory, name):
+    value = read(name, "无", category="成本指标", subcategory=subcategory)
+    assert (value.operator, value.number, value.original) == (Op.EQ, Decimal(0), "无")
+    actual = parse_actual_value("无", value, name=name, incidents=WORDS)
+    assert actual.ok and actual.number == Decimal(0)
+
+
+def test_none_under_a_money_cost_is_still_missing():
+    assert read("项目成本", "无", subcategory="成本指标").kind == Kind.MISSING
+    assert read("项目成本", "无", category="成本指标", subcategory="经济成本指标").kind == (
+        Kind.MISSING
+    )

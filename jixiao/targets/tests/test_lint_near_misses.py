@@ -287,3 +287,45 @@ def test_materials_and_supplies_used_up_are_inputs(name, value, word):
 )  # fmt: skip
 def test_materials_the_project_makes_or_hands_on_are_outputs(name, value):
     assert of(run(with_row("产出指标", "数量指标", name, value)), "T20") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("群众办事", "一次办结"), ("群众办事", "最多跑一次"), ("审批时限", "三个工作日内"),
+     ("举报核查", "两天内反馈")],
+)  # fmt: skip
+def test_a_benefit_stating_a_number_in_chinese_numerals_is_not_few_words(name, value):
+    assert of(run(with_row(BENEFIT, "社会效益指标", name, value)), "T10") == []
+
+
+@pytest.mark.parametrize("value", ["一定程度提升", "十分显著", "进一步提高"])
+def test_numerals_that_count_nothing_stay_vague(value):
+    [finding] = of(run(with_row(BENEFIT, "社会效益指标", "社会效益", value)), "T10")
+    assert finding.indicator == 9
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value", "code"),
+    [("社会成本指标", "征地拆迁户数", "≤5户", "T19"),  # the rules' own example of a social cost
+     ("社会成本指标", "群众出行影响时间", "≤30天", "T19"),
+     ("生态环境成本指标", "施工扬尘", "达标排放", "T10"),  # words are no missing amount there
+     ("生态环境成本指标", "对周边植被的破坏", "施工后全部恢复", "T10")],
+)  # fmt: skip
+def test_a_row_under_its_tables_social_or_ecological_cost_is_read_as_that_cost(
+    subcategory, name, value, code
+):
+    """The classic catalogue folds a 2021 table's 社会成本指标 and 生态环境成本指标 into 成本指标;
+    the row is still judged by what its table says it is."""
+    assert of(run(with_row("成本指标", subcategory, name, value)), code) == []
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value", "code"),
+    [("社会成本指标", "全年培训人次", "≥500人次", "T19"),  # no social cost in it
+     ("经济成本指标", "项目成本", "控制在合理范围", "T10")],  # a money cost needs an amount
+)  # fmt: skip
+def test_a_row_that_shows_nothing_of_its_written_cost_is_still_flagged(
+    subcategory, name, value, code
+):
+    [finding] = of(run(with_row("成本指标", subcategory, name, value)), code)
+    assert finding.indicator == 9
