@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
+from operator import itemgetter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,8 +184,7 @@ class PaymentImporter(Importer):
             if column.key not in positions:
                 columns.append(repeat(None))
                 continue
-            at = positions[column.key]
-            cells = [raw[at] for raw in data]
+            cells = list(map(itemgetter(positions[column.key]), data))  # in C, not a loop
             if column.key == "amount":
                 values = _amounts(cells)
             else:
@@ -207,6 +207,7 @@ class PaymentImporter(Importer):
         home = self.region.pk if self.region else None
         seen: dict[tuple, int] = {}
         totals: dict[tuple, Decimal] = defaultdict(Decimal)
+        find = projects.get
         for line in rows:
             number, _place, region, code_, year_, month_, when, money = line
             if region is None:
@@ -215,8 +216,9 @@ class PaymentImporter(Importer):
                 region = regions[region]
             else:
                 continue  # its region is refused above
-            year_ = year_ or (when.year if when else None)
-            month_ = month_ or (when.month if when else None)
+            if when is not None:  # a dated row: its month (and year) from the date when not given
+                year_ = year_ or when.year
+                month_ = month_ or when.month
             if year_ is None or month_ is None:
                 problems.append(
                     _problem(line, self.column("month"), _("须填写“年度”和“月份”，或“支付日期”"))
@@ -225,7 +227,7 @@ class PaymentImporter(Importer):
             if money is None:
                 problems.append(_problem(line, self.column("amount"), _("必填项为空")))
                 continue
-            project = projects.get((region, year_, code_))
+            project = find((region, year_, code_))
             if project is None:
                 message = _("%(y)s 年度没有项目编码“%(c)s”") % {"y": year_, "c": code_}
                 if line[REGION] is not None:
@@ -237,10 +239,11 @@ class PaymentImporter(Importer):
                 problems.append(_problem(line, self.column("code"), message))
                 continue
             key = (project, month_, when)
-            if key in seen and when is None:
+            if key not in seen:
+                seen[key] = number
+            elif when is None:
                 message = _("同一项目同一月份重复（与第 %(r)s 行）") % {"r": seen[key]}
                 problems.append(_problem(line, self.column("month"), message))
-            seen.setdefault(key, number)
             totals[(project, month_)] += money / scale if scale else money
         self._totals = totals
         return problems
@@ -397,7 +400,7 @@ def _column(column: Column, cells: list) -> list | None:
             parsed[value] = column.parse(value)
         except CellError:
             return None
-    return [parsed[value] for value in cells]
+    return list(map(parsed.__getitem__, cells))
 
 
 def _amounts(cells: list) -> list | None:

@@ -19,11 +19,13 @@ report's stored payments.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from jixiao.budgets.models import MONEY, Payment, Project
@@ -67,16 +69,24 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
     meta, quote = model._meta, connection.ops.quote_name
     columns = [meta.get_field(name) for name in (*fields, *same)]
     tail = tuple(meta.get_field(n).get_db_prep_save(v, connection) for n, v in same.items())
+    # each value object prepared once (by identity: the rows hold them all meanwhile): a
+    # chunk's new alerts share their due date and, a round's identical ones, their texts
     prepare = [
-        (i, f) for i, f in enumerate(columns[: len(fields)]) if f.get_internal_type() not in AS_IS
+        (i, f, {})
+        for i, f in enumerate(columns[: len(fields)])
+        if f.get_internal_type() not in AS_IS
     ]
 
     def prepared(row: tuple):
         if not prepare:
             return row + tail
         values = [*row, *tail]
-        for i, field in prepare:
-            values[i] = field.get_db_prep_save(values[i], connection)
+        for i, field, done in prepare:
+            value = values[i]
+            key = id(value)
+            if key not in done:
+                done[key] = field.get_db_prep_save(value, connection)
+            values[i] = done[key]
         return values
 
     table, names = quote(meta.db_table), ", ".join(quote(f.column) for f in columns)
@@ -97,6 +107,16 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
 
 #: Rows prepared and held at once by an INSERT on SQLite.
 BATCH = 20000
+
+
+def among(ids) -> RawSQL:
+    """A list of ids for `field__in=`, passed as one parameter: Django would prepare each of a
+    chunk's thousands of ids by its field, in every query that names them (a tenth of a
+    payment file's import). The ids are ints from the database or the file's lookups."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 def write_payments(
@@ -120,7 +140,7 @@ def write_payments(
         chunk = ids[start : start + CHUNK]
         stored: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
         for pk, project_id, month, amount in Payment.objects.filter(
-            project_id__in=chunk
+            project_id__in=among(chunk)
         ).values_list("pk", "project_id", "month", "amount"):
             stored[project_id][month] = (pk, amount)
         new, changed = [], []
@@ -221,7 +241,7 @@ class _Rules:
 
 def _stored_payments(ids: list[int]) -> dict[int, dict[int, Decimal]]:
     paid: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for project_id, month, amount in Payment.objects.filter(project_id__in=ids).values_list(
+    for project_id, month, amount in Payment.objects.filter(project_id__in=among(ids)).values_list(
         "project_id", "month", "amount"
     ):
         paid[project_id][month] = amount
@@ -244,12 +264,12 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
     """One chunk: its reports' execution, then every alert of its open-round reports and its
     year-end rush, planned against the stored alerts and written in bulk."""
     stored: dict[tuple, list[Alert]] = defaultdict(list)
-    for alert in Alert.objects.filter(project_id__in=ids).only(
+    for alert in Alert.objects.filter(project_id__in=among(ids)).only(
         "project_id", "round_id", "code", "indicator", "level", "message", "status"
     ):
         stored[(alert.project_id, alert.round_id)].append(alert)
     reports = list(
-        Report.objects.filter(project_id__in=ids, round__status=Round.Status.OPEN).only(
+        Report.objects.filter(project_id__in=among(ids), round__status=Round.Status.OPEN).only(
             "round_id",
             "project_id",
             "year",
@@ -262,7 +282,7 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
     )
     rows = _filled_indicators([r.pk for r in reports])
     # each project and round once (not a copy a report, as select_related would make)
-    projects = {p.pk: p for p in Project.objects.filter(pk__in=ids).only(*PROJECT_FIELDS)}
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=among(ids)).only(*PROJECT_FIELDS)}
     rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
     for report in reports:
         report.project, report.round = projects[report.project_id], rounds[report.round_id]
@@ -331,7 +351,7 @@ def _filled_indicators(report_ids: list[int]) -> dict[int, list[ReportIndicator]
     indicator alert counts every row of its report, so a report's rows come all or none."""
     empty = {name: "" for name in INDICATOR_FIELDS}
     filled = (
-        ReportIndicator.objects.filter(report_id__in=report_ids)
+        ReportIndicator.objects.filter(report_id__in=among(report_ids))
         .exclude(**empty)
         .values("report_id")
     )
@@ -449,7 +469,7 @@ def _insert_alerts(new: list[dict]) -> list[dict]:
     ids = {
         (project, round_, code_, indicator): pk
         for pk, project, round_, code_, indicator in Alert.objects.filter(
-            project_id__in={v["project_id"] for v in new}
+            project_id__in=among({v["project_id"] for v in new})
         ).values_list("pk", "project_id", "round_id", "code", "indicator")
     }
     stored = {"raised_at": now}

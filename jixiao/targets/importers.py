@@ -31,6 +31,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import islice
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
-from jixiao.core.bulkupdate import insert_rows
+from jixiao.core.bulkupdate import AS_IS, insert_rows
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
 from jixiao.core.imports import (
     CellError,
@@ -607,7 +608,25 @@ def _insert_indicators(grids) -> None:
         for target_id, grid in grids
         for position, row in enumerate(grid)
     ]
-    insert_rows(Indicator, ("target", "position", *ROW_FIELDS), rows)
+    fields = ("target", "position", *ROW_FIELDS)
+    if connection.vendor != "sqlite":
+        insert_rows(Indicator, fields, rows)
+        return
+    # SQLite runs a statement of many rows in a fraction of the time of as many statements of
+    # one (`audit.insert_values`); the values prepared as `insert_rows` prepares them
+    meta, quote = Indicator._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    prepare = [(i, f) for i, f in enumerate(columns) if f.get_internal_type() not in AS_IS]
+    if prepare:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for i, field in prepare:
+                row[i] = field.get_db_prep_save(row[i], connection)
+    names = ", ".join(quote(f.column) for f in columns)
+    with connection.cursor() as cursor:
+        audit.insert_values(
+            cursor, f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ", len(columns), rows
+        )
 
 
 def _snapshot_of(fields: dict) -> dict:
