@@ -80,13 +80,24 @@ SCALES = {
 DEADLINE = dt.date(YEAR, 8, 15)
 
 
-class Steps:
-    """The steps' wall times, in order."""
+class Stop(Exception):
+    """`--stop-before` reached: the database is kept as it is before that step."""
 
-    def __init__(self):
+
+class Steps:
+    """The steps' wall times, in order; `skip` names steps left out (not timed), `stop` the
+    step before which the run ends (to profile that step on the database as it finds it)."""
+
+    def __init__(self, skip=(), stop: str | None = None):
         self.times: dict[str, float] = {}
+        self.skip, self.stop = set(skip), stop
 
     def run(self, name: str, fn, *args):
+        if name == self.stop:
+            raise Stop(name)
+        if name in self.skip:
+            progress(f"{name}: skipped")
+            return None
         progress(f"{name} …")
         started = time.perf_counter()
         result = fn(*args)
@@ -230,25 +241,19 @@ def open_selfevals() -> int:
     """`evaluations.services.selfevals_start` for each unit's projects, by the unit's filer
     (what "为全部可自评项目开始自评" on the filer's list page calls): the 自评表 with the
     approved target's indicators and the year's payments, a unit's tables at once."""
-    from itertools import groupby
-
     from jixiao.budgets.models import Project
     from jixiao.evaluations.services import selfevals_start
     from jixiao.orgs.models import User
 
-    by_unit = {
-        u.unit_id: u
-        for u in User.objects.filter(
-            username__startswith="pipe-", unit__isnull=False
-        ).select_related("region")
-    }
-    projects = Project.objects.filter(region__path__startswith=f"{PROVINCE}/", year=YEAR)
+    filers = User.objects.filter(username__startswith="pipe-", unit__isnull=False)
     count = 0
-    # read whole first: on SQLite a cursor left open across the units' transactions keeps
-    # the write-ahead log from being checkpointed, and every read then searches a growing log
-    rows = list(projects.select_related("region", "unit").order_by("unit_id", "code"))
-    for unit_id, group in groupby(rows, key=lambda p: p.unit_id):
-        count += len(selfevals_start(actor=by_unit[unit_id], projects=list(group)).started)
+    # The filers read whole first (a cursor left open across the units' transactions keeps
+    # SQLite's write-ahead log from being checkpointed), and each unit's projects as the
+    # button passes them, a queryset: holding the province's 40,000 projects in this process
+    # made every garbage collection walk them, a cost no request pays.
+    for filer in list(filers.select_related("region").order_by("unit_id")):
+        projects = Project.objects.filter(unit_id=filer.unit_id, year=YEAR)
+        count += len(selfevals_start(actor=filer, projects=projects).started)
     return count
 
 
@@ -296,6 +301,14 @@ def pipeline(workdir: Path) -> None:
     parser.add_argument(
         "--districts", type=int, help="only this many of the scale's districts (a part of it)"
     )
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="STEP", help="leave out a step (lint)"
+    )
+    parser.add_argument(
+        "--stop-before",
+        metavar="STEP",
+        help="end before this step and keep the database (implies --keep): to profile it",
+    )
     args, _rest = parser.parse_known_args()
     OUT["json"] = args.json
     scale = SCALES[args.scale]
@@ -323,9 +336,22 @@ def pipeline(workdir: Path) -> None:
     import django
 
     django.setup()
+
+    args.workdir = workdir
+    steps = Steps(skip=args.skip, stop=args.stop_before)
+    if args.stop_before:
+        args.keep = True
+    try:
+        run_steps(steps, env, scale, workdir)
+    except Stop as stop:
+        say(f"stopped before {stop}: {url}")
+        return
+    report(steps, args, scale)
+
+
+def run_steps(steps: Steps, env: dict, scale: dict, workdir: Path) -> None:
     from django.db import connection
 
-    steps = Steps()
     where = ("--region", PROVINCE, "--year", str(YEAR))
     steps.run(
         "generate",
@@ -361,7 +387,11 @@ def pipeline(workdir: Path) -> None:
     steps.run("figures", figures)
     docx = workdir / "summary.docx"
     steps.run("summary", jixiao, env, "summary", *where, "--format", "docx", "-o", str(docx))
+    steps.counts = {"reports": reports, "alerts": raised}
 
+
+def report(steps: Steps, args, scale: dict) -> None:
+    reports, raised = steps.counts["reports"], steps.counts["alerts"]
     total = sum(steps.times.values())
     say(
         f"pipeline, {args.scale} ({scale['regions']} districts): {total:.1f} s; {reports} reports, {raised} alerts"
@@ -373,13 +403,13 @@ def pipeline(workdir: Path) -> None:
     for name, seconds in steps.times.items():
         figure(f"pipeline_{name}_seconds", seconds, "s", baseline=total)
     if args.keep:
-        say(f"kept: {workdir}")
+        say(f"kept: {args.workdir}")
 
 
 def main() -> None:
     # Stopped from outside (the runner's budget): leave no temporary folder behind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    keep = "--keep" in sys.argv
+    keep = "--keep" in sys.argv or any(a.startswith("--stop-before") for a in sys.argv)
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-pipeline-"))
     try:
         pipeline(workdir)

@@ -35,6 +35,7 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -50,10 +51,10 @@ from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import Problem
 from jixiao.orgs import filing
 from jixiao.orgs.review import EDITABLE
-from jixiao.targets.models import Target, TargetStatus
 
 from .excel import MONEY_ROW_LABELS, TEXT_LIMITS, SelfEvalForm, label_key, read_form, read_score
 from .models import SelfEvalIndicator, SelfEvaluation
+from .selectors import starting_targets
 from .selfeval_data import SelfEvalSheet, _value_text, selfeval_from_data
 from .services import (
     SCORED_FIELDS,
@@ -273,16 +274,8 @@ class SelfEvalImporter(DocumentImporter):
             .values_list("selfeval_id", "position", "name")
         ):
             stored_lines[selfeval_id].append((position, name))
-        targets = {}
-        for target in (
-            Target.objects.filter(
-                project_id__in=projects - existing.keys(),
-                status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED),
-            )
-            .order_by("project_id", "-version")
-            .prefetch_related("indicators")
-        ):
-            targets.setdefault(target.project_id, target)
+        targets = starting_targets(projects - existing.keys())
+        prefetch_related_objects(list(targets.values()), "indicators")
         problems, locks = [], {}
 
         def lock_reason(selfeval) -> str | None:  # the year lock, read once per region-year

@@ -22,10 +22,11 @@ from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role, Unit, User
-from jixiao.targets.models import Indicator, Target, TargetStatus
+from jixiao.targets.models import Indicator
 
 from .models import SelfEvalIndicator, SelfEvaluation, UnitEvaluation
 from .scoring import grade_for, issues_data, round_half_up, score, scoring_params
+from .selectors import starting_targets
 from .selfeval_data import selfeval_from_data
 from .unit_evaluation import Judgement, UnitInputs, score_unit
 from .workflow import SELFEVAL_WORKFLOW, UNIT_EVALUATION_WORKFLOW
@@ -163,11 +164,7 @@ def plan_starts(
     existing = set(
         SelfEvaluation.objects.filter(project_id__in=ids).values_list("project_id", flat=True)
     )
-    targets: dict[int, Target] = {}
-    for target in Target.objects.filter(
-        project_id__in=ids, status__in=(TargetStatus.APPROVED, TargetStatus.SUPERSEDED)
-    ).order_by("project_id", "-version"):
-        targets.setdefault(target.project_id, target)
+    targets = starting_targets(ids)
     paid = dict(
         Payment.objects.filter(project_id__in=ids)
         .order_by()

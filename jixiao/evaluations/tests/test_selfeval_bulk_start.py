@@ -184,3 +184,42 @@ def test_one_audit_entry_holds_a_create_per_table(by_filer):
         result.started
     )
     assert set(indexed.values_list("action", flat=True)) == {"create"}
+
+
+def start_and_capture(filer, projects) -> tuple[int, list[str]]:
+    """One unit's start (rolled back): how many tables, and the SQL it ran."""
+    actor = User.objects.get(pk=filer.pk)  # its region and scope read each time
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            result = selfevals_start(actor=actor, projects=projects)
+        transaction.set_rollback(True)
+    return len(result.started), [q["sql"] for q in queries.captured_queries]
+
+
+def test_one_units_start_does_not_grow_with_other_units_rows(by_filer):
+    """A filer's "为全部可自评项目开始自评" makes as many queries after every other unit has
+    started its tables as before, and on SQLite each of its reads searches by an index, never
+    through a whole table or one shared by every unit (the approved targets were searched by
+    their status index: every approved target of the database, for each unit that starts)."""
+    filer, projects = max(by_filer.items(), key=lambda item: len(item[1]))
+    started, before = start_and_capture(filer, projects)
+    assert started >= 6
+    for other, theirs in by_filer.items():
+        if other != filer:
+            selfevals_start(actor=other, projects=theirs)
+    assert SelfEvaluation.objects.exclude(project__in=projects).count() > 50
+    again, after = start_and_capture(filer, projects)
+    assert again == started
+    assert len(after) == len(before)
+    if connection.vendor != "sqlite":
+        return
+    reads = [sql for sql in after if sql.lstrip().upper().startswith("SELECT")]
+    assert any('FROM "targets_target"' in sql for sql in reads)
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = [row[3] for row in cursor.fetchall()]
+            assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)
+            for step in plan:
+                if step.startswith("SEARCH targets_target "):
+                    assert "(project_id=?)" in step, (sql, plan)
