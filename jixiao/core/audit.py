@@ -508,8 +508,21 @@ def query_filters(query) -> dict:
     return {key: values[0] if len(values) == 1 else values for key, values in query.lists()}
 
 
+def loaded_locked(instance: models.Model) -> None:
+    """`instance` was just read with its row locked (SELECT ... FOR UPDATE) in the transaction
+    that will save it: its values are the row's, so that save's audit takes them as "before"
+    instead of reading the row again (a workflow step saves the row it locked)."""
+    if type(instance) in _AUDITED:
+        # A copy: the caller changes the instance's values (a JSON field's dict among them).
+        instance._audit_loaded = json.loads(json.dumps(snapshot(instance), default=str))
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     if sender not in _AUDITED or raw:
+        return
+    loaded = instance.__dict__.pop("_audit_loaded", None)
+    if loaded is not None and instance.pk is not None:
+        instance._audit_before = loaded
         return
     old = None
     if instance.pk is not None:

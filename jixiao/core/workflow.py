@@ -232,9 +232,15 @@ def perform(
     """
     model = type(obj)
     with transaction.atomic():
-        locked = model.objects.select_for_update(of=("self",)).filter(pk=obj.pk).order_by().first()
-        if locked is None or not model.objects.visible_to(actor).filter(pk=obj.pk).exists():
+        # One read locks the row and re-checks the scope (none: 404), with the region the
+        # year lock reads.
+        rows = model.objects.visible_to(actor).select_for_update(of=("self",))
+        if any(f.name == "region" and f.is_relation for f in model._meta.concrete_fields):
+            rows = rows.select_related("region")
+        locked = rows.filter(pk=obj.pk).order_by().first()
+        if locked is None:
             raise Http404
+        audit.loaded_locked(locked)  # its save's audit needs not read the row again
         transition = workflow.get(name)
         if transition.attest and not attest:
             raise TransitionError(_("提交前须确认所填数据真实、准确。"))

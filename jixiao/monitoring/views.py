@@ -33,7 +33,7 @@ from jixiao.orgs.models import Role
 
 from . import selectors, services
 from .importers import PaymentImporter
-from .models import Alert, Cause, Likelihood, ReportStatus, Round
+from .models import Alert, Cause, Likelihood, Report, ReportStatus, Round
 from .workflow import REPORT_WORKFLOW
 
 
@@ -407,8 +407,15 @@ def report_agency_findings(request, pk: int):
     return redirect("report-detail", pk=pk)
 
 
+def _report_to_move(*, user, pk: int) -> Report:
+    """The report a review step moves, seen by the user (404 otherwise). The step reads and locks
+    its row again inside its transaction, so the detail page's joins and indicators
+    (`report_get`) are not read for it."""
+    return Report.objects.get_visible_or_404(user, pk=pk)
+
+
 report_transition = document_transition(
-    get=selectors.report_get,
+    get=_report_to_move,
     workflow=REPORT_WORKFLOW,
     perform=services.report_transition,
     document_arg="report",

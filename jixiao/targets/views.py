@@ -273,8 +273,15 @@ def _review_grades(request) -> dict:
     return {"grades": grades}
 
 
+def _target_to_move(*, user, pk: int) -> Target:
+    """The target a review step moves: seen by the user (404 otherwise), with the region the
+    approval's grade rule reads. The step reads and locks its row again inside its transaction,
+    so the detail page's joins and indicators (`target_get`) are not read for it."""
+    return Target.objects.select_related("region").get_visible_or_404(user, pk=pk)
+
+
 target_transition = document_transition(
-    get=selectors.target_get,
+    get=_target_to_move,
     workflow=TARGET_WORKFLOW,
     perform=services.target_transition,
     document_arg="target",

@@ -17,3 +17,38 @@ def test_the_row_before_a_save_is_read_without_joins(world, declare):
     ]
     assert len(reads) == 1
     assert " JOIN " not in reads[0]
+
+
+def test_a_review_step_reads_its_row_once_and_audits_the_state_it_left(world, declare):
+    from jixiao.core.models import AuditLog
+    from jixiao.targets.services import target_transition
+
+    target = declare()
+    with CaptureQueriesContext(connection) as captured:
+        target_transition(actor=world.filer, target=target, name="complete")
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "targets_target"' in q["sql"]
+    ]
+    assert len(reads) == 1  # the locked read, which also checks the scope; not the audit's
+    entry = AuditLog.objects.filter(object_type="targets.target", action="update").latest("id")
+    assert entry.before["status"] == "draft"
+    assert entry.after["status"] == "ready"
+
+
+def test_a_second_save_of_a_locked_row_reads_what_the_first_wrote(world, declare):
+    from jixiao.core import audit
+    from jixiao.core.models import AuditLog
+    from jixiao.targets.models import Target
+
+    target = declare()
+    locked = Target.objects.select_for_update().get(pk=target.pk)
+    audit.loaded_locked(locked)
+    locked.goal = "第一次"
+    locked.save()
+    locked.goal = "第二次"
+    locked.save()
+    entry = AuditLog.objects.filter(object_type="targets.target", action="update").latest("id")
+    assert entry.before["goal"] == "第一次"
+    assert entry.after["goal"] == "第二次"

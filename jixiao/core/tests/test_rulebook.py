@@ -126,3 +126,22 @@ def test_a_region_extends_a_word_list_with_a_plus_key_and_keeps_the_national_wor
 def test_a_plus_key_on_a_rule_that_is_not_a_list_is_refused():
     errors = rulebook.validate_changes({"lint": {"T18": {"tolerance+": ["0.3"]}}})
     assert errors == ["未知的规则项：lint.T18.tolerance+"]
+
+
+def test_a_section_handed_out_is_a_copy_down_to_its_nested_lists():
+    import json
+
+    from jixiao.core.rulebook import named
+
+    rules = named()
+    lint = rules.section("lint")
+    nested = next(key for key, value in lint.items() if isinstance(value, dict | list))
+    expected = json.loads(json.dumps(lint[nested]))  # what it holds, apart from any copy
+    if isinstance(lint[nested], dict):
+        lint[nested]["changed"] = True
+    else:
+        lint[nested].append("changed")
+    lint["added"] = 1
+    assert rules.section("lint")[nested] == expected
+    assert "added" not in rules.section("lint")
+    assert rules.get(f"lint.{nested}") == expected
