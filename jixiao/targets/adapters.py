@@ -99,7 +99,9 @@ def _max_length(field: str) -> int:
     return Indicator._meta.get_field(field).max_length
 
 
-def line_of(indicator: Indicator, year: int) -> IndicatorLine:
+def line_of(indicator: Indicator, year: int, incidents: Mapping | None = None) -> IndicatorLine:
+    """The stored row as the lint reads it, its value read by its name with the region's words
+    (`incidents`, the rulebook's lint → T02; None: the national ones)."""
     value = parse_target_value(
         indicator.value_text,
         category=indicator.category,
@@ -107,6 +109,7 @@ def line_of(indicator: Indicator, year: int) -> IndicatorLine:
         year=year,
         unit=indicator.unit or None,
         name=indicator.name,
+        incidents=incidents,
     )
     return IndicatorLine(
         category=indicator.category,
@@ -122,7 +125,9 @@ def line_of(indicator: Indicator, year: int) -> IndicatorLine:
     )
 
 
-def declaration_of(target: Target, indicators: Sequence[Indicator] | None = None) -> Declaration:
+def declaration_of(
+    target: Target, indicators: Sequence[Indicator] | None = None, incidents: Mapping | None = None
+) -> Declaration:
     rows = (
         indicators
         if indicators is not None
@@ -137,7 +142,7 @@ def declaration_of(target: Target, indicators: Sequence[Indicator] | None = None
             carryover=target.amount_carryover,
             other=target.amount_other,
         ),
-        indicators=tuple(line_of(i, target.year) for i in rows),
+        indicators=tuple(line_of(i, target.year, incidents) for i in rows),
         serves_public=target.serves_public,
         year=target.year,
         project_name=target.project.name if target.project_id else None,
@@ -234,7 +239,7 @@ def _declaration_of_prefetched(target: Target) -> Declaration:
 
 def lint_target(target: Target) -> LintResult:
     rules, catalogue = rules_of(target)
-    declaration = declaration_of(target)
+    declaration = declaration_of(target, incidents=rules["T02"])
     return lint(
         declaration,
         rules=rules,
@@ -249,7 +254,8 @@ def preview(
 ) -> tuple[list[dict], list[str]]:
     """Lint a form as it stands, before saving (the declaration page's live findings)."""
     unsaved = [Indicator(target=target, position=i, **row) for i, row in enumerate(rows)]
-    declaration = declaration_of(target, unsaved)
+    rules, catalogue = rules_of(target)
+    declaration = declaration_of(target, unsaved, incidents=rules["T02"])
     declaration = Declaration(
         goal=goal.strip() or None,
         medium_term_goal=declaration.medium_term_goal,
@@ -260,7 +266,6 @@ def preview(
         project_name=declaration.project_name,
         is_unit_target=declaration.is_unit_target,
     )
-    rules, catalogue = rules_of(target)
     context = context_of(target, declaration)
     library = library_entries(target.region)
     result = lint(declaration, rules=rules, catalogue=catalogue, context=context, library=library)

@@ -152,3 +152,29 @@ def test_a_region_adds_an_incident_word_and_jixiao_score_reads_none_on_it_as_zer
                   values={"lint": {"T02": {"incident_names+": ["停电"]}}},
                   note="停电次数为负面事项")  # fmt: skip
     assert score_cli(f"{world.region.code}:2022")["score"] == "10.00"
+
+
+# ---------------------------------------------------------------------------- a stored target
+
+
+@pytest.mark.django_db
+def test_a_stored_target_is_read_with_its_regions_incident_words(world, declare):
+    """The lint of a saved target (and the declaration page's live lint) reads its rows by name
+    with the region's rulebook: a word the region adds makes "无" on it "= 0"."""
+    from jixiao.targets import adapters
+    from jixiao.testing import GOOD_ROWS
+
+    extra = {"category": "产出指标", "subcategory": "质量指标", "name": "计划外停电",
+             "value_text": "无"}  # fmt: skip
+    target = declare(rows=[*GOOD_ROWS, extra])
+    assert [f.indicator for f in adapters.lint_target(target).findings if f.code == "T02"] == [
+        len(GOOD_ROWS)
+    ]
+    rulebook_save(region_code=world.region.code, year=2022, actor=world.performance,
+                  values={"lint": {"T02": {"incident_names+": ["停电"]}}},
+                  note="停电次数为负面事项")  # fmt: skip
+    assert [f for f in adapters.lint_target(target).findings if f.code == "T02"] == []
+    rows = adapters.parse_rows(target, [*GOOD_ROWS, extra])
+    findings, _skipped = adapters.preview(target, goal="完成改造。", amounts={}, rows=rows,
+                                          serves_public=True)  # fmt: skip
+    assert [f for f in findings if f["code"] == "T02"] == []
