@@ -22,7 +22,9 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import starmap
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -260,6 +262,38 @@ PROJECT_FIELDS = (
 )
 
 
+#: A project as the alerts read it, its `PROJECT_FIELDS` as plain attributes (with the model's
+#: own sums of them): a province's 40,000 made from rows, not loaded as model instances.
+_Project = make_dataclass(
+    "_Project",
+    ["pk", *PROJECT_FIELDS],
+    slots=True,
+    namespace={"initial_total": Project.initial_total, "full_total": Project.full_total},
+)
+REPORT_FIELDS = (
+    "round_id",
+    "project_id",
+    "year",
+    "executed",
+    "execution_from_payments",
+    "expected_full_year",
+    "contract_amount",
+    "submitted_at",
+)
+#: A report as its execution and alerts read it (`REPORT_FIELDS`, its project and round), made
+#: from a row like `_Project`.
+_Report = make_dataclass(
+    "_Report",
+    ["pk", *REPORT_FIELDS, ("project", object, None), ("round", object, None)],
+    slots=True,
+)
+
+
+def _rows(kind, queryset, fields: tuple) -> list:
+    """The rows of `queryset` (in its own order) as `kind` objects of `pk` and `fields`."""
+    return list(starmap(kind, queryset.values_list("pk", *fields)))
+
+
 def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> list[audit.Change]:
     """One chunk: its reports' execution, then every alert of its open-round reports and its
     year-end rush, planned against the stored alerts and written in bulk."""
@@ -268,21 +302,12 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
         "project_id", "round_id", "code", "indicator", "level", "message", "status"
     ):
         stored[(alert.project_id, alert.round_id)].append(alert)
-    reports = list(
-        Report.objects.filter(project_id__in=among(ids), round__status=Round.Status.OPEN).only(
-            "round_id",
-            "project_id",
-            "year",
-            "executed",
-            "execution_from_payments",
-            "expected_full_year",
-            "contract_amount",
-            "submitted_at",
-        )
-    )
+    open_reports = Report.objects.filter(project_id__in=among(ids), round__status=Round.Status.OPEN)
+    reports = _rows(_Report, open_reports, REPORT_FIELDS)
     rows = _filled_indicators([r.pk for r in reports])
     # each project and round once (not a copy a report, as select_related would make)
-    projects = {p.pk: p for p in Project.objects.filter(pk__in=among(ids)).only(*PROJECT_FIELDS)}
+    found = _rows(_Project, Project.objects.filter(pk__in=among(ids)), PROJECT_FIELDS)
+    projects = {p.pk: p for p in found}
     rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
     for report in reports:
         report.project, report.round = projects[report.project_id], rounds[report.round_id]
@@ -324,7 +349,7 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
     return _write_alerts(plan, rules, {pk: p.name for pk, p in projects.items()})
 
 
-def _update_execution(reports: list[Report]) -> None:
+def _update_execution(reports: list) -> None:
     """Store the reports' execution from payments: `update_many`, or on PostgreSQL one UPDATE
     from arrays of the ids and amounts (an executemany costs a server round trip a row)."""
     if connection.vendor != "postgresql":
