@@ -8,6 +8,9 @@ Scale: `province` (the default) is `jixiao generate --regions 100` (70 units and
 district: 7,000 units, 40,000 projects); `small` is 2 districts of 30 units and 100 projects.
 `--districts N` takes N districts of the scale's shape (`--scale province --districts 5`: a
 twentieth of the province, whose goal is then not checked).
+`--stop-before STEP` ends before that step and keeps the database (to profile the step on the
+database as it finds it: `--stop-before open_selfevals` keeps it with the units' filers
+created); `--skip STEP` leaves a step out (`--skip lint`, which changes nothing stored).
 Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set (then it replaces
 the synthetic province 990000 in that database). Options it does not know are ignored
 (`./dev bench` passes every bench the same ones). Progress goes to stderr.
@@ -43,7 +46,9 @@ an operator runs them) or, where there is no command, the service the page calls
 
 Figures (`--json`: one object a line, {"name","value","unit","baseline","ratio","goal"}):
 `pipeline_seconds` (goal 600 at province scale) and `pipeline_<step>_seconds` for each step,
-whose ratio is its share of the total (the baseline is the total).
+whose ratio is its share of the total (the baseline is the total). The readable lines also give
+each step's CPU time (this process's and that of the commands it ran) and the load average: on
+a shared machine the wall times stretch with the load.
 """
 
 from __future__ import annotations
@@ -90,6 +95,7 @@ class Steps:
 
     def __init__(self, skip=(), stop: str | None = None):
         self.times: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.skip, self.stop = set(skip), stop
 
     def run(self, name: str, fn, *args):
@@ -99,11 +105,25 @@ class Steps:
             progress(f"{name}: skipped")
             return None
         progress(f"{name} …")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         result = fn(*args)
         self.times[name] = time.perf_counter() - started
-        progress(f"{name}: {self.times[name]:.1f} s")
+        self.cpu[name] = cpu_seconds() - cpu
+        progress(f"{name}: {self.times[name]:.1f} s (CPU {self.cpu[name]:.1f} s, {load()})")
         return result
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the commands it ran and waited for: on a shared
+    machine the wall time stretches with the load, the CPU time much less."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def jixiao(env: dict, *args: str) -> None:
@@ -396,8 +416,13 @@ def report(steps: Steps, args, scale: dict) -> None:
     say(
         f"pipeline, {args.scale} ({scale['regions']} districts): {total:.1f} s; {reports} reports, {raised} alerts"
     )
+    cpu = sum(steps.cpu.values())
+    say(f"  CPU {cpu:.1f} s ({load()})")
     for name, seconds in steps.times.items():
-        say(f"  {name:18} {seconds:8.1f} s  {seconds / total:6.1%}")
+        say(
+            f"  {name:18} {seconds:8.1f} s  {seconds / total:6.1%}"
+            f"  CPU {steps.cpu[name]:8.1f} s  {steps.cpu[name] / cpu:6.1%}"
+        )
     whole = args.scale == "province" and scale["regions"] == SCALES["province"]["regions"]
     figure("pipeline_seconds", total, "s", goal=600 if whole else None)
     for name, seconds in steps.times.items():
