@@ -734,7 +734,10 @@ def _on_time_counts(per_unit: dict) -> dict[int, dict]:
     rows: dict[int, dict] = {}
 
     def row(unit_id: int) -> dict:
-        return rows.setdefault(unit_id, dict.fromkeys(ON_TIME_COUNTS, 0) | {"unit_id": unit_id})
+        found = rows.get(unit_id)  # a province has thousands: no new dict for a unit seen
+        if found is None:
+            found = rows[unit_id] = dict.fromkeys(ON_TIME_COUNTS, 0) | {"unit_id": unit_id}
+        return found
 
     for unit_id, (_n, due, late) in per_unit["targets"].items():
         if due:
@@ -789,11 +792,14 @@ def on_time_by_unit(
     (`unit_counts`, or the caller's `per_unit` from it)."""
     rows = _on_time_counts(per_unit or unit_counts(work, today))
     units = unit_names(work, rows)
+    rates: dict[tuple[int, int], Decimal | None] = {}  # units share a few (on time, due) pairs
     for unit_id, r in rows.items():
         due = r["targets_due"] + r["reports_due"]
-        bad = r["targets_late"] + r["reports_late"] + r["reports_missing"]
+        good = due - r["targets_late"] - r["reports_late"] - r["reports_missing"]
+        if (good, due) not in rates:
+            rates[good, due] = rate(good, due)
         code, name = units.get(unit_id, ("", ""))
-        r.update(code=code, name=name, on_time_rate=rate(due - bad, due))
+        r.update(code=code, name=name, on_time_rate=rates[good, due])
     return sorted(
         rows.values(),
         # codes are unique within a district only: the name and the id settle a tie
