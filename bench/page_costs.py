@@ -20,6 +20,10 @@ leaves (the document is put back before each run with an UPDATE, not timed); a s
 edit form as the page gives it, with a marker in the goal or the execution note, like the
 locust users. A POST is timed alone, without the page it redirects to (timed as its own page).
 The database is reset as bench/load.py leaves it afterwards.
+
+`--profile FILE` runs cProfile on the CPU time of the timed requests (the sign-in's password hash
+left out) and sums it per function over the whole mix: the shares of what every request pays
+(middleware, the base layout) and of each page's own work, on stderr and in FILE (pstats).
 """
 
 from __future__ import annotations

@@ -408,10 +408,12 @@ def report_agency_findings(request, pk: int):
 
 
 def _report_to_move(*, user, pk: int) -> Report:
-    """The report a review step moves, seen by the user (404 otherwise). The step reads and locks
-    its row again inside its transaction, so the detail page's joins and indicators
-    (`report_get`) are not read for it."""
-    return Report.objects.get_visible_or_404(user, pk=pk)
+    """The report a review step moves, seen by the user (404 otherwise), with the rows the step
+    reads (the region for the year lock, the round and project naming it in the audit and in
+    its checks). The step reads and locks its row again inside its transaction, so the detail
+    page's indicators (`report_get`) are not read for it."""
+    rows = Report.objects.select_related("region", "round", "project", "unit")
+    return rows.get_visible_or_404(user, pk=pk)
 
 
 report_transition = document_transition(

@@ -274,10 +274,12 @@ def _review_grades(request) -> dict:
 
 
 def _target_to_move(*, user, pk: int) -> Target:
-    """The target a review step moves: seen by the user (404 otherwise), with the region the
-    approval's grade rule reads. The step reads and locks its row again inside its transaction,
-    so the detail page's joins and indicators (`target_get`) are not read for it."""
-    return Target.objects.select_related("region").get_visible_or_404(user, pk=pk)
+    """The target a review step moves: seen by the user (404 otherwise), with the rows the step
+    reads (the region for the year lock and the grade rule, the project naming it in the audit,
+    the unit in the change feed). The step reads and locks its row again inside its
+    transaction, so the detail page's other joins and indicators (`target_get`) are not read."""
+    rows = Target.objects.select_related("region", "project", "unit")
+    return rows.get_visible_or_404(user, pk=pk)
 
 
 target_transition = document_transition(

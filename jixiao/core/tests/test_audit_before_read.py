@@ -52,3 +52,29 @@ def test_a_second_save_of_a_locked_row_reads_what_the_first_wrote(world, declare
     entry = AuditLog.objects.filter(object_type="targets.target", action="update").latest("id")
     assert entry.before["goal"] == "第一次"
     assert entry.after["goal"] == "第二次"
+
+
+def test_a_review_step_reuses_the_rows_read_with_its_document(world, declare):
+    from jixiao.core.models import AuditLog
+    from jixiao.targets.models import Target
+    from jixiao.targets.services import target_transition
+
+    target = declare()
+    target = Target.objects.select_related("region", "project", "unit").get(pk=target.pk)
+    with CaptureQueriesContext(connection) as captured:
+        target_transition(actor=world.filer, target=target, name="complete")
+    read = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [s for s in read if s.split(" WHERE ")[0].endswith('FROM "budgets_project"')]
+    assert not [s for s in read if s.split(" WHERE ")[0].endswith('FROM "orgs_region"')]
+    entry = AuditLog.objects.filter(object_type="targets.target", action="update").latest("id")
+    assert target.project.name in entry.object_repr  # named by the project read before
+
+
+def test_a_review_step_reads_the_region_when_its_caller_did_not(world, declare):
+    from jixiao.targets.models import Target
+    from jixiao.targets.services import target_transition
+
+    target = Target.objects.get(pk=declare().pk)
+    moved = target_transition(actor=world.filer, target=target, name="complete")
+    assert moved.status == "ready"
+    assert moved.region == world.region
