@@ -315,6 +315,10 @@ def report_detail(request, pk: int):
 def _rates(report) -> dict:
     from .alerts import execution_rate, time_progress
 
+    # A district's round is in the report's own region, read with the report: the rulebook's
+    # lookup below need not read it again.
+    if report.round.region_id == report.region_id:
+        report.round.region = report.region
     method = selectors._time_method(report.round)
     progress, _text = time_progress(report.round.period_end, method)
     full = report.project.full_total
