@@ -11,6 +11,7 @@ import json
 import openpyxl
 import pytest
 
+from jixiao.budgets.models import Project
 from jixiao.core.imports import run_import
 from jixiao.core.models import AuditLog, ImportBatch
 from jixiao.core.scope import RegionReader
@@ -198,6 +199,30 @@ def test_a_city_level_file_routes_each_form_to_its_district(world, city_file):
     assert sorted(Target.objects.values_list("project__code", "region__code")) == [
         ("P1", "100101"),
         ("PB", "100102"),
+    ]
+
+
+def test_districts_that_share_a_project_code_each_get_the_target_of_the_form_naming_them(
+    world, declare
+):
+    """A province's districts number their projects alike (each has a 2022-00001): a form
+    that names its district finds that district's project, not its namesake's."""
+    Project.objects.filter(code="PB").update(code="P1")
+    book = openpyxl.load_workbook(io.BytesIO(targets_file(world, declare)))
+    (first,) = book.worksheets
+    other = book.copy_worksheet(first)
+    first.title, other.title = "甲区", "乙区"
+    beside(other, "区划").value = "100102 乙区"
+    beside(other, "主管部门").value = beside(other, "实施单位").value = "乙区单位"
+    Target.objects.all().delete()
+    city_budget = User.objects.create(
+        username="city_budget", full_name="市预算科", roles=["budget"], region=world.city
+    )
+    result = run_import(TargetImporter(actor=city_budget, region=world.city), saved(book), "c.xlsx")
+    assert result.created == 2
+    assert sorted(Target.objects.values_list("project__code", "project__region__code")) == [
+        ("P1", "100101"),
+        ("P1", "100102"),
     ]
 
 
