@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from jixiao.budgets.models import FiscalYear
 from jixiao.budgets.selectors import fiscal_years_remembered
 from jixiao.core.scope import scope_of
-from jixiao.orgs.models import Office, Region, Unit
+from jixiao.orgs.models import Region
 
 SESSION_REGION = "work_region_id"
 SESSION_YEAR = "work_year"
@@ -72,10 +72,12 @@ def _read(request, user) -> tuple[list[Region], Region | None, list[int], list[i
 # Every signed-in page drew the switcher from two reads (the regions in the user's scope, the
 # chosen region's budget years), about a millisecond of CPU on each request. They are kept in
 # this process for REMEMBER_SECONDS under the session (a sign-in starts afresh), the user's
-# scope (a change of roles, unit or office reads again at once) and the chosen region. A
-# region, unit or budget year saved or deleted forgets them all at once in this process; in
-# the others (gunicorn's workers) and after a bulk change, which sends no signal, they are read
-# again within REMEMBER_SECONDS.
+# scope (a change of roles, unit or office reads again at once) and the chosen region. A region
+# or budget year saved or deleted forgets them all at once in this process; in the others
+# (gunicorn's workers), after a bulk change, which sends no signal, and when a unit or office
+# moves to another region, they are read again within REMEMBER_SECONDS. A new unit changes no
+# one's regions: a level-2 unit is in its parent's region. (The rows a page lists are filtered
+# by the scope read afresh on every request: only the switch's choices may lag.)
 REMEMBER_SECONDS = 30
 _MOST = 5000
 _remembered_reads: dict[tuple, tuple[float, tuple]] = {}
@@ -92,7 +94,9 @@ def _remembered(request, user) -> tuple[list[Region], Region | None, list[int], 
         user.region_id,
         scope.region_paths,
         tuple(sorted(scope.office_ids)),
-        tuple(sorted(scope.unit_ids)),
+        # A unit's people see its region: its level-2 units are in the same one (a parent is
+        # "本区划内的另一个单位", orgs.services), so the unit stands for its children here.
+        user.unit_id if scope.unit_ids else None,
         scope.assignee_id,
         request.session.get(SESSION_REGION),
     )
@@ -121,7 +125,7 @@ def forget(**_kwargs) -> None:
 
 
 user_logged_in.connect(read_at_sign_in, dispatch_uid="work-read-at-sign-in")
-for _model in (Region, Unit, Office, FiscalYear):
+for _model in (Region, FiscalYear):
     post_save.connect(forget, sender=_model, dispatch_uid=f"work-forget-save-{_model.__name__}")
     post_delete.connect(forget, sender=_model, dispatch_uid=f"work-forget-del-{_model.__name__}")
 

@@ -113,3 +113,17 @@ def test_switching_to_a_region_out_of_scope_is_still_404(world, client_for):
     client = client_for("other")
     client.get("/targets/")
     assert client.post("/work-context/", {"region": world.region_b.id}).status_code == 404
+
+
+def test_a_new_unit_under_the_users_unit_does_not_read_the_top_bar_again(world, client_for):
+    from jixiao.orgs.models import Unit, UnitYear
+
+    client = client_for("filer")
+    client.get("/targets/")
+    parent = world.units["U1"]
+    unit = Unit.objects.create(region=parent.region, code="U1-NEW", name="新二级单位")
+    UnitYear.objects.create(
+        unit=unit, year=2022, name=unit.name, level=2, parent=parent, office=world.offices["BIZ1"]
+    )
+    assert not _reads_the_top_bar(_reads(client))
+    assert _regions_offered(client.get("/targets/").content.decode()) == [world.region.name]
