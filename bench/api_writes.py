@@ -98,11 +98,13 @@ def payments_written(prefix: str) -> list[tuple]:
 
 
 def reset(prefix: str) -> None:
-    from jixiao.budgets.models import Payment
+    from jixiao.budgets.models import Payment, PaymentTotal
     from jixiao.monitoring.models import Alert
 
     Alert.objects.filter(project__region__path__startswith=prefix).delete()
     Payment.objects.filter(project__region__path__startswith=prefix).delete()
+    # The payments' kept totals go with them, as every writer of payments keeps them.
+    PaymentTotal.objects.filter(project__region__path__startswith=prefix).delete()
 
 
 def imports(workdir: Path, districts, batches) -> float:

@@ -72,6 +72,7 @@ def build(prefix: str) -> dict:
     from django.db import transaction
 
     from jixiao.budgets.models import Payment, Project
+    from jixiao.budgets.services import refresh_payment_totals
     from jixiao.evaluations.models import SelfEvaluation
     from jixiao.orgs.models import Office
     from jixiao.results.models import LinkageProposal, Rectification
@@ -134,6 +135,10 @@ def build(prefix: str) -> dict:
             Project.objects.filter(id__in=continuing[start : start + 5000]).update(multi_year=True)
         SelfEvaluation.objects.bulk_create(selfevals, batch_size=2000)
         Payment.objects.bulk_create(payments, batch_size=5000)
+        # The payments' kept totals follow them, as every writer of payments keeps them.
+        refresh_payment_totals(
+            Project.objects.filter(region__path__startswith=prefix).values_list("id", flat=True)
+        )
         Rectification.objects.bulk_create(rectifications, batch_size=2000)
     return {
         "projects": len(rows),
