@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Unpack
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from jixiao.budgets.models import Project
 from jixiao.core.listing import ListFilters, narrowed
@@ -39,12 +39,16 @@ def selfeval_list(
 
 def startable_projects(*, user: User, year: int, unit=None) -> QuerySet[Project]:
     """The projects of `year` whose 自评表 the filer may start now: of the filer's own units
-    (or of `unit` among them), with an approved target and no self-evaluation yet."""
+    (or of `unit` among them), with an approved target and no self-evaluation yet. The
+    approved target is asked of each project (EXISTS by its project id): joined and filtered by
+    status, SQLite searched every approved target of the database instead, 64 ms a call at
+    province scale against under 1 ms."""
+    approved = Target.objects.filter(project_id=OuterRef("pk"), status=TargetStatus.APPROVED)
     rows = Project.objects.visible_to(user).filter(
+        Exists(approved),
         year=year,
         unit_id__in=user.get_scope().unit_ids,
         selfeval__isnull=True,
-        targets__status="approved",
     )
     if unit is not None:
         rows = rows.filter(unit=unit)
