@@ -261,6 +261,24 @@ def test_an_unknown_project_of_a_known_unit_gets_t15_only(tmp_path, world, decla
     assert "项目P1" in t15["message"]
 
 
+def test_a_file_of_many_declarations_reads_the_region_in_as_many_queries_as_one(
+    tmp_path, world, declare
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    declare("P1")
+    data = as_filed({"name": "甲区新建项目"}, {"name": "甲区教育局"})
+    counts, results = [], []
+    for copies in (1, 20):
+        with CaptureQueriesContext(connection) as queries:
+            results.append(lint_in_database(tmp_path, [data] * copies, "--region", "100101",
+                                            "--year", "2022"))  # fmt: skip
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert results[1] == results[0] * 20 and results[0][0]["skipped"] == ["T13", "T17"]
+
+
 @pytest.mark.parametrize(
     ("args", "reason"),
     [(("--region", "100101"), "同时给出"), (("--year", "2022"), "同时给出"),

@@ -4,11 +4,12 @@ declarations (CONTRACT.md).
 No database: `national` and `national-2021` come from `rulebook.named()`. Only a region's own
 rulebook (`REGION:YEAR`) and `--region R --year Y` read the database: with a region and year,
 each declaration's project is looked up there (by code, else unit and name) and T13, T15 and
-T17 run with the context the pages use (`adapters.context_in_region`); without them those three
-are listed in `skipped`. One object in gives one result out; a list gives a list in the same
-order, an item that does not fit schemas/target getting `{"errors": [...]}` in its slot. Exit 0
-whenever the file is valid JSON; standard output holds only the JSON. Messages suggest
-indicators of the bundled national library (indicators/data/library.json).
+T17 run with the context the pages use (`region_contexts.RegionContexts`: the region's units
+and projects read once a file); without them those three are listed in `skipped`. One object
+in gives one result out; a list gives a list in the same order, an item that does not fit
+schemas/target getting `{"errors": [...]}` in its slot. Exit 0 whenever the file is valid
+JSON; standard output holds only the JSON. Messages suggest indicators of the bundled national
+library (indicators/data/library.json).
 """
 
 import json
@@ -59,18 +60,18 @@ class Command(RuleFileCommand):
             self.fail("--region 与 --year 须同时给出，如“--region 360102 --year 2022”。")
         from django.db import DatabaseError
 
-        from jixiao.targets.adapters import context_in_region
+        from jixiao.targets.region_contexts import RegionContexts
 
         try:
             region = region_lookup().by_code(code)
+            contexts = RegionContexts(region, year) if region is not None else None
         except DatabaseError:
             self.fail(f"无法读取数据库，不能按地区“{code}”检查往年和同级项目；可去掉 --region。")
         if region is None:
             self.fail(f"地区“{code}”不存在。")
 
         def find(item: dict, declaration):
-            parties = read_parties(item, SchemaErrors())
-            return context_in_region(region, year, parties, declaration)
+            return contexts(read_parties(item, SchemaErrors()), declaration)
 
         return find
 

@@ -1,0 +1,69 @@
+"""The lint's context for the many declarations of one file (`jixiao lint --region R --year Y`),
+found as `adapters.context_in_region` finds each one, with the reads done once a file.
+
+`context_in_region` spends two queries on each declaration to find its unit and project (and
+two more on a name), and a province-year's file holds 40,000 declarations. Here the region's
+units and the year's projects are read once and looked up in memory, and a unit's sibling
+signatures (T15, for a declaration whose unit is found but not its project) built once a
+unit; a found project's context is still `adapters.project_context`, as on its page.
+"""
+
+from __future__ import annotations
+
+from jixiao.budgets.models import Project
+from jixiao.orgs.models import Unit, UnitYear
+
+from .adapters import project_context, sibling_signatures
+from .declaration import Declaration, LintContext
+
+
+class RegionContexts:
+    """(parties, declaration) → the declaration's `LintContext` in `region` and `year`, or
+    None when neither its unit nor its project is there (`parties`: core.schema_read.Parties);
+    the same answers as `adapters.context_in_region`."""
+
+    def __init__(self, region, year: int):
+        self.year = year
+        names = dict(
+            UnitYear.objects.filter(unit__region=region, year=year).values_list("unit_id", "name")
+        )
+        self.unit_by_code: dict[str, Unit] = {}
+        self.unit_by_name: dict[str, Unit] = {}
+        # In Unit's order, the first of each code or name is the one `.first()` gave; a unit
+        # is found by its latest name or by that year's.
+        for unit in Unit.objects.filter(region=region):
+            self.unit_by_code.setdefault(unit.code, unit)
+            for name in (unit.name, names.get(unit.pk)):
+                if name is not None:
+                    self.unit_by_name.setdefault(name, unit)
+        self.project_by_code: dict[str, Project] = {}
+        self.project_by_name: dict[tuple[int, str], Project] = {}
+        for project in Project.objects.filter(region=region, year=year).select_related("unit"):
+            self.project_by_code.setdefault(project.code, project)
+            self.project_by_name.setdefault((project.unit_id, project.name), project)
+        self._siblings: dict[int, list] = {}
+
+    def __call__(self, parties, declaration: Declaration) -> LintContext | None:
+        unit = self._unit(parties)
+        project = None
+        if parties.has_project and parties.project_code:
+            project = self.project_by_code.get(parties.project_code)
+        if parties.has_project and project is None and unit is not None and parties.project_name:
+            project = self.project_by_name.get((unit.pk, parties.project_name))
+        if project is not None:
+            return project_context(project, declaration)
+        if unit is None:
+            return None
+        if not parties.has_project:
+            return LintContext(siblings=[])  # a whole unit's target, as on its page
+        if unit.pk not in self._siblings:
+            self._siblings[unit.pk] = sibling_signatures(unit.pk, self.year)
+        return LintContext(siblings=list(self._siblings[unit.pk]))
+
+    def _unit(self, parties) -> Unit | None:
+        """The unit named by `parties`: by code, else by its name."""
+        if parties.unit_code:
+            return self.unit_by_code.get(parties.unit_code)
+        if parties.unit_name:
+            return self.unit_by_name.get(parties.unit_name)
+        return None
