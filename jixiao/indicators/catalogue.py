@@ -151,7 +151,21 @@ def place_indicator(
 
     A subcategory found under another category wins, with a problem naming both; a first-level
     成本指标 under the classic catalogue becomes 产出指标 / 成本指标.
+    Placements of texts are kept per catalogue: every row of every declaration is placed, and
+    tables repeat the same few names.
     """
+    if type(category) in _TEXTS and type(subcategory) in _TEXTS:
+        key = tuple((c, tuple(subs)) for c, subs in catalogue.items())
+        return _placed_text(category, subcategory, key)
+    return _place(category, subcategory, catalogue)
+
+
+@lru_cache(maxsize=8192)
+def _placed_text(category: str | None, subcategory: str | None, catalogue: tuple) -> Placement:
+    return _place(category, subcategory, dict(catalogue))
+
+
+def _place(category: object, subcategory: object, catalogue: dict) -> Placement:
     cat = normalise_category(category, catalogue)
     sub = normalise_subcategory(subcategory, catalogue, category) if subcategory else None
     if sub is None and cat is None and _name_core(category) == "成本":
@@ -179,6 +193,16 @@ def place_indicator(
 
 def is_cost(category: object = None, subcategory: object = None) -> bool:
     """True for a cost (成本) category or subcategory: a bare number then means ≤ (§4.2)."""
+    if type(category) in _TEXTS and type(subcategory) in _TEXTS:
+        return _is_cost_text(category, subcategory)  # the lint asks it many times a row
+    return _is_cost_text.__wrapped__(category, subcategory)  # other objects are not kept
+
+
+_TEXTS = (str, type(None))
+
+
+@lru_cache(maxsize=4096)
+def _is_cost_text(category: str | None, subcategory: str | None) -> bool:
     return any("成本" in _name_core(name) for name in (category, subcategory))
 
 

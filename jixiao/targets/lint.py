@@ -48,7 +48,6 @@ from .lint_base import (
     _unplaced_hint,
     _View,
     _where,
-    process_word,
 )
 from .lint_cost import check_cost_quantity_mismatch
 from .lint_meaning import MEANING_CHECKS
@@ -333,7 +332,7 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     rules, found = view.rules["T10"], []
     boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
     for i, line, p in view.rows():
-        process = process_word(view.rules, line, p)
+        process = view.process_word(i)
         money_costs = rules["money_cost_subcategories"]
         cost = (
             line.value.kind == Kind.QUALITATIVE
@@ -590,7 +589,7 @@ def check_process_as_output(view: _View) -> list[Finding]:
     for i, line, p in view.rows():
         if p.category not in rules["categories"]:
             continue
-        word = process_word(view.rules, line, p)
+        word = view.process_word(i)
         if word:
             msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
             msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])

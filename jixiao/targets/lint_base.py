@@ -8,7 +8,7 @@ build their findings through `_View.finding` here, so severities always come fro
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -83,6 +83,8 @@ class _View:
     categories: Mapping
     placements: tuple[Placement, ...]
     library: tuple = ()  # the library's rows, read by lint_suggest.suggest when needed
+    #: row → its `process_word`, asked by T10, T11, T19 and T21: found once a lint.
+    _process_words: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def lines(self) -> tuple[IndicatorLine, ...]:
@@ -90,6 +92,14 @@ class _View:
 
     def rows(self):
         return zip(range(len(self.lines)), self.lines, self.placements, strict=True)
+
+    def process_word(self, index: int) -> str | None:
+        """`process_word` of row `index`."""
+        found = self._process_words.get(index, _UNKNOWN)
+        if found is _UNKNOWN:
+            line, placement = self.lines[index], self.placements[index]
+            found = self._process_words[index] = process_word(self.rules, line, placement)
+        return found
 
     def finding(
         self,
@@ -182,6 +192,9 @@ def _contains(text: str, words) -> str | None:
     known = _WORD_LISTS.get(id(words))
     if known is not None and known[0] is words and known[1].size == len(words):
         entry = known[1]
+        found = entry.answers.get(text, _UNKNOWN) if type(text) is str else _UNKNOWN
+        if found is not _UNKNOWN:
+            return found  # the usual case: this list has seen this text
     else:
         entry = _word_list(words)
     if type(text) is str:

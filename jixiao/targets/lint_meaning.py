@@ -32,7 +32,6 @@ from .lint_base import (
     _round,
     _View,
     _where,
-    process_word,
 )
 
 # --------------------------------------------------------------------------- T19
@@ -67,7 +66,7 @@ def check_category_mismatch(view: _View) -> list[Finding]:
         named = _read_by_value(line)
         if here not in known or _names_a_level(named.name, here):
             continue
-        if process_word(view.rules, line, p):
+        if view.process_word(i):
             continue  # a process measure is T11's finding
         if _input_word(view, line, here):
             continue
@@ -382,7 +381,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     never is."""
     rules, found = view.rules["T21"], []
     limit = Decimal(rules["limit"])
-    for i, line, p in view.rows():
+    for i, line, _p in view.rows():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
             continue
@@ -396,7 +395,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
         )
         if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
             continue
-        if floor and process_word(view.rules, line, p):
+        if floor and view.process_word(i):
             continue  # a process measure at 100% is T11's finding; its floor is secondary
         rate = _contains(line.name, rules["bounded_rates"])
         if not rate and over and _contains(line.name, rules["over_words"]):
