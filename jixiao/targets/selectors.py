@@ -49,14 +49,18 @@ def review_queue(*, user: User, region: Region | None, year: int | None) -> Quer
     return rows.filter(TARGET_WORKFLOW.waiting_q(user)).order_by("submitted_at", "unit__code")
 
 
-def target_get(*, user: User, pk: int) -> Target:
-    return (
-        Target.objects.select_related(
-            "unit", "project", "project__parent", "region", "previous", "attested_by"
+def target_get(*, user: User, pk: int, indicators: bool = True) -> Target:
+    """One target the user sees (404 otherwise) with the rows its pages draw: the unit, the
+    project and the region (the year lock, the rulebook). The previous version, the attesting
+    user and the parent project are read by no page, so they are not joined; the indicators
+    come in one query, in order, unless the caller reads none (`indicators=False`: a save,
+    whose service reads them again under its lock)."""
+    rows = Target.objects.select_related("unit", "project", "region")
+    if indicators:
+        rows = rows.prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
         )
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
-        .get_visible_or_404(user, pk=pk)
-    )
+    return rows.get_visible_or_404(user, pk=pk)
 
 
 def target_versions(*, target: Target) -> list[Target]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,27 +100,31 @@ def target_save(
         .select_for_update(of=("self",))
         .get(pk=target.pk)
     )
+    audit.loaded_locked(target)  # its save's audit takes this read as the row before
     TARGET_WORKFLOW.require_editable(target, actor)
     target.goal, target.medium_term_goal = goal.strip(), medium_term_goal.strip()
     target.serves_public = serves_public
     for key in ("total", "current", "carryover", "other"):
         setattr(target, f"amount_{key}", amounts.get(key))
     target.save()
-    _replace_indicators(target, indicators)
-    return refresh_findings(target)
+    return refresh_findings(target, _replace_indicators(target, indicators))
 
 
-def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> None:
+def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> list[Indicator]:
+    """Write the grid and return its rows as stored, in order, for the lint (not read back:
+    the rows written are the values given, and a new row supports no other)."""
     parsed = adapters.parse_rows(target, rows)
-    stored = list(target.indicators.all())
+    # Whether another indicator supports a row comes with the rows (it was a query of its own).
+    supporting = Indicator.objects.filter(supports=OuterRef("pk"))
+    stored = list(target.indicators.annotate(supported=Exists(supporting)).order_by("position"))
     if _unchanged(stored, parsed):
-        return  # the grid as stored (a save of the goal alone): its rows and their links stay
+        return stored  # the grid as stored (a save of the goal alone): its rows and links stay
     before = [_indicator_snapshot(i) for i in stored]
     target.indicators.all().delete()
-    Indicator.objects.bulk_create(
+    written = Indicator.objects.bulk_create(
         [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
     )
-    after = [_indicator_snapshot(i) for i in target.indicators.all()]
+    after = [_indicator_snapshot(i) for i in written]
     if before != after:
         audit.record(
             action="update",
@@ -128,12 +133,13 @@ def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> None:
             after={"indicators": after},
             message=_("修改绩效指标"),
         )
+    return written
 
 
 def _unchanged(stored: Sequence[Indicator], parsed: Sequence[Mapping]) -> bool:
     """Whether the parsed rows are the stored ones, field by field and in order, so that
     replacing them would write the same rows again (a row that another target's indicator
-    supports, or that `supports` one, is replaced as before)."""
+    supports, or that `supports` one, is replaced as before; `stored` carry `supported`)."""
     if len(stored) != len(parsed):
         return False
     for position, (indicator, row) in enumerate(zip(stored, parsed, strict=True)):
@@ -141,7 +147,7 @@ def _unchanged(stored: Sequence[Indicator], parsed: Sequence[Mapping]) -> bool:
             return False
         if any(getattr(indicator, field) != value for field, value in row.items()):
             return False
-    return not Indicator.objects.filter(supports__in=stored).exists()
+    return not any(indicator.supported for indicator in stored)
 
 
 def _indicator_snapshot(indicator: Indicator) -> dict:
@@ -151,9 +157,10 @@ def _indicator_snapshot(indicator: Indicator) -> dict:
     }
 
 
-def refresh_findings(target: Target) -> Target:
-    """Lint the target with its context and keep the findings for lists and queues."""
-    result = adapters.lint_target(target)
+def refresh_findings(target: Target, indicators: Sequence[Indicator] | None = None) -> Target:
+    """Lint the target with its context and keep the findings for lists and queues
+    (`indicators`: its rows as just written, in order; by default they are read)."""
+    result = adapters.lint_target(target, indicators)
     target.findings = [adapters.finding_dict(f) for f in result.findings]
     target.blocking_count = sum(1 for f in result.findings if f.blocking)
     target.warning_count = len(result.findings) - target.blocking_count

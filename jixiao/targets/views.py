@@ -131,12 +131,15 @@ def _amounts_from_post(post) -> tuple[dict, list[str]]:
 
 @role_required(Role.FILER)
 def target_edit(request, pk: int):
-    target = selectors.target_get(user=request.user, pk=pk)
+    # A save's grid is the form's; the service reads the stored rows under its lock.
+    posted = request.method == "POST"
+    target = selectors.target_get(user=request.user, pk=pk, indicators=not posted)
     if refused := edit_refused(request, target, reverse("target-detail", args=[pk])):
         return refused
     errors = []
-    rows = [_row_of(i) for i in target.indicators.all()]
-    if request.method == "POST":
+    if not posted:
+        rows = [_row_of(i) for i in target.indicators.all()]
+    else:
         rows = _grid_from_post(request.POST)
         amounts, errors = _amounts_from_post(request.POST)
         if not errors:
@@ -210,7 +213,7 @@ def _row_of(indicator) -> dict:
 @require_POST
 def target_lint_preview(request, pk: int):
     """htmx: lint the form as it stands, without saving (findings shown as the user types)."""
-    target = selectors.target_get(user=request.user, pk=pk)
+    target = selectors.target_get(user=request.user, pk=pk, indicators=False)
     amounts, errors = _amounts_from_post(request.POST)
     findings, skipped = [], []
     try:
@@ -295,7 +298,7 @@ target_transition = document_transition(
 @role_required(Role.FILER)
 @require_POST
 def target_adjust(request, pk: int):
-    target = selectors.target_get(user=request.user, pk=pk)
+    target = selectors.target_get(user=request.user, pk=pk, indicators=False)
     try:
         new = services.target_adjust(actor=request.user, target=target)
     except (ValidationError, PermissionDenied) as exc:
