@@ -72,14 +72,17 @@ def report_queue(*, user: User, region: Region | None, year: int | None) -> Quer
     return report_list(user=user, region=region, year=year).filter(REPORT_WORKFLOW.waiting_q(user))
 
 
-def report_get(*, user: User, pk: int) -> Report:
-    return (
-        Report.objects.select_related("round", "project", "unit", "region", "target")
-        .prefetch_related(
+def report_get(*, user: User, pk: int, indicators: bool = True) -> Report:
+    """One report the user sees (404 otherwise) with the rows its pages and the API draw: the
+    round, project, unit and region (its target is drawn by none, so not joined); the
+    indicators in one query, in order, unless the caller reads none (`indicators=False`: a
+    save, whose service reads them again under its lock)."""
+    rows = Report.objects.select_related("round", "project", "unit", "region")
+    if indicators:
+        rows = rows.prefetch_related(
             Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
         )
-        .get_visible_or_404(user, pk=pk)
-    )
+    return rows.get_visible_or_404(user, pk=pk)
 
 
 def alert_list(

@@ -324,11 +324,14 @@ def report_save(
     indicators: Sequence[Mapping] = (),
 ) -> Report:
     """Save a draft or returned report and recompute its alerts."""
+    # The region (the alert rules), round and project come with the locked row, and its save's
+    # audit takes this read as the row before.
     report = (
         Report.objects.select_for_update(of=("self",))
-        .select_related("round", "project")
+        .select_related("round", "project", "region")
         .get(pk=report.pk)
     )
+    audit.loaded_locked(report)
     REPORT_WORKFLOW.require_editable(report, actor)
     if report.round.status != Round.Status.OPEN:
         raise ValidationError(_("监控批次已结束。"))
@@ -345,17 +348,29 @@ def report_save(
     if contract_amount is not None:
         report.contract_amount = contract_amount
     report.save()
-    rows = {r.position: r for r in report.indicators.all()}
+    rows = list(report.indicators.order_by("position"))
+    _save_indicator_rows(rows, indicators)
+    refresh_alerts(report, rows=rows)
+    return report
+
+
+def _save_indicator_rows(rows: Sequence[ReportIndicator], indicators: Sequence[Mapping]) -> None:
+    """Write the progress of each row the form changed, its changed fields alone: a save of
+    the amounts, or of one row, writes no other row (six UPDATEs of unchanged rows before)."""
+    by_position = {r.position: r for r in rows}
     for position, values in enumerate(indicators):
-        row = rows.get(int(values.get("position", position)))
+        row = by_position.get(int(values.get("position", position)))
         if row is None:
             continue
+        changed = []
         for field in INDICATOR_FIELDS:
             if field in values:
-                setattr(row, field, (values[field] or "")[: _max(field)])
-        row.save()
-    refresh_alerts(report)
-    return report
+                value = (values[field] or "")[: _max(field)]
+                if getattr(row, field) != value:
+                    setattr(row, field, value)
+                    changed.append(field)
+        if changed:
+            row.save(update_fields=changed)
 
 
 def _max(field: str) -> int:
@@ -403,12 +418,15 @@ def monitoring_report_of(report: Report, *, rows=None, payments=None) -> Monitor
     )
 
 
-def refresh_alerts(report: Report, *, today: dt.date | None = None) -> list[Alert]:
+def refresh_alerts(
+    report: Report, *, today: dt.date | None = None, rows: Sequence[ReportIndicator] | None = None
+) -> list[Alert]:
     """Recompute a report's alerts: new ones are raised, ones that no longer apply and were
-    not yet disposed of are cleared, the rest stay as they are (with their disposal)."""
+    not yet disposed of are cleared, the rest stay as they are (with their disposal). `rows`:
+    the report's indicator rows as just saved, in order (by default they are read)."""
     today = today or timezone.localdate()
     rules = monitoring_rules(report.region, report.year)
-    result = rules_alerts.alerts(monitoring_report_of(report), rules=rules, today=today)
+    result = rules_alerts.alerts(monitoring_report_of(report, rows=rows), rules=rules, today=today)
     return sync_alerts(
         project=report.project,
         report=report,
@@ -592,6 +610,7 @@ def agency_findings_save(*, actor: User, report: Report, findings: str) -> Repor
     report = (
         Report.objects.select_for_update(of=("self",)).select_related("round").get(pk=report.pk)
     )
+    audit.loaded_locked(report)  # its save's audit takes this read as the row before
     if (
         not actor.has_role(Role.AGENCY)
         or report.round.agency_id != actor.pk

@@ -345,7 +345,9 @@ def _money(raw: str, label: str):
 
 @role_required(Role.FILER)
 def report_edit(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
+    # A save's rows are the form's; the service reads the stored ones under its lock. A page
+    # drawn again after a refused save reads them then.
+    report = selectors.report_get(user=request.user, pk=pk, indicators=request.method != "POST")
     if refused := edit_refused(request, report, reverse("report-detail", args=[pk])):
         return refused
     errors = []
@@ -399,7 +401,7 @@ def round_close(request, pk: int):
 @login_required
 @require_POST
 def report_agency_findings(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
+    report = selectors.report_get(user=request.user, pk=pk, indicators=False)
     findings = request.POST.get("findings", "")
     act(
         request,
