@@ -102,8 +102,9 @@ def is_incident_name(name: object, words: Mapping) -> bool:
     return any(w in norm for w in incidents) and not any(w in norm for w in handling)
 
 
-#: id(none_words) → (the list, the characters its words start with, NFKC-folded both ways).
-_FIRST_CHARS: dict[int, tuple[list, frozenset]] = {}
+#: id(none_words) → (the list, the characters its words start with, NFKC-folded both ways,
+#: the answers so far by text: every row of a table asks, and its cells repeat).
+_FIRST_CHARS: dict[int, tuple[list, frozenset, dict]] = {}
 
 
 def _may_say_none(text: str, none_words) -> bool:
@@ -112,8 +113,14 @@ def _may_say_none(text: str, none_words) -> bool:
     known = _FIRST_CHARS.get(id(none_words))
     if known is None or known[0] is not none_words:
         firsts = {c for w in none_words for c in (str(w)[:1], _norm(w)[:1]) if c}
-        known = _FIRST_CHARS[id(none_words)] = (none_words, frozenset(firsts))
-    return any(c in known[1] for c in unicodedata.normalize("NFKC", text))
+        known = _FIRST_CHARS[id(none_words)] = (none_words, frozenset(firsts), {})
+    answers = known[2]
+    found = answers.get(text)
+    if found is None:
+        if len(answers) > 65_536:
+            answers.clear()
+        found = answers[text] = any(c in known[1] for c in unicodedata.normalize("NFKC", text))
+    return found
 
 
 def may_say_none(text: object, words: Mapping | None = None) -> bool:

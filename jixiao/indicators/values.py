@@ -269,12 +269,22 @@ def parse_target_value(
             value = parse_target_value(read_as, category=category, subcategory=subcategory,
                                        year=year, unit=unit, operator=operator)  # fmt: skip
             return as_written(value, name, text)
-    key = (text, category, subcategory, year, unit, operator)
-    if all(v is None or type(v) in (str, int) for v in key):
-        return _parse_target_value_cached(*key)
+    if (
+        type(text) in _KEYS
+        and type(category) in _KEYS
+        and type(subcategory) in _KEYS
+        and type(year) in _KEYS
+        and type(unit) in _KEYS
+        and type(operator) in _KEYS
+    ):  # tested one by one: a generator over the six cost more than the cache saved
+        return _parse_target_value_cached(text, category, subcategory, year, unit, operator)
     return _parse_target_value(
         text, category=category, subcategory=subcategory, year=year, unit=unit, operator=operator
     )
+
+
+#: The argument types whose values are kept (hashable, and compared by value).
+_KEYS = frozenset({str, int, type(None)})
 
 
 @lru_cache(maxsize=65_536)

@@ -36,6 +36,7 @@ from .declaration import (
     signature,
 )
 from .lint_base import (
+    _UNKNOWN,
     Finding,
     LintResult,
     Note,
@@ -48,6 +49,7 @@ from .lint_base import (
     _unplaced_hint,
     _View,
     _where,
+    answers_for,
 )
 from .lint_cost import check_cost_quantity_mismatch
 from .lint_meaning import MEANING_CHECKS
@@ -619,7 +621,18 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
 
 
 def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping):
-    """(what is contradicted, the operator to use) for a row, or None."""
+    """(what is contradicted, the operator to use) for a row, or None; kept per rules T12 for
+    what it reads of the row (tables repeat the same names, operators and units)."""
+    key = (line.name, line.value.operator, line.value.unit, line.category, line.subcategory,
+           placement.category, placement.subcategory)  # fmt: skip
+    answers = answers_for(rules, "T12")
+    found = answers.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = answers[key] = _t12_read(line, placement, rules)
+    return found
+
+
+def _t12_read(line: IndicatorLine, placement: Placement, rules: Mapping):
     name, up, down = line.name, line.value.operator in _UP, line.value.operator in _DOWN
     if _contains(name, rules["drop_words"]):
         return None  # a drop or a saving of anything: more is better

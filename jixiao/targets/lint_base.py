@@ -210,6 +210,22 @@ def _contains(text: str, words) -> str | None:
 _UNKNOWN = object()
 
 
+def answers_for(rules: Mapping, check: str) -> dict:
+    """A check's answers kept for one rules mapping (found by identity, and kept alive so
+    that its id is not reused), for a pure question of a row asked again on every table."""
+    known = _ANSWERS.get((id(rules), check))
+    if known is None or known[0] is not rules:
+        if len(_ANSWERS) > 256:
+            _ANSWERS.clear()
+        known = _ANSWERS[(id(rules), check)] = (rules, {})
+    if len(known[1]) > 65_536:
+        known[1].clear()
+    return known[1]
+
+
+_ANSWERS: dict[tuple[int, str], tuple[Mapping, dict]] = {}
+
+
 @dataclass
 class _WordList:
     """A rules word list as `_contains` searches it."""
