@@ -453,7 +453,9 @@ def sync_alerts(
     each alert (audited one by one); a payment import writes its plans in bulk instead
     (`payments.payments_changed`)."""
     if existing is None:
-        existing = Alert.objects.filter(project=project, round=round)
+        existing = _with_rows_of(
+            Alert.objects.filter(project=project, round=round), project, report
+        )
     plan = plan_alerts(
         project=project,
         report=report,
@@ -468,6 +470,19 @@ def sync_alerts(
     for alert, fields, _before in plan.changed:
         alert.save(update_fields=fields)
     return [stored.get(id(alert), alert) for alert in plan.kept]
+
+
+def _with_rows_of(alerts, project: Project, report: Report | None) -> list[Alert]:
+    """The stored alerts with their project and region, as the caller read them: a changed
+    alert's audit entry names both (`__str__`, `audit_region_code`), a query each otherwise."""
+    region = report.region if report is not None and Report.region.is_cached(report) else None
+    alerts = list(alerts)
+    for alert in alerts:
+        if alert.project_id == project.pk:
+            alert.project = project
+        if region is not None and alert.region_id == region.pk:
+            alert.region = region
+    return alerts
 
 
 @dataclass

@@ -109,3 +109,21 @@ def test_report_get_is_404_for_another_units_filer(world, client_for, monitoring
     assert client.post(f"/monitoring/reports/{report.id}/edit/", {"executed": "1"}).status_code == (
         404
     )
+
+
+def test_a_save_that_changes_alerts_reads_no_project_or_region_for_their_audit(
+    world,
+    monitoring_round,  # noqa: F811
+):
+    report = report_of(monitoring_round)
+    _saved(world, report, _rows(report), executed="30")  # raises the execution alerts
+    queries = _saved(world, report, _rows(report), executed="31")  # their figures change
+    assert any(q.startswith('UPDATE "monitoring_alert"') for q in queries)
+    reads = [
+        q
+        for q in queries
+        if q.startswith("SELECT") and ('FROM "budgets_project"' in q or 'FROM "orgs_region"' in q)
+    ]
+    assert reads == []
+    entry = AuditLog.objects.filter(object_type="monitoring.alert").latest("id")
+    assert entry.region_code == "100101" and "项目P1" in entry.object_repr
