@@ -252,6 +252,31 @@ def test_a_project_of_another_region_is_not_matched(tmp_path, child_with_history
     assert result["skipped"] == ["T13", "T15", "T17"] and "T13" not in codes(result)
 
 
+@pytest.mark.parametrize("office", ["100000", "100100"], ids=["province", "city"])
+def test_a_province_or_city_file_finds_each_declaration_in_the_district_it_names(
+    tmp_path, child_with_history, office
+):
+    result = lint_in_database(tmp_path, {**CHILD, "region": "100101"}, "--region", office,
+                              "--year", "2022")  # fmt: skip
+    assert result["skipped"] == []
+    assert [f["indicator"] for f in result["findings"] if f["code"] == "T13"] == [
+        len(CHILD["indicators"]) - 1
+    ]
+
+
+@pytest.mark.parametrize(
+    ("office", "named"),
+    [("100000", None), ("100102", "100101")],
+    ids=["province_file_naming_no_district", "district_naming_a_district_outside_it"],
+)
+def test_a_declaration_is_not_looked_up_outside_the_region_given_or_the_district_it_names(
+    tmp_path, child_with_history, office, named
+):
+    data = {**CHILD, "region": named} if named else CHILD
+    result = lint_in_database(tmp_path, data, "--region", office, "--year", "2022")
+    assert result["skipped"] == ["T13", "T15", "T17"] and "T13" not in codes(result)
+
+
 def test_an_unknown_project_of_a_known_unit_gets_t15_only(tmp_path, world, declare):
     declare("P1")  # the unit's other project, with the same indicators
     data = as_filed({"name": "甲区新建项目"}, {"name": "甲区教育局"})

@@ -3,9 +3,10 @@ declarations (CONTRACT.md).
 
 No database: `national` and `national-2021` come from `rulebook.named()`. Only a region's own
 rulebook (`REGION:YEAR`) and `--region R --year Y` read the database: with a region and year,
-each declaration's project is looked up there (by code, else unit and name) and T13, T15 and
-T17 run with the context the pages use (`region_contexts.RegionContexts`: the region's units
-and projects read once a file); without them those three are listed in `skipped`. One object
+each declaration's project is looked up there, or in the region under it that the declaration
+names (its `region`), by code, else unit and name, and T13, T15 and T17 run with the context
+the pages use (`region_contexts.FileContexts`: each region's units and projects read once a
+file); without them those three are listed in `skipped`. One object
 in gives one result out; a list gives a list in the same order, an item that does not fit
 schemas/target getting `{"errors": [...]}` in its slot. Exit 0 whenever the file is valid
 JSON; standard output holds only the JSON. Messages suggest indicators of the bundled national
@@ -60,11 +61,11 @@ class Command(RuleFileCommand):
             self.fail("--region 与 --year 须同时给出，如“--region 360102 --year 2022”。")
         from django.db import DatabaseError
 
-        from jixiao.targets.region_contexts import RegionContexts
+        from jixiao.targets.region_contexts import FileContexts
 
         try:
             region = region_lookup().by_code(code)
-            contexts = RegionContexts(region, year) if region is not None else None
+            contexts = FileContexts(region, year) if region is not None else None
         except DatabaseError:
             self.fail(f"无法读取数据库，不能按地区“{code}”检查往年和同级项目；可去掉 --region。")
         if region is None:
