@@ -167,20 +167,31 @@ def context_of(target: Target, declaration: Declaration | None = None) -> LintCo
     return project_context(target.project, declaration or declaration_of(target))
 
 
-def project_context(project: Project, declaration: Declaration) -> LintContext:
+def project_context(
+    project: Project, declaration: Declaration, *, unit_signatures: list | None = None
+) -> LintContext:
     """The context of a declaration of `project` (its year's): T13 runs with last year's
-    actuals once a provider is registered (`history`), even when there are none."""
+    actuals once a provider is registered (`history`), even when there are none.
+    `unit_signatures` (`unit_signatures(project.unit_id, project.year)`, kept by a caller that
+    lints many of one unit's declarations) saves reading and parsing the unit's targets again
+    for each one."""
     actuals = history.previous_actuals(project, project.year)
-    last, parent, siblings = _context_targets(project)
+    last, parent, others = _context_targets(project, with_siblings=unit_signatures is None)
+    if unit_signatures is None:
+        siblings = [signature(_declaration_of_prefetched(t), label=t.project.name) for t in others]
+    else:
+        siblings = [sig for project_id, sig in unit_signatures if project_id != project.pk]
     return LintContext(
         previous_actuals=None if actuals is None else history.in_target_units(actuals, declaration),
-        siblings=[signature(_declaration_of_prefetched(t), label=t.project.name) for t in siblings],
+        siblings=siblings,
         last_year=_declaration_of_prefetched(last) if last else None,
         parent=_declaration_of_prefetched(parent) if parent else None,
     )
 
 
-def _context_targets(project: Project) -> tuple[Target | None, Target | None, list[Target]]:
+def _context_targets(
+    project: Project, *, with_siblings: bool = True
+) -> tuple[Target | None, Target | None, list[Target]]:
     """Last year's approved target of the same project (`history.same_project_last_year`: by
     code first, else by unit and name), the level-1 project's current target and the current
     targets of the unit's other projects of the year, in one query with their indicators in a
@@ -194,7 +205,8 @@ def _context_targets(project: Project) -> tuple[Target | None, Target | None, li
     )
     same_name = Q(project__unit_id=project.unit_id, project__name=project.name)
     wanted = last_year & (Q(project__code=project.code) | same_name if project.code else same_name)
-    wanted |= current & Q(unit_id=project.unit_id, year=project.year, project__isnull=False)
+    if with_siblings:
+        wanted |= current & Q(unit_id=project.unit_id, year=project.year, project__isnull=False)
     if project.parent_id:
         wanted |= current & Q(project_id=project.parent_id)
     rows = list(_with_indicators(Target.objects.filter(wanted)))
@@ -232,11 +244,15 @@ def _context_targets(project: Project) -> tuple[Target | None, Target | None, li
 
 def sibling_signatures(unit_id: int, year: int, exclude_project: int | None = None) -> list:
     """T15's signatures of the current targets of the unit's projects of the year."""
+    return [sig for pk, sig in unit_signatures(unit_id, year) if pk != exclude_project]
+
+
+def unit_signatures(unit_id: int, year: int) -> list[tuple[int, object]]:
+    """(project id, T15 signature) of each current target of the unit's projects of the year,
+    in the model's order (the order `_context_targets` gives its siblings)."""
     others = Target.objects.current().filter(unit_id=unit_id, year=year, project__isnull=False)
-    if exclude_project is not None:
-        others = others.exclude(project_id=exclude_project)
     return [
-        signature(_declaration_of_prefetched(t), label=t.project.name)
+        (t.project_id, signature(_declaration_of_prefetched(t), label=t.project.name))
         for t in _with_indicators(others)
     ]
 

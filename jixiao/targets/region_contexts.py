@@ -7,9 +7,10 @@ lies within the one given (`FileContexts`), else in the one given.
 
 `context_in_region` spends two queries on each declaration to find its unit and project (and
 two more on a name), and a province-year's file holds 40,000 declarations. Here the region's
-units and the year's projects are read once and looked up in memory, and a unit's sibling
-signatures (T15, for a declaration whose unit is found but not its project) built once a
-unit; a found project's context is still `adapters.project_context`, as on its page.
+units and the year's projects are read once and looked up in memory, and a unit's T15
+signatures are read and parsed once a unit and shared by its declarations (a found project
+leaves its own out); a found project's context is otherwise `adapters.project_context`, as on
+its page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from jixiao.budgets.models import Project
 from jixiao.orgs.models import Region, Unit, UnitYear
 
-from .adapters import project_context, sibling_signatures
+from .adapters import project_context, unit_signatures
 from .declaration import Declaration, LintContext
 
 
@@ -55,14 +56,21 @@ class RegionContexts:
         if parties.has_project and project is None and unit is not None and parties.project_name:
             project = self.project_by_name.get((unit.pk, parties.project_name))
         if project is not None:
-            return project_context(project, declaration)
+            return project_context(
+                project, declaration, unit_signatures=self._signatures(project.unit_id)
+            )
         if unit is None:
             return None
         if not parties.has_project:
             return LintContext(siblings=[])  # a whole unit's target, as on its page
-        if unit.pk not in self._siblings:
-            self._siblings[unit.pk] = sibling_signatures(unit.pk, self.year)
-        return LintContext(siblings=list(self._siblings[unit.pk]))
+        return LintContext(siblings=[sig for _pk, sig in self._signatures(unit.pk)])
+
+    def _signatures(self, unit_id: int) -> list:
+        """The unit's T15 signatures, read and parsed once a file rather than once for each
+        of its declarations (a unit declares several projects)."""
+        if unit_id not in self._siblings:
+            self._siblings[unit_id] = unit_signatures(unit_id, self.year)
+        return self._siblings[unit_id]
 
     def _unit(self, parties) -> Unit | None:
         """The unit named by `parties`: by code, else by its name."""

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -275,6 +276,30 @@ def test_a_declaration_is_not_looked_up_outside_the_region_given_or_the_district
     data = {**CHILD, "region": named} if named else CHILD
     result = lint_in_database(tmp_path, data, "--region", office, "--year", "2022")
     assert result["skipped"] == ["T13", "T15", "T17"] and "T13" not in codes(result)
+
+
+def test_a_units_declarations_in_one_file_are_each_compared_with_the_others_not_themselves(
+    tmp_path, world, declare
+):
+    """The file reads the unit's targets once for all its declarations; each still gets T15
+    against the unit's other project and never against its own saved target."""
+    from jixiao.budgets.models import Project
+
+    p1 = world.projects["P1"]
+    world.projects["P1X"] = Project.objects.create(region=p1.region, year=2022, code="P1X", name="项目P1X", unit=p1.unit,
+                           full_current=Decimal("100"), full_carryover=Decimal("0"),
+                           initial_current=Decimal("90"))  # fmt: skip
+    declare("P1")
+    declare("P1X")
+    files = [
+        as_filed({"code": code, "name": f"项目{code}"}, {"code": "U1"}) for code in ("P1", "P1X")
+    ]
+    results = lint_in_database(tmp_path, files, "--region", "100101", "--year", "2022")
+    for result, other in zip(results, ("项目P1X", "项目P1"), strict=True):
+        [t15] = [f for f in result["findings"] if f["code"] == "T15"]
+        assert f"“{other}”" in t15["message"] and "T15" not in result["skipped"]
+        own = "项目P1X" if other == "项目P1" else "项目P1"
+        assert f"“{own}”" not in t15["message"]
 
 
 def test_an_unknown_project_of_a_known_unit_gets_t15_only(tmp_path, world, declare):
