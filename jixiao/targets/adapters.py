@@ -168,15 +168,23 @@ def context_of(target: Target, declaration: Declaration | None = None) -> LintCo
 
 
 def project_context(
-    project: Project, declaration: Declaration, *, unit_signatures: list | None = None
+    project: Project,
+    declaration: Declaration,
+    *,
+    unit_signatures: list | None = None,
+    had_last_year: bool = True,
 ) -> LintContext:
     """The context of a declaration of `project` (its year's): T13 runs with last year's
     actuals once a provider is registered (`history`), even when there are none.
     `unit_signatures` (`unit_signatures(project.unit_id, project.year)`, kept by a caller that
     lints many of one unit's declarations) saves reading and parsing the unit's targets again
-    for each one."""
-    actuals = history.previous_actuals(project, project.year)
-    last, parent, others = _context_targets(project, with_siblings=unit_signatures is None)
+    for each one; `had_last_year=False` (the caller read the region's projects of the year
+    before and none has this one's code, or its unit and name) saves looking for last year's
+    target and actuals, which would find none."""
+    actuals = history.previous_actuals(project, project.year, had_last_year=had_last_year)
+    last, parent, others = _context_targets(
+        project, with_siblings=unit_signatures is None, with_last_year=had_last_year
+    )
     if unit_signatures is None:
         siblings = [signature(_declaration_of_prefetched(t), label=t.project.name) for t in others]
     else:
@@ -190,7 +198,7 @@ def project_context(
 
 
 def _context_targets(
-    project: Project, *, with_siblings: bool = True
+    project: Project, *, with_siblings: bool = True, with_last_year: bool = True
 ) -> tuple[Target | None, Target | None, list[Target]]:
     """Last year's approved target of the same project (`history.same_project_last_year`: by
     code first, else by unit and name), the level-1 project's current target and the current
@@ -204,11 +212,17 @@ def _context_targets(
         project__year=project.year - 1,
     )
     same_name = Q(project__unit_id=project.unit_id, project__name=project.name)
-    wanted = last_year & (Q(project__code=project.code) | same_name if project.code else same_name)
+    wanted = Q(pk__in=[])  # nothing, until a part below is asked for
+    if with_last_year:
+        wanted |= last_year & (
+            Q(project__code=project.code) | same_name if project.code else same_name
+        )
     if with_siblings:
         wanted |= current & Q(unit_id=project.unit_id, year=project.year, project__isnull=False)
     if project.parent_id:
         wanted |= current & Q(project_id=project.parent_id)
+    if not (with_last_year or with_siblings or project.parent_id):
+        return None, None, []
     rows = list(_with_indicators(Target.objects.filter(wanted)))
 
     def last_year_by(matches) -> Target | None:

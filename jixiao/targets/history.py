@@ -59,18 +59,22 @@ def unregister_previous_actuals(provider: Provider) -> None:
         _PROVIDERS.remove(provider)
 
 
-def previous_actuals(subject, year: int | None = None) -> dict[str, PreviousActual] | None:
+def previous_actuals(
+    subject, year: int | None = None, *, had_last_year: bool = True
+) -> dict[str, PreviousActual] | None:
     """Last year's actuals of the project of `subject` (a project, or a document of one such
     as a target), `year` being the year of the declaration (default: the subject's year).
 
     None when no provider is registered (T13 is then skipped); an empty mapping when nothing
     was recorded (T13 runs and finds nothing). Where two providers know the same indicator,
-    the first registered wins.
+    the first registered wins. Providers read the same project a year earlier
+    (`same_project_last_year`); `had_last_year=False`, from a caller that knows the region has
+    no such project, answers the empty mapping without asking them.
     """
     if not _PROVIDERS:
         return None
     project = subject.project if hasattr(subject, "project_id") else subject
-    if project is None:  # a whole unit's target: no project, no actuals
+    if project is None or not had_last_year:  # no project (a whole unit's target) or none last year
         return {}
     year = project.year if year is None else year
     found: dict[str, PreviousActual] = {}

@@ -47,6 +47,12 @@ class RegionContexts:
             self.project_by_code.setdefault(project.code, project)
             self.project_by_name.setdefault((project.unit_id, project.name), project)
         self._siblings: dict[int, list] = {}
+        # The projects of the year before, as `history.same_project_last_year` matches them
+        # (same code, else same unit and name): a project matching none of them has no target
+        # or self-evaluation of last year to read, as in a region's first year on Jixiao.
+        before = Project.objects.filter(region=region, year=year - 1)
+        self.last_year_codes = set(before.exclude(code="").values_list("code", flat=True))
+        self.last_year_names = set(before.values_list("unit_id", "name"))
 
     def __call__(self, parties, declaration: Declaration) -> LintContext | None:
         unit = self._unit(parties)
@@ -57,13 +63,22 @@ class RegionContexts:
             project = self.project_by_name.get((unit.pk, parties.project_name))
         if project is not None:
             return project_context(
-                project, declaration, unit_signatures=self._signatures(project.unit_id)
+                project,
+                declaration,
+                unit_signatures=self._signatures(project.unit_id),
+                had_last_year=self._had_last_year(project),
             )
         if unit is None:
             return None
         if not parties.has_project:
             return LintContext(siblings=[])  # a whole unit's target, as on its page
         return LintContext(siblings=[sig for _pk, sig in self._signatures(unit.pk)])
+
+    def _had_last_year(self, project: Project) -> bool:
+        return (bool(project.code) and project.code in self.last_year_codes) or (
+            project.unit_id,
+            project.name,
+        ) in self.last_year_names
 
     def _signatures(self, unit_id: int) -> list:
         """The unit's T15 signatures, read and parsed once a file rather than once for each

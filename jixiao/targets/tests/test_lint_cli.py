@@ -329,6 +329,37 @@ def test_a_file_of_many_declarations_reads_the_region_in_as_many_queries_as_one(
     assert results[1] == results[0] * 20 and results[0][0]["skipped"] == ["T13", "T17"]
 
 
+def test_found_projects_without_a_last_year_add_no_query_a_declaration(tmp_path, world, declare):
+    """No project of 2021 in the region: T13 still runs (and finds nothing), T15 compares with
+    the unit's other targets, and five declarations of the unit's projects read no more than
+    one; the history is not asked project by project."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    declare("P1")
+    data = as_filed({"code": "P1", "name": "项目P1"}, {"code": "U1"})
+    counts, results = [], []
+    for copies in (1, 5):
+        with CaptureQueriesContext(connection) as queries:
+            results.append(lint_in_database(tmp_path, [data] * copies, "--region", "100101",
+                                            "--year", "2022"))  # fmt: skip
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert results[1] == results[0] * 5 and results[0][0]["skipped"] == ["T17"]
+
+
+def test_a_project_with_a_last_year_still_reads_its_actuals_among_others_without(
+    tmp_path, child_with_history
+):
+    # P2 (another unit's project) had no 2021 project: nothing of last year is read for it
+    other = as_filed({"code": "P2", "name": "项目P2"}, {"code": "U2"}, (TRAINED_ROW,))
+    results = lint_in_database(tmp_path, [other, CHILD], "--region", "100101", "--year", "2022")
+    assert [r["skipped"] for r in results] == [["T17"], []]
+    assert "T13" not in codes(results[0])
+    [t13] = [f for f in results[1]["findings"] if f["code"] == "T13"]
+    assert "120" in t13["message"]
+
+
 @pytest.mark.parametrize(
     ("args", "reason"),
     [(("--region", "100101"), "同时给出"), (("--year", "2022"), "同时给出"),
