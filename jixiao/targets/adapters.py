@@ -16,7 +16,6 @@ from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
 from jixiao.indicators.selectors import library_entries
 from jixiao.indicators.values import parse_target_value
-from jixiao.orgs.models import Unit
 
 from . import history
 from .declaration import Amounts, Declaration, IndicatorLine, LintContext, signature
@@ -256,11 +255,6 @@ def _context_targets(
     return last, parent, siblings
 
 
-def sibling_signatures(unit_id: int, year: int, exclude_project: int | None = None) -> list:
-    """T15's signatures of the current targets of the unit's projects of the year."""
-    return [sig for pk, sig in unit_signatures(unit_id, year) if pk != exclude_project]
-
-
 def unit_signatures(unit_id: int, year: int) -> list[tuple[int, object]]:
     """(project id, T15 signature) of each current target of the unit's projects of the year,
     in the model's order (the order `_context_targets` gives its siblings)."""
@@ -269,40 +263,6 @@ def unit_signatures(unit_id: int, year: int) -> list[tuple[int, object]]:
         (t.project_id, signature(_declaration_of_prefetched(t), label=t.project.name))
         for t in _with_indicators(others)
     ]
-
-
-def context_in_region(region, year: int, parties, declaration: Declaration) -> LintContext | None:
-    """The context of a declaration read from a file (`jixiao lint --region R --year Y`), built
-    as the pages build it: its project is found in that region and year by code, else by unit
-    and name (`parties`: core.schema_read.Parties). When only the unit is found, T15 compares
-    with the unit's projects and T13/T17 are skipped; when neither is found, None (all three
-    skipped)."""
-    projects = Project.objects.filter(region=region, year=year).select_related("unit")
-    unit = _unit_in_region(region, year, parties)
-    project = None
-    if parties.has_project and parties.project_code:
-        project = projects.filter(code=parties.project_code).first()
-    if parties.has_project and project is None and unit is not None and parties.project_name:
-        project = projects.filter(unit=unit, name=parties.project_name).first()
-    if project is not None:
-        return project_context(project, declaration)
-    if unit is None:
-        return None
-    if not parties.has_project:
-        return LintContext(siblings=[])  # a whole unit's target, as on its page
-    return LintContext(siblings=sibling_signatures(unit.pk, year))
-
-
-def _unit_in_region(region, year: int, parties):
-    """The unit named by `parties` in the region: by code, else by its name (the latest, or
-    that year's)."""
-    units = Unit.objects.filter(region=region)
-    if parties.unit_code:
-        return units.filter(code=parties.unit_code).first()
-    if parties.unit_name:
-        named = Q(name=parties.unit_name) | Q(years__year=year, years__name=parties.unit_name)
-        return units.filter(named).distinct().first()
-    return None
 
 
 def _declaration_of_prefetched(target: Target) -> Declaration:

@@ -1,13 +1,14 @@
-"""The lint's context for the many declarations of one file (`jixiao lint --region R --year Y`),
-found as `adapters.context_in_region` finds each one, with the reads done once a file.
+"""The lint's context for the many declarations of one file (`jixiao lint --region R --year Y`):
+each declaration's project is found in the region and year by code, else by unit and name, as
+the pages find it, with the reads done once a file.
 
 A province or city office lints its districts' declarations in one file: each declaration is
 looked up in the region it names (its `region`, the 区划代码 an export writes) when that region
 lies within the one given (`FileContexts`), else in the one given.
 
-`context_in_region` spends two queries on each declaration to find its unit and project (and
-two more on a name), and a province-year's file holds 40,000 declarations. Here the region's
-units and the year's projects are read once and looked up in memory, and a unit's T15
+Looking each declaration up alone cost two queries or more (the earlier
+`adapters.context_in_region`), and a province-year's file holds 40,000 declarations. Here the
+region's units and the year's projects are read once and looked up in memory, and a unit's T15
 signatures are read and parsed once a unit and shared by its declarations (a found project
 leaves its own out); a found project's context is otherwise `adapters.project_context`, as on
 its page.
@@ -25,7 +26,8 @@ from .declaration import Declaration, LintContext
 class RegionContexts:
     """(parties, declaration) → the declaration's `LintContext` in `region` and `year`, or
     None when neither its unit nor its project is there (`parties`: core.schema_read.Parties);
-    the same answers as `adapters.context_in_region`."""
+    found by code, else (the unit found by its code, else its latest or that year's name) by the
+    unit and the project's name; a unit alone gives T15 against its projects."""
 
     def __init__(self, region, year: int):
         self.year = year
