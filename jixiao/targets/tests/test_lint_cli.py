@@ -311,20 +311,26 @@ def test_an_unknown_project_of_a_known_unit_gets_t15_only(tmp_path, world, decla
     assert "项目P1" in t15["message"]
 
 
-def test_a_file_of_many_declarations_reads_the_region_in_as_many_queries_as_one(
-    tmp_path, world, declare
-):
+def linted_in_copies(tmp_path, data: dict, copies: tuple[int, ...]) -> tuple[list, list]:
+    """The queries and the results of linting files of `copies` copies of `data` in 100101."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    declare("P1")
-    data = as_filed({"name": "甲区新建项目"}, {"name": "甲区教育局"})
     counts, results = [], []
-    for copies in (1, 20):
+    for n in copies:
         with CaptureQueriesContext(connection) as queries:
-            results.append(lint_in_database(tmp_path, [data] * copies, "--region", "100101",
+            results.append(lint_in_database(tmp_path, [data] * n, "--region", "100101",
                                             "--year", "2022"))  # fmt: skip
         counts.append(len(queries))
+    return counts, results
+
+
+def test_a_file_of_many_declarations_reads_the_region_in_as_many_queries_as_one(
+    tmp_path, world, declare
+):
+    declare("P1")
+    data = as_filed({"name": "甲区新建项目"}, {"name": "甲区教育局"})
+    counts, results = linted_in_copies(tmp_path, data, (1, 20))
     assert counts[0] == counts[1]
     assert results[1] == results[0] * 20 and results[0][0]["skipped"] == ["T13", "T17"]
 
@@ -333,17 +339,9 @@ def test_found_projects_without_a_last_year_add_no_query_a_declaration(tmp_path,
     """No project of 2021 in the region: T13 still runs (and finds nothing), T15 compares with
     the unit's other targets, and five declarations of the unit's projects read no more than
     one; the history is not asked project by project."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     declare("P1")
     data = as_filed({"code": "P1", "name": "项目P1"}, {"code": "U1"})
-    counts, results = [], []
-    for copies in (1, 5):
-        with CaptureQueriesContext(connection) as queries:
-            results.append(lint_in_database(tmp_path, [data] * copies, "--region", "100101",
-                                            "--year", "2022"))  # fmt: skip
-        counts.append(len(queries))
+    counts, results = linted_in_copies(tmp_path, data, (1, 5))
     assert counts[0] == counts[1]
     assert results[1] == results[0] * 5 and results[0][0]["skipped"] == ["T17"]
 
