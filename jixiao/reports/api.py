@@ -14,7 +14,7 @@ from jixiao.core.job_api import accepted_answers
 
 from .schemas import StatsOut
 from .selectors import region_for
-from .stats import as_json, year_stats
+from .stats import as_json, summary_figures
 
 router = Router()
 
@@ -34,7 +34,7 @@ def stats(request, region: str = "", year: int | None = None):
     if isinstance(asked, Status):
         return asked
     found, year = asked
-    return Status(200, as_json(year_stats(user=request.user, region=found, year=year)))
+    return Status(200, as_json(summary_figures(user=request.user, region=found, year=year)))
 
 
 def _region_year(user, region: str, year: int | None):

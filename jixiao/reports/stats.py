@@ -368,8 +368,20 @@ def _unit_evaluations(work: WorkYear) -> tuple[int, dict]:
 
 
 def _special_kinds(work: WorkYear) -> dict:
-    """The special-kind projects evaluated: one row per project and kind from the database
-    (values, not model instances: a province has thousands)."""
+    """How many special-kind projects were evaluated, counted by the database: the figures and
+    the dashboard need the number only; the list (`special_kind_projects`, thousands of rows
+    with each project's code and name in a province) is read by the summaries that print it
+    (`summary_figures`)."""
+    count = work.selfevals.filter(
+        project__kinds__code__in=work.rules.get("summary.special_kinds")
+    ).aggregate(n=Count("project_id", distinct=True))["n"]
+    return {"count": count}
+
+
+def special_kind_projects(work: WorkYear) -> list[dict]:
+    """The special-kind projects evaluated, each with its code, name, kinds and standing grade,
+    by project code: one row per project and kind from the database (values, not model
+    instances: a province has thousands)."""
     kinds = work.rules.get("summary.special_kinds")
     rows = plain_rows(
         work.selfevals.filter(project__kinds__code__in=kinds)
@@ -392,7 +404,7 @@ def _special_kinds(work: WorkYear) -> dict:
         )
         if kind in kinds and label not in project["kinds"]:
             project["kinds"].append(label)
-    return {"count": len(projects), "projects": list(projects.values())}
+    return list(projects.values())
 
 
 def counted_key_evaluations(work: WorkYear) -> QuerySet:
@@ -838,6 +850,27 @@ def year_stats(
             user=user, region=region, year=year, today=today, work=work
         ),
     )
+
+
+def summary_figures(*, user, region: Region, year: int, today: datetime.date | None = None) -> dict:
+    """`year_stats` with the list of the special-kind projects evaluated
+    (`selfeval.special_kinds.projects`): the figures the summaries print, the statistics API
+    and `jixiao summary` (CONTRACT.md). The list is cached as the figures are, apart from
+    them, so the dashboard's first read after a change does not read it."""
+    from .figures_cache import cached_figures
+
+    today = today or timezone.localdate()
+    figures = year_stats(user=user, region=region, year=year, today=today)
+    projects = cached_figures(
+        "special_kind_projects",
+        user=user,
+        region=region,
+        year=year,
+        today=today,
+        compute=lambda: special_kind_projects(WorkYear(user=user, region=region, year=year)),
+    )
+    special = {**figures["selfeval"]["special_kinds"], "projects": projects}
+    return {**figures, "selfeval": {**figures["selfeval"], "special_kinds": special}}
 
 
 def compute_year_stats(

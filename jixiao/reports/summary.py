@@ -26,7 +26,7 @@ from jixiao.monitoring.models import ALERT_LABELS
 
 from .officedoc import OfficialDocument
 from .records import DatedWorkYear
-from .stats import GRADES, LINT_LABELS, rate, year_stats
+from .stats import GRADES, LINT_LABELS, rate, summary_figures
 from .summary_annex import appendix, charts_page
 from .summary_results import results_use_sentences
 from .wording import chinese_date, chinese_figure, chinese_numeral, percent, points
@@ -734,7 +734,7 @@ def summary_docx(
     bytes. `today` dates the document and judges what is overdue; `progress` wraps the
     appendix's topics (the CLI's progress bar)."""
     today = today or timezone.localdate()
-    stats = year_stats(user=user, region=region, year=year, today=today)
+    stats = summary_figures(user=user, region=region, year=year, today=today)
     work = DatedWorkYear(user=user, region=region, year=year, today=today)
     writer = OfficialDocument()
     Summary(writer, stats, region, today=today).write()

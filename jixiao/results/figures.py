@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -210,8 +212,31 @@ def _funds(results: ResultsYear) -> dict:
     return {key: money(sums[key]) for key in FUND_KEYS.values()}
 
 
-def _rectifications(results: ResultsYear) -> dict:
-    return {key: results.rectifications(key).count() for key in RECTIFICATION_KEYS}
+def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queryset has, counted in one query (a UNION ALL of one COUNT each):
+    the results figures' counts are a dozen small queries on nearly empty tables, where building
+    and sending each query costs more than the counting. A queryset that can match nothing
+    (an empty list of ids) counts 0 without being sent."""
+    found = dict.fromkeys(querysets, 0)
+    parts, params, names = [], [], list(querysets)
+    db = None
+    for i, name in enumerate(names):
+        queryset = querysets[name].order_by()
+        if queryset.query.combinator is None:  # a UNION keeps its own columns
+            queryset = queryset.values("pk")
+        try:
+            sql, part_params = queryset.query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:
+            continue
+        db = queryset.db
+        parts.append(f"SELECT {i}, COUNT(*) FROM ({sql}) part{i}")
+        params.extend(part_params)
+    if parts:
+        with connections[db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for i, n in cursor.fetchall():
+                found[names[i]] = n
+    return found
 
 
 def _linkage(results: ResultsYear) -> dict:
@@ -269,11 +294,11 @@ def ranking_rows(assessments: QuerySet[UnitAssessment], year: int) -> list[dict]
     ]
 
 
-def _unit_assessment(results: ResultsYear) -> dict:
+def _unit_assessment(results: ResultsYear, units: int) -> dict:
     """The top five and the bottom five (best first in each; the bottom five never repeat a
-    unit of the top five, so with eight units the bottom has three)."""
+    unit of the top five, so with eight units the bottom has three). `units`: how many
+    assessments `results.assessments` holds (counted with the other figures)."""
     ranked = results.assessments
-    units = ranked.count()
     if not units:
         return {"year": results.year, "units": 0, "top": [], "bottom": []}
     bottom_n = max(0, min(RANKING_SHOWN, units - RANKING_SHOWN))
@@ -286,27 +311,41 @@ def _unit_assessment(results: ResultsYear) -> dict:
     }
 
 
-def _disclosure(results: ResultsYear) -> dict:
-    return {
-        "published": results.disclosures("published").count(),
-        "overdue": results.disclosures("overdue").count(),
-    }
+def _result_sets(results: ResultsYear) -> dict[str, QuerySet]:
+    """Y's results of every kind (`result_uses.result_sets`), each read once by the figures."""
+    from .result_uses import result_sets
+
+    return result_sets(results.user, results.region, results.year)
 
 
-def _uses(results: ResultsYear) -> dict:
-    """How Y's results were used (`result_uses`): the results, those recorded, and each use."""
+def _uses(sets: dict[str, QuerySet], n_results: int) -> dict:
+    """How Y's results (`sets`, `n_results` of them) were used (`result_uses`): the results,
+    those recorded, and each use."""
     from .models import RESULT_USE_FLAGS
-    from .result_uses import result_sets, uses_of
+    from .result_uses import uses_of
 
-    sets = result_sets(results.user, results.region, results.year)
     counts = uses_of(sets).aggregate(
         recorded=Count("id"),
         **{flag: Count("id", filter=Q(**{flag: True})) for flag in RESULT_USE_FLAGS},
         instructions=Count("id", filter=~Q(instruction="")),
     )
-    # the results of every kind counted in one query (UNION ALL of their ids), not one a kind
+    return {"results": n_results, **counts}
+
+
+def _counted(results: ResultsYear, sets: dict[str, QuerySet]) -> dict[str, int]:
+    """Every count of the figures in one query (`counts`): the rectifications by
+    RECTIFICATION_KEYS, the disclosures published and overdue, the units assessed and Y's
+    results of every kind (a UNION ALL of their ids)."""
     ids = [rows.order_by().values_list("pk") for rows in sets.values()]
-    return {"results": ids[0].union(*ids[1:], all=True).count(), **counts}
+    return counts(
+        {
+            **{f"rectifications.{key}": results.rectifications(key) for key in RECTIFICATION_KEYS},
+            "disclosure.published": results.disclosures("published"),
+            "disclosure.overdue": results.disclosures("overdue"),
+            "assessments": results.assessments,
+            "results": ids[0].union(*ids[1:], all=True),
+        }
+    )
 
 
 def results_figures(
@@ -324,12 +363,14 @@ def results_figures(
     results = ResultsYear(region=region, year=year, user=user, today=today)
     if region_ids is not None:
         results.__dict__["_region_ids"] = list(region_ids)
+    sets = _result_sets(results)
+    counted = _counted(results, sets)
     return {
         **_funds(results),
-        "rectifications": _rectifications(results),
+        "rectifications": {key: counted[f"rectifications.{key}"] for key in RECTIFICATION_KEYS},
         "linkage": _linkage(results),
-        "unit_assessment": _unit_assessment(results),
-        "disclosure": _disclosure(results),
-        "uses": _uses(results),
+        "unit_assessment": _unit_assessment(results, counted["assessments"]),
+        "disclosure": {key: counted[f"disclosure.{key}"] for key in ("published", "overdue")},
+        "uses": _uses(sets, counted["results"]),
         "as_of": results.as_of.isoformat(),
     }

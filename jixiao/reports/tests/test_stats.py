@@ -25,7 +25,7 @@ from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.monitoring.models import Alert, Report, Round
 from jixiao.orgs.models import Unit, UnitYear
 from jixiao.reports.models import PolicyDocument
-from jixiao.reports.stats import as_json, compute_year_stats, year_stats
+from jixiao.reports.stats import as_json, compute_year_stats, summary_figures, year_stats
 from jixiao.targets.models import Target
 
 TODAY = datetime.date(2022, 9, 1)
@@ -322,7 +322,15 @@ def test_selfevaluation_counts_last_years_projects_submitted_or_beyond(bureau):
     assert figures["funds"] == Decimal("80.01")  # 50.005 + 30 = 80.005, rounded half up
     # Q1's standing grade is the reviewer's 优, not the rules' 良.
     assert figures["grades"] == {"优": 1, "良": 0, "中": 0, "差": 1}
-    assert [p["code"] for p in figures["special_kinds"]["projects"]] == ["Q2"]
+    assert figures["special_kinds"] == {"count": 1}  # the list is the summaries' alone
+
+
+def test_the_summaries_list_the_special_kind_projects_the_figures_count(year_2022):
+    reader = RegionReader(year_2022.region.path)
+    figures = summary_figures(user=reader, region=year_2022.region, year=2022, today=TODAY)
+    special = figures["selfeval"]["special_kinds"]
+    assert special["count"] == 1
+    assert [(p["code"], p["kinds"]) for p in special["projects"]] == [("Q2", ["政府采购"])]
 
 
 def test_whole_unit_evaluations_of_last_year_submitted_or_beyond(bureau):
@@ -539,7 +547,7 @@ def test_special_kind_projects_of_two_districts_with_the_same_code_count_twice(y
         grade="良",
     )
     city = year_2022.city
-    figures = stats_for(RegionReader(city.path), city)
+    figures = summary_figures(user=RegionReader(city.path), region=city, year=2022, today=TODAY)
     assert figures["selfeval"]["special_kinds"]["count"] == 2
     assert [p["grade"] for p in figures["selfeval"]["special_kinds"]["projects"]] == ["差", "良"]
 
@@ -588,10 +596,11 @@ def _more_units(world, codes) -> None:
 def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_the_rows(year_2022):
     queries = _figures_queries(year_2022)
     tables = _read_from(queries)
-    # The self-evaluations: one GROUP BY by unit and standing grade (coverage and the grades),
-    # the special-kind list, and the results of Y counted (results.figures: the confirmed
-    # self-evaluations, whole-unit evaluations and archived key evaluations in one UNION ALL).
-    assert tables["evaluations_selfevaluation"] == 3
+    # The self-evaluations: one GROUP BY by unit and standing grade (coverage and the grades)
+    # and the special-kind projects counted. (The results of Y, counted by results.figures in
+    # one UNION ALL, are now part of its single query of counts, whose first table is the
+    # rectifications': was 3.)
+    assert tables["evaluations_selfevaluation"] == 2
     # The whole-unit evaluations: one GROUP BY by unit and grade.
     assert tables["evaluations_unitevaluation"] == 1
     # The reports: one GROUP BY by unit (timeliness, and the totals added up from it), and the

@@ -78,10 +78,10 @@ class Command(JixiaoCommand):
             self.fail(f"日期格式应为 YYYY-MM-DD：{options['today']}")
 
     def _json(self, reader, region, year, today, output, options) -> None:
-        from jixiao.reports.stats import as_json, year_stats
+        from jixiao.reports.stats import as_json, summary_figures
 
         self.say(options, f"正在统计 {region.name} {year} 年度的数据……")
-        figures = as_json(year_stats(user=reader, region=region, year=year, today=today))
+        figures = as_json(summary_figures(user=reader, region=region, year=year, today=today))
         text = json.dumps(figures, ensure_ascii=False, indent=2)
         self.audit_export(kind="summary", rows=None, options=options, region=region)
         if output in (None, "-"):
