@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
 from django.conf import settings
@@ -429,20 +430,22 @@ def _read_csv(data: bytes) -> list[tuple]:
         raise _reject(_("CSV 文件含有非法的空字符，可能不是文本文件。"))
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # the limits read once: a settings lookup a row was a tenth of a province file's read
     most_rows, most_columns = settings.JIXIAO_IMPORT_MAX_ROWS, settings.JIXIAO_IMPORT_MAX_COLUMNS
     try:
-        for row in reader:
-            if len(rows) >= most_rows:
-                raise _reject(_("文件超过 %(n)s 行上限。") % {"n": most_rows})
-            rows.append(tuple(row[:most_columns]))
+        # the rows made tuples in C, not a Python loop (a third of the read of 480,000 rows),
+        # and one past the limit, to tell a file that exceeds it
+        rows = list(map(tuple, islice(reader, most_rows + 1)))
     except csv.Error:  # e.g. an unclosed quote swallowing the rest of the file
         raise _reject(
             _("CSV 文件第 %(r)s 行格式错误（可能有未闭合的引号），无法读取。")
             % {"r": reader.line_num}
         ) from None
+    if len(rows) > most_rows:
+        raise _reject(_("文件超过 %(n)s 行上限。") % {"n": most_rows})
+    if rows and max(map(len, rows)) > most_columns:
+        rows = [row[:most_columns] for row in rows]
     return _trim(rows)
 
 

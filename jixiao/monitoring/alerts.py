@@ -65,9 +65,26 @@ class AlertFinding:
 
     def texts_data(self) -> dict:
         """The message and the explanation as codes and parameters, to store beside the texts
-        (`jixiao.core.rule_messages`); a text that is no Message is left out."""
-        texts = {"message": self.message, "explanation": self.explanation}
-        return {k: t.to_data() for k, t in texts.items() if isinstance(t, Message)}
+        (`jixiao.core.rule_messages`); a text that is no Message is left out. Findings made of
+        the same two message objects (a round's M07 of one day) share one document, so that
+        it is built, and encoded when stored, once: treat it as read-only."""
+        message, explanation = self.message, self.explanation
+        key = (id(message), id(explanation))
+        known = _TEXTS.get(key)
+        # the cache holds both objects, so their ids are not reused while it holds them
+        if known is not None and known[0] is message and known[1] is explanation:
+            return known[2]
+        texts = {"message": message, "explanation": explanation}
+        data = {k: t.to_data() for k, t in texts.items() if isinstance(t, Message)}
+        if len(_TEXTS) >= _TEXTS_HELD:
+            _TEXTS.clear()
+        _TEXTS[key] = (message, explanation, data)
+        return data
+
+
+#: `AlertFinding.texts_data` by the ids of its message and explanation (with both objects).
+_TEXTS: dict[tuple[int, int], tuple] = {}
+_TEXTS_HELD = 1024
 
 
 @dataclass(frozen=True)
@@ -510,7 +527,9 @@ def _m07(run: _Run) -> None:
     if deadline is None or (submitted or run.today) <= deadline:
         return  # on time, or not yet due
     message, explanation = _m07_texts(deadline, submitted, run.today)
-    run.alert("M07", run.rules.levels["M07"], message, explanation)
+    # the explanation comes wrapped (`_Run.alert`) from the cache: one object for every report
+    # of a round late on the same day, whose stored texts are then built once
+    run.alerts.append(AlertFinding("M07", run.rules.levels["M07"], message, None, explanation))
 
 
 @lru_cache(maxsize=1024)
@@ -528,7 +547,8 @@ def _m07_texts(deadline: date, submitted: date | None, today: date) -> tuple[Mes
         filed = Message("alert.M07.filed", day=_date_text(submitted))
     else:
         filed = Message("alert.M07.not_filed", day=_date_text(today))
-    return message, Message("alert.M07.why", due=due, filed=filed)
+    why = Message("alert.M07.why", due=due, filed=filed)
+    return message, Message("alert.explanation", code="M07", text=why)  # as `_Run.alert` wraps
 
 
 # --------------------------------------------------------------------------- showing numbers

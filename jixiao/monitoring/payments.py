@@ -24,7 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from itertools import starmap
+from operator import itemgetter
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -74,7 +76,11 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
     # each value object prepared once (by identity: the rows hold them all meanwhile): a
     # chunk's new alerts share their due date and, a round's identical ones, their texts
     prepare = [
-        (i, f, {})
+        (
+            i,
+            _json_prep if _plain_json(f) else partial(f.get_db_prep_save, connection=connection),
+            {},
+        )
         for i, f in enumerate(columns[: len(fields)])
         if f.get_internal_type() not in AS_IS
     ]
@@ -83,11 +89,11 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
         if not prepare:
             return row + tail
         values = [*row, *tail]
-        for i, field, done in prepare:
+        for i, prep, done in prepare:
             value = values[i]
             key = id(value)
             if key not in done:
-                done[key] = field.get_db_prep_save(value, connection)
+                done[key] = prep(value)
             values[i] = done[key]
         return values
 
@@ -109,6 +115,32 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
 
 #: Rows prepared and held at once by an INSERT on SQLite.
 BATCH = 20000
+
+
+def _plain_json(field) -> bool:
+    """A JSONField that Django would store as `json.dumps(value)` (no encoder of its own)."""
+    return isinstance(field, models.JSONField) and field.encoder is None
+
+
+def _json_dumps():
+    """`json.dumps(value)`, as a JSONField without an encoder prepares a value for the
+    database (`adapt_json_value`), the same text from one C encoder made once: `dumps` makes
+    one a call, a third of the time of encoding a new alert's small message data. Text for
+    PostgreSQL too, whose COPY reads it into the jsonb column as it would Django's adapter."""
+    make, base = getattr(json.encoder, "c_make_encoder", None), json.JSONEncoder()
+    if make is None:
+        return base.encode
+    chunks = make(None, base.default, json.encoder.encode_basestring_ascii, None,
+                  base.key_separator, base.item_separator, False, False, True)  # fmt: skip
+    join = "".join
+
+    def dumps(value) -> str | None:
+        return None if value is None else join(chunks(value, 0))
+
+    return dumps
+
+
+_json_prep = _json_dumps()
 
 
 def among(ids) -> RawSQL:
@@ -497,14 +529,21 @@ def _insert_alerts(new: list[dict]) -> list[dict]:
             project_id__in=among({v["project_id"] for v in new})
         ).values_list("pk", "project_id", "round_id", "code", "indicator")
     }
-    stored = {"raised_at": now}
+    # the fields no new alert gives: the same in every snapshot (a date already as text)
+    names = [name for name, _is_date in _SNAPSHOT]
+    same = {name: _DEFAULTS.get(name) for name in names} | {"raised_at": now}
+    for name, is_date in _SNAPSHOT:
+        if is_date and name not in given and same[name] is not None:
+            same[name] = same[name].isoformat()
+    dates = [name for name, is_date in _SNAPSHOT if is_date and name in given]
+    pick, key = itemgetter(*names), itemgetter("project_id", "round_id", "code", "indicator")
     snapshots = []
     for values in new:
-        stored["id"] = ids[(values["project_id"], values["round_id"], values["code"],
-                            values["indicator"])]  # fmt: skip
-        snapshot = {}
-        for name, is_date in _SNAPSHOT:
-            value = values[name] if name in values else stored.get(name, _DEFAULTS.get(name))
-            snapshot[name] = value.isoformat() if is_date and value is not None else value
+        found = same | values  # a given value over the same one, then picked in field order
+        found["id"] = ids[key(values)]
+        snapshot = dict(zip(names, pick(found), strict=True))
+        for name in dates:
+            if snapshot[name] is not None:
+                snapshot[name] = snapshot[name].isoformat()
         snapshots.append(snapshot)
     return snapshots
