@@ -282,8 +282,21 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 
 def _payments(report: MonitoringReport) -> dict[int, Decimal]:
-    return {m: a for m, a in (report.payments or {}).items()
+    payments = report.payments or {}
+    # what a payment import gives for each of tens of thousands of reports and projects:
+    # months as ints 1–12 and finite Decimal amounts, checked a column at a time in C
+    if (
+        set(map(type, payments)) <= {int}
+        and payments.keys() <= _MONTHS
+        and set(map(type, payments.values())) <= {Decimal}
+        and all(map(Decimal.is_finite, payments.values()))
+    ):
+        return dict(payments)
+    return {m: a for m, a in payments.items()
             if isinstance(m, int) and 1 <= m <= 12 and _money(a) is not None}  # fmt: skip
+
+
+_MONTHS = frozenset(range(1, 13))
 
 
 def _executed(run: _Run) -> tuple[Decimal | None, str]:

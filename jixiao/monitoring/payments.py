@@ -355,6 +355,7 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
             executed.append(report)
     _update_execution(executed)
     plan = AlertPlan()
+    judged: dict[int, tuple] = {}  # a project's M05 findings, as a report of its year found them
     for report in reports:
         found_rules, due = rules(report.project.region_id, report.year)
         result = rules_alerts.alerts(
@@ -364,6 +365,8 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
             rules=found_rules,
             today=today,
         )
+        if report.year == report.project.year:
+            judged[report.project_id] = tuple(a for a in result.alerts if a.code == "M05")
         plan_alerts(
             project=report.project,
             report=report,
@@ -377,7 +380,8 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
             new_alert=alert_values,
         )
     for project_id in ids:
-        _year_end_rush(projects[project_id], paid[project_id], rules, today, stored, plan)
+        project, found = projects[project_id], judged.get(project_id)
+        _year_end_rush(project, paid[project_id], rules, today, stored, plan, found)
     return _write_alerts(plan, rules, {pk: p.name for pk, p in projects.items()})
 
 
@@ -420,23 +424,31 @@ def _filled_indicators(report_ids: list[int]) -> dict[int, list[ReportIndicator]
     return rows
 
 
-def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan) -> None:
-    """M05 of a project's year, judged once December's payments exist."""
+def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan, found) -> None:
+    """M05 of a project's year, judged once December's payments exist. `found`, when not
+    None, is what a report of the project's year found of M05 (`alerts` judges it on the same
+    payments and rules, and the texts do not name the report): not judged again, and the new
+    alerts of the report and of the year share their texts' stored data."""
     if 12 not in payments:
         return
     found_rules, due = rules(project.region_id, project.year)
     existing = stored[(project.pk, None)]
-    total = sum(payments.values(), Decimal(0))
-    if not existing and not rules_alerts.is_year_end_rush(payments[12], total, rules=found_rules):
-        return  # what judging it would come to: no rush, and no alert of its year to clear
-    report = MonitoringReport(
-        period_end=dt.date(project.year, 12, 31),
-        payments=payments,
-        amounts=Amounts(full_year=project.full_total),
-        project=project.name,
-        year=project.year,
-    )
-    found = rules_alerts.year_end_rush(report, rules=found_rules)
+    if found is None:
+        total = sum(payments.values(), Decimal(0))
+        if not existing and not rules_alerts.is_year_end_rush(
+            payments[12], total, rules=found_rules
+        ):
+            return  # what judging it would come to: no rush, and no alert of its year to clear
+        report = MonitoringReport(
+            period_end=dt.date(project.year, 12, 31),
+            payments=payments,
+            amounts=Amounts(full_year=project.full_total),
+            project=project.name,
+            year=project.year,
+        )
+        found = rules_alerts.year_end_rush(report, rules=found_rules)
+    elif not found and not existing:
+        return  # no rush, and no alert of its year to clear
     plan_alerts(
         project=project,
         report=None,
