@@ -8,7 +8,6 @@ into the contract's JSON (CONTRACT.md): money with two decimals and rates with f
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -24,11 +23,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -512,25 +509,52 @@ def _surveys(work: WorkYear) -> dict:
     return {"count": counts["count"], "valid_responses": counts["valid"]}
 
 
+#: The elements of each stored findings list that are objects (a finding), with its code, by
+#: database: SQLite's `json_each`, PostgreSQL's `jsonb_array_elements`.
+FINDING_ELEMENTS = {
+    "sqlite": (
+        "SELECT t.id, json_extract(e.value, '$.code') AS code FROM ({rows}) t, "
+        "json_each(t.findings) e WHERE e.type = 'object'"
+    ),
+    "postgresql": (
+        "SELECT t.id, e.value ->> 'code' AS code FROM ({rows}) t "
+        "CROSS JOIN LATERAL jsonb_array_elements(t.findings) e(value) "
+        "WHERE jsonb_typeof(e.value) = 'object'"
+    ),
+}
+
+
 def _lint(work: WorkYear) -> tuple[dict, int]:
     """Findings by code (each time found, as the 2021 summary counts 处) and the number of
-    declarations with any finding, as `WorkYear.findings` counts them. Only the declarations
-    whose stored list has a first element are read (`findings__0`, an array index on SQLite
-    and PostgreSQL alike): most have none. Their lists are read as text and decoded in one
-    call (one JSON array of them), not row by row."""
-    times: dict[str, int] = {}
-    with_findings = 0
-    texts = (
+    declarations with any finding, as `WorkYear.findings` counts them, counted by the database
+    in one query: the findings of the declarations whose stored list has a first element
+    (`findings__0`, an array index on SQLite and PostgreSQL alike: most have none) taken apart
+    once, then grouped by code and their declarations counted (no JSON decoded in Python)."""
+    rows = (
         work.current_targets.filter(findings__0__isnull=False)
         .order_by()
-        .annotate(text=Cast("findings", TextField()))
-        .values_list("text", flat=True)
+        .values_list("id", "findings")
     )
-    for findings in json.loads("[" + ",".join(texts) + "]"):
-        codes = [f.get("code") for f in findings if isinstance(f, dict)]
-        for code in codes:
-            times[code] = times.get(code, 0) + 1
-        with_findings += bool(codes)
+    times: dict[str, int] = {}
+    with_findings = 0
+    try:
+        sql, params = rows.query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:
+        sql = None
+    if sql is not None:
+        elements = FINDING_ELEMENTS[connections[rows.db].vendor].format(rows=sql)
+        query = (
+            f"WITH found AS MATERIALIZED ({elements}) "
+            "SELECT 1, code, COUNT(*) FROM found GROUP BY code "
+            "UNION ALL SELECT 2, NULL, COUNT(DISTINCT id) FROM found"
+        )
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(query, params)
+            for part, code, n in cursor.fetchall():
+                if part == 1:
+                    times[code] = n
+                else:
+                    with_findings = n
     return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
 
 

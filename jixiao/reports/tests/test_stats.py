@@ -277,6 +277,29 @@ def test_lint_counts_findings_of_the_versions_in_force_only(bureau):
     assert bureau["problems"]["lint_targets"] == 2  # P1 v2 and P1A
 
 
+def test_lint_counts_each_time_a_code_is_found_and_skips_what_is_not_a_finding(year_2022):
+    # As `WorkYear.findings` reads the stored lists: a list with the same code twice, a stray
+    # string and an object without a code; a list of strings only; an object, not a list.
+    stored = (
+        [{"code": "T05"}, {"code": "T05"}, "T06", {"message": "x"}],
+        ["T06"],
+        {"code": "T06"},
+    )
+    for version, findings in enumerate(stored, start=1):
+        Target.objects.create(
+            region=year_2022.region,
+            year=2022,
+            unit=year_2022.units["U2"],
+            project=None,
+            version=version,
+            status="approved",
+            findings=findings,
+        )
+    figures = stats_for(RegionReader(year_2022.region.path), year_2022.region)
+    assert (figures["lint"]["T05"], figures["lint"]["T06"]) == (2, 0)
+    assert figures["problems"]["lint_targets"] == 3  # P1 v2, P1A and the list with T05
+
+
 def test_monitoring_counts_every_project_in_the_rounds_with_its_full_year_budget(bureau):
     figures = bureau["monitoring"]
     assert figures["rounds"] == 1

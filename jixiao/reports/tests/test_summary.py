@@ -342,7 +342,7 @@ def test_key_and_special_kind_evaluations_are_written_once_they_exist(year_2022,
     # out (tested above). The figures from real records: test_key_summary.py.
     from jixiao.reports import summary
 
-    original = summary.year_stats
+    original = summary.summary_figures
 
     def with_bureau_evaluations(**kwargs):
         figures = original(**kwargs)
@@ -356,7 +356,7 @@ def test_key_and_special_kind_evaluations_are_written_once_they_exist(year_2022,
         }
         return figures
 
-    monkeypatch.setattr(summary, "year_stats", with_bureau_evaluations)
+    monkeypatch.setattr(summary, "summary_figures", with_bureau_evaluations)
     doc = build(year_2022)
     text = body_text(doc)
     assert (
