@@ -5,12 +5,16 @@
 - the ids in one query, then per chunk the self-evaluations with what scoring reads in one query
   and their lines in another;
 - one rulebook per region lineage and year, read when its first self-evaluation comes;
-- the chunk's results written in one transaction, as one executemany UPDATE per table (one
-  statement prepared once, portable on SQLite and PostgreSQL, faster than bulk_update's CASE);
-- Python's cyclic garbage collector paused while a chunk is scored: scoring allocates millions
-  of small objects (parsed values, messages, result dicts) that reference counting frees, and
-  the collector's passes over a web process's heap took about 40% of the time; it runs again
-  between chunks, so the few cycles made meanwhile are still collected.
+- only the rows whose stored result differs from the new one are written (a re-score after a
+  change of grade bands rewrites the self-evaluations but not their 15 lines; one after no
+  change writes nothing), in one transaction a chunk, as one executemany UPDATE per table (one
+  statement prepared once, portable on SQLite and PostgreSQL, faster than bulk_update's CASE).
+  The stored JSON is fetched as text and decoded only when every other scored field is equal;
+- Python's cyclic garbage collector paused for the whole run: scoring allocates millions of
+  small objects (parsed values, messages, result dicts) that reference counting frees, and the
+  collector's passes over a web process's heap took about 40% of the time. After each chunk,
+  once its rows are dropped, one young-generation pass collects the few cycles it made: it
+  walks only what survived the chunk, not the chunk's 16,000 models and their results.
 
 The work runs behind one function with plain arguments, so it can move to a background job.
 """
@@ -18,12 +22,15 @@ The work runs behind one function with plain arguments, so it can move to a back
 from __future__ import annotations
 
 import gc
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,11 +63,13 @@ def selfevals_rescore(
     )
     scorer = Scorer()
     done = changed = 0
-    for start in range(0, len(ids), chunk):
-        changed += _rescore_chunk(ids[start : start + chunk], scorer)
-        done = min(start + chunk, len(ids))
-        if progress is not None:
-            progress(done, len(ids))
+    with _collector_paused():
+        for start in range(0, len(ids), chunk):
+            changed += _rescore_chunk(ids[start : start + chunk], scorer)
+            gc.collect(0)  # the chunk's own cycles, now that its rows are dropped
+            done = min(start + chunk, len(ids))
+            if progress is not None:
+                progress(done, len(ids))
     audit.record(
         action="action",
         object_type=SelfEvaluation._meta.label_lower,
@@ -75,32 +84,64 @@ def selfevals_rescore(
     return done
 
 
+#: The scored fields compared as they are; the JSON ones (`result`, `problems`) are compared
+#: decoded from their stored text, and only when these are equal.
+_PLAIN_FIELDS = tuple(f for f in SCORED_FIELDS if f != "result")
+_PLAIN_LINE_FIELDS = tuple(f for f in SCORED_LINE_FIELDS if f != "problems")
+
+
 def _rescore_chunk(ids: list[int], scorer: Scorer) -> int:
-    """Score one chunk and write it in one transaction; returns how many changed grade."""
+    """Score one chunk and write what changed in one transaction; returns how many changed
+    grade."""
     changed = 0
-    with transaction.atomic(), _collector_paused():
-        # the stored results are replaced, never read: left unread (and undecoded)
+    with transaction.atomic():
         selfevals = list(
             SelfEvaluation.objects.filter(id__in=ids)
             .select_related("project", "unit", "region", "target")
             .defer("result")
+            .annotate(stored_result=Cast("result", TextField()))
             .select_for_update(of=("self",))
         )
         lines_of = defaultdict(list)
-        lines = SelfEvalIndicator.objects.filter(selfeval_id__in=ids).defer("problems")
-        for line in lines.order_by("selfeval_id", "position"):
+        rows = (
+            SelfEvalIndicator.objects.filter(selfeval_id__in=ids)
+            .defer("problems")
+            .annotate(stored_problems=Cast("problems", TextField()))
+        )
+        for line in rows.order_by("selfeval_id", "position"):
             lines_of[line.selfeval_id].append(line)
-        scored_lines = []
+        written, written_lines = [], []
         for selfeval in selfevals:
-            grade, lines = selfeval.grade, lines_of[selfeval.id]
+            lines = lines_of[selfeval.id]
+            before = _plain(selfeval, _PLAIN_FIELDS)
+            lines_before = [_plain(line, _PLAIN_LINE_FIELDS) for line in lines]
             if scorer(selfeval, lines):
-                scored_lines += lines
-            changed += selfeval.grade != grade
-        update_many(SelfEvalIndicator, scored_lines, SCORED_LINE_FIELDS)
-        update_many(SelfEvaluation, selfevals, SCORED_FIELDS)
+                written_lines += [
+                    line
+                    for line, was in zip(lines, lines_before, strict=True)
+                    if _differs(line, was, _PLAIN_LINE_FIELDS, "problems", line.stored_problems)
+                ]
+            if _differs(selfeval, before, _PLAIN_FIELDS, "result", selfeval.stored_result):
+                written.append(selfeval)
+            changed += selfeval.grade != before[_PLAIN_FIELDS.index("grade")]
+        update_many(SelfEvalIndicator, written_lines, SCORED_LINE_FIELDS)
+        update_many(SelfEvaluation, written, SCORED_FIELDS)
         # bulk updates send no signal: the work year's figures are told themselves
         figures_cache.changed({(s.region_id, s.year) for s in selfevals})
     return changed
+
+
+def _plain(obj, fields: tuple[str, ...]) -> tuple:
+    return tuple(getattr(obj, name) for name in fields)
+
+
+def _differs(obj, before: tuple, fields: tuple[str, ...], json_field: str, stored: str | None):
+    """Whether scoring changed `obj`: a plain field, or its JSON field against the `stored` text
+    (decoded only when every plain field is equal: a re-score that changes a total or a grade
+    skips the decoding)."""
+    if _plain(obj, fields) != before:
+        return True
+    return stored is None or json.loads(stored) != getattr(obj, json_field)
 
 
 def rescore_job(job, progress) -> dict:

@@ -253,3 +253,57 @@ def test_rescoring_tells_the_figures_cache_which_region_and_year_changed(demo):
         *(f.pairs for _s, f, *_r in connection.run_on_commit if isinstance(f, _Batch))
     )
     assert (district.pk, 2021) in due
+
+
+def rows_written(queries, model) -> int:
+    """Rows UPDATEd in `model`'s table by the captured queries (an executemany is logged once,
+    as "N times: UPDATE …")."""
+    table = model._meta.db_table
+    written = 0
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        times, _sep, statement = sql.partition(" times: ")
+        if statement.lstrip().upper().startswith("UPDATE") and table in statement:
+            written += int(times)
+        elif sql.lstrip().upper().startswith("UPDATE") and table in sql:
+            written += 1
+    return written
+
+
+def test_a_rescore_after_no_change_writes_nothing(demo):
+    district = demo["360102"]
+    selfevals = SelfEvaluation.objects.filter(region=district, year=2020)
+    selfevals_rescore(actor=None, region=district, year=2020)
+    before = stored(selfevals)
+    with CaptureQueriesContext(connection) as queries:
+        count = selfevals_rescore(actor=None, region=district, year=2020)
+    assert count == len(before["selfevals"]) > 150
+    assert rows_written(queries, SelfEvaluation) == 0
+    assert rows_written(queries, SelfEvalIndicator) == 0
+    assert stored(selfevals) == before
+
+
+def test_a_rescore_writes_only_the_rows_that_changed_and_gives_what_per_table_gives(demo):
+    """New grade bands change the self-evaluations' grades and rulebook, not their lines' scores:
+    the lines are left unwritten, and every stored field is what `services.rescore` gives."""
+    from jixiao.core.rulebook import rulebook_save
+
+    district = demo["360102"]
+    selfevals = SelfEvaluation.objects.filter(region=district, year=2021)
+    selfevals_rescore(actor=None, region=district, year=2021)
+    one_stale = selfevals.order_by("id").first()
+    SelfEvalIndicator.objects.filter(selfeval=one_stale, position=0).update(
+        score_explanation="旧的计算过程"
+    )
+    rulebook_save(
+        region_code="360102", year=2021, values={"scoring": {"grades": SIBLING_GRADES}}, actor=None
+    )
+    with CaptureQueriesContext(connection) as queries:
+        selfevals_rescore(actor=None, region=district, year=2021)
+    assert rows_written(queries, SelfEvaluation) == selfevals.count() > 0
+    assert rows_written(queries, SelfEvalIndicator) == 1  # the stale line alone
+    batched = stored(selfevals)
+    for selfeval in selfevals.select_related("project", "unit", "region", "target"):
+        rescore(selfeval)
+    assert batched == stored(selfevals)
+    assert "旧的计算过程" not in {line["score_explanation"] for line in batched["lines"].values()}
