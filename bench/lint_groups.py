@@ -11,7 +11,11 @@ group alone) is removed, and the group's files are linted with what is left. Pri
 
 1. recall and precision per code on the tune set, with the national rules and with each group
    held out (its files linted without its own-only words), side by side;
-2. with `--rows`, each false alarm that appears only when its group is held out (a word of
+2. with `--rules`, per code and per sub-rule (the message and word list that fired, read from
+   the finding's message codes by `rule_key`), the true and false alarms with the national
+   rules and with each group held out, and the held-out precision; a sub-rule under 90% held
+   out is marked "<90" (and `--rules --rows` lists its held-out false alarms);
+3. with `--rows`, each false alarm that appears only when its group is held out (a word of
    another group's reached it, or a broad rule fired once the group's own word was gone), and
    each false alarm of the national rules on the tune set: the row, its value and the message,
    so a rule that fires on rows a reviewer accepts can be narrowed.
@@ -25,7 +29,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +107,106 @@ def _row(item, index):
     return f"[{index}] {row.get('subcategory') or row.get('category')} | {row.get('name')} | {row.get('target')}"
 
 
+def _message_codes(message) -> list[str]:
+    """The codes of a message and of the messages inside its parameters, outermost first."""
+    codes = [message.code] if hasattr(message, "code") else []
+    for value in getattr(message, "params", {}).values():
+        codes += _message_codes(value)
+    return codes
+
+
+def _list_of(word: str, lists: dict, names) -> str | None:
+    """The name of the first of these lists of a rules section that holds `word`."""
+    for name in names:
+        node = lists.get(name)
+        words = ([w for ws in node.values() for w in ws] if isinstance(node, dict)
+                 else [w for m in node for w in m["words"]] if name == "moves" else node)  # fmt: skip
+        if word in (words or ()):
+            return name
+    return None
+
+
+def rule_key(finding, rules: dict) -> str:
+    """The sub-rule of a finding: for T10 the kind of vagueness (the explanation's message),
+    for T11 the phrase list or the general rule (money…movement), for T19 the step and list
+    that placed the row elsewhere, for T20 its message (money put in, a money value, a purchase,
+    a consumable, a floor under 成本), for T21 over the limit or a written floor and whether
+    the rate was listed; any other code alone."""
+    code = finding.code
+    codes = [c for c in _message_codes(finding.message) + _message_codes(finding.explanation)
+             if c.startswith(f"lint.{code}")]  # fmt: skip
+    params = {}
+
+    def collect(message):
+        for key, value in getattr(message, "params", {}).items():
+            params.setdefault(key, value)
+            collect(value)
+
+    collect(finding.message)
+    if code == "T10":
+        why = next((c for c in codes if c.endswith(".why")), code)
+        return why.removeprefix("lint.").removesuffix(".why")
+    if code == "T11":
+        return "T11.fund_movement" if "…" in str(params.get("word", "")) else "T11.process_words"
+    if code == "T19":
+        if "lint.T19.rate" in codes:
+            return "T19.rate_home"
+        word = str(params.get("word", ""))
+        listed = _list_of(word, rules["T19"], ("decisive", "moves", "signs", "measures"))
+        return f"T19.{listed or 'unit_or_deadline'}"
+    if code == "T20":
+        head = next((c for c in codes if not c.endswith(".why")), "lint.T20")
+        return head.removeprefix("lint.") if head != "lint.T20" else "T20.input_words"
+    if code == "T21":
+        kind = "floor" if "lint.T21.floor" in codes else "over"
+        listed = _list_of(str(params.get("rate", "")), rules["T21"], ("bounded_rates",))
+        return f"T21.{kind}.{'bounded_rates' if listed else 'over_words'}"
+    return code
+
+
+def keyed_findings(q, items, rules) -> list[tuple]:
+    """(file id, code, row, sub-rule, true alarm?) of every finding on these files, matched
+    with the labels as the corpus matches them (same code and row; a declaration-level code by
+    code alone), codes a file cannot show left out."""
+    from jixiao.targets.lint import lint
+
+    out = []
+    for item in items:
+        declaration, errors = q.read_declaration(item, rules)
+        if declaration is None or errors:
+            continue
+        ignored = q.unknowable_codes(item)
+        labels = q._once(Counter(q._match_key(f.get("code"), f.get("indicator"))
+                                 for f in item.labels.get("findings") or [] if isinstance(f, dict)))  # fmt: skip
+        result = lint(declaration, rules=rules.lint, catalogue=rules.catalogue, context=None)
+        seen = set()
+        for f in result.findings:
+            key = q._match_key(f.code, f.indicator)
+            if f.code in ignored or (f.code in q.ONCE_PER_TABLE and key in seen):
+                continue  # a code reported once per table counts once, as the corpus counts it
+            seen.add(key)
+            true = labels[key] > 0
+            labels[key] -= true
+            out.append((item.id, f.code, f.indicator, rule_key(f, rules.lint), true))
+    return out
+
+
+def rules_table(national_rows, held_rows) -> dict:
+    """Per sub-rule: true and false alarms, national and held out; held-out precision."""
+    counts = defaultdict(lambda: [0, 0, 0, 0])
+    for column, rows in ((0, national_rows), (2, held_rows)):
+        for _fid, _code, _row, key, true in rows:
+            counts[key][column + (0 if true else 1)] += 1
+    print(f"\n{'sub-rule':34} | national true/false | held out true/false  precision")
+    for key in sorted(counts):
+        nt, nf, ht, hf = counts[key]
+        share = ht / (ht + hf) if ht + hf else None
+        mark = "<90" if share is not None and share < 0.9 else ""
+        shown = f"{share:6.1%}" if share is not None else "     -"
+        print(f"{key:34} | {nt:8} {nf:5}        | {ht:8} {hf:5}  {shown} {mark}")
+    return counts
+
+
 def load_tune(q) -> list:
     """The tune set's files; a check-set file is skipped by its name, never opened."""
     import json
@@ -117,6 +221,7 @@ def load_tune(q) -> list:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="bench/lint_groups.py")
     parser.add_argument("--rows", action="store_true", help="print the false alarms' rows")
+    parser.add_argument("--rules", action="store_true", help="true and false alarms per sub-rule")
     args, _ = parser.parse_known_args(argv)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
@@ -134,13 +239,15 @@ def main(argv=None) -> None:
     lint = dict(national.lint)
     owned = own_only(lint, texts)
     base = {r.item.id: r for r in q.evaluate(tune, national).results}
-    held = {}
+    held, held_rows = {}, []
     for g, items in sorted(
         groups.items(), key=lambda kv: int(kv[0][1:]) if kv[0][1:].isdigit() else 0
     ):
         rules = q.Rules(without(lint, owned.get(g, set())), national.catalogue, national.scoring)
         for result in q.evaluate(items, rules).results:
             held[result.item.id] = result
+        if args.rules:
+            held_rows += keyed_findings(q, items, rules)
     table_base, table_held = q.code_counts(base.values()), q.code_counts(held.values())
     print(f"tune set: {len(tune)} files in {len(groups)} groups; own-only words removed per group: "
           + ", ".join(f"{g} {len(owned.get(g, ()))}" for g in sorted(groups)))  # fmt: skip
@@ -152,6 +259,14 @@ def main(argv=None) -> None:
             cells.append(f"{c.labels:4} {c.findings:4} {q._percent(c.recall):>6} "
                          f"{q._percent(c.precision):>6}")  # fmt: skip
         print(f"{code:8} | " + " | ".join(cells))
+    if args.rules:
+        items = {item.id: item for item in tune}
+        rules_table(keyed_findings(q, tune, national), held_rows)
+        if args.rows:
+            print("\nheld-out false alarms by sub-rule:")
+            for fid, _code, row, key, true in sorted(held_rows, key=lambda r: (r[3], r[0])):
+                if not true:
+                    print(f"  {key:30} {fid} {_row(items[fid], row)}")
     if not args.rows:
         return
     print("\nfalse alarms only when the group is held out:")

@@ -341,7 +341,8 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
             and (p.subcategory or line.subcategory) in money_costs
             and line.subcategory not in rules["word_cost_subcategories"]
         )
-        message = _t10_message(i, line, rules, boilerplate, p.category, process, cost)
+        message = _t10_message(i, line, rules, boilerplate, p.category, process, cost,
+                               p.subcategory or line.subcategory)  # fmt: skip
         if message:
             under = [p.subcategory or line.subcategory]
             msg = view.suggested(message[0], under=under, about=[line.name])
@@ -357,6 +358,7 @@ def _t10_message(
     category=None,
     process: str | None = None,
     cost: bool = False,
+    subcategory: str | None = None,
 ):
     """(message, explanation) for the first T10 problem of a row, or None. A fund-management
     measure (`process`, lint_base.process_word) is T11's, not a vague value; a cost line with
@@ -411,12 +413,32 @@ def _t10_message(
         and not _change_name(line, rules)
         and not normalise_text(line.name).endswith(_endings(rules["rate_roots"]))
         and not process
+        and not _all_of_them(line, subcategory, rules)
     ):
         return (
             Message("lint.T10.full_percent", label=label, value=value.original.strip()),
             Message("lint.T10.full_percent.why"),
         )
     return None
+
+
+#: "指标3:" before a name: the form's numbering, no part of what is measured.
+_NUMBERING_RE = re.compile(r"^指标\d+[:：.、]?")
+
+
+def _all_of_them(line: IndicatorLine, subcategory: str | None, rules: Mapping) -> bool:
+    """A short name under one of rules T10 `all_of_them_subcategories` (质量) stating what each
+    item or person must reach ("保障贫困孤儿完成学业", "食品经营环节风险分级"): "100%" there
+    says all of them, the share a reviewer checks, as on "验收合格". Not a sentence (longer
+    than `short_value_chars`), nor a name ending in an activity or a topic with no state to
+    count (`no_state_endings`: 管理, 施工, 情况, 结果 …), nor one naming only a level of
+    the catalogue ("质量指标")."""
+    if subcategory not in rules["all_of_them_subcategories"]:
+        return False
+    name = _NUMBERING_RE.sub("", normalise_text(line.name))
+    if not name or len(name) > int(rules["short_value_chars"]) or name.endswith("指标"):
+        return False
+    return not name.endswith(_endings(rules["no_state_endings"]))
 
 
 def _change_name(line: IndicatorLine, rules: Mapping) -> bool:
@@ -440,8 +462,9 @@ def _endings(words) -> tuple[str, ...]:
 def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapping) -> bool:
     """A value of a few words (rules T10 `few_words_chars`) and no number under one of
     `few_words_categories` (效益, 满意度) that neither compares with a baseline, follows a
-    schedule, answers "none" nor names a class (`checkable_words`), on a row that does not say
-    its category does not apply (`not_applicable_words`): an effect stated so is a judgment
+    schedule, answers "none" nor names a class (`checkable_words`, `_compares`), on a row that
+    does not say its category does not apply (`not_applicable_words`, `_denies_own_category`):
+    an effect stated so is a judgment
     ("效果佳", "作用大") whatever its words, and cannot be checked."""
     if category not in rules["few_words_categories"]:
         return False
@@ -450,7 +473,31 @@ def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapp
         return False
     if _contains(text, rules["checkable_words"]) or _numeral_count(norm, rules):
         return False
-    return not _contains(f"{line.name}|{text}", rules["not_applicable_words"])
+    if _compares(text, rules):
+        return False
+    written = f"{line.name}|{text}"
+    if _contains(written, rules["not_applicable_words"]):
+        return False
+    return not _denies_own_category(written, line.subcategory, category, rules)
+
+
+def _compares(text: str, rules: Mapping) -> bool:
+    """True when a value compares with a baseline: a comparison word (rules T10
+    `comparison_words`: 超, 高于, 不低于 …) and what it is compared with, a period or a
+    standard (`baseline_marks`: 年, 期, 平均, 标准 …): "超上年度", "高于全省平均"."""
+    return bool(_contains(text, rules["comparison_words"])) and bool(
+        _contains(text, rules["baseline_marks"])
+    )
+
+
+def _denies_own_category(written: str, subcategory: str, category: str | None, rules) -> bool:
+    """True when the row says its own category does not apply: a word of rules T10
+    `denial_words` (无, 没有, 不产生) right before the name of its subcategory or category,
+    read from the catalogue ("社会公益服务无经济效益" under 经济效益指标)."""
+    norm = normalise_text(written)
+    stems = {normalise_text(level or "").removesuffix("指标") for level in (subcategory, category)}
+    denials = [n for _w, n in _normalised(tuple(rules["denial_words"])) if n]
+    return any(f"{d}{stem}" in norm for d in denials for stem in stems if stem)
 
 
 @lru_cache(maxsize=64)

@@ -125,13 +125,22 @@ def process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> s
     """The words that make a row an administrative process measure (T11), or None: a word of
     rules T11 `process_words` in its name or value, else (not on a cost line, where the money
     spent is the cost) budget money followed by how it moves (`_fund_movement`) in its name,
-    or in its value when the value is words ("补助资金及时到位100%"). T10, T19 and T21 ask the
+    or in its value when the value is words ("补助资金及时到位100%"); under 成本, a rate or a
+    sentence about the budget as a whole (`budget_words`: "本年预算安排800万元 100%", "全年预算
+    全额用于…"), which says how the budget is used, not what a unit of output costs; unless it
+    speaks of keeping a cost within the budget (`budget_cost_words`: "控制在预算内", a vague
+    cost, T10's finding). T10, T19 and T21 ask the
     same question, so a row T11 reaches by the general rule is not also called vague or
     misfiled when a region's phrase list lacks its words."""
     t11 = rules["T11"]
-    word = _contains(f"{line.name}|{line.value.original}", t11["process_words"])
+    text = f"{line.name}|{line.value.original}"
+    word = _contains(text, t11["process_words"])
     if word or _cost_line(line, placement):
         return word
+    if is_cost(placement.category, placement.subcategory):
+        budget = _contains(text, t11["budget_words"])
+        if budget and not _contains(text, t11["budget_cost_words"]):
+            return budget  # a rate or a sentence of the budget under 成本: how it is used
     brought_in = rules["T20"]["money_output_words"]
     return _fund_movement(line.name, t11, brought_in) or _fund_movement(
         line.value.original, t11, brought_in

@@ -19,9 +19,9 @@ from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
-from jixiao.indicators.values import MONEY_UNITS, Kind, Op
+from jixiao.indicators.values import MONEY_UNITS, Kind, Op, parse_target_value
 
-from .declaration import IndicatorLine, normalise_text
+from .declaration import IndicatorLine, name_hint, normalise_text
 from .lint_base import (
     Finding,
     _contains,
@@ -97,9 +97,27 @@ def _t19_homes(line: IndicatorLine, here: str, rules: Mapping, known: set) -> li
     if _measures(line, here, rules) or _written_fits(line, here, rules):
         return []
     homes = _homes(line, here, rules["signs"], known) or _home_by_unit(line, here, rules, known)
+    if homes and _people_reached(line, here, homes, rules):
+        return []
     if homes or here not in rules["strict"]:
         return homes
     return _homes(line, here, _strict_lists(rules), known)
+
+
+def _people_reached(line: IndicatorLine, here: str, homes, rules: Mapping) -> bool:
+    """True for people counted under a benefit (rules T19 `people_subcategories`,
+    `people_units`) that only a count word sends to 数量, when the name says nothing the
+    project did to them (`output_acts`): viewers, customers, visitors measure the benefit
+    ("全年影院观影人数 ≥4万人次"); trainees counted ("全年培训人次") are an output."""
+    if here not in rules["people_subcategories"]:
+        return False
+    if any(sub != rules["count_home"] for sub, _word in homes):
+        return False
+    value = line.value
+    unit = (value.unit or "").removeprefix("万")
+    if value.kind != Kind.QUANTITATIVE or unit not in rules["people_units"]:
+        return False
+    return not _contains(line.name, rules["output_acts"])
 
 
 def _written_fits(line: IndicatorLine, here: str, rules: Mapping) -> bool:
@@ -270,7 +288,8 @@ def check_input_as_output(view: _View) -> list[Finding]:
     or spent (rules T20 `input_words`) with a value in money or without a unit, or with any
     value in money unless the name says the money is what the project delivers or brings in
     (`money_output_words`: 贷款, 收入 …), or that counts consumables (`consumable_words`: 试剂,
-    耗材 …) not handed on, or purchases for the unit's own running (`own_use_words`: 办公);
+    耗材 …) not handed on, or purchases for the unit's own running (`own_use_words`: 办公), or
+    supplies bought or paid for that the project does not deliver (`_own_supplies`);
     under a cost subcategory of `floor_subcategories`, a money input with a floor ("投入资金
     ≥1500万元"); any other purchase of equipment counted by what was bought only when
     `purchase_counts` is true."""
@@ -278,8 +297,12 @@ def check_input_as_output(view: _View) -> list[Finding]:
     for i, line, p in view.rows():
         word = _input_word(view, line, p.subcategory)
         if word:
-            msg = Message(_t20_code(line, p.subcategory, word, rules), label=_label(i, line),
-                          value=line.value.display(), here=p.subcategory, word=word)  # fmt: skip
+            code = _t20_code(line, p.subcategory, word, rules)
+            msg = Message(code, label=_label(i, line), value=line.value.display(),
+                          here=p.subcategory, word=word)  # fmt: skip
+            if code == "lint.T20.supplies":
+                under = [p.subcategory or line.subcategory]
+                msg = view.suggested(msg, under=under, about=[line.name])
             found.append(view.finding("T20", i, msg, Message("lint.T20.why", word=word)))
     return found
 
@@ -295,6 +318,8 @@ def _t20_code(line: IndicatorLine, sub: str | None, word: str, rules: Mapping) -
     counted = _purchase_count(line, rules)
     if counted:
         return "lint.T20.consumable" if _consumable(line.name, rules) else "lint.T20.purchase"
+    if _contains(line.name, rules["supply_words"]) == word:
+        return "lint.T20.supplies"
     return "lint.T20"
 
 
@@ -323,7 +348,27 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
             or value.original.strip()  # any other money: the spending itself is counted
             or None
         )
-    return _purchase_count(line, rules)
+    return _purchase_count(line, rules) or _own_supplies(line, view.declaration.project_name, rules)
+
+
+def _own_supplies(line: IndicatorLine, project: str | None, rules: Mapping) -> str | None:
+    """The supplies word of a row counting the project's own supplies bought or paid for
+    (rules T20 `spend_words` with a `supply_words` word: "采购防疫物资 ≥20批", "购买车辆燃油
+    ≥3000升"), or None: a count (not a rate, not money), not handed on (`handed_on_words`),
+    and only where the project's name does not say those supplies are what it delivers
+    ("应急物资储备项目" buying 物资, a vaccine project buying 药物). Equipment is no supply:
+    for an equipment project the equipment delivered is the output (`purchase_counts`)."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.unit == "%" or value.unit in MONEY_UNITS:
+        return None
+    supply = _contains(line.name, rules["supply_words"])
+    if not supply or not _contains(line.name, rules["spend_words"]):
+        return None
+    if _contains(line.name, rules["handed_on_words"]):
+        return None
+    if project and normalise_text(supply) in normalise_text(project):
+        return None  # the supplies are what the project delivers
+    return supply
 
 
 def _spending_floor(line: IndicatorLine, rules: Mapping) -> str | None:
@@ -377,8 +422,8 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     any name with an `over_words` word, a rate of any kind). Rates where
     overshoot is possible (rules T21 `exempt_words`: 增长率, 完成率, 同比 ...) are exempt,
     and only values in % are read. A written "≥100%" (a floor at the ceiling, which only
-    "=100%" can meet) is a finding only when rules T21 `floor_at_limit` is true; a bare "100%"
-    never is."""
+    "=100%" can meet) is a finding only when rules T21 `floor_at_limit` is true and the writer
+    wrote the "≥" (`_floor_written`); a bare "100%" never is."""
     rules, found = view.rules["T21"], []
     limit = Decimal(rules["limit"])
     for i, line, _p in view.rows():
@@ -392,6 +437,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
             and not value.operator_implied
             and not normalise_text(value.original).startswith(_attain_words(rules))
             and bool(rules["floor_at_limit"])
+            and _floor_written(line, rules)
         )
         if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
             continue
@@ -407,6 +453,25 @@ def check_rate_over_100(view: _View) -> list[Finding]:
             why = Message("lint.T21.why", rate=rate, limit=_num(limit))
             found.append(view.finding("T21", i, msg, why))
     return found
+
+
+def _floor_written(line: IndicatorLine, rules: Mapping) -> bool:
+    """True when the writer chose the "≥" of a floor at the limit: it is written in the value
+    cell itself ("≥100%"), and the name does not carry the form's own operator ("完成及时率
+    (≥**%)"). With `floor_needs_written_operator` false, any "≥100%" counts. Where the form
+    prints the operator (a 指标值符号 column filled for every row, or "(≥**%)" in the name),
+    the writer only filled in the number, and "100" under a printed "≥" says "all of them"."""
+    if not rules["floor_needs_written_operator"]:
+        return True
+    if name_hint(line.name)[0] is not None:
+        return False
+    return not _cell_operator(line.value.original).operator_implied
+
+
+@lru_cache(maxsize=4096)
+def _cell_operator(text: str):
+    """The value cell read alone, without the table's operator column."""
+    return parse_target_value(text)
 
 
 def _rate_term(name: str, words) -> str:

@@ -225,6 +225,17 @@ _T19 = {
     "unit_cost_from": ["数量指标", "质量指标", "时效指标"],
     "unit_cost_homes": ["成本指标", "经济成本指标"],
     "count_home": "数量指标",
+    # Under a benefit, people counted (`people_units`) are misfiled as a 数量 output only when
+    # the name says what the project did to them (`output_acts`: 培训, 发放, 救助 …): people who
+    # come of their own accord (viewers, customers, visitors) measure the benefit itself. Held
+    # out by searcher, the count word alone ("人数") was the sign's only false alarm.
+    "people_subcategories": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
+    "people_units": ["人", "人次", "户", "名"],  # also in 万 (万人次)
+    "output_acts": [
+        "培训", "参训", "举办", "开展", "组织", "发放", "资助", "补助", "补贴", "救助", "慰问",
+        "接种", "体检", "筛查", "安置", "帮扶", "服务", "招聘", "录取", "招生", "覆盖",
+        "完成", "新增", "建设", "改造", "宣传", "指导", "培养", "认定",
+    ],
     "count_from": ["质量指标", "时效指标"],
     "count_units": [
         "个", "人", "人次", "次", "户", "项", "件", "份", "所", "台", "套", "辆", "场", "期",
@@ -297,6 +308,12 @@ _T20 = {
     # counts spending more as an achievement: an input counted as an output.
     "floor_subcategories": ["成本指标", "经济成本指标"],
     "handed_on_words": ["发放", "配发", "分发", "赠送", "免费提供", "发给", "补贴", "补助"],
+    # Supplies bought or paid for (`spend_words` with a `supply_words` word: "采购防疫物资
+    # ≥20批", "购买车辆燃油 ≥3000升") counted as an output are the project's own inputs, unless
+    # they are handed on (`handed_on_words`) or the project's name says they are what it
+    # delivers ("应急物资储备项目" buying 物资). Equipment is no supply (`purchase_counts`).
+    "spend_words": ["采购", "购置", "购买", "购进", "支付", "支出", "投入"],
+    "supply_words": ["物资", "用品", "药品", "药物", "燃油", "油料", "备品", "备件", "配件"],
 }  # fmt: skip
 
 #: T21 (rate_over_100), see the comments inside.
@@ -309,6 +326,10 @@ _T21 = {
     # where overshoot is possible; it can only be met at exactly 100%, so "=100%" says it
     # plainly). A bare "100%" never is, nor a floor read from words ("达到目标值100%").
     "floor_at_limit": True,
+    # ... and only when the writer wrote the "≥" in the value cell: where the form prints the
+    # operator (a 指标值符号 column, "(≥**%)" in the name), "100" under it says "all of them"
+    # (held out by searcher, the floor rule's false alarms were both of this kind).
+    "floor_needs_written_operator": True,
     "attain_words": ["达到", "达"],
     "bounded_rates": [
         "覆盖率", "覆盖面", "合格率", "达标率", "满意度", "满意率", "知晓率", "知晓度",
@@ -666,6 +687,26 @@ LINT_DEFAULTS: dict = {
         "numerals": "一二两三四五六七八九十百千万",
         "numeral_measures": "次个天日周月年人户项件所台套辆名家批期场小时工作日",
         "not_applicable_words": ["无经济效益", "无社会效益", "无生态效益", "不适用", "不涉及"],
+        # A row saying "无" (or 没有, 不产生) right before the name of its own subcategory or
+        # category ("社会公益服务无经济效益") says the category does not apply, whatever the
+        # catalogue's names: the not_applicable_words above without listing each category.
+        "denial_words": ["无", "没有", "不产生"],
+        # A comparison word with what is compared (a period, a standard) compares with a
+        # baseline however worded ("超上年度", "高于全省平均", "优于行业标准"): checkable.
+        "comparison_words": [
+            "超",
+            "高于",
+            "低于",
+            "不低于",
+            "不少于",
+            "优于",
+            "好于",
+            "多于",
+            "少于",
+            "持平",
+            "不减",
+        ],  # fmt: skip
+        "baseline_marks": ["年", "同期", "上期", "平均", "标准", "水平", "基数"],  # not 预期
         # A value that is this long a piece of its own name restates it ("持续保障").
         "restated_chars": "3",
         # A longer value with one of these and no number at all is a sentence of intentions
@@ -779,6 +820,29 @@ LINT_DEFAULTS: dict = {
         # Under these categories any percentage on a name that is no rate is a slogan with a
         # number ("维护社会稳定 ≥95%"); elsewhere only "100%" is.
         "any_percent_categories": ["产出指标", "效益指标"],
+        # Under these a short name stating what each item or person must reach ("食品经营
+        # 环节风险分级", "保障贫困孤儿完成学业") with a percentage is the share that reaches it
+        # (all of them at 100%), as a quality is checked item by item; a name ending in an
+        # activity or a topic (no_state_endings: "工程质量管理", "文明施工", "考核结果") has no
+        # state to count and stays vague. Held out by searcher, "100%" on a name without "率"
+        # was under 90% precise, and these rows were its false alarms.
+        "all_of_them_subcategories": ["质量指标"],
+        "no_state_endings": [
+            "管理",
+            "施工",
+            "情况",
+            "结果",
+            "工作",
+            "建设",
+            "服务",
+            "制度",
+            "效果",
+            "质量",
+            "水平",
+            "能力",
+            "环境",
+            "秩序",
+        ],  # fmt: skip
         # A value that says how much something changes ("提升10%") is a change, not a share.
         # A value ending so names a measure, not its level ("知识更新率" as the target).
         "measure_endings": ["率", "比例", "占比"],
@@ -928,6 +992,13 @@ LINT_DEFAULTS: dict = {
         # is read the same way ("补助资金全部到位"), and a rate or a sentence under 成本 is no
         # cost line ("资金执行率 100%" there measures the money's movement too). T10, T19 and
         # T21 keep quiet on a row this rule reaches, as on one the phrase list reaches.
+        # Under a cost subcategory a row that is no amount (a rate, a sentence) and speaks of the
+        # budget as a whole measures how the budget is used ("本年预算安排800万元 100%", "全年
+        # 预算全额用于保障教学"): a process measure, however the movement is worded.
+        # Not where the row keeps a cost within the budget or at a standard ("控制在预算内",
+        # "按预算标准1000元/人"): that is a cost, vague or not (T10).
+        "budget_words": ["预算"],
+        "budget_cost_words": ["成本", "控制", "标准", "节约", "以内", "不超"],
         "fund_words": ["资金", "经费", "预算", "款项", "工程款"],
         "movement_words": [
             "到位",
