@@ -941,8 +941,8 @@ def stats_vs_baseline(label: str, region, repeat: int) -> tuple[list[str], dict]
         print(f"  !! DIFFERS {k}: year_stats {ours[k]}, SQL {theirs[k]}")
     d = m["result"]
     print(
-        f"  also in year_stats: special-kind projects listed "
-        f"{len(d['selfeval']['special_kinds']['projects']):,}, policy documents "
+        f"  also in year_stats: special-kind projects counted "
+        f"{d['selfeval']['special_kinds']['count']:,}, policy documents "
         f"{len(d['policy_documents'])}, child regions {len(d['regions'])}, lint targets "
         f"{d['problems']['lint_targets']:,}, year-end rush projects "
         f"{d['problems']['year_end_rush']['projects']:,}, overdue alerts "
