@@ -289,7 +289,8 @@ def check_input_as_output(view: _View) -> list[Finding]:
     value in money unless the name says the money is what the project delivers or brings in
     (`money_output_words`: 贷款, 收入 …), or that counts consumables (`consumable_words`: 试剂,
     耗材 …) not handed on, or purchases for the unit's own running (`own_use_words`: 办公), or
-    supplies bought or paid for that the project does not deliver (`_own_supplies`);
+    supplies bought or paid for that the project does not deliver (`_own_supplies`), or people
+    and means put in counted (`_put_in`);
     under a cost subcategory of `floor_subcategories`, a money input with a floor ("投入资金
     ≥1500万元"); any other purchase of equipment counted by what was bought only when
     `purchase_counts` is true."""
@@ -320,6 +321,8 @@ def _t20_code(line: IndicatorLine, sub: str | None, word: str, rules: Mapping) -
         return "lint.T20.consumable" if _consumable(line.name, rules) else "lint.T20.purchase"
     if _contains(line.name, rules["supply_words"]) == word:
         return "lint.T20.supplies"
+    if _put_in(line, rules) == word:
+        return "lint.T20.put_in"
     return "lint.T20"
 
 
@@ -348,7 +351,24 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
             or value.original.strip()  # any other money: the spending itself is counted
             or None
         )
-    return _purchase_count(line, rules) or _own_supplies(line, view.declaration.project_name, rules)
+    return (
+        _purchase_count(line, rules)
+        or _own_supplies(line, view.declaration.project_name, rules)
+        or _put_in(line, rules)
+    )
+
+
+def _put_in(line: IndicatorLine, rules: Mapping) -> str | None:
+    """The word of a row counting what is put in (rules T20 `put_in_words`: "投入执法人员 ≥200
+    人次", "投入机械设备 ≥15台"): the people and means a project puts in are its inputs, what they
+    do is the output. A count only (not a rate, not money), and not a thing put into service
+    (`put_in_exempt`: 投入使用, 投入运行), which is what the project delivers."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.unit == "%" or value.unit in MONEY_UNITS:
+        return None
+    if not value.number or _contains(line.name, rules["put_in_exempt"]):
+        return None
+    return _contains(line.name, rules["put_in_words"])
 
 
 def _own_supplies(line: IndicatorLine, project: str | None, rules: Mapping) -> str | None:

@@ -314,6 +314,10 @@ _T20 = {
     # delivers ("应急物资储备项目" buying 物资). Equipment is no supply (`purchase_counts`).
     "spend_words": ["采购", "购置", "购买", "购进", "支付", "支出", "投入"],
     "supply_words": ["物资", "用品", "药品", "药物", "燃油", "油料", "备品", "备件", "配件"],
+    # People and means put in, counted ("投入执法人员 ≥200人次", "投入机械设备 ≥15台"), are
+    # inputs; what they do is the output. Not a thing put into service (投入使用), which is.
+    "put_in_words": ["投入"],
+    "put_in_exempt": ["投入使用", "投入运行", "投入运营", "投入生产", "投入试运行"],
 }  # fmt: skip
 
 #: T21 (rate_over_100), see the comments inside.

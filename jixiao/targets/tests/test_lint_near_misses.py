@@ -485,3 +485,23 @@ def test_supplies_a_project_buys_for_itself_counted_as_an_output_are_an_input(
 )  # fmt: skip
 def test_supplies_the_project_delivers_or_hands_on_and_equipment_are_no_input(project, name, value):
     assert of(run(_project_row(project, name, value)), "T20") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("投入执法人员", "≥200人次"), ("投入机械设备", "≥15台"), ("投入保洁车辆", "≥8辆")],
+)  # fmt: skip
+def test_people_and_means_put_in_counted_as_an_output_are_an_input(name, value):
+    [finding] = of(run(with_row("产出指标", "数量指标", name, value)), "T20")
+    assert message_code(finding) == "lint.T20.put_in" and "（“投入”" in finding.message
+    assert "不是产出" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("新建公厕投入使用数量", "≥5座"),  # put into service: what the project delivers
+     ("污水处理设施投入运行", "≥3处"),
+     ("投入使用率", "100%")],  # a rate is a quality
+)  # fmt: skip
+def test_things_put_into_service_are_an_output(name, value):
+    assert of(run(with_row("产出指标", "数量指标", name, value)), "T20") == []
