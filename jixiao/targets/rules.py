@@ -846,7 +846,14 @@ LINT_DEFAULTS: dict = {
             "能力",
             "环境",
             "秩序",
-        ],  # fmt: skip
+            "态度",
+            "成效",
+            "作用",
+            "形象",
+            "氛围",
+            "意识",
+            "保障",
+        ],
         # A value that says how much something changes ("提升10%") is a change, not a share.
         # A value ending so names a measure, not its level ("知识更新率" as the target).
         "measure_endings": ["率", "比例", "占比"],

@@ -98,6 +98,7 @@ def test_a_name_ending_in_the_state_a_rate_counts_takes_a_percentage(subcategory
 @pytest.mark.parametrize(
     ("name", "value"),
     [("文明施工", "≥95%"), ("工程质量管理", "100%"), ("大厅业务日常考核结果", "100%"),
+     ("窗口服务态度", "100%"), ("后勤保障", "100%"),
      ("质量指标", "100%")],  # a level of the catalogue names nothing to count
 )  # fmt: skip
 def test_a_percentage_on_work_or_a_state_no_rate_counts_stays_vague(name, value):
