@@ -1007,9 +1007,9 @@ LINT_DEFAULTS: dict = {
         # budget as a whole measures how the budget is used ("本年预算安排800万元 100%", "全年
         # 预算全额用于保障教学"): a process measure, however the movement is worded.
         # Not where the row keeps a cost within the budget or at a standard ("控制在预算内",
-        # "按预算标准1000元/人"): that is a cost, vague or not (T10).
+        # "按预算标准1000元/人", "超预算比例 ≤0%"): that is a cost, vague or not (T10).
         "budget_words": ["预算"],
-        "budget_cost_words": ["成本", "控制", "标准", "节约", "以内", "不超"],
+        "budget_cost_words": ["成本", "控制", "标准", "节约", "以内", "超"],
         "fund_words": ["资金", "经费", "预算", "款项", "工程款"],
         "movement_words": [
             "到位",

@@ -405,7 +405,8 @@ def test_a_rate_or_a_sentence_of_the_budget_under_cost_is_a_process_measure(name
     ("name", "value", "code"),
     [("控制在预算成本内", "250万", None),  # an amount: the cost line itself
      ("项目成本控制在预算内", "本着节约的原则，控制在预算中", "T10"),  # a vague cost
-     ("生均补助", "严格按照预算标准1000元/人兑付", None)],  # a unit cost in words
+     ("生均补助", "严格按照预算标准1000元/人兑付", None),  # a unit cost in words
+     ("项目超预算比例", "≤0%", None)],  # spending kept within the budget: a ceiling
 )  # fmt: skip
 def test_a_cost_kept_within_the_budget_is_a_cost_not_a_process_measure(name, value, code):
     result = run(with_row("产出指标", "成本指标", name, value))
