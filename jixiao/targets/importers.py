@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
-from jixiao.core.bulkupdate import AS_IS, insert_rows
+from jixiao.core.bulkupdate import AS_IS
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
 from jixiao.core.imports import (
     CellError,
@@ -73,6 +73,9 @@ BASES = frozenset(Basis.values)
 #: Declarations read, checked and written at a time: a chunk's queries are a few (projects,
 #: units, targets, closed years, the inserts), its forms and rows are let go once written.
 CHUNK = 500
+#: Words of the messages, translated when a message is made (not once a form).
+_UNIT, _PROJECT = gettext_lazy("单位"), gettext_lazy("项目")
+_UNIT_CODE, _PROJECT_CODE = gettext_lazy("单位编码"), gettext_lazy("项目编码")
 
 
 @register_importer
@@ -250,7 +253,7 @@ class TargetImporter(DocumentImporter):
                     form,
                     "unit_code" if form.is_unit else "project_code",
                     key,
-                    _("单位") if form.is_unit else _("项目"),
+                    _UNIT if form.is_unit else _PROJECT,
                 )
             if problem:
                 problems.append(problem)
@@ -295,16 +298,14 @@ class TargetImporter(DocumentImporter):
 
     def _match_project(self, form: Form, projects) -> Problem | None:
         form.project, problem = self._pick(
-            form, projects.get((form.year, form.project_code), []), _("项目编码"), form.project_code
+            form, projects.get((form.year, form.project_code), []), _PROJECT_CODE, form.project_code
         )
         if form.project is not None:
             form.unit, form.target_region = form.project.unit, form.project.region
         return problem
 
     def _match_unit(self, form: Form, units) -> Problem | None:
-        unit, problem = self._pick(
-            form, units.get(form.unit_code, []), _("单位编码"), form.unit_code
-        )
+        unit, problem = self._pick(form, units.get(form.unit_code, []), _UNIT_CODE, form.unit_code)
         form.project, form.unit = None, unit
         if unit is not None:
             form.target_region = unit.region
@@ -437,15 +438,25 @@ class TargetImporter(DocumentImporter):
         """The value read by the row's name too ("无" on an incident count is "= 0", as every
         reader reads it: jixiao.indicators.values), remembered for rows that repeat: by the
         text alone unless the text may say none, where the name decides."""
-        key = (text, category, subcategory, year, unit, name if may_say_none(text) else None)
+        key = (text, category, subcategory, year, unit)
         value = self._values.get(key)
         if value is None:
-            value = parse_target_value(
-                text, category=category, subcategory=subcategory, year=year, unit=unit or None,
-                name=name,
-            )  # fmt: skip
+            # a text that may say none keeps its values by name (a dict), the others one value
+            value = {} if may_say_none(text) else self._parse_new(key, name)
             self._values[key] = value
-        return value
+        if type(value) is not dict:
+            return value
+        if name not in value:
+            value[name] = self._parse_new(key, name)
+        return value[name]
+
+    @staticmethod
+    def _parse_new(key: tuple, name):
+        text, category, subcategory, year, unit = key
+        return parse_target_value(
+            text, category=category, subcategory=subcategory, year=year, unit=unit or None,
+            name=name,
+        )  # fmt: skip
 
     def _indicator(self, row: dict, placement, year: int) -> tuple[tuple, IndicatorLine]:
         """The row as the values of Indicator's `ROW_FIELDS`, as `adapters.parse_rows` makes
@@ -610,67 +621,87 @@ _TOO_LARGE = 10**17  # a number past the column's 24 digits (6 decimal) is not s
 
 
 def _insert_indicators(grids) -> None:
-    """INSERT the indicator rows of (target id, rows) pairs as tuples in one executemany
-    (`bulkupdate.insert_rows`): `bulk_create` would build and compile a model instance for
-    each of a province's 120,000 rows, which takes longer than reading the whole file."""
+    """INSERT the indicator rows of (target id, rows) pairs as tuples, in statements of many
+    rows: `bulk_create` would build and compile a model instance for each of a province's
+    120,000 rows, which takes longer than reading the whole file, and either database runs a
+    statement of many rows in a fraction of the time of as many statements of one."""
     rows = [
-        (target_id, position, *row)
+        [target_id, position, *row]
         for target_id, grid in grids
         for position, row in enumerate(grid)
     ]
-    fields = ("target", "position", *ROW_FIELDS)
-    if connection.vendor != "sqlite":
-        insert_rows(Indicator, fields, rows)
-        return
-    # SQLite runs a statement of many rows in a fraction of the time of as many statements of
-    # one (`audit.insert_values`); the values prepared as `insert_rows` prepares them
-    meta, quote = Indicator._meta, connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    prepare = [(i, f) for i, f in enumerate(columns) if f.get_internal_type() not in AS_IS]
-    if prepare:
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for i, field in prepare:
-                row[i] = field.get_db_prep_save(row[i], connection)
-    names = ", ".join(quote(f.column) for f in columns)
+    meta = Indicator._meta
+    columns = [meta.get_field(name) for name in ("target", "position", *ROW_FIELDS)]
+    _prepare(columns, rows)
     with connection.cursor() as cursor:
-        audit.insert_values(
-            cursor, f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ", len(columns), rows
-        )
+        _insert_values(cursor, _insert_head(Indicator, columns), len(columns), rows)
 
 
-#: Targets a statement on PostgreSQL (SQLite takes as many as its parameter limit allows).
-_TARGETS_A_STATEMENT = 500
+#: Rows a statement on PostgreSQL (SQLite takes as many as its 999 parameters allow).
+_ROWS_A_STATEMENT = 1000
+#: Fields whose None is stored as NULL without their preparing (the others are prepared).
+_NONE_AS_IS = frozenset(("DateField", "DateTimeField", "OneToOneField"))
+
+
+def _prepare(columns: list, rows: list[list]) -> None:
+    """Prepare the values of `rows` (lists, one value a column) in place as `save()` does,
+    except those of the kinds `bulkupdate.AS_IS` (as `bulkupdate.insert_rows`) and the NULLs
+    of `_NONE_AS_IS` (most of a target's dates, an indicator's deadline)."""
+    for i, field in enumerate(columns):
+        kind = field.get_internal_type()
+        if kind in AS_IS:
+            continue
+        skip_none = kind in _NONE_AS_IS
+        for row in rows:
+            value = row[i]
+            if value is not None or not skip_none:
+                row[i] = field.get_db_prep_save(value, connection)
+
+
+def _insert_head(model, columns: list) -> str:
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) VALUES "
+
+
+def _per_statement(width: int) -> int:
+    limit = connection.features.max_query_params
+    return max(1, limit // width) if limit else _ROWS_A_STATEMENT // 2
+
+
+def _insert_values(cursor, head: str, width: int, rows: list) -> None:
+    """`audit.insert_values` on SQLite; on PostgreSQL the same two statements, the first of
+    `_ROWS_A_STATEMENT` rows run for each full part, the second of one row for the rest (the
+    number of queries stays the same whatever the number of rows)."""
+    if connection.vendor == "sqlite":
+        audit.insert_values(cursor, head, width, rows)
+        return
+    per, one = _ROWS_A_STATEMENT, "(" + ", ".join(["%s"] * width) + ")"
+    full = len(rows) - len(rows) % per
+    parts = [list(chain.from_iterable(rows[i : i + per])) for i in range(0, full, per)]
+    cursor.executemany(head + ", ".join([one] * per), parts)
+    cursor.executemany(head + one, rows[full:])
 
 
 def _insert_targets(targets: list[Target]) -> None:
     """INSERT new targets as statements of many rows and read their ids back (RETURNING, in
     the order of the rows, as `bulk_create` reads them on both databases). `bulk_create`
     compiles every value of every row through the ORM: a province's 10,000 targets of some
-    30 columns cost more CPU than their indicators. Values are prepared by their field as
-    `save()` prepares them (`bulkupdate.AS_IS` as they are); the timestamps are set as
-    `pre_save` sets them, to the time of the insert."""
+    30 columns cost more CPU than their indicators. Values are prepared as `_prepare` says;
+    the timestamps are set as `pre_save` sets them, to the time of the insert."""
     if not targets:
         return
-    meta, quote = Target._meta, connection.ops.quote_name
+    meta = Target._meta
     columns = [f for f in meta.concrete_fields if not f.primary_key]
     attnames = [f.attname for f in columns]
-    prepare = [(i, f) for i, f in enumerate(columns) if f.get_internal_type() not in AS_IS]
     now = timezone.now()
     rows = []
     for target in targets:
         target.created_at = target.updated_at = now  # auto_now_add, auto_now
-        row = [getattr(target, name) for name in attnames]
-        for i, field in prepare:
-            row[i] = field.get_db_prep_save(row[i], connection)
-        rows.append(row)
-    per = (connection.features.max_query_params or 0) // len(columns) or _TARGETS_A_STATEMENT
-    head = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
-        "VALUES "
-    )
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    returning = f" RETURNING {quote(meta.pk.column)}"
+        rows.append([getattr(target, name) for name in attnames])
+    _prepare(columns, rows)
+    per = _per_statement(len(columns))
+    head, one = _insert_head(Target, columns), "(" + ", ".join(["%s"] * len(columns)) + ")"
+    returning = f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             part = rows[start : start + per]
@@ -716,6 +747,7 @@ def _changes(forms, before: dict[int, list[dict]]):
     and indicator grid (and what it replaced): the history of a target shows what the file
     brought in, with who, when, before and after."""
     label = Target._meta.label_lower
+    message = _("导入绩效目标（工作表“%(s)s”）")
     for form, values in forms:
         target = values["target"]
         after = {
@@ -734,7 +766,7 @@ def _changes(forms, before: dict[int, list[dict]]):
             region_code=form.target_region.code,
             before=old,
             after=after,
-            message=_("导入绩效目标（工作表“%(s)s”）") % {"s": form.sheet},
+            message=message % {"s": form.sheet},
         )
 
 
