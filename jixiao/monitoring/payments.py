@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from dataclasses import make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from itertools import starmap
-from operator import itemgetter
+from itertools import repeat, starmap
+from operator import add, itemgetter
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -76,40 +76,37 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
     # each value object prepared once (by identity: the rows hold them all meanwhile): a
     # chunk's new alerts share their due date and, a round's identical ones, their texts
     prepare = [
-        (
-            i,
-            _json_prep if _plain_json(f) else partial(f.get_db_prep_save, connection=connection),
-            {},
-        )
+        (i, _json_prep if _plain_json(f) else partial(f.get_db_prep_save, connection=connection))
         for i, f in enumerate(columns[: len(fields)])
         if f.get_internal_type() not in AS_IS
     ]
 
-    def prepared(row: tuple):
+    def prepared(part: list[tuple]) -> list[tuple]:
+        """The rows with their prepared values and `tail`, a column at a time in C (480,000
+        payments need no preparing at all)."""
         if not prepare:
-            return row + tail
-        values = [*row, *tail]
-        for i, prep, done in prepare:
-            value = values[i]
-            key = id(value)
-            if key not in done:
-                done[key] = prep(value)
-            values[i] = done[key]
-        return values
+            return list(map(add, part, repeat(tail)))
+        cut = list(zip(*part, strict=True))
+        for i, prep in prepare:
+            objects = dict(zip(map(id, cut[i]), cut[i], strict=True))  # by identity, in C
+            done = {key: prep(value) for key, value in objects.items()}
+            cut[i] = map(done.__getitem__, map(id, cut[i]))
+        return list(zip(*cut, *map(repeat, tail), strict=False))  # the tail repeats
 
     table, names = quote(meta.db_table), ", ".join(quote(f.column) for f in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(prepared(row))
+                for start in range(0, len(rows), BATCH):
+                    for row in prepared(rows[start : start + BATCH]):
+                        copy.write_row(row)
             return
         for start in range(0, len(rows), BATCH):
             audit.insert_values(
                 cursor,
                 f"INSERT INTO {table} ({names}) VALUES ",
                 len(columns),
-                [prepared(row) for row in rows[start : start + BATCH]],
+                prepared(rows[start : start + BATCH]),
             )
 
 
