@@ -128,7 +128,8 @@ def _list_of(word: str, lists: dict, names) -> str | None:
 
 def rule_key(finding, rules: dict) -> str:
     """The sub-rule of a finding: for T10 the kind of vagueness (the explanation's message),
-    for T11 the phrase list or the general rule (money…movement), for T19 the step and list
+    for T11 the phrase list or the general rule (money…movement), for T12 what the operator
+    contradicts (a negative rate, a rate, a quantity, a ceiling, a cost), for T19 the step and list
     that placed the row elsewhere, for T20 its message (money put in, a money value, a purchase,
     a consumable, a floor under 成本), for T21 over the limit or a written floor and whether
     the rate was listed; any other code alone."""
@@ -157,6 +158,9 @@ def rule_key(finding, rules: dict) -> str:
     if code == "T20":
         head = next((c for c in codes if not c.endswith(".why")), "lint.T20")
         return head.removeprefix("lint.") if head != "lint.T20" else "T20.input_words"
+    if code == "T12":
+        what = next((c for c in codes if c.count(".") == 2 and not c.endswith(".why")), "")
+        return what.removeprefix("lint.") or code
     if code == "T21":
         kind = "floor" if "lint.T21.floor" in codes else "over"
         listed = _list_of(str(params.get("rate", "")), rules["T21"], ("bounded_rates",))
