@@ -1,7 +1,7 @@
 """Leave one group out over the corpus's tune set: how the lint's vocabularies reach tables of a
 searcher whose words they were not tuned on (issue 15, tests/corpus/README.md).
 
-    .venv/bin/python bench/lint_groups.py [--rows]
+    .venv/bin/python bench/lint_groups.py [--rules] [--rows]
 
 No database. The tune set only: check-set files (`sha1(id) mod 5 == 0`) are dropped before
 anything is read from them, so this never shows them. A group is the searcher prefix of the
