@@ -26,7 +26,7 @@ from dataclasses import make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import repeat, starmap
-from operator import add, itemgetter
+from operator import add, itemgetter, methodcaller
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -60,6 +60,9 @@ PLACES = Decimal(1).scaleb(-MONEY["decimal_places"])
 def stored_amount(amount: Decimal) -> Decimal:
     """An amount as the database keeps it (6 decimals)."""
     return amount.quantize(PLACES, ROUND_HALF_UP)
+
+
+_STORED = methodcaller("quantize", PLACES, ROUND_HALF_UP)  # `stored_amount`, called from C
 
 
 def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> None:
@@ -157,9 +160,13 @@ def write_payments(
     the changed ones (tagged with the current audit batch). Returns (created, updated, the
     audit changes, and every project's months as stored afterwards). `labels` gives each
     project's (code, region code) for its audit change."""
+    amounts = list(map(_STORED, totals.values()))
     by_project: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for (project_id, month), amount in totals.items():
-        by_project[project_id][month] = amount.quantize(PLACES, ROUND_HALF_UP)  # stored_amount
+    for (project_id, month), amount in zip(totals, amounts, strict=True):
+        by_project[project_id][month] = amount
+    # each distinct amount as the audit's text once: a province-year's 480,000 hold about
+    # 15,000, and all have the stored places, so that equal amounts have the same text
+    text = {amount: f"{amount:f}" for amount in set(amounts)}
     ids = sorted(by_project)
     batch = audit.current_context().batch
     now = timezone.now()
@@ -179,8 +186,8 @@ def write_payments(
             months, old = by_project[project_id], stored.get(project_id)
             before, after = {}, {}
             if not old:  # the project's first payments: every month is new
-                new += [(project_id, month, amount) for month, amount in months.items()]
-                after = {month: f"{amount:f}" for month, amount in months.items()}
+                new += zip(repeat(project_id), months, months.values())
+                after = dict(zip(months, map(text.__getitem__, months.values()), strict=True))
                 paid[project_id] = dict(months)
             else:
                 for month, amount in months.items():
@@ -191,7 +198,7 @@ def write_payments(
                         before[month] = f"{old[month][1]:f}"
                     else:
                         continue
-                    after[month] = f"{amount:f}"
+                    after[month] = text[amount]
                 paid[project_id] = {m: a for m, (_pk, a) in old.items()} | months
             if after:
                 code, region_code = labels[project_id]
