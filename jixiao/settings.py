@@ -190,6 +190,11 @@ JIXIAO_TOTP_ROLES = tuple(
 # Idle timeout: the session ends after this many seconds without a request.
 JIXIAO_SESSION_IDLE_SECONDS = int(os.environ.get("JIXIAO_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_AGE = 12 * 3600
+# Django's database sessions and ModelBackend, each reading its one row per request with SQL
+# compiled once a process (core/sessions.py, orgs/backends.py): a sign-out, a deactivation or a
+# password change still ends the session in every worker at its next request.
+SESSION_ENGINE = "jixiao.core.sessions"
+AUTHENTICATION_BACKENDS = ["jixiao.orgs.backends.UserBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

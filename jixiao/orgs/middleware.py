@@ -1,10 +1,12 @@
 """What an account must do before anything else (DOMAIN.md §11): change an initial or expired
 password, and enrol a second factor where the deployment requires one for its role."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from jixiao.core.middleware import PUBLIC_PATHS
 
@@ -39,6 +41,14 @@ class AccountGateMiddleware:
 
     @staticmethod
     def _open(path: str) -> bool:
-        if path in {reverse(name) for name in OPEN_PAGES}:
+        if path in _open_paths(get_script_prefix()):
             return True
         return path.startswith((settings.STATIC_URL, "/i18n/", *PUBLIC_PATHS))
+
+
+@lru_cache(maxsize=8)
+def _open_paths(script_prefix: str) -> frozenset[str]:
+    """The open pages' paths, reversed once a process for each script prefix (the only thing
+    they depend on: the URLs have no language prefix). Reversing the five names was a tenth of
+    a millisecond on every signed-in request."""
+    return frozenset(reverse(name) for name in OPEN_PAGES)

@@ -9,12 +9,14 @@ keep last year's structure. `Unit` is the lasting identity (region + code); merg
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -349,9 +351,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return [Role(r).label for r in self.roles if r in Role.values]
 
     def get_scope(self) -> Scope:
-        """The rows this user may read (DOMAIN.md §3). Cached per request object."""
+        """The rows this user may read (DOMAIN.md §3). Cached per request object, and for a
+        while under the session when the request's middleware named it (`scope_session_key`)."""
         if not hasattr(self, "_scope"):
-            self._scope = self._compute_scope()
+            session_key = getattr(self, "scope_session_key", None)
+            self._scope = (
+                remembered_scope(self, session_key) if session_key else self._compute_scope()
+            )
         return self._scope
 
     def _compute_scope(self) -> Scope:
@@ -388,6 +394,49 @@ class User(AbstractBaseUser, PermissionsMixin):
         if (now or timezone.now()) - self.password_changed_at > max_age:
             return str(_("您的密码已过期，请先修改密码。"))
         return ""
+
+
+# --- the scope of a session, remembered a short while --------------------------------------
+# A filer's scope read its unit's level-2 units (a query) and a region role's its region's path
+# (another) on every request. They are kept in this process for SCOPE_SECONDS under the session
+# (a sign-in starts afresh) and everything on the account the scope is made of (active, region,
+# unit, office, roles), so a change to the account is read at once. A region, unit, unit year or
+# office saved or deleted forgets them all at once in this process; in the others (gunicorn's
+# workers), and after a bulk change, which sends no signal, within SCOPE_SECONDS.
+SCOPE_SECONDS = 30
+_SCOPES_MOST = 5000
+_scopes: dict[tuple, tuple[float, Scope]] = {}
+
+
+def remembered_scope(user: User, session_key: str) -> Scope:
+    key = (
+        session_key,
+        user.pk,
+        user.is_active,
+        user.region_id,
+        user.unit_id,
+        user.office_id,
+        user.role_set,
+    )
+    now = time.monotonic()
+    kept = _scopes.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    if len(_scopes) >= _SCOPES_MOST:
+        forget_scopes()
+    scope = user._compute_scope()
+    _scopes[key] = (now + SCOPE_SECONDS, scope)
+    return scope
+
+
+def forget_scopes(**_kwargs) -> None:
+    """Read every session's scope again on its next request (this process)."""
+    _scopes.clear()
+
+
+for _model in (Region, Office, Unit, UnitYear):
+    post_save.connect(forget_scopes, sender=_model, dispatch_uid=f"scope-save-{_model.__name__}")
+    post_delete.connect(forget_scopes, sender=_model, dispatch_uid=f"scope-del-{_model.__name__}")
 
 
 class PasswordHistory(models.Model):

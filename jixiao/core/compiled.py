@@ -1,0 +1,76 @@
+"""A query made on every request, compiled once a process (issue 16, part 5).
+
+The session and the signed-in user are each read on every request by a one-row query whose
+SQL never changes, only its key: building it through the ORM (the queryset, its WHERE, the
+compiler) cost more CPU than the database's answer. `KeyedQuery` compiles the queryset once for
+each database, with a stand-in key, and then only runs the SQL with the real key and turns the
+row into values the way the ORM does (its column converters), or into a model instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+
+class KeyedQuery:
+    """`make(*keys)` gives the queryset for its keys (strings or integers, passed to the
+    database as they are); its SQL is compiled once per database alias with `stand_ins` as the
+    keys (distinct values), and each parameter of that SQL must be one of them (a key may be
+    used more than once, in any order). A queryset of rows gives model instances, one of
+    `values_list` gives tuples."""
+
+    def __init__(self, make: Callable[..., QuerySet], *stand_ins: Any):
+        self.make = make
+        self.stand_ins = stand_ins
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, alias: str) -> tuple:
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            queryset = self.make(*self.stand_ins).using(alias)
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            # Each parameter must be a key as given: anything else (a date, a value the
+            # database adapts, a constant of the query) would not be replaced faithfully below.
+            places = [self._place(param) for param in params]
+            expressions = [column for column, _sql, _alias in compiler.select]
+            converters = compiler.get_converters(expressions)
+            model = None
+            if queryset._fields is None:  # rows, not values_list
+                model = queryset.model
+                names = [column.target.attname for column in expressions]
+            else:
+                names = []
+            compiled = (sql, places, compiler, converters, model, names)
+            self._compiled[alias] = compiled
+        return compiled
+
+    def _place(self, param: Any) -> tuple[int, type | None]:
+        """Which key a parameter is, and the type the database driver was given it as: on
+        PostgreSQL a small integer column's value goes as psycopg's `Int2`, a subclass of int,
+        and is passed so again."""
+        for place, stand_in in enumerate(self.stand_ins):
+            if isinstance(param, type(stand_in)) and param == stand_in:
+                return place, None if type(param) is type(stand_in) else type(param)
+        raise ValueError(f"KeyedQuery: the parameter {param!r} is none of its keys")
+
+    def all(self, *keys: Any, using: str = "default") -> list:
+        """The rows for `keys`."""
+        sql, places, compiler, converters, model, names = self._compile(using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [as_(keys[at]) if as_ else keys[at] for at, as_ in places])
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        if model is not None:
+            return [model.from_db(using, names, tuple(row)) for row in rows]
+        return [tuple(row) for row in rows]
+
+    def first(self, *keys: Any, using: str = "default") -> Model | tuple | None:
+        """The first row for `keys` (its queryset says which, and is sliced to one), or None."""
+        rows = self.all(*keys, using=using)
+        return rows[0] if rows else None

@@ -1,0 +1,111 @@
+"""The session and the signed-in user are read on every request with SQL compiled once a
+process (core/sessions.py, orgs/backends.py, core/compiled.py; issue 16 part 5). Nothing is kept
+between requests, so what ends a session ends it in every worker at its next request: two test
+clients holding the same session cookie stand for two gunicorn workers here."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jixiao.budgets.models import FiscalYear
+from jixiao.core.compiled import KeyedQuery
+from jixiao.orgs.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _second_worker(client: Client) -> Client:
+    other = Client()
+    other.cookies["sessionid"] = client.cookies["sessionid"].value
+    return other
+
+
+def _signed_in(client: Client) -> bool:
+    return client.get("/targets/").status_code == 200
+
+
+def test_a_sign_out_in_one_worker_ends_the_session_in_the_other(world, client_for):
+    first = client_for("filer")
+    second = _second_worker(first)
+    assert _signed_in(second)
+    first.post("/logout/")
+    response = second.get("/targets/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_a_password_changed_elsewhere_ends_the_session_at_its_next_request(world, client_for):
+    client = client_for("filer")
+    assert _signed_in(client)
+    user = User.objects.get(username="filer")
+    user.set_password("An0ther-Passw0rd!")
+    user.save()
+    assert not _signed_in(client)
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(world, client_for):
+    client = client_for("filer")
+    assert _signed_in(client)
+    User.objects.filter(username="filer").update(is_active=False)
+    assert not _signed_in(client)
+
+
+def test_an_expired_session_is_not_read(world, client_for):
+    client = client_for("filer")
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(1))
+    assert not _signed_in(client)
+
+
+def test_a_page_reads_the_session_and_the_user_once_each(world, client_for):
+    client = client_for("filer")
+    client.get("/targets/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/targets/").status_code == 200
+    sql = [q["sql"] for q in queries]
+    assert sum('FROM "django_session"' in s for s in sql) == 1
+    assert sum(s.startswith('SELECT "orgs_user"') for s in sql) == 1
+
+
+def test_a_compiled_query_gives_the_rows_the_orm_gives(world):
+    FiscalYear.objects.get_or_create(region=world.region, year=2023)
+    query = KeyedQuery(
+        lambda region_id, year: FiscalYear.objects.filter(region_id=region_id, year=year),
+        30001,
+        30002,
+    )
+    for year in (2022, 2023, 1999):
+        expected = list(FiscalYear.objects.filter(region=world.region, year=year))
+        rows = query.all(world.region.pk, year)
+        assert [(r.pk, r.region_id, r.year, r.status) for r in rows] == [
+            (r.pk, r.region_id, r.year, r.status) for r in expected
+        ]
+
+
+def test_a_compiled_values_query_converts_its_columns_as_the_orm_does(world, client_for):
+    key = client_for("filer").cookies["sessionid"].value
+    query = KeyedQuery(
+        lambda k: Session.objects.filter(session_key=k).values_list("expire_date"), "stand-in"
+    )
+    (expire_date,) = query.first(key)
+    assert expire_date == Session.objects.get(session_key=key).expire_date
+    assert timezone.is_aware(expire_date)
+    assert query.first("no-such-session") is None
+
+
+def test_a_key_used_twice_is_passed_twice(world):
+    query = KeyedQuery(
+        lambda year: FiscalYear.objects.filter(year=year).exclude(year__gt=year), 30001
+    )
+    assert {r.year for r in query.all(2022)} == {2022}
+
+
+def test_a_compiled_query_refuses_a_parameter_that_is_not_a_key(world):
+    query = KeyedQuery(lambda year: FiscalYear.objects.filter(year=year, status="open"), 30001)
+    with pytest.raises(ValueError):
+        query.all(2022)
