@@ -213,7 +213,10 @@ def time_progress(period_end: date, method: str) -> tuple[Fraction, str]:
 
 def execution_rate(executed: Decimal, full_year: Decimal) -> Fraction:
     """Executed / full-year (adjusted) budget, exactly (DOMAIN.md §5)."""
-    return Fraction(executed) / Fraction(full_year)
+    # one Fraction made of the two exact ratios, not three (a payment import judges 13,000)
+    executed_n, executed_d = executed.as_integer_ratio()
+    full_n, full_d = full_year.as_integer_ratio()
+    return Fraction(executed_n * full_d, executed_d * full_n)
 
 
 # --------------------------------------------------------------------------- alerts
@@ -570,8 +573,10 @@ def _m07_texts(deadline: date, submitted: date | None, today: date) -> tuple[Mes
 def _round_half_up(value: Fraction, places: int, times: int = 1) -> int:
     """`value` × `times` × 10^places rounded half away from zero, as an integer (exact): in
     integers, since a payment import formats tens of thousands of these."""
-    value = value if isinstance(value, Fraction | int) else Fraction(value)
-    numerator, denominator = value.numerator, value.denominator  # denominator > 0
+    # one call for both terms (Fraction's properties and its ABC's isinstance cost more than
+    # the arithmetic): exact for a Fraction, an int, a Decimal or a float alike
+    ratio = getattr(value, "as_integer_ratio", None)
+    numerator, denominator = ratio() if ratio else Fraction(value).as_integer_ratio()  # d > 0
     scaled = abs(numerator) * times * 10**places
     whole = (2 * scaled + denominator) // (2 * denominator)
     return -whole if numerator < 0 else whole
