@@ -36,7 +36,6 @@ from .declaration import (
     signature,
 )
 from .lint_base import (
-    _UNKNOWN,
     Finding,
     LintResult,
     Note,
@@ -49,7 +48,7 @@ from .lint_base import (
     _unplaced_hint,
     _View,
     _where,
-    answers_for,
+    row_facts,
 )
 from .lint_cost import check_cost_quantity_mismatch
 from .lint_meaning import MEANING_CHECKS
@@ -80,7 +79,9 @@ def lint(
     """
     categories = catalogue.get("categories", catalogue)
     rows = library if isinstance(library, tuple) else tuple(library)
-    view = _View(declaration, rules, categories, _placements(declaration, categories), rows)
+    placements = _placements(declaration, categories)
+    facts = row_facts(rules, categories, declaration, placements)
+    view = _View(declaration, rules, categories, placements, rows, facts)
     findings: list[Finding] = []
     for check in _CHECKS:
         findings += check(view)
@@ -136,8 +137,8 @@ def check_no_indicators(view: _View) -> list[Finding]:
 def check_missing_value(view: _View) -> list[Finding]:
     """T02 missing_value: an indicator has no target value, or only a placeholder (§4.2)."""
     found = []
-    for i, line, _p in view.rows():
-        if line.value.kind == Kind.MISSING or _placeholder_row(line):
+    for i, line, _p, facts in view.rows_with_facts():
+        if facts.empty:
             written = line.value.original.strip()
             if written:
                 shown = Message("lint.T02.placeholder", written=written)
@@ -146,12 +147,6 @@ def check_missing_value(view: _View) -> list[Finding]:
             msg = Message("lint.T02", label=_label(i, line), shown=shown)
             found.append(view.finding("T02", i, msg, Message("lint.T02.why")))
     return found
-
-
-def _placeholder_row(line: IndicatorLine) -> bool:
-    """A row left as the form's filler: no name (or "0") and a zero value ("0" / "0.00%")."""
-    name = normalise_text(line.name)
-    return name in ("", "0") and line.value.number == 0
 
 
 def check_unreadable_value(view: _View) -> list[Finding]:
@@ -175,11 +170,11 @@ def check_missing_unit(view: _View) -> list[Finding]:
     """T04 missing_unit: a quantitative value without a measure unit. Zero needs none, and a
     unit written in the name's brackets ("开展修复工程（个）") is the unit."""
     found = []
-    for i, line, _p in view.rows():
+    for i, line, _p, facts in view.rows_with_facts():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.problems or value.unit or not value.number:
             continue
-        if _unit_in_name(line.name):
+        if facts.ask("unit_in_name", _unit_in_name, line.name):
             continue
         msg = Message("lint.T04", label=_label(i, line), value=value.original.strip())
         found.append(view.finding("T04", i, msg, Message("lint.T04.why")))
@@ -194,27 +189,20 @@ def _unit_in_name(name: str) -> bool:
 # --------------------------------------------------------------------------- T05–T09
 
 
-def _sub_key(line: IndicatorLine, placement: Placement) -> str:
-    return placement.subcategory or normalise_text(line.subcategory)
-
-
 def check_identical_across_subcategories(view: _View) -> list[Finding]:
     """T05: the same indicator under two subcategories: the same name, or, where names are
     missing, the same value (2021 summary: "数量、质量、时效和成本指标完全一致")."""
-    found, seen = [], {}
-    for i, line, p in view.rows():
-        sub = _sub_key(line, p)
-        name = normalise_text(line.name)
-        if name:
-            key = ("name", name)
+    found, seen, facts = [], {}, view.facts
+    for i, line, _p, row in view.rows_with_facts():
+        sub = row.sub_key
+        if row.norm_name:
+            key = ("name", row.norm_name)
         elif line.value.kind != Kind.MISSING:
-            key = ("value", normalise_text(line.value.display()))
+            key = ("value", row.ask("T05", _shown_key, line))
         else:
             continue
         earlier = seen.setdefault(key, [])
-        other = next(
-            (j for j in earlier if sub and _sub_key(*_row(view, j)) not in ("", sub)), None
-        )
+        other = next((j for j in earlier if sub and facts[j].sub_key not in ("", sub)), None)
         earlier.append(i)
         if other is not None:
             found.append(
@@ -228,8 +216,9 @@ def check_identical_across_subcategories(view: _View) -> list[Finding]:
     return found
 
 
-def _row(view: _View, index: int) -> tuple[IndicatorLine, Placement]:
-    return view.lines[index], view.placements[index]
+def _shown_key(line: IndicatorLine) -> str:
+    """T05's key of a row without a name: its value as shown, normalised."""
+    return normalise_text(line.value.display())
 
 
 def _t05_message(view: _View, i: int, j: int, by: str) -> str:
@@ -310,7 +299,8 @@ def check_missing_satisfaction(view: _View) -> list[Finding]:
         return []
     if _contains(view.declaration.project_name or "", view.rules["T08"]["staff_cost_words"]):
         return []
-    if any(_contains(line.name, view.rules["T08"]["name_words"]) for line in view.lines):
+    words = view.rules["T08"]["name_words"]
+    if any(f.ask("T08", _contains, f.name, words) for f in view.facts):
         return []  # there is one, filed elsewhere: T19 says where it belongs
     return _missing_category(view, "T08")
 
@@ -332,22 +322,32 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     the whole value ("效果明显", "达成预期指标", "有效", "良好"), or "100%" on an indicator whose
     name names no rate. Word lists: rules T10."""
     rules, found = view.rules["T10"], []
-    boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
-    for i, line, p in view.rows():
+    for i, line, p, facts in view.rows_with_facts():
         process = view.process_word(i)
-        money_costs = rules["money_cost_subcategories"]
-        cost = (
-            line.value.kind == Kind.QUALITATIVE
-            and (p.subcategory or line.subcategory) in money_costs
-            and line.subcategory not in rules["word_cost_subcategories"]
-        )
-        message = _t10_message(i, line, rules, boilerplate, p.category, process, cost,
-                               p.subcategory or line.subcategory)  # fmt: skip
-        if message:
-            under = [p.subcategory or line.subcategory]
-            msg = view.suggested(message[0], under=under, about=[line.name])
-            found.append(view.finding("T10", i, msg, message[1]))
+        if not facts.ask("T10", _t10_fires, line, p, rules, process):
+            continue  # most rows: the verdict is a fact of the row, its message is not
+        message = _t10_row(i, line, p, rules, process)
+        under = [p.subcategory or line.subcategory]
+        msg = view.suggested(message[0], under=under, about=[line.name])
+        found.append(view.finding("T10", i, msg, message[1]))
     return found
+
+
+def _t10_fires(line: IndicatorLine, p: Placement, rules: Mapping, process) -> bool:
+    """True when T10 finds a problem in the row (whatever its position)."""
+    return _t10_row(0, line, p, rules, process) is not None
+
+
+def _t10_row(i: int, line: IndicatorLine, p: Placement, rules: Mapping, process):
+    """`_t10_message` of row `i`, with what it reads of the row's placement."""
+    boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
+    cost = (
+        line.value.kind == Kind.QUALITATIVE
+        and (p.subcategory or line.subcategory) in rules["money_cost_subcategories"]
+        and line.subcategory not in rules["word_cost_subcategories"]
+    )
+    return _t10_message(i, line, rules, boilerplate, p.category, process, cost,
+                        p.subcategory or line.subcategory)  # fmt: skip
 
 
 def _t10_message(
@@ -653,11 +653,11 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
     nothing; a 满意度 or other rate filed under 成本 is misfiled (T19), not a contradiction.
     Savings and drops (节约率, 下降率 …) are exempt. Rules T12."""
     rules, found = view.rules["T12"], []
-    for i, line, p in view.rows():
+    for i, line, p, facts in view.rows_with_facts():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.operator_implied:
             continue
-        what = _t12_contradiction(line, p, rules)
+        what = facts.ask("T12", _t12_read, line, p, rules)
         if what is None:
             continue
         what, fix = what
@@ -667,19 +667,8 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
     return found
 
 
-def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping):
-    """(what is contradicted, the operator to use) for a row, or None; kept per rules T12 for
-    what it reads of the row (tables repeat the same names, operators and units)."""
-    key = (line.name, line.value.operator, line.value.unit, line.category, line.subcategory,
-           placement.category, placement.subcategory)  # fmt: skip
-    answers = answers_for(rules, "T12")
-    found = answers.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        found = answers[key] = _t12_read(line, placement, rules)
-    return found
-
-
 def _t12_read(line: IndicatorLine, placement: Placement, rules: Mapping):
+    """(what is contradicted, the operator to use) for a row, or None (a fact of the row)."""
     name, up, down = line.name, line.value.operator in _UP, line.value.operator in _DOWN
     if _contains(name, rules["drop_words"]):
         return None  # a drop or a saving of anything: more is better

@@ -8,7 +8,7 @@ build their findings through `_View.finding` here, so severities always come fro
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -74,17 +74,96 @@ class LintResult:
         }
 
 
+class RowFacts:
+    """What the checks read of one row, derived once (issue 16, part 2): its name normalised,
+    where it is placed, whether it is a cost line, and the answers of the rules' questions that
+    depend on the row alone (process words, T10's verdict, T19's homes, T20's input words …),
+    each found the first time a check asks (`known`).
+
+    A row's facts depend only on what `row_key` reads of it, the rules and the catalogue, so one
+    facts object serves every row with the same texts in every lint with the same rules (names
+    repeat across a file and across a province): the checks ask it instead of searching the
+    word lists again. The index, weight and parent link of a row are not facts: the checks read
+    them from the row itself.
+    """
+
+    __slots__ = ("name", "norm_name", "sub", "sub_key", "placed_cost", "written_cost",
+                 "empty", "is_rate", "known")  # fmt: skip
+
+    def __init__(self, line: IndicatorLine, placement: Placement):
+        value = line.value
+        self.name = line.name
+        self.norm_name = normalise_text(line.name)
+        #: The subcategory the row is read under: the catalogue's, else as written.
+        self.sub = placement.subcategory or line.subcategory
+        #: T05's key of the subcategory: the catalogue's, else the written one normalised.
+        self.sub_key = placement.subcategory or normalise_text(line.subcategory)
+        self.placed_cost = is_cost(placement.category, placement.subcategory)
+        self.written_cost = is_cost(line.category, line.subcategory)
+        #: T02: no target, or the form's filler (no name or "0", and a zero value).
+        self.empty = value.kind == Kind.MISSING or (
+            self.norm_name in ("", "0") and value.number == 0
+        )
+        self.is_rate = value.kind == Kind.QUANTITATIVE and value.unit == "%"
+        self.known: dict = {}
+
+    def ask(self, question, answer, *args):
+        """The answer to `question` about this row: `answer(*args)` the first time."""
+        found = self.known.get(question, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.known[question] = answer(*args)
+        return found
+
+
+def row_key(line: IndicatorLine, placement: Placement) -> tuple:
+    """What a row's facts depend on: its texts, its value as read, and its placement. The
+    number is its text as well, since 100 and 100.0 are equal but shown differently."""
+    value = line.value
+    number = None if value.number is None else str(value.number)
+    return (line.name, line.category, line.subcategory, line.unit, value, number, placement)
+
+
+def row_facts(rules: Mapping, categories: Mapping, declaration: Declaration, placements):
+    """The facts of each row of a declaration, found again by `row_key` for rows seen before
+    under the same rules and catalogue."""
+    store = _facts_store(rules, categories)
+    facts = []
+    for line, placement in zip(declaration.indicators, placements, strict=True):
+        key = row_key(line, placement)
+        found = store.get(key)
+        if found is None:
+            if len(store) > 65_536:
+                store.clear()
+            found = store[key] = RowFacts(line, placement)
+        facts.append(found)
+    return tuple(facts)
+
+
+def _facts_store(rules: Mapping, categories: Mapping) -> dict:
+    """The facts kept for one rules mapping and one catalogue (found by identity, both kept
+    alive so that their ids are not reused)."""
+    known = _FACTS.get((id(rules), id(categories)))
+    if known is None or known[0] is not rules or known[1] is not categories:
+        if len(_FACTS) > 64:
+            _FACTS.clear()
+        known = _FACTS[(id(rules), id(categories))] = (rules, categories, {})
+    return known[2]
+
+
+_FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, dict]] = {}
+
+
 @dataclass(frozen=True)
 class _View:
-    """A declaration with each row placed in the catalogue, and the rules, for the checks."""
+    """A declaration with each row placed in the catalogue and its facts (`RowFacts`), and
+    the rules, for the checks."""
 
     declaration: Declaration
     rules: Mapping
     categories: Mapping
     placements: tuple[Placement, ...]
     library: tuple = ()  # the library's rows, read by lint_suggest.suggest when needed
-    #: row → its `process_word`, asked by T10, T11, T19 and T21: found once a lint.
-    _process_words: dict = field(default_factory=dict, compare=False, repr=False)
+    facts: tuple[RowFacts, ...] = ()
 
     @property
     def lines(self) -> tuple[IndicatorLine, ...]:
@@ -93,13 +172,14 @@ class _View:
     def rows(self):
         return zip(range(len(self.lines)), self.lines, self.placements, strict=True)
 
+    def rows_with_facts(self):
+        """(index, row, placement, facts) of each row."""
+        return zip(range(len(self.lines)), self.lines, self.placements, self.facts, strict=True)
+
     def process_word(self, index: int) -> str | None:
-        """`process_word` of row `index`."""
-        found = self._process_words.get(index, _UNKNOWN)
-        if found is _UNKNOWN:
-            line, placement = self.lines[index], self.placements[index]
-            found = self._process_words[index] = process_word(self.rules, line, placement)
-        return found
+        """`process_word` of row `index`, asked by T10, T11, T19 and T21: found once a row."""
+        line, placement = self.lines[index], self.placements[index]
+        return self.facts[index].ask("process", process_word, self.rules, line, placement)
 
     def finding(
         self,

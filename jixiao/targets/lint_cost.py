@@ -19,12 +19,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
-from jixiao.indicators.catalogue import is_cost
 from jixiao.indicators.units import unit_cost_parts
 from jixiao.indicators.values import Kind, convert_number
 from jixiao.indicators.values import same_unit as _same_unit
 
-from .declaration import Declaration
+from .declaration import Declaration, IndicatorLine
 from .lint_base import Finding, _contains, _grams, _label, _num, _round, _View
 
 
@@ -66,17 +65,12 @@ def _project_amount(declaration: Declaration) -> Decimal | None:
 def _product(view: _View, i: int, rules: Mapping) -> _Product | None:
     """Row `i` as a cost line with its quantity and periods, or None when it is not a unit cost
     or a reviewer could not tell what it multiplies."""
-    line, placement = view.lines[i], view.placements[i]
+    line, facts = view.lines[i], view.facts[i]
     value = line.value
     if value.kind != Kind.QUANTITATIVE or not value.number or not value.unit:
         return None
-    cost_row = is_cost(placement.category, placement.subcategory) or is_cost(
-        line.category, line.subcategory
-    )
-    if not cost_row and not _contains(line.name, rules["cost_words"]):
-        return None  # a standard under 质量 (低保标准 元/人·月) is what recipients get, not a cost
-    parts = _cost_parts(value.unit)
-    if parts is None or parts[1] is None:
+    parts = facts.ask("T18", _unit_cost, facts, line, rules)
+    if parts is None:
         return None
     money, per, period = parts
     j = _matching_row(view, i, per)
@@ -94,6 +88,17 @@ def _product(view: _View, i: int, rules: Mapping) -> _Product | None:
     product = value.number * view.lines[j].value.number * periods
     product = convert_number(product, money, rules["money_unit"])
     return None if product is None else _Product(i, j, periods, period_row, product)
+
+
+def _unit_cost(facts, line: IndicatorLine, rules: Mapping):
+    """(money, per, period) of a cost line's unit with a "per" unit, or None (a fact of the
+    row): only cost lines count, a standard under 质量 (低保标准 元/人·月) is what recipients get,
+    not a cost."""
+    cost_row = facts.placed_cost or facts.written_cost
+    if not cost_row and not _contains(line.name, rules["cost_words"]):
+        return None
+    parts = _cost_parts(line.value.unit)
+    return None if parts is None or parts[1] is None else parts
 
 
 @lru_cache(maxsize=4096)

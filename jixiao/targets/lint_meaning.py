@@ -60,20 +60,39 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     T11's finding and money counted as an output T20's, so T19 keeps quiet on them.
     """
     rules, found = view.rules["T19"], []
-    known = {sub for subs in view.categories.values() for sub in subs}
-    for i, line, p in view.rows():
-        here = p.subcategory
-        named = _read_by_value(line)
-        if here not in known or _names_a_level(named.name, here):
+    known = _known_subcategories(view.categories)
+    for i, line, p, facts in view.rows_with_facts():
+        homes = facts.ask("T19", _t19_row, line, p.subcategory, rules, known)
+        if not homes or view.process_word(i):
+            continue  # fits, or a process measure: T11's finding
+        if _input_word(view, line, p.subcategory, facts):
             continue
-        if view.process_word(i):
-            continue  # a process measure is T11's finding
-        if _input_word(view, line, here):
-            continue
-        homes = _t19_homes(named, here, rules, known)
-        if homes:
-            found.append(_t19_finding(view, i, line, here, homes))
+        found.append(_t19_finding(view, i, line, p.subcategory, homes))
     return found
+
+
+def _t19_row(line: IndicatorLine, here: str | None, rules: Mapping, known) -> list:
+    """`_t19_homes` of a row as T19 reads it (a fact of the row); [] for a row under no
+    subcategory of the catalogue or named by a level only."""
+    named = _read_by_value(line)
+    if here not in known or _names_a_level(named.name, here):
+        return []
+    return _t19_homes(named, here, rules, known)
+
+
+def _known_subcategories(categories: Mapping) -> frozenset:
+    """The catalogue's subcategories, once per catalogue mapping."""
+    kept = _KNOWN.get(id(categories))
+    if kept is None or kept[0] is not categories:
+        if len(_KNOWN) > 64:
+            _KNOWN.clear()
+        subs = frozenset(sub for subs in categories.values() for sub in subs)
+        kept = _KNOWN[id(categories)] = (categories, subs)
+    return kept[1]
+
+
+#: id(categories) → (the mapping, its subcategories).
+_KNOWN: dict[int, tuple] = {}
 
 
 def _read_by_value(line: IndicatorLine) -> IndicatorLine:
@@ -295,8 +314,8 @@ def check_input_as_output(view: _View) -> list[Finding]:
     ≥1500万元"); any other purchase of equipment counted by what was bought only when
     `purchase_counts` is true."""
     found, rules = [], view.rules["T20"]
-    for i, line, p in view.rows():
-        word = _input_word(view, line, p.subcategory)
+    for i, line, p, facts in view.rows_with_facts():
+        word = _input_word(view, line, p.subcategory, facts)
         if word:
             code = _t20_code(line, p.subcategory, word, rules)
             msg = Message(code, label=_label(i, line), value=line.value.display(),
@@ -326,9 +345,35 @@ def _t20_code(line: IndicatorLine, sub: str | None, word: str, rules: Mapping) -
     return "lint.T20"
 
 
-def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None:
-    """The word that makes the row an input counted as an output (T20), or None."""
-    rules = view.rules["T20"]
+def _input_word(view: _View, line: IndicatorLine, sub: str | None, facts) -> str | None:
+    """The word that makes the row an input counted as an output (T20), or None. What the
+    row says is a fact of the row (`_input_read`); only its own supplies depend on the project's
+    name."""
+    word, supply, put_in = facts.ask("T20", _input_read, line, sub, view.rules["T20"])
+    if word is not _UNDECIDED:
+        return word
+    project = view.declaration.project_name
+    if supply and not (project and normalise_text(supply) in normalise_text(project)):
+        return supply  # the project's own supplies (`_own_supplies`)
+    return put_in
+
+
+#: `_input_read`'s word when the project's name decides between its own supplies and put_in.
+_UNDECIDED = object()
+
+
+def _input_read(line: IndicatorLine, sub: str | None, rules: Mapping):
+    """(word, supplies, put in) of a row for `_input_word`: the word when the row decides it,
+    else `_UNDECIDED` with the supplies word (before the project's name is asked, `_own_supplies`)
+    and `_put_in`'s word."""
+    word = _input_by_row(line, sub, rules)
+    if word is not _UNDECIDED:
+        return word, None, None
+    return _UNDECIDED, _own_supplies(line, None, rules), _put_in(line, rules)
+
+
+def _input_by_row(line: IndicatorLine, sub: str | None, rules: Mapping):
+    """The T20 word of a row where its own texts decide it, else `_UNDECIDED`."""
     value = line.value
     if sub in rules["floor_subcategories"]:
         return _spending_floor(line, rules)
@@ -351,11 +396,7 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None) -> str | None
             or value.original.strip()  # any other money: the spending itself is counted
             or None
         )
-    return (
-        _purchase_count(line, rules)
-        or _own_supplies(line, view.declaration.project_name, rules)
-        or _put_in(line, rules)
-    )
+    return _purchase_count(line, rules) or _UNDECIDED
 
 
 def _put_in(line: IndicatorLine, rules: Mapping) -> str | None:
@@ -445,34 +486,45 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     "=100%" can meet) is a finding only when rules T21 `floor_at_limit` is true and the writer
     wrote the "≥" (`_floor_written`); a bare "100%" never is."""
     rules, found = view.rules["T21"], []
-    limit = Decimal(rules["limit"])
-    for i, line, _p in view.rows():
-        value = line.value
-        if value.kind != Kind.QUANTITATIVE or value.unit != "%" or value.number is None:
+    for i, line, _p, facts in view.rows_with_facts():
+        if not facts.is_rate or line.value.number is None:
             continue
-        over = value.number > limit or (value.number == limit and value.operator == Op.GT)
-        floor = (
-            value.number == limit
-            and value.operator == Op.GE
-            and not value.operator_implied
-            and not normalise_text(value.original).startswith(_attain_words(rules))
-            and bool(rules["floor_at_limit"])
-            and _floor_written(line, rules)
-        )
-        if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
+        read = facts.ask("T21", _t21_read, line, rules)
+        if read is None:
             continue
+        over, floor, rate = read
         if floor and view.process_word(i):
             continue  # a process measure at 100% is T11's finding; its floor is secondary
-        rate = _contains(line.name, rules["bounded_rates"])
-        if not rate and over and _contains(line.name, rules["over_words"]):
-            rate = _rate_term(line.name, rules["over_words"])
-        if rate and not _contains(line.name, rules["exempt_words"]):
-            code = "lint.T21" if over else "lint.T21.floor"
-            msg = Message(code, label=_label(i, line), value=value.display(), rate=rate,
-                          limit=_num(limit))  # fmt: skip
-            why = Message("lint.T21.why", rate=rate, limit=_num(limit))
-            found.append(view.finding("T21", i, msg, why))
+        limit = _num(Decimal(rules["limit"]))
+        code = "lint.T21" if over else "lint.T21.floor"
+        msg = Message(code, label=_label(i, line), value=line.value.display(), rate=rate,
+                      limit=limit)  # fmt: skip
+        why = Message("lint.T21.why", rate=rate, limit=limit)
+        found.append(view.finding("T21", i, msg, why))
     return found
+
+
+def _t21_read(line: IndicatorLine, rules: Mapping):
+    """(over, floor, rate) of a rate in % above the limit or written as a floor at it, on a
+    name of a bounded rate; None otherwise (a fact of the row)."""
+    value, limit = line.value, Decimal(rules["limit"])
+    over = value.number > limit or (value.number == limit and value.operator == Op.GT)
+    floor = (
+        value.number == limit
+        and value.operator == Op.GE
+        and not value.operator_implied
+        and not normalise_text(value.original).startswith(_attain_words(rules))
+        and bool(rules["floor_at_limit"])
+        and _floor_written(line, rules)
+    )
+    if not (over or floor) or value.operator not in (Op.GE, Op.GT, Op.EQ):
+        return None
+    rate = _contains(line.name, rules["bounded_rates"])
+    if not rate and over and _contains(line.name, rules["over_words"]):
+        rate = _rate_term(line.name, rules["over_words"])
+    if rate and not _contains(line.name, rules["exempt_words"]):
+        return over, floor, rate
+    return None
 
 
 def _floor_written(line: IndicatorLine, rules: Mapping) -> bool:
