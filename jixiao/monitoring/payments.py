@@ -25,11 +25,12 @@ from collections.abc import Iterable
 from dataclasses import make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from itertools import repeat, starmap
+from itertools import chain, repeat, starmap
 from operator import add, itemgetter, methodcaller
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from jixiao.budgets.models import MONEY, Payment, Project
@@ -326,8 +327,28 @@ _Report = make_dataclass(
 
 
 def _rows(kind, queryset, fields: tuple) -> list:
-    """The rows of `queryset` (in its own order) as `kind` objects of `pk` and `fields`."""
-    return list(starmap(kind, queryset.values_list("pk", *fields)))
+    """The rows of `queryset` (in its own order) as `kind` objects of `pk` and `fields`, each
+    column's values converted as `values_list` converts them, but each distinct value once
+    (SQLite gives an amount as a float that Django makes a Decimal: a province's 40,000
+    projects hold 240,000 amounts, many of them the same, and a row at a time was a tenth of
+    the alerts' step)."""
+    compiler = queryset.values_list("pk", *fields).query.get_compiler(queryset.db)
+    found = list(chain.from_iterable(compiler.execute_sql(MULTI)))
+    if not found:
+        return []
+    columns: list = list(zip(*found, strict=True))
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    for position, (convert, expression) in converters.items():
+        column = columns[position]
+        # by value and kind: a whole amount may come as an int beside a float that equals it
+        seen = dict.fromkeys(zip(map(type, column), column, strict=True))
+        for key in seen:
+            value = key[1]
+            for step in convert:
+                value = step(value, expression, connection)
+            seen[key] = value
+        columns[position] = map(seen.__getitem__, zip(map(type, column), column, strict=True))
+    return list(starmap(kind, zip(*columns, strict=True)))
 
 
 def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> list[audit.Change]:
