@@ -1,8 +1,10 @@
 """The figures of a work year (DOMAIN.md §9), counted from the querysets of `selectors`.
 
 `year_stats` returns plain data (ints, Decimals, strings, lists, dicts) that the statistics API,
-`jixiao summary --format json`, the dashboards and the Word summary all share. `as_json` turns it
-into the contract's JSON (CONTRACT.md): money with two decimals and rates with four, as strings.
+`jixiao summary --format json`, the dashboards and the Word summary all share; the three that
+print the special-kind projects one by one read them through `summary_figures`, which adds that
+list (the dashboards need its count only). `as_json` turns it into the contract's JSON
+(CONTRACT.md): money with two decimals and rates with four, as strings.
 """
 
 from __future__ import annotations
