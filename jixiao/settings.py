@@ -194,7 +194,12 @@ SESSION_COOKIE_AGE = 12 * 3600
 # compiled once a process (core/sessions.py, orgs/backends.py): a sign-out, a deactivation or a
 # password change still ends the session in every worker at its next request.
 SESSION_ENGINE = "jixiao.core.sessions"
-AUTHENTICATION_BACKENDS = ["jixiao.orgs.backends.UserBackend"]
+# ModelBackend stays listed for the sessions signed in before (their user is read through it);
+# UserBackend signs everyone in, and a refused password stops there (one hash, not two).
+AUTHENTICATION_BACKENDS = [
+    "jixiao.orgs.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

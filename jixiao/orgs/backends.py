@@ -10,6 +10,7 @@ every worker.
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import router
 
 from jixiao.core.compiled import KeyedQuery
@@ -20,6 +21,14 @@ _BY_PK = KeyedQuery(lambda pk: User._default_manager.filter(pk=pk).order_by()[:1
 
 
 class UserBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and username is not None and password is not None:
+            # A refused password ends the sign-in here: ModelBackend, listed after this one
+            # only so that sessions signed in before keep their user, would check it again.
+            raise PermissionDenied
+        return user
+
     def get_user(self, user_id):
         try:
             pk = int(user_id)

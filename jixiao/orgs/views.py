@@ -96,7 +96,10 @@ def login_code(request):
 
 
 def _signed_in(request, outcome, next_url: str):
-    login(request, outcome.user)
+    # The second factor's user is read again, without the backend that checked its password:
+    # the session names the first (settings.AUTHENTICATION_BACKENDS lists one more, for old
+    # sessions).
+    login(request, outcome.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     if outcome.password_expired:  # the change page says why
         response = redirect("password-change")
     else:

@@ -109,3 +109,26 @@ def test_a_compiled_query_refuses_a_parameter_that_is_not_a_key(world):
     query = KeyedQuery(lambda year: FiscalYear.objects.filter(year=year, status="open"), 30001)
     with pytest.raises(ValueError):
         query.all(2022)
+
+
+def test_a_session_signed_in_before_the_new_backend_keeps_its_user(world, client_for):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client = client_for("filer")
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert _signed_in(client)
+
+
+def test_a_refused_password_is_checked_once(world, client, monkeypatch):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    checks = []
+    verify = MD5PasswordHasher.verify
+    monkeypatch.setattr(
+        MD5PasswordHasher, "verify", lambda self, *a: checks.append(1) or verify(self, *a)
+    )
+    response = client.post("/login/", {"username": "filer", "password": "wrong-password-1A"})
+    assert response.status_code == 401  # refused, the form again
+    assert len(checks) == 1
