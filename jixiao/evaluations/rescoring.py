@@ -88,6 +88,20 @@ def selfevals_rescore(
 _PLAIN_FIELDS = tuple(f for f in SCORED_FIELDS if f != "result")
 _PLAIN_LINE_FIELDS = tuple(f for f in SCORED_LINE_FIELDS if f != "problems")
 
+#: What scoring reads of a self-evaluation and its project, unit, region and target
+#: (`services.selfeval_data`, `Scorer`), besides the scored fields: a third of the columns
+#: the four joined tables hold (the target's findings, the report and such are left unread).
+#: A field read that is not here costs a query per table, which the query-count test catches.
+_READ = (
+    *("region", "year", "unit", "project", "target", "goal_achieved", "self_total"),
+    *("executed_current", "executed_carryover", "executed_other", "self_execution_score"),
+    *_PLAIN_FIELDS,
+    *("project__code", "project__name", "unit__code", "unit__name"),
+    *(f"project__{stage}_{source}" for stage in ("initial", "full")
+      for source in ("current", "carryover", "other")),
+    *("region__code", "region__path", "target__goal"),
+)  # fmt: skip
+
 
 def _rescore_chunk(ids: list[int], scorer: Scorer) -> int:
     """Score one chunk and write what changed in one transaction; returns how many changed
@@ -97,7 +111,7 @@ def _rescore_chunk(ids: list[int], scorer: Scorer) -> int:
         selfevals = list(
             SelfEvaluation.objects.filter(id__in=ids)
             .select_related("project", "unit", "region", "target")
-            .defer("result")
+            .only(*_READ)
             .annotate(stored_result=Cast("result", TextField()))
             .select_for_update(of=("self",))
         )
