@@ -321,26 +321,24 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     """T10 vague_qualitative: wording with nothing to verify ("进一步提升" ...), boilerplate as
     the whole value ("效果明显", "达成预期指标", "有效", "良好"), or "100%" on an indicator whose
     name names no rate. Word lists: rules T10."""
-    rules, found = view.rules["T10"], []
+    rules, found, boilerplate = view.rules["T10"], [], None
     for i, line, p, facts in view.rows_with_facts():
-        process = view.process_word(i)
-        if not facts.ask("T10", _t10_fires, line, p, rules, process):
-            continue  # most rows: the verdict is a fact of the row, its message is not
-        message = _t10_row(i, line, p, rules, process)
+        if facts.known.get("T10") is False:
+            continue  # most rows: a row's verdict is one of its facts, found once
+        if boilerplate is None:
+            boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
+        message = _t10_row(i, line, p, rules, boilerplate, view.process_word(i))
+        facts.known["T10"] = message is not None
+        if message is None:
+            continue
         under = [p.subcategory or line.subcategory]
         msg = view.suggested(message[0], under=under, about=[line.name])
         found.append(view.finding("T10", i, msg, message[1]))
     return found
 
 
-def _t10_fires(line: IndicatorLine, p: Placement, rules: Mapping, process) -> bool:
-    """True when T10 finds a problem in the row (whatever its position)."""
-    return _t10_row(0, line, p, rules, process) is not None
-
-
-def _t10_row(i: int, line: IndicatorLine, p: Placement, rules: Mapping, process):
+def _t10_row(i: int, line: IndicatorLine, p: Placement, rules: Mapping, boilerplate, process):
     """`_t10_message` of row `i`, with what it reads of the row's placement."""
-    boilerplate = {normalise_text(w) for w in rules["boilerplate"]}
     cost = (
         line.value.kind == Kind.QUALITATIVE
         and (p.subcategory or line.subcategory) in rules["money_cost_subcategories"]

@@ -132,7 +132,7 @@ def row_facts(rules: Mapping, categories: Mapping, declaration: Declaration, pla
         key = row_key(line, placement)
         found = store.get(key)
         if found is None:
-            if len(store) > 65_536:
+            if len(store) > _FACTS_KEPT:
                 store.clear()
             found = store[key] = RowFacts(line, placement)
         facts.append(found)
@@ -151,6 +151,9 @@ def _facts_store(rules: Mapping, categories: Mapping) -> dict:
 
 
 _FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, dict]] = {}
+#: Rows' facts kept per rules (about half a KB each with their answers: 8 MB at most, a small
+#: share of a province import's peak); a file's common rows are found again well within it.
+_FACTS_KEPT = 16_384
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,12 @@ class _View:
 
     def process_word(self, index: int) -> str | None:
         """`process_word` of row `index`, asked by T10, T11, T19 and T21: found once a row."""
-        line, placement = self.lines[index], self.placements[index]
-        return self.facts[index].ask("process", process_word, self.rules, line, placement)
+        known = self.facts[index].known
+        found = known.get("process", _UNKNOWN)
+        if found is _UNKNOWN:
+            line, placement = self.declaration.indicators[index], self.placements[index]
+            found = known["process"] = process_word(self.rules, line, placement)
+        return found
 
     def finding(
         self,
@@ -381,8 +388,14 @@ def _is_blank(text: str | None) -> bool:
     if text is None:
         return True
     if isinstance(text, str):
-        return is_placeholder(clean_text(text))
+        return _blank_text(text)
     return parse_target_value(text).kind == Kind.MISSING
+
+
+@lru_cache(maxsize=256)
+def _blank_text(text: str) -> bool:
+    """`_is_blank` of a text, kept for the few last: T09 and T22 both ask it of the goal."""
+    return is_placeholder(clean_text(text))
 
 
 def _grams(name: str, generic, size: int) -> set[str]:

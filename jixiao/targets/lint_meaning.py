@@ -62,12 +62,13 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     rules, found = view.rules["T19"], []
     known = _known_subcategories(view.categories)
     for i, line, p, facts in view.rows_with_facts():
-        homes = facts.ask("T19", _t19_row, line, p.subcategory, rules, known)
-        if not homes or view.process_word(i):
-            continue  # fits, or a process measure: T11's finding
+        if view.process_word(i):
+            continue  # a process measure is T11's finding
         if _input_word(view, line, p.subcategory, facts):
             continue
-        found.append(_t19_finding(view, i, line, p.subcategory, homes))
+        homes = facts.ask("T19", _t19_row, line, p.subcategory, rules, known)
+        if homes:
+            found.append(_t19_finding(view, i, line, p.subcategory, homes))
     return found
 
 
