@@ -386,6 +386,23 @@ def test_m07_says_how_late_and_needs_a_deadline():
     assert found(replace(late, deadline=None), "M07") == []
 
 
+def test_reports_late_on_the_same_day_share_their_m07_texts_data():
+    from jixiao.core.rule_messages import Message
+
+    first, second = (
+        found(make(executed=str(n), deadline=D("2021-07-15")), "M07", today=D("2021-08-01"))[0]
+        for n in (10, 20)
+    )
+    assert first.texts_data() is second.texts_data()  # built, and stored, once
+    why = Message("alert.M07.why", due=alerts_module._date_text(D("2021-07-15")),
+                  filed=Message("alert.M07.not_filed", day=alerts_module._date_text(TODAY)))  # fmt: skip
+    assert first.texts_data() == {
+        "message": first.message.to_data(),
+        "explanation": Message("alert.explanation", code="M07", text=why).to_data(),
+    }
+    assert first.explanation == Message("alert.explanation", code="M07", text=why)
+
+
 # ---------------------------------------------------------------------------- the result
 
 

@@ -391,3 +391,105 @@ def test_an_xlsx_column_of_numbers_reads_as_each_cell_alone_would(world):
     slow, _problems = importer.parse(sheet)
     expected = [Decimal("207.4538"), Decimal("0.3"), Decimal("5"), Decimal("0.000001")]
     assert [line[-1] for line in lines] == [line[-1] for line in slow] == expected
+
+
+@pytest.mark.parametrize("amount_header", ["支付金额（万元）", "支付金额（元）"])
+def test_a_clean_files_totals_worked_out_a_column_at_a_time_equal_the_line_by_line_check(
+    world, city_budget, twin, monkeypatch, amount_header
+):
+    from jixiao.monitoring import importers
+
+    rows = [
+        ("100101", "P1", "2022", "3", "5.5"),
+        ("100102", "P1", "2022", "3", "7"),  # the same code in the other district
+        ("100101", "P1", "2022", "12", "10000"),
+    ]
+    home = [("100101", "P1", "2022", "3", "5.5"), ("", "P2", "2022", "4", "0.000001")]
+    header = (*HEADER[:4], amount_header)
+
+    def checked():
+        found = []
+        for actor, region, lines in ((city_budget, world.city, rows), (world.budget, world.region, home)):  # fmt: skip
+            importer = PaymentImporter(actor=actor, region=region)
+            [sheet] = read_tables(csv(lines, header=header), "p.csv")
+            importer.inspect([sheet])
+            parsed, _problems = importer.parse(sheet)
+            found.append((importer.check(parsed), dict(importer._totals)))
+        return found
+
+    by_columns = checked()
+    monkeypatch.setattr(importers, "_whole_totals", lambda *args: None)  # the loop alone
+    assert checked() == by_columns
+    p1, p2 = world.projects["P1"].pk, world.projects["P2"].pk
+    scale = Decimal(10000) if "（元）" in amount_header else Decimal(1)
+    assert by_columns == [
+        (
+            [],
+            {
+                (p1, 3): Decimal("5.5") / scale,
+                (twin.pk, 3): Decimal("7") / scale,
+                (p1, 12): Decimal("10000") / scale,
+            },
+        ),
+        ([], {(p1, 3): Decimal("5.5") / scale, (p2, 4): Decimal("0.000001") / scale}),
+    ]
+
+
+def test_a_file_naming_a_month_twice_is_refused_at_its_row_though_every_line_reads(world):
+    rows = [("100101", "P1", "2022", "3", "5"), ("100101", "P1", "2022", "3", "6")]
+    importer = PaymentImporter(actor=world.budget, region=world.region)
+    [sheet] = read_tables(csv(rows), "p.csv")
+    lines, _problems = importer.parse(sheet)
+    [problem] = importer.check(lines)
+    assert (problem.sheet, problem.row, problem.column) == ("p.csv", 3, "D")
+    assert "重复" in problem.message
+
+
+def test_the_reused_encoders_write_what_json_dumps_writes():
+    from jixiao.monitoring.payments import _json_prep
+
+    value = {
+        "message": "执行进度滞后：“甲”\n\t\\",
+        "amount": "12.500000",
+        "rate": 0.1 + 0.2,
+        "items": [1, None, True, {"嵌套": "é"}],
+        "\u2028": "\x00",
+    }
+    assert audit._encode(value) == json.dumps(value, ensure_ascii=False)
+    assert _json_prep(value) == json.dumps(value)
+    assert _json_prep(None) is None  # SQL NULL, as a JSONField stores None
+    with pytest.raises(TypeError):
+        audit._encode({"amount": Decimal("1")})  # what json.dumps refuses, refused
+
+
+def test_projects_and_reports_read_a_column_at_a_time_equal_values_list(world):
+    from jixiao.monitoring.payments import (
+        PROJECT_FIELDS,
+        REPORT_FIELDS,
+        _Project,
+        _Report,
+        _rows,
+    )
+
+    codes = _projects(world, 3)
+    Project.objects.filter(code="P2").update(full_carryover=Decimal("0.1"), initial_other=3)
+    reports = Report.objects.filter(project__code__in=codes).order_by("pk")
+    assert reports.count() == 3
+    Report.objects.filter(pk=reports[0].pk).update(
+        executed=Decimal("12.5"), submitted_at=timezone.now(), execution_from_payments=True
+    )
+    Report.objects.filter(pk=reports[1].pk).update(executed=Decimal("12.5"))  # a value twice
+    for model, kind, fields in (
+        (Project, _Project, PROJECT_FIELDS),
+        (Report, _Report, REPORT_FIELDS),
+    ):
+        queryset = model.objects.order_by("pk")
+        expected = [kind(*row) for row in queryset.values_list("pk", *fields)]
+        got = _rows(kind, queryset, fields)
+        assert [(type(v), v) for r in got for v in _values(r)] == [
+            (type(v), v) for r in expected for v in _values(r)
+        ]
+
+
+def _values(row) -> list:
+    return [getattr(row, name) for name in row.__slots__ if name not in ("project", "round")]
