@@ -457,6 +457,24 @@ def test_bad_weight_is_located_at_its_cell(world):
     assert (p.row, p.column, p.field) == (12, "F", "分值") and "不是数字" in p.message
 
 
+def test_cell_problems_of_the_table_are_listed_row_by_row_left_to_right(world):
+    # the cells are read a column at a time; their problems still come in the form's order
+    book = forms_workbook([form("P1")])
+    ws = book["P1"]
+    ws["F13"] = "二十分"
+    ws["H12"] = "解" * 501
+    ws["C12"] = "名" * 201
+    problems = rejected(world, workbook_bytes(book))
+    located = [(p.sheet, p.row, p.column, p.field) for p in problems]
+    assert located == [
+        ("P1", 12, "C", "三级指标"),
+        ("P1", 12, "H", "指标解释"),
+        ("P1", 13, "F", "分值"),
+    ]
+    assert "内容过长（201 个字符，最多 200 个）" in problems[0].message
+    assert "不是数字" in problems[2].message
+
+
 def test_category_outside_the_catalogue_is_located(world):
     book = forms_workbook([form("P1")])
     book["P1"]["A16"] = "管理指标"
