@@ -36,6 +36,7 @@ from .declaration import (
     signature,
 )
 from .lint_base import (
+    _UNKNOWN,
     Finding,
     LintResult,
     Note,
@@ -48,6 +49,7 @@ from .lint_base import (
     _unplaced_hint,
     _View,
     _where,
+    answers_for,
     row_facts,
 )
 from .lint_cost import check_cost_quantity_mismatch
@@ -655,7 +657,7 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.operator_implied:
             continue
-        what = facts.ask("T12", _t12_read, line, p, rules)
+        what = facts.ask("T12", _t12_contradiction, line, p, rules)
         if what is None:
             continue
         what, fix = what
@@ -665,8 +667,20 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
     return found
 
 
+def _t12_contradiction(line: IndicatorLine, placement: Placement, rules: Mapping):
+    """(what is contradicted, the operator to use) for a row, or None; kept per rules T12 for
+    what it reads of the row, fewer things than its facts depend on (rows of the same name,
+    operator and unit with other numbers share it)."""
+    key = (line.name, line.value.operator, line.value.unit, line.category, line.subcategory,
+           placement.category, placement.subcategory)  # fmt: skip
+    answers = answers_for(rules, "T12")
+    found = answers.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = answers[key] = _t12_read(line, placement, rules)
+    return found
+
+
 def _t12_read(line: IndicatorLine, placement: Placement, rules: Mapping):
-    """(what is contradicted, the operator to use) for a row, or None (a fact of the row)."""
     name, up, down = line.name, line.value.operator in _UP, line.value.operator in _DOWN
     if _contains(name, rules["drop_words"]):
         return None  # a drop or a saving of anything: more is better
