@@ -4,6 +4,9 @@ checks see it, and the small helpers every check uses.
 A pure module (DESIGN.md, Pure rules). `jixiao.targets.lint` runs the checks; the checks live
 there (T01–T18) and in `lint_meaning` (T19–T22, what an indicator measures), and all of them
 build their findings through `_View.finding` here, so severities always come from the rulebook.
+What the checks read of a row (its normalised name, placement, cost flags and the answers of
+the rules' questions about it) is derived once, in its `RowFacts`, and kept for rows of the
+same texts under the same rules; the checks stay small functions of the view and its facts.
 """
 
 import re
