@@ -400,9 +400,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 # A filer's scope read its unit's level-2 units (a query) and a region role's its region's path
 # (another) on every request. They are kept in this process for SCOPE_SECONDS under the session
 # (a sign-in starts afresh) and everything on the account the scope is made of (active, region,
-# unit, office, roles), so a change to the account is read at once. A region, unit, unit year or
-# office saved or deleted forgets them all at once in this process; in the others (gunicorn's
-# workers), and after a bulk change, which sends no signal, within SCOPE_SECONDS.
+# unit, office, roles), so a change to the account is read at once. A region or unit year saved
+# (but a new region or level-1 unit, in no one's scope yet) or deleted forgets them all at once
+# in this process; in the others (gunicorn's workers), and after a bulk change, which sends no
+# signal, within SCOPE_SECONDS.
 SCOPE_SECONDS = 30
 _SCOPES_MOST = 5000
 _scopes: dict[tuple, tuple[float, Scope]] = {}
@@ -434,8 +435,17 @@ def forget_scopes(**_kwargs) -> None:
     _scopes.clear()
 
 
-for _model in (Region, Office, Unit, UnitYear):
-    post_save.connect(forget_scopes, sender=_model, dispatch_uid=f"scope-save-{_model.__name__}")
+def _saved(sender, instance, created=False, **_kwargs) -> None:
+    """A scope is made of a region's path and the level-2 units of a unit year (units and
+    offices enter it by id alone): a new region or a new level-1 unit year is in no one's scope
+    yet, anything else saved may move one."""
+    if created and (sender is Region or instance.parent_id is None):
+        return
+    forget_scopes()
+
+
+for _model in (Region, UnitYear):
+    post_save.connect(_saved, sender=_model, dispatch_uid=f"scope-save-{_model.__name__}")
     post_delete.connect(forget_scopes, sender=_model, dispatch_uid=f"scope-del-{_model.__name__}")
 
 

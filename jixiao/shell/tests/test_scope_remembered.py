@@ -91,3 +91,22 @@ def test_each_session_keeps_its_own_scope(world, client_for):
     first, second = client_for("filer"), client_for("child_filer")
     assert _scope_of_page(first).unit_ids == {world.units["U1"].pk, world.units["U1A"].pk}
     assert _scope_of_page(second).unit_ids == {world.units["U1A"].pk}
+
+
+def test_a_level2_unit_moved_away_by_a_save_leaves_the_scope_on_the_next_page(world, client_for):
+    client = client_for("filer")
+    child = world.units["U1A"]
+    assert child.pk in _scope_of_page(client).unit_ids
+    for unit_year in UnitYear.objects.filter(unit=child):
+        unit_year.level, unit_year.parent = 1, None
+        unit_year.save()
+    assert child.pk not in _scope_of_page(client).unit_ids
+
+
+def test_a_new_level1_unit_does_not_make_the_next_page_read_the_scope(world, client_for):
+    client = client_for("filer")
+    _page(client)
+    unit = Unit.objects.create(region=world.region, code="U9", name="新一级单位")
+    UnitYear.objects.create(unit=unit, year=2022, name=unit.name, level=1)
+    _response, sql = _page(client)
+    assert not any('FROM "orgs_unityear"' in s and '"parent_id" =' in s for s in sql)
