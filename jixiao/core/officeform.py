@@ -124,6 +124,7 @@ class FormLayout:
     orientation: str = "landscape"
     header_height: int = 30
     _cache: dict = field(default_factory=dict, init=False, repr=False)
+    _ends: dict = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def width(self) -> int:
@@ -166,6 +167,25 @@ class FormLayout:
 
     def is_label(self, value) -> bool:
         return self.label_keys(value) != _NO_LABEL
+
+    def ends_table(self, value) -> str:
+        """What a row whose first value (at or left of 一级指标) is `value` does to the table:
+        "note" (a note, a signature or a stop label ends it), "next" (the next form's label
+        ends it, a problem) or "" (an indicator row). Cached by the text, as `label_keys`: a
+        province's 120,000 rows repeat a few 一级指标."""
+        if type(value) is not str:
+            return ""
+        found = self._ends.get(value)
+        if found is None:
+            lead = _lead_label(value)
+            if lead and (lead in self.stop_labels or lead.startswith(NOTE_STARTS)):
+                found = "note"
+            else:
+                found = "next" if self.label_keys(value)[0] in self.next_form_keys else ""
+            if len(self._ends) > 100_000:
+                self._ends.clear()
+            self._ends[value] = found
+        return found
 
 
 def _index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -219,6 +239,22 @@ def cell_text(value) -> str:
     return text(value)
 
 
+def column_texts(values: Iterable) -> list[str]:
+    """`cell_text` of many cells (a column of the indicator table), the common cases (empty,
+    plain text) without a call a cell: a province's forms have 840,000 such cells."""
+    return [
+        ""
+        if value is None
+        else stripped
+        if type(value) is str
+        and "\u200b" not in value
+        and "\u00a0" not in value
+        and (stripped := value.strip())[:1] != "'"
+        else cell_text(value)
+        for value in values
+    ]
+
+
 _LETTERS = tuple(column_letter(i) for i in range(64))
 
 
@@ -236,7 +272,32 @@ def _text_at(row: tuple, c: int | None) -> str:
 
 
 def _first_value(row: tuple, upto: int):
-    return next((v for v in row[: upto + 1] if not is_blank(v)), None)
+    for value in row[: upto + 1]:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return value
+    return None
+
+
+def _blank_row(row: tuple) -> bool:
+    """Is every cell blank? The readers drop a row's trailing empty cells, so its last cell
+    answers for most rows."""
+    if not row:
+        return True
+    last = row[-1]
+    if last is not None and (not isinstance(last, str) or last.strip()):
+        return False
+    return all(is_blank(v) for v in row)
+
+
+def _blank_at(row: tuple, columns: Sequence[int]) -> bool:
+    """Is every one of these columns of the row blank (or past its end)?"""
+    size = len(row)
+    for c in columns:
+        if c < size:
+            value = row[c]
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                return False
+    return True
 
 
 class Located(NamedTuple):
@@ -349,21 +410,19 @@ class RawForm:
         rows, columns, first, layout = self.rows, self.columns, self.first, self.layout
         used_columns = [columns[k] for k in used if k in columns]
         start, sub = columns["category"], columns.get("subcategory")
+        recorded = form.indicator_rows
         category = subcategory = ""
         self.end = len(rows)
         for r in range(self.header + 1, len(rows)):
             row = rows[r]
-            if all(is_blank(v) for v in row):
+            if _blank_row(row):
                 continue
-            value = _first_value(row, start)
-            lead = _lead_label(value) if isinstance(value, str) else ""
-            if lead and (lead in layout.stop_labels or lead.startswith(NOTE_STARTS)):
-                self.end = r
-                break
-            if layout.label_keys(value)[0] in layout.next_form_keys:
-                problems.append(
-                    Problem(str(layout.texts.next_form), sheet=form.sheet, row=r + first)
-                )
+            end = layout.ends_table(_first_value(row, start))
+            if end:
+                if end == "next":
+                    problems.append(
+                        Problem(str(layout.texts.next_form), sheet=form.sheet, row=r + first)
+                    )
                 self.end = r
                 break
             text = _text_at(row, start)
@@ -372,11 +431,10 @@ class RawForm:
                     subcategory = ""
                 category = text
             subcategory = _text_at(row, sub) or subcategory
-            if all(is_blank(row[c]) for c in used_columns if c < len(row)):
+            if _blank_at(row, used_columns):
                 continue
-            form.indicator_rows.append(r + first)
-            index = len(form.indicator_rows) - 1
-            yield IndicatorRow(index, r + first, row, columns, category, subcategory)
+            recorded.append(r + first)
+            yield IndicatorRow(len(recorded) - 1, r + first, row, columns, category, subcategory)
 
 
 def read_block(sheet: Sheet, layout: FormLayout) -> tuple[RawForm | None, list[Problem]]:
@@ -419,12 +477,15 @@ def read_heading(sheet: Sheet, form_class: type[LocatedForm]):
 
 def _scan(raw: RawForm) -> RawForm:
     layout = raw.layout
+    known = layout._cache  # label_keys' answers, looked up here without a call a cell
     for r, row in enumerate(raw.rows):
         found = {}
         for c, value in enumerate(row):
             if value is None:
                 continue
-            if raw.title is None and type(value) is str:
+            if type(value) is not str:
+                continue  # numbers and dates are neither labels nor titles
+            if raw.title is None:
                 if layout.title_pattern.search(value):
                     raw.title = (r, value)
                     continue
@@ -432,7 +493,7 @@ def _scan(raw: RawForm) -> RawForm:
                     if _OTHER_FORM_RE.search(unicodedata.normalize("NFKC", value)):
                         raw.other_form = value.strip()
                         continue
-            label, column = layout.label_keys(value)
+            label, column = known.get(value) or layout.label_keys(value)
             if label:
                 raw.labels.setdefault(label, (r, c))
             if column:

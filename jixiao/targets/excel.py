@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import ClassVar
 
 from django.utils.translation import gettext as _
@@ -309,33 +310,40 @@ def _read_indicators(form: DeclarationForm, raw, problems: list[Problem]) -> lis
     rows = list(raw.indicator_rows(form, problems, used=_OTHER_KEYS))
     after_table = problems[ended:]
     del problems[ended:]
-    lines = [{"category": row.category, "subcategory": row.subcategory} for row in rows]
+    tables = [row.cells for row in rows]
+    columns = [[row.category for row in rows], [row.subcategory for row in rows]]
+    shortest = min(map(len, tables), default=0)  # the readers drop trailing empty cells
     found = []  # (row, column, key, message)
     for order, key in enumerate(_OTHER_KEYS):
         c = raw.columns.get(key)
-        cells = [row.cells[c] if c is not None and c < len(row.cells) else None for row in rows]
+        if c is None:
+            cells = [None] * len(tables)
+        elif c < shortest:
+            cells = list(map(itemgetter(c), tables))
+        else:
+            cells = [t[c] if c < len(t) else None for t in tables]
         if key == "weight":
             read = [_weight(cell) for cell in cells]
             values = [value for value, _message in read]
             found += ((i, order, key, m) for i, (_v, m) in enumerate(read) if m)
         else:
-            values = [cell_text(cell) for cell in cells]
+            values = officeform.column_texts(cells)
             limit = TEXT_LIMITS[key] if key != "basis" else None
-            if limit:
+            if limit and max(map(len, values), default=0) > limit:
                 found += (
                     (i, order, key, _too_long(value, limit))
                     for i, value in enumerate(values)
                     if len(value) > limit
                 )
-        for line, value in zip(lines, values, strict=True):
-            line[key] = value
+        columns.append(values)
     for i, _order, key, message in sorted(found, key=lambda f: f[:2]):
         problems.append(form.at_indicator(rows[i].index, key, message))
     problems += after_table
-    return lines
+    return [dict(zip(_LINE_KEYS, line, strict=True)) for line in zip(*columns, strict=True)]
 
 
 _OTHER_KEYS = tuple(k for k, _l, _w in INDICATOR_COLUMNS[2:])
+_LINE_KEYS = ("category", "subcategory", *_OTHER_KEYS)
 
 
 def _too_long(value: str, limit: int) -> str:
@@ -345,9 +353,13 @@ def _too_long(value: str, limit: int) -> str:
 _CENT = Decimal("0.01")
 
 
+# The whole weights forms use, made once (Decimals are immutable, so rows may share them).
+_WHOLE_WEIGHTS = {n: (Decimal(n).quantize(_CENT), None) for n in range(101)}
+
+
 def _weight(raw) -> tuple[Decimal | None, str | None]:
     if type(raw) is int and 0 <= raw < 1000:
-        return Decimal(raw).quantize(_CENT), None
+        return _WHOLE_WEIGHTS.get(raw) or (Decimal(raw).quantize(_CENT), None)
     if officeform.is_blank(raw):
         return None, None
     try:
