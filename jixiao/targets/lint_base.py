@@ -147,7 +147,7 @@ def _facts_store(rules: Mapping, categories: Mapping) -> dict:
     alive so that their ids are not reused)."""
     known = _FACTS.get((id(rules), id(categories)))
     if known is None or known[0] is not rules or known[1] is not categories:
-        if len(_FACTS) > 64:
+        if len(_FACTS) > 16:  # a target save brings its own copy of the rules each time
             _FACTS.clear()
         known = _FACTS[(id(rules), id(categories))] = (rules, categories, {})
     return known[2]
