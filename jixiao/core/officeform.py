@@ -358,12 +358,15 @@ class RawForm:
         if key not in self.labels:
             return None
         r, c = self.labels[key]
-        row = self.rows[r]
+        row, layout = self.rows[r], self.layout
         for cc in range(c + 1, len(row)):
             value = row[cc]
-            if is_blank(value):
+            if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            if self.layout.is_label(value):
+            if (
+                type(value) is str
+                and (layout._cache.get(value) or layout.label_keys(value)) != _NO_LABEL
+            ):
                 break
             return Located(value, self.sheet, r + self.first, letter(cc))
         if key in self.layout.values_below and r + 1 < len(self.rows):
