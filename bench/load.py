@@ -242,6 +242,12 @@ def payments_file(plan: dict, workdir: Path) -> Path:
     return payments
 
 
+#: The databases this run created, the only ones it drops when it ends without --keep or
+#: --reuse: the scale guessed from the command line dropped the province's database after a
+#: `--help` or a run that failed before building anything.
+BUILT: list[str] = []
+
+
 def prepare(scale_name: str, workdir: Path, *, reuse: bool) -> tuple[str, dict, dict]:
     """The database ready for a run, Django set up on it: (url, the server's environment, the
     plan). With `reuse`, a database this bench built for the scale is only reset (`reset`);
@@ -258,6 +264,7 @@ def prepare(scale_name: str, workdir: Path, *, reuse: bool) -> tuple[str, dict, 
         if reuse:
             progress("  --reuse: no database of this scale built by the bench, building it")
         recreate(url)
+        BUILT.append(url)
         progress(f"  migrate {_run(['migrate'], env):.0f} s")
         took = _run(
             [
@@ -634,9 +641,9 @@ def main() -> None:
                 from django.db import connections
 
                 connections.close_all()
-            scale = "small" if any(a.endswith("small") for a in sys.argv) else "province"
-            with contextlib.suppress(Exception):  # no PostgreSQL: no database made
-                recreate(database_url(scale), drop_only=True)
+            for url in BUILT:
+                with contextlib.suppress(Exception):  # no PostgreSQL: no database made
+                    recreate(url, drop_only=True)
 
 
 if __name__ == "__main__":
