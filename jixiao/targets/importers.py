@@ -543,12 +543,12 @@ class TargetImporter(DocumentImporter):
             target = (
                 replaced.get(form.existing.pk)
                 if form.existing
-                else Target(
-                    region=form.target_region,
+                else Target(  # by ids: an instance's setters check every related one
+                    region_id=form.target_region.pk,
                     year=form.year,
-                    unit=form.unit,
-                    project=form.project,
-                    created_by=self.actor,
+                    unit_id=form.unit.pk,
+                    project_id=form.project.pk if form.project else None,
+                    created_by_id=getattr(self.actor, "pk", None),
                 )
             )
             target.goal, target.medium_term_goal = form.goal.strip(), form.medium_term_goal.strip()
@@ -656,6 +656,7 @@ def _insert_indicators(grids) -> None:
 _ROWS_A_STATEMENT = 1000
 #: Fields whose None is stored as NULL without their preparing (the others are prepared).
 _NONE_AS_IS = frozenset(("DateField", "DateTimeField", "OneToOneField"))
+_NOTHING = object()
 
 
 def _prepare(columns: list, rows: list[list]) -> None:
@@ -667,10 +668,14 @@ def _prepare(columns: list, rows: list[list]) -> None:
         if kind in AS_IS:
             continue
         skip_none = kind in _NONE_AS_IS
+        last = prepared = _NOTHING  # rows share values (a chunk's timestamps, parsed dates)
         for row in rows:
             value = row[i]
-            if value is not None or not skip_none:
-                row[i] = field.get_db_prep_save(value, connection)
+            if value is None and skip_none:
+                continue
+            if value is not last:
+                last, prepared = value, field.get_db_prep_save(value, connection)
+            row[i] = prepared
 
 
 def _insert_head(model, columns: list) -> str:
