@@ -410,3 +410,50 @@ def test_a_bad_cell_is_located_at_its_sheet_row_and_column(case):
     read, problems = case.read(Sheet("表一", rows))
     assert [(p.sheet, p.row, p.column) for p in problems] == [("表一", r + 2, chr(65 + c))]
     assert "十二点五" in problems[0].message
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.text(alphabet=" \u3000\u00a0\u200b'=+-@甲乙A1", max_size=6),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2099, 12, 31)),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(CELL_VALUES, max_size=12))
+def test_a_columns_texts_are_each_cells_text(values):
+    """The column-at-a-time reading of the indicator table gives every cell the text the
+    one-cell reading gives it: blanks, apostrophes before formulas, odd spaces, numbers, dates."""
+    from jixiao.core import officeform
+
+    assert officeform.column_texts(values) == [officeform.cell_text(v) for v in values]
+
+
+def test_rows_of_blank_cells_and_notes_behind_blanks_are_read_as_before():
+    """A row of spaces only is skipped, a note that starts after blank cells still ends the
+    table, and a row with only 一级/二级 filled in is not an indicator."""
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [
+        ("（2022年度）项目支出绩效目标申报表",),
+        ("项目名称", "甲", "项目编码", "P-1"),
+        tuple(header),
+        ("产出指标", "数量指标", "培训人数", "≥50人"),
+        (" ", "\u3000", None, "  "),
+        (None, "质量指标"),
+        ("产出指标", "质量指标", "合格率", "100%"),
+        (None, " ", "注：本表由项目单位填写"),
+        ("  注：以下不是指标",),
+        ("效益指标", "社会效益指标", "不应读到", "1"),
+    ]
+    form, problems = targets_excel.read_form(Sheet(name="P-1", rows=rows))
+    assert problems == []
+    assert [(i["category"], i["subcategory"], i["name"]) for i in form.indicators] == [
+        ("产出指标", "数量指标", "培训人数"),
+        ("产出指标", "质量指标", "合格率"),
+        ("产出指标", "质量指标", "注：本表由项目单位填写"),
+    ]
+    assert form.indicator_rows == [4, 7, 8]
