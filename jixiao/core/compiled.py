@@ -54,6 +54,8 @@ class KeyedQuery:
         PostgreSQL a small integer column's value goes as psycopg's `Int2`, a subclass of int,
         and is passed so again."""
         for place, stand_in in enumerate(self.stand_ins):
+            if isinstance(param, bool):  # True == 1 and False == 0: a constant, never a key
+                break
             if isinstance(param, type(stand_in)) and param == stand_in:
                 return place, None if type(param) is type(stand_in) else type(param)
         raise ValueError(f"KeyedQuery: the parameter {param!r} is none of its keys")

@@ -9,18 +9,17 @@ keep last year's structure. `Unit` is the lasting identity (region + code); merg
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import audited
+from jixiao.core.compiled import KeyedQuery
 from jixiao.core.fields import optional_link
 from jixiao.core.idempotency import external_id_field, external_id_unique
 from jixiao.core.scope import EMPTY_SCOPE, Scope, ScopedQuerySet, scope_filter
@@ -351,13 +350,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return [Role(r).label for r in self.roles if r in Role.values]
 
     def get_scope(self) -> Scope:
-        """The rows this user may read (DOMAIN.md §3). Cached per request object, and for a
-        while under the session when the request's middleware named it (`scope_session_key`)."""
+        """The rows this user may read (DOMAIN.md §3). Cached per request object."""
         if not hasattr(self, "_scope"):
-            session_key = getattr(self, "scope_session_key", None)
-            self._scope = (
-                remembered_scope(self, session_key) if session_key else self._compute_scope()
-            )
+            self._scope = self._compute_scope()
         return self._scope
 
     def _compute_scope(self) -> Scope:
@@ -367,16 +362,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         offices: frozenset[int] = frozenset()
         units: frozenset[int] = frozenset()
         if self.role_set & REGION_ROLES:
-            paths = (self.region.path,)
+            paths = (self._region_path(),)
         if Role.BUSINESS in self.role_set and self.office_id:
             offices = frozenset({self.office_id})
         if self.role_set & UNIT_ROLES and self.unit_id:
-            children = UnitYear.objects.filter(parent_id=self.unit_id).values_list(
-                "unit_id", flat=True
-            )
-            units = frozenset({self.unit_id, *children})
+            children = _LEVEL2_UNITS.all(self.unit_id)
+            units = frozenset({self.unit_id, *(unit_id for (unit_id,) in children)})
         assignee = self.pk if self.role_set & {Role.AGENCY, Role.EXPERT} else None
         return Scope(region_paths=paths, office_ids=offices, unit_ids=units, assignee_id=assignee)
+
+    def _region_path(self) -> str:
+        if "region" in self._state.fields_cache:  # read with the user already
+            return self.region.path
+        row = _REGION_PATH.first(self.region_id)
+        if row is None:  # never an empty path: it would be the prefix of every region's
+            raise Region.DoesNotExist(self.region_id)
+        return row[0]
 
     def is_locked(self, now=None) -> bool:
         """Locked from at least one address (the login is refused only from that address)."""
@@ -396,57 +397,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return ""
 
 
-# --- the scope of a session, remembered a short while --------------------------------------
-# A filer's scope read its unit's level-2 units (a query) and a region role's its region's path
-# (another) on every request. They are kept in this process for SCOPE_SECONDS under the session
-# (a sign-in starts afresh) and everything on the account the scope is made of (active, region,
-# unit, office, roles), so a change to the account is read at once. A region or unit year saved
-# (but a new region or level-1 unit, in no one's scope yet) or deleted forgets them all at once
-# in this process; in the others (gunicorn's workers), and after a bulk change, which sends no
-# signal, within SCOPE_SECONDS.
-SCOPE_SECONDS = 30
-_SCOPES_MOST = 5000
-_scopes: dict[tuple, tuple[float, Scope]] = {}
-
-
-def remembered_scope(user: User, session_key: str) -> Scope:
-    key = (
-        session_key,
-        user.pk,
-        user.is_active,
-        user.region_id,
-        user.unit_id,
-        user.office_id,
-        user.role_set,
-    )
-    now = time.monotonic()
-    kept = _scopes.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    if len(_scopes) >= _SCOPES_MOST:
-        forget_scopes()
-    scope = user._compute_scope()
-    _scopes[key] = (now + SCOPE_SECONDS, scope)
-    return scope
-
-
-def forget_scopes(**_kwargs) -> None:
-    """Read every session's scope again on its next request (this process)."""
-    _scopes.clear()
-
-
-def _saved(sender, instance, created=False, **_kwargs) -> None:
-    """A scope is made of a region's path and the level-2 units of a unit year (units and
-    offices enter it by id alone): a new region or a new level-1 unit year is in no one's scope
-    yet, anything else saved may move one."""
-    if created and (sender is Region or instance.parent_id is None):
-        return
-    forget_scopes()
-
-
-for _model in (Region, UnitYear):
-    post_save.connect(_saved, sender=_model, dispatch_uid=f"scope-save-{_model.__name__}")
-    post_delete.connect(forget_scopes, sender=_model, dispatch_uid=f"scope-del-{_model.__name__}")
+# The scope is read on every request, exactly (a unit moved to another parent leaves its old
+# parent's scope on the next request, in every worker): its two one-row reads run SQL compiled
+# once a process, which cost less than building them through the ORM (issue 16, part 5).
+_REGION_PATH = KeyedQuery(lambda pk: Region.objects.filter(pk=pk).values_list("path")[:1], 0)
+_LEVEL2_UNITS = KeyedQuery(
+    lambda unit_id: UnitYear.objects.filter(parent_id=unit_id).values_list("unit_id"), 0
+)
 
 
 class PasswordHistory(models.Model):

@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from jixiao.budgets.models import FiscalYear
 from jixiao.budgets.selectors import fiscal_years_remembered
 from jixiao.core.scope import scope_of
-from jixiao.orgs.models import Region, remembered_scope
+from jixiao.orgs.models import Region
 
 SESSION_REGION = "work_region_id"
 SESSION_YEAR = "work_year"
@@ -116,10 +116,6 @@ def read_at_sign_in(sender, request=None, user=None, **_kwargs) -> None:
     remembered as every later one does: what a page reads does not depend on whether it is the
     session's first."""
     if request is not None and getattr(request, "session", None) is not None and user:
-        session_key = request.session.session_key
-        if session_key:  # its scope too, under the session's new key
-            user.scope_session_key = session_key
-            user._scope = remembered_scope(user, session_key)
         _remembered(request, user)
 
 
@@ -139,21 +135,9 @@ class WorkContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _scope_with_session(request)
         request.work = SimpleLazyObject(lambda: work_context_for(request))
         with fiscal_years_remembered():  # a page reads each budget year it asks about once
             return self.get_response(request)
-
-
-def _scope_with_session(request) -> None:
-    """A signed-in page's user keeps its scope with its session for a while (orgs.models
-    `remembered_scope`): the scope's queries were paid on every request. A request without a
-    session (a Bearer token) reads it as before."""
-    session = getattr(request, "session", None)
-    session_key = getattr(session, "session_key", None)
-    user = getattr(request, "user", None)
-    if session_key and user is not None and user.is_authenticated:
-        user.scope_session_key = session_key
 
 
 def work_context(request):

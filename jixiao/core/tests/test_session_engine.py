@@ -132,3 +132,12 @@ def test_a_refused_password_is_checked_once(world, client, monkeypatch):
     response = client.post("/login/", {"username": "filer", "password": "wrong-password-1A"})
     assert response.status_code == 401  # refused, the form again
     assert len(checks) == 1
+
+
+def test_a_keyed_query_refuses_a_boolean_constant_that_equals_a_stand_in():
+    # True == 1 and False == 0: a boolean parameter of the SQL is a constant, never a key.
+    query = KeyedQuery(lambda pk: User.objects.filter(pk=pk), 1, 0)
+    for constant in (True, False):
+        with pytest.raises(ValueError, match="none of its keys"):
+            query._place(constant)
+    assert query._place(1) == (0, None)
