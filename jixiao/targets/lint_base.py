@@ -154,9 +154,10 @@ def _facts_store(rules: Mapping, categories: Mapping) -> dict:
 
 
 _FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, dict]] = {}
-#: Rows' facts kept per rules (about half a KB each with their answers: 8 MB at most, a small
-#: share of a province import's peak); a file's common rows are found again well within it.
-_FACTS_KEPT = 16_384
+#: Rows' facts kept per rules: about 2 KB each with the texts and value they keep alive, so
+#: 8 MB at most (16,384 added 45 MB to a province import's peak); a file's common rows are
+#: found again well within it, the rest are mostly rows with their own numbers.
+_FACTS_KEPT = 4_096
 
 
 @dataclass(frozen=True)
