@@ -3,7 +3,7 @@
 (`services.selfeval_score`), at the cost of a few queries per chunk instead of several per table:
 
 - the ids in one query, then per chunk the self-evaluations with what scoring reads in one query
-  and their lines in another;
+  (only the columns it uses of the four joined tables) and their lines in another;
 - one rulebook per region lineage and year, read when its first self-evaluation comes;
 - only the rows whose stored result differs from the new one are written (a re-score after a
   change of grade bands rewrites the self-evaluations but not their 15 lines; one after no
@@ -13,8 +13,10 @@
 - Python's cyclic garbage collector paused for the whole run: scoring allocates millions of
   small objects (parsed values, messages, result dicts) that reference counting frees, and the
   collector's passes over a web process's heap took about 40% of the time. After each chunk,
-  once its rows are dropped, one young-generation pass collects the few cycles it made: it
-  walks only what survived the chunk, not the chunk's 16,000 models and their results.
+  once the cycle select_related makes between a self-evaluation and its project is broken and
+  the rows are dropped, reference counting frees the chunk and one young-generation pass
+  collects what cycles are left: it walks only what survived the chunk, not its 250,000
+  objects.
 
 The work runs behind one function with plain arguments, so it can move to a background job.
 """
