@@ -147,16 +147,17 @@ def _facts_store(rules: Mapping, categories: Mapping) -> dict:
     alive so that their ids are not reused)."""
     known = _FACTS.get((id(rules), id(categories)))
     if known is None or known[0] is not rules or known[1] is not categories:
-        if len(_FACTS) > 16:  # a target save brings its own copy of the rules each time
+        if len(_FACTS) >= 4:  # each district and each target save has its own copy of the rules
             _FACTS.clear()
         known = _FACTS[(id(rules), id(categories))] = (rules, categories, {})
     return known[2]
 
 
 _FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, dict]] = {}
-#: Rows' facts kept per rules: about 2 KB each with the texts and value they keep alive, so
-#: 8 MB at most (16,384 added 45 MB to a province import's peak); a file's common rows are
-#: found again well within it, the rest are mostly rows with their own numbers.
+#: Rows' facts kept per rules, for at most 4 rules mappings at once (an import has one per
+#: district, a save its own copy): with the texts and values they keep alive, 16,384 a mapping
+#: for 16 added 45 MB to a province import's peak. A file's common rows are found again well
+#: within it; the rest are mostly rows with their own numbers.
 _FACTS_KEPT = 4_096
 
 
