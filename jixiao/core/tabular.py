@@ -192,12 +192,16 @@ def _check_zip(data: bytes) -> bool:
     if not any(i.filename == "xl/workbook.xml" for i in infos):
         raise _reject(_("文件不是 Excel 工作簿（缺少 workbook），请上传 .xlsx 文件。"))
     dense, total = True, 0
+    dense_limit = settings.JIXIAO_IMPORT_MAX_DENSE_CELLS
     for info in infos:
         if info.flag_bits & 0x1:
             raise _reject(_("文件已加密（设置了打开密码），请取消密码后再导入。"))
         sheet = info.filename.startswith("xl/worksheets/")
         first = info.filename.endswith((".xml", ".rels", ".vml"))  # XML: UTF-8 only
         cells = refs = max_row = max_column = 0
+        # Once a sheet is known to be too sparse for calamine, its cells need no more counting
+        # (the size and DTD checks go on): a province's payment file is, a third of the way in.
+        counting = sheet
         tail = b""
         for chunk in _inflate(data, info):
             total += len(chunk)
@@ -213,21 +217,24 @@ def _check_zip(data: bytes) -> bool:
                 raise _reject(
                     _("文件中含有 DTD 或实体声明（可能是恶意构造的文件），出于安全原因已拒绝。")
                 )
-            if sheet:  # counted on whole tags: a tag never spans the cut after a ">"
+            if counting:  # counted on whole tags: a tag never spans the cut after a ">"
                 cut = window.rfind(b">") + 1 or max(len(window) - 64, 0)
                 whole, tail = window[:cut], window[cut:]
                 found = _cell_stats(whole)
                 cells, refs = cells + found[0], refs + found[1]
                 max_row, max_column = max(max_row, found[2]), max(max_column, found[3])
+                counting = not _too_sparse(cells, refs, max_row, max_column, dense_limit)
             else:
                 tail = window[-16:]
-        # Calamine lays a sheet out from A1 to its last cell: cells without a reference, or
-        # two far apart, would ask it for gigabytes.
-        if sheet and (
-            refs != cells or max_row * max_column > settings.JIXIAO_IMPORT_MAX_DENSE_CELLS
-        ):
+        if sheet and _too_sparse(cells, refs, max_row, max_column, dense_limit):
             dense = False
     return dense
+
+
+def _too_sparse(cells: int, refs: int, max_row: int, max_column: int, limit: int) -> bool:
+    """Calamine lays a sheet out from A1 to its last cell: cells without a reference, or two
+    far apart, would ask it for gigabytes."""
+    return refs != cells or max_row * max_column > limit
 
 
 def _cell_stats(xml: bytes) -> tuple[int, int, int, int]:
