@@ -27,7 +27,7 @@ passes every bench the same ones). Progress goes to stderr.
    them (`values_list("score")`); the single SQL `Sum` is printed beside it. Also a batched
    path written here (not in the product): the rulebook once per region and year, a chunk of
    panels' indicators and raw scores in two queries, the results written by one executemany
-   UPDATE a table (bench/evaluations.py's `_write_raw`: Django's bulk_update is slower than
+   UPDATE a table (`core.bulkupdate.update_many`: Django's bulk_update is slower than
    the service itself here); its results must equal the service's (the bench exits non-zero
    otherwise). The service reads the rulebook once a panel (`rules_for` copies the whole
    national rulebook), the panel's indicators and raw scores in two queries, writes them in
@@ -451,8 +451,8 @@ def batched(ids: list[int]) -> dict:
     chunk.
     Returns {indicator id: (computed, spread, flagged, explanation)} and the owners' totals."""
     from django.db import transaction
-    from evaluations import _write_raw  # bench/evaluations.py, beside this file
 
+    from jixiao.core.bulkupdate import update_many
     from jixiao.evaluations.key.panel import aggregate, panel_total
     from jixiao.evaluations.key.work import grades_of, rules_of
     from jixiao.evaluations.models import ExpertScore, KeyEvaluation, PanelIndicator
@@ -489,8 +489,10 @@ def batched(ids: list[int]) -> dict:
             owner.grade = total.grade or ""
             totals[owner.id] = (owner.score, owner.grade)
         with transaction.atomic():
-            _write_raw(PanelIndicator, indicators, ["computed", "spread", "flagged", "explanation"])
-            _write_raw(KeyEvaluation, owners, ["score", "grade"])
+            update_many(
+                PanelIndicator, indicators, ["computed", "spread", "flagged", "explanation"]
+            )
+            update_many(KeyEvaluation, owners, ["score", "grade"])
     return {"indicators": results, "totals": totals}
 
 
