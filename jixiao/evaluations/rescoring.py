@@ -30,13 +30,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core import audit, figures_cache, jobs
+from jixiao.core.bulkupdate import update_many
 from jixiao.orgs.models import Region, Role
 
 from .models import SelfEvalIndicator, SelfEvaluation
@@ -139,8 +140,8 @@ def _rescore_chunk(ids: list[int], scorer: Scorer) -> int:
             if _differs(selfeval, before, _PLAIN_FIELDS, "result", selfeval.stored_result):
                 written.append(selfeval)
             changed += selfeval.grade != before[_PLAIN_FIELDS.index("grade")]
-        _write(SelfEvalIndicator, written_lines, SCORED_LINE_FIELDS)
-        _write(SelfEvaluation, written, SCORED_FIELDS)
+        update_many(SelfEvalIndicator, written_lines, SCORED_LINE_FIELDS, as_is=True)
+        update_many(SelfEvaluation, written, SCORED_FIELDS, as_is=True)
         # bulk updates send no signal: the work year's figures are told themselves
         figures_cache.changed({(s.region_id, s.year) for s in selfevals})
     for selfeval in selfevals:
@@ -149,32 +150,6 @@ def _rescore_chunk(ids: list[int], scorer: Scorer) -> int:
         # quarter of a million objects) to the cyclic collector instead of reference counting
         selfeval._state.fields_cache.clear()
     return changed
-
-
-def _write(model, objects: list, fields: tuple[str, ...]) -> None:
-    """UPDATE `fields` of `objects`, as `update_many` does but with the values handed to the
-    driver as they are, JSON encoded once (scores are Decimals and texts, which both drivers
-    take): preparing each value by its field cost more than the statement."""
-    if not objects:
-        return
-    meta, quote, ops = model._meta, connection.ops.quote_name, connection.ops
-    columns = [meta.get_field(name) for name in fields]
-    json_at = {i for i, c in enumerate(columns) if c.get_internal_type() == "JSONField"}
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET "
-        + ", ".join(f"{quote(c.column)} = %s" for c in columns)
-        + f" WHERE {quote(meta.pk.column)} = %s"
-    )
-    names = [c.attname for c in columns]
-    rows = []
-    for obj in objects:
-        row = [getattr(obj, name) for name in names]
-        for i in json_at:
-            row[i] = ops.adapt_json_value(row[i], None)
-        row.append(obj.pk)
-        rows.append(row)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _plain(obj, fields: tuple[str, ...]) -> tuple:
