@@ -22,6 +22,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
@@ -241,7 +242,9 @@ def payments_changed(
     ids = sorted(set(ids))
     rules = _Rules(today)
     changes: list[audit.Change] = []
-    with locks.held(ALERTS_LOCK, wait=ALERTS_LOCK_WAIT):
+    # nothing to recompute (a file the database already holds): no wait for the lock, which a
+    # tick of every region may hold for a minute
+    with locks.held(ALERTS_LOCK, wait=ALERTS_LOCK_WAIT) if ids else nullcontext():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             if paid is None:
@@ -351,13 +354,30 @@ def _rows(kind, queryset, fields: tuple) -> list:
     return list(starmap(kind, zip(*columns, strict=True)))
 
 
+#: What `plan_alerts` and `_write_alerts` read of a stored alert: its key, what is compared,
+#: and the before values of a change (`AlertPlan.change`) and of its audit change.
+STORED_ALERT_FIELDS = (
+    "project_id",
+    "round_id",
+    "region_id",
+    "code",
+    "indicator",
+    "level",
+    "message",
+    "status",
+    "explanation",
+    "texts_i18n",
+    "due_date",
+)
+
+
 def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> list[audit.Change]:
     """One chunk: its reports' execution, then every alert of its open-round reports and its
     year-end rush, planned against the stored alerts and written in bulk."""
     stored: dict[tuple, list[Alert]] = defaultdict(list)
-    for alert in Alert.objects.filter(project_id__in=among(ids)).only(
-        "project_id", "round_id", "code", "indicator", "level", "message", "status"
-    ):
+    # every field planning and the audit read of a stored alert: a deferred one would be
+    # fetched by a query for each alert changed (three for a re-import's changed amounts)
+    for alert in Alert.objects.filter(project_id__in=among(ids)).only(*STORED_ALERT_FIELDS):
         stored[(alert.project_id, alert.round_id)].append(alert)
     open_reports = Report.objects.filter(project_id__in=among(ids), round__status=Round.Status.OPEN)
     reports = _rows(_Report, open_reports, REPORT_FIELDS)

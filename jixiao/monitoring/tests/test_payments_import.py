@@ -206,6 +206,28 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world):
     assert Alert.objects.filter(project__code__in=codes, code="M01", level="red").count() == 65
 
 
+def _requeries(world, codes: list[str], amount: str) -> int:
+    rows = [("100101", code, 2022, month, amount) for code in codes for month in range(1, 13)]
+    with CaptureQueriesContext(connection) as ctx:
+        run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "r.csv")
+    return len(ctx)
+
+
+def test_a_reimport_changing_stored_alerts_takes_as_many_queries_for_few_projects_as_many(world):
+    codes = _projects(world, 65)
+    _queries(world, codes)  # every project's months and alerts stored
+    messages = dict(Alert.objects.filter(project__code__in=codes).values_list("pk", "message"))
+    _requeries(world, codes[:5], "0.5")  # what is read once a process
+    small = _requeries(world, codes[5:15], "0.5")
+    large = _requeries(world, codes[15:], "0.5")
+    assert large == small
+    # the stored alerts were changed (their message names the new execution), not raised again
+    changed = dict(Alert.objects.filter(pk__in=messages).values_list("pk", "message"))
+    assert len([pk for pk in messages if changed[pk] != messages[pk]]) >= 65
+    updates = AuditObject.objects.filter(object_type="monitoring.alert", action="update")
+    assert updates.count() >= 65
+
+
 @pytest.mark.parametrize(
     "december, before",
     [("0", "10"), ("30", "70"), ("30.01", "69.99"), ("25", "110"), ("10", "10"), ("5", "0")],
