@@ -18,7 +18,15 @@ from jixiao.indicators.selectors import library_entries
 from jixiao.indicators.values import parse_target_value
 
 from . import history
-from .declaration import Amounts, Declaration, IndicatorLine, LintContext, signature
+from .declaration import (
+    Amounts,
+    Declaration,
+    IndicatorLine,
+    LintContext,
+    Signature,
+    signature,
+    signature_of_lines,
+)
 from .lint import LintResult, lint
 from .models import Basis, Indicator, Target, TargetStatus
 
@@ -255,14 +263,41 @@ def _context_targets(
     return last, parent, siblings
 
 
-def unit_signatures(unit_id: int, year: int) -> list[tuple[int, object]]:
+def unit_signatures(unit_id: int, year: int) -> list[tuple[int, Signature]]:
     """(project id, T15 signature) of each current target of the unit's projects of the year,
     in the model's order (the order `_context_targets` gives its siblings)."""
-    others = Target.objects.current().filter(unit_id=unit_id, year=year, project__isnull=False)
-    return [
-        (t.project_id, signature(_declaration_of_prefetched(t), label=t.project.name))
-        for t in _with_indicators(others)
-    ]
+    return signatures_by_unit(year, unit_id=unit_id).get(unit_id, [])
+
+
+def signatures_by_unit(year: int, **where) -> dict[int, list[tuple[int, Signature]]]:
+    """unit id → `unit_signatures(unit, year)` of the units `where` selects (`unit_id=`, or
+    `unit__region_id=` for a region's units), read as plain columns in two queries.
+
+    A province's `jixiao lint --region` read them a unit at a time as models, each target with
+    its project and each indicator with the one it supports, which signatures never use: 33 of
+    the 55 profiled seconds of 20 districts' 8,000 declarations."""
+    targets = Target.objects.current().filter(year=year, project__isnull=False, **where)
+    lines: dict[int, list[IndicatorLine]] = {}
+    columns = ("target_id", "category", "subcategory", "name", "value_text", "unit")
+    read = Indicator.objects.filter(target__in=targets).order_by("target_id", "position")
+    for target_id, category, subcategory, name, text, unit in read.values_list(*columns):
+        value = parse_target_value(
+            text,
+            category=category,
+            subcategory=subcategory,
+            year=year,
+            unit=unit or None,
+            name=name,
+        )
+        line = IndicatorLine(category=category, subcategory=subcategory, name=name, value=value)
+        lines.setdefault(target_id, []).append(line)
+    by_unit: dict[int, list[tuple[int, Signature]]] = {}
+    for pk, unit_id, project_id, label in targets.values_list(
+        "pk", "unit_id", "project_id", "project__name"
+    ):
+        sig = signature_of_lines(lines.get(pk, ()), label)
+        by_unit.setdefault(unit_id, []).append((project_id, sig))
+    return by_unit
 
 
 def _declaration_of_prefetched(target: Target) -> Declaration:

@@ -141,8 +141,13 @@ def indicator_key(name: object) -> str:
 
 def signature(declaration: Declaration, label: str | None = None) -> Signature:
     """The indicator set of a declaration for T15: (name, value) pairs, sorted."""
-    items = sorted((normalise_text(line.name), _value_key(line)) for line in declaration.indicators)
-    return Signature(label or declaration.project_name or "", tuple(items))
+    return signature_of_lines(declaration.indicators, label or declaration.project_name or "")
+
+
+def signature_of_lines(lines, label: str) -> Signature:
+    """`signature` of indicator rows alone (a stored target read as plain columns)."""
+    items = sorted((normalise_text(line.name), _value_key(line)) for line in lines)
+    return Signature(label, tuple(items))
 
 
 def _value_key(line: IndicatorLine) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from jixiao.budgets.models import Project
 from jixiao.orgs.models import Region, Unit, UnitYear
 
-from .adapters import project_context, unit_signatures
+from .adapters import project_context, signatures_by_unit, unit_signatures
 from .declaration import Declaration, LintContext
 
 
@@ -48,7 +48,8 @@ class RegionContexts:
         for project in Project.objects.filter(region=region, year=year).select_related("unit"):
             self.project_by_code.setdefault(project.code, project)
             self.project_by_name.setdefault((project.unit_id, project.name), project)
-        self._siblings: dict[int, list] = {}
+        self.region_id = region.pk
+        self._siblings: dict[int, list] | None = None
         # The projects of the year before, as `history.same_project_last_year` matches them
         # (same code, else same unit and name): a project matching none of them has no target
         # or self-evaluation of last year to read, as in a region's first year on Jixiao.
@@ -84,7 +85,13 @@ class RegionContexts:
 
     def _signatures(self, unit_id: int) -> list:
         """The unit's T15 signatures, read and parsed once a file rather than once for each
-        of its declarations (a unit declares several projects)."""
+        of its declarations (a unit declares several projects): the region's units all at
+        once, at the first one asked; a unit of another region (a project filed under one)
+        alone."""
+        if self._siblings is None:
+            self._siblings = signatures_by_unit(self.year, unit__region_id=self.region_id)
+            for unit in self.unit_by_code.values():
+                self._siblings.setdefault(unit.pk, [])
         if unit_id not in self._siblings:
             self._siblings[unit_id] = unit_signatures(unit_id, self.year)
         return self._siblings[unit_id]
