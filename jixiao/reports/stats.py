@@ -50,7 +50,7 @@ from jixiao.surveys.models import Response as SurveyResponse
 from jixiao.surveys.models import Survey, SurveyStatus
 from jixiao.targets.lint import CODES as LINT_CODES
 
-from .selectors import APPROVED, WorkYear, full_year_budget, funds_of
+from .selectors import APPROVED, WorkYear, full_year_budget
 
 GRADES = ("优", "良", "中", "差")
 #: The level-1 indicators of a key evaluation's framework (DOMAIN.md §6.4), in their order.
@@ -112,6 +112,67 @@ def plain_rows(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+#: The compiled SQL of the figures' queries, by what each is built from (`figure_rows`): at most
+#: this many, the oldest dropped first.
+_COMPILED: dict[tuple, tuple] = {}
+COMPILED_KEPT = 1024
+#: When set (the tests set it), each reuse of a compiled query also builds the query afresh and
+#: checks that its SQL and parameters are the same: a key that misses something the query is
+#: built from fails there, not in a figure.
+CHECK_COMPILED = False
+
+
+def figure_rows(work: WorkYear, name: str, build, *key, convert: bool = False) -> list[tuple]:
+    """The rows of the `values_list` queryset `build()` gives (or of its statement: database,
+    SQL and parameters). For a reader who sees the whole
+    region its SQL depends only on the region's ids, the year and `key` (whatever else the
+    query is built from: the day, the rulebook's values, the deadlines found), so it is
+    compiled once a process for those: the recomputation after a change (the figures cache's
+    miss, the same region and year) then runs the SQL without building the queryset again,
+    about a millisecond of the ORM's each. Other readers' querysets hold their scope, and are
+    built each time. `convert`: turn the values as the ORM does (money: SQLite sums binary
+    floats), else as the driver gives them (as `plain_rows`)."""
+    cache_key = None
+    if work.sees_whole_region:
+        cache_key = (name, tuple(work._region_ids), work.year, *key)
+    compiled = _COMPILED.get(cache_key) if cache_key else None
+    if compiled is None or CHECK_COMPILED:
+        fresh = _compile(build(), convert)
+        if compiled is not None and compiled[:3] != fresh[:3]:
+            raise AssertionError(f"figure_rows: {name} was compiled from more than its key")
+        compiled = fresh
+        if cache_key:
+            if len(_COMPILED) >= COMPILED_KEPT:
+                del _COMPILED[next(iter(_COMPILED))]
+            _COMPILED[cache_key] = compiled
+    db, sql, params, compiler, converters = compiled
+    if sql is None:  # a filter that can match nothing (an empty list of ids)
+        return []
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
+    return rows
+
+
+def _compile(queryset: QuerySet | tuple, convert: bool) -> tuple:
+    """(database, SQL, parameters, compiler, converters) of a queryset, or of a statement
+    given as (database, SQL, parameters)."""
+    if isinstance(queryset, tuple):
+        db, sql, params = queryset
+        return db, sql, tuple(params), None, None
+    compiler = queryset.query.get_compiler(queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return queryset.db, None, (), None, None
+    converters = None
+    if convert:
+        converters = compiler.get_converters([column for column, _sql, _a in compiler.select])
+    return queryset.db, sql, tuple(params), compiler, converters
+
+
 def _first_level_of(work: WorkYear) -> dict[int, int]:
     """unit id → its first-level unit in Y (or in Y−1 for a unit that no longer exists in Y,
     so a merged unit's evaluation of last year still covers someone)."""
@@ -160,14 +221,21 @@ def _evaluation_counts(work: WorkYear) -> dict[str, dict]:
     standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")), default=F("grade"))
     out: dict[str, dict] = {}
     for queryset, grade, name in (
-        (work.selfevals, standing, "selfeval"),
-        (work.unit_evaluations, F("grade"), "unit_evaluation"),
+        (lambda: work.selfevals, standing, "selfeval"),
+        (lambda: work.unit_evaluations, F("grade"), "unit_evaluation"),
     ):
         units = out.setdefault(f"{name}_units", {})
         grades = out.setdefault("grades" if name == "selfeval" else f"{name}_grades", {})
-        rows = queryset.order_by().annotate(standing_grade=grade)
-        for unit_id, standing_grade, n in plain_rows(
-            rows.values_list("unit_id", "standing_grade").annotate(n=Count("id"))
+        for unit_id, standing_grade, n in figure_rows(
+            work,
+            f"evaluation_counts.{name}",
+            lambda queryset=queryset, grade=grade: (
+                queryset()
+                .order_by()
+                .annotate(standing_grade=grade)
+                .values_list("unit_id", "standing_grade")
+                .annotate(n=Count("id"))
+            ),
         ):
             units[unit_id] = units.get(unit_id, 0) + n
             grades[standing_grade] = grades.get(standing_grade, 0) + n
@@ -182,10 +250,12 @@ def _structure(work: WorkYear) -> list[tuple]:
     return _once(
         work,
         "structure",
-        lambda: plain_rows(
-            work.unit_structure.order_by().values_list(
+        lambda: figure_rows(
+            work,
+            "structure",
+            lambda: work.unit_structure.order_by().values_list(
                 "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
-            )
+            ),
         ),
     )
 
@@ -223,43 +293,83 @@ def _targets(work: WorkYear) -> dict:
     from jixiao.targets.models import Target
 
     statuses = dict(
-        plain_rows(
-            work.rows_of(Target)
-            .filter(year=work.year)
-            .current()
-            .order_by()
-            .values_list("status")
-            .annotate(n=Count("id"))
+        figure_rows(
+            work,
+            "targets.by_status",
+            lambda: (
+                work.rows_of(Target)
+                .filter(year=work.year)
+                .current()
+                .order_by()
+                .values_list("status")
+                .annotate(n=Count("id"))
+            ),
         )
     )
     approved = Q(status__in=APPROVED)
     units = Q(project__isnull=True)
-    counts = work.targets.order_by().aggregate(
-        projects_declared=Count("project_id", distinct=True),
-        projects_approved=Count("project_id", distinct=True, filter=approved),
-        units_declared=Count("unit_id", distinct=True, filter=units),
-        units_approved=Count("unit_id", distinct=True, filter=units & approved),
+    names = ("projects_declared", "projects_approved", "units_declared", "units_approved")
+    (counts,) = figure_rows(
+        work,
+        "targets.counts",
+        lambda: _aggregate(
+            work.targets,
+            Count("project_id", distinct=True),
+            Count("project_id", distinct=True, filter=approved),
+            Count("unit_id", distinct=True, filter=units),
+            Count("unit_id", distinct=True, filter=units & approved),
+        ),
     )
-    return {**counts, "funds_approved": money(_approved_funds(work)), "by_status": statuses}
+    return {
+        **dict(zip(names, counts, strict=True)),
+        "funds_approved": money(_approved_funds(work)),
+        "by_status": statuses,
+    }
+
+
+def _aggregate(queryset: QuerySet, *aggregates) -> QuerySet:
+    """`queryset.aggregate(...)` as a one-row `values_list` queryset (grouped by a constant,
+    which the SQL leaves out), so that `figure_rows` can keep its SQL."""
+    names = [f"a{i}" for i in range(len(aggregates))]
+    return (
+        queryset.order_by()
+        .values(one=Value(1))
+        .annotate(**dict(zip(names, aggregates, strict=True)))
+        .values_list(*names)
+    )
 
 
 def _approved_funds(work: WorkYear) -> Decimal:
     from jixiao.budgets.models import Project
 
-    return funds_of(
-        Project.objects.filter(
-            pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")
-        )
+    ((funds,),) = figure_rows(
+        work,
+        "targets.funds_approved",
+        lambda: _aggregate(
+            Project.objects.filter(
+                pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")
+            ),
+            Sum(full_year_budget(), output_field=DecimalField()),
+        ),
+        convert=True,
     )
+    return funds or Decimal(0)
 
 
-def _projects_by_region(projects: QuerySet) -> dict[int, tuple[int, Decimal]]:
-    """region id → how many projects and their full-year budgets (DOMAIN.md §9), in one
-    grouped query: the totals and the roll-up by region both add these up."""
-    rows = (
-        projects.order_by()
-        .values_list("region_id")
-        .annotate(n=Count("id"), funds=Sum(full_year_budget(), output_field=DecimalField()))
+def _projects_by_region(work: WorkYear, name: str) -> dict[int, tuple[int, Decimal]]:
+    """region id → how many projects and their full-year budgets (DOMAIN.md §9) of the work
+    year's projects `name` (`monitored_projects`, `selfevaluated_projects`), in one grouped
+    query: the totals and the roll-up by region both add these up."""
+    rows = figure_rows(
+        work,
+        name,
+        lambda: (
+            getattr(work, name)
+            .order_by()
+            .values_list("region_id")
+            .annotate(n=Count("id"), funds=Sum(full_year_budget(), output_field=DecimalField()))
+        ),
+        convert=True,
     )
     return {region_id: (n, funds or Decimal(0)) for region_id, n, funds in rows}
 
@@ -284,10 +394,15 @@ def _monitoring(
     # One GROUP BY for the four breakdowns and the alerts overdue (`WorkYear.alerts_overdue`):
     # a few dozen groups, added up here.
     overdue_alerts = 0
-    for code, level, status, disposal, n, overdue in plain_rows(
-        work.alerts.order_by()
-        .values_list("code", "level", "status", "disposal")
-        .annotate(n=Count("id"), overdue=Count("id", filter=work.overdue_q(today)))
+    for code, level, status, disposal, n, overdue in figure_rows(
+        work,
+        "alerts",
+        lambda: (
+            work.alerts.order_by()
+            .values_list("code", "level", "status", "disposal")
+            .annotate(n=Count("id"), overdue=Count("id", filter=work.overdue_q(today)))
+        ),
+        today,
     ):
         overdue_alerts += overdue
         for counts, key in ((by_code, code), (by_level, level), (by_status, status)):
@@ -295,9 +410,14 @@ def _monitoring(
         if disposal:
             disposals[disposal] = disposals.get(disposal, 0) + n
     projects, funds = _total(monitored)
-    rounds = work.rounds.order_by().aggregate(n=Count("id"), latest=Max("period_end"))
+    ((n_rounds, latest),) = figure_rows(
+        work,
+        "rounds",
+        lambda: _aggregate(work.rounds, Count("id"), Max("period_end")),
+        convert=True,
+    )
     return {
-        "rounds": rounds["n"],
+        "rounds": n_rounds,
         "projects": projects,
         "funds": money(funds),
         "reports": {
@@ -313,7 +433,7 @@ def _monitoring(
         "alert_status": by_status,
         "disposals": disposals,
         "overdue_alerts": overdue_alerts,
-        "execution": _execution(work, rounds["latest"]),
+        "execution": _execution(work, latest),
     }
 
 
@@ -330,13 +450,19 @@ def _execution(work: WorkYear, latest: datetime.date | None) -> dict:
             "executed": money(0),
             "rate": None,
         }
-    reports = work.reports.filter(round__period_end=latest).order_by()
-    sums = reports.aggregate(
-        funds=Sum(full_year_budget("project__"), output_field=DecimalField()),
-        executed=Sum("executed"),
+    ((funds, executed),) = figure_rows(
+        work,
+        "execution",
+        lambda: _aggregate(
+            work.reports.filter(round__period_end=latest),
+            Sum(full_year_budget("project__"), output_field=DecimalField()),
+            Sum("executed"),
+        ),
+        latest,
+        convert=True,
     )
     progress, _text = time_progress(latest, work.rules.get("monitoring.time_progress"))
-    funds, executed = sums["funds"] or Decimal(0), sums["executed"] or Decimal(0)
+    funds, executed = funds or Decimal(0), executed or Decimal(0)
     return {
         "period_end": latest.isoformat(),
         "time_progress": (Decimal(progress.numerator) / Decimal(progress.denominator)).quantize(
@@ -375,12 +501,17 @@ def _special_kinds(work: WorkYear) -> dict:
 
     # The projects of those kinds as a subquery, not a join through the projects and kinds:
     # a tenth less of the database's time at province scale, the same on a small one.
-    kinds = Project.kinds.through.objects.filter(
-        projectkind__code__in=work.rules.get("summary.special_kinds")
+    codes = tuple(work.rules.get("summary.special_kinds"))
+    kinds = Project.kinds.through.objects.filter(projectkind__code__in=codes)
+    ((count,),) = figure_rows(
+        work,
+        "special_kinds",
+        lambda: _aggregate(
+            work.selfevals.filter(project_id__in=kinds.values("project_id")),
+            Count("project_id", distinct=True),
+        ),
+        codes,
     )
-    count = work.selfevals.filter(project_id__in=kinds.values("project_id")).aggregate(
-        n=Count("project_id", distinct=True)
-    )["n"]
     return {"count": count}
 
 
@@ -457,9 +588,10 @@ def _key_evaluations(work: WorkYear) -> dict:
     of a special kind, the methods their records show, and their findings by level-1 indicator.
     Two queries whatever the number of evaluations: the rows with what was done, then (when
     there are any) the findings grouped by the database."""
-    evaluations = counted_key_evaluations(work)
-    rows = list(
-        with_key_facts(evaluations.order_by("pk")).values_list(
+    rows = figure_rows(
+        work,
+        "key_evaluations",
+        lambda: with_key_facts(counted_key_evaluations(work).order_by("pk")).values_list(
             "project__code",
             "project__name",
             "subject",
@@ -468,7 +600,8 @@ def _key_evaluations(work: WorkYear) -> dict:
             "scored",
             "reported",
             "surveyed",
-        )
+        ),
+        convert=True,
     )
     projects = [{"code": code, "name": name or subject} for code, name, subject, *_r in rows]
     special = [
@@ -477,9 +610,19 @@ def _key_evaluations(work: WorkYear) -> dict:
         if kind
     ]
     findings = dict.fromkeys(KEY_LEVEL1, 0)
-    findings_of = Finding.objects.filter(evaluation__in=evaluations)
     for level1, n in (
-        findings_of.order_by().values_list("level1").annotate(n=Count("id")) if rows else ()
+        figure_rows(
+            work,
+            "key_evaluations.findings",
+            lambda: (
+                Finding.objects.filter(evaluation__in=counted_key_evaluations(work))
+                .order_by()
+                .values_list("level1")
+                .annotate(n=Count("id"))
+            ),
+        )
+        if rows
+        else ()
     ):
         findings[level1] = findings.get(level1, 0) + n
     return {
@@ -502,20 +645,22 @@ def _surveys(work: WorkYear) -> dict:
     answers: those about Y's key evaluations and about the evaluations done in Y of Y−1 (the
     units' self-evaluations and whole-unit evaluations). One query: the surveys joined to
     their answers, the surveys counted once each."""
-    surveys = (
-        work.rows_of(Survey)
-        .filter(status__in=SURVEY_COUNTED)
-        .filter(
-            Q(key_evaluation__year=work.year)
-            | Q(selfeval__year=work.evaluated_year)
-            | Q(unit_evaluation__year=work.evaluated_year)
-        )
+    ((count, valid),) = figure_rows(
+        work,
+        "surveys",
+        lambda: _aggregate(
+            work.rows_of(Survey)
+            .filter(status__in=SURVEY_COUNTED)
+            .filter(
+                Q(key_evaluation__year=work.year)
+                | Q(selfeval__year=work.evaluated_year)
+                | Q(unit_evaluation__year=work.evaluated_year)
+            ),
+            Count("id", distinct=True),
+            Count("responses", filter=Q(responses__valid=True)),
+        ),
     )
-    counts = surveys.order_by().aggregate(
-        count=Count("id", distinct=True),
-        valid=Count("responses", filter=Q(responses__valid=True)),
-    )
-    return {"count": counts["count"], "valid_responses": counts["valid"]}
+    return {"count": count, "valid_responses": valid}
 
 
 #: The elements of each stored findings list that are objects (a finding), with its code, by
@@ -539,32 +684,34 @@ def _lint(work: WorkYear) -> tuple[dict, int]:
     in one query: the findings of the declarations whose stored list has a first element
     (`findings__0`, an array index on SQLite and PostgreSQL alike: most have none) taken apart
     once, then grouped by code and their declarations counted (no JSON decoded in Python)."""
+    times: dict[str, int] = {}
+    with_findings = 0
+    for part, code, n in figure_rows(work, "lint", lambda: _lint_statement(work)):
+        if part == 1:
+            times[code] = n
+        else:
+            with_findings = n
+    return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
+
+
+def _lint_statement(work: WorkYear) -> tuple[str, str | None, list]:
+    """(database, SQL, parameters) of `_lint`'s query; no SQL when it can match nothing."""
     rows = (
         work.current_targets.filter(findings__0__isnull=False)
         .order_by()
         .values_list("id", "findings")
     )
-    times: dict[str, int] = {}
-    with_findings = 0
     try:
         sql, params = rows.query.get_compiler(rows.db).as_sql()
     except EmptyResultSet:
-        sql = None
-    if sql is not None:
-        elements = FINDING_ELEMENTS[connections[rows.db].vendor].format(rows=sql)
-        query = (
-            f"WITH found AS MATERIALIZED ({elements}) "
-            "SELECT 1, code, COUNT(*) FROM found GROUP BY code "
-            "UNION ALL SELECT 2, NULL, COUNT(DISTINCT id) FROM found"
-        )
-        with connections[rows.db].cursor() as cursor:
-            cursor.execute(query, params)
-            for part, code, n in cursor.fetchall():
-                if part == 1:
-                    times[code] = n
-                else:
-                    with_findings = n
-    return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
+        return rows.db, None, []
+    elements = FINDING_ELEMENTS[connections[rows.db].vendor].format(rows=sql)
+    query = (
+        f"WITH found AS MATERIALIZED ({elements}) "
+        "SELECT 1, code, COUNT(*) FROM found GROUP BY code "
+        "UNION ALL SELECT 2, NULL, COUNT(DISTINCT id) FROM found"
+    )
+    return rows.db, query, params
 
 
 def _on_time_targets(by_unit: list[dict]) -> dict:
@@ -582,16 +729,22 @@ def _problems(
     targets_late: int,
     today: datetime.date,
 ) -> dict:
-    lagging_codes = work.rules.get("summary.lagging_codes")
-    lagging = work.alerts.filter(code__in=lagging_codes)
+    lagging_codes = tuple(work.rules.get("summary.lagging_codes"))
+    ((lag_projects, lag_red),) = figure_rows(
+        work,
+        "execution_lag",
+        lambda: _aggregate(
+            work.alerts.filter(code__in=lagging_codes),
+            Count("project_id", distinct=True),
+            Count("project_id", distinct=True, filter=Q(level="red")),
+        ),
+        lagging_codes,
+    )
     rush = year_end_rush(work)
     low = work.rules.get("summary.low_grades")
     return {
         "lint_targets": lint_targets,
-        "execution_lag": lagging.order_by().aggregate(
-            projects=Count("project_id", distinct=True),
-            red=Count("project_id", distinct=True, filter=Q(level="red")),
-        ),
+        "execution_lag": {"projects": lag_projects, "red": lag_red},
         "year_end_rush": {
             "year": work.evaluated_year,
             "projects": len(rush),
@@ -628,13 +781,21 @@ def year_end_rush(work: WorkYear) -> dict[int, dict]:
     share, multiple = rules.m05
     bound = min(share, multiple / (11 + multiple))  # 11 months before December
     least = Decimal(bound.numerator) / Decimal(bound.denominator) * RUSH_SLACK
-    candidates = work.evaluated_projects_payments.filter(december__gt=0).filter(
-        december__gt=F("total") * Value(least, output_field=DecimalField())
+    candidates = figure_rows(
+        work,
+        "year_end_rush",
+        lambda: (
+            work.evaluated_projects_payments.filter(december__gt=0)
+            .filter(december__gt=F("total") * Value(least, output_field=DecimalField()))
+            .values_list("project_id", "total", "december")
+        ),
+        least,
+        convert=True,
     )
     return {
-        r["project_id"]: r
-        for r in candidates
-        if is_year_end_rush(r["december"], r["total"] or 0, rules=rules)
+        project_id: {"project_id": project_id, "total": total, "december": december}
+        for project_id, total, december in candidates
+        if is_year_end_rush(december, total or 0, rules=rules)
     }
 
 
@@ -692,8 +853,12 @@ def _late(deadlines, *, deadline: str = "deadline", submitted: str = "submitted_
     return condition
 
 
-def _distinct(queryset: QuerySet, field: str) -> list:
-    return list(queryset.order_by().values_list(field, flat=True).distinct())
+def _distinct(work: WorkYear, name: str, queryset, field: str) -> tuple:
+    """The distinct values of `field` of `queryset()` (sorted: they are part of a key)."""
+    rows = figure_rows(
+        work, name, lambda: queryset().order_by().values_list(field).distinct(), convert=True
+    )
+    return tuple(sorted(value for (value,) in rows))
 
 
 def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tuple]]:
@@ -702,15 +867,22 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
     `reports` unit id → (submitted or beyond, late, missing past the deadline), the reports
     still open before their deadline left out. What coverage and timeliness count."""
     has_deadline = Q(deadline__isnull=False)
-    late_target = has_deadline & _late(_distinct(work.targets.filter(has_deadline), "deadline"))
-    targets = plain_rows(
-        work.targets.order_by()
-        .values_list("unit_id")
-        .annotate(
-            n=Count("id"),
-            due=Count("id", filter=has_deadline),
-            late=Count("id", filter=late_target),
-        )
+    deadlines = _distinct(
+        work, "targets.deadlines", lambda: work.targets.filter(has_deadline), "deadline"
+    )
+    targets = figure_rows(
+        work,
+        "targets.by_unit",
+        lambda: (
+            work.targets.order_by()
+            .values_list("unit_id")
+            .annotate(
+                n=Count("id"),
+                due=Count("id", filter=has_deadline),
+                late=Count("id", filter=has_deadline & _late(deadlines)),
+            )
+        ),
+        deadlines,
     )
     return {
         "targets": {unit_id: tuple(rest) for unit_id, *rest in targets},
@@ -750,18 +922,28 @@ def _report_counts(
     work: WorkYear, today: datetime.date
 ) -> tuple[dict[int, tuple[int, int, int]], dict[str, int]]:
     counted = Q(status__in=REPORT_COUNTED)
-    rounds = Round.objects.filter(pk__in=work.reports.order_by().values("round_id"))
-    late_report = counted & _late(_distinct(rounds, "deadline"), deadline="round__deadline")
+    deadlines = _distinct(
+        work,
+        "rounds.deadlines",
+        lambda: Round.objects.filter(pk__in=work.reports.order_by().values("round_id")),
+        "deadline",
+    )
     missing = ~counted & Q(round__deadline__lt=today)
-    reports = plain_rows(
-        work.reports.order_by()
-        .values_list("unit_id")
-        .annotate(
-            n=Count("id"),
-            submitted=Count("id", filter=counted),
-            late=Count("id", filter=late_report),
-            missing=Count("id", filter=missing),
-        )
+    reports = figure_rows(
+        work,
+        "reports.by_unit",
+        lambda: (
+            work.reports.order_by()
+            .values_list("unit_id")
+            .annotate(
+                n=Count("id"),
+                submitted=Count("id", filter=counted),
+                late=Count("id", filter=counted & _late(deadlines, deadline="round__deadline")),
+                missing=Count("id", filter=missing),
+            )
+        ),
+        deadlines,
+        today,
     )
     by_unit, totals = {}, dict.fromkeys(("total", "submitted", "missing"), 0)
     for unit_id, n, submitted, late, missed in reports:
@@ -918,8 +1100,8 @@ def compute_year_stats(
     covered_ids = units.pop("_covered_ids")
     by_unit = on_time_by_unit(work, today, per_unit)
     funds = {
-        "monitored_funds": _projects_by_region(work.monitored_projects),
-        "selfeval_funds": _projects_by_region(work.selfevaluated_projects),
+        "monitored_funds": _projects_by_region(work, "monitored_projects"),
+        "selfeval_funds": _projects_by_region(work, "selfevaluated_projects"),
     }
     monitoring = _monitoring(work, today, by_unit, funds["monitored_funds"])
     selfeval = _selfeval(work, funds["selfeval_funds"])
@@ -992,7 +1174,11 @@ def compute_year_stats(
             }
             for d in work.policy_documents
         ],
-        "policy_documents_issued": work.policy_documents_issued.count(),
+        "policy_documents_issued": figure_rows(
+            work,
+            "policy_documents_issued",
+            lambda: _aggregate(work.policy_documents_issued, Count("id")),
+        )[0][0],
         "regions": _children(work, covered_ids, first_level_rows, funds),
     }
 

@@ -637,3 +637,42 @@ def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_th
     _more_units(year_2022, ["N1", "N2", "N3", "N4"])
     more = _figures_queries(year_2022)
     assert len(more) == len(queries), f"{len(queries)} queries, {len(more)} with 4 more units"
+
+
+def test_figures_computed_again_after_a_change_count_the_new_rows(year_2022, monkeypatch):
+    # The second computation reuses the first one's compiled SQL (not checked against a fresh
+    # build here), and still counts what changed in between: one more M01 alert, red.
+    from jixiao.reports import stats
+
+    monkeypatch.setattr(stats, "CHECK_COMPILED", False)
+    reader = RegionReader(year_2022.region.path)
+    region = year_2022.region
+    before = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    assert before["monitoring"]["alerts"]["M01"] == 1
+    project = year_2022.projects["P1"]
+    Alert.objects.create(
+        region=project.region,
+        year=2022,
+        unit=project.unit,
+        project=project,
+        code="M01",
+        level="red",
+        message="M01",
+        due_date=datetime.date(2022, 8, 20),
+    )
+    after = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    assert after["monitoring"]["alerts"]["M01"] == 2
+    assert after["monitoring"]["alert_levels"] == {"yellow": 1, "red": 2}
+
+
+def test_a_figures_query_built_from_more_than_its_key_is_caught_when_checked(year_2022):
+    # The tests run with stats.CHECK_COMPILED set: a query whose SQL changes while its key
+    # stays the same (here the year, left out of the key on purpose) fails at once.
+    from jixiao.reports import stats
+    from jixiao.reports.selectors import WorkYear
+
+    work = WorkYear(user=RegionReader(year_2022.region.path), region=year_2022.region, year=2022)
+    rounds = Round.objects.order_by().values_list("id")
+    stats.figure_rows(work, "test.rounds", lambda: rounds.filter(year=2022))
+    with pytest.raises(AssertionError, match="test.rounds"):
+        stats.figure_rows(work, "test.rounds", lambda: rounds.filter(year=2021))

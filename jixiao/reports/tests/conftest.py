@@ -1,0 +1,12 @@
+"""Every test of the figures checks each reuse of a compiled figures query against the query
+built afresh (`stats.CHECK_COMPILED`), starting from no compiled query."""
+
+import pytest
+
+from jixiao.reports import stats
+
+
+@pytest.fixture(autouse=True)
+def check_compiled_figures(monkeypatch):
+    monkeypatch.setattr(stats, "CHECK_COMPILED", True)
+    monkeypatch.setattr(stats, "_COMPILED", {})
