@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost, place_indicator
+from jixiao.indicators.incidents import is_incident_name
 from jixiao.indicators.units import TIME_UNITS, normalise_unit
 from jixiao.indicators.values import (
     Kind,
@@ -324,6 +325,8 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     the whole value ("效果明显", "达成预期指标", "有效", "良好"), or "100%" on an indicator whose
     name names no rate. Word lists: rules T10."""
     rules, found, boilerplate = view.rules["T10"], [], None
+    # the incident words of T02, which the value parser reads "无" with (`_no_incident`)
+    rules = {**rules, "incident_words": view.rules["T02"]}
     for i, line, p, facts in view.rows_with_facts():
         if facts.known.get("T10") is False:
             continue  # most rows: a row's verdict is one of its facts, found once
@@ -473,12 +476,23 @@ def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapp
         return False
     if _contains(text, rules["checkable_words"]) or _numeral_count(norm, rules):
         return False
-    if _compares(text, rules):
+    if _compares(text, rules) or _no_incident(line.name, norm, rules):
         return False
     written = f"{line.name}|{text}"
     if _contains(written, rules["not_applicable_words"]):
         return False
     return not _denies_own_category(written, line.subcategory, category, rules)
+
+
+def _no_incident(name: str, norm: str, rules: Mapping) -> bool:
+    """True when a question whether an unwanted event happens ("是否发生重大安全事故") is
+    answered no (rules T10 `no_answers`): none happens, which an inspection confirms. The
+    incident words are lint → T02's, which the value parser reads "无" with."""
+    if norm not in {normalise_text(w) for w in rules["no_answers"]}:
+        return False
+    return bool(_contains(name, rules["question_words"])) and is_incident_name(
+        name, rules["incident_words"]
+    )
 
 
 def _compares(text: str, rules: Mapping) -> bool:
@@ -535,6 +549,8 @@ def _partial_answer(line: IndicatorLine, rules: Mapping) -> bool:
         return False
     if value.number == Decimal(rules["full_percent"]):
         return False
+    if _contains(line.name, rules["share_words"]):
+        return False  # a share of the items answering yes is checkable
     return bool(_contains(line.name, rules["question_words"])) and not _contains(
         line.name, rules["question_exempt"]
     )

@@ -226,7 +226,7 @@ def process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> s
     misfiled when a region's phrase list lacks its words."""
     t11 = rules["T11"]
     text = f"{line.name}|{line.value.original}"
-    word = _contains(text, t11["process_words"])
+    word = _contains(text, t11["process_words"]) or _institution(text, line, placement, t11)
     if word or _cost_line(line, placement):
         return word
     if is_cost(placement.category, placement.subcategory):
@@ -237,6 +237,17 @@ def process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> s
     return _fund_movement(line.name, t11, brought_in) or _fund_movement(
         line.value.original, t11, brought_in
     )
+
+
+def _institution(text: str, line: IndicatorLine, placement: Placement, t11: Mapping):
+    """A word of rules T11 `institution_words` (制度健全, 管理制度 …) in the row: a process
+    measure, except under `lasting_subcategories` (可持续影响), where a mechanism keeping the
+    results running is what is asked, unless the row also speaks of money (`fund_words`)."""
+    word = _contains(text, t11["institution_words"])
+    if not word:
+        return None
+    lasting = (placement.subcategory or line.subcategory) in t11["lasting_subcategories"]
+    return word if not lasting or _contains(text, t11["fund_words"]) else None
 
 
 def _cost_line(line: IndicatorLine, placement: Placement) -> bool:
