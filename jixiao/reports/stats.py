@@ -1134,7 +1134,16 @@ def compute_year_stats(
         "surveys": _surveys(work),
         # Using the results (DOMAIN.md §8): funds adjusted, recovered and redeployed in Y, the
         # rectifications, Y's proposals for Y + 1, the ranking and the disclosures.
-        "results": results_figures(region, year, today, user=user, region_ids=work._region_ids),
+        "results": results_figures(
+            region,
+            year,
+            today,
+            user=user,
+            region_ids=work._region_ids,
+            run=lambda name, build, *key, convert=False: figure_rows(
+                work, name, build, *key, convert=convert
+            ),
+        ),
         "lint": lint,
         "on_time": {
             "targets": on_time_targets,

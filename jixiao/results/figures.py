@@ -40,7 +40,7 @@ from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear
@@ -205,11 +205,54 @@ class ResultsYear:
 
 
 # ── the figures ──────────────────────────────────────────────────────────────────────────────
-def _funds(results: ResultsYear) -> dict:
-    sums = results.fund_actions.order_by().aggregate(
-        **{key: Sum("amount", filter=Q(kind=kind)) for kind, key in FUND_KEYS.items()}
+def built_each_time(name: str, build, *key, convert: bool = False) -> list[tuple]:
+    """Run the query `build()` gives (a `values_list` queryset, or a statement: database, SQL
+    and parameters) and return its rows, the values converted as the ORM does when `convert`
+    (else as the driver gives them): the figures' way of reading rows when the caller keeps no
+    compiled SQL (`reports.stats.figure_rows` does, keyed by `name` and `key`, what else the
+    query is built from besides the region's ids and the year)."""
+    query = build()
+    if isinstance(query, tuple):
+        db, sql, params = query
+        if sql is None:
+            return []
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return list(query) if convert else _plain(query)
+
+
+def _plain(queryset: QuerySet) -> list[tuple]:
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aggregate(queryset: QuerySet, *aggregates) -> QuerySet:
+    """`queryset.aggregate(...)` as a one-row `values_list` queryset (grouped by a constant,
+    which the SQL leaves out), so that its SQL can be kept."""
+    names = [f"a{i}" for i in range(len(aggregates))]
+    return (
+        queryset.order_by()
+        .values(one=Value(1))
+        .annotate(**dict(zip(names, aggregates, strict=True)))
+        .values_list(*names)
     )
-    return {key: money(sums[key]) for key in FUND_KEYS.values()}
+
+
+def _funds(results: ResultsYear, run) -> dict:
+    ((*sums,),) = run(
+        "results.funds",
+        lambda: _aggregate(
+            results.fund_actions, *(Sum("amount", filter=Q(kind=kind)) for kind in FUND_KEYS)
+        ),
+        convert=True,
+    )
+    return {key: money(value) for key, value in zip(FUND_KEYS.values(), sums, strict=True)}
 
 
 def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
@@ -217,11 +260,20 @@ def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
     the results figures' counts are a dozen small queries on nearly empty tables, where building
     and sending each query costs more than the counting. A queryset that can match nothing
     (an empty list of ids) counts 0 without being sent."""
-    found = dict.fromkeys(querysets, 0)
-    parts, params, names = [], [], list(querysets)
+    names = list(querysets)
+    found = dict.fromkeys(names, 0)
+    for i, n in built_each_time("counts", lambda: counts_statement(querysets)):
+        found[names[i]] = n
+    return found
+
+
+def counts_statement(querysets: dict[str, QuerySet]) -> tuple[str | None, str | None, list]:
+    """`counts`' query: (database, SQL, parameters), each row (the queryset's place, count);
+    no SQL when every queryset can match nothing."""
+    parts, params = [], []
     db = None
-    for i, name in enumerate(names):
-        queryset = querysets[name].order_by()
+    for i, queryset in enumerate(querysets.values()):
+        queryset = queryset.order_by()
         if queryset.query.combinator is None:  # a UNION keeps its own columns
             queryset = queryset.values("pk")
         try:
@@ -231,29 +283,28 @@ def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
         db = queryset.db
         parts.append(f"SELECT {i}, COUNT(*) FROM ({sql}) part{i}")
         params.extend(part_params)
-    if parts:
-        with connections[db].cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for i, n in cursor.fetchall():
-                found[names[i]] = n
-    return found
+    return db, (" UNION ALL ".join(parts) if parts else None), params
 
 
-def _linkage(results: ResultsYear) -> dict:
+def _linkage(results: ResultsYear, run) -> dict:
     """Per rule, the cancel decisions and the total, added up from one GROUP BY of the
     proposals by rule and decision (a few groups: a handful of aggregates to build rather
     than one per rule and figure)."""
     undecided = Q(decided_amount__isnull=True) & Q(cancelled=False)
-    rows = (
-        results.proposals.order_by()
-        .values_list("rule", "cancelled")
-        .annotate(
-            projects=Count("id"),
-            current=Sum("current_amount"),
-            proposed=Sum("proposed_amount"),
-            decided=Sum("decided_amount"),
-            undecided=Count("id", filter=undecided),
-        )
+    rows = run(
+        "results.linkage",
+        lambda: (
+            results.proposals.order_by()
+            .values_list("rule", "cancelled")
+            .annotate(
+                projects=Count("id"),
+                current=Sum("current_amount"),
+                proposed=Sum("proposed_amount"),
+                decided=Sum("decided_amount"),
+                undecided=Count("id", filter=undecided),
+            )
+        ),
+        convert=True,
     )
     names = [*LinkageRule.values, "cancelled", "total"]
     parts = {
@@ -318,34 +369,54 @@ def _result_sets(results: ResultsYear) -> dict[str, QuerySet]:
     return result_sets(results.user, results.region, results.year)
 
 
-def _uses(sets: dict[str, QuerySet], n_results: int) -> dict:
-    """How Y's results (`sets`, `n_results` of them) were used (`result_uses`): the results,
-    those recorded, and each use."""
+def _uses(results: ResultsYear, n_results: int, run) -> dict:
+    """How Y's results (`n_results` of them) were used (`result_uses`): the results, those
+    recorded, and each use."""
     from .models import RESULT_USE_FLAGS
     from .result_uses import uses_of
 
-    counts = uses_of(sets).aggregate(
-        recorded=Count("id"),
-        **{flag: Count("id", filter=Q(**{flag: True})) for flag in RESULT_USE_FLAGS},
-        instructions=Count("id", filter=~Q(instruction="")),
+    names = ("recorded", *RESULT_USE_FLAGS, "instructions")
+    ((*values,),) = run(
+        "results.uses",
+        lambda: _aggregate(
+            uses_of(_result_sets(results)),
+            Count("id"),
+            *(Count("id", filter=Q(**{flag: True})) for flag in RESULT_USE_FLAGS),
+            Count("id", filter=~Q(instruction="")),
+        ),
     )
-    return {"results": n_results, **counts}
+    return {"results": n_results, **dict(zip(names, values, strict=True))}
 
 
-def _counted(results: ResultsYear, sets: dict[str, QuerySet]) -> dict[str, int]:
+#: What `_counted` counts, in the order of its query's parts.
+COUNTED = (
+    *(f"rectifications.{key}" for key in RECTIFICATION_KEYS),
+    "disclosure.published",
+    "disclosure.overdue",
+    "assessments",
+    "results",
+)
+
+
+def _counted(results: ResultsYear, run) -> dict[str, int]:
     """Every count of the figures in one query (`counts`): the rectifications by
     RECTIFICATION_KEYS, the disclosures published and overdue, the units assessed and Y's
     results of every kind (a UNION ALL of their ids)."""
-    ids = [rows.order_by().values_list("pk") for rows in sets.values()]
-    return counts(
-        {
+
+    def querysets() -> dict[str, QuerySet]:
+        ids = [rows.order_by().values_list("pk") for rows in _result_sets(results).values()]
+        return {
             **{f"rectifications.{key}": results.rectifications(key) for key in RECTIFICATION_KEYS},
             "disclosure.published": results.disclosures("published"),
             "disclosure.overdue": results.disclosures("overdue"),
             "assessments": results.assessments,
             "results": ids[0].union(*ids[1:], all=True),
         }
-    )
+
+    found = dict.fromkeys(COUNTED, 0)
+    for i, n in run("results.counts", lambda: counts_statement(querysets()), results.as_of):
+        found[COUNTED[i]] = n
+    return found
 
 
 def results_figures(
@@ -355,22 +426,24 @@ def results_figures(
     *,
     user=None,
     region_ids: list[int] | None = None,
+    run=built_each_time,
 ) -> dict:
     """The `results` figures of `region`'s work year `year` as `user` may see them (None: the
     whole region). Money as Decimals with two decimals (`reports.stats.as_json` writes them as
     strings); `as_of` is the day the overdue figures are taken. `region_ids`: the ids of the
-    region and every region under it, when the caller has read them already (one query less)."""
+    region and every region under it, when the caller has read them already (one query less).
+    `run(name, build, *key, convert=...)`: how each query is run (`built_each_time`; the work
+    year's figures keep its compiled SQL, `reports.stats.figure_rows`)."""
     results = ResultsYear(region=region, year=year, user=user, today=today)
     if region_ids is not None:
         results.__dict__["_region_ids"] = list(region_ids)
-    sets = _result_sets(results)
-    counted = _counted(results, sets)
+    counted = _counted(results, run)
     return {
-        **_funds(results),
+        **_funds(results, run),
         "rectifications": {key: counted[f"rectifications.{key}"] for key in RECTIFICATION_KEYS},
-        "linkage": _linkage(results),
+        "linkage": _linkage(results, run),
         "unit_assessment": _unit_assessment(results, counted["assessments"]),
         "disclosure": {key: counted[f"disclosure.{key}"] for key in ("published", "overdue")},
-        "uses": _uses(sets, counted["results"]),
+        "uses": _uses(results, counted["results"], run),
         "as_of": results.as_of.isoformat(),
     }
