@@ -94,6 +94,8 @@ _T19 = {
         "生态环境成本指标": [
             "生态", "环境", "污染", "排放", "能耗", "能源", "碳", "资源", "用水", "耗水",
             "土地", "植被", "噪声", "噪音", "扬尘", "废", "成本", "影响", "破坏",
+            # land, trees and soil the works take or disturb ("占用耕地面积 ≤5亩")
+            "占地", "占用", "耕地", "林地", "草地", "湿地", "砍伐", "树木", "水土", "垃圾",
         ],
         "经济效益指标": [
             "经济", "收入", "增收", "产值", "产量", "效益", "利润", "税", "销售", "营业",
@@ -805,6 +807,14 @@ LINT_DEFAULTS: dict = {
             "满意",
             "安全感",
             "获得感",
+            # a degree a survey or a count gives as a share ("群众参与度 ≥80%"), like 满意度
+            "参与度",
+            "认可度",
+            "认知度",
+            "知名度",
+            "支持度",
+            "信任度",
+            "普及度",
         ],
         # A name ending in the state a rate of the library counts ("验收合格" for 合格率,
         # "设备完好" for 完好率) or in everyone entitled ("应保尽保") names the share of cases

@@ -593,3 +593,34 @@ def test_ratios_of_two_quantities_may_exceed_100(name, value):
 def test_a_share_of_animals_or_farms_above_100_stays_over_its_limit(name, value):
     [finding] = of(run(with_row("产出指标", "质量指标", name, value)), "T21")
     assert finding.indicator == 9
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("占用耕地面积", "≤5亩"),  # land the works take: the ecological cost itself
+     ("施工临时占地", "≤3亩"),
+     ("砍伐树木", "≤20株")],
+)  # fmt: skip
+def test_land_and_trees_the_works_take_are_an_ecological_cost(name, value):
+    assert of(run(with_row("成本指标", "生态环境成本指标", name, value)), "T19") == []
+
+
+def test_a_count_of_work_done_under_an_ecological_cost_is_still_misfiled():
+    [finding] = of(run(with_row("成本指标", "生态环境成本指标", "培训人次", "≥500人次")), "T19")
+    assert finding.indicator == 9
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [("可持续影响指标", "群众参与度", "≥80%"),  # a degree a survey or a count gives as a share
+     ("社会效益指标", "公众对垃圾分类的认知度", "≥85%"),
+     ("社会效益指标", "特色品牌知名度", "≥60%")],
+)  # fmt: skip
+def test_a_degree_measured_as_a_share_takes_a_percentage(subcategory, name, value):
+    assert of(run(with_row(BENEFIT, subcategory, name, value)), "T10") == []
+
+
+@pytest.mark.parametrize(("name", "value"), [("群众参与", "≥80%"), ("营造良好社会氛围", "≥95%")])
+def test_a_percentage_on_an_activity_or_an_effort_stays_vague(name, value):
+    [finding] = of(run(with_row(BENEFIT, "社会效益指标", name, value)), "T10")
+    assert message_code(finding) == "lint.T10.full_percent"
