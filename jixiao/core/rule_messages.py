@@ -760,8 +760,15 @@ class Join(str):
         return Join, (self.items, self.sep)
 
 
+#: Parameters stored as they are, told by their exact type: most parameters are plain text
+#: and numbers, and a payment import stores the data of tens of thousands of messages.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def message_data(value):
     """Plain JSON for a message, a join or a parameter (strings and numbers as they are)."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Message):
         return value.to_data()
     if isinstance(value, Join):
