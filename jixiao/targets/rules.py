@@ -885,8 +885,9 @@ LINT_DEFAULTS: dict = {
             "减轻",
             "节约",
             "节省",
-            # a reduction by an amount ("化肥农药减量 ≥3%"), as ecological rows word it
+            # a reduction by an amount ("化肥农药减量 ≥3%", "压减公用经费 ≥5%")
             "减量",
+            "压减",
         ],
         # A short name (up to short_value_chars) holding a change word with a percentage other
         # than 100 says by how much ("农户收入增加 ≥8%", "办事时间缩短 ≥30%"): a change a

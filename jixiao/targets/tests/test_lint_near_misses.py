@@ -571,10 +571,13 @@ def test_a_share_of_items_answering_yes_is_a_share_but_a_partial_answer_is_not()
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("化肥农药使用量减量", "≥3%"), ("农药使用减量", "≥5%")]
-)
-def test_a_reduction_by_a_percentage_is_the_amount_of_change(name, value):
-    assert of(run(with_row(BENEFIT, "生态效益指标", name, value)), "T10") == []
+    ("category", "subcategory", "name", "value"),
+    [(BENEFIT, "生态效益指标", "化肥农药使用量减量", "≥3%"),
+     (BENEFIT, "生态效益指标", "农药使用减量", "≥5%"),
+     ("产出指标", "数量指标", "压减公用经费", "≥5%")],
+)  # fmt: skip
+def test_a_reduction_by_a_percentage_is_the_amount_of_change(category, subcategory, name, value):
+    assert of(run(with_row(category, subcategory, name, value)), "T10") == []
 
 
 @pytest.mark.parametrize(
