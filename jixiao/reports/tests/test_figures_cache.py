@@ -116,6 +116,16 @@ def test_a_rolled_back_write_leaves_the_version(world):
     assert version(world.region, 2022) == before
 
 
+def test_a_rolled_back_write_leaves_the_cached_figure(world):
+    reader = RegionReader(world.region.path)
+    assert figures(reader, world.region)["targets"]["projects_declared"] == 0
+    with pytest.raises(RuntimeError), transaction.atomic():
+        declare(world, "P1")
+        raise RuntimeError
+    assert aggregate_queries(lambda: figures(reader, world.region)) == []
+    assert figures(reader, world.region)["targets"]["projects_declared"] == 0
+
+
 def test_inside_a_transaction_the_reader_sees_its_own_writes(world):
     reader = RegionReader(world.region.path)
     figures(reader, world.region)
