@@ -52,6 +52,7 @@ from .catalogue import (
     normalise_subcategory,
     place_indicator,
 )
+from .deadlines import _DONE_RE as _DONE_WORDS
 from .deadlines import When, parse_when
 from .incidents import NATIONAL_WORDS, as_written, incident_text
 from .quantities import (
@@ -269,6 +270,10 @@ def parse_target_value(
             value = parse_target_value(read_as, category=category, subcategory=subcategory,
                                        year=year, unit=unit, operator=operator)  # fmt: skip
             return as_written(value, name, text)
+    if type(text) is str and text[:1] in _FAST_FIRST:
+        value = _quick_target_value(text, category, subcategory, year, unit, operator)
+        if value is not None:
+            return value
     if (
         type(text) in _KEYS
         and type(category) in _KEYS
@@ -285,6 +290,70 @@ def parse_target_value(
 
 #: The argument types whose values are kept (hashable, and compared by value).
 _KEYS = frozenset({str, int, type(None)})
+
+
+# The common shape of a 指标值 cell, an operator symbol or none, a number and a unit ("≥95%",
+# "≤3个", "≤120元/人", "100%"): nine in ten of a province's cells, nearly each with its own
+# number. Such a cell reads as its shape with the number put in, so the shape is parsed once
+# (`_shape`) and each cell costs a match. The unit's characters leave out whatever could make the number part of a
+# date (年 月 日 号 旬 季, 底 末 前 止, the completion words), a written bound (以上 以内 内 之内
+# 及), an about-number (余 多), a rate (每), a second number or a clause, so that only the number
+# differs between the cell and its shape; the shape is used only when the full parser read it
+# as that operator, that number and nothing number-dependent in its notes. Without a written
+# operator the operator implied depends on the number only through a bare 0 (`_implied_operator`),
+# which is parsed in full.
+_FAST_FIRST = frozenset("≥≤=><0123456789")
+_FAST_RE = re.compile(r"([≥≤=><]?)(\d+(?:\.\d+)?)([\u4e00-\u9fff%‰/·]{1,8})")
+_NOT_IN_FAST_UNIT = re.compile(r"[年月日号旬季底末前止内余多每以之及至到]|" + _DONE_WORDS.pattern)
+#: Notes that depend on the unit alone, and (for a number other than 0) the implied operator's,
+#: which a shape may carry to its cells.
+_SHAPE_NOTES = frozenset({"value.rare_unit", "value.implied", "value.implied_cost"})
+_shapes: dict[tuple, TargetValue | None] = {}
+
+
+def _quick_target_value(text, category, subcategory, year, unit, operator) -> TargetValue | None:
+    """`_parse_target_value`'s answer for a cell of the common shape, or None (parse it)."""
+    match = _FAST_RE.fullmatch(text)
+    if match is None:
+        return None
+    op, number, unit_text = match.groups()
+    key = (op, unit_text, category, subcategory, year, unit, operator)
+    try:
+        shape = _shapes[key]
+    except KeyError:
+        shape = _shape(op, unit_text, category, subcategory, year, unit, operator)
+    except TypeError:  # an argument that cannot be a key
+        return None
+    if shape is None:
+        return None
+    number = Decimal(number)
+    if shape.operator_implied and not number:
+        return None  # a bare 0 means = 0
+    return TargetValue(text, Kind.QUANTITATIVE, shape.operator, number, shape.unit,
+                       operator_implied=shape.operator_implied, problems=shape.problems,
+                       notes=shape.notes)  # fmt: skip
+
+
+def _shape(op, unit_text, category, subcategory, year, unit, operator) -> TargetValue | None:
+    """The parse of `op`1`unit_text`, kept when every cell of that shape reads as it does with
+    its own number; None (kept too) when not."""
+    if len(_shapes) >= 4096:  # a table has a few hundred shapes; a stream of odd ones is cut
+        _shapes.clear()
+    shape = None
+    if _NOT_IN_FAST_UNIT.search(unit_text) is None:
+        parsed = _parse_target_value(f"{op}1{unit_text}", category=category,
+                                     subcategory=subcategory, year=year, unit=unit,
+                                     operator=operator)  # fmt: skip
+        if (
+            parsed.kind == Kind.QUANTITATIVE
+            and parsed.number == 1
+            and str(parsed.number) == "1"
+            and all(getattr(m, "code", None) in _SHAPE_NOTES for m in parsed.notes)
+            and all(getattr(m, "code", None) == "value.rare_unit" for m in parsed.problems)
+        ):
+            shape = parsed
+    _shapes[op, unit_text, category, subcategory, year, unit, operator] = shape
+    return shape
 
 
 @lru_cache(maxsize=65_536)

@@ -440,8 +440,9 @@ class TargetImporter(DocumentImporter):
         key = (text, category, subcategory, year, unit)
         value = self._values.get(key)
         if value is None:
-            # a text that may say none keeps its values by name (a dict), the others one value
-            value = {} if may_say_none(text) else self._parse_new(key, name)
+            # a text that may say none keeps its values by name (a dict), the others one value,
+            # read without the name, which changes only a text that may say none
+            value = {} if may_say_none(text) else self._parse_new(key, None)
             self._values[key] = value
         if type(value) is not dict:
             return value

@@ -345,6 +345,30 @@ def test_imported_rows_are_stored_as_the_declaration_form_stores_them(world, dec
     assert [r["operator"] for r in parsed] == [i[9] for i in by_service]
 
 
+def test_imported_none_reads_by_each_rows_name_as_the_form_stores_it(world, declare):
+    """The import remembers a value by its text: "无" under an incident count is "= 0" and
+    under another name is missing (the same text, read by each row's name), and a repeated
+    "≥12个" is read once with each row keeping it, as a save stores them."""
+    rows = [
+        *RICH_ROWS,
+        {**GOOD_ROWS[4], "name": "安全事故发生起数", "value_text": "无", "weight": "5"},
+        {**GOOD_ROWS[4], "name": "带动就业人数", "value_text": "无", "weight": "5"},
+        {**GOOD_ROWS[0], "name": "新增停车位数量", "value_text": "≥12个", "weight": "5"},
+    ]
+    declare("P1", rows=rows)
+    by_service = declarations()["P1"]["indicators"]
+    Target.objects.all().delete()
+    imported(world, book_bytes(form("P1", rows)))
+    stored = declarations()["P1"]["indicators"]
+    assert stored == by_service
+    incident, other = stored[6], stored[7]
+    assert (incident[2], incident[3], incident[9], incident[10]) == (
+        "安全事故发生起数", "无", "=", Decimal("0"),
+    )  # fmt: skip
+    assert (other[2], other[3], other[9], other[10]) == ("带动就业人数", "无", "", None)
+    assert (stored[8][9], stored[8][10]) == (">=", Decimal("12"))
+
+
 def test_real_world_layout_is_read_by_labels(world):
     """Rows moved, a note inside the block, a leading 绩效指标 column, columns swapped,
     merged 一级 cells, loose category names, numbers typed as numbers, notes below."""
