@@ -42,6 +42,15 @@ Figures (`--json`: one object a line, {"name","value","unit","baseline","ratio",
   sign-ins included. Ramping up 20 users a second makes a rush of password checks (PBKDF2,
   about a third of a CPU-second each: 200 of them are more than a minute of CPU on 2 cores)
   that queues every page behind it; a deadline morning spreads its sign-ins over hours.
+- `load_started_p95_ms`, `load_started_p99_ms` (same goals): the page requests *started* once
+  every user had signed in. `load_p99_ms` counts a request by its end, so a save that queued
+  behind the last sign-ins for 15 s and answered just after them counts in the peak: of the
+  fifth province run's 302 steady requests over 2 s, 296 had started during the sign-ins.
+  Printed beside them, each request's steady p95 and p99 (started after the sign-ins).
+- `load_lock_waits`: the share of the database sessions, sampled every half second during the
+  load, that were waiting on a lock (`pg_stat_activity.wait_event_type = 'Lock'`); the waits
+  seen are printed by lock kind and statement. A session "idle in transaction" is waiting for
+  Python, not for a lock.
 - `load_signin_p95_ms`: the sign-ins' own (POST /login/).
 - `load_errors` (goal 0): failed requests over the whole run (an unexpected status, a dropped
   connection, an error page, a refused save or transition).
@@ -63,6 +72,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -480,6 +490,14 @@ def phases(ledger_path: Path) -> dict:
     steady = [
         ms for at, name, ms, _f in requests if at > settled and not name.startswith("/login/")
     ]
+    started = [
+        (name, ms)
+        for at, name, ms, _f in requests
+        if at - ms / 1000 > settled and not name.startswith("/login/")
+    ]
+    by_name: dict[str, list[float]] = {}
+    for name, ms in started:
+        by_name.setdefault(name, []).append(ms)
     every = [ms for _at, _name, ms, _f in requests]
     signin = [ms for _at, name, ms, _f in requests if name == "/login/ (POST)"]
     return {
@@ -487,12 +505,52 @@ def phases(ledger_path: Path) -> dict:
         "steady_p50": percentile(steady, 0.50),
         "steady_p95": percentile(steady, 0.95),
         "steady_p99": percentile(steady, 0.99),
+        "started": len(started),
+        "started_p95": percentile([ms for _n, ms in started], 0.95),
+        "started_p99": percentile([ms for _n, ms in started], 0.99),
+        "started_by_name": {
+            name: (len(v), percentile(v, 0.95), percentile(v, 0.99))
+            for name, v in sorted(by_name.items())
+        },
         "all_p95": percentile(every, 0.95),
         "all_p99": percentile(every, 0.99),
         "signin_p95": percentile(signin, 0.95),
         "failures": sum(1 for *_r, failed in requests if failed),
         "settled_after": settled - min((at for at, *_r in requests), default=settled),
     }
+
+
+class LockSampler:
+    """Samples the bench database's sessions every half second in a thread of its own (its own
+    connection): how many there were, and which waited on a lock, on what, running what."""
+
+    def __init__(self, url: str):
+        self.url, self.sessions, self.waits = url, 0, Counter()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        name = urlsplit(self.url).path.strip("/")
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.5):
+                rows = conn.execute(
+                    "SELECT wait_event_type, wait_event, left(query, 80) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'",
+                    [name],
+                ).fetchall()
+                self.sessions += len(rows)
+                self.waits.update((event, query) for kind, event, query in rows if kind == "Lock")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.stop.set()
+        self.thread.join(5)
 
 
 def counted(ledger_path: Path, started) -> dict:
@@ -566,7 +624,7 @@ def bench(workdir: Path) -> None:
     scale = dict(SCALES[args.scale])
     scale["users"] = args.users or scale["users"]
     scale["seconds"] = args.seconds or scale["seconds"]
-    _url, env, plan = prepare(args.scale, workdir, reuse=args.reuse)
+    url, env, plan = prepare(args.scale, workdir, reuse=args.reuse)
     from django.db import connection
     from django.utils import timezone
 
@@ -580,7 +638,8 @@ def bench(workdir: Path) -> None:
     before = os.getloadavg()[0]
     try:
         progress(f"load: {scale['users']} users, {scale['seconds']} s, ramp {scale['rate']}/s")
-        prefix = run_locust(env, port, scale, workdir, plan_path)
+        with LockSampler(url) as locks:
+            prefix = run_locust(env, port, scale, workdir, plan_path)
     finally:
         stop_server(server)
     stats = aggregate(prefix)
@@ -613,8 +672,22 @@ def bench(workdir: Path) -> None:
         f"{times['steady_p95']:.0f} ms, p99 {times['steady_p99']:.0f} ms; the sign-ins' p95 "
         f"{times['signin_p95']:.0f} ms"
     )
+    say(
+        f"started once every user had signed in: {times['started']} page requests, p95 "
+        f"{times['started_p95']:.0f} ms, p99 {times['started_p99']:.0f} ms; each request:"
+    )
+    for name, (count, p95, p99) in times["started_by_name"].items():
+        say(f"  {name:44} {count:>6}  p95 {p95:>6.0f}  p99 {p99:>6.0f} ms")
+    waiting = sum(locks.waits.values())
+    say(
+        f"database sessions sampled: {locks.sessions}, {waiting} of them waiting on a lock"
+        + "".join(f"\n  {n} × {event}: {query}" for (event, query), n in locks.waits.most_common(5))
+    )
     figure("load_p95_ms", times["steady_p95"], "ms", goal=1000)
     figure("load_p99_ms", times["steady_p99"], "ms", goal=2000)
+    figure("load_started_p95_ms", times["started_p95"], "ms", goal=1000)
+    figure("load_started_p99_ms", times["started_p99"], "ms", goal=2000)
+    figure("load_lock_waits", waiting / max(1, locks.sessions), "share of sessions")
     figure("load_all_p95_ms", times["all_p95"], "ms", goal=1000)
     figure("load_all_p99_ms", times["all_p99"], "ms", goal=2000)
     figure("load_signin_p95_ms", times["signin_p95"], "ms")
