@@ -2,7 +2,7 @@
 before a deadline, then every write counted in the database.
 
     .venv/bin/python bench/load.py [--scale small|province] [--json] [--users N] [--seconds S]
-                                   [--workers W] [--threads T] [--keep] [--reuse]
+                                   [--rate R] [--workers W] [--threads T] [--keep] [--reuse]
     ./dev bench --json --scale small          (runs every bench script with the same options)
 
 Scale: `province` (the default) is 200 concurrent users for 5 minutes (ramp 20 a second) on
@@ -610,6 +610,7 @@ def bench(workdir: Path) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     parser.add_argument("--users", type=int)
     parser.add_argument("--seconds", type=int)
+    parser.add_argument("--rate", type=float, help="users started a second (default: the scale's)")
     parser.add_argument("--workers", type=int, help="jixiao serve --workers (default: its own)")
     parser.add_argument("--threads", type=int, help="jixiao serve --threads (default: its own)")
     parser.add_argument("--keep", action="store_true", help="keep the database and the folder")
@@ -624,6 +625,7 @@ def bench(workdir: Path) -> None:
     scale = dict(SCALES[args.scale])
     scale["users"] = args.users or scale["users"]
     scale["seconds"] = args.seconds or scale["seconds"]
+    scale["rate"] = args.rate or scale["rate"]
     url, env, plan = prepare(args.scale, workdir, reuse=args.reuse)
     from django.db import connection
     from django.utils import timezone
