@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,6 +194,14 @@ def fiscal_year_set_status(
 TOTALS_CHUNK = 2000
 
 
+def _ids_param(ids: list[int]) -> RawSQL:
+    """Ids for `IN`, passed as one parameter instead of one prepared by Django each."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
 def refresh_payment_totals(project_ids: Iterable[int]) -> None:
     """Keep the payments of `project_ids` added up (`PaymentTotal`) after their payments were
     written or deleted: each chunk of projects' totals deleted, then recomputed from their
@@ -199,11 +209,16 @@ def refresh_payment_totals(project_ids: Iterable[int]) -> None:
     payments calls this in its own transaction, after its rows are written; a project left
     without payments keeps no total."""
     ids = sorted(set(project_ids))
-    table = connection.ops.quote_name(PaymentTotal._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(PaymentTotal._meta.db_table)
+    column = quote(PaymentTotal._meta.get_field("project").column)
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(ids), TOTALS_CHUNK):
-            chunk = ids[start : start + TOTALS_CHUNK]
-            PaymentTotal.objects.filter(project_id__in=chunk).delete()  # one DELETE
+            chunk = _ids_param(ids[start : start + TOTALS_CHUNK])
+            # one DELETE, as SQL: the ORM's would load each total and send its delete signals
+            # (receivers listen to every model; none audits or caches a total), a second of
+            # CPU for a province's 40,000
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({chunk.sql})", chunk.params)
             sums = (
                 Payment.objects.filter(project_id__in=chunk)
                 .order_by()
