@@ -176,11 +176,33 @@ def _compile(queryset: QuerySet | tuple, convert: bool) -> tuple:
 def _first_level_of(work: WorkYear) -> dict[int, int]:
     """unit id → its first-level unit in Y (or in Y−1 for a unit that no longer exists in Y,
     so a merged unit's evaluation of last year still covers someone)."""
-    roots: dict[int, int] = {}
+    return _once(work, "first_level_of", lambda: _roots(work))
+
+
+def _roots(work: WorkYear) -> dict[int, int]:
     rows = _structure(work)
-    for unit_id, _year, level, parent_id, *_r in sorted(rows, key=lambda r: r[1] != work.year):
+    # Y's rows first, then Y−1's for the units not in Y (two passes, not a sort of thousands).
+    roots = {
+        unit_id: unit_id if level == 1 else parent_id
+        for unit_id, year, level, parent_id, *_r in rows
+        if year == work.year
+    }
+    for unit_id, _year, level, parent_id, *_r in rows:
         roots.setdefault(unit_id, unit_id if level == 1 else parent_id)
     return roots
+
+
+def _covered_roots(work: WorkYear, per_unit: dict) -> set[int]:
+    """The first-level units `first_level_activity` has an entry for, without counting what
+    each did: the units with anything done, then their first-level units (coverage needs only
+    which are covered; a province has thousands of units)."""
+    roots = _first_level_of(work)
+    evaluations = evaluation_counts(work)
+    active = {unit_id for unit_id, counts in per_unit["targets"].items() if counts[0]}
+    active.update(unit_id for unit_id, counts in per_unit["reports"].items() if counts[0])
+    for key in ("selfeval_units", "unit_evaluation_units"):
+        active.update(unit_id for unit_id, n in evaluations[key].items() if n)
+    return {roots[unit_id] for unit_id in active if unit_id in roots} - {None}
 
 
 def first_level_activity(work: WorkYear, per_unit: dict | None = None) -> dict[int, dict[str, int]]:
@@ -277,7 +299,7 @@ def _first_level_rows(work: WorkYear) -> list[tuple[int, str, int]]:
 
 def _units(work: WorkYear, per_unit: dict, first_level_rows: list[tuple]) -> dict:
     first_level = {unit_id: code for unit_id, code, _region in first_level_rows}
-    covered = set(first_level_activity(work, per_unit)) & set(first_level)
+    covered = _covered_roots(work, per_unit) & set(first_level)
     return {
         "first_level": len(first_level),
         "covered": len(covered),
@@ -955,36 +977,6 @@ def _report_counts(
     return by_unit, totals
 
 
-def _on_time_counts(per_unit: dict) -> dict[int, dict]:
-    """unit id → its declarations due and late, and its reports due (submitted, or missing
-    past the deadline), late and missing."""
-    rows: dict[int, dict] = {}
-
-    def row(unit_id: int) -> dict:
-        found = rows.get(unit_id)  # a province has thousands: no new dict for a unit seen
-        if found is None:
-            found = rows[unit_id] = dict.fromkeys(ON_TIME_COUNTS, 0) | {"unit_id": unit_id}
-        return found
-
-    for unit_id, (_n, due, late) in per_unit["targets"].items():
-        if due:
-            row(unit_id).update(targets_due=due, targets_late=late)
-    for unit_id, (submitted, late, missed) in per_unit["reports"].items():
-        row(unit_id).update(
-            reports_due=submitted + missed, reports_late=late, reports_missing=missed
-        )
-    return rows
-
-
-ON_TIME_COUNTS = (
-    "targets_due",
-    "targets_late",
-    "reports_due",
-    "reports_late",
-    "reports_missing",
-)
-
-
 def unit_names(work: WorkYear, unit_ids) -> dict[int, tuple[str, str]]:
     """unit id → (code, name in Y) for `unit_ids`: the units of the region's year in one query
     by region (a province names thousands, each a parameter of the query in a list of ids), and
@@ -1017,18 +1009,38 @@ def on_time_by_unit(
     whose deadline has passed, how many came late or not at all, and the on-time rate
     ((due − late − missing) / due). Lowest rate first. Counted by the database
     (`unit_counts`, or the caller's `per_unit` from it)."""
-    rows = _on_time_counts(per_unit or unit_counts(work, today))
-    units = unit_names(work, rows)
+    per_unit = per_unit or unit_counts(work, today)
+    targets, reports = per_unit["targets"], per_unit["reports"]
+    # A unit with declarations due, or with reports due (`report_counts` has no other).
+    wanted = {unit_id for unit_id, (_n, due, _late) in targets.items() if due}
+    wanted.update(reports)
+    units = unit_names(work, wanted)
     rates: dict[tuple[int, int], Decimal | None] = {}  # units share a few (on time, due) pairs
-    for unit_id, r in rows.items():
-        due = r["targets_due"] + r["reports_due"]
-        good = due - r["targets_late"] - r["reports_late"] - r["reports_missing"]
+    rows = []
+    none = (0, 0, 0)
+    for unit_id in wanted:  # a province has thousands: each row made once, whole
+        _n, targets_due, targets_late = targets.get(unit_id, none)
+        submitted, reports_late, missed = reports.get(unit_id, none)
+        due = targets_due + submitted + missed
+        good = due - targets_late - reports_late - missed
         if (good, due) not in rates:
             rates[good, due] = rate(good, due)
         code, name = units.get(unit_id, ("", ""))
-        r.update(code=code, name=name, on_time_rate=rates[good, due])
+        rows.append(
+            {
+                "targets_due": targets_due,
+                "targets_late": targets_late,
+                "reports_due": submitted + missed,
+                "reports_late": reports_late,
+                "reports_missing": missed,
+                "unit_id": unit_id,
+                "code": code,
+                "name": name,
+                "on_time_rate": rates[good, due],
+            }
+        )
     return sorted(
-        rows.values(),
+        rows,
         # codes are unique within a district only: the name and the id settle a tie
         key=lambda r: (
             r["on_time_rate"] if r["on_time_rate"] is not None else 2,
