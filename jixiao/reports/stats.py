@@ -113,9 +113,10 @@ def plain_rows(queryset: QuerySet) -> list[tuple]:
 
 
 #: The compiled SQL of the figures' queries, by what each is built from (`figure_rows`): at most
-#: this many, the oldest dropped first.
+#: this many, the oldest dropped first (about 9 KB each for a province of a hundred districts,
+#: its region ids the most of it; a district's far less).
 _COMPILED: dict[tuple, tuple] = {}
-COMPILED_KEPT = 1024
+COMPILED_KEPT = 512
 #: When set (the tests set it), each reuse of a compiled query also builds the query afresh and
 #: checks that its SQL and parameters are the same: a key that misses something the query is
 #: built from fails there, not in a figure.
@@ -145,32 +146,49 @@ def figure_rows(work: WorkYear, name: str, build, *key, convert: bool = False) -
             if len(_COMPILED) >= COMPILED_KEPT:
                 del _COMPILED[next(iter(_COMPILED))]
             _COMPILED[cache_key] = compiled
-    db, sql, params, compiler, converters = compiled
+    db, sql, params, converters = compiled
     if sql is None:  # a filter that can match nothing (an empty list of ids)
         return []
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if converters:
-        rows = list(compiler.apply_converters(rows, converters))
+        rows = _converted(rows, converters, connections[db])
     return rows
 
 
+def _converted(rows: list[tuple], converters: list, connection) -> list[list]:
+    """The rows with each column's converters applied, as the ORM's compiler does
+    (`SQLCompiler.apply_converters`), from the converters alone: a kept compiler would hold its
+    whole query (15 KB more for each query kept, at province scale)."""
+    out = []
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        out.append(row)
+    return out
+
+
 def _compile(queryset: QuerySet | tuple, convert: bool) -> tuple:
-    """(database, SQL, parameters, compiler, converters) of a queryset, or of a statement
-    given as (database, SQL, parameters)."""
+    """(database, SQL, parameters, converters) of a queryset, or of a statement given as
+    (database, SQL, parameters)."""
     if isinstance(queryset, tuple):
         db, sql, params = queryset
-        return db, sql, tuple(params), None, None
+        return db, sql, tuple(params), None
     compiler = queryset.query.get_compiler(queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return queryset.db, None, (), None, None
+        return queryset.db, None, (), None
     converters = None
     if convert:
-        converters = compiler.get_converters([column for column, _sql, _a in compiler.select])
-    return queryset.db, sql, tuple(params), compiler, converters
+        found = compiler.get_converters([column for column, _sql, _a in compiler.select])
+        converters = list(found.items())
+    return queryset.db, sql, tuple(params), converters
 
 
 def _first_level_of(work: WorkYear) -> dict[int, int]:
