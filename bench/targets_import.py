@@ -12,7 +12,7 @@ and the ratio of the import to the calamine read. Times are wall clock (the quic
 runs where cheap) with the CPU time beside them, which other load on the machine disturbs less.
 
     .venv/bin/python bench/targets_import.py [--scale small|province] [--json] [--profile]
-                                             [--regions 25] [--projects 400] [--keep]
+                                             [--phases] [--regions 25] [--projects 400] [--keep]
 
 `--scale province` (the default) is 25 districts of 400 projects: 10,000 declarations, 120,000
 indicator rows; `--scale small` is 3 of 200 (600). With `--json` (CONTRACT.md, Benchmarks) it
@@ -21,7 +21,10 @@ and the import in-process (quickest of two, each in a fresh process on a fresh d
 `targets_import` (wall seconds, baseline the calamine read, goal ratio 3),
 `targets_import_cpu` (the same in CPU seconds, which the load of other work disturbs less) and
 `targets_import_peak_mb` (the import process's peak resident memory, ru_maxrss, goal 500 MB).
-`--profile` first runs the import once under cProfile and prints its costliest calls on stderr.
+`--profile` first runs the import once under cProfile and prints its costliest calls on stderr;
+`--phases` runs it once with phase timers and prints its CPU by step (`PHASES`: the archive
+check, calamine and its rows, the forms, matching, placing and building the rows, the value
+parser, the lint, the inserts, the audit rows, and the rest).
 With DATABASE_URL naming PostgreSQL, the province's targets are deleted between runs instead of
 the SQLite file being copied back.
 """
@@ -285,10 +288,13 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "reset":
         print(json.dumps(reset_targets()))
         return
-    if mode in ("import", "profile"):
+    if mode in ("import", "profile", "phases"):
         _setup_django()
     if mode == "profile":
         profile_import(args[0])
+        return
+    if mode == "phases":
+        print(json.dumps(phases_of_import(args[0]), ensure_ascii=False))
         return
     fn = {"calamine": read_calamine, "openpyxl": read_openpyxl, "import": import_in_process}[mode]
     print(json.dumps(_measure(lambda: fn(args[0]), trace)))
@@ -363,6 +369,91 @@ def profile_import(path: str) -> dict:
     return result
 
 
+# Where an import's CPU goes: each step's own time (a step called inside another is charged to
+# itself), by the functions that do it; "other" is the rest (Django's command, the audit
+# entry's changes and encoding, the chunks' Python between the steps).
+PHASES = [
+    ("core.tabular", "_check_zip", "archive check"),
+    ("core.tabular", "_read_xlsx_calamine", "calamine and its rows"),
+    ("targets.importers", "TargetImporter.read_form", "form (excel, officeform)"),
+    ("targets.importers", "TargetImporter.route", "routing and matching"),
+    ("targets.importers", "TargetImporter.match", "routing and matching"),
+    ("targets.importers", "TargetImporter.check_form", "placing and building rows"),
+    ("targets.importers", "TargetImporter._parse_new", "value parser"),
+    ("targets.importers", "lint", "lint"),
+    ("targets.importers", "finding_dict", "lint"),
+    ("targets.importers", "TargetImporter._lock_replaced", "inserts"),
+    ("targets.importers", "_insert_targets", "inserts"),
+    ("targets.importers", "_insert_indicators", "inserts"),
+    ("core.audit", "_insert_entry", "audit rows"),
+    ("core.audit", "_index", "audit rows"),
+    ("core.audit", "_finish_entry", "audit rows"),
+]
+
+
+def phases_of_import(path: str) -> dict:
+    """`import_in_process` with each of `PHASES` timed by CPU (time.process_time)."""
+    import importlib
+    import inspect
+
+    clock, spent, stack = time.process_time, {}, ["other"]
+    mark = [clock()]
+
+    def switch(push: str | None) -> None:
+        now = clock()
+        spent[stack[-1]] = spent.get(stack[-1], 0.0) + now - mark[0]
+        mark[0] = now
+        if push:
+            stack.append(push)
+        else:
+            stack.pop()
+
+    def timed(label, fn):
+        if inspect.isgeneratorfunction(fn):  # timed a step at a time, as it is asked
+
+            def steps(*args, **kwargs):
+                it = fn(*args, **kwargs)
+                while True:
+                    switch(label)
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        return
+                    finally:
+                        switch(None)
+                    yield item
+
+            return functools.wraps(fn)(steps)
+
+        def call(*args, **kwargs):
+            switch(label)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                switch(None)
+
+        return functools.wraps(fn)(call)
+
+    for module_name, name, label in PHASES:
+        owner = importlib.import_module(f"jixiao.{module_name}")
+        *outer, attr = name.split(".")
+        if outer:
+            owner = getattr(owner, outer[0])
+        fn = inspect.getattr_static(owner, attr)
+        if isinstance(fn, staticmethod):
+            setattr(owner, attr, staticmethod(timed(label, fn.__func__)))
+        else:
+            setattr(owner, attr, timed(label, fn))
+    started = mark[0] = clock()
+    import_in_process(path)
+    switch(None)
+    total = clock() - started
+    return {
+        "total": round(total, 3),
+        **{k: round(v, 3) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=sorted(SCALES), default="province")
@@ -370,6 +461,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, help="projects a district (overrides --scale)")
     parser.add_argument("--json", action="store_true", help="one JSON figure a line on stdout")
     parser.add_argument("--profile", action="store_true", help="cProfile the import (stderr)")
+    parser.add_argument(
+        "--phases", action="store_true", help="the import's CPU by step (phase timers, stderr)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
     regions = args.regions or SCALES[args.scale][0]
@@ -429,6 +523,9 @@ def main() -> None:
             cwd=env["PWD"],
             stdout=sys.stderr,
         )
+    if args.phases:
+        _reset(db, pristine, env)
+        say(f"import by step, CPU seconds: {_child('phases', env, str(xlsx))}")
     calamine = best([_child("calamine", env, str(xlsx)) for _ in range(3)])
     if json_mode:  # the figures only: the quickest of two imports, each in a fresh process
         line(f"read with python-calamine ({calamine['rows']} rows)", calamine, None)
