@@ -329,13 +329,9 @@ def _quick_target_value(text, category, subcategory, year, unit, operator) -> Ta
     number = Decimal(number)
     if shape.operator_implied and not number:
         return None  # a bare 0 means = 0
-    # the shape with the cell's text and number: a frozen dataclass's __init__ sets each of
-    # its ten fields through object.__setattr__, which cost more than the rest of this reading
-    value = object.__new__(TargetValue)
-    fields = value.__dict__
-    fields.update(shape.__dict__)
-    fields["original"], fields["number"] = text, number
-    return value
+    return TargetValue(text, Kind.QUANTITATIVE, shape.operator, number, shape.unit,
+                       operator_implied=shape.operator_implied, problems=shape.problems,
+                       notes=shape.notes)  # fmt: skip
 
 
 def _shape(op, unit_text, category, subcategory, year, unit, operator) -> TargetValue | None:

@@ -27,9 +27,7 @@ every target's change (`audit.record_batch`, fed chunk by chunk).
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
-from dataclasses import MISSING
 from decimal import Decimal
 from itertools import chain, islice
 
@@ -488,7 +486,7 @@ class TargetImporter(DocumentImporter):
             number if number is not None and abs(number) < _TOO_LARGE else None,
             value.deadline,
         )
-        line = _line(
+        line = IndicatorLine(
             category=category,
             subcategory=subcategory,
             name=row["name"],
@@ -615,21 +613,6 @@ class TargetImporter(DocumentImporter):
         for form in forms:
             form.existing_snapshot = audit.snapshot(locked[form.existing.pk])
         return locked
-
-
-#: IndicatorLine's fields with their defaults, which `_line` starts from.
-_LINE_DEFAULTS = {
-    f.name: f.default for f in dataclasses.fields(IndicatorLine) if f.default is not MISSING
-}
-
-
-def _line(**fields) -> IndicatorLine:
-    """IndicatorLine(**fields) without its frozen __init__, which sets each of its eleven fields
-    through object.__setattr__: a province's 120,000 rows spent more there than in building
-    their stored tuples."""
-    line = object.__new__(IndicatorLine)
-    line.__dict__.update(_LINE_DEFAULTS, **fields)
-    return line
 
 
 #: An indicator row as the import keeps it: the fields a user writes, then those of its value.

@@ -639,22 +639,3 @@ def test_cli_import_with_a_filer_keeps_the_filers_scope(world, tmp_path):
     assert "未写入任何数据" in str(exc.value)
     assert "工作表“P1” 第 3 行 G 列 （项目编码）" in err.getvalue()
     assert counts() == before
-
-
-def test_an_imported_line_is_the_line_the_declaration_builds_with_its_defaults():
-    """The import builds its lines without IndicatorLine's frozen __init__ (importers._line)."""
-    from jixiao.indicators.values import parse_target_value
-    from jixiao.targets.declaration import IndicatorLine
-    from jixiao.targets.importers import _line
-
-    fields = {
-        "category": "产出指标",
-        "subcategory": "数量指标",
-        "name": "改造老旧小区数量",
-        "value": parse_target_value("≥12个", subcategory="数量指标", year=2022),
-        "weight": Decimal("20"),
-        "unit": "个",
-    }
-    built, ours = IndicatorLine(**fields), _line(**fields)
-    assert ours == built and hash(ours) == hash(built)
-    assert (ours.parent_indicator, ours.placement, ours.basis) == (None, None, None)
