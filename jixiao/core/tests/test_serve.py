@@ -88,3 +88,23 @@ def test_threads_above_one_run_gthread_workers():
     argv = gunicorn_argv(host="127.0.0.1", port=8000, workers=3, threads=4)
     assert argv[argv.index("--worker-class") + 1] == "gthread"
     assert argv[argv.index("--threads") + 1] == "4"
+
+
+def test_the_wsgi_module_loads_the_urls_in_the_master_without_a_database_connection():
+    """gunicorn preloads `jixiao.wsgi`: its workers inherit the URLs and views loaded, and no
+    connection (which forked workers would share)."""
+    probe = (
+        "import jixiao.wsgi\n"
+        "from django.db import connections\n"
+        "from django.urls import get_resolver\n"
+        "print('url_patterns' in vars(get_resolver()), "
+        "[c.connection for c in connections.all()])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jixiao.settings"},
+    ).stdout
+    assert out.split() == ["True", "[None]"]
