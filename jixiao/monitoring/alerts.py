@@ -18,7 +18,7 @@ the stored alert that users see and dispose of.
 
 from calendar import monthrange  # the standard library's, not .calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -231,13 +231,12 @@ class _Run:
     warnings: list
     time: Fraction
     time_text: str
+    #: the report's usable monthly payments (`_payments`), given by the runs that read them
+    #: (a plain field: a cached property takes a lock at each of a payment import's 13,000 runs)
+    payments: dict[int, Decimal] = field(default_factory=dict)
     rate: Fraction | None = None
     rate_text: str = ""
-
-    @cached_property
-    def payments(self) -> dict[int, Decimal]:
-        """The report's usable monthly payments (`_payments`), read once a run."""
-        return _payments(self.report)
+    rate_pct: str = ""  # the rate as M01–M03 show it, formatted once a run
 
     def alert(self, code, level, message, explanation, indicator=None) -> None:
         explanation = Message("alert.explanation", code=code, text=explanation)
@@ -255,7 +254,7 @@ def alerts(report: MonitoringReport, *, rules: "Mapping | AlertRules", today: da
     """
     rules = _as_rules(rules)
     time, time_text = time_progress(report.period_end, rules.time_progress)
-    run = _Run(report, rules, today, [], [], time, time_text)
+    run = _Run(report, rules, today, [], [], time, time_text, _payments(report))
     _execution(run)
     for check in (_m01, _m02, _m03, _m04, _m05, _m06, _m07):
         check(run)
@@ -266,7 +265,7 @@ def alerts(report: MonitoringReport, *, rules: "Mapping | AlertRules", today: da
 def year_end_rush(report: MonitoringReport, *, rules: "Mapping | AlertRules") -> tuple:
     """M05 alone: what `alerts` finds of code M05 for a report, without judging the rest (the
     year's rush check belongs to no round; a payment import judges every project's year)."""
-    run = _Run(report, _as_rules(rules), date.min, [], [], Fraction(0), "")
+    run = _Run(report, _as_rules(rules), date.min, [], [], Fraction(0), "", _payments(report))
     _m05(run)
     return tuple(run.alerts)
 
@@ -329,8 +328,9 @@ def _execution(run: _Run) -> None:
         run.warn("no_execution", Message("alert.no_execution"))
         return
     run.rate = execution_rate(executed, full_year)
+    run.rate_pct = _pct(run.rate)
     run.rate_text = Message("alert.rate", executed=text, budget=f"{full_year:f}",
-                            rate=_pct(run.rate))  # fmt: skip
+                            rate=run.rate_pct)  # fmt: skip
 
 
 def _m01(run: _Run) -> None:
@@ -344,7 +344,7 @@ def _m01(run: _Run) -> None:
     if level is None:
         return
     when = _date_text(run.report.period_end)
-    message = Message("alert.M01", when=when, rate=_pct(run.rate), time=_pct(run.time),
+    message = Message("alert.M01", when=when, rate=run.rate_pct, time=_pct(run.time),
                       lag=_points(lag))  # fmt: skip
     explanation = Message("alert.M01.why", time=run.time_text, rate=run.rate_text,
                           lag=_points(lag), bound=_points(bound, exact=True))  # fmt: skip
@@ -364,7 +364,7 @@ def _m02(run: _Run) -> None:
     if run.rate >= floor:
         return
     checkpoint = _date_text(_month_end(end.year, month))
-    message = Message("alert.M02", rate=_pct(run.rate), month=month,
+    message = Message("alert.M02", rate=run.rate_pct, month=month,
                       floor=_pct(floor, exact=True), end=_date_text(end))  # fmt: skip
     explanation = Message("alert.M02.why", end=_date_text(end), checkpoint=checkpoint,
                           floor=_pct(floor, exact=True), rate=run.rate_text)  # fmt: skip
@@ -386,7 +386,7 @@ def _m03(run: _Run) -> None:
         gap = run.rate - share
         if gap <= run.rules.m03_gap:
             continue
-        message = Message("alert.M03", rate=_pct(run.rate), name=line.name,
+        message = Message("alert.M03", rate=run.rate_pct, name=line.name,
                           progress=_pct(share), gap=_points(gap))  # fmt: skip
         explanation = Message("alert.M03.why", rate=run.rate_text, shown=shown,
                               progress=_pct(share), gap=_points(gap),
@@ -479,20 +479,27 @@ def _m05(run: _Run) -> None:
     if not (by_share or by_average):
         return
     before = total - december
-    average = Fraction(before) / _MONTHS_BEFORE_DECEMBER
-    share = Fraction(december) / Fraction(total) if total > 0 else None
+    # the share, the average and December's multiple of it made of the amounts' integer
+    # ratios (the same fractions as dividing `Fraction`s of the Decimals, at a third the cost)
+    dec_n, dec_d = december.as_integer_ratio()
+    tot_n, tot_d = total.as_integer_ratio()
+    bef_n, bef_d = before.as_integer_ratio()
+    average = Fraction(bef_n, bef_d * _MONTHS_BEFORE_DECEMBER)
+    share = Fraction(dec_n * tot_d, dec_d * tot_n) if total > 0 else None
+    shown = f"{december:f}"
     found = []
     if by_share:
-        found.append(Message("alert.M05.share", december=f"{december:f}", total=f"{total:f}",
+        found.append(Message("alert.M05.share", december=shown, total=f"{total:f}",
                              share=_pct(share), bound=_pct(share_bound, exact=True)))  # fmt: skip
     if by_average:
+        times = "—" if bef_n <= 0 else _fixed(
+            Fraction(dec_n * bef_d * _MONTHS_BEFORE_DECEMBER, dec_d * bef_n), 2)  # fmt: skip
         found.append(Message("alert.M05.average", before=f"{before:f}",
                              months=_MONTHS_BEFORE_DECEMBER, average=_amount(average),
-                             december=f"{december:f}",
-                             times=_times(Fraction(december), average),
-                             multiple=_trim(_fixed(multiple, 2))))  # fmt: skip
+                             december=shown, times=times,
+                             multiple=_exact_fixed(multiple)))  # fmt: skip
     share_text = Message("alert.M05.of_year", share=_pct(share)) if share is not None else ""
-    message = Message("alert.M05", december=f"{december:f}", share=share_text)
+    message = Message("alert.M05", december=shown, share=share_text)
     run.alert("M05", run.rules.levels["M05"], message, Join(found, "clauses"))
 
 
@@ -597,14 +604,21 @@ def _pct(value: Fraction | None, exact: bool = False) -> str:
     """A fraction as a percentage with 2 decimals (thresholds without trailing zeros)."""
     if value is None:
         return "—"
-    text = _fixed(value, 2, times=100)
-    return f"{_trim(text) if exact else text}%"
+    if exact:
+        return f"{_exact_fixed(value, 100)}%"
+    return f"{_fixed(value, 2, times=100)}%"
 
 
 def _points(value: Fraction, exact: bool = False) -> str:
     """A difference of rates in percentage points ("19.59"), thresholds as written ("10")."""
-    text = _fixed(value, 2, times=100)
-    return _trim(text) if exact else text
+    return _exact_fixed(value, 100) if exact else _fixed(value, 2, times=100)
+
+
+@lru_cache(maxsize=256)
+def _exact_fixed(value: Fraction, times: int = 1) -> str:
+    """A threshold × `times` with 2 decimals, without trailing zeros: made once for each
+    (the rulebook's few, which every report judged shows)."""
+    return _trim(_fixed(value, 2, times))
 
 
 def _amount(value: Fraction) -> str:
