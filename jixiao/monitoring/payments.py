@@ -586,21 +586,21 @@ def _insert_alerts(new: list[dict]) -> list[dict]:
             project_id__in=among({v["project_id"] for v in new})
         ).values_list("pk", "project_id", "round_id", "code", "indicator")
     }
-    # the fields no new alert gives: the same in every snapshot (a date already as text)
-    names = [name for name, _is_date in _SNAPSHOT]
-    same = {name: _DEFAULTS.get(name) for name in names} | {"raised_at": now}
+    # each snapshot field as a column: the ids read back, a given field's values (a date as
+    # text, each distinct one formatted once), or the one value no new alert gives
+    key = itemgetter("project_id", "round_id", "code", "indicator")
+    columns = []
     for name, is_date in _SNAPSHOT:
-        if is_date and name not in given and same[name] is not None:
-            same[name] = same[name].isoformat()
-    dates = [name for name, is_date in _SNAPSHOT if is_date and name in given]
-    pick, key = itemgetter(*names), itemgetter("project_id", "round_id", "code", "indicator")
-    snapshots = []
-    for values in new:
-        found = same | values  # a given value over the same one, then picked in field order
-        found["id"] = ids[key(values)]
-        snapshot = dict(zip(names, pick(found), strict=True))
-        for name in dates:
-            if snapshot[name] is not None:
-                snapshot[name] = snapshot[name].isoformat()
-        snapshots.append(snapshot)
-    return snapshots
+        if name == "id":
+            columns.append(map(ids.__getitem__, map(key, new)))
+        elif name in given:
+            column = list(map(itemgetter(name), new))
+            if is_date:
+                text = {day: _plain(day) for day in set(column)}
+                column = map(text.__getitem__, column)
+            columns.append(column)
+        else:
+            value = now if name == "raised_at" else _DEFAULTS.get(name)
+            columns.append(repeat(_plain(value) if is_date else value))
+    names = [name for name, _is_date in _SNAPSHOT]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=False)]
