@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, Value
 
 
 class KeyedQuery:
@@ -76,3 +76,29 @@ class KeyedQuery:
         """The first row for `keys` (its queryset says which, and is sliced to one), or None."""
         rows = self.all(*keys, using=using)
         return rows[0] if rows else None
+
+
+def one_row_aggregate(queryset: QuerySet, *aggregates) -> QuerySet:
+    """`queryset.aggregate(...)` as a one-row `values_list` queryset (grouped by a constant,
+    which the SQL leaves out), so that its SQL can be compiled once and kept.
+
+    Its `empty_row` is the row `aggregate()` gives when Django knows the filter matches
+    nothing (an empty list of ids, `EmptyResultSet`) and sends no SQL at all: each aggregate's
+    `empty_result_set_value` (0 for a count, None for a sum or a maximum). `rows_of_nothing`
+    gives it to the readers that run such querysets themselves."""
+    names = [f"a{i}" for i in range(len(aggregates))]
+    rows = (
+        queryset.order_by()
+        .values(one=Value(1))
+        .annotate(**dict(zip(names, aggregates, strict=True)))
+        .values_list(*names)
+    )
+    rows.empty_row = tuple(a.empty_result_set_value for a in aggregates)
+    return rows
+
+
+def rows_of_nothing(queryset) -> list[tuple]:
+    """The rows of a `values_list` queryset whose filter matches nothing, where no SQL ran:
+    none, or an aggregate's one row (`one_row_aggregate`)."""
+    row = getattr(queryset, "empty_row", None)
+    return [] if row is None else [row]

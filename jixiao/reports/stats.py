@@ -31,6 +31,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.compiled import one_row_aggregate, rows_of_nothing
 from jixiao.core.deadlines import day_after
 from jixiao.evaluations.key.models import LEVEL1 as KEY_LEVELS
 from jixiao.evaluations.key.models import (
@@ -106,7 +107,7 @@ def plain_rows(queryset: QuerySet) -> list[tuple]:
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
-        return []
+        return rows_of_nothing(queryset)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -148,7 +149,7 @@ def figure_rows(work: WorkYear, name: str, build, *key, convert: bool = False) -
             _COMPILED[cache_key] = compiled
     db, sql, params, converters = compiled
     if sql is None:  # a filter that can match nothing (an empty list of ids)
-        return []
+        return params  # no rows, or an aggregate's one row (`_compile`)
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -178,12 +179,12 @@ def _compile(queryset: QuerySet | tuple, convert: bool) -> tuple:
     (database, SQL, parameters)."""
     if isinstance(queryset, tuple):
         db, sql, params = queryset
-        return db, *(_bound(db, sql, params) if sql else (None, ())), None
+        return db, *(_bound(db, sql, params) if sql else (None, [])), None
     compiler = queryset.query.get_compiler(queryset.db)
     try:
         sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return queryset.db, None, (), None
+    except EmptyResultSet:  # no SQL: kept as the rows it stands for, in the parameters' place
+        return queryset.db, None, rows_of_nothing(queryset), None
     converters = None
     if convert:
         found = compiler.get_converters([column for column, _sql, _a in compiler.select])
@@ -362,7 +363,7 @@ def _targets(work: WorkYear) -> dict:
     (counts,) = figure_rows(
         work,
         "targets.counts",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             work.targets,
             Count("project_id", distinct=True),
             Count("project_id", distinct=True, filter=approved),
@@ -377,25 +378,13 @@ def _targets(work: WorkYear) -> dict:
     }
 
 
-def _aggregate(queryset: QuerySet, *aggregates) -> QuerySet:
-    """`queryset.aggregate(...)` as a one-row `values_list` queryset (grouped by a constant,
-    which the SQL leaves out), so that `figure_rows` can keep its SQL."""
-    names = [f"a{i}" for i in range(len(aggregates))]
-    return (
-        queryset.order_by()
-        .values(one=Value(1))
-        .annotate(**dict(zip(names, aggregates, strict=True)))
-        .values_list(*names)
-    )
-
-
 def _approved_funds(work: WorkYear) -> Decimal:
     from jixiao.budgets.models import Project
 
     ((funds,),) = figure_rows(
         work,
         "targets.funds_approved",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             Project.objects.filter(
                 pk__in=work.project_targets.filter(status__in=APPROVED).values("project_id")
             ),
@@ -463,7 +452,7 @@ def _monitoring(
     ((n_rounds, latest),) = figure_rows(
         work,
         "rounds",
-        lambda: _aggregate(work.rounds, Count("id"), Max("period_end")),
+        lambda: one_row_aggregate(work.rounds, Count("id"), Max("period_end")),
         convert=True,
     )
     return {
@@ -503,7 +492,7 @@ def _execution(work: WorkYear, latest: datetime.date | None) -> dict:
     ((funds, executed),) = figure_rows(
         work,
         "execution",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             work.reports.filter(round__period_end=latest),
             Sum(full_year_budget("project__"), output_field=DecimalField()),
             Sum("executed"),
@@ -556,7 +545,7 @@ def _special_kinds(work: WorkYear) -> dict:
     ((count,),) = figure_rows(
         work,
         "special_kinds",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             work.selfevals.filter(project_id__in=kinds.values("project_id")),
             Count("project_id", distinct=True),
         ),
@@ -698,7 +687,7 @@ def _surveys(work: WorkYear) -> dict:
     ((count, valid),) = figure_rows(
         work,
         "surveys",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             work.rows_of(Survey)
             .filter(status__in=SURVEY_COUNTED)
             .filter(
@@ -783,7 +772,7 @@ def _problems(
     ((lag_projects, lag_red),) = figure_rows(
         work,
         "execution_lag",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             work.alerts.filter(code__in=lagging_codes),
             Count("project_id", distinct=True),
             Count("project_id", distinct=True, filter=Q(level="red")),
@@ -1226,7 +1215,7 @@ def compute_year_stats(
         "policy_documents_issued": figure_rows(
             work,
             "policy_documents_issued",
-            lambda: _aggregate(work.policy_documents_issued, Count("id")),
+            lambda: one_row_aggregate(work.policy_documents_issued, Count("id")),
         )[0][0],
         "regions": _children(work, covered_ids, first_level_rows, funds),
     }

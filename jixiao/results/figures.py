@@ -40,10 +40,11 @@ from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear
+from jixiao.core.compiled import one_row_aggregate, rows_of_nothing
 from jixiao.core.scope import scope_of
 from jixiao.orgs.models import Region, UnitYear
 
@@ -219,35 +220,25 @@ def built_each_time(name: str, build, *key, convert: bool = False) -> list[tuple
         with connections[db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    return list(query) if convert else _plain(query)
+    if convert:
+        return list(query) or rows_of_nothing(query)  # an aggregate's SQL gives one row
+    return _plain(query)
 
 
 def _plain(queryset: QuerySet) -> list[tuple]:
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
-        return []
+        return rows_of_nothing(queryset)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _aggregate(queryset: QuerySet, *aggregates) -> QuerySet:
-    """`queryset.aggregate(...)` as a one-row `values_list` queryset (grouped by a constant,
-    which the SQL leaves out), so that its SQL can be kept."""
-    names = [f"a{i}" for i in range(len(aggregates))]
-    return (
-        queryset.order_by()
-        .values(one=Value(1))
-        .annotate(**dict(zip(names, aggregates, strict=True)))
-        .values_list(*names)
-    )
-
-
 def _funds(results: ResultsYear, run) -> dict:
     ((*sums,),) = run(
         "results.funds",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             results.fund_actions, *(Sum("amount", filter=Q(kind=kind)) for kind in FUND_KEYS)
         ),
         convert=True,
@@ -378,7 +369,7 @@ def _uses(results: ResultsYear, n_results: int, run) -> dict:
     names = ("recorded", *RESULT_USE_FLAGS, "instructions")
     ((*values,),) = run(
         "results.uses",
-        lambda: _aggregate(
+        lambda: one_row_aggregate(
             uses_of(_result_sets(results)),
             Count("id"),
             *(Count("id", filter=Q(**{flag: True})) for flag in RESULT_USE_FLAGS),

@@ -676,3 +676,16 @@ def test_a_figures_query_built_from_more_than_its_key_is_caught_when_checked(yea
     stats.figure_rows(work, "test.rounds", lambda: rounds.filter(year=2022))
     with pytest.raises(AssertionError, match="test.rounds"):
         stats.figure_rows(work, "test.rounds", lambda: rounds.filter(year=2021))
+
+
+@pytest.mark.parametrize("persona", ["expert", "agency", "admin"])
+def test_a_reader_whose_scope_holds_no_unit_gets_zero_counts_not_an_error(world, persona):
+    """Their filters are empty lists of ids, for which Django sends no SQL: each one-row count
+    is still one row, of zeros (as `aggregate()` gives), whether compiled afresh or kept."""
+    for _ in range(2):
+        figures = summary_figures(user=world.users[persona], region=world.region, year=2022)
+        assert figures["selfeval"]["special_kinds"] == {"count": 0, "projects": []}
+        assert figures["monitoring"]["rounds"] == 0
+        funds = ("funds_adjusted", "funds_recovered", "funds_redeployed")
+        assert [figures["results"][key] for key in funds] == [Decimal("0.00")] * 3
+        assert figures["results"]["uses"]["recorded"] == 0
