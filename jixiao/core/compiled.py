@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet, Value
 
@@ -102,3 +103,18 @@ def rows_of_nothing(queryset) -> list[tuple]:
     none, or an aggregate's one row (`one_row_aggregate`)."""
     row = getattr(queryset, "empty_row", None)
     return [] if row is None else [row]
+
+
+def plain_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` queryset as the database driver gives them: one
+    `fetchall`, without the ORM's converters (a Python call per value: about a fifth of the
+    time of a grouped query of a few thousand rows). Only for columns the driver already gives
+    as Django would, ids, counts and text on SQLite and PostgreSQL alike; not money (SQLite
+    sums binary floats), dates or booleans."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
+        return rows_of_nothing(queryset)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -44,7 +44,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear
-from jixiao.core.compiled import one_row_aggregate, rows_of_nothing
+from jixiao.core.compiled import one_row_aggregate, plain_rows, rows_of_nothing
 from jixiao.core.scope import scope_of
 from jixiao.orgs.models import Region, UnitYear
 
@@ -222,17 +222,7 @@ def built_each_time(name: str, build, *key, convert: bool = False) -> list[tuple
             return cursor.fetchall()
     if convert:
         return list(query) or rows_of_nothing(query)  # an aggregate's SQL gives one row
-    return _plain(query)
-
-
-def _plain(queryset: QuerySet) -> list[tuple]:
-    try:
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:
-        return rows_of_nothing(queryset)
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return plain_rows(query)
 
 
 def _funds(results: ResultsYear, run) -> dict:
