@@ -24,6 +24,8 @@ The database is reset as bench/load.py leaves it afterwards.
 `--profile FILE` runs cProfile on the CPU time of the timed requests (the sign-in's password hash
 left out) and sums it per function over the whole mix: the shares of what every request pays
 (middleware, the base layout) and of each page's own work, on stderr and in FILE (pstats).
+`--only target_save,report_save,...` makes only the named requests (the sign-ins still happen,
+untimed unless `signin` is named), e.g. to profile the saves and review steps alone.
 """
 
 from __future__ import annotations
@@ -47,15 +49,22 @@ class Measure:
     """Times requests of one signed-in client: median milliseconds and the queries. With a
     `profiler` (cProfile), it profiles the timed runs alone (not the warm-up, not `before`)."""
 
-    def __init__(self, runs: int, profiler=None):
+    def __init__(self, runs: int, profiler=None, only: frozenset[str] = frozenset()):
         self.runs = runs
         self.profiler = profiler
+        #: The requests to make (`--only`); empty: all of them.
+        self.only = only
         self.rows: list[tuple[str, float, float, int, str]] = []
+
+    def wanted(self, name: str) -> bool:
+        return not self.only or name in self.only
 
     def __call__(self, name: str, request, before=None, check=None) -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        if not self.wanted(name):
+            return
         times, cpu = [], []
         queries = 0
         response = None
@@ -107,7 +116,7 @@ def signed_in(username: str, measure: Measure | None = None):
             {"username": username, "password": PASSWORD, "next": ""},
         )
 
-    if measure:
+    if measure and measure.wanted("signin"):
         measure("signin", login, check=lambda r: "" if r.status_code == 302 else "refused")
     else:
         login()
@@ -148,11 +157,11 @@ def queued(district: str, plan: dict, count: int = 20) -> None:
     Report.objects.filter(pk__in=reports).update(status=ReportStatus.SUBMITTED)
 
 
-def measure_all(plan: dict, runs: int, profiler=None) -> Measure:
+def measure_all(plan: dict, runs: int, profiler=None, only=frozenset()) -> Measure:
     from jixiao.monitoring.models import Report, ReportIndicator, ReportStatus
     from jixiao.targets.models import Target, TargetStatus
 
-    measure = Measure(runs, profiler)
+    measure = Measure(runs, profiler, only)
     who = people(plan)
     filer = who["filer"]
     target, report = filer["targets"][0], filer["reports"][0]
@@ -273,6 +282,13 @@ def main() -> None:
         help="cProfile the timed requests' CPU time (the sign-in's password hash left out), "
         "summed over the whole mix, into FILE (pstats); the top functions on stderr",
     )
+    parser.add_argument(
+        "--only",
+        metavar="NAMES",
+        default="",
+        help="make (and time, and profile) only these requests, comma-separated "
+        "(target_save,target_complete,...); the others are skipped",
+    )
     args, _rest = parser.parse_known_args()
     OUT["json"] = args.json
     workdir = Path(tempfile.mkdtemp(prefix="jixiao-page-costs-"))
@@ -285,7 +301,10 @@ def main() -> None:
         # process's cost.
         profiler = cProfile.Profile(time.process_time)
     try:
-        measure = measure_all(plan, args.runs, profiler)
+        only = frozenset(filter(None, args.only.split(",")))
+        if only:  # the baseline of every ratio is always measured
+            only |= {"bare_login_page"}
+        measure = measure_all(plan, args.runs, profiler, only)
     finally:
         reset()
     if profiler:

@@ -15,6 +15,7 @@ import copy
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -73,12 +74,30 @@ class Rules:
     values: Mapping
     base: str = NATIONAL
     sources: tuple[str, ...] = field(default_factory=tuple)  # "360102:2021 v3", ...
+    #: The sections handed out read-only (`frozen_section`), made once for these Rules.
+    _frozen: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def section(self, name: str) -> dict:
+        """A copy of a section, the caller's to change."""
         try:
             return _copied(self.values[name])
         except KeyError:
             raise RulebookError(_("规则库中没有“%(name)s”部分") % {"name": name}) from None
+
+    def frozen_section(self, name: str) -> Mapping:
+        """A section that nobody can change (mappings read-only, lists as tuples), the same
+        object on every call for these Rules: what the lint reads. Its caches find what they
+        know by the rules' identity (`targets.lint_base`: a row's facts, a check's answers, a
+        word list's pattern), so a save linting with `section`'s fresh copy found none of
+        what the previous save of the same rulebook version had derived. `rules_for` gives
+        the same Rules for the same version, and a new version new Rules, with new sections."""
+        frozen = self._frozen.get(name)
+        if frozen is None:
+            try:
+                frozen = self._frozen[name] = _frozen(self.values[name])
+            except KeyError:
+                raise RulebookError(_("规则库中没有“%(name)s”部分") % {"name": name}) from None
+        return frozen
 
     def get(self, dotted: str):
         node = self.values
@@ -108,6 +127,28 @@ def _copied(node):
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
+def _frozen(node):
+    """Rulebook values (JSON) made read-only all the way down: a mapping as a
+    `MappingProxyType` of its frozen values, a list as a tuple."""
+    if isinstance(node, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in node.items()})
+    if isinstance(node, list | tuple):
+        return tuple(_frozen(v) for v in node)
+    if type(node) in _SCALARS:
+        return node
+    return copy.deepcopy(node)
+
+
+def thawed(node):
+    """Frozen rulebook values (`Rules.frozen_section`) as plain JSON data again, dicts and
+    lists, for what needs them (a page's `json_script`, a copy to change)."""
+    if isinstance(node, Mapping):
+        return {k: thawed(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [thawed(v) for v in node]
+    return node
+
+
 def named(name: str = NATIONAL) -> Rules:
     """A national rulebook by name (`--rulebook national|national-2021`), no database needed."""
     if name not in BASES:
@@ -131,7 +172,8 @@ def rules_for(region_codes: Sequence[str], year: int) -> Rules:
     base = next((r.base for r in reversed(chain)), NATIONAL)
     # The merge copies every default: keep its result for the same defaults and versions (the
     # rows' values are part of the key, as a version's number can come back after a rollback).
-    # Callers read sections through `section`/`get`, which copy, so the kept values never change.
+    # Callers read sections through `section`/`get`, which copy, or `frozen_section`, which
+    # cannot be changed, so the kept values never change.
     key = (
         base,
         _GENERATION[0],

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Project
+from jixiao.core.compiled import KeyedQuery
 from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
 from jixiao.indicators.selectors import library_entries
@@ -33,9 +34,12 @@ from .models import Basis, Indicator, Target, TargetStatus
 MAX_INDICATORS = 100
 
 
-def rules_of(target: Target) -> tuple[dict, dict]:
+def rules_of(target: Target) -> tuple[Mapping, Mapping]:
+    """The lint's and the catalogue's sections for the target's region and year, read-only
+    and the same objects for every target of one rulebook version (`Rules.frozen_section`),
+    so the lint's caches of row facts and answers serve the next save too."""
     rules = rules_for(target.region.lineage_codes, target.year)
-    return rules.section("lint"), rules.section("catalogue")
+    return rules.frozen_section("lint"), rules.frozen_section("catalogue")
 
 
 def _decimal(value, label: str, position: int) -> Decimal | None:
@@ -171,7 +175,44 @@ def context_of(target: Target, declaration: Declaration | None = None) -> LintCo
     target and actuals of the same project, the level-1 project's target."""
     if target.project_id is None:
         return LintContext(siblings=[])
-    return project_context(target.project, declaration or declaration_of(target))
+    project, declaration = target.project, declaration or declaration_of(target)
+    if project.parent_id or had_project_last_year(project):
+        # The level-1 project's target or last year's come in one query with the siblings.
+        return project_context(project, declaration)
+    # A project new this year (no last year's target or actuals to look for) without a
+    # parent: the siblings' signatures alone, read as plain columns by compiled SQL.
+    return project_context(
+        project,
+        declaration,
+        unit_signatures=unit_signatures(project.unit_id, project.year),
+        had_last_year=False,
+    )
+
+
+def _project_last_year_query(region_id, year, code, unit_id, name):
+    return (
+        Project.objects.filter(region_id=region_id, year=year)
+        .filter(Q(code=code) | Q(unit_id=unit_id, name=name))
+        .order_by()
+        .values_list("pk")[:1]
+    )
+
+
+# Compiled once a process (core/compiled.py): asked on every target save and lint preview.
+_PROJECT_LAST_YEAR = KeyedQuery(
+    _project_last_year_query, 30001, 30002, "\x00code", 30003, "\x00name"
+)
+
+
+def had_project_last_year(project: Project) -> bool:
+    """Whether the region has, the year before, a project that `history.same_project_last_year`
+    could take for this one's (the same code, or the same unit and name): without one there
+    is no last year's target or self-evaluation to read. A project without a code asks by
+    code '' too, which may answer yes where the name alone would not: only a read saved less."""
+    found = _PROJECT_LAST_YEAR.first(
+        project.region_id, project.year - 1, project.code or "", project.unit_id, project.name
+    )
+    return found is not None
 
 
 def project_context(
@@ -265,8 +306,32 @@ def _context_targets(
 
 def unit_signatures(unit_id: int, year: int) -> list[tuple[int, Signature]]:
     """(project id, T15 signature) of each current target of the unit's projects of the year,
-    in the model's order (the order `_context_targets` gives its siblings)."""
-    return signatures_by_unit(year, unit_id=unit_id).get(unit_id, [])
+    in the model's order (the order `_context_targets` gives its siblings), in two queries
+    compiled once a process (asked on every target save)."""
+    keys = (unit_id, year, TargetStatus.SUPERSEDED.value)
+    return _signatures(_UNIT_TARGETS.all(*keys), _UNIT_LINES.all(*keys), year).get(unit_id, [])
+
+
+_SIGNATURE_COLUMNS = ("category", "subcategory", "name", "value_text", "unit")
+
+
+def _unit_targets(unit_id, year, superseded):
+    return (
+        Target.objects.filter(unit_id=unit_id, year=year, project__isnull=False)
+        .exclude(status=superseded)
+        .values_list("pk", "unit_id", "project_id", "project__name")
+    )
+
+
+def _unit_lines(unit_id, year, superseded):
+    rows = Indicator.objects.filter(
+        target__unit_id=unit_id, target__year=year, target__project__isnull=False
+    ).exclude(target__status=superseded)
+    return rows.order_by("target_id", "position").values_list("target_id", *_SIGNATURE_COLUMNS)
+
+
+_UNIT_TARGETS = KeyedQuery(_unit_targets, 30001, 30002, "\x00status")
+_UNIT_LINES = KeyedQuery(_unit_lines, 30001, 30002, "\x00status")
 
 
 def signatures_by_unit(year: int, **where) -> dict[int, list[tuple[int, Signature]]]:
@@ -277,10 +342,19 @@ def signatures_by_unit(year: int, **where) -> dict[int, list[tuple[int, Signatur
     its project and each indicator with the one it supports, which signatures never use: 33 of
     the 55 profiled seconds of 20 districts' 8,000 declarations."""
     targets = Target.objects.current().filter(year=year, project__isnull=False, **where)
-    lines: dict[int, list[IndicatorLine]] = {}
-    columns = ("target_id", "category", "subcategory", "name", "value_text", "unit")
     read = Indicator.objects.filter(target__in=targets).order_by("target_id", "position")
-    for target_id, category, subcategory, name, text, unit in read.values_list(*columns):
+    return _signatures(
+        targets.values_list("pk", "unit_id", "project_id", "project__name"),
+        read.values_list("target_id", *_SIGNATURE_COLUMNS),
+        year,
+    )
+
+
+def _signatures(targets, indicators, year: int) -> dict[int, list[tuple[int, Signature]]]:
+    """unit id → (project id, signature) of `targets` ((pk, unit, project, project's name) in
+    order) with their rows `indicators` ((target, category, subcategory, name, value, unit))."""
+    lines: dict[int, list[IndicatorLine]] = {}
+    for target_id, category, subcategory, name, text, unit in indicators:
         value = parse_target_value(
             text,
             category=category,
@@ -292,9 +366,7 @@ def signatures_by_unit(year: int, **where) -> dict[int, list[tuple[int, Signatur
         line = IndicatorLine(category=category, subcategory=subcategory, name=name, value=value)
         lines.setdefault(target_id, []).append(line)
     by_unit: dict[int, list[tuple[int, Signature]]] = {}
-    for pk, unit_id, project_id, label in targets.values_list(
-        "pk", "unit_id", "project_id", "project__name"
-    ):
+    for pk, unit_id, project_id, label in targets:
         sig = signature_of_lines(lines.get(pk, ()), label)
         by_unit.setdefault(unit_id, []).append((project_id, sig))
     return by_unit

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import workflow
+from jixiao.core.rulebook import thawed
 from jixiao.core.views import (
     act,
     document_transition,
@@ -169,7 +170,7 @@ def target_edit(request, pk: int):
                 if request.POST.get("then") == "complete":
                     return _complete_after_save(request, target)
                 return redirect("target-edit", pk=pk)
-    rules, catalogue = adapters.rules_of(target)
+    _rules, catalogue = adapters.rules_of(target)
     return render(
         request,
         "targets/target_edit.html",
@@ -177,7 +178,7 @@ def target_edit(request, pk: int):
             "target": target,
             "rows": rows + [{}] * 3 if not rows else rows,
             "errors": errors,
-            "categories": catalogue["categories"],
+            "categories": thawed(catalogue["categories"]),  # the page's json_script
             "bases": [b for b, _l in _basis_choices()],
             "sectors": selectors.library_sectors(),
             "post": request.POST if errors else None,
