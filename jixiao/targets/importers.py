@@ -31,7 +31,7 @@ from collections import defaultdict
 from decimal import Decimal
 from itertools import chain, islice
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -535,23 +535,18 @@ class TargetImporter(DocumentImporter):
             raise InputRejected(log.all())
 
     def _write_chunk(self, forms: list[Form]):
-        """Write a checked chunk; its targets' audit changes."""
+        """Write a checked chunk; its targets' audit changes. A new target is written from its
+        row of values (`_NewTargets`), never a model instance: a province's 10,000 instances
+        cost more CPU than their inserts; a replaced draft is the instance locked."""
         forms = [(form, self._row_values[id(form)]) for form in forms]
         replaced = self._lock_replaced([f for f, _v in forms if f.existing is not None])
-        now = self._now
-        new_targets, updated = [], []
+        new = _NewTargets(getattr(self.actor, "pk", None))
+        updated = []
         for form, values in forms:
-            target = (
-                replaced.get(form.existing.pk)
-                if form.existing
-                else Target(  # by ids: an instance's setters check every related one
-                    region_id=form.target_region.pk,
-                    year=form.year,
-                    unit_id=form.unit.pk,
-                    project_id=form.project.pk if form.project else None,
-                    created_by_id=getattr(self.actor, "pk", None),
-                )
-            )
+            if form.existing is None:
+                new.add(form, values)
+                continue
+            target = replaced.get(form.existing.pk)
             target.goal, target.medium_term_goal = form.goal.strip(), form.medium_term_goal.strip()
             for key in AMOUNT_KEYS:
                 setattr(target, f"amount_{key}", values["amounts"].get(key))
@@ -559,9 +554,9 @@ class TargetImporter(DocumentImporter):
             target.findings = values["findings"]
             target.blocking_count = values["blocking"]
             target.warning_count = len(values["findings"]) - values["blocking"]
-            target.updated_at = now
-            values["target"] = target
-            (updated if form.existing else new_targets).append(target)
+            target.updated_at = self._now
+            values["target"], values["target_id"] = target, target.pk
+            updated.append(target)
         before = _indicator_snapshots([t.pk for t in updated])
         if updated:
             Indicator.objects.filter(target__in=updated).delete()
@@ -579,9 +574,9 @@ class TargetImporter(DocumentImporter):
                 ],
                 batch_size=500,
             )
-        _insert_targets(new_targets)
-        _insert_indicators((values["target"].pk, values["indicators"]) for _f, values in forms)
-        self._written[0] += len(new_targets)
+        new.insert()
+        _insert_indicators((values["target_id"], values["indicators"]) for _f, values in forms)
+        self._written[0] += len(new.rows)
         self._written[1] += len(updated)
         return _changes(forms, before)
 
@@ -703,36 +698,102 @@ def _insert_values(cursor, head: str, width: int, rows: list) -> None:
     cursor.executemany(head + one, rows[full:])
 
 
-def _insert_targets(targets: list[Target]) -> None:
-    """INSERT new targets as statements of many rows and read their ids back (RETURNING, in
-    the order of the rows, as `bulk_create` reads them on both databases). `bulk_create`
-    compiles every value of every row through the ORM: a province's 10,000 targets of some
-    30 columns cost more CPU than their indicators. Values are prepared as `_prepare` says;
-    the timestamps are set as `pre_save` sets them, to the time of the insert."""
-    if not targets:
-        return
-    meta = Target._meta
-    columns = [f for f in meta.concrete_fields if not f.primary_key]
-    attnames = [f.attname for f in columns]
-    now = timezone.now()
-    rows = []
-    for target in targets:
-        target.created_at = target.updated_at = now  # auto_now_add, auto_now
-        rows.append([getattr(target, name) for name in attnames])
-    _prepare(columns, rows)
-    per = _per_statement(len(columns))
-    head, one = _insert_head(Target, columns), "(" + ", ".join(["%s"] * len(columns)) + ")"
-    returning = f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
+#: A new target's columns (all but its id), and those of its audit snapshot (`audit.snapshot`:
+#: all but `audit_exclude`), each with how the audit writes its value (`_as_audited`).
+_TARGET_COLUMNS = [f for f in Target._meta.concrete_fields if not f.primary_key]
+_TARGET_AT = {f.attname: i for i, f in enumerate(_TARGET_COLUMNS)}
+
+
+def _as_audited(field):
+    """How `audit.snapshot` writes a value of the field (its `_plain`): a decimal or a uuid as
+    text, a date or a time in ISO format, the rest as it is; None stays None."""
+    if isinstance(field, models.DecimalField | models.UUIDField):
+        return str
+    if isinstance(field, models.DateField | models.TimeField):  # DateTimeField is a DateField
+        return lambda value: value.isoformat()
+    return None
+
+
+_TARGET_SNAPSHOT = [
+    (f.attname, _TARGET_AT.get(f.attname), _as_audited(f))
+    for f in Target._meta.concrete_fields
+    if f.name not in Target.audit_exclude
+]
+
+
+class _NewTargets:
+    """A chunk's new targets as rows of `_TARGET_COLUMNS`' values, as `Target(...)` would hold
+    them (the defaults, then the form's values), inserted by `_insert_targets`; each form's
+    `values` get the target's id and its audit snapshot."""
+
+    def __init__(self, created_by_id):
+        # the defaults, made once a chunk: rows share them (a new target's empty grades), as
+        # nothing changes them before they are inserted and encoded
+        self.template = [f.get_default() for f in _TARGET_COLUMNS]
+        self.template[_TARGET_AT["created_by_id"]] = created_by_id
+        self.rows, self.values = [], []
+
+    def add(self, form: Form, values: dict) -> None:
+        row, at = self.template.copy(), _TARGET_AT
+        row[at["region_id"]] = form.target_region.pk
+        row[at["year"]] = form.year
+        row[at["unit_id"]] = form.unit.pk
+        row[at["project_id"]] = form.project.pk if form.project else None
+        row[at["goal"]] = form.goal.strip()
+        row[at["medium_term_goal"]] = form.medium_term_goal.strip()
+        amounts = values["amounts"]
+        for key in AMOUNT_KEYS:
+            row[at[f"amount_{key}"]] = amounts.get(key)
+        row[at["serves_public"]] = form.serves_public
+        row[at["findings"]] = values["findings"]
+        row[at["blocking_count"]] = values["blocking"]
+        row[at["warning_count"]] = len(values["findings"]) - values["blocking"]
+        values["version"] = row[at["version"]]
+        self.rows.append(row)
+        self.values.append(values)
+
+    def insert(self) -> None:
+        if not self.rows:
+            return
+        now = timezone.now()  # auto_now_add and auto_now, as `pre_save` sets them
+        created, updated = _TARGET_AT["created_at"], _TARGET_AT["updated_at"]
+        for row in self.rows:
+            row[created] = row[updated] = now
+        for values, row in zip(self.values, self.rows, strict=True):
+            values["snapshot"] = {  # before `_prepare` turns the values into the columns'
+                name: None
+                if at is None
+                else row[at]
+                if plain is None or row[at] is None
+                else plain(row[at])
+                for name, at, plain in _TARGET_SNAPSHOT
+            }
+        for values, pk in zip(self.values, _insert_targets(self.rows), strict=True):
+            values["target_id"] = values["snapshot"]["id"] = pk
+
+
+def _insert_targets(rows: list[list]) -> list[int]:
+    """INSERT new targets' rows (of `_TARGET_COLUMNS`) as statements of many rows and read
+    their ids back (RETURNING, in the order of the rows, as `bulk_create` reads them on both
+    databases). `bulk_create` compiles every value of every row through the ORM: a
+    province's 10,000 targets of some 30 columns cost more CPU than their indicators. Values
+    are prepared as `_prepare` says."""
+    _prepare(_TARGET_COLUMNS, rows)
+    per = _per_statement(len(_TARGET_COLUMNS))
+    head = _insert_head(Target, _TARGET_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(_TARGET_COLUMNS)) + ")"
+    returning = f" RETURNING {connection.ops.quote_name(Target._meta.pk.column)}"
+    ids = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             part = rows[start : start + per]
             cursor.execute(
                 head + ", ".join([one] * len(part)) + returning, list(chain.from_iterable(part))
             )
-            ids = cursor.fetchall()
-            for target, (pk,) in zip(targets[start : start + per], ids, strict=True):
-                target.pk = pk
-                target._state.adding, target._state.db = False, connection.alias
+            ids += [pk for (pk,) in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise AssertionError("an insert returned fewer ids than it had rows")
+    return ids
 
 
 def _snapshot_of(fields: dict) -> dict:
@@ -770,20 +831,20 @@ def _changes(forms, before: dict[int, list[dict]]):
     label = Target._meta.label_lower
     message = _("导入绩效目标（工作表“%(s)s”）")
     for form, values in forms:
-        target = values["target"]
-        after = {
-            **audit.snapshot(target),
-            "indicators": [_row_snapshot(row) for row in values["indicators"]],
-        }
-        old = None
+        pk, old = values["target_id"], None
         if form.existing is not None:
-            old = {**form.existing_snapshot, "indicators": before.get(target.pk, [])}
+            target = values["target"]
+            snapshot, version = audit.snapshot(target), target.version
+            old = {**form.existing_snapshot, "indicators": before.get(pk, [])}
+        else:
+            snapshot, version = values["snapshot"], values["version"]
+        after = {**snapshot, "indicators": [_row_snapshot(row) for row in values["indicators"]]}
         subject = form.project.name if form.project else f"{form.unit.name} 部门整体支出"
         yield audit.Change(
             action="update" if old else "create",
             object_type=label,
-            object_id=str(target.pk),
-            object_repr=f"{form.year} {subject} v{target.version}",
+            object_id=str(pk),
+            object_repr=f"{form.year} {subject} v{version}",
             region_code=form.target_region.code,
             before=old,
             after=after,
