@@ -179,6 +179,16 @@ JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5")
 JIXIAO_LOGIN_LOCK_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MINUTES", "15"))
 JIXIAO_LOGIN_LOCK_MAX_MINUTES = int(os.environ.get("JIXIAO_LOGIN_LOCK_MAX_MINUTES", "1440"))
 JIXIAO_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JIXIAO_PASSWORD_MAX_AGE_DAYS", "90"))
+# Passwords are stored with Argon2id at OWASP's recommended cost (orgs/hashers.py says why);
+# hashes of the other kinds still sign in and are rewritten to Argon2id at that sign-in.
+JIXIAO_ARGON2_MEMORY_KIB = int(os.environ.get("JIXIAO_ARGON2_MEMORY_KIB", "19456"))
+JIXIAO_ARGON2_TIME_COST = int(os.environ.get("JIXIAO_ARGON2_TIME_COST", "2"))
+PASSWORD_HASHERS = [
+    "jixiao.orgs.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 # A second factor (TOTP) for the privileged roles: when required, such an account enrols an
 # authenticator app before anything else; any account that enrolled one gives its code at sign-in.
 JIXIAO_REQUIRE_TOTP = _env_bool("JIXIAO_REQUIRE_TOTP")
