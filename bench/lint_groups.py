@@ -16,7 +16,8 @@ group alone) is removed, and the group's files are linted with what is left. Pri
 2. with `--rules`, per code and per sub-rule (the message and word list that fired, read from
    the finding's message codes by `rule_key`), the true and false alarms with the national
    rules and with each group held out, the held-out precision, and how many tune files the
-   false alarms come from (national / held out); a sub-rule under 90% held out, or whose
+   false alarms come from (national / held out) and how many provinces its true alarms come
+   from; a sub-rule under 90% held out, or whose
    national false alarms come from one or two files only, is marked (and `--rules --rows`
    lists its held-out false alarms);
 3. with `--rows`, each false alarm that appears only when its group is held out (a word of
@@ -215,30 +216,34 @@ def keyed_findings(q, items, rules) -> list[tuple]:
     return out
 
 
-def rules_table(national_rows, held_rows) -> dict:
+def rules_table(national_rows, held_rows, provinces=None) -> dict:
     """Per sub-rule: true and false alarms, national and held out; held-out precision; the
     number of tune files the national true alarms and the false alarms (national, held out)
-    come from. Marked: "<90" under 90% held out, "rests" when its true alarms come from one or
-    two files (a rule the tune set shows too little of to trust elsewhere), "few" when its false
-    alarms come from one or two files."""
+    come from, and the number of provinces the national true alarms come from (`provinces`:
+    file id → province). Marked: "<90" under 90% held out, "rests" when its true alarms come
+    from one or two files (a rule the tune set shows too little of to trust elsewhere), "few"
+    when its false alarms come from one or two files."""
     counts = defaultdict(lambda: [0, 0, 0, 0])
     files = defaultdict(lambda: (set(), set(), set(), set()))
     for column, rows in ((0, national_rows), (2, held_rows)):
         for fid, _code, _row, key, true in rows:
             counts[key][column + (0 if true else 1)] += 1
             files[key][column + (0 if true else 1)].add(fid)
+    provinces = provinces or {}
     print(f"\n{'sub-rule':34} | national true/false | held out true/false  precision"
-          " | files: true, false nat/held")  # fmt: skip
+          " | files: true, false nat/held | provinces: true")  # fmt: skip
     for key in sorted(counts):
         nt, nf, ht, hf = counts[key]
         share = ht / (ht + hf) if ht + hf else None
         true_files, false_files, _, held_false = (len(f) for f in files[key])
+        true_provinces = len({provinces.get(fid, fid) for fid in files[key][0]})
         marks = ["<90"] if share is not None and share < 0.9 else []
         marks += ["rests"] if 0 < true_files <= 2 else []
         marks += ["few"] if 0 < false_files <= 2 else []
         shown = f"{share:6.1%}" if share is not None else "     -"
         print(f"{key:34} | {nt:8} {nf:5}        | {ht:8} {hf:5}  {shown} "
-              f"| {true_files:4}, {false_files:3} {held_false:3} {' '.join(marks)}")  # fmt: skip
+              f"| {true_files:4}, {false_files:3} {held_false:3} | {true_provinces:3} "
+              f"{' '.join(marks)}")  # fmt: skip
     return counts
 
 
@@ -298,7 +303,8 @@ def main(argv=None) -> None:
         print(f"{code:8} | " + " | ".join(cells))
     if args.rules:
         items = {item.id: item for item in tune}
-        rules_table(keyed_findings(q, tune, national), held_rows)
+        provinces = {item.id: province_of(item) for item in tune}
+        rules_table(keyed_findings(q, tune, national), held_rows, provinces)
         if args.rows:
             print("\nheld-out false alarms by sub-rule:")
             for fid, _code, row, key, true in sorted(held_rows, key=lambda r: (r[3], r[0])):

@@ -369,6 +369,8 @@ def _t10_message(
     value, label = line.value, _label(i, line)
     if value.kind == Kind.QUALITATIVE:
         text = (value.text or value.original).strip()
+        if _yes_to_a_fact(line, normalise_text(text), rules):
+            return None  # "是" to "是否建立…机制": an inspection confirms it or not
         if normalise_text(text) in rules["category_boilerplate"].get(category, ()):
             return (
                 Message("lint.T10.boilerplate", label=label, text=text),
@@ -414,6 +416,7 @@ def _t10_message(
         and not _contains(f"{line.name}{value.original}", rules["rate_words"])
         and not _contains(value.original, rules["change_words"])
         and not _change_name(line, rules)
+        and not _comparison_name(line, rules)
         and not normalise_text(line.name).endswith(_endings(rules["rate_roots"]))
         and not process
         and not _all_of_them(line, subcategory, rules)
@@ -455,6 +458,35 @@ def _change_name(line: IndicatorLine, rules: Mapping) -> bool:
     return len(name) <= int(rules["short_value_chars"]) and bool(
         _contains(name, rules["change_words"])
     )
+
+
+def _comparison_name(line: IndicatorLine, rules: Mapping) -> bool:
+    """A name comparing what is measured with another quantity or a period (rules T10
+    `name_comparison_words`: "种薯亩均收入较鲜薯亩均收入 ≥5%", "农药使用量较上年减少 2%"), with a
+    percentage other than 100: the value says by how much they differ, which a reviewer checks.
+    Not a name ending in a grading word ("效果较好", `grading_endings`)."""
+    if line.value.number == Decimal(rules["full_percent"]):
+        return False
+    name = normalise_text(line.name)
+    if not _contains(name, rules["name_comparison_words"]):
+        return False
+    return not name.endswith(_endings(rules["grading_endings"]))
+
+
+def _yes_to_a_fact(line: IndicatorLine, norm: str, rules: Mapping) -> bool:
+    """True when the value is a yes (rules T10 `yes_answers`) to a name that asks about a fact
+    (`question_words` and none of `change_words`, `intention_words`, `effort_words`:
+    "是否建立长效管护机制", "相关手续是否完备") or states a comparison with a named reference
+    (`_compares`: "种薯采购价格不高于市场价"): an inspection confirms it or not, so it is no
+    boilerplate, few words or cost without an amount. "是否提高教学质量 是" stays vague."""
+    if norm not in {normalise_text(w) for w in rules["yes_answers"]}:
+        return False
+    if _compares(line.name, rules):
+        return True
+    if not _contains(line.name, rules["question_words"]):
+        return False
+    judged = ("change_words", "intention_words", "effort_words", "vague_words")
+    return not any(_contains(line.name, rules[key]) for key in judged)
 
 
 def _endings(words) -> tuple[str, ...]:

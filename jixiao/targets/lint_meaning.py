@@ -310,12 +310,16 @@ def check_input_as_output(view: _View) -> list[Finding]:
     (`money_output_words`: 贷款, 收入 …), or that counts consumables (`consumable_words`: 试剂,
     耗材 …) not handed on, or purchases for the unit's own running (`own_use_words`: 办公), or
     supplies bought or paid for that the project does not deliver (`_own_supplies`), or people
-    and means put in counted (`_put_in`);
+    and means put in counted (`_put_in`); not a row T11 reports as a process measure (a
+    reviewer names one problem a row, and money moved by the administration is first that);
     under a cost subcategory of `floor_subcategories`, a money input with a floor ("投入资金
     ≥1500万元"); any other purchase of equipment counted by what was bought only when
     `purchase_counts` is true."""
     found, rules = [], view.rules["T20"]
+    process_categories = view.rules["T11"]["categories"]
     for i, line, p, facts in view.rows_with_facts():
+        if p.category in process_categories and view.process_word(i):
+            continue  # money moved by the administration ("资金拨付额 100万元") is T11's finding
         word = _input_word(view, line, p.subcategory, facts)
         if word:
             code = _t20_code(line, p.subcategory, word, rules)

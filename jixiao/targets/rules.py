@@ -118,6 +118,8 @@ _T19 = {
             "影响", "作用", "提升", "提高", "改善", "促进", "推动", "保护", "救助", "帮扶",
             "率", "人", "户", "发展", "建设", "工作", "管理", "形象", "示范", "氛围",
             "次数", "人次", "数量", "个数", "引用", "应用", "成果", "参与", "交流",
+            # a share is a rate however named ("推广面积占总面积比例 ≥80%"), as 率 above
+            "比例", "占比", "比重",
         ],
         "生态效益指标": [
             "生态", "环境", "绿化", "绿色", "森林", "林", "草", "植被", "植树", "水土",
@@ -358,6 +360,9 @@ _T21 = {
         # normal years: animals sold against the stock (出栏率), young born per mother (繁殖率,
         # 产仔率), money drawn in per budget yuan (杠杆), debts against assets (负债率)
         "出栏率", "繁殖率", "产仔率", "杠杆率", "负债率",
+        # patient-days against the beds opened, extra beds counted (病床使用率 above 100% in a
+        # crowded hospital), and claims paid against premiums (赔付率 above 100% in a bad year)
+        "病床使用率", "赔付率",
     ],
 }  # fmt: skip
 
@@ -716,7 +721,17 @@ LINT_DEFAULTS: dict = {
             "持平",
             "不减",
         ],  # fmt: skip
-        "baseline_marks": ["年", "同期", "上期", "平均", "标准", "水平", "基数"],  # not 预期
+        # ... or a market price ("不高于市场价"), a reference anyone can look up
+        "baseline_marks": [
+            "年",
+            "同期",
+            "上期",
+            "平均",
+            "标准",
+            "水平",
+            "基数",
+            "市场价",
+        ],  # not 预期
         # A value that is this long a piece of its own name restates it ("持续保障").
         "restated_chars": "3",
         # A longer value with one of these and no number at all is a sentence of intentions
@@ -831,9 +846,23 @@ LINT_DEFAULTS: dict = {
             "参保",
             "无害化处理",
             *_EVERYONE_ENTITLED,
+            # the state a 知晓率 counts ("群众政策知晓 ≥90%": the share of people surveyed
+            # who know it); not 及时, whose "100%" on a name without 率 is often a slogan
+            "知晓",
         ],
+        # A name comparing the measured quantity with another one or with a period
+        # ("种薯亩均收入较鲜薯亩均收入 ≥5%", "化学农药量较上年减少 2%") says by how much they
+        # differ: a percentage other than 100 on it is checkable, not a slogan with a number.
+        # Not on a name ending in a grading word ("效果较好").
+        "name_comparison_words": ["较", "相比", "同比", "环比", "比上年", "比去年"],
         # Boilerplate only under a category: a bare "是" says nothing about a benefit.
         "category_boilerplate": {"效益指标": ["是", "有"]},
+        # ... except as the answer to a yes/no question (`question_words`) about a fact
+        # ("是否建立长效管护机制 是") or to a comparison with a named reference (`_compares`:
+        # "种薯采购价格不高于市场价 是"): an inspection confirms it or not. A question about an
+        # improvement or an intention ("是否提高教学质量 是": a `change_words`, `intention_words`
+        # or `effort_words` word) stays a judgment.
+        "yes_answers": ["是", "有"],
         "full_percent": "100",
         # Under these categories any percentage on a name that is no rate is a slogan with a
         # number ("维护社会稳定 ≥95%"); elsewhere only "100%" is.
@@ -888,6 +917,8 @@ LINT_DEFAULTS: dict = {
             # a reduction by an amount ("化肥农药减量 ≥3%", "压减公用经费 ≥5%")
             "减量",
             "压减",
+            # an increase of income ("带动农户增收 ≥5%"), like 收入增加
+            "增收",
         ],
         # A short name (up to short_value_chars) holding a change word with a percentage other
         # than 100 says by how much ("农户收入增加 ≥8%", "办事时间缩短 ≥30%"): a change a
