@@ -125,6 +125,7 @@ class FormLayout:
     header_height: int = 30
     _cache: dict = field(default_factory=dict, init=False, repr=False)
     _ends: dict = field(default_factory=dict, init=False, repr=False)
+    _located: dict = field(default_factory=dict, init=False, repr=False)  # `RawForm.locate`
 
     @cached_property
     def width(self) -> int:
@@ -289,17 +290,6 @@ def _blank_row(row: tuple) -> bool:
     return all(is_blank(v) for v in row)
 
 
-def _blank_at(row: tuple, columns: Sequence[int]) -> bool:
-    """Is every one of these columns of the row blank (or past its end)?"""
-    size = len(row)
-    for c in columns:
-        if c < size:
-            value = row[c]
-            if value is not None and (not isinstance(value, str) or value.strip()):
-                return False
-    return True
-
-
 class Located(NamedTuple):
     """A cell's raw value and where it is, as Excel names sheets, numbers rows and letters
     columns."""
@@ -391,10 +381,22 @@ class RawForm:
         """Note where the title and the table's columns are, for located problems."""
         if self.title:
             form.cells["title"] = (self.title[0] + self.first, "A", _("标题"))
-        labels, header = self.layout.column_labels, self.rows[self.header]
-        for key, c in self.columns.items():
-            found = cell_text(header[c]) or labels[key]
-            form.cells[f"column:{key}"] = (self.header + self.first, letter(c), found)
+        header, number = self.rows[self.header], self.header + self.first
+        located, key = self.layout._located, (number, header, *self.columns.items())
+        try:  # forms of one template share their header: its cells are noted once
+            cells = located.get(key)
+        except TypeError:  # a cell no reader gives (unhashable)
+            cells, located = None, {}
+        if cells is None:
+            labels = self.layout.column_labels
+            cells = {
+                f"column:{key}": (number, letter(c), cell_text(header[c]) or labels[key])
+                for key, c in self.columns.items()
+            }
+            if len(located) > 1_000:
+                located.clear()
+            located[key] = cells
+        form.cells.update(cells)
 
     def lead(self, r: int) -> str:
         """The row's first text at or left of the 一级指标 column, normalised ("" if none):
@@ -410,17 +412,45 @@ class RawForm:
         Blank rows are skipped, and so are rows with nothing in the `used` columns (an unused
         row of a template: only 一级/二级 filled in). Each row yielded is recorded in
         `form.indicator_rows`: the stage appends exactly one line per row."""
+        recorded, columns = form.indicator_rows, self.columns
+        for r, row, category, subcategory in self._table(form, problems, used):
+            recorded.append(r)
+            yield IndicatorRow(len(recorded) - 1, r, row, columns, category, subcategory)
+
+    def indicator_table(
+        self, form: LocatedForm, problems: list[Problem], used: Iterable[str]
+    ) -> IndicatorTable:
+        """`indicator_rows` read whole, a list per column (for a stage that reads the table a
+        column at a time, as the declaration's reader does: a province's 120,000 rows)."""
+        found = list(self._table(form, problems, used))
+        numbers = [f[0] for f in found]
+        start = len(form.indicator_rows)
+        form.indicator_rows += numbers
+        return IndicatorTable(
+            start, numbers, [f[1] for f in found], [f[2] for f in found], [f[3] for f in found]
+        )
+
+    def _table(self, form: LocatedForm, problems: list[Problem], used: Iterable[str]):
+        """(row number, cells, 一级, 二级) of each row of the table (`indicator_rows`). The
+        common cells (none, or a text that needs no `cell_text`) are tested in line, not by a
+        call each: a province's forms have 130,000 such rows."""
         rows, columns, first, layout = self.rows, self.columns, self.first, self.layout
         used_columns = [columns[k] for k in used if k in columns]
         start, sub = columns["category"], columns.get("subcategory")
-        recorded = form.indicator_rows
+        ends = layout._ends  # `ends_table`'s answers, looked up without a call a row
         category = subcategory = ""
         self.end = len(rows)
         for r in range(self.header + 1, len(rows)):
             row = rows[r]
             if _blank_row(row):
                 continue
-            end = layout.ends_table(_first_value(row, start))
+            size = len(row)
+            value = row[start] if start < size else None
+            if start or value is None or (isinstance(value, str) and not value.strip()):
+                value = _first_value(row, start)  # left of 一级指标, or a blank 一级指标
+            end = "" if type(value) is not str else ends.get(value)
+            if end is None:
+                end = layout.ends_table(value)
             if end:
                 if end == "next":
                     problems.append(
@@ -428,16 +458,45 @@ class RawForm:
                     )
                 self.end = r
                 break
-            text = _text_at(row, start)
+            text = _plain_text(row[start]) if start < size else ""
             if text:
                 if text != category:
                     subcategory = ""
                 category = text
-            subcategory = _text_at(row, sub) or subcategory
-            if _blank_at(row, used_columns):
-                continue
-            recorded.append(r + first)
-            yield IndicatorRow(len(recorded) - 1, r + first, row, columns, category, subcategory)
+            if sub is not None and sub < size:
+                subcategory = _plain_text(row[sub]) or subcategory
+            for c in used_columns:
+                if c < size:
+                    value = row[c]
+                    if value is not None and (not isinstance(value, str) or value.strip()):
+                        break
+            else:
+                continue  # nothing in the used columns
+            yield r + first, row, category, subcategory
+
+
+class IndicatorTable(NamedTuple):
+    """The indicator table's rows (`RawForm.indicator_table`), a list per column."""
+
+    start: int  # the first row's index in the form's `indicator_rows` (its lines' indexes)
+    numbers: list[int]  # each row as Excel numbers it
+    cells: list[tuple]
+    categories: list[str]  # 一级 and 二级, carried down from the rows above
+    subcategories: list[str]
+
+
+def _plain_text(value) -> str:
+    """`cell_text`, the common cases (none, a text without marks to clean) without its call."""
+    if value is None:
+        return ""
+    if (
+        type(value) is str
+        and "\u200b" not in value
+        and "\u00a0" not in value
+        and (stripped := value.strip())[:1] != "'"
+    ):
+        return stripped
+    return cell_text(value)
 
 
 def read_block(sheet: Sheet, layout: FormLayout) -> tuple[RawForm | None, list[Problem]]:

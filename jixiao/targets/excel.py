@@ -307,11 +307,11 @@ def _read_indicators(form: DeclarationForm, raw, problems: list[Problem]) -> lis
     cells' texts); a cell's problems are listed row by row, as the form reads, before those
     the table's end gives (`indicator_rows`)."""
     ended = len(problems)
-    rows = list(raw.indicator_rows(form, problems, used=_OTHER_KEYS))
+    table = raw.indicator_table(form, problems, used=_OTHER_KEYS)
     after_table = problems[ended:]
     del problems[ended:]
-    tables = [row.cells for row in rows]
-    columns = [[row.category for row in rows], [row.subcategory for row in rows]]
+    tables = table.cells
+    columns = [table.categories, table.subcategories]
     shortest = min(map(len, tables), default=0)  # the readers drop trailing empty cells
     found = []  # (row, column, key, message)
     for order, key in enumerate(_OTHER_KEYS):
@@ -337,7 +337,7 @@ def _read_indicators(form: DeclarationForm, raw, problems: list[Problem]) -> lis
                 )
         columns.append(values)
     for i, _order, key, message in sorted(found, key=lambda f: f[:2]):
-        problems.append(form.at_indicator(rows[i].index, key, message))
+        problems.append(form.at_indicator(table.start + i, key, message))
     problems += after_table
     return [dict(zip(_LINE_KEYS, line, strict=True)) for line in zip(*columns, strict=True)]
 
