@@ -36,9 +36,22 @@ INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation"
 
 
 def monitoring_rules(region: Region, year: int):
-    return rules_alerts.AlertRules.from_section(
-        rules_for(region.lineage_codes, year).section("monitoring")
-    )
+    """The alert rules in force for the region and year, read once for each resolved rulebook
+    (`rules_for` gives the same Rules for the same versions, new Rules for a new version),
+    from its read-only "monitoring" section: every report save and payment import asked for
+    them, a copy of the section read again each time, and its working-day calendar built anew."""
+    rules = rules_for(region.lineage_codes, year)
+    kept = _ALERT_RULES.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        if len(_ALERT_RULES) >= 256:
+            _ALERT_RULES.clear()
+        section = rules.frozen_section("monitoring")
+        kept = _ALERT_RULES[id(rules)] = (rules, rules_alerts.AlertRules.from_section(section))
+    return kept[1]
+
+
+#: id(Rules) → (the Rules, kept alive so that its id is not reused, its AlertRules).
+_ALERT_RULES: dict[int, tuple] = {}
 
 
 # --- rounds --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Unpack
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from jixiao.core.compiled import KeyedQuery
 from jixiao.core.listing import ListFilters, narrowed
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Region, User
@@ -64,14 +65,30 @@ def target_get(*, user: User, pk: int, indicators: bool = True) -> Target:
 
 
 def target_versions(*, target: Target) -> list[Target]:
-    """Every version of the same declaration, newest first."""
-    base = Target.objects.filter(unit_id=target.unit_id, year=target.year)
-    base = (
-        base.filter(project_id=target.project_id)
-        if target.project_id
-        else base.filter(project__isnull=True)
-    )
-    return list(base.order_by("-version"))
+    """Every version of the same declaration, newest first, with the columns the detail page
+    draws of them (the id, the version, the status; the others deferred), by SQL compiled once
+    a process: the page, and every review step that leads to it, read the whole rows (their
+    findings and grades decoded) through the ORM."""
+    if target.project_id:
+        return _PROJECT_VERSIONS.all(target.unit_id, target.year, target.project_id)
+    return _UNIT_VERSIONS.all(target.unit_id, target.year)
+
+
+_VERSION_COLUMNS = ("id", "version", "status", "unit_id", "year", "project_id")
+
+
+def _project_versions(unit_id, year, project_id):
+    rows = Target.objects.filter(unit_id=unit_id, year=year, project_id=project_id)
+    return rows.order_by("-version").only(*_VERSION_COLUMNS)
+
+
+def _unit_versions(unit_id, year):
+    rows = Target.objects.filter(unit_id=unit_id, year=year, project__isnull=True)
+    return rows.order_by("-version").only(*_VERSION_COLUMNS)
+
+
+_PROJECT_VERSIONS = KeyedQuery(_project_versions, 30001, 30002, 30003)
+_UNIT_VERSIONS = KeyedQuery(_unit_versions, 30001, 30002)
 
 
 def library_search(
