@@ -497,9 +497,9 @@ def _endings(words) -> tuple[str, ...]:
 def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapping) -> bool:
     """A value of a few words (rules T10 `few_words_chars`) and no number under one of
     `few_words_categories` (效益, 满意度) that neither compares with a baseline, follows a
-    schedule, answers "none" nor names a class (`checkable_words`, `_compares`), on a row that
-    does not say its category does not apply (`not_applicable_words`, `_denies_own_category`):
-    an effect stated so is a judgment
+    schedule, answers "none" nor names a class or ends in a grade (`checkable_words`,
+    `grade_endings`, `_compares`), on a row that does not say its category does not apply
+    (`not_applicable_words`, `_denies_own_category`): an effect stated so is a judgment
     ("效果佳", "作用大") whatever its words, and cannot be checked."""
     if category not in rules["few_words_categories"]:
         return False
@@ -508,6 +508,8 @@ def _few_words(line: IndicatorLine, text: str, category: str | None, rules: Mapp
         return False
     if _contains(text, rules["checkable_words"]) or _numeral_count(norm, rules):
         return False
+    if norm.endswith(_endings(rules["grade_endings"])):
+        return False  # a grade of an official scale ("空气质量 优良")
     if _compares(text, rules) or _no_incident(line.name, norm, rules):
         return False
     written = f"{line.name}|{text}"

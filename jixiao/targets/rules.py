@@ -701,6 +701,10 @@ LINT_DEFAULTS: dict = {
         # "两天") is a number as much as "1次": a few words holding one state something checkable.
         "numerals": "一二两三四五六七八九十百千万",
         "numeral_measures": "次个天日周月年人户项件所台套辆名家批期场小时工作日",
+        # A value ending in a grade of an official scale (空气质量 "优良" by the air quality
+        # index, 工程质量 "优良" by the acceptance grades) names a class as much as "Ⅲ类" does;
+        # the whole scale copied ("优良中低差") does not end so and stays vague.
+        "grade_endings": ["优良"],
         "not_applicable_words": ["无经济效益", "无社会效益", "无生态效益", "不适用", "不涉及"],
         # A row saying "无" (or 没有, 不产生) right before the name of its own subcategory or
         # category ("社会公益服务无经济效益") says the category does not apply, whatever the

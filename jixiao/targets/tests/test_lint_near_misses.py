@@ -732,3 +732,19 @@ def test_bed_occupancy_and_claims_ratios_may_exceed_100(name, value):
 def test_a_use_rate_of_equipment_above_100_stays_over_its_limit():
     [finding] = of(run(with_row("产出指标", "质量指标", "设备使用率", "≥105%")), "T21")
     assert finding.indicator == 9
+
+
+@pytest.mark.parametrize("value", ["优良", "达到优良"])
+def test_a_grade_of_an_official_scale_under_a_benefit_is_no_few_words(value):
+    # the air quality index's grade; the corpus's reviewers accepted "空气质量 优良" twice
+    assert of(run(with_row(BENEFIT, "生态效益指标", "空气质量", value)), "T10") == []
+
+
+def test_the_whole_grading_scale_copied_stays_vague_even_without_its_boilerplate_entry():
+    row = with_row(BENEFIT, "可持续影响指标", "管理机制", "优良中低差")
+    [finding] = of(run(row), "T10")
+    assert message_code(finding) == "lint.T10.boilerplate"
+    rules = copy.deepcopy(dict(CLASSIC.section("lint")))
+    rules["T10"]["boilerplate"] = [w for w in rules["T10"]["boilerplate"] if "优良" not in w]
+    [finding] = of(run(row, lint_rules=rules), "T10")  # a region without the entry
+    assert message_code(finding) == "lint.T10.few_words"
