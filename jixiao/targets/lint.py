@@ -477,12 +477,13 @@ def _yes_to_a_fact(line: IndicatorLine, norm: str, rules: Mapping) -> bool:
     """True when the value is a yes (rules T10 `yes_answers`) to a name that asks about a fact
     (`question_words` and none of `change_words`, `intention_words`, `effort_words`:
     "是否建立长效管护机制", "相关手续是否完备") or states a comparison with a named reference
-    (`_compares`: "种薯采购价格不高于市场价"): an inspection confirms it or not, so it is no
+    (`_compares`: "种薯采购价格不高于市场价") or an outcome (`outcome_words`: "不发生规模性
+    返贫"): an inspection confirms it or not, so it is no
     boilerplate, few words or cost without an amount. "是否提高教学质量 是" stays vague."""
     if norm not in {normalise_text(w) for w in rules["yes_answers"]}:
         return False
-    if _compares(line.name, rules):
-        return True
+    if _compares(line.name, rules) or _contains(line.name, rules["outcome_words"]):
+        return True  # "不高于市场价", "守住不发生规模性返贫底线": confirmed or not
     if not _contains(line.name, rules["question_words"]):
         return False
     judged = ("change_words", "intention_words", "effort_words", "vague_words")
@@ -636,7 +637,7 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
             Message("lint.T10.measure_name", label=label, text=text),
             Message("lint.T10.measure_name.why"),
         )
-    word = _contains(text, rules["vague_words"]) or _bare_change(norm, rules)
+    word = _vague_word(text, rules) or _bare_change(norm, rules)
     if word:
         return (
             Message("lint.T10.vague", label=label, text=text, word=word),
@@ -667,6 +668,18 @@ def _t10_wording(label: str, text: str, rules: Mapping, boilerplate: set):
             Message("lint.T10.intention.why", word=intention, n=rules["sentence_chars"]),
         )
     return None
+
+
+def _vague_word(text: str, rules: Mapping) -> str | None:
+    """A word of rules T10 `vague_words` in a value, outside the words it is only a part of
+    (`vague_exempt_words`: "不断电" holds 不断 but says the power never fails)."""
+    word = _contains(text, rules["vague_words"])
+    if not word or not _contains(text, rules["vague_exempt_words"]):
+        return word  # nearly always: no vague word, or no word it is a part of
+    norm = normalise_text(text)
+    for _word, exempt in _normalised(tuple(rules["vague_exempt_words"])):
+        norm = norm.replace(exempt, "|") if exempt else norm
+    return _contains(norm, rules["vague_words"])
 
 
 _CLAUSE_RE = re.compile(r"[，,；;。]")

@@ -494,6 +494,9 @@ LINT_DEFAULTS: dict = {
             "有效提高",
             "有效改善",
         ],
+        # Words that only contain a vague word ("24小时不断电": the supply never fails), read
+        # without it.
+        "vague_exempt_words": ["不断电", "不断水", "不断网", "不断线", "不断档", "不断供"],
         # Adverbs of effort or extent and "got better" phrases: vague in a value that holds no
         # number at all ("切实减轻群众负担"); beside a number ("积极组织培训3期") the number is
         # what a reviewer checks.
@@ -849,6 +852,9 @@ LINT_DEFAULTS: dict = {
             "入学",
             "参保",
             "无害化处理",
+            # the library's 污水处理率 and 综合利用率 ("秸秆综合利用 ≥90%")
+            "污水处理",
+            "综合利用",
             *_EVERYONE_ENTITLED,
             # the state a 知晓率 counts ("群众政策知晓 ≥90%": the share of people surveyed
             # who know it); not 及时, whose "100%" on a name without 率 is often a slogan

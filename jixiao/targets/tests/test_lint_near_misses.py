@@ -748,3 +748,21 @@ def test_the_whole_grading_scale_copied_stays_vague_even_without_its_boilerplate
     rules["T10"]["boilerplate"] = [w for w in rules["T10"]["boilerplate"] if "优良" not in w]
     [finding] = of(run(row, lint_rules=rules), "T10")  # a region without the entry
     assert message_code(finding) == "lint.T10.few_words"
+
+
+def test_a_word_that_only_contains_a_vague_word_is_not_vague():
+    row = with_row(BENEFIT, "社会效益指标", "供电可靠性", "24小时不断电")  # the supply never fails
+    assert of(run(row), "T10") == []
+    both = with_row(BENEFIT, "社会效益指标", "供电服务", "不断电，不断提升服务水平")
+    [finding] = of(run(both), "T10")
+    assert message_code(finding) == "lint.T10.vague" and "“不断提升”" in finding.message
+
+
+@pytest.mark.parametrize("name", ["不发生规模性返贫", "守住不发生规模性返贫底线"])
+def test_yes_to_an_outcome_an_inspection_confirms_is_no_boilerplate(name):
+    assert of(run(with_row(BENEFIT, "社会效益指标", name, "是")), "T10") == []
+
+
+@pytest.mark.parametrize(("name", "value"), [("秸秆综合利用", "≥90%"), ("污水处理", "≥85%")])
+def test_a_name_ending_in_what_a_library_rate_counts_takes_a_percentage(name, value):
+    assert of(run(with_row(BENEFIT, "生态效益指标", name, value)), "T10") == []
