@@ -377,12 +377,15 @@ class TargetImporter(DocumentImporter):
         rules, catalogue = self._rules_of(form)
         categories = dict(catalogue.get("categories", catalogue))
         fields, lines, problems = [], [], []
+        places, indicator, year = self._places, self._indicator, form.year
         for index, row in enumerate(form.indicators):
-            placed, problem = self._place(row, categories)
+            placed, problem = places.get((row["category"], row["subcategory"])) or self._place(
+                row, categories
+            )
             if problem:
                 problems.append(form.at_indicator(index, "category", problem))
                 continue
-            stored, line = self._indicator(row, placed, form.year)
+            stored, line = indicator(row, placed, year)
             fields.append(stored)
             lines.append(line)
         if problems:
@@ -465,8 +468,10 @@ class TargetImporter(DocumentImporter):
         again with its stored unit)."""
         category = placement.category
         subcategory = placement.subcategory or row["subcategory"]
-        text_unit = row["unit"]
-        value = self._parse(row["value_text"], category, subcategory, year, text_unit, row["name"])
+        text, text_unit = row["value_text"], row["unit"]
+        value = self._values.get((text, category, subcategory, year, text_unit))
+        if value is None or type(value) is dict:  # not read yet, or read by name (`_parse`)
+            value = self._parse(text, category, subcategory, year, text_unit, row["name"])
         unit = text_unit or (value.unit or "")[:20]
         basis = row["basis"]
         if basis and basis not in BASES:
@@ -801,15 +806,17 @@ def _snapshot_of(fields: dict) -> dict:
 
 
 def _row_snapshot(row: tuple) -> dict:
-    """`_snapshot_of` an indicator row of `ROW_FIELDS` (the user's fields come first)."""
-    written = row[: len(INDICATOR_FIELDS)]
-    return dict(
-        zip(
-            INDICATOR_FIELDS,
-            [v if type(v) is str or v is None else str(v) for v in written],
-            strict=True,
-        )
-    )
+    """`_snapshot_of` an indicator row of `ROW_FIELDS` (the user's fields come first). Of
+    those, `_indicator` makes every one a text but the weight (a Decimal or None), so only
+    the weight is turned into text: a province's 120,000 rows."""
+    snapshot = dict(zip(INDICATOR_FIELDS, row, strict=False))  # up to the user's last field
+    weight = row[_WEIGHT_AT]
+    if weight is not None and type(weight) is not str:
+        snapshot["weight"] = str(weight)
+    return snapshot
+
+
+_WEIGHT_AT = INDICATOR_FIELDS.index("weight")
 
 
 def _indicator_snapshots(target_ids: list[int]) -> dict[int, list[dict]]:
