@@ -733,9 +733,15 @@ class Message(str):
         (a payment import stores thousands). Treat the result as read-only."""
         data = self.__dict__.get("_data")
         if data is None:
+            # a plain parameter (most are) as it is, without a call: a province's payment
+            # file builds the data of tens of thousands of messages
+            plain = _PLAIN
             data = self._data = {
                 "code": self.code,
-                "params": {k: message_data(v) for k, v in self.params.items()},
+                "params": {
+                    k: v if v.__class__ in plain else message_data(v)
+                    for k, v in self.params.items()
+                },
             }
         return data
 

@@ -539,9 +539,9 @@ def plan_alerts(
     plan = plan if plan is not None else AlertPlan()
     new_alert = new_alert or _new_alert
     existing = {a.key: a for a in existing if codes is None or a.code in codes}
+    project_pk, round_pk = project.pk, round.pk if round else None  # once, not per finding
     for item in found:
-        key = (project.pk, round.pk if round else None, item.code, item.indicator)
-        alert = existing.pop(key, None)
+        alert = existing.pop((project_pk, round_pk, item.code, item.indicator), None)
         if alert is None or alert.status == Alert.Status.CLEARED:
             due_date = due_date or rules_alerts.disposal_deadline(today, rules=rules)
         if alert is None:
