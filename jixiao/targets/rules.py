@@ -852,9 +852,14 @@ LINT_DEFAULTS: dict = {
             "入学",
             "参保",
             "无害化处理",
-            # the library's 污水处理率 and 综合利用率 ("秸秆综合利用 ≥90%")
+            # the library's 污水处理率 and 综合利用率 ("秸秆综合利用 ≥90%"), and the national
+            # rates of basic public health and schooling (孕产妇系统管理率, 老年人健康管理率,
+            # 义务教育巩固率) written without 率
             "污水处理",
             "综合利用",
+            "系统管理",
+            "健康管理",
+            "教育巩固",
             *_EVERYONE_ENTITLED,
             # the state a 知晓率 counts ("群众政策知晓 ≥90%": the share of people surveyed
             # who know it); not 及时, whose "100%" on a name without 率 is often a slogan

@@ -766,3 +766,19 @@ def test_yes_to_an_outcome_an_inspection_confirms_is_no_boilerplate(name):
 @pytest.mark.parametrize(("name", "value"), [("秸秆综合利用", "≥90%"), ("污水处理", "≥85%")])
 def test_a_name_ending_in_what_a_library_rate_counts_takes_a_percentage(name, value):
     assert of(run(with_row(BENEFIT, "生态效益指标", name, value)), "T10") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("孕产妇系统管理", "≥90%"),  # the national rates of basic public health, without 率
+     ("老年人健康管理", "≥70%"),
+     ("义务教育巩固", "≥95%")],  # the schooling rate 巩固率
+)  # fmt: skip
+def test_a_national_rate_written_without_its_ending_takes_a_percentage(name, value):
+    assert of(run(with_row(BENEFIT, "社会效益指标", name, value)), "T10") == []
+
+
+@pytest.mark.parametrize("name", ["档案管理", "工程质量管理"])
+def test_a_percentage_on_management_of_no_such_rate_stays_vague(name):
+    [finding] = of(run(with_row("产出指标", "质量指标", name, "100%")), "T10")
+    assert message_code(finding) == "lint.T10.full_percent"
