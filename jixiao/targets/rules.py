@@ -472,6 +472,7 @@ LINT_DEFAULTS: dict = {
             "大幅",
             "大力",
             "一定程度",
+            "基本消除",
             "尽快",
             "尽量",
             "尽可能",
@@ -502,6 +503,7 @@ LINT_DEFAULTS: dict = {
         # what a reviewer checks.
         "effort_words": [
             "切实",
+            "认真",
             "积极",
             "充分",
             "广泛",
@@ -694,6 +696,12 @@ LINT_DEFAULTS: dict = {
             "建成",
             "不发生",
             "专人",
+            # hazards removed ("道路安全隐患 消除", not "基本消除", a vague word), someone named
+            # for the work ("管护责任 落实到人", "村集体负责"), a flood season without incident
+            "消除",
+            "到人",
+            "负责",
+            "安全度汛",
             # a standard named, not merely "达到标准"
             "国家标准",
             "国标",
@@ -777,6 +785,7 @@ LINT_DEFAULTS: dict = {
         "outcome_clauses": "2",
         "outcome_words": [
             "不发生",
+            "安全度汛",
             "未发生",
             "杜绝",
             "零事故",

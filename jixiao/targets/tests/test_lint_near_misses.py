@@ -782,3 +782,23 @@ def test_a_national_rate_written_without_its_ending_takes_a_percentage(name, val
 def test_a_percentage_on_management_of_no_such_rate_stays_vague(name):
     [finding] = of(run(with_row("产出指标", "质量指标", name, "100%")), "T10")
     assert message_code(finding) == "lint.T10.full_percent"
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "name", "value"),
+    [("社会效益指标", "道路安全隐患", "消除"),  # hazards removed: all of them, checked one by one
+     ("可持续影响指标", "管护责任", "落实到人"),  # someone named for the upkeep
+     ("可持续影响指标", "项目后续管护", "村集体负责"),
+     ("社会效益指标", "防汛安全", "确保安全度汛"),  # a flood season without incident
+     ("社会效益指标", "安全度汛", "是")],
+)  # fmt: skip
+def test_a_state_reached_or_someone_in_charge_in_a_few_words_is_checkable(subcategory, name, value):
+    assert of(run(with_row(BENEFIT, subcategory, name, value)), "T10") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("道路安全隐患", "基本消除"), ("项目后续管护", "认真负责")]
+)
+def test_a_hedged_removal_or_an_effort_stays_vague(name, value):
+    [finding] = of(run(with_row(BENEFIT, "可持续影响指标", name, value)), "T10")
+    assert message_code(finding) == "lint.T10.vague"
