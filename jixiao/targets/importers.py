@@ -228,6 +228,7 @@ class TargetImporter(DocumentImporter):
             Project.objects.visible_to(self.actor)
             .filter(region__path__startswith=base, year__in=years)
             .filter(self._candidates([f for f in forms if not f.is_unit]))
+            .only(*_PROJECT_READ)
         ):
             projects[(p.year, p.code)].append(p)
         units = defaultdict(list)
@@ -618,6 +619,22 @@ class TargetImporter(DocumentImporter):
 #: An indicator row as the import keeps it: the fields a user writes, then those of its value.
 ROW_FIELDS = (*INDICATOR_FIELDS, "operator", "number", "deadline")
 _TOO_LARGE = 10**17  # a number past the column's 24 digits (6 decimal) is not stored
+
+
+#: What the import reads of a matched project (its target's keys, the lint's name, the initial
+#: budget of a form without money): a province's 10,000 projects, each of some 20 columns
+#: (money and times converted one by one on SQLite), were read whole.
+_PROJECT_READ = (
+    "id",
+    "region",
+    "year",
+    "code",
+    "name",
+    "unit",
+    "initial_current",
+    "initial_carryover",
+    "initial_other",
+)
 
 
 def _with_region_and_unit(projects) -> list[Project]:
