@@ -408,12 +408,15 @@ def _put_in(line: IndicatorLine, rules: Mapping) -> str | None:
     """The word of a row counting what is put in (rules T20 `put_in_words`: "投入执法人员 ≥200
     人次", "投入机械设备 ≥15台"): the people and means a project puts in are its inputs, what they
     do is the output. A count only (not a rate, not money), and not a thing put into service
-    (`put_in_exempt`: 投入使用, 投入运行), which is what the project delivers."""
+    (`put_in_exempt`: 投入使用, 投入运行), which is what the project delivers, nor time worked
+    (`work_time_units`: 工日, 小时), which measures the work done."""
     value = line.value
     if value.kind != Kind.QUANTITATIVE or value.unit == "%" or value.unit in MONEY_UNITS:
         return None
     if not value.number or _contains(line.name, rules["put_in_exempt"]):
         return None
+    if value.unit in rules["work_time_units"]:
+        return None  # days or hours worked: the work done
     return _contains(line.name, rules["put_in_words"])
 
 

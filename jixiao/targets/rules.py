@@ -322,6 +322,9 @@ _T20 = {
     # inputs; what they do is the output. Not a thing put into service (投入使用), which is.
     "put_in_words": ["投入"],
     "put_in_exempt": ["投入使用", "投入运行", "投入运营", "投入生产", "投入试运行"],
+    # ... nor time put in ("投入工日 ≥500工日", "投入志愿服务时长 ≥1000小时"): the days and hours
+    # worked measure the work done, which is the output, not the means put in.
+    "work_time_units": ["工日", "个工日", "人日", "人天", "工时", "小时", "天", "日"],
 }  # fmt: skip
 
 #: T21 (rate_over_100), see the comments inside.

@@ -802,3 +802,20 @@ def test_a_state_reached_or_someone_in_charge_in_a_few_words_is_checkable(subcat
 def test_a_hedged_removal_or_an_effort_stays_vague(name, value):
     [finding] = of(run(with_row(BENEFIT, "可持续影响指标", name, value)), "T10")
     assert message_code(finding) == "lint.T10.vague"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("投入劳动力", "≥500个工日"),  # days worked: the quantity of work done
+     ("投入志愿服务时长", "≥1000小时")],
+)  # fmt: skip
+def test_time_put_in_measures_the_work_done_not_an_input(name, value):
+    assert of(run(with_row("产出指标", "数量指标", name, value)), "T20") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("投入执法力量", "≥200人次"), ("投入机械设备", "≥15台")]
+)
+def test_people_and_means_put_in_counted_by_head_or_number_stay_an_input(name, value):
+    [finding] = of(run(with_row("产出指标", "数量指标", name, value)), "T20")
+    assert message_code(finding) == "lint.T20.put_in"
