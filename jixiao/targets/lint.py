@@ -478,8 +478,8 @@ def _yes_to_a_fact(line: IndicatorLine, norm: str, rules: Mapping) -> bool:
     (`question_words` and none of `change_words`, `intention_words`, `effort_words`:
     "是否建立长效管护机制", "相关手续是否完备") or states a comparison with a named reference
     (`_compares`: "种薯采购价格不高于市场价") or an outcome (`outcome_words`: "不发生规模性
-    返贫"): an inspection confirms it or not, so it is no
-    boilerplate, few words or cost without an amount. "是否提高教学质量 是" stays vague."""
+    返贫"): an inspection confirms it or not, so it is no boilerplate, few words or cost
+    without an amount. "是否提高教学质量 是" stays vague."""
     if norm not in _endings(rules["yes_answers"]):
         return False  # nearly every value: a two-entry list, normalised once (cached)
     if _compares(line.name, rules) or _contains(line.name, rules["outcome_words"]):
