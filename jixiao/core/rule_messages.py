@@ -487,6 +487,11 @@ _VALUE = {
     "value.ratio": gettext_noop("%(quoted)s是一个比例，无法读作单一目标值"),
     "value.column_unit_unknown": gettext_noop("度量单位列“%(unit)s”不是度量单位"),
     "value.change": gettext_noop("数值是“%(change)s”的幅度，实际值应填写同一口径的幅度"),
+    "value.frequency": gettext_noop("“%(written)s”是频次，按“%(read)s”读取"),
+    "value.relative_ceiling": gettext_noop(
+        "读作不超过“%(reference)s”的相对上限；表中没有“%(reference)s”的数额，按定性指标评分"),
+    "value.relative_floor": gettext_noop(
+        "读作不低于“%(reference)s”的相对下限；表中没有“%(reference)s”的数额，按定性指标评分"),
 }  # fmt: skip
 
 #: key evaluations and ex-ante assessments (evaluations.key: framework, selection, panel,

@@ -24,7 +24,16 @@ from enum import StrEnum
 from jixiao.core.rule_messages import Join, Message
 
 from .deadlines import chinese_int
-from .units import TIME_UNITS, is_known_unit, looks_like_unit, normalise_unit, split_unit_words
+from .units import (
+    FREQUENCY_ACTIONS,
+    FREQUENCY_PERIODS,
+    REFERENCES,
+    TIME_UNITS,
+    is_known_unit,
+    looks_like_unit,
+    normalise_unit,
+    split_unit_words,
+)
 
 __all__ = [
     "MULTIPLIERS",
@@ -75,7 +84,7 @@ _WORD_OPERATORS: dict[str, Op] = {
     "不短于": Op.GE, "至少": Op.GE, "达到": Op.GE,
     "小于或等于": Op.LE, "小于等于": Op.LE, "低于或等于": Op.LE, "不高于": Op.LE, "不超过": Op.LE,
     "不超出": Op.LE, "不多于": Op.LE, "不大于": Op.LE, "不长于": Op.LE, "控制在": Op.LE,
-    "至多": Op.LE, "最多": Op.LE,
+    "至多": Op.LE, "最多": Op.LE, "不超": Op.LE,
     "大于": Op.GT, "超过": Op.GT, "高于": Op.GT, "多于": Op.GT,
     "小于": Op.LT, "低于": Op.LT, "少于": Op.LT,
     "达": Op.GE, "等于": Op.EQ,
@@ -105,7 +114,11 @@ _FILLERS = (
 # Words naming the number after an operator ("达到目标值95%"): read past, kept in the notes.
 _VALUE_WORDS = ("目标值", "预计值", "预期值", "计划值", "指标值", "标准值", "预期", "预计", "计划")
 # Words saying the number is relative to last year ("不低于上年的95%"): read past, noted.
-_RELATIVE_WORDS = ("上年同期的", "上一年度的", "上年度的", "上年的", "去年的", "上年同期", "上年")
+# Any reference of the units table followed by 的 ("不超过预算的95%") is such a base too.
+_RELATIVE_WORDS = tuple(sorted(
+    {"上年同期的", "上一年度的", "上年度的", "上年的", "去年的", "上年同期", "上年"}
+    | {f"{reference}的" for reference in REFERENCES}, key=len, reverse=True,
+))  # fmt: skip
 # An indicator's name before its value ends with one of these ("覆盖率达100%", "满意度≥90%").
 _SUBJECT_ENDINGS = (
     "率", "度", "比例", "占比", "比重", "数", "量", "面积", "里程", "长度", "金额", "成本", "费用",
@@ -288,8 +301,12 @@ def _direction(op: Op) -> str:
 
 def parse_quantity(clean: str, quoted: str) -> Quantity:
     """Operator, number and unit from '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人',
-    '覆盖率达100%', '达到目标值95%', '100%覆盖', '≤28.40/株' (unit '/株': no money unit)."""
+    '覆盖率达100%', '达到目标值95%', '100%覆盖', '≤28.40/株' (unit '/株': no money unit), and a
+    frequency without a number ('每季度', '按月报送': `_frequency`)."""
     s = _INCLUSIVE_RE.sub("", clean)
+    frequency = _frequency(s)
+    if frequency is not None:
+        return frequency
     clause = re.fullmatch(r"([^,;]*\d[^,;]*)[,;]([\u4e00-\u9fff].*)", s)  # '达70%,优化环境'
     if clause:
         first = parse_quantity(clause.group(1), quoted)
@@ -353,6 +370,45 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
     if change:
         notes.append(Message("value.change", change=change))
     return Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes), lead=lead)
+
+
+def _frequency_re() -> re.Pattern:
+    """'[words]每季度[一次][按时报送]': the vocabulary of `units.FREQUENCY_PERIODS` and
+    `units.FREQUENCY_ACTIONS` as one pattern (the longest spelling first)."""
+
+    def alternatives(words) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    periods = alternatives(FREQUENCY_PERIODS)
+    return re.compile(
+        rf"(?P<lead>[^\d每按逐不未非无]{{0,8}}?)"
+        rf"(?:(?P<mark>每|按|逐)(?P<period>{periods})|一(?P<once>{periods})(?=一次))"
+        r"(?P<end>[末底]前?)?(?:(?:至少|不少于)?(?P<count>[一二两三四五六七八九十])次)?"
+        rf"(?P<tail>(?:{alternatives(FREQUENCY_ACTIONS['manners'])})?"
+        rf"(?:{alternatives(FREQUENCY_ACTIONS['actions'])})?)"
+    )
+
+
+_FREQUENCY_RE = _frequency_re()
+
+
+def _frequency(s: str) -> Quantity | None:
+    """A frequency written without a rate's number ('每季度', '按月', '每季度一次', '一年一次',
+    '按季度报送', '报送频次每季度', '每季度末'): at least that many times (1 unless written) per
+    the period, '≥1次/季度', as '每季度1次' reads (a number in digits goes the usual way). The
+    words before it and the action after it are kept in the notes; anything else after the
+    period leaves the text to the other readers."""
+    match = None if re.search(r"\d", s) else _FREQUENCY_RE.fullmatch(s)
+    if match is None or (match["lead"] and not re.fullmatch(r"[\u4e00-\u9fff]+", match["lead"])):
+        return None
+    unit = f"次/{FREQUENCY_PERIODS[match['period'] or match['once']]}"
+    number = Decimal(chinese_int(match["count"] or "一"))
+    read = f"{OPERATOR_SYMBOLS[Op.GE]}{number:f}{unit}"
+    notes = [Message("value.frequency", written=s, read=read)]
+    words = [w for w in (match["lead"], match["tail"]) if w]
+    if words:
+        notes.append(Message("value.words_ignored", words=Join(words, "list")))
+    return Quantity("ok", Op.GE, number, unit, notes=tuple(notes))
 
 
 def _no_number(quoted: str, core: str, op, is_symbol: bool, suffix_op, lead: str) -> Quantity:

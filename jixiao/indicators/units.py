@@ -19,7 +19,7 @@ Families. A unit converts exactly into another of its family and never into anot
   money 元 千元 万元 百万元 亿元; power 瓦 千瓦 兆瓦 万千瓦; energy 千瓦时 兆瓦时 万千瓦时 亿千瓦时;
   bandwidth Kbps Mbps Gbps;
 - time in two families that do not convert into each other, because a month has no fixed number
-  of days: 秒 分钟 小时 天/日 周, and 月 季度 年; 工作日, 学期 and 学年 stand alone (a 工作日 is not
+  of days: 秒 分钟 小时 天/日 周, and 月 季度 半年 年; 工作日, 学期 and 学年 stand alone (a 工作日 is not
   a 天);
 - counts: each measure word (人, 人次, 个, 株, 粒, 户 …) is a family of its own; 人 never
   converts into 个. 万, 千 or 亿 before any unit multiplies it (万株 = 10000 株, 万人次 = 10000
@@ -42,8 +42,12 @@ from fractions import Fraction
 from functools import lru_cache
 
 __all__ = [
+    "FREQUENCY_ACTIONS",
+    "FREQUENCY_PERIODS",
     "KNOWN_UNITS",
     "MONEY_UNITS",
+    "REFERENCES",
+    "REFERENCE_TAILS",
     "TIME_UNITS",
     "UNIT_ALIASES",
     "convert_number",
@@ -77,7 +81,7 @@ _FAMILIES: dict[str, dict[str, Fraction]] = {
     "bandwidth": {"Kbps": F(1), "Mbps": F(10**3), "Gbps": F(10**6)},
     "time": {"秒": F(1), "分钟": F(60), "小时": F(3600), "天": F(86400), "日": F(86400),
              "周": F(7 * 86400)},
-    "months": {"月": F(1), "季度": F(3), "年": F(12)},
+    "months": {"月": F(1), "季度": F(3), "半年": F(6), "年": F(12)},
 }  # fmt: skip
 
 #: Time units (both time families and those that stand alone): the time dimension of a rate.
@@ -117,6 +121,42 @@ UNIT_ALIASES: dict[str, str] = {
     "个星期": "周", "个季度": "季度", "个学期": "学期", "人/次": "人次", "户/次": "户次",
     "人·次": "人次", "kbps": "Kbps", "mbps": "Mbps", "gbps": "Gbps",
 }  # fmt: skip
+
+#: Periods a frequency names without a number ("每季度", "按月", "一年一次", 时效 rows of real
+#: tables): the period word → the time unit of the rate it reads as, 次 per that unit ("每季度" is
+#: ≥1次/季度, as "每季度1次" already reads). 旬 is left out: it is no unit of this table.
+FREQUENCY_PERIODS: dict[str, str] = {
+    "日": "天", "天": "天", "周": "周", "星期": "周", "月": "月", "月度": "月", "季": "季度",
+    "季度": "季度", "半年": "半年", "年": "年", "年度": "年", "学期": "学期",
+}  # fmt: skip
+
+#: What a frequency may repeat after its period ("按季度报送", "每月按时发放"), optionally after a
+#: manner word (按时, 及时, 足额, 定期); any other words after the period make the value prose
+#: ("按年度计划完成" is a plan, not a frequency).
+FREQUENCY_ACTIONS: dict[str, tuple[str, ...]] = {
+    "manners": ("按时", "及时", "足额", "定期", "准时"),
+    "actions": (
+        "报送", "上报", "报告", "发放", "拨付", "支付", "兑付", "兑现", "缴纳", "结算", "开展",
+        "召开", "组织", "调度", "通报", "检查", "督查", "巡查", "抽查", "更新", "公示", "公开",
+        "发布", "考核", "统计", "汇总", "分析", "审核", "对账", "监测", "维护", "培训", "完成",
+        "进行", "落实", "执行",
+    ),
+}  # fmt: skip
+
+#: Amounts a relative target names. Each is an amount a reviewer can look up in the project's own
+#: papers (last year's actual, the budget, the approved estimate, the contract) or a published
+#: level (the market price, an average, a cost standard).
+REFERENCES: tuple[str, ...] = (
+    "上年", "上年度", "上一年度", "去年", "上年同期", "同期", "预算", "预算数", "预算金额",
+    "概算", "批复数", "批复金额", "批复额", "合同价", "合同金额", "合同价款", "合同约定",
+    "中标价", "中标金额", "市场价", "市场价格", "平均", "定额", "限额", "核定数",
+)  # fmt: skip
+
+#: Words that may follow the reference ("不低于上年水平", "≤预算金额的", "控制在预算范围内").
+REFERENCE_TAILS: tuple[str, ...] = (
+    "水平", "数", "数额", "金额", "标准", "额度", "范围", "实际数", "实际值", "实际", "支出",
+    "执行数", "价格", "值",
+)  # fmt: skip
 
 # Spellings of one measure kept as written and compared as equal.
 _SAME_MEASURE = {"日": "天", "公斤": "千克", "名": "人", "位": "人"}

@@ -68,6 +68,7 @@ from .quantities import (
     parse_quantity,
     take_prefix_operator,
 )
+from .references import read_reference
 from .units import (
     KNOWN_UNITS,
     MONEY_UNITS,
@@ -141,6 +142,8 @@ class TargetValue:
     operator_implied: bool = False
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    relation: Op | None = None  # a qualitative value bounded by a named reference: ≤ or ≥ ...
+    reference: str | None = None  # ... the reference as written ("年初预算"): `references`
 
     @property
     def ok(self) -> bool:
@@ -405,6 +408,9 @@ def _parse_target_value(
         return _deadline(original, when, year, col_problems)
     if col_op == Op.DEADLINE:
         return _unreadable(original, Message("value.not_a_date", original=original))
+    relative = read_reference(clean, col_op)
+    if relative is not None:
+        return _relative(original, *relative, col_problems)
     quantity = parse_quantity(clean, Message("value.quoted_target", text=original.strip()))
     if quantity.status == "unreadable":
         return _unreadable(original, quantity.message)
@@ -419,6 +425,15 @@ def _parse_target_value(
         return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip(),
                            problems=col_problems)  # fmt: skip
     return _quantitative(original, quantity, col_op, col_unit, col_problems, category, subcategory)
+
+
+def _relative(original: str, relation: Op, reference: str, problems: tuple) -> TargetValue:
+    """A target bounded by a named reference ("≤预算", "不高于上年"): qualitative, since the table
+    gives no amount for the reference, with the bound and the reference kept and explained."""
+    code = "value.relative_floor" if relation == Op.GE else "value.relative_ceiling"
+    return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip(),
+                       problems=problems, notes=(Message(code, reference=reference),),
+                       relation=relation, reference=reference)  # fmt: skip
 
 
 # Words naming a date before it ("完成时间为2022年12月30日"), and 每年 ("每年12月底前": this year's).
