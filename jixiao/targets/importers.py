@@ -488,8 +488,8 @@ class TargetImporter(DocumentImporter):
             row["explanation"],
             basis,
             row["source"],
-            str(value.operator or "")[:12],
-            number if number is not None and abs(number) < _TOO_LARGE else None,
+            _operator_text(value.operator),
+            number if number is not None and -_TOO_LARGE < number < _TOO_LARGE else None,
             value.deadline,
         )
         line = IndicatorLine(
@@ -618,7 +618,16 @@ class TargetImporter(DocumentImporter):
 
 #: An indicator row as the import keeps it: the fields a user writes, then those of its value.
 ROW_FIELDS = (*INDICATOR_FIELDS, "operator", "number", "deadline")
-_TOO_LARGE = 10**17  # a number past the column's 24 digits (6 decimal) is not stored
+_TOO_LARGE = Decimal(10**17)  # a number past the column's 24 digits (6 decimal) is not stored
+_OPERATOR_TEXTS: dict = {}
+
+
+def _operator_text(operator) -> str:
+    """An operator as its column stores it, made once per operator (its enum's `str`)."""
+    text = _OPERATOR_TEXTS.get(operator)
+    if text is None:
+        text = _OPERATOR_TEXTS[operator] = str(operator or "")[:12]
+    return text
 
 
 #: What the import reads of a matched project (its target's keys, the lint's name, the initial
