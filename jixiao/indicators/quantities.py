@@ -119,6 +119,7 @@ _RELATIVE_WORDS = tuple(sorted(
     {"上年同期的", "上一年度的", "上年度的", "上年的", "去年的", "上年同期", "上年"}
     | {f"{reference}的" for reference in REFERENCES}, key=len, reverse=True,
 ))  # fmt: skip
+_RELATIVE_RE = re.compile("|".join(map(re.escape, _RELATIVE_WORDS)))
 # An indicator's name before its value ends with one of these ("覆盖率达100%", "满意度≥90%").
 _SUBJECT_ENDINGS = (
     "率", "度", "比例", "占比", "比重", "数", "量", "面积", "里程", "长度", "金额", "成本", "费用",
@@ -324,7 +325,9 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
     op, op_token, is_symbol, s = take_prefix_operator(_strip_words(s, _FILLERS)[0])
     s, _ = _strip_words(s, _FILLERS)
     s, word = _strip_words(s, _VALUE_WORDS, before_number=True)
-    s, base = _strip_words(s, _RELATIVE_WORDS, before_number=True)
+    base = _RELATIVE_RE.match(s)  # one match, not a startswith per word of the list
+    base = base.group() if base and s[base.end() : base.end() + 1].isdigit() else ""
+    s = s[len(base) :]
     per = re.match(r"每([^\d]{1,4}?)(?=\d)", s)  # '每亩300': 300 per 亩
     per = per.group(1) if per and is_known_unit(per.group(1)) else None
     s = s[len(per) + 1 :] if per else s
@@ -390,6 +393,7 @@ def _frequency_re() -> re.Pattern:
 
 
 _FREQUENCY_RE = _frequency_re()
+_FREQUENCY_MARKS = frozenset("每按逐一")
 
 
 def _frequency(s: str) -> Quantity | None:
@@ -398,7 +402,9 @@ def _frequency(s: str) -> Quantity | None:
     the period, '≥1次/季度', as '每季度1次' reads (a number in digits goes the usual way). The
     words before it and the action after it are kept in the notes; anything else after the
     period leaves the text to the other readers."""
-    match = None if re.search(r"\d", s) else _FREQUENCY_RE.fullmatch(s)
+    if not _FREQUENCY_MARKS.intersection(s) or re.search(r"\d", s):
+        return None  # most cells: a number, or no word that starts a frequency
+    match = _FREQUENCY_RE.fullmatch(s)
     if match is None or (match["lead"] and not re.fullmatch(r"[\u4e00-\u9fff]+", match["lead"])):
         return None
     unit = f"次/{FREQUENCY_PERIODS[match['period'] or match['once']]}"

@@ -394,7 +394,10 @@ def _parse_target_value(
         stripped = original.strip()
         msg = Message("value.placeholder", original=stripped) if clean else Message("value.empty")
         return TargetValue(original, Kind.MISSING, problems=(msg,))
-    if col_op == Op.QUALITATIVE:
+    if col_op == Op.QUALITATIVE:  # a stored qualitative value keeps its reference when re-read
+        relative = read_reference(clean)
+        if relative is not None:
+            return _relative(original, *relative, col_problems)
         return TargetValue(original, Kind.QUALITATIVE, Op.QUALITATIVE, text=original.strip())
     if col_unit and re.search(r"\d", col_unit) and not is_known_unit(col_unit):
         return _unreadable(original, Message("value.column_unit_unknown", unit=str(unit)))

@@ -8,7 +8,13 @@ import pytest
 
 from jixiao.evaluations.scoring import score, scoring_params
 from jixiao.evaluations.selfeval_data import selfeval_from_data
-from jixiao.indicators.values import Kind, Op, parse_actual_value, parse_target_value
+from jixiao.indicators.values import (
+    Kind,
+    Op,
+    parse_actual_value,
+    parse_target_value,
+    target_value_from_data,
+)
 
 TIMELY = {"category": "产出指标", "subcategory": "时效指标", "year": 2023}
 COST = {"category": "产出指标", "subcategory": "成本指标", "year": 2023}
@@ -119,6 +125,14 @@ def test_a_bound_by_a_named_reference_is_read_and_kept_qualitative(text, relatio
 def test_the_operator_column_gives_a_bare_reference_its_direction():
     value = parse_target_value("上年", operator="≤", **COST)
     assert (value.kind, value.relation, value.reference) == (Kind.QUALITATIVE, Op.LE, "上年")
+
+
+def test_a_relative_target_stored_as_qualitative_reads_back_with_its_reference():
+    stored = parse_target_value("≤预算", **COST).to_data()
+    again = target_value_from_data(stored, **COST)
+    assert stored == {"op": "qualitative", "number": None, "unit": None, "text": "≤预算",
+                      "date": None}  # fmt: skip
+    assert (again.kind, again.relation, again.reference) == (Kind.QUALITATIVE, Op.LE, "预算")
 
 
 def test_a_share_of_a_named_reference_reads_as_the_share_with_its_base_noted():
