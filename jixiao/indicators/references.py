@@ -39,7 +39,7 @@ def _alternatives(words) -> str:
 
 _RE = re.compile(
     rf"在?(?P<qualifier>[\u4e00-\u9fff]{{0,{QUALIFIERS}}}?)(?P<reference>{_alternatives(REFERENCES)})"
-    rf"的?(?:{_alternatives(TAILS)})?(?P<after>{_alternatives(_AFTER)})?"
+    rf"(?:的?(?:{_alternatives(TAILS)}))?(?P<after>{_alternatives(_AFTER)})?"
 )
 
 
@@ -48,7 +48,8 @@ def read_reference(clean: str, column: Op | None = None) -> tuple[Op, str] | Non
     """(≤ or ≥, the reference as written) for a value that bounds by a named reference
     ("≤预算" → (≤, "预算"), "不低于上年水平" → (≥, "上年"), "控制在年初预算以内" → (≤, "年初预算"));
     `column` the 计算符号 column's operator, which may give the direction ("上年" under "≤").
-    None when the text has a number, names no reference, gives no direction or two that differ.
+    None when the text has a number, names no reference, gives no direction or two that differ,
+    or ends in 的 ("不超过年度预算的": the share of it was cut off).
     """
     if re.search(r"\d", clean):
         return None

@@ -149,6 +149,7 @@ def test_a_share_of_a_named_reference_reads_as_the_share_with_its_base_noted():
         ("≤良好", {}, "“≤良好”的计算符号后“良好”不是数值"),  # no reference named
         ("≥预算", {"operator": "≤"}, "“≥预算”的计算符号后“预算”不是数值"),  # two directions
         ("≤****000元", {}, "“≤****000元”的计算符号后“****000元”不是数值"),  # a masked number
+        ("≤上年的", {}, "“≤上年的”的计算符号后“上年的”不是数值"),  # the share was cut off
     ],
 )
 def test_what_stays_unreadable_says_which_part_could_not_be_read(text, context, words):
