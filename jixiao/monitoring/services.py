@@ -21,6 +21,7 @@ from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit, jobs
 from jixiao.core.changes import change_record
+from jixiao.core.compiled import KeyedQuery
 from jixiao.core.models import AuditLog
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
@@ -361,10 +362,33 @@ def report_save(
     if contract_amount is not None:
         report.contract_amount = contract_amount
     report.save()
-    rows = list(report.indicators.order_by("position"))
+    rows = _REPORT_ROWS.all(report.pk)
     _save_indicator_rows(rows, indicators)
     refresh_alerts(report, rows=rows)
     return report
+
+
+# A report save's reads of its rows, its project's payments and its stored alerts, each with
+# SQL compiled once a process (core/compiled.py): building them through the ORM cost more CPU
+# than the database's answers.
+_REPORT_ROWS = KeyedQuery(
+    lambda report_id: ReportIndicator.objects.filter(report_id=report_id).order_by("position"),
+    30001,
+)
+_PAYMENTS = KeyedQuery(
+    # By month alone: the model's ordering (by project first) joined the project.
+    lambda project_id: (
+        Payment.objects.filter(project_id=project_id)
+        .order_by("month")
+        .values_list("month", "amount")
+    ),
+    30001,
+)
+_ALERTS_OF = KeyedQuery(
+    lambda project_id, round_id: Alert.objects.filter(project_id=project_id, round_id=round_id),
+    30001,
+    30002,
+)
 
 
 def _save_indicator_rows(rows: Sequence[ReportIndicator], indicators: Sequence[Mapping]) -> None:
@@ -396,7 +420,7 @@ def monitoring_report_of(report: Report, *, rows=None, payments=None) -> Monitor
     project = report.project
     rows = rows if rows is not None else list(report.indicators.all())
     if payments is None:
-        payments = dict(Payment.objects.filter(project=project).values_list("month", "amount"))
+        payments = dict(_PAYMENTS.all(project.pk))
     return MonitoringReport(
         period_end=report.round.period_end,
         deadline=report.round.deadline,
@@ -466,9 +490,12 @@ def sync_alerts(
     each alert (audited one by one); a payment import writes its plans in bulk instead
     (`payments.payments_changed`)."""
     if existing is None:
-        existing = _with_rows_of(
-            Alert.objects.filter(project=project, round=round), project, report
+        stored = (
+            _ALERTS_OF.all(project.pk, round.pk)
+            if round is not None
+            else Alert.objects.filter(project=project, round=None)
         )
+        existing = _with_rows_of(stored, project, report)
     plan = plan_alerts(
         project=project,
         report=report,
