@@ -488,6 +488,8 @@ _VALUE = {
     "value.column_unit_unknown": gettext_noop("度量单位列“%(unit)s”不是度量单位"),
     "value.change": gettext_noop("数值是“%(change)s”的幅度，实际值应填写同一口径的幅度"),
     "value.frequency": gettext_noop("“%(written)s”是频次，按“%(read)s”读取"),
+    "value.frequency_done": gettext_noop(
+        "实际值“%(original)s”未写次数，按每期都已完成、达到“%(read)s”计"),
     "value.relative_ceiling": gettext_noop(
         "读作不超过“%(reference)s”的相对上限；表中没有“%(reference)s”的数额，按定性指标评分"),
     "value.relative_floor": gettext_noop(
@@ -738,15 +740,9 @@ class Message(str):
         (a payment import stores thousands). Treat the result as read-only."""
         data = self.__dict__.get("_data")
         if data is None:
-            # a plain parameter (most are) as it is, without a call: a province's payment
-            # file builds the data of tens of thousands of messages
-            plain = _PLAIN
             data = self._data = {
                 "code": self.code,
-                "params": {
-                    k: v if v.__class__ in plain else message_data(v)
-                    for k, v in self.params.items()
-                },
+                "params": {k: message_data(v) for k, v in self.params.items()},
             }
         return data
 

@@ -72,6 +72,7 @@ from .references import read_reference
 from .units import (
     KNOWN_UNITS,
     MONEY_UNITS,
+    TIME_UNITS,
     UNIT_ALIASES,
     convert_number,
     is_known_unit,
@@ -660,6 +661,9 @@ def _actual_deadline(original: str, clean: str, target: TargetValue) -> ActualVa
 
 
 def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualValue:
+    if clean in _ON_TIME and _is_frequency(target):  # "按时完成" against "每季度": done each time
+        note = Message("value.frequency_done", original=original.strip(), read=target.display())
+        return ActualValue(original, Kind.QUANTITATIVE, target.number, target.unit, notes=(note,))
     quoted = Message("value.quoted_actual", text=original.strip())
     quantity = parse_quantity(clean, quoted)
     lone = re.fullmatch(r"([\u4e00-\u9fff]{1,10})(\d[\d,.]*[^\d]*)", clean)  # '按合同10.5万元'
@@ -701,6 +705,13 @@ def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualVa
         notes.append(Message(code, number=f"{number:f}", written=written,
                              converted=f"{converted:f}", unit=unit))  # fmt: skip
     return ActualValue(original, Kind.QUANTITATIVE, converted, unit, notes=tuple(notes))
+
+
+def _is_frequency(target: TargetValue) -> bool:
+    """A target of times per period ('每季度' → ≥1次/季度), a time target as a deadline is: an
+    actual that says it was done on time (`_ON_TIME`) met it, as it meets a deadline (§4.2)."""
+    head, _, per = (target.unit or "").partition("/")
+    return head == "次" and per in TIME_UNITS and target.operator in (Op.GE, Op.GT, Op.EQ)
 
 
 def _not_a_number(original: str, clean: str, lead: str, quoted: str, target: TargetValue) -> str:

@@ -86,6 +86,20 @@ def test_an_actual_frequency_compares_with_a_frequency_target_in_the_same_family
     assert (half.number, half.unit, half.ok) == (Decimal("0.5"), "次/季度", True)
 
 
+@pytest.mark.parametrize("actual", ["按时完成", "已完成", "如期完成"])
+def test_an_actual_saying_done_on_time_meets_a_frequency_as_it_meets_a_deadline(actual):
+    value = parse_actual_value(actual, parse_target_value("每季度", **TIMELY))
+    assert (value.kind, value.number, value.unit, value.ok) == (
+        Kind.QUANTITATIVE, Decimal(1), "次/季度", True,
+    )  # fmt: skip
+    assert f"实际值“{actual}”未写次数，按每期都已完成、达到“≥1次/季度”计" in value.explain()
+
+
+def test_an_actual_saying_not_done_against_a_frequency_stays_unreadable():
+    value = parse_actual_value("未完成", parse_target_value("每季度", **TIMELY))
+    assert value.kind == Kind.UNREADABLE and "“未完成”不是数值" in value.problems[0]
+
+
 # --------------------------------------------------------------------------- relative targets
 
 
@@ -192,12 +206,14 @@ def _row(subcategory: str, name: str, target: str, actual: str, **more) -> dict:
 
 
 def test_a_frequency_target_scores_as_a_quantity_against_its_actual():
-    met, half = _scores(
+    met, half, on_time = _scores(
         [_row("时效指标", "报送时效", "每季度", "每季度"),
-         _row("时效指标", "更新时效", "每季度", "每半年一次")]
+         _row("时效指标", "更新时效", "每季度", "每半年一次"),
+         _row("时效指标", "发放时效", "按月", "按时完成")]
     )[1:]  # fmt: skip
     assert met.score == Decimal("10.00")  # 1 ≥ 1: w
     assert half.score == Decimal("5.00")  # 10 × 0.5 / 1
+    assert on_time.score == Decimal("10.00")  # done on time every month: 1 ≥ 1
     assert "0.5" in str(half.explanation) and "1" in str(half.explanation)
 
 
