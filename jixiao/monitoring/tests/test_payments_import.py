@@ -515,3 +515,53 @@ def test_projects_and_reports_read_a_column_at_a_time_equal_values_list(world):
 
 def _values(row) -> list:
     return [getattr(row, name) for name in row.__slots__ if name not in ("project", "round")]
+
+
+def test_a_projects_month_document_is_the_text_json_dumps_writes_of_its_months(world):
+    from jixiao.monitoring.payments import write_payments
+
+    [code] = _projects(world, 1)
+    project = Project.objects.get(code=code)
+    same = Decimal("7.5")  # one amount object for two months, as the parse shares them
+    totals = {(project.pk, 3): Decimal("1.25"), (project.pk, 1): same, (project.pk, 12): same}
+    _created, _updated, [change], _paid = write_payments(totals, labels={project.pk: (code, "")})
+    expected = {3: "1.250000", 1: "7.500000", 12: "7.500000"}  # in the file's order
+    assert change.after == json.dumps(expected, ensure_ascii=False)
+    assert change.as_dict()["after"] == {str(m): text for m, text in expected.items()}
+
+
+def test_new_alerts_snapshots_are_the_text_json_dumps_writes_of_each_row():
+    from jixiao.monitoring.payments import _SNAPSHOT, _snapshots
+
+    names = [name for name, _is_date in _SNAPSHOT]
+    day = dt.date(2022, 8, 15)
+    column = {  # what the shared values look like: one due date, the same round, kinds mixed
+        "id": [7, 8, 9],
+        "region_id": [1, 1, 2],
+        "indicator": [None, 0, 1],
+        "message": ["执行率“低”\n", "执行率“低”\n", "百分之%s"],
+        "due_date": [day, day, dt.date(2022, 9, 1)],
+        "code": ["M01", "M03", "M03"],
+    }
+    same = {"raised_at": timezone.make_aware(dt.datetime(2022, 8, 1, 9, 30)), "status": "open"}
+    got = _snapshots(column, same)
+    for row, text in enumerate(got):
+        value = {}
+        for name, is_date in _SNAPSHOT:
+            if name in column:
+                found = column[name][row]
+            else:
+                found = same.get(name, Alert._meta.get_field(name).get_default())
+            value[name] = found.isoformat() if is_date and found is not None else found
+        assert text == json.dumps({n: value[n] for n in names}, ensure_ascii=False)
+        assert isinstance(text, audit.Encoded)
+
+
+def test_an_import_leaves_the_collector_running_and_nothing_frozen(world):
+    import gc
+
+    codes = _projects(world, 2)
+    rows = [("100101", code, 2022, month, "1") for code in codes for month in range(1, 13)]
+    run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "a.csv")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
