@@ -9,9 +9,11 @@ the cell-text helpers and the words read past around a number live here, the mea
 real tables (issue 15): an indicator's name before the value ('覆盖率达100%', '满意度≥90%'), words
 naming the number ('达到目标值95%'), a base ('不低于上年的95%'), words after the unit ('100%覆盖',
 '≥95%覆盖全县'), about-numbers ('1000余人'), a rate written with 每 ('每亩300'), and odd glyphs
-for operators (═, ≧, ≦, ＞＝, '> =', full-width digits and ％). Every word read past is kept in
-the notes. The result says 'ok', 'unreadable' (with a message quoting the part that could not be
-read) or 'prose' (text a target keeps as qualitative).
+for operators (═, ≧, ≦, ＞＝, '> =', full-width digits and ％), and a frequency without a number
+('每季度', '按月报送': ≥1次/季度, ≥1次/月). Every word read past is kept in the notes. The result
+says 'ok', 'unreadable' (with a message quoting the part that could not be read) or 'prose' (text
+a target keeps as qualitative). `read_reference` reads a bound by a named reference ('≤预算',
+'不高于上年'), which `values` keeps qualitative.
 """
 
 import re
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from jixiao.core.rule_messages import Join, Message
 
@@ -27,6 +30,7 @@ from .deadlines import chinese_int
 from .units import (
     FREQUENCY_ACTIONS,
     FREQUENCY_PERIODS,
+    REFERENCE_TAILS,
     REFERENCES,
     TIME_UNITS,
     is_known_unit,
@@ -46,6 +50,7 @@ __all__ = [
     "lacks_money_unit",
     "normalise_operator",
     "parse_quantity",
+    "read_reference",
     "take_prefix_operator",
 ]
 
@@ -375,20 +380,21 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
     return Quantity("ok", op or suffix_op, number, unit, notes=tuple(notes), lead=lead)
 
 
+def _longest_first(words) -> str:
+    """A regex alternation of `words`, the longest spelling first."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 def _frequency_re() -> re.Pattern:
     """'[words]每季度[一次][按时报送]': the vocabulary of `units.FREQUENCY_PERIODS` and
     `units.FREQUENCY_ACTIONS` as one pattern (the longest spelling first)."""
-
-    def alternatives(words) -> str:
-        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
-    periods = alternatives(FREQUENCY_PERIODS)
+    periods = _longest_first(FREQUENCY_PERIODS)
     return re.compile(
         rf"(?P<lead>[^\d每按逐不未非无]{{0,8}}?)"
         rf"(?:(?P<mark>每|按|逐)(?P<period>{periods})|一(?P<once>{periods})(?=一次))"
         r"(?P<end>[末底]前?)?(?:(?:至少|不少于)?(?P<count>[一二两三四五六七八九十])次)?"
-        rf"(?P<tail>(?:{alternatives(FREQUENCY_ACTIONS['manners'])})?"
-        rf"(?:{alternatives(FREQUENCY_ACTIONS['actions'])})?)"
+        rf"(?P<tail>(?:{_longest_first(FREQUENCY_ACTIONS['manners'])})?"
+        rf"(?:{_longest_first(FREQUENCY_ACTIONS['actions'])})?)"
     )
 
 
@@ -432,3 +438,61 @@ def _no_number(quoted: str, core: str, op, is_symbol: bool, suffix_op, lead: str
     else:
         return Quantity("prose", lead=lead)
     return Quantity("unreadable", message=msg)
+
+
+# --------------------------------------------------------------------------- relative targets
+#
+# Targets relative to a named reference instead of a number: "≤预算", "不高于上年", "控制在概算以内",
+# "不低于全省平均水平" (issue 15 part 4; DOMAIN.md §4.2 does not list the form). A reviewer reads
+# such a value as a ceiling (or a floor) set by an amount the project has elsewhere: last year's,
+# the budget, the approved estimate, the contract price. The table does not give that amount, so
+# the value has no number to score with; `jixiao.indicators.values` keeps it qualitative (scored
+# by the bands of DOMAIN.md §6.2, which says nothing of relative targets) and records which way it
+# bounds and what it names, instead of calling it unreadable (lint T03). The vocabulary is data in
+# the units table (`units.REFERENCES`, `units.REFERENCE_TAILS`). A value reads as relative only
+# when it names a reference and says which way it bounds: an operator before it ("≤", "不超过",
+# "低于"), a bound after it ("以内", "范围内"), or the 计算符号 column.
+
+#: How long the words before a reference may be ("年初预算", "批复概算", "全省平均").
+QUALIFIERS = 4
+
+# Bounds written after the reference, and the verb some tables put before it ("控制在").
+_BOUND_AFTER = {"以内": Op.LE, "之内": Op.LE, "内": Op.LE, "范围内": Op.LE, "以下": Op.LE,
+          "以上": Op.GE}  # fmt: skip
+_UP_OPS = (Op.GE, Op.GT)
+
+
+_REFERENCE_RE = re.compile(
+    rf"在?(?P<qualifier>[\u4e00-\u9fff]{{0,{QUALIFIERS}}}?)(?P<reference>{_longest_first(REFERENCES)})"
+    rf"(?:的?(?:{_longest_first(REFERENCE_TAILS)}))?(?P<after>{_longest_first(_BOUND_AFTER)})?"
+)
+
+
+@lru_cache(maxsize=4096)
+def read_reference(clean: str, column: Op | None = None) -> tuple[Op, str] | None:
+    """(≤ or ≥, the reference as written) for a value that bounds by a named reference
+    ("≤预算" → (≤, "预算"), "不低于上年水平" → (≥, "上年"), "控制在年初预算以内" → (≤, "年初预算"));
+    `column` the 计算符号 column's operator, which may give the direction ("上年" under "≤").
+    None when the text has a number, names no reference, gives no direction or two that differ,
+    or ends in 的 ("不超过年度预算的": the share of it was cut off).
+    """
+    if re.search(r"\d", clean):
+        return None
+    op, _, _, rest = take_prefix_operator(clean)
+    match = _REFERENCE_RE.fullmatch(rest)
+    if match is None or re.search("[不未非无没]", match["qualifier"]):
+        return None
+    after = _BOUND_AFTER.get(match["after"] or "")
+    directions = {_bound(o) for o in (op, after, column) if o is not None and _bound(o)}
+    if len(directions) != 1:
+        return None
+    return directions.pop(), match["qualifier"] + match["reference"]
+
+
+def _bound(op: Op) -> Op | None:
+    """≤ for a ceiling, ≥ for a floor; None for any other operator (=, 定性, 时限)."""
+    if op in _UP_OPS:
+        return Op.GE
+    if op in (Op.LE, Op.LT):
+        return Op.LE
+    return None

@@ -66,9 +66,9 @@ from .quantities import (
     lacks_money_unit,
     normalise_operator,
     parse_quantity,
+    read_reference,
     take_prefix_operator,
 )
-from .references import read_reference
 from .units import (
     KNOWN_UNITS,
     MONEY_UNITS,
@@ -144,7 +144,9 @@ class TargetValue:
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     relation: Op | None = None  # a qualitative value bounded by a named reference: ≤ or ≥ ...
-    reference: str | None = None  # ... the reference as written ("年初预算"): `references`
+    reference: str | None = (
+        None  # ... the reference as written ("年初预算"): `quantities.read_reference`
+    )
 
     @property
     def ok(self) -> bool:
