@@ -77,6 +77,11 @@ class Rules:
     #: The sections handed out read-only (`frozen_section`), made once for these Rules.
     _frozen: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        # A copy or a pickle (a job's arguments, the cache) leaves the read-only sections out:
+        # a `MappingProxyType` cannot be pickled, and the copy makes its own when asked.
+        return {**self.__dict__, "_frozen": {}}
+
     def section(self, name: str) -> dict:
         """A copy of a section, the caller's to change."""
         try:

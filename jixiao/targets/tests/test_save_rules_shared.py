@@ -5,6 +5,9 @@ rule applies at the next save; the lint finds with the shared sections exactly w
 with a copy. And the lint's context of a project new this year, without a parent, reads its
 siblings as plain columns, the same siblings as the full read."""
 
+import copy
+import pickle
+
 import pytest
 
 from jixiao.budgets.models import Project
@@ -91,11 +94,20 @@ def test_the_shared_sections_cannot_be_changed():
     with pytest.raises(AttributeError):
         lint_rules["T10"]["vague_words"].append("进一步")
     assert rulebook.thawed(lint_rules) == rules.section("lint")
-    copy = rules.section("lint")
-    copy["T10"]["vague_words"] = []  # the copying API stays the caller's to change
+    changed = rules.section("lint")
+    changed["T10"]["vague_words"] = []  # the copying API stays the caller's to change
     assert rules.frozen_section("lint")["T10"]["vague_words"]
     with pytest.raises(rulebook.RulebookError):
         rules.frozen_section("no such section")
+
+
+def test_rules_with_shared_sections_still_copy_and_pickle():
+    rules = rulebook.named()
+    lint_rules = rules.frozen_section("lint")
+    for again in (copy.deepcopy(rules), pickle.loads(pickle.dumps(rules))):
+        assert again == rules
+        assert again.frozen_section("lint") == lint_rules  # its own, made when asked
+        assert again.frozen_section("lint") is not lint_rules
 
 
 @pytest.mark.parametrize("base", sorted(rulebook.BASES))
