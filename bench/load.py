@@ -244,6 +244,7 @@ def rehash_accounts() -> int:
     stale = [
         encoded
         for encoded in User.objects.exclude(password__startswith="!")
+        .order_by()  # no default ordering in the DISTINCT: one row a hash, not a user
         .values_list("password", flat=True)
         .distinct()
         if (not encoded.startswith(f"{hasher.algorithm}$") or hasher.must_update(encoded))
