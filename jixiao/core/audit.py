@@ -222,11 +222,7 @@ def record_batch(
     identities, rows, held = [], [], 0
     encode, encoded = _encode, Encoded
     for position, change in enumerate(changes):
-        if change.instance is None:  # an import's changes: no object to read them from
-            identity = (change.action, change.object_type, str(change.object_id),
-                        change.object_repr[:300], change.region_code)  # fmt: skip
-        else:
-            identity = change.identity()
+        identity = change.identity()
         before, after = change.before, change.after
         if before is not None and before.__class__ is not encoded:
             before = encode(before)
