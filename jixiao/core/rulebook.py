@@ -84,10 +84,7 @@ class Rules:
 
     def section(self, name: str) -> dict:
         """A copy of a section, the caller's to change."""
-        try:
-            return _copied(self.values[name])
-        except KeyError:
-            raise RulebookError(_("规则库中没有“%(name)s”部分") % {"name": name}) from None
+        return _copied(self._values_of(name))
 
     def frozen_section(self, name: str) -> Mapping:
         """A section that nobody can change (mappings read-only, lists as tuples), the same
@@ -98,11 +95,14 @@ class Rules:
         the same Rules for the same version, and a new version new Rules, with new sections."""
         frozen = self._frozen.get(name)
         if frozen is None:
-            try:
-                frozen = self._frozen[name] = _frozen(self.values[name])
-            except KeyError:
-                raise RulebookError(_("规则库中没有“%(name)s”部分") % {"name": name}) from None
+            frozen = self._frozen[name] = _frozen(self._values_of(name))
         return frozen
+
+    def _values_of(self, name: str):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise RulebookError(_("规则库中没有“%(name)s”部分") % {"name": name}) from None
 
     def get(self, dotted: str):
         node = self.values
