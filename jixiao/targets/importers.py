@@ -28,6 +28,7 @@ every target's change (`audit.record_batch`, fed chunk by chunk).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import chain, islice
 
@@ -92,7 +93,7 @@ class TargetImporter(DocumentImporter):
         super().__init__(actor=actor, region=region, year=year, as_filer=as_filer)
         self._values: dict[tuple, object] = {}
         self._places: dict[tuple, object] = {}
-        self._rules: dict[tuple, tuple[dict, dict]] = {}
+        self._rules: dict[tuple, tuple[Mapping, Mapping, dict]] = {}
         self._row_values: dict[int, dict] = {}
         self._forms = iter(())
 
@@ -361,11 +362,18 @@ class TargetImporter(DocumentImporter):
             if (form.target_region.pk, form.year) in closed
         }
 
-    def _rules_of(self, form: Form) -> tuple[dict, dict]:
+    def _rules_of(self, form: Form) -> tuple[Mapping, Mapping, dict]:
+        """The lint's and the catalogue's sections and the catalogue's categories, once per
+        region and year. The sections are the rulebook version's shared read-only ones
+        (`Rules.frozen_section`, as a save lints): a province's districts without rules of
+        their own share one version, so the lint's row facts and answers found in one district
+        serve the next, where copies of the sections (one per district) found none of them."""
         key = (form.target_region.pk, form.year)
         if key not in self._rules:
             rules = rules_for(form.target_region.lineage_codes, form.year)
-            self._rules[key] = (rules.section("lint"), rules.section("catalogue"))
+            catalogue = rules.frozen_section("catalogue")
+            categories = dict(catalogue.get("categories", catalogue))
+            self._rules[key] = (rules.frozen_section("lint"), catalogue, categories)
         return self._rules[key]
 
     def check_form(self, form: Form) -> list[Problem]:
@@ -375,8 +383,7 @@ class TargetImporter(DocumentImporter):
         values = self._row_values[id(form)]
         if values["problems"]:
             return []
-        rules, catalogue = self._rules_of(form)
-        categories = dict(catalogue.get("categories", catalogue))
+        rules, catalogue, categories = self._rules_of(form)
         fields, lines, problems = [], [], []
         places, indicator, year = self._places, self._indicator, form.year
         for index, row in enumerate(form.indicators):
