@@ -33,6 +33,7 @@ from . import audit
 from .changes import change_record
 from .compiled import KeyedQuery
 from .models import register_review_workflow
+from .scope_read import ScopedRow
 
 # A condition returns None when satisfied, or the reason (in Chinese) why not.
 Condition = Callable[[object, object], str | None]
@@ -235,11 +236,9 @@ def perform(
     with transaction.atomic():
         # One read locks the row and re-checks the scope (none: 404), with the region the
         # year lock reads unless the caller's document brings it.
-        rows = model.objects.visible_to(actor).select_for_update(of=("self",))
         region = next((f for f in model._meta.concrete_fields if f.name == "region"), None)
-        if region is not None and region.is_relation and not region.is_cached(obj):
-            rows = rows.select_related("region")
-        locked = rows.filter(pk=obj.pk).order_by().first()
+        with_region = region is not None and region.is_relation and not region.is_cached(obj)
+        locked = _locked_read(model, with_region).get(actor, obj.pk)
         if locked is None:
             raise Http404
         _reuse_related(locked, obj)
@@ -270,6 +269,23 @@ def perform(
         for hook in workflow.on_transition:
             hook(locked, transition, actor)
     return locked
+
+
+# The locked read of each document model, with and without its region: SQL compiled once a
+# process for each shape of scope (core/scope_read.py), not built through the ORM every step.
+_LOCKED_READS: dict[tuple[type, bool], ScopedRow] = {}
+
+
+def _locked_read(model: type, with_region: bool) -> ScopedRow:
+    read = _LOCKED_READS.get((model, with_region))
+    if read is None:
+
+        def make():
+            rows = model.objects.select_for_update(of=("self",))
+            return rows.select_related("region") if with_region else rows
+
+        read = _LOCKED_READS[(model, with_region)] = ScopedRow(make)
+    return read
 
 
 def _reuse_related(locked, obj) -> None:

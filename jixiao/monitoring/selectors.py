@@ -6,13 +6,24 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Unpack
 
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.deadlines import day_after
 from jixiao.core.listing import ListFilters, narrowed
+from jixiao.core.scope_read import ScopedRow
 from jixiao.orgs.models import Region, UnitYear, User
 
 from .alerts import time_progress
@@ -77,12 +88,19 @@ def report_get(*, user: User, pk: int, indicators: bool = True) -> Report:
     round, project, unit and region (its target is drawn by none, so not joined); the
     indicators in one query, in order, unless the caller reads none (`indicators=False`: a
     save, whose service reads them again under its lock)."""
-    rows = Report.objects.select_related("round", "project", "unit", "region")
+    report = _REPORT_PAGE.get_or_404(user, pk)
     if indicators:
-        rows = rows.prefetch_related(
-            Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
+        prefetch_related_objects(
+            [report], Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
         )
-    return rows.get_visible_or_404(user, pk=pk)
+    return report
+
+
+# Read on every page, save and step of a report, by SQL compiled once a process for each
+# shape of scope (core/scope_read.py), with the model's own scope filter.
+_REPORT_PAGE = ScopedRow(
+    lambda: Report.objects.select_related("round", "project", "unit", "region")
+)
 
 
 def alert_list(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import jobs
 from jixiao.core.jobs import JobFile, file_builder
+from jixiao.core.scope_read import ScopedRow
 from jixiao.core.views import (
     act,
     document_import_page,
@@ -418,8 +419,13 @@ def _report_to_move(*, user, pk: int) -> Report:
     reads (the region for the year lock, the round and project naming it in the audit and in
     its checks). The step reads and locks its row again inside its transaction, so the detail
     page's indicators (`report_get`) are not read for it."""
-    rows = Report.objects.select_related("region", "round", "project", "unit")
-    return rows.get_visible_or_404(user, pk=pk)
+    return _REPORT_TO_MOVE.get_or_404(user, pk)
+
+
+# SQL compiled once a process for each shape of scope (core/scope_read.py).
+_REPORT_TO_MOVE = ScopedRow(
+    lambda: Report.objects.select_related("region", "round", "project", "unit")
+)
 
 
 report_transition = document_transition(

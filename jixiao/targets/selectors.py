@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from jixiao.core.compiled import KeyedQuery
 from jixiao.core.listing import ListFilters, narrowed
+from jixiao.core.scope_read import ScopedRow
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Region, User
 
@@ -56,12 +57,17 @@ def target_get(*, user: User, pk: int, indicators: bool = True) -> Target:
     user and the parent project are read by no page, so they are not joined; the indicators
     come in one query, in order, unless the caller reads none (`indicators=False`: a save,
     whose service reads them again under its lock)."""
-    rows = Target.objects.select_related("unit", "project", "region")
+    target = _TARGET_PAGE.get_or_404(user, pk)
     if indicators:
-        rows = rows.prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+        prefetch_related_objects(
+            [target], Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
         )
-    return rows.get_visible_or_404(user, pk=pk)
+    return target
+
+
+# Read on every page, save and step of a target, by SQL compiled once a process for each
+# shape of scope (core/scope_read.py), with the model's own scope filter.
+_TARGET_PAGE = ScopedRow(lambda: Target.objects.select_related("unit", "project", "region"))
 
 
 def target_versions(*, target: Target) -> list[Target]:

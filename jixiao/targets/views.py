@@ -19,6 +19,7 @@ from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import workflow
 from jixiao.core.rulebook import thawed
+from jixiao.core.scope_read import ScopedRow
 from jixiao.core.views import (
     act,
     document_transition,
@@ -282,8 +283,11 @@ def _target_to_move(*, user, pk: int) -> Target:
     reads (the region for the year lock and the grade rule, the project naming it in the audit,
     the unit in the change feed). The step reads and locks its row again inside its
     transaction, so the detail page's other joins and indicators (`target_get`) are not read."""
-    rows = Target.objects.select_related("region", "project", "unit")
-    return rows.get_visible_or_404(user, pk=pk)
+    return _TARGET_TO_MOVE.get_or_404(user, pk)
+
+
+# SQL compiled once a process for each shape of scope (core/scope_read.py).
+_TARGET_TO_MOVE = ScopedRow(lambda: Target.objects.select_related("region", "project", "unit"))
 
 
 target_transition = document_transition(
