@@ -123,14 +123,19 @@ class _Compiled:
         self.start, self.end = fields[0], fields[-1] + 1
         self.names = [c[0].target.attname for c in compiler.select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, compiler.select, alias)
+        # The ORM works out each column's converters again for every query; they never change.
+        columns = [c[0] for c in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
         self.alias = alias
 
     def rows(self, keys: list) -> list[Model]:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, [p.value(keys) for p in self.params])
             found = cursor.fetchall()
+        if self.converters:
+            found = self.compiler.apply_converters(found, self.converters)
         rows = []
-        for row in self.compiler.results_iter([found]):
+        for row in found:
             obj = self.model.from_db(self.alias, self.names, tuple(row[self.start : self.end]))
             for populator in self.populators:
                 populator.populate(row, obj)
