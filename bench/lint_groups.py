@@ -1,18 +1,22 @@
 """Leave one group out over the corpus's tune set: how the lint's vocabularies reach tables of a
-searcher whose words they were not tuned on (issue 15, tests/corpus/README.md).
+labeller whose words they were not tuned on (issue 15, tests/corpus/README.md).
 
-    .venv/bin/python bench/lint_groups.py [--by searcher|province|file] [--rules] [--rows]
+    .venv/bin/python bench/lint_groups.py [--by labeller|province|file] [--rules] [--rows]
+                                          [--agreement]
 
 No database. The tune set only: check-set files (`sha1(id) mod 5 == 0`) are dropped before
-anything is read from them, so this never shows them. A group is, by `--by`, the searcher
-prefix of the ids (c1 … c14, the default), the province of the table's source (the check set
-differs from the tune set by its provinces and their wordings, so this is the harsher split),
-or each file alone. For each group held out, every word of the rulebook's lint section that occurs
+anything is read from them, so this never shows them. A group is, by `--by`, the labeller
+prefix of the ids (c1 … c14, the default; each table was found, transcribed and labelled by one
+helper, so "searcher", the old name, is the same split), the province of the table's source, or
+each file alone. For each group held out, every word of the rulebook's lint section that occurs
 in that group's tables and in no other group's (its "own-only" words: a rule learnt from that
-group alone) is removed, and the group's files are linted with what is left. Printed:
+group alone) is removed, and the group's files are linted with what is left; the third column
+also leaves out the findings of every sub-rule (`rule_key`) whose true alarms with the national
+rules all come from that group (a sub-rule the other groups' files would not have taught: with
+`--by labeller`, the leave-one-labeller-out estimate). Printed:
 
-1. recall and precision per code on the tune set, with the national rules and with each group
-   held out (its files linted without its own-only words), side by side;
+1. recall and precision per code on the tune set, with the national rules, with each group's
+   own-only words held out, and with its words and its own sub-rules held out, side by side;
 2. with `--rules`, per code and per sub-rule (the message and word list that fired, read from
    the finding's message codes by `rule_key`), the true and false alarms with the national
    rules and with each group held out, the held-out precision, and how many tune files the
@@ -23,7 +27,14 @@ group alone) is removed, and the group's files are linted with what is left. Pri
 3. with `--rows`, each false alarm that appears only when its group is held out (a word of
    another group's reached it, or a broad rule fired once the group's own word was gone), and
    each false alarm of the national rules on the tune set: the row, its value and the message,
-   so a rule that fires on rows a reviewer accepts can be narrowed.
+   so a rule that fires on rows a reviewer accepts can be narrowed;
+4. with `--agreement`, per sub-rule and per vocabulary entry that fired (T10's word or phrase,
+   T11's, T19's and T20's word, T21's rate), the labellers whose files it fires on and, in each,
+   how many of its alarms that labeller labelled (true / alarms); then the same for the broad
+   form of each sub-rule (`BROAD`: the narrowings of later passes emptied), which also fires on
+   rows of the same kind a labeller left unlabelled. A sub-rule whose true alarms come from one
+   or two labellers is marked "rests"; one whose broad form some labeller leaves unlabelled
+   more often than not, "split": a convention of some labellers, not of reviewers in general.
 """
 
 from __future__ import annotations
@@ -56,7 +67,8 @@ def province_of(item) -> str:
 
 
 GROUPINGS = {
-    "searcher": lambda item: group_of(item.id),
+    "labeller": lambda item: group_of(item.id),
+    "searcher": lambda item: group_of(item.id),  # the old name of the labeller split
     "province": province_of,
     "file": lambda item: item.id,
 }
@@ -143,6 +155,15 @@ def _list_of(word: str, lists: dict, names) -> str | None:
     return None
 
 
+def _params(message, params=None) -> dict:
+    """The parameters of a message and of the messages inside them, outermost first."""
+    params = {} if params is None else params
+    for key, value in getattr(message, "params", {}).items():
+        params.setdefault(key, value)
+        _params(value, params)
+    return params
+
+
 def rule_key(finding, rules: dict) -> str:
     """The sub-rule of a finding: for T10 the kind of vagueness (the explanation's message),
     for T11 the phrase list or the general rule (money…movement), for T12 what the operator
@@ -153,14 +174,7 @@ def rule_key(finding, rules: dict) -> str:
     code = finding.code
     codes = [c for c in _message_codes(finding.message) + _message_codes(finding.explanation)
              if c.startswith(f"lint.{code}")]  # fmt: skip
-    params = {}
-
-    def collect(message):
-        for key, value in getattr(message, "params", {}).items():
-            params.setdefault(key, value)
-            collect(value)
-
-    collect(finding.message)
+    params = _params(finding.message)
     if code == "T10":
         why = next((c for c in codes if c.endswith(".why")), code)
         return why.removeprefix("lint.").removesuffix(".why")
@@ -189,10 +203,21 @@ def rule_key(finding, rules: dict) -> str:
     return code
 
 
+def rule_entry(finding) -> str:
+    """The vocabulary entry a finding fired on: the word of its message (T10's grading, vague
+    or intention word, T11's, T19's and T20's word), T10's whole boilerplate value, T21's rate;
+    "" for a rule of no word (T10's "100%" on no rate, a missing unit …)."""
+    params = _params(finding.message)
+    codes = _message_codes(finding.message)
+    if "lint.T10.boilerplate" in codes:
+        return str(params.get("text", ""))
+    return str(params.get("word") or params.get("rate") or "")
+
+
 def keyed_findings(q, items, rules) -> list[tuple]:
-    """(file id, code, row, sub-rule, true alarm?) of every finding on these files, matched
-    with the labels as the corpus matches them (same code and row; a declaration-level code by
-    code alone), codes a file cannot show left out."""
+    """(file id, code, row, sub-rule, true alarm?, entry) of every finding on these files,
+    matched with the labels as the corpus matches them (same code and row; a declaration-level
+    code by code alone), codes a file cannot show and findings `rules.keep` drops left out."""
     from jixiao.targets.lint import lint
 
     out = []
@@ -206,14 +231,202 @@ def keyed_findings(q, items, rules) -> list[tuple]:
         result = lint(declaration, rules=rules.lint, catalogue=rules.catalogue, context=None)
         seen = set()
         for f in result.findings:
+            if rules.keep is not None and not rules.keep(f):
+                continue
             key = q._match_key(f.code, f.indicator)
             if f.code in ignored or (f.code in q.ONCE_PER_TABLE and key in seen):
                 continue  # a code reported once per table counts once, as the corpus counts it
             seen.add(key)
             true = labels[key] > 0
             labels[key] -= true
-            out.append((item.id, f.code, f.indicator, rule_key(f, rules.lint), true))
+            out.append((item.id, f.code, f.indicator, rule_key(f, rules.lint), true,
+                        rule_entry(f)))  # fmt: skip
     return out
+
+
+#: The narrowings of later passes, emptied for the broad form of each sub-rule (`--agreement`):
+#: the rows a sub-rule was kept quiet on are of its kind, and whether each labeller labelled
+#: them is the agreement on that kind.
+BROAD = {
+    "T10": {key: [] for key in (
+        "vague_exempt_words", "checkable_words", "grade_endings", "not_applicable_words",
+        "denial_words", "rate_roots", "name_comparison_words", "all_of_them_subcategories",
+        "yes_answers", "outcome_words", "no_answers", "question_exempt")}
+    | {"change_names": False},
+    "T19": {"decisive_exempt": []},
+    "T20": {key: [] for key in ("put_in_exempt", "made_words", "handed_on_words",
+                                "money_output_words")},
+    "T21": {"exempt_words": [], "floor_needs_written_operator": False},
+}  # fmt: skip
+
+
+def broad_rules(q, national):
+    """The national rules with every narrowing of `BROAD` emptied."""
+    lint = {code: {**section, **BROAD.get(code, {})} if isinstance(section, dict) else section
+            for code, section in national.lint.items()}  # fmt: skip
+    return q.Rules(lint, national.catalogue, national.scoring)
+
+
+def by_labeller(rows) -> dict:
+    """sub-rule (or (sub-rule, entry)) → labeller → [true alarms, alarms]."""
+    out = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for fid, _code, _row, key, true, entry in rows:
+        for what in (key, (key, entry)) if entry else (key,):
+            out[what][group_of(fid)][0] += true
+            out[what][group_of(fid)][1] += 1
+    return out
+
+
+def _cells(per: dict) -> str:
+    return " ".join(f"{g}:{t}/{n}" for g, (t, n) in sorted(per.items(), key=lambda x: _order(x[0])))
+
+
+def _order(group: str):
+    return (int(group[1:]), group) if group[1:].isdigit() else (10**6, group)
+
+
+def t10_kinds(t10: dict) -> dict:
+    """T10 sub-rule → a test of a row (its line and category) for the kind of row the sub-rule
+    judges, from the rulebook's words alone: neither the checks the lint makes before it (a row
+    another sub-rule took) nor the narrowings after it. Labellers agree on a kind when each
+    labels most of its rows of that kind, whichever sub-rule the lint reports them by. "100%"
+    under 质量 (`all_of_them_subcategories`) is a kind of its own."""
+    from decimal import Decimal
+
+    from jixiao.indicators.values import Kind
+    from jixiao.targets.lint_base import _contains
+    from jixiao.targets.lint_base import normalise_text as norm
+
+    def words(key):
+        return tuple(norm(w) for w in t10[key])
+
+    def qualitative(row):
+        """The value's text when it has no number, else None."""
+        text = norm(row.value.text or row.value.original or "")
+        if row.value.kind != Kind.QUALITATIVE or any(c.isdigit() for c in text):
+            return None
+        return text
+
+    def percent(row, full: bool) -> bool:
+        value = row.value
+        return (value.kind == Kind.QUANTITATIVE and value.unit == "%"
+                and (value.number == Decimal(t10["full_percent"])) == full)  # fmt: skip
+
+    def under(row, key) -> bool:
+        return (row.subcategory or "").startswith(tuple(t10[key]))
+
+    def no_rate(row) -> bool:
+        return percent(row, True) and not _contains(f"{row.name}{row.value.original}",
+                                                    t10["rate_words"])  # fmt: skip
+
+    def restates(row, _category):
+        text = qualitative(row)
+        return bool(text) and len(text) >= int(t10["restated_chars"]) and text in norm(row.name)
+
+    def few_words(row, category):
+        text = qualitative(row)
+        limit = int(t10["few_words_chars"])
+        return bool(text) and category in t10["few_words_categories"] and len(text) <= limit
+
+    def intention(row, _category):
+        text = qualitative(row)
+        return bool(text) and (bool(_contains(text, t10["intention_words"]))
+                               or text.startswith(words("intention_starts")))  # fmt: skip
+
+    return {
+        "T10.boilerplate": lambda row, _c: qualitative(row) in set(words("boilerplate")),
+        "T10.grading": lambda row, _c: (qualitative(row) or "|").endswith(words("grading_endings")),
+        "T10.vague": lambda row, _c: bool(_contains(qualitative(row) or "", t10["vague_words"])),
+        "T10.intention": intention,
+        "T10.restates_name": restates,
+        "T10.few_words": few_words,
+        "T10.measure_name": lambda row, _c: (qualitative(row) or "|").endswith(
+            tuple(t10["measure_endings"])),
+        "T10.slogan_name": lambda row, _c: percent(row, True)
+        and norm(row.name).endswith(words("change_words")),
+        "T10.question_share": lambda row, _c: percent(row, False)
+        and bool(_contains(row.name, t10["question_words"])),
+        "T10.full_percent": lambda row, _c: no_rate(row)
+        and not under(row, "all_of_them_subcategories"),
+        "T10.full_percent (质量)": lambda row, _c: no_rate(row)
+        and under(row, "all_of_them_subcategories"),
+        "T10.cost_no_amount": lambda row, _c: bool(qualitative(row))
+        and under(row, "money_cost_subcategories"),
+    }  # fmt: skip
+
+
+def kind_agreement(q, tune, national) -> dict:
+    """T10 sub-rule → labeller → [rows of its kind labelled T10, rows of its kind]; a row
+    labelled with another code and not T10 counts neither way (a reviewer names one problem a
+    row: "资金使用合规性 100%" is a process measure, T11, not a vague one)."""
+    kinds = t10_kinds(national.lint["T10"])
+    out = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for item in tune:
+        declaration, errors = q.read_declaration(item, national)
+        if declaration is None or errors:
+            continue
+        findings = [f for f in item.labels.get("findings") or [] if isinstance(f, dict)]
+        labelled = {f.get("indicator") for f in findings if f.get("code") == "T10"}
+        other = {f.get("indicator") for f in findings if f.get("code") != "T10"} - labelled
+        for i, line in enumerate(declaration.indicators):
+            if i in other:
+                continue
+            category = line.placement.category if line.placement else line.category
+            for key, holds in kinds.items():
+                if holds(line, category):
+                    out[key][group_of(item.id)][0] += i in labelled
+                    out[key][group_of(item.id)][1] += 1
+    return out
+
+
+def label_rates(tune, codes=("T02", "T04", "T09", "T10", "T11", "T19", "T20", "T21")) -> None:
+    """Print each labeller's files, rows and labels per code: how freely each one labels."""
+    files, rows, labels = Counter(), Counter(), defaultdict(Counter)
+    for item in tune:
+        g = group_of(item.id)
+        files[g] += 1
+        rows[g] += len((item.document or {}).get("indicators") or [])
+        labels[g].update(f.get("code") for f in item.labels.get("findings") or []
+                         if isinstance(f, dict))  # fmt: skip
+    print(f"\n{'labeller':8} files rows | " + " ".join(f"{c:>4}" for c in codes)
+          + " | T10 per 100 rows")  # fmt: skip
+    for g in sorted(files, key=_order):
+        share = 100 * labels[g]["T10"] / rows[g] if rows[g] else 0
+        print(f"{g:8} {files[g]:5} {rows[g]:4} | " + " ".join(f"{labels[g][c]:4}" for c in codes)
+              + f" | {share:5.1f}")  # fmt: skip
+
+
+def agreement_table(national_rows, broad_rows, kinds=None) -> dict:
+    """Print, per sub-rule, the labellers it fires on and their agreement (true / alarms), with
+    the national rules and in its broad form; then per vocabulary entry. Returns the marks."""
+    national, broad = by_labeller(national_rows), by_labeller(broad_rows)
+    marks = {}
+    print(f"\n{'sub-rule':26} | labellers true/firing | national: labeller true/alarms"
+          " || broad form: labeller labelled/alarms")  # fmt: skip
+    for key in sorted(k for k in set(national) | set(broad) if isinstance(k, str)):
+        nat, wide = national.get(key, {}), broad.get(key, {})
+        agreeing = sum(1 for t, _n in nat.values() if t)
+        mark = ["rests"] if 0 < agreeing <= 2 else []
+        mark += ["split"] if any(2 * t < n for t, n in wide.values()) else []
+        marks[key] = mark
+        print(f"{key:26} | {agreeing:4} / {len(nat):2}  | {_cells(nat)} || {_cells(wide)} "
+              f"{' '.join(mark)}")  # fmt: skip
+    if kinds:
+        print(
+            f"\n{'kind of row':26} | labellers labelling most / with rows | labeller labelled T10/rows"
+        )
+        for key in sorted(kinds):
+            per = kinds[key]
+            agreeing = sum(1 for t, n in per.values() if 2 * t >= n)
+            mark = "split" if agreeing < len(per) else ""
+            marks.setdefault(key, []).append(f"kind {mark or 'agreed'}")
+            print(f"{key:26} | {agreeing:4} / {len(per):2} | {_cells(per)} {mark}")
+    print("\nper vocabulary entry (national rules): sub-rule, entry, labeller true/alarms")
+    for key, entry in sorted(k for k in national if isinstance(k, tuple)):
+        per = national[(key, entry)]
+        agreeing = sum(1 for t, _n in per.values() if t)
+        print(f"  {key:24} {entry:16} {agreeing:2} | {_cells(per)}")
+    return marks
 
 
 def rules_table(national_rows, held_rows, provinces=None) -> dict:
@@ -226,7 +439,7 @@ def rules_table(national_rows, held_rows, provinces=None) -> dict:
     counts = defaultdict(lambda: [0, 0, 0, 0])
     files = defaultdict(lambda: (set(), set(), set(), set()))
     for column, rows in ((0, national_rows), (2, held_rows)):
-        for fid, _code, _row, key, true in rows:
+        for fid, _code, _row, key, true, _entry in rows:
             counts[key][column + (0 if true else 1)] += 1
             files[key][column + (0 if true else 1)].add(fid)
     provinces = provinces or {}
@@ -258,12 +471,39 @@ def load_tune(q) -> list:
     ]
 
 
+def own_sub_rules(national_rows, group: dict[str, str]) -> dict[str, set[str]]:
+    """Group → the sub-rules whose true alarms with the national rules all come from that
+    group's files (`group`: file id → group); a sub-rule with no true alarm (a general rule
+    written for tables in general) belongs to no group."""
+    groups = defaultdict(set)
+    for fid, _code, _row, key, true, _entry in national_rows:
+        if true:
+            groups[key].add(fid)
+    out = defaultdict(set)
+    for key, fids in groups.items():
+        owners = {group[fid] for fid in fids}
+        if len(owners) == 1:
+            out[owners.pop()].add(key)
+    return out
+
+
+def _without_sub_rules(rules, dropped: set[str]):
+    """`rules` keeping no finding of these sub-rules (`rule_key`)."""
+    if not dropped:
+        return rules
+    lint = rules.lint
+    return type(rules)(rules.lint, rules.catalogue, rules.scoring,
+                       keep=lambda f: rule_key(f, lint) not in dropped)  # fmt: skip
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="bench/lint_groups.py")
     parser.add_argument("--rows", action="store_true", help="print the false alarms' rows")
     parser.add_argument("--rules", action="store_true", help="true and false alarms per sub-rule")
-    parser.add_argument("--by", choices=sorted(GROUPINGS), default="searcher",
-                        help="what a held-out group is (default: the searcher)")  # fmt: skip
+    parser.add_argument("--agreement", action="store_true",
+                        help="per sub-rule and entry, each labeller's agreement")  # fmt: skip
+    parser.add_argument("--by", choices=sorted(GROUPINGS), default="labeller",
+                        help="what a held-out group is (default: the labeller)")  # fmt: skip
     args, _ = parser.parse_known_args(argv)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
@@ -280,34 +520,47 @@ def main(argv=None) -> None:
     texts = {g: " ".join(table_text(i) for i in items) for g, items in groups.items()}
     lint = dict(national.lint)
     owned = own_only(lint, texts)
+    national_rows = keyed_findings(q, tune, national)
+    sub_rules = own_sub_rules(national_rows, {i.id: GROUPINGS[args.by](i) for i in tune})
     base = {r.item.id: r for r in q.evaluate(tune, national).results}
-    held, held_rows = {}, []
+    held, held_both, held_rows = {}, {}, []
     for g, items in sorted(groups.items()):
         rules = q.Rules(without(lint, owned.get(g, set())), national.catalogue, national.scoring)
         for result in q.evaluate(items, rules).results:
             held[result.item.id] = result
+        both = _without_sub_rules(rules, sub_rules.get(g, set()))
+        for result in q.evaluate(items, both).results:
+            held_both[result.item.id] = result
         if args.rules:
             held_rows += keyed_findings(q, items, rules)
-    table_base, table_held = q.code_counts(base.values()), q.code_counts(held.values())
+    tables = [q.code_counts(part.values()) for part in (base, held, held_both)]
     removed = Counter(len(owned.get(g, ())) for g in groups)
     print(f"tune set: {len(tune)} files in {len(groups)} groups by {args.by}; own-only words "
           "removed (words: groups): "
           + ", ".join(f"{n}: {k}" for n, k in sorted(removed.items())))  # fmt: skip
-    print(f"{'code':8} | {'national':^22} | {'group held out':^22}")
-    for code in [*sorted(set(table_base) | set(table_held)), "overall"]:
+    print("own sub-rules held out: " + "; ".join(
+        f"{g} {', '.join(sorted(keys))}" for g, keys in sorted(sub_rules.items())))  # fmt: skip
+    print(
+        f"{'code':8} | {'national':^22} | {'words held out':^22} | {'words, sub-rules held out':^22}"
+    )
+    for code in [*sorted(set().union(*tables)), "overall"]:
         cells = []
-        for table in (table_base, table_held):
+        for table in tables:
             c = q.overall(table) if code == "overall" else table.get(code, q.CodeCounts())
             cells.append(f"{c.labels:4} {c.findings:4} {q._percent(c.recall):>6} "
                          f"{q._percent(c.precision):>6}")  # fmt: skip
         print(f"{code:8} | " + " | ".join(cells))
+    if args.agreement:
+        label_rates(tune)
+        agreement_table(national_rows, keyed_findings(q, tune, broad_rules(q, national)),
+                        kind_agreement(q, tune, national))  # fmt: skip
     if args.rules:
         items = {item.id: item for item in tune}
         provinces = {item.id: province_of(item) for item in tune}
-        rules_table(keyed_findings(q, tune, national), held_rows, provinces)
+        rules_table(national_rows, held_rows, provinces)
         if args.rows:
             print("\nheld-out false alarms by sub-rule:")
-            for fid, _code, row, key, true in sorted(held_rows, key=lambda r: (r[3], r[0])):
+            for fid, _code, row, key, true, _entry in sorted(held_rows, key=lambda r: (r[3], r[0])):
                 if not true:
                     print(f"  {key:30} {fid} {_row(items[fid], row)}")
     if not args.rows:

@@ -293,11 +293,13 @@ def _iso_date(value: object) -> date | None:
 
 @dataclass(frozen=True)
 class Rules:
-    """The national rulebook's sections the lint and the scorer run with."""
+    """The national rulebook's sections the lint and the scorer run with. `keep`, when given,
+    says which findings count (bench/lint_groups.py holds sub-rules out by it); None keeps all."""
 
     lint: dict
     catalogue: dict
     scoring: object
+    keep: object = None
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -356,7 +358,8 @@ def lint_declaration(declaration, rules: Rules) -> list[tuple[str, int | None]]:
     from jixiao.targets.lint import lint
 
     result = lint(declaration, rules=rules.lint, catalogue=rules.catalogue, context=None)
-    return [(f.code, f.indicator) for f in result.findings if f.code not in IGNORED_CODES]
+    kept = result.findings if rules.keep is None else filter(rules.keep, result.findings)
+    return [(f.code, f.indicator) for f in kept if f.code not in IGNORED_CODES]
 
 
 # --------------------------------------------------------------------------- matching

@@ -819,3 +819,59 @@ def test_time_put_in_measures_the_work_done_not_an_input(name, value):
 def test_people_and_means_put_in_counted_by_head_or_number_stay_an_input(name, value):
     [finding] = of(run(with_row("产出指标", "数量指标", name, value)), "T20")
     assert message_code(finding) == "lint.T20.put_in"
+
+
+# ------------------------- eighth pass: rows the tune set's labellers disagree on (lint27)
+# Each table of the corpus was labelled by one helper (the id prefix c1 … c14). These are the
+# tune-set rows of a kind that one labeller marked and another left unmarked
+# (`bench/lint_groups.py --agreement`), cited by file id, with what the lint does with them: it
+# follows the labellers' majority on the row's shape, and a region can turn the switch named.
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        ("保障贫困孤儿完成学业", False),  # c9-sc-01, unmarked: every orphan finishes school
+        ("指标3:食品经营环节风险分级", False),  # c11-sc-02, unmarked: every business graded
+        ("指标1:台站正常运行", False),  # c10-ah-01, marked: the one short state labelled
+        ("大厅业务日常考核结果", True),  # c3-hb-01, marked: a topic, no state to count
+        ("按政策、法律、法规乡镇申报、初审确认对象资格,县级按要求复审", True),  # c1-sc-01, marked
+        ("质量指标", True),  # c7-zj-01, unmarked: the level of the catalogue, kept vague
+    ],
+)
+def test_100_percent_under_quality_follows_the_labellers_majority_of_each_shape(name, flagged):
+    """Under 质量 three of the six labellers with such a row marked "100%" on a name of no
+    rate and three did not; by shape the majority holds: a short state reached by every item
+    is no finding (2 of 3 unmarked), a sentence or a topic is (both marked)."""
+    found = of(run(with_row("产出指标", "质量指标", name, "100%")), "T10")
+    assert bool(found) is flagged
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["镇街补助款完成结算项目数",  # c7-gd-01, unmarked by its labeller
+     "雾炮车抑尘降尘服务配备车辆数",  # c3-hn-07, marked
+     "办结案件数量"],  # c8-nm-02, marked; seven labellers mark a count without its unit
+)  # fmt: skip
+def test_a_bare_count_without_its_unit_is_flagged_as_most_labellers_mark_it(name):
+    [finding] = of(run(with_row("产出指标", "数量指标", name, "3")), "T04")
+    assert finding.indicator == 9
+
+
+def test_a_bare_100_on_a_coverage_rate_is_no_floor_the_writer_set():
+    """c1-yn-01 left "营养改善计划覆盖率 100" unmarked; the written "≥100%" three other
+    labellers marked (c2, c12, c13) stays a floor at the limit (T21 `floor_at_limit`)."""
+    assert of(run(with_row("产出指标", "质量指标", "营养改善计划覆盖率", "100")), "T21") == []
+    [finding] = of(run(with_row("产出指标", "质量指标", "营养改善计划覆盖率", "≥100%")), "T21")
+    assert finding.indicator == 9
+
+
+def test_loans_granted_counted_in_money_are_the_output_not_an_input():
+    """c4-sn-02 left "本年度创业担保贷款发放额 4000万元" unmarked: the loans are what a
+    guarantee fund delivers (T20 `money_output_words`), where money put in is an input."""
+    assert (
+        of(run(with_row("产出指标", "数量指标", "本年度创业担保贷款发放额", "4000万元")), "T20")
+        == []
+    )
+    [finding] = of(run(with_row("产出指标", "数量指标", "项目投入资金", "≥1500万元")), "T20")
+    assert finding.indicator == 9
