@@ -886,32 +886,68 @@ def _distinct(work: WorkYear, name: str, queryset, field: str) -> tuple:
 
 
 def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tuple]]:
-    """Per unit, in one GROUP BY query each (and one each for the distinct deadlines):
-    `targets` unit id → (declarations submitted or beyond, those with a deadline, late) and
-    `reports` unit id → (submitted or beyond, late, missing past the deadline), the reports
-    still open before their deadline left out. What coverage and timeliness count."""
+    """Per unit, in one GROUP BY query each (`_with_deadlines` reads the distinct deadlines
+    only when they changed): `targets` unit id → (declarations submitted or beyond, those with
+    a deadline, late) and `reports` unit id → (submitted or beyond, late, missing past the
+    deadline), the reports still open before their deadline left out. What coverage and
+    timeliness count."""
     has_deadline = Q(deadline__isnull=False)
-    deadlines = _distinct(
-        work, "targets.deadlines", lambda: work.targets.filter(has_deadline), "deadline"
-    )
-    targets = figure_rows(
+    targets = _with_deadlines(
         work,
-        "targets.by_unit",
-        lambda: (
-            work.targets.order_by()
-            .values_list("unit_id")
-            .annotate(
-                n=Count("id"),
-                due=Count("id", filter=has_deadline),
-                late=Count("id", filter=has_deadline & _late(deadlines)),
-            )
+        "targets.deadlines",
+        lambda: _distinct(
+            work, "targets.deadlines", lambda: work.targets.filter(has_deadline), "deadline"
         ),
-        deadlines,
+        lambda deadlines: figure_rows(
+            work,
+            "targets.by_unit",
+            lambda: (
+                work.targets.order_by()
+                .values_list("unit_id")
+                .annotate(
+                    n=Count("id"),
+                    due=Count("id", filter=has_deadline),
+                    late=Count("id", filter=has_deadline & _late(deadlines)),
+                    unknown=Count("id", filter=_not_among(deadlines)),
+                )
+            ),
+            deadlines,
+        ),
     )
     return {
         "targets": {unit_id: tuple(rest) for unit_id, *rest in targets},
         "reports": report_counts(work, today),
     }
+
+
+#: The distinct deadlines last found per query, region and year (`_with_deadlines`).
+_DEADLINES: dict[tuple, tuple] = {}
+
+
+def _with_deadlines(work: WorkYear, name: str, find, run) -> list[tuple]:
+    """The rows of `run(deadlines)`, without their last column: a GROUP BY whose late counts
+    are built from `deadlines` (`_late`) and whose last column counts the rows with a deadline
+    not among them (`_not_among`). The deadlines are those `find()` read last time for this
+    region and year, so the read of them (a scan of the year's rows) is saved while they stay
+    the same, as they mostly do. When a row has another deadline, or none were read yet in
+    this process, `find()` reads them and the query runs again: the late counts are exact
+    either way (a deadline kept that no row has any more matches nothing)."""
+    key = (name, tuple(work._region_ids), work.year)
+    deadlines = _DEADLINES.get(key)
+    rows = run(deadlines) if deadlines is not None else None
+    if rows is None or any(row[-1] for row in rows):
+        deadlines = find()
+        rows = run(deadlines)
+        if len(_DEADLINES) >= COMPILED_KEPT:
+            del _DEADLINES[next(iter(_DEADLINES))]
+        _DEADLINES[key] = deadlines
+    return [row[:-1] for row in rows]
+
+
+def _not_among(deadlines, *, deadline: str = "deadline") -> Q:
+    """A deadline set and not one of `deadlines` (`_with_deadlines`' check)."""
+    condition = Q(**{f"{deadline}__isnull": False})
+    return condition & ~Q(**{f"{deadline}__in": deadlines}) if deadlines else condition
 
 
 def _once(work: WorkYear, key, compute):
@@ -925,7 +961,8 @@ def _once(work: WorkYear, key, compute):
 
 def report_counts(work: WorkYear, today: datetime.date) -> dict[int, tuple[int, int, int]]:
     """unit id → its reports of Y (submitted or beyond, late, missing past the deadline), in
-    one GROUP BY query and one for the rounds' distinct deadlines; a unit with only reports
+    one GROUP BY query (and one for the rounds' distinct deadlines when they changed:
+    `_with_deadlines`); a unit with only reports
     still open before their deadline has no entry. Late as `core.deadlines.is_late` rules it
     (`_late`), so the lists that judge each report in Python count the same. Once per work
     year object and day."""
@@ -946,28 +983,33 @@ def _report_counts(
     work: WorkYear, today: datetime.date
 ) -> tuple[dict[int, tuple[int, int, int]], dict[str, int]]:
     counted = Q(status__in=REPORT_COUNTED)
-    deadlines = _distinct(
+    missing = ~counted & Q(round__deadline__lt=today)
+    reports = _with_deadlines(
         work,
         "rounds.deadlines",
-        lambda: Round.objects.filter(pk__in=work.reports.order_by().values("round_id")),
-        "deadline",
-    )
-    missing = ~counted & Q(round__deadline__lt=today)
-    reports = figure_rows(
-        work,
-        "reports.by_unit",
-        lambda: (
-            work.reports.order_by()
-            .values_list("unit_id")
-            .annotate(
-                n=Count("id"),
-                submitted=Count("id", filter=counted),
-                late=Count("id", filter=counted & _late(deadlines, deadline="round__deadline")),
-                missing=Count("id", filter=missing),
-            )
+        lambda: _distinct(
+            work,
+            "rounds.deadlines",
+            lambda: Round.objects.filter(pk__in=work.reports.order_by().values("round_id")),
+            "deadline",
         ),
-        deadlines,
-        today,
+        lambda deadlines: figure_rows(
+            work,
+            "reports.by_unit",
+            lambda: (
+                work.reports.order_by()
+                .values_list("unit_id")
+                .annotate(
+                    n=Count("id"),
+                    submitted=Count("id", filter=counted),
+                    late=Count("id", filter=counted & _late(deadlines, deadline="round__deadline")),
+                    missing=Count("id", filter=missing),
+                    unknown=Count("id", filter=_not_among(deadlines, deadline="round__deadline")),
+                )
+            ),
+            deadlines,
+            today,
+        ),
     )
     by_unit, totals = {}, dict.fromkeys(("total", "submitted", "missing"), 0)
     for unit_id, n, submitted, late, missed in reports:

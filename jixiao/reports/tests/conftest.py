@@ -1,5 +1,6 @@
 """Every test of the figures checks each reuse of a compiled figures query against the query
-built afresh (`stats.CHECK_COMPILED`), starting from no compiled query."""
+built afresh (`stats.CHECK_COMPILED`), starting from no compiled query and no deadlines found
+(`stats._with_deadlines`)."""
 
 import pytest
 
@@ -10,3 +11,4 @@ from jixiao.reports import stats
 def check_compiled_figures(monkeypatch):
     monkeypatch.setattr(stats, "CHECK_COMPILED", True)
     monkeypatch.setattr(stats, "_COMPILED", {})
+    monkeypatch.setattr(stats, "_DEADLINES", {})

@@ -617,7 +617,12 @@ def _more_units(world, codes) -> None:
 
 
 def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_the_rows(year_2022):
+    # The first computation in a process also reads the distinct deadlines of the declarations
+    # and of the rounds (two queries); the next ones reuse them while no row has another
+    # (`stats._with_deadlines`), so the count compared is the next one's.
+    first = _figures_queries(year_2022)
     queries = _figures_queries(year_2022)
+    assert len(queries) == len(first) - 2
     tables = _read_from(queries)
     # The self-evaluations: one GROUP BY by unit and standing grade (coverage and the grades)
     # and the special-kind projects counted. (The results of Y, counted by results.figures in
@@ -663,6 +668,30 @@ def test_figures_computed_again_after_a_change_count_the_new_rows(year_2022, mon
     after = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
     assert after["monitoring"]["alerts"]["M01"] == 2
     assert after["monitoring"]["alert_levels"] == {"yellow": 1, "red": 2}
+
+
+def test_late_counts_follow_deadlines_changed_between_two_computations(year_2022):
+    # The second computation starts from the deadlines the first one found; the declarations'
+    # and the rounds' deadlines moved in between, so it must read them again and count anew.
+    from jixiao.core.deadlines import is_late
+    from jixiao.monitoring.models import COUNTED as REPORTS_COUNTED
+    from jixiao.targets.models import COUNTED
+
+    reader = RegionReader(year_2022.region.path)
+    region = year_2022.region
+    compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    early = datetime.date(2022, 1, 2)
+    Target.objects.filter(year=2022, deadline__isnull=False).update(deadline=early)
+    Round.objects.filter(year=2022).update(deadline=early)
+    after = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    mine = {"year": 2022, "region__path__startswith": region.path}
+    targets = Target.objects.filter(**mine, status__in=COUNTED, deadline__isnull=False)
+    late_targets = sum(is_late(t.submitted_at, t.deadline) for t in targets)
+    reports = Report.objects.filter(**mine, status__in=REPORTS_COUNTED)
+    late_reports = sum(is_late(r.submitted_at, r.round.deadline) for r in reports)
+    assert late_targets > 0 and late_reports > 0
+    assert after["on_time"]["targets"]["late"] == late_targets
+    assert after["monitoring"]["reports"]["late"] == late_reports
 
 
 def test_a_figures_query_built_from_more_than_its_key_is_caught_when_checked(year_2022):
