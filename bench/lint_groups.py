@@ -35,6 +35,9 @@ rules all come from that group (a sub-rule the other groups' files would not hav
    rows of the same kind a labeller left unlabelled. A sub-rule whose true alarms come from one
    or two labellers is marked "rests"; one whose broad form some labeller leaves unlabelled
    more often than not, "split": a convention of some labellers, not of reviewers in general.
+   Before them, each labeller's labels per code (how freely it labels); after them, for T10,
+   the kind of row each sub-rule judges (`t10_kinds`) and each labeller's rows of that kind
+   and how many it labelled, whichever sub-rule reports them.
 """
 
 from __future__ import annotations
