@@ -35,7 +35,8 @@ rules all come from that group (a sub-rule the other groups' files would not hav
    rows of the same kind a labeller left unlabelled. A sub-rule whose true alarms come from one
    or two labellers is marked "rests"; one whose broad form some labeller leaves unlabelled
    more often than not, "split": a convention of some labellers, not of reviewers in general.
-   Before them, each labeller's labels per code (how freely it labels); after them, for T10,
+   Before them, each labeller's labels per code (how freely it labels) and its recall and
+   precision (T10 and overall, national and held out); after them, for T10,
    the kind of row each sub-rule judges (`t10_kinds`) and each labeller's rows of that kind
    and how many it labelled, whichever sub-rule reports them.
 """
@@ -399,6 +400,22 @@ def label_rates(tune, codes=("T02", "T04", "T09", "T10", "T11", "T19", "T20", "T
               + f" | {share:5.1f}")  # fmt: skip
 
 
+def per_group(q, groups: dict, base: dict, held: dict, code: str = "T10") -> None:
+    """Print each group's recall and precision, for `code` and overall, with the national rules
+    and with its words and own sub-rules held out: whose tables the rules fit least."""
+    print(
+        f"\n{'group':8} | {code} national | {code} held out | overall national | overall held out"
+    )
+    for g, items in sorted(groups.items(), key=lambda x: _order(x[0])):
+        cells = []
+        for results in (base, held):
+            table = q.code_counts(results[i.id] for i in items)
+            for c in (table.get(code, q.CodeCounts()), q.overall(table)):
+                cells.append(f"{c.labels:3} {c.findings:3} {q._percent(c.recall):>6} "
+                             f"{q._percent(c.precision):>6}")  # fmt: skip
+        print(f"{g:8} | " + " | ".join(cells[i] for i in (0, 2, 1, 3)))
+
+
 def agreement_table(national_rows, broad_rows, kinds=None) -> dict:
     """Print, per sub-rule, the labellers it fires on and their agreement (true / alarms), with
     the national rules and in its broad form; then per vocabulary entry. Returns the marks."""
@@ -555,6 +572,7 @@ def main(argv=None) -> None:
         print(f"{code:8} | " + " | ".join(cells))
     if args.agreement:
         label_rates(tune)
+        per_group(q, groups, base, held_both)
         agreement_table(national_rows, keyed_findings(q, tune, broad_rules(q, national)),
                         kind_agreement(q, tune, national))  # fmt: skip
     if args.rules:
