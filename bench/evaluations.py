@@ -61,6 +61,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import prepared
+
 # The helpers every bench shares (run as a script, this folder is on sys.path).
 from key_evaluations import OUT
 from key_evaluations import figure as shared_figure
@@ -86,16 +88,7 @@ def _env(workdir: Path) -> dict:
     }
 
 
-def _run(args: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "jixiao", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=env["PWD"],
-    )
-    return time.perf_counter() - started
+_run = prepared.jixiao  # a run of ./dev bench migrates once (prepared.py)
 
 
 @contextmanager

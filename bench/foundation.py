@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,15 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import prepared  # noqa: E402
 from key_evaluations import OUT, figure, say  # noqa: E402
 
 JIXIAO = [sys.executable, "-m", "jixiao"]
 
 
 def run(args: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    subprocess.run(JIXIAO + args, env=env, check=True, stdout=subprocess.DEVNULL, cwd=env["PWD"])
-    return time.perf_counter() - started
+    """`jixiao ARGS`; a run of ./dev bench builds the demo once, for bench/targets.py too."""
+    return prepared.jixiao(args, env)
 
 
 def db_size(url: str) -> str:
@@ -110,7 +109,8 @@ def main() -> None:
         "ALLOWED_HOSTS": "testserver,localhost",
     }
     say(f"database: {url.split('@')[-1]}")
-    say(f"jixiao demo: {run(['demo', '--reset', '--quiet'], env):.1f} s")
+    seconds = run(["demo", "--reset", "--quiet"], env)
+    say(f"jixiao demo: {seconds:.1f} s{prepared.note('demo')}")
     elapsed = run(["generate", "--regions", str(args.regions), "--replace", "--quiet"], env)
     say(f"jixiao generate --regions {args.regions}: {elapsed:.1f} s, database {db_size(url)}")
 

@@ -63,7 +63,6 @@ import random
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -72,6 +71,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import prepared  # noqa: E402
 from key_evaluations import OUT, figure, progress, say  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,13 +127,7 @@ def load() -> str:
 
 
 def jixiao(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "jixiao", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=env["PWD"],
-    )
+    prepared.jixiao(list(args), env)
 
 
 def districts():
@@ -352,7 +346,7 @@ def pipeline(workdir: Path) -> None:
     )
     sys.path.insert(0, str(ROOT))
     progress(f"setup: {url.split('@')[-1]}, migrate")
-    jixiao(env, "migrate")
+    jixiao(env, "migrate", "--noinput")  # a run of ./dev bench migrates once (prepared.py)
     import django
 
     django.setup()

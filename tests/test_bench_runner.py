@@ -195,3 +195,53 @@ def test_the_scripts_of_the_reserved_figures_run_first(tmp_path):
         "aardvark_seconds",
         "zebra_seconds",
     ]
+
+
+def test_every_script_of_a_run_shares_one_cache_folder_removed_at_the_end(tmp_path):
+    for name in ("alpha", "beta"):
+        fake(tmp_path, name, 'import os\nprint(os.environ["JIXIAO_BENCH_CACHE"])\n')
+    done = bench(tmp_path)
+    first, second = done.stdout.split()
+    assert first == second and Path(first).name.startswith("jixiao-bench-cache-")
+    assert not Path(first).exists()
+
+
+def _sqlite_with(path: Path, value: int) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE t (v INTEGER)")
+        db.execute("INSERT INTO t VALUES (?)", [value])
+    db.close()
+
+
+def test_a_kept_database_is_copied_only_into_a_new_file_of_the_scripts_own_folder(
+    tmp_path, monkeypatch
+):
+    import sqlite3
+
+    import prepared
+
+    cache, own = tmp_path / "cache", tmp_path / "own"
+    cache.mkdir(), own.mkdir()
+    _sqlite_with(cache / "migrated.sqlite3", 42)
+    monkeypatch.setenv("JIXIAO_BENCH_CACHE", str(cache))
+    env = {"DATABASE_URL": f"sqlite:///{own / 'bench.sqlite3'}", "PWD": str(own)}
+    assert prepared.kept_copy(["migrate", "--noinput"], env) == (
+        own / "bench.sqlite3",
+        cache / "migrated.sqlite3",
+    )
+    assert prepared.kept_copy(["generate", "--regions", "1"], env) is None  # not kept
+    elsewhere = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'theirs.sqlite3'}"}
+    assert prepared.kept_copy(["migrate", "--noinput"], elsewhere) is None
+    postgres = {**env, "DATABASE_URL": "postgres://u:p@localhost/db"}
+    assert prepared.kept_copy(["migrate", "--noinput"], postgres) is None
+
+    assert prepared.copy_kept("migrated", own / "bench.sqlite3")
+    with sqlite3.connect(own / "bench.sqlite3") as db:
+        assert db.execute("SELECT v FROM t").fetchall() == [(42,)]
+    db.close()
+    assert not prepared.copy_kept("migrated", own / "bench.sqlite3")  # exists: left as it is
+    assert prepared.kept_copy(["migrate", "--noinput"], env) is None
+    assert not prepared.copy_kept("demo", own / "other.sqlite3")  # nothing kept by that name
