@@ -28,7 +28,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.http import Http404
 
-from .scope import Scope, scope_of
+from .scope import EMPTY_SCOPE, Scope, scope_of
 
 # Stand-in values, far from any real id. Their order is kept (the i-th smallest unit id stands
 # where the i-th stand-in stood, as `scope_filter` sorts the ids); the texts hold an "_" so a
@@ -186,23 +186,42 @@ class ScopedRow:
             pk = int(pk)
         except (TypeError, ValueError):
             return None
+        rows = self._rows(scope, pk, using)
+        return rows[0] if rows else None
+
+    def _rows(self, scope: Scope, pk: int, using: str) -> list[Model]:
         shape = shape_of(scope)
         compiled = self._compiled.get((using, shape))
         if compiled is None:
             compiled = self._compile(using, shape)
             self._compiled[(using, shape)] = compiled
         if compiled is _NOTHING:
-            return None
+            return []
         if compiled is _ORM:
             rows = list(self._query(scope, pk).using(using))
         else:
             rows = compiled.rows(_keys(scope, pk))
         if len(rows) > 1:  # as `QuerySet.get` would
             raise rows[0].MultipleObjectsReturned
-        return rows[0] if rows else None
+        return rows
 
     def get_or_404(self, user, pk, *, using: str = "default") -> Model:
         row = self.get(user, pk, using=using)
         if row is None:
             raise Http404
         return row
+
+
+class RowById(ScopedRow):
+    """`get(pk)`: the row of `make()` with this id, as `make().get(pk=pk)` gives it
+    (`DoesNotExist` when there is none), by SQL compiled once per database: a service's locked
+    read of the document it changes, once the view has read it within the user's scope."""
+
+    def _query(self, scope: Scope, pk: int) -> QuerySet:
+        return self.make().filter(pk=pk).order_by()[:2]
+
+    def get(self, pk, *, using: str = "default") -> Model:  # type: ignore[override]
+        rows = self._rows(EMPTY_SCOPE, pk, using)
+        if not rows:
+            raise self.make().model.DoesNotExist
+        return rows[0]

@@ -24,6 +24,7 @@ from jixiao.core.changes import change_record
 from jixiao.core.compiled import KeyedQuery
 from jixiao.core.models import AuditLog
 from jixiao.core.rulebook import rules_for
+from jixiao.core.scope_read import RowById
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Region, Role, User
 from jixiao.targets.models import Indicator, Target, TargetStatus
@@ -326,6 +327,15 @@ def payments_to(project: Project, period_end: dt.date) -> Decimal | None:
 # --- reports -------------------------------------------------------------------------------
 
 
+# The save's locked read with the rows its checks and alerts read, by SQL compiled once a
+# process (core/scope_read.py): the view read the report within the user's scope just before.
+_SAVE_READ = RowById(
+    lambda: Report.objects.select_for_update(of=("self",)).select_related(
+        "round", "project", "region"
+    )
+)
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -340,11 +350,7 @@ def report_save(
     """Save a draft or returned report and recompute its alerts."""
     # The region (the alert rules), round and project come with the locked row, and its save's
     # audit takes this read as the row before.
-    report = (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("round", "project", "region")
-        .get(pk=report.pk)
-    )
+    report = _SAVE_READ.get(report.pk)
     audit.loaded_locked(report)
     REPORT_WORKFLOW.require_editable(report, actor)
     if report.round.status != Round.Status.OPEN:

@@ -17,6 +17,7 @@ from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit
 from jixiao.core.changes import change_record
 from jixiao.core.gates import gate_refusals
+from jixiao.core.scope_read import RowById
 from jixiao.core.workflow import TransitionError, perform
 from jixiao.orgs.models import Region, Role, Unit, UnitYear, User
 from jixiao.orgs.review import EDITABLE
@@ -95,11 +96,7 @@ def target_save(
 ) -> Target:
     """Save a draft or returned declaration and its indicator grid, then lint it."""
     # The region (the year lock, the audit) and the project (the lint) come with the locked row.
-    target = (
-        Target.objects.select_related("region", "project")
-        .select_for_update(of=("self",))
-        .get(pk=target.pk)
-    )
+    target = _SAVE_READ.get(target.pk)
     audit.loaded_locked(target)  # its save's audit takes this read as the row before
     TARGET_WORKFLOW.require_editable(target, actor)
     target.goal, target.medium_term_goal = goal.strip(), medium_term_goal.strip()
@@ -108,6 +105,13 @@ def target_save(
         setattr(target, f"amount_{key}", amounts.get(key))
     target.save()
     return refresh_findings(target, _replace_indicators(target, indicators))
+
+
+# The save's locked read, by SQL compiled once a process (core/scope_read.py): the view read
+# the target within the user's scope just before.
+_SAVE_READ = RowById(
+    lambda: Target.objects.select_related("region", "project").select_for_update(of=("self",))
+)
 
 
 def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> list[Indicator]:

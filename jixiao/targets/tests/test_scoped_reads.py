@@ -137,3 +137,42 @@ def test_a_step_moves_the_target_through_the_compiled_locked_read(world, targets
         obj=bare, name="complete", actor=world.child_filer, workflow=TARGET_WORKFLOW
     )
     assert moved.status == TargetStatus.READY and Target.region.is_cached(moved)
+
+
+def test_every_documents_locked_read_compiles_every_personas_scope_faithfully(world, targets):
+    """The step's locked read serves every document with a workflow (targets, reports,
+    self-evaluations, key evaluations, rectifications ...): for the scope of every kind of user
+    its SQL is compiled (never left to the ORM for depending on more than its values' places)
+    and finds what the ORM finds."""
+    from django.db import transaction
+
+    from jixiao.core.models import _REVIEW_WORKFLOWS
+
+    assert len(_REVIEW_WORKFLOWS) >= 5
+    for model in _REVIEW_WORKFLOWS:
+        for with_region in (False, True):
+            read = workflow._locked_read(model, with_region)
+            ids = list(model.objects.values_list("pk", flat=True)[:5]) or [1]
+            with transaction.atomic():
+                for user in world.users.values():
+                    for pk in ids:
+                        found = read.get(user, pk)
+                        orm = model.objects.visible_to(user).filter(pk=pk).first()
+                        assert (found and found.pk) == (orm and orm.pk), (model, user.username)
+            assert scope_read._ORM not in read._compiled.values(), model
+
+
+def test_the_saves_locked_read_is_the_orms_row_and_refuses_a_missing_id(world, targets):
+    from django.db import transaction
+
+    from jixiao.targets.services import _SAVE_READ
+
+    with transaction.atomic():
+        read = _SAVE_READ.get(targets[0].pk)
+        with pytest.raises(Target.DoesNotExist):
+            _SAVE_READ.get(max(t.pk for t in targets) + 1000)
+    orm = Target.objects.select_related("region", "project").get(pk=targets[0].pk)
+    fields = [f.attname for f in Target._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert (read.region.path, read.project.code) == (orm.region.path, orm.project.code)
+    assert scope_read._ORM not in _SAVE_READ._compiled.values()
