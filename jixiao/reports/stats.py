@@ -243,39 +243,72 @@ def first_level_activity(work: WorkYear, per_unit: dict | None = None) -> dict[i
     return activity
 
 
-def evaluation_counts(work: WorkYear) -> dict[str, dict]:
-    """The evaluations done in Y, counted once per work year object in one GROUP BY query of
-    each table (by unit and grade): `selfeval_units` unit id → its self-evaluations, `grades`
-    grade → self-evaluations by the grade that stands (the reviewer's where there is one, else
-    the rules', as `WorkYear.standing_grades`), `unit_evaluation_units` unit id → its
-    whole-unit evaluations and `unit_evaluation_grades` grade → whole-unit evaluations.
-    Coverage, the grades of `year_stats` and the dashboard's all add these up."""
+def evaluation_counts(work: WorkYear) -> dict:
+    """The evaluations done in Y, counted once per work year object: `selfeval_units` unit id
+    → its self-evaluations (one GROUP BY by unit), `grades` each of `GRADES` → the
+    self-evaluations whose standing grade it is (the reviewer's where there is one, else the
+    rules', as `WorkYear.standing_grades`) and `special_kinds` how many special-kind projects
+    were evaluated (one aggregate for both, `_selfeval_totals`), `unit_evaluation_units` unit
+    id → its whole-unit evaluations and `unit_evaluation_grades` grade → whole-unit
+    evaluations (one GROUP BY by unit and grade). Coverage, the grades of `year_stats` and the
+    dashboard's all add these up."""
     return _once(work, "evaluation_counts", lambda: _evaluation_counts(work))
 
 
-def _evaluation_counts(work: WorkYear) -> dict[str, dict]:
-    standing = Case(When(~Q(reviewed_grade=""), then=F("reviewed_grade")), default=F("grade"))
-    out: dict[str, dict] = {}
-    for queryset, grade, name in (
-        (lambda: work.selfevals, standing, "selfeval"),
-        (lambda: work.unit_evaluations, F("grade"), "unit_evaluation"),
+def _evaluation_counts(work: WorkYear) -> dict:
+    # The self-evaluations by unit alone: a province's units by grade were twice the rows,
+    # and the grades are the one aggregate's that also counts the special kinds.
+    out: dict = {
+        "selfeval_units": dict(
+            figure_rows(
+                work,
+                "evaluation_counts.selfeval",
+                lambda: work.selfevals.order_by().values_list("unit_id").annotate(n=Count("id")),
+            )
+        ),
+        **_selfeval_totals(work),
+    }
+    units = out.setdefault("unit_evaluation_units", {})
+    grades = out.setdefault("unit_evaluation_grades", {})
+    for unit_id, grade, n in figure_rows(
+        work,
+        "evaluation_counts.unit_evaluation",
+        lambda: (
+            work.unit_evaluations.order_by().values_list("unit_id", "grade").annotate(n=Count("id"))
+        ),
     ):
-        units = out.setdefault(f"{name}_units", {})
-        grades = out.setdefault("grades" if name == "selfeval" else f"{name}_grades", {})
-        for unit_id, standing_grade, n in figure_rows(
-            work,
-            f"evaluation_counts.{name}",
-            lambda queryset=queryset, grade=grade: (
-                queryset()
-                .order_by()
-                .annotate(standing_grade=grade)
-                .values_list("unit_id", "standing_grade")
-                .annotate(n=Count("id"))
-            ),
-        ):
-            units[unit_id] = units.get(unit_id, 0) + n
-            grades[standing_grade] = grades.get(standing_grade, 0) + n
+        units[unit_id] = units.get(unit_id, 0) + n
+        grades[grade] = grades.get(grade, 0) + n
     return out
+
+
+def _selfeval_totals(work: WorkYear) -> dict:
+    """`grades` (each of `GRADES` → the self-evaluations it stands for) and `special_kinds`
+    (how many special-kind projects were evaluated), in one aggregate of the self-evaluations.
+    The projects of those kinds are a subquery, not a join through the projects and kinds: a
+    tenth less of the database's time at province scale. The figures and the dashboard need
+    the number only; the list (`special_kind_projects`, thousands of rows with each project's
+    code and name in a province) is read by the summaries that print it (`summary_figures`)."""
+    from jixiao.budgets.models import Project
+
+    codes = tuple(work.rules.get("summary.special_kinds"))
+    kinds = Project.kinds.through.objects.filter(projectkind__code__in=codes)
+    (row,) = figure_rows(
+        work,
+        "selfeval_totals",
+        lambda: one_row_aggregate(
+            work.selfevals,
+            Count("project_id", distinct=True, filter=Q(project_id__in=kinds.values("project_id"))),
+            # The standing grade is the reviewer's (never null) where set, else the rules'.
+            *(
+                Count("id", filter=Q(reviewed_grade=grade) | Q(reviewed_grade="", grade=grade))
+                for grade in GRADES
+            ),
+        ),
+        codes,
+    )
+    special, *grades = row
+    return {"grades": dict(zip(GRADES, grades, strict=True)), "special_kinds": special}
 
 
 def _structure(work: WorkYear) -> list[tuple]:
@@ -426,10 +459,10 @@ def _total(by_region: dict[int, tuple[int, Decimal]]) -> tuple[int, Decimal]:
 
 
 def _monitoring(
-    work: WorkYear, today: datetime.date, by_unit: list[dict], monitored: dict[int, tuple]
+    work: WorkYear, today: datetime.date, per_unit: dict, monitored: dict[int, tuple]
 ) -> dict:
     report_counts = report_totals(work, today)
-    late = sum(r["reports_late"] for r in by_unit)
+    late = sum(late for _submitted, late, _missed in per_unit["reports"].values())
     by_code = dict.fromkeys(ALERT_CODES, 0)
     by_level = {"yellow": 0, "red": 0}
     by_status = dict.fromkeys([s for s in Alert.Status.values if s != Alert.Status.CLEARED], 0)
@@ -536,26 +569,8 @@ def _unit_evaluations(work: WorkYear) -> tuple[int, dict]:
 
 
 def _special_kinds(work: WorkYear) -> dict:
-    """How many special-kind projects were evaluated, counted by the database: the figures and
-    the dashboard need the number only; the list (`special_kind_projects`, thousands of rows
-    with each project's code and name in a province) is read by the summaries that print it
-    (`summary_figures`)."""
-    from jixiao.budgets.models import Project
-
-    # The projects of those kinds as a subquery, not a join through the projects and kinds:
-    # a tenth less of the database's time at province scale, the same on a small one.
-    codes = tuple(work.rules.get("summary.special_kinds"))
-    kinds = Project.kinds.through.objects.filter(projectkind__code__in=codes)
-    ((count,),) = figure_rows(
-        work,
-        "special_kinds",
-        lambda: one_row_aggregate(
-            work.selfevals.filter(project_id__in=kinds.values("project_id")),
-            Count("project_id", distinct=True),
-        ),
-        codes,
-    )
-    return {"count": count}
+    """How many special-kind projects were evaluated (`_selfeval_totals`)."""
+    return {"count": evaluation_counts(work)["special_kinds"]}
 
 
 def special_kind_projects(work: WorkYear) -> list[dict]:
@@ -757,9 +772,9 @@ def _lint_statement(work: WorkYear) -> tuple[str, str | None, list]:
     return rows.db, query, params
 
 
-def _on_time_targets(by_unit: list[dict]) -> dict:
-    due = sum(r["targets_due"] for r in by_unit)
-    late = sum(r["targets_late"] for r in by_unit)
+def _on_time_targets(per_unit: dict) -> dict:
+    due = sum(due for _n, due, _late in per_unit["targets"].values())
+    late = sum(late for _n, _due, late in per_unit["targets"].values())
     return {"due": due, "late": late, "on_time_rate": rate(due - late, due)}
 
 
@@ -1072,6 +1087,38 @@ def on_time_by_unit(
     whose deadline has passed, how many came late or not at all, and the on-time rate
     ((due − late − missing) / due). Lowest rate first. Counted by the database
     (`unit_counts`, or the caller's `per_unit` from it)."""
+    return [
+        {
+            "targets_due": targets_due,
+            "targets_late": targets_late,
+            "reports_due": reports_due,
+            "reports_late": reports_late,
+            "reports_missing": missed,
+            "unit_id": unit_id,
+            "code": code,
+            "name": name,
+            "on_time_rate": on_time_rate,
+        }
+        for (
+            _order,
+            code,
+            name,
+            unit_id,
+            on_time_rate,
+            targets_due,
+            targets_late,
+            reports_due,
+            reports_late,
+            missed,
+        ) in _timeliness(work, today, per_unit)
+    ]
+
+
+def _timeliness(work: WorkYear, today: datetime.date, per_unit: dict | None) -> list[tuple]:
+    """`on_time_by_unit`'s rows as tuples, in its order: (the rate, or 2 for none, to sort by;
+    code, name, unit id, on-time rate, declarations due and late, reports due, late and
+    missing). Tuples sorted as they are, without a key function, and read by `year_stats`
+    into its own rows: a province has thousands of units, each row made once."""
     per_unit = per_unit or unit_counts(work, today)
     targets, reports = per_unit["targets"], per_unit["reports"]
     # A unit with declarations due, or with reports due (`report_counts` has no other).
@@ -1081,37 +1128,33 @@ def on_time_by_unit(
     rates: dict[tuple[int, int], Decimal | None] = {}  # units share a few (on time, due) pairs
     rows = []
     none = (0, 0, 0)
-    for unit_id in wanted:  # a province has thousands: each row made once, whole
+    for unit_id in wanted:
         _n, targets_due, targets_late = targets.get(unit_id, none)
         submitted, reports_late, missed = reports.get(unit_id, none)
         due = targets_due + submitted + missed
         good = due - targets_late - reports_late - missed
         if (good, due) not in rates:
             rates[good, due] = rate(good, due)
+        on_time_rate = rates[good, due]
         code, name = units.get(unit_id, ("", ""))
+        # codes are unique within a district only: the name and the id settle a tie (the id is
+        # unique, so the sort never compares past it)
         rows.append(
-            {
-                "targets_due": targets_due,
-                "targets_late": targets_late,
-                "reports_due": submitted + missed,
-                "reports_late": reports_late,
-                "reports_missing": missed,
-                "unit_id": unit_id,
-                "code": code,
-                "name": name,
-                "on_time_rate": rates[good, due],
-            }
+            (
+                2 if on_time_rate is None else on_time_rate,
+                code,
+                name,
+                unit_id,
+                on_time_rate,
+                targets_due,
+                targets_late,
+                submitted + missed,
+                reports_late,
+                missed,
+            )
         )
-    return sorted(
-        rows,
-        # codes are unique within a district only: the name and the id settle a tie
-        key=lambda r: (
-            r["on_time_rate"] if r["on_time_rate"] is not None else 2,
-            r["code"],
-            r["name"],
-            r["unit_id"],
-        ),
-    )
+    rows.sort()
+    return rows
 
 
 def year_stats(
@@ -1173,15 +1216,15 @@ def compute_year_stats(
     first_level_rows = _first_level_rows(work)
     units = _units(work, per_unit, first_level_rows)
     covered_ids = units.pop("_covered_ids")
-    by_unit = on_time_by_unit(work, today, per_unit)
+    by_unit = _timeliness(work, today, per_unit)
     funds = {
         "monitored_funds": _projects_by_region(work, "monitored_projects"),
         "selfeval_funds": _projects_by_region(work, "selfevaluated_projects"),
     }
-    monitoring = _monitoring(work, today, by_unit, funds["monitored_funds"])
+    monitoring = _monitoring(work, today, per_unit, funds["monitored_funds"])
     selfeval = _selfeval(work, funds["selfeval_funds"])
     lint, lint_targets = _lint(work)
-    on_time_targets = _on_time_targets(by_unit)
+    on_time_targets = _on_time_targets(per_unit)
     unit_evaluations, unit_evaluation_grades = _unit_evaluations(work)
     key_evaluations = _key_evaluations(work)
     return {
@@ -1229,16 +1272,27 @@ def compute_year_stats(
             },
             "by_unit": [
                 {
-                    "unit": r["code"],
-                    "name": r["name"],
-                    "targets_due": r["targets_due"],
-                    "targets_late": r["targets_late"],
-                    "reports_due": r["reports_due"],
-                    "reports_late": r["reports_late"],
-                    "reports_missing": r["reports_missing"],
-                    "on_time_rate": r["on_time_rate"],
+                    "unit": code,
+                    "name": name,
+                    "targets_due": targets_due,
+                    "targets_late": targets_late,
+                    "reports_due": reports_due,
+                    "reports_late": reports_late,
+                    "reports_missing": missed,
+                    "on_time_rate": on_time_rate,
                 }
-                for r in by_unit
+                for (
+                    _order,
+                    code,
+                    name,
+                    _unit_id,
+                    on_time_rate,
+                    targets_due,
+                    targets_late,
+                    reports_due,
+                    reports_late,
+                    missed,
+                ) in by_unit
             ],
         },
         "problems": _problems(
@@ -1250,13 +1304,13 @@ def compute_year_stats(
             today=today,
         ),
         "policy_documents": [
-            {
-                "number": d.number,
-                "title": d.title,
-                "date": d.issued_on.isoformat(),
-                "issuer": d.issuer,
-            }
-            for d in work.policy_documents
+            {"number": number, "title": title, "date": issued_on.isoformat(), "issuer": issuer}
+            for number, title, issued_on, issuer in figure_rows(
+                work,
+                "policy_documents",
+                lambda: work.policy_documents.values_list("number", "title", "issued_on", "issuer"),
+                convert=True,
+            )
         ],
         "policy_documents_issued": figure_rows(
             work,

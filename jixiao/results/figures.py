@@ -77,20 +77,37 @@ def money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def year_closed(region: Region, year: int) -> bool:
+def year_closed(region: Region, year: int, *, region_ids=None, run=None) -> bool:
     """Whether `year` is closed for `region`: it has FiscalYear rows (its own or those of the
-    regions under it) and every one of them is closed. No row at all: still live."""
-    statuses = set(
-        FiscalYear.objects.filter(
-            region__in=Region.objects.filter(path__startswith=region.path).values("id"), year=year
-        ).values_list("status", flat=True)
+    regions under it) and every one of them is closed. No row at all: still live.
+    `region_ids`: the region's and those under it, when the caller has read them; `run`: how
+    the query is run (`results_figures`' runner, else `built_each_time`)."""
+    if region_ids is None:
+        region_ids = Region.objects.filter(path__startswith=region.path).values("id")
+    rows = (run or built_each_time)(
+        "results.year_closed",
+        lambda: (
+            FiscalYear.objects.filter(region__in=region_ids, year=year)
+            .order_by()
+            .values_list("status")
+            .distinct()
+        ),
     )
+    statuses = {status for (status,) in rows}
     return bool(statuses) and statuses == {FiscalYear.Status.CLOSED}
 
 
-def figures_day(region: Region, year: int, today: datetime.date | None = None) -> datetime.date:
-    """The day the overdue figures are taken: 31 December of a closed year, else today."""
-    if year_closed(region, year):
+def figures_day(
+    region: Region,
+    year: int,
+    today: datetime.date | None = None,
+    *,
+    region_ids=None,
+    run=None,
+) -> datetime.date:
+    """The day the overdue figures are taken: 31 December of a closed year, else today
+    (`region_ids`, `run`: as `year_closed`'s)."""
+    if year_closed(region, year, region_ids=region_ids, run=run):
         return datetime.date(year, 12, 31)
     return today or timezone.localdate()
 
@@ -418,6 +435,10 @@ def results_figures(
     results = ResultsYear(region=region, year=year, user=user, today=today)
     if region_ids is not None:
         results.__dict__["_region_ids"] = list(region_ids)
+    # The day of the overdue figures through the runner too (its query kept compiled).
+    results.__dict__["as_of"] = figures_day(
+        region, year, today, region_ids=results._region_ids, run=run
+    )
     counted = _counted(results, run)
     return {
         **_funds(results, run),
