@@ -75,6 +75,7 @@ def test_another_units_filer_gets_404_on_every_read_of_a_report(world, reports, 
     for url, data in (
         (f"/monitoring/reports/{report.pk}/edit/", {"executed": "1"}),
         (f"/monitoring/reports/{report.pk}/transition/", {"transition": "complete"}),
+        (f"/monitoring/reports/{report.pk}/findings/", {"findings": "意见"}),
     ):
         assert client.post(url, data).status_code == 404, url
     assert Report.objects.get(pk=report.pk).status == ReportStatus.DRAFT
@@ -86,3 +87,8 @@ def test_the_agency_reads_only_its_key_monitored_report_on_the_page(world, repor
     by_code = {r.project.code: r for r in reports}
     assert client.get(f"/monitoring/reports/{by_code['P1'].pk}/").status_code == 200
     assert client.get(f"/monitoring/reports/{by_code['P2'].pk}/").status_code == 404
+    findings = client.post(
+        f"/monitoring/reports/{by_code['P2'].pk}/findings/", {"findings": "意见"}
+    )
+    assert findings.status_code == 404
+    assert Report.objects.get(pk=by_code["P2"].pk).agency_findings == ""

@@ -120,6 +120,7 @@ def test_another_units_filer_gets_404_on_every_target_page(world, targets, clien
         (f"/targets/{target.pk}/edit/", grid_post([], then="save")),
         (f"/targets/{target.pk}/lint/", grid_post([])),
         (f"/targets/{target.pk}/transition/", {"transition": "complete"}),
+        (f"/targets/{target.pk}/adjust/", {}),
     ):
         assert client.post(url, data).status_code == 404, url
     assert Target.objects.get(pk=target.pk).status == TargetStatus.DRAFT
