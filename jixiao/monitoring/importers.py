@@ -400,7 +400,10 @@ def _collector_paused() -> Iterator[None]:
     as it resumes (`gc.freeze` then `gc.unfreeze`, which count nothing as new): else its
     first collection walks every object the pause made, a province file's 480,000 lines and
     their keys, once after the parse, the checks and the save each (0.3 s of CPU). They are
-    walked at the next full collection, by when the import's own are freed."""
+    walked at the next full collection, by when the import's own are freed: measured, a
+    process that imported a file leaves the same objects to that collection as with the
+    collector merely paused, and builds the demo afterwards with no more collector time
+    (docs/performance.md, the payment files' ninth pass)."""
     with gc_paused():
         try:
             yield
@@ -461,7 +464,6 @@ def _amount(value) -> Decimal | None:
 #: Cell values that equal no value of another of these kinds (unlike floats and bools, which
 #: equal ints), so that one dict can hold a column's distinct values.
 _KEYED = {str, int, dt.date, dt.datetime, type(None)}
-_PLAIN_AMOUNTS = re.compile(rf"(?:{PLAIN_AMOUNT.pattern}\n)*{PLAIN_AMOUNT.pattern}")
 
 
 def _column(column: Column, cells: list) -> list | None:
@@ -488,11 +490,12 @@ def _amounts(cells: list) -> list | None:
     match over them all and a Decimal each; None when one does not read."""
     kinds = set(map(type, cells))
     if kinds == {str}:
-        text = "\n".join(cells)
-        if text.count("\n") == len(cells) - 1 and _PLAIN_AMOUNTS.fullmatch(text):
-            # a Decimal per distinct text, shared by the lines that give it (the writing of
-            # the payments rounds and shows each amount object once)
-            read = {cell: Decimal(cell) for cell in set(cells)}
+        # each distinct text matched once (a province's 480,000 amounts hold about 15,000)
+        # and made a Decimal, shared by the lines that give it (the writing of the payments
+        # rounds and shows each amount object once)
+        distinct = set(cells)
+        if all(map(PLAIN_AMOUNT.fullmatch, distinct)):
+            read = {cell: Decimal(cell) for cell in distinct}
             return list(map(read.__getitem__, cells))
     elif kinds <= {float, int} and 0 <= min(cells) and max(cells) < 10**12 and _no_nan(cells):
         # an xlsx column of numbers (a whole one read as an int): each float through its

@@ -565,3 +565,30 @@ def test_an_import_leaves_the_collector_running_and_nothing_frozen(world):
     run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "a.csv")
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def test_amounts_a_file_stores_are_the_values_a_saved_payment_stores(world):
+    """The import binds each amount as its text (SQLite's adapter for a Decimal is `str`): the
+    database must keep what saving the same Decimal through the ORM keeps, storage class
+    included (an integer for a whole amount, a real otherwise, on SQLite)."""
+    amounts = ["0", "100", "63.85", "0.000001", "123456789012.5", "7.5"]
+    [imported, saved] = _projects(world, 2)
+    rows = [("100101", imported, 2022, month, a) for month, a in enumerate(amounts, start=1)]
+    run_import(PaymentImporter(actor=world.budget, region=world.region), csv(rows), "p.csv")
+    project = Project.objects.get(region=world.region, code=saved)
+    for month, a in enumerate(amounts, start=1):
+        Payment(
+            project=project, month=month, amount=Decimal(a).quantize(Decimal("0.000001"))
+        ).save()
+
+    def raw(code: str) -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT y.month, y.amount FROM budgets_payment y JOIN budgets_project p"
+                " ON p.id = y.project_id WHERE p.code = %s ORDER BY y.month",
+                [code],
+            )
+            return [(month, type(value), value) for month, value in cursor.fetchall()]
+
+    assert raw(imported) == raw(saved)
+    assert paid(Project.objects.get(region=world.region, code=imported))[3] == Decimal("63.85")
