@@ -45,8 +45,21 @@ def _has_indicators(target, user) -> str | None:
 
 
 def _parent_unit(target):
-    row = UnitYear.objects.filter(unit_id=target.unit_id, year=target.year).first()
-    return row.parent_id if row and row.level == 2 else None
+    """The unit's parent when the unit is a level-2 unit of the target's year, else None.
+
+    Read once for the target: a page asks both `_is_level1` and `_is_level2` (and a leader's
+    `_parent_of_unit`), and a unit's place in a year does not change within a request. The
+    answer is kept with the unit and year it was read for, so a target moved to another unit or
+    year reads it again."""
+    key = (target.unit_id, target.year)
+    kept = target.__dict__.get("_parent_unit_kept")
+    if kept is None or kept[0] != key:
+        row = UnitYear.objects.filter(unit_id=key[0], year=key[1]).first()
+        kept = target.__dict__["_parent_unit_kept"] = (
+            key,
+            row.parent_id if row and row.level == 2 else None,
+        )
+    return kept[1]
 
 
 def _is_level2(target, user) -> str | None:

@@ -4,7 +4,9 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core.models import TransitionLog
@@ -12,6 +14,7 @@ from jixiao.core.workflow import TransitionError
 from jixiao.orgs.models import User
 from jixiao.targets.models import Target, TargetStatus
 from jixiao.targets.services import project_arrange, target_adjust, target_transition
+from jixiao.targets.workflow import _parent_unit
 
 GOOD = {
     "overall": "优",
@@ -166,6 +169,24 @@ def test_level2_target_goes_first_to_its_level1_unit(world, declare):
         move(target, child_leader, "forward")
     target = move(target, world.leader, "forward")
     assert target.status == TargetStatus.SUBMITTED
+
+
+def test_the_leaders_buttons_read_the_units_year_once(world, declare):
+    # submit asks "level 1?" and submit_to_parent "level 2?": both from one read of UnitYear
+    target = move(declare(), world.filer, "complete")
+    target = Target.objects.get(pk=target.pk)
+    with CaptureQueriesContext(connection) as captured:
+        names = [t.name for t in target.review_workflow().available(target, world.leader)]
+    assert "submit" in names and "submit_to_parent" not in names
+    assert sum("unityear" in q["sql"].lower() for q in captured) == 1
+
+
+def test_a_level2_target_read_again_for_another_unit_reads_that_units_year(world, declare):
+    child = Target.objects.get(pk=declare("P1A").pk)
+    parent = world.units["U1"]
+    assert _parent_unit(child) == parent.pk
+    child.unit_id = parent.pk  # the same object, now a level-1 unit's
+    assert _parent_unit(child) is None
 
 
 def test_closed_year_locks_transitions(world, declare):
