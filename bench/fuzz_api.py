@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import prepared  # this folder is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "--- API fuzzing ---"  # test_api_fuzz.REPORT
@@ -37,9 +41,17 @@ def main() -> int:
         *(sys.executable, "-m", "pytest", "-q", "-s", "-n", "0", "-p", "no:cacheprovider"),
         "jixiao/api/tests/test_api_fuzz.py",
     ]
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-bench-fuzz-"))
+    test_db = workdir / "test.sqlite3"
+    if "DATABASE_URL" not in os.environ and prepared.copy_kept("migrated", test_db):
+        # the test database as its creation would migrate it, copied from this run of
+        # ./dev bench; --reuse-db keeps pytest-django from migrating it afresh
+        env["JIXIAO_TEST_SQLITE"] = str(test_db)
+        command.insert(-1, "--reuse-db")
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.monotonic() - started
+    shutil.rmtree(workdir, ignore_errors=True)
     parts = done.stdout.split(MARK)
     database = os.environ.get("DATABASE_URL", "sqlite (in memory)").split("@")[-1]
     print(f"API fuzzing: budget {args.calls} calls, database {database}")
