@@ -116,6 +116,16 @@ def target_problem(url: str) -> str | None:
 # --- queueing -------------------------------------------------------------------------------------
 
 
+#: whether any webhook is active, as SQL the change feed asks with its lock (api/changes.py)
+ACTIVE_WEBHOOKS_SQL = (
+    f"SELECT 1 FROM {Webhook._meta.db_table} WHERE {Webhook._meta.get_field('active').column}"
+)
+
+
+def active_webhooks_exist() -> bool:
+    return Webhook.objects.filter(active=True).exists()
+
+
 def deliveries_queue(changes: list[Change]) -> int:
     """Deliveries of these just-stored changes to every active webhook that wants their kind
     and whose owner may see their object; sent once the caller's transaction commits."""

@@ -11,12 +11,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jixiao.api.models import Delivery, Webhook
+from jixiao.api.changes import changes_store
+from jixiao.api.models import Change, Delivery, Webhook
 from jixiao.api.webhooks import deliveries_send_due
+from jixiao.core.changes import ChangeNote
 from jixiao.core.models import ApiToken
+from jixiao.targets.models import Target
 from jixiao.targets.services import project_arrange, target_transition
 
 GOOD = {"overall": "优", "completeness": "优", "relevance": "优",
@@ -204,3 +209,34 @@ def test_another_users_webhook_answers_404(world, receiver):
     assert api(world, "other", "get", "/api/v1/webhooks").json()["items"] == []
     assert api(world, "performance", "delete", f"/api/v1/webhooks/{made['id']}").status_code == 200
     assert Webhook.objects.count() == 0
+
+
+def stored_in_a_step(world, target):
+    """The queries of `changes_store` for one change, inside a transaction as a step's is, of
+    the target read with its place as a step reads it."""
+    target = Target.objects.select_related("region", "unit", "project").get(pk=target.pk)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        changes_store([ChangeNote("target", target, "completed")])
+    return [q["sql"] for q in captured]
+
+
+def test_a_step_with_no_active_webhook_stores_its_change_in_two_queries(world, declare):
+    target = declare()
+    Webhook.objects.create(owner=world.performance, name="停用", url="http://192.0.2.1/",
+                           secret="s", kinds=["target"], active=False)  # fmt: skip
+    queries = stored_in_a_step(world, target)
+    # the lock with the webhooks' check (PostgreSQL; the check alone elsewhere), the row
+    assert len(queries) == 2, queries
+    assert not any("SAVEPOINT" in q.upper() for q in queries)
+    assert Change.objects.filter(kind="target", object_id=target.pk, state="completed").exists()
+    assert not Delivery.objects.exists()
+
+
+@LOOPBACK
+def test_a_step_with_an_active_webhook_still_queues_its_delivery(world, declare, receiver):
+    target = declare()
+    hook = Webhook.objects.create(owner=world.performance, name="预算", url=receiver().url,
+                                  secret="s", kinds=["target"])  # fmt: skip
+    stored_in_a_step(world, target)
+    change = Change.objects.get(kind="target", object_id=target.pk, state="completed")
+    assert list(Delivery.objects.values_list("webhook_id", "change_id")) == [(hook.pk, change.pk)]
