@@ -13,7 +13,10 @@ scripts ignore the options they do not know. `--only` and `--skip` pick scripts 
 at `--scale small` they default to SMALL_BUDGET(S) and SMALL_TOTAL, so that the whole run stays
 under ten minutes on two cores (0 turns a bound off). A script over its budget is stopped (its
 process group) and named on stderr; a script whose turn comes after the total is spent is not
-started, and named too.
+started, and named too. Each script's wall time, CPU time (with its children's) and the load
+average go to stderr. The run's set-up is made once: the scripts find a folder of the run in
+JIXIAO_BENCH_CACHE, where the first to migrate a SQLite database or build the demo keeps it for
+the others to copy (prepared.py); the folder is removed at the end.
 
 With `--json` (CONTRACT.md, Benchmarks) standard output holds only JSON lines, one object a
 line: `{"name", "value", "unit", "baseline", "ratio", "goal"}`. Each line a script prints is
