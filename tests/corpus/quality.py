@@ -36,6 +36,7 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
 KNOWN_DIFFERENCES = CORPUS / "known-differences.json"
+SECOND = CORPUS / "second"  # a second, blind reading of files: second/<folder>/<id>.json
 FOLDERS = {"targets": "target", "selfevals": "selfeval"}
 IGNORED_CODES = frozenset({"T13", "T15", "T17"})  # they need history the tables do not have
 #: Codes about what a table lacks (rows, a subcategory, a category, weights adding up): a table
@@ -400,6 +401,42 @@ def _once(counter: Counter) -> Counter:
 
 def _sorted(counter: Counter) -> tuple:
     return tuple(sorted(counter.elements(), key=lambda k: (k[0], -1 if k[1] is None else k[1])))
+
+
+# --------------------------------------------------------------------------- a second reading
+
+
+def second_findings(item: CorpusFile, root: Path = SECOND) -> list | None:
+    """The second reader's findings of a corpus file (the same format as `labels.findings`), or
+    None when the file was not read twice."""
+    path = root / item.path.parent.name / f"{item.id}.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("findings") or [] if isinstance(data, dict) else []
+
+
+def _pairs(findings) -> list[tuple[str, int | None]]:
+    return [(f.get("code"), f.get("indicator")) for f in findings or [] if isinstance(f, dict)]
+
+
+def two_readings(item: CorpusFile, second: list) -> dict[str, tuple]:
+    """The labels of a file read twice, as (code, indicator) pairs matched as the lint is
+    matched (the codes the file cannot show left out): "first", "second", "both" (given by both
+    readers) and "either" (by one or both, a label both gave counted once)."""
+    match = match_findings(_pairs(item.labels.get("findings")), _pairs(second),
+                           ignored=unknowable_codes(item))  # fmt: skip
+    first = _sorted(Counter(match.matched + match.missed))
+    other = _sorted(Counter(match.matched + match.false_alarms))
+    either = _sorted(Counter(match.matched + match.missed + match.false_alarms))
+    return {"first": first, "second": other, "both": match.matched, "either": either}
+
+
+def relabelled(item: CorpusFile, pairs) -> CorpusFile:
+    """The same file with these (code, indicator) labels as its findings, values and scores kept."""
+    findings = [{"code": code, "indicator": row} for code, row in pairs]
+    labels = {**item.labels, "findings": findings}
+    return CorpusFile(item.id, item.kind, item.path, {**item.data, "labels": labels})
 
 
 # --------------------------------------------------------------------------- values and scores
