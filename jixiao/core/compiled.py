@@ -1,77 +1,176 @@
-"""A query made on every request, compiled once a process (issue 16, part 5).
+"""Queries compiled once a process and run again with other values: the one kit for it (issue
+16, part 5).
 
-The session and the signed-in user are each read on every request by a one-row query whose
-SQL never changes, only its key: building it through the ORM (the queryset, its WHERE, the
-compiler) cost more CPU than the database's answer. `KeyedQuery` compiles the queryset once for
-each database, with a stand-in key, and then only runs the SQL with the real key and turns the
-row into values the way the ORM does (its column converters), or into a model instance.
+The one-row reads made on every request (the session and the signed-in user, the document read
+within the user's scope, core/scope_read.py) and the pages' small keyed queries cost more CPU to
+build through the ORM (the queryset, its WHERE, its joins, the compiler) than the database's
+answer. Their SQL never changes, only its values. `Compiled` compiles a queryset made from
+stand-in values (its keys) once, finds where each key went among the SQL's parameters, and then
+runs that SQL with other keys in their places, turning the rows into models with their joins
+(the ORM's column converters and related populators, kept with the SQL) or into tuples.
+
+A parameter of the compiled SQL is one of:
+
+- a key, passed on as the caller's value (as the type the driver was given it: on PostgreSQL a
+  small integer column's value goes as psycopg's `Int2`, a subclass of int);
+- a text made from a key, a `LIKE` pattern (a region path's `startswith`): the same text around
+  it, the key escaped as the ORM escaped it;
+- a constant of the query, kept.
+
+Which of these a parameter is, is found by comparing values, so it must be proved, in one of
+two ways. `KeyedQuery` takes a query whose parameters are all keys, and refuses any other: one
+compilation suffices. `proved` compiles the query twice, from two different sets of keys, and
+keeps the first only when both give the same SQL and the first's parameters rebuilt with the
+second's keys are exactly the second's: a text or a constant is then known, not guessed (a
+query whose SQL depends on its values fails, and its caller reads through the ORM).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet, Value
+from django.db.models.query import get_related_populators
+
+
+class _Param:
+    """How one parameter of the compiled SQL is made from the keys: a key (`key`, its index),
+    a text around an escaped key, or a constant."""
+
+    __slots__ = ("after", "before", "cast", "constant", "escape", "key")
+
+    def __init__(self, param: Any, keys: Sequence, like_escape: Callable[[str], str]):
+        self.constant, self.key, self.cast, self.escape = param, None, None, None
+        self.before = self.after = ""
+        if isinstance(param, bool):  # True == 1 and False == 0: a constant, never a key
+            return
+        for at, key in enumerate(keys):
+            if isinstance(param, type(key)) and param == key:
+                self.key, self.cast = at, None if type(param) is type(key) else type(param)
+                return
+        if not isinstance(param, str):
+            return
+        for at, key in enumerate(keys):
+            # The escaped key first: stand-in texts hold an "_", so an escaped one is found
+            # only in a pattern the ORM escaped.
+            for escape in (like_escape, None) if isinstance(key, str) and key else ():
+                text = escape(key) if escape else key
+                if text in param:
+                    self.key, self.escape = at, escape
+                    self.before, _sep, self.after = param.partition(text)
+                    return
+
+    @property
+    def is_key(self) -> bool:
+        """One of the keys, as given or as the driver's type of it (`cast`)."""
+        return self.key is not None and self.escape is None and not (self.before or self.after)
+
+    def value(self, keys: Sequence) -> Any:
+        if self.key is None:
+            return self.constant
+        key = keys[self.key]
+        if self.cast is not None:
+            return self.cast(key)
+        if self.escape is not None:
+            key = self.escape(key)
+        return f"{self.before}{key}{self.after}" if self.before or self.after else key
+
+
+class Compiled:
+    """The SQL of one queryset on one database, compiled from `keys`, and how to run it with
+    other keys and turn its rows into what the queryset gives: models with their
+    `select_related` joins and annotations, or tuples for a `values_list`. Raises the ORM's
+    `EmptyResultSet` for a filter that can match nothing (the ORM sends no SQL then)."""
+
+    def __init__(self, queryset: QuerySet, keys: Sequence, alias: str):
+        compiler = queryset.query.get_compiler(using=alias)
+        self.sql, params = compiler.as_sql()
+        escape = connections[alias].ops.prep_for_like_query
+        self.params = [_Param(param, keys, escape) for param in params]
+        # The common case, every parameter a key as given, without a call per parameter.
+        places = [param.key for param in self.params if param.is_key and param.cast is None]
+        self._places = places if len(places) == len(self.params) else None
+        self.alias = alias
+        self.compiler = compiler
+        # The ORM works out each column's converters again for every query; they never change.
+        columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+        self.model = None
+        if queryset._fields is None:  # models, not a values_list
+            klass_info = compiler.klass_info
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.names = [c[0].target.attname for c in compiler.select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, compiler.select, alias)
+            self.annotations = list(compiler.annotation_col_map.items())
+
+    def params_for(self, keys: Sequence) -> list:
+        if self._places is not None:
+            return [keys[at] for at in self._places]
+        return [param.value(keys) for param in self.params]
+
+    def rows(self, keys: Sequence) -> list:
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self.params_for(keys))
+            found = cursor.fetchall()
+        if self.converters:
+            found = self.compiler.apply_converters(found, self.converters)
+        if self.model is None:
+            return [tuple(row) for row in found]
+        rows = []
+        for row in found:
+            obj = self.model.from_db(self.alias, self.names, tuple(row[self.start : self.end]))
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, at in self.annotations:
+                setattr(obj, name, row[at])
+            rows.append(obj)
+        return rows
+
+
+def proved(
+    alias: str, first: QuerySet, first_keys: Sequence, second: QuerySet, second_keys: Sequence
+) -> Compiled | None:
+    """The first queryset's SQL, to run with any keys, when compiling the same query from two
+    different sets of keys shows its SQL and parameters depend on nothing else; None when they
+    do (read such a query through the ORM). `EmptyResultSet` passes through."""
+    one = Compiled(first, first_keys, alias)
+    two = Compiled(second, second_keys, alias)
+    if one.sql == two.sql and one.params_for(second_keys) == [p.constant for p in two.params]:
+        return one
+    return None
 
 
 class KeyedQuery:
     """`make(*keys)` gives the queryset for its keys (strings or integers, passed to the
     database as they are); its SQL is compiled once per database alias with `stand_ins` as the
     keys (distinct values), and each parameter of that SQL must be one of them (a key may be
-    used more than once, in any order). A queryset of rows gives model instances, one of
-    `values_list` gives tuples."""
+    used more than once, in any order): anything else (a date, a value the database adapts, a
+    constant of the query) is refused, since one compilation cannot tell it from a key. A
+    queryset of rows gives model instances, one of `values_list` gives tuples."""
 
     def __init__(self, make: Callable[..., QuerySet], *stand_ins: Any):
         self.make = make
         self.stand_ins = stand_ins
-        self._compiled: dict[str, tuple] = {}
+        self._compiled: dict[str, Compiled] = {}
 
-    def _compile(self, alias: str) -> tuple:
+    def _compile(self, alias: str) -> Compiled:
         compiled = self._compiled.get(alias)
         if compiled is None:
-            queryset = self.make(*self.stand_ins).using(alias)
-            compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
-            # Each parameter must be a key as given: anything else (a date, a value the
-            # database adapts, a constant of the query) would not be replaced faithfully below.
-            places = [self._place(param) for param in params]
-            expressions = [column for column, _sql, _alias in compiler.select]
-            converters = compiler.get_converters(expressions)
-            model = None
-            if queryset._fields is None:  # rows, not values_list
-                model = queryset.model
-                names = [column.target.attname for column in expressions]
-            else:
-                names = []
-            compiled = (sql, places, compiler, converters, model, names)
+            compiled = Compiled(self.make(*self.stand_ins).using(alias), self.stand_ins, alias)
+            refused = [param.constant for param in compiled.params if not param.is_key]
+            if refused:
+                raise ValueError(f"KeyedQuery: the parameter {refused[0]!r} is none of its keys")
             self._compiled[alias] = compiled
         return compiled
 
-    def _place(self, param: Any) -> tuple[int, type | None]:
-        """Which key a parameter is, and the type the database driver was given it as: on
-        PostgreSQL a small integer column's value goes as psycopg's `Int2`, a subclass of int,
-        and is passed so again."""
-        for place, stand_in in enumerate(self.stand_ins):
-            if isinstance(param, bool):  # True == 1 and False == 0: a constant, never a key
-                break
-            if isinstance(param, type(stand_in)) and param == stand_in:
-                return place, None if type(param) is type(stand_in) else type(param)
-        raise ValueError(f"KeyedQuery: the parameter {param!r} is none of its keys")
-
     def all(self, *keys: Any, using: str = "default") -> list:
         """The rows for `keys`."""
-        sql, places, compiler, converters, model, names = self._compile(using)
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, [as_(keys[at]) if as_ else keys[at] for at, as_ in places])
-            rows = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        if model is not None:
-            return [model.from_db(using, names, tuple(row)) for row in rows]
-        return [tuple(row) for row in rows]
+        return self._compile(using).rows(keys)
 
     def first(self, *keys: Any, using: str = "default") -> Model | tuple | None:
         """The first row for `keys` (its queryset says which, and is sliced to one), or None."""

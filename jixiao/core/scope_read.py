@@ -1,33 +1,33 @@
 """One document by its id among the rows a user's scope reaches, with SQL compiled once a
-process for each shape of scope (issue 16, part 5).
+process for each shape of scope (issue 16, part 5), by the kit of core/compiled.py.
 
 Every page of a document, every save and every review step reads the document through
 `visible_to(user)` (core/scope.py): building that query through the ORM (the scope's Q, its
 joins and subqueries, the compiler) cost more CPU than the database's answer, 16-18% of a
 save's. A scope's SQL depends only on its shape: how many region paths, units and offices it
 holds and whether it has an assignee; the values are parameters. `ScopedRow` compiles the
-model's own `scope_q` once for each shape, from stand-in values, and then runs that SQL with
-the user's values, so the filter stays the one the model declares.
+model's own `scope_q` for each shape from stand-in values, twice (`compiled.proved`: a region
+path's `LIKE` pattern and a constant of the query are proved, not guessed), and then runs that
+SQL with the user's values, so the filter stays the one the model declares. A shape whose SQL
+depends on its values is read through the ORM as before.
 
-A parameter of the compiled SQL is either one of the stand-ins (passed on as the user's value),
-a text made from one (a region path's `LIKE` pattern: the same text around it, escaped as the
-pattern was) or a constant of the query, kept. The shape is compiled twice, from two different
-sets of stand-ins, and used only when both give the same SQL and the parameters found from the
-first give exactly the second's; otherwise (a scope whose SQL depends on its values) that shape
-is read through the ORM as before.
+The compiled shapes are kept in a least-recently-used cache of `SHAPES_KEPT` a read, so that a
+process serving users of ever more shapes (units with more and more level-2 units) keeps a
+bounded memory.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
 from django.http import Http404
 
+from .compiled import proved
 from .scope import EMPTY_SCOPE, Scope, scope_of
 
 # Stand-in values, far from any real id. Their order is kept (the i-th smallest unit id stands
@@ -39,6 +39,12 @@ _PATHS = ("\x01jixiao_scope_path_{i}\x01", "\x01jixiao_scope_other_{i}\x01")
 
 # A shape: the number of region paths, of units, of offices, and whether there is an assignee.
 Shape = tuple[int, int, int, bool]
+
+# How many shapes each read keeps compiled, per database. A user's shape is (1 region path or
+# none, 1 + the level-2 units of a unit or none, 1 office or none, an assignee or none), so a
+# province has a few dozen at most (measured in docs/performance.md, the eighth measurement);
+# 64 keeps all of them, while a process that meets ever more shapes keeps 64 statements a read.
+SHAPES_KEPT = 64
 
 
 def shape_of(scope: Scope) -> Shape:
@@ -74,75 +80,6 @@ def _stand_ins(shape: Shape, which: int) -> tuple[Scope, int, list]:
     return scope, first["pk"], _keys(scope, first["pk"])
 
 
-class _Param:
-    """How one parameter of the compiled SQL is made from the keys."""
-
-    def __init__(self, param: Any, keys: list, like_escape: Callable[[str], str]):
-        self.constant, self.key, self.cast = param, None, None
-        self.before = self.after = ""
-        self.escape: Callable[[str], str] | None = None
-        if isinstance(param, bool):  # True == 1: a constant, never a key
-            return
-        for at, key in enumerate(keys):
-            if isinstance(key, int) and isinstance(param, int) and param == key:
-                # On PostgreSQL a small integer column's value goes as psycopg's Int2, a
-                # subclass of int, and is passed so again.
-                self.key, self.cast = at, None if type(param) is int else type(param)
-                return
-            if isinstance(key, str) and isinstance(param, str):
-                for escape in (like_escape, None):
-                    text = escape(key) if escape else key
-                    if text in param:
-                        self.key, self.escape = at, escape
-                        self.before, _sep, self.after = param.partition(text)
-                        return
-
-    def value(self, keys: list) -> Any:
-        if self.key is None:
-            return self.constant
-        key = keys[self.key]
-        if self.escape is not None:
-            key = self.escape(key)
-        if self.before or self.after:
-            return f"{self.before}{key}{self.after}"
-        return self.cast(key) if self.cast else key
-
-
-class _Compiled:
-    """The SQL of one shape on one database and how to turn its rows into models."""
-
-    def __init__(self, queryset: QuerySet, keys: list, alias: str):
-        compiler = queryset.query.get_compiler(using=alias)
-        self.sql, params = compiler.as_sql()
-        ops = connections[alias].ops
-        self.params = [_Param(p, keys, ops.prep_for_like_query) for p in params]
-        self.compiler = compiler
-        klass_info = compiler.klass_info
-        self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.names = [c[0].target.attname for c in compiler.select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, compiler.select, alias)
-        # The ORM works out each column's converters again for every query; they never change.
-        columns = [c[0] for c in compiler.select[: compiler.col_count]]
-        self.converters = compiler.get_converters(columns)
-        self.alias = alias
-
-    def rows(self, keys: list) -> list[Model]:
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, [p.value(keys) for p in self.params])
-            found = cursor.fetchall()
-        if self.converters:
-            found = self.compiler.apply_converters(found, self.converters)
-        rows = []
-        for row in found:
-            obj = self.model.from_db(self.alias, self.names, tuple(row[self.start : self.end]))
-            for populator in self.populators:
-                populator.populate(row, obj)
-            rows.append(obj)
-        return rows
-
-
 # A shape whose scope matches nothing (its filter is `pk__in=[]`): Django sends no SQL.
 _NOTHING = object()
 # A shape whose SQL depends on more than its values' places: read through the ORM.
@@ -153,30 +90,46 @@ class ScopedRow:
     """`get(user, pk)`: the row of `make()` with this id that the user's scope reaches, or
     None. `make()` gives the queryset to read from (its joins, a `select_for_update`), never
     filtered by a user; its SQL with the scope's filter is compiled once per database alias and
-    shape of scope."""
+    shape of scope, the last `SHAPES_KEPT` shapes used kept."""
 
     def __init__(self, make: Callable[[], QuerySet]):
         self.make = make
-        self._compiled: dict[tuple[str, Shape], Any] = {}
+        #: (alias, shape) → `Compiled`, `_NOTHING` or `_ORM`, the least recently used first.
+        self._compiled: OrderedDict[tuple[str, Shape], Any] = OrderedDict()
+        # Gunicorn may run threads (JIXIAO_THREADS): the cache's order and size change together.
+        self._lock = threading.Lock()
 
     def _query(self, scope: Scope, pk: int) -> QuerySet:
         rows = self.make()
         return rows.filter(rows.model.scope_q(scope), pk=pk).order_by()[:2]
 
     def _compile(self, alias: str, shape: Shape):
-        made = []
-        for which in (0, 1):
-            scope, pk, keys = _stand_ins(shape, which)
-            try:
-                made.append((_Compiled(self._query(scope, pk).using(alias), keys, alias), keys))
-            except EmptyResultSet:
-                return _NOTHING
-        (first, _keys0), (second, keys1) = made
-        # The second compilation proves the first's parameters come from the keys alone.
-        same = first.sql == second.sql and [p.value(keys1) for p in first.params] == [
-            p.constant for p in second.params
-        ]
-        return first if same else _ORM
+        (scope0, pk0, keys0), (scope1, pk1, keys1) = _stand_ins(shape, 0), _stand_ins(shape, 1)
+        try:
+            compiled = proved(
+                alias,
+                self._query(scope0, pk0).using(alias),
+                keys0,
+                self._query(scope1, pk1).using(alias),
+                keys1,
+            )
+        except EmptyResultSet:
+            return _NOTHING
+        return _ORM if compiled is None else compiled
+
+    def _compiled_for(self, alias: str, shape: Shape):
+        key = (alias, shape)
+        with self._lock:
+            compiled = self._compiled.get(key)
+            if compiled is not None:
+                self._compiled.move_to_end(key)
+                return compiled
+        compiled = self._compile(alias, shape)  # outside the lock: it may take a millisecond
+        with self._lock:
+            self._compiled[key] = compiled
+            while len(self._compiled) > SHAPES_KEPT:
+                self._compiled.popitem(last=False)
+        return compiled
 
     def get(self, user, pk, *, using: str = "default") -> Model | None:
         scope = scope_of(user)
@@ -190,11 +143,7 @@ class ScopedRow:
         return rows[0] if rows else None
 
     def _rows(self, scope: Scope, pk: int, using: str) -> list[Model]:
-        shape = shape_of(scope)
-        compiled = self._compiled.get((using, shape))
-        if compiled is None:
-            compiled = self._compile(using, shape)
-            self._compiled[(using, shape)] = compiled
+        compiled = self._compiled_for(using, shape_of(scope))
         if compiled is _NOTHING:
             return []
         if compiled is _ORM:

@@ -1,5 +1,6 @@
 """The session and the signed-in user are read on every request with SQL compiled once a
-process (core/sessions.py, orgs/backends.py, core/compiled.py; issue 16 part 5). Nothing is kept
+process (core/sessions.py, orgs/backends.py, core/compiled.py, whose own tests are in
+test_compiled.py; issue 16 part 5). Nothing is kept
 between requests, so what ends a session ends it in every worker at its next request: two test
 clients holding the same session cookie stand for two gunicorn workers here."""
 
@@ -12,8 +13,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jixiao.budgets.models import FiscalYear
-from jixiao.core.compiled import KeyedQuery
 from jixiao.orgs.models import User
 
 pytestmark = pytest.mark.django_db
@@ -72,45 +71,6 @@ def test_a_page_reads_the_session_and_the_user_once_each(world, client_for):
     assert sum(s.startswith('SELECT "orgs_user"') for s in sql) == 1
 
 
-def test_a_compiled_query_gives_the_rows_the_orm_gives(world):
-    FiscalYear.objects.get_or_create(region=world.region, year=2023)
-    query = KeyedQuery(
-        lambda region_id, year: FiscalYear.objects.filter(region_id=region_id, year=year),
-        30001,
-        30002,
-    )
-    for year in (2022, 2023, 1999):
-        expected = list(FiscalYear.objects.filter(region=world.region, year=year))
-        rows = query.all(world.region.pk, year)
-        assert [(r.pk, r.region_id, r.year, r.status) for r in rows] == [
-            (r.pk, r.region_id, r.year, r.status) for r in expected
-        ]
-
-
-def test_a_compiled_values_query_converts_its_columns_as_the_orm_does(world, client_for):
-    key = client_for("filer").cookies["sessionid"].value
-    query = KeyedQuery(
-        lambda k: Session.objects.filter(session_key=k).values_list("expire_date"), "stand-in"
-    )
-    (expire_date,) = query.first(key)
-    assert expire_date == Session.objects.get(session_key=key).expire_date
-    assert timezone.is_aware(expire_date)
-    assert query.first("no-such-session") is None
-
-
-def test_a_key_used_twice_is_passed_twice(world):
-    query = KeyedQuery(
-        lambda year: FiscalYear.objects.filter(year=year).exclude(year__gt=year), 30001
-    )
-    assert {r.year for r in query.all(2022)} == {2022}
-
-
-def test_a_compiled_query_refuses_a_parameter_that_is_not_a_key(world):
-    query = KeyedQuery(lambda year: FiscalYear.objects.filter(year=year, status="open"), 30001)
-    with pytest.raises(ValueError):
-        query.all(2022)
-
-
 def test_a_session_signed_in_before_the_new_backend_keeps_its_user(world, client_for):
     from django.contrib.auth import BACKEND_SESSION_KEY
 
@@ -132,12 +92,3 @@ def test_a_refused_password_is_checked_once(world, client, monkeypatch):
     response = client.post("/login/", {"username": "filer", "password": "wrong-password-1A"})
     assert response.status_code == 401  # refused, the form again
     assert len(checks) == 1
-
-
-def test_a_keyed_query_refuses_a_boolean_constant_that_equals_a_stand_in():
-    # True == 1 and False == 0: a boolean parameter of the SQL is a constant, never a key.
-    query = KeyedQuery(lambda pk: User.objects.filter(pk=pk), 1, 0)
-    for constant in (True, False):
-        with pytest.raises(ValueError, match="none of its keys"):
-            query._place(constant)
-    assert query._place(1) == (0, None)

@@ -6,8 +6,8 @@ kind of user, and another unit's user must get 404 on every path."""
 import pytest
 from django.http import Http404
 
-from jixiao.core import scope_read, workflow
-from jixiao.core.scope import RegionReader
+from jixiao.core import compiled, scope_read, workflow
+from jixiao.core.scope import RegionReader, Scope
 from jixiao.targets import selectors, services
 from jixiao.targets.models import Target, TargetStatus
 from jixiao.targets.views import _target_to_move
@@ -58,8 +58,8 @@ def test_every_persona_reads_exactly_the_targets_the_orm_scope_gives(world, targ
         "performance",
         "auditor",
     } <= seen_somewhere
-    kinds = {type(compiled) for compiled in read._compiled.values()}
-    assert scope_read._Compiled in kinds and kinds <= {scope_read._Compiled, object}
+    kinds = {type(made) for made in read._compiled.values()}
+    assert compiled.Compiled in kinds and kinds <= {compiled.Compiled, object}
     assert scope_read._ORM not in read._compiled.values()
 
 
@@ -177,3 +177,62 @@ def test_the_saves_locked_read_is_the_orms_row_and_refuses_a_missing_id(world, t
     assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
     assert (read.region.path, read.project.code) == (orm.region.path, orm.project.code)
     assert scope_read._ORM not in _SAVE_READ._compiled.values()
+
+
+class _ScopeReader:
+    """A signed-in reader of a given scope."""
+
+    is_authenticated = True
+
+    def __init__(self, scope: Scope):
+        self._scope = scope
+
+    def get_scope(self) -> Scope:
+        return self._scope
+
+
+def test_the_compiled_shapes_are_bounded_and_an_evicted_shape_is_rebuilt(
+    world, targets, monkeypatch
+):
+    monkeypatch.setattr(scope_read, "SHAPES_KEPT", 2)
+    read = scope_read.ScopedRow(lambda: Target.objects.select_related("unit"))
+    unit_id = targets[0].unit_id
+
+    def reader(extra: int) -> _ScopeReader:
+        """The first target's unit and `extra` ids of no unit: a shape of scope for each size."""
+        ids = {unit_id, *range(960_000_001, 960_000_001 + extra)}
+        return _ScopeReader(Scope(unit_ids=frozenset(ids)))
+
+    def shape(extra: int):
+        return ("default", (0, 1 + extra, 0, False))
+
+    def answers(user) -> list:
+        return [(found.pk if (found := read.get(user, t.pk)) else None) for t in targets]
+
+    def orm_answers(user) -> list:
+        rows = Target.objects.filter(Target.scope_q(user.get_scope()))
+        return [t.pk if rows.filter(pk=t.pk).exists() else None for t in targets]
+
+    for extra in (0, 1, 0, 2):  # the third read makes the first shape the latest used
+        assert answers(reader(extra)) == orm_answers(reader(extra))
+        assert len(read._compiled) <= 2
+    assert list(read._compiled) == [shape(0), shape(2)]  # the least recently used went
+    evicted_before = read._compiled[shape(0)]
+    for extra in (1, 3):  # the second shape again, rebuilt; then a fourth: the first goes
+        assert answers(reader(extra)) == orm_answers(reader(extra))
+        assert len(read._compiled) == 2
+    assert list(read._compiled) == [shape(1), shape(3)]
+    assert answers(reader(0)) == orm_answers(reader(0)) == [targets[0].pk, None, None, None]
+    rebuilt = read._compiled[shape(0)]
+    assert isinstance(rebuilt, compiled.Compiled) and rebuilt is not evicted_before
+    assert read.get(reader(0), targets[0].pk).unit.pk == unit_id  # with its join
+
+
+def test_the_shapes_kept_hold_every_shape_of_the_test_world(world, targets):
+    read = scope_read.ScopedRow(lambda: Target.objects.all())
+    shapes = set()
+    for user in world.users.values():
+        read.get(user, targets[0].pk)
+        if not user.get_scope().empty:
+            shapes.add(scope_read.shape_of(user.get_scope()))
+    assert len(read._compiled) == len(shapes) <= scope_read.SHAPES_KEPT
