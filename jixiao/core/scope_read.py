@@ -11,9 +11,8 @@ path's `LIKE` pattern and a constant of the query are proved, not guessed), and 
 SQL with the user's values, so the filter stays the one the model declares. A shape whose SQL
 depends on its values is read through the ORM as before.
 
-The compiled shapes are kept in a least-recently-used cache of `SHAPES_KEPT` a read, so that a
-process serving users of ever more shapes (units with more and more level-2 units) keeps a
-bounded memory.
+The compiled shapes are kept in a least-recently-used cache of `SHAPES_KEPT` a read and
+database, so that a process serving users of ever more shapes keeps a bounded memory.
 """
 
 from __future__ import annotations
@@ -41,10 +40,13 @@ _PATHS = ("\x01jixiao_scope_path_{i}\x01", "\x01jixiao_scope_other_{i}\x01")
 Shape = tuple[int, int, int, bool]
 
 # How many shapes each read keeps compiled, per database. A user's shape is (1 region path or
-# none, 1 + the level-2 units of a unit or none, 1 office or none, an assignee or none), so a
-# province has a few dozen at most (measured in docs/performance.md, the eighth measurement);
-# 64 keeps all of them, while a process that meets ever more shapes keeps 64 statements a read.
-SHAPES_KEPT = 64
+# none, 1 + the level-2 units of a unit or none, 1 office or none, an assignee or none): the
+# province load test's 6,501 users have 7 shapes and the demo's 166 users 6 (docs/
+# performance.md, the eighth measurement). 32 keeps all of those four times over; a process
+# that meets more (units with many level-2 units, each count a shape) compiles a rare shape
+# again (about 5 ms of CPU) rather than grow: a statement takes 26-48 kB, so the 18 reads of
+# the app keep at most 15-28 MB.
+SHAPES_KEPT = 32
 
 
 def shape_of(scope: Scope) -> Shape:
