@@ -606,6 +606,7 @@ class Builder:
                     deadline=deadline,
                     submitted_at=_at(day) if day else None,
                     findings=data,
+                    finding_codes=Target.codes_of(data),
                     blocking_count=sum(b for _c, b in found),
                     warning_count=sum(not b for _c, b in found),
                 )

@@ -213,9 +213,10 @@ def _save_history(demo, targets, grids, lint_rules, catalogue, when) -> None:
         target.findings = [adapters.finding_dict(f) for f in result.findings]
         target.blocking_count = sum(1 for f in result.findings if f.blocking)
         target.warning_count = len(result.findings) - target.blocking_count
+        target.finding_codes = Target.codes_of(target.findings)
     Indicator.objects.bulk_create(indicators, batch_size=2000)
     Target.objects.bulk_update(
-        targets, ["findings", "blocking_count", "warning_count"], batch_size=500
+        targets, ["findings", "finding_codes", "blocking_count", "warning_count"], batch_size=500
     )
     _history_logs(demo, targets, when)
 

@@ -52,7 +52,7 @@ from jixiao.surveys.models import Response as SurveyResponse
 from jixiao.surveys.models import Survey, SurveyStatus
 from jixiao.targets.lint import CODES as LINT_CODES
 
-from .selectors import APPROVED, WorkYear, full_year_budget
+from .selectors import APPROVED, TARGET_COUNTED, WorkYear, full_year_budget
 
 GRADES = ("优", "良", "中", "差")
 #: The level-1 indicators of a key evaluation's framework (DOMAIN.md §6.4), in their order.
@@ -359,23 +359,10 @@ def _units(work: WorkYear, per_unit: dict, first_level_rows: list[tuple]) -> dic
 
 def _targets(work: WorkYear) -> dict:
     """Y's declarations: projects and units declared and approved and the funds approved in
-    one query (`_targets_statement`), and the versions in force by status in one."""
-    from jixiao.targets.models import Target
-
-    statuses = dict(
-        figure_rows(
-            work,
-            "targets.by_status",
-            lambda: (
-                work.rows_of(Target)
-                .filter(year=work.year)
-                .current()
-                .order_by()
-                .values_list("status")
-                .annotate(n=Count("id"))
-            ),
-        )
-    )
+    one query (`_targets_statement`), and the versions in force by status (`_current`)."""
+    statuses: dict[str, int] = {}
+    for status, _codes, n in _current(work):
+        statuses[status] = statuses.get(status, 0) + n
     names = ("projects_declared", "projects_approved", "units_declared", "units_approved")
     rows = figure_rows(work, "targets.counts", lambda: _targets_statement(work))
     *counts, funds = rows[0] if rows else (0, 0, 0, 0, None)
@@ -384,6 +371,30 @@ def _targets(work: WorkYear) -> dict:
         "funds_approved": money(_decimal(funds)),
         "by_status": statuses,
     }
+
+
+def _current(work: WorkYear) -> list[tuple]:
+    """(status, findings' codes, how many) of Y's versions in force (every status but
+    superseded), in one GROUP BY read from the declarations' covering index (`target_figures`):
+    the counts by status and the lint findings (`_lint`) both add these up."""
+    from jixiao.targets.models import Target
+
+    return _once(
+        work,
+        "targets.current",
+        lambda: figure_rows(
+            work,
+            "targets.current",
+            lambda: (
+                work.rows_of(Target)
+                .filter(year=work.year)
+                .current()
+                .order_by()
+                .values_list("status", "finding_codes")
+                .annotate(n=Count("id"))
+            ),
+        ),
+    )
 
 
 def _targets_statement(work: WorkYear) -> tuple[str, str | None, list]:
@@ -722,55 +733,20 @@ def _surveys(work: WorkYear) -> dict:
     return {"count": count, "valid_responses": valid}
 
 
-#: The elements of each stored findings list that are objects (a finding), with its code, by
-#: database: SQLite's `json_each`, PostgreSQL's `jsonb_array_elements`.
-FINDING_ELEMENTS = {
-    "sqlite": (
-        "SELECT t.id, json_extract(e.value, '$.code') AS code FROM ({rows}) t, "
-        "json_each(t.findings) e WHERE e.type = 'object'"
-    ),
-    "postgresql": (
-        "SELECT t.id, e.value ->> 'code' AS code FROM ({rows}) t "
-        "CROSS JOIN LATERAL jsonb_array_elements(t.findings) e(value) "
-        "WHERE jsonb_typeof(e.value) = 'object'"
-    ),
-}
-
-
 def _lint(work: WorkYear) -> tuple[dict, int]:
     """Findings by code (each time found, as the 2021 summary counts 处) and the number of
-    declarations with any finding, as `WorkYear.findings` counts them, counted by the database
-    in one query: the findings of the declarations whose stored list has a first element
-    (`findings__0`, an array index on SQLite and PostgreSQL alike: most have none) taken apart
-    once, then grouped by code and their declarations counted (no JSON decoded in Python)."""
+    declarations with any finding, as `WorkYear.findings` counts them, from the findings'
+    codes each declaration keeps beside them (`Target.finding_codes`, "code;" a finding),
+    grouped by the database (`_current`): no JSON is parsed, by the database or here."""
     times: dict[str, int] = {}
     with_findings = 0
-    for part, code, n in figure_rows(work, "lint", lambda: _lint_statement(work)):
-        if part == 1:
-            times[code] = n
-        else:
-            with_findings = n
+    for status, codes, n in _current(work):
+        if not codes or status not in TARGET_COUNTED:
+            continue
+        with_findings += n
+        for code in codes.split(";")[:-1]:
+            times[code] = times.get(code, 0) + n
     return {code: times.get(code, 0) for code in LINT_CODES}, with_findings
-
-
-def _lint_statement(work: WorkYear) -> tuple[str, str | None, list]:
-    """(database, SQL, parameters) of `_lint`'s query; no SQL when it can match nothing."""
-    rows = (
-        work.current_targets.filter(findings__0__isnull=False)
-        .order_by()
-        .values_list("id", "findings")
-    )
-    try:
-        sql, params = rows.query.get_compiler(rows.db).as_sql()
-    except EmptyResultSet:
-        return rows.db, None, []
-    elements = FINDING_ELEMENTS[connections[rows.db].vendor].format(rows=sql)
-    query = (
-        f"WITH found AS MATERIALIZED ({elements}) "
-        "SELECT 1, code, COUNT(*) FROM found GROUP BY code "
-        "UNION ALL SELECT 2, NULL, COUNT(DISTINCT id) FROM found"
-    )
-    return rows.db, query, params
 
 
 def _on_time_targets(per_unit: dict) -> dict:

@@ -565,6 +565,7 @@ class TargetImporter(DocumentImporter):
                 setattr(target, f"amount_{key}", values["amounts"].get(key))
             target.serves_public = form.serves_public
             target.findings = values["findings"]
+            target.finding_codes = Target.codes_of(values["findings"])
             target.blocking_count = values["blocking"]
             target.warning_count = len(values["findings"]) - values["blocking"]
             target.updated_at = self._now
@@ -581,6 +582,7 @@ class TargetImporter(DocumentImporter):
                     *[f"amount_{k}" for k in AMOUNT_KEYS],
                     "serves_public",
                     "findings",
+                    "finding_codes",
                     "blocking_count",
                     "warning_count",
                     "updated_at",
@@ -784,6 +786,7 @@ class _NewTargets:
             row[at[f"amount_{key}"]] = amounts.get(key)
         row[at["serves_public"]] = form.serves_public
         row[at["findings"]] = values["findings"]
+        row[at["finding_codes"]] = Target.codes_of(values["findings"])
         row[at["blocking_count"]] = values["blocking"]
         row[at["warning_count"]] = len(values["findings"]) - values["blocking"]
         values["version"] = row[at["version"]]

@@ -168,8 +168,10 @@ def refresh_findings(target: Target, indicators: Sequence[Indicator] | None = No
     target.findings = [adapters.finding_dict(f) for f in result.findings]
     target.blocking_count = sum(1 for f in result.findings if f.blocking)
     target.warning_count = len(result.findings) - target.blocking_count
+    target.finding_codes = Target.codes_of(target.findings)
     Target.objects.filter(pk=target.pk).update(
         findings=target.findings,
+        finding_codes=target.finding_codes,
         blocking_count=target.blocking_count,
         warning_count=target.warning_count,
     )

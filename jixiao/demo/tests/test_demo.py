@@ -118,6 +118,9 @@ def check_targets(demo):
         assert targets.filter(project__isnull=True).count() == 67
         flagged = targets.filter(blocking_count__gt=0).count() / targets.count()
         assert 0.05 < flagged < 0.4  # a realistic share with the 2021 summary's problems
+        # every declaration keeps its findings' codes beside them (what the figures count)
+        kept = list(targets.values_list("findings", "finding_codes"))
+        assert all(codes == "".join(f"{f['code']};" for f in found) for found, codes in kept)
         assert not projects.filter(arranged=False).exists()
     live = Target.objects.filter(region__code="360102", year=2022)
     states = set(live.values_list("status", flat=True))

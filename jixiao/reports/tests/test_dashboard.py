@@ -43,6 +43,8 @@ def _target(project, *, status, findings=()):
         project=project,
         status=status,
         findings=[{"code": c, "blocking": True, "indicator": None, "message": c} for c in findings],
+        # as every writer of findings keeps their codes beside them (`Target.finding_codes`)
+        finding_codes="".join(f"{c};" for c in findings),
     )
 
 

@@ -57,6 +57,8 @@ def target(
         version=version,
         status=status,
         findings=[{"code": c, "blocking": True, "indicator": None, "message": c} for c in findings],
+        # as every writer of findings keeps their codes beside them (`Target.finding_codes`)
+        finding_codes="".join(f"{c};" for c in findings),
         deadline=deadline,
         submitted_at=at(submitted) if submitted else None,
     )
@@ -277,15 +279,23 @@ def test_lint_counts_findings_of_the_versions_in_force_only(bureau):
     assert bureau["problems"]["lint_targets"] == 2  # P1 v2 and P1A
 
 
+#: Stored findings lists as `WorkYear.findings` reads them: a list with the same code twice, a
+#: stray string and an object without a code; a list of strings only; an object, not a list.
+ODD_FINDINGS = (
+    [{"code": "T05"}, {"code": "T05"}, "T06", {"message": "x"}],
+    ["T06"],
+    {"code": "T06"},
+)
+
+
+def test_the_codes_kept_beside_the_findings_are_those_of_its_objects_only():
+    codes = [Target.codes_of(findings) for findings in ODD_FINDINGS]
+    assert codes == ["T05;T05;;", "", ""]
+    assert Target.codes_of([]) == Target.codes_of(None) == ""
+
+
 def test_lint_counts_each_time_a_code_is_found_and_skips_what_is_not_a_finding(year_2022):
-    # As `WorkYear.findings` reads the stored lists: a list with the same code twice, a stray
-    # string and an object without a code; a list of strings only; an object, not a list.
-    stored = (
-        [{"code": "T05"}, {"code": "T05"}, "T06", {"message": "x"}],
-        ["T06"],
-        {"code": "T06"},
-    )
-    for version, findings in enumerate(stored, start=1):
+    for version, findings in enumerate(ODD_FINDINGS, start=1):
         Target.objects.create(
             region=year_2022.region,
             year=2022,
@@ -294,6 +304,7 @@ def test_lint_counts_each_time_a_code_is_found_and_skips_what_is_not_a_finding(y
             version=version,
             status="approved",
             findings=findings,
+            finding_codes=Target.codes_of(findings),  # as every writer of findings keeps them
         )
     figures = stats_for(RegionReader(year_2022.region.path), year_2022.region)
     assert (figures["lint"]["T05"], figures["lint"]["T06"]) == (2, 0)

@@ -57,6 +57,7 @@ def year_2022(world):
         project=p1,
         status="approved",
         findings=[finding("T02"), finding("T02"), finding("T08")],
+        finding_codes="T02;T02;T08;",
         deadline=datetime.date(2022, 3, 1),
         submitted_at=at("2022-02-25"),
     )
@@ -68,6 +69,7 @@ def year_2022(world):
         project=p2,
         status="draft",
         findings=[finding("T05")],
+        finding_codes="T05;",
     )
     Target.objects.create(
         region=region_b,
@@ -76,6 +78,7 @@ def year_2022(world):
         project=pb,
         status="approved",
         findings=[finding("T01")],
+        finding_codes="T01;",
     )
 
     # The round to 30 June: P1 reported 30 万元 executed, five days late; P2 never reported.
