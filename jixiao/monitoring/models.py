@@ -326,9 +326,13 @@ class Alert(models.Model):
         ADJUST = "adjust", _("调整调剂")
         CANCEL = "cancel", _("取消项目")
 
-    # region and project have no index of their own: the leading columns of the (region, year,
-    # code) index and of `alert_unique_key` serve every lookup by them (checked with EXPLAIN on
-    # SQLite and PostgreSQL), and a payment import inserts tens of thousands of alerts
+    # region, project, code and disposed_by have no index of their own: the leading columns of
+    # the (region, year, code) index and of `alert_unique_key` serve every lookup by the first
+    # three, no query looks alerts up by who disposed of them (deleting a user reads them all
+    # once), and a payment import inserts tens of thousands of alerts. `year` keeps its own:
+    # the lists filter the region by its path (a join), so only that index narrows them to
+    # the year. Each query was checked with EXPLAIN on SQLite and PostgreSQL (docs/performance.md,
+    # payment files, tenth pass).
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     unit = models.ForeignKey(
@@ -352,7 +356,7 @@ class Alert(models.Model):
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
     )
-    code = models.CharField(_("预警代码"), max_length=4, db_index=True)
+    code = models.CharField(_("预警代码"), max_length=4)
     level = models.CharField(
         _("等级"), max_length=8, choices=[("yellow", _("黄色")), ("red", _("红色"))]
     )
@@ -370,7 +374,12 @@ class Alert(models.Model):
     disposal = models.CharField(_("处置方式"), max_length=10, choices=Disposal.choices, blank=True)
     disposal_reason = models.TextField(_("处置理由"), blank=True)
     disposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     disposed_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("资金暂停时间"), null=True, blank=True)

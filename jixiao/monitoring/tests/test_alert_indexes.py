@@ -1,0 +1,57 @@
+"""The alert table keeps the indexes its lists, figures and tick read by, and no more (issue 16,
+part 2: a payment import inserts tens of thousands of alerts, each index one more B-tree insert).
+SQLite's plans without statistics take any usable index, so a plan that scans the whole table
+means no index serves the query."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from jixiao.monitoring.models import Alert
+from jixiao.monitoring.selectors import alert_list
+from jixiao.reports.selectors import WorkYear
+
+sqlite_plans = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan text; PostgreSQL's depends on statistics"
+)
+
+YEAR = 2026
+
+
+def _scans_alerts(queryset) -> bool:
+    plan = queryset.explain()
+    return any(
+        line.split(" ", 3)[-1].startswith("SCAN monitoring_alert")
+        for line in plan.splitlines()
+        if "USING" not in line  # "SCAN … USING COVERING INDEX" reads an index, not the table
+    )
+
+
+@sqlite_plans
+def test_the_alert_lists_of_staff_and_filers_read_by_an_index(world):
+    for user in (world.budget, world.filer):
+        for filters in ({}, {"code": "M01"}, {"status": "open"}, {"round": "1"}):
+            rows = alert_list(user=user, region=world.region, year=YEAR, **filters)
+            assert not _scans_alerts(rows), (user.username, filters)
+
+
+@sqlite_plans
+def test_the_work_years_alert_figures_and_the_tick_read_by_an_index(world):
+    for user in (world.budget, world.filer):
+        work = WorkYear(user, world.region, YEAR)
+        assert not _scans_alerts(work.alerts.values("code", "level"))
+        assert not _scans_alerts(work.alerts.filter(code__in=["M01", "M02"]))
+    overdue = Alert.objects.filter(status=Alert.Status.OPEN, due_date__lt=dt.date(YEAR, 12, 6))
+    assert not _scans_alerts(overdue)
+    assert not _scans_alerts(Alert.objects.filter(project_id=1, round_id=None))
+    assert not _scans_alerts(Alert.objects.filter(report_id=1))
+
+
+def test_no_index_is_kept_for_the_code_alone_or_the_disposer(db):
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Alert._meta.db_table)
+    single = {tuple(c["columns"]) for c in indexes.values() if c["index"] and not c["primary_key"]}
+    assert ("code",) not in single
+    assert ("disposed_by_id",) not in single
+    assert {("year",), ("status",), ("unit_id",), ("round_id",), ("report_id",)} <= single
