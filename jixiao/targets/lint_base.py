@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import chain
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost
@@ -129,36 +130,44 @@ def row_key(line: IndicatorLine, placement: Placement) -> tuple:
 def row_facts(rules: Mapping, categories: Mapping, declaration: Declaration, placements):
     """The facts of each row of a declaration, found again by `row_key` for rows seen before
     under the same rules and catalogue."""
-    store = _facts_store(rules, categories)
+    store, room = _facts_store(rules, categories)
     facts = []
     for line, placement in zip(declaration.indicators, placements, strict=True):
         key = row_key(line, placement)
         found = store.get(key)
         if found is None:
-            if len(store) > _FACTS_KEPT:
+            if len(store) >= room:
                 store.clear()
             found = store[key] = RowFacts(line, placement)
         facts.append(found)
     return tuple(facts)
 
 
-def _facts_store(rules: Mapping, categories: Mapping) -> dict:
+def _facts_store(rules: Mapping, categories: Mapping) -> tuple[dict, int]:
     """The facts kept for one rules mapping and one catalogue (found by identity, both kept
-    alive so that their ids are not reused)."""
-    known = _FACTS.get((id(rules), id(categories)))
+    alive so that their ids are not reused), and how many it may hold: `_FACTS_KEPT` less
+    what the other mappings' stores hold, so that all of them together stay within it."""
+    key = (id(rules), id(categories))
+    known = _FACTS.get(key)
     if known is None or known[0] is not rules or known[1] is not categories:
-        if len(_FACTS) >= 4:  # each district and each target save has its own copy of the rules
+        held = sum(len(other[2]) for other in _FACTS.values())
+        # a new mapping starts with at least half the room: the others are let go first
+        if len(_FACTS) >= 4 or held > _FACTS_KEPT // 2:
             _FACTS.clear()
-        known = _FACTS[(id(rules), id(categories))] = (rules, categories, {})
-    return known[2]
+        known = _FACTS[key] = (rules, categories, {})
+    others = sum(len(other[2]) for other in _FACTS.values()) - len(known[2])
+    return known[2], _FACTS_KEPT - others
 
 
 _FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, dict]] = {}
-#: Rows' facts kept per rules, for at most 4 rules mappings at once. An import and the saves
-#: lint with the rulebook version's one shared mapping (`Rules.frozen_section`), so a
-#: province's file is one mapping: its 120,000 rows hold 21,886 distinct ones, and 4,096 kept
-#: built 53,820 facts (the store emptied every 4,096), 32,768 kept build each once, for about
-#: 13 MB (16,384 a mapping for 16 copies added 45 MB, when each district had its own).
+#: Rows' facts kept, for at most 4 rules mappings at once and this many in all of them. An
+#: import and the saves lint with the rulebook version's one shared mapping
+#: (`Rules.frozen_section`), so a province's file is one mapping: its 120,000 rows hold 21,886
+#: distinct ones, and 4,096 kept built 53,820 facts (the store emptied every 4,096), 32,768
+#: kept build each once. A fact holds about 1 KB (its row's key and value, and the answers
+#: found for it: 21.7 MB for the province's file), so the bound is about 34 MB in a process;
+#: when it was 32,768 a mapping, a web worker linting distinct rows under four rulebook
+#: versions held 139 MB of facts (129,600 of them).
 _FACTS_KEPT = 32_768
 
 
@@ -314,13 +323,25 @@ def _contains(text: str, words) -> str | None:
         found = entry.answers.get(text, _UNKNOWN)
         if found is _UNKNOWN:
             found = entry.answers[text] = entry.first_in(normalise_text(text))
-            if len(entry.answers) > 65_536:
-                entry.answers.clear()
+            _WORD_ANSWERS[0] += 1
+            if _WORD_ANSWERS[0] > _WORD_ANSWERS_KEPT:
+                _forget_word_answers()
         return found
     return entry.first_in(normalise_text(text))
 
 
+def _forget_word_answers() -> None:
+    for entry in chain(_BY_WORDS.values(), (e for _w, e in _WORD_LISTS.values())):
+        entry.answers.clear()
+    _WORD_ANSWERS[0] = 0
+
+
 _UNKNOWN = object()
+#: Answers kept by all word lists together (about 42 bytes each: 11 MB), counted as they are
+#: found: a province's file finds 73,467 in its 34 lists; a web worker linting distinct rows
+#: under four rulebook versions found 1.4 million (57 MB) when each list kept 65,536.
+_WORD_ANSWERS_KEPT = 262_144
+_WORD_ANSWERS = [0]
 
 
 def answers_for(rules: Mapping, check: str) -> dict:
@@ -328,15 +349,20 @@ def answers_for(rules: Mapping, check: str) -> dict:
     that its id is not reused), for a pure question of a row asked again on every table."""
     known = _ANSWERS.get((id(rules), check))
     if known is None or known[0] is not rules:
-        if len(_ANSWERS) > 256:
-            _ANSWERS.clear()
+        held = sum(len(other[1]) for other in _ANSWERS.values())
+        if len(_ANSWERS) > 256 or held > _CHECK_ANSWERS_KEPT // 2:
+            _ANSWERS.clear()  # a new store starts with at least half the room
         known = _ANSWERS[(id(rules), check)] = (rules, {})
-    if len(known[1]) > 65_536:
+    if len(known[1]) > _CHECK_ANSWERS_KEPT // len(_ANSWERS):  # all of them within the bound
         known[1].clear()
     return known[1]
 
 
 _ANSWERS: dict[tuple[int, str], tuple[Mapping, dict]] = {}
+#: Answers kept by all checks' stores together, about 220 bytes each (14 MB): a province's
+#: file keeps 235; a web worker under four rulebook versions kept 129,600 (27 MB) when each
+#: store kept 65,536.
+_CHECK_ANSWERS_KEPT = 65_536
 
 
 @dataclass

@@ -51,3 +51,77 @@ def test_other_rules_do_not_answer_from_the_facts_kept_for_the_national_ones():
     lenient["T10"]["few_words_categories"] = []
     assert of(lint_with_kept_rules(declaration, lenient), "T10") == []
     assert len(of(lint_with_kept_rules(declaration), "T10")) == 1
+
+
+def _distinct_rows(start: int, count: int):
+    return tuple(
+        line("产出指标", "数量指标", f"购买设备{n}台", f"≥{n}台")
+        for n in range(start, start + count)
+    )
+
+
+def test_the_facts_of_every_rules_mapping_together_stay_within_the_bound(monkeypatch):
+    """A web worker lints under several rulebook versions: the facts it keeps for all of them
+    together never pass `_FACTS_KEPT` (about 1 KB a fact), and the findings do not change."""
+    from jixiao.targets import lint_base
+
+    monkeypatch.setattr(lint_base, "_FACTS", {})
+    monkeypatch.setattr(lint_base, "_FACTS_KEPT", 40)
+    mappings = [copy.deepcopy(LINT) for _ in range(3)]
+    fresh = []
+    for number, rules in enumerate(mappings * 2):
+        declaration = declare(_distinct_rows(number * 12, 12))
+        result = lint_with_kept_rules(declaration, rules)
+        kept = sum(len(store) for _r, _c, store in lint_base._FACTS.values())
+        assert kept <= 40
+        fresh.append((result, declaration, rules))
+    for result, declaration, rules in fresh:
+        monkeypatch.setattr(lint_base, "_FACTS", {})
+        assert lint_with_kept_rules(declaration, rules) == result
+
+
+def test_a_mapping_filling_the_bound_empties_its_own_store_and_keeps_linting(monkeypatch):
+    from jixiao.targets import lint_base
+
+    monkeypatch.setattr(lint_base, "_FACTS", {})
+    monkeypatch.setattr(lint_base, "_FACTS_KEPT", 30)
+    sizes = []
+    for number in range(5):
+        lint_with_kept_rules(declare(_distinct_rows(number * 12, 12)))
+        sizes.append(sum(len(store) for _r, _c, store in lint_base._FACTS.values()))
+    assert max(sizes) <= 30
+    assert sizes[:2] == [12, 24]  # kept while there is room
+
+
+def test_the_word_lists_answers_together_stay_within_their_bound(monkeypatch):
+    from jixiao.targets import lint_base
+
+    monkeypatch.setattr(lint_base, "_WORD_ANSWERS_KEPT", 50)
+    monkeypatch.setattr(lint_base, "_WORD_ANSWERS", [0])
+    lint_base._forget_word_answers()  # what earlier lints in this process found
+    results = []
+    for number in range(6):
+        monkeypatch.setattr(lint_base, "_FACTS", {})  # each row asks its word lists afresh
+        declaration = declare(_distinct_rows(number * 12, 12))
+        results.append((declaration, lint_with_kept_rules(declaration)))
+        lists = {id(e): e for _w, e in lint_base._WORD_LISTS.values()}
+        held = sum(len(e.answers) for e in lists.values())
+        assert held <= 50
+    for declaration, result in results:
+        monkeypatch.setattr(lint_base, "_FACTS", {})
+        assert lint_with_kept_rules(declaration) == result
+
+
+def test_the_checks_answers_together_stay_within_their_bound(monkeypatch):
+    """Each store is asked for before a check adds its answers: together they hold at most the
+    bound and what one check added to each since."""
+    from jixiao.targets import lint_base
+
+    monkeypatch.setattr(lint_base, "_ANSWERS", {})
+    monkeypatch.setattr(lint_base, "_CHECK_ANSWERS_KEPT", 8)
+    mappings = [copy.deepcopy(LINT) for _ in range(3)]
+    for number in range(40):
+        for rules in mappings if number < 20 else mappings[:1]:
+            store = lint_base.answers_for(rules, "T12")
+            store.update({f"{number}-{n}": None for n in range(3)})
+            assert sum(len(s) for _r, s in lint_base._ANSWERS.values()) <= 8 + 3 * 3
