@@ -107,6 +107,10 @@ class Compiled:
             self.names = [c[0].target.attname for c in compiler.select[self.start : self.end]]
             self.populators = get_related_populators(klass_info, compiler.select, alias)
             self.annotations = list(compiler.annotation_col_map.items())
+            # Every column the model's own: its rows need no slicing, joins nor annotations.
+            self._model_only = (self.start, self.end) == (0, compiler.col_count) and not (
+                self.populators or self.annotations
+            )
 
     def params_for(self, keys: Sequence) -> list:
         if self._places is not None:
@@ -114,17 +118,26 @@ class Compiled:
         return [param.value(keys) for param in self.params]
 
     def rows(self, keys: Sequence) -> list:
+        # Run on every request: locals and the common cases inline (a call costs what the
+        # ORM's converters of a short row cost).
+        places = self._places
+        params = [keys[at] for at in places] if places is not None else self.params_for(keys)
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, self.params_for(keys))
+            cursor.execute(self.sql, params)
             found = cursor.fetchall()
         if self.converters:
             found = self.compiler.apply_converters(found, self.converters)
-        if self.model is None:
+        model = self.model
+        if model is None:
             return [tuple(row) for row in found]
+        alias, names = self.alias, self.names
+        if self._model_only:
+            return [model.from_db(alias, names, tuple(row)) for row in found]
+        start, end, populators = self.start, self.end, self.populators
         rows = []
         for row in found:
-            obj = self.model.from_db(self.alias, self.names, tuple(row[self.start : self.end]))
-            for populator in self.populators:
+            obj = model.from_db(alias, names, tuple(row[start:end]))
+            for populator in populators:
                 populator.populate(row, obj)
             for name, at in self.annotations:
                 setattr(obj, name, row[at])
@@ -170,7 +183,7 @@ class KeyedQuery:
 
     def all(self, *keys: Any, using: str = "default") -> list:
         """The rows for `keys`."""
-        return self._compile(using).rows(keys)
+        return (self._compiled.get(using) or self._compile(using)).rows(keys)
 
     def first(self, *keys: Any, using: str = "default") -> Model | tuple | None:
         """The first row for `keys` (its queryset says which, and is sliced to one), or None."""

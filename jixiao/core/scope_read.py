@@ -98,7 +98,7 @@ class ScopedRow:
         self.make = make
         #: (alias, shape) → `Compiled`, `_NOTHING` or `_ORM`, the least recently used first.
         self._compiled: OrderedDict[tuple[str, Shape], Any] = OrderedDict()
-        # Gunicorn may run threads (JIXIAO_THREADS): the cache's order and size change together.
+        # Gunicorn may run threads (JIXIAO_THREADS): an insertion and its evictions go together.
         self._lock = threading.Lock()
 
     def _query(self, scope: Scope, pk: int) -> QuerySet:
@@ -119,14 +119,9 @@ class ScopedRow:
             return _NOTHING
         return _ORM if compiled is None else compiled
 
-    def _compiled_for(self, alias: str, shape: Shape):
-        key = (alias, shape)
-        with self._lock:
-            compiled = self._compiled.get(key)
-            if compiled is not None:
-                self._compiled.move_to_end(key)
-                return compiled
-        compiled = self._compile(alias, shape)  # outside the lock: it may take a millisecond
+    def _kept(self, key: tuple[str, Shape]):
+        """The shape compiled and kept, the least recently used dropped beyond `SHAPES_KEPT`."""
+        compiled = self._compile(*key)  # outside the lock: it takes milliseconds
         with self._lock:
             self._compiled[key] = compiled
             while len(self._compiled) > SHAPES_KEPT:
@@ -145,7 +140,15 @@ class ScopedRow:
         return rows[0] if rows else None
 
     def _rows(self, scope: Scope, pk: int, using: str) -> list[Model]:
-        compiled = self._compiled_for(using, shape_of(scope))
+        key = (using, shape_of(scope))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._kept(key)
+        else:
+            try:  # each step is atomic; another thread may have evicted it in between
+                self._compiled.move_to_end(key)
+            except KeyError:
+                pass
         if compiled is _NOTHING:
             return []
         if compiled is _ORM:
