@@ -461,10 +461,16 @@ def _read_xlsx_calamine(calamine, data: bytes) -> Iterator[Sheet]:
                     _("工作表“%(s)s”超过 %(n)s 行上限。") % {"s": meta.name, "n": max_rows}
                 )
             # Row by row from the sheet's own range (to_python would copy it whole first),
-            # its first column padded back to A.
-            pad, rows, above = [""] * left, [], ()
+            # its first column padded back to A. Equal values are shared with the row above
+            # only in a long sheet, where they save memory (a declaration's sheet is short).
+            pad, rows = [""] * left, []
+            above = () if bottom - top >= _SHARED_FROM else None
             for row in ws.iter_rows():
-                above = _calamine_row((pad + row)[:max_cols], above)
+                if pad:
+                    row = pad + row
+                if len(row) > max_cols:
+                    del row[max_cols:]
+                above = _calamine_row(row, above)
                 rows.append(above)
             if len(rows) == bottom - top + 1 and top:  # a range that starts below row 1
                 rows[:0] = [()] * top
@@ -474,19 +480,35 @@ def _read_xlsx_calamine(calamine, data: bytes) -> Iterator[Sheet]:
         book.close()
 
 
-def _calamine_row(row: list, above: tuple) -> tuple:
-    out = []
-    for value in row:
-        kind = type(value)
-        if kind is str:
-            out.append(value or None)
-        elif kind is float:
-            out.append(int(value) if value.is_integer() and abs(value) < 2**53 else value)
-        elif kind is dt.date:
-            out.append(dt.datetime(value.year, value.month, value.day))
+def _calamine_row(row: list, above: tuple | None) -> tuple:
+    """A row of calamine's cells (converted in place) as openpyxl gives it, without its
+    trailing empty cells; with `above` (the row above), equal values shared with it."""
+    for i, value in enumerate(row):
+        if type(value) is str:  # most cells: a text, or "" for an empty cell
+            if not value:
+                row[i] = None
         else:
-            out.append(value)
-    return _compact(out, above)
+            row[i] = _calamine_value(value)
+    if above is None:
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        del row[end:]
+        return tuple(row)
+    return _compact(row, above)
+
+
+def _calamine_value(value):
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+#: Rows from which a sheet's equal values are shared with the row above (`_compact`).
+_SHARED_FROM = 200
 
 
 def _compact(row: list, above: tuple) -> tuple:
