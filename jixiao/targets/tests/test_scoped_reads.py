@@ -228,7 +228,7 @@ def test_the_compiled_shapes_are_bounded_and_an_evicted_shape_is_rebuilt(
     assert read.get(reader(0), targets[0].pk).unit.pk == unit_id  # with its join
 
 
-def test_the_shapes_kept_hold_every_shape_of_the_test_world(world, targets):
+def test_a_read_compiles_each_shape_of_the_test_world_once_and_keeps_them_all(world, targets):
     read = scope_read.ScopedRow(lambda: Target.objects.all())
     shapes = set()
     for user in world.users.values():
