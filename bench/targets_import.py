@@ -22,6 +22,7 @@ and the import in-process (quickest of two, each in a fresh process on a fresh d
 `targets_import_cpu` (the same in CPU seconds, which the load of other work disturbs less) and
 `targets_import_peak_mb` (the import process's peak resident memory, ru_maxrss, goal 500 MB).
 `--profile` first runs the import once under cProfile and prints its costliest calls on stderr;
+`--lint-memory` measures only what the lint keeps in a long-lived process (`lint_memory`).
 `--phases` runs it once with phase timers and prints its CPU by step (`PHASES`: the archive
 check, calamine and its rows, the forms, matching, placing and building the rows, the value
 parser, the lint, the inserts, the audit rows, and the rest).
@@ -279,6 +280,66 @@ def import_in_process(path: str) -> dict:
     }
 
 
+def lint_memory(declarations: int = 2_700) -> dict:
+    """What the lint keeps in a long-lived process (a web worker saving targets under several
+    rulebook versions): four rules mappings (the most its row-facts store keeps at once), each
+    linting `declarations` declarations of 12 rows never seen before (2,700 fill a mapping's
+    32,768 facts), then the memory its kept facts and answers hold (tracemalloc) and the
+    process's peak (ru_maxrss)."""
+    import copy
+    import gc
+
+    from jixiao.core import rulebook
+    from jixiao.indicators.values import target_value_from_data
+    from jixiao.targets import lint_base
+    from jixiao.targets.declaration import Amounts, Declaration, IndicatorLine
+    from jixiao.targets.lint import lint
+
+    kinds = [
+        ("产出指标", "数量指标", "购买设备{n}台", "≥{n}台"),
+        ("产出指标", "质量指标", "验收合格率{n}", "≥9{d}%"),
+        ("效益指标", "社会效益指标", "受益群众{n}人", "≥{n}人"),
+        ("产出指标", "成本指标", "单位成本{n}", "≤{n}元"),
+    ]
+    national = rulebook.named("national")
+    catalogue = national.section("catalogue")
+    tracemalloc.start()
+    gc.collect()
+    start, number = tracemalloc.get_traced_memory()[0], 0
+    for _mapping in range(4):
+        rules = copy.deepcopy(national.section("lint"))  # a rulebook version of its own
+        for _declaration in range(declarations):
+            lines = []
+            for row in range(12):
+                number += 1
+                category, sub, name, value = kinds[row % 4]
+                parsed = target_value_from_data(
+                    value.format(n=number, d=number % 10), category=category, subcategory=sub,
+                    year=YEAR,
+                )  # fmt: skip
+                lines.append(IndicatorLine(category, sub, name.format(n=number), parsed))
+            declaration = Declaration(
+                goal="完成年度建设任务。", amounts=Amounts(total=Decimal(100)),
+                indicators=tuple(lines), serves_public=True, year=YEAR,
+                project_name=f"项目{number}",
+            )  # fmt: skip
+            lint(declaration, rules=rules, catalogue=catalogue)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    facts = sum(len(store) for _r, _c, store in lint_base._FACTS.values())
+    lint_base._FACTS.clear()
+    lint_base._ANSWERS.clear()
+    lint_base._BY_WORDS.clear()
+    lint_base._WORD_LISTS.clear()
+    gc.collect()
+    return {
+        "facts_kept": facts,
+        "kept_mb": (held - tracemalloc.get_traced_memory()[0]) / 1048576,
+        "traced_mb": (held - start) / 1048576,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def child(mode: str, args: list[str]) -> None:
     trace = "--trace" in args
     args = [a for a in args if a != "--trace"]
@@ -288,8 +349,11 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "reset":
         print(json.dumps(reset_targets()))
         return
-    if mode in ("import", "profile", "phases"):
+    if mode in ("import", "profile", "phases", "lint-memory"):
         _setup_django()
+    if mode == "lint-memory":
+        print(json.dumps(lint_memory()))
+        return
     if mode == "profile":
         profile_import(args[0])
         return
@@ -465,7 +529,21 @@ def main() -> None:
         "--phases", action="store_true", help="the import's CPU by step (phase timers, stderr)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--lint-memory",
+        action="store_true",
+        help="only what the lint keeps in a long-lived process (four rulebook versions)",
+    )
     args, _unknown = parser.parse_known_args()  # `./dev bench` passes every bench the same options
+    if args.lint_memory:  # no database or file: the lint alone, in a fresh process
+        env = {**os.environ, "PWD": os.getcwd(), "DJANGO_SETTINGS_MODULE": "jixiao.settings"}
+        kept = _child("lint-memory", env)
+        print(
+            f"the lint's kept facts and answers, four rulebook versions: {kept['kept_mb']:.1f} MB "
+            f"({kept['facts_kept']} facts), {kept['traced_mb']:.1f} MB traced in all, "
+            f"peak {kept['maxrss_mb']:.0f} MB (ru_maxrss)"
+        )
+        return
     regions = args.regions or SCALES[args.scale][0]
     projects = args.projects or SCALES[args.scale][1]
     json_mode = args.json
