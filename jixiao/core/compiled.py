@@ -90,8 +90,17 @@ class Compiled:
         self.sql, params = compiler.as_sql()
         escape = connections[alias].ops.prep_for_like_query
         self.params = [_Param(param, keys, escape) for param in params]
-        # The common case, every parameter a key as given, without a call per parameter.
-        places = [param.key for param in self.params if param.is_key and param.cast is None]
+        # What `rows` passes, without a call for a key as given (its index) or a constant
+        # (itself, in a tuple); `_places` when every parameter is a key as given.
+        self._spec = [
+            param.key
+            if param.is_key and param.cast is None
+            else (param.constant,)
+            if param.key is None
+            else param
+            for param in self.params
+        ]
+        places = [at for at in self._spec if type(at) is int]
         self._places = places if len(places) == len(self.params) else None
         self.alias = alias
         self.compiler = compiler
@@ -121,7 +130,13 @@ class Compiled:
         # Run on every request: locals and the common cases inline (a call costs what the
         # ORM's converters of a short row cost).
         places = self._places
-        params = [keys[at] for at in places] if places is not None else self.params_for(keys)
+        if places is not None:
+            params = [keys[at] for at in places]
+        else:
+            params = [
+                keys[at] if type(at) is int else at[0] if type(at) is tuple else at.value(keys)
+                for at in self._spec
+            ]
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             found = cursor.fetchall()
@@ -133,14 +148,20 @@ class Compiled:
         alias, names = self.alias, self.names
         if self._model_only:
             return [model.from_db(alias, names, tuple(row)) for row in found]
-        start, end, populators = self.start, self.end, self.populators
+        start, end, populators, annotations = (
+            self.start,
+            self.end,
+            self.populators,
+            self.annotations,
+        )
         rows = []
         for row in found:
             obj = model.from_db(alias, names, tuple(row[start:end]))
             for populator in populators:
                 populator.populate(row, obj)
-            for name, at in self.annotations:
-                setattr(obj, name, row[at])
+            if annotations:
+                for name, at in annotations:
+                    setattr(obj, name, row[at])
             rows.append(obj)
         return rows
 
