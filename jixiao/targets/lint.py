@@ -204,7 +204,10 @@ def check_identical_across_subcategories(view: _View) -> list[Finding]:
             key = ("value", row.ask("T05", _shown_key, line))
         else:
             continue
-        earlier = seen.setdefault(key, [])
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = [i]  # most rows: the first of their name
+            continue
         other = next((j for j in earlier if sub and facts[j].sub_key not in ("", sub)), None)
         earlier.append(i)
         if other is not None:
@@ -303,8 +306,12 @@ def check_missing_satisfaction(view: _View) -> list[Finding]:
     if _contains(view.declaration.project_name or "", view.rules["T08"]["staff_cost_words"]):
         return []
     words = view.rules["T08"]["name_words"]
-    if any(f.ask("T08", _contains, f.name, words) for f in view.facts):
-        return []  # there is one, filed elsewhere: T19 says where it belongs
+    for facts in view.facts:  # `facts.ask` in line: every row of every declaration
+        word = facts.known.get("T08", _UNKNOWN)
+        if word is _UNKNOWN:
+            word = facts.known["T08"] = _contains(facts.name, words)
+        if word:
+            return []  # there is one, filed elsewhere: T19 says where it belongs
     return _missing_category(view, "T08")
 
 
@@ -720,7 +727,9 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.operator_implied:
             continue
-        what = facts.ask("T12", _t12_contradiction, line, p, rules)
+        what = facts.known.get("T12", _UNKNOWN)  # `facts.ask` in line: most rows
+        if what is _UNKNOWN:
+            what = facts.known["T12"] = _t12_contradiction(line, p, rules)
         if what is None:
             continue
         what, fix = what
@@ -821,11 +830,17 @@ def check_weights_invalid(view: _View) -> list[Finding]:
     expected = {c: Decimal(v) for c, v in rules["totals"].items()}
     sums: dict[str, Decimal] = {}
     missing: dict[str, int] = {}
+    share = rules["share"]
     for line, p in zip(view.lines, view.placements, strict=True):
-        group = rules["share"].get(p.category, p.category)
+        group = share.get(p.category, p.category)
         if group in expected:
-            sums[group] = sums.get(group, Decimal(0)) + (line.weight or 0)
-            missing[group] = missing.get(group, 0) + (line.weight is None)
+            weight = line.weight
+            if group in sums:
+                sums[group] += weight or 0
+                missing[group] += weight is None
+            else:
+                sums[group] = Decimal(0) + (weight or 0)
+                missing[group] = int(weight is None)
     satisfaction, receiver = rules["satisfaction_category"], rules["no_satisfaction_to"]
     moved = satisfaction not in sums and receiver in expected
     if moved:

@@ -24,7 +24,7 @@ from jixiao.indicators.values import Kind, convert_number
 from jixiao.indicators.values import same_unit as _same_unit
 
 from .declaration import Declaration, IndicatorLine
-from .lint_base import Finding, _contains, _grams, _label, _num, _round, _View
+from .lint_base import _UNKNOWN, Finding, _contains, _grams, _label, _num, _round, _View
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,13 @@ def check_cost_quantity_mismatch(view: _View) -> list[Finding]:
     rules = view.rules["T18"]
     if amount is None or amount <= 0:
         return []
-    products = [p for i in range(len(view.lines)) if (p := _product(view, i, rules))]
+    products = []
+    for i, facts in enumerate(view.facts):
+        # most rows are no unit cost, a fact of the row found once (`_product`)
+        if facts.known.get("T18", _UNKNOWN) is not None:
+            product = _product(view, i, rules)
+            if product:
+                products.append(product)
     if not products:
         return []
     total = sum((p.amount for p in products), Decimal(0))
@@ -67,9 +73,14 @@ def _product(view: _View, i: int, rules: Mapping) -> _Product | None:
     or a reviewer could not tell what it multiplies."""
     line, facts = view.lines[i], view.facts[i]
     value = line.value
-    if value.kind != Kind.QUANTITATIVE or not value.number or not value.unit:
-        return None
-    parts = facts.ask("T18", _unit_cost, facts, line, rules)
+    parts = facts.known.get("T18", _UNKNOWN)  # `facts.ask` in line: asked of every row
+    if parts is _UNKNOWN:
+        # the value is part of the row's facts' key, so its test is a fact as well
+        if value.kind != Kind.QUANTITATIVE or not value.number or not value.unit:
+            parts = None
+        else:
+            parts = _unit_cost(facts, line, rules)
+        facts.known["T18"] = parts
     if parts is None:
         return None
     money, per, period = parts

@@ -62,13 +62,20 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     rules, found = view.rules["T19"], []
     known = _known_subcategories(view.categories)
     for i, line, p, facts in view.rows_with_facts():
+        if facts.known.get("T19 quiet"):
+            continue  # most rows: found quiet once, whatever the project (below)
         if view.process_word(i):
+            facts.known["T19 quiet"] = True
             continue  # a process measure is T11's finding
         if _input_word(view, line, p.subcategory, facts):
+            # quiet for every project when the row's own texts decided the word
+            facts.known["T19 quiet"] = facts.known["T20"][0] is not _UNDECIDED
             continue
         homes = facts.ask("T19", _t19_row, line, p.subcategory, rules, known)
         if homes:
             found.append(_t19_finding(view, i, line, p.subcategory, homes))
+        else:
+            facts.known["T19 quiet"] = True
     return found
 
 
@@ -318,6 +325,9 @@ def check_input_as_output(view: _View) -> list[Finding]:
     found, rules = [], view.rules["T20"]
     process_categories = view.rules["T11"]["categories"]
     for i, line, p, facts in view.rows_with_facts():
+        read = facts.known.get("T20")
+        if read is not None and read[0] is None:
+            continue  # most rows: their own texts say they are no input (`_input_read`)
         if p.category in process_categories and view.process_word(i):
             continue  # money moved by the administration ("资金拨付额 100万元") is T11's finding
         word = _input_word(view, line, p.subcategory, facts)
@@ -354,7 +364,10 @@ def _input_word(view: _View, line: IndicatorLine, sub: str | None, facts) -> str
     """The word that makes the row an input counted as an output (T20), or None. What the
     row says is a fact of the row (`_input_read`); only its own supplies depend on the project's
     name."""
-    word, supply, put_in = facts.ask("T20", _input_read, line, sub, view.rules["T20"])
+    read = facts.known.get("T20")  # `facts.ask` in line: asked twice of every row
+    if read is None:
+        read = facts.known["T20"] = _input_read(line, sub, view.rules["T20"])
+    word, supply, put_in = read
     if word is not _UNDECIDED:
         return word
     project = view.declaration.project_name
