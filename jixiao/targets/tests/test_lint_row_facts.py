@@ -5,7 +5,7 @@ position, its own project's name and its own rules."""
 import copy
 
 from jixiao.targets.lint import lint
-from jixiao.targets.tests.test_lint import CLASSIC, declare, line, of, rows
+from jixiao.targets.tests.test_lint import AMOUNTS_3000, CLASSIC, declare, line, of, rows
 
 LINT, CATALOGUE = CLASSIC.section("lint"), CLASSIC.section("catalogue")
 BUYING = line("产出指标", "数量指标", "购买防疫物资", "≥20批")
@@ -125,3 +125,30 @@ def test_the_checks_answers_together_stay_within_their_bound(monkeypatch):
             store = lint_base.answers_for(rules, "T12")
             store.update({f"{number}-{n}": None for n in range(3)})
             assert sum(len(s) for _r, s in lint_base._ANSWERS.values()) <= 8 + 3 * 3
+
+
+def test_rows_kept_across_projects_get_a_fresh_stores_findings_in_any_order(monkeypatch):
+    """The checks skip a row once its kept facts say it is quiet (T18's unit cost, T19 after
+    T20's input word, T20's word): a quiet verdict that hangs on the project's name (the
+    supplies a stockpile delivers) is not kept, and a unit cost's T18 still multiplies."""
+    from jixiao.targets import lint_base
+
+    filed_as_quality = line("产出指标", "质量指标", "购买防疫物资", "≥20批")
+    declarations = [
+        declare(rows(add=[filed_as_quality]), project_name="2023年中心小学运转经费"),
+        declare(rows(add=[filed_as_quality]), project_name="2024年县级应急物资储备项目"),
+        declare(amounts=AMOUNTS_3000),
+        declare(rows(add=[VAGUE, BUYING])),
+    ]
+    fresh = []
+    for declaration in declarations:
+        monkeypatch.setattr(lint_base, "_FACTS", {})
+        fresh.append(lint_with_kept_rules(declaration))
+    # the school buys supplies for itself (T20); the stockpile delivers them, filed under 质量
+    assert [(f.code, f.indicator) for f in fresh[0].findings if f.indicator == 9] == [("T20", 9)]
+    assert [(f.code, f.indicator) for f in fresh[1].findings if f.indicator == 9] == [("T19", 9)]
+    assert of(fresh[2], "T18")
+    monkeypatch.setattr(lint_base, "_FACTS", {})
+    for order in (declarations, declarations[::-1], declarations * 2):
+        for declaration in order:
+            assert lint_with_kept_rules(declaration) == fresh[declarations.index(declaration)]
