@@ -349,21 +349,16 @@ class RawForm:
             return None
         r, c = self.labels[key]
         row, layout = self.rows[r], self.layout
-        known = layout._cache  # `label_keys`' answers, looked up without a call a cell
         for cc in range(c + 1, len(row)):
             value = row[cc]
-            if value is None:
+            if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            if type(value) is str:  # most cells: one test of the type, then the text's
-                if not value.strip():
-                    continue
-                if (known.get(value) or layout.label_keys(value)) != _NO_LABEL:
-                    break
-            elif isinstance(value, str) and not value.strip():
-                continue
-            return Located(
-                value, self.sheet, r + self.first, _LETTERS[cc] if cc < 64 else letter(cc)
-            )
+            if (
+                type(value) is str
+                and (layout._cache.get(value) or layout.label_keys(value)) != _NO_LABEL
+            ):
+                break
+            return Located(value, self.sheet, r + self.first, letter(cc))
         if key in self.layout.values_below and r + 1 < len(self.rows):
             return Located(self.cell(r + 1, c), self.sheet, r + 1 + self.first, letter(c))
         return Located(None, self.sheet, r + self.first, letter(c + 1))
@@ -447,9 +442,7 @@ class RawForm:
         self.end = len(rows)
         for r in range(self.header + 1, len(rows)):
             row = rows[r]
-            last = row[-1] if row else None
-            # `_blank_row` in line: a row's last cell answers for most rows (a filled one)
-            if (last is None or (isinstance(last, str) and not last.strip())) and _blank_row(row):
+            if _blank_row(row):
                 continue
             size = len(row)
             value = row[start] if start < size else None
