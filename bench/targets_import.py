@@ -23,7 +23,9 @@ and the import in-process (quickest of two, each in a fresh process on a fresh d
 `targets_import_peak_mb` (the import process's peak resident memory, ru_maxrss, goal 500 MB).
 `--profile` first runs the import once under cProfile and prints its costliest calls on stderr;
 `--lint-memory` measures only what the lint keeps in a long-lived process (`lint_memory`).
-`--phases` runs it once with phase timers and prints its CPU by step (`PHASES`: the archive
+`--lint-forms` times the lint and the form reader inside the import and runs each again over
+the same declarations and sheets (`lint_and_forms`), with digests of their results to compare
+two versions of the code. `--phases` runs it once with phase timers and prints its CPU by step (`PHASES`: the archive
 check, calamine and its rows, the forms, matching, placing and building the rows, the value
 parser, the lint, the inserts, the audit rows, and the rest).
 With DATABASE_URL naming PostgreSQL, the province's targets are deleted between runs instead of
@@ -349,8 +351,11 @@ def child(mode: str, args: list[str]) -> None:
     if mode == "reset":
         print(json.dumps(reset_targets()))
         return
-    if mode in ("import", "profile", "phases", "lint-memory"):
+    if mode in ("import", "profile", "phases", "lint-memory", "lint-forms"):
         _setup_django()
+    if mode == "lint-forms":
+        print(json.dumps(lint_and_forms(args[0])))
+        return
     if mode == "lint-memory":
         print(json.dumps(lint_memory()))
         return
@@ -431,6 +436,64 @@ def profile_import(path: str) -> dict:
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(20)
     return result
+
+
+def lint_and_forms(path: str) -> dict:
+    """The CPU of the lint and of the form reader inside the import (as the import pays them:
+    each new row's facts found once), then each again over the same declarations and sheets
+    (the lint with every answer kept, "warm"; the quickest of three), with a digest of every
+    lint result and of every form read, so that two versions of the code can be compared."""
+    import hashlib
+
+    from jixiao.targets import importers
+
+    clock, spent = time.process_time, {"lint": 0.0, "form": 0.0}
+    calls, sheets, results = [], [], []
+    real_lint, real_read = importers.lint, importers.TargetImporter.read_form
+
+    def lint(declaration, **kwargs):
+        started = clock()
+        result = real_lint(declaration, **kwargs)
+        spent["lint"] += clock() - started
+        calls.append((declaration, kwargs))
+        results.append(result)
+        return result
+
+    def read_form(importer, sheet):
+        started = clock()
+        found = real_read(importer, sheet)
+        spent["form"] += clock() - started
+        sheets.append((importer, sheet))
+        return found
+
+    importers.lint, importers.TargetImporter.read_form = lint, read_form
+    try:
+        import_in_process(path)
+    finally:
+        importers.lint, importers.TargetImporter.read_form = real_lint, real_read
+
+    def quickest(fn) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            fn()
+            best = min(best, clock() - started)
+        return best
+
+    def digest(value) -> str:
+        return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+    forms = [real_read(importer, sheet) for importer, sheet in sheets]
+    lint_data = json.dumps([r.to_data() for r in results], ensure_ascii=False, default=str)
+    return {
+        "lint_in_import": spent["lint"],
+        "forms_in_import": spent["form"],
+        "lint_warm": quickest(lambda: [real_lint(d, **kw) for d, kw in calls]),
+        "forms_again": quickest(lambda: [real_read(i, sheet) for i, sheet in sheets]),
+        "declarations": len(calls),
+        "findings_digest": digest(lint_data),
+        "forms_digest": digest(repr([(vars(f) if f else f, p) for f, p in forms])),
+    }
 
 
 # Where an import's CPU goes: each step's own time (a step called inside another is charged to
@@ -528,6 +591,11 @@ def main() -> None:
     parser.add_argument(
         "--phases", action="store_true", help="the import's CPU by step (phase timers, stderr)"
     )
+    parser.add_argument(
+        "--lint-forms",
+        action="store_true",
+        help="the lint's and the form reader's CPU in the import and again (stderr)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
         "--lint-memory",
@@ -601,6 +669,9 @@ def main() -> None:
             cwd=env["PWD"],
             stdout=sys.stderr,
         )
+    if args.lint_forms:
+        _reset(db, pristine, env)
+        say(f"the lint and the forms, CPU seconds: {_child('lint-forms', env, str(xlsx))}")
     if args.phases:
         _reset(db, pristine, env)
         say(f"import by step, CPU seconds: {_child('phases', env, str(xlsx))}")
