@@ -26,6 +26,8 @@ and the table only (not the first labels, not the lint). Matching is the corpus'
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
 from collections import Counter, defaultdict
@@ -68,8 +70,9 @@ def print_agreement(table: dict) -> None:
           f"{_pct(total['both'], total['first']):>11} {_pct(total['both'], total['second']):>14}")  # fmt: skip
 
 
-def print_lint(q, national, files) -> dict:
-    """The lint against each label set; returns the label sets' files for the sub-rules."""
+def print_lint(q, national, files) -> tuple[dict, dict]:
+    """The lint against each label set; returns the label sets' files (for the sub-rules) and
+    the lint's counts per code against each."""
     sets = {name: [] for name in ("first", "second", "both", "either")}
     for item, second in files:
         for name, pairs in q.two_readings(item, second).items():
@@ -87,7 +90,7 @@ def print_lint(q, national, files) -> dict:
             cells.append(f"{_pct(c.matched, c.labels)} / {_pct(c.matched, c.findings)}"
                          f" {c.matched:3}")  # fmt: skip
         print(f"{code:5} " + " ".join(f"{cell:>22}" for cell in cells))
-    return sets
+    return sets, reports
 
 
 def print_rules(q, national, sets: dict, rows: bool) -> None:
@@ -114,13 +117,33 @@ def print_rules(q, national, sets: dict, rows: bool) -> None:
             print(f"  {key[:40]:40} {fid:14} row {row}: only the {who} ({entry or ''})")
 
 
+def figures(q, humans: dict, reports: dict, check: bool) -> list[dict]:
+    """`./dev bench --json`'s figures: the two readers' agreement and the lint's precision and
+    recall against the second reading, in percent."""
+    both = sum(c["both"] for c in humans.values())
+    labels = sum(c["first"] + c["second"] for c in humans.values())
+    second = sum(reports["second"].values(), q.CodeCounts())
+    part = "check" if check else "tune"
+
+    def pct(a: int, b: int) -> float | None:
+        return round(100 * a / b, 1) if b else None
+
+    return [
+        {"name": f"lint_readers_agreement_{part}", "value": pct(2 * both, labels)},
+        {"name": f"lint_precision_second_reading_{part}",
+         "value": pct(second.matched, second.findings)},
+        {"name": f"lint_recall_second_reading_{part}", "value": pct(second.matched, second.labels)},
+    ]  # fmt: skip
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="bench/lint_second.py")
     parser.add_argument("--rules", action="store_true", help="alarms per sub-rule")
     parser.add_argument("--rows", action="store_true", help="with --rules, the split alarms")
     parser.add_argument("--check", action="store_true",
                         help="the check set's totals instead of the tune set's")  # fmt: skip
-    args = parser.parse_args(argv)
+    parser.add_argument("--json", action="store_true", help="the figures as JSON lines")
+    args, _unknown = parser.parse_known_args(argv)  # `./dev bench` passes every bench's options
     if args.check and (args.rules or args.rows):
         parser.error("the check set is printed as totals only: no --rules or --rows")
     sys.path.insert(0, str(ROOT))
@@ -136,16 +159,23 @@ def main(argv=None) -> None:
     items = [item for item in q.load() if item.check] if args.check else load_tune(q)
     files = [(item, second) for item in items
              if (second := q.second_findings(item)) is not None]  # fmt: skip
-    print(
-        f"{'check' if args.check else 'tune'}-set files read twice: {len(files)} "
-        f"({sum(i.kind == 'target' for i, _ in files)} declarations, "
-        f"{sum(i.kind == 'selfeval' for i, _ in files)} self-evaluations)"
-    )
-    print_agreement(human_counts(q, files))
-    national = q.Rules.national()
-    sets = print_lint(q, national, files)
-    if args.rules:
-        print_rules(q, national, sets, args.rows)
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr if args.json else out):
+        print(
+            f"{'check' if args.check else 'tune'}-set files read twice: {len(files)} "
+            f"({sum(i.kind == 'target' for i, _ in files)} declarations, "
+            f"{sum(i.kind == 'selfeval' for i, _ in files)} self-evaluations)"
+        )
+        humans = human_counts(q, files)
+        print_agreement(humans)
+        national = q.Rules.national()
+        sets, reports = print_lint(q, national, files)
+        if args.rules:
+            print_rules(q, national, sets, args.rows)
+    if args.json:
+        for row in figures(q, humans, reports, args.check):
+            row.update(unit="%", baseline=None, ratio=None, goal=None)
+            print(json.dumps(row), file=out)
 
 
 if __name__ == "__main__":
