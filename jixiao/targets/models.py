@@ -168,6 +168,16 @@ class Target(ReviewableDocument):
         subject = self.project.name if self.project_id else _("部门整体支出")
         return f"{self.year} {subject} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        # The codes follow the findings on every save, so a writer through the ORM (a test's
+        # fixture, the admin, a future service) cannot store one without the other; the bulk
+        # writers (import, demo, re-lint's update) set both themselves.
+        self.finding_codes = self.codes_of(self.findings)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "findings" in fields and "finding_codes" not in fields:
+            kwargs["update_fields"] = [*fields, "finding_codes"]
+        super().save(*args, **kwargs)
+
     @staticmethod
     def codes_of(findings) -> str:
         """`finding_codes` of a findings list: "code;" for each finding (an object), in order."""

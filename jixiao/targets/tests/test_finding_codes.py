@@ -73,3 +73,15 @@ def test_the_migration_fills_the_codes_of_declarations_written_before_it(world, 
     migration.fill_codes(apps, SimpleNamespace(connection=connection))
     assert Target.objects.get(pk=with_findings.pk).finding_codes == "T02;T08;"
     assert Target.objects.get(pk=without.pk).finding_codes == codes_in(without.findings)
+
+
+def test_a_declaration_saved_through_the_orm_keeps_its_codes_whoever_writes_it(world):
+    target = Target.objects.create(
+        region=world.region, year=2022, unit=world.projects["P1"].unit,
+        project=world.projects["P1"], status="approved",
+        findings=[{"code": "T02", "blocking": True}, {"code": "T10", "blocking": False}],
+    )  # fmt: skip
+    assert Target.objects.get(pk=target.pk).finding_codes == "T02;T10;"
+    target.findings = [{"code": "T04", "blocking": False}]
+    target.save(update_fields=["findings"])
+    assert Target.objects.get(pk=target.pk).finding_codes == "T04;"
