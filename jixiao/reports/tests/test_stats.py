@@ -642,11 +642,11 @@ def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_th
     queries = _figures_queries(year_2022)
     assert len(queries) == len(first) - 2
     tables = _read_from(queries)
-    # The self-evaluations: one GROUP BY by unit (coverage) and one aggregate of the grades and
-    # the special-kind projects. (The results of Y, counted by results.figures in
-    # one UNION ALL, are now part of its single query of counts, whose first table is the
-    # rectifications': was 3.)
-    assert tables["evaluations_selfevaluation"] == 2
+    # The self-evaluations: one GROUP BY by unit, for coverage and the grades (the special-kind
+    # projects are counted with the projects by region: was 2). (The results of Y, counted by
+    # results.figures in one UNION ALL, are part of its single query of counts, whose first
+    # table is the rectifications'.)
+    assert tables["evaluations_selfevaluation"] == 1
     # The whole-unit evaluations: one GROUP BY by unit and grade.
     assert tables["evaluations_unitevaluation"] == 1
     # The reports: one GROUP BY by unit (timeliness, and the totals added up from it), and the
@@ -686,6 +686,37 @@ def test_figures_computed_again_after_a_change_count_the_new_rows(year_2022, mon
     after = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
     assert after["monitoring"]["alerts"]["M01"] == 2
     assert after["monitoring"]["alert_levels"] == {"yellow": 1, "red": 2}
+
+
+def test_counts_packed_in_one_sum_are_counted_again_unpacked_when_a_group_could_overflow(
+    year_2022, monkeypatch
+):
+    # With no bits a count, every group could carry into the next count (it has 2**0 rows or
+    # more): the figures then come from the unpacked queries (a COUNT … FILTER each), the same.
+    from jixiao.reports import stats
+
+    reader = RegionReader(year_2022.region.path)
+    region = year_2022.region
+    packed = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    ran = []
+    figure_rows = stats.figure_rows
+
+    def spy(work, name, *args, **kwargs):
+        ran.append(name)
+        return figure_rows(work, name, *args, **kwargs)
+
+    monkeypatch.setattr(stats, "figure_rows", spy)
+    monkeypatch.setattr(stats, "PACK_BITS", 0)
+    unpacked = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    unpacked_names = {"targets.by_unit", "reports.by_unit", "evaluation_counts.selfeval"}
+    assert {f"{name}.unpacked" for name in unpacked_names} <= set(ran)
+    assert unpacked["on_time"]["targets"] == {
+        "due": 2,
+        "late": 1,
+        "on_time_rate": Decimal("0.5000"),
+    }
+    assert unpacked["selfeval"]["grades"] == {"优": 1, "良": 0, "中": 0, "差": 1}
+    assert unpacked == packed
 
 
 def test_late_counts_follow_deadlines_changed_between_two_computations(year_2022):
