@@ -463,15 +463,21 @@ def _read_xlsx_calamine(calamine, data: bytes) -> Iterator[Sheet]:
             # Row by row from the sheet's own range (to_python would copy it whole first),
             # its first column padded back to A. Equal values are shared with the row above
             # only in a long sheet, where they save memory (a declaration's sheet is short).
+            # A short sheet's rows are converted alone (`above` stays None: while it also
+            # held the row above, every sheet shared values after its first row).
             pad, rows = [""] * left, []
-            above = () if bottom - top >= _SHARED_FROM else None
+            shared = bottom - top >= _SHARED_FROM
+            above = () if shared else None
             for row in ws.iter_rows():
                 if pad:
                     row = pad + row
                 if len(row) > max_cols:
                     del row[max_cols:]
-                above = _calamine_row(row, above)
-                rows.append(above)
+                if shared:
+                    above = _calamine_row(row, above)
+                    rows.append(above)
+                else:
+                    rows.append(_calamine_row(row, None))
             if len(rows) == bottom - top + 1 and top:  # a range that starts below row 1
                 rows[:0] = [()] * top
             del ws
