@@ -27,7 +27,7 @@ from jixiao.core.changes import changes_record
 
 from . import alerts as rules_alerts
 from .models import Alert, Report, Round
-from .payments import CHUNK, PROJECT_FIELDS, _Rules, _write_alerts
+from .payments import CHUNK, PROJECT_FIELDS, STORED_ALERT_FIELDS, _Rules, _write_alerts, among
 from .services import (
     ALERTS_LOCK,
     AlertPlan,
@@ -129,9 +129,13 @@ def _reports(ids: list[int]) -> list[Report]:
 def _chunk(ids: list[int], rules: _Rules, today: dt.date) -> tuple[int, list[audit.Change]]:
     reports = _reports(ids)
     stored: dict[tuple, list[Alert]] = defaultdict(list)
-    for alert in Alert.objects.filter(
-        project_id__in={r.project_id for r in reports}, code__in=CODES
-    ).only("project_id", "round_id", "code", "indicator", "level", "message", "status"):
+    # every field planning and the audit read (`STORED_ALERT_FIELDS`): M07's message counts the
+    # days late, so a daily tick updates every stored M07 of a late report, and each deferred
+    # field was read by a query of its own (three or four an alert, 0.8 ms of CPU together)
+    projects = among({r.project_id for r in reports})
+    for alert in Alert.objects.filter(project_id__in=projects, code__in=CODES).only(
+        *STORED_ALERT_FIELDS
+    ):
         stored[(alert.project_id, alert.round_id)].append(alert)
     rules.load({r.project.region_id for r in reports})
     plan = AlertPlan()

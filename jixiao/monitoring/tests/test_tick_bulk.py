@@ -86,6 +86,21 @@ def test_the_late_reports_queries_do_not_grow_with_the_reports():
     assert len(three) == len(one)
 
 
+def test_the_next_days_update_of_the_stored_alerts_does_not_query_each_alert():
+    """Each day M07's message counts one more day late, so every stored M07 is updated: the
+    stored alerts are read with every field planning and the audit use (a deferred field
+    would be read by a query for each alert)."""
+    reports = late()
+    tick(today=AFTER)
+    day1, day2 = AFTER + dt.timedelta(days=1), AFTER + dt.timedelta(days=2)
+    with CaptureQueriesContext(connection) as one:  # one stored alert updated
+        tick_module._chunk([reports[0].pk], tick_module._Rules(day1), day1)
+    with CaptureQueriesContext(connection) as three:  # three stored alerts updated
+        tick_module._chunk([r.pk for r in reports], tick_module._Rules(day2), day2)
+    assert len(three) == len(one)
+    assert Alert.objects.filter(code="M07", message__contains="已逾期 7 天").count() == 3
+
+
 def test_an_alert_a_save_raises_meanwhile_sends_the_chunk_one_report_at_a_time(monkeypatch):
     report = late()[0]
     write = tick_module._write_alerts
