@@ -196,16 +196,11 @@ def _first_level_of(work: WorkYear) -> dict[int, int]:
 
 
 def _roots(work: WorkYear) -> dict[int, int]:
-    rows = _structure(work)
-    # Y's rows first, then Y−1's for the units not in Y (two passes, not a sort of thousands).
-    roots = {
+    # One row a unit: Y's, or Y−1's for a unit not in Y (`_structure`).
+    return {
         unit_id: unit_id if level == 1 else parent_id
-        for unit_id, year, level, parent_id, *_r in rows
-        if year == work.year
+        for unit_id, _year, level, parent_id, *_r in _structure(work)
     }
-    for unit_id, _year, level, parent_id, *_r in rows:
-        roots.setdefault(unit_id, unit_id if level == 1 else parent_id)
-    return roots
 
 
 def _covered_roots(work: WorkYear, per_unit: dict) -> set[int]:
@@ -260,19 +255,19 @@ def _evaluation_counts(work: WorkYear) -> dict:
     # The self-evaluations by unit with their grades packed in one sum (`_by_category`): the
     # units by grade were twice the rows, and a separate aggregate of the grades a second
     # scan of the year's self-evaluations.
-    units, grades = {}, dict.fromkeys(GRADES, 0)
-    for unit_id, n, *by_grade in _by_category(
+    rows = _by_category(
         work,
         "evaluation_counts.selfeval",
         [Q(reviewed_grade=grade) | Q(reviewed_grade="", grade=grade) for grade in GRADES],
         lambda counts: (
             work.selfevals.order_by().values_list("unit_id").annotate(n=Count("id"), **counts)
         ),
-    ):
-        units[unit_id] = n
-        for grade, count in zip(GRADES, by_grade, strict=True):
-            grades[grade] += count
-    out: dict = {"selfeval_units": units, "grades": grades}
+    )
+    by_grade = list(zip(*rows, strict=True))[2:] or [()] * len(GRADES)
+    out: dict = {
+        "selfeval_units": {unit_id: n for unit_id, n, *_grades in rows},
+        "grades": {grade: sum(counts) for grade, counts in zip(GRADES, by_grade, strict=True)},
+    }
     units = out.setdefault("unit_evaluation_units", {})
     grades = out.setdefault("unit_evaluation_grades", {})
     for unit_id, grade, n in figure_rows(
@@ -288,18 +283,25 @@ def _evaluation_counts(work: WorkYear) -> dict:
 
 
 def _structure(work: WorkYear) -> list[tuple]:
-    """(unit id, year, level, parent id, code, name, region id) of every unit of Y and Y−1
-    in the region (`WorkYear.unit_structure`), once per work year object: the first-level
-    unit each record belongs to, the first-level units of a reader who sees the whole region
-    and the units' names all read these rows (one query for the three)."""
+    """(unit id, year, level, parent id, code, name, region id) of every unit of Y in the
+    region, and of Y−1 for the units not in Y (`WorkYear.unit_structure`), once per work year
+    object: the first-level unit each record belongs to, the first-level units of a reader
+    who sees the whole region and the units' names all read these rows (one query for the
+    three). The Y−1 rows of the units still in Y would be read and set aside: half the rows
+    of a province, a third of the query's time."""
+    in_year = UnitYear.objects.filter(unit_id=OuterRef("unit_id"), year=work.year)
     return _once(
         work,
         "structure",
         lambda: figure_rows(
             work,
             "structure",
-            lambda: work.unit_structure.order_by().values_list(
-                "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
+            lambda: (
+                work.unit_structure.filter(Q(year=work.year) | ~Exists(in_year))
+                .order_by()
+                .values_list(
+                    "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
+                )
             ),
         ),
     )
@@ -938,13 +940,17 @@ def _by_category(work: WorkYear, name: str, categories: list[Q], rows_of, *key) 
     rows = figure_rows(
         work, name, lambda: rows_of({"packed": _packed(categories)}), PACK_BITS, *key
     )
-    if all(row[1] < 1 << PACK_BITS for row in rows):
-        k, mask = len(categories), (1 << PACK_BITS) - 1
-        return [
-            (group, n, *((int(packed or 0) >> PACK_BITS * i) & mask for i in range(k)), *rest)
-            for group, n, packed, *rest in rows
-        ]
-    return figure_rows(work, f"{name}.unpacked", lambda: rows_of(_counts(categories)), *key)
+    if not rows:
+        return rows
+    # by column: a loop a count, not a call a row
+    group, n, packed, *rest = zip(*rows, strict=True)
+    if max(n) >= 1 << PACK_BITS:
+        return figure_rows(work, f"{name}.unpacked", lambda: rows_of(_counts(categories)), *key)
+    if not isinstance(packed[0], int):  # PostgreSQL's SUM of a bigint is a numeric
+        packed = [int(value) for value in packed]
+    mask = (1 << PACK_BITS) - 1
+    counts = [[value >> PACK_BITS * i & mask for value in packed] for i in range(len(categories))]
+    return list(zip(group, n, *counts, *rest, strict=True))
 
 
 def _packed(categories: list[Q]) -> Sum:
