@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -371,7 +372,7 @@ def selfeval_fill(
     is passed over). Returns the lines filled, in the order of `rows`."""
     for source, label in FUNDING_SOURCES:
         if source in executed:
-            value = _decimal(executed[source], _("执行数·") + str(label))
+            value = _decimal(executed[source], format_lazy("{}{}", gettext_lazy("执行数·"), label))
             if value is not None and value < 0:
                 raise ValidationError(_("执行数不能为负数。"))
             setattr(selfeval, f"executed_{source}", value)
@@ -402,9 +403,9 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
         if field not in values:
             continue
         if field in ("entered_score", "weight", "self_score"):
-            number = _decimal(
-                values[field], str(SelfEvalIndicator._meta.get_field(field).verbose_name)
-            )
+            # the field's name translated only for a message (it was once per value: a fifth
+            # of an import's filling)
+            number = _decimal(values[field], SelfEvalIndicator._meta.get_field(field).verbose_name)
             if number is not None and (number < 0 or number > 100):
                 raise ValidationError(
                     _("第 %(n)s 行的分数须在 0 到 100 之间。") % {"n": line.position + 1}
