@@ -322,7 +322,7 @@ def test_the_dashboard_counts_the_reports_by_unit_once_for_its_figures_and_the_u
         q["sql"]
         for q in captured.captured_queries
         if 'FROM "monitoring_report"' in q["sql"]
-        and 'AS "missing"' in q["sql"]
+        and 'AS "packed"' in q["sql"]  # submitted, late and missing in one sum
         and "GROUP BY" in q["sql"]
     ]
     assert len(by_unit) == 1
