@@ -10,6 +10,7 @@ from django.db import connection
 
 from jixiao.monitoring.models import Alert
 from jixiao.monitoring.selectors import alert_list
+from jixiao.monitoring.tick import stored_alerts
 from jixiao.reports.selectors import WorkYear
 
 sqlite_plans = pytest.mark.skipif(
@@ -46,6 +47,17 @@ def test_the_work_years_alert_figures_and_the_tick_read_by_an_index(world):
     assert not _scans_alerts(overdue)
     assert not _scans_alerts(Alert.objects.filter(project_id=1, round_id=None))
     assert not _scans_alerts(Alert.objects.filter(report_id=1))
+
+
+@sqlite_plans
+def test_the_ticks_stored_alerts_are_read_by_the_unique_keys_project_unsorted(world):
+    """The tick's stored M07 of a chunk of projects: `alert_unique_key` by its leading
+    project (SQLite would take an index on the code alone, which reads every M07 of the
+    table; there is none), and no temporary B-tree for the model's order."""
+    plan = stored_alerts([1, 2, 3]).explain()
+    assert "SEARCH monitoring_alert USING INDEX alert_unique_key (project_id=?)" in plan
+    assert "TEMP B-TREE" not in plan
+    assert not _scans_alerts(stored_alerts([1, 2, 3]))
 
 
 def test_no_index_is_kept_for_the_code_alone_the_disposer_or_a_status_like(db):
