@@ -177,6 +177,11 @@ _PATTERNS: dict[tuple[bytes, bytes], re.Pattern] = {}
 _ASKED: dict[tuple[bytes, bytes], int] = {}
 # Times the quick searches for "<!" and ":c" may find a "!" or ":" that is not one.
 _MOST_MARKS = 64
+# A worksheet's dimension (`_named_wider`): where it is looked for, and the cells of its last
+# column looked at before it is left unused.
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})[0-9]{1,7}"')
+_DIMENSION_WITHIN = 4096
+_MOST_LOOKS = 8
 
 
 def _corrupt() -> InputRejected:
@@ -294,6 +299,9 @@ def _cell_stats(xml: bytes) -> tuple[bool, int, int]:
     if ref is None or _holds_colon_c(xml):
         return _cell_stats_general(xml)
     letters, rows, columns = ref[1], int(ref[2]), _COLUMNS[ref[1]]
+    wider = _named_wider(xml, columns)
+    if wider is not None:  # the bound starts at the sheet's widest column, not the last cell's
+        letters, columns = wider
     at, tags = 0, 0
     for _rise in range(_MOST_RISES):
         beyond = _beyond(letters, b"%d" % rows, len(xml))
@@ -318,6 +326,28 @@ def _cell_stats(xml: bytes) -> tuple[bool, int, int]:
         else:
             return True, rows, columns
     return _cell_stats_general(xml)
+
+
+def _named_wider(xml: bytes, columns: int) -> tuple[bytes, int] | None:
+    """The last column of the piece's `<dimension ref="A1:I25"/>` (written before the cells)
+    when it is wider than `columns` and a cell of the piece is in it: a form whose last row is
+    narrower than its widest (a declaration's signature, in A) raised `_cell_stats`' bound
+    once per wider column, a search each. The dimension is only a hint, used when a cell
+    bears it out: the bound is then the largest column referenced, as the rises found it."""
+    at = xml.find(b"<dimension ", 0, _DIMENSION_WITHIN)
+    named = _DIMENSION.match(xml, at) if at >= 0 else None
+    if named is None or _COLUMNS[named[1]] <= columns:
+        return None
+    letters, head = named[1], b'<c r="' + named[1]
+    cell = xml.find(head)
+    for _look in range(_MOST_LOOKS):
+        if cell < 0:
+            return None
+        ref = _PLAIN_REF.match(xml, cell)
+        if ref is not None and ref[1] == letters:
+            return letters, _COLUMNS[letters]
+        cell = xml.find(head, cell + 1)  # "<c r="IA3"": another column
+    return None
 
 
 def _cell_stats_general(xml: bytes) -> tuple[bool, int, int]:

@@ -26,6 +26,7 @@ def cells(*refs: str) -> str:
 DESCENDING = "".join(f'<row r="{r}">{cells(f"A{r}")}</row>' for r in range(200, 0, -1))
 WIDENING = "<row>" + cells(*(f"{tabular.column_letter(c)}1" for c in range(100))) + "</row>"
 COL_TAGS = '<cols><col min="1" max="1"/></cols>' * 5000
+DIMENSION = '<dimension ref="%s"/>'
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,18 @@ COL_TAGS = '<cols><col min="1" max="1"/></cols>' * 5000
         (cells("A1") + "<c r='ZZ99'><v>1</v></c>", (True, 99, 702)),  # single quotes
         ('<mergeCells><mergeCell ref="A1:I1"/></mergeCells>' + cells("A1", "C3"), (True, 3, 3)),
         ("<row/>", (True, 0, 0)),
+        # the dimension's last column starts the bound when a cell bears it out
+        (DIMENSION % "A1:I25" + cells("A1", "I3", "A25"), (True, 25, 9)),
+        (DIMENSION % "A1:I25" + cells("A1", "I3", "K4", "A25"), (True, 25, 11)),  # it lies narrow
+        (DIMENSION % "A1:Z25" + cells("A1", "I3", "A25"), (True, 25, 9)),  # it lies wide
+        (DIMENSION % "A1:I25" + cells("A1", "IA3", "A25"), (True, 25, 235)),  # "I" starts "IA"
+        (DIMENSION % "A1:I25" + cells(*["IA3"] * 9, "I4", "A25"), (True, 25, 235)),
+        (DIMENSION % "I9" + cells("A1", "I3", "A25"), (True, 25, 9)),
+        (
+            DIMENSION % "A1:I25" + cells("A1", "I3") + "<c><v>1</v></c>" + cells("A25"),
+            (False, 25, 9),
+        ),  # fmt: skip
+        (DIMENSION % "A1:I25" + cells("A1", "I3", "A25") + '<x:c r="J99"/>', (True, 99, 10)),
     ],
 )
 def test_a_pieces_references_are_counted_as_every_cell_counted_one_by_one(counting, xml, expected):
