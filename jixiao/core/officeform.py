@@ -32,6 +32,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import ClassVar, NamedTuple
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .imports import text
@@ -272,6 +273,19 @@ def _text_at(row: tuple, c: int | None) -> str:
     return cell_text(row[c]) if c is not None and c < len(row) else ""
 
 
+#: The title cell's label by language: a gettext call (each of Django's catalogues asked in
+#: turn) costs more than reading the rest of the cell's place, once a form.
+_TITLE_LABELS: dict[str | None, str] = {}
+
+
+def _title_label() -> str:
+    language = get_language()
+    label = _TITLE_LABELS.get(language)
+    if label is None:
+        label = _TITLE_LABELS[language] = _("标题")
+    return label
+
+
 def _first_value(row: tuple, upto: int):
     for value in row[: upto + 1]:
         if value is not None and (not isinstance(value, str) or value.strip()):
@@ -380,7 +394,7 @@ class RawForm:
     def locate(self, form: LocatedForm) -> None:
         """Note where the title and the table's columns are, for located problems."""
         if self.title:
-            form.cells["title"] = (self.title[0] + self.first, "A", _("标题"))
+            form.cells["title"] = (self.title[0] + self.first, "A", _title_label())
         header, number = self.rows[self.header], self.header + self.first
         located, key = self.layout._located, (number, header, *self.columns.items())
         try:  # forms of one template share their header: its cells are noted once

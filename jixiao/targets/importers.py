@@ -36,14 +36,15 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
 from jixiao.core.bulkupdate import AS_IS
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
 from jixiao.core.imports import (
+    JSON_SHEET,
     CellError,
     Row,
     StreamedRows,
@@ -96,6 +97,7 @@ class TargetImporter(DocumentImporter):
         self._rules: dict[tuple, tuple[Mapping, Mapping, dict]] = {}
         self._row_values: dict[int, dict] = {}
         self._forms = iter(())
+        self._sheet_words: tuple[str | None, str] = ("", "")
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -107,6 +109,17 @@ class TargetImporter(DocumentImporter):
 
     def read_form(self, sheet) -> tuple[Form | None, list[Problem]]:
         return read_form(sheet, default_year=self.year)
+
+    def where_text(self, form: Form) -> str:
+        """A form's worksheet, in a message, with the words translated once per language:
+        `once_per_file` asks for every form's (a gettext call costs more than the rest of
+        matching it)."""
+        if form.sheet == JSON_SHEET:
+            return super().where_text(form)
+        language = get_language()
+        if self._sheet_words[0] != language:
+            self._sheet_words = (language, _("工作表“%(s)s”"))
+        return self._sheet_words[1] % {"s": form.sheet}
 
     @staticmethod
     def from_data(item) -> tuple[Declaration | None, list]:
