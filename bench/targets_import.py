@@ -27,7 +27,8 @@ and the import in-process (quickest of two, each in a fresh process on a fresh d
 the same declarations and sheets (`lint_and_forms`), with digests of their results to compare
 two versions of the code. `--phases` runs it once with phase timers and prints its CPU by step (`PHASES`: the archive
 check, calamine and its rows, the forms, matching, placing and building the rows, the value
-parser, the lint, the inserts, the audit rows, and the rest).
+parser, the lint, the inserts, the new targets' rows, the audit's changes, their encoding and
+its rows, and the rest).
 With DATABASE_URL naming PostgreSQL, the province's targets are deleted between runs instead of
 the SQLite file being copied back.
 """
@@ -497,8 +498,8 @@ def lint_and_forms(path: str) -> dict:
 
 
 # Where an import's CPU goes: each step's own time (a step called inside another is charged to
-# itself), by the functions that do it; "other" is the rest (Django's command, the audit
-# entry's changes and encoding, the chunks' Python between the steps).
+# itself), by the functions that do it; "other" is the rest (Django's command, the chunks'
+# Python between the steps, the audit entry's loop over the changes).
 PHASES = [
     ("core.tabular", "_check_zip", "archive check"),
     ("core.tabular", "_read_xlsx_calamine", "calamine and its rows"),
@@ -512,6 +513,10 @@ PHASES = [
     ("targets.importers", "TargetImporter._lock_replaced", "inserts"),
     ("targets.importers", "_insert_targets", "inserts"),
     ("targets.importers", "_insert_indicators", "inserts"),
+    ("targets.importers", "_NewTargets.add", "new targets' rows and snapshots"),
+    ("targets.importers", "_NewTargets.insert", "new targets' rows and snapshots"),
+    ("targets.importers", "_changes", "audit changes"),
+    ("core.audit", "_encode", "audit changes' encoding"),
     ("core.audit", "_insert_entry", "audit rows"),
     ("core.audit", "_index", "audit rows"),
     ("core.audit", "_finish_entry", "audit rows"),
