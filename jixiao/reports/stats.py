@@ -255,7 +255,7 @@ def _evaluation_counts(work: WorkYear) -> dict:
     # The self-evaluations by unit with their grades packed in one sum (`_by_category`): the
     # units by grade were twice the rows, and a separate aggregate of the grades a second
     # scan of the year's self-evaluations.
-    rows = _by_category(
+    units, n, *by_grade = _by_category(
         work,
         "evaluation_counts.selfeval",
         [Q(reviewed_grade=grade) | Q(reviewed_grade="", grade=grade) for grade in GRADES],
@@ -263,9 +263,8 @@ def _evaluation_counts(work: WorkYear) -> dict:
             work.selfevals.order_by().values_list("unit_id").annotate(n=Count("id"), **counts)
         ),
     )
-    by_grade = list(zip(*rows, strict=True))[2:] or [()] * len(GRADES)
     out: dict = {
-        "selfeval_units": {unit_id: n for unit_id, n, *_grades in rows},
+        "selfeval_units": dict(zip(units, n, strict=True)),
         "grades": {grade: sum(counts) for grade, counts in zip(GRADES, by_grade, strict=True)},
     }
     units = out.setdefault("unit_evaluation_units", {})
@@ -896,7 +895,7 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
     deadline), the reports still open before their deadline left out. What coverage and
     timeliness count."""
     has_deadline = Q(deadline__isnull=False)
-    targets = _with_deadlines(
+    units, n, late, on_time = _with_deadlines(
         work,
         "targets.deadlines",
         lambda: _distinct(
@@ -915,10 +914,12 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
                 )
             ),
             deadlines,
+            extra=1,
         ),
     )
+    due = [a + b for a, b in zip(late, on_time, strict=True)]
     return {
-        "targets": {unit_id: (n, late + on_time, late) for unit_id, n, late, on_time in targets},
+        "targets": dict(zip(units, zip(n, due, late, strict=True), strict=True)),
         "reports": report_counts(work, today),
     }
 
@@ -928,9 +929,13 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
 PACK_BITS = 15
 
 
-def _by_category(work: WorkYear, name: str, categories: list[Q], rows_of, *key) -> list[tuple]:
-    """The rows (group, n, count of each category, …) of `rows_of(counts)`: a one-column
-    `values_list` annotated with `n=Count("id")`, then `counts`, then anything else. Each row
+def _by_category(
+    work: WorkYear, name: str, categories: list[Q], rows_of, *key, extra: int = 0
+) -> list[tuple]:
+    """The columns (groups, n, count of each category, then `extra` more) of the rows of
+    `rows_of(counts)`: a one-column `values_list` annotated with `n=Count("id")`, then
+    `counts`, then the `extra` others. By column, so the callers add up and unpack the counts
+    with a loop a column, not a call a row (thousands of units). Each row
     is counted in the first of `categories` it meets (their order decides, as a CASE's). The
     counts are one SUM of a CASE that adds 1 << PACK_BITS·i for category i (`_packed`), not a
     COUNT … FILTER each: SQLite spends about as much on each aggregate as on the scan of the
@@ -941,16 +946,16 @@ def _by_category(work: WorkYear, name: str, categories: list[Q], rows_of, *key) 
         work, name, lambda: rows_of({"packed": _packed(categories)}), PACK_BITS, *key
     )
     if not rows:
-        return rows
-    # by column: a loop a count, not a call a row
+        return [()] * (2 + len(categories) + extra)
     group, n, packed, *rest = zip(*rows, strict=True)
     if max(n) >= 1 << PACK_BITS:
-        return figure_rows(work, f"{name}.unpacked", lambda: rows_of(_counts(categories)), *key)
+        rows = figure_rows(work, f"{name}.unpacked", lambda: rows_of(_counts(categories)), *key)
+        return list(zip(*rows, strict=True))
     if not isinstance(packed[0], int):  # PostgreSQL's SUM of a bigint is a numeric
         packed = [int(value) for value in packed]
     mask = (1 << PACK_BITS) - 1
     counts = [[value >> PACK_BITS * i & mask for value in packed] for i in range(len(categories))]
-    return list(zip(group, n, *counts, *rest, strict=True))
+    return [group, n, *counts, *rest]
 
 
 def _packed(categories: list[Q]) -> Sum:
@@ -978,23 +983,23 @@ _DEADLINES: dict[tuple, tuple] = {}
 
 
 def _with_deadlines(work: WorkYear, name: str, find, run) -> list[tuple]:
-    """The rows of `run(deadlines)`, without their last column: a GROUP BY whose late counts
-    are built from `deadlines` (`_late`) and whose last column counts the rows with a deadline
-    not among them (`_not_among`). The deadlines are those `find()` read last time for this
+    """The columns of `run(deadlines)` (`_by_category`'s), without the last: a GROUP BY whose
+    late counts are built from `deadlines` (`_late`) and whose last column counts the rows
+    with a deadline not among them (`_not_among`). The deadlines are those `find()` read last time for this
     region and year, so the read of them (a scan of the year's rows) is saved while they stay
     the same, as they mostly do. When a row has another deadline, or none were read yet in
     this process, `find()` reads them and the query runs again: the late counts are exact
     either way (a deadline kept that no row has any more matches nothing)."""
     key = (name, tuple(work._region_ids), work.year)
     deadlines = _DEADLINES.get(key)
-    rows = run(deadlines) if deadlines is not None else None
-    if rows is None or any(row[-1] for row in rows):
+    columns = run(deadlines) if deadlines is not None else None
+    if columns is None or any(columns[-1]):
         deadlines = find()
-        rows = run(deadlines)
+        columns = run(deadlines)
         if len(_DEADLINES) >= COMPILED_KEPT:
             del _DEADLINES[next(iter(_DEADLINES))]
         _DEADLINES[key] = deadlines
-    return [row[:-1] for row in rows]
+    return columns[:-1]
 
 
 def _not_among(deadlines, *, deadline: str = "deadline") -> Q:
@@ -1036,8 +1041,8 @@ def _report_counts(
     work: WorkYear, today: datetime.date
 ) -> tuple[dict[int, tuple[int, int, int]], dict[str, int]]:
     counted = Q(status__in=REPORT_COUNTED)
-    missing = ~counted & Q(round__deadline__lt=today)
-    reports = _with_deadlines(
+    overdue = ~counted & Q(round__deadline__lt=today)
+    units, n, late, on_time, missing = _with_deadlines(
         work,
         "rounds.deadlines",
         lambda: _distinct(
@@ -1050,7 +1055,7 @@ def _report_counts(
             work,
             "reports.by_unit",
             # submitted late, else submitted (on time), else missing past the deadline
-            [counted & _late(deadlines, deadline="round__deadline"), counted, missing],
+            [counted & _late(deadlines, deadline="round__deadline"), counted, overdue],
             lambda counts: (
                 work.reports.order_by()
                 .values_list("unit_id")
@@ -1062,16 +1067,16 @@ def _report_counts(
             ),
             deadlines,
             today,
+            extra=1,
         ),
     )
-    by_unit, totals = {}, dict.fromkeys(("total", "submitted", "missing"), 0)
-    for unit_id, n, late, on_time, missed in reports:
-        submitted = late + on_time
-        totals["total"] += n
-        totals["submitted"] += submitted
-        totals["missing"] += missed
-        if submitted or missed:  # only reports still open before their deadline: no entry
-            by_unit[unit_id] = (submitted, late, missed)
+    submitted = [a + b for a, b in zip(late, on_time, strict=True)]
+    totals = {"total": sum(n), "submitted": sum(submitted), "missing": sum(missing)}
+    by_unit = {
+        unit_id: counts
+        for unit_id, counts in zip(units, zip(submitted, late, missing, strict=True), strict=True)
+        if counts[0] or counts[2]  # only reports still open before their deadline: no entry
+    }
     return by_unit, totals
 
 
