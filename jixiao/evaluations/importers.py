@@ -65,6 +65,7 @@ from .services import (
     insert_started,
     plan_starts,
     selfeval_fill,
+    uncycled,
 )
 from .workflow import SELFEVAL_WORKFLOW
 
@@ -499,6 +500,7 @@ class SelfEvalImporter(DocumentImporter):
         lines = [x for _s, lines in written for x in lines]
         update_many(SelfEvalIndicator, lines, LINE_FIELDS, as_is=True)
         figures_cache.changed({(s.region_id, s.year) for s, _lines in written})
+        uncycled(locked.values())  # read with their projects: freed at once, not collected
         state["counts"][0] += len(planned)
         state["counts"][1] += len(written)
         return changes

@@ -530,6 +530,28 @@ def test_objects_off_the_schema_are_refused_with_chinese_errors(data, words):
     assert words in " ".join(e["message"] for e in errors)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        REAL_TABLE,
+        {**REAL_TABLE, "indicators": [row("≥1", "1", weight="十分")]},  # a problem, no error
+        {"indicators": [row("≥1", "1", band="很好"), 3, row("≥1", {"op": "≈"})]},
+        {"indicators": [row("≥1", "1", weight=[10])], "self_grade": "A", "year": "二〇二二"},
+        {"indicators": [], "budget": {"sources": [{"initial": 1}], "full_year": True}},
+    ],
+)
+def test_checking_the_schema_alone_finds_the_same_errors_and_reads_no_values(data):
+    """`values=False` (what the self-evaluation import checks a file's objects with): the
+    errors of the full reading, word for word, and a sheet without indicators when none."""
+    parsed, errors = selfeval_from_data(data)
+    checked, check_errors = selfeval_from_data(data, values=False)
+    assert check_errors == errors
+    assert (checked is None) == (parsed is None)
+    if parsed is not None:
+        assert checked.indicators == () and len(parsed.indicators) >= 1
+        assert (checked.year, checked.money) == (parsed.year, parsed.money)
+
+
 def test_values_in_parsed_form_and_numbers_are_read_exactly():
     rows = [row({"op": ">=", "number": "100", "unit": "人次"}, {"op": ">=", "number": 87.5}),
             row({"op": "deadline", "date": "2021-12-31"}, {"op": "deadline", "date": "2022-01-10"},

@@ -22,7 +22,7 @@ from jixiao.evaluations.exports import export_selfevals
 from jixiao.evaluations.importers import SelfEvalImporter, form_rows
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.evaluations.services import selfeval_create, selfeval_save, selfevals_start
-from jixiao.evaluations.tests.test_selfeval_bulk_start import stored
+from jixiao.evaluations.tests.test_selfeval_bulk_start import cyclic_garbage, stored
 from jixiao.orgs.models import User
 from jixiao.targets.models import Target, TargetStatus
 
@@ -185,3 +185,21 @@ def test_the_file_is_one_audit_batch_entry_with_a_change_per_table(world, tables
     change = history[-1]
     assert change.action == "update" and change.after["self_execution_score"] == "9.50"
     assert change.before["self_execution_score"] is None
+
+
+def test_imported_tables_are_freed_without_the_cycle_collector(world, tables):
+    """The stored tables are read with their projects, which then refer back to them (a
+    one-to-one): the import lets go of that, so that a file's tables and their scores are
+    freed as soon as they are written rather than by the cycle collector's passes."""
+    data = tables(4)
+    done = []
+
+    def run():
+        with transaction.atomic():
+            importer = SelfEvalImporter(actor=world.budget, region=world.region)
+            done.append(run_import(importer, data, "selfevals.json"))
+            transaction.set_rollback(True)
+
+    garbage = cyclic_garbage(run)
+    assert (done[0].created, done[0].updated) == (2, 2)
+    assert [o for o in garbage if isinstance(o, SelfEvaluation | Project)] == []
