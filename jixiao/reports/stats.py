@@ -904,17 +904,13 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
         lambda deadlines: _by_category(
             work,
             "targets.by_unit",
-            # late (with a deadline), else with a deadline (on time): due is the two
-            [has_deadline & _late(deadlines), has_deadline],
+            # a deadline not known (`_with_deadlines`), else late, else with a deadline (on
+            # time): due is the last two
+            [_not_among(deadlines), has_deadline & _late(deadlines), has_deadline],
             lambda counts: (
-                work.targets.order_by()
-                .values_list("unit_id")
-                .annotate(
-                    n=Count("id"), **counts, unknown=Count("id", filter=_not_among(deadlines))
-                )
+                work.targets.order_by().values_list("unit_id").annotate(n=Count("id"), **counts)
             ),
             deadlines,
-            extra=1,
         ),
     )
     due = [a + b for a, b in zip(late, on_time, strict=True)]
@@ -929,14 +925,12 @@ def unit_counts(work: WorkYear, today: datetime.date) -> dict[str, dict[int, tup
 PACK_BITS = 15
 
 
-def _by_category(
-    work: WorkYear, name: str, categories: list[Q], rows_of, *key, extra: int = 0
-) -> list[tuple]:
-    """The columns (groups, n, count of each category, then `extra` more) of the rows of
-    `rows_of(counts)`: a one-column `values_list` annotated with `n=Count("id")`, then
-    `counts`, then the `extra` others. By column, so the callers add up and unpack the counts
-    with a loop a column, not a call a row (thousands of units). Each row
-    is counted in the first of `categories` it meets (their order decides, as a CASE's). The
+def _by_category(work: WorkYear, name: str, categories: list[Q], rows_of, *key) -> list[tuple]:
+    """The columns (groups, n, the count of each category) of the rows of `rows_of(counts)`:
+    a one-column `values_list` annotated with `n=Count("id")` and `counts`. By column, so the
+    callers add up and unpack the counts with a loop a column, not a call a row (thousands of
+    units). Each row is counted in the first of `categories` it meets (their order decides, as
+    a CASE's). The
     counts are one SUM of a CASE that adds 1 << PACK_BITS·i for category i (`_packed`), not a
     COUNT … FILTER each: SQLite spends about as much on each aggregate as on the scan of the
     year's rows (4–5 ms each over a province's 26,000 reports or 36,000 declarations). No
@@ -946,8 +940,8 @@ def _by_category(
         work, name, lambda: rows_of({"packed": _packed(categories)}), PACK_BITS, *key
     )
     if not rows:
-        return [()] * (2 + len(categories) + extra)
-    group, n, packed, *rest = zip(*rows, strict=True)
+        return [()] * (2 + len(categories))
+    group, n, packed = zip(*rows, strict=True)
     if max(n) >= 1 << PACK_BITS:
         rows = figure_rows(work, f"{name}.unpacked", lambda: rows_of(_counts(categories)), *key)
         return list(zip(*rows, strict=True))
@@ -955,7 +949,7 @@ def _by_category(
         packed = [int(value) for value in packed]
     mask = (1 << PACK_BITS) - 1
     counts = [[value >> PACK_BITS * i & mask for value in packed] for i in range(len(categories))]
-    return [group, n, *counts, *rest]
+    return [group, n, *counts]
 
 
 def _packed(categories: list[Q]) -> Sum:
@@ -983,9 +977,13 @@ _DEADLINES: dict[tuple, tuple] = {}
 
 
 def _with_deadlines(work: WorkYear, name: str, find, run) -> list[tuple]:
-    """The columns of `run(deadlines)` (`_by_category`'s), without the last: a GROUP BY whose
-    late counts are built from `deadlines` (`_late`) and whose last column counts the rows
-    with a deadline not among them (`_not_among`). The deadlines are those `find()` read last time for this
+    """The columns of `run(deadlines)` (`_by_category`'s) but the third: a GROUP BY whose late
+    counts are built from `deadlines` (`_late`) and whose first category (the third column)
+    counts the rows with a deadline not among them (`_not_among`), before any other category,
+    so that none of them is counted elsewhere. When that column is all zeros the other
+    categories are as they would be without it: a category of its own, in the packed sum,
+    costs SQLite nothing more a row, where a COUNT … FILTER of its own cost 4–5 ms at province
+    scale. The deadlines are those `find()` read last time for this
     region and year, so the read of them (a scan of the year's rows) is saved while they stay
     the same, as they mostly do. When a row has another deadline, or none were read yet in
     this process, `find()` reads them and the query runs again: the late counts are exact
@@ -993,13 +991,13 @@ def _with_deadlines(work: WorkYear, name: str, find, run) -> list[tuple]:
     key = (name, tuple(work._region_ids), work.year)
     deadlines = _DEADLINES.get(key)
     columns = run(deadlines) if deadlines is not None else None
-    if columns is None or any(columns[-1]):
+    if columns is None or any(columns[2]):
         deadlines = find()
         columns = run(deadlines)
         if len(_DEADLINES) >= COMPILED_KEPT:
             del _DEADLINES[next(iter(_DEADLINES))]
         _DEADLINES[key] = deadlines
-    return columns[:-1]
+    return [*columns[:2], *columns[3:]]
 
 
 def _not_among(deadlines, *, deadline: str = "deadline") -> Q:
@@ -1054,20 +1052,19 @@ def _report_counts(
         lambda deadlines: _by_category(
             work,
             "reports.by_unit",
-            # submitted late, else submitted (on time), else missing past the deadline
-            [counted & _late(deadlines, deadline="round__deadline"), counted, overdue],
+            # a deadline not known (`_with_deadlines`), else submitted late, else submitted (on
+            # time), else missing past the deadline
+            [
+                _not_among(deadlines, deadline="round__deadline"),
+                counted & _late(deadlines, deadline="round__deadline"),
+                counted,
+                overdue,
+            ],
             lambda counts: (
-                work.reports.order_by()
-                .values_list("unit_id")
-                .annotate(
-                    n=Count("id"),
-                    **counts,
-                    unknown=Count("id", filter=_not_among(deadlines, deadline="round__deadline")),
-                )
+                work.reports.order_by().values_list("unit_id").annotate(n=Count("id"), **counts)
             ),
             deadlines,
             today,
-            extra=1,
         ),
     )
     submitted = [a + b for a, b in zip(late, on_time, strict=True)]
