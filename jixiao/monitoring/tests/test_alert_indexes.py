@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
 
+from jixiao.core.compiled import one_row_aggregate
 from jixiao.monitoring.models import Alert
 from jixiao.monitoring.selectors import alert_list
 from jixiao.monitoring.tick import stored_alerts
@@ -69,6 +71,39 @@ def test_no_index_is_kept_for_the_code_alone_the_disposer_or_a_status_like(db):
     assert {("year",), ("status",), ("unit_id",), ("round_id",), ("report_id",)} <= set(found)
     # one index on the status: no second one for LIKE (PostgreSQL's for a text field's db_index)
     assert found.count(("status",)) == 1
+
+
+def _index_definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="INCLUDE: PostgreSQL's")
+def test_the_lagging_codes_are_read_from_the_figures_index_alone_on_postgresql(world):
+    """The lagging codes (M01, M02 of the region-year) and the breakdown by code and level
+    need the status, level and project of every matching alert: carried in the index, an
+    index-only scan, not the wide rows (messages, explanations). The test's few rows would
+    be read by a sequential scan, so the plan is asked with those disallowed."""
+    assert _index_definition("alert_figures").endswith(
+        "(region_id, year, code) INCLUDE (status, level, project_id)"
+    )
+    work = WorkYear(world.budget, world.region, YEAR)
+    lagging = one_row_aggregate(  # as `reports.stats` counts them
+        work.alerts.filter(code__in=["M01", "M02"]),
+        Count("project_id", distinct=True),
+        Count("project_id", distinct=True, filter=Q(level="red")),
+    )
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    assert "Index Only Scan using alert_figures" in lagging.explain()
+
+
+def test_the_figures_index_is_region_year_and_code(db):
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Alert._meta.db_table)
+    assert indexes["alert_figures"]["columns"][:3] == ["region_id", "year", "code"]
 
 
 @sqlite_plans
