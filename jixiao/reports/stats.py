@@ -351,8 +351,10 @@ def _current(work: WorkYear) -> tuple[dict[str, int], dict[str, int]]:
     (`Target.finding_codes`) of those counted (`WorkYear.current_targets`) with any, by codes:
     one statement of two GROUP BYs read from the declarations' covering index
     (`target_figures`), each sorting only what it groups (one GROUP BY of the pairs of status
-    and codes cost 20 ms against 15 at province scale). The counts by status and `_lint` read
-    it."""
+    and codes cost 20 ms against 15 at province scale). The statuses are grouped by region
+    too, the order in which SQLite reads the index (region, year, status, …), so it counts
+    them without a sort (6 ms against 10 at province scale), and the few hundred rows are added
+    up here. The counts by status and `_lint` read it."""
     from jixiao.targets.models import Target
 
     def build():
@@ -362,8 +364,9 @@ def _current(work: WorkYear) -> tuple[dict[str, int], dict[str, int]]:
             .current()
             .order_by()
             .annotate(part=Value(1))
-            .values_list("part", "status")
+            .values("region_id", "part", "status")
             .annotate(n=Count("id"))
+            .values_list("part", "status", "n")
         )
         codes = (
             work.current_targets.exclude(finding_codes="")
@@ -377,7 +380,7 @@ def _current(work: WorkYear) -> tuple[dict[str, int], dict[str, int]]:
     def split():
         parts: tuple[dict, dict] = ({}, {})
         for part, value, n in figure_rows(work, "targets.current", build):
-            parts[part - 1][value] = n
+            parts[part - 1][value] = parts[part - 1].get(value, 0) + n
         return parts
 
     return _once(work, "targets.current", split)
