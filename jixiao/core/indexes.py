@@ -12,8 +12,8 @@ class CoveringIndex(models.Index):
     Why not `Index(include=...)`: on SQLite that makes Django warn (models.W040) at every
     migrate and check. Why INCLUDE rather than more key columns: a row's insert compares
     only the key, so the figures read the index alone (an index-only scan, not the wide rows)
-    for little more than the plain index's cost of an insert; more key columns cost a
-    payment import's alerts about a third more on PostgreSQL (docs/performance.md, payment
+    at no measurable cost to an insert, where the same columns as keys made inserting a
+    payment import's alerts about a third slower on PostgreSQL (docs/performance.md, payment
     files, eleventh pass)."""
 
     def __init__(self, *args, covering=(), **kwargs):
