@@ -184,7 +184,8 @@ def plan_starts(
     ids: list[int], *, editor_of: Callable[[Project], User] | None, locks: dict
 ) -> tuple[list[tuple[SelfEvaluation, list[SelfEvalIndicator]]], list[StartRefusal]]:
     """The new 自评表 of the projects `ids` (one chunk), unsaved and unscored, each with its
-    indicator lines, in the order of `ids`; and the projects refused, checked in the order
+    indicator lines (whose table is set as they are written, `insert_started`), in the order
+    of `ids`; and the projects refused, checked in the order
     `selfeval_create` checks one: the editor (`editor_of(project)`, the filer who starts it;
     None when the editors were chosen for their units already, as an import's filers are by
     `filing.assign_filers`) and the year lock (`edit_error`), an existing self-evaluation, an
