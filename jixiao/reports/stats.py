@@ -288,22 +288,18 @@ def _structure(work: WorkYear) -> list[tuple]:
     who sees the whole region and the units' names all read these rows (one query for the
     three). The Y−1 rows of the units still in Y would be read and set aside: half the rows
     of a province, a third of the query's time."""
-    in_year = UnitYear.objects.filter(unit_id=OuterRef("unit_id"), year=work.year)
-    return _once(
-        work,
-        "structure",
-        lambda: figure_rows(
-            work,
-            "structure",
-            lambda: (
-                work.unit_structure.filter(Q(year=work.year) | ~Exists(in_year))
-                .order_by()
-                .values_list(
-                    "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
-                )
-            ),
-        ),
-    )
+
+    def build():  # only when not compiled yet: a queryset costs a few filters to build
+        in_year = UnitYear.objects.filter(unit_id=OuterRef("unit_id"), year=work.year)
+        return (
+            work.unit_structure.filter(Q(year=work.year) | ~Exists(in_year))
+            .order_by()
+            .values_list(
+                "unit_id", "year", "level", "parent_id", "unit__code", "name", "unit__region_id"
+            )
+        )
+
+    return _once(work, "structure", lambda: figure_rows(work, "structure", build))
 
 
 def _first_level_rows(work: WorkYear) -> list[tuple[int, str, int]]:
