@@ -929,12 +929,11 @@ def _by_category(work: WorkYear, name: str, categories: list[Q], rows_of, *key) 
     a one-column `values_list` annotated with `n=Count("id")` and `counts`. By column, so the
     callers add up and unpack the counts with a loop a column, not a call a row (thousands of
     units). Each row is counted in the first of `categories` it meets (their order decides, as
-    a CASE's). The
-    counts are one SUM of a CASE that adds 1 << PACK_BITS·i for category i (`_packed`), not a
-    COUNT … FILTER each: SQLite spends about as much on each aggregate as on the scan of the
-    year's rows (4–5 ms each over a province's 26,000 reports or 36,000 declarations). No
-    count can spill into the next while its group has fewer than 2**PACK_BITS rows; when one
-    has more, the query runs again with a COUNT … FILTER each."""
+    a CASE's). The counts are one SUM of a CASE that adds 1 << PACK_BITS·i for category i
+    (`_packed`), not a COUNT … FILTER each: SQLite spends about as much on each aggregate as
+    on the scan of the year's rows (4–5 ms each over a province's 26,000 reports or 36,000
+    declarations). No count can spill into the next while its group has fewer than
+    2**PACK_BITS rows; when one has more, the query runs again with a COUNT … FILTER each."""
     rows = figure_rows(
         work, name, lambda: rows_of({"packed": _packed(categories)}), PACK_BITS, *key
     )
@@ -982,11 +981,11 @@ def _with_deadlines(work: WorkYear, name: str, find, run) -> list[tuple]:
     so that none of them is counted elsewhere. When that column is all zeros the other
     categories are as they would be without it: a category of its own, in the packed sum,
     costs SQLite nothing more a row, where a COUNT … FILTER of its own cost 4–5 ms at province
-    scale. The deadlines are those `find()` read last time for this
-    region and year, so the read of them (a scan of the year's rows) is saved while they stay
-    the same, as they mostly do. When a row has another deadline, or none were read yet in
-    this process, `find()` reads them and the query runs again: the late counts are exact
-    either way (a deadline kept that no row has any more matches nothing)."""
+    scale. The deadlines are those `find()` read last time for this region and year, so the
+    read of them (a scan of the year's rows) is saved while they stay the same, as they mostly
+    do. When a row has another deadline, or none were read yet in this process, `find()` reads
+    them and the query runs again: the late counts are exact either way (a deadline kept that
+    no row has any more matches nothing)."""
     key = (name, tuple(work._region_ids), work.year)
     deadlines = _DEADLINES.get(key)
     columns = run(deadlines) if deadlines is not None else None
