@@ -934,15 +934,16 @@ def _by_category(work: WorkYear, name: str, categories: list[Q], rows_of, *key) 
     on the scan of the year's rows (4–5 ms each over a province's 26,000 reports or 36,000
     declarations). No count can spill into the next while its group has fewer than
     2**PACK_BITS rows; when one has more, the query runs again with a COUNT … FILTER each."""
+    none = [()] * (2 + len(categories))
     rows = figure_rows(
         work, name, lambda: rows_of({"packed": _packed(categories)}), PACK_BITS, *key
     )
     if not rows:
-        return [()] * (2 + len(categories))
+        return none
     group, n, packed = zip(*rows, strict=True)
     if max(n) >= 1 << PACK_BITS:
         rows = figure_rows(work, f"{name}.unpacked", lambda: rows_of(_counts(categories)), *key)
-        return list(zip(*rows, strict=True))
+        return list(zip(*rows, strict=True)) or none
     if not isinstance(packed[0], int):  # PostgreSQL's SUM of a bigint is a numeric
         packed = [int(value) for value in packed]
     mask = (1 << PACK_BITS) - 1
