@@ -155,8 +155,8 @@ def build(path: Path, region_code: str | None = None) -> dict:
     _setup_django()
 
     from jixiao.budgets.models import Project
+    from jixiao.core.collector import gc_paused
     from jixiao.core.exports import workbook_bytes
-    from jixiao.core.officeform import gc_paused
     from jixiao.indicators.models import IndicatorTemplate
     from jixiao.targets.excel import DeclarationForm, forms_workbook
 

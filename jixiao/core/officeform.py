@@ -21,11 +21,9 @@ The stages keep what is theirs: the dataclass, the money block and the cell pars
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -853,17 +851,3 @@ def workbook(
     if not book.worksheets:
         empty(book.create_sheet(empty_title), st)
     return book
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Writing or reading a province's forms makes millions of small objects (cells, rows,
-    model instances) and no garbage cycles worth chasing meanwhile; the collector's repeated
-    passes over them cost more than the work itself (measured: 2-5x on 10,000 forms)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from jixiao.budgets.models import Project
 from jixiao.core import audit, figures_cache
 from jixiao.core.bulkupdate import update_many
+from jixiao.core.collector import collector_paused
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem, plain
 from jixiao.core.imports import CellError, Row, non_negative_money, register_importer, too_long
 from jixiao.core.rulebook import rules_for
@@ -60,7 +61,6 @@ from .services import (
     SCORED_LINE_FIELDS,
     Scorer,
     as_stored,
-    collector_paused,
     edit_error,
     insert_started,
     plan_starts,

@@ -26,8 +26,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -38,6 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.core import audit, figures_cache, jobs
 from jixiao.core.bulkupdate import update_many
+from jixiao.core.collector import gc_paused
 from jixiao.orgs.models import Region, Role
 
 from .models import SelfEvalIndicator, SelfEvaluation
@@ -65,7 +65,7 @@ def selfevals_rescore(
     )
     scorer = Scorer()
     done = changed = 0
-    with _collector_paused():
+    with gc_paused():
         for start in range(0, len(ids), chunk):
             changed += _rescore_chunk(ids[start : start + chunk], scorer)
             gc.collect(0)  # the chunk's own cycles, now that its rows are dropped
@@ -179,16 +179,3 @@ def rescore_job(job, progress) -> dict:
 
 
 jobs.register("rescore", rescore_job, label=gettext_lazy("重新评分"))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the block (reference counting still frees what is
-    dropped), and back as it was after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

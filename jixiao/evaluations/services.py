@@ -3,11 +3,9 @@ by the rules, review adjustments, spot checks, whole-unit evaluations (DOMAIN.md
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
 from jixiao.core import audit, figures_cache, jobs
 from jixiao.core.bulkupdate import insert_rows
-from jixiao.core.officeform import gc_paused
+from jixiao.core.collector import collector_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role, Unit, User
@@ -152,21 +150,6 @@ def _start(
         message=message,
     )
     return result
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """`gc_paused`, and what was made meanwhile handed to the collector's oldest generation as
-    it resumes (`gc.freeze` then `gc.unfreeze`), as the payment import does: else its first
-    pass walks every object the pause made and still alive, each chunk of tables started or
-    a whole file read, only to find them in use (the import's tables and the file's values
-    are freed as they go, without cycles; see `uncycled`)."""
-    with gc_paused():
-        try:
-            yield
-        finally:
-            gc.freeze()
-            gc.unfreeze()
 
 
 class _Later:

@@ -10,11 +10,8 @@ of the affected projects are recomputed (DOMAIN.md §5).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from operator import is_, itemgetter
@@ -25,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
 from jixiao.core import audit
+from jixiao.core.collector import collector_paused
 from jixiao.core.imports import (
     MONEY_PLACES,
     CellError,
@@ -38,7 +36,6 @@ from jixiao.core.imports import (
     year,
 )
 from jixiao.core.imports import money as parse_money
-from jixiao.core.officeform import gc_paused
 from jixiao.core.tabular import Problem, ProblemLog, Sheet, column_letter
 from jixiao.orgs.models import Region
 
@@ -124,13 +121,13 @@ class PaymentImporter(Importer):
         """The column layout (`core.imports`), read with the collector paused as the parse is:
         a province file is millions of cells that its reader makes objects of (at each
         collection meanwhile, the young ones walked again: 0.1–0.2 s of CPU for an xlsx)."""
-        with _collector_paused():
+        with collector_paused():
             return _read_rows(self, data, filename)
 
     def parse(self, sheet: Sheet) -> tuple[list[tuple], list[Problem]]:
         """Each data line as (number, (sheet, letters), region, code, year, month, date,
         amount), with the same checks and messages as `parse_sheet`."""
-        with _collector_paused():  # hundreds of thousands of tuples and no cycle among them
+        with collector_paused():  # hundreds of thousands of tuples and no cycle among them
             return self._parse(sheet)
 
     def _parse(self, sheet: Sheet) -> tuple[list[tuple], list[Problem]]:
@@ -212,7 +209,7 @@ class PaymentImporter(Importer):
 
     def check(self, rows: list[tuple]) -> list[Problem]:
         """Every line's region (in scope), project and month; the months summed per project."""
-        with _collector_paused():
+        with collector_paused():
             return self._check(rows)
 
     def _check(self, rows: list[tuple]) -> list[Problem]:
@@ -343,7 +340,7 @@ class PaymentImporter(Importer):
     def save(self, rows: list[tuple]) -> tuple[int, int]:
         """The monthly totals written in bulk, the alerts of the projects recomputed in bulk,
         and every change in one audit entry."""
-        with _collector_paused():  # the collector would walk every row's objects again and again
+        with collector_paused():  # the collector would walk every row's objects again and again
             return self._save(rows)
 
     def _save(self, rows: list[tuple]) -> tuple[int, int]:
@@ -392,24 +389,6 @@ def _whole_totals(columns: list, regions: dict, home, projects: dict, scale) -> 
     if scale:
         totals = {key: money / scale for key, money in totals.items()}
     return totals
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """`gc_paused`, and what was made meanwhile handed to the collector's oldest generation
-    as it resumes (`gc.freeze` then `gc.unfreeze`, which count nothing as new): else its
-    first collection walks every object the pause made, a province file's 480,000 lines and
-    their keys, once after the parse, the checks and the save each (0.3 s of CPU). They are
-    walked at the next full collection, by when the import's own are freed: measured, a
-    process that imported a file leaves the same objects to that collection as with the
-    collector merely paused, and builds the demo afterwards with no more collector time
-    (docs/performance.md, the payment files' ninth pass)."""
-    with gc_paused():
-        try:
-            yield
-        finally:
-            gc.freeze()
-            gc.unfreeze()
 
 
 def _blank(value) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
+from jixiao.core.collector import gc_paused
 from jixiao.core.exports import (
     decimal_text,
     in_chunks,
@@ -21,7 +22,6 @@ from jixiao.core.exports import (
     workbook_bytes,
 )
 from jixiao.core.jobs import XLSX, JobFile, file_builder
-from jixiao.core.officeform import gc_paused
 from jixiao.indicators import data_elements
 from jixiao.orgs.selectors import unit_names
 

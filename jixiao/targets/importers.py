@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
 from jixiao.core.bulkupdate import AS_IS
+from jixiao.core.collector import gc_paused
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
 from jixiao.core.imports import (
     JSON_SHEET,
@@ -52,7 +53,6 @@ from jixiao.core.imports import (
     register_importer,
     too_long,
 )
-from jixiao.core.officeform import gc_paused
 from jixiao.core.rulebook import rules_for
 from jixiao.core.tabular import InputRejected, Problem, ProblemLog
 from jixiao.indicators.catalogue import CLASSIC_CATALOGUE, place_indicator
