@@ -265,7 +265,7 @@ def payments_changed(
     those projects; read otherwise. Returns the alerts' audit changes, and records them as one
     audit entry when given its `audit_message` (an import records them with its own)."""
     ids = sorted(set(ids))
-    rules = _Rules(today)
+    rules = RulesByRegion(today)
     changes: list[audit.Change] = []
     # nothing to recompute (a file the database already holds): no wait for the lock, which a
     # tick of every region may hold for a minute
@@ -282,7 +282,7 @@ def payments_changed(
     return changes
 
 
-class _Rules:
+class RulesByRegion:
     """The monitoring rules of each (region, year), read once, and the disposal deadline of an
     alert raised today under them."""
 
@@ -329,8 +329,8 @@ PROJECT_FIELDS = (
 
 #: A project as the alerts read it, its `PROJECT_FIELDS` as plain attributes (with the model's
 #: own sums of them): a province's 40,000 made from rows, not loaded as model instances.
-_Project = make_dataclass(
-    "_Project",
+ProjectRow = make_dataclass(
+    "ProjectRow",
     ["pk", *PROJECT_FIELDS],
     slots=True,
     namespace={"initial_total": Project.initial_total, "full_total": Project.full_total},
@@ -346,15 +346,15 @@ REPORT_FIELDS = (
     "submitted_at",
 )
 #: A report as its execution and alerts read it (`REPORT_FIELDS`, its project and round), made
-#: from a row like `_Project`.
-_Report = make_dataclass(
-    "_Report",
+#: from a row like `ProjectRow`.
+ReportRow = make_dataclass(
+    "ReportRow",
     ["pk", *REPORT_FIELDS, ("project", object, None), ("round", object, None)],
     slots=True,
 )
 
 
-def _rows(kind, queryset, fields: tuple) -> list:
+def plain_rows(kind, queryset, fields: tuple) -> list:
     """The rows of `queryset` (in its own order) as `kind` objects of `pk` and `fields`, each
     column's values converted as `values_list` converts them, but each distinct value once
     (SQLite gives an amount as a float that Django makes a Decimal: a province's 40,000
@@ -379,7 +379,7 @@ def _rows(kind, queryset, fields: tuple) -> list:
     return list(starmap(kind, zip(*columns, strict=True)))
 
 
-#: What `plan_alerts` and `_write_alerts` read of a stored alert: its key, what is compared,
+#: What `plan_alerts` and `write_alerts` read of a stored alert: its key, what is compared,
 #: and the before values of a change (`AlertPlan.change`) and of its audit change.
 STORED_ALERT_FIELDS = (
     "project_id",
@@ -396,7 +396,9 @@ STORED_ALERT_FIELDS = (
 )
 
 
-def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> list[audit.Change]:
+def _recompute(
+    ids: list[int], paid: dict, rules: RulesByRegion, today: dt.date
+) -> list[audit.Change]:
     """One chunk: its reports' execution, then every alert of its open-round reports and its
     year-end rush, planned against the stored alerts and written in bulk."""
     stored: dict[tuple, list[Alert]] = defaultdict(list)
@@ -405,10 +407,10 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
     for alert in Alert.objects.filter(project_id__in=among(ids)).only(*STORED_ALERT_FIELDS):
         stored[(alert.project_id, alert.round_id)].append(alert)
     open_reports = Report.objects.filter(project_id__in=among(ids), round__status=Round.Status.OPEN)
-    reports = _rows(_Report, open_reports, REPORT_FIELDS)
+    reports = plain_rows(ReportRow, open_reports, REPORT_FIELDS)
     rows = _filled_indicators([r.pk for r in reports])
     # each project and round once (not a copy a report, as select_related would make)
-    found = _rows(_Project, Project.objects.filter(pk__in=among(ids)), PROJECT_FIELDS)
+    found = plain_rows(ProjectRow, Project.objects.filter(pk__in=among(ids)), PROJECT_FIELDS)
     projects = {p.pk: p for p in found}
     rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
     for report in reports:
@@ -452,7 +454,7 @@ def _recompute(ids: list[int], paid: dict, rules: _Rules, today: dt.date) -> lis
     for project_id in ids:
         project, found = projects[project_id], judged.get(project_id)
         _year_end_rush(project, paid[project_id], rules, today, stored, plan, found)
-    return _write_alerts(plan, rules, {pk: p.name for pk, p in projects.items()})
+    return write_alerts(plan, rules, {pk: p.name for pk, p in projects.items()})
 
 
 def _update_execution(reports: list) -> None:
@@ -495,7 +497,9 @@ def _filled_indicators(report_ids: list[int]) -> dict[int, list[ReportIndicator]
     return rows
 
 
-def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan, found) -> None:
+def _year_end_rush(
+    project, payments: dict, rules: RulesByRegion, today, stored, plan, found
+) -> None:
     """M05 of a project's year, judged once December's payments exist. `found`, when not
     None, is what a report of the project's year found of M05 (`alerts` judges it on the same
     payments and rules, and the texts do not name the report): not judged again, and the new
@@ -535,7 +539,9 @@ def _year_end_rush(project, payments: dict, rules: _Rules, today, stored, plan, 
     )
 
 
-def _write_alerts(plan: AlertPlan, rules: _Rules, names: dict[int, str]) -> list[audit.Change]:
+def write_alerts(
+    plan: AlertPlan, rules: RulesByRegion, names: dict[int, str]
+) -> list[audit.Change]:
     """The plan in bulk: new alerts (`alert_values`) inserted, changed ones updated field set by
     field set, and an audit change for each (what a save would have recorded)."""
     ids, snapshots = _insert_alerts(plan.new)

@@ -33,12 +33,12 @@ from .payments import (
     PROJECT_FIELDS,
     REPORT_FIELDS,
     STORED_ALERT_FIELDS,
-    _Project,
-    _Report,
-    _rows,
-    _Rules,
-    _write_alerts,
+    ProjectRow,
+    ReportRow,
+    RulesByRegion,
     among,
+    plain_rows,
+    write_alerts,
 )
 from .services import (
     ALERTS_LOCK,
@@ -97,7 +97,7 @@ def late_report_alerts(today: dt.date) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    rules = _Rules(today)
+    rules = RulesByRegion(today)
     raised, changes = 0, []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -120,13 +120,13 @@ def late_report_alerts(today: dt.date) -> int:
 
 def _reports(ids: list[int]) -> list:
     """The chunk's reports with their project and round, each read once, as plain rows the
-    way a payment import reads them (`payments._rows`: a model instance a report and project,
-    with its amounts converted one by one, cost a third of the tick's own time)."""
-    reports = _rows(_Report, Report.objects.filter(pk__in=among(ids)), REPORT_FIELDS)
+    way a payment import reads them (`payments.plain_rows`: a model instance a report and
+    project, with its amounts converted one by one, cost a third of the tick's own time)."""
+    reports = plain_rows(ReportRow, Report.objects.filter(pk__in=among(ids)), REPORT_FIELDS)
     found = {r.project_id for r in reports}
     projects = {
         p.pk: p
-        for p in _rows(_Project, Project.objects.filter(pk__in=among(found)), PROJECT_FIELDS)
+        for p in plain_rows(ProjectRow, Project.objects.filter(pk__in=among(found)), PROJECT_FIELDS)
     }
     rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
     for report in reports:
@@ -149,7 +149,7 @@ def stored_alerts(project_ids) -> QuerySet[Alert]:
     )
 
 
-def _chunk(ids: list[int], rules: _Rules, today: dt.date) -> tuple[int, list[audit.Change]]:
+def _chunk(ids: list[int], rules: RulesByRegion, today: dt.date) -> tuple[int, list[audit.Change]]:
     reports = _reports(ids)
     stored: dict[tuple, list[Alert]] = defaultdict(list)
     for alert in stored_alerts({r.project_id for r in reports}):
@@ -176,7 +176,7 @@ def _chunk(ids: list[int], rules: _Rules, today: dt.date) -> tuple[int, list[aud
             new_alert=alert_values,
         )
     names = {r.project_id: r.project.name for r in reports}
-    return len(plan.new), _write_alerts(plan, rules, names)
+    return len(plan.new), write_alerts(plan, rules, names)
 
 
 def _one_at_a_time(ids: list[int], today: dt.date) -> int:

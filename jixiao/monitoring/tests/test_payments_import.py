@@ -488,9 +488,9 @@ def test_projects_and_reports_read_a_column_at_a_time_equal_values_list(world):
     from jixiao.monitoring.payments import (
         PROJECT_FIELDS,
         REPORT_FIELDS,
-        _Project,
-        _Report,
-        _rows,
+        ProjectRow,
+        ReportRow,
+        plain_rows,
     )
 
     codes = _projects(world, 3)
@@ -502,12 +502,12 @@ def test_projects_and_reports_read_a_column_at_a_time_equal_values_list(world):
     )
     Report.objects.filter(pk=reports[1].pk).update(executed=Decimal("12.5"))  # a value twice
     for model, kind, fields in (
-        (Project, _Project, PROJECT_FIELDS),
-        (Report, _Report, REPORT_FIELDS),
+        (Project, ProjectRow, PROJECT_FIELDS),
+        (Report, ReportRow, REPORT_FIELDS),
     ):
         queryset = model.objects.order_by("pk")
         expected = [kind(*row) for row in queryset.values_list("pk", *fields)]
-        got = _rows(kind, queryset, fields)
+        got = plain_rows(kind, queryset, fields)
         assert [(type(v), v) for r in got for v in _values(r)] == [
             (type(v), v) for r in expected for v in _values(r)
         ]

@@ -79,10 +79,10 @@ def test_a_second_tick_raises_nothing_and_a_day_later_only_says_how_late():
 def test_the_late_reports_queries_do_not_grow_with_the_reports():
     reports = late()
     with CaptureQueriesContext(connection) as one:
-        tick_module._chunk([reports[0].pk], tick_module._Rules(AFTER), AFTER)
+        tick_module._chunk([reports[0].pk], tick_module.RulesByRegion(AFTER), AFTER)
     Alert.objects.all().delete()
     with CaptureQueriesContext(connection) as three:
-        tick_module._chunk([r.pk for r in reports], tick_module._Rules(AFTER), AFTER)
+        tick_module._chunk([r.pk for r in reports], tick_module.RulesByRegion(AFTER), AFTER)
     assert len(three) == len(one)
 
 
@@ -94,22 +94,22 @@ def test_the_next_days_update_of_the_stored_alerts_does_not_query_each_alert():
     tick(today=AFTER)
     day1, day2 = AFTER + dt.timedelta(days=1), AFTER + dt.timedelta(days=2)
     with CaptureQueriesContext(connection) as one:  # one stored alert updated
-        tick_module._chunk([reports[0].pk], tick_module._Rules(day1), day1)
+        tick_module._chunk([reports[0].pk], tick_module.RulesByRegion(day1), day1)
     with CaptureQueriesContext(connection) as three:  # three stored alerts updated
-        tick_module._chunk([r.pk for r in reports], tick_module._Rules(day2), day2)
+        tick_module._chunk([r.pk for r in reports], tick_module.RulesByRegion(day2), day2)
     assert len(three) == len(one)
     assert Alert.objects.filter(code="M07", message__contains="已逾期 7 天").count() == 3
 
 
 def test_an_alert_a_save_raises_meanwhile_sends_the_chunk_one_report_at_a_time(monkeypatch):
     report = late()[0]
-    write = tick_module._write_alerts
+    write = tick_module.write_alerts
 
     def a_unit_saves_first(plan, rules, names):
         refresh_alerts(report, today=AFTER)  # its M07 stored after the tick read the chunk
         return write(plan, rules, names)
 
-    monkeypatch.setattr(tick_module, "_write_alerts", a_unit_saves_first)
+    monkeypatch.setattr(tick_module, "write_alerts", a_unit_saves_first)
     # In the test the unit's save shares the tick's transaction, so the chunk's rollback takes
     # it too and the one-at-a-time pass raises all three; in production it stays committed.
     assert tick(today=AFTER)["late_report_alerts"] == 3
