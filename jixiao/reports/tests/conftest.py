@@ -1,6 +1,6 @@
 """Every test of the figures checks each reuse of a compiled figures query against the query
-built afresh (`stats.CHECK_COMPILED`), starting from no compiled query and no deadlines found
-(`stats._with_deadlines`)."""
+built afresh (`stats.CHECK_COMPILED`), starting from no compiled query, no deadlines found
+(`stats._with_deadlines`) and no statement to send ahead (`stats._send_ahead`)."""
 
 import pytest
 
@@ -12,3 +12,4 @@ def check_compiled_figures(monkeypatch):
     monkeypatch.setattr(stats, "CHECK_COMPILED", True)
     monkeypatch.setattr(stats, "_COMPILED", {})
     monkeypatch.setattr(stats, "_DEADLINES", {})
+    monkeypatch.setattr(stats, "_RAN", {})

@@ -662,6 +662,21 @@ def test_the_figures_group_each_table_once_and_their_queries_do_not_grow_with_th
     assert len(more) == len(queries), f"{len(queries)} queries, {len(more)} with 4 more units"
 
 
+def _alert(world, code: str, level: str, due: datetime.date) -> Alert:
+    """An open alert of 2022 on P1, due on `due`."""
+    project = world.projects["P1"]
+    return Alert.objects.create(
+        region=project.region,
+        year=2022,
+        unit=project.unit,
+        project=project,
+        code=code,
+        level=level,
+        message=code,
+        due_date=due,
+    )
+
+
 def test_figures_computed_again_after_a_change_count_the_new_rows(year_2022, monkeypatch):
     # The second computation reuses the first one's compiled SQL (not checked against a fresh
     # build here), and still counts what changed in between: one more M01 alert, red.
@@ -672,17 +687,7 @@ def test_figures_computed_again_after_a_change_count_the_new_rows(year_2022, mon
     region = year_2022.region
     before = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
     assert before["monitoring"]["alerts"]["M01"] == 1
-    project = year_2022.projects["P1"]
-    Alert.objects.create(
-        region=project.region,
-        year=2022,
-        unit=project.unit,
-        project=project,
-        code="M01",
-        level="red",
-        message="M01",
-        due_date=datetime.date(2022, 8, 20),
-    )
+    _alert(year_2022, "M01", "red", datetime.date(2022, 8, 20))
     after = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
     assert after["monitoring"]["alerts"]["M01"] == 2
     assert after["monitoring"]["alert_levels"] == {"yellow": 1, "red": 2}
@@ -767,3 +772,50 @@ def test_a_reader_whose_scope_holds_no_unit_gets_zero_counts_not_an_error(world,
         funds = ("funds_adjusted", "funds_recovered", "funds_redeployed")
         assert [figures["results"][key] for key in funds] == [Decimal("0.00")] * 3
         assert figures["results"]["uses"]["recorded"] == 0
+
+
+def _in_pipeline() -> bool:
+    return connection.vendor == "postgresql" and bool(connection.connection.pgconn.pipeline_status)
+
+
+def test_a_recomputation_sends_the_last_ones_statements_ahead_and_gives_the_same_figures(
+    year_2022,
+):
+    # On PostgreSQL the second computation of a region and year sends the kept statements the
+    # first one ran in one pipeline before it computes (`stats._send_ahead`); only the reads
+    # that say which statements those are and what the figures' rules are (the regions, the
+    # rulebook) go alone.
+    reader = RegionReader(year_2022.region.path)
+    region = year_2022.region
+    first = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    sent: list[bool] = []
+
+    def note(execute, sql, params, many, context):
+        sent.append(_in_pipeline())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        second = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    assert as_json(second) == as_json(first)
+    if connection.vendor == "postgresql":
+        assert sent.count(False) == 2 and sent.count(True) >= 20, sent
+
+
+def test_statements_sent_ahead_from_another_day_are_not_taken_for_this_one(year_2022):
+    # The alerts overdue are counted as of the day: a computation on a later day must not take
+    # the rows of the earlier day's statement sent ahead. An open alert due on 1 October is
+    # not overdue on 1 September and is on 31 December.
+    from jixiao.reports import stats
+
+    _alert(year_2022, "M02", "yellow", datetime.date(2022, 10, 1))
+    reader = RegionReader(year_2022.region.path)
+    region = year_2022.region
+    later = datetime.date(2022, 12, 31)
+    on_the_day = compute_year_stats(user=reader, region=region, year=2022, today=TODAY)
+    after = compute_year_stats(user=reader, region=region, year=2022, today=later)
+    assert after["monitoring"]["overdue_alerts"] == on_the_day["monitoring"]["overdue_alerts"] + 1
+    stats._COMPILED.clear()
+    stats._RAN.clear()
+    stats._DEADLINES.clear()
+    fresh = compute_year_stats(user=reader, region=region, year=2022, today=later)
+    assert as_json(after) == as_json(fresh)
