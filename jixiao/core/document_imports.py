@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from . import readahead
 from .exports import national_items
 from .imports import JSON_SHEET, Importer, Row, json_items
 from .tabular import Problem, ProblemLog, read_tables
@@ -89,6 +90,23 @@ class DocumentImporter(Importer):
             what = _("%(n)s对象") % {"n": self.noun}
             return self._forms_from_json(national_items(self.kind, json_items(data, what=what)))
         return map(self.read_form, read_tables(data, filename, lazy=True))
+
+    def forms_read_ahead(self, data: bytes, filename: str, sizes: Iterable[int]):
+        """`forms`, read in a second process while this one checks and writes the forms
+        before (`core.readahead`) when the file is large enough; the file's own faults are
+        raised here, at once, either way. The reading needs no database: `read_form` and
+        `from_data` are pure. The forms come in batches of `sizes` (those of the chunks this
+        process checks); `close_forms` stops the reading of forms no longer wanted."""
+        if not readahead.wanted(len(data)):
+            return self.forms(data, filename)
+        return readahead.read_ahead(lambda: self.forms(data, filename), sizes)
+
+    @staticmethod
+    def close_forms(forms) -> None:
+        """Let go of `forms` not read to their end (a reading process is stopped)."""
+        close = getattr(forms, "close", None)
+        if close is not None:
+            close()
 
     def rows_of(self, forms, problems: ProblemLog) -> Iterator[Row]:
         """Each identified form of `forms` as a row (its cells' problems in its values); the

@@ -95,6 +95,19 @@ class InputRejected(Exception):
             self.problems.append(Problem(_("另有 %(n)s 个问题未列出。") % {"n": kept.more}))
         super().__init__("；".join(str(p) for p in self.problems[:5]))
 
+    def __reduce__(self):
+        """Pickled whole (its problems as they are, and `total`), for a file read in a second
+        process (`core.readahead`): `Exception` would pickle only its message, and the
+        problems made again from it would lose their places."""
+        return _rejected_again, (type(self), self.problems, self.total, self.args)
+
+
+def _rejected_again(cls, problems: list[Problem], total: int, args: tuple) -> InputRejected:
+    rejected = cls.__new__(cls)
+    Exception.__init__(rejected, *args)
+    rejected.problems, rejected.total = problems, total
+    return rejected
+
 
 @dataclass
 class Sheet:

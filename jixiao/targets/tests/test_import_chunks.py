@@ -64,7 +64,8 @@ def test_a_problem_after_chunks_already_written_undoes_them(world, chunk_of_two)
     assert not Target.objects.filter(project__code__in=codes).exists()
 
 
-def test_no_more_than_a_chunk_of_forms_is_held_while_a_file_is_read(world, chunk_of_two):
+def test_no_more_than_a_chunk_of_forms_is_held_while_a_file_is_read(world, chunk_of_two, settings):
+    settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = None  # read here (test_import_read_ahead: there)
     codes = _projects(world, "F", 7)
     alive, most = [], [0]
 
