@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core import statements
+from jixiao.core.collector import gc_paused
 from jixiao.core.compiled import one_row_aggregate, plain_rows, rows_of_nothing
 from jixiao.core.deadlines import day_after
 from jixiao.evaluations.key.models import LEVEL1 as KEY_LEVELS
@@ -1293,11 +1294,14 @@ def compute_year_stats(
     """Every figure of `year_stats`, computed from the database (a few aggregate queries a
     section), without the cache."""
     work = work or WorkYear(user=user, region=region, year=year)
-    _send_ahead(work)
-    try:
-        return _compute_year_stats(work, user=user, region=region, year=year, today=today)
-    finally:
-        _remember(work)
+    # The collector paused: the rows read (12,600 counts by unit at province scale, each a
+    # tuple) are freed by their counts, and its passes over them cost 1–4 ms at province scale.
+    with gc_paused():
+        _send_ahead(work)
+        try:
+            return _compute_year_stats(work, user=user, region=region, year=year, today=today)
+        finally:
+            _remember(work)
 
 
 #: The kept statements (`_COMPILED` keys, in their order) that the last computation of a
