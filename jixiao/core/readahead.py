@@ -44,6 +44,7 @@ import resource
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import islice, repeat
 from multiprocessing.connection import Pipe
 
@@ -88,6 +89,7 @@ class ReadAhead:
         produce: Callable[[], Iterable],
         *,
         sizes: Iterable[int],
+        beside: Callable[[], object] | None = None,
         timeout: float = TIMEOUT,
     ):
         self.timeout = timeout
@@ -96,13 +98,36 @@ class ReadAhead:
         self._items: Iterator = iter(())
         self._opened = self._done = False
         self._owner = os.getpid()  # a copy of this object in another child never stops this one
+        self._failure: Exception | None = None  # `beside`'s
         receive, send = Pipe(duplex=False)
+        told, tell = Pipe(duplex=False) if beside is not None else (None, None)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             receive.close()
+            if beside is not None:
+                tell.close()
+                produce = partial(produce, partial(_verdict, told))
             _child(produce, send, iter(sizes))
         send.close()  # only the child writes: its end closes with it (end of file here)
         self.pid, self._receive = pid, receive
+        if beside is not None:
+            told.close()
+            self._beside(beside, tell)
+
+    def _beside(self, beside: Callable[[], object], tell) -> None:
+        """Run `beside` here while the child starts, and tell the child what it gave."""
+        try:
+            verdict = (True, beside())
+        except Exception as exc:  # raised by `open` unless the child's own refusal comes first
+            self._failure, verdict = exc, (False, None)
+        except BaseException:
+            self.close()
+            raise
+        try:
+            tell.send_bytes(pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the child has ended already (its own error): `open` raises it
+            pass
+        tell.close()
 
     def open(self) -> ReadAhead:
         """Wait until the child has opened its input; its refusal is raised here."""
@@ -174,6 +199,8 @@ class ReadAhead:
             self._done = True
             self._end()
             error, text = payload
+            if isinstance(error, _Refused) and self._failure is not None:
+                raise self._failure  # what `beside` raised, after the child's own part passed
             if not isinstance(error, InputRejected):
                 error.add_note(f"In the reading process (read ahead):\n{text}")
             raise error
@@ -210,11 +237,35 @@ class ReadAhead:
         )
 
 
-def read_ahead(produce: Callable[[], Iterable], sizes: Iterable[int]) -> ReadAhead:
+def read_ahead(
+    produce: Callable[..., Iterable],
+    sizes: Iterable[int],
+    beside: Callable[[], object] | None = None,
+) -> ReadAhead:
     """`produce()`'s items read ahead in a forked child, a message a batch of the next of
     `sizes` (an endless iterable), once `produce()` has returned in the child: an input it
-    refuses is refused here (`ReadAhead`)."""
-    return ReadAhead(produce, sizes=sizes).open()
+    refuses is refused here (`ReadAhead`).
+
+    `beside`: a part of the child's first work that this process does meanwhile (it would
+    only wait): the child calls `produce(verdict)`, and `verdict()` waits for what `beside()`
+    returned here; if `beside` raised, `verdict()` stops the child and `beside`'s exception is
+    raised here, unless the child raised its own before it asked (its part comes first)."""
+    return ReadAhead(produce, sizes=sizes, beside=beside).open()
+
+
+class _Refused(Exception):
+    """In the child: `beside` raised in the parent, which raises it (`_verdict`)."""
+
+
+def _verdict(told):
+    """What the parent's `beside()` returned; `_Refused` if it raised (or the parent is gone)."""
+    try:
+        ok, result = pickle.loads(told.recv_bytes())
+    except EOFError:
+        raise _Refused from None
+    if not ok:
+        raise _Refused
+    return result
 
 
 def growing(first: int, most: int, growth: float = GROWTH) -> Iterator[int]:

@@ -130,11 +130,13 @@ def _reject(message: str) -> InputRejected:
     return InputRejected([Problem(message)])
 
 
-def read_tables(data: bytes, filename: str, *, lazy: bool = False) -> list[Sheet]:
+def read_tables(data: bytes, filename: str, *, lazy: bool = False, rest=None) -> list[Sheet]:
     """Read an uploaded xlsx or CSV into sheets of raw rows, within the configured limits.
     `lazy`: an iterator of the sheets instead, which an xlsx read by calamine fills one sheet
     at a time (a province's declarations, one per sheet, are then never all in memory); the
-    archive's checks still come first, before anything is returned."""
+    archive's checks still come first, before anything is returned. `rest`: another process
+    checks the second half of an xlsx archive's entries meanwhile (`check_second_half`); this
+    one checks the first, then `rest()` gives the other's verdict (or raises)."""
     if not data:
         raise _reject(_("文件是空的。"))
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
@@ -146,8 +148,8 @@ def read_tables(data: bytes, filename: str, *, lazy: bool = False) -> list[Sheet
             }
         )
     lower = filename.lower()
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, lazy=lazy)
+    if is_archive(data):
+        return _read_xlsx(data, lazy=lazy, rest=rest)
     # An old .xls renamed .xlsx gets the message that tells the user what to do.
     if lower.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _reject(_("不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后再导入。"))
@@ -208,11 +210,26 @@ def _too_big(limit: int) -> InputRejected:
     )
 
 
-def _check_zip(data: bytes) -> bool:
+def is_archive(data: bytes) -> bool:
+    """Whether `read_tables` reads the data as an xlsx archive (given its size is allowed)."""
+    return data[:4] == b"PK\x03\x04"
+
+
+def check_second_half(data: bytes) -> bool:
+    """`_check_zip` of the second half of the archive's entries (its directory checked whole):
+    what a process reading ahead (`core.readahead`) leaves to its parent, which checks it while
+    the child checks the first half (`read_tables(rest=...)`)."""
+    return _check_zip(data, 1, 2)
+
+
+def _check_zip(data: bytes, part: int = 0, parts: int = 1) -> bool:
     """Refuse an archive that is not a workbook, would inflate past the limit (by what its
     directory says, and by what its entries really inflate to: a directory can lie), holds a
     DTD (entity expansion, external entities) or an encoding other than UTF-8. True when every
-    worksheet is small enough to be laid out densely in memory (what calamine does)."""
+    worksheet is small enough to be laid out densely in memory (what calamine does). With
+    `parts`, only the `part`th of the entries (in order) are inflated and checked; the parts'
+    refusals, the first part's first, are the whole check's (the inflated total needs no sum
+    across parts: no entry inflates past what the directory says, whose sum is checked)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -225,7 +242,7 @@ def _check_zip(data: bytes) -> bool:
         raise _reject(_("文件不是 Excel 工作簿（缺少 workbook），请上传 .xlsx 文件。"))
     dense, total = True, 0
     dense_limit = settings.JIXIAO_IMPORT_MAX_DENSE_CELLS
-    for info in infos:
+    for info in infos[len(infos) * part // parts : len(infos) * (part + 1) // parts]:
         if info.flag_bits & 0x1:
             raise _reject(_("文件已加密（设置了打开密码），请取消密码后再导入。"))
         sheet = info.filename.startswith("xl/worksheets/")
@@ -455,12 +472,16 @@ def _inflate(data: bytes, info: zipfile.ZipInfo):
         raise _corrupt()
 
 
-def _read_xlsx(data: bytes, lazy: bool = False) -> list[Sheet]:
+def _read_xlsx(data: bytes, lazy: bool = False, rest=None) -> list[Sheet]:
     """The sheets' cell values: python-calamine (Rust) when installed, openpyxl's read-only
     mode otherwise, or when calamine cannot read a file that openpyxl might, or would lay out
     a sheet too large. Both run only after `_check_zip` has refused what the archive would
     inflate to, and any DTD."""
-    dense = _check_zip(data)
+    if rest is None:
+        dense = _check_zip(data)
+    else:  # the second half is checked by another process meanwhile: its verdict after ours
+        dense = _check_zip(data, 0, 2)
+        dense = rest() and dense
     try:
         import python_calamine
     except ImportError:  # an optional speed-up: openpyxl reads everything it reads

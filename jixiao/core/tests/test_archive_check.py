@@ -2,6 +2,9 @@
 the cells' references found by one search from the last cell's (`tabular._cell_stats`), the
 DTD found by its "!" and a prefixed cell by its ":" (`_declares_dtd`, `_holds_colon_c`)."""
 
+import io
+import zipfile
+
 import pytest
 
 from jixiao.core import tabular
@@ -151,3 +154,48 @@ def test_a_dtd_across_the_inflated_pieces_is_refused(settings):
     with pytest.raises(InputRejected) as exc:
         read_tables(hostile.xlsx(extra={"docProps/custom.xml": part}), "dtd.xlsx")
     assert "DTD" in str(exc.value.problems[0])
+
+
+def _verdict(check):
+    try:
+        return check()
+    except InputRejected as exc:
+        return [str(p) for p in exc.problems]
+
+
+def _halves(data: bytes):
+    """The first half's refusal, else the second's, else both halves' density: what a file
+    read ahead gets (`read_tables(rest=...)`, `check_second_half` in the other process)."""
+    first = _verdict(lambda: _check_zip(data, 0, 2))
+    if first is not True and first is not False:
+        return first
+    second = _verdict(lambda: tabular.check_second_half(data))
+    return second if second is not True and second is not False else first and second
+
+
+def _archives():
+    from jixiao.core.tests.test_hostile_files import corpus
+
+    files = {n: data for n, (_f, data) in corpus("targets").items() if tabular.is_archive(data)}
+    good = hostile.xlsx(hostile.sheet_rows([["a", 1]] * 20))
+    return {**files, "good": good}
+
+
+@pytest.mark.parametrize("name", sorted(_archives()))
+def test_an_archive_checked_in_halves_is_refused_or_passed_as_checked_whole(name, settings):
+    for limit, value in hostile.LIMITS.items():
+        setattr(settings, limit, value)
+    data = _archives()[name]
+    assert _halves(data) == _verdict(lambda: _check_zip(data))
+
+
+def test_the_first_half_s_refusal_comes_before_the_second_s(settings):
+    """Two bad parts, one in each half: the first in the entries' order is the one given."""
+    data = hostile.xlsx(hostile.sheet_rows([["a", 1]]))
+    names = [i.filename for i in zipfile.ZipFile(io.BytesIO(data)).infolist()]
+    early, late = names[0], names[-1]
+    bad = hostile._patch_entry(hostile._patch_entry(data, early, flags=1), late, size=1)
+    with pytest.raises(InputRejected) as whole:
+        _check_zip(bad)
+    assert _halves(bad) == [str(p) for p in whole.value.problems]
+    assert "加密" in _halves(bad)[0]

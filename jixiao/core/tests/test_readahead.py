@@ -208,3 +208,32 @@ def test_small_input_stays_in_one_process(settings):
     assert readahead.wanted(1000)
     settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = None
     assert not readahead.wanted(10**9)
+
+
+def _with_verdict(verdict):
+    return iter([("told", verdict())])
+
+
+def test_the_work_done_beside_reaches_the_child():
+    reader = read_ahead(_with_verdict, repeat(1), beside=lambda: {"dense": True})
+    assert list(reader) == [("told", {"dense": True})]
+
+
+def _refused_beside():
+    raise InputRejected([Problem("第二半有问题", sheet="表9")])
+
+
+def test_a_refusal_beside_is_raised_once_the_child_s_own_part_passed():
+    with pytest.raises(InputRejected) as refused:
+        read_ahead(_with_verdict, repeat(1), beside=_refused_beside)
+    assert refused.value.problems == [Problem("第二半有问题", sheet="表9")]
+
+
+def _refused_first(verdict):
+    raise InputRejected([Problem("第一半有问题", sheet="表1")])
+
+
+def test_the_child_s_own_refusal_comes_before_the_one_beside():
+    with pytest.raises(InputRejected) as refused:
+        read_ahead(_refused_first, repeat(1), beside=_refused_beside)
+    assert refused.value.problems == [Problem("第一半有问题", sheet="表1")]
