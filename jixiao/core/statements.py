@@ -59,8 +59,13 @@ def rows(alias: str, sql: str, params) -> list[tuple]:
 
 def sends_together(alias: str) -> bool:
     """Whether `rows_together` sends its statements at once on this database (else it runs
-    them one after another, and gains nothing over `rows`)."""
-    return connections[alias].vendor == "postgresql"
+    them one after another, and gains nothing over `rows`): PostgreSQL, when psycopg's libpq
+    has the pipeline mode (14 or later; psycopg[binary] brings its own)."""
+    if connections[alias].vendor != "postgresql":
+        return False
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()
 
 
 def rows_together(alias: str, statements: list[tuple[str, tuple | None]]) -> list[list[tuple]]:
