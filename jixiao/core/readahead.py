@@ -249,8 +249,16 @@ def read_ahead(
     `beside`: a part of the child's first work that this process does meanwhile (it would
     only wait): the child calls `produce(verdict)`, and `verdict()` waits for what `beside()`
     returned here; if `beside` raised, `verdict()` stops the child and `beside`'s exception is
-    raised here, unless the child raised its own before it asked (its part comes first)."""
-    return ReadAhead(produce, sizes=sizes, beside=beside).open()
+    raised here, unless the child raised its own before it asked (its part comes first).
+
+    Where no process can be forked (a process limit, no memory to spare), `produce` runs
+    here instead, `beside` when the verdict is asked for: the same items and errors, later."""
+    try:
+        reader = ReadAhead(produce, sizes=sizes, beside=beside)
+    except OSError as exc:  # from the pipe or the fork, before any child runs
+        logger.warning("no reading process (%s): the input is read in this one", exc)
+        return iter(produce() if beside is None else produce(beside))
+    return reader.open()
 
 
 class _Refused(Exception):

@@ -237,3 +237,17 @@ def test_the_child_s_own_refusal_comes_before_the_one_beside():
     with pytest.raises(InputRejected) as refused:
         read_ahead(_refused_first, repeat(1), beside=_refused_beside)
     assert refused.value.problems == [Problem("第一半有问题", sheet="表1")]
+
+
+def test_without_a_process_to_spare_the_input_is_read_here(monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert list(read_ahead(lambda: iter(range(4)), repeat(3))) == [0, 1, 2, 3]
+    told = read_ahead(_with_verdict, repeat(1), beside=lambda: "checked here")
+    assert not isinstance(told, ReadAhead)
+    assert list(told) == [("told", "checked here")]
+    with pytest.raises(InputRejected) as refused_beside:
+        read_ahead(_with_verdict, repeat(1), beside=_refused_beside)
+    assert refused_beside.value.problems == [Problem("第二半有问题", sheet="表9")]
