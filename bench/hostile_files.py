@@ -14,6 +14,9 @@ DATABASE_URL is set. Each import runs in its own forked process, bounded (addres
 - peak MB: the resident set's high-water mark during the import (VmHWM, reset just before it
   through /proc/self/clear_refs, so it is the import's peak including the Django process it
   runs in), and the resident set before it;
+- reader MB: the peak of the second process a large targets file is read ahead in
+  (`core.readahead`, ru_maxrss of the children waited for during the import; its pages shared
+  with the importing process since the fork count in both), "-" where none was forked;
 - py MB (with --tracemalloc, which slows Python allocations): tracemalloc's peak, the Python
   objects only (calamine's and zlib's buffers are not Python objects);
 - outcome: "refused" and the first problem, or what was written.
@@ -143,6 +146,7 @@ def _child(kind: str, path: str, trace: bool, out) -> None:
     data = Path(path).read_bytes()
     importer = IMPORTERS[kind](actor=actor, region=region)
     Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts here
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     before = _status("VmRSS")
     if trace:
         tracemalloc.start()
@@ -156,7 +160,9 @@ def _child(kind: str, path: str, trace: bool, out) -> None:
         outcome = "MemoryError"
     seconds = time.perf_counter() - start
     py_peak = tracemalloc.get_traced_memory()[1] / 1048576 if trace else None
-    out.send((seconds, before, _status("VmHWM"), py_peak, outcome))
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # none started before
+    reader_peak = reader / 1024 if reader != children else None
+    out.send((seconds, before, _status("VmHWM"), reader_peak, py_peak, outcome))
 
 
 def main() -> None:
@@ -190,8 +196,8 @@ def main() -> None:
     names = [n for n in args.files.split(",") if n]
     print(f"limits: {_limits()}")
     print(f"{'file':34} {'kind':11} {'size MB':>8} {'seconds':>8} {'RSS MB':>7} "
-          f"{'peak MB':>8} {'py MB':>6}  outcome")  # fmt: skip
-    worst = (0.0, "")
+          f"{'peak MB':>8} {'reader MB':>9} {'py MB':>6}  outcome")  # fmt: skip
+    worst = worst_reader = (0.0, "")
     context = multiprocessing.get_context("fork")
     for kind in kinds:
         # Built in a child, so that the parent each import forks from stays the size of a
@@ -214,13 +220,18 @@ def main() -> None:
             if figures is None:
                 print(f"{name:34} {kind:11} {size:8.2f}  !! no answer (exit {process.exitcode})")
                 continue
-            seconds, before, peak, py_peak, outcome = figures
+            seconds, before, peak, reader, py_peak, outcome = figures
             flag = "!!" if peak > BOUND_MB else "  "
             py = f"{py_peak:6.1f}" if py_peak is not None else "     -"
+            read = f"{reader:9.0f}" if reader is not None else "        -"
             print(f"{name:34} {kind:11} {size:8.2f} {seconds:8.2f} {before:7.0f} {peak:8.0f}"
-                  f" {py} {flag}{outcome[:90]}")  # fmt: skip
+                  f" {read} {py} {flag}{outcome[:90]}")  # fmt: skip
+            if reader is not None:
+                worst_reader = max(worst_reader, (reader, f"{name} into {kind}"))
             worst = max(worst, (peak, f"{name} into {kind}"))
     print(f"worst peak: {worst[0]:.0f} MB ({worst[1]}); bound {BOUND_MB} MB")
+    if worst_reader[1]:
+        print(f"worst peak of a reading process: {worst_reader[0]:.0f} MB ({worst_reader[1]})")
 
 
 def _limits() -> str:
