@@ -108,3 +108,15 @@ def test_the_wsgi_module_loads_the_urls_in_the_master_without_a_database_connect
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "jixiao.settings"},
     ).stdout
     assert out.split() == ["True", "[None]"]
+
+
+def test_threaded_web_workers_read_imports_in_their_own_process(settings):
+    from jixiao.core import readahead
+    from jixiao.core.management.commands.serve import single_threaded_reading
+
+    settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = 1024
+    single_threaded_reading(1)  # sync workers: one thread each, reading ahead is safe
+    assert readahead.wanted(4096)
+    single_threaded_reading(4)  # gthread workers: a fork could copy another thread's lock
+    assert settings.JIXIAO_IMPORT_READ_AHEAD_BYTES is None
+    assert not readahead.wanted(10 * 1024 * 1024)

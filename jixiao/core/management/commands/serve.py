@@ -6,6 +6,7 @@ Put it behind a reverse proxy (nginx) for TLS and a public address; see docs/dep
 import os
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 
 from jixiao.core.commands import JixiaoCommand
@@ -51,6 +52,7 @@ class Command(JixiaoCommand):
             threads=options["threads"],
         )
         worker = None if options["no_worker"] else start_worker()
+        single_threaded_reading(options["threads"])
         try:
             run()
         finally:
@@ -70,6 +72,15 @@ def start_worker():
     if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
         return None
     return subprocess.Popen([sys.executable, "-m", "jixiao", "worker", "--quiet"])
+
+
+def single_threaded_reading(threads: int) -> None:
+    """A threaded web worker (`--threads` above 1) reads an import in its own process: reading
+    ahead forks the importing process (`core.readahead`), and a fork while other threads of it
+    may hold a lock is not safe. Set here, in gunicorn's master before it forks its workers;
+    the job worker started beside it (one thread) still reads large files ahead."""
+    if threads > 1:
+        settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = None
 
 
 def gunicorn_argv(*, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
