@@ -27,6 +27,12 @@ worker (`db_worker`, one thread running jobs) fork from the thread that runs the
 other thread of theirs holds a lock the child needs (it logs nothing and imports nothing new
 in the meantime that was not imported before: `produce`'s modules are imported by its caller).
 
+Running further ahead (`ahead`): where this process takes no item for a while (it first
+does other work, as the payment import writes its payments while the child plans their
+alerts), the child need not wait on the pipe after one batch: with `ahead=n` a thread of the
+child sends the batches while its main thread goes on making up to `n` more, held pickled in
+the child's memory (the child's peak grows by those batches).
+
 Errors. What the child raises reaches this process as the same exception at the same item:
 an `InputRejected` with its problems (sheet, row, column, message) as they were, anything
 else with the child's traceback as a note. A child that dies (killed, out of memory) or sends
@@ -40,13 +46,16 @@ import gc
 import logging
 import os
 import pickle
+import queue
 import resource
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import islice, repeat
 from multiprocessing.connection import Pipe
+from operator import length_hint
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -75,7 +84,15 @@ def wanted(size: int) -> bool:
     """Whether input of `size` bytes is worth a second process: `JIXIAO_IMPORT_READ_AHEAD_BYTES`
     is the smallest (None: never; its default, on a machine of two cores or more)."""
     least = getattr(settings, "JIXIAO_IMPORT_READ_AHEAD_BYTES", None)
-    return least is not None and size >= least and hasattr(os, "fork")
+    return allowed() and size >= least
+
+
+def allowed() -> bool:
+    """Whether this process may fork a second one at all: not where reading ahead is off
+    (`JIXIAO_IMPORT_READ_AHEAD_BYTES` None: one core, a threaded web worker) or no fork."""
+    return getattr(settings, "JIXIAO_IMPORT_READ_AHEAD_BYTES", None) is not None and hasattr(
+        os, "fork"
+    )
 
 
 class ReadAhead:
@@ -91,6 +108,7 @@ class ReadAhead:
         sizes: Iterable[int],
         beside: Callable[[], object] | None = None,
         timeout: float = TIMEOUT,
+        ahead: int = 0,
     ):
         self.timeout = timeout
         self.usage: resource.struct_rusage | None = None
@@ -107,7 +125,7 @@ class ReadAhead:
             if beside is not None:
                 tell.close()
                 produce = partial(produce, partial(_verdict, told))
-            _child(produce, send, iter(sizes))
+            _child(produce, send, iter(sizes), ahead)
         send.close()  # only the child writes: its end closes with it (end of file here)
         self.pid, self._receive = pid, receive
         if beside is not None:
@@ -155,6 +173,11 @@ class ReadAhead:
             for item in self._items:
                 return item
         raise StopIteration
+
+    def ready(self) -> bool:
+        """Whether the next item (or the end, or the child's error) can be taken without
+        waiting for the child to make it: in hand, or sent already."""
+        return length_hint(self._items) > 0 or self._done or self._receive.poll(0)
 
     def close(self) -> None:
         """Stop the child if it still runs (the items not taken are let go) and reap it."""
@@ -241,6 +264,8 @@ def read_ahead(
     produce: Callable[..., Iterable],
     sizes: Iterable[int],
     beside: Callable[[], object] | None = None,
+    *,
+    ahead: int = 0,
 ) -> ReadAhead:
     """`produce()`'s items read ahead in a forked child, a message a batch of the next of
     `sizes` (an endless iterable), once `produce()` has returned in the child: an input it
@@ -252,9 +277,11 @@ def read_ahead(
     raised here, unless the child raised its own before it asked (its part comes first).
 
     Where no process can be forked (a process limit, no memory to spare), `produce` runs
-    here instead, `beside` when the verdict is asked for: the same items and errors, later."""
+    here instead, `beside` when the verdict is asked for: the same items and errors, later.
+
+    `ahead`: how many batches the child may make beyond the one on its way (see the module)."""
     try:
-        reader = ReadAhead(produce, sizes=sizes, beside=beside)
+        reader = ReadAhead(produce, sizes=sizes, beside=beside, ahead=ahead)
     except OSError as exc:  # from the pipe or the fork, before any child runs
         logger.warning("no reading process (%s): the input is read in this one", exc)
         return iter(produce() if beside is None else produce(beside))
@@ -286,25 +313,63 @@ def growing(first: int, most: int, growth: float = GROWTH) -> Iterator[int]:
     yield from repeat(most)
 
 
-def _child(produce: Callable[[], Iterable], send, sizes: Iterator[int]) -> None:
+def _child(produce: Callable[[], Iterable], send, sizes: Iterator[int], ahead: int = 0) -> None:
     code = 0
     try:
         for number in _SIGNALS:
             signal.signal(number, signal.SIG_DFL)
         _fence_databases()
         gc.disable()  # what it makes lives until sent; the parent's objects are not walked
+        if ahead > 0:
+            send = _Sender(send, ahead)
         items = iter(produce())
         _send(send, (_OPEN, None))
         while part := list(islice(items, next(sizes))):
             _send(send, (_ITEMS, part))
         _send(send, (_END, None))
+        if isinstance(send, _Sender):
+            send.finish()
     except BaseException as exc:  # everything, even SystemExit: the child must not go on
         try:
             _send(send, (_ERROR, _portable(exc)))
+            if isinstance(send, _Sender):
+                send.finish()
         except BaseException:  # the parent has gone (a broken pipe): nothing to tell
             code = 1
     finally:
         os._exit(code)
+
+
+class _Sender:
+    """In the child (`ahead`): messages handed to a thread that writes them to the pipe, up
+    to `ahead` of them waiting, so that making the next ones does not wait on the parent.
+    The thread is started here, after the fork: the child has no other."""
+
+    def __init__(self, send, ahead: int):
+        self._send, self._queue = send, queue.Queue(maxsize=ahead)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (message := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._send.send_bytes(message)
+                except BaseException as exc:  # the parent has gone: the rest is let go
+                    self._failure = exc
+
+    def send_bytes(self, message: bytes) -> None:
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(message)
+
+    def finish(self) -> None:
+        """Wait until every message is written (or the parent has gone)."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
 
 
 class DatabaseFenced(RuntimeError):

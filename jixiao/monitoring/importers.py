@@ -16,12 +16,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from operator import is_, itemgetter
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import Project
-from jixiao.core import audit
+from jixiao.core import audit, readahead
 from jixiao.core.collector import collector_paused
 from jixiao.core.imports import (
     MONEY_PLACES,
@@ -346,19 +347,45 @@ class PaymentImporter(Importer):
     def _save(self, rows: list[tuple]) -> tuple[int, int]:
         from jixiao.budgets.services import refresh_payment_totals
 
-        from .payments import payments_changed, write_payments
+        from .payments import payments_changed, plan_payments, store_payments
 
-        created, updated, changes, paid = write_payments(self._totals, labels=self._labels)
-        changed = [int(change.object_id) for change in changes]  # projects whose months changed
-        refresh_payment_totals(changed)
-        alerts = payments_changed(changed, today=timezone.localdate(), paid=paid)
+        planned = plan_payments(self._totals, labels=self._labels)
+        changes = planned.changes
+        changed = planned.changed_ids  # projects whose months changed
+
+        def write_payments(between) -> None:
+            store_payments(planned, between)
+            refresh_payment_totals(changed)
+
+        # the payments are written while a second process plans the alerts, on a large file
+        alerts = payments_changed(
+            changed,
+            today=timezone.localdate(),
+            paid=planned.paid,
+            meanwhile=write_payments,
+            ahead=alerts_ahead(len(changed)),
+        )
         audit.record_batch(
             changes + alerts,
             message=_("导入支付数据：%(n)s 行，%(p)s 个项目的支付数据有变化，预警变化 %(a)s 条")
             % {"n": len(rows), "p": len(changes), "a": len(alerts)},
             region_code=self.region.code if self.region else "",
         )
-        return created, updated
+        return planned.created, planned.updated
+
+
+#: The fewest changed projects whose alerts are planned in a second process (`alerts_ahead`);
+#: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never).
+ALERTS_AHEAD_PROJECTS = 8000
+
+
+def alerts_ahead(projects: int) -> bool:
+    """Whether the alerts of `projects` changed projects are planned in a second process
+    (`payments_changed`'s `ahead`) while this one writes the payments: from
+    `ALERTS_AHEAD_PROJECTS`, where a process may be forked (`core.readahead.allowed`: not in a
+    threaded web worker, nor on one core)."""
+    least = getattr(settings, "JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS", ALERTS_AHEAD_PROJECTS)
+    return least is not None and projects >= least and readahead.allowed()
 
 
 def _whole_totals(columns: list, regions: dict, home, projects: dict, scale) -> dict | None:

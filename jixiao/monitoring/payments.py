@@ -21,9 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import make_dataclass
+from dataclasses import dataclass, make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import chain, repeat, starmap
@@ -35,7 +35,7 @@ from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from jixiao.budgets.models import MONEY, Payment, Project
-from jixiao.core import audit, locks
+from jixiao.core import audit, locks, readahead
 from jixiao.core.bulkupdate import AS_IS, update_many
 from jixiao.orgs.models import Region
 
@@ -67,43 +67,30 @@ def stored_amount(amount: Decimal) -> Decimal:
 _STORED = methodcaller("quantize", PLACES, ROUND_HALF_UP)  # `stored_amount`, called from C
 
 
-def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> None:
+def _insert(
+    model, fields: tuple | list, rows: list[tuple], *, same: dict, prepared: bool = False
+) -> None:
     """INSERT `rows` (values of `fields`) with the values `same` gives every row, each value
-    prepared as `insert_rows` prepares it, in as few statements as the database takes: on
-    PostgreSQL one COPY (psycopg's executemany costs a server round trip a row, about 20 times
-    the COPY's time), on SQLite statements of many rows (`audit.insert_values`), `BATCH` rows
-    at a time."""
+    prepared as `insert_rows` prepares it (`_prepare`; already, when `prepared`), in as few
+    statements as the database takes: on PostgreSQL one COPY (psycopg's executemany costs a
+    server round trip a row, about 20 times the COPY's time), on SQLite statements of many
+    rows (`audit.insert_values`), `BATCH` rows at a time."""
     if not rows:
         return
     meta, quote = model._meta, connection.ops.quote_name
     columns = [meta.get_field(name) for name in (*fields, *same)]
     tail = tuple(meta.get_field(n).get_db_prep_save(v, connection) for n, v in same.items())
-    # each value object prepared once (by identity: the rows hold them all meanwhile): a
-    # chunk's new alerts share their due date and, a round's identical ones, their texts
-    prepare = [
-        (i, _json_prep if _plain_json(f) else partial(f.get_db_prep_save, connection=connection))
-        for i, f in enumerate(columns[: len(fields)])
-        if f.get_internal_type() not in AS_IS
-    ]
 
-    def prepared(part: list[tuple]) -> list[tuple]:
-        """The rows with their prepared values and `tail`, a column at a time in C (480,000
-        payments need no preparing at all)."""
-        if not prepare:
-            return list(map(add, part, repeat(tail)))
-        cut = list(zip(*part, strict=True))
-        for i, prep in prepare:
-            objects = dict(zip(map(id, cut[i]), cut[i], strict=True))  # by identity, in C
-            done = {key: prep(value) for key, value in objects.items()}
-            cut[i] = map(done.__getitem__, map(id, cut[i]))
-        return list(zip(*cut, *map(repeat, tail), strict=False))  # the tail repeats
+    def whole(part: list[tuple]) -> list[tuple]:
+        """The rows prepared, with `tail` (480,000 payments need no preparing at all)."""
+        return list(map(add, part if prepared else _prepare(model, fields, part), repeat(tail)))
 
     table, names = quote(meta.db_table), ", ".join(quote(f.column) for f in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for start in range(0, len(rows), BATCH):
-                    for row in prepared(rows[start : start + BATCH]):
+                    for row in whole(rows[start : start + BATCH]):
                         copy.write_row(row)
             return
         for start in range(0, len(rows), BATCH):
@@ -111,8 +98,29 @@ def _insert(model, fields: tuple | list, rows: list[tuple], *, same: dict) -> No
                 cursor,
                 f"INSERT INTO {table} ({names}) VALUES ",
                 len(columns),
-                prepared(rows[start : start + BATCH]),
+                whole(rows[start : start + BATCH]),
             )
+
+
+def _prepare(model, fields: tuple | list, rows: list[tuple]) -> list[tuple]:
+    """`rows` (values of `fields`) with each value prepared as `insert_rows` prepares it, a
+    column at a time in C, each value object once (by identity: the rows hold them all
+    meanwhile): a chunk's new alerts share their due date and, a round's identical ones,
+    their texts. Needs no query (a planning process may do it, `NewAlerts`)."""
+    meta = model._meta
+    prepare = [
+        (i, _json_prep if _plain_json(f) else partial(f.get_db_prep_save, connection=connection))
+        for i, f in enumerate(meta.get_field(name) for name in fields)
+        if f.get_internal_type() not in AS_IS
+    ]
+    if not prepare or not rows:
+        return rows
+    cut = list(zip(*rows, strict=True))
+    for i, prep in prepare:
+        objects = dict(zip(map(id, cut[i]), cut[i], strict=True))  # by identity, in C
+        done = {key: prep(value) for key, value in objects.items()}
+        cut[i] = map(done.__getitem__, map(id, cut[i]))
+    return list(zip(*cut, strict=True))
 
 
 #: A month as the key of a JSON document, with what follows it.
@@ -164,6 +172,34 @@ def write_payments(
     the changed ones (tagged with the current audit batch). Returns (created, updated, the
     audit changes, and every project's months as stored afterwards). `labels` gives each
     project's (code, region code) for its audit change."""
+    planned = plan_payments(totals, labels=labels)
+    store_payments(planned)
+    return planned.created, planned.updated, planned.changes, planned.paid
+
+
+@dataclass
+class PaymentPlan:
+    """What storing a file's monthly totals takes (`plan_payments`), read but not yet written:
+    each chunk's new rows and changed payments, the audit changes, every changed project's
+    months as they will be stored (`paid`) and the counts."""
+
+    chunks: list[tuple[list[tuple], list[Payment]]]
+    changes: list[audit.Change]
+    paid: dict[int, dict[int, Decimal]]
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def changed_ids(self) -> list[int]:
+        """The projects whose months change."""
+        return [int(change.object_id) for change in self.changes]
+
+
+def plan_payments(
+    totals: dict[tuple[int, int], Decimal], *, labels: dict[int, tuple[str, str]]
+) -> PaymentPlan:
+    """`write_payments`' reads: the stored months of the file's projects, a chunk at a time,
+    compared with `totals`; nothing is written (`store_payments`)."""
     # each amount object rounded once, found by identity: a file's parse gives its equal
     # amounts as one Decimal (a province-year's 480,000 hold about 15,000), and hashing a
     # Decimal costs more than rounding it
@@ -184,10 +220,8 @@ def write_payments(
     quoted = {amount: f'"{shown}"' for amount, shown in text.items()}  # as JSON (plain digits)
     ids = sorted(by_project)
     batch = audit.current_context().batch
-    now = timezone.now()
-    created = updated = 0
-    changes: list[audit.Change] = []
-    paid: dict[int, dict[int, Decimal]] = {}
+    planned = PaymentPlan(chunks=[], changes=[], paid={})
+    changes, paid = planned.changes, planned.paid
     label, noun = Project._meta.label_lower, str(Payment._meta.verbose_name)  # translated once
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -241,14 +275,27 @@ def write_payments(
                         message=noun,
                     )
                 )
+        planned.chunks.append((new, changed))
+        planned.created, planned.updated = (
+            planned.created + len(new),
+            planned.updated + len(changed),
+        )
+    return planned
+
+
+def store_payments(planned: PaymentPlan, between: Callable[[], object] = lambda: None) -> None:
+    """Write what `plan_payments` found: each chunk's new months inserted and changed ones
+    updated, in the same order; `between()` after each chunk."""
+    batch = audit.current_context().batch
+    now = timezone.now()
+    for new, changed in planned.chunks:
         _insert(
             Payment, ("project", "month", "amount"), new, same={"batch": batch, "updated_at": now}
         )
         for payment in changed:
             payment.updated_at = now
         update_many(Payment, changed, ["amount", "batch", "updated_at"], as_is=True)
-        created, updated = created + len(new), updated + len(changed)
-    return created, updated, changes, paid
+        between()
 
 
 def payments_changed(
@@ -257,20 +304,35 @@ def payments_changed(
     today: dt.date,
     paid: dict[int, dict[int, Decimal]] | None = None,
     audit_message: str = "",
+    meanwhile: Callable[[Callable[[], None]], object] | None = None,
+    ahead: bool = False,
 ) -> list[audit.Change]:
     """After payments of the projects `ids` changed: their reports in open rounds take their
     execution from the payments (as `payments_to` does) unless it was typed, and those reports'
     alerts and the projects' year-end rush (M05, which belongs to no round) are recomputed and
     written in bulk. `paid` (project → month → amount), when given, is every stored month of
     those projects; read otherwise. Returns the alerts' audit changes, and records them as one
-    audit entry when given its `audit_message` (an import records them with its own)."""
+    audit entry when given its `audit_message` (an import records them with its own).
+
+    `meanwhile(between)`: writes of the caller's that the recomputing does not read (an
+    import's payments and their totals: `paid` already holds the months), done first; it calls
+    `between()` now and then (after each chunk of its writes). With `ahead` (and `paid` given)
+    the chunks' inputs are read first, under the alerts' lock, and a second process
+    (`core.readahead`) judges and plans their alerts while this one runs `meanwhile`; each
+    chunk's plan is written as it comes, at a `between()` when it has come by then: the same
+    rows, the planning on the second core."""
     ids = sorted(set(ids))
     rules = RulesByRegion(today)
     changes: list[audit.Change] = []
+    if meanwhile is not None and not (ahead and ids and paid is not None):
+        meanwhile(_nothing)
+        meanwhile = None
     # nothing to recompute (a file the database already holds): no wait for the lock, which a
     # tick of every region may hold for a minute
     with locks.held(ALERTS_LOCK, wait=ALERTS_LOCK_WAIT) if ids else nullcontext():
-        for start in range(0, len(ids), CHUNK):
+        if meanwhile is not None:
+            changes = _recompute_ahead(ids, paid, rules, today, meanwhile)
+        for start in range(0, len(ids) if meanwhile is None else 0, CHUNK):
             chunk = ids[start : start + CHUNK]
             if paid is None:
                 months = _stored_payments(chunk)
@@ -280,6 +342,47 @@ def payments_changed(
     if audit_message:
         audit.record_batch(changes, message=audit_message)
     return changes
+
+
+def _recompute_ahead(
+    ids: list[int], paid: dict, rules: RulesByRegion, today: dt.date, meanwhile: Callable
+) -> list[audit.Change]:
+    """`_recompute` of every chunk, its judging and planning in a forked child (see
+    `payments_changed`): each chunk's inputs read here before the fork (the child inherits
+    them), the child's plans sent as plain values (`_ChunkInputs.plan`), and written here as
+    they come, between `meanwhile`'s writes and then after them."""
+    inputs = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        months = defaultdict(dict, {pk: paid.get(pk, {}) for pk in chunk})
+        inputs.append(_ChunkInputs.read(chunk, months, rules))
+    plans = readahead.read_ahead(
+        lambda: (chunk.plan(rules, today) for chunk in inputs), repeat(1), ahead=len(inputs)
+    )
+    waiting = iter(inputs)  # the chunks whose plans are not written yet, in order
+    changes: list[audit.Change] = []
+    ready = getattr(plans, "ready", None)  # None: planned here (no process to spare)
+
+    def between() -> None:
+        while ready is not None and ready():
+            chunk = next(waiting, None)
+            if chunk is None:
+                return
+            changes.extend(chunk.write(next(plans), rules))
+
+    try:
+        meanwhile(between)
+        for chunk, planned in zip(waiting, plans, strict=False):
+            changes.extend(chunk.write(planned, rules))
+    finally:
+        close = getattr(plans, "close", None)
+        if close is not None:
+            close()
+    return changes
+
+
+def _nothing() -> None:
+    pass
 
 
 class RulesByRegion:
@@ -401,60 +504,126 @@ def _recompute(
 ) -> list[audit.Change]:
     """One chunk: its reports' execution, then every alert of its open-round reports and its
     year-end rush, planned against the stored alerts and written in bulk."""
-    stored: dict[tuple, list[Alert]] = defaultdict(list)
-    # every field planning and the audit read of a stored alert: a deferred one would be
-    # fetched by a query for each alert changed (three for a re-import's changed amounts)
-    for alert in Alert.objects.filter(project_id__in=among(ids)).only(*STORED_ALERT_FIELDS):
-        stored[(alert.project_id, alert.round_id)].append(alert)
-    open_reports = Report.objects.filter(project_id__in=among(ids), round__status=Round.Status.OPEN)
-    reports = plain_rows(ReportRow, open_reports, REPORT_FIELDS)
-    rows = _filled_indicators([r.pk for r in reports])
-    # each project and round once (not a copy a report, as select_related would make)
-    found = plain_rows(ProjectRow, Project.objects.filter(pk__in=among(ids)), PROJECT_FIELDS)
-    projects = {p.pk: p for p in found}
-    rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
-    for report in reports:
-        report.project, report.round = projects[report.project_id], rounds[report.round_id]
-    rules.load({p.region_id for p in projects.values()})
-    executed = []
-    for report in reports:
-        if report.execution_from_payments or report.executed is None:
-            months = [
-                a for m, a in paid[report.project_id].items() if m <= report.round.period_end.month
-            ]
-            report.executed = sum(months, Decimal(0)) if months else None  # as payments_to
-            report.execution_from_payments = True
-            executed.append(report)
-    _update_execution(executed)
-    plan = AlertPlan()
-    judged: dict[int, tuple] = {}  # a project's M05 findings, as a report of its year found them
-    for report in reports:
-        found_rules, due = rules(report.project.region_id, report.year)
-        result = rules_alerts.alerts(
-            monitoring_report_of(
-                report, rows=rows.get(report.pk, []), payments=paid[report.project_id]
-            ),
-            rules=found_rules,
-            today=today,
+    inputs = _ChunkInputs.read(ids, paid, rules)
+    return inputs.write(inputs.plan(rules, today), rules)
+
+
+@dataclass
+class _ChunkInputs:
+    """What recomputing a chunk's alerts reads (`read`): its stored alerts (in `alerts`, by
+    (project, round) in `stored`), open-round reports with their project and round, their
+    filled-in indicator rows, the projects and their payments. `plan` is pure (no query): it
+    gives the execution of the reports and the alerts' plan as plain values, which a child
+    process can send back (`_recompute_ahead`); `write` stores them."""
+
+    ids: list[int]
+    paid: dict
+    alerts: list[Alert]
+    stored: dict[tuple, list[Alert]]
+    reports: list
+    rows: dict[int, list[ReportIndicator]]
+    projects: dict[int, object]
+
+    @classmethod
+    def read(cls, ids: list[int], paid: dict, rules: RulesByRegion) -> _ChunkInputs:
+        # every field planning and the audit read of a stored alert: a deferred one would be
+        # fetched by a query for each alert changed (three for a re-import's changed amounts)
+        alerts = list(Alert.objects.filter(project_id__in=among(ids)).only(*STORED_ALERT_FIELDS))
+        stored: dict[tuple, list[Alert]] = defaultdict(list)
+        for alert in alerts:
+            stored[(alert.project_id, alert.round_id)].append(alert)
+        open_reports = Report.objects.filter(
+            project_id__in=among(ids), round__status=Round.Status.OPEN
         )
-        if report.year == report.project.year:
-            judged[report.project_id] = tuple(a for a in result.alerts if a.code == "M05")
-        plan_alerts(
-            project=report.project,
-            report=report,
-            round=report.round,
-            found=result.alerts,
-            rules=found_rules,
-            today=today,
-            existing=stored[(report.project_id, report.round_id)],
-            due_date=due,
-            plan=plan,
-            new_alert=alert_values,
-        )
-    for project_id in ids:
-        project, found = projects[project_id], judged.get(project_id)
-        _year_end_rush(project, paid[project_id], rules, today, stored, plan, found)
-    return write_alerts(plan, rules, {pk: p.name for pk, p in projects.items()})
+        reports = plain_rows(ReportRow, open_reports, REPORT_FIELDS)
+        rows = _filled_indicators([r.pk for r in reports])
+        # each project and round once (not a copy a report, as select_related would make)
+        found = plain_rows(ProjectRow, Project.objects.filter(pk__in=among(ids)), PROJECT_FIELDS)
+        projects = {p.pk: p for p in found}
+        rounds = Round.objects.only("period_end", "deadline").in_bulk({r.round_id for r in reports})
+        for report in reports:
+            report.project, report.round = projects[report.project_id], rounds[report.round_id]
+        rules.load({p.region_id for p in projects.values()})
+        # every region and year's rules the plan asks for, read now (the plan reads nothing)
+        for report in reports:
+            rules(report.project.region_id, report.year)
+        for project in projects.values():
+            if 12 in paid[project.pk]:
+                rules(project.region_id, project.year)
+        return cls(ids, paid, alerts, stored, reports, rows, projects)
+
+    def plan(self, rules: RulesByRegion, today: dt.date) -> tuple[list, NewAlerts, list]:
+        """(each report's execution from payments, by its place in `reports`; the new alerts
+        ready to insert, `NewAlerts`; each changed alert by its place in `alerts`, with its
+        new and old values), judged and planned without a query, on copies: `write` applies
+        them to `reports` and `alerts`."""
+        paid, executed = self.paid, []
+        for place, report in enumerate(self.reports):
+            if report.execution_from_payments or report.executed is None:
+                months = [
+                    a
+                    for m, a in paid[report.project_id].items()
+                    if m <= report.round.period_end.month
+                ]
+                report.executed = sum(months, Decimal(0)) if months else None  # as payments_to
+                report.execution_from_payments = True
+                executed.append((place, report.executed))
+        plan = AlertPlan()
+        judged: dict[int, tuple] = {}  # a project's M05, as a report of its year found them
+        for report in self.reports:
+            found_rules, due = rules(report.project.region_id, report.year)
+            result = rules_alerts.alerts(
+                monitoring_report_of(
+                    report,
+                    rows=self.rows.get(report.pk, []),
+                    payments=paid[report.project_id],
+                ),
+                rules=found_rules,
+                today=today,
+            )
+            if report.year == report.project.year:
+                judged[report.project_id] = tuple(a for a in result.alerts if a.code == "M05")
+            plan_alerts(
+                project=report.project,
+                report=report,
+                round=report.round,
+                found=result.alerts,
+                rules=found_rules,
+                today=today,
+                existing=self.stored[(report.project_id, report.round_id)],
+                due_date=due,
+                plan=plan,
+                new_alert=alert_values,
+            )
+        for project_id in self.ids:
+            project, found = self.projects[project_id], judged.get(project_id)
+            _year_end_rush(project, paid[project_id], rules, today, self.stored, plan, found)
+        places = {id(alert): place for place, alert in enumerate(self.alerts)}
+        changed = [
+            (places[id(alert)], {f: getattr(alert, f) for f in fields}, before)
+            for alert, fields, before in plan.changed
+        ]
+        return executed, NewAlerts(plan.new), changed
+
+    def write(
+        self, planned: tuple[list, NewAlerts, list], rules: RulesByRegion
+    ) -> list[audit.Change]:
+        """Store a plan (`plan`'s, made here or in another process): the reports' execution,
+        then the alerts."""
+        executed, new, changed = planned
+        reports = []
+        for place, amount in executed:
+            report = self.reports[place]
+            report.executed, report.execution_from_payments = amount, True
+            reports.append(report)
+        _update_execution(reports)
+        plan = AlertPlan(new=new)
+        for place, values, before in changed:
+            alert = self.alerts[place]
+            for name, value in values.items():
+                setattr(alert, name, value)
+            plan.changed.append((alert, list(values), before))
+        return write_alerts(plan, rules, {pk: p.name for pk, p in self.projects.items()})
 
 
 def _update_execution(reports: list) -> None:
@@ -544,7 +713,8 @@ def write_alerts(
 ) -> list[audit.Change]:
     """The plan in bulk: new alerts (`alert_values`) inserted, changed ones updated field set by
     field set, and an audit change for each (what a save would have recorded)."""
-    ids, snapshots = _insert_alerts(plan.new)
+    new = plan.new if isinstance(plan.new, NewAlerts) else NewAlerts(plan.new)
+    ids, snapshots = new.insert()
     by_fields: dict[tuple, list[Alert]] = defaultdict(list)
     for alert, fields, _before in plan.changed:
         by_fields[tuple(fields)].append(alert)
@@ -565,8 +735,10 @@ def write_alerts(
         )
 
     changes = [
-        change("create", pk, a["code"], a["project_id"], a["region_id"], None, snapshot)
-        for pk, a, snapshot in zip(ids, plan.new, snapshots, strict=True)
+        change("create", pk, code, project_id, region_id, None, snapshot)
+        for pk, (code, project_id, region_id), snapshot in zip(
+            ids, new.labels, snapshots, strict=True
+        )
     ]
     for alert, fields, before in plan.changed:
         shown = [f for f in fields if f not in exclude]
@@ -600,44 +772,67 @@ _SNAPSHOT = [
 ]
 
 
-def _insert_alerts(new: list[dict]) -> tuple[list[int], list[audit.Encoded]]:
-    """Insert new alerts, given as their values (`alert_values`), with one executemany
-    (`_insert`, raised now), and return each one's primary key, read back by its key (project,
-    round, code, indicator), which is unique, and its audit snapshot (`audit.snapshot` of the
-    saved row) already encoded (`_snapshots`)."""
-    if not new:
-        return [], []
-    now = timezone.now()
-    given = list(new[0])  # the fields `alert_values` gives, in its order; the rest are the same
-    same = {f.name: _DEFAULTS[f.attname] for f in _INSERTED if f.attname not in given}
-    rows = [tuple(values.values()) for values in new]
-    _insert(Alert, given, rows, same=same | {"raised_at": now})
-    ids = {
-        (project, round_, code_, indicator): pk
-        for pk, project, round_, code_, indicator in Alert.objects.filter(
-            project_id__in=among({v["project_id"] for v in new})
-        ).values_list("pk", "project_id", "round_id", "code", "indicator")
-    }
-    column = dict(zip(given, zip(*rows, strict=True), strict=True))  # each given field's values
-    key = zip(
-        *map(column.__getitem__, ("project_id", "round_id", "code", "indicator")), strict=True
-    )
-    column["id"] = pks = list(map(ids.__getitem__, key))
-    return pks, _snapshots(column, {"raised_at": now} | same)
+class NewAlerts:
+    """New alerts, given as their values (`alert_values`), made ready to insert without a
+    query: their rows prepared for the database (`_prepare`), their keys (project, round,
+    code, indicator, unique) and their audit snapshots encoded but for the id and the time
+    raised (`_snapshots`). A planning process makes them (`_ChunkInputs.plan`) and sends
+    them as text, which pickles fast; `insert` stores them."""
+
+    def __init__(self, new: list[dict]):
+        self.given = list(new[0]) if new else []  # `alert_values`' fields, in its order
+        # the rest are the same for every new alert
+        self.same = {f.name: _DEFAULTS[f.attname] for f in _INSERTED if f.attname not in self.given}
+        rows = [tuple(values.values()) for values in new]
+        self.rows = _prepare(Alert, self.given, rows)
+        self.keys, self.labels, self.snapshots = [], [], []
+        if new:
+            column = dict(zip(self.given, zip(*rows, strict=True), strict=True))  # by field
+            key, label = ("project_id", "round_id", "code", "indicator"), ("code", "project_id")
+            self.keys = list(zip(*map(column.__getitem__, key), strict=True))
+            self.labels = list(zip(*map(column.__getitem__, (*label, "region_id")), strict=True))
+            self.snapshots = _snapshots(column, self.same, holes=("id", "raised_at"))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def insert(self) -> tuple[list[int], list[audit.Encoded]]:
+        """Insert them (`_insert`, raised now) and return each one's primary key, read back
+        by its key, and its audit snapshot (`audit.snapshot` of the saved row) encoded."""
+        if not self.rows:
+            return [], []
+        now = timezone.now()
+        _insert(Alert, self.given, self.rows, same=self.same | {"raised_at": now}, prepared=True)
+        ids = {
+            (project, round_, code_, indicator): pk
+            for pk, project, round_, code_, indicator in Alert.objects.filter(
+                project_id__in=among({key[0] for key in self.keys})
+            ).values_list("pk", "project_id", "round_id", "code", "indicator")
+        }
+        pks = list(map(ids.__getitem__, self.keys))
+        raised = audit.encode(_plain(now))
+        documents = map(str.__mod__, self.snapshots, zip(pks, repeat(raised)))
+        return pks, list(map(audit.Encoded, documents))
 
 
-def _snapshots(column: dict, same: dict) -> list[audit.Encoded]:
+def _snapshots(column: dict, same: dict, holes: tuple = ()) -> list[audit.Encoded]:
     """The audit snapshots of new alerts (`audit.snapshot` of each stored row, a date as
     text), encoded as `audit.record_batch` encodes a change, a column at a time: each
     distinct value of a field encoded once (a chunk's alerts share their region, year, round,
     code, level and due date), the value every new alert has (`same`) written into the
     document's frame once, and each document that frame filled in by one `%` in C (a
-    province's 37,000 snapshots were a dict each and then a document each)."""
+    province's 37,000 snapshots were a dict each and then a document each). The fields of
+    `holes` (the id, the time raised) are left as `%s`, to be filled in by another `%` (every
+    other `%` doubled)."""
     encode = audit.encode
+    # `%` in a value: doubled once for the frame's `%`, and once more when holes are left
+    escaped = (lambda text: text.replace("%", "%%")) if holes else str
     frame, columns = [], []
     for name, is_date in _SNAPSHOT:
         head = encode(name) + ": "
-        if name in column:
+        if name in holes:
+            frame.append(head + "%%s")
+        elif name in column:
             values = column[name]
             kinds = set(map(type, values)) - {type(None)}
             if len(kinds) > 1 and not all(issubclass(kind, str) for kind in kinds):
@@ -646,11 +841,12 @@ def _snapshots(column: dict, same: dict) -> list[audit.Encoded]:
             seen = dict.fromkeys(values)
             for value in seen:
                 shown = value[1] if value.__class__ is tuple else value
-                seen[value] = encode(_plain(shown) if is_date else shown)
+                seen[value] = escaped(encode(_plain(shown) if is_date else shown))
             columns.append(map(seen.__getitem__, values))
             frame.append(head + "%s")
         else:
             value = same.get(name, _DEFAULTS.get(name))
-            frame.append(head + encode(_plain(value) if is_date else value).replace("%", "%%"))
+            text = escaped(encode(_plain(value) if is_date else value))
+            frame.append(head + text.replace("%", "%%"))
     document = "{" + ", ".join(frame) + "}"
     return list(map(audit.Encoded, map(document.__mod__, zip(*columns, strict=True))))

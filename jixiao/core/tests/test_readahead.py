@@ -251,3 +251,40 @@ def test_without_a_process_to_spare_the_input_is_read_here(monkeypatch):
     with pytest.raises(InputRejected) as refused_beside:
         read_ahead(_with_verdict, repeat(1), beside=_refused_beside)
     assert refused_beside.value.problems == [Problem("第二半有问题", sheet="表9")]
+
+
+def _batches_then_mark(marker, count: int):
+    for n in range(count):
+        yield "项" * 100_000 + str(n)  # each batch more than a pipe holds
+    marker.write_text("made")
+
+
+@pytest.mark.parametrize("ahead", [0, 8])
+def test_ahead_the_child_makes_every_batch_while_this_process_takes_none(tmp_path, ahead):
+    marker = tmp_path / "made"
+    reader = read_ahead(lambda: _batches_then_mark(marker, 6), repeat(1), ahead=ahead)
+    waited = 0.0
+    while not marker.exists() and waited < 3:
+        time.sleep(0.05)
+        waited += 0.05
+    # without `ahead` the child waits on the pipe after a batch or two
+    assert marker.exists() == bool(ahead)
+    assert list(reader) == ["项" * 100_000 + str(n) for n in range(6)]
+    assert reader.status == 0
+
+
+def test_ahead_an_error_after_the_batches_made_comes_after_them():
+    reader = read_ahead(_refused_at_the_fifth, repeat(1), ahead=8)
+    seen = []
+    with pytest.raises(InputRejected):
+        for item in reader:
+            seen.append(item)
+    assert seen == [0, 1, 2, 3]
+
+
+def test_ahead_a_reader_closed_before_its_end_stops_its_child():
+    reader = read_ahead(_endless, repeat(10), ahead=4)
+    next(reader)
+    pid = reader.pid
+    reader.close()
+    assert reader.pid is None and _gone(pid)

@@ -67,6 +67,17 @@ def twin(world):
     )
 
 
+@pytest.fixture(autouse=True, params=["one process", "alerts ahead"])
+def alerts_ahead(request, settings):
+    """Every test here twice: as a small file imports (one process), and with the alerts
+    planned in a second process while the payments are written (`payments_changed`'s
+    `ahead`), as a province's file imports."""
+    if request.param == "alerts ahead":
+        settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = 0
+        settings.JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS = 0
+    return request.param
+
+
 def paid(project) -> dict:
     return dict(Payment.objects.filter(project=project).values_list("month", "amount"))
 
@@ -555,6 +566,12 @@ def test_new_alerts_snapshots_are_the_text_json_dumps_writes_of_each_row():
             value[name] = found.isoformat() if is_date and found is not None else found
         assert text == json.dumps({n: value[n] for n in names}, ensure_ascii=False)
         assert isinstance(text, audit.Encoded)
+    # made by a planning process, without the id and the time raised, filled in here
+    holes = _snapshots(
+        {k: v for k, v in column.items() if k != "id"}, same, holes=("id", "raised_at")
+    )
+    raised = audit.encode(same["raised_at"].isoformat())
+    assert [text % (pk, raised) for text, pk in zip(holes, column["id"], strict=True)] == got
 
 
 def test_an_import_leaves_the_collector_running_and_nothing_frozen(world):
