@@ -815,7 +815,7 @@ class NewAlerts:
         return pks, list(map(audit.Encoded, documents))
 
 
-def _snapshots(column: dict, same: dict, holes: tuple = ()) -> list[audit.Encoded]:
+def _snapshots(column: dict, same: dict, holes: tuple = ()) -> list:
     """The audit snapshots of new alerts (`audit.snapshot` of each stored row, a date as
     text), encoded as `audit.record_batch` encodes a change, a column at a time: each
     distinct value of a field encoded once (a chunk's alerts share their region, year, round,
@@ -849,4 +849,6 @@ def _snapshots(column: dict, same: dict, holes: tuple = ()) -> list[audit.Encode
             text = escaped(encode(_plain(value) if is_date else value))
             frame.append(head + text.replace("%", "%%"))
     document = "{" + ", ".join(frame) + "}"
-    return list(map(audit.Encoded, map(document.__mod__, zip(*columns, strict=True))))
+    documents = map(document.__mod__, zip(*columns, strict=True))
+    # with holes, plain text to be filled in (a str subclass pickles ten times slower)
+    return list(documents if holes else map(audit.Encoded, documents))
