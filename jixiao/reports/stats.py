@@ -464,11 +464,29 @@ def _targets_apart(work: WorkYear) -> tuple:
         "targets.funds",
         lambda: one_row_aggregate(
             Project.objects.filter(pk__in=work.targets.filter(approved).values("project_id")),
-            Sum(full_year_budget(), output_field=DecimalField()),
+            _funds_sum(),
         ),
         convert=True,
     )
     return projects, projects_approved, units, units_approved, funds
+
+
+def _funds_sum(prefix: str = ""):
+    """The sum of the full-year budgets (DOMAIN.md §9) of the projects at `prefix`: on
+    PostgreSQL the sum of each funding source's sum, which is exact (numeric) and spares the
+    additions of each row (1.2 ms of a statement's 13 over a province's 13,000 reports); on
+    SQLite, whose sums are binary floats, the sum of each row's budget, as before, so that no
+    sum is added up in another order."""
+    from jixiao.budgets.models import FUNDING_SOURCES, Project
+
+    if connections[router.db_for_read(Project)].vendor != "postgresql":
+        return Sum(full_year_budget(prefix), output_field=DecimalField())
+    first, *rest = (Sum(f"{prefix}full_{src}") for src, _label in FUNDING_SOURCES)
+    total = first
+    for each in rest:
+        total = total + each
+    total.empty_result_set_value = None  # no rows: NULL, as a sum (`one_row_aggregate`)
+    return total
 
 
 #: How the ORM reads a decimal sum of SQLite's, a binary float (`DatabaseOperations.
@@ -500,7 +518,7 @@ def _projects_by_region(
             getattr(work, name)
             .order_by()
             .values_list("region_id")
-            .annotate(n=Count("id"), funds=Sum(full_year_budget(), output_field=DecimalField()))
+            .annotate(n=Count("id"), funds=_funds_sum())
         )
         if not kinds:
             return rows
@@ -595,7 +613,7 @@ def _execution(work: WorkYear, latest: datetime.date | None) -> dict:
         "execution",
         lambda: one_row_aggregate(
             work.reports.filter(round__period_end=latest),
-            Sum(full_year_budget("project__"), output_field=DecimalField()),
+            _funds_sum("project__"),
             Sum("executed"),
         ),
         latest,

@@ -5,6 +5,7 @@ SQLite's plans without statistics take any usable index, so its plan names the i
 serves a statement."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -107,3 +108,14 @@ def test_only_a_declaration_with_findings_is_in_the_findings_index(db):
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'target_findings'")
             (sql,) = cursor.fetchone()
     assert "WHERE" in sql and "finding_codes" in sql.split("WHERE", 1)[1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sums are exact")
+def test_the_funds_are_summed_by_source_on_postgresql_with_the_same_figures(world, figures):
+    """Each source's sum, then their sum: no addition for each row (SQLite's float sums keep
+    the sum of each row's budget, so that nothing is added up in another order)."""
+    for name in ("targets.funds", "monitored_projects"):  # (no round here: no execution)
+        sql = _kept_statement(name)
+        assert 'SUM("budgets_project"."full_current")' in sql, name
+        assert "COALESCE" not in sql, name
+    assert figures["targets"]["funds_approved"] == Decimal("120.62")  # P1: 100.123456 + 20.5
