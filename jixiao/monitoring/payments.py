@@ -784,7 +784,7 @@ class NewAlerts:
         # the rest are the same for every new alert
         self.same = {f.name: _DEFAULTS[f.attname] for f in _INSERTED if f.attname not in self.given}
         rows = [tuple(values.values()) for values in new]
-        self.rows = _prepare(Alert, self.given, rows)
+        self.rows = _prepare(Alert, self.given, _plain_texts(self.given, rows))
         self.keys, self.labels, self.snapshots = [], [], []
         if new:
             column = dict(zip(self.given, zip(*rows, strict=True), strict=True))  # by field
@@ -813,6 +813,23 @@ class NewAlerts:
         raised = audit.encode(_plain(now))
         documents = map(str.__mod__, self.snapshots, zip(pks, repeat(raised)))
         return pks, list(map(audit.Encoded, documents))
+
+
+#: The alert's text fields, whose values may be messages (`rule_messages.Message`, a str
+#: subclass that unpickles by formatting itself again: a third of a second for a province's
+#: new alerts in the process that writes them).
+_TEXTS = {f.name for f in _INSERTED if f.get_internal_type() in ("CharField", "TextField")}
+
+
+def _plain_texts(fields: list, rows: list[tuple]) -> list[tuple]:
+    """`rows` with the values of text fields as plain `str` (the same text stored)."""
+    places = [i for i, name in enumerate(fields) if name in _TEXTS]
+    if not rows or not places:
+        return rows
+    cut = list(zip(*rows, strict=True))
+    for i in places:
+        cut[i] = [v if v.__class__ is str or v is None else str(v) for v in cut[i]]
+    return list(zip(*cut, strict=True))
 
 
 def _snapshots(column: dict, same: dict, holes: tuple = ()) -> list:
