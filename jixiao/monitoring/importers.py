@@ -94,7 +94,9 @@ class PaymentImporter(Importer):
     A province-year is 480,000 rows: `parse` reads each line into a plain tuple (no `Row`),
     parsing each distinct code, year, month and date once; `check` looks the regions and
     projects up in two queries and sums the months; `save` writes them and recomputes the
-    alerts in bulk (`payments`), with one audit entry for the whole file."""
+    alerts in bulk (`payments`), with one audit entry for the whole file. A file that changes
+    many projects (`alerts_ahead`) has their alerts judged and planned in a second process
+    while this one writes the payments."""
 
     kind = "payments"
     title = gettext_lazy("支付数据")
@@ -375,8 +377,10 @@ class PaymentImporter(Importer):
 
 
 #: The fewest changed projects whose alerts are planned in a second process (`alerts_ahead`);
-#: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never).
-ALERTS_AHEAD_PROJECTS = 8000
+#: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never). With the
+#: other core busy, 8,000 and 16,000 projects gained nothing; a province's 40,000 gained a
+#: fifth of their wall time (docs/performance.md, "Payment files", twelfth pass).
+ALERTS_AHEAD_PROJECTS = 20000
 
 
 def alerts_ahead(projects: int) -> bool:
