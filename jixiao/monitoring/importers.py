@@ -377,10 +377,11 @@ class PaymentImporter(Importer):
 
 
 #: The fewest changed projects whose alerts are planned in a second process (`alerts_ahead`);
-#: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never). With the
-#: other core busy, 8,000 and 16,000 projects gained nothing; a province's 40,000 gained a
-#: fifth of their wall time (docs/performance.md, "Payment files", twelfth pass).
-ALERTS_AHEAD_PROJECTS = 20000
+#: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never). 8,000 (20
+#: districts) gained 15% of wall time on a quiet machine and lost up to 6% with the other core
+#: busy, for 13% more CPU; smaller files gained less (docs/performance.md, "Payment files",
+#: twelfth pass).
+ALERTS_AHEAD_PROJECTS = 8000
 
 
 def alerts_ahead(projects: int) -> bool:
