@@ -379,7 +379,7 @@ class PaymentImporter(Importer):
 #: The fewest changed projects whose alerts are planned in a second process (`alerts_ahead`);
 #: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never). 8,000 (20
 #: districts) gained 15% of wall time on a quiet machine and lost up to 6% with the other core
-#: busy, for 13% more CPU; smaller files gained less (docs/performance.md, "Payment files",
+#: busy, for a tenth more CPU; smaller files gained less (docs/performance.md, "Payment files",
 #: twelfth pass).
 ALERTS_AHEAD_PROJECTS = 8000
 
