@@ -23,7 +23,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, make_dataclass
+from dataclasses import dataclass, field, make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import chain, repeat, starmap
@@ -180,19 +180,27 @@ def write_payments(
 @dataclass
 class PaymentPlan:
     """What storing a file's monthly totals takes (`plan_payments`), read but not yet written:
-    each chunk's new rows and changed payments, the audit changes, every changed project's
-    months as they will be stored (`paid`) and the counts."""
+    every changed project's months as they will be stored (`paid`) and the projects whose
+    months change (`changed_ids`), then, made by `rows` as the payments are written, each
+    chunk's new rows and changed payments, the audit changes and the counts."""
 
-    chunks: list[tuple[list[tuple], list[Payment]]]
-    changes: list[audit.Change]
     paid: dict[int, dict[int, Decimal]]
+    changed_ids: list[int]
+    pending: list = field(default_factory=list)  # each chunk's `_payment_rows`, not yet made
+    chunks: list[tuple[list[tuple], list[Payment]]] = field(default_factory=list)
+    changes: list[audit.Change] = field(default_factory=list)
     created: int = 0
     updated: int = 0
 
-    @property
-    def changed_ids(self) -> list[int]:
-        """The projects whose months change."""
-        return [int(change.object_id) for change in self.changes]
+    def rows(self) -> None:
+        """Make each chunk's rows and audit changes (after the fork when the alerts are planned
+        ahead: the importing process has time then, and none before)."""
+        for make in self.pending:
+            new, changed, changes = make()
+            self.chunks.append((new, changed))
+            self.changes += changes
+            self.created, self.updated = self.created + len(new), self.updated + len(changed)
+        self.pending = []
 
 
 def plan_payments(
@@ -207,22 +215,13 @@ def plan_payments(
     objects = dict(zip(map(id, given), given, strict=True))  # in C
     rounded = {key: _STORED(amount) for key, amount in objects.items()}
     amounts = list(map(rounded.__getitem__, map(id, given)))
-    # and each rounded one's text as the driver would bind it (SQLite's adapter is `str`),
-    # found by identity: made once, not once a row by the driver (a sixth of SQLite's
-    # insert of a province's 480,000 payments)
-    bound = {id(amount): str(amount) for amount in rounded.values()}.__getitem__
     by_project: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for (project_id, month), amount in zip(totals, amounts, strict=True):
         by_project[project_id][month] = amount
-    # each distinct amount as the audit's text once; all have the stored places, so that
-    # equal amounts have the same text
-    text = {amount: f"{amount:f}" for amount in rounded.values()}
-    quoted = {amount: f'"{shown}"' for amount, shown in text.items()}  # as JSON (plain digits)
     ids = sorted(by_project)
-    batch = audit.current_context().batch
-    planned = PaymentPlan(chunks=[], changes=[], paid={})
-    changes, paid = planned.changes, planned.paid
-    label, noun = Project._meta.label_lower, str(Payment._meta.verbose_name)  # translated once
+    planned = PaymentPlan(paid={}, changed_ids=[])
+    paid, changed_ids = planned.paid, planned.changed_ids
+    texts = _AmountTexts(rounded.values())
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         stored: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
@@ -230,62 +229,87 @@ def plan_payments(
             project_id__in=among(chunk)
         ).values_list("pk", "project_id", "month", "amount"):
             stored[project_id][month] = (pk, amount)
-        new, changed = [], []
         for project_id in chunk:
             months, old = by_project[project_id], stored.get(project_id)
-            before, after = {}, {}
             if not old:  # the project's first payments: every month is new
-                new += zip(repeat(project_id), months, map(bound, map(id, months.values())))
-                # its audit change's after, {month: amount as text}, encoded as the audit
-                # would encode that dict, from each month's and amount's JSON made once
-                after = audit.Encoded(
-                    "{"
-                    + ", ".join(
-                        map(
-                            add,
-                            map(_MONTH_KEY.__getitem__, months),
-                            map(quoted.__getitem__, months.values()),
-                        )
-                    )  # fmt: skip
-                    + "}"
-                )
                 paid[project_id] = months
-            else:
-                for month, amount in months.items():
-                    if month not in old:
-                        new.append((project_id, month, bound(id(amount))))
-                    elif old[month][1] != amount:
-                        changed.append(Payment(pk=old[month][0], amount=amount, batch=batch))
-                        before[month] = f"{old[month][1]:f}"
-                    else:
-                        continue
-                    after[month] = text[amount]
-                paid[project_id] = {m: a for m, (_pk, a) in old.items()} | months
-            if after:
-                code, region_code = labels[project_id]
-                changes.append(
-                    audit.Change(
-                        action="import",
-                        object_type=label,
-                        object_id=str(project_id),
-                        object_repr=f"{code} {noun}",
-                        region_code=region_code,
-                        before=before or None,
-                        after=after,
-                        message=noun,
-                    )
-                )
-        planned.chunks.append((new, changed))
-        planned.created, planned.updated = (
-            planned.created + len(new),
-            planned.updated + len(changed),
-        )
+                changed_ids.append(project_id)
+                continue
+            paid[project_id] = {m: a for m, (_pk, a) in old.items()} | months
+            if any(m not in old or old[m][1] != a for m, a in months.items()):
+                changed_ids.append(project_id)
+        planned.pending.append(partial(_payment_rows, chunk, stored, by_project, texts, labels))
     return planned
+
+
+class _AmountTexts:
+    """Each distinct stored amount's texts, made once: as the driver binds it (SQLite's
+    adapter is `str`, found by identity: not once a row by the driver, a sixth of SQLite's
+    insert of a province's 480,000 payments), as the audit shows it, and as JSON."""
+
+    def __init__(self, amounts):
+        amounts = list(amounts)
+        self.bound = {id(amount): str(amount) for amount in amounts}.__getitem__
+        # all have the stored places, so that equal amounts have the same text
+        self.text = {amount: f"{amount:f}" for amount in amounts}
+        self.quoted = {amount: f'"{shown}"' for amount, shown in self.text.items()}
+
+
+def _payment_rows(chunk, stored, by_project, texts, labels) -> tuple[list, list, list]:
+    """A chunk's new rows, changed payments and audit changes."""
+    batch = audit.current_context().batch
+    label, noun = Project._meta.label_lower, str(Payment._meta.verbose_name)  # translated once
+    bound, text, quoted = texts.bound, texts.text, texts.quoted
+    new, changed, changes = [], [], []
+    for project_id in chunk:
+        months, old = by_project[project_id], stored.get(project_id)
+        before, after = {}, {}
+        if not old:  # the project's first payments: every month is new
+            new += zip(repeat(project_id), months, map(bound, map(id, months.values())))
+            # its audit change's after, {month: amount as text}, encoded as the audit
+            # would encode that dict, from each month's and amount's JSON made once
+            after = audit.Encoded(
+                "{"
+                + ", ".join(
+                    map(
+                        add,
+                        map(_MONTH_KEY.__getitem__, months),
+                        map(quoted.__getitem__, months.values()),
+                    )
+                )  # fmt: skip
+                + "}"
+            )
+        else:
+            for month, amount in months.items():
+                if month not in old:
+                    new.append((project_id, month, bound(id(amount))))
+                elif old[month][1] != amount:
+                    changed.append(Payment(pk=old[month][0], amount=amount, batch=batch))
+                    before[month] = f"{old[month][1]:f}"
+                else:
+                    continue
+                after[month] = text[amount]
+        if after:
+            code, region_code = labels[project_id]
+            changes.append(
+                audit.Change(
+                    action="import",
+                    object_type=label,
+                    object_id=str(project_id),
+                    object_repr=f"{code} {noun}",
+                    region_code=region_code,
+                    before=before or None,
+                    after=after,
+                    message=noun,
+                )
+            )
+    return new, changed, changes
 
 
 def store_payments(planned: PaymentPlan, between: Callable[[], object] = lambda: None) -> None:
     """Write what `plan_payments` found: each chunk's new months inserted and changed ones
     updated, in the same order; `between()` after each chunk."""
+    planned.rows()
     batch = audit.current_context().batch
     now = timezone.now()
     for new, changed in planned.chunks:
