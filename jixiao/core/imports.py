@@ -579,11 +579,12 @@ def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
     header = tuple(c.label for c in importer.columns)
     rows, problems = [header], ProblemLog()
     for number, item in enumerate(items, start=1):
-        values = importer.json_values(item)
-        if not any(values.get(k) not in (None, "") for k in keys):
+        cells = tuple(map(importer.json_values(item).get, keys))
+        if all(cell is None or cell == "" for cell in cells):
             problems.append(_no_fields(importer, number))
             continue
-        rows.append(tuple(_json_cell(values.get(k)) for k in keys))
+        # most cells are text, whole numbers or null, which stay as they are (in C)
+        rows.append(cells if _PLAIN.issuperset(map(type, cells)) else tuple(map(_json_cell, cells)))
     if problems:
         raise InputRejected(problems)
     return Sheet(name="JSON", rows=rows, first_row=0)
@@ -596,6 +597,10 @@ def _no_fields(importer: Importer, number: int) -> Problem:
         sheet=JSON_SHEET,
         row=number,
     )
+
+
+#: The types of JSON values a sheet's cell holds as they are (`_json_cell` leaves them).
+_PLAIN = frozenset({str, int, type(None)})
 
 
 def _json_cell(value):

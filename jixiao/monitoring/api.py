@@ -21,6 +21,7 @@ from . import selectors, services
 from .models import Alert, Round
 from .schemas import (
     MAX_PAYMENT_ROWS,
+    PAYMENT_ROWS,
     AlertList,
     AlertOut,
     PaymentsIn,
@@ -311,8 +312,6 @@ def push_payments(request, body: PaymentsIn):
     """The payments import (`importers.PaymentImporter`) over the rows as a JSON document:
     the same checks and messages, one transaction, one audit entry for the batch; each
     problem located at `rows[i].field`."""
-    import json
-
     from django.shortcuts import get_object_or_404
 
     from jixiao.core.imports import run_import
@@ -338,8 +337,7 @@ def push_payments(request, body: PaymentsIn):
     if region is None:
         return rejected([problem("region", _("请填写导入的区划代码。"), "required")])
     importer = PaymentImporter(actor=request.user, region=region)
-    rows = [row.model_dump() for row in body.rows]
-    data = json.dumps(rows, ensure_ascii=False).encode()
+    data = PAYMENT_ROWS.dump_json(body.rows)  # UTF-8 JSON, every field, as the importer reads
     try:
         result = run_import(importer, data, "api-payments.json")
     except InputRejected as exc:

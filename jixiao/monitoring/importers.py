@@ -376,20 +376,15 @@ class PaymentImporter(Importer):
         return planned.created, planned.updated
 
 
-#: The fewest changed projects whose alerts are planned in a second process (`alerts_ahead`);
-#: the setting `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` overrides it (None: never). 8,000 (20
-#: districts) gained 15% of wall time on a quiet machine and lost up to 6% with the other core
-#: busy, for a tenth more CPU; smaller files gained less (docs/performance.md, "Payment files",
-#: twelfth pass).
-ALERTS_AHEAD_PROJECTS = 8000
-
-
 def alerts_ahead(projects: int) -> bool:
     """Whether the alerts of `projects` changed projects are planned in a second process
-    (`payments_changed`'s `ahead`) while this one writes the payments: from
-    `ALERTS_AHEAD_PROJECTS`, where a process may be forked (`core.readahead.allowed`: not in a
+    (`payments_changed`'s `ahead`) while this one writes the payments: from the setting
+    `JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS` (8,000 by default, docs/deploy.md: 20 districts
+    gained 15% of wall time on a quiet machine and lost up to 6% with the other core busy, for
+    a tenth more CPU; smaller files gained less; docs/performance.md, "Payment files", twelfth
+    pass; None: never), where a process may be forked (`core.readahead.allowed`: not in a
     threaded web worker, nor on one core)."""
-    least = getattr(settings, "JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS", ALERTS_AHEAD_PROJECTS)
+    least = settings.JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS
     return least is not None and projects >= least and readahead.allowed()
 
 

@@ -404,6 +404,30 @@ def test_json_number_is_read_through_its_decimal_text(importer):
     assert rows[0].values["amount"] == Decimal("207.4538")
 
 
+def test_json_cells_keep_text_and_whole_numbers_and_convert_the_rest(importer):
+    data = json.dumps(
+        [
+            {"code": "N1", "name": "甲", "amount": 12},
+            {"code": "N2", "name": ["甲", "乙"], "amount": 1.5},
+            {"code": True, "name": None, "amount": ""},
+        ]
+    ).encode()
+    sheet = sheet_from_json(data, importer)
+    assert sheet.rows[1:] == [
+        ("N1", "甲", 12),
+        ("N2", "甲、乙", Decimal("1.5")),  # JSON numbers are read as decimals
+        ("是", None, ""),
+    ]
+
+
+def test_a_json_object_without_any_column_is_named_with_its_row(importer):
+    data = json.dumps([{"code": "N1", "name": "甲"}, {"other": 1, "code": "", "name": None}])
+    with pytest.raises(InputRejected) as exc:
+        sheet_from_json(data.encode(), importer)
+    assert [p.row for p in exc.value.problems] == [2]
+    assert "缺少必填字段" in exc.value.problems[0].message
+
+
 @pytest.mark.parametrize(
     "data, message",
     [
