@@ -873,7 +873,16 @@ def year_end_rush(work: WorkYear) -> dict[int, dict]:
     the database: it sums each project's payments and keeps only those whose December exceeds
     the lower of M05's two bounds as a share of the year (December > share × year, or above
     `multiple` × the January–November average, i.e. December > multiple / (11 + multiple) ×
-    year); the pure rule then judges these few exactly."""
+    year); the pure rule then judges these few exactly.
+
+    The payments are those of the projects with a self-evaluation counted
+    (`WorkYear.evaluated_projects_payments`), asked as an `EXISTS` for each payment row that
+    passes the bound, not as a list of the self-evaluations' projects: SQLite then reads the
+    year totals once and looks up the few candidates' self-evaluations by project (the
+    project is unique there), where it read the year's counted self-evaluations into a list
+    and each project's totals by it (2.2 → 0.7 ms at the small scale, 27 → 11 ms at province
+    scale). PostgreSQL plans both as the same semi-join."""
+    from jixiao.budgets.models import PaymentTotal
     from jixiao.monitoring.alerts import AlertRules, is_year_end_rush
 
     rules = AlertRules.from_section(work.rules.get("monitoring"))
@@ -884,8 +893,12 @@ def year_end_rush(work: WorkYear) -> dict[int, dict]:
         work,
         "year_end_rush",
         lambda: (
-            work.evaluated_projects_payments.filter(december__gt=0)
+            PaymentTotal.objects.filter(
+                Exists(work.selfevals.filter(project_id=OuterRef("project_id")))
+            )
+            .filter(december__gt=0)
             .filter(december__gt=F("total") * Value(least, output_field=DecimalField()))
+            .order_by()
             .values_list("project_id", "total", "december")
         ),
         least,

@@ -1,6 +1,7 @@
 """What the work year's figures ask the database for, beyond the figures themselves: the units'
 structure as an uncorrelated list, and the count by the findings' codes read from the index of
-the declarations with findings (docs/performance.md, the work year's figures, eleventh pass).
+the declarations with findings (docs/performance.md, the work year's figures, eleventh pass);
+the year-end rush's candidates each looked up by project (twelfth pass).
 SQLite's plans without statistics take any usable index, so its plan names the index that
 serves a statement."""
 
@@ -93,6 +94,18 @@ def test_the_findings_codes_can_be_read_from_the_declarations_with_findings_on_p
     with connection.cursor() as cursor:  # undone with the test's transaction
         cursor.execute("SET LOCAL enable_seqscan = off")
     assert "target_findings" in _plan("targets.current")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan text")
+def test_the_year_end_rush_looks_up_the_self_evaluation_of_each_candidate(figures):
+    """The payments' year totals read once and each candidate's self-evaluation looked up by
+    its project (unique), not the year's counted self-evaluations read into a list first and
+    each project's totals looked up by it: 2.2 → 0.7 ms at the small scale, 27 → 11 ms at
+    province scale."""
+    plan = _plan("year_end_rush")
+    assert "LIST SUBQUERY" not in plan, plan
+    assert "SCAN budgets_paymenttotal" in plan, plan
+    assert "SEARCH U0 USING INDEX sqlite_autoindex_evaluations_selfevaluation" in plan, plan
 
 
 def test_only_a_declaration_with_findings_is_in_the_findings_index(db):

@@ -385,6 +385,26 @@ def test_problems_count_rush_low_grades_and_overdue_items(bureau):
     }
 
 
+def test_the_year_end_rush_counts_only_the_projects_with_a_self_evaluation_counted(year_2022):
+    """Q3's self-evaluation is a draft and QB's is 乙区's: their Decembers trip M05 as Q1's
+    does, yet neither is among 甲区's evaluated projects; a project with payments and no
+    self-evaluation at all is not either."""
+    world = year_2022
+    none = project_2021(world, "Q9", "U1", Decimal("40"))
+    rushed = [Project.objects.get(code=code, year=2021) for code in ("Q3", "QB")] + [none]
+    Payment.objects.bulk_create(
+        [Payment(project=p, month=m, amount=Decimal(1)) for p in rushed for m in range(1, 12)]
+        + [Payment(project=p, month=12, amount=Decimal(30)) for p in rushed]
+    )
+    refresh_payment_totals([p.pk for p in rushed])
+    problems = stats_for(RegionReader(world.region.path), world.region)["problems"]
+    assert problems["year_end_rush"] == {"year": 2021, "projects": 1, "december": Decimal("20.00")}
+    # 乙区's own figures count QB's
+    reader_b = RegionReader(world.region_b.path)
+    rush_b = stats_for(reader_b, world.region_b)["problems"]["year_end_rush"]
+    assert rush_b == {"year": 2021, "projects": 1, "december": Decimal("30.00")}
+
+
 def test_on_time_rates_by_stage(bureau):
     assert bureau["on_time"]["targets"] == {"due": 2, "late": 1, "on_time_rate": Decimal("0.5000")}
     assert bureau["on_time"]["monitoring"]["on_time_rate"] == Decimal("0.5000")
