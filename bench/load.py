@@ -67,6 +67,7 @@ import csv
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -473,6 +474,25 @@ def start_serve(env: dict, port: int, workers: int | None, threads: int | None) 
     return answering(server, port, 90)
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (locust once it returns; the
+    server, with its workers, once stopped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since boot, from /proc/stat (Linux)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            ticks = [int(n) for n in f.readline().split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    hz = os.sysconf("SC_CLK_TCK")
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and waiting on the disk
+    return (sum(ticks[:8]) - idle) / hz, sum(ticks[:8]) / hz
+
+
 def run_locust(env: dict, port: int, scale: dict, workdir: Path, plan_path: Path) -> Path:
     prefix = workdir / "locust"
     ledger = workdir / "ledger.json"
@@ -663,19 +683,34 @@ def bench(workdir: Path) -> None:
     connection.close()
 
     port = free_port()
+    cpu_at_start = children_cpu()
     server = start_serve(env, port, args.workers, args.threads)
     began = timezone.now()
     before = os.getloadavg()[0]
     try:
         progress(f"load: {scale['users']} users, {scale['seconds']} s, ramp {scale['rate']}/s")
         with LockSampler(url) as locks:
+            machine_before, client_before = machine_cpu(), children_cpu()
             prefix = run_locust(env, port, scale, workdir, plan_path)
+            machine_after, client_after = machine_cpu(), children_cpu()
     finally:
         stop_server(server)
     stats = aggregate(prefix)
     say(
         f"the machine's load average: {before:.1f} before the run, {os.getloadavg()[1]:.1f} over "
         f"its last 5 minutes ({os.cpu_count()} cores; other work on the machine slows every page)"
+    )
+    client = client_after - client_before
+    served = children_cpu() - cpu_at_start - client
+    busy = machine_after[0] - machine_before[0]
+    elapsed = machine_after[1] - machine_before[1]
+    say(
+        f"CPU over the run: the server (jixiao serve: its web workers, the job worker, their start) "
+        f"{served:.0f} s, locust {client:.0f} s, the whole machine {busy:.0f} s of "
+        f"{elapsed:.0f} s ({busy / max(elapsed, 1) * 100:.0f}% busy; the rest of it is "
+        f"PostgreSQL's and other work's); a request: the server {served / stats['requests'] * 1000:.1f} "
+        f"ms, locust {client / stats['requests'] * 1000:.1f} ms, the machine "
+        f"{busy / stats['requests'] * 1000:.1f} ms"
     )
     writes = counted(workdir / "ledger.json", began)
     times = phases(workdir / "ledger.json")

@@ -3,6 +3,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from jixiao.core.collector import settle_preloaded_app
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
 application = get_wsgi_application()
 
@@ -10,3 +12,4 @@ application = get_wsgi_application()
 # preloads the app), instead of by each worker at its first request: about half a CPU-second a
 # worker, paid again by each worker recycled during a deadline peak. No database is touched.
 get_resolver().url_patterns  # noqa: B018 - the cached property loads them
+settle_preloaded_app()
