@@ -1,6 +1,7 @@
 """Every test of the figures checks each reuse of a compiled figures query against the query
 built afresh (`stats.CHECK_COMPILED`), starting from no compiled query, no deadlines found
-(`stats._with_deadlines`) and no statement to send ahead (`stats._send_ahead`)."""
+(`stats._with_deadlines`), no statement to send ahead (`stats._send_ahead`) and no rows judged
+(`stats._JUDGED`)."""
 
 import pytest
 
@@ -13,3 +14,4 @@ def check_compiled_figures(monkeypatch):
     monkeypatch.setattr(stats, "_COMPILED", {})
     monkeypatch.setattr(stats, "_DEADLINES", {})
     monkeypatch.setattr(stats, "_RAN", {})
+    monkeypatch.setattr(stats, "_JUDGED", {})

@@ -405,6 +405,37 @@ def test_the_year_end_rush_counts_only_the_projects_with_a_self_evaluation_count
     assert rush_b == {"year": 2021, "projects": 1, "december": Decimal("30.00")}
 
 
+def test_the_year_end_rush_is_judged_again_only_when_its_candidates_change(year_2022, monkeypatch):
+    """The candidates' rows are judged by M05's rule once; a computation that reads the very
+    same rows (a change elsewhere in the year) takes what was judged, and one that reads other
+    rows (a payment changed) judges them anew."""
+    from jixiao.monitoring import alerts
+
+    judged = []
+
+    def counted(december, total, *, rules):
+        judged.append(december)
+        return is_year_end_rush(december, total, rules=rules)
+
+    is_year_end_rush = alerts.is_year_end_rush
+    monkeypatch.setattr(alerts, "is_year_end_rush", counted)
+    world, reader = year_2022, RegionReader(year_2022.region.path)
+
+    def rush():
+        figures = compute_year_stats(user=reader, region=world.region, year=2022, today=TODAY)
+        return figures["problems"]["year_end_rush"]
+
+    assert rush() == {"year": 2021, "projects": 1, "december": Decimal("20.00")}
+    assert len(judged) == 1  # Q1, the one candidate
+    assert rush() == {"year": 2021, "projects": 1, "december": Decimal("20.00")}
+    assert len(judged) == 1
+    q2 = Project.objects.get(code="Q2", year=2021)  # evenly paid: now 40 in December
+    Payment.objects.filter(project=q2, month=12).update(amount=Decimal(40))
+    refresh_payment_totals([q2.pk])
+    assert rush() == {"year": 2021, "projects": 2, "december": Decimal("60.00")}
+    assert len(judged) == 3
+
+
 def test_on_time_rates_by_stage(bureau):
     assert bureau["on_time"]["targets"] == {"due": 2, "late": 1, "on_time_rate": Decimal("0.5000")}
     assert bureau["on_time"]["monitoring"]["on_time_rate"] == Decimal("0.5000")
