@@ -541,6 +541,40 @@ def test_a_projects_month_document_is_the_text_json_dumps_writes_of_its_months(w
     assert change.as_dict()["after"] == {str(m): text for m, text in expected.items()}
 
 
+def test_projects_paid_first_and_again_in_one_chunk_are_written_as_each_alone(world):
+    """A chunk of projects all paid for the first time is made a column at a time, any other
+    month by month: the same rows in the same order, and the same audit documents."""
+    from jixiao.monitoring.payments import write_payments
+
+    codes = _projects(world, 4)
+    pk = dict(Project.objects.filter(code__in=codes).values_list("code", "pk"))
+    a, b, c, d = (pk[code] for code in codes)
+    labels = {pk[code]: (code, "") for code in codes}
+    write_payments({(a, 1): Decimal("1")}, labels=labels)
+    same = Decimal("7.5")
+    mixed = {(a, 1): Decimal("2"), (a, 2): Decimal("3"), (b, 3): Decimal("1.25"),
+             (b, 1): same, (b, 12): same}  # fmt: skip
+    first = {(c, 3): Decimal("1.25"), (c, 1): same, (c, 12): same, (d, 5): Decimal("4")}
+    _n, _u, changed, _p = write_payments(mixed, labels=labels)
+    _n, _u, fresh, _p = write_payments(first, labels=labels)
+    stored = list(Payment.objects.order_by("pk").values_list("project_id", "month", "amount"))
+    assert stored[1:] == [(a, 2, Decimal("3")), (b, 3, Decimal("1.25")), (b, 1, same),
+                          (b, 12, same), (c, 3, Decimal("1.25")), (c, 1, same), (c, 12, same),
+                          (d, 5, Decimal("4"))]  # fmt: skip
+
+    def text(value):  # as `audit.record_batch` stores it
+        return value if isinstance(value, audit.Encoded) else audit.encode(value)
+
+    documents = [(ch.object_id, text(ch.before), text(ch.after)) for ch in changed + fresh]
+    months = '{"3": "1.250000", "1": "7.500000", "12": "7.500000"}'
+    assert documents == [
+        (str(a), '{"1": "1.000000"}', '{"1": "2.000000", "2": "3.000000"}'),
+        (str(b), "null", months),
+        (str(c), "null", months),
+        (str(d), "null", '{"5": "4.000000"}'),
+    ]
+
+
 def test_new_alerts_snapshots_are_the_text_json_dumps_writes_of_each_row():
     from jixiao.monitoring.payments import _SNAPSHOT, _snapshots
 
