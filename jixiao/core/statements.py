@@ -68,14 +68,22 @@ def sends_together(alias: str) -> bool:
     return psycopg.Pipeline.is_supported()
 
 
-def rows_together(alias: str, statements: list[tuple[str, tuple | None]]) -> list[list[tuple]]:
+def rows_together(
+    alias: str, statements: list[tuple[str, tuple | None]], meanwhile=None
+) -> list[list[tuple]]:
     """The rows of each of `statements`, in their order: on PostgreSQL all sent in one
     pipeline, then read (psycopg reads every result the pipeline holds when the first is asked
     for, so they are read together). The statements must not depend on one another: a read
-    only, none of them a write another reads."""
+    only, none of them a write another reads. `meanwhile`: called once they are sent, before
+    their rows are read; on PostgreSQL the queries it makes on this database join the
+    pipeline after them (each read waits for what was sent before it, without a round trip
+    of its own)."""
     connection = connections[alias]
     if not sends_together(alias) or len(statements) < 2:
-        return [rows(alias, sql, params) for sql, params in statements]
+        found = [rows(alias, sql, params) for sql, params in statements]
+        if meanwhile is not None:
+            meanwhile()
+        return found
     connection.ensure_connection()
     cursors = []
     try:
@@ -83,6 +91,8 @@ def rows_together(alias: str, statements: list[tuple[str, tuple | None]]) -> lis
             for sql, params in statements:
                 cursors.append(connection.cursor())
                 cursors[-1].execute(sql, params)
+            if meanwhile is not None:
+                meanwhile()
             return [cursor.fetchall() for cursor in cursors]
     finally:
         for cursor in cursors:

@@ -70,3 +70,33 @@ def test_on_postgresql_statements_run_together_are_sent_in_one_pipeline():
         statements.rows_together(ALIAS, sent)
         statements.rows(ALIAS, *sent[0])
     assert in_pipeline == [True] * len(sent) + [False]
+
+
+def test_the_queries_made_meanwhile_read_their_rows_after_the_statements_are_sent():
+    """`meanwhile` runs once the statements are sent, before their rows are read: on
+    PostgreSQL its queries join the pipeline (no round trip of their own), elsewhere they run
+    after the statements. Either way each gives its own rows."""
+    in_pipeline, read = [], []
+
+    def note(execute, sql, params, many, context):
+        in_pipeline.append(
+            connection.vendor == "postgresql" and bool(connection.connection.pgconn.pipeline_status)
+        )
+        return execute(sql, params, many, context)
+
+    sent = _statements()
+    with connection.execute_wrapper(note):
+        together = statements.rows_together(
+            ALIAS,
+            sent,
+            meanwhile=lambda: read.append(
+                list(
+                    Region.objects.filter(code__startswith="5")
+                    .order_by("code")
+                    .values_list("code", flat=True)
+                )
+            ),
+        )
+    assert read == [["510000", "520000"]]
+    assert [list(map(tuple, rows)) for rows in together][2] == [("510000",), ("520000",)]
+    assert in_pipeline == [statements.sends_together(ALIAS)] * (len(sent) + 1)
