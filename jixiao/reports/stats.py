@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -1244,39 +1243,39 @@ def on_time_by_unit(
     (`unit_counts`, or the caller's `per_unit` from it)."""
     return [
         {
-            "targets_due": r.targets_due,
-            "targets_late": r.targets_late,
-            "reports_due": r.reports_due,
-            "reports_late": r.reports_late,
-            "reports_missing": r.reports_missing,
-            "unit_id": r.unit_id,
-            "code": r.code,
-            "name": r.name,
-            "on_time_rate": r.on_time_rate,
+            "targets_due": targets_due,
+            "targets_late": targets_late,
+            "reports_due": reports_due,
+            "reports_late": reports_late,
+            "reports_missing": reports_missing,
+            "unit_id": unit_id,
+            "code": code,
+            "name": name,
+            "on_time_rate": on_time_rate,
         }
-        for r in _timeliness(work, today, per_unit)
+        for (
+            _order,
+            code,
+            name,
+            unit_id,
+            on_time_rate,
+            targets_due,
+            targets_late,
+            reports_due,
+            reports_late,
+            reports_missing,
+        ) in _timeliness(work, today, per_unit)
     ]
 
 
-class _Timeliness(NamedTuple):
-    """One unit's row of `on_time_by_unit`, its first four fields the order of the rows."""
-
-    order: Decimal | int  # the on-time rate, or 2 when nothing was due (last)
-    code: str
-    name: str
-    unit_id: int  # unique: the sort never compares past it
-    on_time_rate: Decimal | None
-    targets_due: int
-    targets_late: int
-    reports_due: int
-    reports_late: int
-    reports_missing: int
-
-
-def _timeliness(work: WorkYear, today: datetime.date, per_unit: dict | None) -> list[_Timeliness]:
+def _timeliness(work: WorkYear, today: datetime.date, per_unit: dict | None) -> list[tuple]:
     """`on_time_by_unit`'s rows as tuples in its order, sorted as they are (no key function)
     and read by `year_stats` into its own rows: a province has thousands of units, each row
-    is made once."""
+    is made once. Each is (order: the on-time rate, or 2 when nothing was due, last; code;
+    name; unit id, unique, so that the sort never compares past it; the on-time rate;
+    declarations due; late; reports due; late; missing): plain tuples, made and read by
+    position (a named tuple's constructor and attributes cost 0.2 ms of the small scale's
+    700 units)."""
     per_unit = per_unit or unit_counts(work, today)
     targets, reports = per_unit["targets"], per_unit["reports"]
     # A unit with declarations due, or with reports due (`report_counts` has no other).
@@ -1297,7 +1296,7 @@ def _timeliness(work: WorkYear, today: datetime.date, per_unit: dict | None) -> 
         code, name = units.get(unit_id, ("", ""))
         # codes are unique within a district only: the name and the id settle a tie
         rows.append(
-            _Timeliness(
+            (
                 2 if on_time_rate is None else on_time_rate,
                 code,
                 name,
@@ -1496,16 +1495,27 @@ def _compute_year_stats(
             },
             "by_unit": [
                 {
-                    "unit": r.code,
-                    "name": r.name,
-                    "targets_due": r.targets_due,
-                    "targets_late": r.targets_late,
-                    "reports_due": r.reports_due,
-                    "reports_late": r.reports_late,
-                    "reports_missing": r.reports_missing,
-                    "on_time_rate": r.on_time_rate,
+                    "unit": code,
+                    "name": name,
+                    "targets_due": targets_due,
+                    "targets_late": targets_late,
+                    "reports_due": reports_due,
+                    "reports_late": reports_late,
+                    "reports_missing": reports_missing,
+                    "on_time_rate": on_time_rate,
                 }
-                for r in by_unit
+                for (
+                    _order,
+                    code,
+                    name,
+                    _unit_id,
+                    on_time_rate,
+                    targets_due,
+                    targets_late,
+                    reports_due,
+                    reports_late,
+                    reports_missing,
+                ) in by_unit
             ],
         },
         "problems": _problems(
