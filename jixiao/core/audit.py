@@ -95,6 +95,20 @@ def snapshot(instance: models.Model) -> dict:
     return data
 
 
+def _who(actor) -> dict:
+    """An entry's batch, source and ip (the current context's) and its actor (`actor`, or the
+    context's when None)."""
+    ctx = current_context()
+    actor = actor if actor is not None else ctx.actor
+    return {
+        "batch": ctx.batch,
+        "source": ctx.source,
+        "ip": ctx.ip,
+        "actor": actor if getattr(actor, "pk", None) else None,
+        "actor_name": getattr(actor, "username", "") or "",
+    }
+
+
 def record(
     *,
     action: str,
@@ -111,19 +125,13 @@ def record(
     """Write one audit entry in the current context."""
     from .models import AuditLog
 
-    ctx = current_context()
-    actor = actor if actor is not None else ctx.actor
     if instance is not None:
         object_type = object_type or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
         object_repr = object_repr or str(instance)[:300]
         region_code = region_code or getattr(instance, "audit_region_code", "") or ""
     AuditLog.objects.create(
-        batch=ctx.batch,
-        source=ctx.source,
-        ip=ctx.ip,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "",
+        **_who(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -202,59 +210,82 @@ def record_batch(
     iterable of `Change`, read once: a generator never has every change's dicts held at once.
     The entry's `object_type` defaults to that of the first change; `message` is read once
     every change is (a lazy text may count them). Returns the entry, its `changes` (the
-    summary) left unread (None when there was nothing)."""
-    from django.db import connection
-
-    from .models import AuditLog
-
-    ctx = current_context()
-    actor = actor if actor is not None else ctx.actor
-    entry = AuditLog(
-        batch=ctx.batch,
-        source=ctx.source,
-        ip=ctx.ip,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "",
-        action=action,
-        object_type=object_type,
-        region_code=region_code,
+    summary) left unread (None when there was nothing). `BatchWriter` takes the changes a part
+    at a time."""
+    writer = BatchWriter(
+        action=action, object_type=object_type, region_code=region_code, actor=actor
     )
-    identities, rows, held = [], [], 0
-    encode, encoded = _encode, Encoded
-    for position, change in enumerate(changes):
-        identity = change.identity()
-        before, after = change.before, change.after
-        if before is not None and before.__class__ is not encoded:
-            before = encode(before)
-        if after is not None and after.__class__ is not encoded:
-            after = encode(after)
-        identities.append(identity)
-        rows.append((position, *identity, before, after, change.message[:500]))
-        held += len(before or "") + len(after or "")
-        if held >= FLUSH_CHARS or len(rows) >= FLUSH_ROWS:
-            if entry.pk is None:  # its message and summary follow once every change is read
-                entry.object_type = entry.object_type or identity[1]
-                _insert_entry(entry, None)
+    writer.add(changes)
+    return writer.finish(message)
+
+
+class BatchWriter:
+    """`record_batch` given its changes a part at a time (`add`, then `finish` with the
+    message): the same entry and index rows, each flushed as soon as `record_batch` would
+    flush it, so that a writer with time to spare (an import waiting for another process)
+    writes the first parts' rows meanwhile."""
+
+    def __init__(self, *, action: str = "import", object_type="", region_code="", actor=None):
+        from .models import AuditLog
+
+        self.entry = AuditLog(
+            **_who(actor),
+            action=action,
+            object_type=object_type,
+            region_code=region_code,
+        )
+        self.identities: list[tuple] = []
+        self.rows: list[tuple] = []
+        self.held = 0
+
+    def add(self, changes) -> None:
+        """Take `changes` (an iterable of `Change`, read once), after those taken before."""
+        entry, identities, rows, held = self.entry, self.identities, self.rows, self.held
+        encode, encoded = _encode, Encoded
+        for position, change in enumerate(changes, start=len(identities)):
+            identity = change.identity()
+            before, after = change.before, change.after
+            if before is not None and before.__class__ is not encoded:
+                before = encode(before)
+            if after is not None and after.__class__ is not encoded:
+                after = encode(after)
+            identities.append(identity)
+            rows.append((position, *identity, before, after, change.message[:500]))
+            held += len(before or "") + len(after or "")
+            if held >= FLUSH_CHARS or len(rows) >= FLUSH_ROWS:
+                if entry.pk is None:  # its message and summary follow once every change is read
+                    entry.object_type = entry.object_type or identity[1]
+                    _insert_entry(entry, None)
+                _index(entry, rows)
+                rows, held = [], 0
+        self.rows, self.held = rows, held
+
+    def finish(self, message: str):
+        """The entry completed with `message` and the rest of the rows written (`record_batch`'s
+        return)."""
+        from django.db import connection
+
+        from .models import AuditLog
+
+        entry, identities, rows = self.entry, self.identities, self.rows
+        if not identities:
+            return None
+        entry.object_type = entry.object_type or identities[0][1]
+        entry.object_repr, entry.message = str(message)[:300], str(message)[:500]
+        summary = _ENCODER.encode(_summary(identities))
+        if entry.pk is None:
+            _insert_entry(entry, summary)
+        else:
+            _finish_entry(entry, summary)
+        if rows:
             _index(entry, rows)
-            rows, held = [], 0
-    if not identities:
-        return None
-    entry.object_type = entry.object_type or identities[0][1]
-    entry.object_repr, entry.message = str(message)[:300], str(message)[:500]
-    summary = _ENCODER.encode(_summary(identities))
-    if entry.pk is None:
-        _insert_entry(entry, summary)
-    else:
-        _finish_entry(entry, summary)
-    if rows:
-        _index(entry, rows)
-    # post_save, which a raw INSERT does not send (figure caches watch batch entries): the
-    # entry's `changes` then hold each change's identity (action, object, region), not its
-    # before and after, which stay in the database.
-    entry.changes = list(map(dict, map(zip, repeat(_IDENTITY), identities)))  # in C
-    post_save.send(sender=AuditLog, instance=entry, created=True, raw=False,
-                   using=connection.alias, update_fields=None)  # fmt: skip
-    return AuditLog.objects.defer("changes").get(pk=entry.pk)
+        # post_save, which a raw INSERT does not send (figure caches watch batch entries): the
+        # entry's `changes` then hold each change's identity (action, object, region), not its
+        # before and after, which stay in the database.
+        entry.changes = list(map(dict, map(zip, repeat(_IDENTITY), identities)))  # in C
+        post_save.send(sender=AuditLog, instance=entry, created=True, raw=False,
+                       using=connection.alias, update_fields=None)  # fmt: skip
+        return AuditLog.objects.defer("changes").get(pk=entry.pk)
 
 
 _IDENTITY = ("action", "object_type", "object_id", "object_repr", "region_code")

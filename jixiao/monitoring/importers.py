@@ -352,12 +352,14 @@ class PaymentImporter(Importer):
         from .payments import payments_changed, plan_payments, store_payments
 
         planned = plan_payments(self._totals, labels=self._labels)
-        changes = planned.changes
         changed = planned.changed_ids  # projects whose months changed
+        entry = audit.BatchWriter(region_code=self.region.code if self.region else "")
 
         def write_payments(between) -> None:
             store_payments(planned, between)
             refresh_payment_totals(changed)
+            # the payments' audit rows, before the alerts' plans that have not come yet
+            entry.add(planned.changes)
 
         # the payments are written while a second process plans the alerts, on a large file
         alerts = payments_changed(
@@ -367,11 +369,10 @@ class PaymentImporter(Importer):
             meanwhile=write_payments,
             ahead=alerts_ahead(len(changed)),
         )
-        audit.record_batch(
-            changes + alerts,
-            message=_("导入支付数据：%(n)s 行，%(p)s 个项目的支付数据有变化，预警变化 %(a)s 条")
-            % {"n": len(rows), "p": len(changes), "a": len(alerts)},
-            region_code=self.region.code if self.region else "",
+        entry.add(alerts)
+        entry.finish(
+            _("导入支付数据：%(n)s 行，%(p)s 个项目的支付数据有变化，预警变化 %(a)s 条")
+            % {"n": len(rows), "p": len(planned.changes), "a": len(alerts)}
         )
         return planned.created, planned.updated
 
