@@ -151,6 +151,10 @@ def test_the_batch_page_reads_the_same_number_of_queries_whatever_the_batch_size
         assert response.status_code == 200
         return len(captured), response.content.decode()
 
+    # a session's first page reads its top bar's regions and budget years, which it then keeps
+    # a while (shell/work.py): read here, so that both counts below are of the page itself (the
+    # test failed when run alone, 9 queries against 7)
+    page_queries(5, 1)
     few, _page = page_queries(80, 2)
     many, page = page_queries(800, 2)
     assert few == many
