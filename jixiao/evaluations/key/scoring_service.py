@@ -46,10 +46,23 @@ from .selectors import panel_member
 from .work import grades_of, rules_of
 from .workflow import commissioning_office
 
+#: A panel's owners, the two reverse one-to-one sides: a key evaluation or an ex-ante assessment.
+_OWNERS = ("evaluation", "ex_ante")
+
 
 def panel_owner(panel: ScoringPanel):
-    """The key evaluation or the ex-ante assessment the panel scores (None: neither yet)."""
-    for name in ("evaluation", "ex_ante"):
+    """The key evaluation or the ex-ante assessment the panel scores (None: neither yet).
+    Neither read yet: both are read in one query (asked one after the other, an ex-ante
+    assessment's panel paid a query for the key evaluation it does not have)."""
+    sides = [getattr(ScoringPanel, name) for name in _OWNERS]
+    if panel.pk is not None and not any(side.is_cached(panel) for side in sides):
+        both = ScoringPanel.objects.select_related(*_OWNERS).get(pk=panel.pk)
+        for side in sides:
+            owner = side.related.get_cached_value(both)
+            side.related.set_cached_value(panel, owner)
+            if owner is not None:  # its panel is this one, as reading it from here gives
+                side.related.field.set_cached_value(owner, panel)
+    for name in _OWNERS:
         try:
             return getattr(panel, name)
         except AttributeError:  # RelatedObjectDoesNotExist: not this kind of panel

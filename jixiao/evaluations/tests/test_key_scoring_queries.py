@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jixiao.evaluations.key.exante import exante_create
 from jixiao.evaluations.key.models import (
     Expert,
     ExpertScore,
@@ -42,10 +43,15 @@ def _scored_panel(world, indicators: int) -> KeyEvaluation:
         unit=world.units["U1"],
         project=world.projects["P1"],
     )
+    _scores_given(world, evaluation.panel, f"{indicators}")
+    return evaluation
+
+
+def _scores_given(world, panel: ScoringPanel, name: str) -> None:
+    """Three experts on the panel, each indicator scored by all three as RAW says."""
     members = [
         PanelMember.objects.create(
-            panel=evaluation.panel,
-            expert=Expert.objects.create(region=world.region, name=f"专家{indicators}-{n}"),
+            panel=panel, expert=Expert.objects.create(region=world.region, name=f"专家{name}-{n}")
         )
         for n in range(len(RAW))
     ]
@@ -53,14 +59,13 @@ def _scored_panel(world, indicators: int) -> KeyEvaluation:
         ExpertScore(
             member=member, indicator=indicator, score=score, reason="" if score == 5 else "扣分"
         )
-        for indicator in evaluation.panel.indicators.all()
+        for indicator in panel.indicators.all()
         for member, score in zip(members, RAW, strict=True)
     )
-    return evaluation
 
 
-def _queries_of_panel_compute(evaluation) -> int:
-    panel = ScoringPanel.objects.get(pk=evaluation.panel_id)
+def _queries_of_panel_compute(owner) -> int:
+    panel = ScoringPanel.objects.get(pk=owner.panel_id)
     with CaptureQueriesContext(connection) as queries:
         panel_compute(panel)
     return len(queries)
@@ -84,3 +89,21 @@ def test_panel_compute_stores_every_indicator_and_the_total_of_a_20_indicator_pa
     evaluation.refresh_from_db()
     assert evaluation.score == Decimal("93.40")  # 20 × 4.67
     assert evaluation.grade == "优"
+
+
+def test_an_ex_ante_panel_takes_as_many_queries_as_a_key_evaluation_s(world):
+    """The panel's owner is read in one query whichever kind it is: an ex-ante assessment's
+    panel was first asked for a key evaluation, one query more than the bench's goal."""
+    key = _queries_of_panel_compute(_scored_panel(world, 5))
+    assessment = exante_create(
+        actor=world.filer,
+        region=world.region,
+        year=2022,
+        subject="学前教育补助新政策",
+        unit=world.units["U1"],
+        amount=Decimal("300"),
+    )
+    _scores_given(world, assessment.panel, "事前")
+    assert _queries_of_panel_compute(assessment) == key
+    assessment.refresh_from_db()
+    assert assessment.score is not None
