@@ -200,6 +200,25 @@ def test_many_writes_in_one_transaction_bump_the_version_once_at_commit(world):
     assert version(world.region, 2022) != before
 
 
+def test_a_pairs_first_version_and_the_next_are_one_statement_for_every_pair(world):
+    """The versions are an upsert: a region-year's first version (before, an UPDATE that found
+    nothing, then an INSERT in its own savepoint: four queries) costs one statement, as the
+    next do, and so do several regions and years changed in one transaction."""
+    from jixiao.reports.models import FiguresVersion
+
+    pairs = {(world.region.pk, 2031), (world.region_b.pk, 2031), (world.region.pk, 2032)}
+    assert not FiguresVersion.objects.filter(year__in=[2031, 2032]).exists()
+    tokens = []
+    for _time in ("first", "next"):
+        with CaptureQueriesContext(connection) as captured:
+            notice.changed(pairs)  # outside a transaction: stored at once
+        assert len(captured.captured_queries) == 1, captured.captured_queries
+        rows = FiguresVersion.objects.filter(year__in=[2031, 2032])
+        tokens.append(dict(((r.region_id, r.year), r.token) for r in rows))
+    assert set(tokens[0]) == set(tokens[1]) == pairs
+    assert all(tokens[0][pair] != tokens[1][pair] for pair in pairs)
+
+
 def test_deleting_a_project_with_its_payments_gives_its_year_a_new_version(world):
     from jixiao.budgets.models import Payment, Project
 
