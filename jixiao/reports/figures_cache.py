@@ -175,18 +175,22 @@ def bump(pairs: set[tuple[int, int]]) -> None:
     now = meta.get_field("changed_at").get_db_prep_value(timezone.now(), connection)
     rows = [(r, y, random.getrandbits(62), now) for r, y in sorted(pairs)]
     columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in BUMPED)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES "
-        + ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-        + " ON CONFLICT (region_id, year) DO UPDATE"
-        " SET token = excluded.token, changed_at = excluded.changed_at"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
+        for start in range(0, len(rows), BUMP_ROWS):  # SQLite binds at most 32,766 values
+            chunk = rows[start : start + BUMP_ROWS]
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES "
+                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                + " ON CONFLICT (region_id, year) DO UPDATE"
+                " SET token = excluded.token, changed_at = excluded.changed_at",
+                [value for row in chunk for value in row],
+            )
 
 
 #: The columns of a version's row that `bump` writes, in its VALUES' order.
 BUMPED = ("region", "year", "token", "changed_at")
+#: The most pairs one statement bumps.
+BUMP_ROWS = 2000
 
 
 def connect() -> None:

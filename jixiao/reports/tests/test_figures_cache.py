@@ -219,6 +219,19 @@ def test_a_pairs_first_version_and_the_next_are_one_statement_for_every_pair(wor
     assert all(tokens[0][pair] != tokens[1][pair] for pair in pairs)
 
 
+def test_more_pairs_than_one_statement_takes_go_in_several(world, monkeypatch):
+    from jixiao.reports import figures_cache
+    from jixiao.reports.models import FiguresVersion
+
+    monkeypatch.setattr(figures_cache, "BUMP_ROWS", 2)
+    pairs = {(world.region.pk, year) for year in range(2040, 2045)}
+    with CaptureQueriesContext(connection) as captured:
+        notice.changed(pairs)
+    assert len(captured.captured_queries) == 3
+    stored = FiguresVersion.objects.filter(year__gte=2040).values_list("region_id", "year")
+    assert set(stored) == pairs
+
+
 def test_deleting_a_project_with_its_payments_gives_its_year_a_new_version(world):
     from jixiao.budgets.models import Payment, Project
 
