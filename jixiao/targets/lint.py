@@ -38,6 +38,7 @@ from .declaration import (
 )
 from .lint_base import (
     _UNKNOWN,
+    QUIET,
     Finding,
     LintResult,
     Note,
@@ -54,7 +55,7 @@ from .lint_base import (
     row_facts,
 )
 from .lint_cost import check_cost_quantity_mismatch
-from .lint_meaning import MEANING_CHECKS
+from .lint_meaning import _UNDECIDED, MEANING_CHECKS
 
 __all__ = ["CODES", "CONTEXT_CODES", "Finding", "LintResult", "Note", "lint"]
 
@@ -88,6 +89,7 @@ def lint(
     findings: list[Finding] = []
     for check in _CHECKS:
         findings += check(view)
+    _mark_quiet(view)
     skipped = []
     for code, check, needs in _CONTEXT_CHECKS:
         if context is None or all(getattr(context, part) is None for part in needs):
@@ -97,6 +99,55 @@ def lint(
     findings = _without_superseded(findings, rules["T02"]["supersedes"])
     findings.sort(key=lambda f: (f.code, -1 if f.indicator is None else f.indicator))
     return LintResult(tuple(findings), tuple(skipped), _notes(view))
+
+
+def _mark_quiet(view: _View) -> None:
+    """After every check has run: `QUIET` of each row linted here whose facts do not say yet
+    whether it is quiet (`_quiet`), so that later declarations skip it in those checks."""
+    for i in view.loud:
+        facts = view.facts[i]
+        if QUIET not in facts.known:
+            facts.known[QUIET] = _quiet(view, i)
+
+
+def _quiet(view: _View, i: int) -> bool:
+    """True when none of the checks of one row can find anything in row `i` under these rules,
+    in any declaration: each check's own reason to pass over a row, read from the row and its
+    facts (found by the checks that just ran on it), never from the declaration (its year, its
+    project's name: a row that depends on them is never quiet)."""
+    line, p, facts = view.lines[i], view.placements[i], view.facts[i]
+    value, known = line.value, facts.known
+    quantity = value.kind == Kind.QUANTITATIVE
+    process_categories = view.rules["T11"]["categories"]
+    if facts.empty:  # T02
+        return False
+    if value.kind != Kind.MISSING and value.problems:  # T03 (a deadline: the year decides)
+        return False
+    if (  # T04
+        quantity
+        and not value.problems
+        and not value.unit
+        and value.number
+        and not facts.ask("unit_in_name", _unit_in_name, line.name)
+    ):
+        return False
+    if known.get("T10") is not False:  # T10
+        return False
+    process = p.category in process_categories and view.process_word(i)
+    if process:  # T11
+        return False
+    if quantity and not value.operator_implied and known.get("T12", _UNKNOWN) is not None:
+        return False  # T12
+    if not known.get("T19 quiet"):  # T19
+        return False
+    read = known.get("T20")  # T20: no word, or an undecided one with nothing to decide
+    if read is None or not (read[0] is None or (read[0] is _UNDECIDED and not any(read[1:]))):
+        return False  # (the project's name decides between the row's supplies and put_in)
+    if facts.is_rate and value.number is not None:  # T21
+        read = known.get("T21", _UNKNOWN)
+        if read is _UNKNOWN or (read is not None and not (read[1] and view.process_word(i))):
+            return False
+    return True
 
 
 def _without_superseded(findings: list[Finding], codes) -> list[Finding]:
@@ -140,7 +191,7 @@ def check_no_indicators(view: _View) -> list[Finding]:
 def check_missing_value(view: _View) -> list[Finding]:
     """T02 missing_value: an indicator has no target value, or only a placeholder (§4.2)."""
     found = []
-    for i, line, _p, facts in view.rows_with_facts():
+    for i, line, _p, facts in view.loud_rows():
         if facts.empty:
             written = line.value.original.strip()
             if written:
@@ -158,7 +209,7 @@ def check_unreadable_value(view: _View) -> list[Finding]:
     ("12月底前") in a declaration without a year is not the row's fault, so not a finding."""
     found = []
     no_year = view.declaration.year is None
-    for i, line, _p in view.rows():
+    for i, line, _p, _facts in view.loud_rows():
         value = line.value
         if value.kind == Kind.DEADLINE and no_year:
             continue
@@ -173,7 +224,7 @@ def check_missing_unit(view: _View) -> list[Finding]:
     """T04 missing_unit: a quantitative value without a measure unit. Zero needs none, and a
     unit written in the name's brackets ("开展修复工程（个）") is the unit."""
     found = []
-    for i, line, _p, facts in view.rows_with_facts():
+    for i, line, _p, facts in view.loud_rows():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.problems or value.unit or not value.number:
             continue
@@ -334,7 +385,7 @@ def check_vague_qualitative(view: _View) -> list[Finding]:
     rules, found, boilerplate = view.rules["T10"], [], None
     # the incident words of T02, which the value parser reads "无" with (`_no_incident`)
     rules = {**rules, "incident_words": view.rules["T02"]}
-    for i, line, p, facts in view.rows_with_facts():
+    for i, line, p, facts in view.loud_rows():
         if facts.known.get("T10") is False:
             continue  # most rows: a row's verdict is one of its facts, found once
         if boilerplate is None:
@@ -705,7 +756,7 @@ def check_process_as_output(view: _View) -> list[Finding]:
     """T11 process_as_output: administrative process measures (预算执行率, 资金拨付及时率,
     制度健全性 ...) used as output or benefit indicators. Lists: rules T11."""
     rules, found = view.rules["T11"], []
-    for i, line, p in view.rows():
+    for i, line, p, _facts in view.loud_rows():
         if p.category not in rules["categories"]:
             continue
         word = view.process_word(i)
@@ -723,7 +774,7 @@ def check_operator_contradiction(view: _View) -> list[Finding]:
     nothing; a 满意度 or other rate filed under 成本 is misfiled (T19), not a contradiction.
     Savings and drops (节约率, 下降率 …) are exempt. Rules T12."""
     rules, found = view.rules["T12"], []
-    for i, line, p, facts in view.rows_with_facts():
+    for i, line, p, facts in view.loud_rows():
         value = line.value
         if value.kind != Kind.QUANTITATIVE or value.operator_implied:
             continue
@@ -823,11 +874,23 @@ def check_under_ambitious(view: _View, context: LintContext) -> list[Finding]:
 def check_weights_invalid(view: _View) -> list[Finding]:
     """T14 weights_invalid: weights given but not adding up to the rulebook's category totals
     (§6.2: outputs 50, benefits 30, satisfaction 10, execution 10 apart; with no satisfaction
-    indicator its points go to outputs). No weights at all is not a finding."""
+    indicator its points go to outputs). No weights at all is not a finding.
+
+    The totals of the rules and each finding are kept per rules mapping (`answers_for`): a
+    finding says only the group, its sum, what was expected and how many rows had no weight,
+    and a file's declarations share their sums (a province's file: one finding a
+    declaration, all alike)."""
     if all(line.weight is None for line in view.lines):
         return []
     rules = view.rules["T14"]
-    expected = {c: Decimal(v) for c, v in rules["totals"].items()}
+    kept = answers_for(view.rules, "T14")
+    totals = kept.get(_T14_TOTALS)
+    if totals is None:
+        totals = kept[_T14_TOTALS] = (
+            {c: Decimal(v) for c, v in rules["totals"].items()},
+            Decimal(rules["tolerance"]),
+        )
+    expected, tolerance = totals
     sums: dict[str, Decimal] = {}
     missing: dict[str, int] = {}
     share = rules["share"]
@@ -844,15 +907,24 @@ def check_weights_invalid(view: _View) -> list[Finding]:
     satisfaction, receiver = rules["satisfaction_category"], rules["no_satisfaction_to"]
     moved = satisfaction not in sums and receiver in expected
     if moved:
+        expected = dict(expected)
         expected[receiver] += expected.pop(satisfaction, Decimal(0))
-    tolerance = Decimal(rules["tolerance"])
-    return [
-        _t14_finding(
-            view, group, total, expected[group], missing[group], moved and group == receiver
-        )
-        for group, total in sums.items()
-        if abs(total - expected[group]) > tolerance
-    ]
+    found = []
+    for group, total in sums.items():
+        if abs(total - expected[group]) > tolerance:
+            to = moved and group == receiver
+            key = (group, str(total), missing[group], to)  # the rules give what is expected
+            finding = kept.get(key)
+            if finding is None:
+                finding = kept[key] = _t14_finding(
+                    view, group, total, expected[group], missing[group], to
+                )
+            found.append(finding)
+    return found
+
+
+#: The key of the rules' totals and tolerance, as Decimals, among T14's answers.
+_T14_TOTALS = ("totals",)
 
 
 def _t14_finding(view, group: str, total: Decimal, expected: Decimal, missing: int, moved: bool):

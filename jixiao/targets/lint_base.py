@@ -18,7 +18,7 @@ from itertools import chain
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost
-from jixiao.indicators.quantities import clean_text, is_placeholder
+from jixiao.indicators.quantities import _PLACEHOLDER_WORDS, clean_text, is_placeholder
 from jixiao.indicators.values import Kind, parse_target_value
 
 from .declaration import Declaration, IndicatorLine, normalise_text
@@ -92,10 +92,13 @@ class RowFacts:
     """
 
     __slots__ = ("name", "norm_name", "sub", "sub_key", "placed_cost", "written_cost",
-                 "empty", "is_rate", "known")  # fmt: skip
+                 "empty", "is_rate", "known", "value", "placement")  # fmt: skip
 
     def __init__(self, line: IndicatorLine, placement: Placement):
         value = line.value
+        #: The value and placement objects the facts were made for (`row_facts` finds the
+        #: facts again by their identity); the store's key holds them alive already.
+        self.value, self.placement = value, placement
         self.name = line.name
         self.norm_name = normalise_text(line.name)
         #: The subcategory the row is read under: the catalogue's, else as written.
@@ -129,18 +132,48 @@ def row_key(line: IndicatorLine, placement: Placement) -> tuple:
 
 def row_facts(rules: Mapping, categories: Mapping, declaration: Declaration, placements):
     """The facts of each row of a declaration, found again by `row_key` for rows seen before
-    under the same rules and catalogue."""
+    under the same rules and catalogue.
+
+    First by the identity of the row's value and placement (`_Store.by_id`): an import parses
+    each distinct value text once and places each pair of names once, so its rows share those
+    objects, and a key of the row's texts and the two objects' ids is found without making
+    `row_key` (the number as text) and hashing the value's dozen fields (a province's 120,000
+    rows: about 0.4 s). The facts hold the objects they were made for, so an id found there is
+    theirs (a freed object's id reused by another never matches `is`)."""
     store, room = _facts_store(rules, categories)
+    by_id = store.by_id
     facts = []
     for line, placement in zip(declaration.indicators, placements, strict=True):
+        value = line.value
+        quick = (line.name, line.category, line.subcategory, line.unit, id(value), id(placement))
+        found = by_id.get(quick)
+        if found is not None and found.value is value and found.placement is placement:
+            facts.append(found)
+            continue
         key = row_key(line, placement)
         found = store.get(key)
         if found is None:
             if len(store) >= room:
                 store.clear()
             found = store[key] = RowFacts(line, placement)
+            by_id[quick] = found
         facts.append(found)
     return tuple(facts)
+
+
+class _Store(dict):
+    """Rows' facts by `row_key`, and (`by_id`) the facts made for a row by its texts and the
+    ids of its value and placement, emptied with them: no more entries than the facts."""
+
+    __slots__ = ("by_id",)
+
+    def __init__(self):
+        super().__init__()
+        self.by_id = {}
+
+    def clear(self):
+        super().clear()
+        self.by_id.clear()
 
 
 def _facts_store(rules: Mapping, categories: Mapping) -> tuple[dict, int]:
@@ -154,12 +187,12 @@ def _facts_store(rules: Mapping, categories: Mapping) -> tuple[dict, int]:
         # a new mapping starts with at least half the room: the others are let go first
         if len(_FACTS) >= 4 or held > _FACTS_KEPT // 2:
             _FACTS.clear()
-        known = _FACTS[key] = (rules, categories, {})
+        known = _FACTS[key] = (rules, categories, _Store())
     others = sum(len(other[2]) for other in _FACTS.values()) - len(known[2])
     return known[2], _FACTS_KEPT - others
 
 
-_FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, dict]] = {}
+_FACTS: dict[tuple[int, int], tuple[Mapping, Mapping, _Store]] = {}
 #: Rows' facts kept, for at most 4 rules mappings at once and this many in all of them. An
 #: import and the saves lint with the rulebook version's one shared mapping
 #: (`Rules.frozen_section`), so a province's file is one mapping: its 120,000 rows hold 21,886
@@ -193,6 +226,20 @@ class _View:
     def rows_with_facts(self):
         """(index, row, placement, facts) of each row."""
         return zip(range(len(self.lines)), self.lines, self.placements, self.facts, strict=True)
+
+    @cached_property
+    def loud(self) -> tuple[int, ...]:
+        """The rows the checks of one row each must read: all but those whose facts say that
+        none of those checks finds anything in them under these rules, whatever the
+        declaration (`QUIET`, `lint._quiet`)."""
+        return tuple(i for i, facts in enumerate(self.facts) if facts.known.get(QUIET) is not True)
+
+    def loud_rows(self) -> list[tuple]:
+        """(index, row, placement, facts) of each of the `loud` rows, in their order: what a
+        check of one row at a time walks (T02–T04, T10–T12, T19–T21). A province's rows are
+        nearly all quiet once seen, and each check walked all 12 of every declaration."""
+        lines, placements, facts = self.lines, self.placements, self.facts
+        return [(i, lines[i], placements[i], facts[i]) for i in self.loud]
 
     def process_word(self, index: int) -> str | None:
         """`process_word` of row `index`, asked by T10, T11, T19 and T21: found once a row."""
@@ -337,6 +384,9 @@ def _forget_word_answers() -> None:
 
 
 _UNKNOWN = object()
+#: The fact of a row that none of the checks of one row finds anything in it (`_View.loud`):
+#: True or False once a lint has run every check on it (`lint._quiet`).
+QUIET = "quiet"
 #: Answers kept by all word lists together (about 42 bytes each: 11 MB), counted as they are
 #: found: a province's file finds 73,467 in its 34 lists; a web worker linting distinct rows
 #: under four rulebook versions found 1.4 million (57 MB) when each list kept 65,536.
@@ -431,8 +481,20 @@ def _is_blank(text: str | None) -> bool:
     if text is None:
         return True
     if isinstance(text, str):
+        if _IDEOGRAPHS_PAST_PLACEHOLDERS.search(text):
+            return False  # a goal's sentence: what cleaning keeps is no placeholder
         return _blank_text(text)
     return parse_target_value(text).kind == Kind.MISSING
+
+
+#: More CJK ideographs than the longest placeholder word has characters: cleaning a text
+#: (`clean_text`: NFKC, which neither decomposes nor composes these, the dashes mapped, the
+#: spaces and the trailing stops dropped) keeps every one of them, so the clean text is
+#: longer than any placeholder word and not only dashes. One search instead of cleaning each
+#: declaration's goal (T09 asks it of every goal, about 10 µs a goal of 56 characters).
+_IDEOGRAPHS_PAST_PLACEHOLDERS = re.compile(
+    f"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){{{max(map(len, _PLACEHOLDER_WORDS)) + 1}}}"
+)
 
 
 @lru_cache(maxsize=256)

@@ -61,7 +61,7 @@ def check_category_mismatch(view: _View) -> list[Finding]:
     """
     rules, found = view.rules["T19"], []
     known = _known_subcategories(view.categories)
-    for i, line, p, facts in view.rows_with_facts():
+    for i, line, p, facts in view.loud_rows():
         if facts.known.get("T19 quiet"):
             continue  # most rows: found quiet once, whatever the project (below)
         if view.process_word(i):
@@ -324,7 +324,7 @@ def check_input_as_output(view: _View) -> list[Finding]:
     `purchase_counts` is true."""
     found, rules = [], view.rules["T20"]
     process_categories = view.rules["T11"]["categories"]
-    for i, line, p, facts in view.rows_with_facts():
+    for i, line, p, facts in view.loud_rows():
         read = facts.known.get("T20")
         if read is not None and read[0] is None:
             continue  # most rows: their own texts say they are no input (`_input_read`)
@@ -507,7 +507,7 @@ def check_rate_over_100(view: _View) -> list[Finding]:
     "=100%" can meet) is a finding only when rules T21 `floor_at_limit` is true and the writer
     wrote the "≥" (`_floor_written`); a bare "100%" never is."""
     rules, found = view.rules["T21"], []
-    for i, line, _p, facts in view.rows_with_facts():
+    for i, line, _p, facts in view.loud_rows():
         if not facts.is_rate or line.value.number is None:
             continue
         read = facts.ask("T21", _t21_read, line, rules)
