@@ -240,7 +240,7 @@ class BatchWriter:
 
     def add(self, changes) -> None:
         """Take `changes` (an iterable of `Change`, read once), after those taken before."""
-        entry, identities, rows, held = self.entry, self.identities, self.rows, self.held
+        identities, rows, held = self.identities, self.rows, self.held
         encode, encoded = _encode, Encoded
         for position, change in enumerate(changes, start=len(identities)):
             identity = change.identity()
@@ -253,12 +253,23 @@ class BatchWriter:
             rows.append((position, *identity, before, after, change.message[:500]))
             held += len(before or "") + len(after or "")
             if held >= FLUSH_CHARS or len(rows) >= FLUSH_ROWS:
-                if entry.pk is None:  # its message and summary follow once every change is read
-                    entry.object_type = entry.object_type or identity[1]
-                    _insert_entry(entry, None)
-                _index(entry, rows)
-                rows, held = [], 0
+                self.rows = rows
+                self.flush()
+                rows, held = self.rows, 0
         self.rows, self.held = rows, held
+
+    def flush(self, least: int = 1) -> None:
+        """Write the rows held now, if at least `least` (a writer that would wait otherwise:
+        the import, for its alerts' next plan); the stored rows are the same whenever they
+        are written."""
+        if len(self.rows) < least:
+            return
+        entry = self.entry
+        if entry.pk is None:  # its message and summary follow once every change is read
+            entry.object_type = entry.object_type or self.identities[0][1]
+            _insert_entry(entry, None)
+        _index(entry, self.rows)
+        self.rows, self.held = [], 0
 
     def finish(self, message: str):
         """The entry completed with `message` and the rest of the rows written (`record_batch`'s

@@ -89,6 +89,16 @@ def test_a_batch_larger_than_the_flush_rows_keeps_every_change_in_order(actor, m
     assert AuditLog.objects.get(pk=entry.pk).changes["count"] == 9
 
 
+def _rows(entry) -> list[tuple]:
+    found = AuditObject.objects.filter(entry=entry).order_by("position")
+    return [(r.position, r.object_id, r.before, r.after, r.message) for r in found]
+
+
+def _entry(entry) -> list:
+    fields = ("action", "object_type", "object_repr", "message", "region_code", "changes")
+    return [getattr(AuditLog.objects.get(pk=entry.pk), f) for f in fields]
+
+
 def test_a_batch_given_in_parts_writes_its_first_parts_rows_before_its_last_part_comes(
     actor, monkeypatch
 ):
@@ -97,23 +107,38 @@ def test_a_batch_given_in_parts_writes_its_first_parts_rows_before_its_last_part
     while it waits for its alerts)."""
     monkeypatch.setattr(audit, "FLUSH_ROWS", 4)
 
-    def rows(entry):
-        found = AuditObject.objects.filter(entry=entry).order_by("position")
-        return [(r.position, r.object_id, r.before, r.after, r.message) for r in found]
-
     with audit.audit_context(actor=actor, source="import"):
         whole = audit.record_batch(_changes(7), message="导入项目", region_code="110101")
         writer = audit.BatchWriter(region_code="110101")
         writer.add(_changes(5))
-        stored = rows(writer.entry)  # one flush written, the fifth change held
+        stored = _rows(writer.entry)  # one flush written, the fifth change held
         writer.add(_changes(2, start=6))
         parts = writer.finish("导入项目")
     assert [position for position, *_rest in stored] == [0, 1, 2, 3]
-    assert rows(parts) == rows(whole) and len(rows(parts)) == 7
-    fields = ("action", "object_type", "object_repr", "message", "region_code", "changes")
-    assert [getattr(AuditLog.objects.get(pk=parts.pk), f) for f in fields] == [
-        getattr(AuditLog.objects.get(pk=whole.pk), f) for f in fields
-    ]
+    assert _rows(parts) == _rows(whole) and len(_rows(parts)) == 7
+    assert _entry(parts) == _entry(whole)
+
+
+def test_a_writer_flushed_when_it_has_time_writes_the_rows_record_batch_writes(actor):
+    """`BatchWriter.flush`: the rows held written now (when at least `least`), the same
+    entry and rows in the end as `record_batch` (an import writes its alerts' rows while it
+    waits for their next plan)."""
+
+    with audit.audit_context(actor=actor, source="import"):
+        whole = audit.record_batch(_changes(7), message="导入项目", region_code="110101")
+        writer = audit.BatchWriter(region_code="110101")
+        writer.add(_changes(3))
+        writer.flush(least=4)  # too few held: nothing written yet
+        assert writer.entry.pk is None
+        writer.flush(least=3)
+        stored = _rows(writer.entry)
+        writer.add(_changes(4, start=4))
+        writer.flush()
+        writer.flush()  # nothing held: nothing more
+        parts = writer.finish("导入项目")
+    assert [position for position, *_rest in stored] == [0, 1, 2]
+    assert _rows(parts) == _rows(whole) and len(_rows(parts)) == 7
+    assert _entry(parts) == _entry(whole)
 
 
 def test_an_object_s_history_takes_two_queries_whatever_the_batches_that_changed_it(actor):

@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 
 from jixiao.budgets.models import Payment
-from jixiao.core import readahead
+from jixiao.core import audit, readahead
 from jixiao.core.imports import run_import
 from jixiao.core.models import AuditObject
 from jixiao.core.tabular import InputRejected
@@ -27,13 +27,15 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="planning ahead 
 
 @pytest.fixture
 def forks(monkeypatch):
-    """The processes forked to plan alerts (`core.readahead`), by pid."""
+    """The processes forked to plan alerts (`core.readahead` running ahead), by pid: not
+    those that read a part of the file (`PaymentImporter._read_halves`)."""
     made = []
 
     class Counted(readahead.ReadAhead):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            made.append(self.pid)
+            if kwargs.get("ahead"):
+                made.append(self.pid)
 
     monkeypatch.setattr(readahead, "ReadAhead", Counted)
     return made
@@ -129,6 +131,31 @@ def test_alerts_planned_ahead_store_what_one_process_stores(
     assert len(forks) == 1 and forks[0] != os.getpid()  # planned in a forked process
     assert {a[3] for a in one["alerts"]} >= {"M01", "M05", "M07"}
     assert len(one["audit"]) > len(codes)
+    assert ahead == one
+
+
+def test_alerts_audit_rows_written_while_plans_are_awaited_are_those_of_one_process(
+    world, settings, monkeypatch, forks
+):
+    """Waiting for the next plan, the importing process writes the audit rows it holds
+    (`BatchWriter.flush`) rather than all of them after the last plan: the same rows."""
+    monkeypatch.setattr(payments, "CHUNK", 3)
+    monkeypatch.setattr(payments, "IDLE_FLUSH_ROWS", 1)
+    monkeypatch.setattr(readahead.ReadAhead, "ready", lambda self: False)  # always waiting
+    flushed = []
+    flush = audit.BatchWriter.flush
+
+    def counted(self, least=1):
+        flushed.append(len(self.rows) if len(self.rows) >= least else 0)
+        flush(self, least)
+
+    monkeypatch.setattr(audit.BatchWriter, "flush", counted)
+    codes = _projects(world, 11)
+    one = _import_undone(world, _rows(codes), settings, ahead=False, codes=codes)
+    assert not any(flushed)
+    ahead = _import_undone(world, _rows(codes), settings, ahead=True, codes=codes)
+    assert len(forks) == 1
+    assert sum(map(bool, flushed)) >= 3  # chunk by chunk, while the next was awaited
     assert ahead == one
 
 
