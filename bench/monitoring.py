@@ -817,7 +817,8 @@ def one_file(workdir: Path, env: dict, profile: bool) -> None:
             f"{done['seconds'] / read['seconds']:.1f}x; CPU time {done['cpu']:.2f} s / "
             f"{read['cpu']:.2f} s = {done['cpu'] / read['cpu']:.1f}x (the wall clock stretches "
             "with other load on the machine, the CPU time less), and "
-            f"{done['child_cpu']:.2f} s in the process that planned the alerts beside it"
+            f"{done['child_cpu']:.2f} s in the processes beside it (a large CSV's second part "
+            "read, the alerts planned)"
         )
         figure(name, done["seconds"], "s", baseline=read["seconds"], goal=5)
     if profile:
