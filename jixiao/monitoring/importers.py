@@ -15,6 +15,7 @@ import io
 import re
 from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from operator import is_, itemgetter
@@ -137,7 +138,7 @@ class PaymentImporter(Importer):
         """The treasury writes yuan in some exports; the amount column's header says so."""
         self.yuan = any(detect_yuan(row) for sheet in sheets for row in sheet.rows[:10])
 
-    def read(self, data: bytes, filename: str) -> tuple[list[tuple], list[Problem]]:
+    def read(self, data: bytes, filename: str) -> tuple[Sequence[tuple], list[Problem]]:
         """The column layout (`core.imports`), read with the collector paused as the parse is:
         a province file is millions of cells that its reader makes objects of (at each
         collection meanwhile, the young ones walked again: 0.1–0.2 s of CPU for an xlsx)."""
@@ -145,13 +146,14 @@ class PaymentImporter(Importer):
             halves = self._read_halves(data, filename)
             return halves if halves is not None else _read_rows(self, data, filename)
 
-    def _read_halves(self, data: bytes, filename: str) -> tuple[list[tuple], list] | None:
+    def _read_halves(self, data: bytes, filename: str) -> tuple[Sequence[tuple], list] | None:
         """A large CSV (`core.readahead.wanted`) read and parsed in two halves: the second by
         a forked process (`_encoded_half`: its rows cut into columns, each column's distinct
         cells and where each row's is), the first here meanwhile, then each column's distinct
         cells of both halves parsed once (`_parse_whole`). The same lines (and columns kept
         for `check`) as `_read_rows` and `parse`, a province's file in about half the time;
-        None where the halves would not give them for certain (a quoted line break at the
+        the lines made only when asked for one by one (`_Lines`). None where the halves would
+        not give them for certain (a quoted line break at the
         cut, rows of other widths, a blank or bad cell, a limit passed: `_read_rows` then
         reads the whole file and says what is wrong)."""
         lower = filename.lower()
@@ -298,10 +300,12 @@ class PaymentImporter(Importer):
                     values += then
         columns = [[None] * count if values is None else values for values in columns]
         numbers = range(start, start + count)
-        lines = list(zip(numbers, repeat(place), *columns))
+        columns = [numbers, [place] * count, *columns]
+        # read in parts, the lines are made only if asked for one by one (`_Lines`)
+        lines = _Lines(columns) if rest is not None else list(zip(*columns, strict=True))
         # kept for `check`, which reads the file a column at a time: 480,000 lines need not
         # be cut back into the columns they were made of (a sixth of a second)
-        self._parsed = (lines, [numbers, [place] * count, *columns])
+        self._parsed = (lines, columns)
         return lines
 
     def check(self, rows: list[tuple]) -> list[Problem]:
@@ -372,7 +376,9 @@ class PaymentImporter(Importer):
         """The columns of `rows`: those `parse` made them of, when they are the very lines of
         its last sheet read whole, else cut from the lines."""
         parsed, self._parsed = self._parsed, None
-        if parsed is not None and len(parsed[0]) == len(rows) and all(map(is_, rows, parsed[0])):
+        if parsed is not None and (
+            rows is parsed[0] or (len(parsed[0]) == len(rows) and all(map(is_, rows, parsed[0])))
+        ):
             return parsed[1]
         return list(zip(*rows, strict=True)) if rows else [()] * (AMOUNT + 1)
 
@@ -511,6 +517,29 @@ def _whole_totals(columns: list, regions: dict, home, projects: dict, scale) -> 
     if scale:
         totals = {key: money / scale for key, money in totals.items()}
     return totals
+
+
+class _Lines(Sequence):
+    """The lines of a file read in parts (`PaymentImporter._read_halves`), made from its
+    columns only when asked for one by one: `check` reads a good file's columns, and only
+    its loop (a file with a problem) and the lines' count look at them; a province's 480,000
+    were a tenth of a second, made and let go."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: list):
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __iter__(self):
+        return zip(*self.columns, strict=True)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(zip(*(column[index] for column in self.columns), strict=True))
+        return tuple(column[index] for column in self.columns)
 
 
 def _blank(value) -> bool:

@@ -59,7 +59,7 @@ def _read(world, settings, data: bytes, *, split: bool, name="a.csv"):
     except InputRejected as refused:
         return ("refused", [str(p) for p in refused.problems])
     kept = importer._parsed and [list(column) for column in importer._parsed[1]]
-    return lines, [str(p) for p in problems], importer.yuan, kept
+    return list(lines), [str(p) for p in problems], importer.yuan, kept
 
 
 CODES = [f"Q{n:04d}" for n in range(40)]
@@ -96,6 +96,19 @@ def _amount_objects(world, settings, data: bytes, *, split: bool) -> int:
     settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = 0 if split else None
     lines, _problems = PaymentImporter(actor=world.budget, region=world.region).read(data, "a.csv")
     return len({id(line[-1]) for line in lines})
+
+
+def test_the_lines_of_a_file_read_in_parts_are_made_when_asked_for(world, settings):
+    """`check` reads a good file's columns; the lines are made one by one only for its loop
+    (a file with a problem), as one read made them."""
+    data = _text(_rows(CODES))
+    settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = None
+    whole, _problems = PaymentImporter(actor=world.budget, region=world.region).read(data, "a.csv")
+    settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = 0
+    parts, _problems = PaymentImporter(actor=world.budget, region=world.region).read(data, "a.csv")
+    assert not isinstance(parts, list) and len(parts) == len(whole) == 480
+    assert parts[0] == whole[0] and parts[-1] == whole[-1] and parts[5:9] == whole[5:9]
+    assert list(parts) == whole
 
 
 def test_an_amount_in_both_parts_is_one_object_as_in_one_read(world, settings, halves):
@@ -136,6 +149,33 @@ def test_a_file_the_parts_would_not_read_the_same_is_read_whole(world, settings,
     read whole, the file is read again in one piece, which says where."""
     assert _read(world, settings, data, split=True) == _read(world, settings, data, split=False)
     assert halves == [False, False]
+
+
+def _refused(world, settings, data: bytes, *, split: bool) -> list[str]:
+    settings.JIXIAO_IMPORT_READ_AHEAD_BYTES = 0 if split else None
+    settings.JIXIAO_PAYMENT_ALERTS_AHEAD_PROJECTS = None
+    with pytest.raises(InputRejected) as refused:
+        run_import(PaymentImporter(actor=world.budget, region=world.region), data, "a.csv")
+    return [str(problem) for problem in refused.value.problems]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"code": "Q9999"}, id="an unknown project late"),
+        pytest.param({"month": 1}, id="a month twice late"),
+        pytest.param({"region": "999999"}, id="an unknown region late"),
+    ],
+)
+def test_a_file_read_in_parts_that_the_check_refuses_says_where_as_one_read(
+    world, settings, halves, change
+):
+    """The lines a check looks at one by one (`_Lines`, made when asked for) say the same."""
+    codes = _projects(world, 12)
+    data = _text(_bad(_rows(codes), -3, **change))
+    whole = _refused(world, settings, data, split=False)
+    assert _refused(world, settings, data, split=True) == whole
+    assert halves == [False, True] and "第 143 行" in "".join(whole)  # the row in the file
 
 
 def test_a_file_under_the_read_ahead_size_is_read_in_one_process(
