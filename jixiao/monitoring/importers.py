@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
-from operator import is_, itemgetter
+from operator import add, is_, itemgetter, mul, truediv
 
 from django.conf import settings
 from django.utils import timezone
@@ -51,6 +51,8 @@ from jixiao.core.tabular import (
     is_archive,
 )
 from jixiao.orgs.models import Region
+
+from .payments import MonthlyTotals
 
 YUAN_PER_WAN = Decimal(10000)
 MONEY_STEP = Decimal(1).scaleb(-MONEY_PLACES)
@@ -489,7 +491,9 @@ def alerts_ahead(projects: int) -> bool:
     return least is not None and projects >= least and readahead.allowed()
 
 
-def _whole_totals(columns: list, regions: dict, home, projects: dict, scale) -> dict | None:
+def _whole_totals(
+    columns: list, regions: dict, home, projects: dict, scale
+) -> MonthlyTotals | None:
     """The monthly totals {(project id, month): amount} of a file whose every line is good
     and undated: its region allowed, its year, month and amount given, its project found, and
     no project and month twice. Worked out a column at a time (each step a `map` or `zip` in
@@ -510,13 +514,14 @@ def _whole_totals(columns: list, regions: dict, home, projects: dict, scale) -> 
     found = list(map(projects.get, zip(region_ids, columns[YEAR], columns[CODE], strict=True)))
     if None in found:
         return None
-    keys = list(zip(found, columns[MONTH], strict=True))
-    totals = dict(zip(keys, columns[AMOUNT], strict=True))
-    if len(totals) != len(keys):  # a project and month twice
-        return None
+    # each project and month as one int (a month is 1–12), not a tuple: a province's 480,000
+    # keys made and hashed were a third of this step
+    if len(set(map(add, map(mul, found, repeat(16)), columns[MONTH]))) != len(found):
+        return None  # a project and month twice
+    amounts = columns[AMOUNT]
     if scale:
-        totals = {key: money / scale for key, money in totals.items()}
-    return totals
+        amounts = list(map(truediv, amounts, repeat(scale)))
+    return MonthlyTotals(found, columns[MONTH], amounts)
 
 
 class _Lines(Sequence):

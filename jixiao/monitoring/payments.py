@@ -21,13 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field, make_dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
+from functools import cached_property, partial
 from itertools import accumulate, chain, repeat, starmap
-from operator import add, methodcaller
+from operator import add, itemgetter, methodcaller
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -222,20 +222,49 @@ class PaymentPlan:
         self.pending = []
 
 
+class MonthlyTotals(Mapping):
+    """{(project id, month): amount} held as three columns of the same length, every project
+    and month once (a good file's lines, `importers._whole_totals`): `plan_payments` reads
+    the columns, not 480,000 key tuples made and hashed for a province; as a mapping for
+    anything else."""
+
+    def __init__(self, projects: list[int], months: list[int], amounts: list[Decimal]):
+        self.columns = (projects, months, amounts)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __iter__(self):
+        return zip(self.columns[0], self.columns[1], strict=True)
+
+    def __getitem__(self, key: tuple[int, int]) -> Decimal:
+        return self._found[key]
+
+    @cached_property
+    def _found(self) -> dict[tuple[int, int], Decimal]:
+        return dict(zip(self, self.columns[2], strict=True))
+
+
 def plan_payments(
-    totals: dict[tuple[int, int], Decimal], *, labels: dict[int, tuple[str, str]]
+    totals: Mapping[tuple[int, int], Decimal], *, labels: dict[int, tuple[str, str]]
 ) -> PaymentPlan:
     """`write_payments`' reads: the stored months of the file's projects, a chunk at a time,
-    compared with `totals`; nothing is written (`store_payments`)."""
+    compared with `totals` (a dict or `MonthlyTotals`); nothing is written
+    (`store_payments`)."""
+    if isinstance(totals, MonthlyTotals):
+        project_ids, months, given = totals.columns
+    else:
+        keys = list(totals)
+        project_ids, months = map(itemgetter(0), keys), map(itemgetter(1), keys)
+        given = list(totals.values())
     # each amount object rounded once, found by identity: a file's parse gives its equal
     # amounts as one Decimal (a province-year's 480,000 hold about 15,000), and hashing a
     # Decimal costs more than rounding it
-    given = list(totals.values())
     objects = dict(zip(map(id, given), given, strict=True))  # in C
     rounded = {key: _STORED(amount) for key, amount in objects.items()}
     amounts = list(map(rounded.__getitem__, map(id, given)))
     by_project: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for (project_id, month), amount in zip(totals, amounts, strict=True):
+    for project_id, month, amount in zip(project_ids, months, amounts, strict=True):
         by_project[project_id][month] = amount
     ids = sorted(by_project)
     planned = PaymentPlan(paid={}, changed_ids=[])
