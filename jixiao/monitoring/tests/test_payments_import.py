@@ -541,6 +541,33 @@ def test_a_projects_month_document_is_the_text_json_dumps_writes_of_its_months(w
     assert change.as_dict()["after"] == {str(m): text for m, text in expected.items()}
 
 
+def test_totals_given_as_columns_are_written_as_the_same_totals_given_as_a_dict(world):
+    """A good file's totals come as `MonthlyTotals` (three columns, no key tuples): the same
+    rows in the same order, the same audit documents and months as the dict the check's loop
+    gives; as a mapping it reads as that dict."""
+    from jixiao.monitoring.payments import MonthlyTotals, write_payments
+
+    codes = _projects(world, 2)
+    pk = dict(Project.objects.filter(code__in=codes).values_list("code", "pk"))
+    a, b = (pk[code] for code in codes)
+    labels = {pk[code]: (code, "") for code in codes}
+    same = Decimal("7.5")
+    lines = [(b, 3, Decimal("1.25")), (a, 12, same), (b, 1, same), (a, 2, Decimal("3"))]
+    as_dict = {(project, month): amount for project, month, amount in lines}
+    columns = MonthlyTotals(*map(list, zip(*lines, strict=True)))
+    assert dict(columns) == as_dict and list(columns) == list(as_dict) and len(columns) == 4
+    found = []
+    for totals in (as_dict, columns):
+        Payment.objects.all().delete()
+        created, updated, changes, paid = write_payments(totals, labels=labels)
+        stored = list(Payment.objects.order_by("pk").values_list("project_id", "month", "amount"))
+        found.append((created, updated, [c.as_dict() for c in changes], paid, stored))
+    assert found[0] == found[1]
+    # the projects in order, each one's months in the file's
+    assert found[1][4] == [(a, 12, same), (a, 2, Decimal("3")), (b, 3, Decimal("1.25")),
+                           (b, 1, same)]  # fmt: skip
+
+
 def test_projects_paid_first_and_again_in_one_chunk_are_written_as_each_alone(world):
     """A chunk of projects all paid for the first time is made a column at a time, any other
     month by month: the same rows in the same order, and the same audit documents."""
