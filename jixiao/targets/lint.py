@@ -424,8 +424,9 @@ def _t10_message(
     """(message, explanation) for the first T10 problem of a row, or None. A fund-management
     measure (`process`, lint_base.process_word) is T11's, not a vague value; a cost line with
     words and no amount is vague."""
-    value, label = line.value, _label(i, line)
+    value = line.value
     if value.kind == Kind.QUALITATIVE:
+        label = _label(i, line)
         text = (value.text or value.original).strip()
         if _yes_to_a_fact(line, normalise_text(text), rules):
             return None  # "是" to "是否建立…机制": an inspection confirms it or not
@@ -455,12 +456,12 @@ def _t10_message(
         )
     if not process and _slogan_name(line, rules):
         return (
-            Message("lint.T10.slogan_name", label=label, value=value.original.strip()),
+            Message("lint.T10.slogan_name", label=_label(i, line), value=value.original.strip()),
             Message("lint.T10.slogan_name.why"),
         )
     if not process and _partial_answer(line, rules):
         return (
-            Message("lint.T10.question_share", label=label, value=value.original.strip()),
+            Message("lint.T10.question_share", label=_label(i, line), value=value.original.strip()),
             Message("lint.T10.question_share.why"),
         )
     if (
@@ -480,7 +481,7 @@ def _t10_message(
         and not _all_of_them(line, subcategory, rules)
     ):
         return (
-            Message("lint.T10.full_percent", label=label, value=value.original.strip()),
+            Message("lint.T10.full_percent", label=_label(i, line), value=value.original.strip()),
             Message("lint.T10.full_percent.why"),
         )
     return None

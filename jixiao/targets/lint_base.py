@@ -271,6 +271,45 @@ class _View:
 
 
 def process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> str | None:
+    """`_process_word` of a row, kept per rules mapping for what it reads of the row (its name,
+    its subcategory as written and as placed, its category as placed, its value's kind, unit
+    and text), the digits of the text masked when none of the word lists it searches holds a
+    digit (`_masks_digits`): rows that differ only in their numbers share the answer (the
+    province's 21,886 distinct rows ask 421 questions)."""
+    answers = answers_for(rules, "T11 process")
+    masks = answers.get(_MASKS_DIGITS)
+    if masks is None:
+        lists = [rules["T11"][k] for k in _PROCESS_LISTS] + [rules["T20"]["money_output_words"]]
+        masks = answers[_MASKS_DIGITS] = _masks_digits(lists)
+    value = line.value
+    text = _DIGIT.sub("0", value.original) if masks and value.original else value.original
+    key = (line.name, text, value.kind, value.unit, line.subcategory, placement.category,
+           placement.subcategory)  # fmt: skip
+    found = answers.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = answers[key] = _process_word(rules, line, placement)
+    return found
+
+
+#: The rules T11 word lists `_process_word` searches (with rules T20 `money_output_words`).
+_PROCESS_LISTS = ("process_words", "institution_words", "fund_words", "budget_words",
+                  "budget_cost_words", "movement_words")  # fmt: skip
+#: The key of a kept answer's decision whether its lists let digits be masked.
+_MASKS_DIGITS = ("masks digits",)
+_DIGIT = re.compile(r"\d")
+
+
+def _masks_digits(lists) -> bool:
+    """True when no word of `lists`, normalised, holds a digit: then a word is found in a text
+    exactly when it is found in the text with each digit written 0 (`_DIGIT`). Normalising
+    (`normalise_text`: NFKC, spaces and punctuation dropped, case folded) turns a digit into
+    one digit and composes nothing with it, so the other characters and their places stay
+    those of the text; a word without a digit cannot hold a place where the texts differ. A
+    region whose list holds a digit ("12345热线") keeps the whole text in the key."""
+    return not any(ch.isdecimal() for words in lists for w in words for ch in normalise_text(w))
+
+
+def _process_word(rules: Mapping, line: IndicatorLine, placement: Placement) -> str | None:
     """The words that make a row an administrative process measure (T11), or None: a word of
     rules T11 `process_words` in its name or value, else (not on a cost line, where the money
     spent is the cost) budget money followed by how it moves (`_fund_movement`) in its name,

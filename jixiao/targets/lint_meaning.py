@@ -16,6 +16,7 @@ from dataclasses import replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
@@ -23,15 +24,20 @@ from jixiao.indicators.values import MONEY_UNITS, Kind, Op, parse_target_value
 
 from .declaration import IndicatorLine, name_hint, normalise_text
 from .lint_base import (
+    _DIGIT,
+    _MASKS_DIGITS,
+    _UNKNOWN,
     Finding,
     _contains,
     _is_blank,
     _label,
+    _masks_digits,
     _normalised,
     _num,
     _round,
     _View,
     _where,
+    answers_for,
 )
 
 # --------------------------------------------------------------------------- T19
@@ -85,7 +91,38 @@ def _t19_row(line: IndicatorLine, here: str | None, rules: Mapping, known) -> li
     named = _read_by_value(line)
     if here not in known or _names_a_level(named.name, here):
         return []
-    return _t19_homes(named, here, rules, known)
+    if named is not line:  # named by its value's words: the whole text is the name
+        return _own_words(_t19_homes(named, here, rules, known), line)
+    # kept per rules T19 for what the steps read of the row, the digits of the value's text
+    # masked where no `measures` or `signs` word holds a digit (`_measures` searches the value's
+    # text with them; the other lists search the name); the words taken from the value itself
+    # are the row's own (`_THE_TEXT`, `_THE_DISPLAY`)
+    answers = answers_for(rules, "T19 homes")
+    masks = answers.get(_MASKS_DIGITS)
+    if masks is None:
+        lists = chain(rules["measures"].values(), rules["signs"].values())
+        masks = answers[_MASKS_DIGITS] = _masks_digits(lists)
+    value = line.value
+    text = _DIGIT.sub("0", value.original) if masks and value.original else value.original
+    key = (line.name, text, value.kind, value.unit, line.unit, not value.number, here,
+           line.subcategory, known)  # fmt: skip
+    found = answers.get(key)
+    if found is None:
+        found = answers[key] = _t19_homes(line, here, rules, known)
+    return _own_words(found, line)
+
+
+def _own_words(homes: list, line: IndicatorLine) -> list:
+    """`homes` with the value's own text and display where the steps took them."""
+    if not any(word is _THE_TEXT or word is _THE_DISPLAY for _sub, word in homes):
+        return homes
+    own = {_THE_TEXT: line.value.original.strip(), _THE_DISPLAY: line.value.display()}
+    return [(sub, own.get(word, word)) for sub, word in homes]
+
+
+#: The words of a T19 home that are the row's value: its text (a deadline), its display (a
+#: unit cost or a count).
+_THE_TEXT, _THE_DISPLAY = object(), object()
 
 
 def _known_subcategories(categories: Mapping) -> frozenset:
@@ -185,9 +222,9 @@ def _home_by_unit(line: IndicatorLine, here: str, rules: Mapping, known: set) ->
     head, slash, per = value.unit.partition("/")
     if slash and per and head in MONEY_UNITS and here in rules["unit_cost_from"]:
         home = next((sub for sub in rules["unit_cost_homes"] if sub in known), None)
-        return [(home, value.display())] if home else []
+        return [(home, _THE_DISPLAY)] if home else []
     if value.unit in rules["count_units"] and here in rules["count_from"] and value.number:
-        return [(rules["count_home"], value.display())] if rules["count_home"] in known else []
+        return [(rules["count_home"], _THE_DISPLAY)] if rules["count_home"] in known else []
     return []
 
 
@@ -226,7 +263,7 @@ def _decisive(line: IndicatorLine, here: str, rules: Mapping, known: set) -> lis
     count."""
     deadline_sub = rules["deadline_subcategory"]
     if line.value.kind == Kind.DEADLINE and deadline_sub not in (here, None):
-        return [(deadline_sub, line.value.original.strip())] if deadline_sub in known else []
+        return [(deadline_sub, _THE_TEXT)] if deadline_sub in known else []
     unit = line.value.unit or line.unit or ""
     if unit not in rules["decisive_units"] or _contains(line.name, rules["decisive_exempt"]):
         return []
@@ -383,11 +420,32 @@ _UNDECIDED = object()
 def _input_read(line: IndicatorLine, sub: str | None, rules: Mapping):
     """(word, supplies, put in) of a row for `_input_word`: the word when the row decides it,
     else `_UNDECIDED` with the supplies word (before the project's name is asked, `_own_supplies`)
-    and `_put_in`'s word."""
+    and `_put_in`'s word. Kept per rules T20 for what it reads of the row: the word lists
+    search its name only, and of its value it reads the kind, unit, operator, whether the
+    operator is implied, whether the number is zero or none and whether the text ends in a
+    money unit; the value's own text, where it is the word, is the row's (`_THE_VALUE`). Rows
+    that differ only in their numbers share the answer."""
+    value = line.value
+    key = (line.name, sub, value.kind, value.unit, value.operator, value.operator_implied,
+           not value.number, _money_written(value.original))  # fmt: skip
+    answers = answers_for(rules, "T20 read")
+    found = answers.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = answers[key] = _input_decided(line, sub, rules)
+    if found[0] is _THE_VALUE:
+        return value.original.strip() or None, None, None
+    return found
+
+
+def _input_decided(line: IndicatorLine, sub: str | None, rules: Mapping):
     word = _input_by_row(line, sub, rules)
     if word is not _UNDECIDED:
         return word, None, None
     return _UNDECIDED, _own_supplies(line, None, rules), _put_in(line, rules)
+
+
+#: `_input_by_row`'s word where it is the value's own text (money on a name of no money word).
+_THE_VALUE = object()
 
 
 def _input_by_row(line: IndicatorLine, sub: str | None, rules: Mapping):
@@ -411,8 +469,7 @@ def _input_by_row(line: IndicatorLine, sub: str | None, rules: Mapping):
         return (
             _contains(line.name, rules["money_words"])
             or _contains(line.name, rules["purchase_words"])
-            or value.original.strip()  # any other money: the spending itself is counted
-            or None
+            or _THE_VALUE  # any other money: the spending itself (its text) is counted
         )
     return _purchase_count(line, rules) or _UNDECIDED
 
@@ -492,7 +549,10 @@ def _consumable(name: str, rules: Mapping) -> str | None:
 
 def _money_written(text: str) -> bool:
     """True when the value as written ends in a money unit ("28.8万元")."""
-    return any(text.strip().endswith(unit) for unit in MONEY_UNITS)
+    return text.rstrip().endswith(_MONEY_ENDINGS)
+
+
+_MONEY_ENDINGS = tuple(MONEY_UNITS)
 
 
 # --------------------------------------------------------------------------- T21
