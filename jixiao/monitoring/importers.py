@@ -369,7 +369,7 @@ class PaymentImporter(Importer):
                 message = _("同一项目同一月份重复（与第 %(r)s 行）") % {"r": seen[key]}
                 problems.append(_problem(line, self.column("month"), message))
             totals[(project, month_)] += money / scale if scale else money
-        self._totals = totals
+        self._totals = MonthlyTotals.of(totals)
         return problems
 
     _parsed: tuple[list, list] | None = None

@@ -191,7 +191,7 @@ def write_payments(
     the changed ones (tagged with the current audit batch). Returns (created, updated, the
     audit changes, and every project's months as stored afterwards). `labels` gives each
     project's (code, region code) for its audit change."""
-    planned = plan_payments(totals, labels=labels)
+    planned = plan_payments(MonthlyTotals.of(totals), labels=labels)
     store_payments(planned)
     return planned.created, planned.updated, planned.changes, planned.paid
 
@@ -231,6 +231,16 @@ class MonthlyTotals(Mapping):
     def __init__(self, projects: list[int], months: list[int], amounts: list[Decimal]):
         self.columns = (projects, months, amounts)
 
+    @classmethod
+    def of(cls, totals: Mapping[tuple[int, int], Decimal]) -> MonthlyTotals:
+        """The columns of any {(project id, month): amount} mapping (the totals of a file read
+        line by line, a caller's dict), so that `plan_payments` has one input."""
+        if isinstance(totals, cls):
+            return totals
+        keys = list(totals)
+        return cls(list(map(itemgetter(0), keys)), list(map(itemgetter(1), keys)),
+                   list(totals.values()))  # fmt: skip
+
     def __len__(self) -> int:
         return len(self.columns[0])
 
@@ -245,18 +255,10 @@ class MonthlyTotals(Mapping):
         return dict(zip(self, self.columns[2], strict=True))
 
 
-def plan_payments(
-    totals: Mapping[tuple[int, int], Decimal], *, labels: dict[int, tuple[str, str]]
-) -> PaymentPlan:
+def plan_payments(totals: MonthlyTotals, *, labels: dict[int, tuple[str, str]]) -> PaymentPlan:
     """`write_payments`' reads: the stored months of the file's projects, a chunk at a time,
-    compared with `totals` (a dict or `MonthlyTotals`); nothing is written
-    (`store_payments`)."""
-    if isinstance(totals, MonthlyTotals):
-        project_ids, months, given = totals.columns
-    else:
-        keys = list(totals)
-        project_ids, months = map(itemgetter(0), keys), map(itemgetter(1), keys)
-        given = list(totals.values())
+    compared with `totals`; nothing is written (`store_payments`)."""
+    project_ids, months, given = totals.columns
     # each amount object rounded once, found by identity: a file's parse gives its equal
     # amounts as one Decimal (a province-year's 480,000 hold about 15,000), and hashing a
     # Decimal costs more than rounding it
