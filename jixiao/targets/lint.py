@@ -52,10 +52,11 @@ from .lint_base import (
     _View,
     _where,
     answers_for,
+    row_check,
     row_facts,
 )
 from .lint_cost import check_cost_quantity_mismatch
-from .lint_meaning import _UNDECIDED, MEANING_CHECKS
+from .lint_meaning import MEANING_CHECKS
 
 __all__ = ["CODES", "CONTEXT_CODES", "Finding", "LintResult", "Note", "lint"]
 
@@ -102,52 +103,12 @@ def lint(
 
 
 def _mark_quiet(view: _View) -> None:
-    """After every check has run: `QUIET` of each row linted here whose facts do not say yet
-    whether it is quiet (`_quiet`), so that later declarations skip it in those checks."""
+    """After every check has run: `QUIET` of each row linted here not known yet, true when
+    every check of one row passes over it (`row_check`); later declarations skip it then."""
     for i in view.loud:
         facts = view.facts[i]
         if QUIET not in facts.known:
-            facts.known[QUIET] = _quiet(view, i)
-
-
-def _quiet(view: _View, i: int) -> bool:
-    """True when none of the checks of one row can find anything in row `i` under these rules,
-    in any declaration: each check's own reason to pass over a row, read from the row and its
-    facts (found by the checks that just ran on it), never from the declaration (its year, its
-    project's name: a row that depends on them is never quiet)."""
-    line, p, facts = view.lines[i], view.placements[i], view.facts[i]
-    value, known = line.value, facts.known
-    quantity = value.kind == Kind.QUANTITATIVE
-    process_categories = view.rules["T11"]["categories"]
-    if facts.empty:  # T02
-        return False
-    if value.kind != Kind.MISSING and value.problems:  # T03 (a deadline: the year decides)
-        return False
-    if (  # T04
-        quantity
-        and not value.problems
-        and not value.unit
-        and value.number
-        and not facts.ask("unit_in_name", _unit_in_name, line.name)
-    ):
-        return False
-    if known.get("T10") is not False:  # T10
-        return False
-    process = p.category in process_categories and view.process_word(i)
-    if process:  # T11
-        return False
-    if quantity and not value.operator_implied and known.get("T12", _UNKNOWN) is not None:
-        return False  # T12
-    if not known.get("T19 quiet"):  # T19
-        return False
-    read = known.get("T20")  # T20: no word, or an undecided one with nothing to decide
-    if read is None or not (read[0] is None or (read[0] is _UNDECIDED and not any(read[1:]))):
-        return False  # (the project's name decides between the row's supplies and put_in)
-    if facts.is_rate and value.number is not None:  # T21
-        read = known.get("T21", _UNKNOWN)
-        if read is _UNKNOWN or (read is not None and not (read[1] and view.process_word(i))):
-            return False
-    return True
+            facts.known[QUIET] = all(quiet(view, i) for quiet in _ROW_QUIET)
 
 
 def _without_superseded(findings: list[Finding], codes) -> list[Finding]:
@@ -188,6 +149,7 @@ def check_no_indicators(view: _View) -> list[Finding]:
     return [view.finding("T01", None, Message("lint.T01"), Message("lint.T01.why"))]
 
 
+@row_check(quiet=lambda view, i: not view.facts[i].empty)  # a row with a target
 def check_missing_value(view: _View) -> list[Finding]:
     """T02 missing_value: an indicator has no target value, or only a placeholder (§4.2)."""
     found = []
@@ -203,6 +165,8 @@ def check_missing_value(view: _View) -> list[Finding]:
     return found
 
 
+# a deadline without its year has problems: never quiet, the declaration's year decides
+@row_check(quiet=lambda view, i: not _unreadable(view.lines[i].value))
 def check_unreadable_value(view: _View) -> list[Finding]:
     """T03 unreadable_value: a value with an operator or unit but no number, or a date that
     cannot be read (DOMAIN.md §4.2); the parser's problem is quoted. A deadline without a year
@@ -213,26 +177,37 @@ def check_unreadable_value(view: _View) -> list[Finding]:
         value = line.value
         if value.kind == Kind.DEADLINE and no_year:
             continue
-        if value.kind != Kind.MISSING and value.problems:
+        if _unreadable(value):
             problems = Join(value.problems, "clauses")
             msg = Message("lint.T03", label=_label(i, line), problems=problems)
             found.append(view.finding("T03", i, msg, value.explain()))
     return found
 
 
+def _unreadable(value) -> bool:
+    """T03's question of a value: read as more than missing, with a problem."""
+    return value.kind != Kind.MISSING and bool(value.problems)
+
+
+@row_check(quiet=lambda view, i: not _needs_unit(view.lines[i], view.facts[i]))
 def check_missing_unit(view: _View) -> list[Finding]:
     """T04 missing_unit: a quantitative value without a measure unit. Zero needs none, and a
     unit written in the name's brackets ("开展修复工程（个）") is the unit."""
     found = []
     for i, line, _p, facts in view.loud_rows():
-        value = line.value
-        if value.kind != Kind.QUANTITATIVE or value.problems or value.unit or not value.number:
-            continue
-        if facts.ask("unit_in_name", _unit_in_name, line.name):
-            continue
-        msg = Message("lint.T04", label=_label(i, line), value=value.original.strip())
-        found.append(view.finding("T04", i, msg, Message("lint.T04.why")))
+        if _needs_unit(line, facts):
+            msg = Message("lint.T04", label=_label(i, line), value=line.value.original.strip())
+            found.append(view.finding("T04", i, msg, Message("lint.T04.why")))
     return found
+
+
+def _needs_unit(line: IndicatorLine, facts) -> bool:
+    """T04's question of a row: a number read without a problem, with no unit in its cell nor
+    in its name's brackets."""
+    value = line.value
+    if value.kind != Kind.QUANTITATIVE or value.problems or value.unit or not value.number:
+        return False
+    return not facts.ask("unit_in_name", _unit_in_name, line.name)
 
 
 def _unit_in_name(name: str) -> bool:
@@ -378,6 +353,7 @@ def check_goal_empty(view: _View) -> list[Finding]:
 # --------------------------------------------------------------------------- T10–T12
 
 
+@row_check(quiet=lambda view, i: view.facts[i].known.get("T10") is False)  # verdict kept: none
 def check_vague_qualitative(view: _View) -> list[Finding]:
     """T10 vague_qualitative: wording with nothing to verify ("进一步提升" ...), boilerplate as
     the whole value ("效果明显", "达成预期指标", "有效", "良好"), or "100%" on an indicator whose
@@ -753,14 +729,13 @@ def _states_an_outcome(text: str, rules: Mapping) -> bool:
     )
 
 
+@row_check(quiet=lambda view, i: not view.process_measure(i))
 def check_process_as_output(view: _View) -> list[Finding]:
     """T11 process_as_output: administrative process measures (预算执行率, 资金拨付及时率,
     制度健全性 ...) used as output or benefit indicators. Lists: rules T11."""
-    rules, found = view.rules["T11"], []
+    found = []
     for i, line, p, _facts in view.loud_rows():
-        if p.category not in rules["categories"]:
-            continue
-        word = view.process_word(i)
+        word = view.process_measure(i)
         if word:
             msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
             msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])
@@ -768,6 +743,8 @@ def check_process_as_output(view: _View) -> list[Finding]:
     return found
 
 
+# no written operator on a quantity (nothing kept), or no contradiction (None kept)
+@row_check(quiet=lambda view, i: view.facts[i].known.get("T12") is None)
 def check_operator_contradiction(view: _View) -> list[Finding]:
     """T12 operator_contradiction: the written operator points the wrong way: "≥" on a rate
     where less is better (投诉率, 逾期率 …), "≤" on a coverage or other higher-is-better rate,
@@ -1031,6 +1008,8 @@ _CHECKS: tuple[Callable[[_View], list[Finding]], ...] = (
     check_cost_quantity_mismatch,
     *MEANING_CHECKS,
 )
+#: The reasons of the checks of one row to pass over a row, in the checks' order (`row_check`).
+_ROW_QUIET = tuple(check.quiet for check in _CHECKS if hasattr(check, "quiet"))
 
 _CONTEXT_CHECKS = (
     ("T13", check_under_ambitious, ("previous_actuals",)),

@@ -231,7 +231,7 @@ class _View:
     def loud(self) -> tuple[int, ...]:
         """The rows the checks of one row each must read: all but those whose facts say that
         none of those checks finds anything in them under these rules, whatever the
-        declaration (`QUIET`, `lint._quiet`)."""
+        declaration (`QUIET`, `row_check`)."""
         return tuple(i for i, facts in enumerate(self.facts) if facts.known.get(QUIET) is not True)
 
     def loud_rows(self) -> list[tuple]:
@@ -249,6 +249,13 @@ class _View:
             line, placement = self.declaration.indicators[index], self.placements[index]
             found = known["process"] = process_word(self.rules, line, placement)
         return found
+
+    def process_measure(self, index: int) -> str | None:
+        """The process word of row `index` under one of rules T11 `categories`: T11's finding,
+        which T20 leaves to it."""
+        if self.placements[index].category in self.rules["T11"]["categories"]:
+            return self.process_word(index)
+        return None
 
     def finding(
         self,
@@ -424,8 +431,24 @@ def _forget_word_answers() -> None:
 
 _UNKNOWN = object()
 #: The fact of a row that none of the checks of one row finds anything in it (`_View.loud`):
-#: True or False once a lint has run every check on it (`lint._quiet`).
+#: True or False once a lint has run every check on it, True when each says so (`row_check`).
 QUIET = "quiet"
+
+
+def row_check(quiet):
+    """A check of one row at a time (it walks `_View.loud_rows()`), with `quiet(view, i)`: its
+    own reason to pass over row `i`, true when, having run on the row, it can find nothing
+    there under these rules in any declaration. The reason reads the row and its facts (the
+    answers the check just kept), never the declaration: a row that the year or the project's
+    name decides is never quiet."""
+
+    def declared(check):
+        check.quiet = quiet
+        return check
+
+    return declared
+
+
 #: Answers kept by all word lists together (about 42 bytes each: 11 MB), counted as they are
 #: found: a province's file finds 73,467 in its 34 lists; a web worker linting distinct rows
 #: under four rulebook versions found 1.4 million (57 MB) when each list kept 65,536.

@@ -38,11 +38,13 @@ from .lint_base import (
     _View,
     _where,
     answers_for,
+    row_check,
 )
 
 # --------------------------------------------------------------------------- T19
 
 
+@row_check(quiet=lambda view, i: bool(view.facts[i].known.get("T19 quiet")))  # set below
 def check_category_mismatch(view: _View) -> list[Finding]:
     """T19 category_mismatch: an indicator under a subcategory it does not measure.
 
@@ -346,6 +348,14 @@ def _t19_finding(view: _View, i: int, line: IndicatorLine, here: str, homes) -> 
 # --------------------------------------------------------------------------- T20
 
 
+def _t20_quiet(view: _View, i: int) -> bool:
+    """T20 passes over a row whose own texts, read the first time (`_input_read`), say it is
+    no input, or leave it to the project's name with neither supplies nor put_in to decide."""
+    read = view.facts[i].known.get("T20")
+    return read is not None and (read[0] is None or (read[0] is _UNDECIDED and not any(read[1:])))
+
+
+@row_check(quiet=_t20_quiet)
 def check_input_as_output(view: _View) -> list[Finding]:
     """T20 input_as_output: an input or a spending amount counted as an output: under a
     subcategory of rules T20 `subcategories` (数量, 质量), a row whose name says money put in
@@ -360,12 +370,10 @@ def check_input_as_output(view: _View) -> list[Finding]:
     ≥1500万元"); any other purchase of equipment counted by what was bought only when
     `purchase_counts` is true."""
     found, rules = [], view.rules["T20"]
-    process_categories = view.rules["T11"]["categories"]
     for i, line, p, facts in view.loud_rows():
-        read = facts.known.get("T20")
-        if read is not None and read[0] is None:
+        if _t20_quiet(view, i):
             continue  # most rows: their own texts say they are no input (`_input_read`)
-        if p.category in process_categories and view.process_word(i):
+        if view.process_measure(i):
             continue  # money moved by the administration ("资金拨付额 100万元") is T11's finding
         word = _input_word(view, line, p.subcategory, facts)
         if word:
@@ -558,6 +566,14 @@ _MONEY_ENDINGS = tuple(MONEY_UNITS)
 # --------------------------------------------------------------------------- T21
 
 
+def _t21_quiet(view: _View, i: int) -> bool:
+    """T21 passes over a row that is no rate in % with a number (nothing kept), or whose kept
+    reading finds no bounded rate above the limit, or only a floor on a process measure."""
+    read = view.facts[i].known.get("T21")
+    return read is None or (read[1] and bool(view.process_word(i)))
+
+
+@row_check(quiet=_t21_quiet)
 def check_rate_over_100(view: _View) -> list[Finding]:
     """T21 rate_over_100: a target above 100% (">100%", "≥105%", "=110%") on a rate that
     cannot exceed 100 (rules T21 `bounded_rates`: 覆盖率, 合格率, 满意度 ...; above the limit,
