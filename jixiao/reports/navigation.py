@@ -10,7 +10,15 @@ DASHBOARD_READERS = frozenset({Role.BUDGET, Role.PERFORMANCE, Role.BUSINESS, Rol
 #: A unit's people have their own dashboard: to-dos and standing.
 UNIT_DASHBOARD_READERS = frozenset({Role.FILER, Role.LEADER})
 #: Every staff role reads the registry of policy documents; the performance office keeps it.
-POLICY_READERS = frozenset(Role.values) - {Role.PUBLIC, Role.EXPERT, Role.AGENCY}
+#: Not the system and security admins: they keep accounts and roles only (三员分立, DOMAIN.md
+#: §3), and have no work region whose registry they could read.
+POLICY_READERS = frozenset(Role.values) - {
+    Role.PUBLIC,
+    Role.EXPERT,
+    Role.AGENCY,
+    Role.ADMIN,
+    Role.SECURITY,
+}
 POLICY_EDITORS = frozenset({Role.PERFORMANCE})
 
 register_menu(

@@ -159,10 +159,16 @@ def key_pick(request):
 @login_required
 def key_department_new(request):
     """A first-level unit's leader or filer starts a department evaluation (部门评价) of one of
-    its level-2 units' projects; anyone else: 404."""
+    its level-2 units' projects. The menu offers the page to every unit's people, so another
+    unit's get the page saying why they cannot (a level-2 unit's evaluation is its department's
+    to organise); anyone else, and any post of theirs: 404."""
     year = request.work.year
-    if plan.department_unit(request.user, year) is None:
-        raise Http404
+    unit = plan.department_unit(request.user, year)
+    if unit is None:
+        if request.method == "POST" or request.user.unit is None:
+            raise Http404
+        context = {"unit": request.user.unit, "year": year, "not_first_level": True}
+        return render(request, "evaluations/key/plan_department.html", context)
     projects = plan.department_projects(request.user, year)
     error = ""
     if request.method == "POST":
@@ -181,7 +187,7 @@ def key_department_new(request):
         "evaluations/key/plan_department.html",
         {
             "projects": projects,
-            "unit": plan.department_unit(request.user, year),
+            "unit": unit,
             "year": year,
             "error": error,
         },

@@ -238,12 +238,25 @@ def test_a_unit_never_commissions_the_evaluation_of_itself(plan_world):
     assert not KeyEvaluation.objects.filter(project=plan_world.projects["P1"]).exists()
 
 
-@pytest.mark.parametrize("username", ["child_filer", "expert", "agency", "business"])
+@pytest.mark.parametrize("username", ["expert", "agency", "business"])
 def test_the_department_page_is_not_found_for_others(plan_world, username):
     client = client_in(plan_world, username)
     assert client.get(reverse("key-department-new")).status_code == 404
     project = plan_world.projects["P1A"].pk
     assert client.post(reverse("key-department-new"), {"project": project}).status_code == 404
+
+
+def test_a_level2_units_filer_is_told_why_it_cannot_organise_one_and_cannot_post(plan_world):
+    # the menu offers the page to every unit's people; a level-2 unit's get a reason, not a 404
+    client = client_in(plan_world, "child_filer")
+    page = client.get(reverse("key-department-new"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "本单位不是一级预算单位，不能组织部门评价" in text
+    assert 'name="project"' not in text and "projects" not in page.context
+    project = plan_world.projects["P1A"].pk
+    assert client.post(reverse("key-department-new"), {"project": project}).status_code == 404
+    assert not KeyEvaluation.objects.filter(project=plan_world.projects["P1A"]).exists()
 
 
 def test_another_units_project_is_not_found_from_the_department_page(plan_world):
