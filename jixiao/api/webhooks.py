@@ -1,4 +1,4 @@
-"""Webhooks: the change feed pushed to other systems, signed, retried and logged (issue 17).
+"""Webhooks: the change feed pushed to other systems, signed, retried and logged.
 
 A budget system that would rather be told than ask registers a receiver URL for some kinds of
 change (`Webhook`). Each change of those kinds that the webhook's owner may see becomes a

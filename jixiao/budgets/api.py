@@ -105,7 +105,7 @@ def get_project(request, project_id: int):
     return serialize(project_get(user=request.user, pk=project_id))
 
 
-# --- writes (issue 17): POST creates, PUT replaces, through services.project_save -----------
+# --- writes: POST creates, PUT replaces, through services.project_save -----------
 
 
 class AmountsIn(Schema):

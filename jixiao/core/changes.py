@@ -2,7 +2,7 @@
 
 A budget system needs to know, in order and without polling every list, when a target is
 approved, returned or adjusted, when the budget gate arranges a project, when funds are
-suspended, and when results are decided or published (issue 17, CONTRACT.md `changes`). The
+suspended, and when results are decided or published (CONTRACT.md `changes`). The
 services that make those changes call `change_record` (or `changes_record` for a bulk change)
 inside their transaction, so a change is in the feed exactly when the change itself is
 committed. Workflow transitions need no call of their own: `core.workflow.log_transition`

@@ -1,4 +1,4 @@
-"""Pushing the same thing twice changes nothing (issue 17, part 2).
+"""Pushing the same thing twice changes nothing.
 
 Two means, for another system that retries:
 

@@ -238,7 +238,7 @@ class ApiTokenManager(models.Manager):
 class ApiToken(models.Model):
     """An API token (CONTRACT.md: `Authorization: Bearer <token>`); only its hash is stored.
 
-    Its scope (issue 17): `read_only` refuses every write, `kinds` (empty: all) the API's other
+    Its scope: `read_only` refuses every write, `kinds` (empty: all) the API's other
     kinds (the first part of the path: `targets`, `payments` …), both with 403; past
     `expires_on` or once revoked it no longer signs anyone in (401)."""
 

@@ -1,5 +1,5 @@
 """Reading ahead in a second process: a generator run in a forked child, its items handed to
-this process a batch at a time, while this one works on the batch before (issue 16, part 2).
+this process a batch at a time, while this one works on the batch before.
 
 A large import is two kinds of work: reading the file (the archive's checks, calamine, the
 forms: pure Python and Rust, no database) and checking and writing what was read (the

@@ -1,5 +1,5 @@
 """One document by its id among the rows a user's scope reaches, with SQL compiled once a
-process for each shape of scope (issue 16, part 5), by the kit of core/compiled.py.
+process for each shape of scope, by the kit of core/compiled.py.
 
 Every page of a document, every save and every review step reads the document through
 `visible_to(user)` (core/scope.py): building that query through the ORM (the scope's Q, its

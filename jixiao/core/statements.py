@@ -1,5 +1,5 @@
-"""Plain SQL statements run with as little around them as the database allows (issue 16, part
-3): the figures' kept statements (reports/stats.py), whose rows are plain values.
+"""Plain SQL statements run with as little around them as the database allows:
+the figures' kept statements (reports/stats.py), whose rows are plain values.
 
 - `rows` runs one statement. On SQLite, when nobody watches the queries (no execute wrapper,
   no query log: the tests' query counts and the benches' wrappers do watch), on the driver's own

@@ -1,4 +1,4 @@
-"""Demo unit assessment (部门预算绩效管理工作考核, DOMAIN.md §8.3, issue 14).
+"""Demo unit assessment (部门预算绩效管理工作考核, DOMAIN.md §8.3).
 
 Work year 2021 (complete): `perf` computes the assessment of the district's 67 first-level
 units from their 2021 records (`assessment_service.assessments_compute`: the 2021 declarations

@@ -1,4 +1,4 @@
-"""Demo audit findings (审计发现, DOMAIN.md §8.1, issue 14).
+"""Demo audit findings (审计发现, DOMAIN.md §8.1).
 
 Work year 2021 (complete): the district audit office's report on the 2020 budget execution
 (东湖区审计局, dated in August 2021) found three problems in the management of project funds,

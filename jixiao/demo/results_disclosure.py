@@ -1,4 +1,4 @@
-"""Demo disclosure (信息公开, DOMAIN.md §8.4, issue 14).
+"""Demo disclosure (信息公开, DOMAIN.md §8.4).
 
 Work year 2021 (complete): `perf` records the approval dates (the 2021 department budgets
 approved on 5 February 2021, the 2020 final accounts on 25 June 2021), the year's records are

@@ -1,4 +1,4 @@
-"""Demo fund actions (调整、收回、盘活, DOMAIN.md §8.2, issue 14).
+"""Demo fund actions (调整、收回、盘活, DOMAIN.md §8.2).
 
 Work year 2021 (complete): the bureau acts on the year's results, through the service
 (`results.fund_actions.fund_action_create`, which checks every amount against the unspent

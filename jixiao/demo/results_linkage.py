@@ -1,4 +1,4 @@
-"""Demo budget linkage (与预算挂钩, DOMAIN.md §8.2, issue 14).
+"""Demo budget linkage (与预算挂钩, DOMAIN.md §8.2).
 
 Work year 2021 (complete): from the 2021 results (the self-evaluations of the 2020 projects, the
 key evaluations archived in 2021, the rectifications still open), the system proposes the 2022

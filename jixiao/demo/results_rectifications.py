@@ -1,4 +1,4 @@
-"""Demo rectifications (整改, DOMAIN.md §8.1, issue 14).
+"""Demo rectifications (整改, DOMAIN.md §8.1).
 
 Work year 2021 (complete): the offices send the year's results to rectification.
 - Eight of the 2021 red alerts, disposed in August, are sent by the business office reviewing

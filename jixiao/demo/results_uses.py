@@ -1,4 +1,4 @@
-"""Demo result uses (结果应用情况, DOMAIN.md §8.2, issue 14).
+"""Demo result uses (结果应用情况, DOMAIN.md §8.2).
 
 Work year 2021 (complete), recorded by the performance office through the service
 (`results.result_uses.result_use_save`):

@@ -1,4 +1,4 @@
-"""Demo public surveys (公众测评, DOMAIN.md §6.4, issue 13).
+"""Demo public surveys (公众测评, DOMAIN.md §6.4).
 
 - Work year 2021 (complete): each of the 2021 key evaluations whose evaluated unit serves the
   public directly (its sector in `PUBLIC_SECTORS`: in the demo the sanitation office's sweeper

@@ -7,9 +7,10 @@ and the numbers used ("≥100人次, 实际87: 10 × 87/100 = 8.70"). Nothing he
 threshold or band: all of them come from the rules.
 
 An actual written in another unit of its target's family is scored in the target's unit, converted
-exactly by `parse_actual_value` (jixiao.indicators.units; issue 15 widens DOMAIN.md §4.2's money-only
-rule): "≥1公里, 实际870米 = 0.87公里（单位换算）: 10 × 0.87/1 = 8.70". An actual in a unit of another
-family is an error on that indicator (unit_mismatch), never a silent comparison.
+exactly by `parse_actual_value` (jixiao.indicators.units; the real tables of tests/corpus widen
+DOMAIN.md §4.2's money-only rule): "≥1公里, 实际870米 = 0.87公里（单位换算）: 10 × 0.87/1 = 8.70".
+An actual in a unit of another family is an error on that indicator (unit_mismatch), never a
+silent comparison.
 
 What cannot be computed is an error on its indicator (score None) and the rest is still scored;
 what leaves the figure computable is a warning (CONTRACT.md). Each indicator score is rounded to

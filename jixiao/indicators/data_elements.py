@@ -1,4 +1,4 @@
-"""Declarations and self-evaluations in the national 一体化 data elements (issue 17, part 4).
+"""Declarations and self-evaluations in the national 一体化 data elements.
 
 A province's 预算管理一体化 system keeps performance data in tables whose names and field names
 come from the national data standard (`../shared/reference/data-elements.md`, docs/api.md

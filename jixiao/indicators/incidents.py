@@ -1,4 +1,4 @@
-""" "无" on an indicator that counts incidents is the target "= 0" (issue 15, DOMAIN.md §4.2).
+""" "无" on an indicator that counts incidents is the target "= 0" (DOMAIN.md §4.2).
 
 A pure module: standard library only. A cell alone cannot say it: "无" is a placeholder (missing,
 lint T02) on most rows. A reviewer reads it by the name: on 违法违规案件, 安全责任事故, 有效投诉

@@ -6,7 +6,7 @@ the cell-text helpers and the words read past around a number live here, the mea
 `jixiao.indicators.units`.
 
 `parse_quantity` reads '≥50个', '不低于90%', '90%以上', '控制在5%以内', '十五人', and the forms of
-real tables (issue 15): an indicator's name before the value ('覆盖率达100%', '满意度≥90%'), words
+real tables: an indicator's name before the value ('覆盖率达100%', '满意度≥90%'), words
 naming the number ('达到目标值95%'), a base ('不低于上年的95%'), words after the unit ('100%覆盖',
 '≥95%覆盖全县'), about-numbers ('1000余人'), a rate written with 每 ('每亩300'), and odd glyphs
 for operators (═, ≧, ≦, ＞＝, '> =', full-width digits and ％), and a frequency without a number
@@ -443,7 +443,7 @@ def _no_number(quoted: str, core: str, op, is_symbol: bool, suffix_op, lead: str
 # --------------------------------------------------------------------------- relative targets
 #
 # Targets relative to a named reference instead of a number: "≤预算", "不高于上年", "控制在概算以内",
-# "不低于全省平均水平" (issue 15 part 4; DOMAIN.md §4.2 does not list the form). A reviewer reads
+# "不低于全省平均水平" (DOMAIN.md §4.2 does not list the form). A reviewer reads
 # such a value as a ceiling (or a floor) set by an amount the project has elsewhere: last year's,
 # the budget, the approved estimate, the contract price. The table does not give that amount, so
 # the value has no number to score with; `jixiao.indicators.values` keeps it qualitative (scored

@@ -1,5 +1,5 @@
 """Measure units of indicator values: spellings, families and exact conversions (DOMAIN.md §4.2,
-issue 15).
+widened to the families of the real tables in tests/corpus).
 
 A pure module: standard library only. `jixiao.indicators.values` reads 指标值 and 实际完成值 cells
 with it; lint (T04, T18) and scoring compare units through it.

@@ -14,7 +14,7 @@ Result shapes (`kind`):
 
 - ``missing``: empty or a placeholder ("/", "-", "—", "——", "N/A", "无"); lint T02. Given the
   indicator's `name`, "无" (零, 杜绝, 不发生 …) on one that counts incidents (安全事故, 有效投诉)
-  is the target "= 0" and the actual 0 instead (`incidents`: issue 15, an extension of DOMAIN.md
+  is the target "= 0" and the actual 0 instead (`incidents`: an extension of DOMAIN.md
   §4.2), with the national words unless the reader passes its region's (`incidents=`, the
   rulebook's lint → T02 entry; empty lists keep "无" missing). Every reader passes the name.
 - ``unreadable``: an operator or a unit without a number ("≧ %", "万亩"), a range, contradicting
@@ -596,9 +596,9 @@ def parse_actual_value(
     """Read a 实际完成值 against its target (DOMAIN.md §4.2); never raises.
 
     Quantitative: no unit takes the target's; 百分比 is %; a unit of the target unit's family
-    converts exactly (issue 15 widens DOMAIN.md §4.2's money-only rule to the families of
-    `units`: 870米 against 公里 is 0.87公里, with a note); a unit of another family is a problem
-    and `number` stays None. Deadline: a date
+    converts exactly (the real tables of tests/corpus widen DOMAIN.md §4.2's money-only rule
+    to the families of `units`: 870米 against 公里 is 0.87公里, with a note); a unit of another
+    family is a problem and `number` stays None. Deadline: a date
     ('2021年11月完成' → 30 Nov, '2021-12-20'), or words: '按时完成', '已完成' ... mean met on the
     target's date, '未完成' means not met with no date. Qualitative: the text as written.
 

@@ -190,7 +190,7 @@ def _open_reports(
     monitoring_round: Round, ids: list[int], *, by_hand: set[int], keys: set[int]
 ) -> None:
     """The scope rows and the draft reports of the projects `ids`, in that order. DOMAIN.md §5
-    monitors the funds "纳入年度预算绩效目标管理" (issue 16): a project enters the round only with
+    monitors the funds "纳入年度预算绩效目标管理": a project enters the round only with
     an approved target in force; the others are stored as left out with the reason (no target,
     or the status of its current version). The rule has no rulebook key (DOMAIN.md leaves no
     alternative open), so it lives here. Each report gets the approved target's indicators,

@@ -112,7 +112,7 @@ def get_unit(request, unit_id: int, year: int | None = None):
     return _serialize(unit, year)
 
 
-# --- writes (issue 17): POST creates, PUT replaces, through services.unit_year_save ---------
+# --- writes: POST creates, PUT replaces, through services.unit_year_save ---------
 
 
 class UnitIn(Schema):

@@ -399,7 +399,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 # The scope is read on every request, exactly (a unit moved to another parent leaves its old
 # parent's scope on the next request, in every worker): its two one-row reads run SQL compiled
-# once a process, which cost less than building them through the ORM (issue 16, part 5).
+# once a process, which cost less than building them through the ORM.
 _REGION_PATH = KeyedQuery(lambda pk: Region.objects.filter(pk=pk).values_list("path")[:1], 0)
 _LEVEL2_UNITS = KeyedQuery(
     lambda unit_id: UnitYear.objects.filter(parent_id=unit_id).values_list("unit_id"), 0

@@ -1,4 +1,4 @@
-"""The figures of a work year cached by (region, year, data version) (issue 16, DOMAIN.md §9).
+"""The figures of a work year cached by (region, year, data version) (DOMAIN.md §9).
 
 `cached_figures(name, ...)` returns what `compute()` returns, from Django's cache when nothing
 they read has changed since it was computed. The key holds:

@@ -1,4 +1,4 @@
-"""The results figures of a work year (issue 14 "Interfaces", DOMAIN.md §8 and §9): the
+"""The results figures of a work year (DOMAIN.md §8 and §9): the
 `results` key of the statistics (`GET /api/v1/stats`, `jixiao summary --format json`), the
 summary's sentences on the results and the dashboards' tiles.
 

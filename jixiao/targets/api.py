@@ -167,7 +167,7 @@ add_workflow_routes(
 )
 
 
-# --- writes (issue 17): a declaration in schemas/target's shape, as GET returns it -----------
+# --- writes: a declaration in schemas/target's shape, as GET returns it -----------
 
 
 def _rows(body: TargetIn) -> list[dict]:
