@@ -202,8 +202,7 @@ def check_missing_unit(view: _View) -> list[Finding]:
 
 
 def _needs_unit(line: IndicatorLine, facts) -> bool:
-    """T04's question of a row: a number read without a problem, with no unit in its cell nor
-    in its name's brackets."""
+    """T04's question of a row: a number read without a problem, no unit in its cell or name."""
     value = line.value
     if value.kind != Kind.QUANTITATIVE or value.problems or value.unit or not value.number:
         return False

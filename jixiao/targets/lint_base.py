@@ -251,8 +251,7 @@ class _View:
         return found
 
     def process_measure(self, index: int) -> str | None:
-        """The process word of row `index` under one of rules T11 `categories`: T11's finding,
-        which T20 leaves to it."""
+        """Row `index`'s process word under rules T11 `categories`: T11's (T20 leaves it)."""
         if self.placements[index].category in self.rules["T11"]["categories"]:
             return self.process_word(index)
         return None
