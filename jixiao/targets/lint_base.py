@@ -79,7 +79,7 @@ class LintResult:
 
 
 class RowFacts:
-    """What the checks read of one row, derived once (issue 16, part 2): its name normalised,
+    """What the checks read of one row, derived once: its name normalised,
     where it is placed, whether it is a cost line, and the answers of the rules' questions that
     depend on the row alone (process words, T10's verdict, T19's homes, T20's input words …),
     each found the first time a check asks (`known`).

@@ -1,5 +1,5 @@
-"""Suggestions from the indicator library for lint findings (issue 15: "a concrete fix, with a
-suggestion from the indicator library where one fits").
+"""Suggestions from the indicator library for lint findings (every message gives "a
+concrete fix, with a suggestion from the indicator library where one fits").
 
 A pure module (DESIGN.md, Pure rules). The library (the national 指标库 and the region's own
 templates) comes in as `LibraryEntry` rows; the lint passes them on to the checks that can use
