@@ -6,9 +6,11 @@ the registry, so it knows nothing about the stages themselves (DESIGN.md: core u
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The lifecycle of DOMAIN.md §1, in order; an app names the stage its entries belong to.
@@ -47,6 +49,7 @@ class Todo:
     deadline: object | None = None
     detail: str = ""
     urgent: bool = False
+    overdue: bool = False  # set by `todos_for` from the deadline, never by a provider
 
 
 _MENU: list[MenuItem] = []
@@ -76,11 +79,25 @@ def menu_for(user) -> list[tuple[str, str, list[MenuItem]]]:
     return groups
 
 
-def todos_for(user, region, year) -> list[Todo]:
+def todos_for(user, region, year, *, today: dt.date | None = None) -> list[Todo]:
+    """Every stage's to-dos of `user`: the urgent first (returned documents, alerts, and
+    anything past its deadline), then by deadline."""
+    today = today or timezone.localdate()
     todos: list[Todo] = []
     for provider in _TODO_PROVIDERS:
-        todos += provider(user, region, year)
+        todos += (_past_deadline(todo, today) for todo in provider(user, region, year))
     return sorted(todos, key=lambda t: (not t.urgent, t.deadline is None, str(t.deadline or "")))
+
+
+def _past_deadline(todo: Todo, today: dt.date) -> Todo:
+    """A to-do whose deadline has passed is overdue, and so urgent: it is late already, and
+    its row says so."""
+    deadline = todo.deadline
+    if isinstance(deadline, dt.datetime):
+        deadline = deadline.date()
+    if isinstance(deadline, dt.date) and deadline < today:
+        return replace(todo, urgent=True, overdue=True)
+    return todo
 
 
 # Panels: later stages add a section to an earlier stage's page (the project page shows its
