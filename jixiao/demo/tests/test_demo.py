@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.orgs.models import UnitYear, User
@@ -156,6 +157,7 @@ def check_monitoring(demo):
     assert Alert.objects.filter(year=2020, code="M05").exists()
     unit = User.objects.get(username="unit").unit
     live = Round.objects.get(region=district, year=2022)
+    assert live.deadline > timezone.localdate()  # live: its reports are to fill, not late
     assert Report.objects.filter(round=live, unit=unit, status="draft").exists()
     assert Alert.objects.filter(round=live, unit=unit, status="open").exists()
     # the live round takes only projects with an approved target (DOMAIN.md §5): no report
