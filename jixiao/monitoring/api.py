@@ -314,7 +314,7 @@ def push_payments(request, body: PaymentsIn):
     problem located at `rows[i].field`."""
     from django.shortcuts import get_object_or_404
 
-    from jixiao.core.imports import run_import
+    from jixiao.core.imports import JsonDocument, run_import
     from jixiao.core.tabular import InputRejected
     from jixiao.orgs.models import Role
 
@@ -337,7 +337,11 @@ def push_payments(request, body: PaymentsIn):
     if region is None:
         return rejected([problem("region", _("请填写导入的区划代码。"), "required")])
     importer = PaymentImporter(actor=request.user, region=region)
-    data = PAYMENT_ROWS.dump_json(body.rows)  # UTF-8 JSON, every field, as the importer reads
+    # UTF-8 JSON, every field, as the importer reads, with the values it holds: the importer
+    # checks the document and records its SHA-256, and takes the values without parsing it
+    data = JsonDocument(
+        PAYMENT_ROWS.dump_json(body.rows), PAYMENT_ROWS.dump_python(body.rows, mode="json")
+    )
     try:
         result = run_import(importer, data, "api-payments.json")
     except InputRejected as exc:

@@ -16,6 +16,7 @@ from jixiao.core.imports import (
     CellError,
     Column,
     Importer,
+    JsonDocument,
     Row,
     choice,
     code,
@@ -426,6 +427,36 @@ def test_a_json_object_without_any_column_is_named_with_its_row(importer):
         sheet_from_json(data.encode(), importer)
     assert [p.row for p in exc.value.problems] == [2]
     assert "缺少必填字段" in exc.value.problems[0].message
+
+
+def test_a_json_document_with_its_values_reads_as_its_bytes_do(importer):
+    """The payments push hands the importer its document with the values it was written from
+    (`JsonDocument`): the same sheet, the same refusals, as the bytes parsed."""
+    items = [
+        {"code": "N1", "name": "甲", "amount": 12},
+        {"code": "N2", "name": ["甲", "乙"], "amount": Decimal("1.5")},
+        {"code": True, "name": None, "amount": ""},
+    ]
+    data = json.dumps(items, default=str).replace('"1.5"', "1.5").encode()
+    assert sheet_from_json(JsonDocument(data, items), importer) == sheet_from_json(data, importer)
+    blank = [*items, {"other": 1, "code": "", "name": None}]
+    data = json.dumps(blank, default=float).encode()
+    with pytest.raises(InputRejected) as exc:
+        sheet_from_json(JsonDocument(data, blank), importer)
+    assert [p.row for p in exc.value.problems] == [4]
+
+
+def test_a_json_document_with_its_values_is_measured_as_its_bytes_are(importer, settings):
+    items = [{"code": f"N{i}", "name": "甲"} for i in range(3)]
+    data = json.dumps(items).encode()
+    settings.JIXIAO_IMPORT_MAX_ROWS = 2
+    with pytest.raises(InputRejected) as exc:
+        sheet_from_json(JsonDocument(data, items), importer)
+    assert "超过 2 个的上限" in str(exc.value)
+    settings.JIXIAO_IMPORT_MAX_JSON_OBJECTS = 2
+    with pytest.raises(InputRejected) as exc:
+        sheet_from_json(JsonDocument(data, items), importer)
+    assert "约 3 个对象" in str(exc.value)
 
 
 @pytest.mark.parametrize(
