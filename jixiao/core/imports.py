@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import repeat
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -439,8 +440,6 @@ def json_items(data: bytes, *, what: str) -> list:
     `what` names the objects in the message ("申报表对象"). The file is measured before it is
     parsed (its size, its objects, values and nesting, within the settings' limits), and every
     refusal says in Chinese what is wrong and where."""
-    import json
-
     from django.conf import settings
 
     if len(data) > settings.JIXIAO_IMPORT_MAX_BYTES:
@@ -452,15 +451,32 @@ def json_items(data: bytes, *, what: str) -> list:
         raise _rejected(_("文件是空的。"))
     text = _json_text(data)
     _measure_json(data if text is None else text.encode("utf-8"))
+    # the values a document was written from, or the bytes parsed
+    items = data.values() if isinstance(data, JsonDocument) else _json_parsed(data, text)
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        raise _rejected(_("JSON 应为%(w)s或对象的列表。") % {"w": what})
+    if len(items) > settings.JIXIAO_IMPORT_MAX_ROWS:
+        raise _rejected(
+            _("JSON 文件有 %(n)s 个%(w)s，超过 %(m)s 个的上限。")
+            % {"n": len(items), "w": what, "m": settings.JIXIAO_IMPORT_MAX_ROWS}
+        )
+    return items
+
+
+def _json_parsed(data: bytes, text: str | None):
+    """The bytes parsed (`text`: their UTF-16 text, if they were that), numbers as Decimal;
+    every failure said in Chinese."""
+    import json
+
+    from django.conf import settings
+
     try:
-        items = (
-            data.objects
-            if isinstance(data, JsonDocument)
-            else json.loads(
-                data.decode("utf-8-sig") if text is None else text,
-                parse_float=Decimal,
-                parse_constant=_json_constant,
-            )
+        return json.loads(
+            data.decode("utf-8-sig") if text is None else text,
+            parse_float=Decimal,
+            parse_constant=_json_constant,
         )
     except json.JSONDecodeError as exc:
         raise _rejected(
@@ -478,30 +494,21 @@ def json_items(data: bytes, *, what: str) -> list:
         ) from None
     except ValueError:  # e.g. an integer of thousands of digits
         raise _rejected(_("JSON 中有无法读取的数值（数字过长）。")) from None
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        raise _rejected(_("JSON 应为%(w)s或对象的列表。") % {"w": what})
-    if len(items) > settings.JIXIAO_IMPORT_MAX_ROWS:
-        raise _rejected(
-            _("JSON 文件有 %(n)s 个%(w)s，超过 %(m)s 个的上限。")
-            % {"n": len(items), "w": what, "m": settings.JIXIAO_IMPORT_MAX_ROWS}
-        )
-    return items
 
 
 class JsonDocument(bytes):
     """The bytes of a JSON document that its caller made from values it holds (the payments
-    push: its rows validated by their schema, then written for the import): `objects` are those
-    values as the document reads (`dump_python(mode="json")`), and `json_items` takes them
-    instead of parsing the bytes again, after the same checks of the bytes; the import's record
-    keeps the SHA-256 of the bytes."""
+    push: its rows validated by their schema, then written for the import): `values()` gives
+    those values as the document reads (`dump_python(mode="json")`), and `json_items` takes
+    them instead of parsing the bytes again, after the same checks of the bytes; the import's
+    record keeps the SHA-256 of the bytes. They are made when the importer reads the document,
+    as a parse would be: with the collector paused, where its reader pauses it."""
 
-    objects: object
+    values: Callable[[], object]
 
-    def __new__(cls, data: bytes, objects):
+    def __new__(cls, data: bytes, values: Callable[[], object]):
         document = super().__new__(cls, data)
-        document.objects = objects
+        document.values = values
         return document
 
 
@@ -592,7 +599,7 @@ def sheet_from_json(data: bytes, importer: Importer) -> Sheet:
     An object with none of the columns' keys is named with the fields it lacks (as a sheet,
     it would be a blank row, skipped)."""
     items = json_items(data, what=_("对象"))
-    if not all(isinstance(i, dict) for i in items):
+    if not all(map(isinstance, items, repeat(dict))):
         raise InputRejected([Problem(_("JSON 应为对象或对象的列表。"))])
     keys = [c.key for c in importer.columns]
     header = tuple(c.label for c in importer.columns)

@@ -340,7 +340,8 @@ def push_payments(request, body: PaymentsIn):
     # UTF-8 JSON, every field, as the importer reads, with the values it holds: the importer
     # checks the document and records its SHA-256, and takes the values without parsing it
     data = JsonDocument(
-        PAYMENT_ROWS.dump_json(body.rows), PAYMENT_ROWS.dump_python(body.rows, mode="json")
+        PAYMENT_ROWS.dump_json(body.rows),
+        lambda: PAYMENT_ROWS.dump_python(body.rows, mode="json"),
     )
     try:
         result = run_import(importer, data, "api-payments.json")

@@ -438,11 +438,13 @@ def test_a_json_document_with_its_values_reads_as_its_bytes_do(importer):
         {"code": True, "name": None, "amount": ""},
     ]
     data = json.dumps(items, default=str).replace('"1.5"', "1.5").encode()
-    assert sheet_from_json(JsonDocument(data, items), importer) == sheet_from_json(data, importer)
+    assert sheet_from_json(JsonDocument(data, lambda: items), importer) == sheet_from_json(
+        data, importer
+    )
     blank = [*items, {"other": 1, "code": "", "name": None}]
     data = json.dumps(blank, default=float).encode()
     with pytest.raises(InputRejected) as exc:
-        sheet_from_json(JsonDocument(data, blank), importer)
+        sheet_from_json(JsonDocument(data, lambda: blank), importer)
     assert [p.row for p in exc.value.problems] == [4]
 
 
@@ -451,11 +453,11 @@ def test_a_json_document_with_its_values_is_measured_as_its_bytes_are(importer, 
     data = json.dumps(items).encode()
     settings.JIXIAO_IMPORT_MAX_ROWS = 2
     with pytest.raises(InputRejected) as exc:
-        sheet_from_json(JsonDocument(data, items), importer)
+        sheet_from_json(JsonDocument(data, lambda: items), importer)
     assert "超过 2 个的上限" in str(exc.value)
     settings.JIXIAO_IMPORT_MAX_JSON_OBJECTS = 2
     with pytest.raises(InputRejected) as exc:
-        sheet_from_json(JsonDocument(data, items), importer)
+        sheet_from_json(JsonDocument(data, lambda: items), importer)
     assert "约 3 个对象" in str(exc.value)
 
 
