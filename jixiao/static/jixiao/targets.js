@@ -1,6 +1,8 @@
 // The declaration form's indicator grid: add, remove and reorder rows, dependent subcategory
 // lists from the rulebook's catalogue, insert from the indicator library, and mark the rows the
-// live quality check points at. Works on top of a plain form: without JS, the blank rows the
+// live quality check points at. The text cells are textareas that wrap and grow with their
+// text but hold one line, as the inputs they replaced: Enter saves (the form's default button)
+// and a pasted line break is dropped. Works on top of a plain form: without JS, the blank rows the
 // server renders can still be filled in and saved.
 (function () {
   "use strict";
@@ -9,7 +11,19 @@
   const body = grid.tBodies[0];
   const catalogue = JSON.parse(document.getElementById("catalogue").textContent);
 
+  // A text cell as high as its wrapped text (box-sizing: border-box, so with its borders).
+  function fit(cell) {
+    cell.rows = 1;
+    cell.style.height = "auto";
+    cell.style.height = `${cell.scrollHeight + cell.offsetHeight - cell.clientHeight}px`;
+  }
+
+  function fitAll() {
+    grid.querySelectorAll("textarea.cell").forEach(fit);
+  }
+
   function changed() {
+    fitAll();
     renumber();
     document.body.dispatchEvent(new Event("grid-changed"));
   }
@@ -33,7 +47,7 @@
   function blankRow() {
     const template = body.rows[0];
     const row = template.cloneNode(true);
-    row.querySelectorAll("input").forEach((input) => { input.value = ""; });
+    row.querySelectorAll("input, textarea").forEach((input) => { input.value = ""; });
     row.querySelectorAll("select").forEach((select) => { select.value = ""; });
     row.querySelector(".subcategory").dataset.value = "";
     row.classList.remove("has-blocking", "has-warning");
@@ -62,13 +76,29 @@
     if (event.target.classList.contains("category")) fillSubcategories(event.target.closest("tr"));
   });
 
+  grid.addEventListener("input", (event) => {
+    const cell = event.target;
+    if (!cell.matches("textarea.cell")) return;
+    if (/[\r\n]/.test(cell.value)) cell.value = cell.value.replace(/[\r\n]+/g, "");
+    fit(cell);
+  });
+
+  // Enter in a text cell saves, as it did in the inputs; not while an input method composes.
+  grid.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+    if (!event.target.matches("textarea.cell")) return;
+    event.preventDefault();
+    const save = event.target.form.querySelector("button[name=then][value=save]");
+    if (save) save.click();
+  });
+
   grid.addEventListener("click", (event) => {
     const row = event.target.closest("tr");
     if (event.target.classList.contains("remove")) {
       if (body.rows.length > 1) {
         row.remove();
       } else {
-        row.querySelectorAll("input").forEach((input) => { input.value = ""; });
+        row.querySelectorAll("input, textarea").forEach((input) => { input.value = ""; });
       }
       changed();
     } else if (event.target.classList.contains("up") && row.previousElementSibling) {
@@ -116,6 +146,14 @@
   }
 
   Array.from(body.rows).forEach(fillSubcategories);
+  fitAll();
+  // Column widths change with the window and once the web fonts are in: wrap again.
+  let resizing = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(resizing);
+    resizing = requestAnimationFrame(fitAll);
+  });
+  if (document.fonts) document.fonts.ready.then(fitAll);
   markFindings();
   document.body.addEventListener("htmx:afterSwap", markFindings);
 })();
