@@ -107,9 +107,16 @@ def _grid_from_post(post) -> list[dict]:
         "explanation",
         "source",
     )
-    lists = {c: post.getlist(f"ind-{c}") for c in columns}
+    lists = {c: [_one_line(v) for v in post.getlist(f"ind-{c}")] for c in columns}
     count = max((len(v) for v in lists.values()), default=0)
     return [{c: (lists[c][i] if i < len(lists[c]) else "") for c in columns} for i in range(count)]
+
+
+def _one_line(text: str) -> str:
+    """A grid cell is one line of the official table: its text cells wrap on screen as
+    textareas, and a line break typed or pasted there (the page's script removes them; without
+    it they would be posted) becomes a space."""
+    return " ".join(text.splitlines())
 
 
 def _amounts_from_post(post) -> tuple[dict, list[str]]:
