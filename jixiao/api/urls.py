@@ -18,7 +18,7 @@ from jixiao.budgets.api import router as projects_router
 from jixiao.core.api import AUTH, JixiaoAPI, error, not_found
 from jixiao.core.idempotency import idempotent
 from jixiao.core.job_api import router as jobs_router
-from jixiao.core.middleware import has_nul
+from jixiao.core.middleware import has_nul, lone_surrogate_at
 from jixiao.evaluations.api import router as selfevals_router
 from jixiao.evaluations.key.api import agencies_router, experts_router
 from jixiao.evaluations.key.api import router as key_evaluations_router
@@ -89,20 +89,29 @@ def no_route(request, rest: str):
 api.add_router("", unrouted)
 
 
-def refuse_nul(run):
-    """A NUL character in a query or body answers 422 before anything else: PostgreSQL's text
-    holds none, and psycopg's refusal answered 500 (and SQLite stored it)."""
+def refuse_unstorable(run):
+    """Characters no database stores answer 422 before anything else: a NUL in a query or body
+    (PostgreSQL's text holds none, and psycopg's refusal answered 500; SQLite stored it) and
+    half of a UTF-16 pair alone in a JSON body (encoding it failed: 500), said where."""
 
     @functools.wraps(run)
     def checked(request, **kwargs):
         if has_nul(request, raw_body=True):
             return api.create_response(request, error(_("请求格式不正确。")), status=422)
+        at = lone_surrogate_at(request.body) if request.body else None
+        if at is not None:
+            why = _(
+                "“%(at)s”含有无法存储的字符：单独的 UTF-16 代理项（如 \\ud800），请检查文本的编码。"
+            )
+            detail = why % {"at": at}
+            errors = [{"field": at, "message": detail}]
+            return api.create_response(request, error(detail, errors), status=422)
         return run(request, **kwargs)
 
     return checked
 
 
-api.add_decorator(refuse_nul, mode="view")
+api.add_decorator(refuse_unstorable, mode="view")
 
 
 def refuse_repeated(run):

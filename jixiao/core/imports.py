@@ -24,6 +24,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from . import audit, locks
+from .middleware import lone_surrogate_at
 from .tabular import (
     InputRejected,
     Problem,
@@ -450,9 +451,18 @@ def json_items(data: bytes, *, what: str) -> list:
     if not data.strip():
         raise _rejected(_("文件是空的。"))
     text = _json_text(data)
-    _measure_json(data if text is None else text.encode("utf-8"))
+    measured = data if text is None else text.encode("utf-8")
+    _measure_json(measured)
     # the values a document was written from, or the bytes parsed
     items = data.values() if isinstance(data, JsonDocument) else _json_parsed(data, text)
+    at = lone_surrogate_at(measured, parsed=items)
+    if at is not None:
+        raise _rejected(
+            _(
+                "JSON 中“%(at)s”含有无法存储的字符：单独的 UTF-16 代理项（如 \\ud800），请检查文件的编码。"
+            )
+            % {"at": at}
+        )
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):

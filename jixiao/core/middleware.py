@@ -1,5 +1,7 @@
 """Request-wide concerns: characters no database takes, idle session timeout, the audit context."""
 
+import json
+import re
 import time
 from urllib.parse import urlencode
 
@@ -20,7 +22,7 @@ PUBLIC_PATHS = ("/survey/", "/public/", "/robots.txt")
 class RefuseNulMiddleware:
     """A NUL character in a page's query or form answers 400 before any view runs: PostgreSQL's
     text holds none (psycopg refuses the query, which answered 500) and SQLite would store it.
-    The API refuses it in its own error shape (422, `jixiao.api.urls.refuse_nul`)."""
+    The API refuses it in its own error shape (422, `jixiao.api.urls.refuse_unstorable`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,6 +50,46 @@ def has_nul(request, *, raw_body: bool = False) -> bool:
         for query in fields
         for key, values in query.lists()
     )
+
+
+#: JSON's escape of half of a UTF-16 pair (\ud800–\udfff). A high and a low half together
+#: stand for one character beyond the BMP (an emoji); a half alone is no character at all, and
+#: neither database stores it (encoding it as UTF-8 fails, which answered 500).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def lone_surrogate_at(body: bytes, parsed=None) -> str | None:
+    """Where the JSON `body` holds a lone surrogate, as a path (`items[3].code`, `$` for the
+    whole), or None: none there, or not JSON (its parser says so). The bytes are searched for
+    the escape first, a scan; they are parsed (or `parsed` walked) only when they hold one."""
+    if not _SURROGATE_ESCAPE.search(body):
+        return None
+    if parsed is None:
+        try:
+            parsed = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+    stack = [(parsed, "")]
+    while stack:  # not recursive: a body may nest as deep as its parser allowed
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not _storable(key):
+                    return f"{path}.{key!a}".lstrip(".")
+                stack.append((item, f"{path}.{key}"))
+        elif isinstance(value, list):
+            stack += ((item, f"{path}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, str) and not _storable(value):
+            return path.lstrip(".") or "$"
+    return None
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class SessionTimeoutMiddleware:

@@ -168,3 +168,40 @@ def test_a_nul_character_in_a_body_answers_422_and_changes_nothing(world, client
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 200
+
+
+def test_a_lone_surrogate_in_a_body_answers_422_saying_where_and_changes_nothing(
+    world, client, declare
+):
+    """JSON may escape half of a UTF-16 pair ("\\ud800"), which is no character: no database
+    stores it, and the write answered 500."""
+    from jixiao.targets.services import target_transition
+
+    target = target_transition(actor=world.filer, target=declare(), name="complete")
+    status = target.status
+    _t, key = ApiToken.objects.issue(world.leader)
+    response = client.post(
+        f"/api/v1/targets/{target.id}/submit",
+        '{"comment": "审核\\ud800意见", "attest": true}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 422
+    body = error_shape(response)
+    assert "代理" in body["detail"] and "comment" in body["detail"]
+    target.refresh_from_db()
+    assert target.status == status
+
+
+def test_a_surrogate_pair_in_a_body_is_one_character_and_is_kept(world, client, declare):
+    from jixiao.targets.services import target_transition
+
+    target = target_transition(actor=world.filer, target=declare(), name="complete")
+    _t, key = ApiToken.objects.issue(world.leader)
+    response = client.post(
+        f"/api/v1/targets/{target.id}/submit",
+        '{"comment": "\\ud83d\\udc4d", "attest": true}',  # 👍, written as JSON escapes it
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200, response.content

@@ -469,6 +469,9 @@ def test_a_json_document_with_its_values_is_measured_as_its_bytes_are(importer, 
         (b"[" * 100_000 + b"]" * 100_000, "JSON 文件嵌套超过 32 层"),  # would blow the stack
         (b'"a string"', "JSON 应为对象或对象的列表"),
         (b"[1, 2]", "JSON 应为对象或对象的列表"),
+        # half of a UTF-16 pair alone is no character: no database stores it (it answered 500)
+        (b'[{"code": "N1", "name": "\\ud800"}]', "JSON 中\u201c[0].name\u201d含有无法存储的字符"),
+        (b'[{"code": "N1", "\\udc00": "x"}]', "\u201c[0].'\\udc00'\u201d含有无法存储的字符"),
     ],
 )
 def test_bad_json_is_refused_with_a_message(importer, data, message):
@@ -477,6 +480,11 @@ def test_bad_json_is_refused_with_a_message(importer, data, message):
         run_import(importer, data, "offices.json")
     assert message in str(exc.value)
     assert counts() == before
+
+
+def test_a_surrogate_pair_in_json_is_one_character_and_is_read(importer):
+    sheet = sheet_from_json(b'[{"code": "N1", "name": "\\ud83d\\udc4d"}]', importer)
+    assert sheet.rows[1:] == [("N1", "\U0001f44d", None)]
 
 
 def test_json_over_the_size_limit_is_refused(importer, settings):
