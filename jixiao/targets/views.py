@@ -114,9 +114,9 @@ def _grid_from_post(post) -> list[dict]:
 
 def _one_line(text: str) -> str:
     """A grid cell is one line of the official table: its text cells wrap on screen as
-    textareas, and a line break typed or pasted there (the page's script removes them; without
-    it they would be posted) becomes a space."""
-    return " ".join(text.splitlines())
+    textareas, and a line break typed or pasted there is dropped, as the page's script drops it
+    (without the script it would be posted): Chinese text runs on without a space."""
+    return "".join(text.splitlines())
 
 
 def _amounts_from_post(post) -> tuple[dict, list[str]]:
