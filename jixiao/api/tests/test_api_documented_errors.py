@@ -144,48 +144,45 @@ def test_a_nul_character_in_a_query_answers_422(client, auth, query):
         assert error_shape(response)["detail"] == "请求格式不正确。"
 
 
-def test_a_nul_character_in_a_body_answers_422_and_changes_nothing(world, client, declare):
+@pytest.fixture
+def completed(world, declare):
+    """A target its filer completed, and a function posting a JSON body to its submit as its
+    leader."""
     from jixiao.targets.services import target_transition
 
     target = target_transition(actor=world.filer, target=declare(), name="complete")
-    status = target.status
     _t, key = ApiToken.objects.issue(world.leader)
-    for body in ('{"comment": "\\u0000", "attest": true}', '{"comment": "a\x00b", "attest": true}'):
-        response = client.post(
+
+    def submit(client, body: str):
+        return client.post(
             f"/api/v1/targets/{target.id}/submit",
             body,
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {key}",
         )
+
+    return target, submit
+
+
+def test_a_nul_character_in_a_body_answers_422_and_changes_nothing(client, completed):
+    target, submit = completed
+    status = target.status
+    for body in ('{"comment": "\\u0000", "attest": true}', '{"comment": "a\x00b", "attest": true}'):
+        response = submit(client, body)
         assert response.status_code == 422
         error_shape(response)
         target.refresh_from_db()
         assert target.status == status
-    response = client.post(
-        f"/api/v1/targets/{target.id}/submit",
-        '{"comment": "a b", "attest": true}',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}",
-    )
+    response = submit(client, '{"comment": "a b", "attest": true}')
     assert response.status_code == 200
 
 
-def test_a_lone_surrogate_in_a_body_answers_422_saying_where_and_changes_nothing(
-    world, client, declare
-):
+def test_a_lone_surrogate_in_a_body_answers_422_saying_where_and_changes_nothing(client, completed):
     """JSON may escape half of a UTF-16 pair ("\\ud800"), which is no character: no database
     stores it, and the write answered 500."""
-    from jixiao.targets.services import target_transition
-
-    target = target_transition(actor=world.filer, target=declare(), name="complete")
+    target, submit = completed
     status = target.status
-    _t, key = ApiToken.objects.issue(world.leader)
-    response = client.post(
-        f"/api/v1/targets/{target.id}/submit",
-        '{"comment": "审核\\ud800意见", "attest": true}',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}",
-    )
+    response = submit(client, '{"comment": "审核\\ud800意见", "attest": true}')
     assert response.status_code == 422
     body = error_shape(response)
     assert "代理" in body["detail"] and "comment" in body["detail"]
@@ -193,15 +190,8 @@ def test_a_lone_surrogate_in_a_body_answers_422_saying_where_and_changes_nothing
     assert target.status == status
 
 
-def test_a_surrogate_pair_in_a_body_is_one_character_and_is_kept(world, client, declare):
-    from jixiao.targets.services import target_transition
-
-    target = target_transition(actor=world.filer, target=declare(), name="complete")
-    _t, key = ApiToken.objects.issue(world.leader)
-    response = client.post(
-        f"/api/v1/targets/{target.id}/submit",
-        '{"comment": "\\ud83d\\udc4d", "attest": true}',  # 👍, written as JSON escapes it
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}",
-    )
+def test_a_surrogate_pair_in_a_body_is_one_character_and_is_kept(client, completed):
+    _target, submit = completed
+    # 👍, written as JSON escapes it
+    response = submit(client, '{"comment": "\\ud83d\\udc4d", "attest": true}')
     assert response.status_code == 200, response.content
