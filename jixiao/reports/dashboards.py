@@ -17,6 +17,7 @@ another unit ever leaves this module.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -178,11 +179,19 @@ def short_names(region: Region) -> list[str]:
 
 
 def shorten(name: str, names: list[str]) -> str:
-    """A unit's name without the names of its region (中共南昌市东湖区纪律检查委员会 →
-    中共纪律检查委员会), for a chart's axis; the tooltip keeps the full name."""
+    """A unit's name without the names of its region (南昌市东湖区教育体育局 → 教育体育局,
+    中共南昌市东湖区纪律检查委员会 → 中共纪律检查委员会), for a chart's axis; the tooltip keeps
+    the full name. The region's party committee keeps its level, as people say it:
+    中共南昌市东湖区委宣传部 → 区委宣传部, not 中共委宣传部 (委员会 is another body's name:
+    政协南昌市东湖区委员会办公室 → 政协委员会办公室)."""
+    if not names:
+        return name
+    *outer, own = names
     short = name
-    for region_name in names:
+    for region_name in outer:
         short = short.replace(region_name, "")
+    short = re.sub(f"^中共{re.escape(own)}委(?!员会)", own[-1] + "委", short)
+    short = short.replace(own, "")
     return short or name
 
 
