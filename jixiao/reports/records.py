@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import Project
+from jixiao.core.grades import grade_label
 from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
@@ -401,7 +402,7 @@ def alerts(work: WorkYear, key: str) -> LazyRows:
 
 # ── evaluations ───────────────────────────────────────────────────────────────────────────────
 def _grade_keys(work):
-    return [(g, g) for g in GRADES]
+    return [(g, grade_label(g)) for g in GRADES]
 
 
 SELFEVAL_HEADERS = [

@@ -629,3 +629,28 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_units(
     _add_units(year_2022, rnd, range(3, 30))
     with_30 = _queries(client, url)
     assert with_30 == with_3, f"{with_3} queries with 3 more units, {with_30} with 30"
+
+
+def test_in_english_the_grades_keep_their_official_word_with_a_gloss(year_2022, client_for):
+    chinese = charts_of(client_for("performance").get("/dashboard/"))["grades"]["categories"]
+    assert chinese == ["优", "良", "中", "差"]
+
+    office = client_for("performance")
+    office.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = charts_of(office.get("/dashboard/"))
+    assert english["grades"]["categories"] == [
+        "优 (excellent)",
+        "良 (good)",
+        "中 (fair)",
+        "差 (poor)",
+    ]
+    # the link still filters by the stored word
+    good = series(english["grades"])["良 (good)"]
+    assert good["url"] == "/dashboard/records/selfevals/?key=%E8%89%AF"
+    listing = office.get(good["url"]).content.decode()
+    assert "良 (good)" in listing
+
+    filer = client_for("filer")
+    filer.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = filer.get("/dashboard/unit/").content.decode()
+    assert "<tr><th>差 (poor)</th>" in page

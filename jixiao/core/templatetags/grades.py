@@ -1,0 +1,11 @@
+from django import template
+
+from jixiao.core.grades import grade_label
+
+register = template.Library()
+
+
+@register.filter(name="grade")
+def grade_filter(value):
+    """{{ g|grade }}: 优 in Chinese, "优 (excellent)" in English (jixiao.core.grades)."""
+    return grade_label(value)
