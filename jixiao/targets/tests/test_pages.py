@@ -148,3 +148,21 @@ def test_a_line_break_posted_in_a_grid_cell_is_dropped_as_the_page_drops_it(
     client_for("filer").post(f"/targets/{target.id}/edit/", grid_post(rows))
     first = Target.objects.get(pk=target.pk).indicators.order_by("position").first()
     assert (first.name, first.explanation) == ("改造老旧小区数量", "按竣工验收计")
+
+
+def test_the_reviewers_grade_choices_post_the_official_word_and_read_glossed_in_english(
+    world, client_for, declare
+):
+    target = declare()
+    client_for("filer").post(f"/targets/{target.id}/transition/", {"transition": "complete"})
+    client_for("leader").post(
+        f"/targets/{target.id}/transition/", {"transition": "submit", "attest": "1"}
+    )
+    reviewer = client_for("business")
+    assert (
+        '<option value="良">良</option>' in reviewer.get(f"/targets/{target.id}/").content.decode()
+    )
+    reviewer.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = reviewer.get(f"/targets/{target.id}/").content.decode()
+    assert '<option value="优">优 (excellent)</option>' in page
+    assert '<option value="差">差 (poor)</option>' in page
