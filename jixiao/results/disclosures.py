@@ -292,7 +292,11 @@ def _selfeval_rows(disclosure: Disclosure) -> list[dict]:
                 pro_name=selfeval.project.name,
                 cur_amt=_money(selfeval.project.full_total),
                 year_exe_amt=_money(selfeval.executed_total),
-                total_eval_value=selfeval.self_total,
+                # The unit's own total where its 自评表 gave one (an import); a self-evaluation
+                # filled in on the page has only the total its entries scored by the rules.
+                total_eval_value=(
+                    selfeval.total if selfeval.self_total is None else selfeval.self_total
+                ),
                 dept_score=selfeval.reviewed_total,
                 grade=selfeval.reviewed_grade or selfeval.grade,
             )

@@ -161,6 +161,18 @@ def test_selfeval_and_ranking_and_key_report_contents(world, made):
     assert [r["lv3_perf_ind_name"] for r in key["rows"]] == ["立项依据充分性", "补助人数"]
 
 
+def test_a_selfeval_filled_on_the_page_is_published_with_the_total_it_scored(world, made):
+    """A self-evaluation filled in on the page has no 单位自评总分 of the unit's own (only an
+    imported 自评表 carries one): the row shows the total its entries scored by the rules, the
+    score its grade comes from, rather than a grade with no score beside it."""
+    filled_on_the_page = made["selfevals"][0]
+    type(filled_on_the_page).objects.filter(pk=filled_on_the_page.pk).update(
+        self_total=None, reviewed_total=None, reviewed_grade=""
+    )
+    (row,) = disclosures.disclosure_content(_record(world, "selfeval", "U1"))["rows"]
+    assert (row["total_eval_value"], row["dept_score"], row["grade"]) == ("90.50", "", "优")
+
+
 def test_withhold_needs_a_reason_and_writes_nothing_without_one(world, made):
     record = _record(world, "targets", "U2")
     with pytest.raises(ValidationError) as refused:
