@@ -185,20 +185,36 @@ class KeyedQuery:
     keys (distinct values), and each parameter of that SQL must be one of them (a key may be
     used more than once, in any order): anything else (a date, a value the database adapts, a
     constant of the query) is refused, since one compilation cannot tell it from a key. A
-    queryset of rows gives model instances, one of `values_list` gives tuples."""
+    queryset of rows gives model instances, one of `values_list` gives tuples.
 
-    def __init__(self, make: Callable[..., QuerySet], *stand_ins: Any):
+    With `proof` (other stand-ins, each different from its own), a query may also hold
+    constants (an `EXISTS` subquery's `LIMIT 1` on PostgreSQL): it is compiled a second time
+    from `proof` and kept only when `proved` finds both compilations the same query."""
+
+    def __init__(
+        self, make: Callable[..., QuerySet], *stand_ins: Any, proof: Sequence | None = None
+    ):
         self.make = make
         self.stand_ins = stand_ins
+        self.proof = proof
         self._compiled: dict[str, Compiled] = {}
 
     def _compile(self, alias: str) -> Compiled:
         compiled = self._compiled.get(alias)
         if compiled is None:
-            compiled = Compiled(self.make(*self.stand_ins).using(alias), self.stand_ins, alias)
-            refused = [param.constant for param in compiled.params if not param.is_key]
-            if refused:
-                raise ValueError(f"KeyedQuery: the parameter {refused[0]!r} is none of its keys")
+            first = self.make(*self.stand_ins).using(alias)
+            if self.proof is not None:
+                second = self.make(*self.proof).using(alias)
+                compiled = proved(alias, first, self.stand_ins, second, self.proof)
+                if compiled is None:
+                    raise ValueError("KeyedQuery: the query's SQL depends on more than its keys")
+            else:
+                compiled = Compiled(first, self.stand_ins, alias)
+                refused = [param.constant for param in compiled.params if not param.is_key]
+                if refused:
+                    raise ValueError(
+                        f"KeyedQuery: the parameter {refused[0]!r} is none of its keys"
+                    )
             self._compiled[alias] = compiled
         return compiled
 
@@ -210,6 +226,31 @@ class KeyedQuery:
         """The first row for `keys` (its queryset says which, and is sliced to one), or None."""
         rows = self.all(*keys, using=using)
         return rows[0] if rows else None
+
+
+def prefetched(instance: Model, name: str, rows: list, queryset: QuerySet) -> None:
+    """Keep `rows` (read by a `KeyedQuery`) as `instance.<name>.all()` then gives them, as
+    `prefetch_related_objects([instance], Prefetch(name, queryset))` leaves them: the reverse
+    foreign key's manager's queryset holding the rows (a further `filter()` reads afresh), and
+    each row's foreign key to `instance` set without a query."""
+    manager = getattr(instance, name)
+    related = manager._apply_rel_filters(queryset)
+    related._result_cache = rows
+    related._prefetch_done = True
+    field = manager.field
+    for row in rows:
+        field.set_cached_value(row, instance)
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[field.remote_field.cache_name] = related
+
+
+def prefetched_rows(instance: Model, name: str) -> list | None:
+    """The rows of `instance.<name>` when they were prefetched (or kept by `prefetched`), else
+    None: a condition asked on a page that read them need not read them again."""
+    cache = getattr(instance, "_prefetched_objects_cache", None)
+    related = cache.get(name) if cache else None
+    return None if related is None else related._result_cache
 
 
 def one_row_aggregate(queryset: QuerySet, *aggregates) -> QuerySet:

@@ -10,17 +10,16 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    Prefetch,
     Q,
     QuerySet,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jixiao.budgets.models import FUNDING_SOURCES
+from jixiao.core.compiled import KeyedQuery, prefetched
 from jixiao.core.deadlines import day_after
 from jixiao.core.listing import ListFilters, narrowed
 from jixiao.core.scope_read import ScopedRow
@@ -90,10 +89,37 @@ def report_get(*, user: User, pk: int, indicators: bool = True) -> Report:
     save, whose service reads them again under its lock)."""
     report = _REPORT_PAGE.get_or_404(user, pk)
     if indicators:
-        prefetch_related_objects(
-            [report], Prefetch("indicators", queryset=ReportIndicator.objects.order_by("position"))
-        )
+        rows = REPORT_INDICATORS.all(report.pk)
+        prefetched(report, "indicators", rows, ReportIndicator.objects.order_by("position"))
     return report
+
+
+def report_alerts_shown(report: Report) -> list[Alert]:
+    """The report's alerts its page lists (every one not cleared), by code, as
+    `report.alerts.exclude(status=CLEARED).order_by("code")` gives them (each with its report),
+    by SQL compiled once a process: the page and every review step that leads to it."""
+    rows = _ALERTS_SHOWN.all(report.pk, Alert.Status.CLEARED.value)
+    for alert in rows:
+        Alert.report.field.set_cached_value(alert, report)
+    return rows
+
+
+_ALERTS_SHOWN = KeyedQuery(
+    lambda report_id, cleared: (
+        Alert.objects.filter(report_id=report_id).exclude(status=cleared).order_by("code")
+    ),
+    30001,
+    "\x00cleared",
+)
+
+
+#: A report's indicator rows in order, by SQL compiled once a process: its pages (and every
+#: review step that leads to the detail page) and its save read them; through the ORM,
+#: building the query cost more CPU than the database's answer.
+REPORT_INDICATORS = KeyedQuery(
+    lambda report_id: ReportIndicator.objects.filter(report_id=report_id).order_by("position"),
+    30001,
+)
 
 
 # Read on every page, save and step of a report, by SQL compiled once a process for each

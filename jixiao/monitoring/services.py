@@ -32,6 +32,7 @@ from jixiao.targets.models import Indicator, Target, TargetStatus
 from . import alerts as rules_alerts
 from .models import Alert, Report, ReportIndicator, Round, RoundExclusion, RoundProject
 from .report_data import Amounts, MonitoringReport, indicator_report
+from .selectors import REPORT_INDICATORS
 from .workflow import REPORT_WORKFLOW
 
 INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation", "measures")
@@ -377,10 +378,7 @@ def report_save(
 # A report save's reads of its rows, its project's payments and its stored alerts, each with
 # SQL compiled once a process (core/compiled.py): building them through the ORM cost more CPU
 # than the database's answers.
-_REPORT_ROWS = KeyedQuery(
-    lambda report_id: ReportIndicator.objects.filter(report_id=report_id).order_by("position"),
-    30001,
-)
+_REPORT_ROWS = REPORT_INDICATORS
 _PAYMENTS = KeyedQuery(
     # By month alone: the model's ordering (by project first) joined the project.
     lambda project_id: (

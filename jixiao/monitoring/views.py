@@ -302,7 +302,7 @@ def report_detail(request, pk: int):
         "monitoring/report_detail.html",
         {
             "report": report,
-            "alerts": report.alerts.exclude(status=Alert.Status.CLEARED).order_by("code"),
+            "alerts": selectors.report_alerts_shown(report),
             "status_label": REPORT_WORKFLOW.label(report.status),
             "can_edit": report.edit_refusal(request.user) is None,
             "rates": _rates(report),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.locks import year_lock
+from jixiao.core.compiled import prefetched_rows
 from jixiao.core.workflow import with_q
 from jixiao.orgs.review import SUBMITTED, unit_review_workflow, withdraw
 
@@ -20,7 +21,12 @@ def _round_open(report, user) -> str | None:
 
 
 def _indicators_reported(report, user) -> str | None:
-    missing = [r.name for r in report.indicators.all() if not (r.progress or "").strip()]
+    rows = prefetched_rows(report, "indicators")  # the detail page's, read with the report
+    if rows is None:
+        from .selectors import REPORT_INDICATORS  # (the selectors import this module)
+
+        rows = REPORT_INDICATORS.all(report.pk)
+    missing = [r.name for r in rows if not (r.progress or "").strip()]
     if report.executed is None:
         return _("请填写截至监控期的执行数。")
     if missing:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Unpack
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 
-from jixiao.core.compiled import KeyedQuery
+from jixiao.core.compiled import KeyedQuery, prefetched
 from jixiao.core.listing import ListFilters, narrowed
 from jixiao.core.scope_read import ScopedRow
 from jixiao.indicators.models import IndicatorTemplate
@@ -59,15 +59,20 @@ def target_get(*, user: User, pk: int, indicators: bool = True) -> Target:
     whose service reads them again under its lock)."""
     target = _TARGET_PAGE.get_or_404(user, pk)
     if indicators:
-        prefetch_related_objects(
-            [target], Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
-        )
+        rows = TARGET_INDICATORS.all(target.pk)
+        prefetched(target, "indicators", rows, Indicator.objects.order_by("position"))
     return target
 
 
 # Read on every page, save and step of a target, by SQL compiled once a process for each
 # shape of scope (core/scope_read.py), with the model's own scope filter.
 _TARGET_PAGE = ScopedRow(lambda: Target.objects.select_related("unit", "project", "region"))
+#: A target's indicators in order, by SQL compiled once a process: the detail page (and every
+#: review step that leads to it) and the edit page read them; through the ORM, building the
+#: prefetch's query cost more CPU (about 0.5 ms) than the database's answer.
+TARGET_INDICATORS = KeyedQuery(
+    lambda target_id: Indicator.objects.filter(target_id=target_id).order_by("position"), 30001
+)
 
 
 def target_versions(*, target: Target) -> list[Target]:

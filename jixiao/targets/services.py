@@ -16,6 +16,7 @@ from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import audit
 from jixiao.core.changes import change_record
+from jixiao.core.compiled import KeyedQuery
 from jixiao.core.gates import gate_refusals
 from jixiao.core.scope_read import RowById
 from jixiao.core.workflow import TransitionError, perform
@@ -114,13 +115,26 @@ _SAVE_READ = RowById(
 )
 
 
+# A save's rows as stored, in order, by SQL compiled once a process (core/compiled.py): whether
+# another indicator supports a row comes with the rows (it was a query of its own).
+_STORED_ROWS = KeyedQuery(
+    lambda target_id: (
+        Indicator.objects.filter(target_id=target_id)
+        .annotate(supported=Exists(Indicator.objects.filter(supports=OuterRef("pk"))))
+        .order_by("position")
+    ),
+    30001,
+    proof=(30002,),
+)
+
+
 def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> list[Indicator]:
     """Write the grid and return its rows as stored, in order, for the lint (not read back:
     the rows written are the values given, and a new row supports no other)."""
     parsed = adapters.parse_rows(target, rows)
-    # Whether another indicator supports a row comes with the rows (it was a query of its own).
-    supporting = Indicator.objects.filter(supports=OuterRef("pk"))
-    stored = list(target.indicators.annotate(supported=Exists(supporting)).order_by("position"))
+    stored = _STORED_ROWS.all(target.pk)
+    for row in stored:  # as `target.indicators` gives them
+        Indicator.target.field.set_cached_value(row, target)
     if _unchanged(stored, parsed):
         return stored  # the grid as stored (a save of the goal alone): its rows and links stay
     before = [_indicator_snapshot(i) for i in stored]

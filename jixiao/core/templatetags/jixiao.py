@@ -85,7 +85,7 @@ def percent(value) -> str:
 @register.inclusion_tag("core/_attachments.html", takes_context=True)
 def attachments_section(context, document):
     """The supporting files of any document, with an upload form when the user may add."""
-    from jixiao.core.attachments import attachments_of
+    from jixiao.core.attachments import attachments_listed
     from jixiao.core.models import Attachment
 
     request = context["request"]
@@ -93,7 +93,7 @@ def attachments_section(context, document):
         "request": request,
         "document": document,
         "label": document._meta.label_lower,
-        "files": attachments_of(document, include_removed=True),
+        "files": attachments_listed(document),
         "can_attach": document.attachments_editable_by(request.user),
         "file_kinds": Attachment.Kind.choices,
         "csrf_token": context.get("csrf_token"),

@@ -57,6 +57,24 @@ def test_a_compiled_query_refuses_a_parameter_that_is_not_a_key(world):
         query.all(2022)
 
 
+def test_a_query_with_a_constant_is_kept_when_a_second_compilation_proves_it(world):
+    def make(year):
+        return FiscalYear.objects.filter(year=year, status="open")
+
+    query = KeyedQuery(make, 30001, proof=(30002,))
+    for year in (2022, 1999):
+        expected = list(FiscalYear.objects.filter(year=year, status="open"))
+        assert [(r.pk, r.year) for r in query.all(year)] == [(r.pk, r.year) for r in expected]
+    # One whose SQL follows its key's value is refused, as `proved` refuses it.
+    depends = KeyedQuery(
+        lambda year: FiscalYear.objects.filter(year=year) if year > 30001 else FiscalYear.objects,
+        30001,
+        proof=(30002,),
+    )
+    with pytest.raises(ValueError):
+        depends.all(2022)
+
+
 def test_a_boolean_parameter_is_a_constant_even_when_it_equals_a_key(world):
     # True == 1 and False == 0: a boolean parameter of the SQL is a constant, never a key.
     escape = connection.ops.prep_for_like_query
