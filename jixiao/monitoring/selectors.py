@@ -35,7 +35,7 @@ from .models import (
     Round,
     RoundExclusion,
 )
-from .workflow import REPORT_WORKFLOW
+from .workflow import REPORT_INDICATORS, REPORT_WORKFLOW
 
 
 def round_list(*, user: User, region: Region | None, year: int | None) -> QuerySet[Round]:
@@ -110,15 +110,6 @@ _ALERTS_SHOWN = KeyedQuery(
     ),
     30001,
     "\x00cleared",
-)
-
-
-#: A report's indicator rows in order, by SQL compiled once a process: its pages (and every
-#: review step that leads to the detail page) and its save read them; through the ORM,
-#: building the query cost more CPU than the database's answer.
-REPORT_INDICATORS = KeyedQuery(
-    lambda report_id: ReportIndicator.objects.filter(report_id=report_id).order_by("position"),
-    30001,
 )
 
 

@@ -32,8 +32,7 @@ from jixiao.targets.models import Indicator, Target, TargetStatus
 from . import alerts as rules_alerts
 from .models import Alert, Report, ReportIndicator, Round, RoundExclusion, RoundProject
 from .report_data import Amounts, MonitoringReport, indicator_report
-from .selectors import REPORT_INDICATORS
-from .workflow import REPORT_WORKFLOW
+from .workflow import REPORT_INDICATORS, REPORT_WORKFLOW
 
 INDICATOR_FIELDS = ("progress", "expected", "likelihood", "cause", "explanation", "measures")
 
