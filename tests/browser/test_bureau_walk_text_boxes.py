@@ -96,3 +96,22 @@ def test_a_framework_shows_and_prints_each_scoring_standard_whole(session_as, wo
     office.set_viewport_size({"width": 720, "height": 1000})  # an A4 page's printable width
     assert cut_boxes(office) == []
     assert not blank_rows.first.is_visible()
+
+
+def test_the_agency_edits_its_report_in_boxes_that_show_the_whole_text(session_as, world):
+    """The report editor showed the title cut in a 20-character field and every part in a
+    small monospace box, the generated 绩效分析 scrolling after six lines."""
+    from jixiao.evaluations.key import report
+    from jixiao.evaluations.tests.test_key_report import build_evaluation
+
+    evaluation = build_evaluation(world)
+    report.report_generate(actor=world.agency, evaluation=evaluation)
+    agency = session_as("agency")
+    agency.goto(f"/key-evaluations/{evaluation.pk}/report/edit/")
+    title = agency.locator("input[name=title]")
+    assert title.evaluate("e => e.scrollWidth <= e.clientWidth"), title.input_value()
+    analysis = agency.locator("textarea[name=analysis]")
+    analysis.fill("\n".join(f"（{n}）第{n}段分析。" for n in range(1, 13)))
+    assert analysis.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    widths = box_widths(agency, "basics", "analysis", "recommendations")
+    assert min(widths.values()) >= WIDE, widths
