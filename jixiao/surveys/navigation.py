@@ -9,7 +9,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.navigation import MenuItem, Todo, register_menu, register_panel, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
@@ -22,7 +22,7 @@ BUILDER_ROLES = frozenset({Role.PERFORMANCE, Role.AGENCY, Role.FILER})
 register_menu(
     MenuItem(
         "evaluations",
-        gettext_lazy("公众测评"),
+        pgettext_lazy("heading", "公众测评"),
         "survey-list",
         roles=STAFF_ROLES | {Role.AGENCY},
         order=36,

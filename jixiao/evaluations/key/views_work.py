@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from jixiao.core import attachments
@@ -305,7 +305,7 @@ WORK_FORMS = {
         ),
         success=gettext_lazy("已记录现场勘查。"),
         anchor="visits",
-        title=gettext_lazy("现场勘查"),
+        title=pgettext_lazy("heading", "现场勘查"),
         template="visit_new.html",
         done=lambda visit: reverse("key-visit", args=[visit.evaluation_id, visit.pk]),
     ),

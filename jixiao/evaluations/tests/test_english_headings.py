@@ -1,0 +1,41 @@
+"""English headings of the survey and site-visit pages start with a capital (ux38): the words
+also run inside the annual summary's sentences ("site visits, expert scoring and public
+survey"), lower-case there, so the headings and the menu take their own context "heading"."""
+
+import re
+
+from django.utils import translation
+
+from jixiao.evaluations.key.models import KeyStatus
+from jixiao.evaluations.tests.test_key_work import make_evaluation
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_surveys_page_and_its_menu_entry_read_public_surveys(world, client_for):
+    html = _english(client_for("performance")).get("/surveys/").content.decode()
+    assert re.search(r"<h1>Public surveys\b", html)
+    assert re.search(r"<title>Public surveys\b", html)
+    assert ">Public surveys</a>" in html  # the side menu
+    assert "public survey" not in html
+
+
+def test_a_key_evaluations_site_visits_read_site_visits(world, client_for):
+    evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
+    office = _english(client_for("performance"))
+    html = office.get(f"/key-evaluations/{evaluation.pk}/").content.decode()
+    assert "<h2>Site visits</h2>" in html and "<h2>site visits" not in html
+
+
+def test_the_summarys_sentence_keeps_the_lower_case_words():
+    from jixiao.reports.summary import KEY_METHODS
+
+    with translation.override("en"):
+        assert [str(label) for _, label in KEY_METHODS] == [
+            "site visits",
+            "expert scoring",
+            "public survey",
+        ]
