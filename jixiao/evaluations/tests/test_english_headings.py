@@ -1,4 +1,4 @@
-"""English headings of the survey and site-visit pages start with a capital (ux38): the words
+"""English headings and buttons of the bureau's pages (ux38). Headings start with a capital: the words
 also run inside the annual summary's sentences ("site visits, expert scoring and public
 survey"), lower-case there, so the headings and the menu take their own context "heading"."""
 
@@ -39,3 +39,15 @@ def test_the_summarys_sentence_keeps_the_lower_case_words():
             "expert scoring",
             "public survey",
         ]
+
+
+def test_buttons_say_what_they_do_where_the_word_is_also_a_label(world, client_for):
+    """登记 is 'Registered' as a label (a policy document's registration) and 'Record' on a
+    button; 修改指标体系 runs lower case inside the history's sentence, capitalised on its
+    button."""
+    office = _english(client_for("performance"))
+    fund_form = office.get("/fund-actions/new/").content.decode()
+    assert re.search(r"<button[^>]*>Record</button>", fund_form) and "Registered" not in fund_form
+    evaluation = make_evaluation(world, status=KeyStatus.NOTIFIED)
+    detail = office.get(f"/key-evaluations/{evaluation.pk}/").content.decode()
+    assert ">Change the indicator framework</a>" in detail
