@@ -51,3 +51,17 @@ def test_buttons_say_what_they_do_where_the_word_is_also_a_label(world, client_f
     evaluation = make_evaluation(world, status=KeyStatus.NOTIFIED)
     detail = office.get(f"/key-evaluations/{evaluation.pk}/").content.decode()
     assert ">Change the indicator framework</a>" in detail
+
+
+def test_one_project_is_labelled_project_not_projects(world, client_for):
+    """项目 is the 'Projects' page and menu entry; the label of one project, and a column of
+    one project a row, read 'Project'."""
+    office = _english(client_for("performance"))
+    evaluation = make_evaluation(world, status=KeyStatus.NOTIFIED)
+    detail = office.get(f"/key-evaluations/{evaluation.pk}/").content.decode()
+    assert "<dt>Project</dt>" in detail and "<dt>Projects</dt>" not in detail
+    from jixiao.results.tests.rect_samples import alert_rectification
+
+    alert_rectification(world)
+    listing = office.get("/rectifications/?year=2022").content.decode()
+    assert "<th>Project</th>" in listing and "<th>Projects</th>" not in listing
