@@ -139,13 +139,13 @@ class ApprovalDatesForm(forms.Form):
     budget_approved_on = forms.DateField(
         label=gettext_lazy("部门预算批复日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("本年度预算的批复日期：绩效目标随部门预算公开"),
     )
     accounts_approved_on = forms.DateField(
         label=gettext_lazy("部门决算批复日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("本年度批复上年决算的日期：上年项目的自评结果随部门决算公开"),
     )
 

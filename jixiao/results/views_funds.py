@@ -144,7 +144,8 @@ class FundActionForm(forms.Form):
         help_text=gettext_lazy("不超过项目未支付余额（全年预算减去截至当月的支付数）"),
     )
     date = forms.DateField(
-        label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=gettext_lazy("理由"), widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ChoiceField(label=gettext_lazy("依据来源"), choices=FundActionSource.choices)

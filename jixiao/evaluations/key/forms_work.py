@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DataRequest, Finding, SiteVisit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO, the only value a date input takes: the localised format (2022/06/15 in Chinese) shows
+# the field empty, and a saved date would be lost on the next save.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _rows(n: int) -> forms.Textarea:
