@@ -67,12 +67,25 @@ def _parent_unit(target):
     key = (target.unit_id, target.year)
     kept = target.__dict__.get("_parent_unit_kept")
     if kept is None or kept[0] != key:
-        row = UnitYear.objects.filter(unit_id=key[0], year=key[1]).first()
+        row = _UNIT_YEAR.first(*key)
         kept = target.__dict__["_parent_unit_kept"] = (
             key,
-            row.parent_id if row and row.level == 2 else None,
+            row[1] if row and row[0] == 2 else None,
         )
     return kept[1]
+
+
+# A unit's level and parent in a year (one row at most: unique by unit and year), by SQL
+# compiled once a process: asked by every target step and page a leader sees.
+_UNIT_YEAR = KeyedQuery(
+    lambda unit_id, year: (
+        UnitYear.objects.filter(unit_id=unit_id, year=year)
+        .order_by()
+        .values_list("level", "parent_id")[:1]
+    ),
+    30001,
+    30002,
+)
 
 
 def _is_level2(target, user) -> str | None:

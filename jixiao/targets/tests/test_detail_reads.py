@@ -100,3 +100,15 @@ def test_completing_needs_an_indicator_whether_or_not_the_page_read_them(
         with django_assert_num_queries(0):  # the page's rows, read with the target
             problems = [c(read, world.filer) for c in complete.conditions]
         assert ("还没有填写绩效指标。" in problems) is refused
+
+
+def test_a_steps_unit_year_is_read_without_compiling_once_warm(world, declare, compilations):
+    from jixiao.targets.models import Target
+    from jixiao.targets.workflow import _parent_unit
+
+    child, own = declare("P1A"), declare()
+    assert _parent_unit(Target.objects.get(pk=child.pk)) == world.units["U1"].pk  # warm
+    compilations.clear()
+    assert _parent_unit(Target.objects.get(pk=child.pk)) == world.units["U1"].pk
+    assert _parent_unit(Target.objects.get(pk=own.pk)) is None
+    assert "UnitYear" not in compilations
