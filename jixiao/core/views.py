@@ -381,6 +381,7 @@ def transition_view(request, document, *, workflow, perform, back):
     attest=)` is the stage's transition service bound to the actor and document."""
     from django.core.exceptions import ValidationError
 
+    from .review_draft import keep_review_draft
     from .workflow import TransitionError
 
     name = request.POST.get("transition", "")
@@ -392,6 +393,7 @@ def transition_view(request, document, *, workflow, perform, back):
         )
     except (TransitionError, ValidationError) as exc:
         messages.error(request, error_text(exc))
+        keep_review_draft(request, back)
     else:
         messages.success(request, _("已%(t)s。") % {"t": workflow.get(name).label})
     return redirect(back)

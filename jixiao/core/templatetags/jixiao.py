@@ -107,10 +107,14 @@ def review_actions(context, document, url_name: str, extra: str = ""):
     transition view `url_name`. `extra` is a template included inside the form (grades)."""
     from django.urls import reverse
 
+    from jixiao.core.review_draft import review_draft
+
+    request = context["request"]
     workflow = document.review_workflow()
-    transitions = workflow.available(document, context["request"].user)
+    transitions = workflow.available(document, request.user)
     return {
         "transitions": transitions,
+        "typed": review_draft(request),
         "action": reverse(url_name, args=[document.pk]),
         "needs_attest": any(t.attest for t in transitions),
         "refusals": any(t.needs_comment and not t.is_return for t in workflow.transitions),

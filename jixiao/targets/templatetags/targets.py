@@ -30,3 +30,9 @@ def review_dimensions():
 @register.simple_tag
 def grade_values():
     return Grade.values
+
+
+@register.filter
+def typed_grade(typed, key: str) -> str:
+    """The grade of dimension `key` a reviewer chose in a refused step (core.review_draft)."""
+    return (typed or {}).get(f"grade_{key}", "")

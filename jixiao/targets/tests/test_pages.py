@@ -1,5 +1,7 @@
 """Target pages: declare from a project, edit the grid, live lint, review buttons, scope."""
 
+import re
+
 from jixiao.targets.models import Target, TargetStatus
 from jixiao.testing import GOOD_ROWS
 
@@ -166,3 +168,60 @@ def test_the_reviewers_grade_choices_post_the_official_word_and_read_glossed_in_
     page = reviewer.get(f"/targets/{target.id}/").content.decode()
     assert '<option value="优">优 (excellent)</option>' in page
     assert '<option value="差">差 (poor)</option>' in page
+
+
+def _comment_box(page: str) -> str:
+    return re.search(r'<textarea name="comment"[^>]*>([^<]*)</textarea>', page).group(1)
+
+
+def test_a_refused_step_gives_back_the_comment_typed_once(world, client_for, declare):
+    target = declare()
+    client_for("filer").post(f"/targets/{target.id}/transition/", {"transition": "complete"})
+    leader = client_for("leader")
+    refused = leader.post(
+        f"/targets/{target.id}/transition/",
+        {"transition": "submit", "comment": "已按初审意见补充了测算依据"},  # attestation not ticked
+        follow=True,
+    )
+    page = refused.content.decode()
+    assert Target.objects.get(pk=target.pk).status == TargetStatus.READY  # nothing happened
+    assert _comment_box(page) == "已按初审意见补充了测算依据"
+    assert 'name="attest" value="1">' in page  # the attestation is ticked anew, never kept
+    assert _comment_box(leader.get(f"/targets/{target.id}/").content.decode()) == ""
+    # another user never sees it
+    leader.post(f"/targets/{target.id}/transition/", {"transition": "submit", "comment": "x"})
+    assert _comment_box(client_for("filer").get(f"/targets/{target.id}/").content.decode()) == ""
+
+
+def test_a_refused_approval_gives_back_the_grades_chosen(world, client_for, declare):
+    target = declare()
+    client_for("filer").post(f"/targets/{target.id}/transition/", {"transition": "complete"})
+    client_for("leader").post(
+        f"/targets/{target.id}/transition/", {"transition": "submit", "attest": "1"}
+    )
+    passing = {f"grade_{k}": "优" for k in ("completeness", "relevance", "appropriateness")}
+    client_for("business").post(
+        f"/targets/{target.id}/transition/",
+        {"transition": "pass", **passing, "grade_feasibility": "优", "grade_overall": "优"},
+    )
+    page = (
+        client_for("budget")
+        .post(
+            f"/targets/{target.id}/transition/",
+            {
+                "transition": "approve",
+                "grade_completeness": "良",
+                "grade_overall": "中",  # 中 cannot be approved: refused
+                "comment": "测算依据不足",
+            },
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert Target.objects.get(pk=target.pk).status == TargetStatus.FIRST_PASSED
+    assert _comment_box(page) == "测算依据不足"
+    overall = re.search(r'<select name="grade_overall">(.*?)</select>', page).group(1)
+    assert '<option value="中" selected>' in overall
+    completeness = re.search(r'<select name="grade_completeness">(.*?)</select>', page).group(1)
+    assert '<option value="良" selected>' in completeness
+    assert " selected" not in re.search(r'<select name="grade_relevance">(.*?)</select>', page)[1]
