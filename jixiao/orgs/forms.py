@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.widgets import date_input
+
 from .models import Office, Region, Role, Unit, UnitYear, User
 from .services import ACCOUNT_FIELDS, password_check
 
@@ -100,9 +102,7 @@ class TokenForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("限于对象种类（不选为全部）"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    expires_on = forms.DateField(
-        label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = forms.DateField(label=_("有效期至"), required=False, widget=date_input())
 
     def __init__(self, *args, **kwargs):
         from jixiao.core.api import api_kinds

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.widgets import date_input
+
 # ── policy documents (制度文件) ────────────────────────────────────────────────────────────────
 
 # Dates as clerks write them: 2020-04-20, 2020/4/20, 2020.4.20, 2020年4月20日.
@@ -14,7 +16,7 @@ def _date_field(label, invalid) -> forms.DateField:
         label=label,
         input_formats=DATE_FORMATS,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "required": True}, format="%Y-%m-%d"),
+        widget=date_input(required=True),
         error_messages={"invalid": invalid},
     )
 

@@ -32,6 +32,7 @@ from jixiao.core.views import (
     paginate,
     template_response,
 )
+from jixiao.core.widgets import date_input
 from jixiao.orgs.models import Role, Unit
 
 from . import notice
@@ -121,7 +122,7 @@ class AuditFindingForm(forms.Form):
     report_number = forms.CharField(label=gettext_lazy("文号"), max_length=60, required=False)
     report_date = forms.DateField(
         label=gettext_lazy("报告日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         error_messages={
             "required": gettext_lazy("请填写报告日期"),
             "invalid": gettext_lazy("请按 2021-10-15 的格式填写日期"),

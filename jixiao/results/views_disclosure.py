@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jixiao.core.views import act, paginate
+from jixiao.core.widgets import date_input
 from jixiao.orgs.models import Role, Unit
 
 from . import disclosure_rules, disclosures
@@ -139,13 +140,13 @@ class ApprovalDatesForm(forms.Form):
     budget_approved_on = forms.DateField(
         label=gettext_lazy("部门预算批复日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         help_text=gettext_lazy("本年度预算的批复日期：绩效目标随部门预算公开"),
     )
     accounts_approved_on = forms.DateField(
         label=gettext_lazy("部门决算批复日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         help_text=gettext_lazy("本年度批复上年决算的日期：上年项目的自评结果随部门决算公开"),
     )
 

@@ -28,6 +28,7 @@ from jixiao.budgets.models import Project
 from jixiao.core.jobs import file_builder
 from jixiao.core.messages import render_message
 from jixiao.core.views import file_or_job, paginate, role_required, sheet_file, work_rows
+from jixiao.core.widgets import date_input
 from jixiao.evaluations.key.models import KeyEvaluation
 from jixiao.evaluations.models import SelfEvaluation
 from jixiao.monitoring.models import Alert
@@ -145,7 +146,7 @@ class FundActionForm(forms.Form):
     )
     date = forms.DateField(
         label=gettext_lazy("日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     reason = forms.CharField(label=gettext_lazy("理由"), widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ChoiceField(label=gettext_lazy("依据来源"), choices=FundActionSource.choices)

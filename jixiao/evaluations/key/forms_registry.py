@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.widgets import date_input
 from jixiao.orgs.models import Role, Unit, User
 
 from . import registry
 from .models import Agency, AgencyEngagement, Expert
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def _accounts(users):

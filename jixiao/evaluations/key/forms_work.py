@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.widgets import date_input
+
 from .models import DataRequest, Finding, SiteVisit
 
-# ISO, the only value a date input takes: the localised format (2022/06/15 in Chinese) shows
-# the field empty, and a saved date would be lost on the next save.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def _rows(n: int) -> forms.Textarea:
