@@ -65,3 +65,11 @@ def test_one_project_is_labelled_project_not_projects(world, client_for):
     alert_rectification(world)
     listing = office.get("/rectifications/?year=2022").content.decode()
     assert "<th>Project</th>" in listing and "<th>Projects</th>" not in listing
+
+
+def test_the_grade_filter_posts_the_official_word_and_reads_glossed_in_english(world, client_for):
+    html = client_for("performance").get("/evaluations/?grade=良").content.decode()
+    assert '<option value="良" selected>良</option>' in html
+    html = _english(client_for("performance")).get("/evaluations/?grade=良").content.decode()
+    assert '<option value="良" selected>良 (good)</option>' in html
+    assert '<option value="差">差 (poor)</option>' in html
