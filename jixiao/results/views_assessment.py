@@ -167,21 +167,52 @@ def _get(request, pk: int) -> UnitAssessment:
     )
 
 
-def _record_rows(part: dict) -> list[dict]:
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+#: What a record's title (its `__str__`) reads beside its own fields: its project, round or unit.
+_TITLE_RELATIONS = ("project", "round", "unit")
+
+
+def _record_titles(user, parts: list[dict]) -> dict[tuple[str, int], str]:
+    """(model label, id) → the record's title (2022 校舍维修改造 v1), one query a kind of record,
+    for the records `user` may open: a record beyond the reader's scope (a key evaluation its
+    unit has not been told of yet) keeps its kind and number only."""
+    ids: dict[str, set[int]] = {}
+    for part in parts:
+        for record in part.get("records", []):
+            ids.setdefault(record["model"], set()).add(record["id"])
+    titles = {}
+    for label, pks in ids.items():
+        model = _model(label)
+        if model is None or not hasattr(model.objects, "visible_to"):
+            continue
+        fields = {f.name for f in model._meta.get_fields()}
+        related = [name for name in _TITLE_RELATIONS if name in fields]
+        rows = model.objects.visible_to(user).filter(pk__in=pks).select_related(*related)
+        titles.update(((label, row.pk), str(row)) for row in rows)
+    return titles
+
+
+def _record_rows(part: dict, titles: dict) -> list[dict]:
     names = {}
     out = []
     for record in part.get("records", []):
         label = record["model"]
         if label not in names:
-            try:
-                names[label] = apps.get_model(label)._meta.verbose_name
-            except (LookupError, ValueError):
-                names[label] = label
-        out.append({**record, "name": names[label]})
+            model = _model(label)
+            names[label] = model._meta.verbose_name if model else label
+        title = titles.get((label, record["id"]), "")
+        out.append({**record, "name": names[label], "title": title})
     return out
 
 
-def _parts(assessment: UnitAssessment) -> list[dict]:
+def _parts(user, assessment: UnitAssessment) -> list[dict]:
+    titles = _record_titles(user, assessment.parts)
     return [
         {
             "key": p["key"],
@@ -189,7 +220,7 @@ def _parts(assessment: UnitAssessment) -> list[dict]:
             "weight": p["weight"],
             "points": p["points"],
             "explanation": localized(p, "explanation"),
-            "records": _record_rows(p),
+            "records": _record_rows(p, titles),
             "against": sum(1 for r in p.get("records", []) if not r["ok"]),
         }
         for p in assessment.parts
@@ -218,7 +249,7 @@ def assessment_detail(request, pk: int):
         T + "assessment_detail.html",
         {
             "assessment": assessment,
-            "parts": _parts(assessment),
+            "parts": _parts(request.user, assessment),
             "adjustments": assessment.adjustments.select_related("created_by"),
             "total": total,
             "may_adjust": may_compute(request.user, assessment.region),

@@ -180,3 +180,22 @@ def test_api_scope_other_sees_only_its_unit_and_404_for_another(world, client_fo
 def test_export_command_writes_the_ranking_as_json(world, assessed):
     data = json.loads(EXPORTERS["unit-assessments"](world.budget, world.region, YEAR, "json"))
     assert [(i["unit"]["code"], i["rank"]) for i in data] == [("U2", 1), ("U1", 2)]
+
+
+def test_the_unit_page_names_each_record_by_its_project_not_its_number(world, working, assessed):
+    target, alert = assessed["t1"], assessed["a2"]
+    page = working("filer").get(f"{LIST}{assessed['u1'].pk}/").content.decode()
+    assert f"绩效目标：{target.year} {target.project.name} v{target.version}</a>" in page
+    assert f"{alert.code} {alert.project.name}</a>" in page
+    assert f"#{target.pk}</a>" not in page
+
+
+def test_a_record_beyond_the_readers_scope_keeps_its_kind_and_number_only(world, assessed):
+    from jixiao.results.views_assessment import _record_titles
+
+    target = assessed["t1"]
+    parts = [{"records": [{"model": "targets.Target", "id": target.pk, "url": "", "ok": True}]}]
+    assert _record_titles(world.users["filer"], parts) == {
+        ("targets.Target", target.pk): f"{target.year} {target.project.name} v{target.version}"
+    }
+    assert _record_titles(world.users["other"], parts) == {}
