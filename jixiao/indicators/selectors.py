@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from jixiao.core.compiled import KeyedQuery
 from jixiao.orgs.models import Region
 
 from .catalogue import CATALOGUE_2021, CLASSIC_CATALOGUE
@@ -118,12 +119,27 @@ def sectors(*, region: Region | None) -> list[str]:
 
 def library_entries(region: Region | None) -> list[dict]:
     """The active templates a region may use (national and its own) as plain rows, for the
-    lint's suggestions (jixiao.targets.lint_suggest): one query of a few hundred short rows."""
-    return list(
-        IndicatorTemplate.objects.filter(Q(region__isnull=True) | _own(region), active=True)
-        .order_by("id")
-        .values("category", "subcategory", "name", "value_hint", "sector")
-    )
+    lint's suggestions (jixiao.targets.lint_suggest): one query of a few hundred short rows,
+    read on every target save, by SQL compiled once a process (building it through the ORM
+    cost more CPU than the database's answer)."""
+    if region is None:
+        rows = _NATIONAL_LIBRARY.all()
+    else:
+        rows = _REGION_LIBRARY.all(region.pk)
+    return [dict(zip(_LIBRARY_COLUMNS, row, strict=True)) for row in rows]
+
+
+_LIBRARY_COLUMNS = ("category", "subcategory", "name", "value_hint", "sector")
+
+
+def _library(region_id: int | None):
+    own = Q(region_id=region_id) if region_id is not None else Q(pk__in=[])
+    rows = IndicatorTemplate.objects.filter(Q(region__isnull=True) | own, active=True)
+    return rows.order_by("id").values_list(*_LIBRARY_COLUMNS)
+
+
+_NATIONAL_LIBRARY = KeyedQuery(lambda: _library(None))
+_REGION_LIBRARY = KeyedQuery(_library, 30001)
 
 
 #: The bundled national library (the file `jixiao load_library` loads by default).
