@@ -122,20 +122,22 @@ def library_entries(region: Region | None) -> list[dict]:
     lint's suggestions (jixiao.targets.lint_suggest): one query of a few hundred short rows,
     read on every target save, by SQL compiled once a process (building it through the ORM
     cost more CPU than the database's answer)."""
-    if region is None:
-        rows = _NATIONAL_LIBRARY.all()
-    else:
-        rows = _REGION_LIBRARY.all(region.pk)
-    return [dict(zip(_LIBRARY_COLUMNS, row, strict=True)) for row in rows]
+    return [dict(zip(LIBRARY_COLUMNS, row, strict=True)) for row in library_rows(region)]
 
 
-_LIBRARY_COLUMNS = ("category", "subcategory", "name", "value_hint", "sector")
+def library_rows(region: Region | None) -> list[tuple]:
+    """`library_entries` as tuples of the `LIBRARY_COLUMNS`: a caller that keeps the library
+    by its content (targets/adapters.library_of) makes its dicts only for new content."""
+    return _NATIONAL_LIBRARY.all() if region is None else _REGION_LIBRARY.all(region.pk)
+
+
+LIBRARY_COLUMNS = ("category", "subcategory", "name", "value_hint", "sector")
 
 
 def _library(region_id: int | None):
     own = Q(region_id=region_id) if region_id is not None else Q(pk__in=[])
     rows = IndicatorTemplate.objects.filter(Q(region__isnull=True) | own, active=True)
-    return rows.order_by("id").values_list(*_LIBRARY_COLUMNS)
+    return rows.order_by("id").values_list(*LIBRARY_COLUMNS)
 
 
 _NATIONAL_LIBRARY = KeyedQuery(lambda: _library(None))

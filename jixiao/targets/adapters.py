@@ -15,7 +15,7 @@ from jixiao.budgets.models import Project
 from jixiao.core.compiled import KeyedQuery, plain_rows
 from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
-from jixiao.indicators.selectors import library_entries
+from jixiao.indicators.selectors import LIBRARY_COLUMNS, library_rows
 from jixiao.indicators.values import parse_target_value
 
 from . import history
@@ -385,13 +385,14 @@ def library_of(region) -> tuple:
     once for each tuple (`lint_suggest._index`, by identity), and building that index of a few
     hundred rows again on every save cost about 0.75 ms of CPU. Kept by their content, so the
     regions that share the national library share its index, and a changed row is a new one."""
-    rows = library_entries(region)
-    content = tuple(tuple(row.values()) for row in rows)
+    content = tuple(library_rows(region))  # read as tuples: their dicts made only when new
     kept = _LIBRARIES.get(content)
     if kept is None:
         if len(_LIBRARIES) >= _LIBRARIES_KEPT:
             _LIBRARIES.clear()
-        kept = _LIBRARIES[content] = tuple(rows)
+        kept = _LIBRARIES[content] = tuple(
+            dict(zip(LIBRARY_COLUMNS, row, strict=True)) for row in content
+        )
     return kept
 
 
