@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.core import audit
 from jixiao.core.middleware import client_ip
+from jixiao.core.phones import phone_refusal
 
 from . import totp
 from .models import (
@@ -263,6 +264,8 @@ def account_save(
         unit=fields.get("unit"),
         office=fields.get("office"),
     )
+    if refusal := phone_refusal(fields.get("phone", "")):
+        raise ValidationError({"phone": refusal})
     if user is None:
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": _("账号已存在。")})

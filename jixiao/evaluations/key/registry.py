@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core import attachments, audit
+from jixiao.core.phones import phone_refusal
 from jixiao.orgs.models import Role, Unit, UnitYear, User
 
 from .conflicts import AGENCY, EXPERT, Blacklisting, EvaluationFacts, Party, Violation
@@ -101,6 +102,8 @@ def agency_save(*, actor, region, agency: Agency | None = None, members=(), **fi
         errors["credit_code"] = _("统一社会信用代码 %(c)s 已在机构库中。") % {"c": code}
     if not (fields.get("name") or "").strip():
         errors["name"] = _("请填写机构名称。")
+    if refusal := phone_refusal(fields.get("phone", "")):
+        errors["phone"] = refusal
     if fields.get("blacklisted") and not (fields.get("blacklist_reason") or "").strip():
         errors["blacklist_reason"] = _("列入黑名单须写明原因。")
     start, end = fields.get("blacklist_from"), fields.get("blacklist_until")
@@ -175,6 +178,8 @@ def expert_save(*, actor, region, expert: Expert | None = None, ties=(), **field
     errors = {}
     if not (fields.get("name") or "").strip():
         errors["name"] = _("请填写专家姓名。")
+    if refusal := phone_refusal(fields.get("phone", "")):
+        errors["phone"] = refusal
     user = fields.get("user")
     if user is not None:
         if user.region_id != region.pk or not user.has_role(Role.EXPERT):

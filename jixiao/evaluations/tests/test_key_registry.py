@@ -141,6 +141,20 @@ def test_an_expert_is_registered_with_employer_unit_and_declared_ties(client_for
     assert list(expert.ties.all()) == [world.units["U1"]]
 
 
+def test_an_expert_with_a_phone_that_cannot_be_dialled_is_refused_at_the_field(client_for, world):
+    response = client_for("performance").post(
+        reverse("expert-new"), {"name": "王专家", "phone": "找办公室小王"}
+    )
+    assert response.status_code == 400  # the form again, with its errors
+    errors = response.context["form"].errors
+    assert "不能识别的字符" in errors["phone"][0] and "找办公室小王" in errors["phone"][0]
+    assert not Expert.objects.filter(name="王专家").exists()
+    client_for("performance").post(
+        reverse("expert-new"), {"name": "王专家", "phone": "0791-86123456转8012"}
+    )
+    assert Expert.objects.get(name="王专家").phone == "0791-86123456转8012"
+
+
 # --------------------------------------------------------------------------- conflicts
 
 
