@@ -39,3 +39,17 @@ def test_the_grid_shows_weights_and_explanations_whole(session_as, world, selfev
     assert cut == []
     assert filer.input_value("input[name=weight-0]") == "20.00"
     assert filer.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_a_long_actual_value_reads_whole(session_as, world, selfeval):
+    filer = session_as("filer")
+    filer.goto(f"/evaluations/{selfeval.pk}/edit/")
+    filer.fill("input[name=actual-0]", "2021年12月16日")
+    filer.fill("input[name=actual-1]", "≥98.5%（抽检合格）")
+    cut = filer.eval_on_selector_all(
+        "table.grid input[name^=actual-]",
+        "els => els.filter(e => e.value && e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.name + '=' + e.value)",
+    )
+    assert cut == []
+    assert filer.evaluate("document.documentElement.scrollWidth") <= 1366
