@@ -72,3 +72,25 @@ def test_a_files_units_signatures_cost_no_query_a_unit(world, declare):
     assert (len(first), len(others)) == (2, 0)
     # UB is of another region: read alone, its targets (none, so no rows to read after them)
     assert len(elsewhere) == 1
+
+
+@pytest.mark.django_db
+def test_a_units_signatures_are_read_without_compiling_once_warm(world, declare, monkeypatch):
+    """A save's siblings (`unit_signatures`): the rows' query compiled once for each number of
+    targets, with each target's rows as the model's read gives them."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    declare("P1", rows=ODD_ROWS)
+    declare("P2", actor=world.users["other"])
+    u1, u2 = world.units["U1"].pk, world.units["U2"].pk
+    expected = {u1: by_model(u1, 2022), u2: by_model(u2, 2022)}
+    assert len(expected[u1]) == len(expected[u2]) == 1
+    unit_signatures(u2, 2022)  # the process's first for one target: compiles what it keeps
+    made, compile_ = [], SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: made.append(self) or compile_(self, *a, **k)
+    )
+    assert unit_signatures(u1, 2022) == expected[u1]
+    assert unit_signatures(u2, 2022) == expected[u2]
+    assert unit_signatures(u1, 2021) == []
+    assert made == []
