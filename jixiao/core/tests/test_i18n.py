@@ -181,7 +181,10 @@ def test_switching_back_to_chinese(world, client_for):
 
 def test_a_form_labels_colon_is_chinese_in_chinese_and_plain_in_english(world, client_for):
     office = client_for("performance")
-    assert '<label for="id_year">项目年度：</label>' in office.get("/fund-actions/new/").content.decode()
+    assert (
+        '<label for="id_year">项目年度：</label>'
+        in office.get("/fund-actions/new/").content.decode()
+    )
     office.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = office.get("/fund-actions/new/").content.decode()
     assert re.search(r'<label for="id_year">[A-Za-z ]+:</label>', html)
