@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jixiao.budgets.models import Project
 from jixiao.core.jobs import file_builder
@@ -150,10 +150,10 @@ class FundActionForm(forms.Form):
     )
     reason = forms.CharField(label=gettext_lazy("理由"), widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ChoiceField(label=gettext_lazy("依据来源"), choices=FundActionSource.choices)
-    alert = forms.ChoiceField(label=gettext_lazy("预警"), required=False)
-    selfeval = forms.ChoiceField(label=gettext_lazy("项目自评"), required=False)
-    key_evaluation = forms.ChoiceField(label=gettext_lazy("重点评价"), required=False)
-    rectification = forms.ChoiceField(label=gettext_lazy("整改事项"), required=False)
+    alert = forms.ChoiceField(label=pgettext_lazy("field", "预警"), required=False)
+    selfeval = forms.ChoiceField(label=pgettext_lazy("field", "项目自评"), required=False)
+    key_evaluation = forms.ChoiceField(label=pgettext_lazy("field", "重点评价"), required=False)
+    rectification = forms.ChoiceField(label=pgettext_lazy("field", "整改事项"), required=False)
     document_number = forms.CharField(
         label=gettext_lazy("文号"), max_length=60, help_text=gettext_lazy("如 东财绩〔2021〕5号")
     )

@@ -73,3 +73,11 @@ def test_the_grade_filter_posts_the_official_word_and_reads_glossed_in_english(w
     html = _english(client_for("performance")).get("/evaluations/?grade=良").content.decode()
     assert '<option value="良" selected>良 (good)</option>' in html
     assert '<option value="差">差 (poor)</option>' in html
+
+
+def test_the_fund_action_forms_record_fields_are_singular(world, client_for):
+    html = _english(client_for("performance")).get("/fund-actions/new/").content.decode()
+    labels = re.findall(
+        r'<label for="id_(?:alert|selfeval|key_evaluation|rectification)">([^<]*)<', html
+    )
+    assert labels == ["Alert:", "Project self-evaluation:", "Key evaluation:", "Rectification:"]
