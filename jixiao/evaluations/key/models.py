@@ -398,6 +398,9 @@ class KeyEvaluation(PanelDocument):
         verbose_name = _("重点评价")
         verbose_name_plural = _("重点评价")
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.subject}"
+
     @classmethod
     def scope_q(cls, scope: Scope) -> Q:
         """The region's bureau and the unit's business office see every evaluation; the

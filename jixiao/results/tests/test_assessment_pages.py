@@ -199,3 +199,15 @@ def test_a_record_beyond_the_readers_scope_keeps_its_kind_and_number_only(world,
         ("targets.Target", target.pk): f"{target.year} {target.project.name} v{target.version}"
     }
     assert _record_titles(world.users["other"], parts) == {}
+
+
+def test_a_key_evaluation_record_is_named_by_its_year_and_subject(world):
+    from jixiao.evaluations.key.models import KeyStatus
+    from jixiao.evaluations.tests.test_key_work import make_evaluation
+    from jixiao.results.views_assessment import _record_titles
+
+    evaluation = make_evaluation(world, status=KeyStatus.FIELDWORK)
+    parts = [{"records": [{"model": "evaluations.KeyEvaluation", "id": evaluation.pk}]}]
+    assert _record_titles(world.users["performance"], parts) == {
+        ("evaluations.KeyEvaluation", evaluation.pk): "2022 老旧小区改造项目重点评价"
+    }
