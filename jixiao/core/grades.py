@@ -12,6 +12,6 @@ GLOSSES = {
 }
 
 
-def grade_label(grade: str):
+def glossed_grade(grade: str):
     """The grade as a page shows it in the current language; anything else unchanged."""
     return GLOSSES.get(grade, grade)

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.budgets.models import Project
-from jixiao.core.grades import grade_label
+from jixiao.core.grades import glossed_grade
 from jixiao.monitoring.models import COUNTED as REPORT_COUNTED
 from jixiao.orgs.models import UnitYear
 
@@ -402,7 +402,7 @@ def alerts(work: WorkYear, key: str) -> LazyRows:
 
 # ── evaluations ───────────────────────────────────────────────────────────────────────────────
 def _grade_keys(work):
-    return [(g, grade_label(g)) for g in GRADES]
+    return [(g, glossed_grade(g)) for g in GRADES]
 
 
 SELFEVAL_HEADERS = [

@@ -1,6 +1,6 @@
 from django import template
 
-from jixiao.core.grades import grade_label
+from jixiao.core.grades import glossed_grade
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter(name="grade")
 def grade_filter(value):
     """{{ g|grade }}: 优 in Chinese, "优 (excellent)" in English (jixiao.core.grades)."""
-    return grade_label(value)
+    return glossed_grade(value)

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.core.grades import grade_label
+from jixiao.core.grades import glossed_grade
 from jixiao.core.jobs import start_and_follow, too_big
 from jixiao.core.navigation import todos_for
 from jixiao.core.views import paginate, role_required, xlsx_response
@@ -439,7 +439,7 @@ def _grades_chart(stats: dict) -> dict:
     return {
         "kind": "bar",
         "title": _("%(y)s 年度评价等级分布") % {"y": evaluated},
-        "categories": [grade_label(g) for g in GRADES],
+        "categories": [glossed_grade(g) for g in GRADES],
         "series": [
             {
                 "name": name,
