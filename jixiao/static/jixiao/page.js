@@ -5,6 +5,11 @@
 //   <form data-ask="question?">    asks for confirmation before it is sent
 // and every print of a signed-in page (the button or the browser's menu) is told to the audit
 // log (POST /print/, an `export` entry), with the CSRF token of the page's own forms.
+//
+// Boxes of long text grow with it through app.css (`field-sizing: content`). Browsers without
+// that property, such as the older Chromium cores of the browsers many offices run, get the
+// same from here: the boxes grow as they are filled, and on paper each box's text is printed
+// whole from a copy of it, since heights set for the screen's widths would cut it.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -25,5 +30,42 @@
   document.addEventListener("submit", function (event) {
     const form = event.target.closest("form[data-ask]");
     if (form && !window.confirm(form.dataset.ask)) event.preventDefault();
+  });
+
+  if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return;
+  const GROWING = [
+    "textarea.prose", "form.prose textarea", "table.selfeval-grid textarea",
+    "table.framework-grid td.standard textarea", ".indicator-grid textarea.cell",
+  ].join(", ");
+  const SIZED = "table.selfeval-grid input[name^=actual-]";
+
+  function grow(box) {
+    if (box.matches(".indicator-grid textarea.cell")) return; // targets.js fits those
+    box.style.height = "auto";
+    box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+  }
+  function size(input) {
+    input.size = Math.max(6, Math.min(input.value.length + 1, 20));
+  }
+  document.querySelectorAll(GROWING).forEach(grow);
+  document.querySelectorAll(SIZED).forEach(size);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches(GROWING)) grow(event.target);
+    else if (event.target.matches(SIZED)) size(event.target);
+  });
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(GROWING).forEach(function (box) {
+      const copy = document.createElement("div");
+      copy.className = "print-copy";
+      copy.textContent = box.value;
+      box.classList.add("has-print-copy");
+      box.after(copy);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll(".print-copy").forEach(function (copy) { copy.remove(); });
+    document.querySelectorAll(".has-print-copy").forEach(function (box) {
+      box.classList.remove("has-print-copy");
+    });
   });
 })();
