@@ -23,18 +23,42 @@ class UnitYearForm(forms.Form):
     )
     serves_public = forms.BooleanField(label=_("面向公众或服务对象"), required=False)
 
-    def __init__(self, *args, region: Region, year: int, editing: UnitYear | None = None, **kw):
+    def __init__(
+        self,
+        *args,
+        region: Region,
+        year: int,
+        editing: UnitYear | None = None,
+        unit: Unit | None = None,
+        **kw,
+    ):
+        """`unit`: the unit whose page this is (None: 新增单位); `editing`: its row this year."""
         super().__init__(*args, **kw)
+        self.region = region
+        self.unit = unit or (editing.unit if editing is not None else None)
         parents = UnitYear.objects.filter(unit__region=region, year=year, level=1)
-        if editing is not None:
-            parents = parents.exclude(unit=editing.unit)
-            self.fields["code"].disabled = True
+        if self.unit is not None:
+            parents = parents.exclude(unit=self.unit)
+            self.fields["code"].disabled = True  # a unit's code is who it is
         self.fields["parent"].queryset = Unit.objects.filter(
             id__in=parents.values("unit_id")
         ).order_by("code")
         self.fields["office"].queryset = Office.objects.filter(
             region=region, kind=Office.Kind.BUSINESS
         ).order_by("code")
+
+    def clean_code(self):
+        """新增单位 makes a new unit: a code already in the district names a unit that exists,
+        which is changed on its own page (the service would otherwise save onto it)."""
+        code = self.cleaned_data["code"].strip()
+        if self.unit is None:
+            taken = Unit.objects.filter(region=self.region, code=code).first()
+            if taken is not None:
+                raise forms.ValidationError(
+                    _("单位编码“%(code)s”已是“%(name)s”的编码；要修改该单位，请打开它的页面。"),
+                    params={"code": code, "name": taken.name},
+                )
+        return code
 
 
 class AccountForm(forms.ModelForm):

@@ -167,7 +167,7 @@ def unit_detail(request, pk: int):
 def unit_edit(request, pk: int | None = None):
     """Create a unit, or change it for the working year only (earlier years keep theirs)."""
     work = request.work
-    editing = None
+    editing = unit = None
     if pk is not None:
         unit = Unit.objects.get_visible_or_404(request.user, pk=pk)
         editing = UnitYear.objects.filter(unit=unit, year=work.year).first()
@@ -186,7 +186,12 @@ def unit_edit(request, pk: int | None = None):
     elif pk is not None:
         initial = {"code": unit.code, "name": unit.name, "serves_public": unit.serves_public}
     form = UnitYearForm(
-        request.POST or None, initial=initial, region=work.region, year=work.year, editing=editing
+        request.POST or None,
+        initial=initial,
+        region=work.region,
+        year=work.year,
+        editing=editing,
+        unit=unit,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
