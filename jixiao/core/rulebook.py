@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -237,8 +238,49 @@ def latest_versions(region_codes: Sequence[str], year: int):
     return query.all(*codes, int(year))
 
 
+#: A rule written as a decimal in a string ("0.20", "12"): its value must be one too.
+_DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _is_decimal_text(value) -> bool:
+    return isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) is not None
+
+
+def _kind_name(value) -> str:
+    """What a rule's value must be, in the user's words (not Python's type names)."""
+    if isinstance(value, bool):
+        return _("true 或 false")
+    if isinstance(value, int):
+        return _("整数")
+    if isinstance(value, Mapping):
+        return _("对象（{…}）")
+    if isinstance(value, list):
+        return _("列表（[…]）")
+    return _("文字")
+
+
+def _numbers_as_text(changes: Mapping, defaults: Mapping) -> dict:
+    """The changes with a number typed for a decimal-text rule (0.25 for "0.20") written as
+    its text ("0.25"), as the defaults keep decimals; everything else as typed."""
+    out = {}
+    for key, value in changes.items():
+        default = defaults.get(key) if isinstance(defaults, Mapping) else None
+        if isinstance(value, Mapping) and isinstance(default, Mapping):
+            value = _numbers_as_text(value, default)
+        elif (
+            _is_decimal_text(default)
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            value = repr(value) if isinstance(value, float) else str(value)
+        out[key] = value
+    return out
+
+
 def validate_changes(changes: Mapping, *, path: str = "") -> list[str]:
-    """Errors for keys that do not exist in the defaults or values of the wrong JSON type."""
+    """Errors for keys that do not exist in the defaults, values of the wrong JSON type, and
+    decimal rules ("0.20") whose value is no decimal (a tolerance of "abc" would fail every
+    check that reads it)."""
     errors: list[str] = []
     defaults: Mapping = _DEFAULTS
     for part in filter(None, path.split(".")):
@@ -251,10 +293,15 @@ def validate_changes(changes: Mapping, *, path: str = "") -> list[str]:
             errors.append(_("未知的规则项：%(key)s") % {"key": where})
         elif isinstance(defaults[key], Mapping) and isinstance(value, Mapping):
             errors += validate_changes(value, path=where)
+        elif _is_decimal_text(defaults[key]) and not _is_decimal_text(value):
+            errors.append(
+                _("规则项 %(key)s 应为数值，如 %(example)s")
+                % {"key": where, "example": json.dumps(defaults[key])}
+            )
         elif type(defaults[key]) is not type(value):
             errors.append(
-                _("规则项 %(key)s 的类型应为 %(type)s")
-                % {"key": where, "type": type(defaults[key]).__name__}
+                _("规则项 %(key)s 的类型应为%(kind)s")
+                % {"key": where, "kind": _kind_name(defaults[key])}
             )
     return errors
 
@@ -269,6 +316,7 @@ def rulebook_save(
 
     if base not in BASES:
         raise RulebookError(_("未知的基础规则：%(name)s") % {"name": base})
+    values = _numbers_as_text(values, _DEFAULTS)
     errors = validate_changes(values)
     if errors:
         raise RulebookError("；".join(errors))
