@@ -1,0 +1,88 @@
+"""The pages everyone uses, checked by axe-core against WCAG 2.1 A and AA.
+
+Government sites in China are held to the accessibility standard (GB/T 37668, which follows
+WCAG 2.0): a form field a screen reader can name, text dark enough to read on its background,
+a link told from the text around it by more than its colour. axe-core (npm, a development
+dependency: `./dev up` installs it) is run in the page by the test, never served by Jixiao.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: npm ci installs it", pytrace=False)
+        pytest.skip("axe-core is not installed (npm ci)")
+    return AXE.read_text()
+
+
+def violations(page, axe_source: str, path: str) -> list[str]:
+    """axe's findings on `path`, one line each: the rule, the first element, how many."""
+    response = page.goto(path)
+    assert response.status == 200, path
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate("rules => axe.run(document, rules).then(r => r.violations)", RULES)
+    return [f"{path} {v['id']}: {v['nodes'][0]['target']} (×{len(v['nodes'])})" for v in found]
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A page that may run axe-core: the test adds the script, which the site's CSP forbids."""
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768},
+        locale="zh-CN",
+        base_url=live_server.url,
+        bypass_csp=True,
+    )
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, username: str) -> None:
+    from jixiao.testing import PASSWORD
+
+    page.goto("/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def test_a_filers_pages_meet_wcag_aa(axe_page, axe_source, world, declare):
+    target = declare("P1")
+    sign_in(axe_page, "filer")
+    found = []
+    for path in [
+        "/",
+        "/targets/",
+        f"/targets/{target.pk}/",
+        "/monitoring/reports/",
+        "/alerts/",
+        "/projects/",
+        "/ex-ante/",
+        "/profile/",
+    ]:
+        found += violations(axe_page, axe_source, path)
+    assert found == []
+
+
+def test_the_offices_pages_meet_wcag_aa(axe_page, axe_source, world):
+    sign_in(axe_page, "performance")
+    found = []
+    for path in ["/", "/units/", "/years/", "/key-evaluations/", "/ex-ante/"]:
+        found += violations(axe_page, axe_source, path)
+    assert found == []
+
+
+def test_the_public_portal_meets_wcag_aa(axe_page, axe_source, world):
+    assert violations(axe_page, axe_source, "/public/") == []
