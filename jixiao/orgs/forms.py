@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.phones import phone_refusal
 from jixiao.core.widgets import date_input
 
 from .models import Office, Region, Role, Unit, UnitYear, User
@@ -85,6 +87,43 @@ class AccountForm(forms.ModelForm):
         if actor is not None and actor.has_role(Role.SECURITY):  # gives roles, nothing else
             for name, field in self.fields.items():
                 field.disabled = name != "roles"
+
+    def clean_username(self):
+        """A login already in use is named, so the admin knows which one to change (Django's
+        own message read 具有 账号 的 用户 已存在)."""
+        username = self.cleaned_data["username"]
+        if self.instance.pk is None and User.objects.filter(username=username).exists():
+            raise forms.ValidationError(
+                _("账号“%(name)s”已被使用，请换一个。"), params={"name": username}
+            )
+        return username
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if refusal := phone_refusal(phone):
+            raise forms.ValidationError(refusal)
+        return phone
+
+    def clean_password(self):
+        """Checked with the other fields, so every mistake shows at once (the service checks
+        it again)."""
+        password = self.cleaned_data.get("password", "")
+        if password:
+            validate_password(password, User(username=self.cleaned_data.get("username", "")))
+        return password
+
+
+class PasswordResetForm(forms.Form):
+    """The system admin's new initial password for an account (accounts/<id>/password/)."""
+
+    password = forms.CharField(label=_("新的初始密码"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("再次输入"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return data
 
 
 class PasswordForm(forms.Form):

@@ -288,6 +288,31 @@ def account_save(
 
 
 @transaction.atomic
+def account_password_reset(*, actor: User, user: User, password: str) -> None:
+    """The system admin gives an account a new initial password (forgotten, or never set): it
+    must be changed at the next sign-in, the account's sign-in locks are lifted, and the audit
+    log says who did it. Service accounts have no password; the security admin's and the
+    auditor's accounts are not the system admin's to touch (三员分立)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    _require_admin(actor)
+    if user.has_role(Role.SECURITY, Role.AUDITOR):
+        raise PermissionDenied(_("系统管理员不能修改安全管理员和审计监督的账号。"))
+    if user.is_service:
+        raise ValidationError({"password": _("服务账号只凭 API 令牌访问，没有密码。")})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.password_changed_at = None  # the next sign-in asks for a password of the user's own
+    user.locked_until = None
+    user.save(update_fields=["password", "password_changed_at", "locked_until"])
+    LoginThrottle.objects.filter(username=user.username).delete()
+    audit.record(action="action", instance=user, actor=actor, message=_("管理员重设密码"))
+
+
+@transaction.atomic
 def account_unlock(*, actor: User, user: User) -> None:
     """Lift the locks on this account's name from every address, in the audit log."""
     _require_account_keeper(actor)

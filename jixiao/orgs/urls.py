@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/new/", views.account_edit, name="account-create"),
     path("accounts/<int:pk>/", views.account_edit, name="account-edit"),
     path("accounts/<int:pk>/unlock/", views.account_unlock, name="account-unlock"),
+    path("accounts/<int:pk>/password/", views.account_password, name="account-password"),
     path("accounts/<int:pk>/totp-reset/", views.totp_reset, name="totp-reset"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.password_change, name="password-change"),

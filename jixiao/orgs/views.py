@@ -33,7 +33,7 @@ from jixiao.core.views import (
 
 from . import selectors, services, totp
 from .exports import HEADERS, WIDTHS, units_workbook
-from .forms import AccountForm, PasswordForm, TokenForm, UnitYearForm
+from .forms import AccountForm, PasswordForm, PasswordResetForm, TokenForm, UnitYearForm
 from .importers import UnitImporter
 from .models import Region, Role, Unit, UnitYear, User
 
@@ -252,10 +252,18 @@ def account_list(request):
 
 
 @role_required(*ACCOUNT_KEEPERS)
-def account_edit(request, pk: int | None = None):
+def account_edit(request, pk: int | None = None, reset_form: PasswordResetForm | None = None):
     user = get_object_or_404(User, pk=pk) if pk else None
     if user is None and not request.user.has_role(Role.ADMIN):
         raise PermissionDenied(_("安全管理员只分配角色，不新增账号。"))
+    if reset_form is not None:  # a refused password reset: this page with its errors
+        form = AccountForm(instance=user, actor=request.user)
+        return render(
+            request,
+            "orgs/account_edit.html",
+            {"form": form, "account": user, "reset_form": reset_form},
+            status=400,
+        )
     form = AccountForm(request.POST or None, instance=user, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.ACCOUNT_FIELDS}
@@ -273,7 +281,41 @@ def account_edit(request, pk: int | None = None):
         else:
             messages.success(request, _("账号已保存。"))
             return redirect("account-list")
-    return render(request, "orgs/account_edit.html", {"form": form, "account": user})
+    can_reset = (
+        user is not None
+        and request.user.has_role(Role.ADMIN)
+        and not user.is_service
+        and not user.has_role(Role.SECURITY, Role.AUDITOR)
+    )
+    return render(
+        request,
+        "orgs/account_edit.html",
+        {"form": form, "account": user, "reset_form": PasswordResetForm() if can_reset else None},
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def account_password(request, pk: int):
+    """重设密码: the system admin's new initial password for an account, changed by its user at
+    the next sign-in (services.account_password_reset)."""
+    user = get_object_or_404(User, pk=pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.account_password_reset(
+                actor=request.user, user=user, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("已为 %(name)s 重设密码；该账号下次登录须先修改密码。") % {"name": user.username},
+            )
+            return redirect("account-edit", pk=user.pk)
+    return account_edit(request, pk=pk, reset_form=form)
 
 
 @role_required(*ACCOUNT_KEEPERS)
