@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditLogRefused(Exception):
@@ -49,7 +50,8 @@ class AuditLog(models.Model):
         LOCKED = "locked", _("账号锁定")
         IMPORT = "import", _("导入")
         EXPORT = "export", _("导出")
-        ACTION = "action", _("操作")
+        # "Other action" in the audit log's filter; a plain 操作 is a table's "Action".
+        ACTION = "action", pgettext_lazy("audit log action kind", "操作")
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     batch = models.UUIDField(_("批次"), db_index=True)

@@ -256,7 +256,7 @@ def _kind_name(value) -> str:
         return _("对象（{…}）")
     if isinstance(value, list):
         return _("列表（[…]）")
-    return _("文字")
+    return _("一段文字")
 
 
 def _numbers_as_text(changes: Mapping, defaults: Mapping) -> dict:
