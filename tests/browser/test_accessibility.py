@@ -86,3 +86,22 @@ def test_the_offices_pages_meet_wcag_aa(axe_page, axe_source, world):
 
 def test_the_public_portal_meets_wcag_aa(axe_page, axe_source, world):
     assert violations(axe_page, axe_source, "/public/") == []
+
+
+def test_a_public_questionnaire_names_every_answer_box(axe_page, axe_source, world):
+    """A respondent on a screen reader hears each question when the box for its answer is
+    reached: a number, a free text and the one-time code are named by their question."""
+    from jixiao.surveys.tests.test_answering import make_survey
+
+    survey = make_survey(world, needs_code=True)
+    assert violations(axe_page, axe_source, survey.public_url) == []
+    named = axe_page.eval_on_selector_all(
+        "form input[type=text], form textarea",
+        "boxes => boxes.map(b => document.getElementById(b.getAttribute('aria-labelledby'))"
+        "?.textContent.trim())",
+    )
+    assert named[0].startswith("作答码")
+    assert [n.split(" ", 1)[1] for n in named[1:]] == [
+        "您在本小区居住了几年？",
+        "您还有什么意见和建议？",
+    ]
