@@ -105,3 +105,18 @@ def test_a_public_questionnaire_names_every_answer_box(axe_page, axe_source, wor
         "您在本小区居住了几年？",
         "您还有什么意见和建议？",
     ]
+
+
+def test_the_first_tab_offers_to_skip_the_menu_to_the_page(axe_page, world):
+    sign_in(axe_page, "filer")
+    axe_page.goto("/targets/")
+    axe_page.keyboard.press("Tab")
+    skip = axe_page.locator("a.skip-link")
+    assert axe_page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0 and skip.inner_text() == "跳到正文"
+    axe_page.keyboard.press("Enter")
+    assert axe_page.evaluate("document.activeElement.tagName") == "MAIN"
+    axe_page.keyboard.press("Tab")
+    inside = axe_page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert inside, "the next Tab stays in the page, not the menu"
