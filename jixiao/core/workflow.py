@@ -167,6 +167,24 @@ class Workflow:
         locked = self.lock_reason(obj)
         return [t for t in candidates if not self.problems(obj, user, t, locked=locked)]
 
+    def blocked(self, obj, user) -> list[tuple[Transition, list[str]]]:
+        """The steps this user would take next from this state (undoes aside) but may not yet,
+        each with every reason (a condition, a closed year): a page says why instead of
+        offering no button, as the filer of a half-filled report saw before."""
+        candidates = [
+            t
+            for t in self.transitions
+            if obj.status in t.sources and t.allowed_for(user) and not t.undo
+        ]
+        if not candidates:
+            return []
+        locked = self.lock_reason(obj)
+        return [
+            (t, reasons)
+            for t in candidates
+            if (reasons := self.problems(obj, user, t, locked=locked))
+        ]
+
     def waiting_q(self, user) -> Q:
         """The documents waiting for this user: some transition (not an undo) leaves their
         state, the user's roles allow it, every condition with a filter form holds and the lock

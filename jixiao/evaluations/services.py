@@ -20,6 +20,7 @@ from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
 from jixiao.core import audit, figures_cache, jobs
 from jixiao.core.bulkupdate import insert_rows
 from jixiao.core.collector import collector_paused
+from jixiao.core.numbers import typed_decimal
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role, Unit, User
@@ -376,14 +377,19 @@ class Scorer:
 
 
 def _decimal(value, label: str) -> Decimal | None:
+    """A number a form or a file gave: typed text as people type it (`typed_decimal`: no
+    decimal comma read as a thousands separator), numbers as they are."""
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
+        if isinstance(value, str):
+            number = typed_decimal(value)
+        else:
+            number = Decimal(str(value))
+            if not number.is_finite():
+                raise ValueError(value)
+    except (ValueError, InvalidOperation):
         raise ValidationError(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": value}) from None
-    if not number.is_finite():
-        raise ValidationError(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": value})
     return number
 
 
@@ -468,7 +474,7 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
         if field in ("entered_score", "weight", "self_score"):
             # the field's name translated only for a message (it was once per value: a fifth
             # of an import's filling)
-            number = _decimal(values[field], SelfEvalIndicator._meta.get_field(field).verbose_name)
+            number = _line_decimal(line, field, values[field])
             if number is not None and (number < 0 or number > 100):
                 raise ValidationError(
                     _("第 %(n)s 行的分数须在 0 到 100 之间。") % {"n": line.position + 1}
@@ -479,6 +485,20 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
             if field == "actual" and text != line.actual:
                 line.actual_source = ""  # a typed value is no longer the survey's measure
             setattr(line, field, text)
+
+
+def _line_decimal(line: SelfEvalIndicator, field: str, value) -> Decimal | None:
+    """A line's number; a refusal names the line (its number and indicator) and the column,
+    so that the filer finds which of twenty lines holds the typo."""
+    try:
+        return _decimal(value, "")
+    except ValidationError:
+        label = _("第 %(n)s 行（%(i)s）的%(f)s") % {
+            "n": line.position + 1,
+            "i": line.name,
+            "f": SelfEvalIndicator._meta.get_field(field).verbose_name,
+        }
+        raise ValidationError(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": value}) from None
 
 
 @functools.cache

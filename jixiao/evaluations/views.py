@@ -169,6 +169,7 @@ def selfeval_edit(request, pk: int):
             )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
+            _keep_typed(selfeval, request.POST)
         else:
             messages.success(request, _("已保存并按规则评分。"))
             if request.POST.get("then") == "complete":
@@ -206,6 +207,18 @@ def selfeval_edit(request, pk: int):
     )
 
 
+def _keep_typed(selfeval, post) -> None:
+    """What the refused form held, set on `selfeval` and its indicator lines in memory (never
+    saved) for the page drawn again: one typo must not wipe the actual values, scores and
+    explanations typed into every line, nor the goal achieved and the report."""
+    selfeval.goal_achieved = post.get("goal_achieved", "")
+    selfeval.report = post.get("report", "")
+    typed = {int(row.pop("position")): row for row in _rows(post) if row["position"].isdigit()}
+    for line in selfeval.indicators.all():
+        for field, value in typed.get(line.position, {}).items():
+            setattr(line, field, value)
+
+
 @role_required(Role.FILER)
 @require_POST
 def selfeval_preview(request, pk: int):
@@ -231,6 +244,7 @@ def selfeval_detail(request, pk: int):
         {
             "selfeval": selfeval,
             "can_edit": selfeval.edit_refusal(request.user) is None,
+            "blocked": SELFEVAL_WORKFLOW.blocked(selfeval, request.user),
             "can_adjust": selfeval.status in ("submitted", "first_passed")
             and request.user.has_role(Role.BUSINESS, Role.BUDGET),
             "can_spot_check": request.user.has_role(Role.PERFORMANCE),

@@ -169,17 +169,17 @@ class RoundExclusion(models.Model):
 
 
 class Likelihood(models.TextChoices):
-    CERTAIN = "确定能", "确定能"
-    POSSIBLE = "有可能", "有可能"
-    IMPOSSIBLE = "完全不可能", "完全不可能"
+    CERTAIN = "确定能", _("确定能")
+    POSSIBLE = "有可能", _("有可能")
+    IMPOSSIBLE = "完全不可能", _("完全不可能")
 
 
 class Cause(models.TextChoices):
-    FUNDING = "经费保障", "经费保障"
-    RULES = "制度保障", "制度保障"
-    STAFF = "人员保障", "人员保障"
-    HARDWARE = "硬件条件保障", "硬件条件保障"
-    OTHER = "其他", "其他"
+    FUNDING = "经费保障", _("经费保障")
+    RULES = "制度保障", _("制度保障")
+    STAFF = "人员保障", _("人员保障")
+    HARDWARE = "硬件条件保障", _("硬件条件保障")
+    OTHER = "其他", _("其他")
 
 
 class ReportQuerySet(ScopedQuerySet):

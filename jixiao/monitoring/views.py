@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import jobs
 from jixiao.core.jobs import JobFile, file_builder
+from jixiao.core.numbers import typed_decimal
 from jixiao.core.scope_read import ScopedRow
 from jixiao.core.views import (
     act,
@@ -305,6 +306,7 @@ def report_detail(request, pk: int):
             "alerts": selectors.report_alerts_shown(report),
             "status_label": REPORT_WORKFLOW.label(report.status),
             "can_edit": report.edit_refusal(request.user) is None,
+            "blocked": REPORT_WORKFLOW.blocked(report, request.user),
             "rates": _rates(report),
             "can_write_findings": request.user.has_role(Role.AGENCY)
             and report.round.agency_id == request.user.pk
@@ -332,14 +334,15 @@ def _rates(report) -> dict:
 
 
 def _money(raw: str, label: str):
-    raw = (raw or "").replace(",", "").strip()
-    if not raw:
-        return None
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": raw}) from None
-    if not value.is_finite() or value.as_tuple().exponent < -6:
+        value = typed_decimal(raw)
+    except ValueError:
+        raise ValidationError(
+            _("%(f)s“%(v)s”不是数字。") % {"f": label, "v": raw.strip()}
+        ) from None
+    if value is None:
+        return None
+    if value.as_tuple().exponent < -6:
         raise ValidationError(_("%(f)s最多 6 位小数。") % {"f": label})
     return value
 
@@ -358,19 +361,19 @@ def report_edit(request, pk: int):
             {"position": p, **{f: post.get(f"{f}-{p}", "") for f in services.INDICATOR_FIELDS}}
             for p in post.getlist("position")
         ]
+        amounts = _amounts(post, errors)
         try:
-            services.report_save(
-                actor=request.user,
-                report=report,
-                executed=_money(post.get("executed"), _("执行数")),
-                expected_full_year=_money(post.get("expected_full_year"), _("全年预计执行数")),
-                contract_amount=_money(post.get("contract_amount"), _("合同或进度应付金额")),
-                execution_note=post.get("execution_note", "")[:2000],
-                indicators=rows,
-            )
+            if not errors:  # every amount's mistake is told at once, then nothing is saved
+                services.report_save(
+                    actor=request.user,
+                    report=report,
+                    **amounts,
+                    execution_note=post.get("execution_note", "")[:2000],
+                    indicators=rows,
+                )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
-        else:
+        if not errors:
             messages.success(request, _("已保存，预警已重新计算。"))
             return redirect("report-detail", pk=pk)
     return render(
@@ -378,13 +381,41 @@ def report_edit(request, pk: int):
         "monitoring/report_edit.html",
         {
             "report": report,
+            "rows": _typed_rows(report, request.POST) if errors else report.indicators.all(),
             "errors": errors,
-            "likelihoods": Likelihood.values,
-            "causes": Cause.values,
+            "likelihoods": Likelihood.choices,
+            "causes": Cause.choices,
             "rates": _rates(report),
         },
         status=400 if errors else 200,
     )
+
+
+def _amounts(post, errors: list) -> dict:
+    """The form's three amounts by the service's names; each one refused adds its message to
+    `errors` (the filer sees all of them, not the first alone)."""
+    amounts = {}
+    for name, label in (
+        ("executed", _("执行数")),
+        ("expected_full_year", _("全年预计执行数")),
+        ("contract_amount", _("合同或进度应付金额")),
+    ):
+        try:
+            amounts[name] = _money(post.get(name), label)
+        except ValidationError as exc:
+            errors.append(error_text(exc))
+    return amounts
+
+
+def _typed_rows(report: Report, post) -> list:
+    """The report's indicator rows with what the refused form held, not saved: a refusal (one
+    amount with a typo) must not wipe the progress typed into every row. The note likewise."""
+    report.execution_note = post.get("execution_note", "")
+    rows = list(report.indicators.all())
+    for row in rows:
+        for field in services.INDICATOR_FIELDS:
+            setattr(row, field, post.get(f"{field}-{row.position}", getattr(row, field)))
+    return rows
 
 
 @role_required(Role.PERFORMANCE)

@@ -142,6 +142,7 @@ def rectification_detail(request, pk: int):
             "overdue": selectors.is_overdue(rectification),
             "feedback_late": feedback_late(rectification),
             "fields": [(name, FIELDS[name], getattr(rectification, name)) for name in fields],
+            "blocked": RECTIFICATION_WORKFLOW.blocked(rectification, user),
         },
     )
 

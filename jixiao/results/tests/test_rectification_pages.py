@@ -105,3 +105,13 @@ def test_the_to_dos_follow_the_flow(world):
     walk(world, row, "receive")
     assert any(row.number in t.title for t in todos_for(world.filer, world.region, 2022))
     assert not any(row.number in t.title for t in todos_for(world.other, world.region, 2022))
+
+
+def test_the_unit_is_told_why_it_cannot_submit_its_plan_yet(world, client_for):
+    row = walk(world, alert_rectification(world), "receive")
+    filer = client_for("filer")
+    page = filer.get(reverse("rectification-detail", args=[row.pk])).content.decode()
+    assert "还不能“提交整改方案”：" in page and 'value="submit_plan"' not in page
+    filer.post(reverse("rectification-edit", args=[row.pk]), {"plan": "一、立即整改"})
+    page = filer.get(reverse("rectification-detail", args=[row.pk])).content.decode()
+    assert "还不能" not in page and 'value="submit_plan"' in page
