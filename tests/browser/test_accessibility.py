@@ -120,3 +120,20 @@ def test_the_first_tab_offers_to_skip_the_menu_to_the_page(axe_page, world):
     axe_page.keyboard.press("Tab")
     inside = axe_page.evaluate("document.querySelector('main').contains(document.activeElement)")
     assert inside, "the next Tab stays in the page, not the menu"
+
+
+def test_a_list_that_submits_itself_waits_for_enter_from_the_keyboard(axe_page, world):
+    """Stepping through the language list with the arrow keys does not reload the page at the
+    first step; Enter does, in the language chosen."""
+    sign_in(axe_page, "filer")
+    axe_page.goto("/targets/")
+    language = axe_page.locator("select[name=language]")
+    language.focus()
+    axe_page.keyboard.press("ArrowDown")
+    assert language.input_value() == "en"
+    axe_page.wait_for_timeout(300)
+    assert axe_page.evaluate("document.documentElement.lang") == "zh-hans"
+    with axe_page.expect_navigation():
+        axe_page.keyboard.press("Enter")
+    assert axe_page.evaluate("document.documentElement.lang") == "en"
+    assert axe_page.url.endswith("/targets/")

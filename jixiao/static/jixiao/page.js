@@ -1,7 +1,7 @@
 // Behaviours every page shares, declared in the markup with data- attributes instead of inline
 // handlers, so the Content-Security-Policy can forbid inline script (docs/deploy.md):
 //   <button data-print>            prints the page
-//   <select data-autosubmit>       submits its form when changed
+//   <select data-autosubmit>       submits its form when changed (from the keyboard: on Enter)
 //   <form data-ask="question?">    asks for confirmation before it is sent
 // and every print of a signed-in page (the button or the browser's menu) is told to the audit
 // log (POST /print/, an `export` entry), with the CSRF token of the page's own forms.
@@ -23,9 +23,39 @@
     data.append("page", window.location.pathname + window.location.search);
     navigator.sendBeacon("/print/", data);
   });
+  // A list chosen with the mouse submits at once. With the keyboard, the arrow keys step
+  // through the options and each step is a change (WCAG 3.2.2): the form is sent on Enter, or
+  // when the list is left with another option than it had.
+  function autosubmitted(event) {
+    return event.target.closest && event.target.closest("select[data-autosubmit]");
+  }
   document.addEventListener("change", function (event) {
-    const select = event.target.closest("select[data-autosubmit]");
-    if (select && select.form) select.form.submit();
+    const select = autosubmitted(event);
+    if (select && select.form && !select.dataset.keyed) select.form.submit();
+  });
+  document.addEventListener("focusin", function (event) {
+    const select = autosubmitted(event);
+    if (select) select.dataset.was = select.value;
+  });
+  document.addEventListener("mousedown", function (event) {
+    const select = autosubmitted(event);
+    if (select) delete select.dataset.keyed;
+  });
+  document.addEventListener("keydown", function (event) {
+    const select = autosubmitted(event);
+    if (!select || event.key === "Tab" || event.key === "Shift") return;
+    if (event.key === "Enter" && select.form) {
+      event.preventDefault();
+      if (select.value !== select.dataset.was) select.form.submit();
+    } else {
+      select.dataset.keyed = "1";
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    const select = autosubmitted(event);
+    if (select && select.dataset.keyed && select.form && select.value !== select.dataset.was) {
+      select.form.submit();
+    }
   });
   document.addEventListener("submit", function (event) {
     const form = event.target.closest("form[data-ask]");
