@@ -47,9 +47,13 @@ def audit_log_list(
     object_type: str = "",
     actor: str = "",
     batch: str = "",
+    since: str = "",
+    until: str = "",
 ) -> audit.EntryList | QuerySet[AuditLog]:
     """The audit log for auditors: entries of the regions they oversee (DOMAIN.md §3), with the
-    changes of batch entries (imports) listed one per object, as single entries are."""
+    changes of batch entries (imports) listed one per object, as single entries are. `since`
+    and `until` are days (2022-03-01), both included, in the site's time zone; a day that is
+    no date is no filter (the page's date inputs send only dates)."""
     if not user.has_role(Role.AUDITOR):
         return AuditLog.objects.none()
     codes = Region.objects.visible_to(user).values("code")
@@ -67,7 +71,34 @@ def audit_log_list(
             return AuditLog.objects.none()
     if q:
         conditions.append(Q(object_repr__icontains=q) | Q(message__icontains=q))
+    if (first := _day_start(since)) is not None:
+        conditions.append(Q(created_at__gte=first))
+    if (last := _day_start(until, after=1)) is not None:
+        conditions.append(Q(created_at__lt=last))
     return audit.EntryList(*conditions)
+
+
+def audit_log_rows(*, user: User, region=None, year=None, type: str = "", **filters):
+    """`audit_log_list` as a list page calls its selector (the working region and year, which
+    the log does not follow: an auditor reads every region of theirs, every year)."""
+    return audit_log_list(user=user, object_type=type, **filters)
+
+
+def _day_start(text: str, *, after: int = 0):
+    """The first moment of the day `text` names (plus `after` days), in the site's time zone;
+    None when it names none."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date
+
+    try:
+        day = parse_date((text or "").strip())
+    except ValueError:
+        return None
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=after), dt.time()))
 
 
 def filers_for_units(unit_years) -> dict[int, User]:
