@@ -1,7 +1,13 @@
 from django.urls import include, path
 
 from jixiao.api.urls import api
-from jixiao.core.views import attachment_download, attachment_remove, attachment_upload, print_log
+from jixiao.core.views import (
+    attachment_download,
+    attachment_remove,
+    attachment_upload,
+    print_log,
+    session_alive,
+)
 from jixiao.results.public_portal import portal_robots
 
 urlpatterns = [
@@ -9,6 +15,7 @@ urlpatterns = [
     path("files/upload/<str:label>/<int:pk>/", attachment_upload, name="attachment-upload"),
     path("files/<int:file_pk>/remove/", attachment_remove, name="attachment-remove"),
     path("print/", print_log, name="print-log"),
+    path("session/alive/", session_alive, name="session-alive"),
     path("", include("jixiao.core.job_views")),
     path("robots.txt", portal_robots, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,6 @@
-"""Context processors of every signed-in page: the left menu."""
+"""Context processors of every signed-in page: the left menu, the idle limit."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.html import escape
@@ -20,7 +21,11 @@ def menu(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"sidemenu": sidemenu(user, request.path)}
+    return {
+        "sidemenu": sidemenu(user, request.path),
+        # page.js warns before the session-timeout middleware ends an idle session
+        "idle_seconds": settings.JIXIAO_SESSION_IDLE_SECONDS,
+    }
 
 
 def sidemenu(user, path: str) -> str:

@@ -333,6 +333,18 @@ def print_log(request):
     return HttpResponse(status=204)
 
 
+def session_alive(request):
+    """Someone is typing on a page (page.js posts here while they do, and when they answer the
+    idle warning): the session-timeout middleware, which this request passed, counted it as
+    activity. Answers 204; 401 when no one is signed in, so the page can say the session has
+    ended (a session that timed out is redirected to the login page before reaching here)."""
+    from django.http import HttpResponseNotAllowed
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+
+
 def attachment_download(request, file_pk: int):
     """A supporting file, for users who can see its document (404 otherwise)."""
     from django.contrib.auth.views import redirect_to_login

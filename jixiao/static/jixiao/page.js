@@ -62,6 +62,68 @@
     if (form && !window.confirm(form.dataset.ask)) event.preventDefault();
   });
 
+  // The idle limit (session-timeout middleware, JIXIAO_SESSION_IDLE_SECONDS). Typing is not
+  // idleness: while someone types, the page tells the server now and then. Shortly before an
+  // idle session would end, a notice offers to go on; once it has ended, the notice says so and
+  // offers to sign in again in another window, after which this page's form is sent with the
+  // new CSRF token (Django changes it at sign-in) instead of failing and losing what was typed.
+  const notice = document.getElementById("session-notice");
+  if (notice) {
+    const idle = Number(notice.dataset.idle) * 1000;
+    const lead = Math.min(5 * 60 * 1000, idle / 6); // the warning comes this long before the end
+    const every = Math.min(3 * 60 * 1000, idle / 10); // typing is told at most this often
+    let seen = Date.now(); // when the server last saw this page
+    let asking = false;
+
+    const csrf = function () {
+      const cookie = document.cookie.split("; ").find(function (c) { return c.startsWith("csrftoken="); });
+      if (cookie) return cookie.slice("csrftoken=".length);
+      const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+      return field ? field.value : "";
+    };
+    const show = function (state) {
+      notice.hidden = !state;
+      notice.dataset.state = state || "";
+      if (state === "warn") {
+        const end = new Date(seen + idle);
+        notice.querySelector(".session-end").textContent =
+          `${String(end.getHours()).padStart(2, "0")}:${String(end.getMinutes()).padStart(2, "0")}`;
+      }
+    };
+    const alive = function () {
+      if (asking) return;
+      asking = true;
+      fetch("/session/alive/", {
+        method: "POST", credentials: "same-origin", redirect: "manual",
+        headers: { "X-CSRFToken": csrf() },
+      }).then(function (answer) {
+        if (answer.status === 204) { seen = Date.now(); show(null); } else show("ended");
+      }).catch(function () { /* offline: the timer says what it can */ })
+        .finally(function () { asking = false; });
+    };
+    const active = function () {
+      if (notice.dataset.state !== "ended" && Date.now() - seen > every) alive();
+    };
+    ["input", "keydown", "change"].forEach(function (kind) {
+      document.addEventListener(kind, active, true);
+    });
+    notice.querySelector("[data-keep-alive]").addEventListener("click", alive);
+    window.addEventListener("focus", function () { if (notice.dataset.state === "ended") alive(); });
+    window.setInterval(function () {
+      const left = seen + idle - Date.now();
+      if (left <= 0) show("ended");
+      else if (left <= lead && notice.dataset.state !== "warn") show("warn");
+    }, Math.min(15000, idle / 10));
+    document.body.addEventListener("htmx:configRequest", function (event) {
+      event.detail.headers["X-CSRFToken"] = csrf();
+    });
+    document.addEventListener("submit", function (event) {
+      const field = event.target.querySelector("input[name=csrfmiddlewaretoken]");
+      const token = csrf();
+      if (field && token) field.value = token;
+    }, true);
+  }
+
   if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return;
   const GROWING = [
     "textarea.prose", "form.prose textarea", "table.selfeval-grid textarea",
