@@ -18,12 +18,20 @@
       p !== null && typeof p === "object" ? { ...p, value: number(p.value) } : number(p));
   }
 
-  function option(spec, paper) {
+  // About how wide a label's character is at 11 px (CJK), and what the value axis takes.
+  const CHAR_PX = 12;
+  const AXIS_PX = 74;
+
+  function option(spec, paper, width) {
     const horizontal = spec.kind === "hbar";
     const percent = !!spec.percent;
-    // Many categories on a vertical axis: labels stand upright so that each keeps its bar.
-    const rotate = horizontal ? 0 : spec.categories.length > 24 ? 90
-      : spec.categories.length > 8 ? 40 : 0;
+    const count = spec.categories.length;
+    const longest = Math.max(0, ...spec.categories.map((c) => String(c).length));
+    // Many categories on a vertical axis, or labels wider than their bar's share of the
+    // chart's `width` (a few long unit names on paper): labels turn so that none overlaps
+    // the next and each keeps its bar.
+    const crowded = !!width && longest * CHAR_PX + 8 > (width - AXIS_PX) / Math.max(1, count);
+    const rotate = horizontal ? 0 : count > 24 ? 90 : count > 8 || crowded ? 40 : 0;
     const category = {
       type: "category", data: spec.categories,
       axisLabel: { fontSize: rotate === 90 ? (paper ? 8 : 10) : 11, interval: 0, rotate: rotate,
@@ -35,7 +43,6 @@
       type: "value", minInterval: percent ? 0 : 1,
       axisLabel: { fontSize: 11, formatter: percent ? "{value}%" : "{value}" },
     };
-    const longest = Math.max(0, ...spec.categories.map((c) => String(c).length));
     const bottom = rotate ? Math.min(120, 14 + longest * (rotate === 90 ? 11 : 8)) : 28;
     // A horizontal chart's labels are measured by ECharts itself (containLabel): CJK widths
     // vary too much by font to guess.
@@ -94,7 +101,7 @@
       const spec = specs[el.dataset.chart];
       if (!spec || !spec.categories.length) return;
       const chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(option(spec));
+      chart.setOption(option(spec, false, el.clientWidth));
       chart.on("click", drillDown);
       el.dataset.ready = "1";
       charts.push(chart);
@@ -105,13 +112,15 @@
     // "beforeprint", before any animation frame would have painted the new size.
     const toPaper = () => charts.forEach((c) => {
       const third = c.getDom().closest(".dash-row3") !== null; // the pipeline stays 3 across
-      c.setOption(option(specs[c.getDom().dataset.chart], true));
-      c.resize({ width: third ? Math.floor((PRINT_WIDTH - 24) / 3) : PRINT_WIDTH });
+      const width = third ? Math.floor((PRINT_WIDTH - 24) / 3) : PRINT_WIDTH;
+      // notMerge: what the screen's option set and paper's leaves out goes (and back)
+      c.setOption(option(specs[c.getDom().dataset.chart], true, width), true);
+      c.resize({ width: width });
       c.getZr().refreshImmediately();
     });
     const toScreen = () => charts.forEach((c) => {
-      c.setOption(option(specs[c.getDom().dataset.chart], false));
       c.resize({ width: "auto" });
+      c.setOption(option(specs[c.getDom().dataset.chart], false, c.getDom().clientWidth), true);
     });
     const fit = () => (print.matches ? toPaper() : toScreen());
     window.addEventListener("resize", fit);
