@@ -21,13 +21,14 @@ from types import MappingProxyType
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .compiled import KeyedQuery
 
 NATIONAL = "national"
 BASES: dict[str, str] = {
-    "national": "国家默认（经典指标体系）",
-    "national-2021": "国家默认（2021 年指标体系）",
+    "national": gettext_lazy("国家默认（经典指标体系）"),
+    "national-2021": gettext_lazy("国家默认（2021 年指标体系）"),
 }
 
 _DEFAULTS: dict[str, dict] = {}

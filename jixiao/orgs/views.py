@@ -499,6 +499,14 @@ def audit_log_file(user, *, region: str, year: int, **filters) -> JobFile:
 # --- rulebook (performance office keeps it; DOMAIN.md §3) ----------------------------------
 
 
+def _with_base_labels(versions, bases) -> list:
+    """The versions, each with its base's name in the reader's language (`base_label`)."""
+    rows = list(versions)
+    for row in rows:
+        row.base_label = bases.get(row.base, row.base)
+    return rows
+
+
 @role_required(Role.PERFORMANCE, Role.BUDGET, Role.AUDITOR)
 def rulebook_page(request):
     """The rules in force for the working region and year, their versions, and (for the
@@ -548,9 +556,12 @@ def rulebook_page(request):
             "sections": {
                 k: json.dumps(v, ensure_ascii=False, indent=2) for k, v in rules.values.items()
             },
-            "versions": Rulebook.objects.filter(
-                region_code__in=codes, year=work.year
-            ).select_related("created_by"),
+            "versions": _with_base_labels(
+                Rulebook.objects.filter(region_code__in=codes, year=work.year).select_related(
+                    "created_by"
+                ),
+                rulebook.BASES,
+            ),
             "bases": rulebook.BASES,
             "can_edit": can_edit,
             "draft": draft,

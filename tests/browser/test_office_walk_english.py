@@ -35,3 +35,21 @@ def test_the_audit_logs_filter_still_names_other_actions(session_as, world):
     auditor.goto("/audit/")
     kinds = auditor.locator("select[name=action] option").all_inner_texts()
     assert "Other action" in kinds and "Action" not in kinds
+
+
+def test_the_rulebooks_bases_are_named_in_english(session_as, world):
+    from jixiao.core.rulebook import rulebook_save
+
+    rulebook_save(
+        region_code=world.region.code,
+        year=2022,
+        values={"review": {"approvable_grades": ["优"]}},
+        actor=world.users["performance"],
+    )
+    office = in_english(session_as("performance"))
+    office.goto("/rulebook/")
+    bases = office.locator("select[name=base] option").all_inner_texts()
+    assert "National defaults (classic indicator framework)" in bases
+    assert not any("国家默认" in b for b in bases)
+    history = office.locator("section.card", has=office.locator("h2", has_text="Version history"))
+    assert "National defaults (classic indicator framework)" in history.inner_text()
