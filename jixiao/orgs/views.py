@@ -456,7 +456,7 @@ AUDIT_HEADERS = (
     gettext_lazy("说明"),
     gettext_lazy("变更"),
     gettext_lazy("来源"),
-    gettext_lazy("地址"),
+    gettext_lazy("IP 地址"),
     gettext_lazy("批次"),
 )
 
