@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import workflow
+from jixiao.core import edit_stamp, workflow
 from jixiao.core.rulebook import thawed
 from jixiao.core.scope_read import ScopedRow
 from jixiao.core.views import (
@@ -151,6 +151,8 @@ def target_edit(request, pk: int):
     else:
         rows = _grid_from_post(request.POST)
         amounts, errors = _amounts_from_post(request.POST)
+        if overwrite := edit_stamp.changed_since(target, request.POST):
+            errors.insert(0, overwrite)
         if not errors:
             try:
                 saved = services.target_save(

@@ -146,3 +146,11 @@ def _minute(at) -> str:
     if settings.USE_TZ and timezone.is_aware(at):
         at = timezone.localtime(at)
     return f"{at.year:04d}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
+
+
+@register.filter
+def edit_stamp(document) -> str:
+    """`<input type="hidden" name="loaded" value="{{ doc|edit_stamp }}">`: core/edit_stamp.py."""
+    from jixiao.core.edit_stamp import stamp
+
+    return stamp(document)
