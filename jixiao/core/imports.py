@@ -88,6 +88,8 @@ def code(value) -> str:
 
 
 MONEY_PLACES = 6
+#: Commas in a typed amount only between groups of three digits ("1,234.5").
+_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 def money(value) -> Decimal | None:
@@ -113,10 +115,15 @@ def money(value) -> Decimal | None:
         number = value
     else:
         raw = _clean_text(value)
-        cleaned = re.sub(r"[,\s，]", "", raw)
+        cleaned = re.sub(r"[\s，]", "", raw)
         cleaned = re.sub(r"万元$", "", cleaned)
+        grouped = cleaned
+        cleaned = cleaned.replace(",", "")
         if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", cleaned):
             raise CellError(_("“%(v)s”不是有效的金额数字") % {"v": raw})
+        if grouped != cleaned and not _GROUPED.fullmatch(grouped):
+            # "12,5" is a decimal comma, not 125 (a lost decimal no one sees until the rates)
+            raise CellError(_("“%(v)s”不是有效的金额数字（小数点请用“.”）") % {"v": raw})
         try:
             number = Decimal(cleaned)
         except InvalidOperation:

@@ -389,7 +389,7 @@ class SelfEvalImporter(DocumentImporter):
                         _(
                             "各资金来源的全年执行数合计 %(p)s 万元，与年度资金总额的全年执行数 %(t)s 万元不一致"
                         )
-                        % {"p": plain(parts), "t": plain(total)},
+                        % {"p": plain(parts.normalize()), "t": plain(total.normalize())},
                     )
                 ]
             return []

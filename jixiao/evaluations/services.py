@@ -769,12 +769,19 @@ def unit_evaluation_save(
     UNIT_EVALUATION_WORKFLOW.require_editable(evaluation, actor)  # a refusal rolls back
     evaluation.values = {k: str(v) for k, v in values.items() if v not in (None, "")}
     evaluation.judgements = {
-        k: {"band": j.get("band") or None, "score": j.get("score") or None}
+        k: {"band": j.get("band") or None, "score": _judged_score(k, j.get("score"))}
         for k, j in judgements.items()
         if j.get("band") or j.get("score")
     }
     evaluation.save()
     return unit_evaluation_rescore(evaluation)
+
+
+def _judged_score(indicator: str, typed) -> str | None:
+    """A judged item's score as stored text: a number as typed (`_decimal`), or refused
+    naming the item (a word there was a server error when the framework was scored)."""
+    number = _decimal(typed, _("“%(i)s”的得分") % {"i": indicator})
+    return None if number is None else str(number)
 
 
 def unit_evaluation_rescore(evaluation: UnitEvaluation) -> UnitEvaluation:

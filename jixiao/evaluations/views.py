@@ -379,7 +379,8 @@ def unit_evaluation(request, unit_pk: int, year: int):
             "unit": unit,
             "year": year,
             "evaluation": evaluation,
-            "rows": _framework_rows(rules, evaluation),
+            # what the user typed survives a refused save
+            "rows": _framework_rows(rules, evaluation, typed=request.POST if errors else None),
             "can_edit": can_edit,
             "errors": errors,
             "band_labels": [b["label"] for b in rules["bands"]],
@@ -388,10 +389,20 @@ def unit_evaluation(request, unit_pk: int, year: int):
     )
 
 
-def _framework_rows(rules, evaluation) -> list[dict]:
-    """The framework's rows with what the unit entered and what it scored, for the form."""
+def _framework_rows(rules, evaluation, *, typed=None) -> list[dict]:
+    """The framework's rows with what the unit entered and what it scored, for the form; with
+    `typed` (a refused form's POST) the figures and judgements it held instead."""
     values = (evaluation.values or {}) if evaluation else {}
     judgements = (evaluation.judgements or {}) if evaluation else {}
+    if typed is not None:
+        values = {k.removeprefix("value-"): v for k, v in typed.items() if k.startswith("value-")}
+        judgements = {
+            row["indicator"]: {
+                "band": typed.get(f"band-{row['indicator']}"),
+                "score": typed.get(f"score-{row['indicator']}"),
+            }
+            for row in rules["rows"]
+        }
     items = {
         i["indicator"]: i
         for i in ((evaluation.result or {}).get("items", []) if evaluation else [])

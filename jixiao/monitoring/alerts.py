@@ -283,6 +283,13 @@ def _money(value: Decimal | None) -> Decimal | None:
     return value if isinstance(value, Decimal) and value.is_finite() else None
 
 
+def _plain(amount: Decimal) -> str:
+    """An amount in a message as people write it: "363.49", not the stored "363.490000" (a
+    typed amount and the same amount read back gave "125" and "125.000000" before)."""
+    text = f"{amount:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _payments(report: MonitoringReport) -> dict[int, Decimal]:
     payments = report.payments or {}
     # what a payment import gives for each of tens of thousands of reports and projects:
@@ -305,13 +312,13 @@ def _executed(run: _Run) -> tuple[Decimal | None, str]:
     """The executed amount, typed or (DOMAIN.md §5) loaded from the monthly payments."""
     executed = _money(run.report.amounts.executed)
     if executed is not None:
-        return executed, Message("alert.executed", amount=f"{executed:f}")
+        return executed, Message("alert.executed", amount=_plain(executed))
     month = run.report.period_end.month
     paid = [a for m, a in run.payments.items() if m <= month]
     if not paid:
         return None, ""
     total = sum(paid, Decimal(0))
-    return total, Message("alert.executed_paid", amount=f"{total:f}", month=month)
+    return total, Message("alert.executed_paid", amount=_plain(total), month=month)
 
 
 def _execution(run: _Run) -> None:
@@ -321,7 +328,7 @@ def _execution(run: _Run) -> None:
         run.warn("no_budget", Message("alert.no_budget"))
         return
     if full_year <= 0:
-        run.warn("no_budget", Message("alert.zero_budget", amount=f"{full_year:f}"))
+        run.warn("no_budget", Message("alert.zero_budget", amount=_plain(full_year)))
         return
     executed, text = _executed(run)
     if executed is None:
@@ -329,7 +336,7 @@ def _execution(run: _Run) -> None:
         return
     run.rate = execution_rate(executed, full_year)
     run.rate_pct = _pct(run.rate)
-    run.rate_text = Message("alert.rate", executed=text, budget=f"{full_year:f}",
+    run.rate_text = Message("alert.rate", executed=text, budget=_plain(full_year),
                             rate=run.rate_pct)  # fmt: skip
 
 
@@ -486,15 +493,15 @@ def _m05(run: _Run) -> None:
     bef_n, bef_d = before.as_integer_ratio()
     average = Fraction(bef_n, bef_d * _MONTHS_BEFORE_DECEMBER)
     share = Fraction(dec_n * tot_d, dec_d * tot_n) if total > 0 else None
-    shown = f"{december:f}"
+    shown = _plain(december)
     found = []
     if by_share:
-        found.append(Message("alert.M05.share", december=shown, total=f"{total:f}",
+        found.append(Message("alert.M05.share", december=shown, total=_plain(total),
                              share=_pct(share), bound=_pct(share_bound, exact=True)))  # fmt: skip
     if by_average:
         times = "—" if bef_n <= 0 else _fixed(
             Fraction(dec_n * bef_d * _MONTHS_BEFORE_DECEMBER, dec_d * bef_n), 2)  # fmt: skip
-        found.append(Message("alert.M05.average", before=f"{before:f}",
+        found.append(Message("alert.M05.average", before=_plain(before),
                              months=_MONTHS_BEFORE_DECEMBER, average=_amount(average),
                              december=shown, times=times,
                              multiple=_exact_fixed(multiple)))  # fmt: skip
@@ -537,10 +544,10 @@ def _m06(run: _Run) -> None:
     if contract is None or executed is None or executed <= contract:
         return
     over = executed - contract
-    message = Message("alert.M06", executed=f"{executed:f}", contract=f"{contract:f}",
-                      over=f"{over:f}")  # fmt: skip
-    explanation = Message("alert.M06.why", executed=text, contract=f"{contract:f}",
-                          over=f"{over:f}")  # fmt: skip
+    message = Message("alert.M06", executed=_plain(executed), contract=_plain(contract),
+                      over=_plain(over))  # fmt: skip
+    explanation = Message("alert.M06.why", executed=text, contract=_plain(contract),
+                          over=_plain(over))  # fmt: skip
     run.alert("M06", run.rules.levels["M06"], message, explanation)
 
 

@@ -492,3 +492,10 @@ def test_json_over_the_size_limit_is_refused(importer, settings):
     with pytest.raises(InputRejected) as exc:
         sheet_from_json(json.dumps([{"code": "N1", "name": "甲" * 100}]).encode(), importer)
     assert "文件过大" in str(exc.value)
+
+
+@pytest.mark.parametrize("raw", ["12,5", "1,23", "1,2345.6", "１２，５"])
+def test_money_refuses_a_decimal_comma_rather_than_reading_it_as_thousands(raw):
+    with pytest.raises(CellError) as exc:
+        money(raw)
+    assert "小数点请用“.”" in str(exc.value)

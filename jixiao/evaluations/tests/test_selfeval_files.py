@@ -597,3 +597,14 @@ def test_national_export_then_import_gives_the_same_self_evaluation(world, fille
     assert values() == expected
     selfeval = SelfEvaluation.objects.get(pk=filled.pk)
     assert selfeval.total == Decimal("94.99") and selfeval.grade == "优"
+
+
+def test_a_decimal_comma_in_an_amount_is_refused_and_sums_read_as_written(world, filled):
+    book = unit_table()
+    book.active["E6"] = "12,5"  # 12.5 typed the European way: 125 before
+    problems = rejected(world, saved(book), "t.xlsx")
+    assert (problems[0].row, problems[0].column) == (6, "E")
+    assert "“12,5”不是有效的金额数字（小数点请用“.”）" in problems[0].message
+    book.active["E6"] = 200.1
+    problems = rejected(world, saved(book), "t.xlsx")
+    assert "合计 120.5 万元" in problems[0].message and "200.1 万元" in problems[0].message

@@ -73,3 +73,25 @@ def test_the_page_says_why_a_missed_target_cannot_be_completed_yet(
     page = client.get(f"/evaluations/{filled.id}/").content.decode()
     assert "还不能“填报完成”：" in page and "偏差原因" in page
     assert 'value="complete"' not in page
+
+
+def test_a_word_for_a_judged_score_is_refused_naming_the_item_and_keeps_the_form(world, client_for):
+    from jixiao.evaluations.models import UnitEvaluation
+
+    url = f"/unit-evaluations/{world.units['U1'].id}/2022/"
+    response = client_for("filer").post(
+        url,
+        {
+            "value-在职人数": "105",
+            "value-编制人数": "100",
+            "band-目标设置": "达到要求",
+            "score-目标设置": "四",
+            "band-能力建设": "部分达到要求",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400  # a server error before
+    assert "“目标设置”的得分“四”不是数字。" in page
+    assert 'name="value-在职人数" size="10" value="105"' in page and 'value="四"' in page
+    assert "<option selected>部分达到要求</option>" in page
+    assert not UnitEvaluation.objects.filter(unit=world.units["U1"], year=2022).exists()

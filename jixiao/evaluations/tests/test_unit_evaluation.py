@@ -141,3 +141,10 @@ def test_threshold_scores_stay_within_zero_and_the_weight(rate):
     payment = item(result, "支付进度率")
     assert D(0) <= payment.score <= payment.weight
     assert result.total == sum(i.score for i in result.items)
+
+
+def test_a_decimal_comma_is_unreadable_not_a_thousands_separator():
+    result = score_unit(inputs({"编制人数": "12,5", "预算数": "6,012.5"}), rules=RULES)
+    assert [e.code for e in item(result, "在职人员控制率").errors] == ["unreadable_input"]
+    assert item(result, "在职人员控制率").score is None
+    assert item(result, "预算完成率").score is not None  # "6,012.5" groups thousands

@@ -116,6 +116,16 @@ def test_m01_explains_the_formula_and_the_numbers():
     assert "30.00%" in m01.message and "49.59%" in m01.message
 
 
+def test_amounts_read_back_with_six_places_are_shown_as_people_write_them():
+    # what the database gives back: "363.490000", "72.700000" (a typed 72.7 said "72.7" before)
+    [m01] = found(make(full_year="363.490000", executed="72.700000"), "M01")
+    assert "执行数 72.7 万元 / 全年预算（调整后）363.49 万元 = 20.00%" in m01.explanation
+    contract = Decimal("250.500000")
+    [m06] = found(make(full_year="1000", executed="300.000000", contract=contract), "M06")
+    assert "300" in m06.message and "250.5" in m06.message and ".000" not in m06.message
+    assert ".500000" not in m06.explanation and "49.5" in m06.explanation
+
+
 def test_m01_in_a_leap_year_uses_366_days():
     # 2020-06-30 is day 182 of 366: with 366 万元, 145.4 executed is exactly 10 points behind.
     assert level(make("2020-06-30", full_year="366", executed="145.4"), "M01") == "yellow"

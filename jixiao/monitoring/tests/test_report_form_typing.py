@@ -100,7 +100,9 @@ def test_the_report_page_says_why_the_filer_cannot_complete_it_yet(
 
 
 def test_a_refused_disposal_keeps_the_choice_and_the_reason_typed(
-    world, client_for, monitoring_round  # noqa: F811
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
 ):
     from jixiao.monitoring.models import Alert
     from jixiao.monitoring.services import report_save
