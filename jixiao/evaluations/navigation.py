@@ -49,7 +49,7 @@ def _todos(user, region, year):
     }
     return [
         Todo(
-            title=f"{labels.get(s.status, s.status)}：{s.project.name}",
+            title=_("%(t)s：%(n)s") % {"t": labels.get(s.status, s.status), "n": s.project.name},
             url=reverse("selfeval-detail", args=[s.pk]),
             stage="evaluations",
             detail=s.return_reason or s.unit.name,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import jobs, workflow
+from jixiao.core.rulebook import BASES
 from jixiao.core.views import (
     act,
     document_import_page,
@@ -245,6 +246,7 @@ def selfeval_detail(request, pk: int):
             "selfeval": selfeval,
             "can_edit": selfeval.edit_refusal(request.user) is None,
             "blocked": SELFEVAL_WORKFLOW.blocked(selfeval, request.user),
+            "rulebook": _rulebook_shown(selfeval.rulebook),
             "can_adjust": selfeval.status in ("submitted", "first_passed")
             and request.user.has_role(Role.BUSINESS, Role.BUDGET),
             "can_spot_check": request.user.has_role(Role.PERFORMANCE),
@@ -259,6 +261,13 @@ def selfeval_detail(request, pk: int):
             ],
         },
     )
+
+
+def _rulebook_shown(label: str) -> str:
+    """The rules a score was made by, as the page names them: the base by its name
+    ("国家默认（经典指标体系）", not the stored key "national"), a region's own rules after it."""
+    base, *sources = label.split(" + ") if label else ["—"]
+    return " + ".join((str(BASES.get(base, base)), *sources))
 
 
 selfeval_transition = document_transition(

@@ -46,7 +46,7 @@ def _todos(user, region, year):
     }
     todos = [
         Todo(
-            title=f"{labels.get(r.status, r.status)}：{r.project.name}",
+            title=_("%(t)s：%(n)s") % {"t": labels.get(r.status, r.status), "n": r.project.name},
             url=reverse("report-detail", args=[r.pk]),
             stage="monitoring",
             deadline=r.round.deadline,
@@ -64,7 +64,8 @@ def _todos(user, region, year):
         ):
             todos.append(
                 Todo(
-                    title=f"{_('处置预警')} {alert.code}：{alert.project.name}",
+                    title=_("%(t)s：%(n)s")
+                    % {"t": f"{_('处置预警')} {alert.code}", "n": alert.project.name},
                     url=reverse("alert-detail", args=[alert.pk]),
                     stage="monitoring",
                     deadline=alert.due_date,

@@ -95,3 +95,8 @@ def test_a_word_for_a_judged_score_is_refused_naming_the_item_and_keeps_the_form
     assert 'name="value-在职人数" size="10" value="105"' in page and 'value="四"' in page
     assert "<option selected>部分达到要求</option>" in page
     assert not UnitEvaluation.objects.filter(unit=world.units["U1"], year=2022).exists()
+
+
+def test_the_page_names_the_rules_of_the_score_not_their_key(world, client_for, filled):  # noqa: F811
+    page = client_for("filer").get(f"/evaluations/{filled.id}/").content.decode()
+    assert "评分所用规则：国家默认（经典指标体系）" in page and "：national" not in page

@@ -118,3 +118,19 @@ def test_a_refused_disposal_keeps_the_choice_and_the_reason_typed(
     page = response.content.decode()
     assert "请选择处置方式" in page and "下半年集中调剂</textarea>" in page
     assert Alert.objects.get(pk=alert.pk).status == "open"
+
+
+def test_the_english_to_dos_read_with_an_english_colon(
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
+):
+    from jixiao.monitoring.services import report_save
+
+    report_save(actor=world.filer, report=report_of(monitoring_round), executed=Decimal("30"),
+                expected_full_year=None)  # fmt: skip
+    client = client_for("filer")
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert "Fill in the monitoring report: 项目P1" in page
+    assert "Dispose of the alert M01: 项目P1" in page and "：项目P1" not in page
