@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 #: full width), 转 or 分机 before an extension, and a comma, slash or 、 between two numbers.
 _SEPARATORS = re.compile(r"[\s\-－+＋()（）/、,，]|转|分机")
 MIN_DIGITS, MAX_DIGITS = 7, 24
+#: 转 or 分机 and the extension's digits after it (none: the extension was left out).
+_EXTENSION = re.compile(r"(转|分机)\s*([0-9０-９]*)")
 
 
 def phone_refusal(text: str) -> str | None:
@@ -25,6 +27,12 @@ def phone_refusal(text: str) -> str | None:
             "t": text,
             "c": stray[:10],
         }
+    for mark in _EXTENSION.finditer(text):
+        if not mark.group(2):
+            return _("联系电话“%(t)s”的“%(m)s”后面没有分机号：写上分机号，或去掉“%(m)s”。") % {
+                "t": text,
+                "m": mark.group(1),
+            }
     if not MIN_DIGITS <= len(rest) <= MAX_DIGITS:
         return _("联系电话“%(t)s”的位数不对：固定电话含区号至少 7 位，手机号 11 位。") % {"t": text}
     return None

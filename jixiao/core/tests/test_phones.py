@@ -31,3 +31,14 @@ def test_letters_are_refused_quoting_them():
 def test_too_few_or_too_many_digits_are_refused():
     assert "位数不对" in phone_refusal("12345")
     assert "位数不对" in phone_refusal("1" * 30)
+
+
+def test_an_extension_mark_without_its_number_is_refused_naming_the_mark():
+    for text, mark in (
+        ("0791-8612345转", "转"),
+        ("0791-86123456 分机", "分机"),
+        ("0791-8612345转 ", "转"),
+    ):
+        message = phone_refusal(text)
+        assert message is not None and f"“{mark}”后面没有分机号" in message, text
+    assert phone_refusal("0791-86123456 转 8012") is None
