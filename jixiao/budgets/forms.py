@@ -40,7 +40,10 @@ class ProjectForm(forms.Form):
                     max_digits=MONEY["max_digits"],
                     decimal_places=MONEY["decimal_places"],
                     localize=False,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                    # named for screen readers: the grid shows only the row and the column
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "decimal", "aria-label": f"{stage_label}·{src_label}"}
+                    ),
                 )
 
     def money_rows(self):

@@ -66,9 +66,11 @@ def test_a_filers_pages_meet_wcag_aa(axe_page, axe_source, world, declare):
         "/",
         "/targets/",
         f"/targets/{target.pk}/",
+        f"/targets/{target.pk}/edit/",
         "/monitoring/reports/",
         "/alerts/",
         "/projects/",
+        "/projects/new/",
         "/ex-ante/",
         "/profile/",
     ]:
@@ -79,7 +81,15 @@ def test_a_filers_pages_meet_wcag_aa(axe_page, axe_source, world, declare):
 def test_the_offices_pages_meet_wcag_aa(axe_page, axe_source, world):
     sign_in(axe_page, "performance")
     found = []
-    for path in ["/", "/units/", "/years/", "/key-evaluations/", "/ex-ante/"]:
+    for path in [
+        "/",
+        "/units/",
+        "/years/",
+        "/key-evaluations/",
+        "/ex-ante/",
+        "/rulebook/",
+        f"/units/{world.units['U1'].pk}/",
+    ]:
         found += violations(axe_page, axe_source, path)
     assert found == []
 
