@@ -147,3 +147,9 @@ def test_a_list_that_submits_itself_waits_for_enter_from_the_keyboard(axe_page, 
         axe_page.keyboard.press("Enter")
     assert axe_page.evaluate("document.documentElement.lang") == "en"
     assert axe_page.url.endswith("/targets/")
+
+
+def test_the_audit_log_meets_wcag_aa(axe_page, axe_source, world, declare):
+    declare("P1")  # an audited change, so the log has rows with their batch links
+    sign_in(axe_page, "auditor")
+    assert violations(axe_page, axe_source, "/audit/") == []
