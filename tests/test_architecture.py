@@ -48,6 +48,7 @@ SHELL = "shell"
 PURE_MODULES = [
     "core/rule_messages.py",
     "core/schema_read.py",
+    "core/numbers.py",
     "indicators/values.py",
     "indicators/catalogue.py",
     "indicators/deadlines.py",

@@ -1,9 +1,26 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.numbers import typed_decimal
 from jixiao.orgs.models import Unit
 
 from .models import FUNDING_SOURCES, MONEY, STAGES, Project, ProjectKind
+
+
+class TypedMoneyField(forms.DecimalField):
+    """An amount read as a person types it (core.numbers), like the declaration, the monitoring
+    report and the imports: "1,234.5" is 1234.5, "12,5" is refused naming the field."""
+
+    def to_python(self, value):
+        try:
+            return typed_decimal(value)
+        except ValueError:
+            raise ValidationError(
+                gettext("%(f)s“%(v)s”不是数字。") % {"f": self.label, "v": str(value).strip()},
+                code="invalid",
+            ) from None
 
 
 class ProjectForm(forms.Form):
@@ -33,7 +50,7 @@ class ProjectForm(forms.Form):
             self.fields["code"].disabled = True
         for stage, stage_label in STAGES:
             for src, src_label in FUNDING_SOURCES:
-                self.fields[f"{stage}_{src}"] = forms.DecimalField(
+                self.fields[f"{stage}_{src}"] = TypedMoneyField(
                     label=f"{stage_label}·{src_label}",
                     min_value=0,
                     required=False,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 from .api import ERRORS, ErrorOut, error
+from .numbers import typed_decimal
 
 #: What a write may answer besides the errors every route may: 400 a body that is not JSON,
 #: 404 out of scope, 409 a document that cannot be changed in its state, 412 a stale If-Match.
@@ -64,8 +65,9 @@ def number(value, path: str, errors: list[dict], *, places: int | None = None) -
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        result = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
+        # A string as a person types it (core.numbers): "1,234.5" is 1234.5, "12,5" is refused.
+        result = typed_decimal(value) if isinstance(value, str) else Decimal(str(value))
+    except (ValueError, InvalidOperation):
         result = None
     if result is None or not result.is_finite():
         errors.append(problem(path, _("“%(v)s”不是数字。") % {"v": value}, "not_a_number"))

@@ -44,6 +44,8 @@ class DocumentImporter(Importer):
     代录), given by the stage, since core knows nothing of roles.
     """
 
+    counts = "tables"
+
     columns = ()  # a block layout: `read` replaces the column reader
     noun = ""  # the form in short, in messages: "申报表"
     form_title = ""  # the form's full name: "绩效目标申报表"

@@ -36,7 +36,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import jobs
+from . import imports, jobs
 from .imports import Importer, _measure_json, run_import
 from .models import Job
 from .tabular import InputRejected
@@ -207,16 +207,15 @@ def import_job(job: Job, progress: jobs.Progress) -> dict:
         "created": result.created,
         "updated": result.updated,
         "batch": result.batch_id,
+        "counts": result.counts,
     }
 
 
 def import_summary(result: dict) -> str:
     """A finished import's line on its page (the import page's own message)."""
-    return _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。") % {
-        "n": result["rows"],
-        "c": result["created"],
-        "u": result["updated"],
-    }
+    return imports.import_summary(
+        result["rows"], result["created"], result["updated"], counts=result.get("counts", "rows")
+    )
 
 
 import_job.summary = import_summary

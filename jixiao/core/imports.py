@@ -22,6 +22,7 @@ from itertools import repeat
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import audit, locks
 from .middleware import lone_surrogate_at
@@ -251,6 +252,27 @@ class ImportResult:
     updated: int = 0
     batch_id: str = ""
     problems: list[Problem] = field(default_factory=list)
+    counts: str = "rows"  # what `rows` counts: the importer's `counts`
+
+    def summary(self) -> str:
+        """The line a person reads after the import (page, job page, command line)."""
+        return import_summary(self.rows, self.created, self.updated, counts=self.counts)
+
+
+def import_summary(n: int, created: int, updated: int, *, counts: str = "rows") -> str:
+    """ "导入成功：共 3 张表…" for an import of documents in their official form (one a
+    worksheet or JSON object, however many rows it holds), "共 1200 行…" for a list."""
+    values = {"n": n, "c": created, "u": updated}
+    if counts == "tables":
+        return (
+            ngettext(
+                "导入成功：共 %(n)s 张表，新增 %(c)s，更新 %(u)s。",
+                "导入成功：共 %(n)s 张表，新增 %(c)s，更新 %(u)s。",
+                n,
+            )
+            % values
+        )
+    return _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。") % values
 
 
 class Importer:
@@ -259,6 +281,7 @@ class Importer:
     kind = ""
     title = ""
     columns: Sequence[Column] = ()
+    counts = "rows"  # what the result's `rows` counts ("tables" for documents)
 
     def __init__(self, *, actor, region=None):
         self.actor = actor
@@ -426,7 +449,13 @@ def _write(importer: Importer, rows: list[Row], data: bytes, filename: str, regi
         )
     batch.rows, batch.created, batch.updated = count, created, updated
     batch.save(update_fields=["rows", "created", "updated"])
-    return ImportResult(rows=count, created=created, updated=updated, batch_id=str(batch.id))
+    return ImportResult(
+        rows=count,
+        created=created,
+        updated=updated,
+        batch_id=str(batch.id),
+        counts=importer.counts,
+    )
 
 
 def _is_header_problem(problems: list[Problem]) -> bool:

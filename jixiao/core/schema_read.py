@@ -1,6 +1,6 @@
 """Reading the common schema (schemas/common.schema.json) by hand, for the pure JSON readers.
 
-A pure module: standard library only. The three stage readers (`targets.declaration`,
+A pure module: the standard library and `core.numbers` (itself standard library only). The three stage readers (`targets.declaration`,
 `monitoring.report_data`, `evaluations.selfeval_data`) check their objects with these helpers,
 so the same fault gets the same Chinese message whichever document it is in. Every error is a
 `{"code": "schema", "message": …}` dict (the CLI's JSON contract); it also carries, as an
@@ -11,7 +11,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from jixiao.core.numbers import typed_decimal
 
 __all__ = [
     "SCHEMA_OPS",
@@ -78,13 +80,10 @@ def read_decimal(value: object) -> Decimal | None:
     if isinstance(value, int | float | Decimal):
         number = Decimal(str(value))
     elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
-        if not text:
+        # As a person types it (core.numbers): "1,234.5" is 1234.5, "12,5" is refused.
+        number = typed_decimal(value)
+        if number is None:
             return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError from None
     else:
         raise ValueError
     if not number.is_finite():

@@ -220,11 +220,7 @@ def import_page(
         except InputRejected as exc:
             problems = exc.problems
         else:
-            messages.success(
-                request,
-                _("导入成功：共 %(n)s 行，新增 %(c)s，更新 %(u)s。")
-                % {"n": result.rows, "c": result.created, "u": result.updated},
-            )
+            messages.success(request, result.summary())
             return redirect(success_url or back_url)
     return render(
         request,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Payment, Project
 from jixiao.core.messages import render_message
+from jixiao.core.numbers import typed_decimal
 from jixiao.orgs.models import Role
 
 from . import amounts
@@ -150,10 +151,13 @@ def as_amount(value) -> Decimal | None:
     """A Decimal from what a form or JSON gave (a string or a Decimal; never a float)."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
         try:
-            return Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
+            # As a person types it (core.numbers): "1,234.5" is 1234.5, "12,5" is refused.
+            return typed_decimal(value)
+        except ValueError:
             return None
     return None
 
@@ -191,8 +195,15 @@ def fund_action_create(
         problems: list[Problem] = []
         value = as_amount(amount)
         if value is None:
+            typed = amount.strip() if isinstance(amount, str) else ""
             problems.append(
-                _problem("amount", "funds.amount.invalid", _("金额应为数字（万元），如 85.5。"))
+                _problem(
+                    "amount",
+                    "funds.amount.invalid",
+                    _("%(f)s“%(v)s”不是数字。") % {"f": _("金额（万元）"), "v": typed}
+                    if typed
+                    else _("金额应为数字（万元），如 85.5。"),
+                )
             )
         if not isinstance(date, datetime.date):
             problems.append(_problem("date", "funds.date.missing", _("请填写日期。")))

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from jixiao.core.numbers import typed_decimal
 from jixiao.core.ratelimit import address_hash
 
 from . import formulas, validity
@@ -130,9 +131,10 @@ def _values(data: Mapping, name: str) -> list[str]:
 
 
 def _number(raw: str) -> Decimal:
-    number = Decimal(raw.replace(",", "").replace("，", ""))
-    if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
-        raise InvalidOperation
+    # As a person types it (core.numbers): "1,234.5" is 1234.5, "12,5" is refused, not 125.
+    number = typed_decimal(raw)
+    if number is None or abs(number) >= NUMBER_LIMIT:
+        raise ValueError(raw)
     return number.quantize(Decimal("0.0001"))
 
 

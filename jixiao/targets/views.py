@@ -3,7 +3,6 @@ actions and history, supporting files, the budget gate, reminders and year close
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
 from jixiao.core import edit_stamp, workflow
+from jixiao.core.numbers import typed_decimal
 from jixiao.core.rulebook import thawed
 from jixiao.core.scope_read import ScopedRow
 from jixiao.core.views import (
@@ -127,11 +127,12 @@ def _amounts_from_post(post) -> tuple[dict, list[str]]:
         ("carryover", _("上年结转资金")),
         ("other", _("其他资金")),
     ):
-        raw = post.get(f"amount_{key}", "").replace(",", "").strip()
+        raw = post.get(f"amount_{key}", "")
         try:
-            amounts[key] = Decimal(raw) if raw else None
-        except InvalidOperation:
-            errors.append(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": raw})
+            # "1,234.5" is 1234.5; "12,5" is refused, never read as 125 (core.numbers).
+            amounts[key] = typed_decimal(raw)
+        except ValueError:
+            errors.append(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": raw.strip()})
             continue
         if amounts[key] is not None and (amounts[key] < 0 or amounts[key].as_tuple().exponent < -6):
             errors.append(_("%(f)s须为非负数，最多 6 位小数。") % {"f": label})

@@ -287,8 +287,9 @@ def test_filer_fills_a_monitoring_report_and_gets_its_alerts(world, send, report
     assert "M01" in [a["code"] for a in body["alerts"]]
 
 
-def test_a_report_amount_that_is_not_a_number_is_refused_at_its_path(world, send, report):
-    sent = report_body(budget={"executed": "3O"})
+@pytest.mark.parametrize("executed", ["3O", "12,5"])  # a decimal comma is not read as 125
+def test_a_report_amount_that_is_not_a_number_is_refused_at_its_path(world, send, report, executed):
+    sent = report_body(budget={"executed": executed})
     response = send("filer", "put", f"/api/v1/monitoring-reports/{report.id}", sent)
     assert response.status_code == 422
     assert [e["path"] for e in response.json()["errors"]] == ["budget.executed"]

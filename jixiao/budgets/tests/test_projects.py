@@ -77,6 +77,24 @@ def test_form_rejects_negative_amounts_and_too_many_decimals(world, client_for):
     assert "0" in text and "6" in text  # Django's messages name the bound and the places
 
 
+def test_form_reads_amounts_as_people_type_them(world, client_for):
+    # grouped thousands and full-width digits are read, as in the declaration and the imports
+    client = client_for("filer")
+    typed = form_data(world, full_carryover="12,345,678.123456", initial_current="２０７.４５３８")
+    response = client.post("/projects/new/", typed)
+    assert response.status_code == 302, response.content.decode()
+    project = Project.objects.get(code="NEW-1")
+    assert project.full_carryover == Decimal("12345678.123456")
+    assert project.initial_current == Decimal("207.4538")
+
+
+def test_form_refuses_a_decimal_comma_naming_the_field(world, client_for):
+    response = client_for("filer").post("/projects/new/", form_data(world, full_other="12,5"))
+    assert response.status_code == 200
+    assert not Project.objects.filter(code="NEW-1").exists()
+    assert "全年预算·其他资金“12,5”不是数字。" in response.content.decode()
+
+
 def test_duplicate_code_in_the_same_year_is_refused_with_the_reason(world, client_for):
     response = client_for("budget").post("/projects/new/", form_data(world, code="P1"))
     assert "已有项目编码" in response.content.decode()

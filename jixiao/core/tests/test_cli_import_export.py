@@ -64,7 +64,7 @@ def test_import_command_imports_units_as_the_regions_budget_office(world, tmp_pa
         tmp_path / "units.xlsx", [UNIT_HEADER, (2022, "U9", "甲区统计局", "一级", None, "BIZ1")]
     )
     out, _err = run("import", "units", str(path), "--region", "100101")
-    assert "导入成功：1 行，新增 1，更新 0" in out
+    assert "导入成功：共 1 行，新增 1，更新 0" in out
     batch = ImportBatch.objects.get(kind="units", filename="units.xlsx")
     assert batch.actor == world.users["budget"]
     assert AuditLog.objects.filter(batch=batch.pk, object_type="orgs.unityear").count() == 1

@@ -58,7 +58,7 @@ def test_the_filer_imports_a_good_xlsx_file(world, declare, client_for, kind):
     assert "文件（.xlsx 或 .json）" in page.content.decode()
     response = post(client, url, "表.xlsx", data)
     assert response.status_code == 302 and response["Location"] == list_url
-    assert "导入成功：共 1 行" in client.get(list_url).content.decode()
+    assert "导入成功：共 1 张表" in client.get(list_url).content.decode()
     assert AuditLog.objects.filter(action="import").exists()
 
 

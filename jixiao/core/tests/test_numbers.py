@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from jixiao.core.api_writes import number
 from jixiao.core.numbers import typed_decimal
 
 
@@ -34,3 +35,12 @@ def test_it_reads_what_people_type(typed, number):
 def test_it_refuses_what_is_not_a_plain_number(typed):
     with pytest.raises(ValueError):
         typed_decimal(typed)
+
+
+def test_the_write_api_reads_a_number_as_typed_and_names_the_path_it_refuses():
+    errors = []
+    assert number("1,234.5", "initial.current", errors) == Decimal("1234.5")
+    assert number(12, "initial.current", errors) == Decimal(12)
+    assert errors == []
+    assert number("12,5", "initial.current", errors) is None
+    assert [(e["path"], e["code"]) for e in errors] == [("initial.current", "not_a_number")]

@@ -547,7 +547,7 @@ def test_cli_export_and_import(world, filled, tmp_path):
         call_command(
             "import", "selfevals", str(path), "--region", "100101", stdout=out, stderr=io.StringIO()
         )
-        assert "导入成功：1 行" in out.getvalue()
+        assert "导入成功：共 1 张表" in out.getvalue()
         assert values() == expected
 
 

@@ -518,7 +518,7 @@ def test_cli_export_and_import(world, filled, tmp_path):
             stdout=out,
             stderr=io.StringIO(),
         )
-        assert "导入成功：3 行" in out.getvalue()
+        assert "导入成功：共 3 张表" in out.getvalue()
         assert values(filled) == expected
 
 

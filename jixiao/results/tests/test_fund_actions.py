@@ -156,6 +156,15 @@ def test_the_amount_is_a_positive_decimal_with_at_most_six_places(funds, amount,
     assert refusal(funds, amount=amount)["amount"].code == code
 
 
+def test_the_amount_is_read_as_typed_a_decimal_comma_refused_and_named(funds):
+    # "12,5" was read as 125, over the balance; it is not a number, and the message says so
+    problems = refusal(funds, amount="12,5")
+    assert problems["amount"].code == "funds.amount.invalid"
+    assert problems["amount"].message == "金额（万元）“12,5”不是数字。"
+    assert not FundAction.objects.exists()
+    assert record(funds, amount="１２．５").amount == D("12.5")  # full-width, as an IME types
+
+
 def test_the_source_must_be_given_and_be_about_the_project(funds):
     other_alert = alert_on(project(funds, "X2", unit="U2"))
     assert refusal(funds, alert=other_alert)["alert"].code == "funds.source.other_project"

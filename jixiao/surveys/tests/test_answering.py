@@ -190,13 +190,25 @@ def test_two_options_on_a_single_choice_are_refused(world):
         submit(survey, good_answers(survey, **{f"q{q['您的身份'].pk}": ["教师", "居民"]}))
 
 
-@pytest.mark.parametrize("typed", ["abc", "NaN", "Infinity", "1e12"])
+@pytest.mark.parametrize("typed", ["abc", "NaN", "Infinity", "1e12", "12,5", "1,2345"])
 def test_a_number_that_is_not_a_storable_number_is_refused(world, typed):
     survey = make_survey(world)
     q = questions(survey)
     with pytest.raises(answering.InvalidAnswers) as refused:
         submit(survey, good_answers(survey, **{f"q{q['您在本小区居住了几年？'].pk}": typed}))
     assert "数字" in refused.value.errors[f"q{q['您在本小区居住了几年？'].pk}"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("1,234.5", Decimal("1234.5")), ("１２", Decimal("12")), (" 3.25 ", Decimal("3.25"))],
+)
+def test_a_number_is_read_as_people_type_it(world, typed, stored):
+    survey = make_survey(world)
+    q = questions(survey)
+    question = q["您在本小区居住了几年？"]
+    response = submit(survey, good_answers(survey, **{f"q{question.pk}": typed}))
+    assert response.answers.get(question=question).number == stored
 
 
 def test_free_text_is_kept_as_plain_characters_and_cut_to_the_size_limit(world):

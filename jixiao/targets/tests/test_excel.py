@@ -615,7 +615,7 @@ def test_cli_export_and_import_of_targets(world, three_declarations, tmp_path):
         Target.objects.all().delete()
         out = io.StringIO()
         call_command("import", "targets", str(path), "--region", "100101", stdout=out)
-        assert "导入成功：3 行，新增 3，更新 0" in out.getvalue()
+        assert "导入成功：共 3 张表，新增 3，更新 0" in out.getvalue()
         assert declarations() == three_declarations
     assert ImportBatch.objects.filter(kind="targets").first().actor == world.budget
 

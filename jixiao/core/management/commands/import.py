@@ -38,9 +38,7 @@ class Command(JixiaoCommand):
             for problem in exc.problems[:200]:
                 self.stderr.write(str(problem))
             self.fail(f"导入失败：发现 {exc.total} 个问题，未写入任何数据。")
-        self.stdout.write(
-            f"导入成功：{result.rows} 行，新增 {result.created}，更新 {result.updated}。"
-        )
+        self.stdout.write(result.summary())
 
     def _region(self, code):
         if code:
