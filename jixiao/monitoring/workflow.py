@@ -29,6 +29,10 @@ REPORT_INDICATORS = KeyedQuery(
 )
 
 
+#: Indicators named when some still lack their progress; past it the message says how many.
+SHOWN_MISSING = 5
+
+
 def _indicators_reported(report, user) -> str | None:
     rows = prefetched_rows(report, "indicators")  # the detail page's, read with the report
     if rows is None:
@@ -36,8 +40,13 @@ def _indicators_reported(report, user) -> str | None:
     missing = [r.name for r in rows if not (r.progress or "").strip()]
     if report.executed is None:
         return _("请填写截至监控期的执行数。")
+    if len(missing) > SHOWN_MISSING:  # the first few by name, and how many in all
+        return _("有 %(total)s 条指标还没有填写完成值：%(n)s 等") % {
+            "total": len(missing),
+            "n": "、".join(missing[:SHOWN_MISSING]),
+        }
     if missing:
-        return _("以下指标还没有填写完成值：%(n)s") % {"n": "、".join(missing[:5])}
+        return _("以下指标还没有填写完成值：%(n)s") % {"n": "、".join(missing)}
     return None
 
 

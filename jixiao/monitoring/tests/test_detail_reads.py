@@ -99,3 +99,21 @@ def test_completing_needs_every_rows_progress_whether_or_not_the_page_read_them(
     ReportIndicator.objects.filter(pk=rows[0].pk).update(progress="完成")
     stored = Report.objects.select_related("round").get(pk=report.pk)
     assert REPORT_WORKFLOW.problems(stored, world.filer, complete) == []
+
+
+def test_many_indicators_without_progress_are_counted_and_the_first_five_named(
+    world,
+    monitoring_round,  # noqa: F811
+):
+    from jixiao.monitoring.models import Report, ReportIndicator
+    from jixiao.monitoring.workflow import REPORT_WORKFLOW
+
+    report = report_of(monitoring_round, "P1")
+    Report.objects.filter(pk=report.pk).update(executed=1)
+    rows = list(ReportIndicator.objects.filter(report=report).order_by("position"))
+    assert len(rows) > 5
+    ReportIndicator.objects.filter(report=report).update(progress="")
+    stored = Report.objects.select_related("round").get(pk=report.pk)
+    (said,) = REPORT_WORKFLOW.problems(stored, world.filer, REPORT_WORKFLOW.get("complete"))
+    names = "、".join(r.name for r in rows[:5])
+    assert said == f"有 {len(rows)} 条指标还没有填写完成值：{names} 等"
