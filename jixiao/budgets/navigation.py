@@ -1,6 +1,7 @@
 """Menu entries of the budgets app."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.navigation import MenuItem, register_menu
 from jixiao.orgs.models import BUDGET_READERS, Role
@@ -15,7 +16,7 @@ register_menu(
     ),
     MenuItem(
         "master",
-        _("预算年度"),
+        pgettext_lazy("menu", "预算年度"),
         "fiscal-year-list",
         order=30,
         roles=frozenset({Role.BUDGET, Role.PERFORMANCE, Role.AUDITOR}),

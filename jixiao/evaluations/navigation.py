@@ -1,6 +1,7 @@
 """Menu entries and to-dos of the evaluation stage."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
@@ -12,7 +13,9 @@ UNIT = frozenset({Role.FILER, Role.LEADER})  # a first-level unit commissions �
 REGISTRY_READERS = frozenset({Role.PERFORMANCE, Role.AUDITOR})
 
 register_menu(
-    MenuItem("evaluations", _("项目自评"), "selfeval-list", roles=STAFF, order=10),
+    MenuItem(
+        "evaluations", pgettext_lazy("menu", "项目自评"), "selfeval-list", roles=STAFF, order=10
+    ),
     MenuItem(
         "evaluations",
         _("待我处理"),
@@ -20,13 +23,25 @@ register_menu(
         roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
         order=15,
     ),
-    MenuItem("evaluations", _("部门整体评价"), "unit-evaluation-list", roles=STAFF, order=20),
+    MenuItem(
+        "evaluations",
+        pgettext_lazy("menu", "部门整体评价"),
+        "unit-evaluation-list",
+        roles=STAFF,
+        order=20,
+    ),
     # Key evaluations (DOMAIN.md §6.4): agencies and experts reach only their assignments.
     MenuItem("evaluations", _("重点评价"), "key-list", roles=ASSIGNED, order=30),
     MenuItem("evaluations", _("评价立项"), "key-plan", roles=PERFORMANCE, order=31),
     MenuItem("evaluations", _("部门评价立项"), "key-department-new", roles=UNIT, order=32),
     MenuItem("evaluations", _("事前绩效评估"), "exante-list", roles=STAFF, order=35),
-    MenuItem("evaluations", _("第三方机构"), "agency-list", roles=REGISTRY_READERS, order=40),
+    MenuItem(
+        "evaluations",
+        pgettext_lazy("menu", "第三方机构"),
+        "agency-list",
+        roles=REGISTRY_READERS,
+        order=40,
+    ),
     MenuItem("evaluations", _("专家库"), "expert-list", roles=REGISTRY_READERS, order=41),
     MenuItem("evaluations", _("执业质量抽查"), "quality-checks", roles=REGISTRY_READERS, order=42),
 )

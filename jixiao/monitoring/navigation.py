@@ -1,6 +1,7 @@
 """Menu entries and to-dos of the monitoring stage."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
@@ -8,8 +9,8 @@ from jixiao.orgs.models import STAFF_ROLES, Role
 STAFF = STAFF_ROLES
 
 register_menu(
-    MenuItem("monitoring", _("监控批次"), "round-list", roles=STAFF, order=10),
-    MenuItem("monitoring", _("监控报告"), "report-list", roles=STAFF, order=20),
+    MenuItem("monitoring", pgettext_lazy("menu", "监控批次"), "round-list", roles=STAFF, order=10),
+    MenuItem("monitoring", pgettext_lazy("menu", "监控报告"), "report-list", roles=STAFF, order=20),
     MenuItem(
         "monitoring",
         _("待我处理"),

@@ -1,6 +1,7 @@
 """Menu entries of the orgs app (registered at start-up, see core.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.navigation import MenuItem, register_menu, register_todos
 
@@ -10,7 +11,7 @@ register_menu(
     MenuItem("home", _("待办与概况"), "home", order=1),
     MenuItem(
         "master",
-        _("预算单位"),
+        pgettext_lazy("menu", "预算单位"),
         "unit-list",
         order=10,
         roles=BUDGET_READERS,

@@ -3,7 +3,10 @@ entries in its section below (and its to-do provider), so the menu reads in life
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy  # noqa: F401
+from django.utils.translation import (
+    gettext_lazy,  # noqa: F401
+    pgettext_lazy,
+)
 
 from jixiao.core.navigation import MenuItem, register_menu, register_panel, register_todos  # noqa: F401
 from jixiao.orgs.models import STAFF_ROLES, Role
@@ -16,7 +19,11 @@ from jixiao.orgs.models import STAFF_ROLES, Role
 # items, for the unit's leader and its business office (DOMAIN.md §8.1, escalation).
 register_menu(
     MenuItem(
-        "results", gettext_lazy("整改管理"), "rectification-list", roles=STAFF_ROLES, order=10
+        "results",
+        pgettext_lazy("menu", "整改管理"),
+        "rectification-list",
+        roles=STAFF_ROLES,
+        order=10,
     ),
 )
 
@@ -89,7 +96,7 @@ register_menu(
     # Each unit's rectification notice (整改通知书): the issuing offices, the units, the auditor.
     MenuItem(
         "results",
-        gettext_lazy("整改通知书"),
+        pgettext_lazy("menu", "整改通知书"),
         "rectification-notices",
         roles=frozenset(
             {Role.PERFORMANCE, Role.BUSINESS, Role.BUDGET, Role.AUDITOR, Role.FILER, Role.LEADER}
@@ -171,7 +178,7 @@ register_todos(_linkage_todos)
 register_menu(
     MenuItem(
         "results",
-        gettext_lazy("结果应用登记"),
+        pgettext_lazy("menu", "结果应用登记"),
         "result-use-list",
         roles=frozenset({Role.PERFORMANCE, Role.BUSINESS, Role.AUDITOR}),
         order=45,
@@ -194,7 +201,7 @@ register_panel("project", _uses_panel)
 register_menu(
     MenuItem(
         "results",
-        gettext_lazy("部门绩效管理考核"),
+        pgettext_lazy("menu", "部门绩效管理考核"),
         "assessment-list",
         roles=STAFF_ROLES,
         order=50,
