@@ -224,8 +224,12 @@ class Report(ReviewableDocument):
     execution_note = models.TextField(_("执行情况说明"), blank=True)
     agency_findings = models.TextField(_("第三方监控意见"), blank=True)
     external_id = external_id_field()
+    # The indicators the alert check could not judge at the last save (an unreadable progress
+    # or target): [{"indicator", "name", "typed", "message", "message_i18n"}], shown on the
+    # report's page so that the filer learns why M03 said nothing. Derived, so not audited.
+    alert_warnings = models.JSONField(_("未判断的指标"), default=list, blank=True, editable=False)
 
-    audit_exclude = ("updated_at",)
+    audit_exclude = ("updated_at", "alert_warnings")
 
     objects = ReportQuerySet.as_manager()
 

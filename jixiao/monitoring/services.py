@@ -23,6 +23,7 @@ from jixiao.core import audit, jobs
 from jixiao.core.changes import change_record
 from jixiao.core.compiled import KeyedQuery
 from jixiao.core.models import AuditLog
+from jixiao.core.rule_messages import message_data
 from jixiao.core.rulebook import rules_for
 from jixiao.core.scope_read import RowById
 from jixiao.core.workflow import perform
@@ -466,7 +467,9 @@ def refresh_alerts(
     the report's indicator rows as just saved, in order (by default they are read)."""
     today = today or timezone.localdate()
     rules = monitoring_rules(report.region, report.year)
+    rows = list(rows) if rows is not None else list(report.indicators.all())
     result = rules_alerts.alerts(monitoring_report_of(report, rows=rows), rules=rules, today=today)
+    _keep_unjudged(report, result.warnings, rows)
     return sync_alerts(
         project=report.project,
         report=report,
@@ -475,6 +478,35 @@ def refresh_alerts(
         rules=rules,
         today=today,
     )
+
+
+def _keep_unjudged(report: Report, warnings: Sequence, rows: Sequence[ReportIndicator]) -> None:
+    """Keep on the report the indicators the check could not judge for what was typed in them
+    (a progress like "12,5%" or "很好", a target that cannot divide): which one, what, why. They were
+    dropped, so an unreadable progress raised no M03 and no one was told. Written only when
+    they change (one UPDATE, not audited: they follow from the saved rows)."""
+    kept = []
+    for warning in warnings:
+        if warning.indicator is None or warning.indicator >= len(rows):
+            continue  # the budget's warnings: the rates on the page already show "—"
+        row = rows[warning.indicator]
+        message = warning.message
+        on_target = getattr(message, "code", "") == "alert.no_denominator"
+        typed = row.target_text if on_target else row.progress
+        if not typed:
+            continue  # a progress not yet filled in: nothing was typed to correct
+        kept.append(
+            {
+                "indicator": warning.indicator + 1,
+                "name": row.name,
+                "typed": typed,
+                "message": str(message),
+                "message_i18n": message_data(message),
+            }
+        )
+    if kept != report.alert_warnings:
+        Report.objects.filter(pk=report.pk).update(alert_warnings=kept)
+        report.alert_warnings = kept
 
 
 def sync_alerts(
