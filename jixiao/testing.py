@@ -8,6 +8,7 @@ region the people of A must never see. `build_world()` is idempotent, so transac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -198,3 +199,9 @@ AMOUNTS = {
     "carryover": Decimal("20.5"),
     "other": None,
 }
+
+
+def loaded_of(page: str) -> str:
+    """The edit stamp a drawn form carries (`<input name="loaded">`, core/edit_stamp.py)."""
+    (stamp,) = re.findall(r'name="loaded" value="([^"]+)"', page)
+    return stamp

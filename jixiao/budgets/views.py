@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jixiao.core import navigation
+from jixiao.core import edit_stamp, navigation
 from jixiao.core.exports import workbook_bytes
 from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.views import (
@@ -107,9 +107,12 @@ def project_edit(request, pk: int | None = None):
     form = ProjectForm(
         request.POST or None, initial=initial, units=units, parents=parents, editing=project
     )
+    refused = False
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            if project and (overwrite := edit_stamp.changed_since(project, request.POST)):
+                raise ValidationError(overwrite)
             saved = services.project_save(
                 actor=request.user,
                 project=project,
@@ -128,13 +131,18 @@ def project_edit(request, pk: int | None = None):
         except ValidationError as exc:
             for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
+            refused = True
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
+            refused = True
         else:
             messages.success(request, _("项目已保存。"))
             return redirect("project-detail", pk=saved.pk)
     return render(
-        request, "budgets/project_edit.html", {"form": form, "project": project, "year": year}
+        request,
+        "budgets/project_edit.html",
+        {"form": form, "project": project, "year": year},
+        status=400 if refused else 200,
     )
 
 

@@ -13,9 +13,15 @@ from django.utils.translation import gettext as _
 FIELD = "loaded"
 
 
+def _saved_at(document):
+    """Its last save: `updated_at`, or `created_at` of a version kept and never changed (a key
+    evaluation's report is edited into a new version: the form's stamp is the latest's)."""
+    return getattr(document, "updated_at", None) or getattr(document, "created_at", None)
+
+
 def stamp(document) -> str:
     """The stamp of the document as it is now: its last save, to the microsecond."""
-    updated = getattr(document, "updated_at", None)
+    updated = _saved_at(document)
     return updated.isoformat() if updated else ""
 
 
@@ -24,7 +30,7 @@ def changed_since(document, posted) -> str | None:
     loaded = (posted.get(FIELD) or "").strip()
     if not loaded or loaded == stamp(document):
         return None
-    at = timezone.localtime(document.updated_at).strftime("%Y-%m-%d %H:%M")
+    at = timezone.localtime(_saved_at(document)).strftime("%Y-%m-%d %H:%M")
     return _(
         "这张表在您打开之后已被修改（%(at)s 保存）。您填写的内容在下面，还没有保存：请核对后"
         "再次保存，保存后以您的内容为准。"

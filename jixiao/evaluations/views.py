@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
-from jixiao.core import jobs, workflow
+from jixiao.core import edit_stamp, jobs, workflow
 from jixiao.core.rulebook import BASES
 from jixiao.core.views import (
     act,
@@ -160,6 +160,8 @@ def selfeval_edit(request, pk: int):
     errors = []
     if request.method == "POST":
         try:
+            if overwrite := edit_stamp.changed_since(selfeval, request.POST):
+                raise ValidationError(overwrite)
             services.selfeval_save(
                 actor=request.user,
                 selfeval=selfeval,
@@ -373,6 +375,10 @@ def unit_evaluation(request, unit_pk: int, year: int):
             if "formula" not in row
         }
         try:
+            # a form drawn before the evaluation existed carries "new": a colleague's first
+            # save since then is a newer save too
+            if evaluation and (overwrite := edit_stamp.changed_since(evaluation, request.POST)):
+                raise ValidationError(overwrite)
             evaluation = services.unit_evaluation_save(
                 actor=request.user, unit=unit, year=year, values=values, judgements=judgements
             )

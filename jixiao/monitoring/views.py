@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jixiao.core import jobs
+from jixiao.core import edit_stamp, jobs
 from jixiao.core.jobs import JobFile, file_builder
 from jixiao.core.numbers import typed_decimal
 from jixiao.core.scope_read import ScopedRow
@@ -362,6 +362,8 @@ def report_edit(request, pk: int):
             for p in post.getlist("position")
         ]
         amounts = _amounts(post, errors)
+        if overwrite := edit_stamp.changed_since(report, post):
+            errors.insert(0, overwrite)
         try:
             if not errors:  # every amount's mistake is told at once, then nothing is saved
                 services.report_save(

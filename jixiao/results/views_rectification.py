@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jixiao.core import edit_stamp
 from jixiao.core.exports import workbook_bytes
 from jixiao.core.jobs import XLSX, JobFile, file_builder
-from jixiao.core.views import act, document_transition, file_or_job, paginate
+from jixiao.core.views import act, document_transition, error_text, file_or_job, paginate
 from jixiao.monitoring.models import Alert
 from jixiao.orgs.models import Region, Unit
 
@@ -129,9 +130,16 @@ def _source_url(rectification) -> str:
 def rectification_detail(request, pk: int):
     rectification = selectors.rectification_get(request.user, pk)
     rectification = rectification_open_notice(request.user, rectification)
+    return _detail_page(request, rectification)
+
+
+def _detail_page(request, rectification, *, typed=None):
+    """The rectification's page; with `typed` (a refused edit's POST) its text fields hold what
+    was typed, not saved, and the page answers 400."""
     user = request.user
     editable = rectification.edit_refusal(user) is None
     fields = EDITABLE_FIELDS.get(rectification.status, ()) if editable else ()
+    shown = typed if typed is not None else {}
     return render(
         request,
         T + "rectification_detail.html",
@@ -141,23 +149,32 @@ def rectification_detail(request, pk: int):
             "source_url": _source_url(rectification),
             "overdue": selectors.is_overdue(rectification),
             "feedback_late": feedback_late(rectification),
-            "fields": [(name, FIELDS[name], getattr(rectification, name)) for name in fields],
+            "fields": [
+                (name, FIELDS[name], shown.get(name, getattr(rectification, name)))
+                for name in fields
+            ],
             "blocked": RECTIFICATION_WORKFLOW.blocked(rectification, user),
         },
+        status=400 if typed is not None else 200,
     )
 
 
 @login_required
 @require_POST
 def rectification_edit(request, pk: int):
+    # A refusal (a colleague's newer save among them, core/edit_stamp.py) draws the page again
+    # with what was typed; a redirect would lose it.
     rectification = selectors.rectification_get(request.user, pk)
     names = EDITABLE_FIELDS.get(rectification.status, ())
     values = {name: request.POST.get(name, "") for name in names if name in request.POST}
-    act(
-        request,
-        lambda: rectification_update(actor=request.user, rectification=rectification, **values),
-        _("已保存。"),
-    )
+    try:
+        if overwrite := edit_stamp.changed_since(rectification, request.POST):
+            raise ValidationError(overwrite)
+        rectification_update(actor=request.user, rectification=rectification, **values)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return _detail_page(request, rectification, typed=request.POST)
+    messages.success(request, _("已保存。"))
     return redirect("rectification-detail", pk=pk)
 
 

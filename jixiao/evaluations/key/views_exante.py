@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
+from jixiao.core import edit_stamp
 from jixiao.core.views import act, document_transition, download_response, error_text, paginate
 from jixiao.orgs.models import Role, Unit
 
@@ -110,7 +111,10 @@ def _amount(raw):
 
 @login_required
 def exante_detail_view(request, pk: int):
-    assessment = selectors.exante_get(user=request.user, pk=pk)
+    return _detail_page(request, selectors.exante_get(user=request.user, pk=pk))
+
+
+def _detail_page(request, assessment, *, status: int = 200):
     user = request.user
     is_office = user.has_role(Role.PERFORMANCE)
     result = exante.suggestion(assessment)
@@ -132,6 +136,7 @@ def exante_detail_view(request, pk: int):
             "suggestion": result,
             "conclusions": [c for c in Conclusion.values if c in allowed],
         },
+        status=status,
     )
 
 
@@ -140,11 +145,17 @@ def exante_detail_view(request, pk: int):
 def exante_edit_view(request, pk: int):
     assessment = selectors.exante_get(user=request.user, pk=pk)
     texts = {k: request.POST.get(k, "") for k in exante.TEXT_FIELDS}
-    act(
-        request,
-        lambda: exante.exante_save(actor=request.user, assessment=assessment, **texts),
-        _("已保存。"),
-    )
+    try:
+        if overwrite := edit_stamp.changed_since(assessment, request.POST):
+            raise ValidationError(overwrite)
+        exante.exante_save(actor=request.user, assessment=assessment, **texts)
+    except (ValidationError, PermissionDenied) as exc:
+        # the page again with what was typed, not saved: a redirect would lose it
+        messages.error(request, error_text(exc))
+        for key, text in texts.items():
+            setattr(assessment, key, text)
+        return _detail_page(request, assessment, status=400)
+    messages.success(request, _("已保存。"))
     return redirect(_detail_url(assessment))
 
 

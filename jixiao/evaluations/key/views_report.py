@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jixiao.core import edit_stamp
 from jixiao.core.tabular import InputRejected
 from jixiao.core.views import act, download_response, error_text, read_upload
 
@@ -106,10 +107,14 @@ def report_edit_view(request, pk: int):
         parts=content.get("parts", {}),
         initial={"title": content.get("title", "")},
     )
+    refused = False
     if request.method == "POST" and form.is_valid():
         sections = {key: form.cleaned_data[key] for key in report.PART_KEYS}
         sections["title"] = form.cleaned_data["title"]
         try:
+            # a version saved since the form was drawn is a newer save (core/edit_stamp.py)
+            if overwrite := edit_stamp.changed_since(latest, request.POST):
+                raise ValidationError(overwrite)
             version = report.report_edit(
                 actor=request.user,
                 evaluation=evaluation,
@@ -118,6 +123,7 @@ def report_edit_view(request, pk: int):
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
+            refused = True
         else:
             messages.success(request, _("已保存为第%(n)s版。") % {"n": version.number})
             return redirect(_detail(evaluation))
@@ -125,6 +131,7 @@ def report_edit_view(request, pk: int):
         request,
         "evaluations/key/report_edit.html",
         {"evaluation": evaluation, "form": form, "latest": latest},
+        status=400 if refused else 200,
     )
 
 

@@ -1,0 +1,185 @@
+"""Two people on one self-evaluation, whole-unit evaluation, ex-ante request or key evaluation's
+report: a save over a colleague's newer save is stopped, and what was typed comes back to be
+saved again knowingly (core/edit_stamp.py)."""
+
+from jixiao.evaluations.key import exante, report
+from jixiao.evaluations.key.models import ExAnteAssessment
+from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
+from jixiao.evaluations.services import selfeval_save, unit_evaluation_save
+from jixiao.testing import loaded_of
+
+from .test_key_exante import new_project
+from .test_key_report import build_evaluation
+from .test_selfeval_flow import approved, filled, rows  # noqa: F401 (fixtures)
+
+
+def _selfeval_form(goal: str, loaded: str) -> dict:
+    return {
+        "position": ["0"],
+        "executed_current": "100",
+        "goal_achieved": goal,
+        "actual-0": "12个",
+        "weight-0": "20",
+        "loaded": loaded,
+    }
+
+
+def test_a_selfeval_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(
+    world,
+    client_for,
+    filled,  # noqa: F811
+):
+    client, url = client_for("filer"), f"/evaluations/{filled.id}/edit/"
+    drawn = loaded_of(client.get(url).content.decode())
+    # meanwhile a colleague saves the same self-evaluation (another tab, the API)
+    selfeval_save(
+        actor=world.filer,
+        selfeval=filled,
+        executed={"current": "100"},
+        goal_achieved="同事先保存的目标完成情况。",
+        rows=rows(),
+    )
+    answer = client.post(url, _selfeval_form("我在表里写的完成情况。", drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page and "我在表里写的完成情况。</textarea>" in page
+    assert SelfEvaluation.objects.get(pk=filled.pk).goal_achieved == "同事先保存的目标完成情况。"
+    # the page now carries the new stamp: saving again, knowingly, goes through
+    again = _selfeval_form("我在表里写的完成情况。", loaded_of(page))
+    assert client.post(url, again).status_code == 302
+    assert SelfEvaluation.objects.get(pk=filled.pk).goal_achieved == "我在表里写的完成情况。"
+
+
+def test_saving_a_selfeval_twice_in_a_row_from_the_page_is_not_a_conflict(
+    world,
+    client_for,
+    filled,  # noqa: F811
+):
+    client, url = client_for("filer"), f"/evaluations/{filled.id}/edit/"
+    for goal in ("第一次保存。", "第二次保存。"):
+        drawn = loaded_of(client.get(url).content.decode())
+        assert client.post(url, _selfeval_form(goal, drawn)).status_code == 302
+        assert SelfEvaluation.objects.get(pk=filled.pk).goal_achieved == goal
+
+
+def _unit_form(staff: str, loaded: str) -> dict:
+    return {"value-在职人数": staff, "value-编制人数": "100", "loaded": loaded}
+
+
+def _staff(world) -> str:
+    return UnitEvaluation.objects.get(unit=world.units["U1"], year=2022).values["在职人数"]
+
+
+def test_a_unit_evaluation_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(
+    world, client_for
+):
+    unit = world.units["U1"]
+    client, url = client_for("filer"), f"/unit-evaluations/{unit.id}/2022/"
+    # drawn before anyone saved it: a colleague's first save is a newer save too
+    drawn = loaded_of(client.get(url).content.decode())
+    assert drawn == "new"
+    unit_evaluation_save(
+        actor=world.filer, unit=unit, year=2022, values={"在职人数": "90"}, judgements={}
+    )
+    answer = client.post(url, _unit_form("105", drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page and 'value="105"' in page
+    assert _staff(world) == "90"
+    # and once more over a later save, then knowingly with the page's new stamp
+    unit_evaluation_save(
+        actor=world.filer, unit=unit, year=2022, values={"在职人数": "95"}, judgements={}
+    )
+    answer = client.post(url, _unit_form("105", loaded_of(page)))
+    assert answer.status_code == 400 and _staff(world) == "95"
+    assert (
+        client.post(url, _unit_form("105", loaded_of(answer.content.decode()))).status_code == 302
+    )
+    assert _staff(world) == "105"
+
+
+def test_saving_a_unit_evaluation_twice_in_a_row_from_the_page_is_not_a_conflict(world, client_for):
+    client, url = client_for("filer"), f"/unit-evaluations/{world.units['U1'].id}/2022/"
+    for staff in ("101", "102"):
+        drawn = loaded_of(client.get(url).content.decode())
+        assert client.post(url, _unit_form(staff, drawn)).status_code == 302
+        assert _staff(world) == staff
+
+
+def _exante(world):
+    return exante.exante_create(
+        actor=world.filer, region=world.region, year=2022, project=new_project(world)
+    )
+
+
+def test_an_exante_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(world, client_for):
+    assessment = _exante(world)
+    client, url = client_for("filer"), f"/ex-ante/{assessment.pk}/"
+    drawn = loaded_of(client.get(url).content.decode())
+    # meanwhile a colleague saves the same request (another tab, the API)
+    exante.exante_save(actor=world.filer, assessment=assessment, necessity="同事先写的必要性。")
+    mine = {"necessity": "我写的必要性。", "plan": "我写的实施方案。", "loaded": drawn}
+    answer = client.post(f"{url}edit/", mine)
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page
+    assert "我写的必要性。</textarea>" in page and "我写的实施方案。</textarea>" in page
+    stored = ExAnteAssessment.objects.get(pk=assessment.pk)
+    assert (stored.necessity, stored.plan) == ("同事先写的必要性。", "")
+    # the page now carries the new stamp: saving again, knowingly, goes through
+    assert client.post(f"{url}edit/", {**mine, "loaded": loaded_of(page)}).status_code == 302
+    stored = ExAnteAssessment.objects.get(pk=assessment.pk)
+    assert (stored.necessity, stored.plan) == ("我写的必要性。", "我写的实施方案。")
+
+
+def test_saving_an_exante_twice_in_a_row_from_the_page_is_not_a_conflict(world, client_for):
+    assessment = _exante(world)
+    client, url = client_for("filer"), f"/ex-ante/{assessment.pk}/"
+    for text in ("第一次保存。", "第二次保存。"):
+        drawn = loaded_of(client.get(url).content.decode())
+        assert client.post(f"{url}edit/", {"necessity": text, "loaded": drawn}).status_code == 302
+        assert ExAnteAssessment.objects.get(pk=assessment.pk).necessity == text
+
+
+def _report_form(text: str, loaded: str) -> dict:
+    parts = {key: f"{key}文字" for key in report.PART_KEYS}
+    return {**parts, "other": text, "title": "标题", "note": "按意见修改", "loaded": loaded}
+
+
+def _latest(evaluation):
+    return evaluation.reports.order_by("-number").first()
+
+
+def test_a_key_report_edit_over_a_newer_version_is_stopped_and_keeps_what_was_typed(
+    world, client_for
+):
+    evaluation = build_evaluation(world)
+    report.report_generate(actor=world.agency, evaluation=evaluation)
+    client, url = client_for("agency"), f"/key-evaluations/{evaluation.pk}/report/edit/"
+    drawn = loaded_of(client.get(url).content.decode())
+    # meanwhile a colleague saves version 2 (another tab, the office)
+    edit = {"sections": {"other": "同事先写的说明。"}, "note": "同事修改"}
+    report.report_edit(actor=world.agency, evaluation=evaluation, **edit)
+    answer = client.post(url, _report_form("我写的说明。", drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page and "我写的说明。</textarea>" in page
+    assert _latest(evaluation).number == 2
+    assert _latest(evaluation).sections["parts"]["other"] == "同事先写的说明。"
+    # the page now carries version 2's stamp: saving again, knowingly, goes through
+    assert client.post(url, _report_form("我写的说明。", loaded_of(page))).status_code == 302
+    latest = _latest(evaluation)
+    assert latest.number == 3 and latest.sections["parts"]["other"] == "我写的说明。"
+
+
+def test_saving_a_key_report_twice_in_a_row_from_the_page_is_not_a_conflict(world, client_for):
+    evaluation = build_evaluation(world)
+    report.report_generate(actor=world.agency, evaluation=evaluation)
+    client, url = client_for("agency"), f"/key-evaluations/{evaluation.pk}/report/edit/"
+    for number, text in ((2, "第一次保存。"), (3, "第二次保存。")):
+        drawn = loaded_of(client.get(url).content.decode())
+        assert client.post(url, _report_form(text, drawn)).status_code == 302
+        assert (_latest(evaluation).number, _latest(evaluation).sections["parts"]["other"]) == (
+            number,
+            text,
+        )
