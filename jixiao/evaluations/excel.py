@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.core import officeform
 from jixiao.core.imports import CellError, non_negative_money
+from jixiao.core.numbers import typed_decimal
 from jixiao.core.officeform import Column, LocatedForm, RawForm, Styles, cell_text, put
 from jixiao.core.tabular import Problem, Sheet
 
@@ -361,7 +362,9 @@ def read_score(value) -> Decimal | None:
             number = Decimal(value)
         else:
             raw = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("分").strip()
-            number = Decimal(raw.replace(",", ""))
+            number = typed_decimal(raw)  # "1,5" is refused, not read as 15
+            if number is None:
+                raise ValueError(raw)
     except (InvalidOperation, ValueError):
         raise ValueError(_("“%(v)s”不是数字") % {"v": cell_text(value)}) from None
     if not number.is_finite():
