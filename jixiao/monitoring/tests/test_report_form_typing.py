@@ -4,6 +4,8 @@ thousands separator, full-width digits from a Chinese input method accepted)."""
 
 from decimal import Decimal
 
+import pytest
+
 from jixiao.monitoring.models import Report
 
 from .test_pages_api import monitoring_round, report_of  # noqa: F401 (fixture)
@@ -99,16 +101,19 @@ def test_the_report_page_says_why_the_filer_cannot_complete_it_yet(
     assert "还不能" not in page and 'value="complete"' in page
 
 
-def test_a_refused_disposal_keeps_the_choice_and_the_reason_typed(
-    world,
-    client_for,
-    monitoring_round,  # noqa: F811
-):
-    from jixiao.monitoring.models import Alert
+@pytest.fixture
+def spent_slowly(world, monitoring_round):  # noqa: F811
+    """The filer's report of P1 saved with little spent, so M01 and its to-do are raised."""
     from jixiao.monitoring.services import report_save
 
-    report_save(actor=world.filer, report=report_of(monitoring_round), executed=Decimal("30"),
-                expected_full_year=None)  # fmt: skip
+    report = report_of(monitoring_round)
+    return report_save(actor=world.filer, report=report, executed=Decimal("30"),
+                       expected_full_year=None)  # fmt: skip
+
+
+def test_a_refused_disposal_keeps_the_choice_and_the_reason_typed(world, client_for, spent_slowly):
+    from jixiao.monitoring.models import Alert
+
     alert = Alert.objects.get(code="M01")
     client = client_for("filer")
     response = client.post(f"/alerts/{alert.id}/", {"disposal": "adjust", "reason": "  "})
@@ -120,15 +125,7 @@ def test_a_refused_disposal_keeps_the_choice_and_the_reason_typed(
     assert Alert.objects.get(pk=alert.pk).status == "open"
 
 
-def test_the_english_to_dos_read_with_an_english_colon(
-    world,
-    client_for,
-    monitoring_round,  # noqa: F811
-):
-    from jixiao.monitoring.services import report_save
-
-    report_save(actor=world.filer, report=report_of(monitoring_round), executed=Decimal("30"),
-                expected_full_year=None)  # fmt: skip
+def test_the_english_to_dos_read_with_an_english_colon(world, client_for, spent_slowly):
     client = client_for("filer")
     client.cookies["django_language"] = "en"
     page = client.get("/").content.decode()
