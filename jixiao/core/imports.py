@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from . import audit, locks
 from .middleware import lone_surrogate_at
+from .numbers import is_plain_number, typed_decimal
 from .tabular import (
     InputRejected,
     Problem,
@@ -89,8 +90,6 @@ def code(value) -> str:
 
 
 MONEY_PLACES = 6
-#: Commas in a typed amount only between groups of three digits ("1,234.5").
-_GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 def money(value) -> Decimal | None:
@@ -115,20 +114,19 @@ def money(value) -> Decimal | None:
     elif isinstance(value, Decimal):
         number = value
     else:
-        raw = _clean_text(value)
-        cleaned = re.sub(r"[\s，]", "", raw)
-        cleaned = re.sub(r"万元$", "", cleaned)
-        grouped = cleaned
-        cleaned = cleaned.replace(",", "")
-        if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", cleaned):
-            raise CellError(_("“%(v)s”不是有效的金额数字") % {"v": raw})
-        if grouped != cleaned and not _GROUPED.fullmatch(grouped):
-            # "12,5" is a decimal comma, not 125 (a lost decimal no one sees until the rates)
-            raise CellError(_("“%(v)s”不是有效的金额数字（小数点请用“.”）") % {"v": raw})
+        raw = _clean_text(value)  # NFKC: a full-width comma is a comma here
+        typed = re.sub(r"万元$", "", re.sub(r"\s", "", raw))
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
+            number = typed_decimal(typed)  # "1,234.5" is 1234.5; "12,5" is refused
+        except ValueError:
+            if "," in typed and is_plain_number(typed.replace(",", "")):
+                # "12,5" is a decimal comma, not 125 (a lost decimal no one sees until the rates)
+                raise CellError(
+                    _("“%(v)s”不是有效的金额数字（小数点请用“.”）") % {"v": raw}
+                ) from None
             raise CellError(_("“%(v)s”不是有效的金额数字") % {"v": raw}) from None
+        if number is None:  # a unit and no number ("万元")
+            raise CellError(_("“%(v)s”不是有效的金额数字") % {"v": raw})
     if number.as_tuple().exponent < -MONEY_PLACES:
         raise CellError(_("金额最多保留 6 位小数：“%(v)s”") % {"v": value})
     if abs(number) >= Decimal("1e12"):

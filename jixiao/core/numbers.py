@@ -16,6 +16,11 @@ _PLAIN = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
+def is_plain_number(text: str) -> bool:
+    """Digits with an optional sign and decimal point, nothing else ("12.5", "-.5")."""
+    return bool(_PLAIN.fullmatch(text))
+
+
 def typed_decimal(raw: object) -> Decimal | None:
     """`raw` as a Decimal; None when it is blank. ValueError when it is not a plain number
     (words, a unit, a percent sign, a decimal comma, an exponent, infinity)."""
