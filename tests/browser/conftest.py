@@ -125,9 +125,13 @@ def session_as(browser, live_server, world):
 
     contexts = []
 
-    def open_session(username: str, password: str = PASSWORD):
+    def open_session(username: str, password: str = PASSWORD, *, bypass_csp: bool = False):
+        # bypass_csp: a test that adds a script of its own to the page (axe-core)
         context = browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
+            viewport={"width": 1366, "height": 768},
+            locale="zh-CN",
+            base_url=live_server.url,
+            bypass_csp=bypass_csp,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -37,7 +37,8 @@ def violations(page, axe_source: str, path: str) -> list[str]:
 
 @pytest.fixture
 def axe_page(browser, live_server):
-    """A page that may run axe-core: the test adds the script, which the site's CSP forbids."""
+    """A signed-out page that may run axe-core: the test adds the script, which the site's CSP
+    forbids (signed in: `session_as(username, bypass_csp=True)`)."""
     context = browser.new_context(
         viewport={"width": 1366, "height": 768},
         locale="zh-CN",
@@ -48,19 +49,9 @@ def axe_page(browser, live_server):
     context.close()
 
 
-def sign_in(page, username: str) -> None:
-    from jixiao.testing import PASSWORD
-
-    page.goto("/login/")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-
-
-def test_a_filers_pages_meet_wcag_aa(axe_page, axe_source, world, declare):
+def test_a_filers_pages_meet_wcag_aa(session_as, axe_source, world, declare):
     target = declare("P1")
-    sign_in(axe_page, "filer")
+    axe_page = session_as("filer", bypass_csp=True)
     found = []
     for path in [
         "/",
@@ -78,8 +69,8 @@ def test_a_filers_pages_meet_wcag_aa(axe_page, axe_source, world, declare):
     assert found == []
 
 
-def test_the_offices_pages_meet_wcag_aa(axe_page, axe_source, world):
-    sign_in(axe_page, "performance")
+def test_the_offices_pages_meet_wcag_aa(session_as, axe_source, world):
+    axe_page = session_as("performance", bypass_csp=True)
     found = []
     for path in [
         "/",
@@ -117,8 +108,8 @@ def test_a_public_questionnaire_names_every_answer_box(axe_page, axe_source, wor
     ]
 
 
-def test_the_first_tab_offers_to_skip_the_menu_to_the_page(axe_page, world):
-    sign_in(axe_page, "filer")
+def test_the_first_tab_offers_to_skip_the_menu_to_the_page(session_as, world):
+    axe_page = session_as("filer")
     axe_page.goto("/targets/")
     axe_page.keyboard.press("Tab")
     skip = axe_page.locator("a.skip-link")
@@ -132,10 +123,10 @@ def test_the_first_tab_offers_to_skip_the_menu_to_the_page(axe_page, world):
     assert inside, "the next Tab stays in the page, not the menu"
 
 
-def test_a_list_that_submits_itself_waits_for_enter_from_the_keyboard(axe_page, world):
+def test_a_list_that_submits_itself_waits_for_enter_from_the_keyboard(session_as, world):
     """Stepping through the language list with the arrow keys does not reload the page at the
     first step; Enter does, in the language chosen."""
-    sign_in(axe_page, "filer")
+    axe_page = session_as("filer")
     axe_page.goto("/targets/")
     language = axe_page.locator("select[name=language]")
     language.focus()
@@ -149,7 +140,7 @@ def test_a_list_that_submits_itself_waits_for_enter_from_the_keyboard(axe_page, 
     assert axe_page.url.endswith("/targets/")
 
 
-def test_the_audit_log_meets_wcag_aa(axe_page, axe_source, world, declare):
+def test_the_audit_log_meets_wcag_aa(session_as, axe_source, world, declare):
     declare("P1")  # an audited change, so the log has rows with their batch links
-    sign_in(axe_page, "auditor")
+    axe_page = session_as("auditor", bypass_csp=True)
     assert violations(axe_page, axe_source, "/audit/") == []
