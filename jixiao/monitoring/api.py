@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from jixiao.core import messages
 from jixiao.core.api import add_workflow_routes, answers, error, paginate
 from jixiao.core.api_writes import (
     number,
@@ -104,7 +105,19 @@ def report_data(r, *, detail: bool = False) -> dict:
             for i in r.indicators.all()
         ]
         data["alerts"] = [alert_data(a) for a in r.alerts.exclude(status="cleared")]
+        data["not_judged"] = [not_judged_data(w) for w in r.alert_warnings]
     return data
+
+
+def not_judged_data(warning: dict) -> dict:
+    """A stored warning of the alert check (`services._keep_unjudged`, numbered from 1 for the
+    page) as the API numbers indicators, from 0 like an alert's `indicator`."""
+    return {
+        "indicator": warning["indicator"] - 1,
+        "name": warning["name"],
+        "typed": warning["typed"],
+        "message": messages.localized(warning, "message"),
+    }
 
 
 def alert_data(a: Alert) -> dict:

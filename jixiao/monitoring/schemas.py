@@ -101,9 +101,21 @@ class ReportOut(Schema):
     external_id: str | None = Field(description="预算管理一体化系统中的标识")
 
 
+class NotJudgedOut(Schema):
+    """An indicator the alert check could not judge for what was typed in it."""
+
+    indicator: int = Field(description="指标序号（从 0 起），与 alerts 的 indicator 相同")
+    name: str
+    typed: str = Field(description="填写的内容（进度，或无法作分母的目标值）")
+    message: str = Field(description="为什么未判断，怎样改")
+
+
 class ReportDetailOut(ReportOut):
     indicators: list[ReportIndicatorOut]
     alerts: list[AlertOut] = Field(description="未解除的预警")
+    not_judged: list[NotJudgedOut] = Field(
+        description="预警检查未能判断的指标：填写的进度或目标值读不出（报告页“未判断的指标”）"
+    )
 
 
 RoundList = Page[RoundOut]
