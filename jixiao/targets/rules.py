@@ -1214,5 +1214,8 @@ LINT_DEFAULTS: dict = {
 register_defaults("lint", LINT_DEFAULTS)
 
 # DOMAIN.md §4.5: 优 proceeds, 良 proceeds with refinement, 中 must be revised and resubmitted,
-# 差 cannot enter the budget — so only these overall grades allow final approval.
-register_defaults("review", {"approvable_grades": ["优", "良"]})
+# 差 cannot enter the budget — so only these overall grades allow final approval, and a
+# reviewer who grades a declaration 中 at an earlier step (the level-1 unit's review, the
+# business office's first review) returns it for revision rather than passing it on. 差 is
+# passed on: the budget office's 不予安排 is the step that keeps it out of the budget.
+register_defaults("review", {"approvable_grades": ["优", "良"], "return_grades": ["中"]})

@@ -25,7 +25,7 @@ from jixiao.orgs.review import EDITABLE
 
 from . import adapters
 from .models import Grade, Indicator, Reminder, Target, TargetStatus
-from .workflow import GRADED, TARGET_WORKFLOW, grade_refusal
+from .workflow import GRADED, TARGET_WORKFLOW, step_grade_refusal
 
 INDICATOR_FIELDS = (
     "category",
@@ -235,8 +235,9 @@ def target_transition(
             row.approved_at = timezone.now()
 
     with transaction.atomic():
-        # The grade given with this very request is checked by the same rule as stored ones.
-        refusal = grade_refusal(target, cleaned.get("overall")) if name == "approve" else None
+        # The grade given with this very request is checked by the same rule as stored ones;
+        # at an earlier step, a grade that means "revise" cannot pass the declaration on.
+        refusal = step_grade_refusal(target, name, cleaned.get("overall"))
         if refusal:
             raise TransitionError(refusal)
         row = perform(

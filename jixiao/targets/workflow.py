@@ -124,6 +124,28 @@ def grade_refusal(target, overall: str | None) -> str | None:
     return None
 
 
+def pass_refusal(target, overall: str | None) -> str | None:
+    """Why an overall grade given at an earlier review step (forward, pass) does not allow
+    passing the declaration on: the rulebook's `review.return_grades` must be returned."""
+    from jixiao.core.rulebook import rules_for
+
+    returned = rules_for(target.region.lineage_codes, target.year).get("review.return_grades")
+    if overall and overall in returned:
+        return _("总体评级为“%(g)s”的目标须退回修改，不能审核通过。") % {"g": overall}
+    return None
+
+
+def step_grade_refusal(target, name: str, overall: str | None) -> str | None:
+    """Why the overall grade given with review step `name` does not allow that step: final
+    approval takes only `review.approvable_grades`; the steps that pass a declaration on
+    (the level-1 unit's forward, the first review's pass) refuse `review.return_grades`."""
+    if name == "approve":
+        return grade_refusal(target, overall)
+    if name in ("forward", "pass"):
+        return pass_refusal(target, overall)
+    return None
+
+
 def _grades_allow_approval(target, user) -> str | None:
     return grade_refusal(target, (target.grades or {}).get("final", {}).get("overall"))
 

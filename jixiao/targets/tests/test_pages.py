@@ -225,3 +225,27 @@ def test_a_refused_approval_gives_back_the_grades_chosen(world, client_for, decl
     completeness = re.search(r'<select name="grade_completeness">(.*?)</select>', page).group(1)
     assert '<option value="良" selected>' in completeness
     assert " selected" not in re.search(r'<select name="grade_relevance">(.*?)</select>', page)[1]
+
+
+def test_a_first_review_passing_a_fair_grade_is_refused_with_what_was_chosen_kept(
+    world, client_for, declare
+):
+    target = declare()
+    client_for("filer").post(f"/targets/{target.id}/transition/", {"transition": "complete"})
+    client_for("leader").post(
+        f"/targets/{target.id}/transition/", {"transition": "submit", "attest": "1"}
+    )
+    page = (
+        client_for("business")
+        .post(
+            f"/targets/{target.id}/transition/",
+            {"transition": "pass", "grade_overall": "中", "comment": "指标值偏低"},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert Target.objects.get(pk=target.pk).status == TargetStatus.SUBMITTED
+    assert "总体评级为“中”的目标须退回修改，不能审核通过。" in page
+    assert _comment_box(page) == "指标值偏低"
+    overall = re.search(r'<select name="grade_overall">(.*?)</select>', page).group(1)
+    assert '<option value="中" selected>' in overall

@@ -259,3 +259,43 @@ def test_the_grades_that_allow_approval_come_from_the_rulebook(world, declare):
     with pytest.raises(TransitionError, match="良"):
         move(target, world.budget, "approve", grades={**GOOD, "overall": "良"})
     assert move(target, world.budget, "approve", grades=GOOD).status == TargetStatus.APPROVED
+
+
+def test_a_declaration_graded_fair_is_returned_not_passed_on_at_the_earlier_steps(world, declare):
+    """DOMAIN.md §4.5: 中 must be revised and resubmitted, so neither the business office's
+    first review nor a level-1 unit's review passes it on; 差 goes on to the budget office,
+    whose 不予安排 keeps it out of the budget."""
+    target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
+    with pytest.raises(TransitionError, match="须退回修改"):
+        move(target, world.business, "pass", grades={**GOOD, "overall": "中"})
+    assert Target.objects.get(pk=target.pk).status == TargetStatus.SUBMITTED
+    poor = move(target, world.business, "pass", grades={**GOOD, "overall": "差"})
+    assert poor.status == TargetStatus.FIRST_PASSED
+
+    child_leader = User.objects.create(
+        username="child_leader", roles=["leader"], region=world.region, unit=world.units["U1A"]
+    )
+    child = move(declare("P1A"), world.child_filer, "complete")
+    child = move(child, child_leader, "submit_to_parent", attest=True)
+    with pytest.raises(TransitionError, match="中"):
+        move(child, world.leader, "forward", grades={"overall": "中"})
+    returned = move(
+        child, world.leader, "return_parent", comment="补充测算依据", grades={"overall": "中"}
+    )
+    assert returned.status == TargetStatus.RETURNED
+
+
+def test_the_grades_returned_at_the_earlier_steps_come_from_the_rulebook(world, declare):
+    from jixiao.core.rulebook import rulebook_save
+
+    rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"review": {"return_grades": ["中", "差"]}},
+        note="初审评为“差”的也退回",
+    )
+    target = move(move(declare(), world.filer, "complete"), world.leader, "submit", attest=True)
+    with pytest.raises(TransitionError, match="差"):
+        move(target, world.business, "pass", grades={**GOOD, "overall": "差"})
+    assert move(target, world.business, "pass", grades=GOOD).status == TargetStatus.FIRST_PASSED
