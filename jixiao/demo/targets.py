@@ -10,6 +10,7 @@ per unit, so that queues, returns and to-dos are genuine.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 
 from django.contrib.contenttypes.models import ContentType
@@ -279,6 +280,23 @@ def _unit_staff(demo, unit: Unit) -> tuple[User, User]:
     return filer, _account(demo, f"u{unit.code}-leader", [Role.LEADER], unit)
 
 
+# Common surnames and given names, for the demo's staff accounts: a history reads "王海燕 提交"
+# as in a real bureau, not "u137 提交".
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
+GIVEN_NAMES = (
+    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 "
+    "秀英 桂英 晓东 建华 海燕 志强 红梅 文静 国庆 丽华 建军 春燕 晓燕 立新 玉兰 俊杰 雪梅 志刚"
+).split()
+
+
+def staff_name(username: str) -> str:
+    """A full name for a demo staff account, fixed by its login (a hash, so the demo's random
+    draws, and with them its figures, do not move)."""
+    digest = int.from_bytes(hashlib.sha1(username.encode()).digest()[:8], "big")
+    surname = SURNAMES[digest % len(SURNAMES)]
+    return surname + GIVEN_NAMES[(digest // len(SURNAMES)) % len(GIVEN_NAMES)]
+
+
 def _account(demo, username: str, roles, unit=None, office=None) -> User:
     user, created = User.objects.get_or_create(
         username=username,
@@ -287,7 +305,7 @@ def _account(demo, username: str, roles, unit=None, office=None) -> User:
             "region": demo.region,
             "unit": unit,
             "office": office,
-            "full_name": username,
+            "full_name": staff_name(username),
             "password_changed_at": timezone.now(),
         },
     )

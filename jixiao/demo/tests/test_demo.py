@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear, Project
@@ -73,6 +73,10 @@ def check_logins(demo):
     assert 0.25 < share < 0.42
     assert UnitYear.objects.get(unit=unit.unit, year=2022).office == office
     assert UnitYear.objects.get(unit=other.unit, year=2022).office != office
+    # every account that acts in the demo's histories has a person's name, not its login
+    district = User.objects.filter(region__code="360102")  # the test world's users are not
+    unnamed = district.filter(Q(full_name="") | Q(full_name=F("username")))
+    assert not unnamed.exists(), list(unnamed.values_list("username", flat=True)[:5])
 
 
 def check_persona(demo):
