@@ -52,6 +52,20 @@ def register_defaults(section: str, values: Mapping, *, variants: Mapping | None
         _VARIANTS[base][section] = copy.deepcopy(dict(changes))
 
 
+#: Rules whose value, or each item of whose list, is one of a closed set (a grade, a formula's
+#: name), by dotted key: a type check alone let "甲" into the approvable grades, and from then
+#: on every approval was refused.
+_CHOICES: dict[str, tuple[str, ...]] = {}
+
+#: The four grades (DOMAIN.md §4.5, §6.2), for the rules that list grades.
+GRADES = ("优", "良", "中", "差")
+
+
+def register_choices(choices: Mapping[str, Sequence[str]]) -> None:
+    """Declare the values allowed for rules (dotted keys: "review.approvable_grades")."""
+    _CHOICES.update({key: tuple(allowed) for key, allowed in choices.items()})
+
+
 #: A key ending in this adds its items to the list of the same name instead of replacing it
 #: ("vague_words+": a region extends the national word list with its own words).
 EXTEND = "+"
@@ -304,7 +318,22 @@ def validate_changes(changes: Mapping, *, path: str = "") -> list[str]:
                 _("规则项 %(key)s 的类型应为%(kind)s")
                 % {"key": where, "kind": _kind_name(defaults[key])}
             )
+        else:
+            errors += _choice_errors(where.removesuffix(EXTEND), value)
     return errors
+
+
+def _choice_errors(key: str, value) -> list[str]:
+    """The values of a closed-set rule (`register_choices`) that are not among its choices."""
+    allowed = _CHOICES.get(key)
+    if allowed is None:
+        return []
+    wrong = [v for v in (value if isinstance(value, list) else [value]) if v not in allowed]
+    return [
+        _("规则项 %(key)s 的“%(value)s”不是可用的值（可用：%(allowed)s）")
+        % {"key": key, "value": v, "allowed": "、".join(allowed)}
+        for v in wrong
+    ]
 
 
 @transaction.atomic

@@ -55,7 +55,9 @@ default comes from:
   defaults.
 """
 
-from jixiao.core.rulebook import register_defaults
+from jixiao.core.rulebook import GRADES, register_choices, register_defaults
+
+from .linkage import RULES as LINKAGE_RULES
 
 RECTIFICATION_DEFAULTS = {
     "feedback_days": 20,
@@ -116,6 +118,17 @@ register_defaults("rectification", RECTIFICATION_DEFAULTS)
 register_defaults("linkage", LINKAGE_DEFAULTS)
 register_defaults("unit_assessment", ASSESSMENT_DEFAULTS)
 register_defaults("disclosure", DISCLOSURE_DEFAULTS)
+register_choices(
+    {
+        "rectification.grades": GRADES,
+        "linkage.cancel_grades": GRADES,
+        "linkage.block_similar_grades": GRADES,
+        "linkage.grade_order": LINKAGE_DEFAULTS["grade_order"],
+        "unit_assessment.good_grades": GRADES,
+        **{f"linkage.table.{grade}.rule": LINKAGE_RULES for grade in GRADES},
+        "linkage.no_grade.rule": LINKAGE_RULES,
+    }
+)
 
 
 def rules_in_force(region, year: int, section: str) -> dict:

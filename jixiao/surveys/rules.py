@@ -29,7 +29,7 @@ Where each default comes from:
   `satisfaction_rate`).
 """
 
-from jixiao.core.rulebook import register_defaults
+from jixiao.core.rulebook import register_choices, register_defaults
 
 SURVEY_DEFAULTS = {
     "formula": "rate",
@@ -55,6 +55,9 @@ SURVEY_DEFAULTS = {
 }
 
 register_defaults("survey", SURVEY_DEFAULTS)
+register_choices(
+    {"survey.formula": SURVEY_DEFAULTS["formulas"], "survey.formulas": SURVEY_DEFAULTS["formulas"]}
+)
 
 
 def rules_in_force(region, year: int) -> dict:

@@ -8,7 +8,7 @@ spaces, so "资金拨付及时率" also finds "项目资金拨付及时率".
 
 import copy
 
-from jixiao.core.rulebook import register_defaults
+from jixiao.core.rulebook import GRADES, register_choices, register_defaults
 from jixiao.indicators.incidents import NATIONAL_WORDS as INCIDENT_WORDS
 
 #: Positive rates: higher is better, so "≤" on them contradicts the meaning (T12).
@@ -1219,3 +1219,4 @@ register_defaults("lint", LINT_DEFAULTS)
 # business office's first review) returns it for revision rather than passing it on. 差 is
 # passed on: the budget office's 不予安排 is the step that keeps it out of the budget.
 register_defaults("review", {"approvable_grades": ["优", "良"], "return_grades": ["中"]})
+register_choices({"review.approvable_grades": GRADES, "review.return_grades": GRADES})
