@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from jixiao.core import attachments
+from jixiao.core import attachments, edit_stamp
 from jixiao.core.models import Attachment
 from jixiao.core.views import act, document_transition, download_response, error_text, paginate
 from jixiao.orgs.models import Role, Unit
@@ -214,12 +214,19 @@ def _work_form(request, evaluation, *, refusal, form, save, success, anchor: str
     """A fieldwork form: refused now → back to the evaluation with the reason; a valid POST
     goes through the service `save(cleaned_data)` (its refusal shows on the form), then back to
     the evaluation's section `anchor`, or to the same form again with "save and add another",
-    or to `more["done"](saved)`."""
+    or to `more["done"](saved)`. A form that edits a part of the evaluation (`more["part"]`, its
+    content as drawn) carries that part's edit stamp: a save over a colleague's newer save of
+    the part is refused on the form (core/edit_stamp.py)."""
     done = more.pop("done", None)
+    part = more.pop("part", None)
     if refused := _refused(request, evaluation, refusal, anchor):
         return refused
     if request.method == "POST" and form.is_valid():
         try:
+            if part is not None and (
+                overwrite := edit_stamp.changed_since(evaluation, request.POST, part=part)
+            ):
+                raise ValidationError(overwrite)
             saved = save(form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))
@@ -229,6 +236,8 @@ def _work_form(request, evaluation, *, refusal, form, save, success, anchor: str
                 return redirect(request.path)
             return redirect(done(saved) if done else _detail(evaluation, anchor))
     template = more.pop("template", "work_form.html")
+    if part is not None:
+        more["loaded"] = edit_stamp.stamp(evaluation, part=part)
     return render(
         request,
         T + template,
@@ -258,6 +267,8 @@ class WorkForm:
     template: str = "work_form.html"
     add_more: bool = False
     done: Callable | None = None  # (saved) -> URL, instead of the evaluation's section
+    # (evaluation) -> the part of it the form edits, as drawn: its edit stamp (core/edit_stamp)
+    part: Callable | None = None
 
 
 WORK_FORMS = {
@@ -268,6 +279,7 @@ WORK_FORMS = {
         success=gettext_lazy("已保存评价工作方案。"),
         anchor="plan",
         title=gettext_lazy("评价工作方案"),
+        part=lambda e: e.work_plan,
     ),
     "response": WorkForm(
         refusal=work.response_refusal,
@@ -276,6 +288,7 @@ WORK_FORMS = {
         success=gettext_lazy("已保存反馈意见，请单位负责人确认。"),
         anchor="response",
         title=gettext_lazy("单位反馈意见（交换意见）"),
+        part=lambda e: e.unit_response,
     ),
     "request": WorkForm(
         refusal=work.request_refusal,
@@ -329,6 +342,7 @@ def work_form(request, pk: int, name: str):
         template=spec.template,
         more=spec.add_more,
         done=spec.done,
+        part=spec.part(evaluation) if spec.part else None,
     )
 
 
@@ -484,9 +498,14 @@ def key_framework(request, pk: int):
     rows = [
         {"key": str(i.pk), **{f: getattr(i, f) for f in work.INDICATOR_FIELDS}} for i in indicators
     ]
+    # the framework's rows are its own: their content as drawn is the form's edit stamp (a save
+    # of them leaves the evaluation's `updated_at` as it was, core/edit_stamp.py)
+    drawn = [[r["key"], *(str(r[f]) for f in work.INDICATOR_FIELDS)] for r in rows]
     if request.method == "POST":
         posted = _posted_rows(request.POST)
         try:
+            if overwrite := edit_stamp.changed_since(evaluation, request.POST, part=drawn):
+                raise ValidationError(overwrite)
             work.framework_save(actor=request.user, evaluation=evaluation, rows=posted)
         except (ValidationError, PermissionDenied) as exc:
             problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
@@ -502,6 +521,7 @@ def key_framework(request, pk: int):
         T + "work_framework.html",
         {
             "evaluation": evaluation,
+            "loaded": edit_stamp.stamp(evaluation, part=drawn),
             "rows": rows,
             "problems": problems,
             # the saved framework's own slips (one made before these rules, or by a kind's set)

@@ -2,14 +2,21 @@
 report: a save over a colleague's newer save is stopped, and what was typed comes back to be
 saved again knowingly (core/edit_stamp.py)."""
 
-from jixiao.evaluations.key import exante, report
-from jixiao.evaluations.key.models import ExAnteAssessment
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from jixiao.evaluations.key import exante, report, work
+from jixiao.evaluations.key.models import ExAnteAssessment, KeyEvaluation, KeyStatus
+from jixiao.evaluations.key.registry import agency_assign
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.evaluations.services import selfeval_save, unit_evaluation_save
 from jixiao.testing import loaded_of
 
 from .test_key_exante import new_project
 from .test_key_report import build_evaluation
+from .test_key_work import _framework_post, make_evaluation
 from .test_selfeval_flow import approved, filled, rows  # noqa: F401 (fixtures)
 
 
@@ -183,3 +190,126 @@ def test_saving_a_key_report_twice_in_a_row_from_the_page_is_not_a_conflict(worl
             number,
             text,
         )
+
+
+# ------------------------------------------- parts of a key evaluation: framework, plan, response
+# Their stamp is the part's content as drawn (core/edit_stamp.py, `part`): the framework's rows
+# leave the evaluation's `updated_at` alone, and the plan and the response share it with every
+# other save of the evaluation.
+
+
+def _weights(evaluation) -> dict[str, Decimal]:
+    return {i.level3: i.weight for i in evaluation.panel.indicators.all()}
+
+
+def test_a_framework_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(world, client_for):
+    evaluation = make_evaluation(world, status=KeyStatus.NOTIFIED)
+    client, url = client_for("agency"), reverse("key-framework", args=[evaluation.pk])
+    drawn = loaded_of(client.get(url).content.decode())
+    mine = {**_framework_post(evaluation, {"立项依据充分性": "20", "预算执行率": "20"})}
+    # meanwhile the office moves five points from 决策 to 产出 (its own page, another tab)
+    office = _framework_post(evaluation, {"立项依据充分性": "10", "实际完成率": "35"})
+    rows = [
+        {"id": key, **{f: office[f"{f}-{key}"] for f in work.INDICATOR_FIELDS}}
+        for key in office["row"]
+    ]
+    work.framework_save(actor=world.performance, evaluation=evaluation, rows=rows)
+    answer = client.post(url, {**mine, "loaded": drawn})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改。" in page
+    ours = next(key for key in mine["row"] if mine[f"level3-{key}"] == "立项依据充分性")
+    assert f'name="weight-{ours}" value="20"' in page
+    assert _weights(evaluation)["立项依据充分性"] == Decimal("10")
+    # the page now carries the office's framework's stamp: saving again, knowingly, goes through
+    assert client.post(url, {**mine, "loaded": loaded_of(page)}).status_code == 302
+    assert _weights(evaluation) == {
+        "立项依据充分性": Decimal("20"),
+        "预算执行率": Decimal("20"),
+        "实际完成率": Decimal("30"),
+        "满意度": Decimal("30"),
+    }
+
+
+def test_saving_a_framework_twice_in_a_row_from_the_page_is_not_a_conflict(world, client_for):
+    evaluation = make_evaluation(world, status=KeyStatus.NOTIFIED)
+    client, url = client_for("agency"), reverse("key-framework", args=[evaluation.pk])
+    for weight in ("10", "5"):
+        drawn = loaded_of(client.get(url).content.decode())
+        other = str(40 - int(weight))  # 预算执行率 takes what 立项依据充分性 gives
+        data = _framework_post(evaluation, {"立项依据充分性": weight, "预算执行率": other})
+        assert client.post(url, {**data, "loaded": drawn}).status_code == 302
+        assert _weights(evaluation)["立项依据充分性"] == Decimal(weight)
+
+
+# the work plan (the agency, while notified) and the unit's response (on the draft report)
+PARTS = {
+    "plan": ("key-work-plan", KeyStatus.NOTIFIED, "agency", "work_plan", work.work_plan_save),
+    "response": (
+        "key-response",
+        KeyStatus.DRAFT_REPORT,
+        "filer",
+        "unit_response",
+        work.response_save,
+    ),
+}
+
+
+def _part(world, name: str):
+    url_name, status, persona, field, save = PARTS[name]
+    evaluation = make_evaluation(world, status=status)
+    url = reverse(url_name, args=[evaluation.pk])
+
+    def stored() -> str:
+        return getattr(KeyEvaluation.objects.get(pk=evaluation.pk), field)
+
+    def colleague(text: str) -> None:
+        save(actor=world.users[persona], evaluation=evaluation, text=text)
+
+    return evaluation, url, persona, stored, colleague
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_a_key_part_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(
+    world, client_for, name
+):
+    evaluation, url, persona, stored, colleague = _part(world, name)
+    client = client_for(persona)
+    drawn = loaded_of(client.get(url).content.decode())
+    colleague("同事先保存的内容。")  # another tab, the API
+    answer = client.post(url, {"text": "我在表里写的内容。", "loaded": drawn})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改。" in page and "我在表里写的内容。</textarea>" in page
+    assert stored() == "同事先保存的内容。"
+    # the page now carries the new stamp: saving again, knowingly, goes through
+    again = client.post(url, {"text": "我在表里写的内容。", "loaded": loaded_of(page)})
+    assert again.status_code == 302 and stored() == "我在表里写的内容。"
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_saving_a_key_part_twice_in_a_row_from_the_page_is_not_a_conflict(world, client_for, name):
+    evaluation, url, persona, stored, colleague = _part(world, name)
+    client = client_for(persona)
+    for text in ("第一次保存。", "第二次保存。"):
+        drawn = loaded_of(client.get(url).content.decode())
+        assert client.post(url, {"text": text, "loaded": drawn}).status_code == 302
+        assert stored() == text
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_a_save_of_another_part_of_the_evaluation_does_not_refuse(world, client_for, name):
+    evaluation, url, persona, stored, colleague = _part(world, name)
+    client = client_for(persona)
+    drawn = loaded_of(client.get(url).content.decode())
+    # meanwhile the evaluation is saved elsewhere: its `updated_at` moves, this part does not
+    before = KeyEvaluation.objects.get(pk=evaluation.pk).updated_at
+    if name == "plan":  # the office entrusts it to the same agency again
+        agency_assign(actor=world.performance, evaluation=evaluation, agency=evaluation.agency)
+    else:  # any other save of the evaluation's own fields (a transition, the admin)
+        other = KeyEvaluation.objects.get(pk=evaluation.pk)
+        other.agency_quality_note = "机构按时进场。"
+        other.save()
+    assert KeyEvaluation.objects.get(pk=evaluation.pk).updated_at > before
+    answer = client.post(url, {"text": "我在表里写的内容。", "loaded": drawn})
+    assert answer.status_code == 302 and stored() == "我在表里写的内容。"
