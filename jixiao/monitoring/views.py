@@ -500,30 +500,47 @@ def alert_list(request):
 
 @login_required
 def alert_detail(request, pk: int):
+    """An alert, and for its unit the disposal form. A refused disposal (a colleague disposed
+    of it first, or no reason given) draws the page again with the reason and what was typed,
+    status 400: once disposed, the typed text stays on the page, unsaved, to be copied."""
     alert = Alert.objects.select_related("project", "unit", "round", "report").get_visible_or_404(
         request.user, pk=pk
     )
-    can_dispose = (
-        alert.status in (Alert.Status.OPEN, Alert.Status.SUSPENDED)
-        and request.user.has_role(Role.FILER, Role.LEADER)
+    may_dispose = (
+        request.user.has_role(Role.FILER, Role.LEADER)
         and alert.unit_id in request.user.get_scope().unit_ids
     )
+    error, disposal = "", request.POST.get("disposal", "")
     if request.method == "POST":
-        if not can_dispose:
+        if not may_dispose:
             raise PermissionDenied(_("您不能处置该预警。"))
-        dispose = partial(
-            services.alert_dispose,
-            actor=request.user,
-            alert=alert,
-            disposal=request.POST.get("disposal", ""),
-            reason=request.POST.get("reason", ""),
-        )
-        if act(request, dispose, _("已处置预警。")):
+        try:
+            services.alert_dispose(
+                actor=request.user,
+                alert=alert,
+                disposal=disposal,
+                reason=request.POST.get("reason", ""),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            error = error_text(exc)
+            alert.refresh_from_db()  # as the refusal found it: a colleague's disposal shows
+        else:
+            messages.success(request, _("已处置预警。"))
             return redirect("alert-detail", pk=pk)
+    open_ = alert.status in (Alert.Status.OPEN, Alert.Status.SUSPENDED)
     return render(
         request,
         "monitoring/alert_detail.html",
-        {"alert": alert, "can_dispose": can_dispose, "disposals": Alert.Disposal.choices},
+        {
+            "alert": alert,
+            "can_dispose": may_dispose and open_,
+            "disposals": Alert.Disposal.choices,
+            "error": error,
+            # what the refused disposal said, kept on the page once the form is gone
+            "typed": error and not open_,
+            "typed_disposal": dict(Alert.Disposal.choices).get(disposal, "") if error else "",
+        },
+        status=400 if error else 200,
     )
 
 

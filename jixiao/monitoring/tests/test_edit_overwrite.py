@@ -1,10 +1,14 @@
 """Two people on one monitoring report: a save over a colleague's newer save is stopped, and what
 was typed comes back to be saved again knowingly (core/edit_stamp.py)."""
 
+import datetime as dt
 from decimal import Decimal
 
-from jixiao.monitoring.models import Report
-from jixiao.monitoring.services import report_save
+import pytest
+
+from jixiao.monitoring.models import Alert, Report
+from jixiao.monitoring.services import alert_dispose, report_save
+from jixiao.monitoring.tick import tick
 from jixiao.testing import loaded_of
 
 from .test_pages_api import monitoring_round, report_of  # noqa: F401 (fixture)
@@ -62,3 +66,50 @@ def test_saving_twice_in_a_row_from_the_page_is_not_a_conflict(
         drawn = loaded_of(client.get(url).content.decode())
         assert client.post(url, _form(note, drawn)).status_code == 302
         assert Report.objects.get(pk=report.pk).execution_note == note
+
+
+# An alert's disposal: a second one is refused by the alert's state (disposed is final); what
+# the later one typed comes back on the page with the reason, where it was a 403 and lost.
+
+
+@pytest.fixture
+def m01(world, monitoring_round):  # noqa: F811
+    """The lag alert (M01) of P1's report, saved with little spent."""
+    report_save(
+        actor=world.filer,
+        report=report_of(monitoring_round),
+        executed=Decimal("30"),
+        expected_full_year=None,
+    )
+    return Alert.objects.get(code="M01")
+
+
+def test_a_disposal_after_a_colleagues_is_refused_and_keeps_what_was_typed(world, client_for, m01):
+    client, url = client_for("filer"), f"/alerts/{m01.id}/"
+    assert 'name="reason"' in client.get(url).content.decode()
+    # meanwhile the unit's leader disposes of it (another computer, the API)
+    alert_dispose(actor=world.leader, alert=m01, disposal="continue", reason="领导的处置理由。")
+    answer = client.post(url, {"disposal": "adjust", "reason": "我写的处置理由。"})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "该预警已处置或已解除。" in page and "我写的处置理由。</textarea>" in page
+    assert "领导的处置理由。" in page  # the disposal that stands, beside the text kept
+    stored = Alert.objects.get(pk=m01.pk)
+    assert (stored.disposal, stored.disposal_reason) == ("continue", "领导的处置理由。")
+
+
+def test_a_disposal_refused_for_no_reason_keeps_the_form_with_the_choice(client_for, m01):
+    answer = client_for("filer").post(f"/alerts/{m01.id}/", {"disposal": "adjust", "reason": " "})
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "请填写处置理由。" in page
+    assert 'value="adjust" required checked' in page
+    assert Alert.objects.get(pk=m01.pk).status == Alert.Status.OPEN
+
+
+def test_an_alert_suspended_since_the_page_was_drawn_is_still_disposed(client_for, m01):
+    client, url = client_for("filer"), f"/alerts/{m01.id}/"
+    client.get(url)
+    tick(today=m01.due_date + dt.timedelta(days=1))  # overdue: the funds are suspended
+    assert Alert.objects.get(pk=m01.pk).status == Alert.Status.SUSPENDED
+    assert client.post(url, {"disposal": "adjust", "reason": "调剂资金"}).status_code == 302
+    assert Alert.objects.get(pk=m01.pk).status == Alert.Status.DISPOSED
