@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jixiao.core import audit
+from jixiao.core import audit, edit_stamp
 from jixiao.core.exports import workbook_bytes
 from jixiao.core.jobs import XLSX, JobFile, file_builder
 from jixiao.core.models import ApiToken, AuditLog
@@ -523,9 +523,14 @@ def rulebook_page(request):
     error = ""
     can_edit = request.user.has_role(Role.PERFORMANCE)
     own = rulebook.latest_versions([work.region.code], work.year)
-    draft = json.dumps(own[0].values if own else {}, ensure_ascii=False, indent=2)
+    # the form's edit stamp (core/edit_stamp.py) is the region's newest version: versions are
+    # never changed, so a colleague's save since the form was drawn is a newer version
+    latest = own[0] if own else None
+    draft = json.dumps(latest.values if latest else {}, ensure_ascii=False, indent=2)
+    typed = {"base": "", "note": ""}  # what the form shows besides the draft
     if request.method == "POST" and can_edit:
         draft = request.POST.get("values", "")
+        typed = {key: request.POST.get(key, "") for key in typed}
         try:
             values = json.loads(draft or "{}")
             if not isinstance(values, dict):
@@ -533,14 +538,16 @@ def rulebook_page(request):
         except ValueError:
             error = _('规则须为 JSON 对象，例如 {"catalogue": {"name": "classic"}}。')
         else:
+            error = edit_stamp.changed_since(latest, request.POST) or ""
+        if not error:
             try:
                 rulebook.rulebook_save(
                     region_code=work.region.code,
                     year=work.year,
                     values=values,
                     actor=request.user,
-                    note=request.POST.get("note", "")[:300],
-                    base=request.POST.get("base", rulebook.NATIONAL),
+                    note=typed["note"][:300],
+                    base=typed["base"] or rulebook.NATIONAL,
                 )
             except rulebook.RulebookError as exc:
                 error = str(exc)
@@ -548,6 +555,7 @@ def rulebook_page(request):
                 messages.success(request, _("已保存为新版本；以前的版本和据此算出的结果保持不变。"))
                 return redirect("rulebook")
     rules = rulebook.rules_for(codes, work.year)
+    typed["base"] = typed["base"] or rules.base
     return render(
         request,
         "orgs/rulebook.html",
@@ -565,6 +573,8 @@ def rulebook_page(request):
             "bases": rulebook.BASES,
             "can_edit": can_edit,
             "draft": draft,
+            "typed": typed,
+            "loaded": edit_stamp.stamp(latest),
             "error": error,
         },
         status=400 if error else 200,

@@ -1,6 +1,8 @@
 """The rulebook page: performance office edits, others read, bad JSON is refused."""
 
 from jixiao.core.models import Rulebook
+from jixiao.core.rulebook import rulebook_save
+from jixiao.testing import loaded_of
 
 
 def test_performance_office_saves_a_new_version(world, client_for):
@@ -34,3 +36,71 @@ def test_budget_office_reads_but_cannot_save(world, client_for):
 
 def test_unit_staff_cannot_open_the_rulebook(world, client_for):
     assert client_for("filer").get("/rulebook/").status_code == 403
+
+
+# Two performance officers on the region's rules: the form's stamp is the region's newest
+# version (core/edit_stamp.py), so a version saved since the form was drawn stops the save.
+
+
+def _office(client_for):
+    client = client_for("performance")
+    client.post("/work-context/", {"year": "2022"})
+    return client
+
+
+def _colleague_saves(world, name: str) -> None:
+    rulebook_save(
+        region_code="100101",
+        year=2022,
+        values={"catalogue": {"name": name}},
+        actor=world.performance,
+        note="同事的修改",
+    )
+
+
+def _mine(loaded: str) -> dict:
+    values = '{"catalogue": {"name": "mine"}}'
+    return {"values": values, "base": "national", "note": "我的修改说明", "loaded": loaded}
+
+
+def test_a_save_over_a_colleagues_newer_version_is_stopped_and_keeps_what_was_typed(
+    world, client_for
+):
+    client = _office(client_for)
+    _colleague_saves(world, "first")
+    drawn = loaded_of(client.get("/rulebook/").content.decode())
+    _colleague_saves(world, "second")  # meanwhile, on another computer
+    answer = client.post("/rulebook/", _mine(drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改（" in page  # with the time of the colleague's version
+    assert "&quot;mine&quot;}}</textarea>" in page and 'value="我的修改说明"' in page
+    assert Rulebook.objects.count() == 2
+    # the page now carries version 2's stamp: saving again, knowingly, goes through
+    assert client.post("/rulebook/", _mine(loaded_of(page))).status_code == 302
+    latest = Rulebook.objects.order_by("-version").first()
+    assert (latest.version, latest.values, latest.note) == (
+        3,
+        {"catalogue": {"name": "mine"}},
+        "我的修改说明",
+    )
+
+
+def test_a_first_version_saved_since_the_form_was_drawn_stops_the_save(world, client_for):
+    client = _office(client_for)
+    drawn = loaded_of(client.get("/rulebook/").content.decode())
+    assert drawn == "new"
+    _colleague_saves(world, "first")
+    answer = client.post("/rulebook/", _mine(drawn))
+    assert answer.status_code == 400 and "这张表在您打开之后已被修改" in answer.content.decode()
+    assert list(Rulebook.objects.values_list("values", flat=True)) == [
+        {"catalogue": {"name": "first"}}
+    ]
+
+
+def test_saving_the_rules_twice_in_a_row_from_the_page_is_not_a_conflict(world, client_for):
+    client = _office(client_for)
+    for version in (1, 2):
+        drawn = loaded_of(client.get("/rulebook/").content.decode())
+        assert client.post("/rulebook/", _mine(drawn)).status_code == 302
+        assert Rulebook.objects.order_by("-version").first().version == version
