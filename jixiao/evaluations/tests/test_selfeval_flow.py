@@ -258,3 +258,24 @@ def test_supporting_files_on_a_self_evaluation_follow_its_state_and_scope(
     client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 y"), "back": back})
     assert Attachment.objects.filter(object_id=filled.id).count() == 1  # locked once completed
     assert client.post("/files/upload/orgs.user/1/", {}).status_code == 404
+
+
+def test_a_selfeval_without_indicator_lines_says_why_it_scores_only_the_execution(
+    world, client_for, approved
+):
+    """A target approved without indicators (an older year's, imported) leaves its
+    self-evaluation nothing to score but the execution rate: the pages say so instead of
+    showing an empty table."""
+    notice = "批复的绩效目标没有绩效指标：本表只按预算执行率计分"
+    selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
+    client = client_for("filer")
+    urls = (f"/evaluations/{selfeval.id}/", f"/evaluations/{selfeval.id}/edit/")
+
+    def pages():
+        answers = [client.get(url) for url in urls]
+        assert [a.status_code for a in answers] == [200, 200]
+        return [a.content.decode() for a in answers]
+
+    assert not any(notice in page for page in pages())
+    selfeval.indicators.all().delete()
+    assert all(notice in page for page in pages())
