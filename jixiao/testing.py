@@ -205,3 +205,13 @@ def loaded_of(page: str) -> str:
     """The edit stamp a drawn form carries (`<input name="loaded">`, core/edit_stamp.py)."""
     (stamp,) = re.findall(r'name="loaded" value="([^"]+)"', page)
     return stamp
+
+
+def listed_ids(client, url: str, detail: str) -> list[int]:
+    """The ids of a list page's rows, top to bottom, by their links to `detail` ("/targets/"):
+    what a sorted list (core/sorting.py) shows in which order."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return [
+        int(i) for i in re.findall(f'href="{re.escape(detail)}(\\d+)/"', response.content.decode())
+    ]

@@ -55,6 +55,21 @@ class ObjectPage:
     more: tuple[str, ...] = ()
     owner: str = "filer"
     stranger: str = "other"
+    #: the keys the list sorts by (core/sorting.py): the list tests hold for `sorted_lists`
+    sorts: tuple[str, ...] = ()
+
+    @property
+    def sorted_lists(self) -> tuple[str, ...]:
+        """The list sorted by each of its columns, descending (`?sort=-<key>`), and its export
+        sorted by the first of them."""
+        urls = [_sorted_by(self.list, key) for key in self.sorts]
+        if self.export and self.sorts:
+            urls.append(_sorted_by(self.export, self.sorts[0]))
+        return tuple(urls)
+
+
+def _sorted_by(url: str, key: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}sort=-{key}"
 
 
 # --------------------------------------------------------------------------- factories
@@ -390,6 +405,7 @@ PAGES: list[ObjectPage] = [
         api="/api/v1/projects/{obj.pk}",
         api_list="/api/v1/projects",
         more=("/projects/{obj.pk}/edit/",),
+        sorts=("full", "code", "name", "unit", "initial"),
     ),
     ObjectPage(
         "project of a level-2 unit",
@@ -405,6 +421,7 @@ PAGES: list[ObjectPage] = [
         export="/targets/?export=xlsx",
         api="/api/v1/targets/{obj.pk}",
         api_list="/api/v1/targets",
+        sorts=("amount", "unit", "project", "status", "findings", "submitted", "deadline"),
     ),
     ObjectPage(
         "monitoring round",
@@ -424,6 +441,7 @@ PAGES: list[ObjectPage] = [
         list="/monitoring/reports/",
         api="/api/v1/monitoring-reports/{obj.pk}",
         api_list="/api/v1/monitoring-reports",
+        sorts=("budget", "round", "project", "unit", "executed", "status", "alerts"),
     ),
     ObjectPage(
         "alert",
@@ -432,6 +450,7 @@ PAGES: list[ObjectPage] = [
         list="/alerts/",
         api="/api/v1/alerts/{obj.pk}",
         api_list="/api/v1/alerts",
+        sorts=("due", "status", "code", "level", "project", "unit"),
     ),
     ObjectPage(
         "self-evaluation",
@@ -440,6 +459,7 @@ PAGES: list[ObjectPage] = [
         list="/evaluations/",
         api="/api/v1/selfevals/{obj.pk}",
         api_list="/api/v1/selfevals",
+        sorts=("budget", "unit", "project", "self_total", "total", "reviewed_total", "status"),
     ),
     ObjectPage(
         "whole-unit evaluation",
@@ -540,6 +560,7 @@ PAGES: list[ObjectPage] = [
         export="/rectifications/export.xlsx?year=2022",
         api="/api/v1/rectifications/{obj.pk}",
         api_list="/api/v1/rectifications?year=2022",
+        sorts=("due", "unit", "number", "project", "source", "issued", "plan_due", "closed"),
     ),
     ObjectPage(
         "result use",

@@ -16,18 +16,21 @@ FEW, MORE = 2, 3  # a list with FEW rows, then with FEW + MORE
 
 
 def cases(*kinds: str) -> list:
-    """(page, URL template) for each declared URL of these kinds ("detail", "list" … "more")."""
+    """(page, URL template) for each declared URL of these kinds ("detail", "list" … "more",
+    "sorted_lists")."""
     return [
         pytest.param(page, url, id=f"{page.name} {url}")
         for page in PAGES
         for kind in kinds
-        for url in ([getattr(page, kind)] if kind != "more" else page.more)
+        for url in (
+            getattr(page, kind) if kind in ("more", "sorted_lists") else [getattr(page, kind)]
+        )
         if url
     ]
 
 
 OBJECT_URLS = ("detail", "more", "api")
-LIST_URLS = ("list", "export", "api_list")
+LIST_URLS = ("list", "export", "api_list", "sorted_lists")
 
 
 def is_api(url: str) -> bool:

@@ -97,6 +97,13 @@ class ProjectQuerySet(ScopedQuerySet):
         return self.annotate(initial_sum=total("initial"), full_sum=total("full"))
 
 
+def full_total_of(path: str = ""):
+    """A project's full-year budget (`Project.full_total`) added up by the database, for the
+    rows that reach the project through `path` ("project__"): lists sort by it."""
+    first, *rest = (F(f"{path}full_{src}") for src, _l in FUNDING_SOURCES)
+    return sum(rest, first)
+
+
 @audited
 class Project(models.Model):
     """A project line in a unit's budget for a year (项目). A level-2 project (二级项目) names its

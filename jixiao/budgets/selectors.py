@@ -11,9 +11,21 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from jixiao.core.compiled import KeyedQuery
+from jixiao.core.sorting import Sorts
 from jixiao.orgs.models import Region, User
 
 from .models import FiscalYear, Project, ProjectKind
+
+#: The columns the project list sorts by (core/sorting.py): the code (the default), the name
+#: (in the database's collation), the unit's code, and the two budget totals (annotated).
+PROJECT_SORTS = Sorts(
+    "code",
+    code=("year", "code"),
+    name=("name", "code"),
+    unit=("unit__code", "code"),
+    initial=("initial_sum",),
+    full=("full_sum",),
+)
 
 
 def project_list(
@@ -25,15 +37,16 @@ def project_list(
     kind: str = "",
     office: str | int = "",
     q: str = "",
+    sort: str = "",
 ) -> QuerySet[Project]:
     """Projects in the user's scope, with unit, parent and kinds loaded in a fixed number of
-    queries whatever the page size (the list page's query budget is tested)."""
+    queries whatever the page size (the list page's query budget is tested), in the order
+    `sort` asks for (`PROJECT_SORTS`)."""
     rows = (
         Project.objects.visible_to(user)
         .select_related("unit", "parent", "region")
         .prefetch_related(Prefetch("kinds", queryset=ProjectKind.objects.order_by("order")))
         .with_totals()
-        .order_by("year", "code")
     )
     if region is not None:
         rows = rows.filter(region__path__startswith=region.path)
@@ -49,7 +62,7 @@ def project_list(
         rows = rows.filter(units_of_offices({int(office)}, unit_ref="unit", year_ref="year"))
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    return rows
+    return PROJECT_SORTS.apply(rows, sort)
 
 
 def project_get(*, user: User, pk: int) -> Project:

@@ -43,6 +43,7 @@ def project_list(request):
         filters=PROJECT_FILTERS,
         builder=projects_file,
         template="budgets/project_list.html",
+        sorts=selectors.PROJECT_SORTS,
         context=lambda: {
             "units": unit_choices(user=request.user, region=work.region, year=work.year),
             "kinds": ProjectKind.objects.all(),

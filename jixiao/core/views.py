@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .imports import Importer, run_import
+from .sorting import sorting
 from .tabular import InputRejected
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,17 +87,24 @@ def list_file(request, builder, rows, filters):
     )
 
 
-def list_page(request, *, selector, filters, builder, template: str, context):
+def list_page(request, *, selector, filters, builder, template: str, context, sorts=None):
     """A filtered list of the work year (`work_rows` of `selector` with the page's `filters`):
     its "导出 Excel" file when asked (`list_file` through `builder`), else the page rendered
     with `template`, the paginated rows (`page`, `query`) and the page's own `context()` (a
-    function, called only once the working region is known to exist)."""
+    function, called only once the working region is known to exist). A list with `sorts`
+    (core/sorting.py) passes `sort` to its selector and builder as one more filter, and gives
+    the template the order chosen (`sorting`)."""
+    if sorts is not None:
+        filters = (*filters, "sort")
     rows = work_rows(request, selector, *filters)
     exported = list_file(request, builder, rows, filters)
     if exported is not None:
         return exported
     page, query = paginate(request, rows)
-    return render(request, template, {"page": page, "query": query, **context()})
+    found = {"page": page, "query": query}
+    if sorts is not None:
+        found["sorting"] = sorting(request, sorts)
+    return render(request, template, {**found, **context()})
 
 
 def file_or_job(request, builder, *, rows: int | None, region, year: int, now=None, **filters):

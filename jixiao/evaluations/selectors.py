@@ -7,26 +7,41 @@ from typing import Unpack
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from jixiao.budgets.models import Project
+from jixiao.budgets.models import Project, full_total_of
 from jixiao.core.listing import ListFilters, narrowed
+from jixiao.core.sorting import Sorts
 from jixiao.orgs.models import Region, User
 from jixiao.targets.models import Target, TargetStatus
 
 from .models import EvaluationStatus, SelfEvalIndicator, SelfEvaluation, UnitEvaluation
 from .workflow import SELFEVAL_WORKFLOW
 
+#: The columns the self-evaluation list and queue sort by (core/sorting.py): unit (the
+#: default) and project codes, the project's full-year budget, the three scores and the status.
+SELFEVAL_SORTS = Sorts(
+    "unit",
+    unit=("unit__code", "project__code"),
+    project=("project__code",),
+    budget=(full_total_of("project__"),),
+    self_total=("self_total",),
+    total=("total",),
+    reviewed_total=("reviewed_total",),
+    status=("status",),
+)
+
 
 def selfeval_list(
-    *, user: User, grade: str = "", flagged: str = "", **filters: Unpack[ListFilters]
+    *,
+    user: User,
+    grade: str = "",
+    flagged: str = "",
+    sort: str = "",
+    **filters: Unpack[ListFilters],
 ) -> QuerySet[SelfEvaluation]:
     """The self-evaluations the user sees, by the shared list filters (words: the project's
     name or code), a grade, and `flagged="self_score"` for those whose self-scores the rules
-    question."""
-    rows = (
-        SelfEvaluation.objects.visible_to(user)
-        .select_related("project", "unit", "region")
-        .order_by("unit__code", "project__code")
-    )
+    question, in the order `sort` asks for (`SELFEVAL_SORTS`)."""
+    rows = SelfEvaluation.objects.visible_to(user).select_related("project", "unit", "region")
     rows = narrowed(
         rows, statuses=EvaluationStatus.values, search=("project__name", "project__code"), **filters
     )
@@ -34,7 +49,7 @@ def selfeval_list(
         rows = rows.filter(grade=grade)
     if flagged == "self_score":
         rows = rows.filter(indicators__problems__icontains="self_score").distinct()
-    return rows
+    return SELFEVAL_SORTS.apply(rows, sort)
 
 
 def startable_projects(*, user: User, year: int, unit=None) -> QuerySet[Project]:
@@ -75,9 +90,9 @@ def starting_targets(project_ids: Iterable[int]) -> dict[int, Target]:
     return targets
 
 
-def selfeval_queue(*, user: User, region: Region | None, year: int | None):
+def selfeval_queue(*, user: User, region: Region | None, year: int | None, sort: str = ""):
     """What waits for this user's action now: the workflow's own answer."""
-    rows = selfeval_list(user=user, region=region, year=year)
+    rows = selfeval_list(user=user, region=region, year=year, sort=sort)
     return rows.filter(SELFEVAL_WORKFLOW.waiting_q(user))
 
 

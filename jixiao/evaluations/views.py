@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import edit_stamp, jobs, workflow
 from jixiao.core.rulebook import BASES
+from jixiao.core.sorting import sorting
 from jixiao.core.views import (
     act,
     document_import_page,
@@ -52,6 +53,7 @@ def selfeval_list(request):
         unit=f.get("unit", ""),
         q=f.get("q", "").strip(),
         flagged=f.get("flagged", ""),
+        sort=f.get("sort", ""),
     )
     page, query = paginate(request, rows)
     candidates = []
@@ -63,6 +65,7 @@ def selfeval_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.SELFEVAL_SORTS),
             "statuses": EvaluationStatus.choices,
             "queue": False,
             "evaluated_year": _evaluated_year(request),
@@ -88,14 +91,24 @@ def selfeval_import(request):
 
 @login_required
 def selfeval_queue(request):
+    sort = sorting(request, selectors.SELFEVAL_SORTS)
     rows = selectors.selfeval_queue(
-        user=request.user, region=request.work.region, year=_evaluated_year(request)
+        user=request.user,
+        region=request.work.region,
+        year=_evaluated_year(request),
+        sort=sort.param,
     )
     page, query = paginate(request, rows)
     return render(
         request,
         "evaluations/selfeval_list.html",
-        {"page": page, "query": query, "queue": True, "evaluated_year": _evaluated_year(request)},
+        {
+            "page": page,
+            "query": query,
+            "queue": True,
+            "sorting": sort,
+            "evaluated_year": _evaluated_year(request),
+        },
     )
 
 

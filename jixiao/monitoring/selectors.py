@@ -18,11 +18,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jixiao.budgets.models import FUNDING_SOURCES
+from jixiao.budgets.models import FUNDING_SOURCES, full_total_of
 from jixiao.core.compiled import KeyedQuery, prefetched
 from jixiao.core.deadlines import day_after
 from jixiao.core.listing import ListFilters, narrowed
 from jixiao.core.scope_read import ScopedRow
+from jixiao.core.sorting import Sorts
 from jixiao.orgs.models import Region, UnitYear, User
 
 from .alerts import time_progress
@@ -59,27 +60,46 @@ def round_exclusions(*, user: User, round: Round) -> QuerySet[RoundExclusion]:
     )
 
 
+#: The columns the report list and queue sort by (core/sorting.py): the round (its period's
+#: end, then unit and project, the default), project and unit codes, the project's full-year
+#: budget, the amount executed, the status and the open alerts (annotated by the list).
+REPORT_SORTS = Sorts(
+    "round",
+    round=("round__period_end", "unit__code", "project__code"),
+    project=("project__code", "round__period_end"),
+    unit=("unit__code", "project__code", "round__period_end"),
+    budget=(full_total_of("project__"),),
+    executed=("executed",),
+    status=("status",),
+    alerts=("open_alerts",),
+)
+
+
 def report_list(
-    *, user: User, round: Round | None = None, **filters: Unpack[ListFilters]
+    *, user: User, round: Round | None = None, sort: str = "", **filters: Unpack[ListFilters]
 ) -> QuerySet[Report]:
     """The reports the user sees, of one round or all, by the shared list filters (words: the
-    project's name or code), each with its count of open alerts."""
+    project's name or code), each with its count of open alerts, in the order `sort` asks
+    for (`REPORT_SORTS`)."""
     rows = (
         Report.objects.visible_to(user)
         .select_related("project", "unit", "round")
         .annotate(open_alerts=Count("alerts", filter=Q(alerts__status__in=("open", "suspended"))))
-        .order_by("round__period_end", "unit__code", "project__code")
     )
     if round is not None:
         rows = rows.filter(round=round)
-    return narrowed(
+    rows = narrowed(
         rows, statuses=ReportStatus.values, search=("project__name", "project__code"), **filters
     )
+    return REPORT_SORTS.apply(rows, sort)
 
 
-def report_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Report]:
+def report_queue(
+    *, user: User, region: Region | None, year: int | None, sort: str = ""
+) -> QuerySet[Report]:
     """What waits for this user's action now: the workflow's own answer."""
-    return report_list(user=user, region=region, year=year).filter(REPORT_WORKFLOW.waiting_q(user))
+    rows = report_list(user=user, region=region, year=year, sort=sort)
+    return rows.filter(REPORT_WORKFLOW.waiting_q(user))
 
 
 def report_get(*, user: User, pk: int, indicators: bool = True) -> Report:
@@ -120,11 +140,31 @@ _REPORT_PAGE = ScopedRow(
 )
 
 
+#: The columns the alert list sorts by (core/sorting.py): status (then level and due date, the
+#: default), code, level, project and unit codes, and the disposal's due date.
+ALERT_SORTS = Sorts(
+    "status",
+    status=("status", "-level", "due_date"),
+    code=("code", "due_date"),
+    level=("level", "due_date"),
+    project=("project__code", "code"),
+    unit=("unit__code", "project__code"),
+    due=("due_date", "status"),
+)
+
+
 def alert_list(
-    *, user: User, code: str = "", level: str = "", round: str = "", **filters: Unpack[ListFilters]
+    *,
+    user: User,
+    code: str = "",
+    level: str = "",
+    round: str = "",
+    sort: str = "",
+    **filters: Unpack[ListFilters],
 ) -> QuerySet[Alert]:
     """The alerts the user sees, by the shared list filters (any status, no words), a rule code,
-    a level and a round (its id), ordered by status, level and due date."""
+    a level and a round (its id), in the order `sort` asks for (`ALERT_SORTS`: by default
+    status, level and due date)."""
     rows = Alert.objects.visible_to(user).select_related("project", "unit", "round")
     rows = narrowed(rows, **filters)
     if code:
@@ -133,7 +173,7 @@ def alert_list(
         rows = rows.filter(level=level)
     if round and str(round).isdigit():
         rows = rows.filter(round_id=round)
-    return rows.order_by("status", "-level", "due_date")
+    return ALERT_SORTS.apply(rows, sort)
 
 
 def _unit_totals(reports, round: Round) -> dict[int, dict]:

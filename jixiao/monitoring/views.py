@@ -18,6 +18,7 @@ from jixiao.core import edit_stamp, jobs
 from jixiao.core.jobs import JobFile, file_builder
 from jixiao.core.numbers import typed_decimal
 from jixiao.core.scope_read import ScopedRow
+from jixiao.core.sorting import sorting
 from jixiao.core.views import (
     act,
     document_import_page,
@@ -268,6 +269,7 @@ def report_list(request):
         status=f.get("status", ""),
         unit=f.get("unit", ""),
         q=f.get("q", "").strip(),
+        sort=f.get("sort", ""),
     )
     page, query = paginate(request, rows)
     return render(
@@ -276,6 +278,7 @@ def report_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.REPORT_SORTS),
             "statuses": ReportStatus.choices,
             "queue": False,
             "round": monitoring_round,
@@ -287,11 +290,15 @@ def report_list(request):
 @login_required
 def report_queue(request):
     work = request.work
-    page, query = paginate(
-        request, selectors.report_queue(user=request.user, region=work.region, year=work.year)
+    sort = sorting(request, selectors.REPORT_SORTS)
+    rows = selectors.report_queue(
+        user=request.user, region=work.region, year=work.year, sort=sort.param
     )
+    page, query = paginate(request, rows)
     return render(
-        request, "monitoring/report_list.html", {"page": page, "query": query, "queue": True}
+        request,
+        "monitoring/report_list.html",
+        {"page": page, "query": query, "queue": True, "sorting": sort},
     )
 
 
@@ -483,6 +490,7 @@ def alert_list(request):
         status=f.get("status", ""),
         round=f.get("round", ""),
         unit=f.get("unit", ""),
+        sort=f.get("sort", ""),
     )
     page, query = paginate(request, rows)
     return render(
@@ -491,6 +499,7 @@ def alert_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.ALERT_SORTS),
             "statuses": Alert.Status.choices,
             "codes": [f"M0{i}" for i in range(1, 8)],
             "can_import": request.user.has_role(Role.BUDGET, Role.PERFORMANCE),

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jixiao.budgets.models import FiscalYear
+from jixiao.core.sorting import Sorts
 
 from .models import Rectification
 from .workflow import RECTIFICATION_WORKFLOW
@@ -38,19 +39,36 @@ def overdue_ids(rows: QuerySet, today: date | None = None) -> set[int]:
     return ids
 
 
+#: The columns the rectification list sorts by (core/sorting.py): the unit (the year first,
+#: the default), number, project code, source, the dates and the status.
+RECTIFICATION_SORTS = Sorts(
+    "unit",
+    unit=("-year", "unit__code"),
+    number=("number",),
+    project=("project__code",),
+    source=("source", "unit__code"),
+    issued=("issued_on",),
+    plan_due=("plan_due",),
+    due=("due",),
+    closed=("closed_on",),
+    status=("status", "unit__code"),
+)
+
+
 def rectification_list(
     user, region=None, year: int | None = None, filters: dict | None = None
 ) -> QuerySet:
     """The rectifications the user may see, of the working region and year. `filters` takes the
     list page's, the export's and the API's `status`, `source`, `unit` (an id), `overdue`
-    ("1": overdue only, "0": not overdue) and `q` (number, problem, unit or project)."""
+    ("1": overdue only, "0": not overdue) and `q` (number, problem, unit or project), and the
+    page's and the export's `sort` (`RECTIFICATION_SORTS`)."""
+    f = filters or {}
     rows = (
         Rectification.objects.visible_to(user)
         .in_work(region, year)
         .select_related("unit", "project", "issuer", "region")
-        .order_by("-year", "unit__code", "pk")
     )
-    f = filters or {}
+    rows = RECTIFICATION_SORTS.apply(rows, f.get("sort"))
     if f.get("status"):
         rows = rows.filter(status=f["status"])
     if f.get("source"):

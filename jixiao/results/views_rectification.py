@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from jixiao.core import edit_stamp
 from jixiao.core.exports import workbook_bytes
 from jixiao.core.jobs import XLSX, JobFile, file_builder
+from jixiao.core.sorting import sorting
 from jixiao.core.views import act, document_transition, error_text, file_or_job, paginate
 from jixiao.monitoring.models import Alert
 from jixiao.orgs.models import Region, Unit
@@ -53,9 +54,13 @@ def _work(request):
     return request.work
 
 
+#: The list's and its export's filters, and the order asked for (core/sorting.py).
+PAGE_FILTERS = (*selectors.FILTERS, "sort")
+
+
 def _filtered(request):
     work = _work(request)
-    filters = {name: request.GET.get(name, "").strip() for name in selectors.FILTERS}
+    filters = {name: request.GET.get(name, "").strip() for name in PAGE_FILTERS}
     return selectors.rectification_list(request.user, work.region, work.year, filters)
 
 
@@ -75,6 +80,7 @@ def rectification_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.RECTIFICATION_SORTS),
             "statuses": RectificationStatus.choices,
             "sources": RectificationSource.choices,
             "units": units,
@@ -88,7 +94,7 @@ def rectification_list(request):
 def rectification_export(request):
     """The list as the page filters it, as xlsx (an audited download)."""
     work = _work(request)
-    filters = {name: request.GET.get(name, "").strip() for name in selectors.FILTERS}
+    filters = {name: request.GET.get(name, "").strip() for name in PAGE_FILTERS}
     count = _filtered(request).count()
     return file_or_job(
         request, rectifications_file, rows=count, region=work.region, year=work.year, **filters

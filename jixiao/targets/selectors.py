@@ -9,25 +9,42 @@ from django.db.models import Q, QuerySet
 from jixiao.core.compiled import KeyedQuery, prefetched
 from jixiao.core.listing import ListFilters, narrowed
 from jixiao.core.scope_read import ScopedRow
+from jixiao.core.sorting import Sorts
 from jixiao.indicators.models import IndicatorTemplate
 from jixiao.orgs.models import Region, User
 
 from .models import Indicator, Target, TargetStatus
 from .workflow import TARGET_WORKFLOW
 
+#: The columns the target list and the review queue sort by (core/sorting.py): by unit (its
+#: code, then the project's), by project code, amount, status, lint findings (the blocking
+#: ones first), submission time and deadline.
+TARGET_COLUMNS = {
+    "unit": ("unit__code", "project__code"),
+    "project": ("project__code",),
+    "amount": ("amount_total",),
+    "status": ("status",),
+    "findings": ("blocking_count", "warning_count"),
+    "submitted": ("submitted_at", "unit__code"),
+    "deadline": ("deadline",),
+}
+TARGET_SORTS = Sorts("unit", **TARGET_COLUMNS)
+#: The review queue: the oldest submission first, unless asked otherwise.
+QUEUE_SORTS = Sorts("submitted", **TARGET_COLUMNS)
+
 
 def target_list(
-    *, user: User, subject: str = "", findings: str = "", **filters: Unpack[ListFilters]
+    *,
+    user: User,
+    subject: str = "",
+    findings: str = "",
+    sort: str = "",
+    **filters: Unpack[ListFilters],
 ) -> QuerySet[Target]:
     """The current versions of the declarations the user sees, by the shared list filters
     (words: the project's name or code, the unit's name), the subject (`project`, `unit`) and
-    the lint findings (`blocking`, `any`)."""
-    rows = (
-        Target.objects.visible_to(user)
-        .current()
-        .select_related("unit", "project", "region")
-        .order_by("unit__code", "project__code")
-    )
+    the lint findings (`blocking`, `any`), in the order `sort` asks for (`TARGET_SORTS`)."""
+    rows = Target.objects.visible_to(user).current().select_related("unit", "project", "region")
     rows = narrowed(
         rows,
         statuses=TargetStatus.values,
@@ -42,13 +59,16 @@ def target_list(
         rows = rows.filter(blocking_count__gt=0)
     elif findings == "any":
         rows = rows.filter(Q(blocking_count__gt=0) | Q(warning_count__gt=0))
-    return rows
+    return TARGET_SORTS.apply(rows, sort)
 
 
-def review_queue(*, user: User, region: Region | None, year: int | None) -> QuerySet[Target]:
-    """What waits for this user's action now (DOMAIN.md §4.5): the workflow's own answer."""
+def review_queue(
+    *, user: User, region: Region | None, year: int | None, sort: str = ""
+) -> QuerySet[Target]:
+    """What waits for this user's action now (DOMAIN.md §4.5): the workflow's own answer, the
+    oldest submission first unless `sort` asks otherwise (`QUEUE_SORTS`)."""
     rows = target_list(user=user, region=region, year=year)
-    return rows.filter(TARGET_WORKFLOW.waiting_q(user)).order_by("submitted_at", "unit__code")
+    return QUEUE_SORTS.apply(rows.filter(TARGET_WORKFLOW.waiting_q(user)), sort)
 
 
 def target_get(*, user: User, pk: int, indicators: bool = True) -> Target:

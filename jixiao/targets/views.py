@@ -20,6 +20,7 @@ from jixiao.core import edit_stamp, workflow
 from jixiao.core.numbers import typed_decimal
 from jixiao.core.rulebook import thawed
 from jixiao.core.scope_read import ScopedRow
+from jixiao.core.sorting import sorting
 from jixiao.core.views import (
     act,
     document_transition,
@@ -58,16 +59,22 @@ def target_list(request):
         builder=targets_file,
         template="targets/target_list.html",
         context=context,
+        sorts=selectors.TARGET_SORTS,
     )
 
 
 @login_required
 def review_queue(request):
     work = request.work
-    rows = selectors.review_queue(user=request.user, region=work.region, year=work.year)
+    sort = sorting(request, selectors.QUEUE_SORTS)
+    rows = selectors.review_queue(
+        user=request.user, region=work.region, year=work.year, sort=sort.param
+    )
     page, query = paginate(request, rows)
     return render(
-        request, "targets/target_list.html", {"page": page, "query": query, "queue": True}
+        request,
+        "targets/target_list.html",
+        {"page": page, "query": query, "queue": True, "sorting": sort},
     )
 
 

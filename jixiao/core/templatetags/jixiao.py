@@ -154,3 +154,50 @@ def edit_stamp(document) -> str:
     from jixiao.core.edit_stamp import stamp
 
     return stamp(document)
+
+
+#: The arrow a sortable header shows: the order drawn (ascending, descending) or, on the
+#: other columns, that one may sort by it.
+_ARROWS = {"ascending": "▲", "descending": "▼", None: "↕"}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label, css: str = ""):
+    """`{% sort_header "amount" _("资金总额") "num" %}`: the `<th>` of a column the list sorts
+    by (core/sorting.py, the page's `sorting`): a link to this page sorted by it, ascending,
+    or reversed when it is the order drawn already; the other query parameters kept, the page
+    number dropped (a new order starts at page 1). The order drawn is told by `aria-sort` and
+    an arrow the screen reader skips."""
+    from django.utils.html import format_html
+
+    request = context["request"]
+    sort = context.get("sorting")
+    current = sort is not None and sort.key == key
+    state = ("descending" if sort.descending else "ascending") if current else None
+    params = request.GET.copy()
+    for name in ("page", "export"):
+        params.pop(name, None)
+    params["sort"] = f"-{key}" if state == "ascending" else key
+    href = f"{request.path}?{params.urlencode()}"
+    classes = f"sortable {css}".strip()
+    aria = format_html(' aria-sort="{}"', state) if state else ""
+    return format_html(
+        '<th class="{}"{}><a href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
+        "</a></th>",
+        classes,
+        aria,
+        href,
+        label,
+        _ARROWS[state],
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sort_field(context):
+    """A list's filter form keeps the order asked for: `{% sort_field %}` inside the form."""
+    from django.utils.html import format_html
+
+    sort = context.get("sorting")
+    if sort is None or not sort.explicit:
+        return ""
+    return format_html('<input type="hidden" name="sort" value="{}">', sort.param)

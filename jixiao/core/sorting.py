@@ -1,0 +1,87 @@
+"""How a list sorts by its columns: `?sort=<key>` (ascending) or `?sort=-<key>` (descending).
+
+A list declares its sortable columns once, as a `Sorts` beside its selector: each key names the
+`order_by` terms of its column (field paths or expressions), one key is the default order, and
+the primary key breaks every tie, so that page 2 continues page 1 and the export lists the rows
+as the pages do. The selector takes `sort` as one of its filters and ends with
+`SORTS.apply(rows, sort)`: the page (`list_page(sorts=...)`), its "导出 Excel" and the
+background job of a large export pass the same `sort` on, as they pass the other filters.
+`{% sort_header %}` (core/templatetags/jixiao.py) draws a sortable column's header.
+
+A value that is not one of the list's keys gives the default order: nothing from the address
+ever names a field. A row without a value (an empty amount, a declaration not yet submitted)
+comes last in either direction, on SQLite and PostgreSQL alike (their own default for empty
+values differs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from django.db.models import F
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The order a list is drawn in: a column's key and its direction."""
+
+    key: str
+    descending: bool = False
+    explicit: bool = False  # asked for by the address (not the list's default)
+
+    @property
+    def param(self) -> str:
+        """The value of `?sort=` that asks for this order."""
+        return f"-{self.key}" if self.descending else self.key
+
+
+class Sorts:
+    """The sortable columns of one list: `Sorts("unit", unit=("unit__code", "project__code"),
+    amount="amount_total")`, the default first (prefixed with "-" for descending). A term
+    prefixed with "-" runs against its column's direction ("status", "-level")."""
+
+    def __init__(self, default: str, **columns):
+        self.columns = {
+            key: tuple(terms) if isinstance(terms, tuple | list) else (terms,)
+            for key, terms in columns.items()
+        }
+        found = self._parsed(default)
+        if found is None:
+            raise ValueError(f"default sort {default!r} is not one of the columns")
+        self.default = replace(found, explicit=False)
+
+    def _parsed(self, value) -> Sort | None:
+        text = value if isinstance(value, str) else ""
+        descending = text.startswith("-")
+        key = text[1:] if descending else text
+        if key in self.columns:
+            return Sort(key, descending, explicit=True)
+        return None
+
+    def chosen(self, value) -> Sort:
+        """The order `?sort=value` asks for, or the default when it names no column."""
+        return self._parsed(value) or self.default
+
+    def order(self, value) -> list:
+        """The `order_by` terms of `chosen(value)`, the primary key last."""
+        sort = self.chosen(value)
+        terms = [_term(t, sort.descending) for t in self.columns[sort.key]]
+        return [*terms, F("pk").desc() if sort.descending else F("pk").asc()]
+
+    def apply(self, rows, value):
+        """`rows` in the order `?sort=value` asks for."""
+        return rows.order_by(*self.order(value))
+
+
+def _term(term, descending: bool):
+    if isinstance(term, str) and term.startswith("-"):  # a term of its own direction
+        term, descending = term[1:], not descending
+    expression = F(term) if isinstance(term, str) else term
+    if descending:
+        return expression.desc(nulls_last=True)
+    return expression.asc(nulls_last=True)
+
+
+def sorting(request, sorts: Sorts) -> Sort:
+    """The order a list page is asked for (its `sorting`, for `{% sort_header %}`)."""
+    return sorts.chosen(request.GET.get("sort"))

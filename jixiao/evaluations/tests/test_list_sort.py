@@ -1,0 +1,53 @@
+"""The self-evaluation list and queue sort by their columns (core/sorting.py): the scores
+both ways, an empty score last, scope unchanged."""
+
+from decimal import Decimal
+
+from jixiao.evaluations.models import SelfEvaluation
+from jixiao.testing import listed_ids
+from jixiao.testing_pages import _selfeval
+
+TOTALS = {0: ("90.5", None), 1: ("61", "75"), 2: (None, "88.25")}  # i → (total, reviewed)
+
+
+def made(world) -> list[int]:
+    ids = []
+    for i, (total, reviewed) in TOTALS.items():
+        selfeval = _selfeval(world, i)
+        SelfEvaluation.objects.filter(pk=selfeval.pk).update(
+            total=total and Decimal(total), reviewed_total=reviewed and Decimal(reviewed)
+        )
+        ids.append(selfeval.pk)
+    return ids
+
+
+def test_the_self_evaluations_sort_by_score_both_ways(world, client_for):
+    first, second, third = made(world)
+    client = client_for("performance")
+    assert listed_ids(client, "/evaluations/?sort=total", "/evaluations/") == [second, first, third]
+    assert listed_ids(client, "/evaluations/?sort=-total", "/evaluations/") == [
+        first,
+        second,
+        third,
+    ]
+    reviewed = listed_ids(client, "/evaluations/?sort=-reviewed_total", "/evaluations/")
+    assert reviewed == [third, second, first]
+    assert listed_ids(client, "/evaluations/?sort=-project", "/evaluations/") == [
+        third,
+        second,
+        first,
+    ]
+    assert listed_ids(client, "/evaluations/?sort=x'--", "/evaluations/") == [first, second, third]
+    assert listed_ids(client_for("other"), "/evaluations/?sort=-total", "/evaluations/") == []
+
+
+def test_the_queue_sorts_by_score(world, client_for):
+    first, second, third = made(world)
+    client = client_for("business")  # the three wait for BIZ1 (unit U1)
+    assert listed_ids(client, "/evaluations/queue/?sort=-total", "/evaluations/") == [
+        first,
+        second,
+        third,
+    ]
+    page = client.get("/evaluations/queue/?sort=-total").content.decode()
+    assert page.count('aria-sort="descending"') == 1
