@@ -183,7 +183,8 @@ def _indicator_to_national(row: dict, position: int, year) -> dict:
 
 
 def _parsed_text(value: dict) -> str:
-    sign = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}.get(value.get("op"))
+    signs: dict[object, str] = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
+    sign = signs.get(value.get("op"))
     if sign and value.get("number") is not None:
         return f"{sign}{value['number']}{value.get('unit') or ''}"
     return _text(value.get("text") or value.get("date"))

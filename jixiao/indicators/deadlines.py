@@ -80,7 +80,8 @@ _DEADLINE_PREFIXES = sorted(
     key=len,
     reverse=True,
 )
-_TAIL_RE = re.compile(r"(?:底|末)?(?:之前|以前|前|止|为止|以内|之内|内)?(?P<rest>.*)")
+# The end words after a date; what follows them is the rest (`_tail_ok`).
+_TAIL_HEAD_RE = re.compile(r"(?:底|末)?(?:之前|以前|前|止|为止|以内|之内|内)?")
 # "12月底前100%到位", "年底前全部完成": how much is done by then, before the completion word.
 _WHOLLY_RE = re.compile(r"^(?:100%|百分之百|全部|全额|全面)")
 _DONE_RE = re.compile(
@@ -93,7 +94,7 @@ def _end_of_month(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _when_date(kind: str, g: dict, year: int | None) -> date:
+def _when_date(kind: str, g: dict, year: int) -> date:
     """The last day the token allows (DOMAIN.md §4.2: a month means its last day)."""
     if kind == "ymd" or kind == "md":
         return date(year, int(g["m"]), int(g["d"]))
@@ -132,7 +133,7 @@ def _match_when(s: str, pos: int, default_year: int | None, strict: bool) -> Whe
 
 def _tail_ok(tail: str) -> bool:
     """What may follow a date: 底/末, 前/以前/内, and a completion phrase ('前完成建设')."""
-    rest = _WHOLLY_RE.sub("", _TAIL_RE.fullmatch(tail)["rest"])
+    rest = _WHOLLY_RE.sub("", _TAIL_HEAD_RE.sub("", tail, count=1))
     return not rest or bool(re.fullmatch(r"[\u4e00-\u9fff]+", rest) and _DONE_RE.search(rest))
 
 

@@ -330,11 +330,11 @@ def parse_quantity(clean: str, quoted: str) -> Quantity:
     op, op_token, is_symbol, s = take_prefix_operator(_strip_words(s, _FILLERS)[0])
     s, _ = _strip_words(s, _FILLERS)
     s, word = _strip_words(s, _VALUE_WORDS, before_number=True)
-    base = _RELATIVE_RE.match(s)  # one match, not a startswith per word of the list
-    base = base.group() if base and s[base.end() : base.end() + 1].isdigit() else ""
+    relative = _RELATIVE_RE.match(s)  # one match, not a startswith per word of the list
+    base = relative.group() if relative and s[relative.end() : relative.end() + 1].isdigit() else ""
     s = s[len(base) :]
-    per = re.match(r"每([^\d]{1,4}?)(?=\d)", s)  # '每亩300': 300 per 亩
-    per = per.group(1) if per and is_known_unit(per.group(1)) else None
+    rate = re.match(r"每([^\d]{1,4}?)(?=\d)", s)  # '每亩300': 300 per 亩
+    per = rate.group(1) if rate and is_known_unit(rate.group(1)) else None
     s = s[len(per) + 1 :] if per else s
     if not per and subject.startswith("每") and is_known_unit(subject[1:]):
         per, subject = subject[1:], ""  # '每年不少于2次': 2次/年
@@ -414,7 +414,9 @@ def _frequency(s: str) -> Quantity | None:
     if match is None or (match["lead"] and not re.fullmatch(r"[\u4e00-\u9fff]+", match["lead"])):
         return None
     unit = f"次/{FREQUENCY_PERIODS[match['period'] or match['once']]}"
-    number = Decimal(chinese_int(match["count"] or "一"))
+    count = chinese_int(match["count"] or "一")
+    assert count is not None  # one numeral of 一 to 十, as the pattern allows
+    number = Decimal(count)
     read = f"{OPERATOR_SYMBOLS[Op.GE]}{number:f}{unit}"
     notes = [Message("value.frequency", written=s, read=read)]
     words = [w for w in (match["lead"], match["tail"]) if w]
@@ -483,7 +485,8 @@ def read_reference(clean: str, column: Op | None = None) -> tuple[Op, str] | Non
     if match is None or re.search("[不未非无没]", match["qualifier"]):
         return None
     after = _BOUND_AFTER.get(match["after"] or "")
-    directions = {_bound(o) for o in (op, after, column) if o is not None and _bound(o)}
+    bounds = (_bound(o) for o in (op, after, column) if o is not None)
+    directions = {bound for bound in bounds if bound}
     if len(directions) != 1:
         return None
     return directions.pop(), match["qualifier"] + match["reference"]

@@ -266,8 +266,9 @@ def _measure(unit: str | None) -> tuple[tuple, Fraction] | None:
     if not unit:
         return None
     head, per = _split(unit)
-    parts = [_measure_simple(head)] + [_measure_per(p) for p in per]
-    if any(p is None for p in parts):
+    measured = [_measure_simple(head)] + [_measure_per(p) for p in per]
+    parts = [p for p in measured if p is not None]
+    if len(parts) < len(measured):
         return None
     size = parts[0][1]
     for part in parts[1:]:
@@ -374,8 +375,10 @@ def _decimal(value: Fraction) -> Decimal:
 def tidy_decimal(number: Decimal) -> Decimal:
     """The same value without trailing fractional zeros or an exponent (90.0000 → 90, 1.2E+4 →
     12000), exactly: `Decimal.normalize` would round to the context's precision."""
-    sign, digits, exponent = number.as_tuple()
-    digits = list(digits)
+    sign, written, exponent = number.as_tuple()
+    if not isinstance(exponent, int):  # NaN or an infinity: nothing to tidy
+        return number
+    digits = list(written)
     while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
         digits.pop()
         exponent += 1

@@ -39,6 +39,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypedDict
 
 from jixiao.core.rule_messages import Join, Message
 
@@ -272,14 +273,14 @@ def parse_target_value(
     """
     if name is not None:
         read_as = incident_text(name, text, _words(incidents), unit=unit, subcategory=subcategory)
-        if read_as is not text:
+        if read_as is not text and isinstance(text, str):  # only a text is read as another
             value = parse_target_value(read_as, category=category, subcategory=subcategory,
                                        year=year, unit=unit, operator=operator)  # fmt: skip
             return as_written(value, name, text)
     if type(text) is str and text[:1] in _FAST_FIRST:
-        value = _quick_target_value(text, category, subcategory, year, unit, operator)
-        if value is not None:
-            return value
+        quick = _quick_target_value(text, category, subcategory, year, unit, operator)
+        if quick is not None:
+            return quick
     if (
         type(text) in _KEYS
         and type(category) in _KEYS
@@ -502,7 +503,8 @@ def _quantitative(
             return _unreadable(original, msg)
         op = col_op
     number = quantity.number
-    if lacks_money_unit(unit):
+    assert number is not None  # an "ok" quantity has its number (`parse_quantity`)
+    if unit is not None and lacks_money_unit(unit):
         quoted = Message("value.quoted_target", text=original.strip())
         cost = is_cost(category, subcategory)
         number, unit, note = _with_money_unit(number, unit, col_unit, cost, quoted)
@@ -533,7 +535,7 @@ def _with_money_unit(number: Decimal, unit: str, given: str | None, cost: bool, 
     elsewhere multiplies the number ('1.5万' → 15000); (None, None, problem) otherwise."""
     head, slash, per = unit.partition("/")
     parts = unit_cost_parts(given) if given else None
-    if not head and parts and given.endswith(unit):
+    if not head and parts and given and given.endswith(unit):
         return number, given, Message("value.money_unit_from", unit=unit, given=given)
     money = f"{head}元{slash}{per}"
     if head and (parts or given in MONEY_UNITS):
@@ -552,6 +554,14 @@ def _unreadable(original: str, message: str | None) -> TargetValue:
     return TargetValue(original, Kind.UNREADABLE, problems=(message,))
 
 
+class _Where(TypedDict):
+    """Where a value stands, as `parse_target_value` takes it."""
+
+    category: object
+    subcategory: object
+    year: int | None
+
+
 def target_value_from_data(
     data: object,
     *,
@@ -565,7 +575,7 @@ def target_value_from_data(
     ``{"op", "number", "unit", "text", "date"}`` whose op may be the schema spelling or a
     symbol (≥, ≤, 定性 ...). Numbers become Decimal through their text, never through float.
     A string is read with the indicator's `name` (and `incidents`) as `parse_target_value`."""
-    context = {"category": category, "subcategory": subcategory, "year": year}
+    context: _Where = {"category": category, "subcategory": subcategory, "year": year}
     if not isinstance(data, dict):
         return parse_target_value(data, name=name, incidents=incidents, **context)
     op = normalise_operator(data.get("op"))
@@ -611,7 +621,7 @@ def parse_actual_value(
     if name is not None:
         unwanted = any(getattr(n, "code", None) == "value.incident_zero" for n in target.notes)
         read_as = incident_text(name, text, _words(incidents), actual=True, unwanted=unwanted)
-        if read_as is not text:
+        if read_as is not text and isinstance(text, str):  # only a text is read as another
             return as_written(parse_actual_value(read_as, target), name, text)
     if type(text) is str:
         try:
@@ -681,7 +691,8 @@ def _actual_quantity(original: str, clean: str, target: TargetValue) -> ActualVa
     if quantity.op is not None:
         notes.append(Message("value.actual_operator", op=OPERATOR_SYMBOLS[quantity.op]))
     written, unit, number = quantity.unit, target.unit, quantity.number
-    if lacks_money_unit(written):
+    assert number is not None  # an "ok" quantity has its number (`parse_quantity`)
+    if written is not None and lacks_money_unit(written):
         number, written, note = _with_money_unit(number, written, unit, False, quoted)
         if number is None:
             return ActualValue(original, Kind.UNREADABLE, text=original.strip(), problems=(note,))

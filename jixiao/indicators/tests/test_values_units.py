@@ -13,6 +13,7 @@ from jixiao.indicators.units import (
     is_known_unit,
     normalise_unit,
     same_unit,
+    tidy_decimal,
     unit_cost_parts,
     unit_family,
 )
@@ -108,6 +109,20 @@ def test_units_of_two_families_never_convert(src, dst):
 
 def test_a_third_of_a_unit_converts_to_twenty_decimal_places():
     assert convert_number(Decimal("1"), "亩", "平方米") == Decimal("666.66666666666666666667")
+
+
+@pytest.mark.parametrize(
+    ("number", "tidy"),
+    [("90.0000", "90"), ("1.2E+4", "12000"), ("0.50", "0.5"), ("-3.10", "-3.1")],
+)
+def test_tidy_decimal_drops_trailing_zeros_and_the_exponent(number, tidy):
+    assert str(tidy_decimal(Decimal(number))) == tidy
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_tidy_decimal_gives_back_what_is_not_a_finite_number(number):
+    # It raised TypeError: the exponent of NaN or an infinity is a letter (found by mypy).
+    assert str(tidy_decimal(Decimal(number))) == str(Decimal(number))
 
 
 @pytest.mark.parametrize(
