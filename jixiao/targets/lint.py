@@ -92,11 +92,11 @@ def lint(
         findings += check(view)
     _mark_quiet(view)
     skipped = []
-    for code, check, needs in _CONTEXT_CHECKS:
+    for code, context_check, needs in _CONTEXT_CHECKS:
         if context is None or all(getattr(context, part) is None for part in needs):
             skipped.append(code)
         else:
-            findings += check(view, context)
+            findings += context_check(view, context)
     findings = _without_superseded(findings, rules["T02"]["supersedes"])
     findings.sort(key=lambda f: (f.code, -1 if f.indicator is None else f.indicator))
     return LintResult(tuple(findings), tuple(skipped), _notes(view))
@@ -220,7 +220,9 @@ def _unit_in_name(name: str) -> bool:
 def check_identical_across_subcategories(view: _View) -> list[Finding]:
     """T05: the same indicator under two subcategories: the same name, or, where names are
     missing, the same value (2021 summary: "数量、质量、时效和成本指标完全一致")."""
-    found, seen, facts = [], {}, view.facts
+    found: list[Finding] = []
+    seen: dict[tuple[str, object], list[int]] = {}
+    facts = view.facts
     for i, line, _p, row in view.rows_with_facts():
         sub = row.sub_key
         if row.norm_name:
@@ -277,7 +279,7 @@ def check_missing_output_subcategory(view: _View) -> list[Finding]:
             continue
         blocking = required in rules["blocking_required"]
         hint = _t06_hint(view, required, is_category)
-        msg = Message("lint.T06", required=required, hint=hint)
+        msg: str = Message("lint.T06", required=required, hint=hint)
         msg = view.suggested(msg, under=[required], about=[view.declaration.goal or ""])
         found.append(view.finding("T06", None, msg, Message("lint.T06.why"), blocking=blocking))
     return found
@@ -310,8 +312,8 @@ def _missing_category(view: _View, code: str) -> list[Finding]:
         return []
     subs = Join(view.categories.get(category, ())) or category
     advice = Message(f"lint.{code}.advice", subs=subs)
-    msg = Message("lint.missing_category", category=category, advice=advice,
-                  hint=_unplaced_hint(view))  # fmt: skip
+    msg: str = Message("lint.missing_category", category=category, advice=advice,
+                       hint=_unplaced_hint(view))  # fmt: skip
     under = [category, *view.categories.get(category, ())]
     msg = view.suggested(msg, under=under, about=[view.declaration.goal or ""])
     return [view.finding(code, None, msg, Message(f"lint.{code}.why"))]
@@ -344,7 +346,7 @@ def check_goal_empty(view: _View) -> list[Finding]:
     """T09 goal_empty: no annual goal text (年度总体目标); a goal cell holding only a number
     (the amount, copied into the wrong cell) has no text either."""
     goal = view.declaration.goal
-    if not _is_blank(goal) and any(c.isalpha() for c in goal):
+    if goal is not None and not _is_blank(goal) and any(c.isalpha() for c in goal):
         return []
     return [view.finding("T09", None, Message("lint.T09"), Message("lint.T09.why"))]
 
@@ -736,7 +738,7 @@ def check_process_as_output(view: _View) -> list[Finding]:
     for i, line, p, _facts in view.loud_rows():
         word = view.process_measure(i)
         if word:
-            msg = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
+            msg: str = Message("lint.T11", label=_label(i, line), word=word, category=p.category)
             msg = view.suggested(msg, under=[p.subcategory or line.subcategory], about=[])
             found.append(view.finding("T11", i, msg, Message("lint.T11.why")))
     return found
@@ -831,10 +833,13 @@ def _is_cost_line(line: IndicatorLine, placement: Placement, rules: Mapping) -> 
 def check_under_ambitious(view: _View, context: LintContext) -> list[Finding]:
     """T13 under_ambitious: a target below last year's actual for the same indicator of the
     same project ("≥" below it, or "≤" above it: looser than what was achieved)."""
-    found = []
+    found: list[Finding] = []
+    previous = context.previous_actuals
+    if previous is None:  # `lint` asks only with last year's actuals
+        return found
     for i, line, _p in view.rows():
         value = line.value
-        actual = context.previous_actuals.get(indicator_key(line.name))
+        actual = previous.get(indicator_key(line.name))
         if value.kind != Kind.QUANTITATIVE or value.number is None or actual is None:
             continue
         below = value.operator in _UP and value.number < actual
@@ -925,7 +930,7 @@ def check_copied_target(view: _View, context: LintContext) -> list[Finding]:
     twins = [s.label or Message("lint.T15.another") for s in context.siblings or ()
              if s.items == own.items]  # fmt: skip
     if twins:
-        names = Join(Message("lint.quoted", text=name) for name in twins[:3])
+        names: str = Join(Message("lint.quoted", text=name) for name in twins[:3])
         names = Message("lint.T15.and_more", names=names) if len(twins) > 3 else names
         msg = Message("lint.T15.sibling", names=names)
         found.append(view.finding("T15", None, msg, Message("lint.T15.sibling.why")))
@@ -963,7 +968,7 @@ def check_child_not_linked(view: _View, context: LintContext) -> list[Finding]:
     does its name share a specific word (rules T17: generic words removed) with any of them."""
     parent = context.parent
     rules = view.rules["T17"]
-    if not parent.indicators:
+    if parent is None or not parent.indicators:  # `lint` asks only with a parent
         return []
     size, generic = int(rules["min_shared_chars"]), rules["generic_words"]
     parent_names = {normalise_text(line.name) for line in parent.indicators}

@@ -13,8 +13,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import chain
+from typing import Final
 
 from jixiao.core.rule_messages import Join, Message
 from jixiao.indicators.catalogue import Placement, is_cost
@@ -166,6 +168,7 @@ class _Store(dict):
     ids of its value and placement, emptied with them: no more entries than the facts."""
 
     __slots__ = ("by_id",)
+    by_id: dict[tuple, RowFacts]
 
     def __init__(self):
         super().__init__()
@@ -176,7 +179,7 @@ class _Store(dict):
         self.by_id.clear()
 
 
-def _facts_store(rules: Mapping, categories: Mapping) -> tuple[dict, int]:
+def _facts_store(rules: Mapping, categories: Mapping) -> tuple[_Store, int]:
     """The facts kept for one rules mapping and one catalogue (found by identity, both kept
     alive so that their ids are not reused), and how many it may hold: `_FACTS_KEPT` less
     what the other mappings' stores hold, so that all of them together stay within it."""
@@ -428,7 +431,13 @@ def _forget_word_answers() -> None:
     _WORD_ANSWERS[0] = 0
 
 
-_UNKNOWN = object()
+class _Unknown(Enum):
+    """The default of a lookup of kept answers: none found yet (None is an answer)."""
+
+    UNKNOWN = 0
+
+
+_UNKNOWN: Final = _Unknown.UNKNOWN
 #: The fact of a row that none of the checks of one row finds anything in it (`_View.loud`):
 #: True or False once a lint has run every check on it, True when each says so (`row_check`).
 QUIET = "quiet"
@@ -483,7 +492,7 @@ class _WordList:
     size: int
     pattern: re.Pattern
     pairs: tuple[tuple[str, str], ...]
-    answers: dict
+    answers: dict[str, str | None]
 
     def first_in(self, norm: str) -> str | None:
         if not self.pattern.search(norm):

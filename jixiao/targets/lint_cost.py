@@ -193,7 +193,9 @@ def _periods(view: _View, p: _Product) -> str:
 
 
 def _formula(view: _View, p: _Product) -> str:
-    numbers = [view.lines[p.cost].value.number, view.lines[p.quantity].value.number]
+    cost, quantity = view.lines[p.cost].value.number, view.lines[p.quantity].value.number
+    assert cost is not None and quantity is not None  # `_product` multiplied the two
+    numbers = [cost, quantity]
     if p.periods != 1:
         numbers.append(p.periods)
     return " × ".join(_num(n) for n in numbers)

@@ -91,7 +91,7 @@ def _t19_row(line: IndicatorLine, here: str | None, rules: Mapping, known) -> li
     """`_t19_homes` of a row as T19 reads it (a fact of the row); [] for a row under no
     subcategory of the catalogue or named by a level only."""
     named = _read_by_value(line)
-    if here not in known or _names_a_level(named.name, here):
+    if here is None or here not in known or _names_a_level(named.name, here):
         return []
     if named is not line:  # named by its value's words: the whole text is the name
         return _own_words(_t19_homes(named, here, rules, known), line)
@@ -378,8 +378,8 @@ def check_input_as_output(view: _View) -> list[Finding]:
         word = _input_word(view, line, p.subcategory, facts)
         if word:
             code = _t20_code(line, p.subcategory, word, rules)
-            msg = Message(code, label=_label(i, line), value=line.value.display(),
-                          here=p.subcategory, word=word)  # fmt: skip
+            msg: str = Message(code, label=_label(i, line), value=line.value.display(),
+                               here=p.subcategory, word=word)  # fmt: skip
             if code == "lint.T20.supplies":
                 under = [p.subcategory or line.subcategory]
                 msg = view.suggested(msg, under=under, about=[line.name])
@@ -605,9 +605,11 @@ def _t21_read(line: IndicatorLine, rules: Mapping):
     """(over, floor, rate) of a rate in % above the limit or written as a floor at it, on a
     name of a bounded rate; None otherwise (a fact of the row)."""
     value, limit = line.value, Decimal(rules["limit"])
-    over = value.number > limit or (value.number == limit and value.operator == Op.GT)
+    number = value.number
+    assert number is not None  # T21 reads only rates with a number (`check_rate_over_100`)
+    over = number > limit or (number == limit and value.operator == Op.GT)
     floor = (
-        value.number == limit
+        number == limit
         and value.operator == Op.GE
         and not value.operator_implied
         and not normalise_text(value.original).startswith(_attain_words(rules))
