@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeGuard
 
 from jixiao.core.numbers import typed_decimal
 
@@ -81,9 +82,10 @@ def read_decimal(value: object) -> Decimal | None:
         number = Decimal(str(value))
     elif isinstance(value, str):
         # As a person types it (core.numbers): "1,234.5" is 1234.5, "12,5" is refused.
-        number = typed_decimal(value)
-        if number is None:
+        typed = typed_decimal(value)
+        if typed is None:
             return None
+        number = typed
     else:
         raise ValueError
     if not number.is_finite():
@@ -247,7 +249,9 @@ def indicator_where(index: int, key: str = "") -> tuple[str, str]:
     return f"第{index + 1}条指标", f"indicators[{index}]" + (f".{key}" if key else "")
 
 
-def check_indicator(row: object, index: int, errors: SchemaErrors, optional: dict) -> bool:
+def check_indicator(
+    row: object, index: int, errors: SchemaErrors, optional: dict
+) -> TypeGuard[dict]:
     """An indicator row is an object with its three names as text and `optional` texts (key →
     label) as text or null; False when it is not an object at all."""
     where, path = indicator_where(index)

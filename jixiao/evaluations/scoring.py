@@ -319,8 +319,8 @@ def score(
     "catalogue" section, used to place rows that were not placed when read (classic default).
     """
     p = rules if isinstance(rules, ScoringParams) else scoring_params(rules)
-    catalogue = catalogue if catalogue is not None else CLASSIC_CATALOGUE
-    categories = dict(catalogue.get("categories", catalogue))
+    chosen: Mapping = catalogue if catalogue is not None else CLASSIC_CATALOGUE
+    categories = dict(chosen.get("categories", chosen))
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         execution = _execution(selfeval.money, p)
@@ -414,7 +414,7 @@ def _execution_warnings(execution: ExecutionScore, money: Money, p: ScoringParam
     found = []
     if execution.score is None:
         found.append(Issue("no_budget", Message("score.no_budget", why=execution.explanation)))
-    if execution.self_score_differs:
+    if execution.self_score_differs and execution.self_score is not None:  # differs: it has one
         message = Message("score.exec.self_score_differs", own=_num(execution.self_score),
                           points=str(execution.score))  # fmt: skip
         found.append(Issue("self_score_differs", message))
@@ -564,7 +564,11 @@ def _rule(index: int, label: str, line: EvaluatedIndicator, w: Decimal, p: Scori
 
 def _quantitative(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringParams):
     """The operator table of DOMAIN.md §6.2; > as ≥, < as ≤, negative actuals as 0."""
-    t, a, op = line.target.number, max(line.actual.number, Decimal(0)), line.target.operator
+    t, actual, op = line.target.number, line.actual.number, line.target.operator
+    # `_readability` let through only a readable quantitative target, which has its number and
+    # operator (values.py builds no other), and an actual with a number.
+    assert t is not None and actual is not None and op is not None
+    a = max(actual, Decimal(0))
     if op in _UP:
         outcome = _at_least(w, a, t)
     elif op == Op.EQ and t <= 0:
@@ -640,6 +644,8 @@ def _deadline(index, label, line: EvaluatedIndicator, w: Decimal, p: ScoringPara
         return _Outcome(w, ("score.f.on_time", {}))
     if actual.date is None:
         return _deadline_by_person(index, label, line, w)
+    # `_readability` let through only a readable deadline target, which has its date (values.py)
+    assert due is not None
     if p.deadline_unit == "month":
         late = months_late(due, actual.date)
     else:
@@ -740,7 +746,7 @@ def _weight_warnings(lines: tuple[IndicatorScore, ...], p: ScoringParams) -> lis
         return []
     sums: dict[str, Decimal] = {}
     for line in lines:
-        group = p.share.get(line.category, line.category)
+        group = p.share.get(line.category, line.category) if line.category is not None else None
         if group is not None:
             sums[group] = sums.get(group, Decimal(0)) + (line.weight or 0)
     expected = _expected_totals(set(sums), p)

@@ -63,7 +63,7 @@ class Issue:
     indicator: int | None = None
 
     def to_data(self) -> dict:
-        data = {"code": self.code, "message": self.message}
+        data: dict[str, object] = {"code": self.code, "message": self.message}
         if self.indicator is not None:
             data["indicator"] = self.indicator
         return data
@@ -182,8 +182,8 @@ def selfeval_from_data(
     if not isinstance(obj, dict):
         errors.add("", f"自评表应为 JSON 对象，实际为{type_name(obj)}")
         return None, list(errors)
-    catalogue = catalogue if catalogue is not None else CLASSIC_CATALOGUE
-    named = catalogue.get("categories", catalogue)
+    chosen: Mapping = catalogue if catalogue is not None else CLASSIC_CATALOGUE
+    named = chosen.get("categories", chosen)
     categories = tuple((c, tuple(subs)) for c, subs in named.items())
     year = read_int(obj, "year", "预算年度", errors)
     parties = read_parties(obj, errors)
@@ -315,7 +315,9 @@ def _line(row: dict, index: int, categories: tuple, year, incidents) -> Evaluate
     actual_data = row.get("actual")
     actual_text = _value_text(actual_data)
     actual = parse_actual_value(actual_text, target, name=name, incidents=incidents)
-    problems, notices, figures = [], [], {}
+    problems: list[Issue] = []
+    notices: list[Issue] = []
+    figures: dict[str, Decimal | None] = {}
     label = f"第{index + 1}条指标“{name}”的"
     for key, what in _FIGURES.items():
         code = "self_score_unreadable" if key == "self_score" else f"{key}_unreadable"

@@ -228,7 +228,7 @@ def _threshold(index, row: Mapping, weight: Decimal, inputs: UnitInputs, rules):
         why = Message("unit.rule_invalid", label=row["indicator"], full_if=row["full_if"])
         return None, "", None, [Issue("rule_invalid", why, index)]
     rate, head, errors = _rate(index, row, inputs)
-    if errors:
+    if errors or rate is None:  # no rate comes with its errors
         return None, "", None, errors
     t, op = full.number, full.operator
     gap = t - rate if op in (Op.GE, Op.GT) else rate - t
@@ -258,7 +258,7 @@ def _judged(index, row: Mapping, weight: Decimal, inputs: UnitInputs, bands):
     judgement = inputs.judgements.get(label)
     chosen = judgement.band if judgement else None
     band = next((b for b in bands if b.label == chosen), None)
-    if band is None:
+    if band is None or judgement is None:  # no judgement chooses no band
         labels = Join(f"“{b.label}”" for b in bands)
         why = Message("unit.no_such_band", band=chosen) if chosen else Message("score.no_band")
         message = Message("unit.band_required", label=label, why=why, labels=labels)

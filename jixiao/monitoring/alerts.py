@@ -346,9 +346,11 @@ def _m01(run: _Run) -> None:
         return
     lag = run.time - run.rate
     yellow, red = run.rules.m01
-    level, bound = ("red", red) if lag >= red else ("yellow", yellow) if lag >= yellow else (
-        None, None)  # fmt: skip
-    if level is None:
+    if lag >= red:
+        level, bound = "red", red
+    elif lag >= yellow:
+        level, bound = "yellow", yellow
+    else:
         return
     when = _date_text(run.report.period_end)
     message = Message("alert.M01", when=when, rate=run.rate_pct, time=_pct(run.time),
@@ -410,6 +412,7 @@ def _target_progress(run: _Run, index: int, line: IndicatorReport):
         run.warn("no_progress", message, index)
         return None
     if progress is None or not progress.ok or progress.number is None:
+        reason: str
         if progress is None:
             reason = Message("alert.no_progress")
         elif progress.problems:
@@ -445,10 +448,10 @@ def _m04(run: _Run) -> None:
 
 
 def _risk_reasons(line: IndicatorReport) -> list[str]:
-    reasons = []
+    reasons: list[str] = []
     if line.causes:
         reasons.append(Message("alert.M04.causes", causes=Join(line.causes)))
-    if _falls_short(line):
+    if line.expected is not None and _falls_short(line):
         reasons.append(Message("alert.M04.short", expected=line.expected.original))
     return reasons
 
@@ -469,7 +472,7 @@ def _falls_short(line: IndicatorReport) -> bool:
         return expected.on_time is False
     if target.kind != Kind.QUANTITATIVE or expected.number is None or target.number is None:
         return False
-    short = _SHORT.get(target.operator)
+    short = _SHORT.get(target.operator) if target.operator is not None else None
     return bool(short and short(expected.number, target.number))
 
 

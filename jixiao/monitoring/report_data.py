@@ -164,7 +164,7 @@ def report_from_data(obj: object) -> tuple[MonitoringReport | None, list]:
     rows = read_indicators(obj, errors, required=False)
     read = (_read_indicator(row, index, year_for_values, errors) for index, row in enumerate(rows))
     indicators = [line for line in read if line is not None]
-    if errors:
+    if errors or period_end is None:  # a missing as_of is one of the errors (required)
         return None, list(errors)
     report = MonitoringReport(
         period_end=period_end, amounts=amounts, deadline=deadline, submitted_at=submitted,

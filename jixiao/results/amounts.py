@@ -188,7 +188,8 @@ def amount_problems(amount: Decimal) -> list[Message]:
     """A positive amount with at most `PLACES` decimals."""
     if not amount.is_finite() or amount <= 0:
         return [Message("funds.amount.not_positive", amount=str(amount))]
-    if amount.normalize().as_tuple().exponent < -PLACES:
+    exponent = amount.normalize().as_tuple().exponent  # an int: the amount is finite
+    if isinstance(exponent, int) and exponent < -PLACES:
         return [Message("funds.amount.places", amount=f"{amount:f}", places=PLACES)]
     return []
 

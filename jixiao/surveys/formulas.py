@@ -105,7 +105,9 @@ def satisfaction_rate(scale_counts: Mapping[str, int], formula: str, rules: Mapp
         explanation = Message("survey.rate.rate", parts=parts, valid=valid, top=top,
                               rate=f"{rate:f}", percent=percent(rate))  # fmt: skip
         return RateResult(rate, valid, explanation)
-    points = sum(as_decimal(levels[label]["weight"]) * counts[label] for label in levels)
+    points = sum(
+        (as_decimal(levels[label]["weight"]) * counts[label] for label in levels), Decimal(0)
+    )
     rate = round_half_up(points / Decimal(valid) / 100, step)
     parts = " + ".join(
         f"{plain(as_decimal(levels[label]['weight']))} × {counts[label]}" for label in levels

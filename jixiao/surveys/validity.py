@@ -72,7 +72,7 @@ def response_facts(questions: Iterable, answers: Mapping, seconds: int | None) -
     scale, empty = [], []
     for question in questions:
         value = answers.get(_field(question, "id"))
-        if is_empty(value):
+        if value is None or is_empty(value):
             if _field(question, "required"):
                 empty.append(_field(question, "text"))
             continue

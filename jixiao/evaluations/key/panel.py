@@ -62,6 +62,7 @@ def aggregate(raw_scores: Iterable[Decimal], weight: Decimal, rules: Mapping) ->
     spread = max(scores) - min(scores)
     flagged = spread > limit
     listed = Join(plain(s) for s in scores)
+    how: str
     if dropped:
         high, low = Join(plain(d) for d in dropped[:trim]), Join(plain(d) for d in dropped[trim:])
         how = Message("key.panel.trimmed", high=high, low=low)

@@ -57,7 +57,7 @@ def rate_score(
     """The rate of `rule` from `inputs` (by input name) and its score out of `weight`."""
     name, formula, op = rule.get("name", ""), rule.get("formula"), rule.get("op", "")
     names = list(rule.get("inputs") or [])
-    if FORMULAS.get(formula) != len(names) or op not in _UP:
+    if formula not in FORMULAS or FORMULAS[formula] != len(names) or op not in _UP:
         text = Message("key.rate.bad_rule", name=name, formula=str(formula), op=op)
         return RateResult(None, None, text)
     values = [inputs.get(n) for n in names]
@@ -65,14 +65,14 @@ def rate_score(
     if missing:
         text = Message("key.rate.missing", name=name, names=Join(missing))
         return RateResult(None, None, text, missing)
-    values = [as_decimal(v) for v in values]
-    if formula != "rate" and values[1] <= 0:
-        text = Message("key.rate.zero", name=name, b_name=names[1], b=_money(values[1]))
+    numbers = [as_decimal(v) for v in values]
+    if formula != "rate" and numbers[1] <= 0:
+        text = Message("key.rate.zero", name=name, b_name=names[1], b=_money(numbers[1]))
         return RateResult(None, None, text)
     step, w, target = places(rules), Decimal(weight), as_decimal(rule.get("target", "100"))
     with localcontext() as ctx:
         ctx.prec = 50
-        rate, head = _rate(name, formula, names, values, step)
+        rate, head = _rate(name, formula, names, numbers, step)
         shown = round_half_up(rate, step)
         params = {"head": head, "op": op, "target": plain(target), "w": plain(w),
                   "rate": f"{shown:f}"}  # fmt: skip
@@ -80,7 +80,9 @@ def rate_score(
             code, raw = "key.rate.full", w
         elif target > 0:
             code = "key.rate.part_whole" if target == _HUNDRED else "key.rate.part"
-            raw = _at_least(w, max(rate, Decimal(0)), target).raw
+            outcome = _at_least(w, max(rate, Decimal(0)), target)
+            assert outcome.raw is not None  # `_at_least` always gives points
+            raw = outcome.raw
         else:
             gap = target - rate
             code, raw = "key.rate.short", max(w * (1 - gap / _HUNDRED), Decimal(0))

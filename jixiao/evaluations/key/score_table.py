@@ -166,7 +166,7 @@ def check_score_table(data, rules: Mapping, grades) -> ScoreTableResult:
         weights.append(weight)
         if score is not None:
             written.append(score)
-        if problems:
+        if problems or weight is None or score is None:  # a missing one is among the problems
             lines.append(TableLine(None, tuple(problems)))
             continue
         held = min(max(score, Decimal(0)), weight)
