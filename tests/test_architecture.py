@@ -10,12 +10,15 @@ remove it):
   `core` (menus, to-dos, gate checks), which the later one fills;
 - the pure rule modules import no Django: only the standard library and other pure modules;
 - no two files import each other, directly or round a longer loop.
+
+And the pure modules are the files mypy checks (`[tool.mypy] files` in pyproject.toml).
 """
 
 from __future__ import annotations
 
 import ast
 import sys
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -44,7 +47,8 @@ STAGES = [
 TOP = {"api", "demo", "shell"}
 SHELL = "shell"
 
-# Rule modules that take plain data in and give plain data out (DESIGN.md, "pure rules").
+# Rule modules that take plain data in and give plain data out (DESIGN.md, "pure rules"). They
+# type-check: the same list is `[tool.mypy] files` in pyproject.toml (a test keeps the two equal).
 PURE_MODULES = [
     "core/rule_messages.py",
     "core/schema_read.py",
@@ -220,6 +224,18 @@ def test_pure_module_imports_only_the_standard_library_and_pure_modules(relative
         elif top not in sys.stdlib_module_names and top != "__future__":
             impure.add(imp.imported)
     assert not impure, f"{relative} is pure but imports {sorted(impure)}"
+
+
+def test_mypy_checks_exactly_the_pure_modules():
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    checked = pyproject["tool"]["mypy"]["files"]
+    pure = [f"jixiao/{relative}" for relative in PURE_MODULES]
+    assert len(set(checked)) == len(checked), "a file is listed twice in [tool.mypy] files"
+    missing, extra = sorted(set(pure) - set(checked)), sorted(set(checked) - set(pure))
+    assert not missing and not extra, (
+        "[tool.mypy] files in pyproject.toml must list exactly PURE_MODULES: "
+        f"add {missing}, remove {extra}"
+    )
 
 
 def _file_cycles() -> set[tuple[str, ...]]:
