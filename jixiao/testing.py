@@ -215,3 +215,14 @@ def listed_ids(client, url: str, detail: str) -> list[int]:
     return [
         int(i) for i in re.findall(f'href="{re.escape(detail)}(\\d+)/"', response.content.decode())
     ]
+
+
+def page_queries(client, url: str) -> int:
+    """How many queries the page at `url` answers in (200 asserted): a list's number must not
+    grow with its rows, sorted or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)

@@ -395,6 +395,7 @@ PAGES: list[ObjectPage] = [
         export="/units/?export=xlsx",
         api="/api/v1/units/{obj.pk}",
         api_list="/api/v1/units",
+        sorts=("code", "name", "level", "parent", "office"),
     ),
     ObjectPage(
         "project",

@@ -8,19 +8,38 @@ from django.db.models import Q, QuerySet
 
 from jixiao.core import audit
 from jixiao.core.models import AuditLog
+from jixiao.core.sorting import Sorts
 
 from .models import Office, Region, Role, Unit, UnitYear, User
 
+#: The columns the unit list sorts by (core/sorting.py): the code (the default), the name (in
+#: the database's collation), the level, the parent unit's and the office's codes.
+UNIT_SORTS = Sorts(
+    "code",
+    code=("unit__code",),
+    name=("name", "unit__code"),
+    level=("level", "unit__code"),
+    parent=("parent__code", "unit__code"),
+    office=("office__code", "unit__code"),
+)
+
 
 def unit_year_list(
-    *, user: User, region: Region, year: int, office: str = "", level: str = "", q: str = ""
+    *,
+    user: User,
+    region: Region,
+    year: int,
+    office: str = "",
+    level: str = "",
+    q: str = "",
+    sort: str = "",
 ) -> QuerySet[UnitYear]:
-    """Units as they stood in `year` in the region, within the user's scope."""
+    """Units as they stood in `year` in the region, within the user's scope, in the order
+    `sort` asks for (`UNIT_SORTS`)."""
     rows = (
         UnitYear.objects.visible_to(user)
         .filter(year=year, unit__region=region)
         .select_related("unit", "parent", "office")
-        .order_by("unit__code")
     )
     if office:
         rows = rows.filter(office_id=office)
@@ -28,7 +47,7 @@ def unit_year_list(
         rows = rows.filter(level=int(level))
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(unit__code__icontains=q))
-    return rows
+    return UNIT_SORTS.apply(rows, sort)
 
 
 def unit_history(*, unit: Unit) -> QuerySet[UnitYear]:

@@ -131,6 +131,7 @@ def unit_list(request):
         filters=("office", "level", "q"),
         builder=units_file,
         template="orgs/unit_list.html",
+        sorts=selectors.UNIT_SORTS,
         context=lambda: {
             "offices": selectors.business_offices(region=work.region),
             "can_edit": request.user.has_role(*MASTER_EDITORS),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from jixiao.core.sorting import Sorts
 from jixiao.orgs.models import Role
 
 from .models import (
@@ -17,17 +18,32 @@ from .models import (
 )
 from .workflow import EX_ANTE_WORKFLOW, KEY_WORKFLOW
 
+#: The columns the key evaluation list and queue sort by (core/sorting.py): the newest year
+#: first, in the order of commissioning (the default), the subject and the agency (in the
+#: database's collation), the unit's code, the kind, the score and the status.
+KEY_SORTS = Sorts(
+    "newest",
+    newest=("-year",),
+    subject=("subject",),
+    unit=("unit__code",),
+    kind=("kind", "unit__code"),
+    agency=("agency__name",),
+    score=("score",),
+    status=("status", "unit__code"),
+)
+
 
 def key_list(*, user, region=None, year=None, filters: dict | None = None) -> QuerySet:
     """The key evaluations the user may see, of the working region and year. `filters` takes
-    the list page's and the API's `status`, `unit`, `kind` and `q`."""
+    the list page's and the API's `status`, `unit`, `kind` and `q`, and the page's `sort`
+    (`KEY_SORTS`)."""
+    f = filters or {}
     rows = (
         KeyEvaluation.objects.visible_to(user)
         .in_work(region, year)
         .select_related("unit", "project", "agency", "region", "commissioner")
-        .order_by("-year", "pk")
     )
-    f = filters or {}
+    rows = KEY_SORTS.apply(rows, f.get("sort"))
     if f.get("status"):
         rows = rows.filter(status=f["status"])
     if str(f.get("unit") or "").isdigit():
@@ -45,9 +61,10 @@ def key_get(*, user, pk) -> KeyEvaluation:
     ).get_visible_or_404(user, pk=pk)
 
 
-def key_queue(*, user, region=None, year=None) -> QuerySet:
+def key_queue(*, user, region=None, year=None, sort: str = "") -> QuerySet:
     """What waits for this user's action now: the workflow's own answer."""
-    return key_list(user=user, region=region, year=year).filter(KEY_WORKFLOW.waiting_q(user))
+    rows = key_list(user=user, region=region, year=year, filters={"sort": sort})
+    return rows.filter(KEY_WORKFLOW.waiting_q(user))
 
 
 def exante_list(*, user, region=None, year=None, filters: dict | None = None) -> QuerySet:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import attachments, edit_stamp
 from jixiao.core.models import Attachment
+from jixiao.core.sorting import sorting
 from jixiao.core.views import act, document_transition, download_response, error_text, paginate
 from jixiao.orgs.models import Role, Unit
 
@@ -75,7 +76,8 @@ def key_list(request):
     work_ = request.work
     if work_.region is None:
         raise Http404
-    filters = {name: request.GET.get(name, "").strip() for name in ("status", "kind", "unit", "q")}
+    names = ("status", "kind", "unit", "q", "sort")
+    filters = {name: request.GET.get(name, "").strip() for name in names}
     rows = selectors.key_list(
         user=request.user, region=work_.region, year=work_.year, filters=filters
     )
@@ -87,7 +89,12 @@ def key_queue(request):
     work_ = request.work
     if work_.region is None:
         raise Http404
-    rows = selectors.key_queue(user=request.user, region=work_.region, year=work_.year)
+    rows = selectors.key_queue(
+        user=request.user,
+        region=work_.region,
+        year=work_.year,
+        sort=request.GET.get("sort", ""),
+    )
     return _list_page(request, rows, queue=True)
 
 
@@ -104,6 +111,7 @@ def _list_page(request, rows, *, queue: bool):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.KEY_SORTS),
             "queue": queue,
             "statuses": KeyStatus.choices,
             "kinds": KeyKind.choices,

@@ -10,15 +10,13 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jixiao.budgets.models import Project
 from jixiao.core.models import Job
 from jixiao.core.rulebook import rulebook_save
 from jixiao.targets.models import Target, TargetStatus
-from jixiao.testing import listed_ids
+from jixiao.testing import listed_ids, page_queries
 
 #: project code → (unit, amount, status, submitted days ago): codes, amounts and times all
 #: differ, so each column's order is one order on either database.
@@ -199,12 +197,6 @@ def test_the_pager_keeps_the_order(world, client_for):
     make_targets(world, {f"T{i:02d}": ("U1", str(i), TargetStatus.DRAFT, None) for i in range(55)})
     page = client_for("performance").get("/targets/?sort=-amount").content.decode()
     assert re.search(r'href="\?[^"]*sort=-amount[^"]*&(amp;)?page=2"', page)
-
-
-def page_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def test_the_list_sorted_by_amount_reads_as_often_with_12_rows_as_with_2(world, client_for):
