@@ -162,12 +162,14 @@ _ARROWS = {"ascending": "▲", "descending": "▼", None: "↕"}
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label, css: str = ""):
+def sort_header(context, key: str, label, css: str = "", first: str = ""):
     """`{% sort_header "amount" _("资金总额") "num" %}`: the `<th>` of a column the list sorts
-    by (core/sorting.py, the page's `sorting`): a link to this page sorted by it, ascending,
-    or reversed when it is the order drawn already; the other query parameters kept, the page
-    number dropped (a new order starts at page 1). The order drawn is told by `aria-sort` and
-    an arrow the screen reader skips."""
+    by (core/sorting.py, the page's `sorting`): a link to this page sorted by it, or reversed
+    when it is the order drawn already; the other query parameters kept, the page number
+    dropped (a new order starts at page 1). The order drawn is told by `aria-sort` and an arrow
+    the screen reader skips. The first click sorts a number column ("num": amounts, scores)
+    biggest first, as an office reads them, and any other ascending; `first="desc"` or
+    `first="asc"` says otherwise (counts of alerts or findings)."""
     from django.utils.html import format_html
 
     request = context["request"]
@@ -177,7 +179,11 @@ def sort_header(context, key: str, label, css: str = ""):
     params = request.GET.copy()
     for name in ("page", "export"):
         params.pop(name, None)
-    params["sort"] = f"-{key}" if state == "ascending" else key
+    descending_first = first == "desc" or (not first and "num" in css.split())
+    if state is None:
+        params["sort"] = f"-{key}" if descending_first else key
+    else:
+        params["sort"] = f"-{key}" if state == "ascending" else key
     href = f"{request.path}?{params.urlencode()}"
     classes = f"sortable {css}".strip()
     aria = format_html(' aria-sort="{}"', state) if state else ""

@@ -208,3 +208,21 @@ def test_the_list_sorted_by_amount_reads_as_often_with_12_rows_as_with_2(world, 
     make_targets(world, {f"T{i:02d}": ("U1", str(i), TargetStatus.SUBMITTED, i) for i in range(10)})
     assert Target.objects.count() == 12
     assert [page_queries(client, url) for url in urls] == few
+
+
+def test_a_first_click_sorts_amounts_and_counts_biggest_first_and_words_from_the_start(
+    world, client_for
+):
+    """An office reads amounts, scores and counts of findings biggest first; codes and names
+    from the start."""
+    make_targets(world)
+    page = client_for("performance").get("/targets/").content.decode()
+
+    def link(label):
+        (th,) = [h for h in re.findall(r"<th[^>]*>.*?</th>", page) if label in h]
+        return re.search(r'href="([^"]+)"', th).group(1)
+
+    assert "sort=-amount" in link("资金总额")
+    assert "sort=-findings" in link("质量检查")
+    assert "sort=project" in link("项目") and "sort=-project" not in link("项目")
+    assert "sort=deadline" in link("截止日期") and "sort=-deadline" not in link("截止日期")
