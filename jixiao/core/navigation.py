@@ -7,9 +7,10 @@ the registry, so it knows nothing about the stages themselves (DESIGN.md: core u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,52 @@ def register_todos(provider: Callable) -> None:
     """`provider(user, region, year) -> list[Todo]`, called for the home page."""
     if provider not in _TODO_PROVIDERS:
         _TODO_PROVIDERS.append(provider)
+
+
+# The stored value of a returned document's status, shared by every review workflow
+# (`core.models.ReviewableDocument`): a returned document is the filer's urgent to-do.
+RETURNED = "returned"
+
+
+def queue_todos(
+    rows,
+    *,
+    labels: Mapping[str, str] | Callable[[object], str | None],
+    url_name: str,
+    stage: str,
+    subject: Callable[[object], str] = lambda row: row.project.name,
+    deadline: Callable[[object], object] = lambda row: None,
+    detail: Callable[[object], str] = lambda row: row.return_reason or row.unit.name,
+    urgent: Callable[[object], bool] = lambda row: row.status == RETURNED,
+    limit: int = 50,
+) -> list[Todo]:
+    """A stage's queue of documents (`rows`, a queryset or a list) as to-dos, the first
+    `limit` of them: "<label>：<subject>" linking to `url_name` with the row's pk. `labels`
+    gives the label by the row's status (its status label where it has none), or is a function
+    of the row (its workflow's next step for the user, say) that returns nothing for a row to
+    leave out. The row's subject is its project's name, its detail the return reason or else
+    the unit's name, and it is urgent when returned, unless the stage says otherwise."""
+
+    def label_of(row) -> str | None:
+        if callable(labels):
+            return labels(row)
+        return labels.get(row.status) or row.get_status_display()
+
+    todos = []
+    for row in rows[:limit]:
+        if not (label := label_of(row)):
+            continue
+        todos.append(
+            Todo(
+                title=_("%(t)s：%(n)s") % {"t": label, "n": subject(row)},
+                url=reverse(url_name, args=[row.pk]),
+                stage=stage,
+                deadline=deadline(row),
+                detail=detail(row),
+                urgent=urgent(row),
+            )
+        )
+    return todos
 
 
 def menu_for(user) -> list[tuple[str, str, list[MenuItem]]]:

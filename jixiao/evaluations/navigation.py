@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
+from jixiao.core.navigation import MenuItem, queue_todos, register_menu, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
@@ -48,8 +48,6 @@ register_menu(
 
 
 def _todos(user, region, year):
-    from django.urls import reverse
-
     from .models import EvaluationStatus
     from .selectors import selfeval_queue
 
@@ -62,16 +60,12 @@ def _todos(user, region, year):
         EvaluationStatus.SUBMITTED: _("审核项目自评"),
         EvaluationStatus.FIRST_PASSED: _("确认项目自评"),
     }
-    return [
-        Todo(
-            title=_("%(t)s：%(n)s") % {"t": labels.get(s.status, s.status), "n": s.project.name},
-            url=reverse("selfeval-detail", args=[s.pk]),
-            stage="evaluations",
-            detail=s.return_reason or s.unit.name,
-            urgent=s.status == EvaluationStatus.RETURNED,
-        )
-        for s in selfeval_queue(user=user, region=region, year=year - 1)[:50]
-    ]
+    return queue_todos(
+        selfeval_queue(user=user, region=region, year=year - 1),
+        labels=labels,
+        url_name="selfeval-detail",
+        stage="evaluations",
+    )
 
 
 register_todos(_todos)

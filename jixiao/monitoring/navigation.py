@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
+from jixiao.core.navigation import MenuItem, queue_todos, register_menu, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
@@ -31,8 +31,6 @@ register_menu(
 
 
 def _todos(user, region, year):
-    from django.urls import reverse
-
     from .models import Alert, ReportStatus
     from .selectors import report_queue
 
@@ -45,35 +43,28 @@ def _todos(user, region, year):
         ReportStatus.SUBMITTED: _("初审监控报告"),
         ReportStatus.FIRST_PASSED: _("终审监控报告"),
     }
-    todos = [
-        Todo(
-            title=_("%(t)s：%(n)s") % {"t": labels.get(r.status, r.status), "n": r.project.name},
-            url=reverse("report-detail", args=[r.pk]),
-            stage="monitoring",
-            deadline=r.round.deadline,
-            detail=r.return_reason or r.round.name,
-            urgent=r.status == ReportStatus.RETURNED,
-        )
-        for r in report_queue(user=user, region=region, year=year)[:50]
-    ]
+    todos = queue_todos(
+        report_queue(user=user, region=region, year=year),
+        labels=labels,
+        url_name="report-detail",
+        stage="monitoring",
+        deadline=lambda r: r.round.deadline,
+        detail=lambda r: r.return_reason or r.round.name,
+    )
     if user.has_role(Role.FILER, Role.LEADER) and user.unit_id:
-        for alert in (
+        todos += queue_todos(
             Alert.objects.visible_to(user)
             .open()
             .filter(unit_id__in=user.get_scope().unit_ids)
-            .select_related("project")[:30]
-        ):
-            todos.append(
-                Todo(
-                    title=_("%(t)s：%(n)s")
-                    % {"t": f"{_('处置预警')} {alert.code}", "n": alert.project.name},
-                    url=reverse("alert-detail", args=[alert.pk]),
-                    stage="monitoring",
-                    deadline=alert.due_date,
-                    urgent=True,
-                    detail=alert.get_status_display(),
-                )
-            )
+            .select_related("project"),
+            labels=lambda alert: f"{_('处置预警')} {alert.code}",
+            url_name="alert-detail",
+            stage="monitoring",
+            deadline=lambda alert: alert.due_date,
+            detail=lambda alert: alert.get_status_display(),
+            urgent=lambda alert: True,
+            limit=30,
+        )
     return todos
 
 

@@ -34,7 +34,7 @@ def _rectification_todos(user, region, year):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from jixiao.core.navigation import Todo
+    from jixiao.core.navigation import Todo, queue_todos
     from jixiao.core.workflow import next_step
 
     from .selectors import overdue_ids, rectification_list, rectification_queue
@@ -43,30 +43,29 @@ def _rectification_todos(user, region, year):
     def deadline(r):
         return r.plan_due if r.status in ("received", "plan_ready") else r.due
 
-    todos, seen = [], set()
     queue = list(rectification_queue(user, region, None)[:50])
     late = overdue_ids(rectification_list(user, region, None).filter(closed_on__isnull=True))
-    for r in queue:
-        label = next_step(RECTIFICATION_WORKFLOW, r, user)
-        if not label:
-            continue
-        seen.add(r.pk)
-        todos.append(
-            Todo(
-                title=_("%(t)s：%(n)s") % {"t": label, "n": r.number},
-                url=reverse("rectification-detail", args=[r.pk]),
-                stage="results",
-                deadline=deadline(r),
-                detail=r.unit.name,
-                # overdue, sent back, or reminded by `jixiao tick` (a deadline within days)
-                urgent=r.pk in late
-                or bool(r.return_reason)
-                or bool(r.plan_reminded_on and r.planned_on is None)
-                or bool(r.due_reminded_on),
-            )
-        )
+    steps = {r.pk: step for r in queue if (step := next_step(RECTIFICATION_WORKFLOW, r, user))}
+    todos = queue_todos(
+        queue,
+        labels=lambda r: steps.get(r.pk),
+        url_name="rectification-detail",
+        stage="results",
+        subject=lambda r: r.number,
+        deadline=deadline,
+        detail=lambda r: r.unit.name,
+        # overdue, sent back, or reminded by `jixiao tick` (a deadline within days)
+        urgent=lambda r: (
+            r.pk in late
+            or bool(r.return_reason)
+            or bool(r.plan_reminded_on and r.planned_on is None)
+            or bool(r.due_reminded_on)
+        ),
+    )
     if user.has_role(Role.LEADER, Role.BUSINESS):
-        rows = rectification_list(user, region, None).filter(pk__in=late).exclude(pk__in=seen)
+        rows = (
+            rectification_list(user, region, None).filter(pk__in=late).exclude(pk__in=list(steps))
+        )
         for r in rows[:50]:
             todos.append(
                 Todo(

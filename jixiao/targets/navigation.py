@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core.navigation import MenuItem, Todo, register_menu, register_todos
+from jixiao.core.navigation import MenuItem, Todo, queue_todos, register_menu, register_todos
 from jixiao.orgs.models import STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
@@ -28,7 +28,6 @@ def _todos(user, region, year):
 
     if region is None:
         return []
-    todos = []
     labels = {
         TargetStatus.DRAFT: _("填报绩效目标"),
         TargetStatus.RETURNED: _("修改被退回的绩效目标"),
@@ -37,20 +36,15 @@ def _todos(user, region, year):
         TargetStatus.SUBMITTED: _("初审绩效目标"),
         TargetStatus.FIRST_PASSED: _("终审批复绩效目标"),
     }
-    for target in review_queue(user=user, region=region, year=year)[:50]:
-        subject = target.project.name if target.project_id else _("部门整体支出")
-        todos.append(
-            Todo(
-                title=f"{labels.get(target.status, target.get_status_display())}：{subject}",
-                url=reverse("target-detail", args=[target.pk]),
-                stage="targets",
-                deadline=target.deadline,
-                detail=target.return_reason
-                if target.status == TargetStatus.RETURNED
-                else target.unit.name,
-                urgent=target.status == TargetStatus.RETURNED,
-            )
-        )
+    todos = queue_todos(
+        review_queue(user=user, region=region, year=year),
+        labels=labels,
+        url_name="target-detail",
+        stage="targets",
+        subject=lambda t: t.project.name if t.project_id else _("部门整体支出"),
+        deadline=lambda t: t.deadline,
+        detail=lambda t: t.return_reason if t.status == TargetStatus.RETURNED else t.unit.name,
+    )
     if user.unit_id:
         reminder = Reminder.objects.filter(unit_id=user.unit_id, year=year).first()
         if reminder:

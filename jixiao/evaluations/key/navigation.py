@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.core.navigation import Todo, register_todos
+from jixiao.core.navigation import Todo, queue_todos, register_todos
 from jixiao.core.workflow import next_step
 from jixiao.orgs.models import Role
 
@@ -99,21 +99,16 @@ def _queue(user, region, year) -> list[Todo]:
     from .selectors import key_queue
     from .workflow import KEY_WORKFLOW
 
-    todos = []
-    for e in key_queue(user=user, region=region, year=year)[:LIMIT]:
-        label = next_step(KEY_WORKFLOW, e, user)
-        if not label:
-            continue
-        todos.append(
-            Todo(
-                title=_("%(t)s：%(s)s") % {"t": label, "s": e.subject},
-                url=_url(e),
-                stage="evaluations",
-                detail=e.unit.name,
-                urgent=bool(e.return_reason) and e.status in ("notified", "responded"),
-            )
-        )
-    return todos
+    return queue_todos(
+        key_queue(user=user, region=region, year=year),
+        labels=lambda e: next_step(KEY_WORKFLOW, e, user),
+        url_name="key-detail",
+        stage="evaluations",
+        subject=lambda e: e.subject,
+        detail=lambda e: e.unit.name,
+        urgent=lambda e: bool(e.return_reason) and e.status in ("notified", "responded"),
+        limit=LIMIT,
+    )
 
 
 def exante_todos(user, region, year) -> list[Todo]:
@@ -127,26 +122,31 @@ def exante_todos(user, region, year) -> list[Todo]:
         return []
     todos = []
     for budget_year in (year, year + 1):
-        for a in exante_queue(user=user, region=region, year=budget_year)[:LIMIT]:
-            if label := next_step(EX_ANTE_WORKFLOW, a, user):
-                todos.append(_exante_todo(label, a, "exante-detail"))
+        todos += _exante_todos(
+            exante_queue(user=user, region=region, year=budget_year),
+            lambda a: next_step(EX_ANTE_WORKFLOW, a, user),
+            "exante-detail",
+        )
     if user.has_role(Role.EXPERT):
         scoring = ExAnteAssessment.objects.visible_to(user).filter(
             status=ExAnteStatus.SCORING,
             panel__members__expert__user=user,
             panel__members__submitted_at__isnull=True,
         )
-        todos += [_exante_todo(_("专家评分"), a, "exante-score") for a in scoring[:LIMIT]]
+        todos += _exante_todos(scoring, lambda a: _("专家评分"), "exante-score")
     return todos
 
 
-def _exante_todo(label, assessment, url_name: str) -> Todo:
-    return Todo(
-        title=_("%(t)s：%(s)s") % {"t": label, "s": assessment.subject},
-        url=reverse(url_name, args=[assessment.pk]),
+def _exante_todos(assessments, label, url_name: str) -> list[Todo]:
+    return queue_todos(
+        assessments,
+        labels=label,
+        url_name=url_name,
         stage="evaluations",
-        detail=_("事前绩效评估"),
-        urgent=bool(assessment.return_reason),
+        subject=lambda a: a.subject,
+        detail=lambda a: _("事前绩效评估"),
+        urgent=lambda a: bool(a.return_reason),
+        limit=LIMIT,
     )
 
 
