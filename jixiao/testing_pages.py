@@ -434,6 +434,7 @@ PAGES: list[ObjectPage] = [
         more=("/monitoring/{obj.pk}/?export=xlsx",),
         owner="performance",
         stranger="other_region",
+        sorts=("end", "code", "deadline", "reports", "status"),
     ),
     ObjectPage(
         "monitoring report",

@@ -38,15 +38,30 @@ from .models import (
 )
 from .workflow import REPORT_INDICATORS, REPORT_WORKFLOW
 
+#: The columns the round list sorts by (core/sorting.py): the period's end, latest first (the
+#: default), the code, the reporting deadline, the count of reports and the status.
+ROUND_SORTS = Sorts(
+    "-end",
+    end=("period_end",),
+    code=("code",),
+    deadline=("deadline", "period_end"),
+    reports=("report_count",),
+    status=("status", "-period_end"),
+)
 
-def round_list(*, user: User, region: Region | None, year: int | None) -> QuerySet[Round]:
+
+def round_list(
+    *, user: User, region: Region | None, year: int | None, sort: str = ""
+) -> QuerySet[Round]:
+    """The rounds of the working region and year the user sees, each with its count of
+    reports, in the order `sort` asks for (`ROUND_SORTS`)."""
     rows = (
         Round.objects.visible_to(user)
         .select_related("region")
         .annotate(report_count=Count("reports", distinct=True))
     )
     rows = rows.in_work(region, year)
-    return rows.order_by("-period_end")
+    return ROUND_SORTS.apply(rows, sort)
 
 
 def round_exclusions(*, user: User, round: Round) -> QuerySet[RoundExclusion]:

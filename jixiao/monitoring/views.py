@@ -43,12 +43,14 @@ from .workflow import REPORT_WORKFLOW
 @login_required
 def round_list(request):
     work = request.work
-    rounds = selectors.round_list(user=request.user, region=work.region, year=work.year)
+    sort = request.GET.get("sort", "")
+    rounds = selectors.round_list(user=request.user, region=work.region, year=work.year, sort=sort)
     return render(
         request,
         "monitoring/round_list.html",
         {
             "rounds": rounds,
+            "sorting": sorting(request, selectors.ROUND_SORTS),
             "can_open": request.user.has_role(Role.PERFORMANCE),
         },
     )

@@ -6,9 +6,9 @@ import datetime
 from decimal import Decimal
 
 from jixiao.budgets.models import Project
-from jixiao.monitoring.models import Alert, Report
+from jixiao.monitoring.models import Alert, Report, Round
 from jixiao.testing import listed_ids
-from jixiao.testing_pages import _alert
+from jixiao.testing_pages import _alert, _round
 
 from .test_services import approved, monitoring_round  # noqa: F401 (fixtures)
 
@@ -59,3 +59,26 @@ def test_the_alerts_sort_by_due_date_and_level_both_ways(world, client_for):
     assert listed_ids(client, "/alerts/?sort=-level", "/alerts/") == [first, third, second]
     assert listed_ids(client, "/alerts/", "/alerts/") == [first, second, third]  # yellow first
     assert listed_ids(client_for("other"), "/alerts/?sort=due", "/alerts/") == []
+
+
+def test_the_rounds_sort_by_deadline_and_code_both_ways(world, client_for):
+    made = [_round(world, i) for i in range(3)]
+    for round, day in zip(made, (20, 10, 30), strict=True):
+        Round.objects.filter(pk=round.pk).update(deadline=datetime.date(2022, 8, day))
+    first, second, third = (r.pk for r in made)
+    client = client_for("performance")
+    assert listed_ids(client, "/monitoring/?sort=deadline", "/monitoring/") == [
+        second,
+        first,
+        third,
+    ]
+    assert listed_ids(client, "/monitoring/?sort=-deadline", "/monitoring/") == [
+        third,
+        first,
+        second,
+    ]
+    assert listed_ids(client, "/monitoring/?sort=-code", "/monitoring/") == [third, second, first]
+    assert listed_ids(client, "/monitoring/", "/monitoring/") == [third, second, first]  # same end
+    page = client.get("/monitoring/?sort=-deadline").content.decode()
+    assert 'aria-sort="descending"' in page
+    assert listed_ids(client_for("other_region"), "/monitoring/?sort=code", "/monitoring/") == []
