@@ -1,0 +1,30 @@
+"""The monitoring lists in English name what one row holds: a report's project is "Project"
+(the bare 项目 reads "Projects", the menu's word), its round is a "Round" (批次 of the audit log
+is an import's batch), and the report list is headed in the plural."""
+
+import re
+
+from .test_pages_api import monitoring_round  # noqa: F401 (fixture)
+
+
+def _headers(html: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>|[▲▼↕]", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", html)
+    ]
+
+
+def test_the_english_report_and_alert_lists_name_one_project_and_its_round(
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
+):
+    client = client_for("performance")
+    client.cookies["django_language"] = "en"
+    reports = client.get("/monitoring/reports/").content.decode()
+    assert re.search(r"<h1>Monitoring reports\b", reports)
+    assert _headers(reports)[:3] == ["Project", "Budget unit", "Round"]
+    assert "<label>Project<input" in reports
+    alerts = client.get("/alerts/").content.decode()
+    assert "Project" in _headers(alerts) and "Projects" not in _headers(alerts)
+    detail = client.get(f"/monitoring/{monitoring_round.pk}/").content.decode()
+    assert "Projects" not in _headers(detail)
