@@ -1,7 +1,7 @@
 """Project exports in the import layout (xlsx) and the API's shape (JSON)."""
 
 import openpyxl
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jixiao.core.exports import json_bytes, register_exporter, workbook_bytes
 from jixiao.core.tabular import write_sheet
@@ -36,7 +36,7 @@ def project_row(p: Project) -> list:
 def projects_workbook(rows, *, title: str = ""):
     book = openpyxl.Workbook()
     ws = book.active
-    ws.title = _("项目")
+    ws.title = pgettext("heading", "项目")
     write_sheet(
         ws,
         HEADERS,

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.imports import (
     Column,
@@ -60,7 +60,7 @@ def _money_columns() -> tuple[Column, ...]:
 @register_importer
 class ProjectImporter(Importer):
     kind = "projects"
-    title = gettext_lazy("项目")
+    title = pgettext_lazy("heading", "项目")
     columns = (
         Column("year", "年度", year, required=True, aliases=("预算年度",)),
         Column("code", "项目编码", code, required=True, aliases=("项目代码",)),

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.audit import audited
 from jixiao.core.fields import optional_link
@@ -150,7 +151,7 @@ class Project(models.Model):
 
     class Meta:
         verbose_name = _("项目")
-        verbose_name_plural = _("项目")
+        verbose_name_plural = pgettext_lazy("heading", "项目")
         ordering = ["year", "code"]
         constraints = [
             models.UniqueConstraint(fields=["region", "year", "code"], name="project_unique_code"),

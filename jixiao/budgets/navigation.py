@@ -1,6 +1,5 @@
 """Menu entries of the budgets app."""
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jixiao.core.navigation import MenuItem, register_menu
@@ -9,7 +8,7 @@ from jixiao.orgs.models import BUDGET_READERS, Role
 register_menu(
     MenuItem(
         "master",
-        _("项目"),
+        pgettext_lazy("menu", "项目"),
         "project-list",
         order=20,
         roles=BUDGET_READERS,

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jixiao.core import edit_stamp, navigation
@@ -190,7 +191,7 @@ def project_template(request):
     ]
     return template_response(
         request,
-        sheet=_("项目"),
+        sheet=pgettext("heading", "项目"),
         headers=HEADERS,
         examples=[example],
         title=_("项目导入模板（金额单位：万元）"),

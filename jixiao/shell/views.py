@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jixiao.budgets.selectors import project_list
@@ -32,7 +33,7 @@ def home_facts(request) -> list[tuple[str, object, str]]:
     projects = project_list(user=request.user, region=work.region, year=work.year)
     return [
         (_("预算单位"), units.count(), reverse("unit-list")),
-        (_("项目"), projects.count(), reverse("project-list")),
+        (pgettext("heading", "项目"), projects.count(), reverse("project-list")),
     ]
 
 

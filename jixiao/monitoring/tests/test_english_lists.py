@@ -28,3 +28,16 @@ def test_the_english_report_and_alert_lists_name_one_project_and_its_round(
     assert "Project" in _headers(alerts) and "Projects" not in _headers(alerts)
     detail = client.get(f"/monitoring/{monitoring_round.pk}/").content.decode()
     assert "Projects" not in _headers(detail)
+
+
+def test_projects_in_the_plural_only_where_many_are_meant(world, client_for):
+    """The projects page, its menu entry and the home page's count read "Projects"; a form or
+    a column about one project reads "Project"."""
+    client = client_for("budget")
+    client.cookies["django_language"] = "en"
+    listing = client.get("/projects/").content.decode()
+    assert re.search(r"<h1>Projects\b", listing) and re.search(r"<title>Projects\b", listing)
+    assert ">Projects</a>" in listing  # the side menu
+    project = world.projects["P1"]
+    edit = client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert re.search(r"<title>Project\b", edit) and not re.search(r"<title>Projects\b", edit)
