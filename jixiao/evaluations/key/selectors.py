@@ -67,14 +67,32 @@ def key_queue(*, user, region=None, year=None, sort: str = "") -> QuerySet:
     return rows.filter(KEY_WORKFLOW.waiting_q(user))
 
 
+#: The columns the ex-ante assessment list sorts by (core/sorting.py): the newest budget year
+#: first, in the order of request (the default), the subject (in the database's collation), the
+#: unit's code, the amount asked for, the score, the conclusion and the status.
+EXANTE_SORTS = Sorts(
+    "newest",
+    newest=("-year",),
+    subject=("subject",),
+    unit=("unit__code",),
+    amount=("amount",),
+    score=("score",),
+    conclusion=("conclusion", "unit__code"),
+    status=("status", "unit__code"),
+)
+
+
 def exante_list(*, user, region=None, year=None, filters: dict | None = None) -> QuerySet:
+    """The ex-ante assessments the user may see, of the working region and year. `filters`
+    takes the list page's and the API's `status` and `unit`, and the page's `sort`
+    (`EXANTE_SORTS`)."""
+    f = filters or {}
     rows = (
         ExAnteAssessment.objects.visible_to(user)
         .in_work(region, year)
         .select_related("unit", "project", "region")
-        .order_by("-year", "pk")
     )
-    f = filters or {}
+    rows = EXANTE_SORTS.apply(rows, f.get("sort"))
     if f.get("status"):
         rows = rows.filter(status=f["status"])
     if str(f.get("unit") or "").isdigit():

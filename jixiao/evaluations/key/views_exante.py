@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import Project
 from jixiao.core import edit_stamp
+from jixiao.core.sorting import sorting
 from jixiao.core.views import act, document_transition, download_response, error_text, paginate
 from jixiao.orgs.models import Role, Unit
 
@@ -43,7 +44,7 @@ def exante_list_view(request):
         user=request.user,
         region=work.region,
         year=work.year,
-        filters={"status": request.GET.get("status", "")},
+        filters={"status": request.GET.get("status", ""), "sort": request.GET.get("sort", "")},
     )
     page, query = paginate(request, rows)
     candidates = exante.exante_candidates(user=request.user, region=work.region, year=work.year)
@@ -53,6 +54,7 @@ def exante_list_view(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.EXANTE_SORTS),
             "statuses": ExAnteStatus.choices,
             "candidates": candidates,
             "can_request": request.user.has_role(Role.FILER),
