@@ -524,6 +524,7 @@ PAGES: list[ObjectPage] = [
         export="/fund-actions/?export=xlsx",
         api="/api/v1/fund-actions/{obj.pk}",
         api_list="/api/v1/fund-actions",
+        sorts=("amount", "date", "project", "unit", "kind", "source", "document", "receiving"),
     ),
     ObjectPage(
         "disclosure",

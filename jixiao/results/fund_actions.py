@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from jixiao.budgets.models import Payment, Project
 from jixiao.core.messages import render_message
 from jixiao.core.numbers import typed_decimal
+from jixiao.core.sorting import Sorts
 from jixiao.orgs.models import Role
 
 from . import amounts
@@ -280,9 +281,27 @@ def fund_totals(region, year: int, kinds=None) -> dict[str, Decimal]:
     return {k: (found.get(k) or Decimal("0")).quantize(STORED) for k in kinds}
 
 
-def fund_action_list(*, user, region, year, kind="", unit="", source="", q=""):
+#: The columns the fund action list and its export sort by (core/sorting.py): the date, latest
+#: first (the default; within a day as recorded, the order the list always had), the project's
+#: and the unit's codes, the kind, the amount, the source, the document number and the
+#: receiving project's code.
+FUND_ACTION_SORTS = Sorts(
+    "-date",
+    date=("date", "-pk"),
+    project=("project__code", "-date"),
+    unit=("unit__code", "-date"),
+    kind=("kind", "-date"),
+    amount=("amount",),
+    source=("source", "-date"),
+    document=("document_number",),
+    receiving=("receiving_project__code",),
+)
+
+
+def fund_action_list(*, user, region, year, kind="", unit="", source="", q="", sort=""):
     """The actions `user` sees of the working region and year (the project's budget year),
-    narrowed by kind, unit (id), source and words in the project or the document number."""
+    narrowed by kind, unit (id), source and words in the project or the document number, in
+    the order `sort` asks for (`FUND_ACTION_SORTS`)."""
     rows = (
         FundAction.objects.visible_to(user)
         .in_work(region, year)
@@ -300,7 +319,7 @@ def fund_action_list(*, user, region, year, kind="", unit="", source="", q=""):
             | Q(project__name__icontains=q)
             | Q(document_number__icontains=q)
         )
-    return rows
+    return FUND_ACTION_SORTS.apply(rows, sort)
 
 
 def totals_by_kind(rows) -> list[tuple[str, Decimal]]:

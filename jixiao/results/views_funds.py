@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from jixiao.budgets.models import Project
 from jixiao.core.jobs import file_builder
 from jixiao.core.messages import render_message
+from jixiao.core.sorting import sorting
 from jixiao.core.views import file_or_job, paginate, role_required, sheet_file, work_rows
 from jixiao.core.widgets import date_input
 from jixiao.evaluations.key.models import KeyEvaluation
@@ -38,7 +39,7 @@ from . import fund_actions as services
 from .models import FundAction, FundActionKind, FundActionSource, Rectification
 
 T = "results/"
-FILTERS = ("kind", "unit", "source", "q")
+FILTERS = ("kind", "unit", "source", "q", "sort")
 #: form field → (model, what the select shows)
 LINK_MODELS = {
     "alert": Alert,
@@ -123,6 +124,7 @@ def fund_action_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, services.FUND_ACTION_SORTS),
             "totals": services.totals_by_kind(rows),
             "kinds": FundActionKind.choices,
             "sources": FundActionSource.choices,

@@ -1,13 +1,16 @@
-"""The rectification list sorts by its columns (core/sorting.py): the due date and the number
-both ways, the export in the page's order, scope unchanged."""
+"""The rectification and fund action lists sort by their columns (core/sorting.py): the due
+date, the number, the amount and the date both ways, the export in the page's order, scope
+unchanged."""
 
+import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 
-from jixiao.results.models import Rectification
+from jixiao.results.models import FundAction, Rectification
 from jixiao.testing import listed_ids
-from jixiao.testing_pages import _rectification
+from jixiao.testing_pages import _fund_action, _rectification
 
 
 def test_the_rectifications_sort_by_due_date_and_the_export_follows(world, client_for):
@@ -23,3 +26,27 @@ def test_the_rectifications_sort_by_due_date_and_the_export_follows(world, clien
     numbers = [c for row in sheet.iter_rows(values_only=True) for c in row if str(c)[:4] == "ZG-T"]
     assert numbers == ["ZG-T002", "ZG-T001", "ZG-T000"]
     assert listed_ids(client_for("other"), url + "-due", "/rectifications/") == []
+
+
+def fund_action_ids(client, url: str) -> list[int]:
+    """The fund actions a list shows, top to bottom (each row links its action twice)."""
+    return list(dict.fromkeys(listed_ids(client, url, "/fund-actions/")))
+
+
+def test_the_fund_actions_sort_by_amount_and_date_and_the_export_follows(world, client_for):
+    first, second, third = (_fund_action(world, i).pk for i in (0, 1, 2))
+    for pk, amount, day in ((first, "10.5", 15), (second, "200", 3), (third, "3.25", 15)):
+        FundAction.objects.filter(pk=pk).update(
+            amount=Decimal(amount), date=datetime.date(2022, 6, day)
+        )
+    client = client_for("budget")
+    url = "/fund-actions/?sort="
+    assert fund_action_ids(client, url + "-amount") == [second, first, third]
+    assert fund_action_ids(client, url + "amount") == [third, first, second]
+    assert fund_action_ids(client, url + "date") == [second, third, first]
+    assert fund_action_ids(client, "/fund-actions/") == [first, third, second]  # latest first
+    exported = client.get(url + "amount&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    codes = [row[0] for row in sheet.iter_rows(values_only=True) if str(row[0])[:5] == "F2022"]
+    assert codes == ["F2022-U1-02", "F2022-U1-00", "F2022-U1-01"]
+    assert fund_action_ids(client_for("other"), url + "-amount") == []
