@@ -82,3 +82,19 @@ def test_the_fund_action_forms_record_fields_are_singular(world, client_for):
         r'<label for="id_(?:alert|selfeval|key_evaluation|rectification)">([^<]*)<', html
     )
     assert labels == ["Alert:", "Project self-evaluation:", "Key evaluation:", "Rectification:"]
+
+
+def test_a_self_evaluations_grade_reads_grade_and_glossed_in_english(world, client_for):
+    """等级 of an evaluation is its grade (优良中差), not a "Level" (the alerts' yellow and red):
+    the self-evaluation list's filter and column read "Grade", and the grade itself is glossed
+    as on the filter's options."""
+    from jixiao.evaluations.models import SelfEvaluation
+    from jixiao.testing_pages import _selfeval
+
+    selfeval = _selfeval(world, 0)
+    SelfEvaluation.objects.filter(pk=selfeval.pk).update(grade="良")
+    html = _english(client_for("performance")).get("/evaluations/").content.decode()
+    headers = re.findall(r"<th[^>]*>(?:<a [^>]*>)?([^<]*)", html)
+    assert "Grade" in headers and "Level" not in headers
+    assert "<label>Grade<select" in html
+    assert "<td>良 (good)</td>" in html
