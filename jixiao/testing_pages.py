@@ -554,6 +554,7 @@ PAGES: list[ObjectPage] = [
         export="/linkage/?year=2022&export=xlsx",
         api="/api/v1/linkage-proposals/{obj.pk}",
         api_list="/api/v1/linkage-proposals?year=2022",
+        sorts=("proposed", "unit", "project", "rule", "current", "decided", "status"),
     ),
     ObjectPage(
         "rectification",

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from jixiao.core.listing import narrowed
+from jixiao.core.sorting import Sorts
 
 from .models import LinkageProposal, LinkageRule, LinkageStatus
 
@@ -24,8 +25,26 @@ def money_text(value) -> str | None:
     return f"{cents:f}" if cents == value else f"{Decimal(value).normalize():f}"
 
 
-def proposal_list(*, user, region=None, year=None, status="", unit="", rule="", q="", cancelled=""):
-    """The proposals of budget year `year` the user may see (a unit only its own), by unit."""
+#: The columns the proposal list and its export sort by (core/sorting.py): the unit's code, then
+#: the project's (the default), the project's code, the rule, this year's, the proposed and the
+#: decided amounts, and the status. The grade is a word (优, 良 …): no order of its own.
+LINKAGE_SORTS = Sorts(
+    "unit",
+    unit=("unit__code", "project__code"),
+    project=("project__code",),
+    rule=("rule", "unit__code", "project__code"),
+    current=("current_amount",),
+    proposed=("proposed_amount",),
+    decided=("decided_amount",),
+    status=("status", "unit__code", "project__code"),
+)
+
+
+def proposal_list(
+    *, user, region=None, year=None, status="", unit="", rule="", q="", cancelled="", sort=""
+):
+    """The proposals of budget year `year` the user may see (a unit only its own), in the order
+    `sort` asks for (`LINKAGE_SORTS`: by unit unless asked)."""
     rows = LinkageProposal.objects.visible_to(user).select_related("project", "unit", "region")
     rows = narrowed(
         rows,
@@ -41,7 +60,7 @@ def proposal_list(*, user, region=None, year=None, status="", unit="", rule="", 
         rows = rows.filter(rule=rule)
     if cancelled in ("1", "true"):
         rows = rows.filter(cancelled=True)
-    return rows.order_by("unit__code", "project__code", "pk")
+    return LINKAGE_SORTS.apply(rows, sort)
 
 
 def proposal_get(*, user, pk) -> LinkageProposal:

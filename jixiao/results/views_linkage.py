@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.jobs import file_builder
 from jixiao.core.rulebook import RulebookError
+from jixiao.core.sorting import sorting
 from jixiao.core.views import act, file_or_job, paginate, role_required, sheet_file
 from jixiao.orgs.models import Region, Role, Unit
 
@@ -33,7 +34,7 @@ from .models import LinkageProposal, LinkageRule, LinkageStatus
 from .rules import rules_in_force
 
 T = "results/"
-FILTERS = ("status", "unit", "rule", "q", "cancelled")
+FILTERS = ("status", "unit", "rule", "q", "cancelled", "sort")
 #: the grade sources' labels (the `grade_source` values of a proposal)
 SOURCE_LABELS = {
     "key_evaluation": gettext_lazy("重点评价"),
@@ -98,6 +99,7 @@ def linkage_list(request):
             "year": year,
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.LINKAGE_SORTS),
             "totals": selectors.totals(rows),
             "by_unit": selectors.by_unit(rows),
             "statuses": LinkageStatus.choices,

@@ -1,6 +1,6 @@
-"""The rectification and fund action lists sort by their columns (core/sorting.py): the due
-date, the number, the amount and the date both ways, the export in the page's order, scope
-unchanged."""
+"""The rectification, fund action and linkage proposal lists sort by their columns
+(core/sorting.py): the due date, the number, the amounts and the date both ways, an empty
+amount last, the export in the page's order, scope unchanged."""
 
 import datetime
 import io
@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import openpyxl
 
-from jixiao.results.models import FundAction, Rectification
+from jixiao.results.models import FundAction, LinkageProposal, Rectification
 from jixiao.testing import listed_ids
-from jixiao.testing_pages import _fund_action, _rectification
+from jixiao.testing_pages import _fund_action, _linkage_proposal, _rectification
 
 
 def test_the_rectifications_sort_by_due_date_and_the_export_follows(world, client_for):
@@ -50,3 +50,27 @@ def test_the_fund_actions_sort_by_amount_and_date_and_the_export_follows(world, 
     codes = [row[0] for row in sheet.iter_rows(values_only=True) if str(row[0])[:5] == "F2022"]
     assert codes == ["F2022-U1-02", "F2022-U1-00", "F2022-U1-01"]
     assert fund_action_ids(client_for("other"), url + "-amount") == []
+
+
+def test_the_linkage_proposals_sort_by_amounts_and_the_export_follows(world, client_for):
+    first, second, third = (_linkage_proposal(world, i).pk for i in (0, 1, 2))
+    for pk, proposed, decided in (
+        (first, "95", "90"),
+        (second, "120.5", None),
+        (third, "60", "70"),
+    ):
+        LinkageProposal.objects.filter(pk=pk).update(
+            proposed_amount=Decimal(proposed), decided_amount=decided and Decimal(decided)
+        )
+    client = client_for("budget")
+    url = "/linkage/?year=2022&sort="
+    assert listed_ids(client, url + "-proposed", "/linkage/") == [second, first, third]
+    assert listed_ids(client, url + "proposed", "/linkage/") == [third, first, second]
+    assert listed_ids(client, url + "-decided", "/linkage/") == [first, third, second]
+    assert listed_ids(client, url + "decided", "/linkage/") == [third, first, second]
+    assert listed_ids(client, "/linkage/?year=2022", "/linkage/") == [first, second, third]
+    exported = client.get(url + "-proposed&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    codes = [row[1] for row in sheet.iter_rows(values_only=True) if str(row[1])[:5] == "L2021"]
+    assert codes == ["L2021-U1-01", "L2021-U1-00", "L2021-U1-02"]
+    assert listed_ids(client_for("other"), url + "-proposed", "/linkage/") == []
