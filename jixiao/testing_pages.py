@@ -533,6 +533,7 @@ PAGES: list[ObjectPage] = [
         list="/disclosures/",
         api="/api/v1/disclosures/{obj.pk}",
         api_list="/api/v1/disclosures",
+        sorts=("due", "kind", "subject", "unit", "published", "status"),
     ),
     ObjectPage(
         "unit assessment",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jixiao.core.sorting import sorting
 from jixiao.core.views import act, paginate
 from jixiao.core.widgets import date_input
 from jixiao.orgs.models import Role, Unit
@@ -47,7 +48,8 @@ def _work(request):
 @login_required
 def disclosure_list(request):
     work = _work(request)
-    filters = {name: request.GET.get(name, "").strip() for name in ("status", "unit", "kind", "q")}
+    names = ("status", "unit", "kind", "q", "sort")
+    filters = {name: request.GET.get(name, "").strip() for name in names}
     rows = disclosures.disclosure_list(
         user=request.user, region=work.region, year=work.year, **filters
     )
@@ -62,6 +64,7 @@ def disclosure_list(request):
     context = {
         "page": page,
         "query": query,
+        "sorting": sorting(request, disclosures.DISCLOSURE_SORTS),
         "statuses": DisclosureStatus.choices,
         "kinds": DisclosureKind.choices,
         "units": units,

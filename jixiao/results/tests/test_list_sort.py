@@ -1,6 +1,6 @@
-"""The rectification, fund action and linkage proposal lists sort by their columns
-(core/sorting.py): the due date, the number, the amounts and the date both ways, an empty
-amount last, the export in the page's order, scope unchanged."""
+"""The rectification, fund action, linkage proposal and disclosure lists sort by their columns
+(core/sorting.py): the due date, the number, the amounts and the dates both ways, an empty
+value last, the export in the page's order, scope unchanged."""
 
 import datetime
 import io
@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import openpyxl
 
-from jixiao.results.models import FundAction, LinkageProposal, Rectification
+from jixiao.results.models import Disclosure, FundAction, LinkageProposal, Rectification
 from jixiao.testing import listed_ids
-from jixiao.testing_pages import _fund_action, _linkage_proposal, _rectification
+from jixiao.testing_pages import _disclosure, _fund_action, _linkage_proposal, _rectification
 
 
 def test_the_rectifications_sort_by_due_date_and_the_export_follows(world, client_for):
@@ -74,3 +74,22 @@ def test_the_linkage_proposals_sort_by_amounts_and_the_export_follows(world, cli
     codes = [row[1] for row in sheet.iter_rows(values_only=True) if str(row[1])[:5] == "L2021"]
     assert codes == ["L2021-U1-01", "L2021-U1-00", "L2021-U1-02"]
     assert listed_ids(client_for("other"), url + "-proposed", "/linkage/") == []
+
+
+def test_the_disclosures_sort_by_deadline_and_date_published_both_ways(world, client_for):
+    first, second, third = (_disclosure(world, i).pk for i in (0, 1, 2))
+    for pk, due, published in ((first, 20, 18), (second, 5, None), (third, 28, 1)):
+        Disclosure.objects.filter(pk=pk).update(
+            due=datetime.date(2022, 3, due),
+            published_on=published and datetime.date(2022, 3, published),
+        )
+    client = client_for("performance")
+    url = "/disclosures/?sort="
+    assert listed_ids(client, url + "due", "/disclosures/") == [second, first, third]
+    assert listed_ids(client, url + "-due", "/disclosures/") == [third, first, second]
+    assert listed_ids(client, url + "published", "/disclosures/") == [third, first, second]
+    assert listed_ids(client, url + "-published", "/disclosures/") == [first, third, second]
+    assert listed_ids(client, "/disclosures/", "/disclosures/") == [first, second, third]
+    page = client.get(url + "-due&status=pending").content.decode()
+    assert 'aria-sort="descending"' in page and 'name="sort" value="-due"' in page
+    assert listed_ids(client_for("other"), url + "-due", "/disclosures/") == []
