@@ -8,26 +8,46 @@ import datetime as dt
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from jixiao.core.sorting import Sorts
 from jixiao.evaluations.models import KeyEvaluation, SelfEvaluation, UnitEvaluation
 
 from . import services, subjects
 from .models import SubjectKind, Survey, SurveyStatus
 
+#: The columns the survey list sorts by (core/sorting.py): the newest first (the default), the
+#: title (in the database's collation), the unit's code, the kind of subject, the closing time,
+#: the count of answers (invalid ones included, as the list shows it), the target sample and
+#: the status. The valid answers, the sample needed and the rate are counted for a page at
+#: once, after the order (`results.list_figures`): no order of their own.
+SURVEY_SORTS = Sorts(
+    "-newest",
+    newest=("year",),
+    title=("title",),
+    unit=("unit__code", "-year"),
+    kind=("subject_kind", "-year"),
+    closes=("closes_at",),
+    answers=("responses_count",),
+    target=("target_sample",),
+    status=("status", "-year"),
+)
 
-def survey_list(*, user, region=None, year=None, status: str = "", subject_kind: str = ""):
-    """The surveys the user may see, of the working region and year, newest first."""
+
+def survey_list(
+    *, user, region=None, year=None, status: str = "", subject_kind: str = "", sort: str = ""
+):
+    """The surveys the user may see, of the working region and year, in the order `sort` asks
+    for (`SURVEY_SORTS`: newest first unless asked)."""
     rows = (
         Survey.objects.visible_to(user)
         .in_work(region, year)
         .select_related("unit", "region")
         .annotate(responses_count=Count("responses"))
-        .order_by("-year", "-pk")
     )
     if status in SurveyStatus.values:
         rows = rows.filter(status=status)
     if subject_kind in SubjectKind.values:
         rows = rows.filter(subject_kind=subject_kind)
-    return rows
+    return SURVEY_SORTS.apply(rows, sort)
 
 
 def survey_get(*, user, pk) -> Survey:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jixiao.core.sorting import sorting
 from jixiao.core.views import act, audit_export, error_text, paginate
 
 from . import results, selectors, services, subjects
@@ -42,7 +43,12 @@ def survey_list(request):
     region, year = _work(request)
     status, kind = request.GET.get("status", ""), request.GET.get("subject_kind", "")
     rows = selectors.survey_list(
-        user=request.user, region=region, year=year, status=status, subject_kind=kind
+        user=request.user,
+        region=region,
+        year=year,
+        status=status,
+        subject_kind=kind,
+        sort=request.GET.get("sort", ""),
     )
     page, query = paginate(request, results.WithListFigures(rows))
     return render(
@@ -51,6 +57,7 @@ def survey_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.SURVEY_SORTS),
             "statuses": SurveyStatus.choices,
             "kinds": SubjectKind.choices,
             "may_create": bool(
