@@ -41,3 +41,16 @@ def test_projects_in_the_plural_only_where_many_are_meant(world, client_for):
     project = world.projects["P1"]
     edit = client.get(f"/projects/{project.pk}/edit/").content.decode()
     assert re.search(r"<title>Project\b", edit) and not re.search(r"<title>Projects\b", edit)
+
+
+def test_the_english_list_pages_are_headed_in_the_plural_like_their_menu_entries(world, client_for):
+    client = client_for("performance")
+    client.cookies["django_language"] = "en"
+    for url, heading in [
+        ("/units/", "Budget units"),
+        ("/evaluations/", "Project self-evaluations"),
+        ("/rectifications/", "Rectifications"),
+    ]:
+        html = client.get(url).content.decode()
+        assert re.search(rf"<h1>{heading}\b", html), url
+        assert re.search(rf"<title>{heading}\b", html), url
