@@ -50,7 +50,14 @@ def test_the_english_list_pages_are_headed_in_the_plural_like_their_menu_entries
         ("/units/", "Budget units"),
         ("/evaluations/", "Project self-evaluations"),
         ("/rectifications/", "Rectifications"),
+        ("/monitoring/", "Monitoring rounds"),
     ]:
         html = client.get(url).content.decode()
         assert re.search(rf"<h1>{heading}\b", html), url
         assert re.search(rf"<title>{heading}\b", html), url
+
+
+def test_the_round_list_names_its_first_column_round(world, client_for, monitoring_round):  # noqa: F811
+    client = client_for("performance")
+    client.cookies["django_language"] = "en"
+    assert _headers(client.get("/monitoring/").content.decode())[0] == "Round"
