@@ -468,6 +468,7 @@ PAGES: list[ObjectPage] = [
         make=_unit_evaluation,
         detail="/unit-evaluations/{obj.unit_id}/{obj.year}/",
         list="/unit-evaluations/",
+        sorts=("total", "unit", "status"),
     ),
     ObjectPage(
         "policy document",

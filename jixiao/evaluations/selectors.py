@@ -111,6 +111,18 @@ def selfeval_get(*, user: User, pk: int) -> SelfEvaluation:
     )
 
 
-def unit_evaluation_list(*, user: User, region: Region | None, year: int | None):
-    rows = UnitEvaluation.objects.visible_to(user).select_related("unit").order_by("unit__code")
-    return rows.in_work(region, year)
+#: The columns the whole-unit evaluation list sorts by (core/sorting.py): the unit's code (the
+#: default), the score and the status. The grade is a word (优, 良 …): no order of its own.
+UNIT_EVALUATION_SORTS = Sorts(
+    "unit",
+    unit=("unit__code",),
+    total=("total", "unit__code"),
+    status=("status", "unit__code"),
+)
+
+
+def unit_evaluation_list(*, user: User, region: Region | None, year: int | None, sort: str = ""):
+    """The whole-unit evaluations of the year the user sees, in the order `sort` asks for
+    (`UNIT_EVALUATION_SORTS`: by unit unless asked)."""
+    rows = UnitEvaluation.objects.visible_to(user).select_related("unit")
+    return UNIT_EVALUATION_SORTS.apply(rows.in_work(region, year), sort)

@@ -348,7 +348,10 @@ def selfeval_spot_check(request, pk: int):
 @login_required
 def unit_evaluation_list(request):
     rows = selectors.unit_evaluation_list(
-        user=request.user, region=request.work.region, year=_evaluated_year(request)
+        user=request.user,
+        region=request.work.region,
+        year=_evaluated_year(request),
+        sort=request.GET.get("sort", ""),
     )
     page, query = paginate(request, rows)
     return render(
@@ -357,6 +360,7 @@ def unit_evaluation_list(request):
         {
             "page": page,
             "query": query,
+            "sorting": sorting(request, selectors.UNIT_EVALUATION_SORTS),
             "evaluated_year": _evaluated_year(request),
             "can_fill": request.user.has_role(Role.FILER) and request.user.unit_id,
         },

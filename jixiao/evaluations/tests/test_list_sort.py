@@ -1,11 +1,12 @@
-"""The self-evaluation list and queue sort by their columns (core/sorting.py): the scores
-both ways, an empty score last, scope unchanged."""
+"""The self-evaluation list and queue, and the whole-unit evaluation list, sort by their
+columns (core/sorting.py): the scores both ways, an empty score last, scope unchanged."""
 
+import re
 from decimal import Decimal
 
-from jixiao.evaluations.models import SelfEvaluation
+from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.testing import listed_ids
-from jixiao.testing_pages import _selfeval
+from jixiao.testing_pages import _selfeval, _unit_evaluation
 
 TOTALS = {0: ("90.5", None), 1: ("61", "75"), 2: (None, "88.25")}  # i → (total, reviewed)
 
@@ -51,3 +52,25 @@ def test_the_queue_sorts_by_score(world, client_for):
     ]
     page = client.get("/evaluations/queue/?sort=-total").content.decode()
     assert page.count('aria-sort="descending"') == 1
+
+
+def listed_units(client, url: str) -> list[int]:
+    """The units whose whole-unit evaluations a list shows, top to bottom."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return [int(i) for i in re.findall(r'href="/unit-evaluations/(\d+)/\d+/"', response.text)]
+
+
+def test_the_whole_unit_evaluations_sort_by_score_both_ways(world, client_for):
+    made = [_unit_evaluation(world, i) for i in range(3)]
+    for evaluation, total in zip(made, ("82.5", None, "91"), strict=True):
+        UnitEvaluation.objects.filter(pk=evaluation.pk).update(total=total and Decimal(total))
+    first, second, third = (e.unit_id for e in made)
+    client = client_for("performance")
+    url = "/unit-evaluations/?sort="
+    assert listed_units(client, url + "-total") == [third, first, second]
+    assert listed_units(client, url + "total") == [first, third, second]
+    assert listed_units(client, url + "-unit") == [third, second, first]
+    assert listed_units(client, "/unit-evaluations/") == [first, second, third]
+    assert 'aria-sort="descending"' in client.get(url + "-total").text
+    assert not {first, second, third} & set(listed_units(client_for("other"), url + "-total"))
