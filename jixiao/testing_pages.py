@@ -478,6 +478,7 @@ PAGES: list[ObjectPage] = [
         export="/policies/?export=xlsx",
         owner="performance",
         stranger="other_region",
+        sorts=("issued", "number", "title", "issuer", "repealed"),
     ),
     # The bureau's dashboard lists the records behind each figure, each linking to its page.
     *(

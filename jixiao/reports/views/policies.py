@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.core.models import Attachment, AuditLog
+from jixiao.core.sorting import Sorts
 from jixiao.core.views import paginate, role_required, sheet_response
 from jixiao.orgs.models import Role
 
@@ -27,6 +28,17 @@ from ..models import PolicyDocument
 from ..navigation import POLICY_EDITORS, POLICY_READERS
 
 IN_FORCE, REPEALED, YEAR_END = "in_force", "repealed", "year_end"
+#: The columns the register sorts by (core/sorting.py): the issue date, latest first, then the
+#: number (the default, the model's order), the number, the title and the issuer (in the
+#: database's collation), and the date repealed (those in force last either way).
+POLICY_SORTS = Sorts(
+    "-issued",
+    issued=("issued_on", "-number"),
+    number=("number",),
+    title=("title",),
+    issuer=("issuer", "-issued_on"),
+    repealed=("repealed_on",),
+)
 # Who reads a document's change history: those who keep the registry and those who audit it.
 HISTORY_READERS = (*POLICY_EDITORS, Role.AUDITOR)
 
@@ -80,15 +92,20 @@ def policy_list(request):
     region, rows = _documents(request)
     years = [d.year for d in rows.dates("issued_on", "year", order="DESC")]
     rows = _filtered(request, rows)
+    sort = POLICY_SORTS.chosen(request.GET.get("sort"))
     if "xlsx" in (request.GET.get("format"), request.GET.get("export")):
-        return _policies_xlsx(request, rows, region)
-    page, query = paginate(request, _with_file_counts(rows))
+        # the register in the order of issue (序号), unless the page is sorted by a column
+        if sort.explicit:
+            return _policies_xlsx(request, POLICY_SORTS.apply(rows, sort.param), region)
+        return _policies_xlsx(request, rows.order_by("issued_on", "number"), region)
+    page, query = paginate(request, _with_file_counts(POLICY_SORTS.apply(rows, sort.param)))
     return render(
         request,
         "reports/policy_list.html",
         {
             "page": page,
             "query": query,
+            "sorting": sort,
             "years": years,
             "region": region,
             "statuses": [
@@ -111,7 +128,7 @@ def _policies_xlsx(request, rows, region):
     headers = [_("序号"), *_labels(ISSUE_FIELDS), _("状态"), *_labels(REPEAL_FIELDS)]
     data = [
         [i, *_values(d, ISSUE_FIELDS), _status_label(d, today), *_values(d, REPEAL_FIELDS)]
-        for i, d in enumerate(rows.order_by("issued_on", "number"), start=1)
+        for i, d in enumerate(rows, start=1)
     ]
     return sheet_response(
         request,
