@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 
 from . import jobs
+from .sorting import sorting
 from .views import paginate
 
 
@@ -32,9 +33,13 @@ def _row(job) -> dict:
 
 @login_required
 def job_list(request):
-    page, query = paginate(request, jobs.visible_jobs(request.user))
+    page, query = paginate(request, jobs.job_list(request.user, request.GET.get("sort", "")))
     rows = [_row(job) for job in page.object_list]
-    return render(request, "core/jobs.html", {"page": page, "query": query, "rows": rows})
+    return render(
+        request,
+        "core/jobs.html",
+        {"page": page, "query": query, "rows": rows, "sorting": sorting(request, jobs.JOB_SORTS)},
+    )
 
 
 @login_required

@@ -35,6 +35,7 @@ from django_tasks import task
 
 from .models import Job
 from .rulebook import register_defaults, rules_for
+from .sorting import Sorts
 from .tabular import InputRejected
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,21 @@ def accepted(job: Job) -> dict:
 def visible_jobs(user):
     """A user's own jobs; nobody else's (404 for them)."""
     return Job.objects.filter(user=user) if user.is_authenticated else Job.objects.none()
+
+
+#: The columns the job list sorts by (core/sorting.py): the time submitted, latest first (the
+#: default, the model's order), the kind of task and the status (each latest first within).
+JOB_SORTS = Sorts(
+    "-created",
+    created=("created_at",),
+    kind=("kind", "-created_at"),
+    status=("status", "-created_at"),
+)
+
+
+def job_list(user, sort: str = ""):
+    """The user's own jobs in the order `sort` asks for (`JOB_SORTS`)."""
+    return JOB_SORTS.apply(visible_jobs(user), sort)
 
 
 class Progress:
