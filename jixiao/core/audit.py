@@ -36,6 +36,8 @@ from itertools import chain, repeat
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from .sorting import Sorts
+
 _AUDITED: set[type[models.Model]] = set()
 
 
@@ -500,13 +502,28 @@ def _on_index(condition):
     return (lookup if field in _INDEXED else f"entry__{lookup}", value)
 
 
+#: The columns the audit log sorts by (core/sorting.py), as `EntryList` unites its entries and
+#: batched changes: the time, newest first (the default), the actor's account, the action and
+#: the object's type (each newest first within). A batch's changes share its time and entry:
+#: their position in the batch breaks the tie, first to last when newest first.
+ENTRY_SORTS = Sorts(
+    "-time",
+    ties=("entry", "-pos"),
+    time=("at",),
+    actor=("actor_name", "-at"),
+    action=("action", "-at"),
+    type=("object_type", "-at"),
+)
+
+
 class EntryList:
     """The log as a list page shows it: single entries and, one per object, the changes held in
-    batch entries (as `expand` gives them), newest first, filtered by `conditions` (`Q`s on
-    the log's fields, applied to the per-object index too). Paginate it like a queryset:
-    `count()` and slices, each slice reading only its own rows."""
+    batch entries (as `expand` gives them), in the order `sort` asks for (`ENTRY_SORTS`: newest
+    first unless asked), filtered by `conditions` (`Q`s on the log's fields, applied to the
+    per-object index too). Paginate it like a queryset: `count()` and slices, each slice
+    reading only its own rows."""
 
-    def __init__(self, *conditions):
+    def __init__(self, *conditions, sort: str = ""):
         from django.db.models import F, Q, Value
 
         from .models import AuditLog, AuditObject
@@ -515,16 +532,21 @@ class EntryList:
         singles = (
             AuditLog.objects.filter(where, changes__isnull=True)
             .annotate(at=F("created_at"), entry=F("id"), pos=Value(-1))
-            .values_list("at", "entry", "pos")
+            .values_list("at", "entry", "pos", "actor_name", "action", "object_type")
             .order_by()
         )
         batched = (
             AuditObject.objects.filter(_on_index(where))
-            .annotate(at=F("entry__created_at"), entry_ref=F("entry_id"), pos=F("position"))
-            .values_list("at", "entry_ref", "pos")
+            .annotate(
+                at=F("entry__created_at"),
+                entry_ref=F("entry_id"),
+                pos=F("position"),
+                actor=F("entry__actor_name"),
+            )
+            .values_list("at", "entry_ref", "pos", "actor", "action", "object_type")
             .order_by()
         )
-        self._keys = singles.union(batched, all=True).order_by("-at", "-entry", "pos")
+        self._keys = ENTRY_SORTS.apply(singles.union(batched, all=True), sort)
 
     def count(self) -> int:
         return self._keys.count()
@@ -539,7 +561,7 @@ class EntryList:
 
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        keys = list(self._keys[index])
+        keys = [row[:3] for row in self._keys[index]]  # (at, entry, position)
         entries = AuditLog.objects.select_related("actor").defer("changes")
         entries = entries.in_bulk({entry for _at, entry, _pos in keys})
         wanted: dict[int, list[int]] = {}

@@ -2,7 +2,7 @@
 
 A list declares its sortable columns once, as a `Sorts` beside its selector: each key names the
 `order_by` terms of its column (field paths or expressions), one key is the default order, and
-the primary key breaks every tie, so that page 2 continues page 1 and the export lists the rows
+the primary key (or the list's own `ties`) breaks every tie, so that page 2 continues page 1 and the export lists the rows
 as the pages do. The selector takes `sort` as one of its filters and ends with
 `SORTS.apply(rows, sort)`: the page (`list_page(sorts=...)`), its "导出 Excel" and the
 background job of a large export pass the same `sort` on, as they pass the other filters.
@@ -38,9 +38,12 @@ class Sort:
 class Sorts:
     """The sortable columns of one list: `Sorts("unit", unit=("unit__code", "project__code"),
     amount="amount_total")`, the default first (prefixed with "-" for descending). A term
-    prefixed with "-" runs against its column's direction ("status", "-level")."""
+    prefixed with "-" runs against its column's direction ("status", "-level"). `ties` break
+    every tie, in the column's direction too: the primary key, or the columns that stand for
+    it in a list that has none (the audit log's union of entries and batched changes)."""
 
-    def __init__(self, default: str, **columns):
+    def __init__(self, default: str, *, ties: tuple[str, ...] = ("pk",), **columns):
+        self.ties = ties
         self.columns = {
             key: tuple(terms) if isinstance(terms, tuple | list) else (terms,)
             for key, terms in columns.items()
@@ -63,10 +66,10 @@ class Sorts:
         return self._parsed(value) or self.default
 
     def order(self, value) -> list:
-        """The `order_by` terms of `chosen(value)`, the primary key last."""
+        """The `order_by` terms of `chosen(value)`, the ties (the primary key) last."""
         sort = self.chosen(value)
         terms = [_term(t, sort.descending) for t in self.columns[sort.key]]
-        return [*terms, F("pk").desc() if sort.descending else F("pk").asc()]
+        return [*terms, *(_tie(t, sort.descending) for t in self.ties)]
 
     def apply(self, rows, value):
         """`rows` in the order `?sort=value` asks for."""
@@ -80,6 +83,12 @@ def _term(term, descending: bool):
     if descending:
         return expression.desc(nulls_last=True)
     return expression.asc(nulls_last=True)
+
+
+def _tie(term: str, descending: bool):
+    if term.startswith("-"):  # a tie of its own direction
+        term, descending = term[1:], not descending
+    return F(term).desc() if descending else F(term).asc()
 
 
 def sorting(request, sorts: Sorts) -> Sort:

@@ -68,11 +68,13 @@ def audit_log_list(
     batch: str = "",
     since: str = "",
     until: str = "",
+    sort: str = "",
 ) -> audit.EntryList | QuerySet[AuditLog]:
     """The audit log for auditors: entries of the regions they oversee (DOMAIN.md §3), with the
     changes of batch entries (imports) listed one per object, as single entries are. `since`
     and `until` are days (2022-03-01), both included, in the site's time zone; a day that is
-    no date is no filter (the page's date inputs send only dates)."""
+    no date is no filter (the page's date inputs send only dates). `sort` orders them
+    (`audit.ENTRY_SORTS`: newest first unless asked)."""
     if not user.has_role(Role.AUDITOR):
         return AuditLog.objects.none()
     codes = Region.objects.visible_to(user).values("code")
@@ -94,7 +96,7 @@ def audit_log_list(
         conditions.append(Q(created_at__gte=first))
     if (last := _day_start(until, after=1)) is not None:
         conditions.append(Q(created_at__lt=last))
-    return audit.EntryList(*conditions)
+    return audit.EntryList(*conditions, sort=sort)
 
 
 def audit_log_rows(*, user: User, region=None, year=None, type: str = "", **filters):

@@ -444,6 +444,7 @@ def audit_log(request):
         filters=AUDIT_FILTERS,
         builder=audit_log_file,
         template="orgs/audit_log.html",
+        sorts=audit.ENTRY_SORTS,
         context=lambda: {"actions": AuditLog.Action.choices},
     )
 

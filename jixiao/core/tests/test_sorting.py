@@ -56,3 +56,13 @@ def test_a_default_that_names_no_column_is_refused_when_declared():
 def test_the_param_asks_for_the_same_order_again():
     for value in ("amount", "-amount", "when", "-when"):
         assert SORTS.chosen(SORTS.chosen(value).param).param == value
+
+
+def test_ties_other_than_the_primary_key_follow_the_direction_or_run_against_it():
+    sorts = Sorts("-time", ties=("entry", "-pos"), time=("at",))
+    assert sorts.order("") == [
+        F("at").desc(nulls_last=True),
+        F("entry").desc(),
+        F("pos").asc(),
+    ]
+    assert sorts.order("time") == [F("at").asc(nulls_last=True), F("entry").asc(), F("pos").desc()]
