@@ -107,6 +107,16 @@ def list_page(request, *, selector, filters, builder, template: str, context, so
     return render(request, template, {**found, **context()})
 
 
+def queue_page(request, *, queue, sorts, template: str, **context):
+    """A "待我处理" queue: `queue(sort)` gives the rows waiting for this user in the order the
+    page asks for (`sorts`, core/sorting.py), paginated and rendered with `template`, `queue`
+    set and the page's own `context`."""
+    sort = sorting(request, sorts)
+    page, query = paginate(request, queue(sort.param))
+    found = {"page": page, "query": query, "queue": True, "sorting": sort}
+    return render(request, template, {**found, **context})
+
+
 def file_or_job(request, builder, *, rows: int | None, region, year: int, now=None, **filters):
     """A list's download, built by `builder` (a `jobs.file_builder`) as the signed-in user:
     in the request, or past the rulebook's row threshold (`jobs.too_big`) by a background job

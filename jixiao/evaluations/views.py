@@ -25,6 +25,7 @@ from jixiao.core.views import (
     edit_refused,
     error_text,
     paginate,
+    queue_page,
     role_required,
 )
 from jixiao.orgs.models import Role, Unit
@@ -91,24 +92,15 @@ def selfeval_import(request):
 
 @login_required
 def selfeval_queue(request):
-    sort = sorting(request, selectors.SELFEVAL_SORTS)
-    rows = selectors.selfeval_queue(
-        user=request.user,
-        region=request.work.region,
-        year=_evaluated_year(request),
-        sort=sort.param,
-    )
-    page, query = paginate(request, rows)
-    return render(
+    year = _evaluated_year(request)
+    return queue_page(
         request,
-        "evaluations/selfeval_list.html",
-        {
-            "page": page,
-            "query": query,
-            "queue": True,
-            "sorting": sort,
-            "evaluated_year": _evaluated_year(request),
-        },
+        queue=lambda sort: selectors.selfeval_queue(
+            user=request.user, region=request.work.region, year=year, sort=sort
+        ),
+        sorts=selectors.SELFEVAL_SORTS,
+        template="evaluations/selfeval_list.html",
+        evaluated_year=year,
     )
 
 

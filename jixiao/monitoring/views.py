@@ -28,6 +28,7 @@ from jixiao.core.views import (
     file_or_job,
     import_page,
     paginate,
+    queue_page,
     role_required,
     sheet_file,
     template_response,
@@ -292,15 +293,13 @@ def report_list(request):
 @login_required
 def report_queue(request):
     work = request.work
-    sort = sorting(request, selectors.REPORT_SORTS)
-    rows = selectors.report_queue(
-        user=request.user, region=work.region, year=work.year, sort=sort.param
-    )
-    page, query = paginate(request, rows)
-    return render(
+    return queue_page(
         request,
-        "monitoring/report_list.html",
-        {"page": page, "query": query, "queue": True, "sorting": sort},
+        queue=lambda sort: selectors.report_queue(
+            user=request.user, region=work.region, year=work.year, sort=sort
+        ),
+        sorts=selectors.REPORT_SORTS,
+        template="monitoring/report_list.html",
     )
 
 

@@ -20,14 +20,13 @@ from jixiao.core import edit_stamp, workflow
 from jixiao.core.numbers import typed_decimal
 from jixiao.core.rulebook import thawed
 from jixiao.core.scope_read import ScopedRow
-from jixiao.core.sorting import sorting
 from jixiao.core.views import (
     act,
     document_transition,
     edit_refused,
     error_text,
     list_page,
-    paginate,
+    queue_page,
     role_required,
     safe_back,
 )
@@ -66,15 +65,13 @@ def target_list(request):
 @login_required
 def review_queue(request):
     work = request.work
-    sort = sorting(request, selectors.QUEUE_SORTS)
-    rows = selectors.review_queue(
-        user=request.user, region=work.region, year=work.year, sort=sort.param
-    )
-    page, query = paginate(request, rows)
-    return render(
+    return queue_page(
         request,
-        "targets/target_list.html",
-        {"page": page, "query": query, "queue": True, "sorting": sort},
+        queue=lambda sort: selectors.review_queue(
+            user=request.user, region=work.region, year=work.year, sort=sort
+        ),
+        sorts=selectors.QUEUE_SORTS,
+        template="targets/target_list.html",
     )
 
 
