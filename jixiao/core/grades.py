@@ -11,6 +11,9 @@ GLOSSES = {
     "差": pgettext_lazy("grade", "差"),
 }
 
+#: The four grades in order, best first (DOMAIN.md §4.5, §6.2).
+GRADES = tuple(GLOSSES)
+
 
 def glossed_grade(grade: str):
     """The grade as a page shows it in the current language; anything else unchanged."""

@@ -57,9 +57,6 @@ def register_defaults(section: str, values: Mapping, *, variants: Mapping | None
 #: on every approval was refused.
 _CHOICES: dict[str, tuple[str, ...]] = {}
 
-#: The four grades (DOMAIN.md §4.5, §6.2), for the rules that list grades.
-GRADES = ("优", "良", "中", "差")
-
 
 def register_choices(choices: Mapping[str, Sequence[str]]) -> None:
     """Declare the values allowed for rules (dotted keys: "review.approvable_grades")."""

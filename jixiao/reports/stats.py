@@ -37,6 +37,7 @@ from jixiao.core import statements
 from jixiao.core.collector import gc_paused
 from jixiao.core.compiled import one_row_aggregate, plain_rows, rows_of_nothing
 from jixiao.core.deadlines import day_after
+from jixiao.core.grades import GRADES
 from jixiao.evaluations.key.models import LEVEL1 as KEY_LEVELS
 from jixiao.evaluations.key.models import (
     ExpertScore,
@@ -57,7 +58,6 @@ from jixiao.targets.lint import CODES as LINT_CODES
 
 from .selectors import APPROVED, WorkYear, full_year_budget
 
-GRADES = ("优", "良", "中", "差")
 #: The level-1 indicators of a key evaluation's framework (DOMAIN.md §6.4), in their order.
 KEY_LEVEL1 = tuple(value for value, _label in KEY_LEVELS)
 CENT = Decimal("0.01")

@@ -55,7 +55,8 @@ default comes from:
   defaults.
 """
 
-from jixiao.core.rulebook import GRADES, register_choices, register_defaults
+from jixiao.core.grades import GRADES
+from jixiao.core.rulebook import register_choices, register_defaults
 
 from .linkage import RULES as LINKAGE_RULES
 

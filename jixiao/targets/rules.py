@@ -8,7 +8,8 @@ spaces, so "资金拨付及时率" also finds "项目资金拨付及时率".
 
 import copy
 
-from jixiao.core.rulebook import GRADES, register_choices, register_defaults
+from jixiao.core.grades import GRADES
+from jixiao.core.rulebook import register_choices, register_defaults
 from jixiao.indicators.incidents import NATIONAL_WORDS as INCIDENT_WORDS
 
 #: Positive rates: higher is better, so "≤" on them contradicts the meaning (T12).
