@@ -37,8 +37,12 @@ Uses a fresh SQLite file in a temporary folder unless DATABASE_URL is set. Steps
    `jixiao import payments FILE --region 990000` by the province's budget office (the
    command in a fresh process, timed inside it once Django is set up; ru_maxrss), after the
    province's payments and alerts are reset: figures `payments_import` (xlsx) and
-   `payments_import_csv`, goal 5 × the read. `--profile` adds a cProfile of the xlsx import
-   (timed by CPU).
+   `payments_import_csv`, goal 5 × the read. Then the floor under the CSV's figure, in a
+   fresh process too: the csv module's read and a bare insert of the same rows into the
+   payments table (`bare_csv_insert`: no check, no Decimal, no execution, no alert, no audit),
+   figure `payments_csv_floor` (read and insert ÷ the read alone; no goal: what any import that
+   stores the rows pays before it checks anything). `--profile` adds a cProfile of the xlsx
+   import (timed by CPU).
 """
 
 from __future__ import annotations
@@ -728,6 +732,50 @@ def read_csv(path: str) -> int:
     return len(list(csv.reader(io.StringIO(text, newline=""))))
 
 
+#: (区划代码, 项目编码) → project id, loaded before `bare_csv_insert` is timed.
+PROJECT_IDS: dict[tuple[str, str], int] = {}
+
+
+def load_project_ids() -> None:
+    from jixiao.budgets.models import Project
+
+    PROJECT_IDS.update(
+        ((region, code), pk)
+        for region, code, pk in Project.objects.filter(
+            region__path__startswith=f"{PROVINCE}/", year=YEAR
+        ).values_list("region__code", "code", "pk")
+    )
+
+
+def bare_csv_insert(path: str) -> int:
+    """The floor of a CSV payment import: the csv module's read (as `read_csv`) and the rows
+    inserted into the payments table as the file writes them, with nothing between: each
+    row's project id from a dict loaded beforehand (`PROJECT_IDS`), its month and amount text
+    unchecked, one batch and time for all; one executemany on the DB-API cursor (SQLite), one
+    COPY (PostgreSQL); one transaction. Returns the rows read (the header included)."""
+    import uuid
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from jixiao.budgets.models import Payment
+
+    rows = list(csv.reader(io.StringIO(Path(path).read_bytes().decode("utf-8-sig"), newline="")))
+    batch, now = uuid.uuid4().hex, timezone.now().isoformat()
+    values = [(PROJECT_IDS[r[0], r[1]], r[3], r[4], batch, now) for r in rows[1:]]
+    table = Payment._meta.db_table
+    columns = "project_id, month, amount, batch, updated_at"
+    with transaction.atomic():
+        raw = connection.cursor().cursor
+        if connection.vendor == "postgresql":
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            raw.executemany(f"INSERT INTO {table} ({columns}) VALUES (?, ?, ?, ?, ?)", values)
+    return len(rows)
+
+
 def import_in_process(path: str) -> int:
     """`jixiao import payments FILE --region <province>` as the province's budget office runs
     it, in this process (Django set up beforehand, outside the timing)."""
@@ -749,8 +797,10 @@ def import_in_process(path: str) -> int:
 
 
 def child(mode: str, args: list[str]) -> None:
-    if mode in ("import", "profile"):
+    if mode in ("import", "profile", "bare-csv"):
         _setup_django()
+    if mode == "bare-csv":
+        load_project_ids()
     if mode == "profile":
         import cProfile
         import pstats
@@ -762,7 +812,12 @@ def child(mode: str, args: list[str]) -> None:
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(40)
         return
-    fn = {"read-xlsx": read_xlsx, "read-csv": read_csv, "import": import_in_process}[mode]
+    fn = {
+        "read-xlsx": read_xlsx,
+        "read-csv": read_csv,
+        "import": import_in_process,
+        "bare-csv": bare_csv_insert,
+    }[mode]
     trace = "--trace" in args
     if trace:
         tracemalloc.start()
@@ -784,6 +839,20 @@ def child(mode: str, args: list[str]) -> None:
             }
         )
     )
+
+
+def csv_floor(env: dict, path: Path, read: dict, done: dict) -> None:
+    """How much of the CSV import's ratio any import pays: the read and a bare insert of the
+    same rows (`bare_csv_insert`), in a fresh process of the same run, after the same reset."""
+    reset_payments()
+    bare = _child("bare-csv", env, str(path))
+    reset_payments()
+    print(
+        f"CSV floor: read and bare insert of the same rows {bare['seconds']:.2f} s "
+        f"(CPU {bare['cpu']:.2f} s) = {bare['seconds'] / read['seconds']:.1f}x the read alone; "
+        f"the import is {done['seconds'] / bare['seconds']:.1f}x the floor"
+    )
+    figure("payments_csv_floor", bare["seconds"], "s", baseline=read["seconds"])
 
 
 def _children_cpu() -> float:
@@ -821,6 +890,7 @@ def one_file(workdir: Path, env: dict, profile: bool) -> None:
             "read, the alerts planned)"
         )
         figure(name, done["seconds"], "s", baseline=read["seconds"], goal=5)
+    csv_floor(env, csv_path, read, done)
     if profile:
         reset_payments()
         _child("profile", env, str(xlsx_path))
