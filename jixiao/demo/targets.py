@@ -26,6 +26,7 @@ from jixiao.targets.lint import lint
 from jixiao.targets.models import Indicator, Target, TargetStatus
 from jixiao.targets.services import target_create, target_save, target_transition
 
+from . import clock
 from . import district as d
 
 LIBRARY_SECTORS = {
@@ -394,11 +395,53 @@ def _level2_under_review(demo, rng, projects) -> None:
         _drive(demo, rng, child, TargetStatus.PARENT_REVIEW)
 
 
+#: The live declarations' days before the build day: the filer starts between the two, each
+#: later step (completed, submitted, forwarded, reviewed, approved) a few days later; the
+#: steps add up to at most 19 days, so the last is still a day before the build.
+STARTED_DAYS = (22, 45)
+STEP_DAYS = {
+    "complete": (0, 2),
+    "submit": (0, 3),
+    "forward": (1, 3),
+    "review": (1, 6),
+    "approve": (1, 5),
+}
+
+
+class _Days:
+    """The moments of one declaration's steps, fixed by its subject, in order and all before
+    the build day (`clock`)."""
+
+    def __init__(self, key: str):
+        self.key, self.now, self.last = key, timezone.now(), None
+        self.left = clock.spread(key, *STARTED_DAYS)
+
+    def at(self, step: str = "") -> dt.datetime:
+        if step:
+            self.left -= clock.spread(f"{self.key}/{step}", *STEP_DAYS[step])
+        hour = clock.spread(f"{self.key}/{step}/hour", 9, 17)
+        at = clock.before(self.now, days=self.left, hour=hour)
+        if self.last is not None and at <= self.last:  # the same day, an earlier hour drawn
+            at = self.last + dt.timedelta(minutes=40)
+        self.last = at
+        return at
+
+
 def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
-    """Declare and move one target to `state` through the real services."""
+    """Declare and move one target to `state` through the real services, each step on its own
+    day before the build day (`clock`)."""
     unit = project.unit if project else unit
-    filer, leader = _unit_staff(demo, unit)
-    parent_unit = UnitYear.objects.get(unit=unit, year=d.LIVE_YEAR).parent
+    days = _Days(project.code if project else f"unit-{unit.code}")
+    with clock.on(days.at()):
+        target = _declare(demo, rng, project, unit, problems)
+    if state == TargetStatus.DRAFT or target.blocking_count:
+        return target
+    return _review(demo, target, unit, state, days)
+
+
+def _declare(demo, rng, project, unit, problems) -> Target:
+    """A filer's declaration, saved with its grid (and its findings)."""
+    filer, _leader = _unit_staff(demo, unit)
     target = target_create(actor=filer, year=d.LIVE_YEAR, unit=unit, project=project)
     rows = indicator_rows(rng, project) if project else unit_rows(rng)
     if problems:
@@ -417,7 +460,7 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
         "carryover": target.amount_carryover,
         "other": target.amount_other,
     }
-    target = target_save(
+    return target_save(
         actor=filer,
         target=target,
         goal=goal_for(subject, d.LIVE_YEAR),
@@ -425,38 +468,43 @@ def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
         serves_public=True,
         indicators=rows,
     )
-    if state == TargetStatus.DRAFT or target.blocking_count:
-        return target
-    target = target_transition(actor=filer, target=target, name="complete")
+
+
+def _review(demo, target, unit, state, days: _Days) -> Target:
+    """The declaration completed, submitted and reviewed up to `state`, a step a day or so."""
+    filer, leader = _unit_staff(demo, unit)
+    parent_unit = UnitYear.objects.get(unit=unit, year=d.LIVE_YEAR).parent
+
+    def step(name: str, actor, day: str, **kwargs) -> Target:
+        with clock.on(days.at(day)):
+            return target_transition(actor=actor, target=target, name=name, **kwargs)
+
+    target = step("complete", filer, "complete")
     if state == TargetStatus.READY:
         return target
     if parent_unit is not None:
         _filer, parent_leader = _unit_staff(demo, parent_unit)
-        target = target_transition(
-            actor=leader, target=target, name="submit_to_parent", attest=True
-        )
+        target = step("submit_to_parent", leader, "submit", attest=True)
         if state == TargetStatus.PARENT_REVIEW:
             return target
-        target = target_transition(actor=parent_leader, target=target, name="forward")
+        target = step("forward", parent_leader, "forward")
     else:
-        target = target_transition(actor=leader, target=target, name="submit", attest=True)
+        target = step("submit", leader, "submit", attest=True)
     reviewer = _reviewer(demo, unit)
     if state == TargetStatus.RETURNED:
-        return target_transition(
-            actor=reviewer,
-            target=target,
-            name="return_first",
+        return step(
+            "return_first",
+            reviewer,
+            "review",
             comment="效益指标过于笼统，请量化受益人数并补充指标值确定依据。",
             grades={"overall": "中"},
         )
     if state == TargetStatus.SUBMITTED:
         return target
-    target = target_transition(actor=reviewer, target=target, name="pass", grades=GRADES)
+    target = step("pass", reviewer, "review", grades=GRADES)
     if state == TargetStatus.FIRST_PASSED:
         return target
-    return target_transition(
-        actor=demo.users["budget"], target=target, name="approve", grades=GRADES
-    )
+    return step("approve", demo.users["budget"], "approve", grades=GRADES)
 
 
 def build_targets(demo) -> None:

@@ -1,5 +1,6 @@
 """`jixiao demo` builds the district of CONTRACT.md with the 2021 summary's figures exactly."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -142,6 +143,33 @@ def check_targets(demo):
     persona = live.filter(unit=unit)
     assert persona.filter(status=TargetStatus.DRAFT, blocking_count__gt=0).exists()
     assert persona.filter(status=TargetStatus.RETURNED).exclude(return_reason="").exists()
+    check_live_declarations_on_their_own_days(live)
+
+
+def check_live_declarations_on_their_own_days(live):
+    """The live year's declarations were submitted on many days before the build (not all in
+    the build's minute), and each one's history runs forward in time."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jixiao.core.models import TransitionLog
+
+    built = timezone.now()
+    submitted = [t.submitted_at for t in live.exclude(submitted_at=None)]
+    assert len(submitted) > 50
+    assert all(at < built - dt.timedelta(hours=1) for at in submitted)
+    assert len({timezone.localtime(at).date() for at in submitted}) >= 15
+    kind = ContentType.objects.get(app_label="targets", model="target")
+    steps: dict[int, list] = {}
+    for object_id, at in (
+        TransitionLog.objects.filter(content_type=kind, object_id__in=live.values("pk"))
+        .order_by("pk")
+        .values_list("object_id", "created_at")
+    ):
+        steps.setdefault(object_id, []).append(at)
+    assert len(steps) > 50
+    assert all(times == sorted(times) and times[-1] < built for times in steps.values())
+    for target in live.exclude(approved_at=None):
+        assert target.submitted_at < target.approved_at < built
 
 
 def check_monitoring(demo):
