@@ -9,6 +9,8 @@ region the people of A must never see. `build_world()` is idempotent, so transac
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -205,6 +207,51 @@ def loaded_of(page: str) -> str:
     """The edit stamp a drawn form carries (`<input name="loaded">`, core/edit_stamp.py)."""
     (stamp,) = re.findall(r'name="loaded" value="([^"]+)"', page)
     return stamp
+
+
+def colleague_first(monkeypatch, owner, name: str, colleague: Callable[[], object]) -> None:
+    """Two saves drawn from one version, a colleague's a moment ahead of the view's: the next
+    call of the service `owner.name` (as the view makes it, after its own read of the document)
+    runs `colleague()`, a save through the real services, first. What two saves posted at the
+    same instant come to, step by step on one connection (core/edit_stamp.py)."""
+    real, calls = getattr(owner, name), []
+
+    def behind(*args, **kwargs):
+        if not calls:
+            calls.append(name)
+            colleague()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, behind)
+
+
+def at_once(monkeypatch, owner, name: str, posts: Sequence[Callable[[], object]]) -> list:
+    """Run each of `posts` (a client's request) in a thread of its own, with its own database
+    connection; each waits, once its view has read the document and calls the service
+    `owner.name`, until every other one has come as far: saves posted at the same instant.
+    Returns their answers, in order."""
+    real, barrier = getattr(owner, name), threading.Barrier(len(posts))
+    answers: list = [None] * len(posts)
+
+    def together(*args, **kwargs):
+        barrier.wait(30)
+        return real(*args, **kwargs)
+
+    def run(index: int) -> None:
+        from django.db import connections
+
+        try:
+            answers[index] = posts[index]()
+        finally:
+            connections.close_all()
+
+    monkeypatch.setattr(owner, name, together)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return answers
 
 
 def listed_ids(client, url: str, detail: str) -> list[int]:

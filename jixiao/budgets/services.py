@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.core import audit
+from jixiao.core import audit, edit_stamp
 from jixiao.orgs.models import Region, Role, Unit, User
 
 from .models import FUNDING_SOURCES, STAGES, FiscalYear, Payment, PaymentTotal, Project, ProjectKind
@@ -67,15 +67,18 @@ def project_save(
     multi_year: bool = False,
     serves_public: bool = True,
     description: str = "",
+    loaded: str | None = None,
 ) -> Project:
     """Create or change a project. Checked inside the transaction: the actor's right over the
-    unit (scope re-checked here, DESIGN.md), an open year, the parent, the amounts."""
+    unit (scope re-checked here, DESIGN.md), an open year, the parent, the amounts, and that
+    it was not saved since the form's `loaded` stamp (`edit_stamp.Overwritten`)."""
     if not can_edit_project(actor, unit):
         raise PermissionDenied(_("您不能维护该单位的项目。"))
     if project is not None:
         project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
         if not can_edit_project(actor, project.unit):
             raise PermissionDenied(_("您不能维护该单位的项目。"))
+        edit_stamp.check(project, loaded)
     if not year_is_open(region=region, year=year):
         raise ValidationError(_("%(y)s 年度已关闭，不能修改项目。") % {"y": year})
     errors = check_amounts(amounts)

@@ -113,8 +113,6 @@ def project_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            if project and (overwrite := edit_stamp.changed_since(project, request.POST)):
-                raise ValidationError(overwrite)
             saved = services.project_save(
                 actor=request.user,
                 project=project,
@@ -129,8 +127,10 @@ def project_edit(request, pk: int | None = None):
                 multi_year=d["multi_year"],
                 serves_public=d["serves_public"],
                 description=d["description"],
+                loaded=edit_stamp.posted(request.POST),
             )
         except ValidationError as exc:
+            edit_stamp.restamp(project, exc)  # a colleague's newer save: the form's new stamp
             for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
             refused = True

@@ -2,7 +2,7 @@
 
 An edit form carries the stamp of the document it was drawn from (`stamp`, its `updated_at`) in
 a hidden field `loaded`. When the form comes back and the document has been saved since (by a
-colleague, in another tab, through the API), `changed_since` says so: the view shows the form
+colleague, in another tab, through the API), its save is refused: the view shows the form
 again with what was typed, and with the new stamp, so a second save, made knowingly, goes
 through. A form posted without the field (a script, an older page) is not checked.
 
@@ -12,11 +12,18 @@ evaluation's `updated_at` with every other save of it) passes `part`: the part's
 as the form draws it (a text, rows of values). Its stamp is a short digest of that content, so
 any other save of the part changes it and saves of the rest of the document do not; the message
 then has no time to give. A form drawn before its document existed carries `NEW`.
+
+The comparison is made by the service, on the row it has just read under its lock (`check`,
+with the posted stamp): two saves posted at the same instant from one version take turns on
+that lock, and the second sees the first's save and is refused (`Overwritten`, a
+ValidationError: nothing is written). A view shows its message over what was typed and draws
+the form again with the newer save's stamp (`restamp`, or `Overwritten.stamp` for a part).
 """
 
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,18 +55,52 @@ def stamp(document, *, part=_WHOLE) -> str:
     return updated.isoformat() if updated else ""
 
 
-def changed_since(document, posted, *, part=_WHOLE) -> str | None:
-    """The message for a form drawn before the document's (or the part's) last save, or None."""
-    loaded = (posted.get(FIELD) or "").strip()
-    if not loaded or document is None or loaded == stamp(document, part=part):
-        return None
+class Overwritten(ValidationError):
+    """A save over a newer save than the form's, found under the save's lock: nothing was
+    written. `stamp` is the newer save's stamp, `saved` the row as read under the lock (None
+    for a part)."""
+
+    def __init__(self, message: str, *, stamp: str, saved=None) -> None:
+        super().__init__(message, code="overwritten")
+        self.stamp, self.saved = stamp, saved
+
+
+def check(document, loaded: str | None, *, part=_WHOLE) -> None:
+    """For a service, right after its locked read of `document` (None: none exists yet), with
+    the stamp the form was drawn with (`loaded`: None or empty, not checked): raise
+    `Overwritten` when the document (or the part) has been saved since."""
+    loaded = (loaded or "").strip()
+    now = stamp(document, part=part)
+    if not loaded or document is None or loaded == now:
+        return
     if part is not _WHOLE:
-        return _(
+        message = _(
             "这张表在您打开之后已被修改。您填写的内容在下面，还没有保存：请核对后再次保存，"
             "保存后以您的内容为准。"
         )
+        raise Overwritten(message, stamp=now)
     at = timezone.localtime(_saved_at(document)).strftime("%Y-%m-%d %H:%M")
-    return _(
+    message = _(
         "这张表在您打开之后已被修改（%(at)s 保存）。您填写的内容在下面，还没有保存：请核对后"
         "再次保存，保存后以您的内容为准。"
     ) % {"at": at}
+    raise Overwritten(message, stamp=now, saved=document)
+
+
+def posted(data) -> str | None:
+    """The stamp a posted form carries (None without the field: a script, an older page)."""
+    return data.get(FIELD)
+
+
+def restamp(document, refusal: Exception):
+    """The view's document as the form is drawn again after `refusal`: after `Overwritten`,
+    carrying the newer save's stamp (the row read under the lock when the view had none);
+    otherwise as it is."""
+    if not isinstance(refusal, Overwritten) or refusal.saved is None:
+        return document
+    if document is None:
+        return refusal.saved
+    for name in ("updated_at", "created_at"):
+        if hasattr(refusal.saved, name):
+            setattr(document, name, getattr(refusal.saved, name))
+    return document

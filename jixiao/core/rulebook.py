@@ -335,10 +335,19 @@ def _choice_errors(key: str, value) -> list[str]:
 
 @transaction.atomic
 def rulebook_save(
-    *, region_code: str, year: int, values: Mapping, actor, note: str = "", base: str = NATIONAL
+    *,
+    region_code: str,
+    year: int,
+    values: Mapping,
+    actor,
+    note: str = "",
+    base: str = NATIONAL,
+    loaded: str | None = None,
 ):
-    """Save a region's changes as a new version; earlier versions stay for reproducibility."""
-    from . import audit
+    """Save a region's changes as a new version; earlier versions stay for reproducibility.
+    Refused (`edit_stamp.Overwritten`) when a version was saved since the form's `loaded`
+    stamp (the stamp of the region's latest version when the form was drawn)."""
+    from . import audit, edit_stamp
     from .models import Rulebook
 
     if base not in BASES:
@@ -350,13 +359,14 @@ def rulebook_save(
     versions = list(
         Rulebook.objects.select_for_update(of=("self",))
         .filter(region_code=region_code, year=year)
-        .values_list("version", flat=True)
+        .only("version", "created_at")
+        .order_by("-version")
     )
-    last = max(versions, default=0)
+    edit_stamp.check(versions[0] if versions else None, loaded)
     row = Rulebook.objects.create(
         region_code=region_code,
         year=year,
-        version=last + 1,
+        version=versions[0].version + 1 if versions else 1,
         base=base,
         values=dict(values),
         note=note,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
-from jixiao.core import audit, figures_cache, jobs
+from jixiao.core import audit, edit_stamp, figures_cache, jobs
 from jixiao.core.bulkupdate import insert_rows
 from jixiao.core.collector import collector_paused
 from jixiao.core.numbers import typed_decimal
@@ -402,10 +402,13 @@ def selfeval_save(
     goal_achieved: str = "",
     report: str = "",
     rows: Sequence[Mapping] = (),
+    loaded: str | None = None,
 ) -> SelfEvaluation:
-    """Save what the unit filled in and score it by the rules at once."""
+    """Save what the unit filled in and score it by the rules at once; refused
+    (`edit_stamp.Overwritten`) when it was saved since the form's `loaded` stamp."""
     selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
     SELFEVAL_WORKFLOW.require_editable(selfeval, actor)
+    edit_stamp.check(selfeval, loaded)
     filled = selfeval_fill(
         selfeval,
         list(selfeval.indicators.all()),
@@ -760,13 +763,22 @@ def unit_evaluation_rules(region, year) -> tuple[dict, str]:
 
 @transaction.atomic
 def unit_evaluation_save(
-    *, actor: User, unit: Unit, year: int, values: Mapping, judgements: Mapping
+    *,
+    actor: User,
+    unit: Unit,
+    year: int,
+    values: Mapping,
+    judgements: Mapping,
+    loaded: str | None = None,
 ) -> UnitEvaluation:
-    """Save a unit's figures and judgements and score them by the framework (DOMAIN.md §6.3)."""
-    evaluation, _created = UnitEvaluation.objects.select_for_update(of=("self",)).get_or_create(
+    """Save a unit's figures and judgements and score them by the framework (DOMAIN.md §6.3);
+    refused (`edit_stamp.Overwritten`) when it was saved (or first saved: a form drawn before
+    carries `edit_stamp.NEW`) since the form's `loaded` stamp."""
+    evaluation, created = UnitEvaluation.objects.select_for_update(of=("self",)).get_or_create(
         unit=unit, year=year, defaults={"region": unit.region}
     )
     UNIT_EVALUATION_WORKFLOW.require_editable(evaluation, actor)  # a refusal rolls back
+    edit_stamp.check(None if created else evaluation, loaded)
     evaluation.values = {k: str(v) for k, v in values.items() if v not in (None, "")}
     evaluation.judgements = {
         k: {"band": j.get("band") or None, "score": _judged_score(k, j.get("score"))}

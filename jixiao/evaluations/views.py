@@ -165,8 +165,6 @@ def selfeval_edit(request, pk: int):
     errors = []
     if request.method == "POST":
         try:
-            if overwrite := edit_stamp.changed_since(selfeval, request.POST):
-                raise ValidationError(overwrite)
             services.selfeval_save(
                 actor=request.user,
                 selfeval=selfeval,
@@ -174,10 +172,12 @@ def selfeval_edit(request, pk: int):
                 goal_achieved=request.POST.get("goal_achieved", ""),
                 report=request.POST.get("report", ""),
                 rows=_rows(request.POST),
+                loaded=edit_stamp.posted(request.POST),
             )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
             _keep_typed(selfeval, request.POST)
+            edit_stamp.restamp(selfeval, exc)  # a colleague's newer save: the form's new stamp
         else:
             messages.success(request, _("已保存并按规则评分。"))
             if request.POST.get("then") == "complete":
@@ -386,13 +386,17 @@ def unit_evaluation(request, unit_pk: int, year: int):
         try:
             # a form drawn before the evaluation existed carries "new": a colleague's first
             # save since then is a newer save too
-            if evaluation and (overwrite := edit_stamp.changed_since(evaluation, request.POST)):
-                raise ValidationError(overwrite)
             evaluation = services.unit_evaluation_save(
-                actor=request.user, unit=unit, year=year, values=values, judgements=judgements
+                actor=request.user,
+                unit=unit,
+                year=year,
+                values=values,
+                judgements=judgements,
+                loaded=edit_stamp.posted(request.POST),
             )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
+            evaluation = edit_stamp.restamp(evaluation, exc)  # the newer save's stamp
         else:
             messages.success(request, _("已保存并评分。"))
             return redirect("unit-evaluation", unit_pk=unit.pk, year=year)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import SPECIAL_FUND, Payment, ProgressAmount, Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import audit, jobs
+from jixiao.core import audit, edit_stamp, jobs
 from jixiao.core.changes import change_record
 from jixiao.core.compiled import KeyedQuery
 from jixiao.core.models import AuditLog
@@ -347,11 +347,14 @@ def report_save(
     contract_amount: Decimal | None = None,
     execution_note: str = "",
     indicators: Sequence[Mapping] = (),
+    loaded: str | None = None,
 ) -> Report:
-    """Save a draft or returned report and recompute its alerts."""
+    """Save a draft or returned report and recompute its alerts; refused
+    (`edit_stamp.Overwritten`) when it was saved since the form's `loaded` stamp."""
     # The region (the alert rules), round and project come with the locked row, and its save's
     # audit takes this read as the row before.
     report = _SAVE_READ.get(report.pk)
+    edit_stamp.check(report, loaded)
     audit.loaded_locked(report)
     REPORT_WORKFLOW.require_editable(report, actor)
     if report.round.status != Round.Status.OPEN:

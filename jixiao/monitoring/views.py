@@ -370,8 +370,6 @@ def report_edit(request, pk: int):
             for p in post.getlist("position")
         ]
         amounts = _amounts(post, errors)
-        if overwrite := edit_stamp.changed_since(report, post):
-            errors.insert(0, overwrite)
         try:
             if not errors:  # every amount's mistake is told at once, then nothing is saved
                 services.report_save(
@@ -380,9 +378,11 @@ def report_edit(request, pk: int):
                     **amounts,
                     execution_note=post.get("execution_note", "")[:2000],
                     indicators=rows,
+                    loaded=edit_stamp.posted(post),
                 )
         except (ValidationError, PermissionDenied) as exc:
             errors.append(error_text(exc))
+            edit_stamp.restamp(report, exc)  # a colleague's newer save: the form's new stamp
         if not errors:
             messages.success(request, _("已保存，预警已重新计算。"))
             return redirect("report-detail", pk=pk)

@@ -539,8 +539,6 @@ def rulebook_page(request):
                 raise ValueError
         except ValueError:
             error = _('规则须为 JSON 对象，例如 {"catalogue": {"name": "classic"}}。')
-        else:
-            error = edit_stamp.changed_since(latest, request.POST) or ""
         if not error:
             try:
                 rulebook.rulebook_save(
@@ -550,9 +548,12 @@ def rulebook_page(request):
                     actor=request.user,
                     note=typed["note"][:300],
                     base=typed["base"] or rulebook.NATIONAL,
+                    loaded=edit_stamp.posted(request.POST),
                 )
             except rulebook.RulebookError as exc:
                 error = str(exc)
+            except edit_stamp.Overwritten as exc:
+                error, latest = exc.message, exc.saved  # the form's new stamp: the newer version
             else:
                 messages.success(request, _("已保存为新版本；以前的版本和据此算出的结果保持不变。"))
                 return redirect("rulebook")

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.core import audit
+from jixiao.core import audit, edit_stamp
 from jixiao.core.rulebook import rules_for
 from jixiao.core.ticks import register_tick
 from jixiao.core.workflow import log_transition, perform
@@ -183,16 +183,20 @@ def rectification_create(
 
 
 @transaction.atomic
-def rectification_update(*, actor, rectification: Rectification, **fields) -> Rectification:
+def rectification_update(
+    *, actor, rectification: Rectification, loaded: str | None = None, **fields
+) -> Rectification:
     """Change the text its editor may write now: the problem and required action of a draft
     (the issuer), the plan while received and the report while in progress (the unit's filer).
 
-    Raises PermissionDenied/ValidationError (`Workflow.require_editable`) and ValidationError
-    for a field this state does not write."""
+    Raises PermissionDenied/ValidationError (`Workflow.require_editable`), ValidationError
+    for a field this state does not write, and `edit_stamp.Overwritten` when it was saved since
+    the form's `loaded` stamp."""
     row = Rectification.objects.select_for_update(of=("self",)).get(pk=rectification.pk)
     if not Rectification.objects.visible_to(actor).filter(pk=row.pk).exists():
         raise PermissionDenied(_("无权修改该整改事项。"))
     RECTIFICATION_WORKFLOW.require_editable(row, actor)
+    edit_stamp.check(row, loaded)
     allowed = EDITABLE_FIELDS.get(row.status, ())
     wrong = sorted(set(fields) - set(allowed))
     if wrong:

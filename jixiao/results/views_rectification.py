@@ -174,11 +174,15 @@ def rectification_edit(request, pk: int):
     names = EDITABLE_FIELDS.get(rectification.status, ())
     values = {name: request.POST.get(name, "") for name in names if name in request.POST}
     try:
-        if overwrite := edit_stamp.changed_since(rectification, request.POST):
-            raise ValidationError(overwrite)
-        rectification_update(actor=request.user, rectification=rectification, **values)
+        rectification_update(
+            actor=request.user,
+            rectification=rectification,
+            loaded=edit_stamp.posted(request.POST),
+            **values,
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
+        edit_stamp.restamp(rectification, exc)  # a colleague's newer save: the form's new stamp
         return _detail_page(request, rectification, typed=request.POST)
     messages.success(request, _("已保存。"))
     return redirect("rectification-detail", pk=pk)

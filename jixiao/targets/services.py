@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Project
 from jixiao.budgets.selectors import year_is_open
-from jixiao.core import audit
+from jixiao.core import audit, edit_stamp
 from jixiao.core.changes import change_record
 from jixiao.core.compiled import KeyedQuery
 from jixiao.core.gates import gate_refusals
@@ -94,10 +94,13 @@ def target_save(
     amounts: Mapping[str, Decimal | None],
     serves_public: bool,
     indicators: Sequence[Mapping],
+    loaded: str | None = None,
 ) -> Target:
-    """Save a draft or returned declaration and its indicator grid, then lint it."""
+    """Save a draft or returned declaration and its indicator grid, then lint it; refused
+    (`edit_stamp.Overwritten`) when it was saved since the form's `loaded` stamp."""
     # The region (the year lock, the audit) and the project (the lint) come with the locked row.
     target = _SAVE_READ.get(target.pk)
+    edit_stamp.check(target, loaded)
     audit.loaded_locked(target)  # its save's audit takes this read as the row before
     TARGET_WORKFLOW.require_editable(target, actor)
     target.goal, target.medium_term_goal = goal.strip(), medium_term_goal.strip()

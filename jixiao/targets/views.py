@@ -156,8 +156,6 @@ def target_edit(request, pk: int):
     else:
         rows = _grid_from_post(request.POST)
         amounts, errors = _amounts_from_post(request.POST)
-        if overwrite := edit_stamp.changed_since(target, request.POST):
-            errors.insert(0, overwrite)
         if not errors:
             try:
                 saved = services.target_save(
@@ -168,9 +166,11 @@ def target_edit(request, pk: int):
                     amounts=amounts,
                     serves_public=bool(request.POST.get("serves_public")),
                     indicators=rows,
+                    loaded=edit_stamp.posted(request.POST),
                 )
             except (ValidationError, PermissionDenied) as exc:
                 errors.append(error_text(exc))
+                edit_stamp.restamp(target, exc)  # a colleague's newer save: the form's new stamp
             else:
                 # The row as saved and linted, without reading it back.
                 for field in Target._meta.concrete_fields:

@@ -1,8 +1,12 @@
 """The rulebook page: performance office edits, others read, bad JSON is refused."""
 
+import pytest
+
+from jixiao.core import rulebook
+from jixiao.core.edit_stamp import Overwritten, stamp
 from jixiao.core.models import Rulebook
 from jixiao.core.rulebook import rulebook_save
-from jixiao.testing import loaded_of
+from jixiao.testing import colleague_first, loaded_of
 
 
 def test_performance_office_saves_a_new_version(world, client_for):
@@ -104,3 +108,33 @@ def test_saving_the_rules_twice_in_a_row_from_the_page_is_not_a_conflict(world, 
         drawn = loaded_of(client.get("/rulebook/").content.decode())
         assert client.post("/rulebook/", _mine(drawn)).status_code == 302
         assert Rulebook.objects.order_by("-version").first().version == version
+
+
+def test_a_colleagues_version_saved_after_the_page_read_the_rules_is_still_caught(
+    world, client_for, monkeypatch
+):
+    # between the view's read and the service's locked read: only the service's check sees it
+    client = _office(client_for)
+    _colleague_saves(world, "first")
+    drawn = loaded_of(client.get("/rulebook/").content.decode())
+    colleague_first(monkeypatch, rulebook, "rulebook_save", lambda: _colleague_saves(world, "2"))
+    answer = client.post("/rulebook/", _mine(drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "这张表在您打开之后已被修改（" in page
+    assert Rulebook.objects.count() == 2
+    assert loaded_of(page) == stamp(Rulebook.objects.get(version=2))
+
+
+def test_the_service_refuses_a_version_drawn_before_the_last_and_writes_nothing(world):
+    _colleague_saves(world, "first")
+    drawn = stamp(Rulebook.objects.get())
+    _colleague_saves(world, "second")
+    with pytest.raises(Overwritten):
+        rulebook_save(
+            region_code="100101",
+            year=2022,
+            values={"catalogue": {"name": "mine"}},
+            actor=world.performance,
+            loaded=drawn,
+        )
+    assert Rulebook.objects.count() == 2

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Project
-from jixiao.core import attachments, audit
+from jixiao.core import attachments, audit, edit_stamp
 from jixiao.orgs.models import Role, UnitYear
 
 from .conflicts import EvaluationFacts
@@ -124,9 +124,18 @@ def exante_create(
 
 
 @transaction.atomic
-def exante_save(*, actor, assessment: ExAnteAssessment, **texts) -> ExAnteAssessment:
-    """The filer's texts (necessity, implementation plan, funding) while editable."""
+def exante_save(
+    *, actor, assessment: ExAnteAssessment, loaded: str | None = None, **texts
+) -> ExAnteAssessment:
+    """The filer's texts (necessity, implementation plan, funding) while editable; refused
+    (`edit_stamp.Overwritten`) when it was saved since the form's `loaded` stamp."""
+    assessment = (
+        ExAnteAssessment.objects.select_for_update(of=("self",))
+        .select_related("unit", "project", "region")
+        .get(pk=assessment.pk)
+    )
     EX_ANTE_WORKFLOW.require_editable(assessment, actor)
+    edit_stamp.check(assessment, loaded)
     for key in TEXT_FIELDS:
         if key in texts:
             setattr(assessment, key, str(texts[key] or "").strip())

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jixiao.core import audit
+from jixiao.core import audit, edit_stamp
 from jixiao.orgs.models import Role, UnitYear
 
 from .docx_writer import OfficialDocx
@@ -402,12 +402,18 @@ def report_generate(*, actor, evaluation) -> ReportVersion:
 
 
 @transaction.atomic
-def report_edit(*, actor, evaluation, sections: dict, note: str) -> ReportVersion:
+def report_edit(
+    *, actor, evaluation, sections: dict, note: str, loaded: str | None = None
+) -> ReportVersion:
     """Save an edited copy of the latest version as the next version. `sections` maps part keys
-    (`PART_KEYS`) to their text; parts not given keep the latest version's text."""
+    (`PART_KEYS`) to their text; parts not given keep the latest version's text. Refused
+    (`edit_stamp.Overwritten`) when a version was saved since the form's `loaded` stamp."""
+    # the latest version as read under the evaluation's lock, which every new version takes
+    KeyEvaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
     latest = evaluation.reports.order_by("-number").first()
     if latest is None:
         raise ValidationError(_("请先生成评价报告。"))
+    edit_stamp.check(latest, loaded)
     unknown = sorted(set(sections) - set(PART_KEYS) - {"title"})
     if unknown:
         raise ValidationError(_("报告没有这些部分：%(k)s。") % {"k": "、".join(unknown)})

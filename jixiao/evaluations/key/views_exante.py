@@ -148,12 +148,16 @@ def exante_edit_view(request, pk: int):
     assessment = selectors.exante_get(user=request.user, pk=pk)
     texts = {k: request.POST.get(k, "") for k in exante.TEXT_FIELDS}
     try:
-        if overwrite := edit_stamp.changed_since(assessment, request.POST):
-            raise ValidationError(overwrite)
-        exante.exante_save(actor=request.user, assessment=assessment, **texts)
+        exante.exante_save(
+            actor=request.user,
+            assessment=assessment,
+            loaded=edit_stamp.posted(request.POST),
+            **texts,
+        )
     except (ValidationError, PermissionDenied) as exc:
         # the page again with what was typed, not saved: a redirect would lose it
         messages.error(request, error_text(exc))
+        edit_stamp.restamp(assessment, exc)  # a colleague's newer save: the form's new stamp
         for key, text in texts.items():
             setattr(assessment, key, text)
         return _detail_page(request, assessment, status=400)

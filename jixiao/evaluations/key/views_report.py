@@ -113,16 +113,16 @@ def report_edit_view(request, pk: int):
         sections["title"] = form.cleaned_data["title"]
         try:
             # a version saved since the form was drawn is a newer save (core/edit_stamp.py)
-            if overwrite := edit_stamp.changed_since(latest, request.POST):
-                raise ValidationError(overwrite)
             version = report.report_edit(
                 actor=request.user,
                 evaluation=evaluation,
                 sections=sections,
                 note=form.cleaned_data["note"],
+                loaded=edit_stamp.posted(request.POST),
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
+            latest = getattr(exc, "saved", None) or latest  # the newer version's stamp
             refused = True
         else:
             messages.success(request, _("已保存为第%(n)s版。") % {"n": version.number})

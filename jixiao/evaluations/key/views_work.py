@@ -223,21 +223,20 @@ def _work_form(request, evaluation, *, refusal, form, save, success, anchor: str
     goes through the service `save(cleaned_data)` (its refusal shows on the form), then back to
     the evaluation's section `anchor`, or to the same form again with "save and add another",
     or to `more["done"](saved)`. A form that edits a part of the evaluation (`more["part"]`, its
-    content as drawn) carries that part's edit stamp: a save over a colleague's newer save of
-    the part is refused on the form (core/edit_stamp.py)."""
+    content as drawn) carries that part's edit stamp: its service refuses a save over a
+    colleague's newer save of the part, and the form is drawn again with the newer stamp
+    (core/edit_stamp.py)."""
     done = more.pop("done", None)
     part = more.pop("part", None)
+    newer = None
     if refused := _refused(request, evaluation, refusal, anchor):
         return refused
     if request.method == "POST" and form.is_valid():
         try:
-            if part is not None and (
-                overwrite := edit_stamp.changed_since(evaluation, request.POST, part=part)
-            ):
-                raise ValidationError(overwrite)
             saved = save(form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))
+            newer = getattr(exc, "stamp", None)
         else:
             messages.success(request, success)
             if request.POST.get("then") == "more":
@@ -245,7 +244,7 @@ def _work_form(request, evaluation, *, refusal, form, save, success, anchor: str
             return redirect(done(saved) if done else _detail(evaluation, anchor))
     template = more.pop("template", "work_form.html")
     if part is not None:
-        more["loaded"] = edit_stamp.stamp(evaluation, part=part)
+        more["loaded"] = newer or edit_stamp.stamp(evaluation, part=part)
     return render(
         request,
         T + template,
@@ -283,7 +282,9 @@ WORK_FORMS = {
     "plan": WorkForm(
         refusal=work.plan_refusal,
         form=lambda e, r: WorkPlanForm(r.POST or None, initial={"text": e.work_plan}),
-        save=lambda r, e, d: work.work_plan_save(actor=r.user, evaluation=e, text=d["text"]),
+        save=lambda r, e, d: work.work_plan_save(
+            actor=r.user, evaluation=e, text=d["text"], loaded=edit_stamp.posted(r.POST)
+        ),
         success=gettext_lazy("已保存评价工作方案。"),
         anchor="plan",
         title=gettext_lazy("评价工作方案"),
@@ -292,7 +293,9 @@ WORK_FORMS = {
     "response": WorkForm(
         refusal=work.response_refusal,
         form=lambda e, r: ResponseForm(r.POST or None, initial={"text": e.unit_response}),
-        save=lambda r, e, d: work.response_save(actor=r.user, evaluation=e, text=d["text"]),
+        save=lambda r, e, d: work.response_save(
+            actor=r.user, evaluation=e, text=d["text"], loaded=edit_stamp.posted(r.POST)
+        ),
         success=gettext_lazy("已保存反馈意见，请单位负责人确认。"),
         anchor="response",
         title=gettext_lazy("单位反馈意见（交换意见）"),
@@ -506,17 +509,19 @@ def key_framework(request, pk: int):
     rows = [
         {"key": str(i.pk), **{f: getattr(i, f) for f in work.INDICATOR_FIELDS}} for i in indicators
     ]
-    # the framework's rows are its own: their content as drawn is the form's edit stamp (a save
-    # of them leaves the evaluation's `updated_at` as it was, core/edit_stamp.py)
-    drawn = [[r["key"], *(str(r[f]) for f in work.INDICATOR_FIELDS)] for r in rows]
+    loaded = edit_stamp.stamp(evaluation, part=work.framework_drawn(indicators))
     if request.method == "POST":
         posted = _posted_rows(request.POST)
         try:
-            if overwrite := edit_stamp.changed_since(evaluation, request.POST, part=drawn):
-                raise ValidationError(overwrite)
-            work.framework_save(actor=request.user, evaluation=evaluation, rows=posted)
+            work.framework_save(
+                actor=request.user,
+                evaluation=evaluation,
+                rows=posted,
+                loaded=edit_stamp.posted(request.POST),
+            )
         except (ValidationError, PermissionDenied) as exc:
             problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            loaded = getattr(exc, "stamp", loaded)  # a colleague's newer save: its stamp
             rows = [{"key": r["id"] or f"new{n}", **r} for n, r in enumerate(posted)]
         else:
             messages.success(request, _("已保存指标体系。"))
@@ -529,7 +534,7 @@ def key_framework(request, pk: int):
         T + "work_framework.html",
         {
             "evaluation": evaluation,
-            "loaded": edit_stamp.stamp(evaluation, part=drawn),
+            "loaded": loaded,
             "rows": rows,
             "problems": problems,
             # the saved framework's own slips (one made before these rules, or by a kind's set)

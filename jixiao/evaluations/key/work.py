@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jixiao.core import attachments, audit
+from jixiao.core import attachments, audit, edit_stamp
 from jixiao.core.messages import render_message
 from jixiao.core.models import Attachment
 from jixiao.core.rulebook import rules_for
@@ -133,10 +133,21 @@ def response_refusal(evaluation, user) -> str | None:
 # --------------------------------------------------------------------------- work plan
 
 
+def _locked(evaluation: KeyEvaluation) -> KeyEvaluation:
+    """The evaluation as read under its lock: a save of a part of it checks the form's edit
+    stamp on this (core/edit_stamp.py); saves of the part take turns."""
+    return KeyEvaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+
+
 @transaction.atomic
-def work_plan_save(*, actor, evaluation: KeyEvaluation, text: str) -> KeyEvaluation:
+def work_plan_save(
+    *, actor, evaluation: KeyEvaluation, text: str, loaded: str | None = None
+) -> KeyEvaluation:
+    """The agency's work plan; refused (`edit_stamp.Overwritten`) when the plan was saved
+    since the form's `loaded` stamp."""
     _require((PermissionDenied, assigned_agency(evaluation, actor)))
     _require((ValidationError, plan_refusal(evaluation, actor)))
+    edit_stamp.check(evaluation, loaded, part=_locked(evaluation).work_plan)
     evaluation.work_plan = text.strip()
     evaluation.save(update_fields=["work_plan", "updated_at"])
     return evaluation
@@ -190,18 +201,30 @@ def framework_problems(evaluation, specs) -> list[str]:
     return problems
 
 
+def framework_drawn(indicators) -> list[list[str]]:
+    """The framework's rows as its form draws them: the content of its edit stamp (a save of
+    them leaves the evaluation's `updated_at` as it was, core/edit_stamp.py)."""
+    return [[str(i.pk), *(str(getattr(i, f)) for f in INDICATOR_FIELDS)] for i in indicators]
+
+
 @transaction.atomic
-def framework_save(*, actor, evaluation: KeyEvaluation, rows: list[dict]) -> list:
+def framework_save(
+    *, actor, evaluation: KeyEvaluation, rows: list[dict], loaded: str | None = None
+) -> list:
     """Replace the evaluation's framework by `rows` (dicts: id for a kept indicator, level1,
-    level2, level3, weight, standard, rule). Refused as a whole when a rule breaks."""
+    level2, level3, weight, standard, rule). Refused as a whole when a rule breaks, and
+    (`edit_stamp.Overwritten`) when it was saved since the form's `loaded` stamp."""
     _require((PermissionDenied, work_refusal(evaluation, actor)))
     _require((ValidationError, framework_refusal(evaluation, actor)))
+    _locked(evaluation)  # saves of the framework take turns: each reads the last one's rows
+    panel = evaluation.panel
+    stored = list(panel.indicators.all())
+    edit_stamp.check(evaluation, loaded, part=framework_drawn(stored))
     specs = framework_specs(rows)
     problems = framework_problems(evaluation, specs)
     if problems:
         raise ValidationError(problems)
-    panel = evaluation.panel
-    existing = {i.pk: i for i in panel.indicators.all()}
+    existing = {i.pk: i for i in stored}
     kept = []
     for order, (row, spec) in enumerate(zip(rows, specs, strict=True)):
         pk = int(row["id"]) if str(row.get("id") or "").isdigit() else None
@@ -405,11 +428,15 @@ def finding_status_set(*, actor, finding: Finding, status: str) -> Finding:
 
 
 @transaction.atomic
-def response_save(*, actor, evaluation: KeyEvaluation, text: str) -> KeyEvaluation:
+def response_save(
+    *, actor, evaluation: KeyEvaluation, text: str, loaded: str | None = None
+) -> KeyEvaluation:
     """The evaluated unit's response to the draft report (交换意见), confirmed by its leader
-    with the workflow's `respond`."""
+    with the workflow's `respond`; refused (`edit_stamp.Overwritten`) when the response was
+    saved since the form's `loaded` stamp."""
     _require((PermissionDenied, unit_may_answer(evaluation, actor)))
     _require((ValidationError, response_refusal(evaluation, actor)))
+    edit_stamp.check(evaluation, loaded, part=_locked(evaluation).unit_response)
     evaluation.unit_response = text.strip()
     evaluation.save(update_fields=["unit_response", "updated_at"])
     return evaluation

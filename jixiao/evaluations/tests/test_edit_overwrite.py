@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from jixiao.core.edit_stamp import NEW, Overwritten, stamp
+from jixiao.evaluations import services
 from jixiao.evaluations.key import exante, report, work
 from jixiao.evaluations.key.models import ExAnteAssessment, KeyEvaluation, KeyStatus
 from jixiao.evaluations.key.registry import agency_assign
 from jixiao.evaluations.models import SelfEvaluation, UnitEvaluation
 from jixiao.evaluations.services import selfeval_save, unit_evaluation_save
-from jixiao.testing import loaded_of
+from jixiao.testing import at_once, colleague_first, loaded_of
 
 from .test_key_exante import new_project
 from .test_key_report import build_evaluation
@@ -313,3 +315,179 @@ def test_a_save_of_another_part_of_the_evaluation_does_not_refuse(world, client_
     assert KeyEvaluation.objects.get(pk=evaluation.pk).updated_at > before
     answer = client.post(url, {"text": "我在表里写的内容。", "loaded": drawn})
     assert answer.status_code == 302 and stored() == "我在表里写的内容。"
+
+
+# ------------------------------------------------------- two saves at the same instant
+# The check is made by each service on the row as read under its lock (core/edit_stamp.py): of
+# two saves drawn from one version, the later sees the earlier's save, however close they come.
+
+
+def _service_case(world, request, name: str):
+    """(the stamp a form was drawn with, `save(text, loaded)` through the service, the stored
+    text) for each document whose service takes the form's stamp."""
+    if name == "selfeval":
+        selfeval = request.getfixturevalue("filled")
+
+        def save(text, loaded):
+            doc = SelfEvaluation.objects.get(pk=selfeval.pk)
+            return selfeval_save(
+                actor=world.filer,
+                selfeval=doc,
+                executed={"current": "100"},
+                goal_achieved=text,
+                rows=rows(),
+                loaded=loaded,
+            )
+
+        return (
+            stamp(selfeval),
+            save,
+            lambda: SelfEvaluation.objects.get(pk=selfeval.pk).goal_achieved,
+        )
+    if name == "unit":
+        unit = world.units["U1"]
+
+        def save(text, loaded):
+            values = {"在职人数": text, "编制人数": "100"}
+            return unit_evaluation_save(
+                actor=world.filer, unit=unit, year=2022, values=values, judgements={}, loaded=loaded
+            )
+
+        return NEW, save, lambda: _staff(world)
+    if name == "exante":
+        assessment = _exante(world)
+
+        def save(text, loaded):
+            doc = ExAnteAssessment.objects.get(pk=assessment.pk)
+            exante.exante_save(actor=world.filer, assessment=doc, necessity=text, loaded=loaded)
+
+        return (
+            stamp(assessment),
+            save,
+            lambda: ExAnteAssessment.objects.get(pk=assessment.pk).necessity,
+        )
+    if name == "report":
+        evaluation = build_evaluation(world)
+        report.report_generate(actor=world.agency, evaluation=evaluation)
+
+        def save(text, loaded):
+            sections = {"other": text}
+            report.report_edit(
+                actor=world.agency,
+                evaluation=evaluation,
+                sections=sections,
+                note="改",
+                loaded=loaded,
+            )
+
+        return (
+            stamp(_latest(evaluation)),
+            save,
+            lambda: _latest(evaluation).sections["parts"]["other"],
+        )
+    evaluation, _url, persona, stored, _colleague = _part(world, name)
+    field, service = PARTS[name][3], PARTS[name][4]
+
+    def save(text, loaded):
+        doc = KeyEvaluation.objects.get(pk=evaluation.pk)
+        service(actor=world.users[persona], evaluation=doc, text=text, loaded=loaded)
+
+    return stamp(evaluation, part=getattr(evaluation, field)), save, stored
+
+
+@pytest.mark.parametrize("name", ["selfeval", "unit", "exante", "report", *PARTS])
+def test_a_service_refuses_a_save_drawn_before_the_last_and_writes_nothing(world, request, name):
+    drawn, save, stored = _service_case(world, request, name)
+    save("101", drawn)  # the colleague's, from the same version: goes through
+    with pytest.raises(Overwritten) as refused:
+        save("102", drawn)
+    assert stored() == "101" and refused.value.stamp != drawn
+    save("103", refused.value.stamp)  # knowingly, with the newer stamp
+    assert stored() == "103"
+
+
+def test_a_colleague_saving_after_the_page_read_the_selfeval_is_still_caught(
+    world,
+    client_for,
+    filled,  # noqa: F811
+    monkeypatch,
+):
+    client, url = client_for("filer"), f"/evaluations/{filled.id}/edit/"
+    drawn = loaded_of(client.get(url).content.decode())
+    colleague = _selfeval_colleague(world, filled)
+    colleague_first(monkeypatch, services, "selfeval_save", colleague)
+    answer = client.post(url, _selfeval_form("我在表里写的完成情况。", drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page and "我在表里写的完成情况。</textarea>" in page
+    stored = SelfEvaluation.objects.get(pk=filled.pk)
+    assert stored.goal_achieved == "同事先保存的目标完成情况。"
+    assert loaded_of(page) == stamp(stored)
+
+
+def _selfeval_colleague(world, selfeval):
+    return lambda: selfeval_save(
+        actor=world.filer,
+        selfeval=SelfEvaluation.objects.get(pk=selfeval.pk),
+        executed={"current": "100"},
+        goal_achieved="同事先保存的目标完成情况。",
+        rows=rows(),
+    )
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_a_colleague_saving_a_key_part_after_the_page_read_it_is_still_caught(
+    world, client_for, monkeypatch, name
+):
+    evaluation, url, persona, stored, colleague = _part(world, name)
+    client = client_for(persona)
+    drawn = loaded_of(client.get(url).content.decode())
+    service = PARTS[name][4].__name__
+    colleague_first(monkeypatch, work, service, lambda: colleague("同事先保存的内容。"))
+    answer = client.post(url, {"text": "我在表里写的内容。", "loaded": drawn})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改。" in page and "我在表里写的内容。</textarea>" in page
+    assert stored() == "同事先保存的内容。"
+    assert loaded_of(page) == stamp(evaluation, part="同事先保存的内容。")
+
+
+def _first_wins(answers, stored, typed: list[str]) -> None:
+    codes = [a.status_code for a in answers]
+    assert sorted(codes) == [302, 400]
+    assert stored() == typed[codes.index(302)]
+    assert "这张表在您打开之后已被修改" in answers[codes.index(400)].content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_selfeval_saves_posted_at_the_same_instant_one_wins_the_other_is_shown(
+    world,
+    client_for,
+    filled,  # noqa: F811
+    monkeypatch,
+):
+    url = f"/evaluations/{filled.id}/edit/"
+    clients = [client_for("filer"), client_for("filer")]
+    drawn = loaded_of(clients[0].get(url).content.decode())
+    typed = ["甲写的完成情况。", "乙写的完成情况。"]
+    posts = [
+        lambda c=c, text=text: c.post(url, _selfeval_form(text, drawn))
+        for c, text in zip(clients, typed, strict=True)
+    ]
+    answers = at_once(monkeypatch, services, "selfeval_save", posts)
+    _first_wins(answers, lambda: SelfEvaluation.objects.get(pk=filled.pk).goal_achieved, typed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_work_plan_saves_posted_at_the_same_instant_one_wins_the_other_is_shown(
+    world, client_for, monkeypatch
+):
+    evaluation, url, persona, stored, colleague = _part(world, "plan")
+    clients = [client_for(persona), client_for(persona)]
+    drawn = loaded_of(clients[0].get(url).content.decode())
+    typed = ["甲写的工作方案。", "乙写的工作方案。"]
+    posts = [
+        lambda c=c, text=text: c.post(url, {"text": text, "loaded": drawn})
+        for c, text in zip(clients, typed, strict=True)
+    ]
+    _first_wins(at_once(monkeypatch, work, "work_plan_save", posts), stored, typed)

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from jixiao.core.edit_stamp import Overwritten, stamp
+from jixiao.monitoring import services
 from jixiao.monitoring.models import Alert, Report
 from jixiao.monitoring.services import alert_dispose, report_save
 from jixiao.monitoring.tick import tick
-from jixiao.testing import loaded_of
+from jixiao.testing import at_once, colleague_first, loaded_of
 
 from .test_pages_api import monitoring_round, report_of  # noqa: F401 (fixture)
 
@@ -66,6 +68,82 @@ def test_saving_twice_in_a_row_from_the_page_is_not_a_conflict(
         drawn = loaded_of(client.get(url).content.decode())
         assert client.post(url, _form(note, drawn)).status_code == 302
         assert Report.objects.get(pk=report.pk).execution_note == note
+
+
+# Two saves drawn from one version at the same instant: the check is made on the row as read
+# under the save's lock, so the later one sees the earlier one's save (core/edit_stamp.py).
+
+
+def _colleague(world, report, loaded: str | None = None) -> Report:
+    return report_save(
+        actor=world.filer,
+        report=Report.objects.get(pk=report.pk),
+        executed=Decimal("10"),
+        expected_full_year=Decimal("100"),
+        execution_note="同事先保存的说明。",
+        loaded=loaded,
+    )
+
+
+def test_the_service_refuses_a_report_save_drawn_before_the_last_and_writes_nothing(
+    world,
+    monitoring_round,  # noqa: F811
+):
+    report = report_of(monitoring_round)
+    drawn = stamp(report)
+    saved = _colleague(world, report, drawn)
+    with pytest.raises(Overwritten) as refused:
+        report_save(
+            actor=world.filer,
+            report=report,
+            executed=Decimal("30"),
+            expected_full_year=Decimal("120"),
+            execution_note="我写的说明。",
+            loaded=drawn,
+        )
+    assert refused.value.stamp == stamp(saved) != drawn
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.execution_note == "同事先保存的说明。" and stored.executed == Decimal("10")
+
+
+def test_a_colleague_saving_after_the_page_read_the_report_is_still_caught(
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
+    monkeypatch,
+):
+    report = report_of(monitoring_round)
+    client, url = client_for("filer"), f"/monitoring/reports/{report.id}/edit/"
+    drawn = loaded_of(client.get(url).content.decode())
+    colleague_first(monkeypatch, services, "report_save", lambda: _colleague(world, report))
+    answer = client.post(url, _form("我在表里写的说明。", drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page and "我在表里写的说明。</textarea>" in page
+    assert Report.objects.get(pk=report.pk).execution_note == "同事先保存的说明。"
+    assert loaded_of(page) == stamp(Report.objects.get(pk=report.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_report_saves_posted_at_the_same_instant_one_wins_the_other_is_shown(
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
+    monkeypatch,
+):
+    report = report_of(monitoring_round)
+    url = f"/monitoring/reports/{report.id}/edit/"
+    clients = [client_for("filer"), client_for("filer")]
+    drawn = loaded_of(clients[0].get(url).content.decode())
+    notes = ["甲写的说明。", "乙写的说明。"]
+    posts = [
+        lambda c=c, note=note: c.post(url, _form(note, drawn))
+        for c, note in zip(clients, notes, strict=True)
+    ]
+    answers = at_once(monkeypatch, services, "report_save", posts)
+    codes = [a.status_code for a in answers]
+    assert sorted(codes) == [302, 400]
+    assert Report.objects.get(pk=report.pk).execution_note == notes[codes.index(302)]
 
 
 # An alert's disposal: a second one is refused by the alert's state (disposed is final); what

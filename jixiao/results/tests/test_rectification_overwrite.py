@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from jixiao.core.edit_stamp import stamp
+from jixiao.results import views_rectification
 from jixiao.results.models import Rectification
 from jixiao.results.rectifications import rectification_update
-from jixiao.testing import loaded_of
+from jixiao.testing import colleague_first, loaded_of
 
 from .rect_samples import alert_rectification, walk
 
@@ -64,3 +66,29 @@ def test_an_empty_draft_refused_keeps_what_the_issuer_typed(world, client_for):
     assert answer.status_code == 400
     assert "此项不能为空。" in page and "改写后的问题描述</textarea>" in page
     assert Rectification.objects.get(pk=row.pk).problem == "监控发现执行进度严重滞后"
+
+
+def test_a_colleague_saving_after_the_page_read_the_rectification_is_still_caught(
+    world, client_for, monkeypatch
+):
+    # between the view's read and the service's locked read: only the service's check sees it
+    row = walk(world, alert_rectification(world), "receive")
+    filer = client_for("filer")
+    detail, edit = (
+        reverse(n, args=[row.pk]) for n in ("rectification-detail", "rectification-edit")
+    )
+    drawn = loaded_of(filer.get(detail).content.decode())
+    colleague_first(
+        monkeypatch,
+        views_rectification,
+        "rectification_update",
+        lambda: rectification_update(
+            actor=world.filer, rectification=row, plan="同事先保存的内容。"
+        ),
+    )
+    answer = filer.post(edit, {"plan": "我在表里写的内容。", "loaded": drawn})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "这张表在您打开之后已被修改" in page and "我在表里写的内容。</textarea>" in page
+    stored = Rectification.objects.get(pk=row.pk)
+    assert stored.plan == "同事先保存的内容。" and loaded_of(page) == stamp(stored)
