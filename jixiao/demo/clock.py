@@ -45,6 +45,28 @@ def spread(key: str, low: int, high: int) -> int:
     return low + digest % (high - low + 1)
 
 
+class Steps:
+    """The moments of one document's steps, fixed by its `key`: the first `started` days
+    before the build (a range), each later step the days of `step_days[step]` (a range)
+    after the one before, in office hours, each after the last; the ranges are chosen so that
+    the last step still falls before the build day."""
+
+    def __init__(self, key: str, started: tuple[int, int], step_days: dict[str, tuple[int, int]]):
+        self.key, self.step_days = key, step_days
+        self.now, self.last = timezone.now(), None
+        self.left = spread(key, *started)
+
+    def at(self, step: str = "") -> dt.datetime:
+        """The moment of `step` ("" for the first)."""
+        if step:
+            self.left -= spread(f"{self.key}/{step}", *self.step_days[step])
+        at = before(self.now, days=self.left, hour=spread(f"{self.key}/{step}/hour", 9, 17))
+        if self.last is not None and at <= self.last:  # the same day, an earlier hour drawn
+            at = self.last + dt.timedelta(minutes=40)
+        self.last = at
+        return at
+
+
 def before(now: dt.datetime, *, days: int, hour: int) -> dt.datetime:
     """`days` before `now`, at `hour` o'clock local time (office hours), never after `now`."""
     day = timezone.localtime(now).date() - dt.timedelta(days=days)

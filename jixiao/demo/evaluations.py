@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from contextlib import nullcontext
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -31,6 +32,7 @@ from jixiao.evaluations.services import (
 from jixiao.indicators.values import Kind, parse_target_value
 from jixiao.orgs.models import UnitYear
 
+from . import clock
 from . import district as d
 from .targets import _reviewer, _unit_staff
 
@@ -159,26 +161,34 @@ def _fill(demo, rng, project: Project, *, self_scores: bool) -> SelfEvaluation:
     )
 
 
-def _review(demo, selfeval: SelfEvaluation, to: str) -> SelfEvaluation:
+#: The live self-evaluations' days before the build day (`clock.Steps`), as the declarations'.
+STARTED_DAYS = (18, 36)
+STEP_DAYS = {"complete": (0, 2), "submit": (0, 2), "review": (1, 5), "confirm": (1, 5)}
+
+
+def _review(demo, selfeval: SelfEvaluation, to: str, days=None) -> SelfEvaluation:
+    """`selfeval` completed, submitted and reviewed up to `to`; with `days` (`clock.Steps`)
+    each step on its own day, else now."""
     filer, leader = _unit_staff(demo, selfeval.unit)
-    selfeval = selfeval_transition(actor=filer, selfeval=selfeval, name="complete")
+
+    def step(name: str, actor, **kwargs) -> SelfEvaluation:
+        day = "review" if name in ("return_first", "pass") else name
+        with clock.on(days.at(day)) if days else nullcontext():
+            return selfeval_transition(actor=actor, selfeval=selfeval, name=name, **kwargs)
+
+    selfeval = step("complete", filer)
     if to == "ready":
         return selfeval
-    selfeval = selfeval_transition(actor=leader, selfeval=selfeval, name="submit", attest=True)
+    selfeval = step("submit", leader, attest=True)
     if to == "submitted":
         return selfeval
     reviewer = _reviewer(demo, selfeval.unit, selfeval.year)
     if to == "returned":
-        return selfeval_transition(
-            actor=reviewer,
-            selfeval=selfeval,
-            name="return_first",
-            comment="实际完成值缺少佐证材料，请补充验收报告。",
-        )
-    selfeval = selfeval_transition(actor=reviewer, selfeval=selfeval, name="pass")
+        return step("return_first", reviewer, comment="实际完成值缺少佐证材料，请补充验收报告。")
+    selfeval = step("pass", reviewer)
     if to == "first_passed":
         return selfeval
-    return selfeval_transition(actor=demo.users["budget"], selfeval=selfeval, name="confirm")
+    return step("confirm", demo.users["budget"])
 
 
 def build_selfevals_2020(demo) -> None:
@@ -302,14 +312,14 @@ def build_live_selfevals(demo) -> None:
     states = ["confirmed", "first_passed", "submitted", "returned", "ready", "draft"]
     others = [p for p in projects if p.unit.code != d.PERSONA_UNIT]
     for index, project in enumerate(others[:60]):
-        selfeval = _fill(demo, rng, project, self_scores=False)
+        days = clock.Steps(f"selfeval-{project.code}", STARTED_DAYS, STEP_DAYS)
+        with clock.on(days.at()):
+            selfeval = _fill(demo, rng, project, self_scores=False)
         state = states[index % len(states)]
         if state == "draft" or selfeval.result.get("errors"):
             continue
         try:
-            selfeval = _review(demo, selfeval, "first_passed" if state == "confirmed" else state)
-            if state == "confirmed":
-                selfeval_transition(actor=demo.users["budget"], selfeval=selfeval, name="confirm")
+            _review(demo, selfeval, state, days)
         except TransitionError:  # a table the rules cannot score yet stays with the unit
             continue
 

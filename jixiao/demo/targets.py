@@ -395,9 +395,9 @@ def _level2_under_review(demo, rng, projects) -> None:
         _drive(demo, rng, child, TargetStatus.PARENT_REVIEW)
 
 
-#: The live declarations' days before the build day: the filer starts between the two, each
-#: later step (completed, submitted, forwarded, reviewed, approved) a few days later; the
-#: steps add up to at most 19 days, so the last is still a day before the build.
+#: The live declarations' days before the build day (`clock.Steps`): the filer starts between
+#: the two, each later step (completed, submitted, forwarded, reviewed, approved) a few days
+#: later; the steps add up to at most 19 days, so the last is still a day before the build.
 STARTED_DAYS = (22, 45)
 STEP_DAYS = {
     "complete": (0, 2),
@@ -408,30 +408,11 @@ STEP_DAYS = {
 }
 
 
-class _Days:
-    """The moments of one declaration's steps, fixed by its subject, in order and all before
-    the build day (`clock`)."""
-
-    def __init__(self, key: str):
-        self.key, self.now, self.last = key, timezone.now(), None
-        self.left = clock.spread(key, *STARTED_DAYS)
-
-    def at(self, step: str = "") -> dt.datetime:
-        if step:
-            self.left -= clock.spread(f"{self.key}/{step}", *STEP_DAYS[step])
-        hour = clock.spread(f"{self.key}/{step}/hour", 9, 17)
-        at = clock.before(self.now, days=self.left, hour=hour)
-        if self.last is not None and at <= self.last:  # the same day, an earlier hour drawn
-            at = self.last + dt.timedelta(minutes=40)
-        self.last = at
-        return at
-
-
 def _drive(demo, rng, project, state, *, problems=False, unit=None) -> Target:
     """Declare and move one target to `state` through the real services, each step on its own
     day before the build day (`clock`)."""
     unit = project.unit if project else unit
-    days = _Days(project.code if project else f"unit-{unit.code}")
+    days = clock.Steps(project.code if project else f"unit-{unit.code}", STARTED_DAYS, STEP_DAYS)
     with clock.on(days.at()):
         target = _declare(demo, rng, project, unit, problems)
     if state == TargetStatus.DRAFT or target.blocking_count:
@@ -470,7 +451,7 @@ def _declare(demo, rng, project, unit, problems) -> Target:
     )
 
 
-def _review(demo, target, unit, state, days: _Days) -> Target:
+def _review(demo, target, unit, state, days: clock.Steps) -> Target:
     """The declaration completed, submitted and reviewed up to `state`, a step a day or so."""
     filer, leader = _unit_staff(demo, unit)
     parent_unit = UnitYear.objects.get(unit=unit, year=d.LIVE_YEAR).parent
