@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from jixiao.core.api import ListQuery, answers, paginate
+from jixiao.core.api import ListQuery, answers, paginate, sorted_by
 from jixiao.core.api_writes import (
     not_found_problem,
     number,
@@ -25,7 +25,7 @@ from jixiao.orgs.models import Region, Unit
 from jixiao.orgs.selectors import rows_for_region_code
 
 from .models import FUNDING_SOURCES, STAGES, Project, ProjectKind
-from .selectors import project_get, project_list
+from .selectors import PROJECT_SORTS, project_get, project_list
 from .services import check_amounts, project_save
 
 router = Router()
@@ -87,6 +87,7 @@ def serialize(project: Project) -> dict:
 
 
 @router.get("", response=answers(ProjectList), summary="项目列表")
+@sorted_by(PROJECT_SORTS)
 def list_projects(request, query: Query[ListQuery], kind: str = "", q: str = ""):
     rows = rows_for_region_code(
         project_list,

@@ -3,7 +3,8 @@
 
 Authentication is `Authorization: Bearer <token>` or the browser session; without either the
 answer is 401. Errors are `{"detail": "...", "errors": [...]}`; lists are
-`{"count": N, "items": [...]}` paginated by `page` and `page_size` (up to 500).
+`{"count": N, "items": [...]}` paginated by `page` and `page_size` (up to 500), and a list
+marked `@sorted_by(SORTS)` sorts by `?sort=` as its page does (`sorted_by`).
 """
 
 from __future__ import annotations
@@ -61,10 +62,14 @@ def error(detail: str, errors: list | None = None) -> dict:
     return {"detail": detail, "errors": errors or []}
 
 
-def paginate(request, queryset, *, page: int, page_size: int | None, serialize) -> dict:
+def paginate(
+    request, queryset, *, page: int, page_size: int | None, serialize, through=None
+) -> dict:
     """The list envelope. `page` starts at 1; `page_size` is capped at 500.
 
-    The rows come in the list's own order with the id as the last key (`stable_order`), so that
+    The rows come in the list's own order, or the one `?sort=` asks for on a route marked
+    `sorted_by` (`through`: how the Sorts' columns read on these rows, when they are not the
+    rows the Sorts were written for), with the id as the last key (`stable_order`), so that
     paging never repeats or skips one; `?updated_since=<ISO 8601 date-time>` keeps those changed
     at or after that moment (`updated_since`), and a value that is not one answers 422.
 
@@ -81,6 +86,9 @@ def paginate(request, queryset, *, page: int, page_size: int | None, serialize) 
             problem = {"path": "updated_since", "code": "invalid", "message": message}
             return Status(422, error(_("请求格式不正确。"), [problem]))
         queryset = _refine(queryset, lambda rows: updated_since(rows, moment))
+    sorts, value = getattr(request, "list_sort", (None, ""))
+    if sorts is not None:  # checked by JixiaoAPI before the route ran; else the list's own order
+        queryset = _refine(queryset, lambda rows: sorts.apply(rows, value, through=through))
     queryset = _refine(queryset, stable_order)
     size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
@@ -186,6 +194,48 @@ def stable_order(queryset):
     if order and isinstance(order[-1], str) and order[-1].lstrip("-") in ("pk", "id"):
         return queryset
     return queryset.order_by(*order, "pk")
+
+
+def sorted_by(sorts):
+    """Mark a list route (under its `@router.get`) as sorting by `?sort=` with the keys of
+    `sorts`, its page's `Sorts` (core/sorting.py): `paginate` orders the rows as the page
+    would. `JixiaoAPI` answers 400 to a value that is none of the keys, naming them, before the
+    route runs (the page falls back to its default; a client should know), and documents the
+    parameter with its keys in OpenAPI. No `sort`: the list's own order; an empty one is
+    none of the keys either (as an empty `updated_since` is no date-time)."""
+
+    def mark(view):
+        view.sorts = sorts
+        return view
+
+    return mark
+
+
+def sort_refusal(sorts, value: str) -> dict | None:
+    """The error body for `?sort=value` on a list sorted by `sorts`, or None when it is one of
+    the list's keys."""
+    if sorts.parsed(value) is not None:
+        return None
+    allowed = "、".join(sorts.values())
+    message = _("sort 只能取以下值之一：%(allowed)s（前加“-”为降序）。") % {"allowed": allowed}
+    problem = {"path": "sort", "code": "invalid", "message": message, "allowed": sorts.values()}
+    return error(_("无法按“%(value)s”排序。") % {"value": value}, [problem])
+
+
+def sort_parameter(sorts) -> dict:
+    """The OpenAPI description of a sorted list's `sort` parameter: its values, from `sorts`."""
+    first = next(iter(sorts.columns))
+    return {
+        "in": "query",
+        "name": "sort",
+        "required": False,
+        "description": (
+            f"排序，与页面的列表相同：{'、'.join(sorts.columns)}，升序；前加“-”为降序（如 -{first}）。"
+            "同值者按 id 排（随方向），翻页不重不漏；未填的值排在最后。不给出时按列表自身的顺序。"
+            "其他值（空值也是）答 400，errors[0].allowed 列出可取的值"
+        ),
+        "schema": {"type": "string", "enum": sorts.values()},
+    }
 
 
 class ListQuery(Schema):
@@ -395,11 +445,22 @@ class JixiaoAPI(NinjaAPI):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.add_decorator(self._check_sort, mode="view")  # first: it reads the operation
         self.add_decorator(self._check_if_match, mode="view")
 
     def add_router(self, prefix: str, router, **kwargs) -> None:
         if prefix.strip("/"):
             KINDS.add(prefix.strip("/"))
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                sorts = getattr(operation.view_func, "sorts", None)
+                if sorts is not None:  # sorted_by: the parameter and its 400 in OpenAPI
+                    extra = operation.openapi_extra or {}
+                    operation.openapi_extra = extra | {
+                        "parameters": [*extra.get("parameters", []), sort_parameter(sorts)],
+                        "responses": extra.get("responses", {})
+                        | {400: _error_answer("sort 不是此列表可排序的列（errors 列出可取的值）")},
+                    }
         super().add_router(prefix, router, **kwargs)
 
     def create_response(self, request, data, *, status=None, temporal_response=None):
@@ -410,6 +471,26 @@ class JixiaoAPI(NinjaAPI):
         if request.method == "GET" and response.status_code == 200 and match and match.kwargs:
             response["ETag"] = etag_of(response.content)
         return response
+
+    def _check_sort(self, run):
+        """A route marked `sorted_by`: 400 for a `sort` that is none of its keys, else the
+        value kept on the request for `paginate`."""
+        view = getattr(getattr(run, "__self__", None), "view_func", None)
+        sorts = getattr(view, "sorts", None)
+        if sorts is None:
+            return run
+
+        @functools.wraps(run)
+        def checked(request, **kwargs):
+            if "sort" in request.GET:  # given empty, it is no key either
+                value = request.GET["sort"]
+                refusal = sort_refusal(sorts, value)
+                if refusal is not None:
+                    return self.create_response(request, refusal, status=400)
+                request.list_sort = (sorts, value)
+            return run(request, **kwargs)
+
+        return checked
 
     def _check_if_match(self, run):
         @functools.wraps(run)

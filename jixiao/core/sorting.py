@@ -9,7 +9,8 @@ background job of a large export pass the same `sort` on, as they pass the other
 `{% sort_header %}` (core/templatetags/jixiao.py) draws a sortable column's header.
 
 A value that is not one of the list's keys gives the default order: nothing from the address
-ever names a field. A row without a value (an empty amount, a declaration not yet submitted)
+ever names a field. The API lists (`core.api.sorted_by`) take the same keys but refuse any other
+value (400, naming `values()`). A row without a value (an empty amount, a declaration not yet submitted)
 comes last in either direction, on SQLite and PostgreSQL alike (their own default for empty
 values differs).
 """
@@ -48,12 +49,13 @@ class Sorts:
             key: tuple(terms) if isinstance(terms, tuple | list) else (terms,)
             for key, terms in columns.items()
         }
-        found = self._parsed(default)
+        found = self.parsed(default)
         if found is None:
             raise ValueError(f"default sort {default!r} is not one of the columns")
         self.default = replace(found, explicit=False)
 
-    def _parsed(self, value) -> Sort | None:
+    def parsed(self, value) -> Sort | None:
+        """The order `?sort=value` names, or None when it names none of the columns."""
         text = value if isinstance(value, str) else ""
         descending = text.startswith("-")
         key = text[1:] if descending else text
@@ -61,25 +63,33 @@ class Sorts:
             return Sort(key, descending, explicit=True)
         return None
 
+    def values(self) -> list[str]:
+        """Every value `?sort=` takes: each key ascending, then descending ("-key")."""
+        return [*self.columns, *(f"-{key}" for key in self.columns)]
+
     def chosen(self, value) -> Sort:
         """The order `?sort=value` asks for, or the default when it names no column."""
-        return self._parsed(value) or self.default
+        return self.parsed(value) or self.default
 
-    def order(self, value) -> list:
-        """The `order_by` terms of `chosen(value)`, the ties (the primary key) last."""
+    def order(self, value, *, through=None) -> list:
+        """The `order_by` terms of `chosen(value)`, the ties (the primary key) last.
+        `through(expression)` reads each column's term on other rows than the list's own (the
+        API's units are units, the page's rows their years); the ties stay the rows' own."""
         sort = self.chosen(value)
-        terms = [_term(t, sort.descending) for t in self.columns[sort.key]]
+        terms = [_term(t, sort.descending, through) for t in self.columns[sort.key]]
         return [*terms, *(_tie(t, sort.descending) for t in self.ties)]
 
-    def apply(self, rows, value):
+    def apply(self, rows, value, *, through=None):
         """`rows` in the order `?sort=value` asks for."""
-        return rows.order_by(*self.order(value))
+        return rows.order_by(*self.order(value, through=through))
 
 
-def _term(term, descending: bool):
+def _term(term, descending: bool, through=None):
     if isinstance(term, str) and term.startswith("-"):  # a term of its own direction
         term, descending = term[1:], not descending
     expression = F(term) if isinstance(term, str) else term
+    if through is not None:
+        expression = through(expression)
     if descending:
         return expression.desc(nulls_last=True)
     return expression.asc(nulls_last=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from jixiao.budgets.models import FUNDING_SOURCES
-from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
+from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate, sorted_by
 from jixiao.core.api_writes import (
     number,
     problem,
@@ -62,6 +62,7 @@ def serialize(selfeval, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(SelfEvalList), summary="项目自评列表")
+@sorted_by(selectors.SELFEVAL_SORTS)
 def list_selfevals(request, query: Query[ListQuery], status: str = "", grade: str = ""):
     rows = rows_for_region_code(
         selectors.selfeval_list,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from jixiao.core import messages
-from jixiao.core.api import add_workflow_routes, answers, error, paginate
+from jixiao.core.api import add_workflow_routes, answers, error, paginate, sorted_by
 from jixiao.core.api_writes import (
     number,
     problem,
@@ -138,6 +138,7 @@ def alert_data(a: Alert) -> dict:
 
 
 @rounds_router.get("", response=answers(RoundList), summary="监控批次列表")
+@sorted_by(selectors.ROUND_SORTS)
 def list_rounds(
     request, region: str = "", year: int | None = None, page: int = 1, page_size: int | None = None
 ):
@@ -188,6 +189,7 @@ def list_left_out(request, round_id: int, page: int = 1, page_size: int | None =
 
 
 @reports_router.get("", response=answers(ReportList, 404), summary="监控报告列表")
+@sorted_by(selectors.REPORT_SORTS)
 def list_reports(
     request,
     region: str = "",
@@ -269,6 +271,7 @@ add_workflow_routes(
 
 
 @alerts_router.get("", response=answers(AlertList), summary="预警列表")
+@sorted_by(selectors.ALERT_SORTS)
 def list_alerts(
     request,
     region: str = "",

@@ -3,12 +3,12 @@ latest year), because its parent and business office can change between years.""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from jixiao.core.api import answers, paginate
+from jixiao.core.api import answers, paginate, sorted_by
 from jixiao.core.api_writes import (
     not_found_problem,
     problem,
@@ -20,6 +20,7 @@ from jixiao.core.api_writes import (
 from jixiao.core.idempotency import unchanged
 
 from .models import Office, Region, Unit, UnitYear
+from .selectors import UNIT_SORTS
 from .services import unit_year_save
 
 router = Router()
@@ -74,7 +75,15 @@ def _units(request, year: int | None):
     )
 
 
+def _shown_year(column, year: int | None):
+    """A column of the unit list's `UNIT_SORTS` (written for a year's row) read on a unit: from
+    the year the list shows it as, `year` or else its latest, as `_serialize` shows it."""
+    years = UnitYear.objects.filter(unit=OuterRef("pk"), **({"year": year} if year else {}))
+    return Subquery(years.order_by("-year").annotate(column=column).values("column")[:1])
+
+
 @router.get("", response=answers(UnitList), summary="预算单位列表")
+@sorted_by(UNIT_SORTS)
 def list_units(
     request,
     region: str = "",
@@ -102,7 +111,12 @@ def list_units(
         rows = rows.filter(Q(name__icontains=q) | Q(code__icontains=q))
     rows = rows.distinct()
     return paginate(
-        request, rows, page=page, page_size=page_size, serialize=lambda u: _serialize(u, year)
+        request,
+        rows,
+        page=page,
+        page_size=page_size,
+        serialize=lambda u: _serialize(u, year),
+        through=lambda column: _shown_year(column, year),
     )
 
 

@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from jixiao.core.api import ListQuery, answers, error, paginate
+from jixiao.core.api import ListQuery, answers, error, paginate, sorted_by
 from jixiao.core.schemas import Page
 from jixiao.orgs.selectors import rows_for_list_query
 
 from . import disclosure_rules, disclosures
-from .disclosures import disclosure_list
+from .disclosures import DISCLOSURE_SORTS, disclosure_list
 from .models import Disclosure
 
 router = Router()
@@ -74,6 +74,7 @@ def _visible(user):
 
 
 @router.get("", response=answers(Page[DisclosureOut]), summary="信息公开事项列表")
+@sorted_by(DISCLOSURE_SORTS)
 def list_disclosures(request, query: Query[ListQuery], kind: str = "", status: str = ""):
     rows = rows_for_list_query(
         disclosure_list,

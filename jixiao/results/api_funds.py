@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jixiao.budgets.models import Project
-from jixiao.core.api import ListQuery, answers, error, paginate
+from jixiao.core.api import ListQuery, answers, error, paginate, sorted_by
 from jixiao.core.schemas import CodeName, Page
 from jixiao.evaluations.key.models import KeyEvaluation
 from jixiao.evaluations.key.schemas import IdCodeName
@@ -107,6 +107,7 @@ def _visible(user):
 
 
 @router.get("", response=answers(FundActionList), summary="资金调整、收回和盘活列表")
+@sorted_by(services.FUND_ACTION_SORTS)
 def list_fund_actions(
     request, query: Query[ListQuery], action: str = "", source: str = "", kind: str = ""
 ):

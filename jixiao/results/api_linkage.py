@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from jixiao.core.api import ListQuery, answers, paginate
+from jixiao.core.api import ListQuery, answers, paginate, sorted_by
 from jixiao.core.schemas import CodeName, Page
 from jixiao.orgs.selectors import rows_for_list_query
 
@@ -104,6 +104,7 @@ def serialize(p: LinkageProposal) -> dict:
 
 
 @router.get("", response=answers(ProposalList), summary="预算挂钩建议列表")
+@sorted_by(selectors.LINKAGE_SORTS)
 def list_proposals(request, query: Query[ListQuery], status: str = "", rule: str = ""):
     rows = rows_for_list_query(
         selectors.proposal_list,

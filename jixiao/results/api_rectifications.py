@@ -23,6 +23,7 @@ from jixiao.core.api import (
     answers,
     error,
     paginate,
+    sorted_by,
     workflow_action,
 )
 from jixiao.core.schemas import CodeName, Page
@@ -142,6 +143,7 @@ def serialize(r, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(Page[RectificationOut]), summary="整改事项列表")
+@sorted_by(selectors.RECTIFICATION_SORTS)
 def list_rectifications(
     request,
     query: Query[ListQuery],

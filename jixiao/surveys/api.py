@@ -10,17 +10,18 @@ URLs in the answers are root-relative: the public page and its QR code need no l
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from jixiao.core.api import ListQuery, answers, error, paginate
+from jixiao.core.api import ListQuery, answers, error, paginate, sorted_by
 from jixiao.orgs.models import Region
 
 from . import services
 from .models import Response, Survey
 from .results import ListFigures, WithListFigures, survey_figures
 from .schemas import InvalidIn, SurveyList, SurveyOut
+from .selectors import SURVEY_SORTS
 
 router = Router()
 
@@ -81,8 +82,9 @@ def serialize_listed(survey: Survey) -> dict:
 
 
 @router.get("", response=answers(SurveyList), summary="满意度问卷（公众测评）列表")
+@sorted_by(SURVEY_SORTS)
 def list_surveys(request, query: Query[ListQuery], status: str = ""):
-    rows = visible(request.user)
+    rows = visible(request.user).annotate(responses_count=Count("responses"))  # a column
     if query.region:
         region = Region.objects.filter(code=query.region).first()
         rows = rows.in_work(region, None) if region else rows.none()

@@ -12,7 +12,7 @@ from ninja import Router, Status
 
 from jixiao.budgets.models import Project
 from jixiao.core import workflow
-from jixiao.core.api import add_workflow_routes, answers, error, paginate
+from jixiao.core.api import add_workflow_routes, answers, error, paginate, sorted_by
 from jixiao.core.api_writes import (
     edit_refusal,
     number,
@@ -107,6 +107,7 @@ def serialize(target: Target, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(TargetList), summary="绩效目标列表")
+@sorted_by(selectors.TARGET_SORTS)
 def list_targets(
     request,
     region: str = "",

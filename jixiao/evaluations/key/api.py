@@ -15,7 +15,7 @@ import inspect
 from django.db.models import Prefetch, Q, QuerySet
 from ninja import Query, Router
 
-from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate
+from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate, sorted_by
 from jixiao.core.exports import decimal_text
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role
@@ -230,6 +230,7 @@ def serialize(evaluation: KeyEvaluation, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(KeyEvaluationList), summary="重点评价列表")
+@sorted_by(selectors.KEY_SORTS)
 def list_key_evaluations(request, query: Query[ListQuery], status: str = "", kind: str = ""):
     rows = rows_for_region_code(
         selectors.key_list,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
-from jixiao.core.api import ListQuery, answers, paginate
+from jixiao.core.api import ListQuery, answers, paginate, sorted_by
 from jixiao.core.exports import decimal_text
 from jixiao.orgs.selectors import rows_for_region_code
 
@@ -47,6 +47,7 @@ def serialize(assessment: ExAnteAssessment, *, detail: bool = False) -> dict:
 
 
 @router.get("", response=answers(ExAnteList), summary="事前绩效评估列表")
+@sorted_by(selectors.EXANTE_SORTS)
 def list_ex_ante_assessments(request, query: Query[ListQuery], status: str = ""):
     rows = rows_for_region_code(
         selectors.exante_list,
