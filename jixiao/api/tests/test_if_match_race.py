@@ -1,14 +1,15 @@
 """Two clients that read one target and write it at the same moment, each with the tag it read:
 exactly one wins and the other gets 412, never a lost update (the If-Match check and the write
-are one step). Real threads on PostgreSQL, each with its own connection; SQLite has one writer
-at a time, which the sequential test in test_api_hygiene.py covers."""
+are one step). Real threads, each with its own connection, on PostgreSQL (the object's advisory
+lock) and on SQLite (every write transaction begins IMMEDIATE, so the second waits for the
+first's commit and then reads the tag after it)."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
-from django.db import connection, connections  # noqa: F401 (connection: the skipif condition)
+from django.db import connections
 from django.test import Client
 
 from jixiao.core.models import ApiToken
@@ -16,10 +17,7 @@ from jixiao.targets.models import Target, TargetStatus
 from jixiao.targets.services import target_transition
 from jixiao.targets.tests.test_api import GOOD
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor == 'sqlite'", reason="SQLite has one writer at a time"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("round_", range(3))
