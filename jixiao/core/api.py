@@ -445,7 +445,7 @@ class JixiaoAPI(NinjaAPI):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.add_decorator(self._check_sort, mode="view")  # first: it reads the operation
+        self.add_decorator(self._check_sort, mode="view")
         self.add_decorator(self._check_if_match, mode="view")
 
     def add_router(self, prefix: str, router, **kwargs) -> None:
@@ -475,7 +475,8 @@ class JixiaoAPI(NinjaAPI):
     def _check_sort(self, run):
         """A route marked `sorted_by`: 400 for a `sort` that is none of its keys, else the
         value kept on the request for `paginate`."""
-        view = getattr(getattr(run, "__self__", None), "view_func", None)
+        operation = getattr(inspect.unwrap(run), "__self__", None)  # run: the operation's own
+        view = getattr(operation, "view_func", None)
         sorts = getattr(view, "sorts", None)
         if sorts is None:
             return run
