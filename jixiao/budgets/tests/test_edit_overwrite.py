@@ -10,11 +10,7 @@ from jixiao.testing import colleague_first, loaded_of
 from .test_projects import form_data
 
 
-def test_a_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(world, client_for):
-    project = world.projects["P1"]
-    client, url = client_for("filer"), f"/projects/{project.id}/edit/"
-    drawn = loaded_of(client.get(url).content.decode())
-    # meanwhile a colleague saves the same project (another tab, the budget office)
+def _colleague_saves(world, project) -> None:
     project_save(
         actor=world.filer,
         project=Project.objects.get(pk=project.pk),
@@ -26,6 +22,13 @@ def test_a_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(world, cli
         kinds=ProjectKind.objects.all()[:1],
         amounts={},
     )
+
+
+def test_a_save_over_a_newer_save_is_stopped_and_keeps_what_was_typed(world, client_for):
+    project = world.projects["P1"]
+    client, url = client_for("filer"), f"/projects/{project.id}/edit/"
+    drawn = loaded_of(client.get(url).content.decode())
+    _colleague_saves(world, project)  # meanwhile (another tab, the budget office)
     mine = form_data(world, code="P1", name="我改的名字", loaded=drawn)
     answer = client.post(url, mine)
     page = answer.content.decode()
@@ -60,20 +63,7 @@ def test_a_colleague_saving_after_the_page_read_the_project_is_still_caught(
     client, url = client_for("filer"), f"/projects/{project.id}/edit/"
     drawn = loaded_of(client.get(url).content.decode())
 
-    def colleague():
-        project_save(
-            actor=world.filer,
-            project=Project.objects.get(pk=project.pk),
-            region=world.region,
-            year=2022,
-            code="P1",
-            name="同事改的名字",
-            unit=world.units["U1"],
-            kinds=ProjectKind.objects.all()[:1],
-            amounts={},
-        )
-
-    colleague_first(monkeypatch, services, "project_save", colleague)
+    colleague_first(monkeypatch, services, "project_save", lambda: _colleague_saves(world, project))
     answer = client.post(url, form_data(world, code="P1", name="我改的名字", loaded=drawn))
     page = answer.content.decode()
     assert answer.status_code == 400
