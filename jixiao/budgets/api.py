@@ -12,6 +12,7 @@ from pydantic import Field
 
 from jixiao.core.api import ListQuery, answers, paginate, sorted_by
 from jixiao.core.api_writes import (
+    loaded_of,
     not_found_problem,
     number,
     problem,
@@ -201,6 +202,7 @@ def _write_project(request, body: ProjectIn, project: Project | None):
             multi_year=body.multi_year,
             serves_public=body.serves_public,
             description=body.description,
+            loaded=loaded_of(request, project),
         ),
         body.external_id,
         refused=lambda exc: service_errors(exc, _path),

@@ -513,6 +513,7 @@ class JixiaoAPI(NinjaAPI):
                             return self.create_response(request, error(exc.message), status=412)
                         except Http404:
                             return self.create_response(request, error(not_found()), status=404)
+                        request.if_matched = True  # api_writes.loaded_of: the page saves too
                         return run(request, **kwargs)
             return run(request, **kwargs)
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import Status
 
+from . import edit_stamp
 from .api import ERRORS, ErrorOut, error
 from .numbers import typed_decimal
 
@@ -99,19 +100,36 @@ def edit_refusal(workflow, document, user) -> Status | None:
     return Status(403, error(str(refusal)))
 
 
+def loaded_of(request, document) -> str | None:
+    """The stamp a write with a matching `If-Match` was based on, for its service's `loaded=`
+    (core/edit_stamp.py): the document as this request read it. The API's own writers of one
+    object take turns on its lock (`JixiaoAPI._check_if_match`), but a page's save does not
+    take that lock: one that commits after this read and before the service's locked read
+    refuses the write (412, `save_with_external_id`), as it refuses a form drawn before it.
+    Without `If-Match` None: the write replaces whatever is there, as before."""
+    if document is None or not getattr(request, "if_matched", False):
+        return None
+    return edit_stamp.stamp(document)
+
+
 def save_with_external_id(
     save, external_id: str | None, *, refused
 ) -> tuple[object, Status | None]:
     """Run `save()`, a service call that returns the saved object, and give that object the
     budget system's identifier sent (None: left as it is; "": cleared), in one transaction.
-    Returns (object, None), or (None, the 422 answer): the service's ValidationError located by
-    `refused(exc)`, an identifier another object of the region holds at `external_id`."""
+    Returns (object, None), or (None, the answer): 412 when the document was saved since the
+    write's `If-Match` was checked (`loaded_of`), else 422 for the service's ValidationError
+    located by `refused(exc)` or an identifier another object of the region holds at
+    `external_id`."""
     try:
         with transaction.atomic():
             saved = save()
             if external_id is not None and saved.external_id != (external_id or None):
                 saved.external_id = external_id or None
                 saved.save()
+    except edit_stamp.Overwritten:
+        message = _("该对象在您读取之后已被修改（If-Match 已过期），未写入：请重新读取后再写。")
+        return None, Status(412, error(message))
     except ValidationError as exc:
         return None, rejected(refused(exc))
     except IntegrityError:

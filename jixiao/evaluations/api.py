@@ -9,6 +9,7 @@ from ninja import Query, Router
 from jixiao.budgets.models import FUNDING_SOURCES
 from jixiao.core.api import ListQuery, add_workflow_routes, answers, paginate, sorted_by
 from jixiao.core.api_writes import (
+    loaded_of,
     number,
     problem,
     put_lines_document,
@@ -146,6 +147,7 @@ def update_selfeval(request, selfeval_id: int, body: SelfEvalIn):
             goal_achieved=body.table.goal.achieved or "",
             report=body.report if body.report is not None else selfeval.report,
             rows=_positions(selfeval, rows),
+            loaded=loaded_of(request, selfeval),
         )
 
     return put_lines_document(

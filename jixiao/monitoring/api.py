@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from jixiao.core import messages
 from jixiao.core.api import add_workflow_routes, answers, error, paginate, sorted_by
 from jixiao.core.api_writes import (
+    loaded_of,
     number,
     problem,
     put_lines_document,
@@ -246,6 +247,7 @@ def update_report(request, report_id: int, body: ReportIn):
             report=report,
             execution_note=body.execution_note,
             indicators=[i.model_dump(exclude_unset=True) for i in body.indicators],
+            loaded=loaded_of(request, report),
             **money,
         ),
         external_id=body.external_id,

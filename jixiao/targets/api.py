@@ -15,6 +15,7 @@ from jixiao.core import workflow
 from jixiao.core.api import add_workflow_routes, answers, error, paginate, sorted_by
 from jixiao.core.api_writes import (
     edit_refusal,
+    loaded_of,
     number,
     problem,
     rejected,
@@ -240,6 +241,7 @@ def _write_target(request, body: TargetIn, target: Target | None, *, project=Non
             amounts=amounts,
             serves_public=body.serves_public,
             indicators=rows,
+            loaded=loaded_of(request, target),
         )
 
     def refused(exc: ValidationError) -> list[dict]:

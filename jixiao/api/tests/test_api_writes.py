@@ -13,9 +13,11 @@ from jixiao.evaluations.models import SelfEvaluation
 from jixiao.evaluations.services import selfeval_create
 from jixiao.monitoring.models import Report
 from jixiao.orgs.models import Unit
+from jixiao.targets import api as targets_api
+from jixiao.targets import services as target_services
 from jixiao.targets.models import Indicator, Target
 from jixiao.targets.services import target_transition
-from jixiao.testing import GOOD_ROWS
+from jixiao.testing import AMOUNTS, GOOD_ROWS, colleague_first
 
 
 @pytest.fixture
@@ -341,6 +343,60 @@ def test_self_evaluation_of_another_unit_is_404(world, send, approved):
     )
 
 
+def _put_behind_a_page_save(client, bearer, url, sent, monkeypatch, owner, colleague):
+    """PUT `sent` with the tag just read, a page's save (`colleague`, committed) landing after
+    the If-Match check and the route's read, before the write's transaction
+    (`owner.save_with_external_id`, as the route calls it): the answer."""
+    auth = bearer("filer")
+    etag = client.get(url, **auth)["ETag"]
+    colleague_first(monkeypatch, owner, "save_with_external_id", colleague)
+    return client.put(url, sent, content_type="application/json", HTTP_IF_MATCH=etag, **auth)
+
+
+def test_a_page_save_after_the_if_match_check_turns_a_report_put_into_412(
+    world, client, bearer, report, monkeypatch
+):
+    from jixiao.core import api_writes
+    from jixiao.monitoring import services
+
+    def colleague():
+        services.report_save(
+            actor=world.filer, report=Report.objects.get(pk=report.id),
+            executed=Decimal("11"), expected_full_year=Decimal("120"),
+        )  # fmt: skip
+
+    url = f"/api/v1/monitoring-reports/{report.id}"
+    answer = _put_behind_a_page_save(
+        client, bearer, url, report_body(), monkeypatch, api_writes, colleague
+    )
+    assert answer.status_code == 412
+    assert Report.objects.get(pk=report.id).executed == Decimal("11")
+
+
+def test_a_page_save_after_the_if_match_check_turns_a_selfeval_put_into_412(
+    world, client, bearer, approved, monkeypatch
+):
+    from jixiao.core import api_writes
+    from jixiao.evaluations import services
+
+    selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
+
+    def colleague():
+        services.selfeval_save(
+            actor=world.filer, selfeval=SelfEvaluation.objects.get(pk=selfeval.id),
+            executed={"current": "77"}, goal_achieved="同事在页面上填写的完成情况。",
+        )  # fmt: skip
+
+    url = f"/api/v1/selfevals/{selfeval.id}"
+    answer = _put_behind_a_page_save(
+        client, bearer, url, selfeval_body(), monkeypatch, api_writes, colleague
+    )
+    assert answer.status_code == 412
+    assert (
+        SelfEvaluation.objects.get(pk=selfeval.id).goal_achieved == "同事在页面上填写的完成情况。"
+    )
+
+
 # --- payments --------------------------------------------------------------------------------
 
 
@@ -458,6 +514,40 @@ def test_a_stale_if_match_on_a_target_is_412_and_changes_nothing(world, client, 
     )
     assert stale.status_code == 412
     assert Target.objects.get(pk=target.id).goal == "完成12个老旧小区改造，惠及居民1200户。"
+
+
+def test_a_page_save_after_the_if_match_check_turns_the_put_into_412(
+    world, client, declare, bearer, monkeypatch
+):
+    """The API's writers take turns on the object's lock, a page's save does not: a page save
+    that lands after the PUT's If-Match check and read, before its service's locked read, is
+    kept, and the PUT, based on the version before it, answers 412 (it used to replace it)."""
+    target = declare()
+    auth = bearer("filer")
+    url = f"/api/v1/targets/{target.id}"
+    etag = client.get(url, **auth)["ETag"]
+    colleague_first(
+        monkeypatch,
+        targets_api,
+        "save_with_external_id",
+        lambda: target_services.target_save(
+            actor=world.filer,
+            target=Target.objects.get(pk=target.id),
+            goal="同事在页面上保存的绩效目标。",
+            amounts=AMOUNTS,
+            serves_public=True,
+            indicators=GOOD_ROWS,
+        ),
+    )
+    sent = declaration(goal="接口推送的绩效目标。")
+    stale = client.put(url, sent, content_type="application/json", HTTP_IF_MATCH=etag, **auth)
+    assert stale.status_code == 412
+    assert "已被修改" in stale.json()["detail"]
+    assert Target.objects.get(pk=target.id).goal == "同事在页面上保存的绩效目标。"
+    # without If-Match a PUT replaces what is there, as before
+    plain = client.put(url, sent, content_type="application/json", **auth)
+    assert plain.status_code == 200
+    assert Target.objects.get(pk=target.id).goal == "接口推送的绩效目标。"
 
 
 def test_a_retried_put_with_its_key_gets_its_answer_not_412(world, client, declare, bearer):
