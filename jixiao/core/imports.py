@@ -689,3 +689,13 @@ JSON_SHEET = "JSON"
 
 def too_long(value: str, limit: int) -> str:
     return _("内容过长（%(n)s 个字符，最多 %(m)s 个）") % {"n": len(value), "m": limit}
+
+
+def overlong(label: str, value: object, limit: int | None) -> str | None:
+    """A form's refusal of text longer than its column keeps (`limit`, the model field's
+    max_length; None: no limit), naming where (`label`: "第 2 行指标的三级指标"); None when it
+    fits. The three fill-in forms cut such text to fit, and the filer never saw the end go."""
+    text = str(value or "").strip()
+    if limit is None or len(text) <= limit:
+        return None
+    return _("%(f)s%(p)s，请删减后再保存。") % {"f": label, "p": too_long(text, limit)}

@@ -37,3 +37,11 @@ def typed_decimal(raw: object) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
         raise ValueError(text) from None
+
+
+def decimal_places(value: Decimal) -> int:
+    """The places after the point that `value` needs: "1.50" needs one, "12" and "1E+2" none.
+    A form refuses a figure that needs more than its field keeps, rather than round it unseen
+    (a weight of 9.999 stored as 10.00)."""
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

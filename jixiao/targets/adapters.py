@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import Project
 from jixiao.core.compiled import KeyedQuery
+from jixiao.core.numbers import decimal_places, typed_decimal
 from jixiao.core.rule_messages import Message
 from jixiao.core.rulebook import rules_for
 from jixiao.indicators.selectors import LIBRARY_COLUMNS, library_rows
@@ -46,15 +47,23 @@ def _decimal(value, label: str, position: int) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
+        # typed text as people type it (full-width digits); a number from a file as it is
+        number = typed_decimal(value) if isinstance(value, str) else Decimal(str(value).strip())
+    except (ValueError, InvalidOperation):
         raise ValidationError(
             _("第 %(n)s 行指标的%(f)s“%(v)s”不是数字。")
             % {"n": position + 1, "f": label, "v": value}
         ) from None
+    if number is None:
+        return None
     if not number.is_finite() or number < 0 or number >= 1000:
         raise ValidationError(
             _("第 %(n)s 行指标的%(f)s须在 0 到 1000 之间。") % {"n": position + 1, "f": label}
+        )
+    if isinstance(value, str) and decimal_places(number) > 2:
+        # typed 9.999 was stored as 10.00 unseen; a file's float (100/3) is still rounded
+        raise ValidationError(
+            _("第 %(n)s 行指标的%(f)s最多 %(p)s 位小数。") % {"n": position + 1, "f": label, "p": 2}
         )
     return number.quantize(Decimal("0.01"))
 
