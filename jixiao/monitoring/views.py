@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jixiao.core import edit_stamp, jobs
+from jixiao.core.imports import overlong
 from jixiao.core.jobs import JobFile, file_builder
 from jixiao.core.numbers import typed_decimal
 from jixiao.core.scope_read import ScopedRow
@@ -37,7 +38,7 @@ from jixiao.orgs.models import Role
 
 from . import selectors, services
 from .importers import PaymentImporter
-from .models import Alert, Cause, Likelihood, Report, ReportStatus, Round
+from .models import Alert, Cause, Likelihood, Report, ReportIndicator, ReportStatus, Round
 from .workflow import REPORT_WORKFLOW
 
 
@@ -370,13 +371,14 @@ def report_edit(request, pk: int):
             for p in post.getlist("position")
         ]
         amounts = _amounts(post, errors)
+        errors += _overlong(post, rows)
         try:
             if not errors:  # every amount's mistake is told at once, then nothing is saved
                 services.report_save(
                     actor=request.user,
                     report=report,
                     **amounts,
-                    execution_note=post.get("execution_note", "")[:2000],
+                    execution_note=post.get("execution_note", ""),
                     indicators=rows,
                     loaded=edit_stamp.posted(post),
                 )
@@ -415,6 +417,29 @@ def _amounts(post, errors: list) -> dict:
         except ValidationError as exc:
             errors.append(error_text(exc))
     return amounts
+
+
+NOTE_LIMIT = 2000  # 执行情况说明: a page's note, as the official form's box holds it
+
+
+def _overlong(post, rows: list[dict]) -> list[str]:
+    """A refusal for the note or a row's cell longer than it keeps, saying which (the save cut
+    them to fit: the last 500 characters of a 2,500-character note were lost unseen)."""
+    errors = []
+    if problem := overlong(_("执行情况说明"), post.get("execution_note"), NOTE_LIMIT):
+        errors.append(problem)
+    for row in rows:
+        for name in services.INDICATOR_FIELDS:
+            field = ReportIndicator._meta.get_field(name)
+            if field.choices or not str(row["position"]).isdigit():
+                continue
+            label = _("第 %(n)s 行指标的%(f)s") % {
+                "n": int(row["position"]) + 1,
+                "f": field.verbose_name,
+            }
+            if problem := overlong(label, row[name], field.max_length):
+                errors.append(problem)
+    return errors
 
 
 def _typed_rows(report: Report, post) -> list:
