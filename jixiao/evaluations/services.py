@@ -20,7 +20,7 @@ from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
 from jixiao.core import audit, edit_stamp, figures_cache, jobs
 from jixiao.core.bulkupdate import insert_rows
 from jixiao.core.collector import collector_paused
-from jixiao.core.numbers import typed_decimal
+from jixiao.core.numbers import decimal_places, typed_decimal
 from jixiao.core.rulebook import rules_for
 from jixiao.core.workflow import perform
 from jixiao.orgs.models import Role, Unit, User
@@ -438,9 +438,11 @@ def selfeval_fill(
     is passed over). Returns the lines filled, in the order of `rows`."""
     for source, label in FUNDING_SOURCES:
         if source in executed:
-            value = _decimal(executed[source], format_lazy("{}{}", gettext_lazy("执行数·"), label))
+            name = format_lazy("{}{}", gettext_lazy("执行数·"), label)
+            value = _decimal(executed[source], name)
             if value is not None and value < 0:
                 raise ValidationError(_("执行数不能为负数。"))
+            _check_places(executed[source], value, selfeval, f"executed_{source}", name)
             setattr(selfeval, f"executed_{source}", value)
     selfeval.goal_achieved, selfeval.report = goal_achieved.strip(), report.strip()
     by_position = {line.position: line for line in lines}
@@ -482,6 +484,9 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
                 raise ValidationError(
                     _("第 %(n)s 行的分数须在 0 到 100 之间。") % {"n": line.position + 1}
                 )
+            _check_places(
+                values[field], number, line, field, functools.partial(_line_label, line, field)
+            )
             setattr(line, field, number)
         else:
             text = str(values[field] or "").strip()[: _max(field)]
@@ -496,12 +501,33 @@ def _line_decimal(line: SelfEvalIndicator, field: str, value) -> Decimal | None:
     try:
         return _decimal(value, "")
     except ValidationError:
-        label = _("第 %(n)s 行（%(i)s）的%(f)s") % {
-            "n": line.position + 1,
-            "i": line.name,
-            "f": SelfEvalIndicator._meta.get_field(field).verbose_name,
-        }
+        label = _line_label(line, field)
         raise ValidationError(_("%(f)s“%(v)s”不是数字。") % {"f": label, "v": value}) from None
+
+
+def _line_label(line: SelfEvalIndicator, field: str) -> str:
+    return _("第 %(n)s 行（%(i)s）的%(f)s") % {
+        "n": line.position + 1,
+        "i": line.name,
+        "f": SelfEvalIndicator._meta.get_field(field).verbose_name,
+    }
+
+
+def _check_places(typed, number: Decimal | None, obj, field: str, label) -> None:
+    """Refuse a typed figure with more places than `obj`'s field keeps (a score of 9.999 was
+    stored as 10.00, an amount of 1.1234567 as 1.123457, unseen). A number from a file (a
+    float: 100/3) is rounded as before. `label` names the field, or gives its name when called."""
+    if number is None or not isinstance(typed, str):
+        return
+    places = _places(obj.__class__, field)
+    if decimal_places(number) > places:
+        name = label() if callable(label) else label
+        raise ValidationError(_("%(f)s最多 %(p)s 位小数。") % {"f": name, "p": places})
+
+
+@functools.cache
+def _places(model, field: str) -> int:
+    return model._meta.get_field(field).decimal_places
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import edit_stamp, jobs, workflow
+from jixiao.core.imports import overlong
 from jixiao.core.rulebook import BASES
 from jixiao.core.sorting import sorting
 from jixiao.core.views import (
@@ -31,7 +32,7 @@ from jixiao.core.views import (
 from jixiao.orgs.models import Role, Unit
 
 from . import selectors, services
-from .models import EvaluationStatus, UnitEvaluation
+from .models import EvaluationStatus, SelfEvalIndicator, UnitEvaluation
 from .workflow import SELFEVAL_WORKFLOW, UNIT_EVALUATION_WORKFLOW
 
 BANDS = ["达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差"]
@@ -163,7 +164,9 @@ def selfeval_edit(request, pk: int):
     if refused := edit_refused(request, selfeval, reverse("selfeval-detail", args=[pk])):
         return refused
     errors = []
-    if request.method == "POST":
+    if request.method == "POST" and (errors := _overlong(selfeval, request.POST)):
+        _keep_typed(selfeval, request.POST)
+    elif request.method == "POST":
         try:
             services.selfeval_save(
                 actor=request.user,
@@ -213,6 +216,25 @@ def selfeval_edit(request, pk: int):
         },
         status=400 if errors else 200,
     )
+
+
+def _overlong(selfeval, post) -> list[str]:
+    """A refusal for each line's cell longer than it keeps, by line and column (the save cut
+    them to fit: a 250-character 实际完成值 lost its last 50 unseen)."""
+    errors = []
+    for line in selfeval.indicators.all():
+        for name in services.ROW_FIELDS:
+            field = SelfEvalIndicator._meta.get_field(name)
+            if field.get_internal_type() != "CharField" or field.choices:
+                continue
+            label = _("第 %(n)s 行（%(i)s）的%(f)s") % {
+                "n": line.position + 1,
+                "i": line.name,
+                "f": field.verbose_name,
+            }
+            if problem := overlong(label, post.get(f"{name}-{line.position}"), field.max_length):
+                errors.append(problem)
+    return errors
 
 
 def _keep_typed(selfeval, post) -> None:

@@ -1,0 +1,57 @@
+"""The self-evaluation form keeps what the filer meant: a figure with more places than its
+column keeps is refused (it was rounded unseen), and text longer than a column is refused by
+line (it was cut unseen); the page gives back what was typed."""
+
+from decimal import Decimal
+
+from jixiao.evaluations.models import SelfEvaluation
+
+from .test_selfeval_flow import approved, filled  # noqa: F401 (fixtures)
+
+
+def test_a_score_with_three_places_is_refused_naming_the_line(world, client_for, filled):  # noqa: F811
+    line = filled.indicators.get(position=1)
+    response = client_for("filer").post(
+        f"/evaluations/{filled.id}/edit/",
+        {"position": ["0", "1"], "weight-1": "9.999", "actual-0": "13个"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"第 2 行（{line.name}）的分值最多 2 位小数。" in page
+    assert 'value="9.999"' in page and 'value="13个"' in page
+    assert SelfEvaluation.objects.get(pk=filled.pk).indicators.get(position=1).weight == line.weight
+
+
+def test_an_amount_with_seven_places_is_refused_not_rounded(world, client_for, filled):  # noqa: F811
+    response = client_for("filer").post(
+        f"/evaluations/{filled.id}/edit/", {"position": [], "executed_current": "1.1234567"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "执行数·当年财政拨款最多 6 位小数。" in page and 'value="1.1234567"' in page
+    assert SelfEvaluation.objects.get(pk=filled.pk).executed_current == Decimal("100")
+
+
+def test_trailing_zeros_are_not_extra_places(world, client_for, filled):  # noqa: F811
+    response = client_for("filer").post(
+        f"/evaluations/{filled.id}/edit/",
+        {"position": ["0"], "executed_current": "99.50000000", "weight-0": "20.000"},
+    )
+    assert response.status_code == 302
+    stored = SelfEvaluation.objects.get(pk=filled.pk)
+    assert stored.executed_current == Decimal("99.5")
+    assert stored.indicators.get(position=0).weight == Decimal("20")
+
+
+def test_an_actual_longer_than_its_column_is_refused_not_cut(world, client_for, filled):  # noqa: F811
+    line = filled.indicators.get(position=0)
+    actual = "完成" * 101  # 202 characters; the column keeps 200
+    response = client_for("filer").post(
+        f"/evaluations/{filled.id}/edit/",
+        {"position": ["0"], "actual-0": actual, "report": "项目总体完成较好。"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"第 1 行（{line.name}）的实际完成值内容过长（202 个字符，最多 200 个）" in page
+    assert f'value="{actual}"' in page and "项目总体完成较好。</textarea>" in page
+    assert SelfEvaluation.objects.get(pk=filled.pk).indicators.get(position=0).actual == "12个"
