@@ -165,8 +165,13 @@ def target_edit(request, pk: int):
     if refused := edit_refused(request, target, reverse("target-detail", args=[pk])):
         return refused
     errors = []
+    adding = posted and request.POST.get("then") == "add-row"
     if not posted:
         rows = [_row_of(i) for i in target.indicators.all()]
+    elif adding:
+        # The page without JavaScript (whose 添加一行 adds a row in the browser): the form as
+        # typed again with a blank row more, nothing saved.
+        rows = [*_grid_from_post(request.POST), {}]
     else:
         rows = _grid_from_post(request.POST)
         amounts, errors = _amounts_from_post(request.POST)
@@ -211,7 +216,7 @@ def target_edit(request, pk: int):
             "categories": thawed(catalogue["categories"]),  # the page's json_script
             "bases": [b for b, _l in _basis_choices()],
             "sectors": selectors.library_sectors(),
-            "post": request.POST if errors else None,
+            "post": request.POST if errors or adding else None,
         },
         status=400 if errors else 200,
     )

@@ -73,3 +73,25 @@ def test_a_refusal_reads_in_english_without_chinese_words(world, client_for, dec
     errors = re.findall(r'<p class="error" role="alert">(.*?)</p>', page)
     assert errors, page[:500]
     assert not any(re.search(r"[\u4e00-\u9fff]", e.replace("数" * 201, "")) for e in errors)
+
+
+def test_without_javascript_a_row_can_be_added_keeping_what_was_typed(world, client_for, declare):
+    target = declare()
+    client = client_for("filer")
+    page = client.get(f"/targets/{target.id}/edit/").content.decode()
+    assert page.count('name="ind-name"') == len(GOOD_ROWS)  # no blank row to fill
+    assert '<noscript><button name="then" value="add-row">' in page
+    data = grid_post(GOOD_ROWS, then="add-row", goal="改善居住环境（未保存）")
+    response = client.post(f"/targets/{target.id}/edit/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('name="ind-name"') == len(GOOD_ROWS) + 1
+    assert "改善居住环境（未保存）</textarea>" in page
+    assert Target.objects.get(pk=target.pk).goal == "完成12个老旧小区改造，改善居住环境。"
+    rows = [
+        *GOOD_ROWS,
+        {"category": "产出指标", "subcategory": "数量指标", "name": "新增", "value_text": "≥1个"},
+    ]
+    response = client.post(f"/targets/{target.id}/edit/", grid_post(rows))
+    assert response.status_code == 302
+    assert Target.objects.get(pk=target.pk).indicators.count() == len(GOOD_ROWS) + 1
