@@ -481,8 +481,10 @@ def _apply_row(line: SelfEvalIndicator, values: Mapping) -> None:
             # of an import's filling)
             number = _line_decimal(line, field, values[field])
             if number is not None and (number < 0 or number > 100):
+                # which line (its indicator) and which of its three figures
                 raise ValidationError(
-                    _("第 %(n)s 行的分数须在 0 到 100 之间。") % {"n": line.position + 1}
+                    _("%(f)s“%(v)s”须在 0 到 100 之间。")
+                    % {"f": _line_label(line, field), "v": values[field]}
                 )
             _check_places(
                 values[field], number, line, field, functools.partial(_line_label, line, field)

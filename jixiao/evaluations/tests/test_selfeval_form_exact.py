@@ -55,3 +55,14 @@ def test_an_actual_longer_than_its_column_is_refused_not_cut(world, client_for, 
     assert f"第 1 行（{line.name}）的实际完成值内容过长（202 个字符，最多 200 个）" in page
     assert f'value="{actual}"' in page and "项目总体完成较好。</textarea>" in page
     assert SelfEvaluation.objects.get(pk=filled.pk).indicators.get(position=0).actual == "12个"
+
+
+def test_a_score_out_of_range_names_the_line_and_the_column(world, client_for, filled):  # noqa: F811
+    line = filled.indicators.get(position=1)
+    response = client_for("filer").post(
+        f"/evaluations/{filled.id}/edit/", {"position": ["0", "1"], "self_score-1": "150"}
+    )
+    assert response.status_code == 400
+    assert f"第 2 行（{line.name}）的单位自评得分“150”须在 0 到 100 之间。" in (
+        response.content.decode()
+    )
