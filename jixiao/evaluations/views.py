@@ -3,7 +3,7 @@ so lists show the previous year's projects."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import edit_stamp, jobs, workflow
 from jixiao.core.imports import overlong
+from jixiao.core.numbers import decimal_places, typed_decimal
 from jixiao.core.rulebook import BASES
 from jixiao.core.sorting import sorting
 from jixiao.core.views import (
@@ -309,13 +310,18 @@ selfeval_transition = document_transition(
 
 
 def _score_input(raw: str) -> Decimal | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
+    """The reviewer's score as typed (full-width digits read; "NaN" or "1e1" refused, not a
+    server error or 10), refused with more places than a score keeps rather than rounded."""
     try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError(_("“%(v)s”不是数字。") % {"v": raw}) from None
+        value = typed_decimal(raw)
+    except ValueError:
+        raise ValidationError(_("“%(v)s”不是数字。") % {"v": (raw or "").strip()}) from None
+    field = SelfEvalIndicator._meta.get_field("reviewed_score")
+    if value is not None and decimal_places(value) > field.decimal_places:
+        raise ValidationError(
+            _("%(f)s最多 %(p)s 位小数。") % {"f": field.verbose_name, "p": field.decimal_places}
+        )
+    return value
 
 
 @role_required(Role.BUSINESS, Role.BUDGET)

@@ -66,3 +66,30 @@ def test_a_score_out_of_range_names_the_line_and_the_column(world, client_for, f
     assert f"第 2 行（{line.name}）的单位自评得分“150”须在 0 到 100 之间。" in (
         response.content.decode()
     )
+
+
+def test_a_reviewers_score_reads_as_typed_and_nan_is_told_not_a_server_error(
+    world,
+    client_for,
+    filled,  # noqa: F811
+):
+    from jixiao.evaluations.services import selfeval_transition
+
+    selfeval = selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
+    selfeval_transition(actor=world.leader, selfeval=selfeval, name="submit", attest=True)
+    client = client_for("business")
+    url = f"/evaluations/{filled.id}/adjust/"
+    for typed, told in (
+        ("NaN", "“NaN”不是数字。"),
+        ("1e1", "“1e1”不是数字。"),
+        ("7.999", "审核调整后得分最多 2 位小数。"),
+    ):
+        response = client.post(url, {"position": "5", "score": typed, "reason": "样本不足"})
+        assert response.status_code == 302, typed
+        assert told in client.get(f"/evaluations/{filled.id}/").content.decode(), typed
+    assert (
+        SelfEvaluation.objects.get(pk=filled.pk).indicators.get(position=5).reviewed_score is None
+    )
+    client.post(url, {"position": "5", "score": "７．５", "reason": "样本不足"})
+    line = SelfEvaluation.objects.get(pk=filled.pk).indicators.get(position=5)
+    assert line.reviewed_score == Decimal("7.5")
