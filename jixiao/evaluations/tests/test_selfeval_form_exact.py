@@ -32,17 +32,6 @@ def test_an_amount_with_seven_places_is_refused_not_rounded(world, client_for, f
     assert SelfEvaluation.objects.get(pk=filled.pk).executed_current == Decimal("100")
 
 
-def test_trailing_zeros_are_not_extra_places(world, client_for, filled):  # noqa: F811
-    response = client_for("filer").post(
-        f"/evaluations/{filled.id}/edit/",
-        {"position": ["0"], "executed_current": "99.50000000", "weight-0": "20.000"},
-    )
-    assert response.status_code == 302
-    stored = SelfEvaluation.objects.get(pk=filled.pk)
-    assert stored.executed_current == Decimal("99.5")
-    assert stored.indicators.get(position=0).weight == Decimal("20")
-
-
 def test_an_actual_longer_than_its_column_is_refused_not_cut(world, client_for, filled):  # noqa: F811
     line = filled.indicators.get(position=0)
     actual = "完成" * 101  # 202 characters; the column keeps 200

@@ -3,6 +3,8 @@ says which line is wrong; numbers read as written (no decimal comma taken for th
 
 from decimal import Decimal
 
+import pytest
+
 from jixiao.evaluations.models import SelfEvaluation
 
 from .test_selfeval_flow import approved, filled  # noqa: F401 (fixtures)
@@ -48,15 +50,30 @@ def test_a_decimal_comma_in_an_amount_is_refused(world, client_for, filled):  # 
     assert SelfEvaluation.objects.get(pk=filled.pk).executed_current == Decimal("100")
 
 
-def test_full_width_digits_are_read(world, client_for, filled):  # noqa: F811
+@pytest.mark.parametrize(
+    "executed, weight, read_executed, read_weight",
+    [
+        ("１，２００．５", "２０", "1200.5", "20"),  # full-width digits
+        ("99.50000000", "20.000", "99.5", "20"),  # trailing zeros are no extra places
+    ],
+)
+def test_typed_numbers_are_read_as_written(
+    world,
+    client_for,
+    filled,  # noqa: F811
+    executed,
+    weight,
+    read_executed,
+    read_weight,
+):
     response = client_for("filer").post(
         f"/evaluations/{filled.id}/edit/",
-        {"position": ["0"], "executed_current": "１，２００．５", "weight-0": "２０"},
+        {"position": ["0"], "executed_current": executed, "weight-0": weight},
     )
     assert response.status_code == 302
     stored = SelfEvaluation.objects.get(pk=filled.pk)
-    assert stored.executed_current == Decimal("1200.5")
-    assert stored.indicators.get(position=0).weight == Decimal("20")
+    assert stored.executed_current == Decimal(read_executed)
+    assert stored.indicators.get(position=0).weight == Decimal(read_weight)
 
 
 def test_the_page_says_why_a_missed_target_cannot_be_completed_yet(
