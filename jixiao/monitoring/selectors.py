@@ -10,8 +10,11 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -90,6 +93,23 @@ REPORT_SORTS = Sorts(
 )
 
 
+def _open_alerts():
+    """Each report's count of open (or suspended) alerts, as a subquery of the page's rows
+    alone. A `Count` over a join made the list one query grouped by every column of four
+    tables, which PostgreSQL took 5-9 ms to plan on every list and queue page (more than to
+    run it), and made the pager's count a subquery of the whole grouped list."""
+    counted = (
+        Alert.objects.filter(
+            report=OuterRef("pk"), status__in=(Alert.Status.OPEN, Alert.Status.SUSPENDED)
+        )
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def report_list(
     *, user: User, round: Round | None = None, sort: str = "", **filters: Unpack[ListFilters]
 ) -> QuerySet[Report]:
@@ -99,7 +119,7 @@ def report_list(
     rows = (
         Report.objects.visible_to(user)
         .select_related("project", "unit", "round")
-        .annotate(open_alerts=Count("alerts", filter=Q(alerts__status__in=("open", "suspended"))))
+        .annotate(open_alerts=_open_alerts())
     )
     if round is not None:
         rows = rows.filter(round=round)

@@ -3,6 +3,7 @@
 alerts by due date and level, scope unchanged."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from jixiao.budgets.models import Project
@@ -82,3 +83,34 @@ def test_the_rounds_sort_by_deadline_and_code_both_ways(world, client_for):
     page = client.get("/monitoring/?sort=-deadline").content.decode()
     assert 'aria-sort="descending"' in page
     assert listed_ids(client_for("other_region"), "/monitoring/?sort=code", "/monitoring/") == []
+
+
+def test_the_report_list_counts_each_reports_open_and_suspended_alerts_and_sorts_by_them(
+    world,
+    client_for,
+    monitoring_round,  # noqa: F811
+):
+    """The 预警 column counts a report's alerts still open or suspended (funds held), not those
+    disposed of or cleared; the list sorts by it both ways; and a report with many alerts is
+    still one row, in the pager's total too."""
+    reports = {r.project.code: r for r in Report.objects.select_related("project")}
+    statuses = {
+        "P1": [Alert.Status.OPEN, Alert.Status.SUSPENDED, Alert.Status.CLEARED],
+        "P1A": [Alert.Status.DISPOSED, Alert.Status.CLEARED],
+        "P2": [Alert.Status.OPEN],
+    }
+    for code, kinds in statuses.items():
+        report = reports[code]
+        for n, status in enumerate(kinds):
+            Alert.objects.create(
+                region=report.region, year=report.year, unit=report.unit, project=report.project,
+                round=report.round, report=report, code=f"M0{n + 1}", level="red",
+                message=f"预警 {n}", status=status, due_date=datetime.date(2022, 8, 25),
+            )  # fmt: skip
+    client = client_for("performance")
+    page = client.get("/monitoring/reports/?sort=-alerts").content.decode()
+    counted = re.findall(r'<span class="finding blocking">(\d+)</span>', page)
+    assert counted == ["2", "1"]  # P1's open and suspended, P2's open; P1A shows none
+    assert codes(client, "/monitoring/reports/?sort=-alerts") == ["P1", "P2", "P1A"]
+    assert codes(client, "/monitoring/reports/?sort=alerts") == ["P1A", "P2", "P1"]
+    assert "共 3 " in re.sub(r"<[^>]+>", " ", page)
