@@ -96,7 +96,7 @@ REPORT_SORTS = Sorts(
 def _open_alerts():
     """Each report's count of open (or suspended) alerts, as a subquery of the page's rows
     alone. A `Count` over a join made the list one query grouped by every column of four
-    tables, which PostgreSQL took 5-9 ms to plan on every list and queue page (more than to
+    tables, which PostgreSQL took up to 9 ms to plan on every list and queue page (more than to
     run it), and made the pager's count a subquery of the whole grouped list."""
     counted = (
         Alert.objects.filter(

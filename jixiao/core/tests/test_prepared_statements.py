@@ -35,7 +35,7 @@ def test_a_statement_run_again_with_other_values_is_prepared_once_and_answers_ea
 def test_a_value_that_looks_like_sql_is_compared_as_a_value(world):
     """A value sent apart from the SQL is never read as SQL, whatever it holds, and a prepared
     statement answers it as it answers any other value."""
-    for _ in range(3):  # prepared from the second run on
+    for _ in range(3):  # the third run is prepared
         assert not Region.objects.filter(code="x' OR '1'='1").exists()
         assert not Region.objects.filter(name__contains="'; DROP TABLE orgs_region; --").exists()
     assert Region.objects.filter(code=world.region.code).exists()
