@@ -34,6 +34,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not memory, so that concurrent transactions behave as in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "JIXIAO_TEST_SQLITE",
+            str(Path(tempfile.gettempdir()) / f"jixiao-test-{os.getpid()}.sqlite3"),
+        ),
+    }
 elif _env_bool("JIXIAO_PG_PREPARED", True):
     # PostgreSQL planned every statement anew: the values went inlined in the SQL text (psycopg's
     # client-side binding, Django's default), so no two texts were alike. Planning was three
@@ -45,13 +52,6 @@ elif _env_bool("JIXIAO_PG_PREPARED", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
-    # Tests use a file, not memory, so that concurrent transactions behave as in production.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get(
-            "JIXIAO_TEST_SQLITE",
-            str(Path(tempfile.gettempdir()) / f"jixiao-test-{os.getpid()}.sqlite3"),
-        ),
-    }
 
 
 def _data_dir() -> Path:
