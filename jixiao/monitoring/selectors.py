@@ -99,9 +99,8 @@ def _open_alerts():
     tables, which PostgreSQL took up to 9 ms to plan on every list and queue page (more than to
     run it), and made the pager's count a subquery of the whole grouped list."""
     counted = (
-        Alert.objects.filter(
-            report=OuterRef("pk"), status__in=(Alert.Status.OPEN, Alert.Status.SUSPENDED)
-        )
+        Alert.objects.open()
+        .filter(report=OuterRef("pk"))
         .order_by()
         .values("report")
         .annotate(n=Count("pk"))
