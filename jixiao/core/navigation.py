@@ -53,6 +53,11 @@ class Todo:
     overdue: bool = False  # set by `todos_for` from the deadline, never by a provider
 
 
+def queue_menu_item(stage: str, url_name: str, *, roles: frozenset[str], order: int) -> MenuItem:
+    """A stage's "待我处理" entry: its review queue, for the roles that act on it."""
+    return MenuItem(stage, _("待我处理"), url_name, roles=roles, order=order)
+
+
 _MENU: list[MenuItem] = []
 _TODO_PROVIDERS: list[Callable] = []
 

@@ -3,8 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jixiao.core.navigation import MenuItem, queue_todos, register_menu, register_todos
-from jixiao.orgs.models import STAFF_ROLES, Role
+from jixiao.core.navigation import (
+    MenuItem,
+    queue_menu_item,
+    queue_todos,
+    register_menu,
+    register_todos,
+)
+from jixiao.orgs.models import QUEUE_ROLES, STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
 ASSIGNED = STAFF_ROLES | {Role.EXPERT, Role.AGENCY}
@@ -16,13 +22,7 @@ register_menu(
     MenuItem(
         "evaluations", pgettext_lazy("menu", "项目自评"), "selfeval-list", roles=STAFF, order=10
     ),
-    MenuItem(
-        "evaluations",
-        _("待我处理"),
-        "selfeval-queue",
-        roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
-        order=15,
-    ),
+    queue_menu_item("evaluations", "selfeval-queue", roles=QUEUE_ROLES, order=15),
     MenuItem(
         "evaluations",
         pgettext_lazy("menu", "部门整体评价"),

@@ -3,21 +3,21 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jixiao.core.navigation import MenuItem, queue_todos, register_menu, register_todos
-from jixiao.orgs.models import STAFF_ROLES, Role
+from jixiao.core.navigation import (
+    MenuItem,
+    queue_menu_item,
+    queue_todos,
+    register_menu,
+    register_todos,
+)
+from jixiao.orgs.models import QUEUE_ROLES, STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
 
 register_menu(
     MenuItem("monitoring", pgettext_lazy("menu", "监控批次"), "round-list", roles=STAFF, order=10),
     MenuItem("monitoring", pgettext_lazy("menu", "监控报告"), "report-list", roles=STAFF, order=20),
-    MenuItem(
-        "monitoring",
-        _("待我处理"),
-        "report-queue",
-        roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
-        order=25,
-    ),
+    queue_menu_item("monitoring", "report-queue", roles=QUEUE_ROLES, order=25),
     MenuItem("monitoring", _("预警"), "alert-list", roles=STAFF, order=30),
     MenuItem("monitoring", _("重点监控"), "report-list", roles=frozenset({Role.AGENCY}), order=22),
     MenuItem(

@@ -274,6 +274,9 @@ BUREAU_ROLES = REGION_ROLES | {Role.BUSINESS}
 # evaluations assigned to them.
 BUDGET_READERS = frozenset(Role.values) - {Role.ADMIN, Role.SECURITY, Role.PUBLIC}
 STAFF_ROLES = BUDGET_READERS - {Role.EXPERT, Role.AGENCY}
+#: Who acts on a stage's review queue ("待我处理"): the unit that fills and submits, and the
+#: offices that review and approve.
+QUEUE_ROLES = frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET})
 
 
 class UserManager(BaseUserManager):

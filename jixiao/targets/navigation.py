@@ -2,20 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core.navigation import MenuItem, Todo, queue_todos, register_menu, register_todos
-from jixiao.orgs.models import STAFF_ROLES, Role
+from jixiao.core.navigation import (
+    MenuItem,
+    Todo,
+    queue_menu_item,
+    queue_todos,
+    register_menu,
+    register_todos,
+)
+from jixiao.orgs.models import QUEUE_ROLES, STAFF_ROLES, Role
 
 STAFF = STAFF_ROLES
 
 register_menu(
     MenuItem("targets", _("绩效目标"), "target-list", roles=STAFF, order=10),
-    MenuItem(
-        "targets",
-        _("待我处理"),
-        "target-queue",
-        roles=frozenset({Role.FILER, Role.LEADER, Role.BUSINESS, Role.BUDGET}),
-        order=20,
-    ),
+    queue_menu_item("targets", "target-queue", roles=QUEUE_ROLES, order=20),
 )
 
 
