@@ -2,6 +2,8 @@
 
 A step refused (a return without its reason, an unticked attestation) redirects to the
 document's page with the error; without this the comment and the grades typed there were lost.
+A page's other reviewer forms that post and go back (a self-evaluation's score adjustment and
+spot check) keep what was typed the same way.
 """
 
 #: The session key of what a reviewer typed into a refused step's form (`keep_review_draft`).
@@ -22,8 +24,13 @@ def keep_review_draft(request, back: str) -> None:
 
 def review_draft(request) -> dict:
     """The fields kept by `keep_review_draft` for this page, taken once: a page drawn after it
-    (here or elsewhere) starts empty again."""
-    draft = request.session.pop(REVIEW_DRAFT, None) if hasattr(request, "session") else None
-    if draft and draft.get("path") == request.path:
-        return draft["fields"]
-    return {}
+    (here or elsewhere) starts empty again. Every form of the one drawing reads the same
+    fields (the 办理 card, and a page's own forms such as a reviewer's score adjustment), so
+    they are taken from the session once a request."""
+    if not hasattr(request, "session"):
+        return {}
+    if not hasattr(request, "_review_draft"):
+        draft = request.session.pop(REVIEW_DRAFT, None)
+        kept = draft and draft.get("path") == request.path
+        request._review_draft = draft["fields"] if kept else {}
+    return request._review_draft

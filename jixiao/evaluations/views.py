@@ -18,6 +18,7 @@ from jixiao.budgets.models import FUNDING_SOURCES, Project
 from jixiao.core import edit_stamp, jobs, workflow
 from jixiao.core.imports import overlong
 from jixiao.core.numbers import decimal_places, typed_decimal
+from jixiao.core.review_draft import keep_review_draft, review_draft
 from jixiao.core.rulebook import BASES
 from jixiao.core.sorting import sorting
 from jixiao.core.views import (
@@ -280,6 +281,8 @@ def selfeval_detail(request, pk: int):
             "can_adjust": selfeval.status in ("submitted", "first_passed")
             and request.user.has_role(Role.BUSINESS, Role.BUDGET),
             "can_spot_check": request.user.has_role(Role.PERFORMANCE),
+            # what a refused adjustment or spot check had typed (core.review_draft)
+            "typed": review_draft(request),
             "sources": [
                 (
                     label,
@@ -328,21 +331,29 @@ def _score_input(raw: str) -> Decimal | None:
 @require_POST
 def selfeval_adjust(request, pk: int):
     selfeval = selectors.selfeval_get(user=request.user, pk=pk)
+    back = reverse("selfeval-detail", args=[pk])
+    position = None
     try:
+        position = int(request.POST.get("position", "-1"))
         services.review_adjust(
             actor=request.user,
             selfeval=selfeval,
-            position=int(request.POST.get("position", "-1")),
+            position=position,
             score_value=_score_input(request.POST.get("score")),
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, PermissionDenied, ValueError) as exc:
-        messages.error(request, error_text(exc) if not isinstance(exc, ValueError) else str(exc))
+        text = error_text(exc) if not isinstance(exc, ValueError) else str(exc)
+        line = next((i for i in selfeval.indicators.all() if i.position == position), None)
+        if line is not None:  # where: the row of the 审核调整 column the reviewer typed in
+            text = _("指标“%(n)s”的审核调整：%(e)s") % {"n": line.name, "e": text}
+        messages.error(request, text)
+        keep_review_draft(request, back)  # the score and reason come back in that row's form
     except selfeval.indicators.model.DoesNotExist:
         raise Http404 from None
     else:
         messages.success(request, _("已记录审核调整。"))
-    return redirect("selfeval-detail", pk=pk)
+    return redirect(back)
 
 
 @role_required(Role.PERFORMANCE)
@@ -358,8 +369,10 @@ def selfeval_spot_check(request, pk: int):
             actor=request.user, selfeval=selfeval, total=total, note=request.POST.get("note", "")
         )
 
-    act(request, check, _("已记录抽查复核。"))
-    return redirect("selfeval-detail", pk=pk)
+    back = reverse("selfeval-detail", args=[pk])
+    if not act(request, check, _("已记录抽查复核。")):
+        keep_review_draft(request, back)  # the score and note typed come back in the form
+    return redirect(back)
 
 
 # --- whole-unit evaluations ----------------------------------------------------------------

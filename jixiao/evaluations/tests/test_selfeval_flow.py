@@ -279,3 +279,60 @@ def test_a_selfeval_without_indicator_lines_says_why_it_scores_only_the_executio
     assert not any(notice in page for page in pages())
     selfeval.indicators.all().delete()
     assert all(notice in page for page in pages())
+
+
+def _in_review(world, filled):
+    selfeval = selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
+    return selfeval_transition(actor=world.leader, selfeval=selfeval, name="submit", attest=True)
+
+
+def test_a_refused_adjustment_says_which_indicator_and_gives_back_what_was_typed(
+    world, filled, client_for
+):
+    selfeval = _in_review(world, filled)
+    name = selfeval.indicators.get(position=5).name
+    client = client_for("business")
+    response = client.post(
+        f"/evaluations/{selfeval.id}/adjust/",
+        {"position": "5", "score": "1e1", "reason": "满意度调查样本不足，按样本比例扣分"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"指标“{name}”的审核调整" in page and "“1e1”不是数字" in page
+    # given back in the form of that row alone
+    start = page.index('name="position" value="5"')
+    row = page[start : page.index("</form>", start)]
+    assert 'value="1e1" aria-invalid="true"' in row
+    assert 'value="满意度调查样本不足，按样本比例扣分"' in row
+    assert page.count('value="1e1"') == 1 and page.count("满意度调查样本不足") == 1
+    assert selfeval.indicators.get(position=5).reviewed_score is None
+    again = client.get(f"/evaluations/{selfeval.id}/").content.decode()
+    assert 'value="1e1"' not in again and "满意度调查样本不足" not in again
+
+
+def test_a_refused_spot_check_gives_back_the_score_and_note(world, filled, client_for):
+    client = client_for("performance")
+    page = client.post(
+        f"/evaluations/{filled.id}/spot-check/",
+        {"total": "120", "note": "抽查发现满意度调查问卷不足"},
+        follow=True,
+    ).content.decode()
+    assert "0 到 100" in page
+    assert 'value="120"' in page and 'value="抽查发现满意度调查问卷不足"' in page
+    assert SelfEvaluation.objects.get(pk=filled.pk).spot_check_total is None
+
+
+def test_a_refused_step_keeps_its_comment_on_the_page_that_also_reads_the_adjustments(
+    world, filled, client_for
+):
+    """The page reads what a refused form typed for its adjustments too; the 办理 card still
+    gets the comment of its own refused step (the submission without the attestation)."""
+    selfeval = selfeval_transition(actor=world.filer, selfeval=filled, name="complete")
+    client = client_for("leader")
+    page = client.post(
+        f"/evaluations/{selfeval.id}/transition/",
+        {"transition": "submit", "comment": "请审核，附件已补齐"},
+        follow=True,
+    ).content.decode()
+    assert ">请审核，附件已补齐</textarea>" in page
+    assert SelfEvaluation.objects.get(pk=selfeval.pk).status == selfeval.status
