@@ -125,13 +125,17 @@ def session_as(browser, live_server, world):
 
     contexts = []
 
-    def open_session(username: str, password: str = PASSWORD, *, bypass_csp: bool = False):
-        # bypass_csp: a test that adds a script of its own to the page (axe-core)
+    def open_session(
+        username: str, password: str = PASSWORD, *, bypass_csp: bool = False, scripts: bool = True
+    ):
+        # bypass_csp: a test that adds a script of its own to the page (axe-core);
+        # scripts=False: a browser with JavaScript turned off
         context = browser.new_context(
             viewport={"width": 1366, "height": 768},
             locale="zh-CN",
             base_url=live_server.url,
             bypass_csp=bypass_csp,
+            java_script_enabled=scripts,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

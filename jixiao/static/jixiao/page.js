@@ -3,6 +3,10 @@
 //   <button data-print>            prints the page
 //   <select data-autosubmit>       submits its form when changed (from the keyboard: on Enter)
 //   <form data-ask="question?">    asks for confirmation before it is sent
+//   <button hidden data-scripted>  a control that works only with scripts (printing, the
+//                                  declaration grid's row buttons, the indicator library's
+//                                  search and insert): hidden without them, so no button does
+//                                  nothing, and shown here
 // and every print of a signed-in page (the button or the browser's menu) is told to the audit
 // log (POST /print/, an `export` entry), with the CSRF token of the page's own forms.
 //
@@ -12,6 +16,9 @@
 // whole from a copy of it, since heights set for the screen's widths would cut it.
 (function () {
   "use strict";
+  document.querySelectorAll("[data-scripted]").forEach(function (control) {
+    control.hidden = false;
+  });
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });

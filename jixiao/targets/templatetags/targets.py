@@ -36,3 +36,16 @@ def grade_values():
 def typed_grade(typed, key: str) -> str:
     """The grade of dimension `key` a reviewer chose in a refused step (core.review_draft)."""
     return (typed or {}).get(f"grade_{key}", "")
+
+
+@register.filter
+def subcategory_options(catalogue, row) -> list[tuple[str, bool]]:
+    """The 二级指标 a grid row offers as drawn by the server, as (name, selected): those of its
+    一级指标 in the rulebook's catalogue, and its own when the catalogue lacks it, so that a save
+    never drops it. The page's script fills the list again when the 一级指标 changes; without
+    scripts, a row's 二级指标 can still be changed within its 一级指标, or cleared."""
+    current = (row or {}).get("subcategory") or ""
+    names = list((catalogue or {}).get((row or {}).get("category") or "", ()))
+    if current and current not in names:
+        names.append(current)
+    return [(name, name == current) for name in names]

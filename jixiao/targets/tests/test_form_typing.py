@@ -95,3 +95,26 @@ def test_without_javascript_a_row_can_be_added_keeping_what_was_typed(world, cli
     response = client.post(f"/targets/{target.id}/edit/", grid_post(rows))
     assert response.status_code == 302
     assert Target.objects.get(pk=target.pk).indicators.count() == len(GOOD_ROWS) + 1
+
+
+def test_a_grid_row_offers_its_categorys_subcategories_and_keeps_one_the_catalogue_lacks():
+    from jixiao.targets.templatetags.targets import subcategory_options
+
+    catalogue = {"产出指标": ["数量指标", "质量指标"], "效益指标": ["社会效益指标"]}
+    row = {"category": "产出指标", "subcategory": "质量指标"}
+    assert subcategory_options(catalogue, row) == [("数量指标", False), ("质量指标", True)]
+    odd = {"category": "产出指标", "subcategory": "地方自定二级指标"}
+    assert subcategory_options(catalogue, odd)[-1] == ("地方自定二级指标", True)
+    assert subcategory_options(catalogue, {}) == []
+
+
+def test_the_edit_page_draws_each_rows_subcategory_choices_without_scripts(
+    world, client_for, declare
+):
+    target = declare()
+    page = client_for("filer").get(f"/targets/{target.id}/edit/").content.decode()
+    first = page[page.index('name="ind-subcategory"') :]
+    first = first[: first.index("</select>")]
+    assert '<option value=""></option>' in first
+    assert "<option selected>数量指标</option>" in first and "<option>质量指标</option>" in first
+    assert "社会效益指标" not in first
