@@ -19,7 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import Exact
+
+from .grades import GRADES
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,18 @@ class Sorts:
     def apply(self, rows, value, *, through=None):
         """`rows` in the order `?sort=value` asks for."""
         return rows.order_by(*self.order(value, through=through))
+
+
+def grade_order(*fields: str):
+    """A term that sorts by grade, 差 lowest and 优 highest (the words' own order is not the
+    grades'): by the first of `fields` that holds one ("reviewed_grade", "grade": the grade a
+    page shows). A row without a grade has no value, so it comes last either way."""
+    shown = [NullIf(F(field), Value("")) for field in fields]
+    grade = Coalesce(*shown) if len(shown) > 1 else shown[0]
+    return Case(
+        *(When(Exact(grade, word), then=Value(len(GRADES) - i)) for i, word in enumerate(GRADES)),
+        output_field=IntegerField(),
+    )
 
 
 def _term(term, descending: bool, through=None):

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from jixiao.budgets.models import Project, full_total_of
 from jixiao.core.listing import ListFilters, narrowed
-from jixiao.core.sorting import Sorts
+from jixiao.core.sorting import Sorts, grade_order
 from jixiao.orgs.models import Region, User
 from jixiao.targets.models import Target, TargetStatus
 
@@ -26,6 +26,7 @@ SELFEVAL_SORTS = Sorts(
     self_total=("self_total",),
     total=("total",),
     reviewed_total=("reviewed_total",),
+    grade=(grade_order("reviewed_grade", "grade"), "unit__code", "project__code"),
     status=("status",),
 )
 
@@ -117,6 +118,7 @@ UNIT_EVALUATION_SORTS = Sorts(
     "unit",
     unit=("unit__code",),
     total=("total", "unit__code"),
+    grade=(grade_order("grade"), "unit__code"),
     status=("status", "unit__code"),
 )
 

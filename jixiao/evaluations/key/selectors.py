@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from jixiao.core.sorting import Sorts
+from jixiao.core.sorting import Sorts, grade_order
 from jixiao.orgs.models import Role
 
 from .models import (
@@ -29,6 +29,7 @@ KEY_SORTS = Sorts(
     kind=("kind", "unit__code"),
     agency=("agency__name",),
     score=("score",),
+    grade=(grade_order("grade"), "unit__code"),
     status=("status", "unit__code"),
 )
 

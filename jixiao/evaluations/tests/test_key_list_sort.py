@@ -48,3 +48,17 @@ def test_the_sorted_list_and_queue_read_as_often_with_more_evaluations(world, cl
     few = [page_queries(client, url) for url in urls]
     scored(world, "60", None, "90")
     assert [page_queries(client, url) for url in urls] == few
+
+
+def test_the_key_evaluations_sort_by_grade_best_first(world, client_for):
+    ids = scored(world, None, None, None)
+    for pk, grade in zip(ids, ("良", "", "优"), strict=True):
+        KeyEvaluation.objects.filter(pk=pk).update(grade=grade)
+    good, none, best = ids
+    client = client_for("performance")
+    url = "/key-evaluations/?sort="
+    assert listed_ids(client, url + "-grade", "/key-evaluations/") == [best, good, none]
+    assert listed_ids(client, url + "grade", "/key-evaluations/") == [good, best, none]
+    api = client.get("/api/v1/key-evaluations?sort=-grade")
+    assert api.status_code == 200
+    assert [row["id"] for row in api.json()["items"]][:3] == [best, good, none]

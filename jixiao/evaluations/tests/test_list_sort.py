@@ -74,3 +74,33 @@ def test_the_whole_unit_evaluations_sort_by_score_both_ways(world, client_for):
     assert listed_units(client, "/unit-evaluations/") == [first, second, third]
     assert 'aria-sort="descending"' in client.get(url + "-total").text
     assert not {first, second, third} & set(listed_units(client_for("other"), url + "-total"))
+
+
+# i → (grade by the rules, reviewed grade): shown 良, 优 (the reviewer's), 差, none, 中
+GRADED = {0: ("良", ""), 1: ("中", "优"), 2: ("差", ""), 3: ("", ""), 4: ("优", "中")}
+
+
+def test_the_self_evaluations_sort_by_the_grade_shown_best_first_and_none_last(world, client_for):
+    ids = []
+    for i, (grade, reviewed) in GRADED.items():
+        selfeval = _selfeval(world, i)
+        SelfEvaluation.objects.filter(pk=selfeval.pk).update(grade=grade, reviewed_grade=reviewed)
+        ids.append(selfeval.pk)
+    good, best, poor, none, fair = ids
+    client = client_for("performance")
+    url = "/evaluations/?sort="
+    assert listed_ids(client, url + "-grade", "/evaluations/") == [best, good, fair, poor, none]
+    assert listed_ids(client, url + "grade", "/evaluations/") == [poor, fair, good, best, none]
+    page = client.get("/evaluations/").content.decode()
+    assert 'href="/evaluations/?sort=-grade"' in page  # the first click: 优 first
+    assert listed_ids(client_for("other"), url + "-grade", "/evaluations/") == []
+
+
+def test_the_whole_unit_evaluations_sort_by_grade(world, client_for):
+    made = [_unit_evaluation(world, i) for i in range(3)]
+    for evaluation, grade in zip(made, ("中", "", "优"), strict=True):
+        UnitEvaluation.objects.filter(pk=evaluation.pk).update(grade=grade)
+    fair, none, best = (e.unit_id for e in made)
+    client = client_for("performance")
+    assert listed_units(client, "/unit-evaluations/?sort=-grade") == [best, fair, none]
+    assert listed_units(client, "/unit-evaluations/?sort=grade") == [fair, best, none]
