@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 from . import edit_stamp
-from .api import ERRORS, ErrorOut, error
+from .api import ERRORS, ErrorOut, current_etag, error, if_match_tags
 from .numbers import typed_decimal
 
 #: What a write may answer besides the errors every route may: 400 a body that is not JSON,
@@ -100,16 +100,28 @@ def edit_refusal(workflow, document, user) -> Status | None:
     return Status(403, error(str(refusal)))
 
 
+#: The stamp of a write whose `If-Match` no longer matches once the route has read its
+#: document (`loaded_of`): no document has it, so the service refuses the write.
+GONE = "if-match-gone"
+
+
 def loaded_of(request, document) -> str | None:
     """The stamp a write with a matching `If-Match` was based on, for its service's `loaded=`
     (core/edit_stamp.py): the document as this request read it. The API's own writers of one
     object take turns on its lock (`JixiaoAPI._check_if_match`), but a page's save does not
     take that lock: one that commits after this read and before the service's locked read
     refuses the write (412, `save_with_external_id`), as it refuses a form drawn before it.
+    One that committed between the If-Match check and this read is in the document read, so
+    its stamp would pass: the tag is asked again after the read, and when the client's version
+    is gone the stamp is `GONE`, which the service refuses the same way.
     Without `If-Match` None: the write replaces whatever is there, as before."""
     if document is None or not getattr(request, "if_matched", False):
         return None
-    return edit_stamp.stamp(document)
+    read = edit_stamp.stamp(document)
+    tags = if_match_tags(request) or []
+    if "*" not in tags and current_etag(request) not in tags:
+        return GONE
+    return read
 
 
 def save_with_external_id(

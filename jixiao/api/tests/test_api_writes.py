@@ -550,6 +550,44 @@ def test_a_page_save_after_the_if_match_check_turns_the_put_into_412(
     assert Target.objects.get(pk=target.id).goal == "接口推送的绩效目标。"
 
 
+def test_a_page_save_between_the_if_match_check_and_the_routes_read_turns_the_put_into_412(
+    world, client, declare, bearer, monkeypatch
+):
+    """A page's save that commits after the PUT's If-Match check (whose GET reads the target
+    through the route's `_get` too) and before the route's own read: the route reads the
+    colleague's version, so its stamp alone would let the PUT replace it; the tag, asked again
+    after that read, no longer matches (412)."""
+    target = declare()
+    auth = bearer("filer")
+    url = f"/api/v1/targets/{target.id}"
+    etag = client.get(url, **auth)["ETag"]
+    real_get, reads = targets_api._get, []
+
+    def read(request, target_id):
+        reads.append(target_id)
+        if len(reads) == 2:  # the route's read, after the check's
+            target_services.target_save(
+                actor=world.filer,
+                target=Target.objects.get(pk=target.id),
+                goal="同事在页面上保存的绩效目标。",
+                amounts=AMOUNTS,
+                serves_public=True,
+                indicators=GOOD_ROWS,
+            )
+        return real_get(request, target_id)
+
+    monkeypatch.setattr(targets_api, "_get", read)
+    sent = declaration(goal="接口推送的绩效目标。")
+    stale = client.put(url, sent, content_type="application/json", HTTP_IF_MATCH=etag, **auth)
+    assert len(reads) >= 2 and stale.status_code == 412
+    assert Target.objects.get(pk=target.id).goal == "同事在页面上保存的绩效目标。"
+    monkeypatch.setattr(targets_api, "_get", real_get)
+    fresh = client.get(url, **auth)["ETag"]
+    again = client.put(url, sent, content_type="application/json", HTTP_IF_MATCH=fresh, **auth)
+    assert again.status_code == 200
+    assert Target.objects.get(pk=target.id).goal == "接口推送的绩效目标。"
+
+
 def test_a_retried_put_with_its_key_gets_its_answer_not_412(world, client, declare, bearer):
     target = declare()
     auth = bearer("filer")
