@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -363,15 +363,26 @@ def rulebook_save(
         .order_by("-version")
     )
     edit_stamp.check(versions[0] if versions else None, loaded)
-    row = Rulebook.objects.create(
-        region_code=region_code,
-        year=year,
-        version=versions[0].version + 1 if versions else 1,
-        base=base,
-        values=dict(values),
-        note=note,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the refusal below reads on
+            row = Rulebook.objects.create(
+                region_code=region_code,
+                year=year,
+                version=versions[0].version + 1 if versions else 1,
+                base=base,
+                values=dict(values),
+                note=note,
+                created_by=actor,
+            )
+    except IntegrityError:
+        # Two saves at once of a region-year with no version yet: the lock above had no row
+        # to hold, both read none and the unique version let one in. This save is then one
+        # over a newer version, refused as such (not a server error), with that version.
+        newest = (
+            Rulebook.objects.filter(region_code=region_code, year=year).order_by("-version").first()
+        )
+        edit_stamp.check(newest, edit_stamp.NEW)
+        raise
     audit.record(
         action="create",
         instance=row,

@@ -138,3 +138,41 @@ def test_the_service_refuses_a_version_drawn_before_the_last_and_writes_nothing(
             loaded=drawn,
         )
     assert Rulebook.objects.count() == 2
+
+
+def test_a_first_version_saved_at_the_same_instant_refuses_this_save_as_overwritten(
+    world, client_for, monkeypatch
+):
+    """Two saves of a region-year with no version yet, at the same instant: the lock finds no
+    row to hold, so both read none, and the unique version number lets one in. Here the
+    colleague's first version lands right after this save's read, on the same connection (in
+    this save's transaction, so it goes when the refusal rolls that back; in production it is
+    committed apart): this save is refused as one over a newer version, with the colleague's
+    as the form's new stamp and what was typed kept, not a server error."""
+    from jixiao.core import edit_stamp
+
+    client = _office(client_for)
+    drawn = loaded_of(client.get("/rulebook/").content.decode())
+    assert drawn == "new"
+    real_check, landed = edit_stamp.check, []
+
+    def colleague_between(document, loaded, **kwargs):
+        real_check(document, loaded, **kwargs)
+        if not landed:  # this save read no version; the colleague's first lands now
+            monkeypatch.setattr(edit_stamp, "check", real_check)
+            landed.append(
+                rulebook_save(
+                    region_code="100101",
+                    year=2022,
+                    values={"catalogue": {"name": "first"}},
+                    actor=world.performance,
+                )
+            )
+
+    monkeypatch.setattr(edit_stamp, "check", colleague_between)
+    answer = client.post("/rulebook/", _mine(drawn))
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "这张表在您打开之后已被修改" in page
+    assert loaded_of(page) == stamp(landed[0]) and landed[0].version == 1
+    assert "我的修改说明" in page  # what was typed is still there
+    assert not Rulebook.objects.filter(values={"catalogue": {"name": "mine"}}).exists()
