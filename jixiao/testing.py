@@ -283,3 +283,27 @@ def page_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     return len(captured)
+
+
+#: The actual values and weights of a self-evaluation of GOOD_ROWS, every target met.
+SELFEVAL_ACTUALS = ["12个", "100%", "2022年11月完成", "9.5万元", "1300户", "92%"]
+SELFEVAL_WEIGHTS = ["20", "10", "10", "10", "30", "10"]
+
+
+def selfeval_submitted(world, project):
+    """The self-evaluation of `project` (its target approved) filled with every target met,
+    completed by the filer and submitted by the leader: waiting for the business office."""
+    from jixiao.evaluations.services import selfeval_create, selfeval_save, selfeval_transition
+
+    selfeval = selfeval_save(
+        actor=world.filer,
+        selfeval=selfeval_create(actor=world.filer, project=project),
+        executed={"current": "100", "carryover": "20.5"},
+        goal_achieved="完成12个小区改造。",
+        rows=[
+            {"position": i, "actual": a, "weight": w}
+            for i, (a, w) in enumerate(zip(SELFEVAL_ACTUALS, SELFEVAL_WEIGHTS, strict=True))
+        ],
+    )
+    selfeval = selfeval_transition(actor=world.filer, selfeval=selfeval, name="complete")
+    return selfeval_transition(actor=world.leader, selfeval=selfeval, name="submit", attest=True)

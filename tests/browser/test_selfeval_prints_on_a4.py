@@ -9,41 +9,20 @@ import pytest
 pytestmark = pytest.mark.browser
 
 GOOD = {"overall": "优"}
-WEIGHTS = ["20", "10", "10", "10", "30", "10"]
-ACTUALS = ["12个", "100%", "2022年11月完成", "9.5万元", "1300户", "92%"]
 A4 = 718
 
 
 @pytest.fixture
 def in_review(world, declare):
-    from jixiao.evaluations.services import (
-        review_adjust,
-        selfeval_create,
-        selfeval_save,
-        selfeval_transition,
-    )
+    from jixiao.evaluations.services import review_adjust
     from jixiao.targets.services import target_transition
+    from jixiao.testing import selfeval_submitted
 
     target = target_transition(actor=world.filer, target=declare(), name="complete")
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
     target = target_transition(actor=world.business, target=target, name="pass", grades=GOOD)
     target_transition(actor=world.budget, target=target, name="approve", grades=GOOD)
-    selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
-    rows = [
-        {"position": i, "actual": a, "weight": w}
-        for i, (a, w) in enumerate(zip(ACTUALS, WEIGHTS, strict=True))
-    ]
-    selfeval = selfeval_save(
-        actor=world.filer,
-        selfeval=selfeval,
-        executed={"current": "100", "carryover": "20.5"},
-        goal_achieved="完成12个小区改造。",
-        rows=rows,
-    )
-    selfeval = selfeval_transition(actor=world.filer, selfeval=selfeval, name="complete")
-    selfeval = selfeval_transition(
-        actor=world.leader, selfeval=selfeval, name="submit", attest=True
-    )
+    selfeval = selfeval_submitted(world, world.projects["P1"])
     review_adjust(
         actor=world.business,
         selfeval=selfeval,

@@ -90,16 +90,11 @@ def settle(body: dict) -> dict:
 def year_of_work(world, declare):
     """A year with one of everything the API shows: an approved target with its history and
     grades, a draft one, one with findings, a monitoring report with an alert, a reviewed self-evaluation."""
-    from jixiao.evaluations.services import (
-        review_adjust,
-        selfeval_create,
-        selfeval_save,
-        selfeval_transition,
-    )
+    from jixiao.evaluations.services import review_adjust
     from jixiao.monitoring.models import Report
     from jixiao.monitoring.services import report_save, round_open
     from jixiao.targets.services import target_transition
-    from jixiao.testing import GOOD_ROWS
+    from jixiao.testing import GOOD_ROWS, selfeval_submitted
 
     target = target_transition(actor=world.filer, target=declare(), name="complete")
     target = target_transition(actor=world.leader, target=target, name="submit", attest=True)
@@ -125,27 +120,7 @@ def year_of_work(world, declare):
         expected_full_year=Decimal("100"),
         indicators=[{"position": i, "progress": "完成一半"} for i in range(6)],
     )
-    selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
-    selfeval = selfeval_save(
-        actor=world.filer,
-        selfeval=selfeval,
-        executed={"current": "100", "carryover": "20.5"},
-        goal_achieved="完成12个小区改造。",
-        rows=[
-            {"position": i, "actual": a, "weight": w}
-            for i, (a, w) in enumerate(
-                zip(
-                    ["12个", "100%", "2022年11月完成", "9.5万元", "1300户", "92%"],
-                    ["20", "10", "10", "10", "30", "10"],
-                    strict=True,
-                )
-            )
-        ],
-    )
-    selfeval = selfeval_transition(actor=world.filer, selfeval=selfeval, name="complete")
-    selfeval = selfeval_transition(
-        actor=world.leader, selfeval=selfeval, name="submit", attest=True
-    )
+    selfeval = selfeval_submitted(world, world.projects["P1"])
     review_adjust(
         actor=world.business,
         selfeval=selfeval,
