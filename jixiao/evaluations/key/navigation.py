@@ -120,13 +120,12 @@ def exante_todos(user, region, year) -> list[Todo]:
 
     if region is None:
         return []
-    todos = []
-    for budget_year in (year, year + 1):
-        todos += _exante_todos(
-            exante_queue(user=user, region=region, year=budget_year),
-            lambda a: next_step(EX_ANTE_WORKFLOW, a, user),
-            "exante-detail",
-        )
+    # both years in one query: the home page's to-dos are on every sign-in's first page
+    todos = _exante_todos(
+        exante_queue(user=user, region=region, year=None).filter(year__in=(year, year + 1)),
+        lambda a: next_step(EX_ANTE_WORKFLOW, a, user),
+        "exante-detail",
+    )
     if user.has_role(Role.EXPERT):
         scoring = ExAnteAssessment.objects.visible_to(user).filter(
             status=ExAnteStatus.SCORING,
