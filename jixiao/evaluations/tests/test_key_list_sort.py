@@ -59,6 +59,7 @@ def test_the_key_evaluations_sort_by_grade_best_first(world, client_for):
     url = "/key-evaluations/?sort="
     assert listed_ids(client, url + "-grade", "/key-evaluations/") == [best, good, none]
     assert listed_ids(client, url + "grade", "/key-evaluations/") == [good, best, none]
+    assert listed_ids(client_for("other"), url + "-grade", "/key-evaluations/") == []
     api = client.get("/api/v1/key-evaluations?sort=-grade")
     assert api.status_code == 200
     assert [row["id"] for row in api.json()["items"]][:3] == [best, good, none]
