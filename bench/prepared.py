@@ -10,8 +10,8 @@ command again. One run runs one tree of code, so the copy is the database the co
 made.
 
 Without JIXIAO_BENCH_CACHE (a script run by itself), or on a database the script did not create
-(DATABASE_URL given, PostgreSQL), or a database file that already exists, the command runs as
-before.
+(DATABASE_URL given, PostgreSQL), or a database file that already holds something, the command
+runs as before. Every script that migrates a SQLite file of its own goes through `jixiao` here.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def fresh_sqlite(env: dict) -> Path | None:
     if not url.startswith("sqlite:///"):
         return None
     path = Path(url.removeprefix("sqlite:///"))
-    if path.parent != Path(env["PWD"]) or path.exists():
+    # an empty file is new too: a script may have opened its database before migrating it
+    # (evaluations.py's score file, read before the set-up)
+    if path.parent != Path(env["PWD"]) or (path.exists() and path.stat().st_size):
         return None
     return path
 
