@@ -168,15 +168,28 @@ def thawed(node):
 
 
 def named(name: str = NATIONAL) -> Rules:
-    """A national rulebook by name (`--rulebook national|national-2021`), no database needed."""
+    """A national rulebook by name (`--rulebook national|national-2021`), no database needed.
+
+    The same Rules for the same name until a section's defaults are registered again: the
+    copy of every default cost 5-10 ms, which each public page paid for its rate limit and the
+    demo for each self-evaluation it scored. Its values are read through `section` and `get`,
+    which copy, or `frozen_section`, which cannot be changed; `rules_for` merges a region's
+    versions into a copy of them."""
     if name not in BASES:
         raise RulebookError(
             _("未知的规则库“%(name)s”，可用：%(names)s") % {"name": name, "names": ", ".join(BASES)}
         )
-    values = copy.deepcopy(_DEFAULTS)
-    for section, changes in _VARIANTS[name].items():
-        _merge(values.setdefault(section, {}), changes)
-    return Rules(values=values, base=name)
+    key = (name, _GENERATION[0])
+    if (rules := _NAMED.get(key)) is None:
+        values = _copied(_DEFAULTS)
+        for section, changes in _VARIANTS[name].items():
+            _merge(values.setdefault(section, {}), changes)
+        rules = _NAMED[key] = Rules(values=values, base=name)
+    return rules
+
+
+#: `named`'s Rules by (name, the defaults' generation).
+_NAMED: dict[tuple[str, int], Rules] = {}
 
 
 def rules_for(region_codes: Sequence[str], year: int) -> Rules:
@@ -199,7 +212,7 @@ def rules_for(region_codes: Sequence[str], year: int) -> Rules:
     )
     if (resolved := _RESOLVED.get(key)) is None:
         rules = named(base if base in BASES else NATIONAL)
-        values = dict(rules.values)
+        values = _copied(rules.values)  # the merge changes nested sections: never named()'s
         for row in chain:
             _merge(values, row.values)
         resolved = Rules(

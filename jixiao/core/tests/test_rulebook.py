@@ -145,3 +145,27 @@ def test_a_section_handed_out_is_a_copy_down_to_its_nested_lists():
     assert rules.section("lint")[nested] == expected
     assert "added" not in rules.section("lint")
     assert rules.get(f"lint.{nested}") == expected
+
+
+def test_a_named_rulebook_is_made_once_and_a_region_version_never_changes_it(world):
+    national = rulebook.named("national")
+    assert rulebook.named("national") is national
+    assert rulebook.named("national-2021") is not national
+    rulebook.rulebook_save(
+        region_code="100101",
+        year=2022,
+        actor=world.performance,
+        values={"catalogue": {"name": "local", "categories": {"产出指标": ["数量指标"]}}},
+    )
+    local = rulebook.rules_for(world.region.lineage_codes, 2022)
+    assert local.get("catalogue.categories")["产出指标"] == ["数量指标"]
+    # the region's merge went into a copy: the shared national values are as registered
+    assert rulebook.named("national").get("catalogue.name") == "classic"
+    assert rulebook.named("national").get("catalogue.categories")["产出指标"] == [
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+    ]
+    national.section("catalogue")["name"] = "changed by a caller"
+    assert rulebook.named("national").get("catalogue.name") == "classic"
