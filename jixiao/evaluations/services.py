@@ -406,20 +406,32 @@ def selfeval_save(
 ) -> SelfEvaluation:
     """Save what the unit filled in and score it by the rules at once; refused
     (`edit_stamp.Overwritten`) when it was saved since the form's `loaded` stamp."""
-    selfeval = SelfEvaluation.objects.select_for_update(of=("self",)).get(pk=selfeval.pk)
+    # The project (the audit's name of the table) comes with the locked row; the row and its
+    # lines, read under that lock, are what their saves' audit takes as the rows before,
+    # instead of reading each line again.
+    selfeval = (
+        SelfEvaluation.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=selfeval.pk)
+    )
     SELFEVAL_WORKFLOW.require_editable(selfeval, actor)
     edit_stamp.check(selfeval, loaded)
+    audit.loaded_locked(selfeval)
+    lines = list(selfeval.indicators.all())
+    for line in lines:
+        audit.loaded_locked(line)
     filled = selfeval_fill(
         selfeval,
-        list(selfeval.indicators.all()),
+        lines,
         executed=executed,
         goal_achieved=goal_achieved,
         report=report,
         rows=rows,
     )
     selfeval.save()
-    for line in filled:
-        line.save()
+    # one statement for the lines filled: no signal watches them (the model is neither
+    # audited nor one the figures' cache follows), so a save of each was only more queries
+    SelfEvalIndicator.objects.bulk_update(filled, (*ROW_FIELDS, "actual_source"))
     return rescore(selfeval)
 
 

@@ -51,6 +51,26 @@ def filled(world, approved):
     )
 
 
+def test_a_save_of_six_lines_takes_the_queries_of_a_save_of_one_and_stores_every_line(
+    world, approved
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
+
+    def save(lines):
+        with CaptureQueriesContext(connection) as queries:
+            selfeval_save(actor=world.filer, selfeval=selfeval, executed={}, rows=lines)
+        return len(queries)
+
+    one = save(rows()[:1])
+    assert save(rows()) == one
+    stored = selfeval.indicators.order_by("position")
+    assert [line.actual for line in stored] == ACTUALS
+    assert [str(line.weight) for line in stored] == [f"{w}.00" for w in WEIGHTS]
+
+
 def test_selfeval_starts_from_the_approved_target_and_payments(world, approved):
     Payment.objects.create(project=world.projects["P1"], month=12, amount=Decimal("115.5"))
     selfeval = selfeval_create(actor=world.filer, project=world.projects["P1"])
