@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.budgets.models import FUNDING_SOURCES, Payment, Project
 from jixiao.core import audit, edit_stamp, figures_cache, jobs
-from jixiao.core.bulkupdate import insert_rows
+from jixiao.core.bulkupdate import insert_rows, update_many
 from jixiao.core.collector import collector_paused
 from jixiao.core.numbers import decimal_places, typed_decimal
 from jixiao.core.rulebook import rules_for
@@ -430,8 +430,9 @@ def selfeval_save(
     )
     selfeval.save()
     # one statement for the lines filled: no signal watches them (the model is neither
-    # audited nor one the figures' cache follows), so a save of each was only more queries
-    SelfEvalIndicator.objects.bulk_update(filled, (*ROW_FIELDS, "actual_source"))
+    # audited nor one the figures' cache follows), so a save of each was only more queries;
+    # `update_many`, as Django's bulk_update compiles a CASE per line and field (40 ms a save)
+    update_many(SelfEvalIndicator, filled, (*ROW_FIELDS, "actual_source"))
     return rescore(selfeval)
 
 
@@ -662,7 +663,7 @@ def rescore(selfeval: SelfEvaluation) -> SelfEvaluation:
     params = scoring_params(rules)
     if selfeval_score(selfeval, lines, params=params, catalogue=catalogue, label=label,
                       incidents=incidents):  # fmt: skip
-        SelfEvalIndicator.objects.bulk_update(lines, SCORED_LINE_FIELDS)
+        update_many(SelfEvalIndicator, lines, SCORED_LINE_FIELDS)
     SelfEvaluation.objects.filter(pk=selfeval.pk).update(
         **{field: getattr(selfeval, field) for field in SCORED_FIELDS}
     )
