@@ -11,7 +11,8 @@ its own process with the options given here, all of them, the unknown ones inclu
 scripts ignore the options they do not know. `--only` and `--skip` pick scripts by name
 (`load`, `reports`, …). `--budget` bounds each script's wall time and `--total` the whole run;
 at `--scale small` they default to SMALL_BUDGET(S) and SMALL_TOTAL, so that the whole run stays
-under ten minutes on two cores (0 turns a bound off). A script over its budget is stopped (its
+under ten minutes on two cores (0 turns a bound off); it leaves out the scripts of
+SMALL_LEFT_OUT, saying why, unless `--only` names them. A script over its budget is stopped (its
 process group) and named on stderr; a script whose turn comes after the total is spent is not
 started, and named too. Each script's wall time, CPU time (with its children's) and the load
 average go to stderr. The run's set-up is made once: the scripts find a folder of the run in
@@ -60,6 +61,12 @@ KEYS = ("name", "value", "unit", "baseline", "ratio", "goal")
 SMALL_BUDGET = 90
 SMALL_BUDGETS = {"load": 200, "pipeline": 150}
 SMALL_TOTAL = 570
+#: Scripts the small run leaves out unless `--only` names them, and why (said on stderr).
+SMALL_LEFT_OUT = {
+    "fuzz_api": "its small budget is below the fuzzing's floor of a valid and an invalid call "
+    "for each operation and caller, so it would make the test suite's own run "
+    "(jixiao/api/tests/test_api_fuzz.py); --only fuzz_api runs it",
+}
 #: The scripts of the reserved figures first, so that a bounded run always has them.
 FIRST = ["targets_import", "monitoring", "reports", "evaluations", "load", "pipeline"]
 
@@ -232,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"no such bench script: {', '.join(sorted(names[0] - {p.stem for p in chosen}))}"
         )
+    if small:
+        for path in [p for p in chosen if p.stem in SMALL_LEFT_OUT and p.stem not in names[0]]:
+            chosen.remove(path)
+            print(f"== bench/{path.name}: left out at --scale small: {SMALL_LEFT_OUT[path.stem]}",
+                  file=sys.stderr, flush=True)  # fmt: skip
     run = Run(args.json, {})
     # The migrated and demo databases the first script makes, copied by the next (prepared.py):
     # kept for this run only, as the next run may run other code.

@@ -245,3 +245,45 @@ def test_a_kept_database_is_copied_only_into_a_new_file_of_the_scripts_own_folde
     assert not prepared.copy_kept("migrated", own / "bench.sqlite3")  # exists: left as it is
     assert prepared.kept_copy(["migrate", "--noinput"], env) is None
     assert not prepared.copy_kept("demo", own / "other.sqlite3")  # nothing kept by that name
+
+
+def test_an_empty_database_file_counts_as_new_for_the_kept_migration(tmp_path, monkeypatch):
+    import prepared
+
+    cache, own = tmp_path / "cache", tmp_path / "own"
+    cache.mkdir(), own.mkdir()
+    monkeypatch.setenv("JIXIAO_BENCH_CACHE", str(cache))
+    env = {"DATABASE_URL": f"sqlite:///{own / 'bench.sqlite3'}", "PWD": str(own)}
+    (own / "bench.sqlite3").touch()  # opened before the set-up (evaluations.py's score file)
+    assert prepared.kept_copy(["migrate", "--noinput"], env) is not None
+    _sqlite_with(own / "bench.sqlite3", 1)
+    assert prepared.kept_copy(["migrate", "--noinput"], env) is None  # holds something
+
+
+def test_the_small_run_leaves_out_the_fuzzing_unless_asked_for_it_by_name(tmp_path):
+    for name in ("fuzz_api", "zebra"):
+        fake(tmp_path, name, f'fig("{name}_calls", 1.0, "count")\n')
+    done = bench(tmp_path, "--json", "--scale", "small")
+    assert [row["name"] for row in figures(done.stdout)] == ["zebra_calls"]
+    assert "fuzz_api.py: left out at --scale small" in done.stderr and done.returncode == 0
+    asked = bench(tmp_path, "--json", "--scale", "small", "--only", "fuzz_api")
+    assert [row["name"] for row in figures(asked.stdout)] == ["fuzz_api_calls"]
+    everything = bench(tmp_path, "--json")  # the province scale leaves nothing out
+    assert [row["name"] for row in figures(everything.stdout)] == ["fuzz_api_calls", "zebra_calls"]
+
+
+def test_the_fuzzing_figures_are_read_from_the_tests_report():
+    from collections import Counter
+
+    import fuzz_api
+
+    from jixiao.api.tests.fuzzing import Run
+
+    run = Run(calls=Counter({"GET /api/v1/units": 300}), seconds=12.0)
+    run.server_errors.append("GET /api/v1/units as filer: 500")
+    run.violations.update({"a": "x", "b": "y"})
+    assert fuzz_api.figures(run.report()) == [
+        ("api_fuzz_5xx", 1.0, "count", 0),
+        ("api_fuzz_violations", 2.0, "count", 0),
+        ("api_fuzz_calls_per_s", 25.0, "calls/s", None),
+    ]
