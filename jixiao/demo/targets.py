@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from jixiao.budgets.models import Project
+from jixiao.core.bulkupdate import update_many
 from jixiao.core.models import TransitionLog
 from jixiao.core.rulebook import named
 from jixiao.indicators.models import IndicatorTemplate
@@ -217,9 +218,7 @@ def _save_history(demo, targets, grids, lint_rules, catalogue, when) -> None:
         target.warning_count = len(result.findings) - target.blocking_count
         target.finding_codes = Target.codes_of(target.findings)
     Indicator.objects.bulk_create(indicators, batch_size=2000)
-    Target.objects.bulk_update(
-        targets, ["findings", "finding_codes", "blocking_count", "warning_count"], batch_size=500
-    )
+    update_many(Target, targets, ["findings", "finding_codes", "blocking_count", "warning_count"])
     _history_logs(demo, targets, when)
 
 

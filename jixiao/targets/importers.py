@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.budgets.models import FiscalYear, Project
 from jixiao.core import audit
-from jixiao.core.bulkupdate import AS_IS
+from jixiao.core.bulkupdate import AS_IS, update_many
 from jixiao.core.collector import gc_paused
 from jixiao.core.document_imports import DocumentImporter, json_form, json_problem
 from jixiao.core.imports import (
@@ -611,7 +611,10 @@ class TargetImporter(DocumentImporter):
         before = _indicator_snapshots([t.pk for t in updated])
         if updated:
             Indicator.objects.filter(target__in=updated).delete()
-            Target.objects.bulk_update(
+            # one executemany: Django's bulk_update compiled a CASE per row and field, 1.3-1.8 s
+            # of CPU for 500 declarations against 35 ms
+            update_many(
+                Target,
                 updated,
                 [
                     "goal",
@@ -624,7 +627,6 @@ class TargetImporter(DocumentImporter):
                     "warning_count",
                     "updated_at",
                 ],
-                batch_size=500,
             )
         new.insert()
         _insert_indicators((values["target_id"], values["indicators"]) for _f, values in forms)
