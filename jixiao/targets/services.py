@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,6 +131,17 @@ _STORED_ROWS = KeyedQuery(
 )
 
 
+def delete_indicators(indicators: QuerySet) -> None:
+    """Delete the indicator rows of `indicators` by SQL, without loading them. Django's delete
+    loads every row to send the delete signals, because their receivers listen to every model,
+    yet none acts on an indicator: it is not audited (its target's entry holds the grid) and no
+    figure follows it. That was 0.7 s of CPU for the 7,200 rows a file of 600 declarations
+    replaces. An indicator that supports one of them (a level-2 project's) loses the link
+    (`supports` is SET_NULL), as with Django's delete."""
+    Indicator.objects.filter(supports__in=indicators.values("pk")).update(supports=None)
+    indicators._raw_delete(indicators.db)  # Django's own delete without the collector
+
+
 def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> list[Indicator]:
     """Write the grid and return its rows as stored, in order, for the lint (not read back:
     the rows written are the values given, and a new row supports no other)."""
@@ -141,7 +152,7 @@ def _replace_indicators(target: Target, rows: Sequence[Mapping]) -> list[Indicat
     if _unchanged(stored, parsed):
         return stored  # the grid as stored (a save of the goal alone): its rows and links stay
     before = [_indicator_snapshot(i) for i in stored]
-    target.indicators.all().delete()
+    delete_indicators(Indicator.objects.filter(target=target))
     written = Indicator.objects.bulk_create(
         [Indicator(target=target, position=i, **row) for i, row in enumerate(parsed)]
     )

@@ -321,6 +321,20 @@ def test_many_declarations_in_one_file_create_and_replace_drafts(world, declare)
     assert p2.after["indicators"][0]["value_text"] == "≥20个"
 
 
+def test_a_replaced_grid_unlinks_the_indicator_that_supported_one_of_its_rows(world, declare):
+    target = declare("P1")
+    other = declare("P1A")
+    supported = target.indicators.order_by("position").first()
+    Indicator.objects.filter(target=other, position=0).update(supports=supported)
+    rows = [{**GOOD_ROWS[0], "value_text": "≥20个"}, *GOOD_ROWS[1:]]
+    result = imported(world, book_bytes(form("P1", rows)), user="budget")
+    assert (result.created, result.updated) == (0, 1)
+    assert not Indicator.objects.filter(pk=supported.pk).exists()
+    assert Indicator.objects.get(target=other, position=0).supports_id is None
+    stored = Target.objects.get(pk=target.pk).indicators.order_by("position")
+    assert [i.value_text for i in stored][:1] == ["≥20个"] and len(stored) == len(GOOD_ROWS)
+
+
 def test_imported_findings_are_those_of_a_save_without_the_context_checks(world, declare):
     declare("P1")
     rows = [{**r, "value_text": "/"} if i == 0 else r for i, r in enumerate(GOOD_ROWS)]
