@@ -171,8 +171,8 @@ def named(name: str = NATIONAL) -> Rules:
     """A national rulebook by name (`--rulebook national|national-2021`), no database needed.
 
     The same Rules for the same name until a section's defaults are registered again: the
-    copy of every default cost 5-10 ms, which each public page paid for its rate limit and the
-    demo for each self-evaluation it scored. Its values are read through `section` and `get`,
+    copy of every default cost about 2 ms, which each public page paid for its rate limit and
+    the demo for each self-evaluation it scored. Its values are read through `section` and `get`,
     which copy, or `frozen_section`, which cannot be changed; `rules_for` merges a region's
     versions into a copy of them."""
     if name not in BASES:
