@@ -136,8 +136,8 @@ def delete_indicators(indicators: QuerySet) -> None:
     loads every row to send the delete signals, because their receivers listen to every model,
     yet none acts on an indicator: it is not audited (its target's entry holds the grid) and no
     figure follows it. That was 0.42-0.52 s of CPU for the 7,200 rows a file of 600
-    declarations replaces, against 68-127 ms. An indicator that supports one of them (a level-2 project's) loses the link
-    (`supports` is SET_NULL), as with Django's delete. The ids are read first and named in
+    declarations replaces, against 68-127 ms. An indicator that supports one of them (a
+    level-2 project's) loses the link (`supports` is SET_NULL), as with Django's delete. The ids are read first and named in
     the statements, as the collector did: an UPDATE over a subquery of the same table was
     planned as nested scans on PostgreSQL when the table's statistics were stale (seconds a
     statement in the test suite)."""
